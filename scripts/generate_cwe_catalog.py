@@ -1,0 +1,72 @@
+"""Generate src/secreview/cwe/catalog.json from MITRE's CWE data shipped by the `cwe2` package.
+
+Why a generated file: the catalog is read on every run and must be fast and offline, while
+`cwe2` ships 15 MB of XML/CSV. We keep MITRE's data as the single source of truth: every name and
+every CWE-1000 pillar comes from the "Research Concepts" view (CWE-1000) CSV, where each weakness
+names its primary parent (`ChildOf ... VIEW ID:1000 ... ORDINAL:Primary`). Walking those parents up
+to an entry whose abstraction is `Pillar` gives the pillar. Nothing is typed by hand.
+
+Usage: pip install -e '.[catalog]' && python scripts/generate_cwe_catalog.py
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+
+import cwe2
+
+VIEW_CSV = Path(cwe2.__file__).parent / "database_v49" / "navigate_cwe" / "1000.csv"
+OUTPUT = Path(__file__).resolve().parent.parent / "src" / "secreview" / "cwe" / "catalog.json"
+PARENT_IN_VIEW_1000 = re.compile(r"NATURE:ChildOf:CWE ID:(\d+):VIEW ID:1000:ORDINAL:Primary")
+ANY_PARENT_IN_VIEW_1000 = re.compile(r"NATURE:ChildOf:CWE ID:(\d+):VIEW ID:1000")
+
+
+def read_view(path: Path) -> dict[int, dict[str, object]]:
+    """Read each weakness of view 1000: name, abstraction and primary parent."""
+    csv.field_size_limit(sys.maxsize)
+    entries: dict[int, dict[str, object]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            related = row["Related Weaknesses"] or ""
+            parent = PARENT_IN_VIEW_1000.search(related) or ANY_PARENT_IN_VIEW_1000.search(related)
+            entries[int(row["CWE-ID"])] = {
+                "name": row["Name"],
+                "abstraction": row["Weakness Abstraction"],
+                "parent": int(parent.group(1)) if parent else None,
+            }
+    return entries
+
+
+def pillar_of(cwe_id: int, entries: dict[int, dict[str, object]]) -> int | None:
+    """Follow primary parents until a Pillar; None when the chain leaves the view."""
+    seen: set[int] = set()
+    current: int | None = cwe_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        entry = entries.get(current)
+        if entry is None:
+            return None
+        if entry["abstraction"] == "Pillar":
+            return current
+        current = entry["parent"]  # type: ignore[assignment]
+    return None
+
+
+def main() -> None:
+    """Write the compact catalog: {"version": ..., "weaknesses": {id: [name, pillar]}}."""
+    entries = read_view(VIEW_CSV)
+    weaknesses = {
+        str(cwe_id): [entry["name"], pillar_of(cwe_id, entries)]
+        for cwe_id, entry in sorted(entries.items())
+    }
+    payload = {"source": "MITRE CWE 4.14, view CWE-1000 (via cwe2)", "weaknesses": weaknesses}
+    OUTPUT.write_text(json.dumps(payload, indent=0, sort_keys=False) + "\n", encoding="utf-8")
+    print(f"wrote {len(weaknesses)} weaknesses to {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Analyses over parsed modules: pattern rules now, data flow next."""

@@ -1,0 +1,295 @@
+"""Per-module facts every pattern rule needs: resolved names, constants, parents, source text.
+
+Built once per module and shared by all rules, so each rule stays a few lines long and cheap.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import operator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+class _Unknown:
+    """Marker for 'this expression has no value known before run time'."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+_BINARY_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Mod: operator.mod,
+    ast.FloorDiv: operator.floordiv,
+    ast.Pow: operator.pow,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+    ast.LShift: operator.lshift,
+}
+_MAX_FOLDED_LENGTH = 100_000  # stop folding "a" * 10**9 before it eats the machine
+
+
+@dataclass
+class ModuleContext:
+    """Facts about one module: path, text, tree, import aliases, module constants, parents."""
+
+    path: str
+    text: str
+    tree: ast.Module
+    is_test: bool = False
+    _parents: dict[int, ast.AST] = field(default_factory=dict, repr=False)
+    _locals_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for parent in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(parent):
+                self._parents[id(child)] = parent
+
+    # ----- names -------------------------------------------------------------------------------
+    @cached_property
+    def import_aliases(self) -> dict[str, str]:
+        """Local name -> fully qualified name, for every import anywhere in the module."""
+        aliases: dict[str, str] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        aliases[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        aliases[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    if alias.name != "*":
+                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        return aliases
+
+    @cached_property
+    def module_bindings(self) -> frozenset[str]:
+        """Names bound at module level (defs, classes, assignments), which shadow builtins."""
+        names: set[str] = set()
+        pending: list[ast.AST] = list(self.tree.body)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+                continue  # their bodies are other scopes
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            pending.extend(ast.iter_child_nodes(node))
+        return frozenset(names)
+
+    def _function_locals(self, function: ast.AST) -> frozenset[str]:
+        """Parameters and names assigned inside `function` (cached per function)."""
+        key = id(function)
+        cached = self._locals_cache.get(key)
+        if cached is None:
+            names = {
+                n.id
+                for n in ast.walk(function)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+            names.update(n.arg for n in ast.walk(function) if isinstance(n, ast.arg))
+            cached = self._locals_cache[key] = frozenset(names)
+        return cached
+
+    def _is_local_name(self, node: ast.Name) -> bool:
+        """Whether `node` reads a name bound inside its enclosing function (shadowing a global)."""
+        function = self.enclosing_function(node)
+        return function is not None and node.id in self._function_locals(function)
+
+    def resolve(self, node: ast.AST) -> str | None:
+        """Qualified name of a Name/Attribute chain ('subprocess.run', 'eval'), else None.
+
+        Only names bound by an import or builtins resolve: `cursor.execute` does not, because
+        `cursor` is a local object whose type a pattern rule cannot know.
+        """
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        if self._is_local_name(node):
+            return None
+        head = self.import_aliases.get(node.id)
+        if head is None:
+            if node.id not in _BUILTIN_NAMES or node.id in self.module_bindings:
+                return None
+            head = node.id
+        return ".".join([head, *reversed(parts)]).removeprefix("builtins.")
+
+    def call_name(self, call: ast.Call) -> str | None:
+        """Qualified name of the called function, when it resolves."""
+        return self.resolve(call.func)
+
+    def imports_module(self, prefix: str) -> bool:
+        """Whether any import brings in `prefix` or a submodule of it (cheap early exit)."""
+        dotted = prefix + "."
+        return any(q == prefix or q.startswith(dotted) for q in self.import_aliases.values())
+
+    # ----- calls -------------------------------------------------------------------------------
+    @staticmethod
+    def keyword(call: ast.Call, name: str) -> ast.expr | None:
+        """The expression passed as keyword `name`, if any."""
+        for keyword in call.keywords:
+            if keyword.arg == name:
+                return keyword.value
+        return None
+
+    @staticmethod
+    def argument(call: ast.Call, position: int, name: str | None = None) -> ast.expr | None:
+        """The argument at `position` or passed as keyword `name` (positional wins)."""
+        if position < len(call.args) and not any(
+            isinstance(arg, ast.Starred) for arg in call.args[: position + 1]
+        ):
+            return call.args[position]
+        if name is not None:
+            return ModuleContext.keyword(call, name)
+        return None
+
+    @staticmethod
+    def has_star_arguments(call: ast.Call) -> bool:
+        """Whether `*args`/`**kwargs` make the actual arguments unknowable."""
+        return any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords
+        )
+
+    # ----- constants ---------------------------------------------------------------------------
+    @cached_property
+    def module_constants(self) -> dict[str, ast.expr]:
+        """Module-level names assigned exactly once, to the expression they were assigned."""
+        assigned: dict[str, list[ast.expr]] = {}
+        for statement in self.tree.body:
+            if isinstance(statement, ast.Assign):
+                for target in statement.targets:
+                    if isinstance(target, ast.Name):
+                        assigned.setdefault(target.id, []).append(statement.value)
+            elif (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and statement.value is not None
+            ):
+                assigned.setdefault(statement.target.id, []).append(statement.value)
+        rebound = self._names_rebound_in_functions
+        return {
+            name: values[0]
+            for name, values in assigned.items()
+            if len(values) == 1 and name not in rebound
+        }
+
+    @cached_property
+    def _names_rebound_in_functions(self) -> frozenset[str]:
+        names: set[str] = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Global | ast.Nonlocal):
+                names.update(node.names)
+        return frozenset(names)
+
+    def constant_value(self, node: ast.AST | None, _depth: int = 0) -> object:
+        """The value of `node` if it is known before run time, else `UNKNOWN`.
+
+        Folds literals, module-level constants, f-strings of constants, tuples/lists of constants,
+        unary minus and the arithmetic/string operators; never evaluates anything else.
+        """
+        if node is None or _depth > 20:
+            return UNKNOWN
+        match node:
+            case ast.Constant(value=value):
+                return value
+            case ast.Name(id=name) if name in self.module_constants and not self._is_local_name(
+                node
+            ):
+                return self.constant_value(self.module_constants[name], _depth + 1)
+            case ast.UnaryOp(op=ast.USub(), operand=operand):
+                value = self.constant_value(operand, _depth + 1)
+                return -value if isinstance(value, int | float) else UNKNOWN
+            case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINARY_OPERATORS:
+                return self._fold_binary(op, left, right, _depth)
+            case ast.JoinedStr(values=values):
+                pieces = [self.constant_value(v, _depth + 1) for v in values]
+                if any(p is UNKNOWN for p in pieces):
+                    return UNKNOWN
+                return "".join(str(p) for p in pieces)
+            case ast.FormattedValue(value=value, format_spec=None, conversion=-1):
+                return self.constant_value(value, _depth + 1)
+            case ast.Tuple(elts=elements) | ast.List(elts=elements):
+                values = [self.constant_value(e, _depth + 1) for e in elements]
+                return UNKNOWN if any(v is UNKNOWN for v in values) else tuple(values)
+        return UNKNOWN
+
+    def _fold_binary(self, op: ast.operator, left: ast.AST, right: ast.AST, depth: int) -> object:
+        left_value = self.constant_value(left, depth + 1)
+        right_value = self.constant_value(right, depth + 1)
+        if left_value is UNKNOWN or right_value is UNKNOWN:
+            return UNKNOWN
+        if isinstance(op, ast.Pow | ast.LShift) and (
+            not isinstance(right_value, int) or right_value > 64
+        ):
+            return UNKNOWN
+        if isinstance(op, ast.Mult) and any(
+            isinstance(v, str | bytes | tuple) for v in (left_value, right_value)
+        ):
+            sizes = [
+                len(v) if isinstance(v, str | bytes | tuple) else v
+                for v in (left_value, right_value)
+            ]
+            if (
+                not all(isinstance(s, int) for s in sizes)
+                or sizes[0] * sizes[1] > _MAX_FOLDED_LENGTH
+            ):
+                return UNKNOWN
+        try:
+            return _BINARY_OPERATORS[type(op)](left_value, right_value)
+        except Exception:  # folding a type error or overflow just means "not a known constant"
+            return UNKNOWN
+
+    def is_constant(self, node: ast.AST | None) -> bool:
+        """Whether the value is fixed in the source (so an attacker cannot choose it)."""
+        return self.constant_value(node) is not UNKNOWN
+
+    # ----- structure ---------------------------------------------------------------------------
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        """The syntactic parent of `node` (None for the module)."""
+        return self._parents.get(id(node))
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        """Parents of `node`, nearest first."""
+        current = self.parent(node)
+        while current is not None:
+            yield current
+            current = self.parent(current)
+
+    def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The nearest function that contains `node`."""
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef):
+                return ancestor
+        return None
+
+    def qualified_scope(self, node: ast.AST) -> str:
+        """'Class.method' style name of the scopes around `node` ('' at module level)."""
+        names = [
+            a.name
+            for a in self.ancestors(node)
+            if isinstance(a, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        ]
+        return ".".join(reversed(names))
+
+    def segment(self, node: ast.AST) -> str:
+        """The exact source text of `node` ('' when positions are missing)."""
+        return ast.get_source_segment(self.text, node) or ""
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The module's source lines (without line endings)."""
+        return self.text.splitlines()

@@ -1,0 +1,87 @@
+"""Run pattern rules over one module: one walk of the tree, dispatch by node type."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from secreview.analysis.patterns.base import Hit, Rule
+from secreview.analysis.patterns.context import ModuleContext
+from secreview.findings import EvidenceStep, Finding, Location
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def location_of(path: str, node: ast.AST) -> Location:
+    """Location of `node` in `path`, as `ast` positions it."""
+    return Location(
+        path=path,
+        line=getattr(node, "lineno", 1),
+        column=getattr(node, "col_offset", 0),
+        end_line=getattr(node, "end_lineno", None),
+        end_column=getattr(node, "end_col_offset", None),
+    )
+
+
+def fingerprint(rule_id: str, path: str, scope: str, code: str) -> str:
+    """Stable identity of a finding: rule, file, enclosing scope and normalised sink code.
+
+    No line number goes in, so edits above the finding (or moving the function) keep it.
+    """
+    normalised = _WHITESPACE.sub(" ", code).strip()
+    digest = hashlib.sha256("\x1f".join((rule_id, path, scope, normalised)).encode("utf-8"))
+    return digest.hexdigest()[:20]
+
+
+def _finding(rule: Rule, hit: Hit, context: ModuleContext) -> Finding:
+    location = location_of(context.path, hit.node)
+    code = context.segment(hit.node)
+    evidence = tuple(
+        EvidenceStep(location=location_of(context.path, node), note=note)
+        for node, note in hit.evidence
+    )
+    return Finding(
+        rule_id=rule.id,
+        cwe=rule.cwe,
+        severity=hit.severity or rule.severity,
+        confidence=hit.confidence or rule.confidence,
+        location=location,
+        message=hit.message,
+        fix=hit.fix or rule.fix,
+        evidence=evidence,
+        fingerprint=fingerprint(rule.id, context.path, context.qualified_scope(hit.node), code),
+        snippet=code.splitlines()[0] if code else "",
+    )
+
+
+def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Finding], list[str]]:
+    """Every finding the rules report on the module (deduplicated, in source order), and crashes.
+
+    A rule that raises is recorded as one message naming the rule and line, after the other rules
+    ran, so a bug in one rule costs that rule's findings on that node and nothing else.
+    """
+    by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
+    for each in rules:
+        for node_type in each.visits:
+            by_type[node_type].append(each)
+    findings: dict[tuple[str, int, int, str], Finding] = {}
+    crashes: list[str] = []
+    for node in ast.walk(context.tree):
+        for each in by_type.get(type(node), ()):
+            try:
+                for hit in each.check(node, context):
+                    finding = _finding(each, hit, context)
+                    key = (
+                        each.id,
+                        finding.location.line,
+                        finding.location.column,
+                        finding.message,
+                    )
+                    findings.setdefault(key, finding)
+            except Exception as error:  # a rule bug must not lose the rest of the file
+                line = getattr(node, "lineno", "?")
+                crashes.append(f"rule {each.id} failed at line {line}: {error!r}")
+    return sorted(findings.values(), key=Finding.sort_key), crashes

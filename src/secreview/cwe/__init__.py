@@ -1,0 +1,58 @@
+"""The CWE catalog: official names and CWE-1000 pillars, generated from MITRE's data.
+
+The data file is produced by `scripts/generate_cwe_catalog.py` from the `cwe2` package so that no
+name or pillar is typed by hand; this module only loads it once and answers lookups.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+PILLARS: tuple[int, ...] = (284, 435, 664, 682, 691, 693, 697, 703, 707, 710)
+
+
+@dataclass(frozen=True, slots=True)
+class Weakness:
+    """One CWE entry as a review needs it: its id, official name and CWE-1000 pillar."""
+
+    cwe: int
+    name: str
+    pillar: int
+
+    @property
+    def pillar_name(self) -> str:
+        """Name of the pillar, e.g. 'Improper Neutralization' for CWE-707."""
+        return lookup(self.pillar).name
+
+    @property
+    def label(self) -> str:
+        """'CWE-89 Improper Neutralization of ...' as reviews print it."""
+        return f"CWE-{self.cwe} {self.name}"
+
+
+class UnknownCWEError(KeyError):
+    """A CWE id that MITRE's view CWE-1000 does not contain."""
+
+
+@cache
+def _catalog() -> dict[int, tuple[str, int]]:
+    text = resources.files(__package__).joinpath("catalog.json").read_text(encoding="utf-8")
+    raw = json.loads(text)["weaknesses"]
+    return {int(cwe): (name, pillar) for cwe, (name, pillar) in raw.items()}
+
+
+def lookup(cwe: int) -> Weakness:
+    """Return the catalog entry for `cwe`; raise UnknownCWEError when MITRE has no such id."""
+    try:
+        name, pillar = _catalog()[cwe]
+    except KeyError:
+        raise UnknownCWEError(f"CWE-{cwe} is not in MITRE's CWE-1000 view") from None
+    return Weakness(cwe=cwe, name=name, pillar=pillar)
+
+
+def all_weaknesses() -> list[Weakness]:
+    """Every weakness in the catalog, in id order."""
+    return [lookup(cwe) for cwe in sorted(_catalog())]

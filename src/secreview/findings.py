@@ -1,0 +1,158 @@
+"""The contract between pipeline stages: findings, their evidence, and a whole scan's result.
+
+Everything here is a frozen dataclass so that a value produced by one stage cannot be changed by a
+later one, and so that results from worker processes can be pickled and merged deterministically.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from secreview.cwe import lookup
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is if real; ordered so that thresholds compare with `>=`."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in every output format."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Parse 'low'...'critical' (any case)."""
+        return cls[text.strip().upper()]
+
+
+class Confidence(enum.IntEnum):
+    """How sure the rule is that the finding is real."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in every output format."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A span in a file; lines are 1-based, columns 0-based (as `ast` gives them)."""
+
+    path: str
+    line: int
+    column: int = 0
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceStep:
+    """One step of the evidence: where, and what happens there (source first, sink last)."""
+
+    location: Location
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One security defect, with everything a reviewer needs to act on it."""
+
+    rule_id: str
+    cwe: int
+    severity: Severity
+    confidence: Confidence
+    location: Location
+    message: str
+    fix: str
+    evidence: tuple[EvidenceStep, ...] = ()
+    fingerprint: str = ""
+    tags: tuple[str, ...] = ()
+    snippet: str = ""
+
+    @property
+    def cwe_name(self) -> str:
+        """Official MITRE name of the finding's CWE."""
+        return lookup(self.cwe).name
+
+    @property
+    def pillar(self) -> int:
+        """The CWE-1000 pillar the finding's CWE belongs to."""
+        return lookup(self.cwe).pillar
+
+    @property
+    def pillar_name(self) -> str:
+        """Official name of the pillar."""
+        return lookup(self.pillar).name
+
+    @property
+    def is_note(self) -> bool:
+        """A note is shown but never counts toward the verdict or `--fail-on` (e.g. test code)."""
+        return "note" in self.tags
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order used by every reporter: by file, position, then rule."""
+        return (self.location.path, self.location.line, self.location.column, self.rule_id)
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A file that could not be reviewed (or only partly): path and one clear sentence."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedWeakness:
+    """A weakness class the scan looked for, and how many findings of it were reported."""
+
+    cwe: int
+    found: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What one file yielded: its findings, an error if any, and whether it is test code."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    error: FileError | None = None
+    is_test: bool = False
+    parsed_with_fallback: bool = False
+    reviewed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything a reporter renders; reporters take this and nothing else."""
+
+    files: tuple[FileReport, ...]
+    checked: tuple[CheckedWeakness, ...]
+    elapsed_seconds: float = 0.0
+    tool_version: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """All findings of all files, in report order."""
+        return tuple(sorted((f for r in self.files for f in r.findings), key=Finding.sort_key))
+
+    @property
+    def errors(self) -> tuple[FileError, ...]:
+        """All per-file errors, in path order."""
+        return tuple(r.error for r in self.files if r.error is not None)
+
+    @property
+    def files_scanned(self) -> int:
+        """Files that were read and reviewed (possibly with a partial-parse error)."""
+        return sum(1 for r in self.files if r.reviewed)

@@ -1,0 +1,57 @@
+"""Read one file as text, turning every way it can be unreadable into one clear sentence.
+
+The code is only ever read as text: never imported, never executed.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+_BINARY_SNIFF_BYTES = 8192
+
+
+class UnreadableSourceError(Exception):
+    """The file cannot be reviewed; the message says why, in one sentence."""
+
+
+def decode_source(data: bytes) -> str:
+    """Decode Python source bytes honouring a BOM or a PEP 263 coding declaration."""
+    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
+        raise UnreadableSourceError("is a binary file (it contains NUL bytes), not Python source")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        raise UnreadableSourceError(f"declares an unknown encoding ({error.msg})") from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
+        raise UnreadableSourceError(
+            f"is not valid {encoding} text ({reason}); declare its encoding with a "
+            "'# -*- coding: ... -*-' line or convert it to UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read `path` as Python source text or raise UnreadableSourceError saying why not."""
+    if path.is_symlink() and not path.exists():
+        raise UnreadableSourceError("is a broken symbolic link")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UnreadableSourceError(
+                f"is {size:,} bytes, over the {max_bytes:,}-byte limit; raise --max-file-size "
+                "to review it"
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        raise UnreadableSourceError("cannot be read (permission denied)") from None
+    except IsADirectoryError:
+        raise UnreadableSourceError("is a directory, not a file") from None
+    except OSError as error:
+        raise UnreadableSourceError(f"cannot be read ({error.strerror or error})") from None
+    return decode_source(data)

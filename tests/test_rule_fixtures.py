@@ -1,0 +1,68 @@
+"""One generic test for every annotated rule fixture.
+
+In `tests/fixtures/rules/**/*.py`, a comment `# expect: RULE-ID[, RULE-ID]` says the next code line
+must be reported by each rule named; `# ok: RULE-ID` says it must not. Annotations stack.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
+from secreview.pipeline import review_source
+from secreview.sources.reading import read_source
+
+RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+ANNOTATION = re.compile(r"^\s*#\s*(expect|ok):\s*(.+?)\s*$")
+
+
+def parse_annotations(text: str) -> list[tuple[str, str, int]]:
+    """(kind, rule id, target line) for each annotation: the next line that is not one."""
+    lines = text.splitlines()
+    found: list[tuple[str, str, int]] = []
+    pending: list[tuple[str, str]] = []
+    for number, line in enumerate(lines, start=1):
+        match = ANNOTATION.match(line)
+        if match:
+            pending.extend((match[1], rid.strip()) for rid in match[2].split(","))
+            continue
+        if pending and line.strip():
+            found.extend((kind, rid, number) for kind, rid in pending)
+            pending = []
+    return found
+
+
+FIXTURE_FILES = sorted(RULE_FIXTURES.rglob("*.py"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: str(p.relative_to(RULE_FIXTURES)))
+def test_fixture_annotations_hold(fixture: Path) -> None:
+    """Every `expect` is reported on its line and no `ok` line is reported."""
+    text = read_source(fixture)
+    shown_as = str(fixture.relative_to(RULE_FIXTURES))
+    report = review_source(text, shown_as)
+    assert report.error is None, report.error
+    reported = {(f.rule_id, f.location.line) for f in report.findings}
+    annotations = parse_annotations(text)
+    assert annotations, f"{shown_as} has no annotations"
+    problems = []
+    for kind, rule_id, line in annotations:
+        assert rule_id in RULES_BY_ID, f"{shown_as}:{line} names unknown rule {rule_id}"
+        if kind == "expect" and (rule_id, line) not in reported:
+            problems.append(f"line {line}: expected {rule_id}, not reported")
+        if kind == "ok" and (rule_id, line) in reported:
+            problems.append(f"line {line}: {rule_id} reported on an ok line")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_rule_has_hits_and_safe_twins() -> None:
+    """Each rule is exercised by at least one expect and one ok annotation."""
+    kinds: dict[str, set[str]] = {}
+    for fixture in FIXTURE_FILES:
+        for kind, rule_id, _ in parse_annotations(fixture.read_text(encoding="utf-8")):
+            kinds.setdefault(rule_id, set()).add(kind)
+    missing = [r.id for r in ALL_RULES if kinds.get(r.id) != {"expect", "ok"}]
+    assert not missing, f"rules without both expect and ok fixtures: {missing}"
