@@ -48,6 +48,8 @@ class ModuleContext:
     is_test: bool = False
     _parents: dict[int, ast.AST] = field(default_factory=dict, repr=False)
     _locals_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
+    """Results of whole-module analyses (e.g. taint) that several rules read, computed once."""
 
     def __post_init__(self) -> None:
         for parent in ast.walk(self.tree):
