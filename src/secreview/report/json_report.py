@@ -1,0 +1,57 @@
+"""The JSON contract of shared/DESIGN.md: stable field names other tools and benchmarks read.
+
+Timings are left out on purpose: the same input must give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from secreview.cwe import lookup
+from secreview.findings import Finding, ScanResult
+
+
+def finding_to_dict(finding: Finding) -> dict[str, object]:
+    """One finding with exactly the fields the contract names."""
+    location = finding.location
+    return {
+        "rule_id": finding.rule_id,
+        "cwe": finding.cwe,
+        "cwe_name": finding.cwe_name,
+        "pillar": finding.pillar,
+        "pillar_name": finding.pillar_name,
+        "severity": finding.severity.label,
+        "confidence": finding.confidence.label,
+        "path": location.path,
+        "line": location.line,
+        "column": location.column,
+        "end_line": location.end_line,
+        "end_column": location.end_column,
+        "message": finding.message,
+        "fix": finding.fix,
+        "evidence": [
+            {"path": s.location.path, "line": s.location.line, "note": s.note}
+            for s in finding.evidence
+        ],
+        "fingerprint": finding.fingerprint,
+        "tags": list(finding.tags),
+    }
+
+
+def result_to_dict(result: ScanResult) -> dict[str, object]:
+    """The whole scan as the contract's JSON object."""
+    return {
+        "tool": {"name": "secreview", "version": result.tool_version},
+        "files_scanned": result.files_scanned,
+        "parse_fallbacks": result.extra.get("parse_fallbacks", 0),
+        "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "checked": [
+            {"cwe": c.cwe, "name": lookup(c.cwe).name, "found": c.found} for c in result.checked
+        ],
+        "findings": [finding_to_dict(f) for f in result.findings],
+    }
+
+
+def render_json(result: ScanResult) -> str:
+    """Indented, key order fixed by the contract, newline-terminated."""
+    return json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,80 @@
+"""The review as Markdown, for pull-request comments and wikis."""
+
+from __future__ import annotations
+
+from secreview.cwe import lookup
+from secreview.findings import Finding, ScanResult
+from secreview.report import NO_DEFECTS
+from secreview.report.common import files_in_order, line_span, severity_counts
+
+
+def _code(text: str) -> str:
+    """An inline code span that survives backticks inside the text."""
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{text}{fence}" if text else ""
+
+
+def _finding_block(number: int, finding: Finding) -> list[str]:
+    weakness = lookup(finding.cwe)
+    pillar = lookup(finding.pillar)
+    lines = [
+        f"{number}. **CWE-{weakness.cwe} {weakness.name}** — {finding.severity.label} "
+        f"severity, {finding.confidence.label} confidence",
+        f"   - Category: CWE-{pillar.cwe} {pillar.name}",
+        f"   - Rule: `{finding.rule_id}` (`secreview explain {finding.rule_id}`)",
+        f"   - Location: `{finding.location.path}` {line_span(finding)}"
+        + (f": {_code(finding.snippet.strip())}" if finding.snippet else ""),
+        f"   - Description: {finding.message}",
+    ]
+    if finding.evidence:
+        lines.append("   - Evidence:")
+        lines.extend(
+            f"     - `{s.location.path}:{s.location.line}` {s.note}" for s in finding.evidence
+        )
+    lines.append(f"   - Solution: {finding.fix}")
+    if finding.tags:
+        lines.append(f"   - Tags: {', '.join(finding.tags)}")
+    return lines
+
+
+def render_markdown(result: ScanResult) -> str:
+    """Headings per file, numbered defects, notes, the checked table and a summary."""
+    out = ["# Security review", ""]
+    for report, defects, notes in files_in_order(result):
+        out.append(f"## `{report.path}`")
+        out.append("")
+        if report.error is not None:
+            out.append(f"> **Error:** {report.error.message}")
+            out.append("")
+        if report.reviewed:
+            if defects:
+                for number, finding in enumerate(defects, start=1):
+                    out.extend(_finding_block(number, finding))
+            else:
+                out.append(NO_DEFECTS)
+            if notes:
+                out.extend(
+                    ["", f"<details><summary>Notes in test code ({len(notes)})</summary>", ""]
+                )
+                for number, finding in enumerate(notes, start=1):
+                    out.extend(_finding_block(number, finding))
+                out.extend(["", "</details>"])
+            out.append("")
+    out.extend(["## Checked", "", "| CWE | Weakness | Result |", "| --- | --- | --- |"])
+    for checked in result.checked:
+        name = lookup(checked.cwe).name.replace("|", "\\|")
+        verdict = f"found {checked.found}" if checked.found else "not found"
+        out.append(f"| CWE-{checked.cwe} | {name} | {verdict} |")
+    defects = [f for f in result.findings if not f.is_note]
+    counts = severity_counts(defects)
+    out.extend(
+        [
+            "",
+            f"**Summary:** {result.files_scanned} files reviewed, {len(defects)} defects"
+            + (f" ({counts})" if counts else "")
+            + (f", {len(result.errors)} errors" if result.errors else "")
+            + ".",
+            "",
+        ]
+    )
+    return "\n".join(out)

@@ -1,0 +1,121 @@
+"""The text review: what a careful human security reviewer would write, file by file.
+
+Rendered as rich `Text` lines so the same content prints in colour on a terminal and as plain,
+deterministic text when piped or written to a file.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from secreview.cwe import lookup
+from secreview.findings import Finding, ScanResult, Severity
+from secreview.report import NO_DEFECTS
+from secreview.report.common import files_in_order, line_span, severity_counts
+
+_SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+}
+CLEAN_FILES_LISTED = 20
+"""Above this many clean files, they are summarised in one line instead of one line each."""
+
+
+def _finding_lines(number: int, finding: Finding) -> list[Text]:
+    weakness = lookup(finding.cwe)
+    pillar = lookup(finding.pillar)
+    head = Text(f"  {number}. ")
+    head.append(f"CWE-{weakness.cwe} {weakness.name}", style="bold")
+    head.append("  [")
+    head.append(finding.severity.label, style=_SEVERITY_STYLE[finding.severity])
+    head.append(f", confidence {finding.confidence.label}]")
+    lines = [
+        head,
+        Text(f"     Category: CWE-{pillar.cwe} {pillar.name}", style="dim"),
+        Text(f"     Rule:     {finding.rule_id}", style="dim"),
+        Text(
+            f"     Location: {finding.location.path}:{finding.location.line} ({line_span(finding)})"
+        ),
+    ]
+    if finding.snippet:
+        lines.append(Text(f"         {finding.snippet.strip()}", style="magenta"))
+    lines.append(Text(f"     Description: {finding.message}"))
+    if finding.evidence:
+        lines.append(Text("     Evidence:"))
+        for step in finding.evidence:
+            lines.append(Text(f"       - {step.location.path}:{step.location.line}  {step.note}"))
+    lines.append(Text(f"     Solution: {finding.fix}", style="green"))
+    if finding.tags:
+        lines.append(Text(f"     Tags: {', '.join(finding.tags)}", style="dim"))
+    return lines
+
+
+def render_text_lines(result: ScanResult) -> list[Text]:
+    """The whole review as styled lines."""
+    out: list[Text] = []
+    clean: list[str] = []
+    for report, defects, notes in files_in_order(result):
+        if not defects and not notes and report.error is None:
+            clean.append(report.path)
+            continue
+        out.append(Text(report.path, style="bold underline"))
+        if report.error is not None:
+            out.append(Text(f"  Error: {report.path} {report.error.message}", style="red"))
+        if report.reviewed:
+            if defects:
+                for number, finding in enumerate(defects, start=1):
+                    out.extend(_finding_lines(number, finding))
+            else:
+                out.append(Text(f"  {NO_DEFECTS}", style="green"))
+            if notes:
+                out.append(
+                    Text(f"  Notes (test code; not counted as defects, {len(notes)}):", style="dim")
+                )
+                for number, finding in enumerate(notes, start=1):
+                    out.extend(_finding_lines(number, finding))
+        out.append(Text(""))
+    if len(clean) <= CLEAN_FILES_LISTED:
+        for path in clean:
+            out.append(Text(path, style="bold underline"))
+            out.append(Text(f"  {NO_DEFECTS}", style="green"))
+            out.append(Text(""))
+    else:
+        out.append(Text(f"{len(clean)} other files: {NO_DEFECTS}", style="green"))
+        out.append(Text(""))
+    out.extend(_checked_lines(result))
+    out.append(_summary_line(result))
+    return out
+
+
+def _checked_lines(result: ScanResult) -> list[Text]:
+    lines = [Text(f"Checked ({len(result.checked)} weakness classes):", style="bold")]
+    for checked in result.checked:
+        weakness = lookup(checked.cwe)
+        status = Text(
+            f"  [{'found ' + str(checked.found):>9}] " if checked.found else "  [not found] "
+        )
+        status.stylize("red" if checked.found else "green")
+        status.append(f"CWE-{weakness.cwe} {weakness.name}")
+        lines.append(status)
+    return lines
+
+
+def _summary_line(result: ScanResult) -> Text:
+    defects = [f for f in result.findings if not f.is_note]
+    notes = len(result.findings) - len(defects)
+    parts = [f"{result.files_scanned} files reviewed", f"{len(defects)} defects"]
+    counts = severity_counts(defects)
+    if counts:
+        parts[-1] += f" ({counts})"
+    if notes:
+        parts.append(f"{notes} notes in test code")
+    if result.errors:
+        parts.append(f"{len(result.errors)} errors")
+    return Text("Summary: " + ", ".join(parts) + ".", style="bold")
+
+
+def render_text(result: ScanResult) -> str:
+    """The review as plain text (what is written to files and pipes)."""
+    return "\n".join(line.plain for line in render_text_lines(result)) + "\n"
