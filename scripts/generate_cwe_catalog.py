@@ -6,7 +6,7 @@ every CWE-1000 pillar comes from the "Research Concepts" view (CWE-1000) CSV, wh
 names its primary parent (`ChildOf ... VIEW ID:1000 ... ORDINAL:Primary`). Walking those parents up
 to an entry whose abstraction is `Pillar` gives the pillar. Nothing is typed by hand.
 
-Usage: pip install -e '.[catalog]' && python scripts/generate_cwe_catalog.py
+Usage: pip install -e '.[catalog]' && python scripts/generate_cwe_catalog.py [OUTPUT]
 """
 
 from __future__ import annotations
@@ -56,17 +56,17 @@ def pillar_of(cwe_id: int, entries: dict[int, dict[str, object]]) -> int | None:
     return None
 
 
-def main() -> None:
-    """Write the compact catalog: {"version": ..., "weaknesses": {id: [name, pillar]}}."""
+def main(output: Path = OUTPUT) -> None:
+    """Write the compact catalog: {"source": ..., "weaknesses": {id: [name, pillar]}}."""
     entries = read_view(VIEW_CSV)
     weaknesses = {
         str(cwe_id): [entry["name"], pillar_of(cwe_id, entries)]
         for cwe_id, entry in sorted(entries.items())
     }
     payload = {"source": "MITRE CWE 4.14, view CWE-1000 (via cwe2)", "weaknesses": weaknesses}
-    OUTPUT.write_text(json.dumps(payload, indent=0, sort_keys=False) + "\n", encoding="utf-8")
-    print(f"wrote {len(weaknesses)} weaknesses to {OUTPUT}")
+    output.write_text(json.dumps(payload, indent=0) + "\n", encoding="utf-8")
+    print(f"wrote {len(weaknesses)} weaknesses to {output}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT)

@@ -6,6 +6,7 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings that are, 2 usage or f
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -147,7 +148,10 @@ def scan_command(
         disabled_rules=frozenset(disable),
     )
     roots = list(paths) or ["."]
-    errors = Console(stderr=True)
+    errors = Console(stderr=True, soft_wrap=True, highlight=False)
+    if not any(os.path.lexists(root) for root in roots):
+        errors.print(f"[red]error:[/] nothing to review: {', '.join(roots)} does not exist")
+        sys.exit(EXIT_ERROR)
     show_progress = not no_progress and errors.is_terminal
     if show_progress:
         with _progress_bar(errors) as bar:
@@ -160,10 +164,6 @@ def scan_command(
             )
     else:
         result = scan(roots, config, jobs or default_jobs())
-    if not result.files_scanned and len(result.errors) == len(roots):
-        for error in result.errors:
-            errors.print(f"[red]error:[/] {error.path} {error.message}")
-        sys.exit(EXIT_ERROR)
     _emit(result, output_format.lower(), output)
     if show_progress:
         errors.print(

@@ -6,6 +6,7 @@ The code is only ever read as text: never imported, never executed.
 from __future__ import annotations
 
 import io
+import stat
 import tokenize
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def decode_source(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        raise UnreadableSourceError(f"declares an unknown encoding ({error.msg})") from None
+        if "unknown encoding" in error.msg:
+            raise UnreadableSourceError(f"declares an {error.msg}") from None
+        encoding = "utf-8"  # undecodable first lines: let the decode below say so precisely
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
@@ -41,7 +44,13 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if path.is_symlink() and not path.exists():
         raise UnreadableSourceError("is a broken symbolic link")
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise UnreadableSourceError("is a directory, not a file")
+        if not stat.S_ISREG(status.st_mode):
+            # A FIFO or device would block or never end; only regular files are read.
+            raise UnreadableSourceError("is not a regular file (a pipe, socket or device)")
+        size = status.st_size
         if size > max_bytes:
             raise UnreadableSourceError(
                 f"is {size:,} bytes, over the {max_bytes:,}-byte limit; raise --max-file-size "
@@ -50,8 +59,6 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         data = path.read_bytes()
     except PermissionError:
         raise UnreadableSourceError("cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise UnreadableSourceError("is a directory, not a file") from None
     except OSError as error:
         raise UnreadableSourceError(f"cannot be read ({error.strerror or error})") from None
     return decode_source(data)

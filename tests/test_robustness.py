@@ -1,0 +1,101 @@
+"""Bad input is normal input: each bad file becomes one clear error and the scan goes on."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from secreview.cli import cli
+from secreview.pipeline import review_source
+
+VULNERABLE = "def run(cmd):\n    return eval(cmd)\n"
+
+
+def scan_json(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(cli, ["scan", "--format", "json", "--no-progress", *args])
+    return result.exit_code, json.loads(result.output)
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    (tmp_path / "good.py").write_text(VULNERABLE)
+    (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "latin.py").write_bytes(b"name = '\xe9t\xe9'\n")
+    (tmp_path / "declared_latin.py").write_bytes(
+        b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\n" + VULNERABLE.encode()
+    )
+    (tmp_path / "binary.py").write_bytes(b"\x00\x01\x02PK\x03\x04" * 10)
+    (tmp_path / "huge.py").write_text("x = 1\n" * 50_000)
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "missing-target.py")
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbf" + VULNERABLE.encode())
+    (tmp_path / "crlf.py").write_bytes(VULNERABLE.replace("\n", "\r\n").encode())
+    os.mkfifo(tmp_path / "pipe.py")
+    return tmp_path
+
+
+def test_every_bad_file_is_one_clear_error_and_the_rest_is_reviewed(messy: Path) -> None:
+    code, payload = scan_json(str(messy), "--max-file-size", "100K", "-j", "2")
+    assert code == 1
+    errors = {Path(e["path"]).name: e["message"] for e in payload["errors"]}
+    assert set(errors) == {
+        "broken.py",
+        "latin.py",
+        "binary.py",
+        "huge.py",
+        "dangling.py",
+        "pipe.py",
+    }
+    assert "syntax error at line 1" in errors["broken.py"]
+    assert "not valid utf-8" in errors["latin.py"]
+    assert "binary" in errors["binary.py"]
+    assert "100K" in errors["huge.py"] or "102,400" in errors["huge.py"]
+    assert "broken symbolic link" in errors["dangling.py"]
+    assert "not a regular file" in errors["pipe.py"]
+    flagged = sorted(Path(f["path"]).name for f in payload["findings"])
+    assert flagged == ["bom.py", "crlf.py", "declared_latin.py", "good.py"]
+    lines = {Path(f["path"]).name: f["line"] for f in payload["findings"]}
+    assert lines["declared_latin.py"] == 4 and lines["crlf.py"] == 2
+
+
+def test_errors_keep_exit_code_by_findings_unless_strict(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("def f(:\n")
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    assert scan_json(str(tmp_path))[0] == 0
+    assert scan_json(str(tmp_path), "--strict")[0] == 2
+
+
+def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "secret.py"
+    target.write_text("x = 1\n")
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    code, payload = scan_json(str(target), "-j", "1")
+    assert code == 0
+    assert payload["errors"] == [
+        {"path": payload["errors"][0]["path"], "message": "cannot be read (permission denied)"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n",
+        "(" * 200 + ")" * 200,
+        "x = " + "[" * 5000 + "]" * 5000,
+        "def f():\n" + "    if x:\n" * 1 + "        pass\n",
+        "\x0c\x0b",
+        "'''unterminated",
+        "a = 1 +" + " 1 +" * 20000 + " 1\n",
+    ],
+)
+def test_review_source_never_raises(text: str) -> None:
+    report = review_source(text, "weird.py")
+    assert report.path == "weird.py"
