@@ -61,7 +61,7 @@ def review_files(
 def checked_weaknesses(
     reports: Sequence[FileReport], config: ScanConfig
 ) -> tuple[CheckedWeakness, ...]:
-    """Every CWE the active rules look for, with how many (non-note) findings of it were reported."""
+    """Every CWE the active rules look for, with the number of (non-note) findings of it."""
     counts = Counter(f.cwe for r in reports for f in r.findings if not f.is_note)
     cwes = sorted({rule.cwe for rule in active_rules(config)})
     return tuple(CheckedWeakness(cwe=cwe, found=counts.get(cwe, 0)) for cwe in cwes)
