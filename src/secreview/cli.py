@@ -33,7 +33,7 @@ SEVERITY_CHOICE = click.Choice([s.label for s in Severity], case_sensitive=False
 def _render_sarif(result: ScanResult) -> str:
     from secreview.report.sarif import render_sarif  # imported lazily: only SARIF runs need it
 
-    return render_sarif(result, ALL_RULES)
+    return render_sarif(result, [RULES_BY_ID[rule_id] for rule_id in result.rule_ids])
 
 
 RENDERERS: dict[str, Callable[[ScanResult], str]] = {

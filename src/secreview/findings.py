@@ -138,6 +138,8 @@ class ScanResult:
 
     files: tuple[FileReport, ...]
     checked: tuple[CheckedWeakness, ...]
+    rule_ids: tuple[str, ...] = ()
+    """The rules that ran (SARIF lists each, with or without results)."""
     elapsed_seconds: float = 0.0
     tool_version: str = ""
     extra: dict[str, object] = field(default_factory=dict)

@@ -82,6 +82,7 @@ def scan(
     return ScanResult(
         files=tuple(reports),
         checked=checked_weaknesses(reports, config),
+        rule_ids=tuple(rule.id for rule in active_rules(config)),
         elapsed_seconds=time.perf_counter() - started,
         tool_version=__version__,
         extra={"parse_fallbacks": sum(1 for r in reports if r.parsed_with_fallback)},

@@ -15,14 +15,21 @@ from secreview.findings import EvidenceStep, Finding, Location
 _WHITESPACE = re.compile(r"\s+")
 
 
-def location_of(path: str, node: ast.AST) -> Location:
-    """Location of `node` in `path`, as `ast` positions it."""
+def location_of(context: ModuleContext, node: ast.AST) -> Location:
+    """Location of `node`, with columns in characters (`ast` counts UTF-8 bytes)."""
+    line = getattr(node, "lineno", 1)
+    end_line = getattr(node, "end_lineno", None)
+    end_column = getattr(node, "end_col_offset", None)
     return Location(
-        path=path,
-        line=getattr(node, "lineno", 1),
-        column=getattr(node, "col_offset", 0),
-        end_line=getattr(node, "end_lineno", None),
-        end_column=getattr(node, "end_col_offset", None),
+        path=context.path,
+        line=line,
+        column=context.character_column(line, getattr(node, "col_offset", 0)),
+        end_line=end_line,
+        end_column=(
+            context.character_column(end_line, end_column)
+            if end_line is not None and end_column is not None
+            else None
+        ),
     )
 
 
@@ -37,11 +44,10 @@ def fingerprint(rule_id: str, path: str, scope: str, code: str) -> str:
 
 
 def _finding(rule: Rule, hit: Hit, context: ModuleContext) -> Finding:
-    location = location_of(context.path, hit.node)
+    location = location_of(context, hit.node)
     code = context.segment(hit.node)
     evidence = tuple(
-        EvidenceStep(location=location_of(context.path, node), note=note)
-        for node, note in hit.evidence
+        EvidenceStep(location=location_of(context, node), note=note) for node, note in hit.evidence
     )
     return Finding(
         rule_id=rule.id,
