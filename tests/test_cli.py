@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from secreview.analysis.patterns.rules import ALL_RULES
-from secreview.cli import cli
+from secreview.cli import cli, rules_markdown
 from secreview.report import NO_DEFECTS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -179,3 +179,10 @@ def test_python_dash_m_works_the_same(project: Path) -> None:
     )
     assert completed.returncode == 1
     assert json.loads(completed.stdout)["findings"][0]["rule_id"] == "eval-injection"
+
+
+def test_readme_rule_table_matches_the_rules() -> None:
+    """The README lists exactly the rules that exist (scripts/update_readme_rules.py)."""
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- rules-table:start -->\n", 1)[1].split("<!-- rules-table:end -->")[0]
+    assert table.strip() == rules_markdown().strip()

@@ -186,10 +186,24 @@ def _emit(result: ScanResult, output_format: str, output: str | None) -> None:
     sys.stdout.flush()
 
 
+def rules_markdown() -> str:
+    """The rule list as a Markdown table (the README embeds exactly this)."""
+    lines = ["| rule | CWE | severity | reports |", "| --- | --- | --- | --- |"]
+    for r in ALL_RULES:
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| `{r.id}` | CWE-{r.cwe} | {r.severity.label} | {summary} |")
+    return "\n".join(lines)
+
+
 @cli.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
+)
 def rules_command(output_format: str) -> None:
     """List every rule: id, CWE, severity and what it reports."""
+    if output_format == "markdown":
+        click.echo(rules_markdown())
+        return
     if output_format == "json":
         import json
 
