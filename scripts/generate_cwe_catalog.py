@@ -57,10 +57,10 @@ def pillar_of(cwe_id: int, entries: dict[int, dict[str, object]]) -> int | None:
 
 
 def main(output: Path = OUTPUT) -> None:
-    """Write the compact catalog: {"source": ..., "weaknesses": {id: [name, pillar]}}."""
+    """Write the compact catalog: {"source": ..., "weaknesses": {id: [name, pillar, parent]}}."""
     entries = read_view(VIEW_CSV)
     weaknesses = {
-        str(cwe_id): [entry["name"], pillar_of(cwe_id, entries)]
+        str(cwe_id): [entry["name"], pillar_of(cwe_id, entries), entry["parent"]]
         for cwe_id, entry in sorted(entries.items())
     }
     payload = {"source": "MITRE CWE 4.14, view CWE-1000 (via cwe2)", "weaknesses": weaknesses}

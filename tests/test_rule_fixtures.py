@@ -66,3 +66,17 @@ def test_every_rule_has_hits_and_safe_twins() -> None:
             kinds.setdefault(rule_id, set()).add(kind)
     missing = [r.id for r in ALL_RULES if kinds.get(r.id) != {"expect", "ok"}]
     assert not missing, f"rules without both expect and ok fixtures: {missing}"
+
+
+def test_a_flow_finding_replaces_the_pattern_finding_of_the_same_defect() -> None:
+    """One defect, one finding: request data in `shell=True` is reported once, with its path."""
+    text = (
+        "import subprocess\nfrom flask import request\n\n"
+        "def ping():\n"
+        "    host = request.args['host']\n"
+        "    return subprocess.check_output('ping ' + host, shell=True)\n"
+    )
+    report = review_source(text, "app.py")
+    on_sink = [f for f in report.findings if f.location.line == 6 and f.cwe == 78]
+    assert [f.rule_id for f in on_sink] == ["tainted-command"]
+    assert on_sink[0].evidence[0].location.line == 5

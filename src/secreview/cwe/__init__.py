@@ -21,6 +21,8 @@ class Weakness:
     cwe: int
     name: str
     pillar: int
+    parent: int | None = None
+    """Primary parent in the CWE-1000 view (None for pillars)."""
 
     @property
     def pillar_name(self) -> str:
@@ -38,19 +40,42 @@ class UnknownCWEError(KeyError):
 
 
 @cache
-def _catalog() -> dict[int, tuple[str, int]]:
+def _catalog() -> dict[int, tuple[str, int, int | None]]:
     text = resources.files(__package__).joinpath("catalog.json").read_text(encoding="utf-8")
     raw = json.loads(text)["weaknesses"]
-    return {int(cwe): (name, pillar) for cwe, (name, pillar) in raw.items()}
+    return {int(cwe): (name, pillar, parent) for cwe, (name, pillar, parent) in raw.items()}
 
 
 def lookup(cwe: int) -> Weakness:
     """Return the catalog entry for `cwe`; raise UnknownCWEError when MITRE has no such id."""
     try:
-        name, pillar = _catalog()[cwe]
+        name, pillar, parent = _catalog()[cwe]
     except KeyError:
         raise UnknownCWEError(f"CWE-{cwe} is not in MITRE's CWE-1000 view") from None
-    return Weakness(cwe=cwe, name=name, pillar=pillar)
+    return Weakness(cwe=cwe, name=name, pillar=pillar, parent=parent)
+
+
+@cache
+def ancestors(cwe: int) -> frozenset[int]:
+    """Every weakness above `cwe` along primary parents in the CWE-1000 view, up to its pillar."""
+    found: list[int] = []
+    parent = lookup(cwe).parent
+    while parent is not None and parent not in found:
+        found.append(parent)
+        parent = lookup(parent).parent
+    return frozenset(found)
+
+
+def related(first: int, second: int) -> bool:
+    """Same weakness, or one is a more specific kind of the other (CWE-95 is a CWE-94).
+
+    Pillars are left out: every weakness descends from one, so they relate nothing.
+    """
+    if first == second:
+        return True
+    if first in ancestors(second):
+        return lookup(first).parent is not None
+    return second in ancestors(first) and lookup(second).parent is not None
 
 
 def all_weaknesses() -> list[Weakness]:

@@ -65,6 +65,9 @@ class Rule:
     visits: tuple[type[ast.AST], ...]
     check: CheckFunction
     applies_in_tests: bool = False
+    follows_data_flow: bool = False
+    """A taint rule: its findings carry the path from an untrusted source, so on the same line
+    they replace a pattern rule's finding of the same (or a related) CWE."""
 
     def __post_init__(self) -> None:
         lookup(self.cwe)  # fail at import time if a rule names a CWE MITRE does not have
@@ -86,6 +89,7 @@ def rule(
     references: tuple[str, ...],
     visits: tuple[type[ast.AST], ...] = (ast.Call,),
     applies_in_tests: bool = False,
+    follows_data_flow: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
     """Turn a check function into a `Rule` carrying its metadata and documentation."""
 
@@ -108,6 +112,7 @@ def rule(
             visits=visits,
             check=check,
             applies_in_tests=applies_in_tests,
+            follows_data_flow=follows_data_flow,
         )
 
     return wrap

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from secreview.analysis.patterns.base import Hit, Rule
 from secreview.analysis.patterns.context import ModuleContext
+from secreview.cwe import related
 from secreview.findings import EvidenceStep, Finding, Location
 
 _WHITESPACE = re.compile(r"\s+")
@@ -70,7 +71,8 @@ def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Findi
     ran, so a bug in one rule costs that rule's findings on that node and nothing else.
     """
     by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
-    for each in rules:
+    rule_list = tuple(rules)
+    for each in rule_list:
         for node_type in each.visits:
             by_type[node_type].append(each)
     findings: dict[tuple[str, int, int, str], Finding] = {}
@@ -90,4 +92,28 @@ def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Findi
             except Exception as error:  # a rule bug must not lose the rest of the file
                 line = getattr(node, "lineno", "?")
                 crashes.append(f"rule {each.id} failed at line {line}: {error!r}")
-    return sorted(findings.values(), key=Finding.sort_key), crashes
+    flow_rules = frozenset(r.id for r in rule_list if r.follows_data_flow)
+    return without_superseded(findings.values(), flow_rules), crashes
+
+
+def without_superseded(findings: Iterable[Finding], flow_rules: frozenset[str]) -> list[Finding]:
+    """Drop pattern findings that a data-flow finding on the same line already reports.
+
+    A pattern rule and a taint rule often see one defect (`shell=True` with a built string, and
+    request data reaching that very call); the reviewer wants it once, with the path as evidence.
+    Distinct defects on one line (a DES cipher *and* ECB mode) both stay.
+    """
+    findings = list(findings)
+    flows: dict[int, list[int]] = {}
+    for finding in findings:
+        if finding.rule_id in flow_rules:
+            flows.setdefault(finding.location.line, []).append(finding.cwe)
+    return sorted(
+        (
+            f
+            for f in findings
+            if f.rule_id in flow_rules
+            or not any(related(f.cwe, cwe) for cwe in flows.get(f.location.line, ()))
+        ),
+        key=Finding.sort_key,
+    )
