@@ -1,4 +1,4 @@
-"""Rewrite the rule table in README.md from the rules themselves (`secreview rules --format markdown`).
+"""Rewrite the rule table in README.md from the rules (`secreview rules --format markdown`).
 
 A test fails when the README's table differs from the rules, so run this after adding a rule.
 """
