@@ -186,3 +186,16 @@ def test_readme_rule_table_matches_the_rules() -> None:
     readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- rules-table:start -->\n", 1)[1].split("<!-- rules-table:end -->")[0]
     assert table.strip() == rules_markdown().strip()
+
+
+def test_a_real_test_suite_with_mocks_and_fixtures_comes_out_clean() -> None:
+    """Mocks, fixtures, fake credentials and throwaway pickles in tests are notes, not defects."""
+    suite = Path(__file__).resolve().parent / "fixtures" / "suites" / "inventory"
+    code, output = run("scan", str(suite), "--format", "json", "--no-progress")
+    payload = json.loads(output)
+    assert code == 0
+    assert payload["files_scanned"] == 4 and payload["errors"] == []
+    assert all("note" in f["tags"] and "test-code" in f["tags"] for f in payload["findings"])
+    assert all(c["found"] == 0 for c in payload["checked"])
+    code, text = run("scan", str(suite), "--no-progress")
+    assert text.count(NO_DEFECTS) == 4
