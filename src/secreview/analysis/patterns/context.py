@@ -46,75 +46,98 @@ class ModuleContext:
     text: str
     tree: ast.Module
     is_test: bool = False
-    _parents: dict[int, ast.AST] = field(default_factory=dict, repr=False)
-    _locals_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     memo: dict[str, object] = field(default_factory=dict, repr=False)
     """Results of whole-module analyses (e.g. taint) that several rules read, computed once."""
+    nodes: list[ast.AST] = field(default_factory=list, repr=False)
+    """Every node of the tree, each once, in a fixed order (rules are dispatched over these)."""
+    import_aliases: dict[str, str] = field(default_factory=dict, repr=False)
+    """Local name -> fully qualified name, for every import anywhere in the module."""
+    module_bindings: frozenset[str] = field(default=frozenset(), repr=False)
+    """Names bound at module level (defs, classes, assignments), which shadow builtins."""
+    _parents: dict[int, ast.AST] = field(default_factory=dict, repr=False)
+    _function_of: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = field(
+        default_factory=dict, repr=False
+    )
+    _function_locals: dict[int, set[str]] = field(default_factory=dict, repr=False)
+    _rebound_globals: set[str] = field(default_factory=set, repr=False)
+    _resolved: dict[int, str | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for parent in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(parent):
-                self._parents[id(child)] = parent
+        """Index the module in one traversal: every later question is a dictionary look-up.
+
+        Rules ask for parents, enclosing functions and name bindings on almost every node, and
+        separate walks for each of those used to cost several times the parse itself.
+        """
+        module_names: set[str] = set()
+        Function = ast.FunctionDef | ast.AsyncFunctionDef
+        stack: list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef | None, bool]] = [
+            (self.tree, None, True)
+        ]
+        while stack:
+            node, function, at_module_level = stack.pop()
+            self.nodes.append(node)
+            if function is not None:
+                self._function_of[id(node)] = function
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                if function is not None:
+                    self._function_locals[id(function)].add(node.id)
+                elif at_module_level:
+                    module_names.add(node.id)
+            elif isinstance(node, ast.arg) and function is not None:
+                self._function_locals[id(function)].add(node.arg)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                self._record_import(node)
+            elif isinstance(node, ast.Global | ast.Nonlocal):
+                self._rebound_globals.update(node.names)
+            inner_function, inner_at_module_level = function, at_module_level
+            if isinstance(node, Function | ast.ClassDef):
+                if at_module_level:
+                    module_names.add(node.name)
+                inner_at_module_level = False
+                if isinstance(node, Function):
+                    inner_function = node
+                    self._function_locals[id(node)] = set()
+            for child in ast.iter_child_nodes(node):
+                self._parents[id(child)] = node
+                stack.append((child, inner_function, inner_at_module_level))
+        self.module_bindings = frozenset(module_names)
+
+    def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.import_aliases[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    self.import_aliases[top] = top
+        elif node.module and node.level == 0:
+            for alias in node.names:
+                if alias.name != "*":
+                    self.import_aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
     # ----- names -------------------------------------------------------------------------------
-    @cached_property
-    def import_aliases(self) -> dict[str, str]:
-        """Local name -> fully qualified name, for every import anywhere in the module."""
-        aliases: dict[str, str] = {}
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        aliases[alias.asname] = alias.name
-                    else:
-                        top = alias.name.split(".")[0]
-                        aliases[top] = top
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                for alias in node.names:
-                    if alias.name != "*":
-                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        return aliases
-
-    @cached_property
-    def module_bindings(self) -> frozenset[str]:
-        """Names bound at module level (defs, classes, assignments), which shadow builtins."""
-        names: set[str] = set()
-        pending: list[ast.AST] = list(self.tree.body)
-        while pending:
-            node = pending.pop()
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                names.add(node.name)
-                continue  # their bodies are other scopes
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-            pending.extend(ast.iter_child_nodes(node))
-        return frozenset(names)
-
-    def _function_locals(self, function: ast.AST) -> frozenset[str]:
-        """Parameters and names assigned inside `function` (cached per function)."""
-        key = id(function)
-        cached = self._locals_cache.get(key)
-        if cached is None:
-            names = {
-                n.id
-                for n in ast.walk(function)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-            }
-            names.update(n.arg for n in ast.walk(function) if isinstance(n, ast.arg))
-            cached = self._locals_cache[key] = frozenset(names)
-        return cached
-
     def _is_local_name(self, node: ast.Name) -> bool:
-        """Whether `node` reads a name bound inside its enclosing function (shadowing a global)."""
-        function = self.enclosing_function(node)
-        return function is not None and node.id in self._function_locals(function)
+        """Whether `node` reads a name bound in an enclosing function (shadowing a global)."""
+        function = self._function_of.get(id(node))
+        while function is not None:
+            if node.id in self._function_locals.get(id(function), ()):
+                return True
+            function = self._function_of.get(id(function))
+        return False
 
     def resolve(self, node: ast.AST) -> str | None:
         """Qualified name of a Name/Attribute chain ('subprocess.run', 'eval'), else None.
 
         Only names bound by an import or builtins resolve: `cursor.execute` does not, because
-        `cursor` is a local object whose type a pattern rule cannot know.
+        `cursor` is a local object whose type a pattern rule cannot know. Memoised per node:
+        every call rule asks about every call.
         """
+        key = id(node)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(node)
+        return self._resolved[key]
+
+    def _resolve(self, node: ast.AST) -> str | None:
         parts: list[str] = []
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
@@ -182,20 +205,12 @@ class ModuleContext:
                 and statement.value is not None
             ):
                 assigned.setdefault(statement.target.id, []).append(statement.value)
-        rebound = self._names_rebound_in_functions
+        rebound = self._rebound_globals
         return {
             name: values[0]
             for name, values in assigned.items()
             if len(values) == 1 and name not in rebound
         }
-
-    @cached_property
-    def _names_rebound_in_functions(self) -> frozenset[str]:
-        names: set[str] = set()
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Global | ast.Nonlocal):
-                names.update(node.names)
-        return frozenset(names)
 
     def constant_value(self, node: ast.AST | None, _depth: int = 0) -> object:
         """The value of `node` if it is known before run time, else `UNKNOWN`.
@@ -273,10 +288,7 @@ class ModuleContext:
 
     def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The nearest function that contains `node`."""
-        for ancestor in self.ancestors(node):
-            if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef):
-                return ancestor
-        return None
+        return self._function_of.get(id(node))
 
     def qualified_scope(self, node: ast.AST) -> str:
         """'Class.method' style name of the scopes around `node` ('' at module level)."""

@@ -77,7 +77,7 @@ def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Findi
             by_type[node_type].append(each)
     findings: dict[tuple[str, int, int, str], Finding] = {}
     crashes: list[str] = []
-    for node in ast.walk(context.tree):
+    for node in context.nodes:
         for each in by_type.get(type(node), ()):
             try:
                 for hit in each.check(node, context):
