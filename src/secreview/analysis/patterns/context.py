@@ -61,6 +61,7 @@ class ModuleContext:
     _function_locals: dict[int, set[str]] = field(default_factory=dict, repr=False)
     _rebound_globals: set[str] = field(default_factory=set, repr=False)
     _resolved: dict[int, str | None] = field(default_factory=dict, repr=False)
+    _imports_answers: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         """Index the module in one traversal: every later question is a dictionary look-up.
@@ -159,8 +160,13 @@ class ModuleContext:
 
     def imports_module(self, prefix: str) -> bool:
         """Whether any import brings in `prefix` or a submodule of it (cheap early exit)."""
-        dotted = prefix + "."
-        return any(q == prefix or q.startswith(dotted) for q in self.import_aliases.values())
+        answer = self._imports_answers.get(prefix)
+        if answer is None:
+            dotted = prefix + "."
+            answer = self._imports_answers[prefix] = any(
+                q == prefix or q.startswith(dotted) for q in self.import_aliases.values()
+            )
+        return answer
 
     # ----- calls -------------------------------------------------------------------------------
     @staticmethod
