@@ -9,22 +9,35 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from secreview import __version__
 from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
-from secreview.config import DEFAULT_EXCLUDES, ScanConfig
+from secreview.config import ScanConfig
+from secreview.config_file import ConfigError, FileSettings, build_config, load_settings
+from secreview.context.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from secreview.cwe import UnknownCWEError, lookup
 from secreview.findings import ScanResult, Severity
+from secreview.report.gerrit import render_gerrit
+from secreview.report.github import render_github
+from secreview.report.gitlab import render_gitlab
 from secreview.report.json_report import render_json
 from secreview.report.markdown import render_markdown
 from secreview.report.text import render_text, render_text_lines
+from secreview.review.changes import Change, from_diff, from_git
+from secreview.review.model import PRE_EXISTING_TAG
+from secreview.review.run import review_change
 from secreview.scanner import default_jobs, scan
+from secreview.sources import git
+from secreview.sources.diff import DiffError
+from secreview.sources.reading import UnreadableSourceError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITY_CHOICE = click.Choice([s.label for s in Severity], case_sensitive=False)
@@ -41,6 +54,12 @@ RENDERERS: dict[str, Callable[[ScanResult], str]] = {
     "markdown": render_markdown,
     "json": render_json,
     "sarif": _render_sarif,
+    "gitlab": render_gitlab,
+}
+REVIEW_RENDERERS: dict[str, Callable[[ScanResult], str]] = {
+    **RENDERERS,
+    "gerrit": render_gerrit,
+    "github": render_github,
 }
 
 
@@ -73,9 +92,96 @@ def exit_code_for(result: ScanResult, fail_on: Severity, strict: bool) -> int:
     """1 when a counted finding reaches `fail_on`; 2 on errors under --strict; else 0."""
     if strict and result.errors:
         return EXIT_ERROR
-    if any(f.severity >= fail_on and not f.is_note for f in result.findings):
+    if any(
+        f.severity >= fail_on and not f.is_note and PRE_EXISTING_TAG not in f.tags
+        for f in result.findings
+    ):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _fail(message: str) -> NoReturn:
+    """Say what is wrong on stderr, in one sentence, and exit 2."""
+    Console(stderr=True, soft_wrap=True, highlight=False).print(
+        f"[red]error:[/] {message}", markup=True
+    )
+    sys.exit(EXIT_ERROR)
+
+
+def settings_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Options `scan` and `review` share: configuration file, baseline and suppressions."""
+    for option in reversed(
+        (
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Read settings from this TOML file [nearest pyproject.toml's "
+                "[tool.secreview]].",
+            ),
+            click.option(
+                "--baseline",
+                type=click.Path(dir_okay=False),
+                help="Do not report findings recorded in this baseline file.",
+            ),
+            click.option(
+                "--honour-nosec", is_flag=True, help="Treat Bandit's `# nosec` as a suppression."
+            ),
+            click.option(
+                "--report-unused-suppressions",
+                is_flag=True,
+                help="Report `# secreview: ignore[...]` comments that suppress nothing.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def _given(context: click.Context, name: str) -> bool:
+    """Whether the user set option `name` (so it wins over the configuration file)."""
+    source = context.get_parameter_source(name)
+    return source not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+
+
+def configure(context: click.Context, start: Path) -> ScanConfig:
+    """The ScanConfig of this run: the configuration file, overridden by the command line."""
+    options = context.params
+    unknown = sorted(set(options["disable"]) - set(RULES_BY_ID))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown rule id(s): {', '.join(unknown)}; `secreview rules` lists them",
+            param_hint="--disable",
+        )
+    try:
+        settings: FileSettings = load_settings(options["config_path"], start)
+    except ConfigError as error:
+        _fail(str(error))
+    return build_config(
+        settings,
+        excludes=options["exclude"],
+        default_excludes=not options["no_default_excludes"],
+        max_file_bytes=options["max_file_size"],
+        include_tests=options["include_tests"],
+        min_severity=Severity.parse(options["min_severity"])
+        if _given(context, "min_severity")
+        else None,
+        fail_on=Severity.parse(options["fail_on"]) if _given(context, "fail_on") else None,
+        disabled_rules=frozenset(options["disable"]),
+        baseline=options["baseline"],
+        honour_nosec=options["honour_nosec"],
+        report_unused_suppressions=options["report_unused_suppressions"],
+    )
+
+
+def with_baseline(result: ScanResult, config: ScanConfig) -> ScanResult:
+    """`result` without the findings of the configured baseline (if any)."""
+    if not config.baseline:
+        return result
+    try:
+        return apply_baseline(result, read_baseline(Path(config.baseline)))
+    except BaselineError as error:
+        _fail(str(error))
 
 
 @cli.command("scan")
@@ -118,6 +224,7 @@ def exit_code_for(result: ScanResult, fail_on: Severity, strict: bool) -> int:
 @click.option("--disable", multiple=True, metavar="RULE-ID", help="Do not run this rule.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be reviewed.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@settings_options
 def scan_command(
     paths: tuple[str, ...],
     output_format: str,
@@ -132,22 +239,14 @@ def scan_command(
     disable: tuple[str, ...],
     strict: bool,
     no_progress: bool,
+    config_path: Path | None,
+    baseline: str | None,
+    honour_nosec: bool,
+    report_unused_suppressions: bool,
 ) -> None:
     """Review Python files and folders (default: the current folder)."""
-    unknown = sorted(set(disable) - set(RULES_BY_ID))
-    if unknown:
-        raise click.BadParameter(
-            f"unknown rule id(s): {', '.join(unknown)}; `secreview rules` lists them",
-            param_hint="--disable",
-        )
-    config = ScanConfig(
-        excludes=(() if no_default_excludes else DEFAULT_EXCLUDES) + exclude,
-        max_file_bytes=max_file_size,
-        include_tests=include_tests,
-        min_severity=Severity.parse(min_severity),
-        disabled_rules=frozenset(disable),
-    )
     roots = list(paths) or ["."]
+    config = configure(click.get_current_context(), Path(roots[0]))
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     if not any(os.path.lexists(root) for root in roots):
         errors.print(f"[red]error:[/] nothing to review: {', '.join(roots)} does not exist")
@@ -164,25 +263,31 @@ def scan_command(
             )
     else:
         result = scan(roots, config, jobs or default_jobs())
+    result = with_baseline(result, config)
     _emit(result, output_format.lower(), output)
     if show_progress:
         errors.print(
             f"[dim]Reviewed {result.files_scanned} files in {result.elapsed_seconds:.2f}s[/]"
         )
-    sys.exit(exit_code_for(result, Severity.parse(fail_on), strict))
+    sys.exit(exit_code_for(result, config.fail_on, strict))
 
 
-def _emit(result: ScanResult, output_format: str, output: str | None) -> None:
+def _emit(
+    result: ScanResult,
+    output_format: str,
+    output: str | None,
+    renderers: Mapping[str, Callable[[ScanResult], str]] = RENDERERS,
+) -> None:
     """Write the rendering to `output`, or to stdout (in colour when it is a terminal)."""
     if output:
-        Path(output).write_text(RENDERERS[output_format](result), encoding="utf-8")
+        Path(output).write_text(renderers[output_format](result), encoding="utf-8")
         return
     console = Console(soft_wrap=True, highlight=False)
     if output_format == "text" and console.is_terminal:
         for line in render_text_lines(result):
             console.print(line)
         return
-    sys.stdout.write(RENDERERS[output_format](result))
+    sys.stdout.write(renderers[output_format](result))
     sys.stdout.flush()
 
 
@@ -284,6 +389,214 @@ def explain_cwe(cwe: int) -> str:
     else:
         lines.append("No secreview rule reports this weakness yet.")
     return "\n".join(lines)
+
+
+def _shared_scan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The file, rule and severity options `review` takes with the same meaning as in `scan`."""
+    for option in reversed(
+        (
+            click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching files."),
+            click.option("--no-default-excludes", is_flag=True, help="Also review build dirs..."),
+            click.option("--min-severity", type=SEVERITY_CHOICE, default="low", help="Hide below."),
+            click.option(
+                "--fail-on",
+                type=SEVERITY_CHOICE,
+                default="low",
+                show_default=True,
+                help="Exit 1 when a new finding at or above this severity is reported.",
+            ),
+            click.option("--include-tests", is_flag=True, help="Count test-code findings."),
+            click.option(
+                "--max-file-size",
+                default="2M",
+                show_default=True,
+                callback=_parse_size,
+                help="Larger files are reported as errors, not reviewed.",
+            ),
+            click.option("--disable", multiple=True, metavar="RULE-ID", help="Skip this rule."),
+            click.option(
+                "--strict", is_flag=True, help="Exit 2 when a file could not be reviewed."
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def _message_from(value: str) -> str:
+    """`--commit-message` is a file's text when it names a file, else the text itself."""
+    path = Path(value)
+    try:
+        return path.read_text(encoding="utf-8").rstrip() if path.is_file() else value
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"{value}: the commit message file cannot be read ({error})")
+
+
+def _change_to_review(
+    folder: Path,
+    diff_file: str | None,
+    base: str | None,
+    head: str | None,
+    commit: str | None,
+    staged: bool,
+    max_bytes: int,
+) -> tuple[Change, str | None]:
+    """What to review, and the commit message git has for it (None for uncommitted work)."""
+    root = git.repository_root(folder)
+    if diff_file is not None:
+        if head or commit or staged:
+            raise click.UsageError("--diff cannot be combined with --head, --commit or --staged")
+        if base and root is None:
+            raise click.UsageError("--base needs a git repository; run inside one or use -C")
+        text = _read_diff(diff_file)
+        label = "the diff on standard input" if diff_file == "-" else diff_file
+        base_revision = git.resolve(root, base) if base and root else None
+        return (
+            from_diff(
+                text,
+                label,
+                root or folder,
+                base=base_revision,
+                repository=root,
+                max_bytes=max_bytes,
+            ),
+            None,
+        )
+    if root is None:
+        raise click.UsageError(f"{folder.resolve()} is not in a git repository; give --diff FILE")
+    if commit:
+        if base or head or staged:
+            raise click.UsageError("--commit cannot be combined with --base, --head or --staged")
+        head_revision: git.Revision | None = git.resolve(root, commit)
+        base_revision = git.parent_of(root, head_revision)
+    else:
+        if head and staged:
+            raise click.UsageError("--staged reviews the index; it cannot be combined with --head")
+        head_revision = git.resolve(root, head) if head else None
+        if base:
+            against = head_revision or git.resolve(root, "HEAD")
+            base_revision = git.merge_base(root, git.resolve(root, base), against)
+        else:
+            base_revision = git.default_base(root, head_revision)
+    change = from_git(root, base_revision, head_revision, staged=staged, max_bytes=max_bytes)
+    message = git.commit_message(root, head_revision) if head_revision else None
+    return change, message
+
+
+def _read_diff(path: str) -> str:
+    """The diff in the file at `path`, or on standard input for '-'."""
+    try:
+        with click.open_file(path, encoding="utf-8", errors="surrogateescape") as handle:
+            return handle.read()
+    except OSError as error:
+        _fail(f"{path}: the diff cannot be read ({error.strerror or error})")
+
+
+@cli.command("review")
+@click.option(
+    "--diff",
+    "diff_file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Review this unified diff ('-' for standard input) instead of asking git.",
+)
+@click.option("--base", help="Compare with this revision [merge-base with the default branch].")
+@click.option("--head", help="Review this revision [the working tree, staged and unstaged].")
+@click.option("--commit", help="Review this one commit against its parent.")
+@click.option("--staged", is_flag=True, help="Review the index (what `git commit` would record).")
+@click.option(
+    "--commit-message",
+    metavar="TEXT|FILE",
+    help="The change's description, recorded in the review [the commit's own message].",
+)
+@click.option("--all", "show_all", is_flag=True, help="Also show pre-existing findings (tagged).")
+@click.option(
+    "-C",
+    "--directory",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("."),
+    help="Run as if started in this folder.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REVIEW_RENDERERS), case_sensitive=False),
+    default="text",
+    show_default=True,
+    help="Output format (gerrit, github, gitlab: ready for those review systems' APIs).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
+@_shared_scan_options
+@settings_options
+def review_command(
+    diff_file: str | None,
+    base: str | None,
+    head: str | None,
+    commit: str | None,
+    staged: bool,
+    commit_message: str | None,
+    show_all: bool,
+    directory: Path,
+    output_format: str,
+    output: str | None,
+    strict: bool,
+    **_options: object,
+) -> None:
+    """Review a change: report what it introduces and what it resolves.
+
+    Each changed Python file is reviewed whole, before and after the change; a finding is new
+    when its fingerprint (which holds no line number) occurs more often after than before, so
+    moved and renamed code does not look new. Nothing is checked out or run.
+    """
+    config = configure(click.get_current_context(), directory)
+    try:
+        change, own_message = _change_to_review(
+            directory, diff_file, base, head, commit, staged, config.max_file_bytes
+        )
+    except (git.GitError, DiffError) as error:
+        _fail(str(error))
+    except UnreadableSourceError as error:
+        _fail(f"a changed file {error}")
+    message = _message_from(commit_message) if commit_message else own_message
+    result = review_change(change, config, show_all=show_all, commit_message=message)
+    result = with_baseline(result, config)
+    _emit(result, output_format.lower(), output, REVIEW_RENDERERS)
+    sys.exit(exit_code_for(result, config.fail_on, strict))
+
+
+@cli.group("baseline")
+def baseline_group() -> None:
+    """Accept today's findings, so that `scan` and `review --baseline` report only new ones."""
+
+
+@baseline_group.command("create")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    default=".secreview-baseline.json",
+    show_default=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the baseline here.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [all cores].")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from this TOML file [nearest pyproject.toml's [tool.secreview]].",
+)
+def baseline_create_command(
+    paths: tuple[str, ...], output: str, jobs: int | None, config_path: Path | None
+) -> None:
+    """Record the findings of PATHS (default: the current folder) by fingerprint, with counts."""
+    roots = list(paths) or ["."]
+    try:
+        settings = load_settings(config_path, Path(roots[0]))
+    except ConfigError as error:
+        _fail(str(error))
+    result = scan(roots, build_config(settings), jobs or default_jobs())
+    recorded = write_baseline(result, Path(output))
+    click.echo(f"Recorded {recorded} findings in {output}.")
 
 
 def main() -> None:

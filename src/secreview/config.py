@@ -40,3 +40,20 @@ class ScanConfig:
     include_tests: bool = False
     min_severity: Severity = Severity.LOW
     disabled_rules: frozenset[str] = frozenset()
+    fail_on: Severity = Severity.LOW
+    """Findings at or above this severity fail the run (exit 1) and request changes in reviews."""
+    includes: tuple[str, ...] = ()
+    """When set, only files matching one of these globs are reviewed."""
+    test_paths: tuple[str, ...] = ()
+    """Globs of files that are test code, besides the ones recognised by name or imports."""
+    enabled_rules: frozenset[str] | None = None
+    """When set, only these rules run (before `disabled_rules` is taken away)."""
+    severity_overrides: tuple[tuple[str, Severity], ...] = ()
+    """(rule id, severity) pairs replacing a rule's default severity."""
+    honour_nosec: bool = False
+    """Treat Bandit's `# nosec` like a suppression of every rule on that line."""
+    report_unused_suppressions: bool = False
+    baseline: str | None = None
+    """Path of a baseline file whose findings are not reported."""
+    model_dirs: tuple[str, ...] = ()
+    """Folders of user model files (sources, sinks, sanitizers) for the taint engine."""

@@ -7,15 +7,18 @@ This is the unit of work a worker process runs; it never raises for bad input, i
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 from pathlib import Path
 
 from secreview.analysis.patterns.base import Rule
 from secreview.analysis.patterns.context import ModuleContext
-from secreview.analysis.patterns.engine import run_rules
+from secreview.analysis.patterns.engine import fingerprint, run_rules
 from secreview.analysis.patterns.rules import ALL_RULES
+from secreview.analysis.patterns.rules.suppression_comments import RULE_ID as BAD_SUPPRESSION
 from secreview.config import ScanConfig
+from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
-from secreview.findings import FileError, FileReport, Finding
+from secreview.findings import FileError, FileReport, Finding, Location
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
 
@@ -25,7 +28,12 @@ NOTE_TAG = "note"
 
 def active_rules(config: ScanConfig) -> tuple[Rule, ...]:
     """The rules this configuration runs, in id order."""
-    return tuple(r for r in ALL_RULES if r.id not in config.disabled_rules)
+    return tuple(
+        r
+        for r in ALL_RULES
+        if r.id not in config.disabled_rules
+        and (config.enabled_rules is None or r.id in config.enabled_rules)
+    )
 
 
 def _in_context(finding: Finding, rule: Rule, is_test: bool, config: ScanConfig) -> Finding:
@@ -38,11 +46,79 @@ def _in_context(finding: Finding, rule: Rule, is_test: bool, config: ScanConfig)
     return dataclasses.replace(finding, tags=tuple(tags))
 
 
+def _suppression_finding(rule: Rule, suppression: Suppression, path: str, message: str) -> Finding:
+    """A finding of the suppression rule, pointing at the comment itself."""
+    return Finding(
+        rule_id=rule.id,
+        cwe=rule.cwe,
+        severity=rule.severity,
+        confidence=rule.confidence,
+        location=Location(
+            path, suppression.line, suppression.column, suppression.line, suppression.end_column
+        ),
+        message=message,
+        fix=rule.fix,
+        fingerprint=fingerprint(rule.id, path, "", f"{suppression.text}\x1f{message}"),
+        snippet=suppression.text,
+    )
+
+
+def _suppressed(
+    findings: list[Finding], text: str, path: str, rules: dict[str, Rule], config: ScanConfig
+) -> list[Finding]:
+    """Drop suppressed findings; report suppressions without a reason and, if asked, unused ones.
+
+    The suppression rule's own findings cannot be suppressed: the fix is to write the reason.
+    """
+    suppressions = find_suppressions(text, honour_nosec=config.honour_nosec)
+    if not suppressions:
+        return findings
+    kept, used = apply_suppressions(findings, suppressions)
+    meta = rules.get(BAD_SUPPRESSION)
+    if meta is None:
+        return kept
+    for suppression in suppressions:
+        if suppression.kind == "secreview" and not suppression.reason:
+            kept.append(
+                _suppression_finding(
+                    meta,
+                    suppression,
+                    path,
+                    "This suppression gives no reason, so the next reviewer cannot judge it.",
+                )
+            )
+        if config.report_unused_suppressions:
+            names = suppression.rule_ids or ("*",)
+            unused = [name for name in names if (suppression.line, name) not in used]
+            if unused:
+                shown = "every rule (# nosec)" if names == ("*",) else ", ".join(unused)
+                kept.append(
+                    _suppression_finding(
+                        meta,
+                        suppression,
+                        path,
+                        f"This suppression of {shown} matches no finding; delete it before it "
+                        "hides the next real defect on this line.",
+                    )
+                )
+    return sorted(kept, key=Finding.sort_key)
+
+
+def _with_severity(finding: Finding, config: ScanConfig) -> Finding:
+    """The finding at the severity the configuration sets for its rule, if it sets one."""
+    for rule_id, severity in config.severity_overrides:
+        if rule_id == finding.rule_id:
+            return dataclasses.replace(finding, severity=severity)
+    return finding
+
+
 def review_source(text: str, path: str, config: ScanConfig | None = None) -> FileReport:
     """Review Python source `text` shown as `path`; never raises for any input text."""
     config = config or ScanConfig()
     outcome = parse_module(text, path)
-    is_test = is_test_code(path, outcome.tree)
+    is_test = is_test_code(path, outcome.tree) or any(
+        fnmatch.fnmatch(path, pattern) for pattern in config.test_paths
+    )
     if outcome.tree is None:
         return FileReport(
             path=path,
@@ -54,9 +130,10 @@ def review_source(text: str, path: str, config: ScanConfig | None = None) -> Fil
     context = ModuleContext(path=path, text=text, tree=outcome.tree, is_test=is_test)
     raw, crashes = run_rules(context, rules)
     by_id = {r.id: r for r in rules}
+    rated = [_with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config)]
     findings = tuple(
         _in_context(f, by_id[f.rule_id], is_test, config)
-        for f in raw
+        for f in rated
         if f.severity >= config.min_severity
     )
     messages = ([outcome.error] if outcome.error else []) + [

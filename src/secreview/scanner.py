@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from secreview import __version__
 from secreview.config import ScanConfig
+from secreview.config_file import is_included
 from secreview.findings import CheckedWeakness, FileReport, ScanResult
 from secreview.pipeline import active_rules, review_file
 from secreview.sources.discovery import SourceFile, discover
@@ -76,6 +77,7 @@ def scan(
     """Discover and review every Python file under `roots`."""
     started = time.perf_counter()
     sources, missing = discover(roots, config.excludes)
+    sources = [source for source in sources if is_included(source.shown_as, config)]
     reports = review_files(sources, config, jobs or default_jobs(), progress)
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in missing)
     reports.sort(key=lambda r: r.path)

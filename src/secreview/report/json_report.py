@@ -9,6 +9,7 @@ import json
 
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult
+from secreview.review.model import review_info
 
 
 def finding_to_dict(finding: Finding) -> dict[str, object]:
@@ -39,8 +40,8 @@ def finding_to_dict(finding: Finding) -> dict[str, object]:
 
 
 def result_to_dict(result: ScanResult) -> dict[str, object]:
-    """The whole scan as the contract's JSON object."""
-    return {
+    """The whole scan as the contract's JSON object; reviews and baselines add their fields."""
+    payload: dict[str, object] = {
         "tool": {"name": "secreview", "version": result.tool_version},
         "files_scanned": result.files_scanned,
         "parse_fallbacks": result.extra.get("parse_fallbacks", 0),
@@ -50,6 +51,21 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
         ],
         "findings": [finding_to_dict(f) for f in result.findings],
     }
+    if "baselined" in result.extra:
+        payload["baselined"] = result.extra["baselined"]
+    review = review_info(result)
+    if review is not None:
+        payload.update(
+            {
+                "base": review.base,
+                "head": review.head,
+                "commit_message": review.commit_message,
+                "resolved": [finding_to_dict(f) for f in review.resolved],
+                "pre_existing": review.pre_existing,
+                "skipped": [{"path": s.path, "reason": s.reason} for s in review.skipped],
+            }
+        )
+    return payload
 
 
 def render_json(result: ScanResult) -> str:

@@ -6,6 +6,8 @@ from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult
 from secreview.report import NO_DEFECTS
 from secreview.report.common import files_in_order, line_span, severity_counts
+from secreview.report.text import extra_summary_parts
+from secreview.review.model import ReviewInfo, review_info
 
 
 def _code(text: str) -> str:
@@ -37,9 +39,39 @@ def _finding_block(number: int, finding: Finding) -> list[str]:
     return lines
 
 
+def _review_header(review: ReviewInfo) -> list[str]:
+    lines = [f"- Base: {_code(review.base)}", f"- Head: {_code(review.head)}"]
+    if review.commit_message:
+        message = review.commit_message.splitlines()
+        quoted = "\n".join(f"> {line}" if line else ">" for line in message)
+        lines.extend(["- Commit message:", "", quoted])
+    return [*lines, ""]
+
+
+def _review_footer(review: ReviewInfo) -> list[str]:
+    lines: list[str] = []
+    if review.resolved:
+        lines.extend([f"## Resolved by this change ({len(review.resolved)})", ""])
+        for finding in review.resolved:
+            weakness = lookup(finding.cwe)
+            lines.append(
+                f"- **CWE-{weakness.cwe} {weakness.name}** (`{finding.rule_id}`) in "
+                f"`{finding.location.path}`, line {finding.location.line} before the change"
+            )
+        lines.append("")
+    if review.skipped:
+        lines.extend([f"## Not reviewed ({len(review.skipped)})", ""])
+        lines.extend(f"- `{s.path}`: {s.reason}" for s in review.skipped)
+        lines.append("")
+    return lines
+
+
 def render_markdown(result: ScanResult) -> str:
     """Headings per file, numbered defects, notes, the checked table and a summary."""
     out = ["# Security review", ""]
+    review = review_info(result)
+    if review is not None:
+        out.extend(_review_header(review))
     for report, defects, notes in files_in_order(result):
         out.append(f"## `{report.path}`")
         out.append("")
@@ -60,6 +92,8 @@ def render_markdown(result: ScanResult) -> str:
                     out.extend(_finding_block(number, finding))
                 out.extend(["", "</details>"])
             out.append("")
+    if review is not None:
+        out.extend(_review_footer(review))
     out.extend(["## Checked", "", "| CWE | Weakness | Result |", "| --- | --- | --- |"])
     for checked in result.checked:
         name = lookup(checked.cwe).name.replace("|", "\\|")
@@ -73,6 +107,7 @@ def render_markdown(result: ScanResult) -> str:
             f"**Summary:** {result.files_scanned} files reviewed, {len(defects)} defects"
             + (f" ({counts})" if counts else "")
             + (f", {len(result.errors)} errors" if result.errors else "")
+            + "".join(f", {part}" for part in extra_summary_parts(result))
             + ".",
             "",
         ]

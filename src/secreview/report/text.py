@@ -12,6 +12,7 @@ from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult, Severity
 from secreview.report import NO_DEFECTS
 from secreview.report.common import files_in_order, line_span, severity_counts
+from secreview.review.model import ReviewInfo, review_info
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -55,6 +56,9 @@ def _finding_lines(number: int, finding: Finding) -> list[Text]:
 def render_text_lines(result: ScanResult) -> list[Text]:
     """The whole review as styled lines."""
     out: list[Text] = []
+    review = review_info(result)
+    if review is not None:
+        out.extend(_review_header(review))
     clean: list[str] = []
     for report, defects, notes in files_in_order(result):
         if not defects and not notes and report.error is None:
@@ -84,9 +88,44 @@ def render_text_lines(result: ScanResult) -> list[Text]:
     else:
         out.append(Text(f"{len(clean)} other files: {NO_DEFECTS}", style="green"))
         out.append(Text(""))
+    if review is not None:
+        out.extend(_review_footer(review))
     out.extend(_checked_lines(result))
     out.append(_summary_line(result))
     return out
+
+
+def _review_header(review: ReviewInfo) -> list[Text]:
+    lines = [
+        Text("Security review of a change", style="bold"),
+        Text(f"  Base: {review.base}"),
+        Text(f"  Head: {review.head}"),
+    ]
+    if review.commit_message:
+        lines.append(Text(f"  Commit message: {review.commit_message.splitlines()[0]}"))
+    lines.append(Text(""))
+    return lines
+
+
+def _review_footer(review: ReviewInfo) -> list[Text]:
+    lines: list[Text] = []
+    if review.resolved:
+        lines.append(Text(f"Resolved by this change ({len(review.resolved)}):", style="bold"))
+        for finding in review.resolved:
+            weakness = lookup(finding.cwe)
+            lines.append(
+                Text(
+                    f"  - CWE-{weakness.cwe} {weakness.name} ({finding.rule_id}), "
+                    f"{finding.location.path}, line {finding.location.line} before the change",
+                    style="green",
+                )
+            )
+        lines.append(Text(""))
+    if review.skipped:
+        lines.append(Text(f"Not reviewed ({len(review.skipped)}):", style="dim"))
+        lines.extend(Text(f"  - {s.path}: {s.reason}", style="dim") for s in review.skipped)
+        lines.append(Text(""))
+    return lines
 
 
 def _checked_lines(result: ScanResult) -> list[Text]:
@@ -113,7 +152,22 @@ def _summary_line(result: ScanResult) -> Text:
         parts.append(f"{notes} notes in test code")
     if result.errors:
         parts.append(f"{len(result.errors)} errors")
+    parts.extend(extra_summary_parts(result))
     return Text("Summary: " + ", ".join(parts) + ".", style="bold")
+
+
+def extra_summary_parts(result: ScanResult) -> list[str]:
+    """What a review or a baseline adds to the summary line (shared with Markdown)."""
+    parts: list[str] = []
+    review = review_info(result)
+    if review is not None:
+        parts.append(f"{len(review.resolved)} resolved")
+        if review.pre_existing:
+            parts.append(f"{review.pre_existing} pre-existing (shown with --all)")
+    baselined = result.extra.get("baselined")
+    if baselined:
+        parts.append(f"{baselined} baselined")
+    return parts
 
 
 def render_text(result: ScanResult) -> str:

@@ -1,0 +1,56 @@
+"""What a review adds to a scan result: what was compared, what was resolved, what was skipped.
+
+It travels in `ScanResult.extra` under `REVIEW_KEY`, so every reporter keeps rendering one
+`ScanResult`; `review_info` gives it back typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from secreview.findings import Finding, ScanResult, Severity
+
+REVIEW_KEY = "review"
+PRE_EXISTING_TAG = "pre-existing"
+"""Tag of a finding the change did not introduce (shown only with `review --all`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A changed file that was not reviewed, and why (deleted, binary, not Python...)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInfo:
+    """The review's own facts, beside the findings it reports as new."""
+
+    base: str
+    head: str
+    commit_message: str | None = None
+    head_commit: str | None = None
+    resolved: tuple[Finding, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+    pre_existing: int = 0
+    """Findings in the changed files that the change did not introduce."""
+    shown_lines: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """Per path, the lines of the new version the diff shows (review systems comment there)."""
+    fail_on: Severity = Severity.LOW
+    """The severity from which a new finding blocks the change."""
+
+    def blocking(self, findings: Sequence[Finding]) -> list[Finding]:
+        """The new defects that reach `fail_on` (not notes, not pre-existing)."""
+        return [
+            f
+            for f in findings
+            if f.severity >= self.fail_on and not f.is_note and PRE_EXISTING_TAG not in f.tags
+        ]
+
+
+def review_info(result: ScanResult) -> ReviewInfo | None:
+    """The review facts of `result`, or None for a plain scan."""
+    info = result.extra.get(REVIEW_KEY)
+    return info if isinstance(info, ReviewInfo) else None
