@@ -33,3 +33,8 @@ def line_span(finding: Finding) -> str:
     """'line 12' or 'lines 12-14'."""
     start, end = finding.location.line, finding.location.end_line
     return f"lines {start}-{end}" if end and end != start else f"line {start}"
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 file', '2 files' (nouns here all take a plain -s)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult
 from secreview.report import NO_DEFECTS
-from secreview.report.common import files_in_order, line_span, severity_counts
+from secreview.report.common import files_in_order, line_span, plural, severity_counts
 from secreview.report.text import extra_summary_parts
 from secreview.review.model import ReviewInfo, review_info
 
@@ -104,9 +104,10 @@ def render_markdown(result: ScanResult) -> str:
     out.extend(
         [
             "",
-            f"**Summary:** {result.files_scanned} files reviewed, {len(defects)} defects"
+            f"**Summary:** {plural(result.files_scanned, 'file')} reviewed, "
+            f"{plural(len(defects), 'defect')}"
             + (f" ({counts})" if counts else "")
-            + (f", {len(result.errors)} errors" if result.errors else "")
+            + (f", {plural(len(result.errors), 'error')}" if result.errors else "")
             + "".join(f", {part}" for part in extra_summary_parts(result))
             + ".",
             "",

@@ -11,7 +11,7 @@ from rich.text import Text
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult, Severity
 from secreview.report import NO_DEFECTS
-from secreview.report.common import files_in_order, line_span, severity_counts
+from secreview.report.common import files_in_order, line_span, plural, severity_counts
 from secreview.review.model import ReviewInfo, review_info
 
 _SEVERITY_STYLE = {
@@ -144,14 +144,14 @@ def _checked_lines(result: ScanResult) -> list[Text]:
 def _summary_line(result: ScanResult) -> Text:
     defects = [f for f in result.findings if not f.is_note]
     notes = len(result.findings) - len(defects)
-    parts = [f"{result.files_scanned} files reviewed", f"{len(defects)} defects"]
+    parts = [plural(result.files_scanned, "file") + " reviewed", plural(len(defects), "defect")]
     counts = severity_counts(defects)
     if counts:
         parts[-1] += f" ({counts})"
     if notes:
-        parts.append(f"{notes} notes in test code")
+        parts.append(plural(notes, "note") + " in test code")
     if result.errors:
-        parts.append(f"{len(result.errors)} errors")
+        parts.append(plural(len(result.errors), "error"))
     parts.extend(extra_summary_parts(result))
     return Text("Summary: " + ", ".join(parts) + ".", style="bold")
 
