@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from secreview import __version__
 from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
+from secreview.bench.command import bench_command
 from secreview.config import ScanConfig
 from secreview.config_file import ConfigError, FileSettings, build_config, load_settings
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
@@ -597,6 +598,9 @@ def baseline_create_command(
     result = scan(roots, build_config(settings), jobs or default_jobs())
     recorded = write_baseline(result, Path(output))
     click.echo(f"Recorded {recorded} findings in {output}.")
+
+
+cli.add_command(bench_command)
 
 
 def main() -> None:

@@ -68,6 +68,10 @@ class Rule:
     follows_data_flow: bool = False
     """A taint rule: its findings carry the path from an untrusted source, so on the same line
     they replace a pattern rule's finding of the same (or a related) CWE."""
+    needs_untrusted_input: bool = False
+    """A pattern rule that reports a call only because its input *might* be chosen by an
+    attacker: where data-flow analysis proves that only constants, sanitised or cast values reach
+    that call, the finding is dropped."""
 
     def __post_init__(self) -> None:
         lookup(self.cwe)  # fail at import time if a rule names a CWE MITRE does not have
@@ -90,6 +94,7 @@ def rule(
     visits: tuple[type[ast.AST], ...] = (ast.Call,),
     applies_in_tests: bool = False,
     follows_data_flow: bool = False,
+    needs_untrusted_input: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
     """Turn a check function into a `Rule` carrying its metadata and documentation."""
 
@@ -113,6 +118,7 @@ def rule(
             check=check,
             applies_in_tests=applies_in_tests,
             follows_data_flow=follows_data_flow,
+            needs_untrusted_input=needs_untrusted_input,
         )
 
     return wrap

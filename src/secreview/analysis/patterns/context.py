@@ -117,7 +117,7 @@ class ModuleContext:
                     self.import_aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
     # ----- names -------------------------------------------------------------------------------
-    def _is_local_name(self, node: ast.Name) -> bool:
+    def is_local_name(self, node: ast.Name) -> bool:
         """Whether `node` reads a name bound in an enclosing function (shadowing a global)."""
         function = self._function_of.get(id(node))
         while function is not None:
@@ -145,7 +145,7 @@ class ModuleContext:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        if self._is_local_name(node):
+        if self.is_local_name(node):
             return None
         head = self.import_aliases.get(node.id)
         if head is None:
@@ -229,7 +229,7 @@ class ModuleContext:
         match node:
             case ast.Constant(value=value):
                 return value
-            case ast.Name(id=name) if name in self.module_constants and not self._is_local_name(
+            case ast.Name(id=name) if name in self.module_constants and not self.is_local_name(
                 node
             ):
                 return self.constant_value(self.module_constants[name], _depth + 1)

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from secreview.analysis.dataflow import untrusted_input_reaches
 from secreview.analysis.patterns.base import Hit, Rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.cwe import related
@@ -81,6 +82,8 @@ def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Findi
         for each in by_type.get(type(node), ()):
             try:
                 for hit in each.check(node, context):
+                    if each.needs_untrusted_input and _proven_harmless(context, hit.node):
+                        continue
                     finding = _finding(each, hit, context)
                     key = (
                         each.id,
@@ -94,6 +97,40 @@ def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Findi
                 crashes.append(f"rule {each.id} failed at line {line}: {error!r}")
     flow_rules = frozenset(r.id for r in rule_list if r.follows_data_flow)
     return without_superseded(findings.values(), flow_rules), crashes
+
+
+def _reads_only_local_values(context: ModuleContext, call: ast.Call) -> bool:
+    """Whether the call's arguments read only local variables and constants.
+
+    A module global or an imported name is outside what one module's data flow can vouch for,
+    so a call reading one stays reported. Functions being called (`shlex.quote(x)`) are not
+    values and do not count.
+    """
+    called = {
+        id(inner)
+        for node in ast.walk(call)
+        if isinstance(node, ast.Call) and node is not call
+        for inner in ast.walk(node.func)
+    }
+    for argument in (*call.args, *(k.value for k in call.keywords)):
+        for node in ast.walk(argument):
+            if (
+                isinstance(node, ast.Name)
+                and id(node) not in called
+                and not context.is_local_name(node)
+                and not context.is_constant(node)
+            ):
+                return False
+    return True
+
+
+def _proven_harmless(context: ModuleContext, node: ast.AST) -> bool:
+    """Data flow shows only constants, sanitised or cast local values reach this call."""
+    return (
+        isinstance(node, ast.Call)
+        and _reads_only_local_values(context, node)
+        and untrusted_input_reaches(context, node) is False
+    )
 
 
 def without_superseded(findings: Iterable[Finding], flow_rules: frozenset[str]) -> list[Finding]:

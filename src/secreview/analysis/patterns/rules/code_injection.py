@@ -18,6 +18,7 @@ _EVALUATORS = {
 
 @rule(
     id="eval-injection",
+    needs_untrusted_input=True,
     name="Dynamic code evaluation of non-constant input",
     cwe=95,
     severity=Severity.HIGH,

@@ -253,6 +253,7 @@ def _command_hit(
 
 @rule(
     id="shell-command-injection",
+    needs_untrusted_input=True,
     name="Shell command line built from run-time values",
     cwe=78,
     severity=Severity.HIGH,
@@ -332,6 +333,7 @@ def _program_path_values(context: ModuleContext, program: ast.expr) -> list[ast.
 
 @rule(
     id="dynamic-program-execution",
+    needs_untrusted_input=True,
     name="Process started from a program path assembled from run-time values",
     cwe=78,
     severity=Severity.MEDIUM,

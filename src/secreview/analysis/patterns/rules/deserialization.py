@@ -129,6 +129,7 @@ def _confidence(source: _Source, usual: Confidence) -> Confidence:
 
 @rule(
     id="unsafe-deserialization",
+    needs_untrusted_input=True,
     name="Deserialisation that can run code chosen by the data",
     cwe=502,
     severity=Severity.HIGH,
@@ -235,6 +236,7 @@ def _loader_kind(context: ModuleContext, expr: ast.expr, depth: int = 0) -> _Loa
 
 @rule(
     id="unsafe-yaml-load",
+    needs_untrusted_input=True,
     name="YAML loaded with a loader that builds Python objects",
     cwe=502,
     severity=Severity.HIGH,

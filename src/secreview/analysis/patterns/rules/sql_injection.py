@@ -163,6 +163,7 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
 
 @rule(
     id="formatted-sql-query",
+    needs_untrusted_input=True,
     name="SQL statement built from run-time values",
     cwe=89,
     severity=Severity.HIGH,

@@ -134,6 +134,7 @@ def _expansion_hit(context: ModuleContext, call: ast.Call, what: str) -> Hit:
 
 @rule(
     id="xml-entity-expansion",
+    needs_untrusted_input=True,
     name="Standard-library XML parser on untrusted input",
     cwe=776,
     severity=Severity.MEDIUM,
@@ -218,6 +219,7 @@ def _lxml_default_hit(
 
 @rule(
     id="xml-external-entities",
+    needs_untrusted_input=True,
     name="XML parser that resolves external entities",
     cwe=611,
     severity=Severity.HIGH,

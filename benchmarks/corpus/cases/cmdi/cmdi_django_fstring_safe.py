@@ -1,0 +1,11 @@
+import shlex
+import subprocess
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    bar = f"{len(param)}"
+    subprocess.run("echo " + bar, shell=True)
+    return HttpResponse("done")

@@ -1,0 +1,13 @@
+import shlex
+import subprocess
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    if param == "":
+        return HttpResponse("done")
+    bar = param
+    subprocess.run("echo " + bar, shell=True)
+    return HttpResponse("done")

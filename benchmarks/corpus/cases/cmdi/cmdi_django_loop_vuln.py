@@ -1,0 +1,13 @@
+import shlex
+import subprocess
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.headers.get("X-Value", "")
+    bar = ""
+    for piece in param.split(","):
+        bar += piece
+    subprocess.run("echo " + bar, shell=True)
+    return HttpResponse("done")

@@ -1,0 +1,16 @@
+import shlex
+import subprocess
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case/{value}")
+async def case(request: Request, value: str):
+    param = value
+    parts = [p.strip() for p in param.split(",")]
+    bar = ",".join(parts)
+    subprocess.run("echo " + bar, shell=True)
+    return {"done": True}

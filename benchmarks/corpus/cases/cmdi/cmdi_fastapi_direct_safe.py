@@ -1,0 +1,15 @@
+import shlex
+import subprocess
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request, value: str = ""):
+    param = value
+    bar = shlex.quote(param)
+    subprocess.run("echo " + bar, shell=True)
+    return {"done": True}

@@ -1,0 +1,17 @@
+import shlex
+import subprocess
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request, value: str = ""):
+    param = value
+    if param not in ALLOWED_VALUES:
+        return {"done": True}
+    bar = param
+    subprocess.run("echo " + bar, shell=True)
+    return {"done": True}

@@ -1,0 +1,19 @@
+import shlex
+import subprocess
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return str(int(value))
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.headers.get("x-value", "")
+    bar = transform(param)
+    subprocess.run("echo " + bar, shell=True)
+    return {"done": True}

@@ -1,0 +1,19 @@
+import shlex
+import subprocess
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.post("/case")
+async def case(request: Request):
+    param = (await request.json())["value"]
+    switch = "b"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    subprocess.run("echo " + bar, shell=True)
+    return {"done": True}

@@ -1,0 +1,15 @@
+import shlex
+import subprocess
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.form["value"]
+    parts = [p.strip() for p in param.split(",")]
+    bar = ",".join(parts)
+    subprocess.run("echo " + bar, shell=True)
+    return "done"

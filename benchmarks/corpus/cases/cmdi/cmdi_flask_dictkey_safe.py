@@ -1,0 +1,15 @@
+import shlex
+import subprocess
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.cookies.get("value", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyA"]
+    subprocess.run("echo " + bar, shell=True)
+    return "done"

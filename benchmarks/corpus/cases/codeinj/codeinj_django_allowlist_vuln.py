@@ -1,0 +1,11 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.body.decode("utf-8")
+    bar = "alpha"
+    if param:
+        bar = param
+    result = eval(bar)
+    return HttpResponse("done")

@@ -1,0 +1,10 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyB"]
+    result = eval(bar)
+    return HttpResponse("done")

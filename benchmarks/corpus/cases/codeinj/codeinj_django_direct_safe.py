@@ -1,0 +1,9 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    bar = str(int(param))
+    result = eval(bar)
+    return HttpResponse("done")

@@ -1,0 +1,9 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    bar = f"{param}"
+    result = eval(bar)
+    return HttpResponse("done")

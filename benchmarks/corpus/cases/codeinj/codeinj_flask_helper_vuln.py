@@ -1,0 +1,16 @@
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return value.strip()
+
+
+@app.route("/case/<value>")
+def case(value):
+    param = value
+    bar = transform(param)
+    result = eval(bar)
+    return "done"

@@ -1,0 +1,18 @@
+import base64
+import json
+import pickle
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+        self.label = "safe"
+
+
+def case(request):
+    param = request.GET.getlist("value")[0]
+    bar = Holder(param).label
+    obj = pickle.loads(base64.b64decode(bar))
+    return HttpResponse("done")

@@ -1,0 +1,13 @@
+import base64
+import json
+import pickle
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyB"]
+    obj = pickle.loads(base64.b64decode(bar))
+    return HttpResponse("done")

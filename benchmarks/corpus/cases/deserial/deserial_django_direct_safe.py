@@ -1,0 +1,12 @@
+import base64
+import json
+import pickle
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    bar = param
+    obj = json.loads(base64.b64decode(bar))
+    return HttpResponse("done")

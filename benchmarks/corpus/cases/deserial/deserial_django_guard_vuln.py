@@ -1,0 +1,14 @@
+import base64
+import json
+import pickle
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    if param == "":
+        return HttpResponse("done")
+    bar = param
+    obj = pickle.loads(base64.b64decode(bar))
+    return HttpResponse("done")

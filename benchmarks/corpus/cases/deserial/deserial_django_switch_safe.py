@@ -1,0 +1,16 @@
+import base64
+import json
+import pickle
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    switch = "a"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    obj = pickle.loads(base64.b64decode(bar))
+    return HttpResponse("done")

@@ -1,0 +1,22 @@
+import base64
+import json
+import pickle
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+        self.label = "safe"
+
+
+@app.get("/case/{value}")
+async def case(request: Request):
+    param = request.path_params["value"]
+    bar = Holder(param).value
+    obj = pickle.loads(base64.b64decode(bar))
+    return {"done": True}

@@ -1,0 +1,18 @@
+import base64
+import json
+import pickle
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.cookies.get("value", "")
+    bar = ""
+    for piece in param.split(","):
+        bar += piece
+    obj = pickle.loads(base64.b64decode(bar))
+    return {"done": True}

@@ -1,0 +1,16 @@
+import base64
+import json
+import pickle
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.cookies.get("value", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyB"]
+    obj = pickle.loads(base64.b64decode(bar))
+    return "done"

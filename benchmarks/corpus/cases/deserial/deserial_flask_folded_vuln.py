@@ -1,0 +1,16 @@
+import base64
+import json
+import pickle
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.form["value"]
+    num = 106
+    bar = param if 7 * 18 + num > 200 else "safe"
+    obj = pickle.loads(base64.b64decode(bar))
+    return "done"

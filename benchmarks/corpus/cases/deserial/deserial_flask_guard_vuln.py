@@ -1,0 +1,17 @@
+import base64
+import json
+import pickle
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.args.get("value", "")
+    if param == "":
+        return "done"
+    bar = param
+    obj = pickle.loads(base64.b64decode(bar))
+    return "done"

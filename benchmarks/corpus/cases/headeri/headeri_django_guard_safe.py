@@ -1,0 +1,12 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    if param not in ALLOWED_VALUES:
+        return HttpResponse("done")
+    bar = param
+    resp = HttpResponse("ok")
+    resp["X-Value"] = bar
+    return resp

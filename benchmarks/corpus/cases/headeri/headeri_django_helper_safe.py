@@ -1,0 +1,14 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return str(int(value))
+
+
+def case(request, value):
+    param = value
+    bar = transform(param)
+    resp = HttpResponse("ok")
+    resp["X-Value"] = bar
+    return resp

@@ -1,0 +1,16 @@
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request, value: str = ""):
+    param = value
+    if param == "":
+        return {"done": True}
+    bar = param
+    resp = Response("ok")
+    resp.headers["X-Value"] = bar
+    return resp

@@ -1,0 +1,13 @@
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.args.get("value", "")
+    bar = param.replace("\r", "").replace("\n", "")
+    resp = make_response("ok")
+    resp.headers["X-Value"] = bar
+    return resp

@@ -1,0 +1,22 @@
+import ldap
+from ldap.filter import escape_filter_chars
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+        self.label = "safe"
+
+
+@app.get("/case/{value}")
+async def case(request: Request):
+    param = request.path_params["value"]
+    bar = Holder(param).label
+    conn = ldap.initialize("ldap://localhost")
+    conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, "(uid=" + bar + ")")
+    return {"done": True}

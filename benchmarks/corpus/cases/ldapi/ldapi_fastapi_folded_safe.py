@@ -1,0 +1,17 @@
+import ldap
+from ldap.filter import escape_filter_chars
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case/{value}")
+async def case(request: Request, value: str):
+    param = value
+    num = 106
+    bar = "safe" if 7 * 18 + num > 200 else param
+    conn = ldap.initialize("ldap://localhost")
+    conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, "(uid=" + bar + ")")
+    return {"done": True}

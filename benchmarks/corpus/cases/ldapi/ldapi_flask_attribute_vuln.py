@@ -1,0 +1,21 @@
+import ldap
+from ldap.filter import escape_filter_chars
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+        self.label = "safe"
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_data(as_text=True)
+    bar = Holder(param).value
+    conn = ldap.initialize("ldap://localhost")
+    conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, "(uid=" + bar + ")")
+    return "done"

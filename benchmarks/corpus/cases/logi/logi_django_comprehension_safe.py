@@ -1,0 +1,13 @@
+import logging
+
+logger = logging.getLogger(__name__)
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.POST["value"]
+    parts = [p.strip() for p in param.split(",") if p in ALLOWED_VALUES]
+    bar = ",".join(parts)
+    logger.info("value: " + bar)
+    return HttpResponse("done")

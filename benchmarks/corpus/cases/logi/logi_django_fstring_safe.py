@@ -1,0 +1,12 @@
+import logging
+
+logger = logging.getLogger(__name__)
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    bar = f"{len(param)}"
+    logger.info("value: " + bar)
+    return HttpResponse("done")

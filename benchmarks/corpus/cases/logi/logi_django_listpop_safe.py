@@ -1,0 +1,14 @@
+import logging
+
+logger = logging.getLogger(__name__)
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[1]
+    logger.info("value: " + bar)
+    return HttpResponse("done")

@@ -1,0 +1,16 @@
+import logging
+
+logger = logging.getLogger(__name__)
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    switch = "b"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    logger.info("value: " + bar)
+    return HttpResponse("done")

@@ -1,0 +1,16 @@
+import logging
+
+logger = logging.getLogger(__name__)
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request, value: str = ""):
+    param = value
+    bar = param
+    logger.info("value: " + bar)
+    return {"done": True}

@@ -1,0 +1,17 @@
+import logging
+
+logger = logging.getLogger(__name__)
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case/{value}")
+async def case(request: Request, value: str):
+    param = value
+    num = 106
+    bar = "safe" if 7 * 18 + num > 200 else param
+    logger.info("value: " + bar)
+    return {"done": True}

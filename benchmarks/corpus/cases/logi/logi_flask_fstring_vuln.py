@@ -1,0 +1,15 @@
+import logging
+
+logger = logging.getLogger(__name__)
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.cookies.get("value", "")
+    bar = f"{param}"
+    logger.info("value: " + bar)
+    return "done"

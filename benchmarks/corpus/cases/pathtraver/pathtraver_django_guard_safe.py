@@ -1,0 +1,14 @@
+import os
+from werkzeug.utils import secure_filename
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    if param not in ALLOWED_VALUES:
+        return HttpResponse("done")
+    bar = param
+    with open(os.path.join("/srv/data", bar)) as handle:
+        data = handle.read()
+    return HttpResponse("done")

@@ -1,0 +1,22 @@
+import os
+from werkzeug.utils import secure_filename
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+        self.label = "safe"
+
+
+@app.get("/case/{value}")
+async def case(request: Request):
+    param = request.path_params["value"]
+    bar = Holder(param).label
+    with open(os.path.join("/srv/data", bar)) as handle:
+        data = handle.read()
+    return {"done": True}

@@ -1,0 +1,17 @@
+import os
+from werkzeug.utils import secure_filename
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case/{value}")
+async def case(request: Request, value: str):
+    param = value
+    num = 106
+    bar = param if 7 * 18 + num > 200 else "safe"
+    with open(os.path.join("/srv/data", bar)) as handle:
+        data = handle.read()
+    return {"done": True}

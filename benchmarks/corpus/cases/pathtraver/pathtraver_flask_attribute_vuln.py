@@ -1,0 +1,21 @@
+import os
+from werkzeug.utils import secure_filename
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+        self.label = "safe"
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_data(as_text=True)
+    bar = Holder(param).value
+    with open(os.path.join("/srv/data", bar)) as handle:
+        data = handle.read()
+    return "done"

@@ -1,0 +1,17 @@
+import os
+from werkzeug.utils import secure_filename
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.args.get("value", "")
+    if param not in ALLOWED_VALUES:
+        return "done"
+    bar = param
+    with open(os.path.join("/srv/data", bar)) as handle:
+        data = handle.read()
+    return "done"

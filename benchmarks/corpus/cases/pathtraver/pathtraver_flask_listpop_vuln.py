@@ -1,0 +1,17 @@
+import os
+from werkzeug.utils import secure_filename
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.headers.get("X-Value", "")
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[0]
+    with open(os.path.join("/srv/data", bar)) as handle:
+        data = handle.read()
+    return "done"

@@ -1,0 +1,8 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    bar = param
+    return HttpResponseRedirect(bar)

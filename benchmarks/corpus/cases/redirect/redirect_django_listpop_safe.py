@@ -1,0 +1,10 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[1]
+    return HttpResponseRedirect(bar)

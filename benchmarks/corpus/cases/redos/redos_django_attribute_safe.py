@@ -1,0 +1,16 @@
+import re
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+        self.label = "safe"
+
+
+def case(request):
+    param = request.GET.getlist("value")[0]
+    bar = Holder(param).label
+    match = re.search(bar, "some text to search")
+    return HttpResponse("done")

@@ -1,0 +1,11 @@
+import re
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.POST["value"]
+    parts = [p.strip() for p in param.split(",")]
+    bar = ",".join(parts)
+    match = re.search(bar, "some text to search")
+    return HttpResponse("done")

@@ -1,0 +1,11 @@
+import re
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyA"]
+    match = re.search(bar, "some text to search")
+    return HttpResponse("done")

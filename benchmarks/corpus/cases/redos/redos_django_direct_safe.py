@@ -1,0 +1,10 @@
+import re
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    bar = re.escape(param)
+    match = re.search(bar, "some text to search")
+    return HttpResponse("done")

@@ -1,0 +1,14 @@
+import re
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return value.strip()
+
+
+def case(request, value):
+    param = value
+    bar = transform(param)
+    match = re.search(bar, "some text to search")
+    return HttpResponse("done")

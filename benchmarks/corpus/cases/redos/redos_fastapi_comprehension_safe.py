@@ -1,0 +1,15 @@
+import re
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case/{value}")
+async def case(request: Request, value: str):
+    param = value
+    parts = [p.strip() for p in param.split(",") if p in ALLOWED_VALUES]
+    bar = ",".join(parts)
+    match = re.search(bar, "some text to search")
+    return {"done": True}

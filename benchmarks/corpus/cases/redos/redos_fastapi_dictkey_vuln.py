@@ -1,0 +1,15 @@
+import re
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.query_params["value"]
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyB"]
+    match = re.search(bar, "some text to search")
+    return {"done": True}

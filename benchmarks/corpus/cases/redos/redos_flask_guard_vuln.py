@@ -1,0 +1,15 @@
+import re
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.args.get("value", "")
+    if param == "":
+        return "done"
+    bar = param
+    match = re.search(bar, "some text to search")
+    return "done"

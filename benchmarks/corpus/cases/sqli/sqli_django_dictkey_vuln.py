@@ -1,0 +1,13 @@
+import sqlite3
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyB"]
+    conn = sqlite3.connect("app.db")
+    cursor = conn.cursor()
+    cursor.execute("SELECT * FROM users WHERE name = '" + bar + "'")
+    return HttpResponse("done")

@@ -1,0 +1,16 @@
+import sqlite3
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    switch = "b"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    conn = sqlite3.connect("app.db")
+    cursor = conn.cursor()
+    cursor.execute("SELECT * FROM users WHERE name = '" + bar + "'")
+    return HttpResponse("done")

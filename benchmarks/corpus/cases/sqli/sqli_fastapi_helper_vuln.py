@@ -1,0 +1,20 @@
+import sqlite3
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return value.strip()
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.headers.get("x-value", "")
+    bar = transform(param)
+    conn = sqlite3.connect("app.db")
+    cursor = conn.cursor()
+    cursor.execute("SELECT * FROM users WHERE name = '" + bar + "'")
+    return {"done": True}

@@ -1,0 +1,17 @@
+import sqlite3
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_json()["value"]
+    bar = "alpha"
+    if param in ALLOWED_VALUES:
+        bar = param
+    conn = sqlite3.connect("app.db")
+    cursor = conn.cursor()
+    cursor.execute("SELECT * FROM users WHERE name = '" + bar + "'")
+    return "done"

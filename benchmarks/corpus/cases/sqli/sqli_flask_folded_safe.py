@@ -1,0 +1,16 @@
+import sqlite3
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.form["value"]
+    num = 106
+    bar = "safe" if 7 * 18 + num > 200 else param
+    conn = sqlite3.connect("app.db")
+    cursor = conn.cursor()
+    cursor.execute("SELECT * FROM users WHERE name = '" + bar + "'")
+    return "done"

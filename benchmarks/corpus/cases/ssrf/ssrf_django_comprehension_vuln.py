@@ -1,0 +1,11 @@
+import requests
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.POST["value"]
+    parts = [p.strip() for p in param.split(",")]
+    bar = ",".join(parts)
+    response = requests.get(bar, timeout=5)
+    return HttpResponse("done")

@@ -1,0 +1,11 @@
+import requests
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyB"]
+    response = requests.get(bar, timeout=5)
+    return HttpResponse("done")

@@ -1,0 +1,12 @@
+import requests
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.GET.get("value", "")
+    if param == "":
+        return HttpResponse("done")
+    bar = param
+    response = requests.get(bar, timeout=5)
+    return HttpResponse("done")

@@ -1,0 +1,12 @@
+import requests
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[0]
+    response = requests.get(bar, timeout=5)
+    return HttpResponse("done")

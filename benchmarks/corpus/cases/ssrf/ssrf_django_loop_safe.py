@@ -1,0 +1,12 @@
+import requests
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.headers.get("X-Value", "")
+    bar = ""
+    for piece in param.split(","):
+        bar += "x" * len(piece)
+    response = requests.get(bar, timeout=5)
+    return HttpResponse("done")

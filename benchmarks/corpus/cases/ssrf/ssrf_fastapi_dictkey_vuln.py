@@ -1,0 +1,15 @@
+import requests
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.query_params["value"]
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyB"]
+    response = requests.get(bar, timeout=5)
+    return {"done": True}

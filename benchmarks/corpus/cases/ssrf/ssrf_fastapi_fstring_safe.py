@@ -1,0 +1,14 @@
+import requests
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.query_params["value"]
+    bar = f"{len(param)}"
+    response = requests.get(bar, timeout=5)
+    return {"done": True}

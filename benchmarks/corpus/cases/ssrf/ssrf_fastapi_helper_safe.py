@@ -1,0 +1,18 @@
+import requests
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return str(int(value))
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.headers.get("x-value", "")
+    bar = transform(param)
+    response = requests.get(bar, timeout=5)
+    return {"done": True}

@@ -1,0 +1,15 @@
+import requests
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_json()["value"]
+    bar = "alpha"
+    if param:
+        bar = param
+    response = requests.get(bar, timeout=5)
+    return "done"

@@ -1,0 +1,14 @@
+import requests
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.form["value"]
+    parts = [p.strip() for p in param.split(",")]
+    bar = ",".join(parts)
+    response = requests.get(bar, timeout=5)
+    return "done"

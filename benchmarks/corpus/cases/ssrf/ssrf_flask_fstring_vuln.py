@@ -1,0 +1,13 @@
+import requests
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.cookies.get("value", "")
+    bar = f"{param}"
+    response = requests.get(bar, timeout=5)
+    return "done"

@@ -1,0 +1,15 @@
+import requests
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.args.get("value", "")
+    if param == "":
+        return "done"
+    bar = param
+    response = requests.get(bar, timeout=5)
+    return "done"

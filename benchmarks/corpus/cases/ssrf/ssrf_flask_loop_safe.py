@@ -1,0 +1,15 @@
+import requests
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.values.get("value", "")
+    bar = ""
+    for piece in param.split(","):
+        bar += "x" * len(piece)
+    response = requests.get(bar, timeout=5)
+    return "done"

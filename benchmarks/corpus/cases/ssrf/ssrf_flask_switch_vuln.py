@@ -1,0 +1,17 @@
+import requests
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.headers.get("X-Value", "")
+    switch = "b"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    response = requests.get(bar, timeout=5)
+    return "done"

@@ -1,0 +1,11 @@
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.headers.get("X-Value", "")
+    bar = ""
+    for piece in param.split(","):
+        bar += "x" * len(piece)
+    request.session["user"] = bar
+    return HttpResponse("done")

@@ -1,0 +1,14 @@
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case/{value}")
+async def case(request: Request, value: str):
+    param = value
+    parts = [p.strip() for p in param.split(",")]
+    bar = ",".join(parts)
+    request.session["user"] = bar
+    return {"done": True}

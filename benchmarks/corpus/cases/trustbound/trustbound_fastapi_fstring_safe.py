@@ -1,0 +1,13 @@
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.query_params["value"]
+    bar = f"{len(param)}"
+    request.session["user"] = bar
+    return {"done": True}

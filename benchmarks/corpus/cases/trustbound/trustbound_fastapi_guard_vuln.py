@@ -1,0 +1,15 @@
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request, value: str = ""):
+    param = value
+    if param == "":
+        return {"done": True}
+    bar = param
+    request.session["user"] = bar
+    return {"done": True}

@@ -1,0 +1,17 @@
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.post("/case")
+async def case(request: Request):
+    param = (await request.json())["value"]
+    switch = "a"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    request.session["user"] = bar
+    return {"done": True}

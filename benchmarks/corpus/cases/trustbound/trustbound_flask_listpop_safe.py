@@ -1,0 +1,14 @@
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.headers.get("X-Value", "")
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[1]
+    session["user"] = bar
+    return "done"

@@ -1,0 +1,13 @@
+from lxml import etree
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[1]
+    root = etree.parse("users.xml")
+    nodes = root.xpath("//user[@name='" + bar + "']")
+    return HttpResponse("done")

@@ -1,0 +1,15 @@
+from lxml import etree
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    switch = "a"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    root = etree.parse("users.xml")
+    nodes = root.xpath("//user[@name='" + bar + "']")
+    return HttpResponse("done")

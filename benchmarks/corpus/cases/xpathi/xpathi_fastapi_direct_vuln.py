@@ -1,0 +1,15 @@
+from lxml import etree
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request, value: str = ""):
+    param = value
+    bar = param
+    root = etree.parse("users.xml")
+    nodes = root.xpath("//user[@name='" + bar + "']")
+    return {"done": True}

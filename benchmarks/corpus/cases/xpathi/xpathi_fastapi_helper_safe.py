@@ -1,0 +1,19 @@
+from lxml import etree
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return str(int(value))
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.headers.get("x-value", "")
+    bar = transform(param)
+    root = etree.parse("users.xml")
+    nodes = root.xpath("//user[@name='" + bar + "']")
+    return {"done": True}

@@ -1,0 +1,16 @@
+from lxml import etree
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_json()["value"]
+    bar = "alpha"
+    if param in ALLOWED_VALUES:
+        bar = param
+    root = etree.parse("users.xml")
+    nodes = root.xpath("//user[@name='" + bar + "']")
+    return "done"

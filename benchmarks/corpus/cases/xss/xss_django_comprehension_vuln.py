@@ -1,0 +1,10 @@
+from markupsafe import escape
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.POST["value"]
+    parts = [p.strip() for p in param.split(",")]
+    bar = ",".join(parts)
+    return HttpResponse("<p>" + bar + "</p>")

@@ -1,0 +1,13 @@
+from markupsafe import escape
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return str(int(value))
+
+
+def case(request, value):
+    param = value
+    bar = transform(param)
+    return HttpResponse("<p>" + bar + "</p>")

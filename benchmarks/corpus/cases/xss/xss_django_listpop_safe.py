@@ -1,0 +1,11 @@
+from markupsafe import escape
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[1]
+    return HttpResponse("<p>" + bar + "</p>")

@@ -1,0 +1,13 @@
+from markupsafe import escape
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    switch = "a"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    return HttpResponse("<p>" + bar + "</p>")

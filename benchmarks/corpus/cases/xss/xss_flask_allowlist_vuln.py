@@ -1,0 +1,14 @@
+from markupsafe import escape
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_json()["value"]
+    bar = "alpha"
+    if param:
+        bar = param
+    return "<p>" + bar + "</p>"

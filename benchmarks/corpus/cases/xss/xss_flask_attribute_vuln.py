@@ -1,0 +1,18 @@
+from markupsafe import escape
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+        self.label = "safe"
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_data(as_text=True)
+    bar = Holder(param).value
+    return "<p>" + bar + "</p>"

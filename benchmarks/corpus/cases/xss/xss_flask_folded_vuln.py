@@ -1,0 +1,13 @@
+from markupsafe import escape
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.form["value"]
+    num = 106
+    bar = param if 7 * 18 + num > 200 else "safe"
+    return "<p>" + bar + "</p>"

@@ -1,0 +1,11 @@
+from lxml import etree
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyA"]
+    doc = etree.fromstring(bar.encode())
+    return HttpResponse("done")

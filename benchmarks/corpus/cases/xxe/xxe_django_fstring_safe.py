@@ -1,0 +1,10 @@
+from lxml import etree
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.COOKIES.get("value", "")
+    bar = f"{len(param)}"
+    doc = etree.fromstring(bar.encode())
+    return HttpResponse("done")

@@ -1,0 +1,14 @@
+from lxml import etree
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return value.strip()
+
+
+def case(request, value):
+    param = value
+    bar = transform(param)
+    doc = etree.fromstring(bar.encode())
+    return HttpResponse("done")

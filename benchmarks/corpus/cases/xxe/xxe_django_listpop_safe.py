@@ -1,0 +1,12 @@
+from lxml import etree
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[1]
+    doc = etree.fromstring(bar.encode())
+    return HttpResponse("done")

@@ -1,0 +1,12 @@
+from lxml import etree
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.headers.get("X-Value", "")
+    bar = ""
+    for piece in param.split(","):
+        bar += piece
+    doc = etree.fromstring(bar.encode())
+    return HttpResponse("done")

@@ -1,0 +1,14 @@
+from lxml import etree
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.META.get("HTTP_X_VALUE", "")
+    switch = "b"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    doc = etree.fromstring(bar.encode())
+    return HttpResponse("done")

@@ -1,0 +1,15 @@
+from lxml import etree
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request):
+    param = request.query_params["value"]
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyA"]
+    doc = etree.fromstring(bar.encode())
+    return {"done": True}

@@ -1,0 +1,15 @@
+from lxml import etree
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.get("/case")
+async def case(request: Request, value: str = ""):
+    param = value
+    bar = param
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    doc = etree.fromstring(bar.encode(), parser)
+    return {"done": True}

@@ -1,0 +1,13 @@
+from lxml import etree
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.cookies.get("value", "")
+    bar = f"{len(param)}"
+    doc = etree.fromstring(bar.encode())
+    return "done"

@@ -1,0 +1,15 @@
+from lxml import etree
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.args.get("value", "")
+    if param not in ALLOWED_VALUES:
+        return "done"
+    bar = param
+    doc = etree.fromstring(bar.encode())
+    return "done"

@@ -1,0 +1,17 @@
+from lxml import etree
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case")
+def case():
+    param = request.headers.get("X-Value", "")
+    switch = "a"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    doc = etree.fromstring(bar.encode())
+    return "done"

@@ -1,0 +1,18 @@
+import ast
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Calculator:
+    def __init__(self, expression):
+        self.expression = expression
+
+    def result(self):
+        return ast.literal_eval(self.expression)
+
+
+@app.get("/calc")
+def calc():
+    return {"value": Calculator(request.args["expr"]).result()}

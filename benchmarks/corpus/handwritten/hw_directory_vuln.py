@@ -1,0 +1,15 @@
+from fastapi import FastAPI
+from ldap3 import Connection, Server
+
+app = FastAPI()
+
+
+def find_people(connection, department):
+    connection.search("ou=people,dc=example,dc=com", "(department=" + department + ")")
+    return connection.entries
+
+
+@app.get("/people")
+def people(department: str):
+    connection = Connection(Server("ldap://directory"), auto_bind=True)
+    return {"count": len(find_people(connection, department))}

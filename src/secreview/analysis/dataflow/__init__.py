@@ -1,0 +1,129 @@
+"""Taint analysis: which untrusted inputs reach which dangerous calls, and by which path.
+
+`taint_events(context)` runs the interpreter over a module once and keeps the result in the
+module's memo, so every taint rule (one per sink kind) reads the same analysis. What a scanner
+may put in `context.memo` before the rules run:
+
+- `PROJECT_INDEX_KEY`: a `ProjectIndex` (from `build_project_index`), so calls into other
+  modules of the project use their summaries; with it, `MODULE_NAME_KEY`: the module's dotted
+  name (for relative imports);
+- `MODELS_KEY`: `Models` loaded with the user's model directories (`load_models([dir])`);
+- `ORIGINS_KEY`: the trust kinds to report (default `REPORTED_ORIGINS`; add `env` to report
+  environment variables too).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from secreview.analysis.dataflow.interpreter import ModuleAnalysis
+from secreview.analysis.dataflow.project import build_project_index, module_name_for
+from secreview.analysis.dataflow.results import SinkEvent
+from secreview.analysis.dataflow.summaries import ProjectIndex
+from secreview.analysis.dataflow.values import PARAMETER_ORIGIN
+from secreview.analysis.models import Models, default_models
+from secreview.analysis.patterns.context import ModuleContext
+
+__all__ = [
+    "MODELS_KEY",
+    "MODULE_NAME_KEY",
+    "ORIGINS_KEY",
+    "PROJECT_INDEX_KEY",
+    "REPORTED_ORIGINS",
+    "ModuleTaint",
+    "ProjectIndex",
+    "build_project_index",
+    "module_name_for",
+    "taint_events",
+    "untrusted_input_reaches",
+]
+
+PROJECT_INDEX_KEY = "taint.project_index"
+MODULE_NAME_KEY = "taint.module_name"
+MODELS_KEY = "taint.models"
+ORIGINS_KEY = "taint.origins"
+_RESULT_KEY = "taint.result"
+REPORTED_ORIGINS = frozenset({"remote", "local"})
+"""Trust kinds reported by default; `env` (environment variables) is tracked but not reported."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleTaint:
+    """Every sink reached by untrusted data in one module, and notes on functions given up."""
+
+    events: tuple[SinkEvent, ...]
+    notes: tuple[str, ...]
+    sinks: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    """Every sink call the analysis evaluated (node id) -> origins of the flows that reached it."""
+    reported: frozenset[str] = REPORTED_ORIGINS
+
+
+def taint_events(context: ModuleContext) -> ModuleTaint:
+    """The module's taint analysis, computed on first use and shared through `context.memo`."""
+    cached = context.memo.get(_RESULT_KEY)
+    if isinstance(cached, ModuleTaint):
+        return cached
+    project = context.memo.get(PROJECT_INDEX_KEY)
+    module_name = context.memo.get(MODULE_NAME_KEY)
+    models = context.memo.get(MODELS_KEY)
+    origins = context.memo.get(ORIGINS_KEY)
+    reported = origins if isinstance(origins, frozenset) else REPORTED_ORIGINS
+    analysis = ModuleAnalysis(
+        context,
+        models if isinstance(models, Models) else default_models(),
+        project if isinstance(project, ProjectIndex) else None,
+        module_name if isinstance(module_name, str) else None,
+    )
+    try:
+        if analysis.project.summaries or analysis.may_read_untrusted_input(reported):
+            results = analysis.run()
+        else:
+            results = []
+    except Exception as error:
+        # Report the bug once (through the first rule that asked), not once per taint rule.
+        context.memo[_RESULT_KEY] = ModuleTaint((), (f"taint analysis failed: {error!r}",))
+        raise
+    seen: set[tuple[str, int, str]] = set()
+    events: list[SinkEvent] = []
+    for result in results:
+        for event in result.events:
+            flow = event.flow
+            if flow.parameter is not None or flow.origin not in reported:
+                continue
+            key = (event.kind, id(event.node), flow.origin)  # one path per sink and trust
+            if key not in seen:
+                seen.add(key)
+                events.append(event)
+    events.sort(key=lambda e: (getattr(e.node, "lineno", 0), getattr(e.node, "col_offset", 0)))
+    sinks: dict[int, set[str]] = {}
+    for result in results:
+        for key, reaching in result.sinks_seen.items():
+            sinks.setdefault(key, set()).update(reaching)
+        for event in result.events:  # flows into a callee's sink, applied at its call sites
+            sinks.setdefault(id(event.node), set()).add(event.flow.origin)
+    frozen = {key: frozenset(reaching) for key, reaching in sinks.items()}
+    outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported)
+    context.memo[_RESULT_KEY] = outcome
+    return outcome
+
+
+def untrusted_input_reaches(context: ModuleContext, call: ast.AST) -> bool | None:
+    """Whether untrusted input reaches the sink call `call`, as far as the taint engine knows.
+
+    True: a reported flow reaches it. False: the engine evaluated the call and neither untrusted
+    input nor a parameter of the enclosing function reaches any of its arguments (constants,
+    sanitised or cast values). None: the engine cannot say (module or function not analysed, or
+    the value comes from a parameter, so it depends on callers). Pattern rules that flag
+    "non-constant input to a dangerous call" use False to stay quiet where the flow is harmless.
+    """
+    taint = taint_events(context)
+    reaching = taint.sinks.get(id(call))
+    if reaching is None:
+        return None
+    if reaching & taint.reported:
+        return True
+    if any(origin.startswith(PARAMETER_ORIGIN) for origin in reaching):
+        return None
+    return False

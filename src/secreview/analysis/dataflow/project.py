@@ -1,0 +1,117 @@
+"""Cross-module summaries: analyse every module of a project and index what its functions do.
+
+`build_project_index` runs the same interpreter as a per-file scan over each module, turns each
+function's result into an `ExternalSummary` (no AST nodes, so it pickles), and repeats while the
+summaries still change (a helper calling a helper in a third module needs a second round), at most
+`MAX_ROUNDS` times so import cycles terminate.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from pathlib import PurePath
+
+from secreview.analysis.dataflow.interpreter import ModuleAnalysis
+from secreview.analysis.dataflow.results import FunctionResult
+from secreview.analysis.dataflow.summaries import (
+    ExternalSummary,
+    ProjectIndex,
+    ReturnEffect,
+    SinkEffect,
+)
+from secreview.analysis.models import Models, default_models
+from secreview.analysis.patterns.context import ModuleContext
+
+MAX_ROUNDS = 3
+
+
+def module_name_for(relative_path: PurePath) -> str:
+    """The dotted module name of a file, given its path relative to the project root.
+
+    `src/pkg/helpers.py` -> `pkg.helpers` (src layout), `pkg/__init__.py` -> `pkg`.
+    """
+    parts = list(relative_path.with_suffix("").parts)
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def module_path(module_name: str) -> str:
+    """The relative file path shown for a dotted module name in evidence notes."""
+    return module_name.replace(".", "/") + ".py"
+
+
+def build_project_index(
+    modules: Mapping[str, ast.Module], models: Models | None = None
+) -> ProjectIndex:
+    """Summaries of every function and method of `modules` (dotted module name -> tree)."""
+    models = models or default_models()
+    index = ProjectIndex()
+    for _ in range(MAX_ROUNDS):
+        summaries: dict[str, ExternalSummary] = {}
+        classes: set[str] = set()
+        for name, tree in sorted(modules.items()):
+            context = ModuleContext(path=module_path(name), text="", tree=tree)
+            analysis = ModuleAnalysis(context, models, index, name)
+            for result in analysis.run():
+                qualified = _qualified_name(analysis, name, result)
+                if qualified is not None:
+                    summaries[qualified] = _summarise(qualified, result, module_path(name))
+            classes.update(f"{name}.{cls}" for cls in analysis.classes)
+        updated = ProjectIndex(summaries=summaries, classes=frozenset(classes))
+        if updated == index:
+            break
+        index = updated
+    return index
+
+
+def _qualified_name(analysis: ModuleAnalysis, module: str, result: FunctionResult) -> str | None:
+    """`module.function` or `module.Class.method` for top-level definitions, else None."""
+    node = result.node
+    if isinstance(node, ast.Module):
+        return None
+    if analysis.functions.get(node.name) is node:
+        return f"{module}.{node.name}"
+    owner = analysis.method_class.get(id(node))
+    if owner is not None and owner in analysis.context.tree.body:
+        return f"{module}.{owner.name}.{node.name}"
+    return None
+
+
+def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSummary:
+    """The picklable view of one function's analysis."""
+    returns: set[ReturnEffect] = set()
+    for flow in result.returns.all_flows():
+        if flow.parameter is not None:
+            returns.add(ReturnEffect(flow.parameter, flow.safe_for))
+        else:
+            note = flow.steps[0][1] if flow.steps else "untrusted input"
+            returns.add(ReturnEffect(None, flow.safe_for, flow.origin, note))
+    sinks: set[SinkEffect] = set()
+    if result.gave_up is None:
+        for event in result.events:
+            parameter = event.flow.parameter
+            if parameter is None:
+                continue
+            line = getattr(event.node, "lineno", 0)
+            sinks.add(
+                SinkEffect(
+                    parameter=parameter,
+                    kind=event.kind,
+                    sink=event.sink,
+                    location=f"{path}:{line}",
+                    safe_for=event.flow.safe_for,
+                    prefix=event.prefix,
+                    note=event.note,
+                )
+            )
+    return ExternalSummary(
+        qualified_name=qualified,
+        parameters=result.parameters,
+        returns=tuple(sorted(returns, key=repr)),
+        sinks=tuple(sorted(sinks, key=repr)),
+        is_method=result.is_method,
+    )

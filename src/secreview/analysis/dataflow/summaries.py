@@ -1,0 +1,64 @@
+"""What one function does with its parameters, in a form that can leave its module.
+
+Inside a module the interpreter applies a callee's analysis directly (with AST evidence). Across
+modules it needs something smaller and picklable, so a scanner can compute it once per project and
+ship it to worker processes: an `ExternalSummary` per function, gathered in a `ProjectIndex`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnEffect:
+    """Data reaching the function's return value: from a parameter, or read from a source inside.
+
+    `parameter` is None when the function itself reads untrusted input (then `origin` says which
+    trust kind); `safe_for` lists sink kinds a sanitiser on the way has neutralised it for.
+    """
+
+    parameter: int | None
+    safe_for: frozenset[str] = frozenset()
+    origin: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SinkEffect:
+    """A parameter that reaches a sink inside the function (or the functions it calls)."""
+
+    parameter: int
+    kind: str
+    sink: str
+    location: str
+    """`module.py:LINE` of the sink, for the evidence note at the call site."""
+    safe_for: frozenset[str] = frozenset()
+    prefix: str = ""
+    note: str = ""
+    """What the sink's argument is (`shell command`), from the sink's model."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalSummary:
+    """A function seen from another module: parameter names, what reaches its return and sinks."""
+
+    qualified_name: str
+    parameters: tuple[str, ...]
+    returns: tuple[ReturnEffect, ...] = ()
+    sinks: tuple[SinkEffect, ...] = ()
+    is_method: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectIndex:
+    """Summaries of every function of a project, by qualified name (`pkg.helpers.build_query`)."""
+
+    summaries: Mapping[str, ExternalSummary] = field(default_factory=dict)
+    classes: frozenset[str] = frozenset()
+    """Qualified names of the project's classes, so their instances keep a type."""
+
+    def get(self, qualified_name: str) -> ExternalSummary | None:
+        """The summary of `qualified_name`, if the project defines it."""
+        return self.summaries.get(qualified_name)

@@ -1,0 +1,262 @@
+"""Sources, sinks, sanitisers and types of library APIs, declared as data in TOML files.
+
+The taint engine knows nothing about Flask or sqlite3: everything it knows about an API comes from
+the `*.toml` files of this package (and, later, from a user's `--models DIR`), so supporting a new
+library is a data change, the way CodeQL's models-as-data and Pysa's model files work.
+
+Names are fully qualified (`subprocess.run`) for module-level APIs, `TYPE.method` for methods of a
+value whose type the engine tracked (`dbapi.Cursor.execute`), and `*.method` for a method on any
+receiver, used only for method names distinctive enough to be safe without a type.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+ALL_KINDS = "*"
+"""A sanitiser that protects every sink kind (a cast to int, a UUID parse, an allow-list)."""
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceModel:
+    """Untrusted data: values of `names`, results of `calls`, or attributes of a typed object."""
+
+    origin: str
+    note: str
+    names: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SinkModel:
+    """A call whose listed arguments must not carry untrusted data of the given kind.
+
+    `when` holds keyword arguments that must have these constant values for the call to be a
+    sink (`shell = true`); `unless` maps a keyword (or a position, as a digit) to the types or
+    qualified names of values that make the call safe (`Loader = ["yaml.SafeLoader"]`);
+    `argv0` means only the program name of an argument vector matters (a list's first element);
+    `receiver` means the object the method is called on is what must not be tainted;
+    `receivers` (regexes) limits a `*.method` model to receivers named so (`logger.info`);
+    `arg_patterns` maps a position to a regex its constant text (or prefix) must contain, for
+    method names too common to model without a hint (`conn.search("ou=people,...", ...)`).
+    """
+
+    kind: str
+    calls: tuple[str, ...]
+    args: tuple[int, ...] = ()
+    keywords: tuple[str, ...] = ()
+    all_args: bool = False
+    argv0: bool = False
+    receiver: bool = False
+    receivers: tuple[str, ...] = ()
+    arg_patterns: tuple[tuple[int, str], ...] = ()
+    when: tuple[tuple[str, object], ...] = ()
+    unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SanitizerModel:
+    """A call whose result is safe for the `protects` sink kinds (`*` for all)."""
+
+    calls: tuple[str, ...]
+    protects: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnModel:
+    """The type a call returns, when its keyword arguments have the `when` constant values."""
+
+    type: str
+    when: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """Every model the engine uses, indexed by name for constant-time lookup."""
+
+    source_names: dict[str, SourceModel] = field(default_factory=dict)
+    source_calls: dict[str, SourceModel] = field(default_factory=dict)
+    typed_sources: dict[str, dict[str, SourceModel]] = field(default_factory=dict)
+    """type -> attribute -> source: `web.Request` -> `args` -> remote HTTP input."""
+    object_types: dict[str, str] = field(default_factory=dict)
+    """Qualified name of a module attribute -> the type of the object it is (`flask.request`)."""
+    sinks: dict[str, tuple[SinkModel, ...]] = field(default_factory=dict)
+    sanitizers: dict[str, SanitizerModel] = field(default_factory=dict)
+    returns: dict[str, tuple[ReturnModel, ...]] = field(default_factory=dict)
+    """Call (or typed attribute) name -> the type of what it returns, first matching wins."""
+    parameter_types: dict[str, str] = field(default_factory=dict)
+    """Parameter name or annotation -> type (`request` -> `web.Request`)."""
+    view_base_suffixes: tuple[str, ...] = ()
+    frameworks: tuple[str, ...] = ()
+    view_methods: frozenset[str] = frozenset()
+    """Methods of class-based views that receive `(self, request, *url_arguments)`."""
+    view_attributes: dict[str, SourceModel] = field(default_factory=dict)
+    """Attributes of a class-based view holding request data (`self.kwargs`)."""
+    consuming_sinks: frozenset[str] = frozenset()
+    """Sink kinds whose call results do not carry the input (query rows, file objects)."""
+    """Modules whose import makes `request`-named parameters HTTP requests (see web.toml)."""
+    route_decorators: frozenset[str] = frozenset()
+    """Method names of decorators that make a function an HTTP view (`route`, `get`, ...)."""
+    clean_annotations: frozenset[str] = frozenset()
+    """Annotations of view parameters the framework validates into a safe value (`int`)."""
+    framework_annotations: frozenset[str] = frozenset()
+    """Annotations of view parameters the framework fills with non-request objects."""
+    request_handler_bases: frozenset[str] = frozenset()
+    """Base classes whose instances' attributes are request data (`http.server` handlers)."""
+    handler_attributes: dict[str, SourceModel] = field(default_factory=dict)
+
+
+def _strings(table: dict[str, object], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ModelError(f"{where}: `{key}` must be a list of strings")
+    return tuple(value)
+
+
+def _merge(models: dict[str, object], data: dict[str, object], where: str) -> None:
+    """Add one parsed TOML document to the mutable `models` being built."""
+    for table in data.get("source", []):
+        source = SourceModel(
+            origin=str(table.get("origin", "remote")),
+            note=str(table.get("note", "untrusted input")),
+            names=_strings(table, "names", where),
+            calls=_strings(table, "calls", where),
+        )
+        for name in source.names:
+            models["source_names"][name] = source
+        for name in source.calls:
+            models["source_calls"][name] = source
+        object_type = table.get("type")
+        if object_type:
+            for attribute in _strings(table, "attributes", where):
+                models["typed_sources"].setdefault(str(object_type), {})[attribute] = source
+    for table in data.get("object", []):
+        for name in _strings(table, "names", where):
+            models["object_types"][name] = str(table["type"])
+    for table in data.get("sink", []):
+        if "kind" not in table:
+            raise ModelError(f"{where}: every [[sink]] needs a `kind`")
+        sink = SinkModel(
+            kind=str(table["kind"]),
+            calls=_strings(table, "calls", where),
+            args=tuple(int(a) for a in table.get("args", [])),
+            keywords=_strings(table, "keywords", where),
+            all_args=bool(table.get("all_args", False)),
+            argv0=bool(table.get("argv0", False)),
+            receiver=bool(table.get("receiver", False)),
+            receivers=_strings(table, "receivers", where),
+            arg_patterns=tuple(
+                sorted((int(k), str(v)) for k, v in dict(table.get("arg_patterns", {})).items())
+            ),
+            when=tuple(sorted(dict(table.get("when", {})).items())),
+            unless=tuple(
+                sorted((str(k), tuple(v)) for k, v in dict(table.get("unless", {})).items())
+            ),
+            note=str(table.get("note", "")),
+        )
+        for name in sink.calls:
+            models["sinks"].setdefault(name, []).append(sink)
+    for table in data.get("sanitizer", []):
+        sanitizer = SanitizerModel(
+            calls=_strings(table, "calls", where),
+            protects=_strings(table, "protects", where),
+            note=str(table.get("note", "")),
+        )
+        for name in sanitizer.calls:
+            models["sanitizers"][name] = sanitizer
+    for table in data.get("returns", []):
+        returned = ReturnModel(
+            type=str(table["type"]), when=tuple(sorted(dict(table.get("when", {})).items()))
+        )
+        for name in _strings(table, "calls", where):
+            # Conditional models first, so `XMLParser(resolve_entities=False)` wins over a default.
+            known = models["returns"].setdefault(name, [])
+            known.insert(0 if returned.when else len(known), returned)
+    for table in data.get("parameter", []):
+        for name in _strings(table, "names", where):
+            models["parameter_types"][name] = str(table["type"])
+    web = data.get("web", {})
+    models["view_base_suffixes"] += _strings(web, "view_base_suffixes", where)
+    models["frameworks"] += _strings(web, "frameworks", where)
+    models["view_methods"] |= set(_strings(web, "view_methods", where))
+    for attribute in _strings(web, "view_attributes", where):
+        models["view_attributes"][attribute] = SourceModel(
+            origin="remote", note="URL arguments of a class-based view"
+        )
+    models["consuming_sinks"] |= set(_strings(data.get("engine", {}), "consuming_sinks", where))
+    for key in ("route_decorators", "clean_annotations", "framework_annotations"):
+        models[key] |= set(_strings(web, key, where))
+    for table in data.get("handler", []):
+        models["request_handler_bases"] |= set(_strings(table, "bases", where))
+        source = SourceModel(
+            origin=str(table.get("origin", "remote")), note=str(table.get("note", "request data"))
+        )
+        for attribute in _strings(table, "attributes", where):
+            models["handler_attributes"][attribute] = source
+
+
+def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
+    """The built-in models, extended by every `*.toml` file in `extra_dirs` (later files win)."""
+    building: dict[str, object] = {
+        "source_names": {},
+        "source_calls": {},
+        "typed_sources": {},
+        "object_types": {},
+        "sinks": {},
+        "sanitizers": {},
+        "returns": {},
+        "view_base_suffixes": (),
+        "frameworks": (),
+        "view_methods": set(),
+        "view_attributes": {},
+        "consuming_sinks": set(),
+        "parameter_types": {},
+        "route_decorators": set(),
+        "clean_annotations": set(),
+        "framework_annotations": set(),
+        "request_handler_bases": set(),
+        "handler_attributes": {},
+    }
+    documents: list[tuple[str, str]] = []
+    package = resources.files(__name__)
+    for entry in sorted(package.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            documents.append((entry.name, entry.read_text(encoding="utf-8")))
+    for directory in extra_dirs:
+        for path in sorted(Path(directory).glob("*.toml")):
+            documents.append((str(path), path.read_text(encoding="utf-8")))
+    for where, text in documents:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ModelError(f"{where} is not valid TOML ({error}); fix or remove it") from error
+        _merge(building, data, where)
+    building["sinks"] = {name: tuple(sinks) for name, sinks in building["sinks"].items()}
+    building["returns"] = {name: tuple(r) for name, r in building["returns"].items()}
+    for key in (
+        "view_methods",
+        "consuming_sinks",
+        "route_decorators",
+        "clean_annotations",
+        "framework_annotations",
+        "request_handler_bases",
+    ):
+        building[key] = frozenset(building[key])
+    return Models(**building)  # type: ignore[arg-type]
+
+
+@functools.cache
+def default_models() -> Models:
+    """The built-in models, loaded once per process (nothing ever changes them)."""
+    return load_models()

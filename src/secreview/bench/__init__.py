@@ -1,0 +1,1 @@
+"""Scoring a tool on a labelled corpus (OWASP Benchmark expected-results format)."""
