@@ -56,6 +56,7 @@ def test_json_follows_the_contract(project: Path) -> None:
         "files_scanned",
         "parse_fallbacks",
         "errors",
+        "analysis_notes",
         "checked",
         "findings",
     }
@@ -199,3 +200,18 @@ def test_a_real_test_suite_with_mocks_and_fixtures_comes_out_clean() -> None:
     assert all(c["found"] == 0 for c in payload["checked"])
     code, text = run("scan", str(suite), "--no-progress")
     assert text.count(NO_DEFECTS) == 4
+
+
+def test_a_function_too_large_for_data_flow_gets_a_clear_note(tmp_path: Path) -> None:
+    """Bounded time on pathological code, and the user is told what was not analysed."""
+    body = "".join(f"    if v{i - 1}:\n        v{i} = v{i - 1} + 'x'\n" for i in range(1, 10_000))
+    source = (
+        "from flask import request\n\n"
+        "def view():\n    v0 = request.args['q']\n" + body + "    return v9999\n"
+    )
+    (tmp_path / "huge_view.py").write_text(source)
+    code, output = run("scan", str(tmp_path), "--format", "json", "--no-progress")
+    notes = json.loads(output)["analysis_notes"]
+    assert notes and "view" in notes[0]["message"] and "given up" in notes[0]["message"]
+    code, text = run("scan", str(tmp_path), "--no-progress")
+    assert "Analysis note:" in text

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from secreview.cwe import lookup
+
+if TYPE_CHECKING:
+    from secreview.index import ModuleFacts
 
 
 class Severity(enum.IntEnum):
@@ -130,6 +134,10 @@ class FileReport:
     is_test: bool = False
     parsed_with_fallback: bool = False
     reviewed: bool = True
+    notes: tuple[str, ...] = ()
+    """What the analysis could not do in full (e.g. a function too large for data flow)."""
+    facts: ModuleFacts | None = None
+    """Imports and input use, for planning the cross-module pass (not rendered)."""
 
 
 @dataclass(frozen=True, slots=True)

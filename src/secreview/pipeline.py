@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+from functools import cache
 from pathlib import Path
 
+from secreview.analysis.dataflow import (
+    MODELS_KEY,
+    MODULE_NAME_KEY,
+    PROJECT_INDEX_KEY,
+    ProjectIndex,
+    reads_untrusted_input,
+    taint_notes,
+)
+from secreview.analysis.models import Models, load_models
 from secreview.analysis.patterns.base import Rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.engine import fingerprint, run_rules
@@ -19,6 +29,7 @@ from secreview.config import ScanConfig
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import FileError, FileReport, Finding, Location
+from secreview.index import ModuleFacts, imported_modules
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
 
@@ -112,8 +123,25 @@ def _with_severity(finding: Finding, config: ScanConfig) -> Finding:
     return finding
 
 
-def review_source(text: str, path: str, config: ScanConfig | None = None) -> FileReport:
-    """Review Python source `text` shown as `path`; never raises for any input text."""
+@cache
+def _models(directories: tuple[str, ...]) -> Models:
+    """The taint models with the user's directories, loaded once per process."""
+    return load_models(Path(d) for d in directories)
+
+
+def review_source(
+    text: str,
+    path: str,
+    config: ScanConfig | None = None,
+    *,
+    module: str = "",
+    project: ProjectIndex | None = None,
+) -> FileReport:
+    """Review Python source `text` shown as `path`; never raises for any input text.
+
+    `module` is the file's dotted name in its project (for relative imports) and `project` the
+    summaries of the project's functions, when the scanner computed them (cross-module taint).
+    """
     config = config or ScanConfig()
     outcome = parse_module(text, path)
     is_test = is_test_code(path, outcome.tree) or any(
@@ -128,6 +156,12 @@ def review_source(text: str, path: str, config: ScanConfig | None = None) -> Fil
         )
     rules = active_rules(config)
     context = ModuleContext(path=path, text=text, tree=outcome.tree, is_test=is_test)
+    if config.model_dirs:
+        context.memo[MODELS_KEY] = _models(config.model_dirs)
+    if module:
+        context.memo[MODULE_NAME_KEY] = module
+    if project is not None:
+        context.memo[PROJECT_INDEX_KEY] = project
     raw, crashes = run_rules(context, rules)
     by_id = {r.id: r for r in rules}
     rated = [_with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config)]
@@ -146,17 +180,31 @@ def review_source(text: str, path: str, config: ScanConfig | None = None) -> Fil
         error=error,
         is_test=is_test,
         parsed_with_fallback=outcome.used_fallback,
+        notes=taint_notes(context),
+        facts=ModuleFacts(
+            module=module,
+            reads_untrusted_input=reads_untrusted_input(context),
+            imports=imported_modules(outcome.tree, module),
+        )
+        if module
+        else None,
     )
 
 
-def review_file(path: Path, shown_as: str, config: ScanConfig) -> FileReport:
+def review_file(
+    path: Path,
+    shown_as: str,
+    config: ScanConfig,
+    module: str = "",
+    project: ProjectIndex | None = None,
+) -> FileReport:
     """Read and review the file at `path`, reporting it under the name `shown_as`."""
     try:
         text = read_source(path, config.max_file_bytes)
     except UnreadableSourceError as error:
         return FileReport(path=shown_as, error=FileError(shown_as, str(error)), reviewed=False)
     try:
-        return review_source(text, shown_as, config)
+        return review_source(text, shown_as, config, module=module, project=project)
     except RecursionError:
         return FileReport(
             path=shown_as,

@@ -7,18 +7,25 @@ are sorted by path before anything is reported, so output is byte-for-byte the s
 
 from __future__ import annotations
 
+import ast
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from secreview import __version__
+from secreview.analysis.dataflow import ProjectIndex, build_project_index
+from secreview.analysis.models import load_models
 from secreview.config import ScanConfig
 from secreview.config_file import is_included
 from secreview.findings import CheckedWeakness, FileReport, ScanResult
+from secreview.index import cross_module_plan
+from secreview.parse import parse_module
 from secreview.pipeline import active_rules, review_file
 from secreview.sources.discovery import SourceFile, discover
+from secreview.sources.reading import UnreadableSourceError, read_source
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -31,8 +38,10 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _review_one(source: SourceFile, config: ScanConfig) -> FileReport:
-    return review_file(source.path, source.shown_as, config)
+def _review_one(
+    source: SourceFile, config: ScanConfig, project: ProjectIndex | None = None
+) -> FileReport:
+    return review_file(source.path, source.shown_as, config, source.module, project)
 
 
 def review_files(
@@ -40,23 +49,62 @@ def review_files(
     config: ScanConfig,
     jobs: int,
     progress: ProgressCallback | None = None,
+    project: ProjectIndex | None = None,
 ) -> list[FileReport]:
     """Review `sources` with `jobs` processes (in this process when 1), in path order."""
     reports: list[FileReport] = []
     if jobs <= 1 or len(sources) <= 1:
         for done, source in enumerate(sources, start=1):
-            reports.append(_review_one(source, config))
+            reports.append(_review_one(source, config, project))
             if progress:
                 progress(done, len(sources))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, min(32, len(sources) // (jobs * 8) or 1))
-            results = pool.map(_review_one, sources, [config] * len(sources), chunksize=chunk)
+            count = len(sources)
+            results = pool.map(
+                _review_one, sources, [config] * count, [project] * count, chunksize=chunk
+            )
             for done, report in enumerate(results, start=1):
                 reports.append(report)
                 if progress:
                     progress(done, len(sources))
     return sorted(reports, key=lambda r: r.path)
+
+
+def with_cross_module_flows(
+    sources: Sequence[SourceFile], reports: list[FileReport], config: ScanConfig, jobs: int
+) -> list[FileReport]:
+    """Review again, with project-wide summaries, the modules whose input can leave them.
+
+    The first pass is per file. Where a module that reads untrusted input imports other modules
+    of the project, those modules' functions are summarised (which parameters reach a sink or the
+    return value) and that module is reviewed again, so `from helpers import run_query` is
+    followed. Everything else keeps its first-pass report, so the cost is paid only there.
+    """
+    facts = [r.facts for r in reports if r.facts is not None]
+    to_summarise, to_review = cross_module_plan(facts)
+    if not to_review:
+        return reports
+    by_module = {s.module: s for s in sources if s.module}
+    trees: dict[str, ast.Module] = {}
+    for module in sorted(to_summarise):
+        try:
+            text = read_source(by_module[module].path, config.max_file_bytes)
+        except UnreadableSourceError:
+            continue
+        outcome = parse_module(text, by_module[module].shown_as)
+        if outcome.tree is not None:
+            trees[module] = outcome.tree
+    models = load_models(Path(d) for d in config.model_dirs)
+    project = build_project_index(trees, models)
+    again = {
+        r.path: r
+        for r in review_files(
+            [by_module[m] for m in sorted(to_review)], config, jobs, project=project
+        )
+    }
+    return [again.get(r.path, r) for r in reports]
 
 
 def checked_weaknesses(
@@ -79,6 +127,7 @@ def scan(
     sources, missing = discover(roots, config.excludes)
     sources = [source for source in sources if is_included(source.shown_as, config)]
     reports = review_files(sources, config, jobs or default_jobs(), progress)
+    reports = with_cross_module_flows(sources, reports, config, jobs or default_jobs())
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in missing)
     reports.sort(key=lambda r: r.path)
     return ScanResult(

@@ -46,6 +46,9 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
         "files_scanned": result.files_scanned,
         "parse_fallbacks": result.extra.get("parse_fallbacks", 0),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "analysis_notes": [
+            {"path": r.path, "message": note} for r in result.files for note in r.notes
+        ],
         "checked": [
             {"cwe": c.cwe, "name": lookup(c.cwe).name, "found": c.found} for c in result.checked
         ],

@@ -78,6 +78,9 @@ def render_markdown(result: ScanResult) -> str:
         if report.error is not None:
             out.append(f"> **Error:** {report.error.message}")
             out.append("")
+        for note in report.notes:
+            out.append(f"> **Analysis note:** {note}")
+            out.append("")
         if report.reviewed:
             if defects:
                 for number, finding in enumerate(defects, start=1):

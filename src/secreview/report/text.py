@@ -61,12 +61,14 @@ def render_text_lines(result: ScanResult) -> list[Text]:
         out.extend(_review_header(review))
     clean: list[str] = []
     for report, defects, notes in files_in_order(result):
-        if not defects and not notes and report.error is None:
+        if not defects and not notes and report.error is None and not report.notes:
             clean.append(report.path)
             continue
         out.append(Text(report.path, style="bold underline"))
         if report.error is not None:
             out.append(Text(f"  Error: {report.path} {report.error.message}", style="red"))
+        for note in report.notes:
+            out.append(Text(f"  Analysis note: {note}", style="yellow"))
         if report.reviewed:
             if defects:
                 for number, finding in enumerate(defects, start=1):

@@ -12,9 +12,10 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from secreview.findings import FileError
+from secreview.index import module_name_for
 
 _PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 _SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
@@ -26,6 +27,8 @@ class SourceFile:
 
     shown_as: str
     path: Path
+    module: str = ""
+    """Dotted module name, relative to the folder the scan started from (`pkg.helpers`)."""
 
 
 def _excluded(relative: str, name: str, patterns: Sequence[str]) -> bool:
@@ -78,10 +81,13 @@ def discover(
             missing.append(FileError(root, "does not exist (no such file or directory)"))
             continue
         if root_path.is_file():
-            found[_display(root_path)] = SourceFile(_display(root_path), root_path)
+            found[_display(root_path)] = SourceFile(
+                _display(root_path), root_path, module_name_for(PurePath(root_path.name))
+            )
             continue
         for file in _walk(root_path, excludes):
-            found.setdefault(_display(file), SourceFile(_display(file), file))
+            module = module_name_for(file.relative_to(root_path))
+            found.setdefault(_display(file), SourceFile(_display(file), file, module))
     return [found[key] for key in sorted(found)], missing
 
 

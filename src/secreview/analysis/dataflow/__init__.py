@@ -36,7 +36,9 @@ __all__ = [
     "ProjectIndex",
     "build_project_index",
     "module_name_for",
+    "reads_untrusted_input",
     "taint_events",
+    "taint_notes",
     "untrusted_input_reaches",
 ]
 
@@ -107,6 +109,19 @@ def taint_events(context: ModuleContext) -> ModuleTaint:
     outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported)
     context.memo[_RESULT_KEY] = outcome
     return outcome
+
+
+def reads_untrusted_input(context: ModuleContext) -> bool:
+    """Whether the module can read untrusted input at all (a cheap look at its words)."""
+    models = context.memo.get(MODELS_KEY)
+    analysis = ModuleAnalysis(context, models if isinstance(models, Models) else default_models())
+    return analysis.may_read_untrusted_input(REPORTED_ORIGINS)
+
+
+def taint_notes(context: ModuleContext) -> tuple[str, ...]:
+    """Notes of the taint analysis (functions given up), if it ran on this module."""
+    cached = context.memo.get(_RESULT_KEY)
+    return cached.notes if isinstance(cached, ModuleTaint) else ()
 
 
 def untrusted_input_reaches(context: ModuleContext, call: ast.AST) -> bool | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from pathlib import PurePath
 
 from secreview.analysis.dataflow.interpreter import ModuleAnalysis
 from secreview.analysis.dataflow.results import FunctionResult
@@ -22,21 +21,11 @@ from secreview.analysis.dataflow.summaries import (
 )
 from secreview.analysis.models import Models, default_models
 from secreview.analysis.patterns.context import ModuleContext
+from secreview.index import module_name_for
+
+__all__ = ["MAX_ROUNDS", "build_project_index", "module_name_for", "module_path"]
 
 MAX_ROUNDS = 3
-
-
-def module_name_for(relative_path: PurePath) -> str:
-    """The dotted module name of a file, given its path relative to the project root.
-
-    `src/pkg/helpers.py` -> `pkg.helpers` (src layout), `pkg/__init__.py` -> `pkg`.
-    """
-    parts = list(relative_path.with_suffix("").parts)
-    if parts and parts[0] == "src" and len(parts) > 1:
-        parts = parts[1:]
-    if parts and parts[-1] == "__init__" and len(parts) > 1:
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def module_path(module_name: str) -> str:

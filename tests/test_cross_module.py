@@ -1,0 +1,72 @@
+"""Cross-module taint in a scan: request data passed to a helper in another module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from secreview.config import ScanConfig
+from secreview.index import ModuleFacts, cross_module_plan, imported_modules
+from secreview.scanner import scan
+
+HELPERS = """\
+import subprocess
+
+
+def run_report(name):
+    return subprocess.check_output("report " + name, shell=True)
+
+
+def safe_report(name):
+    return subprocess.check_output(["report", name])
+"""
+VIEWS = """\
+from flask import Flask, request
+
+from .helpers import run_report, safe_report
+
+app = Flask(__name__)
+
+
+@app.route("/report")
+def report():
+    name = request.args["name"]
+    safe_report(name)
+    return run_report(name)
+"""
+
+
+def test_a_flow_into_a_helper_module_is_reported_with_its_path(tmp_path: Path) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helpers.py").write_text(HELPERS)
+    (package / "views.py").write_text(VIEWS)
+    result = scan([str(tmp_path)], ScanConfig(), jobs=2)
+    commands = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert len(commands) == 1
+    (finding,) = commands
+    assert finding.location.path.endswith("app/views.py") and finding.location.line == 12
+    assert finding.evidence[0].location.line == 10
+    assert any("app/helpers.py:5" in step.note for step in finding.evidence)
+
+
+def test_the_plan_only_covers_input_readers_that_import_project_modules() -> None:
+    facts = [
+        ModuleFacts("app.views", True, frozenset({"flask", "app.helpers"})),
+        ModuleFacts("app.helpers", False, frozenset({"subprocess", "app.db"})),
+        ModuleFacts("app.db", False, frozenset()),
+        ModuleFacts("app.cli", True, frozenset({"sys"})),
+        ModuleFacts("app.unused", False, frozenset()),
+    ]
+    to_summarise, to_review = cross_module_plan(facts)
+    assert to_review == {"app.views"}
+    assert to_summarise == {"app.views", "app.helpers", "app.db"}
+
+
+def test_relative_imports_resolve_against_the_package() -> None:
+    import ast
+
+    tree = ast.parse("from .helpers import run\nfrom ..core import db\nimport os.path\n")
+    found = imported_modules(tree, "app.web.views")
+    assert {"app.web.helpers", "app.web.helpers.run", "app.core", "app.core.db"} <= found
+    assert "os.path" in found
