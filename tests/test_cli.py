@@ -210,8 +210,8 @@ def test_a_function_too_large_for_data_flow_gets_a_clear_note(tmp_path: Path) ->
         "def view():\n    v0 = request.args['q']\n" + body + "    return v9999\n"
     )
     (tmp_path / "huge_view.py").write_text(source)
-    code, output = run("scan", str(tmp_path), "--format", "json", "--no-progress")
+    _, output = run("scan", str(tmp_path), "--format", "json", "--no-progress")
     notes = json.loads(output)["analysis_notes"]
     assert notes and "view" in notes[0]["message"] and "given up" in notes[0]["message"]
-    code, text = run("scan", str(tmp_path), "--no-progress")
+    _, text = run("scan", str(tmp_path), "--no-progress")
     assert "Analysis note:" in text
