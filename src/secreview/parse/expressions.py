@@ -1,0 +1,603 @@
+"""Expression nodes of the tree-sitter Python grammar -> standard-library `ast` expressions.
+
+One method per node kind, found through one table. Positions follow CPython: a parenthesised
+expression keeps the position of what is inside the parentheses, a tuple includes them, a bare
+tuple runs from its first element to its last token (a trailing comma included). Chains that
+grow leftwards (`a + b + c ...`, `x.y().z()...`) are walked in loops, not by recursion, because
+generated code nests them thousands deep.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tree_sitter import Node
+
+from secreview.parse.base import (
+    DEL,
+    LOAD,
+    STORE,
+    Unconvertible,
+    locate,
+    locate_between,
+    named,
+    significant,
+)
+from secreview.parse.literals import number_value
+from secreview.parse.strings import StringConversion
+
+_BINARY_OPERATORS: dict[str, ast.operator] = {
+    "+": ast.Add(),
+    "-": ast.Sub(),
+    "*": ast.Mult(),
+    "@": ast.MatMult(),
+    "/": ast.Div(),
+    "%": ast.Mod(),
+    "//": ast.FloorDiv(),
+    "**": ast.Pow(),
+    "|": ast.BitOr(),
+    "&": ast.BitAnd(),
+    "^": ast.BitXor(),
+    "<<": ast.LShift(),
+    ">>": ast.RShift(),
+}
+AUGMENTED_OPERATORS: dict[str, ast.operator] = {
+    f"{symbol}=": operator for symbol, operator in _BINARY_OPERATORS.items()
+}
+_UNARY_OPERATORS: dict[str, ast.unaryop] = {"+": ast.UAdd(), "-": ast.USub(), "~": ast.Invert()}
+_COMPARISONS: dict[str, ast.cmpop] = {
+    "<": ast.Lt(),
+    "<=": ast.LtE(),
+    "==": ast.Eq(),
+    "!=": ast.NotEq(),
+    ">=": ast.GtE(),
+    ">": ast.Gt(),
+    "in": ast.In(),
+    "not in": ast.NotIn(),
+    "is": ast.Is(),
+    "is not": ast.IsNot(),
+}
+# Python's binding strength of binary operators, weakest first.
+_PRECEDENCE = {
+    "|": 1,
+    "^": 2,
+    "&": 3,
+    "<<": 4,
+    ">>": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "@": 6,
+    "/": 6,
+    "//": 6,
+    "%": 6,
+    "**": 7,
+}
+_BOOLEAN_OPERATORS: dict[str, ast.boolop] = {"and": ast.And(), "or": ast.Or()}
+_CONSTANTS: dict[str, object] = {"true": True, "false": False, "none": None, "ellipsis": ...}
+_ASSIGNABLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Starred, ast.List, ast.Tuple)
+_DELETABLE = (ast.Name, ast.Attribute, ast.Subscript, ast.List, ast.Tuple)
+
+_HANDLERS = {
+    "identifier": "_identifier",
+    "attribute": "_attribute",
+    "call": "_call",
+    "subscript": "_subscript",
+    "binary_operator": "_binary_operator",
+    "unary_operator": "_unary_operator",
+    "not_operator": "_not_operator",
+    "boolean_operator": "_boolean_operator",
+    "comparison_operator": "_comparison_operator",
+    "lambda": "_lambda",
+    "conditional_expression": "_conditional_expression",
+    "named_expression": "_named_expression",
+    "await": "_await",
+    "yield": "_yield",
+    "list": "_list",
+    "set": "_set",
+    "tuple": "_tuple",
+    "dictionary": "_dictionary",
+    "parenthesized_expression": "_parenthesized_expression",
+    "list_comprehension": "_list_comprehension",
+    "set_comprehension": "_set_comprehension",
+    "dictionary_comprehension": "_dictionary_comprehension",
+    "generator_expression": "_generator_expression",
+    "string": "string",
+    "concatenated_string": "concatenated_string",
+    "integer": "_number",
+    "float": "_number",
+    "true": "_constant",
+    "false": "_constant",
+    "none": "_constant",
+    "ellipsis": "_constant",
+    "list_splat": "_starred",
+    "list_splat_pattern": "_starred",
+    "expression_list": "_tuple",
+    "pattern_list": "_tuple",
+    "tuple_pattern": "_tuple_pattern",
+    "list_pattern": "_list",
+    "type": "_type",
+    "generic_type": "_generic_type",
+    "union_type": "_union_type",
+    "member_type": "_member_type",
+    "splat_type": "_starred",
+}
+
+
+def _set_context(tree: ast.expr, ctx: ast.expr_context, node: Node) -> ast.expr:
+    """Mark an assignment or `del` target (and the parts of a tuple/list target) as such."""
+    allowed = _DELETABLE if ctx is DEL else _ASSIGNABLE
+    if not isinstance(tree, allowed):
+        raise Unconvertible(node, f"cannot assign to {type(tree).__name__.lower()}")
+    tree.ctx = ctx  # type: ignore[union-attr]
+    if isinstance(tree, ast.Starred):
+        _set_context(tree.value, ctx, node)
+    elif isinstance(tree, ast.List | ast.Tuple):
+        for element in tree.elts:
+            _set_context(element, ctx, node)
+    return tree
+
+
+def _unstarred(tree: ast.expr) -> tuple[ast.expr, ast.Starred | None]:
+    """Split off a star that tree-sitter bound too tightly.
+
+    The grammar lets `*name` be a primary expression, so `*a.b()` parses as a call of the
+    attribute `b` of `*a`. A starred expression is never an operand in Python: the star belongs
+    to the whole chain, `*(a.b())`, and is put back on it by `_restarred`.
+    """
+    if isinstance(tree, ast.Starred):
+        return tree.value, tree
+    return tree, None
+
+
+def _restarred(tree: ast.expr, star: ast.Starred | None, top: Node) -> ast.expr:
+    if star is None:
+        return tree
+    star.value = tree
+    end = top.end_point
+    star.end_lineno, star.end_col_offset = end[0] + 1, end[1]
+    return star
+
+
+def _is_xor(node: Node) -> bool:
+    return node.type == "binary_operator" and significant(node)[1].type == "^"
+
+
+def _start_at(tree: ast.expr, start: ast.expr) -> None:
+    tree.lineno, tree.col_offset = start.lineno, start.col_offset
+
+
+def _has_comma(node: Node) -> bool:
+    return any(child.type == "," for child in node.children)
+
+
+class ExpressionConversion(StringConversion):
+    """Converts every expression node kind; statements build on it."""
+
+    def __init__(self, source: bytes) -> None:
+        super().__init__(source)
+        self._expressions.update({kind: getattr(self, name) for kind, name in _HANDLERS.items()})
+
+    def target(self, node: Node, ctx: ast.expr_context = STORE) -> ast.expr:
+        """Convert an assignment (or `del`) target."""
+        return _set_context(self.expr(node), ctx, node)
+
+    # Names and the left-growing chains of attribute access, calls and subscripts.
+
+    def _identifier(self, node: Node) -> ast.expr:
+        return locate(ast.Name(self.identifier(node), LOAD), node)
+
+    def _attribute(self, node: Node) -> ast.expr:
+        return self._chain(node)
+
+    def _call(self, node: Node) -> ast.expr:
+        return self._chain(node)
+
+    def _subscript(self, node: Node) -> ast.expr:
+        return self._chain(node)
+
+    def _chain(self, node: Node) -> ast.expr:
+        top = node
+        links: list[Node] = []
+        while node.type in ("attribute", "call", "subscript"):
+            links.append(node)
+            node = node.children[0]
+        tree, star = _unstarred(self.expr(node))
+        for link in reversed(links):
+            kind = link.type
+            if kind == "attribute":
+                tree = ast.Attribute(tree, self.identifier(named(link)[-1]), LOAD)
+            elif kind == "call":
+                arguments = named(link)[-1]
+                if arguments.type == "generator_expression":
+                    tree = ast.Call(tree, [self.expr(arguments)], [])
+                else:
+                    tree = ast.Call(tree, *self.call_arguments(arguments))
+            else:
+                tree = ast.Subscript(tree, self._subscript_slice(link), LOAD)
+            locate(tree, link)
+            if star is not None:
+                _start_at(tree, star.value)
+        return _restarred(tree, star, top)
+
+    def call_arguments(self, node: Node) -> tuple[list[ast.expr], list[ast.keyword]]:
+        """Positional arguments and keywords of an `argument_list` (calls and class bases)."""
+        args: list[ast.expr] = []
+        keywords: list[ast.keyword] = []
+        for child in named(node):
+            kind = child.type
+            if kind == "keyword_argument":
+                name, value = named(child)
+                keywords.append(locate(ast.keyword(self.identifier(name), self.expr(value)), child))
+            elif kind == "dictionary_splat":
+                keywords.append(locate(ast.keyword(None, self.expr(named(child)[0])), child))
+            else:
+                args.append(self.expr(child))
+        return args, keywords
+
+    def _subscript_slice(self, node: Node) -> ast.expr:
+        children = significant(node)
+        items = [child for child in children[2:-1] if child.type != ","]
+        elements = [self._slice_item(item) for item in items]
+        if len(elements) == 1 and len(children) == 4 and not isinstance(elements[0], ast.Starred):
+            return elements[0]
+        # `x[a, b]`, `x[a,]`, and `x[*a]`, which CPython also makes a one-element tuple.
+        return locate_between(ast.Tuple(elements, LOAD), children[2], children[-2])
+
+    def _slice_item(self, node: Node) -> ast.expr:
+        if node.type != "slice":
+            return self.expr(node)
+        parts: list[ast.expr | None] = [None, None, None]
+        index = 0
+        for child in significant(node):
+            if child.type == ":":
+                index += 1
+            else:
+                parts[index] = self.expr(child)
+        return locate(ast.Slice(*parts), node)
+
+    # Operators.
+
+    def _binary_operator(self, node: Node) -> ast.expr:
+        top = node
+        links: list[tuple[Node, Node, Node]] = []
+        while node.type == "binary_operator":
+            left, operator, right = significant(node)
+            if operator.type == "&" and (_is_xor(left) or _is_xor(right)):
+                return self._reassociated(top)
+            links.append((node, operator, right))
+            node = left
+        tree, star = _unstarred(self.expr(node))
+        for link, operator, right in reversed(links):
+            tree = locate(
+                ast.BinOp(tree, self._binary_op(operator), self.expr(right)),
+                link,
+            )
+            if star is not None:
+                _start_at(tree, star.value)
+        return _restarred(tree, star, top)
+
+    def _reassociated(self, top: Node) -> ast.expr:
+        """Rebuild a run of binary operators with Python's precedence (shunting-yard).
+
+        tree-sitter-python ranks `^` above `&`; Python ranks `&` above `^`, so `a ^ b & c` is
+        `a ^ (b & c)`. Only runs mixing the two take this path.
+        """
+        operands: list[tuple[Node, ast.expr]] = []
+        operators: list[Node] = []
+        pending = [top]
+        while pending:  # in-order walk of the run: operand, operator, operand, ...
+            current = pending.pop()
+            if current.type == "binary_operator":
+                left, operator, right = significant(current)
+                pending.extend((right, operator, left))
+            elif current.is_named:
+                operands.append((current, self.expr(current)))
+            else:
+                operators.append(current)
+        output: list[tuple[Node, Node, ast.expr]] = []  # (first node, last node, tree)
+        stack: list[Node] = []
+
+        def reduce() -> None:
+            operator = stack.pop()
+            _, right_last, right = output.pop()
+            left_first, _, left = output.pop()
+            tree = ast.BinOp(left, self._binary_op(operator), right)
+            output.append((left_first, right_last, locate_between(tree, left_first, right_last)))
+
+        output.append((operands[0][0], operands[0][0], operands[0][1]))
+        for operator, (operand, tree) in zip(operators, operands[1:], strict=True):
+            rank = _PRECEDENCE[operator.type]
+            while stack and (
+                _PRECEDENCE[stack[-1].type] > rank
+                or (_PRECEDENCE[stack[-1].type] == rank and operator.type != "**")
+            ):
+                reduce()
+            stack.append(operator)
+            output.append((operand, operand, tree))
+        while stack:
+            reduce()
+        return output[0][2]
+
+    def _binary_op(self, operator: Node) -> ast.operator:
+        try:
+            return _BINARY_OPERATORS[operator.type]
+        except KeyError:
+            raise Unconvertible(operator, f"invalid operator {operator.type!r}") from None
+
+    def _unary_operator(self, node: Node) -> ast.expr:
+        operator, operand = significant(node)
+        return locate(ast.UnaryOp(_UNARY_OPERATORS[operator.type], self.expr(operand)), node)
+
+    def _not_operator(self, node: Node) -> ast.expr:
+        return locate(ast.UnaryOp(ast.Not(), self.expr(named(node)[0])), node)
+
+    def _boolean_operator(self, node: Node) -> ast.expr:
+        top = node
+        operator = significant(node)[1].type
+        rights: list[Node] = []
+        while node.type == "boolean_operator":
+            left, this_operator, right = significant(node)
+            if this_operator.type != operator:
+                break
+            rights.append(right)
+            node = left
+        values = [self.expr(node)]
+        values.extend(self.expr(right) for right in reversed(rights))
+        return locate(ast.BoolOp(_BOOLEAN_OPERATORS[operator], values), top)
+
+    def _comparison_operator(self, node: Node) -> ast.expr:
+        children = significant(node)
+        operators: list[ast.cmpop] = []
+        for operator in children[1::2]:
+            try:
+                operators.append(_COMPARISONS[operator.type])
+            except KeyError:
+                raise Unconvertible(operator, f"invalid comparison {operator.type!r}") from None
+        comparators = [self.expr(child) for child in children[2::2]]
+        return locate(ast.Compare(self.expr(children[0]), operators, comparators), node)
+
+    def _conditional_expression(self, node: Node) -> ast.expr:
+        body, test, orelse = named(node)
+        if body.type == "named_expression":
+            # tree-sitter reads `y := a if b else c` as `(y := a) if b else c`; `:=` binds
+            # loosest in Python: `y := (a if b else c)`.
+            name, value = named(body)
+            choice = ast.IfExp(self.expr(test), self.expr(value), self.expr(orelse))
+            target = locate(ast.Name(self.identifier(name), STORE), name)
+            return locate(ast.NamedExpr(target, locate_between(choice, value, node)), node)
+        return locate(ast.IfExp(self.expr(test), self.expr(body), self.expr(orelse)), node)
+
+    def _named_expression(self, node: Node) -> ast.expr:
+        name, value = named(node)
+        target = locate(ast.Name(self.identifier(name), STORE), name)
+        return locate(ast.NamedExpr(target, self.expr(value)), node)
+
+    def _await(self, node: Node) -> ast.expr:
+        (operand,) = named(node)
+        if operand.type == "binary_operator":
+            left, operator, right = significant(operand)
+            if operator.type == "**":
+                # tree-sitter reads `await x ** 2` as `await (x ** 2)`; Python as `(await x) ** 2`.
+                awaited = locate_between(ast.Await(self.expr(left)), node, left)
+                return locate(ast.BinOp(awaited, _BINARY_OPERATORS["**"], self.expr(right)), node)
+        return locate(ast.Await(self.expr(operand)), node)
+
+    def _yield(self, node: Node) -> ast.expr:
+        children = significant(node)
+        if len(children) > 1 and children[1].type == "from":
+            return locate(ast.YieldFrom(self.expr(children[2])), node)
+        value = self.expr(children[1]) if len(children) > 1 else None
+        return locate(ast.Yield(value), node)
+
+    def _lambda(self, node: Node) -> ast.expr:
+        children = named(node)
+        body = children[-1]
+        if len(children) == 2:
+            parameters = self.parameters(children[0])
+        else:
+            parameters = ast.arguments([], [], None, [], [], None, [])
+        return locate(ast.Lambda(parameters, self.expr(body)), node)
+
+    # Displays and comprehensions.
+
+    def _elements(self, node: Node) -> list[ast.expr]:
+        return [self.expr(child) for child in named(node)]
+
+    def _list(self, node: Node) -> ast.expr:
+        return locate(ast.List(self._elements(node), LOAD), node)
+
+    def _set(self, node: Node) -> ast.expr:
+        return locate(ast.Set(self._elements(node)), node)
+
+    def _tuple(self, node: Node) -> ast.expr:
+        return locate(ast.Tuple(self._elements(node), LOAD), node)
+
+    def _tuple_pattern(self, node: Node) -> ast.expr:
+        elements = named(node)
+        if len(elements) == 1 and not _has_comma(node):
+            return self.expr(elements[0])  # `(x) = ...`: a parenthesised target
+        return locate(ast.Tuple([self.expr(e) for e in elements], LOAD), node)
+
+    def _dictionary(self, node: Node) -> ast.expr:
+        keys: list[ast.expr | None] = []
+        values: list[ast.expr] = []
+        for child in named(node):
+            if child.type == "pair":
+                key, value = named(child)
+                keys.append(self.expr(key))
+                values.append(self.expr(value))
+            else:  # dictionary_splat
+                keys.append(None)
+                values.append(self.expr(named(child)[0]))
+        return locate(ast.Dict(keys, values), node)
+
+    def _parenthesized_expression(self, node: Node) -> ast.expr:
+        inner = named(node)
+        if len(inner) != 1 or inner[0].type == "list_splat":
+            raise Unconvertible(node, "invalid parenthesised expression")
+        return self.expr(inner[0])
+
+    def _starred(self, node: Node) -> ast.expr:
+        return locate(ast.Starred(self.expr(named(node)[-1]), LOAD), node)
+
+    def _list_comprehension(self, node: Node) -> ast.expr:
+        body, *clauses = named(node)
+        return locate(ast.ListComp(self.expr(body), self._generators(clauses)), node)
+
+    def _set_comprehension(self, node: Node) -> ast.expr:
+        body, *clauses = named(node)
+        return locate(ast.SetComp(self.expr(body), self._generators(clauses)), node)
+
+    def _generator_expression(self, node: Node) -> ast.expr:
+        body, *clauses = named(node)
+        return locate(ast.GeneratorExp(self.expr(body), self._generators(clauses)), node)
+
+    def _dictionary_comprehension(self, node: Node) -> ast.expr:
+        pair, *clauses = named(node)
+        key, value = named(pair)
+        generators = self._generators(clauses)
+        return locate(ast.DictComp(self.expr(key), self.expr(value), generators), node)
+
+    def _generators(self, clauses: list[Node]) -> list[ast.comprehension]:
+        generators: list[ast.comprehension] = []
+        for clause in clauses:
+            if clause.type == "if_clause":
+                generators[-1].ifs.append(self.expr(named(clause)[0]))
+                continue
+            children = significant(clause)
+            is_async = int(children[0].type == "async")
+            left, _, *right = children[1 + is_async :]
+            iterables = [child for child in right if child.type != ","]
+            if len(iterables) != 1:
+                raise Unconvertible(clause, "invalid comprehension iterable")
+            generators.append(
+                ast.comprehension(self.target(left), self.expr(iterables[0]), [], is_async)
+            )
+        return generators
+
+    # Literals.
+
+    def _number(self, node: Node) -> ast.expr:
+        return locate(ast.Constant(number_value(self.text(node))), node)
+
+    def _constant(self, node: Node) -> ast.expr:
+        return locate(ast.Constant(_CONSTANTS[node.type]), node)
+
+    # The type sub-grammar tree-sitter uses for annotations and aliases: plain expressions in ast.
+
+    def _type(self, node: Node) -> ast.expr:
+        return self.expr(named(node)[0])
+
+    def _generic_type(self, node: Node) -> ast.expr:
+        name, parameters = named(node)
+        value = self.expr(name)
+        elements = [self.expr(item) for item in named(parameters)]
+        children = significant(parameters)
+        index = elements[0]
+        if len(children) != 3 or isinstance(index, ast.Starred):
+            index = locate_between(ast.Tuple(elements, LOAD), children[1], children[-2])
+        return locate(ast.Subscript(value, index, LOAD), node)
+
+    def _union_type(self, node: Node) -> ast.expr:
+        """`A | B | C` in an annotation: tree-sitter nests it either way, Python to the left."""
+        operands: list[Node] = []
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if current.type == "type":
+                pending.append(named(current)[0])
+            elif current.type == "union_type" or (
+                current.type == "binary_operator" and significant(current)[1].type == "|"
+            ):
+                left, _, right = significant(current)
+                pending.extend((right, left))
+            else:
+                operands.append(current)
+        tree = self.expr(operands[0])
+        for operand in operands[1:]:
+            union = ast.BinOp(tree, _BINARY_OPERATORS["|"], self.expr(operand))
+            tree = locate_between(union, operands[0], operand)
+        return tree
+
+    def _member_type(self, node: Node) -> ast.expr:
+        value, attribute = named(node)
+        return locate(ast.Attribute(self.expr(value), self.identifier(attribute), LOAD), node)
+
+    # Parameters of functions and lambdas.
+
+    def parameters(self, node: Node) -> ast.arguments:
+        """Convert `parameters` (of a def) or `lambda_parameters` into `ast.arguments`."""
+        positional_only: list[ast.arg] = []
+        positional: list[ast.arg] = []
+        defaults: list[ast.expr] = []
+        keyword_only: list[ast.arg] = []
+        keyword_defaults: list[ast.expr | None] = []
+        star: ast.arg | None = None
+        double_star: ast.arg | None = None
+        after_star = False
+        for child in named(node):
+            kind = child.type
+            if kind == "positional_separator":
+                positional_only, positional = positional, []
+                continue
+            if kind == "keyword_separator":
+                after_star = True
+                continue
+            if kind in ("list_splat_pattern", "dictionary_splat_pattern", "typed_parameter"):
+                splat, parameter = self._plain_parameter(child)
+                if splat == "*":
+                    star, after_star = parameter, True
+                    continue
+                if splat == "**":
+                    double_star = parameter
+                    continue
+                default = None
+            elif kind == "identifier":
+                parameter, default = locate(ast.arg(self.identifier(child)), child), None
+            elif kind == "default_parameter":
+                name, value = named(child)
+                if name.type != "identifier":
+                    raise Unconvertible(name, "tuple parameters are Python 2 syntax")
+                parameter = locate(ast.arg(self.identifier(name)), name)
+                default = self.expr(value)
+            elif kind == "typed_default_parameter":
+                name, annotation, value = named(child)
+                parameter = locate_between(
+                    ast.arg(self.identifier(name), self.expr(annotation)), name, annotation
+                )
+                default = self.expr(value)
+            else:
+                raise Unconvertible(child, f"invalid parameter ({kind.replace('_', ' ')})")
+            if after_star:
+                keyword_only.append(parameter)
+                keyword_defaults.append(default)
+            else:
+                positional.append(parameter)
+                if default is not None:
+                    defaults.append(default)
+        return ast.arguments(
+            positional_only,
+            positional,
+            star,
+            keyword_only,
+            keyword_defaults,
+            double_star,
+            defaults,
+        )
+
+    def _plain_parameter(self, node: Node) -> tuple[str, ast.arg]:
+        """`name`, `*name` or `**name`, with an annotation when typed: (splat, arg)."""
+        annotation = None
+        inner = node
+        if node.type == "typed_parameter":
+            inner, annotation_node = named(node)
+            annotation = self.expr(annotation_node)
+        splat = ""
+        name = inner
+        if inner.type in ("list_splat_pattern", "dictionary_splat_pattern"):
+            splat = "*" if inner.type == "list_splat_pattern" else "**"
+            name = named(inner)[0]
+        if name.type != "identifier":
+            raise Unconvertible(name, "invalid parameter")
+        return splat, locate_between(ast.arg(self.identifier(name), annotation), name, node)
