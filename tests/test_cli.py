@@ -215,3 +215,25 @@ def test_a_function_too_large_for_data_flow_gets_a_clear_note(tmp_path: Path) ->
     assert notes and "view" in notes[0]["message"] and "given up" in notes[0]["message"]
     _, text = run("scan", str(tmp_path), "--no-progress")
     assert "Analysis note:" in text
+
+
+def test_user_models_add_sources(tmp_path: Path) -> None:
+    """`--models DIR` extends the taint models: an in-house input API becomes a source."""
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "inhouse.toml").write_text(
+        '[[source]]\norigin = "remote"\nnote = "message bus payload"\ncalls = ["bus.receive"]\n'
+    )
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "worker.py").write_text(
+        "import os\nimport bus\n\ndef handle():\n"
+        "    payload = bus.receive()\n    os.system('convert ' + payload)\n"
+    )
+    _, plain = run("scan", str(app), "--format", "json", "--no-progress")
+    assert "tainted-command" not in [f["rule_id"] for f in json.loads(plain)["findings"]]
+    code, output = run(
+        "scan", str(app), "--models", str(models), "--format", "json", "--no-progress"
+    )
+    (finding,) = [f for f in json.loads(output)["findings"] if f["rule_id"] == "tainted-command"]
+    assert code == 1 and finding["line"] == 6 and finding["evidence"][0]["line"] == 5

@@ -129,6 +129,14 @@ def settings_options(command: Callable[..., None]) -> Callable[..., None]:
                 "--honour-nosec", is_flag=True, help="Treat Bandit's `# nosec` as a suppression."
             ),
             click.option(
+                "--models",
+                "model_dirs",
+                multiple=True,
+                type=click.Path(exists=True, file_okay=False),
+                metavar="DIR",
+                help="Also load taint models (sources, sinks, sanitisers) from DIR/*.toml.",
+            ),
+            click.option(
                 "--report-unused-suppressions",
                 is_flag=True,
                 help="Report `# secreview: ignore[...]` comments that suppress nothing.",
@@ -172,6 +180,7 @@ def configure(context: click.Context, start: Path) -> ScanConfig:
         baseline=options["baseline"],
         honour_nosec=options["honour_nosec"],
         report_unused_suppressions=options["report_unused_suppressions"],
+        model_dirs=tuple(options["model_dirs"]),
     )
 
 
@@ -243,6 +252,7 @@ def scan_command(
     config_path: Path | None,
     baseline: str | None,
     honour_nosec: bool,
+    model_dirs: tuple[str, ...],
     report_unused_suppressions: bool,
 ) -> None:
     """Review Python files and folders (default: the current folder)."""

@@ -185,6 +185,7 @@ def build_config(
     baseline: str | None = None,
     honour_nosec: bool = False,
     report_unused_suppressions: bool = False,
+    model_dirs: tuple[str, ...] = (),
 ) -> ScanConfig:
     """One ScanConfig from the file's settings and the command line, which wins where both speak.
 
@@ -205,7 +206,7 @@ def build_config(
         report_unused_suppressions=report_unused_suppressions
         or bool(settings.report_unused_suppressions),
         baseline=baseline or settings.baseline,
-        model_dirs=settings.models,
+        model_dirs=settings.models + model_dirs,
     )
 
 
