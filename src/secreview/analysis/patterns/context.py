@@ -8,11 +8,14 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+_SPACE_AFTER_OPENING = re.compile(r"([(\[{]) ")
+_SPACE_BEFORE_CLOSING = re.compile(r",? ([)\]}])")
 
 
 class _Unknown:
@@ -157,6 +160,10 @@ class ModuleContext:
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified name of the called function, when it resolves."""
         return self.resolve(call.func)
+
+    def imports_any(self, prefixes: Iterable[str]) -> bool:
+        """Whether the module imports any of `prefixes` (rules ask this for every node)."""
+        return any(self.imports_module(prefix) for prefix in prefixes)
 
     def imports_module(self, prefix: str) -> bool:
         """Whether any import brings in `prefix` or a submodule of it (cheap early exit)."""
@@ -338,6 +345,12 @@ class ModuleContext:
         if encoded.isascii():
             return byte_column
         return len(encoded[:byte_column].decode("utf-8", "ignore"))
+
+    def one_line(self, node: ast.AST, limit: int = 80) -> str:
+        """The code of `node` for a message: whitespace collapsed, cut to `limit` with '…'."""
+        text = " ".join(self.segment(node).split())
+        text = _SPACE_BEFORE_CLOSING.sub(r"\1", _SPACE_AFTER_OPENING.sub(r"\1", text))
+        return text if len(text) <= limit else text[: limit - 1] + "…"
 
     @cached_property
     def lines(self) -> list[str]:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from secreview.analysis.patterns.context import ModuleContext
 
-_SPACE_AFTER_OPENING = re.compile(r"([(\[{]) ")
-_SPACE_BEFORE_CLOSING = re.compile(r",? ([)\]}])")
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 REPRESENTATION_WORDS = frozenset(
@@ -78,22 +76,6 @@ def is_password_words(words: tuple[str, ...]) -> bool:
 def is_password_name(name: str) -> bool:
     """Whether `name` holds a password itself (`password`, `raw_pwd`, not `password_reset_url`)."""
     return is_password_words(identifier_words(name))
-
-
-def imports_any(context: ModuleContext, modules: tuple[str, ...]) -> bool:
-    """Whether the module imports any of `modules`; memoised, as every call node asks again."""
-    key = "imports_any:" + ",".join(modules)
-    known = context.memo.get(key)
-    if known is None:
-        known = context.memo[key] = any(context.imports_module(m) for m in modules)
-    return bool(known)
-
-
-def short_code(context: ModuleContext, node: ast.AST, limit: int = 80) -> str:
-    """The source of `node` on one line, shortened so a message stays readable."""
-    text = " ".join(context.segment(node).split())
-    text = _SPACE_BEFORE_CLOSING.sub(r"\1", _SPACE_AFTER_OPENING.sub(r"\1", text))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def target_names(target: ast.AST) -> list[str]:

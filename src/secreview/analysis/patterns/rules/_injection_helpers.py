@@ -78,16 +78,6 @@ class Piece:
         return self.node is not None and not self.numeric
 
 
-def imports_any(context: ModuleContext, modules: tuple[str, ...]) -> bool:
-    """Whether the module imports any of `modules`; answered once per module and kept in the memo,
-    because rules ask it for every call they see."""
-    key = f"injection_helpers.imports:{','.join(modules)}"
-    answer = context.memo.get(key)
-    if not isinstance(answer, bool):
-        answer = context.memo[key] = any(context.imports_module(m) for m in modules)
-    return answer
-
-
 # ----- bindings ------------------------------------------------------------------------------
 def _end(node: ast.AST) -> tuple[int, int]:
     return (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)

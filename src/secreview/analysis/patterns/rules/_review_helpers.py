@@ -15,7 +15,6 @@ from secreview.analysis.patterns.context import ModuleContext
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
-_MAX_SHOWN = 80
 
 # Server-side web frameworks: a `request` parameter means an incoming request only in modules
 # built on one of these (in `requests`, `urllib3` or pytest fixtures it is something else).
@@ -56,17 +55,6 @@ _VIEW_DECORATORS = frozenset(
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-def shown(context: ModuleContext, node: ast.AST) -> str:
-    """The code of `node` for a one-line message: as written, or normalised when it spans lines.
-
-    Long code is cut at a fixed width so that a message stays one line on a terminal.
-    """
-    text = context.segment(node)
-    if "\n" in text or not text:
-        text = ast.unparse(node)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 
 def identifier_words(name: str) -> list[str]:

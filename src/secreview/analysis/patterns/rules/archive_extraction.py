@@ -22,7 +22,6 @@ from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._injection_helpers import (
     code,
     fixed_text,
-    imports_any,
     is_fixed,
     made_by,
     scope_nodes_of,
@@ -142,7 +141,7 @@ def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     assert isinstance(node, ast.Call)
     func = node.func
     if isinstance(func, ast.Attribute) and func.attr in _EXTRACT_METHODS:
-        if not imports_any(context, ("tarfile",)) or ModuleContext.has_star_arguments(node):
+        if not context.imports_any(("tarfile",)) or ModuleContext.has_star_arguments(node):
             return
         opener = made_by(context, func.value, _TAR_OPENERS)
         verdict = _filter_verdict(context, ModuleContext.keyword(node, "filter"))
@@ -165,7 +164,7 @@ def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
             confidence=Confidence.LOW if limited or fixed or inspected else None,
         )
         return
-    if not imports_any(context, ("shutil",)) or context.call_name(node) != "shutil.unpack_archive":
+    if not context.imports_any(("shutil",)) or context.call_name(node) != "shutil.unpack_archive":
         return
     if ModuleContext.has_star_arguments(node):
         return
@@ -219,7 +218,7 @@ def unbounded_zip_extraction(node: ast.AST, context: ModuleContext) -> Iterator[
     func = node.func
     if not (isinstance(func, ast.Attribute) and func.attr in _EXTRACT_METHODS):
         return
-    if not imports_any(context, ("zipfile",)):
+    if not context.imports_any(("zipfile",)):
         return
     opener = made_by(context, func.value, _ZIP_OPENERS)
     if opener is None or _archive_is_fixed(context, opener):

@@ -19,7 +19,6 @@ from secreview.analysis.patterns.rules._review_helpers import (
     is_request_object,
     mentions_request_data,
     request_data_names,
-    shown,
 )
 from secreview.findings import Confidence, Severity
 
@@ -148,7 +147,7 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     if context.is_test or (function is not None and function.name.startswith("test")):
         return
     in_handler = function is not None and is_request_handler(function, context)
-    condition = shown(context, node.test)
+    condition = context.one_line(node.test)
     words = _condition_words(node.test)
     authorisation = _AUTHORISATION_WORDS | (_HANDLER_AUTHORISATION_WORDS if in_handler else set())
     if words & authorisation and not _is_type_narrowing(node.test, context):

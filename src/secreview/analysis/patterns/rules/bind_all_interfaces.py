@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._assignments import assigned_value
-from secreview.analysis.patterns.rules._snippets import one_line
 from secreview.findings import Confidence, Severity
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::", "", "*", "::0", "0:0:0:0:0:0:0:0"})
@@ -164,7 +163,7 @@ def bind_all_interfaces(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     host, severity = found
     yield Hit(
         node=node,
-        message=f"`{one_line(node, context)}` listens on every network interface ({host!r}), so "
+        message=f"`{context.one_line(node)}` listens on every network interface ({host!r}), so "
         "the service is reachable from any network this machine is on, not just from itself.",
         severity=severity,
     )

@@ -13,11 +13,9 @@ from secreview.analysis.patterns.rules._crypto_helpers import (
     Phrase,
     bound_values,
     identifier_words,
-    imports_any,
     method_calls,
     phrase_at_end,
     scope_of,
-    short_code,
 )
 from secreview.findings import Confidence, Severity
 
@@ -175,15 +173,14 @@ def _login_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
             return
     yield Hit(
         node=call,
-        message=f"`{short_code(context, call)}` sends the password over the {protocol.label} "
-        f"connection opened by `{short_code(context, constructor)}` without TLS, so anyone on "
+        message=f"`{context.one_line(call)}` sends the password over the {protocol.label} "
+        f"connection opened by `{context.one_line(constructor)}` without TLS, so anyone on "
         "the network path can read it.",
         fix=f"To protect the login, {protocol.instead}.",
         evidence=(
             (
                 constructor,
-                f"`{short_code(context, constructor)}` opens a cleartext "
-                f"{protocol.label} connection",
+                f"`{context.one_line(constructor)}` opens a cleartext {protocol.label} connection",
             ),
         ),
     )
@@ -199,7 +196,7 @@ def _constructor_hits(call: ast.Call, name: str, context: ModuleContext) -> Iter
         if user is not None and _sends_password(user, password, context):
             yield Hit(
                 node=call,
-                message=f"`{short_code(context, call)}` logs in over plain FTP, so the password "
+                message=f"`{context.one_line(call)}` logs in over plain FTP, so the password "
                 "crosses the network unencrypted and anyone on the path can read it.",
                 fix="Use ftplib.FTP_TLS(host, user, passwd), which encrypts the login and, after "
                 ".prot_p(), the data, or switch to SFTP (paramiko).",
@@ -208,7 +205,7 @@ def _constructor_hits(call: ast.Call, name: str, context: ModuleContext) -> Iter
     elif name == "telnetlib.Telnet":
         yield Hit(
             node=call,
-            message=f"`{short_code(context, call)}` opens a Telnet session, which carries the "
+            message=f"`{context.one_line(call)}` opens a Telnet session, which carries the "
             "login and everything typed after it unencrypted.",
             fix="Use SSH instead (paramiko, asyncssh, or the ssh command); telnetlib was removed "
             "from the standard library in Python 3.13.",
@@ -337,7 +334,7 @@ def _http_hits(call: ast.Call, name: str, context: ModuleContext) -> Iterator[Hi
         return
     yield Hit(
         node=call,
-        message=f"`{short_code(context, call)}` sends {credential} to {host} over plain HTTP, "
+        message=f"`{context.one_line(call)}` sends {credential} to {host} over plain HTTP, "
         "so anyone on the network path can read and replay it.",
         confidence=Confidence.HIGH,
     )
@@ -384,7 +381,7 @@ def _http_hits(call: ast.Call, name: str, context: ModuleContext) -> Iterator[Hi
 def cleartext_credentials(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report credentials handed to a connection that does not encrypt them."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, _MODULES):
+    if not context.imports_any(_MODULES):
         return
     name = context.call_name(node)
     if name is None:

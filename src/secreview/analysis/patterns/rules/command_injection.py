@@ -23,7 +23,6 @@ from secreview.analysis.patterns.rules._injection_helpers import (
     assembly_evidence,
     code,
     fixed_text,
-    imports_any,
     is_fixed,
     is_number_conversion,
     looks_internal,
@@ -283,7 +282,7 @@ def _command_hit(
 def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report shell command lines that splice in unquoted run-time values."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, _MODULES):
+    if not context.imports_any(_MODULES):
         return
     name = context.call_name(node)
     if name is None:
@@ -365,7 +364,7 @@ def _program_path_values(context: ModuleContext, program: ast.expr) -> list[ast.
 def dynamic_program_execution(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report os.exec*/spawn*/posix_spawn* whose program path is assembled from run-time values."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("os",)):
+    if not context.imports_any(("os",)):
         return
     name = context.call_name(node)
     if name not in _EXEC_CALLS:

@@ -14,7 +14,6 @@ from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import UNKNOWN, ModuleContext
 from secreview.analysis.patterns.rules._assignments import assigned_value
 from secreview.analysis.patterns.rules._django import is_development_settings, is_django_settings
-from secreview.analysis.patterns.rules._snippets import one_line
 from secreview.findings import Confidence, Severity
 
 # Frameworks whose `.run(debug=True)` starts the Werkzeug debugger.
@@ -80,7 +79,7 @@ def _werkzeug_debugger_hit(call: ast.Call, console: bool, context: ModuleContext
     )
     return Hit(
         node=call,
-        message=f"`{one_line(call, context)}` serves the Werkzeug debugger, {shows}; whoever "
+        message=f"`{context.one_line(call)}` serves the Werkzeug debugger, {shows}; whoever "
         "reaches the server gets that too.",
         severity=None if console else Severity.MEDIUM,
     )
@@ -112,7 +111,7 @@ def _flask_call_hit(call: ast.Call, context: ModuleContext) -> Hit | None:
             return None
         return Hit(
             node=call,
-            message=f"`{one_line(call, context)}` starts the development server with the Werkzeug "
+            message=f"`{context.one_line(call)}` starts the development server with the Werkzeug "
             "debugger, whose console runs any Python typed into an error page; whoever reaches "
             "the server can run code as this process.",
             confidence=confidence,
@@ -128,7 +127,7 @@ def _flask_call_hit(call: ast.Call, context: ModuleContext) -> Hit | None:
             return None
         return Hit(
             node=call,
-            message=f"`{one_line(call, context)}` switches the Flask debug mode on; with the "
+            message=f"`{context.one_line(call)}` switches the Flask debug mode on; with the "
             "development server that is the Werkzeug debugger, which runs any Python typed into "
             "an error page.",
             confidence=confidence,
@@ -155,7 +154,7 @@ def _flask_assignment_hit(statement: ast.Assign, context: ModuleContext) -> Hit 
             continue
         return Hit(
             node=statement,
-            message=f"`{one_line(statement, context)}` switches the Flask debug mode on; with the "
+            message=f"`{context.one_line(statement)}` switches the Flask debug mode on; with the "
             "development server that is the Werkzeug debugger, which runs any Python typed into "
             "an error page.",
             confidence=confidence,
@@ -247,7 +246,7 @@ def django_debug_setting(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
     development = is_development_settings(context)
     yield Hit(
         node=node,
-        message=f"`{one_line(node, context)}` in a Django settings module shows tracebacks, local "
+        message=f"`{context.one_line(node)}` in a Django settings module shows tracebacks, local "
         "variables, settings and SQL to anyone who triggers an error"
         + (
             " (a development settings file: make sure production never loads it)."

@@ -18,7 +18,6 @@ from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._injection_helpers import (
     code,
-    imports_any,
     is_fixed,
     single_value,
 )
@@ -160,7 +159,7 @@ def _confidence(source: _Source, usual: Confidence) -> Confidence:
 def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report object-rebuilding deserialisers fed data that is not in the source."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, _MODULES):
+    if not context.imports_any(_MODULES):
         return
     name = context.call_name(node)
     if name is None:
@@ -266,7 +265,7 @@ def _loader_kind(context: ModuleContext, expr: ast.expr, depth: int = 0) -> _Loa
 def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report PyYAML loads whose loader constructs Python objects."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("yaml",)):
+    if not context.imports_any(("yaml",)):
         return
     name = context.call_name(node)
     if name in _YAML_UNSAFE_FUNCTIONS:
@@ -327,7 +326,7 @@ def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
 def unsafe_torch_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report torch.load calls that may unpickle arbitrary objects."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("torch",)):
+    if not context.imports_any(("torch",)):
         return
     if context.call_name(node) not in {"torch.load", "torch.serialization.load"}:
         return

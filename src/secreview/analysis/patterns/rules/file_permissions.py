@@ -19,7 +19,6 @@ from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._flags import fold_flags
 from secreview.analysis.patterns.rules._secret_helpers import name_words
-from secreview.analysis.patterns.rules._snippets import one_line
 from secreview.findings import Confidence, Severity
 
 # qualified name -> (position, keyword) of the path argument and of the mode argument
@@ -87,7 +86,7 @@ def _mode_call(call: ast.Call, context: ModuleContext) -> _ModeCall | None:
 
 def _shown_mode(found: _ModeCall, context: ModuleContext) -> str:
     """The mode as written, with its octal value when it was written otherwise."""
-    written = one_line(found.mode_node, context)
+    written = context.one_line(found.mode_node)
     octal = oct(found.mode)
     return f"`{written}`" if written == octal else f"`{written}` ({octal})"
 
@@ -164,7 +163,7 @@ def world_writable_permissions(node: ast.AST, context: ModuleContext) -> Iterato
         if not _reads_umask(node, context):
             yield Hit(
                 node=node,
-                message=f"`{one_line(node, context)}` stops masking write access for others, so "
+                message=f"`{context.one_line(node)}` stops masking write access for others, so "
                 "every file and directory this process creates afterwards with the default "
                 "modes is writable by every local user.",
                 severity=Severity.MEDIUM,
@@ -173,7 +172,7 @@ def world_writable_permissions(node: ast.AST, context: ModuleContext) -> Iterato
     found = _mode_call(node, context)
     if found is None or found.operation not in _CHMODS or not found.mode & stat.S_IWOTH:
         return
-    target = f"`{one_line(found.path, context)}`" if found.path is not None else "the file"
+    target = f"`{context.one_line(found.path)}`" if found.path is not None else "the file"
     if found.mode & stat.S_ISVTX:  # the sticky bit only means something on a directory
         yield Hit(
             node=node,
@@ -232,7 +231,7 @@ def exposed_secret_file_permissions(node: ast.AST, context: ModuleContext) -> It
     who = "readable by every local user" if found.mode & stat.S_IROTH else "writable by its group"
     yield Hit(
         node=node,
-        message=f"`{found.label}` gives `{one_line(found.path, context)}`, which looks like it "
+        message=f"`{found.label}` gives `{context.one_line(found.path)}`, which looks like it "
         f"holds a secret, mode {_shown_mode(found, context)}: {who}, so other accounts on the "
         "machine can take or swap the secret.",
     )

@@ -25,7 +25,6 @@ from secreview.analysis.patterns.rules._secret_helpers import (
     shannon_entropy,
     span_node,
 )
-from secreview.analysis.patterns.rules._snippets import one_line
 from secreview.findings import Confidence, Severity
 
 _MEMO_KEY = "hardcoded-secrets"
@@ -412,11 +411,11 @@ def _named(target: ast.AST, context: ModuleContext) -> _Binding | None:
         case ast.Name(id=name):
             return _Binding(name, target, f"`{name}`")
         case ast.Attribute(attr=name):
-            return _Binding(name, target, f"`{one_line(target, context)}`")
+            return _Binding(name, target, f"`{context.one_line(target)}`")
         case ast.Subscript(slice=ast.Constant(value=str() as name)):
-            return _Binding(name, target, f"`{one_line(target, context)}`")
+            return _Binding(name, target, f"`{context.one_line(target)}`")
         case ast.Call(func=ast.Attribute(attr="get"), args=[ast.Constant(value=str() as name), *_]):
-            return _Binding(name, target, f"`{one_line(target, context)}`")
+            return _Binding(name, target, f"`{context.one_line(target)}`")
     return None
 
 
@@ -432,7 +431,7 @@ def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Bi
     if name in _ENVIRONMENT_LOOKUPS and len(call.args) == 2 and call.args[1] is child:
         variable = call.args[0]
         if isinstance(variable, ast.Constant) and isinstance(variable.value, str):
-            where = f"The fallback of `{name}({one_line(variable, context)}, …)`"
+            where = f"The fallback of `{name}({context.one_line(variable)}, …)`"
             return _Binding(variable.value, call.func, where, fallback=True, verb="is")
         return None
     for table, cwe in ((_KEY_ARGUMENT_OF, _CRYPTO_KEY), (_PASSWORD_ARGUMENT_OF, _PASSWORD)):
@@ -447,7 +446,7 @@ def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Bi
         and len(call.args) >= 2
         and call.args[1] is child
     ):
-        where = f"The password argument of `{one_line(call.func, context)}`"
+        where = f"The password argument of `{context.one_line(call.func)}`"
         return _Binding("password", call.func, where, sink_cwe=_PASSWORD, verb="is")
     return None
 
@@ -490,7 +489,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
             index = _index_of(child, values)
             key = keys[index] if index is not None else None
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                return _Binding(key.value, key, f"The dict key `{one_line(key, context)}`")
+                return _Binding(key.value, key, f"The dict key `{context.one_line(key)}`")
         case ast.Compare(left=left, ops=[ast.Eq() | ast.NotEq()], comparators=[right]):
             other = right if left is child else left
             found = _named(other, context)
@@ -618,7 +617,7 @@ def _secret_at_key_argument(call: ast.Call, context: ModuleContext) -> _Secret |
     return _Secret(
         _CRYPTO_KEY,
         argument,
-        f"`{name}` is keyed with `{one_line(argument, context)}`, a hard-coded key {redact(text)}; "
+        f"`{name}` is keyed with `{context.one_line(argument)}`, a hard-coded key {redact(text)}; "
         "anyone with the source can forge or decrypt whatever it protects.",
         confidence=Confidence.HIGH,
     )

@@ -17,7 +17,6 @@ from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import UNKNOWN, ModuleContext
 from secreview.analysis.patterns.rules._django import is_development_name, is_development_settings
 from secreview.analysis.patterns.rules._secret_helpers import name_words
-from secreview.analysis.patterns.rules._snippets import one_line
 from secreview.findings import Confidence, Severity
 
 _SECURE, _HTTPONLY = 614, 1004
@@ -96,7 +95,7 @@ def _cookie_words(call: ast.Call, context: ModuleContext) -> tuple[str, set[str]
     value = context.constant_value(name_node)
     if isinstance(value, str):
         return repr(value), set(name_words(value))
-    shown = f"`{one_line(name_node, context)}`" if name_node is not None else "(unnamed)"
+    shown = f"`{context.one_line(name_node)}`" if name_node is not None else "(unnamed)"
     return shown, set()
 
 
@@ -146,7 +145,7 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
     framework = any(context.imports_module(f) for f in (*_WEB_FRAMEWORKS, "falcon"))
     return Hit(
         node=call,
-        message=f"`{one_line(call, context)}` sets the cookie {shown} without "
+        message=f"`{context.one_line(call)}` sets the cookie {shown} without "
         f"`{flag.keyword}=True`, so {flag.consequence}"
         + ("; for a session or token cookie that is an account takeover." if sensitive else "."),
         severity=Severity.MEDIUM if sensitive else Severity.LOW,
@@ -204,7 +203,7 @@ def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[H
             ending = "."
         yield Hit(
             node=node,
-            message=f"`{one_line(node, context)}` turns off the {flag.attribute} attribute of "
+            message=f"`{context.one_line(node)}` turns off the {flag.attribute} attribute of "
             f"the framework's cookie, so {flag.consequence}{ending}",
             severity=Severity.MEDIUM if guards_session and not development else Severity.LOW,
         )

@@ -18,7 +18,6 @@ from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._assignments import assigned_value
 from secreview.analysis.patterns.rules._flags import fold_flags
-from secreview.analysis.patterns.rules._snippets import one_line
 from secreview.findings import Confidence, Severity
 
 _SHARED_TEMP_DIRECTORIES = ("/tmp", "/var/tmp", "/dev/shm")
@@ -209,7 +208,7 @@ def insecure_tempfile_mktemp(node: ast.AST, context: ModuleContext) -> Iterator[
         return
     yield Hit(
         node=node,
-        message=f"`{one_line(node, context)}` returns a file name without creating the file; "
+        message=f"`{context.one_line(node)}` returns a file name without creating the file; "
         "another local user can create it or a symlink with that name first and have this "
         "program write into a file of their choosing.",
     )
@@ -260,7 +259,7 @@ def predictable_temp_file(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         return
     confidence = found if writes else Confidence.LOW
     writer = (
-        f"`{one_line(node.func, context)}`"
+        f"`{context.one_line(node.func)}`"
         if context.call_name(node)
         else f"`.{node.func.attr}()`"
         if isinstance(node.func, ast.Attribute)
@@ -277,9 +276,9 @@ def predictable_temp_file(node: ast.AST, context: ModuleContext) -> Iterator[Hit
 
 def _describe_path(path: ast.expr, context: ModuleContext) -> str:
     """`path` as written, plus what a name stands for: "`LOCK_FILE` ('/tmp/app.lock')"."""
-    shown = f"`{one_line(path, context)}`"
+    shown = f"`{context.one_line(path)}`"
     value = context.constant_value(path)
     if isinstance(value, str) and not isinstance(path, ast.Constant):
         return f"{shown} ({value!r})"
     assigned = assigned_value(path, context)
-    return f"{shown} (`{one_line(assigned, context)}`)" if assigned is not path else shown
+    return f"{shown} (`{context.one_line(assigned)}`)" if assigned is not path else shown

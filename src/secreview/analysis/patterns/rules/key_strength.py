@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
-from secreview.analysis.patterns.rules._crypto_helpers import imports_any, short_code
 from secreview.findings import Confidence, Severity
 
 _MINIMUM_BITS = 2048
@@ -97,7 +96,7 @@ def _key_size_hit(
     )
     return Hit(
         node=call,
-        message=f"`{short_code(context, call)}` makes a {bits}-bit {algorithm} key; under "
+        message=f"`{context.one_line(call)}` makes a {bits}-bit {algorithm} key; under "
         f"{_MINIMUM_BITS} bits it is below NIST's minimum and within reach of a well-funded "
         f"attacker, who could then forge signatures or decrypt traffic.{extra}",
         severity=Severity.HIGH if bits < _BROKEN_BITS else None,
@@ -108,7 +107,7 @@ def _curve_hit(node: ast.AST, curve: str, bits: int, context: ModuleContext) -> 
     """A hit for a curve under 224 bits."""
     return Hit(
         node=node,
-        message=f"`{short_code(context, node)}` uses the {bits}-bit curve {curve}, under the "
+        message=f"`{context.one_line(node)}` uses the {bits}-bit curve {curve}, under the "
         f"{_MINIMUM_CURVE_BITS} bits that match 2048-bit RSA; it gives under 112-bit security, so "
         "a determined attacker can recover the private key and sign or decrypt as its owner.",
         fix="Use a 256-bit curve or better: ec.SECP256R1() / ECC.generate(curve='P-256') / "
@@ -211,7 +210,7 @@ def _checked_curves(call: ast.Call, name: str, context: ModuleContext) -> Iterat
 def weak_key_size(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report asymmetric keys and curves below 112-bit security."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, _LIBRARIES):
+    if not context.imports_any(_LIBRARIES):
         return
     name = context.call_name(node) or ""
     yield from _checked_sizes(node, name, context)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
-from secreview.analysis.patterns.rules._review_helpers import shown
 from secreview.findings import Confidence, Severity
 
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -188,7 +187,7 @@ def _requests_hit(
     return Hit(
         node=call,
         evidence=evidence,
-        message=f"`{shown(context, call)}` waits with no time limit (`{name}` has no default "
+        message=f"`{context.one_line(call)}` waits with no time limit (`{name}` has no default "
         "timeout), so a server that accepts the connection and then stops answering blocks "
         "this call, and the worker running it, forever.",
         fix="Pass `timeout=(connect_seconds, read_seconds)`, e.g. `timeout=(3.05, 30)`, and "
@@ -237,7 +236,7 @@ def missing_timeout(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         if timeout is not None and context.constant_value(timeout) is None:
             yield Hit(
                 node=node,
-                message=f"`{shown(context, node)}` switches off httpx's default 5-second "
+                message=f"`{context.one_line(node)}` switches off httpx's default 5-second "
                 "timeout, so an unresponsive server blocks this call forever.",
                 fix="Drop `timeout=None`, or pass a bound such as "
                 "`httpx.Timeout(10.0, connect=3.0)`.",
@@ -254,7 +253,7 @@ def missing_timeout(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         ):
             yield Hit(
                 node=node,
-                message=f"`{shown(context, node)}` sets no timeout of its own, so it waits as "
+                message=f"`{context.one_line(node)}` sets no timeout of its own, so it waits as "
                 "long as the process-wide socket default, which is forever unless "
                 "`socket.setdefaulttimeout` was called; an unresponsive peer blocks it for good.",
                 fix=f"Pass `timeout=` (seconds) to `{name}`.",
@@ -270,5 +269,5 @@ def missing_timeout(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     ):
         origin = _session_origin(node.func.value, context)
         if origin is not None:
-            created = ((origin, f"`{shown(context, origin)}` creates the session"),)
+            created = ((origin, f"`{context.one_line(origin)}` creates the session"),)
             yield _requests_hit(node, "requests.Session", context, created)

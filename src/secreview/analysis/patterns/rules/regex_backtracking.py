@@ -29,7 +29,6 @@ from typing import Any
 
 from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
-from secreview.analysis.patterns.rules._review_helpers import shown
 from secreview.findings import Confidence, Severity
 
 # Function -> position of its `flags` argument; the pattern is always argument 0.
@@ -649,7 +648,7 @@ def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> It
     cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
     yield Hit(
         node=node,
-        message=f"The pattern `{text}` in `{shown(context, node.func)}` {problem.description}, "
+        message=f"The pattern `{text}` in `{context.one_line(node.func)}` {problem.description}, "
         f"so an input that almost matches takes {cost} time to reject (ReDoS).",
         severity=None if problem.exponential else Severity.LOW,
         confidence=None if problem.exponential else Confidence.LOW,

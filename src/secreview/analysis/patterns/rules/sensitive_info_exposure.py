@@ -18,7 +18,6 @@ from secreview.analysis.patterns.rules._review_helpers import (
     identifier_words,
     is_route_decorated,
     scope_nodes,
-    shown,
 )
 from secreview.findings import Confidence, Severity
 
@@ -223,7 +222,7 @@ def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     sink = "prints" if printed else "logs"
     yield Hit(
         node=node,
-        message=f"`{shown(context, node)}` {sink} the value of `{shown(context, secret)}`; "
+        message=f"`{context.one_line(node)}` {sink} the value of `{context.one_line(secret)}`; "
         "everyone who can read the logs (operators, log services, backups) gets the credential.",
         confidence=strength,
     )
@@ -327,7 +326,7 @@ def _is_client_facing(handler: ast.ExceptHandler, context: ModuleContext) -> boo
     if handler.type is None:
         return False
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    names = [context.resolve(t) or shown(context, t) for t in types]
+    names = [context.resolve(t) or context.one_line(t) for t in types]
     return all(
         name.endswith(_CLIENT_FACING_SUFFIXES)
         or name.startswith(_CLIENT_FACING_MODULES)
@@ -411,7 +410,7 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
             leak, parent = parent, context.parent(parent)  # show `str(e)`, not just `e`
         yield Hit(
             node=sink,
-            message=f"`{shown(context, sink)}` sends `{shown(context, leak)}` to the client; "
+            message=f"`{context.one_line(sink)}` sends `{context.one_line(leak)}` to the client; "
             + (
                 "a traceback shows file paths, code and library versions"
                 if is_traceback

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
-from secreview.analysis.patterns.rules._review_helpers import scope_nodes, shown
+from secreview.analysis.patterns.rules._review_helpers import scope_nodes
 from secreview.findings import Confidence, Severity
 
 _GENERIC_EXCEPTIONS = frozenset({"Exception", "BaseException"})
@@ -86,7 +86,7 @@ def _exits_caught_earlier(handler: ast.ExceptHandler, context: ModuleContext) ->
 
 def _header(handler: ast.ExceptHandler, context: ModuleContext) -> str:
     """The `except ...:` clause as written, e.g. `except Exception as error:`."""
-    caught = f" {shown(context, handler.type)}" if handler.type is not None else ""
+    caught = f" {context.one_line(handler.type)}" if handler.type is not None else ""
     bound = f" as {handler.name}" if handler.name else ""
     return f"except{caught}{bound}:"
 
@@ -166,7 +166,7 @@ def swallowed_exception(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     yield Hit(
         node=node,
-        message=f"`{shown(context, node)}` silently discards every exception raised in the "
+        message=f"`{context.one_line(node)}` silently discards every exception raised in the "
         "`with` block; failures there pass unnoticed and leave no trace in the logs.",
         fix="Suppress only the exception you expect (`contextlib.suppress(FileNotFoundError)`), "
         "or catch it with `except` and log it.",

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
-from secreview.analysis.patterns.rules._crypto_helpers import imports_any, short_code
 from secreview.findings import Confidence, Severity
 
 _HTTP_CLIENTS = ("requests", "httpx")
@@ -55,7 +54,7 @@ def _keyword_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
             if isinstance(value, str) and value.upper() in _URLLIB3_NO_VERIFICATION:
                 yield Hit(
                     node=call,
-                    message=f'`{short_code(context, call)}` passes cert_reqs="{value}": '
+                    message=f'`{context.one_line(call)}` passes cert_reqs="{value}": '
                     f"certificates are not verified, so {_IMPERSONATION}.",
                 )
             continue
@@ -64,14 +63,14 @@ def _keyword_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
         if library is not None and keyword.arg in _VERIFY_KEYWORDS.get(library, ()):
             confidence = None
         elif name is None and any(
-            keyword.arg in _VERIFY_KEYWORDS[module] and imports_any(context, (module,))
+            keyword.arg in _VERIFY_KEYWORDS[module] and context.imports_any((module,))
             for module in (*_HTTP_CLIENTS, "aiohttp", "urllib3")
         ):
             # a method on a session/client object whose type we cannot see
             confidence = Confidence.MEDIUM
         else:
             continue
-        setting = f"{keyword.arg}={short_code(context, keyword.value)}"
+        setting = f"{keyword.arg}={context.one_line(keyword.value)}"
         if setting != f"{keyword.arg}=False":
             setting += " (False)"
         checked = (
@@ -81,7 +80,7 @@ def _keyword_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
         )
         yield Hit(
             node=call,
-            message=f"`{short_code(context, call)}` sets {setting}, so {checked} and "
+            message=f"`{context.one_line(call)}` sets {setting}, so {checked} and "
             f"{_IMPERSONATION}.",
             confidence=confidence,
         )
@@ -100,7 +99,7 @@ def _call_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     ):
         yield Hit(
             node=call,
-            message=f"`{short_code(context, call)}` turns off curl's certificate or host name "
+            message=f"`{context.one_line(call)}` turns off curl's certificate or host name "
             f"check, so {_IMPERSONATION}.",
         )
     elif (
@@ -111,7 +110,7 @@ def _call_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     ):
         yield Hit(
             node=call,
-            message=f"`{short_code(context, call)}` leaves cert_reqs at its default, CERT_NONE: "
+            message=f"`{context.one_line(call)}` leaves cert_reqs at its default, CERT_NONE: "
             f"the client accepts any certificate, so {_IMPERSONATION}.",
             fix="Use ssl.create_default_context().wrap_socket(sock, server_hostname=host), which "
             "verifies the certificate and the host name (ssl.wrap_socket is gone in Python 3.12).",
@@ -127,7 +126,7 @@ def _reference_hits(node: ast.Attribute | ast.Name, context: ModuleContext) -> I
         if isinstance(parent, ast.Call) and parent.func is node:
             yield Hit(
                 node=parent,
-                message=f"`{short_code(context, parent)}` builds an SSL context that checks "
+                message=f"`{context.one_line(parent)}` builds an SSL context that checks "
                 f"neither certificates nor host names, so {_IMPERSONATION}.",
             )
         elif isinstance(parent, ast.Assign) and any(
@@ -135,14 +134,14 @@ def _reference_hits(node: ast.Attribute | ast.Name, context: ModuleContext) -> I
         ):
             yield Hit(
                 node=parent,
-                message=f"`{short_code(context, parent)}` turns certificate checks off for every "
+                message=f"`{context.one_line(parent)}` turns certificate checks off for every "
                 f"HTTPS connection urllib and http.client make in this process, so "
                 f"{_IMPERSONATION}.",
             )
         else:
             yield Hit(
                 node=node,
-                message=f"`{short_code(context, node)}` hands out SSL contexts that check neither "
+                message=f"`{context.one_line(node)}` hands out SSL contexts that check neither "
                 f"certificates nor host names, so {_IMPERSONATION}.",
             )
         return
@@ -160,7 +159,7 @@ def _reference_hits(node: ast.Attribute | ast.Name, context: ModuleContext) -> I
     shown = parent if isinstance(parent, ast.keyword | ast.Assign) else node
     yield Hit(
         node=node,
-        message=f"`{short_code(context, shown)}` turns certificate verification off: any "
+        message=f"`{context.one_line(shown)}` turns certificate verification off: any "
         f"certificate is accepted, so {_IMPERSONATION}.",
     )
 
@@ -175,15 +174,15 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
         if target.attr == "check_hostname":
             yield Hit(
                 node=node,
-                message=f"`{short_code(context, node)}` stops matching the certificate to the "
+                message=f"`{context.one_line(node)}` stops matching the certificate to the "
                 "host name: any valid certificate, for any site, is accepted, so "
                 f"{_IMPERSONATION}.",
             )
-        elif target.attr == "verify" and imports_any(context, _HTTP_CLIENTS):
+        elif target.attr == "verify" and context.imports_any(_HTTP_CLIENTS):
             yield Hit(
                 node=node,
-                message=f"`{short_code(context, node)}` turns certificate checks off for every "
-                f"request made through `{short_code(context, target.value)}`, so "
+                message=f"`{context.one_line(node)}` turns certificate checks off for every "
+                f"request made through `{context.one_line(target.value)}`, so "
                 f"{_IMPERSONATION}.",
                 confidence=Confidence.MEDIUM,
             )
@@ -232,7 +231,7 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
 def tls_verification_disabled(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report TLS clients configured to skip certificate or host name checks."""
     if isinstance(node, ast.Call):
-        if not imports_any(context, _TLS_CLIENT_MODULES):
+        if not context.imports_any(_TLS_CLIENT_MODULES):
             return
         yield from _keyword_hits(node, context)
         yield from _call_hits(node, context)
@@ -240,5 +239,5 @@ def tls_verification_disabled(node: ast.AST, context: ModuleContext) -> Iterator
         yield from _assignment_hits(node, context)
     elif isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
         watched = node.attr if isinstance(node, ast.Attribute) else node.id
-        if watched in _WATCHED_NAMES and imports_any(context, ("ssl",)):
+        if watched in _WATCHED_NAMES and context.imports_any(("ssl",)):
             yield from _reference_hits(node, context)

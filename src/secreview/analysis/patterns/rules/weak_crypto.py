@@ -18,12 +18,10 @@ from secreview.analysis.patterns.rules._crypto_helpers import (
     bound_values,
     destination,
     identifier_words,
-    imports_any,
     is_password_name,
     is_password_words,
     method_calls,
     scope_of,
-    short_code,
 )
 from secreview.findings import Confidence, Severity
 
@@ -126,7 +124,7 @@ def _inside_collision_free_construction(call: ast.Call, context: ModuleContext) 
 def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report weak hash constructors unless marked as non-security or used inside HMAC & co."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("hashlib", "cryptography", *_PYCRYPTODOME)):
+    if not context.imports_any(("hashlib", "cryptography", *_PYCRYPTODOME)):
         return
     name = context.call_name(node)
     if name is None:
@@ -147,7 +145,7 @@ def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         fix = "Use Crypto.Hash.SHA256.new(...) (or SHA3_256/BLAKE2b) instead."
     yield Hit(
         node=node,
-        message=f"`{short_code(context, node)}` computes {_WEAK_HASHES[algorithm]}; if the "
+        message=f"`{context.one_line(node)}` computes {_WEAK_HASHES[algorithm]}; if the "
         "digest vouches for data or identity, an attacker can forge an input with the same digest.",
         fix=fix,
     )
@@ -229,7 +227,7 @@ def _broken_cipher(name: str) -> str | None:
 def broken_cipher(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report constructors of ciphers that are broken or have 64-bit blocks."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("cryptography", "pyDes", *_PYCRYPTODOME)):
+    if not context.imports_any(("cryptography", "pyDes", *_PYCRYPTODOME)):
         return
     name = context.call_name(node)
     cipher = _broken_cipher(name) if name else None
@@ -238,7 +236,7 @@ def broken_cipher(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     display, problem, severity = _BROKEN_CIPHERS[cipher]
     yield Hit(
         node=node,
-        message=f"`{short_code(context, node)}` encrypts with {display}, which has {problem}; "
+        message=f"`{context.one_line(node)}` encrypts with {display}, which has {problem}; "
         "data it protects can be recovered by an attacker who sees enough ciphertext.",
         severity=severity,
     )
@@ -288,13 +286,13 @@ def _is_pycryptodome_ecb(mode: ast.expr, context: ModuleContext) -> bool:
 def ecb_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report ECB mode objects and pycryptodome ciphers created in ECB mode."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("cryptography", *_PYCRYPTODOME)):
+    if not context.imports_any(("cryptography", *_PYCRYPTODOME)):
         return
     name = context.call_name(node)
     if name == _CRYPTOGRAPHY_ECB:
         yield Hit(
             node=node,
-            message=f"`{short_code(context, node)}` selects ECB mode: equal plaintext blocks "
+            message=f"`{context.one_line(node)}` selects ECB mode: equal plaintext blocks "
             "encrypt to equal ciphertext blocks, so the structure of the data shows through.",
         )
         return
@@ -305,7 +303,7 @@ def ecb_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     if mode is not None and _is_pycryptodome_ecb(mode, context):
         yield Hit(
             node=node,
-            message=f"`{short_code(context, node)}` runs {cipher} in ECB mode: "
+            message=f"`{context.one_line(node)}` runs {cipher} in ECB mode: "
             "equal plaintext blocks encrypt to equal ciphertext blocks, so the structure of the "
             "data shows through.",
         )
@@ -314,7 +312,7 @@ def ecb_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     ):
         yield Hit(
             node=node,
-            message=f"`{short_code(context, node)}` passes no mode: PyCrypto then uses ECB, "
+            message=f"`{context.one_line(node)}` passes no mode: PyCrypto then uses ECB, "
             "which encrypts equal plaintext blocks to equal ciphertext blocks.",
             confidence=Confidence.LOW,
         )
@@ -533,7 +531,7 @@ def _weak_pbkdf2(call: ast.Call, name: str, context: ModuleContext) -> Hit | Non
     told = "runs" if argument is not None else "defaults to"
     return Hit(
         node=call,
-        message=f"`{short_code(context, call)}` {told} {iterations:,} iterations of {shown}; "
+        message=f"`{context.one_line(call)}` {told} {iterations:,} iterations of {shown}; "
         f"OWASP recommends {recommended:,}, so stolen hashes can be guessed "
         f"{recommended // max(iterations, 1):,} times faster than they should be.",
         fix=f"Raise the iteration count to at least {recommended:,} (OWASP 2023), or switch to "
@@ -588,7 +586,7 @@ def _weak_pbkdf2(call: ast.Call, name: str, context: ModuleContext) -> Hit | Non
 def fast_password_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report passwords hashed with fast hashes, and PBKDF2 with too few iterations."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("hashlib", "cryptography", *_PYCRYPTODOME)):
+    if not context.imports_any(("hashlib", "cryptography", *_PYCRYPTODOME)):
         return
     name = context.call_name(node)
     if name is None:
@@ -602,7 +600,7 @@ def fast_password_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     yield Hit(
         node=node,
-        message=f"`{short_code(context, node)}` hashes a password with "
+        message=f"`{context.one_line(node)}` hashes a password with "
         f"{_fast_hash_label(node, context)} ({reasons[0].note}); a fast hash lets anyone holding "
         "the digests test billions of guesses per second.",
         evidence=tuple((reason.node, reason.note) for reason in reasons if reason.node is not None),

@@ -17,9 +17,7 @@ from secreview.analysis.patterns.rules._crypto_helpers import (
     bound_values,
     destination,
     identifier_words,
-    imports_any,
     phrase_at_end,
-    short_code,
 )
 from secreview.findings import Confidence, Severity
 
@@ -219,7 +217,7 @@ def _predictable_source(call: ast.Call, context: ModuleContext) -> str | None:
 def insecure_random_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report predictable random values that flow into something named like a secret."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("random", "numpy")):
+    if not context.imports_any(("random", "numpy")):
         return
     source = _predictable_source(node, context)
     if source is None:
@@ -229,7 +227,7 @@ def insecure_random_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         if _is_security_name(name):
             yield Hit(
                 node=node,
-                message=f"`{short_code(context, node)}` draws from {source} to make "
+                message=f"`{context.one_line(node)}` draws from {source} to make "
                 f"`{name}`; its output can be predicted from earlier values, so an attacker can "
                 "guess the next one.",
             )
@@ -239,7 +237,7 @@ def insecure_random_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         returned = ", which returns the result" if where.returned else ""
         yield Hit(
             node=node,
-            message=f"`{short_code(context, node)}` draws from {source} inside "
+            message=f"`{context.one_line(node)}` draws from {source} inside "
             f"`{function.name}`{returned}; values it makes can be predicted from earlier ones, "
             "so an attacker can guess the next one.",
             confidence=None if where.returned else Confidence.LOW,

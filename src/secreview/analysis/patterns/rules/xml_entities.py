@@ -26,7 +26,6 @@ from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._injection_helpers import (
     code,
-    imports_any,
     is_fixed,
     made_by,
     origin_calls,
@@ -164,7 +163,7 @@ def _expansion_hit(context: ModuleContext, call: ast.Call, what: str) -> Hit:
 def xml_entity_expansion(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report stdlib XML parsing of documents that are not fixed in the source."""
     assert isinstance(node, ast.Call)
-    if not imports_any(context, ("xml", "xmlrpc", "pyexpat")):
+    if not context.imports_any(("xml", "xmlrpc", "pyexpat")):
         return
     called = _called_names(context)
     if "defusedxml.defuse_stdlib" in called:
@@ -255,7 +254,7 @@ def xml_external_entities(node: ast.AST, context: ModuleContext) -> Iterator[Hit
     if isinstance(node.func, ast.Attribute) and node.func.attr == "setFeature":
         yield from _sax_external_entities(node, context)
         return
-    if not imports_any(context, ("lxml",)):
+    if not context.imports_any(("lxml",)):
         return
     name = context.call_name(node)
     if (name in _LXML_PARSERS or name == _LXML_ITERPARSE) and _resolve_entities(context, node):
@@ -294,7 +293,7 @@ def xml_external_entities(node: ast.AST, context: ModuleContext) -> Iterator[Hit
 
 def _sax_external_entities(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     """Report `parser.setFeature(feature_external_ges, True)` on a SAX parser."""
-    if not imports_any(context, ("xml",)) or len(node.args) != 2:
+    if not context.imports_any(("xml",)) or len(node.args) != 2:
         return
     feature, value = node.args
     named = context.resolve(feature) or context.constant_value(feature)
