@@ -56,6 +56,7 @@ def test_json_follows_the_contract(project: Path) -> None:
         "files_scanned",
         "parse_fallbacks",
         "errors",
+        "unrecoverable_regions",
         "analysis_notes",
         "checked",
         "findings",

@@ -99,3 +99,20 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_review_source_never_raises(text: str) -> None:
     report = review_source(text, "weird.py")
     assert report.path == "weird.py"
+
+
+def test_newer_syntax_and_partly_broken_files_are_reviewed_and_counted(tmp_path: Path) -> None:
+    """Files the host Python rejects are parsed by the fallback, never silently skipped."""
+    (tmp_path / "modern.py").write_text(
+        'import os\n\ndef run[T](d: dict) -> None:\n    os.system(f"ls {d["path"]}")\n'
+    )
+    (tmp_path / "half.py").write_text(
+        "def broken(:\n    pass\n\ndef run(cmd):\n    return eval(cmd)\n"
+    )
+    code, payload = scan_json(str(tmp_path), "-j", "1")
+    assert code == 1 and payload["parse_fallbacks"] == 2
+    lines = {(Path(f["path"]).name, f["line"], f["rule_id"]) for f in payload["findings"]}
+    assert ("modern.py", 4, "shell-command-injection") in lines
+    assert ("half.py", 5, "eval-injection") in lines
+    regions = {Path(r["path"]).name: r["lines"] for r in payload["unrecoverable_regions"]}
+    assert regions == {"half.py": [1]}

@@ -134,6 +134,8 @@ class FileReport:
     is_test: bool = False
     parsed_with_fallback: bool = False
     reviewed: bool = True
+    unrecoverable_lines: tuple[int, ...] = ()
+    """First line of each region no parser could recover (the rest of the file was reviewed)."""
     notes: tuple[str, ...] = ()
     """What the analysis could not do in full (e.g. a function too large for data flow)."""
     facts: ModuleFacts | None = None

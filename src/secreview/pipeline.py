@@ -180,6 +180,7 @@ def review_source(
         error=error,
         is_test=is_test,
         parsed_with_fallback=outcome.used_fallback,
+        unrecoverable_lines=outcome.unrecoverable_lines,
         notes=taint_notes(context),
         facts=ModuleFacts(
             module=module,

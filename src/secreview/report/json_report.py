@@ -46,6 +46,11 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
         "files_scanned": result.files_scanned,
         "parse_fallbacks": result.extra.get("parse_fallbacks", 0),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "unrecoverable_regions": [
+            {"path": r.path, "lines": list(r.unrecoverable_lines)}
+            for r in result.files
+            if r.unrecoverable_lines
+        ],
         "analysis_notes": [
             {"path": r.path, "message": note} for r in result.files for note in r.notes
         ],
