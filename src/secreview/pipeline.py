@@ -16,7 +16,7 @@ from secreview.analysis.dataflow import (
     MODULE_NAME_KEY,
     PROJECT_INDEX_KEY,
     ProjectIndex,
-    reads_untrusted_input,
+    reads_remote_input,
     taint_notes,
 )
 from secreview.analysis.models import Models, load_models
@@ -184,7 +184,7 @@ def review_source(
         notes=taint_notes(context),
         facts=ModuleFacts(
             module=module,
-            reads_untrusted_input=reads_untrusted_input(context),
+            reads_remote_input=reads_remote_input(context),
             imports=imported_modules(outcome.tree, module),
         )
         if module

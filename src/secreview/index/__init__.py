@@ -17,7 +17,7 @@ class ModuleFacts:
     """What the scanner needs to plan cross-module analysis for one module."""
 
     module: str
-    reads_untrusted_input: bool
+    reads_remote_input: bool
     imports: frozenset[str]
 
 
@@ -63,12 +63,12 @@ def imported_modules(tree: ast.Module, module: str) -> frozenset[str]:
 def cross_module_plan(facts: Iterable[ModuleFacts]) -> tuple[frozenset[str], frozenset[str]]:
     """(modules to summarise, modules to review again with the summaries).
 
-    Only modules that read untrusted input can start a flow; a flow can only leave them through
-    project modules they import (directly or not). When none of them imports a project module,
-    both sets are empty and the per-file results stand.
+    Only modules that read remote input start a flow worth following across modules; a flow can
+    only leave them through project modules they import (directly or not). When none of them
+    imports a project module, both sets are empty and the per-file results stand.
     """
     by_module: Mapping[str, ModuleFacts] = {f.module: f for f in facts}
-    readers = sorted(m for m, f in by_module.items() if f.reads_untrusted_input)
+    readers = sorted(m for m, f in by_module.items() if f.reads_remote_input)
     to_review: set[str] = set()
     closure: set[str] = set()
     for reader in readers:

@@ -36,7 +36,7 @@ __all__ = [
     "ProjectIndex",
     "build_project_index",
     "module_name_for",
-    "reads_untrusted_input",
+    "reads_remote_input",
     "taint_events",
     "taint_notes",
     "untrusted_input_reaches",
@@ -111,11 +111,15 @@ def taint_events(context: ModuleContext) -> ModuleTaint:
     return outcome
 
 
-def reads_untrusted_input(context: ModuleContext) -> bool:
-    """Whether the module can read untrusted input at all (a cheap look at its words)."""
+def reads_remote_input(context: ModuleContext) -> bool:
+    """Whether the module can read input from the network (a cheap look at its words).
+
+    The scanner follows flows across modules only from such modules (web handlers and servers):
+    that is where cross-module flows matter, and command-line input is everywhere in scripts.
+    """
     models = context.memo.get(MODELS_KEY)
     analysis = ModuleAnalysis(context, models if isinstance(models, Models) else default_models())
-    return analysis.may_read_untrusted_input(REPORTED_ORIGINS)
+    return analysis.may_read_untrusted_input(frozenset({"remote"}))
 
 
 def taint_notes(context: ModuleContext) -> tuple[str, ...]:
