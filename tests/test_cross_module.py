@@ -67,6 +67,7 @@ def test_relative_imports_resolve_against_the_package() -> None:
     import ast
 
     tree = ast.parse("from .helpers import run\nfrom ..core import db\nimport os.path\n")
-    found = imported_modules(tree, "app.web.views")
+    statements = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    found = imported_modules(statements, "app.web.views")
     assert {"app.web.helpers", "app.web.helpers.run", "app.core", "app.core.db"} <= found
     assert "os.path" in found

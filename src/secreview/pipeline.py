@@ -185,7 +185,7 @@ def review_source(
         facts=ModuleFacts(
             module=module,
             reads_remote_input=reads_remote_input(context),
-            imports=imported_modules(outcome.tree, module),
+            imports=imported_modules(context.import_statements, module),
         )
         if module
         else None,

@@ -34,7 +34,9 @@ def module_name_for(relative_path: PurePath) -> str:
     return ".".join(parts)
 
 
-def imported_modules(tree: ast.Module, module: str) -> frozenset[str]:
+def imported_modules(
+    statements: Iterable[ast.Import | ast.ImportFrom], module: str
+) -> frozenset[str]:
     """Dotted names this module imports, relative imports resolved against `module`.
 
     `from .helpers import build` in `app.views` yields `app.helpers` and `app.helpers.build`
@@ -43,10 +45,10 @@ def imported_modules(tree: ast.Module, module: str) -> frozenset[str]:
     """
     package = module.rsplit(".", 1)[0] if "." in module else ""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in statements:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
+        else:
             base = node.module or ""
             if node.level:
                 parts = package.split(".") if package else []

@@ -57,6 +57,8 @@ class ModuleContext:
     """Local name -> fully qualified name, for every import anywhere in the module."""
     module_bindings: frozenset[str] = field(default=frozenset(), repr=False)
     """Names bound at module level (defs, classes, assignments), which shadow builtins."""
+    import_statements: list[ast.Import | ast.ImportFrom] = field(default_factory=list, repr=False)
+    """Every import statement, relative ones included, in traversal order."""
     _parents: dict[int, ast.AST] = field(default_factory=dict, repr=False)
     _function_of: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = field(
         default_factory=dict, repr=False
@@ -90,6 +92,7 @@ class ModuleContext:
             elif isinstance(node, ast.arg) and function is not None:
                 self._function_locals[id(function)].add(node.arg)
             elif isinstance(node, ast.Import | ast.ImportFrom):
+                self.import_statements.append(node)
                 self._record_import(node)
             elif isinstance(node, ast.Global | ast.Nonlocal):
                 self._rebound_globals.update(node.names)
