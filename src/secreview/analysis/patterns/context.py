@@ -67,6 +67,7 @@ class ModuleContext:
     _rebound_globals: set[str] = field(default_factory=set, repr=False)
     _resolved: dict[int, str | None] = field(default_factory=dict, repr=False)
     _imports_answers: dict[str, bool] = field(default_factory=dict, repr=False)
+    _imports_any_answers: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         """Index the module in one traversal: every later question is a dictionary look-up.
@@ -166,7 +167,11 @@ class ModuleContext:
 
     def imports_any(self, prefixes: Iterable[str]) -> bool:
         """Whether the module imports any of `prefixes` (rules ask this for every node)."""
-        return any(self.imports_module(prefix) for prefix in prefixes)
+        key = prefixes if isinstance(prefixes, tuple) else tuple(prefixes)
+        answer = self._imports_any_answers.get(key)
+        if answer is None:
+            answer = self._imports_any_answers[key] = any(self.imports_module(p) for p in key)
+        return answer
 
     def imports_module(self, prefix: str) -> bool:
         """Whether any import brings in `prefix` or a submodule of it (cheap early exit)."""
