@@ -71,3 +71,21 @@ def test_relative_imports_resolve_against_the_package() -> None:
     found = imported_modules(statements, "app.web.views")
     assert {"app.web.helpers", "app.web.helpers.run", "app.core", "app.core.db"} <= found
     assert "os.path" in found
+
+
+def test_the_project_index_is_the_same_whatever_the_number_of_processes(tmp_path: Path) -> None:
+    from secreview.scanner import project_index
+    from secreview.sources.discovery import discover
+
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helpers.py").write_text(HELPERS)
+    (package / "views.py").write_text(VIEWS)
+    (package / "more.py").write_text(
+        "from .helpers import run_report\n\ndef twice(name):\n    return run_report(name)\n"
+    )
+    sources, _ = discover([str(tmp_path)], ScanConfig().excludes)
+    serial = project_index(sources, ScanConfig(), 1)
+    assert serial == project_index(sources, ScanConfig(), 2)
+    assert "app.more.twice" in serial.summaries  # a helper of a helper: needs a second round

@@ -124,7 +124,7 @@ def _with_severity(finding: Finding, config: ScanConfig) -> Finding:
 
 
 @cache
-def _models(directories: tuple[str, ...]) -> Models:
+def models_for(directories: tuple[str, ...]) -> Models:
     """The taint models with the user's directories, loaded once per process."""
     return load_models(Path(d) for d in directories)
 
@@ -157,7 +157,7 @@ def review_source(
     rules = active_rules(config)
     context = ModuleContext(path=path, text=text, tree=outcome.tree, is_test=is_test)
     if config.model_dirs:
-        context.memo[MODELS_KEY] = _models(config.model_dirs)
+        context.memo[MODELS_KEY] = models_for(config.model_dirs)
     if module:
         context.memo[MODULE_NAME_KEY] = module
     if project is not None:

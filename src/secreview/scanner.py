@@ -13,17 +13,22 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from itertools import repeat
 
 from secreview import __version__
-from secreview.analysis.dataflow import ProjectIndex, build_project_index
-from secreview.analysis.models import load_models
+from secreview.analysis.dataflow import ProjectIndex
+from secreview.analysis.dataflow.project import (
+    RoundResult,
+    iterate_project_index,
+    summarise_modules,
+)
+from secreview.analysis.dataflow.summaries import ExternalSummary
 from secreview.config import ScanConfig
 from secreview.config_file import is_included
 from secreview.findings import CheckedWeakness, FileReport, ScanResult
 from secreview.index import cross_module_plan
 from secreview.parse import parse_module
-from secreview.pipeline import active_rules, review_file
+from secreview.pipeline import active_rules, models_for, review_file
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.reading import UnreadableSourceError, read_source
 
@@ -72,13 +77,51 @@ def review_files(
     return sorted(reports, key=lambda r: r.path)
 
 
+def _parsed(source: SourceFile, config: ScanConfig) -> ast.Module | None:
+    """The module's tree, or None when it cannot be read or parsed (pass 1 reported why)."""
+    try:
+        text = read_source(source.path, config.max_file_bytes)
+    except UnreadableSourceError:
+        return None
+    return parse_module(text, source.shown_as).tree
+
+
+def _summarise_chunk(
+    chunk: Sequence[SourceFile], config: ScanConfig, index: ProjectIndex
+) -> RoundResult:
+    """One round of summaries for some modules (run in a worker process)."""
+    trees = {s.module: tree for s in chunk if (tree := _parsed(s, config)) is not None}
+    return summarise_modules(trees, models_for(config.model_dirs), index)
+
+
+def project_index(sources: Sequence[SourceFile], config: ScanConfig, jobs: int) -> ProjectIndex:
+    """Summaries of the functions of `sources`, each round split over `jobs` processes."""
+    if jobs <= 1 or len(sources) <= 1:
+        trees = {s.module: tree for s in sources if (tree := _parsed(s, config)) is not None}
+        models = models_for(config.model_dirs)
+        return iterate_project_index(lambda index: summarise_modules(trees, models, index))
+    parts = min(len(sources), jobs * 4)
+    chunks = [list(sources[start::parts]) for start in range(parts)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+
+        def run_round(index: ProjectIndex) -> RoundResult:
+            summaries: dict[str, ExternalSummary] = {}
+            classes: set[str] = set()
+            for found, names in pool.map(_summarise_chunk, chunks, repeat(config), repeat(index)):
+                summaries.update(found)
+                classes.update(names)
+            return summaries, classes
+
+        return iterate_project_index(run_round)
+
+
 def with_cross_module_flows(
     sources: Sequence[SourceFile], reports: list[FileReport], config: ScanConfig, jobs: int
 ) -> list[FileReport]:
     """Review again, with project-wide summaries, the modules whose input can leave them.
 
-    The first pass is per file. Where a module that reads untrusted input imports other modules
-    of the project, those modules' functions are summarised (which parameters reach a sink or the
+    The first pass is per file. Where a module that reads remote input imports other modules of
+    the project, those modules' functions are summarised (which parameters reach a sink or the
     return value) and that module is reviewed again, so `from helpers import run_query` is
     followed. Everything else keeps its first-pass report, so the cost is paid only there.
     """
@@ -87,21 +130,12 @@ def with_cross_module_flows(
     if not to_review:
         return reports
     by_module = {s.module: s for s in sources if s.module}
-    trees: dict[str, ast.Module] = {}
-    for module in sorted(to_summarise):
-        try:
-            text = read_source(by_module[module].path, config.max_file_bytes)
-        except UnreadableSourceError:
-            continue
-        outcome = parse_module(text, by_module[module].shown_as)
-        if outcome.tree is not None:
-            trees[module] = outcome.tree
-    models = load_models(Path(d) for d in config.model_dirs)
-    project = build_project_index(trees, models)
+    summarised = [by_module[m] for m in sorted(to_summarise)]
+    index = project_index(summarised, config, jobs)
     again = {
         r.path: r
         for r in review_files(
-            [by_module[m] for m in sorted(to_review)], config, jobs, project=project
+            [by_module[m] for m in sorted(to_review)], config, jobs, project=index
         )
     }
     return [again.get(r.path, r) for r in reports]

@@ -9,7 +9,7 @@ summaries still change (a helper calling a helper in a third module needs a seco
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from secreview.analysis.dataflow.interpreter import ModuleAnalysis
 from secreview.analysis.dataflow.results import FunctionResult
@@ -23,7 +23,14 @@ from secreview.analysis.models import Models, default_models
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.index import module_name_for
 
-__all__ = ["MAX_ROUNDS", "build_project_index", "module_name_for", "module_path"]
+__all__ = [
+    "MAX_ROUNDS",
+    "build_project_index",
+    "iterate_project_index",
+    "module_name_for",
+    "module_path",
+    "summarise_modules",
+]
 
 MAX_ROUNDS = 3
 
@@ -33,28 +40,50 @@ def module_path(module_name: str) -> str:
     return module_name.replace(".", "/") + ".py"
 
 
+RoundResult = tuple[dict[str, ExternalSummary], set[str]]
+"""One round's summaries (qualified function name -> summary) and class names."""
+
+
 def build_project_index(
     modules: Mapping[str, ast.Module], models: Models | None = None
 ) -> ProjectIndex:
     """Summaries of every function and method of `modules` (dotted module name -> tree)."""
-    models = models or default_models()
+    chosen = models or default_models()
+    return iterate_project_index(lambda index: summarise_modules(modules, chosen, index))
+
+
+def iterate_project_index(run_round: Callable[[ProjectIndex], RoundResult]) -> ProjectIndex:
+    """Repeat `run_round` from an empty index until the summaries stop changing.
+
+    A helper calling a helper in a third module needs a second round; `MAX_ROUNDS` ends import
+    cycles. Each round only reads the previous round's index, so `run_round` may split its
+    modules over processes (the scanner does) and the result is the same.
+    """
     index = ProjectIndex()
     for _ in range(MAX_ROUNDS):
-        summaries: dict[str, ExternalSummary] = {}
-        classes: set[str] = set()
-        for name, tree in sorted(modules.items()):
-            context = ModuleContext(path=module_path(name), text="", tree=tree)
-            analysis = ModuleAnalysis(context, models, index, name)
-            for result in analysis.run():
-                qualified = _qualified_name(analysis, name, result)
-                if qualified is not None:
-                    summaries[qualified] = _summarise(qualified, result, module_path(name))
-            classes.update(f"{name}.{cls}" for cls in analysis.classes)
+        summaries, classes = run_round(index)
         updated = ProjectIndex(summaries=summaries, classes=frozenset(classes))
         if updated == index:
             break
         index = updated
     return index
+
+
+def summarise_modules(
+    modules: Mapping[str, ast.Module], models: Models, index: ProjectIndex
+) -> RoundResult:
+    """One round over `modules`: each function's summary given `index` from the last round."""
+    summaries: dict[str, ExternalSummary] = {}
+    classes: set[str] = set()
+    for name, tree in sorted(modules.items()):
+        context = ModuleContext(path=module_path(name), text="", tree=tree)
+        analysis = ModuleAnalysis(context, models, index, name)
+        for result in analysis.run():
+            qualified = _qualified_name(analysis, name, result)
+            if qualified is not None:
+                summaries[qualified] = _summarise(qualified, result, module_path(name))
+        classes.update(f"{name}.{cls}" for cls in analysis.classes)
+    return summaries, classes
 
 
 def _qualified_name(analysis: ModuleAnalysis, module: str, result: FunctionResult) -> str | None:
