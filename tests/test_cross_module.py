@@ -61,6 +61,7 @@ def test_the_plan_only_covers_input_readers_that_import_project_modules() -> Non
     to_summarise, to_review = cross_module_plan(facts)
     assert to_review == {"app.views"}
     assert to_summarise == {"app.views", "app.helpers", "app.db"}
+    assert cross_module_plan(facts, depth=1)[0] == {"app.views", "app.helpers"}
 
 
 def test_relative_imports_resolve_against_the_package() -> None:

@@ -18,6 +18,7 @@ from itertools import repeat
 from secreview import __version__
 from secreview.analysis.dataflow import ProjectIndex
 from secreview.analysis.dataflow.project import (
+    MAX_ROUNDS,
     RoundResult,
     iterate_project_index,
     summarise_modules,
@@ -126,7 +127,7 @@ def with_cross_module_flows(
     followed. Everything else keeps its first-pass report, so the cost is paid only there.
     """
     facts = [r.facts for r in reports if r.facts is not None]
-    to_summarise, to_review = cross_module_plan(facts)
+    to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
     if not to_review:
         return reports
     by_module = {s.module: s for s in sources if s.module}

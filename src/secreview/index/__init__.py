@@ -62,32 +62,39 @@ def imported_modules(
     return frozenset(found)
 
 
-def cross_module_plan(facts: Iterable[ModuleFacts]) -> tuple[frozenset[str], frozenset[str]]:
+def cross_module_plan(
+    facts: Iterable[ModuleFacts], depth: int = 2
+) -> tuple[frozenset[str], frozenset[str]]:
     """(modules to summarise, modules to review again with the summaries).
 
     Only modules that read remote input start a flow worth following across modules; a flow can
     only leave them through project modules they import (directly or not). When none of them
-    imports a project module, both sets are empty and the per-file results stand.
+    imports a project module, both sets are empty and the per-file results stand. Modules more
+    than `depth` imports away are left out: the summaries are iterated only a few rounds, so a
+    flow through a longer chain of modules would not be followed anyway.
     """
     by_module: Mapping[str, ModuleFacts] = {f.module: f for f in facts}
     readers = sorted(m for m, f in by_module.items() if f.reads_remote_input)
     to_review: set[str] = set()
     closure: set[str] = set()
     for reader in readers:
-        reached = _imports_closure(reader, by_module)
+        reached = _imports_closure(reader, by_module, depth)
         if reached - {reader}:
             to_review.add(reader)
             closure |= reached
     return frozenset(closure), frozenset(to_review)
 
 
-def _imports_closure(start: str, by_module: Mapping[str, ModuleFacts]) -> set[str]:
+def _imports_closure(start: str, by_module: Mapping[str, ModuleFacts], depth: int) -> set[str]:
+    """`start` and the project modules it imports, up to `depth` imports away."""
     seen = {start}
-    pending = [start]
-    while pending:
-        current = by_module[pending.pop()]
-        for name in current.imports:
-            if name in by_module and name not in seen:
-                seen.add(name)
-                pending.append(name)
+    frontier = [start]
+    for _ in range(depth):
+        frontier = [
+            name
+            for current in frontier
+            for name in sorted(by_module[current].imports)
+            if name in by_module and name not in seen
+        ]
+        seen.update(frontier)
     return seen
