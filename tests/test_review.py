@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from secreview.cli import cli
+from secreview.findings import Confidence, EvidenceStep, Finding, Location, Severity
+from secreview.review.excerpts import excerpt
+from secreview.sources.diff import parse_diff
 
 HELPER = "import os\n\n\ndef helper(x):\n    return x + 1\n"
 VULNERABLE = "\n\ndef run(user_input):\n    return eval(user_input)\n"
@@ -236,3 +240,178 @@ def test_review_honours_a_baseline_and_reports_unreasoned_suppressions(
     code, payload = review(repo, "--baseline", str(baseline))
     assert code == 1
     assert lines_of(payload) == [("bad-suppression", "app.py", 13)]
+
+
+# The changed lines in context: text and Markdown reviews show the change around a new finding.
+
+HANDLER = (
+    "import os\n"
+    "\n"
+    "\n"
+    "def handle(user_input):\n"
+    '    """Handle one request."""\n'
+    "    value = user_input.strip()\n"
+    "    if not value:\n"
+    "        return None\n"
+    "    return value\n"
+    "\n"
+    "\n"
+    "def helper(x):\n"
+    "    return x + 1\n"
+)
+HANDLER_WITH_EVAL = HANDLER.replace(
+    "        return None\n", "        return None\n    value = eval(value)\n"
+)
+CALC = "def calc(expression):\n    return eval(expression)\n\n\n"
+
+
+def review_as(repo: Path, output_format: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["review", "-C", str(repo), "--format", output_format, *args])
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def finding_blocks(text: str) -> list[str]:
+    """The text review of the one changed file, cut into one block per numbered finding."""
+    findings = text.split("\nChecked (")[0]
+    return re.split(r"\n  \d+\. ", findings)[1:]
+
+
+def test_the_text_review_shows_the_changed_lines_around_a_new_finding(repo: Path) -> None:
+    (repo / "app.py").write_text(HANDLER)
+    commit_all(repo, "Add the handler")
+    (repo / "app.py").write_text(HANDLER_WITH_EVAL)
+    commit_all(repo, "Evaluate the value")
+    text = review_as(repo, "text", "--commit", "HEAD")
+    assert (
+        "     Location: app.py:9 (line 9)\n"
+        "         eval(value)\n"
+        "     Change:\n"
+        "          6 |     value = user_input.strip()\n"
+        "          7 |     if not value:\n"
+        "          8 |         return None\n"
+        "       +  9 |     value = eval(value)\n"
+        "         10 |     return value\n"
+        "         11 |\n"
+        "         12 |\n"
+        "     Description: "
+    ) in text
+    assert "def handle" not in text  # a few lines around the finding, not the whole hunk
+
+
+def test_the_markdown_review_shows_the_change_as_a_diff_block(repo: Path) -> None:
+    (repo / "app.py").write_text(HANDLER.replace("    if not value:\n", "    if value:\n"))
+    commit_all(repo, "Add the handler")
+    (repo / "app.py").write_text(HANDLER_WITH_EVAL)
+    commit_all(repo, "Evaluate the value")
+    markdown = review_as(repo, "markdown", "--commit", "HEAD")
+    assert (
+        "   - Location: `app.py` line 9: `eval(value)`\n"
+        "   - Change:\n"
+        "     ```diff\n"
+        "        6 |     value = user_input.strip()\n"
+        "     -    |     if value:\n"
+        "     +  7 |     if not value:\n"
+        "        8 |         return None\n"
+        "     +  9 |     value = eval(value)\n"
+        "       10 |     return value\n"
+        "       11 |\n"
+        "       12 |\n"
+        "     ```\n"
+        "   - Description: "
+    ) in markdown
+
+
+def test_a_pre_existing_finding_on_an_unchanged_line_shows_no_change(repo: Path) -> None:
+    (repo / "app.py").write_text(CALC + HANDLER)
+    commit_all(repo, "Add the handler")
+    (repo / "app.py").write_text(CALC + HANDLER_WITH_EVAL)
+    commit_all(repo, "Evaluate the value")
+    first, second = finding_blocks(review_as(repo, "text", "--commit", "HEAD", "--all"))
+    assert "Location: app.py:2 " in first and "Tags: pre-existing" in first
+    assert "Change:" not in first
+    assert "Location: app.py:13 " in second and "       + 13 |     value = eval(value)" in second
+    markdown = review_as(repo, "markdown", "--commit", "HEAD", "--all")
+    pre_existing, new = markdown.split("   - Location: `app.py` line 13")
+    assert "`app.py` line 2" in pre_existing and "Change:" not in pre_existing
+    assert "```diff\n" in new and "     + 13 |     value = eval(value)\n" in new
+
+
+def test_a_bare_diff_shows_the_change_around_its_new_finding(tmp_path: Path) -> None:
+    """Without a base version a finding is new when it touches an added line; it shows them."""
+    diff = "--- a/app.py\n+++ b/app.py\n@@ -1 +1,2 @@\n def run(user_input):\n+    eval(x)\n"
+    (tmp_path / "app.py").write_text("def run(user_input):\n    eval(x)\n")
+    result = CliRunner().invoke(cli, ["review", "-C", str(tmp_path), "--diff", "-"], input=diff)
+    assert result.exit_code == 1, result.output
+    change = "     Change:\n         1 | def run(user_input):\n       + 2 |     eval(x)\n"
+    assert change in result.output
+
+
+def test_a_scan_shows_no_change_block(repo: Path) -> None:
+    (repo / "app.py").write_text(HANDLER_WITH_EVAL)
+    result = CliRunner().invoke(cli, ["scan", str(repo / "app.py")])
+    assert "eval(value)" in result.output
+    assert "Change:" not in result.output
+
+
+EXCERPT_DIFF = (
+    "--- a/app.py\n+++ b/app.py\n@@ -1,13 +1,12 @@\n"
+    " def run(request):\n"
+    "-    name = request.args.get('name', 'x')\n"
+    "+    name = request.args['name']\n"
+    "     a = 1\n"
+    "     b = 2\n"
+    "     c = 3\n"
+    "     d = 4\n"
+    "-    name = shlex.quote(name)\n"
+    "     e = 5\n"
+    "     f = 6\n"
+    "     g = 7\n"
+    "     h = 8\n"
+    "     i = 9\n"
+    "     os.system(name)\n"
+)
+
+
+def _finding(line: int, *evidence_lines: int) -> Finding:
+    return Finding(
+        rule_id="shell-command-injection",
+        cwe=78,
+        severity=Severity.HIGH,
+        confidence=Confidence.HIGH,
+        location=Location("app.py", line, 4),
+        message="m",
+        fix="f",
+        evidence=tuple(EvidenceStep(Location("app.py", n), "step") for n in evidence_lines),
+    )
+
+
+def test_the_excerpt_shows_removed_lines_between_shown_ones_only() -> None:
+    (diff,) = parse_diff(EXCERPT_DIFF)
+    shown = excerpt(diff, _finding(8))
+    assert shown is not None
+    assert [(line.kind, line.line) for line in shown.lines] == [
+        (" ", 5),
+        (" ", 6),
+        ("-", None),  # the sanitiser the change removed, right above the finding's line
+        (" ", 7),
+        (" ", 8),
+        (" ", 9),
+        (" ", 10),
+        (" ", 11),
+    ]
+
+
+def test_the_excerpt_follows_the_evidence_when_the_sink_is_outside_the_hunks() -> None:
+    (diff,) = parse_diff(EXCERPT_DIFF)
+    assert excerpt(diff, _finding(40)) is None
+    shown = excerpt(diff, _finding(40, 2))  # the source the change wrote, on line 2
+    assert shown is not None
+    assert [(line.kind, line.line) for line in shown.lines] == [
+        (" ", 1),
+        ("-", None),
+        ("+", 2),
+        (" ", 3),
+        (" ", 4),
+        (" ", 5),
+    ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult
 from secreview.report import NO_DEFECTS
 from secreview.report.common import files_in_order, line_span, plural, severity_counts
-from secreview.report.text import extra_summary_parts
-from secreview.review.model import ReviewInfo, review_info
+from secreview.report.text import excerpt_rows, extra_summary_parts
+from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
 
 
 def _code(text: str) -> str:
@@ -16,7 +18,16 @@ def _code(text: str) -> str:
     return f"{fence}{text}{fence}" if text else ""
 
 
-def _finding_block(number: int, finding: Finding) -> list[str]:
+def _change_block(excerpt: ChangeExcerpt) -> list[str]:
+    """The change as a `diff` fenced block inside the finding's list item (so it renders with
+    added lines green and removed lines red); the fence outgrows any backticks in the code."""
+    rows = [row for _, row in excerpt_rows(excerpt)]
+    longest = max((len(run) for row in rows for run in re.findall(r"`+", row)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return ["   - Change:", f"     {fence}diff", *(f"     {row}" for row in rows), f"     {fence}"]
+
+
+def _finding_block(number: int, finding: Finding, excerpt: ChangeExcerpt | None) -> list[str]:
     weakness = lookup(finding.cwe)
     pillar = lookup(finding.pillar)
     lines = [
@@ -26,8 +37,10 @@ def _finding_block(number: int, finding: Finding) -> list[str]:
         f"   - Rule: `{finding.rule_id}` (`secreview explain {finding.rule_id}`)",
         f"   - Location: `{finding.location.path}` {line_span(finding)}"
         + (f": {_code(finding.snippet.strip())}" if finding.snippet else ""),
-        f"   - Description: {finding.message}",
     ]
+    if excerpt is not None:
+        lines.extend(_change_block(excerpt))
+    lines.append(f"   - Description: {finding.message}")
     if finding.evidence:
         lines.append("   - Evidence:")
         lines.extend(
@@ -37,6 +50,11 @@ def _finding_block(number: int, finding: Finding) -> list[str]:
     if finding.tags:
         lines.append(f"   - Tags: {', '.join(finding.tags)}")
     return lines
+
+
+def _excerpt(review: ReviewInfo | None, finding: Finding) -> ChangeExcerpt | None:
+    """The change around a new finding of a review; a scan has none."""
+    return review.excerpt(finding) if review is not None else None
 
 
 def _review_header(review: ReviewInfo) -> list[str]:
@@ -84,7 +102,7 @@ def render_markdown(result: ScanResult) -> str:
         if report.reviewed:
             if defects:
                 for number, finding in enumerate(defects, start=1):
-                    out.extend(_finding_block(number, finding))
+                    out.extend(_finding_block(number, finding, _excerpt(review, finding)))
             else:
                 out.append(NO_DEFECTS)
             if notes:
@@ -92,7 +110,7 @@ def render_markdown(result: ScanResult) -> str:
                     ["", f"<details><summary>Notes in test code ({len(notes)})</summary>", ""]
                 )
                 for number, finding in enumerate(notes, start=1):
-                    out.extend(_finding_block(number, finding))
+                    out.extend(_finding_block(number, finding, _excerpt(review, finding)))
                 out.extend(["", "</details>"])
             out.append("")
     if review is not None:

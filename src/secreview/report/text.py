@@ -12,7 +12,7 @@ from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult, Severity
 from secreview.report import NO_DEFECTS
 from secreview.report.common import files_in_order, line_span, plural, severity_counts
-from secreview.review.model import ReviewInfo, review_info
+from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -22,9 +22,21 @@ _SEVERITY_STYLE = {
 }
 CLEAN_FILES_LISTED = 20
 """Above this many clean files, they are summarised in one line instead of one line each."""
+_CHANGE_STYLE = {"+": "green", "-": "red", " ": "dim"}
 
 
-def _finding_lines(number: int, finding: Finding) -> list[Text]:
+def excerpt_rows(excerpt: ChangeExcerpt) -> list[tuple[str, str]]:
+    """Each line of the change as (kind, '+ 12 |     code'), numbered in the new file; a
+    removed line has no number there (shared with Markdown, whose diff blocks key on the kind)."""
+    width = max((len(str(line.line)) for line in excerpt.lines if line.line is not None), default=1)
+    rows = []
+    for line in excerpt.lines:
+        number = "" if line.line is None else str(line.line)
+        rows.append((line.kind, f"{line.kind} {number:>{width}} | {line.text}".rstrip()))
+    return rows
+
+
+def _finding_lines(number: int, finding: Finding, excerpt: ChangeExcerpt | None) -> list[Text]:
     weakness = lookup(finding.cwe)
     pillar = lookup(finding.pillar)
     head = Text(f"  {number}. ")
@@ -42,6 +54,11 @@ def _finding_lines(number: int, finding: Finding) -> list[Text]:
     ]
     if finding.snippet:
         lines.append(Text(f"         {finding.snippet.strip()}", style="magenta"))
+    if excerpt is not None:
+        lines.append(Text("     Change:"))
+        lines.extend(
+            Text(f"       {row}", style=_CHANGE_STYLE[kind]) for kind, row in excerpt_rows(excerpt)
+        )
     lines.append(Text(f"     Description: {finding.message}"))
     if finding.evidence:
         lines.append(Text("     Evidence:"))
@@ -72,7 +89,7 @@ def render_text_lines(result: ScanResult) -> list[Text]:
         if report.reviewed:
             if defects:
                 for number, finding in enumerate(defects, start=1):
-                    out.extend(_finding_lines(number, finding))
+                    out.extend(_finding_lines(number, finding, _excerpt(review, finding)))
             else:
                 out.append(Text(f"  {NO_DEFECTS}", style="green"))
             if notes:
@@ -80,7 +97,7 @@ def render_text_lines(result: ScanResult) -> list[Text]:
                     Text(f"  Notes (test code; not counted as defects, {len(notes)}):", style="dim")
                 )
                 for number, finding in enumerate(notes, start=1):
-                    out.extend(_finding_lines(number, finding))
+                    out.extend(_finding_lines(number, finding, _excerpt(review, finding)))
         out.append(Text(""))
     if len(clean) <= CLEAN_FILES_LISTED:
         for path in clean:
@@ -95,6 +112,11 @@ def render_text_lines(result: ScanResult) -> list[Text]:
     out.extend(_checked_lines(result))
     out.append(_summary_line(result))
     return out
+
+
+def _excerpt(review: ReviewInfo | None, finding: Finding) -> ChangeExcerpt | None:
+    """The change around a new finding of a review; a scan has none."""
+    return review.excerpt(finding) if review is not None else None
 
 
 def _review_header(review: ReviewInfo) -> list[Text]:

@@ -1,4 +1,5 @@
-"""What a review adds to a scan result: what was compared, what was resolved, what was skipped.
+"""What a review adds to a scan result: what was compared, resolved and skipped, and the change
+around each new finding.
 
 It travels in `ScanResult.extra` under `REVIEW_KEY`, so every reporter keeps rendering one
 `ScanResult`; `review_info` gives it back typed.
@@ -25,6 +26,33 @@ class SkippedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class ExcerptLine:
+    """One line of the diff: '+' added, ' ' context, '-' removed; text without its newline."""
+
+    kind: str
+    text: str
+    line: int | None
+    """Its number in the file after the change; None for a removed line, which has none."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeExcerpt:
+    """The diff's lines around a new finding, so a reviewer sees what the change did there."""
+
+    lines: tuple[ExcerptLine, ...]
+
+
+FindingKey = tuple[str, int, int, str, str]
+"""Names one finding across later stages, which may re-tag it (so not the Finding itself)."""
+
+
+def finding_key(finding: Finding) -> FindingKey:
+    """Path, position, rule and fingerprint: two distinct findings do not share all five."""
+    location = finding.location
+    return (location.path, location.line, location.column, finding.rule_id, finding.fingerprint)
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewInfo:
     """The review's own facts, beside the findings it reports as new."""
 
@@ -40,6 +68,12 @@ class ReviewInfo:
     """Per path, the lines of the new version the diff shows (review systems comment there)."""
     fail_on: Severity = Severity.LOW
     """The severity from which a new finding blocks the change."""
+    excerpts: Mapping[FindingKey, ChangeExcerpt] = field(default_factory=dict)
+    """The change around each new finding that lies in a hunk (text and Markdown show it)."""
+
+    def excerpt(self, finding: Finding) -> ChangeExcerpt | None:
+        """The change around `finding`; None when it is pre-existing or outside the hunks."""
+        return self.excerpts.get(finding_key(finding))
 
     def blocking(self, findings: Sequence[Finding]) -> list[Finding]:
         """The new defects that reach `fail_on` (not notes, not pre-existing)."""

@@ -12,7 +12,16 @@ from secreview.findings import FileError, FileReport, Finding, ScanResult
 from secreview.pipeline import active_rules, review_source
 from secreview.review.changes import Change
 from secreview.review.classify import Classified, by_added_lines, by_fingerprint
-from secreview.review.model import PRE_EXISTING_TAG, REVIEW_KEY, ReviewInfo, SkippedFile
+from secreview.review.excerpts import excerpt
+from secreview.review.model import (
+    PRE_EXISTING_TAG,
+    REVIEW_KEY,
+    ChangeExcerpt,
+    FindingKey,
+    ReviewInfo,
+    SkippedFile,
+    finding_key,
+)
 from secreview.scanner import checked_weaknesses
 
 
@@ -49,6 +58,7 @@ def review_change(
     reports: list[FileReport] = []
     resolved: list[Finding] = []
     pre_existing = 0
+    excerpts: dict[FindingKey, ChangeExcerpt] = {}
     skipped = list(change.skipped)
     for changed in change.files:
         path = changed.diff.path
@@ -64,6 +74,9 @@ def review_change(
             classified = by_added_lines(after.findings, changed.diff.added_lines)
         pre_existing += len(classified.pre_existing)
         resolved.extend(classified.resolved)
+        for finding in classified.new:
+            if (lines := excerpt(changed.diff, finding)) is not None:
+                excerpts[finding_key(finding)] = lines
         shown = classified.new + (
             tuple(_tagged(f) for f in classified.pre_existing) if show_all else ()
         )
@@ -85,6 +98,7 @@ def review_change(
         pre_existing=pre_existing,
         shown_lines={r.path: lines_of[r.path] for r in reports if r.path in lines_of},
         fail_on=config.fail_on,
+        excerpts=excerpts,
     )
     return ScanResult(
         files=tuple(reports),
