@@ -415,3 +415,24 @@ def test_the_excerpt_follows_the_evidence_when_the_sink_is_outside_the_hunks() -
         (" ", 4),
         (" ", 5),
     ]
+
+
+def test_staged_review_in_a_repository_without_commits(tmp_path: Path) -> None:
+    """The pre-commit hook's command works for the very first commit of a repository."""
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "app.py").write_text(HELPER + VULNERABLE)
+    git(tmp_path, "add", "app.py")
+    code, payload = review(tmp_path, "--staged")
+    assert code == 1
+    assert lines_of(payload) == [("eval-injection", "app.py", 9)]
+
+
+def test_staged_review_compares_the_index_with_head_not_the_branch_base(repo: Path) -> None:
+    """On a feature branch, the hook judges the commit being made, not the whole branch."""
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "app.py").write_text(HELPER + VULNERABLE)
+    commit_all(repo, "Earlier commit on the branch")
+    (repo / "other.py").write_text(OTHER)
+    git(repo, "add", "other.py")
+    code, payload = review(repo, "--staged")
+    assert code == 0 and lines_of(payload) == []

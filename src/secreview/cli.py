@@ -487,6 +487,8 @@ def _change_to_review(
         if base:
             against = head_revision or git.resolve(root, "HEAD")
             base_revision = git.merge_base(root, git.resolve(root, base), against)
+        elif staged:
+            base_revision = git.head_or_empty_tree(root)  # what the commit being made adds
         else:
             base_revision = git.default_base(root, head_revision)
     change = from_git(root, base_revision, head_revision, staged=staged, max_bytes=max_bytes)

@@ -120,12 +120,19 @@ def merge_base(root: Path, base: Revision, head: Revision) -> Revision:
     return Revision(output.decode().strip(), f"merge-base of {base.label} and {head.label}")
 
 
+def head_or_empty_tree(root: Path) -> Revision:
+    """HEAD, or the empty tree in a repository with no commit yet (its first commit's base)."""
+    try:
+        return resolve(root, "HEAD")
+    except GitError:
+        return Revision(EMPTY_TREE, "empty tree")
+
+
 def default_base(root: Path, head: Revision | None = None) -> Revision:
     """The merge-base of `head` (HEAD) with the default branch, else HEAD, else the empty tree."""
-    try:
-        current = head or resolve(root, "HEAD")
-    except GitError:
-        return Revision(EMPTY_TREE, "empty tree")  # no commit yet: everything is new
+    current = head or head_or_empty_tree(root)
+    if current.sha == EMPTY_TREE:
+        return current  # no commit yet: everything is new
     for branch in default_branch_candidates(root):
         output = run_git(root, ["merge-base", current.sha, branch], check=False)
         if output:
