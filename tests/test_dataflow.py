@@ -469,3 +469,181 @@ def test_any_program_is_analysed_without_crashing(blocks: list[list[str]]) -> No
     context = ModuleContext(path="gen.py", text=text, tree=ast.parse(text))
     outcome = taint_events(context)
     assert all(event.kind == "command" for event in outcome.events)
+
+
+# ----- dedicated origins: passwords and predictable tokens ----------------------------------------
+
+
+def test_dedicated_origins_reach_only_the_sinks_that_name_them() -> None:
+    from secreview.analysis.dataflow import ORIGINS_KEY
+
+    code = FLASK + textwrap.dedent(
+        """
+        import hashlib, random, sqlite3
+        def view():
+            password = request.form["password"]
+            sqlite3.connect("a.db").execute("SELECT 1 WHERE p = '" + password + "'")
+            os.system("sleep " + str(random.randint(1, 5)))
+            hashlib.md5(password.encode())
+            hashlib.md5(request.form["name"].encode())
+        """
+    )
+    expected = [("sql", 7, "remote"), ("weak-hash", 9, "secret")]
+    assert events(code) == expected
+    # Even asked for by name, a dedicated origin stays out of the other sinks.
+    everything = frozenset({"remote", "local", "secret", "weak-random", "weak-token"})
+    assert events(code, **{ORIGINS_KEY: everything}) == expected
+
+
+def test_labels_come_from_keys_attributes_parameters_variables_and_functions() -> None:
+    code = textwrap.dedent(
+        """
+        import hashlib, random, getpass
+        from flask import Flask, request, make_response, session
+        app = Flask(__name__)
+        @app.route("/a", methods=["POST"])
+        def a(pin):
+            body = request.get_json()
+            hashlib.sha1(body.get("newPassword", "").encode())
+            hashlib.sha1(request.authorization.password.encode())
+            hashlib.sha1(str(pin).encode())
+            hashlib.sha1(body["password_reset_url"].encode())
+            resp = make_response("ok")
+            resp.set_cookie("theme", str(random.random()))
+            resp.set_cookie("remember_token", str(random.random()))
+            return resp
+        def new_api_key():
+            return str(random.getrandbits(64))
+        @app.route("/b")
+        def b():
+            session["key"] = new_api_key()
+            session["ab_bucket"] = random.choice("ab")
+            return {"apiKey": random.random()}
+        """
+    )
+    assert events(code) == [
+        ("weak-hash", 8, "secret"),
+        ("weak-hash", 9, "secret"),
+        ("weak-hash", 10, "secret"),
+        ("token", 14, "weak-token"),
+        ("token", 20, "weak-token"),
+        ("token", 22, "weak-token"),
+    ]
+
+
+def test_casts_and_digests_keep_dedicated_origins_only() -> None:
+    code = FLASK + textwrap.dedent(
+        """
+        import hashlib, random
+        from flask import make_response
+        def view():
+            token = hashlib.sha256(str(random.random()).encode()).hexdigest()
+            os.system(str(int(request.args["n"])))
+            make_response(int(token, 16))
+            picked = random.choice(request.args.getlist("names"))
+            os.system(picked)
+        """
+    )
+    assert events(code) == [("token", 9, "weak-token"), ("command", 11, "remote")]
+
+
+def test_cookie_flags_must_be_missing_or_constant_false() -> None:
+    code = textwrap.dedent(
+        """
+        from flask import make_response, request
+        OPTIONS = {"secure": True}
+        def view():
+            value = request.args["v"]
+            resp = make_response("ok")
+            resp.set_cookie("a", value, secure=False, httponly=0)
+            resp.set_cookie("a", value, secure=request.is_secure, httponly=True)
+            resp.set_cookie("a", value, **OPTIONS)
+            resp.set_cookie("a", "constant")
+            return resp
+        """
+    )
+    flagged = [("cookie-insecure", 7, "remote"), ("cookie-script-readable", 7, "remote")]
+    assert events(code) == flagged
+
+
+def test_token_path_is_the_evidence() -> None:
+    text = textwrap.dedent(
+        """
+        import random
+        from flask import Flask, make_response
+        app = Flask(__name__)
+        @app.route("/login")
+        def login():
+            value = "".join(random.choice("abc") for _ in range(20))
+            reset_token = value.upper()
+            resp = make_response("ok")
+            resp.set_cookie("r", reset_token, secure=True, httponly=True)
+            return resp
+        """
+    )
+    report = review_source(text, "app.py")
+    (finding,) = [f for f in report.findings if f.rule_id == "predictable-token"]
+    assert finding.cwe == 330 and finding.location.line == 10
+    notes = [step.note for step in finding.evidence]
+    assert "random.choice" in notes[0] and "(weak-random)" in notes[0]
+    assert any("`reset_token` names a security token" in note for note in notes)
+    assert notes[-1].startswith("reaches `resp.set_cookie`")
+
+
+def test_dedicated_origins_cross_functions_and_modules() -> None:
+    from secreview.analysis.dataflow import build_project_index
+
+    helpers = textwrap.dedent(
+        """
+        import hashlib, random
+        def make_session_id():
+            return "%x" % random.getrandbits(64)
+        def digest(value):
+            return hashlib.md5(value.encode()).hexdigest()
+        def shell(value):
+            import os
+            os.system(value)
+        """
+    )
+    views = textwrap.dedent(
+        """
+        from flask import Flask, request, make_response
+        from helpers import make_session_id, digest, shell
+        app = Flask(__name__)
+        @app.route("/login", methods=["POST"])
+        def login():
+            digest(request.form["password"])
+            digest(request.form["username"])
+            shell(make_session_id())
+            resp = make_response("ok")
+            resp.set_cookie("prefs", make_session_id(), secure=True, httponly=True)
+            return resp
+        """
+    )
+    index = build_project_index({"helpers": ast.parse(helpers), "views": ast.parse(views)})
+    (effect,) = index.get("helpers.digest").sinks  # type: ignore[union-attr]
+    assert effect.origins == frozenset({"secret"})
+    found = events(views, **{PROJECT_INDEX_KEY: index, MODULE_NAME_KEY: "views"})
+    assert found == [("weak-hash", 7, "secret"), ("token", 11, "weak-token")]
+
+
+def test_label_models_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "labels.toml").write_text(
+        '[[label]]\norigin = "secret"\nfrom = ["remote"]\nnames = ["(unclosed"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ModelError, match="bad pattern"):
+        load_models([tmp_path])
+    (tmp_path / "labels.toml").write_text(
+        '[[label]]\norigin = "secret"\nnames = ["pin"]\n', encoding="utf-8"
+    )
+    with pytest.raises(ModelError, match="needs `from` and `names`"):
+        load_models([tmp_path])
+    (tmp_path / "labels.toml").write_text(
+        '[[label]]\norigin = "secret"\nnote = "a badge number"\nfrom = ["remote"]\n'
+        'names = ["(?:\\\\w+_)?badge"]\n',
+        encoding="utf-8",
+    )
+    models = load_models([tmp_path])
+    assert [label.note for label in models.labels_for("employeeBadge")] == ["a badge number"]
+    assert models.labels_for("badge_url") == ()

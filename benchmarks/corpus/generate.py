@@ -9,6 +9,14 @@ attribute, a guard that returns, a filter in the comprehension, a length instead
 other switch value.
 Sources rotate through each framework's request APIs so no two cases read input the same way.
 
+Four categories are about what a value *is* rather than who chose it, and their safe twins keep the
+whole flow and change the one thing that decides: the cookie flag (`securecookie`,
+`httponlycookie`: `secure=True` / `httponly=True`), the hash (`weakhash`: scrypt or PBKDF2 instead
+of MD5/SHA-1 over a password field), or the generator (`weakrand`: `secrets` or
+`random.SystemRandom()` instead of `random`, for a value handed out as a token). A cookie without
+its flags is reported whatever its value, and an MD5 of anything by the pattern rules, so a twin
+that only cut the flow would not be a safe case.
+
 Run `python benchmarks/corpus/generate.py` to rewrite `cases/` and `expected.csv`; the output is
 committed, and the script is the record of how it was made. `handwritten/` holds cases written by
 hand in the shapes real applications take (helpers, classes, uploads, pydantic bodies); their
@@ -26,23 +34,172 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
+Code = str | list[str]
+"""One piece of code, or several that the variants of a category take in turn."""
+Source = tuple[str, str]
+"""A view's decorator and signature, and the statement that sets `param`."""
+
+
 @dataclass(frozen=True)
 class Category:
     """One sink kind: how `bar` reaches it, and the one change that makes the direct case safe."""
 
     name: str
     cwe: int
-    imports: str
-    sink: dict[str, str]
+    imports: str | dict[str, str]
+    sink: dict[str, Code]
     sanitised: str = ""
     """Expression over `param` that neutralises it for this sink (`{p}` is `param`)."""
-    safe_sink: dict[str, str] | None = None
+    safe_sink: dict[str, Code] | None = None
     """A safe API used instead of the sink in the direct case, when no sanitiser exists."""
+    twin: str = "flow"
+    """What the safe twins change: `flow` (each variant's own safe body), `sink` (every twin
+    keeps the vulnerable flow and uses `safe_sink`) or `source` (every twin keeps the flow and
+    reads `param` from `safe_sources`)."""
+    sources: dict[str, list[Source]] | None = None
+    """Where `param` comes from, when not the request's `value` (a password field, a PRNG)."""
+    safe_sources: dict[str, list[Source]] | None = None
+    constants: str | dict[str, str] = ""
+    """Module-level definitions the sources or sinks use."""
 
 
-def same(code: str) -> dict[str, str]:
+def same(code: Code) -> dict[str, Code]:
     """The same sink code for every framework."""
     return {"flask": code, "django": code, "fastapi": code}
+
+
+def per_framework(value: str | dict[str, str], framework: str) -> str:
+    """A setting that is either shared or given per framework."""
+    return value if isinstance(value, str) else value.get(framework, "")
+
+
+def pick(code: Code, index: int) -> str:
+    """The variant's turn of a rotating piece of code."""
+    return code if isinstance(code, str) else code[index % len(code)]
+
+
+def cookie_sink(name: str, flags: str, response: str) -> Code:
+    """`set_cookie` calls that differ in the cookie's name and in the flags given."""
+    names = [name, "sso_session", "preferences", "remember_me"]
+    return [
+        f'resp = {response}\nresp.set_cookie("{cookie}", bar, {flags})\nreturn resp'
+        for cookie in names
+    ]
+
+
+def cookie_sink_keywords(name: str, flags: str, response: str) -> Code:
+    """The same for Starlette, with keyword arguments as FastAPI's documentation writes them."""
+    names = [name, "sso_session", "preferences", "remember_me"]
+    return [
+        f'resp = {response}\nresp.set_cookie(key="{cookie}", value=bar, {flags})\nreturn resp'
+        for cookie in names
+    ]
+
+
+PASSWORD_SOURCES: dict[str, list[Source]] = {
+    "flask": [
+        ('@app.route("/case", methods=["POST"])\ndef case():', 'param = request.form["password"]'),
+        (
+            '@app.route("/case", methods=["POST"])\ndef case():',
+            'param = request.get_json()["new_password"]',
+        ),
+        (
+            '@app.route("/case", methods=["POST"])\ndef case():',
+            'param = request.form.get("passwd", "")',
+        ),
+        ('@app.route("/case", methods=["POST"])\ndef case():', 'param = request.values["pwd"]'),
+        ('@app.route("/case")\ndef case():', "param = request.authorization.password"),
+        (
+            '@app.route("/case", methods=["POST"])\ndef case():',
+            'param = request.json.get("currentPassword", "")',
+        ),
+        ('@app.route("/case", methods=["POST"])\ndef case():', 'param = request.form["pin"]'),
+        (
+            '@app.route("/case", methods=["POST"])\ndef case():',
+            'param = request.form["user_password"]',
+        ),
+    ],
+    "django": [
+        ("def case(request):", 'param = request.POST["password"]'),
+        ("def case(request):", 'param = json.loads(request.body)["new_password"]'),
+        ("def case(request):", 'param = request.POST.get("passwd", "")'),
+        ("def case(request):", 'param = request.POST.get("password1", "")'),
+        ("def case(request):", 'param = request.POST["pin"]'),
+        ("def case(request):", 'param = json.loads(request.body).get("currentPassword", "")'),
+        ("def case(request):", 'param = request.POST["pwd"]'),
+        ("def case(request):", 'param = request.POST.getlist("password")[0]'),
+    ],
+    "fastapi": [
+        ('@app.post("/case")\nasync def case(password: str = Form(...)):', "param = password"),
+        (
+            '@app.post("/case")\nasync def case(request: Request):',
+            'param = (await request.json())["password"]',
+        ),
+        (
+            '@app.post("/case")\nasync def case(request: Request):',
+            'param = (await request.form())["new_password"]',
+        ),
+        ('@app.post("/case")\nasync def case(body: Credentials):', "param = body.password"),
+        (
+            '@app.post("/case")\nasync def case(request: Request):',
+            'param = (await request.json()).get("passwd", "")',
+        ),
+        ('@app.post("/case")\nasync def case(pin: str = Form(...)):', "param = pin"),
+        (
+            '@app.post("/case")\n'
+            "async def case(form_data: OAuth2PasswordRequestForm = Depends()):",
+            "param = form_data.password",
+        ),
+        (
+            '@app.post("/case")\nasync def case(request: Request):',
+            'param = request.headers.get("x-password", "")',
+        ),
+    ],
+}
+WEAK_HASHES = [
+    "digest = hashlib.md5(bar.encode()).hexdigest()",
+    "digest = hashlib.sha1(bar.encode()).hexdigest()",
+    'digest = hashlib.new("md5", bar.encode()).hexdigest()',
+    "hasher = hashlib.sha1()\nhasher.update(bar.encode())\ndigest = hasher.hexdigest()",
+]
+PASSWORD_HASHES = [
+    "digest = hashlib.scrypt(bar.encode(), salt=os.urandom(16), n=2**14, r=8, p=1).hex()",
+    'digest = hashlib.pbkdf2_hmac("sha256", bar.encode(), os.urandom(16), 600_000).hex()',
+    "digest = hashlib.scrypt(bar.encode(), salt=os.urandom(16), n=2**15, r=8, p=1).hex()",
+    'digest = hashlib.pbkdf2_hmac("sha512", bar.encode(), os.urandom(16), 210_000).hex()',
+]
+
+
+def generator_sources(reads: list[str]) -> dict[str, list[Source]]:
+    """Views of each framework that set `param` with each of `reads` in turn."""
+    heads = {
+        "flask": '@app.route("/case", methods=["POST"])\ndef case():',
+        "django": "def case(request):",
+        "fastapi": '@app.post("/case")\nasync def case(request: Request):',
+    }
+    return {framework: [(head, read) for read in reads] for framework, head in heads.items()}
+
+
+WEAK_RANDOM = [
+    'param = "".join(random.choice(ALPHABET) for _ in range(32))',
+    "param = str(random.randint(100000, 999999))",
+    'param = "%032x" % random.getrandbits(128)',
+    'param = "".join(random.choices(ALPHABET, k=32))',
+    "param = str(random.random())[2:]",
+    "param = hex(random.randrange(2**64))",
+    'param = "".join(random.sample(ALPHABET, 20))',
+    'param = "".join(random.Random().choice(ALPHABET) for _ in range(24))',
+]
+STRONG_RANDOM = [
+    'param = "".join(secrets.choice(ALPHABET) for _ in range(32))',
+    "param = str(secrets.randbelow(900000) + 100000)",
+    "param = secrets.token_hex(16)",
+    "param = secrets.token_urlsafe(32)",
+    "param = str(random.SystemRandom().random())[2:]",
+    "param = hex(secrets.randbits(64))",
+    'param = "".join(random.SystemRandom().sample(ALPHABET, 20))',
+    'param = "".join(random.SystemRandom().choice(ALPHABET) for _ in range(24))',
+]
 
 
 CATEGORIES = [
@@ -184,6 +341,110 @@ CATEGORIES = [
         "import re",
         same('match = re.search(bar, "some text to search")'),
         sanitised="re.escape({p})",
+    ),
+    Category(
+        "securecookie",
+        614,
+        {"fastapi": "from fastapi.responses import JSONResponse"},
+        {
+            "flask": cookie_sink("remember_token", "httponly=True", 'make_response("ok")'),
+            "django": cookie_sink("remember_token", "httponly=True", 'HttpResponse("ok")'),
+            "fastapi": cookie_sink_keywords(
+                "remember_token", "httponly=True", 'JSONResponse({"ok": True})'
+            ),
+        },
+        safe_sink={
+            "flask": cookie_sink(
+                "remember_token", "secure=True, httponly=True", 'make_response("ok")'
+            ),
+            "django": cookie_sink(
+                "remember_token", "secure=True, httponly=True", 'HttpResponse("ok")'
+            ),
+            "fastapi": cookie_sink_keywords(
+                "remember_token", "secure=True, httponly=True", 'JSONResponse({"ok": True})'
+            ),
+        },
+        twin="sink",
+    ),
+    Category(
+        "httponlycookie",
+        1004,
+        {"fastapi": "from fastapi.responses import JSONResponse"},
+        {
+            "flask": cookie_sink("remember_token", "secure=True", 'make_response("ok")'),
+            "django": cookie_sink("remember_token", "secure=True", 'HttpResponse("ok")'),
+            "fastapi": cookie_sink_keywords(
+                "remember_token", "secure=True", 'JSONResponse({"ok": True})'
+            ),
+        },
+        safe_sink={
+            "flask": cookie_sink(
+                "remember_token", "secure=True, httponly=True", 'make_response("ok")'
+            ),
+            "django": cookie_sink(
+                "remember_token", "secure=True, httponly=True", 'HttpResponse("ok")'
+            ),
+            "fastapi": cookie_sink_keywords(
+                "remember_token", "secure=True, httponly=True", 'JSONResponse({"ok": True})'
+            ),
+        },
+        twin="sink",
+    ),
+    Category(
+        "weakhash",
+        328,
+        {
+            "flask": "import hashlib\nimport os",
+            "django": "import hashlib\nimport json\nimport os",
+            "fastapi": "import hashlib\nimport os\n\nfrom fastapi import Depends, Form\n"
+            "from fastapi.security import OAuth2PasswordRequestForm\nfrom pydantic import BaseModel",
+        },
+        same(WEAK_HASHES),
+        safe_sink=same(PASSWORD_HASHES),
+        twin="sink",
+        sources=PASSWORD_SOURCES,
+        constants={
+            "fastapi": "class Credentials(BaseModel):\n    username: str\n    password: str",
+        },
+    ),
+    Category(
+        "weakrand",
+        330,
+        {
+            "flask": "import random\nimport secrets\nimport string\n\nfrom flask import jsonify",
+            "django": "import random\nimport secrets\nimport string\n\n"
+            "from django.http import JsonResponse\nfrom django.shortcuts import render",
+            "fastapi": "import random\nimport secrets\nimport string\n\n"
+            "from fastapi.responses import JSONResponse",
+        },
+        {
+            "flask": [
+                'resp = make_response("ok")\n'
+                'resp.set_cookie("session_token", bar, secure=True, httponly=True)\nreturn resp',
+                'session["csrf_token"] = bar',
+                "return jsonify(reset_token=bar)",
+                'resp = make_response("ok")\nresp.headers["X-Auth-Token"] = bar\nreturn resp',
+            ],
+            "django": [
+                'resp = HttpResponse("ok")\n'
+                'resp.set_cookie("sessionid", bar, secure=True, httponly=True)\nreturn resp',
+                'request.session["csrf_token"] = bar',
+                'return JsonResponse({"api_key": bar})',
+                'return render(request, "reset.html", {"reset_token": bar})',
+            ],
+            "fastapi": [
+                'resp = JSONResponse({"ok": True})\n'
+                'resp.set_cookie(key="session_token", value=bar, secure=True, httponly=True)\n'
+                "return resp",
+                'return {"access_token": bar}',
+                'request.session["csrf_token"] = bar',
+                'resp = Response("ok")\nresp.headers["X-CSRF-Token"] = bar\nreturn resp',
+            ],
+        },
+        twin="source",
+        sources=generator_sources(WEAK_RANDOM),
+        safe_sources=generator_sources(STRONG_RANDOM),
+        constants="ALPHABET = string.ascii_letters + string.digits",
     ),
 ]
 
@@ -333,14 +594,22 @@ def render(
     category: Category, framework: str, index: int, variant: str, body: str, safe: bool
 ) -> str:
     """The source of one case."""
-    decorator_and_def, read = SOURCES[framework][index % len(SOURCES[framework])]
-    sink = category.sink[framework]
-    if safe and variant == "direct" and category.safe_sink:
-        sink = category.safe_sink[framework]
+    sources = (category.safe_sources if safe else None) or category.sources or SOURCES
+    decorator_and_def, read = sources[framework][index % len(sources[framework])]
+    sink = pick(category.sink[framework], index)
+    if safe and category.safe_sink and (variant == "direct" or category.twin == "sink"):
+        sink = pick(category.safe_sink[framework], index)
     helper = ""
     if variant in HELPERS:
-        helper = HELPERS[variant][1 if safe else 0] + "\n\n\n"
-    lines = [category.imports, FRAMEWORK_HEADER[framework], ALLOWED]
+        helper = HELPERS[variant][1 if safe and category.twin == "flow" else 0] + "\n\n\n"
+    lines = [
+        per_framework(category.imports, framework),
+        FRAMEWORK_HEADER[framework],
+        per_framework(category.constants, framework),
+        ALLOWED,
+    ]
+    if lines[2]:
+        lines[2] = f"\n{lines[2]}\n"
     header = "\n".join(part for part in lines if part)
     statements = f"{read}\n{body}\n{sink}"
     if not sink.lstrip().startswith("return") and "\nreturn" not in sink:
@@ -358,6 +627,8 @@ def main() -> None:
     for category in CATEGORIES:
         for framework in ("flask", "django", "fastapi"):
             for index, (variant, vulnerable, safe) in enumerate(flows(category, framework)):
+                if category.twin != "flow":
+                    safe = vulnerable  # the twin changes the sink or the source, not the flow
                 for is_safe, body in ((False, vulnerable), (True, safe)):
                     name = f"{category.name}_{framework}_{variant}_{'safe' if is_safe else 'vuln'}"
                     path = cases / category.name / f"{name}.py"

@@ -10,6 +10,10 @@ may put in `context.memo` before the rules run:
 - `MODELS_KEY`: `Models` loaded with the user's model directories (`load_models([dir])`);
 - `ORIGINS_KEY`: the trust kinds to report (default `REPORTED_ORIGINS`; add `env` to report
   environment variables too).
+
+Dedicated origins (a password, a predictable random number; see `secreview.analysis.models`) are
+no trust kinds: a sink whose model names them reports them whatever `ORIGINS_KEY` says, and no
+other sink ever does, so a random number reaching `os.system` is not command injection.
 """
 
 from __future__ import annotations
@@ -87,12 +91,13 @@ def taint_events(context: ModuleContext) -> ModuleTaint:
         # Report the bug once (through the first rule that asked), not once per taint rule.
         context.memo[_RESULT_KEY] = ModuleTaint((), (f"taint analysis failed: {error!r}",))
         raise
+    dedicated = analysis.models.dedicated_origins
     seen: set[tuple[str, int, str]] = set()
     events: list[SinkEvent] = []
     for result in results:
         for event in result.events:
             flow = event.flow
-            if flow.parameter is not None or flow.origin not in reported:
+            if flow.parameter is not None or not _reported(event, reported, dedicated):
                 continue
             key = (event.kind, id(event.node), flow.origin)  # one path per sink and trust
             if key not in seen:
@@ -109,6 +114,15 @@ def taint_events(context: ModuleContext) -> ModuleTaint:
     outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported)
     context.memo[_RESULT_KEY] = outcome
     return outcome
+
+
+def _reported(event: SinkEvent, reported: frozenset[str], dedicated: frozenset[str]) -> bool:
+    """Whether the event's flow is one to report: of an origin its sink is limited to, or else
+    of a reported trust kind."""
+    origin = event.flow.origin
+    if event.origins:
+        return origin in event.origins
+    return origin in reported and origin not in dedicated
 
 
 def reads_remote_input(context: ModuleContext) -> bool:

@@ -24,6 +24,7 @@ from secreview.analysis.dataflow.semantics import (
     CLEAN_METHODS,
     COMPARE,
     HOST_SENSITIVE,
+    KEYED_READS,
     MUTATORS,
     NORMALISED_PATH,
     STRING_TESTS,
@@ -145,7 +146,8 @@ class Frame:
                         ((parameter, f"view argument `{name}` comes from the request (remote)"),),
                     )
                 )
-            self.env[name] = Value(flows=merge_flows(flows), type=value_type)
+            value = Value(flows=merge_flows(flows), type=value_type)
+            self.env[name] = self.labelled(value, name, parameter)
         return tuple(p.arg for p in ordered), is_method
 
     @staticmethod
@@ -238,8 +240,8 @@ class Frame:
             return False
         if isinstance(default, ast.Call):
             called = self._decorator_name(default)
-            if called in ("Depends", "Security"):
-                return False
+            if called in ("Depends", "Security") and (default.args or default.keywords):
+                return False  # a dependency function gives the value, not the request
         return True
 
     # ----- statements -----------------------------------------------------------------------------
@@ -270,6 +272,8 @@ class Frame:
                     self.env = None
             case ast.Return(value=value):
                 result = self.expr(value) if value is not None else CLEAN
+                if isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    result = self.labelled(result, self.node.name, node)
                 self._check_view_return(node, result)
                 self.returned = join(self.returned, result)
                 self.exits.append(self.env)
@@ -501,6 +505,7 @@ class Frame:
         match target:
             case ast.Name(id=name):
                 noted = value.mapped(lambda f: f.then(target, f"assigned to `{name}`"))
+                noted = self.labelled(noted, name, target)
                 self.bind(name, noted)
                 if name in self.global_names:
                     self.analysis.write_global(name, noted)
@@ -518,10 +523,12 @@ class Frame:
             case ast.Starred(value=inner):
                 self.assign(inner, value, origin)
             case ast.Attribute(value=base, attr=attr):
-                self._store_into(base, f".{attr}", value, target)
+                self._store_into(base, f".{attr}", self.labelled(value, attr, target), target)
             case ast.Subscript(value=base, slice=index):
                 key = self.expr(index)
                 container = self.expr(base)
+                if isinstance(key.const, str):
+                    value = self.labelled(value, key.const, target)
                 if container.type:
                     self.sink_call(f"{container.type}.__setitem__", target, None, [key, value], {})
                 if key.is_constant and not isinstance(index, ast.Slice):
@@ -733,6 +740,8 @@ class Frame:
                 if container.is_constant and key.is_constant:
                     return constant(fold(lambda: container.const[key.const]))  # type: ignore[index]
                 element = container.part(key.const) if key.is_constant else container.any_part()
+                if isinstance(key.const, str):
+                    element = self.labelled(element, key.const, node)
                 if container.type:
                     return self._typed(element, f"{container.type}.__item__", {})
                 return element
@@ -832,7 +841,12 @@ class Frame:
         return Value(type=self.models.object_types.get(qualified, qualified))
 
     def attribute(self, node: ast.Attribute) -> Value:
-        """`base.attr`: an imported name, a stored attribute, a typed source or the base's taint."""
+        """`base.attr`: an imported name, a stored attribute, a typed source or the base's taint;
+        data read under a name a label knows (`body.password`) carries the label too."""
+        value = self._attribute(node)
+        return self.labelled(value, node.attr, node) if value.flows else value
+
+    def _attribute(self, node: ast.Attribute) -> Value:
         qualified = self.qualified(node)
         if qualified in self.models.source_names or qualified in self.models.object_types:
             return self._qualified_value(qualified, node)  # type: ignore[arg-type]
@@ -974,6 +988,8 @@ class Frame:
                 continue
             key = self.expr(key_node)
             if key.is_constant:
+                if isinstance(key.const, str):
+                    value = self.labelled(value, key.const, key_node)
                 result = result.with_part(key.const, value)
             else:
                 result = result.with_flows(merge_flows(key.all_flows(), value.all_flows()))
@@ -1040,7 +1056,7 @@ class Frame:
             if keyword.arg is None:
                 kwargs["**"] = join(kwargs.get("**"), value)
             else:
-                kwargs[keyword.arg] = value
+                kwargs[keyword.arg] = self.labelled(value, keyword.arg, keyword.value)
         names = self._model_names(qualified, receiver, method)
         for name in names:
             self.sink_call(name, node, receiver, args, kwargs)
@@ -1064,7 +1080,10 @@ class Frame:
             return self.apply_external(external, node, args, kwargs)
         if qualified is not None and qualified in self.analysis.project.classes:
             return replace(self.default_result(args, kwargs, node), type=qualified)
-        return self.modelled_result(node, names, receiver, method, args, kwargs)
+        result = self.modelled_result(node, names, receiver, method, args, kwargs)
+        if method in KEYED_READS and args and isinstance(args[0].const, str):
+            result = self.labelled(result, args[0].const, node)  # `form.get("password")`
+        return result
 
     def _modelled(self, name: str) -> bool:
         """Whether models or the project index say anything about the call `name`."""
@@ -1173,7 +1192,7 @@ class Frame:
                 continue
             for flow in argument.all_flows():
                 combined = splice(flow, event.flow, node, name)
-                if combined.reaches(event.kind):
+                if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(replace(event, flow=combined))
         if receiver is not None and result.is_method and isinstance(node.func, ast.Attribute):
             self._update_receiver(node.func.value, receiver, result, mapping, node, name)
@@ -1238,7 +1257,7 @@ class Frame:
                     node,
                     f"passed to `{short}`, which uses it as `{effect.sink}` at {effect.location}",
                 ).sanitised(effect.safe_for)
-                if combined.reaches(effect.kind):
+                if combined.reaches(effect.kind) and self.accepts(effect.origins, combined):
                     self.events.append(
                         SinkEvent(
                             effect.kind,
@@ -1246,6 +1265,7 @@ class Frame:
                             effect.sink,
                             f"{effect.note} inside `{short}`",
                             combined,
+                            origins=effect.origins,
                         )
                     )
         flows: list[Flow] = []
@@ -1301,11 +1321,17 @@ class Frame:
         for name in names:
             source = self.models.source_calls.get(name)
             if source is not None:
-                return tainted([source_flow(node, source, self.analysis.shown(node) or name)])
+                flow = source_flow(node, source, self.analysis.shown(node) or name)
+                if source.returns_arguments:  # `random.choice(options)` is one of the options
+                    return self.default_result(inputs, kwargs, node).with_flows([flow])
+                return tainted([flow])
             sanitizer = self.models.sanitizers.get(name)
             if sanitizer is not None:
                 if ALL_KINDS in sanitizer.protects:
-                    return self._typed(CLEAN, name, kwargs)
+                    # A cast or a digest leaves no attacker-chosen text, but a password stays a
+                    # secret and a predictable number stays predictable: dedicated origins go on.
+                    kept = self._dedicated_flows(inputs, kwargs, node, name)
+                    return self._typed(tainted(kept) if kept else CLEAN, name, kwargs)
                 protected = self.default_result(inputs, kwargs, node).mapped(
                     lambda f, s=sanitizer, n=name: f.then(node, f"`{n}`: {s.note}").sanitised(
                         s.protects
@@ -1474,20 +1500,96 @@ class Frame:
             reaching = self.sinks_seen.setdefault(id(node), set())
             for value in (*args, *kwargs.values()):
                 reaching.update(f.origin for f in value.all_flows() if f.reaches(sink.kind))
+            named = self._naming_argument(sink, args, kwargs)
             for value in self._sink_inputs(sink, receiver, args, kwargs):
                 if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix):
                     continue
+                if named:
+                    value = self.labelled(value, named, node)
                 shown = self._sink_display(name, node)
                 for flow in value.all_flows():
-                    if flow.reaches(sink.kind):
+                    if flow.reaches(sink.kind) and self.accepts(sink.origins, flow):
                         reaching.add(flow.origin)
                         self.events.append(
-                            SinkEvent(sink.kind, node, shown, sink.note, flow, value.prefix)
+                            SinkEvent(
+                                sink.kind,
+                                node,
+                                shown,
+                                sink.note,
+                                flow,
+                                value.prefix,
+                                sink.origins,
+                            )
                         )
+
+    def accepts(self, origins: frozenset[str], flow: Flow) -> bool:
+        """Whether a sink limited to `origins` (empty: every origin but the dedicated ones)
+        reports `flow`; parameter flows are kept until a call site gives them a real origin."""
+        if flow.parameter is not None:
+            return True
+        if origins:
+            return flow.origin in origins
+        return flow.origin not in self.models.dedicated_origins
+
+    @staticmethod
+    def _given(key: str, args: list[Value], kwargs: dict[str, Value]) -> Value | None:
+        """The argument a model names by keyword or by position (a digit), if the call passes it."""
+        if key.isdigit():
+            return args[int(key)] if int(key) < len(args) else None
+        return kwargs.get(key)
+
+    def _naming_argument(self, sink: SinkModel, args: list[Value], kwargs: dict[str, Value]) -> str:
+        """The constant name a sink gives its value (a cookie's or a header's name), or ''."""
+        for key in sink.named_by:
+            given = self._given(key, args, kwargs)
+            if given is not None and isinstance(given.const, str):
+                return given.const
+        return ""
+
+    def labelled(self, value: Value, name: str, node: ast.AST) -> Value:
+        """`value` read, stored, passed or returned under `name`: flows of the origins a label
+        model names get a twin flow of the label's origin (a request field called `password`
+        is also a password; a random string called `token` is also a token)."""
+        labels = self.models.labels_for(name) if self.models.labels else ()
+        if not labels:
+            return value
+        flows = value.all_flows()
+        present = {flow.origin for flow in flows}
+        added: list[Flow] = []
+        for label in labels:
+            if label.origin in present:
+                continue
+            for flow in flows:
+                if flow.origin in label.origins:
+                    note = f"`{name}` names {label.note} ({label.origin})"
+                    added.append(Flow(label.origin, flow.steps, flow.safe_for).then(node, note))
+        if not added:
+            return value
+        return replace(value, flows=merge_flows(value.flows, added))
+
+    def _dedicated_flows(
+        self, inputs: list[Value | None], kwargs: dict[str, Value], node: ast.AST, name: str
+    ) -> list[Flow]:
+        """Flows of dedicated origins in a call's inputs, continued through the call `name`."""
+        dedicated = self.models.dedicated_origins
+        if not dedicated:
+            return []
+        return [
+            flow.then(node, f"`{name}` keeps what it is")
+            for flow in self.default_result(inputs, kwargs, node).flows
+            if flow.origin in dedicated
+        ]
 
     def _sink_display(self, name: str, node: ast.AST) -> str:
         """How the evidence names a sink: the code for methods and stores, else the API name."""
-        if name.endswith(".__setitem__") or name.startswith("*."):
+        if isinstance(node, ast.Return):
+            return "view return value"
+        typed_method = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and self.qualified(node.func) is None
+        )  # `resp.set_cookie`, not the model's `web.Response.set_cookie`
+        if name.endswith(".__setitem__") or name.startswith("*.") or typed_method:
             code = self.analysis.shown(node.func if isinstance(node, ast.Call) else node)
             return code.splitlines()[0] if code else name.removeprefix("*.")
         return name
@@ -1514,6 +1616,12 @@ class Frame:
             given = args[int(key)] if key.isdigit() and int(key) < len(args) else kwargs.get(key)
             if given is not None and (given.type in safe or given.const in safe):
                 return False
+        if sink.unset and "**" in kwargs:
+            return False  # `**options` may turn the flag on
+        for key in sink.unset:
+            given = self._given(key, args, kwargs)
+            if given is not None and (not given.is_constant or truthy(given.const)):
+                return False  # turned on, or decided elsewhere (`secure=request.is_secure`)
         return True
 
     @staticmethod
@@ -1536,14 +1644,18 @@ class Frame:
         return values
 
     def _check_view_return(self, node: ast.Return, value: Value) -> None:
-        """A Flask view's returned string is an HTML response body."""
-        if not (self.is_view and self.analysis.is_flask) or node.value is None:
+        """A view's return value is the response body: the pseudo-call `web.View.return` for the
+        models, and for Flask a returned string is also an HTML page."""
+        if not self.is_view or node.value is None:
             return
         body = value.part(0) if value.shape == "tuple" else value
-        if body.shape in ("dict", "list") or (body.type or "").startswith("web.Response"):
+        if (body.type or "").startswith("web.Response"):
+            return  # a response object: its constructor was the sink
+        self.sink_call("web.View.return", node, None, [body], {})
+        if not self.analysis.is_flask or body.shape in ("dict", "list"):
             return
         for flow in body.all_flows():
-            if flow.reaches("html"):
+            if flow.reaches("html") and self.accepts(frozenset(), flow):
                 self.events.append(
                     SinkEvent("html", node, "view return value", "HTML response body", flow)
                 )

@@ -174,7 +174,12 @@ class ModuleAnalysis:
         for name in models.object_types:
             if name.split(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
                 return True
-        if words & {name.rsplit(".", 1)[-1] for name in models.parameter_types}:
+        request_parameters = {
+            name.rsplit(".", 1)[-1]
+            for name, kind in models.parameter_types.items()
+            if kind in models.typed_sources  # a request, not a response
+        }
+        if words & request_parameters:
             return True
         for decorator in _DECORATOR.findall(text):
             if decorator in models.route_decorators:

@@ -124,6 +124,7 @@ def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSum
                     safe_for=event.flow.safe_for,
                     prefix=event.prefix,
                     note=event.note,
+                    origins=event.origins,
                 )
             )
     return ExternalSummary(

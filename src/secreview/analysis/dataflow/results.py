@@ -25,7 +25,11 @@ class OutOfBudget(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SinkEvent:
-    """Tainted data reaching a sink: which kind, where, through which call, and the flow."""
+    """Tainted data reaching a sink: which kind, where, through which call, and the flow.
+
+    `origins` are the origins the sink's model is limited to (empty: all but dedicated ones), kept
+    so that a parameter flow applied at a call site is checked against the same sink.
+    """
 
     kind: str
     node: ast.AST
@@ -33,6 +37,7 @@ class SinkEvent:
     note: str
     flow: Flow
     prefix: str = ""
+    origins: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -38,6 +38,11 @@ MUTATORS = frozenset(
     | {"push", "write", "writelines", "put_nowait", "add_section", "read_string", "feed"}
 )
 """Methods that store their arguments in the receiver (lists, sets, dicts, buffers, configs)."""
+KEYED_READS = frozenset(
+    {"get", "pop", "setdefault", "getlist", "getone", "get_one", "getfirst", "getvalue"}
+    | {"get_argument", "get_query_argument", "get_body_argument", "get_cookie", "get_param"}
+)
+"""Methods that read a value by its name (`form.get("password")`), so the name says what it is."""
 _SHELLS = frozenset(
     {"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "cmd"}
     | {"cmd.exe", "powershell", "powershell.exe", "pwsh"}
@@ -152,7 +157,8 @@ def substitute(value: Value, mapping: dict[int, Value], call: ast.AST, name: str
     """A callee's return value at a call site: parameter flows become the arguments' flows."""
     parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
     if not parameter_flows and not value.parts:
-        return Value(flows=value.flows, type=value.type, prefix=value.prefix, const=value.const)
+        flows = merge_flows(f.then(call, f"returned by `{name}()`") for f in value.flows)
+        return Value(flows=flows, type=value.type, prefix=value.prefix, const=value.const)
 
     def expand(flows: frozenset[Flow]) -> frozenset[Flow]:
         result: list[Flow] = []

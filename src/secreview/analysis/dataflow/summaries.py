@@ -38,6 +38,8 @@ class SinkEffect:
     prefix: str = ""
     note: str = ""
     """What the sink's argument is (`shell command`), from the sink's model."""
+    origins: frozenset[str] = frozenset()
+    """The origins the sink's model is limited to (see `SinkEvent.origins`)."""
 
 
 @dataclass(frozen=True, slots=True)

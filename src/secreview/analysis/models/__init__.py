@@ -6,12 +6,21 @@ library is a data change, the way CodeQL's models-as-data and Pysa's model files
 
 Names are fully qualified (`subprocess.run`) for module-level APIs, `TYPE.method` for methods of a
 value whose type the engine tracked (`dbapi.Cursor.execute`), and `*.method` for a method on any
-receiver, used only for method names distinctive enough to be safe without a type.
+receiver, used only for method names distinctive enough to be safe without a type. A view's
+return value (the response body) is checked as the argument of the pseudo-call `web.View.return`.
+
+Every flow has an *origin*. Most origins are trust kinds (`remote`, `local`, `env`): attacker-chosen
+text, dangerous to every sink. *Dedicated* origins (`[engine] dedicated_origins`) are kinds of
+value instead (a password, a predictable random number): only sinks whose model names them in
+`origins` report them, so a password in a query is SQL injection because it is remote input, never
+because it is a password. `[[label]]` models create such origins from names: data of the `from`
+origins read, stored, passed or returned under a matching name also carries the label's origin.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +29,14 @@ from pathlib import Path
 
 ALL_KINDS = "*"
 """A sanitiser that protects every sink kind (a cast to int, a UUID parse, an allow-list)."""
+
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def name_words(name: str) -> str:
+    """A name as lower-case words joined by `_`: `newPassword`, `X-CSRF-Token` -> `new_password`,
+    `x_csrf_token`. Label patterns match this form, whatever the spelling of the name."""
+    return "_".join(word.lower() for word in _NAME_WORD.findall(name))
 
 
 class ModelError(ValueError):
@@ -34,6 +51,25 @@ class SourceModel:
     note: str
     names: tuple[str, ...] = ()
     calls: tuple[str, ...] = ()
+    returns_arguments: bool = False
+    """The result is (an element of) the call's arguments, so it also carries their data
+    (`random.choice(options)`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelModel:
+    """Data of the `origins` named by a matching name also carries data of origin `origin`.
+
+    `patterns` are matched (whole) against `name_words(name)` of the key, attribute, variable,
+    keyword argument, view parameter or function under which the data is read, stored, passed or
+    returned: `request.form["password"]` is a password, `token = random_text()` a token.
+    """
+
+    origin: str
+    note: str
+    origins: tuple[str, ...]
+    patterns: tuple[str, ...]
+    matcher: re.Pattern[str] = field(compare=False, repr=False, default=re.compile("(?!)"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +83,11 @@ class SinkModel:
     `receiver` means the object the method is called on is what must not be tainted;
     `receivers` (regexes) limits a `*.method` model to receivers named so (`logger.info`);
     `arg_patterns` maps a position to a regex its constant text (or prefix) must contain, for
-    method names too common to model without a hint (`conn.search("ou=people,...", ...)`).
+    method names too common to model without a hint (`conn.search("ou=people,...", ...)`);
+    `unset` lists keywords (or positions, as digits) that must each be missing or a constant false
+    value (`secure` not turned on); `origins` limits the sink to data of these origins (empty: every
+    origin except the dedicated ones); `named_by` lists keywords (or positions) whose constant text
+    names the checked value, so labels apply (`set_cookie("session_id", value)`).
     """
 
     kind: str
@@ -61,6 +101,9 @@ class SinkModel:
     arg_patterns: tuple[tuple[int, str], ...] = ()
     when: tuple[tuple[str, object], ...] = ()
     unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unset: tuple[str, ...] = ()
+    origins: frozenset[str] = frozenset()
+    named_by: tuple[str, ...] = ()
     note: str = ""
 
 
@@ -99,13 +142,13 @@ class Models:
     """Parameter name or annotation -> type (`request` -> `web.Request`)."""
     view_base_suffixes: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ()
+    """Modules whose import makes `request`-named parameters HTTP requests (see web.toml)."""
     view_methods: frozenset[str] = frozenset()
     """Methods of class-based views that receive `(self, request, *url_arguments)`."""
     view_attributes: dict[str, SourceModel] = field(default_factory=dict)
     """Attributes of a class-based view holding request data (`self.kwargs`)."""
     consuming_sinks: frozenset[str] = frozenset()
     """Sink kinds whose call results do not carry the input (query rows, file objects)."""
-    """Modules whose import makes `request`-named parameters HTTP requests (see web.toml)."""
     route_decorators: frozenset[str] = frozenset()
     """Method names of decorators that make a function an HTTP view (`route`, `get`, ...)."""
     clean_annotations: frozenset[str] = frozenset()
@@ -115,6 +158,22 @@ class Models:
     request_handler_bases: frozenset[str] = frozenset()
     """Base classes whose instances' attributes are request data (`http.server` handlers)."""
     handler_attributes: dict[str, SourceModel] = field(default_factory=dict)
+    labels: tuple[LabelModel, ...] = ()
+    dedicated_origins: frozenset[str] = frozenset()
+    """Origins that are kinds of value, not of trust: reported only by sinks naming them."""
+    _labels_by_name: dict[str, tuple[LabelModel, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def labels_for(self, name: str) -> tuple[LabelModel, ...]:
+        """The labels whose patterns match `name` (memoised: names repeat across a scan)."""
+        found = self._labels_by_name.get(name)
+        if found is None:
+            words = name_words(name)
+            found = tuple(label for label in self.labels if label.matcher.fullmatch(words))
+            if len(self._labels_by_name) < 100_000:
+                self._labels_by_name[name] = found
+        return found
 
 
 def _strings(table: dict[str, object], key: str, where: str) -> tuple[str, ...]:
@@ -122,6 +181,36 @@ def _strings(table: dict[str, object], key: str, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ModelError(f"{where}: `{key}` must be a list of strings")
     return tuple(value)
+
+
+def _keys(table: dict[str, object], key: str, where: str) -> tuple[str, ...]:
+    """Keywords and positions (as digits) of a sink condition: `["secure", 6]`."""
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise ModelError(f"{where}: `{key}` must be a list of keywords and positions")
+    return tuple(str(v) for v in value)
+
+
+def _label(table: dict[str, object], where: str) -> LabelModel:
+    """One `[[label]]` table, its patterns compiled into one matcher."""
+    if "origin" not in table:
+        raise ModelError(f"{where}: every [[label]] needs an `origin`")
+    patterns = _strings(table, "names", where)
+    origins = _strings(table, "from", where)
+    if not patterns or not origins:
+        raise ModelError(f"{where}: [[label]] `{table['origin']}` needs `from` and `names`")
+    try:
+        matcher = re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error as error:
+        message = f"{where}: [[label]] `{table['origin']}` has a bad pattern ({error})"
+        raise ModelError(message) from error
+    return LabelModel(
+        origin=str(table["origin"]),
+        note=str(table.get("note", table["origin"])),
+        origins=origins,
+        patterns=patterns,
+        matcher=matcher,
+    )
 
 
 def _merge(models: dict[str, object], data: dict[str, object], where: str) -> None:
@@ -132,6 +221,7 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             note=str(table.get("note", "untrusted input")),
             names=_strings(table, "names", where),
             calls=_strings(table, "calls", where),
+            returns_arguments=bool(table.get("returns_arguments", False)),
         )
         for name in source.names:
             models["source_names"][name] = source
@@ -163,6 +253,9 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             unless=tuple(
                 sorted((str(k), tuple(v)) for k, v in dict(table.get("unless", {})).items())
             ),
+            unset=_keys(table, "unset", where),
+            origins=frozenset(_strings(table, "origins", where)),
+            named_by=_keys(table, "named_by", where),
             note=str(table.get("note", "")),
         )
         for name in sink.calls:
@@ -194,7 +287,10 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
         models["view_attributes"][attribute] = SourceModel(
             origin="remote", note="URL arguments of a class-based view"
         )
-    models["consuming_sinks"] |= set(_strings(data.get("engine", {}), "consuming_sinks", where))
+    engine = data.get("engine", {})
+    models["consuming_sinks"] |= set(_strings(engine, "consuming_sinks", where))
+    models["dedicated_origins"] |= set(_strings(engine, "dedicated_origins", where))
+    models["labels"] += tuple(_label(table, where) for table in data.get("label", []))
     for key in ("route_decorators", "clean_annotations", "framework_annotations"):
         models[key] |= set(_strings(web, key, where))
     for table in data.get("handler", []):
@@ -227,6 +323,8 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "framework_annotations": set(),
         "request_handler_bases": set(),
         "handler_attributes": {},
+        "labels": (),
+        "dedicated_origins": set(),
     }
     documents: list[tuple[str, str]] = []
     package = resources.files(__name__)
@@ -251,6 +349,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "clean_annotations",
         "framework_annotations",
         "request_handler_bases",
+        "dedicated_origins",
     ):
         building[key] = frozenset(building[key])
     return Models(**building)  # type: ignore[arg-type]

@@ -9,55 +9,99 @@ source first, as evidence. What counts as a source, sink or sanitiser is data, i
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from secreview.analysis.dataflow import taint_events
 from secreview.analysis.dataflow.results import SinkEvent
+from secreview.analysis.models import name_words
 from secreview.analysis.patterns.base import Hit, Rule, rule
 from secreview.analysis.patterns.context import ModuleContext
+from secreview.analysis.patterns.rules.insecure_cookies import _SENSITIVE_COOKIE_WORDS
 from secreview.findings import Confidence, Severity
+
+_ORIGIN_WORDS = {
+    "remote": "remote input",
+    "local": "local input",
+    "env": "environment input",
+    "secret": "a password",
+    "weak-token": "a predictable random value used as a token",
+}
+"""How messages describe the data of each origin."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Spec:
-    """What differs between taint rules besides metadata: the sink kind and its wording."""
+    """What differs between taint rules besides metadata: the sink kind and its wording.
+
+    `origins` are the dedicated origins the rule reports (a password, a predictable token): who
+    typed such data does not change the weakness, so it is never downgraded as local input.
+    `severity_of` may set the severity of one hit from the sink call (a session cookie).
+    `names_the_label`: the message quotes the code that made the data what it is (the read of
+    `request.form["password"]`) rather than where the path began (`request.form`).
+    """
 
     kind: str
     danger: str
+    origins: tuple[str, ...] = ()
+    severity_of: Callable[[SinkEvent, ModuleContext], Severity | None] | None = None
+    names_the_label: bool = False
 
 
 def _taint_rule(spec: _Spec, **metadata: object) -> Rule:
     """A rule reporting every flow of untrusted data into sinks of `spec.kind`."""
+    severity = metadata["severity"]
+    assert isinstance(severity, Severity)
 
     def check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         for event in taint_events(context).events:
             if event.kind == spec.kind:
-                yield _hit(event, spec, context)
+                yield _hit(event, spec, severity, context)
 
     check.__doc__ = f"Report untrusted data reaching a {spec.kind} sink."
     return rule(visits=(ast.Module,), follows_data_flow=True, **metadata)(check)  # type: ignore[arg-type]
 
 
-def _hit(event: SinkEvent, spec: _Spec, context: ModuleContext) -> Hit:
+def _hit(event: SinkEvent, spec: _Spec, severity: Severity, context: ModuleContext) -> Hit:
     """A hit at the sink naming the source, the sink and the path in between."""
     flow = event.flow
     source_node, source_note = flow.steps[0]
+    if spec.names_the_label:
+        # The step that gave the flow its origin: a source's or a label's note ends "(origin)".
+        marker = f"({flow.origin})"
+        source_node, source_note = next(
+            (step for step in flow.steps if step[1].endswith(marker)), flow.steps[0]
+        )
     source = context.segment(source_node) or source_note
     line = getattr(source_node, "lineno", "?")
+    described = _ORIGIN_WORDS.get(flow.origin, f"{flow.origin} input")
     message = (
-        f"`{source}` (line {line}, {flow.origin} input) reaches `{event.sink}` as "
+        f"`{source}` (line {line}, {described}) reaches `{event.sink}` as "
         f"{event.note or 'its argument'}; {spec.danger}"
     )
     evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
-    local = flow.origin != "remote"
-    return Hit(
-        node=event.node,
-        message=message,
-        evidence=evidence,
-        confidence=Confidence.LOW if local else None,
-        severity=Severity.MEDIUM if local else None,
-    )
+    chosen = spec.severity_of(event, context) if spec.severity_of else None
+    if flow.origin != "remote" and flow.origin not in spec.origins:  # the user's own input
+        return Hit(
+            node=event.node,
+            message=message,
+            evidence=evidence,
+            confidence=Confidence.LOW,
+            severity=min(chosen or severity, Severity.MEDIUM),
+        )
+    return Hit(node=event.node, message=message, evidence=evidence, severity=chosen)
+
+
+def _cookie_severity(event: SinkEvent, context: ModuleContext) -> Severity | None:
+    """Medium for a cookie whose name says session, login or token (as `cookie-without-secure`
+    judges it), else the rule's low."""
+    call = event.node
+    if not isinstance(call, ast.Call):
+        return None
+    name = context.constant_value(context.argument(call, 0, "key"))
+    if isinstance(name, str) and set(name_words(name).split("_")) & _SENSITIVE_COOKIE_WORDS:
+        return Severity.MEDIUM
+    return None
 
 
 path_traversal = _taint_rule(
@@ -401,5 +445,160 @@ tainted_regex = _taint_rule(
     references=(
         "https://docs.python.org/3/library/re.html#re.escape",
         "https://cwe.mitre.org/data/definitions/1333.html",
+    ),
+)
+
+
+tainted_cookie_insecure = _taint_rule(
+    _Spec(
+        "cookie-insecure",
+        "the browser also sends the cookie over plain HTTP, where anyone on the network path can "
+        "read it.",
+        severity_of=_cookie_severity,
+    ),
+    id="tainted-cookie-insecure",
+    name="Cookie carrying untrusted data set without the Secure attribute",
+    cwe=614,
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    summary="Request data is stored in a cookie set without secure=True.",
+    fix="Pass `secure=True` to `set_cookie` (with `httponly=True` and `samesite='Lax'`) and serve "
+    "the site over HTTPS only; keep tokens the client sends you in the server-side session "
+    "rather than copying them into cookies of your own.",
+    what_it_does="Follows request data (and command-line input, at low confidence) into the "
+    "value of `set_cookie`/`set_signed_cookie` on a Flask/Werkzeug, Django, Starlette/FastAPI "
+    "or aiohttp response when `secure` is missing or a constant false value (positionally, the "
+    "seventh argument). A non-constant flag (`secure=request.is_secure`) is a decision made "
+    "elsewhere and is not reported. Cookies whose name suggests a session, login or token are "
+    "medium severity. On the same line it replaces `cookie-without-secure`, adding the path the "
+    "value took.",
+    why_bad="Without Secure the browser sends the cookie over plain HTTP too: one request to an "
+    "http:// URL (a mistyped link, a downgraded connection on public Wi-Fi) hands the value, "
+    "often a token the user just presented, to anyone on the network path (CWE-614).",
+    example="token = request.args['token']\nresp.set_cookie('auth_token', token, httponly=True)",
+    use_instead="token = request.args['token']\n"
+    "resp.set_cookie('auth_token', token, secure=True, httponly=True, samesite='Lax')",
+    references=(
+        "https://flask.palletsprojects.com/en/stable/security/#set-cookie-options",
+        "https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_cookies",
+        "https://cwe.mitre.org/data/definitions/614.html",
+    ),
+)
+
+tainted_cookie_script_readable = _taint_rule(
+    _Spec(
+        "cookie-script-readable",
+        "any script running in the page, an injected one included, can read it.",
+        severity_of=_cookie_severity,
+    ),
+    id="tainted-cookie-script-readable",
+    name="Cookie carrying untrusted data set without the HttpOnly attribute",
+    cwe=1004,
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    summary="Request data is stored in a cookie set without httponly=True.",
+    fix="Pass `httponly=True` to `set_cookie` (with `secure=True` and `samesite='Lax'`) unless "
+    "page scripts must read the cookie.",
+    what_it_does="Follows request data (and command-line input, at low confidence) into the "
+    "value of `set_cookie`/`set_signed_cookie` on a Flask/Werkzeug, Django, Starlette/FastAPI "
+    "or aiohttp response when `httponly` is missing or a constant false value (positionally, the "
+    "eighth argument), except CSRF cookies (`csrftoken`, `XSRF-TOKEN`), which scripts must read. "
+    "Cookies whose name suggests a session, login or token are medium severity. On the same "
+    "line it replaces `cookie-without-httponly`, adding the path the value took.",
+    why_bad="A cookie without HttpOnly can be read by any script on the page: one cross-site "
+    "scripting bug anywhere on the site is then enough to send the value to an attacker "
+    "(CWE-1004).",
+    example="token = request.args['token']\nresp.set_cookie('auth_token', token, secure=True)",
+    use_instead="token = request.args['token']\n"
+    "resp.set_cookie('auth_token', token, secure=True, httponly=True, samesite='Lax')",
+    references=(
+        "https://owasp.org/www-community/HttpOnly",
+        "https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_cookies",
+        "https://cwe.mitre.org/data/definitions/1004.html",
+    ),
+)
+
+weak_hash_of_password = _taint_rule(
+    _Spec(
+        "weak-hash",
+        "MD5 and SHA-1 are fast and unsalted digests of common passwords are in lookup tables, "
+        "so whoever reads the digests recovers most passwords within hours.",
+        origins=("secret",),
+        names_the_label=True,
+    ),
+    id="weak-hash-of-password",
+    name="Password from untrusted input hashed with MD5 or SHA-1",
+    cwe=328,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    summary="A password the user sent is hashed with MD5, SHA-1 (or MD4/MD2).",
+    fix="Hash passwords with a password hash: argon2-cffi's `PasswordHasher().hash(password)`, "
+    "bcrypt, or `hashlib.scrypt(password.encode(), salt=os.urandom(16), n=2**14, r=8, p=1)`; "
+    "verify with the library's constant-time check.",
+    what_it_does="Follows passwords from untrusted input into `hashlib.md5`, `hashlib.sha1`, "
+    '`hashlib.new("md5"/"sha1")`, `.update()` of such a hash object and pycryptodome\'s '
+    "`MD5/SHA1.new`. A value is a password when it is read, stored or passed under a name whose "
+    "head noun is one (`request.form['password']`, a JSON key `newPassword`, a FastAPI "
+    "parameter `password`, `body.password`, `pwd = input()`; not `password_reset_url`). "
+    "`usedforsecurity=False` does not silence it: a digest of a password is a security "
+    "control whatever the flag says. API keys and random tokens are not passwords: their "
+    "preimages are out of reach even through MD5. On the same line it replaces the pattern "
+    "rules `weak-hash` and `fast-password-hash`, adding the path the password took.",
+    why_bad="Passwords are short and human-chosen: a GPU tests billions of MD5 or SHA-1 guesses a "
+    "second, and unsalted digests of common passwords are simply looked up. Once the digests "
+    "leak (a backup, an SQL injection), so do the passwords, which people reuse elsewhere "
+    "(CWE-328, CWE-916).",
+    example="password = request.form['password']\n"
+    "user.password_hash = hashlib.md5(password.encode()).hexdigest()",
+    use_instead="password = request.form['password']\n"
+    "user.password_hash = PasswordHasher().hash(password)  # argon2-cffi",
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html",
+        "https://docs.python.org/3/library/hashlib.html#hashlib.scrypt",
+        "https://argon2-cffi.readthedocs.io/en/stable/api.html",
+        "https://cwe.mitre.org/data/definitions/328.html",
+    ),
+)
+
+predictable_token = _taint_rule(
+    _Spec(
+        "token",
+        "the `random` module's Mersenne Twister is predictable (624 outputs reveal its state), "
+        "so an attacker can compute the tokens it hands to other users.",
+        origins=("weak-token",),
+    ),
+    id="predictable-token",
+    name="Token from the predictable random module sent in a response, cookie or session",
+    cwe=330,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A security token made with `random` reaches a response body, header, cookie or "
+    "the session.",
+    fix="Make tokens with the `secrets` module: `secrets.token_urlsafe(32)`, "
+    "`secrets.token_hex(16)`, `secrets.choice(alphabet)` per character or "
+    "`secrets.randbelow(10**6)` for a numeric code.",
+    what_it_does="Follows values of `random.random/randint/randrange/getrandbits/uniform/"
+    "randbytes/choice/choices/sample` (and the same methods of `random.Random()`) that the code "
+    "names as a security token (a variable, attribute, dict key, keyword argument or function "
+    "whose head noun is token, secret, nonce, CSRF, session id, API key, password, PIN, OTP or "
+    "reset/verification code) to a cookie value, a response header, the session, a response "
+    "body (`make_response`, `HttpResponse`, `jsonify`, `JsonResponse`, `JSONResponse`, "
+    "templates) or a view's return value; a cookie, header or session key named so also makes "
+    "the value a token. Casts and digests keep it predictable (`sha256(str(random.random()))`). "
+    "`secrets` and `random.SystemRandom()` are not sources, and unnamed values (a dice roll, an "
+    "A/B bucket) are not tokens.",
+    why_bad="Session ids, CSRF tokens, reset codes and API keys protect accounts only if nobody "
+    "can guess them. `random` is seeded from the clock when the OS has no entropy and its "
+    "internal state follows from a few hundred outputs, so an attacker who collects their own "
+    "tokens can compute other users' (CWE-330, CWE-338).",
+    example="token = ''.join(random.choice(ALPHABET) for _ in range(32))\n"
+    "resp.set_cookie('session_id', token, secure=True, httponly=True)",
+    use_instead="token = secrets.token_urlsafe(32)\n"
+    "resp.set_cookie('session_id', token, secure=True, httponly=True)",
+    references=(
+        "https://docs.python.org/3/library/secrets.html",
+        "https://docs.python.org/3/library/random.html",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#session-id-entropy",
+        "https://cwe.mitre.org/data/definitions/330.html",
     ),
 )

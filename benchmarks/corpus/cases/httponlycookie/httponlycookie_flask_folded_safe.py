@@ -1,0 +1,14 @@
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.form["value"]
+    num = 106
+    bar = param if 7 * 18 + num > 200 else "safe"
+    resp = make_response("ok")
+    resp.set_cookie("sso_session", bar, secure=True, httponly=True)
+    return resp

@@ -1,0 +1,17 @@
+from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.post("/case")
+async def case(request: Request):
+    param = (await request.json())["value"]
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[0]
+    resp = JSONResponse({"ok": True})
+    resp.set_cookie(key="remember_me", value=bar, secure=True, httponly=True)
+    return resp

@@ -1,0 +1,13 @@
+import hashlib
+import json
+import os
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.POST.get("passwd", "")
+    values = {"keyA": "safe", "keyB": param}
+    bar = values["keyB"]
+    digest = hashlib.new("md5", bar.encode()).hexdigest()
+    return HttpResponse("done")

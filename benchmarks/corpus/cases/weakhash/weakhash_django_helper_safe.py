@@ -1,0 +1,16 @@
+import hashlib
+import json
+import os
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return value.strip()
+
+
+def case(request):
+    param = request.POST["pin"]
+    bar = transform(param)
+    digest = hashlib.scrypt(bar.encode(), salt=os.urandom(16), n=2**14, r=8, p=1).hex()
+    return HttpResponse("done")

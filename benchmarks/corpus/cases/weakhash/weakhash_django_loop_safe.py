@@ -1,0 +1,14 @@
+import hashlib
+import json
+import os
+from django.http import HttpResponse, HttpResponseRedirect
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = request.POST["pwd"]
+    bar = ""
+    for piece in param.split(","):
+        bar += piece
+    digest = hashlib.scrypt(bar.encode(), salt=os.urandom(16), n=2**15, r=8, p=1).hex()
+    return HttpResponse("done")

@@ -1,0 +1,26 @@
+import hashlib
+import os
+
+from fastapi import Depends, Form
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+
+class Credentials(BaseModel):
+    username: str
+    password: str
+
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.post("/case")
+async def case(form_data: OAuth2PasswordRequestForm = Depends()):
+    param = form_data.password
+    bar = ""
+    for piece in param.split(","):
+        bar += piece
+    digest = hashlib.new("md5", bar.encode()).hexdigest()
+    return {"done": True}

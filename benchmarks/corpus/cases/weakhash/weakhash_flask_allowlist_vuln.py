@@ -1,0 +1,16 @@
+import hashlib
+import os
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.json.get("currentPassword", "")
+    bar = "alpha"
+    if param:
+        bar = param
+    digest = hashlib.sha1(bar.encode()).hexdigest()
+    return "done"

@@ -1,0 +1,15 @@
+import hashlib
+import os
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_json()["new_password"]
+    num = 106
+    bar = param if 7 * 18 + num > 200 else "safe"
+    digest = hashlib.pbkdf2_hmac("sha256", bar.encode(), os.urandom(16), 600_000).hex()
+    return "done"

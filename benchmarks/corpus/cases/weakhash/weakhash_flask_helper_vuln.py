@@ -1,0 +1,18 @@
+import hashlib
+import os
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def transform(value):
+    return value.strip()
+
+
+@app.route("/case")
+def case():
+    param = request.authorization.password
+    bar = transform(param)
+    digest = hashlib.md5(bar.encode()).hexdigest()
+    return "done"

@@ -1,0 +1,18 @@
+import hashlib
+import os
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.values["pwd"]
+    items = ["safe", param, "other"]
+    items.pop(0)
+    bar = items[0]
+    hasher = hashlib.sha1()
+    hasher.update(bar.encode())
+    digest = hasher.hexdigest()
+    return "done"

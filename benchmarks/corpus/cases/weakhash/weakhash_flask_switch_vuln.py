@@ -1,0 +1,20 @@
+import hashlib
+import os
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.values["pwd"]
+    switch = "b"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    hasher = hashlib.sha1()
+    hasher.update(bar.encode())
+    digest = hasher.hexdigest()
+    return "done"

@@ -1,0 +1,17 @@
+import random
+import secrets
+import string
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseRedirect
+
+ALPHABET = string.ascii_letters + string.digits
+
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = "%032x" % random.getrandbits(128)
+    bar = f"{param}"
+    return JsonResponse({"api_key": bar})

@@ -1,0 +1,21 @@
+import random
+import secrets
+import string
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseRedirect
+
+ALPHABET = string.ascii_letters + string.digits
+
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+def case(request):
+    param = "".join(secrets.choice(ALPHABET) for _ in range(32))
+    if param == "":
+        return HttpResponse("done")
+    bar = param
+    resp = HttpResponse("ok")
+    resp.set_cookie("sessionid", bar, secure=True, httponly=True)
+    return resp

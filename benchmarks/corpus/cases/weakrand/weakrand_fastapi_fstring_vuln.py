@@ -1,0 +1,21 @@
+import random
+import secrets
+import string
+
+from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+app = FastAPI()
+
+ALPHABET = string.ascii_letters + string.digits
+
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.post("/case")
+async def case(request: Request):
+    param = "%032x" % random.getrandbits(128)
+    bar = f"{param}"
+    request.session["csrf_token"] = bar
+    return {"done": True}

@@ -1,0 +1,21 @@
+import random
+import secrets
+import string
+
+from flask import jsonify
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+
+ALPHABET = string.ascii_letters + string.digits
+
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = str(secrets.randbelow(900000) + 100000)
+    num = 106
+    bar = param if 7 * 18 + num > 200 else "safe"
+    session["csrf_token"] = bar
+    return "done"

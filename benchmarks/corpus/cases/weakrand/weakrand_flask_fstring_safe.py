@@ -1,0 +1,19 @@
+import random
+import secrets
+import string
+
+from flask import jsonify
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+
+ALPHABET = string.ascii_letters + string.digits
+
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = secrets.token_hex(16)
+    bar = f"{param}"
+    return jsonify(reset_token=bar)

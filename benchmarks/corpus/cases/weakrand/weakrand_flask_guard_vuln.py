@@ -1,0 +1,23 @@
+import random
+import secrets
+import string
+
+from flask import jsonify
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+
+ALPHABET = string.ascii_letters + string.digits
+
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = "".join(random.choice(ALPHABET) for _ in range(32))
+    if param == "":
+        return "done"
+    bar = param
+    resp = make_response("ok")
+    resp.set_cookie("session_token", bar, secure=True, httponly=True)
+    return resp

@@ -1,0 +1,25 @@
+import random
+import secrets
+import string
+
+from flask import jsonify
+from flask import Flask, make_response, redirect, request, session
+
+app = Flask(__name__)
+
+ALPHABET = string.ascii_letters + string.digits
+
+ALLOWED_VALUES = ("alpha", "beta", "gamma")
+
+
+@app.route("/case", methods=["POST"])
+def case():
+    param = "".join(random.choices(ALPHABET, k=32))
+    switch = "b"
+    if switch == "a":
+        bar = "safe"
+    else:
+        bar = param
+    resp = make_response("ok")
+    resp.headers["X-Auth-Token"] = bar
+    return resp

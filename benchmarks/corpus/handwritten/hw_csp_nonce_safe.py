@@ -1,0 +1,13 @@
+import secrets
+
+from flask import Flask, make_response, render_template
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    nonce = secrets.token_hex(8)
+    response = make_response(render_template("index.html", nonce=nonce))
+    response.headers["Content-Security-Policy"] = f"script-src 'nonce-{nonce}'"
+    return response
