@@ -647,3 +647,31 @@ def test_label_models_are_checked(tmp_path: Path) -> None:
     models = load_models([tmp_path])
     assert [label.note for label in models.labels_for("employeeBadge")] == ["a badge number"]
     assert models.labels_for("badge_url") == ()
+
+
+def test_responses_are_known_by_constructor_annotation_hook_or_middleware() -> None:
+    code = textwrap.dedent(
+        """
+        from fastapi import Response
+        from flask import Flask, request
+        app = Flask(__name__)
+        class LanguageMiddleware:
+            def __init__(self, get_response):
+                self.get_response = get_response
+            def __call__(self, request):
+                response = self.get_response(request)
+                response.set_cookie("lang", request.GET["lang"], httponly=True)
+                return response
+        @app.after_request
+        def remember(response):
+            response.set_cookie("lang", request.args["lang"], httponly=True)
+            return response
+        def annotated(response: Response, lang: str):
+            response.set_cookie("lang", request.args["lang"], httponly=True)
+        def add_meta(response):
+            response["user"] = request.args["user"]
+            response.set_cookie("lang", request.args["lang"], httponly=True)
+            return response
+        """
+    )
+    assert [line for _, line, _ in events(code)] == [10, 14, 17]

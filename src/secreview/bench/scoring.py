@@ -150,19 +150,19 @@ def overall(scores: Iterable[CategoryScore]) -> Overall:
 def render_table(tool: str, scores: list[CategoryScore]) -> str:
     """A plain-text table: one row per category, then the overall precision, recall and F1."""
     header = (
-        f"{'category':<12} {'CWE':>5} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} "
+        f"{'category':<14} {'CWE':>5} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} "
         f"{'TPR':>6} {'FPR':>6} {'TPR-FPR':>8}"
     )
     lines = [f"== {tool} ==", header, "-" * len(header)]
     for row in scores:
         lines.append(
-            f"{row.category:<12} {row.cwe:>5} {row.tp:>4} {row.fn:>4} {row.fp:>4} {row.tn:>4} "
+            f"{row.category:<14} {row.cwe:>5} {row.tp:>4} {row.fn:>4} {row.fp:>4} {row.tn:>4} "
             f"{row.tpr:>6.2f} {row.fpr:>6.2f} {row.score:>8.2f}"
         )
     total = overall(scores)
     lines.append("-" * len(header))
     lines.append(
-        f"{'overall':<18} {total.tp:>4} {total.fn:>4} {total.fp:>4} {total.tn:>4}   "
+        f"{'overall':<20} {total.tp:>4} {total.fn:>4} {total.fp:>4} {total.tn:>4}   "
         f"precision {total.precision:.3f}  recall {total.recall:.3f}  F1 {total.f1:.3f}"
     )
     return "\n".join(lines)

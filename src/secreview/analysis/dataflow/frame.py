@@ -128,15 +128,11 @@ class Frame:
             }
             value_type: str | None = None
             annotation = ast.unparse(parameter.annotation) if parameter.annotation else ""
+            by_name = None if annotation else self._parameter_type_by_name(name, decorators)
             if is_method and index == 0:
                 value_type = f"class:{self.class_name}"
-            elif self.analysis.is_web and (
-                self.models.parameter_types.get(annotation)
-                or (not annotation and self.models.parameter_types.get(name))
-            ):
-                value_type = self.models.parameter_types.get(annotation) or (
-                    self.models.parameter_types.get(name)
-                )
+            elif self.analysis.is_web and (self.models.parameter_types.get(annotation) or by_name):
+                value_type = self.models.parameter_types.get(annotation) or by_name
             elif view_kind and self._is_view_argument(
                 name, annotation, defaults.get(name), route_converters, view_kind, index, is_method
             ):
@@ -149,6 +145,14 @@ class Frame:
             value = Value(flows=merge_flows(flows), type=value_type)
             self.env[name] = self.labelled(value, name, parameter)
         return tuple(p.arg for p in ordered), is_method
+
+    def _parameter_type_by_name(self, name: str, decorators: set[str]) -> str | None:
+        """The type a parameter's name gives it, where the models let the name decide."""
+        scope = self.models.parameter_scopes.get(name)
+        assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        if scope is not None and not (scope & decorators or self.node.name in scope):
+            return None
+        return self.models.parameter_types.get(name)
 
     @staticmethod
     def _decorator_name(node: ast.expr) -> str:
@@ -1575,7 +1579,7 @@ class Frame:
         if not dedicated:
             return []
         return [
-            flow.then(node, f"`{name}` keeps what it is")
+            flow.then(node, f"still {flow.origin} after `{name}`")
             for flow in self.default_result(inputs, kwargs, node).flows
             if flow.origin in dedicated
         ]

@@ -140,6 +140,8 @@ class Models:
     """Call (or typed attribute) name -> the type of what it returns, first matching wins."""
     parameter_types: dict[str, str] = field(default_factory=dict)
     """Parameter name or annotation -> type (`request` -> `web.Request`)."""
+    parameter_scopes: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Parameter name -> the only functions (by decorator or own name) where it has its type."""
     view_base_suffixes: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ()
     """Modules whose import makes `request`-named parameters HTTP requests (see web.toml)."""
@@ -277,8 +279,11 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             known = models["returns"].setdefault(name, [])
             known.insert(0 if returned.when else len(known), returned)
     for table in data.get("parameter", []):
+        within = frozenset(_strings(table, "within", where))
         for name in _strings(table, "names", where):
             models["parameter_types"][name] = str(table["type"])
+            if within:
+                models["parameter_scopes"][name] = within
     web = data.get("web", {})
     models["view_base_suffixes"] += _strings(web, "view_base_suffixes", where)
     models["frameworks"] += _strings(web, "frameworks", where)
@@ -318,6 +323,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "view_attributes": {},
         "consuming_sinks": set(),
         "parameter_types": {},
+        "parameter_scopes": {},
         "route_decorators": set(),
         "clean_annotations": set(),
         "framework_annotations": set(),

@@ -1,0 +1,12 @@
+import random
+
+from flask import Flask, make_response, render_template
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def landing():
+    resp = make_response(render_template("landing.html"))
+    resp.set_cookie("ab_bucket", random.choice(["control", "treatment"]), secure=True, httponly=True)
+    return resp
