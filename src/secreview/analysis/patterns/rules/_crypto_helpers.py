@@ -47,7 +47,7 @@ _PASSWORD_PHRASES = (("password",), ("passwd",), ("pwd",), ("passphrase",))
 Phrase = tuple[str, ...]
 
 
-def identifier_words(name: str) -> tuple[str, ...]:
+def name_words(name: str) -> tuple[str, ...]:
     """Lower-case words of an identifier or key: `hashedPassword` -> ('hashed', 'password')."""
     return tuple(word.lower() for word in _WORD.findall(name))
 
@@ -75,7 +75,7 @@ def is_password_words(words: tuple[str, ...]) -> bool:
 
 def is_password_name(name: str) -> bool:
     """Whether `name` holds a password itself (`password`, `raw_pwd`, not `password_reset_url`)."""
-    return is_password_words(identifier_words(name))
+    return is_password_words(name_words(name))
 
 
 def target_names(target: ast.AST) -> list[str]:

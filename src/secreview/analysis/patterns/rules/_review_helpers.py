@@ -8,13 +8,9 @@ values come from the request).
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Iterator
 
 from secreview.analysis.patterns.context import ModuleContext
-
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 
 # Server-side web frameworks: a `request` parameter means an incoming request only in modules
 # built on one of these (in `requests`, `urllib3` or pytest fixtures it is something else).
@@ -55,12 +51,6 @@ _VIEW_DECORATORS = frozenset(
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-def identifier_words(name: str) -> list[str]:
-    """Lower-case words of an identifier or key: 'isAdmin' and 'IS_ADMIN' give ['is', 'admin']."""
-    spaced = _CAMEL_BOUNDARY.sub("_", name)
-    return [word.lower() for word in _NOT_ALPHANUMERIC.split(spaced) if word]
 
 
 def scope_nodes(statements: Iterable[ast.stmt]) -> Iterator[ast.AST]:

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._review_helpers import (
-    identifier_words,
     is_request_handler,
     is_request_object,
     mentions_request_data,
     request_data_names,
 )
+from secreview.analysis.patterns.rules._secret_helpers import name_words
 from secreview.findings import Confidence, Severity
 
 # Words that only appear in a condition when it is about who may do what.
@@ -78,7 +78,7 @@ def _condition_words(test: ast.expr) -> set[str]:
             names.append(node.value)
     words = {name.lower() for name in names}
     for name in names:
-        words.update(identifier_words(name))
+        words.update(name_words(name))
     return words
 
 

@@ -12,8 +12,8 @@ from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._crypto_helpers import (
     Phrase,
     bound_values,
-    identifier_words,
     method_calls,
+    name_words,
     phrase_at_end,
     scope_of,
 )
@@ -295,7 +295,7 @@ def _credential_key(expression: ast.expr, context: ModuleContext, depth: int = 0
         elif isinstance(node, ast.Call) and context.call_name(node) == "dict":
             keys = [k.arg for k in node.keywords if k.arg]
         for key in keys:
-            if phrase_at_end(identifier_words(key), _CREDENTIAL_PHRASES):
+            if phrase_at_end(name_words(key), _CREDENTIAL_PHRASES):
                 return key
     return None
 

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from secreview.analysis.patterns.base import Hit, rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.rules._review_helpers import (
-    identifier_words,
     is_route_decorated,
     scope_nodes,
 )
+from secreview.analysis.patterns.rules._secret_helpers import name_words
 from secreview.findings import Confidence, Severity
 
 # ----- CWE-532 -----------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def _secret_name_strength(name: str) -> Confidence | None:
     Only the last word decides, so `password_length`, `token_count` and `secret_name` describe a
     secret without holding it. A bare `token` is also a lexer's or tokenizer's everyday word.
     """
-    words = identifier_words(name)
+    words = name_words(name)
     if not words:
         return None
     last = words[-1]

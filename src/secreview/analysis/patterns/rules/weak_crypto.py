@@ -17,10 +17,10 @@ from secreview.analysis.patterns.rules._crypto_helpers import (
     REPRESENTATION_WORDS,
     bound_values,
     destination,
-    identifier_words,
     is_password_name,
     is_password_words,
     method_calls,
+    name_words,
     scope_of,
 )
 from secreview.findings import Confidence, Severity
@@ -439,7 +439,7 @@ def _is_password_hash_words(words: tuple[str, ...]) -> bool:
 
 def _is_password_function(name: str) -> bool:
     """`hash_password`, `check_user_password`, `verify_password_hash`: functions that hash one."""
-    words = identifier_words(name)
+    words = name_words(name)
     return any(
         word in _PASSWORD_FUNCTION_VERBS and _is_password_hash_words(words[index + 1 :])
         for index, word in enumerate(words)
@@ -478,7 +478,7 @@ def _password_reasons(call: ast.Call, context: ModuleContext) -> list[_Reason]:
     stored = [
         name
         for name in destination(call, context).names
-        if _is_password_hash_words(identifier_words(name))
+        if _is_password_hash_words(name_words(name))
     ]
     if stored:
         reasons.append(_Reason(f"the digest is stored as `{stored[0]}`", None, True))

@@ -16,7 +16,7 @@ from secreview.analysis.patterns.rules._crypto_helpers import (
     Phrase,
     bound_values,
     destination,
-    identifier_words,
+    name_words,
     phrase_at_end,
 )
 from secreview.findings import Confidence, Severity
@@ -126,12 +126,12 @@ _INSTANCES_MEMO = "weak_random.instances"
 
 def _is_security_name(name: str) -> bool:
     """Whether `name` holds a security value (`reset_token_hex`, `csrf`; not `sort_key`)."""
-    return phrase_at_end(identifier_words(name), _SECURITY_PHRASES) is not None
+    return phrase_at_end(name_words(name), _SECURITY_PHRASES) is not None
 
 
 def _function_makes_secret(name: str) -> bool:
     """`generate_token`, `new_session_id`, `make_reset_code_for(user)`; not `verify_token`."""
-    words = identifier_words(name)
+    words = name_words(name)
     if not words or words[0] in _NON_MAKING_VERBS:
         return False
     for index, word in enumerate(words):
