@@ -19,7 +19,7 @@ from secreview.analysis.dataflow import (
     reads_remote_input,
     taint_notes,
 )
-from secreview.analysis.models import Models, load_models
+from secreview.analysis.models import Models, default_models, load_models
 from secreview.analysis.patterns.base import Rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.engine import fingerprint, run_rules
@@ -125,8 +125,11 @@ def _with_severity(finding: Finding, config: ScanConfig) -> Finding:
 
 @cache
 def models_for(directories: tuple[str, ...]) -> Models:
-    """The taint models with the user's directories, loaded once per process."""
-    return load_models(Path(d) for d in directories)
+    """The taint models with the user's directories, loaded once per process.
+
+    Without directories these are the built-in models the engine already loads, not a copy.
+    """
+    return load_models(Path(d) for d in directories) if directories else default_models()
 
 
 def review_source(

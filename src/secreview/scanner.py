@@ -161,8 +161,9 @@ def scan(
     started = time.perf_counter()
     sources, missing = discover(roots, config.excludes)
     sources = [source for source in sources if is_included(source.shown_as, config)]
-    reports = review_files(sources, config, jobs or default_jobs(), progress)
-    reports = with_cross_module_flows(sources, reports, config, jobs or default_jobs())
+    workers = jobs or default_jobs()
+    reports = review_files(sources, config, workers, progress)
+    reports = with_cross_module_flows(sources, reports, config, workers)
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in missing)
     reports.sort(key=lambda r: r.path)
     return ScanResult(
