@@ -79,7 +79,11 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
     code, payload = scan_json(str(target), "-j", "1")
     assert code == 0
     assert payload["errors"] == [
-        {"path": payload["errors"][0]["path"], "message": "cannot be read (permission denied)"}
+        {
+            "path": payload["errors"][0]["path"],
+            "message": "cannot be read (permission denied)",
+            "kind": "unreadable",
+        }
     ]
 
 

@@ -90,8 +90,9 @@ def _progress_bar(console: Console) -> Progress:
 
 
 def exit_code_for(result: ScanResult, fail_on: Severity, strict: bool) -> int:
-    """1 when a counted finding reaches `fail_on`; 2 on errors under --strict; else 0."""
-    if strict and result.errors:
+    """2 on an internal error (whatever was found) or on any error under --strict; 1 when a
+    counted finding reaches `fail_on`; else 0."""
+    if result.internal_errors or (strict and result.errors):
         return EXIT_ERROR
     if any(
         f.severity >= fail_on and not f.is_note and PRE_EXISTING_TAG not in f.tags

@@ -108,12 +108,36 @@ class Finding:
         return (self.location.path, self.location.line, self.location.column, self.rule_id)
 
 
+class ErrorKind(enum.StrEnum):
+    """Why a file was not (fully) reviewed; `INTERNAL` is our defect, every other kind the input's.
+
+    The kind decides the exit code: an internal error exits 2 whatever was found, so a crash never
+    looks like "findings found"; the others keep the exit code the findings give (2 with --strict).
+    """
+
+    SYNTAX = "syntax"
+    """No parser could read the file, or part of it."""
+    ENCODING = "encoding"
+    """Not text in its declared encoding, binary, or an encoding Python cannot decode."""
+    UNREADABLE = "unreadable"
+    """Missing, permission denied, an I/O error, not a regular file, a broken link."""
+    TOO_LARGE = "too-large"
+    """Over --max-file-size."""
+    OUTSIDE = "outside"
+    """A symbolic link leading outside the scanned tree (not followed without --follow-symlinks)."""
+    BUDGET = "budget"
+    """The file exceeded its time or memory budget (or is nested too deeply to analyse)."""
+    INTERNAL = "internal"
+    """A secreview defect: a rule raised, or a worker process died."""
+
+
 @dataclass(frozen=True, slots=True)
 class FileError:
-    """A file that could not be reviewed (or only partly): path and one clear sentence."""
+    """A file that could not be reviewed (or only partly): path, one clear sentence, and why."""
 
     path: str
     message: str
+    kind: ErrorKind = ErrorKind.UNREADABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +187,11 @@ class ScanResult:
     def errors(self) -> tuple[FileError, ...]:
         """All per-file errors, in path order."""
         return tuple(r.error for r in self.files if r.error is not None)
+
+    @property
+    def internal_errors(self) -> tuple[FileError, ...]:
+        """Errors that are secreview's defects, not the input's (they make the run exit 2)."""
+        return tuple(e for e in self.errors if e.kind is ErrorKind.INTERNAL)
 
     @property
     def files_scanned(self) -> int:

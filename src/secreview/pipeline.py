@@ -28,7 +28,7 @@ from secreview.analysis.patterns.rules.suppression_comments import RULE_ID as BA
 from secreview.config import ScanConfig
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
-from secreview.findings import FileError, FileReport, Finding, Location
+from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
 from secreview.index import ModuleFacts, imported_modules
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -153,7 +153,7 @@ def review_source(
     if outcome.tree is None:
         return FileReport(
             path=path,
-            error=FileError(path, f"{outcome.error}; the file was not reviewed"),
+            error=FileError(path, f"{outcome.error}; the file was not reviewed", ErrorKind.SYNTAX),
             is_test=is_test,
             reviewed=False,
         )
@@ -176,7 +176,8 @@ def review_source(
     messages = ([outcome.error] if outcome.error else []) + [
         f"internal error: {c}" for c in crashes
     ]
-    error = FileError(path, "; ".join(messages)) if messages else None
+    kind = ErrorKind.INTERNAL if crashes else ErrorKind.SYNTAX
+    error = FileError(path, "; ".join(messages), kind) if messages else None
     return FileReport(
         path=path,
         findings=findings,
@@ -206,12 +207,18 @@ def review_file(
     try:
         text = read_source(path, config.max_file_bytes)
     except UnreadableSourceError as error:
-        return FileReport(path=shown_as, error=FileError(shown_as, str(error)), reviewed=False)
+        return FileReport(
+            path=shown_as, error=FileError(shown_as, str(error), error.kind), reviewed=False
+        )
     try:
         return review_source(text, shown_as, config, module=module, project=project)
     except RecursionError:
         return FileReport(
             path=shown_as,
-            error=FileError(shown_as, "is nested too deeply to analyse; the file was not reviewed"),
+            error=FileError(
+                shown_as,
+                "is nested too deeply to analyse; the file was not reviewed",
+                ErrorKind.BUDGET,
+            ),
             reviewed=False,
         )

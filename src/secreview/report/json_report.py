@@ -45,7 +45,9 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
         "tool": {"name": "secreview", "version": result.tool_version},
         "files_scanned": result.files_scanned,
         "parse_fallbacks": result.extra.get("parse_fallbacks", 0),
-        "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "errors": [
+            {"path": e.path, "message": e.message, "kind": e.kind.value} for e in result.errors
+        ],
         "unrecoverable_regions": [
             {"path": r.path, "lines": list(r.unrecoverable_lines)}
             for r in result.files

@@ -109,7 +109,7 @@ def _collect(
         try:
             before, after = read(diff)
         except UnreadableSourceError as error:
-            errors.append(FileError(diff.path, f"{error}; the file was not reviewed"))
+            errors.append(FileError(diff.path, f"{error}; the file was not reviewed", error.kind))
             continue
         if not _is_python(diff.path, after):
             skipped.append(SkippedFile(diff.path, "not a Python file"))

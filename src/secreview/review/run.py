@@ -8,7 +8,7 @@ import time
 from secreview import __version__
 from secreview.config import ScanConfig
 from secreview.config_file import is_selected
-from secreview.findings import FileError, FileReport, Finding, ScanResult
+from secreview.findings import ErrorKind, FileError, FileReport, Finding, ScanResult
 from secreview.pipeline import active_rules, review_source
 from secreview.review.changes import Change
 from secreview.review.classify import Classified, by_added_lines, by_fingerprint
@@ -32,7 +32,9 @@ def _review_text(text: str, path: str, config: ScanConfig) -> FileReport:
     except RecursionError:
         return FileReport(
             path=path,
-            error=FileError(path, "is nested too deeply to analyse; the file was not reviewed"),
+            error=FileError(
+                path, "is nested too deeply to analyse; the file was not reviewed", ErrorKind.BUDGET
+            ),
             reviewed=False,
         )
 
