@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -26,6 +26,7 @@ from secreview.config_file import ConfigError, FileSettings, build_config, load_
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from secreview.cwe import UnknownCWEError, lookup
 from secreview.findings import ScanResult, Severity
+from secreview.output_file import OutputFileError, check_output, write_output
 from secreview.report.gerrit import render_gerrit
 from secreview.report.github import render_github
 from secreview.report.gitlab import render_gitlab
@@ -259,6 +260,7 @@ def scan_command(
     """Review Python files and folders (default: the current folder)."""
     roots = list(paths) or ["."]
     config = configure(click.get_current_context(), Path(roots[0]))
+    destination = output_destination(output, roots, [config.baseline, config_path])
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     if not any(os.path.lexists(root) for root in roots):
         errors.print(f"[red]error:[/] nothing to review: {', '.join(roots)} does not exist")
@@ -276,7 +278,7 @@ def scan_command(
     else:
         result = scan(roots, config, jobs or default_jobs())
     result = with_baseline(result, config)
-    _emit(result, output_format.lower(), output)
+    _emit(result, output_format.lower(), destination)
     if show_progress:
         errors.print(
             f"[dim]Reviewed {result.files_scanned} files in {result.elapsed_seconds:.2f}s[/]"
@@ -284,15 +286,30 @@ def scan_command(
     sys.exit(exit_code_for(result, config.fail_on, strict))
 
 
+def output_destination(
+    output: str | None, reviewed: Sequence[str | Path], inputs: Sequence[str | Path | None]
+) -> Path | None:
+    """The checked `-o` destination (None: standard output), or exit 2 before any work starts."""
+    if output is None:
+        return None
+    try:
+        return check_output(output, reviewed=reviewed, inputs=[i for i in inputs if i])
+    except OutputFileError as error:
+        _fail(str(error))
+
+
 def _emit(
     result: ScanResult,
     output_format: str,
-    output: str | None,
+    destination: Path | None,
     renderers: Mapping[str, Callable[[ScanResult], str]] = RENDERERS,
 ) -> None:
-    """Write the rendering to `output`, or to stdout (in colour when it is a terminal)."""
-    if output:
-        Path(output).write_text(renderers[output_format](result), encoding="utf-8")
+    """Write the rendering to `destination`, or to stdout (in colour when it is a terminal)."""
+    if destination is not None:
+        try:
+            write_output(destination, renderers[output_format](result))
+        except OutputFileError as error:
+            _fail(str(error))
         return
     console = Console(soft_wrap=True, highlight=False)
     if output_format == "text" and console.is_terminal:
@@ -562,6 +579,12 @@ def review_command(
     moved and renamed code does not look new. Nothing is checked out or run.
     """
     config = configure(click.get_current_context(), directory)
+    options = click.get_current_context().params
+    destination = output_destination(
+        output,
+        [directory],
+        [diff_file if diff_file != "-" else None, options["config_path"], config.baseline],
+    )
     try:
         change, own_message = _change_to_review(
             directory, diff_file, base, head, commit, staged, config.max_file_bytes
@@ -573,7 +596,7 @@ def review_command(
     message = _message_from(commit_message) if commit_message else own_message
     result = review_change(change, config, show_all=show_all, commit_message=message)
     result = with_baseline(result, config)
-    _emit(result, output_format.lower(), output, REVIEW_RENDERERS)
+    _emit(result, output_format.lower(), destination, REVIEW_RENDERERS)
     sys.exit(exit_code_for(result, config.fail_on, strict))
 
 
@@ -604,6 +627,7 @@ def baseline_create_command(
 ) -> None:
     """Record the findings of PATHS (default: the current folder) by fingerprint, with counts."""
     roots = list(paths) or ["."]
+    output_destination(output, roots, [config_path])
     try:
         settings = load_settings(config_path, Path(roots[0]))
     except ConfigError as error:
