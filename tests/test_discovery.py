@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -267,6 +269,42 @@ def test_reading_is_bounded_even_when_the_size_lies() -> None:
     with pytest.raises(UnreadableSourceError) as raised:
         read_source(status, max_bytes=64)
     assert raised.value.kind is ErrorKind.TOO_LARGE
+
+
+def test_reading_is_bounded_when_a_file_grows_after_its_size_was_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grown = tmp_path / "grown.py"
+    grown.write_text("x = 1\n" * 100)
+    real_fstat = os.fstat
+
+    def stale_fstat(handle: int) -> os.stat_result:
+        fields = list(real_fstat(handle))
+        fields[stat.ST_SIZE] = 6  # the size it had when it was measured
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", stale_fstat)
+    with pytest.raises(UnreadableSourceError, match="over the 64-byte limit") as raised:
+        read_source(grown, max_bytes=64)
+    assert raised.value.kind is ErrorKind.TOO_LARGE
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGALRM") or not hasattr(os, "mkfifo"), reason="POSIX")
+def test_reading_a_fifo_swapped_in_after_discovery_never_blocks(tmp_path: Path) -> None:
+    """The open itself must not wait for a writer; the alarm turns a hang into a failure."""
+    os.mkfifo(tmp_path / "late.py")
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("opening the FIFO blocked")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        with pytest.raises(UnreadableSourceError, match=r"not a regular file \(a named pipe\)"):
+            read_source(tmp_path / "late.py")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_directory_given_to_read_source_is_an_error(tmp_path: Path) -> None:

@@ -134,7 +134,9 @@ class _Discovery:
         """Keep one name per real file: a real name over a link's, then the first in order."""
         kept = self.found.get(real)
         if kept is None or (via_link, shown) < (kept[0], kept[1].shown_as):
-            self.found[real] = (via_link, SourceFile(shown, Path(path), module))
+            # The module name is matched against imports; a name no import can spell stays
+            # printable too (it may be quoted in evidence).
+            self.found[real] = (via_link, SourceFile(shown, Path(path), shown_name(module)))
 
     def inside(self, real: str) -> bool:
         """Whether a link's target is one of the scanned files or under a scanned folder."""
