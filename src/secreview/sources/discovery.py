@@ -98,12 +98,23 @@ def _exclusion_pattern(patterns: Sequence[str]) -> re.Pattern[str] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Folder:
-    """A folder to list: its path, its path relative to the root, and its real path."""
+class _Entry:
+    """A folder or link met in the walk: its path, its path relative to the root, its real path
+    (where a followed link leads), and its path as shown (not yet escaped)."""
 
     path: str
     relative: str
     real: str
+    shown: str
+
+    def child(self, name: str) -> tuple[str, str, str]:
+        """(path, relative path, shown path) of an entry: joined strings, no pathlib per file."""
+        relative = f"{self.relative}/{name}" if self.relative else name
+        if self.shown == ".":
+            shown = name
+        else:
+            shown = self.shown + name if self.shown.endswith("/") else f"{self.shown}/{name}"
+        return os.path.join(self.path, name), relative, shown
 
 
 @dataclass(slots=True)
@@ -121,17 +132,18 @@ class _Discovery:
     visited: set[tuple[int, int]] = field(default_factory=set)
 
     def display(self, path: str) -> str:
-        """Paths under the working directory relative to it, with forward slashes, escaped."""
+        """A named path as shown: relative to the working directory when under it, with `/`."""
         shown = Path(path)
         if self.cwd is not None and shown.is_absolute() and shown.is_relative_to(self.cwd):
             shown = shown.relative_to(self.cwd)
-        return shown_name(shown.as_posix())
+        return shown.as_posix()
 
     def error(self, shown: str, message: str, kind: ErrorKind = ErrorKind.UNREADABLE) -> None:
-        self.errors.append(FileError(shown, message, kind))
+        self.errors.append(FileError(shown_name(shown), message, kind))
 
     def add(self, path: str, shown: str, module: str, real: str, via_link: bool) -> None:
         """Keep one name per real file: a real name over a link's, then the first in order."""
+        shown = shown_name(shown)
         kept = self.found.get(real)
         if kept is None or (via_link, shown) < (kept[0], kept[1].shown_as):
             # The module name is matched against imports; a name no import can spell stays
@@ -185,7 +197,7 @@ def discover(
         try:
             status = os.stat(root)
         except OSError as error:
-            run.error(shown_name(root), _missing_reason(root, error))
+            run.error(root, _missing_reason(root, error))
             continue
         named.append((root, status, os.path.realpath(root)))
     run.scanned_folders = tuple(real for _, s, real in named if stat.S_ISDIR(s.st_mode))
@@ -193,7 +205,7 @@ def discover(
     for root, status, real in named:
         if stat.S_ISDIR(status.st_mode):
             run.visited.add((status.st_dev, status.st_ino))
-            _walk(run, _Folder(root, "", real))
+            _walk(run, _Entry(root, "", real, run.display(root)))
         elif stat.S_ISREG(status.st_mode):
             module = module_name_for(PurePath(os.path.basename(root)))
             run.add(root, run.display(root), module, real, via_link=False)
@@ -211,40 +223,39 @@ def _missing_reason(root: str, error: OSError) -> str:
     return f"cannot be read ({_reason(error)})"
 
 
-def _walk(run: _Discovery, root: _Folder) -> None:
+def _walk(run: _Discovery, root: _Entry) -> None:
     """Every folder under `root` (without recursion: trees can be thousands of folders deep).
 
     Folders reached through links are entered last, so a file is known under its real name first.
     """
-    pending: list[_Folder] = [root]
-    linked: list[_Folder] = []
+    pending: list[_Entry] = [root]
+    linked: list[_Entry] = []
     while pending or linked:
         folder = pending.pop() if pending else linked.pop(0)
         if folder is not root and not run.enter_once(folder.path):
             continue
         for name, kind in _list(run, folder):
-            path = os.path.join(folder.path, name)
-            relative = f"{folder.relative}/{name}" if folder.relative else name
+            path, relative, shown = folder.child(name)
             if run.excluded(relative, name):
                 continue
+            real = os.path.join(folder.real, name)
             if kind == "dir":
                 if not os.path.exists(os.path.join(path, "pyvenv.cfg")):  # any virtual env
-                    pending.append(_Folder(path, relative, os.path.join(folder.real, name)))
+                    pending.append(_Entry(path, relative, real, shown))
             elif kind == "link":
-                target = _linked(run, path, relative, name)
+                target = _linked(run, _Entry(path, relative, real, shown), name)
                 if target is not None:
                     linked.append(target)
             elif kind == "file":
                 if _suffix(name) in _PYTHON_SUFFIXES or (
                     _suffix(name) == "" and _has_python_shebang(path)
                 ):
-                    module = module_name_for(PurePath(relative))
-                    run.add(path, run.display(path), module, os.path.join(folder.real, name), False)
+                    run.add(path, shown, module_name_for(PurePath(relative)), real, False)
             elif _suffix(name) in _PYTHON_SUFFIXES:
-                _special(run, path)
+                _special(run, path, shown)
 
 
-def _list(run: _Discovery, folder: _Folder) -> list[tuple[str, str]]:
+def _list(run: _Discovery, folder: _Entry) -> list[tuple[str, str]]:
     """(name, kind) of each entry, sorted; one error when the folder cannot be listed.
 
     The kinds come from the directory entries themselves (d_type), so listing costs no stat per
@@ -265,7 +276,7 @@ def _list(run: _Discovery, folder: _Folder) -> list[tuple[str, str]]:
             os.close(handle)
     except OSError as error:
         run.error(
-            run.display(folder.path),
+            folder.shown,
             f"cannot be listed ({_reason(error)}); its files were not reviewed",
         )
         return []
@@ -282,37 +293,37 @@ def _kind(entry: os.DirEntry[str]) -> str:
         return "special"
 
 
-def _special(run: _Discovery, path: str) -> None:
+def _special(run: _Discovery, path: str, shown: str) -> None:
     """A Python-named pipe, socket or device: reported, never opened (a FIFO would block)."""
     try:
         reason = not_regular_reason(os.lstat(path).st_mode)
     except OSError as error:
         reason = f"cannot be read ({_reason(error)})"
-    run.error(run.display(path), reason)
+    run.error(shown, reason)
 
 
-def _linked(run: _Discovery, path: str, relative: str, name: str) -> _Folder | None:
+def _linked(run: _Discovery, link: _Entry, name: str) -> _Entry | None:
     """Handle a symbolic link found in a folder; return the folder to enter, if any."""
     python_name = _suffix(name) in _PYTHON_SUFFIXES
     try:
-        target = os.stat(path)
+        target = os.stat(link.path)
     except OSError as error:
         if python_name:
             broken = isinstance(error, FileNotFoundError)
             run.error(
-                run.display(path),
+                link.shown,
                 "is a broken symbolic link" if broken else f"cannot be read ({_reason(error)})",
             )
         return None
-    real = os.path.realpath(path)
+    real = os.path.realpath(link.path)
     inside = run.inside(real)
     if stat.S_ISDIR(target.st_mode):
         if run.follow_symlinks:
-            venv = os.path.exists(os.path.join(path, "pyvenv.cfg"))
-            return None if venv else _Folder(path, relative, real)
+            venv = os.path.exists(os.path.join(link.path, "pyvenv.cfg"))
+            return None if venv else _Entry(link.path, link.relative, real, link.shown)
         if not inside:
             run.error(
-                run.display(path),
+                link.shown,
                 f"is a symbolic link to a folder outside the scanned folder ({shown_name(real)}); "
                 "not entered without --follow-symlinks",
                 ErrorKind.OUTSIDE,
@@ -320,19 +331,20 @@ def _linked(run: _Discovery, path: str, relative: str, name: str) -> _Folder | N
         return None  # a folder inside is reviewed under its own name
     if not stat.S_ISREG(target.st_mode):
         if python_name:
-            run.error(run.display(path), not_regular_reason(target.st_mode))
+            run.error(link.shown, not_regular_reason(target.st_mode))
         return None
     may_read = inside or run.follow_symlinks
-    if not python_name and not (_suffix(name) == "" and may_read and _has_python_shebang(path)):
+    if not python_name and not (
+        _suffix(name) == "" and may_read and _has_python_shebang(link.path)
+    ):
         return None
     if not may_read:
         run.error(
-            run.display(path),
+            link.shown,
             f"is a symbolic link to a file outside the scanned folder ({shown_name(real)}); "
             "not read without --follow-symlinks",
             ErrorKind.OUTSIDE,
         )
         return None
-    module = module_name_for(PurePath(relative))
-    run.add(path, run.display(path), module, real, via_link=True)
+    run.add(link.path, link.shown, module_name_for(PurePath(link.relative)), real, via_link=True)
     return None
