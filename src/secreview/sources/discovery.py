@@ -107,14 +107,18 @@ class _Entry:
     real: str
     shown: str
 
-    def child(self, name: str) -> tuple[str, str, str]:
-        """(path, relative path, shown path) of an entry: joined strings, no pathlib per file."""
-        relative = f"{self.relative}/{name}" if self.relative else name
-        if self.shown == ".":
-            shown = name
-        else:
-            shown = self.shown + name if self.shown.endswith("/") else f"{self.shown}/{name}"
-        return os.path.join(self.path, name), relative, shown
+    def child(self, name: str) -> _Entry:
+        """The entry `name` in this folder: joined strings, no pathlib or os.path per file."""
+        return _Entry(
+            _joined(self.path, name, os.sep),
+            f"{self.relative}/{name}" if self.relative else name,
+            _joined(self.real, name, os.sep),
+            name if self.shown == "." else _joined(self.shown, name, "/"),
+        )
+
+
+def _joined(folder: str, name: str, separator: str) -> str:
+    return folder + name if folder.endswith(separator) else f"{folder}{separator}{name}"
 
 
 @dataclass(slots=True)
@@ -235,24 +239,23 @@ def _walk(run: _Discovery, root: _Entry) -> None:
         if folder is not root and not run.enter_once(folder.path):
             continue
         for name, kind in _list(run, folder):
-            path, relative, shown = folder.child(name)
-            if run.excluded(relative, name):
+            entry = folder.child(name)
+            if run.excluded(entry.relative, name):
                 continue
-            real = os.path.join(folder.real, name)
             if kind == "dir":
-                if not os.path.exists(os.path.join(path, "pyvenv.cfg")):  # any virtual env
-                    pending.append(_Entry(path, relative, real, shown))
+                if not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):  # any virtual env
+                    pending.append(entry)
             elif kind == "link":
-                target = _linked(run, _Entry(path, relative, real, shown), name)
+                target = _linked(run, entry, name)
                 if target is not None:
                     linked.append(target)
             elif kind == "file":
-                if _suffix(name) in _PYTHON_SUFFIXES or (
-                    _suffix(name) == "" and _has_python_shebang(path)
-                ):
-                    run.add(path, shown, module_name_for(PurePath(relative)), real, False)
+                suffix = _suffix(name)
+                if suffix in _PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(entry.path)):
+                    module = module_name_for(PurePath(entry.relative))
+                    run.add(entry.path, entry.shown, module, entry.real, via_link=False)
             elif _suffix(name) in _PYTHON_SUFFIXES:
-                _special(run, path, shown)
+                _special(run, entry.path, entry.shown)
 
 
 def _list(run: _Discovery, folder: _Entry) -> list[tuple[str, str]]:
