@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import encodings.aliases
 import json
 import os
 import signal
@@ -72,6 +74,40 @@ def test_a_declared_codec_is_applied_as_python_would() -> None:
     text = decode_source(data)
     assert text == "# coding: utf-7\nx = 1  #\neval(input())\n"
     compile(data, "hidden.py", "exec")  # Python itself accepts the file
+
+
+CODECS = sorted(
+    set(encodings.aliases.aliases.values())
+    | {"punycode", "idna", "undefined", "utf_7", "unicode_escape", "raw_unicode_escape"}
+)
+SAMPLES = (
+    b"x = 1\ny = 'abc'\n",
+    b"x = '\xe9\xe8'\n",
+    b"import os  # +AAo-os.system(input())\n",
+    b"s = '\\u0041'\n",
+)
+
+
+def python_reads(data: bytes) -> str | None:
+    try:
+        return ast.dump(ast.parse(data))
+    except (SyntaxError, ValueError, UnicodeError):
+        return None
+
+
+def secreview_reads(data: bytes) -> str | None:
+    try:
+        return ast.dump(ast.parse(decode_source(data)))
+    except (UnreadableSourceError, SyntaxError):
+        return None
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_every_codec_reads_exactly_what_python_reads(codec: str) -> None:
+    """Python refuses the file: one clear error; Python accepts it: the same tree, never a crash."""
+    for sample in SAMPLES:
+        data = f"# coding: {codec}\n".encode() + sample
+        assert secreview_reads(data) == python_reads(data), sample
 
 
 def test_a_bom_contradicting_the_declaration_is_an_encoding_error() -> None:
