@@ -32,7 +32,6 @@ from secreview.sources.reading import not_regular_reason, open_path
 _PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 _SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
 _SHEBANG_BYTES = 256
-_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -271,7 +270,7 @@ def _list(run: _Discovery, folder: _Entry) -> list[tuple[str, str]]:
         except OSError as error:
             if error.errno != errno.ENAMETOOLONG:
                 raise
-        handle = open_path(folder.path, _FOLDER_FLAGS)
+        handle = open_path(folder.path, folder=True)
         try:
             with os.scandir(handle) as entries:
                 return sorted((entry.name, _kind(entry)) for entry in entries)

@@ -129,12 +129,14 @@ def decode_source(data: bytes) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def open_path(path: str | os.PathLike[str], flags: int = _READ_FLAGS) -> int:
-    """`os.open`, also for a path longer than PATH_MAX (opened one folder at a time).
+def open_path(path: str | os.PathLike[str], *, folder: bool = False) -> int:
+    """A descriptor to read `path` (a folder's, to list it, when `folder`), never blocking on a
+    pipe, also for a path longer than PATH_MAX (opened one folder at a time).
 
     The kernel refuses whole paths over PATH_MAX (ENAMETOOLONG) although each folder on the way
     can be opened relative to the previous one (`openat`), which is how such files are read.
     """
+    flags = _FOLDER_FLAGS if folder else _READ_FLAGS
     try:
         return os.open(path, flags)
     except OSError as error:
@@ -142,16 +144,16 @@ def open_path(path: str | os.PathLike[str], flags: int = _READ_FLAGS) -> int:
             raise
     text = os.fspath(path)
     *folders, name = text.split(os.sep)
-    folder = os.open(os.sep if text.startswith(os.sep) else os.curdir, _FOLDER_FLAGS)
+    parent = os.open(os.sep if text.startswith(os.sep) else os.curdir, _FOLDER_FLAGS)
     try:
         for part in folders:
             if part not in ("", os.curdir):
-                inner = os.open(part, _FOLDER_FLAGS, dir_fd=folder)
-                os.close(folder)
-                folder = inner
-        return os.open(name or os.curdir, flags, dir_fd=folder)
+                inner = os.open(part, _FOLDER_FLAGS, dir_fd=parent)
+                os.close(parent)
+                parent = inner
+        return os.open(name or os.curdir, flags, dir_fd=parent)
     finally:
-        os.close(folder)
+        os.close(parent)
 
 
 def _read_bounded(handle: int, max_bytes: int) -> bytes:
@@ -168,11 +170,10 @@ def _read_bounded(handle: int, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _too_large(size: int, max_bytes: int) -> UnreadableSourceError:
-    return UnreadableSourceError(
-        f"is {size:,} bytes, over the {max_bytes:,}-byte limit; raise --max-file-size to review it",
-        ErrorKind.TOO_LARGE,
-    )
+def _unreadable(error: OSError) -> UnreadableSourceError:
+    if isinstance(error, PermissionError):
+        return UnreadableSourceError("cannot be read (permission denied)")
+    return UnreadableSourceError(f"cannot be read ({error.strerror or error})")
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -183,21 +184,21 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if os.path.islink(path):
             raise UnreadableSourceError("is a broken symbolic link") from None
         raise UnreadableSourceError("does not exist (no such file or directory)") from None
-    except PermissionError:
-        raise UnreadableSourceError("cannot be read (permission denied)") from None
     except OSError as error:
-        raise UnreadableSourceError(f"cannot be read ({error.strerror or error})") from None
+        raise _unreadable(error) from None
     try:
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
             raise UnreadableSourceError(not_regular_reason(status.st_mode))
         if status.st_size > max_bytes:
-            raise _too_large(status.st_size, max_bytes)
+            raise UnreadableSourceError(
+                f"is {status.st_size:,} bytes, over the {max_bytes:,}-byte limit; raise "
+                "--max-file-size to review it",
+                ErrorKind.TOO_LARGE,
+            )
         data = _read_bounded(handle, max_bytes)
-    except PermissionError:
-        raise UnreadableSourceError("cannot be read (permission denied)") from None
     except OSError as error:
-        raise UnreadableSourceError(f"cannot be read ({error.strerror or error})") from None
+        raise _unreadable(error) from None
     finally:
         os.close(handle)
     if len(data) > max_bytes:
