@@ -72,10 +72,15 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
     target = tmp_path / "secret.py"
     target.write_text("x = 1\n")
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    def deny(path: str | os.PathLike[str], *args: object, **kwargs: object) -> int:
+        """chmod 000 would not stop root (and CI runs as root): refuse the open instead."""
+        if Path(os.fspath(path)) == target:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", deny)
     code, payload = scan_json(str(target), "-j", "1")
     assert code == 0
     assert payload["errors"] == [

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -236,6 +237,9 @@ def with_baseline(result: ScanResult, config: ScanConfig) -> ScanResult:
 @click.option("--disable", multiple=True, metavar="RULE-ID", help="Do not run this rule.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be reviewed.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option(
+    "--follow-symlinks", is_flag=True, help="Follow links out of the scanned folders too."
+)
 @settings_options
 def scan_command(
     paths: tuple[str, ...],
@@ -251,6 +255,7 @@ def scan_command(
     disable: tuple[str, ...],
     strict: bool,
     no_progress: bool,
+    follow_symlinks: bool,
     config_path: Path | None,
     baseline: str | None,
     honour_nosec: bool,
@@ -260,6 +265,7 @@ def scan_command(
     """Review Python files and folders (default: the current folder)."""
     roots = list(paths) or ["."]
     config = configure(click.get_current_context(), Path(roots[0]))
+    config = replace(config, follow_symlinks=follow_symlinks)
     destination = output_destination(output, roots, [config.baseline, config_path])
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     if not any(os.path.lexists(root) for root in roots):

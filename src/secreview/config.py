@@ -57,3 +57,5 @@ class ScanConfig:
     """Path of a baseline file whose findings are not reported."""
     model_dirs: tuple[str, ...] = ()
     """Folders of user model files (sources, sinks, sanitizers) for the taint engine."""
+    follow_symlinks: bool = False
+    """Follow symbolic links out of the scanned folders (loops are still never entered twice)."""

@@ -59,7 +59,7 @@ def check_output(
 
 def _looks_like_python(path: Path) -> bool:
     """A file discovery would review: `.py`/`.pyw`, or an existing file with a python shebang."""
-    return path.suffix in (".py", ".pyw") or (path.exists() and is_python_file(path))
+    return is_python_file(path)
 
 
 def write_output(destination: Path, text: str) -> None:

@@ -159,7 +159,7 @@ def scan(
 ) -> ScanResult:
     """Discover and review every Python file under `roots`."""
     started = time.perf_counter()
-    sources, missing = discover(roots, config.excludes)
+    sources, missing = discover(roots, config.excludes, config.follow_symlinks)
     sources = [source for source in sources if is_included(source.shown_as, config)]
     workers = jobs or default_jobs()
     reports = review_files(sources, config, workers, progress)

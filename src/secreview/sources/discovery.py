@@ -1,24 +1,37 @@
-"""Find the Python files under the paths a user names.
+"""Find the Python files under the paths a user names, and say why anything else was left out.
 
-A file is Python when it ends in `.py` or `.pyw` or, having no extension,
-starts with a python shebang. Excluded folders (version control, virtual environments, build
-output, node_modules) are never entered, so a scan of a project root stays fast and relevant.
+A file is Python when it ends in `.py` or `.pyw` or, having no extension, starts with a python
+shebang. Excluded folders (version control, virtual environments, build output, node_modules) are
+never entered, so a scan of a project root stays fast and relevant.
+
+Nothing is skipped silently: a folder that cannot be listed, a Python-named pipe, device or
+broken link, and a symbolic link leading out of the scanned folders each become one error.
+Symbolic links are not followed out of the scanned folders (a hostile repository could point at
+`/etc` or at itself) unless `follow_symlinks`; a path the user names is always followed. A file
+reachable under several names is reviewed once, under its real name when it has one.
+
+Names are bytes on Linux: the name shown in reports escapes what is not printable text
+(`bad\\xff.py`), while the real path is kept to read the file.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from secreview.findings import FileError
+from secreview.findings import ErrorKind, FileError
 from secreview.index import module_name_for
+from secreview.sources.reading import not_regular_reason, open_path
 
 _PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 _SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
+_SHEBANG_BYTES = 256
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -31,83 +44,315 @@ class SourceFile:
     """Dotted module name, relative to the folder the scan started from (`pkg.helpers`)."""
 
 
-def _excluded(relative: str, name: str, patterns: Sequence[str]) -> bool:
-    """A pattern matches a bare name (any depth) or the path relative to the scan root."""
-    return any(
-        fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(relative, pattern) for pattern in patterns
-    )
+def shown_name(path: str) -> str:
+    """`path` as reports print it: undecodable bytes and unprintable characters escaped.
+
+    A name with an undecodable byte, a newline, an escape sequence or a right-to-left override
+    would otherwise break JSON and SARIF (which must be valid UTF-8) or mislead a terminal.
+    """
+    if path.isprintable():
+        return path
+    return "".join(_escaped(char) for char in path)
 
 
-def _has_python_shebang(path: Path) -> bool:
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode carries it
+        return f"\\x{code - 0xDC00:02x}"
+    return char if char.isprintable() else repr(char)[1:-1]
+
+
+def _suffix(name: str) -> str:
+    """The extension as pathlib defines it (`.py` has none), without building a path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _has_python_shebang(path: str) -> bool:
+    """Whether a regular file starts with a python shebang; never blocks on a pipe or device."""
     try:
-        with path.open("rb") as handle:
-            return bool(_SHEBANG.match(handle.readline(256)))
+        handle = open_path(path)
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return False
+        return bool(_SHEBANG.match(os.read(handle, _SHEBANG_BYTES)))
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def is_python_file(path: Path) -> bool:
-    """Python by extension, or an extension-less file with a python shebang."""
-    if path.suffix in _PYTHON_SUFFIXES:
+    """What discovery reviews: `.py`/`.pyw`, or an extension-less regular file with a shebang."""
+    suffix = _suffix(path.name)
+    return suffix in _PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(str(path)))
+
+
+def _reason(error: OSError) -> str:
+    text = error.strerror or str(error)
+    return text[:1].lower() + text[1:]
+
+
+def _exclusion_pattern(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """One regular expression for all exclusion globs (checked on every name of the tree)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A folder or link met in the walk: its path, its path relative to the root, its real path
+    (where a followed link leads), and its path as shown (not yet escaped)."""
+
+    path: str
+    relative: str
+    real: str
+    shown: str
+
+    def child(self, name: str) -> _Entry:
+        """The entry `name` in this folder: joined strings, no pathlib or os.path per file."""
+        return _Entry(
+            _joined(self.path, name, os.sep),
+            f"{self.relative}/{name}" if self.relative else name,
+            _joined(self.real, name, os.sep),
+            name if self.shown == "." else _joined(self.shown, name, "/"),
+        )
+
+
+def _joined(folder: str, name: str, separator: str) -> str:
+    return folder + name if folder.endswith(separator) else f"{folder}{separator}{name}"
+
+
+@dataclass(slots=True)
+class _Discovery:
+    """The state of one `discover` call: what was found, what went wrong, where we have been."""
+
+    excludes: re.Pattern[str] | None
+    follow_symlinks: bool
+    cwd: Path | None
+    scanned_folders: tuple[str, ...] = ()
+    scanned_files: frozenset[str] = frozenset()
+    found: dict[str, tuple[bool, SourceFile]] = field(default_factory=dict)
+    """Real path -> (reached through a link, the file); one review per real file."""
+    errors: list[FileError] = field(default_factory=list)
+    visited: set[tuple[int, int]] = field(default_factory=set)
+
+    def display(self, path: str) -> str:
+        """A named path as shown: relative to the working directory when under it, with `/`."""
+        shown = Path(path)
+        if self.cwd is not None and shown.is_absolute() and shown.is_relative_to(self.cwd):
+            shown = shown.relative_to(self.cwd)
+        return shown.as_posix()
+
+    def error(self, shown: str, message: str, kind: ErrorKind = ErrorKind.UNREADABLE) -> None:
+        self.errors.append(FileError(shown_name(shown), message, kind))
+
+    def add(self, path: str, shown: str, module: str, real: str, via_link: bool) -> None:
+        """Keep one name per real file: a real name over a link's, then the first in order."""
+        shown = shown_name(shown)
+        kept = self.found.get(real)
+        if kept is None or (via_link, shown) < (kept[0], kept[1].shown_as):
+            # The module name is matched against imports; a name no import can spell stays
+            # printable too (it may be quoted in evidence).
+            self.found[real] = (via_link, SourceFile(shown, Path(path), shown_name(module)))
+
+    def inside(self, real: str) -> bool:
+        """Whether a link's target is one of the scanned files or under a scanned folder."""
+        return real in self.scanned_files or any(
+            real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+            for folder in self.scanned_folders
+        )
+
+    def excluded(self, relative: str, name: str) -> bool:
+        """A pattern matches a bare name (any depth) or the path relative to the scan root."""
+        return self.excludes is not None and bool(
+            self.excludes.match(os.path.normcase(name))
+            or self.excludes.match(os.path.normcase(relative))
+        )
+
+    def enter_once(self, path: str) -> bool:
+        """With links followed, a folder already walked (a link to an ancestor) is not again."""
+        if not self.follow_symlinks:
+            return True
+        try:
+            status = os.stat(path)
+        except OSError:
+            return True  # listing it will report why it cannot be read
+        key = (status.st_dev, status.st_ino)
+        if key in self.visited:
+            return False
+        self.visited.add(key)
         return True
-    return path.suffix == "" and path.is_file() and _has_python_shebang(path)
-
-
-def _display(path: Path) -> str:
-    """Paths under the working directory are shown relative to it, with forward slashes."""
-    try:
-        shown = path.relative_to(Path.cwd())
-    except ValueError:
-        shown = path
-    return shown.as_posix()
 
 
 def discover(
-    roots: Sequence[str], excludes: Sequence[str]
+    roots: Sequence[str], excludes: Sequence[str], follow_symlinks: bool = False
 ) -> tuple[list[SourceFile], list[FileError]]:
-    """Python files under `roots` (sorted, unique) and an error for each root that does not exist.
+    """Python files under `roots` (sorted, unique) and an error for everything left out.
 
-    A file named explicitly is reviewed even if its extension is not `.py`; broken symlinks
-    are kept so that the scan can report them as errors instead of silently skipping them.
+    A file named explicitly is reviewed even if its extension is not `.py`, and a named symbolic
+    link is followed: the user asked for it.
     """
-    found: dict[str, SourceFile] = {}
-    missing: list[FileError] = []
+    try:
+        cwd: Path | None = Path.cwd()
+    except OSError:  # the working directory was deleted: show paths as given
+        cwd = None
+    run = _Discovery(_exclusion_pattern(excludes), follow_symlinks, cwd)
+    named: list[tuple[str, os.stat_result, str]] = []
     for root in roots:
-        root_path = Path(root)
-        if root_path.is_symlink() and not root_path.exists():
-            found[_display(root_path)] = SourceFile(_display(root_path), root_path)
+        try:
+            status = os.stat(root)
+        except OSError as error:
+            run.error(root, _missing_reason(root, error))
             continue
-        if not root_path.exists():
-            missing.append(FileError(root, "does not exist (no such file or directory)"))
-            continue
-        if root_path.is_file():
-            found[_display(root_path)] = SourceFile(
-                _display(root_path), root_path, module_name_for(PurePath(root_path.name))
-            )
-            continue
-        for file in _walk(root_path, excludes):
-            module = module_name_for(file.relative_to(root_path))
-            found.setdefault(_display(file), SourceFile(_display(file), file, module))
-    return [found[key] for key in sorted(found)], missing
+        named.append((root, status, os.path.realpath(root)))
+    run.scanned_folders = tuple(real for _, s, real in named if stat.S_ISDIR(s.st_mode))
+    run.scanned_files = frozenset(real for _, s, real in named if stat.S_ISREG(s.st_mode))
+    for root, status, real in named:
+        if stat.S_ISDIR(status.st_mode):
+            run.visited.add((status.st_dev, status.st_ino))
+            _walk(run, _Entry(root, "", real, run.display(root)))
+        elif stat.S_ISREG(status.st_mode):
+            module = module_name_for(PurePath(os.path.basename(root)))
+            run.add(root, run.display(root), module, real, via_link=False)
+        else:
+            run.error(run.display(root), not_regular_reason(status.st_mode))
+    sources = sorted(source for _, source in run.found.values())
+    return sources, sorted(run.errors, key=lambda e: e.path)
 
 
-def _walk(root: Path, excludes: Sequence[str]) -> Iterator[Path]:
-    for directory, subdirectories, files in os.walk(root, followlinks=False):
-        base = Path(directory)
-        relative_base = base.relative_to(root)
-        subdirectories[:] = sorted(
-            d
-            for d in subdirectories
-            if not _excluded((relative_base / d).as_posix(), d, excludes)
-            and not (base / d / "pyvenv.cfg").exists()  # any virtual environment, whatever its name
+def _missing_reason(root: str, error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        if os.path.islink(root):
+            return "is a broken symbolic link"
+        return "does not exist (no such file or directory)"
+    return f"cannot be read ({_reason(error)})"
+
+
+def _walk(run: _Discovery, root: _Entry) -> None:
+    """Every folder under `root` (without recursion: trees can be thousands of folders deep).
+
+    Folders reached through links are entered last, so a file is known under its real name first.
+    """
+    pending: list[_Entry] = [root]
+    linked: list[_Entry] = []
+    while pending or linked:
+        folder = pending.pop() if pending else linked.pop(0)
+        if folder is not root and not run.enter_once(folder.path):
+            continue
+        for name, kind in _list(run, folder):
+            entry = folder.child(name)
+            if run.excluded(entry.relative, name):
+                continue
+            if kind == "dir":
+                if not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):  # any virtual env
+                    pending.append(entry)
+            elif kind == "link":
+                target = _linked(run, entry, name)
+                if target is not None:
+                    linked.append(target)
+            elif kind == "file":
+                suffix = _suffix(name)
+                if suffix in _PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(entry.path)):
+                    module = module_name_for(PurePath(entry.relative))
+                    run.add(entry.path, entry.shown, module, entry.real, via_link=False)
+            elif _suffix(name) in _PYTHON_SUFFIXES:
+                _special(run, entry.path, entry.shown)
+
+
+def _list(run: _Discovery, folder: _Entry) -> list[tuple[str, str]]:
+    """(name, kind) of each entry, sorted; one error when the folder cannot be listed.
+
+    The kinds come from the directory entries themselves (d_type), so listing costs no stat per
+    file. A folder whose path is longer than PATH_MAX is listed through folder descriptors.
+    """
+    try:
+        try:
+            with os.scandir(folder.path) as entries:
+                return sorted((entry.name, _kind(entry)) for entry in entries)
+        except OSError as error:
+            if error.errno != errno.ENAMETOOLONG:
+                raise
+        handle = open_path(folder.path, folder=True)
+        try:
+            with os.scandir(handle) as entries:
+                return sorted((entry.name, _kind(entry)) for entry in entries)
+        finally:
+            os.close(handle)
+    except OSError as error:
+        run.error(
+            folder.shown,
+            f"cannot be listed ({_reason(error)}); its files were not reviewed",
         )
-        for name in sorted(files):
-            candidate = base / name
-            if _excluded((relative_base / name).as_posix(), name, excludes):
-                continue
-            if candidate.is_symlink() and not candidate.exists():
-                if candidate.suffix in _PYTHON_SUFFIXES:
-                    yield candidate
-                continue
-            if is_python_file(candidate):
-                yield candidate
+        return []
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    try:
+        if entry.is_symlink():
+            return "link"
+        if entry.is_dir(follow_symlinks=False):
+            return "dir"
+        return "file" if entry.is_file(follow_symlinks=False) else "special"
+    except OSError:
+        return "special"
+
+
+def _special(run: _Discovery, path: str, shown: str) -> None:
+    """A Python-named pipe, socket or device: reported, never opened (a FIFO would block)."""
+    try:
+        reason = not_regular_reason(os.lstat(path).st_mode)
+    except OSError as error:
+        reason = f"cannot be read ({_reason(error)})"
+    run.error(shown, reason)
+
+
+def _linked(run: _Discovery, link: _Entry, name: str) -> _Entry | None:
+    """Handle a symbolic link found in a folder; return the folder to enter, if any."""
+    python_name = _suffix(name) in _PYTHON_SUFFIXES
+    try:
+        target = os.stat(link.path)
+    except OSError as error:
+        if python_name:
+            broken = isinstance(error, FileNotFoundError)
+            run.error(
+                link.shown,
+                "is a broken symbolic link" if broken else f"cannot be read ({_reason(error)})",
+            )
+        return None
+    real = os.path.realpath(link.path)
+    inside = run.inside(real)
+    if stat.S_ISDIR(target.st_mode):
+        if run.follow_symlinks:
+            venv = os.path.exists(os.path.join(link.path, "pyvenv.cfg"))
+            return None if venv else _Entry(link.path, link.relative, real, link.shown)
+        if not inside:
+            run.error(
+                link.shown,
+                f"is a symbolic link to a folder outside the scanned folder ({shown_name(real)}); "
+                "not entered without --follow-symlinks",
+                ErrorKind.OUTSIDE,
+            )
+        return None  # a folder inside is reviewed under its own name
+    if not stat.S_ISREG(target.st_mode):
+        if python_name:
+            run.error(link.shown, not_regular_reason(target.st_mode))
+        return None
+    may_read = inside or run.follow_symlinks
+    if not python_name and not (
+        _suffix(name) == "" and may_read and _has_python_shebang(link.path)
+    ):
+        return None
+    if not may_read:
+        run.error(
+            link.shown,
+            f"is a symbolic link to a file outside the scanned folder ({shown_name(real)}); "
+            "not read without --follow-symlinks",
+            ErrorKind.OUTSIDE,
+        )
+        return None
+    run.add(link.path, link.shown, module_name_for(PurePath(link.relative)), real, via_link=True)
+    return None
