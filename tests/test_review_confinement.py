@@ -248,3 +248,27 @@ def test_git_variables_of_the_environment_do_not_redirect_the_review(
     code, output = review(repo, "--base", "HEAD", "--format", "json")
     assert code == 1, output
     assert ("tainted-code", "app.py") in findings(output)
+
+
+def test_the_change_cannot_baseline_its_own_findings(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The baseline the base configuration names is read as the base holds it."""
+    monkeypatch.chdir(repo)
+    (repo / "pyproject.toml").write_text('[tool.secreview]\nbaseline = "baseline.json"\n')
+    assert (
+        CliRunner().invoke(cli, ["baseline", "create", "-o", "baseline.json", "."]).exit_code == 0
+    )
+    commit_all(repo, "Configure a baseline")
+    (repo / "app.py").write_text(EVALUATING)
+    assert (
+        CliRunner().invoke(cli, ["baseline", "create", "-o", "baseline.json", "."]).exit_code == 0
+    )
+    commit_all(repo, "Evaluate, and accept it in the baseline")
+    code, output = review(repo, "--commit", "HEAD", "--format", "json")
+    assert code == 1, output
+    assert ("tainted-code", "app.py") in findings(output)
+    (repo / "baseline.json").unlink()
+    commit_all(repo, "Remove the baseline")
+    code, output = review(repo, "--base", "HEAD")
+    assert code == 2 and "names the baseline baseline.json, which is not in it" in output

@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NoReturn
@@ -42,6 +43,7 @@ from secreview.report.gitlab import render_gitlab
 from secreview.report.json_report import render_json
 from secreview.report.markdown import render_markdown
 from secreview.report.text import render_text, render_text_lines
+from secreview.review.base_files import settings_at_base
 from secreview.review.changes import Change, from_diff
 from secreview.review.git_changes import from_git
 from secreview.review.model import PRE_EXISTING_TAG
@@ -520,13 +522,15 @@ def _review_settings(
     governing: git.Revision | None,
     config_path: Path | None,
     folder: Path,
+    scratch: Path,
 ) -> tuple[FileSettings, str]:
     """The settings of a review and where they come from.
 
     A change could otherwise switch its own review off (`exclude = ["*"]` in the
-    pyproject.toml it edits), so the configuration is the one at the revision the change is
-    compared with, never the changed files' own; `--config` wins; a bare diff outside git
-    takes the pyproject.toml of the folder it is reviewed in.
+    pyproject.toml it edits, its findings added to the baseline), so the configuration, and
+    the baseline and models it names, are those of the revision the change is compared with
+    (copied into `scratch`), never the changed files' own; `--config` wins; a bare diff outside
+    git takes the pyproject.toml of the folder it is reviewed in.
     """
     try:
         if config_path is not None:
@@ -544,7 +548,9 @@ def _review_settings(
         if isinstance(data, int):
             raise ConfigError(f"{where}: is {data:,} bytes, too large for a configuration file")
         settings = settings_from_pyproject_text(data, repository.root / PYPROJECT)
-        return (settings, where) if settings is not None else (FileSettings(), "none")
+        if settings is None:
+            return FileSettings(), "none"
+        return settings_at_base(repository, governing, settings, scratch, where), where
     except ConfigError as error:
         _fail(str(error))
 
@@ -615,24 +621,25 @@ def review_command(
     """
     context = click.get_current_context()
     max_bytes = context.params["max_file_size"]
-    try:
-        with git.Repository.open(directory) or contextlib.nullcontext() as repository:
-            change, own_message, governing = _change_to_review(
-                repository, directory, diff_file, base, head, commit, staged, max_bytes
-            )
-            settings, configuration = _review_settings(
-                repository, governing, context.params["config_path"], directory
-            )
-    except (git.GitError, DiffError) as error:
-        _fail(str(error))
-    except UnreadableSourceError as error:
-        _fail(f"a changed file {error}")
-    config = configure(context, directory, settings)
-    message = _message_from(commit_message) if commit_message else own_message
-    result = review_change(
-        change, config, show_all=show_all, commit_message=message, configuration=configuration
-    )
-    result = with_baseline(result, config)
+    with tempfile.TemporaryDirectory(prefix="secreview-base-") as scratch:
+        try:
+            with git.Repository.open(directory) or contextlib.nullcontext() as repository:
+                change, own_message, governing = _change_to_review(
+                    repository, directory, diff_file, base, head, commit, staged, max_bytes
+                )
+                settings, configuration = _review_settings(
+                    repository, governing, context.params["config_path"], directory, Path(scratch)
+                )
+        except (git.GitError, DiffError) as error:
+            _fail(str(error))
+        except UnreadableSourceError as error:
+            _fail(f"a changed file {error}")
+        config = configure(context, directory, settings)
+        message = _message_from(commit_message) if commit_message else own_message
+        result = review_change(
+            change, config, show_all=show_all, commit_message=message, configuration=configuration
+        )
+        result = with_baseline(result, config)
     _emit(result, output_format.lower(), output, REVIEW_RENDERERS)
     sys.exit(exit_code_for(result, config.fail_on, strict))
 

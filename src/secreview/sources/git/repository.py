@@ -223,6 +223,23 @@ class Repository:
             return None
         return found
 
+    def blobs_in(self, revision: Revision, folder: str) -> dict[str, str] | None:
+        """Name -> blob id of the files directly in `folder` at `revision`; None when `folder`
+        is not a folder there."""
+        if revision == self.empty_tree:
+            return None
+        tree = self._text("rev-parse", "--verify", "--quiet", f"{revision.sha}:{folder}")
+        if not tree or self._text("cat-file", "-t", tree) != "tree":
+            return None
+        found: dict[str, str] = {}
+        for record in self._git("ls-tree", "-z", tree).split(b"\0"):
+            info, _, name = record.partition(b"\t")
+            if info:
+                mode, kind, object_id = info.decode("ascii").split(" ")
+                if kind == "blob" and mode != SYMLINK_MODE:
+                    found[decode_path(name)] = object_id
+        return found
+
     def index_entries(self) -> list[IndexEntry]:
         """Every entry of (the shadow's copy of) the index."""
         if not self.shadow.index.exists():
