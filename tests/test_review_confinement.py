@@ -272,3 +272,22 @@ def test_the_change_cannot_baseline_its_own_findings(
     commit_all(repo, "Remove the baseline")
     code, output = review(repo, "--base", "HEAD")
     assert code == 2 and "names the baseline baseline.json, which is not in it" in output
+
+
+def test_staged_reads_the_index_a_commit_hook_is_given(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`git commit -a` runs hooks with GIT_INDEX_FILE naming the index being committed."""
+    (repo / "app.py").write_text(EVALUATING)
+    other_index = repo / ".git" / "next-index.lock"
+    subprocess.run(
+        ["git", "add", "app.py"],
+        cwd=repo,
+        env={**os.environ, "GIT_INDEX_FILE": str(other_index)},
+        check=True,
+    )
+    code, output = review(repo, "--staged", "--format", "json")
+    assert (code, findings(output)) == (0, set())  # the repository's own index: nothing staged
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other_index))
+    code, output = review(repo, "--staged", "--format", "json")
+    assert code == 1 and ("tainted-code", "app.py") in findings(output)

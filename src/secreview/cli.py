@@ -498,9 +498,9 @@ def _change_to_review(
     if commit:
         if base or head or staged:
             raise click.UsageError("--commit cannot be combined with --base, --head or --staged")
-        head_revision: git.Revision | None = repository.resolve(commit)
-        assert head_revision is not None
-        base_revision = repository.parent_of(head_revision)
+        commit_revision = repository.resolve(commit)
+        head_revision: git.Revision | None = commit_revision
+        base_revision = repository.parent_of(commit_revision)
     else:
         if head and staged:
             raise click.UsageError("--staged reviews the index; it cannot be combined with --head")

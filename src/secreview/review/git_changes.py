@@ -68,15 +68,11 @@ def _with_hunks(
         (None if diffs[n].kind is ChangeKind.ADDED else changes[n].old_id, changes[n].new_id)
         for n in wanted
     ]
-    patched = (
-        {
-            each.path: each
-            for each in parse_diff(repository.patch(pairs).decode("utf-8", "surrogateescape"))
-        }
-        if pairs
-        else {}
-    )
     result = list(diffs)
+    if not pairs:
+        return result
+    patch = repository.patch(pairs).decode("utf-8", "surrogateescape")
+    patched = {each.path: each for each in parse_diff(patch)}
     for order, number in enumerate(wanted):
         hunks = patched.get(f"f{order:07d}")
         if hunks is not None:
@@ -110,7 +106,9 @@ def from_git(
     needed += [
         c.old_id
         for c in changes
-        if c.old_id and c.old_mode != git.GITLINK_MODE and may_be_python(c.old_path)
+        if c.old_id
+        and c.old_mode != git.GITLINK_MODE
+        and (may_be_python(c.old_path) or may_be_python(c.new_path))
     ]
     blobs = repository.read_blobs(needed, max_bytes)
     diffs = _with_hunks(repository, [_file_diff(c, blobs) for c in changes], changes, blobs)

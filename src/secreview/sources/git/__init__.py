@@ -6,7 +6,6 @@ never read, only its objects, refs and (a copy of) its index.
 """
 
 from secreview.sources.git.errors import GitError
-from secreview.sources.git.locate import find_repository, is_repository_top
 from secreview.sources.git.repository import (
     GITLINK_MODE,
     SYMLINK_MODE,
@@ -15,7 +14,6 @@ from secreview.sources.git.repository import (
     Revision,
     TreeChange,
     decode_path,
-    encode_path,
 )
 
 __all__ = [
@@ -27,7 +25,4 @@ __all__ = [
     "Revision",
     "TreeChange",
     "decode_path",
-    "encode_path",
-    "find_repository",
-    "is_repository_top",
 ]

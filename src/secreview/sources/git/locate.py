@@ -92,11 +92,6 @@ def find_repository(start: Path) -> Location | None:
     return None
 
 
-def is_repository_top(folder: Path) -> bool:
-    """Whether `folder` is the top of a work tree (holds a `.git` folder or file)."""
-    return os.path.lexists(folder / ".git")
-
-
 def object_format(location: Location) -> str:
     """'sha1' or 'sha256', as the repository's `[extensions] objectformat` says (default sha1).
 

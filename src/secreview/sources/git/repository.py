@@ -31,11 +31,6 @@ def decode_path(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def encode_path(path: str) -> bytes:
-    """Back to git's bytes."""
-    return path.encode("utf-8", "surrogateescape")
-
-
 @dataclass(frozen=True, slots=True)
 class Revision:
     """A commit (or the empty tree) as a full id, with the name the user knows it by."""
