@@ -291,3 +291,19 @@ def test_staged_reads_the_index_a_commit_hook_is_given(
     monkeypatch.setenv("GIT_INDEX_FILE", str(other_index))
     code, output = review(repo, "--staged", "--format", "json")
     assert code == 1 and ("tainted-code", "app.py") in findings(output)
+
+
+def test_an_object_store_answering_with_other_content_is_an_error(repo: Path) -> None:
+    """git does not re-hash what it reads; the review does, so a swapped object cannot show
+    the safe version in place of the change."""
+    safe_blob = git(repo, "rev-parse", "HEAD:app.py").strip()
+    (repo / "app.py").write_text(EVALUATING)
+    commit_all(repo, "Evaluate")
+    changed_blob = git(repo, "rev-parse", "HEAD:app.py").strip()
+    objects = repo / ".git" / "objects"
+    swapped = objects / changed_blob[:2] / changed_blob[2:]
+    swapped.chmod(0o644)
+    swapped.write_bytes((objects / safe_blob[:2] / safe_blob[2:]).read_bytes())
+    code, output = review(repo, "--commit", "HEAD")
+    assert code == 2
+    assert "does not hold what its id names" in output

@@ -52,6 +52,8 @@ def _command_config(empty_tree: str) -> list[str]:
         "core.fsmonitor": "false",
         "core.untrackedCache": "false",
         "core.useReplaceRefs": "false",
+        "core.commitGraph": "false",  # a planted commit-graph could lie about parents
+        "core.multiPackIndex": "false",
         "core.quotePath": "false",
         "protocol.allow": "never",
         "attr.tree": empty_tree,
@@ -243,7 +245,11 @@ class Shadow:
         return sizes
 
     def contents(self, object_ids: Iterable[str]) -> dict[str, bytes]:
-        """The bytes of each (present) object, read with one `cat-file --batch`."""
+        """The bytes of each (present) object, read with one `cat-file --batch`.
+
+        git does not check that an object's content matches its id when it reads it; a planted
+        object store could answer with other content. Each object is hashed here, so what is
+        reviewed is what the id names."""
         wanted = list(dict.fromkeys(object_ids))
         if not wanted:
             return {}
@@ -256,9 +262,15 @@ class Shadow:
             position = end + 1
             if len(parts) != 3:
                 continue  # "<id> missing"
-            size = int(parts[2])
-            found[object_id] = output[position : position + size]
+            kind, size = parts[1], int(parts[2])
+            data = output[position : position + size]
             position += size + 1
+            if _HASHES[self.format](b"%s %d\0" % (kind, size) + data).hexdigest() != object_id:
+                raise GitError(
+                    f"the object {object_id[:12]} in {self.location.root} does not hold what its "
+                    "id names (a corrupt or tampered object store)"
+                )
+            found[object_id] = data
         return found
 
     def close(self) -> None:
