@@ -307,3 +307,17 @@ def test_an_object_store_answering_with_other_content_is_an_error(repo: Path) ->
     code, output = review(repo, "--commit", "HEAD")
     assert code == 2
     assert "does not hold what its id names" in output
+
+
+def test_a_swapped_tree_cannot_hide_the_change(repo: Path) -> None:
+    safe_tree = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    (repo / "app.py").write_text(EVALUATING)
+    commit_all(repo, "Evaluate")
+    changed_tree = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    objects = repo / ".git" / "objects"
+    swapped = objects / changed_tree[:2] / changed_tree[2:]
+    swapped.chmod(0o644)
+    swapped.write_bytes((objects / safe_tree[:2] / safe_tree[2:]).read_bytes())
+    code, output = review(repo, "--commit", "HEAD")
+    assert code == 2
+    assert "does not hold what its id names" in output

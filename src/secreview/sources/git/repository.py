@@ -20,6 +20,7 @@ from secreview.sources.git.shadow import Shadow
 
 GITLINK_MODE = "160000"
 SYMLINK_MODE = "120000"
+TREE_MODE = "040000"
 _PARTIAL_CLONE_HINT = (
     "a shallow or partial clone? secreview never fetches; fetch the history first "
     "(e.g. `git fetch --deepen=1`, or actions/checkout with fetch-depth: 0)"
@@ -268,13 +269,19 @@ class Repository:
         return unmerged.decode("ascii").strip()
 
     def changes(self, old_tree: str, new_tree: str) -> list[TreeChange]:
-        """What changed from one tree to the other, renames found by content (`-M`)."""
+        """What changed from one tree to the other, renames found by content (`-M`).
+
+        Every tree that differs between the two sides (`-t` lists them) is hashed against its
+        id, from the roots down: a tampered object store cannot answer with another tree's
+        content and so hide a changed file. Trees with the same id on both sides need no check:
+        they are the same object, unchanged whatever they hold."""
         output = self._git(
-            "diff-tree", "-r", "-z", "--raw", "--no-abbrev", "-M", "--no-ext-diff",
+            "diff-tree", "-r", "-t", "-z", "--raw", "--no-abbrev", "-M", "--no-ext-diff",
             "--no-textconv", old_tree, new_tree,
         )  # fmt: skip
         fields = output.split(b"\0")
         changes: list[TreeChange] = []
+        trees = [old_tree, new_tree]
         position = 0
         while position < len(fields) and fields[position].startswith(b":"):
             old_mode, new_mode, old_id, new_id, status = fields[position][1:].decode().split(" ")
@@ -282,6 +289,9 @@ class Repository:
             names = [decode_path(name) for name in fields[position + 1 : position + 1 + paths]]
             position += 1 + paths
             absent = "0" * len(old_id)
+            if TREE_MODE in (old_mode, new_mode):
+                trees += [i for i, m in ((old_id, old_mode), (new_id, new_mode)) if m == TREE_MODE]
+                continue
             changes.append(
                 TreeChange(
                     status=status[0],
@@ -293,6 +303,7 @@ class Repository:
                     new_id=None if new_id == absent else new_id,
                 )
             )
+        self.shadow.contents(trees)  # raises for a tree that is not what its id names
         return changes
 
     def read_blobs(self, object_ids: Iterable[str], max_bytes: int) -> dict[str, bytes | int]:
