@@ -178,7 +178,7 @@ class Repository:
             return current  # no commit yet: everything is new
         candidates = ["main", "master"]
         origin_head = self._text("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
-        if origin_head:
+        if origin_head and not origin_head.startswith("-"):
             candidates.insert(0, origin_head.removeprefix("refs/remotes/"))
         for branch in candidates:
             found = self._text("merge-base", current.sha, branch)
