@@ -24,16 +24,7 @@ from secreview import __version__
 from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
 from secreview.bench.command import bench_command
 from secreview.config import ScanConfig
-from secreview.config_file import (
-    PYPROJECT,
-    ConfigError,
-    FileSettings,
-    build_config,
-    load_file,
-    load_settings,
-    pyproject_in,
-    settings_from_pyproject_text,
-)
+from secreview.config_file import ConfigError, FileSettings, build_config, load_settings
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from secreview.cwe import UnknownCWEError, lookup
 from secreview.findings import ScanResult, Severity
@@ -43,8 +34,8 @@ from secreview.report.gitlab import render_gitlab
 from secreview.report.json_report import render_json
 from secreview.report.markdown import render_markdown
 from secreview.report.text import render_text, render_text_lines
-from secreview.review.base_files import settings_at_base
 from secreview.review.changes import Change, from_diff
+from secreview.review.configuration import review_settings
 from secreview.review.git_changes import from_git
 from secreview.review.model import PRE_EXISTING_TAG
 from secreview.review.run import review_change
@@ -54,8 +45,6 @@ from secreview.sources.diff import DiffError
 from secreview.sources.reading import UnreadableSourceError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_MAX_CONFIG_BYTES = 1024 * 1024
-"""A pyproject.toml read from a revision larger than this is refused, not parsed."""
 SEVERITY_CHOICE = click.Choice([s.label for s in Severity], case_sensitive=False)
 
 
@@ -517,44 +506,6 @@ def _change_to_review(
     return change, message, base_revision
 
 
-def _review_settings(
-    repository: git.Repository | None,
-    governing: git.Revision | None,
-    config_path: Path | None,
-    folder: Path,
-    scratch: Path,
-) -> tuple[FileSettings, str]:
-    """The settings of a review and where they come from.
-
-    A change could otherwise switch its own review off (`exclude = ["*"]` in the
-    pyproject.toml it edits, its findings added to the baseline), so the configuration, and
-    the baseline and models it names, are those of the revision the change is compared with
-    (copied into `scratch`), never the changed files' own; `--config` wins; a bare diff outside
-    git takes the pyproject.toml of the folder it is reviewed in.
-    """
-    try:
-        if config_path is not None:
-            return load_settings(config_path, folder), str(config_path)
-        if repository is None:
-            found = pyproject_in(folder)
-            return (load_file(found), str(found)) if found else (FileSettings(), "none")
-        if governing is None or governing == repository.empty_tree:
-            return FileSettings(), "none"
-        blob = repository.blob_id_at(governing, PYPROJECT)
-        if blob is None:
-            return FileSettings(), "none"
-        data = repository.read_blobs([blob], _MAX_CONFIG_BYTES)[blob]
-        where = f"{PYPROJECT} at {governing.describe()}"
-        if isinstance(data, int):
-            raise ConfigError(f"{where}: is {data:,} bytes, too large for a configuration file")
-        settings = settings_from_pyproject_text(data, repository.root / PYPROJECT)
-        if settings is None:
-            return FileSettings(), "none"
-        return settings_at_base(repository, governing, settings, scratch, where), where
-    except ConfigError as error:
-        _fail(str(error))
-
-
 def _read_diff(path: str) -> str:
     """The diff in the file at `path`, or on standard input for '-'."""
     try:
@@ -627,10 +578,10 @@ def review_command(
                 change, own_message, governing = _change_to_review(
                     repository, directory, diff_file, base, head, commit, staged, max_bytes
                 )
-                settings, configuration = _review_settings(
+                settings, configuration = review_settings(
                     repository, governing, context.params["config_path"], directory, Path(scratch)
                 )
-        except (git.GitError, DiffError) as error:
+        except (git.GitError, DiffError, ConfigError) as error:
             _fail(str(error))
         except UnreadableSourceError as error:
             _fail(f"a changed file {error}")
