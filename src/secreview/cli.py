@@ -6,9 +6,11 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings that are, 2 usage or f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -34,7 +36,9 @@ from secreview.report.gitlab import render_gitlab
 from secreview.report.json_report import render_json
 from secreview.report.markdown import render_markdown
 from secreview.report.text import render_text, render_text_lines
-from secreview.review.changes import Change, from_diff, from_git
+from secreview.review.changes import Change, from_diff
+from secreview.review.configuration import review_settings
+from secreview.review.git_changes import from_git
 from secreview.review.model import PRE_EXISTING_TAG
 from secreview.review.run import review_change
 from secreview.scanner import default_jobs, scan
@@ -156,8 +160,11 @@ def _given(context: click.Context, name: str) -> bool:
     return source not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
-def configure(context: click.Context, start: Path) -> ScanConfig:
-    """The ScanConfig of this run: the configuration file, overridden by the command line."""
+def configure(
+    context: click.Context, start: Path, settings: FileSettings | None = None
+) -> ScanConfig:
+    """The ScanConfig of this run: the configuration file (or `settings` already read),
+    overridden by the command line."""
     options = context.params
     unknown = sorted(set(options["disable"]) - set(RULES_BY_ID))
     if unknown:
@@ -165,10 +172,11 @@ def configure(context: click.Context, start: Path) -> ScanConfig:
             f"unknown rule id(s): {', '.join(unknown)}; `secreview rules` lists them",
             param_hint="--disable",
         )
-    try:
-        settings: FileSettings = load_settings(options["config_path"], start)
-    except ConfigError as error:
-        _fail(str(error))
+    if settings is None:
+        try:
+            settings = load_settings(options["config_path"], start)
+        except ConfigError as error:
+            _fail(str(error))
     return build_config(
         settings,
         excludes=options["exclude"],
@@ -468,6 +476,7 @@ def _message_from(value: str) -> str:
 
 
 def _change_to_review(
+    repository: git.Repository | None,
     folder: Path,
     diff_file: str | None,
     base: str | None,
@@ -475,49 +484,49 @@ def _change_to_review(
     commit: str | None,
     staged: bool,
     max_bytes: int,
-) -> tuple[Change, str | None]:
-    """What to review, and the commit message git has for it (None for uncommitted work)."""
-    root = git.repository_root(folder)
+) -> tuple[Change, str | None, git.Revision | None]:
+    """What to review, the commit message git has for it (None for uncommitted work), and the
+    revision whose configuration governs the review (None without git)."""
     if diff_file is not None:
         if head or commit or staged:
             raise click.UsageError("--diff cannot be combined with --head, --commit or --staged")
-        if base and root is None:
+        if base and repository is None:
             raise click.UsageError("--base needs a git repository; run inside one or use -C")
         text = _read_diff(diff_file)
         label = "the diff on standard input" if diff_file == "-" else diff_file
-        base_revision = git.resolve(root, base) if base and root else None
-        return (
-            from_diff(
-                text,
-                label,
-                root or folder,
-                base=base_revision,
-                repository=root,
-                max_bytes=max_bytes,
-            ),
-            None,
+        base_revision = repository.resolve(base) if base and repository else None
+        change = from_diff(
+            text,
+            label,
+            repository.root if repository else folder,
+            base=base_revision,
+            repository=repository,
+            max_bytes=max_bytes,
         )
-    if root is None:
+        governing = base_revision or (repository.head_or_empty_tree() if repository else None)
+        return change, None, governing
+    if repository is None:
         raise click.UsageError(f"{folder.resolve()} is not in a git repository; give --diff FILE")
     if commit:
         if base or head or staged:
             raise click.UsageError("--commit cannot be combined with --base, --head or --staged")
-        head_revision: git.Revision | None = git.resolve(root, commit)
-        base_revision = git.parent_of(root, head_revision)
+        commit_revision = repository.resolve(commit)
+        head_revision: git.Revision | None = commit_revision
+        base_revision = repository.parent_of(commit_revision)
     else:
         if head and staged:
             raise click.UsageError("--staged reviews the index; it cannot be combined with --head")
-        head_revision = git.resolve(root, head) if head else None
+        head_revision = repository.resolve(head) if head else None
         if base:
-            against = head_revision or git.resolve(root, "HEAD")
-            base_revision = git.merge_base(root, git.resolve(root, base), against)
+            against = head_revision or repository.resolve("HEAD")
+            base_revision = repository.merge_base(repository.resolve(base), against)
         elif staged:
-            base_revision = git.head_or_empty_tree(root)  # what the commit being made adds
+            base_revision = repository.head_or_empty_tree()  # what the commit being made adds
         else:
-            base_revision = git.default_base(root, head_revision)
-    change = from_git(root, base_revision, head_revision, staged=staged, max_bytes=max_bytes)
-    message = git.commit_message(root, head_revision) if head_revision else None
-    return change, message
+            base_revision = repository.default_base(head_revision)
+    change = from_git(repository, base_revision, head_revision, staged=staged, max_bytes=max_bytes)
+    message = repository.commit_message(head_revision) if head_revision else None
+    return change, message, base_revision
 
 
 def _read_diff(path: str) -> str:
@@ -584,24 +593,33 @@ def review_command(
     when its fingerprint (which holds no line number) occurs more often after than before, so
     moved and renamed code does not look new. Nothing is checked out or run.
     """
-    config = configure(click.get_current_context(), directory)
-    options = click.get_current_context().params
+    context = click.get_current_context()
+    max_bytes = context.params["max_file_size"]
+    read_files = [diff_file if diff_file != "-" else None]
     destination = output_destination(
         output,
         [directory],
-        [diff_file if diff_file != "-" else None, options["config_path"], config.baseline],
+        [*read_files, context.params["config_path"], context.params["baseline"]],
     )
-    try:
-        change, own_message = _change_to_review(
-            directory, diff_file, base, head, commit, staged, config.max_file_bytes
+    with tempfile.TemporaryDirectory(prefix="secreview-base-") as scratch:
+        try:
+            with git.Repository.open(directory) or contextlib.nullcontext() as repository:
+                change, own_message, governing = _change_to_review(
+                    repository, directory, diff_file, base, head, commit, staged, max_bytes
+                )
+                settings, configuration = review_settings(
+                    repository, governing, context.params["config_path"], directory, Path(scratch)
+                )
+        except (git.GitError, DiffError, ConfigError) as error:
+            _fail(str(error))
+        except UnreadableSourceError as error:
+            _fail(f"a changed file {error}")
+        config = configure(context, directory, settings)
+        message = _message_from(commit_message) if commit_message else own_message
+        result = review_change(
+            change, config, show_all=show_all, commit_message=message, configuration=configuration
         )
-    except (git.GitError, DiffError) as error:
-        _fail(str(error))
-    except UnreadableSourceError as error:
-        _fail(f"a changed file {error}")
-    message = _message_from(commit_message) if commit_message else own_message
-    result = review_change(change, config, show_all=show_all, commit_message=message)
-    result = with_baseline(result, config)
+        result = with_baseline(result, config)
     _emit(result, output_format.lower(), destination, REVIEW_RENDERERS)
     sys.exit(exit_code_for(result, config.fail_on, strict))
 

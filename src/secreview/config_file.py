@@ -8,6 +8,7 @@ Paths in the file (baseline, models) are relative to the file's folder.
 from __future__ import annotations
 
 import fnmatch
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -152,16 +153,47 @@ def load_file(path: Path) -> FileSettings:
     return parse_settings(table, path)
 
 
+def _is_repository_top(folder: Path) -> bool:
+    return os.path.lexists(folder / ".git")
+
+
+def pyproject_in(folder: Path) -> Path | None:
+    """`folder`'s own pyproject.toml when it has a `[tool.secreview]` table (no search)."""
+    candidate = folder / PYPROJECT
+    if candidate.is_file() and _tool_table(_read_toml(candidate)) is not None:
+        return candidate
+    return None
+
+
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start` that has a `[tool.secreview]` table."""
+    """The nearest pyproject.toml at or above `start` that has a `[tool.secreview]` table.
+
+    The search stops at the top of the git work tree holding `start`: a pyproject.toml above
+    it belongs to another project (or to whoever controls the folder above a checkout)."""
     folder = start.resolve()
     if not folder.is_dir():
         folder = folder.parent
     for candidate_folder in (folder, *folder.parents):
-        candidate = candidate_folder / PYPROJECT
-        if candidate.is_file() and _tool_table(_read_toml(candidate)) is not None:
-            return candidate
+        if (found := pyproject_in(candidate_folder)) is not None:
+            return found
+        if _is_repository_top(candidate_folder):
+            break
     return None
+
+
+def settings_from_pyproject_text(data: bytes, source: Path) -> FileSettings | None:
+    """The `[tool.secreview]` settings of a pyproject.toml given as bytes (a blob of a base
+    revision, whose folder `source` names), or None when it has no such table."""
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{source}: is not valid TOML ({error})") from None
+    table = _tool_table(document)
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [tool.secreview] must be a table")
+    return parse_settings(table, source)
 
 
 def load_settings(config: Path | None, start: Path) -> FileSettings:

@@ -70,6 +70,7 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
                 "base": review.base,
                 "head": review.head,
                 "commit_message": review.commit_message,
+                "configuration": review.configuration,
                 "resolved": [finding_to_dict(f) for f in review.resolved],
                 "pre_existing": review.pre_existing,
                 "skipped": [{"path": s.path, "reason": s.reason} for s in review.skipped],

@@ -58,7 +58,11 @@ def _excerpt(review: ReviewInfo | None, finding: Finding) -> ChangeExcerpt | Non
 
 
 def _review_header(review: ReviewInfo) -> list[str]:
-    lines = [f"- Base: {_code(review.base)}", f"- Head: {_code(review.head)}"]
+    lines = [
+        f"- Base: {_code(review.base)}",
+        f"- Head: {_code(review.head)}",
+        f"- Configuration: {_code(review.configuration)}",
+    ]
     if review.commit_message:
         message = review.commit_message.splitlines()
         quoted = "\n".join(f"> {line}" if line else ">" for line in message)

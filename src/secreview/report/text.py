@@ -124,6 +124,7 @@ def _review_header(review: ReviewInfo) -> list[Text]:
         Text("Security review of a change", style="bold"),
         Text(f"  Base: {review.base}"),
         Text(f"  Head: {review.head}"),
+        Text(f"  Configuration: {review.configuration}"),
     ]
     if review.commit_message:
         lines.append(Text(f"  Commit message: {review.commit_message.splitlines()[0]}"))

@@ -1,9 +1,10 @@
 """Turn what the user asked to review (a diff, a commit, base..head) into whole-file texts.
 
 For every file the change touches this gives the text before and after the change, or says why
-the file is skipped (deleted, binary, a symlink, not Python) or cannot be read. Old versions come
-from git (`git cat-file`); a bare diff is fitted to the files on disk, forward when the disk holds
-the version before it, backward when it already holds the result.
+the file is skipped (deleted, binary, a symlink, not Python) or cannot be read. Changes git knows
+are read in `git_changes`; a bare diff is fitted here to the files on disk, forward when the disk
+holds the version before it, backward when it already holds the result, or applied to a base
+revision. A diff's file names never lead the review outside the folder (see `confined`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from secreview.findings import FileError
+from secreview.findings import ErrorKind, FileError
+from secreview.review.confined import inside, relative_name
 from secreview.review.model import SkippedFile
+from secreview.review.worktree import PYTHON_SUFFIXES
 from secreview.sources import git
 from secreview.sources.diff import ChangeKind, DiffError, FileDiff, apply_diff, fits, parse_diff
 from secreview.sources.reading import UnreadableSourceError, decode_source, read_source
 
-_PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 _SHEBANG = re.compile(r"^#![^\n]*\bpython[0-9.]*\b")
 
 
@@ -48,7 +50,7 @@ class Change:
 
 def _is_python(path: str, text: str | None) -> bool:
     suffix = PurePosixPath(path).suffix
-    if suffix in _PYTHON_SUFFIXES:
+    if suffix in PYTHON_SUFFIXES:
         return True
     return suffix == "" and text is not None and bool(_SHEBANG.match(text))
 
@@ -63,15 +65,19 @@ def _skip_reason(diff: FileDiff) -> str | None:
     return None
 
 
-def _decode(data: bytes | None, max_bytes: int) -> str | None:
-    """Source text of a blob; None when absent; UnreadableSourceError when it can't be read."""
+def decode_blob(data: bytes | int | None, max_bytes: int) -> str | None:
+    """Source text of a blob (or its size when it was too large to read); None when absent;
+    UnreadableSourceError when it can't be read."""
     if data is None:
         return None
-    if len(data) > max_bytes:
+    size = data if isinstance(data, int) else len(data)
+    if size > max_bytes:
         raise UnreadableSourceError(
-            f"is {len(data):,} bytes, over the {max_bytes:,}-byte limit; raise --max-file-size "
-            "to review it"
+            f"is {size:,} bytes, over the {max_bytes:,}-byte limit; raise --max-file-size "
+            "to review it",
+            ErrorKind.TOO_LARGE,
         )
+    assert isinstance(data, bytes)
     return decode_source(data)
 
 
@@ -79,7 +85,7 @@ TextReader = Callable[[FileDiff], tuple[str | None, str]]
 """Gives a file's (before, after) texts; raises UnreadableSourceError or DiffError."""
 
 
-def _collect(
+def collect(
     diffs: tuple[FileDiff, ...],
     read: TextReader,
     read_deleted: Callable[[FileDiff], str | None],
@@ -91,7 +97,7 @@ def _collect(
     for diff in diffs:
         reason = _skip_reason(diff)
         if diff.kind is ChangeKind.DELETED:
-            if reason is None and PurePosixPath(diff.path).suffix in _PYTHON_SUFFIXES:
+            if reason is None and PurePosixPath(diff.path).suffix in PYTHON_SUFFIXES:
                 try:
                     text = read_deleted(diff)
                 except UnreadableSourceError:
@@ -103,7 +109,7 @@ def _collect(
         if reason is not None:
             skipped.append(SkippedFile(diff.path, reason))
             continue
-        if PurePosixPath(diff.path).suffix not in _PYTHON_SUFFIXES | {""}:
+        if PurePosixPath(diff.path).suffix not in PYTHON_SUFFIXES | {""}:
             skipped.append(SkippedFile(diff.path, "not a Python file"))
             continue
         try:
@@ -118,58 +124,16 @@ def _collect(
     return files, skipped, errors, deleted
 
 
-def from_git(
-    root: Path,
-    base: git.Revision,
-    head: git.Revision | None,
-    *,
-    staged: bool = False,
-    max_bytes: int,
-) -> Change:
-    """The change from `base` to `head` (a commit), to the index (`staged`) or the work tree."""
-    diffs = parse_diff(git.diff(root, base, head, staged=staged))
-
-    def read(diff: FileDiff) -> tuple[str | None, str]:
-        before = (
-            ""
-            if diff.kind is ChangeKind.ADDED
-            else _decode(git.read_blob(root, base, diff.old_path), max_bytes)
-        )
-        if head is None and not staged:
-            after = read_source(root / diff.path, max_bytes)
-        else:
-            after = _decode(git.read_blob(root, head, diff.path), max_bytes) or ""
-        return before, after
-
-    def read_deleted(diff: FileDiff) -> str | None:
-        return _decode(git.read_blob(root, base, diff.old_path), max_bytes)
-
-    files, skipped, errors, deleted = _collect(diffs, read, read_deleted)
-    if head is not None:
-        shown_head = head.describe()
-    else:
-        shown_head = "the index (staged changes)" if staged else "the working tree"
-    return Change(
-        files=tuple(files),
-        skipped=tuple(skipped),
-        errors=tuple(errors),
-        base=base.describe(),
-        head=shown_head,
-        head_commit=head.sha if head else None,
-        deleted=tuple(deleted),
-    )
-
-
 def _fit_to_disk(folder: Path, diff: FileDiff, max_bytes: int) -> tuple[str, str]:
     """(before, after) of a file from the disk, which holds either version."""
-    new_file = folder / diff.path
+    new_file = inside(folder, diff.path)
     if new_file.exists():
         on_disk = read_source(new_file, max_bytes)
         if fits(on_disk, diff, reverse=True):  # the disk already holds the changed version
             return apply_diff(on_disk, diff, reverse=True), on_disk
         if diff.kind is ChangeKind.ADDED:
             raise DiffError(f"the diff adds {diff.path}, but a different {diff.path} exists")
-    old_file = folder / diff.old_path
+    old_file = inside(folder, diff.old_path)
     if diff.kind is ChangeKind.ADDED:
         return "", apply_diff("", diff)
     if not old_file.exists():
@@ -180,27 +144,44 @@ def _fit_to_disk(folder: Path, diff: FileDiff, max_bytes: int) -> tuple[str, str
     return (before := read_source(old_file, max_bytes)), apply_diff(before, diff)
 
 
+def _blob_text(
+    repository: git.Repository, base: git.Revision, path: str, max_bytes: int
+) -> str | None:
+    """The text of `path` at `base`, None when `base` has no such file."""
+    object_id = repository.blob_id_at(base, path)
+    if object_id is None:
+        return None
+    return decode_blob(repository.read_blobs([object_id], max_bytes)[object_id], max_bytes)
+
+
 def from_diff(
     text: str,
     label: str,
     folder: Path,
     *,
     base: git.Revision | None = None,
-    repository: Path | None = None,
+    repository: git.Repository | None = None,
     max_bytes: int,
 ) -> Change:
     """The change a unified diff describes, applied to `base` in `repository` or to the disk.
 
-    DiffError when the diff does not apply: a review of the wrong files would mislead.
+    DiffError when the diff does not apply (a review of the wrong files would mislead) or names
+    a file outside `folder` (refused before anything is read).
     """
     diffs = parse_diff(text)
+    for diff in diffs:
+        for name in {diff.path, diff.old_path}:
+            if base is not None and repository is not None:
+                relative_name(name)
+            else:
+                inside(folder, name)
 
     def read(diff: FileDiff) -> tuple[str | None, str]:
         if base is not None and repository is not None:
             before = (
                 ""
                 if diff.kind is ChangeKind.ADDED
-                else _decode(git.read_blob(repository, base, diff.old_path), max_bytes)
+                else _blob_text(repository, base, diff.old_path, max_bytes)
             )
             if before is None:
                 raise DiffError(f"the diff changes {diff.old_path}, which is not in {base.label}")
@@ -209,11 +190,11 @@ def from_diff(
 
     def read_deleted(diff: FileDiff) -> str | None:
         if base is not None and repository is not None:
-            return _decode(git.read_blob(repository, base, diff.old_path), max_bytes)
-        old_file = folder / diff.old_path
+            return _blob_text(repository, base, diff.old_path, max_bytes)
+        old_file = inside(folder, diff.old_path)
         return read_source(old_file, max_bytes) if old_file.exists() else None
 
-    files, skipped, errors, deleted = _collect(diffs, read, read_deleted)
+    files, skipped, errors, deleted = collect(diffs, read, read_deleted)
     return Change(
         files=tuple(files),
         skipped=tuple(skipped),

@@ -70,6 +70,9 @@ class ReviewInfo:
     """The severity from which a new finding blocks the change."""
     excerpts: Mapping[FindingKey, ChangeExcerpt] = field(default_factory=dict)
     """The change around each new finding that lies in a hunk (text and Markdown show it)."""
+    configuration: str = "none"
+    """Where the settings came from ('pyproject.toml at main (1a2b...)', a --config path, or
+    'none'): a review names it, since the change under review must not choose it."""
 
     def excerpt(self, finding: Finding) -> ChangeExcerpt | None:
         """The change around `finding`; None when it is pre-existing or outside the hunks."""

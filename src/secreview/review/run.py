@@ -49,6 +49,7 @@ def review_change(
     *,
     show_all: bool = False,
     commit_message: str | None = None,
+    configuration: str = "none",
 ) -> ScanResult:
     """The change's new findings (and, with `show_all`, the tagged pre-existing ones).
 
@@ -101,6 +102,7 @@ def review_change(
         shown_lines={r.path: lines_of[r.path] for r in reports if r.path in lines_of},
         fail_on=config.fail_on,
         excerpts=excerpts,
+        configuration=configuration,
     )
     return ScanResult(
         files=tuple(reports),

@@ -74,12 +74,40 @@ class FileDiff:
     shown_lines: frozenset[int]
 
 
+_ESCAPES = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, '"': 34, "\\": 92}
+
+
+def unquote(name: str) -> str:
+    """A file name as git writes it in a patch header: C-quoted (`"a\\tb.py"`, octal bytes for
+    non-ASCII) when it holds special characters. The bytes are decoded as UTF-8 with
+    surrogateescape, as git's own names are, so no name is lost."""
+    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
+        return name
+    raw = bytearray()
+    body, position = name[1:-1], 0
+    while position < len(body):
+        character = body[position]
+        if character != "\\" or position + 1 == len(body):
+            raw.extend(character.encode("utf-8", "surrogateescape"))
+            position += 1
+            continue
+        escaped = body[position + 1]
+        octal = body[position + 1 : position + 4]
+        if len(octal) == 3 and all(c in "01234567" for c in octal):
+            raw.append(int(octal, 8) & 0xFF)
+            position += 4
+        else:
+            raw.append(_ESCAPES.get(escaped, ord(escaped) & 0xFF))
+            position += 2
+    return raw.decode("utf-8", "surrogateescape")
+
+
 def _strip_prefix(name: str, prefix: str) -> str:
     return name[len(prefix) :] if name.startswith(prefix) else name
 
 
 def _file_diff(patched: PatchedFile) -> FileDiff:
-    source, target = patched.source_file, patched.target_file
+    source, target = unquote(patched.source_file), unquote(patched.target_file)
     # git writes a/ and b/ prefixes; plain `diff -u` output names the files as they are.
     git_style = source.startswith("a/") or target.startswith("b/")
     old_path = _strip_prefix(source, "a/") if git_style else source
