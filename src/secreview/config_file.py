@@ -8,7 +8,6 @@ Paths in the file (baseline, models) are relative to the file's folder.
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -17,8 +16,11 @@ from secreview.analysis.patterns.rules import RULES_BY_ID
 from secreview.config import DEFAULT_EXCLUDES, ScanConfig
 from secreview.findings import Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
+from secreview.sources.sidefiles import MIB, SideFileError, parse_toml, read_side_text
 
 PYPROJECT = "pyproject.toml"
+CONFIG_MAX_BYTES = 1 * MIB
+"""A pyproject.toml is a few kilobytes; a larger one is refused rather than parsed."""
 SEVERITY_LEVELS = tuple(level.label for level in Severity)
 
 
@@ -126,13 +128,12 @@ def parse_settings(table: Mapping[str, object], source: Path) -> FileSettings:
 
 
 def _read_toml(path: Path) -> dict[str, object]:
+    """The TOML document at `path`; anything that stops it being one is a ConfigError."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: is not valid TOML ({error})") from None
+        text = read_side_text(path, what="configuration file", max_bytes=CONFIG_MAX_BYTES)
+        return parse_toml(text, path=path, what="configuration file")
+    except SideFileError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _tool_table(document: Mapping[str, object]) -> object:
