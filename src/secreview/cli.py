@@ -48,6 +48,7 @@ from secreview.sources.sidefiles import (
     read_side_file,
     read_side_stream,
     read_side_text,
+    shown,
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -528,7 +529,7 @@ def _read_diff(path: str) -> str:
     try:
         if path == "-":
             data = read_side_stream(
-                click.get_binary_stream("stdin"),
+                sys.stdin.buffer,
                 shown_as="standard input",
                 what="diff",
                 max_bytes=DIFF_MAX_BYTES,
@@ -600,8 +601,12 @@ def review_command(
         change, own_message = _change_to_review(
             directory, diff_file, base, head, commit, staged, config.max_file_bytes
         )
-    except (git.GitError, DiffError) as error:
+    except git.GitError as error:
         _fail(str(error))
+    except DiffError as error:  # named after the diff file, as every side-file error is
+        if diff_file is None:
+            _fail(str(error))
+        _fail(f"{'standard input' if diff_file == '-' else shown(diff_file)}: {error}")
     except UnreadableSourceError as error:
         _fail(f"a changed file {error}")
     message = _message_from(commit_message) if commit_message else own_message

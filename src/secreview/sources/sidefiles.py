@@ -78,10 +78,15 @@ def read_side_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -
         flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
         descriptor = os.open(path, flags)
         try:
-            reason = _not_regular(os.fstat(descriptor).st_mode)
+            status = os.fstat(descriptor)
+            reason = _not_regular(status.st_mode)
             if reason:
                 raise SideFileError(f"{name} {reason}")
-            data, more = _read_capped(descriptor, max_bytes)
+            # A huge file is refused unread; the capped read still stops at the limit should
+            # the file grow in between.
+            data, more = (
+                (b"", True) if status.st_size > max_bytes else _read_capped(descriptor, max_bytes)
+            )
         finally:
             os.close(descriptor)
     except FileNotFoundError:
