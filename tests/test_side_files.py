@@ -18,12 +18,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from secreview import cli as cli_module
+from secreview.analysis.models import default_models, load_models
 from secreview.cli import cli
 from secreview.sources import sidefiles
 from secreview.sources.sidefiles import (
@@ -463,3 +465,36 @@ def test_the_reader_never_opens_a_device(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(SideFileError, match="device"):
         read_side_file("/dev/null", what="test file", max_bytes=10)
     assert opened == []
+
+
+def test_the_schema_accepts_every_built_in_model_file(tmp_path: Path) -> None:
+    """A user who starts from a copy of a built-in model file is not refused by the schema."""
+    package = resources.files("secreview.analysis.models")
+    for entry in package.iterdir():
+        if entry.name.endswith(".toml"):
+            (tmp_path / f"copy_{entry.name}").write_text(entry.read_text(encoding="utf-8"))
+    assert load_models([tmp_path]).sinks.keys() == default_models().sinks.keys()
+
+
+EXPECTED_SHAPES = {
+    "invalid-utf8": (b"a,b,true,78\n\xff\n", "not UTF-8"),
+    "nul-bytes": (b"a,b,true,78\n\x00\n", "NUL"),
+    "an unclosed quote": (b'a,b,true,78\n"' + b"x" * 200_000 + b"\n", "not a readable CSV"),
+    "a superscript cwe": ("a,b,true,\u00b2\n".encode(), "`cwe` a number"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(EXPECTED_SHAPES))
+def test_a_bad_bench_expected_results_file_is_one_clear_error(project: Path, shape: str) -> None:
+    content, says = EXPECTED_SHAPES[shape]
+    (project / "expected.csv").write_bytes(content)
+    code, output, _ = invoke("bench", "models", "--expected", "expected.csv")
+    assert says in assert_one_clear_error(code, output, "expected.csv")
+
+
+def test_a_bench_expected_results_pipe_is_refused_without_blocking(
+    project: Path, no_hang: None
+) -> None:
+    os.mkfifo(project / "expected.csv")
+    code, output, _ = invoke("bench", "models", "--expected", "expected.csv")
+    assert "named pipe" in assert_one_clear_error(code, output, "expected.csv")
