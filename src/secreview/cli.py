@@ -19,9 +19,11 @@ from typing import NoReturn
 import click
 from click.core import ParameterSource
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from secreview import __version__
+from secreview.analysis.models import ModelError
 from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
 from secreview.bench.command import bench_command
 from secreview.config import ScanConfig
@@ -30,6 +32,7 @@ from secreview.context.baseline import BaselineError, apply_baseline, read_basel
 from secreview.cwe import UnknownCWEError, lookup
 from secreview.findings import ScanResult, Severity
 from secreview.output_file import OutputFileError, check_output, write_output
+from secreview.pipeline import models_for
 from secreview.report.gerrit import render_gerrit
 from secreview.report.github import render_github
 from secreview.report.gitlab import render_gitlab
@@ -45,8 +48,18 @@ from secreview.scanner import default_jobs, scan
 from secreview.sources import git
 from secreview.sources.diff import DiffError
 from secreview.sources.reading import UnreadableSourceError
+from secreview.sources.sidefiles import (
+    MIB,
+    SideFileError,
+    read_side_file,
+    read_side_stream,
+    read_side_text,
+    shown,
+)
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DIFF_MAX_BYTES = 64 * MIB
+MESSAGE_MAX_BYTES = 1 * MIB
 SEVERITY_CHOICE = click.Choice([s.label for s in Severity], case_sensitive=False)
 
 
@@ -111,7 +124,7 @@ def exit_code_for(result: ScanResult, fail_on: Severity, strict: bool) -> int:
 def _fail(message: str) -> NoReturn:
     """Say what is wrong on stderr, in one sentence, and exit 2."""
     Console(stderr=True, soft_wrap=True, highlight=False).print(
-        f"[red]error:[/] {message}", markup=True
+        f"[red]error:[/] {escape(message)}", markup=True
     )
     sys.exit(EXIT_ERROR)
 
@@ -177,7 +190,7 @@ def configure(
             settings = load_settings(options["config_path"], start)
         except ConfigError as error:
             _fail(str(error))
-    return build_config(
+    config = build_config(
         settings,
         excludes=options["exclude"],
         default_excludes=not options["no_default_excludes"],
@@ -193,6 +206,18 @@ def configure(
         report_unused_suppressions=options["report_unused_suppressions"],
         model_dirs=tuple(options["model_dirs"]),
     )
+    return _with_checked_models(config)
+
+
+def _with_checked_models(config: ScanConfig) -> ScanConfig:
+    """`config`, once the user's taint models load: a bad model file is one error before any
+    work (the built-in models, used when there are none, are checked by the tests)."""
+    try:
+        if config.model_dirs:
+            models_for(config.model_dirs)
+    except ModelError as error:
+        _fail(str(error))
+    return config
 
 
 def with_baseline(result: ScanResult, config: ScanConfig) -> ScanResult:
@@ -467,12 +492,16 @@ def _shared_scan_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _message_from(value: str) -> str:
-    """`--commit-message` is a file's text when it names a file, else the text itself."""
-    path = Path(value)
+    """`--commit-message` is a file's text when it names an existing path other than a folder
+    (a pipe or device there is an error, never read), else the text itself."""
+    if not os.path.exists(value) or os.path.isdir(value):
+        return value
     try:
-        return path.read_text(encoding="utf-8").rstrip() if path.is_file() else value
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(f"{value}: the commit message file cannot be read ({error})")
+        return read_side_text(
+            value, what="commit message file", max_bytes=MESSAGE_MAX_BYTES
+        ).rstrip()
+    except SideFileError as error:
+        _fail(str(error))
 
 
 def _change_to_review(
@@ -532,10 +561,18 @@ def _change_to_review(
 def _read_diff(path: str) -> str:
     """The diff in the file at `path`, or on standard input for '-'."""
     try:
-        with click.open_file(path, encoding="utf-8", errors="surrogateescape") as handle:
-            return handle.read()
-    except OSError as error:
-        _fail(f"{path}: the diff cannot be read ({error.strerror or error})")
+        if path == "-":
+            data = read_side_stream(
+                sys.stdin.buffer,
+                shown_as="standard input",
+                what="diff",
+                max_bytes=DIFF_MAX_BYTES,
+            )
+        else:
+            data = read_side_file(path, what="diff", max_bytes=DIFF_MAX_BYTES)
+    except SideFileError as error:
+        _fail(str(error))
+    return data.decode("utf-8", errors="surrogateescape")
 
 
 @cli.command("review")
@@ -610,8 +647,12 @@ def review_command(
                 settings, configuration = review_settings(
                     repository, governing, context.params["config_path"], directory, Path(scratch)
                 )
-        except (git.GitError, DiffError, ConfigError) as error:
+        except (git.GitError, ConfigError) as error:
             _fail(str(error))
+        except DiffError as error:  # named after the diff file, as every side-file error is
+            if diff_file is None:
+                _fail(str(error))
+            _fail(f"{'standard input' if diff_file == '-' else shown(diff_file)}: {error}")
         except UnreadableSourceError as error:
             _fail(f"a changed file {error}")
         config = configure(context, directory, settings)
@@ -656,8 +697,11 @@ def baseline_create_command(
         settings = load_settings(config_path, Path(roots[0]))
     except ConfigError as error:
         _fail(str(error))
-    result = scan(roots, build_config(settings), jobs or default_jobs())
-    recorded = write_baseline(result, Path(output))
+    result = scan(roots, _with_checked_models(build_config(settings)), jobs or default_jobs())
+    try:
+        recorded = write_baseline(result, Path(output))
+    except BaselineError as error:
+        _fail(str(error))
     click.echo(f"Recorded {recorded} findings in {output}.")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -18,8 +17,18 @@ from secreview.analysis.patterns.rules import RULES_BY_ID
 from secreview.config import DEFAULT_EXCLUDES, ScanConfig
 from secreview.findings import Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
+from secreview.sources.sidefiles import (
+    MIB,
+    SideFileError,
+    decode_side_text,
+    parse_toml,
+    read_side_text,
+    shown,
+)
 
 PYPROJECT = "pyproject.toml"
+CONFIG_MAX_BYTES = 1 * MIB
+"""A pyproject.toml is a few kilobytes; a larger one is refused rather than parsed."""
 SEVERITY_LEVELS = tuple(level.label for level in Severity)
 
 
@@ -127,13 +136,12 @@ def parse_settings(table: Mapping[str, object], source: Path) -> FileSettings:
 
 
 def _read_toml(path: Path) -> dict[str, object]:
+    """The TOML document at `path`; anything that stops it being one is a ConfigError."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: is not valid TOML ({error})") from None
+        text = read_side_text(path, what="configuration file", max_bytes=CONFIG_MAX_BYTES)
+        return parse_toml(text, path=path, what="configuration file")
+    except SideFileError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _tool_table(document: Mapping[str, object]) -> object:
@@ -184,10 +192,15 @@ def find_pyproject(start: Path) -> Path | None:
 def settings_from_pyproject_text(data: bytes, source: Path) -> FileSettings | None:
     """The `[tool.secreview]` settings of a pyproject.toml given as bytes (a blob of a base
     revision, whose folder `source` names), or None when it has no such table."""
+    if len(data) > CONFIG_MAX_BYTES:
+        raise ConfigError(f"{shown(source)}: the configuration file is over the 1 MiB limit")
+    what = "configuration file"
     try:
-        document = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{source}: is not valid TOML ({error})") from None
+        document = parse_toml(
+            decode_side_text(data, path=source, what=what), path=source, what=what
+        )
+    except SideFileError as error:
+        raise ConfigError(str(error)) from None
     table = _tool_table(document)
     if table is None:
         return None

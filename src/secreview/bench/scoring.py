@@ -8,9 +8,12 @@ way, so a tool is not penalised for filing eval injection under CWE-95 instead o
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from secreview.sources.sidefiles import MIB, SideFileError, read_side_text
 
 RELATED_CWES: dict[int, frozenset[int]] = {
     22: frozenset({22, 23, 36, 73}),
@@ -23,6 +26,10 @@ RELATED_CWES: dict[int, frozenset[int]] = {
     611: frozenset({611, 776, 827}),
     1333: frozenset({1333, 730}),
 }
+
+
+EXPECTED_MAX_BYTES = 16 * MIB
+"""The OWASP Benchmark's expected results are about 100 KB; a larger file is refused unread."""
 
 
 class ExpectedResultsError(ValueError):
@@ -92,24 +99,35 @@ class Overall:
         return 2 * self.precision * self.recall / total if total else 0.0
 
 
+def _is_cwe_number(text: str) -> bool:
+    """ASCII digits only (`str.isdigit` accepts '²', which `int` rejects), and few of them."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def read_expected(path: Path) -> dict[str, Expectation]:
     """Parse `# test name, category, real vulnerability, cwe` rows (comments and blanks skipped)."""
+    try:
+        text = read_side_text(path, what="expected-results file", max_bytes=EXPECTED_MAX_BYTES)
+    except SideFileError as error:
+        raise ExpectedResultsError(str(error)) from None
     found: dict[str, Expectation] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.reader(handle), start=1):
-            if not row or row[0].lstrip().startswith("#"):
-                continue
-            if len(row) < 4:
-                raise ExpectedResultsError(
-                    f"{path}:{number} has {len(row)} fields; expected name, category, "
-                    "true/false, CWE"
-                )
-            name, category, truth, cwe = (field.strip() for field in row[:4])
-            if truth.lower() not in ("true", "false") or not cwe.isdigit():
-                raise ExpectedResultsError(
-                    f"{path}:{number}: `real vulnerability` must be true/false and `cwe` a number"
-                )
-            found[name] = Expectation(name, category, truth.lower() == "true", int(cwe))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:  # an unclosed quote, a field over csv's 128 KB limit
+        raise ExpectedResultsError(f"{path}: is not a readable CSV file ({error})") from None
+    for number, row in enumerate(rows, start=1):
+        if not row or row[0].lstrip().startswith("#"):
+            continue
+        if len(row) < 4:
+            raise ExpectedResultsError(
+                f"{path}:{number} has {len(row)} fields; expected name, category, true/false, CWE"
+            )
+        name, category, truth, cwe = (field.strip() for field in row[:4])
+        if truth.lower() not in ("true", "false") or not _is_cwe_number(cwe):
+            raise ExpectedResultsError(
+                f"{path}:{number}: `real vulnerability` must be true/false and `cwe` a number"
+            )
+        found[name] = Expectation(name, category, truth.lower() == "true", int(cwe))
     return found
 
 

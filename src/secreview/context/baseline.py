@@ -14,9 +14,19 @@ from pathlib import Path
 
 from secreview import __version__
 from secreview.findings import CheckedWeakness, Finding, ScanResult
+from secreview.sources.sidefiles import (
+    MIB,
+    SideFileError,
+    parse_json,
+    read_side_text,
+    shown,
+    write_side_file,
+)
 
 BASELINE_VERSION = 1
 BASELINED_KEY = "baselined"
+BASELINE_MAX_BYTES = 16 * MIB
+"""A baseline of 100,000 findings is about 15 MB; anything larger is refused unread."""
 
 
 class BaselineError(Exception):
@@ -44,25 +54,63 @@ def baseline_document(result: ScanResult) -> dict[str, object]:
 
 def write_baseline(result: ScanResult, path: Path) -> int:
     """Write the baseline of `result` to `path`; the number of findings it records."""
-    path.write_text(json.dumps(baseline_document(result), indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(baseline_document(result), indent=2) + "\n"
+    try:
+        write_side_file(path, text, what="baseline")
+    except SideFileError as error:
+        raise BaselineError(str(error)) from None
     return len(result.findings)
 
 
+def _count(entry: object, where: str) -> int:
+    """How many findings of one recorded fingerprint are accepted (`count`, 1 when absent)."""
+    if not isinstance(entry, dict):
+        raise BaselineError(f"{where} must be an object, not {_json_type(entry)}")
+    for key in ("rule_id", "path"):
+        if key in entry and not isinstance(entry[key], str):
+            raise BaselineError(f"{where}.{key} must be a string, not {_json_type(entry[key])}")
+    count = entry.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise BaselineError(f"{where}.count must be a positive integer, not {count!r:.40}")
+    return count
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    return names.get(type(value), "a number" if isinstance(value, int | float) else "null")
+
+
 def read_baseline(path: Path) -> Counter[str]:
-    """Fingerprint -> how many findings with it are accepted."""
+    """Fingerprint -> how many findings with it are accepted.
+
+    Every way the file can be unusable (unreadable, not JSON, another shape than
+    `baseline_document` writes) is a BaselineError naming the file and, for a wrong shape, the
+    first wrong key.
+    """
+    recreate = "; recreate it with `secreview baseline create`"
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise BaselineError(f"{path}: cannot be read ({error.strerror or error})") from None
-    except json.JSONDecodeError as error:
-        raise BaselineError(f"{path}: is not JSON ({error}); recreate it") from None
-    findings = document.get("findings") if isinstance(document, dict) else None
-    if document.get("version") != BASELINE_VERSION or not isinstance(findings, dict):
+        text = read_side_text(path, what="baseline", max_bytes=BASELINE_MAX_BYTES)
+    except SideFileError as error:
+        raise BaselineError(str(error)) from None
+    try:
+        document = parse_json(text, path=path, what="baseline")
+    except SideFileError as error:
+        raise BaselineError(f"{error}{recreate}") from None
+    if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:
         raise BaselineError(
-            f"{path}: is not a secreview baseline (version {BASELINE_VERSION}); recreate it with "
-            "`secreview baseline create`"
+            f"{shown(path)}: is not a secreview baseline (an object with version "
+            f"{BASELINE_VERSION}){recreate}"
         )
-    return Counter({str(fp): int(entry.get("count", 1)) for fp, entry in findings.items()})
+    findings = document.get("findings")
+    if not isinstance(findings, dict):
+        raise BaselineError(
+            f"{shown(path)}: is not a secreview baseline (`findings` must be an object of "
+            f"fingerprints, not {_json_type(findings)}){recreate}"
+        )
+    accepted: Counter[str] = Counter()
+    for fingerprint, entry in findings.items():
+        accepted[fingerprint] = _count(entry, f"{shown(path)}: findings[{fingerprint!r:.60}]")
+    return accepted
 
 
 def apply_baseline(result: ScanResult, accepted: Counter[str]) -> ScanResult:

@@ -20,12 +20,18 @@ origins read, stored, passed or returned under a matching name also carries the 
 from __future__ import annotations
 
 import functools
+import os
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+
+from secreview.analysis.models.schema import ModelError, check_model_document
+from secreview.sources.sidefiles import MIB, SideFileError, parse_toml, read_side_text, shown
+
+MODEL_MAX_BYTES = 1 * MIB
+"""The largest built-in model file is 20 KB; a user's model file over this is refused unread."""
 
 ALL_KINDS = "*"
 """A sanitiser that protects every sink kind (a cast to int, a UUID parse, an allow-list)."""
@@ -37,10 +43,6 @@ def name_words(name: str) -> str:
     """A name as lower-case words joined by `_`: `newPassword`, `X-CSRF-Token` -> `new_password`,
     `x_csrf_token`. Label patterns match this form, whatever the spelling of the name."""
     return "_".join(word.lower() for word in _NAME_WORD.findall(name))
-
-
-class ModelError(ValueError):
-    """A model file that cannot be used; the message names the file and the problem."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +309,30 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             models["handler_attributes"][attribute] = source
 
 
+def _user_model_files(folder: Path) -> list[tuple[str, str]]:
+    """(shown path, text) of every `*.toml` file in `folder`, in name order, else ModelError."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries if entry.name.endswith(".toml"))
+    except NotADirectoryError:
+        raise ModelError(f"{shown(folder)}: the models folder is not a folder") from None
+    except FileNotFoundError:
+        raise ModelError(f"{shown(folder)}: the models folder does not exist") from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ModelError(f"{shown(folder)}: the models folder cannot be read ({reason})") from None
+    try:
+        return [
+            (
+                shown(folder / name),
+                read_side_text(folder / name, what="model file", max_bytes=MODEL_MAX_BYTES),
+            )
+            for name in names
+        ]
+    except SideFileError as error:
+        raise ModelError(str(error)) from None
+
+
 def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
     """The built-in models, extended by every `*.toml` file in `extra_dirs` (later files win)."""
     building: dict[str, object] = {
@@ -338,13 +364,13 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         if entry.name.endswith(".toml"):
             documents.append((entry.name, entry.read_text(encoding="utf-8")))
     for directory in extra_dirs:
-        for path in sorted(Path(directory).glob("*.toml")):
-            documents.append((str(path), path.read_text(encoding="utf-8")))
+        documents.extend(_user_model_files(Path(directory)))
     for where, text in documents:
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise ModelError(f"{where} is not valid TOML ({error}); fix or remove it") from error
+            data = parse_toml(text, path=where, what="model file")
+        except SideFileError as error:
+            raise ModelError(f"{error}; fix or remove it") from None
+        check_model_document(data, where)
         _merge(building, data, where)
     building["sinks"] = {name: tuple(sinks) for name, sinks in building["sinks"].items()}
     building["returns"] = {name: tuple(r) for name, r in building["returns"].items()}
