@@ -80,11 +80,12 @@ def _blank(text: str) -> str:
     return "\n".join(MASK if line.strip() else line for line in text.split("\n"))
 
 
-def _mask_shapes(text: str, found: set[str] | None = None) -> str:
+def _mask_shapes(text: str, found: set[str] | None = None, key_values: bool = True) -> str:
     """`text` with provider tokens, private key bodies and passwords in URLs or `password=` masked.
 
     These are secrets by their shape alone, so they are masked in prose, comments and code alike;
-    what was masked is added to `found`.
+    what was masked is added to `found`. Without `key_values`, for code outside strings,
+    `password=PASSWORD` is a keyword argument and stays.
     """
     seen = found if found is not None else set()
 
@@ -102,8 +103,9 @@ def _mask_shapes(text: str, found: set[str] | None = None) -> str:
     for known in FORMATS:
         text = known.pattern.sub(token, text)
     text = PRIVATE_KEY_BLOCK.sub(key_block, text)
-    for pattern, keep_names in ((CONNECTION_URL_PASSWORD, False), (KEY_VALUE_PASSWORD, True)):
-        text = pattern.sub(lambda m, keep=keep_names: _masked_password(m, keep, seen), text)
+    text = CONNECTION_URL_PASSWORD.sub(lambda m: _masked_password(m, False, seen), text)
+    if key_values:
+        text = KEY_VALUE_PASSWORD.sub(lambda m: _masked_password(m, True, seen), text)
     return text
 
 
@@ -377,7 +379,10 @@ def mask_code(code: str, known: Iterable[str] = ()) -> Masked:
     if offsets[-1] != len(code):
         offsets.append(len(code))
     _tokens(code, masking, offsets)
-    text = _replace_known(masking.result(), (*known, *masking.found))
+    # Shapes once more over the result: a fragment read wrongly (from inside a string) splits
+    # a URL with a password into tokens that each look harmless.
+    text = _mask_shapes(masking.result(), masking.found, key_values=False)
+    text = _replace_known(text, (*known, *masking.found))
     return Masked(text, frozenset(masking.found))
 
 
@@ -402,9 +407,11 @@ def mask_prose(text: str, known: Iterable[str] = ()) -> str:
 
 
 def mask_lines(lines: list[str]) -> list[str]:
-    """Consecutive source lines masked as one piece of code, so a name on one line still masks
-    the value on the next; line by line if masking changed the number of lines."""
-    masked = mask_code("\n".join(lines)).text.split("\n")
-    if len(masked) == len(lines):
-        return masked
-    return [mask_code(line).text for line in lines]
+    """Consecutive source lines (of a diff hunk) masked each alone and then as one piece of code.
+
+    Alone, because the piece may start inside a string, which turns code into string content
+    and back; together, so that a name on one line still masks the value on the next.
+    """
+    alone = [mask_code(line).text for line in lines]
+    together = mask_code("\n".join(alone)).text.split("\n")
+    return together if len(together) == len(lines) else alone
