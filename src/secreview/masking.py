@@ -56,6 +56,7 @@ _QUOTED = re.compile(
     r"(?P<opening>[rRbBuUfF]{0,2}(?P<quote>'''|\"\"\"|'|\"))(?P<body>.*?)(?P=quote)"
 )
 _NAME_BEFORE = re.compile(r"(?P<name>[A-Za-z_][\w\-]*)['\"]?\]?\s*(?:=|:|==|!=|:=)\s*$")
+_CONSTANT_NAME = re.compile(r"[A-Z][A-Z_]*")  # `password=DB_PASSWORD` quoted in a message
 _WORD = re.compile(r"[A-Za-z0-9+/=_\-.~]{16,}")
 # The generic last part of a callee (`AES.new`) needs the part before it to name the call.
 _GENERIC_CALLEE_PARTS = frozenset({"new", "digest", "encode", "decode"})
@@ -116,7 +117,14 @@ def _masked_password(match: re.Match[str], keep_names: bool, found: set[str]) ->
     if (
         secret.startswith(MASK)
         or TEMPLATE_MARKER.search(secret)
-        or (keep_names and (VARIABLE_LIKE.fullmatch(secret) or DOTTED_NAME.fullmatch(secret)))
+        or (
+            keep_names
+            and (
+                VARIABLE_LIKE.fullmatch(secret)
+                or DOTTED_NAME.fullmatch(secret)
+                or _CONSTANT_NAME.fullmatch(secret)
+            )
+        )
     ):
         return match[0]
     found.add(secret)
@@ -142,7 +150,7 @@ def _value_of(literal: str) -> str:
     return value if isinstance(value, str) else literal
 
 
-def is_secret_value(value: str, name: str | None) -> bool:
+def _is_secret_value(value: str, name: str | None) -> bool:
     """Whether a string bound to `name` (None: unnamed; `_SINK`: a key or password argument)
     holds what the secret rules would call a secret."""
     if not value.strip() or MASK in value:
@@ -169,7 +177,7 @@ def _masked_literal(literal: str, name: str | None, found: set[str]) -> str:
         return shaped
     value = _value_of(literal)
     opening = _STRING_OPENING.match(literal)
-    if opening is not None and is_secret_value(value, name):
+    if opening is not None and _is_secret_value(value, name):
         quote = opening[1]
         body = literal[opening.end() : len(literal) - len(quote)]
         found.update(s for s in (value, body) if len(s) >= _MIN_KNOWN_LENGTH)
