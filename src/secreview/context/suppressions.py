@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from secreview.findings import Finding
+from secreview.text import source_lines
 
 _SUPPRESSION = re.compile(
     r"#\s*secreview:\s*ignore\[(?P<rules>[^\]]*)\](?P<reason>.*)$", re.IGNORECASE
@@ -80,7 +81,7 @@ def find_suppressions(text: str, *, honour_nosec: bool = False) -> tuple[Suppres
     """All suppression comments of a module, in line order."""
     if "secreview" not in text and not (honour_nosec and "nosec" in text):
         return ()  # tokenizing costs as much as parsing; most files have no comment to find
-    text_lines = text.splitlines()
+    text_lines = source_lines(text)
     found: list[Suppression] = []
     for token, alone in _comments(text):
         line, column = token.start

@@ -3,13 +3,16 @@
 A reviewer judges a finding by what the change did there: which lines it added, which it
 removed (a sanitiser, a check) and the code around them. The review stage holds the diff, so
 the excerpt is cut here and travels in the review facts; reporters never read git or files.
+Its lines are masked here too: a changed line may hold a password whatever rule pointed at it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from secreview.findings import Finding
+from secreview.masking import mask_lines
 from secreview.review.model import ChangeExcerpt, ExcerptLine
 from secreview.sources.diff import FileDiff, Hunk, HunkLine
 
@@ -30,6 +33,31 @@ def _positioned(hunk: Hunk) -> Iterator[tuple[HunkLine, int]]:
         yield line, position
         if line.kind != "-":
             position += 1
+
+
+@lru_cache(maxsize=256)
+def _masked(hunk: Hunk) -> tuple[str, ...]:
+    """The text of each hunk line with its secrets masked (`secreview.masking`).
+
+    Each side of the hunk is masked as one piece of code, so `password=` on one line still masks
+    the value on the next; a context line is shown as the new side masks it. Cached: every new
+    finding of a file asks for the same hunks.
+    """
+    sides = {
+        kind: mask_lines([line.text for line in hunk.lines if line.kind in (" ", kind)])
+        for kind in ("+", "-")
+    }
+    taken = {"+": 0, "-": 0}
+    shown: list[str] = []
+    for line in hunk.lines:
+        if line.kind == " ":
+            shown.append(sides["+"][taken["+"]])
+            taken["+"] += 1
+            taken["-"] += 1
+        else:
+            shown.append(sides[line.kind][taken[line.kind]])
+            taken[line.kind] += 1
+    return tuple(shown)
 
 
 def _focus(diff: FileDiff, finding: Finding) -> tuple[int, int] | None:
@@ -55,11 +83,11 @@ def excerpt(diff: FileDiff, finding: Finding) -> ChangeExcerpt | None:
     high = min(last, first + MAX_SPAN_LINES - 1) + CONTEXT_LINES
     lines: list[ExcerptLine] = []
     for hunk in diff.hunks:
-        for line, position in _positioned(hunk):
+        for (line, position), text in zip(_positioned(hunk), _masked(hunk), strict=True):
             if line.kind == "-":
                 # Removed lines between two shown lines are shown; those at the edges are not.
                 if low < position <= high:
-                    lines.append(ExcerptLine(line.kind, line.text, None))
+                    lines.append(ExcerptLine(line.kind, text, None))
             elif low <= position <= high:
-                lines.append(ExcerptLine(line.kind, line.text, position))
+                lines.append(ExcerptLine(line.kind, text, position))
     return ChangeExcerpt(tuple(lines)) if lines else None

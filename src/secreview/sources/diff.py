@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from unidiff import PatchedFile, PatchSet
 from unidiff.errors import UnidiffParseError
 
+from secreview.text import source_lines
+
 _NO_FILE = "/dev/null"
 
 
@@ -183,7 +185,7 @@ def _apply(lines: Sequence[str], diff: FileDiff, reverse: bool) -> list[str] | s
 
 def apply_diff(text: str, diff: FileDiff, *, reverse: bool = False) -> str:
     """`text` with the hunks applied (undone with `reverse`); DiffError when they don't fit."""
-    result = _apply(text.splitlines(), diff, reverse)
+    result = _apply(source_lines(text), diff, reverse)
     if isinstance(result, str):
         raise DiffError(f"the diff does not apply to {diff.path}: {result}")
     return "\n".join(result) + ("\n" if result else "")
@@ -191,4 +193,4 @@ def apply_diff(text: str, diff: FileDiff, *, reverse: bool = False) -> str:
 
 def fits(text: str, diff: FileDiff, *, reverse: bool = False) -> bool:
     """Whether the hunks match `text` (as the file before the change, or after with `reverse`)."""
-    return not isinstance(_apply(text.splitlines(), diff, reverse), str)
+    return not isinstance(_apply(source_lines(text), diff, reverse), str)

@@ -58,6 +58,7 @@ from secreview.analysis.dataflow.values import (
 )
 from secreview.analysis.models import ALL_KINDS, SinkModel, SourceModel
 from secreview.analysis.patterns.context import UNKNOWN
+from secreview.text import first_line
 
 if TYPE_CHECKING:
     from secreview.analysis.dataflow.interpreter import ModuleAnalysis
@@ -1595,7 +1596,7 @@ class Frame:
         )  # `resp.set_cookie`, not the model's `web.Response.set_cookie`
         if name.endswith(".__setitem__") or name.startswith("*.") or typed_method:
             code = self.analysis.shown(node.func if isinstance(node, ast.Call) else node)
-            return code.splitlines()[0] if code else name.removeprefix("*.")
+            return first_line(code) if code else name.removeprefix("*.")
         return name
 
     def _sink_applies(

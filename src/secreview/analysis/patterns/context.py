@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from secreview.masking import mask_code
+from secreview.text import source_lines, source_lines_with_ends
+
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _SPACE_AFTER_OPENING = re.compile(r"([(\[{]) ")
 _SPACE_BEFORE_CLOSING = re.compile(r",? ([)\]}])")
@@ -343,7 +346,7 @@ class ModuleContext:
     @cached_property
     def _encoded_lines(self) -> list[bytes]:
         """Source lines as UTF-8 bytes with their endings (ast columns count bytes)."""
-        return [line.encode("utf-8") for line in self.text.splitlines(keepends=True)]
+        return [line.encode("utf-8") for line in source_lines_with_ends(self.text)]
 
     def character_column(self, line: int, byte_column: int) -> int:
         """Convert an `ast` byte offset on `line` into a character offset (what editors show)."""
@@ -362,5 +365,21 @@ class ModuleContext:
 
     @cached_property
     def lines(self) -> list[str]:
-        """The module's source lines (without line endings)."""
-        return self.text.splitlines()
+        """The module's source lines (without line endings), numbered as `ast` numbers them."""
+        return source_lines(self.text)
+
+    def secrets_around(self, node: ast.AST) -> frozenset[str]:
+        """Secrets written on the whole lines of `node`, for masking code quoted from it.
+
+        A node's own code may be a lone literal (`"hunter2"`) that only the name before it on
+        its line (`password=`) shows to be a secret; masking the whole lines finds it.
+        """
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if start is None:
+            return frozenset()
+        end = end or start
+        key = f"secrets-around:{start}:{end}"
+        found = self.memo.get(key)
+        if not isinstance(found, frozenset):
+            found = self.memo[key] = mask_code("\n".join(self.lines[start - 1 : end])).secrets
+        return found

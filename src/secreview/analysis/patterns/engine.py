@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import io
 import re
+import tokenize
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -13,6 +15,8 @@ from secreview.analysis.patterns.base import Hit, Rule
 from secreview.analysis.patterns.context import ModuleContext
 from secreview.cwe import related
 from secreview.findings import EvidenceStep, Finding, Location
+from secreview.masking import mask_code, mask_prose
+from secreview.text import first_line
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -35,21 +39,54 @@ def location_of(context: ModuleContext, node: ast.AST) -> Location:
     )
 
 
+_LAYOUT_TOKENS = frozenset(
+    {tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
+)
+
+
+def normalised_code(code: str) -> str:
+    """`code` as its tokens joined by one space: the same for any layout of the same code.
+
+    Re-indenting, trailing spaces, form feeds and line breaks inside brackets change the text
+    but not the tokens (comments are layout here too). Code that does not tokenize loses all
+    its whitespace instead.
+    """
+    tokens: list[str] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type not in _LAYOUT_TOKENS and token.string:
+                tokens.append(token.string)
+    except (tokenize.TokenError, SyntaxError):
+        return _WHITESPACE.sub("", code)
+    return " ".join(tokens)
+
+
 def fingerprint(rule_id: str, path: str, scope: str, code: str) -> str:
     """Stable identity of a finding: rule, file, enclosing scope and normalised sink code.
 
-    No line number goes in, so edits above the finding (or moving the function) keep it.
+    No line number goes in, so edits above the finding (or moving the function) keep it; the
+    code goes in masked (`mask_code`), so the hash cannot be used to test guesses of a secret,
+    and normalised (`normalised_code`), so a whitespace-only change keeps it.
     """
-    normalised = _WHITESPACE.sub(" ", code).strip()
+    normalised = normalised_code(mask_code(code).text)
     digest = hashlib.sha256("\x1f".join((rule_id, path, scope, normalised)).encode("utf-8"))
     return digest.hexdigest()[:20]
 
 
 def _finding(rule: Rule, hit: Hit, context: ModuleContext) -> Finding:
+    """The finding for `hit`, every piece of code and prose in it masked (`secreview.masking`).
+
+    Any rule may quote a line holding a password, so masking happens here, where findings get
+    their text, and not in the secret rules or in each report format.
+    """
     location = location_of(context, hit.node)
     code = context.segment(hit.node)
+    known = set(context.secrets_around(hit.node))
+    for node, _ in hit.evidence:
+        known.update(context.secrets_around(node))
     evidence = tuple(
-        EvidenceStep(location=location_of(context, node), note=note) for node, note in hit.evidence
+        EvidenceStep(location=location_of(context, node), note=mask_prose(note, known))
+        for node, note in hit.evidence
     )
     return Finding(
         rule_id=rule.id,
@@ -57,11 +94,11 @@ def _finding(rule: Rule, hit: Hit, context: ModuleContext) -> Finding:
         severity=hit.severity or rule.severity,
         confidence=hit.confidence or rule.confidence,
         location=location,
-        message=hit.message,
-        fix=hit.fix or rule.fix,
+        message=mask_prose(hit.message, known),
+        fix=mask_prose(hit.fix, known) if hit.fix else rule.fix,
         evidence=evidence,
         fingerprint=fingerprint(rule.id, context.path, context.qualified_scope(hit.node), code),
-        snippet=code.splitlines()[0] if code else "",
+        snippet=first_line(mask_code(code, known).text),
     )
 
 
