@@ -6,6 +6,8 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings that are, 2 usage or f
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import os
 import re
 import sys
@@ -16,12 +18,13 @@ from typing import NoReturn
 import click
 from click.core import ParameterSource
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from secreview import __version__
 from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
 from secreview.bench.command import bench_command
-from secreview.config import ScanConfig
+from secreview.config import DEFAULT_FILE_MEMORY_BYTES, DEFAULT_FILE_TIMEOUT_SECONDS, ScanConfig
 from secreview.config_file import ConfigError, FileSettings, build_config, load_settings
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from secreview.cwe import UnknownCWEError, lookup
@@ -64,7 +67,30 @@ REVIEW_RENDERERS: dict[str, Callable[[ScanResult], str]] = {
 }
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, turning an unexpected exception into one line and exit 2.
+
+    Click lets any exception but its own escape as a traceback with exit status 1, which is
+    the status for "findings found": a defect of secreview must never read as a verdict.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                raise  # the reader went away (`| head`): click exits quietly
+            _fail(str(error))
+        except Exception as error:
+            _fail(f"internal error: {type(error).__name__}: {error} (a secreview defect)")
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="secreview")
 def cli() -> None:
     """secreview: a security code review of Python code, where every finding is evidence."""
@@ -105,7 +131,7 @@ def exit_code_for(result: ScanResult, fail_on: Severity, strict: bool) -> int:
 def _fail(message: str) -> NoReturn:
     """Say what is wrong on stderr, in one sentence, and exit 2."""
     Console(stderr=True, soft_wrap=True, highlight=False).print(
-        f"[red]error:[/] {message}", markup=True
+        f"[red]error:[/] {escape(message)}", markup=True
     )
     sys.exit(EXIT_ERROR)
 
@@ -235,6 +261,22 @@ def with_baseline(result: ScanResult, config: ScanConfig) -> ScanResult:
 @click.option("--disable", multiple=True, metavar="RULE-ID", help="Do not run this rule.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be reviewed.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_FILE_TIMEOUT_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="A file still being reviewed after this long is reported as an error, not reviewed.",
+)
+@click.option(
+    "--file-memory",
+    default=f"{DEFAULT_FILE_MEMORY_BYTES // 2**20}M",
+    show_default=True,
+    callback=_parse_size,
+    metavar="SIZE",
+    help="A file needing more memory than this to review is reported as an error (Linux).",
+)
 @settings_options
 def scan_command(
     paths: tuple[str, ...],
@@ -250,6 +292,8 @@ def scan_command(
     disable: tuple[str, ...],
     strict: bool,
     no_progress: bool,
+    file_timeout: float,
+    file_memory: int,
     config_path: Path | None,
     baseline: str | None,
     honour_nosec: bool,
@@ -258,7 +302,11 @@ def scan_command(
 ) -> None:
     """Review Python files and folders (default: the current folder)."""
     roots = list(paths) or ["."]
-    config = configure(click.get_current_context(), Path(roots[0]))
+    config = dataclasses.replace(
+        configure(click.get_current_context(), Path(roots[0])),
+        file_timeout_seconds=file_timeout,
+        file_memory_bytes=file_memory,
+    )
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     if not any(os.path.lexists(root) for root in roots):
         errors.print(f"[red]error:[/] nothing to review: {', '.join(roots)} does not exist")

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from secreview.findings import Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
 
+DEFAULT_FILE_TIMEOUT_SECONDS = 60.0
+"""Ample: a 2 MB file is reviewed in seconds; only a pathological one (or a defect) takes this."""
+DEFAULT_FILE_MEMORY_BYTES = 1024 * 2**20
+"""Ample: reviewing a 2 MB file (the default size limit) peaks at a few hundred MB."""
+
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
     ".hg",
@@ -57,3 +62,8 @@ class ScanConfig:
     """Path of a baseline file whose findings are not reported."""
     model_dirs: tuple[str, ...] = ()
     """Folders of user model files (sources, sinks, sanitizers) for the taint engine."""
+    file_timeout_seconds: float = DEFAULT_FILE_TIMEOUT_SECONDS
+    """Wall-clock time one file may take; a worker still busy then is killed, the file reported."""
+    file_memory_bytes: int | None = DEFAULT_FILE_MEMORY_BYTES
+    """Memory one file may take above its worker's idle size (watched on Linux only); None: no
+    limit."""
