@@ -64,7 +64,7 @@ def budget_of(config: ScanConfig) -> Budget:
 def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str) -> FileError:
     """The error for a file whose worker failed: a crash is ours (INTERNAL), a budget the file's.
 
-    `doing` is the work in the infinitive ("review"), `consequence` what was lost.
+    `doing` is the work in the infinitive ("review it"), `consequence` what was lost.
     """
     detail = failure.detail
     if failure.kind is FailureKind.TIMED_OUT:
@@ -74,14 +74,14 @@ def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str)
         message = f"needed more than {detail} of memory to {doing} (the limit); {consequence}"
         return FileError(path, message, ErrorKind.BUDGET)
     if failure.kind is FailureKind.CRASHED:
-        message = f"crashed the worker process trying to {doing} it ({detail}); {consequence}"
+        message = f"crashed the worker process trying to {doing} ({detail}); {consequence}"
     else:
-        message = f"raised an internal error trying to {doing} it ({detail}); {consequence}"
+        message = f"raised an internal error trying to {doing} ({detail}); {consequence}"
     return FileError(path, message, ErrorKind.INTERNAL)
 
 
 def _unreviewed(source: SourceFile, failure: TaskFailure) -> FileReport:
-    error = failure_error(source.shown_as, failure, "review", "the file was not reviewed")
+    error = failure_error(source.shown_as, failure, "review it", "the file was not reviewed")
     return FileReport(path=source.shown_as, error=error, reviewed=False)
 
 
@@ -145,7 +145,7 @@ def project_index(
 
     def run_round(index: ProjectIndex) -> RoundResult:
         def left_out(source: SourceFile, failure: TaskFailure) -> RoundResult:
-            doing = "summarise for the cross-module pass"
+            doing = "summarise it for the cross-module pass"
             failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
             return {}, set()
 
