@@ -39,6 +39,12 @@ from secreview.workers import Budget, TaskFailure, run_isolated
 
 VULNERABLE = "def run(cmd):\n    return eval(cmd)\n"
 SHORT = Budget(seconds=1.0, memory_bytes=100 * 2**20)
+
+
+def short(_task: str) -> Budget:
+    return SHORT
+
+
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="memory is watched on Linux only"
 )
@@ -76,7 +82,7 @@ def as_text(task: str, failure: TaskFailure) -> str:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_crashing_task_costs_only_itself(jobs: int) -> None:
     tasks = ["a", "segfault", "b", "exit", "c", "raise", "unpicklable", "d"]
-    results = run_isolated(tasks, misbehave, None, jobs=jobs, budget=SHORT, on_failure=as_text)
+    results = run_isolated(tasks, misbehave, None, jobs=jobs, budget=short, on_failure=as_text)
     assert results == [
         "A",
         "segfault: crashed (signal SIGSEGV)",
@@ -93,7 +99,7 @@ def test_a_crashing_task_costs_only_itself(jobs: int) -> None:
 def test_a_task_over_its_time_budget_is_stopped_and_the_rest_done() -> None:
     started = time.monotonic()
     results = run_isolated(
-        ["a", "hang", "b"], misbehave, None, jobs=1, budget=SHORT, on_failure=as_text
+        ["a", "hang", "b"], misbehave, None, jobs=1, budget=short, on_failure=as_text
     )
     assert results == ["A", "hang: timed-out (1 s)", "B"]
     assert time.monotonic() - started < 30  # the sleeping worker was killed, not waited for
@@ -102,7 +108,7 @@ def test_a_task_over_its_time_budget_is_stopped_and_the_rest_done() -> None:
 @linux_only
 def test_a_task_over_its_memory_budget_is_stopped_and_the_rest_done() -> None:
     results = run_isolated(
-        ["a", "hog", "b"], misbehave, None, jobs=2, budget=SHORT, on_failure=as_text
+        ["a", "hog", "b"], misbehave, None, jobs=2, budget=short, on_failure=as_text
     )
     assert results == ["A", "hog: out-of-memory (100 MB)", "B"]
 
@@ -114,7 +120,7 @@ def test_progress_counts_every_task_including_failed_ones() -> None:
         misbehave,
         None,
         jobs=2,
-        budget=SHORT,
+        budget=short,
         on_failure=as_text,
         progress=lambda done, total: seen.append((done, total)),
     )

@@ -275,7 +275,8 @@ def with_baseline(result: ScanResult, config: ScanConfig) -> ScanResult:
     show_default=True,
     callback=_parse_size,
     metavar="SIZE",
-    help="A file needing more memory than this to review is reported as an error (Linux).",
+    help="Memory a file may use to be reviewed, plus 600 bytes per byte of the file; a file "
+    "needing more is reported as an error (Linux only).",
 )
 @settings_options
 def scan_command(

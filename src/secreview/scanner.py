@@ -23,7 +23,7 @@ from secreview.analysis.dataflow.project import (
     summarise_modules,
 )
 from secreview.analysis.dataflow.summaries import ExternalSummary
-from secreview.config import ScanConfig
+from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig
 from secreview.config_file import is_included
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index import cross_module_plan
@@ -56,9 +56,25 @@ def review_source_file(shared: ReviewShared, source: SourceFile) -> FileReport:
     return review_file(source.path, source.shown_as, config, source.module, project)
 
 
-def budget_of(config: ScanConfig) -> Budget:
-    """The time and memory one file may take, from the configuration."""
-    return Budget(seconds=config.file_timeout_seconds, memory_bytes=config.file_memory_bytes)
+def budget_of(config: ScanConfig) -> Callable[[SourceFile], Budget]:
+    """The time and memory each file may take: memory grows with the file's size.
+
+    Python's syntax tree alone takes up to ~350 bytes per byte of dense source (a 2 MB table
+    of numbers needs 700 MB), so a flat limit would either fail big innocent files or let a
+    small file that blows up take gigabytes.
+    """
+
+    def budget(source: SourceFile) -> Budget:
+        if config.file_memory_bytes is None:
+            return Budget(seconds=config.file_timeout_seconds)
+        try:
+            size = source.path.stat().st_size
+        except OSError:  # the review reports why it cannot be read
+            size = 0
+        memory = config.file_memory_bytes + MEMORY_PER_SOURCE_BYTE * size
+        return Budget(seconds=config.file_timeout_seconds, memory_bytes=memory)
+
+    return budget
 
 
 def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str) -> FileError:
@@ -152,9 +168,13 @@ def project_index(
         summaries: dict[str, ExternalSummary] = {}
         classes: set[str] = set()
         remaining = [s for s in sources if s.module not in failed]
-        budget = budget_of(config)
         for found, names in run_isolated(
-            remaining, summarise, (config, index), jobs=jobs, budget=budget, on_failure=left_out
+            remaining,
+            summarise,
+            (config, index),
+            jobs=jobs,
+            budget=budget_of(config),
+            on_failure=left_out,
         ):
             summaries.update(found)
             classes.update(names)

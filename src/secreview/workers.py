@@ -140,6 +140,7 @@ class _Worker(Generic[Task]):
         self.process.start()
         child_end.close()
         self.task: int | None = None
+        self.budget = Budget(seconds=0)
         self.deadline = 0.0
         self.memory_limit: int | None = None
 
@@ -149,6 +150,7 @@ class _Worker(Generic[Task]):
         self.memory_limit = idle + budget.memory_bytes if idle is not None else None
         self.connection.send((task,))
         self.task = number
+        self.budget = budget
         self.deadline = time.monotonic() + budget.seconds
 
     def over_memory(self) -> bool:
@@ -177,16 +179,16 @@ def run_isolated(
     shared: Shared,
     *,
     jobs: int,
-    budget: Budget,
+    budget: Callable[[Task], Budget],
     on_failure: Callable[[Task, TaskFailure], Result],
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Result]:
     """`work(shared, task)` for every task, in up to `jobs` worker processes; results in order.
 
     `shared` reaches each worker once, not with every task. A task whose worker crashes, or
-    that exceeds `budget`, costs only itself: its result is `on_failure(task, why)`, and a new
-    worker takes over the remaining tasks. `work` must be a module-level function where workers
-    are spawned (not on Linux, where they are forked).
+    that exceeds its `budget(task)`, costs only itself: its result is `on_failure(task, why)`,
+    and a new worker takes over the remaining tasks. `work` must be a module-level function
+    where workers are spawned (not on Linux, where they are forked).
     """
     results: dict[int, Result] = {}
     pending = deque(enumerate(tasks))
@@ -211,7 +213,8 @@ def run_isolated(
                 if pending and (worker is None or worker.task is None):
                     if worker is None:
                         worker = slots[slot] = _Worker(context, work, shared)
-                    worker.give(*pending.popleft(), budget)
+                    number, task = pending.popleft()
+                    worker.give(number, task, budget(task))
             busy = [
                 (slot, w) for slot, w in enumerate(slots) if w is not None and w.task is not None
             ]
@@ -221,10 +224,10 @@ def run_isolated(
                 if worker.connection in ready or worker.process.sentinel in ready:
                     settle(slot, worker, _outcome(worker))
                 elif time.monotonic() > worker.deadline:
-                    detail = f"{budget.seconds:g} s"
+                    detail = f"{worker.budget.seconds:g} s"
                     settle(slot, worker, TaskFailure(FailureKind.TIMED_OUT, detail))
                 elif worker.over_memory():
-                    detail = f"{(budget.memory_bytes or 0) // 2**20} MB"
+                    detail = f"{(worker.budget.memory_bytes or 0) // 2**20} MB"
                     settle(slot, worker, TaskFailure(FailureKind.OUT_OF_MEMORY, detail))
     finally:
         for worker in slots:
