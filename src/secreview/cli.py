@@ -79,6 +79,8 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:  # click would exit 1, which reads as "findings found"
+            _fail("interrupted; nothing was reported")
         except OSError as error:
             if error.errno == errno.EPIPE:
                 raise  # the reader went away (`| head`): click exits quietly
