@@ -29,6 +29,7 @@ from secreview.findings import ErrorKind, FileReport
 from secreview.pipeline import review_file, review_source
 from secreview.scanner import (
     ReviewShared,
+    budget_of,
     project_index,
     review_files,
     review_source_file,
@@ -254,20 +255,30 @@ def test_any_unexpected_exception_reviewing_a_file_is_an_internal_error_for_it(
     assert "AttributeError: 'NoneType' object has no attribute 'body'" in report.error.message
 
 
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [
+        (
+            RuntimeError("[bold]boom[/]"),
+            "internal error: RuntimeError: [bold]boom[/] (a secreview defect)",
+        ),
+        (KeyboardInterrupt(), "interrupted; nothing was reported"),
+    ],
+)
 def test_an_unexpected_exception_in_the_command_exits_2_with_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raised: BaseException, said: str
 ) -> None:
+    """Click's own default would be a traceback (or "Aborted!") and exit 1, "findings found"."""
+
     def broken_scan(*_args: object, **_kwargs: object) -> None:
-        raise RuntimeError("[bold]boom[/]")
+        raise raised
 
     import secreview.cli as cli_module
 
     monkeypatch.setattr(cli_module, "scan", broken_scan)
     result = CliRunner().invoke(cli, ["scan", "--no-progress", str(tmp_path)])
     assert result.exit_code == 2
-    assert (
-        result.stderr == "error: internal error: RuntimeError: [bold]boom[/] (a secreview defect)\n"
-    )
+    assert result.stderr == f"error: {said}\n"
 
 
 HELPERS = (
@@ -326,3 +337,14 @@ def test_a_crashing_summary_is_recorded_once_on_its_file_and_the_scan_exits_2(
     )
     # helpers.py itself was reviewed in the first pass: its own finding stays.
     assert any(Path(f["path"]).name == "helpers.py" for f in payload["findings"])
+
+
+def test_a_file_may_use_more_memory_the_larger_it_is(tmp_path: Path) -> None:
+    (tmp_path / "small.py").write_text("x = 1\n")
+    (tmp_path / "large.py").write_text("x = 1\n" * 100_000)
+    sources, _ = discover([str(tmp_path)], ScanConfig().excludes)
+    budget = budget_of(ScanConfig(file_timeout_seconds=5, file_memory_bytes=2**20))
+    limits = {s.path.name: budget(s) for s in sources}
+    assert limits["small.py"] == Budget(seconds=5, memory_bytes=2**20 + 600 * 6)
+    assert limits["large.py"] == Budget(seconds=5, memory_bytes=2**20 + 600 * 600_000)
+    assert budget_of(ScanConfig(file_memory_bytes=None))(sources[0]).memory_bytes is None

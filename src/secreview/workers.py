@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 Shared = TypeVar("Shared")
 Task = TypeVar("Task")
@@ -148,7 +148,8 @@ class _Worker(Generic[Task]):
         """Start task `number`; its memory is measured from the worker's size now, while idle."""
         idle = resident_bytes(self.process.pid) if budget.memory_bytes is not None else None
         self.memory_limit = idle + budget.memory_bytes if idle is not None else None
-        self.connection.send((task,))
+        with contextlib.suppress(OSError):  # it died idle: the supervisor sees it end and says so
+            self.connection.send((task,))
         self.task = number
         self.budget = budget
         self.deadline = time.monotonic() + budget.seconds
@@ -222,7 +223,7 @@ def run_isolated(
             ready = set(wait(signals, timeout=POLL_SECONDS))
             for slot, worker in busy:
                 if worker.connection in ready or worker.process.sentinel in ready:
-                    settle(slot, worker, _outcome(worker))
+                    settle(slot, worker, cast("Result | TaskFailure", _outcome(worker)))
                 elif time.monotonic() > worker.deadline:
                     detail = f"{worker.budget.seconds:g} s"
                     settle(slot, worker, TaskFailure(FailureKind.TIMED_OUT, detail))
