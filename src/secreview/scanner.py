@@ -208,7 +208,12 @@ def with_cross_module_flows(
     if not to_review:
         return reports
     by_module = {s.module: s for s in sources if s.module}
-    summarised = [by_module[m] for m in sorted(to_summarise)]
+    # A file the first pass could not review (unparsable, crashed, over budget) is not tried
+    # again: it would only fail again, costing another budget and a second error.
+    unreviewed = {r.path for r in reports if not r.reviewed}
+    summarised = [
+        by_module[m] for m in sorted(to_summarise) if by_module[m].shown_as not in unreviewed
+    ]
     index, failed = project_index(summarised, config, jobs)
     again = {
         r.path: r
