@@ -7,12 +7,13 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings that are, 2 usage or f
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import errno
 import os
 import re
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -26,7 +27,7 @@ from secreview import __version__
 from secreview.analysis.models import ModelError
 from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
 from secreview.bench.command import bench_command
-from secreview.config import ScanConfig
+from secreview.config import DEFAULT_FILE_MEMORY_BYTES, DEFAULT_FILE_TIMEOUT_SECONDS, ScanConfig
 from secreview.config_file import ConfigError, FileSettings, build_config, load_settings
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from secreview.cwe import UnknownCWEError, lookup
@@ -83,7 +84,32 @@ REVIEW_RENDERERS: dict[str, Callable[[ScanResult], str]] = {
 }
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, turning an unexpected exception into one line and exit 2.
+
+    Click lets any exception but its own escape as a traceback with exit status 1, which is
+    the status for "findings found": a defect of secreview must never read as a verdict.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:  # click would exit 1, which reads as "findings found"
+            _fail("interrupted; nothing was reported")
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                raise  # the reader went away (`| head`): click exits quietly
+            _fail(str(error))
+        except Exception as error:
+            _fail(f"internal error: {type(error).__name__}: {error} (a secreview defect)")
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="secreview")
 def cli() -> None:
     """secreview: a security code review of Python code, where every finding is evidence."""
@@ -273,6 +299,23 @@ def with_baseline(result: ScanResult, config: ScanConfig) -> ScanResult:
 @click.option(
     "--follow-symlinks", is_flag=True, help="Follow links out of the scanned folders too."
 )
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_FILE_TIMEOUT_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="A file still being reviewed after this long is reported as an error, not reviewed.",
+)
+@click.option(
+    "--file-memory",
+    default=f"{DEFAULT_FILE_MEMORY_BYTES // 2**20}M",
+    show_default=True,
+    callback=_parse_size,
+    metavar="SIZE",
+    help="Memory a file may use to be reviewed, plus 600 bytes per byte of the file; a file "
+    "needing more is reported as an error (Linux only).",
+)
 @settings_options
 def scan_command(
     paths: tuple[str, ...],
@@ -289,6 +332,8 @@ def scan_command(
     strict: bool,
     no_progress: bool,
     follow_symlinks: bool,
+    file_timeout: float,
+    file_memory: int,
     config_path: Path | None,
     baseline: str | None,
     honour_nosec: bool,
@@ -297,8 +342,12 @@ def scan_command(
 ) -> None:
     """Review Python files and folders (default: the current folder)."""
     roots = list(paths) or ["."]
-    config = configure(click.get_current_context(), Path(roots[0]))
-    config = replace(config, follow_symlinks=follow_symlinks)
+    config = dataclasses.replace(
+        configure(click.get_current_context(), Path(roots[0])),
+        follow_symlinks=follow_symlinks,
+        file_timeout_seconds=file_timeout,
+        file_memory_bytes=file_memory,
+    )
     destination = output_destination(output, roots, [config.baseline, config_path])
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     if not any(os.path.lexists(root) for root in roots):

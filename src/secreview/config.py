@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from secreview.findings import Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
 
+DEFAULT_FILE_TIMEOUT_SECONDS = 60.0
+"""Ample: a 2 MB file is reviewed in seconds; only a pathological one (or a defect) takes this."""
+DEFAULT_FILE_MEMORY_BYTES = 512 * 2**20
+"""Memory any file may use to be reviewed, before `MEMORY_PER_SOURCE_BYTE` adds to it."""
+MEMORY_PER_SOURCE_BYTE = 600
+"""What each byte of a file adds to its memory budget: Python's syntax tree alone takes up to
+~350 bytes per byte of dense source (a 2 MB list of numbers), the fallback parser more."""
+
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
     ".hg",
@@ -59,3 +67,8 @@ class ScanConfig:
     """Folders of user model files (sources, sinks, sanitizers) for the taint engine."""
     follow_symlinks: bool = False
     """Follow symbolic links out of the scanned folders (loops are still never entered twice)."""
+    file_timeout_seconds: float = DEFAULT_FILE_TIMEOUT_SECONDS
+    """Wall-clock time one file may take; a worker still busy then is killed, the file reported."""
+    file_memory_bytes: int | None = DEFAULT_FILE_MEMORY_BYTES
+    """Memory one file may take above its worker's idle size, plus `MEMORY_PER_SOURCE_BYTE` per
+    byte of the file (watched on Linux only); None: no limit."""

@@ -176,6 +176,8 @@ def review_source(
     messages = ([outcome.error] if outcome.error else []) + [
         f"internal error: {c}" for c in crashes
     ]
+    if crashes:
+        messages.insert(0, "was only partly reviewed (a rule failed, its findings may be missing)")
     kind = ErrorKind.INTERNAL if crashes else ErrorKind.SYNTAX
     error = FileError(path, "; ".join(messages), kind) if messages else None
     return FileReport(
@@ -213,12 +215,15 @@ def review_file(
     try:
         return review_source(text, shown_as, config, module=module, project=project)
     except RecursionError:
-        return FileReport(
-            path=shown_as,
-            error=FileError(
-                shown_as,
-                "is nested too deeply to analyse; the file was not reviewed",
-                ErrorKind.BUDGET,
-            ),
-            reviewed=False,
+        message = "is nested too deeply to analyse; the file was not reviewed"
+        kind = ErrorKind.BUDGET
+    except MemoryError:
+        message = "needed more memory than there is to review; the file was not reviewed"
+        kind = ErrorKind.BUDGET
+    except Exception as error:  # a defect of ours must cost this file only, never the scan
+        message = (
+            f"raised an internal error during review ({type(error).__name__}: {error}); "
+            "the file was not reviewed"
         )
+        kind = ErrorKind.INTERNAL
+    return FileReport(path=shown_as, error=FileError(shown_as, message, kind), reviewed=False)

@@ -1,19 +1,18 @@
 """Scan many files: discover, review each in a worker process, merge deterministically.
 
-Work is split one file per task over a process pool (one process per core by default); results
-are sorted by path before anything is reported, so output is byte-for-byte the same whatever
-`--jobs` is.
+Work is split one file per task over worker processes (one per core by default, and a worker
+even with one job, so a file that crashes the parser cannot crash secreview); results are sorted
+by path before anything is reported, so output is byte-for-byte the same whatever `--jobs` is.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
 
 from secreview import __version__
 from secreview.analysis.dataflow import ProjectIndex
@@ -24,14 +23,15 @@ from secreview.analysis.dataflow.project import (
     summarise_modules,
 )
 from secreview.analysis.dataflow.summaries import ExternalSummary
-from secreview.config import ScanConfig
+from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig
 from secreview.config_file import is_included
-from secreview.findings import CheckedWeakness, FileReport, ScanResult
+from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index import cross_module_plan
 from secreview.parse import parse_module
 from secreview.pipeline import active_rules, models_for, review_file
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.reading import UnreadableSourceError, read_source
+from secreview.workers import Budget, FailureKind, TaskFailure, run_isolated
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -44,10 +44,61 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _review_one(
-    source: SourceFile, config: ScanConfig, project: ProjectIndex | None = None
-) -> FileReport:
+ReviewShared = tuple[ScanConfig, ProjectIndex | None]
+"""What every file's review shares: the configuration and the project's summaries, if any."""
+FileReviewer = Callable[[ReviewShared, SourceFile], FileReport]
+ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], RoundResult]
+
+
+def review_source_file(shared: ReviewShared, source: SourceFile) -> FileReport:
+    """Review one discovered file (the task a worker runs)."""
+    config, project = shared
     return review_file(source.path, source.shown_as, config, source.module, project)
+
+
+def budget_of(config: ScanConfig) -> Callable[[SourceFile], Budget]:
+    """The time and memory each file may take: memory grows with the file's size.
+
+    Python's syntax tree alone takes up to ~350 bytes per byte of dense source (a 2 MB table
+    of numbers needs 700 MB), so a flat limit would either fail big innocent files or let a
+    small file that blows up take gigabytes.
+    """
+
+    def budget(source: SourceFile) -> Budget:
+        if config.file_memory_bytes is None:
+            return Budget(seconds=config.file_timeout_seconds)
+        try:
+            size = source.path.stat().st_size
+        except OSError:  # the review reports why it cannot be read
+            size = 0
+        memory = config.file_memory_bytes + MEMORY_PER_SOURCE_BYTE * size
+        return Budget(seconds=config.file_timeout_seconds, memory_bytes=memory)
+
+    return budget
+
+
+def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str) -> FileError:
+    """The error for a file whose worker failed: a crash is ours (INTERNAL), a budget the file's.
+
+    `doing` is the work in the infinitive ("review it"), `consequence` what was lost.
+    """
+    detail = failure.detail
+    if failure.kind is FailureKind.TIMED_OUT:
+        message = f"took longer than {detail} to {doing} (the limit); {consequence}"
+        return FileError(path, message, ErrorKind.BUDGET)
+    if failure.kind is FailureKind.OUT_OF_MEMORY:
+        message = f"needed more than {detail} of memory to {doing} (the limit); {consequence}"
+        return FileError(path, message, ErrorKind.BUDGET)
+    if failure.kind is FailureKind.CRASHED:
+        message = f"crashed the worker process trying to {doing} ({detail}); {consequence}"
+    else:
+        message = f"raised an internal error trying to {doing} ({detail}); {consequence}"
+    return FileError(path, message, ErrorKind.INTERNAL)
+
+
+def _unreviewed(source: SourceFile, failure: TaskFailure) -> FileReport:
+    error = failure_error(source.shown_as, failure, "review it", "the file was not reviewed")
+    return FileReport(path=source.shown_as, error=error, reviewed=False)
 
 
 def review_files(
@@ -56,25 +107,22 @@ def review_files(
     jobs: int,
     progress: ProgressCallback | None = None,
     project: ProjectIndex | None = None,
+    review: FileReviewer = review_source_file,
 ) -> list[FileReport]:
-    """Review `sources` with `jobs` processes (in this process when 1), in path order."""
-    reports: list[FileReport] = []
-    if jobs <= 1 or len(sources) <= 1:
-        for done, source in enumerate(sources, start=1):
-            reports.append(_review_one(source, config, project))
-            if progress:
-                progress(done, len(sources))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            chunk = max(1, min(32, len(sources) // (jobs * 8) or 1))
-            count = len(sources)
-            results = pool.map(
-                _review_one, sources, [config] * count, [project] * count, chunksize=chunk
-            )
-            for done, report in enumerate(results, start=1):
-                reports.append(report)
-                if progress:
-                    progress(done, len(sources))
+    """Review `sources` in `jobs` worker processes, one file per task, in path order.
+
+    A file that crashes its worker, or exceeds its time or memory budget, becomes an error
+    report; the other files are reviewed as if it were not there.
+    """
+    reports = run_isolated(
+        sources,
+        review,
+        (config, project),
+        jobs=jobs,
+        budget=budget_of(config),
+        on_failure=_unreviewed,
+        progress=progress,
+    )
     return sorted(reports, key=lambda r: r.path)
 
 
@@ -87,33 +135,62 @@ def _parsed(source: SourceFile, config: ScanConfig) -> ast.Module | None:
     return parse_module(text, source.shown_as).tree
 
 
-def _summarise_chunk(
-    chunk: Sequence[SourceFile], config: ScanConfig, index: ProjectIndex
+def summarise_source_file(
+    shared: tuple[ScanConfig, ProjectIndex], source: SourceFile
 ) -> RoundResult:
-    """One round of summaries for some modules (run in a worker process)."""
-    trees = {s.module: tree for s in chunk if (tree := _parsed(s, config)) is not None}
+    """One round of summaries for one module (the task a worker runs)."""
+    config, index = shared
+    tree = _parsed(source, config)
+    trees = {source.module: tree} if tree is not None else {}
     return summarise_modules(trees, models_for(config.model_dirs), index)
 
 
-def project_index(sources: Sequence[SourceFile], config: ScanConfig, jobs: int) -> ProjectIndex:
-    """Summaries of the functions of `sources`, each round split over `jobs` processes."""
-    if jobs <= 1 or len(sources) <= 1:
-        trees = {s.module: tree for s in sources if (tree := _parsed(s, config)) is not None}
-        models = models_for(config.model_dirs)
-        return iterate_project_index(lambda index: summarise_modules(trees, models, index))
-    parts = min(len(sources), jobs * 4)
-    chunks = [list(sources[start::parts]) for start in range(parts)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+def project_index(
+    sources: Sequence[SourceFile],
+    config: ScanConfig,
+    jobs: int,
+    summarise: ModuleSummariser = summarise_source_file,
+) -> tuple[ProjectIndex, dict[str, FileError]]:
+    """Summaries of the functions of `sources`, one module per task, and the modules that failed.
 
-        def run_round(index: ProjectIndex) -> RoundResult:
-            summaries: dict[str, ExternalSummary] = {}
-            classes: set[str] = set()
-            for found, names in pool.map(_summarise_chunk, chunks, repeat(config), repeat(index)):
-                summaries.update(found)
-                classes.update(names)
-            return summaries, classes
+    A module whose summary crashes its worker or exceeds its budget is left out of the index
+    (and of later rounds), with one error for its file.
+    """
+    failed: dict[str, FileError] = {}
+    consequence = "flows through it into other modules were not followed"
 
-        return iterate_project_index(run_round)
+    def run_round(index: ProjectIndex) -> RoundResult:
+        def left_out(source: SourceFile, failure: TaskFailure) -> RoundResult:
+            doing = "summarise it for the cross-module pass"
+            failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
+            return {}, set()
+
+        summaries: dict[str, ExternalSummary] = {}
+        classes: set[str] = set()
+        remaining = [s for s in sources if s.module not in failed]
+        for found, names in run_isolated(
+            remaining,
+            summarise,
+            (config, index),
+            jobs=jobs,
+            budget=budget_of(config),
+            on_failure=left_out,
+        ):
+            summaries.update(found)
+            classes.update(names)
+        return summaries, classes
+
+    return iterate_project_index(run_round), failed
+
+
+def _with_error(report: FileReport, error: FileError) -> FileReport:
+    """`report` also carrying `error`; a file that already failed the same way keeps one."""
+    if report.error is None:
+        return dataclasses.replace(report, error=error)
+    if report.error.kind in (ErrorKind.INTERNAL, ErrorKind.BUDGET):
+        return report
+    message = f"{report.error.message}; it also {error.message}"
+    return dataclasses.replace(report, error=FileError(error.path, message, error.kind))
 
 
 def with_cross_module_flows(
@@ -131,15 +208,22 @@ def with_cross_module_flows(
     if not to_review:
         return reports
     by_module = {s.module: s for s in sources if s.module}
-    summarised = [by_module[m] for m in sorted(to_summarise)]
-    index = project_index(summarised, config, jobs)
+    # A file the first pass could not review (unparsable, crashed, over budget) is not tried
+    # again: it would only fail again, costing another budget and a second error.
+    unreviewed = {r.path for r in reports if not r.reviewed}
+    summarised = [
+        by_module[m] for m in sorted(to_summarise) if by_module[m].shown_as not in unreviewed
+    ]
+    index, failed = project_index(summarised, config, jobs)
     again = {
         r.path: r
         for r in review_files(
             [by_module[m] for m in sorted(to_review)], config, jobs, project=index
         )
     }
-    return [again.get(r.path, r) for r in reports]
+    errors = {error.path: error for error in failed.values()}
+    updated = [again.get(r.path, r) for r in reports]
+    return [_with_error(r, errors[r.path]) if r.path in errors else r for r in updated]
 
 
 def checked_weaknesses(

@@ -35,6 +35,7 @@ from secreview.credentials import (
 from secreview.findings import Confidence, Severity
 
 _MEMO_KEY = "hardcoded-secrets"
+_POSITIONS_KEY = "hardcoded-secrets.positions"
 _KIND = {PASSWORD: "password", CREDENTIAL: "credential", CRYPTO_KEY: "cryptographic key"}
 
 
@@ -78,9 +79,19 @@ def _text_of(value: object) -> str | None:
 
 
 # ----- where a constant is bound ----------------------------------------------------------------
-def _index_of(child: ast.AST, items: list[ast.expr] | list[ast.expr | None]) -> int | None:
-    """Position of `child` among `items`, by identity (equal-looking nodes are different places)."""
-    return next((i for i, item in enumerate(items) if item is child), None)
+def _index_of(
+    child: ast.AST, items: list[ast.expr] | list[ast.expr | None], context: ModuleContext
+) -> int | None:
+    """Position of `child` among `items`, by identity (equal-looking nodes are different places).
+
+    Each list is indexed once, so a table of n strings costs n look-ups, not n² comparisons
+    (a 2 MB list literal took hours).
+    """
+    positions = cast("dict[int, dict[int, int]]", context.memo.setdefault(_POSITIONS_KEY, {}))
+    table = positions.get(id(items))
+    if table is None:
+        table = positions[id(items)] = {id(item): i for i, item in enumerate(items)}
+    return table.get(id(child))
 
 
 def _named(target: ast.AST, context: ModuleContext) -> _Binding | None:
@@ -137,7 +148,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     # names and the (user, password) pair given as `auth=`. One level only: the strings of
     # nested tables (`tokens = [(r"regex", Token), ...]`) are not what the name names.
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
-        index = _index_of(child, parent.elts)
+        index = _index_of(child, parent.elts, context)
         grand = context.parent(parent)
         if isinstance(grand, ast.Assign) and grand.value is parent and index is not None:
             for target in grand.targets:
@@ -164,7 +175,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
                 return found
             return _Binding(name, _keyword_name(parent), f"`{name}=`")
         case ast.Dict(keys=keys, values=values):
-            index = _index_of(child, values)
+            index = _index_of(child, values, context)
             key = keys[index] if index is not None else None
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 return _Binding(key.value, key, f"The dict key `{context.one_line(key)}`")
@@ -309,6 +320,8 @@ def _secrets(context: ModuleContext) -> dict[int, _Secret | None]:
 
 def _secret_at(node: ast.AST, context: ModuleContext) -> _Secret | None:
     """The secret reported at `node` (a string constant or a crypto call), judged once."""
+    if isinstance(node, ast.Constant) and not isinstance(node.value, str | bytes):
+        return None  # not memoised: a 2 MB table of numbers would cost a 60 MB memo of Nones
     found = _secrets(context)
     key = id(node)
     if key not in found:

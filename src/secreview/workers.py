@@ -1,0 +1,248 @@
+"""Run tasks in worker processes that a crash, a hang or a memory blow-up cannot take down.
+
+The code under review is hostile: one file can make a C extension (the tree-sitter fallback
+parser) crash its process, or make the analysis run for ever or eat all memory. So every task
+runs in a child process this module owns, one task at a time, under a small supervisor loop:
+it hands out tasks, watches each busy worker's deadline and memory, and when a worker dies or
+exceeds its budget, kills it, records that one task as failed and starts a fresh worker for the
+rest. `concurrent.futures.ProcessPoolExecutor` cannot do this: one dead worker breaks the whole
+pool and every task still in it.
+
+Even with one job the task runs in a child, so a crash never takes secreview itself down. On
+Linux children are forked (a few milliseconds: the parent has already imported everything, so a
+one-file pre-commit run stays fast); elsewhere they are spawned.
+
+Memory is watched from the parent by reading the child's resident size in `/proc/PID/statm`
+(Linux only; elsewhere only the time budget applies). A limit on address space (`RLIMIT_AS`) was
+not used: it counts reserved, untouched memory (thread stacks, allocator arenas), so it fails
+innocent files, and the MemoryError it raises can surface anywhere, even in the result's pickling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from typing import Generic, TypeVar, cast
+
+Shared = TypeVar("Shared")
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+POLL_SECONDS = 0.05
+"""How often a busy worker's time and memory are checked (a result is taken as soon as it is
+ready, whatever this is)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one task may use: wall-clock seconds, and memory above the worker's idle size."""
+
+    seconds: float
+    memory_bytes: int | None = None
+    """None: no memory limit."""
+
+
+class FailureKind(enum.Enum):
+    """How a task failed to produce a result."""
+
+    CRASHED = "crashed"
+    """The worker died (a signal such as SIGSEGV, or an unexpected exit)."""
+    RAISED = "raised"
+    """The task raised an exception the work function did not handle."""
+    TIMED_OUT = "timed-out"
+    OUT_OF_MEMORY = "out-of-memory"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFailure:
+    """Why one task has no result, with a detail fit for a message ("signal SIGSEGV")."""
+
+    kind: FailureKind
+    detail: str
+
+
+def _context() -> BaseContext:
+    """`fork` on Linux (cheap, inherits the loaded modules); `spawn` where fork is unsafe."""
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def resident_bytes(pid: int) -> int | None:
+    """The resident memory of process `pid`, or None where it cannot be read (not Linux)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _serve(connection: Connection, work: Callable[[Shared, Task], Result], shared: Shared) -> None:
+    """A worker's life: take a task, send its result (or what it raised), until told to stop.
+
+    Ctrl-C is the parent's to handle (it kills the workers), so workers ignore it rather than
+    each printing a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if message is None:  # the parent has no more tasks
+            return
+        (task,) = message
+        try:
+            outcome: tuple[bool, object] = (True, work(shared, task))
+        except Exception as error:
+            outcome = (False, f"{type(error).__name__}: {error}")
+        try:
+            connection.send(outcome)
+        except Exception as error:  # the result cannot be pickled
+            connection.send((False, f"its result could not be sent back ({error!r})"))
+
+
+def _exit_detail(process: BaseProcess) -> str:
+    """ "signal SIGSEGV" or "exit code 3", for a process that has ended."""
+    process.join(timeout=1)
+    code = process.exitcode
+    if code is None:
+        return "no exit status"
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
+class _Worker(Generic[Task]):
+    """One child process and the task it is working on, with that task's limits."""
+
+    def __init__(
+        self, context: BaseContext, work: Callable[[Shared, Task], object], shared: object
+    ) -> None:
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child_end, work, shared), daemon=True, name="secreview-worker"
+        )
+        self.process.start()
+        child_end.close()
+        self.task: int | None = None
+        self.budget = Budget(seconds=0)
+        self.deadline = 0.0
+        self.memory_limit: int | None = None
+
+    def give(self, number: int, task: Task, budget: Budget) -> None:
+        """Start task `number`; its memory is measured from the worker's size now, while idle."""
+        idle = resident_bytes(self.process.pid) if budget.memory_bytes is not None else None
+        self.memory_limit = idle + budget.memory_bytes if idle is not None else None
+        with contextlib.suppress(OSError):  # it died idle: the supervisor sees it end and says so
+            self.connection.send((task,))
+        self.task = number
+        self.budget = budget
+        self.deadline = time.monotonic() + budget.seconds
+
+    def over_memory(self) -> bool:
+        """Whether the task has grown the worker past its memory limit."""
+        if self.memory_limit is None:
+            return False
+        size = resident_bytes(self.process.pid)
+        return size is not None and size > self.memory_limit
+
+    def stop(self, *, graceful: bool) -> None:
+        """End the process: an idle one is asked to leave, a busy one is killed."""
+        if graceful:
+            with contextlib.suppress(OSError):  # it may be gone already
+                self.connection.send(None)
+            self.process.join(timeout=1)
+        self.connection.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.process.close()
+
+
+def run_isolated(
+    tasks: Sequence[Task],
+    work: Callable[[Shared, Task], Result],
+    shared: Shared,
+    *,
+    jobs: int,
+    budget: Callable[[Task], Budget],
+    on_failure: Callable[[Task, TaskFailure], Result],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Result]:
+    """`work(shared, task)` for every task, in up to `jobs` worker processes; results in order.
+
+    `shared` reaches each worker once, not with every task. A task whose worker crashes, or
+    that exceeds its `budget(task)`, costs only itself: its result is `on_failure(task, why)`,
+    and a new worker takes over the remaining tasks. `work` must be a module-level function
+    where workers are spawned (not on Linux, where they are forked).
+    """
+    results: dict[int, Result] = {}
+    pending = deque(enumerate(tasks))
+    context = _context()
+    slots: list[_Worker[Task] | None] = [None] * min(jobs, len(tasks))
+
+    def settle(slot: int, worker: _Worker[Task], outcome: Result | TaskFailure) -> None:
+        """Record the worker's task; a failed task's worker is retired (a new one replaces it)."""
+        assert worker.task is not None
+        number, worker.task = worker.task, None
+        if isinstance(outcome, TaskFailure):
+            worker.stop(graceful=False)
+            slots[slot] = None
+            outcome = on_failure(tasks[number], outcome)
+        results[number] = outcome
+        if progress is not None:
+            progress(len(results), len(tasks))
+
+    try:
+        while len(results) < len(tasks):
+            for slot, worker in enumerate(slots):
+                if pending and (worker is None or worker.task is None):
+                    if worker is None:
+                        worker = slots[slot] = _Worker(context, work, shared)
+                    number, task = pending.popleft()
+                    worker.give(number, task, budget(task))
+            busy = [
+                (slot, w) for slot, w in enumerate(slots) if w is not None and w.task is not None
+            ]
+            signals = [w.connection for _, w in busy] + [w.process.sentinel for _, w in busy]
+            ready = set(wait(signals, timeout=POLL_SECONDS))
+            for slot, worker in busy:
+                if worker.connection in ready or worker.process.sentinel in ready:
+                    settle(slot, worker, cast("Result | TaskFailure", _outcome(worker)))
+                elif time.monotonic() > worker.deadline:
+                    detail = f"{worker.budget.seconds:g} s"
+                    settle(slot, worker, TaskFailure(FailureKind.TIMED_OUT, detail))
+                elif worker.over_memory():
+                    detail = f"{(worker.budget.memory_bytes or 0) // 2**20} MB"
+                    settle(slot, worker, TaskFailure(FailureKind.OUT_OF_MEMORY, detail))
+    finally:
+        for worker in slots:
+            if worker is not None:
+                worker.stop(graceful=worker.task is None)
+    return [results[number] for number in range(len(tasks))]
+
+
+def _outcome(worker: _Worker[Task]) -> object | TaskFailure:
+    """The result the worker sent, or why there is none (it raised, or died first)."""
+    try:
+        if worker.connection.poll():
+            succeeded, value = worker.connection.recv()
+            return value if succeeded else TaskFailure(FailureKind.RAISED, str(value))
+    except (EOFError, OSError):
+        pass
+    return TaskFailure(FailureKind.CRASHED, _exit_detail(worker.process))
