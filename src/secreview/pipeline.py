@@ -212,8 +212,20 @@ def review_file(
         return FileReport(
             path=shown_as, error=FileError(shown_as, str(error), error.kind), reviewed=False
         )
+    return review_text_guarded(text, shown_as, config, module=module, project=project)
+
+
+def review_text_guarded(
+    text: str,
+    path: str,
+    config: ScanConfig,
+    *,
+    module: str = "",
+    project: ProjectIndex | None = None,
+) -> FileReport:
+    """`review_source`, with every exception it can still raise turned into the file's error."""
     try:
-        return review_source(text, shown_as, config, module=module, project=project)
+        return review_source(text, path, config, module=module, project=project)
     except RecursionError:
         message = "is nested too deeply to analyse; the file was not reviewed"
         kind = ErrorKind.BUDGET
@@ -226,4 +238,4 @@ def review_file(
             "the file was not reviewed"
         )
         kind = ErrorKind.INTERNAL
-    return FileReport(path=shown_as, error=FileError(shown_as, message, kind), reviewed=False)
+    return FileReport(path=path, error=FileError(path, message, kind), reviewed=False)

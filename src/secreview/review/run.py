@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable, Sequence
 
 from secreview import __version__
-from secreview.config import ScanConfig
+from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig
 from secreview.config_file import is_selected
-from secreview.findings import ErrorKind, FileError, FileReport, Finding, ScanResult
-from secreview.pipeline import active_rules, review_source
+from secreview.findings import FileReport, Finding, ScanResult
+from secreview.pipeline import active_rules, review_text_guarded
 from secreview.review.changes import Change
 from secreview.review.classify import Classified, by_added_lines, by_fingerprint
 from secreview.review.excerpts import excerpt
@@ -22,21 +23,51 @@ from secreview.review.model import (
     SkippedFile,
     finding_key,
 )
-from secreview.scanner import checked_weaknesses
+from secreview.scanner import checked_weaknesses, default_jobs, failure_error
+from secreview.workers import Budget, TaskFailure, run_isolated
+
+SourceText = tuple[str, str]
+"""(text, path): one version of one file to review."""
 
 
-def _review_text(text: str, path: str, config: ScanConfig) -> FileReport:
-    """`review_source`, with the one failure it leaves to callers turned into a report."""
-    try:
-        return review_source(text, path, config)
-    except RecursionError:
-        return FileReport(
-            path=path,
-            error=FileError(
-                path, "is nested too deeply to analyse; the file was not reviewed", ErrorKind.BUDGET
-            ),
-            reviewed=False,
-        )
+def _review_one(config: ScanConfig, source: SourceText) -> FileReport:
+    """Review one version of a file (the task a worker runs)."""
+    text, path = source
+    return review_text_guarded(text, path, config)
+
+
+def _budget(config: ScanConfig) -> Callable[[SourceText], Budget]:
+    """Each version's time and memory, as a scan gives a file of its size."""
+
+    def budget(source: SourceText) -> Budget:
+        if config.file_memory_bytes is None:
+            return Budget(seconds=config.file_timeout_seconds)
+        size = len(source[0].encode("utf-8", "surrogatepass"))
+        memory = config.file_memory_bytes + MEMORY_PER_SOURCE_BYTE * size
+        return Budget(seconds=config.file_timeout_seconds, memory_bytes=memory)
+
+    return budget
+
+
+def _review_all(sources: Sequence[SourceText], config: ScanConfig) -> dict[SourceText, FileReport]:
+    """Every version reviewed in worker processes: a file that crashes the parser, hangs or
+    exhausts memory costs only itself, never the review."""
+
+    def failed(source: SourceText, failure: TaskFailure) -> FileReport:
+        path = source[1]
+        error = failure_error(path, failure, "review it", "the file was not reviewed")
+        return FileReport(path=path, error=error, reviewed=False)
+
+    unique = list(dict.fromkeys(sources))
+    reports = run_isolated(
+        unique,
+        _review_one,
+        config,
+        jobs=default_jobs(),
+        budget=_budget(config),
+        on_failure=failed,
+    )
+    return dict(zip(unique, reports, strict=True))
 
 
 def _tagged(finding: Finding) -> Finding:
@@ -63,13 +94,20 @@ def review_change(
     pre_existing = 0
     excerpts: dict[FindingKey, ChangeExcerpt] = {}
     skipped = list(change.skipped)
+    selected = []
     for changed in change.files:
+        if is_selected(changed.diff.path, config):
+            selected.append(changed)
+        else:
+            skipped.append(SkippedFile(changed.diff.path, "excluded by the configuration"))
+    versions = [(c.after, c.diff.path) for c in selected]
+    versions += [(c.before, c.diff.path) for c in selected if c.before is not None]
+    versions += [(text, path) for path, text in change.deleted]
+    reviewed = _review_all(versions, config)
+    for changed in selected:
         path = changed.diff.path
-        if not is_selected(path, config):
-            skipped.append(SkippedFile(path, "excluded by the configuration"))
-            continue
-        after = _review_text(changed.after, path, config)
-        before = _review_text(changed.before, path, config) if changed.before is not None else None
+        after = reviewed[changed.after, path]
+        before = reviewed[changed.before, path] if changed.before is not None else None
         classified: Classified
         if before is not None and before.reviewed:
             classified = by_fingerprint(before.findings, after.findings, changed.diff.added_lines)
@@ -87,7 +125,7 @@ def review_change(
             dataclasses.replace(after, findings=tuple(sorted(shown, key=Finding.sort_key)))
         )
     for path, text in change.deleted:
-        resolved.extend(_review_text(text, path, config).findings)
+        resolved.extend(reviewed[text, path].findings)
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in change.errors)
     lines_of = {c.diff.path: c.diff.shown_lines for c in change.files}
     reports.sort(key=lambda r: r.path)

@@ -1,0 +1,48 @@
+"""`review` reviews each version of a changed file in a worker: a crash costs that file only."""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from secreview.cli import cli
+from secreview.config import ScanConfig
+from secreview.findings import FileReport
+from secreview.review import run
+
+VULNERABLE = "import subprocess\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
+DIFF = "--- /dev/null\n+++ b/{name}\n@@ -0,0 +1,4 @@\n" + "".join(
+    f"+{line}\n" for line in VULNERABLE.splitlines()
+)
+
+
+def _crash_on(name: str, real: object) -> object:
+    def review(text: str, path: str, config: ScanConfig) -> FileReport:
+        if path.endswith(name):
+            faulthandler.disable()
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(text, path, config)  # type: ignore[operator]
+
+    return review
+
+
+def test_a_file_that_crashes_its_worker_is_one_internal_error_and_the_review_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "review_text_guarded", _crash_on("crash.py", run.review_text_guarded))
+    diff = tmp_path / "change.diff"
+    diff.write_text(DIFF.format(name="crash.py") + DIFF.format(name="fine.py"))
+    result = CliRunner().invoke(
+        cli, ["review", "-C", str(tmp_path), "--diff", str(diff), "--format", "json"]
+    )
+    assert result.exit_code == 2, result.output
+    payload = json.loads(result.output)
+    assert [(e["path"], e["kind"]) for e in payload["errors"]] == [("crash.py", "internal")]
+    assert "SIGSEGV" in payload["errors"][0]["message"]
+    assert {f["path"] for f in payload["findings"]} == {"fine.py"}
