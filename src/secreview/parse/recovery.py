@@ -46,23 +46,41 @@ class RecoveringConversion(PatternConversion):
         self.failures: list[tuple[int, str]] = []
         # End of the `;` after the last statement of a suite, keyed by that statement's id().
         self._semicolon_ends: dict[int, Point] = {}
+        # What each block and ERROR region gave, by tree-sitter node id (see `statements`).
+        self._recovered: dict[int, list[ast.stmt]] = {}
 
     def statements(self, container: Node) -> list[ast.stmt]:
-        """Every statement of a module or block that can be converted, in source order."""
+        """Every statement of a module or block that can be converted, in source order.
+
+        Each block is converted once: when a compound statement fails after converting some of
+        its blocks (`elif 0777:` after the `else:` branch), recovery reuses them. Converting
+        them again would repeat the work at every level of nesting (2**depth conversions) and
+        record their failures twice.
+        """
+        known = self._recovered.get(container.id)
+        if known is not None:
+            return list(known)
         converted: list[ast.stmt] = []
         for child in container.named_children:
             if child.is_error:  # before is_extra: tree-sitter marks some ERROR nodes extra
                 converted.extend(self._recover_error(child))
             elif not child.is_extra:
                 converted.extend(self._convert_or_recover(child))
-        return converted
+        self._recovered[container.id] = converted
+        return list(converted)
 
     def _convert_or_recover(self, node: Node) -> list[ast.stmt]:
         try:
             return [self._statement(node)]
         except Exception as failure:  # one statement's failure must not lose the others
             self._record(node, failure)
+        try:
             return self._recover(node)
+        except RecursionError:
+            # Recovery nests as deep as the conversion that failed. Let the error escape and
+            # every enclosing statement would fail and recover in turn, each one converting
+            # the blocks below it again: exponential in the depth. What is this deep is lost.
+            return []
 
     def _statement(self, node: Node) -> ast.stmt:
         if node.has_error:
@@ -113,8 +131,12 @@ class RecoveringConversion(PatternConversion):
 
         Whole statements are converted; calls left loose in the region are kept as expression
         statements: after `x = compute(1,` the unclosed parenthesis swallows the next lines, but
-        an `eval(z)` there is still a call for the rules to see.
+        an `eval(z)` there is still a call for the rules to see. Each region is recovered once
+        (see `statements`): `body` and the recovery of its statement may both reach it.
         """
+        known = self._recovered.get(node.id)
+        if known is not None:
+            return list(known)
         recovered: list[ast.stmt] = []
         stray: Node | None = None
         for child in node.children:
@@ -135,7 +157,8 @@ class RecoveringConversion(PatternConversion):
         if stray is not None or not recovered:
             where = stray or node
             self.failures.append((where.start_point[0] + 1, "invalid syntax"))
-        return recovered
+        self._recovered[node.id] = recovered
+        return list(recovered)
 
     def _calls_in(self, node: Node) -> list[ast.stmt]:
         """Every outermost error-free call in `node`, each as an expression statement."""
