@@ -227,16 +227,21 @@ def _error_outside_blocks(node: Node) -> Node | None:
         current = pending.pop()
         if current.is_error or current.is_missing:
             return current
+        children = current.children  # a new list of new nodes at each call: read it once
         pending.extend(
             child
-            for child in reversed(current.children)
-            if child.has_error and not _holds_others_errors(current, child)
+            for index in reversed(range(len(children)))
+            if (child := children[index]).has_error
+            and not _holds_others_errors(current, child, children[index + 1 : index + 2])
         )
     return None
 
 
-def _holds_others_errors(parent: Node, child: Node) -> bool:
-    """Whether errors in `child` are not the statement's own (see `_error_outside_blocks`)."""
+def _holds_others_errors(parent: Node, child: Node, following: list[Node]) -> bool:
+    """Whether errors in `child` are not the statement's own (see `_error_outside_blocks`).
+
+    `following` is the sibling after `child` (empty for the last child).
+    """
     kind = child.type
     if kind == "named_expression" and parent.type == "interpolation":
         return True  # `{x:=^10}` is a format spec, read from the source text, not parsed
@@ -244,9 +249,7 @@ def _holds_others_errors(parent: Node, child: Node) -> bool:
         return parent.type != "match_statement"  # a match block holds its case clauses
     if child.is_error:  # just before a block: the body's first statement, broken (see body)
         # Not `child.next_sibling`: it skips the empty block that follows a broken last line.
-        siblings = parent.children
-        index = siblings.index(child)
-        return index + 1 < len(siblings) and siblings[index + 1].type == "block"
+        return bool(following) and following[0].type == "block"
     if kind != "type_parameter":
         return False
     if parent.type in ("function_definition", "class_definition"):
