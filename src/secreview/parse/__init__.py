@@ -13,6 +13,7 @@ import ast
 import warnings
 from dataclasses import dataclass
 
+from secreview.parse.nesting import NestedTooDeeplyError
 from secreview.parse.treesitter import Conversion, convert_with_tree_sitter
 
 
@@ -53,6 +54,13 @@ def parse_module(text: str, filename: str = "<unknown>") -> ParseOutcome:
             pass  # a limit of the host parser, not a verdict on the code
         try:
             conversion = convert_with_tree_sitter(text)
+        except NestedTooDeeplyError as error:
+            return ParseOutcome(
+                tree=None,
+                parser="tree-sitter",
+                error=f"syntax error at line {error.line}: {error}",
+                unrecoverable_lines=(error.line,),
+            )
         except Exception as error:  # never let a converter defect or a timeout stop the scan
             line, message = (verdict.line, verdict.message) if verdict else (1, "cannot be parsed")
             return ParseOutcome(

@@ -46,23 +46,41 @@ class RecoveringConversion(PatternConversion):
         self.failures: list[tuple[int, str]] = []
         # End of the `;` after the last statement of a suite, keyed by that statement's id().
         self._semicolon_ends: dict[int, Point] = {}
+        # What each block and ERROR region gave, by tree-sitter node id (see `statements`).
+        self._recovered: dict[int, list[ast.stmt]] = {}
 
     def statements(self, container: Node) -> list[ast.stmt]:
-        """Every statement of a module or block that can be converted, in source order."""
+        """Every statement of a module or block that can be converted, in source order.
+
+        Each block is converted once: when a compound statement fails after converting some of
+        its blocks (`elif 0777:` after the `else:` branch), recovery reuses them. Converting
+        them again would repeat the work at every level of nesting (2**depth conversions) and
+        record their failures twice.
+        """
+        known = self._recovered.get(container.id)
+        if known is not None:
+            return list(known)
         converted: list[ast.stmt] = []
         for child in container.named_children:
             if child.is_error:  # before is_extra: tree-sitter marks some ERROR nodes extra
                 converted.extend(self._recover_error(child))
             elif not child.is_extra:
                 converted.extend(self._convert_or_recover(child))
-        return converted
+        self._recovered[container.id] = converted
+        return list(converted)
 
     def _convert_or_recover(self, node: Node) -> list[ast.stmt]:
         try:
             return [self._statement(node)]
         except Exception as failure:  # one statement's failure must not lose the others
             self._record(node, failure)
+        try:
             return self._recover(node)
+        except RecursionError:
+            # Recovery nests as deep as the conversion that failed. Let the error escape and
+            # every enclosing statement would fail and recover in turn, each one converting
+            # the blocks below it again: exponential in the depth. What is this deep is lost.
+            return []
 
     def _statement(self, node: Node) -> ast.stmt:
         if node.has_error:
@@ -113,8 +131,12 @@ class RecoveringConversion(PatternConversion):
 
         Whole statements are converted; calls left loose in the region are kept as expression
         statements: after `x = compute(1,` the unclosed parenthesis swallows the next lines, but
-        an `eval(z)` there is still a call for the rules to see.
+        an `eval(z)` there is still a call for the rules to see. Each region is recovered once
+        (see `statements`): `body` and the recovery of its statement may both reach it.
         """
+        known = self._recovered.get(node.id)
+        if known is not None:
+            return list(known)
         recovered: list[ast.stmt] = []
         stray: Node | None = None
         for child in node.children:
@@ -135,7 +157,8 @@ class RecoveringConversion(PatternConversion):
         if stray is not None or not recovered:
             where = stray or node
             self.failures.append((where.start_point[0] + 1, "invalid syntax"))
-        return recovered
+        self._recovered[node.id] = recovered
+        return list(recovered)
 
     def _calls_in(self, node: Node) -> list[ast.stmt]:
         """Every outermost error-free call in `node`, each as an expression statement."""
@@ -204,16 +227,21 @@ def _error_outside_blocks(node: Node) -> Node | None:
         current = pending.pop()
         if current.is_error or current.is_missing:
             return current
+        children = current.children  # a new list of new nodes at each call: read it once
         pending.extend(
             child
-            for child in reversed(current.children)
-            if child.has_error and not _holds_others_errors(current, child)
+            for index in reversed(range(len(children)))
+            if (child := children[index]).has_error
+            and not _holds_others_errors(current, child, children[index + 1 : index + 2])
         )
     return None
 
 
-def _holds_others_errors(parent: Node, child: Node) -> bool:
-    """Whether errors in `child` are not the statement's own (see `_error_outside_blocks`)."""
+def _holds_others_errors(parent: Node, child: Node, following: list[Node]) -> bool:
+    """Whether errors in `child` are not the statement's own (see `_error_outside_blocks`).
+
+    `following` is the sibling after `child` (empty for the last child).
+    """
     kind = child.type
     if kind == "named_expression" and parent.type == "interpolation":
         return True  # `{x:=^10}` is a format spec, read from the source text, not parsed
@@ -221,9 +249,7 @@ def _holds_others_errors(parent: Node, child: Node) -> bool:
         return parent.type != "match_statement"  # a match block holds its case clauses
     if child.is_error:  # just before a block: the body's first statement, broken (see body)
         # Not `child.next_sibling`: it skips the empty block that follows a broken last line.
-        siblings = parent.children
-        index = siblings.index(child)
-        return index + 1 < len(siblings) and siblings[index + 1].type == "block"
+        return bool(following) and following[0].type == "block"
     if kind != "type_parameter":
         return False
     if parent.type in ("function_definition", "class_definition"):

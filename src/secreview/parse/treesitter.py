@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from secreview.parse.fragments import wrap_fragment
 from secreview.parse.grammar import parse_source
+from secreview.parse.nesting import MAX_NESTING, NestedTooDeeplyError, measure_nesting
 from secreview.parse.statements import ModuleConverter
 
 
@@ -35,11 +36,16 @@ class Conversion:
 def convert_with_tree_sitter(text: str) -> Conversion:
     """Parse `text` with tree-sitter and convert it to an `ast.Module` (no host parser involved).
 
-    Raises grammar.ParseTimeoutError when tree-sitter itself cannot finish in time; every
-    syntax error is otherwise recorded in `failures` and the rest of the module is converted.
+    Raises nesting.NestedTooDeeplyError, before tree-sitter runs, for text nested deeper than
+    any analysis can follow, and grammar.ParseTimeoutError when tree-sitter itself cannot finish
+    in time; every syntax error is otherwise recorded in `failures` and the rest of the module
+    is converted.
     """
     if "\r" in text:  # the host tokenizer reads \r\n and a lone \r as \n; so must we
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nesting = measure_nesting(text)
+    if nesting.depth > MAX_NESTING:
+        raise NestedTooDeeplyError(nesting.line)
     wrapped = wrap_fragment(text)
     source = wrapped.text.encode("utf-8", "surrogatepass")
     converter = ModuleConverter(source)
