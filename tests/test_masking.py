@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from secreview.cli import cli
+from secreview.config import ScanConfig
 from secreview.masking import MASK, mask_code, mask_lines, mask_prose, mask_secret
+from secreview.pipeline import review_source
 from secreview.text import source_lines_with_ends
 
 SECRETS = (
@@ -193,3 +195,12 @@ def test_prose_masks_known_secrets_and_quoted_code() -> None:
     masked = mask_prose(text, known={"hunter2-abc"})
     assert "hunter2" not in masked
     assert masked.startswith("`login(password='****')`")
+
+
+def test_an_unused_suppression_does_not_quote_a_token_in_its_comment() -> None:
+    token = "ghp_hunter2xyzA1b2C3d4E5f6G7h8I9j0K1l2M3"
+    text = f"x = 1  # secreview: ignore[shell-command-injection] {token}\n"
+    report = review_source(text, "app.py", ScanConfig(report_unused_suppressions=True))
+    assert [f.rule_id for f in report.findings] == ["bad-suppression"]
+    rendered = repr(report.findings)
+    assert token not in rendered and "ghp_****" in rendered

@@ -125,3 +125,14 @@ def test_newer_syntax_and_partly_broken_files_are_reviewed_and_counted(tmp_path:
     assert ("half.py", 5, "eval-injection") in lines
     regions = {Path(r["path"]).name: r["lines"] for r in payload["unrecoverable_regions"]}
     assert regions == {"half.py": [1]}
+
+
+def test_a_partly_reviewed_file_without_findings_is_never_called_clean(tmp_path: Path) -> None:
+    (tmp_path / "half.py").write_text("x = 1\ndef broken(:\n    pass\ny = 2\n")
+    for output_format in ("text", "markdown"):
+        result = CliRunner().invoke(
+            cli, ["scan", str(tmp_path), "-j", "1", "--format", output_format, "--no-progress"]
+        )
+        assert "syntax error at line 2" in result.output
+        assert "part of the code that could be reviewed" in result.output
+        assert "No security defects are detected in the code." not in result.output

@@ -30,6 +30,7 @@ from secreview.context.suppressions import Suppression, apply_suppressions, find
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
 from secreview.index import ModuleFacts, imported_modules
+from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
 
@@ -58,7 +59,8 @@ def _in_context(finding: Finding, rule: Rule, is_test: bool, config: ScanConfig)
 
 
 def _suppression_finding(rule: Rule, suppression: Suppression, path: str, message: str) -> Finding:
-    """A finding of the suppression rule, pointing at the comment itself."""
+    """A finding of the suppression rule, pointing at the comment itself (secrets masked)."""
+    comment = mask_code(suppression.text).text
     return Finding(
         rule_id=rule.id,
         cwe=rule.cwe,
@@ -69,8 +71,8 @@ def _suppression_finding(rule: Rule, suppression: Suppression, path: str, messag
         ),
         message=message,
         fix=rule.fix,
-        fingerprint=fingerprint(rule.id, path, "", f"{suppression.text}\x1f{message}"),
-        snippet=suppression.text,
+        fingerprint=fingerprint(rule.id, path, "", f"{comment}\x1f{message}"),
+        snippet=comment,
     )
 
 

@@ -6,7 +6,7 @@ import re
 
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult
-from secreview.report import NO_DEFECTS
+from secreview.report import no_defects_verdict
 from secreview.report.common import files_in_order, line_span, plural, severity_counts
 from secreview.report.text import excerpt_rows, extra_summary_parts
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
@@ -108,7 +108,7 @@ def render_markdown(result: ScanResult) -> str:
                 for number, finding in enumerate(defects, start=1):
                     out.extend(_finding_block(number, finding, _excerpt(review, finding)))
             else:
-                out.append(NO_DEFECTS)
+                out.append(no_defects_verdict(report))
             if notes:
                 out.extend(
                     ["", f"<details><summary>Notes in test code ({len(notes)})</summary>", ""]

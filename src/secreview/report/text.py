@@ -10,7 +10,7 @@ from rich.text import Text
 
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult, Severity
-from secreview.report import NO_DEFECTS
+from secreview.report import NO_DEFECTS, no_defects_verdict
 from secreview.report.common import files_in_order, line_span, plural, severity_counts
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
 
@@ -91,7 +91,7 @@ def render_text_lines(result: ScanResult) -> list[Text]:
                 for number, finding in enumerate(defects, start=1):
                     out.extend(_finding_lines(number, finding, _excerpt(review, finding)))
             else:
-                out.append(Text(f"  {NO_DEFECTS}", style="green"))
+                out.append(Text(f"  {no_defects_verdict(report)}", style="green"))
             if notes:
                 out.append(
                     Text(f"  Notes (test code; not counted as defects, {len(notes)}):", style="dim")
