@@ -141,7 +141,7 @@ def last_exception(stderr: str) -> str:
 def _crash_reasons(run: Run, timeout: float) -> list[str]:
     reasons: list[str] = []
     if run.timed_out:
-        reasons.append(f"timed out after {timeout:.0f} s")
+        reasons.append(f"timed out after {timeout:g} s")
     elif run.exit_code not in CLEAN_EXITS:
         reasons.append(f"exit code {run.exit_code}")
     if TRACEBACK in run.stderr:

@@ -7,6 +7,7 @@ benchmark, small for the unit test), and writes one or more files. Most files en
 
 from __future__ import annotations
 
+import functools
 import random
 import sysconfig
 from pathlib import Path
@@ -91,6 +92,7 @@ def random_bytes(writer: ShapeWriter, rng: random.Random, scale: float) -> None:
         writer.file(f"random_{index}.py", rng.randbytes(size))
 
 
+@functools.cache
 def stdlib_sources() -> list[Path]:
     """The running Python's own modules, outside any site-packages (never third-party code)."""
     root = Path(sysconfig.get_paths()["stdlib"])
