@@ -55,6 +55,18 @@ def counts(title: str, counter: dict[str, int], indent: int = 4) -> list[str]:
     ]
 
 
+def first_difference(left: bytes, right: bytes) -> list[str]:
+    """The first line where two outputs differ, to show what changed with the job count."""
+    left_lines, right_lines = left.splitlines(), right.splitlines()
+    for number, (one, other) in enumerate(zip(left_lines, right_lines, strict=False), 1):
+        if one != other:
+            return [
+                f"      line {number}: {one[:100]!r}",
+                f"      {'':>{len(str(number)) + 5}} {other[:100]!r}",
+            ]
+    return [f"      {len(left_lines)} lines vs {len(right_lines)} lines"]
+
+
 def review_twice(target: str, jobs: int, timeout: float) -> dict[str, Any]:
     """Review `target` with one worker and with `jobs`; compare the bytes of both outputs."""
     runs: dict[int, Run] = {}
@@ -71,6 +83,8 @@ def review_twice(target: str, jobs: int, timeout: float) -> dict[str, Any]:
         lines.append(f"    internal: {internal[:160]}")
     identical = runs[1].stdout == runs[jobs].stdout and not any(r.timed_out for r in runs.values())
     lines.append(f"    -j 1 and -j {jobs} outputs byte-identical: {'yes' if identical else 'NO'}")
+    if not identical:
+        lines += first_difference(runs[1].stdout, runs[jobs].stdout)
     print("\n".join(lines), flush=True)
     return {"runs": {k: asdict(v) for k, v in summaries.items()}, "identical": identical}
 
@@ -90,8 +104,13 @@ def review_each(corpus: Corpus, isolate: str, timeout: float) -> list[dict[str, 
     for label, target in targets:
         summary = summarise_secreview(run_measured(secreview_command(target, 1), timeout), timeout)
         rows.append({"target": label, **asdict(summary)})
+    print(f"each {isolate} alone (-j 1, limit {timeout:g} s), slowest first:")
+    return print_rows(rows)
+
+
+def print_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per target reviewed alone, slowest first."""
     rows.sort(key=lambda row: -row["seconds"])
-    print(f"each {isolate} alone (-j 1, limit {timeout:.0f} s), slowest first:")
     print(f"    {'target':<40} {'seconds':>8} {'peak MB':>8} {'reviewed':>8} {'errors':>6}  crash")
     for row in rows:
         crash = "; ".join(row["crash_reasons"]) or "-"
@@ -102,16 +121,29 @@ def review_each(corpus: Corpus, isolate: str, timeout: float) -> list[dict[str, 
     return rows
 
 
-def compare_bandit(corpus: Corpus, timeout: float) -> dict[str, Any] | None:
-    """Bandit on the same corpus, when installed (it is not a dependency)."""
+def compare_bandit(corpus: Corpus, isolate: str, timeouts: tuple[float, float]) -> dict[str, Any]:
+    """Bandit on the same corpus, when installed (it is not a dependency): the whole corpus, then
+    each shape alone, since one file that hangs it hides every other result."""
     if shutil.which("bandit") is None:
         print("bandit: not installed, no comparison (pip install bandit)")
-        return None
-    run = run_measured(["bandit", "-r", str(corpus.root), "-f", "json", "-q"], timeout)
-    summary = summarise_bandit(run, timeout)
+        return {}
+    whole, alone = timeouts
+    run = run_measured(["bandit", "-r", str(corpus.root), "-f", "json", "-q"], whole)
+    summary = summarise_bandit(run, whole)
     print("\n".join(describe("bandit -r (1 process)", summary)))
     print("\n".join(counts("errors by message", summary.errors_by_prefix)))
-    return asdict(summary)
+    report: dict[str, Any] = {"whole": asdict(summary), "isolated": []}
+    if isolate == "none":
+        return report
+    print(f"bandit -r on each shape alone (limit {alone:g} s), slowest first:")
+    rows = []
+    for shape in corpus.paths:
+        command = ["bandit", "-r", str(corpus.root / shape), "-f", "json", "-q"]
+        rows.append(
+            {"target": shape, **asdict(summarise_bandit(run_measured(command, alone), alone))}
+        )
+    report["isolated"] = print_rows(rows)
+    return report
 
 
 def main() -> int:
@@ -121,7 +153,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="sizes and depths (test: 0.01)")
     parser.add_argument("--generated", type=int, default=20, help="hypothesmith programs")
     parser.add_argument("--jobs", type=int, default=2, help="the second job count")
-    parser.add_argument("--timeout", type=float, default=180, help="seconds per corpus review")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per corpus review")
     parser.add_argument("--stdlib-timeout", type=float, default=600)
     parser.add_argument("--isolate", choices=("shape", "file", "none"), default="shape")
     parser.add_argument("--isolate-timeout", type=float, default=60, help="seconds per target")
@@ -152,7 +184,8 @@ def main() -> int:
         if options.isolate != "none":
             report["isolated"] = review_each(corpus, options.isolate, options.isolate_timeout)
         if options.compare:
-            report["bandit"] = compare_bandit(corpus, options.timeout)
+            timeouts = (options.timeout, options.isolate_timeout)
+            report["bandit"] = compare_bandit(corpus, options.isolate, timeouts)
     finally:
         if options.out is None:
             corpus.remove()

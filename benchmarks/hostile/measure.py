@@ -3,6 +3,10 @@
 Peak memory comes from `os.wait4` on the command: the kernel's `ru_maxrss` of that process and
 of every descendant it waited for, which is the largest *single* process of the tree, not the sum
 of workers alive at the same time. A worker killed with the tree on a timeout is not counted.
+
+Linux carries a process's high-water mark across `exec`, so a command forked straight from this
+(large) benchmark would report at least this process's size. The command is therefore started by
+a small `python -I -S` launcher that waits for it and writes its usage to a file.
 """
 
 from __future__ import annotations
@@ -17,10 +21,18 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 TRACEBACK = "Traceback (most recent call last)"
+LAUNCHER = (
+    "import os, sys\n"
+    "child = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)\n"
+    "_, status, usage = os.wait4(child, 0)\n"
+    "with open(sys.argv[1], 'w') as report:\n"
+    "    report.write(f'{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}')\n"
+)
 CLEAN_EXITS = (0, 1)
 
 
@@ -59,7 +71,7 @@ def _left_behind(group: int, grace: float = 1.0) -> bool:
     return _kill_tree(group)
 
 
-def run_measured(command: list[str], timeout: float) -> Run:
+def run_measured(command: Sequence[str | bytes], timeout: float) -> Run:
     """Run `command` in its own session, kill its whole tree after `timeout` seconds."""
     fired = threading.Event()
 
@@ -67,26 +79,35 @@ def run_measured(command: list[str], timeout: float) -> Run:
         fired.set()
         _kill_tree(group)
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as usage,
+    ):
         started = time.perf_counter()
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+        launcher = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", LAUNCHER, usage.name, *command],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
         )
-        timer = threading.Timer(timeout, expire, (process.pid,))
+        timer = threading.Timer(timeout, expire, (launcher.pid,))
         timer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            launcher.wait()
         finally:
             timer.cancel()
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        stray = not fired.is_set() and _left_behind(process.pid)
+        stray = not fired.is_set() and _left_behind(launcher.pid)
+        written = usage.read().split()  # nothing when the launcher was killed on a timeout
+        peak_kb, exit_code = map(int, written) if written else (0, launcher.returncode)
         out.seek(0)
         err.seek(0)
         return Run(
             seconds=seconds,
-            peak_rss_mb=usage.ru_maxrss / 1024,
-            exit_code=process.returncode,
+            peak_rss_mb=peak_kb / 1024,
+            exit_code=exit_code,
             timed_out=fired.is_set(),
             stray_processes=stray,
             stdout=out.read(),
@@ -94,7 +115,7 @@ def run_measured(command: list[str], timeout: float) -> Run:
         )
 
 
-def secreview_command(target: str, jobs: int) -> list[str]:
+def secreview_command(target: str | bytes, jobs: int) -> list[str | bytes]:
     """The installed secreview, as a user runs it."""
     return [
         *(sys.executable, "-m", "secreview", "scan", target),
