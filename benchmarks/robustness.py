@@ -37,10 +37,14 @@ from hostile.measure import (
 MEMORY_NOTE = "peak = largest single process of the tree (ru_maxrss), not the sum of workers"
 
 
+def megabytes(peak: float | None) -> str:
+    return "    n/a" if peak is None else f"{peak:7.1f}"
+
+
 def describe(label: str, summary: Summary) -> list[str]:
     crash = "; ".join(summary.crash_reasons) or "none"
     return [
-        f"{label:<34} {summary.seconds:8.2f} s  peak {summary.peak_rss_mb:7.1f} MB  "
+        f"{label:<34} {summary.seconds:8.2f} s  peak {megabytes(summary.peak_rss_mb)} MB  "
         f"exit {summary.exit_code}",
         f"{'':4}reviewed {summary.reviewed}, errors {summary.errors}, "
         f"findings {summary.findings}; crash: {crash}",
@@ -114,8 +118,9 @@ def print_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     print(f"    {'target':<40} {'seconds':>8} {'peak MB':>8} {'reviewed':>8} {'errors':>6}  crash")
     for row in rows:
         crash = "; ".join(row["crash_reasons"]) or "-"
+        peak = megabytes(row["peak_rss_mb"])
         print(
-            f"    {row['target'][:40]:<40} {row['seconds']:8.2f} {row['peak_rss_mb']:8.1f} "
+            f"    {row['target'][:40]:<40} {row['seconds']:8.2f} {peak:>8} "
             f"{row['reviewed']:8} {row['errors']:6}  {crash[:90]}"
         )
     return rows

@@ -41,7 +41,8 @@ class Run:
     """One command's outcome: exit status, cost and output."""
 
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float | None
+    """None when the command was killed on its time limit before its usage could be read."""
     exit_code: int
     timed_out: bool
     stray_processes: bool
@@ -101,12 +102,12 @@ def run_measured(command: Sequence[str | bytes], timeout: float) -> Run:
         seconds = time.perf_counter() - started
         stray = not fired.is_set() and _left_behind(launcher.pid)
         written = usage.read().split()  # nothing when the launcher was killed on a timeout
-        peak_kb, exit_code = map(int, written) if written else (0, launcher.returncode)
+        peak_kb, exit_code = map(int, written) if written else (None, launcher.returncode)
         out.seek(0)
         err.seek(0)
         return Run(
             seconds=seconds,
-            peak_rss_mb=peak_kb / 1024,
+            peak_rss_mb=None if peak_kb is None else peak_kb / 1024,
             exit_code=exit_code,
             timed_out=fired.is_set(),
             stray_processes=stray,
@@ -135,7 +136,7 @@ class Summary:
     """What a reviewer's run reported, and how it failed if it did."""
 
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float | None
     exit_code: int
     reviewed: int = 0
     findings: int = 0
