@@ -136,3 +136,10 @@ def test_a_partly_reviewed_file_without_findings_is_never_called_clean(tmp_path:
         assert "syntax error at line 2" in result.output
         assert "part of the code that could be reviewed" in result.output
         assert "No security defects are detected in the code." not in result.output
+
+
+def test_an_overlong_name_as_the_only_path_is_one_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path / ("a" * 300)), "--no-progress"])
+    assert result.exit_code == 2
+    assert "nothing to review" in result.output
+    assert "Errno" not in result.output and "internal error" not in result.output

@@ -168,7 +168,7 @@ def _is_repository_top(folder: Path) -> bool:
 def pyproject_in(folder: Path) -> Path | None:
     """`folder`'s own pyproject.toml when it has a `[tool.secreview]` table (no search)."""
     candidate = folder / PYPROJECT
-    if candidate.is_file() and _tool_table(_read_toml(candidate)) is not None:
+    if os.path.isfile(candidate) and _tool_table(_read_toml(candidate)) is not None:
         return candidate
     return None
 
@@ -179,7 +179,7 @@ def find_pyproject(start: Path) -> Path | None:
     The search stops at the top of the git work tree holding `start`: a pyproject.toml above
     it belongs to another project (or to whoever controls the folder above a checkout)."""
     folder = start.resolve()
-    if not folder.is_dir():
+    if not os.path.isdir(folder):  # a file, or a name the system refuses (too long): no OSError
         folder = folder.parent
     for candidate_folder in (folder, *folder.parents):
         if (found := pyproject_in(candidate_folder)) is not None:

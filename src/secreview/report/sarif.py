@@ -262,8 +262,12 @@ def _physical_location(location: Location) -> JSONObject:
 
 
 def _artifact_location(path: str) -> JSONObject:
-    """A URI for the file: relative to the source root, or a file URI for an absolute path."""
-    posix = PurePosixPath(path.replace("\\", "/"))
+    """A URI for the file: relative to the source root, or a file URI for an absolute path.
+
+    Paths are reported with forward slashes on every system, so a backslash is part of a name
+    (`bad\\xff.py`, an escaped undecodable byte) and is percent-encoded, never made a folder.
+    """
+    posix = PurePosixPath(path)
     if posix.is_absolute():
         return {"uri": posix.as_uri()}
     return {"uri": quote(posix.as_posix(), safe="/"), "uriBaseId": SOURCE_ROOT}
