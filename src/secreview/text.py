@@ -30,3 +30,32 @@ def source_lines_with_ends(text: str) -> list[str]:
 def first_line(text: str) -> str:
     r"""The text up to the first `\n` (all of it when there is none)."""
     return text.partition("\n")[0]
+
+
+def shown_name(path: str) -> str:
+    """`path` as reports print it: undecodable bytes and unprintable characters escaped.
+
+    A name with an undecodable byte, a newline, an escape sequence or a right-to-left override
+    would otherwise break JSON and SARIF (which must be valid UTF-8) or mislead a terminal.
+    """
+    if path.isprintable():
+        return path
+    return "".join(_escaped(char) for char in path)
+
+
+def printable(text: str) -> str:
+    """`text` with every unprintable character but the tab escaped, as `shown_name` escapes them.
+
+    Reports quote what the reviewed code and repository chose (names, code, commit messages):
+    an escape sequence or a line break there must not rewrite the terminal or forge report lines.
+    """
+    if all(c.isprintable() or c == "\t" for c in text):
+        return text
+    return "".join(c if c == "\t" else _escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode carries it
+        return f"\\x{code - 0xDC00:02x}"
+    return char if char.isprintable() else repr(char)[1:-1]

@@ -10,6 +10,7 @@ from secreview.report import no_defects_verdict
 from secreview.report.common import files_in_order, line_span, plural, severity_counts
 from secreview.report.text import excerpt_rows, extra_summary_parts
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
+from secreview.text import printable
 
 
 def _code(text: str) -> str:
@@ -65,8 +66,8 @@ def _review_header(review: ReviewInfo) -> list[str]:
     ]
     if review.commit_message:
         message = review.commit_message.splitlines()
-        quoted = "\n".join(f"> {line}" if line else ">" for line in message)
-        lines.extend(["- Commit message:", "", quoted])
+        lines.extend(["- Commit message:", ""])
+        lines.extend(f"> {line}" if line else ">" for line in message)
     return [*lines, ""]
 
 
@@ -138,4 +139,6 @@ def render_markdown(result: ScanResult) -> str:
             "",
         ]
     )
-    return "\n".join(out)
+    # Names, code and messages come from the reviewed repository: a line break or an escape
+    # sequence in them must not forge Markdown structure or reach a terminal.
+    return "\n".join(printable(line) for line in out)

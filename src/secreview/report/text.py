@@ -13,6 +13,7 @@ from secreview.findings import Finding, ScanResult, Severity
 from secreview.report import NO_DEFECTS, no_defects_verdict
 from secreview.report.common import files_in_order, line_span, plural, severity_counts
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
+from secreview.text import printable
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -70,8 +71,28 @@ def _finding_lines(number: int, finding: Finding, excerpt: ChangeExcerpt | None)
     return lines
 
 
+def _printable_line(line: Text) -> Text:
+    """`line` with its unprintable characters escaped, each styled piece keeping its style.
+
+    Names, code and messages come from the reviewed repository: a line break or an escape
+    sequence in them must not forge report lines or drive the terminal.
+    """
+    if all(c.isprintable() or c == "\t" for c in line.plain):
+        return line
+    cuts = sorted({edge for span in line.spans for edge in (span.start, span.end)})
+    escaped = Text(style=line.style, end=line.end)
+    for piece in line.divide(cuts):
+        styles = [span.style for span in piece.spans]
+        escaped.append(printable(piece.plain), style=" ".join(map(str, styles)) or None)
+    return escaped
+
+
 def render_text_lines(result: ScanResult) -> list[Text]:
-    """The whole review as styled lines."""
+    """The whole review as styled lines (unprintable characters escaped)."""
+    return [_printable_line(line) for line in _styled_lines(result)]
+
+
+def _styled_lines(result: ScanResult) -> list[Text]:
     out: list[Text] = []
     review = review_info(result)
     if review is not None:

@@ -28,6 +28,7 @@ from pathlib import Path, PurePath
 from secreview.findings import ErrorKind, FileError
 from secreview.index import module_name_for
 from secreview.sources.reading import not_regular_reason, open_path
+from secreview.text import shown_name
 
 _PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 _SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
@@ -42,24 +43,6 @@ class SourceFile:
     path: Path
     module: str = ""
     """Dotted module name, relative to the folder the scan started from (`pkg.helpers`)."""
-
-
-def shown_name(path: str) -> str:
-    """`path` as reports print it: undecodable bytes and unprintable characters escaped.
-
-    A name with an undecodable byte, a newline, an escape sequence or a right-to-left override
-    would otherwise break JSON and SARIF (which must be valid UTF-8) or mislead a terminal.
-    """
-    if path.isprintable():
-        return path
-    return "".join(_escaped(char) for char in path)
-
-
-def _escaped(char: str) -> str:
-    code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode carries it
-        return f"\\x{code - 0xDC00:02x}"
-    return char if char.isprintable() else repr(char)[1:-1]
 
 
 def _suffix(name: str) -> str:
