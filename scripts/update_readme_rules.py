@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from secreview.cli import rules_markdown
+from secreview.commands.info import rules_markdown
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 TABLE = re.compile(r"(<!-- rules-table:start -->\n).*?(<!-- rules-table:end -->)", re.DOTALL)

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from secreview.analysis.patterns.rules import ALL_RULES
-from secreview.cli import cli, rules_markdown
+from secreview.cli import cli
+from secreview.commands.info import rules_markdown
 from secreview.report import NO_DEFECTS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from secreview import cli as cli_module
 from secreview.cli import cli
+from secreview.commands import scan as scan_command_module
 
 VULNERABLE = "import subprocess\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
 
@@ -32,7 +32,7 @@ def _no_scan(*_args: object, **_kwargs: object) -> None:
 def test_bad_output_is_refused_before_the_scan_starts(
     project: Path, target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_module, "scan", _no_scan)
+    monkeypatch.setattr(scan_command_module, "scan", _no_scan)
     result = CliRunner().invoke(cli, ["scan", str(project), "-j", "1", "-o", str(project / target)])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output

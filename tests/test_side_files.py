@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from secreview import cli as cli_module
 from secreview.analysis.models import default_models, load_models
 from secreview.cli import cli
+from secreview.commands import review as review_command_module
 from secreview.sources import sidefiles
 from secreview.sources.sidefiles import (
     MIB,
@@ -421,7 +421,7 @@ def test_baseline_create_to_a_pipe_does_not_block_a_real_process(project: Path) 
 def test_an_oversized_diff_on_standard_input_is_refused(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_module, "DIFF_MAX_BYTES", 1000)
+    monkeypatch.setattr(review_command_module, "DIFF_MAX_BYTES", 1000)
     result = CliRunner().invoke(cli, [*REVIEW, "-"], input=GOOD_DIFF + " " * 1000)
     line = assert_one_clear_error(result.exit_code, result.output, "standard input")
     assert "1,000 bytes limit" in line

@@ -273,9 +273,9 @@ def test_an_unexpected_exception_in_the_command_exits_2_with_one_line(
     def broken_scan(*_args: object, **_kwargs: object) -> None:
         raise raised
 
-    import secreview.cli as cli_module
+    import secreview.commands.scan as scan_command_module
 
-    monkeypatch.setattr(cli_module, "scan", broken_scan)
+    monkeypatch.setattr(scan_command_module, "scan", broken_scan)
     result = CliRunner().invoke(cli, ["scan", "--no-progress", str(tmp_path)])
     assert result.exit_code == 2
     assert result.stderr == f"error: {said}\n"

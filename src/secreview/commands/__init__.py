@@ -1,0 +1,1 @@
+"""The subcommands of `secreview`, one module each, over the helpers in `common`."""
