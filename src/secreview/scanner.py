@@ -56,23 +56,28 @@ def review_source_file(shared: ReviewShared, source: SourceFile) -> FileReport:
     return review_file(source.path, source.shown_as, config, source.module, project)
 
 
-def budget_of(config: ScanConfig) -> Callable[[SourceFile], Budget]:
-    """The time and memory each file may take: memory grows with the file's size.
+def file_budget(config: ScanConfig, size: int) -> Budget:
+    """The time and memory a file of `size` bytes may take: memory grows with the size.
 
     Python's syntax tree alone takes up to ~350 bytes per byte of dense source (a 2 MB table
     of numbers needs 700 MB), so a flat limit would either fail big innocent files or let a
     small file that blows up take gigabytes.
     """
+    if config.file_memory_bytes is None:
+        return Budget(seconds=config.file_timeout_seconds)
+    memory = config.file_memory_bytes + MEMORY_PER_SOURCE_BYTE * size
+    return Budget(seconds=config.file_timeout_seconds, memory_bytes=memory)
+
+
+def budget_of(config: ScanConfig) -> Callable[[SourceFile], Budget]:
+    """Each discovered file's budget, by its size on disk."""
 
     def budget(source: SourceFile) -> Budget:
-        if config.file_memory_bytes is None:
-            return Budget(seconds=config.file_timeout_seconds)
         try:
             size = source.path.stat().st_size
         except OSError:  # the review reports why it cannot be read
             size = 0
-        memory = config.file_memory_bytes + MEMORY_PER_SOURCE_BYTE * size
-        return Budget(seconds=config.file_timeout_seconds, memory_bytes=memory)
+        return file_budget(config, size)
 
     return budget
 

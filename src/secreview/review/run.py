@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from secreview import __version__
-from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig
+from secreview.config import ScanConfig
 from secreview.config_file import is_selected
 from secreview.findings import FileReport, Finding, ScanResult
 from secreview.pipeline import active_rules, review_text_guarded
@@ -23,8 +23,8 @@ from secreview.review.model import (
     SkippedFile,
     finding_key,
 )
-from secreview.scanner import checked_weaknesses, default_jobs, failure_error
-from secreview.workers import Budget, TaskFailure, run_isolated
+from secreview.scanner import checked_weaknesses, default_jobs, failure_error, file_budget
+from secreview.workers import TaskFailure, run_isolated
 
 SourceText = tuple[str, str]
 """(text, path): one version of one file to review."""
@@ -34,19 +34,6 @@ def _review_one(config: ScanConfig, source: SourceText) -> FileReport:
     """Review one version of a file (the task a worker runs)."""
     text, path = source
     return review_text_guarded(text, path, config)
-
-
-def _budget(config: ScanConfig) -> Callable[[SourceText], Budget]:
-    """Each version's time and memory, as a scan gives a file of its size."""
-
-    def budget(source: SourceText) -> Budget:
-        if config.file_memory_bytes is None:
-            return Budget(seconds=config.file_timeout_seconds)
-        size = len(source[0].encode("utf-8", "surrogatepass"))
-        memory = config.file_memory_bytes + MEMORY_PER_SOURCE_BYTE * size
-        return Budget(seconds=config.file_timeout_seconds, memory_bytes=memory)
-
-    return budget
 
 
 def _review_all(sources: Sequence[SourceText], config: ScanConfig) -> dict[SourceText, FileReport]:
@@ -64,7 +51,7 @@ def _review_all(sources: Sequence[SourceText], config: ScanConfig) -> dict[Sourc
         _review_one,
         config,
         jobs=default_jobs(),
-        budget=_budget(config),
+        budget=lambda source: file_budget(config, len(source[0].encode("utf-8", "surrogatepass"))),
         on_failure=failed,
     )
     return dict(zip(unique, reports, strict=True))
