@@ -54,6 +54,7 @@ def test_json_follows_the_contract(project: Path) -> None:
     payload = json.loads(output)
     assert set(payload) == {
         "tool",
+        "configuration",
         "files_scanned",
         "parse_fallbacks",
         "errors",

@@ -64,6 +64,8 @@ class ScanConfig:
     baseline: str | None = None
     """Path of a baseline file whose findings are not reported."""
     model_dirs: tuple[str, ...] = ()
+    configuration: str = "none"
+    """Where the settings came from, as reports name it ('none': no configuration file)."""
     """Folders of user model files (sources, sinks, sanitizers) for the taint engine."""
     follow_symlinks: bool = False
     """Follow symbolic links out of the scanned folders (loops are still never entered twice)."""

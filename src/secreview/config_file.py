@@ -252,6 +252,7 @@ def build_config(
         or bool(settings.report_unused_suppressions),
         baseline=baseline or settings.baseline,
         model_dirs=settings.models + model_dirs,
+        configuration=shown(settings.source) if settings.source else "none",
     )
 
 

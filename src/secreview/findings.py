@@ -176,6 +176,8 @@ class ScanResult:
     """The rules that ran (SARIF lists each, with or without results)."""
     elapsed_seconds: float = 0.0
     tool_version: str = ""
+    configuration: str = "none"
+    """The configuration file the run used ('none'), so a reader knows what was left out."""
     extra: dict[str, object] = field(default_factory=dict)
 
     @property

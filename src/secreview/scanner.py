@@ -261,5 +261,6 @@ def scan(
         rule_ids=tuple(rule.id for rule in active_rules(config)),
         elapsed_seconds=time.perf_counter() - started,
         tool_version=__version__,
+        configuration=config.configuration,
         extra={"parse_fallbacks": sum(1 for r in reports if r.parsed_with_fallback)},
     )

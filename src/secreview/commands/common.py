@@ -153,6 +153,10 @@ def configure(
             f"unknown rule id(s): {', '.join(unknown)}; `secreview rules` lists them",
             param_hint="--disable",
         )
+    if settings is None and options.get("isolated"):
+        if options["config_path"] is not None:
+            raise click.UsageError("--isolated ignores every configuration file; drop --config")
+        settings = FileSettings()
     if settings is None:
         try:
             settings = load_settings(options["config_path"], start)

@@ -68,6 +68,12 @@ from secreview.scanner import default_jobs, scan
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be reviewed.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option(
+    "--isolated",
+    is_flag=True,
+    help="Ignore every configuration file (pyproject.toml): for code whose own settings you do "
+    "not trust to decide what is reviewed.",
+)
+@click.option(
     "--follow-symlinks", is_flag=True, help="Follow links out of the scanned folders too."
 )
 @click.option(
@@ -102,6 +108,7 @@ def scan_command(
     disable: tuple[str, ...],
     strict: bool,
     no_progress: bool,
+    isolated: bool,
     follow_symlinks: bool,
     file_timeout: float,
     file_memory: int,

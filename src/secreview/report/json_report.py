@@ -43,6 +43,7 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
     """The whole scan as the contract's JSON object; reviews and baselines add their fields."""
     payload: dict[str, object] = {
         "tool": {"name": "secreview", "version": result.tool_version},
+        "configuration": result.configuration,
         "files_scanned": result.files_scanned,
         "parse_fallbacks": result.extra.get("parse_fallbacks", 0),
         "errors": [
@@ -70,7 +71,6 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
                 "base": review.base,
                 "head": review.head,
                 "commit_message": review.commit_message,
-                "configuration": review.configuration,
                 "resolved": [finding_to_dict(f) for f in review.resolved],
                 "pre_existing": review.pre_existing,
                 "skipped": [{"path": s.path, "reason": s.reason} for s in review.skipped],

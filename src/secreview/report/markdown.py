@@ -127,6 +127,8 @@ def render_markdown(result: ScanResult) -> str:
         out.append(f"| CWE-{checked.cwe} | {name} | {verdict} |")
     defects = [f for f in result.findings if not f.is_note]
     counts = severity_counts(defects)
+    if review is None:  # a review names its configuration in its header
+        out.extend(["", f"**Configuration:** {_code(result.configuration)}"])
     out.extend(
         [
             "",

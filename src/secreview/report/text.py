@@ -131,6 +131,8 @@ def _styled_lines(result: ScanResult) -> list[Text]:
     if review is not None:
         out.extend(_review_footer(review))
     out.extend(_checked_lines(result))
+    if review is None:  # a review names its configuration in its header
+        out.append(Text(f"Configuration: {result.configuration}", style="dim"))
     out.append(_summary_line(result))
     return out
 
