@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 from secreview.analysis.dataflow.values import Flow, merge_flows
+from secreview.config import ScanConfig
+from secreview.scanner import scan
 
 APP = """\
 import os
@@ -95,6 +97,16 @@ def test_scans_under_other_hash_seeds_and_job_counts_give_the_same_bytes(tmp_pat
         assert process.returncode == 1, stderr.decode()
         assert stdout.count(b'"tainted-command"') >= 5
     assert {stdout for stdout, _ in outputs} == {outputs[0][0]}
+
+
+def test_a_sink_reached_by_several_flows_shows_the_shortest_path(tmp_path: Path) -> None:
+    """`os.system(one_line + name + no_breaks + command)`: four flows of remote input, the
+    shortest is `name`'s (read, assigned, used); the others pass through `.replace` first."""
+    package = _project(tmp_path)
+    result = scan([str(package)], ScanConfig(), jobs=1)
+    (finding,) = (f for f in result.findings if f.location.line == 18)
+    notes = [step.note for step in finding.evidence]
+    assert len(notes) == 3 and notes[1] == "assigned to `name`"
 
 
 def _flow(*lines: int, origin: str = "remote") -> Flow:
