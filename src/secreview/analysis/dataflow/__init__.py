@@ -26,7 +26,7 @@ from secreview.analysis.dataflow.interpreter import ModuleAnalysis
 from secreview.analysis.dataflow.project import build_project_index, module_name_for
 from secreview.analysis.dataflow.results import SinkEvent
 from secreview.analysis.dataflow.summaries import ProjectIndex
-from secreview.analysis.dataflow.values import PARAMETER_ORIGIN
+from secreview.analysis.dataflow.values import PARAMETER_ORIGIN, evidence_rank
 from secreview.analysis.models import Models, default_models
 from secreview.analysis.patterns.context import ModuleContext
 
@@ -92,18 +92,17 @@ def taint_events(context: ModuleContext) -> ModuleTaint:
         context.memo[_RESULT_KEY] = ModuleTaint((), (f"taint analysis failed: {error!r}",))
         raise
     dedicated = analysis.models.dedicated_origins
-    seen: set[tuple[str, int, str]] = set()
-    events: list[SinkEvent] = []
+    best: dict[tuple[str, int, str], SinkEvent] = {}  # one path per sink and trust
     for result in results:
         for event in result.events:
             flow = event.flow
             if flow.parameter is not None or not _reported(event, reported, dedicated):
                 continue
-            key = (event.kind, id(event.node), flow.origin)  # one path per sink and trust
-            if key not in seen:
-                seen.add(key)
-                events.append(event)
-    events.sort(key=lambda e: (getattr(e.node, "lineno", 0), getattr(e.node, "col_offset", 0)))
+            key = (event.kind, id(event.node), flow.origin)
+            current = best.get(key)
+            if current is None or _event_rank(event) < _event_rank(current):
+                best[key] = event
+    events = sorted(best.values(), key=_event_order)
     sinks: dict[int, set[str]] = {}
     for result in results:
         for key, reaching in result.sinks_seen.items():
@@ -114,6 +113,19 @@ def taint_events(context: ModuleContext) -> ModuleTaint:
     outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported)
     context.memo[_RESULT_KEY] = outcome
     return outcome
+
+
+def _event_rank(event: SinkEvent) -> tuple[object, ...]:
+    """Which of the events of one sink and origin is shown: the best evidence (`evidence_rank`),
+    never the first met, whose order follows set iteration and so the hash seed."""
+    return (evidence_rank(event.flow), event.sink, event.note, event.prefix)
+
+
+def _event_order(event: SinkEvent) -> tuple[object, ...]:
+    """Events in source order of their sinks; at one sink, by kind and origin."""
+    node = event.node
+    position = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    return (position, event.kind, event.flow.origin, _event_rank(event))
 
 
 def _reported(event: SinkEvent, reported: frozenset[str], dedicated: frozenset[str]) -> bool:

@@ -130,7 +130,28 @@ def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSum
     return ExternalSummary(
         qualified_name=qualified,
         parameters=result.parameters,
-        returns=tuple(sorted(returns, key=repr)),
-        sinks=tuple(sorted(sinks, key=repr)),
+        returns=tuple(sorted(returns, key=_return_order)),
+        sinks=tuple(sorted(sinks, key=_sink_order)),
         is_method=result.is_method,
+    )
+
+
+def _return_order(effect: ReturnEffect) -> tuple[int, str, str, str]:
+    """A summary's effects in an order that does not depend on the hash seed (the repr of a
+    frozenset does), so the summary is the same in every process."""
+    parameter = -1 if effect.parameter is None else effect.parameter
+    return (parameter, ",".join(sorted(effect.safe_for)), effect.origin, effect.note)
+
+
+def _sink_order(effect: SinkEffect) -> tuple[object, ...]:
+    """See `_return_order`."""
+    return (
+        effect.parameter,
+        effect.kind,
+        effect.sink,
+        effect.location,
+        ",".join(sorted(effect.safe_for)),
+        effect.prefix,
+        effect.note,
+        ",".join(sorted(effect.origins)),
     )

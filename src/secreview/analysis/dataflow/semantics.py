@@ -194,7 +194,7 @@ def join_envs(*envs: dict[str, Value] | None) -> dict[str, Value] | None:
         return None
     if len(live) == 1:
         return dict(live[0])
-    names = set().union(*live)
+    names = dict.fromkeys(name for env in live for name in env)  # in order, not by hash
     merged: dict[str, Value] = {}
     for name in names:
         value: Value | None = None

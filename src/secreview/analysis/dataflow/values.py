@@ -67,8 +67,37 @@ class Flow:
         return (self.origin, self.safe_for)
 
 
+def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
+    """Where an evidence step is in the source and what it says: a key independent of memory
+    addresses and hash seeds (an AST node hashes by identity)."""
+    node, note = step
+    return (
+        getattr(node, "lineno", None) or 0,
+        getattr(node, "col_offset", None) or 0,
+        getattr(node, "end_lineno", None) or 0,
+        getattr(node, "end_col_offset", None) or 0,
+        type(node).__name__,
+        note,
+    )
+
+
+def evidence_rank(flow: Flow) -> tuple[int, tuple[tuple[int, int, int, int, str, str], ...], str]:
+    """The order in which flows are preferred as evidence: the shortest path first, ties broken
+    by where its steps are. Choosing by this, never by which flow was met first, keeps the path
+    shown the same whatever order sets and workers produced the candidates in."""
+    return (len(flow.steps), tuple(map(step_position, flow.steps)), ",".join(sorted(flow.safe_for)))
+
+
+def _preferred(flow: Flow, current: Flow) -> bool:
+    """Whether `flow` is better evidence than `current` (the cheap length test first)."""
+    if len(flow.steps) != len(current.steps):
+        return len(flow.steps) < len(current.steps)
+    return flow is not current and evidence_rank(flow) < evidence_rank(current)
+
+
 def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
-    """The union of flow sets, keeping one (the shortest) flow per origin and sanitisation.
+    """The union of flow sets, keeping one flow per origin and sanitisation (the first by
+    `evidence_rank`, so the choice does not depend on the order of the groups or of a set).
 
     Keeping one representative bounds every value to a handful of flows, whatever the code does.
     """
@@ -78,7 +107,7 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
             if ALL_KINDS in flow.safe_for:
                 continue
             current = best.get(flow.signature)
-            if current is None or len(flow.steps) < len(current.steps):
+            if current is None or _preferred(flow, current):
                 best[flow.signature] = flow
     return frozenset(best.values())
 
@@ -172,7 +201,7 @@ def join(left: Value | None, right: Value | None) -> Value:
         return right if right is not None else CLEAN
     if right is None or left is right:
         return left
-    keys = set(left.parts) | set(right.parts)
+    keys = dict.fromkeys([*left.parts, *right.parts])  # in order, not by hash
     parts = {k: join(left.part(k), right.part(k)) for k in keys}
     prefix = _common_prefix(left.prefix, right.prefix)
     return Value(
