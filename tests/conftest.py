@@ -2,6 +2,36 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+from side_file_cases import GOOD_DIFF
+
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def side_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project a side-file test runs in: a file to scan, a valid diff, a models folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text("x = 1\n")
+    (tmp_path / "good.diff").write_text(GOOD_DIFF)
+    (tmp_path / "models").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail (rather than block the suite) when a command waits on a pipe: SIGALRM interrupts
+    a blocking open or read with TimeoutError."""
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise TimeoutError("the command blocked on a side file")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)

@@ -321,3 +321,27 @@ def test_a_swapped_tree_cannot_hide_the_change(repo: Path) -> None:
     code, output = review(repo, "--commit", "HEAD")
     assert code == 2
     assert "does not hold what its id names" in output
+
+
+def test_reflog_and_upstream_names_are_refused_with_what_to_name_instead(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(tmp_path),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "first",
+        ],
+        check=True,
+    )
+    result = CliRunner().invoke(cli, ["review", "-C", str(tmp_path), "--base", "@{upstream}"])
+    assert result.exit_code == 2
+    assert "name the branch or commit instead" in result.output

@@ -132,6 +132,12 @@ class Repository:
         if revision.startswith("-"):
             raise GitError(f"{revision!r} is not a revision (it starts with '-')")
         sha = self._text("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+        if not sha and "@{" in revision:
+            raise GitError(
+                f"{revision!r}: reflog and upstream names (@{{...}}) need the reviewed "
+                "repository's logs and configuration, which secreview does not read; name the "
+                "branch or commit instead (e.g. origin/main)"
+            )
         if not sha:
             raise GitError(f"{revision!r} does not name a commit in {self.root}")
         return Revision(sha, revision)
