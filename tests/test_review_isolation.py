@@ -46,3 +46,30 @@ def test_a_file_that_crashes_its_worker_is_one_internal_error_and_the_review_goe
     assert [(e["path"], e["kind"]) for e in payload["errors"]] == [("crash.py", "internal")]
     assert "SIGSEGV" in payload["errors"][0]["message"]
     assert {f["path"] for f in payload["findings"]} == {"fine.py"}
+
+
+def test_a_crash_on_the_version_before_the_change_is_said_not_hidden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = "x = 1\n"
+
+    def review(text: str, path: str, config: ScanConfig) -> FileReport:
+        if text == old:
+            faulthandler.disable()
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(text, path, config)
+
+    real = run.review_text_guarded
+    monkeypatch.setattr(run, "review_text_guarded", review)
+    (tmp_path / "app.py").write_text(old)
+    diff = tmp_path / "change.diff"
+    diff.write_text("--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-x = 1\n+x = eval(input())\n")
+    result = CliRunner().invoke(
+        cli, ["review", "-C", str(tmp_path), "--diff", str(diff), "--format", "json"]
+    )
+    payload = json.loads(result.output)
+    assert result.exit_code == 1, result.output
+    (note,) = payload["analysis_notes"]
+    assert "the version before the change crashed the worker process" in note["message"]
+    assert "SIGSEGV" in note["message"]
+    assert [f["line"] for f in payload["findings"]] == [1]

@@ -100,6 +100,12 @@ def review_change(
             classified = by_fingerprint(before.findings, after.findings, changed.diff.added_lines)
         else:
             classified = by_added_lines(after.findings, changed.diff.added_lines)
+        if before is not None and before.error is not None and not before.reviewed:
+            note = (
+                f"the version before the change {before.error.message}; a finding is new "
+                "here when it touches a line the change added"
+            )
+            after = dataclasses.replace(after, notes=(*after.notes, note))
         pre_existing += len(classified.pre_existing)
         resolved.extend(classified.resolved)
         for finding in classified.new:
