@@ -293,31 +293,20 @@ def test_staged_reads_the_index_a_commit_hook_is_given(
     assert code == 1 and ("tainted-code", "app.py") in findings(output)
 
 
-def test_an_object_store_answering_with_other_content_is_an_error(repo: Path) -> None:
-    """git does not re-hash what it reads; the review does, so a swapped object cannot show
-    the safe version in place of the change."""
-    safe_blob = git(repo, "rev-parse", "HEAD:app.py").strip()
+@pytest.mark.parametrize("swapped_object", ["HEAD:app.py", "HEAD^{tree}"], ids=["blob", "tree"])
+def test_an_object_store_answering_with_other_content_is_an_error(
+    repo: Path, swapped_object: str
+) -> None:
+    """git does not re-hash what it reads; the review does, so a swapped object (a file's
+    content or a tree) cannot show the safe version in place of the change."""
+    safe = git(repo, "rev-parse", swapped_object).strip()
     (repo / "app.py").write_text(EVALUATING)
     commit_all(repo, "Evaluate")
-    changed_blob = git(repo, "rev-parse", "HEAD:app.py").strip()
+    changed = git(repo, "rev-parse", swapped_object).strip()
     objects = repo / ".git" / "objects"
-    swapped = objects / changed_blob[:2] / changed_blob[2:]
+    swapped = objects / changed[:2] / changed[2:]
     swapped.chmod(0o644)
-    swapped.write_bytes((objects / safe_blob[:2] / safe_blob[2:]).read_bytes())
-    code, output = review(repo, "--commit", "HEAD")
-    assert code == 2
-    assert "does not hold what its id names" in output
-
-
-def test_a_swapped_tree_cannot_hide_the_change(repo: Path) -> None:
-    safe_tree = git(repo, "rev-parse", "HEAD^{tree}").strip()
-    (repo / "app.py").write_text(EVALUATING)
-    commit_all(repo, "Evaluate")
-    changed_tree = git(repo, "rev-parse", "HEAD^{tree}").strip()
-    objects = repo / ".git" / "objects"
-    swapped = objects / changed_tree[:2] / changed_tree[2:]
-    swapped.chmod(0o644)
-    swapped.write_bytes((objects / safe_tree[:2] / safe_tree[2:]).read_bytes())
+    swapped.write_bytes((objects / safe[:2] / safe[2:]).read_bytes())
     code, output = review(repo, "--commit", "HEAD")
     assert code == 2
     assert "does not hold what its id names" in output

@@ -192,8 +192,9 @@ def _payload(run: Run, summary: Summary) -> dict[str, Any] | None:
 
 def summarise_secreview(run: Run, timeout: float) -> Summary:
     """Read secreview's JSON; anything unparsable is a crash too."""
-    summary = Summary(run.seconds, run.peak_rss_mb, run.exit_code, crash_reasons=[])
-    summary.crash_reasons = _crash_reasons(run, timeout)
+    summary = Summary(
+        run.seconds, run.peak_rss_mb, run.exit_code, crash_reasons=_crash_reasons(run, timeout)
+    )
     payload = _payload(run, summary)
     if payload is None:
         return summary
@@ -215,8 +216,9 @@ def summarise_secreview(run: Run, timeout: float) -> Summary:
 
 def summarise_bandit(run: Run, timeout: float) -> Summary:
     """Read Bandit's JSON report: its `errors` are the files it could not analyse."""
-    summary = Summary(run.seconds, run.peak_rss_mb, run.exit_code, crash_reasons=[])
-    summary.crash_reasons = _crash_reasons(run, timeout)
+    summary = Summary(
+        run.seconds, run.peak_rss_mb, run.exit_code, crash_reasons=_crash_reasons(run, timeout)
+    )
     payload = _payload(run, summary)
     if payload is None:
         return summary

@@ -193,7 +193,10 @@ def settings_from_pyproject_text(data: bytes, source: Path) -> FileSettings | No
     """The `[tool.secreview]` settings of a pyproject.toml given as bytes (a blob of a base
     revision, whose folder `source` names), or None when it has no such table."""
     if len(data) > CONFIG_MAX_BYTES:
-        raise ConfigError(f"{shown(source)}: the configuration file is over the 1 MiB limit")
+        raise ConfigError(
+            f"{shown(source)}: the configuration file is over the "
+            f"{CONFIG_MAX_BYTES // MIB} MiB limit"
+        )
     what = "configuration file"
     try:
         document = parse_toml(

@@ -77,7 +77,7 @@ def _printable_line(line: Text) -> Text:
     Names, code and messages come from the reviewed repository: a line break or an escape
     sequence in them must not forge report lines or drive the terminal.
     """
-    if all(c.isprintable() or c == "\t" for c in line.plain):
+    if printable(line.plain) == line.plain:
         return line
     cuts = sorted({edge for span in line.spans for edge in (span.start, span.end)})
     escaped = Text(style=line.style, end=line.end)

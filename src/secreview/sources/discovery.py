@@ -30,7 +30,7 @@ from secreview.index import module_name_for
 from secreview.sources.reading import not_regular_reason, open_path
 from secreview.text import shown_name
 
-_PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
+PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 _SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
 _SHEBANG_BYTES = 256
 
@@ -70,7 +70,7 @@ def _has_python_shebang(path: str) -> bool:
 def is_python_file(path: Path) -> bool:
     """What discovery reviews: `.py`/`.pyw`, or an extension-less regular file with a shebang."""
     suffix = _suffix(path.name)
-    return suffix in _PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(str(path)))
+    return suffix in PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(str(path)))
 
 
 def _reason(error: OSError) -> str:
@@ -239,10 +239,10 @@ def _walk(run: _Discovery, root: _Entry) -> None:
                     linked.append(target)
             elif kind == "file":
                 suffix = _suffix(name)
-                if suffix in _PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(entry.path)):
+                if suffix in PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(entry.path)):
                     module = module_name_for(PurePath(entry.relative))
                     run.add(entry.path, entry.shown, module, entry.real, via_link=False)
-            elif _suffix(name) in _PYTHON_SUFFIXES:
+            elif _suffix(name) in PYTHON_SUFFIXES:
                 _special(run, entry.path, entry.shown)
 
 
@@ -295,7 +295,7 @@ def _special(run: _Discovery, path: str, shown: str) -> None:
 
 def _linked(run: _Discovery, link: _Entry, name: str) -> _Entry | None:
     """Handle a symbolic link found in a folder; return the folder to enter, if any."""
-    python_name = _suffix(name) in _PYTHON_SUFFIXES
+    python_name = _suffix(name) in PYTHON_SUFFIXES
     try:
         target = os.stat(link.path)
     except OSError as error:
