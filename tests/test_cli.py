@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from secreview.analysis.patterns.rules import ALL_RULES
+from secreview.analysis.rules import ALL_RULES
 from secreview.cli import cli
 from secreview.commands.info import rules_markdown
 from secreview.report import NO_DEFECTS

@@ -6,7 +6,7 @@ import ast
 import sysconfig
 from pathlib import Path
 
-from secreview.analysis.patterns.context import UNKNOWN, ModuleContext
+from secreview.index.context import UNKNOWN, ModuleContext
 
 SOURCE = """\
 import hashlib as h

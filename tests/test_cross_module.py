@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from secreview.config import ScanConfig
-from secreview.index import ModuleFacts, cross_module_plan, imported_modules
+from secreview.index.facts import ModuleFacts, cross_module_plan, imported_modules
 from secreview.scanner import scan
 
 HELPERS = """\

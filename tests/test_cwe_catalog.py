@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview.analysis.patterns.rules import ALL_RULES
+from secreview.analysis.rules import ALL_RULES
 from secreview.cwe import PILLARS, UnknownCWEError, all_weaknesses, lookup
 
 ROOT = Path(__file__).resolve().parent.parent

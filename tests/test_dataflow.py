@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secreview.analysis.dataflow import MODULE_NAME_KEY, PROJECT_INDEX_KEY, taint_events
-from secreview.analysis.dataflow.interpreter import ModuleAnalysis
-from secreview.analysis.dataflow.values import Flow, Value, join, merge_flows
 from secreview.analysis.models import ModelError, default_models, load_models
-from secreview.analysis.patterns.context import ModuleContext
+from secreview.analysis.taint import MODULE_NAME_KEY, PROJECT_INDEX_KEY, taint_events
+from secreview.analysis.taint.interpreter import ModuleAnalysis
+from secreview.analysis.taint.values import Flow, Value, join, merge_flows
+from secreview.index.context import ModuleContext
 from secreview.pipeline import review_source
 
 
@@ -147,7 +147,7 @@ def test_deep_nesting_does_not_crash() -> None:
 
 
 def test_cross_module_summaries_through_the_project_index() -> None:
-    from secreview.analysis.dataflow import build_project_index
+    from secreview.analysis.taint import build_project_index
 
     helpers = textwrap.dedent(
         """
@@ -297,7 +297,7 @@ def test_project_index_pickles_and_module_names() -> None:
     import pickle
     from pathlib import PurePath
 
-    from secreview.analysis.dataflow import build_project_index, module_name_for
+    from secreview.analysis.taint import build_project_index, module_name_for
 
     index = build_project_index({"pkg.util": ast.parse("def f(x):\n    return x\n")})
     assert pickle.loads(pickle.dumps(index)) == index
@@ -321,7 +321,7 @@ def test_untrusted_data_stored_in_a_global() -> None:
 
 
 def test_environment_can_be_reported_and_models_replaced(tmp_path: Path) -> None:
-    from secreview.analysis.dataflow import MODELS_KEY, ORIGINS_KEY
+    from secreview.analysis.taint import MODELS_KEY, ORIGINS_KEY
 
     code = "import os\nimport ourlib\nos.system(os.environ['CMD'])\nourlib.run_shell(input())\n"
     assert events(code) == []  # ourlib is unknown to the built-in models
@@ -386,7 +386,7 @@ def test_functions_called_from_the_module_body_see_earlier_globals() -> None:
 
 
 def test_untrusted_input_reaches_gives_pattern_rules_a_verdict() -> None:
-    from secreview.analysis.dataflow import untrusted_input_reaches
+    from secreview.analysis.taint import untrusted_input_reaches
 
     text = FLASK + textwrap.dedent(
         """
@@ -475,7 +475,7 @@ def test_any_program_is_analysed_without_crashing(blocks: list[list[str]]) -> No
 
 
 def test_dedicated_origins_reach_only_the_sinks_that_name_them() -> None:
-    from secreview.analysis.dataflow import ORIGINS_KEY
+    from secreview.analysis.taint import ORIGINS_KEY
 
     code = FLASK + textwrap.dedent(
         """
@@ -591,7 +591,7 @@ def test_token_path_is_the_evidence() -> None:
 
 
 def test_dedicated_origins_cross_functions_and_modules() -> None:
-    from secreview.analysis.dataflow import build_project_index
+    from secreview.analysis.taint import build_project_index
 
     helpers = textwrap.dedent(
         """

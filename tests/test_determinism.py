@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from secreview.analysis.dataflow.values import Flow, merge_flows
+from secreview.analysis.taint.values import Flow, merge_flows
 from secreview.config import ScanConfig
 from secreview.scanner import scan
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from secreview.analysis.patterns.base import Hit, Rule, rule
-from secreview.analysis.patterns.context import ModuleContext
+from secreview.analysis.rules.base import Hit, Rule, rule
 from secreview.cwe import lookup
 from secreview.findings import (
     CheckedWeakness,
@@ -26,6 +25,7 @@ from secreview.findings import (
     ScanResult,
     Severity,
 )
+from secreview.index.context import ModuleContext
 from secreview.report.sarif import SARIF_SCHEMA, render_sarif
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
+from secreview.analysis.rules import ALL_RULES, RULES_BY_ID
 from secreview.pipeline import review_source
 from secreview.sources.reading import read_source
 

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from secreview import scanner
-from secreview.analysis.patterns.rules import RULES_BY_ID
+from secreview.analysis.rules import RULES_BY_ID
 from secreview.cli import cli
 from secreview.config import ScanConfig
 from secreview.findings import ErrorKind, FileReport

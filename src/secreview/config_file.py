@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from secreview.analysis.patterns.rules import RULES_BY_ID
+from secreview.analysis.rules import RULES_BY_ID
 from secreview.config import DEFAULT_EXCLUDES, ScanConfig
 from secreview.findings import Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from secreview.cwe import lookup
 
 if TYPE_CHECKING:
-    from secreview.index import ModuleFacts
+    from secreview.index.facts import ModuleFacts
 
 
 class Severity(enum.IntEnum):

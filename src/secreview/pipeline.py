@@ -11,7 +11,12 @@ import fnmatch
 from functools import cache
 from pathlib import Path
 
-from secreview.analysis.dataflow import (
+from secreview.analysis.models import Models, default_models, load_models
+from secreview.analysis.rules import ALL_RULES
+from secreview.analysis.rules.base import Rule
+from secreview.analysis.rules.engine import fingerprint, run_rules
+from secreview.analysis.rules.suppression_comments import RULE_ID as BAD_SUPPRESSION
+from secreview.analysis.taint import (
     MODELS_KEY,
     MODULE_NAME_KEY,
     PROJECT_INDEX_KEY,
@@ -19,17 +24,12 @@ from secreview.analysis.dataflow import (
     reads_remote_input,
     taint_notes,
 )
-from secreview.analysis.models import Models, default_models, load_models
-from secreview.analysis.patterns.base import Rule
-from secreview.analysis.patterns.context import ModuleContext
-from secreview.analysis.patterns.engine import fingerprint, run_rules
-from secreview.analysis.patterns.rules import ALL_RULES
-from secreview.analysis.patterns.rules.suppression_comments import RULE_ID as BAD_SUPPRESSION
 from secreview.config import ScanConfig
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
-from secreview.index import ModuleFacts, imported_modules
+from secreview.index.context import ModuleContext
+from secreview.index.facts import ModuleFacts, imported_modules
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source

@@ -15,18 +15,18 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from secreview import __version__
-from secreview.analysis.dataflow import ProjectIndex
-from secreview.analysis.dataflow.project import (
+from secreview.analysis.taint import ProjectIndex
+from secreview.analysis.taint.project import (
     MAX_ROUNDS,
     RoundResult,
     iterate_project_index,
     summarise_modules,
 )
-from secreview.analysis.dataflow.summaries import ExternalSummary
+from secreview.analysis.taint.summaries import ExternalSummary
 from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig
 from secreview.config_file import is_included
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
-from secreview.index import cross_module_plan
+from secreview.index.facts import cross_module_plan
 from secreview.parse import parse_module
 from secreview.pipeline import active_rules, models_for, review_file
 from secreview.sources.discovery import SourceFile, discover

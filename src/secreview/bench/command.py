@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from secreview.analysis.patterns.rules import ALL_RULES
+from secreview.analysis.rules import ALL_RULES
 from secreview.bench.scoring import ExpectedResultsError, read_expected, render_table, score
 from secreview.bench.tools import (
     ToolUnavailableError,

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from secreview.analysis.models import ModelError
-from secreview.analysis.patterns.rules import RULES_BY_ID
+from secreview.analysis.rules import RULES_BY_ID
 from secreview.config import ScanConfig
 from secreview.config_file import ConfigError, FileSettings, build_config, load_settings
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline

@@ -6,7 +6,7 @@ import re
 
 import click
 
-from secreview.analysis.patterns.rules import ALL_RULES, RULES_BY_ID
+from secreview.analysis.rules import ALL_RULES, RULES_BY_ID
 from secreview.cwe import UnknownCWEError, lookup
 
 

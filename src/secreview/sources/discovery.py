@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from secreview.findings import ErrorKind, FileError
-from secreview.index import module_name_for
+from secreview.index.facts import module_name_for
 from secreview.sources.reading import not_regular_reason, open_path
 from secreview.text import shown_name
 

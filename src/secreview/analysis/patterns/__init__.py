@@ -1,1 +1,0 @@
-"""Pattern rules: checks of one call or statement, on names resolved through imports."""

@@ -1,0 +1,42 @@
+"""What a local name stands for, when a pattern rule needs the expression behind a variable.
+
+`ModuleContext.constant_value` folds module constants; rules that look for shapes rather than
+values (`os.path.join(tempfile.gettempdir(), ...)`, `Flask(__name__)`) need the expression a name
+was assigned in its own scope, and only when that is the one and only binding of the name there.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.index.context import ModuleContext
+
+
+def assigned_value(node: ast.expr, context: ModuleContext) -> ast.expr:
+    """The expression `node` was assigned, if it is a name bound exactly once in its scope.
+
+    Anything else (an attribute, a call, a parameter, a name rebound or never assigned) is
+    returned as is, so callers can always go on judging the result.
+    """
+    if not isinstance(node, ast.Name):
+        return node
+    function = context.enclosing_function(node)
+    scope: ast.AST = function or context.tree
+    if function is not None and node.id in {
+        a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)
+    }:
+        return node
+    bindings = [
+        other
+        for other in ast.walk(scope)
+        if isinstance(other, ast.Name)
+        and other.id == node.id
+        and isinstance(other.ctx, ast.Store)
+        and context.enclosing_function(other) is function
+    ]
+    if len(bindings) != 1:
+        return node
+    statement = context.parent(bindings[0])
+    if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
+        return statement.value
+    return node

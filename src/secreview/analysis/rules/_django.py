@@ -1,0 +1,61 @@
+"""Which modules are Django settings, and which of them are meant for a developer's machine.
+
+Settings are plain module-level assignments, so rules about them (DEBUG, cookie flags) must first
+know that the module is a settings module at all; `DEBUG = True` in a script means nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import PurePosixPath
+
+from secreview.index.context import ModuleContext
+
+_CORE_SETTINGS = frozenset({"INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF"})
+# Words in a settings file or config class name that say it is not for production.
+_DEVELOPMENT_WORDS = frozenset(
+    {"dev", "development", "local", "test", "tests", "testing", "debug", "ci"}
+)
+
+
+def is_django_settings(context: ModuleContext) -> bool:
+    """settings.py, settings/*.py, *_settings.py, or a module defining Django's core settings."""
+    path = PurePosixPath(context.path.replace("\\", "/"))
+    if path.name == "settings.py" or path.stem.endswith("_settings"):
+        return True
+    if path.parent.name == "settings":
+        return True
+    defined = {
+        target.id
+        for statement in context.tree.body
+        if isinstance(statement, ast.Assign)
+        for target in statement.targets
+        if isinstance(target, ast.Name)
+    }
+    return bool(defined & _CORE_SETTINGS)
+
+
+def is_development_name(name: str) -> bool:
+    """Whether a file stem or class name says development ('local_settings', 'DevConfig')."""
+    words: list[str] = []
+    for part in name.replace("-", "_").split("_"):
+        words.extend(_camel_words(part))
+    return bool({w.lower() for w in words} & _DEVELOPMENT_WORDS)
+
+
+def is_development_settings(context: ModuleContext) -> bool:
+    """settings/dev.py, local_settings.py, test_settings.py: meant for one machine, not servers."""
+    return is_development_name(PurePosixPath(context.path.replace("\\", "/")).stem)
+
+
+def _camel_words(part: str) -> list[str]:
+    """'DevConfig' -> ['Dev', 'Config']; 'dev' -> ['dev']."""
+    words: list[str] = []
+    for char in part:
+        if char.isupper() and words and not words[-1][-1].isupper():
+            words.append(char)
+        elif words:
+            words[-1] += char
+        else:
+            words.append(char)
+    return words

@@ -1,0 +1,175 @@
+"""CWE-617: `assert` statements doing the work of an authorisation check or input validation.
+
+Python drops every `assert` when it runs with `-O` or `PYTHONOPTIMIZE`, and when asserts do run a
+failing one is an unhandled AssertionError (a 500, not a 403 or 400). Internal invariants in
+library code (`assert isinstance(x, int)`, `assert self._conn is not None` for the type checker)
+are what asserts are for and are not reported; test code is not looked at at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.rules._review_helpers import (
+    is_request_handler,
+    is_request_object,
+    mentions_request_data,
+    request_data_names,
+)
+from secreview.analysis.rules._secret_helpers import name_words
+from secreview.analysis.rules.base import Hit, rule
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+# Words that only appear in a condition when it is about who may do what.
+_AUTHORISATION_WORDS = frozenset(
+    {
+        "authenticated",
+        "authentication",
+        "authorized",
+        "authorised",
+        "authorization",
+        "authorisation",
+        "authorize",
+        "authorise",
+        "permission",
+        "permissions",
+        "has_perm",
+        "has_perms",
+        "admin",
+        "admins",
+        "superuser",
+        "staff",
+        "privilege",
+        "privileges",
+        "privileged",
+        "csrf",
+        "xsrf",
+        "logged",
+    }
+)
+# Words that are about access in a request handler but about something else in library code
+# (a lexer's `token`, a reST `role`, a file `owner`, a `user` record in a migration script).
+_HANDLER_AUTHORISATION_WORDS = frozenset(
+    {"auth", "authn", "authz", "perm", "perms", "role", "roles", "owner", "owns", "permitted"}
+    | {"acl", "user", "token", "session"}
+)
+# Shapes of condition that narrow a type for the type checker rather than decide anything.
+_TYPE_CHECKS = frozenset({"isinstance", "issubclass", "callable", "hasattr"})
+
+
+def _condition_words(test: ast.expr) -> set[str]:
+    """Words of every name, attribute and identifier-like string constant in the condition.
+
+    Whole identifiers are included too, so `has_perm` is told apart from a permutation `perm`.
+    """
+    names: list[str] = []
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name):
+            names.append(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.append(node.attr)
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.replace(".", "_").isidentifier()
+        ):
+            names.append(node.value)
+    words = {name.lower() for name in names}
+    for name in names:
+        words.update(name_words(name))
+    return words
+
+
+def _is_type_narrowing(test: ast.expr, context: ModuleContext) -> bool:
+    """`isinstance(x, T)`, `x is not None` and the like: invariants, not decisions."""
+    if isinstance(test, ast.Call):
+        return context.call_name(test) in _TYPE_CHECKS
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is | ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
+
+
+def _checks_request_object_type(test: ast.expr, context: ModuleContext) -> bool:
+    """`assert isinstance(request, HttpRequest)`: a claim about the framework, not the data."""
+    if not _is_type_narrowing(test, context):
+        return False
+    if isinstance(test, ast.Compare):
+        return is_request_object(test.left, context)
+    subject = context.argument(test, 0) if isinstance(test, ast.Call) else None
+    return subject is not None and is_request_object(subject, context)
+
+
+@rule(
+    id="assert-for-security",
+    name="assert used for an authorisation check or input validation",
+    cwe=617,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    summary="An `assert` guards access or validates request data; Python removes it under -O.",
+    fix="Replace the assert with an explicit check that fails closed, e.g. `if not "
+    "user.has_perm('app.delete'): raise PermissionDenied` (or return a 403/400 response).",
+    what_it_does="Reports `assert` statements outside test code whose condition is about "
+    "authentication or authorisation (names such as `is_authenticated`, `has_perm`, "
+    "`is_admin`, `is_staff`, `csrf`; inside a request handler also `role`, `owner`, `user`, "
+    "`token` or `session`), and asserts inside request handlers that check values taken from "
+    "the request or from the view's parameters.",
+    why_bad="`python -O` and `PYTHONOPTIMIZE=1` strip assert statements from the bytecode, so a "
+    "permission check written as an assert disappears in optimised deployments and every caller "
+    "gets through. Even when asserts run, a failed one raises AssertionError: the client gets a "
+    "500 error instead of a 403 or 400, and the failure looks like a bug rather than a refusal.",
+    example="def delete_post(request, post_id):\n"
+    "    post = Post.objects.get(pk=post_id)\n"
+    "    assert post.owner == request.user\n"
+    "    post.delete()",
+    use_instead="def delete_post(request, post_id):\n"
+    "    post = Post.objects.get(pk=post_id)\n"
+    "    if post.owner != request.user:\n"
+    "        raise PermissionDenied\n"
+    "    post.delete()",
+    references=(
+        "https://docs.python.org/3/reference/simple_stmts.html#the-assert-statement",
+        "https://docs.python.org/3/using/cmdline.html#cmdoption-O",
+        "https://docs.djangoproject.com/en/stable/topics/auth/default/#permissions-and-authorization",
+        "https://cwe.mitre.org/data/definitions/617.html",
+    ),
+    visits=(ast.Assert,),
+)
+def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report asserts that decide who may do something, or whether request data is acceptable."""
+    assert isinstance(node, ast.Assert)
+    function = context.enclosing_function(node)
+    if context.is_test or (function is not None and function.name.startswith("test")):
+        return
+    in_handler = function is not None and is_request_handler(function, context)
+    condition = context.one_line(node.test)
+    words = _condition_words(node.test)
+    authorisation = _AUTHORISATION_WORDS | (_HANDLER_AUTHORISATION_WORDS if in_handler else set())
+    if words & authorisation and not _is_type_narrowing(node.test, context):
+        yield Hit(
+            node=node,
+            message=f"`assert {condition}` is an access check, but Python removes asserts when "
+            "run with -O or PYTHONOPTIMIZE, so the check disappears and every caller is let "
+            "through.",
+        )
+        return
+    if function is None or not in_handler:
+        return
+    if _checks_request_object_type(node.test, context):
+        return
+    if mentions_request_data(node.test, request_data_names(function, context), context):
+        yield Hit(
+            node=node,
+            message=f"`assert {condition}` validates request data, but asserts are removed "
+            "under -O, so the input goes unchecked; when they do run, bad input becomes a 500 "
+            "error instead of a 400.",
+            fix="Validate with an explicit `if` that returns a 400 response or raises the "
+            "framework's validation error (`ValidationError`, `BadRequest`, "
+            "`HTTPException(status_code=422)`).",
+            confidence=Confidence.MEDIUM,
+        )

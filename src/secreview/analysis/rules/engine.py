@@ -1,0 +1,193 @@
+"""Run pattern rules over one module: one walk of the tree, dispatch by node type."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import re
+import tokenize
+from collections import defaultdict
+from collections.abc import Iterable
+
+from secreview.analysis.rules.base import Hit, Rule
+from secreview.analysis.taint import untrusted_input_reaches
+from secreview.cwe import related
+from secreview.findings import EvidenceStep, Finding, Location
+from secreview.index.context import ModuleContext
+from secreview.masking import mask_code, mask_prose
+from secreview.text import first_line
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def location_of(context: ModuleContext, node: ast.AST) -> Location:
+    """Location of `node`, with columns in characters (`ast` counts UTF-8 bytes)."""
+    line = getattr(node, "lineno", 1)
+    end_line = getattr(node, "end_lineno", None)
+    end_column = getattr(node, "end_col_offset", None)
+    return Location(
+        path=context.path,
+        line=line,
+        column=context.character_column(line, getattr(node, "col_offset", 0)),
+        end_line=end_line,
+        end_column=(
+            context.character_column(end_line, end_column)
+            if end_line is not None and end_column is not None
+            else None
+        ),
+    )
+
+
+_LAYOUT_TOKENS = frozenset(
+    {tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
+)
+
+
+def normalised_code(code: str) -> str:
+    """`code` as its tokens joined by one space: the same for any layout of the same code.
+
+    Re-indenting, trailing spaces, form feeds and line breaks inside brackets change the text
+    but not the tokens (comments are layout here too). Code that does not tokenize loses all
+    its whitespace instead.
+    """
+    tokens: list[str] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type not in _LAYOUT_TOKENS and token.string:
+                tokens.append(token.string)
+    except (tokenize.TokenError, SyntaxError):
+        return _WHITESPACE.sub("", code)
+    return " ".join(tokens)
+
+
+def fingerprint(rule_id: str, path: str, scope: str, code: str) -> str:
+    """Stable identity of a finding: rule, file, enclosing scope and normalised sink code.
+
+    No line number goes in, so edits above the finding (or moving the function) keep it; the
+    code goes in masked (`mask_code`), so the hash cannot be used to test guesses of a secret,
+    and normalised (`normalised_code`), so a whitespace-only change keeps it.
+    """
+    normalised = normalised_code(mask_code(code).text)
+    digest = hashlib.sha256("\x1f".join((rule_id, path, scope, normalised)).encode("utf-8"))
+    return digest.hexdigest()[:20]
+
+
+def _finding(rule: Rule, hit: Hit, context: ModuleContext) -> Finding:
+    """The finding for `hit`, every piece of code and prose in it masked (`secreview.masking`).
+
+    Any rule may quote a line holding a password, so masking happens here, where findings get
+    their text, and not in the secret rules or in each report format.
+    """
+    location = location_of(context, hit.node)
+    code = context.segment(hit.node)
+    known = set(context.secrets_around(hit.node))
+    for node, _ in hit.evidence:
+        known.update(context.secrets_around(node))
+    evidence = tuple(
+        EvidenceStep(location=location_of(context, node), note=mask_prose(note, known))
+        for node, note in hit.evidence
+    )
+    return Finding(
+        rule_id=rule.id,
+        cwe=rule.cwe,
+        severity=hit.severity or rule.severity,
+        confidence=hit.confidence or rule.confidence,
+        location=location,
+        message=mask_prose(hit.message, known),
+        fix=mask_prose(hit.fix, known) if hit.fix else rule.fix,
+        evidence=evidence,
+        fingerprint=fingerprint(rule.id, context.path, context.qualified_scope(hit.node), code),
+        snippet=first_line(mask_code(code, known).text),
+    )
+
+
+def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Finding], list[str]]:
+    """Every finding the rules report on the module (deduplicated, in source order), and crashes.
+
+    A rule that raises is recorded as one message naming the rule and line, after the other rules
+    ran, so a bug in one rule costs that rule's findings on that node and nothing else.
+    """
+    by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
+    rule_list = tuple(rules)
+    for each in rule_list:
+        for node_type in each.visits:
+            by_type[node_type].append(each)
+    findings: dict[tuple[str, int, int, str], Finding] = {}
+    crashes: list[str] = []
+    for node in context.nodes:
+        for each in by_type.get(type(node), ()):
+            try:
+                for hit in each.check(node, context):
+                    if each.needs_untrusted_input and _proven_harmless(context, hit.node):
+                        continue
+                    finding = _finding(each, hit, context)
+                    key = (
+                        each.id,
+                        finding.location.line,
+                        finding.location.column,
+                        finding.message,
+                    )
+                    findings.setdefault(key, finding)
+            except Exception as error:  # a rule bug must not lose the rest of the file
+                line = getattr(node, "lineno", "?")
+                crashes.append(f"rule {each.id} failed at line {line}: {error!r}")
+    flow_rules = frozenset(r.id for r in rule_list if r.follows_data_flow)
+    return without_superseded(findings.values(), flow_rules), crashes
+
+
+def _reads_only_local_values(context: ModuleContext, call: ast.Call) -> bool:
+    """Whether the call's arguments read only local variables and constants.
+
+    A module global or an imported name is outside what one module's data flow can vouch for,
+    so a call reading one stays reported. Functions being called (`shlex.quote(x)`) are not
+    values and do not count.
+    """
+    called = {
+        id(inner)
+        for node in ast.walk(call)
+        if isinstance(node, ast.Call) and node is not call
+        for inner in ast.walk(node.func)
+    }
+    for argument in (*call.args, *(k.value for k in call.keywords)):
+        for node in ast.walk(argument):
+            if (
+                isinstance(node, ast.Name)
+                and id(node) not in called
+                and not context.is_local_name(node)
+                and not context.is_constant(node)
+            ):
+                return False
+    return True
+
+
+def _proven_harmless(context: ModuleContext, node: ast.AST) -> bool:
+    """Data flow shows only constants, sanitised or cast local values reach this call."""
+    return (
+        isinstance(node, ast.Call)
+        and _reads_only_local_values(context, node)
+        and untrusted_input_reaches(context, node) is False
+    )
+
+
+def without_superseded(findings: Iterable[Finding], flow_rules: frozenset[str]) -> list[Finding]:
+    """Drop pattern findings that a data-flow finding on the same line already reports.
+
+    A pattern rule and a taint rule often see one defect (`shell=True` with a built string, and
+    request data reaching that very call); the reviewer wants it once, with the path as evidence.
+    Distinct defects on one line (a DES cipher *and* ECB mode) both stay.
+    """
+    findings = list(findings)
+    flows: dict[int, list[int]] = {}
+    for finding in findings:
+        if finding.rule_id in flow_rules:
+            flows.setdefault(finding.location.line, []).append(finding.cwe)
+    return sorted(
+        (
+            f
+            for f in findings
+            if f.rule_id in flow_rules
+            or not any(related(f.cwe, cwe) for cwe in flows.get(f.location.line, ()))
+        ),
+        key=Finding.sort_key,
+    )

@@ -1,0 +1,469 @@
+"""CWE-798, CWE-259, CWE-321: credentials, passwords and cryptographic keys written into the source.
+
+One analysis judges each string constant once (memoised in `context.memo`): first by its value
+(provider token formats, private key blocks, passwords inside connection strings), then by the name
+it is bound to (assignment target, attribute, dict key, keyword, parameter default, comparison,
+or the key argument of a crypto call). Each of the three rules reports the secrets of its own CWE.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import cast
+
+from secreview.analysis.rules._secret_helpers import literal_opening, redact, span_node
+from secreview.analysis.rules.base import Hit, rule
+from secreview.credentials import (
+    AUTH_SCHEME,
+    CREDENTIAL,
+    CRYPTO_KEY,
+    ENVIRONMENT_LOOKUPS,
+    KEY_ARGUMENT_OF,
+    PASSWORD,
+    PASSWORD_ARGUMENT_OF,
+    PLAIN_WORDS,
+    NameVerdict,
+    format_secret,
+    is_not_a_secret,
+    looks_random,
+    name_verdict,
+)
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_MEMO_KEY = "hardcoded-secrets"
+_POSITIONS_KEY = "hardcoded-secrets.positions"
+_KIND = {PASSWORD: "password", CREDENTIAL: "credential", CRYPTO_KEY: "cryptographic key"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Binding:
+    """What a string constant is bound to: the name that says what it is, and where to point.
+
+    `sink_cwe` is set when the place itself says what the value is (the key argument of
+    `hmac.new`, the password of `HTTPBasicAuth`), whatever the name; `fallback` when the value is
+    only used if an environment variable is missing.
+    """
+
+    name: str
+    anchor: ast.AST
+    where: str
+    sink_cwe: int | None = None
+    fallback: bool = False
+    verb: str = "is set to"
+
+
+@dataclass(frozen=True, slots=True)
+class _Secret:
+    """One hard-coded secret, ready to be reported by the rule of its CWE."""
+
+    cwe: int
+    anchor: ast.AST
+    message: str
+    severity: Severity | None = None
+    confidence: Confidence | None = None
+
+
+def _text_of(value: object) -> str | None:
+    """The text of a str or bytes constant; raw binary bytes as hex, so entropy still applies."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        if all(32 <= b < 127 for b in value):
+            return value.decode("ascii")
+        return value.hex()
+    return None
+
+
+# ----- where a constant is bound ----------------------------------------------------------------
+def _index_of(
+    child: ast.AST, items: list[ast.expr] | list[ast.expr | None], context: ModuleContext
+) -> int | None:
+    """Position of `child` among `items`, by identity (equal-looking nodes are different places).
+
+    Each list is indexed once, so a table of n strings costs n look-ups, not n² comparisons
+    (a 2 MB list literal took hours).
+    """
+    positions = cast("dict[int, dict[int, int]]", context.memo.setdefault(_POSITIONS_KEY, {}))
+    table = positions.get(id(items))
+    if table is None:
+        table = positions[id(items)] = {id(item): i for i, item in enumerate(items)}
+    return table.get(id(child))
+
+
+def _named(target: ast.AST, context: ModuleContext) -> _Binding | None:
+    """The binding for a value stored into or compared with `target`, when it has a name."""
+    match target:
+        case ast.Name(id=name):
+            return _Binding(name, target, f"`{name}`")
+        case ast.Attribute(attr=name):
+            return _Binding(name, target, f"`{context.one_line(target)}`")
+        case ast.Subscript(slice=ast.Constant(value=str() as name)):
+            return _Binding(name, target, f"`{context.one_line(target)}`")
+        case ast.Call(func=ast.Attribute(attr="get"), args=[ast.Constant(value=str() as name), *_]):
+            return _Binding(name, target, f"`{context.one_line(target)}`")
+    return None
+
+
+def _keyword_name(keyword: ast.keyword) -> ast.AST:
+    """A node spanning just the name of `keyword`, so the report does not show its value."""
+    name = keyword.arg or ""
+    return span_node(keyword.lineno, keyword.col_offset, len(name.encode("utf-8")), name)
+
+
+def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Binding | None:
+    """The binding when `child` is the key or password argument of a call that takes one."""
+    name = context.call_name(call)
+    if name in ENVIRONMENT_LOOKUPS and len(call.args) == 2 and call.args[1] is child:
+        variable = call.args[0]
+        if isinstance(variable, ast.Constant) and isinstance(variable.value, str):
+            where = f"The fallback of `{name}({context.one_line(variable)}, …)`"
+            return _Binding(variable.value, call.func, where, fallback=True, verb="is")
+        return None
+    for table, cwe in ((KEY_ARGUMENT_OF, CRYPTO_KEY), (PASSWORD_ARGUMENT_OF, PASSWORD)):
+        if name in table:
+            position, keyword = table[name]
+            if context.argument(call, position, keyword) is child:
+                where = f"The {keyword.replace('_', ' ')} argument of `{name}`"
+                return _Binding(keyword, call.func, where, sink_cwe=cwe, verb="is")
+    if (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "login"
+        and len(call.args) >= 2
+        and call.args[1] is child
+    ):
+        where = f"The password argument of `{context.one_line(call.func)}`"
+        return _Binding("password", call.func, where, sink_cwe=PASSWORD, verb="is")
+    return None
+
+
+def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
+    """What `node` is bound to: assignment, keyword, dict key, default, comparison or sink."""
+    child: ast.AST = node
+    parent = context.parent(node)
+    # Items of a sequence share its name (`PASSWORDS = [...]`), except pairs unpacked into
+    # names and the (user, password) pair given as `auth=`. One level only: the strings of
+    # nested tables (`tokens = [(r"regex", Token), ...]`) are not what the name names.
+    if isinstance(parent, ast.Tuple | ast.List | ast.Set):
+        index = _index_of(child, parent.elts, context)
+        grand = context.parent(parent)
+        if isinstance(grand, ast.Assign) and grand.value is parent and index is not None:
+            for target in grand.targets:
+                if isinstance(target, ast.Tuple | ast.List) and len(target.elts) == len(
+                    parent.elts
+                ):
+                    return _named(target.elts[index], context)
+        if isinstance(grand, ast.keyword) and grand.arg == "auth" and len(parent.elts) == 2:
+            if index != 1:
+                return None
+            where = "The password of `auth=`"
+            return _Binding("password", _keyword_name(grand), where, sink_cwe=PASSWORD, verb="is")
+        child, parent = parent, grand
+    match parent:
+        case ast.Assign(targets=targets, value=value) if value is child:
+            return next((found for target in targets if (found := _named(target, context))), None)
+        case (
+            ast.AnnAssign(target=target, value=value) | ast.NamedExpr(target=target, value=value)
+        ) if value is child:
+            return _named(target, context)
+        case ast.keyword(arg=str() as name):
+            call = context.parent(parent)
+            if isinstance(call, ast.Call) and (found := _call_binding(call, child, context)):
+                return found
+            return _Binding(name, _keyword_name(parent), f"`{name}=`")
+        case ast.Dict(keys=keys, values=values):
+            index = _index_of(child, values, context)
+            key = keys[index] if index is not None else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return _Binding(key.value, key, f"The dict key `{context.one_line(key)}`")
+        case ast.Compare(left=left, ops=[ast.Eq() | ast.NotEq()], comparators=[right]):
+            other = right if left is child else left
+            found = _named(other, context)
+            return dataclasses.replace(found, verb="is compared with") if found else None
+        case ast.arguments():
+            return _default_binding(parent, child)
+        case ast.Call():
+            return _call_binding(parent, child, context)
+    return None
+
+
+def _default_binding(arguments: ast.arguments, child: ast.AST) -> _Binding | None:
+    """The parameter whose default value is `child`."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(
+        zip(
+            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+        )
+    )
+    pairs += [
+        (a, d)
+        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        if d is not None
+    ]
+    for parameter, default in pairs:
+        if default is child:
+            return _Binding(parameter.arg, parameter, f"The default of parameter `{parameter.arg}`")
+    return None
+
+
+# ----- the analysis -----------------------------------------------------------------------------
+def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> _Secret | None:
+    """The hard-coded secret string constant `node` holds, judged by its value, then its name."""
+    text = _text_of(node.value)
+    if not text or isinstance(context.parent(node), ast.JoinedStr):
+        return None
+    binding = _binding(node, context)
+    recognised = format_secret(text, prose=isinstance(context.parent(node), ast.Expr))
+    if recognised is not None:
+        what, shown = recognised.label, redact(recognised.secret)
+        cwe, severity, confidence = recognised.cwe, recognised.severity, recognised.confidence
+        if binding is not None:
+            anchor, where = binding.anchor, binding.where
+        else:
+            anchor, where = literal_opening(node, context.lines), "This string"
+        return _Secret(
+            cwe,
+            anchor,
+            f"{where} holds what looks like {what}, {shown}; anyone who can read the code or "
+            "its history can use it until it is revoked.",
+            severity,
+            confidence,
+        )
+    if binding is None:
+        return None
+    if binding.sink_cwe == CRYPTO_KEY:
+        if context.is_test and not looks_random(text):
+            return None  # a fixed key in a test is test data, not a leaked key
+        return _Secret(
+            CRYPTO_KEY,
+            binding.anchor,
+            f"{binding.where} is a hard-coded key, {redact(text)}; anyone with the source can "
+            "forge or decrypt whatever it protects.",
+            confidence=Confidence.HIGH,
+        )
+    verdict = (
+        NameVerdict(binding.sink_cwe, decisive=True)
+        if binding.sink_cwe is not None
+        else name_verdict(binding.name)
+    )
+    scheme = AUTH_SCHEME.match(text)
+    value = text[scheme.end() :] if scheme else text
+    if verdict is None or is_not_a_secret(value, binding.name):
+        return None
+    random = looks_random(value)
+    if not random and (context.is_test or not verdict.decisive):
+        return None  # weak names need key-like values; tests are full of made-up passwords
+    compared = binding.verb == "is compared with"
+    if not random and (
+        (verdict.cwe == CREDENTIAL and not any(c.isdigit() for c in value))
+        or (compared and verdict.cwe == CRYPTO_KEY and PLAIN_WORDS.fullmatch(value))
+    ):
+        return None  # tokens set to 'optional' or compared with '#bygroup': API and parser words
+    confidence = (
+        Confidence.HIGH
+        if verdict.decisive and random
+        else Confidence.MEDIUM
+        if verdict.decisive
+        else Confidence.LOW
+    )
+    if binding.fallback:
+        return _Secret(
+            verdict.cwe,
+            binding.anchor,
+            f"{binding.where} {binding.verb} a hard-coded {_KIND[verdict.cwe]}, "
+            f"{redact(value)}; wherever the variable is not set, the application silently runs "
+            "with a secret everyone who has the code knows.",
+            Severity.MEDIUM,
+            confidence,
+        )
+    return _Secret(
+        verdict.cwe,
+        binding.anchor,
+        f"{binding.where} {binding.verb} a hard-coded {_KIND[verdict.cwe]}, {redact(value)}; "
+        "anyone who can read the code or its history has it, and changing it needs a new release.",
+        confidence=confidence,
+    )
+
+
+def _secret_at_key_argument(call: ast.Call, context: ModuleContext) -> _Secret | None:
+    """A crypto call keyed with a module constant that was not already reported where defined."""
+    name = context.call_name(call)
+    if name not in KEY_ARGUMENT_OF or context.is_test:
+        return None
+    position, keyword = KEY_ARGUMENT_OF[name]
+    argument = context.argument(call, position, keyword)
+    if argument is None or isinstance(argument, ast.Constant):
+        return None  # literal keys are judged as constants
+    text = _text_of(context.constant_value(argument))
+    if not text:
+        return None
+    if isinstance(argument, ast.Name):
+        definition = context.module_constants.get(argument.id)
+        if isinstance(definition, ast.Constant) and _secret_at(definition, context):
+            return None  # already reported where the constant is assigned
+    return _Secret(
+        CRYPTO_KEY,
+        argument,
+        f"`{name}` is keyed with `{context.one_line(argument)}`, a hard-coded key {redact(text)}; "
+        "anyone with the source can forge or decrypt whatever it protects.",
+        confidence=Confidence.HIGH,
+    )
+
+
+def _secrets(context: ModuleContext) -> dict[int, _Secret | None]:
+    """Secret per node id, computed on first use and shared by the three rules."""
+    return cast("dict[int, _Secret | None]", context.memo.setdefault(_MEMO_KEY, {}))
+
+
+def _secret_at(node: ast.AST, context: ModuleContext) -> _Secret | None:
+    """The secret reported at `node` (a string constant or a crypto call), judged once."""
+    if isinstance(node, ast.Constant) and not isinstance(node.value, str | bytes):
+        return None  # not memoised: a 2 MB table of numbers would cost a 60 MB memo of Nones
+    found = _secrets(context)
+    key = id(node)
+    if key not in found:
+        if isinstance(node, ast.Constant):
+            found[key] = _secret_in_constant(node, context)
+        elif isinstance(node, ast.Call):
+            found[key] = _secret_at_key_argument(node, context)
+        else:
+            found[key] = None
+    return found[key]
+
+
+def _hits(cwe: int, node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """The hit for `node` when it holds a secret of kind `cwe`."""
+    secret = _secret_at(node, context)
+    if secret is not None and secret.cwe == cwe:
+        yield Hit(
+            node=secret.anchor,
+            message=secret.message,
+            severity=secret.severity,
+            confidence=secret.confidence,
+        )
+
+
+_REFERENCES_COMMON = (
+    "https://docs.python.org/3/library/os.html#os.environ",
+    "https://docs.python.org/3/library/secrets.html",
+    "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+)
+
+
+@rule(
+    id="hardcoded-credential",
+    name="Hard-coded credential (API key, token, secret)",
+    cwe=CREDENTIAL,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="An API key, access token or other credential is written into the source.",
+    fix="Read the credential at run time (`os.environ['SERVICE_TOKEN']`, a secrets manager or a "
+    "file outside the repository), then revoke this one at the provider and issue a new one: it "
+    "stays in the repository history.",
+    what_it_does="Reports string constants that have the shape of a provider credential (AWS "
+    "access key ids, GitHub, Slack, Stripe live, Google API, PyPI and npm tokens, JSON Web "
+    "Tokens) anywhere, and non-placeholder values bound to names such as `api_key`, `token`, "
+    "`client_secret` or `credentials` (by assignment, attribute, dict key, keyword argument, "
+    "parameter default or comparison). Names such as `token_url` or `TOKEN_HEADER`, whose last "
+    "word is not a secret, are not reported, nor are tokens of parsers, tokenizers and "
+    "paginated APIs (`next_page_token`, `eos_token`); `key` or `auth` alone need a "
+    "random-looking value, and values without a digit (`'optional'`, `'NextToken'`) are taken "
+    "for names of things. Placeholders (`changeme`, `<token>`, `${TOKEN}`, "
+    "`your-api-key-here`, AWS's `…EXAMPLE` keys), environment variable names, identifiers, "
+    "regular expressions and values shorter than 6 characters are ignored. The literal "
+    "fallback of `os.getenv('API_KEY', '…')` is reported at medium severity. In test code "
+    "only provider-shaped or random-looking values are reported: a real token leaks from a "
+    "test too.",
+    why_bad="Source code is copied to laptops, CI logs, forks, packages and backups; every copy "
+    "carries the credential, and it stays in the version history after the line is deleted. "
+    "Whoever finds it acts as the application against the provider until it is revoked.",
+    example='GITHUB_TOKEN = "ghp_…"\nclient = Github(GITHUB_TOKEN)',
+    use_instead='import os\n\nGITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\n'
+    "client = Github(GITHUB_TOKEN)",
+    references=(
+        *_REFERENCES_COMMON,
+        "https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns",
+        "https://cwe.mitre.org/data/definitions/798.html",
+    ),
+    visits=(ast.Constant, ast.Call),
+    applies_in_tests=True,
+)
+def hardcoded_credential(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report credentials recognised by their shape or by the name they are bound to."""
+    yield from _hits(CREDENTIAL, node, context)
+
+
+@rule(
+    id="hardcoded-password",
+    name="Hard-coded password",
+    cwe=PASSWORD,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A password is written into the source.",
+    fix="Read the password at run time (`os.environ['DB_PASSWORD']`, a secrets manager or a "
+    "configuration file kept out of the repository), then change the password that was "
+    "committed: it stays in the repository history.",
+    what_it_does="Reports non-placeholder string constants bound to a name such as `password`, "
+    "`passwd`, `pwd` or `db_pass` (not a lone `pass`) by assignment, attribute, dict key, "
+    "keyword argument, parameter "
+    "default, or a comparison such as `if password == 'hunter2'`; passed as the password of "
+    "`HTTPBasicAuth`, `auth=(user, password)` or `.login(user, password)`, and passwords "
+    "embedded in connection URLs (`postgres://user:pw@host/db`) or connection strings "
+    "(`password=…`), except in docstrings, where those are usage examples. Names of other "
+    "things (`password_field_name`, `PASSWORD_RESET_TEMPLATE`, "
+    "`password_hash`) and placeholders (`changeme`, `<password>`, `${DB_PASSWORD}`) are not "
+    "reported, nor are values read from the environment. In test code only random-looking "
+    "values are reported: `password='s3cret!'` there is test data.",
+    why_bad="Everyone who can read the code, its history, a fork or a built package knows the "
+    "password, and changing it needs a code change and a release, so in practice it is never "
+    "changed. A password compared in code is a back door that works on every installation.",
+    example='conn = psycopg2.connect(host="db", user="app", password="hunter2!")',
+    use_instead='import os\n\nconn = psycopg2.connect(host="db", user="app", '
+    'password=os.environ["DB_PASSWORD"])',
+    references=(*_REFERENCES_COMMON, "https://cwe.mitre.org/data/definitions/259.html"),
+    visits=(ast.Constant, ast.Call),
+    applies_in_tests=True,
+)
+def hardcoded_password(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report passwords bound to password-like names or embedded in connection strings."""
+    yield from _hits(PASSWORD, node, context)
+
+
+@rule(
+    id="hardcoded-crypto-key",
+    name="Hard-coded cryptographic key",
+    cwe=CRYPTO_KEY,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A private key, signing key or encryption key is written into the source.",
+    fix="Load the key at run time from a key file outside the repository, the environment or a "
+    "key management service, and generate a new key: everything signed or encrypted with this "
+    "one must be considered forgeable or readable.",
+    what_it_does="Reports PEM private key blocks (`-----BEGIN … PRIVATE KEY-----` with a key "
+    "body) anywhere, non-placeholder values bound to names such as `SECRET_KEY`, "
+    "`private_key`, `signing_key`, `jwt_secret` or `encryption_key`, and constant keys passed "
+    "to `hmac.new`, `jwt.encode`/`jwt.decode`, `Fernet`, PyCryptodome ciphers, `cryptography` "
+    "ciphers and `itsdangerous` signers (`jwt.encode(payload, 'secret')` is reported even "
+    "though 'secret' looks like a placeholder: it is the key in use). In test code only "
+    "private key blocks and random-looking keys are reported.",
+    why_bad="A key in the source is known to everyone who can read it: they can sign session "
+    "cookies and tokens the application accepts (Django and Flask `SECRET_KEY`), decrypt its "
+    "data, or impersonate its server or users with the private key.",
+    example='app.config["SECRET_KEY"] = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"',
+    use_instead='import os\n\napp.config["SECRET_KEY"] = os.environ["SECRET_KEY"]\n'
+    "# generate one with: python -c 'import secrets; print(secrets.token_hex(32))'",
+    references=(
+        *_REFERENCES_COMMON,
+        "https://docs.djangoproject.com/en/stable/ref/settings/#secret-key",
+        "https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY",
+        "https://cwe.mitre.org/data/definitions/321.html",
+    ),
+    visits=(ast.Constant, ast.Call),
+    applies_in_tests=True,
+)
+def hardcoded_crypto_key(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report private key blocks, key-named constants and constant keys of crypto calls."""
+    yield from _hits(CRYPTO_KEY, node, context)

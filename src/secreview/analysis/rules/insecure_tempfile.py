@@ -1,0 +1,284 @@
+"""CWE-377: temporary files created under names another local user can predict.
+
+Two patterns: `tempfile.mktemp()` (a name, not a file, so a race by design), and files written at
+a predictable path in a shared temporary directory (`/tmp/app.log`, `os.path.join(
+tempfile.gettempdir(), "cache.db")`). Only writes are reported: the symlink and pre-creation
+attacks work against the process that creates or truncates the file. Reading a fixed path in /tmp
+is not reported; whether its content is trusted is beyond what a pattern can see, and the fix
+belongs to the code that creates the file.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterator
+
+from secreview.analysis.rules._assignments import assigned_value
+from secreview.analysis.rules._flags import fold_flags
+from secreview.analysis.rules.base import Hit, rule
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_SHARED_TEMP_DIRECTORIES = ("/tmp", "/var/tmp", "/dev/shm")
+_TEMP_DIRECTORY_CALLS = frozenset({"tempfile.gettempdir", "tempfile.gettempdirb"})
+_TEMP_DIRECTORY_NAMES = frozenset({"tempfile.tempdir"})
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath"})
+_JOINS = frozenset({"os.path.join", "posixpath.join"})
+# Calls whose result is unguessable: a name built with one is not predictable.
+_RANDOM_PREFIXES = ("uuid.uuid4", "secrets.", "random.", "os.urandom", "tempfile.mk")
+# Calls whose result another user can guess or read from /proc: still predictable.
+_GUESSABLE_CALLS = frozenset(
+    {
+        "os.getpid",
+        "os.getppid",
+        "os.getuid",
+        "time.time",
+        "time.time_ns",
+        "getpass.getuser",
+        # conversions pass guessability through
+        "str",
+        "int",
+        "format",
+        "hex",
+        "repr",
+    }
+)
+
+# name -> (position, keyword, default) of the mode argument; None mode means "always writes".
+_OPENERS: dict[str, tuple[int, str, str] | None] = {
+    "open": (1, "mode", "r"),
+    "io.open": (1, "mode", "r"),
+    "codecs.open": (1, "mode", "r"),
+    "logging.FileHandler": (1, "mode", "a"),
+    "logging.handlers.RotatingFileHandler": (1, "mode", "a"),
+    "logging.handlers.WatchedFileHandler": (1, "mode", "a"),
+    "logging.handlers.TimedRotatingFileHandler": None,
+}
+_COPY_DESTINATIONS = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move"})
+_PATH_WRITE_METHODS = frozenset({"write_text", "write_bytes", "touch"})
+_OS_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_EXCLUSIVE_CREATE = os.O_CREAT | os.O_EXCL
+
+
+def _is_temp_directory(node: ast.expr, context: ModuleContext) -> bool:
+    """`/tmp`, `tempfile.gettempdir()`, `tempfile.tempdir` or `Path` of one of them."""
+    node = assigned_value(node, context)
+    value = context.constant_value(node)
+    if isinstance(value, str):
+        return value.rstrip("/") in _SHARED_TEMP_DIRECTORIES
+    if isinstance(node, ast.Call):
+        name = context.call_name(node)
+        if name in _TEMP_DIRECTORY_CALLS:
+            return True
+        if name in _PATH_TYPES and len(node.args) == 1:
+            return _is_temp_directory(node.args[0], context)
+    return context.resolve(node) in _TEMP_DIRECTORY_NAMES
+
+
+def _name_confidence(parts: list[ast.expr], context: ModuleContext) -> Confidence | None:
+    """How guessable a file name built from `parts` is; None when a random part makes it safe."""
+    confidence = Confidence.HIGH
+    for part in parts:
+        for node in ast.walk(part):
+            if not isinstance(node, ast.Call):
+                continue
+            name = context.call_name(node) or ""
+            if name.startswith(_RANDOM_PREFIXES):
+                return None
+            if name not in _GUESSABLE_CALLS:
+                confidence = Confidence.MEDIUM  # the name comes from somewhere we cannot see
+        if not context.is_constant(part) and not any(
+            isinstance(n, ast.Call) for n in ast.walk(part)
+        ):
+            confidence = Confidence.MEDIUM
+    return confidence
+
+
+def _temp_path(node: ast.expr, context: ModuleContext, depth: int = 0) -> Confidence | None:
+    """How sure it is that `node` is a guessable name directly in a shared temporary directory."""
+    if depth > 5:
+        return None
+    node = assigned_value(node, context)
+    value = context.constant_value(node)
+    if isinstance(value, str):
+        for directory in _SHARED_TEMP_DIRECTORIES:
+            if value.startswith(directory + "/") and value.rstrip("/") != directory:
+                return Confidence.HIGH
+        return None
+    match node:
+        case ast.Call(args=[first, *rest]) if context.call_name(node) in _JOINS:
+            if rest and _is_temp_directory(first, context):
+                return _name_confidence(rest, context)
+        case ast.Call(args=[inner]) if context.call_name(node) in _PATH_TYPES:
+            return _temp_path(inner, context, depth + 1)
+        case ast.BinOp(left=left, op=ast.Div() | ast.Add(), right=right):
+            if _is_temp_directory(left, context):
+                return _name_confidence([right], context)
+            if isinstance(node.op, ast.Div):
+                return _temp_path(left, context, depth + 1)
+        case ast.JoinedStr(values=[ast.Constant(value=str() as head), *rest]) if rest:
+            if any(head.startswith(d + "/") for d in _SHARED_TEMP_DIRECTORIES):
+                return _name_confidence(rest, context)
+        case ast.JoinedStr(values=[ast.FormattedValue(value=directory), *rest]) if rest:
+            if _is_temp_directory(directory, context):
+                return _name_confidence(rest, context)
+    return None
+
+
+def _writes(call: ast.Call, name: str, context: ModuleContext) -> bool | None:
+    """Whether the opener `name` creates or writes the file (None: mode unknown, assume it does).
+
+    Exclusive creation (`open(..., "x")`, `os.O_CREAT | os.O_EXCL`) fails on an existing file or
+    symlink instead of following it, which is the fix, so it counts as not writing insecurely.
+    """
+    if name == "os.open":
+        flags = fold_flags(context.argument(call, 1, "flags"), context)
+        if flags is None:
+            return None
+        exclusive = flags & _EXCLUSIVE_CREATE == _EXCLUSIVE_CREATE
+        return bool(flags & _OS_WRITE_FLAGS) and not exclusive
+    mode_argument = _OPENERS.get(name)
+    if mode_argument is None:
+        return True
+    position, keyword, default = mode_argument
+    return _mode_writes(call, position, keyword, default, context)
+
+
+def _mode_writes(
+    call: ast.Call, position: int, keyword: str, default: str, context: ModuleContext
+) -> bool | None:
+    """Whether the `open`-style mode argument of `call` writes without exclusive creation."""
+    mode_node = context.argument(call, position, keyword)
+    mode = default if mode_node is None else context.constant_value(mode_node)
+    if not isinstance(mode, str):
+        return None
+    return "x" not in mode and any(flag in mode for flag in "wa+")
+
+
+def _written_path(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, bool | None] | None:
+    """(path expression, writes?) when `call` opens or creates a file, else None."""
+    name = context.call_name(call)
+    if name in _OPENERS or name == "os.open":
+        path = context.argument(call, 0, "file" if name != "os.open" else "path")
+        if path is None:
+            path = context.argument(call, 0, "filename")
+        return (path, _writes(call, name, context)) if path is not None else None
+    if name in _COPY_DESTINATIONS:
+        destination = context.argument(call, 1, "dst")
+        return (destination, True) if destination is not None else None
+    if isinstance(call.func, ast.Attribute):
+        method = call.func.attr
+        if method in _PATH_WRITE_METHODS:
+            return call.func.value, True
+        if method == "open":
+            return call.func.value, _mode_writes(call, 0, "mode", "r", context)
+    return None
+
+
+@rule(
+    id="insecure-tempfile-mktemp",
+    name="Race-prone temporary file name from tempfile.mktemp",
+    cwe=377,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    summary="tempfile.mktemp returns a name that another process can claim before it is opened.",
+    fix="Use `tempfile.NamedTemporaryFile(delete=False)` or `tempfile.mkstemp()`, which create "
+    "and open the file in one step (O_EXCL, mode 0600), or `tempfile.mkdtemp()` for a private "
+    "directory.",
+    what_it_does="Reports every call of `tempfile.mktemp`, whatever it was imported as.",
+    why_bad="`mktemp` only checks that the name is free and returns it; between that check and "
+    "the open, another local user can create the file or a symlink with that name. The program "
+    "then writes into the attacker's file, or through the symlink into any file it may write. "
+    "Python's documentation has deprecated the function for this reason since Python 2.3.",
+    example="import tempfile\n\npath = tempfile.mktemp(suffix='.csv')\nwith open(path, 'w') as out:"
+    "\n    out.write(report)",
+    use_instead="import tempfile\n\nwith tempfile.NamedTemporaryFile('w', suffix='.csv', "
+    "delete=False) as out:\n    out.write(report)",
+    references=(
+        "https://docs.python.org/3/library/tempfile.html#tempfile.mktemp",
+        "https://docs.python.org/3/library/tempfile.html#tempfile.mkstemp",
+        "https://cwe.mitre.org/data/definitions/377.html",
+    ),
+)
+def insecure_tempfile_mktemp(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report `tempfile.mktemp()`: the name can be taken between the check and the use."""
+    assert isinstance(node, ast.Call)
+    if context.call_name(node) != "tempfile.mktemp":
+        return
+    yield Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` returns a file name without creating the file; "
+        "another local user can create it or a symlink with that name first and have this "
+        "program write into a file of their choosing.",
+    )
+
+
+@rule(
+    id="predictable-temp-file",
+    name="File written at a predictable path in a shared temporary directory",
+    cwe=377,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    summary="A file is created or written at a guessable name in /tmp or tempfile.gettempdir().",
+    fix="Create the file with `tempfile.NamedTemporaryFile()` or `tempfile.mkstemp()` (random "
+    "name, O_EXCL, mode 0600), or keep fixed names inside a private directory from "
+    "`tempfile.mkdtemp()` or the application's own data directory.",
+    what_it_does="Reports files opened for writing or appending (`open`, `io.open`, "
+    "`codecs.open`, `os.open` without `O_EXCL`, logging file handlers, `shutil.copy` "
+    "destinations, `Path.write_text`/`write_bytes`/`touch`/`open('w')`) whose path is a fixed or "
+    "guessable name directly in `/tmp`, `/var/tmp`, `/dev/shm` or `tempfile.gettempdir()`: "
+    "a constant, `os.path.join` or `/` of the temporary directory with a constant, or a name "
+    "built from the pid or the time (high confidence) or from another value (medium "
+    "confidence). Exclusive creation (`open(path, 'x')`, `os.O_CREAT | os.O_EXCL`) and names "
+    "with a `uuid4`/`secrets` part are not reported; reading a file in /tmp is not reported.",
+    why_bad="Every local user can write to the shared temporary directory. Whoever creates the "
+    "name first decides what it is: a symlink to `~/.bashrc` or `/etc/passwd` turns this "
+    "program's write into an overwrite of that file with this program's privileges, and a "
+    "file they own lets them read or alter what the program writes.",
+    example="with open('/tmp/report.csv', 'w') as out:\n    out.write(report)",
+    use_instead="import tempfile\n\nwith tempfile.NamedTemporaryFile('w', suffix='.csv', "
+    "delete=False) as out:\n    out.write(report)",
+    references=(
+        "https://docs.python.org/3/library/tempfile.html",
+        "https://docs.python.org/3/library/os.html#os.open",
+        "https://cwe.mitre.org/data/definitions/377.html",
+    ),
+)
+def predictable_temp_file(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report writes to guessable names in a shared temporary directory."""
+    assert isinstance(node, ast.Call)
+    written = _written_path(node, context)
+    if written is None:
+        return
+    path, writes = written
+    if writes is False:
+        return
+    found = _temp_path(path, context)
+    if found is None:
+        return
+    confidence = found if writes else Confidence.LOW
+    writer = (
+        f"`{context.one_line(node.func)}`"
+        if context.call_name(node)
+        else f"`.{node.func.attr}()`"
+        if isinstance(node.func, ast.Attribute)
+        else "This call"
+    )
+    yield Hit(
+        node=node,
+        message=f"{writer} writes to {_describe_path(path, context)}, a guessable name in a "
+        "directory every local user can write to; whoever creates it first (for example as a "
+        "symlink) decides which file this program actually overwrites.",
+        confidence=confidence,
+    )
+
+
+def _describe_path(path: ast.expr, context: ModuleContext) -> str:
+    """`path` as written, plus what a name stands for: "`LOCK_FILE` ('/tmp/app.lock')"."""
+    shown = f"`{context.one_line(path)}`"
+    value = context.constant_value(path)
+    if isinstance(value, str) and not isinstance(path, ast.Constant):
+        return f"{shown} ({value!r})"
+    assigned = assigned_value(path, context)
+    return f"{shown} (`{context.one_line(assigned)}`)" if assigned is not path else shown

@@ -1,0 +1,420 @@
+"""CWE-532 and CWE-209: secrets written to logs, and exception details sent to web clients.
+
+Both rules look for a *value* going somewhere it should not: the value of a variable named like a
+credential reaching a log call, and the text of a caught exception (or a formatted traceback)
+reaching an HTTP response. Logging the exception on the server is what should happen instead,
+and is never reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from secreview.analysis.rules._review_helpers import (
+    is_route_decorated,
+    scope_nodes,
+)
+from secreview.analysis.rules._secret_helpers import name_words
+from secreview.analysis.rules.base import Hit, rule
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+# ----- CWE-532 -----------------------------------------------------------------------------------
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
+# The receiver of a log call: `logger`, `log`, `LOG`, `_logger`, `audit_log`, `app.logger`.
+_LOGGER_NAME = re.compile(r"^_*(?:[a-z0-9]+_)*(?:log|logger)$", re.IGNORECASE)
+_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
+# Last word of an identifier that names a secret value ('db_password', 'refresh_token').
+_SECRET_WORDS = frozenset(
+    {"password", "passwd", "passphrase", "secret", "token", "credentials", "credential", "creds"}
+)
+# Two-word names whose last word ('key') alone means nothing.
+_SECRET_KEYS = frozenset({"api", "private", "secret", "signing", "encryption", "access"})
+_JOINED_SECRET_WORDS = frozenset({"apikey", "privatekey", "secretkey", "accesstoken", "authtoken"})
+# Tokens that are positions or handles, not credentials: pagination, lexers, cancellation.
+_PLAIN_TOKEN_KINDS = frozenset(
+    {"next", "page", "continuation", "pagination", "sync", "cancel", "cancellation", "current"}
+    | {"prev", "previous", "last", "first", "start", "starting", "end", "lexer", "parser"}
+    | {"acquire", "release"}
+)
+# Expressions whose value contains their parts' values (f-strings, `%`, `+`, containers).
+_VALUE_CARRIERS = (
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.BinOp,
+    ast.BoolOp,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.Starred,
+)
+# Calls that hand their argument's value on unchanged (or as text).
+_PASSTHROUGH_CALLS = frozenset({"str", "repr", "format", "ascii", "dict", "list", "tuple"})
+_PASSTHROUGH_METHODS = frozenset(
+    {"format", "join", "encode", "decode", "strip", "lower", "upper", "get_secret_value"}
+)
+
+
+def _secret_name_strength(name: str) -> Confidence | None:
+    """How surely an identifier names a secret value: 'password' HIGH, 'token' MEDIUM, else None.
+
+    Only the last word decides, so `password_length`, `token_count` and `secret_name` describe a
+    secret without holding it. A bare `token` is also a lexer's or tokenizer's everyday word.
+    """
+    words = name_words(name)
+    if not words:
+        return None
+    last = words[-1]
+    if last in _JOINED_SECRET_WORDS or (
+        last == "key" and len(words) > 1 and words[-2] in _SECRET_KEYS
+    ):
+        return Confidence.HIGH
+    if last not in _SECRET_WORDS:
+        return None
+    if last == "token" and len(words) > 1 and words[-2] in _PLAIN_TOKEN_KINDS:
+        return None
+    return Confidence.MEDIUM if words == ["token"] else Confidence.HIGH
+
+
+def _read_name(node: ast.AST) -> str | None:
+    """The name a value is read under: `password`, `user.password`, `creds['api_key']`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        key = node.slice.value
+        return key if isinstance(key, str) else None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"get", "getenv"}
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return node.args[0].value  # `config.get("password")`, `os.getenv("API_TOKEN")`
+    return None
+
+
+def _secret_reads(node: ast.AST, context: ModuleContext) -> Iterator[tuple[ast.AST, Confidence]]:
+    """Reads of secret-named values whose text ends up in `node`'s value.
+
+    Follows f-strings, `%` and `+`, containers, conditional expressions and value-preserving
+    calls (`str(...)`, `'...'.format(...)`); stops at any other call (`len(password)`,
+    `mask(token)`), comparisons and slices, which do not reveal the value.
+    """
+    name = _read_name(node)
+    if name is not None:
+        strength = _secret_name_strength(name)
+        if strength is not None:
+            yield node, strength
+            return
+    if isinstance(node, ast.Call):
+        called = context.call_name(node)
+        method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+        if called in _PASSTHROUGH_CALLS:
+            parts: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        elif method in _PASSTHROUGH_METHODS and isinstance(node.func, ast.Attribute):
+            parts = [node.func.value, *node.args, *(k.value for k in node.keywords)]
+        else:
+            return
+    elif isinstance(node, ast.Dict):
+        parts = []
+        for key, value in zip(node.keys, node.values, strict=True):
+            key_name = key.value if isinstance(key, ast.Constant) else None
+            strength = _secret_name_strength(key_name) if isinstance(key_name, str) else None
+            if strength is not None and not context.is_constant(value) and _reveals(value, context):
+                yield value, strength
+            else:
+                parts.append(value)
+    elif isinstance(node, ast.IfExp):
+        parts = [node.body, node.orelse]
+    elif isinstance(node, _VALUE_CARRIERS):
+        parts = list(ast.iter_child_nodes(node))
+    else:
+        return
+    for part in parts:
+        yield from _secret_reads(part, context)
+
+
+def _reveals(value: ast.AST, context: ModuleContext) -> bool:
+    """Whether a value logged under a secret key is the raw value (not `mask(x)` or `len(x)`)."""
+    if isinstance(value, ast.Call):
+        return context.call_name(value) in _PASSTHROUGH_CALLS
+    return not isinstance(value, ast.Compare | ast.Subscript) or _read_name(value) is not None
+
+
+def _is_log_call(call: ast.Call, context: ModuleContext) -> bool:
+    """`logging.info(...)`, `logger.warning(...)`, `self.log.error(...)`, or `print(...)`."""
+    if context.call_name(call) == "print":
+        return True
+    function = call.func
+    if not isinstance(function, ast.Attribute) or function.attr not in _LOG_METHODS:
+        return False
+    receiver = function.value
+    if context.resolve(receiver) in {"logging", "loguru.logger"}:
+        return True
+    if isinstance(receiver, ast.Call):
+        return context.call_name(receiver) in _LOGGER_FACTORIES
+    name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+    return bool(_LOGGER_NAME.match(name))
+
+
+@rule(
+    id="secret-in-log",
+    name="Secret written to a log",
+    cwe=532,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    summary="A password, token, API key or other credential is passed to a logging call or print.",
+    fix="Log that the event happened and whose it was, never the secret: drop the value, or log "
+    "a redacted form (`'***'`, the last four characters, a key id).",
+    what_it_does="Reports `logging`/logger calls (`debug`, `info`, `warning`, `error`, "
+    "`exception`, `critical`, `log`) and `print` whose arguments include, directly or through "
+    "f-strings, `%`/`.format` formatting, containers or `str()`, a value read from a variable, "
+    "attribute, key or setting named like a secret (`password`, `passwd`, `secret`, `token`, "
+    "`api_key`, `private_key`, `credentials`). Names that describe a secret without holding it "
+    "(`password_length`, `token_count`) and derived values (`len(password)`) are not reported.",
+    why_bad="Logs are copied to aggregation services, backups, support tickets and developer "
+    "laptops, are kept for months and are readable by many more people than the credential "
+    "store. A password or token written there is exposed to all of them, usually without "
+    "anyone noticing, and stays valid until it is rotated.",
+    example="logger.info('login for %s with password %s', username, password)",
+    use_instead="logger.info('login for %s', username)",
+    references=(
+        "https://docs.python.org/3/library/logging.html",
+        "https://docs.python.org/3/howto/logging-cookbook.html#using-filters-to-impart-contextual-information",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html",
+        "https://cwe.mitre.org/data/definitions/532.html",
+    ),
+)
+def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report log and print calls that write the value of a secret-named variable."""
+    assert isinstance(node, ast.Call)
+    if not _is_log_call(node, context):
+        return
+    reads: list[tuple[ast.AST, Confidence]] = []
+    for argument in node.args:
+        reads.extend(_secret_reads(argument, context))
+    for keyword in node.keywords:
+        if keyword.arg in {"exc_info", "stack_info", "stacklevel", "file", "sep", "end", "flush"}:
+            continue
+        strength = _secret_name_strength(keyword.arg) if keyword.arg else None
+        if strength is not None and not context.is_constant(keyword.value):
+            reads.append((keyword.value, strength))  # structlog: log.info("login", token=t)
+        else:
+            reads.extend(_secret_reads(keyword.value, context))
+    if not reads:
+        return
+    printed = context.call_name(node) == "print"
+    if printed:
+        # print is also how command-line tools show a user their own new token, and how a
+        # tokenizer's author looks at a bare `token`: only clearer names count, at MEDIUM.
+        reads = [(r, Confidence.MEDIUM) for r, strength in reads if strength > Confidence.MEDIUM]
+        if not reads:
+            return
+    secret, strength = max(reads, key=lambda read: read[1])
+    sink = "prints" if printed else "logs"
+    yield Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` {sink} the value of `{context.one_line(secret)}`; "
+        "everyone who can read the logs (operators, log services, backups) gets the credential.",
+        confidence=strength,
+    )
+
+
+# ----- CWE-209 -----------------------------------------------------------------------------------
+# Exceptions whose message is written for the client (validation errors, HTTP errors).
+_CLIENT_FACING_SUFFIXES = ("ValidationError", "HTTPException", "APIException", "BadRequest")
+_CLIENT_FACING_MODULES = (
+    "werkzeug.exceptions.",
+    "rest_framework.exceptions.",
+    "fastapi.exceptions.",
+    "starlette.exceptions.",
+)
+_CLIENT_FACING_NAMES = frozenset(
+    {"django.http.Http404", "django.core.exceptions.PermissionDenied", "fastapi.HTTPException"}
+)
+# Attributes of a caught exception that carry its message, arguments or traceback.
+_REVEALING_ATTRIBUTES = frozenset(
+    {"args", "message", "msg", "strerror", "filename", "__traceback__", "__cause__", "__context__"}
+)
+_TRACEBACK_FUNCTIONS = frozenset(
+    {
+        "traceback.format_exc",
+        "traceback.format_exception",
+        "traceback.format_tb",
+        "traceback.format_stack",
+        "traceback.extract_tb",
+        "sys.exc_info",
+    }
+)
+_TEXT_CALLS = frozenset({"str", "repr", "format", "ascii"})
+_FRAMEWORKS = ("flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "quart")
+_RESPONSE_NAMES = frozenset(
+    {
+        "jsonify",
+        "make_response",
+        "abort",
+        "Response",
+        "JSONResponse",
+        "PlainTextResponse",
+        "HTMLResponse",
+        "HttpResponse",
+        "HttpResponseBadRequest",
+        "HttpResponseServerError",
+        "JsonResponse",
+        "HTTPException",
+    }
+)
+
+
+def _is_response_call(node: ast.AST, context: ModuleContext) -> bool:
+    """A framework call that builds or raises an HTTP response (`jsonify`, `HttpResponse`...)."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = context.call_name(node) or ""
+    return name.split(".")[0] in _FRAMEWORKS and name.rsplit(".", 1)[-1] in _RESPONSE_NAMES
+
+
+def _exception_text(
+    node: ast.AST, caught: str | None, tainted: set[str], context: ModuleContext
+) -> ast.AST | None:
+    """The part of `node` that carries exception details, if any (not looking into responses).
+
+    `str(e)`, `repr(e)`, `f"{e}"`, `e.args` and `traceback.format_exc()` count; `type(e).__name__`,
+    `e.code` or `isinstance(e, ...)` do not.
+    """
+    pending: list[ast.AST] = [node]
+    while pending:
+        current = pending.pop()
+        if current is not node and _is_response_call(current, context):
+            continue  # reported on its own
+        if isinstance(current, ast.Call):
+            called = context.call_name(current)
+            if called in _TRACEBACK_FUNCTIONS:
+                return current
+            if called in {"type", "isinstance", "issubclass", "len", "bool", "id"}:
+                continue
+        if (
+            isinstance(current, ast.Attribute)
+            and isinstance(current.value, ast.Name)
+            and current.value.id == caught
+        ):
+            if current.attr in _REVEALING_ATTRIBUTES:
+                return current
+            continue
+        if isinstance(current, ast.Compare | ast.Lambda):
+            continue
+        if (
+            isinstance(current, ast.Name)
+            and isinstance(current.ctx, ast.Load)
+            and (current.id == caught or current.id in tainted)
+        ):
+            return current
+        pending.extend(ast.iter_child_nodes(current))
+    return None
+
+
+def _is_client_facing(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
+    """Whether every exception caught is one whose message is meant for the client."""
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = [context.resolve(t) or context.one_line(t) for t in types]
+    return all(
+        name.endswith(_CLIENT_FACING_SUFFIXES)
+        or name.startswith(_CLIENT_FACING_MODULES)
+        or name in _CLIENT_FACING_NAMES
+        for name in names
+    )
+
+
+def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[str]:
+    """Names assigned exception details inside the handler (`message = str(error)`)."""
+    tainted: set[str] = set()
+    assignments = [n for n in scope_nodes(handler.body) if isinstance(n, ast.Assign)]
+    for _ in range(3):  # chains longer than three hops are rare enough to ignore
+        for assignment in assignments:
+            # Passing the statement keeps `response = make_response(str(e))` out: the response
+            # call is reported itself, returning it later is not a second leak.
+            if _exception_text(assignment, handler.name, tainted, context) is not None:
+                tainted.update(
+                    t.id
+                    for target in assignment.targets
+                    for t in ast.walk(target)
+                    if isinstance(t, ast.Name)
+                )
+    return tainted
+
+
+@rule(
+    id="exception-details-in-response",
+    name="Exception details returned to the HTTP client",
+    cwe=209,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    summary="A web handler puts the text of a caught exception or a traceback in its response.",
+    fix="Log the exception on the server (`logger.exception(...)`) and return a generic message "
+    "with an error id the client can quote, e.g. `jsonify(error='internal error', id=error_id), "
+    "500`.",
+    what_it_does="Reports `except` handlers that build a framework response (`jsonify`, "
+    "`make_response`, `HttpResponse`, `JsonResponse`, `JSONResponse`, "
+    "`HTTPException(detail=...)`, `abort`) from the caught exception (`str(e)`, `repr(e)`, "
+    "`f'{e}'`, `e.args`) or from `traceback.format_exc()`, and, in route functions "
+    "(`@app.route`, `@router.get`, `@api_view`) whose return value is the response, handlers "
+    "that return such text. Handlers that only catch validation or HTTP errors, whose "
+    "messages are written for the client, are not reported.",
+    why_bad="Exception messages and tracebacks describe the inside of the application: file "
+    "paths, library versions, SQL statements and table names, host names, sometimes connection "
+    "strings with passwords. Sending them to the client hands an attacker a map of the system "
+    "and tells them which of their probes got furthest.",
+    example="@app.get('/report')\ndef report():\n    try:\n        return build_report()\n"
+    "    except Exception as error:\n        return jsonify(error=str(error)), 500",
+    use_instead="@app.get('/report')\ndef report():\n    try:\n        return build_report()\n"
+    "    except Exception:\n        logger.exception('report failed')\n"
+    "        return jsonify(error='internal error'), 500",
+    references=(
+        "https://docs.python.org/3/library/traceback.html#traceback.format_exc",
+        "https://flask.palletsprojects.com/en/stable/errorhandling/",
+        "https://owasp.org/www-community/Improper_Error_Handling",
+        "https://cwe.mitre.org/data/definitions/209.html",
+    ),
+    visits=(ast.ExceptHandler,),
+)
+def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report exception text or tracebacks that a web handler's `except` block sends back."""
+    assert isinstance(node, ast.ExceptHandler)
+    if _is_client_facing(node, context):
+        return
+    function = context.enclosing_function(node)
+    # What a route function returns is the response body; elsewhere only a response object is.
+    returns_reach_client = function is not None and is_route_decorated(function, context)
+    tainted = _tainted_names(node, context)
+    for statement in scope_nodes(node.body):
+        returned = isinstance(statement, ast.Return) and returns_reach_client
+        if not (returned or _is_response_call(statement, context)):
+            continue
+        sink = statement
+        leak = _exception_text(statement, node.name, tainted, context)
+        if leak is None:
+            continue
+        is_traceback = isinstance(leak, ast.Call)  # only traceback calls are leaks by themselves
+        parent = context.parent(leak)
+        while isinstance(parent, ast.Call) and context.call_name(parent) in _TEXT_CALLS:
+            leak, parent = parent, context.parent(parent)  # show `str(e)`, not just `e`
+        yield Hit(
+            node=sink,
+            message=f"`{context.one_line(sink)}` sends `{context.one_line(leak)}` to the client; "
+            + (
+                "a traceback shows file paths, code and library versions"
+                if is_traceback
+                else "exception messages reveal internals such as paths, SQL or host names"
+            )
+            + " that help an attacker map the application.",
+        )

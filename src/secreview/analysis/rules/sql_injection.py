@@ -1,0 +1,222 @@
+"""CWE-89: SQL text assembled from run-time values instead of passing them as parameters.
+
+The rule looks at what reaches a SQL sink: DB-API `execute`/`executemany`/`executescript` on any
+object, Django `raw`, `extra` and `RawSQL`, SQLAlchemy `text` and pandas `read_sql`. It reports
+text that was *built* in the function (a fixed SQL part plus a run-time part, by `%`, `+`,
+`str.format`, an f-string or `+=` on a local) and leaves alone text it cannot see being built,
+because a bare variable may well hold a constant query from elsewhere. When the receiver is unknown
+(`anything.execute(...)`) the fixed part must also read as SQL, which keeps shell, Selenium or
+Redis `execute` methods out. Values formatted as numbers (`%d`, `int(x)`) and generated
+placeholder lists (`", ".join(["%s"] * len(ids))`) are not injection and not reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from secreview.analysis.rules._injection_helpers import (
+    Piece,
+    assembly_evidence,
+    code,
+    fixed_text,
+    is_fixed,
+    is_number_conversion,
+    looks_internal,
+    name_values,
+    sequence_elements,
+    single_value,
+    string_pieces,
+)
+from secreview.analysis.rules.base import Hit, rule
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_UNKNOWN_RECEIVER_METHODS = frozenset({"execute", "executemany", "executescript", "raw"})
+# What DB-API drivers, Django and SQLAlchemy call the statement argument when passed by keyword.
+_STATEMENT_KEYWORDS = frozenset({"sql", "operation", "query", "raw_query", "statement"})
+_SQL_FUNCTIONS: dict[str, tuple[int, str]] = {
+    "sqlalchemy.text": (0, "text"),
+    "sqlalchemy.sql.text": (0, "text"),
+    "sqlalchemy.sql.expression.text": (0, "text"),
+    "sqlmodel.text": (0, "text"),
+    "pandas.read_sql": (0, "sql"),
+    "pandas.read_sql_query": (0, "sql"),
+    "django.db.models.RawSQL": (0, "sql"),
+    "django.db.models.expressions.RawSQL": (0, "sql"),
+}
+# QuerySet.extra(select, where, params, tables, order_by, select_params): the raw SQL fragments.
+_EXTRA_FRAGMENTS = (("select", 0), ("where", 1), ("tables", 3), ("order_by", 4))
+_SQL_OBJECT = (
+    r"(?:(?:temp|temporary|unique|materialized|virtual|global|local)\s+)*"
+    r"(?:table|index|view|database|schema|sequence|trigger|function|procedure|user|role|"
+    r"extension|type|if)\b"
+)
+_SQL_STATEMENT = re.compile(
+    r"^\s*\(*\s*(?:"
+    r"select\s.*?\bfrom\s"
+    r"|with\s+(?:recursive\s+)?.+?\bas\s*\("
+    r"|insert\s+(?:or\s+\w+\s+)?into\s"
+    r"|(?:replace|merge)\s+into\s"
+    r"|update\s.+?\sset\s"
+    r"|delete\s+from\s"
+    rf"|(?:create|drop|alter)\s+(?:or\s+replace\s+)?{_SQL_OBJECT}"
+    r"|truncate\s+(?:table\s+)?\S"
+    r"|pragma\s+\w"
+    r"|explain\s+(?:analyze\s+)?(?:select|insert|update|delete|with)\s"
+    r"|(?:grant|revoke)\s.+?\s(?:on|to|from)\s"
+    r")",
+    re.IGNORECASE | re.DOTALL,
+)
+_RUN_TIME_MARK = "\x00"  # stands for a spliced value when the fixed text is checked for SQL
+
+
+def _repeats_fixed_text(context: ModuleContext, items: ast.expr) -> bool:
+    """`["%s"] * n`, `"?" * n`, `("%s" for _ in ids)`: copies of one fixed placeholder."""
+    items = single_value(context, items)
+    match items:
+        case ast.BinOp(op=ast.Mult(), left=left, right=right):
+            return is_fixed(context, left) or is_fixed(context, right)
+        case ast.GeneratorExp(elt=element) | ast.ListComp(elt=element):
+            return is_fixed(context, element)
+        case ast.Call(args=[first, *_]):
+            return context.call_name(items) == "itertools.repeat" and is_fixed(context, first)
+    return False
+
+
+def _is_placeholder_list(context: ModuleContext, expr: ast.expr, depth: int = 0) -> bool:
+    """Whether `expr` only generates parameter placeholders (`", ".join(["%s"] * len(ids))`)."""
+    if depth > 3:
+        return False
+    expr = single_value(context, expr)
+    match expr:
+        case ast.Call(func=ast.Attribute(attr="join", value=separator), args=[items]):
+            return fixed_text(context, separator) is not None and _repeats_fixed_text(
+                context, items
+            )
+        case ast.BinOp(op=ast.Mult()):
+            return _repeats_fixed_text(context, expr)
+        case ast.Subscript(value=inner):  # ("?, " * n)[:-2]
+            return _is_placeholder_list(context, inner, depth + 1)
+    return False
+
+
+def _spliced_values(context: ModuleContext, pieces: list[Piece]) -> list[Piece]:
+    """The run-time values that can carry SQL syntax: not numbers, not placeholder lists."""
+    return [
+        p
+        for p in pieces
+        if p.node is not None
+        and p.is_dynamic
+        and not is_number_conversion(context, p.node)
+        and not _is_placeholder_list(context, p.node)
+    ]
+
+
+def _built_sql(context: ModuleContext, sql: ast.expr, must_look_like_sql: bool) -> list[Piece]:
+    """The unsafe run-time values, when `sql` is SQL text built here from some (else [])."""
+    pieces = string_pieces(context, sql)
+    values = _spliced_values(context, pieces)
+    has_fixed_text = any(p.text and p.text.strip() for p in pieces)
+    if not values or not has_fixed_text:
+        return []
+    if must_look_like_sql:
+        template = "".join(_RUN_TIME_MARK if p.text is None else p.text for p in pieces)
+        if not _SQL_STATEMENT.match(template):
+            return []
+    return values
+
+
+def _hit(
+    context: ModuleContext, call: ast.Call, sink: str, sql: ast.expr, built: list[Piece]
+) -> Hit:
+    nodes = [p.node for p in built if p.node is not None]
+    values = name_values(context, nodes)
+    if isinstance(sql, ast.Name):
+        what = f"`{sink}` receives the SQL held in `{sql.id}`, assembled from {values}"
+    else:
+        what = f"`{sink}` receives the SQL text `{code(context, sql)}`, which splices in {values}"
+    return Hit(
+        node=call,
+        message=f"{what}; the value is parsed as SQL rather than sent as data, so a quote or "
+        "keyword in it rewrites the statement to read or change whatever the connection can.",
+        evidence=assembly_evidence(context, built),
+        confidence=Confidence.LOW if all(looks_internal(n) for n in nodes) else None,
+    )
+
+
+def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
+    """The raw SQL strings handed to Django's `QuerySet.extra`, with the argument they came in."""
+    for keyword, position in _EXTRA_FRAGMENTS:
+        value = ModuleContext.argument(call, position, keyword)
+        if value is None:
+            continue
+        value = single_value(context, value)
+        if isinstance(value, ast.Dict):
+            fragments: list[ast.expr] | None = list(value.values)
+        else:
+            fragments = sequence_elements(context, value)
+        for fragment in fragments or ():
+            yield keyword, fragment
+
+
+@rule(
+    id="formatted-sql-query",
+    needs_untrusted_input=True,
+    name="SQL statement built from run-time values",
+    cwe=89,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="SQL text built with %, +, str.format or an f-string from run-time values reaches "
+    "execute/raw/extra/RawSQL/text/read_sql.",
+    fix="Keep the SQL text constant and pass the values as parameters: "
+    '`cursor.execute("SELECT * FROM users WHERE name = %s", (name,))` (`?` for sqlite3, '
+    "`:name` with SQLAlchemy `text`); take table and column names from an allow-list.",
+    what_it_does="Reports SQL text assembled from a fixed part and run-time values (`%`, `+`, "
+    "`+=`, `str.format`, f-strings, directly or through a local variable of the same function) "
+    "when it reaches `.execute`, `.executemany`, `.executescript` or Django `.raw` on any object, "
+    "Django `.extra(select=/where=/tables=/order_by=)` and `RawSQL`, SQLAlchemy `text` or pandas "
+    "`read_sql`. For methods of unknown objects the fixed part must read as a SQL statement. "
+    "Parameterised queries, constant text, numbers (`%d`, `int(x)`) and generated placeholder "
+    "lists are not reported; values that look internal (`TABLE`, `self.x`) lower the confidence.",
+    why_bad="The database parses the whole string: `name = \"x' OR '1'='1\"` in `WHERE name = "
+    "'{name}'` returns every row, and `'; DROP TABLE users; --` ends the statement early. "
+    "Escaping by hand misses cases; parameters are sent apart from the SQL and never parsed as "
+    "SQL.",
+    example="cursor.execute(f\"SELECT * FROM users WHERE name = '{name}'\")",
+    use_instead='cursor.execute("SELECT * FROM users WHERE name = %s", (name,))',
+    references=(
+        "https://docs.python.org/3/library/sqlite3.html#sqlite3-placeholders",
+        "https://peps.python.org/pep-0249/#paramstyle",
+        "https://docs.djangoproject.com/en/stable/topics/db/sql/",
+        "https://docs.sqlalchemy.org/en/20/core/sqlelement.html#sqlalchemy.sql.expression.text",
+        "https://cwe.mitre.org/data/definitions/89.html",
+    ),
+)
+def formatted_sql_query(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report SQL sinks whose statement text was built from run-time values."""
+    assert isinstance(node, ast.Call)
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "extra":
+        for keyword, fragment in _extra_fragments(context, node):
+            values = _built_sql(context, fragment, must_look_like_sql=False)
+            if values:
+                yield _hit(context, node, f".extra({keyword}=...)", fragment, values)
+        return
+    name = context.call_name(node)
+    if name in _SQL_FUNCTIONS:
+        sql = ModuleContext.argument(node, *_SQL_FUNCTIONS[name])
+        sink, must_look_like_sql = name, False
+    elif isinstance(func, ast.Attribute) and func.attr in _UNKNOWN_RECEIVER_METHODS:
+        sql = ModuleContext.argument(node, 0) or next(
+            (k.value for k in node.keywords if k.arg in _STATEMENT_KEYWORDS), None
+        )
+        sink, must_look_like_sql = code(context, func, 40), True
+    else:
+        return
+    if sql is None:
+        return
+    values = _built_sql(context, sql, must_look_like_sql)
+    if values:
+        yield _hit(context, node, sink, sql, values)

@@ -1,0 +1,244 @@
+"""CWE-338: security values (tokens, passwords, salts, keys) drawn from a predictable PRNG.
+
+Only uses whose *destination* says "secret" are reported: `random.choice(colors)` in a game is
+fine, `reset_token = "".join(random.choice(alphabet) for _ in range(32))` is not.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import cast
+
+from secreview.analysis.rules._crypto_helpers import (
+    Phrase,
+    bound_values,
+    destination,
+    name_words,
+    phrase_at_end,
+)
+from secreview.analysis.rules.base import Hit, rule
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_RANDOM_METHODS = frozenset(
+    {
+        "choice",
+        "choices",
+        "getrandbits",
+        "randbytes",
+        "randint",
+        "random",
+        "randrange",
+        "sample",
+        "shuffle",
+        "uniform",
+    }
+)
+_NUMPY_FUNCTIONS = frozenset(
+    f"numpy.random.{name}" for name in ("bytes", "choice", "rand", "randint", "random")
+)
+
+_KEY_QUALIFIERS = (
+    "access",
+    "aes",
+    "api",
+    "auth",
+    "encryption",
+    "hmac",
+    "master",
+    "private",
+    "secret",
+    "session",
+    "shared",
+    "signing",
+)
+_CODE_QUALIFIERS = (
+    "activation",
+    "auth",
+    "authorization",
+    "backup",
+    "confirmation",
+    "invite",
+    "login",
+    "mfa",
+    "otp",
+    "pin",
+    "recovery",
+    "reset",
+    "security",
+    "sms",
+    "verification",
+    "verify",
+)
+_SECURITY_PHRASES: tuple[Phrase, ...] = (
+    *(
+        (word,)
+        for word in (
+            "apikey",
+            "csrf",
+            "hotp",
+            "iv",
+            "nonce",
+            "otp",
+            "passphrase",
+            "passwd",
+            "password",
+            "pwd",
+            "salt",
+            "secret",
+            "sessionid",
+            "token",
+            "totp",
+            "xsrf",
+        )
+    ),
+    ("session", "id"),
+    *((qualifier, "key") for qualifier in _KEY_QUALIFIERS),
+    *((qualifier, "code") for qualifier in _CODE_QUALIFIERS),
+)
+"""Head nouns of names that hold a security value. Bare `key` and `code` are left out on purpose:
+`key = random.choice(list(cache))` and `code = random.choice(colors)` are everyday code."""
+
+_NON_MAKING_VERBS = frozenset(
+    {
+        "check",
+        "clear",
+        "compare",
+        "decode",
+        "delete",
+        "expire",
+        "has",
+        "is",
+        "parse",
+        "remove",
+        "revoke",
+        "test",
+        "validate",
+        "verify",
+    }
+)
+"""First words of functions that look at a security value instead of making one."""
+_PREPOSITIONS = frozenset({"by", "for", "from", "in", "of", "to", "with"})
+
+_INSTANCES_MEMO = "weak_random.instances"
+
+
+def _is_security_name(name: str) -> bool:
+    """Whether `name` holds a security value (`reset_token_hex`, `csrf`; not `sort_key`)."""
+    return phrase_at_end(name_words(name), _SECURITY_PHRASES) is not None
+
+
+def _function_makes_secret(name: str) -> bool:
+    """`generate_token`, `new_session_id`, `make_reset_code_for(user)`; not `verify_token`."""
+    words = name_words(name)
+    if not words or words[0] in _NON_MAKING_VERBS:
+        return False
+    for index, word in enumerate(words):
+        if word in _PREPOSITIONS:
+            words = words[:index]
+            break
+    return phrase_at_end(words, _SECURITY_PHRASES) is not None
+
+
+def _random_instances(context: ModuleContext) -> frozenset[str]:
+    """Receivers (`rng`, `self._random`) only ever bound to `random.Random(...)` in the module."""
+    cached = context.memo.get(_INSTANCES_MEMO)
+    if cached is None:
+        cached = frozenset(
+            receiver
+            for receiver, values in bound_values(context.tree, context).items()
+            if all(
+                isinstance(value, ast.Call) and context.call_name(value) == "random.Random"
+                for value in values
+            )
+        )
+        context.memo[_INSTANCES_MEMO] = cached
+    return cast(frozenset[str], cached)
+
+
+def _predictable_source(call: ast.Call, context: ModuleContext) -> str | None:
+    """What predictable generator `call` draws from, or None for anything else."""
+    name = context.call_name(call)
+    if name is not None:
+        if name.startswith("random.") and name.removeprefix("random.") in _RANDOM_METHODS:
+            return "the `random` module's Mersenne Twister"
+        if name in _NUMPY_FUNCTIONS:
+            return "NumPy's legacy Mersenne Twister"
+        return None
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in _RANDOM_METHODS):
+        return None
+    receiver = call.func.value
+    if isinstance(receiver, ast.Call) and context.call_name(receiver) == "random.Random":
+        return "a `random.Random` Mersenne Twister"
+    if context.segment(receiver) in _random_instances(context):
+        return f"`{context.segment(receiver)}` (a `random.Random` Mersenne Twister)"
+    return None
+
+
+@rule(
+    id="insecure-random-token",
+    name="Security value from a predictable random generator",
+    cwe=338,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A token, password, salt, nonce or key is generated with the `random` module.",
+    fix="Use the secrets module: secrets.token_urlsafe(32) or secrets.token_hex(16) for tokens, "
+    "secrets.choice(alphabet) / secrets.randbelow(n) to pick characters or numbers, "
+    "os.urandom(16) for salts and IVs (or random.SystemRandom() where an API needs a Random).",
+    what_it_does="Reports calls to the `random` module (`random.random`, `randint`, `choice`, "
+    "`choices`, `randrange`, `getrandbits`, `randbytes`, `sample`, `shuffle`, `uniform`), to "
+    "methods of `random.Random()` instances and to `numpy.random` when the value ends up in a "
+    "name, attribute, keyword argument, dict key or subscript that names a security value "
+    "(token, password, passwd, secret, salt, nonce, iv, otp, session id, csrf, api/secret/"
+    "signing key, reset/verification/confirmation code...), or inside a function whose name "
+    "says it makes one (`generate_token`, `make_password`, `new_session_id`). Names are judged "
+    "by their head noun, so `sort_key`, `cache_key`, `key_func`, `password_length` and `tokens` "
+    "stay quiet, and so does every other use of `random` (games, sampling, jitter, tests). "
+    "`random.SystemRandom()` and `secrets` read the operating system's CSPRNG and are never "
+    "reported. The rule is filed under CWE-338 (weak PRNG) rather than its parent CWE-330 "
+    "because the defect is precisely the choice of a non-cryptographic generator: the values "
+    "are random enough statistically, but predictable to an adversary.",
+    why_bad="`random` is a Mersenne Twister: its whole state can be rebuilt from 624 observed "
+    "32-bit outputs (tools such as randcrack do it in seconds), and code that calls "
+    "`random.seed` with a guessable value makes every output guessable. An attacker who "
+    "collects a few of your tokens, or your own password-reset emails, can then predict the "
+    "next reset token, session id or one-time code and take over other accounts.",
+    example="import random, string\n\n"
+    "reset_token = ''.join(random.choice(string.ascii_letters) for _ in range(32))",
+    use_instead="import secrets\n\nreset_token = secrets.token_urlsafe(32)",
+    references=(
+        "https://docs.python.org/3/library/random.html",
+        "https://docs.python.org/3/library/secrets.html",
+        "https://peps.python.org/pep-0506/",
+        "https://cwe.mitre.org/data/definitions/338.html",
+    ),
+)
+def insecure_random_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report predictable random values that flow into something named like a secret."""
+    assert isinstance(node, ast.Call)
+    if not context.imports_any(("random", "numpy")):
+        return
+    source = _predictable_source(node, context)
+    if source is None:
+        return
+    where = destination(node, context)
+    for name in where.names:
+        if _is_security_name(name):
+            yield Hit(
+                node=node,
+                message=f"`{context.one_line(node)}` draws from {source} to make "
+                f"`{name}`; its output can be predicted from earlier values, so an attacker can "
+                "guess the next one.",
+            )
+            return
+    function = context.enclosing_function(node)
+    if function is not None and _function_makes_secret(function.name):
+        returned = ", which returns the result" if where.returned else ""
+        yield Hit(
+            node=node,
+            message=f"`{context.one_line(node)}` draws from {source} inside "
+            f"`{function.name}`{returned}; values it makes can be predicted from earlier ones, "
+            "so an attacker can guess the next one.",
+            confidence=None if where.returned else Confidence.LOW,
+        )

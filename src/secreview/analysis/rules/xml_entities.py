@@ -1,0 +1,308 @@
+"""CWE-611 and CWE-776: XML parsers that resolve external entities or expand nested ones.
+
+What the parsers really do decides the ids and severities here:
+
+- The standard library (expat) never fetches external entities by default: ElementTree and minidom
+  never did, and SAX/pulldom stopped in Python 3.7.1. It does expand entities a document declares
+  for itself; expat 2.4.1 added limits against "billion laughs", and the Python docs still warn that
+  expat older than 2.6.0 may be vulnerable. So untrusted input to a stdlib parser is CWE-776 (entity
+  expansion, a denial of service), medium severity and low confidence, unless the code switches
+  external entities back on (`feature_external_ges`), which is CWE-611.
+- lxml (libxml2) resolved external entities by default (`file:///etc/passwd` read into the tree)
+  until lxml 5.0 made `resolve_entities='internal'` the default for its normal parsers; `iterparse`
+  and `ETCompatXMLParser` kept the old default until lxml 6.1. So lxml is CWE-611: high severity,
+  with confidence following how many installed versions still behave that way.
+
+`defusedxml` is the fix everywhere, and `defusedxml.defuse_stdlib()` in a module turns the stdlib
+findings off for that module.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.rules._injection_helpers import (
+    code,
+    is_fixed,
+    made_by,
+    origin_calls,
+)
+from secreview.analysis.rules.base import Hit, rule
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_MEMO_KEY = "xml_entities.called"
+_ELEMENT_TREES = ("xml.etree.ElementTree", "xml.etree.cElementTree")
+# Standard-library functions that parse a document: position and keyword of the document.
+_STDLIB_PARSE: dict[str, tuple[int, str]] = {
+    **{f"{m}.parse": (0, "source") for m in _ELEMENT_TREES},
+    **{f"{m}.iterparse": (0, "source") for m in _ELEMENT_TREES},
+    **{f"{m}.fromstring": (0, "text") for m in _ELEMENT_TREES},
+    **{f"{m}.XML": (0, "text") for m in _ELEMENT_TREES},
+    **{f"{m}.XMLID": (0, "text") for m in _ELEMENT_TREES},
+    **{f"{m}.fromstringlist": (0, "sequence") for m in _ELEMENT_TREES},
+    "xml.dom.minidom.parse": (0, "file"),
+    "xml.dom.minidom.parseString": (0, "string"),
+    "xml.dom.pulldom.parse": (0, "stream_or_string"),
+    "xml.dom.pulldom.parseString": (0, "string"),
+    "xml.sax.parse": (0, "source"),
+    "xml.sax.parseString": (0, "string"),
+    "xmlrpc.client.loads": (0, "data"),
+}
+# Standard-library parser objects, fed later through one of _FEED_METHODS.
+_STDLIB_PARSERS = frozenset(
+    {
+        *(f"{m}.XMLParser" for m in _ELEMENT_TREES),
+        *(f"{m}.XMLPullParser" for m in _ELEMENT_TREES),
+        "xml.sax.make_parser",
+        "xml.parsers.expat.ParserCreate",
+        "pyexpat.ParserCreate",
+    }
+)
+_FEED_METHODS = frozenset({"feed", "parse", "Parse", "ParseFile"})
+# XML-RPC servers parse every request body a client sends.
+_XMLRPC_SERVERS = frozenset(
+    {
+        "xmlrpc.server.SimpleXMLRPCServer",
+        "xmlrpc.server.DocXMLRPCServer",
+        "xmlrpc.server.MultiPathXMLRPCServer",
+        "xmlrpc.server.CGIXMLRPCRequestHandler",
+        "xmlrpc.server.DocCGIXMLRPCRequestHandler",
+    }
+)
+_EXTERNAL_ENTITY_FEATURES = frozenset(
+    {
+        "xml.sax.handler.feature_external_ges",
+        "xml.sax.handler.feature_external_pes",
+        "http://xml.org/sax/features/external-general-entities",
+        "http://xml.org/sax/features/external-parameter-entities",
+    }
+)
+
+# lxml: the functions that parse a document (document position, parser position), and the
+# parser factories with whether their default still resolves external entities on lxml 5.x.
+_LXML_PARSE: dict[str, tuple[int, int]] = {
+    **{
+        f"lxml.etree.{f}": (0, 1) for f in ("parse", "fromstring", "XML", "XMLID", "fromstringlist")
+    },
+    **{f"lxml.objectify.{f}": (0, 1) for f in ("parse", "fromstring", "XML")},
+}
+_LXML_PARSERS: dict[str, bool] = {
+    "lxml.etree.XMLParser": False,
+    "lxml.etree.XMLPullParser": False,
+    "lxml.objectify.makeparser": False,
+    "lxml.etree.ETCompatXMLParser": True,
+}
+_LXML_ITERPARSE = "lxml.etree.iterparse"
+
+_DEFUSED_FIX = (
+    "Parse with defusedxml (`from defusedxml.ElementTree import fromstring`), which rejects "
+    "entity declarations, or call `defusedxml.defuse_stdlib()` once at start-up."
+)
+
+
+def _called_names(context: ModuleContext) -> frozenset[str]:
+    """Resolved names of every call in the module (computed once, kept in the memo)."""
+    cached = context.memo.get(_MEMO_KEY)
+    if not isinstance(cached, frozenset):
+        cached = frozenset(
+            name
+            for node in ast.walk(context.tree)
+            if isinstance(node, ast.Call) and (name := context.call_name(node))
+        )
+        context.memo[_MEMO_KEY] = cached
+    return cached
+
+
+def _is_defused_parser(context: ModuleContext, parser: ast.expr | None) -> bool:
+    return parser is not None and any(
+        (context.call_name(c) or "").startswith("defusedxml.")
+        for c in origin_calls(context, parser)
+    )
+
+
+def _expansion_hit(context: ModuleContext, call: ast.Call, what: str) -> Hit:
+    return Hit(
+        node=call,
+        message=f"{what} with the standard-library expat parser, which expands the entities a "
+        "document declares for itself; on expat older than 2.6.0 a few kilobytes of nested "
+        "entities (billion laughs) grow to gigabytes and exhaust memory.",
+    )
+
+
+@rule(
+    id="xml-entity-expansion",
+    needs_untrusted_input=True,
+    name="Standard-library XML parser on untrusted input",
+    cwe=776,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.LOW,
+    summary="xml.etree/minidom/pulldom/sax/expat/xmlrpc parse a document that is not fixed in "
+    "the source; prefer defusedxml.",
+    fix=_DEFUSED_FIX,
+    what_it_does="Reports standard-library parsing of documents not fixed in the source: "
+    "`xml.etree.ElementTree` `parse`/`fromstring`/`XML`/`iterparse`, `XMLParser`/`XMLPullParser` "
+    "and `xml.sax.make_parser()`/`xml.parsers.expat.ParserCreate()` objects fed later, "
+    "`xml.dom.minidom` and `xml.dom.pulldom` `parse`/`parseString`, `xml.sax.parse`/"
+    "`parseString`, `xmlrpc.client.loads` and the `xmlrpc.server` servers. Quiet when the module "
+    "calls `defusedxml.defuse_stdlib()` (or, for xmlrpc, `defusedxml.xmlrpc.monkey_patch()`).",
+    why_bad="These parsers do not read external entities (since Python 3.7.1 for SAX), but they "
+    "do expand the internal entities a document declares: ten nested entities of ten "
+    "references each make a billion copies of one string. Current expat stops most such "
+    "documents, which is why confidence is low, but Python linked to an older system expat "
+    "does not, and the failure is a crashed or frozen worker.",
+    example="import xml.etree.ElementTree as ET\ntree = ET.fromstring(request.data)",
+    use_instead="import defusedxml.ElementTree as ET\ntree = ET.fromstring(request.data)",
+    references=(
+        "https://docs.python.org/3/library/xml.html#xml-security",
+        "https://pypi.org/project/defusedxml/",
+        "https://cwe.mitre.org/data/definitions/776.html",
+    ),
+)
+def xml_entity_expansion(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report stdlib XML parsing of documents that are not fixed in the source."""
+    assert isinstance(node, ast.Call)
+    if not context.imports_any(("xml", "xmlrpc", "pyexpat")):
+        return
+    called = _called_names(context)
+    if "defusedxml.defuse_stdlib" in called:
+        return
+    name = context.call_name(node)
+    if name in _STDLIB_PARSE:
+        document = ModuleContext.argument(node, *_STDLIB_PARSE[name])
+        parser = ModuleContext.keyword(node, "parser")
+        if document is None or is_fixed(context, document) or _is_defused_parser(context, parser):
+            return
+        if name.startswith("xmlrpc.") and "defusedxml.xmlrpc.monkey_patch" in called:
+            return
+        yield _expansion_hit(context, node, f"`{name}` parses `{code(context, document)}`")
+    elif name in _XMLRPC_SERVERS:
+        if "defusedxml.xmlrpc.monkey_patch" not in called:
+            yield _expansion_hit(context, node, f"`{name}` parses every request body it receives")
+    elif isinstance(node.func, ast.Attribute) and node.func.attr in _FEED_METHODS:
+        factory = made_by(context, node.func.value, _STDLIB_PARSERS)
+        document = ModuleContext.argument(node, 0)
+        if factory is None or document is None or is_fixed(context, document):
+            return
+        yield _expansion_hit(
+            context,
+            node,
+            f"`{code(context, node.func, 40)}` parses `{code(context, document)}` (an "
+            f"`{context.call_name(factory)}` object)",
+        )
+
+
+def _resolve_entities(context: ModuleContext, call: ast.Call) -> bool | None:
+    """The `resolve_entities` a parser call asks for: True, False ('internal' too), None if unset
+    or not a constant."""
+    value = context.constant_value(ModuleContext.keyword(call, "resolve_entities"))
+    if value == "internal":
+        return False
+    if isinstance(value, bool | int):
+        return bool(value)
+    return None
+
+
+def _lxml_default_hit(
+    context: ModuleContext, call: ast.Call, document: ast.expr, parser: str, until: str
+) -> Hit:
+    return Hit(
+        node=call,
+        message=f"`{context.call_name(call)}` parses `{code(context, document)}` with {parser}, "
+        f"which resolves external entities on lxml before {until}: a `<!ENTITY x SYSTEM "
+        '"file:///etc/passwd">` in the document reads local files into the result.',
+        confidence=Confidence.LOW if until == "5.0" else None,
+    )
+
+
+@rule(
+    id="xml-external-entities",
+    needs_untrusted_input=True,
+    name="XML parser that resolves external entities",
+    cwe=611,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="lxml parsing with entity resolution on (explicitly or by an old default), or SAX "
+    "with external entities switched on.",
+    fix="Parse untrusted XML with defusedxml, or build the lxml parser with "
+    "`etree.XMLParser(resolve_entities=False, no_network=True)` and pass it to every parse call.",
+    what_it_does="Reports lxml parsers created with `resolve_entities=True`; lxml `parse`/"
+    "`fromstring`/`XML`/`iterparse` (and `lxml.objectify`) on a document not fixed in the source "
+    "when the parser leaves `resolve_entities` at its default; and SAX parsers given "
+    "`setFeature(feature_external_ges, True)`. Defaults that only old lxml versions get wrong are "
+    "reported with lower confidence: before lxml 5.0 for the normal parsers (low), before lxml "
+    "6.1 for `iterparse` and `ETCompatXMLParser` (medium).",
+    why_bad="An external entity makes the parser read a URI named by the document: "
+    '`<!ENTITY x SYSTEM "file:///etc/passwd">` copies a local file into the parsed tree, where '
+    "it often ends up in a response; other URIs reach internal services (SSRF).",
+    example="from lxml import etree\ntree = etree.fromstring(request.data, "
+    "etree.XMLParser(resolve_entities=True))",
+    use_instead="from lxml import etree\nPARSER = etree.XMLParser(resolve_entities=False, "
+    "no_network=True)\ntree = etree.fromstring(request.data, PARSER)",
+    references=(
+        "https://lxml.de/parsing.html#parser-options",
+        "https://lxml.de/FAQ.html#how-do-i-use-lxml-safely-as-a-web-service-endpoint",
+        "https://docs.python.org/3/library/xml.sax.handler.html#xml.sax.handler.feature_external_ges",
+        "https://docs.python.org/3/library/xml.html#xml-security",
+        "https://cwe.mitre.org/data/definitions/611.html",
+    ),
+)
+def xml_external_entities(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report XML parsers that resolve external entities on documents that may be untrusted."""
+    assert isinstance(node, ast.Call)
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "setFeature":
+        yield from _sax_external_entities(node, context)
+        return
+    if not context.imports_any(("lxml",)):
+        return
+    name = context.call_name(node)
+    if (name in _LXML_PARSERS or name == _LXML_ITERPARSE) and _resolve_entities(context, node):
+        yield Hit(
+            node=node,
+            message=f"`{code(context, node)}` turns on external entity resolution; any document "
+            'it parses can read local files or URLs through `<!ENTITY x SYSTEM "...">`.',
+        )
+        return
+    if name == _LXML_ITERPARSE:
+        document = ModuleContext.argument(node, 0, "source")
+        unset = _resolve_entities(context, node) is None
+        if document is not None and unset and not is_fixed(context, document):
+            yield _lxml_default_hit(context, node, document, "iterparse's default", "6.1")
+        return
+    if name not in _LXML_PARSE:
+        return
+    document_at, parser_at = _LXML_PARSE[name]
+    document = ModuleContext.argument(node, document_at)
+    if document is None or is_fixed(context, document):
+        return
+    parser = ModuleContext.argument(node, parser_at, "parser")
+    if parser is None:
+        if "lxml.etree.set_default_parser" not in _called_names(context):
+            yield _lxml_default_hit(context, node, document, "the default parser", "5.0")
+        return
+    factory = made_by(context, parser, _LXML_PARSERS)
+    if factory is None or _resolve_entities(context, factory) is not None:
+        return  # an unknown parser, or one whose setting was judged where it was built
+    factory_name = context.call_name(factory) or ""
+    until = "6.1" if _LXML_PARSERS[factory_name] else "5.0"
+    yield _lxml_default_hit(
+        context, node, document, f"a `{factory_name}` left at its default", until
+    )
+
+
+def _sax_external_entities(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
+    """Report `parser.setFeature(feature_external_ges, True)` on a SAX parser."""
+    if not context.imports_any(("xml",)) or len(node.args) != 2:
+        return
+    feature, value = node.args
+    named = context.resolve(feature) or context.constant_value(feature)
+    if named not in _EXTERNAL_ENTITY_FEATURES:
+        return
+    if context.constant_value(value) not in (True, 1):
+        return
+    yield Hit(
+        node=node,
+        message=f"`{code(context, node)}` makes this SAX parser fetch external entities; any "
+        'document it parses can read local files or URLs through `<!ENTITY x SYSTEM "...">`.',
+    )

@@ -1,0 +1,56 @@
+"""What the taint interpreter produces for each function, and the limits it works within."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from secreview.analysis.taint.values import (
+    CLEAN,
+    Flow,
+    Value,
+)
+
+FUNCTION_BUDGET = 60_000
+"""Evaluation steps one function may take (a 10,000-statement function fits; a blow-up does not)."""
+MODULE_BUDGET = 1_500_000
+MAX_CALL_DEPTH = 12
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class OutOfBudget(Exception):
+    """The function took more evaluation steps than its budget."""
+
+
+@dataclass(frozen=True, slots=True)
+class SinkEvent:
+    """Tainted data reaching a sink: which kind, where, through which call, and the flow.
+
+    `origins` are the origins the sink's model is limited to (empty: all but dedicated ones), kept
+    so that a parameter flow applied at a call site is checked against the same sink.
+    """
+
+    kind: str
+    node: ast.AST
+    sink: str
+    note: str
+    flow: Flow
+    prefix: str = ""
+    origins: frozenset[str] = frozenset()
+
+
+@dataclass
+class FunctionResult:
+    """The analysis of one function: its return value (with parameter flows) and sink events."""
+
+    node: FunctionNode | ast.Module
+    parameters: tuple[str, ...] = ()
+    returns: Value = CLEAN
+    events: list[SinkEvent] = field(default_factory=list)
+    is_method: bool = False
+    receiver_after: Value = CLEAN
+    """What a method leaves in `self` (a constructor's attributes), with parameter flows."""
+    gave_up: str | None = None
+    sinks_seen: dict[int, set[str]] = field(default_factory=dict)
+    """Every sink call the function evaluated (node id) -> origins of the flows reaching it."""

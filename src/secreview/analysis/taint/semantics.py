@@ -1,0 +1,239 @@
+"""What Python operations and library conventions do to abstract values: the interpreter's rules.
+
+Constant folding, string prefixes that pin a URL's host, argument vectors, parameter substitution
+at call sites, joins of environments: small pure functions the interpreter applies.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import operator
+import re
+
+from secreview.analysis.models import SourceModel
+from secreview.analysis.taint.values import (
+    CLEAN,
+    Flow,
+    Value,
+    join,
+    merge_flows,
+)
+from secreview.index.context import UNKNOWN
+
+HOST_SENSITIVE = frozenset({"redirect", "ssrf"})
+NORMALISED_PATH = "normalised-path"
+LF_REMOVED = "lf-removed"
+CR_REMOVED = "cr-removed"
+_FIXED_HOST = re.compile(r"^(?:/[^/\\]|[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#])")
+STRING_TESTS = frozenset(
+    {"isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isidentifier", "isascii"}
+)
+CLEAN_METHODS = frozenset(
+    {"count", "find", "rfind", "index", "rindex", "startswith", "endswith", "fileno", "isatty"}
+    | STRING_TESTS
+)
+MUTATORS = frozenset(
+    {"append", "extend", "add", "update", "insert", "appendleft", "extendleft", "set", "put"}
+    | {"push", "write", "writelines", "put_nowait", "add_section", "read_string", "feed"}
+)
+"""Methods that store their arguments in the receiver (lists, sets, dicts, buffers, configs)."""
+KEYED_READS = frozenset(
+    {"get", "pop", "setdefault", "getlist", "getone", "get_one", "getfirst", "getvalue"}
+    | {"get_argument", "get_query_argument", "get_body_argument", "get_cookie", "get_param"}
+)
+"""Methods that read a value by its name (`form.get("password")`), so the name says what it is."""
+_SHELLS = frozenset(
+    {"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "cmd"}
+    | {"cmd.exe", "powershell", "powershell.exe", "pwsh"}
+)
+"""Programs whose `-c` argument is itself a command line."""
+TERMINATORS = frozenset({"flask.abort", "sys.exit", "exit", "quit", "os._exit", "abort"})
+COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+}
+ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Mod: operator.mod,
+    ast.FloorDiv: operator.floordiv,
+    ast.Div: operator.truediv,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+    ast.BitXor: operator.xor,
+}
+_MAX_CONSTANT_LENGTH = 10_000
+BUILTINS = frozenset(dir(builtins))
+
+
+def source_flow(node: ast.AST, model: SourceModel, shown: str) -> Flow:
+    """A new flow starting at `node`, described for the evidence."""
+    return Flow(model.origin, ((node, f"`{shown}` is {model.note} ({model.origin})"),))
+
+
+def fixes_host(prefix: str) -> bool:
+    """Whether a URL starting with `prefix` can only point to one host (a path, or scheme://host/)."""
+    return bool(_FIXED_HOST.match(prefix))
+
+
+def safe_regex(pattern: object, full: bool) -> bool:
+    """Whether a constant regex only accepts a fixed alphabet over the whole string."""
+    if not isinstance(pattern, str):
+        return False
+    anchored = full or (pattern.startswith("^") and pattern.endswith(("$", r"\Z")))
+    wide = ("." in pattern.replace(r"\.", "")) or any(
+        token in pattern for token in (r"\S", r"\W", r"\D", "[^", r"\s")
+    )
+    return anchored and not wide
+
+
+_ALPHABET_FILTER = re.compile(r"\[\^(?:[A-Za-z0-9_ ]|\\w|\\d|a-z|A-Z|0-9|\\-)+\][+*]?")
+
+
+def deletes_outside_alphabet(args: list[Value]) -> bool:
+    """Whether `re.sub(pattern, repl, text)` deletes every character outside a letters-and-digits
+    alphabet (`re.sub(r"[^a-zA-Z0-9_]", "", text)`), leaving nothing any sink could misread."""
+    if len(args) < 3:
+        return False
+    pattern, replacement = args[0].const, args[1].const
+    return (
+        isinstance(pattern, str)
+        and isinstance(replacement, str)
+        and _ALPHABET_FILTER.fullmatch(pattern) is not None
+        and replacement.isalnum() | (replacement == "")
+    )
+
+
+def without_line_breaks(flow: Flow, removed: str, node: ast.AST) -> Flow:
+    """A flow after `.replace` removed LF and/or CR: safe for logs once LF is gone, for headers
+    once both are."""
+    marks = {mark for char, mark in (("\n", LF_REMOVED), ("\r", CR_REMOVED)) if char in removed}
+    done = flow.sanitised(marks)
+    kinds = {"log"} if LF_REMOVED in done.safe_for else set()
+    if {LF_REMOVED, CR_REMOVED} <= done.safe_for:
+        kinds.add("header")
+    return done.then(node, "line breaks replaced").sanitised(kinds)
+
+
+def is_module_type(value: Value) -> bool:
+    """Whether a value is a module or library object (`os.path`), not a string or container."""
+    return bool(value.type) and not value.shape and not value.is_constant
+
+
+def program_of(value: Value) -> Value:
+    """The program an argument vector runs: a list's first element, or a string's start.
+
+    When the program is a shell (`["sh", "-c", text]`) every element is a command.
+    """
+    if value.shape in ("list", "tuple") and 0 in value.parts:
+        program = value.parts[0]
+        if isinstance(program.const, str) and program.const.lower() in _SHELLS:
+            return value
+        return program
+    if value.prefix.strip():
+        return CLEAN
+    return value
+
+
+def splice(outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow:
+    """A caller's flow continued by a callee's parameter flow (evidence of both)."""
+    spliced = outer.then(call, f"passed to `{name}()`")
+    for node, note in inner.steps:
+        spliced = spliced.then(node, note)
+    return Flow(outer.origin, spliced.steps, outer.safe_for | inner.safe_for)
+
+
+def substitute(value: Value, mapping: dict[int, Value], call: ast.AST, name: str) -> Value:
+    """A callee's return value at a call site: parameter flows become the arguments' flows."""
+    parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
+    if not parameter_flows and not value.parts:
+        flows = merge_flows(f.then(call, f"returned by `{name}()`") for f in value.flows)
+        return Value(flows=flows, type=value.type, prefix=value.prefix, const=value.const)
+
+    def expand(flows: frozenset[Flow]) -> frozenset[Flow]:
+        result: list[Flow] = []
+        for flow in flows:
+            parameter = flow.parameter
+            if parameter is None:
+                result.append(flow.then(call, f"returned by `{name}()`"))
+            elif parameter in mapping:
+                result.extend(
+                    splice(f, flow, call, name).then(call, f"returned by `{name}()`")
+                    for f in mapping[parameter].all_flows()
+                )
+        return merge_flows(result)
+
+    def rebuild(current: Value, depth: int = 0) -> Value:
+        parts = {k: rebuild(v, depth + 1) for k, v in current.parts.items()} if depth < 4 else {}
+        return Value(
+            flows=expand(current.flows),
+            parts=parts,
+            exact=current.exact,
+            shape=current.shape,
+            type=current.type,
+            const=current.const,
+        )
+
+    return rebuild(value)
+
+
+def join_envs(*envs: dict[str, Value] | None) -> dict[str, Value] | None:
+    """The environment after paths meet; unreachable paths (None) do not count."""
+    live = [e for e in envs if e is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return dict(live[0])
+    names = dict.fromkeys(name for env in live for name in env)  # in order, not by hash
+    merged: dict[str, Value] = {}
+    for name in names:
+        value: Value | None = None
+        for env in live:
+            value = join(value, env.get(name, CLEAN)) if value is not None else env.get(name, CLEAN)
+        merged[name] = value if value is not None else CLEAN
+    return merged
+
+
+def env_signature(env: dict[str, Value] | None) -> object:
+    if env is None:
+        return None
+    return {
+        name: (frozenset(f.signature for f in value.all_flows()), repr(value.const)[:50])
+        for name, value in env.items()
+    }
+
+
+def truthy(value: object) -> bool:
+    try:
+        return bool(value)
+    except Exception:  # a constant whose truth cannot be computed is not pruned on
+        return True
+
+
+def fold(compute: object) -> object:
+    """Run a constant computation; any failure (or a huge result) means 'not known'."""
+    try:
+        result = compute()  # type: ignore[operator]
+    except Exception:  # folding errors just mean the value is not a known constant
+        return UNKNOWN
+    if isinstance(result, str | bytes | tuple) and len(result) > _MAX_CONSTANT_LENGTH:
+        return UNKNOWN
+    return result
+
+
+UNARY = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+    ast.Invert: operator.invert,
+}

@@ -1,0 +1,225 @@
+"""Abstract values of the taint interpreter: what a variable may hold, and where its taint began.
+
+A `Value` is what the interpreter knows about one expression at one program point: the taint
+`Flow`s it may carry, its constant value when known (for dead-branch pruning), its known constant
+prefix (a URL whose host is fixed cannot redirect elsewhere), the parts of a container or object
+whose keys are constant (so `d["a"] = tainted; use(d["b"])` stays clean), and its type when a
+model or a class in the module told us (so `cursor.execute` and `session[...] = ...` are found).
+
+Values are immutable: every operation builds a new one, so branches can be joined safely.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from secreview.analysis.models import ALL_KINDS
+from secreview.index.context import UNKNOWN
+
+Step = tuple[ast.AST, str]
+"""One evidence step: the node where something happened to the data, and what happened."""
+
+MAX_STEPS = 12
+MAX_PART_DEPTH = 6
+PARAMETER_ORIGIN = "param:"
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """One way untrusted data may reach a value.
+
+    `origin` is the trust kind of the source (`remote`, `local`, `env`) or `param:N` while a
+    function summary is being computed; `steps` is the evidence so far (source first);
+    `safe_for` lists the sink kinds a sanitiser on the way has made this data harmless for.
+    """
+
+    origin: str
+    steps: tuple[Step, ...]
+    safe_for: frozenset[str] = frozenset()
+
+    def then(self, node: ast.AST, note: str) -> Flow:
+        """This flow with one more evidence step (long paths keep their start and end)."""
+        steps = (*self.steps, (node, note))
+        if len(steps) > MAX_STEPS:
+            steps = (*steps[:2], *steps[-(MAX_STEPS - 2) :])
+        return Flow(self.origin, steps, self.safe_for)
+
+    def sanitised(self, kinds: Iterable[str]) -> Flow:
+        """This flow, now harmless for the sink kinds `kinds`."""
+        return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds))
+
+    def reaches(self, kind: str) -> bool:
+        """Whether this flow is still dangerous for sinks of `kind`."""
+        return kind not in self.safe_for and ALL_KINDS not in self.safe_for
+
+    @property
+    def parameter(self) -> int | None:
+        """The parameter index of a summary flow, None for a real source."""
+        if self.origin.startswith(PARAMETER_ORIGIN):
+            return int(self.origin.removeprefix(PARAMETER_ORIGIN))
+        return None
+
+    @property
+    def signature(self) -> tuple[str, frozenset[str]]:
+        """What makes two flows equivalent for reporting (their paths may differ)."""
+        return (self.origin, self.safe_for)
+
+
+def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
+    """Where an evidence step is in the source and what it says: a key independent of memory
+    addresses and hash seeds (an AST node hashes by identity)."""
+    node, note = step
+    return (
+        getattr(node, "lineno", None) or 0,
+        getattr(node, "col_offset", None) or 0,
+        getattr(node, "end_lineno", None) or 0,
+        getattr(node, "end_col_offset", None) or 0,
+        type(node).__name__,
+        note,
+    )
+
+
+def evidence_rank(flow: Flow) -> tuple[int, tuple[tuple[int, int, int, int, str, str], ...], str]:
+    """The order in which flows are preferred as evidence: the shortest path first, ties broken
+    by where its steps are. Choosing by this, never by which flow was met first, keeps the path
+    shown the same whatever order sets and workers produced the candidates in."""
+    return (len(flow.steps), tuple(map(step_position, flow.steps)), ",".join(sorted(flow.safe_for)))
+
+
+def _preferred(flow: Flow, current: Flow) -> bool:
+    """Whether `flow` is better evidence than `current` (the cheap length test first)."""
+    if len(flow.steps) != len(current.steps):
+        return len(flow.steps) < len(current.steps)
+    return flow is not current and evidence_rank(flow) < evidence_rank(current)
+
+
+def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
+    """The union of flow sets, keeping one flow per origin and sanitisation (the first by
+    `evidence_rank`, so the choice does not depend on the order of the groups or of a set).
+
+    Keeping one representative bounds every value to a handful of flows, whatever the code does.
+    """
+    best: dict[tuple[str, frozenset[str]], Flow] = {}
+    for group in groups:
+        for flow in group:
+            if ALL_KINDS in flow.safe_for:
+                continue
+            current = best.get(flow.signature)
+            if current is None or _preferred(flow, current):
+                best[flow.signature] = flow
+    return frozenset(best.values())
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRef:
+    """A callable the interpreter can look inside: a def or lambda, and the scope it closed over."""
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    closure: Mapping[str, Value] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """What an expression may hold; see the module docstring."""
+
+    flows: frozenset[Flow] = frozenset()
+    const: object = UNKNOWN
+    prefix: str = ""
+    parts: Mapping[object, Value] = field(default_factory=dict)
+    exact: bool = False
+    """Whether `parts` lists every element (a literal list or dict not changed in unknown ways)."""
+    type: str | None = None
+    function: FunctionRef | None = None
+    shape: str = ""
+    """`list`, `tuple`, `dict` or `set` for containers built in the code, else ''."""
+
+    @property
+    def is_constant(self) -> bool:
+        """Whether the value is fixed in the source."""
+        return self.const is not UNKNOWN
+
+    def all_flows(self, depth: int = 0) -> frozenset[Flow]:
+        """Every flow of the value and of everything it contains."""
+        if not self.parts or depth > MAX_PART_DEPTH:
+            return self.flows
+        return merge_flows(self.flows, *(p.all_flows(depth + 1) for p in self.parts.values()))
+
+    def part(self, key: object) -> Value:
+        """The element at constant `key`: its own value when known, else the unknown elements."""
+        if key in self.parts:
+            return self.parts[key]
+        if isinstance(key, int) and key < 0 and self.exact:
+            length = len(self.parts)
+            if key + length in self.parts:
+                return self.parts[key + length]
+        return Value(flows=self.flows)
+
+    def any_part(self) -> Value:
+        """An element at an unknown key: any of them."""
+        return Value(flows=self.all_flows())
+
+    def with_part(self, key: object, value: Value) -> Value:
+        """This container with `key` set to `value`."""
+        parts = dict(self.parts)
+        parts[key] = value
+        return replace(self, parts=parts, const=UNKNOWN)
+
+    def with_flows(self, flows: Iterable[Flow]) -> Value:
+        """This value also carrying `flows` (for data added at an unknown key)."""
+        return replace(self, flows=merge_flows(self.flows, flows), exact=False, const=UNKNOWN)
+
+    def mapped(self, change: Callable[[Flow], Flow | None], depth: int = 0) -> Value:
+        """This value with every flow (also inside parts) replaced by `change(flow)`."""
+        flows = merge_flows(f for f in map(change, self.flows) if f is not None)
+        parts = (
+            {k: v.mapped(change, depth + 1) for k, v in self.parts.items()}
+            if depth <= MAX_PART_DEPTH
+            else {}
+        )
+        return replace(self, flows=flows, parts=parts)
+
+
+CLEAN = Value()
+
+
+def tainted(flows: Iterable[Flow]) -> Value:
+    """A value of unknown content carrying `flows`."""
+    return Value(flows=merge_flows(flows))
+
+
+def constant(value: object) -> Value:
+    """A value fixed in the source."""
+    prefix = value if isinstance(value, str) else ""
+    return Value(const=value, prefix=prefix)
+
+
+def join(left: Value | None, right: Value | None) -> Value:
+    """What a variable may hold after two paths meet (None is an unreachable path)."""
+    if left is None:
+        return right if right is not None else CLEAN
+    if right is None or left is right:
+        return left
+    keys = dict.fromkeys([*left.parts, *right.parts])  # in order, not by hash
+    parts = {k: join(left.part(k), right.part(k)) for k in keys}
+    prefix = _common_prefix(left.prefix, right.prefix)
+    return Value(
+        flows=merge_flows(left.flows, right.flows),
+        const=left.const if left.const == right.const and left.is_constant else UNKNOWN,
+        prefix=prefix,
+        parts=parts,
+        exact=left.exact and right.exact and set(left.parts) == set(right.parts),
+        type=left.type if left.type == right.type else None,
+        function=left.function if left.function == right.function else None,
+        shape=left.shape if left.shape == right.shape else "",
+    )
+
+
+def _common_prefix(left: str, right: str) -> str:
+    size = 0
+    for a, b in zip(left, right, strict=False):
+        if a != b:
+            break
+        size += 1
+    return left[:size]

@@ -1,0 +1,100 @@
+"""Project-wide facts: which module imports which, and which modules read untrusted input.
+
+The per-file pass records these facts for every module; the scanner uses them to decide where a
+cross-module taint analysis can find anything, so its cost is paid only where it can pay off.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    """What the scanner needs to plan cross-module analysis for one module."""
+
+    module: str
+    reads_remote_input: bool
+    imports: frozenset[str]
+
+
+def module_name_for(relative_path: PurePath) -> str:
+    """The dotted module name of a file, given its path relative to the project root.
+
+    `src/pkg/helpers.py` -> `pkg.helpers` (src layout), `pkg/__init__.py` -> `pkg`.
+    """
+    parts = list(relative_path.with_suffix("").parts)
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def imported_modules(
+    statements: Iterable[ast.Import | ast.ImportFrom], module: str
+) -> frozenset[str]:
+    """Dotted names this module imports, relative imports resolved against `module`.
+
+    `from .helpers import build` in `app.views` yields `app.helpers` and `app.helpers.build`
+    (the imported name may be a submodule or an attribute: the caller intersects with the
+    modules that exist).
+    """
+    package = module.rsplit(".", 1)[0] if "." in module else ""
+    found: set[str] = set()
+    for node in statements:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        else:
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                keep = len(parts) - (node.level - 1)
+                if keep < 0:
+                    continue
+                base = ".".join([*parts[:keep], *([base] if base else [])])
+            if base:
+                found.add(base)
+            found.update(f"{base}.{a.name}" if base else a.name for a in node.names)
+    return frozenset(found)
+
+
+def cross_module_plan(
+    facts: Iterable[ModuleFacts], depth: int = 2
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(modules to summarise, modules to review again with the summaries).
+
+    Only modules that read remote input start a flow worth following across modules; a flow can
+    only leave them through project modules they import (directly or not). When none of them
+    imports a project module, both sets are empty and the per-file results stand. Modules more
+    than `depth` imports away are left out: the summaries are iterated only a few rounds, so a
+    flow through a longer chain of modules would not be followed anyway.
+    """
+    by_module: Mapping[str, ModuleFacts] = {f.module: f for f in facts}
+    readers = sorted(m for m, f in by_module.items() if f.reads_remote_input)
+    to_review: set[str] = set()
+    closure: set[str] = set()
+    for reader in readers:
+        reached = _imports_closure(reader, by_module, depth)
+        if reached - {reader}:
+            to_review.add(reader)
+            closure |= reached
+    return frozenset(closure), frozenset(to_review)
+
+
+def _imports_closure(start: str, by_module: Mapping[str, ModuleFacts], depth: int) -> set[str]:
+    """`start` and the project modules it imports, up to `depth` imports away."""
+    seen = {start}
+    frontier = [start]
+    for _ in range(depth):
+        frontier = [
+            name
+            for current in frontier
+            for name in sorted(by_module[current].imports)
+            if name in by_module and name not in seen
+        ]
+        seen.update(frontier)
+    return seen
