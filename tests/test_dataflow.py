@@ -12,18 +12,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from secreview.analysis.models import ModelError, default_models, load_models
-from secreview.analysis.taint import MODULE_NAME_KEY, PROJECT_INDEX_KEY, taint_events
+from secreview.analysis.taint import AnalysisContext, TaintSetup, taint_events
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.values import Flow, Value, join, merge_flows
 from secreview.index.context import ModuleContext
 from secreview.pipeline import review_source
 
 
-def events(code: str, **memo: object) -> list[tuple[str, int, str]]:
+def events(code: str, setup: TaintSetup | None = None) -> list[tuple[str, int, str]]:
     """(sink kind, line, origin) of every reported flow in `code`."""
     text = textwrap.dedent(code)
-    context = ModuleContext(path="app.py", text=text, tree=ast.parse(text))
-    context.memo.update(memo)
+    context = AnalysisContext(
+        path="app.py", text=text, tree=ast.parse(text), taint_setup=setup or TaintSetup()
+    )
     return [
         (e.kind, e.node.lineno, e.flow.origin)  # type: ignore[attr-defined]
         for e in taint_events(context).events
@@ -187,7 +188,7 @@ def test_cross_module_summaries_through_the_project_index() -> None:
     )
     assert index.get("helpers.build_query") is not None
     assert index.get("helpers.run").sinks[0].kind == "command"  # type: ignore[union-attr]
-    found = events(views, **{PROJECT_INDEX_KEY: index, MODULE_NAME_KEY: "app.views"})
+    found = events(views, TaintSetup(project=index, module_name="app.views"))
     assert found == [
         ("sql", 7, "remote"),
         ("command", 9, "remote"),
@@ -321,16 +322,15 @@ def test_untrusted_data_stored_in_a_global() -> None:
 
 
 def test_environment_can_be_reported_and_models_replaced(tmp_path: Path) -> None:
-    from secreview.analysis.taint import MODELS_KEY, ORIGINS_KEY
 
     code = "import os\nimport ourlib\nos.system(os.environ['CMD'])\nourlib.run_shell(input())\n"
     assert events(code) == []  # ourlib is unknown to the built-in models
-    with_env = events(code, **{ORIGINS_KEY: frozenset({"remote", "local", "env"})})
+    with_env = events(code, TaintSetup(reported=frozenset({"remote", "local", "env"})))
     assert with_env == [("command", 3, "env")]
     (tmp_path / "ourlib.toml").write_text(
         '[[sink]]\nkind = "command"\ncalls = ["ourlib.run_shell"]\nargs = [0]\n', encoding="utf-8"
     )
-    custom = events(code, **{MODELS_KEY: load_models([tmp_path])})
+    custom = events(code, TaintSetup(models=load_models([tmp_path])))
     assert custom == [("command", 4, "local")]
 
 
@@ -399,7 +399,7 @@ def test_untrusted_input_reaches_gives_pattern_rules_a_verdict() -> None:
             os.system(command)
         """
     )
-    context = ModuleContext(path="app.py", text=text, tree=ast.parse(text))
+    context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
     calls = [
         n
         for n in ast.walk(context.tree)
@@ -407,7 +407,7 @@ def test_untrusted_input_reaches_gives_pattern_rules_a_verdict() -> None:
     ]
     verdicts = [untrusted_input_reaches(context, c) for c in sorted(calls, key=lambda c: c.lineno)]
     assert verdicts == [True, False, False, None]
-    other = ModuleContext(path="lib.py", text="import os\nos.system('ls')\n", tree=ast.parse("x"))
+    other = AnalysisContext(path="lib.py", text="import os\nos.system('ls')\n", tree=ast.parse("x"))
     assert untrusted_input_reaches(other, calls[0]) is None  # never analysed
 
 
@@ -466,7 +466,7 @@ def test_any_program_is_analysed_without_crashing(blocks: list[list[str]]) -> No
         "class C:\n    def m(self, a, b, items, d):\n"
         f"{body}\n        return b\n"
     )
-    context = ModuleContext(path="gen.py", text=text, tree=ast.parse(text))
+    context = AnalysisContext(path="gen.py", text=text, tree=ast.parse(text))
     outcome = taint_events(context)
     assert all(event.kind == "command" for event in outcome.events)
 
@@ -475,7 +475,6 @@ def test_any_program_is_analysed_without_crashing(blocks: list[list[str]]) -> No
 
 
 def test_dedicated_origins_reach_only_the_sinks_that_name_them() -> None:
-    from secreview.analysis.taint import ORIGINS_KEY
 
     code = FLASK + textwrap.dedent(
         """
@@ -492,7 +491,7 @@ def test_dedicated_origins_reach_only_the_sinks_that_name_them() -> None:
     assert events(code) == expected
     # Even asked for by name, a dedicated origin stays out of the other sinks.
     everything = frozenset({"remote", "local", "secret", "weak-random", "weak-token"})
-    assert events(code, **{ORIGINS_KEY: everything}) == expected
+    assert events(code, TaintSetup(reported=everything)) == expected
 
 
 def test_labels_come_from_keys_attributes_parameters_variables_and_functions() -> None:
@@ -623,7 +622,7 @@ def test_dedicated_origins_cross_functions_and_modules() -> None:
     index = build_project_index({"helpers": ast.parse(helpers), "views": ast.parse(views)})
     (effect,) = index.get("helpers.digest").sinks  # type: ignore[union-attr]
     assert effect.origins == frozenset({"secret"})
-    found = events(views, **{PROJECT_INDEX_KEY: index, MODULE_NAME_KEY: "views"})
+    found = events(views, TaintSetup(project=index, module_name="views"))
     assert found == [("weak-hash", 7, "secret"), ("token", 11, "weak-token")]
 
 

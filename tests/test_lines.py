@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from secreview.analysis.rules.engine import fingerprint
+from secreview.analysis.engine import fingerprint
 from secreview.cli import cli
 from secreview.pipeline import review_source
 from secreview.text import first_line, source_lines, source_lines_with_ends

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from secreview.analysis.rules.base import Hit, Rule, rule
+from secreview.analysis.rule import Hit, Rule, rule
 from secreview.cwe import lookup
 from secreview.findings import (
     CheckedWeakness,

@@ -11,16 +11,15 @@ import fnmatch
 from functools import cache
 from pathlib import Path
 
+from secreview.analysis.engine import fingerprint, run_rules
 from secreview.analysis.models import Models, default_models, load_models
+from secreview.analysis.rule import Rule
 from secreview.analysis.rules import ALL_RULES
-from secreview.analysis.rules.base import Rule
-from secreview.analysis.rules.engine import fingerprint, run_rules
 from secreview.analysis.rules.suppression_comments import RULE_ID as BAD_SUPPRESSION
 from secreview.analysis.taint import (
-    MODELS_KEY,
-    MODULE_NAME_KEY,
-    PROJECT_INDEX_KEY,
+    AnalysisContext,
     ProjectIndex,
+    TaintSetup,
     reads_remote_input,
     taint_notes,
 )
@@ -28,7 +27,6 @@ from secreview.config import ScanConfig
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
-from secreview.index.context import ModuleContext
 from secreview.index.facts import ModuleFacts, imported_modules
 from secreview.masking import mask_code
 from secreview.parse import parse_module
@@ -160,13 +158,10 @@ def review_source(
             reviewed=False,
         )
     rules = active_rules(config)
-    context = ModuleContext(path=path, text=text, tree=outcome.tree, is_test=is_test)
-    if config.model_dirs:
-        context.memo[MODELS_KEY] = models_for(config.model_dirs)
-    if module:
-        context.memo[MODULE_NAME_KEY] = module
-    if project is not None:
-        context.memo[PROJECT_INDEX_KEY] = project
+    setup = TaintSetup(models_for(config.model_dirs), project, module or None)
+    context = AnalysisContext(
+        path=path, text=text, tree=outcome.tree, is_test=is_test, taint_setup=setup
+    )
     raw, crashes = run_rules(context, rules)
     by_id = {r.id: r for r in rules}
     rated = [_with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config)]

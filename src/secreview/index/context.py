@@ -1,6 +1,9 @@
-"""Per-module facts every pattern rule needs: resolved names, constants, parents, source text.
+"""Per-module facts every rule needs: resolved names, constants, parents, source text.
 
 Built once per module and shared by all rules, so each rule stays a few lines long and cheap.
+Whole-module analyses that several rules read (the taint result, a rule's index of the module)
+are kept by `ModuleContext.derived`, keyed by the function that computes them: typed, and no
+string key can be mistyped.
 """
 
 from __future__ import annotations
@@ -9,14 +12,16 @@ import ast
 import builtins
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar, cast
 
 from secreview.masking import mask_code
 from secreview.text import source_lines, source_lines_with_ends
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+_Derived = TypeVar("_Derived")
 _SPACE_AFTER_OPENING = re.compile(r"([(\[{]) ")
 _SPACE_BEFORE_CLOSING = re.compile(r",? ([)\]}])")
 
@@ -52,8 +57,6 @@ class ModuleContext:
     text: str
     tree: ast.Module
     is_test: bool = False
-    memo: dict[str, object] = field(default_factory=dict, repr=False)
-    """Results of whole-module analyses (e.g. taint) that several rules read, computed once."""
     nodes: list[ast.AST] = field(default_factory=list, repr=False)
     """Every node of the tree, each once, in a fixed order (rules are dispatched over these)."""
     import_aliases: dict[str, str] = field(default_factory=dict, repr=False)
@@ -71,6 +74,8 @@ class ModuleContext:
     _resolved: dict[int, str | None] = field(default_factory=dict, repr=False)
     _imports_answers: dict[str, bool] = field(default_factory=dict, repr=False)
     _imports_any_answers: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False)
+    _derived: dict[Callable[..., object], object] = field(default_factory=dict, repr=False)
+    _secrets_around: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         """Index the module in one traversal: every later question is a dictionary look-up.
@@ -378,8 +383,18 @@ class ModuleContext:
         if start is None:
             return frozenset()
         end = end or start
-        key = f"secrets-around:{start}:{end}"
-        found = self.memo.get(key)
-        if not isinstance(found, frozenset):
-            found = self.memo[key] = mask_code("\n".join(self.lines[start - 1 : end])).secrets
+        found = self._secrets_around.get((start, end))
+        if found is None:
+            found = mask_code("\n".join(self.lines[start - 1 : end])).secrets
+            self._secrets_around[start, end] = found
         return found
+
+    def derived(self, compute: Callable[[ModuleContext], _Derived]) -> _Derived:
+        """`compute(self)`, computed on the first call and the same object after.
+
+        For whole-module analyses several rules read (the taint result, an index a rule builds
+        of the module): the function itself is the key, so the result's type is known.
+        """
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return cast("_Derived", self._derived[compute])

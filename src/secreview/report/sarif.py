@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from secreview import __version__
-from secreview.analysis.rules.base import Rule
+from secreview.analysis.rule import Rule
 from secreview.cwe import lookup
 from secreview.findings import Confidence, FileError, Finding, Location, ScanResult, Severity
 

@@ -1,4 +1,4 @@
-"""The registry of pattern rules: every module of this package contributes its `Rule` objects.
+"""The registry of rules: every module of this package contributes its `Rule` objects.
 
 Modules are discovered, not listed, so a rule module cannot be written and forgotten. Only this
 package's own modules are imported; code under review is never imported.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from secreview.analysis.rules.base import Rule
+from secreview.analysis.rule import Rule
 
 
 def _collect() -> tuple[Rule, ...]:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from secreview.index.context import UNKNOWN, ModuleContext
 
 _MAX_DEPTH = 12  # bindings followed through other bindings; deeper chains count as unknown
-_MEMO_KEY = "injection_helpers.bindings"
 _NESTED_SCOPES = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,
@@ -111,6 +110,11 @@ def _name_binding(context: ModuleContext, name: ast.Name) -> Binding:
     return Binding(name, None, _end(name))
 
 
+def _new_bindings_table(context: ModuleContext) -> dict[int, dict[str, list[Binding]]]:
+    """An empty table of bindings by scope id, filled as rules ask (one per module)."""
+    return {}
+
+
 def _collect_bindings(context: ModuleContext, scope: ast.AST) -> dict[str, list[Binding]]:
     found: dict[str, list[Binding]] = {}
     for node in _scope_nodes(scope):
@@ -138,9 +142,8 @@ def _collect_bindings(context: ModuleContext, scope: ast.AST) -> dict[str, list[
 
 
 def _scope_bindings(context: ModuleContext, scope: ast.AST) -> dict[str, list[Binding]]:
-    """Every binding in `scope`, by name; computed once per scope and kept in the module memo."""
-    table = context.memo.setdefault(_MEMO_KEY, {})
-    assert isinstance(table, dict)
+    """Every binding in `scope`, by name; computed once per scope."""
+    table = context.derived(_new_bindings_table)
     key = id(scope)
     if key not in table:
         table[key] = _collect_bindings(context, scope)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._injection_helpers import (
     code,
     fixed_text,
@@ -24,7 +25,6 @@ from secreview.analysis.rules._injection_helpers import (
     made_by,
     scope_nodes_of,
 )
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._review_helpers import (
     is_request_handler,
     is_request_object,
@@ -18,7 +19,6 @@ from secreview.analysis.rules._review_helpers import (
     request_data_names,
 )
 from secreview.analysis.rules._secret_helpers import name_words
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -7,6 +7,7 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._crypto_helpers import (
     Phrase,
     bound_values,
@@ -15,7 +16,6 @@ from secreview.analysis.rules._crypto_helpers import (
     phrase_at_end,
     scope_of,
 )
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -16,6 +16,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._injection_helpers import (
     Piece,
     assembly_evidence,
@@ -29,7 +30,6 @@ from secreview.analysis.rules._injection_helpers import (
     single_value,
     string_pieces,
 )
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -14,12 +14,12 @@ import ast
 from collections.abc import Iterator
 from enum import Enum
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._injection_helpers import (
     code,
     is_fixed,
     single_value,
 )
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

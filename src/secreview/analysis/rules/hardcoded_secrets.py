@@ -1,6 +1,6 @@
 """CWE-798, CWE-259, CWE-321: credentials, passwords and cryptographic keys written into the source.
 
-One analysis judges each string constant once (memoised in `context.memo`): first by its value
+One analysis judges each string constant once (kept by `context.derived`): first by its value
 (provider token formats, private key blocks, passwords inside connection strings), then by the name
 it is bound to (assignment target, attribute, dict key, keyword, parameter default, comparison,
 or the key argument of a crypto call). Each of the three rules reports the secrets of its own CWE.
@@ -12,10 +12,9 @@ import ast
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._secret_helpers import literal_opening, redact, span_node
-from secreview.analysis.rules.base import Hit, rule
 from secreview.credentials import (
     AUTH_SCHEME,
     CREDENTIAL,
@@ -34,8 +33,6 @@ from secreview.credentials import (
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-_MEMO_KEY = "hardcoded-secrets"
-_POSITIONS_KEY = "hardcoded-secrets.positions"
 _KIND = {PASSWORD: "password", CREDENTIAL: "credential", CRYPTO_KEY: "cryptographic key"}
 
 
@@ -87,7 +84,7 @@ def _index_of(
     Each list is indexed once, so a table of n strings costs n look-ups, not n² comparisons
     (a 2 MB list literal took hours).
     """
-    positions = cast("dict[int, dict[int, int]]", context.memo.setdefault(_POSITIONS_KEY, {}))
+    positions = context.derived(_new_position_tables)
     table = positions.get(id(items))
     if table is None:
         table = positions[id(items)] = {id(item): i for i, item in enumerate(items)}
@@ -315,7 +312,17 @@ def _secret_at_key_argument(call: ast.Call, context: ModuleContext) -> _Secret |
 
 def _secrets(context: ModuleContext) -> dict[int, _Secret | None]:
     """Secret per node id, computed on first use and shared by the three rules."""
-    return cast("dict[int, _Secret | None]", context.memo.setdefault(_MEMO_KEY, {}))
+    return context.derived(_new_secret_table)
+
+
+def _new_secret_table(context: ModuleContext) -> dict[int, _Secret | None]:
+    """An empty table of secrets by node id, filled as the rules ask (one per module)."""
+    return {}
+
+
+def _new_position_tables(context: ModuleContext) -> dict[int, dict[int, int]]:
+    """An empty table of list positions (list id -> item id -> index), one per module."""
+    return {}
 
 
 def _secret_at(node: ast.AST, context: ModuleContext) -> _Secret | None:

@@ -13,9 +13,9 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._django import is_development_name, is_development_settings
 from secreview.analysis.rules._secret_helpers import name_words
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
 

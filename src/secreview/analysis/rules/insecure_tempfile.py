@@ -14,9 +14,9 @@ import ast
 import os
 from collections.abc import Iterator
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._assignments import assigned_value
 from secreview.analysis.rules._flags import fold_flags
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from secreview.analysis.rules.base import Hit, rule
+from secreview.analysis.rule import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -65,18 +65,17 @@ def _timeout_missing(call: ast.Call, context: ModuleContext, position: int | Non
 
 def _socket_default_set(context: ModuleContext) -> bool:
     """Whether the module sets a process-wide socket timeout the stdlib clients inherit."""
-    memo_key = "missing-timeout.socket-default-set"
-    cached = context.memo.get(memo_key)
-    if isinstance(cached, bool):
-        return cached
-    found = any(
+    return context.derived(_sets_socket_default)
+
+
+def _sets_socket_default(context: ModuleContext) -> bool:
+    """`_socket_default_set`, computed (once per module)."""
+    return any(
         isinstance(node, ast.Call)
         and context.call_name(node) == "socket.setdefaulttimeout"
         and context.constant_value(context.argument(node, 0, "timeout")) is not None
         for node in ast.walk(context.tree)
     )
-    context.memo[memo_key] = found
-    return found
 
 
 def _receiver_key(node: ast.AST) -> str | None:
@@ -118,16 +117,17 @@ _SessionIndex = dict[tuple[int, str], ast.Call | None]
 
 
 def _session_index(context: ModuleContext) -> _SessionIndex:
-    """(scope, receiver) -> the `requests.Session()` it is bound to, or None when uncertain.
+    """(scope, receiver) -> the `requests.Session()` it is bound to, or None when uncertain."""
+    return context.derived(_index_sessions)
 
-    Built once per module. A receiver is uncertain when it is also bound to anything else (a
-    parameter, a loop variable, another call), when an adapter is mounted on it (`s.mount(...)`,
+
+def _index_sessions(context: ModuleContext) -> _SessionIndex:
+    """`_session_index`, built (once per module).
+
+    A receiver is uncertain when it is also bound to anything else (a parameter, a loop
+    variable, another call), when an adapter is mounted on it (`s.mount(...)`,
     often a `TimeoutHTTPAdapter`) or when a request method is patched (`s.request = partial(...)`).
     """
-    memo_key = "missing-timeout.sessions"
-    cached = context.memo.get(memo_key)
-    if isinstance(cached, dict):
-        return cached
     index: _SessionIndex = {}
     for node in ast.walk(context.tree):
         if isinstance(node, ast.arg):
@@ -152,7 +152,6 @@ def _session_index(context: ModuleContext) -> _SessionIndex:
             changed = _lookup_slot(node.value, key, index, context)
             if changed is not None:
                 index[changed] = None
-    context.memo[memo_key] = index
     return index
 
 

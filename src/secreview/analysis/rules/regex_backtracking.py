@@ -27,7 +27,7 @@ from re import _constants as sre  # type: ignore[attr-defined]  # the parser's o
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, stable since 3.11
 from typing import Any
 
-from secreview.analysis.rules.base import Hit, rule
+from secreview.analysis.rule import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

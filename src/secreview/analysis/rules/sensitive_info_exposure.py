@@ -12,12 +12,12 @@ import ast
 import re
 from collections.abc import Iterator
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._review_helpers import (
     is_route_decorated,
     scope_nodes,
 )
 from secreview.analysis.rules._secret_helpers import name_words
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._review_helpers import scope_nodes
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from secreview.analysis.models import name_words
-from secreview.analysis.rules.base import Hit, Rule, rule
+from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.rules.insecure_cookies import _SENSITIVE_COOKIE_WORDS
-from secreview.analysis.taint import taint_events
+from secreview.analysis.taint import AnalysisContext, taint_events
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
-from secreview.index.context import ModuleContext
 
 _ORIGIN_WORDS = {
     "remote": "remote input",
@@ -44,7 +43,7 @@ class _Spec:
     kind: str
     danger: str
     origins: tuple[str, ...] = ()
-    severity_of: Callable[[SinkEvent, ModuleContext], Severity | None] | None = None
+    severity_of: Callable[[SinkEvent, AnalysisContext], Severity | None] | None = None
     names_the_label: bool = False
 
 
@@ -53,7 +52,7 @@ def _taint_rule(spec: _Spec, **metadata: object) -> Rule:
     severity = metadata["severity"]
     assert isinstance(severity, Severity)
 
-    def check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         for event in taint_events(context).events:
             if event.kind == spec.kind:
                 yield _hit(event, spec, severity, context)
@@ -62,7 +61,7 @@ def _taint_rule(spec: _Spec, **metadata: object) -> Rule:
     return rule(visits=(ast.Module,), follows_data_flow=True, **metadata)(check)  # type: ignore[arg-type]
 
 
-def _hit(event: SinkEvent, spec: _Spec, severity: Severity, context: ModuleContext) -> Hit:
+def _hit(event: SinkEvent, spec: _Spec, severity: Severity, context: AnalysisContext) -> Hit:
     """A hit at the sink naming the source, the sink and the path in between."""
     flow = event.flow
     source_node, source_note = flow.steps[0]
@@ -92,7 +91,7 @@ def _hit(event: SinkEvent, spec: _Spec, severity: Severity, context: ModuleConte
     return Hit(node=event.node, message=message, evidence=evidence, severity=chosen)
 
 
-def _cookie_severity(event: SinkEvent, context: ModuleContext) -> Severity | None:
+def _cookie_severity(event: SinkEvent, context: AnalysisContext) -> Severity | None:
     """Medium for a cookie whose name says session, login or token (as `cookie-without-secure`
     judges it), else the rule's low."""
     call = event.node

@@ -11,6 +11,7 @@ import ast
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._crypto_helpers import (
     REPRESENTATION_WORDS,
     bound_values,
@@ -21,7 +22,6 @@ from secreview.analysis.rules._crypto_helpers import (
     name_words,
     scope_of,
 )
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

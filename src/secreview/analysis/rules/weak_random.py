@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import cast
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._crypto_helpers import (
     Phrase,
     bound_values,
@@ -17,7 +17,6 @@ from secreview.analysis.rules._crypto_helpers import (
     name_words,
     phrase_at_end,
 )
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -121,8 +120,6 @@ _NON_MAKING_VERBS = frozenset(
 """First words of functions that look at a security value instead of making one."""
 _PREPOSITIONS = frozenset({"by", "for", "from", "in", "of", "to", "with"})
 
-_INSTANCES_MEMO = "weak_random.instances"
-
 
 def _is_security_name(name: str) -> bool:
     """Whether `name` holds a security value (`reset_token_hex`, `csrf`; not `sort_key`)."""
@@ -143,18 +140,19 @@ def _function_makes_secret(name: str) -> bool:
 
 def _random_instances(context: ModuleContext) -> frozenset[str]:
     """Receivers (`rng`, `self._random`) only ever bound to `random.Random(...)` in the module."""
-    cached = context.memo.get(_INSTANCES_MEMO)
-    if cached is None:
-        cached = frozenset(
-            receiver
-            for receiver, values in bound_values(context.tree, context).items()
-            if all(
-                isinstance(value, ast.Call) and context.call_name(value) == "random.Random"
-                for value in values
-            )
+    return context.derived(_find_random_instances)
+
+
+def _find_random_instances(context: ModuleContext) -> frozenset[str]:
+    """`_random_instances`, computed (once per module)."""
+    return frozenset(
+        receiver
+        for receiver, values in bound_values(context.tree, context).items()
+        if all(
+            isinstance(value, ast.Call) and context.call_name(value) == "random.Random"
+            for value in values
         )
-        context.memo[_INSTANCES_MEMO] = cached
-    return cast(frozenset[str], cached)
+    )
 
 
 def _predictable_source(call: ast.Call, context: ModuleContext) -> str | None:

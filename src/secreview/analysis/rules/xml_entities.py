@@ -22,17 +22,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._injection_helpers import (
     code,
     is_fixed,
     made_by,
     origin_calls,
 )
-from secreview.analysis.rules.base import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-_MEMO_KEY = "xml_entities.called"
 _ELEMENT_TREES = ("xml.etree.ElementTree", "xml.etree.cElementTree")
 # Standard-library functions that parse a document: position and keyword of the document.
 _STDLIB_PARSE: dict[str, tuple[int, str]] = {
@@ -103,16 +102,17 @@ _DEFUSED_FIX = (
 
 
 def _called_names(context: ModuleContext) -> frozenset[str]:
-    """Resolved names of every call in the module (computed once, kept in the memo)."""
-    cached = context.memo.get(_MEMO_KEY)
-    if not isinstance(cached, frozenset):
-        cached = frozenset(
-            name
-            for node in ast.walk(context.tree)
-            if isinstance(node, ast.Call) and (name := context.call_name(node))
-        )
-        context.memo[_MEMO_KEY] = cached
-    return cached
+    """Resolved names of every call in the module (computed once per module)."""
+    return context.derived(_call_names)
+
+
+def _call_names(context: ModuleContext) -> frozenset[str]:
+    """`_called_names`, computed."""
+    return frozenset(
+        name
+        for node in ast.walk(context.tree)
+        if isinstance(node, ast.Call) and (name := context.call_name(node))
+    )
 
 
 def _is_defused_parser(context: ModuleContext, parser: ast.expr | None) -> bool:

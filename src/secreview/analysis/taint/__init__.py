@@ -1,43 +1,32 @@
 """Taint analysis: which untrusted inputs reach which dangerous calls, and by which path.
 
-`taint_events(context)` runs the interpreter over a module once and keeps the result in the
-module's memo, so every taint rule (one per sink kind) reads the same analysis. What a scanner
-may put in `context.memo` before the rules run:
-
-- `PROJECT_INDEX_KEY`: a `ProjectIndex` (from `build_project_index`), so calls into other
-  modules of the project use their summaries; with it, `MODULE_NAME_KEY`: the module's dotted
-  name (for relative imports);
-- `MODELS_KEY`: `Models` loaded with the user's model directories (`load_models([dir])`);
-- `ORIGINS_KEY`: the trust kinds to report (default `REPORTED_ORIGINS`; add `env` to report
-  environment variables too).
-
-Dedicated origins (a password, a predictable random number; see `secreview.analysis.models`) are
-no trust kinds: a sink whose model names them reports them whatever `ORIGINS_KEY` says, and no
-other sink ever does, so a random number reaching `os.system` is not command injection.
+`taint_events(context)` runs the interpreter over a module once, with the inputs the scanner put
+in the module's `AnalysisContext` (`TaintSetup`), and keeps the result there, so every taint
+rule (one per sink kind) reads the same analysis.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
-from secreview.analysis.models import Models, default_models
+from secreview.analysis.taint.context import (
+    REPORTED_ORIGINS,
+    AnalysisContext,
+    ModuleTaint,
+    TaintSetup,
+)
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.project import build_project_index, module_name_for
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, evidence_rank
-from secreview.index.context import ModuleContext
 
 __all__ = [
-    "MODELS_KEY",
-    "MODULE_NAME_KEY",
-    "ORIGINS_KEY",
-    "PROJECT_INDEX_KEY",
     "REPORTED_ORIGINS",
+    "AnalysisContext",
     "ModuleTaint",
     "ProjectIndex",
+    "TaintSetup",
     "build_project_index",
     "module_name_for",
     "reads_remote_input",
@@ -46,42 +35,14 @@ __all__ = [
     "untrusted_input_reaches",
 ]
 
-PROJECT_INDEX_KEY = "taint.project_index"
-MODULE_NAME_KEY = "taint.module_name"
-MODELS_KEY = "taint.models"
-ORIGINS_KEY = "taint.origins"
-_RESULT_KEY = "taint.result"
-REPORTED_ORIGINS = frozenset({"remote", "local"})
-"""Trust kinds reported by default; `env` (environment variables) is tracked but not reported."""
 
-
-@dataclass(frozen=True, slots=True)
-class ModuleTaint:
-    """Every sink reached by untrusted data in one module, and notes on functions given up."""
-
-    events: tuple[SinkEvent, ...]
-    notes: tuple[str, ...]
-    sinks: Mapping[int, frozenset[str]] = field(default_factory=dict)
-    """Every sink call the analysis evaluated (node id) -> origins of the flows that reached it."""
-    reported: frozenset[str] = REPORTED_ORIGINS
-
-
-def taint_events(context: ModuleContext) -> ModuleTaint:
-    """The module's taint analysis, computed on first use and shared through `context.memo`."""
-    cached = context.memo.get(_RESULT_KEY)
-    if isinstance(cached, ModuleTaint):
-        return cached
-    project = context.memo.get(PROJECT_INDEX_KEY)
-    module_name = context.memo.get(MODULE_NAME_KEY)
-    models = context.memo.get(MODELS_KEY)
-    origins = context.memo.get(ORIGINS_KEY)
-    reported = origins if isinstance(origins, frozenset) else REPORTED_ORIGINS
-    analysis = ModuleAnalysis(
-        context,
-        models if isinstance(models, Models) else default_models(),
-        project if isinstance(project, ProjectIndex) else None,
-        module_name if isinstance(module_name, str) else None,
-    )
+def taint_events(context: AnalysisContext) -> ModuleTaint:
+    """The module's taint analysis, computed on first use and kept in `context.taint`."""
+    if context.taint is not None:
+        return context.taint
+    setup = context.taint_setup
+    reported = setup.reported
+    analysis = ModuleAnalysis(context, setup.models, setup.project, setup.module_name)
     try:
         if analysis.project.summaries or analysis.may_read_untrusted_input(reported):
             results = analysis.run()
@@ -89,7 +50,7 @@ def taint_events(context: ModuleContext) -> ModuleTaint:
             results = []
     except Exception as error:
         # Report the bug once (through the first rule that asked), not once per taint rule.
-        context.memo[_RESULT_KEY] = ModuleTaint((), (f"taint analysis failed: {error!r}",))
+        context.taint = ModuleTaint((), (f"taint analysis failed: {error!r}",))
         raise
     dedicated = analysis.models.dedicated_origins
     best: dict[tuple[str, int, str], SinkEvent] = {}  # one path per sink and trust
@@ -111,7 +72,7 @@ def taint_events(context: ModuleContext) -> ModuleTaint:
             sinks.setdefault(id(event.node), set()).add(event.flow.origin)
     frozen = {key: frozenset(reaching) for key, reaching in sinks.items()}
     outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported)
-    context.memo[_RESULT_KEY] = outcome
+    context.taint = outcome
     return outcome
 
 
@@ -137,24 +98,22 @@ def _reported(event: SinkEvent, reported: frozenset[str], dedicated: frozenset[s
     return origin in reported and origin not in dedicated
 
 
-def reads_remote_input(context: ModuleContext) -> bool:
+def reads_remote_input(context: AnalysisContext) -> bool:
     """Whether the module can read input from the network (a cheap look at its words).
 
     The scanner follows flows across modules only from such modules (web handlers and servers):
     that is where cross-module flows matter, and command-line input is everywhere in scripts.
     """
-    models = context.memo.get(MODELS_KEY)
-    analysis = ModuleAnalysis(context, models if isinstance(models, Models) else default_models())
+    analysis = ModuleAnalysis(context, context.taint_setup.models)
     return analysis.may_read_untrusted_input(frozenset({"remote"}))
 
 
-def taint_notes(context: ModuleContext) -> tuple[str, ...]:
+def taint_notes(context: AnalysisContext) -> tuple[str, ...]:
     """Notes of the taint analysis (functions given up), if it ran on this module."""
-    cached = context.memo.get(_RESULT_KEY)
-    return cached.notes if isinstance(cached, ModuleTaint) else ()
+    return context.taint.notes if context.taint is not None else ()
 
 
-def untrusted_input_reaches(context: ModuleContext, call: ast.AST) -> bool | None:
+def untrusted_input_reaches(context: AnalysisContext, call: ast.AST) -> bool | None:
     """Whether untrusted input reaches the sink call `call`, as far as the taint engine knows.
 
     True: a reported flow reaches it. False: the engine evaluated the call and neither untrusted

@@ -10,18 +10,17 @@ import tokenize
 from collections import defaultdict
 from collections.abc import Iterable
 
-from secreview.analysis.rules.base import Hit, Rule
-from secreview.analysis.taint import untrusted_input_reaches
+from secreview.analysis.rule import Hit, Rule
+from secreview.analysis.taint import AnalysisContext, untrusted_input_reaches
 from secreview.cwe import related
 from secreview.findings import EvidenceStep, Finding, Location
-from secreview.index.context import ModuleContext
 from secreview.masking import mask_code, mask_prose
 from secreview.text import first_line
 
 _WHITESPACE = re.compile(r"\s+")
 
 
-def location_of(context: ModuleContext, node: ast.AST) -> Location:
+def location_of(context: AnalysisContext, node: ast.AST) -> Location:
     """Location of `node`, with columns in characters (`ast` counts UTF-8 bytes)."""
     line = getattr(node, "lineno", 1)
     end_line = getattr(node, "end_lineno", None)
@@ -73,7 +72,7 @@ def fingerprint(rule_id: str, path: str, scope: str, code: str) -> str:
     return digest.hexdigest()[:20]
 
 
-def _finding(rule: Rule, hit: Hit, context: ModuleContext) -> Finding:
+def _finding(rule: Rule, hit: Hit, context: AnalysisContext) -> Finding:
     """The finding for `hit`, every piece of code and prose in it masked (`secreview.masking`).
 
     Any rule may quote a line holding a password, so masking happens here, where findings get
@@ -102,7 +101,7 @@ def _finding(rule: Rule, hit: Hit, context: ModuleContext) -> Finding:
     )
 
 
-def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Finding], list[str]]:
+def run_rules(context: AnalysisContext, rules: Iterable[Rule]) -> tuple[list[Finding], list[str]]:
     """Every finding the rules report on the module (deduplicated, in source order), and crashes.
 
     A rule that raises is recorded as one message naming the rule and line, after the other rules
@@ -136,7 +135,7 @@ def run_rules(context: ModuleContext, rules: Iterable[Rule]) -> tuple[list[Findi
     return without_superseded(findings.values(), flow_rules), crashes
 
 
-def _reads_only_local_values(context: ModuleContext, call: ast.Call) -> bool:
+def _reads_only_local_values(context: AnalysisContext, call: ast.Call) -> bool:
     """Whether the call's arguments read only local variables and constants.
 
     A module global or an imported name is outside what one module's data flow can vouch for,
@@ -161,7 +160,7 @@ def _reads_only_local_values(context: ModuleContext, call: ast.Call) -> bool:
     return True
 
 
-def _proven_harmless(context: ModuleContext, node: ast.AST) -> bool:
+def _proven_harmless(context: AnalysisContext, node: ast.AST) -> bool:
     """Data flow shows only constants, sanitised or cast local values reach this call."""
     return (
         isinstance(node, ast.Call)

@@ -1,8 +1,9 @@
-"""What a pattern rule is: its metadata and documentation as data, plus one check function.
+"""What a rule is: its metadata and documentation as data, plus one check function.
 
-A rule sees one node at a time (the node types it asks for) together with a `ModuleContext` that
-resolves names through the module's imports, so `hashlib.new` is matched whatever alias it was
-imported under. The check yields `Hit`s; the engine turns them into `Finding`s with location,
+A rule sees one node at a time (the node types it asks for) together with the module's
+`AnalysisContext` (a `ModuleContext` with the taint engine's inputs), which resolves names
+through the module's imports, so `hashlib.new` is matched whatever alias it was imported
+under. The check yields `Hit`s; the engine turns them into `Finding`s with location,
 fingerprint, CWE and tags, so rules never build findings by hand.
 """
 
@@ -17,7 +18,7 @@ from secreview.cwe import lookup
 from secreview.findings import Confidence, Severity
 
 if TYPE_CHECKING:
-    from secreview.index.context import ModuleContext
+    from secreview.analysis.taint.context import AnalysisContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class Hit:
     confidence: Confidence | None = None
 
 
-CheckFunction = Callable[[ast.AST, "ModuleContext"], Iterator[Hit]]
+CheckFunction = Callable[[ast.AST, "AnalysisContext"], Iterator[Hit]]
 
 
 @dataclass(frozen=True, slots=True)

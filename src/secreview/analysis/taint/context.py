@@ -1,0 +1,59 @@
+"""What the taint engine is handed for one module, and the context every rule sees.
+
+The scanner knows things a single module cannot: the user's model directories, the summaries of
+the project's other modules, the module's dotted name, which trust kinds to report. It passes
+them as a `TaintSetup`, in the `AnalysisContext` it builds for the module; the first rule that
+asks for the taint result computes it from there, and the others read the same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from secreview.analysis.models import Models, default_models
+from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.summaries import ProjectIndex
+from secreview.index.context import ModuleContext
+
+REPORTED_ORIGINS = frozenset({"remote", "local"})
+"""Trust kinds reported by default; `env` (environment variables) is tracked but not reported."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaintSetup:
+    """The engine's inputs from outside the module.
+
+    Dedicated origins (a password, a predictable random number; see `secreview.analysis.models`)
+    are no trust kinds: a sink whose model names them reports them whatever `reported` says, and
+    no other sink ever does, so a random number reaching `os.system` is not command injection.
+    """
+
+    models: Models = field(default_factory=default_models)
+    """The built-in models, plus the user's model directories (`load_models([dir])`)."""
+    project: ProjectIndex | None = None
+    """Summaries of the project's functions (`build_project_index`), for calls across modules."""
+    module_name: str | None = None
+    """The module's dotted name in its project, to resolve its relative imports."""
+    reported: frozenset[str] = REPORTED_ORIGINS
+    """The trust kinds to report (add `env` to report environment variables too)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleTaint:
+    """Every sink reached by untrusted data in one module, and notes on functions given up."""
+
+    events: tuple[SinkEvent, ...]
+    notes: tuple[str, ...]
+    sinks: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    """Every sink call the analysis evaluated (node id) -> origins of the flows that reached it."""
+    reported: frozenset[str] = REPORTED_ORIGINS
+
+
+@dataclass
+class AnalysisContext(ModuleContext):
+    """A module as the rules see it: its `ModuleContext`, the taint engine's inputs, and the
+    taint result once the first rule asked for it (`secreview.analysis.taint.taint_events`)."""
+
+    taint_setup: TaintSetup = field(default_factory=TaintSetup, repr=False)
+    taint: ModuleTaint | None = field(default=None, repr=False)
