@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from secreview.cli import cli
-from secreview.config_file import ConfigError, load_settings
+from secreview.config import ConfigError, load_settings
 
 VULNERABLE = "import hashlib\n\n\ndef run(expression):\n    return eval(expression)\n"
 

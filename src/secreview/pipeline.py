@@ -25,7 +25,7 @@ from secreview.analysis.patterns.context import ModuleContext
 from secreview.analysis.patterns.engine import fingerprint, run_rules
 from secreview.analysis.patterns.rules import ALL_RULES
 from secreview.analysis.patterns.rules.suppression_comments import RULE_ID as BAD_SUPPRESSION
-from secreview.config import ScanConfig
+from secreview.config import ScanConfig, ignored_rules_for
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
@@ -159,7 +159,8 @@ def review_source(
             is_test=is_test,
             reviewed=False,
         )
-    rules = active_rules(config)
+    ignored_here = ignored_rules_for(path, config)
+    rules = tuple(r for r in active_rules(config) if r.id not in ignored_here)
     context = ModuleContext(path=path, text=text, tree=outcome.tree, is_test=is_test)
     if config.model_dirs:
         context.memo[MODELS_KEY] = models_for(config.model_dirs)

@@ -1,22 +1,22 @@
 """Read `[tool.secreview]` from pyproject.toml (or a file given with `--config`).
 
 A mistyped key must not be silently ignored (a team would believe a rule is off when it is
-not), so every unknown key, unknown rule id and wrong type is an error naming the file and key.
-Paths in the file (baseline, models) are relative to the file's folder.
+not), so every unknown key, unknown rule and wrong type is an error naming the file, the line of
+the key, and the nearest valid key. Paths in the file (baseline, models) are relative to the
+file's folder, and so are the patterns of `per-file-ignores`.
 """
 
 from __future__ import annotations
 
-import fnmatch
+import difflib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from secreview.analysis.patterns.rules import RULES_BY_ID
-from secreview.config import DEFAULT_EXCLUDES, ScanConfig
+from secreview.config.selection import SelectorError, check_selector
 from secreview.findings import Severity
-from secreview.sources.reading import DEFAULT_MAX_BYTES
 from secreview.sources.sidefiles import (
     MIB,
     SideFileError,
@@ -30,6 +30,28 @@ PYPROJECT = "pyproject.toml"
 CONFIG_MAX_BYTES = 1 * MIB
 """A pyproject.toml is a few kilobytes; a larger one is refused rather than parsed."""
 SEVERITY_LEVELS = tuple(level.label for level in Severity)
+NEVER = "never"
+"""`fail-on = "never"`: findings never fail the run."""
+KNOWN_KEYS = (
+    "include",
+    "exclude",
+    "respect-gitignore",
+    "test-paths",
+    "select",
+    "ignore",
+    "per-file-ignores",
+    "enable",
+    "disable",
+    "severity",
+    "fail-on",
+    "min-severity",
+    "include-tests",
+    "baseline",
+    "models",
+    "honour-nosec",
+    "report-unused-suppressions",
+)
+"""`enable` and `disable` are the older names of `select` and `ignore`."""
 
 
 class ConfigError(Exception):
@@ -43,11 +65,14 @@ class FileSettings:
     source: Path | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    respect_gitignore: bool | None = None
     test_paths: tuple[str, ...] = ()
-    enable: frozenset[str] | None = None
-    disable: frozenset[str] = frozenset()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
     fail_on: Severity | None = None
+    fail_never: bool = False
     min_severity: Severity | None = None
     include_tests: bool | None = None
     baseline: str | None = None
@@ -56,20 +81,55 @@ class FileSettings:
     report_unused_suppressions: bool | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Names a key in messages: `file:line: [tool.secreview] key`."""
+
+    source: Path
+    text: str
+    table: str
+
+    def __call__(self, key: str, shown_key: str | None = None) -> str:
+        line = key_line(self.text, self.table, key.split(".")[0])
+        place = f"{shown(self.source)}:{line}" if line else shown(self.source)
+        return f"{place}: [{self.table}] {shown_key or key}" if self.table else f"{place}: {key}"
+
+
+def key_line(text: str, table: str, key: str) -> int | None:
+    """The 1-based line where `key` is set in `table` ('' for the top level), or None.
+
+    tomllib keeps no positions, so the line is found in the text: the first `key =` after the
+    table's header (or, for a sub-table such as `[tool.secreview.severity]`, its header).
+    """
+    header = re.compile(r"^\s*\[\s*" + re.escape(table).replace(r"\.", r"\s*\.\s*") + r"\s*[\].]")
+    assignment = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*(=|\.)")
+    sub_table = re.compile(
+        r"^\s*\[\s*" + re.escape(f"{table}.{key}" if table else key).replace(r"\.", r"\s*\.\s*")
+    )
+    in_table = not table
+    for number, line in enumerate(text.splitlines(), start=1):
+        if sub_table.match(line):
+            return number
+        if line.lstrip().startswith("["):
+            in_table = bool(table) and bool(header.match(line))
+            continue
+        if in_table and assignment.match(line):
+            return number
+    return None
+
+
 def _string_list(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where} must be a list of strings")
     return tuple(value)
 
 
-def _rule_ids(value: object, where: str) -> frozenset[str]:
-    ids = _string_list(value, where)
-    unknown = sorted(set(ids) - set(RULES_BY_ID))
-    if unknown:
-        raise ConfigError(
-            f"{where} names unknown rule id(s) {', '.join(unknown)}; `secreview rules` lists them"
-        )
-    return frozenset(ids)
+def _selectors(value: object, where: str) -> tuple[str, ...]:
+    selectors = _string_list(value, where)
+    try:
+        return tuple(check_selector(selector) for selector in selectors)
+    except SelectorError as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def _severity(value: object, where: str) -> Severity:
@@ -90,56 +150,85 @@ def _relative_path(value: object, where: str, folder: Path) -> str:
     return str(folder / value)
 
 
-def parse_settings(table: Mapping[str, object], source: Path) -> FileSettings:
-    """Validate the `[tool.secreview]` table read from `source`."""
-    prefix = f"{source}: [tool.secreview]"
+def _table(value: object, where: str, what: str) -> Mapping[str, object]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of {what}")
+    return value
+
+
+def _unknown_key(key: str, where: _Where) -> ConfigError:
+    close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    place = where(key).removesuffix(f" {key}")
+    return ConfigError(
+        f"{place} has an unknown key {key!r}; {hint}(known keys: {', '.join(KNOWN_KEYS)})"
+    )
+
+
+def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str, object]:
+    """The FileSettings fields one key of the table sets."""
+    at = where(key)
+    match key:
+        case "include" | "exclude":
+            return {key: _string_list(value, at)}
+        case "test-paths":
+            return {"test_paths": _string_list(value, at)}
+        case "select" | "enable":
+            return {"select": _selectors(value, at)}
+        case "ignore" | "disable":
+            return {"ignore": _selectors(value, at)}
+        case "per-file-ignores":
+            table = _table(value, at, 'pattern = ["rule or CWE", ...]')
+            return {
+                "per_file_ignores": tuple(
+                    (pattern, _selectors(selectors, f"{at}.{pattern!r}"))
+                    for pattern, selectors in table.items()
+                )
+            }
+        case "severity":
+            table = _table(value, at, "rule id = severity")
+            levels = []
+            for rule, level in table.items():
+                (rule_id,) = _selectors([rule], f"{at}.{rule}")
+                levels.append((rule_id, _severity(level, f"{at}.{rule}")))
+            return {"severity": tuple(sorted(levels))}
+        case "fail-on":
+            if isinstance(value, str) and value.strip().lower() == NEVER:
+                return {"fail_never": True}
+            return {"fail_on": _severity(value, at)}
+        case "min-severity":
+            return {"min_severity": _severity(value, at)}
+        case "include-tests" | "honour-nosec" | "report-unused-suppressions" | "respect-gitignore":
+            return {key.replace("-", "_"): _flag(value, at)}
+        case "baseline":
+            return {"baseline": _relative_path(value, at, folder)}
+        case "models":
+            return {
+                "models": tuple(
+                    _relative_path(item, at, folder) for item in _string_list(value, at)
+                )
+            }
+        case _:
+            raise _unknown_key(key, where)
+
+
+def parse_settings(
+    table: Mapping[str, object], source: Path, text: str = "", table_name: str = "tool.secreview"
+) -> FileSettings:
+    """Validate the `[tool.secreview]` table read from `source` (whose `text` gives lines)."""
+    where = _Where(source, text, table_name)
     values: dict[str, object] = {"source": source}
-    folder = source.parent
     for key, value in table.items():
-        where = f"{prefix} {key}"
-        match key:
-            case "include" | "exclude":
-                values[key] = _string_list(value, where)
-            case "test-paths":
-                values["test_paths"] = _string_list(value, where)
-            case "enable":
-                values["enable"] = _rule_ids(value, where)
-            case "disable":
-                values["disable"] = _rule_ids(value, where)
-            case "severity":
-                if not isinstance(value, dict):
-                    raise ConfigError(f"{where} must be a table of rule id = severity")
-                _rule_ids(list(value), where)
-                values["severity"] = tuple(
-                    sorted(
-                        (rule, _severity(level, f"{where}.{rule}")) for rule, level in value.items()
-                    )
-                )
-            case "fail-on" | "min-severity":
-                values[key.replace("-", "_")] = _severity(value, where)
-            case "include-tests" | "honour-nosec" | "report-unused-suppressions":
-                values[key.replace("-", "_")] = _flag(value, where)
-            case "baseline":
-                values["baseline"] = _relative_path(value, where, folder)
-            case "models":
-                values["models"] = tuple(
-                    _relative_path(item, where, folder) for item in _string_list(value, where)
-                )
-            case _:
-                known = (
-                    "include, exclude, test-paths, enable, disable, severity, fail-on, "
-                    "min-severity, include-tests, baseline, models, honour-nosec, "
-                    "report-unused-suppressions"
-                )
-                raise ConfigError(f"{prefix} has an unknown key {key!r}; known keys: {known}")
+        values.update(_parse_key(key, value, where, source.parent))
     return FileSettings(**values)  # type: ignore[arg-type]
 
 
-def _read_toml(path: Path) -> dict[str, object]:
-    """The TOML document at `path`; anything that stops it being one is a ConfigError."""
+def _read_toml(path: Path) -> tuple[dict[str, object], str]:
+    """The TOML document at `path` and its text; anything that stops it being one is a
+    ConfigError."""
     try:
         text = read_side_text(path, what="configuration file", max_bytes=CONFIG_MAX_BYTES)
-        return parse_toml(text, path=path, what="configuration file")
+        return parse_toml(text, path=path, what="configuration file"), text
     except SideFileError as error:
         raise ConfigError(str(error)) from None
 
@@ -152,13 +241,15 @@ def _tool_table(document: Mapping[str, object]) -> object:
 def load_file(path: Path) -> FileSettings:
     """Settings from a file given with `--config`: a pyproject.toml, or a TOML file whose top
     level (or `[tool.secreview]` table) holds the keys."""
-    document = _read_toml(path)
+    document, text = _read_toml(path)
     table = _tool_table(document)
+    table_name = "tool.secreview"
     if table is None:
         table = {} if path.name == PYPROJECT else document
+        table_name = ""
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.secreview] must be a table")
-    return parse_settings(table, path)
+        raise ConfigError(f"{shown(path)}: [tool.secreview] must be a table")
+    return parse_settings(table, path, text, table_name)
 
 
 def _is_repository_top(folder: Path) -> bool:
@@ -168,7 +259,7 @@ def _is_repository_top(folder: Path) -> bool:
 def pyproject_in(folder: Path) -> Path | None:
     """`folder`'s own pyproject.toml when it has a `[tool.secreview]` table (no search)."""
     candidate = folder / PYPROJECT
-    if os.path.isfile(candidate) and _tool_table(_read_toml(candidate)) is not None:
+    if os.path.isfile(candidate) and _tool_table(_read_toml(candidate)[0]) is not None:
         return candidate
     return None
 
@@ -199,17 +290,16 @@ def settings_from_pyproject_text(data: bytes, source: Path) -> FileSettings | No
         )
     what = "configuration file"
     try:
-        document = parse_toml(
-            decode_side_text(data, path=source, what=what), path=source, what=what
-        )
+        text = decode_side_text(data, path=source, what=what)
+        document = parse_toml(text, path=source, what=what)
     except SideFileError as error:
         raise ConfigError(str(error)) from None
     table = _tool_table(document)
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise ConfigError(f"{source}: [tool.secreview] must be a table")
-    return parse_settings(table, source)
+        raise ConfigError(f"{shown(source)}: [tool.secreview] must be a table")
+    return parse_settings(table, source, text)
 
 
 def load_settings(config: Path | None, start: Path) -> FileSettings:
@@ -218,59 +308,3 @@ def load_settings(config: Path | None, start: Path) -> FileSettings:
         return load_file(config)
     found = find_pyproject(start)
     return load_file(found) if found else FileSettings()
-
-
-def build_config(
-    settings: FileSettings,
-    *,
-    excludes: tuple[str, ...] = (),
-    default_excludes: bool = True,
-    max_file_bytes: int = DEFAULT_MAX_BYTES,
-    include_tests: bool = False,
-    min_severity: Severity | None = None,
-    fail_on: Severity | None = None,
-    disabled_rules: frozenset[str] = frozenset(),
-    baseline: str | None = None,
-    honour_nosec: bool = False,
-    report_unused_suppressions: bool = False,
-    model_dirs: tuple[str, ...] = (),
-) -> ScanConfig:
-    """One ScanConfig from the file's settings and the command line, which wins where both speak.
-
-    Lists add up (excludes, disabled rules); a flag given on either side is on.
-    """
-    return ScanConfig(
-        excludes=(DEFAULT_EXCLUDES if default_excludes else ()) + settings.exclude + excludes,
-        max_file_bytes=max_file_bytes,
-        include_tests=include_tests or bool(settings.include_tests),
-        min_severity=min_severity or settings.min_severity or Severity.LOW,
-        disabled_rules=settings.disable | disabled_rules,
-        fail_on=fail_on or settings.fail_on or Severity.LOW,
-        includes=settings.include,
-        test_paths=settings.test_paths,
-        enabled_rules=settings.enable,
-        severity_overrides=settings.severity,
-        honour_nosec=honour_nosec or bool(settings.honour_nosec),
-        report_unused_suppressions=report_unused_suppressions
-        or bool(settings.report_unused_suppressions),
-        baseline=baseline or settings.baseline,
-        model_dirs=settings.models + model_dirs,
-        configuration=shown(settings.source) if settings.source else "none",
-    )
-
-
-def is_included(path: str, config: ScanConfig) -> bool:
-    """Whether a file shown as `path` matches an include glob (or no include globs are set)."""
-    return not config.includes or any(fnmatch.fnmatch(path, p) for p in config.includes)
-
-
-def is_selected(path: str, config: ScanConfig) -> bool:
-    """Whether a changed file is included and no exclude glob matches it, its name or one of its
-    folders (the reading `scan`'s discovery gives excludes)."""
-    if not is_included(path, config):
-        return False
-    parts = PurePosixPath(path).parts
-    return not any(
-        fnmatch.fnmatch(path, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts)
-        for pattern in config.excludes
-    )
