@@ -26,6 +26,7 @@ from secreview.analysis.patterns.engine import fingerprint, run_rules
 from secreview.analysis.patterns.rules import ALL_RULES
 from secreview.analysis.patterns.rules.suppression_comments import RULE_ID as BAD_SUPPRESSION
 from secreview.config import ScanConfig, ignored_rules_for
+from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
@@ -91,6 +92,9 @@ def _suppressed(
     if meta is None:
         return kept
     for suppression in suppressions:
+        if problem := suppression_problem(suppression):
+            kept.append(_suppression_finding(meta, suppression, path, problem))
+            continue
         if suppression.kind == "secreview" and not suppression.reason:
             kept.append(
                 _suppression_finding(
