@@ -63,6 +63,7 @@ def _check_roots(roots: list[str], reading_stdin: bool) -> None:
     review of nothing."""
     if STDIN in roots and (len(roots) > 1 or not reading_stdin):
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+    unusable = []
     for root in roots:
         if root == STDIN:
             continue
@@ -70,8 +71,10 @@ def _check_roots(roots: list[str], reading_stdin: bool) -> None:
             os.lstat(root)
         except FileNotFoundError:
             fail(f"{root} does not exist (no such file or directory); nothing was reviewed")
-        except OSError:
-            pass  # unreadable or an impossible name: discovery reports it as the file's error
+        except OSError as error:  # an impossible name: an error entry, unless it is all there is
+            unusable.append(f"{root} cannot be read ({error.strerror or error})")
+    if unusable and len(unusable) == len(roots):
+        fail(f"{'; '.join(unusable)}; nothing was reviewed")
 
 
 def _nothing_to_review(roots: list[str], config: ScanConfig) -> str:

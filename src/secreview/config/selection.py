@@ -3,7 +3,8 @@
 A selector names rules in one of the ways a reviewer thinks of them:
 
 - a rule id (`shell-command-injection`);
-- a prefix of rule ids (`tainted-`, `weak-`);
+- a prefix of rule ids (`tainted-`, `weak-`); a full rule id is never also a prefix
+  (`weak-hash` does not select `weak-hash-of-password`);
 - a weakness, `CWE-78`: the rules reporting it or any weakness below it in CWE-1000, so a
   pillar (`CWE-707`) or a class (`CWE-74`, injection) selects a whole family;
 - `ALL`.
@@ -24,6 +25,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from secreview.analysis.patterns.rules import ALL_RULES
 from secreview.cwe import UnknownCWEError, ancestors, lookup
@@ -58,7 +60,14 @@ def specificity(selector: str, rule_id: str, rule_cwe: int) -> int | None:
         if cwe == rule_cwe:
             return _WEAKNESS
         return _FAMILY if cwe in ancestors(rule_cwe) else None
+    if selector in _rule_ids():
+        return None  # a rule id names that rule only, never the rules whose ids it begins
     return _PREFIX if rule_id.startswith(selector) else None
+
+
+@cache
+def _rule_ids() -> frozenset[str]:
+    return frozenset(r.id for r in ALL_RULES)
 
 
 def check_selector(selector: str, rule_ids: Iterable[str] | None = None) -> str:
