@@ -13,8 +13,7 @@ from secreview.cli import cli
 from secreview.commands.options import COMMAND_SPECIFIC
 from secreview.commands.review import review_command
 from secreview.commands.scan import scan_command
-from secreview.config.selection import SelectionLayer, SelectorError, check_selector
-from secreview.config.selection import selected_rules
+from secreview.config.selection import SelectionLayer, SelectorError, check_selector, selected_rules
 
 SHELL = "import subprocess\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
 EVAL = "def run(expression):\n    return eval(expression)\n"

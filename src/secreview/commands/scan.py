@@ -70,11 +70,11 @@ def _check_roots(roots: list[str], reading_stdin: bool) -> None:
         try:
             os.lstat(root)
         except FileNotFoundError:
-            fail(f"{root} does not exist (no such file or directory); nothing was reviewed")
+            fail(f"nothing to review: {root} does not exist (no such file or directory)")
         except OSError as error:  # an impossible name: an error entry, unless it is all there is
             unusable.append(f"{root} cannot be read ({error.strerror or error})")
     if unusable and len(unusable) == len(roots):
-        fail(f"{'; '.join(unusable)}; nothing was reviewed")
+        fail(f"nothing to review: {'; '.join(unusable)}")
 
 
 def _nothing_to_review(roots: list[str], config: ScanConfig) -> str:
