@@ -236,3 +236,17 @@ def test_force_color_is_not_a_progress_bar_in_a_log(
     monkeypatch.setenv("FORCE_COLOR", "1")
     code, _, err = invoke("scan", "app.py")
     assert code == 1 and err == ""
+
+
+def test_progress_names_each_phase_including_the_cross_module_pass(project: Path) -> None:
+    from secreview.config import ScanConfig
+    from secreview.scanner import CROSS_MODULE, REVIEWING, scan
+
+    (project / "views.py").write_text(
+        "from flask import request\nfrom helpers import run\n\n"
+        "def view():\n    run(request.args['cmd'])\n"
+    )
+    (project / "helpers.py").write_text(SHELL)
+    seen: list[str] = []
+    scan(["."], ScanConfig(), 1, lambda label, done, total: seen.append(label))
+    assert seen[0] == REVIEWING and CROSS_MODULE in seen
