@@ -171,8 +171,8 @@ def test_explain_rule_and_cwe() -> None:
         assert section in output
     code, output = run("explain", "CWE-95")
     assert code == 0 and "Improper Neutralization" in output and "eval-injection" in output
-    assert run("explain", "CWE-999999")[0] == 1
-    assert run("explain", "not-a-rule")[0] == 1
+    assert run("explain", "CWE-999999")[0] == 2  # a usage error
+    assert run("explain", "not-a-rule")[0] == 2
 
 
 def test_python_dash_m_works_the_same(project: Path) -> None:

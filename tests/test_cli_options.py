@@ -250,3 +250,12 @@ def test_progress_names_each_phase_including_the_cross_module_pass(project: Path
     seen: list[str] = []
     scan(["."], ScanConfig(), 1, lambda label, done, total: seen.append(label))
     assert seen[0] == REVIEWING and CROSS_MODULE in seen
+
+
+def test_a_named_folder_that_gitignore_ignores_is_still_reviewed(project: Path) -> None:
+    (project / ".git").mkdir()
+    (project / ".gitignore").write_text("/vendor\n")
+    (project / "vendor" / "lib").mkdir(parents=True)
+    (project / "vendor" / "lib" / "x.py").write_text(SHELL)
+    assert "vendor/lib/x.py" not in paths(scan_json(".")[1])
+    assert paths(scan_json("vendor")[1]) == ["vendor/lib/x.py"]

@@ -257,6 +257,8 @@ def _enclosing(run: _Discovery, root: str, real: str) -> tuple[GitIgnore, ...]:
     found, problems = enclosing_gitignores(real)
     for problem in problems:
         run.error(run.display(root), problem)
+    if is_gitignored(found, real, is_dir=True):
+        return ()  # the user named an ignored folder: review it, governed by its own files
     return tuple(found)
 
 
