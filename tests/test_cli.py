@@ -142,10 +142,11 @@ def test_default_excludes_and_extra_excludes(tmp_path: Path) -> None:
     (tmp_path / "custom_env").mkdir()
     (tmp_path / "custom_env" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / "custom_env" / "bad.py").write_text(VULNERABLE)
+    (tmp_path / "kept.py").write_text(CLEAN)
     code, output = run(
         "scan", str(tmp_path), "--exclude", "vendor", "--format", "json", "--no-progress"
     )
-    assert code == 0 and json.loads(output)["files_scanned"] == 0
+    assert code == 0 and json.loads(output)["files_scanned"] == 1
 
 
 def test_python_shebang_files_are_reviewed(tmp_path: Path) -> None:
@@ -170,8 +171,8 @@ def test_explain_rule_and_cwe() -> None:
         assert section in output
     code, output = run("explain", "CWE-95")
     assert code == 0 and "Improper Neutralization" in output and "eval-injection" in output
-    assert run("explain", "CWE-999999")[0] == 1
-    assert run("explain", "not-a-rule")[0] == 1
+    assert run("explain", "CWE-999999")[0] == 2  # a usage error
+    assert run("explain", "not-a-rule")[0] == 2
 
 
 def test_python_dash_m_works_the_same(project: Path) -> None:

@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("secreview.analysis.rules",),
     ("secreview.analysis.engine",),
     # Settings and the context of a finding (test code, suppressions, baselines).
-    ("secreview.config", "secreview.config_file", "secreview.context"),
+    ("secreview.config", "secreview.context"),
     # Review one file, then many, then a change.
     ("secreview.pipeline",),
     ("secreview.scanner",),

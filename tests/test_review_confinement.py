@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from secreview.cli import cli
-from secreview.config_file import find_pyproject
+from secreview.config import find_pyproject
 
 HANDLER = (
     "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"

@@ -21,12 +21,16 @@ def _scan(folder: Path, *options: str) -> tuple[int, str]:
 def test_a_configuration_that_hides_code_is_named_and_isolated_ignores_it(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(VULNERABLE)
     (tmp_path / "pyproject.toml").write_text(HIDE_EVERYTHING)
+    (tmp_path / "kept.pyw").write_text("x = 1\n")
     code, output = _scan(tmp_path, "--format", "json")
     payload = json.loads(output)
-    assert code == 0 and payload["files_scanned"] == 0
+    assert code == 0 and payload["files_scanned"] == 1
     assert payload["configuration"].endswith("pyproject.toml")
     code, output = _scan(tmp_path)
     assert f"Configuration: {tmp_path / 'pyproject.toml'}" in output
+    (tmp_path / "kept.pyw").unlink()
+    code, output = _scan(tmp_path)
+    assert code == 2 and "pyproject.toml" in output and "nothing was reviewed" in output
     code, output = _scan(tmp_path, "--isolated", "--format", "json")
     payload = json.loads(output)
     assert code == 1 and payload["configuration"] == "none"

@@ -121,6 +121,8 @@ class ErrorKind(enum.StrEnum):
     """Not text in its declared encoding, binary, or an encoding Python cannot decode."""
     UNREADABLE = "unreadable"
     """Missing, permission denied, an I/O error, not a regular file, a broken link."""
+    NOT_PYTHON = "not-python"
+    """Named on the command line, but not a Python file (so it was not reviewed)."""
     TOO_LARGE = "too-large"
     """Over --max-file-size."""
     OUTSIDE = "outside"

@@ -23,7 +23,8 @@ from secreview.analysis.taint import (
     reads_remote_input,
     taint_notes,
 )
-from secreview.config import ScanConfig
+from secreview.config import ScanConfig, ignored_rules_for
+from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
@@ -89,6 +90,9 @@ def _suppressed(
     if meta is None:
         return kept
     for suppression in suppressions:
+        if problem := suppression_problem(suppression):
+            kept.append(_suppression_finding(meta, suppression, path, problem))
+            continue
         if suppression.kind == "secreview" and not suppression.reason:
             kept.append(
                 _suppression_finding(
@@ -157,7 +161,8 @@ def review_source(
             is_test=is_test,
             reviewed=False,
         )
-    rules = active_rules(config)
+    ignored_here = ignored_rules_for(path, config)
+    rules = tuple(r for r in active_rules(config) if r.id not in ignored_here)
     setup = TaintSetup(models_for(config.model_dirs), project, module or None)
     context = AnalysisContext(
         path=path, text=text, tree=outcome.tree, is_test=is_test, taint_setup=setup

@@ -23,8 +23,7 @@ from secreview.analysis.taint.project import (
     summarise_modules,
 )
 from secreview.analysis.taint.summaries import ExternalSummary
-from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig
-from secreview.config_file import is_included
+from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig, is_included
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
 from secreview.parse import parse_module
@@ -34,6 +33,9 @@ from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.workers import Budget, FailureKind, TaskFailure, run_isolated
 
 ProgressCallback = Callable[[int, int], None]
+PhaseProgress = Callable[[str, int, int | None], None]
+"""(phase label, done, total or None when unknown): what a progress display is told."""
+REVIEWING, CROSS_MODULE = "Reviewing files", "Following flows across modules"
 
 
 def default_jobs() -> int:
@@ -199,7 +201,11 @@ def _with_error(report: FileReport, error: FileError) -> FileReport:
 
 
 def with_cross_module_flows(
-    sources: Sequence[SourceFile], reports: list[FileReport], config: ScanConfig, jobs: int
+    sources: Sequence[SourceFile],
+    reports: list[FileReport],
+    config: ScanConfig,
+    jobs: int,
+    progress: ProgressCallback | None = None,
 ) -> list[FileReport]:
     """Review again, with project-wide summaries, the modules whose input can leave them.
 
@@ -219,11 +225,13 @@ def with_cross_module_flows(
     summarised = [
         by_module[m] for m in sorted(to_summarise) if by_module[m].shown_as not in unreviewed
     ]
+    if progress is not None:
+        progress(0, 0)  # the pass has started; its length is not known yet
     index, failed = project_index(summarised, config, jobs)
     again = {
         r.path: r
         for r in review_files(
-            [by_module[m] for m in sorted(to_review)], config, jobs, project=index
+            [by_module[m] for m in sorted(to_review)], config, jobs, progress, project=index
         )
     }
     errors = {error.path: error for error in failed.values()}
@@ -244,15 +252,39 @@ def scan(
     roots: Sequence[str],
     config: ScanConfig,
     jobs: int | None = None,
-    progress: ProgressCallback | None = None,
+    progress: PhaseProgress | None = None,
 ) -> ScanResult:
     """Discover and review every Python file under `roots`."""
     started = time.perf_counter()
-    sources, missing = discover(roots, config.excludes, config.follow_symlinks)
+    sources, missing = discover(
+        roots, config.excludes, config.follow_symlinks, gitignore=config.gitignore
+    )
     sources = [source for source in sources if is_included(source.shown_as, config)]
+    return scan_sources(sources, missing, config, jobs, progress, started=started)
+
+
+def _phase(progress: PhaseProgress | None, label: str) -> ProgressCallback | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(label, done, total or None)
+
+
+def scan_sources(
+    sources: Sequence[SourceFile],
+    missing: Sequence[FileError],
+    config: ScanConfig,
+    jobs: int | None = None,
+    progress: PhaseProgress | None = None,
+    *,
+    started: float | None = None,
+) -> ScanResult:
+    """Review `sources` (discovered, or standard input saved to a file) and report `missing`."""
+    started = time.perf_counter() if started is None else started
     workers = jobs or default_jobs()
-    reports = review_files(sources, config, workers, progress)
-    reports = with_cross_module_flows(sources, reports, config, workers)
+    reports = review_files(sources, config, workers, _phase(progress, REVIEWING))
+    reports = with_cross_module_flows(
+        sources, reports, config, workers, _phase(progress, CROSS_MODULE)
+    )
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in missing)
     reports.sort(key=lambda r: r.path)
     return ScanResult(

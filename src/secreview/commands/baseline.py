@@ -11,7 +11,7 @@ from secreview.commands.common import (
     output_destination,
     with_checked_models,
 )
-from secreview.config_file import ConfigError, build_config, load_settings
+from secreview.config import ConfigError, build_config, load_settings
 from secreview.context.baseline import BaselineError, write_baseline
 from secreview.scanner import default_jobs, scan
 

@@ -5,7 +5,7 @@ internal error whatever was found; with `--strict`, files that could not be revi
 
 from __future__ import annotations
 
-import re
+import dataclasses
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -15,12 +15,19 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from secreview.analysis.models import ModelError
 from secreview.analysis.rules import RULES_BY_ID
-from secreview.config import ScanConfig
-from secreview.config_file import ConfigError, FileSettings, build_config, load_settings
+from secreview.commands.options import NEVER
+from secreview.config import (
+    CommandLine,
+    ConfigError,
+    FileSettings,
+    ScanConfig,
+    build_config,
+    load_settings,
+)
+from secreview.config.selection import SelectorError, check_selector
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline
 from secreview.findings import ScanResult, Severity
 from secreview.output_file import OutputFileError, check_output, write_output
@@ -34,7 +41,6 @@ from secreview.report.text import render_text, render_text_lines
 from secreview.review.model import PRE_EXISTING_TAG
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-SEVERITY_CHOICE = click.Choice([s.label for s in Severity], case_sensitive=False)
 
 
 def _render_sarif(result: ScanResult) -> str:
@@ -57,31 +63,13 @@ REVIEW_RENDERERS: dict[str, Callable[[ScanResult], str]] = {
 }
 
 
-def parse_size(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
-    match = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)[bB]?\s*", value)
-    if not match:
-        raise click.BadParameter("use a number of bytes, optionally with K, M or G (e.g. 2M)")
-    scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match[2].lower()]
-    return int(match[1]) * scale
-
-
-def progress_bar(console: Console) -> Progress:
-    return Progress(
-        TextColumn("[bold]Reviewing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-
-
-def exit_code_for(result: ScanResult, fail_on: Severity, strict: bool) -> int:
+def exit_code_for(result: ScanResult, config: ScanConfig, strict: bool) -> int:
     """2 on an internal error (whatever was found) or on any error under --strict; 1 when a
-    counted finding reaches `fail_on`; else 0."""
+    counted finding reaches `fail_on` (never with --exit-zero or --fail-on never); else 0."""
+    fail_on = config.fail_on
     if result.internal_errors or (strict and result.errors):
         return EXIT_ERROR
-    if any(
+    if config.fail_on_findings and any(
         f.severity >= fail_on and not f.is_note and PRE_EXISTING_TAG not in f.tags
         for f in result.findings
     ):
@@ -97,48 +85,41 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def settings_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Options `scan` and `review` share: configuration file, baseline and suppressions."""
-    for option in reversed(
-        (
-            click.option(
-                "--config",
-                "config_path",
-                type=click.Path(dir_okay=False, path_type=Path),
-                help="Read settings from this TOML file [nearest pyproject.toml's "
-                "[tool.secreview]].",
-            ),
-            click.option(
-                "--baseline",
-                type=click.Path(dir_okay=False),
-                help="Do not report findings recorded in this baseline file.",
-            ),
-            click.option(
-                "--honour-nosec", is_flag=True, help="Treat Bandit's `# nosec` as a suppression."
-            ),
-            click.option(
-                "--models",
-                "model_dirs",
-                multiple=True,
-                type=click.Path(exists=True, file_okay=False),
-                metavar="DIR",
-                help="Also load taint models (sources, sinks, sanitisers) from DIR/*.toml.",
-            ),
-            click.option(
-                "--report-unused-suppressions",
-                is_flag=True,
-                help="Report `# secreview: ignore[...]` comments that suppress nothing.",
-            ),
-        )
-    ):
-        command = option(command)
-    return command
-
-
 def given(context: click.Context, name: str) -> bool:
     """Whether the user set option `name` (so it wins over the configuration file)."""
     source = context.get_parameter_source(name)
     return source not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+
+
+def _selectors(option: str, values: Sequence[str]) -> tuple[str, ...]:
+    try:
+        return tuple(check_selector(value) for value in values)
+    except SelectorError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+
+
+def command_line(context: click.Context) -> CommandLine:
+    """What the shared options of `scan` and `review` set, for `build_config`."""
+    options = context.params
+    fail_on = options["fail_on"].lower() if given(context, "fail_on") else None
+    return CommandLine(
+        excludes=tuple(options["exclude"]),
+        default_excludes=not options["no_default_excludes"],
+        gitignore=False if options["no_gitignore"] else None,
+        max_file_bytes=options["max_file_size"],
+        include_tests=options["include_tests"],
+        min_severity=Severity.parse(options["min_severity"])
+        if given(context, "min_severity")
+        else None,
+        fail_on=Severity.parse(fail_on) if fail_on and fail_on != NEVER else None,
+        fail_never=options["exit_zero"] or fail_on == NEVER,
+        select=_selectors("--select", options["select"]),
+        ignore=_selectors("--ignore", options["ignore"]),
+        baseline=options["baseline"],
+        honour_nosec=options["honour_nosec"],
+        report_unused_suppressions=options["report_unused_suppressions"],
+        model_dirs=tuple(options["model_dirs"]),
+    )
 
 
 def configure(
@@ -147,12 +128,7 @@ def configure(
     """The ScanConfig of this run: the configuration file (or `settings` already read),
     overridden by the command line."""
     options = context.params
-    unknown = sorted(set(options["disable"]) - set(RULES_BY_ID))
-    if unknown:
-        raise click.BadParameter(
-            f"unknown rule id(s): {', '.join(unknown)}; `secreview rules` lists them",
-            param_hint="--disable",
-        )
+    cli_options = command_line(context)
     if settings is None and options.get("isolated"):
         if options["config_path"] is not None:
             raise click.UsageError("--isolated ignores every configuration file; drop --config")
@@ -162,21 +138,11 @@ def configure(
             settings = load_settings(options["config_path"], start)
         except ConfigError as error:
             fail(str(error))
-    config = build_config(
-        settings,
-        excludes=options["exclude"],
-        default_excludes=not options["no_default_excludes"],
-        max_file_bytes=options["max_file_size"],
-        include_tests=options["include_tests"],
-        min_severity=Severity.parse(options["min_severity"])
-        if given(context, "min_severity")
-        else None,
-        fail_on=Severity.parse(options["fail_on"]) if given(context, "fail_on") else None,
-        disabled_rules=frozenset(options["disable"]),
-        baseline=options["baseline"],
-        honour_nosec=options["honour_nosec"],
-        report_unused_suppressions=options["report_unused_suppressions"],
-        model_dirs=tuple(options["model_dirs"]),
+    config = dataclasses.replace(
+        build_config(settings, cli_options),
+        follow_symlinks=options["follow_symlinks"],
+        file_timeout_seconds=options["file_timeout"],
+        file_memory_bytes=options["file_memory"],
     )
     return with_checked_models(config)
 
@@ -219,13 +185,18 @@ def emit(
     output_format: str,
     destination: Path | None,
     renderers: Mapping[str, Callable[[ScanResult], str]] = RENDERERS,
+    *,
+    quiet: bool = False,
 ) -> None:
-    """Write the rendering to `destination`, or to stdout (in colour when it is a terminal)."""
+    """Write the rendering to `destination`, or to stdout (in colour when it is a terminal);
+    with `quiet`, nothing to stdout when there is nothing to report."""
     if destination is not None:
         try:
             write_output(destination, renderers[output_format](result))
         except OutputFileError as error:
             fail(str(error))
+        return
+    if quiet and not result.findings and not result.errors:
         return
     console = Console(soft_wrap=True, highlight=False)
     if output_format == "text" and console.is_terminal:

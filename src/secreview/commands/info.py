@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from pathlib import Path
 
 import click
 
 from secreview.analysis.rules import ALL_RULES, RULES_BY_ID
+from secreview.commands.common import fail
+from secreview.config import (
+    CommandLine,
+    ConfigError,
+    FileSettings,
+    ScanConfig,
+    build_config,
+    load_settings,
+)
+from secreview.config.selection import SelectorError, check_selector
+from secreview.context.bandit import BANDIT_ID, bandit_tests
 from secreview.cwe import UnknownCWEError, lookup
+from secreview.pipeline import active_rules
 
 
 def rules_markdown() -> str:
@@ -19,15 +33,54 @@ def rules_markdown() -> str:
     return "\n".join(lines)
 
 
+def _effective(
+    config_path: Path | None, isolated: bool, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> ScanConfig:
+    """The configuration a `scan` started here with the same options would run with."""
+    try:
+        settings = FileSettings() if isolated else load_settings(config_path, Path("."))
+        options = CommandLine(
+            select=tuple(check_selector(s) for s in select),
+            ignore=tuple(check_selector(s) for s in ignore),
+        )
+    except ConfigError as error:
+        fail(str(error))
+    except SelectorError as error:
+        raise click.UsageError(str(error)) from None
+    return build_config(settings, options)
+
+
 @click.command("rules")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
 )
-def rules_command(output_format: str) -> None:
-    """List every rule: id, CWE, severity and what it reports."""
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from this TOML file [nearest pyproject.toml's [tool.secreview]].",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--select", multiple=True, metavar="RULES", help="As `scan --select`.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="As `scan --ignore`.")
+def rules_command(
+    output_format: str,
+    config_path: Path | None,
+    isolated: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
+    """List every rule: id, CWE, severity, what it reports, and whether the configuration (the
+    nearest pyproject.toml, or --config, and --select/--ignore) enables it."""
     if output_format == "markdown":
         click.echo(rules_markdown())
         return
+    split = [
+        tuple(p.strip() for v in values for p in v.split(",") if p.strip())
+        for values in (select, ignore)
+    ]
+    config = _effective(config_path, isolated, split[0], split[1])
+    enabled = {r.id for r in active_rules(config)}
     if output_format == "json":
         import json
 
@@ -39,15 +92,22 @@ def rules_command(output_format: str) -> None:
                 "severity": r.severity.label,
                 "confidence": r.confidence.label,
                 "summary": r.summary,
+                "enabled": r.id in enabled,
             }
             for r in ALL_RULES
         ]
         click.echo(json.dumps(payload, indent=2))
         return
     width = max(len(r.id) for r in ALL_RULES)
-    click.echo(f"{'RULE':<{width}}  {'CWE':<9} {'SEVERITY':<9} SUMMARY")
+    click.echo(
+        f"{len(enabled)} of {len(ALL_RULES)} rules enabled (configuration: {config.configuration})"
+    )
+    click.echo(f"   {'RULE':<{width}}  {'CWE':<9} {'SEVERITY':<9} SUMMARY")
     for r in ALL_RULES:
-        click.echo(f"{r.id:<{width}}  {'CWE-' + str(r.cwe):<9} {r.severity.label:<9} {r.summary}")
+        mark = "on " if r.id in enabled else "off"
+        click.echo(
+            f"{mark} {r.id:<{width}}  {'CWE-' + str(r.cwe):<9} {r.severity.label:<9} {r.summary}"
+        )
 
 
 @click.command("explain")
@@ -57,15 +117,35 @@ def explain_command(topic: str) -> None:
     cwe_match = re.fullmatch(r"(?i)(?:cwe-?)?(\d+)", topic.strip())
     if topic in RULES_BY_ID:
         click.echo(explain_rule(topic))
+    elif BANDIT_ID.fullmatch(topic.strip()):
+        click.echo(explain_bandit(topic.strip().upper()))
     elif cwe_match:
         try:
             click.echo(explain_cwe(int(cwe_match[1])))
         except UnknownCWEError as error:
-            raise click.ClickException(str(error.args[0])) from None
+            raise click.UsageError(str(error.args[0])) from None
     else:
-        raise click.ClickException(
-            f"{topic!r} is neither a rule id nor a CWE id; `secreview rules` lists the rules"
+        close = difflib.get_close_matches(topic, list(RULES_BY_ID), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "; `secreview rules` lists the rules"
+        raise click.UsageError(
+            f"{topic!r} is neither a rule id, a CWE id nor a Bandit id (B602){hint}"
         )
+
+
+def explain_bandit(test_id: str) -> str:
+    """Which secreview rules a Bandit test id stands for (what `# nosec B602` suppresses)."""
+    test = bandit_tests().get(test_id)
+    if test is None:
+        return (
+            f"{test_id}: no secreview rule is mapped from this Bandit test, so "
+            f"`# nosec {test_id}` suppresses nothing (with --honour-nosec)."
+        )
+    lines = [
+        f"{test.id} ({test.name}) in Bandit; `# nosec {test.id}` (with --honour-nosec) "
+        "suppresses these secreview rules:"
+    ]
+    lines.extend(f"  - {rule_id}: {RULES_BY_ID[rule_id].summary}" for rule_id in test.rules)
+    return "\n".join(lines)
 
 
 def explain_rule(rule_id: str) -> str:

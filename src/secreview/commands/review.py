@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from secreview.commands.common import (
     REVIEW_RENDERERS,
-    SEVERITY_CHOICE,
     configure,
     emit,
     exit_code_for,
     fail,
     output_destination,
-    parse_size,
-    settings_options,
     with_baseline,
 )
-from secreview.config_file import ConfigError
+from secreview.commands.options import shared_options
+from secreview.config import ConfigError, FileSettings
 from secreview.review.changes import Change, from_diff
 from secreview.review.configuration import review_settings
 from secreview.review.git_changes import from_git
+from secreview.review.model import SkippedFile
 from secreview.review.run import review_change
 from secreview.sources import git
 from secreview.sources.diff import DiffError
@@ -44,36 +43,26 @@ DIFF_MAX_BYTES = 64 * MIB
 MESSAGE_MAX_BYTES = 1 * MIB
 
 
-def _shared_scan_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The file, rule and severity options `review` takes with the same meaning as in `scan`."""
-    for option in reversed(
-        (
-            click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching files."),
-            click.option("--no-default-excludes", is_flag=True, help="Also review build dirs..."),
-            click.option("--min-severity", type=SEVERITY_CHOICE, default="low", help="Hide below."),
-            click.option(
-                "--fail-on",
-                type=SEVERITY_CHOICE,
-                default="low",
-                show_default=True,
-                help="Exit 1 when a new finding at or above this severity is reported.",
-            ),
-            click.option("--include-tests", is_flag=True, help="Count test-code findings."),
-            click.option(
-                "--max-file-size",
-                default="2M",
-                show_default=True,
-                callback=parse_size,
-                help="Larger files are reported as errors, not reviewed.",
-            ),
-            click.option("--disable", multiple=True, metavar="RULE-ID", help="Skip this rule."),
-            click.option(
-                "--strict", is_flag=True, help="Exit 2 when a file could not be reviewed."
-            ),
+def _limited_to(change: Change, paths: tuple[str, ...], folder: Path, top: Path) -> Change:
+    """`change` with only the files under `paths` (relative to `folder`, as a user types them
+    there); the others are listed as skipped, so nothing is left out unsaid."""
+    if not paths:
+        return change
+    limits = []
+    for path in paths:
+        relative = os.path.relpath(os.path.abspath(folder / path), top).replace(os.sep, "/")
+        limits.append("" if relative == "." else relative)
+
+    def wanted(changed: str) -> bool:
+        return any(
+            not limit or changed == limit or changed.startswith(f"{limit}/") for limit in limits
         )
-    ):
-        command = option(command)
-    return command
+
+    kept = tuple(c for c in change.files if wanted(c.diff.path))
+    skipped = tuple(
+        SkippedFile(c.diff.path, "outside the paths given") for c in change.files if c not in kept
+    )
+    return dataclasses.replace(change, files=kept, skipped=change.skipped + skipped)
 
 
 def _message_from(value: str) -> str:
@@ -178,13 +167,6 @@ def _read_diff(path: str) -> str:
 )
 @click.option("--all", "show_all", is_flag=True, help="Also show pre-existing findings (tagged).")
 @click.option(
-    "-C",
-    "--directory",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path("."),
-    help="Run as if started in this folder.",
-)
-@click.option(
     "--format",
     "output_format",
     type=click.Choice(sorted(REVIEW_RENDERERS), case_sensitive=False),
@@ -192,9 +174,7 @@ def _read_diff(path: str) -> str:
     show_default=True,
     help="Output format (gerrit, github, gitlab: ready for those review systems' APIs).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
-@_shared_scan_options
-@settings_options
+@shared_options
 def review_command(
     diff_file: str | None,
     base: str | None,
@@ -203,9 +183,13 @@ def review_command(
     staged: bool,
     commit_message: str | None,
     show_all: bool,
-    directory: Path,
     output_format: str,
+    paths: tuple[str, ...],
+    directory: Path,
     output: str | None,
+    jobs: int | None,
+    quiet: bool,
+    isolated: bool,
     strict: bool,
     **_options: object,
 ) -> None:
@@ -213,7 +197,8 @@ def review_command(
 
     Each changed Python file is reviewed whole, before and after the change; a finding is new
     when its fingerprint (which holds no line number) occurs more often after than before, so
-    moved and renamed code does not look new. Nothing is checked out or run.
+    moved and renamed code does not look new. Nothing is checked out or run. PATHS limit the
+    review to the changed files under them.
     """
     context = click.get_current_context()
     max_bytes = context.params["max_file_size"]
@@ -229,9 +214,20 @@ def review_command(
                 change, own_message, governing = _change_to_review(
                     repository, directory, diff_file, base, head, commit, staged, max_bytes
                 )
-                settings, configuration = review_settings(
-                    repository, governing, context.params["config_path"], directory, Path(scratch)
-                )
+                if repository is not None:
+                    change = _limited_to(change, paths, directory, repository.root)
+                else:
+                    change = _limited_to(change, paths, directory, directory)
+                if isolated:
+                    settings, configuration = FileSettings(), "none (--isolated)"
+                else:
+                    settings, configuration = review_settings(
+                        repository,
+                        governing,
+                        context.params["config_path"],
+                        directory,
+                        Path(scratch),
+                    )
         except (git.GitError, ConfigError) as error:
             fail(str(error))
         except DiffError as error:  # named after the diff file, as every side-file error is
@@ -243,8 +239,13 @@ def review_command(
         config = configure(context, directory, settings)
         message = _message_from(commit_message) if commit_message else own_message
         result = review_change(
-            change, config, show_all=show_all, commit_message=message, configuration=configuration
+            change,
+            config,
+            show_all=show_all,
+            commit_message=message,
+            configuration=configuration,
+            jobs=jobs,
         )
         result = with_baseline(result, config)
-    emit(result, output_format.lower(), destination, REVIEW_RENDERERS)
-    sys.exit(exit_code_for(result, config.fail_on, strict))
+    emit(result, output_format.lower(), destination, REVIEW_RENDERERS, quiet=quiet)
+    sys.exit(exit_code_for(result, config, strict))

@@ -1,34 +1,92 @@
-"""`secreview scan`: review files and folders."""
+"""`secreview scan`: review files and folders, or one file read from standard input."""
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import os
 import sys
-from pathlib import Path
+import tempfile
+from pathlib import Path, PurePath
 
 import click
 from rich.console import Console
 
 from secreview.commands.common import (
-    EXIT_ERROR,
     RENDERERS,
-    SEVERITY_CHOICE,
     configure,
     emit,
     exit_code_for,
+    fail,
     output_destination,
-    parse_size,
-    progress_bar,
-    settings_options,
     with_baseline,
 )
-from secreview.config import DEFAULT_FILE_MEMORY_BYTES, DEFAULT_FILE_TIMEOUT_SECONDS
-from secreview.scanner import default_jobs, scan
+from secreview.commands.options import shared_options
+from secreview.commands.progress import RENDERING, PhaseBar, phase_bar, wants_progress
+from secreview.config import ScanConfig
+from secreview.findings import ScanResult
+from secreview.index.facts import module_name_for
+from secreview.scanner import default_jobs, scan, scan_sources
+from secreview.sources.discovery import SourceFile
+from secreview.sources.sidefiles import SideFileError, read_side_stream
+
+STDIN = "-"
+STDIN_SHOWN = "<stdin>"
+
+
+def _scan_stdin(
+    shown_as: str, config: ScanConfig, jobs: int, progress: PhaseBar | None
+) -> ScanResult:
+    """Review standard input as the file `shown_as`.
+
+    The text is saved to a private temporary file so that it is reviewed like any other file:
+    in a worker process, under the same time and memory budget.
+    """
+    try:
+        data = read_side_stream(
+            sys.stdin.buffer,
+            shown_as="standard input",
+            what="Python source",
+            max_bytes=config.max_file_bytes,
+        )
+    except SideFileError as error:
+        fail(str(error))
+    module = module_name_for(PurePath(shown_as)) if shown_as != STDIN_SHOWN else ""
+    with tempfile.TemporaryDirectory(prefix="secreview-stdin-") as folder:
+        saved = Path(folder) / "stdin.py"
+        saved.write_bytes(data)
+        source = SourceFile(shown_as, saved, module)
+        return scan_sources([source], [], config, jobs, progress)
+
+
+def _check_roots(roots: list[str], reading_stdin: bool) -> None:
+    """Exit 2 before any work when a named path does not exist: a typo must not pass as a
+    review of nothing."""
+    if STDIN in roots and (len(roots) > 1 or not reading_stdin):
+        raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+    unusable = []
+    for root in roots:
+        if root == STDIN:
+            continue
+        try:
+            os.lstat(root)
+        except FileNotFoundError:
+            fail(f"nothing to review: {root} does not exist (no such file or directory)")
+        except OSError as error:  # an impossible name: an error entry, unless it is all there is
+            unusable.append(f"{root} cannot be read ({error.strerror or error})")
+    if unusable and len(unusable) == len(roots):
+        fail(f"nothing to review: {'; '.join(unusable)}")
+
+
+def _nothing_to_review(roots: list[str], config: ScanConfig) -> str:
+    """Why a scan found no file at all: said as an error, never as "0 files, no defects"."""
+    because = "" if config.configuration == "none" else f" (configuration: {config.configuration})"
+    return (
+        f"no Python file to review in {', '.join(roots)}{because}: every file is excluded or "
+        "none is Python; nothing was reviewed"
+    )
 
 
 @click.command("scan")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--format",
     "output_format",
@@ -37,116 +95,52 @@ from secreview.scanner import default_jobs, scan
     show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [all cores].")
 @click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Skip files/folders matching GLOB (repeatable; added to the defaults).",
+    "--stdin-filename",
+    metavar="NAME",
+    help="Review standard input (path '-') as the file NAME: it is reported, matched against "
+    "per-file-ignores and test paths under that name.",
 )
-@click.option("--no-default-excludes", is_flag=True, help="Also enter .git, venvs, build dirs...")
-@click.option(
-    "--min-severity", type=SEVERITY_CHOICE, default="low", show_default=True, help="Hide below."
-)
-@click.option(
-    "--fail-on",
-    type=SEVERITY_CHOICE,
-    default="low",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity is reported.",
-)
-@click.option("--include-tests", is_flag=True, help="Count findings in test code as defects.")
-@click.option(
-    "--max-file-size",
-    default="2M",
-    show_default=True,
-    callback=parse_size,
-    help="Larger files are reported as errors, not reviewed.",
-)
-@click.option("--disable", multiple=True, metavar="RULE-ID", help="Do not run this rule.")
-@click.option("--strict", is_flag=True, help="Exit 2 when any file could not be reviewed.")
-@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
-@click.option(
-    "--isolated",
-    is_flag=True,
-    help="Ignore every configuration file (pyproject.toml): for code whose own settings you do "
-    "not trust to decide what is reviewed.",
-)
-@click.option(
-    "--follow-symlinks", is_flag=True, help="Follow links out of the scanned folders too."
-)
-@click.option(
-    "--file-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_FILE_TIMEOUT_SECONDS,
-    show_default=True,
-    metavar="SECONDS",
-    help="A file still being reviewed after this long is reported as an error, not reviewed.",
-)
-@click.option(
-    "--file-memory",
-    default=f"{DEFAULT_FILE_MEMORY_BYTES // 2**20}M",
-    show_default=True,
-    callback=parse_size,
-    metavar="SIZE",
-    help="Memory a file may use to be reviewed, plus 600 bytes per byte of the file; a file "
-    "needing more is reported as an error (Linux only).",
-)
-@settings_options
+@shared_options
 def scan_command(
-    paths: tuple[str, ...],
     output_format: str,
+    stdin_filename: str | None,
+    paths: tuple[str, ...],
+    directory: Path,
     output: str | None,
     jobs: int | None,
-    exclude: tuple[str, ...],
-    no_default_excludes: bool,
-    min_severity: str,
-    fail_on: str,
-    include_tests: bool,
-    max_file_size: int,
-    disable: tuple[str, ...],
-    strict: bool,
+    quiet: bool,
     no_progress: bool,
-    isolated: bool,
-    follow_symlinks: bool,
-    file_timeout: float,
-    file_memory: int,
-    config_path: Path | None,
-    baseline: str | None,
-    honour_nosec: bool,
-    model_dirs: tuple[str, ...],
-    report_unused_suppressions: bool,
+    strict: bool,
+    **_options: object,
 ) -> None:
-    """Review Python files and folders (default: the current folder)."""
-    roots = list(paths) or ["."]
-    config = dataclasses.replace(
-        configure(click.get_current_context(), Path(roots[0])),
-        follow_symlinks=follow_symlinks,
-        file_timeout_seconds=file_timeout,
-        file_memory_bytes=file_memory,
+    """Review Python files and folders (default: the current folder; '-': standard input)."""
+    context = click.get_current_context()
+    if directory != Path("."):
+        os.chdir(directory)
+    reading_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
+    roots = [STDIN] if reading_stdin else list(paths) or ["."]
+    _check_roots(roots, reading_stdin)
+    config = configure(context, Path(stdin_filename or ".") if reading_stdin else Path(roots[0]))
+    destination = output_destination(
+        output, [] if reading_stdin else roots, [config.baseline, context.params["config_path"]]
     )
-    destination = output_destination(output, roots, [config.baseline, config_path])
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
-    if not any(os.path.lexists(root) for root in roots):
-        errors.print(f"[red]error:[/] nothing to review: {', '.join(roots)} does not exist")
-        sys.exit(EXIT_ERROR)
-    show_progress = not no_progress and errors.is_terminal
-    if show_progress:
-        with progress_bar(errors) as bar:
-            task = bar.add_task("review", total=None)
-            result = scan(
-                roots,
-                config,
-                jobs or default_jobs(),
-                lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    else:
-        result = scan(roots, config, jobs or default_jobs())
-    result = with_baseline(result, config)
-    emit(result, output_format.lower(), destination)
+    show_progress = wants_progress(no_progress, quiet)
+    workers = jobs or default_jobs()
+    with phase_bar(errors) if show_progress else contextlib.nullcontext() as bar:
+        if reading_stdin:
+            result = _scan_stdin(stdin_filename or STDIN_SHOWN, config, workers, bar)
+        else:
+            result = scan(roots, config, workers, bar)
+        if not result.files:
+            fail(_nothing_to_review(roots, config))
+        result = with_baseline(result, config)
+        if bar is not None:
+            bar(RENDERING, 0, None)
+        emit(result, output_format.lower(), destination, quiet=quiet)
     if show_progress:
         errors.print(
             f"[dim]Reviewed {result.files_scanned} files in {result.elapsed_seconds:.2f}s[/]"
         )
-    sys.exit(exit_code_for(result, config.fail_on, strict))
+    sys.exit(exit_code_for(result, config, strict))

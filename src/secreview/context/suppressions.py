@@ -14,14 +14,19 @@ import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from secreview.context.bandit import rules_for_bandit
 from secreview.findings import Finding
 from secreview.text import source_lines
 
 _SUPPRESSION = re.compile(
     r"#\s*secreview:\s*ignore\[(?P<rules>[^\]]*)\](?P<reason>.*)$", re.IGNORECASE
 )
-_NOSEC = re.compile(r"#\s*nosec\b", re.IGNORECASE)
+_NOSEC = re.compile(r"#\s*nosec\b:?(?P<ids>(?:[\s,]*B\d{3}\b)*)", re.IGNORECASE)
+_BANDIT_ID = re.compile(r"B\d{3}", re.IGNORECASE)
+_MENTION = re.compile(r"#\s*secreview\b\s*(?::|ignore\b|disable\b|noqa\b)", re.IGNORECASE)
+"""A comment that means to talk to secreview; one `_SUPPRESSION` does not match is malformed."""
 NOSEC = "nosec"
+MALFORMED = "malformed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,9 @@ class Suppression:
     reason: str
     text: str
     kind: str = "secreview"
+    """"secreview", NOSEC, or MALFORMED (mentions secreview, suppresses nothing)."""
+    bandit_ids: tuple[str, ...] = ()
+    """For `# nosec B602, B607`: the Bandit ids named (upper case); empty: every rule."""
 
     def matches(self, finding: Finding) -> bool:
         """Whether this comment suppresses `finding` (on a covered line, for a named rule)."""
@@ -44,7 +52,9 @@ class Suppression:
         lines = range(location.line, (location.end_line or location.line) + 1)
         if not any(line in self.covers for line in lines):
             return False
-        return self.kind == NOSEC or finding.rule_id in self.rule_ids
+        if self.kind == NOSEC:
+            return not self.bandit_ids or finding.rule_id in rules_for_bandit(self.bandit_ids)
+        return finding.rule_id in self.rule_ids
 
 
 def _comments(text: str) -> list[tuple[tokenize.TokenInfo, bool]]:
@@ -93,9 +103,14 @@ def find_suppressions(text: str, *, honour_nosec: bool = False) -> tuple[Suppres
             found.append(
                 Suppression(line, column, token.end[1], covers, rule_ids, reason, token.string)
             )
-        elif honour_nosec and _NOSEC.search(token.string):
+        elif _MENTION.search(token.string):
             found.append(
-                Suppression(line, column, token.end[1], covers, (), "nosec", token.string, NOSEC)
+                Suppression(line, column, token.end[1], covers, (), "", token.string, MALFORMED)
+            )
+        elif honour_nosec and (nosec := _NOSEC.search(token.string)):
+            ids = tuple(sorted({i.upper() for i in _BANDIT_ID.findall(nosec["ids"])}))
+            found.append(
+                Suppression(line, column, token.end[1], covers, (), NOSEC, token.string, NOSEC, ids)
             )
     return tuple(found)
 

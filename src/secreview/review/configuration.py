@@ -13,7 +13,7 @@ import dataclasses
 import os
 from pathlib import Path
 
-from secreview.config_file import (
+from secreview.config import (
     PYPROJECT,
     ConfigError,
     FileSettings,

@@ -7,8 +7,7 @@ import time
 from collections.abc import Sequence
 
 from secreview import __version__
-from secreview.config import ScanConfig
-from secreview.config_file import is_selected
+from secreview.config import ScanConfig, is_selected
 from secreview.findings import FileReport, Finding, ScanResult
 from secreview.pipeline import active_rules, review_text_guarded
 from secreview.review.changes import Change
@@ -36,7 +35,9 @@ def _review_one(config: ScanConfig, source: SourceText) -> FileReport:
     return review_text_guarded(text, path, config)
 
 
-def _review_all(sources: Sequence[SourceText], config: ScanConfig) -> dict[SourceText, FileReport]:
+def _review_all(
+    sources: Sequence[SourceText], config: ScanConfig, jobs: int | None = None
+) -> dict[SourceText, FileReport]:
     """Every version reviewed in worker processes: a file that crashes the parser, hangs or
     exhausts memory costs only itself, never the review."""
 
@@ -50,7 +51,7 @@ def _review_all(sources: Sequence[SourceText], config: ScanConfig) -> dict[Sourc
         unique,
         _review_one,
         config,
-        jobs=default_jobs(),
+        jobs=jobs or default_jobs(),
         budget=lambda source: file_budget(config, len(source[0].encode("utf-8", "surrogatepass"))),
         on_failure=failed,
     )
@@ -68,6 +69,7 @@ def review_change(
     show_all: bool = False,
     commit_message: str | None = None,
     configuration: str = "none",
+    jobs: int | None = None,
 ) -> ScanResult:
     """The change's new findings (and, with `show_all`, the tagged pre-existing ones).
 
@@ -90,7 +92,7 @@ def review_change(
     versions = [(c.after, c.diff.path) for c in selected]
     versions += [(c.before, c.diff.path) for c in selected if c.before is not None]
     versions += [(text, path) for path, text in change.deleted]
-    reviewed = _review_all(versions, config)
+    reviewed = _review_all(versions, config, jobs)
     for changed in selected:
         path = changed.diff.path
         after = reviewed[changed.after, path]

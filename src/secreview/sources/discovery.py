@@ -2,7 +2,10 @@
 
 A file is Python when it ends in `.py` or `.pyw` or, having no extension, starts with a python
 shebang. Excluded folders (version control, virtual environments, build output, node_modules) are
-never entered, so a scan of a project root stays fast and relevant.
+never entered, so a scan of a project root stays fast and relevant. Exclude patterns and
+`.gitignore` files have gitignore semantics (`secreview.sources.ignore`); a pattern matches the
+path relative to the scanned folder or the path as reports show it (relative to the working
+directory). Files named on the command line are reviewed whatever the patterns say.
 
 Nothing is skipped silently: a folder that cannot be listed, a Python-named pipe, device or
 broken link, and a symbolic link leading out of the scanned folders each become one error.
@@ -16,8 +19,8 @@ Names are bytes on Linux: the name shown in reports escapes what is not printabl
 
 from __future__ import annotations
 
+import dataclasses
 import errno
-import fnmatch
 import os
 import re
 import stat
@@ -25,8 +28,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from pathspec import GitIgnoreSpec
+
 from secreview.findings import ErrorKind, FileError
 from secreview.index.facts import module_name_for
+from secreview.sources.ignore import (
+    GITIGNORE,
+    GitIgnore,
+    compile_patterns,
+    enclosing_gitignores,
+    is_gitignored,
+    read_gitignore,
+    spec_matches,
+)
 from secreview.sources.reading import not_regular_reason, open_path
 from secreview.text import shown_name
 
@@ -78,13 +92,6 @@ def _reason(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _exclusion_pattern(patterns: Sequence[str]) -> re.Pattern[str] | None:
-    """One regular expression for all exclusion globs (checked on every name of the tree)."""
-    if not patterns:
-        return None
-    return re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns))
-
-
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """A folder or link met in the walk: its path, its path relative to the root, its real path
@@ -94,6 +101,8 @@ class _Entry:
     relative: str
     real: str
     shown: str
+    gitignores: tuple[GitIgnore, ...] = ()
+    """The `.gitignore` files that govern what is in this folder, shallow first."""
 
     def child(self, name: str) -> _Entry:
         """The entry `name` in this folder: joined strings, no pathlib or os.path per file."""
@@ -102,6 +111,7 @@ class _Entry:
             f"{self.relative}/{name}" if self.relative else name,
             _joined(self.real, name, os.sep),
             name if self.shown == "." else _joined(self.shown, name, "/"),
+            self.gitignores,
         )
 
 
@@ -113,9 +123,10 @@ def _joined(folder: str, name: str, separator: str) -> str:
 class _Discovery:
     """The state of one `discover` call: what was found, what went wrong, where we have been."""
 
-    excludes: re.Pattern[str] | None
+    excludes: GitIgnoreSpec | None
     follow_symlinks: bool
     cwd: Path | None
+    gitignore: bool = True
     scanned_folders: tuple[str, ...] = ()
     scanned_files: frozenset[str] = frozenset()
     found: dict[str, tuple[bool, SourceFile]] = field(default_factory=dict)
@@ -149,12 +160,32 @@ class _Discovery:
             for folder in self.scanned_folders
         )
 
-    def excluded(self, relative: str, name: str) -> bool:
-        """A pattern matches a bare name (any depth) or the path relative to the scan root."""
-        return self.excludes is not None and bool(
-            self.excludes.match(os.path.normcase(name))
-            or self.excludes.match(os.path.normcase(relative))
+    def excluded(self, entry: _Entry, is_dir: bool) -> bool:
+        """An exclude pattern matches the path relative to the scan root or the path as shown
+        (when that is relative to the working directory), or a `.gitignore` ignores it."""
+        shown = entry.shown
+        return (
+            spec_matches(self.excludes, entry.relative, is_dir)
+            or (
+                shown != entry.relative
+                and not shown.startswith(("/", "../"))
+                and spec_matches(self.excludes, shown, is_dir)
+            )
+            or (bool(entry.gitignores) and is_gitignored(entry.gitignores, entry.real, is_dir))
         )
+
+    def with_gitignore(self, folder: _Entry, names: Sequence[tuple[str, str]]) -> _Entry:
+        """`folder`, also governed by its own `.gitignore` when it has one (an unreadable one
+        is an error naming it)."""
+        if not self.gitignore or (GITIGNORE, "file") not in names:
+            return folder
+        read = read_gitignore(folder.real)
+        if isinstance(read, str):
+            self.error(folder.child(GITIGNORE).shown, read)
+            return folder
+        if read is None:
+            return folder
+        return dataclasses.replace(folder, gitignores=(*folder.gitignores, read))
 
     def enter_once(self, path: str) -> bool:
         """With links followed, a folder already walked (a link to an ancestor) is not again."""
@@ -172,18 +203,23 @@ class _Discovery:
 
 
 def discover(
-    roots: Sequence[str], excludes: Sequence[str], follow_symlinks: bool = False
+    roots: Sequence[str],
+    excludes: Sequence[str],
+    follow_symlinks: bool = False,
+    *,
+    gitignore: bool = False,
 ) -> tuple[list[SourceFile], list[FileError]]:
     """Python files under `roots` (sorted, unique) and an error for everything left out.
 
-    A file named explicitly is reviewed even if its extension is not `.py`, and a named symbolic
-    link is followed: the user asked for it.
+    A file named explicitly is reviewed when it is Python (`.py`, `.pyw`, a python shebang);
+    any other named file is an error, never a clean verdict. A named symbolic link is followed:
+    the user asked for it. With `gitignore`, `.gitignore` files are honoured.
     """
     try:
         cwd: Path | None = Path.cwd()
     except OSError:  # the working directory was deleted: show paths as given
         cwd = None
-    run = _Discovery(_exclusion_pattern(excludes), follow_symlinks, cwd)
+    run = _Discovery(compile_patterns(excludes), follow_symlinks, cwd, gitignore)
     named: list[tuple[str, os.stat_result, str]] = []
     for root in roots:
         try:
@@ -197,7 +233,14 @@ def discover(
     for root, status, real in named:
         if stat.S_ISDIR(status.st_mode):
             run.visited.add((status.st_dev, status.st_ino))
-            _walk(run, _Entry(root, "", real, run.display(root)))
+            _walk(run, _Entry(root, "", real, run.display(root), _enclosing(run, root, real)))
+        elif stat.S_ISREG(status.st_mode) and not is_python_file(Path(root)):
+            run.error(
+                run.display(root),
+                "is not a Python file (no .py or .pyw extension, no python shebang); "
+                "it was not reviewed",
+                ErrorKind.NOT_PYTHON,
+            )
         elif stat.S_ISREG(status.st_mode):
             module = module_name_for(PurePath(os.path.basename(root)))
             run.add(root, run.display(root), module, real, via_link=False)
@@ -205,6 +248,18 @@ def discover(
             run.error(run.display(root), not_regular_reason(status.st_mode))
     sources = sorted(source for _, source in run.found.values())
     return sources, sorted(run.errors, key=lambda e: e.path)
+
+
+def _enclosing(run: _Discovery, root: str, real: str) -> tuple[GitIgnore, ...]:
+    """The `.gitignore` files above a scanned folder, up to its repository's top."""
+    if not run.gitignore:
+        return ()
+    found, problems = enclosing_gitignores(real)
+    for problem in problems:
+        run.error(run.display(root), problem)
+    if is_gitignored(found, real, is_dir=True):
+        return ()  # the user named an ignored folder: review it, governed by its own files
+    return tuple(found)
 
 
 def _missing_reason(root: str, error: OSError) -> str:
@@ -226,9 +281,11 @@ def _walk(run: _Discovery, root: _Entry) -> None:
         folder = pending.pop() if pending else linked.pop(0)
         if folder is not root and not run.enter_once(folder.path):
             continue
-        for name, kind in _list(run, folder):
+        names = _list(run, folder)
+        folder = run.with_gitignore(folder, names)
+        for name, kind in names:
             entry = folder.child(name)
-            if run.excluded(entry.relative, name):
+            if run.excluded(entry, is_dir=kind == "dir"):
                 continue
             if kind == "dir":
                 if not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):  # any virtual env

@@ -1,4 +1,8 @@
-"""The options a scan runs with, gathered into one frozen value passed to every stage."""
+"""The options a scan runs with, gathered into one frozen value passed to every stage.
+
+Built only by `secreview.config.build.build_config` (file settings + command line) or, in tests
+and library use, directly.
+"""
 
 from __future__ import annotations
 
@@ -64,9 +68,18 @@ class ScanConfig:
     baseline: str | None = None
     """Path of a baseline file whose findings are not reported."""
     model_dirs: tuple[str, ...] = ()
+    """Folders of user model files (sources, sinks, sanitizers) for the taint engine."""
     configuration: str = "none"
     """Where the settings came from, as reports name it ('none': no configuration file)."""
-    """Folders of user model files (sources, sinks, sanitizers) for the taint engine."""
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    """(gitignore-style pattern, rule ids) pairs: those rules do not run on matching files."""
+    root: str | None = None
+    """The folder per-file-ignores patterns are relative to (the configuration file's; None:
+    the working directory)."""
+    gitignore: bool = True
+    """Leave out what `.gitignore` files (read as data, never through git) ignore."""
+    fail_on_findings: bool = True
+    """False with `--exit-zero` or `--fail-on never`: findings never make the exit status 1."""
     follow_symlinks: bool = False
     """Follow symbolic links out of the scanned folders (loops are still never entered twice)."""
     file_timeout_seconds: float = DEFAULT_FILE_TIMEOUT_SECONDS

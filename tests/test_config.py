@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from secreview.cli import cli
-from secreview.config_file import ConfigError, load_settings
+from secreview.config import ConfigError, load_settings
 
 VULNERABLE = "import hashlib\n\n\ndef run(expression):\n    return eval(expression)\n"
 
@@ -82,3 +82,15 @@ def test_an_explicit_config_file(project: Path, tmp_path: Path) -> None:
     config.write_text("fail-on = 'severe'\n")
     code, output = invoke("scan", str(project), "--config", str(config))
     assert code == 2 and "fail-on must be one of" in output
+
+
+def test_a_config_error_names_the_file_line_and_nearest_key(project: Path) -> None:
+    write_config(project, "select = ['CWE-78']\nexlude = ['scripts']\n")
+    code, output = invoke("scan", str(project / "pkg"))
+    pyproject = project / "pyproject.toml"
+    assert code == 2
+    assert f"{pyproject}:6: [tool.secreview] has an unknown key 'exlude'" in output
+    assert "did you mean 'exclude'?" in output
+    write_config(project, "\n[tool.secreview.severity]\neval-injecton = 'low'\n")
+    code, output = invoke("scan", str(project / "pkg"))
+    assert code == 2 and f"{pyproject}:6:" in output and "did you mean 'eval-injection'" in output

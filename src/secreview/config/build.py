@@ -1,0 +1,77 @@
+"""The one builder of a `ScanConfig`: configuration-file settings, then the command line.
+
+The command line wins where both speak; lists of patterns add up; rule selection is layered
+(file, then command line) as `secreview.config.selection` describes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from secreview.config.file import FileSettings
+from secreview.config.model import DEFAULT_EXCLUDES, ScanConfig
+from secreview.config.selection import SelectionLayer, rules_named, selected_rules
+from secreview.findings import Severity
+from secreview.sources.reading import DEFAULT_MAX_BYTES
+from secreview.sources.sidefiles import shown
+
+
+@dataclass(frozen=True, slots=True)
+class CommandLine:
+    """What the command line sets; None (or empty) where it says nothing."""
+
+    excludes: tuple[str, ...] = ()
+    default_excludes: bool = True
+    gitignore: bool | None = None
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+    include_tests: bool = False
+    min_severity: Severity | None = None
+    fail_on: Severity | None = None
+    fail_never: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    baseline: str | None = None
+    honour_nosec: bool = False
+    report_unused_suppressions: bool = False
+    model_dirs: tuple[str, ...] = ()
+
+
+def build_config(settings: FileSettings, options: CommandLine | None = None) -> ScanConfig:
+    """One ScanConfig from the file's settings and the command line."""
+    options = options or CommandLine()
+    enabled = selected_rules(
+        (
+            SelectionLayer(settings.select, settings.ignore),
+            SelectionLayer(options.select, options.ignore),
+        )
+    )
+    gitignore = options.gitignore
+    if gitignore is None:
+        gitignore = settings.respect_gitignore is not False
+    return ScanConfig(
+        excludes=(DEFAULT_EXCLUDES if options.default_excludes else ())
+        + settings.exclude
+        + options.excludes,
+        max_file_bytes=options.max_file_bytes,
+        include_tests=options.include_tests or bool(settings.include_tests),
+        min_severity=options.min_severity or settings.min_severity or Severity.LOW,
+        fail_on=options.fail_on or settings.fail_on or Severity.LOW,
+        fail_on_findings=not (
+            options.fail_never or (settings.fail_never and options.fail_on is None)
+        ),
+        includes=settings.include,
+        test_paths=settings.test_paths,
+        enabled_rules=enabled,
+        severity_overrides=settings.severity,
+        per_file_ignores=tuple(
+            (pattern, rules_named(selectors)) for pattern, selectors in settings.per_file_ignores
+        ),
+        root=str(settings.source.parent.resolve()) if settings.source else None,
+        gitignore=gitignore,
+        honour_nosec=options.honour_nosec or bool(settings.honour_nosec),
+        report_unused_suppressions=options.report_unused_suppressions
+        or bool(settings.report_unused_suppressions),
+        baseline=options.baseline or settings.baseline,
+        model_dirs=settings.models + options.model_dirs,
+        configuration=shown(settings.source) if settings.source else "none",
+    )

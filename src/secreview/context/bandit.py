@@ -1,0 +1,44 @@
+"""Bandit test ids (B602) and the secreview rules they stand for, read from a published table.
+
+The table (`secreview/data/bandit_map.toml`) is data so that anyone can check and correct it:
+`# nosec B602` suppresses only the rules mapped from B602, and `secreview explain B602` prints
+the mapping.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+BANDIT_ID = re.compile(r"(?i)B\d{3}")
+
+
+@dataclass(frozen=True, slots=True)
+class BanditTest:
+    """One Bandit test: its id, its name, and the secreview rules that report what it does."""
+
+    id: str
+    name: str
+    rules: tuple[str, ...]
+
+
+@cache
+def bandit_tests() -> dict[str, BanditTest]:
+    """Every mapped Bandit test by id (upper case)."""
+    text = resources.files("secreview.data").joinpath("bandit_map.toml").read_text("utf-8")
+    table = tomllib.loads(text)
+    return {
+        test_id: BanditTest(test_id, str(entry["name"]), tuple(entry["rules"]))
+        for test_id, entry in table.items()
+    }
+
+
+def rules_for_bandit(test_ids: tuple[str, ...]) -> frozenset[str]:
+    """The secreview rules the Bandit tests `test_ids` stand for (unknown ids add none)."""
+    tests = bandit_tests()
+    return frozenset(
+        rule for test_id in test_ids if test_id in tests for rule in tests[test_id].rules
+    )
