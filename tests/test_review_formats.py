@@ -107,23 +107,6 @@ def test_gerrit_label_vote_reflects_fail_on(
     assert payload["labels"] == {"Code-Review": vote}
 
 
-def test_gerrit_label_name_is_configurable_and_a_scan_uses_the_run_fail_on() -> None:
-    finding = Finding(
-        rule_id="eval-injection",
-        cwe=95,
-        severity=Severity.MEDIUM,
-        confidence=Confidence.HIGH,
-        location=Location("app.py", 4, 4, 4, 20),
-        message="eval of input.",
-        fix="Do not.",
-    )
-    scanned = ScanResult(files=(FileReport("app.py", (finding,)),), checked=())
-    for fail_on, vote in ((Severity.MEDIUM, -1), (Severity.HIGH, 0)):
-        options = RenderOptions(gerrit_label="Security-Review", fail_on=fail_on)
-        payload = gerrit_review(with_render_options(scanned, options))
-        assert payload["labels"] == {"Security-Review": vote}
-
-
 def test_github_pull_request_review(result: ScanResult) -> None:
     payload = github_review(result)
     jsonschema.validate(payload, schema("github-pull-request-review.schema.json"))

@@ -18,8 +18,10 @@ from secreview.commands.common import (
     emit,
     exit_code_for,
     fail,
+    gerrit_options,
     output_destination,
     parse_size,
+    report_options,
     settings_options,
     with_baseline,
 )
@@ -195,6 +197,8 @@ def _read_diff(path: str) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
 @_shared_scan_options
 @settings_options
+@report_options
+@gerrit_options
 def review_command(
     diff_file: str | None,
     base: str | None,

@@ -20,6 +20,7 @@ from secreview.commands.common import (
     output_destination,
     parse_size,
     progress_bar,
+    report_options,
     settings_options,
     with_baseline,
 )
@@ -94,6 +95,7 @@ from secreview.scanner import default_jobs, scan
     "needing more is reported as an error (Linux only).",
 )
 @settings_options
+@report_options
 def scan_command(
     paths: tuple[str, ...],
     output_format: str,
@@ -117,6 +119,8 @@ def scan_command(
     honour_nosec: bool,
     model_dirs: tuple[str, ...],
     report_unused_suppressions: bool,
+    show_checked: bool,
+    also_output: tuple[tuple[str, str], ...],
 ) -> None:
     """Review Python files and folders (default: the current folder)."""
     roots = list(paths) or ["."]

@@ -140,7 +140,7 @@ def gerrit_review(result: ScanResult) -> JSONObject:
         blocking = (
             review.blocking(findings)
             if review is not None
-            else [f for f in findings if f.severity >= options.fail_on and not f.is_note]
+            else [f for f in findings if not f.is_note]
         )
         # -1 blocks the change; 0 withdraws an earlier -1 without approving anything.
         payload["labels"] = {options.gerrit_label: -1 if blocking else 0}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from secreview.findings import ScanResult, Severity
+from secreview.findings import ScanResult
 
 RENDER_KEY = "render"
 
@@ -23,9 +23,8 @@ class RenderOptions:
     gerrit_robot_comments: bool = False
     """Gerrit: deprecated robot comments instead of ordinary comments with fix suggestions."""
     gerrit_label: str | None = None
-    """Gerrit: vote on this label (-1 when a new finding reaches `fail_on`, else +1)."""
-    fail_on: Severity = Severity.LOW
-    """The run's `--fail-on` (what a label vote reflects)."""
+    """Gerrit: vote on this label: -1 when a new finding reaches the review's `--fail-on`
+    (any defect outside a review), else 0."""
 
 
 def render_options(result: ScanResult) -> RenderOptions:
