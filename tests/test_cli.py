@@ -37,12 +37,12 @@ def test_examples_report_defects_and_a_clean_verdict() -> None:
     assert code == 1
     assert "clean_module.py\n  " + NO_DEFECTS in output
     assert "CWE-95" in output and "Category: CWE-707 Improper Neutralization" in output
-    assert "Checked (" in output and "Summary:" in output
+    assert "Checked: " in output and "weakness classes checked" in output and "Summary:" in output
 
 
 def test_clean_file_says_exactly_no_defects(tmp_path: Path) -> None:
     (tmp_path / "util.py").write_text(CLEAN)
-    code, output = run("scan", str(tmp_path / "util.py"), "--no-progress")
+    code, output = run("scan", str(tmp_path / "util.py"), "--no-progress", "--show-checked")
     assert code == 0
     assert f"  {NO_DEFECTS}\n" in output
     assert "[not found] CWE-95" in output
@@ -106,7 +106,7 @@ def test_output_file_is_written_plain(project: Path, tmp_path: Path) -> None:
     code, output = run("scan", str(project), "--format", "markdown", "-o", str(target))
     assert code == 1 and output == ""
     text = target.read_text()
-    assert text.startswith("# Security review") and "| CWE-95 |" in text
+    assert text.startswith("# Security review") and "weakness classes checked, 1 found" in text
     assert "\x1b[" not in text
 
 

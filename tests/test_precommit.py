@@ -19,6 +19,10 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 HOOK_ID = "secreview"
 VULNERABLE = "def run(user_input):\n    return eval(user_input)\n"
+CRITICAL = (
+    "import subprocess\n\nfrom flask import request\n\n\n"
+    "def ping():\n    return subprocess.check_output('ping ' + request.args['h'], shell=True)\n"
+)
 CLEAN = "import ast\n\n\ndef run(text):\n    return ast.literal_eval(text)\n"
 IDENTITY = {
     "GIT_AUTHOR_NAME": "t",
@@ -67,10 +71,22 @@ def _snapshot(destination: Path, env: dict[str, str]) -> Path:
     return destination
 
 
-def _try_repo(work: Path, hook_repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """`pre-commit try-repo` on the staged files, as `git commit` would run the hook."""
+def _try_repo(
+    work: Path, hook_repo: Path, env: dict[str, str], *args: str, hook: str = HOOK_ID
+) -> subprocess.CompletedProcess[str]:
+    """`pre-commit try-repo` on the staged files, as `git commit` would run the hook (or on
+    what `args` such as `--all-files` name)."""
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", "--color=never", str(hook_repo), HOOK_ID],
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            "--color=never",
+            str(hook_repo),
+            hook,
+            *args,
+        ],
         cwd=work,
         env=env,
         capture_output=True,
@@ -108,3 +124,33 @@ def test_the_hook_blocks_a_staged_injection_and_passes_clean_code(tmp_path: Path
     output = passed.stdout + passed.stderr
     assert passed.returncode == 0, output
     assert "secreview security review" in output and "Passed" in output
+
+
+def test_all_files_reviews_committed_files_whole_and_the_scan_hook_the_tree(
+    tmp_path: Path,
+) -> None:
+    """A repository whose committed code has a critical finding passes a commit that only
+    stages clean code, but fails `--all-files` and the whole-tree hook."""
+    env = _environment(tmp_path / "pre-commit-home")
+    hook_repo = _snapshot(tmp_path / "secreview", env)
+    work = tmp_path / "work"
+    work.mkdir()
+    _git(work, env, "init", "-q")
+    (work / "deploy.py").write_text(CRITICAL)
+    _git(work, env, "add", "deploy.py")
+    _git(work, env, "commit", "-q", "--no-verify", "-m", "Initial commit")
+    (work / "clean.py").write_text(CLEAN)
+    _git(work, env, "add", "clean.py")
+
+    staged = _try_repo(work, hook_repo, env)
+    assert staged.returncode == 0, staged.stdout + staged.stderr
+
+    everything = _try_repo(work, hook_repo, env, "--all-files")
+    output = everything.stdout + everything.stderr
+    assert everything.returncode == 1, output
+    assert "deploy.py" in output and "critical" in output
+
+    whole_tree = _try_repo(work, hook_repo, env, hook="secreview-scan")
+    output = whole_tree.stdout + whole_tree.stderr
+    assert whole_tree.returncode == 1, output
+    assert "deploy.py" in output and "critical" in output

@@ -273,7 +273,7 @@ def review_as(repo: Path, output_format: str, *args: str) -> str:
 
 def finding_blocks(text: str) -> list[str]:
     """The text review of the one changed file, cut into one block per numbered finding."""
-    findings = text.split("\nChecked (")[0]
+    findings = text.split("\nChecked")[0]
     return re.split(r"\n  \d+\. ", findings)[1:]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from pathlib import Path
@@ -14,8 +15,9 @@ from secreview.findings import Confidence, FileReport, Finding, Location, ScanRe
 from secreview.report.gerrit import gerrit_review
 from secreview.report.github import github_review
 from secreview.report.gitlab import gitlab_issues
+from secreview.report.options import RenderOptions, with_render_options
 from secreview.review.changes import from_diff
-from secreview.review.model import REVIEW_KEY, ReviewInfo
+from secreview.review.model import REVIEW_KEY, ReviewInfo, review_info
 from secreview.review.run import review_change
 
 DATA = Path(__file__).parent / "data"
@@ -53,21 +55,56 @@ def test_the_review_found_what_the_formats_need(result: ScanResult) -> None:
     assert any((f.location.end_line or 0) > f.location.line for f in result.findings)
 
 
-def test_gerrit_review_input(result: ScanResult) -> None:
-    payload = gerrit_review(result)
-    jsonschema.validate(payload, schema("gerrit-review-input.schema.json"))
-    comments = payload["robot_comments"]["app.py"]  # type: ignore[index]
-    assert all(c["robot_id"] == "secreview" for c in comments)
-    for comment in comments:
-        assert comment["line"] == comment["range"]["end_line"]
-        assert comment["properties"]["cwe"].startswith("CWE-")
-    (yaml_comment,) = [c for c in comments if c["properties"]["rule"] == "unsafe-yaml-load"]
+def _yaml_fix(comments: list[dict]) -> None:
+    """The unsafe-yaml-load comment's fix replaces exactly `yaml.load` in the new file."""
+    (yaml_comment,) = [c for c in comments if "unsafe-yaml-load" in c["message"]]
     (fix,) = yaml_comment["fix_suggestions"]
     (replacement,) = fix["replacements"]
     assert replacement["replacement"] == "yaml.safe_load"
     line = AFTER.splitlines()[replacement["range"]["start_line"] - 1]
     span = replacement["range"]
     assert line[span["start_character"] : span["end_character"]] == "yaml.load"
+
+
+def test_gerrit_review_input_has_ordinary_comments_with_fixes(result: ScanResult) -> None:
+    payload = gerrit_review(result)
+    jsonschema.validate(payload, schema("gerrit-review-input.schema.json"))
+    assert "robot_comments" not in payload and "labels" not in payload
+    comments = payload["comments"]["app.py"]  # type: ignore[index]
+    assert len(comments) == len(result.findings)
+    for comment in comments:
+        assert comment["line"] == comment["range"]["end_line"]
+        assert comment["unresolved"] is True
+        assert "robot_id" not in comment
+    _yaml_fix(comments)
+
+
+def test_gerrit_robot_comments_behind_a_flag(result: ScanResult) -> None:
+    flagged = with_render_options(result, RenderOptions(gerrit_robot_comments=True))
+    payload = gerrit_review(flagged)
+    jsonschema.validate(payload, schema("gerrit-review-input.schema.json"))
+    assert "comments" not in payload
+    comments = payload["robot_comments"]["app.py"]  # type: ignore[index]
+    assert all(c["robot_id"] == "secreview" for c in comments)
+    for comment in comments:
+        assert comment["properties"]["cwe"].startswith("CWE-")
+    _yaml_fix(comments)
+
+
+@pytest.mark.parametrize(("fail_on", "vote"), [(Severity.HIGH, -1), (Severity.CRITICAL, 0)])
+def test_gerrit_label_vote_reflects_fail_on(
+    result: ScanResult, fail_on: Severity, vote: int
+) -> None:
+    """eval of a parameter is high: it blocks at --fail-on high, not at critical."""
+    info = review_info(result)
+    assert info is not None
+    reviewed = dataclasses.replace(
+        result, extra={**result.extra, REVIEW_KEY: dataclasses.replace(info, fail_on=fail_on)}
+    )
+    options = RenderOptions(gerrit_label="Code-Review")
+    payload = gerrit_review(with_render_options(reviewed, options))
+    jsonschema.validate(payload, schema("gerrit-review-input.schema.json"))
+    assert payload["labels"] == {"Code-Review": vote}
 
 
 def test_github_pull_request_review(result: ScanResult) -> None:

@@ -15,6 +15,7 @@ from secreview.bench.command import bench_command
 from secreview.commands.baseline import baseline_group
 from secreview.commands.common import fail
 from secreview.commands.info import explain_command, rules_command
+from secreview.commands.precommit import precommit_command
 from secreview.commands.review import review_command
 from secreview.commands.scan import scan_command
 
@@ -53,6 +54,7 @@ def cli() -> None:
 for command in (scan_command, review_command, rules_command, explain_command, baseline_group):
     cli.add_command(command)
 cli.add_command(bench_command)
+cli.add_command(precommit_command)
 
 
 def main() -> None:

@@ -32,11 +32,14 @@ from secreview.context.baseline import BaselineError, apply_baseline, read_basel
 from secreview.findings import ScanResult, Severity
 from secreview.output_file import OutputFileError, check_output, write_output
 from secreview.pipeline import models_for
+from secreview.report.concise import render_concise
 from secreview.report.gerrit import render_gerrit
 from secreview.report.github import render_github
 from secreview.report.gitlab import render_gitlab
 from secreview.report.json_report import render_json
+from secreview.report.junit import render_junit
 from secreview.report.markdown import render_markdown
+from secreview.report.options import RenderOptions, with_render_options
 from secreview.report.text import render_text, render_text_lines
 from secreview.review.model import PRE_EXISTING_TAG
 
@@ -55,6 +58,8 @@ RENDERERS: dict[str, Callable[[ScanResult], str]] = {
     "json": render_json,
     "sarif": _render_sarif,
     "gitlab": render_gitlab,
+    "concise": render_concise,
+    "junit": render_junit,
 }
 REVIEW_RENDERERS: dict[str, Callable[[ScanResult], str]] = {
     **RENDERERS,
@@ -83,6 +88,60 @@ def fail(message: str) -> NoReturn:
         f"[red]error:[/] {escape(message)}", markup=True
     )
     sys.exit(EXIT_ERROR)
+
+
+def report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Options about what the reports hold and where else they go (`scan` and `review`)."""
+    for option in reversed(
+        (
+            click.option(
+                "--show-checked",
+                is_flag=True,
+                help="List every weakness class checked [one line: how many, how many found].",
+            ),
+            click.option(
+                "--also-output",
+                "also_output",
+                multiple=True,
+                metavar="FORMAT=FILE",
+                callback=_parse_also_output,
+                help="Also write this run's result in FORMAT to FILE (repeatable): one review, "
+                "every report.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def gerrit_options(command: Callable[..., None]) -> Callable[..., None]:
+    """What the `gerrit` format of `review` posts: the kind of comment, and a vote."""
+    command = click.option(
+        "--gerrit-label",
+        metavar="LABEL",
+        help="gerrit: vote -1 on LABEL when a new finding reaches --fail-on, else 0.",
+    )(command)
+    return click.option(
+        "--gerrit-robot-comments",
+        is_flag=True,
+        help="gerrit: deprecated robot comments instead of comments with fix suggestions.",
+    )(command)
+
+
+def _parse_also_output(
+    context: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """FORMAT=FILE pairs, each FORMAT one the command renders."""
+    known = REVIEW_RENDERERS if context.info_name == "review" else RENDERERS
+    pairs = []
+    for value in values:
+        output_format, separator, path = value.partition("=")
+        if not separator or not path or output_format.lower() not in known:
+            raise click.BadParameter(
+                f"{value!r}: use FORMAT=FILE with FORMAT one of {', '.join(sorted(known))}"
+            )
+        pairs.append((output_format.lower(), path))
+    return tuple(pairs)
 
 
 def given(context: click.Context, name: str) -> bool:
@@ -172,12 +231,30 @@ def output_destination(
     output: str | None, reviewed: Sequence[str | Path], inputs: Sequence[str | Path | None]
 ) -> Path | None:
     """The checked `-o` destination (None: standard output), or exit 2 before any work starts."""
-    if output is None:
-        return None
+    context = click.get_current_context(silent=True)
+    extra = context.params.get("also_output", ()) if context is not None else ()
     try:
+        for _format, path in extra:
+            check_output(path, reviewed=reviewed, inputs=[i for i in inputs if i])
+        if output is None:
+            return None
         return check_output(output, reviewed=reviewed, inputs=[i for i in inputs if i])
     except OutputFileError as error:
         fail(str(error))
+
+
+def _with_options_of_this_run(result: ScanResult) -> ScanResult:
+    """`result` carrying the command line's render options (none outside a command)."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return result
+    params = context.params
+    options = RenderOptions(
+        show_checked=bool(params.get("show_checked")),
+        gerrit_robot_comments=bool(params.get("gerrit_robot_comments")),
+        gerrit_label=params.get("gerrit_label"),
+    )
+    return with_render_options(result, options)
 
 
 def emit(
@@ -188,8 +265,16 @@ def emit(
     *,
     quiet: bool = False,
 ) -> None:
-    """Write the rendering to `destination`, or to stdout (in colour when it is a terminal);
-    with `quiet`, nothing to stdout when there is nothing to report."""
+    """Write the rendering to `destination`, or to stdout (in colour when it is a terminal),
+    and every `--also-output` rendering of the same result to its file; with `quiet`, nothing
+    to stdout when there is nothing to report."""
+    result = _with_options_of_this_run(result)
+    context = click.get_current_context(silent=True)
+    for extra_format, path in context.params.get("also_output", ()) if context else ():
+        try:
+            write_output(Path(path), renderers[extra_format](result))
+        except OutputFileError as error:
+            fail(str(error))
     if destination is not None:
         try:
             write_output(destination, renderers[output_format](result))

@@ -24,11 +24,11 @@ COMMAND_SPECIFIC: dict[str, frozenset[str]] = {
     "scan": frozenset({"output_format", "stdin_filename"}),
     "review": frozenset(
         {"output_format", "diff_file", "base", "head", "commit", "staged", "commit_message"}
-        | {"show_all"}
+        | {"show_all", "gerrit_label", "gerrit_robot_comments"}
     ),
 }
 """Parameters only one command has: the formats differ (review adds gerrit and github), scan
-reads standard input as a file, review names the change to review."""
+reads standard input as a file, review names the change to review and how Gerrit gets it."""
 
 Command = TypeVar("Command", bound=Callable[..., None])
 

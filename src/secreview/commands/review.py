@@ -17,7 +17,9 @@ from secreview.commands.common import (
     emit,
     exit_code_for,
     fail,
+    gerrit_options,
     output_destination,
+    report_options,
     with_baseline,
 )
 from secreview.commands.options import shared_options
@@ -175,6 +177,8 @@ def _read_diff(path: str) -> str:
     help="Output format (gerrit, github, gitlab: ready for those review systems' APIs).",
 )
 @shared_options
+@report_options
+@gerrit_options
 def review_command(
     diff_file: str | None,
     base: str | None,

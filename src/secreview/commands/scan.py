@@ -18,6 +18,7 @@ from secreview.commands.common import (
     exit_code_for,
     fail,
     output_destination,
+    report_options,
     with_baseline,
 )
 from secreview.commands.options import shared_options
@@ -102,6 +103,7 @@ def _nothing_to_review(roots: list[str], config: ScanConfig) -> str:
     "per-file-ignores and test paths under that name.",
 )
 @shared_options
+@report_options
 def scan_command(
     output_format: str,
     stdin_filename: str | None,

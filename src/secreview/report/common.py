@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from secreview.findings import FileReport, Finding, ScanResult, Severity
+from secreview.review.model import ChangeExcerpt, ReviewInfo
 
 
 def files_in_order(result: ScanResult) -> Iterator[tuple[FileReport, list[Finding], list[Finding]]]:
@@ -38,3 +39,33 @@ def line_span(finding: Finding) -> str:
 def plural(count: int, noun: str) -> str:
     """'1 file', '2 files' (nouns here all take a plain -s)."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def checked_summary(result: ScanResult) -> str | None:
+    """'42 weakness classes checked, 2 found' (the compact checked list), or None when nothing
+    was reviewed: an empty review checked nothing."""
+    if result.files_scanned == 0 and not result.findings:
+        return None
+    found = sum(1 for checked in result.checked if checked.found)
+    classes = len(result.checked)
+    noun = "weakness class" if classes == 1 else "weakness classes"
+    return f"{classes} {noun} checked, {found} found"
+
+
+def shown_changes(
+    findings: Sequence[Finding], review: ReviewInfo | None
+) -> list[tuple[ChangeExcerpt | None, int | None]]:
+    """For each finding (numbered from 1), the change to show under it, or the number of the
+    earlier finding that already shows the same lines: one `Change:` block per location."""
+    first_shown: dict[ChangeExcerpt, int] = {}
+    shown: list[tuple[ChangeExcerpt | None, int | None]] = []
+    for number, finding in enumerate(findings, start=1):
+        excerpt = review.excerpt(finding) if review is not None else None
+        if excerpt is None:
+            shown.append((None, None))
+        elif excerpt in first_shown:
+            shown.append((None, first_shown[excerpt]))
+        else:
+            first_shown[excerpt] = number
+            shown.append((excerpt, None))
+    return shown

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from secreview.findings import Finding, ScanResult
+from secreview.report import markdown_builder as md
 from secreview.report.comments import comment_text, summary_text
 from secreview.review.model import review_info
 
@@ -54,7 +55,8 @@ def github_review(result: ScanResult) -> JSONObject:
             [
                 "",
                 "---",
-                f"`{finding.location.path}` line {finding.location.line} (outside the diff):",
+                f"{md.code(finding.location.path)} line {finding.location.line} "
+                "(outside the diff):",
                 "",
                 comment_text(finding, markdown=True),
             ]

@@ -3,6 +3,10 @@
 GitHub reads more than the schema requires: `security-severity` and `precision` on each rule rank
 and filter alerts, `external/cwe/cwe-N` tags group them by weakness, `partialFingerprints` keep an
 alert's identity when the code around it moves, and `codeFlows` draw the path from source to sink.
+GitHub takes the rule's score for every alert of the rule, so a rule's score is the highest
+effective severity among this run's results of it, and each result carries its own score and a
+matching `level`: a test-code note or a severity lowered in the configuration is never ranked
+as the rule's default.
 The output is checked against the OASIS schema shipped in tests/data/sarif-schema-2.1.0.json.
 """
 
@@ -46,6 +50,10 @@ _SECURITY_SEVERITY: Mapping[Severity, str] = {
     Severity.LOW: "3.0",
 }
 
+# Test-code notes are reported but never count: the bottom of GitHub's "low" bucket.
+_NOTE_SECURITY_SEVERITY = "1.0"
+_NOTE_LEVEL = "note"
+
 JSONObject = dict[str, object]
 
 
@@ -65,10 +73,11 @@ def render_sarif(result: ScanResult, rules: Sequence[Rule]) -> str:
     rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
     cwes = sorted({rule.cwe for rule in ran.values()} | {finding.cwe for finding in findings})
     taxon_index = {cwe: index for index, cwe in enumerate(cwes)}
+    effective = _effective_rule_severities(findings)
     descriptors = [
-        _rule_descriptor(ran[rule_id], taxon_index)
+        _rule_descriptor(ran[rule_id], taxon_index, effective.get(rule_id))
         if rule_id in ran
-        else _unlisted_rule_descriptor(unlisted[rule_id], taxon_index)
+        else _unlisted_rule_descriptor(unlisted[rule_id], taxon_index, effective[rule_id])
         for rule_id in rule_ids
     ]
     version = result.tool_version or __version__
@@ -102,8 +111,26 @@ def _pascal_case(rule_id: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", rule_id))
 
 
-def _rule_descriptor(rule: Rule, taxon_index: Mapping[int, int]) -> JSONObject:
-    """A rule with its documentation, so GitHub can show the help beside every alert."""
+def _effective_severity(finding: Finding) -> Severity:
+    """What the finding counts as: its own (possibly configured) severity, or low for a note."""
+    return Severity.LOW if finding.is_note else finding.severity
+
+
+def _effective_rule_severities(findings: Sequence[Finding]) -> dict[str, Severity]:
+    """Per rule, the highest effective severity among this run's results of it."""
+    highest: dict[str, Severity] = {}
+    for finding in findings:
+        severity = _effective_severity(finding)
+        highest[finding.rule_id] = max(severity, highest.get(finding.rule_id, severity))
+    return highest
+
+
+def _rule_descriptor(
+    rule: Rule, taxon_index: Mapping[int, int], effective: Severity | None
+) -> JSONObject:
+    """A rule with its documentation, so GitHub can show the help beside every alert; rated
+    by its results in this run when it has any, else by its default severity."""
+    severity = rule.severity if effective is None else effective
     return {
         "id": rule.id,
         "name": _pascal_case(rule.id),
@@ -111,22 +138,28 @@ def _rule_descriptor(rule: Rule, taxon_index: Mapping[int, int]) -> JSONObject:
         "fullDescription": {"text": rule.summary},
         "help": _help(rule),
         "helpUri": _cwe_uri(rule.cwe),
-        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
-        "properties": _rule_properties(rule.cwe, rule.severity, rule.confidence),
+        "defaultConfiguration": {"level": _LEVELS[severity]},
+        "properties": _rule_properties(rule.cwe, severity, rule.confidence),
         "relationships": [_cwe_relationship(rule.cwe, taxon_index)],
     }
 
 
-def _unlisted_rule_descriptor(finding: Finding, taxon_index: Mapping[int, int]) -> JSONObject:
-    """A rule entry for a finding whose rule was not passed in, described by its CWE."""
+def _unlisted_rule_descriptor(
+    finding: Finding, taxon_index: Mapping[int, int], severity: Severity
+) -> JSONObject:
+    """A rule entry for a finding whose rule was not passed in, described by its CWE (GitHub
+    requires a full description and help text for every rule)."""
     weakness = lookup(finding.cwe)
+    help_text = f"{weakness.label}: see {_cwe_uri(finding.cwe)}"
     return {
         "id": finding.rule_id,
         "name": _pascal_case(finding.rule_id),
         "shortDescription": {"text": weakness.label},
+        "fullDescription": {"text": weakness.label},
+        "help": {"text": help_text, "markdown": help_text},
         "helpUri": _cwe_uri(finding.cwe),
-        "defaultConfiguration": {"level": _LEVELS[finding.severity]},
-        "properties": _rule_properties(finding.cwe, finding.severity, finding.confidence),
+        "defaultConfiguration": {"level": _LEVELS[severity]},
+        "properties": _rule_properties(finding.cwe, severity, finding.confidence),
         "relationships": [_cwe_relationship(finding.cwe, taxon_index)],
     }
 
@@ -213,7 +246,7 @@ def _result(finding: Finding, rule_index: int) -> JSONObject:
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         # Test-code findings are shown but must not fail a pull request's check.
-        "level": "note" if finding.is_note else _LEVELS[finding.severity],
+        "level": _NOTE_LEVEL if finding.is_note else _LEVELS[finding.severity],
         "message": {"text": f"{finding.message} Fix: {finding.fix}"},
         "locations": [{"physicalLocation": _physical_location(finding.location)}],
     }
@@ -247,7 +280,12 @@ def _result(finding: Finding, rule_index: int) -> JSONObject:
                 ]
             }
         ]
-    result["properties"] = {"tags": list(finding.tags)}
+    result["properties"] = {
+        "tags": list(finding.tags),
+        "security-severity": _NOTE_SECURITY_SEVERITY
+        if finding.is_note
+        else _SECURITY_SEVERITY[finding.severity],
+    }
     return result
 
 

@@ -11,7 +11,15 @@ from rich.text import Text
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult, Severity
 from secreview.report import NO_DEFECTS, no_defects_verdict
-from secreview.report.common import files_in_order, line_span, plural, severity_counts
+from secreview.report.common import (
+    checked_summary,
+    files_in_order,
+    line_span,
+    plural,
+    severity_counts,
+    shown_changes,
+)
+from secreview.report.options import render_options
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
 from secreview.text import printable
 
@@ -37,7 +45,9 @@ def excerpt_rows(excerpt: ChangeExcerpt) -> list[tuple[str, str]]:
     return rows
 
 
-def _finding_lines(number: int, finding: Finding, excerpt: ChangeExcerpt | None) -> list[Text]:
+def _finding_lines(
+    number: int, finding: Finding, excerpt: ChangeExcerpt | None, same_as: int | None = None
+) -> list[Text]:
     weakness = lookup(finding.cwe)
     pillar = lookup(finding.pillar)
     head = Text(f"  {number}. ")
@@ -55,7 +65,9 @@ def _finding_lines(number: int, finding: Finding, excerpt: ChangeExcerpt | None)
     ]
     if finding.snippet:
         lines.append(Text(f"         {finding.snippet.strip()}", style="magenta"))
-    if excerpt is not None:
+    if same_as is not None:
+        lines.append(Text(f"     Change: as for finding {same_as} above"))
+    elif excerpt is not None:
         lines.append(Text("     Change:"))
         lines.extend(
             Text(f"       {row}", style=_CHANGE_STYLE[kind]) for kind, row in excerpt_rows(excerpt)
@@ -109,16 +121,14 @@ def _styled_lines(result: ScanResult) -> list[Text]:
             out.append(Text(f"  Analysis note: {note}", style="yellow"))
         if report.reviewed:
             if defects:
-                for number, finding in enumerate(defects, start=1):
-                    out.extend(_finding_lines(number, finding, _excerpt(review, finding)))
+                out.extend(_findings_lines(defects, review))
             else:
                 out.append(Text(f"  {no_defects_verdict(report)}", style="green"))
             if notes:
                 out.append(
                     Text(f"  Notes (test code; not counted as defects, {len(notes)}):", style="dim")
                 )
-                for number, finding in enumerate(notes, start=1):
-                    out.extend(_finding_lines(number, finding, _excerpt(review, finding)))
+                out.extend(_findings_lines(notes, review))
         out.append(Text(""))
     if len(clean) <= CLEAN_FILES_LISTED:
         for path in clean:
@@ -137,9 +147,13 @@ def _styled_lines(result: ScanResult) -> list[Text]:
     return out
 
 
-def _excerpt(review: ReviewInfo | None, finding: Finding) -> ChangeExcerpt | None:
-    """The change around a new finding of a review; a scan has none."""
-    return review.excerpt(finding) if review is not None else None
+def _findings_lines(findings: list[Finding], review: ReviewInfo | None) -> list[Text]:
+    """Numbered findings, each change shown once (under the first finding at its lines)."""
+    lines: list[Text] = []
+    changes = shown_changes(findings, review)
+    for number, (finding, (excerpt, same_as)) in enumerate(zip(findings, changes, strict=True), 1):
+        lines.extend(_finding_lines(number, finding, excerpt, same_as))
+    return lines
 
 
 def _review_header(review: ReviewInfo) -> list[Text]:
@@ -177,7 +191,13 @@ def _review_footer(review: ReviewInfo) -> list[Text]:
 
 
 def _checked_lines(result: ScanResult) -> list[Text]:
-    lines = [Text(f"Checked ({len(result.checked)} weakness classes):", style="bold")]
+    """One line by default; every class with `--show-checked`; nothing for an empty review."""
+    summary = checked_summary(result)
+    if summary is None:
+        return []
+    if not render_options(result).show_checked:
+        return [Text(f"Checked: {summary}.", style="bold")]
+    lines = [Text(f"Checked ({summary}):", style="bold")]
     for checked in result.checked:
         weakness = lookup(checked.cwe)
         status = Text(
