@@ -43,8 +43,15 @@ def _render_sarif(result: ScanResult) -> str:
     return render_sarif(result, [RULES_BY_ID[rule_id] for rule_id in result.rule_ids])
 
 
+def _render_html(result: ScanResult) -> str:
+    from secreview.report.html import render_html  # imported lazily: only HTML runs need it
+
+    return render_html(result, [RULES_BY_ID[rule_id] for rule_id in result.rule_ids])
+
+
 RENDERERS: dict[str, Callable[[ScanResult], str]] = {
     "text": render_text,
+    "html": _render_html,
     "markdown": render_markdown,
     "json": render_json,
     "sarif": _render_sarif,

@@ -246,5 +246,10 @@ def review_command(
             change, config, show_all=show_all, commit_message=message, configuration=configuration
         )
         result = with_baseline(result, config)
+    if output_format.lower() == "html":  # the page shows the reviewed version's code
+        from secreview.report.html.code import with_code  # only HTML runs load the template
+        after = {changed.diff.path: changed.after for changed in change.files}
+        added = {changed.diff.path: changed.diff.added_lines for changed in change.files}
+        result = with_code(result, after.get, added)
     emit(result, output_format.lower(), destination, REVIEW_RENDERERS)
     sys.exit(exit_code_for(result, config.fail_on, strict))

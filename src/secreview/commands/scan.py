@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -25,6 +26,20 @@ from secreview.commands.common import (
 )
 from secreview.config import DEFAULT_FILE_MEMORY_BYTES, DEFAULT_FILE_TIMEOUT_SECONDS
 from secreview.scanner import default_jobs, scan
+from secreview.sources.reading import UnreadableSourceError, read_source
+
+
+def _reader(max_bytes: int) -> Callable[[str], str | None]:
+    """Reads a reviewed file again, as the scan read it, for the code an HTML report shows;
+    None when it cannot be read any more (its findings are then shown without code)."""
+
+    def read(path: str) -> str | None:
+        try:
+            return read_source(Path(path), max_bytes)
+        except UnreadableSourceError:
+            return None
+
+    return read
 
 
 @click.command("scan")
@@ -144,6 +159,9 @@ def scan_command(
     else:
         result = scan(roots, config, jobs or default_jobs())
     result = with_baseline(result, config)
+    if output_format.lower() == "html":  # the page shows the code around each finding
+        from secreview.report.html.code import with_code  # only HTML runs load the template
+        result = with_code(result, _reader(config.max_file_bytes))
     emit(result, output_format.lower(), destination)
     if show_progress:
         errors.print(
