@@ -94,13 +94,13 @@
   function jump(id) {
     var target = document.getElementById(id);
     if (!target) { return; }
-    for (var up = target.parentElement; up; up = up.parentElement) {
+    for (var up = target; up; up = up.parentElement) {
       if (up.tagName === "DETAILS") { up.open = true; }
     }
     if (highlighted) { highlighted.classList.remove("hl"); }
     highlighted = target;
     target.classList.add("hl");
-    target.scrollIntoView({ block: "center" });
+    target.scrollIntoView({ block: target.tagName === "DETAILS" ? "start" : "center" });
   }
 
   function load() {
