@@ -25,7 +25,7 @@ CODE_KEY = "html_code"
 """Where the code view travels in `ScanResult.extra`."""
 SINK_CONTEXT_LINES = 3
 """Lines shown above and below a finding's own span."""
-STEP_CONTEXT_LINES = 2
+STEP_CONTEXT_LINES = 1
 """Lines shown above and below each evidence step."""
 MAX_SPAN_LINES = 6
 """A finding spanning more lines shows only its first ones: a pointer, not a listing."""
