@@ -248,6 +248,7 @@ def review_command(
         result = with_baseline(result, config)
     if output_format.lower() == "html":  # the page shows the reviewed version's code
         from secreview.report.html.code import with_code  # only HTML runs load the template
+
         after = {changed.diff.path: changed.after for changed in change.files}
         added = {changed.diff.path: changed.diff.added_lines for changed in change.files}
         result = with_code(result, after.get, added)

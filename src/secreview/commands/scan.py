@@ -161,6 +161,7 @@ def scan_command(
     result = with_baseline(result, config)
     if output_format.lower() == "html":  # the page shows the code around each finding
         from secreview.report.html.code import with_code  # only HTML runs load the template
+
         result = with_code(result, _reader(config.max_file_bytes))
     emit(result, output_format.lower(), destination)
     if show_progress:
