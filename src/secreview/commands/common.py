@@ -52,8 +52,15 @@ def _render_sarif(result: ScanResult) -> str:
     return render_sarif(result, [RULES_BY_ID[rule_id] for rule_id in result.rule_ids])
 
 
+def _render_html(result: ScanResult) -> str:
+    from secreview.report.html import render_html  # imported lazily: only HTML runs need it
+
+    return render_html(result, [RULES_BY_ID[rule_id] for rule_id in result.rule_ids])
+
+
 RENDERERS: dict[str, Callable[[ScanResult], str]] = {
     "text": render_text,
+    "html": _render_html,
     "markdown": render_markdown,
     "json": render_json,
     "sarif": _render_sarif,
@@ -241,6 +248,14 @@ def output_destination(
         return check_output(output, reviewed=reviewed, inputs=[i for i in inputs if i])
     except OutputFileError as error:
         fail(str(error))
+
+
+def wants_html(output_format: str) -> bool:
+    """Whether this run renders HTML (as its format or an `--also-output`): only then are the
+    reviewed files' lines read again for the page to show."""
+    context = click.get_current_context(silent=True)
+    extra = context.params.get("also_output", ()) if context else ()
+    return "html" in {output_format.lower(), *(each for each, _path in extra)}
 
 
 def _with_options_of_this_run(result: ScanResult) -> ScanResult:

@@ -20,6 +20,7 @@ from secreview.commands.common import (
     gerrit_options,
     output_destination,
     report_options,
+    wants_html,
     with_baseline,
 )
 from secreview.commands.options import shared_options
@@ -251,5 +252,11 @@ def review_command(
             jobs=jobs,
         )
         result = with_baseline(result, config)
+    if wants_html(output_format):  # the page shows the reviewed version's code
+        from secreview.report.html.code import with_code  # only HTML runs load the template
+
+        after = {changed.diff.path: changed.after for changed in change.files}
+        added = {changed.diff.path: changed.diff.added_lines for changed in change.files}
+        result = with_code(result, after.get, added)
     emit(result, output_format.lower(), destination, REVIEW_RENDERERS, quiet=quiet)
     sys.exit(exit_code_for(result, config, strict))

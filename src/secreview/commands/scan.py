@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePath
 
 import click
@@ -19,6 +20,7 @@ from secreview.commands.common import (
     fail,
     output_destination,
     report_options,
+    wants_html,
     with_baseline,
 )
 from secreview.commands.options import shared_options
@@ -28,6 +30,7 @@ from secreview.findings import ScanResult
 from secreview.index.facts import module_name_for
 from secreview.scanner import default_jobs, scan, scan_sources
 from secreview.sources.discovery import SourceFile
+from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.sources.sidefiles import SideFileError, read_side_stream
 
 STDIN = "-"
@@ -87,6 +90,19 @@ def _nothing_to_review(roots: list[str], config: ScanConfig) -> str:
     )
 
 
+def _reader(max_bytes: int) -> Callable[[str], str | None]:
+    """Reads a reviewed file again, as the scan read it, for the code an HTML report shows;
+    None when it cannot be read any more (its findings are then shown without code)."""
+
+    def read(path: str) -> str | None:
+        try:
+            return read_source(Path(path), max_bytes)
+        except UnreadableSourceError:
+            return None
+
+    return read
+
+
 @click.command("scan")
 @click.option(
     "--format",
@@ -138,6 +154,10 @@ def scan_command(
         if not result.files:
             fail(_nothing_to_review(roots, config))
         result = with_baseline(result, config)
+        if wants_html(output_format):  # the page shows the code around each finding
+            from secreview.report.html.code import with_code  # only HTML runs load the template
+
+            result = with_code(result, _reader(config.max_file_bytes))
         if bar is not None:
             bar(RENDERING, 0, None)
         emit(result, output_format.lower(), destination, quiet=quiet)
