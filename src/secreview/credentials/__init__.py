@@ -3,7 +3,7 @@
 The hard-coded secret rules judge string constants with these, and the masking of everything a
 report prints judges code tokens with the very same tests, so a value the rules call a secret is
 never printed, whichever rule quotes the line it sits on. The words these tests go by are in
-credential_vocabulary.py, the shapes of provider tokens and key blocks in credential_formats.py.
+vocabulary.py, the shapes of provider tokens and key blocks in formats.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from secreview.credential_formats import (
+from secreview.credentials.formats import (
     CONNECTION_URL_PASSWORD,
     CREDENTIAL,
     CRYPTO_KEY,
@@ -22,7 +22,7 @@ from secreview.credential_formats import (
     PASSWORD,
     PRIVATE_KEY_BLOCK,
 )
-from secreview.credential_vocabulary import (
+from secreview.credentials.vocabulary import (
     CREDENTIAL_KEY_QUALIFIERS,
     CREDENTIAL_KEY_WORDS,
     CRYPTO_KEY_QUALIFIERS,

@@ -1,10 +1,10 @@
 """The words that decide whether a name or a value is a secret's, as data apart from the logic.
 
-`credentials.name_verdict` reads a name by its last word (the thing it is) and the word before it
-(what kind): these sets say which heads name secrets, which qualifiers make a key a
-cryptographic key, a login credential or a public thing, and which trailing words only qualify.
-`credentials.is_placeholder` uses the filler words to tell 'change-me' from a real value. They
-grow with every false positive found in real code, so they live where that edit is all there is.
+`name_verdict` reads a name by its last word (the thing it is) and the word before it (what
+kind): these sets say which heads name secrets, which qualifiers make a key a cryptographic key,
+a login credential or a public thing, and which trailing words only qualify. `is_placeholder`
+uses the filler words to tell 'change-me' from a real value. They grow with every false positive
+found in real code, so they live where that edit is all there is.
 """
 
 from __future__ import annotations

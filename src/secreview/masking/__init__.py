@@ -26,21 +26,6 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from secreview.bound_names import (
-    SINK,
-    STRING_OPENING,
-    Bracket,
-    bound_name,
-    callee_before,
-    literal_value,
-    name_in_brackets,
-)
-from secreview.credential_formats import (
-    CONNECTION_URL_PASSWORD,
-    FORMATS,
-    KEY_VALUE_PASSWORD,
-    PRIVATE_KEY_BLOCK,
-)
 from secreview.credentials import (
     AUTH_SCHEME,
     DOTTED_NAME,
@@ -51,6 +36,21 @@ from secreview.credentials import (
     looks_random,
     name_verdict,
     token_is_fake,
+)
+from secreview.credentials.formats import (
+    CONNECTION_URL_PASSWORD,
+    FORMATS,
+    KEY_VALUE_PASSWORD,
+    PRIVATE_KEY_BLOCK,
+)
+from secreview.masking.bound_names import (
+    SINK,
+    STRING_OPENING,
+    Bracket,
+    bound_name,
+    callee_before,
+    literal_value,
+    name_in_brackets,
 )
 from secreview.text import source_lines_with_ends
 
