@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from secreview import scanner
 from secreview.cli import cli
 from secreview.config import ScanConfig
 from secreview.findings import FileReport
-from secreview.review import run
 
 VULNERABLE = "import subprocess\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
 DIFF = "--- /dev/null\n+++ b/{name}\n@@ -0,0 +1,4 @@\n" + "".join(
@@ -35,7 +35,8 @@ def _crash_on(name: str, real: object) -> object:
 def test_a_file_that_crashes_its_worker_is_one_internal_error_and_the_review_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(run, "review_text_guarded", _crash_on("crash.py", run.review_text_guarded))
+    crashing = _crash_on("crash.py", scanner.review_text_guarded)
+    monkeypatch.setattr(scanner, "review_text_guarded", crashing)
     diff = tmp_path / "change.diff"
     diff.write_text(DIFF.format(name="crash.py") + DIFF.format(name="fine.py"))
     result = CliRunner().invoke(
@@ -59,8 +60,8 @@ def test_a_crash_on_the_version_before_the_change_is_said_not_hidden(
             os.kill(os.getpid(), signal.SIGSEGV)
         return real(text, path, config)
 
-    real = run.review_text_guarded
-    monkeypatch.setattr(run, "review_text_guarded", review)
+    real = scanner.review_text_guarded
+    monkeypatch.setattr(scanner, "review_text_guarded", review)
     (tmp_path / "app.py").write_text(old)
     diff = tmp_path / "change.diff"
     diff.write_text("--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-x = 1\n+x = eval(input())\n")

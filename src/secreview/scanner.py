@@ -1,8 +1,10 @@
-"""Scan many files: discover, review each in a worker process, merge deterministically.
+"""Review many files: discover, review each in a worker process, merge deterministically.
 
 Work is split one file per task over worker processes (one per core by default, and a worker
 even with one job, so a file that crashes the parser cannot crash secreview); results are sorted
 by path before anything is reported, so output is byte-for-byte the same whatever `--jobs` is.
+`scan` reviews files on disk; the review of a change hands in the versions of its files as text
+(`review_texts`), and both build their result with `scan_result`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import dataclasses
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from secreview import __version__
 from secreview.analysis.taint import ProjectIndex
@@ -27,7 +30,7 @@ from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig, is_included
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
 from secreview.parse import parse_module
-from secreview.pipeline import active_rules, models_for, review_file
+from secreview.pipeline import active_rules, models_for, review_file, review_text_guarded
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.workers import Budget, FailureKind, TaskFailure, run_isolated
@@ -50,12 +53,24 @@ ReviewShared = tuple[ScanConfig, ProjectIndex | None]
 """What every file's review shares: the configuration and the project's summaries, if any."""
 FileReviewer = Callable[[ReviewShared, SourceFile], FileReport]
 ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], RoundResult]
+_Reviewed = TypeVar("_Reviewed")
+_Shared = TypeVar("_Shared")
 
 
 def review_source_file(shared: ReviewShared, source: SourceFile) -> FileReport:
     """Review one discovered file (the task a worker runs)."""
     config, project = shared
     return review_file(source.path, source.shown_as, config, source.module, project)
+
+
+SourceText = tuple[str, str]
+"""(text, path): one version of one file, held in memory (a file before or after a change)."""
+
+
+def review_source_text(config: ScanConfig, source: SourceText) -> FileReport:
+    """Review one version of a file held in memory (the task a worker runs)."""
+    text, path = source
+    return review_text_guarded(text, path, config)
 
 
 def file_budget(config: ScanConfig, size: int) -> Budget:
@@ -103,9 +118,30 @@ def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str)
     return FileError(path, message, ErrorKind.INTERNAL)
 
 
-def _unreviewed(source: SourceFile, failure: TaskFailure) -> FileReport:
-    error = failure_error(source.shown_as, failure, "review it", "the file was not reviewed")
-    return FileReport(path=source.shown_as, error=error, reviewed=False)
+def _review_isolated(
+    tasks: Sequence[_Reviewed],
+    review: Callable[[_Shared, _Reviewed], FileReport],
+    shared: _Shared,
+    *,
+    jobs: int,
+    budget: Callable[[_Reviewed], Budget],
+    path_of: Callable[[_Reviewed], str],
+    progress: ProgressCallback | None = None,
+) -> list[FileReport]:
+    """`review` of each task in a worker, in the order given; a failed worker is the file's error.
+
+    A file that crashes its worker, or exceeds its time or memory budget, becomes an error
+    report under the path `path_of` gives; the other files are reviewed as if it were not there.
+    """
+
+    def unreviewed(task: _Reviewed, failure: TaskFailure) -> FileReport:
+        path = path_of(task)
+        error = failure_error(path, failure, "review it", "the file was not reviewed")
+        return FileReport(path=path, error=error, reviewed=False)
+
+    return run_isolated(
+        tasks, review, shared, jobs=jobs, budget=budget, on_failure=unreviewed, progress=progress
+    )
 
 
 def review_files(
@@ -116,21 +152,32 @@ def review_files(
     project: ProjectIndex | None = None,
     review: FileReviewer = review_source_file,
 ) -> list[FileReport]:
-    """Review `sources` in `jobs` worker processes, one file per task, in path order.
-
-    A file that crashes its worker, or exceeds its time or memory budget, becomes an error
-    report; the other files are reviewed as if it were not there.
-    """
-    reports = run_isolated(
+    """Review `sources` in `jobs` worker processes, one file per task, in path order."""
+    reports = _review_isolated(
         sources,
         review,
         (config, project),
         jobs=jobs,
         budget=budget_of(config),
-        on_failure=_unreviewed,
+        path_of=lambda source: source.shown_as,
         progress=progress,
     )
     return sorted(reports, key=lambda r: r.path)
+
+
+def review_texts(sources: Sequence[SourceText], config: ScanConfig, jobs: int) -> list[FileReport]:
+    """Review versions of files held in memory in `jobs` worker processes, in the order given.
+
+    Each version's budget follows the size of its text, as a file's follows its size on disk.
+    """
+    return _review_isolated(
+        sources,
+        review_source_text,
+        config,
+        jobs=jobs,
+        budget=lambda source: file_budget(config, len(source[0].encode("utf-8", "surrogatepass"))),
+        path_of=lambda source: source[1],
+    )
 
 
 def _parsed(source: SourceFile, config: ScanConfig) -> ast.Module | None:
@@ -287,12 +334,28 @@ def scan_sources(
     )
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in missing)
     reports.sort(key=lambda r: r.path)
+    return scan_result(reports, config, started, config.configuration)
+
+
+def scan_result(
+    reports: Sequence[FileReport],
+    config: ScanConfig,
+    started: float,
+    configuration: str,
+    extra: Mapping[str, object] | None = None,
+) -> ScanResult:
+    """What a run of `config` over the files of `reports` gives a reporter.
+
+    `started` is the `time.perf_counter()` of the run's start, `configuration` the file the
+    settings came from, and `extra` what the kind of run adds (a review, its `ReviewInfo`).
+    """
+    fallbacks = sum(1 for r in reports if r.parsed_with_fallback)
     return ScanResult(
         files=tuple(reports),
         checked=checked_weaknesses(reports, config),
         rule_ids=tuple(rule.id for rule in active_rules(config)),
         elapsed_seconds=time.perf_counter() - started,
         tool_version=__version__,
-        configuration=config.configuration,
-        extra={"parse_fallbacks": sum(1 for r in reports if r.parsed_with_fallback)},
+        configuration=configuration,
+        extra={"parse_fallbacks": fallbacks, **(extra or {})},
     )

@@ -46,6 +46,11 @@ class Expectation:
     cwe: int
 
 
+def _share(part: int, rest: int) -> float:
+    """`part` as a share of `part + rest`; 0.0 when both are 0 (nothing to measure)."""
+    return part / (part + rest) if part + rest else 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryScore:
     """The confusion matrix of one category and the rates derived from it."""
@@ -60,12 +65,12 @@ class CategoryScore:
     @property
     def tpr(self) -> float:
         """True-positive rate (recall): vulnerable cases found."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return _share(self.tp, self.fn)
 
     @property
     def fpr(self) -> float:
         """False-positive rate: safe cases flagged."""
-        return self.fp / (self.fp + self.tn) if self.fp + self.tn else 0.0
+        return _share(self.fp, self.tn)
 
     @property
     def score(self) -> float:
@@ -85,12 +90,12 @@ class Overall:
     @property
     def precision(self) -> float:
         """Flagged cases that are vulnerable."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return _share(self.tp, self.fp)
 
     @property
     def recall(self) -> float:
         """Vulnerable cases that were flagged."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return _share(self.tp, self.fn)
 
     @property
     def f1(self) -> float:

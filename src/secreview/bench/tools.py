@@ -14,6 +14,7 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from secreview.pipeline import review_source
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -52,17 +53,10 @@ def bandit_cwes(corpus: Path, files: dict[str, Path]) -> dict[str, set[int]]:
     """CWEs Bandit reports in each case file (`bandit -f json`)."""
     if shutil.which("bandit") is None:
         raise ToolUnavailableError("bandit is not on PATH; install it to compare")
-    completed = subprocess.run(
-        ["bandit", "-q", "-r", "-f", "json", str(corpus)],
-        capture_output=True,
-        text=True,
-        timeout=TOOL_TIMEOUT_SECONDS,
-        check=False,
-    )
-    data = json.loads(completed.stdout or "{}")
+    results = _json_results(["bandit", "-q", "-r", "-f", "json", str(corpus)])
     by_path = _by_resolved_path(files)
     found: dict[str, set[int]] = defaultdict(set)
-    for result in data.get("results", []):
+    for result in results:
         name = by_path.get(str(Path(result.get("filename", "")).resolve()))
         cwe = (result.get("issue_cwe") or {}).get("id")
         if name is not None and isinstance(cwe, int):
@@ -78,17 +72,12 @@ def semgrep_cwes(corpus: Path, files: dict[str, Path], rules: Path | None) -> di
         raise ToolUnavailableError(
             "semgrep needs local rules here (--semgrep-rules DIR); the registry needs the network"
         )
-    completed = subprocess.run(
-        ["semgrep", "scan", "--metrics=off", "--json", "--config", str(rules), str(corpus)],
-        capture_output=True,
-        text=True,
-        timeout=TOOL_TIMEOUT_SECONDS,
-        check=False,
+    results = _json_results(
+        ["semgrep", "scan", "--metrics=off", "--json", "--config", str(rules), str(corpus)]
     )
-    data = json.loads(completed.stdout or "{}")
     by_path = _by_resolved_path(files)
     found: dict[str, set[int]] = defaultdict(set)
-    for result in data.get("results", []):
+    for result in results:
         name = by_path.get(str(Path(result.get("path", "")).resolve()))
         metadata = (result.get("extra") or {}).get("metadata") or {}
         cwes = metadata.get("cwe") or []
@@ -97,6 +86,18 @@ def semgrep_cwes(corpus: Path, files: dict[str, Path], rules: Path | None) -> di
         if name is not None:
             found[name].update(int(m) for text in cwes for m in _CWE.findall(str(text)))
     return dict(found)
+
+
+def _json_results(command: list[str]) -> list[dict[str, Any]]:
+    """The `results` of the JSON report a tool prints (none when it printed nothing).
+
+    Both tools exit non-zero when they find something, so the exit status is not an error.
+    """
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=TOOL_TIMEOUT_SECONDS, check=False
+    )
+    results: list[dict[str, Any]] = json.loads(completed.stdout or "{}").get("results", [])
+    return results
 
 
 def _by_resolved_path(files: dict[str, Path]) -> dict[str, str]:

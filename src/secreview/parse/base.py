@@ -36,12 +36,7 @@ class Unconvertible(Exception):
 
 def locate(tree: _Located, node: Node) -> _Located:
     """Give `tree` the position of `node` (ast and tree-sitter columns are both UTF-8 bytes)."""
-    start, end = node.start_point, node.end_point
-    tree.lineno = start[0] + 1  # type: ignore[attr-defined]
-    tree.col_offset = start[1]  # type: ignore[attr-defined]
-    tree.end_lineno = end[0] + 1  # type: ignore[attr-defined]
-    tree.end_col_offset = end[1]  # type: ignore[attr-defined]
-    return tree
+    return locate_between(tree, node, node)
 
 
 def locate_between(tree: _Located, first: Node, last: Node) -> _Located:
@@ -68,16 +63,16 @@ def span_of(first: Node, last: Node) -> Span:
 
 def significant(node: Node) -> list[Node]:
     """The children of `node` without comments and line continuations, which may sit anywhere."""
-    children = node.children
-    for child in children:
-        if child.is_extra:
-            return [c for c in children if not c.is_extra]
-    return children
+    return _without_extras(node.children)
 
 
 def named(node: Node) -> list[Node]:
     """The named children of `node` without comments and line continuations."""
-    children = node.named_children
+    return _without_extras(node.named_children)
+
+
+def _without_extras(children: list[Node]) -> list[Node]:
+    """`children` without extras; the list itself when it holds none, which is the common case."""
     for child in children:
         if child.is_extra:
             return [c for c in children if not c.is_extra]

@@ -1,10 +1,12 @@
 """Expression nodes of the tree-sitter Python grammar -> standard-library `ast` expressions.
 
-One method per node kind, found through one table. Positions follow CPython: a parenthesised
+One method per node kind, found through one table; operators (operators.py), strings
+(strings.py) and parameter lists (parameters.py) are converted by their own mixins, and this
+class joins them into the one expression converter. Positions follow CPython: a parenthesised
 expression keeps the position of what is inside the parentheses, a tuple includes them, a bare
 tuple runs from its first element to its last token (a trailing comma included). Chains that
-grow leftwards (`a + b + c ...`, `x.y().z()...`) are walked in loops, not by recursion, because
-generated code nests them thousands deep.
+grow leftwards (`x.y().z()...`) are walked in loops, not by recursion, because generated code
+nests them thousands deep.
 """
 
 from __future__ import annotations
@@ -24,56 +26,16 @@ from secreview.parse.base import (
     significant,
 )
 from secreview.parse.literals import number_value
+from secreview.parse.operators import (
+    BINARY_OPERATORS,
+    OperatorConversion,
+    restarred,
+    start_at,
+    unstarred,
+)
+from secreview.parse.parameters import ParameterConversion
 from secreview.parse.strings import StringConversion
 
-_BINARY_OPERATORS: dict[str, ast.operator] = {
-    "+": ast.Add(),
-    "-": ast.Sub(),
-    "*": ast.Mult(),
-    "@": ast.MatMult(),
-    "/": ast.Div(),
-    "%": ast.Mod(),
-    "//": ast.FloorDiv(),
-    "**": ast.Pow(),
-    "|": ast.BitOr(),
-    "&": ast.BitAnd(),
-    "^": ast.BitXor(),
-    "<<": ast.LShift(),
-    ">>": ast.RShift(),
-}
-AUGMENTED_OPERATORS: dict[str, ast.operator] = {
-    f"{symbol}=": operator for symbol, operator in _BINARY_OPERATORS.items()
-}
-_UNARY_OPERATORS: dict[str, ast.unaryop] = {"+": ast.UAdd(), "-": ast.USub(), "~": ast.Invert()}
-_COMPARISONS: dict[str, ast.cmpop] = {
-    "<": ast.Lt(),
-    "<=": ast.LtE(),
-    "==": ast.Eq(),
-    "!=": ast.NotEq(),
-    ">=": ast.GtE(),
-    ">": ast.Gt(),
-    "in": ast.In(),
-    "not in": ast.NotIn(),
-    "is": ast.Is(),
-    "is not": ast.IsNot(),
-}
-# Python's binding strength of binary operators, weakest first.
-_PRECEDENCE = {
-    "|": 1,
-    "^": 2,
-    "&": 3,
-    "<<": 4,
-    ">>": 4,
-    "+": 5,
-    "-": 5,
-    "*": 6,
-    "@": 6,
-    "/": 6,
-    "//": 6,
-    "%": 6,
-    "**": 7,
-}
-_BOOLEAN_OPERATORS: dict[str, ast.boolop] = {"and": ast.And(), "or": ast.Or()}
 _CONSTANTS: dict[str, object] = {"true": True, "false": False, "none": None, "ellipsis": ...}
 _ASSIGNABLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Starred, ast.List, ast.Tuple)
 _DELETABLE = (ast.Name, ast.Attribute, ast.Subscript, ast.List, ast.Tuple)
@@ -83,15 +45,9 @@ _HANDLERS = {
     "attribute": "_attribute",
     "call": "_call",
     "subscript": "_subscript",
-    "binary_operator": "_binary_operator",
-    "unary_operator": "_unary_operator",
-    "not_operator": "_not_operator",
-    "boolean_operator": "_boolean_operator",
-    "comparison_operator": "_comparison_operator",
     "lambda": "_lambda",
     "conditional_expression": "_conditional_expression",
     "named_expression": "_named_expression",
-    "await": "_await",
     "yield": "_yield",
     "list": "_list",
     "set": "_set",
@@ -138,40 +94,11 @@ def _set_context(tree: ast.expr, ctx: ast.expr_context, node: Node) -> ast.expr:
     return tree
 
 
-def _unstarred(tree: ast.expr) -> tuple[ast.expr, ast.Starred | None]:
-    """Split off a star that tree-sitter bound too tightly.
-
-    The grammar lets `*name` be a primary expression, so `*a.b()` parses as a call of the
-    attribute `b` of `*a`. A starred expression is never an operand in Python: the star belongs
-    to the whole chain, `*(a.b())`, and is put back on it by `_restarred`.
-    """
-    if isinstance(tree, ast.Starred):
-        return tree.value, tree
-    return tree, None
-
-
-def _restarred(tree: ast.expr, star: ast.Starred | None, top: Node) -> ast.expr:
-    if star is None:
-        return tree
-    star.value = tree
-    end = top.end_point
-    star.end_lineno, star.end_col_offset = end[0] + 1, end[1]
-    return star
-
-
-def _is_xor(node: Node) -> bool:
-    return node.type == "binary_operator" and significant(node)[1].type == "^"
-
-
-def _start_at(tree: ast.expr, start: ast.expr) -> None:
-    tree.lineno, tree.col_offset = start.lineno, start.col_offset
-
-
 def _has_comma(node: Node) -> bool:
     return any(child.type == "," for child in node.children)
 
 
-class ExpressionConversion(StringConversion):
+class ExpressionConversion(StringConversion, OperatorConversion, ParameterConversion):
     """Converts every expression node kind; statements build on it."""
 
     def __init__(self, source: bytes) -> None:
@@ -202,7 +129,7 @@ class ExpressionConversion(StringConversion):
         while node.type in ("attribute", "call", "subscript"):
             links.append(node)
             node = node.children[0]
-        tree, star = _unstarred(self.expr(node))
+        tree, star = unstarred(self.expr(node))
         for link in reversed(links):
             kind = link.type
             if kind == "attribute":
@@ -217,8 +144,8 @@ class ExpressionConversion(StringConversion):
                 tree = ast.Subscript(tree, self._subscript_slice(link), LOAD)
             locate(tree, link)
             if star is not None:
-                _start_at(tree, star.value)
-        return _restarred(tree, star, top)
+                start_at(tree, star.value)
+        return restarred(tree, star, top)
 
     def call_arguments(self, node: Node) -> tuple[list[ast.expr], list[ast.keyword]]:
         """Positional arguments and keywords of an `argument_list` (calls and class bases)."""
@@ -256,107 +183,6 @@ class ExpressionConversion(StringConversion):
                 parts[index] = self.expr(child)
         return locate(ast.Slice(*parts), node)
 
-    # Operators.
-
-    def _binary_operator(self, node: Node) -> ast.expr:
-        top = node
-        links: list[tuple[Node, Node, Node]] = []
-        while node.type == "binary_operator":
-            left, operator, right = significant(node)
-            if operator.type == "&" and (_is_xor(left) or _is_xor(right)):
-                return self._reassociated(top)
-            links.append((node, operator, right))
-            node = left
-        tree, star = _unstarred(self.expr(node))
-        for link, operator, right in reversed(links):
-            tree = locate(
-                ast.BinOp(tree, self._binary_op(operator), self.expr(right)),
-                link,
-            )
-            if star is not None:
-                _start_at(tree, star.value)
-        return _restarred(tree, star, top)
-
-    def _reassociated(self, top: Node) -> ast.expr:
-        """Rebuild a run of binary operators with Python's precedence (shunting-yard).
-
-        tree-sitter-python ranks `^` above `&`; Python ranks `&` above `^`, so `a ^ b & c` is
-        `a ^ (b & c)`. Only runs mixing the two take this path.
-        """
-        operands: list[tuple[Node, ast.expr]] = []
-        operators: list[Node] = []
-        pending = [top]
-        while pending:  # in-order walk of the run: operand, operator, operand, ...
-            current = pending.pop()
-            if current.type == "binary_operator":
-                left, operator, right = significant(current)
-                pending.extend((right, operator, left))
-            elif current.is_named:
-                operands.append((current, self.expr(current)))
-            else:
-                operators.append(current)
-        output: list[tuple[Node, Node, ast.expr]] = []  # (first node, last node, tree)
-        stack: list[Node] = []
-
-        def reduce() -> None:
-            operator = stack.pop()
-            _, right_last, right = output.pop()
-            left_first, _, left = output.pop()
-            tree = ast.BinOp(left, self._binary_op(operator), right)
-            output.append((left_first, right_last, locate_between(tree, left_first, right_last)))
-
-        output.append((operands[0][0], operands[0][0], operands[0][1]))
-        for operator, (operand, tree) in zip(operators, operands[1:], strict=True):
-            rank = _PRECEDENCE[operator.type]
-            while stack and (
-                _PRECEDENCE[stack[-1].type] > rank
-                or (_PRECEDENCE[stack[-1].type] == rank and operator.type != "**")
-            ):
-                reduce()
-            stack.append(operator)
-            output.append((operand, operand, tree))
-        while stack:
-            reduce()
-        return output[0][2]
-
-    def _binary_op(self, operator: Node) -> ast.operator:
-        try:
-            return _BINARY_OPERATORS[operator.type]
-        except KeyError:
-            raise Unconvertible(operator, f"invalid operator {operator.type!r}") from None
-
-    def _unary_operator(self, node: Node) -> ast.expr:
-        operator, operand = significant(node)
-        return locate(ast.UnaryOp(_UNARY_OPERATORS[operator.type], self.expr(operand)), node)
-
-    def _not_operator(self, node: Node) -> ast.expr:
-        return locate(ast.UnaryOp(ast.Not(), self.expr(named(node)[0])), node)
-
-    def _boolean_operator(self, node: Node) -> ast.expr:
-        top = node
-        operator = significant(node)[1].type
-        rights: list[Node] = []
-        while node.type == "boolean_operator":
-            left, this_operator, right = significant(node)
-            if this_operator.type != operator:
-                break
-            rights.append(right)
-            node = left
-        values = [self.expr(node)]
-        values.extend(self.expr(right) for right in reversed(rights))
-        return locate(ast.BoolOp(_BOOLEAN_OPERATORS[operator], values), top)
-
-    def _comparison_operator(self, node: Node) -> ast.expr:
-        children = significant(node)
-        operators: list[ast.cmpop] = []
-        for operator in children[1::2]:
-            try:
-                operators.append(_COMPARISONS[operator.type])
-            except KeyError:
-                raise Unconvertible(operator, f"invalid comparison {operator.type!r}") from None
-        comparators = [self.expr(child) for child in children[2::2]]
-        return locate(ast.Compare(self.expr(children[0]), operators, comparators), node)
-
     def _conditional_expression(self, node: Node) -> ast.expr:
         body, test, orelse = named(node)
         if body.type == "named_expression":
@@ -372,16 +198,6 @@ class ExpressionConversion(StringConversion):
         name, value = named(node)
         target = locate(ast.Name(self.identifier(name), STORE), name)
         return locate(ast.NamedExpr(target, self.expr(value)), node)
-
-    def _await(self, node: Node) -> ast.expr:
-        (operand,) = named(node)
-        if operand.type == "binary_operator":
-            left, operator, right = significant(operand)
-            if operator.type == "**":
-                # tree-sitter reads `await x ** 2` as `await (x ** 2)`; Python as `(await x) ** 2`.
-                awaited = locate_between(ast.Await(self.expr(left)), node, left)
-                return locate(ast.BinOp(awaited, _BINARY_OPERATORS["**"], self.expr(right)), node)
-        return locate(ast.Await(self.expr(operand)), node)
 
     def _yield(self, node: Node) -> ast.expr:
         children = significant(node)
@@ -516,88 +332,10 @@ class ExpressionConversion(StringConversion):
                 operands.append(current)
         tree = self.expr(operands[0])
         for operand in operands[1:]:
-            union = ast.BinOp(tree, _BINARY_OPERATORS["|"], self.expr(operand))
+            union = ast.BinOp(tree, BINARY_OPERATORS["|"], self.expr(operand))
             tree = locate_between(union, operands[0], operand)
         return tree
 
     def _member_type(self, node: Node) -> ast.expr:
         value, attribute = named(node)
         return locate(ast.Attribute(self.expr(value), self.identifier(attribute), LOAD), node)
-
-    # Parameters of functions and lambdas.
-
-    def parameters(self, node: Node) -> ast.arguments:
-        """Convert `parameters` (of a def) or `lambda_parameters` into `ast.arguments`."""
-        positional_only: list[ast.arg] = []
-        positional: list[ast.arg] = []
-        defaults: list[ast.expr] = []
-        keyword_only: list[ast.arg] = []
-        keyword_defaults: list[ast.expr | None] = []
-        star: ast.arg | None = None
-        double_star: ast.arg | None = None
-        after_star = False
-        for child in named(node):
-            kind = child.type
-            if kind == "positional_separator":
-                positional_only, positional = positional, []
-                continue
-            if kind == "keyword_separator":
-                after_star = True
-                continue
-            if kind in ("list_splat_pattern", "dictionary_splat_pattern", "typed_parameter"):
-                splat, parameter = self._plain_parameter(child)
-                if splat == "*":
-                    star, after_star = parameter, True
-                    continue
-                if splat == "**":
-                    double_star = parameter
-                    continue
-                default = None
-            elif kind == "identifier":
-                parameter, default = locate(ast.arg(self.identifier(child)), child), None
-            elif kind == "default_parameter":
-                name, value = named(child)
-                if name.type != "identifier":
-                    raise Unconvertible(name, "tuple parameters are Python 2 syntax")
-                parameter = locate(ast.arg(self.identifier(name)), name)
-                default = self.expr(value)
-            elif kind == "typed_default_parameter":
-                name, annotation, value = named(child)
-                parameter = locate_between(
-                    ast.arg(self.identifier(name), self.expr(annotation)), name, annotation
-                )
-                default = self.expr(value)
-            else:
-                raise Unconvertible(child, f"invalid parameter ({kind.replace('_', ' ')})")
-            if after_star:
-                keyword_only.append(parameter)
-                keyword_defaults.append(default)
-            else:
-                positional.append(parameter)
-                if default is not None:
-                    defaults.append(default)
-        return ast.arguments(
-            positional_only,
-            positional,
-            star,
-            keyword_only,
-            keyword_defaults,
-            double_star,
-            defaults,
-        )
-
-    def _plain_parameter(self, node: Node) -> tuple[str, ast.arg]:
-        """`name`, `*name` or `**name`, with an annotation when typed: (splat, arg)."""
-        annotation = None
-        inner = node
-        if node.type == "typed_parameter":
-            inner, annotation_node = named(node)
-            annotation = self.expr(annotation_node)
-        splat = ""
-        name = inner
-        if inner.type in ("list_splat_pattern", "dictionary_splat_pattern"):
-            splat = "*" if inner.type == "list_splat_pattern" else "**"
-            name = named(inner)[0]
-        if name.type != "identifier":
-            raise Unconvertible(name, "invalid parameter")
-        return splat, locate_between(ast.arg(self.identifier(name), annotation), name, node)

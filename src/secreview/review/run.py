@@ -6,10 +6,8 @@ import dataclasses
 import time
 from collections.abc import Sequence
 
-from secreview import __version__
 from secreview.config import ScanConfig, is_selected
 from secreview.findings import FileReport, Finding, ScanResult
-from secreview.pipeline import active_rules, review_text_guarded
 from secreview.review.changes import Change
 from secreview.review.classify import Classified, by_added_lines, by_fingerprint
 from secreview.review.excerpts import excerpt
@@ -22,39 +20,16 @@ from secreview.review.model import (
     SkippedFile,
     finding_key,
 )
-from secreview.scanner import checked_weaknesses, default_jobs, failure_error, file_budget
-from secreview.workers import TaskFailure, run_isolated
-
-SourceText = tuple[str, str]
-"""(text, path): one version of one file to review."""
-
-
-def _review_one(config: ScanConfig, source: SourceText) -> FileReport:
-    """Review one version of a file (the task a worker runs)."""
-    text, path = source
-    return review_text_guarded(text, path, config)
+from secreview.scanner import SourceText, default_jobs, review_texts, scan_result
 
 
 def _review_all(
     sources: Sequence[SourceText], config: ScanConfig, jobs: int | None = None
 ) -> dict[SourceText, FileReport]:
-    """Every version reviewed in worker processes: a file that crashes the parser, hangs or
+    """Every version reviewed once, in worker processes: a file that crashes the parser, hangs or
     exhausts memory costs only itself, never the review."""
-
-    def failed(source: SourceText, failure: TaskFailure) -> FileReport:
-        path = source[1]
-        error = failure_error(path, failure, "review it", "the file was not reviewed")
-        return FileReport(path=path, error=error, reviewed=False)
-
     unique = list(dict.fromkeys(sources))
-    reports = run_isolated(
-        unique,
-        _review_one,
-        config,
-        jobs=jobs or default_jobs(),
-        budget=lambda source: file_budget(config, len(source[0].encode("utf-8", "surrogatepass"))),
-        on_failure=failed,
-    )
+    reports = review_texts(unique, config, jobs or default_jobs())
     return dict(zip(unique, reports, strict=True))
 
 
@@ -137,15 +112,4 @@ def review_change(
         excerpts=excerpts,
         configuration=configuration,
     )
-    return ScanResult(
-        files=tuple(reports),
-        checked=checked_weaknesses(reports, config),
-        rule_ids=tuple(rule.id for rule in active_rules(config)),
-        elapsed_seconds=time.perf_counter() - started,
-        tool_version=__version__,
-        configuration=configuration,
-        extra={
-            "parse_fallbacks": sum(1 for r in reports if r.parsed_with_fallback),
-            REVIEW_KEY: info,
-        },
-    )
+    return scan_result(reports, config, started, configuration, {REVIEW_KEY: info})

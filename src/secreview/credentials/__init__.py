@@ -2,7 +2,8 @@
 
 The hard-coded secret rules judge string constants with these, and the masking of everything a
 report prints judges code tokens with the very same tests, so a value the rules call a secret is
-never printed, whichever rule quotes the line it sits on.
+never printed, whichever rule quotes the line it sits on. The words these tests go by are in
+vocabulary.py, the shapes of provider tokens and key blocks in formats.py.
 """
 
 from __future__ import annotations
@@ -12,6 +13,29 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from secreview.credentials.formats import (
+    CONNECTION_URL_PASSWORD,
+    CREDENTIAL,
+    CRYPTO_KEY,
+    FORMATS,
+    KEY_VALUE_PASSWORD,
+    PASSWORD,
+    PRIVATE_KEY_BLOCK,
+)
+from secreview.credentials.vocabulary import (
+    CREDENTIAL_KEY_QUALIFIERS,
+    CREDENTIAL_KEY_WORDS,
+    CRYPTO_KEY_QUALIFIERS,
+    CRYPTO_KEY_WORDS,
+    CRYPTO_SECRET_QUALIFIERS,
+    FILLER_WORDS,
+    NAME_OF_A_SECRET_QUALIFIERS,
+    NON_SECRET_TOKEN_QUALIFIERS,
+    PASSWORD_ENDINGS,
+    PASSWORD_WORDS,
+    PUBLIC_KEY_QUALIFIERS,
+    TRANSPARENT_SUFFIXES,
+)
 from secreview.findings import Confidence, Severity
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -19,83 +43,10 @@ _NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 _WORD_LIKE_PART = re.compile(r"\d*(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)?\d*")
 _PART_SEPARATOR = re.compile(r"[-_.]+")
 
-PASSWORD, CREDENTIAL, CRYPTO_KEY = 259, 798, 321
 _MIN_LENGTH = 6
 
 
-# ----- names ------------------------------------------------------------------------------------
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pw", "passphrase", "passcode"})
-_PASSWORD_ENDINGS = ("password", "passwd", "passphrase")  # one-word compounds: 'dbpassword'
-_CRYPTO_KEY_WORDS = frozenset(
-    {"secretkey", "privatekey", "privkey", "signingkey", "encryptionkey", "masterkey", "hmackey"}
-)
-_CREDENTIAL_KEY_WORDS = frozenset({"apikey", "accesskey", "authkey", "appkey", "consumerkey"})
-# `<qualifier>_key`: which qualifiers make a key secret, and of which kind.
-_CRYPTO_KEY_QUALIFIERS = frozenset(
-    {
-        "secret", "private", "priv", "signing", "sign", "encryption", "encrypt", "enc",
-        "decryption", "crypto", "crypt", "cipher", "aes", "des", "hmac", "jwt", "fernet",
-        "master", "symmetric", "ssh", "rsa", "ecdsa", "ed25519", "gpg", "pgp", "ca",
-    }
-)  # fmt: skip
-_CREDENTIAL_KEY_QUALIFIERS = frozenset(
-    {
-        "api", "access", "auth", "client", "app", "application", "consumer", "license",
-        "licence", "subscription", "service", "account", "developer", "integration", "admin",
-    }
-)  # fmt: skip
-# Keys that name a place in a data structure or a public half: never secrets.
-_PUBLIC_KEY_QUALIFIERS = frozenset(
-    {
-        "public", "pub", "host", "primary", "foreign", "cache", "sort", "partition", "object",
-        "s3", "idempotency", "dict", "lookup", "index", "unique", "composite", "row", "column",
-        "field", "group", "routing", "shard", "redis", "map", "hash", "translation", "message",
-        "event", "storage", "config", "setting", "settings", "env", "attr", "attribute", "json",
-        "query", "param", "registry", "cursor", "dedup", "record", "entry", "item", "node",
-        "search", "hot", "short", "session", "context", "state", "metadata", "label", "header",
-    }
-)  # fmt: skip
-# Secrets whose job is signing or encryption are keys (CWE-321), not login credentials.
-_CRYPTO_SECRET_QUALIFIERS = frozenset(
-    {"jwt", "signing", "sign", "hmac", "encryption", "cookie", "session", "csrf"}
-)
-_NAME_OF_A_SECRET_QUALIFIERS = frozenset({"k8s", "kubernetes", "kube", "docker", "swarm"})
-# Tokens of parsers, tokenizers and paginated APIs are not credentials.
-_NON_SECRET_TOKEN_QUALIFIERS = frozenset(
-    {
-        "page", "next", "prev", "previous", "pagination", "continuation", "sync", "cancel",
-        "cancellation", "resume", "eos", "bos", "pad", "unk", "sep", "cls", "mask", "start", "end",
-        "stop", "special", "begin", "eot", "sos", "image", "audio", "video", "placeholder",
-        "split", "lexer", "parser", "string", "text", "word", "sentence", "bpe", "vocab",
-        "delimiter", "separator", "newline", "default", "unknown", "padding",
-    }
-)  # fmt: skip
-# Trailing words that keep the meaning of what precedes them: `password_value`, `API_KEY_PROD`.
-_TRANSPARENT_SUFFIXES = frozenset(
-    {
-        "value", "val", "str", "string", "bytes", "b64", "base64", "hex", "raw", "plain",
-        "plaintext", "cleartext", "literal", "default", "fallback", "fallbacks", "override",
-        "encoded", "orig", "original", "prod", "production", "staging", "stage", "dev",
-        "development", "live", "sandbox", "local", "test", "old", "new", "current",
-    }
-)  # fmt: skip
-
 # ----- values -----------------------------------------------------------------------------------
-# Words that, with no digit anywhere, make a value a placeholder or a label, not a secret.
-_FILLER_WORDS = frozenset(
-    {
-        "change", "changeme", "me", "your", "yours", "my", "our", "the", "a", "an", "here", "goes",
-        "enter", "put", "insert", "replace", "with", "real", "example", "sample", "dummy", "fake",
-        "mock", "test", "testing", "placeholder", "todo", "fixme", "tbd", "none", "null", "nil",
-        "undefined", "default", "secret", "secrets", "password", "passwd", "pass", "pwd",
-        "token", "key", "api", "apikey", "access", "auth", "client", "value", "redacted",
-        "hidden", "masked", "not", "set", "notset", "unset", "empty", "foo", "bar", "baz", "qux",
-        "user", "username", "guest", "demo", "x", "xxx", "xxxx", "this", "is", "for", "of",
-        "bearer", "basic", "authorization", "header", "required", "missing", "invalid",
-        "forgot", "reset", "confirm", "new", "old", "id", "private", "public", "credentials",
-        "no", "optional",
-    }
-)  # fmt: skip
 TEMPLATE_MARKER = re.compile(
     r"\{[^{}\s]*\}|%\(\w+\)[sdr]|%[sdr]\b|\$\{\w+\}|^\$[A-Z_][A-Z0-9_]*$|<[^<>]+>|^\[[A-Z_ ]+\]$"
 )
@@ -120,53 +71,6 @@ _BINDABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 PLAIN_WORDS = re.compile(r"[A-Za-z_\-]+")
 AUTH_SCHEME = re.compile(r"(?:Bearer|Basic|Token|Bot|Digest|ApiKey)\s+", re.IGNORECASE)
 
-
-@dataclass(frozen=True, slots=True)
-class _Format:
-    """A secret recognised by its shape alone, wherever it appears."""
-
-    label: str
-    pattern: re.Pattern[str]
-    cwe: int
-    severity: Severity = Severity.CRITICAL
-    confidence: Confidence = Confidence.HIGH
-
-
-FORMATS = (
-    _Format("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), CREDENTIAL),
-    _Format(
-        "a GitHub token",
-        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b"),
-        CREDENTIAL,
-    ),
-    _Format("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"), CREDENTIAL),
-    _Format(
-        "a Slack webhook URL",
-        re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
-        CREDENTIAL,
-        Severity.HIGH,
-    ),
-    _Format("a Stripe live key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}"), CREDENTIAL),
-    _Format("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), CREDENTIAL, Severity.HIGH),
-    _Format("a PyPI upload token", re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"), CREDENTIAL),
-    _Format("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), CREDENTIAL),
-    _Format(
-        "a JSON Web Token",
-        re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}"),
-        CREDENTIAL,
-        Severity.MEDIUM,
-        Confidence.MEDIUM,
-    ),
-)
-PRIVATE_KEY_BLOCK = re.compile(
-    r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?P<body>[\s\S]*?)(?:-----END|$)"
-)
-CONNECTION_URL_PASSWORD = re.compile(
-    r"\b[a-z][a-z0-9+.\-]*://(?P<user>[^\s:/@]*):(?P<secret>[^\s@/:]+)@", re.IGNORECASE
-)
-KEY_VALUE_PASSWORD = re.compile(
-    r"\b(?:password|passwd|pwd)\s*=\s*['\"]?(?P<secret>[^\s;'\"&,()]+)", re.IGNORECASE
-)
 
 # ----- calls whose arguments are secrets whatever they are named --------------------------------
 KEY_ARGUMENT_OF = {
@@ -302,39 +206,39 @@ def name_verdict(name: str) -> NameVerdict | None:
     if not _BINDABLE_NAME.fullmatch(name):
         return None
     words = name_words(name)
-    while len(words) > 1 and (words[-1] in _TRANSPARENT_SUFFIXES or words[-1].isdigit()):
+    while len(words) > 1 and (words[-1] in TRANSPARENT_SUFFIXES or words[-1].isdigit()):
         words.pop()
     if not words:
         return None
     head = _singular(words[-1])
     qualifier = _singular(words[-2]) if len(words) > 1 else None
     if (
-        head in _PASSWORD_WORDS
-        or head.endswith(_PASSWORD_ENDINGS)
+        head in PASSWORD_WORDS
+        or head.endswith(PASSWORD_ENDINGS)
         or (head == "pass" and qualifier is not None)  # 'db_pass'; a lone 'pass' is a filter's
     ):
         if qualifier == "hashed":
             return None  # a hash is what should be stored instead of the password
         return NameVerdict(PASSWORD, decisive=True)
-    if head in _CRYPTO_KEY_WORDS:
+    if head in CRYPTO_KEY_WORDS:
         return NameVerdict(CRYPTO_KEY, decisive=True)
-    if head in _CREDENTIAL_KEY_WORDS:
+    if head in CREDENTIAL_KEY_WORDS:
         return NameVerdict(CREDENTIAL, decisive=True)
     if head == "key":
-        if qualifier in _CRYPTO_KEY_QUALIFIERS:
+        if qualifier in CRYPTO_KEY_QUALIFIERS:
             return NameVerdict(CRYPTO_KEY, decisive=True)
-        if qualifier in _CREDENTIAL_KEY_QUALIFIERS:
+        if qualifier in CREDENTIAL_KEY_QUALIFIERS:
             return NameVerdict(CREDENTIAL, decisive=True)
-        if qualifier in _PUBLIC_KEY_QUALIFIERS:
+        if qualifier in PUBLIC_KEY_QUALIFIERS:
             return None
         return NameVerdict(CREDENTIAL, decisive=False)
     if head.endswith("secret"):
-        if qualifier in _NAME_OF_A_SECRET_QUALIFIERS:
+        if qualifier in NAME_OF_A_SECRET_QUALIFIERS:
             return None
-        cwe = CRYPTO_KEY if qualifier in _CRYPTO_SECRET_QUALIFIERS else CREDENTIAL
+        cwe = CRYPTO_KEY if qualifier in CRYPTO_SECRET_QUALIFIERS else CREDENTIAL
         return NameVerdict(cwe, decisive=True)
     if head.endswith("token"):
-        if qualifier in _NON_SECRET_TOKEN_QUALIFIERS:
+        if qualifier in NON_SECRET_TOKEN_QUALIFIERS:
             return None
         return NameVerdict(CREDENTIAL, decisive=True)
     if head in {"credential", "cred", "creds"}:
@@ -357,7 +261,7 @@ def is_placeholder(value: str, name: str | None = None) -> bool:
     if name is not None and name_words(stripped) == name_words(name):
         return True
     words = name_words(stripped)
-    return not any(c.isdigit() for c in stripped) and all(w in _FILLER_WORDS for w in words)
+    return not any(c.isdigit() for c in stripped) and all(w in FILLER_WORDS for w in words)
 
 
 def is_not_a_secret(value: str, name: str) -> bool:

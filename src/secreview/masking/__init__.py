@@ -9,6 +9,7 @@ masked when the secret rules' own tests (`secreview.credentials`) say so, judgin
 it is bound to (`password = …`, `password=…`, `{"api_key": …}`, `auth=(user, …)`, the key argument
 of `hmac.new`), by a provider format (AWS, GitHub, Slack, private key blocks, JWTs…) or by looking
 random; passwords in URLs (`https://user:…@host`) are masked wherever they appear, comments too.
+The name a literal is bound to is read from the tokens before it (bound_names.py).
 Fragments that do not tokenize (a line inside a triple-quoted string) fall back to patterns.
 
 What a masked value looks like: `****`, after the public prefix of a provider format at most
@@ -19,7 +20,6 @@ keeps its shape and every line keeps its number.
 
 from __future__ import annotations
 
-import ast
 import io
 import re
 import tokenize
@@ -28,14 +28,7 @@ from dataclasses import dataclass, field
 
 from secreview.credentials import (
     AUTH_SCHEME,
-    CONNECTION_URL_PASSWORD,
     DOTTED_NAME,
-    ENVIRONMENT_LOOKUPS,
-    FORMATS,
-    KEY_ARGUMENT_OF,
-    KEY_VALUE_PASSWORD,
-    PASSWORD_ARGUMENT_OF,
-    PRIVATE_KEY_BLOCK,
     TEMPLATE_MARKER,
     VARIABLE_LIKE,
     is_not_a_secret,
@@ -44,6 +37,21 @@ from secreview.credentials import (
     name_verdict,
     token_is_fake,
 )
+from secreview.credentials.formats import (
+    CONNECTION_URL_PASSWORD,
+    FORMATS,
+    KEY_VALUE_PASSWORD,
+    PRIVATE_KEY_BLOCK,
+)
+from secreview.masking.bound_names import (
+    SINK,
+    STRING_OPENING,
+    Bracket,
+    bound_name,
+    callee_before,
+    literal_value,
+    name_in_brackets,
+)
 from secreview.text import source_lines_with_ends
 
 MASK = "****"
@@ -51,16 +59,12 @@ _PUBLIC_PREFIX = re.compile(
     r"AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|https://hooks\.slack\.com/services/|[sr]k_live_"
     r"|AIza|pypi-|npm_|eyJ|-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
 )
-_STRING_OPENING = re.compile(r"[A-Za-z]*('''|\"\"\"|'|\")")
 _QUOTED = re.compile(
     r"(?P<opening>[rRbBuUfF]{0,2}(?P<quote>'''|\"\"\"|'|\"))(?P<body>.*?)(?P=quote)"
 )
 _NAME_BEFORE = re.compile(r"(?P<name>[A-Za-z_][\w\-]*)['\"]?\]?\s*(?:=|:|==|!=|:=)\s*$")
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z_]*")  # `password=DB_PASSWORD` quoted in a message
 _WORD = re.compile(r"[A-Za-z0-9+/=_\-.~]{16,}")
-# The generic last part of a callee (`AES.new`) needs the part before it to name the call.
-_GENERIC_CALLEE_PARTS = frozenset({"new", "digest", "encode", "decode"})
-_SINK = "\x00sink"  # a binding name no identifier can have: the place says it is a secret
 _MIN_KNOWN_LENGTH = 4  # shorter known secrets are not searched for in prose (too many matches)
 
 
@@ -137,27 +141,14 @@ def _mask_words(text: str) -> str:
     return _WORD.sub(lambda m: MASK if looks_like_key(m[0]) else m[0], text)
 
 
-def _value_of(literal: str) -> str:
-    """The text a string literal stands for (its source body when it cannot be evaluated)."""
-    try:
-        value = ast.literal_eval(literal)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        opening = _STRING_OPENING.match(literal)
-        quote = opening[1] if opening else ""
-        return literal[opening.end() if opening else 0 : len(literal) - len(quote)]
-    if isinstance(value, bytes):
-        return value.decode("ascii") if all(32 <= b < 127 for b in value) else value.hex()
-    return value if isinstance(value, str) else literal
-
-
 def _is_secret_value(value: str, name: str | None) -> bool:
-    """Whether a string bound to `name` (None: unnamed; `_SINK`: a key or password argument)
+    """Whether a string bound to `name` (None: unnamed; `SINK`: a key or password argument)
     holds what the secret rules would call a secret."""
     if not value.strip() or MASK in value:
         return False
     if looks_like_key(value):
         return True
-    if name == _SINK:
+    if name == SINK:
         return not TEMPLATE_MARKER.search(value)
     if name is None:
         return False
@@ -175,8 +166,8 @@ def _masked_literal(literal: str, name: str | None, found: set[str]) -> str:
     shaped = _mask_shapes(literal, found)
     if shaped != literal:
         return shaped
-    value = _value_of(literal)
-    opening = _STRING_OPENING.match(literal)
+    value = literal_value(literal)
+    opening = STRING_OPENING.match(literal)
     if opening is not None and _is_secret_value(value, name):
         quote = opening[1]
         body = literal[opening.end() : len(literal) - len(quote)]
@@ -184,82 +175,6 @@ def _masked_literal(literal: str, name: str | None, found: set[str]) -> str:
         breaks = body.count("\n")
         return literal[: opening.end()] + mask_secret(value) + "\n" * breaks + quote
     return literal
-
-
-@dataclass
-class _Bracket:
-    """An open bracket: the call it belongs to, the name its value is bound to, where we are."""
-
-    callee: str | None
-    owner: str | None
-    position: int = 0
-    first_string: str | None = None
-
-
-def _callee_before(recent: list[tokenize.TokenInfo]) -> str | None:
-    """The dotted name written just before an opening parenthesis (`hmac.new`), if any."""
-    parts: list[str] = []
-    index = len(recent) - 1
-    while index >= 0 and recent[index].type == tokenize.NAME:
-        parts.append(recent[index].string)
-        if index >= 1 and recent[index - 1].string == ".":
-            index -= 2
-            continue
-        break
-    return ".".join(reversed(parts)) or None
-
-
-def _bound_name(recent: list[tokenize.TokenInfo]) -> str | None:
-    """The name a value written after `recent` is bound to: `name =`, `name: T =`, `x["name"] =`,
-    `name ==`, `"name":` (dict key); None when nothing names it."""
-    if not recent or recent[-1].string not in ("=", ":=", "==", "!=", ":"):
-        return None
-    operator = recent[-1].string
-    before = recent[-2] if len(recent) >= 2 else None
-    if before is None:
-        return None
-    if operator == ":":
-        return _value_of(before.string) if before.type == tokenize.STRING else None
-    if before.type == tokenize.NAME:
-        annotated = len(recent) >= 4 and recent[-3].string == ":" and operator == "="
-        return (
-            recent[-4].string if annotated and recent[-4].type == tokenize.NAME else before.string
-        )
-    if before.string == "]" and len(recent) >= 4 and recent[-3].type == tokenize.STRING:
-        return _value_of(recent[-3].string) if recent[-4].string == "[" else None
-    return None
-
-
-def _argument_name(bracket: _Bracket) -> str | None:
-    """The name of the positional argument `bracket` is at, when its call says what it is."""
-    callee = bracket.callee or ""
-    parts = callee.split(".")
-    if bracket.position == 1 and any(
-        callee.endswith(e.split(".", 1)[1]) for e in ENVIRONMENT_LOOKUPS
-    ):
-        return bracket.first_string  # `os.getenv("API_KEY", "<fallback>")`
-    if bracket.position == 1 and parts[-1] == "login":
-        return _SINK
-    for qualified, (position, _) in (*KEY_ARGUMENT_OF.items(), *PASSWORD_ARGUMENT_OF.items()):
-        known = qualified.split(".")
-        if position != bracket.position or known[-1] != parts[-1]:
-            continue
-        if known[-1] in _GENERIC_CALLEE_PARTS and (len(parts) < 2 or parts[-2] != known[-2]):
-            continue
-        return _SINK
-    return None
-
-
-def _name_in_brackets(recent: list[tokenize.TokenInfo], stack: list[_Bracket]) -> str | None:
-    """The name of an item written right after an opening bracket or a comma."""
-    if not stack or not recent or recent[-1].string not in ("(", "[", "{", ","):
-        return None
-    bracket = stack[-1]
-    if bracket.callee is not None:
-        return _argument_name(bracket)
-    if bracket.owner == "auth":
-        return "password" if bracket.position == 1 else None  # auth=(user, password)
-    return bracket.owner  # the items of `PASSWORDS = [...]` share its name
 
 
 @dataclass
@@ -308,7 +223,7 @@ def _tokens(code: str, masking: _Masking, offsets: list[int]) -> None:
     while start_line < len(offsets) - 1:
         base = offsets[start_line]
         covered = base
-        stack: list[_Bracket] = []
+        stack: list[Bracket] = []
         recent: list[tokenize.TokenInfo] = []
         reader = io.StringIO(code[base:]).readline
         try:
@@ -337,23 +252,23 @@ def _judge(
     start: int,
     end: int,
     recent: list[tokenize.TokenInfo],
-    stack: list[_Bracket],
+    stack: list[Bracket],
     masking: _Masking,
 ) -> None:
     """Mask `token` if it holds a secret, and keep the bracket and name context up to date."""
     kind, text = token.type, token.string
     if kind == tokenize.STRING:
-        name = _bound_name(recent) or _name_in_brackets(recent, stack)
+        name = bound_name(recent) or name_in_brackets(recent, stack)
         masking.replace(start, end, _masked_literal(text, name, masking.found))
         if stack and stack[-1].position == 0 and stack[-1].first_string is None:
-            stack[-1].first_string = _value_of(text)
+            stack[-1].first_string = literal_value(text)
     elif kind in (tokenize.COMMENT, tokenize.NAME, tokenize.ERRORTOKEN) or (
         kind not in (tokenize.OP, tokenize.NUMBER, tokenize.NEWLINE, tokenize.NL) and text.strip()
     ):
         masking.replace(start, end, _mask_words(_mask_shapes(text, masking.found)))
     elif kind == tokenize.OP and text in ("(", "[", "{"):
-        callee = _callee_before(recent) if text == "(" else None
-        stack.append(_Bracket(callee, _bound_name(recent)))
+        callee = callee_before(recent) if text == "(" else None
+        stack.append(Bracket(callee, bound_name(recent)))
     elif kind == tokenize.OP and text in (")", "]", "}") and stack:
         stack.pop()
     elif kind == tokenize.OP and text == "," and stack:

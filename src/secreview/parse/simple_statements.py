@@ -1,0 +1,242 @@
+"""Simple statements of the tree-sitter Python grammar -> standard-library `ast` statements.
+
+Statements that hold no suite (assignments, imports, `return`, `raise`, ...), one method per node
+kind, found through one table; the compound statements that contain them build on this class
+(statements.py). Python 2 forms are failures with a reason, except `print >> f, x`, which is
+valid Python 3. A PEP 695 `type X = ...`, newer than the host `ast`, becomes an assignment.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tree_sitter import Node
+
+from secreview.parse.base import (
+    DEL,
+    LOAD,
+    STORE,
+    Unconvertible,
+    locate,
+    locate_between,
+    named,
+    significant,
+)
+from secreview.parse.grammar import parse_source
+from secreview.parse.operators import AUGMENTED_OPERATORS
+from secreview.parse.recovery import RecoveringConversion
+
+_HANDLERS = {
+    "expression_statement": "_expression_statement",
+    "return_statement": "_return_statement",
+    "pass_statement": "_pass_statement",
+    "break_statement": "_break_statement",
+    "continue_statement": "_continue_statement",
+    "delete_statement": "_delete_statement",
+    "raise_statement": "_raise_statement",
+    "global_statement": "_global_statement",
+    "nonlocal_statement": "_nonlocal_statement",
+    "import_statement": "_import_statement",
+    "import_from_statement": "_import_from_statement",
+    "future_import_statement": "_future_import_statement",
+    "assert_statement": "_assert_statement",
+    "type_alias_statement": "_type_alias_statement",
+    "print_statement": "_print_statement",
+    "exec_statement": "_exec_statement",
+}
+_BLANK = bytes(10 if byte == 10 else 32 for byte in range(256))  # every byte but \n -> space
+
+
+class SimpleStatementConversion(RecoveringConversion):
+    """Converts the statements that hold no suite."""
+
+    def __init__(self, source: bytes) -> None:
+        super().__init__(source)
+        self._statements.update({kind: getattr(self, name) for kind, name in _HANDLERS.items()})
+
+    def _expression_statement(self, node: Node) -> ast.stmt:
+        children = named(node)
+        first = children[0]
+        if len(children) == 1:
+            kind = first.type
+            if kind == "assignment":
+                return self._assignment(first)
+            if kind == "augmented_assignment":
+                return self._augmented_assignment(first)
+            if node.child_count == 1 or not any(c.type == "," for c in node.children):
+                return locate(ast.Expr(self.expr(first)), node)
+        value = locate(ast.Tuple([self.expr(child) for child in children], LOAD), node)
+        return locate(ast.Expr(value), node)
+
+    def _assignment(self, node: Node) -> ast.stmt:
+        top = node
+        targets: list[ast.expr] = []
+        while True:
+            children = significant(node)
+            left = children[0]
+            if children[1].type == ":":
+                if targets:
+                    raise Unconvertible(node, "invalid annotated assignment")
+                return self._annotated_assignment(node, children)
+            targets.append(self.target(left))
+            node = children[2]
+            if node.type != "assignment":
+                break
+            if significant(node)[1].type != "=":
+                raise Unconvertible(node, "invalid annotated assignment")
+        if node.type == "augmented_assignment":
+            raise Unconvertible(node, "invalid augmented assignment")
+        return locate(ast.Assign(targets, self.expr(node)), top)
+
+    def _annotated_assignment(self, node: Node, children: list[Node]) -> ast.stmt:
+        left = children[0]
+        target = self.target(left)
+        if not isinstance(target, ast.Name | ast.Attribute | ast.Subscript):
+            raise Unconvertible(left, "only single target can be annotated")
+        value = self.expr(children[4]) if len(children) > 4 else None
+        simple = int(left.type == "identifier")
+        return locate(ast.AnnAssign(target, self.expr(children[2]), value, simple), node)
+
+    def _augmented_assignment(self, node: Node) -> ast.stmt:
+        left, operator, right = significant(node)
+        target = self.target(left)
+        if not isinstance(target, ast.Name | ast.Attribute | ast.Subscript):
+            raise Unconvertible(left, "illegal target for augmented assignment")
+        if right.type in ("assignment", "augmented_assignment"):
+            raise Unconvertible(right, "invalid augmented assignment")
+        operation = AUGMENTED_OPERATORS[operator.type]
+        return locate(ast.AugAssign(target, operation, self.expr(right)), node)
+
+    def _return_statement(self, node: Node) -> ast.stmt:
+        children = named(node)
+        return locate(ast.Return(self.expr(children[0]) if children else None), node)
+
+    def _pass_statement(self, node: Node) -> ast.stmt:
+        return locate(ast.Pass(), node)
+
+    def _break_statement(self, node: Node) -> ast.stmt:
+        return locate(ast.Break(), node)
+
+    def _continue_statement(self, node: Node) -> ast.stmt:
+        return locate(ast.Continue(), node)
+
+    def _delete_statement(self, node: Node) -> ast.stmt:
+        (value,) = named(node)
+        parts = named(value) if value.type == "expression_list" else [value]
+        return locate(ast.Delete([self.target(part, DEL) for part in parts]), node)
+
+    def _raise_statement(self, node: Node) -> ast.stmt:
+        exception = cause = None
+        after_from = False
+        for child in significant(node)[1:]:
+            if child.type == "from":
+                after_from = True
+            elif child.type == "expression_list":
+                raise Unconvertible(child, "Python 2 raise statement")
+            elif after_from:
+                cause = self.expr(child)
+            else:
+                exception = self.expr(child)
+        return locate(ast.Raise(exception, cause), node)
+
+    def _global_statement(self, node: Node) -> ast.stmt:
+        return locate(ast.Global([self.identifier(c) for c in named(node)]), node)
+
+    def _nonlocal_statement(self, node: Node) -> ast.stmt:
+        return locate(ast.Nonlocal([self.identifier(c) for c in named(node)]), node)
+
+    def _assert_statement(self, node: Node) -> ast.stmt:
+        test, *message = named(node)
+        return locate(ast.Assert(self.expr(test), self.expr(message[0]) if message else None), node)
+
+    def _dotted_name(self, node: Node) -> str:
+        return ".".join(self.identifier(part) for part in named(node))
+
+    def _alias(self, node: Node) -> ast.alias:
+        if node.type == "aliased_import":
+            name, alias = named(node)
+            return locate(ast.alias(self._dotted_name(name), self.identifier(alias)), node)
+        if node.type == "wildcard_import":
+            return locate(ast.alias("*"), node)
+        return locate(ast.alias(self._dotted_name(node)), node)
+
+    def _import_statement(self, node: Node) -> ast.stmt:
+        return locate(ast.Import([self._alias(child) for child in named(node)]), node)
+
+    def _import_from_statement(self, node: Node) -> ast.stmt:
+        module: str | None = None
+        level = 0
+        names: list[ast.alias] = []
+        seen_import = False
+        for child in significant(node):
+            kind = child.type
+            if kind == "import":
+                seen_import = True
+            elif not child.is_named:
+                continue
+            elif seen_import:
+                names.append(self._alias(child))
+            elif kind == "relative_import":
+                prefix, *dotted = named(child)
+                level = self.text(prefix).count(".")
+                module = self._dotted_name(dotted[0]) if dotted else None
+            else:
+                module = self._dotted_name(child)
+        return locate(ast.ImportFrom(module, names, level), node)
+
+    def _future_import_statement(self, node: Node) -> ast.stmt:
+        names = [self._alias(child) for child in named(node)]
+        return locate(ast.ImportFrom("__future__", names, 0), node)
+
+    def _type_alias_statement(self, node: Node) -> ast.stmt:
+        """PEP 695 `type X[T] = ...`: the nearest 3.11 statement is `X = ...`."""
+        left, right = named(node)
+        name = named(left)[0]
+        if name.type == "generic_type":
+            name = named(name)[0]
+        if name.type != "identifier":
+            return self._reparse_type_call(node)
+        self.mark_newer_syntax(node)
+        target = locate(ast.Name(self.identifier(name), STORE), name)
+        return locate(ast.Assign([target], self.expr(right)), node)
+
+    def _reparse_type_call(self, node: Node) -> ast.stmt:
+        """`type(x).y = z` read as an alias of `(x).y`: parse it again with `type` as a name.
+
+        tree-sitter prefers the soft keyword. The statement is parsed alone, `type` spelled
+        `TYPE` so it cannot be a keyword, and everything before it blanked (newlines kept) so
+        every line, column and byte offset stays that of the original text.
+        """
+        start = node.start_byte
+        masked = self.source[:start].translate(_BLANK) + b"TYPE" + self.source[start + 4 :]
+        masked = masked[: node.end_byte]
+        converter = type(self)(masked)
+        statements = converter.statements(parse_source(masked).root_node)
+        if converter.failures or len(statements) != 1:
+            raise Unconvertible(node, "invalid type alias")
+        row, column = node.start_point
+        for name in ast.walk(statements[0]):
+            if (
+                isinstance(name, ast.Name)
+                and name.id == "TYPE"
+                and (name.lineno, name.col_offset) == (row + 1, column)
+            ):
+                name.id = "type"
+        return statements[0]
+
+    def _print_statement(self, node: Node) -> ast.stmt:
+        """`print >> f, x` is valid Python 3 (a tuple holding a shift); other forms are not."""
+        keyword, *rest = significant(node)
+        if not rest or rest[0].type != "chevron":
+            raise Unconvertible(node, "Python 2 print statement")
+        chevron = rest[0]
+        name = locate(ast.Name("print", LOAD), keyword)
+        shift = ast.BinOp(name, ast.RShift(), self.expr(named(chevron)[0]))
+        value: ast.expr = locate_between(shift, keyword, chevron)
+        if len(rest) > 1:
+            elements = [value] + [self.expr(child) for child in rest[1:] if child.is_named]
+            value = locate(ast.Tuple(elements, LOAD), node)
+        return locate(ast.Expr(value), node)
+
+    def _exec_statement(self, node: Node) -> ast.stmt:
+        raise Unconvertible(node, "Python 2 exec statement")
