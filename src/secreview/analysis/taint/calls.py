@@ -156,17 +156,10 @@ class CallRules(FrameState):
         """`Cls(...)`: an object of the class holding what `__init__` stored on `self`."""
         init = self.analysis.find_method(class_name, "__init__")
         instance = Value(type=f"class:{class_name}")
-        if init is None:
-            flows = merge_flows(
-                *(a.all_flows() for a in args), *(v.all_flows() for v in kwargs.values())
-            )
-            return replace(instance, flows=flows)
-        result = self.analysis.result_of(init)
-        if result is None or result.gave_up:
-            flows = merge_flows(
-                *(a.all_flows() for a in args), *(v.all_flows() for v in kwargs.values())
-            )
-            return replace(instance, flows=flows)
+        result = self.analysis.result_of(init) if init is not None else None
+        if init is None or result is None or result.gave_up:
+            # Nothing known of what the constructor stores: the object may hold any argument.
+            return replace(instance, flows=self.default_result(args, kwargs, node).flows)
         self.apply_function(FunctionRef(init), node, instance, args, kwargs)
         mapping = self._parameter_values(result.parameters, [instance, *args], kwargs)
         built = substitute(result.receiver_after, mapping, node, class_name)

@@ -20,6 +20,11 @@ from secreview.analysis.taint.values import (
 from secreview.index.context import UNKNOWN
 
 
+def _stored(owner: Value, key: object, value: Value) -> Value:
+    """`owner` with `value` stored at constant `key`, or anywhere in it when the key is None."""
+    return owner.with_part(key, value) if key is not None else owner.with_flows(value.all_flows())
+
+
 class ContainerRules(FrameState):
     """Assignments and container literals: where a value is stored, by constant key."""
 
@@ -60,34 +65,18 @@ class ContainerRules(FrameState):
                     self._store_into(base, None, value, target)
 
     def _store_into(self, base: ast.expr, key: object, value: Value, target: ast.AST) -> None:
-        """Update the container or object named by `base` (a name or attribute chain)."""
+        """Update the container or object named by `base` (a name or attribute chain); a store
+        into `a.b[k]` updates `a.b`, then `a`, each holding the changed part."""
         if isinstance(base, ast.Name):
-            current = self.lookup(base)
-            updated = (
-                current.with_part(key, value)
-                if key is not None
-                else current.with_flows(value.all_flows())
-            )
-            self.bind(base.id, updated)
+            self.bind(base.id, _stored(self.lookup(base), key, value))
         elif isinstance(base, ast.Attribute):
-            owner = self.expr(base)
-            updated = (
-                owner.with_part(key, value)
-                if key is not None
-                else owner.with_flows(value.all_flows())
-            )
+            updated = _stored(self.expr(base), key, value)
             self._store_into(base.value, f".{base.attr}", updated, target)
         elif isinstance(base, ast.Subscript):
             owner = self.expr(base)
             index = self.expr(base.slice)
-            updated = (
-                owner.with_part(key, value)
-                if key is not None
-                else owner.with_flows(value.all_flows())
-            )
-            self._store_into(
-                base.value, index.const if index.is_constant else None, updated, target
-            )
+            outer_key = index.const if index.is_constant else None
+            self._store_into(base.value, outer_key, _stored(owner, key, value), target)
 
     def store_back(self, base: ast.expr, value: Value) -> None:
         if isinstance(base, ast.Name):

@@ -10,6 +10,9 @@ through a `ProjectIndex` for functions of other modules.
 
 Every function has a budget of evaluation steps; when it runs out (or the code is nested deeper
 than Python can recurse) the function is given up with a note and no findings.
+
+This module only drives: what the module defines is in `module_index.py`, the state its frames
+share in `module_state.py`, and how one function is interpreted in `frame.py` (a mixin per concern).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
-from secreview.analysis.models import Models
 from secreview.analysis.taint.frame import Frame
 from secreview.analysis.taint.module_state import ModuleState
 from secreview.analysis.taint.results import (
@@ -27,24 +29,11 @@ from secreview.analysis.taint.results import (
     OutOfBudget,
 )
 from secreview.analysis.taint.semantics import join_envs
-from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.analysis.taint.values import CLEAN, Value
-from secreview.index.context import ModuleContext
 
 
 class ModuleAnalysis(ModuleState):
     """The taint analysis of one module: every function once, on demand, then all the rest."""
-
-    def __init__(
-        self,
-        context: ModuleContext,
-        models: Models,
-        project: ProjectIndex | None = None,
-        module_name: str | None = None,
-    ) -> None:
-        super().__init__(context, models, project, module_name)
-        self.results: dict[int, FunctionResult] = {}
-        self.notes: list[str] = []
 
     def run(self) -> list[FunctionResult]:
         """Analyse the module body, then every function not yet analysed; all results."""

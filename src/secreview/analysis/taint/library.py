@@ -136,9 +136,7 @@ class LibraryRules(FrameState):
                     updated = updated.with_part(key, part)
                 updated = updated.with_flows(args[0].flows) if args[0].flows else updated
             else:
-                flows = merge_flows(
-                    *(a.all_flows() for a in args), *(v.all_flows() for v in kwargs.values())
-                )
+                flows = self.default_result(args, kwargs, node).flows
                 if flows:
                     updated = receiver.with_flows(flows)
             self.store_back(base, updated)

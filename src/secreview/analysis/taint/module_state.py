@@ -1,10 +1,10 @@
 """What the frames of one module share while it is analysed, and the hook back to the driver.
 
-Module globals (as far as the module body has got), untrusted data functions wrote into globals,
-the scopes nested functions closed over, the stack of functions being analysed and the module's
-step count. Frames read and write this; only `result_of`, the analysis of a callee, needs the
-interpreter, which supplies it by overriding the hook. So `frame` modules import this module and
-never the interpreter, and the interpreter imports the frame: no import cycle.
+The results so far, module globals (as far as the module body has got), untrusted data functions
+wrote into globals, the scopes nested functions closed over, the stack of functions being analysed
+and the module's step count. Frames read and write this; of the interpreter they need only
+`result_of` (a callee's analysis), a hook the interpreter overrides. So the frame's modules import
+this one and never the interpreter, and the interpreter imports the frame: no import cycle.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ class ModuleState(ModuleIndex):
         module_name: str | None = None,
     ) -> None:
         super().__init__(context, models, project, module_name)
+        self.results: dict[int, FunctionResult] = {}
+        """Each function analysed so far (by node id); what the analysis of the module gives."""
+        self.notes: list[str] = []
         self.in_progress: list[int] = []
         """The functions being analysed, innermost last (recursion stops here)."""
         self.closures: dict[int, Mapping[str, Value]] = {}

@@ -149,7 +149,7 @@ class SinkRules(FrameState):
             if kwargs.get(key, CLEAN).const != expected:
                 return False
         for key, safe in sink.unless:
-            given = args[int(key)] if key.isdigit() and int(key) < len(args) else kwargs.get(key)
+            given = _given(key, args, kwargs)
             if given is not None and (given.type in safe or given.const in safe):
                 return False
         if sink.unset and "**" in kwargs:
