@@ -79,6 +79,8 @@ class ContainerRules(FrameState):
             self._store_into(base.value, outer_key, _stored(owner, key, value), target)
 
     def store_back(self, base: ast.expr, value: Value) -> None:
+        """Store a changed receiver back where it was read from (`items.append(x)` changes
+        `items`, `self.parts.append(x)` changes `self`)."""
         if isinstance(base, ast.Name):
             self.bind(base.id, value)
         elif isinstance(base, ast.Attribute):

@@ -136,6 +136,7 @@ class ExpressionRules(FrameState):
         return self.labelled(value, node.attr, node) if value.flows else value
 
     def _attribute(self, node: ast.Attribute) -> Value:
+        """`base.attr` before labels: what an import, a model or the base's parts say it is."""
         qualified = self.qualified(node)
         if qualified in self.models.source_names or qualified in self.models.object_types:
             return self.qualified_value(qualified, node)  # type: ignore[arg-type]

@@ -139,6 +139,8 @@ class GuardRules(FrameState):
     def _call_guard(
         self, test: ast.Call, func: ast.expr, args: list[ast.expr], outcome: bool
     ) -> Iterator[tuple[str, tuple[str, ...], Value | None]]:
+        """Checking calls: `re.fullmatch` of a narrow pattern, `isinstance(x, int)`, safe-URL
+        checks of Django and Werkzeug."""
         name = self.qualified(func) or ""
         if not outcome or not args:
             return

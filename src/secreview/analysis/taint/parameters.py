@@ -103,6 +103,7 @@ class ParameterRules(FrameState):
         return "request-first"
 
     def _defaults(self) -> dict[str, ast.expr]:
+        """Parameter name -> its default expression (positional and keyword-only)."""
         assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
         arguments = self.node.args
         positional = [*arguments.posonlyargs, *arguments.args]

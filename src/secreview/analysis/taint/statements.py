@@ -10,6 +10,7 @@ expressions only compute values.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState, LoopExits
@@ -151,6 +152,7 @@ class StatementRules(FrameState):
         self.env = saved
 
     def _terminates(self, call: ast.Call) -> bool:
+        """Whether the call never returns (`sys.exit`, `abort`), so the path ends with it."""
         name = self.qualified(call.func) or (
             call.func.id if isinstance(call.func, ast.Name) else ""
         )
@@ -164,6 +166,7 @@ class StatementRules(FrameState):
         return value
 
     def _while_entry(self, test: ast.expr) -> None:
+        """Enter a `while` body: its test is evaluated and holds inside."""
         self.expr(test)
         self.apply_guard(test, True)
 
@@ -185,7 +188,11 @@ class StatementRules(FrameState):
         self.env = join_envs(after_body, self.env)
 
     def loop(
-        self, node: ast.stmt, enter: object, body: list[ast.stmt], orelse: list[ast.stmt]
+        self,
+        node: ast.stmt,
+        enter: Callable[[], None],
+        body: list[ast.stmt],
+        orelse: list[ast.stmt],
     ) -> None:
         """Run a loop body until the environment stops changing (at most LOOP_ROUNDS times)."""
         if isinstance(node, ast.While):
@@ -200,7 +207,7 @@ class StatementRules(FrameState):
         try:
             for _ in range(LOOP_ROUNDS):
                 self.env = dict(state or {})
-                enter()  # type: ignore[operator]
+                enter()
                 self.block(body)
                 after = join_envs(self.env, *record.continues)
                 record.continues.clear()
