@@ -14,12 +14,7 @@ from dataclasses import replace
 from secreview.analysis.models import SourceModel
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.parameters import decorator_name
-from secreview.analysis.taint.results import (
-    MAX_CALL_DEPTH,
-    FunctionNode,
-    FunctionResult,
-    SinkEvent,
-)
+from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
     KEYED_READS,

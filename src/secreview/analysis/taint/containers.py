@@ -12,11 +12,7 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.values import (
-    CLEAN,
-    Value,
-    merge_flows,
-)
+from secreview.analysis.taint.values import CLEAN, Value, merge_flows
 from secreview.index.context import UNKNOWN
 
 

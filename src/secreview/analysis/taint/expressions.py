@@ -12,14 +12,7 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.semantics import (
-    ARITHMETIC,
-    COMPARE,
-    UNARY,
-    fold,
-    source_flow,
-    truthy,
-)
+from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.values import (
     CLEAN,
     FunctionRef,

@@ -14,15 +14,8 @@ from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.semantics import (
-    NORMALISED_PATH,
-    STRING_TESTS,
-    safe_regex,
-)
-from secreview.analysis.taint.values import (
-    Value,
-    constant,
-)
+from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS, safe_regex
+from secreview.analysis.taint.values import Value, constant
 from secreview.index.context import UNKNOWN
 
 

@@ -22,14 +22,7 @@ from secreview.analysis.taint.semantics import (
     source_flow,
     without_line_breaks,
 )
-from secreview.analysis.taint.values import (
-    CLEAN,
-    Flow,
-    Value,
-    join,
-    merge_flows,
-    tainted,
-)
+from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows, tainted
 from secreview.index.context import UNKNOWN
 
 

@@ -13,12 +13,7 @@ import ast
 import re
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.values import (
-    PARAMETER_ORIGIN,
-    Flow,
-    Value,
-    merge_flows,
-)
+from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 
 
 def decorator_name(node: ast.expr) -> str:

@@ -13,20 +13,9 @@ import re
 
 from secreview.analysis.models import SinkModel
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.results import (
-    SinkEvent,
-)
-from secreview.analysis.taint.semantics import (
-    HOST_SENSITIVE,
-    fixes_host,
-    program_of,
-    truthy,
-)
-from secreview.analysis.taint.values import (
-    CLEAN,
-    Flow,
-    Value,
-)
+from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.semantics import HOST_SENSITIVE, fixes_host, program_of, truthy
+from secreview.analysis.taint.values import CLEAN, Flow, Value
 from secreview.text import first_line
 
 

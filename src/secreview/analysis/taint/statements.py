@@ -14,19 +14,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState, LoopExits
-from secreview.analysis.taint.semantics import (
-    TERMINATORS,
-    env_signature,
-    join_envs,
-    truthy,
-)
-from secreview.analysis.taint.values import (
-    CLEAN,
-    FunctionRef,
-    Value,
-    constant,
-    join,
-)
+from secreview.analysis.taint.semantics import TERMINATORS, env_signature, join_envs, truthy
+from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, constant, join
 from secreview.index.context import UNKNOWN
 
 LOOP_ROUNDS = 3
