@@ -1,13 +1,12 @@
 """Taint analysis: which untrusted inputs reach which dangerous calls, and by which path.
 
-`taint_events(context)` runs the interpreter over a module once, with the inputs the scanner put
-in the module's `AnalysisContext` (`TaintSetup`), and keeps the result there, so every taint
-rule (one per sink kind) reads the same analysis.
+The facade of the engine: rules and the scanner import from here. `module_taint.py` runs the
+analysis of one module and answers the questions rules ask of it; `project.py` summarises the
+functions of a whole project for cross-module flows; `interpreter.py` and `frame.py` are the
+interpreter itself (see their docstrings for how it is split).
 """
 
 from __future__ import annotations
-
-import ast
 
 from secreview.analysis.taint.context import (
     REPORTED_ORIGINS,
@@ -15,11 +14,14 @@ from secreview.analysis.taint.context import (
     ModuleTaint,
     TaintSetup,
 )
-from secreview.analysis.taint.interpreter import ModuleAnalysis
+from secreview.analysis.taint.module_taint import (
+    reads_remote_input,
+    taint_events,
+    taint_notes,
+    untrusted_input_reaches,
+)
 from secreview.analysis.taint.project import build_project_index, module_name_for
-from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.summaries import ProjectIndex
-from secreview.analysis.taint.values import PARAMETER_ORIGIN, evidence_rank
 
 __all__ = [
     "REPORTED_ORIGINS",
@@ -34,100 +36,3 @@ __all__ = [
     "taint_notes",
     "untrusted_input_reaches",
 ]
-
-
-def taint_events(context: AnalysisContext) -> ModuleTaint:
-    """The module's taint analysis, computed on first use and kept in `context.taint`."""
-    if context.taint is not None:
-        return context.taint
-    setup = context.taint_setup
-    reported = setup.reported
-    analysis = ModuleAnalysis(context, setup.models, setup.project, setup.module_name)
-    try:
-        if analysis.project.summaries or analysis.may_read_untrusted_input(reported):
-            results = analysis.run()
-        else:
-            results = []
-    except Exception as error:
-        # Report the bug once (through the first rule that asked), not once per taint rule.
-        context.taint = ModuleTaint((), (f"taint analysis failed: {error!r}",))
-        raise
-    dedicated = analysis.models.dedicated_origins
-    best: dict[tuple[str, int, str], SinkEvent] = {}  # one path per sink and trust
-    for result in results:
-        for event in result.events:
-            flow = event.flow
-            if flow.parameter is not None or not _reported(event, reported, dedicated):
-                continue
-            key = (event.kind, id(event.node), flow.origin)
-            current = best.get(key)
-            if current is None or _event_rank(event) < _event_rank(current):
-                best[key] = event
-    events = sorted(best.values(), key=_event_order)
-    sinks: dict[int, set[str]] = {}
-    for result in results:
-        for key, reaching in result.sinks_seen.items():
-            sinks.setdefault(key, set()).update(reaching)
-        for event in result.events:  # flows into a callee's sink, applied at its call sites
-            sinks.setdefault(id(event.node), set()).add(event.flow.origin)
-    frozen = {key: frozenset(reaching) for key, reaching in sinks.items()}
-    outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported)
-    context.taint = outcome
-    return outcome
-
-
-def _event_rank(event: SinkEvent) -> tuple[object, ...]:
-    """Which of the events of one sink and origin is shown: the best evidence (`evidence_rank`),
-    never the first met, whose order follows set iteration and so the hash seed."""
-    return (evidence_rank(event.flow), event.sink, event.note, event.prefix)
-
-
-def _event_order(event: SinkEvent) -> tuple[object, ...]:
-    """Events in source order of their sinks; at one sink, by kind and origin."""
-    node = event.node
-    position = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-    return (position, event.kind, event.flow.origin, _event_rank(event))
-
-
-def _reported(event: SinkEvent, reported: frozenset[str], dedicated: frozenset[str]) -> bool:
-    """Whether the event's flow is one to report: of an origin its sink is limited to, or else
-    of a reported trust kind."""
-    origin = event.flow.origin
-    if event.origins:
-        return origin in event.origins
-    return origin in reported and origin not in dedicated
-
-
-def reads_remote_input(context: AnalysisContext) -> bool:
-    """Whether the module can read input from the network (a cheap look at its words).
-
-    The scanner follows flows across modules only from such modules (web handlers and servers):
-    that is where cross-module flows matter, and command-line input is everywhere in scripts.
-    """
-    analysis = ModuleAnalysis(context, context.taint_setup.models)
-    return analysis.may_read_untrusted_input(frozenset({"remote"}))
-
-
-def taint_notes(context: AnalysisContext) -> tuple[str, ...]:
-    """Notes of the taint analysis (functions given up), if it ran on this module."""
-    return context.taint.notes if context.taint is not None else ()
-
-
-def untrusted_input_reaches(context: AnalysisContext, call: ast.AST) -> bool | None:
-    """Whether untrusted input reaches the sink call `call`, as far as the taint engine knows.
-
-    True: a reported flow reaches it. False: the engine evaluated the call and neither untrusted
-    input nor a parameter of the enclosing function reaches any of its arguments (constants,
-    sanitised or cast values). None: the engine cannot say (module or function not analysed, or
-    the value comes from a parameter, so it depends on callers). Pattern rules that flag
-    "non-constant input to a dangerous call" use False to stay quiet where the flow is harmless.
-    """
-    taint = taint_events(context)
-    reaching = taint.sinks.get(id(call))
-    if reaching is None:
-        return None
-    if reaching & taint.reported:
-        return True
-    if any(origin.startswith(PARAMETER_ORIGIN) for origin in reaching):
-        return None
-    return False

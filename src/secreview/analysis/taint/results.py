@@ -5,11 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from secreview.analysis.taint.values import (
-    CLEAN,
-    Flow,
-    Value,
-)
+from secreview.analysis.taint.values import CLEAN, Flow, Value
 
 FUNCTION_BUDGET = 60_000
 """Evaluation steps one function may take (a 10,000-statement function fits; a blow-up does not)."""

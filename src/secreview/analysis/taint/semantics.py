@@ -12,13 +12,7 @@ import operator
 import re
 
 from secreview.analysis.models import SourceModel
-from secreview.analysis.taint.values import (
-    CLEAN,
-    Flow,
-    Value,
-    join,
-    merge_flows,
-)
+from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows
 from secreview.index.context import UNKNOWN
 
 HOST_SENSITIVE = frozenset({"redirect", "ssrf"})

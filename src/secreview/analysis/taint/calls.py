@@ -1,0 +1,306 @@
+"""Calls: resolve the callee, evaluate the arguments, apply what the callee does.
+
+A call's target is a function or class of this module (its summary is applied at the call site:
+parameter flows become the arguments' flows, sink events inside it become events here), a function
+of another module of the project (its `ExternalSummary`), a lambda (run inline) or a library API,
+which `library.py` answers from the models. Every call is first checked against the sink models.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+
+from secreview.analysis.models import SourceModel
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.parameters import decorator_name
+from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
+from secreview.analysis.taint.semantics import (
+    HOST_SENSITIVE,
+    KEYED_READS,
+    fixes_host,
+    source_flow,
+    splice,
+    substitute,
+)
+from secreview.analysis.taint.summaries import ExternalSummary
+from secreview.analysis.taint.values import (
+    CLEAN,
+    Flow,
+    FunctionRef,
+    Value,
+    join,
+    merge_flows,
+    tainted,
+)
+
+
+class CallRules(FrameState):
+    """Calls to code the engine can read: this module's functions and classes, project summaries."""
+
+    def call(self, node: ast.Call) -> Value:
+        """A call: sinks are checked, then the result comes from a model, a summary or the args."""
+        func = node.func
+        receiver: Value | None = None
+        method: str | None = None
+        qualified: str | None = None
+        callee = CLEAN
+        if isinstance(func, ast.Attribute):
+            qualified = self.qualified(func)
+            if qualified is not None and not self._modelled(qualified):
+                qualified = None
+            if qualified is None:
+                if (
+                    isinstance(func.value, ast.Call)
+                    and isinstance(func.value.func, ast.Name)
+                    and (func.value.func.id == "super")
+                ):
+                    receiver = self.lookup(ast.Name(id="self", ctx=ast.Load()))
+                    receiver = replace(receiver, type=f"super:{self.class_name}")
+                else:
+                    receiver = self.expr(func.value)
+                method = func.attr
+                if f".{method}" in receiver.parts:
+                    callee = receiver.parts[f".{method}"]
+        elif isinstance(func, ast.Name):
+            callee = self.lookup(func)
+            if callee.function is None and not (callee.type or "").startswith("class:"):
+                # An alias (`run = os.system`) carries the aliased name as its type.
+                qualified = self.qualified(func) or callee.type
+        else:
+            callee = self.expr(func)
+        args = [self.expr(a) for a in node.args]
+        kwargs: dict[str, Value] = {}
+        for keyword in node.keywords:
+            value = self.expr(keyword.value)
+            if keyword.arg is None:
+                kwargs["**"] = join(kwargs.get("**"), value)
+            else:
+                kwargs[keyword.arg] = self.labelled(value, keyword.arg, keyword.value)
+        names = self._model_names(qualified, receiver, method)
+        for name in names:
+            self.sink_call(name, node, receiver, args, kwargs)
+        if callee.function is not None:
+            return self.apply_function(callee.function, node, None, args, kwargs)
+        if receiver is not None and method is not None and receiver.type:
+            local = self._local_method(receiver.type, method)
+            if local is not None:
+                function, bound = local
+                return self.apply_function(
+                    FunctionRef(function), node, receiver if bound else None, args, kwargs
+                )
+            external = self.analysis.project_summary(f"{receiver.type}.{method}")
+            if external is not None:
+                bound_args = [receiver, *args] if external.is_method else args
+                return self.apply_external(external, node, bound_args, kwargs)
+        if (callee.type or "").startswith("class:"):
+            return self.construct(callee.type.removeprefix("class:"), node, args, kwargs)  # type: ignore[union-attr]
+        external = self.analysis.project_summary(qualified)
+        if external is not None:
+            return self.apply_external(external, node, args, kwargs)
+        if qualified is not None and qualified in self.analysis.project.classes:
+            return replace(self.default_result(args, kwargs, node), type=qualified)
+        result = self.modelled_result(node, names, receiver, method, args, kwargs)
+        if method in KEYED_READS and args and isinstance(args[0].const, str):
+            result = self.labelled(result, args[0].const, node)  # `form.get("password")`
+        return result
+
+    def _modelled(self, name: str) -> bool:
+        """Whether models or the project index say anything about the call `name`."""
+        models = self.models
+        return (
+            name in models.sinks
+            or name in models.sanitizers
+            or name in models.source_calls
+            or name in models.returns
+            or self.analysis.project_summary(name) is not None
+        )
+
+    def _model_names(
+        self, qualified: str | None, receiver: Value | None, method: str | None
+    ) -> list[str]:
+        """Names under which the models may describe this call, most specific first."""
+        if qualified is not None:
+            return [qualified]
+        if receiver is None or method is None:
+            return []
+        names = []
+        if receiver.type and not receiver.type.startswith(("class:", "super:")):
+            names.append(f"{receiver.type}.{method}")
+        names.append(f"*.{method}")
+        return names
+
+    def _local_method(self, type_name: str, method: str) -> tuple[FunctionNode, bool] | None:
+        """A method of a class of this module: (function, whether the receiver binds to self)."""
+        if type_name.startswith("super:"):
+            found = self.analysis.find_method(
+                type_name.removeprefix("super:"), method, skip_self=True
+            )
+            return (found, True) if found is not None else None
+        if not type_name.startswith("class:"):
+            return None
+        found = self.analysis.find_method(type_name.removeprefix("class:"), method)
+        if found is None:
+            return None
+        decorators = {decorator_name(d) for d in found.decorator_list}
+        return found, "staticmethod" not in decorators
+
+    def construct(
+        self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> Value:
+        """`Cls(...)`: an object of the class holding what `__init__` stored on `self`."""
+        init = self.analysis.find_method(class_name, "__init__")
+        instance = Value(type=f"class:{class_name}")
+        result = self.analysis.result_of(init) if init is not None else None
+        if init is None or result is None or result.gave_up:
+            # Nothing known of what the constructor stores: the object may hold any argument.
+            return replace(instance, flows=self.default_result(args, kwargs, node).flows)
+        self.apply_function(FunctionRef(init), node, instance, args, kwargs)
+        mapping = self._parameter_values(result.parameters, [instance, *args], kwargs)
+        built = substitute(result.receiver_after, mapping, node, class_name)
+        return replace(instance, parts=built.parts)
+
+    def _parameter_values(
+        self, parameters: tuple[str, ...], args: list[Value], kwargs: dict[str, Value]
+    ) -> dict[int, Value]:
+        """Parameter index -> the argument the call passes for it."""
+        mapping: dict[int, Value] = {}
+        for index, value in enumerate(args):
+            if index < len(parameters):
+                mapping[index] = value
+            elif parameters:
+                last = len(parameters) - 1
+                mapping[last] = join(mapping.get(last), value)
+        for name, value in kwargs.items():
+            if name in parameters:
+                mapping[parameters.index(name)] = value
+            elif parameters:
+                last = len(parameters) - 1
+                mapping[last] = join(mapping.get(last), value)
+        return mapping
+
+    def apply_function(
+        self,
+        ref: FunctionRef,
+        node: ast.Call,
+        receiver: Value | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value:
+        """Apply what a function of this module does: its summary, or its lambda body."""
+        bound_args = [receiver, *args] if receiver is not None else list(args)
+        if isinstance(ref.node, ast.Lambda):
+            return self._apply_lambda(ref, bound_args, kwargs)
+        result = self.analysis.result_of(ref.node)
+        if result is None or result.gave_up:
+            return self.default_result(bound_args, kwargs, node)
+        mapping = self._parameter_values(result.parameters, bound_args, kwargs)
+        name = ref.node.name
+        for event in result.events:
+            parameter = event.flow.parameter
+            if parameter is None or parameter not in mapping:
+                continue
+            argument = mapping[parameter]
+            if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
+                continue
+            for flow in argument.all_flows():
+                combined = splice(flow, event.flow, node, name)
+                if combined.reaches(event.kind) and self.accepts(event.origins, combined):
+                    self.events.append(replace(event, flow=combined))
+        if receiver is not None and result.is_method and isinstance(node.func, ast.Attribute):
+            self._update_receiver(node.func.value, receiver, result, mapping, node, name)
+        return substitute(result.returns, mapping, node, name)
+
+    def _update_receiver(
+        self,
+        owner: ast.expr,
+        receiver: Value,
+        result: FunctionResult,
+        mapping: dict[int, Value],
+        node: ast.Call,
+        name: str,
+    ) -> None:
+        """What a method stored on `self` (`self.parts.append(x)`) is now on the caller's object."""
+        after = substitute(result.receiver_after, mapping, node, name)
+        if not after.parts:
+            return
+        updated = receiver
+        for key, value in after.parts.items():
+            updated = updated.with_part(key, join(receiver.part(key), value))
+        if isinstance(owner, ast.Call):  # `super().method(...)` changed `self`
+            owner = ast.Name(id="self", ctx=ast.Load())
+        self.store_back(owner, updated)
+
+    def _apply_lambda(self, ref: FunctionRef, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        """Evaluate a lambda's body with its parameters bound (inline; lambdas are small)."""
+        assert isinstance(ref.node, ast.Lambda)
+        if len(self.analysis.in_progress) >= MAX_CALL_DEPTH:
+            return self.default_result(args, kwargs, ref.node)
+        frame = type(self)(self.analysis, ref.node, ref.closure)
+        frame.ticks = self.ticks
+        names = [a.arg for a in (*ref.node.args.posonlyargs, *ref.node.args.args)]
+        assert frame.env is not None
+        for index, name in enumerate(names):
+            frame.env[name] = args[index] if index < len(args) else kwargs.get(name, CLEAN)
+        self.analysis.in_progress.append(id(ref.node))
+        try:
+            value = frame.expr(ref.node.body)
+        finally:
+            self.analysis.in_progress.pop()
+        self.ticks = frame.ticks
+        self.events.extend(frame.events)
+        for key, origins in frame.sinks_seen.items():
+            self.sinks_seen.setdefault(key, set()).update(origins)
+        return value
+
+    def apply_external(
+        self, summary: ExternalSummary, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> Value:
+        """Apply the summary of a function of another module of the project."""
+        mapping = self._parameter_values(summary.parameters, args, kwargs)
+        short = summary.qualified_name
+        for effect in summary.sinks:
+            argument = mapping.get(effect.parameter)
+            if argument is None:
+                continue
+            if effect.kind in HOST_SENSITIVE and not effect.prefix and fixes_host(argument.prefix):
+                continue
+            for flow in argument.all_flows():
+                combined = flow.then(
+                    node,
+                    f"passed to `{short}`, which uses it as `{effect.sink}` at {effect.location}",
+                ).sanitised(effect.safe_for)
+                if combined.reaches(effect.kind) and self.accepts(effect.origins, combined):
+                    self.events.append(
+                        SinkEvent(
+                            effect.kind,
+                            node,
+                            effect.sink,
+                            f"{effect.note} inside `{short}`",
+                            combined,
+                            origins=effect.origins,
+                        )
+                    )
+        flows: list[Flow] = []
+        for effect in summary.returns:
+            if effect.parameter is None:
+                model = SourceModel(origin=effect.origin, note=effect.note or "untrusted input")
+                flows.append(source_flow(node, model, f"{short}()").sanitised(effect.safe_for))
+                continue
+            argument = mapping.get(effect.parameter)
+            if argument is not None:
+                flows.extend(
+                    f.then(node, f"returned by `{short}`").sanitised(effect.safe_for)
+                    for f in argument.all_flows()
+                )
+        return tainted(flows)
+
+    def default_result(
+        self, args: list[Value | None], kwargs: dict[str, Value], node: ast.AST
+    ) -> Value:
+        """An unknown function's result: it may carry any argument's data."""
+        flows = merge_flows(
+            *(a.all_flows() for a in args if a is not None),
+            *(v.all_flows() for v in kwargs.values()),
+        )
+        return Value(flows=flows)

@@ -1,0 +1,135 @@
+"""Stores and containers: assignment targets, and values kept apart by constant key.
+
+`d["a"] = tainted; use(d["b"])` stays clean because a container's parts with constant keys (and an
+object's attributes, as keys `.name`) are tracked apart; a store at an unknown key spills into the
+whole. Assignment lives here because every target but a plain name is a store into a container or
+an object.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.values import CLEAN, Value, merge_flows
+from secreview.index.context import UNKNOWN
+
+
+def _stored(owner: Value, key: object, value: Value) -> Value:
+    """`owner` with `value` stored at constant `key`, or anywhere in it when the key is None."""
+    return owner.with_part(key, value) if key is not None else owner.with_flows(value.all_flows())
+
+
+class ContainerRules(FrameState):
+    """Assignments and container literals: where a value is stored, by constant key."""
+
+    def assign(self, target: ast.expr, value: Value, origin: ast.AST) -> None:
+        """Store `value` into an assignment target (names, unpacking, attributes, subscripts)."""
+        match target:
+            case ast.Name(id=name):
+                noted = value.mapped(lambda f: f.then(target, f"assigned to `{name}`"))
+                noted = self.labelled(noted, name, target)
+                self.bind(name, noted)
+                if name in self.global_names:
+                    self.analysis.write_global(name, noted)
+            case ast.Tuple(elts=elements) | ast.List(elts=elements):
+                starred = next(
+                    (i for i, e in enumerate(elements) if isinstance(e, ast.Starred)), None
+                )
+                for index, element in enumerate(elements):
+                    if isinstance(element, ast.Starred):
+                        self.assign(element.value, value.any_part(), origin)
+                    elif starred is not None and index > starred:
+                        self.assign(element, value.part(index - len(elements)), origin)
+                    else:
+                        self.assign(element, value.part(index), origin)
+            case ast.Starred(value=inner):
+                self.assign(inner, value, origin)
+            case ast.Attribute(value=base, attr=attr):
+                self._store_into(base, f".{attr}", self.labelled(value, attr, target), target)
+            case ast.Subscript(value=base, slice=index):
+                key = self.expr(index)
+                container = self.expr(base)
+                if isinstance(key.const, str):
+                    value = self.labelled(value, key.const, target)
+                if container.type:
+                    self.sink_call(f"{container.type}.__setitem__", target, None, [key, value], {})
+                if key.is_constant and not isinstance(index, ast.Slice):
+                    self._store_into(base, key.const, value, target)
+                else:
+                    self._store_into(base, None, value, target)
+
+    def _store_into(self, base: ast.expr, key: object, value: Value, target: ast.AST) -> None:
+        """Update the container or object named by `base` (a name or attribute chain); a store
+        into `a.b[k]` updates `a.b`, then `a`, each holding the changed part."""
+        if isinstance(base, ast.Name):
+            self.bind(base.id, _stored(self.lookup(base), key, value))
+        elif isinstance(base, ast.Attribute):
+            updated = _stored(self.expr(base), key, value)
+            self._store_into(base.value, f".{base.attr}", updated, target)
+        elif isinstance(base, ast.Subscript):
+            owner = self.expr(base)
+            index = self.expr(base.slice)
+            outer_key = index.const if index.is_constant else None
+            self._store_into(base.value, outer_key, _stored(owner, key, value), target)
+
+    def store_back(self, base: ast.expr, value: Value) -> None:
+        """Store a changed receiver back where it was read from (`items.append(x)` changes
+        `items`, `self.parts.append(x)` changes `self`)."""
+        if isinstance(base, ast.Name):
+            self.bind(base.id, value)
+        elif isinstance(base, ast.Attribute):
+            self._store_into(base.value, f".{base.attr}", value, base)
+
+    def remove_key(self, base: ast.Name, receiver: Value, key: object) -> None:
+        """Remove `key` from a container; a list's later elements move down by one."""
+        parts = dict(receiver.parts)
+        parts.pop(key, None)
+        if receiver.shape == "list" and isinstance(key, int):
+            parts = {(k - 1 if isinstance(k, int) and k > key else k): v for k, v in parts.items()}
+        self.bind(base.id, replace(receiver, parts=parts))
+
+    def sequence(self, node: ast.expr, elements: list[ast.expr]) -> Value:
+        """A list, tuple or set literal: elements kept apart by index (sets lose their order)."""
+        values = [self.expr(e) for e in elements]
+        shape = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}[type(node)]
+        if isinstance(node, ast.Set) or any(isinstance(e, ast.Starred) for e in elements):
+            flows = merge_flows(*(v.all_flows() for v in values))
+            return Value(flows=flows, shape=shape)
+        if all(v.is_constant for v in values) and isinstance(node, ast.Tuple):
+            return Value(
+                const=tuple(v.const for v in values),
+                parts=dict(enumerate(values)),
+                exact=True,
+                shape=shape,
+            )
+        return Value(parts=dict(enumerate(values)), exact=True, shape=shape)
+
+    def dictionary(self, keys: list[ast.expr | None], values: list[ast.expr]) -> Value:
+        """A dict literal: constant keys kept apart; other keys and `**` spill into the whole."""
+        result = Value(exact=True, shape="dict")
+        for key_node, value_node in zip(keys, values, strict=False):
+            value = self.expr(value_node)
+            if key_node is None:
+                for key, part in value.parts.items():
+                    result = result.with_part(key, part)
+                if value.flows:
+                    result = result.with_flows(value.flows)
+                continue
+            key = self.expr(key_node)
+            if key.is_constant:
+                if isinstance(key.const, str):
+                    value = self.labelled(value, key.const, key_node)
+                result = result.with_part(key.const, value)
+            else:
+                result = result.with_flows(merge_flows(key.all_flows(), value.all_flows()))
+        return replace(result, const=UNKNOWN)
+
+    def element_of(self, iterable: Value) -> Value:
+        """What iterating over a value yields (a dict's constant keys are not its values)."""
+        if iterable.shape == "dict":
+            return Value(flows=iterable.flows)
+        if iterable.is_constant and isinstance(iterable.const, str | tuple | list):
+            return CLEAN
+        return iterable.any_part()

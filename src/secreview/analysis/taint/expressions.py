@@ -1,0 +1,257 @@
+"""Expressions: the abstract value of each kind of expression.
+
+Names, attributes and subscripts read the environment, a container's parts or a typed source
+(`request.args`); operators fold constants and keep string prefixes (a URL with a fixed host);
+f-strings, comprehensions and conditional expressions combine their pieces. Calls are only
+dispatched from here (see `calls.py`).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
+from secreview.analysis.taint.values import (
+    CLEAN,
+    FunctionRef,
+    Value,
+    constant,
+    join,
+    merge_flows,
+    tainted,
+)
+from secreview.index.context import UNKNOWN
+
+
+class ExpressionRules(FrameState):
+    """Expressions: operators, names, attributes, subscripts, f-strings and comprehensions."""
+
+    def expr(self, node: ast.expr | None) -> Value:
+        """The abstract value of an expression (evaluating calls checks their sinks)."""
+        if node is None:
+            return CLEAN
+        self.tick()
+        match node:
+            case ast.Constant(value=value):
+                return constant(value)
+            case ast.Name():
+                return self.lookup(node)
+            case ast.Attribute():
+                return self.attribute(node)
+            case ast.Subscript(value=base, slice=index):
+                container = self.expr(base)
+                if isinstance(index, ast.Slice):
+                    for bound in (index.lower, index.upper, index.step):
+                        self.expr(bound)
+                    lower = self.expr(index.lower).const if index.lower else 0
+                    kept_prefix = container.prefix if lower == 0 else ""
+                    return Value(flows=container.all_flows(), prefix=kept_prefix)
+                key = self.expr(index)
+                if container.is_constant and key.is_constant:
+                    return constant(fold(lambda: container.const[key.const]))  # type: ignore[index]
+                element = container.part(key.const) if key.is_constant else container.any_part()
+                if isinstance(key.const, str):
+                    element = self.labelled(element, key.const, node)
+                if container.type:
+                    return self.typed_result(element, f"{container.type}.__item__", {})
+                return element
+            case ast.BinOp(left=left, op=op, right=right):
+                return self.binary(op, self.expr(left), self.expr(right))
+            case ast.UnaryOp(op=op, operand=operand):
+                value = self.expr(operand)
+                if value.is_constant:
+                    folded = fold(lambda: UNARY[type(op)](value.const))
+                    return constant(folded) if folded is not UNKNOWN else CLEAN
+                return CLEAN if isinstance(op, ast.Not) else Value(flows=value.flows)
+            case ast.BoolOp(op=op, values=values):
+                return self.boolean(op, values)
+            case ast.Compare(left=left, ops=ops, comparators=comparators):
+                return self.compare(left, ops, comparators)
+            case ast.IfExp(test=test, body=body, orelse=orelse):
+                condition = self.expr(test)
+                if condition.is_constant:
+                    return self.expr(body if truthy(condition.const) else orelse)
+                saved = self.env
+                self.env = dict(saved or {})
+                self.apply_guard(test, True)
+                positive = self.expr(body)
+                self.env = dict(saved or {})
+                self.apply_guard(test, False)
+                negative = self.expr(orelse)
+                self.env = saved
+                return join(positive, negative)
+            case ast.JoinedStr(values=values):
+                return self.fstring(values)
+            case ast.FormattedValue(value=value, format_spec=spec):
+                inner = self.expr(value)
+                self.expr(spec)
+                return Value(
+                    flows=inner.all_flows(), const=inner.const if spec is None else UNKNOWN
+                )
+            case ast.List(elts=elements) | ast.Tuple(elts=elements) | ast.Set(elts=elements):
+                return self.sequence(node, elements)
+            case ast.Dict(keys=keys, values=values):
+                return self.dictionary(keys, values)
+            case ast.Call():
+                return self.call(node)
+            case (
+                ast.ListComp(elt=element, generators=generators)
+                | ast.SetComp(elt=element, generators=generators)
+                | ast.GeneratorExp(elt=element, generators=generators)
+            ):
+                return self.comprehension(generators, [element])
+            case ast.DictComp(key=key, value=value, generators=generators):
+                return self.comprehension(generators, [key, value])
+            case ast.Lambda():
+                ref = FunctionRef(node=node, closure=dict(self.env or {}))
+                return Value(function=ref)
+            case ast.NamedExpr(target=target, value=value):
+                result = self.expr(value)
+                self.assign(target, result, value)
+                return result
+            case ast.Await(value=value) | ast.Starred(value=value):
+                return self.expr(value)
+            case ast.Yield(value=value) | ast.YieldFrom(value=value):
+                result = self.expr(value)
+                self.returned = join(self.returned, result)
+                return CLEAN
+        flows = [
+            self.expr(c).all_flows() for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)
+        ]
+        return Value(flows=merge_flows(*flows))
+
+    def attribute(self, node: ast.Attribute) -> Value:
+        """`base.attr`: an imported name, a stored attribute, a typed source or the base's taint;
+        data read under a name a label knows (`body.password`) carries the label too."""
+        value = self._attribute(node)
+        return self.labelled(value, node.attr, node) if value.flows else value
+
+    def _attribute(self, node: ast.Attribute) -> Value:
+        """`base.attr` before labels: what an import, a model or the base's parts say it is."""
+        qualified = self.qualified(node)
+        if qualified in self.models.source_names or qualified in self.models.object_types:
+            return self.qualified_value(qualified, node)  # type: ignore[arg-type]
+        base = self.expr(node.value)
+        key = f".{node.attr}"
+        if key in base.parts:
+            return base.parts[key]
+        if base.type:
+            source = self.typed_source(base.type, node.attr, node)
+            if source is not None:
+                return source
+            for model in self.models.returns.get(f"{base.type}.{node.attr}", ()):
+                if not model.when:
+                    return Value(flows=base.flows, type=model.type)
+            sanitizer = self.models.sanitizers.get(f"{base.type}.{node.attr}")
+            if sanitizer is not None:
+                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in base.flows))
+            if base.type.startswith("class:") or base.type in self.models.typed_sources:
+                return Value(flows=base.flows)
+            return Value(flows=base.flows, type=f"{base.type}.{node.attr}")
+        return Value(flows=base.flows)
+
+    def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None:
+        """Untrusted data read from a typed object (`request.args`, a handler's `self.path`)."""
+        if type_name.startswith("class:"):
+            class_name = type_name.removeprefix("class:")
+            if attribute in self.models.handler_attributes and self.analysis.is_handler_class(
+                class_name
+            ):
+                model = self.models.handler_attributes[attribute]
+                return tainted([source_flow(node, model, self.analysis.shown(node))])
+            if attribute == "request" and self.analysis.is_view_class(class_name):
+                return Value(type="web.Request")
+            view_source = self.models.view_attributes.get(attribute)
+            if view_source is not None and self.analysis.is_view_class(class_name):
+                return tainted([source_flow(node, view_source, self.analysis.shown(node))])
+            return None
+        model = self.models.typed_sources.get(type_name, {}).get(attribute)
+        if model is None:
+            return None
+        source = tainted([source_flow(node, model, self.analysis.shown(node))])
+        return replace(source, type=f"{type_name}.{attribute}")  # `request.files` has elements
+
+    def binary(self, op: ast.operator, left: Value, right: Value) -> Value:
+        """String building and arithmetic: constants fold, taint joins, prefixes are kept."""
+        if left.is_constant and right.is_constant and type(op) in ARITHMETIC:
+            folded = fold(lambda: ARITHMETIC[type(op)](left.const, right.const))
+            if folded is not UNKNOWN:
+                return constant(folded)
+        flows = merge_flows(left.all_flows(), right.all_flows())
+        if isinstance(op, ast.Div) and left.type == "pathlib.Path":
+            return Value(flows=flows, type=left.type)  # `Path(base) / name` is still a path
+        prefix = ""
+        if isinstance(op, ast.Add):
+            prefix = left.const + right.prefix if isinstance(left.const, str) else left.prefix
+            if left.shape in ("list", "tuple") and left.exact:
+                # `["ls"] + more`: the known elements stay apart, the rest is unknown elements.
+                parts = dict(left.parts)
+                if right.exact:
+                    parts.update(
+                        {len(parts) + k: v for k, v in right.parts.items() if isinstance(k, int)}
+                    )
+                    return Value(flows=left.flows, parts=parts, exact=True, shape=left.shape)
+                unknown = merge_flows(left.flows, right.all_flows())
+                return Value(flows=unknown, parts=parts, shape=left.shape)
+        elif isinstance(op, ast.Mod) and isinstance(left.const, str):
+            prefix = left.const.split("%", 1)[0]
+        return Value(flows=flows, prefix=prefix)
+
+    def boolean(self, op: ast.boolop, values: list[ast.expr]) -> Value:
+        """`a or b` / `a and b`: short-circuit on constants, else any operand."""
+        result: Value | None = None
+        for expression in values:
+            value = self.expr(expression)
+            if value.is_constant:
+                truth = truthy(value.const)
+                if (isinstance(op, ast.Or) and truth) or (isinstance(op, ast.And) and not truth):
+                    return (
+                        join(result, value)
+                        if result is not None and not result.is_constant
+                        else value
+                    )
+                continue
+            result = join(result, value)
+        return result if result is not None else self.expr(values[-1])
+
+    def compare(self, left: ast.expr, ops: list[ast.cmpop], comparators: list[ast.expr]) -> Value:
+        """A comparison is a boolean: constant when both sides are, never tainted."""
+        values = [self.expr(left), *(self.expr(c) for c in comparators)]
+        if all(v.is_constant for v in values):
+            outcome: object = True
+            for op, a, b in zip(ops, values, values[1:], strict=False):
+                step = fold(lambda o=op, x=a, y=b: COMPARE[type(o)](x.const, y.const))
+                if step is UNKNOWN:
+                    return CLEAN
+                outcome = outcome and step
+            return constant(bool(outcome))
+        return CLEAN
+
+    def fstring(self, values: list[ast.expr]) -> Value:
+        """An f-string: constant when every piece is, else the pieces' taint and fixed prefix."""
+        pieces = [self.expr(v) for v in values]
+        if all(p.is_constant for p in pieces):
+            return constant("".join(str(p.const) for p in pieces))
+        prefix = ""
+        for piece in pieces:
+            if not piece.is_constant:
+                prefix += piece.prefix
+                break
+            prefix += str(piece.const)
+        return Value(flows=merge_flows(*(p.all_flows() for p in pieces)), prefix=prefix)
+
+    def comprehension(self, generators: list[ast.comprehension], results: list[ast.expr]) -> Value:
+        """A comprehension: each target gets the elements of its iterable, guards apply."""
+        saved = self.env
+        self.env = dict(saved or {})
+        for generator in generators:
+            element = self.element_of(self.expr(generator.iter))
+            self.assign(generator.target, element, generator.iter)
+            for condition in generator.ifs:
+                self.expr(condition)
+                self.apply_guard(condition, True)
+        produced = [self.expr(r).all_flows() for r in results]
+        self.env = saved
+        return Value(flows=merge_flows(*produced))

@@ -1,0 +1,220 @@
+"""The state of one frame (one function being interpreted), and the primitives every concern uses.
+
+A frame is the environment (name -> `Value`) at the current program point, or None once the path
+has ended (`return`, `raise`, `break`), plus what the function has produced so far: its return
+value, the environments at its exits and its sink events. Reading a name (`lookup`, `qualified`),
+binding one, labelling a value by the name it is kept under and counting steps against the budget
+are needed by statements, expressions, calls and guards alike, so they live here.
+
+`Frame` (in `frame.py`) is this state with one mixin per concern; the concerns call each other
+through `self`, and the operations they offer each other are declared at the end of `FrameState`
+for readers and type checkers (the mixins define them).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from secreview.analysis.taint.module_state import ModuleState
+from secreview.analysis.taint.results import (
+    FUNCTION_BUDGET,
+    MODULE_BUDGET,
+    FunctionNode,
+    OutOfBudget,
+    SinkEvent,
+)
+from secreview.analysis.taint.semantics import BUILTINS, source_flow
+from secreview.analysis.taint.values import (
+    CLEAN,
+    Flow,
+    FunctionRef,
+    Value,
+    constant,
+    join,
+    merge_flows,
+    tainted,
+)
+from secreview.index.context import UNKNOWN
+
+
+@dataclass
+class LoopExits:
+    """Paths that leave a loop early: states at `break` and at `continue`."""
+
+    breaks: list[dict[str, Value]] = field(default_factory=list)
+    continues: list[dict[str, Value]] = field(default_factory=list)
+
+
+class FrameState:
+    """The interpreter state for one function (or the module body or a lambda)."""
+
+    def __init__(
+        self,
+        analysis: ModuleState,
+        node: FunctionNode | ast.Module | ast.Lambda,
+        closure: Mapping[str, Value],
+    ) -> None:
+        self.analysis = analysis
+        self.context = analysis.context
+        self.models = analysis.models
+        self.node = node
+        self.closure = closure
+        self.env: dict[str, Value] | None = {}
+        self.returned: Value | None = None
+        self.exits: list[dict[str, Value] | None] = []
+        self.events: list[SinkEvent] = []
+        self.sinks_seen: dict[int, set[str]] = {}
+        """Sink call (by node id) -> origins of the flows that reached it (empty: none did)."""
+        self.loops: list[LoopExits] = []
+        self.raises: list[list[tuple[dict[str, Value], Value]]] = []
+        """Per enclosing `try`: the state and exception at each `raise` in its body."""
+        self.ticks = 0
+        self.is_module = isinstance(node, ast.Module)
+        owner = analysis.method_class.get(id(node))
+        self.class_name = owner.name if owner is not None else None
+        self.is_view = False
+        self.global_names: set[str] = set()
+
+    def tick(self, cost: int = 1) -> None:
+        """Count evaluation steps against the function's and the module's budget."""
+        self.ticks += cost
+        analysis = self.analysis
+        analysis.module_ticks += cost
+        if self.ticks > FUNCTION_BUDGET or analysis.module_ticks > MODULE_BUDGET:
+            raise OutOfBudget
+
+    def bind(self, name: str, value: Value) -> None:
+        """Set a local name."""
+        if self.env is not None:
+            self.env[name] = value
+
+    def lookup(self, node: ast.Name) -> Value:
+        """A name's value: local, closure, module global, imported name or module constant."""
+        name = node.id
+        if self.env is not None and name in self.env:
+            return self.env[name]
+        if name in self.closure:
+            return self.closure[name]
+        module_scope = self.analysis.module_scope()
+        if not self.is_module and name in module_scope:
+            written = self.analysis.global_writes.get(name)
+            return join(module_scope[name], written)
+        if name in self.analysis.global_writes:
+            return self.analysis.global_writes[name]
+        if name in self.analysis.functions:
+            return Value(function=FunctionRef(node=self.analysis.functions[name]))
+        if name in self.analysis.classes:
+            return Value(type=f"class:{name}")
+        qualified = self.qualified(node)
+        if qualified is not None:
+            return self.qualified_value(qualified, node)
+        value = self.context.constant_value(node)
+        return constant(value) if value is not UNKNOWN else CLEAN
+
+    def qualified_value(self, qualified: str, node: ast.AST) -> Value:
+        """The value of an imported name: a source, a typed object, or a plain module name."""
+        model = self.models.source_names.get(qualified)
+        if model is not None:
+            return tainted([source_flow(node, model, self.analysis.shown(node) or qualified)])
+        return Value(type=self.models.object_types.get(qualified, qualified))
+
+    def qualified(self, node: ast.AST) -> str | None:
+        """Qualified name of an import-rooted chain; local variables answer None at once."""
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return None
+        name = root.id
+        if (self.env is not None and name in self.env) or name in self.closure:
+            return None
+        if (
+            name not in self.context.import_aliases
+            and name not in self.analysis.relative_aliases
+            and name not in BUILTINS
+        ):
+            return None
+        return self.analysis.qualified(node)
+
+    def labelled(self, value: Value, name: str, node: ast.AST) -> Value:
+        """`value` read, stored, passed or returned under `name`: flows of the origins a label
+        model names get a twin flow of the label's origin (a request field called `password`
+        is also a password; a random string called `token` is also a token)."""
+        labels = self.models.labels_for(name) if self.models.labels else ()
+        if not labels:
+            return value
+        flows = value.all_flows()
+        present = {flow.origin for flow in flows}
+        added: list[Flow] = []
+        for label in labels:
+            if label.origin in present:
+                continue
+            for flow in flows:
+                if flow.origin in label.origins:
+                    note = f"`{name}` names {label.note} ({label.origin})"
+                    added.append(Flow(label.origin, flow.steps, flow.safe_for).then(node, note))
+        if not added:
+            return value
+        return replace(value, flows=merge_flows(value.flows, added))
+
+    if TYPE_CHECKING:
+        # What the concerns ask of each other, defined by the mixins `Frame` is made of.
+        # expressions.py
+        def expr(self, node: ast.expr | None) -> Value: ...
+
+        def binary(self, op: ast.operator, left: Value, right: Value) -> Value: ...
+
+        def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None: ...
+
+        # calls.py
+        def call(self, node: ast.Call) -> Value: ...
+
+        def default_result(
+            self, args: list[Value | None], kwargs: dict[str, Value], node: ast.AST
+        ) -> Value: ...
+
+        # library.py
+        def modelled_result(
+            self,
+            node: ast.Call,
+            names: list[str],
+            receiver: Value | None,
+            method: str | None,
+            args: list[Value],
+            kwargs: dict[str, Value],
+        ) -> Value: ...
+
+        def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value: ...
+
+        # containers.py
+        def assign(self, target: ast.expr, value: Value, origin: ast.AST) -> None: ...
+
+        def store_back(self, base: ast.expr, value: Value) -> None: ...
+
+        def remove_key(self, base: ast.Name, receiver: Value, key: object) -> None: ...
+
+        def sequence(self, node: ast.expr, elements: list[ast.expr]) -> Value: ...
+
+        def dictionary(self, keys: list[ast.expr | None], values: list[ast.expr]) -> Value: ...
+
+        def element_of(self, iterable: Value) -> Value: ...
+
+        # guards.py
+        def apply_guard(self, test: ast.expr, outcome: bool) -> None: ...
+
+        # sinks.py
+        def sink_call(
+            self,
+            name: str,
+            node: ast.AST,
+            receiver: Value | None,
+            args: list[Value],
+            kwargs: dict[str, Value],
+        ) -> None: ...
+
+        def accepts(self, origins: frozenset[str], flow: Flow) -> bool: ...
+
+        def check_view_return(self, node: ast.Return, value: Value) -> None: ...

@@ -1,0 +1,217 @@
+"""Calls into code the engine cannot read: library APIs described by the models, builtin methods.
+
+A library call's result comes from its models (a source, a sanitiser, a typed result such as a
+cursor or a response) or, for the common `str`/`list`/`dict` methods, from what those methods do
+to their receiver and arguments (`append` stores into a list, `strip` keeps the taint, the `keys`
+of request data are chosen by the sender). Separate from `calls.py`, which follows code the
+engine can read.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+
+from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.semantics import (
+    CLEAN_METHODS,
+    MUTATORS,
+    deletes_outside_alphabet,
+    is_module_type,
+    source_flow,
+    without_line_breaks,
+)
+from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows, tainted
+from secreview.index.context import UNKNOWN
+
+
+class LibraryRules(FrameState):
+    """Results of library calls: models, and the builtin methods of strings and containers."""
+
+    def modelled_result(
+        self,
+        node: ast.Call,
+        names: list[str],
+        receiver: Value | None,
+        method: str | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value:
+        """The result of a library call, from sources, sanitisers, types and string semantics."""
+        inputs: list[Value | None] = [receiver, *args, *kwargs.values()]
+        consumed = [sink.kind for name in names for sink in self.models.sinks.get(name, ())]
+        if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
+            # A query's rows, an opened file, a compiled pattern: not the text passed in.
+            return self.typed_result(CLEAN, names[0], kwargs)
+        if receiver is not None and method is not None and receiver.type:
+            source = self.typed_source(receiver.type, method, node)
+            if source is not None:
+                return source  # `request.get_json()`, `await request.body()`
+            converter = kwargs.get("type")
+            if (
+                method == "get"
+                and converter is not None
+                and (converter.type in self.models.clean_annotations)
+            ):
+                return CLEAN  # `request.args.get("page", type=int)` converts (or drops) the value
+        for name in names:
+            source = self.models.source_calls.get(name)
+            if source is not None:
+                flow = source_flow(node, source, self.analysis.shown(node) or name)
+                if source.returns_arguments:  # `random.choice(options)` is one of the options
+                    return self.default_result(inputs, kwargs, node).with_flows([flow])
+                return tainted([flow])
+            sanitizer = self.models.sanitizers.get(name)
+            if sanitizer is not None:
+                if ALL_KINDS in sanitizer.protects:
+                    # A cast or a digest leaves no attacker-chosen text, but a password stays a
+                    # secret and a predictable number stays predictable: dedicated origins go on.
+                    kept = self._dedicated_flows(inputs, kwargs, node, name)
+                    return self.typed_result(tainted(kept) if kept else CLEAN, name, kwargs)
+                protected = self.default_result(inputs, kwargs, node).mapped(
+                    lambda f, s=sanitizer, n=name: f.then(node, f"`{n}`: {s.note}").sanitised(
+                        s.protects
+                    )
+                )
+                return self.typed_result(protected, name, kwargs)
+        if receiver is not None and method is not None and not is_module_type(receiver):
+            handled = self.method_result(node, receiver, method, args, kwargs)
+            if handled is not None:
+                return self.typed_result(handled, names[0] if names else "", kwargs)
+        if names and names[0] in ("re.sub", "regex.sub") and deletes_outside_alphabet(args):
+            return CLEAN
+        result = self.default_result(inputs, kwargs, node)
+        if names and names[0] in ("str", "repr", "format", "bytes", "bytearray") and args:
+            result = replace(
+                result, prefix=args[0].prefix, const=args[0].const if names[0] == "str" else UNKNOWN
+            )
+        return self.typed_result(result, names[0] if names else "", kwargs)
+
+    def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value:
+        """`value` with the type the models give the result of `name`."""
+        for model in self.models.returns.get(name, ()):
+            if all(kwargs.get(k, CLEAN).const == v for k, v in model.when):
+                return replace(value, type=model.type)
+        return value
+
+    def _dedicated_flows(
+        self, inputs: list[Value | None], kwargs: dict[str, Value], node: ast.AST, name: str
+    ) -> list[Flow]:
+        """Flows of dedicated origins in a call's inputs, continued through the call `name`."""
+        dedicated = self.models.dedicated_origins
+        if not dedicated:
+            return []
+        return [
+            flow.then(node, f"still {flow.origin} after `{name}`")
+            for flow in self.default_result(inputs, kwargs, node).flows
+            if flow.origin in dedicated
+        ]
+
+    def method_result(
+        self,
+        node: ast.Call,
+        receiver: Value,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value | None:
+        """Results and side effects of common str/list/dict methods; None to use the default."""
+        base = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if method in CLEAN_METHODS:
+            return CLEAN
+        if method in MUTATORS and base is not None and isinstance(base, ast.Name | ast.Attribute):
+            updated = receiver
+            if method == "append" and args and receiver.exact and receiver.shape == "list":
+                updated = receiver.with_part(len(receiver.parts), args[0])
+            elif method == "update" and args and args[0].parts:
+                for key, part in args[0].parts.items():
+                    updated = updated.with_part(key, part)
+                updated = updated.with_flows(args[0].flows) if args[0].flows else updated
+            else:
+                flows = self.default_result(args, kwargs, node).flows
+                if flows:
+                    updated = receiver.with_flows(flows)
+            self.store_back(base, updated)
+            return CLEAN
+        if method in ("get", "pop", "setdefault") and args:
+            key = args[0]
+            default = args[1] if len(args) > 1 else CLEAN
+            if receiver.type in self.models.typed_sources or (
+                receiver.all_flows() and not receiver.parts
+            ):
+                return Value(flows=receiver.all_flows())
+            if key.is_constant:
+                found = receiver.part(key.const)
+                if method == "pop" and base is not None and isinstance(base, ast.Name):
+                    self.remove_key(base, receiver, key.const)
+                return join(found, default) if key.const not in receiver.parts else found
+            return join(receiver.any_part(), default)
+        if method == "pop" and not args and receiver.exact and receiver.parts:
+            last = max((k for k in receiver.parts if isinstance(k, int)), default=None)
+            if last is not None:
+                if isinstance(base, ast.Name):
+                    self.remove_key(base, receiver, last)
+                return receiver.parts[last]
+        if method == "clear" and isinstance(base, ast.Name):
+            self.bind(base.id, replace(receiver, flows=frozenset(), parts={}, exact=True))
+            return CLEAN
+        if method == "keys":
+            return Value(flows=receiver.flows)  # keys of request data are chosen by the sender
+        if method in ("values", "items", "copy"):
+            return Value(flows=receiver.all_flows()) if method != "copy" else receiver
+        if method == "join" and args:
+            return Value(
+                flows=merge_flows(receiver.all_flows(), args[0].all_flows()),
+                prefix=receiver.prefix if not args[0].is_constant else "",
+            )
+        if method == "format":
+            flows = merge_flows(
+                receiver.all_flows(),
+                *(a.all_flows() for a in args),
+                *(v.all_flows() for v in kwargs.values()),
+            )
+            prefix = (
+                receiver.const.split("{", 1)[0]
+                if isinstance(receiver.const, str)
+                else receiver.prefix
+            )
+            return Value(flows=flows, prefix=prefix)
+        if method == "replace" and len(args) > 1:
+            flows = merge_flows(receiver.all_flows(), args[1].all_flows())
+            removed = args[0].const
+            if (
+                isinstance(removed, str)
+                and ("\n" in removed or "\r" in removed)
+                and not args[1].all_flows()
+            ):
+                flows = merge_flows(without_line_breaks(f, removed, node) for f in flows)
+            return Value(
+                flows=flows,
+                prefix=receiver.prefix if receiver.prefix.find(str(removed)) < 0 else "",
+            )
+        if method in ("split", "rsplit", "splitlines", "partition", "rpartition"):
+            return Value(flows=receiver.all_flows(), shape="list")
+        if method in (
+            "strip",
+            "lstrip",
+            "rstrip",
+            "lower",
+            "upper",
+            "title",
+            "capitalize",
+            "casefold",
+            "encode",
+            "decode",
+            "zfill",
+            "center",
+            "ljust",
+            "rjust",
+            "expandtabs",
+            "swapcase",
+            "removeprefix",
+            "removesuffix",
+        ):
+            keeps_prefix = method in ("rstrip", "encode", "decode", "ljust", "removesuffix")
+            return Value(flows=receiver.all_flows(), prefix=receiver.prefix if keeps_prefix else "")
+        return None

@@ -1,0 +1,229 @@
+"""What the taint interpreter needs to know about a module before it runs a line of it.
+
+Its functions and classes (with the class each method belongs to), its relative imports, the
+qualified names its expressions resolve to, class hierarchies (request handlers, class-based views),
+the frameworks it imports, and a cheap test of whether it can read untrusted input at all.
+These are facts of the module's text, fixed before the analysis starts, so they are kept apart from
+the state that changes while it runs (`module_state.py`) and from the driving (`interpreter.py`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.analysis.models import Models
+from secreview.analysis.taint.results import FunctionNode
+from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
+from secreview.index.context import ModuleContext
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DECORATOR = re.compile(r"@[\w.]+\.(\w+)\s*\(")
+_CLASS_BASES = re.compile(r"class\s+\w+\s*\(([^)]*)\)")
+
+
+def _child_statements(node: ast.stmt) -> list[ast.stmt]:
+    """The statements nested directly in `node` (bodies, branches, handlers, match cases)."""
+    children: list[ast.stmt] = []
+    for field_name in ("body", "orelse", "finalbody"):
+        value = getattr(node, field_name, None)
+        if isinstance(value, list):
+            children.extend(value)
+    for handler in getattr(node, "handlers", ()):
+        children.extend(handler.body)
+    for case in getattr(node, "cases", ()):
+        children.extend(case.body)
+    return children
+
+
+class ModuleIndex:
+    """The module's own definitions and names, as the interpreter looks them up."""
+
+    def __init__(
+        self,
+        context: ModuleContext,
+        models: Models,
+        project: ProjectIndex | None = None,
+        module_name: str | None = None,
+    ) -> None:
+        self.context = context
+        self.models = models
+        self.project = project or ProjectIndex()
+        self.module_name = module_name
+        self.method_class: dict[int, ast.ClassDef] = {}
+        self.classes: dict[str, ast.ClassDef] = {}
+        self.functions: dict[str, FunctionNode] = {}
+        self.all_functions: list[FunctionNode] = []
+        self._called_names: set[str] | None = None
+        self.relative_aliases: dict[str, str] = {}
+        self.is_flask = context.imports_module("flask") or context.imports_module("quart")
+        self.is_web = any(context.imports_module(m) for m in models.frameworks)
+        self.is_django = context.imports_module("django") or context.imports_module(
+            "rest_framework"
+        )
+
+    def index_module(self) -> None:
+        """Gather the module's functions, classes and relative imports, visiting statements only
+        (expressions are most of a tree and hold none of them)."""
+        relative_imports: list[ast.ImportFrom] = []
+        for node in self.context.tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.functions[node.name] = node
+        pending: list[ast.stmt] = list(reversed(self.context.tree.body))
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.all_functions.append(node)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.setdefault(node.name, node)
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                        self.method_class[id(item)] = node
+            elif isinstance(node, ast.ImportFrom) and node.level > 0:
+                relative_imports.append(node)
+            pending.extend(reversed(_child_statements(node)))
+        self.relative_aliases = self._relative_aliases(relative_imports)
+
+    def is_called(self, name: str) -> bool:
+        """Whether the module calls something named `name` (a function or a method)."""
+        if self._called_names is None:
+            self._called_names = {
+                n.func.id if isinstance(n.func, ast.Name) else n.func.attr
+                for n in ast.walk(self.context.tree)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name | ast.Attribute)
+            }
+        return name in self._called_names
+
+    def may_read_untrusted_input(self, origins: frozenset[str]) -> bool:
+        """Whether the module can read input of `origins` at all (a cheap test before the work).
+
+        Without a source API that is imported and used, a `request`-like parameter, a view
+        decorator or a handler base class, no source can appear, so per-file scans skip the
+        module. The test reads the words of the source text: far cheaper than a walk of the tree.
+        """
+        models = self.models
+        text = self.context.text
+        words = set(_WORD.findall(text))
+        imported = {q.split(".")[0] for q in self.context.import_aliases.values()}
+        for table in (models.source_names, models.source_calls):
+            for name, source in table.items():
+                root, _, rest = name.partition(".")
+                if (
+                    source.origin in origins
+                    and (root in imported or not rest)
+                    and (name.rsplit(".", 1)[-1] in words)
+                ):
+                    return True
+        for name in models.object_types:
+            if name.split(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
+                return True
+        request_parameters = {
+            name.rsplit(".", 1)[-1]
+            for name, kind in models.parameter_types.items()
+            if kind in models.typed_sources  # a request, not a response
+        }
+        if words & request_parameters:
+            return True
+        for decorator in _DECORATOR.findall(text):
+            if decorator in models.route_decorators:
+                return True
+        handler_bases = {b.rsplit(".", 1)[-1] for b in models.request_handler_bases}
+        for bases in _CLASS_BASES.findall(text):
+            for name in _WORD.findall(bases):
+                if name in handler_bases or name.endswith(models.view_base_suffixes):
+                    return True
+        return False
+
+    def _relative_aliases(self, imports: list[ast.ImportFrom]) -> dict[str, str]:
+        """Local name -> qualified name for `from .x import y` (needs the module's own name)."""
+        aliases: dict[str, str] = {}
+        if not self.module_name:
+            return aliases
+        package = self.module_name.split(".")
+        for node in imports:
+            base = package[: max(len(package) - node.level, 0)]
+            if node.module:
+                base = [*base, *node.module.split(".")]
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = ".".join([*base, alias.name])
+        return aliases
+
+    def qualified(self, node: ast.AST) -> str | None:
+        """Qualified name of an import-rooted Name/Attribute chain (also relative imports)."""
+        name = self.context.resolve(node)
+        if name is not None or not self.relative_aliases:
+            return name
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Name) and node.id in self.relative_aliases:
+            return ".".join([self.relative_aliases[node.id], *reversed(parts)])
+        return None
+
+    def base_names(self, cls: ast.ClassDef) -> list[str]:
+        """Qualified (or local) names of a class's bases."""
+        names = []
+        for base in cls.bases:
+            name = self.qualified(base)
+            if name is None and isinstance(base, ast.Name | ast.Attribute):
+                name = base.id if isinstance(base, ast.Name) else base.attr
+            if name:
+                names.append(name)
+        return names
+
+    def find_method(
+        self, class_name: str, method: str, skip_self: bool = False
+    ) -> FunctionNode | None:
+        """The method `method` of module class `class_name` or of its module-local bases."""
+        seen: set[str] = set()
+        pending = [class_name]
+        while pending:
+            current = pending.pop(0)
+            if current in seen or current not in self.classes:
+                continue
+            seen.add(current)
+            cls = self.classes[current]
+            if not (skip_self and current == class_name):
+                for item in cls.body:
+                    if (
+                        isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                        and item.name == method
+                    ):
+                        return item
+            pending.extend(n.rsplit(".", 1)[-1] for n in self.base_names(cls))
+        return None
+
+    def is_handler_class(self, class_name: str, depth: int = 0) -> bool:
+        """Whether a class's instances hold request data (an `http.server` handler subclass)."""
+        cls = self.classes.get(class_name)
+        if cls is None or depth > 8:
+            return False
+        return any(
+            name in self.models.request_handler_bases or self.is_handler_class(name, depth + 1)
+            for name in self.base_names(cls)
+            if name != class_name
+        )
+
+    def is_view_class(self, class_name: str, depth: int = 0) -> bool:
+        """Whether a class is a class-based view (so `self.request` is the request)."""
+        cls = self.classes.get(class_name)
+        if cls is None or depth > 8:
+            return False
+        for name in self.base_names(cls):
+            short = name.rsplit(".", 1)[-1]
+            if short.endswith(self.models.view_base_suffixes) or (
+                short != class_name and self.is_view_class(short, depth + 1)
+            ):
+                return True
+        return False
+
+    def shown(self, node: ast.AST) -> str:
+        """The source text of `node` (regenerated when the module's text is not at hand)."""
+        if self.context.text:
+            return self.context.segment(node)
+        return ast.unparse(node) if isinstance(node, ast.expr) else ""
+
+    def project_summary(self, name: str | None) -> ExternalSummary | None:
+        """Summary of a function in another module of the project."""
+        return self.project.get(name) if name else None

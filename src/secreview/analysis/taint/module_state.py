@@ -1,0 +1,72 @@
+"""What the frames of one module share while it is analysed, and the hook back to the driver.
+
+The results so far, module globals (as far as the module body has got), untrusted data functions
+wrote into globals, the scopes nested functions closed over, the stack of functions being analysed
+and the module's step count. Frames read and write this; of the interpreter they need only
+`result_of` (a callee's analysis), a hook the interpreter overrides. So the frame's modules import
+this one and never the interpreter, and the interpreter imports the frame: no import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from secreview.analysis.models import Models
+from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.results import FunctionNode, FunctionResult
+from secreview.analysis.taint.summaries import ProjectIndex
+from secreview.analysis.taint.values import Value, join
+from secreview.index.context import ModuleContext
+
+
+class ModuleBody(Protocol):
+    """The frame running the module body, as far as others read it: its environment so far."""
+
+    env: dict[str, Value] | None
+
+
+class ModuleState(ModuleIndex):
+    """The mutable state of one module's analysis; `result_of` is the interpreter's to give."""
+
+    def __init__(
+        self,
+        context: ModuleContext,
+        models: Models,
+        project: ProjectIndex | None = None,
+        module_name: str | None = None,
+    ) -> None:
+        super().__init__(context, models, project, module_name)
+        self.results: dict[int, FunctionResult] = {}
+        """Each function analysed so far (by node id); what the analysis of the module gives."""
+        self.notes: list[str] = []
+        self.in_progress: list[int] = []
+        """The functions being analysed, innermost last (recursion stops here)."""
+        self.closures: dict[int, Mapping[str, Value]] = {}
+        self.globals: dict[str, Value] = {}
+        self.module_ticks = 0
+        self.global_writes: dict[str, Value] = {}
+        self.module_frame: ModuleBody | None = None
+        self.globals_changed = False
+
+    def result_of(self, node: FunctionNode) -> FunctionResult | None:
+        """The analysis of `node`, None while it is being analysed; the interpreter gives it."""
+        raise NotImplementedError
+
+    def write_global(self, name: str, value: Value) -> None:
+        """Record untrusted data a function stores in a module global (`global x; x = ...`)."""
+        real = value.mapped(lambda f: f if f.parameter is None else None)
+        if not real.all_flows():
+            return
+        before = self.global_writes.get(name)
+        merged = join(before, Value(flows=real.all_flows()))
+        if before is None or merged.flows != before.flows:
+            self.global_writes[name] = merged
+            self.globals_changed = True
+
+    def module_scope(self) -> Mapping[str, Value]:
+        """Module globals: final once the body has run, else as far as the body has got (a
+        function called from the module body sees the globals defined before the call)."""
+        if self.globals or self.module_frame is None:
+            return self.globals
+        return self.module_frame.env or {}

@@ -1,0 +1,166 @@
+"""Binding a function's parameters: symbolic flows for summaries, request data for views.
+
+Each parameter starts as the symbolic flow `param:N`, so a function's summary says what it does
+with whatever a caller passes; a view's arguments (a route's URL parts, a Django view's keyword
+arguments) are also request data, unless the framework validated them (converters, annotations,
+enums, dependencies). Separate from the statements because this runs once, before them, and reads
+the `def` line (decorators, annotations, defaults) rather than the body.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
+
+
+def decorator_name(node: ast.expr) -> str:
+    """The last name of a decorator (`staticmethod`, `route` of `@app.route(...)`), or ''."""
+    target = node.func if isinstance(node, ast.Call) else node
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return target.id if isinstance(target, ast.Name) else ""
+
+
+class ParameterRules(FrameState):
+    """The parameters of a function, bound before its body runs."""
+
+    def bind_parameters(self) -> tuple[tuple[str, ...], bool]:
+        """Give each parameter its symbolic flow (plus source flows for view arguments)."""
+        assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        arguments = self.node.args
+        ordered = [*arguments.posonlyargs, *arguments.args]
+        if arguments.vararg:
+            ordered.append(arguments.vararg)
+        ordered.extend(arguments.kwonlyargs)
+        if arguments.kwarg:
+            ordered.append(arguments.kwarg)
+        decorators = {decorator_name(d) for d in self.node.decorator_list}
+        is_method = self.class_name is not None and "staticmethod" not in decorators
+        view_kind = self._view_kind(ordered, is_method)
+        self.is_view = view_kind == "route"
+        defaults = self._defaults()
+        route_converters = self._route_converters()
+        assert self.env is not None
+        for index, parameter in enumerate(ordered):
+            name = parameter.arg
+            flows: set[Flow] = {
+                Flow(f"{PARAMETER_ORIGIN}{index}", ((parameter, f"parameter `{name}`"),))
+            }
+            value_type: str | None = None
+            annotation = ast.unparse(parameter.annotation) if parameter.annotation else ""
+            by_name = None if annotation else self._parameter_type_by_name(name, decorators)
+            if is_method and index == 0:
+                value_type = f"class:{self.class_name}"
+            elif self.analysis.is_web and (self.models.parameter_types.get(annotation) or by_name):
+                value_type = self.models.parameter_types.get(annotation) or by_name
+            elif view_kind and self._is_view_argument(
+                name, annotation, defaults.get(name), route_converters, view_kind, index, is_method
+            ):
+                flows.add(
+                    Flow(
+                        "remote",
+                        ((parameter, f"view argument `{name}` comes from the request (remote)"),),
+                    )
+                )
+            value = Value(flows=merge_flows(flows), type=value_type)
+            self.env[name] = self.labelled(value, name, parameter)
+        return tuple(p.arg for p in ordered), is_method
+
+    def _parameter_type_by_name(self, name: str, decorators: set[str]) -> str | None:
+        """The type a parameter's name gives it, where the models let the name decide."""
+        scope = self.models.parameter_scopes.get(name)
+        assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        if scope is not None and not (scope & decorators or self.node.name in scope):
+            return None
+        return self.models.parameter_types.get(name)
+
+    def _view_kind(self, ordered: list[ast.arg], is_method: bool) -> str | None:
+        """'route' for a decorated view, 'request-first' for a Django-style view, else None."""
+        assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for decorator in self.node.decorator_list:
+            if (
+                isinstance(decorator, ast.Call)
+                and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr in self.models.route_decorators
+            ):
+                return "route"
+        first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
+        if first is None or first.arg not in ("request", "req") or not self.analysis.is_django:
+            return None  # URL keyword arguments are a Django (and DRF) convention
+        if is_method:
+            handlers = self.models.view_methods
+            return "request-first" if self.node.name in handlers else None
+        if self.analysis.is_called(self.node.name):
+            return None  # called in the module: a helper that happens to take the request
+        return "request-first"
+
+    def _defaults(self) -> dict[str, ast.expr]:
+        """Parameter name -> its default expression (positional and keyword-only)."""
+        assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        arguments = self.node.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        found = {
+            p.arg: d
+            for p, d in zip(
+                positional[len(positional) - len(arguments.defaults) :],
+                arguments.defaults,
+                strict=False,
+            )
+        }
+        for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=False):
+            if default is not None:
+                found[parameter.arg] = default
+        return found
+
+    def _route_converters(self) -> dict[str, str]:
+        """Flask `<int:id>` converters of the route path: parameter -> converter."""
+        assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        found: dict[str, str] = {}
+        for decorator in self.node.decorator_list:
+            if isinstance(decorator, ast.Call) and decorator.args:
+                path = self.context.constant_value(decorator.args[0])
+                if isinstance(path, str):
+                    for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
+                        found[name] = converter or "string"
+        return found
+
+    def _is_choice(self, annotation: str) -> bool:
+        """Whether a view parameter's annotation admits only fixed values (an Enum, a Literal),
+        which the framework validates before the view runs."""
+        if annotation.startswith(("Literal[", "typing.Literal[")):
+            return True
+        cls = self.analysis.classes.get(annotation)
+        return cls is not None and any(
+            name.rsplit(".", 1)[-1] in ("Enum", "IntEnum", "StrEnum", "IntFlag", "Flag")
+            for name in self.analysis.base_names(cls)
+        )
+
+    def _is_view_argument(
+        self,
+        name: str,
+        annotation: str,
+        default: ast.expr | None,
+        converters: dict[str, str],
+        view_kind: str,
+        index: int,
+        is_method: bool,
+    ) -> bool:
+        """Whether a view parameter carries request data the framework did not validate."""
+        if view_kind == "request-first":
+            return index > (1 if is_method else 0)
+        if is_method and index == 0:
+            return False
+        if converters.get(name) in ("int", "float", "uuid"):
+            return False
+        if annotation in self.models.clean_annotations or self._is_choice(annotation):
+            return False
+        if annotation in self.models.framework_annotations:
+            return False
+        if isinstance(default, ast.Call):
+            called = decorator_name(default)
+            if called in ("Depends", "Security") and (default.args or default.keywords):
+                return False  # a dependency function gives the value, not the request
+        return True

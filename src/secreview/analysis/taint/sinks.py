@@ -1,0 +1,167 @@
+"""Sinks: where tainted data reaching a dangerous call becomes a `SinkEvent`.
+
+A sink model applies when the call meets its conditions (keyword values, receiver, argument
+patterns, flags left unset); each flow of the arguments it names that is still dangerous for the
+sink's kind, and of an origin the sink accepts, is recorded with the evidence so far. Separate
+because this is the one place findings are born; everything else only moves flows.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.analysis.models import SinkModel
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.semantics import HOST_SENSITIVE, fixes_host, program_of, truthy
+from secreview.analysis.taint.values import CLEAN, Flow, Value
+from secreview.text import first_line
+
+
+def _given(key: str, args: list[Value], kwargs: dict[str, Value]) -> Value | None:
+    """The argument a model names by keyword or by position (a digit), if the call passes it."""
+    if key.isdigit():
+        return args[int(key)] if int(key) < len(args) else None
+    return kwargs.get(key)
+
+
+def _sink_inputs(
+    sink: SinkModel, receiver: Value | None, args: list[Value], kwargs: dict[str, Value]
+) -> list[Value]:
+    """The values a sink model consumes: its receiver, its arguments, or argv[0] of them."""
+    values: list[Value] = []
+    if sink.receiver and receiver is not None:
+        values.append(receiver)
+    if sink.all_args:
+        values.extend(args)
+        values.extend(kwargs.values())
+    else:
+        values.extend(args[i] for i in sink.args if i < len(args))
+        values.extend(kwargs[k] for k in sink.keywords if k in kwargs)
+        if "**" in kwargs and sink.keywords:
+            values.append(kwargs["**"])
+    if sink.argv0:
+        values = [program_of(v) for v in values]
+    return values
+
+
+class SinkRules(FrameState):
+    """Sink checks: which flows reach a modelled sink, recorded as `SinkEvent`s."""
+
+    def sink_call(
+        self,
+        name: str,
+        node: ast.AST,
+        receiver: Value | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> None:
+        """Record every sink model of `name` that this call's tainted arguments reach."""
+        for sink in self.models.sinks.get(name, ()):
+            if not self._sink_applies(sink, node, args, kwargs):
+                continue
+            # What reaches *any* argument, not only the modelled one: pattern rules ask whether
+            # a call is harmless as a whole (`["sh", "-c", cmd]` is more than its argv[0]).
+            reaching = self.sinks_seen.setdefault(id(node), set())
+            for value in (*args, *kwargs.values()):
+                reaching.update(f.origin for f in value.all_flows() if f.reaches(sink.kind))
+            named = self._naming_argument(sink, args, kwargs)
+            for value in _sink_inputs(sink, receiver, args, kwargs):
+                if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix):
+                    continue
+                if named:
+                    value = self.labelled(value, named, node)
+                shown = self._sink_display(name, node)
+                for flow in value.all_flows():
+                    if flow.reaches(sink.kind) and self.accepts(sink.origins, flow):
+                        reaching.add(flow.origin)
+                        self.events.append(
+                            SinkEvent(
+                                sink.kind,
+                                node,
+                                shown,
+                                sink.note,
+                                flow,
+                                value.prefix,
+                                sink.origins,
+                            )
+                        )
+
+    def accepts(self, origins: frozenset[str], flow: Flow) -> bool:
+        """Whether a sink limited to `origins` (empty: every origin but the dedicated ones)
+        reports `flow`; parameter flows are kept until a call site gives them a real origin."""
+        if flow.parameter is not None:
+            return True
+        if origins:
+            return flow.origin in origins
+        return flow.origin not in self.models.dedicated_origins
+
+    def _naming_argument(self, sink: SinkModel, args: list[Value], kwargs: dict[str, Value]) -> str:
+        """The constant name a sink gives its value (a cookie's or a header's name), or ''."""
+        for key in sink.named_by:
+            given = _given(key, args, kwargs)
+            if given is not None and isinstance(given.const, str):
+                return given.const
+        return ""
+
+    def _sink_display(self, name: str, node: ast.AST) -> str:
+        """How the evidence names a sink: the code for methods and stores, else the API name."""
+        if isinstance(node, ast.Return):
+            return "view return value"
+        typed_method = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and self.qualified(node.func) is None
+        )  # `resp.set_cookie`, not the model's `web.Response.set_cookie`
+        if name.endswith(".__setitem__") or name.startswith("*.") or typed_method:
+            code = self.analysis.shown(node.func if isinstance(node, ast.Call) else node)
+            return first_line(code) if code else name.removeprefix("*.")
+        return name
+
+    def _sink_applies(
+        self, sink: SinkModel, node: ast.AST, args: list[Value], kwargs: dict[str, Value]
+    ) -> bool:
+        """Whether the call meets the model's conditions (keyword values, receiver, arguments)."""
+        if sink.receivers:
+            func = node.func if isinstance(node, ast.Call) else None
+            owner = func.value if isinstance(func, ast.Attribute) else None
+            text = self.analysis.shown(owner).rsplit(".", 1)[-1] if owner is not None else ""
+            if not any(re.fullmatch(pattern, text) for pattern in sink.receivers):
+                return False
+        for index, pattern in sink.arg_patterns:
+            given = args[index] if index < len(args) else CLEAN
+            shown = given.const if isinstance(given.const, str) else given.prefix
+            if not re.search(pattern, shown):
+                return False
+        for key, expected in sink.when:
+            if kwargs.get(key, CLEAN).const != expected:
+                return False
+        for key, safe in sink.unless:
+            given = _given(key, args, kwargs)
+            if given is not None and (given.type in safe or given.const in safe):
+                return False
+        if sink.unset and "**" in kwargs:
+            return False  # `**options` may turn the flag on
+        for key in sink.unset:
+            given = _given(key, args, kwargs)
+            if given is not None and (not given.is_constant or truthy(given.const)):
+                return False  # turned on, or decided elsewhere (`secure=request.is_secure`)
+        return True
+
+    def check_view_return(self, node: ast.Return, value: Value) -> None:
+        """A view's return value is the response body: the pseudo-call `web.View.return` for the
+        models, and for Flask a returned string is also an HTML page."""
+        if not self.is_view or node.value is None:
+            return
+        body = value.part(0) if value.shape == "tuple" else value
+        if (body.type or "").startswith("web.Response"):
+            return  # a response object: its constructor was the sink
+        self.sink_call("web.View.return", node, None, [body], {})
+        if not self.analysis.is_flask or body.shape in ("dict", "list"):
+            return
+        for flow in body.all_flows():
+            if flow.reaches("html") and self.accepts(frozenset(), flow):
+                self.events.append(
+                    SinkEvent("html", node, "view return value", "HTML response body", flow)
+                )

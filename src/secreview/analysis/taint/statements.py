@@ -1,0 +1,281 @@
+"""Statements: how each kind moves the environment from one program point to the next.
+
+Branches run both ways and join (or only the live way when the test is constant), loops run to a
+fixpoint of at most `LOOP_ROUNDS` rounds, `break`/`continue`/`raise`/`return` end a path and hand
+its state to the loop, handler or caller that receives it. Separate from the expressions because
+statements change *where* the interpreter is (the environment and which paths are alive), while
+expressions only compute values.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import replace
+
+from secreview.analysis.taint.frame_state import FrameState, LoopExits
+from secreview.analysis.taint.semantics import TERMINATORS, env_signature, join_envs, truthy
+from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, constant, join
+from secreview.index.context import UNKNOWN
+
+LOOP_ROUNDS = 3
+"""Rounds a loop body is run for before its state is taken as the fixpoint."""
+
+
+class StatementRules(FrameState):
+    """Statements and control flow: the path the environment takes through a function."""
+
+    def block(self, statements: list[ast.stmt]) -> None:
+        """Run statements in order until the path ends."""
+        for statement in statements:
+            if self.env is None:
+                return
+            self.statement(statement)
+
+    def statement(self, node: ast.stmt) -> None:
+        """Run one statement."""
+        self.tick()
+        match node:
+            case ast.Assign(targets=targets, value=value):
+                result = self.expr(value)
+                for target in targets:
+                    self.assign(target, result, value)
+            case ast.AnnAssign(target=target, value=value) if value is not None:
+                self.assign(target, self.expr(value), value)
+            case ast.AugAssign(target=target, op=op, value=value):
+                current = self.expr(target)
+                combined = self.binary(op, current, self.expr(value))
+                self.assign(target, combined, node)
+            case ast.Expr(value=value):
+                self.expr(value)
+                if isinstance(value, ast.Call) and self._terminates(value):
+                    self.env = None
+            case ast.Return(value=value):
+                result = self.expr(value) if value is not None else CLEAN
+                if isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    result = self.labelled(result, self.node.name, node)
+                self.check_view_return(node, result)
+                self.returned = join(self.returned, result)
+                self.exits.append(self.env)
+                self.env = None
+            case ast.If(test=test, body=body, orelse=orelse):
+                self.branch(test, body, orelse)
+            case ast.While(test=test, body=body, orelse=orelse):
+                self.loop(node, lambda: self._while_entry(test), body, orelse)
+            case (
+                ast.For(target=target, iter=iterable, body=body, orelse=orelse)
+                | ast.AsyncFor(target=target, iter=iterable, body=body, orelse=orelse)
+            ):
+                element = self.element_of(self.expr(iterable))
+                self.loop(node, lambda: self.assign(target, element, iterable), body, orelse)
+            case ast.With(items=items, body=body) | ast.AsyncWith(items=items, body=body):
+                for item in items:
+                    value = self.expr(item.context_expr)
+                    if item.optional_vars is not None:
+                        entered = self._entered(value)
+                        self.assign(item.optional_vars, entered, item.context_expr)
+                self.block(body)
+            case (
+                ast.Try(body=body, handlers=handlers, orelse=orelse, finalbody=final)
+                | ast.TryStar(body=body, handlers=handlers, orelse=orelse, finalbody=final)
+            ):
+                self.try_statement(body, handlers, orelse, final)
+            case ast.FunctionDef() | ast.AsyncFunctionDef():
+                for decorator in node.decorator_list:
+                    self.expr(decorator)
+                snapshot = {} if self.is_module else dict(self.env or {})
+                self.analysis.closures.setdefault(id(node), snapshot)
+                ref = FunctionRef(node=node, closure=snapshot)
+                self.bind(node.name, Value(function=ref))
+            case ast.ClassDef(name=name, body=body):
+                self.bind(name, Value(type=f"class:{name}"))
+                self._class_body(body)
+            case ast.Raise(exc=exc):
+                value = self.expr(exc) if exc is not None else CLEAN
+                if self.raises and self.env is not None:
+                    self.raises[-1].append((dict(self.env), value))  # a handler may catch it
+                self.env = None
+            case ast.Assert(test=test):
+                self.expr(test)
+                self.apply_guard(test, True)
+            case ast.Break():
+                if self.loops and self.env is not None:
+                    self.loops[-1].breaks.append(self.env)
+                self.env = None
+            case ast.Continue():
+                if self.loops and self.env is not None:
+                    self.loops[-1].continues.append(self.env)
+                self.env = None
+            case ast.Global(names=names):
+                self.global_names.update(names)
+            case ast.Delete(targets=targets):
+                for target in targets:
+                    self._delete(target)
+            case ast.Match(subject=subject, cases=cases):
+                self.match_statement(subject, cases)
+            case _:
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, ast.expr):
+                        self.expr(child)
+
+    def _delete(self, target: ast.expr) -> None:
+        """`del x` forgets a name; `del d["k"]` removes a constant key from a local container."""
+        if self.env is None:
+            return
+        if isinstance(target, ast.Name):
+            self.env.pop(target.id, None)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            key = self.expr(target.slice)
+            container = self.lookup(target.value)
+            if key.is_constant and key.const in container.parts:
+                self.remove_key(target.value, container, key.const)
+
+    def _class_body(self, body: list[ast.stmt]) -> None:
+        """Record the closures of methods; other class-body statements run in a scratch scope."""
+        saved = self.env
+        self.env = dict(saved or {})
+        for statement in body:
+            if self.env is None:
+                break
+            self.statement(statement)
+        self.env = saved
+
+    def _terminates(self, call: ast.Call) -> bool:
+        """Whether the call never returns (`sys.exit`, `abort`), so the path ends with it."""
+        name = self.qualified(call.func) or (
+            call.func.id if isinstance(call.func, ast.Name) else ""
+        )
+        return name in TERMINATORS
+
+    def _entered(self, value: Value) -> Value:
+        """What `with value as x` binds: the value itself for files, cursors and connections."""
+        if value.type:
+            for model in self.models.returns.get(f"{value.type}.__enter__", ()):
+                return replace(value, type=model.type)
+        return value
+
+    def _while_entry(self, test: ast.expr) -> None:
+        """Enter a `while` body: its test is evaluated and holds inside."""
+        self.expr(test)
+        self.apply_guard(test, True)
+
+    def branch(self, test: ast.expr, body: list[ast.stmt], orelse: list[ast.stmt]) -> None:
+        """Run an `if`: only the live branch when the test is constant, else both, then join."""
+        condition = self.expr(test)
+        if condition.is_constant:
+            self.block(body if truthy(condition.const) else orelse)
+            return
+        before = self.env
+        self.tick(1 + len(before or ()) // 32)
+        self.env = dict(before or {})
+        self.apply_guard(test, True)
+        self.block(body)
+        after_body = self.env
+        self.env = dict(before or {})
+        self.apply_guard(test, False)
+        self.block(orelse)
+        self.env = join_envs(after_body, self.env)
+
+    def loop(
+        self,
+        node: ast.stmt,
+        enter: Callable[[], None],
+        body: list[ast.stmt],
+        orelse: list[ast.stmt],
+    ) -> None:
+        """Run a loop body until the environment stops changing (at most LOOP_ROUNDS times)."""
+        if isinstance(node, ast.While):
+            condition = self.expr(node.test)
+            if condition.is_constant and not truthy(condition.const):
+                self.block(orelse)
+                return
+        state = self.env
+        exits: list[dict[str, Value] | None] = [state]
+        record = LoopExits()
+        self.loops.append(record)
+        try:
+            for _ in range(LOOP_ROUNDS):
+                self.env = dict(state or {})
+                enter()
+                self.block(body)
+                after = join_envs(self.env, *record.continues)
+                record.continues.clear()
+                merged = join_envs(state, after)
+                if merged is None or env_signature(merged) == env_signature(state):
+                    break
+                state = merged
+                exits.append(state)
+        finally:
+            self.loops.pop()
+        self.env = join_envs(*exits, state)
+        self.block(orelse)
+        self.env = join_envs(self.env, *record.breaks)
+
+    def try_statement(
+        self,
+        body: list[ast.stmt],
+        handlers: list[ast.ExceptHandler],
+        orelse: list[ast.stmt],
+        final: list[ast.stmt],
+    ) -> None:
+        """Run try/except/else/finally; a handler may start anywhere in the body."""
+        before = dict(self.env or {})
+        raised: list[tuple[dict[str, Value], Value]] = []
+        self.raises.append(raised)
+        try:
+            self.block(body)
+        finally:
+            self.raises.pop()
+        self.block(orelse)
+        normal = self.env
+        outcomes = [normal]
+        for handler in handlers:
+            self.env = join_envs(before, normal, *(env for env, _ in raised)) or dict(before)
+            if handler.name:
+                exception: Value | None = None
+                for _, value in raised:
+                    exception = join(exception, value)
+                self.bind(handler.name, Value(flows=exception.all_flows()) if exception else CLEAN)
+            self.block(handler.body)
+            outcomes.append(self.env)
+        self.env = join_envs(*outcomes)
+        if final:
+            if self.env is None:
+                self.env = dict(before)
+                self.block(final)
+                self.env = None
+            else:
+                self.block(final)
+
+    def match_statement(self, subject: ast.expr, cases: list[ast.match_case]) -> None:
+        """Run a `match`: the first matching case for a constant subject, else every case."""
+        value = self.expr(subject)
+        before = self.env
+        outcomes: list[dict[str, Value] | None] = []
+        for case in cases:
+            pattern = case.pattern
+            if (
+                value.is_constant
+                and isinstance(pattern, ast.MatchValue)
+                and self.context.constant_value(pattern.value) != value.const
+            ):
+                continue
+            self.env = dict(before or {})
+            if isinstance(pattern, ast.MatchValue) and isinstance(subject, ast.Name):
+                matched = self.context.constant_value(pattern.value)
+                if matched is not UNKNOWN:
+                    self.bind(subject.id, constant(matched))  # in this case it is that constant
+            for bound in ast.walk(pattern):
+                name = getattr(bound, "name", None)
+                if isinstance(bound, ast.MatchAs | ast.MatchStar) and name:
+                    self.bind(name, value)
+            if case.guard is not None:
+                self.expr(case.guard)
+                self.apply_guard(case.guard, True)
+            self.block(case.body)
+            outcomes.append(self.env)
+            if value.is_constant and isinstance(pattern, ast.MatchValue | ast.MatchAs):
+                break
+        else:
+            outcomes.append(before)
+        self.env = join_envs(*outcomes)
