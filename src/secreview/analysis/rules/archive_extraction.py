@@ -18,7 +18,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._injection_helpers import (
+from secreview.analysis.rules._support.local_values import (
     code,
     fixed_text,
     is_fixed,

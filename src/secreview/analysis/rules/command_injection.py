@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._injection_helpers import (
+from secreview.analysis.rules._support.local_values import (
     Piece,
     assembly_evidence,
     code,

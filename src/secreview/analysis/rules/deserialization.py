@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from enum import Enum
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._injection_helpers import (
+from secreview.analysis.rules._support.local_values import (
     code,
     is_fixed,
     single_value,

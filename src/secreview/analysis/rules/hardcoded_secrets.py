@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._secret_helpers import literal_opening, redact, span_node
+from secreview.analysis.rules._support.secret_text import literal_opening, redact, span_node
 from secreview.credentials import (
     AUTH_SCHEME,
     CREDENTIAL,

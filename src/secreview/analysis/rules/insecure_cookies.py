@@ -14,8 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._django import is_development_name, is_development_settings
-from secreview.analysis.rules._secret_helpers import name_words
+from secreview.analysis.rules._support.django_settings import (
+    is_development_name,
+    is_development_settings,
+)
+from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
 

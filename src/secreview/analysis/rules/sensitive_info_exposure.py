@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._review_helpers import (
+from secreview.analysis.rules._support.secret_text import name_words
+from secreview.analysis.rules._support.web_handlers import (
     is_route_decorated,
     scope_nodes,
 )
-from secreview.analysis.rules._secret_helpers import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

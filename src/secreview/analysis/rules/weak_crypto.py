@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._crypto_helpers import (
+from secreview.analysis.rules._support.crypto_names import (
     REPRESENTATION_WORDS,
     bound_values,
     destination,
