@@ -11,10 +11,11 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_libraries import (
+    HASH_LIBRARIES,
     PYCRYPTODOME,
-    hashing_call_name,
     normal_algorithm,
 )
+from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.password_hashing import fast_hash_label, password_reasons
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -131,7 +132,7 @@ def _weak_pbkdf2(call: ast.Call, name: str, context: ModuleContext) -> Hit | Non
 def fast_password_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report passwords hashed with fast hashes, and PBKDF2 with too few iterations."""
     assert isinstance(node, ast.Call)
-    name = hashing_call_name(node, context)
+    name = library_call_name(node, HASH_LIBRARIES, context)
     if name is None:
         return
     weak_kdf = _weak_pbkdf2(node, name, context)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_libraries import PYCRYPTODOME, pycryptodome_module
+from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -88,9 +89,7 @@ def _broken_cipher(name: str) -> str | None:
 def broken_cipher(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report constructors of ciphers that are broken or have 64-bit blocks."""
     assert isinstance(node, ast.Call)
-    if not context.imports_any(("cryptography", "pyDes", *PYCRYPTODOME)):
-        return
-    name = context.call_name(node)
+    name = library_call_name(node, ("cryptography", "pyDes", *PYCRYPTODOME), context)
     cipher = _broken_cipher(name) if name else None
     if cipher is None:
         return
@@ -145,9 +144,7 @@ def _is_pycryptodome_ecb(mode: ast.expr, context: ModuleContext) -> bool:
 def ecb_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report ECB mode objects and pycryptodome ciphers created in ECB mode."""
     assert isinstance(node, ast.Call)
-    if not context.imports_any(("cryptography", *PYCRYPTODOME)):
-        return
-    name = context.call_name(node)
+    name = library_call_name(node, ("cryptography", *PYCRYPTODOME), context)
     if name == _CRYPTOGRAPHY_ECB:
         yield Hit(
             node=node,

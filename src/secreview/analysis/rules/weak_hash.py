@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_libraries import (
     CRYPTOGRAPHY_HASHES,
-    hashing_call_name,
+    HASH_LIBRARIES,
     normal_algorithm,
     pycryptodome_module,
 )
+from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.password_hashing import password_reasons
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -99,7 +100,7 @@ def _inside_collision_free_construction(call: ast.Call, context: ModuleContext) 
 def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report weak hash constructors unless marked as non-security or used inside HMAC & co."""
     assert isinstance(node, ast.Call)
-    name = hashing_call_name(node, context)
+    name = library_call_name(node, HASH_LIBRARIES, context)
     if name is None:
         return
     algorithm = _weak_hash_algorithm(node, name, context)

@@ -7,10 +7,6 @@ cipher and password-hash rules normalise them here.
 
 from __future__ import annotations
 
-import ast
-
-from secreview.index.context import ModuleContext
-
 PYCRYPTODOME = ("Crypto", "Cryptodome")  # pycryptodome / pycrypto, and pycryptodomex
 CRYPTOGRAPHY_HASHES = "cryptography.hazmat.primitives.hashes"
 HASH_LIBRARIES = ("hashlib", "cryptography", *PYCRYPTODOME)
@@ -29,14 +25,3 @@ def pycryptodome_module(name: str, package: str) -> str | None:
     if len(parts) == 4 and parts[0] in PYCRYPTODOME and parts[1] == package and parts[3] == "new":
         return parts[2]
     return None
-
-
-def hashing_call_name(call: ast.Call, context: ModuleContext) -> str | None:
-    """The name of the function `call` calls, when the module imports a hashing library.
-
-    The hash rules judge only such calls: in other modules, or where the callee is unknown,
-    they have nothing to say.
-    """
-    if not context.imports_any(HASH_LIBRARIES):
-        return None
-    return context.call_name(call)
