@@ -15,16 +15,10 @@ from collections.abc import Iterator
 from enum import Enum
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.built_strings import (
-    is_fixed,
-)
+from secreview.analysis.rules._support.built_strings import is_fixed
 from secreview.analysis.rules._support.library_calls import library_call_name
-from secreview.analysis.rules._support.local_bindings import (
-    single_value,
-)
-from secreview.analysis.rules._support.quoting import (
-    code,
-)
+from secreview.analysis.rules._support.local_bindings import single_value
+from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

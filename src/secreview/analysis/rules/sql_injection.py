@@ -26,14 +26,8 @@ from secreview.analysis.rules._support.built_strings import (
     looks_internal,
     string_pieces,
 )
-from secreview.analysis.rules._support.local_bindings import (
-    sequence_elements,
-    single_value,
-)
-from secreview.analysis.rules._support.quoting import (
-    code,
-    name_values,
-)
+from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
+from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

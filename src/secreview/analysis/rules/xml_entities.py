@@ -23,17 +23,10 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.built_strings import (
-    is_fixed,
-)
+from secreview.analysis.rules._support.built_strings import is_fixed
 from secreview.analysis.rules._support.library_calls import library_call_name
-from secreview.analysis.rules._support.local_bindings import (
-    made_by,
-    origin_calls,
-)
-from secreview.analysis.rules._support.quoting import (
-    code,
-)
+from secreview.analysis.rules._support.local_bindings import made_by, origin_calls
+from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
