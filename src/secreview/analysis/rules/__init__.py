@@ -1,7 +1,9 @@
 """The registry of rules: every module of this package contributes its `Rule` objects.
 
-Modules are discovered, not listed, so a rule module cannot be written and forgotten. Only this
-package's own modules are imported; code under review is never imported.
+Modules are discovered, not listed, so a rule module cannot be written and forgotten. A module is
+named after its rule or its topic (`tainted_sql.py`, `weak_ciphers.py`); what several rules share
+lives in the `_support` package, which is skipped like every name starting with an underscore.
+Only this package's own modules are imported; code under review is never imported.
 """
 
 from __future__ import annotations

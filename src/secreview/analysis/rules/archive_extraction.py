@@ -18,13 +18,9 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._injection_helpers import (
-    code,
-    fixed_text,
-    is_fixed,
-    made_by,
-    scope_nodes_of,
-)
+from secreview.analysis.rules._support.built_strings import fixed_text, is_fixed
+from secreview.analysis.rules._support.local_bindings import made_by, scope_nodes_of
+from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

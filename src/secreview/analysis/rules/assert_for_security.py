@@ -12,13 +12,13 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._review_helpers import (
+from secreview.analysis.rules._support.secret_text import name_words
+from secreview.analysis.rules._support.web_handlers import (
     is_request_handler,
     is_request_object,
     mentions_request_data,
     request_data_names,
 )
-from secreview.analysis.rules._secret_helpers import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._assignments import assigned_value
+from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

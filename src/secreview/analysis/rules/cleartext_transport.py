@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._crypto_helpers import (
+from secreview.analysis.rules._support.crypto_names import (
     Phrase,
     bound_values,
     method_calls,

@@ -17,19 +17,18 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._injection_helpers import (
+from secreview.analysis.rules._support.built_strings import (
     Piece,
     assembly_evidence,
-    code,
     fixed_text,
     is_fixed,
     is_number_conversion,
     looks_internal,
-    name_values,
-    sequence_elements,
-    single_value,
     string_pieces,
 )
+from secreview.analysis.rules._support.library_calls import library_call_name
+from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
+from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -282,9 +281,7 @@ def _command_hit(
 def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report shell command lines that splice in unquoted run-time values."""
     assert isinstance(node, ast.Call)
-    if not context.imports_any(_MODULES):
-        return
-    name = context.call_name(node)
+    name = library_call_name(node, _MODULES, context)
     if name is None:
         return
     if name in _SHELL_CALLS:
@@ -364,9 +361,7 @@ def _program_path_values(context: ModuleContext, program: ast.expr) -> list[ast.
 def dynamic_program_execution(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report os.exec*/spawn*/posix_spawn* whose program path is assembled from run-time values."""
     assert isinstance(node, ast.Call)
-    if not context.imports_any(("os",)):
-        return
-    name = context.call_name(node)
+    name = library_call_name(node, ("os",), context)
     if name not in _EXEC_CALLS:
         return
     program = ModuleContext.argument(node, _EXEC_CALLS[name][0])

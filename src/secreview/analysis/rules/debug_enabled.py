@@ -11,8 +11,11 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._assignments import assigned_value
-from secreview.analysis.rules._django import is_development_settings, is_django_settings
+from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.django_settings import (
+    is_development_settings,
+    is_django_settings,
+)
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
 

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from enum import Enum
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._injection_helpers import (
-    code,
-    is_fixed,
-    single_value,
-)
+from secreview.analysis.rules._support.built_strings import is_fixed
+from secreview.analysis.rules._support.library_calls import library_call_name
+from secreview.analysis.rules._support.local_bindings import single_value
+from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -159,9 +158,7 @@ def _confidence(source: _Source, usual: Confidence) -> Confidence:
 def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report object-rebuilding deserialisers fed data that is not in the source."""
     assert isinstance(node, ast.Call)
-    if not context.imports_any(_MODULES):
-        return
-    name = context.call_name(node)
+    name = library_call_name(node, _MODULES, context)
     if name is None:
         return
     severity = None
@@ -265,9 +262,7 @@ def _loader_kind(context: ModuleContext, expr: ast.expr, depth: int = 0) -> _Loa
 def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report PyYAML loads whose loader constructs Python objects."""
     assert isinstance(node, ast.Call)
-    if not context.imports_any(("yaml",)):
-        return
-    name = context.call_name(node)
+    name = library_call_name(node, ("yaml",), context)
     if name in _YAML_UNSAFE_FUNCTIONS:
         kind, how = _Loader.UNSAFE, f"`{name}` constructs arbitrary Python objects"
     elif name in _YAML_FULL_FUNCTIONS:
@@ -326,9 +321,8 @@ def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
 def unsafe_torch_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report torch.load calls that may unpickle arbitrary objects."""
     assert isinstance(node, ast.Call)
-    if not context.imports_any(("torch",)):
-        return
-    if context.call_name(node) not in {"torch.load", "torch.serialization.load"}:
+    torch_loads = {"torch.load", "torch.serialization.load"}
+    if library_call_name(node, ("torch",), context) not in torch_loads:
         return
     source_expr = ModuleContext.argument(node, 0, "f")
     weights_only = ModuleContext.keyword(node, "weights_only")

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._flags import fold_flags
-from secreview.analysis.rules._secret_helpers import name_words
+from secreview.analysis.rules._support.flags import fold_flags
+from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -14,8 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._django import is_development_name, is_development_settings
-from secreview.analysis.rules._secret_helpers import name_words
+from secreview.analysis.rules._support.cookie_names import SENSITIVE_COOKIE_WORDS
+from secreview.analysis.rules._support.django_settings import (
+    is_development_name,
+    is_development_settings,
+)
+from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
 
@@ -36,13 +40,6 @@ _WEB_FRAMEWORKS = (
     "pyramid",
     "sanic",
 )
-_SENSITIVE_COOKIE_WORDS = frozenset(
-    {
-        "session", "sess", "sid", "sessionid", "auth", "token", "jwt", "remember", "login",
-        "access", "refresh", "credential", "credentials", "sso", "saml", "oauth", "oidc",
-        "identity", "api", "key", "secret", "bearer", "logged",
-    }
-)  # fmt: skip
 # Cookies that client-side JavaScript must read to send them back as a header.
 _SCRIPT_READABLE_WORDS = frozenset({"csrf", "xsrf", "csrftoken", "xsrftoken"})
 
@@ -141,7 +138,7 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
     shown, words = _cookie_words(call, context)
     if flag.cwe == _HTTPONLY and words & _SCRIPT_READABLE_WORDS:
         return None
-    sensitive = bool(words & _SENSITIVE_COOKIE_WORDS)
+    sensitive = bool(words & SENSITIVE_COOKIE_WORDS)
     framework = any(context.imports_module(f) for f in (*_WEB_FRAMEWORKS, "falcon"))
     return Hit(
         node=call,

@@ -15,8 +15,8 @@ import os
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._assignments import assigned_value
-from secreview.analysis.rules._flags import fold_flags
+from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.flags import fold_flags
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

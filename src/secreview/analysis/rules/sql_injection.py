@@ -17,19 +17,17 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._injection_helpers import (
+from secreview.analysis.rules._support.built_strings import (
     Piece,
     assembly_evidence,
-    code,
     fixed_text,
     is_fixed,
     is_number_conversion,
     looks_internal,
-    name_values,
-    sequence_elements,
-    single_value,
     string_pieces,
 )
+from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
+from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

@@ -12,7 +12,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._review_helpers import scope_nodes
+from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 

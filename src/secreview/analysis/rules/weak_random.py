@@ -10,7 +10,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._crypto_helpers import (
+from secreview.analysis.rules._support.crypto_names import (
     Phrase,
     bound_values,
     destination,

@@ -23,12 +23,10 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._injection_helpers import (
-    code,
-    is_fixed,
-    made_by,
-    origin_calls,
-)
+from secreview.analysis.rules._support.built_strings import is_fixed
+from secreview.analysis.rules._support.library_calls import library_call_name
+from secreview.analysis.rules._support.local_bindings import made_by, origin_calls
+from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -254,9 +252,7 @@ def xml_external_entities(node: ast.AST, context: ModuleContext) -> Iterator[Hit
     if isinstance(node.func, ast.Attribute) and node.func.attr == "setFeature":
         yield from _sax_external_entities(node, context)
         return
-    if not context.imports_any(("lxml",)):
-        return
-    name = context.call_name(node)
+    name = library_call_name(node, ("lxml",), context)
     if (name in _LXML_PARSERS or name == _LXML_ITERPARSE) and _resolve_entities(context, node):
         yield Hit(
             node=node,

@@ -1,0 +1,220 @@
+"""The three shapes of catastrophic backtracking, looked for in a reduced pattern tree.
+
+`regex_backtracking.py` lists the shapes with examples; each function here finds one of them and
+says, as pattern text, which parts of the pattern compete. The worst problem found is reported:
+an exponential one before a polynomial one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from secreview.analysis.rules._support.regex_text import render
+from secreview.analysis.rules._support.regex_tree import (
+    Branch,
+    Chars,
+    Node,
+    Repeat,
+    absorbs,
+    all_repeats,
+    alternative_paths,
+    chars_of,
+    first_chars,
+    nullable,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What was found (the offending parts, quoted as pattern text) and how bad it is."""
+
+    description: str
+    exponential: bool
+
+
+def _variable(node: Node) -> bool:
+    """A backtracking repeat that can match different numbers of times (`a+`, `a{1,3}`, `a?`)."""
+    return isinstance(node, Repeat) and not node.possessive and node.high > node.low
+
+
+def _ambiguous_split(outer: Repeat) -> Problem | None:
+    """`(a+)+`, `(\\w+\\s?)*`: one iteration's text can also be matched by several iterations.
+
+    Needs a variable-length part `inner` whose neighbours in the body can all match empty or
+    the same characters, and one of the two repeats unbounded. When `inner` repeats more than
+    one character (`(?:ab)+`), its neighbours must be able to match empty.
+    """
+    if outer.high < 2:
+        return None
+    for path in alternative_paths(outer.body):
+        for index, inner in enumerate(path):
+            if not isinstance(inner, Repeat) or not _variable(inner):
+                continue
+            if not (outer.unbounded or inner.unbounded):
+                continue
+            others = path[:index] + path[index + 1 :]
+            single = len(inner.body) == 1 and isinstance(inner.body[0], Chars)
+            chars = chars_of(inner) if single else None
+            lengths_vary = inner.high >= 2 or any(
+                _variable(o) and chars is not None and chars_of(o) & chars for o in others
+            )
+            if lengths_vary and all(absorbs(o, chars) for o in others):
+                return Problem(
+                    f"repeats `{render([outer.source])}`, and `{render([inner.source])}` "
+                    "inside it can match the same text in one iteration or split across several",
+                    exponential=outer.unbounded,
+                )
+    return None
+
+
+def _may_match_alike(
+    first: Sequence[Node],
+    second: Sequence[Node],
+    follow: frozenset[str],
+    at_start: frozenset[str],
+) -> bool:
+    """Whether two alternatives (then what follows) can start by matching the same characters.
+
+    Compares them character by character while both are plain characters (so `short|signed`
+    differ at their second letter), then falls back to the sets of characters each can start
+    with. `at_start` is what follows an alternative that matched nothing, `follow` the rest.
+    """
+    for index, (one, other) in enumerate(zip(first, second, strict=False)):
+        if not (isinstance(one, Chars) and isinstance(other, Chars)):
+            after = follow if index else at_start
+            return bool(first_chars(first[index:], after) & first_chars(second[index:], after))
+        if not one.chars & other.chars:
+            return False
+    shortest = min(len(first), len(second))
+    after = follow if shortest else at_start
+    return bool(first_chars(first[shortest:], after) & first_chars(second[shortest:], after))
+
+
+def _overlapping_alternatives(outer: Repeat) -> Problem | None:
+    """`(a|a?)+`, `(\\\\.|[^"])*`: an unbounded repeated choice whose branches can match alike."""
+    if not outer.unbounded:
+        return None  # a bounded number of choices costs a bounded amount of work
+
+    def search(nodes: Sequence[Node], follow: frozenset[str], consumed: bool) -> Branch | None:
+        for index, node in enumerate(nodes):
+            consumed = consumed or any(not nullable(n) for n in nodes[:index])
+            rest = first_chars(nodes[index + 1 :], follow)
+            # An iteration that matched nothing ends the loop: then the next one cannot follow.
+            at_start = rest if consumed else first_chars(nodes[index + 1 :], frozenset())
+            if not isinstance(node, Branch):
+                continue
+            alternatives = node.alternatives
+            for i, alt in enumerate(alternatives):
+                if any(_may_match_alike(alt, o, rest, at_start) for o in alternatives[i + 1 :]):
+                    return node
+            for alt in alternatives:
+                found = search(alt, rest, consumed)
+                if found is not None:
+                    return found
+        return None
+
+    branch = search(outer.body, first_chars(outer.body, frozenset()), False)
+    if branch is None:
+        return None
+    if all(branch.alternatives):
+        choice = f"whose alternatives `{render([branch.source])}` can match the same characters"
+    else:
+        choice = "in which the choice after the common prefix can match the same characters"
+    return Problem(f"repeats `{render([outer.source])}`, {choice}", exponential=True)
+
+
+def _single_char_loop(node: Node) -> bool:
+    """`\\s*`, `.+`, `[a-z]{2,}`: an unbounded, backtracking repeat of one character class."""
+    return (
+        isinstance(node, Repeat)
+        and node.unbounded
+        and not node.possessive
+        and len(node.body) == 1
+        and isinstance(node.body[0], Chars)
+    )
+
+
+def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool) -> tuple[Node, Node] | None:
+    """Two single-character loops that can share out one run of characters in many ways.
+
+    Side by side (only empty-matching parts between them) they trade when something after them
+    can fail. With `wraps`, the path is a loop body: the last loop of one iteration also trades
+    with the first loop of the next (`(\\s*,\\s*)*`).
+    """
+    loops = [i for i, node in enumerate(path) if _single_char_loop(node)]
+    for i in loops:
+        for j in range(i + 1, len(path)):
+            trades = j in loops and bool(chars_of(path[i]) & chars_of(path[j]))
+            if trades and (end_can_fail or not all(nullable(n) for n in path[j + 1 :])):
+                return path[i], path[j]
+            if not nullable(path[j]):
+                break
+    if wraps:
+        trailing = [i for i in loops if all(nullable(n) for n in path[i + 1 :])]
+        leading = [j for j in loops if all(nullable(n) for n in path[:j])]
+        for i in trailing:
+            for j in leading:
+                if j < i and chars_of(path[i]) & chars_of(path[j]):
+                    return path[i], path[j]
+    return None
+
+
+def _trading_loops(
+    nodes: Sequence[Node], end_can_fail: bool, wraps: bool
+) -> tuple[str, str] | None:
+    """The first two loops on any path through `nodes` that trade characters, as pattern text."""
+    for path in alternative_paths(nodes):
+        pair = _trading_pair(path, end_can_fail, wraps)
+        if pair is not None:
+            first, second = (render([p.source]) for p in pair if isinstance(p, Repeat))
+            return first, second
+    return None
+
+
+def _competing_loops(nodes: Sequence[Node], whole_match: bool) -> Problem | None:
+    """`\\s*\\s*$`, `.*.*=`: polynomial at the top level of the pattern."""
+    loops = _trading_loops(nodes, whole_match, wraps=False)
+    if loops is None:
+        return None
+    first, second = loops
+    return Problem(
+        f"has `{first}` and `{second}` competing for the same characters before "
+        "something that can fail",
+        exponential=False,
+    )
+
+
+def _competing_loops_in_body(outer: Repeat) -> Problem | None:
+    """Loops that trade characters inside a repeated body: the choices multiply per iteration."""
+    if outer.high < 2:
+        return None
+    loops = _trading_loops(outer.body, True, wraps=True)
+    if loops is None:
+        return None
+    first, second = loops
+    return Problem(
+        f"repeats `{render([outer.source])}`, in which `{first}` and `{second}` compete "
+        "for the same characters in every iteration",
+        exponential=outer.unbounded,
+    )
+
+
+def find_problem(tree: tuple[Node, ...], whole_match: bool) -> Problem | None:
+    """The worst backtracking problem in the pattern: exponential ones first."""
+    found: list[Problem] = []
+    for repeat, tail_can_fail in all_repeats(tree, whole_match):
+        if not tail_can_fail:
+            continue
+        problem = (
+            _ambiguous_split(repeat)
+            or _overlapping_alternatives(repeat)
+            or _competing_loops_in_body(repeat)
+        )
+        if problem is not None:
+            found.append(problem)
+    problem = _competing_loops(tree, whole_match)
+    if problem is not None:
+        found.append(problem)
+    ranked = sorted(found, key=lambda p: not p.exponential)  # stable: first exponential one
+    return ranked[0] if ranked else None

@@ -1,0 +1,250 @@
+"""A regular expression as CPython's own parser reads it, reduced to what matters for backtracking.
+
+The pattern text is parsed with the standard library's regex parser (`re._parser`, the module
+`re.compile` uses; parsing only reads the pattern, nothing is matched or executed). Its items are
+reduced to five kinds of node (characters, repeats, branches, zero-width tests and opaque parts),
+and characters are kept as sets over a sample alphabet so overlaps are plain set arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from re import _constants as sre  # type: ignore[attr-defined]  # the parser's opcodes
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, stable since 3.11
+from typing import Any
+
+_MAX_PATHS = 64  # alternatives multiply; beyond this many combinations the rest go unchecked
+# Characters the set arithmetic looks at: Latin-1 and Latin Extended, plus a few from classes
+# where Unicode `\d`, `\s` and `\w` differ from ASCII. Literals outside are added as they occur.
+_SAMPLE = frozenset(chr(c) for c in range(0x250)) | frozenset(
+    "\u0660\u2028\u3000\u4e00\uff10\u200b\U0001f600"
+)
+_ASCII_DIGITS = frozenset("0123456789")
+_ASCII_SPACE = frozenset(" \t\n\r\f\v")
+UNBOUNDED: int = sre.MAXREPEAT  # the parser's upper bound for `*`, `+` and `{n,}`
+Item = tuple[Any, Any]
+"""One item of the parser's tree: an opcode and an argument whose type depends on the opcode."""
+REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Chars:
+    """Consumes exactly one character out of `chars`."""
+
+    chars: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Repeat:
+    """`body{low,high}`; `source` is the parser's item, kept to quote it in the message."""
+
+    low: int
+    high: int
+    body: tuple[Node, ...]
+    possessive: bool
+    source: Item
+
+    @property
+    def unbounded(self) -> bool:
+        """Whether the repeat has no upper bound (`*`, `+`, `{n,}`)."""
+        return self.high == UNBOUNDED
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Branch:
+    """`a|b|c`, after the parser has factored out common prefixes."""
+
+    alternatives: tuple[tuple[Node, ...], ...]
+    source: Item
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ZeroWidth:
+    """An anchor or lookaround: consumes nothing but can fail; `inner` is a lookaround's body."""
+
+    inner: tuple[Node, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Opaque:
+    """A backreference, conditional or atomic group: never analysed, never backtracked into."""
+
+
+Node = Chars | Repeat | Branch | ZeroWidth | Opaque
+
+
+@cache
+def _category_chars(category: object, ascii_only: bool) -> frozenset[str]:
+    """Characters of `\\d`, `\\s`, `\\w` and their negations, Unicode or ASCII."""
+    digits = _ASCII_DIGITS if ascii_only else frozenset(c for c in _SAMPLE if c.isdecimal())
+    spaces = _ASCII_SPACE if ascii_only else frozenset(c for c in _SAMPLE if c.isspace())
+    words = frozenset(
+        c for c in _SAMPLE if (c.isalnum() or c == "_") and (c.isascii() or not ascii_only)
+    )
+    table = {
+        sre.CATEGORY_DIGIT: digits,
+        sre.CATEGORY_NOT_DIGIT: _SAMPLE - digits,
+        sre.CATEGORY_SPACE: spaces,
+        sre.CATEGORY_NOT_SPACE: _SAMPLE - spaces,
+        sre.CATEGORY_WORD: words,
+        sre.CATEGORY_NOT_WORD: _SAMPLE - words,
+    }
+    return table.get(category, _SAMPLE)
+
+
+def _class_chars(items: Sequence[Item], ascii_only: bool) -> frozenset[str]:
+    """Characters of a `[...]` set as the parser gives it (`IN` items)."""
+    chars: set[str] = set()
+    negated = False
+    for op, value in items:
+        if op is sre.NEGATE:
+            negated = True
+        elif op is sre.LITERAL:
+            chars.add(chr(value))
+        elif op is sre.RANGE:
+            low, high = value
+            chars.update(c for c in _SAMPLE if low <= ord(c) <= high)
+            chars.update((chr(low), chr(high)))
+        elif op is sre.CATEGORY:
+            chars.update(_category_chars(value, ascii_only))
+    return _SAMPLE - chars if negated else frozenset(chars)
+
+
+def _with_case(chars: frozenset[str], flags: int) -> frozenset[str]:
+    """The characters and their other cases, when the pattern ignores case."""
+    if not flags & re.IGNORECASE:
+        return chars
+    return chars | {s for c in chars for s in (c.lower(), c.upper()) if len(s) == 1}
+
+
+def _reduce(items: Sequence[Item], flags: int) -> tuple[Node, ...]:
+    """The parser's items as `Node`s; groups are inlined, they do not change what matches."""
+    ascii_only = bool(flags & re.ASCII)
+    nodes: list[Node] = []
+    for op, value in items:
+        if op is sre.LITERAL:
+            nodes.append(Chars(_with_case(frozenset(chr(value)), flags)))
+        elif op is sre.NOT_LITERAL:
+            excluded = _with_case(frozenset(chr(value)), flags)
+            nodes.append(Chars(_SAMPLE - excluded))
+        elif op is sre.ANY:
+            nodes.append(Chars(_SAMPLE if flags & re.DOTALL else _SAMPLE - {"\n"}))
+        elif op is sre.IN:
+            nodes.append(Chars(_with_case(_class_chars(value, ascii_only), flags)))
+        elif op is sre.SUBPATTERN:
+            _, add_flags, del_flags, body = value
+            nodes.extend(_reduce(body, (flags | add_flags) & ~del_flags))
+        elif op in REPEATS:
+            low, high, body = value
+            possessive = op is sre.POSSESSIVE_REPEAT
+            nodes.append(Repeat(low, high, _reduce(body, flags), possessive, (op, value)))
+        elif op is sre.BRANCH:
+            alternatives = tuple(_reduce(a, flags) for a in value[1])
+            nodes.append(Branch(alternatives, (op, value)))
+        elif op is sre.AT:
+            nodes.append(ZeroWidth())
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            nodes.append(ZeroWidth(_reduce(value[1], flags)))
+        else:  # GROUPREF, GROUPREF_EXISTS, ATOMIC_GROUP, ...
+            nodes.append(Opaque())
+    return tuple(nodes)
+
+
+def nullable(node: Node) -> bool:
+    """Whether the node can match the empty string without any zero-width test."""
+    if isinstance(node, Repeat):
+        return node.low == 0 or all(nullable(n) for n in node.body)
+    if isinstance(node, Branch):
+        return any(all(nullable(n) for n in alt) for alt in node.alternatives)
+    return False  # characters consume; anchors, lookarounds and opaque parts can fail
+
+
+def chars_of(node: Node) -> frozenset[str]:
+    """Every character the node can consume."""
+    if isinstance(node, Chars):
+        return node.chars
+    if isinstance(node, Repeat):
+        return frozenset().union(*(chars_of(n) for n in node.body))
+    if isinstance(node, Branch):
+        return frozenset().union(*(chars_of(n) for alt in node.alternatives for n in alt))
+    return frozenset()
+
+
+def first_chars(nodes: Sequence[Node], follow: frozenset[str]) -> frozenset[str]:
+    """Characters a match of `nodes` can start with; `follow` when all of them can be empty."""
+    first: set[str] = set()
+    for node in nodes:
+        if isinstance(node, Chars):
+            return frozenset(first | node.chars)
+        if isinstance(node, Repeat) and node.high > 0:
+            first |= first_chars(node.body, frozenset())
+        elif isinstance(node, Branch):
+            for alt in node.alternatives:
+                first |= first_chars(alt, frozenset())
+        elif isinstance(node, Opaque):
+            return frozenset(first)
+        if not (nullable(node) or isinstance(node, ZeroWidth)):
+            return frozenset(first)
+    return frozenset(first | follow)
+
+
+def absorbs(node: Node, chars: frozenset[str] | None) -> bool:
+    """Whether the node can match empty, or (with `chars`) some text made of those characters."""
+    if nullable(node):
+        return True
+    if chars is None:
+        return False
+    if isinstance(node, Chars):
+        return bool(node.chars & chars)
+    if isinstance(node, Repeat):
+        return all(absorbs(n, chars) for n in node.body)
+    if isinstance(node, Branch):
+        return any(all(absorbs(n, chars) for n in alt) for alt in node.alternatives)
+    return False
+
+
+def alternative_paths(nodes: Sequence[Node]) -> list[list[Node]]:
+    """The node sequences a match can go through, one alternative of each branch at a time."""
+    paths: list[list[Node]] = [[]]
+    for node in nodes:
+        if isinstance(node, Branch):
+            expanded = [p + a for p in paths for a in map(list, node.alternatives)]
+            paths = expanded[:_MAX_PATHS]
+        else:
+            for path in paths:
+                path.append(node)
+    return paths
+
+
+def all_repeats(nodes: Sequence[Node], tail_can_fail: bool) -> Iterator[tuple[Repeat, bool]]:
+    """Every backtracking repeat, outermost first, and whether the match can fail after it.
+
+    Backtracking only starts when something later fails: a repeat at the very end of a pattern
+    used with `search` or `match` succeeds with its first, greedy attempt. Possessive repeats
+    and atomic groups are skipped; lookarounds are atomic too, so only their own tail counts.
+    """
+    for index, node in enumerate(nodes):
+        after = tail_can_fail or not all(nullable(n) for n in nodes[index + 1 :])
+        if isinstance(node, Repeat) and not node.possessive:
+            yield node, after
+            yield from all_repeats(node.body, after)
+        elif isinstance(node, Branch):
+            for alt in node.alternatives:
+                yield from all_repeats(alt, after)
+        elif isinstance(node, ZeroWidth):
+            yield from all_repeats(node.inner, False)
+
+
+def parse_pattern(pattern: str | bytes, flags: int) -> tuple[Node, ...] | None:
+    """The reduced tree of a pattern, or None when the standard parser rejects it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the code's escape and set warnings are not ours
+            parsed = sre_parse.parse(pattern, flags & ~re.DEBUG)  # DEBUG would print the tree
+    except (re.error, OverflowError, RecursionError, ValueError, TypeError, IndexError):
+        return None  # `regex`-only syntax or a broken pattern: nothing to say
+    return _reduce(list(parsed), parsed.state.flags)

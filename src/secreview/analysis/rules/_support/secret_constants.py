@@ -1,0 +1,340 @@
+"""Which string constants are hard-coded secrets, judged once per module for three rules.
+
+A constant is judged first by its value (provider token formats, private key blocks, passwords
+inside connection strings), then by the name it is bound to (assignment target, attribute, dict
+key, keyword, parameter default, comparison, or the key argument of a crypto call). The verdict is
+kept (by `context.derived`), so `hardcoded-credential`, `hardcoded-password` and
+`hardcoded-crypto-key` each report the secrets of their own CWE without judging anything twice.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from dataclasses import dataclass
+
+from secreview.analysis.rules._support.secret_text import literal_opening, redact, span_node
+from secreview.credentials import (
+    AUTH_SCHEME,
+    CREDENTIAL,
+    CRYPTO_KEY,
+    ENVIRONMENT_LOOKUPS,
+    KEY_ARGUMENT_OF,
+    PASSWORD,
+    PASSWORD_ARGUMENT_OF,
+    PLAIN_WORDS,
+    NameVerdict,
+    format_secret,
+    is_not_a_secret,
+    looks_random,
+    name_verdict,
+)
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_KIND = {PASSWORD: "password", CREDENTIAL: "credential", CRYPTO_KEY: "cryptographic key"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Binding:
+    """What a string constant is bound to: the name that says what it is, and where to point.
+
+    `sink_cwe` is set when the place itself says what the value is (the key argument of
+    `hmac.new`, the password of `HTTPBasicAuth`), whatever the name; `fallback` when the value is
+    only used if an environment variable is missing.
+    """
+
+    name: str
+    anchor: ast.AST
+    where: str
+    sink_cwe: int | None = None
+    fallback: bool = False
+    verb: str = "is set to"
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """One hard-coded secret, ready to be reported by the rule of its CWE."""
+
+    cwe: int
+    anchor: ast.AST
+    message: str
+    severity: Severity | None = None
+    confidence: Confidence | None = None
+
+
+def _text_of(value: object) -> str | None:
+    """The text of a str or bytes constant; raw binary bytes as hex, so entropy still applies."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        if all(32 <= b < 127 for b in value):
+            return value.decode("ascii")
+        return value.hex()
+    return None
+
+
+# ----- where a constant is bound ----------------------------------------------------------------
+def _index_of(
+    child: ast.AST, items: list[ast.expr] | list[ast.expr | None], context: ModuleContext
+) -> int | None:
+    """Position of `child` among `items`, by identity (equal-looking nodes are different places).
+
+    Each list is indexed once, so a table of n strings costs n look-ups, not n² comparisons
+    (a 2 MB list literal took hours).
+    """
+    positions = context.derived(_new_position_tables)
+    table = positions.get(id(items))
+    if table is None:
+        table = positions[id(items)] = {id(item): i for i, item in enumerate(items)}
+    return table.get(id(child))
+
+
+def _named(target: ast.AST, context: ModuleContext) -> _Binding | None:
+    """The binding for a value stored into or compared with `target`, when it has a name."""
+    match target:
+        case ast.Name(id=name):
+            return _Binding(name, target, f"`{name}`")
+        case ast.Attribute(attr=name):
+            return _Binding(name, target, f"`{context.one_line(target)}`")
+        case ast.Subscript(slice=ast.Constant(value=str() as name)):
+            return _Binding(name, target, f"`{context.one_line(target)}`")
+        case ast.Call(func=ast.Attribute(attr="get"), args=[ast.Constant(value=str() as name), *_]):
+            return _Binding(name, target, f"`{context.one_line(target)}`")
+    return None
+
+
+def _keyword_name(keyword: ast.keyword) -> ast.AST:
+    """A node spanning just the name of `keyword`, so the report does not show its value."""
+    name = keyword.arg or ""
+    return span_node(keyword.lineno, keyword.col_offset, len(name.encode("utf-8")), name)
+
+
+def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Binding | None:
+    """The binding when `child` is the key or password argument of a call that takes one."""
+    name = context.call_name(call)
+    if name in ENVIRONMENT_LOOKUPS and len(call.args) == 2 and call.args[1] is child:
+        variable = call.args[0]
+        if isinstance(variable, ast.Constant) and isinstance(variable.value, str):
+            where = f"The fallback of `{name}({context.one_line(variable)}, …)`"
+            return _Binding(variable.value, call.func, where, fallback=True, verb="is")
+        return None
+    for table, cwe in ((KEY_ARGUMENT_OF, CRYPTO_KEY), (PASSWORD_ARGUMENT_OF, PASSWORD)):
+        if name in table:
+            position, keyword = table[name]
+            if context.argument(call, position, keyword) is child:
+                where = f"The {keyword.replace('_', ' ')} argument of `{name}`"
+                return _Binding(keyword, call.func, where, sink_cwe=cwe, verb="is")
+    if (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "login"
+        and len(call.args) >= 2
+        and call.args[1] is child
+    ):
+        where = f"The password argument of `{context.one_line(call.func)}`"
+        return _Binding("password", call.func, where, sink_cwe=PASSWORD, verb="is")
+    return None
+
+
+def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
+    """What `node` is bound to: assignment, keyword, dict key, default, comparison or sink."""
+    child: ast.AST = node
+    parent = context.parent(node)
+    # Items of a sequence share its name (`PASSWORDS = [...]`), except pairs unpacked into
+    # names and the (user, password) pair given as `auth=`. One level only: the strings of
+    # nested tables (`tokens = [(r"regex", Token), ...]`) are not what the name names.
+    if isinstance(parent, ast.Tuple | ast.List | ast.Set):
+        index = _index_of(child, parent.elts, context)
+        grand = context.parent(parent)
+        if isinstance(grand, ast.Assign) and grand.value is parent and index is not None:
+            for target in grand.targets:
+                if isinstance(target, ast.Tuple | ast.List) and len(target.elts) == len(
+                    parent.elts
+                ):
+                    return _named(target.elts[index], context)
+        if isinstance(grand, ast.keyword) and grand.arg == "auth" and len(parent.elts) == 2:
+            if index != 1:
+                return None
+            where = "The password of `auth=`"
+            return _Binding("password", _keyword_name(grand), where, sink_cwe=PASSWORD, verb="is")
+        child, parent = parent, grand
+    match parent:
+        case ast.Assign(targets=targets, value=value) if value is child:
+            return next((found for target in targets if (found := _named(target, context))), None)
+        case (
+            ast.AnnAssign(target=target, value=value) | ast.NamedExpr(target=target, value=value)
+        ) if value is child:
+            return _named(target, context)
+        case ast.keyword(arg=str() as name):
+            call = context.parent(parent)
+            if isinstance(call, ast.Call) and (found := _call_binding(call, child, context)):
+                return found
+            return _Binding(name, _keyword_name(parent), f"`{name}=`")
+        case ast.Dict(keys=keys, values=values):
+            index = _index_of(child, values, context)
+            key = keys[index] if index is not None else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return _Binding(key.value, key, f"The dict key `{context.one_line(key)}`")
+        case ast.Compare(left=left, ops=[ast.Eq() | ast.NotEq()], comparators=[right]):
+            other = right if left is child else left
+            found = _named(other, context)
+            return dataclasses.replace(found, verb="is compared with") if found else None
+        case ast.arguments():
+            return _default_binding(parent, child)
+        case ast.Call():
+            return _call_binding(parent, child, context)
+    return None
+
+
+def _default_binding(arguments: ast.arguments, child: ast.AST) -> _Binding | None:
+    """The parameter whose default value is `child`."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(
+        zip(
+            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+        )
+    )
+    pairs += [
+        (a, d)
+        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        if d is not None
+    ]
+    for parameter, default in pairs:
+        if default is child:
+            return _Binding(parameter.arg, parameter, f"The default of parameter `{parameter.arg}`")
+    return None
+
+
+# ----- the analysis -----------------------------------------------------------------------------
+def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | None:
+    """The hard-coded secret string constant `node` holds, judged by its value, then its name."""
+    text = _text_of(node.value)
+    if not text or isinstance(context.parent(node), ast.JoinedStr):
+        return None
+    binding = _binding(node, context)
+    recognised = format_secret(text, prose=isinstance(context.parent(node), ast.Expr))
+    if recognised is not None:
+        what, shown = recognised.label, redact(recognised.secret)
+        cwe, severity, confidence = recognised.cwe, recognised.severity, recognised.confidence
+        if binding is not None:
+            anchor, where = binding.anchor, binding.where
+        else:
+            anchor, where = literal_opening(node, context.lines), "This string"
+        return Secret(
+            cwe,
+            anchor,
+            f"{where} holds what looks like {what}, {shown}; anyone who can read the code or "
+            "its history can use it until it is revoked.",
+            severity,
+            confidence,
+        )
+    if binding is None:
+        return None
+    if binding.sink_cwe == CRYPTO_KEY:
+        if context.is_test and not looks_random(text):
+            return None  # a fixed key in a test is test data, not a leaked key
+        return Secret(
+            CRYPTO_KEY,
+            binding.anchor,
+            f"{binding.where} is a hard-coded key, {redact(text)}; anyone with the source can "
+            "forge or decrypt whatever it protects.",
+            confidence=Confidence.HIGH,
+        )
+    verdict = (
+        NameVerdict(binding.sink_cwe, decisive=True)
+        if binding.sink_cwe is not None
+        else name_verdict(binding.name)
+    )
+    scheme = AUTH_SCHEME.match(text)
+    value = text[scheme.end() :] if scheme else text
+    if verdict is None or is_not_a_secret(value, binding.name):
+        return None
+    random = looks_random(value)
+    if not random and (context.is_test or not verdict.decisive):
+        return None  # weak names need key-like values; tests are full of made-up passwords
+    compared = binding.verb == "is compared with"
+    if not random and (
+        (verdict.cwe == CREDENTIAL and not any(c.isdigit() for c in value))
+        or (compared and verdict.cwe == CRYPTO_KEY and PLAIN_WORDS.fullmatch(value))
+    ):
+        return None  # tokens set to 'optional' or compared with '#bygroup': API and parser words
+    confidence = (
+        Confidence.HIGH
+        if verdict.decisive and random
+        else Confidence.MEDIUM
+        if verdict.decisive
+        else Confidence.LOW
+    )
+    if binding.fallback:
+        return Secret(
+            verdict.cwe,
+            binding.anchor,
+            f"{binding.where} {binding.verb} a hard-coded {_KIND[verdict.cwe]}, "
+            f"{redact(value)}; wherever the variable is not set, the application silently runs "
+            "with a secret everyone who has the code knows.",
+            Severity.MEDIUM,
+            confidence,
+        )
+    return Secret(
+        verdict.cwe,
+        binding.anchor,
+        f"{binding.where} {binding.verb} a hard-coded {_KIND[verdict.cwe]}, {redact(value)}; "
+        "anyone who can read the code or its history has it, and changing it needs a new release.",
+        confidence=confidence,
+    )
+
+
+def _secret_at_key_argument(call: ast.Call, context: ModuleContext) -> Secret | None:
+    """A crypto call keyed with a module constant that was not already reported where defined."""
+    name = context.call_name(call)
+    if name not in KEY_ARGUMENT_OF or context.is_test:
+        return None
+    position, keyword = KEY_ARGUMENT_OF[name]
+    argument = context.argument(call, position, keyword)
+    if argument is None or isinstance(argument, ast.Constant):
+        return None  # literal keys are judged as constants
+    text = _text_of(context.constant_value(argument))
+    if not text:
+        return None
+    if isinstance(argument, ast.Name):
+        definition = context.module_constants.get(argument.id)
+        if isinstance(definition, ast.Constant) and secret_at(definition, context):
+            return None  # already reported where the constant is assigned
+    return Secret(
+        CRYPTO_KEY,
+        argument,
+        f"`{name}` is keyed with `{context.one_line(argument)}`, a hard-coded key {redact(text)}; "
+        "anyone with the source can forge or decrypt whatever it protects.",
+        confidence=Confidence.HIGH,
+    )
+
+
+def _secrets(context: ModuleContext) -> dict[int, Secret | None]:
+    """Secret per node id, computed on first use and shared by the three rules."""
+    return context.derived(_new_secret_table)
+
+
+def _new_secret_table(context: ModuleContext) -> dict[int, Secret | None]:
+    """An empty table of secrets by node id, filled as the rules ask (one per module)."""
+    return {}
+
+
+def _new_position_tables(context: ModuleContext) -> dict[int, dict[int, int]]:
+    """An empty table of list positions (list id -> item id -> index), one per module."""
+    return {}
+
+
+def secret_at(node: ast.AST, context: ModuleContext) -> Secret | None:
+    """The secret reported at `node` (a string constant or a crypto call), judged once."""
+    if isinstance(node, ast.Constant) and not isinstance(node.value, str | bytes):
+        return None  # not memoised: a 2 MB table of numbers would cost a 60 MB memo of Nones
+    found = _secrets(context)
+    key = id(node)
+    if key not in found:
+        if isinstance(node, ast.Constant):
+            found[key] = _secret_in_constant(node, context)
+        elif isinstance(node, ast.Call):
+            found[key] = _secret_at_key_argument(node, context)
+        else:
+            found[key] = None
+    return found[key]

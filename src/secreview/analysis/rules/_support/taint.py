@@ -1,0 +1,90 @@
+"""The check behind every taint rule: report the flows the taint engine found into one sink kind.
+
+All taint rules read one shared analysis of the module (`secreview.analysis.taint.taint_events`),
+computed the first time any of them runs, and report each sink reached with the whole path,
+source first, as evidence. What counts as a source, sink or sanitiser is data, in
+`secreview/analysis/models/*.toml`; what differs between the rules (the sink kind and the words of
+the message) is a `TaintSpec`, written in the rule's own module beside its documentation.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from secreview.analysis.rule import Hit, Rule, rule
+from secreview.analysis.taint import AnalysisContext, taint_events
+from secreview.analysis.taint.results import SinkEvent
+from secreview.findings import Confidence, Severity
+
+_ORIGIN_WORDS = {
+    "remote": "remote input",
+    "local": "local input",
+    "env": "environment input",
+    "secret": "a password",
+    "weak-token": "a predictable random value used as a token",
+}
+"""How messages describe the data of each origin."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaintSpec:
+    """What differs between taint rules besides metadata: the sink kind and its wording.
+
+    `origins` are the dedicated origins the rule reports (a password, a predictable token): who
+    typed such data does not change the weakness, so it is never downgraded as local input.
+    `severity_of` may set the severity of one hit from the sink call (a session cookie).
+    `names_the_label`: the message quotes the code that made the data what it is (the read of
+    `request.form["password"]`) rather than where the path began (`request.form`).
+    """
+
+    kind: str
+    danger: str
+    origins: tuple[str, ...] = ()
+    severity_of: Callable[[SinkEvent, AnalysisContext], Severity | None] | None = None
+    names_the_label: bool = False
+
+
+def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
+    """A rule reporting every flow of untrusted data into sinks of `spec.kind`."""
+    severity = metadata["severity"]
+    assert isinstance(severity, Severity)
+
+    def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+        for event in taint_events(context).events:
+            if event.kind == spec.kind:
+                yield _hit(event, spec, severity, context)
+
+    check.__doc__ = f"Report untrusted data reaching a {spec.kind} sink."
+    return rule(visits=(ast.Module,), follows_data_flow=True, **metadata)(check)  # type: ignore[arg-type]
+
+
+def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: AnalysisContext) -> Hit:
+    """A hit at the sink naming the source, the sink and the path in between."""
+    flow = event.flow
+    source_node, source_note = flow.steps[0]
+    if spec.names_the_label:
+        # The step that gave the flow its origin: a source's or a label's note ends "(origin)".
+        marker = f"({flow.origin})"
+        source_node, source_note = next(
+            (step for step in flow.steps if step[1].endswith(marker)), flow.steps[0]
+        )
+    source = context.segment(source_node) or source_note
+    line = getattr(source_node, "lineno", "?")
+    described = _ORIGIN_WORDS.get(flow.origin, f"{flow.origin} input")
+    message = (
+        f"`{source}` (line {line}, {described}) reaches `{event.sink}` as "
+        f"{event.note or 'its argument'}; {spec.danger}"
+    )
+    evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
+    chosen = spec.severity_of(event, context) if spec.severity_of else None
+    if flow.origin != "remote" and flow.origin not in spec.origins:  # the user's own input
+        return Hit(
+            node=event.node,
+            message=message,
+            evidence=evidence,
+            confidence=Confidence.LOW,
+            severity=min(chosen or severity, Severity.MEDIUM),
+        )
+    return Hit(node=event.node, message=message, evidence=evidence, severity=chosen)

@@ -1,0 +1,206 @@
+"""CWE-209: exception details sent to web clients (`exception-details-in-response`).
+
+The rule looks for a *value* going somewhere it should not: the text of a caught exception (or a
+formatted traceback) reaching an HTTP response. Logging the exception on the server is what should
+happen instead, and is never reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+# Exceptions whose message is written for the client (validation errors, HTTP errors).
+_CLIENT_FACING_SUFFIXES = ("ValidationError", "HTTPException", "APIException", "BadRequest")
+_CLIENT_FACING_MODULES = (
+    "werkzeug.exceptions.",
+    "rest_framework.exceptions.",
+    "fastapi.exceptions.",
+    "starlette.exceptions.",
+)
+_CLIENT_FACING_NAMES = frozenset(
+    {"django.http.Http404", "django.core.exceptions.PermissionDenied", "fastapi.HTTPException"}
+)
+# Attributes of a caught exception that carry its message, arguments or traceback.
+_REVEALING_ATTRIBUTES = frozenset(
+    {"args", "message", "msg", "strerror", "filename", "__traceback__", "__cause__", "__context__"}
+)
+_TRACEBACK_FUNCTIONS = frozenset(
+    {
+        "traceback.format_exc",
+        "traceback.format_exception",
+        "traceback.format_tb",
+        "traceback.format_stack",
+        "traceback.extract_tb",
+        "sys.exc_info",
+    }
+)
+_TEXT_CALLS = frozenset({"str", "repr", "format", "ascii"})
+_FRAMEWORKS = ("flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "quart")
+_RESPONSE_NAMES = frozenset(
+    {
+        "jsonify",
+        "make_response",
+        "abort",
+        "Response",
+        "JSONResponse",
+        "PlainTextResponse",
+        "HTMLResponse",
+        "HttpResponse",
+        "HttpResponseBadRequest",
+        "HttpResponseServerError",
+        "JsonResponse",
+        "HTTPException",
+    }
+)
+
+
+def _is_response_call(node: ast.AST, context: ModuleContext) -> bool:
+    """A framework call that builds or raises an HTTP response (`jsonify`, `HttpResponse`...)."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = context.call_name(node) or ""
+    return name.split(".")[0] in _FRAMEWORKS and name.rsplit(".", 1)[-1] in _RESPONSE_NAMES
+
+
+def _exception_text(
+    node: ast.AST, caught: str | None, tainted: set[str], context: ModuleContext
+) -> ast.AST | None:
+    """The part of `node` that carries exception details, if any (not looking into responses).
+
+    `str(e)`, `repr(e)`, `f"{e}"`, `e.args` and `traceback.format_exc()` count; `type(e).__name__`,
+    `e.code` or `isinstance(e, ...)` do not.
+    """
+    pending: list[ast.AST] = [node]
+    while pending:
+        current = pending.pop()
+        if current is not node and _is_response_call(current, context):
+            continue  # reported on its own
+        if isinstance(current, ast.Call):
+            called = context.call_name(current)
+            if called in _TRACEBACK_FUNCTIONS:
+                return current
+            if called in {"type", "isinstance", "issubclass", "len", "bool", "id"}:
+                continue
+        if (
+            isinstance(current, ast.Attribute)
+            and isinstance(current.value, ast.Name)
+            and current.value.id == caught
+        ):
+            if current.attr in _REVEALING_ATTRIBUTES:
+                return current
+            continue
+        if isinstance(current, ast.Compare | ast.Lambda):
+            continue
+        if (
+            isinstance(current, ast.Name)
+            and isinstance(current.ctx, ast.Load)
+            and (current.id == caught or current.id in tainted)
+        ):
+            return current
+        pending.extend(ast.iter_child_nodes(current))
+    return None
+
+
+def _is_client_facing(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
+    """Whether every exception caught is one whose message is meant for the client."""
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = [context.resolve(t) or context.one_line(t) for t in types]
+    return all(
+        name.endswith(_CLIENT_FACING_SUFFIXES)
+        or name.startswith(_CLIENT_FACING_MODULES)
+        or name in _CLIENT_FACING_NAMES
+        for name in names
+    )
+
+
+def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[str]:
+    """Names assigned exception details inside the handler (`message = str(error)`)."""
+    tainted: set[str] = set()
+    assignments = [n for n in scope_nodes(handler.body) if isinstance(n, ast.Assign)]
+    for _ in range(3):  # chains longer than three hops are rare enough to ignore
+        for assignment in assignments:
+            # Passing the statement keeps `response = make_response(str(e))` out: the response
+            # call is reported itself, returning it later is not a second leak.
+            if _exception_text(assignment, handler.name, tainted, context) is not None:
+                tainted.update(
+                    t.id
+                    for target in assignment.targets
+                    for t in ast.walk(target)
+                    if isinstance(t, ast.Name)
+                )
+    return tainted
+
+
+@rule(
+    id="exception-details-in-response",
+    name="Exception details returned to the HTTP client",
+    cwe=209,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    summary="A web handler puts the text of a caught exception or a traceback in its response.",
+    fix="Log the exception on the server (`logger.exception(...)`) and return a generic message "
+    "with an error id the client can quote, e.g. `jsonify(error='internal error', id=error_id), "
+    "500`.",
+    what_it_does="Reports `except` handlers that build a framework response (`jsonify`, "
+    "`make_response`, `HttpResponse`, `JsonResponse`, `JSONResponse`, "
+    "`HTTPException(detail=...)`, `abort`) from the caught exception (`str(e)`, `repr(e)`, "
+    "`f'{e}'`, `e.args`) or from `traceback.format_exc()`, and, in route functions "
+    "(`@app.route`, `@router.get`, `@api_view`) whose return value is the response, handlers "
+    "that return such text. Handlers that only catch validation or HTTP errors, whose "
+    "messages are written for the client, are not reported.",
+    why_bad="Exception messages and tracebacks describe the inside of the application: file "
+    "paths, library versions, SQL statements and table names, host names, sometimes connection "
+    "strings with passwords. Sending them to the client hands an attacker a map of the system "
+    "and tells them which of their probes got furthest.",
+    example="@app.get('/report')\ndef report():\n    try:\n        return build_report()\n"
+    "    except Exception as error:\n        return jsonify(error=str(error)), 500",
+    use_instead="@app.get('/report')\ndef report():\n    try:\n        return build_report()\n"
+    "    except Exception:\n        logger.exception('report failed')\n"
+    "        return jsonify(error='internal error'), 500",
+    references=(
+        "https://docs.python.org/3/library/traceback.html#traceback.format_exc",
+        "https://flask.palletsprojects.com/en/stable/errorhandling/",
+        "https://owasp.org/www-community/Improper_Error_Handling",
+        "https://cwe.mitre.org/data/definitions/209.html",
+    ),
+    visits=(ast.ExceptHandler,),
+)
+def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report exception text or tracebacks that a web handler's `except` block sends back."""
+    assert isinstance(node, ast.ExceptHandler)
+    if _is_client_facing(node, context):
+        return
+    function = context.enclosing_function(node)
+    # What a route function returns is the response body; elsewhere only a response object is.
+    returns_reach_client = function is not None and is_route_decorated(function, context)
+    tainted = _tainted_names(node, context)
+    for statement in scope_nodes(node.body):
+        returned = isinstance(statement, ast.Return) and returns_reach_client
+        if not (returned or _is_response_call(statement, context)):
+            continue
+        sink = statement
+        leak = _exception_text(statement, node.name, tainted, context)
+        if leak is None:
+            continue
+        is_traceback = isinstance(leak, ast.Call)  # only traceback calls are leaks by themselves
+        parent = context.parent(leak)
+        while isinstance(parent, ast.Call) and context.call_name(parent) in _TEXT_CALLS:
+            leak, parent = parent, context.parent(parent)  # show `str(e)`, not just `e`
+        yield Hit(
+            node=sink,
+            message=f"`{context.one_line(sink)}` sends `{context.one_line(leak)}` to the client; "
+            + (
+                "a traceback shows file paths, code and library versions"
+                if is_traceback
+                else "exception messages reveal internals such as paths, SQL or host names"
+            )
+            + " that help an attacker map the application.",
+        )

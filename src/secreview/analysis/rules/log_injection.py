@@ -1,0 +1,30 @@
+"""CWE-117 by data flow: untrusted input written to logs (`log-injection`).
+
+Secrets written to logs are `secret-in-log`, a pattern rule.
+"""
+
+from __future__ import annotations
+
+from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.findings import Confidence, Severity
+
+log_injection = taint_rule(
+    TaintSpec("log", "line breaks in the input forge log entries."),
+    id="log-injection",
+    name="Log injection: untrusted input written to logs",
+    cwe=117,
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    summary="Untrusted input is logged without neutralising line breaks.",
+    fix="Remove or escape CR/LF before logging (`value.replace('\\n', '\\\\n')`), log with `%r`, "
+    "or use a structured (JSON) log formatter.",
+    what_it_does="Follows untrusted data into `logging` calls and logger methods.",
+    why_bad="A value with `\\n` adds fake entries (a forged login, a cleared alert) that mislead "
+    "whoever reads the log (CWE-117).",
+    example="logger.info('login failed for ' + request.form['user'])",
+    use_instead="logger.info('login failed for %r', request.form['user'])",
+    references=(
+        "https://owasp.org/www-community/attacks/Log_Injection",
+        "https://cwe.mitre.org/data/definitions/117.html",
+    ),
+)

@@ -1,0 +1,30 @@
+"""CWE-601 by data flow: untrusted input chooses where a redirect goes (`open-redirect`)."""
+
+from __future__ import annotations
+
+from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.findings import Confidence, Severity
+
+open_redirect = taint_rule(
+    TaintSpec("redirect", "the requester can send users to a site of their choosing."),
+    id="open-redirect",
+    name="Open redirect: untrusted input chooses the redirect target",
+    cwe=601,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="A redirect goes to a URL taken from untrusted input.",
+    fix="Redirect to a route name (`url_for`), to a fixed path prefix, or check the target with "
+    "`url_has_allowed_host_and_scheme` before redirecting.",
+    what_it_does="Follows untrusted data to `redirect`, `HttpResponseRedirect`, "
+    "`RedirectResponse` and aiohttp redirects, unless the URL starts with a fixed path or host.",
+    why_bad="Links on the trusted domain that bounce to a phishing page are convincing; tokens "
+    "in the URL can leak to the other site (CWE-601).",
+    example="return redirect(request.args['next'])",
+    use_instead="target = request.args.get('next', '')\n"
+    "if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.host}):\n"
+    "    target = '/'\nreturn redirect(target)",
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",
+        "https://cwe.mitre.org/data/definitions/601.html",
+    ),
+)

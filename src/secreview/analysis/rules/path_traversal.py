@@ -1,0 +1,37 @@
+"""CWE-22 by data flow: untrusted input used as a file path (`path-traversal`).
+
+Archive members that name paths outside the target are `archive_extraction.py`.
+"""
+
+from __future__ import annotations
+
+from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.findings import Confidence, Severity
+
+path_traversal = taint_rule(
+    TaintSpec(
+        "path",
+        "`../` or an absolute path lets the requester read or write any file the application can.",
+    ),
+    id="path-traversal",
+    name="Path traversal: untrusted input in a file path",
+    cwe=22,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    summary="A file path built from untrusted input is opened, served, written or deleted.",
+    fix="Reduce the input to a file name with `werkzeug.utils.secure_filename` or "
+    "`os.path.basename`, join it to a fixed directory, and check the resolved path stays inside "
+    "it (or serve with `send_from_directory`).",
+    what_it_does="Follows request data, command-line arguments and input() to file operations "
+    "(`open`, `os.remove`, `shutil`, `pathlib`, `send_file`, upload `save`).",
+    why_bad="A path like `../../etc/passwd` or `/etc/shadow` escapes the intended directory, "
+    "disclosing or overwriting files (CWE-22).",
+    example="name = request.args['file']\nreturn open(os.path.join(BASE, name)).read()",
+    use_instead="name = secure_filename(request.args['file'])\n"
+    "return open(os.path.join(BASE, name)).read()",
+    references=(
+        "https://owasp.org/www-community/attacks/Path_Traversal",
+        "https://werkzeug.palletsprojects.com/en/latest/utils/#werkzeug.utils.secure_filename",
+        "https://cwe.mitre.org/data/definitions/22.html",
+    ),
+)

@@ -1,0 +1,29 @@
+"""CWE-918 by data flow: untrusted input chooses the URL the server requests (`ssrf`)."""
+
+from __future__ import annotations
+
+from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.findings import Confidence, Severity
+
+ssrf = taint_rule(
+    TaintSpec("ssrf", "the server can be made to call internal services or cloud metadata."),
+    id="ssrf",
+    name="Server-side request forgery: untrusted input chooses the URL",
+    cwe=918,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="The server makes an HTTP (or socket) request to a URL taken from untrusted input.",
+    fix="Build the URL from a fixed scheme and host (`f'https://api.example.com/{quote(id)}'`) "
+    "or check the host against an allow-list before the request.",
+    what_it_does="Follows untrusted data to requests/httpx/urllib/urllib3/aiohttp calls and "
+    "socket connections, unless the URL starts with a fixed `scheme://host/`.",
+    why_bad="`http://169.254.169.254/` or `http://localhost:6379/` reaches services the attacker "
+    "cannot reach directly (CWE-918).",
+    example="requests.get(request.args['url'])",
+    use_instead="if urlparse(url).hostname not in ALLOWED_HOSTS:\n    abort(400)\n"
+    "requests.get(url)",
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
+        "https://cwe.mitre.org/data/definitions/918.html",
+    ),
+)

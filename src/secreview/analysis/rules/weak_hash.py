@@ -1,0 +1,125 @@
+"""CWE-328: MD5, SHA-1 and other hashes with practical collision attacks (`weak-hash`).
+
+A password run through such a hash is `fast-password-hash` (in `fast_password_hash.py`) instead,
+and a password from untrusted input is `weak-hash-of-password`, which follows its path.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.crypto_libraries import (
+    CRYPTOGRAPHY_HASHES,
+    HASH_LIBRARIES,
+    normal_algorithm,
+    pycryptodome_module,
+)
+from secreview.analysis.rules._support.library_calls import library_call_name
+from secreview.analysis.rules._support.password_hashing import password_reasons
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_WEAK_HASHES = {
+    "md2": "MD2 (preimages and collisions found decades ago)",
+    "md4": "MD4 (collisions can be found by hand)",
+    "md5": "MD5 (collisions take seconds on a laptop)",
+    "md5sha1": "MD5-SHA1 (only as strong as SHA-1, which has practical collisions)",
+    "sha": "SHA-0/SHA-1 (practical collisions)",
+    "sha1": "SHA-1 (chosen-prefix collisions were demonstrated in 2020)",
+}
+"""Normalised algorithm name (lower case, no '-' or '_') -> what is wrong with it."""
+
+_HASH_USE_WITHOUT_COLLISIONS = (
+    "cryptography.hazmat.primitives.hmac.",
+    "cryptography.hazmat.primitives.twofactor.",
+    "cryptography.hazmat.primitives.asymmetric.padding.",
+    "cryptography.hazmat.primitives.kdf.",
+)
+"""Constructions (HMAC, HOTP/TOTP, OAEP/MGF1, KDFs) whose security does not need collision
+resistance, so SHA-1 passed to them is standard practice, not a weakness."""
+
+
+def _weak_hash_algorithm(call: ast.Call, name: str, context: ModuleContext) -> str | None:
+    """The normalised weak algorithm `call` computes, if it computes one."""
+    if name == "hashlib.new":
+        algorithm = normal_algorithm(context.constant_value(context.argument(call, 0, "name")))
+    elif name.startswith("hashlib."):
+        algorithm = name.removeprefix("hashlib.")
+    elif name.startswith(CRYPTOGRAPHY_HASHES + "."):
+        algorithm = normal_algorithm(name.rpartition(".")[2])
+    else:
+        algorithm = normal_algorithm(pycryptodome_module(name, "Hash"))
+    return algorithm if algorithm in _WEAK_HASHES else None
+
+
+def _inside_collision_free_construction(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the hash object is an argument of HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF."""
+    parent = context.parent(call)
+    if isinstance(parent, ast.keyword):
+        parent = context.parent(parent)
+    if not isinstance(parent, ast.Call) or call is parent.func:
+        return False
+    outer = context.call_name(parent) or ""
+    return outer.startswith(_HASH_USE_WITHOUT_COLLISIONS)
+
+
+@rule(
+    id="weak-hash",
+    name="Weak cryptographic hash (MD5, SHA-1, MD4)",
+    cwe=328,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="A hash with practical collision attacks is computed without usedforsecurity=False.",
+    fix="Use hashlib.sha256(...) (or SHA-3/BLAKE2), or pass usedforsecurity=False when the digest "
+    "is not a security control (checksums, cache keys, deduplication).",
+    what_it_does="Reports MD5, SHA-1, MD4 and MD2 from `hashlib` (attributes and "
+    '`hashlib.new("md5")`, whatever the spelling of the name), `cryptography` '
+    "(`hashes.MD5()`, `hashes.SHA1()`) and pycryptodome/pycrypto (`Crypto.Hash.MD5.new`). "
+    "`usedforsecurity=False` marks a non-security digest and turns the rule off; SHA-1 handed "
+    "to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those constructions do not "
+    "rely on collision resistance. A password hashed this way is reported by "
+    "`fast-password-hash` instead, whose advice fits that case.",
+    why_bad="Anyone can build two inputs with the same MD5 digest in seconds, and a SHA-1 "
+    "chosen-prefix collision cost about US$45,000 of rented GPU time in 2020 (SHAmbles). "
+    "A digest that vouches for a file, a signed document, a certificate or a token can then "
+    "be matched by an attacker's forgery.",
+    example="import hashlib\n\nsignature = hashlib.md5(document).hexdigest()",
+    use_instead="import hashlib\n\nsignature = hashlib.sha256(document).hexdigest()\n"
+    "# not a security control? say so:\n"
+    "etag = hashlib.md5(body, usedforsecurity=False).hexdigest()",
+    references=(
+        "https://docs.python.org/3/library/hashlib.html#hash-algorithms",
+        "https://cryptography.io/en/latest/hazmat/primitives/cryptographic-hashes/",
+        "https://www.pycryptodome.org/src/hash/hash",
+        "https://sha-mbles.github.io/",
+        "https://cwe.mitre.org/data/definitions/328.html",
+    ),
+)
+def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report weak hash constructors unless marked as non-security or used inside HMAC & co."""
+    assert isinstance(node, ast.Call)
+    name = library_call_name(node, HASH_LIBRARIES, context)
+    if name is None:
+        return
+    algorithm = _weak_hash_algorithm(node, name, context)
+    if algorithm is None or _inside_collision_free_construction(node, context):
+        return
+    if name.startswith("hashlib.") and (
+        context.constant_value(context.keyword(node, "usedforsecurity")) is False
+    ):
+        return
+    if password_reasons(node, context):
+        return  # fast-password-hash reports it, with advice that fits passwords
+    fix = None  # the rule's own fix speaks hashlib
+    if name.startswith("cryptography."):
+        fix = "Use hashes.SHA256() (or SHA3_256/BLAKE2b) for anything an attacker could target."
+    elif not name.startswith("hashlib."):
+        fix = "Use Crypto.Hash.SHA256.new(...) (or SHA3_256/BLAKE2b) instead."
+    yield Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` computes {_WEAK_HASHES[algorithm]}; if the "
+        "digest vouches for data or identity, an attacker can forge an input with the same digest.",
+        fix=fix,
+    )
