@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from secreview.findings import FileReport, Finding, ScanResult, Severity
-from secreview.review.model import ChangeExcerpt, ReviewInfo
+from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
 
 
 def files_in_order(result: ScanResult) -> Iterator[tuple[FileReport, list[Finding], list[Finding]]]:
@@ -69,3 +69,34 @@ def shown_changes(
             first_shown[excerpt] = number
             shown.append((excerpt, None))
     return shown
+
+
+def extra_summary_parts(result: ScanResult) -> list[str]:
+    """What a review or a baseline adds to the summary line."""
+    parts: list[str] = []
+    review = review_info(result)
+    if review is not None:
+        parts.append(f"{len(review.resolved)} resolved")
+        if review.pre_existing:
+            parts.append(f"{review.pre_existing} pre-existing (shown with --all)")
+    baselined = result.extra.get("baselined")
+    if baselined:
+        parts.append(f"{baselined} baselined")
+    return parts
+
+
+def summary_sentence(result: ScanResult) -> str:
+    """'12 files reviewed, 2 defects (1 high, 1 low), 1 note in test code, 1 error.': the same
+    words in every human-facing format."""
+    defects = [f for f in result.findings if not f.is_note]
+    notes = len(result.findings) - len(defects)
+    parts = [plural(result.files_scanned, "file") + " reviewed", plural(len(defects), "defect")]
+    counts = severity_counts(defects)
+    if counts:
+        parts[-1] += f" ({counts})"
+    if notes:
+        parts.append(plural(notes, "note") + " in test code")
+    if result.errors:
+        parts.append(plural(len(result.errors), "error"))
+    parts.extend(extra_summary_parts(result))
+    return ", ".join(parts) + "."

@@ -14,12 +14,11 @@ from secreview.report.common import (
     checked_summary,
     files_in_order,
     line_span,
-    plural,
-    severity_counts,
     shown_changes,
+    summary_sentence,
 )
 from secreview.report.options import render_options
-from secreview.report.text import excerpt_rows, extra_summary_parts
+from secreview.report.text import excerpt_rows
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
 
 
@@ -158,14 +157,5 @@ def render_markdown(result: ScanResult) -> str:
     out.extend(_checked_lines(result))
     if review is None:  # a review names its configuration in its header
         out.extend([f"{md.strong('Configuration:')} {md.code(result.configuration)}", ""])
-    defects = [f for f in result.findings if not f.is_note]
-    counts = severity_counts(defects)
-    summary = (
-        f"{plural(result.files_scanned, 'file')} reviewed, {plural(len(defects), 'defect')}"
-        + (f" ({counts})" if counts else "")
-        + (f", {plural(len(result.errors), 'error')}" if result.errors else "")
-        + "".join(f", {part}" for part in extra_summary_parts(result))
-        + "."
-    )
-    out.extend([f"{md.strong('Summary:')} {md.text(summary)}", ""])
+    out.extend([f"{md.strong('Summary:')} {md.text(summary_sentence(result))}", ""])
     return "\n".join(out)

@@ -15,9 +15,8 @@ from secreview.report.common import (
     checked_summary,
     files_in_order,
     line_span,
-    plural,
-    severity_counts,
     shown_changes,
+    summary_sentence,
 )
 from secreview.report.options import render_options
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
@@ -210,32 +209,7 @@ def _checked_lines(result: ScanResult) -> list[Text]:
 
 
 def _summary_line(result: ScanResult) -> Text:
-    defects = [f for f in result.findings if not f.is_note]
-    notes = len(result.findings) - len(defects)
-    parts = [plural(result.files_scanned, "file") + " reviewed", plural(len(defects), "defect")]
-    counts = severity_counts(defects)
-    if counts:
-        parts[-1] += f" ({counts})"
-    if notes:
-        parts.append(plural(notes, "note") + " in test code")
-    if result.errors:
-        parts.append(plural(len(result.errors), "error"))
-    parts.extend(extra_summary_parts(result))
-    return Text("Summary: " + ", ".join(parts) + ".", style="bold")
-
-
-def extra_summary_parts(result: ScanResult) -> list[str]:
-    """What a review or a baseline adds to the summary line (shared with Markdown)."""
-    parts: list[str] = []
-    review = review_info(result)
-    if review is not None:
-        parts.append(f"{len(review.resolved)} resolved")
-        if review.pre_existing:
-            parts.append(f"{review.pre_existing} pre-existing (shown with --all)")
-    baselined = result.extra.get("baselined")
-    if baselined:
-        parts.append(f"{baselined} baselined")
-    return parts
+    return Text("Summary: " + summary_sentence(result), style="bold")
 
 
 def render_text(result: ScanResult) -> str:

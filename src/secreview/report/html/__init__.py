@@ -29,6 +29,7 @@ from secreview.analysis.rule import Rule
 from secreview.cwe import lookup
 from secreview.findings import ScanResult
 from secreview.report import NO_DEFECTS
+from secreview.report.common import summary_sentence
 from secreview.report.html import view
 from secreview.report.html.chart import bar_chart
 from secreview.review.model import review_info
@@ -100,7 +101,7 @@ def render_html(result: ScanResult, rules: Sequence[Rule]) -> str:
             data=Markup(script_json({"findings": [c.index_entry() for c in cards]})),
             review=_review_facts(result),
             verdict=view.verdict(result),
-            summary=view.summary_sentence(result),
+            summary=summary_sentence(result),
             severities=view.SEVERITY_LABELS,
             confidences=view.CONFIDENCE_LABELS,
             cwe_options=[

@@ -17,9 +17,8 @@ from secreview.analysis.rule import Rule
 from secreview.cwe import lookup
 from secreview.findings import Confidence, FileReport, Finding, ScanResult, Severity
 from secreview.report import NO_DEFECTS, NO_DEFECTS_IN_PART, no_defects_verdict
-from secreview.report.common import files_in_order, line_span, plural, severity_counts
+from secreview.report.common import files_in_order, line_span
 from secreview.report.html.code import CodeView, code_view, sink_span, windows
-from secreview.report.text import extra_summary_parts
 from secreview.review.model import PRE_EXISTING_TAG, ReviewInfo, review_info
 from secreview.text import printable
 
@@ -222,22 +221,6 @@ def card(
         blocks=blocks,
         steps=steps,
     )
-
-
-def summary_sentence(result: ScanResult) -> str:
-    """The text report's summary line, word for word (without its 'Summary: ' label)."""
-    defects = [f for f in result.findings if not f.is_note]
-    notes = len(result.findings) - len(defects)
-    parts = [plural(result.files_scanned, "file") + " reviewed", plural(len(defects), "defect")]
-    counts = severity_counts(defects)
-    if counts:
-        parts[-1] += f" ({counts})"
-    if notes:
-        parts.append(plural(notes, "note") + " in test code")
-    if result.errors:
-        parts.append(plural(len(result.errors), "error"))
-    parts.extend(extra_summary_parts(result))
-    return ", ".join(parts) + "."
 
 
 def verdict(result: ScanResult) -> str | None:
