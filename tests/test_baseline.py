@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,30 @@ def test_a_broken_baseline_is_a_clear_error(project: Path) -> None:
     code, output = invoke("scan", ".", "--baseline", "baseline.json")
     assert code == 2
     assert "is not a secreview baseline" in output
+
+
+def _fingerprints(*args: str) -> list[str]:
+    code, output = invoke("scan", "--format", "json", *args)
+    assert code == 1, output
+    return sorted(f["fingerprint"] for f in json.loads(output)["findings"])
+
+
+@pytest.mark.parametrize("in_git", [True, False], ids=["git-repository", "plain-folder"])
+def test_fingerprints_are_the_same_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool
+) -> None:
+    """A baseline recorded at the top works from a subfolder and from outside the tree: the
+    fingerprint holds the repository-relative path, not the path as printed."""
+    top = tmp_path / "project"
+    (top / "app").mkdir(parents=True)
+    (top / "app" / "views.py").write_text(OLD)
+    if in_git:
+        subprocess.run(["git", "init", "-q", str(top)], check=True)
+    monkeypatch.chdir(top)
+    at_top = _fingerprints("app")
+    assert invoke("baseline", "create", "-o", str(tmp_path / "baseline.json"), "app")[0] == 0
+    monkeypatch.chdir(top / "app")
+    assert _fingerprints(".") == at_top
+    assert invoke("scan", ".", "--baseline", str(tmp_path / "baseline.json"))[0] == 0
+    monkeypatch.chdir(tmp_path)
+    assert _fingerprints("project/app") == at_top

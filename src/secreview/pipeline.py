@@ -57,7 +57,9 @@ def _in_context(finding: Finding, rule: Rule, is_test: bool, config: ScanConfig)
     return dataclasses.replace(finding, tags=tuple(tags))
 
 
-def _suppression_finding(rule: Rule, suppression: Suppression, path: str, message: str) -> Finding:
+def _suppression_finding(
+    rule: Rule, suppression: Suppression, path: str, identity: str, message: str
+) -> Finding:
     """A finding of the suppression rule, pointing at the comment itself (secrets masked)."""
     comment = mask_code(suppression.text).text
     return Finding(
@@ -70,13 +72,18 @@ def _suppression_finding(rule: Rule, suppression: Suppression, path: str, messag
         ),
         message=message,
         fix=rule.fix,
-        fingerprint=fingerprint(rule.id, path, "", f"{comment}\x1f{message}"),
+        fingerprint=fingerprint(rule.id, identity, "", f"{comment}\x1f{message}"),
         snippet=comment,
     )
 
 
 def _suppressed(
-    findings: list[Finding], text: str, path: str, rules: dict[str, Rule], config: ScanConfig
+    findings: list[Finding],
+    text: str,
+    path: str,
+    rules: dict[str, Rule],
+    config: ScanConfig,
+    identity: str = "",
 ) -> list[Finding]:
     """Drop suppressed findings; report suppressions without a reason and, if asked, unused ones.
 
@@ -90,17 +97,16 @@ def _suppressed(
     if meta is None:
         return kept
     for suppression in suppressions:
+
+        def flagged(message: str, suppression: Suppression = suppression) -> Finding:
+            return _suppression_finding(meta, suppression, path, identity or path, message)
+
         if problem := suppression_problem(suppression):
-            kept.append(_suppression_finding(meta, suppression, path, problem))
+            kept.append(flagged(problem))
             continue
         if suppression.kind == "secreview" and not suppression.reason:
             kept.append(
-                _suppression_finding(
-                    meta,
-                    suppression,
-                    path,
-                    "This suppression gives no reason, so the next reviewer cannot judge it.",
-                )
+                flagged("This suppression gives no reason, so the next reviewer cannot judge it.")
             )
         if config.report_unused_suppressions:
             names = suppression.rule_ids or ("*",)
@@ -108,12 +114,9 @@ def _suppressed(
             if unused:
                 shown = "every rule (# nosec)" if names == ("*",) else ", ".join(unused)
                 kept.append(
-                    _suppression_finding(
-                        meta,
-                        suppression,
-                        path,
+                    flagged(
                         f"This suppression of {shown} matches no finding; delete it before it "
-                        "hides the next real defect on this line.",
+                        "hides the next real defect on this line."
                     )
                 )
     return sorted(kept, key=Finding.sort_key)
@@ -143,11 +146,13 @@ def review_source(
     *,
     module: str = "",
     project: ProjectIndex | None = None,
+    identity: str = "",
 ) -> FileReport:
     """Review Python source `text` shown as `path`; never raises for any input text.
 
     `module` is the file's dotted name in its project (for relative imports) and `project` the
-    summaries of the project's functions, when the scanner computed them (cross-module taint).
+    summaries of the project's functions, when the scanner computed them (cross-module taint);
+    `identity` its repository-relative name for fingerprints (default: `path`).
     """
     config = config or ScanConfig()
     outcome = parse_module(text, path)
@@ -165,11 +170,18 @@ def review_source(
     rules = tuple(r for r in active_rules(config) if r.id not in ignored_here)
     setup = TaintSetup(models_for(config.model_dirs), project, module or None)
     context = AnalysisContext(
-        path=path, text=text, tree=outcome.tree, is_test=is_test, taint_setup=setup
+        path=path,
+        text=text,
+        tree=outcome.tree,
+        is_test=is_test,
+        identity=identity,
+        taint_setup=setup,
     )
     raw, crashes = run_rules(context, rules)
     by_id = {r.id: r for r in rules}
-    rated = [_with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config)]
+    rated = [
+        _with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config, identity)
+    ]
     findings = tuple(
         _in_context(f, by_id[f.rule_id], is_test, config)
         for f in rated
@@ -206,6 +218,7 @@ def review_file(
     config: ScanConfig,
     module: str = "",
     project: ProjectIndex | None = None,
+    identity: str = "",
 ) -> FileReport:
     """Read and review the file at `path`, reporting it under the name `shown_as`."""
     try:
@@ -214,7 +227,9 @@ def review_file(
         return FileReport(
             path=shown_as, error=FileError(shown_as, str(error), error.kind), reviewed=False
         )
-    return review_text_guarded(text, shown_as, config, module=module, project=project)
+    return review_text_guarded(
+        text, shown_as, config, module=module, project=project, identity=identity
+    )
 
 
 def review_text_guarded(
@@ -224,10 +239,11 @@ def review_text_guarded(
     *,
     module: str = "",
     project: ProjectIndex | None = None,
+    identity: str = "",
 ) -> FileReport:
     """`review_source`, with every exception it can still raise turned into the file's error."""
     try:
-        return review_source(text, path, config, module=module, project=project)
+        return review_source(text, path, config, module=module, project=project, identity=identity)
     except RecursionError:
         message = "is nested too deeply to analyse; the file was not reviewed"
         kind = ErrorKind.BUDGET

@@ -32,6 +32,7 @@ from secreview.index.facts import cross_module_plan
 from secreview.parse import parse_module
 from secreview.pipeline import active_rules, models_for, review_file, review_text_guarded
 from secreview.sources.discovery import SourceFile, discover
+from secreview.sources.identity import with_identities
 from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.workers import Budget, FailureKind, TaskFailure, run_isolated
 
@@ -60,7 +61,9 @@ _Shared = TypeVar("_Shared")
 def review_source_file(shared: ReviewShared, source: SourceFile) -> FileReport:
     """Review one discovered file (the task a worker runs)."""
     config, project = shared
-    return review_file(source.path, source.shown_as, config, source.module, project)
+    return review_file(
+        source.path, source.shown_as, config, source.module, project, identity=source.identity
+    )
 
 
 SourceText = tuple[str, str]
@@ -307,6 +310,7 @@ def scan(
         roots, config.excludes, config.follow_symlinks, gitignore=config.gitignore
     )
     sources = [source for source in sources if is_included(source.shown_as, config)]
+    sources = with_identities(sources, roots)
     return scan_sources(sources, missing, config, jobs, progress, started=started)
 
 

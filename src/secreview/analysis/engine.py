@@ -96,7 +96,9 @@ def _finding(rule: Rule, hit: Hit, context: AnalysisContext) -> Finding:
         message=mask_prose(hit.message, known),
         fix=mask_prose(hit.fix, known) if hit.fix else rule.fix,
         evidence=evidence,
-        fingerprint=fingerprint(rule.id, context.path, context.qualified_scope(hit.node), code),
+        fingerprint=fingerprint(
+            rule.id, context.identity or context.path, context.qualified_scope(hit.node), code
+        ),
         snippet=first_line(mask_code(code, known).text),
     )
 

@@ -57,6 +57,8 @@ class ModuleContext:
     text: str
     tree: ast.Module
     is_test: bool = False
+    identity: str = ""
+    """The file's repository-relative name for fingerprints, when not `path`."""
     nodes: list[ast.AST] = field(default_factory=list, repr=False)
     """Every node of the tree, each once, in a fixed order (rules are dispatched over these)."""
     import_aliases: dict[str, str] = field(default_factory=dict, repr=False)
@@ -390,11 +392,8 @@ class ModuleContext:
         return found
 
     def derived(self, compute: Callable[[ModuleContext], _Derived]) -> _Derived:
-        """`compute(self)`, computed on the first call and the same object after.
-
-        For whole-module analyses several rules read (the taint result, an index a rule builds
-        of the module): the function itself is the key, so the result's type is known.
-        """
+        """`compute(self)`, computed once: for whole-module analyses several rules read. The
+        function itself is the key, so the result's type is known and no key can be mistyped."""
         if compute not in self._derived:
             self._derived[compute] = compute(self)
         return cast("_Derived", self._derived[compute])

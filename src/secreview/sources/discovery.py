@@ -57,6 +57,8 @@ class SourceFile:
     path: Path
     module: str = ""
     """Dotted module name, relative to the folder the scan started from (`pkg.helpers`)."""
+    identity: str = ""
+    """Its name in fingerprints, repository-relative (`secreview.sources.identity`)."""
 
 
 def _suffix(name: str) -> str:
