@@ -121,6 +121,22 @@ def test_checked_list_compact_by_default_full_with_show_checked(tmp_path: Path) 
     assert len(json.loads(as_json)["checked"]) > 1
 
 
+def test_a_class_found_below_min_severity_is_found_hidden_not_not_found(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "digest.py").write_text("import hashlib\n\nDIGEST = hashlib.md5(b'x').hexdigest()\n")
+    _, shown = _scan(str(project), "--format", "json")
+    weak_hash = {c["cwe"] for c in json.loads(shown)["checked"] if c["found"]}
+    assert weak_hash, "the fixture must produce a finding"
+    code, hidden = _scan(str(project), "--min-severity", "critical", "--format", "json")
+    rows = {c["cwe"]: c for c in json.loads(hidden)["checked"]}
+    assert code == 0
+    assert all(rows[cwe]["found"] == 0 and rows[cwe]["hidden"] == 1 for cwe in weak_hash)
+    _, text = _scan(str(project), "--min-severity", "critical", "--show-checked")
+    assert "found but hidden by --min-severity" in text
+    assert "[found, hidden]" in text
+
+
 def test_text_shows_one_change_block_per_location() -> None:
 
     report = review_source("import os\n\ndef run(cmd):\n    os.system(eval(cmd))\n", "app.py")

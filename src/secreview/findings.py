@@ -148,6 +148,14 @@ class CheckedWeakness:
 
     cwe: int
     found: int
+    hidden: int = 0
+    """Findings of it that `--min-severity` hid: found, but not shown (never "not found")."""
+
+    def verdict(self) -> str:
+        """'found 2', 'found, hidden' or 'not found', as the checked lists say it."""
+        if self.found:
+            return f"found {self.found}"
+        return "found, hidden" if self.hidden else "not found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +173,8 @@ class FileReport:
     notes: tuple[str, ...] = ()
     """What the analysis could not do in full (e.g. a function too large for data flow)."""
     facts: ModuleFacts | None = None
+    hidden_cwes: tuple[int, ...] = ()
+    """The CWE of each defect `--min-severity` hid, so the checked list can say "hidden"."""
     """Imports and input use, for planning the cross-module pass (not rendered)."""
 
 

@@ -182,11 +182,9 @@ def review_source(
     rated = [
         _with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config, identity)
     ]
-    findings = tuple(
-        _in_context(f, by_id[f.rule_id], is_test, config)
-        for f in rated
-        if f.severity >= config.min_severity
-    )
+    in_context = [_in_context(f, by_id[f.rule_id], is_test, config) for f in rated]
+    findings = tuple(f for f in in_context if f.severity >= config.min_severity)
+    hidden = tuple(f.cwe for f in in_context if f.severity < config.min_severity and not f.is_note)
     messages = ([outcome.error] if outcome.error else []) + [
         f"internal error: {c}" for c in crashes
     ]
@@ -202,6 +200,7 @@ def review_source(
         parsed_with_fallback=outcome.used_fallback,
         unrecoverable_lines=outcome.unrecoverable_lines,
         notes=taint_notes(context),
+        hidden_cwes=hidden,
         facts=ModuleFacts(
             module=module,
             reads_remote_input=reads_remote_input(context),

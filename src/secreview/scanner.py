@@ -294,8 +294,9 @@ def checked_weaknesses(
 ) -> tuple[CheckedWeakness, ...]:
     """Every CWE the active rules look for, with the number of (non-note) findings of it."""
     counts = Counter(f.cwe for r in reports for f in r.findings if not f.is_note)
+    hidden = Counter(cwe for r in reports for cwe in r.hidden_cwes)
     cwes = sorted({rule.cwe for rule in active_rules(config)})
-    return tuple(CheckedWeakness(cwe=cwe, found=counts.get(cwe, 0)) for cwe in cwes)
+    return tuple(CheckedWeakness(cwe, counts.get(cwe, 0), hidden.get(cwe, 0)) for cwe in cwes)
 
 
 def scan(

@@ -136,6 +136,8 @@ def apply_baseline(result: ScanResult, accepted: Counter[str]) -> ScanResult:
     return dataclasses.replace(
         result,
         files=tuple(files),
-        checked=tuple(CheckedWeakness(c.cwe, found.get(c.cwe, 0)) for c in result.checked),
+        checked=tuple(
+            CheckedWeakness(c.cwe, found.get(c.cwe, 0), c.hidden) for c in result.checked
+        ),
         extra={**result.extra, BASELINED_KEY: hidden},
     )

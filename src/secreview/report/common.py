@@ -47,9 +47,11 @@ def checked_summary(result: ScanResult) -> str | None:
     if result.files_scanned == 0 and not result.findings:
         return None
     found = sum(1 for checked in result.checked if checked.found)
+    hidden = sum(1 for checked in result.checked if checked.hidden and not checked.found)
     classes = len(result.checked)
     noun = "weakness class" if classes == 1 else "weakness classes"
-    return f"{classes} {noun} checked, {found} found"
+    also = f", {hidden} found but hidden by --min-severity" if hidden else ""
+    return f"{classes} {noun} checked, {found} found{also}"
 
 
 def shown_changes(

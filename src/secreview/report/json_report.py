@@ -58,7 +58,8 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
             {"path": r.path, "message": note} for r in result.files for note in r.notes
         ],
         "checked": [
-            {"cwe": c.cwe, "name": lookup(c.cwe).name, "found": c.found} for c in result.checked
+            {"cwe": c.cwe, "name": lookup(c.cwe).name, "found": c.found, "hidden": c.hidden}
+            for c in result.checked
         ],
         "findings": [finding_to_dict(f) for f in result.findings],
     }

@@ -123,9 +123,8 @@ def _checked_lines(result: ScanResult) -> list[str]:
         return [f"{md.strong('Checked:')} {summary}.", ""]
     lines = [md.heading(2, "Checked"), "", f"{summary}:", ""]
     for checked in result.checked:
-        verdict = f"found {checked.found}" if checked.found else "not found"
         name = md.text(f"CWE-{checked.cwe} {lookup(checked.cwe).name}")
-        lines.extend(md.item("-", f"{name}: {verdict}"))
+        lines.extend(md.item("-", f"{name}: {checked.verdict()}"))
     return [*lines, ""]
 
 

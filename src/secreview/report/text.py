@@ -199,10 +199,8 @@ def _checked_lines(result: ScanResult) -> list[Text]:
     lines = [Text(f"Checked ({summary}):", style="bold")]
     for checked in result.checked:
         weakness = lookup(checked.cwe)
-        status = Text(
-            f"  [{'found ' + str(checked.found):>9}] " if checked.found else "  [not found] "
-        )
-        status.stylize("red" if checked.found else "green")
+        status = Text(f"  [{checked.verdict()}] ")
+        status.stylize("red" if checked.found else "yellow" if checked.hidden else "green")
         status.append(f"CWE-{weakness.cwe} {weakness.name}")
         lines.append(status)
     return lines

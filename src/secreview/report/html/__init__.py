@@ -119,7 +119,7 @@ def render_html(result: ScanResult, rules: Sequence[Rule]) -> str:
                 )
             },
             top_files=top_files,
-            checked=[(c.cwe, lookup(c.cwe).name, c.found) for c in result.checked],
+            checked=[(c.cwe, lookup(c.cwe).name, c.found, c.verdict()) for c in result.checked],
             files=files,
             resolved=resolved,
             clean=clean,
