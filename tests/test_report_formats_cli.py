@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from secreview.cli import cli
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
@@ -15,6 +16,7 @@ from secreview.pipeline import review_source
 from secreview.report.junit import render_junit
 from secreview.report.text import render_text
 from secreview.review.model import REVIEW_KEY, ChangeExcerpt, ExcerptLine, ReviewInfo, finding_key
+from secreview.text import SNIPPET_MAX_LINES, snippet_of
 
 VULNERABLE = "import os\n\n\ndef run(cmd):\n    os.system(cmd)\n    return eval(cmd)\n"
 CONCISE_LINE = re.compile(
@@ -154,3 +156,27 @@ def test_text_shows_one_change_block_per_location() -> None:
     text = render_text(result)
     assert text.count("     Change:\n") == 1
     assert "Change: as for finding 1 above" in text
+
+
+MULTI_LINE_CALL = (
+    "import subprocess\n\n\ndef run(cmd):\n"
+    "    subprocess.call(\n        cmd,\n        shell=True,\n    )\n"
+)
+
+
+def test_a_call_over_several_lines_is_shown_whole(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text(MULTI_LINE_CALL)
+    _, text = _scan(str(tmp_path / "job.py"))
+    shown = "         subprocess.call(\n             cmd,\n             shell=True,\n         )\n"
+    assert shown in text
+    _, markdown = _scan(str(tmp_path / "job.py"), "--format", "markdown")
+    blocks = [t for t in MarkdownIt().parse(markdown) if t.type == "fence"]
+    assert [b.content for b in blocks] == ["subprocess.call(\n    cmd,\n    shell=True,\n)\n"]
+
+
+def test_a_long_call_is_cut_after_the_snippet_limit() -> None:
+    code = "f(\n" + "".join(f"    a{i},\n" for i in range(20)) + ")"
+    lines = snippet_of(code).splitlines()
+    assert len(lines) == SNIPPET_MAX_LINES
+    assert lines[0] == "f(" and lines[-1] == "…"
+    assert snippet_of("os.system(cmd)") == "os.system(cmd)"

@@ -9,6 +9,8 @@ that line N is always the line the parser called N.
 
 from __future__ import annotations
 
+import textwrap
+
 
 def source_lines(text: str) -> list[str]:
     r"""The lines of `text` without their endings; a final `\n` does not start another line."""
@@ -30,6 +32,23 @@ def source_lines_with_ends(text: str) -> list[str]:
 def first_line(text: str) -> str:
     r"""The text up to the first `\n` (all of it when there is none)."""
     return text.partition("\n")[0]
+
+
+SNIPPET_MAX_LINES = 8
+"""A finding's code is shown whole up to this many lines (a call over many lines), then cut."""
+
+
+def snippet_of(code: str) -> str:
+    """The code of a finding as reports show it: a call written over several lines whole (its
+    continuation lines dedented together, so they keep their shape under the first line), at
+    most `SNIPPET_MAX_LINES` lines."""
+    first, _, rest = code.partition("\n")
+    if not rest:
+        return first
+    lines = [first, *textwrap.dedent(rest).splitlines()]
+    if len(lines) > SNIPPET_MAX_LINES:
+        lines = [*lines[: SNIPPET_MAX_LINES - 1], "…"]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def shown_name(path: str) -> str:

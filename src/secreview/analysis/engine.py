@@ -15,7 +15,7 @@ from secreview.analysis.taint import AnalysisContext, untrusted_input_reaches
 from secreview.cwe import related
 from secreview.findings import EvidenceStep, Finding, Location
 from secreview.masking import mask_code, mask_prose
-from secreview.text import first_line
+from secreview.text import snippet_of
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -99,7 +99,7 @@ def _finding(rule: Rule, hit: Hit, context: AnalysisContext) -> Finding:
         fingerprint=fingerprint(
             rule.id, context.identity or context.path, context.qualified_scope(hit.node), code
         ),
-        snippet=first_line(mask_code(code, known).text),
+        snippet=snippet_of(mask_code(code, known).text),
     )
 
 

@@ -39,15 +39,17 @@ def _finding_block(
     weakness = lookup(finding.cwe)
     pillar = lookup(finding.pillar)
     location = f"Location: {md.code(finding.location.path)} {line_span(finding)}"
-    if finding.snippet.strip():
-        location += f": {md.code(finding.snippet.strip())}"
+    snippet = finding.snippet.strip()
+    if snippet and "\n" not in snippet:
+        location += f": {md.code(snippet)}"
+    code_block = md.fenced(snippet.splitlines(), "python") if "\n" in snippet else []
     details = [
         *md.item("-", f"Category: {md.text(f'CWE-{pillar.cwe} {pillar.name}')}"),
         *md.item(
             "-",
             f"Rule: {md.code(finding.rule_id)} ({md.code(f'secreview explain {finding.rule_id}')})",
         ),
-        *md.item("-", location),
+        *md.item("-", location, code_block),
         *_change_lines(excerpt, same_as),
         *md.item("-", f"Description: {md.prose(finding.message)}"),
     ]

@@ -62,8 +62,8 @@ def _finding_lines(
             f"     Location: {finding.location.path}:{finding.location.line} ({line_span(finding)})"
         ),
     ]
-    if finding.snippet:
-        lines.append(Text(f"         {finding.snippet.strip()}", style="magenta"))
+    for code_line in finding.snippet.strip().splitlines():
+        lines.append(Text(f"         {code_line}", style="magenta"))
     if same_as is not None:
         lines.append(Text(f"     Change: as for finding {same_as} above"))
     elif excerpt is not None:
