@@ -130,15 +130,21 @@ def _is_defused_class(context: ModuleContext, name: str | None, depth: int = 0) 
     for statement in context.tree.body:
         if isinstance(statement, ast.ClassDef) and statement.name == name:
             return any(
-                _is_defused_class(context, context.resolve(base), depth + 1)
+                _is_defused_class(context, _class_name(context, base), depth + 1)
                 for base in statement.bases
             )
     return False
 
 
+def _class_name(context: ModuleContext, expr: ast.expr) -> str | None:
+    """The qualified name of an imported class, or the bare name of one of this module."""
+    return context.resolve(expr) or (expr.id if isinstance(expr, ast.Name) else None)
+
+
 def _is_defused_parser(context: ModuleContext, parser: ast.expr | None) -> bool:
     return parser is not None and any(
-        _is_defused_class(context, context.call_name(c)) for c in origin_calls(context, parser)
+        _is_defused_class(context, _class_name(context, c.func))
+        for c in origin_calls(context, parser)
     )
 
 
