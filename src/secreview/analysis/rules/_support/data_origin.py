@@ -132,15 +132,16 @@ def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataO
 
 
 def _untrusted(context: AnalysisContext, call: ast.Call) -> DataOrigin:
-    """The untrusted origin that reaches `call`, remote input preferred, named by its source."""
-    events = [e for e in taint_events(context).events if e.node is call]
-    events.sort(key=lambda e: e.flow.origin != "remote")
+    """The untrusted origin that reaches `call`, remote input preferred, named by its source when
+    the flow ends in the sink's own argument (else by its trust kind alone)."""
+    taint = taint_events(context)
+    remote = "remote" in taint.sinks.get(id(call), frozenset())
+    events = [e for e in taint.events if e.node is call and (e.flow.origin == "remote") == remote]
+    kind = "untrusted input" if remote else "the operator's own input"
     if not events:
-        return DataOrigin(Trust.UNTRUSTED, "untrusted input reaches it", remote=True)
-    flow = events[0].flow
-    source = context.one_line(flow.steps[0][0], 50) or flow.steps[0][1]
-    remote = flow.origin == "remote"
-    kind = "untrusted input" if remote else f"{flow.origin} input (the operator's own)"
+        return DataOrigin(Trust.UNTRUSTED, f"{kind} reaches it", remote=remote)
+    step = min(events, key=lambda e: e.flow.origin).flow.steps[0]
+    source = context.one_line(step[0], 50) or step[1]
     return DataOrigin(Trust.UNTRUSTED, f"{kind} from `{source}` reaches it", remote=remote)
 
 
