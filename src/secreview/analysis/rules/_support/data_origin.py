@@ -23,7 +23,11 @@ import ast
 from dataclasses import dataclass
 from enum import Enum
 
-from secreview.analysis.rules._support.local_bindings import MAX_DEPTH, bindings_before
+from secreview.analysis.rules._support.local_bindings import (
+    MAX_DEPTH,
+    bindings_before,
+    scope_nodes_of,
+)
 from secreview.analysis.taint import AnalysisContext, taint_events, untrusted_input_reaches
 from secreview.findings import Confidence
 from secreview.index.context import ModuleContext
@@ -186,14 +190,38 @@ def _is_text(context: ModuleContext, expr: ast.expr) -> bool:
 
 
 def _name_is_program_made(context: ModuleContext, name: ast.Name, depth: int) -> bool:
-    """Every value the function may have bound `name` to here is program-made."""
+    """Every value the function may have bound `name` to here is program-made, and the function
+    never changes it in place (`parts.append(text)` would add what the binding does not show)."""
     bindings = bindings_before(context, name)
     if bindings is None:
         constant = context.module_constants.get(name.id)
         return constant is not None and is_program_made(context, constant, depth + 1)
-    return bool(bindings) and all(
-        b.value is not None and is_program_made(context, b.value, depth + 1) for b in bindings
+    return (
+        bool(bindings)
+        and not _changed_in_place(context, name)
+        and all(
+            b.value is not None and is_program_made(context, b.value, depth + 1) for b in bindings
+        )
     )
+
+
+def _changed_in_place(context: ModuleContext, name: ast.Name) -> bool:
+    """Whether the function calls a method of `name` (other than a string method, which returns a
+    new value) or assigns into it (`name[k] = v`)."""
+    for node in scope_nodes_of(context, name):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            target = node.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr not in _STRING_METHODS
+        ):
+            target = node.func.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == name.id:
+            return True
+    return False
 
 
 def _call_is_program_made(context: ModuleContext, call: ast.Call, depth: int) -> bool:
