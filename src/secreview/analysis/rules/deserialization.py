@@ -5,7 +5,9 @@ built on it, marshal, jsonpickle), `unsafe-yaml-load` (PyYAML loaders that const
 objects) and `unsafe-torch-load` (`torch.load` unpickling whole objects, whose default changed in
 PyTorch 2.6). Data written in the source is never reported; data read from a file at a fixed path
 is reported with low confidence, since such files are usually the application's own artefacts but
-often live in writable caches.
+often live in writable caches. Bytes the program made itself (`pickle.loads(pickle.dumps(obj))`, a
+round-trip copy) are not reported: they can only rebuild objects the process already held. Untrusted
+input proven to reach the call raises the confidence to high (`data_origin`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from enum import Enum
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import is_fixed
+from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import single_value
 from secreview.analysis.rules._support.quoting import code
@@ -121,8 +124,17 @@ def _source_of(context: ModuleContext, expr: ast.expr, is_file: bool, depth: int
     return _Source.RUN_TIME
 
 
-def _confidence(source: _Source, usual: Confidence) -> Confidence:
+def _confidence(source: _Source, origin: DataOrigin, usual: Confidence) -> Confidence:
+    if origin.trust is Trust.UNTRUSTED:
+        return origin.confidence(usual)
     return Confidence.LOW if source is _Source.FIXED_PATH else usual
+
+
+def _origin_words(source: _Source, origin: DataOrigin) -> str:
+    """How the message says where the data comes from."""
+    if origin.trust is Trust.UNTRUSTED:
+        return f"{source.value}; {origin.phrase}"
+    return source.value
 
 
 @rule(
@@ -182,12 +194,15 @@ def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     source = _source_of(context, data, is_file)
     if source is _Source.IN_SOURCE:
         return
+    origin = data_origin(context, node, data)
+    if origin.trust is Trust.PROGRAM_MADE:
+        return
     yield Hit(
         node=node,
         message=f"`{name}` {effect}, and here it reads `{code(context, data)}` "
-        f"({source.value}); {outcome}.",
+        f"({_origin_words(source, origin)}); {outcome}.",
         severity=severity,
-        confidence=_confidence(source, Confidence.MEDIUM),
+        confidence=_confidence(source, origin, Confidence.MEDIUM),
     )
 
 
@@ -287,12 +302,16 @@ def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     source = _source_of(context, stream, is_file=False)
     if source is _Source.IN_SOURCE:
         return
+    origin = data_origin(context, node, stream)
+    if origin.trust is Trust.PROGRAM_MADE:
+        return
     yield Hit(
         node=node,
-        message=f"{how} from `{code(context, stream)}` ({source.value}); a `!!python/...` tag "
-        "in that document can run code or build objects the application never meant to load.",
+        message=f"{how} from `{code(context, stream)}` ({_origin_words(source, origin)}); a "
+        "`!!python/...` tag in that document can run code or build objects the application "
+        "never meant to load.",
         severity=Severity.MEDIUM if kind is _Loader.FULL else None,
-        confidence=_confidence(source, Confidence.MEDIUM),
+        confidence=_confidence(source, origin, Confidence.MEDIUM),
     )
 
 
@@ -339,5 +358,5 @@ def unsafe_torch_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         node=node,
         message=f"`torch.load({code(context, source_expr, 40)})` {how} unpickles whatever the "
         f"checkpoint contains ({source.value}); a crafted checkpoint runs code as it loads.",
-        confidence=_confidence(source, confidence),
+        confidence=Confidence.LOW if source is _Source.FIXED_PATH else confidence,
     )

@@ -13,6 +13,12 @@ sees exactly the tree CPython's engine runs: `(\\d|\\w)+` is already merged into
   fail (`\\s*\\s*$`, `.*.*=`): polynomial.
 
 Possessive quantifiers and atomic groups (Python 3.11+) never give characters back and are safe.
+
+The cost is paid on the text matched, so where a call names that text (`re.match(P, text)`), it is
+rated by where the text comes from (`data_origin`): untrusted input reaching it raises the
+confidence to high; text only the program made (its own constants, docstrings, identifiers) is not
+reported, since no one outside can craft it. A compiled pattern (`re.compile`) keeps the rule's
+usual rating: the texts it will meet are not known at that call.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.data_origin import Trust, data_origin
 from secreview.analysis.rules._support.regex_shapes import find_problem
 from secreview.analysis.rules._support.regex_tree import parse_pattern
 from secreview.findings import Confidence, Severity
@@ -111,15 +118,22 @@ def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> It
     problem = find_problem(tree, whole_match=function == "fullmatch")
     if problem is None:
         return
+    subject = context.argument(node, 2 if function in ("sub", "subn") else 1, "string")
+    origin = data_origin(context, node, subject) if subject is not None else None
+    if origin is not None and origin.trust is Trust.PROGRAM_MADE:
+        return
+    usual = Confidence.MEDIUM if problem.exponential else Confidence.LOW
     text = pattern.decode("latin-1") if isinstance(pattern, bytes) else pattern
     text = re.sub(r"\s*\n\s*", " ", text).strip()  # a VERBOSE pattern's lines, on one line
     if len(text) > _MAX_SHOWN_PATTERN:
         text = text[: _MAX_SHOWN_PATTERN - 1] + "…"
     cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
+    untrusted = origin is not None and origin.trust is Trust.UNTRUSTED
+    said = f" Here {origin.phrase}." if origin is not None and untrusted else ""
     yield Hit(
         node=node,
         message=f"The pattern `{text}` in `{context.one_line(node.func)}` {problem.description}, "
-        f"so an input that almost matches takes {cost} time to reject (ReDoS).",
+        f"so an input that almost matches takes {cost} time to reject (ReDoS).{said}",
         severity=None if problem.exponential else Severity.LOW,
-        confidence=None if problem.exponential else Confidence.LOW,
+        confidence=origin.confidence(usual) if origin is not None else usual,
     )

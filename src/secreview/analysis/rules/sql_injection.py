@@ -7,7 +7,9 @@ text that was *built* in the function (a fixed SQL part plus a run-time part, by
 because a bare variable may well hold a constant query from elsewhere. When the receiver is unknown
 (`anything.execute(...)`) the fixed part must also read as SQL, which keeps shell, Selenium or
 Redis `execute` methods out. Values formatted as numbers (`%d`, `int(x)`) and generated
-placeholder lists (`", ".join(["%s"] * len(ids))`) are not injection and not reported.
+placeholder lists (`", ".join(["%s"] * len(ids))`) are not injection and not reported, nor are
+identifiers quoted by the database layer (`connection.ops.quote_name`, SQLAlchemy's
+`identifier_preparer.quote*`/`format_table`, `psycopg.sql.Identifier`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,13 @@ _SQL_STATEMENT = re.compile(
     r")",
     re.IGNORECASE | re.DOTALL,
 )
+_IDENTIFIER_QUOTERS = frozenset(
+    {"psycopg2.sql.Identifier", "psycopg.sql.Identifier", "psycopg2.extensions.quote_ident"}
+)
+_QUOTING_METHODS = frozenset(
+    {"quote_name", "quote_identifier", "quote_schema", "format_table", "format_column"}
+)
+"""Django's `connection.ops.quote_name`; SQLAlchemy's `IdentifierPreparer` methods."""
 _RUN_TIME_MARK = "\x00"  # stands for a spliced value when the fixed text is checked for SQL
 
 
@@ -100,8 +109,31 @@ def _is_placeholder_list(context: ModuleContext, expr: ast.expr, depth: int = 0)
     return False
 
 
+def _is_quoted_identifier(context: ModuleContext, expr: ast.expr) -> bool:
+    """An identifier quoted for the database (`connection.ops.quote_name(t)`,
+    `preparer.quote_identifier(c)`, `sql.Identifier(t)`), or SQL that SQLAlchemy compiled for the
+    dialect (`column.type.compile(engine.dialect)`): the driver's own quoting, not raw text."""
+    value = single_value(context, expr)
+    if not isinstance(value, ast.Call):
+        return False
+    if context.call_name(value) in _IDENTIFIER_QUOTERS:
+        return True
+    func = value.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in _QUOTING_METHODS:
+        return True
+    if func.attr == "quote" and code(context, func.value, 80).endswith("preparer"):
+        return True
+    dialects = [*value.args, *(k.value for k in value.keywords if k.arg == "dialect")]
+    return func.attr == "compile" and any(
+        isinstance(d, ast.Attribute) and d.attr == "dialect" for d in dialects
+    )
+
+
 def _spliced_values(context: ModuleContext, pieces: list[Piece]) -> list[Piece]:
-    """The run-time values that can carry SQL syntax: not numbers, not placeholder lists."""
+    """The run-time values that can carry SQL syntax: not numbers, not placeholder lists, not
+    identifiers the database's own quoting produced."""
     return [
         p
         for p in pieces
@@ -109,6 +141,7 @@ def _spliced_values(context: ModuleContext, pieces: list[Piece]) -> list[Piece]:
         and p.is_dynamic
         and not is_number_conversion(context, p.node)
         and not _is_placeholder_list(context, p.node)
+        and not _is_quoted_identifier(context, p.node)
     ]
 
 

@@ -4,17 +4,24 @@ What the parsers really do decides the ids and severities here:
 
 - The standard library (expat) never fetches external entities by default: ElementTree and minidom
   never did, and SAX/pulldom stopped in Python 3.7.1. It does expand entities a document declares
-  for itself; expat 2.4.1 added limits against "billion laughs", and the Python docs still warn that
-  expat older than 2.6.0 may be vulnerable. So untrusted input to a stdlib parser is CWE-776 (entity
-  expansion, a denial of service), medium severity and low confidence, unless the code switches
-  external entities back on (`feature_external_ges`), which is CWE-611.
+  for itself. Expat 2.4.0 added protection against "billion laughs" (CVE-2013-0340: it stops a
+  document whose expansion passes 100 times its size, beyond 8 MiB); 2.6.0 fixed quadratic time on
+  very large tokens fed in small chunks (CVE-2023-52425) and billion laughs in builds without
+  XML_DTD. Which expat runs is the target's Python's (`pyexpat.EXPAT_VERSION` there), not ours, so
+  messages state the versions as conditions. Untrusted input to a stdlib parser is CWE-776 (entity
+  expansion, a denial of service), medium severity, unless the code switches external entities
+  back on (`feature_external_ges`), which is CWE-611.
 - lxml (libxml2) resolved external entities by default (`file:///etc/passwd` read into the tree)
   until lxml 5.0 made `resolve_entities='internal'` the default for its normal parsers; `iterparse`
   and `ETCompatXMLParser` kept the old default until lxml 6.1. So lxml is CWE-611: high severity,
   with confidence following how many installed versions still behave that way.
 
-`defusedxml` is the fix everywhere, and `defusedxml.defuse_stdlib()` in a module turns the stdlib
-findings off for that module.
+Confidence also follows the document (`data_origin`): high when untrusted input reaches the parse;
+no finding when only the program made it (`ElementTree.tostring` of its own tree writes no DOCTYPE)
+or when its fixed text starts with an element (`"<root>%s</root>" % text`), since entities can only
+be declared in a DOCTYPE before the first element. `defusedxml` is the fix everywhere;
+`defusedxml.defuse_stdlib()` in a module, or a parser object of a defusedxml class (or of a class
+of the module derived from one), turns the findings off.
 """
 
 from __future__ import annotations
@@ -23,9 +30,10 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.built_strings import is_fixed
+from secreview.analysis.rules._support.built_strings import is_fixed, string_pieces
+from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.library_calls import library_call_name
-from secreview.analysis.rules._support.local_bindings import made_by, origin_calls
+from secreview.analysis.rules._support.local_bindings import made_by, origin_calls, single_value
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -113,19 +121,69 @@ def _call_names(context: ModuleContext) -> frozenset[str]:
     )
 
 
+def _is_defused_class(context: ModuleContext, name: str | None, depth: int = 0) -> bool:
+    """A defusedxml class, or a class of this module derived from one."""
+    if name is None or depth > 5:
+        return False
+    if name.startswith("defusedxml."):
+        return True
+    for statement in context.tree.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == name:
+            return any(
+                _is_defused_class(context, _class_name(context, base), depth + 1)
+                for base in statement.bases
+            )
+    return False
+
+
+def _class_name(context: ModuleContext, expr: ast.expr) -> str | None:
+    """The qualified name of an imported class, or the bare name of one of this module."""
+    return context.resolve(expr) or (expr.id if isinstance(expr, ast.Name) else None)
+
+
 def _is_defused_parser(context: ModuleContext, parser: ast.expr | None) -> bool:
     return parser is not None and any(
-        (context.call_name(c) or "").startswith("defusedxml.")
+        _is_defused_class(context, _class_name(context, c.func))
         for c in origin_calls(context, parser)
     )
 
 
-def _expansion_hit(context: ModuleContext, call: ast.Call, what: str) -> Hit:
+def _starts_with_element(context: ModuleContext, document: ast.expr, depth: int = 0) -> bool:
+    """Whether the document's fixed text begins with an element (`"<root>%s</root>" % text`):
+    a DOCTYPE, the only place entities are declared, must come before the first element."""
+    document = single_value(context, document)
+    match document:
+        case ast.Call(func=ast.Attribute(attr="encode", value=text)) if depth < 4:
+            return _starts_with_element(context, text, depth + 1)
+    pieces = string_pieces(context, document)
+    start = pieces[0].text if pieces else None
+    if start is None:
+        return False
+    start = start.lstrip()
+    return len(start) > 1 and start[0] == "<" and (start[1].isalpha() or start[1] == "_")
+
+
+def _document_origin(context: ModuleContext, call: ast.Call, document: ast.expr) -> DataOrigin:
+    """Where the parsed document comes from; program-made when no DTD can be in it."""
+    if _starts_with_element(context, document):
+        return DataOrigin(Trust.PROGRAM_MADE, "the document starts with an element")
+    return data_origin(context, call, document)
+
+
+def _expansion_hit(
+    context: ModuleContext, call: ast.Call, what: str, origin: DataOrigin | None = None
+) -> Hit | None:
+    if origin is not None and origin.trust is Trust.PROGRAM_MADE:
+        return None
+    said = f" ({origin.phrase})" if origin is not None else ""
     return Hit(
         node=call,
-        message=f"{what} with the standard-library expat parser, which expands the entities a "
-        "document declares for itself; on expat older than 2.6.0 a few kilobytes of nested "
-        "entities (billion laughs) grow to gigabytes and exhaust memory.",
+        message=f"{what}{said} with the standard-library expat parser, which expands the "
+        "entities a document declares for itself. If the Python running this code links an "
+        "expat older than 2.4.0, a few kilobytes of nested entities (billion laughs) grow to "
+        "gigabytes; before 2.6.0, very large tokens fed in small chunks still take quadratic "
+        "time (its `pyexpat.EXPAT_VERSION` tells).",
+        confidence=origin.confidence(Confidence.LOW) if origin is not None else None,
     )
 
 
@@ -144,12 +202,15 @@ def _expansion_hit(context: ModuleContext, call: ast.Call, what: str) -> Hit:
     "and `xml.sax.make_parser()`/`xml.parsers.expat.ParserCreate()` objects fed later, "
     "`xml.dom.minidom` and `xml.dom.pulldom` `parse`/`parseString`, `xml.sax.parse`/"
     "`parseString`, `xmlrpc.client.loads` and the `xmlrpc.server` servers. Quiet when the module "
-    "calls `defusedxml.defuse_stdlib()` (or, for xmlrpc, `defusedxml.xmlrpc.monkey_patch()`).",
+    "calls `defusedxml.defuse_stdlib()` (or, for xmlrpc, `defusedxml.xmlrpc.monkey_patch()`) "
+    "or parses with a defusedxml parser. High confidence when untrusted input reaches the parse; "
+    "not reported when the program made the document itself or its text starts with an element "
+    "(no DOCTYPE, so no entities, can follow).",
     why_bad="These parsers do not read external entities (since Python 3.7.1 for SAX), but they "
     "do expand the internal entities a document declares: ten nested entities of ten "
-    "references each make a billion copies of one string. Current expat stops most such "
-    "documents, which is why confidence is low, but Python linked to an older system expat "
-    "does not, and the failure is a crashed or frozen worker.",
+    "references each make a billion copies of one string. Expat 2.4.0 and later stop such "
+    "documents (and 2.6.0 fixed slow parsing of huge tokens), but a Python linked to an older "
+    "system expat does not, and the failure is a crashed or frozen worker.",
     example="import xml.etree.ElementTree as ET\ntree = ET.fromstring(request.data)",
     use_instead="import defusedxml.ElementTree as ET\ntree = ET.fromstring(request.data)",
     references=(
@@ -174,21 +235,35 @@ def xml_entity_expansion(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
             return
         if name.startswith("xmlrpc.") and "defusedxml.xmlrpc.monkey_patch" in called:
             return
-        yield _expansion_hit(context, node, f"`{name}` parses `{code(context, document)}`")
+        hit = _expansion_hit(
+            context,
+            node,
+            f"`{name}` parses `{code(context, document)}`",
+            _document_origin(context, node, document),
+        )
+        yield from (hit,) if hit else ()
     elif name in _XMLRPC_SERVERS:
         if "defusedxml.xmlrpc.monkey_patch" not in called:
-            yield _expansion_hit(context, node, f"`{name}` parses every request body it receives")
+            hit = _expansion_hit(
+                context,
+                node,
+                f"`{name}` parses every request body it receives",
+                DataOrigin(Trust.UNTRUSTED, "requests from the network", remote=True),
+            )
+            yield from (hit,) if hit else ()
     elif isinstance(node.func, ast.Attribute) and node.func.attr in _FEED_METHODS:
         factory = made_by(context, node.func.value, _STDLIB_PARSERS)
         document = ModuleContext.argument(node, 0)
         if factory is None or document is None or is_fixed(context, document):
             return
-        yield _expansion_hit(
+        hit = _expansion_hit(
             context,
             node,
             f"`{code(context, node.func, 40)}` parses `{code(context, document)}` (an "
             f"`{context.call_name(factory)}` object)",
+            _document_origin(context, node, document),
         )
+        yield from (hit,) if hit else ()
 
 
 def _resolve_entities(context: ModuleContext, call: ast.Call) -> bool | None:
@@ -202,14 +277,20 @@ def _resolve_entities(context: ModuleContext, call: ast.Call) -> bool | None:
     return None
 
 
-def _lxml_default_hit(
+def _lxml_default_hits(
     context: ModuleContext, call: ast.Call, document: ast.expr, parser: str, until: str
-) -> Hit:
-    return Hit(
+) -> Iterator[Hit]:
+    """The hit for a parser left at a default only old lxml versions get wrong, unless the
+    document is program-made; the lxml version, not the data, sets the confidence."""
+    origin = _document_origin(context, call, document)
+    if origin.trust is Trust.PROGRAM_MADE:
+        return
+    yield Hit(
         node=call,
-        message=f"`{context.call_name(call)}` parses `{code(context, document)}` with {parser}, "
-        f"which resolves external entities on lxml before {until}: a `<!ENTITY x SYSTEM "
-        '"file:///etc/passwd">` in the document reads local files into the result.',
+        message=f"`{context.call_name(call)}` parses `{code(context, document)}` "
+        f"({origin.phrase}) with {parser}, which resolves external entities on lxml before "
+        f'{until}: a `<!ENTITY x SYSTEM "file:///etc/passwd">` in the document reads local '
+        "files into the result.",
         confidence=Confidence.LOW if until == "5.0" else None,
     )
 
@@ -264,7 +345,7 @@ def xml_external_entities(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         document = ModuleContext.argument(node, 0, "source")
         unset = _resolve_entities(context, node) is None
         if document is not None and unset and not is_fixed(context, document):
-            yield _lxml_default_hit(context, node, document, "iterparse's default", "6.1")
+            yield from _lxml_default_hits(context, node, document, "iterparse's default", "6.1")
         return
     if name not in _LXML_PARSE:
         return
@@ -275,14 +356,14 @@ def xml_external_entities(node: ast.AST, context: ModuleContext) -> Iterator[Hit
     parser = ModuleContext.argument(node, parser_at, "parser")
     if parser is None:
         if "lxml.etree.set_default_parser" not in _called_names(context):
-            yield _lxml_default_hit(context, node, document, "the default parser", "5.0")
+            yield from _lxml_default_hits(context, node, document, "the default parser", "5.0")
         return
     factory = made_by(context, parser, _LXML_PARSERS)
     if factory is None or _resolve_entities(context, factory) is not None:
         return  # an unknown parser, or one whose setting was judged where it was built
     factory_name = context.call_name(factory) or ""
     until = "6.1" if _LXML_PARSERS[factory_name] else "5.0"
-    yield _lxml_default_hit(
+    yield from _lxml_default_hits(
         context, node, document, f"a `{factory_name}` left at its default", until
     )
 

@@ -1,0 +1,245 @@
+"""Where the data reaching a dangerous call comes from: untrusted input, the program, or unknown.
+
+Rules whose danger depends on the data (eval, unpickling, XML parsing, SQL text) rate what they
+find by this, so that confidence means one thing everywhere:
+
+* untrusted input proven to reach the call (the taint engine's answer): high confidence;
+* a value neither this module's data flow nor its source can trace (a parameter of a public
+  function, a global, an attribute): the rule's usual confidence;
+* a value the program made itself, which no outside party can choose: low confidence, or no
+  finding at all where the rule says so. Program-made means built only from constants, the
+  source of the program's own functions (`inspect.getsource`), identifiers and docstrings of its
+  own objects (`f.__name__`, `__doc__`), an AST parsed from such text and transformed by the
+  program's own visitors, and serialisations of objects it holds (`pickle.dumps(obj)`,
+  `ElementTree.tostring(tree)`), through local variables and string operations.
+
+The syntactic half looks back inside one function only (`local_bindings`), and anything it does
+not recognise is *not* program-made, so it can lower a finding only where the value is plain.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from enum import Enum
+
+from secreview.analysis.rules._support.local_bindings import (
+    MAX_DEPTH,
+    bindings_before,
+    scope_nodes_of,
+)
+from secreview.analysis.taint import AnalysisContext, taint_events, untrusted_input_reaches
+from secreview.findings import Confidence
+from secreview.index.context import ModuleContext
+
+_PROGRAM_TEXT = frozenset(
+    {
+        # The program's own source and signatures: text of code already loaded in the process.
+        "inspect.getsource",
+        "inspect.getsourcelines",
+        "inspect.getdoc",
+        "inspect.getcomments",
+        "inspect.signature",
+        "inspect.getfullargspec",
+        "inspect.getargspec",
+        "inspect.formatargspec",
+        # Serialisations of objects the process holds: unpickling them only rebuilds those objects.
+        "pickle.dumps",
+        "cPickle.dumps",
+        "_pickle.dumps",
+        "dill.dumps",
+        "cloudpickle.dumps",
+        "marshal.dumps",
+        # ElementTree's serialiser never writes a DOCTYPE, so its output declares no entities.
+        "xml.etree.ElementTree.tostring",
+        "xml.etree.ElementTree.tostringlist",
+        "xml.etree.cElementTree.tostring",
+    }
+)
+"""Calls whose result the program made, whatever their arguments."""
+
+_TRANSFORMS = frozenset(
+    {
+        "textwrap.dedent",
+        "textwrap.indent",
+        "ast.parse",
+        "ast.fix_missing_locations",
+        "ast.increment_lineno",
+        "ast.copy_location",
+        "ast.unparse",
+        "str",
+        "repr",
+        "bytes",
+        "compile",
+    }
+)
+"""Calls whose result is program-made when every argument is."""
+
+_STRING_METHODS = frozenset(
+    {
+        "format",
+        "join",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "replace",
+        "encode",
+        "decode",
+        "lower",
+        "upper",
+        "splitlines",
+        "expandtabs",
+    }
+)
+_VISITOR_METHODS = frozenset({"visit", "generic_visit"})
+"""`ast.NodeVisitor` methods: the program's own visitor rewriting a tree it was given."""
+_OWN_NAMES = frozenset({"__name__", "__qualname__", "__module__", "__doc__"})
+"""Identifiers and docstrings of the program's own objects."""
+
+
+class Trust(Enum):
+    """Who can choose the data reaching a call."""
+
+    UNTRUSTED = "untrusted"
+    UNTRACED = "untraced"
+    PROGRAM_MADE = "program-made"
+
+
+@dataclass(frozen=True, slots=True)
+class DataOrigin:
+    """The trust of the data reaching one call, and the words a finding says it in."""
+
+    trust: Trust
+    phrase: str
+    remote: bool = False
+    """For untrusted data: whether it came over the network (not the operator's own input)."""
+
+    def confidence(self, usual: Confidence) -> Confidence:
+        """High for remote input, low for program-made values or the operator's own input."""
+        if self.trust is Trust.UNTRUSTED:
+            return Confidence.HIGH if self.remote else Confidence.LOW
+        if self.trust is Trust.PROGRAM_MADE:
+            return Confidence.LOW
+        return usual
+
+
+PROGRAM_MADE = DataOrigin(Trust.PROGRAM_MADE, "only program-made values reach this call")
+
+
+def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataOrigin:
+    """Where `data`, an argument of `call`, comes from (see the module docstring)."""
+    if isinstance(context, AnalysisContext) and untrusted_input_reaches(context, call):
+        return _untrusted(context, call)
+    if is_program_made(context, data):
+        return PROGRAM_MADE
+    return DataOrigin(Trust.UNTRACED, "where this value comes from could not be traced")
+
+
+def _untrusted(context: AnalysisContext, call: ast.Call) -> DataOrigin:
+    """The untrusted origin that reaches `call`, remote input preferred, named by its source when
+    the flow ends in the sink's own argument (else by its trust kind alone)."""
+    taint = taint_events(context)
+    remote = "remote" in taint.sinks.get(id(call), frozenset())
+    events = [e for e in taint.events if e.node is call and (e.flow.origin == "remote") == remote]
+    kind = "untrusted input" if remote else "the operator's own input"
+    if not events:
+        return DataOrigin(Trust.UNTRUSTED, f"{kind} reaches it", remote=remote)
+    step = min(events, key=lambda e: e.flow.origin).flow.steps[0]
+    source = context.one_line(step[0], 50) or step[1]
+    return DataOrigin(Trust.UNTRUSTED, f"{kind} from `{source}` reaches it", remote=remote)
+
+
+def is_program_made(context: ModuleContext, expr: ast.expr, depth: int = 0) -> bool:
+    """Whether only the program itself can have made the value of `expr` (see module docstring)."""
+    if depth > MAX_DEPTH:
+        return False
+    if context.is_constant(expr):
+        return True
+    match expr:
+        case ast.Name():
+            return _name_is_program_made(context, expr, depth)
+        case ast.Attribute(attr=attribute):
+            return attribute in _OWN_NAMES
+        case ast.Call():
+            return _call_is_program_made(context, expr, depth)
+        case ast.JoinedStr(values=parts) | ast.Tuple(elts=parts) | ast.List(elts=parts):
+            return all(is_program_made(context, part, depth + 1) for part in parts)
+        case ast.FormattedValue(value=value):
+            return is_program_made(context, value, depth + 1)
+        case ast.BinOp(op=ast.Mult(), left=left, right=right) if _is_text(context, left) or (
+            _is_text(context, right)
+        ):
+            return True  # `"\n" * n`: copies of fixed text, whatever the count
+        case ast.BinOp(left=left, right=right):
+            return is_program_made(context, left, depth + 1) and is_program_made(
+                context, right, depth + 1
+            )
+        case ast.IfExp(body=body, orelse=orelse):
+            return is_program_made(context, body, depth + 1) and is_program_made(
+                context, orelse, depth + 1
+            )
+        case ast.Subscript(value=value, slice=index):
+            return is_program_made(context, value, depth + 1) and is_program_made(
+                context, index, depth + 1
+            )
+    return False
+
+
+def _is_text(context: ModuleContext, expr: ast.expr) -> bool:
+    return isinstance(context.constant_value(expr), str | bytes)
+
+
+def _name_is_program_made(context: ModuleContext, name: ast.Name, depth: int) -> bool:
+    """Every value the function may have bound `name` to here is program-made, and the function
+    never changes it in place (`parts.append(text)` would add what the binding does not show)."""
+    bindings = bindings_before(context, name)
+    if bindings is None:
+        constant = context.module_constants.get(name.id)
+        return constant is not None and is_program_made(context, constant, depth + 1)
+    return (
+        bool(bindings)
+        and not _changed_in_place(context, name)
+        and all(
+            b.value is not None and is_program_made(context, b.value, depth + 1) for b in bindings
+        )
+    )
+
+
+def _changed_in_place(context: ModuleContext, name: ast.Name) -> bool:
+    """Whether the function calls a method of `name` (other than a string method, which returns a
+    new value) or assigns into it (`name[k] = v`)."""
+    for node in scope_nodes_of(context, name):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            target = node.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr not in _STRING_METHODS
+        ):
+            target = node.func.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == name.id:
+            return True
+    return False
+
+
+def _call_is_program_made(context: ModuleContext, call: ast.Call, depth: int) -> bool:
+    """A call whose result the program made: a producer of program text, or a transformation
+    (a listed function, a string method, an AST visitor) of program-made inputs only."""
+    name = context.call_name(call)
+    if name in _PROGRAM_TEXT:
+        return True
+    inputs: list[ast.expr] = [*call.args, *(k.value for k in call.keywords)]
+    if name not in _TRANSFORMS:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        if func.attr in _STRING_METHODS:
+            inputs.append(func.value)
+        elif func.attr not in _VISITOR_METHODS:
+            return False
+    return all(
+        not isinstance(value, ast.Starred) and is_program_made(context, value, depth + 1)
+        for value in inputs
+    )

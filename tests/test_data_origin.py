@@ -1,0 +1,100 @@
+"""Confidence of the data-dependent pattern rules follows where their data comes from.
+
+High: untrusted input proven to reach the call; the rule's usual confidence: a value that cannot
+be traced (a parameter); low or no finding: values only the program made. The message says which.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from secreview.findings import Confidence, Finding
+from secreview.pipeline import review_source
+
+
+def _findings(source: str, rule_id: str) -> list[Finding]:
+    report = review_source(textwrap.dedent(source), "app.py")
+    assert report.error is None, report.error
+    return [f for f in report.findings if f.rule_id == rule_id]
+
+
+def test_an_untraced_document_keeps_the_rule_confidence_and_says_so() -> None:
+    [finding] = _findings(
+        """
+        import xml.etree.ElementTree as ET
+
+        def load(document):
+            return ET.fromstring(document)
+        """,
+        "xml-entity-expansion",
+    )
+    assert finding.confidence is Confidence.LOW
+    assert "could not be traced" in finding.message
+
+
+def test_the_expat_message_states_versions_as_conditions_of_the_target() -> None:
+    [finding] = _findings(
+        "import xml.etree.ElementTree as ET\ndef load(d):\n    return ET.fromstring(d)\n",
+        "xml-entity-expansion",
+    )
+    assert "expat older than 2.4.0" in finding.message
+    assert "before 2.6.0" in finding.message
+    assert "If the Python running this code" in finding.message
+
+
+def test_eval_of_a_parameter_is_medium_and_of_a_file_is_low() -> None:
+    findings = _findings(
+        """
+        def run(expression, path):
+            value = eval(expression)
+            with open(path) as handle:
+                exec(handle.read())
+            return value
+        """,
+        "eval-injection",
+    )
+    by_line = {f.location.line: f for f in findings}
+    assert by_line[3].confidence is Confidence.MEDIUM
+    assert by_line[5].confidence is Confidence.LOW
+    assert "read from a file" in by_line[5].message
+
+
+def test_eval_of_the_operators_own_command_line_is_low() -> None:
+    findings = _findings(
+        """
+        import sys
+
+        def main():
+            return eval(sys.argv[1])
+        """,
+        "eval-injection",
+    )
+    assert all(f.confidence is Confidence.LOW for f in findings)
+
+
+def test_program_made_code_and_pickle_round_trips_are_not_reported() -> None:
+    source = """
+        import inspect
+        import pickle
+
+        def clone(function, namespace, value):
+            exec(inspect.getsource(function), namespace)
+            return pickle.loads(pickle.dumps(value))
+        """
+    assert _findings(source, "eval-injection") == []
+    assert _findings(source, "unsafe-deserialization") == []
+
+
+def test_a_redos_pattern_on_remote_text_is_high_confidence() -> None:
+    [finding] = _findings(
+        """
+        import re
+        from flask import request
+
+        def search():
+            return re.match(r"^(\\w+\\s?)*$", request.args["q"])
+        """,
+        "regex-catastrophic-backtracking",
+    )
+    assert finding.confidence is Confidence.HIGH
+    assert "untrusted input reaches it" in finding.message
