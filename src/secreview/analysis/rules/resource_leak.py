@@ -232,7 +232,7 @@ def _judge_releases(
 ) -> Hit | None:
     """The finding for a handle that is not handed on: never released, or skippable."""
     acquired = f"`{context.one_line(acquisition)}`"
-    verb = _verb(kind)
+    present, past = _verbs(kind)
     unconditional = [
         r for r in fate.releases if releases_every_time(r, acquisition, fate.names, context)
     ]
@@ -241,8 +241,8 @@ def _judge_releases(
             return None
         return Hit(
             node=call,
-            message=f"{acquired} acquires a {kind.noun} that this function never {verb}s, "
-            "returns or stores: it stays open until the garbage collector gets to it.",
+            message=f"{acquired} acquires a {kind.noun} that this function never {present}, "
+            f"returns or stores: {_left_behind(kind)}",
             fix=_fix(kind, name),
         )
     if not unconditional:
@@ -255,19 +255,29 @@ def _judge_releases(
     how = _exit_words(exit_node, context)
     return Hit(
         node=call,
-        message=f"{acquired} acquires a {kind.noun} that is {verb}d at line {line} only on the "
-        f"normal path: {how} leaves it open.",
+        message=f"{acquired} acquires a {kind.noun} that is {past} at line {line} only on the "
+        f"normal path: {how} leaves it behind.",
         fix=_fix(kind, name),
         evidence=((exit_node, "leaves the function without the release"), (release, "the release")),
         confidence=Confidence.MEDIUM,
+        severity=Severity.MEDIUM if isinstance(exit_node, ast.Return) else Severity.LOW,
     )
 
 
-def _verb(kind: HandleKind) -> str:
-    """What releasing this kind is called."""
+def _left_behind(kind: HandleKind) -> str:
+    """What becomes of a handle nobody releases."""
     if kind.is_path:
-        return "remove"
-    return "wait for" if "wait" in kind.release_methods else "close"
+        return "it stays on disk after the function returns, for good."
+    return "it stays open until the garbage collector gets to it."
+
+
+def _verbs(kind: HandleKind) -> tuple[str, str]:
+    """How releasing this kind is said: ('closes', 'closed')."""
+    if kind.is_path:
+        return "removes", "removed"
+    if "wait" in kind.release_methods:
+        return "waits for", "waited for"
+    return "closes", "closed"
 
 
 def _exit_words(node: ast.AST, context: ModuleContext) -> str:

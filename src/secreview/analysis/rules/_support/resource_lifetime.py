@@ -283,6 +283,8 @@ def skipping_exits(
         for n in scope_nodes(function.body)
         if start <= position(n) < stop and not isinstance(n, _NESTED)
     ]
+    holding_release = {id(a) for a in ctx.ancestors(release)}
+    between = [n for n in between if id(n) not in holding_release]
     for node in sorted(between, key=position):
         hands_on = isinstance(node, ast.Return) and _carries(
             node.value, fate.names, frozenset(), ctx
