@@ -24,6 +24,8 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 _CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CHANGING_DECORATORS = frozenset({"post", "put", "patch", "delete"})
+_METHOD_LISTS = (".api_view", ".require_http_methods")
+"""Decorators whose first argument lists the HTTP methods a Django/DRF view accepts."""
 _CHANGING_NAME = re.compile(
     r"^(post|put|patch|delete|destroy|create|update|partial_update|remove|add|set|edit|"
     r"archive|approve|reject|revoke|grant|assign|transfer|reset|disable|enable|upload|import|"
@@ -31,7 +33,8 @@ _CHANGING_NAME = re.compile(
     r"(_\w+)?$"
 )
 _CHECK_WORDS = re.compile(
-    r"(authori[sz]|permission|policy|enforce|login_required|auth_required|requires?_|"
+    r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
+    r"requires?_(?!post|get|safe|http_methods|gzip)|"
     r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
     r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin)",
     re.IGNORECASE,
@@ -76,12 +79,16 @@ def _decorator_checks(decorator: ast.expr, context: ModuleContext) -> bool:
 def _changes_state(function: Function, context: ModuleContext, in_class: bool) -> bool:
     """Registered for POST/PUT/PATCH/DELETE, or (in a view class) named like a change."""
     for decorator in function.decorator_list:
+        if (context.resolve(decorator) or "").endswith(".require_POST"):
+            return True
         if not isinstance(decorator, ast.Call):
             continue
         target = decorator.func
         if isinstance(target, ast.Attribute) and target.attr in _CHANGING_DECORATORS:
             return True
         methods = context.keyword(decorator, "methods")
+        if methods is None and (context.resolve(target) or "").endswith(_METHOD_LISTS):
+            methods = context.argument(decorator, 0, "http_method_names")
         if isinstance(methods, ast.List | ast.Tuple | ast.Set):
             verbs = {context.constant_value(e) for e in methods.elts}
             return bool({str(v).upper() for v in verbs} & _CHANGING_METHODS)
