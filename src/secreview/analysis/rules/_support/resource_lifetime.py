@@ -308,7 +308,13 @@ def skipping_exits(
         if start <= position(n) < stop and not isinstance(n, _NESTED)
     ]
     holding_release = {id(a) for a in ctx.ancestors(release)}
-    between = [n for n in between if id(n) not in holding_release]
+    failed_acquisition = _handlers_of_failure(acquisition, ctx)
+    between = [
+        n
+        for n in between
+        if id(n) not in holding_release
+        and not any(id(a) in failed_acquisition for a in ctx.ancestors(n))
+    ]
     for node in sorted(between, key=position):
         hands_on = isinstance(node, ast.Return) and _carries(
             node.value, fate.names, frozenset(), ctx
@@ -316,7 +322,12 @@ def skipping_exits(
         leaves = isinstance(node, ast.Return | ast.Raise) and not hands_on
         if leaves and not _covered(node, released_before, ctx):
             yield node
-    for node in sorted(between, key=position):
+    on_handle = [
+        n
+        for n in between
+        if isinstance(n, ast.Call) and _mentions(getattr(n.func, "value", None), fate.names)
+    ]  # the handle's own I/O is what fails first in practice: quote it
+    for node in sorted(on_handle, key=position) + sorted(between, key=position):
         is_release = any(node is r for r in fate.releases)
         if (
             isinstance(node, ast.Call)
@@ -324,6 +335,20 @@ def skipping_exits(
             and not _broadly_handled(node, function, ctx)
         ):
             yield node
+
+
+def _handlers_of_failure(acquisition: ast.stmt, ctx: ModuleContext) -> set[int]:
+    """`except` handlers of the `try` whose body holds the acquisition: they run when acquiring
+    failed (`try: f = open(p) except OSError: return`), so nothing is held there."""
+    found: set[int] = set()
+    child: ast.AST = acquisition
+    for ancestor in ctx.ancestors(acquisition):
+        if isinstance(ancestor, ast.Try) and any(s is child for s in ancestor.body):
+            found.update(id(h) for h in ancestor.handlers)
+        if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef):
+            break
+        child = ancestor
+    return found
 
 
 def _covered(exit_node: ast.AST, released: list[ast.AST], ctx: ModuleContext) -> bool:
