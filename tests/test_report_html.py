@@ -49,7 +49,7 @@ def text_of(element: ElementTree.Element) -> str:
 def test_the_examples_report_is_valid_html(tmp_path: Path) -> None:
     page = scan_report(EXAMPLES, tmp_path / "report.html").read_text(encoding="utf-8")
     tree = parse_strict(page)
-    assert len(elements(tree, "article")) == 15
+    assert len(elements(tree, "article")) == 18
     assert not re.search(r"\b(?:src|href)=\"(?:https?:)?//", page), "the page loads nothing"
 
 

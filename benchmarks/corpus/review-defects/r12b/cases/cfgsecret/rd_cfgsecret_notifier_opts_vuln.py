@@ -1,0 +1,10 @@
+from oslo_config import cfg
+
+notifier_opts = [
+    cfg.StrOpt('api_key', help='Key of the notification service.'),
+    cfg.IntOpt('timeout', default=30, help='Seconds to wait.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(notifier_opts, group='notifier')

@@ -1,0 +1,218 @@
+"""CWE-862: a state-changing handler that skips the authorisation check its siblings make.
+
+Reviewers find missing access control by comparison: in one controller class, blueprint or
+router module, `create`, `update` and `delete` all call `context.can(...)` or carry
+`@permission_required`, and the newly added `archive` does not. The rule makes the same
+comparison and reports only when at least two state-changing siblings check and one does not,
+naming those siblings as evidence; checks that cover every handler at once (DRF
+`permission_classes` on the class, a router's `dependencies=`, a `before_request` hook, an
+auth mixin) leave nothing to compare.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_CHANGING_DECORATORS = frozenset({"post", "put", "patch", "delete"})
+_METHOD_LISTS = (".api_view", ".require_http_methods")
+"""Decorators whose first argument lists the HTTP methods a Django/DRF view accepts."""
+_CHANGING_NAME = re.compile(
+    r"^(post|put|patch|delete|destroy|create|update|partial_update|remove|add|set|edit|"
+    r"archive|approve|reject|revoke|grant|assign|transfer|reset|disable|enable|upload|import|"
+    r"purge|restore|rename|move|publish|promote|demote|migrate|rebuild|resize|lock|unlock)"
+    r"(_\w+)?$"
+)
+_CHECK_WORDS = re.compile(
+    r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
+    r"requires?_(?!post|get|safe|http_methods|gzip)|"
+    r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
+    r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin)",
+    re.IGNORECASE,
+)
+_CAN_CALL = re.compile(r"(^|\.)(context|ctx|policy|enforcer|acl|current_user|user)\.can$")
+_BLANKET_BASES = re.compile(r"(LoginRequired|PermissionRequired|UserPassesTest|AccessMixin)")
+_CLASS_WORDS = re.compile(r"(Controller|View|ViewSet|Handler|Resource|Endpoint|API|Api)$")
+
+
+def _is_check(node: ast.AST, context: ModuleContext) -> bool:
+    """A call or decorator that checks authorisation: `context.can(...)`, `@login_required`."""
+    target = node.func if isinstance(node, ast.Call) else node
+    text = context.resolve(target) or context.segment(target)
+    if _CAN_CALL.search(text):
+        return True
+    last = text.rsplit(".", 1)[-1]
+    return bool(_CHECK_WORDS.search(last)) and not last.startswith(("get_", "set_"))
+
+
+def _own_checks(function: Function, context: ModuleContext) -> list[ast.AST]:
+    """Checks in the function's decorators, its body, or its parameters' `Depends(require_x)`."""
+    found: list[ast.AST] = [d for d in function.decorator_list if _decorator_checks(d, context)]
+    defaults = [*function.args.defaults, *(d for d in function.args.kw_defaults if d)]
+    in_defaults = [n for default in defaults for n in ast.walk(default)]
+    for node in [*in_defaults, *scope_nodes(function.body)]:
+        if isinstance(node, ast.Call) and _is_check(node, context):
+            found.append(node)
+    return found
+
+
+def _decorator_checks(decorator: ast.expr, context: ModuleContext) -> bool:
+    """`@login_required`, `@policy.authorize(...)`, `@app.post(..., dependencies=[Depends(x)])`."""
+    if _is_check(decorator, context):
+        return True
+    if isinstance(decorator, ast.Call):
+        for keyword in decorator.keywords:
+            if keyword.arg in {"dependencies", "permission_classes"}:
+                return True
+    return False
+
+
+def _changes_state(function: Function, context: ModuleContext, in_class: bool) -> bool:
+    """Registered for POST/PUT/PATCH/DELETE, or (in a view class) named like a change."""
+    for decorator in function.decorator_list:
+        if (context.resolve(decorator) or "").endswith(".require_POST"):
+            return True
+        if not isinstance(decorator, ast.Call):
+            continue
+        target = decorator.func
+        if isinstance(target, ast.Attribute) and target.attr in _CHANGING_DECORATORS:
+            return True
+        methods = context.keyword(decorator, "methods")
+        if methods is None and (context.resolve(target) or "").endswith(_METHOD_LISTS):
+            methods = context.argument(decorator, 0, "http_method_names")
+        if isinstance(methods, ast.List | ast.Tuple | ast.Set):
+            verbs = {context.constant_value(e) for e in methods.elts}
+            return bool({str(v).upper() for v in verbs} & _CHANGING_METHODS)
+    return in_class and bool(_CHANGING_NAME.match(function.name))
+
+
+def _is_handler(function: Function, context: ModuleContext, in_class: bool) -> bool:
+    """A public handler: route-decorated, or a public method of a view/controller class."""
+    if function.name.startswith("_"):
+        return False
+    return in_class or is_route_decorated(function, context)
+
+
+def _delegates(function: Function, checked: set[str]) -> bool:
+    """Whether the function calls a sibling (`self.x(...)` or `x(...)`) that checks."""
+    for node in scope_nodes(function.body):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = node.func
+        on_self = isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)
+        if on_self and callee.value.id in {"self", "cls"} and callee.attr in checked:
+            return True
+        if isinstance(callee, ast.Name) and callee.id in checked:
+            return True
+        if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Call):
+            return True  # `super().update(...)`: the parent's handler may check
+    return False
+
+
+def _groups(context: ModuleContext) -> Iterator[tuple[ast.AST, list[Function], bool]]:
+    """(owner, functions, in_class): each view class's methods and each module's routes."""
+    module_functions = [
+        n for n in context.tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    yield context.tree, module_functions, False
+    for node in context.nodes:
+        if isinstance(node, ast.ClassDef) and _CLASS_WORDS.search(node.name):
+            methods = [
+                n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+            ]
+            yield node, methods, True
+
+
+def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
+    """A check that covers every handler of the group, so no handler can lack one."""
+    if isinstance(owner, ast.ClassDef):
+        if any(_BLANKET_BASES.search(context.segment(b)) for b in owner.bases):
+            return True
+        if any(_decorator_checks(d, context) for d in owner.decorator_list):
+            return True
+        for statement in owner.body:
+            if isinstance(statement, ast.Assign) and any(
+                isinstance(t, ast.Name)
+                and t.id
+                in {"permission_classes", "decorators", "method_decorators", "dependencies"}
+                for t in statement.targets
+            ):
+                return True
+        return False
+    text = context.text
+    return "before_request" in text or "dependencies=" in text
+
+
+@rule(
+    id="missing-authorization",
+    name="State-changing handler without the authorisation check its siblings make",
+    cwe=862,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A handler that changes state checks no permission, while at least two "
+    "state-changing handlers beside it do.",
+    fix="Make the same authorisation check as the sibling handlers (the same policy call or "
+    "decorator), or move the check to one place that covers every handler.",
+    what_it_does="Groups the handlers of each controller/view class (`*Controller`, `*View`, "
+    "`*ViewSet`, `*Handler`, `*Resource`) and of each module's routes. A handler changes "
+    "state when it is routed for POST/PUT/PATCH/DELETE or, in a class, named "
+    "`create/update/delete/...`. It checks authorisation when it calls or is decorated with "
+    "`context.can`, `policy.authorize/enforce`, `check_permission`, `has_perm`, "
+    "`@login_required`, `@permission_required`, `@jwt_required`, `Depends(require_*)`, "
+    "`@action(permission_classes=...)`, or calls a sibling that does. When two or more "
+    "state-changing siblings check and one does not, that one is reported, with the checking "
+    "siblings as evidence. Groups protected as a whole (DRF `permission_classes`, auth "
+    "mixins, `before_request`, router `dependencies=`) are skipped.",
+    why_bad="Access control that every handler must repeat is forgotten in the one added "
+    "last, and that handler lets any authenticated (or anonymous) user create, change or "
+    "delete what the policy reserves for others. It is the most common access-control defect "
+    "found in code review (CWE-862, OWASP A01).",
+    example="class VolumeController(wsgi.Controller):\n"
+    "    def create(self, req, body):\n        req.context.can('volume:create')\n"
+    "    def delete(self, req, id):\n        req.context.can('volume:delete')\n"
+    "    def update(self, req, id, body):\n        return self.api.update(id, body)",
+    use_instead="    def update(self, req, id, body):\n        req.context.can('volume:update')\n"
+    "        return self.api.update(id, body)",
+    references=(
+        "https://owasp.org/Top10/A01_2021-Broken_Access_Control/",
+        "https://docs.openstack.org/oslo.policy/latest/user/usage.html",
+        "https://www.django-rest-framework.org/api-guide/permissions/",
+        "https://cwe.mitre.org/data/definitions/862.html",
+    ),
+    visits=(ast.Module,),
+)
+def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report state-changing handlers that skip the check their siblings make."""
+    for owner, functions, in_class in _groups(context):
+        if _blanket_check(owner, context):
+            continue
+        handlers = [f for f in functions if _is_handler(f, context, in_class)]
+        changing = [f for f in handlers if _changes_state(f, context, in_class)]
+        if len(changing) < 3:
+            continue
+        checks = {f.name: _own_checks(f, context) for f in functions}
+        checked = {name for name, found in checks.items() if found}
+        checking = [f for f in changing if f.name in checked]
+        if len(checking) < 2:
+            continue
+        for function in changing:
+            if function.name in checked or _delegates(function, checked):
+                continue
+            evidence = tuple((checks[f.name][0], f"`{f.name}` checks here") for f in checking[:3])
+            names = ", ".join(f"`{f.name}`" for f in checking[:3])
+            yield Hit(
+                node=function,
+                message=f"`{function.name}` changes state but checks no permission, while "
+                f"its siblings {names} do: any caller who reaches it skips the access "
+                "control they enforce.",
+                evidence=evidence,
+            )

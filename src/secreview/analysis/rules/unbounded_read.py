@@ -1,0 +1,270 @@
+"""CWE-770 and CWE-409: reading or decompressing untrusted data with no size limit.
+
+A handler that reads a whole upload or request stream (`request.files["f"].read()`,
+`request.stream.read()`) or a whole response from a URL the client chose holds all of it in
+memory; one client sending gigabytes takes the worker (and its neighbours) down. Decompression
+multiplies that: a 10 MB zlib or gzip body expands to 10 GB (CWE-409, a decompression bomb), and
+a zip or tar archive read member by member without looking at the declared sizes fills memory
+or disk the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.request_values import request_root
+from secreview.analysis.rules._support.web_handlers import (
+    is_request_handler,
+    mentions_request_data,
+    request_data_names,
+    scope_nodes,
+    uses_web_framework,
+)
+from secreview.analysis.taint import AnalysisContext, untrusted_input_reaches
+from secreview.findings import Confidence, Severity
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+_STREAMS = frozenset({"stream", "bounded_stream", "body_file", "content", "_stream"})
+_UPLOAD_CONTAINERS = frozenset({"files", "FILES"})
+_DECOMPRESSORS = frozenset(
+    {"zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress"}
+)
+_ARCHIVES = frozenset({"zipfile.ZipFile", "tarfile.open", "tarfile.TarFile"})
+_MEMBER_READS = frozenset({"read", "open", "extract", "extractall", "extractfile"})
+_SIZE_WORDS = ("file_size", ".size", "compress_size", "max_size", "MAX_")
+_FETCHES = frozenset(
+    {"requests.get", "requests.post", "requests.request", "urllib.request.urlopen", "httpx.get"}
+)
+_WHOLE_BODIES = frozenset({"content", "text"})
+
+
+def _whole(call: ast.Call, context: AnalysisContext) -> bool:
+    """`x.read()`, `x.read(-1)`, `x.read(None)`: a read with no size limit."""
+    if not call.args and not call.keywords:
+        return True
+    size = context.constant_value(call.args[0]) if call.args else None
+    return size is None or (isinstance(size, int) and size < 0)
+
+
+def _upload(node: ast.AST, function: Function, context: AnalysisContext) -> bool:
+    """`request.files["f"]`, `request.FILES.get("f")`, a FastAPI `UploadFile` parameter."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value if node.func.attr == "get" else node
+    if isinstance(node, ast.Attribute) and node.attr in _UPLOAD_CONTAINERS:
+        return request_root(node.value, context) is not None
+    if isinstance(node, ast.Name):
+        for argument in [*function.args.args, *function.args.kwonlyargs]:
+            if argument.arg == node.id and argument.annotation is not None:
+                return "UploadFile" in context.segment(argument.annotation)
+    return False
+
+
+def _request_stream(node: ast.AST, context: AnalysisContext) -> bool:
+    """`request.stream`, `req.bounded_stream`, `request.environ["wsgi.input"]`."""
+    if isinstance(node, ast.Attribute) and node.attr in _STREAMS:
+        return request_root(node.value, context) is not None
+    if isinstance(node, ast.Subscript):
+        return context.constant_value(node.slice) == "wsgi.input"
+    return False
+
+
+def _untrusted_fetch(node: ast.AST, function: Function, context: AnalysisContext) -> ast.AST | None:
+    """The fetch of a client-chosen URL whose response `node` is (directly or by name)."""
+    if isinstance(node, ast.Name):
+        for statement in scope_nodes(function.body):
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and statement.targets[0].id == node.id
+            ):
+                node = statement.value
+                break
+    if isinstance(node, ast.Call) and context.call_name(node) in _FETCHES:
+        if context.constant_value(context.keyword(node, "stream")) is True:
+            return None
+        return node if untrusted_input_reaches(context, node) is True else None
+    return None
+
+
+@rule(
+    id="unbounded-read",
+    name="Untrusted body read with no size limit",
+    cwe=770,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="A whole upload, request stream or client-chosen URL's response is read into "
+    "memory with no size limit.",
+    fix="Read in bounded chunks and stop past a maximum (`f.read(MAX + 1)`, then refuse when "
+    "longer), or set the framework's limit (Flask `MAX_CONTENT_LENGTH`, a reverse proxy's "
+    "`client_max_body_size`).",
+    what_it_does="In web handlers, reports `.read()` with no size (or a negative one) on "
+    "uploads (`request.files[...]`, `request.FILES[...]`, FastAPI `UploadFile` parameters) "
+    "and request streams (`request.stream`, Falcon `req.bounded_stream`, "
+    "`environ['wsgi.input']`); and `.content`, `.text` or `.read()` of a `requests`/`urlopen` "
+    "response whose URL the taint analysis traces to request data (without `stream=True`).",
+    why_bad="Memory is the limit: a client that uploads or serves (through a URL it chooses) "
+    "a multi-gigabyte body makes the worker allocate all of it, swap, or be killed by the "
+    "OOM killer, and every request sharing that worker fails with it. Repeating it is cheap, "
+    "so one client can keep the service down (CWE-770, CWE-400).",
+    example="def upload():\n    data = request.files['report'].read()",
+    use_instead="MAX_REPORT = 10 * 1024 * 1024\n\ndef upload():\n"
+    "    data = request.files['report'].read(MAX_REPORT + 1)\n"
+    "    if len(data) > MAX_REPORT:\n        abort(413)",
+    references=(
+        "https://flask.palletsprojects.com/en/stable/config/#MAX_CONTENT_LENGTH",
+        "https://requests.readthedocs.io/en/latest/user/advanced/#body-content-workflow",
+        "https://cwe.mitre.org/data/definitions/770.html",
+    ),
+    visits=(ast.Call, ast.Attribute),
+)
+def unbounded_read(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+    """Report whole reads of uploads, request streams and client-chosen responses."""
+    if isinstance(node, ast.Attribute):
+        yield from _whole_response(node, context)
+        return
+    assert isinstance(node, ast.Call)
+    if not isinstance(node.func, ast.Attribute) or node.func.attr != "read":
+        return
+    if not uses_web_framework(context) or not _whole(node, context):
+        return
+    function = context.enclosing_function(node)
+    if function is None or not is_request_handler(function, context):
+        return
+    receiver = node.func.value
+    if _upload(receiver, function, context) or _upload_name(receiver, function, context):
+        what = "the uploaded file"
+    elif _request_stream(receiver, context):
+        what = "the request body"
+    else:
+        fetch = _untrusted_fetch(receiver, function, context)
+        if fetch is None:
+            return
+        what = "the response of a URL the client chose"
+    if _limited(function, context):
+        return
+    yield Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` reads {what} whole, with no size limit: a client "
+        "sending a huge body makes this worker hold all of it in memory.",
+    )
+
+
+def _whole_response(node: ast.Attribute, context: AnalysisContext) -> Iterator[Hit]:
+    """`resp.content` / `resp.text` of a `requests` fetch of a client-chosen URL."""
+    if node.attr not in _WHOLE_BODIES or not isinstance(node.ctx, ast.Load):
+        return
+    function = context.enclosing_function(node)
+    if function is None or not uses_web_framework(context):
+        return
+    fetch = _untrusted_fetch(node.value, function, context)
+    if fetch is None or _limited(function, context):
+        return
+    yield Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` holds the whole response of a URL the client "
+        "chose, with no size limit: a server it points at can send gigabytes into this "
+        "worker's memory.",
+        evidence=((fetch, "fetches a URL built from request data"),),
+    )
+
+
+def _upload_name(node: ast.AST, function: Function, context: AnalysisContext) -> bool:
+    """A local name bound to an upload: `f = request.files["report"]`."""
+    if not isinstance(node, ast.Name):
+        return False
+    for statement in scope_nodes(function.body):
+        if (
+            isinstance(statement, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == node.id for t in statement.targets)
+            and _upload(statement.value, function, context)
+        ):
+            return True
+    return False
+
+
+def _limited(function: Function, context: AnalysisContext) -> bool:
+    """Whether the module or the function mentions a size limit it enforces."""
+    if "MAX_CONTENT_LENGTH" in context.text or "client_max_size" in context.text:
+        return True
+    body = context.segment(function)
+    return "content_length" in body or "max_size" in body.lower()
+
+
+@rule(
+    id="decompression-bomb",
+    name="Untrusted data decompressed with no size limit",
+    cwe=409,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="Request data is decompressed, or an uploaded archive read, with no limit on the "
+    "size it expands to.",
+    fix="Decompress with a bound (`zlib.decompressobj().decompress(data, MAX)` and refuse when "
+    "`unconsumed_tail` is left), and check `ZipInfo.file_size`/`TarInfo.size` (and their sum) "
+    "before reading or extracting members.",
+    what_it_does="In web handlers, reports `zlib/gzip/bz2/lzma.decompress(...)` of request "
+    "data (or a response from a client-chosen URL), and `zipfile.ZipFile(...)`/`tarfile.open"
+    "(...)` of request data whose members are read or extracted in a function that never "
+    "looks at `file_size`/`size`.",
+    why_bad="Compression ratios of 1000:1 and more are easy to build (a few MB of zeros, nested "
+    "archives): a small request expands to gigabytes in memory or on disk, exhausting the "
+    "worker or the volume. The client pays for the small body; the server for the big one "
+    "(CWE-409).",
+    example="def ingest():\n    events = zlib.decompress(request.get_data())",
+    use_instead="def ingest():\n    inflater = zlib.decompressobj()\n"
+    "    events = inflater.decompress(request.get_data(), MAX_EVENTS_BYTES)\n"
+    "    if inflater.unconsumed_tail:\n        abort(413)",
+    references=(
+        "https://docs.python.org/3/library/zlib.html#zlib.Decompress.decompress",
+        "https://docs.python.org/3/library/zipfile.html#decompression-pitfalls",
+        "https://cwe.mitre.org/data/definitions/409.html",
+    ),
+)
+def decompression_bomb(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+    """Report decompression of request data without a bound."""
+    assert isinstance(node, ast.Call)
+    name = context.call_name(node)
+    if name not in _DECOMPRESSORS and name not in _ARCHIVES:
+        return
+    function = context.enclosing_function(node)
+    if function is None or not uses_web_framework(context):
+        return
+    if not is_request_handler(function, context):
+        return
+    arguments = [*node.args, *(k.value for k in node.keywords)]
+    names = request_data_names(function, context)
+    untrusted = any(mentions_request_data(a, names, context) for a in arguments[:1]) or any(
+        k.arg == "fileobj" and mentions_request_data(k.value, names, context) for k in node.keywords
+    )
+    if not untrusted:
+        return
+    if name in _ARCHIVES:
+        body = context.segment(function)
+        if any(word in body for word in _SIZE_WORDS) or not _reads_members(function):
+            return
+        message = (
+            f"`{context.one_line(node)}` opens an archive from the request and reads its "
+            "members without checking their declared sizes: a small upload can expand to "
+            "gigabytes (a zip bomb)."
+        )
+    else:
+        message = (
+            f"`{context.one_line(node)}` decompresses request data with no limit on the "
+            "output: a few megabytes can expand to gigabytes in memory (a decompression bomb)."
+        )
+    yield Hit(node=node, message=message)
+
+
+def _reads_members(function: Function) -> bool:
+    """Whether the function reads or extracts archive members."""
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr in _MEMBER_READS
+        for n in scope_nodes(function.body)
+    )
