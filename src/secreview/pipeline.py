@@ -173,7 +173,7 @@ def review_source(
     findings = tuple(
         _in_context(f, by_id[f.rule_id], is_test, config)
         for f in rated
-        if f.severity >= config.min_severity
+        if f.severity >= config.min_severity and f.confidence >= config.min_confidence
     )
     messages = ([outcome.error] if outcome.error else []) + [
         f"internal error: {c}" for c in crashes
