@@ -24,6 +24,7 @@ from secreview.analysis.taint import (
     taint_notes,
 )
 from secreview.config import ScanConfig, ignored_rules_for
+from secreview.context.devonly import rate_development_only
 from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
@@ -169,7 +170,11 @@ def review_source(
     )
     raw, crashes = run_rules(context, rules)
     by_id = {r.id: r for r in rules}
-    rated = [_with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config)]
+    rated = rate_development_only(
+        (_with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config)),
+        outcome.tree,
+        frozenset(r.id for r in rules if r.applies_in_tests),
+    )
     findings = tuple(
         _in_context(f, by_id[f.rule_id], is_test, config)
         for f in rated
