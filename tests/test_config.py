@@ -74,6 +74,27 @@ def test_enable_and_test_paths(project: Path) -> None:
     assert tags["scripts"] == ["test-code", "note"] and tags["pkg"] == []
 
 
+TRACED = (
+    "import flask\n\napp = flask.Flask(__name__)\n\n\n"
+    "@app.route('/run')\ndef view():\n    return eval(flask.request.args['q'])\n"
+)
+
+
+def test_min_confidence_hides_less_certain_findings(project: Path) -> None:
+    (project / "pkg" / "view.py").write_text(TRACED)
+    _, payload = scan_json(str(project / "pkg"))
+    everything = {(f["rule_id"], f["confidence"]) for f in payload["findings"]}  # type: ignore[union-attr]
+    assert ("eval-injection", "medium") in everything and ("tainted-code", "high") in everything
+    write_config(project, "min-confidence = 'high'\n")
+    _, payload = scan_json(str(project / "pkg"))
+    assert {f["confidence"] for f in payload["findings"]} == {"high"}  # type: ignore[union-attr]
+    _, payload = scan_json(str(project / "pkg"), "--min-confidence", "low")  # the command line wins
+    assert {(f["rule_id"], f["confidence"]) for f in payload["findings"]} == everything  # type: ignore[union-attr]
+    write_config(project, "min-confidence = 'certain'\n")
+    code, output = invoke("scan", str(project / "pkg"))
+    assert code == 2 and "min-confidence must be one of low, medium, high" in output
+
+
 def test_an_explicit_config_file(project: Path, tmp_path: Path) -> None:
     config = tmp_path / "secreview.toml"
     config.write_text("include = ['*scripts/*']\n")

@@ -135,7 +135,7 @@ def test_a_class_found_below_min_severity_is_found_hidden_not_not_found(tmp_path
     assert code == 0
     assert all(rows[cwe]["found"] == 0 and rows[cwe]["hidden"] == 1 for cwe in weak_hash)
     _, text = _scan(str(project), "--min-severity", "critical", "--show-checked")
-    assert "found but hidden by --min-severity" in text
+    assert "found but hidden (--min-severity, --min-confidence)" in text
     assert "[found, hidden]" in text
 
 

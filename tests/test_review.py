@@ -70,6 +70,15 @@ def test_a_commit_adding_an_injection_reports_it_on_the_added_line(repo: Path) -
     assert payload["head"].startswith("HEAD (")  # type: ignore[union-attr]
 
 
+def test_min_confidence_hides_less_certain_findings_in_a_review(repo: Path) -> None:
+    (repo / "app.py").write_text(HELPER + VULNERABLE)  # eval of a parameter: medium confidence
+    commit_all(repo, "Add the run endpoint")
+    code, payload = review(repo, "--commit", "HEAD", "--min-confidence", "high")
+    assert (code, payload["findings"]) == (0, [])
+    code, payload = review(repo, "--commit", "HEAD", "--min-confidence", "medium")
+    assert (code, lines_of(payload)) == (1, [("eval-injection", "app.py", 9)])
+
+
 def test_moving_the_vulnerable_function_reports_nothing_new(repo: Path) -> None:
     (repo / "app.py").write_text(HELPER + VULNERABLE)
     commit_all(repo, "Add")

@@ -51,9 +51,9 @@ def calculate(expression: str) -> object:
     return eval(expression)
 
 
-def cleanup(path: str) -> None:
+def drop_privileges(uid: int) -> None:
     try:
-        os.remove(path)
+        os.setuid(uid)
     except Exception:
         pass
 

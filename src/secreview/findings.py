@@ -149,7 +149,8 @@ class CheckedWeakness:
     cwe: int
     found: int
     hidden: int = 0
-    """Findings of it that `--min-severity` hid: found, but not shown (never "not found")."""
+    """Findings of it that `--min-severity`/`--min-confidence` hid: found, not shown (never
+    "not found")."""
 
     def verdict(self) -> str:
         """'found 2', 'found, hidden' or 'not found', as the checked lists say it."""
@@ -174,7 +175,8 @@ class FileReport:
     """What the analysis could not do in full (e.g. a function too large for data flow)."""
     facts: ModuleFacts | None = None
     hidden_cwes: tuple[int, ...] = ()
-    """The CWE of each defect `--min-severity` hid, so the checked list can say "hidden"."""
+    """The CWE of each defect `--min-severity`/`--min-confidence` hid (the checked list says
+    "found, hidden")."""
     """Imports and input use, for planning the cross-module pass (not rendered)."""
 
 

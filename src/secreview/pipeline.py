@@ -24,6 +24,7 @@ from secreview.analysis.taint import (
     taint_notes,
 )
 from secreview.config import ScanConfig, ignored_rules_for
+from secreview.context.devonly import rate_development_only
 from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
@@ -122,6 +123,11 @@ def _suppressed(
     return sorted(kept, key=Finding.sort_key)
 
 
+def _shown(finding: Finding, config: ScanConfig) -> bool:
+    """Whether the finding is at or above `--min-severity` and `--min-confidence`."""
+    return finding.severity >= config.min_severity and finding.confidence >= config.min_confidence
+
+
 def _with_severity(finding: Finding, config: ScanConfig) -> Finding:
     """The finding at the severity the configuration sets for its rule, if it sets one."""
     for rule_id, severity in config.severity_overrides:
@@ -179,12 +185,14 @@ def review_source(
     )
     raw, crashes = run_rules(context, rules)
     by_id = {r.id: r for r in rules}
-    rated = [
-        _with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config, identity)
-    ]
+    rated = rate_development_only(
+        (_with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config, identity)),
+        outcome.tree,
+        frozenset(r.id for r in rules if r.applies_in_tests),
+    )
     in_context = [_in_context(f, by_id[f.rule_id], is_test, config) for f in rated]
-    findings = tuple(f for f in in_context if f.severity >= config.min_severity)
-    hidden = tuple(f.cwe for f in in_context if f.severity < config.min_severity and not f.is_note)
+    findings = tuple(f for f in in_context if _shown(f, config))
+    hidden = tuple(f.cwe for f in in_context if not _shown(f, config) and not f.is_note)
     messages = ([outcome.error] if outcome.error else []) + [
         f"internal error: {c}" for c in crashes
     ]

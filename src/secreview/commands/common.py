@@ -29,7 +29,7 @@ from secreview.config import (
 )
 from secreview.config.selection import SelectorError, check_selector
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline
-from secreview.findings import ScanResult, Severity
+from secreview.findings import Confidence, ScanResult, Severity
 from secreview.output_file import OutputFileError, check_output, write_output
 from secreview.pipeline import models_for
 from secreview.report.concise import render_concise
@@ -176,6 +176,9 @@ def command_line(context: click.Context) -> CommandLine:
         include_tests=options["include_tests"],
         min_severity=Severity.parse(options["min_severity"])
         if given(context, "min_severity")
+        else None,
+        min_confidence=Confidence[options["min_confidence"].upper()]
+        if given(context, "min_confidence")
         else None,
         fail_on=Severity.parse(fail_on) if fail_on and fail_on != NEVER else None,
         fail_never=options["exit_zero"] or fail_on == NEVER,

@@ -14,10 +14,11 @@ from typing import TypeVar
 import click
 
 from secreview.config import DEFAULT_FILE_MEMORY_BYTES, DEFAULT_FILE_TIMEOUT_SECONDS
-from secreview.findings import Severity
+from secreview.findings import Confidence, Severity
 
 NEVER = "never"
 SEVERITY_CHOICE = click.Choice([s.label for s in Severity], case_sensitive=False)
+CONFIDENCE_CHOICE = click.Choice([c.label for c in Confidence], case_sensitive=False)
 FAIL_ON_CHOICE = click.Choice([*(s.label for s in Severity), NEVER], case_sensitive=False)
 
 COMMAND_SPECIFIC: dict[str, frozenset[str]] = {
@@ -124,6 +125,14 @@ SHARED_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...]
     ),
     click.option(
         "--min-severity", type=SEVERITY_CHOICE, default="low", show_default=True, help="Hide below."
+    ),
+    click.option(
+        "--min-confidence",
+        type=CONFIDENCE_CHOICE,
+        default="low",
+        show_default=True,
+        help="Hide findings the rule is less sure of than this (low: heuristics and program-made "
+        "values; medium: values it cannot trace; high: untrusted input proven to reach the sink).",
     ),
     click.option(
         "--fail-on",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from secreview.config.file import FileSettings
 from secreview.config.model import DEFAULT_EXCLUDES, ScanConfig
 from secreview.config.selection import SelectionLayer, rules_named, selected_rules
-from secreview.findings import Severity
+from secreview.findings import Confidence, Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
 from secreview.sources.sidefiles import shown
 
@@ -26,6 +26,7 @@ class CommandLine:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     include_tests: bool = False
     min_severity: Severity | None = None
+    min_confidence: Confidence | None = None
     fail_on: Severity | None = None
     fail_never: bool = False
     select: tuple[str, ...] = ()
@@ -55,6 +56,7 @@ def build_config(settings: FileSettings, options: CommandLine | None = None) -> 
         max_file_bytes=options.max_file_bytes,
         include_tests=options.include_tests or bool(settings.include_tests),
         min_severity=options.min_severity or settings.min_severity or Severity.LOW,
+        min_confidence=options.min_confidence or settings.min_confidence or Confidence.LOW,
         fail_on=options.fail_on or settings.fail_on or Severity.LOW,
         fail_on_findings=not (
             options.fail_never or (settings.fail_never and options.fail_on is None)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secreview.config.selection import SelectorError, check_selector
-from secreview.findings import Severity
+from secreview.findings import Confidence, Severity
 from secreview.sources.sidefiles import (
     MIB,
     SideFileError,
@@ -30,6 +30,7 @@ PYPROJECT = "pyproject.toml"
 CONFIG_MAX_BYTES = 1 * MIB
 """A pyproject.toml is a few kilobytes; a larger one is refused rather than parsed."""
 SEVERITY_LEVELS = tuple(level.label for level in Severity)
+CONFIDENCE_LEVELS = tuple(level.label for level in Confidence)
 NEVER = "never"
 """`fail-on = "never"`: findings never fail the run."""
 KNOWN_KEYS = (
@@ -45,6 +46,7 @@ KNOWN_KEYS = (
     "severity",
     "fail-on",
     "min-severity",
+    "min-confidence",
     "include-tests",
     "baseline",
     "models",
@@ -74,6 +76,7 @@ class FileSettings:
     fail_on: Severity | None = None
     fail_never: bool = False
     min_severity: Severity | None = None
+    min_confidence: Confidence | None = None
     include_tests: bool | None = None
     baseline: str | None = None
     models: tuple[str, ...] = ()
@@ -138,6 +141,12 @@ def _severity(value: object, where: str) -> Severity:
     return Severity.parse(value)
 
 
+def _confidence(value: object, where: str) -> Confidence:
+    if not isinstance(value, str) or value.strip().lower() not in CONFIDENCE_LEVELS:
+        raise ConfigError(f"{where} must be one of {', '.join(CONFIDENCE_LEVELS)}, not {value!r}")
+    return Confidence[value.strip().upper()]
+
+
 def _flag(value: object, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where} must be true or false, not {value!r}")
@@ -198,6 +207,8 @@ def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str
             return {"fail_on": _severity(value, at)}
         case "min-severity":
             return {"min_severity": _severity(value, at)}
+        case "min-confidence":
+            return {"min_confidence": _confidence(value, at)}
         case "include-tests" | "honour-nosec" | "report-unused-suppressions" | "respect-gitignore":
             return {key.replace("-", "_"): _flag(value, at)}
         case "baseline":

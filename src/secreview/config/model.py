@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from secreview.findings import Severity
+from secreview.findings import Confidence, Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
 
 DEFAULT_FILE_TIMEOUT_SECONDS = 60.0
@@ -51,6 +51,8 @@ class ScanConfig:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     include_tests: bool = False
     min_severity: Severity = Severity.LOW
+    min_confidence: Confidence = Confidence.LOW
+    """Findings the rule is less sure of than this are not reported."""
     disabled_rules: frozenset[str] = frozenset()
     fail_on: Severity = Severity.LOW
     """Findings at or above this severity fail the run (exit 1) and request changes in reviews."""

@@ -3,6 +3,20 @@
 Most weaknesses in tests cannot be reached by an attacker (a mocked `verify=False` talks to no
 server), so findings there become notes; the decision is made per file, from its path and from
 whether the module is built on a test framework.
+
+What counts, by path (each a convention whose only purpose is testing or measuring):
+- folders named `test`, `tests`, `testing`, `functional_tests`, `unit_tests`, `fixtures`, and
+  benchmark folders `bench`, `benchmark`, `benchmarks`;
+- modules named `conftest.py`, `tests.py` (Django's per-app tests), `testing.py` (the test
+  helpers a library ships: `pyramid.testing`, `pyramid.config.testing`), `testutils.py`,
+  `fixture.py` / `fixtures.py` (a test fixture such as `paste.fixture.TestApp`), and any
+  `test_*.py`, `*_test.py`, `*_tests.py`, `bench_*.py`, `*_bench.py`, `doctest_*.py`
+  (helpers for doctest-testing documents).
+A module *named* `testing` is test code even inside a framework's own package: it exists so
+that users can test their applications, and what it does (fixed CSRF tokens in a dummy session,
+fake requests) is what a test double must do. A module that merely mentions tests elsewhere in
+its name (`attestation.py`, `contest.py`, `latest.py`) is not, and neither is one that runs
+doctests as a product feature (`sphinx/ext/doctest.py` is named `doctest`, not `doctest_*`).
 """
 
 from __future__ import annotations
@@ -10,17 +24,23 @@ from __future__ import annotations
 import ast
 from pathlib import PurePosixPath
 
-_TEST_DIRECTORIES = frozenset({"test", "tests", "testing", "functional_tests", "unit_tests"})
+_TEST_DIRECTORIES = frozenset(
+    {"test", "tests", "testing", "functional_tests", "unit_tests", "fixtures"}
+    | {"bench", "benchmark", "benchmarks"}
+)
+_TEST_MODULES = frozenset({"conftest", "tests", "testing", "testutils", "fixture", "fixtures"})
+_TEST_PREFIXES = ("test_", "bench_", "doctest_")
+_TEST_SUFFIXES = ("_test", "_tests", "_bench")
 _TEST_FRAMEWORKS = frozenset(
     {"unittest", "pytest", "mock", "nose", "nose2", "testtools", "hypothesis"}
 )
 
 
 def is_test_path(path: str) -> bool:
-    """Whether the path alone says test code (tests/ folders, test_*.py, *_test.py, conftest.py)."""
+    """Whether the path alone says test or benchmark code (the conventions the module lists)."""
     pure = PurePosixPath(path.replace("\\", "/"))
-    name = pure.name
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+    stem = pure.stem.lower() if pure.suffix.lower() in {".py", ".pyw"} else pure.name.lower()
+    if stem in _TEST_MODULES or stem.startswith(_TEST_PREFIXES) or stem.endswith(_TEST_SUFFIXES):
         return True
     return any(part.lower() in _TEST_DIRECTORIES for part in pure.parts[:-1])
 

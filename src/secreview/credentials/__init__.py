@@ -248,6 +248,22 @@ def name_verdict(name: str) -> NameVerdict | None:
     return None
 
 
+_AUTHENTICATION_CONTEXT = re.compile(
+    r"auth|bearer|oauth|jwt|login|logon|credential|passw|api[_-]?key|csrf|xsrf|session|"
+    r"refresh|access[_-]?token|id[_-]?token",
+    re.IGNORECASE,
+)
+
+
+def mentions_authentication(text: str) -> bool:
+    """Whether code speaks of authentication, so a bare `token` in it is likely a credential.
+
+    `token` alone is also the everyday word of lexers, tokenizers, header parsers and paginated
+    APIs; a function that says nothing of auth, bearers, sessions or credentials means that.
+    """
+    return bool(_AUTHENTICATION_CONTEXT.search(text))
+
+
 # ----- judging values ---------------------------------------------------------------------------
 def is_placeholder(value: str, name: str | None = None) -> bool:
     """Values meant to be replaced, templates, and labels: 'changeme', '${TOKEN}', '<password>'."""

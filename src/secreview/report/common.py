@@ -50,7 +50,7 @@ def checked_summary(result: ScanResult) -> str | None:
     hidden = sum(1 for checked in result.checked if checked.hidden and not checked.found)
     classes = len(result.checked)
     noun = "weakness class" if classes == 1 else "weakness classes"
-    also = f", {hidden} found but hidden by --min-severity" if hidden else ""
+    also = f", {hidden} found but hidden (--min-severity, --min-confidence)" if hidden else ""
     return f"{classes} {noun} checked, {found} found{also}"
 
 

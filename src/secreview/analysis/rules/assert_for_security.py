@@ -17,6 +17,7 @@ from secreview.analysis.rules._support.web_handlers import (
     is_request_handler,
     is_request_object,
     mentions_request_data,
+    parameter_names,
     request_data_names,
 )
 from secreview.findings import Confidence, Severity
@@ -105,6 +106,32 @@ def _checks_request_object_type(test: ast.expr, context: ModuleContext) -> bool:
     return subject is not None and is_request_object(subject, context)
 
 
+def _checks_what_the_framework_passed(
+    test: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef, context: ModuleContext
+) -> bool:
+    """`assert resp is None`, `assert not kw`: invariants on the arguments the framework passes.
+
+    A None or type check on a handler's own parameter, or an emptiness check on its `**kwargs`,
+    is a claim about how the framework calls the handler; validating request data means
+    checking a value read from the request (`request.args.get("id") is not None`).
+    """
+    subject: ast.AST | None = None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        keywords = function.args.kwarg
+        return (
+            keywords is not None
+            and isinstance(test.operand, ast.Name)
+            and test.operand.id == keywords.arg
+        )
+    if not _is_type_narrowing(test, context):
+        return False
+    if isinstance(test, ast.Compare):
+        subject = test.left
+    elif isinstance(test, ast.Call):
+        subject = context.argument(test, 0)
+    return isinstance(subject, ast.Name) and subject.id in parameter_names(function)
+
+
 @rule(
     id="assert-for-security",
     name="assert used for an authorisation check or input validation",
@@ -118,7 +145,9 @@ def _checks_request_object_type(test: ast.expr, context: ModuleContext) -> bool:
     "authentication or authorisation (names such as `is_authenticated`, `has_perm`, "
     "`is_admin`, `is_staff`, `csrf`; inside a request handler also `role`, `owner`, `user`, "
     "`token` or `session`), and asserts inside request handlers that check values taken from "
-    "the request or from the view's parameters.",
+    "the request or from the view's parameters. None and type checks of the handler's own "
+    "parameters (`assert resp is None`) and `assert not kwargs` are invariants on how the "
+    "framework calls the handler, not validation, and are not reported.",
     why_bad="`python -O` and `PYTHONOPTIMIZE=1` strip assert statements from the bytecode, so a "
     "permission check written as an assert disappears in optimised deployments and every caller "
     "gets through. Even when asserts run, a failed one raises AssertionError: the client gets a "
@@ -160,7 +189,9 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     if function is None or not in_handler:
         return
-    if _checks_request_object_type(node.test, context):
+    if _checks_request_object_type(node.test, context) or _checks_what_the_framework_passed(
+        node.test, function, context
+    ):
         return
     if mentions_request_data(node.test, request_data_names(function, context), context):
         yield Hit(

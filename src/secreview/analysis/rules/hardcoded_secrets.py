@@ -129,8 +129,11 @@ def hardcoded_password(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     "`private_key`, `signing_key`, `jwt_secret` or `encryption_key`, and constant keys passed "
     "to `hmac.new`, `jwt.encode`/`jwt.decode`, `Fernet`, PyCryptodome ciphers, `cryptography` "
     "ciphers and `itsdangerous` signers (`jwt.encode(payload, 'secret')` is reported even "
-    "though 'secret' looks like a placeholder: it is the key in use). In test code only "
-    "private key blocks and random-looking keys are reported.",
+    "though 'secret' looks like a placeholder: it is the key in use). Not reported: sets and "
+    "lists of plain lower-case words (`{'accountkey', 'password'}`: the names of secrets to "
+    "redact), and a key whose HMAC is only measured (`len(hmac.new(b'x', b'x', sha1).digest())`, "
+    "`.digest_size`). In test code only private key blocks and random-looking keys are "
+    "reported.",
     why_bad="A key in the source is known to everyone who can read it: they can sign session "
     "cookies and tokens the application accepts (Django and Flask `SECRET_KEY`), decrypt its "
     "data, or impersonate its server or users with the private key.",

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.secret_text import name_words
+from secreview.credentials import mentions_authentication
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -72,6 +73,15 @@ def _secret_name_strength(name: str) -> Confidence | None:
     if last == "token" and len(words) > 1 and words[-2] in _PLAIN_TOKEN_KINDS:
         return None
     return Confidence.MEDIUM if words == ["token"] else Confidence.HIGH
+
+
+def _plain_token(read: ast.AST, call: ast.Call, context: ModuleContext) -> bool:
+    """A bare `token` in code that never speaks of authentication: a lexer's or parser's token."""
+    if name_words(_read_name(read) or "") != ["token"]:
+        return False
+    scope = context.enclosing_function(call)
+    text = context.segment(scope) if scope else "\n".join(context.lines)
+    return not mentions_authentication(text)
 
 
 def _read_name(node: ast.AST) -> str | None:
@@ -173,7 +183,9 @@ def _is_log_call(call: ast.Call, context: ModuleContext) -> bool:
     "f-strings, `%`/`.format` formatting, containers or `str()`, a value read from a variable, "
     "attribute, key or setting named like a secret (`password`, `passwd`, `secret`, `token`, "
     "`api_key`, `private_key`, `credentials`). Names that describe a secret without holding it "
-    "(`password_length`, `token_count`) and derived values (`len(password)`) are not reported.",
+    "(`password_length`, `token_count`) and derived values (`len(password)`) are not reported, "
+    "nor is a bare `token` in a function that never speaks of authentication (auth, bearer, "
+    "session, login, credentials, API keys): there it is a lexer's or header parser's token.",
     why_bad="Logs are copied to aggregation services, backups, support tickets and developer "
     "laptops, are kept for months and are readable by many more people than the credential "
     "store. A password or token written there is exposed to all of them, usually without "
@@ -212,6 +224,9 @@ def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         reads = [(r, Confidence.MEDIUM) for r, strength in reads if strength > Confidence.MEDIUM]
         if not reads:
             return
+    reads = [(r, s) for r, s in reads if not _plain_token(r, node, context)]
+    if not reads:
+        return
     secret, strength = max(reads, key=lambda read: read[1])
     sink = "prints" if printed else "logs"
     yield Hit(

@@ -1,17 +1,27 @@
-"""CWE-390 and CWE-396: exceptions caught wholesale and then thrown away.
+"""CWE-390 and CWE-396: a security check whose failure is caught and thrown away.
 
-Catching one specific, expected exception and ignoring it is ordinary Python (`except ImportError:
-pass` for an optional dependency, `except FileNotFoundError: pass` when a file may be gone), so
-only catches that take *every* exception are reported: a bare `except:`, `except BaseException:`
-and, when the handler does nothing at all, `except Exception:`.
+Checks of signatures, passwords, tokens, certificates and permissions answer "no" by raising.
+An `except` clause around one that carries on (does nothing, or only logs) turns that "no" into
+"yes": the defect a security reviewer raises. The same broad catch around cleanup, closing,
+probing or formatting is deliberate best-effort handling in mature code (53 such findings on ten
+mature projects were all judged false), and linters already report it as a matter of style
+(Ruff BLE001/E722/S110, Pylint W0702/W0718, Bandit B110), so it is not reported here.
+`_support/security_operations.py` decides what a security check is.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.security_operations import (
+    Outcome,
+    SecurityOperation,
+    names_a_security_failure,
+    security_operations,
+)
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -26,6 +36,12 @@ _PROCESS_EXITS = frozenset({"KeyboardInterrupt", "SystemExit"})
 # Exceptions raised while an object is finalised are only printed as "Exception ignored in", so
 # swallowing them in `__del__` changes nothing but the noise on stderr.
 _FINALISERS = frozenset({"__del__"})
+# Calls that refuse the request: the handler fails closed.
+_REFUSALS = frozenset({"abort", "flask.abort", "fastapi.HTTPException", "HttpResponseForbidden"})
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
+_LEAVING = (ast.Return, ast.Break, ast.Continue, ast.Raise)
 
 
 def _caught_names(handler: ast.ExceptHandler, context: ModuleContext) -> list[str]:
@@ -43,10 +59,11 @@ def _catches_everything(handler: ast.ExceptHandler, context: ModuleContext) -> b
     )
 
 
-def _catches_generic(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
-    """Bare `except:`, `except Exception` or `except BaseException` (also inside a tuple)."""
+def _catches_the_check_failure(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
+    """A catch that takes the check's failure: generic, or named for a security failure."""
     return handler.type is None or any(
-        name in _GENERIC_EXCEPTIONS for name in _caught_names(handler, context)
+        name in _GENERIC_EXCEPTIONS or names_a_security_failure(name)
+        for name in _caught_names(handler, context)
     )
 
 
@@ -55,6 +72,16 @@ def _does_nothing(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Pass | ast.Continue):
         return True
     return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
+def _only_logs(statement: ast.stmt, context: ModuleContext) -> bool:
+    """A log or print call as a statement: a trace is left, but nothing is refused."""
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return False
+    call = statement.value
+    if context.call_name(call) in {"print", "warnings.warn", "traceback.print_exc"}:
+        return True
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _LOG_METHODS
 
 
 def _propagates(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
@@ -75,6 +102,16 @@ def _propagates(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
     return False
 
 
+def _leaves(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
+    """Whether the handler returns, breaks out or refuses instead of carrying on after the try."""
+    for node in scope_nodes(handler.body):
+        if isinstance(node, ast.Return | ast.Break):
+            return True
+        if isinstance(node, ast.Call) and context.call_name(node) in _REFUSALS:
+            return True
+    return False
+
+
 def _exits_caught_earlier(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
     """Whether an earlier clause of the same `try` takes KeyboardInterrupt and SystemExit."""
     statement = context.parent(handler)
@@ -82,6 +119,75 @@ def _exits_caught_earlier(handler: ast.ExceptHandler, context: ModuleContext) ->
         return False
     earlier = statement.handlers[: statement.handlers.index(handler)]
     return any(set(_caught_names(each, context)) >= _PROCESS_EXITS for each in earlier)
+
+
+def _success_takes_another_path(statement: ast.Try | ast.TryStar) -> bool:
+    """Whether success leaves the `try` block (or runs an `else:`), so what follows is failure.
+
+    `for key in keys: try: verify(sig, key); return True except InvalidSignature: continue` tries
+    each key; falling out of the handler leads to the refusal, not to the success path.
+    """
+    return bool(statement.orelse) or (
+        bool(statement.body) and isinstance(statement.body[-1], _LEAVING)
+    )
+
+
+def _falsy_constant(node: ast.expr) -> bool:
+    """`None`, `False`, `0`, `''`, `[]`, `{}`: the refusal a pre-initialised result stands for."""
+    if isinstance(node, ast.Constant):
+        return not node.value
+    return isinstance(node, ast.List | ast.Dict | ast.Tuple | ast.Set) and not (
+        node.elts if not isinstance(node, ast.Dict) else node.keys
+    )
+
+
+def _result_defaults_to_refusal(
+    operation: SecurityOperation, statement: ast.stmt, context: ModuleContext
+) -> bool:
+    """`user = None` before `try: user = authenticate(...)`: swallowing leaves the refusal."""
+    assignment = next(
+        (a for a in context.ancestors(operation.call) if isinstance(a, ast.Assign)), None
+    )
+    if assignment is None:
+        return False
+    targets = {t.id for t in assignment.targets if isinstance(t, ast.Name)}
+    if not targets:
+        return False
+    block = getattr(context.parent(statement), "body", [])
+    before = block[: block.index(statement)] if statement in block else []
+    defaults = {
+        target.id
+        for earlier in before
+        if isinstance(earlier, ast.Assign) and _falsy_constant(earlier.value)
+        for target in earlier.targets
+        if isinstance(target, ast.Name)
+    }
+    return targets <= defaults
+
+
+@dataclass(frozen=True, slots=True)
+class _Swallowed:
+    """A security check whose failure a handler (or `suppress`) discards."""
+
+    operation: SecurityOperation
+    confidence: Confidence
+    severity: Severity
+
+
+def _swallowed_check(
+    statement: ast.Try | ast.TryStar | ast.With, silent: bool, context: ModuleContext
+) -> _Swallowed | None:
+    """The security check of `statement` whose failure is lost, and how surely it matters."""
+    operations = security_operations(statement.body, context)
+    checks = [op for op in operations if op.outcome is Outcome.CHECK]
+    if checks:
+        if silent:
+            return _Swallowed(checks[0], Confidence.HIGH, Severity.HIGH)
+        return _Swallowed(checks[0], Confidence.MEDIUM, Severity.MEDIUM)
+    results = [op for op in operations if not _result_defaults_to_refusal(op, statement, context)]
+    if results and silent:
+        return _Swallowed(results[0], Confidence.LOW, Severity.MEDIUM)
+    return None
 
 
 def _header(handler: ast.ExceptHandler, context: ModuleContext) -> str:
@@ -97,123 +203,159 @@ def _in_finaliser(node: ast.AST, context: ModuleContext) -> bool:
     return function is not None and function.name in _FINALISERS
 
 
-def _is_swallowing_handler(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
-    """A generic catch whose body does nothing: the one case `swallowed-exception` reports.
+def _handler_finding(handler: ast.ExceptHandler, context: ModuleContext) -> _Swallowed | None:
+    """What `swallowed-exception` reports for an except clause, if anything.
 
-    A `try` with an `else:` clause acts on the failure (the `else` block is skipped), so it is
-    control flow rather than an error ignored.
+    The clause must take the check's failure (a generic catch, or one named for a security
+    failure), carry on after the `try` with nothing but `pass`, `...`, `continue` or log calls,
+    and sit where falling out of it reaches the code that success would reach.
     """
     statement = context.parent(handler)
-    return (
-        _catches_generic(handler, context)
-        and all(_does_nothing(s) for s in handler.body)
-        and not (isinstance(statement, ast.Try | ast.TryStar) and statement.orelse)
-        and not _in_finaliser(handler, context)
-    )
+    if not isinstance(statement, ast.Try | ast.TryStar) or _in_finaliser(handler, context):
+        return None
+    if not _catches_the_check_failure(handler, context) or _success_takes_another_path(statement):
+        return None
+    if not all(_does_nothing(s) or _only_logs(s, context) for s in handler.body):
+        return None
+    silent = all(_does_nothing(s) for s in handler.body)
+    return _swallowed_check(statement, silent, context)
+
+
+def _suppressed_check(call: ast.Call, context: ModuleContext) -> _Swallowed | None:
+    """What `swallowed-exception` reports for `with contextlib.suppress(...)`, if anything."""
+    item = context.parent(call)
+    statement = context.parent(item) if isinstance(item, ast.withitem) else None
+    if not isinstance(statement, ast.With) or item not in statement.items:
+        return None
+    caught = [context.resolve(a) or "" for a in call.args]
+    if not any(n in _GENERIC_EXCEPTIONS or names_a_security_failure(n) for n in caught):
+        return None
+    return _swallowed_check(statement, True, context)
+
+
+def _call_text(operation: SecurityOperation, context: ModuleContext) -> str:
+    """The check as the message names it: '`jwt.decode(…)` (a signed-token check)'."""
+    return f"`{context.one_line(operation.call.func)}(…)` ({operation.what})"
+
+
+_CONSEQUENCE = {
+    Outcome.CHECK: "its refusal is discarded and the code that follows runs as if the check had "
+    "passed",
+    Outcome.RESULT: "the variable it sets keeps whatever it held before, and the code that "
+    "follows runs with that value",
+}
 
 
 @rule(
     id="swallowed-exception",
-    name="Every exception caught and silently discarded",
+    name="Failure of a security check caught and discarded",
     cwe=390,
-    severity=Severity.LOW,
+    severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    summary="`except Exception: pass` (or a bare `except:`, or `contextlib.suppress(Exception)`) "
-    "throws away every error without recording it.",
-    fix="Catch the specific exception you expect (`except FileNotFoundError:`), or log the "
-    "failure with `logger.exception(...)` before carrying on.",
-    what_it_does="Reports exception handlers that catch all exceptions (`except:`, "
-    "`except Exception:`, `except BaseException:`) and whose body only says `pass`, `...` or "
-    "`continue`, and `contextlib.suppress(Exception)`. Catching one named exception and ignoring "
-    "it (`except ImportError: pass`, `contextlib.suppress(FileNotFoundError)`), a `try` whose "
-    "`else:` block runs only on success, and clean-up in `__del__` are not reported.",
-    why_bad="The error was detected and nothing was done: a failed permission check, a failed "
-    "write of an audit record or a half-finished transaction all look like success, and nothing "
-    "in the logs says otherwise. Attackers who can make an operation fail silently can often "
-    "turn that into a bypass, and defenders lose the trace they need to notice it.",
-    example="try:\n    audit_log.write(event)\nexcept Exception:\n    pass",
-    use_instead="try:\n    audit_log.write(event)\nexcept OSError:\n"
-    "    logger.exception('could not write audit event %s', event.id)",
+    summary="A signature, password, token, certificate or permission check fails by raising, and "
+    "an `except` that does nothing (or only logs) lets the code carry on as if it had passed.",
+    fix="Let the failure propagate, or refuse explicitly in the handler (`raise PermissionDenied`, "
+    "`return None`, `abort(403)`); catch only the check's own exception.",
+    what_it_does="Reports an `except` clause (generic, bare, or named for a security failure "
+    "such as `InvalidSignature`) and `contextlib.suppress(...)` around a security check whose "
+    "body is only `pass`, `...`, `continue` or log calls, when falling out of it reaches the "
+    "code success reaches. A security check is a call that verifies, authenticates, "
+    "authorises, decrypts, unsigns, compares a digest, drops privileges or makes a TLS "
+    "handshake, or a checking verb applied to a security noun (`check_password`, `has_perm`, "
+    "`validate_token`). High confidence when the check is a statement, an assertion or the test "
+    "of a `raise` (its exception is its answer) and the handler is silent; medium when the "
+    "handler logs; low when only the check's value is kept and the variable was not set to "
+    "`None` first. Not reported: the same catch around anything else (closing, cleanup, "
+    "probes, formatting: deliberate best effort in mature code, and a style matter that Ruff's "
+    "BLE001/S110 and Pylint's W0718 report), a `try` whose success returns, breaks or runs an "
+    "`else:` block, and `__del__`.",
+    why_bad="The check answered no and nothing acted on it: a forged signature, a wrong "
+    "password or a missing permission leads to the same code as a valid one, and nothing in "
+    "the logs says otherwise. An attacker only has to make the check fail.",
+    example="try:\n    verifier.verify(signature, body)\nexcept Exception:\n    pass\n"
+    "process(body)",
+    use_instead="try:\n    verifier.verify(signature, body)\nexcept InvalidSignature:\n"
+    "    raise PermissionDenied('bad signature') from None\nprocess(body)",
     references=(
-        "https://docs.python.org/3/tutorial/errors.html#handling-exceptions",
-        "https://docs.python.org/3/library/contextlib.html#contextlib.suppress",
-        "https://docs.python.org/3/library/logging.html#logging.Logger.exception",
         "https://cwe.mitre.org/data/definitions/390.html",
+        "https://cwe.mitre.org/data/definitions/703.html",
+        "https://docs.python.org/3/library/contextlib.html#contextlib.suppress",
+        "https://cryptography.io/en/latest/exceptions/#cryptography.exceptions.InvalidSignature",
     ),
     visits=(ast.ExceptHandler, ast.Call),
 )
 def swallowed_exception(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report generic catches that do nothing, in `except` clauses and `contextlib.suppress`."""
+    """Report handlers and `suppress` blocks that discard the failure of a security check."""
     if isinstance(node, ast.ExceptHandler):
-        if not _is_swallowing_handler(node, context):
-            return
-        everything = _catches_everything(node, context)
-        extra = " including KeyboardInterrupt and SystemExit" if everything else ""
-        yield Hit(
-            node=node,
-            message=f"`{_header(node, context)}` catches every exception{extra} and discards "
-            "it; failures in the `try` block (a failed check, a lost write) pass unnoticed "
-            "and leave no trace in the logs.",
-        )
+        found = _handler_finding(node, context)
+        where = f"`{_header(node, context)}`"
+    elif isinstance(node, ast.Call) and context.call_name(node) == "contextlib.suppress":
+        found = _suppressed_check(node, context)
+        where = f"`with {context.one_line(node)}:`"
+    else:
         return
-    assert isinstance(node, ast.Call)
-    if context.call_name(node) != "contextlib.suppress":
+    if found is None:
         return
-    if not isinstance(context.parent(node), ast.withitem):
-        return
-    generic = [a for a in node.args if context.resolve(a) in _GENERIC_EXCEPTIONS]
-    if not generic:
-        return
+    operation = found.operation
     yield Hit(
         node=node,
-        message=f"`{context.one_line(node)}` silently discards every exception raised in the "
-        "`with` block; failures there pass unnoticed and leave no trace in the logs.",
-        fix="Suppress only the exception you expect (`contextlib.suppress(FileNotFoundError)`), "
-        "or catch it with `except` and log it.",
+        message=f"{where} discards the failure of {_call_text(operation, context)} on line "
+        f"{operation.call.lineno}: {_CONSEQUENCE[operation.outcome]}.",
+        severity=found.severity,
+        confidence=found.confidence,
     )
 
 
 @rule(
     id="bare-except",
-    name="Catch of every exception, including KeyboardInterrupt and SystemExit",
+    name="Catch of every exception around a security check",
     cwe=396,
     severity=Severity.LOW,
-    confidence=Confidence.HIGH,
-    summary="A bare `except:` or `except BaseException:` that neither re-raises nor hands the "
-    "exception on.",
-    fix="Catch `Exception` (or, better, the specific exceptions the `try` block raises) so that "
-    "KeyboardInterrupt, SystemExit and GeneratorExit still stop the program; or re-raise.",
-    what_it_does="Reports bare `except:` clauses and `except BaseException:` when the handler "
-    "does not re-raise, does not exit, does not pass the caught exception on (as "
-    "`future.set_exception(error)` or keeping `sys.exc_info()` do), and no earlier clause "
-    "already takes KeyboardInterrupt and SystemExit. Handlers whose body does nothing at all "
-    "are reported by `swallowed-exception` instead, so one mistake gives one finding.",
-    why_bad="A bare `except:` also catches KeyboardInterrupt, SystemExit and GeneratorExit: a "
-    "worker that should stop keeps running, `sys.exit()` inside the `try` block is ignored, and "
-    "programming errors are handled as if they were expected failures. The code decides how to "
-    "recover from errors it never anticipated, which hides faults an attacker can provoke.",
-    example="try:\n    process(job)\nexcept:\n    logger.error('job failed')",
-    use_instead="try:\n    process(job)\nexcept Exception:\n    logger.exception('job failed')",
+    confidence=Confidence.MEDIUM,
+    summary="A bare `except:` or `except BaseException:` around a security check that carries on "
+    "after any exception, KeyboardInterrupt and programming errors included.",
+    fix="Catch the check's own exception (`except InvalidSignature:`) and refuse in the handler; "
+    "let everything else propagate.",
+    what_it_does="Reports bare `except:` clauses and `except BaseException:` around a security "
+    "check (as `swallowed-exception` defines it) when the handler neither re-raises, exits, "
+    "passes the exception on, returns nor refuses, no earlier clause already takes "
+    "KeyboardInterrupt and SystemExit, and success does not leave the `try` first. Handlers "
+    "that only do nothing or log are `swallowed-exception`'s, so one mistake gives one finding. "
+    "Broad catches around anything else are not reported: in mature code they are deliberate "
+    "(event loops, teardown, import probes), and Ruff's E722 and Pylint's W0702 report them "
+    "as style.",
+    why_bad="Every error raised while the check runs (a bug, a timeout, a missing key, even "
+    "Ctrl-C) is handled as if the check's outcome were known, and the code carries on; which "
+    "way it goes then depends on whatever the handler set, not on the check.",
+    example="try:\n    check_permission(user, document)\nexcept:\n    allowed = False\n"
+    "render(document)",
+    use_instead="try:\n    check_permission(user, document)\nexcept PermissionDenied:\n"
+    "    return forbidden()\nrender(document)",
     references=(
+        "https://cwe.mitre.org/data/definitions/396.html",
         "https://docs.python.org/3/reference/compound_stmts.html#except-clause",
         "https://docs.python.org/3/library/exceptions.html#exception-hierarchy",
-        "https://peps.python.org/pep-0008/#programming-recommendations",
-        "https://cwe.mitre.org/data/definitions/396.html",
     ),
     visits=(ast.ExceptHandler,),
 )
 def bare_except(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report catch-everything handlers that keep the program running after any exception."""
+    """Report catch-everything handlers around a security check that carry on afterwards."""
     assert isinstance(node, ast.ExceptHandler)
-    if not _catches_everything(node, context) or _propagates(node, context):
+    statement = context.parent(node)
+    if not isinstance(statement, ast.Try | ast.TryStar) or not _catches_everything(node, context):
         return
-    if _exits_caught_earlier(node, context):
+    if _propagates(node, context) or _leaves(node, context) or _in_finaliser(node, context):
         return
-    if _in_finaliser(node, context) or _is_swallowing_handler(node, context):
-        return  # nothing to stop in a finaliser; an empty handler is swallowed-exception's
+    if _exits_caught_earlier(node, context) or _success_takes_another_path(statement):
+        return
+    if _handler_finding(node, context) is not None:
+        return  # a handler that only passes or logs is swallowed-exception's
+    operations = security_operations(statement.body, context)
+    if not operations:
+        return
     yield Hit(
         node=node,
-        message=f"`{_header(node, context)}` also catches KeyboardInterrupt, SystemExit and "
-        "GeneratorExit and carries on, so the program cannot be stopped cleanly and unexpected "
-        "errors are handled as if they were anticipated.",
+        message=f"`{_header(node, context)}` takes every exception raised by "
+        f"{_call_text(operations[0], context)} on line {operations[0].call.lineno}, "
+        "KeyboardInterrupt and programming errors included, and carries on after the `try`.",
     )

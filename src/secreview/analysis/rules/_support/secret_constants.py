@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from secreview.analysis.rules._support.secret_text import literal_opening, redact, span_node
@@ -33,6 +34,8 @@ from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
 _KIND = {PASSWORD: "password", CREDENTIAL: "credential", CRYPTO_KEY: "cryptographic key"}
+_NAME_OF_A_FIELD = re.compile(r"[a-z][a-z_\-]*")
+_SIZE_ATTRIBUTES = frozenset({"digest_size", "block_size"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,8 @@ def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Bi
         if name in table:
             position, keyword = table[name]
             if context.argument(call, position, keyword) is child:
+                if _only_measured(call, context):
+                    return None
                 where = f"The {keyword.replace('_', ' ')} argument of `{name}`"
                 return _Binding(keyword, call.func, where, sink_cwe=cwe, verb="is")
     if (
@@ -136,6 +141,32 @@ def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Bi
     return None
 
 
+def _lists_names(container: ast.Tuple | ast.List | ast.Set) -> bool:
+    """Whether every item is a plain lower-case word: the names of secrets, not secrets.
+
+    Sets and lists of such words are what code keeps to redact or filter secrets by name
+    (`{'accountkey', 'sharedaccesssignature'}`); a generated key is never a dictionary word.
+    """
+    return all(
+        isinstance(item, ast.Constant)
+        and isinstance(item.value, str)
+        and bool(_NAME_OF_A_FIELD.fullmatch(item.value))
+        for item in container.elts
+    )
+
+
+def _only_measured(call: ast.Call, context: ModuleContext) -> bool:
+    """`len(hmac.new(b'x', b'x', sha1).digest())`: a key used to learn the digest's size."""
+    node: ast.AST = call
+    parent = context.parent(node)
+    if isinstance(parent, ast.Attribute) and parent.attr in _SIZE_ATTRIBUTES:
+        return True
+    if isinstance(parent, ast.Attribute) and parent.attr in {"digest", "hexdigest"}:
+        node = context.parent(parent) or parent  # the `.digest()` call
+        parent = context.parent(node)
+    return isinstance(parent, ast.Call) and context.call_name(parent) == "len"
+
+
 def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     """What `node` is bound to: assignment, keyword, dict key, default, comparison or sink."""
     child: ast.AST = node
@@ -144,6 +175,8 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     # names and the (user, password) pair given as `auth=`. One level only: the strings of
     # nested tables (`tokens = [(r"regex", Token), ...]`) are not what the name names.
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
+        if _lists_names(parent):
+            return None  # `SECRET_KEYS = {"accountkey", "password"}`: keys to redact, by name
         index = _index_of(child, parent.elts, context)
         grand = context.parent(parent)
         if isinstance(grand, ast.Assign) and grand.value is parent and index is not None:
@@ -287,7 +320,7 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
 def _secret_at_key_argument(call: ast.Call, context: ModuleContext) -> Secret | None:
     """A crypto call keyed with a module constant that was not already reported where defined."""
     name = context.call_name(call)
-    if name not in KEY_ARGUMENT_OF or context.is_test:
+    if name not in KEY_ARGUMENT_OF or context.is_test or _only_measured(call, context):
         return None
     position, keyword = KEY_ARGUMENT_OF[name]
     argument = context.argument(call, position, keyword)

@@ -1,0 +1,128 @@
+"""Code that only runs while developing, where a finding is less likely to matter.
+
+Two shapes say so in the code itself:
+- the `if __name__ == "__main__":` block of a library module (one that also defines functions
+  or classes to be imported): a demonstration or self-test run by hand, not a path a deployed
+  application takes. A script whose whole body is its main block is not a library module, and
+  its main block stays as it is;
+- the body of `if settings.DEBUG:`, `if app.debug:`, `if DEBUG:` or `if app.config["DEBUG"]:`
+  (and the `else:` of `if not settings.DEBUG:`), which production configurations switch off.
+Findings there keep their severity but are rated low confidence, with a sentence saying why, so
+that `--min-confidence medium` hides them and a reader knows what the rating rests on. Rules
+that matter even in tests (hard-coded secrets: a key in the source leaks whatever branch it is
+on) are left as they are.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from secreview.findings import Confidence, Finding
+
+DEVELOPMENT_TAG = "development-only"
+_DEBUG_NAMES = frozenset({"DEBUG", "debug"})
+
+
+@dataclass(frozen=True, slots=True)
+class DevelopmentSpan:
+    """Lines `first`..`last` that run only in development, and where they are, as a phrase."""
+
+    first: int
+    last: int
+    where: str
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    if not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return bool(names and mains)
+
+
+def _is_debug_flag(test: ast.expr) -> bool:
+    """`DEBUG`, `settings.DEBUG`, `app.debug`, `app.config["DEBUG"]`, `x.DEBUG is True`."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        other = test.comparators[0]
+        if isinstance(other, ast.Constant) and other.value is True:
+            return _is_debug_flag(test.left)
+        return False
+    match test:
+        case ast.Name(id=name) | ast.Attribute(attr=name):
+            return name in _DEBUG_NAMES
+        case ast.Subscript(slice=ast.Constant(value=str() as key)):
+            return key in _DEBUG_NAMES
+    return False
+
+
+def _span(statements: list[ast.stmt], where: str) -> DevelopmentSpan | None:
+    if not statements:
+        return None
+    last = statements[-1]
+    return DevelopmentSpan(statements[0].lineno, last.end_lineno or last.lineno, where)
+
+
+def _defines_something(tree: ast.Module) -> bool:
+    """Whether the module has functions or classes of its own: it is meant to be imported."""
+    return any(
+        isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for s in tree.body
+    )
+
+
+def development_spans(tree: ast.Module) -> list[DevelopmentSpan]:
+    """The regions of `tree` that only run in development, in source order."""
+    found: list[DevelopmentSpan | None] = []
+    library = _defines_something(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If):
+            continue
+        if library and node in tree.body and _is_main_guard(node.test):
+            where = 'in the `if __name__ == "__main__":` block of a module meant to be imported'
+            found.append(_span(node.body, where))
+        elif _is_debug_flag(node.test):
+            found.append(_span(node.body, f"under `if {ast.unparse(node.test)}:`"))
+        elif (
+            isinstance(node.test, ast.UnaryOp)
+            and isinstance(node.test.op, ast.Not)
+            and _is_debug_flag(node.test.operand)
+        ):
+            where = f"in the `else:` of `if {ast.unparse(node.test)}:`"
+            found.append(_span(node.orelse, where))
+    return sorted((s for s in found if s), key=lambda s: (s.first, s.last))
+
+
+def rate_development_only(
+    findings: Iterable[Finding], tree: ast.Module, applies_everywhere: frozenset[str]
+) -> list[Finding]:
+    """Findings inside development-only code at low confidence, with the reason in the message.
+
+    Rules in `applies_everywhere` (those that matter in test code too) are left unchanged.
+    """
+    findings = list(findings)
+    spans = development_spans(tree) if findings else []
+    if not spans:
+        return findings
+    rated = []
+    for finding in findings:
+        line = finding.location.line
+        span = next((s for s in spans if s.first <= line <= s.last), None)
+        if span is None or finding.rule_id in applies_everywhere:
+            rated.append(finding)
+            continue
+        rated.append(
+            dataclasses.replace(
+                finding,
+                confidence=Confidence.LOW,
+                message=f"{finding.message} (Low confidence: this code runs only {span.where}, "
+                "in development rather than in a deployed application.)",
+                tags=(*finding.tags, DEVELOPMENT_TAG),
+            )
+        )
+    return rated

@@ -1,0 +1,123 @@
+"""Test, benchmark and development-only code: recognised, and their findings rated as such."""
+
+from __future__ import annotations
+
+import pytest
+
+from secreview.context.testcode import is_test_path
+from secreview.findings import Confidence
+from secreview.pipeline import review_source
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tests/app.py",
+        "pkg/testing.py",  # the test helpers a framework ships (pyramid.testing)
+        "pkg/config/testing.py",
+        "pkg/fixture.py",
+        "pkg/fixtures.py",
+        "pkg/fixtures/data.py",
+        "pkg/bench/dj/settings.py",
+        "benchmarks/run.py",
+        "pkg/conftest.py",
+        "pkg/app_test.py",
+        "pkg/app_tests.py",
+        "pkg/test_app.py",
+        "pkg/tests.py",  # Django's per-app tests
+        "pkg/testutils.py",
+        "pkg/bench_parse.py",
+        "pkg/debug/doctest_webapp.py",
+        "C:\\proj\\tests\\x.py",
+    ],
+)
+def test_test_and_benchmark_paths_are_test_code(path: str) -> None:
+    assert is_test_path(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "pkg/app.py",
+        "pkg/attestation.py",
+        "pkg/contest.py",
+        "pkg/latest.py",
+        "pkg/benchmarking_client.py",
+        "sphinx/ext/doctest.py",  # runs doctests as a product feature
+        "pkg/fixtures_loader.py",
+        "pkg/testing_tools/__init__.py",
+    ],
+)
+def test_real_code_named_near_tests_is_not_test_code(path: str) -> None:
+    assert not is_test_path(path)
+
+
+def test_a_secret_in_a_testing_module_is_a_note() -> None:
+    source = "def new_csrf_token():\n    token = 'k1Zq8vR2xY7wN4pL0sT6uB3c'\n    return token\n"
+    (finding,) = review_source(source, "pkg/testing.py").findings
+    assert finding.rule_id == "hardcoded-credential" and "test-code" in finding.tags
+
+
+def _confidence_at(source: str, line: int) -> tuple[Confidence, str, tuple[str, ...]]:
+    report = review_source(source, "pkg/module.py")
+    (finding,) = [f for f in report.findings if f.location.line == line]
+    return finding.confidence, finding.message, finding.tags
+
+
+LIBRARY_MAIN = """\
+import sys
+
+
+def helper(text):
+    return text.upper()
+
+
+if __name__ == "__main__":
+    eval(sys.argv[1])
+"""
+
+
+def test_the_main_block_of_a_library_module_is_development_only() -> None:
+    confidence, message, tags = _confidence_at(LIBRARY_MAIN, 9)
+    assert confidence is Confidence.LOW and "development-only" in tags
+    assert 'runs only in the `if __name__ == "__main__":` block' in message
+
+
+def test_the_main_block_of_a_script_keeps_its_confidence() -> None:
+    script = 'import hashlib\n\nif __name__ == "__main__":\n    hashlib.md5(open(0).read())\n'
+    confidence, _, tags = _confidence_at(script, 4)
+    assert confidence is Confidence.MEDIUM and "development-only" not in tags
+    library = script.replace("import hashlib\n", "import hashlib\n\n\ndef helper():\n    pass\n")
+    confidence, _, tags = _confidence_at(library, 8)
+    assert confidence is Confidence.LOW and "development-only" in tags
+
+
+DEBUG_ONLY = """\
+import pickle
+from django.conf import settings
+
+
+def load(blob, debug_blob):
+    if settings.DEBUG:
+        pickle.loads(debug_blob)
+    else:
+        pickle.loads(blob)
+    if not settings.DEBUG:
+        pickle.loads(blob)
+    else:
+        pickle.loads(debug_blob)
+"""
+
+
+@pytest.mark.parametrize(("line", "development"), [(7, True), (9, False), (11, False), (13, True)])
+def test_findings_under_a_debug_flag_are_development_only(line: int, development: bool) -> None:
+    confidence, message, tags = _confidence_at(DEBUG_ONLY, line)
+    assert ("development-only" in tags) is development
+    assert (confidence is Confidence.LOW) is development
+    assert ("settings.DEBUG" in message) is development
+
+
+def test_a_secret_under_a_debug_flag_keeps_its_confidence() -> None:
+    source = "import app\n\nif app.debug:\n    API_TOKEN = 'k1Zq8vR2xY7wN4pL0sT6uB3c'\n"
+    confidence, _, tags = _confidence_at(source, 4)
+    assert confidence is not Confidence.LOW and "development-only" not in tags
