@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from secreview.analysis.taint import THREAT_MODELS
 from secreview.config.selection import SelectorError, check_selector
 from secreview.findings import Severity
 from secreview.sources.sidefiles import (
@@ -48,6 +49,7 @@ KNOWN_KEYS = (
     "include-tests",
     "baseline",
     "models",
+    "threat-model",
     "honour-nosec",
     "report-unused-suppressions",
 )
@@ -77,6 +79,7 @@ class FileSettings:
     include_tests: bool | None = None
     baseline: str | None = None
     models: tuple[str, ...] = ()
+    threat_model: str | None = None
     honour_nosec: bool | None = None
     report_unused_suppressions: bool | None = None
 
@@ -136,6 +139,12 @@ def _severity(value: object, where: str) -> Severity:
     if not isinstance(value, str) or value.strip().lower() not in SEVERITY_LEVELS:
         raise ConfigError(f"{where} must be one of {', '.join(SEVERITY_LEVELS)}, not {value!r}")
     return Severity.parse(value)
+
+
+def _threat_model(value: object, where: str) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in THREAT_MODELS:
+        raise ConfigError(f"{where} must be one of {', '.join(THREAT_MODELS)}, not {value!r}")
+    return value.strip().lower()
 
 
 def _flag(value: object, where: str) -> bool:
@@ -208,6 +217,8 @@ def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str
                     _relative_path(item, at, folder) for item in _string_list(value, at)
                 )
             }
+        case "threat-model":
+            return {"threat_model": _threat_model(value, at)}
         case _:
             raise _unknown_key(key, where)
 

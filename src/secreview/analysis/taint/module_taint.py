@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.taint.context import AnalysisContext, ModuleTaint
+from secreview.analysis.taint.context import LIBRARY_ORIGIN, AnalysisContext, ModuleTaint
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.public_api import public_parameter_events
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, evidence_rank
 
@@ -25,7 +26,11 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
     reported = setup.reported
     analysis = ModuleAnalysis(context, setup.models, setup.project, setup.module_name)
     try:
-        if analysis.project.summaries or analysis.may_read_untrusted_input(reported):
+        if (
+            setup.public_parameters
+            or analysis.project.summaries
+            or analysis.may_read_untrusted_input(reported)
+        ):
             results = analysis.run()
         else:
             results = []
@@ -34,16 +39,19 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
         context.taint = ModuleTaint((), (f"taint analysis failed: {error!r}",))
         raise
     dedicated = analysis.models.dedicated_origins
+    candidates = [event for result in results for event in result.events]
+    if setup.public_parameters:
+        candidates.extend(public_parameter_events(results, analysis))
+        reported = reported | {LIBRARY_ORIGIN}
     best: dict[tuple[str, int, str], SinkEvent] = {}  # one path per sink and trust
-    for result in results:
-        for event in result.events:
-            flow = event.flow
-            if flow.parameter is not None or not _reported(event, reported, dedicated):
-                continue
-            key = (event.kind, id(event.node), flow.origin)
-            current = best.get(key)
-            if current is None or _event_rank(event) < _event_rank(current):
-                best[key] = event
+    for event in candidates:
+        flow = event.flow
+        if flow.parameter is not None or not _reported(event, reported, dedicated):
+            continue
+        key = (event.kind, id(event.node), flow.origin)
+        current = best.get(key)
+        if current is None or _event_rank(event) < _event_rank(current):
+            best[key] = event
     events = sorted(best.values(), key=_event_order)
     sinks: dict[int, set[str]] = {}
     for result in results:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.taint import AnalysisContext, taint_events
+from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
@@ -22,6 +23,8 @@ _ORIGIN_WORDS = {
     "remote": "remote input",
     "local": "local input",
     "env": "environment input",
+    "socket": "data read from the network",
+    "library": "an argument of the library's public API",
     "secret": "a password",
     "weak-token": "a predictable random value used as a token",
 }
@@ -79,7 +82,15 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
     )
     evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
     chosen = spec.severity_of(event, context) if spec.severity_of else None
-    if flow.origin != "remote" and flow.origin not in spec.origins:  # the user's own input
+    if flow.origin == "library":  # what callers pass is unknown: maybe their users' data
+        return Hit(
+            node=event.node,
+            message=message,
+            evidence=evidence,
+            confidence=Confidence.MEDIUM,
+            severity=chosen,
+        )
+    if flow.origin not in NETWORK_ORIGINS and flow.origin not in spec.origins:  # operator's own
         return Hit(
             node=event.node,
             message=message,
