@@ -13,6 +13,7 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
@@ -166,6 +167,8 @@ class LibraryRules(FrameState):
                 prefix=receiver.prefix if not args[0].is_constant else "",
             )
         if method == "format":
+            if isinstance(receiver.const, str):
+                args, kwargs = brace_arguments(receiver.const, args, kwargs, node)
             flows = merge_flows(
                 receiver.all_flows(),
                 *(a.all_flows() for a in args),
