@@ -111,6 +111,7 @@ class ExpressionRules(FrameState):
             case ast.NamedExpr(target=target, value=value):
                 result = self.expr(value)
                 self.assign(target, result, value)
+                self.remember_definition(target.id, value)
                 return result
             case ast.Await(value=value) | ast.Starred(value=value):
                 return self.expr(value)

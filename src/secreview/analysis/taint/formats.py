@@ -38,9 +38,8 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
     """`value` as a format inserts it: its flows made safe for `kinds`."""
     if not kinds or not value.all_flows():
         return value
-    return Value(
-        flows=value.mapped(lambda f: f.then(node, "formatted with `!r`").sanitised(kinds)).all_flows()
-    )
+    escaped = value.mapped(lambda f: f.then(node, "formatted with `!r`").sanitised(kinds))
+    return Value(flows=escaped.all_flows())
 
 
 def _common(uses: Iterable[frozenset[str]]) -> frozenset[str]:

@@ -77,6 +77,9 @@ class FrameState:
         self.class_name = owner.name if owner is not None else None
         self.is_view = False
         self.global_names: set[str] = set()
+        self.definitions: dict[str, tuple[ast.expr, Value | None, dict[str, Value]]] = {}
+        """Variables holding a check or a parsed URL: name -> (expression, the value the name
+        was given, the values of the names the expression read); see `remember_definition`."""
 
     def tick(self, cost: int = 1) -> None:
         """Count evaluation steps against the function's and the module's budget."""
@@ -206,6 +209,8 @@ class FrameState:
 
         # guards.py
         def apply_guard(self, test: ast.expr, outcome: bool) -> None: ...
+
+        def remember_definition(self, name: str, node: ast.expr) -> None: ...
 
         # sinks.py
         def sink_call(

@@ -32,7 +32,7 @@ def _is_public_name(name: str) -> bool:
 def is_public_module(path: str) -> bool:
     """Whether a module's path names public API (`pkg/_impl/x.py` and `pkg/_x.py` are not)."""
     parts = PurePath(path).with_suffix("").parts
-    return not any(p.startswith("_") and not (p.startswith("__") and p.endswith("__")) for p in parts)
+    return not any(p.startswith("_") and not p.endswith("__") for p in parts)
 
 
 def _is_public_function(node: ast.AST, index: ModuleIndex) -> bool:
