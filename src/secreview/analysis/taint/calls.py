@@ -31,6 +31,7 @@ from secreview.analysis.taint.values import (
     Value,
     join,
     merge_flows,
+    select,
     tainted,
 )
 
@@ -202,7 +203,7 @@ class CallRules(FrameState):
             parameter = event.flow.parameter
             if parameter is None or parameter not in mapping:
                 continue
-            argument = mapping[parameter]
+            argument = select(mapping[parameter], event.flow.path)
             if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
                 continue
             for flow in argument.all_flows():
