@@ -19,12 +19,30 @@ from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     MUTATORS,
     deletes_outside_alphabet,
+    fixes_host,
     is_module_type,
     source_flow,
     without_line_breaks,
 )
-from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows, tainted
+from secreview.analysis.taint.values import (
+    CLEAN,
+    ONLY_CHOSE,
+    Flow,
+    Value,
+    join,
+    merge_flows,
+    tainted,
+)
 from secreview.index.context import UNKNOWN
+
+
+def _only_chooses_output(kinds: list[str], args: list[Value], kwargs: dict[str, Value]) -> bool:
+    """Whether a call's result is output its inputs only chose: a command's output, or a page
+    fetched from a fixed server (a page from a server the input names is the sender's own)."""
+    if "command" in kinds:
+        return True
+    url = args[0] if args else kwargs.get("url")
+    return "ssrf" in kinds and url is not None and fixes_host(url.prefix)
 
 
 class LibraryRules(FrameState):
@@ -45,6 +63,11 @@ class LibraryRules(FrameState):
         if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
             # A query's rows, an opened file, a compiled pattern: not the text passed in.
             return self.typed_result(CLEAN, names[0], kwargs)
+        if _only_chooses_output(consumed, args, kwargs):
+            chosen = self.default_result(inputs, kwargs, node).mapped(
+                lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))
+            )
+            return self.typed_result(Value(flows=chosen.all_flows()), names[0], kwargs)
         if receiver is not None and method is not None and receiver.type:
             source = self.typed_source(receiver.type, method, node)
             if source is not None:

@@ -15,7 +15,7 @@ from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.public_api import public_parameter_events
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.values import PARAMETER_ORIGIN, evidence_rank
+from secreview.analysis.taint.values import ONLY_CHOSE, PARAMETER_ORIGIN, evidence_rank
 
 
 def taint_events(context: AnalysisContext) -> ModuleTaint:
@@ -66,9 +66,11 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
 
 
 def _event_rank(event: SinkEvent) -> tuple[object, ...]:
-    """Which of the events of one sink and origin is shown: the best evidence (`evidence_rank`),
-    never the first met, whose order follows set iteration and so the hash seed."""
-    return (evidence_rank(event.flow), event.sink, event.note, event.prefix)
+    """Which of the events of one sink and origin is shown: the input itself before output it
+    only chose, then the best evidence (`evidence_rank`), never the first met, whose order
+    follows set iteration and so the hash seed."""
+    indirect = ONLY_CHOSE in event.flow.safe_for
+    return (indirect, evidence_rank(event.flow), event.sink, event.note, event.prefix)
 
 
 def _event_order(event: SinkEvent) -> tuple[object, ...]:

@@ -26,6 +26,9 @@ MAX_PART_DEPTH = 6
 MAX_PATH = 3
 """Keys a parameter flow's access path keeps (`self.a.b`); deeper reads share the prefix."""
 PARAMETER_ORIGIN = "param:"
+ONLY_CHOSE = "only-chose"
+"""Marker: the data is the output of a command or a fetched page that untrusted input only chose
+(`subprocess.check_output(["ls", name])`): not the input itself, so findings are low confidence."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.taint import AnalysisContext, taint_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.values import ONLY_CHOSE
 from secreview.findings import Confidence, Severity
 
 _ORIGIN_WORDS = {
@@ -90,7 +91,8 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
             confidence=Confidence.MEDIUM,
             severity=chosen,
         )
-    if flow.origin not in NETWORK_ORIGINS and flow.origin not in spec.origins:  # operator's own
+    indirect = ONLY_CHOSE in flow.safe_for  # a command's output, not the input that chose it
+    if indirect or (flow.origin not in NETWORK_ORIGINS and flow.origin not in spec.origins):
         return Hit(
             node=event.node,
             message=message,
