@@ -150,14 +150,16 @@ class GuardRules(FrameState):
         if equality and holds and isinstance(left, ast.Call):
             yield from self._commonpath_guard(left, right)
 
+    def _text(self, node: ast.expr) -> object:
+        """A constant, with `os.sep` read as the separator it is on the servers we review."""
+        value = self.expr(node).const
+        if value is UNKNOWN and self.qualified(node) in SEPARATOR_NAMES:
+            return "/"
+        return value
+
     def _delimiter_guard(self, text: ast.expr, name: str) -> Iterator[Guard]:
         """`".." not in name`, `"/" not in name`, `os.sep not in name`."""
-        delimiter = self.expr(text).const
-        if delimiter is UNKNOWN and self.qualified(text) in SEPARATOR_NAMES:
-            delimiter = "/"
-        marks = rejected_delimiters(delimiter)
-        if delimiter == "/" or delimiter == "\\":
-            marks |= {RELATIVE}
+        marks = rejected_delimiters(self._text(text))
         if marks:
             yield name, tuple(sorted(marks)), None
 
@@ -191,7 +193,8 @@ class GuardRules(FrameState):
             return
         if outcome or method != "startswith" or not isinstance(receiver, ast.Name):
             return
-        options = prefix.const if isinstance(prefix.const, tuple) else (prefix.const,)
+        given = args[0].elts if isinstance(args[0], ast.Tuple) else [args[0]]
+        options = [self._text(option) for option in given]
         marks: set[str] = set()
         for option in options:
             marks |= rejected_delimiters(option) - {NO_PARENT}
