@@ -15,6 +15,7 @@ from secreview.analysis.models import ModelError, default_models, load_models
 from secreview.analysis.taint import AnalysisContext, TaintSetup, taint_events
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.values import Flow, Value, join, merge_flows
+from secreview.config import ScanConfig
 from secreview.index.context import ModuleContext
 from secreview.pipeline import review_source
 
@@ -32,6 +33,8 @@ def events(code: str, setup: TaintSetup | None = None) -> list[tuple[str, int, s
 
 
 FLASK = "from flask import request\nimport os, subprocess, html, shlex\n"
+ALL = TaintSetup.for_threat_model("all")
+"""The `all` threat model: the operator's command line and input are reported too."""
 
 
 def test_sanitiser_protects_only_its_own_sink_kind() -> None:
@@ -64,13 +67,15 @@ def test_evidence_runs_from_source_to_sink() -> None:
     assert "request.args" in finding.message and "os.system" in finding.message
 
 
-def test_environment_variables_are_tracked_but_not_reported() -> None:
+def test_operator_input_is_tracked_but_reported_only_under_the_all_threat_model() -> None:
     assert events("import os\nos.system(os.environ['CMD'])\n") == []
-    assert events("import os, sys\nos.system(sys.argv[1])\n") == [("command", 2, "local")]
+    assert events("import os, sys\nos.system(sys.argv[1])\n") == []
+    assert events("import os, sys\nos.system(sys.argv[1])\n", ALL) == [("command", 2, "local")]
 
 
 def test_local_sources_are_reported_with_low_confidence() -> None:
-    report = review_source("import os, sys\nos.system(sys.argv[1])\n", "tool.py")
+    config = ScanConfig(threat_model="all")
+    report = review_source("import os, sys\nos.system(sys.argv[1])\n", "tool.py", config)
     (finding,) = [f for f in report.findings if f.rule_id == "tainted-command"]
     assert finding.confidence.label == "low"
 
@@ -123,7 +128,7 @@ def test_ten_thousand_statements_are_analysed() -> None:
     body = "\n".join(f"    v{i} = v{i - 1} + 'x'" for i in range(1, 10_000))
     text = f"import os, sys\ndef big():\n    v0 = sys.argv[1]\n{body}\n    os.system(v9999)\n"
     started = time.perf_counter()
-    assert events(text) == [("command", 10_003, "local")]
+    assert events(text, ALL) == [("command", 10_003, "local")]
     assert time.perf_counter() - started < 30
 
 
@@ -144,7 +149,7 @@ def test_deep_nesting_does_not_crash() -> None:
     for depth in range(1, 60):
         text += "    " * depth + "if x:\n"
     text += "    " * 60 + "os.system(x)\n"
-    assert events(text) == [("command", 63, "local")]
+    assert events(text, ALL) == [("command", 63, "local")]
 
 
 def test_cross_module_summaries_through_the_project_index() -> None:
@@ -330,8 +335,8 @@ def test_environment_can_be_reported_and_models_replaced(tmp_path: Path) -> None
     (tmp_path / "ourlib.toml").write_text(
         '[[sink]]\nkind = "command"\ncalls = ["ourlib.run_shell"]\nargs = [0]\n', encoding="utf-8"
     )
-    custom = events(code, TaintSetup(models=load_models([tmp_path])))
-    assert custom == [("command", 4, "local")]
+    custom = events(code, TaintSetup.for_threat_model("all", models=load_models([tmp_path])))
+    assert custom == [("command", 3, "env"), ("command", 4, "local")]
 
 
 def test_alphabet_filters_and_argument_lists() -> None:
@@ -382,7 +387,7 @@ def test_functions_called_from_the_module_body_see_earlier_globals() -> None:
             main()
         """
     )
-    assert events(code) == [("command", 5, "local")]
+    assert events(code, ALL) == [("command", 5, "local")]
 
 
 def test_untrusted_input_reaches_gives_pattern_rules_a_verdict() -> None:

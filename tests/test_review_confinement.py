@@ -75,7 +75,8 @@ def test_file_names_git_quotes_are_reviewed(repo: Path) -> None:
     assert code == 1, output
     assert {("tainted-code", name) for name in QUOTED_NAMES} <= findings(output)
     for name in QUOTED_NAMES:  # and uncommitted edits to them, in the working tree
-        (repo / name).write_text(EVALUATING + "\n\ndef other():\n    return eval(input())\n")
+        edited = EVALUATING + '\n\ndef other():\n    return eval(request.args["y"])\n'
+        (repo / name).write_text(edited)
     code, output = review(repo, "--base", "HEAD", "--format", "json")
     assert {("tainted-code", name) for name in QUOTED_NAMES} <= findings(output)
 

@@ -2,6 +2,7 @@
 
 In `tests/fixtures/rules/**/*.py`, a comment `# expect: RULE-ID[, RULE-ID]` says the next code line
 must be reported by each rule named; `# ok: RULE-ID` says it must not. Annotations stack.
+A first line `# secreview-fixture: threat-model=all` reviews the file under that threat model.
 """
 
 from __future__ import annotations
@@ -12,11 +13,19 @@ from pathlib import Path
 import pytest
 
 from secreview.analysis.rules import ALL_RULES, RULES_BY_ID
+from secreview.config import ScanConfig
 from secreview.pipeline import review_source
 from secreview.sources.reading import read_source
 
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 ANNOTATION = re.compile(r"^\s*#\s*(expect|ok):\s*(.+?)\s*$")
+FIXTURE_HEADER = re.compile(r"#\s*secreview-fixture:\s*threat-model=(\w+)\s*")
+
+
+def fixture_config(text: str) -> ScanConfig:
+    """The configuration a fixture asks for on its first line (default: the default one)."""
+    match = FIXTURE_HEADER.fullmatch(text.split("\n", 1)[0])
+    return ScanConfig(threat_model=match[1]) if match else ScanConfig()
 
 
 def parse_annotations(text: str) -> list[tuple[str, str, int]]:
@@ -43,7 +52,7 @@ def test_fixture_annotations_hold(fixture: Path) -> None:
     """Every `expect` is reported on its line and no `ok` line is reported."""
     text = read_source(fixture)
     shown_as = str(fixture.relative_to(RULE_FIXTURES))
-    report = review_source(text, shown_as)
+    report = review_source(text, shown_as, fixture_config(text))
     assert report.error is None, report.error
     reported = {(f.rule_id, f.location.line) for f in report.findings}
     annotations = parse_annotations(text)

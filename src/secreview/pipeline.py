@@ -174,7 +174,12 @@ def review_source(
         )
     ignored_here = ignored_rules_for(path, config)
     rules = tuple(r for r in active_rules(config) if r.id not in ignored_here)
-    setup = TaintSetup(models_for(config.model_dirs), project, module or None)
+    setup = TaintSetup.for_threat_model(
+        config.threat_model,
+        models=models_for(config.model_dirs),
+        project=project,
+        module_name=module or None,
+    )
     context = AnalysisContext(
         path=path,
         text=text,

@@ -188,6 +188,7 @@ def command_line(context: click.Context) -> CommandLine:
         honour_nosec=options["honour_nosec"],
         report_unused_suppressions=options["report_unused_suppressions"],
         model_dirs=tuple(options["model_dirs"]),
+        threat_model=options["threat_model"],
     )
 
 

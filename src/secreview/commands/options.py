@@ -13,6 +13,7 @@ from typing import TypeVar
 
 import click
 
+from secreview.analysis.taint import THREAT_MODELS
 from secreview.config import DEFAULT_FILE_MEMORY_BYTES, DEFAULT_FILE_TIMEOUT_SECONDS
 from secreview.findings import Confidence, Severity
 
@@ -185,6 +186,13 @@ SHARED_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...]
         type=click.Path(exists=True, file_okay=False),
         metavar="DIR",
         help="Also load taint models (sources, sinks, sanitisers) from DIR/*.toml.",
+    ),
+    click.option(
+        "--threat-model",
+        type=click.Choice(list(THREAT_MODELS), case_sensitive=False),
+        help="Whose data is attacker-controlled: web (the network) [default], library (also the "
+        "parameters of public functions), all (also the operator's command line, input and "
+        "environment).",
     ),
     click.option(
         "--report-unused-suppressions",

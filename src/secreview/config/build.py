@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from secreview.analysis.taint import DEFAULT_THREAT_MODEL
 from secreview.config.file import FileSettings
 from secreview.config.model import DEFAULT_EXCLUDES, ScanConfig
 from secreview.config.selection import SelectionLayer, rules_named, selected_rules
@@ -35,6 +36,7 @@ class CommandLine:
     honour_nosec: bool = False
     report_unused_suppressions: bool = False
     model_dirs: tuple[str, ...] = ()
+    threat_model: str | None = None
 
 
 def build_config(settings: FileSettings, options: CommandLine | None = None) -> ScanConfig:
@@ -75,5 +77,6 @@ def build_config(settings: FileSettings, options: CommandLine | None = None) -> 
         or bool(settings.report_unused_suppressions),
         baseline=options.baseline or settings.baseline,
         model_dirs=settings.models + options.model_dirs,
+        threat_model=options.threat_model or settings.threat_model or DEFAULT_THREAT_MODEL,
         configuration=shown(settings.source) if settings.source else "none",
     )

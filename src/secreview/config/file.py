@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from secreview.analysis.taint import THREAT_MODELS
 from secreview.config.selection import SelectorError, check_selector
 from secreview.findings import Confidence, Severity
 from secreview.sources.sidefiles import (
@@ -50,6 +51,7 @@ KNOWN_KEYS = (
     "include-tests",
     "baseline",
     "models",
+    "threat-model",
     "honour-nosec",
     "report-unused-suppressions",
 )
@@ -80,6 +82,7 @@ class FileSettings:
     include_tests: bool | None = None
     baseline: str | None = None
     models: tuple[str, ...] = ()
+    threat_model: str | None = None
     honour_nosec: bool | None = None
     report_unused_suppressions: bool | None = None
 
@@ -145,6 +148,12 @@ def _confidence(value: object, where: str) -> Confidence:
     if not isinstance(value, str) or value.strip().lower() not in CONFIDENCE_LEVELS:
         raise ConfigError(f"{where} must be one of {', '.join(CONFIDENCE_LEVELS)}, not {value!r}")
     return Confidence[value.strip().upper()]
+
+
+def _threat_model(value: object, where: str) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in THREAT_MODELS:
+        raise ConfigError(f"{where} must be one of {', '.join(THREAT_MODELS)}, not {value!r}")
+    return value.strip().lower()
 
 
 def _flag(value: object, where: str) -> bool:
@@ -219,6 +228,8 @@ def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str
                     _relative_path(item, at, folder) for item in _string_list(value, at)
                 )
             }
+        case "threat-model":
+            return {"threat_model": _threat_model(value, at)}
         case _:
             raise _unknown_key(key, where)
 

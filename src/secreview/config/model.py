@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from secreview.analysis.taint import DEFAULT_THREAT_MODEL
 from secreview.findings import Confidence, Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
 
@@ -71,6 +72,9 @@ class ScanConfig:
     """Path of a baseline file whose findings are not reported."""
     model_dirs: tuple[str, ...] = ()
     """Folders of user model files (sources, sinks, sanitizers) for the taint engine."""
+    threat_model: str = DEFAULT_THREAT_MODEL
+    """Whose data is attacker-controlled: `web` (the network), `library` (also the parameters of
+    public functions), `all` (also the operator's command line, input and environment)."""
     configuration: str = "none"
     """Where the settings came from, as reports name it ('none': no configuration file)."""
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()

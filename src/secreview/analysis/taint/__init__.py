@@ -9,7 +9,9 @@ interpreter itself (see their docstrings for how it is split).
 from __future__ import annotations
 
 from secreview.analysis.taint.context import (
+    DEFAULT_THREAT_MODEL,
     REPORTED_ORIGINS,
+    THREAT_MODELS,
     AnalysisContext,
     ModuleTaint,
     TaintSetup,
@@ -24,7 +26,9 @@ from secreview.analysis.taint.project import build_project_index, module_name_fo
 from secreview.analysis.taint.summaries import ProjectIndex
 
 __all__ = [
+    "DEFAULT_THREAT_MODEL",
     "REPORTED_ORIGINS",
+    "THREAT_MODELS",
     "AnalysisContext",
     "ModuleTaint",
     "ProjectIndex",

@@ -31,6 +31,7 @@ from secreview.analysis.taint.values import (
     Value,
     join,
     merge_flows,
+    select,
     tainted,
 )
 
@@ -151,6 +152,8 @@ class CallRules(FrameState):
         """`Cls(...)`: an object of the class holding what `__init__` stored on `self`."""
         init = self.analysis.find_method(class_name, "__init__")
         instance = Value(type=f"class:{class_name}")
+        if self.analysis.is_enum_class(class_name):
+            return instance  # `Color(value)` is one of the members, or raises ValueError
         result = self.analysis.result_of(init) if init is not None else None
         if init is None or result is None or result.gave_up:
             # Nothing known of what the constructor stores: the object may hold any argument.
@@ -200,7 +203,7 @@ class CallRules(FrameState):
             parameter = event.flow.parameter
             if parameter is None or parameter not in mapping:
                 continue
-            argument = mapping[parameter]
+            argument = select(mapping[parameter], event.flow.path)
             if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
                 continue
             for flow in argument.all_flows():

@@ -16,8 +16,25 @@ from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.index.context import ModuleContext
 
-REPORTED_ORIGINS = frozenset({"remote", "local"})
-"""Trust kinds reported by default; `env` (environment variables) is tracked but not reported."""
+NETWORK_ORIGINS = frozenset({"remote", "socket"})
+"""Trust kinds of data an attacker on the network sends: requests, socket reads."""
+THREAT_MODELS: Mapping[str, frozenset[str]] = {
+    "web": NETWORK_ORIGINS,
+    "library": NETWORK_ORIGINS,
+    "all": NETWORK_ORIGINS | {"local", "env"},
+}
+"""Threat model -> the trust kinds it reports. `web` (the default, as CodeQL's) trusts the
+operator: their command line, standard input and environment choose what the program does.
+`library` also treats the parameters of a package's public functions as attacker-controlled
+(`TaintSetup.public_parameters`); `all` also reports the operator's own input."""
+DEFAULT_THREAT_MODEL = "web"
+REPORTED_ORIGINS = THREAT_MODELS[DEFAULT_THREAT_MODEL]
+"""Trust kinds reported by default; `local` and `env` are tracked but not reported."""
+OPERATOR_ORIGINS = frozenset({"local"})
+"""The operator's own input (command line, standard input): analysed even where no threat model
+reports it, so that a rule can rate a call only it reaches low instead of "untraced"."""
+LIBRARY_ORIGIN = "library"
+"""The origin of a public function's parameter under the `library` threat model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +54,19 @@ class TaintSetup:
     """The module's dotted name in its project, to resolve its relative imports."""
     reported: frozenset[str] = REPORTED_ORIGINS
     """The trust kinds to report (add `env` to report environment variables too)."""
+    public_parameters: bool = False
+    """Whether a sink reached by a parameter of a public function is reported (origin
+    `LIBRARY_ORIGIN`): the `library` threat model, where callers are not known."""
+
+    @classmethod
+    def for_threat_model(cls, threat_model: str, **inputs: object) -> TaintSetup:
+        """The setup reporting what `threat_model` (a key of `THREAT_MODELS`) counts as attacker
+        data; `inputs` are the other fields."""
+        return cls(
+            reported=THREAT_MODELS[threat_model],
+            public_parameters=threat_model == "library",
+            **inputs,  # type: ignore[arg-type]
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from secreview.analysis.taint.formats import formatted, fstring_kinds, percent_result
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.values import (
@@ -18,6 +19,7 @@ from secreview.analysis.taint.values import (
     FunctionRef,
     Value,
     constant,
+    flows_within,
     join,
     merge_flows,
     tainted,
@@ -58,7 +60,7 @@ class ExpressionRules(FrameState):
                     return self.typed_result(element, f"{container.type}.__item__", {})
                 return element
             case ast.BinOp(left=left, op=op, right=right):
-                return self.binary(op, self.expr(left), self.expr(right))
+                return self.binary(op, self.expr(left), self.expr(right), node)
             case ast.UnaryOp(op=op, operand=operand):
                 value = self.expr(operand)
                 if value.is_constant:
@@ -87,9 +89,9 @@ class ExpressionRules(FrameState):
             case ast.FormattedValue(value=value, format_spec=spec):
                 inner = self.expr(value)
                 self.expr(spec)
-                return Value(
-                    flows=inner.all_flows(), const=inner.const if spec is None else UNKNOWN
-                )
+                if inner.is_constant:
+                    return Value(const=inner.const if spec is None else UNKNOWN)
+                return Value(flows=formatted(inner, fstring_kinds(node), node).all_flows())
             case ast.List(elts=elements) | ast.Tuple(elts=elements) | ast.Set(elts=elements):
                 return self.sequence(node, elements)
             case ast.Dict(keys=keys, values=values):
@@ -110,6 +112,7 @@ class ExpressionRules(FrameState):
             case ast.NamedExpr(target=target, value=value):
                 result = self.expr(value)
                 self.assign(target, result, value)
+                self.remember_definition(target.id, value)
                 return result
             case ast.Await(value=value) | ast.Starred(value=value):
                 return self.expr(value)
@@ -137,20 +140,21 @@ class ExpressionRules(FrameState):
         key = f".{node.attr}"
         if key in base.parts:
             return base.parts[key]
+        read = flows_within(base.flows, key)  # a parameter's `.attr`, not all of it
         if base.type:
             source = self.typed_source(base.type, node.attr, node)
             if source is not None:
                 return source
             for model in self.models.returns.get(f"{base.type}.{node.attr}", ()):
                 if not model.when:
-                    return Value(flows=base.flows, type=model.type)
+                    return Value(flows=read, type=model.type)
             sanitizer = self.models.sanitizers.get(f"{base.type}.{node.attr}")
             if sanitizer is not None:
-                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in base.flows))
+                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in read))
             if base.type.startswith("class:") or base.type in self.models.typed_sources:
-                return Value(flows=base.flows)
-            return Value(flows=base.flows, type=f"{base.type}.{node.attr}")
-        return Value(flows=base.flows)
+                return Value(flows=read)
+            return Value(flows=read, type=f"{base.type}.{node.attr}")
+        return Value(flows=read)
 
     def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None:
         """Untrusted data read from a typed object (`request.args`, a handler's `self.path`)."""
@@ -173,7 +177,9 @@ class ExpressionRules(FrameState):
         source = tainted([source_flow(node, model, self.analysis.shown(node))])
         return replace(source, type=f"{type_name}.{attribute}")  # `request.files` has elements
 
-    def binary(self, op: ast.operator, left: Value, right: Value) -> Value:
+    def binary(
+        self, op: ast.operator, left: Value, right: Value, node: ast.AST | None = None
+    ) -> Value:
         """String building and arithmetic: constants fold, taint joins, prefixes are kept."""
         if left.is_constant and right.is_constant and type(op) in ARITHMETIC:
             folded = fold(lambda: ARITHMETIC[type(op)](left.const, right.const))
@@ -197,6 +203,9 @@ class ExpressionRules(FrameState):
                 return Value(flows=unknown, parts=parts, shape=left.shape)
         elif isinstance(op, ast.Mod) and isinstance(left.const, str):
             prefix = left.const.split("%", 1)[0]
+            inserted = percent_result(left.const, right, node or self.node)
+            if inserted is not None:
+                flows = inserted.all_flows()
         return Value(flows=flows, prefix=prefix)
 
     def boolean(self, op: ast.boolop, values: list[ast.expr]) -> Value:

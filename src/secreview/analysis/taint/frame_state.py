@@ -77,6 +77,9 @@ class FrameState:
         self.class_name = owner.name if owner is not None else None
         self.is_view = False
         self.global_names: set[str] = set()
+        self.definitions: dict[str, tuple[ast.expr, Value | None, dict[str, Value]]] = {}
+        """Variables holding a check or a parsed URL: name -> (expression, the value the name
+        was given, the values of the names the expression read); see `remember_definition`."""
 
     def tick(self, cost: int = 1) -> None:
         """Count evaluation steps against the function's and the module's budget."""
@@ -165,7 +168,9 @@ class FrameState:
         # expressions.py
         def expr(self, node: ast.expr | None) -> Value: ...
 
-        def binary(self, op: ast.operator, left: Value, right: Value) -> Value: ...
+        def binary(
+            self, op: ast.operator, left: Value, right: Value, node: ast.AST | None = None
+        ) -> Value: ...
 
         def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None: ...
 
@@ -204,6 +209,8 @@ class FrameState:
 
         # guards.py
         def apply_guard(self, test: ast.expr, outcome: bool) -> None: ...
+
+        def remember_definition(self, name: str, node: ast.expr) -> None: ...
 
         # sinks.py
         def sink_call(

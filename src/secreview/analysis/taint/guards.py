@@ -2,8 +2,14 @@
 
 A guard cleans a variable (for every sink kind, or for some: a path checked to stay under a base
 directory is safe for path sinks only) in the branch where the condition holds; `if`, `while`,
-`assert`, comprehension filters and match guards all apply them. Separate from expressions because a
-guard reads a condition for what it proves, not for the value it computes.
+`assert`, comprehension filters, match guards and conditional expressions all apply them, and a
+branch that returns, raises or aborts leaves the rest of the function with the other outcome.
+Checks are read in the forms real code writes them: stored in a boolean first (`ok = check(x)`),
+on a parsed URL (`urlparse(u).netloc in ALLOWED`), on a normalised path however it is wrapped
+(`str(p.resolve()).startswith(str(BASE))`), as delimiters rejected (`".." in name or "/" in
+name`). Path checks leave markers on the flow (see `guard_shapes.py`); once the markers together
+prove containment, the flow is safe for path sinks. Separate from expressions because a guard reads
+a condition for what it proves, not for the value it computes.
 """
 
 from __future__ import annotations
@@ -14,9 +20,30 @@ from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS, safe_regex
-from secreview.analysis.taint.values import Value, constant
+from secreview.analysis.taint.guard_shapes import (
+    HOST_PARTS,
+    NO_PARENT,
+    PATH_MARKERS,
+    RELATIVE,
+    SEPARATOR_NAMES,
+    UNDER_BASE,
+    URL_PARSERS,
+    path_operands,
+    path_safe,
+    rejected_delimiters,
+)
+from secreview.analysis.taint.semantics import (
+    HOST_SENSITIVE,
+    NORMALISED_PATH,
+    STRING_TESTS,
+    safe_regex,
+)
+from secreview.analysis.taint.values import Flow, Value, constant
 from secreview.index.context import UNKNOWN
+
+Guard = tuple[str, tuple[str, ...], Value | None]
+"""(variable, sink kinds or markers it is now safe for, its exact value if the check fixes it)."""
+_NORMALISED = frozenset({NORMALISED_PATH})
 
 
 class GuardRules(FrameState):
@@ -24,98 +51,175 @@ class GuardRules(FrameState):
 
     def apply_guard(self, test: ast.expr, outcome: bool) -> None:
         """Clean the variables a condition proves safe on the branch where it has `outcome`."""
-        for name, kinds, value in self._guards(test, outcome):
+        changed: set[str] = set()
+        for name, kinds, value in self._guards(test, outcome, 0):
             if self.env is None:
                 return
             if value is not None:
                 self.env[name] = value
                 continue
             current = self.lookup(ast.Name(id=name, ctx=ast.Load()))
+            if not current.all_flows():
+                continue
             self.env[name] = current.mapped(
                 lambda f, k=kinds: f.then(test, "checked by this condition").sanitised(k)
             )
+            changed.add(name)
+        for name in sorted(changed):  # markers that together prove a path stays in its folder
+            if self.env is None:
+                return
+            self.env[name] = self.env[name].mapped(_contained)
 
-    def _guards(
-        self, test: ast.expr, outcome: bool
-    ) -> Iterator[tuple[str, tuple[str, ...], Value | None]]:
-        """(name, sink kinds it is now safe for, exact value if known) implied by `test`."""
+    def remember_definition(self, name: str, node: ast.expr) -> None:
+        """Keep `name = node` (a check or a parsed URL) so a later `if name:` reads as `node`,
+        while neither `name` nor the variables `node` reads have changed since."""
+        if self.env is None or not isinstance(
+            node, ast.Call | ast.Compare | ast.BoolOp | ast.UnaryOp
+        ):
+            return
+        read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        snapshot = {n: self.env[n] for n in sorted(read) if n in self.env}
+        self.definitions[name] = (node, self.env.get(name), snapshot)
+
+    def _defined_as(self, name: str) -> ast.expr | None:
+        """The expression `name` still holds (see `remember_definition`), or None."""
+        found = self.definitions.get(name)
+        if found is None or self.env is None:
+            return None
+        node, value, snapshot = found
+        if self.env.get(name) is not value:
+            return None
+        if any(self.env.get(n) is not v for n, v in snapshot.items()):
+            return None
+        return node
+
+    def _guards(self, test: ast.expr, outcome: bool, depth: int) -> Iterator[Guard]:
+        """What `test` having `outcome` proves about the variables it reads."""
+        if depth > 8:
+            return
         match test:
+            case ast.Name(id=name):
+                defined = self._defined_as(name)
+                if defined is not None:
+                    yield from self._guards(defined, outcome, depth + 1)
             case ast.UnaryOp(op=ast.Not(), operand=operand):
-                yield from self._guards(operand, not outcome)
+                yield from self._guards(operand, not outcome, depth + 1)
             case ast.BoolOp(op=ast.And(), values=values) if outcome:
                 for value in values:
-                    yield from self._guards(value, True)
+                    yield from self._guards(value, True, depth + 1)
             case ast.BoolOp(op=ast.Or(), values=values) if not outcome:
                 for value in values:
-                    yield from self._guards(value, False)
-            case ast.Compare(left=ast.Name(id=name), ops=[op], comparators=[right]):
-                other = self.expr(right)
-                membership = isinstance(op, ast.In | ast.NotIn)
-                equality = isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot)
-                if membership and not other.all_flows() and outcome == isinstance(op, ast.In):
-                    yield name, (ALL_KINDS,), None
-                elif equality and other.is_constant and outcome == isinstance(op, ast.Eq | ast.Is):
-                    yield name, (ALL_KINDS,), constant(other.const)
-            case ast.Compare(left=left, ops=[ast.Eq() | ast.Is()], comparators=[ast.Name(id=name)]):
-                other = self.expr(left)
-                if outcome and other.is_constant:
-                    yield name, (ALL_KINDS,), constant(other.const)
+                    yield from self._guards(value, False, depth + 1)
+            case ast.Compare(left=left, ops=[op], comparators=[right]):
+                yield from self._comparison(left, op, right, outcome)
+            case ast.Call(func=ast.Attribute(value=receiver, attr=method), args=args) if method in (
+                "startswith",
+                "is_relative_to",
+            ):
+                yield from self._prefix_guard(receiver, method, args, outcome)
             case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method), args=args):
                 if outcome and method in STRING_TESTS:
                     yield name, (ALL_KINDS,), None
-                elif outcome and method in ("startswith", "is_relative_to") and args:
-                    checked = self.lookup(ast.Name(id=name, ctx=ast.Load()))
-                    flows = checked.all_flows()
-                    if (
-                        flows
-                        and all(NORMALISED_PATH in f.safe_for for f in flows)
-                        and not self.expr(args[0]).all_flows()
-                    ):
-                        yield name, ("path",), None
                 elif outcome and method in ("fullmatch", "match"):
                     yield from self._regex_guard(test, args, method)
-            case ast.Call(
-                func=ast.Attribute(
-                    value=ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=normaliser)),
-                    attr="startswith" | "is_relative_to",
-                ),
-                args=[base],
-            ) if (
-                outcome
-                and normaliser in ("resolve", "absolute")
-                and not self.expr(base).all_flows()
-            ):
-                yield name, ("path",), None  # `path.resolve().is_relative_to(BASE)`
-            case ast.Compare(
-                left=ast.Call(func=func, args=[ast.List(elts=paths) | ast.Tuple(elts=paths)]),
-                ops=[ast.Eq() | ast.NotEq() as op],
-                comparators=[base],
-            ) if outcome == isinstance(op, ast.Eq) and (self.qualified(func) or "").endswith(
-                ".commonpath"
-            ):
-                yield from self._commonpath_guard(paths, base)
             case ast.Call(func=func, args=args):
                 yield from self._call_guard(test, func, args, outcome)
 
-    def _commonpath_guard(
-        self, paths: list[ast.expr], base: ast.expr
-    ) -> Iterator[tuple[str, tuple[str, ...], Value | None]]:
-        """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE."""
-        if self.expr(base).all_flows():
-            return
-        for path in paths:
-            inner = path.args[0] if isinstance(path, ast.Call) and path.args else path
-            normalised = isinstance(path, ast.Call) and (self.qualified(path.func) or "").endswith(
-                ("realpath", "abspath", "normpath")
-            )
-            if isinstance(inner, ast.Name):
-                flows = self.lookup(inner).all_flows()
-                if normalised or all(NORMALISED_PATH in f.safe_for for f in flows):
-                    yield inner.id, ("path",), None
+    def _comparison(
+        self, left: ast.expr, op: ast.cmpop, right: ast.expr, outcome: bool
+    ) -> Iterator[Guard]:
+        """`x in ALLOWED`, `x == "a"`, `".." not in x`, `urlparse(u).netloc in HOSTS`,
+        `os.path.commonpath([BASE, p]) == BASE`."""
+        membership = isinstance(op, ast.In | ast.NotIn)
+        holds = outcome == isinstance(op, ast.In | ast.Eq | ast.Is)
+        equality = isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot)
+        if isinstance(left, ast.Name):
+            other = self.expr(right)
+            if membership and holds and not other.all_flows():
+                yield left.id, (ALL_KINDS,), None
+            elif equality and holds and other.is_constant:
+                yield left.id, (ALL_KINDS,), constant(other.const)
+        if isinstance(right, ast.Name) and equality and holds:
+            other = self.expr(left)
+            if other.is_constant:
+                yield right.id, (ALL_KINDS,), constant(other.const)
+        if isinstance(right, ast.Name) and membership and not holds:
+            yield from self._delimiter_guard(left, right.id)
+        if (membership or equality) and holds and not self.expr(right).all_flows():
+            yield from self._host_guard(left)
+        if equality and holds and isinstance(left, ast.Call):
+            yield from self._commonpath_guard(left, right)
 
-    def _regex_guard(
-        self, test: ast.Call, args: list[ast.expr], method: str
-    ) -> Iterator[tuple[str, tuple[str, ...], Value | None]]:
+    def _text(self, node: ast.expr) -> object:
+        """A constant, with `os.sep` read as the separator it is on the servers we review."""
+        value = self.expr(node).const
+        if value is UNKNOWN and self.qualified(node) in SEPARATOR_NAMES:
+            return "/"
+        return value
+
+    def _delimiter_guard(self, text: ast.expr, name: str) -> Iterator[Guard]:
+        """`".." not in name`, `"/" not in name`, `os.sep not in name`."""
+        marks = rejected_delimiters(self._text(text))
+        if marks:
+            yield name, tuple(sorted(marks)), None
+
+    def _host_guard(self, part: ast.expr) -> Iterator[Guard]:
+        """`urlparse(u).netloc in ALLOWED` (or `parsed.hostname == HOST` with `parsed =
+        urlparse(u)`) fixes the server `u` points to."""
+        if not (isinstance(part, ast.Attribute) and part.attr in HOST_PARTS):
+            return
+        parsed = part.value
+        if isinstance(parsed, ast.Name):
+            defined = self._defined_as(parsed.id)
+            parsed = defined if defined is not None else parsed
+        if not (isinstance(parsed, ast.Call) and parsed.args):
+            return
+        name = self.qualified(parsed.func) or ""
+        if name in URL_PARSERS and isinstance(parsed.args[0], ast.Name):
+            yield parsed.args[0].id, tuple(sorted(HOST_SENSITIVE)), None
+
+    def _prefix_guard(
+        self, receiver: ast.expr, method: str, args: list[ast.expr], outcome: bool
+    ) -> Iterator[Guard]:
+        """`p.startswith(BASE)` (however `p` is normalised and wrapped) keeps `p` under BASE;
+        `not name.startswith(("..", "/"))` rejects the delimiters of a normalised path."""
+        if not args:
+            return
+        prefix = self.expr(args[0])
+        if outcome and not prefix.all_flows():
+            for name, normalised in path_operands(receiver, self.qualified):
+                marks = (UNDER_BASE, NORMALISED_PATH) if normalised else (UNDER_BASE,)
+                yield name, marks, None
+            return
+        if outcome or method != "startswith" or not isinstance(receiver, ast.Name):
+            return
+        given = args[0].elts if isinstance(args[0], ast.Tuple) else [args[0]]
+        options = [self._text(option) for option in given]
+        marks: set[str] = set()
+        for option in options:
+            marks |= rejected_delimiters(option) - {NO_PARENT}
+            if NO_PARENT in rejected_delimiters(option) and self._normalised(receiver.id):
+                marks.add(NO_PARENT)
+        if marks:
+            yield receiver.id, tuple(sorted(marks)), None
+
+    def _normalised(self, name: str) -> bool:
+        flows = self.lookup(ast.Name(id=name, ctx=ast.Load())).all_flows()
+        return bool(flows) and all(NORMALISED_PATH in f.safe_for for f in flows)
+
+    def _commonpath_guard(self, call: ast.Call, base: ast.expr) -> Iterator[Guard]:
+        """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE."""
+        if not (self.qualified(call.func) or "").endswith(".commonpath") or not call.args:
+            return
+        paths = call.args[0]
+        if not isinstance(paths, ast.List | ast.Tuple) or self.expr(base).all_flows():
+            return
+        for path in paths.elts:
+            for name, normalised in path_operands(path, self.qualified):
+                if normalised or self._normalised(name):
+                    yield name, ("path",), None
+
+    def _regex_guard(self, test: ast.Call, args: list[ast.expr], method: str) -> Iterator[Guard]:
         """`PATTERN.fullmatch(x)` with a module-level `re.compile` of a narrow constant pattern."""
         receiver = test.func.value if isinstance(test.func, ast.Attribute) else None
         if not (isinstance(receiver, ast.Name) and args and isinstance(args[0], ast.Name)):
@@ -131,13 +235,17 @@ class GuardRules(FrameState):
 
     def _call_guard(
         self, test: ast.Call, func: ast.expr, args: list[ast.expr], outcome: bool
-    ) -> Iterator[tuple[str, tuple[str, ...], Value | None]]:
+    ) -> Iterator[Guard]:
         """Checking calls: `re.fullmatch` of a narrow pattern, `isinstance(x, int)`, safe-URL
-        checks of Django and Werkzeug."""
-        name = self.qualified(func) or ""
-        if not outcome or not args:
+        checks of Django and Werkzeug (by position or keyword), `os.path.isabs`."""
+        name = self.qualified(func) or (func.id if isinstance(func, ast.Name) else "")
+        keywords = {k.arg: k.value for k in test.keywords if k.arg}
+        first_node = args[0] if args else keywords.get("url")
+        first = first_node.id if isinstance(first_node, ast.Name) else None
+        if name.endswith(("os.path.isabs", "posixpath.isabs")) and first and not outcome:
+            yield first, (RELATIVE,), None
+        if not outcome or first_node is None:
             return
-        first = args[0] if isinstance(args[0], ast.Name) else None
         if name in ("re.fullmatch", "re.match") and len(args) > 1 and isinstance(args[1], ast.Name):
             pattern = self.expr(args[0]).const
             if safe_regex(pattern, name == "re.fullmatch"):
@@ -150,6 +258,13 @@ class GuardRules(FrameState):
                 t in ("int", "float", "bool", "uuid.UUID", "UUID")
                 for t in re.findall(r"[\w.]+", kinds)
             ):
-                yield first.id, (ALL_KINDS,), None
+                yield first, (ALL_KINDS,), None
         elif name.endswith(("url_has_allowed_host_and_scheme", "is_safe_url")):
-            yield first.id, ("redirect", "ssrf"), None
+            yield first, tuple(sorted(HOST_SENSITIVE)), None
+
+
+def _contained(flow: Flow) -> Flow:
+    """`flow`, safe for path sinks if its checks together keep it inside a fixed directory."""
+    if not flow.safe_for & PATH_MARKERS or not path_safe(flow, _NORMALISED):
+        return flow
+    return flow.sanitised(("path",))

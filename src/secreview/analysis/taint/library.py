@@ -13,17 +13,36 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     MUTATORS,
     deletes_outside_alphabet,
+    fixes_host,
     is_module_type,
     source_flow,
     without_line_breaks,
 )
-from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows, tainted
+from secreview.analysis.taint.values import (
+    CLEAN,
+    ONLY_CHOSE,
+    Flow,
+    Value,
+    join,
+    merge_flows,
+    tainted,
+)
 from secreview.index.context import UNKNOWN
+
+
+def _only_chooses_output(kinds: list[str], args: list[Value], kwargs: dict[str, Value]) -> bool:
+    """Whether a call's result is output its inputs only chose: a command's output, or a page
+    fetched from a fixed server (a page from a server the input names is the sender's own)."""
+    if "command" in kinds:
+        return True
+    url = args[0] if args else kwargs.get("url")
+    return "ssrf" in kinds and url is not None and fixes_host(url.prefix)
 
 
 class LibraryRules(FrameState):
@@ -44,6 +63,11 @@ class LibraryRules(FrameState):
         if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
             # A query's rows, an opened file, a compiled pattern: not the text passed in.
             return self.typed_result(CLEAN, names[0], kwargs)
+        if _only_chooses_output(consumed, args, kwargs):
+            chosen = self.default_result(inputs, kwargs, node).mapped(
+                lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))
+            )
+            return self.typed_result(Value(flows=chosen.all_flows()), names[0], kwargs)
         if receiver is not None and method is not None and receiver.type:
             source = self.typed_source(receiver.type, method, node)
             if source is not None:
@@ -166,6 +190,8 @@ class LibraryRules(FrameState):
                 prefix=receiver.prefix if not args[0].is_constant else "",
             )
         if method == "format":
+            if isinstance(receiver.const, str):
+                args, kwargs = brace_arguments(receiver.const, args, kwargs, node)
             flows = merge_flows(
                 receiver.all_flows(),
                 *(a.all_flows() for a in args),

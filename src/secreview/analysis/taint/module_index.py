@@ -20,6 +20,7 @@ from secreview.index.context import ModuleContext
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DECORATOR = re.compile(r"@[\w.]+\.(\w+)\s*\(")
 _CLASS_BASES = re.compile(r"class\s+\w+\s*\(([^)]*)\)")
+ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
 
 
 def _child_statements(node: ast.stmt) -> list[ast.stmt]:
@@ -204,6 +205,19 @@ class ModuleIndex:
             for name in self.base_names(cls)
             if name != class_name
         )
+
+    def is_enum_class(self, class_name: str, depth: int = 0) -> bool:
+        """Whether a class of the module is an `enum.Enum` (its calls return a member)."""
+        cls = self.classes.get(class_name)
+        if cls is None or depth > 8:
+            return False
+        for name in self.base_names(cls):
+            short = name.rsplit(".", 1)[-1]
+            if short in ENUM_BASES:
+                return True
+            if short != class_name and self.is_enum_class(short, depth + 1):
+                return True
+        return False
 
     def is_view_class(self, class_name: str, depth: int = 0) -> bool:
         """Whether a class is a class-based view (so `self.request` is the request)."""

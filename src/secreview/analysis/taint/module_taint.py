@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.taint.context import AnalysisContext, ModuleTaint
+from secreview.analysis.taint.context import (
+    LIBRARY_ORIGIN,
+    OPERATOR_ORIGINS,
+    AnalysisContext,
+    ModuleTaint,
+)
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.public_api import public_parameter_events
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.values import PARAMETER_ORIGIN, evidence_rank
+from secreview.analysis.taint.values import ONLY_CHOSE, PARAMETER_ORIGIN, evidence_rank
 
 
 def taint_events(context: AnalysisContext) -> ModuleTaint:
@@ -25,7 +31,11 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
     reported = setup.reported
     analysis = ModuleAnalysis(context, setup.models, setup.project, setup.module_name)
     try:
-        if analysis.project.summaries or analysis.may_read_untrusted_input(reported):
+        if (
+            setup.public_parameters
+            or analysis.project.summaries
+            or analysis.may_read_untrusted_input(reported | OPERATOR_ORIGINS)
+        ):
             results = analysis.run()
         else:
             results = []
@@ -34,16 +44,19 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
         context.taint = ModuleTaint((), (f"taint analysis failed: {error!r}",))
         raise
     dedicated = analysis.models.dedicated_origins
+    candidates = [event for result in results for event in result.events]
+    if setup.public_parameters:
+        candidates.extend(public_parameter_events(results, analysis))
+        reported = reported | {LIBRARY_ORIGIN}
     best: dict[tuple[str, int, str], SinkEvent] = {}  # one path per sink and trust
-    for result in results:
-        for event in result.events:
-            flow = event.flow
-            if flow.parameter is not None or not _reported(event, reported, dedicated):
-                continue
-            key = (event.kind, id(event.node), flow.origin)
-            current = best.get(key)
-            if current is None or _event_rank(event) < _event_rank(current):
-                best[key] = event
+    for event in candidates:
+        flow = event.flow
+        if flow.parameter is not None or not _reported(event, reported, dedicated):
+            continue
+        key = (event.kind, id(event.node), flow.origin)
+        current = best.get(key)
+        if current is None or _event_rank(event) < _event_rank(current):
+            best[key] = event
     events = sorted(best.values(), key=_event_order)
     sinks: dict[int, set[str]] = {}
     for result in results:
@@ -58,9 +71,11 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
 
 
 def _event_rank(event: SinkEvent) -> tuple[object, ...]:
-    """Which of the events of one sink and origin is shown: the best evidence (`evidence_rank`),
-    never the first met, whose order follows set iteration and so the hash seed."""
-    return (evidence_rank(event.flow), event.sink, event.note, event.prefix)
+    """Which of the events of one sink and origin is shown: the input itself before output it
+    only chose, then the best evidence (`evidence_rank`), never the first met, whose order
+    follows set iteration and so the hash seed."""
+    indirect = ONLY_CHOSE in event.flow.safe_for
+    return (indirect, evidence_rank(event.flow), event.sink, event.note, event.prefix)
 
 
 def _event_order(event: SinkEvent) -> tuple[object, ...]:
@@ -100,8 +115,10 @@ def untrusted_input_reaches(context: AnalysisContext, call: ast.AST) -> bool | N
     True: a reported flow reaches it. False: the engine evaluated the call and neither untrusted
     input nor a parameter of the enclosing function reaches any of its arguments (constants,
     sanitised or cast values). None: the engine cannot say (module or function not analysed, or
-    the value comes from a parameter, so it depends on callers). Pattern rules that flag
-    "non-constant input to a dangerous call" use False to stay quiet where the flow is harmless.
+    the value comes from a parameter, so it depends on callers), or only the operator's own input
+    reaches it, which the threat model does not report: a pattern rule then still speaks, at the
+    low confidence its `data_origin` gives. Pattern rules that flag "non-constant input to a
+    dangerous call" use False to stay quiet where the flow is harmless.
     """
     taint = taint_events(context)
     reaching = taint.sinks.get(id(call))
@@ -109,6 +126,6 @@ def untrusted_input_reaches(context: AnalysisContext, call: ast.AST) -> bool | N
         return None
     if reaching & taint.reported:
         return True
-    if any(origin.startswith(PARAMETER_ORIGIN) for origin in reaching):
+    if reaching & OPERATOR_ORIGINS or any(o.startswith(PARAMETER_ORIGIN) for o in reaching):
         return None
     return False

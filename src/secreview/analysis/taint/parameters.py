@@ -132,11 +132,7 @@ class ParameterRules(FrameState):
         which the framework validates before the view runs."""
         if annotation.startswith(("Literal[", "typing.Literal[")):
             return True
-        cls = self.analysis.classes.get(annotation)
-        return cls is not None and any(
-            name.rsplit(".", 1)[-1] in ("Enum", "IntEnum", "StrEnum", "IntFlag", "Flag")
-            for name in self.analysis.base_names(cls)
-        )
+        return self.analysis.is_enum_class(annotation)
 
     def _is_view_argument(
         self,

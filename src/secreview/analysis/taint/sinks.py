@@ -12,6 +12,7 @@ import ast
 import re
 
 from secreview.analysis.models import SinkModel
+from secreview.analysis.taint.formats import percent_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.semantics import HOST_SENSITIVE, fixes_host, program_of, truthy
@@ -46,6 +47,14 @@ def _sink_inputs(
     return values
 
 
+def _lazily_formatted(args: list[Value], node: ast.AST) -> list[Value]:
+    """A logging call's arguments as its message's `%` fields will insert them (`%r` escapes)."""
+    for index, value in enumerate(args):
+        if isinstance(value.const, str):
+            return [*args[: index + 1], *percent_arguments(value.const, args[index + 1 :], node)]
+    return args
+
+
 class SinkRules(FrameState):
     """Sink checks: which flows reach a modelled sink, recorded as `SinkEvent`s."""
 
@@ -61,6 +70,8 @@ class SinkRules(FrameState):
         for sink in self.models.sinks.get(name, ()):
             if not self._sink_applies(sink, node, args, kwargs):
                 continue
+            if sink.kind == "log":
+                args = _lazily_formatted(args, node)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
             # a call is harmless as a whole (`["sh", "-c", cmd]` is more than its argv[0]).
             reaching = self.sinks_seen.setdefault(id(node), set())

@@ -40,6 +40,8 @@ class StatementRules(FrameState):
                 result = self.expr(value)
                 for target in targets:
                     self.assign(target, result, value)
+                    if isinstance(target, ast.Name):
+                        self.remember_definition(target.id, value)
             case ast.AnnAssign(target=target, value=value) if value is not None:
                 self.assign(target, self.expr(value), value)
             case ast.AugAssign(target=target, op=op, value=value):

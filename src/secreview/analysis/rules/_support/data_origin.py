@@ -29,6 +29,7 @@ from secreview.analysis.rules._support.local_bindings import (
     scope_nodes_of,
 )
 from secreview.analysis.taint import AnalysisContext, taint_events, untrusted_input_reaches
+from secreview.analysis.taint.context import OPERATOR_ORIGINS
 from secreview.findings import Confidence
 from secreview.index.context import ModuleContext
 
@@ -128,8 +129,11 @@ PROGRAM_MADE = DataOrigin(Trust.PROGRAM_MADE, "only program-made values reach th
 
 def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataOrigin:
     """Where `data`, an argument of `call`, comes from (see the module docstring)."""
-    if isinstance(context, AnalysisContext) and untrusted_input_reaches(context, call):
-        return _untrusted(context, call)
+    if isinstance(context, AnalysisContext):
+        if untrusted_input_reaches(context, call):
+            return _untrusted(context, call)
+        if taint_events(context).sinks.get(id(call), frozenset()) & OPERATOR_ORIGINS:
+            return DataOrigin(Trust.UNTRUSTED, "the operator's own input reaches it")
     if is_program_made(context, data):
         return PROGRAM_MADE
     return DataOrigin(Trust.UNTRACED, "where this value comes from could not be traced")

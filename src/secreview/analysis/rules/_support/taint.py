@@ -15,13 +15,17 @@ from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.taint import AnalysisContext, taint_events
+from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.values import ONLY_CHOSE
 from secreview.findings import Confidence, Severity
 
 _ORIGIN_WORDS = {
     "remote": "remote input",
     "local": "local input",
     "env": "environment input",
+    "socket": "data read from the network",
+    "library": "an argument of the library's public API",
     "secret": "a password",
     "weak-token": "a predictable random value used as a token",
 }
@@ -79,7 +83,16 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
     )
     evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
     chosen = spec.severity_of(event, context) if spec.severity_of else None
-    if flow.origin != "remote" and flow.origin not in spec.origins:  # the user's own input
+    if flow.origin == "library":  # what callers pass is unknown: maybe their users' data
+        return Hit(
+            node=event.node,
+            message=message,
+            evidence=evidence,
+            confidence=Confidence.MEDIUM,
+            severity=chosen,
+        )
+    indirect = ONLY_CHOSE in flow.safe_for  # a command's output, not the input that chose it
+    if indirect or (flow.origin not in NETWORK_ORIGINS and flow.origin not in spec.origins):
         return Hit(
             node=event.node,
             message=message,

@@ -1,0 +1,121 @@
+"""Format strings: which conversions leave no attacker-chosen line breaks (or no text at all).
+
+`"%r" % value`, `f"{value!r}"`, `"{!r}".format(value)` and `logger.info("%r", value)` insert
+`repr(value)`, which writes a line break as the two characters `\\n`: the result can no longer
+forge a log entry or split a header. A value used by any other conversion keeps its taint; so does
+every value of a format the engine cannot read (`%*d`). (`%d` only takes numbers, but a number can
+still be a predictable token, so numeric conversions keep their flows.)
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from collections.abc import Iterable
+
+from secreview.analysis.taint.values import Value
+
+LINE_BREAK_KINDS = frozenset({"log", "header"})
+"""The sink kinds a line break is the danger of."""
+_PERCENT_FIELD = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?[hlL]?"
+    r"(?P<conversion>[diouxXeEfFgGcrsab%])"
+)
+
+
+def conversion_kinds(conversion: str) -> frozenset[str]:
+    """The sink kinds a value is safe for once formatted with `conversion` (`r`, `s`, `d`...)."""
+    return LINE_BREAK_KINDS if conversion in ("r", "a") else frozenset()
+
+
+def fstring_kinds(node: ast.FormattedValue) -> frozenset[str]:
+    """What an f-string field's `!r` / `!a` conversion makes its value safe for."""
+    return conversion_kinds(chr(node.conversion)) if node.conversion > 0 else frozenset()
+
+
+def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
+    """`value` as a format inserts it: its flows made safe for `kinds`."""
+    if not kinds or not value.all_flows():
+        return value
+    escaped = value.mapped(lambda f: f.then(node, "formatted with `!r`").sanitised(kinds))
+    return Value(flows=escaped.all_flows())
+
+
+def _common(uses: Iterable[frozenset[str]]) -> frozenset[str]:
+    """What every use of one value makes it safe for (nothing, if one use is a plain `%s`)."""
+    result: frozenset[str] | None = None
+    for kinds in uses:
+        result = kinds if result is None else result & kinds
+    return result or frozenset()
+
+
+def percent_fields(template: str) -> list[tuple[str | None, str]] | None:
+    """(mapping key or None, conversion) of each field of a `%` format; None when a width or a
+    precision is itself an argument (`%*d`), so fields and arguments no longer pair up."""
+    fields: list[tuple[str | None, str]] = []
+    for match in _PERCENT_FIELD.finditer(template):
+        if match["conversion"] == "%":
+            continue
+        if "*" in (match["width"], match["precision"]):
+            return None
+        fields.append((match["key"], match["conversion"]))
+    return fields
+
+
+def percent_arguments(template: str, arguments: list[Value], node: ast.AST) -> list[Value]:
+    """The positional arguments of `template % tuple(arguments)` (or a logging call's
+    arguments after its message) as the format inserts them."""
+    fields = percent_fields(template)
+    if fields is None or any(key is not None for key, _ in fields):
+        return arguments
+    return [
+        formatted(value, conversion_kinds(fields[i][1]), node) if i < len(fields) else value
+        for i, value in enumerate(arguments)
+    ]
+
+
+def percent_result(template: str, right: Value, node: ast.AST) -> Value | None:
+    """What `template % right` carries of `right`, or None to keep all of it."""
+    fields = percent_fields(template)
+    if not fields:
+        return None
+    if all(key is not None for key, _ in fields) and right.parts and right.shape == "dict":
+        uses: dict[object, list[frozenset[str]]] = {}
+        for key, conversion in fields:
+            uses.setdefault(key, []).append(conversion_kinds(conversion))
+        values = [formatted(right.part(k), _common(u), node) for k, u in uses.items()]
+        return Value(flows=Value(parts=dict(enumerate(values))).all_flows())
+    if right.shape == "tuple" and right.exact:
+        ordered = [right.parts[i] for i in sorted(k for k in right.parts if isinstance(k, int))]
+        values = percent_arguments(template, ordered, node)
+        return Value(flows=Value(parts=dict(enumerate(values))).all_flows())
+    if len(fields) == 1 and fields[0][0] is None and not right.shape:
+        return formatted(right, conversion_kinds(fields[0][1]), node)
+    return None
+
+
+def brace_arguments(
+    template: str, args: list[Value], kwargs: dict[str, Value], node: ast.AST
+) -> tuple[list[Value], dict[str, Value]]:
+    """The arguments of `template.format(*args, **kwargs)` as the format inserts them."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return args, kwargs
+    uses: dict[object, list[frozenset[str]]] = {}
+    automatic = 0
+    for _, field, _, conversion in parsed:
+        if field is None:
+            continue
+        name = re.split(r"[.\[]", field, maxsplit=1)[0]
+        key: object
+        if name == "":
+            key, automatic = automatic, automatic + 1
+        else:
+            key = int(name) if name.isdigit() else name
+        kinds = conversion_kinds(conversion) if conversion and field == name else frozenset()
+        uses.setdefault(key, []).append(kinds)
+    new_args = [formatted(v, _common(uses.get(i, ())), node) for i, v in enumerate(args)]
+    new_kwargs = {k: formatted(v, _common(uses.get(k, ())), node) for k, v in kwargs.items()}
+    return new_args, new_kwargs

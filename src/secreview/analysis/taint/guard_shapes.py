@@ -1,0 +1,94 @@
+"""The shapes of checks real code writes, read from the syntax alone.
+
+Which expressions normalise a path or only wrap it (`str(p.resolve())`), which constants are the
+delimiters of a path (`..`, `/`), which attributes of a parsed URL name its host. Kept apart from
+`guards.py`, which decides what a check proves for the variables of the frame, because these are
+plain facts about Python's standard library that need no interpreter state.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+
+from secreview.analysis.taint.values import Flow
+
+NO_PARENT = "no-parent-reference"
+"""Marker: the value was checked to hold no `..`."""
+RELATIVE = "relative-path"
+"""Marker: the value was checked not to be an absolute path (no `/`, not `isabs`)."""
+UNDER_BASE = "under-base"
+"""Marker: the value was checked to start with a fixed directory."""
+PATH_MARKERS = frozenset({NO_PARENT, RELATIVE, UNDER_BASE})
+
+PATH_NORMALISERS = frozenset(
+    {"os.path.realpath", "os.path.abspath", "os.path.normpath"}
+    | {"posixpath.realpath", "posixpath.abspath", "posixpath.normpath"}
+)
+_NORMALISING_METHODS = frozenset({"resolve", "absolute"})
+_PATH_WRAPPERS = frozenset(
+    {"str", "os.fspath", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "Path"}
+    | {"os.path.join", "posixpath.join"}
+)
+"""Calls that build or convert a path without changing where it points."""
+SEPARATOR_NAMES = frozenset({"os.sep", "os.path.sep", "posixpath.sep"})
+URL_PARSERS = frozenset(
+    {"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"}
+    | {"urllib3.util.parse_url", "yarl.URL", "httpx.URL", "furl.furl"}
+)
+HOST_PARTS = frozenset({"netloc", "hostname", "host"})
+"""Attributes of a parsed URL that name the server it points to."""
+
+
+def path_operands(
+    node: ast.expr, qualified: Callable[[ast.expr], str | None]
+) -> Iterator[tuple[str, bool]]:
+    """(variable, whether a normaliser was applied on the way) for each variable a path
+    expression is built from: `str(p.resolve())` gives ('p', True), `os.path.join(BASE, name)`
+    gives ('name', False) (and 'BASE')."""
+    yield from _operands(node, qualified, False, 0)
+
+
+def _operands(
+    node: ast.expr, qualified: Callable[[ast.expr], str | None], normalised: bool, depth: int
+) -> Iterator[tuple[str, bool]]:
+    if depth > 6:
+        return
+    if isinstance(node, ast.Name):
+        yield node.id, normalised
+        return
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # `BASE / name`
+        yield from _operands(node.left, qualified, normalised, depth + 1)
+        yield from _operands(node.right, qualified, normalised, depth + 1)
+        return
+    if not isinstance(node, ast.Call):
+        return
+    func = node.func
+    name = qualified(func) or (func.id if isinstance(func, ast.Name) else "")
+    if name in PATH_NORMALISERS or name in _PATH_WRAPPERS:
+        normalised = normalised or name in PATH_NORMALISERS
+        for argument in node.args:
+            yield from _operands(argument, qualified, normalised, depth + 1)
+    elif isinstance(func, ast.Attribute) and func.attr in _NORMALISING_METHODS:
+        yield from _operands(func.value, qualified, True, depth + 1)
+
+
+def path_safe(flow: Flow, normalised: frozenset[str]) -> bool:
+    """Whether the checks a flow went through keep it inside a fixed directory: no `..` and
+    relative or under the base, or normalised and under the base."""
+    marks = flow.safe_for
+    if NO_PARENT in marks and (RELATIVE in marks or UNDER_BASE in marks):
+        return True
+    return UNDER_BASE in marks and bool(marks & normalised)
+
+
+def rejected_delimiters(text: object) -> frozenset[str]:
+    """The path markers proven by `text not in value` / `not value.startswith(text)`."""
+    if not isinstance(text, str):
+        return frozenset()
+    marks = set()
+    if text in ("..", "../", "..\\"):
+        marks.add(NO_PARENT)
+    if text in ("/", "\\"):
+        marks.add(RELATIVE)
+    return frozenset(marks)

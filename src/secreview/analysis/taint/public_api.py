@@ -1,0 +1,81 @@
+"""The `library` threat model: a package's public functions are called by code it cannot see.
+
+A library cannot know its callers, so the parameters of its public functions and methods are as
+attacker-controlled as a request: a template engine, a URL parser or an archive library is
+exploited through the arguments of its API. The interpreter already computes, for every function,
+the sinks its parameters reach (`param:N` flows, kept for summaries); under this threat model the
+ones of public functions are reported too, with the origin `library`, at the sink inside the
+library. A function is public when its name, its class's name and every part of its module path
+do not start with an underscore (dunder names aside: `__init__` and `__call__` are public API).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import PurePath
+
+from secreview.analysis.taint.context import LIBRARY_ORIGIN
+from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.results import FunctionResult, SinkEvent
+from secreview.analysis.taint.values import Flow
+
+_PUBLIC_DUNDERS = frozenset({"__init__", "__call__"})
+"""Special methods whose arguments come from the library's caller, not from the library."""
+
+
+def _is_public_name(name: str) -> bool:
+    return not name.startswith("_") or name in _PUBLIC_DUNDERS
+
+
+def is_public_module(path: str) -> bool:
+    """Whether a module's path names public API (`pkg/_impl/x.py` and `pkg/_x.py` are not)."""
+    parts = PurePath(path).with_suffix("").parts
+    return not any(p.startswith("_") and not p.endswith("__") for p in parts)
+
+
+def _is_public_function(node: ast.AST, index: ModuleIndex) -> bool:
+    """Whether `node` is a top-level public function or a public method of a top-level class."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    top_level = index.context.tree.body
+    owner = index.method_class.get(id(node))
+    if owner is None:
+        return node in top_level and _is_public_name(node.name)
+    return (
+        owner in top_level
+        and not owner.name.startswith("_")
+        and _is_public_name(node.name)
+        and not any(_decorator_is(d, "property") for d in node.decorator_list)
+    )
+
+
+def _decorator_is(decorator: ast.expr, name: str) -> bool:
+    return isinstance(decorator, ast.Name) and decorator.id == name
+
+
+def public_parameter_events(
+    results: list[FunctionResult], index: ModuleIndex
+) -> Iterator[SinkEvent]:
+    """The sink events of public functions' parameters, as flows of origin `library`."""
+    if not is_public_module(index.context.path):
+        return
+    for result in results:
+        if not _is_public_function(result.node, index):
+            continue
+        first = 1 if result.is_method else 0  # `self` / `cls` is the library's own object
+        for event in result.events:
+            parameter = event.flow.parameter
+            if parameter is None or parameter < first or parameter >= len(result.parameters):
+                continue
+            yield replace(event, flow=_as_library_flow(event.flow, result))
+
+
+def _as_library_flow(flow: Flow, result: FunctionResult) -> Flow:
+    """The parameter flow, its first step saying whose parameter it is."""
+    (node, _), *rest = flow.steps
+    name = getattr(result.node, "name", "?")
+    parameter = result.parameters[flow.parameter or 0]
+    note = f"`{parameter}` is a parameter of the public `{name}()` ({LIBRARY_ORIGIN})"
+    return Flow(LIBRARY_ORIGIN, ((node, note), *rest), flow.safe_for)
