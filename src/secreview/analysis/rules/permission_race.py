@@ -33,6 +33,7 @@ from secreview.index.context import ModuleContext
 _OPENERS = frozenset({"open", "io.open", "codecs.open"})
 _PATH_WRITERS = frozenset({"write_text", "write_bytes", "touch"})
 _CHMODS = frozenset({"os.chmod", "os.lchmod"})
+_SERIALISERS = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"})
 _OTHERS_BITS = 0o007
 _GROUP_AND_OTHERS_BITS = 0o077
 
@@ -142,9 +143,10 @@ def _written_secret(creation: _Creation, nodes: list[ast.AST], context: ModuleCo
             and any(looks_secret_value(a, context) for a in node.args)
         ):
             return True
-        if context.call_name(node) in {"json.dump", "yaml.dump", "yaml.safe_dump", "os.write"}:
-            if any(looks_secret_value(a, context) for a in node.args[:1]):
-                return True
+        if context.call_name(node) in _SERIALISERS and any(
+            looks_secret_value(a, context) for a in node.args[:1]
+        ):
+            return True
     return False
 
 

@@ -88,9 +88,14 @@ def _checked_path(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, str
     if name in _CHECK_FUNCTIONS:
         path = context.argument(call, 0, "path")
         return (path, name) if path is not None else None
-    if name is None and isinstance(call.func, ast.Attribute) and call.func.attr in _CHECK_METHODS:
-        if not call.args and not isinstance(call.func.value, ast.Call | ast.Constant):
-            return call.func.value, call.func.attr
+    if (
+        name is None
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in _CHECK_METHODS
+        and not call.args
+        and not isinstance(call.func.value, ast.Call | ast.Constant)
+    ):
+        return call.func.value, call.func.attr
     return None
 
 

@@ -60,9 +60,12 @@ def _name_of(node: ast.AST) -> str | None:
 def looks_secret_value(node: ast.AST, context: ModuleContext) -> bool:
     """Whether `node` is written like a credential or private key material."""
     for part in ast.walk(node):
-        if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute):
-            if part.func.attr in _KEY_SERIALISERS:
-                return True
+        if (
+            isinstance(part, ast.Call)
+            and isinstance(part.func, ast.Attribute)
+            and part.func.attr in _KEY_SERIALISERS
+        ):
+            return True
         value = context.constant_value(part) if isinstance(part, ast.Constant) else None
         if isinstance(value, str | bytes) and _PEM_MARKER in str(value):
             return True
@@ -70,7 +73,11 @@ def looks_secret_value(node: ast.AST, context: ModuleContext) -> bool:
         if name is None:
             continue
         words = name_words(name)
-        if words and words[-1] not in _NOT_SECRET_LAST_WORDS and set(words) & _SECRET_VALUE_WORDS:
-            if not set(words) & PUBLIC_FILE_WORDS:
-                return True
+        if (
+            words
+            and words[-1] not in _NOT_SECRET_LAST_WORDS
+            and set(words) & _SECRET_VALUE_WORDS
+            and not set(words) & PUBLIC_FILE_WORDS
+        ):
+            return True
     return False
