@@ -29,7 +29,7 @@ _AUTH_NOUNS = frozenset(
         "permission", "permissions", "perm", "perms", "signature", "token", "credentials",
         "credential", "password", "jwt", "csrf", "acl", "access", "auth", "login", "otp",
         "totp", "hmac", "authorized", "authenticated", "allowed", "permitted", "admin",
-        "owner", "role", "roles", "scope", "scopes", "policy",
+        "owner", "role", "roles", "scope", "scopes",
     }
 )  # fmt: skip
 _VERIFYING_CALLS = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"})

@@ -18,6 +18,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.function_flow import own_nodes, position
 from secreview.analysis.rules._support.locking import (
     Function,
+    container_attributes,
     in_locked_block,
     lock_attributes,
     locked_methods,
@@ -45,6 +46,9 @@ class _Write:
     method: Function
     how: str
     locked: bool
+    reportable: bool
+    """Plain writes and read-modify-writes race on their own; an item write or a container
+    method (atomic under the GIL) only when the method read the attribute before: a check."""
 
 
 def _self_attribute(node: ast.AST) -> str | None:
@@ -86,16 +90,37 @@ def _writes_in(method: Function) -> Iterator[tuple[str, ast.AST, str]]:
                 yield attribute, node, f"`.{node.func.attr}()`"
 
 
+def _read_before(nodes: list[ast.AST], attribute: str, write: ast.AST) -> bool:
+    """Whether the method reads `self.<attribute>` before `write`, outside the write itself."""
+    inside = {id(n) for n in ast.walk(write)}
+    return any(
+        isinstance(node, ast.Attribute)
+        and isinstance(node.ctx, ast.Load)
+        and id(node) not in inside
+        and position(node) < position(write)
+        and _self_attribute(node) == attribute
+        for node in nodes
+    )
+
+
 def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Write], set[str]]:
     locks = lock_attributes(cls, context)
     locked = locked_methods(cls, locks, context)
+    containers = container_attributes(cls, context)
     found = []
     for method in methods(cls):
         if method.name in _UNSHARED_METHODS:
             continue
+        nodes = own_nodes(method)
         for attribute, node, how in _writes_in(method):
             is_locked = method.name in locked or in_locked_block(node, method, locks, context)
-            found.append(_Write(attribute, node, method, how, is_locked))
+            if how in {"write", "read-modify-write"}:
+                reportable = True
+            elif how == "item write" or attribute in containers:
+                reportable = _read_before(nodes, attribute, node)
+            else:
+                reportable = False
+            found.append(_Write(attribute, node, method, how, is_locked, reportable))
     return found, locks
 
 
@@ -150,7 +175,7 @@ def inconsistent_locking(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
     reported: set[tuple[str, str]] = set()
     for write in writes:
         guard = protected.get(write.attribute)
-        if write.locked or guard is None or guard.method is write.method:
+        if write.locked or not write.reportable or guard is None or guard.method is write.method:
             continue
         if (write.attribute, write.method.name) in reported:
             continue

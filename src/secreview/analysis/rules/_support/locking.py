@@ -28,6 +28,10 @@ LOCK_TYPES = frozenset(
         "anyio.Lock", "trio.Lock", "fasteners.ReaderWriterLock",
     }
 )  # fmt: skip
+CONTAINER_TYPES = frozenset(
+    {"list", "dict", "set", "collections.deque", "collections.defaultdict"}
+    | {"collections.OrderedDict", "collections.Counter", "weakref.WeakValueDictionary"}
+)
 _LOCK_WORDS = frozenset(
     {"lock", "locks", "rlock", "mutex", "semaphore", "sem", "cond", "condition", "lockutils"}
 )
@@ -58,6 +62,22 @@ def lock_attributes(cls: ast.ClassDef, context: ModuleContext) -> set[str]:
     return found
 
 
+def container_attributes(cls: ast.ClassDef, context: ModuleContext) -> set[str]:
+    """Attributes of `self` bound to a list, dict, set or deque somewhere in the class."""
+    found: set[str] = set()
+    for node in ast.walk(cls):
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+            continue
+        value = node.value
+        is_container = isinstance(value, ast.List | ast.Dict | ast.Set | ast.ListComp) or (
+            isinstance(value, ast.Call) and context.call_name(value) in CONTAINER_TYPES
+        )
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if is_container:
+            found.update(t.attr for t in targets if isinstance(t, ast.Attribute))
+    return found
+
+
 def _last_identifier(node: ast.AST) -> str:
     if isinstance(node, ast.Call):
         node = node.func
@@ -81,14 +101,18 @@ def is_lock(node: ast.AST, locks: set[str], context: ModuleContext) -> bool:
 def in_locked_block(
     node: ast.AST, method: Function, locks: set[str], context: ModuleContext
 ) -> bool:
-    """Whether `node` runs inside a `with`/`async with` of a lock within `method`."""
+    """Whether `node` runs inside the body of a `with`/`async with` of a lock within `method`."""
+    child: ast.AST = node
     for ancestor in context.ancestors(node):
         if ancestor is method:
             return False
-        if isinstance(ancestor, ast.With | ast.AsyncWith) and any(
-            is_lock(item.context_expr, locks, context) for item in ancestor.items
+        if (
+            isinstance(ancestor, ast.With | ast.AsyncWith)
+            and child in ancestor.body
+            and any(is_lock(item.context_expr, locks, context) for item in ancestor.items)
         ):
             return True
+        child = ancestor
     return False
 
 
