@@ -79,7 +79,7 @@ class _Use:
     """What a call does to a path: create/overwrite, remove, or open/change an existing one."""
 
     path: ast.expr
-    kind: str  # "create", "remove" or "open"
+    kind: str  # "create", "mkdir", "remove" or "open"
 
 
 def _checked_path(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, str] | None:
@@ -129,7 +129,8 @@ def _use_of(call: ast.Call, context: ModuleContext) -> _Use | None:
             return None
         target = context.argument(call, 1, "dst") if name in {"os.symlink", "os.link"} else None
         path = target or context.argument(call, 0, "path")
-        return _Use(path, "create") if path is not None else None
+        kind = "mkdir" if name in {"os.mkdir", "os.makedirs"} else "create"
+        return _Use(path, kind) if path is not None else None
     if name in _REMOVERS:
         if name == "shutil.rmtree" and _keyword_true(call, "ignore_errors", context):
             return None
@@ -146,7 +147,9 @@ def _use_of(call: ast.Call, context: ModuleContext) -> _Use | None:
         if method in _PATH_WRITERS:
             if method == "mkdir" and _keyword_true(call, "exist_ok", context):
                 return None
-            return _Use(receiver, "create") if not call.args or method != "mkdir" else None
+            if method == "mkdir":
+                return _Use(receiver, "mkdir") if not call.args else None
+            return _Use(receiver, "create")
         if method in _PATH_REMOVERS and not _keyword_true(call, "missing_ok", context):
             return _Use(receiver, "remove") if not call.args else None
         if method == "open" and not call.args:
@@ -171,12 +174,25 @@ def _applies(check_name: str, use: _Use) -> bool:
     return True
 
 
-_SEVERITY = {"create": Severity.MEDIUM, "remove": Severity.LOW, "open": Severity.MEDIUM}
-_FIX = {"create": _CREATE_FIX, "remove": _REMOVE_FIX, "open": _OPEN_FIX}
+_MKDIR_FIX = (
+    "Create the directory and accept that it may exist: `os.makedirs(path, exist_ok=True)` or "
+    "`Path(path).mkdir(parents=True, exist_ok=True)`; `try: os.mkdir(path)` with "
+    "`except FileExistsError:` where an existing directory matters."
+)
+_SEVERITY = {
+    "create": Severity.MEDIUM,
+    "mkdir": Severity.LOW,
+    "remove": Severity.LOW,
+    "open": Severity.MEDIUM,
+}
+# Directory creation and removal cannot be redirected by a symlink: the race only crashes.
+_CONFIDENCE = {"mkdir": Confidence.LOW, "remove": Confidence.LOW}
+_FIX = {"create": _CREATE_FIX, "mkdir": _MKDIR_FIX, "remove": _REMOVE_FIX, "open": _OPEN_FIX}
 _WHAT_CHANGES = {
     "create": "create the path or plant a symlink there, so this call overwrites or fails on "
     "a file the check never saw",
     "remove": "remove or replace the path, so this call fails or removes something else",
+    "mkdir": "create the directory first, so this call fails with FileExistsError",
     "open": "swap the path for a symlink to another file, so this call acts on a file the "
     "check never approved",
 }
@@ -256,5 +272,5 @@ def _hit(check: ast.Call, use_call: ast.Call, use: _Use, context: ModuleContext)
         fix=_FIX[use.kind],
         evidence=((check, f"`{context.one_line(check)}` checks the path"),),
         severity=Severity.HIGH if access else _SEVERITY[use.kind],
-        confidence=Confidence.HIGH if access else None,
+        confidence=Confidence.HIGH if access else _CONFIDENCE.get(use.kind),
     )
