@@ -36,7 +36,9 @@ _VERIFYING_CALLS = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.deco
 _SUCCESS_NAMES = frozenset(
     {"allow", "allowed", "permit", "permitted", "accept", "accepted", "granted", "grant"}
 )
-_IDENTITY_NAMES = frozenset({"user", "identity", "principal", "account", "claims", "current_user"})
+_IDENTITY_NAMES = frozenset(
+    {"user", "username", "user_id", "identity", "principal", "account", "claims", "current_user"}
+)
 _VERDICT_WORDS = frozenset(
     {"valid", "authorized", "authorised", "authenticated", "allowed", "permitted", "ok"}
     | {"verified", "granted", "allow", "access"}

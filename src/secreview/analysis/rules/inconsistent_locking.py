@@ -226,15 +226,34 @@ def _async_check_then_act(
                 yield hit
 
 
+def _acting_statements(statement: ast.If, context: ModuleContext) -> list[ast.stmt]:
+    """What runs on the check's answer: the `if` body, or what follows a guard that returns."""
+    if not isinstance(statement.body[-1], ast.Return | ast.Raise | ast.Continue):
+        return statement.body
+    parent = context.parent(statement)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and statement in block:
+            return block[block.index(statement) + 1 :]
+    return []
+
+
+def _statement_end(node: ast.AST, context: ModuleContext) -> tuple[int, int]:
+    """Where the statement around `node` ends: a store happens after its value is computed."""
+    statement = next((a for a in context.ancestors(node) if isinstance(a, ast.stmt)), node)
+    return (getattr(statement, "end_lineno", 0), getattr(statement, "end_col_offset", 0))
+
+
 def _write_after_await(
     statement: ast.If, checked: tuple[str, str], context: ModuleContext
 ) -> Hit | None:
     attribute, key = checked
-    awaits = [n for s in statement.body for n in ast.walk(s) if isinstance(n, ast.Await)]
+    acting = _acting_statements(statement, context)
+    awaits = [n for s in acting for n in ast.walk(s) if isinstance(n, ast.Await)]
     if not awaits:
         return None
     first_await = min(awaits, key=position)
-    for inner in statement.body:
+    for inner in acting:
         for target_node in ast.walk(inner):
             if not (
                 isinstance(target_node, ast.Subscript) and isinstance(target_node.ctx, ast.Store)
@@ -242,7 +261,9 @@ def _write_after_await(
                 continue
             if _self_attribute(target_node.value) != attribute:
                 continue
-            if ast.dump(target_node.slice) != key or position(target_node) < position(first_await):
+            if ast.dump(target_node.slice) != key:
+                continue
+            if _statement_end(target_node, context) < position(first_await):
                 continue
             return Hit(
                 node=target_node,

@@ -144,6 +144,10 @@ def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret
     node = _unwrap(node, context)
     if context.is_constant(node):
         return _Secret.NONE
+    if isinstance(node, ast.BinOp | ast.JoinedStr) and depth < 2:
+        parts = [node.left, node.right] if isinstance(node, ast.BinOp) else node.values
+        inner = [p.value if isinstance(p, ast.FormattedValue) else p for p in parts]
+        return max((_strength(p, context, depth + 1) for p in inner), default=_Secret.NONE)
     if isinstance(node, ast.Call):
         if context.call_name(node) in _BLIND_CALLS:
             return _Secret.NONE
