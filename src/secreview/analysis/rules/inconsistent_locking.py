@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.function_flow import own_nodes, position
@@ -223,7 +223,9 @@ def _async_check_then_act(
                 continue
             hit = _write_after_await(statement, checked, context)
             if hit is not None:
-                yield hit
+                # Without any lock in the class, nobody said the dict is contended: often the
+                # worst case is work done twice, so the heuristic speaks softly.
+                yield hit if locks else replace(hit, confidence=Confidence.LOW)
 
 
 def _acting_statements(statement: ast.If, context: ModuleContext) -> list[ast.stmt]:

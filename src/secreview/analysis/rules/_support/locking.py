@@ -112,7 +112,36 @@ def in_locked_block(
             and any(is_lock(item.context_expr, locks, context) for item in ancestor.items)
         ):
             return True
+        if _acquired_around(ancestor, child, locks, context):
+            return True
         child = ancestor
+    return False
+
+
+def _lock_method_call(node: ast.AST, method: str, locks: set[str], context: ModuleContext) -> bool:
+    """`<lock>.acquire(...)` / `<lock>.release()` for a lock `<lock>`."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method
+        and is_lock(node.func.value, locks, context)
+    )
+
+
+def _acquired_around(
+    statement: ast.AST, child: ast.AST, locks: set[str], context: ModuleContext
+) -> bool:
+    """`try: <child> finally: lock.release()` or `if lock.acquire(False): <child>`."""
+    if isinstance(statement, ast.Try) and child in statement.body:
+        return any(
+            _lock_method_call(n, "release", locks, context)
+            for s in statement.finalbody
+            for n in ast.walk(s)
+        )
+    if isinstance(statement, ast.If) and child in statement.body:
+        return any(
+            _lock_method_call(n, "acquire", locks, context) for n in ast.walk(statement.test)
+        )
     return False
 
 
