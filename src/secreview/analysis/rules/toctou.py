@@ -157,14 +157,34 @@ def _use_of(call: ast.Call, context: ModuleContext) -> _Use | None:
     return None
 
 
-def _decides(check: ast.Call, context: ModuleContext) -> bool:
-    """Whether the check's result steers what runs next (an `if`, `while`, `and`, `assert`)."""
+_DECIDING = (ast.If, ast.While, ast.IfExp, ast.Assert, ast.BoolOp)
+_EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _guard(check: ast.Call, context: ModuleContext) -> ast.AST | None:
+    """The `if`, `while`, `assert`, `and`/`or` or conditional expression the check decides."""
     for ancestor in context.ancestors(check):
-        if isinstance(ancestor, ast.If | ast.While | ast.IfExp | ast.Assert | ast.BoolOp):
-            return True
+        if isinstance(ancestor, _DECIDING):
+            statement = next(
+                (a for a in context.ancestors(check) if isinstance(a, ast.stmt)), ancestor
+            )
+            return statement if isinstance(statement, ast.If | ast.While | ast.Assert) else ancestor
         if isinstance(ancestor, ast.stmt):
-            return False
-    return False
+            return None
+    return None
+
+
+def _guards(guard: ast.AST, use: ast.Call, context: ModuleContext) -> bool:
+    """Whether the check's answer decides that `use` runs: it sits under the guard, or after an
+    `if` that leaves (`return`, `raise`, `continue`) on the other answer, or after an assert."""
+    if any(ancestor is guard for ancestor in context.ancestors(use)):
+        return True
+    if isinstance(guard, ast.Assert):
+        return True
+    return isinstance(guard, ast.If) and (
+        isinstance(guard.body[-1], _EXITS)
+        or bool(guard.orelse and isinstance(guard.orelse[-1], _EXITS))
+    )
 
 
 def _applies(check_name: str, use: _Use) -> bool:
@@ -245,7 +265,8 @@ def toctou_file_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     used: set[int] = set()
     for index, check in enumerate(calls):
         checked = _checked_path(check, context)
-        if checked is None or not _decides(check, context):
+        guard = _guard(check, context) if checked is not None else None
+        if checked is None or guard is None:
             continue
         path, check_name = checked
         key = expression_key(path)
@@ -254,6 +275,8 @@ def toctou_file_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             if use is None or expression_key(use.path) != key:
                 continue
             if rebound_between(nodes, path, check, later):
+                break
+            if not _guards(guard, later, context):
                 break
             if _applies(check_name, use) and id(later) not in used:
                 used.add(id(later))

@@ -93,6 +93,12 @@ def handled_os_error(node: ast.AST, context: ModuleContext) -> bool:
     for ancestor in context.ancestors(node):
         if isinstance(ancestor, _NESTED_SCOPES):
             return False
+        if (
+            isinstance(ancestor, ast.With)
+            and child in ancestor.body
+            and any(_suppresses_os_error(item.context_expr, context) for item in ancestor.items)
+        ):
+            return True
         if isinstance(ancestor, ast.Try | ast.TryStar) and child in ancestor.body:
             for handler in ancestor.handlers:
                 if handler.type is None:
@@ -102,6 +108,15 @@ def handled_os_error(node: ast.AST, context: ModuleContext) -> bool:
                     return True
         child = ancestor
     return False
+
+
+def _suppresses_os_error(node: ast.expr, context: ModuleContext) -> bool:
+    """`contextlib.suppress(FileNotFoundError)` and the like."""
+    return (
+        isinstance(node, ast.Call)
+        and context.call_name(node) == "contextlib.suppress"
+        and any((context.resolve(a) or "").rpartition(".")[2] in _OS_ERRORS for a in node.args)
+    )
 
 
 def calls_in(nodes: list[ast.AST]) -> Iterator[ast.Call]:
