@@ -159,6 +159,7 @@ def _use_of(call: ast.Call, context: ModuleContext) -> _Use | None:
 
 _DECIDING = (ast.If, ast.While, ast.IfExp, ast.Assert, ast.BoolOp)
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_NO_RETURN_CALLS = frozenset({"exit", "_exit", "abort"})
 
 
 def _guard(check: ast.Call, context: ModuleContext) -> ast.AST | None:
@@ -182,9 +183,20 @@ def _guards(guard: ast.AST, use: ast.Call, context: ModuleContext) -> bool:
     if isinstance(guard, ast.Assert):
         return True
     return isinstance(guard, ast.If) and (
-        isinstance(guard.body[-1], _EXITS)
-        or bool(guard.orelse and isinstance(guard.orelse[-1], _EXITS))
+        _leaves(guard.body[-1], context)
+        or bool(guard.orelse and _leaves(guard.orelse[-1], context))
     )
+
+
+def _leaves(statement: ast.stmt, context: ModuleContext) -> bool:
+    """`return`, `raise`, `continue`, `break`, or a call that does not come back (`sys.exit`,
+    `abort(403)`)."""
+    if isinstance(statement, _EXITS):
+        return True
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        name = context.call_name(statement.value) or ""
+        return name.rpartition(".")[2] in _NO_RETURN_CALLS
+    return False
 
 
 def _applies(check_name: str, use: _Use) -> bool:
