@@ -46,9 +46,16 @@ class _Write:
     method: Function
     how: str
     locked: bool
-    reportable: bool
-    """Plain writes and read-modify-writes race on their own; an item write or a container
-    method (atomic under the GIL) only when the method read the attribute before: a check."""
+    compound: bool
+    """A read-modify-write, or a write after the method read the attribute (check-then-act).
+    One store of a value is atomic under the GIL; it races when it can land between the read
+    and the write of a compound update."""
+
+    def races_with(self, guard: _Write) -> bool:
+        """Whether this unprotected write can break the protected `guard` (or itself break)."""
+        if self.how == "read-modify-write" or (self.how != "write" and self.compound):
+            return True
+        return self.how == "write" and guard.compound
 
 
 def _self_attribute(node: ast.AST) -> str | None:
@@ -114,13 +121,10 @@ def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Writ
         nodes = own_nodes(method)
         for attribute, node, how in _writes_in(method):
             is_locked = method.name in locked or in_locked_block(node, method, locks, context)
-            if how in {"write", "read-modify-write"}:
-                reportable = True
-            elif how == "item write" or attribute in containers:
-                reportable = _read_before(nodes, attribute, node)
-            else:
-                reportable = False
-            found.append(_Write(attribute, node, method, how, is_locked, reportable))
+            if how.startswith("`") and attribute not in containers:
+                continue  # `.add()` of an object that is not a container: not a write we know
+            compound = how == "read-modify-write" or _read_before(nodes, attribute, node)
+            found.append(_Write(attribute, node, method, how, is_locked, compound))
     return found, locks
 
 
@@ -171,11 +175,15 @@ def inconsistent_locking(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
     protected: dict[str, _Write] = {}
     for write in writes:
         if write.locked and write.attribute not in locks:
-            protected.setdefault(write.attribute, write)
+            known = protected.get(write.attribute)
+            if known is None or (write.compound and not known.compound):
+                protected[write.attribute] = write
     reported: set[tuple[str, str]] = set()
     for write in writes:
         guard = protected.get(write.attribute)
-        if write.locked or not write.reportable or guard is None or guard.method is write.method:
+        if write.locked or guard is None or guard.method is write.method:
+            continue
+        if not write.races_with(guard):
             continue
         if (write.attribute, write.method.name) in reported:
             continue
