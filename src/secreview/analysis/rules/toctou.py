@@ -247,7 +247,9 @@ _WHAT_CHANGES = {
     "(`open`, `os.chmod`, `os.chown`, `os.rename`). Quiet when the path is rebound in "
     "between, when the use is atomic (`open(p, 'x')`, `O_EXCL`, `exist_ok=True`, "
     "`missing_ok=True`, `ignore_errors=True`) or sits in a `try` that catches `OSError` or "
-    "the specific `FileExistsError`/`FileNotFoundError`.",
+    "the specific `FileExistsError`/`FileNotFoundError`. Findings are low confidence "
+    "(medium after `os.access` or `islink`): most such pairs sit in tools that no other "
+    "user races.",
     why_bad="The check and the use are two system calls; between them another process can "
     "change what the path names. In a directory other users can write, an attacker plants a "
     "symlink after the check and the program overwrites, chmods or removes the file it points "
