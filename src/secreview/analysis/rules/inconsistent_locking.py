@@ -50,9 +50,13 @@ class _Write:
     """A read-modify-write, or a write after the method read the attribute (check-then-act).
     One store of a value is atomic under the GIL; it races when it can land between the read
     and the write of a compound update."""
+    cooperative: bool = False
+    """Written under `async with`: other code runs only where the region awaits."""
 
     def races_with(self, guard: _Write) -> bool:
         """Whether this unprotected write can break the protected `guard` (or itself break)."""
+        if guard.cooperative and not isinstance(self.method, ast.AsyncFunctionDef):
+            return False  # a plain method runs whole between two steps of the event loop
         if self.how == "read-modify-write" or (self.how != "write" and self.compound):
             return True
         return self.how == "write" and guard.compound
@@ -110,13 +114,27 @@ def _read_before(nodes: list[ast.AST], attribute: str, write: ast.AST) -> bool:
     )
 
 
+def _creates_lock(method: Function, locks: set[str]) -> bool:
+    """A method that (re)creates the lock sets the object up: it runs before sharing."""
+    return any(attribute in locks for attribute, _, how in _writes_in(method) if how == "write")
+
+
+def _under_async_with(node: ast.AST, method: Function, context: ModuleContext) -> bool:
+    for ancestor in context.ancestors(node):
+        if ancestor is method:
+            return False
+        if isinstance(ancestor, ast.AsyncWith):
+            return True
+    return False
+
+
 def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Write], set[str]]:
     locks = lock_attributes(cls, context)
     locked = locked_methods(cls, locks, context)
     containers = container_attributes(cls, context)
     found = []
     for method in methods(cls):
-        if method.name in _UNSHARED_METHODS:
+        if method.name in _UNSHARED_METHODS or _creates_lock(method, locks):
             continue
         nodes = own_nodes(method)
         for attribute, node, how in _writes_in(method):
@@ -124,7 +142,8 @@ def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Writ
             if how.startswith("`") and attribute not in containers:
                 continue  # `.add()` of an object that is not a container: not a write we know
             compound = how == "read-modify-write" or _read_before(nodes, attribute, node)
-            found.append(_Write(attribute, node, method, how, is_locked, compound))
+            cooperative = is_locked and _under_async_with(node, method, context)
+            found.append(_Write(attribute, node, method, how, is_locked, compound, cooperative))
     return found, locks
 
 
@@ -133,7 +152,7 @@ def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Writ
     name="Attribute written with a lock in one method and without it in another",
     cwe=667,
     severity=Severity.MEDIUM,
-    confidence=Confidence.MEDIUM,
+    confidence=Confidence.LOW,
     summary="A class writes `self.x` holding its lock in one method and without the lock in "
     "another, so the two writes race.",
     fix="Take the same lock around every write (and read-modify-write) of the attribute: "
@@ -232,8 +251,8 @@ def _async_check_then_act(
             hit = _write_after_await(statement, checked, context)
             if hit is not None:
                 # Without any lock in the class, nobody said the dict is contended: often the
-                # worst case is work done twice, so the heuristic speaks softly.
-                yield hit if locks else replace(hit, confidence=Confidence.LOW)
+                # worst case is work done twice, so only a class that locks elsewhere is medium.
+                yield replace(hit, confidence=Confidence.MEDIUM) if locks else hit
 
 
 def _acting_statements(statement: ast.If, context: ModuleContext) -> list[ast.stmt]:

@@ -34,6 +34,7 @@ CONTAINER_TYPES = frozenset(
 )
 _LOCK_WORDS = frozenset(
     {"lock", "locks", "rlock", "mutex", "semaphore", "sem", "cond", "condition", "lockutils"}
+    | {"locked"}
 )
 _SYNCHRONISED_WORDS = frozenset({"synchronized", "synchronised", "locked", "serialized"})
 _LOCK_HELD_SUFFIX = "_locked"
