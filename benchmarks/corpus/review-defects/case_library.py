@@ -349,6 +349,26 @@ TIMING = [
     )),
 ]
 
+TIMING.append(
+    ("license_signature_loop", "timing", 208, '''
+        import hashlib
+        import hmac
+
+        SIGNING_KEY = b"loaded-at-start"
+
+
+        def license_valid(payload, signature):
+            expected_signature = hmac.new(SIGNING_KEY, payload, hashlib.sha256).hexdigest()
+            if len(signature) != len(expected_signature):
+                return False
+            «0»
+        ''', (
+        ("for given, wanted in zip(signature, expected_signature):\n"
+         "    if given != wanted:\n        return False\nreturn True",
+         "return hmac.compare_digest(signature, expected_signature)"),
+    )),
+)
+
 FAILING_OPEN = [
     ("policy_enforce", "failopen", 636, '''
         import logging

@@ -168,7 +168,11 @@ def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Writ
     "private helper only ever called with the lock held. Reports the unprotected writes of an "
     "attribute that another method writes under a lock. `__init__`, `__del__`, "
     "`__setstate__` and the lock itself are left out. In `async def` methods, also reports a "
-    "write to `self.d[k]` after `if k not in self.d:` and an `await`, outside any lock.",
+    "write to `self.d[k]` after `if k not in self.d:` and an `await`, outside any lock. "
+    "A plain store (`self.flag = False`) is reported only when the locked method updates "
+    "the attribute in several steps, and a plain method never against an `async with` "
+    "region. Findings are low confidence (medium for the async pattern in a class that "
+    "locks elsewhere): on mature projects about half are races a reviewer would raise.",
     why_bad="Two threads running the two methods interleave their reads and writes: counters "
     "lose updates, a dict or list changes while the locked method iterates it (raising or "
     "skipping entries), and invariants the lock was meant to keep (a quota, a session table, "

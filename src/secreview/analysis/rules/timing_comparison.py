@@ -154,6 +154,11 @@ def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret
         derived = _digest_strength(node, context, depth)
         if derived:
             return derived
+    if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant) and depth < 2:
+        return _strength(node.value, context, depth + 1)  # `signature[i]`: one character of it
+    zipped = _zipped_from(node, context) if isinstance(node, ast.Name) else None
+    if zipped is not None and depth < 2:
+        return _strength(zipped, context, depth + 1)
     name = _read_name(node)
     by_name = _name_strength(name) if name is not None else _Secret.NONE
     if isinstance(node, ast.Name) and depth < 2:
@@ -161,6 +166,26 @@ def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret
         if value is not node:
             return max(by_name, _strength(value, context, depth + 1))
     return by_name
+
+
+def _zipped_from(name: ast.Name, context: ModuleContext) -> ast.expr | None:
+    """`expected` for `a` in `for a, b in zip(expected, provided):` (a character-by-character
+    comparison loop), else None."""
+    for ancestor in context.ancestors(name):
+        if not isinstance(ancestor, ast.For):
+            continue
+        target, source = ancestor.target, ancestor.iter
+        if not (
+            isinstance(target, ast.Tuple)
+            and isinstance(source, ast.Call)
+            and context.call_name(source) == "zip"
+            and len(source.args) == len(target.elts)
+        ):
+            continue
+        for element, iterable in zip(target.elts, source.args, strict=True):
+            if isinstance(element, ast.Name) and element.id == name.id:
+                return iterable
+    return None
 
 
 def _describe(strength: _Secret) -> str:
@@ -187,7 +212,8 @@ def _describe(strength: _Secret) -> str:
     "constant, `None`, a length or a type. A plain `token`, `key`, `digest` or `hash` counts "
     "only when the other side is secret-named too (`token == expected_token`). Names that "
     "pair two user-supplied values (`password == password_confirm`, `new_password`) and "
-    "`__eq__` methods are left alone.",
+    "`__eq__` methods are left alone. Character-by-character loops count too: "
+    "`for a, b in zip(signature, expected): if a != b: return False`.",
     why_bad="`==` on strings and bytes returns at the first differing character, so a guess "
     "with a correct first byte takes measurably longer to reject than one without. Repeating "
     "requests and averaging the response times, an attacker recovers a webhook signature, "
@@ -228,9 +254,9 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
     secret_side = left if left_strength >= right_strength else right
     yield Hit(
         node=node,
-        message=f"`{context.one_line(node)}` compares {_describe(strongest)} "
-        f"(`{context.one_line(secret_side)}`) with an early-exit equality; the time it takes "
-        "tells an attacker how many leading characters of a guess are right.",
+        message=f"`{context.one_line(node)}` compares `{context.one_line(secret_side)}`, "
+        f"{_describe(strongest)}, with an early-exit equality; the time it takes tells an "
+        "attacker how many leading characters of a guess are right.",
         confidence=Confidence.HIGH if strongest is _Secret.DERIVED else None,
     )
 
