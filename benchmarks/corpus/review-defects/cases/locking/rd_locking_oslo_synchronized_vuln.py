@@ -1,0 +1,13 @@
+from oslo_concurrency import lockutils
+
+
+class ResourceTracker:
+    def __init__(self):
+        self.allocated = 0
+
+    @lockutils.synchronized("compute_resources")
+    def claim(self, amount):
+        self.allocated += amount
+
+    def abort(self, amount):
+        self.allocated -= amount

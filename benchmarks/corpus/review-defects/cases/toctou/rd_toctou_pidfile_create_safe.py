@@ -1,0 +1,9 @@
+import os
+import sys
+
+
+def write_pidfile(path):
+    if os.path.exists(path):
+        sys.exit("already running")
+    with open(path, "x") as handle:
+        handle.write(str(os.getpid()))

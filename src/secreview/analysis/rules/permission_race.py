@@ -1,0 +1,251 @@
+"""CWE-362 (with CWE-732): a private file created with default permissions, restricted afterwards.
+
+`open(path, "w")` creates the file with mode 0o666 minus the umask (usually 0o644, readable by
+every local user); a `chmod(path, 0o600)` after it closes the door too late. Anyone who opened the
+file in between keeps a descriptor that reads whatever is written later, key material included.
+The file is judged private when its path is named like key material or credentials, when what is
+written is named like a secret or is a serialised private key, or when the program restricts it to
+its owner (it says so itself). The creation is where the fix goes, so that is where the finding
+points; the late restriction is the evidence.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.flags import fold_flags
+from secreview.analysis.rules._support.function_flow import (
+    Function,
+    calls_in,
+    expression_key,
+    own_nodes,
+    position,
+    rebound_between,
+)
+from secreview.analysis.rules._support.secret_files import looks_secret_path, looks_secret_value
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_OPENERS = frozenset({"open", "io.open", "codecs.open"})
+_PATH_WRITERS = frozenset({"write_text", "write_bytes", "touch"})
+_CHMODS = frozenset({"os.chmod", "os.lchmod"})
+_SERIALISERS = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"})
+_OTHERS_BITS = 0o007
+_GROUP_AND_OTHERS_BITS = 0o077
+
+
+@dataclass(frozen=True, slots=True)
+class _Creation:
+    """A call that creates a file with the default mode: the call, the path, the handle name."""
+
+    call: ast.Call
+    path: ast.expr
+    handle: str | None
+
+
+def _with_target(call: ast.Call, context: ModuleContext) -> str | None:
+    """`f` in `with open(path, "w") as f:`."""
+    item = context.parent(call)
+    if isinstance(item, ast.withitem) and isinstance(item.optional_vars, ast.Name):
+        return item.optional_vars.id
+    statement = context.parent(call)
+    if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
+        return statement.targets[0].id
+    return None
+
+
+def _creation(call: ast.Call, context: ModuleContext) -> _Creation | None:
+    """The file `call` creates with the default mode, if it does."""
+    name = context.call_name(call)
+    if name in _OPENERS:
+        path = context.argument(call, 0, "file")
+        mode_node = context.argument(call, 1, "mode")
+        mode = context.constant_value(mode_node) if mode_node is not None else "r"
+        if path is None or not isinstance(mode, str) or not set(mode) & set("wax"):
+            return None
+        if context.keyword(call, "opener") is not None:
+            return None  # the opener decides the mode
+        return _Creation(call, path, _with_target(call, context))
+    if name == "os.open":
+        path = context.argument(call, 0, "path")
+        flags = fold_flags(context.argument(call, 1, "flags"), context)
+        if path is None or flags is None or not flags & os.O_CREAT:
+            return None
+        if context.argument(call, 2, "mode") is not None:
+            return None
+        return _Creation(call, path, _with_target(call, context))
+    if name is None and isinstance(call.func, ast.Attribute) and call.func.attr in _PATH_WRITERS:
+        if call.func.attr == "touch" and context.argument(call, 0, "mode") is not None:
+            return None
+        return _Creation(call, call.func.value, None)
+    return None
+
+
+def _restriction(
+    call: ast.Call, creation: _Creation, context: ModuleContext
+) -> tuple[ast.expr, int] | None:
+    """(mode node, mode) when `call` takes permissions away from the created file."""
+    name = context.call_name(call)
+    key = expression_key(creation.path)
+    if name in _CHMODS:
+        target = context.argument(call, 0, "path")
+        mode_node = context.argument(call, 1, "mode")
+        if target is None or expression_key(target) != key:
+            return None
+    elif name == "os.fchmod":
+        target = context.argument(call, 0, "fd")
+        mode_node = context.argument(call, 1, "mode")
+        if target is None or creation.handle is None or not _is_handle(target, creation.handle):
+            return None
+    elif name is None and isinstance(call.func, ast.Attribute) and call.func.attr == "chmod":
+        mode_node = context.argument(call, 0, "mode")
+        if expression_key(call.func.value) != key or len(call.args) > 1:
+            return None
+    else:
+        return None
+    mode = fold_flags(mode_node, context)
+    if mode_node is None or mode is None or mode & _OTHERS_BITS:
+        return None
+    return mode_node, mode
+
+
+def _is_handle(target: ast.expr, handle: str) -> bool:
+    """`f.fileno()` or `fd` for the handle `f`/`fd` the creation bound."""
+    if isinstance(target, ast.Name):
+        return target.id == handle
+    return (
+        isinstance(target, ast.Call)
+        and isinstance(target.func, ast.Attribute)
+        and target.func.attr == "fileno"
+        and isinstance(target.func.value, ast.Name)
+        and target.func.value.id == handle
+    )
+
+
+def _written_secret(creation: _Creation, nodes: list[ast.AST], context: ModuleContext) -> bool:
+    """Whether what the function writes into the file is named like a secret or is key material."""
+    call = creation.call
+    if isinstance(call.func, ast.Attribute) and call.func.attr in {"write_text", "write_bytes"}:
+        return any(looks_secret_value(a, context) for a in call.args)
+    if creation.handle is None:
+        return False
+    for node in calls_in(nodes):
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in {"write", "writelines"}
+            and isinstance(func.value, ast.Name)
+            and func.value.id == creation.handle
+            and any(looks_secret_value(a, context) for a in node.args)
+        ):
+            return True
+        if context.call_name(node) in _SERIALISERS and any(
+            looks_secret_value(a, context) for a in node.args[:1]
+        ):
+            return True
+    return False
+
+
+def _umask_before(call: ast.Call, nodes: list[ast.AST], context: ModuleContext) -> bool:
+    """Whether the function sets a umask before creating the file (the other way to do it)."""
+    return any(
+        isinstance(node, ast.Call)
+        and context.call_name(node) == "os.umask"
+        and position(node) < position(call)
+        for node in nodes
+    )
+
+
+@rule(
+    id="secret-file-permission-race",
+    name="Secret file created with default permissions and restricted afterwards",
+    cwe=362,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="A key, token or credentials file is created readable by others and chmod-ed to "
+    "0o600 only afterwards, leaving a window in which another user can open it.",
+    fix="Create the file with its final mode in one step: `fd = os.open(path, os.O_WRONLY | "
+    "os.O_CREAT | os.O_EXCL, 0o600)` then `with os.fdopen(fd, 'w') as out:`, or `open(path, "
+    "'w', opener=lambda p, flags: os.open(p, flags, 0o600))`, or set `os.umask(0o077)` before "
+    "creating it.",
+    what_it_does="Pairs a call that creates a file with the default mode (`open` or `io.open` "
+    "for writing, `os.open` with `O_CREAT` and no mode, `Path.write_text`, `write_bytes`, "
+    "`touch`) with a later `os.chmod`, `Path.chmod` or `os.fchmod` on the same path or handle "
+    "in the same function that takes all access away from others. Reported when the path is "
+    "named like key material or credentials (`key`, `pem`, `token`, `secret`, `credentials`, "
+    "`id_rsa`, ..., not `public` or certificates), when what is written is named like a "
+    "secret or is a serialised private key (`private_bytes()`, `-----BEGIN ... PRIVATE "
+    "KEY-----`), or when the new mode leaves the file to its owner alone. Quiet when a "
+    "`os.umask` call comes first, or the creation passes a mode or an `opener`.",
+    why_bad="Between the creation and the chmod the file has the umask's default mode, "
+    "usually 0o644: any local account can open it. Permissions are checked only when a file "
+    "is opened, so whoever opened it in that window keeps reading it after the chmod, "
+    "including the key or token written next. The window is short but an attacker can wait "
+    "in a loop on inotify for it.",
+    example="with open(key_path, 'wb') as out:\n    out.write(private_key)\n"
+    "os.chmod(key_path, 0o600)",
+    use_instead="fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)\n"
+    "with os.fdopen(fd, 'wb') as out:\n    out.write(private_key)",
+    references=(
+        "https://docs.python.org/3/library/os.html#os.open",
+        "https://docs.python.org/3/library/functions.html#open",
+        "https://docs.python.org/3/library/os.html#os.umask",
+        "https://cwe.mitre.org/data/definitions/362.html",
+        "https://cwe.mitre.org/data/definitions/732.html",
+    ),
+    visits=(ast.FunctionDef, ast.AsyncFunctionDef),
+)
+def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report secret files whose restrictive mode is applied only after they were created."""
+    assert isinstance(node, Function)
+    nodes = own_nodes(node)
+    calls = list(calls_in(nodes))
+    for index, call in enumerate(calls):
+        creation = _creation(call, context)
+        if creation is None or _umask_before(call, nodes, context):
+            continue
+        for later in calls[index + 1 :]:
+            restricted = _restriction(later, creation, context)
+            if restricted is None:
+                continue
+            if rebound_between(nodes, creation.path, call, later):
+                break
+            hit = _judge(creation, later, restricted, nodes, context)
+            if hit is not None:
+                yield hit
+            break
+
+
+def _judge(
+    creation: _Creation,
+    chmod: ast.Call,
+    restricted: tuple[ast.expr, int],
+    nodes: list[ast.AST],
+    context: ModuleContext,
+) -> Hit | None:
+    mode_node, mode = restricted
+    by_name = looks_secret_path(creation.path, context)
+    by_content = _written_secret(creation, nodes, context)
+    owner_only = not mode & _GROUP_AND_OTHERS_BITS
+    if not (by_name or by_content or owner_only):
+        return None
+    reason = (
+        "is named like a secret"
+        if by_name
+        else "receives a secret"
+        if by_content
+        else f"is restricted to its owner ({oct(mode)})"
+    )
+    return Hit(
+        node=creation.call,
+        message=f"`{context.one_line(creation.call)}` creates "
+        f"`{context.one_line(creation.path)}`, which {reason}, with the default mode and "
+        f"`{context.one_line(chmod)}` restricts it only afterwards; another local user can open "
+        "it in between and keep reading what is written.",
+        evidence=((chmod, f"`{context.one_line(mode_node)}` applied after creation"),),
+        confidence=Confidence.HIGH if by_name or by_content else Confidence.MEDIUM,
+    )

@@ -1,0 +1,275 @@
+"""CWE-208: secrets compared with `==`, which returns as soon as one byte differs.
+
+String and bytes equality in CPython stops at the first difference, so how long a comparison
+takes says how long a guess's correct prefix is; an attacker who can time many requests learns a
+token, an HMAC or a signature byte by byte. What counts as a secret is judged from the value:
+an HMAC digest (`hmac.new(...).hexdigest()`), a hash of a password, or a read named like a
+credential (`signature`, `api_key`, `csrf_token`, `password`, `X-Api-Token` header). A bare
+`token`, `digest` or `hash` is everyday vocabulary (lexers, checksums), so it counts only when the
+other side is secret too. Comparisons with constants, `None`, lengths and types tell nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from enum import IntEnum
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.secret_text import name_words
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+
+class _Secret(IntEnum):
+    """How surely a value is a secret whose prefix an attacker can learn by timing."""
+
+    NONE = 0
+    WEAK = 1  # named token/digest/hash/key: a secret only if the other side agrees
+    NAMED = 2  # named like a credential
+    DERIVED = 3  # computed as an HMAC or a password hash
+
+
+_STRONG_LAST = frozenset(
+    {
+        "password", "passwd", "passphrase", "secret", "signature", "sig", "hmac", "otp",
+        "apikey", "csrf", "xsrf", "nonce", "passcode", "pin",
+    }
+)  # fmt: skip
+_WEAK_LAST = frozenset({"token", "digest", "hash", "key", "mac", "code", "checksum"})
+# words before a weak last word that make it a credential: `auth_token`, `api_key`, `hmac_digest`
+_STRONG_QUALIFIERS = frozenset(
+    {
+        "auth", "access", "api", "bearer", "csrf", "xsrf", "session", "refresh", "reset",
+        "secret", "signing", "hmac", "signature", "password", "pw", "pwd", "passwd",
+        "verification", "verify", "confirmation", "invite", "invitation", "activation",
+        "webhook", "shared", "private", "security", "otp", "totp", "mfa", "recovery", "sign",
+    }
+)  # fmt: skip
+# tokens that are positions or handles; keys that are look-ups: not credentials
+_PLAIN_QUALIFIERS = frozenset(
+    {
+        "next", "page", "continuation", "pagination", "sync", "cancel", "cancellation",
+        "current", "prev", "previous", "last", "first", "start", "end", "lexer", "parser",
+        "cache", "sort", "dict", "lookup", "primary", "foreign", "partition", "hash", "file",
+        "content", "etag", "md5", "sha1", "sha256", "checksum", "public", "pub",
+    }
+)  # fmt: skip
+# two user-supplied values compared with each other are not a secret being guessed
+_USER_PAIR_WORDS = frozenset(
+    {"confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "new"}
+    | {"old", "previous", "verify2", "check"}
+)
+_UNWRAPPING_METHODS = frozenset({"encode", "decode", "strip", "lower", "upper", "hex"})
+_UNWRAPPING_CALLS = frozenset({"str", "bytes", "bytearray"})
+_HMAC_CONSTRUCTORS = frozenset({"hmac.new", "hmac.HMAC"})
+_HMAC_FUNCTIONS = frozenset({"hmac.digest"})
+_DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+_BLIND_CALLS = frozenset({"len", "type", "isinstance", "bool", "int", "hash", "id"})
+_EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__", "__lt__", "__le__"})
+
+
+def _read_name(node: ast.AST) -> str | None:
+    """The name a value is read under: `token`, `user.password`, `headers['X-Api-Key']`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return node.slice.value if isinstance(node.slice.value, str) else None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"get", "getenv", "get_header", "getheader"}
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return node.args[0].value
+    return None
+
+
+def _name_strength(name: str) -> _Secret:
+    words = name_words(name)
+    if not words or set(words) & _USER_PAIR_WORDS:
+        return _Secret.NONE
+    last, before = words[-1], words[:-1]
+    if last.endswith("apikey") or last in _STRONG_LAST:
+        return _Secret.NAMED
+    if last not in _WEAK_LAST or set(before) & _PLAIN_QUALIFIERS:
+        return _Secret.NONE
+    if set(before) & _STRONG_QUALIFIERS:
+        return _Secret.NAMED
+    return _Secret.WEAK if last != "code" else _Secret.NONE
+
+
+def _unwrap(node: ast.expr, context: ModuleContext) -> ast.expr:
+    """`token.encode()`, `str(token)`, `token.strip()` -> `token` (same secret, other type)."""
+    for _ in range(4):
+        if not isinstance(node, ast.Call):
+            break
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _UNWRAPPING_METHODS:
+            node = func.value
+        elif context.call_name(node) in _UNWRAPPING_CALLS and len(node.args) == 1:
+            node = node.args[0]
+        else:
+            break
+    return node
+
+
+def _digest_strength(call: ast.Call, context: ModuleContext, depth: int) -> _Secret:
+    """An HMAC digest, or a hash of a password, is derived from a secret."""
+    name = context.call_name(call)
+    if name in _HMAC_FUNCTIONS:
+        return _Secret.DERIVED
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _DIGEST_METHODS):
+        return _Secret.NONE
+    maker = assigned_value(func.value, context)
+    if not isinstance(maker, ast.Call):
+        return _Secret.NONE
+    maker_name = context.call_name(maker) or ""
+    if maker_name in _HMAC_CONSTRUCTORS:
+        return _Secret.DERIVED
+    if maker_name.startswith("hashlib.") and depth < 2:
+        hashed = [_strength(a, context, depth + 1) for a in maker.args]
+        return _Secret.DERIVED if any(s >= _Secret.NAMED for s in hashed) else _Secret.NONE
+    return _Secret.NONE
+
+
+def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret:
+    """How surely `node`'s value is a secret."""
+    node = _unwrap(node, context)
+    if context.is_constant(node):
+        return _Secret.NONE
+    if isinstance(node, ast.BinOp | ast.JoinedStr) and depth < 2:
+        parts = [node.left, node.right] if isinstance(node, ast.BinOp) else node.values
+        inner = [p.value if isinstance(p, ast.FormattedValue) else p for p in parts]
+        return max((_strength(p, context, depth + 1) for p in inner), default=_Secret.NONE)
+    if isinstance(node, ast.Call):
+        if context.call_name(node) in _BLIND_CALLS:
+            return _Secret.NONE
+        derived = _digest_strength(node, context, depth)
+        if derived:
+            return derived
+    if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant) and depth < 2:
+        return _strength(node.value, context, depth + 1)  # `signature[i]`: one character of it
+    zipped = _zipped_from(node, context) if isinstance(node, ast.Name) else None
+    if zipped is not None and depth < 2:
+        return _strength(zipped, context, depth + 1)
+    name = _read_name(node)
+    by_name = _name_strength(name) if name is not None else _Secret.NONE
+    if isinstance(node, ast.Name) and depth < 2:
+        value = assigned_value(node, context)
+        if value is not node:
+            return max(by_name, _strength(value, context, depth + 1))
+    return by_name
+
+
+def _zipped_from(name: ast.Name, context: ModuleContext) -> ast.expr | None:
+    """`expected` for `a` in `for a, b in zip(expected, provided):` (a character-by-character
+    comparison loop), else None."""
+    for ancestor in context.ancestors(name):
+        if not isinstance(ancestor, ast.For):
+            continue
+        target, source = ancestor.target, ancestor.iter
+        if not (
+            isinstance(target, ast.Tuple)
+            and isinstance(source, ast.Call)
+            and context.call_name(source) == "zip"
+            and len(source.args) == len(target.elts)
+        ):
+            continue
+        for element, iterable in zip(target.elts, source.args, strict=True):
+            if isinstance(element, ast.Name) and element.id == name.id:
+                return iterable
+    return None
+
+
+def _describe(strength: _Secret) -> str:
+    if strength is _Secret.DERIVED:
+        return "a value derived from a secret (an HMAC or a password hash)"
+    return "a secret"
+
+
+@rule(
+    id="timing-unsafe-comparison",
+    name="Secret compared with == instead of a constant-time comparison",
+    cwe=208,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="A token, HMAC, signature, API key or password is compared with `==`/`!=`, whose "
+    "running time reveals how much of a guess is right.",
+    fix="Compare secrets with `hmac.compare_digest(expected, provided)` (or "
+    "`secrets.compare_digest`), both as bytes or both as ASCII text; for passwords store a "
+    "slow hash and check it with the hashing library's verify function.",
+    what_it_does="Reports `==` and `!=` comparisons in which one side is an HMAC digest "
+    "(`hmac.new(...).hexdigest()`, `hmac.digest()`), a hash of a password-named value, or a "
+    "read named like a credential (`signature`, `password`, `secret`, `api_key`, "
+    "`csrf_token`, `auth_token`, a `X-Api-Key` header), and the other side is not a "
+    "constant, `None`, a length or a type. A plain `token`, `key`, `digest` or `hash` counts "
+    "only when the other side is secret-named too (`token == expected_token`). Names that "
+    "pair two user-supplied values (`password == password_confirm`, `new_password`) and "
+    "`__eq__` methods are left alone. Character-by-character loops count too: "
+    "`for a, b in zip(signature, expected): if a != b: return False`.",
+    why_bad="`==` on strings and bytes returns at the first differing character, so a guess "
+    "with a correct first byte takes measurably longer to reject than one without. Repeating "
+    "requests and averaging the response times, an attacker recovers a webhook signature, "
+    "an API key or a reset token one byte at a time instead of guessing it whole; such "
+    "remote timing attacks have been shown over LANs and against cloud neighbours.",
+    example="expected = hmac.new(secret, body, hashlib.sha256).hexdigest()\n"
+    "if expected != request.headers['X-Signature']:\n    abort(403)",
+    use_instead="expected = hmac.new(secret, body, hashlib.sha256).hexdigest()\n"
+    "if not hmac.compare_digest(expected, request.headers['X-Signature']):\n    abort(403)",
+    references=(
+        "https://docs.python.org/3/library/hmac.html#hmac.compare_digest",
+        "https://docs.python.org/3/library/secrets.html#secrets.compare_digest",
+        "https://cwe.mitre.org/data/definitions/208.html",
+    ),
+    visits=(ast.Compare,),
+)
+def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report `==`/`!=` between a secret and a value that is not a constant."""
+    assert isinstance(node, ast.Compare)
+    if len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+        return
+    function = context.enclosing_function(node)
+    if function is not None and function.name in _EQUALITY_METHODS:
+        return
+    left, right = node.left, node.comparators[0]
+    if context.is_constant(_unwrap(left, context)) or context.is_constant(_unwrap(right, context)):
+        return
+    if _user_pair(left, context) or _user_pair(right, context):
+        return
+    if ast.dump(_unwrap(left, context)) == ast.dump(_unwrap(right, context)):
+        return  # `token.strip() != token` asks about the text's shape, not its value
+    left_strength, right_strength = _strength(left, context), _strength(right, context)
+    strongest = max(left_strength, right_strength)
+    if strongest < _Secret.NAMED and min(left_strength, right_strength) < _Secret.WEAK:
+        return
+    if min(left_strength, right_strength) is _Secret.NONE and _is_blind(left, right, context):
+        return
+    secret_side = left if left_strength >= right_strength else right
+    yield Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` compares `{context.one_line(secret_side)}`, "
+        f"{_describe(strongest)}, with an early-exit equality; the time it takes tells an "
+        "attacker how many leading characters of a guess are right.",
+        confidence=Confidence.HIGH if strongest is _Secret.DERIVED else None,
+    )
+
+
+def _is_blind(left: ast.expr, right: ast.expr, context: ModuleContext) -> bool:
+    """Whether the non-secret side is a call whose result reveals nothing (len, type, ...)."""
+    return any(
+        isinstance(side, ast.Call) and context.call_name(side) in _BLIND_CALLS
+        for side in (left, right)
+    )
+
+
+def _user_pair(side: ast.expr, context: ModuleContext) -> bool:
+    """`password_confirm`, `new_password`: the other half of two values the user typed."""
+    name = _read_name(_unwrap(side, context))
+    return name is not None and bool(set(name_words(name)) & _USER_PAIR_WORDS)
