@@ -6,6 +6,7 @@ The command line wins where both speak; lists of patterns add up; rule selection
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from secreview.config.file import FileSettings
@@ -34,6 +35,8 @@ class CommandLine:
     honour_nosec: bool = False
     report_unused_suppressions: bool = False
     model_dirs: tuple[str, ...] = ()
+    llm: dict[str, object] | None = None
+    """The `--llm-*` options given (field name to value); `{"enabled": True}` at least."""
 
 
 def build_config(settings: FileSettings, options: CommandLine | None = None) -> ScanConfig:
@@ -74,4 +77,5 @@ def build_config(settings: FileSettings, options: CommandLine | None = None) -> 
         baseline=options.baseline or settings.baseline,
         model_dirs=settings.models + options.model_dirs,
         configuration=shown(settings.source) if settings.source else "none",
+        llm=dataclasses.replace(settings.llm, **(options.llm or {})),
     )

@@ -12,9 +12,10 @@ import difflib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from secreview.config.llm import LlmSettingError, LlmSettings, parse_llm_table
 from secreview.config.selection import SelectorError, check_selector
 from secreview.findings import Severity
 from secreview.sources.sidefiles import (
@@ -50,6 +51,7 @@ KNOWN_KEYS = (
     "models",
     "honour-nosec",
     "report-unused-suppressions",
+    "llm",
 )
 """`enable` and `disable` are the older names of `select` and `ignore`."""
 
@@ -79,6 +81,7 @@ class FileSettings:
     models: tuple[str, ...] = ()
     honour_nosec: bool | None = None
     report_unused_suppressions: bool | None = None
+    llm: LlmSettings = field(default_factory=LlmSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +211,11 @@ def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str
                     _relative_path(item, at, folder) for item in _string_list(value, at)
                 )
             }
+        case "llm":
+            try:
+                return {"llm": parse_llm_table(_table(value, at, "LLM settings"))}
+            except LlmSettingError as error:
+                raise ConfigError(f"{at}: {error}") from None
         case _:
             raise _unknown_key(key, where)
 
