@@ -100,3 +100,42 @@ def scripted_server(script: Script) -> Iterator[tuple[str, Recorded]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+APP = """import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def is_allowed(user, token):
+    return token == user.api_token
+
+
+@app.route("/run")
+def run():
+    host = request.args["host"]
+    return subprocess.run("ping -c 1 " + host, shell=True, capture_output=True).stdout
+
+
+def delete_account(user, target):
+    if user.name == target.owner or user.is_admin or True:
+        target.delete()
+"""
+TIMING = {
+    "cwe": 208,
+    "lines": [9, 9],
+    "code": "return token == user.api_token",
+    "severity": "medium",
+    "description": "The token is compared with ==, whose time depends on the matching prefix.",
+    "fix": "Compare with hmac.compare_digest(token, user.api_token).",
+}
+AUTHZ = {
+    "cwe": "CWE-863",
+    "lines": "19-20",
+    "code": "if user.name == target.owner or user.is_admin or True:",
+    "severity": "high",
+    "description": "`or True` lets every user delete any account.",
+    "fix": "Drop `or True`.",
+}

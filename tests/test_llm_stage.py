@@ -12,60 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from llm_server import Reply, defects, scripted_server, user_prompt
+from llm_server import APP, AUTHZ, TIMING, Reply, defects, scripted_server
 
 from secreview.cli import cli
-
-APP = """import subprocess
-
-from flask import Flask, request
-
-app = Flask(__name__)
-
-
-def is_allowed(user, token):
-    return token == user.api_token
-
-
-@app.route("/run")
-def run():
-    host = request.args["host"]
-    return subprocess.run("ping -c 1 " + host, shell=True, capture_output=True).stdout
-
-
-def delete_account(user, target):
-    if user.name == target.owner or user.is_admin or True:
-        target.delete()
-"""
-TIMING = {
-    "cwe": 208,
-    "lines": [9, 9],
-    "code": "return token == user.api_token",
-    "severity": "medium",
-    "description": "The token is compared with ==, whose time depends on the matching prefix.",
-    "fix": "Compare with hmac.compare_digest(token, user.api_token).",
-}
-AUTHZ = {
-    "cwe": "CWE-863",
-    "lines": "19-20",
-    "code": "if user.name == target.owner or user.is_admin or True:",
-    "severity": "high",
-    "description": "`or True` lets every user delete any account.",
-    "fix": "Drop `or True`.",
-}
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with the app and a cache folder of its own (never the user's)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    (tmp_path / "app.py").write_text(APP)
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.secreview.llm]\nmodel = "scripted"\nretries = 2\ntimeout = 2\n'
-        f'cache-dir = "{(tmp_path / "cache").as_posix()}"\n'
-    )
-    return tmp_path
 
 
 def scan(*args: str) -> tuple[int, dict]:
@@ -84,7 +33,7 @@ def llm_findings(report: dict) -> list[dict]:
     return [f for f in report["findings"] if f["rule_id"] == "llm-review"]
 
 
-def test_grounded_defects_become_findings_tagged_as_llm(project: Path) -> None:
+def test_grounded_defects_become_findings_tagged_as_llm(llm_project: Path) -> None:
     with scripted_server(lambda body, n: Reply(defects(TIMING, AUTHZ))) as (url, record):
         code, report = review_only(url)
     found = llm_findings(report)
@@ -102,7 +51,7 @@ def test_grounded_defects_become_findings_tagged_as_llm(project: Path) -> None:
 
 
 def test_hallucinated_lines_wrong_quotes_and_unknown_cwes_are_dropped_and_counted(
-    project: Path,
+    llm_project: Path,
 ) -> None:
     answer = defects(
         TIMING,
@@ -131,7 +80,7 @@ def test_hallucinated_lines_wrong_quotes_and_unknown_cwes_are_dropped_and_counte
     assert report["llm"]["claims"] == 33
 
 
-def test_invalid_json_counts_as_a_rejected_answer_not_a_crash(project: Path) -> None:
+def test_invalid_json_counts_as_a_rejected_answer_not_a_crash(llm_project: Path) -> None:
     answers = ["Sure! Here are the defects: {defects: none}", "```json\n[1, 2\n```", ""]
     with scripted_server(lambda body, n: Reply(answers[body["seed"]])) as (url, _record):
         code, report = review_only(url)
@@ -140,7 +89,7 @@ def test_invalid_json_counts_as_a_rejected_answer_not_a_crash(project: Path) -> 
     assert code == 1
 
 
-def test_a_defect_is_kept_only_when_enough_samples_agree(project: Path) -> None:
+def test_a_defect_is_kept_only_when_enough_samples_agree(llm_project: Path) -> None:
     per_sample = {
         0: defects(TIMING, AUTHZ),
         1: defects({**TIMING, "cwe": 203}, {**AUTHZ, "lines": [19, 19], "code": "or True"}),
@@ -158,7 +107,7 @@ def test_a_defect_is_kept_only_when_enough_samples_agree(project: Path) -> None:
     assert again["llm"]["cached"] == 3 and again["llm"]["requests"] == 0
 
 
-def test_disagreeing_samples_keep_nothing_and_lower_the_agreement_rate(project: Path) -> None:
+def test_disagreeing_samples_keep_nothing_and_lower_the_agreement_rate(llm_project: Path) -> None:
     per_sample = {0: defects(TIMING), 1: defects(AUTHZ), 2: defects()}
     with scripted_server(lambda body, n: Reply(per_sample[body["seed"]])) as (url, _record):
         _code, report = review_only(url)
@@ -166,8 +115,8 @@ def test_disagreeing_samples_keep_nothing_and_lower_the_agreement_rate(project: 
     assert report["llm"]["agreement_rate"] == pytest.approx(0.333)
 
 
-def test_llm_findings_never_change_the_exit_code_unless_asked(project: Path) -> None:
-    (project / "app.py").write_text(APP.split("@app.route")[0])
+def test_llm_findings_never_change_the_exit_code_unless_asked(llm_project: Path) -> None:
+    (llm_project / "app.py").write_text(APP.split("@app.route")[0])
     with scripted_server(lambda body, n: Reply(defects(TIMING))) as (url, _record):
         quiet_code, report = review_only(url)
         failing_code, _report = review_only(url, "--llm-fail-on", "medium")
@@ -176,7 +125,7 @@ def test_llm_findings_never_change_the_exit_code_unless_asked(project: Path) -> 
     assert (quiet_code, failing_code, high_code) == (0, 1, 0)
 
 
-def test_429_then_success_honours_retry_after(project: Path) -> None:
+def test_429_then_success_honours_retry_after(llm_project: Path) -> None:
     def script(body: dict, n: int) -> Reply:
         if n < 2:
             return Reply('{"error": "slow down"}', status=429, headers={"Retry-After": "0"})
@@ -189,8 +138,8 @@ def test_429_then_success_honours_retry_after(project: Path) -> None:
     assert report["llm"]["failures"] == []
 
 
-def test_a_server_that_never_answers_in_time_is_reported_not_fatal(project: Path) -> None:
-    (project / "pyproject.toml").write_text(
+def test_a_server_that_never_answers_in_time_is_reported_not_fatal(llm_project: Path) -> None:
+    (llm_project / "pyproject.toml").write_text(
         '[tool.secreview.llm]\nretries = 0\ntimeout = 0.2\ncache-dir = "cache"\n'
     )
     with scripted_server(lambda body, n: Reply(defects(TIMING), delay=1.0)) as (url, _record):
@@ -199,14 +148,14 @@ def test_a_server_that_never_answers_in_time_is_reported_not_fatal(project: Path
     assert llm_findings(report) == [] and code == 1
 
 
-def test_a_refused_key_stops_the_stage_after_one_request(project: Path) -> None:
+def test_a_refused_key_stops_the_stage_after_one_request(llm_project: Path) -> None:
     with scripted_server(lambda body, n: Reply("{}", status=401)) as (url, record):
         _code, report = review_only(url)
     assert len(record.bodies) <= 2  # concurrency 2: at most the requests already in flight
     assert report["llm"]["stopped"] == "the server refused the request (HTTP 401)"
 
 
-def test_the_token_budget_stops_the_stage_and_says_so(project: Path) -> None:
+def test_the_token_budget_stops_the_stage_and_says_so(llm_project: Path) -> None:
     with scripted_server(lambda body, n: Reply(defects(TIMING), tokens=5000)) as (url, record):
         _code, report = review_only(url, "--llm-token-budget", "6000")
     assert report["llm"]["budget_spent"] is True

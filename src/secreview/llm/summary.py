@@ -87,12 +87,17 @@ class LlmSummary:
         rate = "n/a" if self.agreement_rate is None else f"{self.agreement_rate:.0%}"
         line = (
             f"LLM stage ({self.model or 'model unnamed'}, {self.samples} samples, "
-            f"{self.votes_needed} must agree): {self.kept} defects kept, {rejected} claims "
+            f"{self.votes_needed} must agree): {_count(self.kept, 'defect')} kept, "
+            f"{_count(rejected, 'claim')} "
             f"rejected, agreement {rate}; triage: {self.confirmed} confirmed, {self.disputed} "
             f"disputed; {self.tokens} tokens, {self.cached} answers from cache."
         )
         incomplete = self.incomplete()
         return line + (f" Incomplete: {incomplete}." if incomplete else "")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def llm_summary(result: ScanResult) -> LlmSummary | None:

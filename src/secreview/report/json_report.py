@@ -10,6 +10,7 @@ import json
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult
 from secreview.llm.summary import llm_summary
+from secreview.report.llm_marks import llm_properties
 from secreview.review.model import review_info
 
 
@@ -37,21 +38,8 @@ def finding_to_dict(finding: Finding) -> dict[str, object]:
         ],
         "fingerprint": finding.fingerprint,
         "tags": list(finding.tags),
-        **_judgement(finding),
+        **llm_properties(finding),
     }
-
-
-def _judgement(finding: Finding) -> dict[str, object]:
-    """`source`, `verdict`, `reason`, `agreement` of a finding the LLM stage found or judged
-    (nothing for the others, so a run without --llm keeps the contract's fields)."""
-    if finding.llm is None:
-        return {}
-    judgement = finding.llm
-    fields: dict[str, object] = {"source": judgement.source}
-    if judgement.verdict:
-        fields.update(verdict=judgement.verdict, reason=judgement.reason)
-    fields["agreement"] = judgement.agreement
-    return fields
 
 
 def result_to_dict(result: ScanResult) -> dict[str, object]:
