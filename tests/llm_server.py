@@ -33,11 +33,9 @@ class Recorded:
     """Every request body the server received, in order."""
 
     bodies: list[dict[str, object]] = field(default_factory=list)
+    headers: list[str | None] = field(default_factory=list)
+    """The Authorization header of each request (None when absent)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def prompts(self) -> list[str]:
-        """The user message of each request."""
-        return [str(body["messages"][-1]["content"]) for body in self.bodies]  # type: ignore[index]
 
 
 Script = Callable[[dict[str, object], int], Reply]
@@ -65,6 +63,7 @@ def scripted_server(script: Script) -> Iterator[tuple[str, Recorded]]:
             with recorded.lock:
                 index = len(recorded.bodies)
                 recorded.bodies.append(body)
+                recorded.headers.append(self.headers.get("Authorization"))
             reply = script(body, index)
             if reply.delay:
                 time.sleep(reply.delay)

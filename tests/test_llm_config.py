@@ -1,0 +1,74 @@
+"""`[tool.secreview.llm]`, the API key's environment variable, and chunking of large files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from llm_server import Reply, defects, scripted_server
+
+from secreview.cli import cli
+from secreview.llm.chunks import chunks_of
+
+
+def scan(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["scan", "app.py", "--no-progress", *args])
+    return result.exit_code, result.output
+
+
+def test_a_configured_endpoint_is_never_called_without_llm_on_the_command_line(
+    llm_project: Path,
+) -> None:
+    with scripted_server(lambda body, n: Reply(defects())) as (url, record):
+        (llm_project / "pyproject.toml").write_text(
+            f'[tool.secreview.llm]\nendpoint = "{url}"\ncache-dir = "cache"\n'
+        )
+        code, output = scan("--format", "json")
+    assert record.bodies == [] and "llm" not in json.loads(output) and code == 1
+
+
+def test_the_api_key_comes_from_the_variable_the_configuration_names(
+    llm_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MY_LLM_KEY", "key-from-the-environment")
+    with scripted_server(lambda body, n: Reply(defects())) as (url, record):
+        (llm_project / "pyproject.toml").write_text(
+            f'[tool.secreview.llm]\nendpoint = "{url}"\napi-key-env = "MY_LLM_KEY"\n'
+            'cache-dir = "cache"\nsamples = 1\nroles = ["review"]\n'
+        )
+        scan("--llm")
+    assert record.headers == ["Bearer key-from-the-environment"]
+
+
+def test_an_unknown_llm_key_is_an_error_naming_the_file(llm_project: Path) -> None:
+    (llm_project / "pyproject.toml").write_text('[tool.secreview.llm]\napi-key = "sk-123"\n')
+    code, output = scan()
+    assert code == 2
+    assert "unknown key 'api-key'" in output and "--llm only" in output
+
+
+def test_llm_without_an_endpoint_is_a_usage_error(llm_project: Path) -> None:
+    (llm_project / "pyproject.toml").write_text("")
+    code, output = scan("--llm")
+    assert code == 2 and "--llm needs --llm-endpoint URL" in output
+
+
+def test_a_large_file_is_cut_by_function_with_its_imports_and_class_header() -> None:
+    body = "".join(f"        value = {i}\n" for i in range(40))
+    text = (
+        "import os\nfrom pathlib import Path\n\n\nclass Store:\n    root = Path('.')\n\n"
+        + "".join(f"    def method_{m}(self):\n{body}\n" for m in range(3))
+        + "\ndef helper():\n    return os.getcwd()\n"
+    )
+    lines = text.splitlines()
+    chunks = chunks_of(text, len(lines), max_lines=60)
+    assert len(chunks) > 1
+    shown = set().union(*(set(c.lines) for c in chunks))
+    assert shown >= {n for n, line in enumerate(lines, 1) if line.strip()}
+    for chunk in chunks:
+        assert {1, 2} <= set(chunk.lines)  # the imports, in every chunk
+        assert len(chunk.lines) <= 60
+    method = next(c for c in chunks if "Store.method_1" in c.title)
+    assert 5 in method.lines  # the class header above the method
