@@ -72,3 +72,32 @@ def test_a_large_file_is_cut_by_function_with_its_imports_and_class_header() -> 
         assert len(chunk.lines) <= 60
     method = next(c for c in chunks if "Store.method_1" in c.title)
     assert 5 in method.lines  # the class header above the method
+
+
+def test_review_of_a_change_runs_the_stage_on_the_changed_file_with_its_message(
+    llm_project: Path,
+) -> None:
+    (llm_project / "app.py").write_text("def run(user_input):\n    return eval(user_input)\n")
+    diff = (
+        "--- a/app.py\n+++ b/app.py\n@@ -0,0 +1,2 @@\n"
+        "+def run(user_input):\n+    return eval(user_input)\n"
+    )
+    quoted = {"cwe": 95, "lines": [2, 2], "code": "return eval(user_input)", "severity": "high"}
+    with scripted_server(lambda body, n: Reply(defects(quoted))) as (url, record):
+        result = CliRunner().invoke(
+            cli,
+            ["review", "--diff", "-", "--format", "json", "--llm", "--llm-endpoint", url]
+            + ["--llm-role", "review", "--commit-message", "Add a calculator endpoint"],
+            input=diff,
+        )
+    report = json.loads(result.output)
+    assert "Add a calculator endpoint" in str(record.bodies[0]["messages"])
+    assert [f["rule_id"] for f in report["findings"]] == ["eval-injection"]
+    assert report["llm"]["rejected"] == {"already-reported": 3}
+
+
+def test_an_unusable_cache_folder_is_one_clear_error(llm_project: Path) -> None:
+    (llm_project / "occupied").write_text("a file where the cache folder should be")
+    (llm_project / "pyproject.toml").write_text('[tool.secreview.llm]\ncache-dir = "occupied"\n')
+    code, output = scan("--llm", "--llm-offline")
+    assert code == 2 and "cannot open the LLM answer cache in" in output
