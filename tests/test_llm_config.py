@@ -86,8 +86,10 @@ def test_review_of_a_change_runs_the_stage_on_the_changed_file_with_its_message(
     with scripted_server(lambda body, n: Reply(defects(quoted))) as (url, record):
         result = CliRunner().invoke(
             cli,
-            ["review", "--diff", "-", "--format", "json", "--llm", "--llm-endpoint", url]
-            + ["--llm-role", "review", "--commit-message", "Add a calculator endpoint"],
+            [
+                *("review", "--diff", "-", "--format", "json", "--llm", "--llm-endpoint", url),
+                *("--llm-role", "review", "--commit-message", "Add a calculator endpoint"),
+            ],
             input=diff,
         )
     report = json.loads(result.output)
