@@ -15,6 +15,7 @@ from secreview.bench.command import bench_command
 from secreview.commands.baseline import baseline_group
 from secreview.commands.common import fail
 from secreview.commands.info import explain_command, rules_command
+from secreview.commands.models import models_group
 from secreview.commands.precommit import precommit_command
 from secreview.commands.prompt import prompt_command
 from secreview.commands.review import review_command
@@ -57,6 +58,7 @@ for command in (scan_command, review_command, rules_command, explain_command, ba
 cli.add_command(bench_command)
 cli.add_command(precommit_command)
 cli.add_command(prompt_command)
+cli.add_command(models_group)
 
 
 def main() -> None:

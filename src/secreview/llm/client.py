@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from secreview.config.llm import LlmSettings
-from secreview.llm.cache import AnswerCache, CachedAnswer, answer_key
+from secreview.llm.cache import AnswerCache, CachedAnswer, answer_key, default_cache_dir
 
 if TYPE_CHECKING:
     import httpx
@@ -221,3 +223,13 @@ class ChatClient:
             return [work(item) for item in items]
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
             return list(pool.map(work, items))
+
+
+def open_client(settings: LlmSettings, sleep: Callable[[float], None] | None = None) -> ChatClient:
+    """A client for `settings` with its answer cache opened (LlmSetupError when it cannot be)."""
+    folder = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
+    try:
+        cache = AnswerCache(folder)
+    except (OSError, sqlite3.Error) as error:
+        raise LlmSetupError(f"cannot open the LLM answer cache in {folder}: {error}") from None
+    return ChatClient(settings, cache, sleep or time.sleep)

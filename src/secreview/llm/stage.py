@@ -9,17 +9,14 @@ and the cache hold for the whole run.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from secreview.analysis.rules import ALL_RULES
 from secreview.config.llm import LlmSettings
 from secreview.findings import FileReport, Finding, ScanResult, Severity
-from secreview.llm.cache import AnswerCache, default_cache_dir
 from secreview.llm.chunks import Chunk, chunks_of
-from secreview.llm.client import ChatClient, LlmSetupError
+from secreview.llm.client import open_client
 from secreview.llm.prompts import ReviewedFile, review_messages, reviewed_file, triage_messages
 from secreview.llm.review import Tally, as_finding, grounded_samples, vote
 from secreview.llm.summary import LLM_KEY, LlmSummary
@@ -87,12 +84,7 @@ def run_llm_stage(
     sleep: Callable[[float], None] | None = None,
 ) -> ScanResult:
     """`result` with the LLM's grounded defects added and its verdicts on the static findings."""
-    folder = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
-    try:
-        cache = AnswerCache(folder)
-    except (OSError, sqlite3.Error) as error:
-        raise LlmSetupError(f"cannot open the LLM answer cache in {folder}: {error}") from None
-    client = ChatClient(settings, cache, **({"sleep": sleep} if sleep else {}))
+    client = open_client(settings, sleep)
     files = _files(result, read, commit_message)
     requests = _requests(files, settings)
     try:
