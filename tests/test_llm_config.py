@@ -103,3 +103,32 @@ def test_an_unusable_cache_folder_is_one_clear_error(llm_project: Path) -> None:
     (llm_project / "pyproject.toml").write_text('[tool.secreview.llm]\ncache-dir = "occupied"\n')
     code, output = scan("--llm", "--llm-offline")
     assert code == 2 and "cannot open the LLM answer cache in" in output
+
+
+@pytest.mark.parametrize(
+    ("extra", "event", "exit_code"),
+    [((), "COMMENT", 0), (("--llm-fail-on", "medium"), "REQUEST_CHANGES", 1)],
+)
+def test_an_llm_finding_blocks_a_change_only_with_llm_fail_on(
+    llm_project: Path, extra: tuple[str, ...], event: str, exit_code: int
+) -> None:
+    (llm_project / "app.py").write_text(
+        "def check(token, expected):\n    return token == expected\n"
+    )
+    diff = (
+        "--- a/app.py\n+++ b/app.py\n@@ -0,0 +1,2 @@\n"
+        "+def check(token, expected):\n+    return token == expected\n"
+    )
+    timing = {"cwe": 208, "lines": [2], "code": "return token == expected", "severity": "medium"}
+    with scripted_server(lambda body, n: Reply(defects(timing))) as (url, _record):
+        result = CliRunner().invoke(
+            cli,
+            [
+                *("review", "--diff", "-", "--format", "github", "--llm", "--llm-endpoint", url),
+                *("--llm-role", "review", *extra),
+            ],
+            input=diff,
+        )
+    payload = json.loads(result.output)
+    assert "CWE-208" in json.dumps(payload)
+    assert (payload["event"], result.exit_code) == (event, exit_code)

@@ -205,7 +205,8 @@ class ChatClient:
                 problem = f"HTTP {response.status_code}"
                 if response.status_code not in (408, 429) and response.status_code < 500:
                     return self._failed(problem, stop=True)
-                wait = _retry_after(response) or wait
+                asked = _retry_after(response)
+                wait = asked if asked is not None else wait
             if attempt < self.settings.retries:
                 self._sleep(wait)
         return self._failed(f"{problem} after {self.settings.retries + 1} attempts")

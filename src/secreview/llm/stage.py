@@ -21,6 +21,7 @@ from secreview.llm.prompts import ReviewedFile, review_messages, reviewed_file, 
 from secreview.llm.review import Tally, as_finding, grounded_samples, vote
 from secreview.llm.summary import LLM_KEY, LlmSummary
 from secreview.llm.triage import decide, judged, lines_for
+from secreview.review.model import REVIEW_KEY, review_info
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ def _files(result: ScanResult, read: Callable[[str], str | None], message: str) 
         if not report.reviewed:
             continue
         text = read(report.path)
-        if text is None:
+        if not text:  # unreadable now, or empty: nothing to show a model
             continue
         shown = reviewed_file(report.path, text, report.findings, message)
         files.append(_File(report, shown, tuple(chunks_of(text, len(shown.lines)))))
@@ -81,10 +82,9 @@ def run_llm_stage(
     *,
     commit_message: str = "",
     min_severity: Severity = Severity.LOW,
-    sleep: Callable[[float], None] | None = None,
 ) -> ScanResult:
     """`result` with the LLM's grounded defects added and its verdicts on the static findings."""
-    client = open_client(settings, sleep)
+    client = open_client(settings)
     files = _files(result, read, commit_message)
     requests = _requests(files, settings)
     try:
@@ -140,10 +140,14 @@ def run_llm_stage(
         disputed=verdicts.disputed,
         undecided=verdicts.undecided,
     )
+    extra: dict[str, object] = {**result.extra, LLM_KEY: summary}
+    review = review_info(result)
+    if review is not None:  # the LLM's findings block a change only as --llm-fail-on says
+        extra[REVIEW_KEY] = dataclasses.replace(review, llm_fail_on=settings.fail_on)
     return dataclasses.replace(
         result,
         files=tuple(changed.get(report.path, report) for report in result.files),
-        extra={**result.extra, LLM_KEY: summary},
+        extra=extra,
     )
 
 
