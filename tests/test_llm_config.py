@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from click.testing import CliRunner
 from llm_server import Reply, defects, scripted_server
 
 from secreview.cli import cli
+from secreview.llm.cache import answer_key
 from secreview.llm.chunks import chunks_of
 
 
@@ -132,3 +135,38 @@ def test_an_llm_finding_blocks_a_change_only_with_llm_fail_on(
     payload = json.loads(result.output)
     assert "CWE-208" in json.dumps(payload)
     assert (payload["event"], result.exit_code) == (event, exit_code)
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_no_more_requests_are_in_flight_than_the_concurrency_limit(
+    llm_project: Path, limit: int
+) -> None:
+    in_flight = [0]
+    peak = [0]
+    lock = threading.Lock()
+
+    def script(body: dict, n: int) -> Reply:
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.05)  # overlap, if the client allows it
+        with lock:
+            in_flight[0] -= 1
+        return Reply(defects())
+
+    (llm_project / "pyproject.toml").write_text(
+        f'[tool.secreview.llm]\nconcurrency = {limit}\nsamples = 4\ncache-dir = "cache"\n'
+    )
+    with scripted_server(script) as (url, record):
+        scan("--llm", "--llm-endpoint", url)
+    assert len(record.bodies) == 12  # 4 samples of one review and two triage prompts
+    assert 1 <= peak[0] <= limit
+
+
+def test_the_cache_key_holds_model_messages_and_every_parameter() -> None:
+    messages = [{"role": "user", "content": "review this"}]
+    key = answer_key("m", messages, {"temperature": 0.6, "seed": 0})
+    assert key == answer_key("m", list(messages), {"seed": 0, "temperature": 0.6})
+    assert key != answer_key("m", messages, {"temperature": 0.7, "seed": 0})
+    assert key != answer_key("m", messages, {"temperature": 0.6, "seed": 1})
+    assert key != answer_key("other", messages, {"temperature": 0.6, "seed": 0})
