@@ -23,6 +23,16 @@ VIEW_CSV = Path(cwe2.__file__).parent / "database_v49" / "navigate_cwe" / "1000.
 OUTPUT = Path(__file__).resolve().parent.parent / "src" / "secreview" / "cwe" / "catalog.json"
 PARENT_IN_VIEW_1000 = re.compile(r"NATURE:ChildOf:CWE ID:(\d+):VIEW ID:1000:ORDINAL:Primary")
 ANY_PARENT_IN_VIEW_1000 = re.compile(r"NATURE:ChildOf:CWE ID:(\d+):VIEW ID:1000")
+NEWER_THAN_CWE2: dict[int, dict[str, object]] = {
+    # Added by MITRE in CWE 4.15 (July 2024), after the 4.14 data cwe2 ships; name, abstraction
+    # and primary parent (ChildOf CWE-77 in view 1000) as MITRE publishes them. The LLM stage
+    # and the prompt-injection rule report it.
+    1427: {
+        "name": "Improper Neutralization of Input Used for LLM Prompting",
+        "abstraction": "Base",
+        "parent": 77,
+    },
+}
 
 
 def read_view(path: Path) -> dict[int, dict[str, object]]:
@@ -58,7 +68,7 @@ def pillar_of(cwe_id: int, entries: dict[int, dict[str, object]]) -> int | None:
 
 def main(output: Path = OUTPUT) -> None:
     """Write the compact catalog: {"source": ..., "weaknesses": {id: [name, pillar, parent]}}."""
-    entries = read_view(VIEW_CSV)
+    entries = read_view(VIEW_CSV) | NEWER_THAN_CWE2
     weaknesses = {
         str(cwe_id): [entry["name"], pillar_of(cwe_id, entries), entry["parent"]]
         for cwe_id, entry in sorted(entries.items())

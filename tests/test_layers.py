@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Review one file, then many, then a change.
     ("secreview.pipeline",),
     ("secreview.scanner",),
-    ("secreview.review", "secreview.bench"),
+    ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.
     ("secreview.report",),
     ("secreview.commands",),

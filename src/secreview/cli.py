@@ -15,7 +15,9 @@ from secreview.bench.command import bench_command
 from secreview.commands.baseline import baseline_group
 from secreview.commands.common import fail
 from secreview.commands.info import explain_command, rules_command
+from secreview.commands.models import models_group
 from secreview.commands.precommit import precommit_command
+from secreview.commands.prompt import prompt_command
 from secreview.commands.review import review_command
 from secreview.commands.scan import scan_command
 
@@ -55,6 +57,8 @@ for command in (scan_command, review_command, rules_command, explain_command, ba
     cli.add_command(command)
 cli.add_command(bench_command)
 cli.add_command(precommit_command)
+cli.add_command(prompt_command)
+cli.add_command(models_group)
 
 
 def main() -> None:

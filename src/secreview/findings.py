@@ -68,6 +68,20 @@ class EvidenceStep:
 
 
 @dataclass(frozen=True, slots=True)
+class LlmJudgement:
+    """What the optional LLM stage said of a finding: one it found itself (source 'llm', with
+    the share of samples that agreed), or its verdict on a static finding, with the reason."""
+
+    source: str
+    """'llm' (the LLM found it) or 'static' (a rule did; the LLM judged it)."""
+    verdict: str = ""
+    """'confirmed' or 'disputed' for a judged static finding; '' for the LLM's own."""
+    reason: str = ""
+    agreement: float | None = None
+    """Share of the samples that agreed (0..1)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One security defect, with everything a reviewer needs to act on it."""
 
@@ -82,6 +96,8 @@ class Finding:
     fingerprint: str = ""
     tags: tuple[str, ...] = ()
     snippet: str = ""
+    llm: LlmJudgement | None = None
+    """Set only by the optional LLM stage (`--llm`)."""
 
     @property
     def cwe_name(self) -> str:

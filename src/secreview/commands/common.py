@@ -29,7 +29,7 @@ from secreview.config import (
 )
 from secreview.config.selection import SelectorError, check_selector
 from secreview.context.baseline import BaselineError, apply_baseline, read_baseline
-from secreview.findings import Confidence, ScanResult, Severity
+from secreview.findings import Confidence, Finding, ScanResult, Severity
 from secreview.output_file import OutputFileError, check_output, write_output
 from secreview.pipeline import models_for
 from secreview.report.concise import render_concise
@@ -82,11 +82,21 @@ def exit_code_for(result: ScanResult, config: ScanConfig, strict: bool) -> int:
     if result.internal_errors or (strict and result.errors):
         return EXIT_ERROR
     if config.fail_on_findings and any(
-        f.severity >= fail_on and not f.is_note and PRE_EXISTING_TAG not in f.tags
+        f.severity >= fail_on
+        and not f.is_note
+        and PRE_EXISTING_TAG not in f.tags
+        and _may_fail(f, config)
         for f in result.findings
     ):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _may_fail(finding: Finding, config: ScanConfig) -> bool:
+    """An LLM's own finding fails the run only at or above `--llm-fail-on` (never without it)."""
+    if finding.llm is None or finding.llm.source != "llm":
+        return True
+    return config.llm.fail_on is not None and finding.severity >= config.llm.fail_on
 
 
 def fail(message: str) -> NoReturn:
@@ -189,7 +199,26 @@ def command_line(context: click.Context) -> CommandLine:
         report_unused_suppressions=options["report_unused_suppressions"],
         model_dirs=tuple(options["model_dirs"]),
         threat_model=options["threat_model"],
+        llm=llm_options(options),
     )
+
+
+def llm_options(options: Mapping[str, object]) -> dict[str, object]:
+    """The LlmSettings fields the `--llm*` options set (only `--llm` turns the stage on)."""
+    given_values = {
+        "enabled": options.get("llm") or None,
+        "endpoint": options.get("llm_endpoint"),
+        "model": options.get("llm_model"),
+        "samples": options.get("llm_samples"),
+        "style": options.get("llm_style"),
+        "roles": tuple(sorted(options.get("llm_roles") or ())) or None,  # type: ignore[call-overload]
+        "token_budget": options.get("llm_token_budget"),
+        "offline": options.get("llm_offline") or None,
+        "fail_on": Severity.parse(str(options["llm_fail_on"]))
+        if options.get("llm_fail_on")
+        else None,
+    }
+    return {name: value for name, value in given_values.items() if value is not None}
 
 
 def configure(
@@ -208,6 +237,8 @@ def configure(
             settings = load_settings(options["config_path"], start)
         except ConfigError as error:
             fail(str(error))
+    if options.get("config_path") is None:  # the reviewed tree's own settings, or none
+        settings = dataclasses.replace(settings, llm=settings.llm.from_reviewed_tree())
     config = dataclasses.replace(
         build_config(settings, cli_options),
         follow_symlinks=options["follow_symlinks"],

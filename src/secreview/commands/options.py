@@ -15,6 +15,7 @@ import click
 
 from secreview.analysis.taint import THREAT_MODELS
 from secreview.config import DEFAULT_FILE_MEMORY_BYTES, DEFAULT_FILE_TIMEOUT_SECONDS
+from secreview.config.llm import ROLES, STYLES
 from secreview.findings import Confidence, Severity
 
 NEVER = "never"
@@ -54,6 +55,41 @@ def _paths_argument(_ctx: click.Context, _param: click.Parameter, value: tuple[s
         raise click.BadParameter("an empty path names nothing to review", param_hint="PATHS")
     return value
 
+
+LLM_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...] = (
+    click.option(
+        "--llm",
+        is_flag=True,
+        help="Also ask an LLM (an OpenAI-compatible server) to review and triage; the code is "
+        "sent there, secrets masked. Needs `pip install 'secreview[llm]'`.",
+    ),
+    click.option(
+        "--llm-endpoint", metavar="URL", help="Server base URL, e.g. http://127.0.0.1:8080/v1."
+    ),
+    click.option("--llm-model", metavar="NAME", help="Model name the server knows."),
+    click.option("--llm-samples", type=click.IntRange(1, 20), help="Answers per prompt [3]."),
+    click.option(
+        "--llm-style",
+        type=click.Choice(STYLES),
+        help="Prompt style (`secreview prompt FILE` shows it) [default].",
+    ),
+    click.option(
+        "--llm-role",
+        "llm_roles",
+        multiple=True,
+        type=click.Choice(ROLES),
+        help="Only this role (repeatable) [review and triage].",
+    ),
+    click.option("--llm-token-budget", type=click.IntRange(min=1), help="Tokens per run [200000]."),
+    click.option("--llm-offline", is_flag=True, help="Use cached answers only; send nothing."),
+    click.option(
+        "--llm-fail-on",
+        type=SEVERITY_CHOICE,
+        help="Let LLM findings at or above this severity fail the run [they never do].",
+    ),
+)
+"""The LLM stage's options (the API key comes from the environment variable the configuration
+names, never from the command line); the rest of its settings are `[tool.secreview.llm]`."""
 
 SHARED_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...] = (
     click.argument(
@@ -199,6 +235,7 @@ SHARED_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...]
         is_flag=True,
         help="Report `# secreview: ignore[...]` comments that suppress nothing.",
     ),
+    *LLM_OPTIONS,
 )
 
 

@@ -23,6 +23,7 @@ from secreview.commands.common import (
     wants_html,
     with_baseline,
 )
+from secreview.commands.llm_stage import with_llm
 from secreview.commands.options import shared_options
 from secreview.config import ConfigError, FileSettings
 from secreview.review.changes import Change, from_diff
@@ -252,6 +253,8 @@ def review_command(
             jobs=jobs,
         )
         result = with_baseline(result, config)
+    after_change = {changed.diff.path: changed.after for changed in change.files}
+    result = with_llm(result, config, after_change.get, message or "")
     if wants_html(output_format):  # the page shows the reviewed version's code
         from secreview.report.html.code import with_code  # only HTML runs load the template
 

@@ -23,6 +23,7 @@ from secreview.commands.common import (
     wants_html,
     with_baseline,
 )
+from secreview.commands.llm_stage import with_llm
 from secreview.commands.options import shared_options
 from secreview.commands.progress import RENDERING, PhaseBar, phase_bar, wants_progress
 from secreview.config import ScanConfig
@@ -154,6 +155,7 @@ def scan_command(
         if not result.files:
             fail(_nothing_to_review(roots, config))
         result = with_baseline(result, config)
+        result = with_llm(result, config, _reader(config.max_file_bytes))
         if wants_html(output_format):  # the page shows the code around each finding
             from secreview.report.html.code import with_code  # only HTML runs load the template
 

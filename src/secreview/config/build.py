@@ -6,6 +6,7 @@ The command line wins where both speak; lists of patterns add up; rule selection
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from secreview.analysis.taint import DEFAULT_THREAT_MODEL
@@ -37,6 +38,8 @@ class CommandLine:
     report_unused_suppressions: bool = False
     model_dirs: tuple[str, ...] = ()
     threat_model: str | None = None
+    llm: dict[str, object] | None = None
+    """The `--llm-*` options given (field name to value); `{"enabled": True}` at least."""
 
 
 def build_config(settings: FileSettings, options: CommandLine | None = None) -> ScanConfig:
@@ -79,4 +82,5 @@ def build_config(settings: FileSettings, options: CommandLine | None = None) -> 
         model_dirs=settings.models + options.model_dirs,
         threat_model=options.threat_model or settings.threat_model or DEFAULT_THREAT_MODEL,
         configuration=shown(settings.source) if settings.source else "none",
+        llm=dataclasses.replace(settings.llm, **(options.llm or {})),
     )

@@ -12,10 +12,11 @@ import difflib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from secreview.analysis.taint import THREAT_MODELS
+from secreview.config.llm import LlmSettingError, LlmSettings, parse_llm_table
 from secreview.config.selection import SelectorError, check_selector
 from secreview.findings import Confidence, Severity
 from secreview.sources.sidefiles import (
@@ -54,6 +55,7 @@ KNOWN_KEYS = (
     "threat-model",
     "honour-nosec",
     "report-unused-suppressions",
+    "llm",
 )
 """`enable` and `disable` are the older names of `select` and `ignore`."""
 
@@ -85,6 +87,7 @@ class FileSettings:
     threat_model: str | None = None
     honour_nosec: bool | None = None
     report_unused_suppressions: bool | None = None
+    llm: LlmSettings = field(default_factory=LlmSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +233,11 @@ def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str
             }
         case "threat-model":
             return {"threat_model": _threat_model(value, at)}
+        case "llm":
+            try:
+                return {"llm": parse_llm_table(_table(value, at, "LLM settings"))}
+            except LlmSettingError as error:
+                raise ConfigError(f"{at}: {error}") from None
         case _:
             raise _unknown_key(key, where)
 

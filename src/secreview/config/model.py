@@ -6,9 +6,10 @@ and library use, directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from secreview.analysis.taint import DEFAULT_THREAT_MODEL
+from secreview.config.llm import LlmSettings
 from secreview.findings import Confidence, Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
 
@@ -93,3 +94,5 @@ class ScanConfig:
     file_memory_bytes: int | None = DEFAULT_FILE_MEMORY_BYTES
     """Memory one file may take above its worker's idle size, plus `MEMORY_PER_SOURCE_BYTE` per
     byte of the file (watched on Linux only); None: no limit."""
+    llm: LlmSettings = field(default_factory=LlmSettings)
+    """The optional LLM stage (off unless `--llm`): endpoint, model, budgets, voting."""

@@ -9,6 +9,8 @@ import json
 
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult
+from secreview.llm.summary import llm_summary
+from secreview.report.llm_marks import llm_properties
 from secreview.review.model import review_info
 
 
@@ -36,6 +38,7 @@ def finding_to_dict(finding: Finding) -> dict[str, object]:
         ],
         "fingerprint": finding.fingerprint,
         "tags": list(finding.tags),
+        **llm_properties(finding),
     }
 
 
@@ -63,6 +66,9 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
         ],
         "findings": [finding_to_dict(f) for f in result.findings],
     }
+    summary = llm_summary(result)
+    if summary is not None:
+        payload["llm"] = summary.as_dict()
     if "baselined" in result.extra:
         payload["baselined"] = result.extra["baselined"]
     review = review_info(result)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult
+from secreview.llm.summary import llm_summary
 from secreview.report import markdown_builder as md
 from secreview.report import no_defects_verdict
 from secreview.report.common import (
@@ -17,6 +18,7 @@ from secreview.report.common import (
     shown_changes,
     summary_sentence,
 )
+from secreview.report.llm_marks import llm_mark
 from secreview.report.options import render_options
 from secreview.report.text import excerpt_rows
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
@@ -64,6 +66,8 @@ def _finding_block(
         ]
         details.extend(md.item("-", "Evidence:", steps))
     details.extend(md.item("-", f"Solution: {md.prose(finding.fix)}"))
+    if (mark := llm_mark(finding)) is not None:
+        details.extend(md.item("-", f"LLM: {md.prose(mark)}"))
     if finding.tags:
         details.extend(md.item("-", f"Tags: {md.text(', '.join(finding.tags))}"))
     title = (
@@ -158,5 +162,7 @@ def render_markdown(result: ScanResult) -> str:
     out.extend(_checked_lines(result))
     if review is None:  # a review names its configuration in its header
         out.extend([f"{md.strong('Configuration:')} {md.code(result.configuration)}", ""])
+    if (summary := llm_summary(result)) is not None:
+        out.extend([f"{md.strong('LLM:')} {md.text(summary.one_line())}", ""])
     out.extend([f"{md.strong('Summary:')} {md.text(summary_sentence(result))}", ""])
     return "\n".join(out)

@@ -22,6 +22,7 @@ from secreview import __version__
 from secreview.analysis.rule import Rule
 from secreview.cwe import lookup
 from secreview.findings import Confidence, FileError, Finding, Location, ScanResult, Severity
+from secreview.report.llm_marks import llm_properties
 
 SARIF_VERSION = "2.1.0"
 # The `id` of the OASIS-published schema (2.1.0 errata 01) that the tests validate against.
@@ -285,6 +286,7 @@ def _result(finding: Finding, rule_index: int) -> JSONObject:
         "security-severity": _NOTE_SECURITY_SEVERITY
         if finding.is_note
         else _SECURITY_SEVERITY[finding.severity],
+        **llm_properties(finding),
     }
     return result
 

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from secreview.cwe import lookup
 from secreview.findings import Finding, ScanResult, Severity
+from secreview.llm.summary import llm_summary
 from secreview.report import NO_DEFECTS, no_defects_verdict
 from secreview.report.common import (
     checked_summary,
@@ -18,6 +19,7 @@ from secreview.report.common import (
     shown_changes,
     summary_sentence,
 )
+from secreview.report.llm_marks import llm_mark
 from secreview.report.options import render_options
 from secreview.review.model import ChangeExcerpt, ReviewInfo, review_info
 from secreview.text import printable
@@ -77,6 +79,8 @@ def _finding_lines(
         for step in finding.evidence:
             lines.append(Text(f"       - {step.location.path}:{step.location.line}  {step.note}"))
     lines.append(Text(f"     Solution: {finding.fix}", style="green"))
+    if (mark := llm_mark(finding)) is not None:
+        lines.append(Text(f"     LLM: {mark}", style="cyan"))
     if finding.tags:
         lines.append(Text(f"     Tags: {', '.join(finding.tags)}", style="dim"))
     return lines
@@ -142,6 +146,8 @@ def _styled_lines(result: ScanResult) -> list[Text]:
     out.extend(_checked_lines(result))
     if review is None:  # a review names its configuration in its header
         out.append(Text(f"Configuration: {result.configuration}", style="dim"))
+    if (summary := llm_summary(result)) is not None:
+        out.append(Text(summary.one_line(), style="cyan"))
     out.append(_summary_line(result))
     return out
 

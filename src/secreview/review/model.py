@@ -73,17 +73,27 @@ class ReviewInfo:
     configuration: str = "none"
     """Where the settings came from ('pyproject.toml at main (1a2b...)', a --config path, or
     'none'): a review names it, since the change under review must not choose it."""
+    llm_fail_on: Severity | None = None
+    """`--llm-fail-on`: an LLM's own findings block the change only from this severity."""
 
     def excerpt(self, finding: Finding) -> ChangeExcerpt | None:
         """The change around `finding`; None when it is pre-existing or outside the hunks."""
         return self.excerpts.get(finding_key(finding))
 
     def blocking(self, findings: Sequence[Finding]) -> list[Finding]:
-        """The new defects that reach `fail_on` (not notes, not pre-existing)."""
+        """The new defects that reach `fail_on` (not notes, not pre-existing; an LLM's own
+        finding only from `llm_fail_on`)."""
         return [
             f
             for f in findings
-            if f.severity >= self.fail_on and not f.is_note and PRE_EXISTING_TAG not in f.tags
+            if f.severity >= self.fail_on
+            and not f.is_note
+            and PRE_EXISTING_TAG not in f.tags
+            and (
+                f.llm is None
+                or f.llm.source != "llm"
+                or (self.llm_fail_on is not None and f.severity >= self.llm_fail_on)
+            )
         ]
 
 

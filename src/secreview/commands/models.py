@@ -1,0 +1,106 @@
+"""`secreview models suggest PATH -o DIR`: an LLM suggests taint models for APIs no model knows.
+
+The suggestions are written as a model file for a person to review and commit, then load with
+`--models DIR`; nothing is loaded into a scan behind the user's back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import click
+
+from secreview.analysis.models import default_models
+from secreview.commands.common import fail
+from secreview.config import ConfigError, load_settings
+from secreview.config.model import DEFAULT_EXCLUDES
+from secreview.sources.discovery import discover
+from secreview.sources.reading import UnreadableSourceError, read_source
+
+
+@click.group("models")
+def models_group() -> None:
+    """Taint models (sources, sinks, sanitisers): suggest them for unknown APIs."""
+
+
+@models_group.command("suggest")
+@click.argument("path", type=click.Path(exists=True))
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write llm-suggested.toml into.",
+)
+@click.option("--llm-endpoint", metavar="URL", help="Server base URL [config `endpoint`].")
+@click.option("--llm-model", metavar="NAME", help="Model name [config `model`].")
+@click.option("--llm-samples", type=click.IntRange(1, 20), help="Answers to vote over [3].")
+@click.option("--llm-offline", is_flag=True, help="Use cached answers only; send nothing.")
+def suggest_command(
+    path: str,
+    output_dir: Path,
+    llm_endpoint: str | None,
+    llm_model: str | None,
+    llm_samples: int | None,
+    llm_offline: bool,
+) -> None:
+    """Ask an LLM which unknown functions called under PATH are sources, sinks or sanitisers."""
+    from secreview.llm.client import LlmSetupError, open_client  # needs the `llm` extra
+    from secreview.llm.inference import (
+        InferenceTally,
+        agreed_suggestions,
+        inference_messages,
+        unknown_callees,
+    )
+    from secreview.llm.model_files import write_model_file
+
+    try:
+        settings = load_settings(None, Path(path)).llm
+    except ConfigError as error:
+        fail(str(error))
+    given = {"endpoint": llm_endpoint, "model": llm_model, "samples": llm_samples}
+    settings = dataclasses.replace(
+        settings,
+        offline=llm_offline or settings.offline,
+        **{key: value for key, value in given.items() if value is not None},
+    )
+    if not settings.offline and not settings.endpoint:
+        fail("models suggest needs --llm-endpoint URL (or `endpoint` in [tool.secreview.llm])")
+    sources, _left_out = discover([path], DEFAULT_EXCLUDES, gitignore=True)
+    files = []
+    for source in sources:
+        try:
+            files.append((source.shown_as, read_source(source.path), source.module))
+        except UnreadableSourceError:
+            continue
+    models = default_models()
+    callees = unknown_callees(files, models)
+    if not callees:
+        click.echo(f"No call under {path} names a function that no model knows.")
+        return
+    kinds = sorted({s.kind for group in models.sinks.values() for s in group if not s.origins})
+    messages = inference_messages(callees, kinds)
+    try:
+        client = open_client(settings)
+        answers = client.map(
+            lambda sample: a.text if (a := client.ask(messages, sample)) else None,
+            range(settings.samples),
+        )
+        client.close()
+    except LlmSetupError as error:
+        fail(str(error))
+    tally = InferenceTally()
+    kept = agreed_suggestions(answers, callees, kinds, settings.votes_needed, tally)
+    rejected = ", ".join(f"{reason} {count}" for reason, count in sorted(tally.rejected.items()))
+    dropped = f" (dropped: {rejected})" if rejected else ""
+    failed = f"; {len(client.usage.failures)} requests failed" if client.usage.failures else ""
+    if not kept:
+        click.echo(f"Asked about {len(callees)} functions; no suggestion held up{dropped}{failed}.")
+        return
+    target = write_model_file(output_dir, kept, settings.model)
+    click.echo(
+        f"Asked about {len(callees)} functions; wrote {len(kept)} suggested models to {target}"
+        f"{dropped}{failed}. Review them before loading with --models."
+    )

@@ -1,0 +1,100 @@
+"""`secreview models suggest`: inferred models, grounded and voted, written as a model file
+that loads with `--models` and lets the engine find what no built-in model knew."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from llm_server import Reply, scripted_server
+
+from secreview.cli import cli
+
+DB = """import warehouse
+
+
+def run_query(sql):
+    return warehouse.connect().submit(sql)
+
+
+def clean_html(text):
+    return warehouse.escape(text)
+"""
+VIEWS = """from flask import Flask, request
+
+from shop.db import run_query
+
+app = Flask(__name__)
+
+
+@app.route("/items")
+def items():
+    return str(run_query("SELECT * FROM items WHERE name = '" + request.args["q"] + "'"))
+"""
+ANSWER = json.dumps(
+    {
+        "models": [
+            {
+                "name": "shop.db.run_query",
+                "role": "sink",
+                "kind": "sql",
+                "args": [0],
+                "reason": "It sends its argument to the warehouse as SQL.",
+            },
+            {
+                "name": "warehouse.escape",
+                "role": "sanitizer",
+                "protects": ["html"],
+                "reason": "Escapes markup.",
+            },
+            {"name": "warehouse.delete_everything", "role": "sink", "kind": "command"},
+            {"name": "warehouse.escape", "role": "sink", "kind": "sqlx"},
+            {"name": "warehouse.escape", "role": "source", "origin": "moon"},
+        ]
+    }
+)
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "db.py").write_text(DB)
+    (tmp_path / "shop" / "views.py").write_text(VIEWS)
+    (tmp_path / "pyproject.toml").write_text('[tool.secreview.llm]\ncache-dir = "cache"\n')
+    return tmp_path
+
+
+def test_suggested_models_are_grounded_voted_and_load_with_models(shop: Path) -> None:
+    with scripted_server(lambda body, n: Reply(ANSWER)) as (url, record):
+        result = CliRunner().invoke(
+            cli, ["models", "suggest", "shop", "-o", "suggested", "--llm-endpoint", url]
+        )
+    assert result.exit_code == 0, result.output
+    assert "wrote 2 suggested models" in result.output
+    assert "no-such-function 3, unknown-kind 3, unknown-origin 3" in result.output
+    asked = str(record.bodies[0]["messages"])
+    assert "shop.db.run_query" in asked and "warehouse.connect" in asked
+    written = (shop / "suggested" / "llm-suggested.toml").read_text()
+    assert '[[sink]]\nkind = "sql"\ncalls = ["shop.db.run_query"]\nargs = [0]' in written
+    assert "# 3 of 3 samples agree: It sends its argument to the warehouse as SQL." in written
+    without = CliRunner().invoke(cli, ["scan", "shop", "--format", "json", "--no-progress"])
+    with_models = CliRunner().invoke(
+        cli, ["scan", "shop", "--format", "json", "--no-progress", "--models", "suggested"]
+    )
+    cwes = {f["cwe"] for f in json.loads(with_models.output)["findings"]}
+    assert 89 not in {f["cwe"] for f in json.loads(without.output)["findings"]}
+    assert 89 in cwes
+
+
+def test_nothing_unknown_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plain.py").write_text("print(len('x'))\n")
+    result = CliRunner().invoke(
+        cli, ["models", "suggest", ".", "-o", "out", "--llm-endpoint", "http://127.0.0.1:9/v1"]
+    )
+    assert result.exit_code == 0 and "no model knows" in result.output
+    assert not (tmp_path / "out").exists()
