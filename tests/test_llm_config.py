@@ -190,3 +190,9 @@ def test_the_cache_key_holds_model_messages_and_every_parameter() -> None:
     assert key != answer_key("m", messages, {"temperature": 0.7, "seed": 0})
     assert key != answer_key("m", messages, {"temperature": 0.6, "seed": 1})
     assert key != answer_key("other", messages, {"temperature": 0.6, "seed": 0})
+
+
+def test_explain_documents_the_llm_findings_reports_link_to() -> None:
+    result = CliRunner().invoke(cli, ["explain", "llm-review"])
+    assert result.exit_code == 0
+    assert result.output.startswith("llm-review:") and "grounded" in result.output

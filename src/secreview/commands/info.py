@@ -21,6 +21,8 @@ from secreview.config import (
 from secreview.config.selection import SelectorError, check_selector
 from secreview.context.bandit import BANDIT_ID, bandit_tests
 from secreview.cwe import UnknownCWEError, lookup
+from secreview.llm.review import EXPLANATION as LLM_EXPLANATION
+from secreview.llm.review import RULE_ID as LLM_RULE_ID
 from secreview.pipeline import active_rules
 
 
@@ -117,6 +119,8 @@ def explain_command(topic: str) -> None:
     cwe_match = re.fullmatch(r"(?i)(?:cwe-?)?(\d+)", topic.strip())
     if topic in RULES_BY_ID:
         click.echo(explain_rule(topic))
+    elif topic.strip() == LLM_RULE_ID:
+        click.echo(LLM_EXPLANATION.rstrip("\n"))
     elif BANDIT_ID.fullmatch(topic.strip()):
         click.echo(explain_bandit(topic.strip().upper()))
     elif cwe_match:

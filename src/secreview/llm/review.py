@@ -19,6 +19,30 @@ from secreview.llm.prompts import ReviewedFile
 from secreview.masking import mask_prose
 
 RULE_ID = "llm-review"
+EXPLANATION = """llm-review: a defect the optional LLM stage found (`--llm`), not a rule
+Reported only with --llm, tagged `source:llm`, with the CWE the model named.
+
+What it does
+  Asks an OpenAI-compatible model to review the file (the code fenced as data, secrets masked,
+  secreview's own findings included), several samples at a set temperature. A claimed defect is
+  kept only when it is grounded (its lines exist, the quoted code is on them, its CWE is a
+  weakness, not a category or view, and no rule already reports it there) and when enough
+  samples agree on it (same CWE-1000 pillar, overlapping lines).
+
+Why is this bad?
+  The model's reading is evidence of a different kind than a rule's: its confidence is the
+  share of samples that agreed (at most medium), and it never changes the exit status unless
+  --llm-fail-on is given.
+
+Use instead
+  Read the quoted lines and the reason; confirm the defect or suppress it with a reason
+  (`# secreview: ignore[llm-review] <why>`).
+
+References
+  - Yu et al., Security Code Review by LLMs, arXiv 2401.16310
+  - secreview's README, "LLM stage"
+"""
+"""What `secreview explain llm-review` prints: reports link every LLM finding to it."""
 SOURCE_TAG = "source:llm"
 MAX_PROSE = 600
 """Characters of a model's description or fix kept in a finding."""
