@@ -31,7 +31,6 @@ from secreview.analysis.taint.values import (
     Value,
     join,
     merge_flows,
-    select,
     tainted,
 )
 
@@ -203,7 +202,7 @@ class CallRules(FrameState):
             parameter = event.flow.parameter
             if parameter is None or parameter not in mapping:
                 continue
-            argument = select(mapping[parameter], event.flow.path)
+            argument = mapping[parameter]
             if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
                 continue
             for flow in argument.all_flows():

@@ -19,7 +19,6 @@ from secreview.analysis.taint.values import (
     FunctionRef,
     Value,
     constant,
-    flows_within,
     join,
     merge_flows,
     tainted,
@@ -140,21 +139,20 @@ class ExpressionRules(FrameState):
         key = f".{node.attr}"
         if key in base.parts:
             return base.parts[key]
-        read = flows_within(base.flows, key)  # a parameter's `.attr`, not all of it
         if base.type:
             source = self.typed_source(base.type, node.attr, node)
             if source is not None:
                 return source
             for model in self.models.returns.get(f"{base.type}.{node.attr}", ()):
                 if not model.when:
-                    return Value(flows=read, type=model.type)
+                    return Value(flows=base.flows, type=model.type)
             sanitizer = self.models.sanitizers.get(f"{base.type}.{node.attr}")
             if sanitizer is not None:
-                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in read))
+                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in base.flows))
             if base.type.startswith("class:") or base.type in self.models.typed_sources:
-                return Value(flows=read)
-            return Value(flows=read, type=f"{base.type}.{node.attr}")
-        return Value(flows=read)
+                return Value(flows=base.flows)
+            return Value(flows=base.flows, type=f"{base.type}.{node.attr}")
+        return Value(flows=base.flows)
 
     def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None:
         """Untrusted data read from a typed object (`request.args`, a handler's `self.path`)."""

@@ -12,7 +12,7 @@ import operator
 import re
 
 from secreview.analysis.models import SourceModel
-from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows, select
+from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows
 from secreview.index.context import UNKNOWN
 
 HOST_SENSITIVE = frozenset({"redirect", "ssrf"})
@@ -144,7 +144,7 @@ def splice(outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow:
     spliced = outer.then(call, f"passed to `{name}()`")
     for node, note in inner.steps:
         spliced = spliced.then(node, note)
-    return Flow(outer.origin, spliced.steps, outer.safe_for | inner.safe_for, outer.path)
+    return Flow(outer.origin, spliced.steps, outer.safe_for | inner.safe_for)
 
 
 def substitute(value: Value, mapping: dict[int, Value], call: ast.AST, name: str) -> Value:
@@ -163,7 +163,7 @@ def substitute(value: Value, mapping: dict[int, Value], call: ast.AST, name: str
             elif parameter in mapping:
                 result.extend(
                     splice(f, flow, call, name).then(call, f"returned by `{name}()`")
-                    for f in select(mapping[parameter], flow.path).all_flows()
+                    for f in mapping[parameter].all_flows()
                 )
         return merge_flows(result)
 

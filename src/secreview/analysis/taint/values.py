@@ -23,8 +23,6 @@ Step = tuple[ast.AST, str]
 
 MAX_STEPS = 12
 MAX_PART_DEPTH = 6
-MAX_PATH = 3
-"""Keys a parameter flow's access path keeps (`self.a.b`); deeper reads share the prefix."""
 PARAMETER_ORIGIN = "param:"
 ONLY_CHOSE = "only-chose"
 """Marker: the data is the output of a command or a fetched page that untrusted input only chose
@@ -38,32 +36,22 @@ class Flow:
     `origin` is the trust kind of the source (`remote`, `local`, `env`) or `param:N` while a
     function summary is being computed; `steps` is the evidence so far (source first);
     `safe_for` lists the sink kinds a sanitiser on the way has made this data harmless for.
-    `path` is, for a parameter flow, the part of the parameter it was read from (`(".x",)` for
-    `self.x`): a caller that stored request data in `obj.a` does not taint what a method reads
-    from `obj.b`.
     """
 
     origin: str
     steps: tuple[Step, ...]
     safe_for: frozenset[str] = frozenset()
-    path: tuple[object, ...] = ()
 
     def then(self, node: ast.AST, note: str) -> Flow:
         """This flow with one more evidence step (long paths keep their start and end)."""
         steps = (*self.steps, (node, note))
         if len(steps) > MAX_STEPS:
             steps = (*steps[:2], *steps[-(MAX_STEPS - 2) :])
-        return Flow(self.origin, steps, self.safe_for, self.path)
+        return Flow(self.origin, steps, self.safe_for)
 
     def sanitised(self, kinds: Iterable[str]) -> Flow:
         """This flow, now harmless for the sink kinds `kinds`."""
-        return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds), self.path)
-
-    def within(self, key: object) -> Flow:
-        """This flow as read from part `key` of its value (only parameter flows keep paths)."""
-        if len(self.path) >= MAX_PATH or not self.origin.startswith(PARAMETER_ORIGIN):
-            return self
-        return Flow(self.origin, self.steps, self.safe_for, (*self.path, key))
+        return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds))
 
     def reaches(self, kind: str) -> bool:
         """Whether this flow is still dangerous for sinks of `kind`."""
@@ -77,9 +65,9 @@ class Flow:
         return None
 
     @property
-    def signature(self) -> tuple[str, frozenset[str], tuple[object, ...]]:
-        """What makes two flows equivalent for reporting (their evidence may differ)."""
-        return (self.origin, self.safe_for, self.path)
+    def signature(self) -> tuple[str, frozenset[str]]:
+        """What makes two flows equivalent for reporting (their paths may differ)."""
+        return (self.origin, self.safe_for)
 
 
 def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
@@ -116,7 +104,7 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
 
     Keeping one representative bounds every value to a handful of flows, whatever the code does.
     """
-    best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
+    best: dict[tuple[str, frozenset[str]], Flow] = {}
     for group in groups:
         for flow in group:
             if ALL_KINDS in flow.safe_for:
@@ -169,7 +157,7 @@ class Value:
             length = len(self.parts)
             if key + length in self.parts:
                 return self.parts[key + length]
-        return Value(flows=flows_within(self.flows, key))
+        return Value(flows=self.flows)
 
     def any_part(self) -> Value:
         """An element at an unknown key: any of them."""
@@ -197,20 +185,6 @@ class Value:
 
 
 CLEAN = Value()
-
-
-def flows_within(flows: frozenset[Flow], key: object) -> frozenset[Flow]:
-    """`flows` as read from part `key` of the value holding them (see `Flow.path`)."""
-    if not any(f.origin.startswith(PARAMETER_ORIGIN) for f in flows):
-        return flows
-    return merge_flows(f.within(key) for f in flows)
-
-
-def select(value: Value, path: tuple[object, ...]) -> Value:
-    """The part of `value` a parameter flow's path names (the whole value for no path)."""
-    for key in path:
-        value = value.part(key)
-    return value
 
 
 def tainted(flows: Iterable[Flow]) -> Value:
