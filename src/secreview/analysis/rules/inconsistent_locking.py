@@ -131,6 +131,8 @@ def _under_async_with(node: ast.AST, method: Function, context: ModuleContext) -
 def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Write], set[str]]:
     locks = lock_attributes(cls, context)
     locked = locked_methods(cls, locks, context)
+    if not locks and not locked:
+        return [], locks  # nothing in the class is ever written under a lock
     containers = container_attributes(cls, context)
     found = []
     for method in methods(cls):

@@ -12,7 +12,6 @@ an attribute or name bound to a lock type of `threading`, `asyncio`, `multiproce
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.index.context import ModuleContext
@@ -154,18 +153,20 @@ def _decorated_synchronised(method: Function) -> bool:
     return False
 
 
-def _self_calls(cls: ast.ClassDef, name: str) -> Iterator[tuple[ast.Call, Function]]:
-    """Calls `self.name(...)` in the methods of `cls`, with the calling method."""
+def _self_calls(cls: ast.ClassDef) -> dict[str, list[tuple[ast.Call, Function]]]:
+    """Calls `self.name(...)` in the methods of `cls` by `name`, with the calling method (one
+    walk per class: asking method by method made large classes quadratic)."""
+    found: dict[str, list[tuple[ast.Call, Function]]] = {}
     for method in methods(cls):
         for node in ast.walk(method):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr == name
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == "self"
             ):
-                yield node, method
+                found.setdefault(node.func.attr, []).append((node, method))
+    return found
 
 
 def locked_methods(cls: ast.ClassDef, locks: set[str], context: ModuleContext) -> set[str]:
@@ -175,13 +176,16 @@ def locked_methods(cls: ast.ClassDef, locks: set[str], context: ModuleContext) -
         for m in methods(cls)
         if _decorated_synchronised(m) or m.name.endswith(_LOCK_HELD_SUFFIX)
     }
+    if not locks and not locked:
+        return locked  # no lock in the class: no helper can run under one
+    self_calls = _self_calls(cls)
     for _ in range(3):  # helpers of helpers
         for method in methods(cls):
             if method.name in locked or not method.name.startswith("_"):
                 continue
             if method.name.startswith("__"):
                 continue
-            calls = list(_self_calls(cls, method.name))
+            calls = self_calls.get(method.name, [])
             if calls and all(
                 caller.name in locked or in_locked_block(call, caller, locks, context)
                 for call, caller in calls
