@@ -114,26 +114,6 @@ def test_output_a_command_produced_is_low_confidence() -> None:
     assert xss[10] != "low"  # the request data itself is in the page too
 
 
-def test_a_parameter_flow_keeps_the_part_it_was_read_from() -> None:
-    code = """
-        import os
-        from flask import request
-        class Box:
-            def __init__(self):
-                self.items = {"safe": "ls", "mine": ""}
-            def run(self, key):
-                os.system(self.items[key])
-            def run_safe(self):
-                os.system(self.items["safe"])
-        def view():
-            box = Box()
-            box.items["mine"] = request.args["x"]
-            box.run_safe()
-            box.run("mine")
-        """
-    assert events(code, TaintSetup(), path="app.py") == [("command", 8, "remote")]
-
-
 def test_percent_formats_with_width_arguments_keep_their_taint() -> None:
     code = """
         import logging
