@@ -114,6 +114,8 @@ def llm_prompt_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
         if isinstance(node.value, str) and (what := steering(node.value)):
             yield Hit(node, f"This string {what} (prompt injection aimed at LLM reviewers).")
         return
+    if steering(context.text) is None:
+        return  # no comment can match what the whole text does not: spare the tokenizer
     for comment, text in _comment_nodes(context):
         if what := steering(text):
             yield Hit(comment, f"This comment {what} (prompt injection aimed at LLM reviewers).")
