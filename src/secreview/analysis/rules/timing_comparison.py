@@ -17,6 +17,7 @@ from enum import IntEnum
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.secret_files import name_read
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -71,16 +72,12 @@ _EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__", "__lt__", "__le__
 
 
 def _read_name(node: ast.AST) -> str | None:
-    """The name a value is read under: `token`, `user.password`, `headers['X-Api-Key']`."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-        return node.slice.value if isinstance(node.slice.value, str) else None
+    """The name a value is read under: `token`, `user.password`, `headers['X-Api-Key']`, or the
+    key of a `.get("X-Api-Key")`."""
+    if (name := name_read(node)) is not None or not isinstance(node, ast.Call):
+        return name
     if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
+        isinstance(node.func, ast.Attribute)
         and node.func.attr in {"get", "getenv", "get_header", "getheader"}
         and node.args
         and isinstance(node.args[0], ast.Constant)

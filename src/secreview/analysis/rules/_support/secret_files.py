@@ -47,7 +47,8 @@ def looks_secret_path(path: ast.expr | None, context: ModuleContext) -> bool:
     return bool(words & SECRET_FILE_WORDS) and not words & PUBLIC_FILE_WORDS
 
 
-def _name_of(node: ast.AST) -> str | None:
+def name_read(node: ast.AST) -> str | None:
+    """The name a value is read under: `token`, `user.password`, `settings['KEY']`."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
@@ -69,7 +70,7 @@ def looks_secret_value(node: ast.AST, context: ModuleContext) -> bool:
         value = context.constant_value(part) if isinstance(part, ast.Constant) else None
         if isinstance(value, str | bytes) and _PEM_MARKER in str(value):
             return True
-        name = _name_of(part)
+        name = name_read(part)
         if name is None:
             continue
         words = name_words(name)
