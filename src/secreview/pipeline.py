@@ -84,7 +84,7 @@ def _suppressed(
     path: str,
     rules: dict[str, Rule],
     config: ScanConfig,
-    identity: str = "",
+    identity: str,
 ) -> list[Finding]:
     """Drop suppressed findings; report suppressions without a reason and, if asked, unused ones.
 
@@ -100,7 +100,7 @@ def _suppressed(
     for suppression in suppressions:
 
         def flagged(message: str, suppression: Suppression = suppression) -> Finding:
-            return _suppression_finding(meta, suppression, path, identity or path, message)
+            return _suppression_finding(meta, suppression, path, identity, message)
 
         if problem := suppression_problem(suppression):
             kept.append(flagged(problem))
@@ -190,8 +190,9 @@ def review_source(
     )
     raw, crashes = run_rules(context, rules)
     by_id = {r.id: r for r in rules}
+    kept = _suppressed(raw, text, path, by_id, config, identity or path)
     rated = rate_development_only(
-        (_with_severity(f, config) for f in _suppressed(raw, text, path, by_id, config, identity)),
+        (_with_severity(f, config) for f in kept),
         outcome.tree,
         frozenset(r.id for r in rules if r.applies_in_tests),
     )
