@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("secreview.credentials", "secreview.masking"),
     # Reading input, running work in isolated processes.
     ("secreview.sources", "secreview.workers", "secreview.output_file"),
+    ("secreview.distributed",),
     # What is known about one module before any rule runs.
     ("secreview.index",),
     # The analyses, from API models up to the runner of rules.

@@ -27,6 +27,8 @@ from secreview.analysis.taint.project import (
 )
 from secreview.analysis.taint.summaries import ExternalSummary
 from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig, is_included
+from secreview.distributed import Runner
+from secreview.distributed.ray_engine import run_on_ray
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
 from secreview.parse import parse_module
@@ -102,6 +104,12 @@ def budget_of(config: ScanConfig) -> Callable[[SourceFile], Budget]:
     return budget
 
 
+def runner_for(config: ScanConfig) -> Runner:
+    """Where `config`'s per-file work runs: local worker processes, or the Ray cluster that
+    `ray_session` connected to (`--engine ray`)."""
+    return run_on_ray if config.engine == "ray" else run_isolated
+
+
 def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str) -> FileError:
     """The error for a file whose worker failed: a crash is ours (INTERNAL), a budget the file's.
 
@@ -130,6 +138,7 @@ def _review_isolated(
     budget: Callable[[_Reviewed], Budget],
     path_of: Callable[[_Reviewed], str],
     progress: ProgressCallback | None = None,
+    runner: Runner = run_isolated,
 ) -> list[FileReport]:
     """`review` of each task in a worker, in the order given; a failed worker is the file's error.
 
@@ -142,7 +151,7 @@ def _review_isolated(
         error = failure_error(path, failure, "review it", "the file was not reviewed")
         return FileReport(path=path, error=error, reviewed=False)
 
-    return run_isolated(
+    return runner(
         tasks, review, shared, jobs=jobs, budget=budget, on_failure=unreviewed, progress=progress
     )
 
@@ -164,6 +173,7 @@ def review_files(
         budget=budget_of(config),
         path_of=lambda source: source.shown_as,
         progress=progress,
+        runner=runner_for(config),
     )
     return sorted(reports, key=lambda r: r.path)
 
@@ -225,7 +235,7 @@ def project_index(
         summaries: dict[str, ExternalSummary] = {}
         classes: set[str] = set()
         remaining = [s for s in sources if s.module not in failed]
-        for found, names in run_isolated(
+        for found, names in runner_for(config)(
             remaining,
             summarise,
             (config, index),
@@ -312,6 +322,8 @@ def scan(
     )
     sources = [source for source in sources if is_included(source.shown_as, config)]
     sources = with_identities(sources, roots)
+    if config.engine == "ray":  # its workers run elsewhere, in another working folder
+        sources = [dataclasses.replace(s, path=s.path.absolute()) for s in sources]
     return scan_sources(sources, missing, config, jobs, progress, started=started)
 
 

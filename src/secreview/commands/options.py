@@ -24,14 +24,16 @@ CONFIDENCE_CHOICE = click.Choice([c.label for c in Confidence], case_sensitive=F
 FAIL_ON_CHOICE = click.Choice([*(s.label for s in Severity), NEVER], case_sensitive=False)
 
 COMMAND_SPECIFIC: dict[str, frozenset[str]] = {
-    "scan": frozenset({"output_format", "stdin_filename"}),
+    "scan": frozenset({"output_format", "stdin_filename"})
+    | {"engine", "ray_address", "repos_file", "output_dir"},
     "review": frozenset(
         {"output_format", "diff_file", "base", "head", "commit", "staged", "commit_message"}
         | {"show_all", "gerrit_label", "gerrit_robot_comments"}
     ),
 }
 """Parameters only one command has: the formats differ (review adds gerrit and github), scan
-reads standard input as a file, review names the change to review and how Gerrit gets it."""
+reads standard input as a file and can run on a Ray cluster or over a list of checkouts (a
+change is small), review names the change to review and how Gerrit gets it."""
 
 Command = TypeVar("Command", bound=Callable[..., None])
 

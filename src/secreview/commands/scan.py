@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import tempfile
@@ -26,7 +27,10 @@ from secreview.commands.common import (
 from secreview.commands.llm_stage import with_llm
 from secreview.commands.options import shared_options
 from secreview.commands.progress import RENDERING, PhaseBar, phase_bar, wants_progress
+from secreview.commands.repos import review_repositories
 from secreview.config import ScanConfig
+from secreview.distributed import ENGINES
+from secreview.distributed.ray_engine import RayEngineError, ray_session
 from secreview.findings import ScanResult
 from secreview.index.facts import module_name_for
 from secreview.scanner import default_jobs, scan, scan_sources
@@ -119,11 +123,43 @@ def _reader(max_bytes: int) -> Callable[[str], str | None]:
     help="Review standard input (path '-') as the file NAME: it is reported, matched against "
     "per-file-ignores and test paths under that name.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="Where files are reviewed: worker processes here, or a Ray cluster "
+    "(pip install 'secreview[ray]'); the output is the same.",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDR",
+    help="With --engine ray: the cluster to use (default: start a local one with --jobs CPUs). "
+    "Only the command line names it: a reviewed tree's settings never send its code anywhere.",
+)
+@click.option(
+    "--repos",
+    "repos_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Review every checkout this file lists (one path per line): one report per "
+    "repository in --output-dir, and a summary.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("secreview-reports"),
+    show_default=True,
+    help="With --repos: the folder for each repository's report and summary.json.",
+)
 @shared_options
 @report_options
 def scan_command(
     output_format: str,
     stdin_filename: str | None,
+    engine: str,
+    ray_address: str | None,
+    repos_file: Path | None,
+    output_dir: Path,
     paths: tuple[str, ...],
     directory: Path,
     output: str | None,
@@ -137,34 +173,59 @@ def scan_command(
     context = click.get_current_context()
     if directory != Path("."):
         os.chdir(directory)
-    reading_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
-    roots = [STDIN] if reading_stdin else list(paths) or ["."]
-    _check_roots(roots, reading_stdin)
-    config = configure(context, Path(stdin_filename or ".") if reading_stdin else Path(roots[0]))
-    destination = output_destination(
-        output, [] if reading_stdin else roots, [config.baseline, context.params["config_path"]]
-    )
-    errors = Console(stderr=True, soft_wrap=True, highlight=False)
-    show_progress = wants_progress(no_progress, quiet)
     workers = jobs or default_jobs()
-    with phase_bar(errors) if show_progress else contextlib.nullcontext() as bar:
-        if reading_stdin:
-            result = _scan_stdin(stdin_filename or STDIN_SHOWN, config, workers, bar)
-        else:
-            result = scan(roots, config, workers, bar)
-        if not result.files:
-            fail(_nothing_to_review(roots, config))
-        result = with_baseline(result, config)
-        result = with_llm(result, config, _reader(config.max_file_bytes))
-        if wants_html(output_format):  # the page shows the code around each finding
-            from secreview.report.html.code import with_code  # only HTML runs load the template
-
-            result = with_code(result, _reader(config.max_file_bytes))
-        if bar is not None:
-            bar(RENDERING, 0, None)
-        emit(result, output_format.lower(), destination, quiet=quiet)
-    if show_progress:
-        errors.print(
-            f"[dim]Reviewed {result.files_scanned} files in {result.elapsed_seconds:.2f}s[/]"
+    with contextlib.ExitStack() as stack:
+        _start_engine(stack, engine, ray_address, workers)
+        if repos_file is not None:
+            if paths or stdin_filename:
+                raise click.UsageError("--repos names the checkouts to review; drop the PATHS")
+            format_name = output_format.lower()
+            sys.exit(review_repositories(context, repos_file, output_dir, format_name, workers))
+        reading_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
+        roots = [STDIN] if reading_stdin else list(paths) or ["."]
+        _check_roots(roots, reading_stdin)
+        start = Path(stdin_filename or ".") if reading_stdin else Path(roots[0])
+        config = dataclasses.replace(
+            configure(context, start), engine=engine, ray_address=ray_address
         )
-    sys.exit(exit_code_for(result, config, strict))
+        destination = output_destination(
+            output, [] if reading_stdin else roots, [config.baseline, context.params["config_path"]]
+        )
+        errors = Console(stderr=True, soft_wrap=True, highlight=False)
+        show_progress = wants_progress(no_progress, quiet)
+        with phase_bar(errors) if show_progress else contextlib.nullcontext() as bar:
+            if reading_stdin:
+                result = _scan_stdin(stdin_filename or STDIN_SHOWN, config, workers, bar)
+            else:
+                result = scan(roots, config, workers, bar)
+            if not result.files:
+                fail(_nothing_to_review(roots, config))
+            result = with_baseline(result, config)
+            result = with_llm(result, config, _reader(config.max_file_bytes))
+            if wants_html(output_format):  # the page shows the code around each finding
+                from secreview.report.html.code import with_code  # only HTML loads the template
+
+                result = with_code(result, _reader(config.max_file_bytes))
+            if bar is not None:
+                bar(RENDERING, 0, None)
+            emit(result, output_format.lower(), destination, quiet=quiet)
+        if show_progress:
+            errors.print(
+                f"[dim]Reviewed {result.files_scanned} files in {result.elapsed_seconds:.2f}s[/]"
+            )
+        sys.exit(exit_code_for(result, config, strict))
+
+
+def _start_engine(
+    stack: contextlib.ExitStack, engine: str, ray_address: str | None, cpus: int
+) -> None:
+    """Connect to (or start) the Ray cluster for `--engine ray`, closed when `stack` is; the
+    local engine needs nothing. An unusable engine is one error before any work."""
+    if engine != "ray":
+        if ray_address is not None:
+            raise click.UsageError("--ray-address needs --engine ray")
+        return
+    try:
+        stack.enter_context(ray_session(ray_address, cpus))
+    except RayEngineError as error:
+        fail(str(error))

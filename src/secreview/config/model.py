@@ -94,5 +94,10 @@ class ScanConfig:
     file_memory_bytes: int | None = DEFAULT_FILE_MEMORY_BYTES
     """Memory one file may take above its worker's idle size, plus `MEMORY_PER_SOURCE_BYTE` per
     byte of the file (watched on Linux only); None: no limit."""
+    engine: str = "local"
+    """Where the per-file work runs: `local` processes or `ray` (see secreview.distributed).
+    Only the command line sets it: a tree's own settings must not send its code anywhere."""
+    ray_address: str | None = None
+    """The Ray cluster to use with `engine="ray"` (None: a local one started for the run)."""
     llm: LlmSettings = field(default_factory=LlmSettings)
     """The optional LLM stage (off unless `--llm`): endpoint, model, budgets, voting."""
