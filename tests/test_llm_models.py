@@ -60,11 +60,11 @@ ANSWER = json.dumps(
 @pytest.fixture
 def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SECREVIEW_LLM_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop" / "__init__.py").write_text("")
     (tmp_path / "shop" / "db.py").write_text(DB)
     (tmp_path / "shop" / "views.py").write_text(VIEWS)
-    (tmp_path / "pyproject.toml").write_text('[tool.secreview.llm]\ncache-dir = "cache"\n')
     return tmp_path
 
 

@@ -214,6 +214,7 @@ def llm_options(options: Mapping[str, object]) -> dict[str, object]:
         "roles": tuple(sorted(options.get("llm_roles") or ())) or None,  # type: ignore[call-overload]
         "token_budget": options.get("llm_token_budget"),
         "offline": options.get("llm_offline") or None,
+        "cache_dir": options.get("llm_cache_dir"),
         "fail_on": Severity.parse(str(options["llm_fail_on"]))
         if options.get("llm_fail_on")
         else None,

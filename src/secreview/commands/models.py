@@ -38,6 +38,11 @@ def models_group() -> None:
 @click.option("--llm-model", metavar="NAME", help="Model name [config `model`].")
 @click.option("--llm-samples", type=click.IntRange(1, 20), help="Answers to vote over [3].")
 @click.option("--llm-offline", is_flag=True, help="Use cached answers only; send nothing.")
+@click.option(
+    "--llm-cache-dir",
+    metavar="DIR",
+    help="Answer cache folder [$SECREVIEW_LLM_CACHE_DIR, else the user cache folder].",
+)
 def suggest_command(
     path: str,
     output_dir: Path,
@@ -45,6 +50,7 @@ def suggest_command(
     llm_model: str | None,
     llm_samples: int | None,
     llm_offline: bool,
+    llm_cache_dir: str | None,
 ) -> None:
     """Ask an LLM which unknown functions called under PATH are sources, sinks or sanitisers."""
     from secreview.llm.client import LlmSetupError, open_client  # needs the `llm` extra
@@ -57,10 +63,15 @@ def suggest_command(
     from secreview.llm.model_files import write_model_file
 
     try:
-        settings = load_settings(None, Path(path)).llm
+        settings = load_settings(None, Path(path)).llm.from_reviewed_tree()
     except ConfigError as error:
         fail(str(error))
-    given = {"endpoint": llm_endpoint, "model": llm_model, "samples": llm_samples}
+    given = {
+        "endpoint": llm_endpoint,
+        "model": llm_model,
+        "samples": llm_samples,
+        "cache_dir": llm_cache_dir,
+    }
     settings = dataclasses.replace(
         settings,
         offline=llm_offline or settings.offline,
