@@ -25,9 +25,7 @@ def test_a_configured_endpoint_is_never_called_without_llm_on_the_command_line(
     llm_project: Path,
 ) -> None:
     with scripted_server(lambda body, n: Reply(defects())) as (url, record):
-        (llm_project / "pyproject.toml").write_text(
-            f'[tool.secreview.llm]\nendpoint = "{url}"\n'
-        )
+        (llm_project / "pyproject.toml").write_text(f'[tool.secreview.llm]\nendpoint = "{url}"\n')
         code, output = scan("--format", "json")
     assert record.bodies == [] and "llm" not in json.loads(output) and code == 1
 
@@ -197,7 +195,7 @@ def test_no_more_requests_are_in_flight_than_the_concurrency_limit(
 
     (llm_project / "pyproject.toml").write_text(
         '[tool.secreview]\nignore = ["timing-unsafe-comparison"]\n\n'
-        f'[tool.secreview.llm]\nconcurrency = {limit}\nsamples = 4\n'
+        f"[tool.secreview.llm]\nconcurrency = {limit}\nsamples = 4\n"
     )
     with scripted_server(script) as (url, record):
         scan("--llm", "--llm-endpoint", url)

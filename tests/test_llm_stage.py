@@ -140,7 +140,7 @@ def test_429_then_success_honours_retry_after(llm_project: Path) -> None:
 
 def test_a_server_that_never_answers_in_time_is_reported_not_fatal(llm_project: Path) -> None:
     (llm_project / "pyproject.toml").write_text(
-        '[tool.secreview.llm]\nretries = 0\ntimeout = 0.2\n'
+        "[tool.secreview.llm]\nretries = 0\ntimeout = 0.2\n"
     )
     with scripted_server(lambda body, n: Reply(defects(TIMING), delay=1.0)) as (url, _record):
         code, report = review_only(url, "--llm-samples", "1")
