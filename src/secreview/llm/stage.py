@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from secreview.analysis.rules import ALL_RULES
 from secreview.config.llm import LlmSettings
-from secreview.findings import FileReport, Finding, ScanResult, Severity
+from secreview.findings import FileReport, Finding, ScanResult
 from secreview.llm.chunks import Chunk, chunks_of
-from secreview.llm.client import open_client
+from secreview.llm.client import ChatClient, open_client
+from secreview.llm.inference import Inference
 from secreview.llm.prompts import ReviewedFile, review_messages, reviewed_file, triage_messages
 from secreview.llm.review import Tally, as_finding, grounded_samples, vote
 from secreview.llm.summary import LLM_KEY, LlmSummary
@@ -81,10 +82,18 @@ def run_llm_stage(
     read: Callable[[str], str | None],
     *,
     commit_message: str = "",
-    min_severity: Severity = Severity.LOW,
+    keep: Callable[[Finding], bool] = lambda _finding: True,
+    client: ChatClient | None = None,
+    inference: Inference | None = None,
 ) -> ScanResult:
-    """`result` with the LLM's grounded defects added and its verdicts on the static findings."""
-    client = open_client(settings)
+    """`result` with the LLM's grounded defects that `keep` accepts added, and its verdicts on
+    the static findings.
+
+    `client` is the run's client when the model-inference role already used it (its usage and
+    budget then cover the whole run; the caller closes it), and `inference` what that role did.
+    """
+    own_client = client is None
+    client = client or open_client(settings)
     files = _files(result, read, commit_message)
     requests = _requests(files, settings)
     try:
@@ -92,7 +101,8 @@ def run_llm_stage(
             lambda r: a.text if (a := client.ask(r.messages, r.sample)) else None, requests
         )
     finally:
-        client.close()
+        if own_client:
+            client.close()
     by_prompt: dict[tuple[int, int, int], list[str | None]] = {}
     for request, answer in zip(requests, answers, strict=True):
         by_prompt.setdefault((request.file, request.chunk, request.finding), []).append(answer)
@@ -105,7 +115,7 @@ def run_llm_stage(
             samples = grounded_samples(by_prompt.get((f, c, -1), []), file.shown, tally)
             for voted in vote(samples, settings.votes_needed, tally):
                 finding = as_finding(voted, file.shown)
-                if finding.severity >= min_severity and all(
+                if keep(finding) and all(
                     finding.fingerprint != other.fingerprint for other in added
                 ):
                     added.append(finding)
@@ -139,6 +149,7 @@ def run_llm_stage(
         confirmed=verdicts.confirmed,
         disputed=verdicts.disputed,
         undecided=verdicts.undecided,
+        inference=inference,
     )
     extra: dict[str, object] = {**result.extra, LLM_KEY: summary}
     review = review_info(result)
