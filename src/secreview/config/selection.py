@@ -71,8 +71,13 @@ def _rule_ids() -> frozenset[str]:
     return frozenset(r.id for r in ALL_RULES)
 
 
-def check_selector(selector: str, rule_ids: Iterable[str] | None = None) -> str:
-    """`selector` when it names at least one rule, else SelectorError with a suggestion."""
+def check_selector(
+    selector: str, rule_ids: Iterable[str] | None = None, *, any_weakness: bool = False
+) -> str:
+    """`selector` when it names at least one rule, else SelectorError with a suggestion.
+
+    With `any_weakness` (an `--llm` run, whose findings may have any CWE), a CWE id names
+    something when the catalog knows it, whether or not a rule reports it."""
     if selector == LLM_REVIEW_RULE_ID:  # the LLM stage's findings, selected as a rule's are
         return selector
     rules = [(r.id, r.cwe) for r in ALL_RULES if rule_ids is None or r.id in rule_ids]
@@ -83,6 +88,8 @@ def check_selector(selector: str, rule_ids: Iterable[str] | None = None) -> str:
             name = lookup(int(match[1])).name
         except UnknownCWEError:
             raise SelectorError(f"{selector!r} is not a CWE id in the catalog") from None
+        if any_weakness:
+            return selector
         raise SelectorError(
             f"{selector!r} ({name}) is a weakness no secreview rule reports; "
             "`secreview rules` lists what each rule reports"
