@@ -75,6 +75,8 @@ class LlmRun:
     config: ScanConfig
     client: ChatClient | None = None
     inference: Inference | None = None
+    sources: SourceTexts = ()
+    """The run's files: what inference asks about, and whose functions chunks summarise."""
 
     def finish(
         self, result: ScanResult, read: Callable[[str], str | None], commit_message: str = ""
@@ -82,9 +84,11 @@ class LlmRun:
         """`result` with the LLM stage's findings and verdicts (unchanged without `--llm`)."""
         if self.client is None:
             return result
+        from secreview.llm.callees import project_calls
         from secreview.llm.client import LlmSetupError
         from secreview.llm.stage import run_llm_stage  # only --llm runs load the stage
 
+        project = project_calls(self.sources, models_for(self.config.model_dirs))
         try:
             return run_llm_stage(
                 result,
@@ -94,6 +98,7 @@ class LlmRun:
                 keep=keeps(self.config),
                 client=self.client,
                 inference=self.inference,
+                project=project,
             )
         except LlmSetupError as error:
             fail(str(error))
@@ -117,7 +122,7 @@ def llm_run(config: ScanConfig, texts: Callable[[], SourceTexts]) -> Iterator[Ll
     try:
         with tempfile.TemporaryDirectory(prefix="secreview-llm-models-") as scratch:
             try:
-                inferred = _with_inferred_models(config, client, texts, Path(scratch))
+                inferred = _with_inferred_models(config, client, texts(), Path(scratch))
             except LlmSetupError as error:
                 fail(str(error))
             yield inferred
@@ -126,19 +131,19 @@ def llm_run(config: ScanConfig, texts: Callable[[], SourceTexts]) -> Iterator[Ll
 
 
 def _with_inferred_models(
-    config: ScanConfig, client: ChatClient, texts: Callable[[], SourceTexts], folder: Path
+    config: ScanConfig, client: ChatClient, sources: SourceTexts, folder: Path
 ) -> LlmRun:
     """The run with the models the inference role keeps written to `folder` and loaded."""
     if "infer" not in config.llm.roles:
-        return LlmRun(config, client)
+        return LlmRun(config, client, sources=sources)
     from secreview.llm.inference import infer_models, unknown_callees
     from secreview.llm.model_files import write_model_file
 
     models = models_for(config.model_dirs)
     inference = infer_models(
-        unknown_callees(texts(), models), models, client, config.llm.votes_needed
+        unknown_callees(sources, models), models, client, config.llm.votes_needed
     )
     if inference.suggestions:
         write_model_file(folder, inference.suggestions, config.llm.model)
         config = dataclasses.replace(config, model_dirs=(*config.model_dirs, str(folder)))
-    return LlmRun(config, client, inference)
+    return LlmRun(config, client, inference, sources)

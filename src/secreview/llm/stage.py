@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from secreview.analysis.rules import ALL_RULES
 from secreview.config.llm import LlmSettings
 from secreview.findings import FileReport, Finding, ScanResult
+from secreview.llm.callees import ProjectCalls
 from secreview.llm.chunks import Chunk, chunks_of
 from secreview.llm.client import ChatClient, open_client
 from secreview.llm.inference import Inference
@@ -43,8 +44,14 @@ class _File:
     chunks: tuple[Chunk, ...]
 
 
-def _files(result: ScanResult, read: Callable[[str], str | None], message: str) -> list[_File]:
-    """The reviewed files that can still be read, masked, with their chunks."""
+def _files(
+    result: ScanResult,
+    read: Callable[[str], str | None],
+    message: str,
+    project: ProjectCalls | None,
+) -> list[_File]:
+    """The reviewed files that can still be read, masked, with their chunks (each with the
+    summaries of the project functions it calls, when `project` has them)."""
     files = []
     for report in result.files:
         if not report.reviewed:
@@ -53,7 +60,14 @@ def _files(result: ScanResult, read: Callable[[str], str | None], message: str) 
         if not text:  # unreadable now, or empty: nothing to show a model
             continue
         shown = reviewed_file(report.path, text, report.findings, message)
-        files.append(_File(report, shown, tuple(chunks_of(text, len(shown.lines)))))
+        chunks = chunks_of(text, len(shown.lines))
+        if project is not None:
+            calls = project.calls_in(report.path, text)
+            chunks = [
+                dataclasses.replace(chunk, calls=project.summaries_for(calls, chunk.lines))
+                for chunk in chunks
+            ]
+        files.append(_File(report, shown, tuple(chunks)))
     return files
 
 
@@ -85,16 +99,18 @@ def run_llm_stage(
     keep: Callable[[Finding], bool] = lambda _finding: True,
     client: ChatClient | None = None,
     inference: Inference | None = None,
+    project: ProjectCalls | None = None,
 ) -> ScanResult:
     """`result` with the LLM's grounded defects that `keep` accepts added, and its verdicts on
     the static findings.
 
     `client` is the run's client when the model-inference role already used it (its usage and
-    budget then cover the whole run; the caller closes it), and `inference` what that role did.
+    budget then cover the whole run; the caller closes it), `inference` what that role did, and
+    `project` the summaries of the project's functions the prompts show with each chunk.
     """
     own_client = client is None
     client = client or open_client(settings)
-    files = _files(result, read, commit_message)
+    files = _files(result, read, commit_message, project)
     requests = _requests(files, settings)
     try:
         answers = client.map(
