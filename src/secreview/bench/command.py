@@ -130,6 +130,7 @@ def _llm_rows(
 ) -> str:
     """The table of secreview with and without each LLM role (`secreview.bench.llm_roles`)."""
     from secreview.bench.llm_roles import ROLE_ROWS, read_real_cases, render_rows, run_row
+    from secreview.llm.client import LlmSetupError
     from secreview.scanner import default_jobs
 
     if not options["llm_offline"] and not options["llm_endpoint"]:
@@ -143,7 +144,10 @@ def _llm_rows(
     )
     real = read_real_cases(options["realvulns"]) if options["realvulns"] else []
     jobs = default_jobs()
-    rows = [
-        run_row(role, roles, settings, expected, files, real, jobs) for role, roles in ROLE_ROWS
-    ]
+    try:
+        rows = [
+            run_row(role, roles, settings, expected, files, real, jobs) for role, roles in ROLE_ROWS
+        ]
+    except LlmSetupError as error:
+        raise click.UsageError(str(error)) from None
     return render_rows(rows, settings.model)

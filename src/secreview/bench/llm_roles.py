@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secreview.bench.scoring import Expectation, overall, score
-from secreview.commands.llm_stage import llm_run, scanned_texts
 from secreview.config import ScanConfig
 from secreview.config.llm import ROLES, LlmSettings
 from secreview.cwe import UnknownCWEError, related
 from secreview.findings import Finding
+from secreview.llm.session import llm_session, scanned_texts
 from secreview.llm.summary import llm_summary
 from secreview.scanner import scan
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -136,7 +136,7 @@ def run_row(
     roots = [str(p) for p in files.values()]
     roots += [str(p) for case in real for p in (case.vulnerable, case.fixed)]
     started = time.perf_counter()
-    with llm_run(config, lambda: scanned_texts(roots, config)) as stage:
+    with llm_session(config, lambda: scanned_texts(roots, config)) as stage:
         result = stage.finish(scan(roots, stage.config, jobs), _read)
     seconds = time.perf_counter() - started
     by_file: dict[str, list[Finding]] = {}
