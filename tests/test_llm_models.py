@@ -139,3 +139,25 @@ def test_without_the_infer_role_no_model_is_inferred(shop: Path) -> None:
     assert all("taint analysis" not in user_prompt(body) for body in record.bodies)
     assert 89 not in {f["cwe"] for f in report["findings"]}
     assert report["llm"]["inference"] is None
+
+
+def test_review_of_a_change_infers_models_for_the_changed_files(shop: Path) -> None:
+    added = VIEWS.splitlines()
+    diff = f"--- a/shop/views.py\n+++ b/shop/views.py\n@@ -0,0 +1,{len(added)} @@\n" + "".join(
+        f"+{line}\n" for line in added
+    )
+    with scripted_server(
+        lambda body, n: Reply(
+            ANSWER if "For a taint analysis" in user_prompt(body) else '{"defects": []}'
+        )
+    ) as (url, _record):
+        result = CliRunner().invoke(
+            cli,
+            ["review", "--diff", "-", "--format", "json", "--llm", "--llm-endpoint", url],
+            input=diff,
+        )
+    report = json.loads(result.output)
+    assert [(f["rule_id"], f["evidence"][-1]["note"]) for f in report["findings"]] == [
+        ("tainted-sql", "reaches `shop.db.run_query` (sink modelled by the LLM: shop.db.run_query)")
+    ]
+    assert report["llm"]["inference"]["asked"] == 1 and result.exit_code == 1
