@@ -43,11 +43,11 @@ def llm_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder with the app and a cache folder of its own (never the user's)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("SECREVIEW_LLM_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "app.py").write_text(LLM_APP)
     # The scripted answers claim the timing defect of LLM_APP, which no rule may find first.
     (tmp_path / "pyproject.toml").write_text(
         '[tool.secreview]\nignore = ["timing-unsafe-comparison"]\n\n'
         '[tool.secreview.llm]\nmodel = "scripted"\nretries = 2\ntimeout = 2\n'
-        f'cache-dir = "{(tmp_path / "cache").as_posix()}"\n'
     )
     return tmp_path

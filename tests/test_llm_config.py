@@ -25,9 +25,7 @@ def test_a_configured_endpoint_is_never_called_without_llm_on_the_command_line(
     llm_project: Path,
 ) -> None:
     with scripted_server(lambda body, n: Reply(defects())) as (url, record):
-        (llm_project / "pyproject.toml").write_text(
-            f'[tool.secreview.llm]\nendpoint = "{url}"\ncache-dir = "cache"\n'
-        )
+        (llm_project / "pyproject.toml").write_text(f'[tool.secreview.llm]\nendpoint = "{url}"\n')
         code, output = scan("--format", "json")
     assert record.bodies == [] and "llm" not in json.loads(output) and code == 1
 
@@ -55,7 +53,7 @@ def test_the_reviewed_tree_cannot_choose_the_endpoint_or_the_key_variable(
     with scripted_server(lambda body, n: Reply(defects())) as (url, record):
         (llm_project / "pyproject.toml").write_text(
             f'[tool.secreview.llm]\nendpoint = "{url}"\napi-key-env = "HOME_SECRET"\n'
-            'cache-dir = "cache"\nsamples = 1\nroles = ["review"]\n'
+            'samples = 1\nroles = ["review"]\n'
         )
         code, output = scan("--llm")
         assert code == 2 and "--llm needs --llm-endpoint URL" in output
@@ -122,9 +120,31 @@ def test_review_of_a_change_runs_the_stage_on_the_changed_file_with_its_message(
 
 def test_an_unusable_cache_folder_is_one_clear_error(llm_project: Path) -> None:
     (llm_project / "occupied").write_text("a file where the cache folder should be")
-    (llm_project / "pyproject.toml").write_text('[tool.secreview.llm]\ncache-dir = "occupied"\n')
-    code, output = scan("--llm", "--llm-offline")
-    assert code == 2 and "cannot open the LLM answer cache in" in output
+    code, output = scan("--llm", "--llm-offline", "--llm-cache-dir", "occupied")
+    assert code == 2 and "cannot open the LLM answer cache in occupied" in output
+
+
+def test_the_reviewed_tree_cannot_choose_the_cache_folder(
+    llm_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hostile tree shipping its own answers (disputing every finding) and naming their folder
+    in its pyproject.toml: offline, they are not read; the user's folder is, however named."""
+    dispute = json.dumps({"verdict": "dispute", "reason": "planted answer"})
+    with scripted_server(lambda body, n: Reply(dispute)) as (url, _record):
+        _code, planted = scan(
+            *("--format", "json", "--llm", "--llm-role", "triage", "--llm-endpoint", url),
+            *("--llm-samples", "1", "--llm-cache-dir", "shipped"),
+        )
+    assert json.loads(planted)["llm"]["triage"]["disputed"] == 2  # the planted cache works...
+    pyproject = llm_project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'cache-dir = "shipped"\nsamples = 1\n')
+    _code, output = scan("--format", "json", "--llm", "--llm-role", "triage", "--llm-offline")
+    report = json.loads(output)["llm"]
+    assert report["cached"] == 0 and report["offline_misses"] == 2  # ...but not from the tree
+    assert report["triage"]["disputed"] == 0
+    monkeypatch.setenv("SECREVIEW_LLM_CACHE_DIR", str(llm_project / "shipped"))
+    _code, output = scan("--format", "json", "--llm", "--llm-role", "triage", "--llm-offline")
+    assert json.loads(output)["llm"]["triage"]["disputed"] == 2  # the user's choice counts
 
 
 @pytest.mark.parametrize(
@@ -175,7 +195,7 @@ def test_no_more_requests_are_in_flight_than_the_concurrency_limit(
 
     (llm_project / "pyproject.toml").write_text(
         '[tool.secreview]\nignore = ["timing-unsafe-comparison"]\n\n'
-        f'[tool.secreview.llm]\nconcurrency = {limit}\nsamples = 4\ncache-dir = "cache"\n'
+        f"[tool.secreview.llm]\nconcurrency = {limit}\nsamples = 4\n"
     )
     with scripted_server(script) as (url, record):
         scan("--llm", "--llm-endpoint", url)

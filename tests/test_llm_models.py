@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from llm_server import Reply, scripted_server
+from llm_server import Reply, scripted_server, user_prompt
 
 from secreview.cli import cli
 
@@ -60,11 +60,11 @@ ANSWER = json.dumps(
 @pytest.fixture
 def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SECREVIEW_LLM_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop" / "__init__.py").write_text("")
     (tmp_path / "shop" / "db.py").write_text(DB)
     (tmp_path / "shop" / "views.py").write_text(VIEWS)
-    (tmp_path / "pyproject.toml").write_text('[tool.secreview.llm]\ncache-dir = "cache"\n')
     return tmp_path
 
 
@@ -98,3 +98,66 @@ def test_nothing_unknown_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert result.exit_code == 0 and "no model knows" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def inference_only(body: dict, _n: int) -> Reply:
+    """ANSWER to the model-inference prompt; nothing else is asked with `--llm-role infer`."""
+    assert "For a taint analysis" in user_prompt(body)
+    return Reply(ANSWER)
+
+
+def scan_json(*args: str) -> dict:
+    result = CliRunner().invoke(
+        cli, ["scan", "shop", "--format", "json", "--no-progress", *args], catch_exceptions=False
+    )
+    return json.loads(result.output)
+
+
+def test_inferred_models_are_used_in_the_same_run_and_say_so(shop: Path) -> None:
+    with scripted_server(inference_only) as (url, record):
+        report = scan_json("--llm", "--llm-role", "infer", "--llm-endpoint", url)
+    assert len(record.bodies) == 3  # one prompt, three samples, before the static review
+    (sql,) = [f for f in report["findings"] if f["cwe"] == 89]
+    assert sql["path"] == "shop/views.py" and sql["rule_id"] == "tainted-sql"
+    assert sql["evidence"][-1]["note"] == (
+        "reaches `shop.db.run_query` (sink modelled by the LLM: shop.db.run_query)"
+    )
+    inference = report["llm"]["inference"]
+    assert [(m["name"], m["role"], m["kind"]) for m in inference["models"]] == [
+        ("shop.db.run_query", "sink", "sql"),
+        ("warehouse.escape", "sanitizer", "html"),
+    ]
+    assert inference["rejected"] == {"no-such-function": 3, "unknown-kind": 3, "unknown-origin": 3}
+    offline = scan_json("--llm", "--llm-role", "infer", "--llm-offline")
+    assert offline["findings"] == report["findings"]  # the same cache, the same models
+    assert offline["llm"]["inference"] == inference and offline["llm"]["requests"] == 0
+
+
+def test_without_the_infer_role_no_model_is_inferred(shop: Path) -> None:
+    with scripted_server(lambda body, n: Reply(json.dumps({"defects": []}))) as (url, record):
+        report = scan_json("--llm", "--llm-role", "review", "--llm-endpoint", url)
+    assert all("taint analysis" not in user_prompt(body) for body in record.bodies)
+    assert 89 not in {f["cwe"] for f in report["findings"]}
+    assert report["llm"]["inference"] is None
+
+
+def test_review_of_a_change_infers_models_for_the_changed_files(shop: Path) -> None:
+    added = VIEWS.splitlines()
+    diff = f"--- a/shop/views.py\n+++ b/shop/views.py\n@@ -0,0 +1,{len(added)} @@\n" + "".join(
+        f"+{line}\n" for line in added
+    )
+    with scripted_server(
+        lambda body, n: Reply(
+            ANSWER if "For a taint analysis" in user_prompt(body) else '{"defects": []}'
+        )
+    ) as (url, _record):
+        result = CliRunner().invoke(
+            cli,
+            ["review", "--diff", "-", "--format", "json", "--llm", "--llm-endpoint", url],
+            input=diff,
+        )
+    report = json.loads(result.output)
+    assert [(f["rule_id"], f["evidence"][-1]["note"]) for f in report["findings"]] == [
+        ("tainted-sql", "reaches `shop.db.run_query` (sink modelled by the LLM: shop.db.run_query)")
+    ]
+    assert report["llm"]["inference"]["asked"] == 1 and result.exit_code == 1

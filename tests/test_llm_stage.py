@@ -140,7 +140,7 @@ def test_429_then_success_honours_retry_after(llm_project: Path) -> None:
 
 def test_a_server_that_never_answers_in_time_is_reported_not_fatal(llm_project: Path) -> None:
     (llm_project / "pyproject.toml").write_text(
-        '[tool.secreview.llm]\nretries = 0\ntimeout = 0.2\ncache-dir = "cache"\n'
+        "[tool.secreview.llm]\nretries = 0\ntimeout = 0.2\n"
     )
     with scripted_server(lambda body, n: Reply(defects(TIMING), delay=1.0)) as (url, _record):
         code, report = review_only(url, "--llm-samples", "1")
@@ -160,3 +160,36 @@ def test_the_token_budget_stops_the_stage_and_says_so(llm_project: Path) -> None
         _code, report = review_only(url, "--llm-token-budget", "6000")
     assert report["llm"]["budget_spent"] is True
     assert report["llm"]["tokens"] <= 10000 and len(record.bodies) < 3
+
+
+def test_select_and_ignore_apply_to_llm_findings_by_cwe_pillar_and_rule_id(
+    llm_project: Path,
+) -> None:
+    """TIMING is CWE-208 (pillar CWE-664), AUTHZ CWE-863 (pillar CWE-284); the static findings
+    are command injection and XSS (pillar CWE-707)."""
+    with scripted_server(lambda body, n: Reply(defects(TIMING, AUTHZ))) as (url, _record):
+        kept = {
+            selection: sorted(
+                (f["rule_id"], f["cwe"]) for f in review_only(url, *selection)[1]["findings"]
+            )
+            for selection in (
+                (),
+                ("--ignore", "CWE-863"),  # no rule reports it: named for the LLM's findings
+                ("--ignore", "CWE-664"),
+                ("--ignore", "llm-review"),
+                ("--select", "llm-review"),
+                ("--select", "CWE-284"),
+            )
+        }
+    static = [("tainted-command", 78), ("xss", 79)]
+    timing, authz = ("llm-review", 208), ("llm-review", 863)
+    assert kept == {
+        (): sorted([*static, timing, authz]),
+        ("--ignore", "CWE-863"): sorted([*static, timing]),
+        ("--ignore", "CWE-664"): sorted([*static, authz]),
+        ("--ignore", "llm-review"): static,
+        ("--select", "llm-review"): [timing, authz],
+        ("--select", "CWE-284"): [authz],
+    }
+    plain = CliRunner().invoke(cli, ["scan", "app.py", "--ignore", "CWE-863"])
+    assert plain.exit_code == 2 and "no secreview rule reports" in plain.output  # without --llm

@@ -73,8 +73,12 @@ def test_a_badly_configured_checkout_is_one_error_row(tmp_path: Path) -> None:
     assert "not reviewed" in output and "no-such-key" in output
 
 
-def test_repos_and_paths_together_are_a_usage_error(tmp_path: Path) -> None:
+def test_repos_with_paths_or_the_llm_stage_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "repos.txt").write_text("x\n")
     code, output = _run(tmp_path, "--repos", "repos.txt", ".")
     assert code == 2
     assert "drop the PATHS" in output
+    code, output = _run(tmp_path, "--repos", "repos.txt", "--llm")
+    assert code == 2
+    assert "drop --llm" in output
+    assert not (tmp_path / "secreview-reports").exists()

@@ -167,9 +167,9 @@ def given(context: click.Context, name: str) -> bool:
     return source not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
-def _selectors(option: str, values: Sequence[str]) -> tuple[str, ...]:
+def _selectors(option: str, values: Sequence[str], any_weakness: bool) -> tuple[str, ...]:
     try:
-        return tuple(check_selector(value) for value in values)
+        return tuple(check_selector(value, any_weakness=any_weakness) for value in values)
     except SelectorError as error:
         raise click.BadParameter(str(error), param_hint=option) from None
 
@@ -192,8 +192,8 @@ def command_line(context: click.Context) -> CommandLine:
         else None,
         fail_on=Severity.parse(fail_on) if fail_on and fail_on != NEVER else None,
         fail_never=options["exit_zero"] or fail_on == NEVER,
-        select=_selectors("--select", options["select"]),
-        ignore=_selectors("--ignore", options["ignore"]),
+        select=_selectors("--select", options["select"], bool(options.get("llm"))),
+        ignore=_selectors("--ignore", options["ignore"], bool(options.get("llm"))),
         baseline=options["baseline"],
         honour_nosec=options["honour_nosec"],
         report_unused_suppressions=options["report_unused_suppressions"],
@@ -214,6 +214,7 @@ def llm_options(options: Mapping[str, object]) -> dict[str, object]:
         "roles": tuple(sorted(options.get("llm_roles") or ())) or None,  # type: ignore[call-overload]
         "token_budget": options.get("llm_token_budget"),
         "offline": options.get("llm_offline") or None,
+        "cache_dir": options.get("llm_cache_dir"),
         "fail_on": Severity.parse(str(options["llm_fail_on"]))
         if options.get("llm_fail_on")
         else None,

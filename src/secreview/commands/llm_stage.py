@@ -1,35 +1,24 @@
-"""The LLM stage as `scan` and `review` run it: after the static review, before rendering."""
+"""The LLM stage as `scan` and `review` run it (`secreview.llm.session`), its setup errors said
+as one clear error."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from secreview.commands.common import fail
 from secreview.config import ScanConfig
-from secreview.findings import ScanResult
 from secreview.llm.client import LlmSetupError
+from secreview.llm.session import LlmRun, SourceTexts, llm_session, scanned_texts
+
+__all__ = ["llm_run", "scanned_texts"]
 
 
-def with_llm(
-    result: ScanResult,
-    config: ScanConfig,
-    read: Callable[[str], str | None],
-    commit_message: str = "",
-) -> ScanResult:
-    """`result` with the LLM stage's findings and verdicts when `--llm` asked for them."""
-    if not config.llm.enabled:
-        return result
-    from secreview.llm.stage import run_llm_stage  # only --llm runs load the stage
-
-    if not config.llm.offline and not config.llm.endpoint:
-        fail("--llm needs --llm-endpoint URL (or `endpoint` in [tool.secreview.llm])")
+@contextmanager
+def llm_run(config: ScanConfig, texts: Callable[[], SourceTexts]) -> Iterator[LlmRun]:
+    """`llm_session`, exiting 2 with its message when the stage cannot run at all."""
     try:
-        return run_llm_stage(
-            result,
-            config.llm,
-            read,
-            commit_message=commit_message,
-            min_severity=config.min_severity,
-        )
+        with llm_session(config, texts) as run:
+            yield run
     except LlmSetupError as error:
         fail(str(error))

@@ -38,6 +38,11 @@ def models_group() -> None:
 @click.option("--llm-model", metavar="NAME", help="Model name [config `model`].")
 @click.option("--llm-samples", type=click.IntRange(1, 20), help="Answers to vote over [3].")
 @click.option("--llm-offline", is_flag=True, help="Use cached answers only; send nothing.")
+@click.option(
+    "--llm-cache-dir",
+    metavar="DIR",
+    help="Answer cache folder [$SECREVIEW_LLM_CACHE_DIR, else the user cache folder].",
+)
 def suggest_command(
     path: str,
     output_dir: Path,
@@ -45,22 +50,23 @@ def suggest_command(
     llm_model: str | None,
     llm_samples: int | None,
     llm_offline: bool,
+    llm_cache_dir: str | None,
 ) -> None:
     """Ask an LLM which unknown functions called under PATH are sources, sinks or sanitisers."""
     from secreview.llm.client import LlmSetupError, open_client  # needs the `llm` extra
-    from secreview.llm.inference import (
-        InferenceTally,
-        agreed_suggestions,
-        inference_messages,
-        unknown_callees,
-    )
+    from secreview.llm.inference import infer_models, unknown_callees
     from secreview.llm.model_files import write_model_file
 
     try:
-        settings = load_settings(None, Path(path)).llm
+        settings = load_settings(None, Path(path)).llm.from_reviewed_tree()
     except ConfigError as error:
         fail(str(error))
-    given = {"endpoint": llm_endpoint, "model": llm_model, "samples": llm_samples}
+    given = {
+        "endpoint": llm_endpoint,
+        "model": llm_model,
+        "samples": llm_samples,
+        "cache_dir": llm_cache_dir,
+    }
     settings = dataclasses.replace(
         settings,
         offline=llm_offline or settings.offline,
@@ -80,27 +86,23 @@ def suggest_command(
     if not callees:
         click.echo(f"No call under {path} names a function that no model knows.")
         return
-    kinds = sorted({s.kind for group in models.sinks.values() for s in group if not s.origins})
-    messages = inference_messages(callees, kinds)
     try:
         client = open_client(settings)
-        answers = client.map(
-            lambda sample: a.text if (a := client.ask(messages, sample)) else None,
-            range(settings.samples),
-        )
-        client.close()
+        try:
+            inference = infer_models(callees, models, client, settings.votes_needed)
+        finally:
+            client.close()
     except LlmSetupError as error:
         fail(str(error))
-    tally = InferenceTally()
-    kept = agreed_suggestions(answers, callees, kinds, settings.votes_needed, tally)
-    rejected = ", ".join(f"{reason} {count}" for reason, count in sorted(tally.rejected.items()))
+    rejected = ", ".join(f"{reason} {count}" for reason, count in inference.rejected)
     dropped = f" (dropped: {rejected})" if rejected else ""
     failed = f"; {len(client.usage.failures)} requests failed" if client.usage.failures else ""
-    if not kept:
-        click.echo(f"Asked about {len(callees)} functions; no suggestion held up{dropped}{failed}.")
+    asked = f"Asked about {inference.asked} functions"
+    if not inference.suggestions:
+        click.echo(f"{asked}; no suggestion held up{dropped}{failed}.")
         return
-    target = write_model_file(output_dir, kept, settings.model)
+    target = write_model_file(output_dir, inference.suggestions, settings.model)
     click.echo(
-        f"Asked about {len(callees)} functions; wrote {len(kept)} suggested models to {target}"
+        f"{asked}; wrote {len(inference.suggestions)} suggested models to {target}"
         f"{dropped}{failed}. Review them before loading with --models."
     )

@@ -80,10 +80,15 @@ LLM_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...] = 
         "llm_roles",
         multiple=True,
         type=click.Choice(ROLES),
-        help="Only this role (repeatable) [review and triage].",
+        help="Only this role (repeatable) [infer, review and triage].",
     ),
     click.option("--llm-token-budget", type=click.IntRange(min=1), help="Tokens per run [200000]."),
     click.option("--llm-offline", is_flag=True, help="Use cached answers only; send nothing."),
+    click.option(
+        "--llm-cache-dir",
+        metavar="DIR",
+        help="Answer cache folder [$SECREVIEW_LLM_CACHE_DIR, else the user cache folder].",
+    ),
     click.option(
         "--llm-fail-on",
         type=SEVERITY_CHOICE,

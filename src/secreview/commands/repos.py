@@ -133,6 +133,8 @@ def review_repositories(
     """Review every repository `list_file` names; the worst exit code of them all."""
     if context.params.get("also_output"):
         raise click.UsageError("--repos writes one report per repository; drop --also-output")
+    if context.params.get("llm"):  # not silently skipped: said before any work
+        raise click.UsageError("--repos runs the static review only; drop --llm")
     repositories = read_repository_list(list_file)
     extension = EXTENSIONS.get(output_format, "txt")
     try:

@@ -7,7 +7,7 @@ import dataclasses
 import os
 import sys
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import click
 
@@ -23,9 +23,10 @@ from secreview.commands.common import (
     wants_html,
     with_baseline,
 )
-from secreview.commands.llm_stage import with_llm
+from secreview.commands.llm_stage import llm_run
 from secreview.commands.options import shared_options
 from secreview.config import ConfigError, FileSettings
+from secreview.index.facts import module_name_for
 from secreview.review.changes import Change, from_diff
 from secreview.review.configuration import review_settings
 from secreview.review.git_changes import from_git
@@ -244,17 +245,21 @@ def review_command(
             fail(f"a changed file {error}")
         config = configure(context, directory, settings)
         message = _message_from(commit_message) if commit_message else own_message
-        result = review_change(
-            change,
-            config,
-            show_all=show_all,
-            commit_message=message,
-            configuration=configuration,
-            jobs=jobs,
-        )
-        result = with_baseline(result, config)
-    after_change = {changed.diff.path: changed.after for changed in change.files}
-    result = with_llm(result, config, after_change.get, message or "")
+        after_change = {changed.diff.path: changed.after for changed in change.files}
+        texts = [
+            (path, text, module_name_for(PurePath(path))) for path, text in after_change.items()
+        ]
+        with llm_run(config, lambda: texts) as llm:
+            result = review_change(
+                change,
+                llm.config,
+                show_all=show_all,
+                commit_message=message,
+                configuration=configuration,
+                jobs=jobs,
+            )
+            result = with_baseline(result, config)
+            result = llm.finish(result, after_change.get, message or "")
     if wants_html(output_format):  # the page shows the reviewed version's code
         from secreview.report.html.code import with_code  # only HTML runs load the template
 

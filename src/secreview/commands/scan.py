@@ -24,7 +24,7 @@ from secreview.commands.common import (
     wants_html,
     with_baseline,
 )
-from secreview.commands.llm_stage import with_llm
+from secreview.commands.llm_stage import llm_run, scanned_texts
 from secreview.commands.options import shared_options
 from secreview.commands.progress import RENDERING, PhaseBar, phase_bar, wants_progress
 from secreview.commands.repos import review_repositories
@@ -193,7 +193,12 @@ def scan_command(
         )
         errors = Console(stderr=True, soft_wrap=True, highlight=False)
         show_progress = wants_progress(no_progress, quiet)
-        with phase_bar(errors) if show_progress else contextlib.nullcontext() as bar:
+        texts = (lambda: ()) if reading_stdin else (lambda: scanned_texts(roots, config))
+        with (
+            llm_run(config, texts) as llm,
+            phase_bar(errors) if show_progress else contextlib.nullcontext() as bar,
+        ):
+            config = llm.config  # with the models the LLM inferred, when it did
             if reading_stdin:
                 result = _scan_stdin(stdin_filename or STDIN_SHOWN, config, workers, bar)
             else:
@@ -201,7 +206,7 @@ def scan_command(
             if not result.files:
                 fail(_nothing_to_review(roots, config))
             result = with_baseline(result, config)
-            result = with_llm(result, config, _reader(config.max_file_bytes))
+            result = llm.finish(result, _reader(config.max_file_bytes))
             if wants_html(output_format):  # the page shows the code around each finding
                 from secreview.report.html.code import with_code  # only HTML loads the template
 

@@ -45,12 +45,11 @@ class CommandLine:
 def build_config(settings: FileSettings, options: CommandLine | None = None) -> ScanConfig:
     """One ScanConfig from the file's settings and the command line."""
     options = options or CommandLine()
-    enabled = selected_rules(
-        (
-            SelectionLayer(settings.select, settings.ignore),
-            SelectionLayer(options.select, options.ignore),
-        )
+    layers = (
+        SelectionLayer(settings.select, settings.ignore),
+        SelectionLayer(options.select, options.ignore),
     )
+    enabled = selected_rules(layers)
     gitignore = options.gitignore
     if gitignore is None:
         gitignore = settings.respect_gitignore is not False
@@ -69,6 +68,7 @@ def build_config(settings: FileSettings, options: CommandLine | None = None) -> 
         includes=settings.include,
         test_paths=settings.test_paths,
         enabled_rules=enabled,
+        selection=layers,
         severity_overrides=settings.severity,
         per_file_ignores=tuple(
             (pattern, rules_named(selectors)) for pattern, selectors in settings.per_file_ignores

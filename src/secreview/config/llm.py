@@ -5,11 +5,13 @@ only `--llm` on the command line does, so reviewing a repository whose own pypro
 an endpoint sends nothing anywhere unless the person running secreview asks for it. The API key
 is never a value here, only the name of the environment variable holding it.
 
-Where the code and the key go is the user's choice, never the reviewed repository's: from a
-pyproject.toml found in the reviewed tree (or a review's base revision), `endpoint` and
-`api-key-env` are ignored (`from_reviewed_tree`), so a hostile repository cannot send its
-reviewer's code, or the key in some other variable, to a server of its choosing. They count
-from `--config FILE` and from the command line.
+Where the code and the key go, and where answers are kept, is the user's choice, never the
+reviewed repository's: from a pyproject.toml found in the reviewed tree (or a review's base
+revision), `endpoint`, `api-key-env` and `cache-dir` are ignored (`from_reviewed_tree`), so a
+hostile repository cannot send its reviewer's code, or the key in some other variable, to a
+server of its choosing, nor point the answer cache at answers it ships itself (a forged cache
+would confirm, dispute or invent whatever it likes, offline and unseen). They count from
+`--config FILE` and from the command line; the cache folder also from `SECREVIEW_LLM_CACHE_DIR`.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from dataclasses import dataclass
 
 from secreview.findings import Severity
 
-ROLES = ("review", "triage")
-"""What the stage can do: find defects no rule found, and judge each static finding."""
+ROLES = ("infer", "review", "triage")
+"""What the stage can do: infer models of unknown APIs for this run's analysis, find defects no
+rule found, and judge each static finding."""
+LLM_REVIEW_RULE_ID = "llm-review"
+"""The rule id of the review role's findings (selected and ignored as a rule's are)."""
 STYLES = ("basic", "commit", "cwe", "pillars", "steps", "default")
 """Prompt styles after Yu et al. (arXiv 2401.16310); `default` combines the useful ones."""
 DEFAULT_API_KEY_ENV = "SECREVIEW_LLM_API_KEY"
@@ -60,11 +65,15 @@ class LlmSettings:
     fail_on: Severity | None = None
     """LLM findings at or above this severity fail the run; None: they never change the exit."""
     cache_dir: str | None = None
+    """The answer cache's folder (None: `SECREVIEW_LLM_CACHE_DIR`, else the user cache folder)."""
 
     def from_reviewed_tree(self) -> LlmSettings:
         """These settings as a configuration file inside the reviewed tree may give them: without
-        the destination of the code and the variable the key is read from (module docstring)."""
-        return dataclasses.replace(self, endpoint=None, api_key_env=DEFAULT_API_KEY_ENV)
+        the destination of the code, the variable the key is read from and the cache folder
+        (module docstring)."""
+        return dataclasses.replace(
+            self, endpoint=None, api_key_env=DEFAULT_API_KEY_ENV, cache_dir=None
+        )
 
     @property
     def votes_needed(self) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from secreview.analysis.taint import DEFAULT_THREAT_MODEL
 from secreview.config.llm import LlmSettings
+from secreview.config.selection import SelectionLayer
 from secreview.findings import Confidence, Severity
 from secreview.sources.reading import DEFAULT_MAX_BYTES
 
@@ -64,6 +65,9 @@ class ScanConfig:
     """Globs of files that are test code, besides the ones recognised by name or imports."""
     enabled_rules: frozenset[str] | None = None
     """When set, only these rules run (before `disabled_rules` is taken away)."""
+    selection: tuple[SelectionLayer, ...] = ()
+    """The `select`/`ignore` layers `enabled_rules` came from, for findings of no rule (the LLM
+    stage's), selected one by one by their CWE."""
     severity_overrides: tuple[tuple[str, Severity], ...] = ()
     """(rule id, severity) pairs replacing a rule's default severity."""
     honour_nosec: bool = False

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from secreview.analysis.rules import ALL_RULES
+from secreview.config.llm import LLM_REVIEW_RULE_ID
 from secreview.cwe import UnknownCWEError, ancestors, lookup
 
 ALL = "ALL"
@@ -70,8 +71,15 @@ def _rule_ids() -> frozenset[str]:
     return frozenset(r.id for r in ALL_RULES)
 
 
-def check_selector(selector: str, rule_ids: Iterable[str] | None = None) -> str:
-    """`selector` when it names at least one rule, else SelectorError with a suggestion."""
+def check_selector(
+    selector: str, rule_ids: Iterable[str] | None = None, *, any_weakness: bool = False
+) -> str:
+    """`selector` when it names at least one rule, else SelectorError with a suggestion.
+
+    With `any_weakness` (an `--llm` run, whose findings may have any CWE), a CWE id names
+    something when the catalog knows it, whether or not a rule reports it."""
+    if selector == LLM_REVIEW_RULE_ID:  # the LLM stage's findings, selected as a rule's are
+        return selector
     rules = [(r.id, r.cwe) for r in ALL_RULES if rule_ids is None or r.id in rule_ids]
     if any(specificity(selector, rule_id, cwe) is not None for rule_id, cwe in rules):
         return selector
@@ -80,6 +88,8 @@ def check_selector(selector: str, rule_ids: Iterable[str] | None = None) -> str:
             name = lookup(int(match[1])).name
         except UnknownCWEError:
             raise SelectorError(f"{selector!r} is not a CWE id in the catalog") from None
+        if any_weakness:
+            return selector
         raise SelectorError(
             f"{selector!r} ({name}) is a weakness no secreview rule reports; "
             "`secreview rules` lists what each rule reports"
@@ -104,14 +114,20 @@ def _resolved(layer: SelectionLayer, rule_id: str, rule_cwe: int, enabled: bool)
     return selected is not None and (ignored is None or selected > ignored)
 
 
+def is_selected_by(layers: Sequence[SelectionLayer], rule_id: str, cwe: int) -> bool:
+    """Whether the layers, applied in order, leave a finding of `rule_id` and `cwe` enabled.
+
+    The LLM stage's findings are selected so, one by one: each has the CWE the model named, so
+    `ignore = ["CWE-693"]` or `select = ["CWE-707"]` applies to them as to a rule's."""
+    enabled = True
+    for layer in layers:
+        enabled = _resolved(layer, rule_id, cwe, enabled)
+    return enabled
+
+
 def selected_rules(layers: Sequence[SelectionLayer]) -> frozenset[str]:
     """The ids of the rules the layers, applied in order, leave enabled."""
-    enabled = {r.id for r in ALL_RULES}
-    for layer in layers:
-        enabled = {
-            r.id for r in ALL_RULES if _resolved(layer, r.id, r.cwe, enabled=r.id in enabled)
-        }
-    return frozenset(enabled)
+    return frozenset(r.id for r in ALL_RULES if is_selected_by(layers, r.id, r.cwe))
 
 
 def rules_named(selectors: Sequence[str]) -> frozenset[str]:

@@ -39,8 +39,15 @@ def answer_key(model: str, messages: list[dict[str, str]], parameters: dict[str,
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+CACHE_DIR_ENV = "SECREVIEW_LLM_CACHE_DIR"
+"""Environment variable naming the answer cache's folder (below `--llm-cache-dir`)."""
+
+
 def default_cache_dir() -> Path:
-    """The user's cache folder for secreview (platformdirs when installed, else XDG rules)."""
+    """`SECREVIEW_LLM_CACHE_DIR`, else the user's cache folder for secreview (platformdirs when
+    installed, else XDG rules)."""
+    if named := os.environ.get(CACHE_DIR_ENV):
+        return Path(named)
     try:
         from platformdirs import user_cache_dir  # part of the `llm` extra
     except ImportError:

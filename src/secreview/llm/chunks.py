@@ -1,9 +1,10 @@
 """Cut a large file into prompts a model can read: by function, each with what it needs.
 
 A chunk shows the file's imports (what names mean), the header of the class a method sits in,
-and whole functions, each line under its own number in the file, so that what the model says
-about line 120 is checked against line 120 of the file. The file is parsed, never run; a file
-Python cannot parse is cut into windows of lines instead.
+the summaries of the project functions it calls (`secreview.llm.callees`), and whole functions,
+each line under its own number in the file, so that what the model says about line 120 is
+checked against line 120 of the file. The file is parsed, never run; a file Python cannot parse
+is cut into windows of lines instead.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ class Chunk:
 
     title: str
     lines: tuple[int, ...]
+    calls: tuple[str, ...] = ()
+    """Signature and summary of each project function the lines call and do not show
+    (`secreview.llm.callees`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from secreview.analysis.models import Models
 from secreview.index.context import ModuleContext
@@ -23,6 +24,9 @@ from secreview.llm.prompts import SYSTEM, fenced
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.text import source_lines
+
+if TYPE_CHECKING:
+    from secreview.llm.client import ChatClient
 
 ORIGINS = ("remote", "local", "env")
 ROLES = ("source", "sink", "sanitizer")
@@ -186,3 +190,51 @@ def agreed_suggestions(
     ]
     tally.kept += len(kept)
     return kept
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """What the model-inference role of one run did: asked about, kept, dropped (by reason)."""
+
+    asked: int
+    suggestions: tuple[Suggestion, ...]
+    rejected: tuple[tuple[str, int], ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON object `llm.inference`."""
+        return {
+            "asked": self.asked,
+            "models": [
+                {
+                    "name": s.name,
+                    "role": s.role,
+                    "kind": s.kind,
+                    "agreement": round(s.votes / s.answered, 3) if s.answered else None,
+                }
+                for s in self.suggestions
+            ],
+            "rejected": dict(self.rejected),
+        }
+
+
+def sink_kinds(models: Models) -> list[str]:
+    """The sink kinds a suggestion may name: those of the general sinks (no dedicated origin)."""
+    return sorted({s.kind for group in models.sinks.values() for s in group if not s.origins})
+
+
+def infer_models(
+    callees: Sequence[Callee], models: Models, client: ChatClient, needed: int
+) -> Inference:
+    """Ask about `callees` (`unknown_callees`) `samples` times and keep the suggestions `needed`
+    samples agree on; nothing is asked when there are none."""
+    if not callees:
+        return Inference(0, (), ())
+    kinds = sink_kinds(models)
+    messages = inference_messages(callees, kinds)
+    answers = client.map(
+        lambda sample: a.text if (a := client.ask(messages, sample)) else None,
+        range(client.settings.samples),
+    )
+    tally = InferenceTally()
+    kept = agreed_suggestions(answers, callees, kinds, needed, tally)
+    return Inference(len(callees), tuple(kept), tuple(sorted(tally.rejected.items())))

@@ -17,6 +17,7 @@ from secreview.llm.inference import Suggestion
 from secreview.masking import mask_prose
 
 SUGGESTED_FILE = "llm-suggested.toml"
+_SPELLED = {"source": "untrusted data, a source", "sink": "sink", "sanitizer": "sanitiser"}
 
 
 def _string(text: str) -> str:
@@ -32,7 +33,8 @@ def _entry(suggestion: Suggestion) -> list[str]:
     agreed = f"{suggestion.votes} of {suggestion.answered} samples agree"
     reason = mask_prose(suggestion.reason).replace("\n", " ")
     lines = [f"# {agreed}: {reason}" if reason else f"# {agreed}"]
-    note = _string(f"suggested by an LLM: {suggestion.name}")
+    # The note is what a finding that depends on this model says in its evidence.
+    note = _string(f"{_SPELLED[suggestion.role]} modelled by the LLM: {suggestion.name}")
     if suggestion.role == "source":
         lines += ["[[source]]", f"origin = {_string(suggestion.kind)}"]
         lines += [f"note = {note}", f"calls = {_strings([suggestion.name])}"]

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from secreview.analysis.rules import ALL_RULES
 from secreview.config.llm import LlmSettings
-from secreview.findings import FileReport, Finding, ScanResult, Severity
+from secreview.findings import FileReport, Finding, ScanResult
+from secreview.llm.callees import ProjectCalls
 from secreview.llm.chunks import Chunk, chunks_of
-from secreview.llm.client import open_client
+from secreview.llm.client import ChatClient, open_client
+from secreview.llm.inference import Inference
 from secreview.llm.prompts import ReviewedFile, review_messages, reviewed_file, triage_messages
 from secreview.llm.review import Tally, as_finding, grounded_samples, vote
 from secreview.llm.summary import LLM_KEY, LlmSummary
@@ -42,8 +44,14 @@ class _File:
     chunks: tuple[Chunk, ...]
 
 
-def _files(result: ScanResult, read: Callable[[str], str | None], message: str) -> list[_File]:
-    """The reviewed files that can still be read, masked, with their chunks."""
+def _files(
+    result: ScanResult,
+    read: Callable[[str], str | None],
+    message: str,
+    project: ProjectCalls | None,
+) -> list[_File]:
+    """The reviewed files that can still be read, masked, with their chunks (each with the
+    summaries of the project functions it calls, when `project` has them)."""
     files = []
     for report in result.files:
         if not report.reviewed:
@@ -52,7 +60,14 @@ def _files(result: ScanResult, read: Callable[[str], str | None], message: str) 
         if not text:  # unreadable now, or empty: nothing to show a model
             continue
         shown = reviewed_file(report.path, text, report.findings, message)
-        files.append(_File(report, shown, tuple(chunks_of(text, len(shown.lines)))))
+        chunks = chunks_of(text, len(shown.lines))
+        if project is not None:
+            calls = project.calls_in(report.path, text)
+            chunks = [
+                dataclasses.replace(chunk, calls=project.summaries_for(calls, chunk.lines))
+                for chunk in chunks
+            ]
+        files.append(_File(report, shown, tuple(chunks)))
     return files
 
 
@@ -81,18 +96,29 @@ def run_llm_stage(
     read: Callable[[str], str | None],
     *,
     commit_message: str = "",
-    min_severity: Severity = Severity.LOW,
+    keep: Callable[[Finding], bool] = lambda _finding: True,
+    client: ChatClient | None = None,
+    inference: Inference | None = None,
+    project: ProjectCalls | None = None,
 ) -> ScanResult:
-    """`result` with the LLM's grounded defects added and its verdicts on the static findings."""
-    client = open_client(settings)
-    files = _files(result, read, commit_message)
+    """`result` with the LLM's grounded defects that `keep` accepts added, and its verdicts on
+    the static findings.
+
+    `client` is the run's client when the model-inference role already used it (its usage and
+    budget then cover the whole run; the caller closes it), `inference` what that role did, and
+    `project` the summaries of the project's functions the prompts show with each chunk.
+    """
+    own_client = client is None
+    client = client or open_client(settings)
+    files = _files(result, read, commit_message, project)
     requests = _requests(files, settings)
     try:
         answers = client.map(
             lambda r: a.text if (a := client.ask(r.messages, r.sample)) else None, requests
         )
     finally:
-        client.close()
+        if own_client:
+            client.close()
     by_prompt: dict[tuple[int, int, int], list[str | None]] = {}
     for request, answer in zip(requests, answers, strict=True):
         by_prompt.setdefault((request.file, request.chunk, request.finding), []).append(answer)
@@ -105,7 +131,7 @@ def run_llm_stage(
             samples = grounded_samples(by_prompt.get((f, c, -1), []), file.shown, tally)
             for voted in vote(samples, settings.votes_needed, tally):
                 finding = as_finding(voted, file.shown)
-                if finding.severity >= min_severity and all(
+                if keep(finding) and all(
                     finding.fingerprint != other.fingerprint for other in added
                 ):
                     added.append(finding)
@@ -139,6 +165,7 @@ def run_llm_stage(
         confirmed=verdicts.confirmed,
         disputed=verdicts.disputed,
         undecided=verdicts.undecided,
+        inference=inference,
     )
     extra: dict[str, object] = {**result.extra, LLM_KEY: summary}
     review = review_info(result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from secreview.findings import ScanResult
+from secreview.llm.inference import Inference
 
 LLM_KEY = "llm"
 
@@ -40,6 +41,8 @@ class LlmSummary:
     disputed: int = 0
     undecided: int = 0
     """Findings whose samples split, or that got no usable answer."""
+    inference: Inference | None = None
+    """The model-inference role's outcome (None: the role did not run)."""
 
     def incomplete(self) -> str:
         """Why the stage did not see everything ('' when it did), in one sentence."""
@@ -79,15 +82,21 @@ class LlmSummary:
                 "disputed": self.disputed,
                 "undecided": self.undecided,
             },
+            "inference": self.inference.as_dict() if self.inference else None,
         }
 
     def one_line(self) -> str:
         """The stage in one sentence, for text and Markdown reports."""
         rejected = sum(count for _, count in self.rejected)
         rate = "n/a" if self.agreement_rate is None else f"{self.agreement_rate:.0%}"
+        inferred = (
+            f"{_count(len(self.inference.suggestions), 'model')} inferred, "
+            if self.inference and self.inference.asked
+            else ""
+        )
         line = (
             f"LLM stage ({self.model or 'model unnamed'}, {self.samples} samples, "
-            f"{self.votes_needed} must agree): {_count(self.kept, 'defect')} kept, "
+            f"{self.votes_needed} must agree): {inferred}{_count(self.kept, 'defect')} kept, "
             f"{_count(rejected, 'claim')} "
             f"rejected, agreement {rate}; triage: {self.confirmed} confirmed, {self.disputed} "
             f"disputed; {self.tokens} tokens, {self.cached} answers from cache."

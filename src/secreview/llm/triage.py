@@ -51,7 +51,8 @@ def lines_for(finding: Finding, chunks: Sequence[Chunk]) -> Chunk:
     }
     chosen = [chunk for chunk in chunks if wanted & set(chunk.lines)] or list(chunks[:1])
     lines = sorted({number for chunk in chosen for number in chunk.lines})
-    return Chunk(", ".join(chunk.title for chunk in chosen), tuple(lines))
+    calls = sorted({call for chunk in chosen for call in chunk.calls})
+    return Chunk(", ".join(chunk.title for chunk in chosen), tuple(lines), tuple(calls))
 
 
 def decide(answers: Sequence[str | None], needed: int) -> tuple[Verdict | None, int, int]:
