@@ -7,7 +7,6 @@ from collections.abc import Callable
 from secreview.commands.common import fail
 from secreview.config import ScanConfig
 from secreview.findings import ScanResult
-from secreview.llm.client import LlmSetupError
 
 
 def with_llm(
@@ -19,7 +18,8 @@ def with_llm(
     """`result` with the LLM stage's findings and verdicts when `--llm` asked for them."""
     if not config.llm.enabled:
         return result
-    from secreview.llm.stage import run_llm_stage  # only --llm runs load the stage
+    from secreview.llm.client import LlmSetupError  # only --llm runs load the LLM code
+    from secreview.llm.stage import run_llm_stage
 
     if not config.llm.offline and not config.llm.endpoint:
         fail("--llm needs --llm-endpoint URL (or `endpoint` in [tool.secreview.llm])")
