@@ -140,7 +140,6 @@ def _is_pycryptodome_ecb(mode: ast.expr, context: ModuleContext) -> bool:
         "https://www.pycryptodome.org/src/cipher/classic#ecb-mode",
         "https://cwe.mitre.org/data/definitions/327.html",
     ),
-    calls=frozenset({_CRYPTOGRAPHY_ECB}),
 )
 def ecb_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report ECB mode objects and pycryptodome ciphers created in ECB mode."""
