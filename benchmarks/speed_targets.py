@@ -156,10 +156,18 @@ def startup_rows(runs: int) -> list[Row]:
         ours = median_of(runs, secreview_command([str(small)], 1))
         bandit = bandit_command([str(small)])
         theirs = median_of(runs, bandit) if bandit else None
-    said = f"{ours.wall:.2f} s wall, {ours.cpu:.2f} s CPU (median of {runs})"
-    if theirs is not None:
-        said += f"; Bandit {theirs.wall:.2f} s wall, {theirs.cpu:.2f} s CPU"
-    return [_row("start-up, one small file", "<= 0.25 s wall", said, ours.wall <= 0.25)]
+    rows = [
+        _row(
+            f"start-up, one file (median of {runs})",
+            "<= 0.25 s wall",
+            f"{ours.wall:.2f} s wall, {ours.cpu:.2f} s CPU",
+            ours.wall <= 0.25,
+        )
+    ]
+    if theirs is not None:  # for comparison: a loaded machine inflates wall time, not CPU time
+        said = f"{theirs.wall:.2f} s wall, {theirs.cpu:.2f} s CPU"
+        rows.append(_row("  Bandit, the same file", "(reference)", said, None))
+    return rows
 
 
 def tree_rows(tree: Path) -> list[Row]:
@@ -239,9 +247,9 @@ def memory_curve_rows(tree: Path, sizes: Sequence[int], jobs: int) -> list[Row]:
 def print_table(rows: Sequence[Row]) -> None:
     """Target, goal, measured value and verdict, one line each."""
     verdicts: dict[bool | None, str] = {True: "met", False: "MISSED", None: "n/a"}
-    print(f"\n{'target':<32} {'goal':<14} {'measured':<58} verdict")
+    print(f"\n{'target':<36} {'goal':<14} {'measured':<30} verdict")
     for target, goal, measured, met in rows:
-        print(f"{target:<32} {goal:<14} {measured:<58} {verdicts[met]}")
+        print(f"{target:<36} {goal:<14} {measured:<30} {verdicts[met]}")
 
 
 def run_targets(tree: Path, curve_tree: Path, sizes: Sequence[int], runs: int, jobs: int) -> None:
