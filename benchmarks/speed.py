@@ -6,6 +6,7 @@ Python can beat it. Bandit and Semgrep run on the same tree in the same run when
 
 Usage: python benchmarks/speed.py [TREE] [--jobs N] [--semgrep-config RULES.yml]
 TREE defaults to the running Python's standard library.
+       python benchmarks/speed.py --setup --targets   # issue 11's targets beside Bandit
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sysconfig
 import time
 import warnings
 from pathlib import Path
+
+import speed_targets
 
 from secreview.config import ScanConfig
 from secreview.scanner import default_jobs, scan
@@ -65,7 +68,10 @@ def main() -> None:
     parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["stdlib"])
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--semgrep-config", help="a local Semgrep rules file or folder")
+    speed_targets.add_arguments(parser)
     args = parser.parse_args()
+    if speed_targets.run_if_asked(args):
+        return
 
     config = ScanConfig(max_file_bytes=50 * 1024 * 1024)
     sources, _ = discover([args.tree], config.excludes)

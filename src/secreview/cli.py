@@ -7,19 +7,27 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings that are, 2 usage or f
 from __future__ import annotations
 
 import errno
+import importlib
+from typing import NoReturn
 
 import click
 
 from secreview import __version__
-from secreview.bench.command import bench_command
-from secreview.commands.baseline import baseline_group
-from secreview.commands.common import fail
-from secreview.commands.info import explain_command, rules_command
-from secreview.commands.models import models_group
-from secreview.commands.precommit import precommit_command
-from secreview.commands.prompt import prompt_command
-from secreview.commands.review import review_command
-from secreview.commands.scan import scan_command
+
+# Each subcommand by name: "module:attribute", imported only when it runs (or `--help` lists it).
+# A one-file `secreview scan` in a pre-commit hook then pays for neither the review, the bench
+# nor the LLM code, and not for the report formats it does not write.
+_COMMANDS: dict[str, str] = {
+    "baseline": "secreview.commands.baseline:baseline_group",
+    "bench": "secreview.bench.command:bench_command",
+    "explain": "secreview.commands.info:explain_command",
+    "models": "secreview.commands.models:models_group",
+    "pre-commit": "secreview.commands.precommit:precommit_command",
+    "prompt": "secreview.commands.prompt:prompt_command",
+    "review": "secreview.commands.review:review_command",
+    "rules": "secreview.commands.info:rules_command",
+    "scan": "secreview.commands.scan:scan_command",
+}
 
 
 class _Commands(click.Group):
@@ -27,7 +35,19 @@ class _Commands(click.Group):
 
     Click lets any exception but its own escape as a traceback with exit status 1, which is
     the status for "findings found": a defect of secreview must never read as a verdict.
+    Subcommands are imported on demand (`_COMMANDS`), so start-up costs only what runs.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = _COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -35,13 +55,13 @@ class _Commands(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:  # click would exit 1, which reads as "findings found"
-            fail("interrupted; nothing was reported")
+            _fail("interrupted; nothing was reported")
         except OSError as error:
             if error.errno == errno.EPIPE:
                 raise  # the reader went away (`| head`): click exits quietly
-            fail(str(error))
+            _fail(str(error))
         except Exception as error:
-            fail(f"internal error: {type(error).__name__}: {error} (a secreview defect)")
+            _fail(f"internal error: {type(error).__name__}: {error} (a secreview defect)")
 
 
 @click.group(
@@ -53,12 +73,11 @@ def cli() -> None:
     """secreview: a security code review of Python code, where every finding is evidence."""
 
 
-for command in (scan_command, review_command, rules_command, explain_command, baseline_group):
-    cli.add_command(command)
-cli.add_command(bench_command)
-cli.add_command(precommit_command)
-cli.add_command(prompt_command)
-cli.add_command(models_group)
+def _fail(message: str) -> NoReturn:
+    """`commands.common.fail`, imported only on this rare path to keep start-up light."""
+    from secreview.commands.common import fail
+
+    fail(message)
 
 
 def main() -> None:

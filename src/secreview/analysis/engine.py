@@ -107,7 +107,9 @@ def run_rules(context: AnalysisContext, rules: Iterable[Rule]) -> tuple[list[Fin
     """Every finding the rules report on the module (deduplicated, in source order), and crashes.
 
     A rule that raises is recorded as one message naming the rule and line, after the other rules
-    ran, so a bug in one rule costs that rule's findings on that node and nothing else.
+    ran, so a bug in one rule costs that rule's findings on that node and nothing else. The
+    tree is walked once: each node goes to the rules of its type, and a call only to the rules
+    that judge every call or name it (`Rule.calls`).
     """
     by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
     rule_list = tuple(rules)
@@ -117,7 +119,17 @@ def run_rules(context: AnalysisContext, rules: Iterable[Rule]) -> tuple[list[Fin
     findings: dict[tuple[str, int, int, str], Finding] = {}
     crashes: list[str] = []
     for node in context.nodes:
-        for each in by_type.get(type(node), ()):
+        candidates = by_type.get(type(node))
+        if candidates is None:
+            continue
+        name: str | None = None
+        named = False
+        for each in candidates:
+            if each.calls and isinstance(node, ast.Call):
+                if not named:  # resolved once per call, for every rule that names its calls
+                    name, named = context.call_name(node), True
+                if name not in each.calls:
+                    continue
             try:
                 for hit in each.check(node, context):
                     if each.needs_untrusted_input and _proven_harmless(context, hit.node):

@@ -6,6 +6,7 @@ internal error whatever was found; with `--strict`, files that could not be revi
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -32,13 +33,6 @@ from secreview.context.baseline import BaselineError, apply_baseline, read_basel
 from secreview.findings import Confidence, Finding, ScanResult, Severity
 from secreview.output_file import OutputFileError, check_output, write_output
 from secreview.pipeline import models_for
-from secreview.report.concise import render_concise
-from secreview.report.gerrit import render_gerrit
-from secreview.report.github import render_github
-from secreview.report.gitlab import render_gitlab
-from secreview.report.json_report import render_json
-from secreview.report.junit import render_junit
-from secreview.report.markdown import render_markdown
 from secreview.report.options import RenderOptions, with_render_options
 from secreview.report.text import render_text, render_text_lines
 from secreview.review.model import PRE_EXISTING_TAG
@@ -58,20 +52,36 @@ def _render_html(result: ScanResult) -> str:
     return render_html(result, [RULES_BY_ID[rule_id] for rule_id in result.rule_ids])
 
 
+def _imported_on_use(module: str, function: str) -> Callable[[ScanResult], str]:
+    """The renderer `secreview.report.<module>.<function>`, imported on its first call.
+
+    A run writes one or two formats; importing the others (Markdown pulls a Markdown parser)
+    would cost every run, a one-file pre-commit scan included, for nothing.
+    """
+
+    def render(result: ScanResult) -> str:
+        renderer: Callable[[ScanResult], str] = getattr(
+            importlib.import_module(f"secreview.report.{module}"), function
+        )
+        return renderer(result)
+
+    return render
+
+
 RENDERERS: dict[str, Callable[[ScanResult], str]] = {
     "text": render_text,
     "html": _render_html,
-    "markdown": render_markdown,
-    "json": render_json,
+    "markdown": _imported_on_use("markdown", "render_markdown"),
+    "json": _imported_on_use("json_report", "render_json"),
     "sarif": _render_sarif,
-    "gitlab": render_gitlab,
-    "concise": render_concise,
-    "junit": render_junit,
+    "gitlab": _imported_on_use("gitlab", "render_gitlab"),
+    "concise": _imported_on_use("concise", "render_concise"),
+    "junit": _imported_on_use("junit", "render_junit"),
 }
 REVIEW_RENDERERS: dict[str, Callable[[ScanResult], str]] = {
     **RENDERERS,
-    "gerrit": render_gerrit,
-    "github": render_github,
+    "gerrit": _imported_on_use("gerrit", "render_gerrit"),
+    "github": _imported_on_use("github", "render_github"),
 }
 
 

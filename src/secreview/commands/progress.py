@@ -10,16 +10,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 RENDERING = "Rendering the report"
 
@@ -55,7 +50,19 @@ class PhaseBar:
 
 @contextmanager
 def phase_bar(console: Console) -> Iterator[PhaseBar]:
-    """A progress bar on `console` for the length of the block."""
+    """A progress bar on `console` for the length of the block.
+
+    rich's progress module is imported here, only when a bar is drawn: a scan in a hook or a
+    pipe never shows one and should not pay for loading it.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -100,6 +100,7 @@ def _is_compiled_code(context: ModuleContext, expr: ast.expr) -> bool:
         "https://docs.python.org/3/library/ast.html#ast.literal_eval",
         "https://cwe.mitre.org/data/definitions/95.html",
     ),
+    calls=frozenset(_EVALUATORS),
 )
 def eval_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report builtin evaluators whose code argument is not a constant, rated by its origin."""

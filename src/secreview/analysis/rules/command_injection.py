@@ -357,6 +357,7 @@ def _program_path_values(context: ModuleContext, program: ast.expr) -> list[ast.
         "https://docs.python.org/3/library/os.html#os.posix_spawn",
         "https://cwe.mitre.org/data/definitions/78.html",
     ),
+    calls=frozenset(_EXEC_CALLS),
 )
 def dynamic_program_execution(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report os.exec*/spawn*/posix_spawn* whose program path is assembled from run-time values."""

@@ -62,6 +62,7 @@ _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"
 _YAML_FUNCTIONS = frozenset({"yaml.load", "yaml.load_all"})
 _YAML_UNSAFE_FUNCTIONS = frozenset({"yaml.unsafe_load", "yaml.unsafe_load_all"})
 _YAML_FULL_FUNCTIONS = frozenset({"yaml.full_load", "yaml.full_load_all"})
+_TORCH_LOADS = frozenset({"torch.load", "torch.serialization.load"})
 
 
 class _Loader(Enum):
@@ -273,6 +274,7 @@ def _loader_kind(context: ModuleContext, expr: ast.expr, depth: int = 0) -> _Loa
         "https://docs.python.org/3/library/pickle.html#restricting-globals",
         "https://cwe.mitre.org/data/definitions/502.html",
     ),
+    calls=_YAML_FUNCTIONS | _YAML_UNSAFE_FUNCTIONS | _YAML_FULL_FUNCTIONS,
 )
 def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report PyYAML loads whose loader constructs Python objects."""
@@ -336,12 +338,12 @@ def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         "https://docs.python.org/3/library/pickle.html",
         "https://cwe.mitre.org/data/definitions/502.html",
     ),
+    calls=_TORCH_LOADS,
 )
 def unsafe_torch_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report torch.load calls that may unpickle arbitrary objects."""
     assert isinstance(node, ast.Call)
-    torch_loads = {"torch.load", "torch.serialization.load"}
-    if library_call_name(node, ("torch",), context) not in torch_loads:
+    if library_call_name(node, ("torch",), context) not in _TORCH_LOADS:
         return
     source_expr = ModuleContext.argument(node, 0, "f")
     weights_only = ModuleContext.keyword(node, "weights_only")

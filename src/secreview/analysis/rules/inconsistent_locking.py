@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.function_flow import own_nodes, position
+from secreview.analysis.rules._support.function_flow import position, shared_own_nodes
 from secreview.analysis.rules._support.locking import (
     Function,
     container_attributes,
@@ -75,9 +75,9 @@ def _self_attribute(node: ast.AST) -> str | None:
     return None
 
 
-def _writes_in(method: Function) -> Iterator[tuple[str, ast.AST, str]]:
+def _writes_in(method: Function, context: ModuleContext) -> Iterator[tuple[str, ast.AST, str]]:
     """(attribute, node, how) for each write through `self` the method itself makes."""
-    for node in own_nodes(method):
+    for node in shared_own_nodes(method, context):
         if isinstance(node, ast.AugAssign):
             attribute = _self_attribute(node.target)
             if attribute is not None:
@@ -114,9 +114,10 @@ def _read_before(nodes: list[ast.AST], attribute: str, write: ast.AST) -> bool:
     )
 
 
-def _creates_lock(method: Function, locks: set[str]) -> bool:
+def _creates_lock(method: Function, locks: set[str], context: ModuleContext) -> bool:
     """A method that (re)creates the lock sets the object up: it runs before sharing."""
-    return any(attribute in locks for attribute, _, how in _writes_in(method) if how == "write")
+    writes = _writes_in(method, context)
+    return any(attribute in locks for attribute, _, how in writes if how == "write")
 
 
 def _under_async_with(node: ast.AST, method: Function, context: ModuleContext) -> bool:
@@ -136,10 +137,10 @@ def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Writ
     containers = container_attributes(cls, context)
     found = []
     for method in methods(cls):
-        if method.name in _UNSHARED_METHODS or _creates_lock(method, locks):
+        if method.name in _UNSHARED_METHODS or _creates_lock(method, locks, context):
             continue
-        nodes = own_nodes(method)
-        for attribute, node, how in _writes_in(method):
+        nodes = shared_own_nodes(method, context)
+        for attribute, node, how in _writes_in(method, context):
             is_locked = method.name in locked or in_locked_block(node, method, locks, context)
             if how.startswith("`") and attribute not in containers:
                 continue  # `.add()` of an object that is not a container: not a write we know
@@ -248,7 +249,7 @@ def _async_check_then_act(
     for method in methods(cls):
         if not isinstance(method, ast.AsyncFunctionDef):
             continue
-        for statement in own_nodes(method):
+        for statement in shared_own_nodes(method, context):
             if not isinstance(statement, ast.If):
                 continue
             checked = _checked_dict(statement.test)

@@ -200,6 +200,7 @@ def _written_path(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, boo
         "https://docs.python.org/3/library/tempfile.html#tempfile.mkstemp",
         "https://cwe.mitre.org/data/definitions/377.html",
     ),
+    calls=frozenset({"tempfile.mktemp"}),
 )
 def insecure_tempfile_mktemp(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report `tempfile.mktemp()`: the name can be taken between the check and the use."""

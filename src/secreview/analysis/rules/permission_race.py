@@ -22,9 +22,9 @@ from secreview.analysis.rules._support.function_flow import (
     Function,
     calls_in,
     expression_key,
-    own_nodes,
     position,
     rebound_between,
+    shared_own_nodes,
 )
 from secreview.analysis.rules._support.secret_files import looks_secret_path, looks_secret_value
 from secreview.findings import Confidence, Severity
@@ -202,7 +202,7 @@ def _umask_before(call: ast.Call, nodes: list[ast.AST], context: ModuleContext) 
 def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report secret files whose restrictive mode is applied only after they were created."""
     assert isinstance(node, Function)
-    nodes = own_nodes(node)
+    nodes = shared_own_nodes(node, context)
     calls = list(calls_in(nodes))
     for index, call in enumerate(calls):
         creation = _creation(call, context)

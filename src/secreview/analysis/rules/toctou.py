@@ -25,8 +25,8 @@ from secreview.analysis.rules._support.function_flow import (
     calls_in,
     expression_key,
     handled_os_error,
-    own_nodes,
     rebound_between,
+    shared_own_nodes,
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -272,7 +272,7 @@ _WHAT_CHANGES = {
 def toctou_file_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report the first use of a checked path that an atomic form would make safe."""
     assert isinstance(node, Function)
-    nodes = own_nodes(node)
+    nodes = shared_own_nodes(node, context)
     calls = list(calls_in(nodes))
     used: set[int] = set()
     for index, check in enumerate(calls):

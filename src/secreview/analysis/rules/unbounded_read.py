@@ -224,6 +224,7 @@ def _limited(function: Function, context: AnalysisContext) -> bool:
         "https://docs.python.org/3/library/zipfile.html#decompression-pitfalls",
         "https://cwe.mitre.org/data/definitions/409.html",
     ),
+    calls=_DECOMPRESSORS | _ARCHIVES,
 )
 def decompression_bomb(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
     """Report decompression of request data without a bound."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 
 from secreview.analysis.models import Models
 from secreview.analysis.taint.results import FunctionNode
@@ -35,6 +36,80 @@ def _child_statements(node: ast.stmt) -> list[ast.stmt]:
     for case in getattr(node, "cases", ()):
         children.extend(case.body)
     return children
+
+
+@dataclass(frozen=True, slots=True)
+class InputClues:
+    """What a look at a module's words says about the untrusted input it may read.
+
+    `origins`: the origins of the source APIs it imports and names. `request_shaped`: a clue of
+    a request whatever its origin (a `request`-like parameter, a view decorator, a handler base
+    class, a modelled request object type).
+    """
+
+    origins: frozenset[str]
+    request_shaped: bool
+
+    def may_read(self, origins: frozenset[str]) -> bool:
+        """Whether input of one of `origins` can appear in the module."""
+        return self.request_shaped or not self.origins.isdisjoint(origins)
+
+
+def input_clues(context: ModuleContext, models: Models) -> InputClues:
+    """The module's `InputClues` under `models`, gathered once per module and models.
+
+    Without a source API that is imported and used, a `request`-like parameter, a view
+    decorator or a handler base class, no source can appear, so per-file scans skip the
+    module. The test reads the words of the source text: far cheaper than a walk of the tree.
+    """
+    known = context.derived(_clues_by_models)
+    entry = known.get(id(models))
+    if entry is None or entry[0] is not models:
+        entry = (models, _gather_input_clues(context, models))
+        known[id(models)] = entry
+    return entry[1]
+
+
+def _clues_by_models(context: ModuleContext) -> dict[int, tuple[Models, InputClues]]:
+    """The per-module memo of `input_clues`: models by identity (kept, so no id is reused)."""
+    return {}
+
+
+def _gather_input_clues(context: ModuleContext, models: Models) -> InputClues:
+    """`input_clues`, computed."""
+    text = context.text
+    words = set(_WORD.findall(text))
+    imported = {q.split(".")[0] for q in context.import_aliases.values()}
+    origins: set[str] = set()
+    for table in (models.source_names, models.source_calls):
+        for name, source in table.items():
+            root, _, rest = name.partition(".")
+            if (root in imported or not rest) and name.rsplit(".", 1)[-1] in words:
+                origins.add(source.origin)
+    return InputClues(frozenset(origins), _request_shaped(text, words, imported, models))
+
+
+def _request_shaped(text: str, words: set[str], imported: set[str], models: Models) -> bool:
+    """Whether the text shows a request of any origin (see `InputClues.request_shaped`)."""
+    for name in models.object_types:
+        if name.split(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
+            return True
+    request_parameters = {
+        name.rsplit(".", 1)[-1]
+        for name, kind in models.parameter_types.items()
+        if kind in models.typed_sources  # a request, not a response
+    }
+    if words & request_parameters:
+        return True
+    for decorator in _DECORATOR.findall(text):
+        if decorator in models.route_decorators:
+            return True
+    handler_bases = {b.rsplit(".", 1)[-1] for b in models.request_handler_bases}
+    for bases in _CLASS_BASES.findall(text):
+        for name in _WORD.findall(bases):
+            if name in handler_bases or name.endswith(models.view_base_suffixes):
+                return True
+    return False
 
 
 class ModuleIndex:
@@ -98,42 +173,11 @@ class ModuleIndex:
     def may_read_untrusted_input(self, origins: frozenset[str]) -> bool:
         """Whether the module can read input of `origins` at all (a cheap test before the work).
 
-        Without a source API that is imported and used, a `request`-like parameter, a view
-        decorator or a handler base class, no source can appear, so per-file scans skip the
-        module. The test reads the words of the source text: far cheaper than a walk of the tree.
+        The clues are gathered once per module and models (`input_clues`): the taint pass asks
+        with every reported origin and the scanner again with "remote" only, and the text is
+        read for both at once.
         """
-        models = self.models
-        text = self.context.text
-        words = set(_WORD.findall(text))
-        imported = {q.split(".")[0] for q in self.context.import_aliases.values()}
-        for table in (models.source_names, models.source_calls):
-            for name, source in table.items():
-                root, _, rest = name.partition(".")
-                if (
-                    source.origin in origins
-                    and (root in imported or not rest)
-                    and (name.rsplit(".", 1)[-1] in words)
-                ):
-                    return True
-        for name in models.object_types:
-            if name.split(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
-                return True
-        request_parameters = {
-            name.rsplit(".", 1)[-1]
-            for name, kind in models.parameter_types.items()
-            if kind in models.typed_sources  # a request, not a response
-        }
-        if words & request_parameters:
-            return True
-        for decorator in _DECORATOR.findall(text):
-            if decorator in models.route_decorators:
-                return True
-        handler_bases = {b.rsplit(".", 1)[-1] for b in models.request_handler_bases}
-        for bases in _CLASS_BASES.findall(text):
-            for name in _WORD.findall(bases):
-                if name in handler_bases or name.endswith(models.view_base_suffixes):
-                    return True
-        return False
+        return input_clues(self.context, self.models).may_read(origins)
 
     def _relative_aliases(self, imports: list[ast.ImportFrom]) -> dict[str, str]:
         """Local name -> qualified name for `from .x import y` (needs the module's own name)."""

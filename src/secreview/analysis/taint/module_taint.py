@@ -17,7 +17,7 @@ from secreview.analysis.taint.context import (
     ModuleTaint,
 )
 from secreview.analysis.taint.interpreter import ModuleAnalysis
-from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.module_index import input_clues
 from secreview.analysis.taint.public_api import public_parameter_events
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.values import ONLY_CHOSE, PARAMETER_ORIGIN, evidence_rank
@@ -100,8 +100,7 @@ def reads_remote_input(context: AnalysisContext) -> bool:
     The scanner follows flows across modules only from such modules (web handlers and servers):
     that is where cross-module flows matter, and command-line input is everywhere in scripts.
     """
-    index = ModuleIndex(context, context.taint_setup.models)
-    return index.may_read_untrusted_input(frozenset({"remote"}))
+    return input_clues(context, context.taint_setup.models).may_read(frozenset({"remote"}))
 
 
 def taint_notes(context: AnalysisContext) -> tuple[str, ...]:

@@ -1,0 +1,87 @@
+"""The engine's one walk: each node goes to the rules of its type, a call only to the rules that
+judge every call or name it (`Rule.calls`), and the taint prefilter reads a module once."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.engine import run_rules
+from secreview.analysis.models import default_models
+from secreview.analysis.rule import Hit, Rule, rule
+from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.module_index import input_clues
+from secreview.findings import Confidence, Severity
+
+SOURCE = "import os\nimport subprocess\nos.system(cmd)\nsubprocess.run(cmd)\nprint(cmd)\n"
+
+
+def _recording_rule(rule_id: str, seen: list[str], calls: frozenset[str]) -> Rule:
+    """A rule that reports every call it is handed, and notes the call's text in `seen`."""
+
+    @rule(
+        id=rule_id,
+        name="Records calls",
+        cwe=78,
+        severity=Severity.LOW,
+        confidence=Confidence.LOW,
+        summary="s",
+        fix="f",
+        what_it_does="w",
+        why_bad="b",
+        example="e",
+        use_instead="u",
+        references=(),
+        calls=calls,
+    )
+    def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+        seen.append(context.segment(node))
+        yield Hit(node, "a call")
+
+    return check
+
+
+def _context() -> AnalysisContext:
+    return AnalysisContext(path="app.py", text=SOURCE, tree=ast.parse(SOURCE))
+
+
+def test_a_rule_naming_its_calls_sees_only_those_calls() -> None:
+    seen: list[str] = []
+    named = _recording_rule("named", seen, frozenset({"os.system", "os.popen"}))
+    findings, crashes = run_rules(_context(), [named])
+    assert seen == ["os.system(cmd)"]
+    assert [f.location.line for f in findings] == [3]
+    assert crashes == []
+
+
+def test_a_rule_naming_no_call_sees_every_call_beside_one_that_names_them() -> None:
+    every: list[str] = []
+    some: list[str] = []
+    rules = [
+        _recording_rule("every", every, frozenset()),
+        _recording_rule("some", some, frozenset({"subprocess.run"})),
+    ]
+    findings, _ = run_rules(_context(), rules)
+    assert sorted(every) == ["os.system(cmd)", "print(cmd)", "subprocess.run(cmd)"]
+    assert some == ["subprocess.run(cmd)"]
+    assert sorted((f.rule_id, f.location.line) for f in findings) == [
+        ("every", 3),
+        ("every", 4),
+        ("every", 5),
+        ("some", 4),
+    ]
+
+
+def test_the_input_clues_are_gathered_once_per_module_and_models() -> None:
+    text = "from flask import request\n\ndef view():\n    return request.args['q']\n"
+    context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
+    models = default_models()
+    clues = input_clues(context, models)
+    assert clues.may_read(frozenset({"remote"}))
+    assert input_clues(context, models) is clues
+
+
+def test_a_module_without_sources_reads_no_input() -> None:
+    text = "import os\n\ndef size(path):\n    return os.stat(path).st_size\n"
+    context = AnalysisContext(path="tool.py", text=text, tree=ast.parse(text))
+    assert not input_clues(context, default_models()).may_read(frozenset({"remote", "local"}))

@@ -1,0 +1,70 @@
+"""Start-up: `secreview scan` loads what a scan needs and nothing more; `--help` lists all.
+
+A one-file scan from a pre-commit hook pays for every module imported at start-up, so the
+subcommands, the report formats, the progress bar and the LLM code are imported on demand.
+What is imported is checked in a fresh interpreter (nothing timed here: speed lives in
+benchmarks/speed.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from secreview.cli import _COMMANDS, cli
+
+NOT_FOR_A_PLAIN_SCAN = (
+    "secreview.bench",
+    "secreview.review.changes",
+    "secreview.llm.client",
+    "secreview.llm.stage",
+    "secreview.report.markdown",
+    "secreview.report.sarif",
+    "secreview.report.html",
+    "secreview.report.gerrit",
+    "rich.progress",
+)
+
+
+def _modules_loaded_by(code: str) -> set[str]:
+    """The module names `sys.modules` holds after running `code` in a fresh interpreter."""
+    program = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    completed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(completed.stdout.splitlines()[-1]))
+
+
+def test_a_plain_scan_imports_no_other_command_format_or_llm_code(tmp_path: Path) -> None:
+    loaded = _modules_loaded_by(
+        "from secreview.cli import cli\n"
+        "import sys\n"
+        f"sys.argv = ['secreview', 'scan', '--no-progress', '-q', {str(tmp_path)!r}]\n"
+        "try:\n    cli(prog_name='secreview')\nexcept SystemExit:\n    pass"
+    )
+    assert "secreview.commands.scan" in loaded
+    assert "secreview.analysis.rules" in loaded
+    assert not {m for m in loaded if m.startswith(NOT_FOR_A_PLAIN_SCAN)}
+
+
+def test_help_lists_every_command() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines()[1:]}
+    assert listed == set(_COMMANDS)
+
+
+def test_every_command_is_loaded_under_its_own_name() -> None:
+    for name in _COMMANDS:
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.name == name
+
+
+def test_an_unknown_command_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["no-such-command"])
+    assert result.exit_code == 2
+    assert "No such command" in result.output
