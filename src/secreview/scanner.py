@@ -21,11 +21,10 @@ from secreview import __version__
 from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import (
     MAX_ROUNDS,
-    RoundResult,
+    ModuleRound,
     iterate_project_index,
     summarise_modules,
 )
-from secreview.analysis.taint.summaries import ExternalSummary
 from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig, is_included
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
@@ -53,7 +52,7 @@ def default_jobs() -> int:
 ReviewShared = tuple[ScanConfig, ProjectIndex | None]
 """What every file's review shares: the configuration and the project's summaries, if any."""
 FileReviewer = Callable[[ReviewShared, SourceFile], FileReport]
-ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], RoundResult]
+ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], ModuleRound | None]
 _Reviewed = TypeVar("_Reviewed")
 _Shared = TypeVar("_Shared")
 
@@ -194,12 +193,14 @@ def _parsed(source: SourceFile, config: ScanConfig) -> ast.Module | None:
 
 def summarise_source_file(
     shared: tuple[ScanConfig, ProjectIndex], source: SourceFile
-) -> RoundResult:
-    """One round of summaries for one module (the task a worker runs)."""
+) -> ModuleRound | None:
+    """One round of summaries for one module (the task a worker runs); None when unparsable."""
     config, index = shared
     tree = _parsed(source, config)
-    trees = {source.module: tree} if tree is not None else {}
-    return summarise_modules(trees, models_for(config.model_dirs), index)
+    if tree is None:
+        return None
+    rounds = summarise_modules({source.module: tree}, models_for(config.model_dirs), index)
+    return rounds[source.module]
 
 
 def project_index(
@@ -215,29 +216,30 @@ def project_index(
     """
     failed: dict[str, FileError] = {}
     consequence = "flows through it into other modules were not followed"
+    by_module = {source.module: source for source in sources}
 
-    def run_round(index: ProjectIndex) -> RoundResult:
-        def left_out(source: SourceFile, failure: TaskFailure) -> RoundResult:
+    def run_round(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
+        def left_out(source: SourceFile, failure: TaskFailure) -> ModuleRound | None:
             doing = "summarise it for the cross-module pass"
             failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
-            return {}, set()
+            return None
 
-        summaries: dict[str, ExternalSummary] = {}
-        classes: set[str] = set()
-        remaining = [s for s in sources if s.module not in failed]
-        for found, names in run_isolated(
+        remaining = [by_module[m] for m in modules if m not in failed]
+        outcomes = run_isolated(
             remaining,
             summarise,
             (config, index),
             jobs=jobs,
             budget=budget_of(config),
             on_failure=left_out,
-        ):
-            summaries.update(found)
-            classes.update(names)
-        return summaries, classes
+        )
+        return {
+            source.module: outcome
+            for source, outcome in zip(remaining, outcomes, strict=True)
+            if outcome is not None
+        }
 
-    return iterate_project_index(run_round), failed
+    return iterate_project_index(sorted(by_module), run_round), failed
 
 
 def _with_error(report: FileReport, error: FileError) -> FileReport:
