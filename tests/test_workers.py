@@ -319,14 +319,14 @@ def test_a_crashing_summary_is_recorded_once_on_its_file_and_the_scan_exits_2(
     (package / "__init__.py").write_text("")
     (package / "helpers.py").write_text(HELPERS)
     (package / "views.py").write_text(VIEWS)
-    real = scanner.summarise_modules
+    real = scanner.summarise_module
 
-    def crash_on_helpers_tree(trees: dict, *args: object) -> object:
-        if "app.helpers" in trees:
+    def crash_on_helpers_tree(name: str, *args: object) -> object:
+        if name == "app.helpers":
             segfault()
-        return real(trees, *args)  # type: ignore[arg-type]
+        return real(name, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scanner, "summarise_modules", crash_on_helpers_tree)
+    monkeypatch.setattr(scanner, "summarise_module", crash_on_helpers_tree)
     code, payload, _ = scan_json(str(tmp_path), "-j", "2")
     assert code == 2
     assert [(Path(e["path"]).name, e["kind"]) for e in payload["errors"]] == [

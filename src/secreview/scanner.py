@@ -9,7 +9,6 @@ by path before anything is reported, so output is byte-for-byte the same whateve
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import os
 import time
@@ -23,17 +22,19 @@ from secreview.analysis.taint.project import (
     MAX_ROUNDS,
     ModuleRound,
     iterate_project_index,
-    summarise_modules,
+    module_context,
+    summarise_module,
 )
 from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig, is_included
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
+from secreview.index.context import ModuleContext
 from secreview.index.facts import cross_module_plan
 from secreview.parse import parse_module
 from secreview.pipeline import active_rules, models_for, review_file, review_text_guarded
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
 from secreview.sources.reading import UnreadableSourceError, read_source
-from secreview.workers import Budget, FailureKind, TaskFailure, run_isolated
+from secreview.workers import Budget, FailureKind, TaskFailure, WorkerPool, run_isolated
 
 ProgressCallback = Callable[[int, int], None]
 PhaseProgress = Callable[[str, int, int | None], None]
@@ -182,64 +183,116 @@ def review_texts(sources: Sequence[SourceText], config: ScanConfig, jobs: int) -
     )
 
 
-def _parsed(source: SourceFile, config: ScanConfig) -> ast.Module | None:
-    """The module's tree, or None when it cannot be read or parsed (pass 1 reported why)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
-        return None
-    return parse_module(text, source.shown_as).tree
+KEPT_SOURCE_BYTES = 4 * 2**20
+"""How much source (in bytes) a worker keeps parsed between rounds of the cross-module pass: a
+tree takes tens of bytes per byte of source, so this bounds a worker's memory to a few hundred
+MB; a module beyond it is parsed again in the rounds that need it."""
+
+
+class RoundSummariser:
+    """The cross-module pass's task: summarise a module, keeping its parsed context for later.
+
+    Rounds give each module to the same worker (`WorkerPool.run` with `slot_of`), and each
+    worker has its own copy of this object, so a module is read, parsed and indexed once for
+    every round instead of once per round. Only modules that asked the index for a name are
+    kept: the others are never summarised again (the worklist of `iterate_project_index`).
+    """
+
+    def __init__(self, kept_source_bytes: int = KEPT_SOURCE_BYTES) -> None:
+        self._kept: dict[str, tuple[ModuleContext, int]] = {}
+        self._room = kept_source_bytes
+
+    def __call__(
+        self, shared: tuple[ScanConfig, ProjectIndex], source: SourceFile
+    ) -> ModuleRound | None:
+        """One round of summaries for one module; None when it cannot be read or parsed."""
+        config, index = shared
+        kept = self._kept.pop(source.module, None)
+        if kept is None:
+            try:
+                text = read_source(source.path, config.max_file_bytes)
+            except UnreadableSourceError:
+                return None
+            tree = parse_module(text, source.shown_as).tree
+            if tree is None:
+                return None
+            kept = (module_context(source.module, tree), len(text))
+        else:
+            self._room += kept[1]
+        outcome = summarise_module(source.module, kept[0], models_for(config.model_dirs), index)
+        if (outcome.asked or outcome.asked_everything) and kept[1] <= self._room:
+            self._kept[source.module] = kept
+            self._room -= kept[1]
+        return outcome
 
 
 def summarise_source_file(
     shared: tuple[ScanConfig, ProjectIndex], source: SourceFile
 ) -> ModuleRound | None:
-    """One round of summaries for one module (the task a worker runs); None when unparsable."""
-    config, index = shared
-    tree = _parsed(source, config)
-    if tree is None:
-        return None
-    rounds = summarise_modules({source.module: tree}, models_for(config.model_dirs), index)
-    return rounds[source.module]
+    """One round of summaries for one module, parsed afresh; None when it cannot be."""
+    return RoundSummariser(kept_source_bytes=0)(shared, source)
+
+
+def _slots_by_size(sources: Sequence[SourceFile], jobs: int) -> dict[str, int]:
+    """Each module's worker for every round: the largest first, each to the least loaded."""
+    load = [0] * max(jobs, 1)
+    sizes = {source.module: _size(source) for source in sources}
+    slots: dict[str, int] = {}
+    for module in sorted(sizes, key=lambda m: (-sizes[m], m)):
+        slot = load.index(min(load))
+        slots[module] = slot
+        load[slot] += sizes[module]
+    return slots
+
+
+def _size(source: SourceFile) -> int:
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def project_index(
     sources: Sequence[SourceFile],
     config: ScanConfig,
     jobs: int,
-    summarise: ModuleSummariser = summarise_source_file,
+    summarise: ModuleSummariser | None = None,
 ) -> tuple[ProjectIndex, dict[str, FileError]]:
     """Summaries of the functions of `sources`, one module per task, and the modules that failed.
 
-    A module whose summary crashes its worker or exceeds its budget is left out of the index
-    (and of later rounds), with one error for its file.
+    Workers last for all rounds and each module goes to the same worker every round, so the
+    default summariser (`RoundSummariser`) parses it once. A module whose summary crashes its
+    worker or exceeds its budget is left out of the index (and of later rounds), with one
+    error for its file.
     """
     failed: dict[str, FileError] = {}
     consequence = "flows through it into other modules were not followed"
     by_module = {source.module: source for source in sources}
+    slots = _slots_by_size(sources, min(jobs, len(sources)))
 
-    def run_round(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
-        def left_out(source: SourceFile, failure: TaskFailure) -> ModuleRound | None:
-            doing = "summarise it for the cross-module pass"
-            failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
-            return None
+    def left_out(source: SourceFile, failure: TaskFailure) -> ModuleRound | None:
+        doing = "summarise it for the cross-module pass"
+        failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
+        return None
 
-        remaining = [by_module[m] for m in modules if m not in failed]
-        outcomes = run_isolated(
-            remaining,
-            summarise,
-            (config, index),
-            jobs=jobs,
-            budget=budget_of(config),
-            on_failure=left_out,
-        )
-        return {
-            source.module: outcome
-            for source, outcome in zip(remaining, outcomes, strict=True)
-            if outcome is not None
-        }
+    with WorkerPool(summarise or RoundSummariser(), min(jobs, len(sources))) as pool:
 
-    return iterate_project_index(sorted(by_module), run_round), failed
+        def run_round(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
+            remaining = [by_module[m] for m in modules if m not in failed]
+            outcomes = pool.run(
+                remaining,
+                (config, index),
+                budget=budget_of(config),
+                on_failure=left_out,
+                slot_of=lambda source: slots[source.module],
+            )
+            return {
+                source.module: outcome
+                for source, outcome in zip(remaining, outcomes, strict=True)
+                if outcome is not None
+            }
+
+        return iterate_project_index(sorted(by_module), run_round), failed
 
 
 def _with_error(report: FileReport, error: FileError) -> FileReport:
