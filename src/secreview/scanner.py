@@ -195,7 +195,8 @@ class RoundSummariser:
     Rounds give each module to the same worker (`WorkerPool.run` with `slot_of`), and each
     worker has its own copy of this object, so a module is read, parsed and indexed once for
     every round instead of once per round. Only modules that asked the index for a name are
-    kept: the others are never summarised again (the worklist of `iterate_project_index`).
+    kept (`_may_change`): the others are never summarised again (the worklist of
+    `iterate_project_index`).
     """
 
     def __init__(self, kept_source_bytes: int = KEPT_SOURCE_BYTES) -> None:
@@ -220,10 +221,19 @@ class RoundSummariser:
         else:
             self._room += kept[1]
         outcome = summarise_module(source.module, kept[0], models_for(config.model_dirs), index)
-        if (outcome.asked or outcome.asked_everything) and kept[1] <= self._room:
+        if _may_change(outcome, index) and kept[1] <= self._room:
             self._kept[source.module] = kept
             self._room -= kept[1]
         return outcome
+
+
+def _may_change(outcome: ModuleRound, index: ProjectIndex) -> bool:
+    """Whether a later round may summarise the module again: it asked for a name of the
+    project (the index of a later round has the same names, only their summaries change), or
+    this was the first round (the names are not known yet)."""
+    if outcome.asked_everything or not (index.summaries or index.classes):
+        return True
+    return any(name in index.summaries or name in index.classes for name in outcome.asked)
 
 
 def summarise_source_file(

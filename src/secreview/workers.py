@@ -264,10 +264,10 @@ class WorkerPool(Generic[Shared, Task, Result]):
         results: dict[int, Result] = {}
         slots = self._slots
 
-        def next_task(slot: int) -> tuple[int, Task] | None:
-            """The slot's own next task, else one taken from the end of the longest queue."""
-            if queues[slot]:
-                return queues[slot].popleft()
+        def next_task(slot: int, steal: bool) -> tuple[int, Task] | None:
+            """The slot's own next task; or, to `steal`, one from the end of the longest queue."""
+            if not steal:
+                return queues[slot].popleft() if queues[slot] else None
             longest = max(queues, key=len)
             if not longest:
                 return None
@@ -286,10 +286,11 @@ class WorkerPool(Generic[Shared, Task, Result]):
                 progress(len(results), len(tasks))
 
         while len(results) < len(tasks):
-            for slot, worker in enumerate(slots):
+            for slot, steal in [(n, steal) for steal in (False, True) for n in range(len(slots))]:
+                worker = slots[slot]
                 if worker is not None and worker.task is not None:
                     continue
-                chosen = next_task(slot)
+                chosen = next_task(slot, steal)
                 if chosen is None:
                     continue
                 if worker is None:
