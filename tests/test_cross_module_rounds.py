@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview import scanner
+from secreview import summary_rounds
 from secreview.analysis.models import default_models
 from secreview.analysis.taint.project import (
     MAX_ROUNDS,
@@ -25,8 +25,9 @@ from secreview.analysis.taint.project import (
 )
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.config import ScanConfig
-from secreview.scanner import RoundSummariser, project_index
-from secreview.sources.discovery import discover
+from secreview.scanner import project_index
+from secreview.sources.discovery import SourceFile, discover
+from secreview.summary_rounds import RoundSummariser
 from secreview.workers import Budget, TaskFailure, WorkerPool
 
 # `top` calls `middle`, which calls `leaf` in a third module: `top`'s summary is only complete
@@ -85,7 +86,7 @@ def test_a_module_that_fails_a_later_round_leaves_the_index() -> None:
     assert build_project_index(trees).summaries["pkg.top.entry"].sinks
 
 
-def _project(root: Path) -> list[scanner.SourceFile]:
+def _project(root: Path) -> list[SourceFile]:
     package = root / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -100,13 +101,13 @@ def test_a_worker_parses_a_module_once_for_all_rounds(
 ) -> None:
     sources = {s.module: s for s in _project(tmp_path)}
     parsed: list[str] = []
-    real = scanner.parse_module
+    real = summary_rounds.parse_module
 
     def counting(text: str, path: str) -> object:
         parsed.append(Path(path).name)
         return real(text, path)
 
-    monkeypatch.setattr(scanner, "parse_module", counting)
+    monkeypatch.setattr(summary_rounds, "parse_module", counting)
     summarise = RoundSummariser()
     shared = (ScanConfig(), build_project_index(_trees()))
     for _ in range(3):
@@ -121,8 +122,8 @@ def test_a_worker_keeps_no_more_source_than_its_allowance(
 ) -> None:
     sources = {s.module: s for s in _project(tmp_path)}
     parsed: list[str] = []
-    real = scanner.parse_module
-    monkeypatch.setattr(scanner, "parse_module", lambda t, p: parsed.append(p) or real(t, p))
+    real = summary_rounds.parse_module
+    monkeypatch.setattr(summary_rounds, "parse_module", lambda t, p: parsed.append(p) or real(t, p))
     summarise = RoundSummariser(kept_source_bytes=len(MODULES["pkg.top"]))
     shared = (ScanConfig(), ProjectIndex())
     for _ in range(2):
