@@ -165,3 +165,21 @@ def test_a_pool_keeps_its_workers_and_sends_a_task_to_its_slot_every_batch() -> 
     assert [batch[0][0] for batch in batches] == ["one", "two", "three", "four"]
     pids = [batch[0][2] for batch in batches]
     assert pids[0] == pids[1] == pids[3] != pids[2]  # task 1 always on the same worker
+
+
+def test_a_new_round_drops_the_trees_of_modules_it_shows_cannot_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = {s.module: s for s in _project(tmp_path)}
+    parsed: list[str] = []
+    real = summary_rounds.parse_module
+    monkeypatch.setattr(
+        summary_rounds, "parse_module", lambda t, p: parsed.append(Path(p).name) or real(t, p)
+    )
+    summarise = RoundSummariser()
+    first, second = (ScanConfig(), ProjectIndex()), (ScanConfig(), build_project_index(_trees()))
+    for shared, module in ((first, "pkg.alone"), (first, "pkg.top"), (second, "pkg.top")):
+        summarise(shared, sources[module])
+    summarise(second, sources["pkg.alone"])  # asked for no name of the project: was dropped
+    summarise(second, sources["pkg.top"])
+    assert parsed == ["alone.py", "top.py", "alone.py"]

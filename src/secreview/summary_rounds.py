@@ -35,14 +35,22 @@ class RoundSummariser:
     """
 
     def __init__(self, kept_source_bytes: int = KEPT_SOURCE_BYTES) -> None:
-        self._kept: dict[str, tuple[ModuleContext, int]] = {}
+        self._kept: dict[str, tuple[ModuleContext, int, ModuleRound]] = {}
+        """module -> (its context, its size in bytes, its last round)"""
         self._room = kept_source_bytes
+        self._index: ProjectIndex | None = None
 
     def __call__(
         self, shared: tuple[ScanConfig, ProjectIndex], source: SourceFile
     ) -> ModuleRound | None:
         """One round of summaries for one module; None when it cannot be read or parsed."""
         config, index = shared
+        if index is not self._index:  # a new round: drop what it shows cannot change again
+            self._index = index
+            for module, (_, size, last) in list(self._kept.items()):
+                if not _may_change(last, index):
+                    del self._kept[module]
+                    self._room += size
         kept = self._kept.pop(source.module, None)
         if kept is None:
             try:
@@ -52,20 +60,21 @@ class RoundSummariser:
             tree = parse_module(text, source.shown_as).tree
             if tree is None:
                 return None
-            kept = (module_context(source.module, tree), len(text))
+            context, size = module_context(source.module, tree), len(text)
         else:
-            self._room += kept[1]
-        outcome = summarise_module(source.module, kept[0], models_for(config.model_dirs), index)
-        if _may_change(outcome, index) and kept[1] <= self._room:
-            self._kept[source.module] = kept
-            self._room -= kept[1]
+            context, size, _ = kept
+            self._room += size
+        outcome = summarise_module(source.module, context, models_for(config.model_dirs), index)
+        if _may_change(outcome, index) and size <= self._room:
+            self._kept[source.module] = (context, size, outcome)
+            self._room -= size
         return outcome
 
 
 def _may_change(outcome: ModuleRound, index: ProjectIndex) -> bool:
     """Whether a later round may summarise the module again: it asked for a name of the
     project (the index of a later round has the same names, only their summaries change), or
-    this was the first round (the names are not known yet)."""
+    the index is still empty (the first round: the names are not known yet)."""
     if outcome.asked_everything or not (index.summaries or index.classes):
         return True
     return any(name in index.summaries or name in index.classes for name in outcome.asked)
