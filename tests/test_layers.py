@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("secreview.config", "secreview.context"),
     # Review one file, then many, then a change.
     ("secreview.pipeline",),
-    ("secreview.scanner",),
+    ("secreview.scanner", "secreview.summary_rounds"),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.
     ("secreview.report",),

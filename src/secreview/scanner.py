@@ -9,7 +9,6 @@ by path before anything is reported, so output is byte-for-byte the same whateve
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import os
 import time
@@ -21,22 +20,19 @@ from secreview import __version__
 from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import (
     MAX_ROUNDS,
-    RoundResult,
+    ModuleRound,
     iterate_project_index,
-    summarise_modules,
 )
-from secreview.analysis.taint.summaries import ExternalSummary
 from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.distributed.ray_engine import run_on_ray
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
-from secreview.parse import parse_module
-from secreview.pipeline import active_rules, models_for, review_file, review_text_guarded
+from secreview.pipeline import active_rules, review_file, review_text_guarded
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
-from secreview.sources.reading import UnreadableSourceError, read_source
-from secreview.workers import Budget, FailureKind, TaskFailure, run_isolated
+from secreview.summary_rounds import RoundSummariser, worker_of_module
+from secreview.workers import Budget, FailureKind, TaskFailure, WorkerPool, run_isolated
 
 ProgressCallback = Callable[[int, int], None]
 PhaseProgress = Callable[[str, int, int | None], None]
@@ -55,7 +51,7 @@ def default_jobs() -> int:
 ReviewShared = tuple[ScanConfig, ProjectIndex | None]
 """What every file's review shares: the configuration and the project's summaries, if any."""
 FileReviewer = Callable[[ReviewShared, SourceFile], FileReport]
-ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], RoundResult]
+ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], ModuleRound | None]
 _Reviewed = TypeVar("_Reviewed")
 _Shared = TypeVar("_Shared")
 
@@ -193,61 +189,68 @@ def review_texts(sources: Sequence[SourceText], config: ScanConfig, jobs: int) -
     )
 
 
-def _parsed(source: SourceFile, config: ScanConfig) -> ast.Module | None:
-    """The module's tree, or None when it cannot be read or parsed (pass 1 reported why)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
-        return None
-    return parse_module(text, source.shown_as).tree
-
-
-def summarise_source_file(
-    shared: tuple[ScanConfig, ProjectIndex], source: SourceFile
-) -> RoundResult:
-    """One round of summaries for one module (the task a worker runs)."""
-    config, index = shared
-    tree = _parsed(source, config)
-    trees = {source.module: tree} if tree is not None else {}
-    return summarise_modules(trees, models_for(config.model_dirs), index)
-
-
 def project_index(
     sources: Sequence[SourceFile],
     config: ScanConfig,
     jobs: int,
-    summarise: ModuleSummariser = summarise_source_file,
+    summarise: ModuleSummariser | None = None,
 ) -> tuple[ProjectIndex, dict[str, FileError]]:
     """Summaries of the functions of `sources`, one module per task, and the modules that failed.
 
-    A module whose summary crashes its worker or exceeds its budget is left out of the index
-    (and of later rounds), with one error for its file.
+    Workers last for all rounds and each module goes to the same worker every round, so the
+    default summariser (`RoundSummariser`) parses it once. A module whose summary crashes its
+    worker or exceeds its budget is left out of the index (and of later rounds), with one
+    error for its file.
     """
     failed: dict[str, FileError] = {}
     consequence = "flows through it into other modules were not followed"
+    by_module = {source.module: source for source in sources}
+    slots = worker_of_module(sources, min(jobs, len(sources)))
 
-    def run_round(index: ProjectIndex) -> RoundResult:
-        def left_out(source: SourceFile, failure: TaskFailure) -> RoundResult:
-            doing = "summarise it for the cross-module pass"
-            failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
-            return {}, set()
+    def left_out(source: SourceFile, failure: TaskFailure) -> ModuleRound | None:
+        doing = "summarise it for the cross-module pass"
+        failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
+        return None
 
-        summaries: dict[str, ExternalSummary] = {}
-        classes: set[str] = set()
-        remaining = [s for s in sources if s.module not in failed]
-        for found, names in runner_for(config)(
-            remaining,
-            summarise,
-            (config, index),
-            jobs=jobs,
-            budget=budget_of(config),
-            on_failure=left_out,
-        ):
-            summaries.update(found)
-            classes.update(names)
-        return summaries, classes
+    def by_module_of(
+        remaining: Sequence[SourceFile], outcomes: Sequence[ModuleRound | None]
+    ) -> dict[str, ModuleRound]:
+        return {
+            source.module: outcome
+            for source, outcome in zip(remaining, outcomes, strict=True)
+            if outcome is not None
+        }
 
-    return iterate_project_index(run_round), failed
+    if config.engine == "ray":  # no worker outlives a round there: each round parses again
+
+        def run_round_on_ray(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
+            remaining = [by_module[m] for m in modules if m not in failed]
+            outcomes = run_on_ray(
+                remaining,
+                summarise or RoundSummariser(),
+                (config, index),
+                jobs=jobs,
+                budget=budget_of(config),
+                on_failure=left_out,
+            )
+            return by_module_of(remaining, outcomes)
+
+        return iterate_project_index(sorted(by_module), run_round_on_ray), failed
+
+    with WorkerPool(summarise or RoundSummariser(), min(jobs, len(sources))) as pool:
+
+        def run_round(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
+            remaining = [by_module[m] for m in modules if m not in failed]
+            outcomes = pool.run(
+                remaining,
+                (config, index),
+                budget=budget_of(config),
+                on_failure=left_out,
+                slot_of=lambda source: slots[source.module],
+            )
+            return by_module_of(remaining, outcomes)
+
+        return iterate_project_index(sorted(by_module), run_round), failed
 
 
 def _with_error(report: FileReport, error: FileError) -> FileReport:

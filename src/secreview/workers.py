@@ -33,11 +33,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import Generic, TypeVar, cast
 
 Shared = TypeVar("Shared")
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+
+_SHARED, _TASK = "shared", "task"
+"""The kinds of message a worker is sent (besides None, which tells it to leave)."""
 
 POLL_SECONDS = 0.05
 """How often a busy worker's time and memory are checked (a result is taken as soon as it is
@@ -91,8 +95,9 @@ def resident_bytes(pid: int) -> int | None:
 def _serve(connection: Connection, work: Callable[[Shared, Task], Result], shared: Shared) -> None:
     """A worker's life: take a task, send its result (or what it raised), until told to stop.
 
-    Ctrl-C is the parent's to handle (it kills the workers), so workers ignore it rather than
-    each printing a traceback.
+    A ("shared", value) message replaces what every later task is given (a pool's next batch);
+    a ("task", task) message is one task. Ctrl-C is the parent's to handle (it kills the
+    workers), so workers ignore it rather than each printing a traceback.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
@@ -102,9 +107,12 @@ def _serve(connection: Connection, work: Callable[[Shared, Task], Result], share
             return
         if message is None:  # the parent has no more tasks
             return
-        (task,) = message
+        kind, value = message
+        if kind == _SHARED:
+            shared = value
+            continue
         try:
-            outcome: tuple[bool, object] = (True, work(shared, task))
+            outcome: tuple[bool, object] = (True, work(shared, value))
         except Exception as error:
             outcome = (False, f"{type(error).__name__}: {error}")
         try:
@@ -131,7 +139,11 @@ class _Worker(Generic[Task]):
     """One child process and the task it is working on, with that task's limits."""
 
     def __init__(
-        self, context: BaseContext, work: Callable[[Shared, Task], object], shared: object
+        self,
+        context: BaseContext,
+        work: Callable[[Shared, Task], object],
+        shared: object,
+        generation: int = 0,
     ) -> None:
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
@@ -143,13 +155,21 @@ class _Worker(Generic[Task]):
         self.budget = Budget(seconds=0)
         self.deadline = 0.0
         self.memory_limit: int | None = None
+        self.generation = generation
+        """Which of its pool's `shared` values the worker holds (see `WorkerPool.run`)."""
+
+    def update(self, message: bytes, generation: int) -> None:
+        """Hand an idle worker a new `shared` value, already pickled (once for all workers)."""
+        with contextlib.suppress(OSError):  # it died idle: the supervisor sees it end and says so
+            self.connection.send_bytes(message)
+        self.generation = generation
 
     def give(self, number: int, task: Task, budget: Budget) -> None:
         """Start task `number`; its memory is measured from the worker's size now, while idle."""
         idle = resident_bytes(self.process.pid) if budget.memory_bytes is not None else None
         self.memory_limit = idle + budget.memory_bytes if idle is not None else None
         with contextlib.suppress(OSError):  # it died idle: the supervisor sees it end and says so
-            self.connection.send((task,))
+            self.connection.send((_TASK, task))
         self.task = number
         self.budget = budget
         self.deadline = time.monotonic() + budget.seconds
@@ -191,31 +211,98 @@ def run_isolated(
     and a new worker takes over the remaining tasks. `work` must be a module-level function
     where workers are spawned (not on Linux, where they are forked).
     """
-    results: dict[int, Result] = {}
-    pending = deque(enumerate(tasks))
-    context = _context()
-    slots: list[_Worker[Task] | None] = [None] * min(jobs, len(tasks))
+    with WorkerPool(work, min(jobs, len(tasks))) as pool:
+        return pool.run(tasks, shared, budget=budget, on_failure=on_failure, progress=progress)
 
-    def settle(slot: int, worker: _Worker[Task], outcome: Result | TaskFailure) -> None:
-        """Record the worker's task; a failed task's worker is retired (a new one replaces it)."""
-        assert worker.task is not None
-        number, worker.task = worker.task, None
-        if isinstance(outcome, TaskFailure):
-            worker.stop(graceful=False)
-            slots[slot] = None
-            outcome = on_failure(tasks[number], outcome)
-        results[number] = outcome
-        if progress is not None:
-            progress(len(results), len(tasks))
 
-    try:
+class WorkerPool(Generic[Shared, Task, Result]):
+    """`jobs` worker processes that outlive one batch of tasks (see `run_isolated`).
+
+    What a worker keeps between tasks (`work` may be an object holding the parsed trees of the
+    modules it was given) then serves the next batch too, when `run` sends each task to the
+    same slot every batch (`slot_of`). A new `shared` value is pickled once and sent once to
+    each worker; a worker started later (a replacement) inherits it.
+    """
+
+    def __init__(self, work: Callable[[Shared, Task], Result], jobs: int) -> None:
+        self._work = work
+        self._context = _context()
+        self._slots: list[_Worker[Task] | None] = [None] * max(jobs, 1)
+        self._shared: object = None
+        self._generation = 0
+
+    def __enter__(self) -> WorkerPool[Shared, Task, Result]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for worker in self._slots:
+            if worker is not None:
+                worker.stop(graceful=worker.task is None)
+        self._slots = [None] * len(self._slots)
+
+    def run(
+        self,
+        tasks: Sequence[Task],
+        shared: Shared,
+        *,
+        budget: Callable[[Task], Budget],
+        on_failure: Callable[[Task, TaskFailure], Result],
+        slot_of: Callable[[Task], int] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Result]:
+        """`work(shared, task)` for every task, results in order (see `run_isolated`).
+
+        With `slot_of`, task `t` goes to worker `slot_of(t) % jobs` unless that worker is busy
+        and another has nothing left of its own (it takes the task: balance first).
+        """
+        self._generation += 1
+        self._shared = shared
+        update: list[bytes] = []  # pickled on first need: a fresh (forked) worker inherits it
+        queues: list[deque[tuple[int, Task]]] = [deque() for _ in self._slots]
+        for number, task in enumerate(tasks):
+            queues[slot_of(task) % len(queues) if slot_of is not None else 0].append((number, task))
+        results: dict[int, Result] = {}
+        slots = self._slots
+
+        def next_task(slot: int, steal: bool) -> tuple[int, Task] | None:
+            """The slot's own next task; or, to `steal`, one from the end of the longest queue."""
+            if not steal:
+                return queues[slot].popleft() if queues[slot] else None
+            longest = max(queues, key=len)
+            if not longest:
+                return None
+            return longest.popleft() if slot_of is None else longest.pop()
+
+        def settle(slot: int, worker: _Worker[Task], outcome: Result | TaskFailure) -> None:
+            """Record the worker's task; a failed task's worker is retired (a new one follows)."""
+            assert worker.task is not None
+            number, worker.task = worker.task, None
+            if isinstance(outcome, TaskFailure):
+                worker.stop(graceful=False)
+                slots[slot] = None
+                outcome = on_failure(tasks[number], outcome)
+            results[number] = outcome
+            if progress is not None:
+                progress(len(results), len(tasks))
+
         while len(results) < len(tasks):
-            for slot, worker in enumerate(slots):
-                if pending and (worker is None or worker.task is None):
-                    if worker is None:
-                        worker = slots[slot] = _Worker(context, work, shared)
-                    number, task = pending.popleft()
-                    worker.give(number, task, budget(task))
+            for slot, steal in [(n, steal) for steal in (False, True) for n in range(len(slots))]:
+                worker = slots[slot]
+                if worker is not None and worker.task is not None:
+                    continue
+                chosen = next_task(slot, steal)
+                if chosen is None:
+                    continue
+                if worker is None:
+                    worker = slots[slot] = _Worker(
+                        self._context, self._work, self._shared, self._generation
+                    )
+                elif worker.generation != self._generation:
+                    if not update:
+                        update.append(bytes(ForkingPickler.dumps((_SHARED, shared))))
+                    worker.update(update[0], self._generation)
+                number, task = chosen
+                worker.give(number, task, budget(task))
             busy = [
                 (slot, w) for slot, w in enumerate(slots) if w is not None and w.task is not None
             ]
@@ -230,11 +317,7 @@ def run_isolated(
                 elif worker.over_memory():
                     detail = f"{(worker.budget.memory_bytes or 0) // 2**20} MB"
                     settle(slot, worker, TaskFailure(FailureKind.OUT_OF_MEMORY, detail))
-    finally:
-        for worker in slots:
-            if worker is not None:
-                worker.stop(graceful=worker.task is None)
-    return [results[number] for number in range(len(tasks))]
+        return [results[number] for number in range(len(tasks))]
 
 
 def _outcome(worker: _Worker[Task]) -> object | TaskFailure:

@@ -4,12 +4,17 @@
 function's result into an `ExternalSummary` (no AST nodes, so it pickles), and repeats while the
 summaries still change (a helper calling a helper in a third module needs a second round), at most
 `MAX_ROUNDS` times so import cycles terminate.
+
+A round only summarises again the modules that asked the index, in the round before, for a name
+whose answer has since changed (a worklist): the analysis of a module is a function of its tree
+and of those answers, so every other module's summaries would come out the same.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from secreview.analysis.models import Models, default_models
 from secreview.analysis.taint.interpreter import ModuleAnalysis
@@ -25,10 +30,12 @@ from secreview.index.facts import module_name_for
 
 __all__ = [
     "MAX_ROUNDS",
+    "ModuleRound",
     "build_project_index",
     "iterate_project_index",
     "module_name_for",
     "module_path",
+    "summarise_module",
     "summarise_modules",
 ]
 
@@ -40,8 +47,32 @@ def module_path(module_name: str) -> str:
     return module_name.replace(".", "/") + ".py"
 
 
-RoundResult = tuple[dict[str, ExternalSummary], set[str]]
-"""One round's summaries (qualified function name -> summary) and class names."""
+@dataclass(frozen=True, slots=True)
+class ModuleRound:
+    """One module's summaries and classes after a round, and what it asked the index for.
+
+    `asked` lists the function and class names the module's analysis looked up in the index;
+    `asked_everything` is set when it read the index whole (then any change concerns it).
+    """
+
+    summaries: Mapping[str, ExternalSummary]
+    classes: frozenset[str]
+    asked: frozenset[str] = frozenset()
+    asked_everything: bool = False
+
+    def concerned_by(self, before: ProjectIndex, after: ProjectIndex) -> bool:
+        """Whether any answer this module was given differs between the two indexes."""
+        if self.asked_everything:
+            return before != after
+        return any(
+            before.get(name) != after.get(name)
+            or (name in before.classes) != (name in after.classes)
+            for name in self.asked
+        )
+
+
+RoundResult = Mapping[str, ModuleRound]
+"""One round's outcome: module name -> its `ModuleRound` (a module that failed is absent)."""
 
 
 def build_project_index(
@@ -49,41 +80,121 @@ def build_project_index(
 ) -> ProjectIndex:
     """Summaries of every function and method of `modules` (dotted module name -> tree)."""
     chosen = models or default_models()
-    return iterate_project_index(lambda index: summarise_modules(modules, chosen, index))
+    return iterate_project_index(
+        sorted(modules), lambda index, names: summarise_modules(modules, chosen, index, names)
+    )
 
 
-def iterate_project_index(run_round: Callable[[ProjectIndex], RoundResult]) -> ProjectIndex:
-    """Repeat `run_round` from an empty index until the summaries stop changing.
+def iterate_project_index(
+    modules: Sequence[str], run_round: Callable[[ProjectIndex, Sequence[str]], RoundResult]
+) -> ProjectIndex:
+    """Repeat `run_round(index, modules to summarise)` from an empty index until it is stable.
 
     A helper calling a helper in a third module needs a second round; `MAX_ROUNDS` ends import
     cycles. Each round only reads the previous round's index, so `run_round` may split its
-    modules over processes (the scanner does) and the result is the same.
+    modules over processes (the scanner does) and the result is the same. After the first round
+    only the modules concerned by what changed are given (see `ModuleRound.concerned_by`); the
+    others keep their summaries, which would come out the same.
     """
     index = ProjectIndex()
+    latest: dict[str, ModuleRound] = {}
+    pending = list(modules)
     for _ in range(MAX_ROUNDS):
-        summaries, classes = run_round(index)
-        updated = ProjectIndex(summaries=summaries, classes=frozenset(classes))
+        outcome = run_round(index, pending)
+        for name in pending:
+            if name in outcome:
+                latest[name] = outcome[name]
+            else:  # it failed: its summaries leave the index
+                latest.pop(name, None)
+        updated = _index_of(latest)
         if updated == index:
             break
+        pending = [name for name in sorted(latest) if latest[name].concerned_by(index, updated)]
         index = updated
     return index
 
 
-def summarise_modules(
-    modules: Mapping[str, ast.Module], models: Models, index: ProjectIndex
-) -> RoundResult:
-    """One round over `modules`: each function's summary given `index` from the last round."""
+def _index_of(rounds: Mapping[str, ModuleRound]) -> ProjectIndex:
+    """The index of every module's latest summaries, built in module order."""
     summaries: dict[str, ExternalSummary] = {}
     classes: set[str] = set()
-    for name, tree in sorted(modules.items()):
-        context = ModuleContext(path=module_path(name), text="", tree=tree)
-        analysis = ModuleAnalysis(context, models, index, name)
-        for result in analysis.run():
-            qualified = _qualified_name(analysis, name, result)
-            if qualified is not None:
-                summaries[qualified] = _summarise(qualified, result, module_path(name))
-        classes.update(f"{name}.{cls}" for cls in analysis.classes)
-    return summaries, classes
+    for name in sorted(rounds):
+        summaries.update(rounds[name].summaries)
+        classes.update(rounds[name].classes)
+    return ProjectIndex(summaries=summaries, classes=frozenset(classes))
+
+
+class _AskedSummaries(Mapping[str, ExternalSummary]):
+    """The index's summaries, noting every name looked up (for the worklist)."""
+
+    def __init__(self, summaries: Mapping[str, ExternalSummary]) -> None:
+        self._summaries = summaries
+        self.asked: set[str] = set()
+        self.asked_everything = False
+
+    def __getitem__(self, name: str) -> ExternalSummary:
+        self.asked.add(name)
+        return self._summaries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self.asked_everything = True
+        return iter(self._summaries)
+
+    def __len__(self) -> int:
+        self.asked_everything = True
+        return len(self._summaries)
+
+
+class _AskedClasses(frozenset[str]):
+    """The index's class names, noting every name tested for membership (for the worklist)."""
+
+    asked: set[str]
+
+    def __contains__(self, name: object) -> bool:
+        if isinstance(name, str):
+            self.asked.add(name)
+        return super().__contains__(name)
+
+
+def summarise_module(
+    name: str, context: ModuleContext, models: Models, index: ProjectIndex
+) -> ModuleRound:
+    """One round over one module: each function's summary given `index` from the last round."""
+    summaries = _AskedSummaries(index.summaries)
+    classes = _AskedClasses(index.classes)
+    classes.asked = set()
+    watched = ProjectIndex(summaries=summaries, classes=classes)
+    analysis = ModuleAnalysis(context, models, watched, name)
+    found: dict[str, ExternalSummary] = {}
+    for result in analysis.run():
+        qualified = _qualified_name(analysis, name, result)
+        if qualified is not None:
+            found[qualified] = _summarise(qualified, result, module_path(name))
+    return ModuleRound(
+        summaries=found,
+        classes=frozenset(f"{name}.{cls}" for cls in analysis.classes),
+        asked=frozenset(summaries.asked | classes.asked),
+        asked_everything=summaries.asked_everything,
+    )
+
+
+def module_context(name: str, tree: ast.Module) -> ModuleContext:
+    """The context the summaries of module `name` are computed in (its text is not needed)."""
+    return ModuleContext(path=module_path(name), text="", tree=tree)
+
+
+def summarise_modules(
+    modules: Mapping[str, ast.Module],
+    models: Models,
+    index: ProjectIndex,
+    names: Sequence[str] | None = None,
+) -> dict[str, ModuleRound]:
+    """One round over `names` of `modules` (all of them by default), in name order."""
+    chosen = sorted(modules) if names is None else sorted(names)
+    return {
+        name: summarise_module(name, module_context(name, modules[name]), models, index)
+        for name in chosen
+    }
 
 
 def _qualified_name(analysis: ModuleAnalysis, module: str, result: FunctionResult) -> str | None:

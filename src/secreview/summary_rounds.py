@@ -1,0 +1,106 @@
+"""The task of the cross-module pass's rounds, and which worker each module goes to.
+
+The pass summarises the same modules round after round (`iterate_project_index`). Each module is
+given to the same worker every round (`worker_of_module`), and the worker keeps what it parsed
+(`RoundSummariser`), so a module is read, parsed and indexed once for all rounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from secreview.analysis.taint import ProjectIndex
+from secreview.analysis.taint.project import ModuleRound, module_context, summarise_module
+from secreview.config import ScanConfig
+from secreview.index.context import ModuleContext
+from secreview.parse import parse_module
+from secreview.pipeline import models_for
+from secreview.sources.discovery import SourceFile
+from secreview.sources.reading import UnreadableSourceError, read_source
+
+KEPT_SOURCE_BYTES = 4 * 2**20
+"""How much source (in bytes) a worker keeps parsed between rounds of the cross-module pass: a
+tree takes tens of bytes per byte of source, so this bounds a worker's memory to a few hundred
+MB; a module beyond it is parsed again in the rounds that need it."""
+
+
+class RoundSummariser:
+    """The cross-module pass's task: summarise a module, keeping its parsed context for later.
+
+    Rounds give each module to the same worker (`WorkerPool.run` with `slot_of`), and each
+    worker has its own copy of this object, so a module is read, parsed and indexed once for
+    every round instead of once per round. Only modules that asked the index for a name are
+    kept (`_may_change`): the others are never summarised again (the worklist of
+    `iterate_project_index`).
+    """
+
+    def __init__(self, kept_source_bytes: int = KEPT_SOURCE_BYTES) -> None:
+        self._kept: dict[str, tuple[ModuleContext, int, ModuleRound]] = {}
+        """module -> (its context, its size in bytes, its last round)"""
+        self._room = kept_source_bytes
+        self._index: ProjectIndex | None = None
+
+    def __call__(
+        self, shared: tuple[ScanConfig, ProjectIndex], source: SourceFile
+    ) -> ModuleRound | None:
+        """One round of summaries for one module; None when it cannot be read or parsed."""
+        config, index = shared
+        if index is not self._index:  # a new round: drop what it shows cannot change again
+            self._index = index
+            for module, (_, size, last) in list(self._kept.items()):
+                if not _may_change(last, index):
+                    del self._kept[module]
+                    self._room += size
+        kept = self._kept.pop(source.module, None)
+        if kept is None:
+            try:
+                text = read_source(source.path, config.max_file_bytes)
+            except UnreadableSourceError:
+                return None
+            tree = parse_module(text, source.shown_as).tree
+            if tree is None:
+                return None
+            context, size = module_context(source.module, tree), len(text)
+        else:
+            context, size, _ = kept
+            self._room += size
+        outcome = summarise_module(source.module, context, models_for(config.model_dirs), index)
+        if _may_change(outcome, index) and size <= self._room:
+            self._kept[source.module] = (context, size, outcome)
+            self._room -= size
+        return outcome
+
+
+def _may_change(outcome: ModuleRound, index: ProjectIndex) -> bool:
+    """Whether a later round may summarise the module again: it asked for a name of the
+    project (the index of a later round has the same names, only their summaries change), or
+    the index is still empty (the first round: the names are not known yet)."""
+    if outcome.asked_everything or not (index.summaries or index.classes):
+        return True
+    return any(name in index.summaries or name in index.classes for name in outcome.asked)
+
+
+def summarise_source_file(
+    shared: tuple[ScanConfig, ProjectIndex], source: SourceFile
+) -> ModuleRound | None:
+    """One round of summaries for one module, parsed afresh; None when it cannot be."""
+    return RoundSummariser(kept_source_bytes=0)(shared, source)
+
+
+def worker_of_module(sources: Sequence[SourceFile], jobs: int) -> dict[str, int]:
+    """Each module's worker for every round: the largest first, each to the least loaded."""
+    load = [0] * max(jobs, 1)
+    sizes = {source.module: _size(source) for source in sources}
+    slots: dict[str, int] = {}
+    for module in sorted(sizes, key=lambda m: (-sizes[m], m)):
+        slot = load.index(min(load))
+        slots[module] = slot
+        load[slot] += sizes[module]
+    return slots
+
+
+def _size(source: SourceFile) -> int:
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
