@@ -97,4 +97,30 @@ def test_a_redos_pattern_on_remote_text_is_high_confidence() -> None:
         "regex-catastrophic-backtracking",
     )
     assert finding.confidence is Confidence.HIGH
-    assert "untrusted input reaches it" in finding.message
+    assert "Text matched: untrusted input from `request.args` reaches it" in finding.message
+
+
+def test_a_compiled_redos_pattern_is_rated_by_the_text_of_its_uses() -> None:
+    source = """
+        import re
+        from flask import request
+
+        WORDS = re.compile(r"^(\\w+\\s?)*$")
+        LABELS = re.compile(r"^(\\w+\\s?)*$")
+        HIDDEN = re.compile(r"^(\\w+\\s?)*$")
+
+        def search():
+            return WORDS.match(request.args["q"])
+
+        def label():
+            return LABELS.match("a fixed label")
+
+        def check(text):
+            return HIDDEN.match(text)
+        """
+    findings = {f.location.line: f for f in _findings(source, "regex-catastrophic-backtracking")}
+    assert sorted(findings) == [5, 7]
+    assert findings[5].confidence is Confidence.HIGH
+    assert "`request.args`" in findings[5].message
+    assert findings[7].confidence is Confidence.LOW
+    assert "could not be traced" in findings[7].message

@@ -29,7 +29,7 @@ from secreview.analysis.rules._support.local_bindings import (
     scope_nodes_of,
 )
 from secreview.analysis.taint import AnalysisContext, taint_events, untrusted_input_reaches
-from secreview.analysis.taint.context import OPERATOR_ORIGINS
+from secreview.analysis.taint.context import LIBRARY_ORIGIN, OPERATOR_ORIGINS
 from secreview.findings import Confidence
 from secreview.index.context import ModuleContext
 
@@ -114,11 +114,17 @@ class DataOrigin:
     phrase: str
     remote: bool = False
     """For untrusted data: whether it came over the network (not the operator's own input)."""
+    public_parameter: bool = False
+    """For untrusted data under the `library` threat model: a parameter of a public function,
+    which any caller may fill, but no flow from real input is shown."""
 
     def confidence(self, usual: Confidence) -> Confidence:
-        """High for remote input, low for program-made values or the operator's own input."""
+        """High for remote input, medium for a public function's parameter under the `library`
+        threat model, low for program-made values or the operator's own input."""
         if self.trust is Trust.UNTRUSTED:
-            return Confidence.HIGH if self.remote else Confidence.LOW
+            if self.remote:
+                return Confidence.HIGH
+            return Confidence.MEDIUM if self.public_parameter else Confidence.LOW
         if self.trust is Trust.PROGRAM_MADE:
             return Confidence.LOW
         return usual
@@ -143,14 +149,28 @@ def _untrusted(context: AnalysisContext, call: ast.Call) -> DataOrigin:
     """The untrusted origin that reaches `call`, remote input preferred, named by its source when
     the flow ends in the sink's own argument (else by its trust kind alone)."""
     taint = taint_events(context)
-    remote = "remote" in taint.sinks.get(id(call), frozenset())
-    events = [e for e in taint.events if e.node is call and (e.flow.origin == "remote") == remote]
-    kind = "untrusted input" if remote else "the operator's own input"
+    reaching = taint.sinks.get(id(call), frozenset())
+    remote = "remote" in reaching
+    public = not remote and LIBRARY_ORIGIN in reaching and LIBRARY_ORIGIN in taint.reported
+    wanted = "remote" if remote else LIBRARY_ORIGIN if public else None
+    events = [
+        e
+        for e in taint.events
+        if e.node is call and (e.flow.origin == wanted if wanted else e.flow.origin != "remote")
+    ]
+    kind = (
+        "untrusted input"
+        if remote
+        else "a parameter of a public function (the `library` threat model)"
+        if public
+        else "the operator's own input"
+    )
+    made = {"remote": remote, "public_parameter": public}
     if not events:
-        return DataOrigin(Trust.UNTRUSTED, f"{kind} reaches it", remote=remote)
+        return DataOrigin(Trust.UNTRUSTED, f"{kind} reaches it", **made)
     step = min(events, key=lambda e: e.flow.origin).flow.steps[0]
     source = context.one_line(step[0], 50) or step[1]
-    return DataOrigin(Trust.UNTRUSTED, f"{kind} from `{source}` reaches it", remote=remote)
+    return DataOrigin(Trust.UNTRUSTED, f"{kind} from `{source}` reaches it", **made)
 
 
 def is_program_made(context: ModuleContext, expr: ast.expr, depth: int = 0) -> bool:
