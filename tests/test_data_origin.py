@@ -124,3 +124,43 @@ def test_a_compiled_redos_pattern_is_rated_by_the_text_of_its_uses() -> None:
     assert "`request.args`" in findings[5].message
     assert findings[7].confidence is Confidence.LOW
     assert "could not be traced" in findings[7].message
+
+
+def test_stdlib_xml_parsers_are_sinks_so_remote_documents_are_high_confidence() -> None:
+    findings = _findings(
+        """
+        import xml.etree.ElementTree as ET
+        from xml.dom import minidom
+        from flask import request
+
+        def upload():
+            parser = ET.XMLPullParser()
+            parser.feed(request.get_data())
+            return ET.fromstring(request.data), minidom.parseString(request.data)
+        """,
+        "xml-entity-expansion",
+    )
+    assert [f.location.line for f in findings] == [8, 9, 9]
+    assert all(f.confidence is Confidence.HIGH for f in findings)
+    assert all("untrusted input from `request." in f.message for f in findings)
+
+
+def test_code_rebuilt_from_its_own_ast_in_a_loop_is_program_made() -> None:
+    source = """
+        from ast import parse
+        from inspect import getsource
+
+        def rebuild(method, visitors, scope):
+            node = parse(getsource(method))
+            for visitor in visitors:
+                node = visitor.visit(node)
+            exec(compile(node, method.__name__, "exec"), scope)
+
+        def typed(scope):
+            text = input()
+            text = text.strip()
+            exec(text, scope)
+        """
+    [finding] = _findings(source, "eval-injection")
+    assert finding.location.line == 14
+    assert "the operator's own input" in finding.message

@@ -173,37 +173,43 @@ def _untrusted(context: AnalysisContext, call: ast.Call) -> DataOrigin:
     return DataOrigin(Trust.UNTRUSTED, f"{kind} from `{source}` reaches it", **made)
 
 
-def is_program_made(context: ModuleContext, expr: ast.expr, depth: int = 0) -> bool:
-    """Whether only the program itself can have made the value of `expr` (see module docstring)."""
+def is_program_made(
+    context: ModuleContext, expr: ast.expr, depth: int = 0, assumed: frozenset[int] = frozenset()
+) -> bool:
+    """Whether only the program itself can have made the value of `expr` (see module docstring).
+
+    `assumed` are the bindings being judged (their node ids): a binding that refers back to itself
+    (`node = visitor.visit(node)` in a loop) adds nothing from outside by that reference, so it
+    is judged by its other parts; the name's other bindings are judged as usual."""
     if depth > MAX_DEPTH:
         return False
     if context.is_constant(expr):
         return True
     match expr:
         case ast.Name():
-            return _name_is_program_made(context, expr, depth)
+            return _name_is_program_made(context, expr, depth, assumed)
         case ast.Attribute(attr=attribute):
             return attribute in _OWN_NAMES
         case ast.Call():
-            return _call_is_program_made(context, expr, depth)
+            return _call_is_program_made(context, expr, depth, assumed)
         case ast.JoinedStr(values=parts) | ast.Tuple(elts=parts) | ast.List(elts=parts):
-            return all(is_program_made(context, part, depth + 1) for part in parts)
+            return all(is_program_made(context, part, depth + 1, assumed) for part in parts)
         case ast.FormattedValue(value=value):
-            return is_program_made(context, value, depth + 1)
+            return is_program_made(context, value, depth + 1, assumed)
         case ast.BinOp(op=ast.Mult(), left=left, right=right) if _is_text(context, left) or (
             _is_text(context, right)
         ):
             return True  # `"\n" * n`: copies of fixed text, whatever the count
         case ast.BinOp(left=left, right=right):
-            return is_program_made(context, left, depth + 1) and is_program_made(
+            return is_program_made(context, left, depth + 1, assumed) and is_program_made(
                 context, right, depth + 1
             )
         case ast.IfExp(body=body, orelse=orelse):
-            return is_program_made(context, body, depth + 1) and is_program_made(
+            return is_program_made(context, body, depth + 1, assumed) and is_program_made(
                 context, orelse, depth + 1
             )
         case ast.Subscript(value=value, slice=index):
-            return is_program_made(context, value, depth + 1) and is_program_made(
+            return is_program_made(context, value, depth + 1, assumed) and is_program_made(
                 context, index, depth + 1
             )
     return False
@@ -213,18 +219,27 @@ def _is_text(context: ModuleContext, expr: ast.expr) -> bool:
     return isinstance(context.constant_value(expr), str | bytes)
 
 
-def _name_is_program_made(context: ModuleContext, name: ast.Name, depth: int) -> bool:
+def _name_is_program_made(
+    context: ModuleContext, name: ast.Name, depth: int, assumed: frozenset[int]
+) -> bool:
     """Every value the function may have bound `name` to here is program-made, and the function
     never changes it in place (`parts.append(text)` would add what the binding does not show)."""
     bindings = bindings_before(context, name)
     if bindings is None:
+        if name.id in _OWN_NAMES:
+            return True  # the module's own `__name__`, `__doc__`
         constant = context.module_constants.get(name.id)
         return constant is not None and is_program_made(context, constant, depth + 1)
+    judged = [b for b in bindings if id(b.node) not in assumed]
+    if bindings and not judged:
+        return True  # only the binding being judged, referring back to itself
     return (
-        bool(bindings)
+        bool(judged)
         and not _changed_in_place(context, name)
         and all(
-            b.value is not None and is_program_made(context, b.value, depth + 1) for b in bindings
+            b.value is not None
+            and is_program_made(context, b.value, depth + 1, assumed | {id(b.node)})
+            for b in judged
         )
     )
 
@@ -248,7 +263,9 @@ def _changed_in_place(context: ModuleContext, name: ast.Name) -> bool:
     return False
 
 
-def _call_is_program_made(context: ModuleContext, call: ast.Call, depth: int) -> bool:
+def _call_is_program_made(
+    context: ModuleContext, call: ast.Call, depth: int, assumed: frozenset[int]
+) -> bool:
     """A call whose result the program made: a producer of program text, or a transformation
     (a listed function, a string method, an AST visitor) of program-made inputs only."""
     name = context.call_name(call)
@@ -264,6 +281,6 @@ def _call_is_program_made(context: ModuleContext, call: ast.Call, depth: int) ->
         elif func.attr not in _VISITOR_METHODS:
             return False
     return all(
-        not isinstance(value, ast.Starred) and is_program_made(context, value, depth + 1)
+        not isinstance(value, ast.Starred) and is_program_made(context, value, depth + 1, assumed)
         for value in inputs
     )
