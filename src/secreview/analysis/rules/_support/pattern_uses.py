@@ -99,9 +99,11 @@ def pattern_uses(context: ModuleContext, compiled: ast.Call) -> list[PatternUse]
         return _uses_in(
             context,
             owner,
-            lambda n: isinstance(n, ast.Attribute)
-            and n.attr == attribute
-            and isinstance(n.value, ast.Name)
-            and n.value.id == "self",
+            lambda n: (
+                isinstance(n, ast.Attribute)
+                and n.attr == attribute
+                and isinstance(n.value, ast.Name)
+                and n.value.id == "self"
+            ),
         )
     return None
