@@ -10,8 +10,9 @@ find by this, so that confidence means one thing everywhere:
   finding at all where the rule says so. Program-made means built only from constants, the
   source of the program's own functions (`inspect.getsource`), identifiers and docstrings of its
   own objects (`f.__name__`, `__doc__`), an AST parsed from such text and transformed by the
-  program's own visitors, and serialisations of objects it holds (`pickle.dumps(obj)`,
-  `ElementTree.tostring(tree)`), through local variables and string operations.
+  program's own visitors, serialisations of objects it holds (`pickle.dumps(obj)`,
+  `ElementTree.tostring(tree)`), and the output of a command run with fixed arguments and input
+  (`subprocess.check_output(["dot", "-Tsvg"])`), through local variables and string operations.
 
 The syntactic half looks back inside one function only (`local_bindings`), and anything it does
 not recognise is *not* program-made, so it can lower a finding only where the value is plain.
@@ -59,6 +60,8 @@ _PROGRAM_TEXT = frozenset(
 )
 """Calls whose result the program made, whatever their arguments."""
 
+_COMMAND_OUTPUTS = frozenset({"subprocess.check_output", "subprocess.getoutput", "subprocess.run"})
+"""The output of a command the program runs: program-made when its command line and input are."""
 _TRANSFORMS = frozenset(
     {
         "textwrap.dedent",
@@ -72,6 +75,7 @@ _TRANSFORMS = frozenset(
         "repr",
         "bytes",
         "compile",
+        *_COMMAND_OUTPUTS,
     }
 )
 """Calls whose result is program-made when every argument is."""
@@ -188,6 +192,8 @@ def is_program_made(
     match expr:
         case ast.Name():
             return _name_is_program_made(context, expr, depth, assumed)
+        case ast.Attribute(attr="stdout", value=process):
+            return is_program_made(context, process, depth + 1, assumed)  # a finished run's
         case ast.Attribute(attr=attribute):
             return attribute in _OWN_NAMES
         case ast.Call():
@@ -272,6 +278,8 @@ def _call_is_program_made(
     if name in _PROGRAM_TEXT:
         return True
     inputs: list[ast.expr] = [*call.args, *(k.value for k in call.keywords)]
+    if name in _COMMAND_OUTPUTS:  # the other keywords are options (`text=True`, `stderr=PIPE`)
+        inputs = [*call.args, *(k.value for k in call.keywords if k.arg in ("args", "input"))]
     if name not in _TRANSFORMS:
         func = call.func
         if not isinstance(func, ast.Attribute):
