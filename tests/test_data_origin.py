@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
+from secreview.config import ScanConfig
 from secreview.findings import Confidence, Finding
 from secreview.pipeline import review_source
 
@@ -164,3 +165,23 @@ def test_code_rebuilt_from_its_own_ast_in_a_loop_is_program_made() -> None:
     [finding] = _findings(source, "eval-injection")
     assert finding.location.line == 14
     assert "the operator's own input" in finding.message
+
+
+def test_a_public_parameter_is_medium_only_under_the_library_threat_model() -> None:
+    source = textwrap.dedent(
+        """
+        import re
+
+        def words(text):
+            return re.match(r"^(\\w+\\s?)*$", text)
+        """
+    )
+    rule = "regex-catastrophic-backtracking"
+    library = review_source(source, "lib.py", ScanConfig(threat_model="library")).findings
+    web = review_source(source, "lib.py").findings
+    [as_library] = [f for f in library if f.rule_id == rule]
+    [as_web] = [f for f in web if f.rule_id == rule]
+    assert as_library.confidence is Confidence.MEDIUM
+    assert "a parameter of a public function" in as_library.message
+    assert as_web.confidence is Confidence.LOW
+    assert "could not be traced" in as_web.message

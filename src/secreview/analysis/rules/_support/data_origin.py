@@ -140,7 +140,7 @@ PROGRAM_MADE = DataOrigin(Trust.PROGRAM_MADE, "only program-made values reach th
 def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataOrigin:
     """Where `data`, an argument of `call`, comes from (see the module docstring)."""
     if isinstance(context, AnalysisContext):
-        if untrusted_input_reaches(context, call):
+        if untrusted_input_reaches(context, call) or _public_parameter_reaches(context, call):
             return _untrusted(context, call)
         if taint_events(context).sinks.get(id(call), frozenset()) & OPERATOR_ORIGINS:
             return DataOrigin(Trust.UNTRUSTED, "the operator's own input reaches it")
@@ -149,13 +149,19 @@ def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataO
     return DataOrigin(Trust.UNTRACED, "where this value comes from could not be traced")
 
 
+def _public_parameter_reaches(context: AnalysisContext, call: ast.Call) -> bool:
+    """Whether, under the `library` threat model, a public function's parameter reaches `call`."""
+    return any(
+        e.node is call and e.flow.origin == LIBRARY_ORIGIN for e in taint_events(context).events
+    )
+
+
 def _untrusted(context: AnalysisContext, call: ast.Call) -> DataOrigin:
     """The untrusted origin that reaches `call`, remote input preferred, named by its source when
     the flow ends in the sink's own argument (else by its trust kind alone)."""
     taint = taint_events(context)
-    reaching = taint.sinks.get(id(call), frozenset())
-    remote = "remote" in reaching
-    public = not remote and LIBRARY_ORIGIN in reaching and LIBRARY_ORIGIN in taint.reported
+    remote = "remote" in taint.sinks.get(id(call), frozenset())
+    public = not remote and _public_parameter_reaches(context, call)
     wanted = "remote" if remote else LIBRARY_ORIGIN if public else None
     events = [
         e
