@@ -199,7 +199,7 @@ def is_program_made(
         case ast.Name():
             return _name_is_program_made(context, expr, depth, assumed)
         case ast.Attribute(attr="stdout", value=process):
-            return is_program_made(context, process, depth + 1, assumed)  # a finished run's
+            return is_program_made(context, process, depth + 1, assumed)  # `run(...).stdout`
         case ast.Attribute(attr=attribute):
             return attribute in _OWN_NAMES
         case ast.Call():
