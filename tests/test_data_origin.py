@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
+from secreview.config import ScanConfig
 from secreview.findings import Confidence, Finding
 from secreview.pipeline import review_source
 
@@ -97,4 +98,90 @@ def test_a_redos_pattern_on_remote_text_is_high_confidence() -> None:
         "regex-catastrophic-backtracking",
     )
     assert finding.confidence is Confidence.HIGH
-    assert "untrusted input reaches it" in finding.message
+    assert "Text matched: untrusted input from `request.args` reaches it" in finding.message
+
+
+def test_a_compiled_redos_pattern_is_rated_by_the_text_of_its_uses() -> None:
+    source = """
+        import re
+        from flask import request
+
+        WORDS = re.compile(r"^(\\w+\\s?)*$")
+        LABELS = re.compile(r"^(\\w+\\s?)*$")
+        HIDDEN = re.compile(r"^(\\w+\\s?)*$")
+
+        def search():
+            return WORDS.match(request.args["q"])
+
+        def label():
+            return LABELS.match("a fixed label")
+
+        def check(text):
+            return HIDDEN.match(text)
+        """
+    findings = {f.location.line: f for f in _findings(source, "regex-catastrophic-backtracking")}
+    assert sorted(findings) == [5, 7]
+    assert findings[5].confidence is Confidence.HIGH
+    assert "`request.args`" in findings[5].message
+    assert findings[7].confidence is Confidence.LOW
+    assert "could not be traced" in findings[7].message
+
+
+def test_stdlib_xml_parsers_are_sinks_so_remote_documents_are_high_confidence() -> None:
+    findings = _findings(
+        """
+        import xml.etree.ElementTree as ET
+        from xml.dom import minidom
+        from flask import request
+
+        def upload():
+            parser = ET.XMLPullParser()
+            parser.feed(request.get_data())
+            return ET.fromstring(request.data), minidom.parseString(request.data)
+        """,
+        "xml-entity-expansion",
+    )
+    assert [f.location.line for f in findings] == [8, 9, 9]
+    assert all(f.confidence is Confidence.HIGH for f in findings)
+    assert all("untrusted input from `request." in f.message for f in findings)
+
+
+def test_code_rebuilt_from_its_own_ast_in_a_loop_is_program_made() -> None:
+    source = """
+        from ast import parse
+        from inspect import getsource
+
+        def rebuild(method, visitors, scope):
+            node = parse(getsource(method))
+            for visitor in visitors:
+                node = visitor.visit(node)
+            exec(compile(node, method.__name__, "exec"), scope)
+
+        def typed(scope):
+            text = input()
+            text = text.strip()
+            exec(text, scope)
+        """
+    [finding] = _findings(source, "eval-injection")
+    assert finding.location.line == 14
+    assert "the operator's own input" in finding.message
+
+
+def test_a_public_parameter_is_medium_only_under_the_library_threat_model() -> None:
+    source = textwrap.dedent(
+        """
+        import re
+
+        def words(text):
+            return re.match(r"^(\\w+\\s?)*$", text)
+        """
+    )
+    rule = "regex-catastrophic-backtracking"
+    library = review_source(source, "lib.py", ScanConfig(threat_model="library")).findings
+    web = review_source(source, "lib.py").findings
+    [as_library] = [f for f in library if f.rule_id == rule]
+    [as_web] = [f for f in web if f.rule_id == rule]
+    assert as_library.confidence is Confidence.MEDIUM
+    assert "a parameter of a public function" in as_library.message
+    assert as_web.confidence is Confidence.LOW
+    assert "could not be traced" in as_web.message

@@ -14,11 +14,14 @@ sees exactly the tree CPython's engine runs: `(\\d|\\w)+` is already merged into
 
 Possessive quantifiers and atomic groups (Python 3.11+) never give characters back and are safe.
 
-The cost is paid on the text matched, so where a call names that text (`re.match(P, text)`), it is
-rated by where the text comes from (`data_origin`): untrusted input reaching it raises the
-confidence to high; text only the program made (its own constants, docstrings, identifiers) is not
-reported, since no one outside can craft it. A compiled pattern (`re.compile`) keeps the rule's
-usual rating: the texts it will meet are not known at that call.
+The cost is paid on the text matched, so a finding is rated by where that text comes from
+(`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text
+of every use of the compiled pattern this module shows (`WORDS.match(text)` on a module constant,
+a local or `self.<attribute>`; `pattern_uses`). Untrusted input from the network reaching a match
+is high confidence, and the taint engine follows it into `re.Pattern` methods too; text nobody
+can trace (a parameter, a pattern whose uses are elsewhere) is low; text only the program made (its
+own constants, docstrings, identifiers) at every use is not reported, since no one outside can
+craft it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.data_origin import Trust, data_origin
+from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
+from secreview.analysis.rules._support.pattern_uses import pattern_uses
 from secreview.analysis.rules._support.regex_shapes import find_problem
 from secreview.analysis.rules._support.regex_tree import parse_pattern
 from secreview.findings import Confidence, Severity
@@ -118,22 +122,46 @@ def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> It
     problem = find_problem(tree, whole_match=function == "fullmatch")
     if problem is None:
         return
-    subject = context.argument(node, 2 if function in ("sub", "subn") else 1, "string")
-    origin = data_origin(context, node, subject) if subject is not None else None
-    if origin is not None and origin.trust is Trust.PROGRAM_MADE:
+    origin = _text_origin(context, node, function)
+    if origin.trust is Trust.PROGRAM_MADE:
         return
-    usual = Confidence.MEDIUM if problem.exponential else Confidence.LOW
     text = pattern.decode("latin-1") if isinstance(pattern, bytes) else pattern
     text = re.sub(r"\s*\n\s*", " ", text).strip()  # a VERBOSE pattern's lines, on one line
     if len(text) > _MAX_SHOWN_PATTERN:
         text = text[: _MAX_SHOWN_PATTERN - 1] + "…"
     cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
-    untrusted = origin is not None and origin.trust is Trust.UNTRUSTED
-    said = f" Here {origin.phrase}." if origin is not None and untrusted else ""
     yield Hit(
         node=node,
         message=f"The pattern `{text}` in `{context.one_line(node.func)}` {problem.description}, "
-        f"so an input that almost matches takes {cost} time to reject (ReDoS).{said}",
+        f"so an input that almost matches takes {cost} time to reject (ReDoS). Text matched: "
+        f"{origin.phrase}.",
         severity=None if problem.exponential else Severity.LOW,
-        confidence=origin.confidence(usual) if origin is not None else usual,
+        confidence=origin.confidence(Confidence.LOW),
     )
+
+
+_UNSEEN_USES = DataOrigin(
+    Trust.UNTRACED, "the compiled pattern is used where this module does not show"
+)
+
+
+def _text_origin(context: ModuleContext, call: ast.Call, function: str) -> DataOrigin:
+    """Where the text matched comes from: the call's own text argument, or the texts of every
+    use of a compiled pattern, the most dangerous one deciding (untrusted input from the network,
+    then the operator's, then untraced text); program-made only when every use is."""
+    if function != "compile":
+        subject = context.argument(call, 2 if function in ("sub", "subn") else 1, "string")
+        if subject is None:
+            return _UNSEEN_USES
+        return data_origin(context, call, subject)
+    uses = pattern_uses(context, call)
+    if not uses:
+        return _UNSEEN_USES
+    origins = [data_origin(context, use.call, use.text) for use in uses]
+    return min(origins, key=_danger_rank)
+
+
+def _danger_rank(origin: DataOrigin) -> int:
+    if origin.trust is Trust.UNTRUSTED:
+        return 0 if origin.remote else 1
+    return 2 if origin.trust is Trust.UNTRACED else 3

@@ -30,11 +30,12 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.built_strings import is_fixed, string_pieces
+from secreview.analysis.rules._support.built_strings import is_fixed
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.library_calls import library_call_name
-from secreview.analysis.rules._support.local_bindings import made_by, origin_calls, single_value
+from secreview.analysis.rules._support.local_bindings import made_by, origin_calls
 from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.rules._support.xml_documents import starts_with_element
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -148,24 +149,9 @@ def _is_defused_parser(context: ModuleContext, parser: ast.expr | None) -> bool:
     )
 
 
-def _starts_with_element(context: ModuleContext, document: ast.expr, depth: int = 0) -> bool:
-    """Whether the document's fixed text begins with an element (`"<root>%s</root>" % text`):
-    a DOCTYPE, the only place entities are declared, must come before the first element."""
-    document = single_value(context, document)
-    match document:
-        case ast.Call(func=ast.Attribute(attr="encode", value=text)) if depth < 4:
-            return _starts_with_element(context, text, depth + 1)
-    pieces = string_pieces(context, document)
-    start = pieces[0].text if pieces else None
-    if start is None:
-        return False
-    start = start.lstrip()
-    return len(start) > 1 and start[0] == "<" and (start[1].isalpha() or start[1] == "_")
-
-
 def _document_origin(context: ModuleContext, call: ast.Call, document: ast.expr) -> DataOrigin:
     """Where the parsed document comes from; program-made when no DTD can be in it."""
-    if _starts_with_element(context, document):
+    if starts_with_element(context, document):
         return DataOrigin(Trust.PROGRAM_MADE, "the document starts with an element")
     return data_origin(context, call, document)
 

@@ -10,8 +10,9 @@ find by this, so that confidence means one thing everywhere:
   finding at all where the rule says so. Program-made means built only from constants, the
   source of the program's own functions (`inspect.getsource`), identifiers and docstrings of its
   own objects (`f.__name__`, `__doc__`), an AST parsed from such text and transformed by the
-  program's own visitors, and serialisations of objects it holds (`pickle.dumps(obj)`,
-  `ElementTree.tostring(tree)`), through local variables and string operations.
+  program's own visitors, serialisations of objects it holds (`pickle.dumps(obj)`,
+  `ElementTree.tostring(tree)`), and the output of a command run with fixed arguments and input
+  (`subprocess.check_output(["dot", "-Tsvg"])`), through local variables and string operations.
 
 The syntactic half looks back inside one function only (`local_bindings`), and anything it does
 not recognise is *not* program-made, so it can lower a finding only where the value is plain.
@@ -29,7 +30,7 @@ from secreview.analysis.rules._support.local_bindings import (
     scope_nodes_of,
 )
 from secreview.analysis.taint import AnalysisContext, taint_events, untrusted_input_reaches
-from secreview.analysis.taint.context import OPERATOR_ORIGINS
+from secreview.analysis.taint.context import LIBRARY_ORIGIN, OPERATOR_ORIGINS
 from secreview.findings import Confidence
 from secreview.index.context import ModuleContext
 
@@ -59,6 +60,8 @@ _PROGRAM_TEXT = frozenset(
 )
 """Calls whose result the program made, whatever their arguments."""
 
+_COMMAND_OUTPUTS = frozenset({"subprocess.check_output", "subprocess.getoutput", "subprocess.run"})
+"""The output of a command the program runs: program-made when its command line and input are."""
 _TRANSFORMS = frozenset(
     {
         "textwrap.dedent",
@@ -72,6 +75,7 @@ _TRANSFORMS = frozenset(
         "repr",
         "bytes",
         "compile",
+        *_COMMAND_OUTPUTS,
     }
 )
 """Calls whose result is program-made when every argument is."""
@@ -114,11 +118,17 @@ class DataOrigin:
     phrase: str
     remote: bool = False
     """For untrusted data: whether it came over the network (not the operator's own input)."""
+    public_parameter: bool = False
+    """For untrusted data under the `library` threat model: a parameter of a public function,
+    which any caller may fill, but no flow from real input is shown."""
 
     def confidence(self, usual: Confidence) -> Confidence:
-        """High for remote input, low for program-made values or the operator's own input."""
+        """High for remote input, medium for a public function's parameter under the `library`
+        threat model, low for program-made values or the operator's own input."""
         if self.trust is Trust.UNTRUSTED:
-            return Confidence.HIGH if self.remote else Confidence.LOW
+            if self.remote:
+                return Confidence.HIGH
+            return Confidence.MEDIUM if self.public_parameter else Confidence.LOW
         if self.trust is Trust.PROGRAM_MADE:
             return Confidence.LOW
         return usual
@@ -130,7 +140,7 @@ PROGRAM_MADE = DataOrigin(Trust.PROGRAM_MADE, "only program-made values reach th
 def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataOrigin:
     """Where `data`, an argument of `call`, comes from (see the module docstring)."""
     if isinstance(context, AnalysisContext):
-        if untrusted_input_reaches(context, call):
+        if untrusted_input_reaches(context, call) or _public_parameter_reaches(context, call):
             return _untrusted(context, call)
         if taint_events(context).sinks.get(id(call), frozenset()) & OPERATOR_ORIGINS:
             return DataOrigin(Trust.UNTRUSTED, "the operator's own input reaches it")
@@ -139,51 +149,79 @@ def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataO
     return DataOrigin(Trust.UNTRACED, "where this value comes from could not be traced")
 
 
+def _public_parameter_reaches(context: AnalysisContext, call: ast.Call) -> bool:
+    """Whether, under the `library` threat model, a public function's parameter reaches `call`."""
+    return any(
+        e.node is call and e.flow.origin == LIBRARY_ORIGIN for e in taint_events(context).events
+    )
+
+
 def _untrusted(context: AnalysisContext, call: ast.Call) -> DataOrigin:
     """The untrusted origin that reaches `call`, remote input preferred, named by its source when
     the flow ends in the sink's own argument (else by its trust kind alone)."""
     taint = taint_events(context)
     remote = "remote" in taint.sinks.get(id(call), frozenset())
-    events = [e for e in taint.events if e.node is call and (e.flow.origin == "remote") == remote]
-    kind = "untrusted input" if remote else "the operator's own input"
+    public = not remote and _public_parameter_reaches(context, call)
+    wanted = "remote" if remote else LIBRARY_ORIGIN if public else None
+    events = [
+        e
+        for e in taint.events
+        if e.node is call and (e.flow.origin == wanted if wanted else e.flow.origin != "remote")
+    ]
+    kind = (
+        "untrusted input"
+        if remote
+        else "a parameter of a public function (the `library` threat model)"
+        if public
+        else "the operator's own input"
+    )
+    made = {"remote": remote, "public_parameter": public}
     if not events:
-        return DataOrigin(Trust.UNTRUSTED, f"{kind} reaches it", remote=remote)
+        return DataOrigin(Trust.UNTRUSTED, f"{kind} reaches it", **made)
     step = min(events, key=lambda e: e.flow.origin).flow.steps[0]
     source = context.one_line(step[0], 50) or step[1]
-    return DataOrigin(Trust.UNTRUSTED, f"{kind} from `{source}` reaches it", remote=remote)
+    return DataOrigin(Trust.UNTRUSTED, f"{kind} from `{source}` reaches it", **made)
 
 
-def is_program_made(context: ModuleContext, expr: ast.expr, depth: int = 0) -> bool:
-    """Whether only the program itself can have made the value of `expr` (see module docstring)."""
+def is_program_made(
+    context: ModuleContext, expr: ast.expr, depth: int = 0, assumed: frozenset[int] = frozenset()
+) -> bool:
+    """Whether only the program itself can have made the value of `expr` (see module docstring).
+
+    `assumed` are the bindings being judged (their node ids): a binding that refers back to itself
+    (`node = visitor.visit(node)` in a loop) adds nothing from outside by that reference, so it
+    is judged by its other parts; the name's other bindings are judged as usual."""
     if depth > MAX_DEPTH:
         return False
     if context.is_constant(expr):
         return True
     match expr:
         case ast.Name():
-            return _name_is_program_made(context, expr, depth)
+            return _name_is_program_made(context, expr, depth, assumed)
+        case ast.Attribute(attr="stdout", value=process):
+            return is_program_made(context, process, depth + 1, assumed)  # `run(...).stdout`
         case ast.Attribute(attr=attribute):
             return attribute in _OWN_NAMES
         case ast.Call():
-            return _call_is_program_made(context, expr, depth)
+            return _call_is_program_made(context, expr, depth, assumed)
         case ast.JoinedStr(values=parts) | ast.Tuple(elts=parts) | ast.List(elts=parts):
-            return all(is_program_made(context, part, depth + 1) for part in parts)
+            return all(is_program_made(context, part, depth + 1, assumed) for part in parts)
         case ast.FormattedValue(value=value):
-            return is_program_made(context, value, depth + 1)
+            return is_program_made(context, value, depth + 1, assumed)
         case ast.BinOp(op=ast.Mult(), left=left, right=right) if _is_text(context, left) or (
             _is_text(context, right)
         ):
             return True  # `"\n" * n`: copies of fixed text, whatever the count
         case ast.BinOp(left=left, right=right):
-            return is_program_made(context, left, depth + 1) and is_program_made(
+            return is_program_made(context, left, depth + 1, assumed) and is_program_made(
                 context, right, depth + 1
             )
         case ast.IfExp(body=body, orelse=orelse):
-            return is_program_made(context, body, depth + 1) and is_program_made(
+            return is_program_made(context, body, depth + 1, assumed) and is_program_made(
                 context, orelse, depth + 1
             )
         case ast.Subscript(value=value, slice=index):
-            return is_program_made(context, value, depth + 1) and is_program_made(
+            return is_program_made(context, value, depth + 1, assumed) and is_program_made(
                 context, index, depth + 1
             )
     return False
@@ -193,18 +231,27 @@ def _is_text(context: ModuleContext, expr: ast.expr) -> bool:
     return isinstance(context.constant_value(expr), str | bytes)
 
 
-def _name_is_program_made(context: ModuleContext, name: ast.Name, depth: int) -> bool:
+def _name_is_program_made(
+    context: ModuleContext, name: ast.Name, depth: int, assumed: frozenset[int]
+) -> bool:
     """Every value the function may have bound `name` to here is program-made, and the function
     never changes it in place (`parts.append(text)` would add what the binding does not show)."""
     bindings = bindings_before(context, name)
     if bindings is None:
+        if name.id in _OWN_NAMES:
+            return True  # the module's own `__name__`, `__doc__`
         constant = context.module_constants.get(name.id)
         return constant is not None and is_program_made(context, constant, depth + 1)
+    judged = [b for b in bindings if id(b.node) not in assumed]
+    if bindings and not judged:
+        return True  # only the binding being judged, referring back to itself
     return (
-        bool(bindings)
+        bool(judged)
         and not _changed_in_place(context, name)
         and all(
-            b.value is not None and is_program_made(context, b.value, depth + 1) for b in bindings
+            b.value is not None
+            and is_program_made(context, b.value, depth + 1, assumed | {id(b.node)})
+            for b in judged
         )
     )
 
@@ -228,13 +275,17 @@ def _changed_in_place(context: ModuleContext, name: ast.Name) -> bool:
     return False
 
 
-def _call_is_program_made(context: ModuleContext, call: ast.Call, depth: int) -> bool:
+def _call_is_program_made(
+    context: ModuleContext, call: ast.Call, depth: int, assumed: frozenset[int]
+) -> bool:
     """A call whose result the program made: a producer of program text, or a transformation
     (a listed function, a string method, an AST visitor) of program-made inputs only."""
     name = context.call_name(call)
     if name in _PROGRAM_TEXT:
         return True
     inputs: list[ast.expr] = [*call.args, *(k.value for k in call.keywords)]
+    if name in _COMMAND_OUTPUTS:  # the other keywords are options (`text=True`, `stderr=PIPE`)
+        inputs = [*call.args, *(k.value for k in call.keywords if k.arg in ("args", "input"))]
     if name not in _TRANSFORMS:
         func = call.func
         if not isinstance(func, ast.Attribute):
@@ -244,6 +295,6 @@ def _call_is_program_made(context: ModuleContext, call: ast.Call, depth: int) ->
         elif func.attr not in _VISITOR_METHODS:
             return False
     return all(
-        not isinstance(value, ast.Starred) and is_program_made(context, value, depth + 1)
+        not isinstance(value, ast.Starred) and is_program_made(context, value, depth + 1, assumed)
         for value in inputs
     )

@@ -19,9 +19,12 @@ from secreview.analysis.rules._support.regex_tree import (
     absorbs,
     all_repeats,
     alternative_paths,
+    can_fail,
     chars_of,
     first_chars,
     nullable,
+    only_ends,
+    takes_the_rest,
 )
 
 
@@ -146,7 +149,9 @@ def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool) -> tuple[No
     for i in loops:
         for j in range(i + 1, len(path)):
             trades = j in loops and bool(chars_of(path[i]) & chars_of(path[j]))
-            if trades and (end_can_fail or not all(nullable(n) for n in path[j + 1 :])):
+            rest = path[j + 1 :]
+            fails_after = can_fail(rest) and not (takes_the_rest(path[j]) and only_ends(rest))
+            if trades and (end_can_fail or fails_after):
                 return path[i], path[j]
             if not nullable(path[j]):
                 break

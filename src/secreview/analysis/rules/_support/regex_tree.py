@@ -64,9 +64,11 @@ class Branch:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ZeroWidth:
-    """An anchor or lookaround: consumes nothing but can fail; `inner` is a lookaround's body."""
+    """An anchor or lookaround: consumes nothing but can fail; `inner` is a lookaround's body.
+    `at_end`: `$` or `\\Z`, which always hold once the whole text is consumed."""
 
     inner: tuple[Node, ...] = ()
+    at_end: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -146,7 +148,7 @@ def _reduce(items: Sequence[Item], flags: int) -> tuple[Node, ...]:
             alternatives = tuple(_reduce(a, flags) for a in value[1])
             nodes.append(Branch(alternatives, (op, value)))
         elif op is sre.AT:
-            nodes.append(ZeroWidth())
+            nodes.append(ZeroWidth(at_end=value in (sre.AT_END, sre.AT_END_STRING)))
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
             nodes.append(ZeroWidth(_reduce(value[1], flags)))
         else:  # GROUPREF, GROUPREF_EXISTS, ATOMIC_GROUP, ...
@@ -161,6 +163,37 @@ def nullable(node: Node) -> bool:
     if isinstance(node, Branch):
         return any(all(nullable(n) for n in alt) for alt in node.alternatives)
     return False  # characters consume; anchors, lookarounds and opaque parts can fail
+
+
+def takes_the_rest(node: Node) -> bool:
+    """`.*` with DOTALL, `[\\s\\S]*`: a repeat that can consume whatever text is left."""
+    return (
+        isinstance(node, Repeat)
+        and node.unbounded
+        and len(node.body) == 1
+        and isinstance(node.body[0], Chars)
+        and node.body[0].chars >= _SAMPLE
+    )
+
+
+def can_fail(nodes: Sequence[Node]) -> bool:
+    """Whether matching `nodes` (the rest of a pattern) can fail once reached.
+
+    It cannot when every part can match empty, or when a repeat that takes any text (`.*` with
+    DOTALL) is followed only by parts that can match empty and end anchors (`.*$`): it consumes
+    the whole text and `$` then holds, so nothing after it ever makes the engine backtrack.
+    """
+    for index, node in enumerate(nodes):
+        if nullable(node) and takes_the_rest(node) and only_ends(nodes[index + 1 :]):
+            return False
+        if not nullable(node):
+            return True
+    return False
+
+
+def only_ends(nodes: Sequence[Node]) -> bool:
+    """Parts that always match at the end of the text: empty-matching ones and `$`, `\\Z`."""
+    return all(nullable(n) or (isinstance(n, ZeroWidth) and n.at_end) for n in nodes)
 
 
 def chars_of(node: Node) -> frozenset[str]:
@@ -228,7 +261,7 @@ def all_repeats(nodes: Sequence[Node], tail_can_fail: bool) -> Iterator[tuple[Re
     and atomic groups are skipped; lookarounds are atomic too, so only their own tail counts.
     """
     for index, node in enumerate(nodes):
-        after = tail_can_fail or not all(nullable(n) for n in nodes[index + 1 :])
+        after = tail_can_fail or can_fail(nodes[index + 1 :])
         if isinstance(node, Repeat) and not node.possessive:
             yield node, after
             yield from all_repeats(node.body, after)
