@@ -55,6 +55,8 @@ class Finding:
     line: int
     rule: str
     message: str = ""
+    confidence: str = ""
+    """How sure the rule is (high, medium, low): a user's `--min-confidence` keeps some."""
 
     @property
     def key(self) -> tuple[str, str, int, str]:
@@ -118,7 +120,14 @@ def findings_from_report(project: str, report: dict, root: Path) -> list[Finding
         path = Path(item["path"])
         relative = path.relative_to(root) if path.is_absolute() else path
         found.append(
-            Finding(project, relative.as_posix(), item["line"], item["rule_id"], item["message"])
+            Finding(
+                project,
+                relative.as_posix(),
+                item["line"],
+                item["rule_id"],
+                item["message"],
+                item["confidence"],
+            )
         )
     return sorted(found)
 
@@ -304,6 +313,19 @@ def rule_table(results: Sequence[Measured], triage: Triage) -> list[str]:
     return out
 
 
+CONFIDENCES = ("high", "medium", "low")
+
+
+def confidence_table(triage: Triage) -> list[str]:
+    """The share accepted among the findings a user sees at each `--min-confidence`: whether
+    a finding's confidence says how sure we are, measured on code we did not write."""
+    out = [f"{'--min-confidence':<18} {'findings':>8} {'ok%':>5}"]
+    for number, level in enumerate(CONFIDENCES):
+        shown = [pair for pair in triage.judged if pair[0].confidence in CONFIDENCES[: number + 1]]
+        out.append(f"{level:<18} {len(shown):>8} {percent(accepted_share(shown)):>5}")
+    return out
+
+
 def triage_summary(triage: Triage) -> list[str]:
     """Triaged and untriaged counts, the overall verdicts, and rows that no longer match."""
     verdicts = Counter(v.verdict for _, v in triage.judged)
@@ -356,7 +378,12 @@ def main() -> None:
     verdicts = load_triage(args.triage) if args.triage.exists() else []
     results = [measure(p, root, args.jobs, args.compare_bandit) for p in projects]
     triage = match((f for r in results for f in r.findings), verdicts)
-    sections = [project_table(results, triage), rule_table(results, triage), triage_summary(triage)]
+    sections = [
+        project_table(results, triage),
+        rule_table(results, triage),
+        confidence_table(triage),
+        triage_summary(triage),
+    ]
     if args.compare_bandit:
         sections.append(bandit_table(results))
     if args.untriaged:

@@ -28,13 +28,16 @@ def noise() -> ModuleType:
     return module
 
 
-def finding(path: str, line: int, rule: str, tags: list[str] | None = None) -> dict:
+def finding(
+    path: str, line: int, rule: str, tags: list[str] | None = None, confidence: str = "medium"
+) -> dict:
     """One finding as `secreview scan --format json` writes it (only the fields read)."""
     return {
         "path": str(ROOT / path),
         "line": line,
         "rule_id": rule,
         "message": f"{rule} at {line}",
+        "confidence": confidence,
         "tags": tags or [],
     }
 
@@ -203,3 +206,24 @@ def test_the_shipped_triage_record_is_well_formed(noise: ModuleType) -> None:
     assert {v.project for v in verdicts} <= projects
     assert len({v.key for v in verdicts}) == len(verdicts)
     assert all(v.reason.strip() for v in verdicts)
+
+
+def test_the_confidence_table_counts_what_each_minimum_confidence_shows(
+    noise: ModuleType,
+) -> None:
+    report = {
+        "findings": [
+            finding("pkg/a.py", 1, "eval-injection", confidence="high"),
+            finding("pkg/a.py", 2, "eval-injection", confidence="low"),
+            finding("pkg/a.py", 3, "eval-injection", confidence="low"),
+        ]
+    }
+    found = noise.findings_from_report("demo", report, ROOT)
+    rows = [
+        noise.Verdict("demo", "pkg/a.py", line, "eval-injection", verdict, "why")
+        for line, verdict in ((1, "true"), (2, "false"), (3, "defensible"))
+    ]
+    table = noise.confidence_table(noise.match(found, rows))
+    assert table[1].split() == ["high", "1", "100%"]
+    assert table[2].split() == ["medium", "1", "100%"]
+    assert table[3].split() == ["low", "3", "67%"]
