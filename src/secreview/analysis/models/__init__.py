@@ -56,6 +56,12 @@ class SourceModel:
     returns_arguments: bool = False
     """The result is (an element of) the call's arguments, so it also carries their data
     (`random.choice(options)`)."""
+    safe_for: tuple[str, ...] = ()
+    """Sink kinds the data cannot harm as it arrives: a URL the framework percent-encodes (or
+    takes raw from the request line) holds no line break, so it cannot forge a log entry."""
+    safe_in: tuple[str, ...] = ()
+    """Modules (frameworks) under which `safe_for` holds, when it does not hold for every
+    framework that names an attribute so: the code under review must import one of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +232,8 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             names=_strings(table, "names", where),
             calls=_strings(table, "calls", where),
             returns_arguments=bool(table.get("returns_arguments", False)),
+            safe_for=_strings(table, "safe_for", where),
+            safe_in=_strings(table, "safe_in", where),
         )
         for name in source.names:
             models["source_names"][name] = source

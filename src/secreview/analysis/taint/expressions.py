@@ -172,7 +172,8 @@ class ExpressionRules(FrameState):
         model = self.models.typed_sources.get(type_name, {}).get(attribute)
         if model is None:
             return None
-        source = tainted([source_flow(node, model, self.analysis.shown(node))])
+        imports_any = self.analysis.context.imports_any
+        source = tainted([source_flow(node, model, self.analysis.shown(node), imports_any)])
         return replace(source, type=f"{type_name}.{attribute}")  # `request.files` has elements
 
     def binary(
