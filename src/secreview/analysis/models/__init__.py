@@ -57,11 +57,9 @@ class SourceModel:
     """The result is (an element of) the call's arguments, so it also carries their data
     (`random.choice(options)`)."""
     safe_for: tuple[str, ...] = ()
-    """Sink kinds the data cannot harm as it arrives: a URL the framework percent-encodes (or
-    takes raw from the request line) holds no line break, so it cannot forge a log entry."""
+    """Sink kinds the data cannot harm as it arrives (a percent-encoded URL forges no log line),
+    in modules importing one of `safe_in` (any module when empty): frameworks differ."""
     safe_in: tuple[str, ...] = ()
-    """Modules (frameworks) under which `safe_for` holds, when it does not hold for every
-    framework that names an attribute so: the code under review must import one of them."""
 
 
 @dataclass(frozen=True, slots=True)
