@@ -19,6 +19,7 @@ from secreview.analysis.rules._support.crypto_libraries import (
 from secreview.analysis.rules._support.crypto_names import destination, name_words
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.password_hashing import password_reasons
+from secreview.analysis.rules._support.unchosen_data import is_unchosen
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -82,6 +83,20 @@ def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
     return False
 
 
+def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr | None:
+    """All the data a `hashlib` constructor hashes, when its digest is taken at once
+    (`md5(data).hexdigest()`); None when the object may be fed more with `update` later."""
+    parent = context.parent(call)
+    if not (
+        name.startswith("hashlib.")
+        and isinstance(parent, ast.Attribute)
+        and parent.attr in ("digest", "hexdigest")
+    ):
+        return None
+    position = 1 if name == "hashlib.new" else 0
+    return ModuleContext.argument(call, position, "data") or ModuleContext.keyword(call, "string")
+
+
 @rule(
     id="weak-hash",
     name="Weak cryptographic hash (MD5, SHA-1, MD4)",
@@ -95,7 +110,8 @@ def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
     '`hashlib.new("md5")`, whatever the spelling of the name), `cryptography` '
     "(`hashes.MD5()`, `hashes.SHA1()`) and pycryptodome/pycrypto (`Crypto.Hash.MD5.new`). "
     "`usedforsecurity=False` marks a non-security digest and turns the rule off, as does "
-    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`); "
+    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`) or "
+    "hashing only clock readings and random draws, which no attacker chooses; "
     "SHA-1 handed to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those "
     "constructions do not rely on collision resistance. A password hashed this way is reported by "
     "`fast-password-hash` instead, whose advice fits that case.",
@@ -124,7 +140,9 @@ def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     algorithm = _weak_hash_algorithm(node, name, context)
     if algorithm is None or _inside_collision_free_construction(node, context):
         return
-    if _stored_as_cache_validator(node, context):
+    if _stored_as_cache_validator(node, context) or is_unchosen(
+        context, _hashed_data(node, name, context)
+    ):
         return
     if name.startswith("hashlib.") and (
         context.constant_value(context.keyword(node, "usedforsecurity")) is False
