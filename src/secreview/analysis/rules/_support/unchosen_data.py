@@ -45,32 +45,44 @@ _TEXT_CONVERSIONS = frozenset({"str", "repr", "bytes", "format"})
 _TEXT_METHODS = frozenset({"encode", "format", "join", "hex", "strip", "lower", "upper"})
 
 
-def is_unchosen(context: ModuleContext, expr: ast.expr | None, depth: int = 0) -> bool:
-    """Whether `expr` is built only from constants, clock readings and random draws."""
+def is_unchosen(context: ModuleContext, expr: ast.expr | None) -> bool:
+    """Whether `expr` is built only from constants, clock readings and random draws, with at
+    least one draw (a constant alone is another matter: it is the same in every run)."""
+    return bool(_draws(context, expr, 0))
+
+
+def _draws(context: ModuleContext, expr: ast.expr | None, depth: int) -> int | None:
+    """How many clock readings or random draws `expr` is built from; None when it may hold
+    anything else but constants."""
     if expr is None or depth > MAX_DEPTH:
-        return False
+        return None
     match expr:
         case ast.Constant():
-            return True
+            return 0
         case ast.Name():
-            return _name_is_unchosen(context, expr, depth)
+            return _name_draws(context, expr, depth)
         case ast.JoinedStr(values=parts) | ast.Tuple(elts=parts) | ast.List(elts=parts):
-            return all(is_unchosen(context, part, depth + 1) for part in parts)
+            return _all_draws(context, parts, depth)
         case ast.FormattedValue(value=value):
-            return is_unchosen(context, value, depth + 1)
+            return _draws(context, value, depth + 1)
         case ast.BinOp(left=left, right=right):
-            return is_unchosen(context, left, depth + 1) and is_unchosen(context, right, depth + 1)
+            return _all_draws(context, [left, right], depth)
         case ast.Call():
-            return _call_is_unchosen(context, expr, depth)
-    return False
+            return _call_draws(context, expr, depth)
+    return None
 
 
-def _name_is_unchosen(context: ModuleContext, name: ast.Name, depth: int) -> bool:
-    """A local bound only by plain assignments of unchosen values and never changed in place
-    (`parts.append(user)` would add chosen data the bindings do not show)."""
+def _all_draws(context: ModuleContext, parts: list[ast.expr], depth: int) -> int | None:
+    counts = [_draws(context, part, depth + 1) for part in parts]
+    return None if any(count is None for count in counts) else sum(c or 0 for c in counts)
+
+
+def _name_draws(context: ModuleContext, name: ast.Name, depth: int) -> int | None:
+    """A local bound only by plain assignments and never changed in place (`parts.append(user)`
+    would add data the bindings do not show)."""
     bindings = bindings_before(context, name)
     if not bindings or any(b.value is None or b.augmented_op for b in bindings):
-        return False
+        return None
     scope = context.enclosing_function(name) or context.tree
     for node in ast.walk(scope):
         if (
@@ -80,20 +92,18 @@ def _name_is_unchosen(context: ModuleContext, name: ast.Name, depth: int) -> boo
             and node.func.value.id == name.id
             and node.func.attr not in _TEXT_METHODS
         ):
-            return False
-    return all(is_unchosen(context, b.value, depth + 1) for b in bindings)
+            return None
+    return _all_draws(context, [b.value for b in bindings if b.value is not None], depth)
 
 
-def _call_is_unchosen(context: ModuleContext, call: ast.Call, depth: int) -> bool:
+def _call_draws(context: ModuleContext, call: ast.Call, depth: int) -> int | None:
     name = context.call_name(call)
     if name in _UNCHOSEN_CALLS:
-        return True
+        return 1
     arguments = [*call.args, *(k.value for k in call.keywords)]
     if name in _TEXT_CONVERSIONS:
-        return all(is_unchosen(context, a, depth + 1) for a in arguments)
+        return _all_draws(context, arguments, depth)
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS:
-        return is_unchosen(context, func.value, depth + 1) and all(
-            is_unchosen(context, a, depth + 1) for a in arguments
-        )
-    return False
+        return _all_draws(context, [func.value, *arguments], depth)
+    return None
