@@ -56,6 +56,10 @@ class SourceModel:
     returns_arguments: bool = False
     """The result is (an element of) the call's arguments, so it also carries their data
     (`random.choice(options)`)."""
+    safe_for: tuple[str, ...] = ()
+    """Sink kinds the data cannot harm as it arrives (a percent-encoded URL forges no log line),
+    in modules importing one of `safe_in` (any module when empty): frameworks differ."""
+    safe_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +230,8 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             names=_strings(table, "names", where),
             calls=_strings(table, "calls", where),
             returns_arguments=bool(table.get("returns_arguments", False)),
+            safe_for=_strings(table, "safe_for", where),
+            safe_in=_strings(table, "safe_in", where),
         )
         for name in source.names:
             models["source_names"][name] = source

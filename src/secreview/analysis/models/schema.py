@@ -97,6 +97,8 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "returns_arguments": _flag,
             "type": _string,
             "attributes": _strings,
+            "safe_for": _strings,
+            "safe_in": _strings,
             **_NOTE,
         },
         (),

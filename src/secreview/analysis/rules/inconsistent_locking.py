@@ -55,11 +55,20 @@ class _Write:
 
     def races_with(self, guard: _Write) -> bool:
         """Whether this unprotected write can break the protected `guard` (or itself break)."""
-        if guard.cooperative and not isinstance(self.method, ast.AsyncFunctionDef):
-            return False  # a plain method runs whole between two steps of the event loop
+        if guard.cooperative and not _may_suspend(self.method):
+            return False  # a plain method (or a coroutine that never awaits) runs whole
+            # between two steps of the event loop
         if self.how == "read-modify-write" or (self.how != "write" and self.compound):
             return True
         return self.how == "write" and guard.compound
+
+
+def _may_suspend(method: Function) -> bool:
+    """Whether other coroutines can run in the middle of `method`: only an `async def` that
+    awaits (`await`, `async for`, `async with`) gives the event loop a chance to switch."""
+    return isinstance(method, ast.AsyncFunctionDef) and any(
+        isinstance(node, ast.Await | ast.AsyncFor | ast.AsyncWith) for node in own_nodes(method)
+    )
 
 
 def _self_attribute(node: ast.AST) -> str | None:
@@ -173,9 +182,10 @@ def _class_writes(cls: ast.ClassDef, context: ModuleContext) -> tuple[list[_Writ
     "`__setstate__` and the lock itself are left out. In `async def` methods, also reports a "
     "write to `self.d[k]` after `if k not in self.d:` and an `await`, outside any lock. "
     "A plain store (`self.flag = False`) is reported only when the locked method updates "
-    "the attribute in several steps, and a plain method never against an `async with` "
-    "region. Findings are low confidence (medium for the async pattern in a class that "
-    "locks elsewhere): on mature projects about half are races a reviewer would raise.",
+    "the attribute in several steps, and a plain method (or a coroutine that never awaits) "
+    "never against an `async with` region. Findings are low confidence (medium for the "
+    "async pattern in a class that locks elsewhere): on mature projects about half are "
+    "races a reviewer would raise.",
     why_bad="Two threads running the two methods interleave their reads and writes: counters "
     "lose updates, a dict or list changes while the locked method iterates it (raising or "
     "skipping entries), and invariants the lock was meant to keep (a quota, a session table, "

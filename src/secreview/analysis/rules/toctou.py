@@ -303,7 +303,7 @@ def _hit(
     """The finding at the use; low confidence unless the check was about access or symlinks.
 
     On mature projects most exists-then-use pairs sit in command-line tools, build steps and
-    test helpers that no other user races (benchmarks/noise: 5 of 17 true or defensible), so
+    test helpers that no other user races (benchmarks/noise: 4 of 12 true or defensible), so
     only `os.access` and `islink` checks, made to decide a security question, speak louder.
     """
     return Hit(

@@ -16,8 +16,10 @@ from secreview.analysis.rules._support.crypto_libraries import (
     normal_algorithm,
     pycryptodome_module,
 )
+from secreview.analysis.rules._support.crypto_names import destination, name_words
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.password_hashing import password_reasons
+from secreview.analysis.rules._support.unchosen_data import is_unchosen
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -65,6 +67,36 @@ def _inside_collision_free_construction(call: ast.Call, context: ModuleContext) 
     return outer.startswith(_HASH_USE_WITHOUT_COLLISIONS)
 
 
+_CACHE_VALIDATOR_WORDS = (("etag",), ("e", "tag"), ("cache", "key"))
+"""Word runs naming an HTTP entity tag or a cache key: a digest stored so only tells whether
+content changed, and a collision there at worst serves a stale copy, never a forgery."""
+
+
+def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the digest is stored under a name such as `etag`, `headers["ETag"]` or
+    `cache_key` (an entity tag or cache key, which needs no collision resistance)."""
+    for name in destination(call, context).names:
+        words = name_words(name)
+        for run in _CACHE_VALIDATOR_WORDS:
+            if any(words[i : i + len(run)] == run for i in range(len(words))):
+                return True
+    return False
+
+
+def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr | None:
+    """All the data a `hashlib` constructor hashes, when its digest is taken at once
+    (`md5(data).hexdigest()`); None when the object may be fed more with `update` later."""
+    parent = context.parent(call)
+    if not (
+        name.startswith("hashlib.")
+        and isinstance(parent, ast.Attribute)
+        and parent.attr in ("digest", "hexdigest")
+    ):
+        return None
+    position = 1 if name == "hashlib.new" else 0
+    return ModuleContext.argument(call, position, "data") or ModuleContext.keyword(call, "string")
+
+
 @rule(
     id="weak-hash",
     name="Weak cryptographic hash (MD5, SHA-1, MD4)",
@@ -77,9 +109,11 @@ def _inside_collision_free_construction(call: ast.Call, context: ModuleContext) 
     what_it_does="Reports MD5, SHA-1, MD4 and MD2 from `hashlib` (attributes and "
     '`hashlib.new("md5")`, whatever the spelling of the name), `cryptography` '
     "(`hashes.MD5()`, `hashes.SHA1()`) and pycryptodome/pycrypto (`Crypto.Hash.MD5.new`). "
-    "`usedforsecurity=False` marks a non-security digest and turns the rule off; SHA-1 handed "
-    "to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those constructions do not "
-    "rely on collision resistance. A password hashed this way is reported by "
+    "`usedforsecurity=False` marks a non-security digest and turns the rule off, as does "
+    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`) or "
+    "hashing only clock readings and random draws, which no attacker chooses; "
+    "SHA-1 handed to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those "
+    "constructions do not rely on collision resistance. A password hashed this way is reported by "
     "`fast-password-hash` instead, whose advice fits that case.",
     why_bad="Anyone can build two inputs with the same MD5 digest in seconds, and a SHA-1 "
     "chosen-prefix collision cost about US$45,000 of rented GPU time in 2020 (SHAmbles). "
@@ -105,6 +139,10 @@ def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     algorithm = _weak_hash_algorithm(node, name, context)
     if algorithm is None or _inside_collision_free_construction(node, context):
+        return
+    if _stored_as_cache_validator(node, context) or is_unchosen(
+        context, _hashed_data(node, name, context)
+    ):
         return
     if name.startswith("hashlib.") and (
         context.constant_value(context.keyword(node, "usedforsecurity")) is False

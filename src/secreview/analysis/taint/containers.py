@@ -66,6 +66,8 @@ class ContainerRules(FrameState):
         if isinstance(base, ast.Name):
             self.bind(base.id, _stored(self.lookup(base), key, value))
         elif isinstance(base, ast.Attribute):
+            if not value.all_flows() and self._is_modelled_object(base.value):
+                return
             updated = _stored(self.expr(base), key, value)
             self._store_into(base.value, f".{base.attr}", updated, target)
         elif isinstance(base, ast.Subscript):
@@ -73,6 +75,13 @@ class ContainerRules(FrameState):
             index = self.expr(base.slice)
             outer_key = index.const if index.is_constant else None
             self._store_into(base.value, outer_key, _stored(owner, key, value), target)
+
+    def _is_modelled_object(self, node: ast.expr) -> bool:
+        """Whether `node` names an object whose attributes a model defines (a request): storing
+        a clean value into one of those (`request.stream.limit = n`) changes nothing a later read
+        sees, since the model answers it again, so the store must not fold the attribute's own
+        taint into the whole request."""
+        return isinstance(node, ast.Name) and self.lookup(node).type in self.models.typed_sources
 
     def store_back(self, base: ast.expr, value: Value) -> None:
         """Store a changed receiver back where it was read from (`items.append(x)` changes

@@ -9,6 +9,7 @@ dispatched from here (see `calls.py`).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 
 from secreview.analysis.taint.formats import formatted, fstring_kinds, percent_result
@@ -24,6 +25,10 @@ from secreview.analysis.taint.values import (
     tainted,
 )
 from secreview.index.context import UNKNOWN
+
+_ROUTE_PARAMETER = re.compile(r"[<{*]|/:")
+"""A variable part of a route path: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle
+`:name`, or a wildcard."""
 
 
 class ExpressionRules(FrameState):
@@ -172,8 +177,29 @@ class ExpressionRules(FrameState):
         model = self.models.typed_sources.get(type_name, {}).get(attribute)
         if model is None:
             return None
-        source = tainted([source_flow(node, model, self.analysis.shown(node))])
+        if attribute == "path" and self._on_fixed_routes():
+            return Value(type=f"{type_name}.path")
+        imports_any = self.analysis.context.imports_any
+        source = tainted([source_flow(node, model, self.analysis.shown(node), imports_any)])
         return replace(source, type=f"{type_name}.{attribute}")  # `request.files` has elements
+
+    def _on_fixed_routes(self) -> bool:
+        """Whether this function is a view whose every route is a fixed path (`@app.get("/x")`,
+        no `<name>`, `{name}` or `:name` part): its request path is one the program wrote."""
+        node = self.node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        routes = [
+            d
+            for d in node.decorator_list
+            if isinstance(d, ast.Call)
+            and isinstance(d.func, ast.Attribute)
+            and d.func.attr in self.models.route_decorators
+        ]
+        paths = [self.context.constant_value(r.args[0]) if r.args else None for r in routes]
+        return bool(paths) and all(
+            isinstance(p, str) and not _ROUTE_PARAMETER.search(p) for p in paths
+        )
 
     def binary(
         self, op: ast.operator, left: Value, right: Value, node: ast.AST | None = None

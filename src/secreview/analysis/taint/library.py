@@ -144,6 +144,13 @@ class LibraryRules(FrameState):
         base = node.func.value if isinstance(node.func, ast.Attribute) else None
         if method in CLEAN_METHODS:
             return CLEAN
+        option = _config_option(method, args)
+        if option is not None and base is not None and isinstance(base, ast.Name | ast.Attribute):
+            if method == "set":
+                self.store_back(base, receiver.with_part(option, args[2]))
+                return CLEAN
+            if option in receiver.parts:
+                return receiver.parts[option]
         if method in MUTATORS and base is not None and isinstance(base, ast.Name | ast.Attribute):
             updated = receiver
             if method == "append" and args and receiver.exact and receiver.shape == "list":
@@ -241,3 +248,13 @@ class LibraryRules(FrameState):
             keeps_prefix = method in ("rstrip", "encode", "decode", "ljust", "removesuffix")
             return Value(flows=receiver.all_flows(), prefix=receiver.prefix if keeps_prefix else "")
         return None
+
+
+def _config_option(method: str, args: list[Value]) -> tuple[object, object] | None:
+    """The (section, option) key of `config.set("db", "path", value)` or `config.get("db",
+    "path")`: a ConfigParser stores options apart, like a dict of dicts, so setting one from the
+    request leaves every other option as it was."""
+    arity = {"set": 3, "get": 2}.get(method)
+    if arity is None or len(args) != arity or not (args[0].is_constant and args[1].is_constant):
+        return None
+    return (args[0].const, args[1].const)

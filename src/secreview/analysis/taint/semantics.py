@@ -10,6 +10,7 @@ import ast
 import builtins
 import operator
 import re
+from collections.abc import Callable
 
 from secreview.analysis.models import SourceModel
 from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows
@@ -70,9 +71,21 @@ _MAX_CONSTANT_LENGTH = 10_000
 BUILTINS = frozenset(dir(builtins))
 
 
-def source_flow(node: ast.AST, model: SourceModel, shown: str) -> Flow:
-    """A new flow starting at `node`, described for the evidence."""
-    return Flow(model.origin, ((node, f"`{shown}` is {model.note} ({model.origin})"),))
+def source_flow(
+    node: ast.AST,
+    model: SourceModel,
+    shown: str,
+    imports_any: Callable[[tuple[str, ...]], bool] | None = None,
+) -> Flow:
+    """A new flow starting at `node`, described for the evidence; already harmless for the
+    model's `safe_for` kinds when the module imports a framework of its `safe_in` (asked through
+    `imports_any`; without it only models that hold under every framework apply)."""
+    flow = Flow(model.origin, ((node, f"`{shown}` is {model.note} ({model.origin})"),))
+    if model.safe_for and (
+        not model.safe_in or (imports_any is not None and imports_any(model.safe_in))
+    ):
+        return flow.sanitised(model.safe_for)
+    return flow
 
 
 def fixes_host(prefix: str) -> bool:
