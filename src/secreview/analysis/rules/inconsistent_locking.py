@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.function_flow import position, shared_own_nodes
+from secreview.analysis.rules._support.function_flow import own_nodes, position, shared_own_nodes
 from secreview.analysis.rules._support.locking import (
     Function,
     container_attributes,
