@@ -73,6 +73,10 @@ class Rule:
     """A pattern rule that reports a call only because its input *might* be chosen by an
     attacker: where data-flow analysis proves that only constants, sanitised or cast values reach
     that call, the finding is dropped."""
+    default_enabled: bool = True
+    """Off by default when False: a rule whose findings on mature code fall short of the
+    precision target runs only when a selector names it (its id, a prefix, a CWE or `ALL`),
+    as Ruff's rules outside its default set do."""
 
     def __post_init__(self) -> None:
         lookup(self.cwe)  # fail at import time if a rule names a CWE MITRE does not have
@@ -96,6 +100,7 @@ def rule(
     applies_in_tests: bool = False,
     follows_data_flow: bool = False,
     needs_untrusted_input: bool = False,
+    default_enabled: bool = True,
 ) -> Callable[[CheckFunction], Rule]:
     """Turn a check function into a `Rule` carrying its metadata and documentation."""
 
@@ -120,6 +125,7 @@ def rule(
             applies_in_tests=applies_in_tests,
             follows_data_flow=follows_data_flow,
             needs_untrusted_input=needs_untrusted_input,
+            default_enabled=default_enabled,
         )
 
     return wrap

@@ -63,7 +63,8 @@ class ScanConfig:
     test_paths: tuple[str, ...] = ()
     """Globs of files that are test code, besides the ones recognised by name or imports."""
     enabled_rules: frozenset[str] | None = None
-    """When set, only these rules run (before `disabled_rules` is taken away)."""
+    """When set, only these rules run (before `disabled_rules` is taken away); when None, the
+    rules on by default."""
     severity_overrides: tuple[tuple[str, Severity], ...] = ()
     """(rule id, severity) pairs replacing a rule's default severity."""
     honour_nosec: bool = False

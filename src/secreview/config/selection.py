@@ -16,7 +16,9 @@ id beats a prefix beats a weakness beats a weakness family beats ALL); on a tie,
 
 Selection is applied in layers, configuration file first, then command line: a layer's `select`
 starts again from its own selectors, a layer without one only takes its `ignore` away from what
-the layer before enabled.
+the layer before enabled. Before the first layer, the rules on by default are enabled: a rule
+shipped off (`Rule.default_enabled`) runs only when some `select` names it, `ALL` included, as
+Ruff's `ALL` selects rules outside its default set.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def _resolved(layer: SelectionLayer, rule_id: str, rule_cwe: int, enabled: bool)
 
 def selected_rules(layers: Sequence[SelectionLayer]) -> frozenset[str]:
     """The ids of the rules the layers, applied in order, leave enabled."""
-    enabled = {r.id for r in ALL_RULES}
+    enabled = {r.id for r in ALL_RULES if r.default_enabled}
     for layer in layers:
         enabled = {
             r.id for r in ALL_RULES if _resolved(layer, r.id, r.cwe, enabled=r.id in enabled)
