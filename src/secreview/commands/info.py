@@ -25,7 +25,6 @@ from secreview.llm.review import EXPLANATION as LLM_EXPLANATION
 from secreview.llm.review import RULE_ID as LLM_RULE_ID
 from secreview.pipeline import active_rules
 
-
 _OFF_BY_DEFAULT_NOTE = " *(off by default: runs when selected by id, prefix, CWE or `ALL`)*"
 
 
