@@ -47,7 +47,7 @@ _FRAMEWORKS = (
 )  # fmt: skip
 _WEBOB_ERRORS = "webob.exc.HTTP"
 """`webob.exc.HTTPBadRequest(explanation=...)`: OpenStack-style APIs answer errors with these."""
-_CONTROLLER_MODULES = ("webob", "pecan", "oslo_")
+_CONTROLLER_MODULES = ("webob", "pecan", "oslo_log", "oslo_config", "oslo_service", "routes")
 """Modules whose API controllers return the response body (a `fault` dict) from methods."""
 _RESPONSE_NAMES = frozenset(
     {
@@ -77,14 +77,20 @@ def _is_response_call(node: ast.AST, context: ModuleContext) -> bool:
     return name.split(".")[0] in _FRAMEWORKS and name.rsplit(".", 1)[-1] in _RESPONSE_NAMES
 
 
+def _is_controller_base(base: ast.expr, context: ModuleContext) -> bool:
+    """`wsgi.Controller` (any OpenStack project's), or a `...Controller` in a WebOb service."""
+    name = context.resolve(base) or context.one_line(base)
+    if name.endswith("wsgi.Controller"):
+        return True
+    return name.endswith("Controller") and context.imports_any(_CONTROLLER_MODULES)
+
+
 def _is_api_controller_method(function: ast.AST, context: ModuleContext) -> bool:
     """A method of an OpenStack-style API controller (`class ServersController(wsgi.Controller)`)
     in a WSGI/pecan service: what it returns is serialised as the response body."""
     owner = context.parent(function)
-    return (
-        isinstance(owner, ast.ClassDef)
-        and context.imports_any(_CONTROLLER_MODULES)
-        and any(context.one_line(base).endswith("Controller") for base in owner.bases)
+    return isinstance(owner, ast.ClassDef) and any(
+        _is_controller_base(base, context) for base in owner.bases
     )
 
 
