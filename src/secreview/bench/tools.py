@@ -1,8 +1,9 @@
 """Run each tool over a corpus and collect, per case file, the CWEs it reported.
 
 secreview runs in-process through `review_source` (the code under review is parsed, never
-imported), with every rule, those off by default included: a corpus measures what the rules find. Bandit and Semgrep run as subprocesses when they are on PATH; Semgrep only with local
-rule files, since the benchmark must not need the network.
+imported), with every rule, those off by default included: a corpus measures what the rules
+find. Bandit and Semgrep run as subprocesses when they are on PATH; Semgrep only with local rule
+files, since the benchmark must not need the network.
 """
 
 from __future__ import annotations
