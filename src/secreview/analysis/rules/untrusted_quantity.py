@@ -14,7 +14,7 @@ since a number carries no attacker text, yet the number itself is what this rule
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.web_handlers import (
@@ -37,9 +37,12 @@ _ORDERINGS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _SIZED_ALLOCATORS = frozenset({"bytearray", "bytes"})
 _NUMBER_CONVERSIONS = frozenset({"int", "float"})
+_PASSES = 3
 
 
-def _chosen_by_client(node: ast.AST, names: set[str], context: ModuleContext) -> ast.AST | None:
+def _chosen_by_client(
+    node: ast.AST, names: Container[str], context: ModuleContext
+) -> ast.AST | None:
     """The read of request data in `node` that is a quantity (not only measured by `len`)."""
     pending = [node]
     while pending:
@@ -88,16 +91,18 @@ def _client_quantities(function: Function, context: ModuleContext) -> dict[str, 
                 continue
             if not _declared_bounded(defaults.get(name), argument.annotation):
                 names[name] = argument
-    assignments = [
-        n for n in scope_nodes(function.body) if isinstance(n, ast.Assign | ast.AnnAssign)
-    ]
-    changed = True
-    while changed:
+    assignments = sorted(
+        (n for n in scope_nodes(function.body) if isinstance(n, ast.Assign | ast.AnnAssign)),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    # In source order one pass follows a chain of any length; the later passes catch values a
+    # loop carries back to an earlier line, and three are plenty for that.
+    for _ in range(_PASSES):
         changed = False
         for assignment in assignments:
             if assignment.value is None:
                 continue
-            read = _chosen_by_client(assignment.value, set(names), context)
+            read = _chosen_by_client(assignment.value, names, context)
             targets = (
                 assignment.targets if isinstance(assignment, ast.Assign) else [assignment.target]
             )
@@ -105,6 +110,8 @@ def _client_quantities(function: Function, context: ModuleContext) -> dict[str, 
                 if isinstance(target, ast.Name) and read is not None and target.id not in names:
                     names[target.id] = assignment
                     changed = True
+        if not changed:
+            break
     for assignment in assignments:  # `n = min(n, LIMIT)` bounds the name from there on
         targets = assignment.targets if isinstance(assignment, ast.Assign) else [assignment.target]
         if assignment.value is not None and _clamps(assignment.value, names, context):
@@ -128,7 +135,7 @@ def _clamps(value: ast.expr, names: dict[str, ast.AST], context: ModuleContext) 
     has_min = any(
         isinstance(n, ast.Call) and context.call_name(n) == "min" for n in ast.walk(value)
     )
-    return has_min and _chosen_by_client(value, set(names), context) is None
+    return has_min and _chosen_by_client(value, names, context) is None
 
 
 def _guarded(use: ast.AST, name: str, function: Function, context: ModuleContext) -> bool:
@@ -184,7 +191,7 @@ def _unbounded(
     expression: ast.expr, names: dict[str, ast.AST], function: Function, context: ModuleContext
 ) -> ast.AST | None:
     """The client-chosen read in `expression`, unless a guard or a clamp bounds it."""
-    read = _chosen_by_client(expression, set(names), context)
+    read = _chosen_by_client(expression, names, context)
     if read is None:
         return None
     if (
