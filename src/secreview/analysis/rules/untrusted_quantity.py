@@ -47,13 +47,14 @@ def _chosen_by_client(
     pending = [node]
     while pending:
         current = pending.pop()
-        called = context.call_name(current) if isinstance(current, ast.Call) else None
-        if called in _MEASURES:
-            continue
-        if called == "min" and any(
-            _chosen_by_client(a, names, context) is None for a in current.args
-        ):
-            continue  # `min(n, LIMIT)`: bounded by the other argument
+        if isinstance(current, ast.Call):
+            called = context.call_name(current)
+            if called in _MEASURES:
+                continue
+            if called == "min" and any(
+                _chosen_by_client(a, names, context) is None for a in current.args
+            ):
+                continue  # `min(n, LIMIT)`: bounded by the other argument
         if (
             isinstance(current, ast.Name)
             and isinstance(current.ctx, ast.Load)
