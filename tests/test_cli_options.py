@@ -115,6 +115,9 @@ def test_a_rule_off_by_default_runs_only_when_a_selector_names_it(
     monkeypatch.setattr(info, "ALL_RULES", rules)
     rows = {row.split("`")[1]: row for row in info.rules_markdown().splitlines()[2:]}
     assert "off by default" in rows["weak-hash"] and "off by default" not in rows["eval-injection"]
+    monkeypatch.setitem(info.RULES_BY_ID, "weak-hash", off)
+    assert "off by default" in info.explain_rule("weak-hash")
+    assert "off by default" not in info.explain_rule("eval-injection")
 
 
 def test_an_unknown_selector_is_an_error_with_a_suggestion() -> None:
