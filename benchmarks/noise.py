@@ -11,6 +11,7 @@ only read: nothing of theirs is imported or run by us.
 
 Usage: python benchmarks/noise.py --setup [--venv DIR]     (once: install the pinned projects)
        python benchmarks/noise.py [--venv DIR] [--compare-bandit] [--untriaged] [--jobs N]
+                                  [--select RULES]   (e.g. ALL: also the rules off by default)
 Paths in triage.tsv are relative to site-packages (`falcon/app.py`, `bottle.py`).
 """
 
@@ -211,7 +212,7 @@ def setup(venv: Path, projects: Sequence[Project]) -> None:
     )
 
 
-def scan(target: Path, jobs: int) -> dict:
+def scan(target: Path, jobs: int, select: str | None = None) -> dict:
     """secreview's JSON report on `target`, run as a user runs it, from the current checkout."""
     command = [
         sys.executable,
@@ -224,6 +225,7 @@ def scan(target: Path, jobs: int) -> dict:
         "--no-progress",
         "-j",
         str(jobs),
+        *(("--select", select) if select else ()),
     ]
     done = subprocess.run(command, capture_output=True, check=False)
     if done.returncode not in CLEAN_EXITS:
@@ -253,7 +255,9 @@ class Measured:
     bandit: Counter[str] | None = None
 
 
-def measure(project: Project, root: Path, jobs: int, with_bandit: bool) -> Measured:
+def measure(
+    project: Project, root: Path, jobs: int, with_bandit: bool, select: str | None = None
+) -> Measured:
     """Scan every package folder of one project."""
     findings: list[Finding] = []
     lines = 0
@@ -263,7 +267,7 @@ def measure(project: Project, root: Path, jobs: int, with_bandit: bool) -> Measu
         if not target.exists():
             raise SystemExit(f"{target}: missing; run `python benchmarks/noise.py --setup`")
         lines += count_lines(target)
-        findings += findings_from_report(project.name, scan(target, jobs), root)
+        findings += findings_from_report(project.name, scan(target, jobs, select), root)
         if bandit is not None:
             counts = bandit_counts(target)
             bandit = None if counts is None else bandit + counts
@@ -368,6 +372,7 @@ def main() -> None:
     parser.add_argument("--jobs", "-j", type=int, default=2)
     parser.add_argument("--compare-bandit", action="store_true")
     parser.add_argument("--untriaged", action="store_true", help="list untriaged findings")
+    parser.add_argument("--select", help="as `scan --select` (ALL also runs rules off by default)")
     args = parser.parse_args()
 
     projects = load_projects(args.projects)
@@ -376,7 +381,7 @@ def main() -> None:
         return
     root = site_packages(args.venv)
     verdicts = load_triage(args.triage) if args.triage.exists() else []
-    results = [measure(p, root, args.jobs, args.compare_bandit) for p in projects]
+    results = [measure(p, root, args.jobs, args.compare_bandit, args.select) for p in projects]
     triage = match((f for r in results for f in r.findings), verdicts)
     sections = [
         project_table(results, triage),

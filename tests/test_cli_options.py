@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,10 +10,14 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from secreview import pipeline
+from secreview.analysis.rules import ALL_RULES, RULES_BY_ID
 from secreview.cli import cli
+from secreview.commands import info
 from secreview.commands.options import COMMAND_SPECIFIC
 from secreview.commands.review import review_command
 from secreview.commands.scan import scan_command
+from secreview.config import ScanConfig, selection
 from secreview.config.selection import SelectionLayer, SelectorError, check_selector, selected_rules
 
 SHELL = "import subprocess\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
@@ -88,11 +93,38 @@ def test_selectors_are_rule_ids_prefixes_cwes_and_pillars() -> None:
     assert selected_rules(layers) == {"shell-command-injection", "dynamic-program-execution"}
 
 
+def test_a_rule_off_by_default_runs_only_when_a_selector_names_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    off = dataclasses.replace(RULES_BY_ID["weak-hash"], default_enabled=False)
+    rules = tuple(off if r.id == off.id else r for r in ALL_RULES)
+    monkeypatch.setattr(selection, "ALL_RULES", rules)
+    monkeypatch.setattr(pipeline, "ALL_RULES", rules)
+
+    def enabled(*layers: SelectionLayer) -> bool:
+        return "weak-hash" in selected_rules(layers)
+
+    assert not enabled() and not enabled(SelectionLayer((), ("eval-injection",)))
+    assert enabled(SelectionLayer(("ALL",))) and enabled(SelectionLayer(("weak-",)))
+    assert enabled(SelectionLayer(("weak-hash",))) and enabled(SelectionLayer(("CWE-328",)))
+    assert not enabled(SelectionLayer(("ALL",), ("weak-hash",)))
+    # a later layer without select keeps the earlier layer's choice
+    assert enabled(SelectionLayer(("ALL",)), SelectionLayer((), ("eval-injection",)))
+    assert "weak-hash" not in {r.id for r in pipeline.active_rules(ScanConfig())}
+    assert "eval-injection" in {r.id for r in pipeline.active_rules(ScanConfig())}
+    monkeypatch.setattr(info, "ALL_RULES", rules)
+    rows = {row.split("`")[1]: row for row in info.rules_markdown().splitlines()[2:]}
+    assert "off by default" in rows["weak-hash"] and "off by default" not in rows["eval-injection"]
+    monkeypatch.setitem(info.RULES_BY_ID, "weak-hash", off)
+    assert "off by default" in info.explain_rule("weak-hash")
+    assert "off by default" not in info.explain_rule("eval-injection")
+
+
 def test_an_unknown_selector_is_an_error_with_a_suggestion() -> None:
     with pytest.raises(SelectorError, match="did you mean 'weak-hash'"):
         check_selector("weak-hsh")
     with pytest.raises(SelectorError, match="no secreview rule reports"):
-        check_selector("CWE-20")
+        check_selector("CWE-1021")  # clickjacking: a page-framing header, no rule of ours
 
 
 def test_select_and_ignore_on_the_command_line(project: Path) -> None:

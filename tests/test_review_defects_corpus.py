@@ -16,9 +16,13 @@ from types import ModuleType
 
 import pytest
 
+from secreview.analysis.rules import RULES_BY_ID
+from secreview.config import ScanConfig
 from secreview.pipeline import review_source
 
 CORPUS = Path(__file__).resolve().parent.parent / "benchmarks" / "corpus" / "review-defects"
+EVERY_RULE = ScanConfig(enabled_rules=frozenset(RULES_BY_ID))
+"""The corpus measures what the rules find, so rules off by default run too."""
 
 
 def _generator() -> ModuleType:
@@ -73,7 +77,7 @@ def test_each_category_is_told_apart_from_its_twins(category: str) -> None:
         if case_category != category:
             continue
         path = CORPUS / "cases" / category / f"{name}.py"
-        report = review_source(path.read_text(encoding="utf-8"), path.name)
+        report = review_source(path.read_text(encoding="utf-8"), path.name, EVERY_RULE)
         reported = any(f.cwe == cwe for f in report.findings)
         if reported != vulnerable:
             wrong.append(name)

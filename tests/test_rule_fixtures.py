@@ -22,10 +22,16 @@ ANNOTATION = re.compile(r"^\s*#\s*(expect|ok):\s*(.+?)\s*$")
 FIXTURE_HEADER = re.compile(r"#\s*secreview-fixture:\s*threat-model=(\w+)\s*")
 
 
+EVERY_RULE = frozenset(RULES_BY_ID)
+"""Fixtures test what each rule reports, so rules shipped off by default run too."""
+
+
 def fixture_config(text: str) -> ScanConfig:
     """The configuration a fixture asks for on its first line (default: the default one)."""
     match = FIXTURE_HEADER.fullmatch(text.split("\n", 1)[0])
-    return ScanConfig(threat_model=match[1]) if match else ScanConfig()
+    if match:
+        return ScanConfig(threat_model=match[1], enabled_rules=EVERY_RULE)
+    return ScanConfig(enabled_rules=EVERY_RULE)
 
 
 def parse_annotations(text: str) -> list[tuple[str, str, int]]:

@@ -39,12 +39,12 @@ NOTE_TAG = "note"
 
 
 def active_rules(config: ScanConfig) -> tuple[Rule, ...]:
-    """The rules this configuration runs, in id order."""
+    """The rules this configuration runs, in id order (with no selection, those on by default)."""
     return tuple(
         r
         for r in ALL_RULES
         if r.id not in config.disabled_rules
-        and (config.enabled_rules is None or r.id in config.enabled_rules)
+        and (r.default_enabled if config.enabled_rules is None else r.id in config.enabled_rules)
     )
 
 

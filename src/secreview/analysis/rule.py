@@ -77,6 +77,10 @@ class Rule:
     """The resolved names of the only calls the check can report (empty: it judges every call).
     The engine then hands it only calls of those names, resolving each call's name once for all
     such rules instead of every rule resolving every call of the module."""
+    default_enabled: bool = True
+    """Off by default when False: a rule whose findings on mature code fall short of the
+    precision target runs only when a selector names it (its id, a prefix, a CWE or `ALL`),
+    as Ruff's rules outside its default set do."""
 
     def __post_init__(self) -> None:
         lookup(self.cwe)  # fail at import time if a rule names a CWE MITRE does not have
@@ -101,6 +105,7 @@ def rule(
     follows_data_flow: bool = False,
     needs_untrusted_input: bool = False,
     calls: frozenset[str] = frozenset(),
+    default_enabled: bool = True,
 ) -> Callable[[CheckFunction], Rule]:
     """Turn a check function into a `Rule` carrying its metadata and documentation."""
 
@@ -126,6 +131,7 @@ def rule(
             follows_data_flow=follows_data_flow,
             needs_untrusted_input=needs_untrusted_input,
             calls=calls,
+            default_enabled=default_enabled,
         )
 
     return wrap

@@ -1,8 +1,9 @@
 """Run each tool over a corpus and collect, per case file, the CWEs it reported.
 
 secreview runs in-process through `review_source` (the code under review is parsed, never
-imported). Bandit and Semgrep run as subprocesses when they are on PATH; Semgrep only with local
-rule files, since the benchmark must not need the network.
+imported), with every rule, those off by default included: a corpus measures what the rules
+find. Bandit and Semgrep run as subprocesses when they are on PATH; Semgrep only with local rule
+files, since the benchmark must not need the network.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from secreview.analysis.rules import RULES_BY_ID
+from secreview.config import ScanConfig
 from secreview.pipeline import review_source
 from secreview.sources.reading import UnreadableSourceError, read_source
 
 _CWE = re.compile(r"CWE-(\d+)")
+_EVERY_RULE = ScanConfig(enabled_rules=frozenset(RULES_BY_ID))
 TOOL_TIMEOUT_SECONDS = 1800
 
 
@@ -44,7 +48,7 @@ def secreview_cwes(
         except UnreadableSourceError:
             found[name] = set()
             continue
-        report = review_source(text, str(path))
+        report = review_source(text, str(path), _EVERY_RULE)
         found[name] = {f.cwe for f in report.findings if rule_ids is None or f.rule_id in rule_ids}
     return found
 

@@ -25,12 +25,14 @@ from secreview.llm.review import EXPLANATION as LLM_EXPLANATION
 from secreview.llm.review import RULE_ID as LLM_RULE_ID
 from secreview.pipeline import active_rules
 
+_OFF_BY_DEFAULT_NOTE = " *(off by default: runs when selected by id, prefix, CWE or `ALL`)*"
+
 
 def rules_markdown() -> str:
     """The rule list as a Markdown table (the README embeds exactly this)."""
     lines = ["| rule | CWE | severity | reports |", "| --- | --- | --- | --- |"]
     for r in ALL_RULES:
-        summary = r.summary.replace("|", "\\|")
+        summary = r.summary.replace("|", "\\|") + _OFF_BY_DEFAULT_NOTE * (not r.default_enabled)
         lines.append(f"| `{r.id}` | CWE-{r.cwe} | {r.severity.label} | {summary} |")
     return "\n".join(lines)
 
@@ -95,6 +97,7 @@ def rules_command(
                 "confidence": r.confidence.label,
                 "summary": r.summary,
                 "enabled": r.id in enabled,
+                "default_enabled": r.default_enabled,
             }
             for r in ALL_RULES
         ]
@@ -107,8 +110,9 @@ def rules_command(
     click.echo(f"   {'RULE':<{width}}  {'CWE':<9} {'SEVERITY':<9} SUMMARY")
     for r in ALL_RULES:
         mark = "on " if r.id in enabled else "off"
+        summary = r.summary if r.default_enabled else f"(off by default) {r.summary}"
         click.echo(
-            f"{mark} {r.id:<{width}}  {'CWE-' + str(r.cwe):<9} {r.severity.label:<9} {r.summary}"
+            f"{mark} {r.id:<{width}}  {'CWE-' + str(r.cwe):<9} {r.severity.label:<9} {summary}"
         )
 
 
@@ -165,7 +169,8 @@ def explain_rule(rule_id: str) -> str:
         f"CWE-{weakness.cwe} {weakness.name}\n"
         f"Category: CWE-{pillar.cwe} {pillar.name}\n"
         f"Default severity: {rule.severity.label}, confidence: {rule.confidence.label}"
-        f"{'; also reported in test code' if rule.applies_in_tests else ''}\n\n"
+        f"{'; also reported in test code' if rule.applies_in_tests else ''}"
+        f"{'; off by default (select it to run it)' if not rule.default_enabled else ''}\n\n"
         f"What it does\n  {rule.doc.what_it_does}\n\n"
         f"Why is this bad?\n  {rule.doc.why_bad}\n\n"
         f"Example\n{example}\n\n"

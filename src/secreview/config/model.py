@@ -64,7 +64,8 @@ class ScanConfig:
     test_paths: tuple[str, ...] = ()
     """Globs of files that are test code, besides the ones recognised by name or imports."""
     enabled_rules: frozenset[str] | None = None
-    """When set, only these rules run (before `disabled_rules` is taken away)."""
+    """When set, only these rules run (before `disabled_rules` is taken away); when None, the
+    rules on by default."""
     selection: tuple[SelectionLayer, ...] = ()
     """The `select`/`ignore` layers `enabled_rules` came from, for findings of no rule (the LLM
     stage's), selected one by one by their CWE."""

@@ -16,7 +16,9 @@ id beats a prefix beats a weakness beats a weakness family beats ALL); on a tie,
 
 Selection is applied in layers, configuration file first, then command line: a layer's `select`
 starts again from its own selectors, a layer without one only takes its `ignore` away from what
-the layer before enabled.
+the layer before enabled. Before the first layer, the rules on by default are enabled: a rule
+shipped off (`Rule.default_enabled`) runs only when some `select` names it, `ALL` included, as
+Ruff's `ALL` selects rules outside its default set.
 """
 
 from __future__ import annotations
@@ -114,12 +116,15 @@ def _resolved(layer: SelectionLayer, rule_id: str, rule_cwe: int, enabled: bool)
     return selected is not None and (ignored is None or selected > ignored)
 
 
-def is_selected_by(layers: Sequence[SelectionLayer], rule_id: str, cwe: int) -> bool:
-    """Whether the layers, applied in order, leave a finding of `rule_id` and `cwe` enabled.
+def is_selected_by(
+    layers: Sequence[SelectionLayer], rule_id: str, cwe: int, *, default_enabled: bool = True
+) -> bool:
+    """Whether the layers, applied in order, leave a finding of `rule_id` and `cwe` enabled,
+    starting from `default_enabled` (False for a rule off by default).
 
     The LLM stage's findings are selected so, one by one: each has the CWE the model named, so
     `ignore = ["CWE-693"]` or `select = ["CWE-707"]` applies to them as to a rule's."""
-    enabled = True
+    enabled = default_enabled
     for layer in layers:
         enabled = _resolved(layer, rule_id, cwe, enabled)
     return enabled
@@ -127,7 +132,11 @@ def is_selected_by(layers: Sequence[SelectionLayer], rule_id: str, cwe: int) -> 
 
 def selected_rules(layers: Sequence[SelectionLayer]) -> frozenset[str]:
     """The ids of the rules the layers, applied in order, leave enabled."""
-    return frozenset(r.id for r in ALL_RULES if is_selected_by(layers, r.id, r.cwe))
+    return frozenset(
+        r.id
+        for r in ALL_RULES
+        if is_selected_by(layers, r.id, r.cwe, default_enabled=r.default_enabled)
+    )
 
 
 def rules_named(selectors: Sequence[str]) -> frozenset[str]:

@@ -22,6 +22,7 @@ _CLIENT_FACING_MODULES = (
     "rest_framework.exceptions.",
     "fastapi.exceptions.",
     "starlette.exceptions.",
+    "webob.exc.",
 )
 _CLIENT_FACING_NAMES = frozenset(
     {"django.http.Http404", "django.core.exceptions.PermissionDenied", "fastapi.HTTPException"}
@@ -41,7 +42,13 @@ _TRACEBACK_FUNCTIONS = frozenset(
     }
 )
 _TEXT_CALLS = frozenset({"str", "repr", "format", "ascii"})
-_FRAMEWORKS = ("flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "quart")
+_FRAMEWORKS = (
+    "flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "quart", "webob",
+)  # fmt: skip
+_WEBOB_ERRORS = "webob.exc.HTTP"
+"""`webob.exc.HTTPBadRequest(explanation=...)`: OpenStack-style APIs answer errors with these."""
+_CONTROLLER_MODULES = ("webob", "pecan", "oslo_log", "oslo_config", "oslo_service", "routes")
+"""Modules whose API controllers return the response body (a `fault` dict) from methods."""
 _RESPONSE_NAMES = frozenset(
     {
         "jsonify",
@@ -65,7 +72,26 @@ def _is_response_call(node: ast.AST, context: ModuleContext) -> bool:
     if not isinstance(node, ast.Call):
         return False
     name = context.call_name(node) or ""
+    if name.startswith(_WEBOB_ERRORS):
+        return True
     return name.split(".")[0] in _FRAMEWORKS and name.rsplit(".", 1)[-1] in _RESPONSE_NAMES
+
+
+def _is_controller_base(base: ast.expr, context: ModuleContext) -> bool:
+    """`wsgi.Controller` (any OpenStack project's), or a `...Controller` in a WebOb service."""
+    name = context.resolve(base) or context.one_line(base)
+    if name.endswith("wsgi.Controller"):
+        return True
+    return name.endswith("Controller") and context.imports_any(_CONTROLLER_MODULES)
+
+
+def _is_api_controller_method(function: ast.AST, context: ModuleContext) -> bool:
+    """A method of an OpenStack-style API controller (`class ServersController(wsgi.Controller)`)
+    in a WSGI/pecan service: what it returns is serialised as the response body."""
+    owner = context.parent(function)
+    return isinstance(owner, ast.ClassDef) and any(
+        _is_controller_base(base, context) for base in owner.bases
+    )
 
 
 def _exception_text(
@@ -151,10 +177,13 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "500`.",
     what_it_does="Reports `except` handlers that build a framework response (`jsonify`, "
     "`make_response`, `HttpResponse`, `JsonResponse`, `JSONResponse`, "
-    "`HTTPException(detail=...)`, `abort`) from the caught exception (`str(e)`, `repr(e)`, "
+    "`HTTPException(detail=...)`, `abort`, WebOb's `webob.exc.HTTP*(explanation=...)`) from "
+    "the caught exception (`str(e)`, `repr(e)`, "
     "`f'{e}'`, `e.args`) or from `traceback.format_exc()`, and, in route functions "
-    "(`@app.route`, `@router.get`, `@api_view`) whose return value is the response, handlers "
-    "that return such text. Handlers that only catch validation or HTTP errors, whose "
+    "(`@app.route`, `@router.get`, `@api_view`) and methods of OpenStack-style API "
+    "controllers (`class ServersController(wsgi.Controller)` in a WebOb, pecan or oslo "
+    "service), whose return value is the response (a returned `fault` dict included), "
+    "handlers that return such text. Handlers that only catch validation or HTTP errors, whose "
     "messages are written for the client, are not reported.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "
@@ -180,7 +209,9 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
         return
     function = context.enclosing_function(node)
     # What a route function returns is the response body; elsewhere only a response object is.
-    returns_reach_client = function is not None and is_route_decorated(function, context)
+    returns_reach_client = function is not None and (
+        is_route_decorated(function, context) or _is_api_controller_method(function, context)
+    )
     tainted = _tainted_names(node, context)
     for statement in scope_nodes(node.body):
         returned = isinstance(statement, ast.Return) and returns_reach_client

@@ -13,6 +13,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.local_bindings import made_by
 from secreview.analysis.rules._support.resource_lifetime import (
     Fate,
     Function,
@@ -29,6 +30,7 @@ _CLOSE = frozenset({"close"})
 _FILE = HandleKind("file", _CLOSE)
 _SOCKET = HandleKind("socket", frozenset({"close", "detach"}))
 _CONNECTION = HandleKind("database connection", _CLOSE)
+_CURSOR = HandleKind("database cursor", _CLOSE)
 _SESSION = HandleKind("HTTP session", frozenset({"close", "aclose"}))
 _RESPONSE = HandleKind("HTTP response", _CLOSE)
 _CLIENT = HandleKind("connection", frozenset({"close", "quit"}))
@@ -74,6 +76,13 @@ _ACQUIRERS: dict[str, HandleKind] = {
     "tempfile.mkdtemp": _TEMP_DIR,
     "tempfile.NamedTemporaryFile": _TEMP_PATH,
 }
+_DATABASE_DRIVERS = (
+    "sqlite3", "psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql.connector", "cx_Oracle",
+    "oracledb", "pyodbc",
+)  # fmt: skip
+_CONNECTORS = frozenset(n for n, k in _ACQUIRERS.items() if k is _CONNECTION)
+_COMMITTING_CONTEXTS = frozenset({"sqlite3.connect", "psycopg2.connect"})
+"""Connections whose `with` block commits or rolls back on exit but leaves them open."""
 _STREAMED = frozenset(f"requests.{m}" for m in ("get", "post", "put", "patch", "request"))
 _CONSUMERS = frozenset(
     {
@@ -113,6 +122,20 @@ def _kind_of(call: ast.Call, context: ModuleContext) -> HandleKind | None:
     return kind
 
 
+def _cursor_of_shared_connection(call: ast.Call, context: ModuleContext) -> bool:
+    """`self.conn.cursor()`, `db.cursor()` on a connection this function did not open.
+
+    A cursor of a connection opened here goes when that connection is closed (and the
+    connection's own leak is reported); on a long-lived connection it holds its statement and
+    result set, and in SQLite the lock they take, until it is closed or collected.
+    """
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "cursor"):
+        return False
+    if call.args or call.keywords or not context.imports_any(_DATABASE_DRIVERS):
+        return False
+    return made_by(context, call.func.value, _CONNECTORS) is None
+
+
 def _acquisitions(
     function: Function, context: ModuleContext
 ) -> Iterator[tuple[ast.Assign, ast.Call, str, HandleKind]]:
@@ -123,7 +146,7 @@ def _acquisitions(
         value = node.value.value if isinstance(node.value, ast.Await) else node.value
         if not isinstance(value, ast.Call):
             continue
-        kind = _kind_of(value, context)
+        kind = _CURSOR if _cursor_of_shared_connection(value, context) else _kind_of(value, context)
         target = node.targets[0]
         if kind is not None and isinstance(target, ast.Name):
             yield node, value, target.id, kind
@@ -168,6 +191,7 @@ def _never_released_matters(call: ast.Call, kind: HandleKind, context: ModuleCon
     what_it_does="Follows a handle bound by `open`, `socket.socket`, `subprocess.Popen`, "
     "`sqlite3/psycopg2/pymysql.connect`, `requests.Session`, `httpx.Client`, "
     "`aiohttp.ClientSession`, `urlopen`, `http.client`/`ftplib`/`smtplib` clients, `os.open`, "
+    "cursors of a long-lived database connection (`self.conn.cursor()`), "
     "`requests.get(..., stream=True)`, `tempfile.mkdtemp` and "
     "`tempfile.NamedTemporaryFile(delete=False)` through its function. It stays quiet when the "
     "handle is used in a `with`, released in a `finally`, returned, yielded, stored on an "
@@ -175,7 +199,9 @@ def _never_released_matters(call: ast.Call, kind: HandleKind, context: ModuleCon
     "may keep it (`contextlib.closing`, `ExitStack.enter_context`, a wrapper). It reports a "
     "handle never released (high confidence), and one released only on the normal path when "
     "a `return`, a `raise` or a call that can raise lies between acquisition and release "
-    "(medium confidence), naming that statement.",
+    "(medium confidence), naming that statement. It also reports `with sqlite3.connect(...) "
+    "as conn:` (and `psycopg2.connect`) when the connection is not closed after: those "
+    "context managers end the transaction, not the connection.",
     why_bad="Each leaked handle holds a file descriptor, a socket, a database connection slot, "
     "a zombie process or disk space until the garbage collector happens to run, which in "
     "PyPy or with reference cycles may be never. Under load or error storms (exactly when "
@@ -200,6 +226,7 @@ def resource_leak(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
     if not context.imports_any(_ACQUIRER_LIBRARIES) and not _opens_files(node):
         return
+    yield from _connections_left_open_by_with(node, context)
     for acquisition, call, name, kind in _acquisitions(node, context):
         if not _bound_once(node, acquisition, name, context):
             continue
@@ -211,6 +238,33 @@ def resource_leak(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         hit = _judge_releases(node, acquisition, call, name, kind, fate, context)
         if hit is not None:
             yield hit
+
+
+def _connections_left_open_by_with(function: Function, context: ModuleContext) -> Iterator[Hit]:
+    """`with sqlite3.connect(p) as conn:`: the block ends the transaction, not the connection."""
+    for node in scope_nodes(function.body):
+        if not isinstance(node, ast.With):
+            continue
+        for item in node.items:
+            call = item.context_expr
+            if not isinstance(call, ast.Call) or not isinstance(item.optional_vars, ast.Name):
+                continue
+            called = context.call_name(call)
+            if called not in _COMMITTING_CONTEXTS:
+                continue
+            name = item.optional_vars.id
+            fate = follow(function, node, name, _CONNECTION, _CONSUMERS, context)
+            if fate.escape or fate.releases or fate.finally_release or fate.handler_release:
+                continue
+            yield Hit(
+                node=call,
+                message=f"`with {context.one_line(call)} as {name}:` commits or rolls back when "
+                f"the block ends but does not close the connection: `{called}` connections "
+                "are context managers for transactions only, so this one stays open until the "
+                "garbage collector gets to it.",
+                fix=f"Close it too: `with contextlib.closing({context.one_line(call)}) as "
+                f"{name}, {name}:`, or call `{name}.close()` in a `finally` block.",
+            )
 
 
 def _opens_files(function: Function) -> bool:
@@ -244,6 +298,7 @@ def _judge_releases(
             message=f"{acquired} acquires a {kind.noun} that this function never {present}, "
             f"returns or stores: {_left_behind(kind)}",
             fix=_fix(kind, name),
+            severity=Severity.LOW if kind is _CURSOR else None,  # its connection bounds it
         )
     if not unconditional:
         return None  # released on some paths only, under conditions we cannot judge

@@ -217,6 +217,7 @@ def _format_pieces(
             continue
         head = re.match(r"[^.\[]*", field)
         key = head.group(0) if head else field
+        whole_value = key == field
         if key == "":
             key, automatic = str(automatic), automatic + 1
         if key.isdigit():
@@ -225,7 +226,7 @@ def _format_pieces(
             value = keywords.get(key)
         if value is None:
             return fallback
-        if key != field:  # `{0.attr}` / `{0[key]}`: some part of the value, never fixed text
+        if not whole_value:  # `{0.attr}` / `{0[key]}`: some part of the value, never fixed text
             pieces.append(Piece(node=value))
             continue
         numeric = conversion is None and bool(spec) and spec[-1] in _NUMERIC_FORMAT_TYPES

@@ -1,0 +1,16 @@
+import webob.exc
+from oslo_log import log as logging
+
+from manila.api.openstack import wsgi
+
+LOG = logging.getLogger(__name__)
+
+
+class ShareExportController(wsgi.Controller):
+    def create(self, req, share_id, body):
+        context = req.environ["manila.context"]
+        try:
+            return self.share_api.export(context, share_id, body["export"])
+        except Exception:
+            LOG.exception("Export of share %s failed.", share_id)
+            raise webob.exc.HTTPInternalServerError(explanation="Export failed.")

@@ -1,0 +1,13 @@
+import logging
+
+import requests
+
+logger = logging.getLogger(__name__)
+
+
+def fetch_report(base, user, password):
+    params = {"format": "csv"}
+    response = requests.get(base + "/report", params=params, auth=(user, password), timeout=20)
+    if not response.ok:
+        logger.warning("report request failed: %s -> %s", response.url, response.status_code)
+    return response.text
