@@ -26,6 +26,7 @@ from secreview.analysis.taint.project import (
     summarise_modules,
 )
 from secreview.analysis.taint.summaries import ExternalSummary
+from secreview.cache import IncrementalCache, RoundCache, open_cache
 from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig, is_included
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
@@ -207,11 +208,13 @@ def project_index(
     config: ScanConfig,
     jobs: int,
     summarise: ModuleSummariser = summarise_source_file,
+    cached: RoundCache | None = None,
 ) -> tuple[ProjectIndex, dict[str, FileError]]:
     """Summaries of the functions of `sources`, one module per task, and the modules that failed.
 
     A module whose summary crashes its worker or exceeds its budget is left out of the index
-    (and of later rounds), with one error for its file.
+    (and of later rounds), with one error for its file. With `cached`, a module whose summaries
+    for a round are stored is not summarised again.
     """
     failed: dict[str, FileError] = {}
     consequence = "flows through it into other modules were not followed"
@@ -222,17 +225,25 @@ def project_index(
             failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
             return {}, set()
 
+        def summarise_all(remaining: list[SourceFile]) -> list[RoundResult]:
+            return run_isolated(
+                remaining,
+                summarise,
+                (config, index),
+                jobs=jobs,
+                budget=budget_of(config),
+                on_failure=left_out,
+            )
+
         summaries: dict[str, ExternalSummary] = {}
         classes: set[str] = set()
         remaining = [s for s in sources if s.module not in failed]
-        for found, names in run_isolated(
-            remaining,
-            summarise,
-            (config, index),
-            jobs=jobs,
-            budget=budget_of(config),
-            on_failure=left_out,
-        ):
+        results = (
+            cached(remaining, index, summarise_all, lambda s: s.module in failed)
+            if cached is not None
+            else summarise_all(remaining)
+        )
+        for found, names in results:
             summaries.update(found)
             classes.update(names)
         return summaries, classes
@@ -256,6 +267,7 @@ def with_cross_module_flows(
     config: ScanConfig,
     jobs: int,
     progress: ProgressCallback | None = None,
+    cache: IncrementalCache | None = None,
 ) -> list[FileReport]:
     """Review again, with project-wide summaries, the modules whose input can leave them.
 
@@ -277,16 +289,32 @@ def with_cross_module_flows(
     ]
     if progress is not None:
         progress(0, 0)  # the pass has started; its length is not known yet
-    index, failed = project_index(summarised, config, jobs)
+    cache = cache or IncrementalCache.off(config)
+    imports = {f.module: f.imports for f in facts}
+    index, failed = project_index(summarised, config, jobs, cached=cache.summary_rounds(imports))
+
+    def review_again(sources: list[SourceFile]) -> list[FileReport]:
+        return review_files(sources, config, jobs, progress, project=index)
+
+    again_sources = [by_module[m] for m in sorted(to_review)]
     again = {
-        r.path: r
-        for r in review_files(
-            [by_module[m] for m in sorted(to_review)], config, jobs, progress, project=index
-        )
+        r.path: r for r in cache.reports_with_summaries(again_sources, index, imports, review_again)
     }
     errors = {error.path: error for error in failed.values()}
     updated = [again.get(r.path, r) for r in reports]
     return [_with_error(r, errors[r.path]) if r.path in errors else r for r in updated]
+
+
+def _first_pass(
+    sources: Sequence[SourceFile],
+    config: ScanConfig,
+    jobs: int,
+    progress: ProgressCallback | None,
+    cache: IncrementalCache,
+) -> list[FileReport]:
+    """Each file's own review (the stored one where the cache has it), in path order."""
+    reviewed = cache.reports(sources, lambda misses: review_files(misses, config, jobs, progress))
+    return sorted(reviewed, key=lambda r: r.path)
 
 
 def checked_weaknesses(
@@ -333,10 +361,11 @@ def scan_sources(
     """Review `sources` (discovered, or standard input saved to a file) and report `missing`."""
     started = time.perf_counter() if started is None else started
     workers = jobs or default_jobs()
-    reports = review_files(sources, config, workers, _phase(progress, REVIEWING))
-    reports = with_cross_module_flows(
-        sources, reports, config, workers, _phase(progress, CROSS_MODULE)
-    )
+    with open_cache(config) as cache:
+        reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)
+        reports = with_cross_module_flows(
+            sources, reports, config, workers, _phase(progress, CROSS_MODULE), cache
+        )
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in missing)
     reports.sort(key=lambda r: r.path)
     return scan_result(reports, config, started, config.configuration)

@@ -96,3 +96,5 @@ class ScanConfig:
     byte of the file (watched on Linux only); None: no limit."""
     llm: LlmSettings = field(default_factory=LlmSettings)
     """The optional LLM stage (off unless `--llm`): endpoint, model, budgets, voting."""
+    cache_dir: str | None = None
+    """Folder of the scan cache (`secreview.cache`); None: every file is reviewed afresh."""
