@@ -128,20 +128,21 @@ class ForeignCacheError(Exception):
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    """A connection to the cache at `path`, created if new, checked if not."""
+    """A connection to the cache at `path`, created if new, checked if not.
+
+    A file that is not ours is refused before anything is written to it (even the switch to
+    WAL rewrites its header)."""
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _check_ours(connection)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("BEGIN IMMEDIATE")  # two first runs must not both create the tables
         try:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-            if not tables:
+            if _check_ours(connection):
                 connection.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
                 connection.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT)")
                 connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
-            elif _schema(connection) != SCHEMA:
-                raise ForeignCacheError("it is not a secreview scan cache of this version")
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -151,6 +152,16 @@ def _open(path: Path) -> sqlite3.Connection:
         raise
     connection.isolation_level = ""  # back to transactions opened by `with connection`
     return connection
+
+
+def _check_ours(connection: sqlite3.Connection) -> bool:
+    """Whether the database is empty (to be made ours); ForeignCacheError when it is neither
+    empty nor our cache."""
+    if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        return True
+    if _schema(connection) != SCHEMA:
+        raise ForeignCacheError("it is not a secreview scan cache of this version")
+    return False
 
 
 def _schema(connection: sqlite3.Connection) -> object:
