@@ -38,21 +38,39 @@ class DecodeError(ValueError):
     """A stored value is not a valid encoding of the type asked for."""
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def to_plain(value: object) -> object:
-    """`value` as JSON-ready data: dataclasses as objects, enums as values, sets sorted."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """`value` as JSON-ready data: dataclasses as objects, enums as values, sets sorted.
+
+    Dispatched on the exact type first: a scan encodes every summary of a project each round."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: to_plain(getattr(value, name)) for name in names}
+    if kind is tuple or kind is list:
+        return [to_plain(item) for item in typing.cast(tuple, value)]
+    if kind is frozenset or kind is set:
+        items = [to_plain(item) for item in typing.cast(frozenset, value)]
+        if all(type(item) is str for item in items):
+            return sorted(items)
+        return sorted(items, key=canonical_json)
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, tuple | list):
-        return [to_plain(item) for item in value]
-    if isinstance(value, frozenset | set):
-        return sorted((to_plain(item) for item in value), key=canonical_json)
     if isinstance(value, Mapping):
         return {str(key): to_plain(item) for key, item in value.items()}
-    if value is None or isinstance(value, str | int | float):
-        return value
-    raise TypeError(f"cannot encode a {type(value).__name__} for the cache")
+    raise TypeError(f"cannot encode a {kind.__name__} for the cache")
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass type, in order (None for any other type)."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def canonical_json(value: object) -> str:

@@ -59,6 +59,7 @@ class IncrementalCache:
         self._config = config
         self._settings = settings_digest(config) if store.enabled else ""
         self._contents: dict[str, str | None] = {}
+        self._summary_digests: dict[ExternalSummary, str] = {}
 
     @classmethod
     def off(cls, config: ScanConfig) -> IncrementalCache:
@@ -120,7 +121,9 @@ class IncrementalCache:
     ) -> list[FileReport]:
         """Each module's report reviewed again with `index`: stored under the digest of the
         summaries it consults (modules named under its `imports`), or from `review`."""
-        digests = IndexDigests(index)
+        if not self.store.enabled:
+            return review(list(sources))
+        digests = IndexDigests(index, self._summary_digests)
 
         def consulted(source: SourceFile) -> str:
             return digests.for_module(source.module, imports.get(source.module, ()))
@@ -150,7 +153,9 @@ class IncrementalCache:
     ) -> list[RoundResult]:
         """Each module's summaries for the round after `index`, stored or from `summarise`
         (in `sources` order); a module `failed` says failed is never stored."""
-        digests = IndexDigests(index)
+        if not self.store.enabled:
+            return summarise(list(sources))
+        digests = IndexDigests(index, self._summary_digests)
 
         def key(source: SourceFile, content: str) -> str:
             consulted = digests.for_module(source.module, imports.get(source.module, ()))

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import secreview
-from secreview.analysis.taint.summaries import ProjectIndex
+from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
 from secreview.cache.codec import canonical_json, encode, to_plain
 from secreview.config import ScanConfig
 
@@ -93,8 +93,16 @@ class IndexDigests:
     those entries: it changes exactly when one of them does.
     """
 
-    def __init__(self, index: ProjectIndex) -> None:
-        entries = {name: ("function", encode(summary)) for name, summary in index.summaries.items()}
+    def __init__(
+        self, index: ProjectIndex, known: dict[ExternalSummary, str] | None = None
+    ) -> None:
+        """`known`: digests of summaries already seen (most are the same from round to round)."""
+        known = {} if known is None else known
+        entries: dict[str, tuple[str, str]] = {}
+        for name, summary in index.summaries.items():
+            if summary not in known:
+                known[summary] = content_digest(encode(summary).encode("ascii"))
+            entries[name] = ("function", known[summary])
         entries.update((name, ("class", "")) for name in index.classes)
         self._names = sorted(entries)
         self._entries = entries
