@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import secreview
@@ -33,6 +35,7 @@ NOT_IN_KEY = frozenset(
     }
 )
 """ScanConfig fields that do not change what one file's review yields."""
+PARSER_PACKAGES = ("tree-sitter", "tree-sitter-python")
 
 
 def digest(*parts: object) -> str:
@@ -53,7 +56,7 @@ def settings_digest(config: ScanConfig) -> str:
         if field.name not in NOT_IN_KEY
     }
     models = [_folder_digest(Path(folder), "*.toml") for folder in config.model_dirs]
-    return digest(secreview.__version__, _code_digest(), fields, models)
+    return digest(secreview.__version__, _code_digest(), _parsers(), fields, models)
 
 
 @cache
@@ -61,6 +64,19 @@ def _code_digest() -> str:
     """The installed secreview itself (code, built-in models, data): every file's name, size
     and modification time, so an upgrade or an edit of a checkout never reuses old results."""
     return _folder_digest(Path(secreview.__file__).parent, "*", contents=False)
+
+
+@cache
+def _parsers() -> tuple[str, ...]:
+    """What parses the files: this Python (its `ast` accepts its own syntax) and the fallback
+    parser's packages; one cache folder may serve several Pythons."""
+    found = [sys.implementation.name, sys.version]
+    for package in PARSER_PACKAGES:
+        try:
+            found.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{package} absent")
+    return tuple(found)
 
 
 def _folder_digest(folder: Path, pattern: str, *, contents: bool = True) -> str:
