@@ -14,7 +14,7 @@ import enum
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -89,72 +89,88 @@ def decode(text: str, kind: type[Decoded]) -> Decoded:
         plain = json.loads(text)
     except (ValueError, RecursionError) as error:
         raise DecodeError(f"not JSON ({error})") from None
-    return typing.cast(Decoded, _from_plain(plain, kind))
+    return typing.cast(Decoded, _decoder(kind)(plain))
+
+
+Decoder = Callable[[object], object]
 
 
 @cache
-def _hints(kind: type) -> dict[str, Any]:
-    return typing.get_type_hints(kind, localns=_FORWARD_NAMES)
-
-
-def _from_plain(plain: object, hint: Any) -> object:
-    """`plain` decoded as `hint` (a dataclass, enum, scalar, tuple, frozenset or mapping)."""
+def _decoder(hint: Any) -> Decoder:
+    """The function decoding plain data as `hint` (a dataclass, enum, scalar, `X | None`,
+    tuple, frozenset or mapping), built once per type: a warm run decodes every summary."""
     origin = typing.get_origin(hint)
+    arguments = typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
-        arms = [arm for arm in typing.get_args(hint) if arm is not type(None)]
-        if plain is None:
-            return None
+        arms = [arm for arm in arguments if arm is not type(None)]
         if len(arms) != 1:
             raise TypeError(f"the cache codec does not decode {hint}")
-        return _from_plain(plain, arms[0])
-    if origin is tuple:
-        arguments = typing.get_args(hint)
-        items = _list(plain, hint)
-        if len(arguments) == 2 and arguments[1] is Ellipsis:
-            return tuple(_from_plain(item, arguments[0]) for item in items)
-        if len(items) != len(arguments):
-            raise DecodeError(f"expected {len(arguments)} items for {hint}")
-        return tuple(_from_plain(item, each) for item, each in zip(items, arguments, strict=True))
+        arm = _decoder(arms[0])
+        return lambda plain: None if plain is None else arm(plain)
+    if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        item = _decoder(arguments[0])
+        return lambda plain: tuple(map(item, _list(plain, hint)))
     if origin is frozenset:
-        (item_hint,) = typing.get_args(hint)
-        return frozenset(_from_plain(item, item_hint) for item in _list(plain, hint))
-    if origin in (dict, Mapping) or hint is Mapping:
-        key_hint, value_hint = typing.get_args(hint)
-        if key_hint is not str or not isinstance(plain, dict):
-            raise DecodeError(f"expected an object for {hint}")
-        return {key: _from_plain(item, value_hint) for key, item in plain.items()}
-    if isinstance(hint, type):
-        return _instance(plain, hint)
+        item = _decoder(arguments[0])
+        return lambda plain: frozenset(map(item, _list(plain, hint)))
+    if origin in (dict, Mapping) and arguments[0] is str:
+        value = _decoder(arguments[1])
+        return lambda plain: {key: value(item) for key, item in _object(plain, hint).items()}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass_decoder(hint)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _enum_decoder(hint)
+    if hint in (str, int, bool, float):
+        return _scalar_decoder(hint)
     raise TypeError(f"the cache codec does not decode {hint}")
 
 
 def _list(plain: object, hint: object) -> list[object]:
-    if not isinstance(plain, list):
+    if type(plain) is not list:
         raise DecodeError(f"expected a list for {hint}")
     return plain
 
 
-def _instance(plain: object, kind: type) -> object:
-    """A scalar, enum member or dataclass of `kind` (bool is never taken for an int)."""
-    if dataclasses.is_dataclass(kind):
-        if not isinstance(plain, dict):
-            raise DecodeError(f"expected an object for {kind.__name__}")
-        hints = _hints(kind)
-        fields = [f for f in dataclasses.fields(kind) if f.init]
-        if set(plain) != {f.name for f in fields}:
+def _object(plain: object, hint: object) -> dict[str, object]:
+    if type(plain) is not dict:
+        raise DecodeError(f"expected an object for {hint}")
+    return plain
+
+
+def _dataclass_decoder(kind: type) -> Decoder:
+    hints = typing.get_type_hints(kind, localns=_FORWARD_NAMES)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind) if f.init]
+    names = {name for name, _ in fields}
+
+    def decode_fields(plain: object) -> object:
+        values = _object(plain, kind)
+        if values.keys() != names:
             raise DecodeError(f"the fields of {kind.__name__} do not match")
-        values = {f.name: _from_plain(plain[f.name], hints[f.name]) for f in fields}
-        return kind(**values)
-    if issubclass(kind, enum.Enum):
+        return kind(**{name: field(values[name]) for name, field in fields})
+
+    return decode_fields
+
+
+def _enum_decoder(kind: type[enum.Enum]) -> Decoder:
+    """A member by its value, of the value's exact type (`True` is no Severity)."""
+    members = {(type(member.value), member.value): member for member in kind}
+
+    def member(plain: object) -> object:
         try:
-            member = kind(plain)
-        except ValueError:
+            return members[(type(plain), plain)]
+        except (KeyError, TypeError):
             raise DecodeError(f"{plain!r} is no {kind.__name__}") from None
-        if type(plain) is not type(member.value):
-            raise DecodeError(f"{plain!r} is no {kind.__name__}")
-        return member
-    if kind is float and type(plain) in (int, float):
-        return float(typing.cast(float, plain))
-    if kind in (str, int, bool) and type(plain) is kind:
-        return plain
-    raise DecodeError(f"expected {kind.__name__}, found {type(plain).__name__}")
+
+    return member
+
+
+def _scalar_decoder(kind: type) -> Decoder:
+    """A str, int, bool or float of exactly that type (an int is taken for a float)."""
+    accepted = (int, float) if kind is float else (kind,)
+
+    def scalar(plain: object) -> object:
+        if type(plain) not in accepted:
+            raise DecodeError(f"expected {kind.__name__}, found {type(plain).__name__}")
+        return float(typing.cast(float, plain)) if kind is float else plain
+
+    return scalar

@@ -16,6 +16,7 @@ machine (a file over its time or memory budget, a crash, an unreadable file) are
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -60,6 +61,9 @@ class IncrementalCache:
         self._settings = settings_digest(config) if store.enabled else ""
         self._contents: dict[str, str | None] = {}
         self._summary_digests: dict[ExternalSummary, str] = {}
+        self._decoded: dict[tuple[type, str], object] = {}
+        """Values by stored text: a module's summaries are mostly the same from round to
+        round, and decoding them again would cost more than the lookup of their key."""
 
     @classmethod
     def off(cls, config: ScanConfig) -> IncrementalCache:
@@ -197,7 +201,7 @@ class IncrementalCache:
         for path, each in keys.items():
             if each in texts:
                 try:
-                    found[path] = decode(texts[each], kind)
+                    found[path] = self._decode(texts[each], kind)
                 except DecodeError as error:
                     self.store.report_bad_value(each, str(error))
         misses = [source for source in sources if source.shown_as not in found]
@@ -209,3 +213,9 @@ class IncrementalCache:
                 new[keys[source.shown_as]] = encode(result)
         self.store.put_many(new)
         return [found[source.shown_as] for source in sources]
+
+    def _decode(self, text: str, kind: type[Result]) -> Result:
+        """`decode`, once per text and kind in this run (the values are frozen)."""
+        if (kind, text) not in self._decoded:
+            self._decoded[kind, text] = decode(text, kind)
+        return typing.cast(Result, self._decoded[kind, text])
