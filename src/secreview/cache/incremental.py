@@ -97,8 +97,8 @@ class IncrementalCache:
         """Each file's report, stored or from `review` of the misses (in `sources` order).
 
         `review` returns one report per file it is given, in any order. `consulted` gives the
-        digest of the project summaries a file's review consults (the
-        re-review of the cross-module pass); without it, this is the first pass.
+        digest of the project summaries a file's review consults (the re-review of the
+        cross-module pass); without it, this is the first pass.
         """
         kind = "report" if consulted is None else "report-with-summaries"
 
