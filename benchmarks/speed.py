@@ -7,6 +7,9 @@ Python can beat it. Bandit and Semgrep run on the same tree in the same run when
 Usage: python benchmarks/speed.py [TREE] [--jobs N] [--semgrep-config RULES.yml]
 TREE defaults to the running Python's standard library.
        python benchmarks/speed.py --setup --targets   # issue 11's targets beside Bandit
+       python benchmarks/speed.py [TREE] --incremental [--jobs N]
+`--incremental` measures the scan cache instead: a cold run, a warm re-run, and a re-run after
+editing one file of a copy of TREE.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -24,6 +28,7 @@ from pathlib import Path
 import speed_targets
 
 from secreview.config import ScanConfig
+from secreview.report.json_report import render_json
 from secreview.scanner import default_jobs, scan
 from secreview.sources.discovery import discover
 
@@ -63,13 +68,54 @@ def row(name: str, seconds: float, files: int, size: int, floor: float) -> str:
     )
 
 
+EDIT = "\n\ndef _secreview_benchmark_edit(value):\n    return value\n"
+"""Appended to one file: a new function, so the file's summaries change and its importers are
+reviewed again too, not just the file itself."""
+
+
+def incremental(tree: str, jobs: int) -> None:
+    """Cold, warm and one-file-edited runs with the scan cache, on a copy of `tree`; each run's
+    time and its ratio to the cold one (target: the edited re-run at most 10 % of cold)."""
+    with tempfile.TemporaryDirectory(prefix="secreview-speed-") as folder:
+        copy = Path(folder) / "tree"
+        shutil.copytree(tree, copy, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
+        config = ScanConfig(max_file_bytes=50 * 1024 * 1024, cache_dir=str(Path(folder) / "c"))
+        sources, _ = discover([str(copy)], config.excludes)
+        edited = sorted(sources, key=lambda source: source.shown_as)[len(sources) // 2]
+        print(f"tree: {tree} copied ({len(sources)} Python files), -j {jobs}")
+
+        def timed(label: str, run_config: ScanConfig, cold: float | None) -> tuple[float, str]:
+            started = time.perf_counter()
+            output = render_json(scan([str(copy)], run_config, jobs=jobs))
+            elapsed = time.perf_counter() - started
+            ratio = f"{elapsed / cold:7.1%} of cold" if cold else ""
+            print(f"{label:<40} {elapsed:8.2f} s {ratio}")
+            return elapsed, output
+
+        cold, _ = timed("cold (empty cache)", config, None)
+        timed("warm re-run (nothing changed)", config, cold)
+        with edited.path.open("a", encoding="utf-8") as handle:
+            handle.write(EDIT)
+        _, cached = timed(f"re-run after editing {edited.path.relative_to(copy)}", config, cold)
+        _, fresh = timed(
+            "the same tree without the cache",
+            ScanConfig(max_file_bytes=config.max_file_bytes),
+            cold,
+        )
+        print(f"{'':40} cached output identical: {'yes' if cached == fresh else 'NO'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["stdlib"])
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--semgrep-config", help="a local Semgrep rules file or folder")
     speed_targets.add_arguments(parser)
+    parser.add_argument("--incremental", action="store_true", help="measure the scan cache")
     args = parser.parse_args()
+    if args.incremental:
+        incremental(args.tree, args.jobs)
+        return
     if speed_targets.run_if_asked(args):
         return
 

@@ -10,6 +10,8 @@ import pytest
 from llm_server import APP as LLM_APP
 from side_file_cases import GOOD_DIFF
 
+from secreview.cache import ENVIRONMENT_VARIABLE
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -51,3 +53,15 @@ def llm_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         '[tool.secreview.llm]\nmodel = "scripted"\nretries = 2\ntimeout = 2\n'
     )
     return tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def scan_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every scan the suite runs keeps its cache in a temporary folder, never the user's.
+
+    Session-wide (so fixtures of any scope and the subprocesses the tests start inherit it):
+    the command line reads `$SECREVIEW_CACHE_DIR` before any default, and CI sets nothing."""
+    folder = tmp_path_factory.mktemp("scan-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENVIRONMENT_VARIABLE, str(folder))
+        yield folder

@@ -34,8 +34,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("secreview.analysis.engine",),
     # Settings and the context of a finding (test code, suppressions, baselines).
     ("secreview.config", "secreview.context"),
+    # Results kept between runs, by what they were computed from.
+    ("secreview.cache",),
     # Review one file, then many, then a change.
     ("secreview.pipeline",),
+    ("secreview.tasks",),
     ("secreview.scanner", "secreview.summary_rounds"),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.

@@ -23,7 +23,8 @@ from secreview.analysis.taint.project import (
     ModuleRound,
     iterate_project_index,
 )
-from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig, is_included
+from secreview.cache import IncrementalCache, RoundCache, open_cache
+from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.distributed.ray_engine import run_on_ray
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
@@ -32,7 +33,8 @@ from secreview.pipeline import active_rules, review_file, review_text_guarded
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
 from secreview.summary_rounds import RoundSummariser, worker_of_module
-from secreview.workers import Budget, FailureKind, TaskFailure, WorkerPool, run_isolated
+from secreview.tasks import budget_of, failure_error, file_budget, runner_for
+from secreview.workers import Budget, TaskFailure, WorkerPool, run_isolated
 
 ProgressCallback = Callable[[int, int], None]
 PhaseProgress = Callable[[str, int, int | None], None]
@@ -72,57 +74,6 @@ def review_source_text(config: ScanConfig, source: SourceText) -> FileReport:
     """Review one version of a file held in memory (the task a worker runs)."""
     text, path = source
     return review_text_guarded(text, path, config)
-
-
-def file_budget(config: ScanConfig, size: int) -> Budget:
-    """The time and memory a file of `size` bytes may take: memory grows with the size.
-
-    Python's syntax tree alone takes up to ~350 bytes per byte of dense source (a 2 MB table
-    of numbers needs 700 MB), so a flat limit would either fail big innocent files or let a
-    small file that blows up take gigabytes.
-    """
-    if config.file_memory_bytes is None:
-        return Budget(seconds=config.file_timeout_seconds)
-    memory = config.file_memory_bytes + MEMORY_PER_SOURCE_BYTE * size
-    return Budget(seconds=config.file_timeout_seconds, memory_bytes=memory)
-
-
-def budget_of(config: ScanConfig) -> Callable[[SourceFile], Budget]:
-    """Each discovered file's budget, by its size on disk."""
-
-    def budget(source: SourceFile) -> Budget:
-        try:
-            size = source.path.stat().st_size
-        except OSError:  # the review reports why it cannot be read
-            size = 0
-        return file_budget(config, size)
-
-    return budget
-
-
-def runner_for(config: ScanConfig) -> Runner:
-    """Where `config`'s per-file work runs: local worker processes, or the Ray cluster that
-    `ray_session` connected to (`--engine ray`)."""
-    return run_on_ray if config.engine == "ray" else run_isolated
-
-
-def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str) -> FileError:
-    """The error for a file whose worker failed: a crash is ours (INTERNAL), a budget the file's.
-
-    `doing` is the work in the infinitive ("review it"), `consequence` what was lost.
-    """
-    detail = failure.detail
-    if failure.kind is FailureKind.TIMED_OUT:
-        message = f"took longer than {detail} to {doing} (the limit); {consequence}"
-        return FileError(path, message, ErrorKind.BUDGET)
-    if failure.kind is FailureKind.OUT_OF_MEMORY:
-        message = f"needed more than {detail} of memory to {doing} (the limit); {consequence}"
-        return FileError(path, message, ErrorKind.BUDGET)
-    if failure.kind is FailureKind.CRASHED:
-        message = f"crashed the worker process trying to {doing} ({detail}); {consequence}"
-    else:
-        message = f"raised an internal error trying to {doing} ({detail}); {consequence}"
-    return FileError(path, message, ErrorKind.INTERNAL)
 
 
 def _review_isolated(
@@ -194,13 +145,15 @@ def project_index(
     config: ScanConfig,
     jobs: int,
     summarise: ModuleSummariser | None = None,
+    cached: RoundCache | None = None,
 ) -> tuple[ProjectIndex, dict[str, FileError]]:
     """Summaries of the functions of `sources`, one module per task, and the modules that failed.
 
     Workers last for all rounds and each module goes to the same worker every round, so the
     default summariser (`RoundSummariser`) parses it once. A module whose summary crashes its
     worker or exceeds its budget is left out of the index (and of later rounds), with one
-    error for its file.
+    error for its file. With `cached`, a module whose summaries for a round are stored is not
+    summarised again.
     """
     failed: dict[str, FileError] = {}
     consequence = "flows through it into other modules were not followed"
@@ -212,45 +165,54 @@ def project_index(
         failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
         return None
 
-    def by_module_of(
-        remaining: Sequence[SourceFile], outcomes: Sequence[ModuleRound | None]
-    ) -> dict[str, ModuleRound]:
-        return {
-            source.module: outcome
-            for source, outcome in zip(remaining, outcomes, strict=True)
-            if outcome is not None
-        }
-
-    if config.engine == "ray":  # no worker outlives a round there: each round parses again
-
-        def run_round_on_ray(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
-            remaining = [by_module[m] for m in modules if m not in failed]
-            outcomes = run_on_ray(
-                remaining,
-                summarise or RoundSummariser(),
-                (config, index),
-                jobs=jobs,
-                budget=budget_of(config),
-                on_failure=left_out,
-            )
-            return by_module_of(remaining, outcomes)
-
-        return iterate_project_index(sorted(by_module), run_round_on_ray), failed
-
-    with WorkerPool(summarise or RoundSummariser(), min(jobs, len(sources))) as pool:
+    def rounds_through_cache(
+        summarise_round: Callable[[list[SourceFile], ProjectIndex], list[ModuleRound | None]],
+    ) -> Callable[[ProjectIndex, Sequence[str]], dict[str, ModuleRound]]:
+        """A round of the worklist: the modules it names, stored or from `summarise_round`."""
 
         def run_round(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
             remaining = [by_module[m] for m in modules if m not in failed]
-            outcomes = pool.run(
+            if cached is None:
+                outcomes = summarise_round(remaining, index)
+            else:
+                outcomes = cached(
+                    remaining,
+                    index,
+                    lambda misses: summarise_round(misses, index),
+                    lambda source: source.module in failed,
+                )
+            return {
+                source.module: outcome
+                for source, outcome in zip(remaining, outcomes, strict=True)
+                if outcome is not None
+            }
+
+        return run_round
+
+    if config.engine == "ray":  # no worker outlives a round there: each round parses again
+
+        def on_ray(remaining: list[SourceFile], index: ProjectIndex) -> list[ModuleRound | None]:
+            work = summarise or RoundSummariser()
+            budget = budget_of(config)
+            shared = (config, index)
+            return run_on_ray(
+                remaining, work, shared, jobs=jobs, budget=budget, on_failure=left_out
+            )
+
+        return iterate_project_index(sorted(by_module), rounds_through_cache(on_ray)), failed
+
+    with WorkerPool(summarise or RoundSummariser(), min(jobs, len(sources))) as pool:
+
+        def in_pool(remaining: list[SourceFile], index: ProjectIndex) -> list[ModuleRound | None]:
+            return pool.run(
                 remaining,
                 (config, index),
                 budget=budget_of(config),
                 on_failure=left_out,
                 slot_of=lambda source: slots[source.module],
             )
-            return by_module_of(remaining, outcomes)
 
-        return iterate_project_index(sorted(by_module), run_round), failed
+        return iterate_project_index(sorted(by_module), rounds_through_cache(in_pool)), failed
 
 
 def _with_error(report: FileReport, error: FileError) -> FileReport:
@@ -269,6 +231,7 @@ def with_cross_module_flows(
     config: ScanConfig,
     jobs: int,
     progress: ProgressCallback | None = None,
+    cache: IncrementalCache | None = None,
 ) -> list[FileReport]:
     """Review again, with project-wide summaries, the modules whose input can leave them.
 
@@ -290,16 +253,32 @@ def with_cross_module_flows(
     ]
     if progress is not None:
         progress(0, 0)  # the pass has started; its length is not known yet
-    index, failed = project_index(summarised, config, jobs)
+    cache = cache or IncrementalCache.off(config)
+    imports = {f.module: f.imports for f in facts}
+    index, failed = project_index(summarised, config, jobs, cached=cache.summary_rounds(imports))
+
+    def review_again(sources: list[SourceFile]) -> list[FileReport]:
+        return review_files(sources, config, jobs, progress, project=index)
+
+    again_sources = [by_module[m] for m in sorted(to_review)]
     again = {
-        r.path: r
-        for r in review_files(
-            [by_module[m] for m in sorted(to_review)], config, jobs, progress, project=index
-        )
+        r.path: r for r in cache.reports_with_summaries(again_sources, index, imports, review_again)
     }
     errors = {error.path: error for error in failed.values()}
     updated = [again.get(r.path, r) for r in reports]
     return [_with_error(r, errors[r.path]) if r.path in errors else r for r in updated]
+
+
+def _first_pass(
+    sources: Sequence[SourceFile],
+    config: ScanConfig,
+    jobs: int,
+    progress: ProgressCallback | None,
+    cache: IncrementalCache,
+) -> list[FileReport]:
+    """Each file's own review (the stored one where the cache has it), in path order."""
+    reviewed = cache.reports(sources, lambda misses: review_files(misses, config, jobs, progress))
+    return sorted(reviewed, key=lambda r: r.path)
 
 
 def checked_weaknesses(
@@ -348,10 +327,11 @@ def scan_sources(
     """Review `sources` (discovered, or standard input saved to a file) and report `missing`."""
     started = time.perf_counter() if started is None else started
     workers = jobs or default_jobs()
-    reports = review_files(sources, config, workers, _phase(progress, REVIEWING))
-    reports = with_cross_module_flows(
-        sources, reports, config, workers, _phase(progress, CROSS_MODULE)
-    )
+    with open_cache(config) as cache:
+        reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)
+        reports = with_cross_module_flows(
+            sources, reports, config, workers, _phase(progress, CROSS_MODULE), cache
+        )
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in missing)
     reports.sort(key=lambda r: r.path)
     return scan_result(reports, config, started, config.configuration)

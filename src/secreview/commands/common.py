@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -19,6 +20,8 @@ from rich.markup import escape
 
 from secreview.analysis.models import ModelError
 from secreview.analysis.rules import RULES_BY_ID
+from secreview.cache import ENVIRONMENT_VARIABLE as CACHE_ENVIRONMENT_VARIABLE
+from secreview.cache import default_cache_dir
 from secreview.commands.options import NEVER
 from secreview.config import (
     CommandLine,
@@ -249,14 +252,26 @@ def configure(
         except ConfigError as error:
             fail(str(error))
     if options.get("config_path") is None:  # the reviewed tree's own settings, or none
-        settings = dataclasses.replace(settings, llm=settings.llm.from_reviewed_tree())
+        llm = settings.llm.from_reviewed_tree()
+        settings = dataclasses.replace(settings, llm=llm, cache_dir=None)
     config = dataclasses.replace(
         build_config(settings, cli_options),
         follow_symlinks=options["follow_symlinks"],
         file_timeout_seconds=options["file_timeout"],
         file_memory_bytes=options["file_memory"],
+        cache_dir=cache_folder(options, settings),
     )
     return with_checked_models(config)
+
+
+def cache_folder(options: Mapping[str, object], settings: FileSettings) -> str | None:
+    """Where this run keeps results (None: nowhere): `--no-cache`, else `--cache-dir`, else
+    `$SECREVIEW_CACHE_DIR`, else the `--config` file's `cache-dir`, else the user cache folder.
+    The environment wins over the file as in Ruff, so a test or CI job can always redirect it."""
+    if options.get("no_cache"):
+        return None
+    chosen = options.get("cache_dir") or os.environ.get(CACHE_ENVIRONMENT_VARIABLE)
+    return str(chosen or settings.cache_dir or default_cache_dir())
 
 
 def with_checked_models(config: ScanConfig) -> ScanConfig:

@@ -238,6 +238,13 @@ SHARED_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...]
         "environment).",
     ),
     click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Keep each file's results here, so a re-run reviews only what changed "
+        "[$SECREVIEW_CACHE_DIR, else the user cache folder].",
+    ),
+    click.option("--no-cache", is_flag=True, help="Review every file afresh; keep nothing."),
+    click.option(
         "--report-unused-suppressions",
         is_flag=True,
         help="Report `# secreview: ignore[...]` comments that suppress nothing.",

@@ -56,8 +56,10 @@ KNOWN_KEYS = (
     "honour-nosec",
     "report-unused-suppressions",
     "llm",
+    "cache-dir",
 )
-"""`enable` and `disable` are the older names of `select` and `ignore`."""
+"""`enable` and `disable` are the older names of `select` and `ignore`; `cache-dir` is honoured
+only in a file given with `--config` (the reviewed tree never chooses where results are kept)."""
 
 
 class ConfigError(Exception):
@@ -88,6 +90,7 @@ class FileSettings:
     honour_nosec: bool | None = None
     report_unused_suppressions: bool | None = None
     llm: LlmSettings = field(default_factory=LlmSettings)
+    cache_dir: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +226,8 @@ def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str
             return {"min_confidence": _confidence(value, at)}
         case "include-tests" | "honour-nosec" | "report-unused-suppressions" | "respect-gitignore":
             return {key.replace("-", "_"): _flag(value, at)}
-        case "baseline":
-            return {"baseline": _relative_path(value, at, folder)}
+        case "baseline" | "cache-dir":
+            return {key.replace("-", "_"): _relative_path(value, at, folder)}
         case "models":
             return {
                 "models": tuple(

@@ -106,3 +106,5 @@ class ScanConfig:
     """The Ray cluster to use with `engine="ray"` (None: a local one started for the run)."""
     llm: LlmSettings = field(default_factory=LlmSettings)
     """The optional LLM stage (off unless `--llm`): endpoint, model, budgets, voting."""
+    cache_dir: str | None = None
+    """Folder of the scan cache (`secreview.cache`); None: every file is reviewed afresh."""

@@ -1,0 +1,146 @@
+"""Cache keys: everything a stored result depends on, hashed; nothing it does not.
+
+A key is the BLAKE2b of a canonical JSON list: the kind of result, the run's settings digest
+(`settings_digest`), the file's content digest, the names the file is reported and fingerprinted
+under, and, for results computed with project summaries, the digest of the summaries the module
+could consult (`IndexDigests`). Settings are hashed by leaving out the few fields that cannot
+change a file's report, so a field added to ScanConfig later is part of the key by default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import sys
+from bisect import bisect_left
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import secreview
+from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
+from secreview.cache.codec import canonical_json, encode, to_plain
+from secreview.config import ScanConfig
+
+NOT_IN_KEY = frozenset(
+    {
+        "cache_dir",  # where results are kept, not what they are
+        "llm",  # the LLM stage runs on the whole result, after the scan
+        "fail_on",  # the exit status, decided from the result
+        "fail_on_findings",
+        "baseline",  # applied to the whole result, after the scan
+        "file_timeout_seconds",  # a file over budget is never cached
+        "file_memory_bytes",
+    }
+)
+"""ScanConfig fields that do not change what one file's review yields."""
+PARSER_PACKAGES = ("tree-sitter", "tree-sitter-python")
+
+
+def digest(*parts: object) -> str:
+    """The hex BLAKE2b (128 bits) of plain `parts` in canonical JSON."""
+    return hashlib.blake2b(canonical_json(list(parts)).encode("ascii"), digest_size=16).hexdigest()
+
+
+def content_digest(data: bytes) -> str:
+    """The digest of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def settings_digest(config: ScanConfig) -> str:
+    """What every result of this run depends on: secreview's code, the settings, the models."""
+    fields = {
+        field.name: to_plain(getattr(config, field.name))
+        for field in dataclasses.fields(config)
+        if field.name not in NOT_IN_KEY
+    }
+    models = [_folder_digest(Path(folder), "*.toml") for folder in config.model_dirs]
+    return digest(secreview.__version__, _code_digest(), _parsers(), fields, models)
+
+
+@cache
+def _code_digest() -> str:
+    """The installed secreview itself (code, built-in models, data): every file's name, size
+    and modification time, so an upgrade or an edit of a checkout never reuses old results."""
+    return _folder_digest(Path(secreview.__file__).parent, "*", contents=False)
+
+
+@cache
+def _parsers() -> tuple[str, ...]:
+    """What parses the files: this Python (its `ast` accepts its own syntax) and the fallback
+    parser's packages; one cache folder may serve several Pythons."""
+    found = [sys.implementation.name, sys.version]
+    for package in PARSER_PACKAGES:
+        try:
+            found.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{package} absent")
+    return tuple(found)
+
+
+def _folder_digest(folder: Path, pattern: str, *, contents: bool = True) -> str:
+    """The digest of the files under `folder` matching `pattern` (their bytes, or their size
+    and modification time); an unreadable file counts by its name and the error."""
+    parts: list[object] = []
+    for path in sorted(folder.rglob(pattern)):
+        name = path.relative_to(folder).as_posix()
+        if "__pycache__" in path.parts:
+            continue
+        try:
+            if contents:
+                if path.is_file():
+                    parts.append([name, content_digest(path.read_bytes())])
+            else:
+                status = path.stat()
+                parts.append([name, status.st_size, status.st_mtime_ns])
+        except OSError as error:
+            parts.append([name, type(error).__name__])
+    return digest(str(folder), parts)
+
+
+class IndexDigests:
+    """Digests of the parts of one ProjectIndex that a module can consult.
+
+    A module resolves a call or a class through its own imports, so the summaries it can use
+    are those named under a module it imports (`import pkg` reaches every `pkg.*`) or under its
+    own name; whether the index is empty at all also matters (the engine only runs a module with
+    no input of its own when there are summaries). The digest of a module is the digest of
+    those entries: it changes exactly when one of them does.
+    """
+
+    def __init__(
+        self, index: ProjectIndex, known: dict[ExternalSummary, str] | None = None
+    ) -> None:
+        """`known`: digests of summaries already seen (most are the same from round to round)."""
+        known = {} if known is None else known
+        entries: dict[str, tuple[str, str]] = {}
+        for name, summary in index.summaries.items():
+            if summary not in known:
+                known[summary] = content_digest(encode(summary).encode("ascii"))
+            entries[name] = ("function", known[summary])
+        entries.update((name, ("class", "")) for name in index.classes)
+        self._names = sorted(entries)
+        self._entries = entries
+        self._empty = not index.summaries
+        self._by_prefix: dict[str, str] = {}
+
+    def for_module(self, module: str, imports: Iterable[str]) -> str:
+        """The digest of what `module`, importing `imports`, can consult in the index."""
+        prefixes = sorted({module, *imports})
+        return digest(self._empty, [[prefix, self._under(prefix)] for prefix in prefixes])
+
+    def _under(self, prefix: str) -> str:
+        """The digest of the entries named `prefix` or `prefix.*` (kept: modules share imports)."""
+        if prefix in self._by_prefix:
+            return self._by_prefix[prefix]
+        start = bisect_left(self._names, prefix)
+        end = bisect_left(self._names, prefix + "/")  # '/' sorts right after '.'
+        names = [
+            name
+            for name in self._names[start:end]
+            if name == prefix or name.startswith(prefix + ".")
+        ]
+        found = digest([[name, *self._entries[name]] for name in names])
+        self._by_prefix[prefix] = found
+        return found

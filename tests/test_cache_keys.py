@@ -1,0 +1,64 @@
+"""Cache keys change with everything a file's review depends on, and with nothing else."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
+from secreview.cache.keys import IndexDigests, settings_digest
+from secreview.config import ScanConfig
+from secreview.config.llm import LlmSettings
+from secreview.findings import Severity
+
+
+def test_settings_that_change_findings_change_the_key() -> None:
+    base = ScanConfig()
+    for changed in (
+        dataclasses.replace(base, threat_model="library"),
+        dataclasses.replace(base, disabled_rules=frozenset({"weak-hash"})),
+        dataclasses.replace(base, min_severity=Severity.HIGH),
+        dataclasses.replace(base, test_paths=("tests/*",)),
+        dataclasses.replace(base, severity_overrides=(("weak-hash", Severity.LOW),)),
+    ):
+        assert settings_digest(changed) != settings_digest(base)
+
+
+def test_settings_that_only_decide_after_the_scan_do_not() -> None:
+    base = ScanConfig()
+    same = dataclasses.replace(
+        base,
+        cache_dir="/elsewhere",
+        fail_on=Severity.HIGH,
+        baseline="baseline.json",
+        llm=LlmSettings(enabled=True),
+        file_timeout_seconds=5.0,
+    )
+    assert settings_digest(same) == settings_digest(base)
+
+
+def test_an_edited_model_file_changes_the_key(tmp_path: Path) -> None:
+    (tmp_path / "sinks.toml").write_text("# none yet\n")
+    config = ScanConfig(model_dirs=(str(tmp_path),))
+    before = settings_digest(config)
+    (tmp_path / "sinks.toml").write_text("# one more\n")
+    assert settings_digest(config) != before
+
+
+def test_a_module_sees_the_summaries_under_its_imports_and_its_own_name() -> None:
+    helper = ExternalSummary("pkg.helpers.run", ("x",))
+    index = ProjectIndex({"pkg.helpers.run": helper, "other.f": ExternalSummary("other.f", ())})
+    changed_other = ProjectIndex({**index.summaries, "other.f": ExternalSummary("other.f", ("y",))})
+    changed_helper = ProjectIndex(
+        {**index.summaries, "pkg.helpers.run": ExternalSummary("pkg.helpers.run", ("y",))}
+    )
+    consults = ("app.views", ["pkg"])  # `import pkg` reaches pkg.helpers.run
+    before = IndexDigests(index).for_module(*consults)
+    assert IndexDigests(changed_other).for_module(*consults) == before
+    assert IndexDigests(changed_helper).for_module(*consults) != before
+    assert IndexDigests(changed_helper).for_module("pkg.helpers", []) != IndexDigests(
+        index
+    ).for_module("pkg.helpers", [])
+    assert IndexDigests(ProjectIndex()).for_module("app.views", []) != IndexDigests(
+        index
+    ).for_module("app.views", [])  # an empty index runs fewer modules
