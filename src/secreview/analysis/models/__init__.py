@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from secreview.analysis.models.entries import EntryModel, parse_entry
 from secreview.analysis.models.schema import ModelError, check_model_document
 from secreview.sources.sidefiles import MIB, SideFileError, parse_toml, read_side_text, shown
 
@@ -162,6 +163,8 @@ class Models:
     request_handler_bases: frozenset[str] = frozenset()
     """Base classes whose instances' attributes are request data (`http.server` handlers)."""
     handler_attributes: dict[str, SourceModel] = field(default_factory=dict)
+    entries: tuple[EntryModel, ...] = ()
+    """Functions frameworks call with client data beyond routed views (see `entries.py`)."""
     labels: tuple[LabelModel, ...] = ()
     dedicated_origins: frozenset[str] = frozenset()
     """Origins that are kinds of value, not of trust: reported only by sinks naming them."""
@@ -298,6 +301,7 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
     models["consuming_sinks"] |= set(_strings(engine, "consuming_sinks", where))
     models["dedicated_origins"] |= set(_strings(engine, "dedicated_origins", where))
     models["labels"] += tuple(_label(table, where) for table in data.get("label", []))
+    models["entries"] += tuple(parse_entry(table) for table in data.get("entry", []))
     for key in ("route_decorators", "clean_annotations", "framework_annotations"):
         models[key] |= set(_strings(web, key, where))
     for table in data.get("handler", []):
@@ -356,6 +360,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "request_handler_bases": set(),
         "handler_attributes": {},
         "labels": (),
+        "entries": (),
         "dedicated_origins": set(),
     }
     documents: list[tuple[str, str]] = []
