@@ -59,8 +59,11 @@ class ParameterRules(FrameState):
             value_type: str | None = None
             annotation = ast.unparse(parameter.annotation) if parameter.annotation else ""
             by_name = None if annotation else self._parameter_type_by_name(name, decorators)
+            resolved = self.qualified(parameter.annotation) if parameter.annotation else None
             if is_method and index == 0:
                 value_type = f"class:{self.class_name}"
+            elif resolved in self.models.parameter_types:
+                value_type = self.models.parameter_types[resolved]  # imported: unambiguous
             elif self.analysis.is_web and (self.models.parameter_types.get(annotation) or by_name):
                 value_type = self.models.parameter_types.get(annotation) or by_name
             elif view_kind and self._is_view_argument(
