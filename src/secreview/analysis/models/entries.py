@@ -52,8 +52,8 @@ class EntryModel:
         found |= {b.rsplit(".", 1)[-1] for b in self.bases}
         if self.parameters:
             found.add(self.parameters[0])
-        elif self.imports and not (found or self.bases):
-            found |= {f for f in self.functions if "*" not in f}
+        elif self.imports and not found:
+            found |= {module.split(".")[0] for module in self.imports}
         return frozenset(found)
 
 
