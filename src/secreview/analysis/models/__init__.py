@@ -295,7 +295,7 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
     models["view_methods"] |= set(_strings(web, "view_methods", where))
     for attribute in _strings(web, "view_attributes", where):
         models["view_attributes"][attribute] = SourceModel(
-            origin="remote", note="URL arguments of a class-based view"
+            origin="remote", note="request data of a class-based view"
         )
     engine = data.get("engine", {})
     models["consuming_sinks"] |= set(_strings(engine, "consuming_sinks", where))
