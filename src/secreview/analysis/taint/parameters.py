@@ -78,7 +78,6 @@ class ParameterRules(FrameState):
             elif (
                 entry is not None
                 and entry.is_remote(index - is_method)
-                and index >= is_method
                 and annotation not in self.models.clean_annotations
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
@@ -102,24 +101,24 @@ class ParameterRules(FrameState):
             self.qualified(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
         }
         leading = tuple(a.arg for a in ordered[int(is_method) :])
+        owner = str(self.class_name) if is_method else node.name
         for entry in self.models.entries:
-            if not entry.names_function(node.name):
-                continue
-            if entry.imports and not any(self.context.imports_module(m) for m in entry.imports):
-                continue
-            if entry.bases and not (
-                is_method and self.analysis.derives_from(str(self.class_name), entry.bases)
+            if (
+                not entry.names_function(node.name)
+                or (entry.decorators and not entry.decorators & decorators)
+                or leading[: len(entry.parameters)] != entry.parameters
+                or (entry.imports and not any(map(self.context.imports_module, entry.imports)))
+                or (
+                    entry.bases
+                    and not (is_method and self.analysis.derives_from(owner, entry.bases))
+                )
             ):
                 continue
-            if (entry.decorators and not entry.decorators & decorators) or leading[
-                : len(entry.parameters)
-            ] != entry.parameters:
+            if entry.registered_by and (
+                node.name.startswith("_")
+                or owner not in self.analysis.registered_remotely(entry.registered_by)
+            ):
                 continue
-            if entry.registered_by:
-                registered = self.analysis.registered_remotely(entry.registered_by)
-                owner = self.class_name if is_method else node.name
-                if owner not in registered or node.name.startswith("_"):
-                    continue
             return entry
         return None
 
@@ -179,7 +178,7 @@ class ParameterRules(FrameState):
                 if isinstance(path, str):
                     for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
                         found[name] = converter or "string"
-                        if name in _TYPE_AFTER_NAME:  # Bottle and Sanic: `<item_id:int>`
+                        if converter and name in _TYPE_AFTER_NAME:  # Bottle, Sanic: `<id:int>`
                             found[converter] = name
         return found
 
