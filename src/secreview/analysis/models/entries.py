@@ -45,16 +45,21 @@ class EntryModel:
         """Whether the parameter at `position` (after `self`) carries the client's data."""
         return position >= self.skip and (not self.until or position < self.until)
 
-    @property
-    def words(self) -> frozenset[str]:
-        """Names one of which a module's text must contain to define such an entry point."""
-        found = {d.rsplit(".", 1)[-1] for d in self.decorators} | set(self.registered_by)
-        found |= {b.rsplit(".", 1)[-1] for b in self.bases}
+    def may_apply(self, words: set[str], imported: set[str]) -> bool:
+        """Whether a module with these words in its text and these imported top-level modules can
+        define such an entry point (a cheap test before any analysis)."""
         if self.parameters:
-            found.add(self.parameters[0])
-        elif self.imports and not found:
-            found |= {module.split(".")[0] for module in self.imports}
-        return frozenset(found)
+            return words.issuperset(self.parameters)
+        if self.decorators:
+            return any(
+                d.split(".")[0] in imported and d.rsplit(".", 1)[-1] in words
+                for d in self.decorators
+            )
+        if self.registered_by:
+            return bool(words & self.registered_by)
+        if self.bases:
+            return any(b.rsplit(".", 1)[-1] in words for b in self.bases)
+        return any(module.split(".")[0] in imported for module in self.imports)
 
 
 def parse_entry(table: dict[str, object]) -> EntryModel:

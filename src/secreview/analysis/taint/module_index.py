@@ -129,9 +129,8 @@ class ModuleIndex:
         for decorator in _DECORATOR.findall(text):
             if decorator in models.route_decorators:
                 return True
-        for entry in models.entries:
-            if words & entry.words and words.issuperset(entry.parameters):
-                return True
+        if any(entry.may_apply(words, imported) for entry in models.entries):
+            return True
         handler_bases = {b.rsplit(".", 1)[-1] for b in models.request_handler_bases}
         for bases in _CLASS_BASES.findall(text):
             for name in _WORD.findall(bases):
