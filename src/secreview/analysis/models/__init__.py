@@ -20,18 +20,16 @@ origins read, stored, passed or returned under a matching name also carries the 
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from secreview.analysis.models.entries import EntryModel, parse_entry
+from secreview.analysis.models.files import user_model_files
 from secreview.analysis.models.schema import ModelError, check_model_document
-from secreview.sources.sidefiles import MIB, SideFileError, parse_toml, read_side_text, shown
-
-MODEL_MAX_BYTES = 1 * MIB
-"""The largest built-in model file is 20 KB; a user's model file over this is refused unread."""
+from secreview.sources.sidefiles import SideFileError, parse_toml
 
 ALL_KINDS = "*"
 """A sanitiser that protects every sink kind (a cast to int, a UUID parse, an allow-list)."""
@@ -166,6 +164,8 @@ class Models:
     request_handler_bases: frozenset[str] = frozenset()
     """Base classes whose instances' attributes are request data (`http.server` handlers)."""
     handler_attributes: dict[str, SourceModel] = field(default_factory=dict)
+    entries: tuple[EntryModel, ...] = ()
+    """Functions frameworks call with client data beyond routed views (see `entries.py`)."""
     labels: tuple[LabelModel, ...] = ()
     dedicated_origins: frozenset[str] = frozenset()
     """Origins that are kinds of value, not of trust: reported only by sinks naming them."""
@@ -298,12 +298,13 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
     models["view_methods"] |= set(_strings(web, "view_methods", where))
     for attribute in _strings(web, "view_attributes", where):
         models["view_attributes"][attribute] = SourceModel(
-            origin="remote", note="URL arguments of a class-based view"
+            origin="remote", note="request data of a class-based view"
         )
     engine = data.get("engine", {})
     models["consuming_sinks"] |= set(_strings(engine, "consuming_sinks", where))
     models["dedicated_origins"] |= set(_strings(engine, "dedicated_origins", where))
     models["labels"] += tuple(_label(table, where) for table in data.get("label", []))
+    models["entries"] += tuple(parse_entry(table) for table in data.get("entry", []))
     for key in ("route_decorators", "clean_annotations", "framework_annotations"):
         models[key] |= set(_strings(web, key, where))
     for table in data.get("handler", []):
@@ -313,30 +314,6 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
         )
         for attribute in _strings(table, "attributes", where):
             models["handler_attributes"][attribute] = source
-
-
-def _user_model_files(folder: Path) -> list[tuple[str, str]]:
-    """(shown path, text) of every `*.toml` file in `folder`, in name order, else ModelError."""
-    try:
-        with os.scandir(folder) as entries:
-            names = sorted(entry.name for entry in entries if entry.name.endswith(".toml"))
-    except NotADirectoryError:
-        raise ModelError(f"{shown(folder)}: the models folder is not a folder") from None
-    except FileNotFoundError:
-        raise ModelError(f"{shown(folder)}: the models folder does not exist") from None
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ModelError(f"{shown(folder)}: the models folder cannot be read ({reason})") from None
-    try:
-        return [
-            (
-                shown(folder / name),
-                read_side_text(folder / name, what="model file", max_bytes=MODEL_MAX_BYTES),
-            )
-            for name in names
-        ]
-    except SideFileError as error:
-        raise ModelError(str(error)) from None
 
 
 def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
@@ -362,6 +339,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "request_handler_bases": set(),
         "handler_attributes": {},
         "labels": (),
+        "entries": (),
         "dedicated_origins": set(),
     }
     documents: list[tuple[str, str]] = []
@@ -370,7 +348,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         if entry.name.endswith(".toml"):
             documents.append((entry.name, entry.read_text(encoding="utf-8")))
     for directory in extra_dirs:
-        documents.extend(_user_model_files(Path(directory)))
+        documents.extend(user_model_files(Path(directory)))
     for where, text in documents:
         try:
             data = parse_toml(text, path=where, what="model file")

@@ -37,6 +37,10 @@ def _is_position(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def _position(value: object) -> str | None:
+    return None if _is_position(value) else "an argument position (an integer from 0)"
+
+
 def _strings(value: object) -> str | None:
     ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
     return None if ok else "a list of strings"
@@ -133,6 +137,20 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
     ),
     "handler": (
         {"bases": _strings, "origin": _string, "attributes": _strings, **_NOTE},
+        (),
+    ),
+    "entry": (
+        {
+            "bases": _strings,
+            "imports": _strings,
+            "functions": _strings,
+            "decorators": _strings,
+            "parameters": _strings,
+            "registered_by": _strings,
+            "skip": _position,
+            "until": _position,
+            **_NOTE,
+        },
         (),
     ),
 }

@@ -16,8 +16,9 @@ from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.index.context import ModuleContext
 
-NETWORK_ORIGINS = frozenset({"remote", "socket"})
-"""Trust kinds of data an attacker on the network sends: requests, socket reads."""
+NETWORK_ORIGINS = frozenset({"remote", "socket", "archive"})
+"""Trust kinds of data an attacker on the network sends: requests, socket reads and HTTP responses,
+and the members of archives (whoever made the archive chose their names)."""
 THREAT_MODELS: Mapping[str, frozenset[str]] = {
     "web": NETWORK_ORIGINS,
     "library": NETWORK_ORIGINS,

@@ -186,7 +186,9 @@ class GuardRules(FrameState):
         if not args:
             return
         prefix = self.expr(args[0])
-        if outcome and not prefix.all_flows():
+        # A base the caller chose (`self.directory`, a parameter) is as fixed as a constant to
+        # whoever sends the request: only a base carrying untrusted data proves nothing.
+        if outcome and all(flow.parameter is not None for flow in prefix.all_flows()):
             for name, normalised in path_operands(receiver, self.qualified):
                 marks = (UNDER_BASE, NORMALISED_PATH) if normalised else (UNDER_BASE,)
                 yield name, marks, None

@@ -104,6 +104,8 @@ def _request_shaped(text: str, words: set[str], imported: set[str], models: Mode
     for decorator in _DECORATOR.findall(text):
         if decorator in models.route_decorators:
             return True
+    if any(entry.may_apply(words, imported) for entry in models.entries):
+        return True
     handler_bases = {b.rsplit(".", 1)[-1] for b in models.request_handler_bases}
     for bases in _CLASS_BASES.findall(text):
         for name in _WORD.findall(bases):
@@ -131,6 +133,7 @@ class ModuleIndex:
         self.functions: dict[str, FunctionNode] = {}
         self.all_functions: list[FunctionNode] = []
         self._called_names: set[str] | None = None
+        self._registered: dict[tuple[str, ...], frozenset[str]] = {}
         self.relative_aliases: dict[str, str] = {}
         self.is_flask = context.imports_module("flask") or context.imports_module("quart")
         self.is_web = any(context.imports_module(m) for m in models.frameworks)
@@ -239,16 +242,60 @@ class ModuleIndex:
             pending.extend(n.rsplit(".", 1)[-1] for n in self.base_names(cls))
         return None
 
-    def is_handler_class(self, class_name: str, depth: int = 0) -> bool:
+    def is_handler_class(self, class_name: str) -> bool:
         """Whether a class's instances hold request data (an `http.server` handler subclass)."""
+        return self.derives_from(class_name, self.models.request_handler_bases)
+
+    def derives_from(self, class_name: str, bases: frozenset[str], depth: int = 0) -> bool:
+        """Whether a class of the module derives from one of `bases` (qualified names)."""
         cls = self.classes.get(class_name)
         if cls is None or depth > 8:
             return False
         return any(
-            name in self.models.request_handler_bases or self.is_handler_class(name, depth + 1)
+            name in bases or self.derives_from(name, bases, depth + 1)
             for name in self.base_names(cls)
             if name != class_name
         )
+
+    def registered_remotely(self, registering: frozenset[str]) -> frozenset[str]:
+        """Names of the functions and classes handed to a server's `registering` methods
+        (`server.register_function(ping)`, `server.register_instance(Service())`): clients call
+        them (and a class's public methods) with arguments of their choosing."""
+        key = tuple(sorted(registering))
+        if key not in self._registered:
+            instances: dict[str, str] = {}
+            found: set[str] = set()
+            calls = []
+            for node in ast.walk(self.context.tree):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                    created = node.value.func
+                    if isinstance(created, ast.Name) and created.id in self.classes:
+                        for target in node.targets:
+                            if isinstance(target, ast.Name):
+                                instances[target.id] = created.id
+                elif (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in registering
+                    and node.args
+                ):
+                    calls.append(node.args[0])
+            for argument in calls:
+                if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name):
+                    found.add(argument.func.id)
+                elif isinstance(argument, ast.Name):
+                    found.add(instances.get(argument.id, argument.id))
+            self._registered[key] = frozenset(found)
+        return self._registered[key]
+
+    def takes_request_in_init(self, cls: ast.ClassDef) -> bool:
+        """Whether a class's `__init__` is handed the request (`Pyramid view classes`), so its
+        methods' `self.request` is the request."""
+        for item in cls.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                names = [a.arg for a in item.args.args[1:2]]
+                return self.is_web and bool(names) and names[0] in ("request", "req")
+        return False
 
     def is_enum_class(self, class_name: str, depth: int = 0) -> bool:
         """Whether a class of the module is an `enum.Enum` (its calls return a member)."""
@@ -268,6 +315,8 @@ class ModuleIndex:
         cls = self.classes.get(class_name)
         if cls is None or depth > 8:
             return False
+        if self.takes_request_in_init(cls):
+            return True
         for name in self.base_names(cls):
             short = name.rsplit(".", 1)[-1]
             if short.endswith(self.models.view_base_suffixes) or (

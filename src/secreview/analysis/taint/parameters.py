@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 
@@ -22,6 +23,11 @@ def decorator_name(node: ast.expr) -> str:
     if isinstance(target, ast.Attribute):
         return target.attr
     return target.id if isinstance(target, ast.Name) else ""
+
+
+_TYPE_AFTER_NAME = frozenset({"int", "float", "uuid", "number", "path", "str", "strorempty"})
+"""Converters that Bottle and Sanic write after the parameter's name (`<id:int>`), where Flask
+writes them before it (`<int:id>`)."""
 
 
 class ParameterRules(FrameState):
@@ -41,6 +47,7 @@ class ParameterRules(FrameState):
         is_method = self.class_name is not None and "staticmethod" not in decorators
         view_kind = self._view_kind(ordered, is_method)
         self.is_view = view_kind == "route"
+        entry = self._entry_point(ordered, is_method)
         defaults = self._defaults()
         route_converters = self._route_converters()
         assert self.env is not None
@@ -52,8 +59,11 @@ class ParameterRules(FrameState):
             value_type: str | None = None
             annotation = ast.unparse(parameter.annotation) if parameter.annotation else ""
             by_name = None if annotation else self._parameter_type_by_name(name, decorators)
+            resolved = self.qualified(parameter.annotation) if parameter.annotation else None
             if is_method and index == 0:
                 value_type = f"class:{self.class_name}"
+            elif resolved in self.models.parameter_types:
+                value_type = self.models.parameter_types[resolved]  # imported: unambiguous
             elif self.analysis.is_web and (self.models.parameter_types.get(annotation) or by_name):
                 value_type = self.models.parameter_types.get(annotation) or by_name
             elif view_kind and self._is_view_argument(
@@ -65,6 +75,12 @@ class ParameterRules(FrameState):
                         ((parameter, f"view argument `{name}` comes from the request (remote)"),),
                     )
                 )
+            elif (
+                entry is not None
+                and entry.is_remote(index - is_method)
+                and annotation not in self.models.clean_annotations
+            ):
+                flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
             value = Value(flows=merge_flows(flows), type=value_type)
             self.env[name] = self.labelled(value, name, parameter)
         return tuple(p.arg for p in ordered), is_method
@@ -77,6 +93,35 @@ class ParameterRules(FrameState):
             return None
         return self.models.parameter_types.get(name)
 
+    def _entry_point(self, ordered: list[ast.arg], is_method: bool) -> EntryModel | None:
+        """The entry model describing this function, if a framework calls it with client data."""
+        node = self.node
+        assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        decorators = {
+            self.qualified(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
+        }
+        leading = tuple(a.arg for a in ordered[int(is_method) :])
+        owner = str(self.class_name) if is_method else node.name
+        for entry in self.models.entries:
+            if (
+                not entry.names_function(node.name)
+                or (entry.decorators and not entry.decorators & decorators)
+                or leading[: len(entry.parameters)] != entry.parameters
+                or (entry.imports and not any(map(self.context.imports_module, entry.imports)))
+                or (
+                    entry.bases
+                    and not (is_method and self.analysis.derives_from(owner, entry.bases))
+                )
+            ):
+                continue
+            if entry.registered_by and (
+                node.name.startswith("_")
+                or owner not in self.analysis.registered_remotely(entry.registered_by)
+            ):
+                continue
+            return entry
+        return None
+
     def _view_kind(self, ordered: list[ast.arg], is_method: bool) -> str | None:
         """'route' for a decorated view, 'request-first' for a Django-style view, else None."""
         assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
@@ -85,7 +130,7 @@ class ParameterRules(FrameState):
                 isinstance(decorator, ast.Call)
                 and isinstance(decorator.func, ast.Attribute)
                 and decorator.func.attr in self.models.route_decorators
-            ):
+            ) or self._is_framework_route(decorator):
                 return "route"
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
         if first is None or first.arg not in ("request", "req") or not self.analysis.is_django:
@@ -96,6 +141,14 @@ class ParameterRules(FrameState):
         if self.analysis.is_called(self.node.name):
             return None  # called in the module: a helper that happens to take the request
         return "request-first"
+
+    def _is_framework_route(self, decorator: ast.expr) -> bool:
+        """`@route("/x")` imported from a framework (Bottle's module-level decorators)."""
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name)):
+            return False
+        qualified = self.qualified(decorator.func) or ""
+        module, _, name = qualified.rpartition(".")
+        return name in self.models.route_decorators and module in self.models.frameworks
 
     def _defaults(self) -> dict[str, ast.expr]:
         """Parameter name -> its default expression (positional and keyword-only)."""
@@ -125,6 +178,8 @@ class ParameterRules(FrameState):
                 if isinstance(path, str):
                     for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
                         found[name] = converter or "string"
+                        if converter and name in _TYPE_AFTER_NAME:  # Bottle, Sanic: `<id:int>`
+                            found[converter] = name
         return found
 
     def _is_choice(self, annotation: str) -> bool:
@@ -149,7 +204,7 @@ class ParameterRules(FrameState):
             return index > (1 if is_method else 0)
         if is_method and index == 0:
             return False
-        if converters.get(name) in ("int", "float", "uuid"):
+        if converters.get(name) in ("int", "float", "uuid", "number"):
             return False
         if annotation in self.models.clean_annotations or self._is_choice(annotation):
             return False

@@ -25,6 +25,7 @@ _ORIGIN_WORDS = {
     "local": "local input",
     "env": "environment input",
     "socket": "data read from the network",
+    "archive": "a member of an archive",
     "library": "an argument of the library's public API",
     "secret": "a password",
     "weak-token": "a predictable random value used as a token",

@@ -1,0 +1,86 @@
+"""Entry points: functions a framework calls with what a client sent, as `[[entry]]` models.
+
+A view decorated with a route is one kind of entry point, but frameworks have others that no
+decorator marks: a Tornado handler's `get(self, *url_parts)`, a Falcon responder
+`on_get(self, req, resp, **url_fields)`, a CherryPy `@expose` method whose every parameter is a
+form field, a WSGI application `(environ, start_response)`, a function handed to an XML-RPC
+server's `register_function`. Each is described by where it is (base classes, imports, names,
+decorators, leading parameter names, a registering call) and which of its parameters carry the
+client's data; the engine binds those parameters as remote input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+
+@dataclass(frozen=True, slots=True)
+class EntryModel:
+    """Functions (or methods) whose parameters, from `skip` up to `until`, are remote input.
+
+    Every condition given must hold: `bases` (the method's class derives from one),
+    `imports` (the module imports one), `functions` (the name matches one; `*` patterns allowed),
+    `decorators` (decorated by one, qualified), `parameters` (the leading parameters after `self`
+    are named so). `registered_by` instead names the methods of a server that make a function,
+    or the public methods of an instance, callable by clients (`register_function(f)`).
+    Positions count from the first parameter after `self`; `until` of 0 means all the rest.
+    """
+
+    note: str
+    bases: frozenset[str] = frozenset()
+    imports: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    decorators: frozenset[str] = frozenset()
+    parameters: tuple[str, ...] = ()
+    registered_by: frozenset[str] = frozenset()
+    skip: int = 0
+    until: int = 0
+
+    def names_function(self, name: str) -> bool:
+        """Whether `name` is one of the functions this entry describes (any, when none listed)."""
+        return not self.functions or any(fnmatchcase(name, p) for p in self.functions)
+
+    def is_remote(self, position: int) -> bool:
+        """Whether the parameter at `position` (after `self`) carries the client's data."""
+        return position >= self.skip and (not self.until or position < self.until)
+
+    def may_apply(self, words: set[str], imported: set[str]) -> bool:
+        """Whether a module with these words in its text and these imported top-level modules can
+        define such an entry point (a cheap test before any analysis)."""
+        if self.parameters:
+            return words.issuperset(self.parameters)
+        if self.decorators:
+            return any(
+                d.split(".")[0] in imported and d.rsplit(".", 1)[-1] in words
+                for d in self.decorators
+            )
+        if self.registered_by:
+            return bool(words & self.registered_by)
+        if self.bases:
+            return any(b.rsplit(".", 1)[-1] in words for b in self.bases)
+        return any(module.split(".")[0] in imported for module in self.imports)
+
+
+def parse_entry(table: dict[str, object]) -> EntryModel:
+    """One `[[entry]]` table (already checked by the schema) as a model."""
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+    def position(key: str) -> int:
+        value = table.get(key, 0)
+        return value if isinstance(value, int) else 0
+
+    return EntryModel(
+        note=str(table.get("note", "entry point argument")),
+        bases=frozenset(strings("bases")),
+        imports=strings("imports"),
+        functions=strings("functions"),
+        decorators=frozenset(strings("decorators")),
+        parameters=strings("parameters"),
+        registered_by=frozenset(strings("registered_by")),
+        skip=position("skip"),
+        until=position("until"),
+    )
