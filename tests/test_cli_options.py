@@ -110,6 +110,12 @@ def test_a_rule_off_by_default_runs_only_when_a_selector_names_it(
     assert not enabled(SelectionLayer(("ALL",), ("weak-hash",)))
     # a later layer without select keeps the earlier layer's choice
     assert enabled(SelectionLayer(("ALL",)), SelectionLayer((), ("eval-injection",)))
+    # extend-select adds the rule and keeps every default one; a more specific ignore still wins
+    extended = selected_rules([SelectionLayer(extend_select=("weak-hash",))])
+    assert {"weak-hash", "eval-injection"} <= extended
+    assert extended == selected_rules([]) | {"weak-hash"}
+    assert not enabled(SelectionLayer((), ("weak-hash",), ("CWE-328",)))
+    assert enabled(SelectionLayer(("eval-injection",)), SelectionLayer(extend_select=("weak-",)))
     assert "weak-hash" not in {r.id for r in pipeline.active_rules(ScanConfig())}
     assert "eval-injection" in {r.id for r in pipeline.active_rules(ScanConfig())}
     monkeypatch.setattr(info, "ALL_RULES", rules)
@@ -291,3 +297,29 @@ def test_a_named_folder_that_gitignore_ignores_is_still_reviewed(project: Path) 
     (project / "vendor" / "lib" / "x.py").write_text(SHELL)
     assert "vendor/lib/x.py" not in paths(scan_json(".")[1])
     assert paths(scan_json("vendor")[1]) == ["vendor/lib/x.py"]
+
+
+def test_extend_select_turns_on_an_off_rule_beside_the_defaults_from_both_layers(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "app.py").write_text(
+        "import os\nimport yaml\n\n\ndef clean(path):\n    if os.path.exists(path):\n"
+        "        os.remove(path)\n\n\ndef load():\n    return yaml.load(open('f'))\n"
+    )
+
+    def rules_found(*options: str) -> set[str]:
+        result = CliRunner().invoke(
+            cli, ["scan", str(tmp_path / "app.py"), "--format", "json", "--no-progress", *options]
+        )
+        return {f["rule_id"] for f in json.loads(result.output)["findings"]}
+
+    assert rules_found() == {"unsafe-yaml-load"}  # toctou-file-check ships off
+    assert rules_found("--extend-select", "toctou-file-check") == {
+        "unsafe-yaml-load",
+        "toctou-file-check",
+    }
+    (tmp_path / "pyproject.toml").write_text('[tool.secreview]\nextend-select = ["CWE-367"]\n')
+    assert rules_found("--config", str(tmp_path / "pyproject.toml")) == {
+        "unsafe-yaml-load",
+        "toctou-file-check",
+    }

@@ -206,6 +206,9 @@ def command_line(context: click.Context) -> CommandLine:
         fail_on=Severity.parse(fail_on) if fail_on and fail_on != NEVER else None,
         fail_never=options["exit_zero"] or fail_on == NEVER,
         select=_selectors("--select", options["select"], bool(options.get("llm"))),
+        extend_select=_selectors(
+            "--extend-select", options["extend_select"], bool(options.get("llm"))
+        ),
         ignore=_selectors("--ignore", options["ignore"], bool(options.get("llm"))),
         baseline=options["baseline"],
         honour_nosec=options["honour_nosec"],

@@ -38,7 +38,11 @@ def rules_markdown() -> str:
 
 
 def _effective(
-    config_path: Path | None, isolated: bool, select: tuple[str, ...], ignore: tuple[str, ...]
+    config_path: Path | None,
+    isolated: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...] = (),
 ) -> ScanConfig:
     """The configuration a `scan` started here with the same options would run with."""
     try:
@@ -46,6 +50,7 @@ def _effective(
         options = CommandLine(
             select=tuple(check_selector(s) for s in select),
             ignore=tuple(check_selector(s) for s in ignore),
+            extend_select=tuple(check_selector(s) for s in extend_select),
         )
     except ConfigError as error:
         fail(str(error))
@@ -67,12 +72,14 @@ def _effective(
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--select", multiple=True, metavar="RULES", help="As `scan --select`.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="As `scan --ignore`.")
+@click.option("--extend-select", multiple=True, metavar="RULES", help="As `scan --extend-select`.")
 def rules_command(
     output_format: str,
     config_path: Path | None,
     isolated: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
 ) -> None:
     """List every rule: id, CWE, severity, what it reports, and whether the configuration (the
     nearest pyproject.toml, or --config, and --select/--ignore) enables it."""
@@ -81,9 +88,9 @@ def rules_command(
         return
     split = [
         tuple(p.strip() for v in values for p in v.split(",") if p.strip())
-        for values in (select, ignore)
+        for values in (select, ignore, extend_select)
     ]
-    config = _effective(config_path, isolated, split[0], split[1])
+    config = _effective(config_path, isolated, *split)
     enabled = {r.id for r in active_rules(config)}
     if output_format == "json":
         import json

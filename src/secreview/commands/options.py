@@ -158,6 +158,14 @@ SHARED_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...]
         "ALL; comma-separated or repeated. Replaces the configuration's `select`.",
     ),
     click.option(
+        "--extend-select",
+        multiple=True,
+        callback=_split_commas,
+        metavar="RULES",
+        help="Run these rules too (same forms as --select), on top of the default or configured "
+        "ones: how a rule that is off by default is turned on.",
+    ),
+    click.option(
         "--ignore",
         "--disable",
         "ignore",

@@ -32,6 +32,7 @@ class CommandLine:
     fail_on: Severity | None = None
     fail_never: bool = False
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     baseline: str | None = None
     honour_nosec: bool = False
@@ -46,8 +47,8 @@ def build_config(settings: FileSettings, options: CommandLine | None = None) -> 
     """One ScanConfig from the file's settings and the command line."""
     options = options or CommandLine()
     layers = (
-        SelectionLayer(settings.select, settings.ignore),
-        SelectionLayer(options.select, options.ignore),
+        SelectionLayer(settings.select, settings.ignore, settings.extend_select),
+        SelectionLayer(options.select, options.ignore, options.extend_select),
     )
     enabled = selected_rules(layers)
     gitignore = options.gitignore

@@ -41,6 +41,7 @@ KNOWN_KEYS = (
     "respect-gitignore",
     "test-paths",
     "select",
+    "extend-select",
     "ignore",
     "per-file-ignores",
     "enable",
@@ -76,6 +77,7 @@ class FileSettings:
     respect_gitignore: bool | None = None
     test_paths: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
@@ -199,6 +201,8 @@ def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str
             return {"test_paths": _string_list(value, at)}
         case "select" | "enable":
             return {"select": _selectors(value, at)}
+        case "extend-select":
+            return {"extend_select": _selectors(value, at)}
         case "ignore" | "disable":
             return {"ignore": _selectors(value, at)}
         case "per-file-ignores":

@@ -16,9 +16,10 @@ id beats a prefix beats a weakness beats a weakness family beats ALL); on a tie,
 
 Selection is applied in layers, configuration file first, then command line: a layer's `select`
 starts again from its own selectors, a layer without one only takes its `ignore` away from what
-the layer before enabled. Before the first layer, the rules on by default are enabled: a rule
-shipped off (`Rule.default_enabled`) runs only when some `select` names it, `ALL` included, as
-Ruff's `ALL` selects rules outside its default set.
+the layer before enabled, and a layer's `extend-select` adds its rules to what the layer keeps.
+Before the first layer, the rules on by default are enabled: a rule shipped off
+(`Rule.default_enabled`) runs only when a `select` or `extend-select` names it, `ALL` included,
+as Ruff's `ALL` selects rules outside its default set.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class SelectionLayer:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
 
 
 def specificity(selector: str, rule_id: str, rule_cwe: int) -> int | None:
@@ -110,6 +112,9 @@ def matches_any(selectors: Sequence[str], rule_id: str, rule_cwe: int) -> int | 
 
 def _resolved(layer: SelectionLayer, rule_id: str, rule_cwe: int, enabled: bool) -> bool:
     ignored = matches_any(layer.ignore, rule_id, rule_cwe)
+    extended = matches_any(layer.extend_select, rule_id, rule_cwe)
+    if extended is not None and (ignored is None or extended > ignored):
+        return True
     if not layer.select:
         return enabled and ignored is None
     selected = matches_any(layer.select, rule_id, rule_cwe)
