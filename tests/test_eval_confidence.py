@@ -123,3 +123,16 @@ def test_exec_of_code_compiled_into_an_attribute_is_reported_once_at_the_compile
         """
     )
     assert sorted(found) == [4, 10]
+
+
+def test_a_value_wrapped_in_punctuation_is_not_generated_code() -> None:
+    found = _by_line(
+        """
+        def load(text, klass, arguments):
+            data = eval("(" + text + ")")
+            return eval("{0}({1})".format(klass.__name__, arguments))
+        """
+    )
+    assert found[3].confidence is Confidence.MEDIUM  # the value runs as it is
+    assert found[4].confidence is Confidence.LOW  # the program's own class name is the code
+    assert "`arguments`" in found[4].message
