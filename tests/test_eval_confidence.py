@@ -136,3 +136,17 @@ def test_a_value_wrapped_in_punctuation_is_not_generated_code() -> None:
     assert found[3].confidence is Confidence.MEDIUM  # the value runs as it is
     assert found[4].confidence is Confidence.LOW  # the program's own class name is the code
     assert "`arguments`" in found[4].message
+
+
+def test_a_value_inside_a_string_literal_of_generated_code_stays_medium() -> None:
+    found = _by_line(
+        """
+        def search(engine, query):
+            eval(f"Engine.{engine}.search('{query}')")
+            eval("Engine.%s.search(%r)" % (engine, query))
+        """
+    )
+    assert found[3].confidence is Confidence.MEDIUM
+    assert "`query`" in found[3].message and "string literal" in found[3].message
+    assert "`engine`" not in found[3].message
+    assert found[4].confidence is Confidence.LOW  # `%r` writes a quoted literal of the value

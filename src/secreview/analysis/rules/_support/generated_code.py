@@ -8,6 +8,8 @@ are plain: `.format` and `%` on a constant string, f-strings and `+` with consta
 local variables of the same function. The fixed part must hold a word of code (a name or keyword,
 in a constant or an identifier of the program's own such as `klass.__name__`): text that only
 wraps a value in punctuation (`"(" + text + ")"`) runs that value as it is, so is not "generated".
+A value inserted inside a string literal of the code (`"search('%s')" % query`) is data the code
+meant as text, where a quote breaks out (as in SQL): callers keep such text at their usual rating.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from dataclasses import dataclass
 
 from secreview.analysis.rules._support.data_origin import is_program_made
 from secreview.analysis.rules._support.local_bindings import MAX_DEPTH, bindings_before
@@ -22,22 +25,56 @@ from secreview.index.context import ModuleContext
 
 _WORD = re.compile(r"[A-Za-z_]")
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*[\d*]*(?:\.[\d*]+)?[a-zA-Z%]")
+_QUOTES = "'\""
 
-_Pieces = tuple[str, list[ast.expr]]
-"""The fixed text of generated code (fragments joined) and the values inserted into it."""
+_Pieces = list[str | ast.expr]
+"""Generated code in order: fixed fragments (str) and the values inserted between them."""
 
 
-def inserted_values(context: ModuleContext, expr: ast.expr) -> list[ast.expr] | None:
-    """The values inserted into code text that `expr` generates around a word of code, in source
-    order; None when `expr` is not such text (or a local it uses may not be)."""
+@dataclass(frozen=True, slots=True)
+class GeneratedCode:
+    """Code text the program writes around inserted values."""
+
+    inserted: list[ast.expr]
+    """Every inserted value, in source order."""
+    quoted: list[ast.expr]
+    """The inserted values that sit inside a string literal of the code."""
+
+
+def generated_code(context: ModuleContext, expr: ast.expr) -> GeneratedCode | None:
+    """`expr` as code text generated around a word of code, or None when it is not such text
+    (or a local it uses may not be)."""
     pieces = _pieces(context, expr, 0)
     if pieces is None:
         return None
-    fixed, inserted = pieces
+    fixed = "".join(p for p in pieces if isinstance(p, str))
+    inserted = [p for p in pieces if not isinstance(p, str)]
     own_words = (context.segment(value) for value in inserted if is_program_made(context, value))
-    if _WORD.search(fixed) or any(_WORD.search(word) for word in own_words):
-        return inserted
-    return None
+    if not (_WORD.search(fixed) or any(_WORD.search(word) for word in own_words)):
+        return None
+    return GeneratedCode(inserted, _quoted(pieces))
+
+
+def _quoted(pieces: _Pieces) -> list[ast.expr]:
+    """The inserted values that the fixed text before them leaves inside an open quote."""
+    open_quote: str | None = None
+    quoted: list[ast.expr] = []
+    for piece in pieces:
+        if not isinstance(piece, str):
+            if open_quote is not None:
+                quoted.append(piece)
+            continue
+        escaped = False
+        for character in piece:
+            if escaped:
+                escaped = False
+            elif character == "\\" and open_quote is not None:
+                escaped = True
+            elif open_quote is None and character in _QUOTES:
+                open_quote = character
+            elif character == open_quote:
+                open_quote = None
+    return quoted
 
 
 def _pieces(context: ModuleContext, expr: ast.expr, depth: int) -> _Pieces | None:
@@ -47,26 +84,55 @@ def _pieces(context: ModuleContext, expr: ast.expr, depth: int) -> _Pieces | Non
         case ast.Name():
             return _name_pieces(context, expr, depth)
         case ast.Call(func=ast.Attribute(attr="format", value=template)):
-            text = context.constant_value(template)
-            if not isinstance(text, str):
-                return None
-            try:
-                fixed = "".join(literal for literal, *_ in string.Formatter().parse(text))
-            except ValueError:
-                return None
-            return fixed, [*expr.args, *(keyword.value for keyword in expr.keywords)]
+            return _format_pieces(context, template, expr)
         case ast.BinOp(op=ast.Mod(), left=template, right=values):
             text = context.constant_value(template)
             if not isinstance(text, str):
                 return None
             inserted = list(values.elts) if isinstance(values, ast.Tuple) else [values]
-            return _PERCENT_FIELD.sub("", text), inserted
+            fixed = _PERCENT_FIELD.split(text)
+            if len(inserted) != len(fixed) - 1:  # `%(name)s` from a dict, or `%%`
+                return [*fixed, *inserted]
+            pieces: _Pieces = [fixed[0]]
+            for value, after in zip(inserted, fixed[1:], strict=True):
+                pieces += [value, after]
+            return pieces
         case ast.JoinedStr(values=parts):
-            fixed = "".join(str(p.value) for p in parts if isinstance(p, ast.Constant))
-            return fixed, [p.value for p in parts if isinstance(p, ast.FormattedValue)]
+            return [
+                str(p.value) if isinstance(p, ast.Constant) else p.value
+                for p in parts
+                if isinstance(p, ast.Constant | ast.FormattedValue)
+            ]
         case ast.BinOp(op=ast.Add()):
             return _concatenation_pieces(context, expr, depth)
     return None
+
+
+def _format_pieces(context: ModuleContext, template: ast.expr, call: ast.Call) -> _Pieces | None:
+    """`TEMPLATE.format(...)`: each field replaced by the argument it names."""
+    text = context.constant_value(template)
+    if not isinstance(text, str):
+        return None
+    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+    pieces: _Pieces = []
+    automatic = 0
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    for literal, field, _, _ in fields:
+        pieces.append(literal)
+        if field is None:
+            continue
+        key = field.split(".")[0].split("[")[0]
+        if key == "":
+            key, automatic = str(automatic), automatic + 1
+        value = call.args[int(key)] if key.isdigit() and int(key) < len(call.args) else None
+        value = keywords.get(key, value)
+        if value is None:
+            return None  # `**mapping` or a field we cannot match: unknown text
+        pieces.append(value)
+    return pieces
 
 
 def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> _Pieces | None:
@@ -77,16 +143,15 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> _Pieces 
         return None if constant is None else _pieces(context, constant, depth + 1)
     if not bindings:
         return None
-    fixed, inserted = "", []
+    found: _Pieces = []
     for binding in bindings:
         if binding.value is None or binding.augmented_op is not None:
             return None
         pieces = _pieces(context, binding.value, depth + 1)
         if pieces is None:
             return None
-        fixed += pieces[0]
-        inserted.extend(pieces[1])
-    return fixed, inserted
+        found += pieces
+    return found
 
 
 def _concatenation_pieces(context: ModuleContext, expr: ast.BinOp, depth: int) -> _Pieces | None:
@@ -100,16 +165,13 @@ def _concatenation_pieces(context: ModuleContext, expr: ast.BinOp, depth: int) -
             pending.extend((part.right, part.left))
         else:
             parts.append(part)
-    fixed, inserted, any_constant = "", [], False
+    found: _Pieces = []
+    any_constant = False
     for part in parts:
         text = context.constant_value(part)
         if isinstance(text, str):
-            fixed, any_constant = fixed + text, True
+            found.append(text)
+            any_constant = True
             continue
-        pieces = _pieces(context, part, depth + 1)
-        if pieces is None:
-            inserted.append(part)
-        else:
-            fixed += pieces[0]
-            inserted.extend(pieces[1])
-    return (fixed, inserted) if any_constant else None
+        found += _pieces(context, part, depth + 1) or [part]
+    return found if any_constant else None
