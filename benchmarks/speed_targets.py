@@ -103,9 +103,12 @@ def median_of(runs: int, command: Sequence[str]) -> Measured:
 
 
 def secreview_command(paths: Sequence[str], jobs: int) -> list[str]:
-    """`secreview scan` of `paths` as a child process (JSON to nowhere, no progress bar)."""
+    """`secreview scan` of `paths` as a child process (JSON to nowhere, no progress bar), cold:
+    without the scan cache, or the second run would only read what the first one stored."""
     return [
-        *(sys.executable, "-m", "secreview", "scan", "--no-progress", "--format", "json"),
+        *(sys.executable, "-m", "secreview", "scan", "--no-progress", "--no-cache"),
+        "--format",
+        "json",
         *("--output", os.devnull, "--jobs", str(jobs), *paths),
     ]
 
