@@ -8,21 +8,15 @@ is `exception_details.py`.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.log_calls import is_log_call
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.credentials import mentions_authentication
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)
-# The receiver of a log call: `logger`, `log`, `LOG`, `_logger`, `audit_log`, `app.logger`.
-_LOGGER_NAME = re.compile(r"^_*(?:[a-z0-9]+_)*(?:log|logger)$", re.IGNORECASE)
-_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
 # Last word of an identifier that names a secret value ('db_password', 'refresh_token').
 _SECRET_WORDS = frozenset(
     {"password", "passwd", "passphrase", "secret", "token", "credentials", "credential", "creds"}
@@ -153,22 +147,6 @@ def _reveals(value: ast.AST, context: ModuleContext) -> bool:
     return not isinstance(value, ast.Compare | ast.Subscript) or _read_name(value) is not None
 
 
-def _is_log_call(call: ast.Call, context: ModuleContext) -> bool:
-    """`logging.info(...)`, `logger.warning(...)`, `self.log.error(...)`, or `print(...)`."""
-    if context.call_name(call) == "print":
-        return True
-    function = call.func
-    if not isinstance(function, ast.Attribute) or function.attr not in _LOG_METHODS:
-        return False
-    receiver = function.value
-    if context.resolve(receiver) in {"logging", "loguru.logger"}:
-        return True
-    if isinstance(receiver, ast.Call):
-        return context.call_name(receiver) in _LOGGER_FACTORIES
-    name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
-    return bool(_LOGGER_NAME.match(name))
-
-
 @rule(
     id="secret-in-log",
     name="Secret written to a log",
@@ -202,7 +180,7 @@ def _is_log_call(call: ast.Call, context: ModuleContext) -> bool:
 def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report log and print calls that write the value of a secret-named variable."""
     assert isinstance(node, ast.Call)
-    if not _is_log_call(node, context):
+    if not is_log_call(node, context):
         return
     reads: list[tuple[ast.AST, Confidence]] = []
     for argument in node.args:
