@@ -32,6 +32,8 @@ NOT_IN_KEY = frozenset(
         "baseline",  # applied to the whole result, after the scan
         "file_timeout_seconds",  # a file over budget is never cached
         "file_memory_bytes",
+        "engine",  # where the work ran: the Ray engine's output is the local one's, byte for byte
+        "ray_address",
     }
 )
 """ScanConfig fields that do not change what one file's review yields."""
