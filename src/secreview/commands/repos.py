@@ -29,7 +29,7 @@ from secreview.commands.common import (
     fail,
     with_baseline,
 )
-from secreview.config import ConfigError, ScanConfig, load_settings
+from secreview.config import ConfigError, FileSettings, ScanConfig, load_settings
 from secreview.findings import Severity
 from secreview.output_file import OutputFileError, write_output
 from secreview.scanner import scan
@@ -83,13 +83,15 @@ def report_names(repositories: list[Path], extension: str) -> list[str]:
     return names
 
 
-def _settings_problem(repository: Path, config_path: Path | None) -> str | None:
-    """Why the repository's settings cannot be read (None: they can)."""
+def _settings(context: click.Context, repository: Path) -> FileSettings | str | None:
+    """The repository's settings, read once; the reason as text when they cannot be read; None
+    under `--isolated` (`configure` then reads none)."""
+    if context.params.get("isolated"):
+        return None
     try:
-        load_settings(config_path, repository)
+        return load_settings(context.params["config_path"], repository)
     except ConfigError as error:
         return str(error)
-    return None
 
 
 def _review_one(
@@ -98,11 +100,11 @@ def _review_one(
     shown = str(repository)
     if not repository.is_dir():
         return RepositoryOutcome(shown, None, exit_code=EXIT_ERROR, problem="not a folder")
-    problem = _settings_problem(repository, context.params["config_path"])
-    if problem is not None:
-        return RepositoryOutcome(shown, None, exit_code=EXIT_ERROR, problem=problem)
+    settings = _settings(context, repository)
+    if isinstance(settings, str):
+        return RepositoryOutcome(shown, None, exit_code=EXIT_ERROR, problem=settings)
     config: ScanConfig = dataclasses.replace(
-        configure(context, repository),
+        configure(context, repository, settings),
         engine=context.params["engine"],
         ray_address=context.params["ray_address"],
     )
