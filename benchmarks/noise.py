@@ -10,7 +10,7 @@ The projects are installed from wheels without dependencies into a scratch venv,
 only read: nothing of theirs is imported or run by us.
 
 Usage: python benchmarks/noise.py --setup [--venv DIR]     (once: install the pinned projects)
-       python benchmarks/noise.py [--venv DIR] [--compare-bandit] [--untriaged] [--jobs N]
+       python benchmarks/noise.py [--venv DIR] [--compare-bandit] [--untriaged] [--judged] [--jobs N]
                                   [--select RULES]   (e.g. ALL: also the rules off by default)
 Paths in triage.tsv are relative to site-packages (`falcon/app.py`, `bottle.py`).
 """
@@ -372,6 +372,9 @@ def main() -> None:
     parser.add_argument("--jobs", "-j", type=int, default=2)
     parser.add_argument("--compare-bandit", action="store_true")
     parser.add_argument("--untriaged", action="store_true", help="list untriaged findings")
+    parser.add_argument(
+        "--judged", action="store_true", help="list every finding with its confidence and verdict"
+    )
     parser.add_argument("--select", help="as `scan --select` (ALL also runs rules off by default)")
     args = parser.parse_args()
 
@@ -394,6 +397,13 @@ def main() -> None:
     if args.untriaged:
         sections.append(
             [f"{f.project}\t{f.path}\t{f.line}\t{f.rule}\t{f.message}" for f in triage.untriaged]
+        )
+    if args.judged:
+        sections.append(
+            [
+                f"{f.project}\t{f.path}:{f.line}\t{f.rule}\t{f.confidence}\t{v.verdict}\t{v.reason}"
+                for f, v in sorted(triage.judged)
+            ]
         )
     print("\n\n".join("\n".join(section) for section in sections))
 
