@@ -15,8 +15,9 @@ header_injection = taint_rule(
     summary="A response header is set from untrusted input.",
     fix="Validate header values against an allow-list or strip CR/LF; set cookies only from "
     "values the server chose.",
-    what_it_does="Follows untrusted data into `response.headers[...]`, `headers.add/set` and "
-    "Django `response[...]` writes.",
+    what_it_does="Follows untrusted data into `response.headers[...]`, `headers.add/set`, "
+    "Django `response[...]` writes and a handler's `set_header`/`send_header`. A `Location` "
+    "header is reported as an open redirect (CWE-601) instead, the more specific weakness.",
     why_bad="`\\r\\n` in a header value lets an attacker add headers or a body (response "
     "splitting), poisoning caches or setting cookies (CWE-113).",
     example="resp.headers['X-Name'] = request.args['name']",

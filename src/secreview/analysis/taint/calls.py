@@ -127,6 +127,10 @@ class CallRules(FrameState):
         names = []
         if receiver.type and not receiver.type.startswith(("class:", "super:")):
             names.append(f"{receiver.type}.{method}")
+        elif receiver.type and self._local_method(receiver.type, method) is None:
+            # A method the class inherits from a library: `self.redirect(...)` in a handler.
+            owner = receiver.type.split(":", 1)[1]
+            names.extend(f"{base}.{method}" for base in self.analysis.external_bases(owner))
         names.append(f"*.{method}")
         return names
 

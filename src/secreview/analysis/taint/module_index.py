@@ -242,6 +242,25 @@ class ModuleIndex:
             pending.extend(n.rsplit(".", 1)[-1] for n in self.base_names(cls))
         return None
 
+    def external_bases(self, class_name: str) -> tuple[str, ...]:
+        """Qualified names of the classes outside this module that `class_name` derives from,
+        nearest first: `self.redirect(...)` in a Tornado handler is `RequestHandler.redirect`."""
+        found: list[str] = []
+        seen: set[str] = set()
+        pending = [class_name]
+        while pending:
+            current = pending.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            cls = self.classes.get(current)
+            if cls is None:
+                if "." in current:
+                    found.append(current)
+                continue
+            pending.extend(name for name in self.base_names(cls) if name != current)
+        return tuple(found)
+
     def is_handler_class(self, class_name: str) -> bool:
         """Whether a class's instances hold request data (an `http.server` handler subclass)."""
         return self.derives_from(class_name, self.models.request_handler_bases)
