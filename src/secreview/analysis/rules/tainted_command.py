@@ -20,7 +20,8 @@ tainted_command = taint_rule(
     "let input choose the program; if a shell is unavoidable, quote each value with "
     "`shlex.quote`.",
     what_it_does="Follows untrusted data to `os.system`, `os.popen`, `subprocess.*` with "
-    "`shell=True` or a tainted program name, `os.exec*` and `os.spawn*`.",
+    "`shell=True` or a tainted program name, `os.exec*`, `os.spawn*`, and the first argument "
+    "of any other call passing `shell=True` (a project's or oslo's `execute` wrapper).",
     why_bad="The shell interprets the input: `x; rm -rf /` runs a second command with the "
     "application's privileges (CWE-78).",
     example="os.system('ping -c 1 ' + request.args['host'])",

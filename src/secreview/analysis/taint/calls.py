@@ -16,6 +16,7 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.parameters import decorator_name
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
+    SHELL_CALL,
     HOST_SENSITIVE,
     KEYED_READS,
     fixes_host,
@@ -78,8 +79,14 @@ class CallRules(FrameState):
             else:
                 kwargs[keyword.arg] = self.labelled(value, keyword.arg, keyword.value)
         names = self._model_names(qualified, receiver, method)
+        shell_wrapper = kwargs.get("shell", CLEAN).const is True and not self._runs_commands(names)
         for name in names:
-            self.sink_call(name, node, receiver, args, kwargs)
+            if not (shell_wrapper and name.startswith("*.")):  # no DB cursor takes shell=True
+                self.sink_call(name, node, receiver, args, kwargs)
+        if shell_wrapper:
+            # A project's own wrapper (`utils.execute(cmd, shell=True)`) hands its command to a
+            # shell as surely as `subprocess` does; its name cannot say otherwise.
+            self.sink_call(SHELL_CALL, node, receiver, args, kwargs)
         if callee.function is not None:
             return self.apply_function(callee.function, node, None, args, kwargs)
         if receiver is not None and method is not None and receiver.type:
@@ -114,6 +121,12 @@ class CallRules(FrameState):
             or name in models.source_calls
             or name in models.returns
             or self.analysis.project_summary(name) is not None
+        )
+
+    def _runs_commands(self, names: list[str]) -> bool:
+        """Whether a model already treats one of `names` as running a command."""
+        return any(
+            sink.kind == "command" for name in names for sink in self.models.sinks.get(name, ())
         )
 
     def _model_names(

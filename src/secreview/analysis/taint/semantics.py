@@ -17,6 +17,8 @@ from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flow
 from secreview.index.context import UNKNOWN
 
 HOST_SENSITIVE = frozenset({"redirect", "ssrf"})
+SHELL_CALL = "*(shell=True)"
+"""The pseudo-call the models name for any call passing `shell=True` that no model knows."""
 NORMALISED_PATH = "normalised-path"
 LF_REMOVED = "lf-removed"
 CR_REMOVED = "cr-removed"

@@ -125,7 +125,7 @@ class SinkRules(FrameState):
             and isinstance(node.func, ast.Attribute)
             and self.qualified(node.func) is None
         )  # `resp.set_cookie`, not the model's `web.Response.set_cookie`
-        if name.endswith(".__setitem__") or name.startswith("*.") or typed_method:
+        if name.endswith(".__setitem__") or name.startswith("*") or typed_method:
             code = self.analysis.shown(node.func if isinstance(node, ast.Call) else node)
             return first_line(code) if code else name.removeprefix("*.")
         return name
