@@ -10,8 +10,8 @@ The projects are installed from wheels without dependencies into a scratch venv,
 only read: nothing of theirs is imported or run by us.
 
 Usage: python benchmarks/noise.py --setup [--venv DIR]     (once: install the pinned projects)
-       python benchmarks/noise.py [--venv DIR] [--compare-bandit] [--untriaged] [--judged] [--jobs N]
-                                  [--select RULES]   (e.g. ALL: also the rules off by default)
+       python benchmarks/noise.py [--venv DIR] [--compare-bandit] [--untriaged] [--judged]
+                                  [--jobs N] [--select RULES]   (ALL: also rules off by default)
 Paths in triage.tsv are relative to site-packages (`falcon/app.py`, `bottle.py`).
 """
 

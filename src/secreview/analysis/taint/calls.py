@@ -16,9 +16,9 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.parameters import decorator_name
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
-    SHELL_CALL,
     HOST_SENSITIVE,
     KEYED_READS,
+    SHELL_CALL,
     fixes_host,
     source_flow,
     splice,
