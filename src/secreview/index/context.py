@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar, cast
 
+from secreview.index.import_names import canonical, record_import
 from secreview.masking import mask_code
 from secreview.text import source_lines, source_lines_with_ends
 
@@ -63,6 +64,8 @@ class ModuleContext:
     """Every node of the tree, each once, in a fixed order (rules are dispatched over these)."""
     import_aliases: dict[str, str] = field(default_factory=dict, repr=False)
     """Local name -> fully qualified name, for every import anywhere in the module."""
+    star_modules: list[str] = field(default_factory=list, repr=False)
+    """Modules imported with `from M import *`, in order."""
     module_bindings: frozenset[str] = field(default=frozenset(), repr=False)
     """Names bound at module level (defs, classes, assignments), which shadow builtins."""
     import_statements: list[ast.Import | ast.ImportFrom] = field(default_factory=list, repr=False)
@@ -121,17 +124,7 @@ class ModuleContext:
         self.module_bindings = frozenset(module_names)
 
     def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self.import_aliases[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    self.import_aliases[top] = top
-        elif node.module and node.level == 0:
-            for alias in node.names:
-                if alias.name != "*":
-                    self.import_aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        record_import(node, self.import_aliases, self.star_modules)
 
     # ----- names -------------------------------------------------------------------------------
     def is_local_name(self, node: ast.Name) -> bool:
@@ -165,11 +158,15 @@ class ModuleContext:
         if self.is_local_name(node):
             return None
         head = self.import_aliases.get(node.id)
+        if head is None and node.id not in self.module_bindings:
+            if node.id in _BUILTIN_NAMES:
+                head = node.id
+            elif len(self.star_modules) == 1:
+                # Bound nowhere in the module: it comes from the one `from M import *`.
+                head = f"{self.star_modules[0]}.{node.id}"
         if head is None:
-            if node.id not in _BUILTIN_NAMES or node.id in self.module_bindings:
-                return None
-            head = node.id
-        return ".".join([head, *reversed(parts)]).removeprefix("builtins.")
+            return None
+        return canonical(".".join([head, *reversed(parts)])).removeprefix("builtins.")
 
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified name of the called function, when it resolves."""

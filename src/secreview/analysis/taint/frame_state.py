@@ -138,6 +138,7 @@ class FrameState:
             name not in self.context.import_aliases
             and name not in self.analysis.relative_aliases
             and name not in BUILTINS
+            and not self.context.star_modules
         ):
             return None
         return self.analysis.qualified(node)

@@ -1,0 +1,76 @@
+"""What an import makes a name mean: aliases, `six.moves` spellings, and star imports.
+
+Separate from the module context because Python 2/3 compatibility layers and `from M import *`
+are questions of naming alone: rules and models speak of `pickle.loads` and `os.system`, and
+code that reaches them as `six.moves.cPickle.loads` or a bare `system` must resolve to the same
+names, or every model misses it.
+"""
+
+from __future__ import annotations
+
+import ast
+
+SIX_MOVES: dict[str, str] = {
+    "six.moves.urllib.request": "urllib.request",
+    "six.moves.urllib.parse": "urllib.parse",
+    "six.moves.urllib.error": "urllib.error",
+    "six.moves.urllib.response": "urllib.response",
+    "six.moves.urllib_parse": "urllib.parse",
+    "six.moves.urllib_error": "urllib.error",
+    "six.moves.urllib": "urllib",
+    "six.moves.cPickle": "pickle",
+    "six.moves.http_client": "http.client",
+    "six.moves.http_cookies": "http.cookies",
+    "six.moves.http_cookiejar": "http.cookiejar",
+    "six.moves.BaseHTTPServer": "http.server",
+    "six.moves.SimpleHTTPServer": "http.server",
+    "six.moves.CGIHTTPServer": "http.server",
+    "six.moves.configparser": "configparser",
+    "six.moves.socketserver": "socketserver",
+    "six.moves.xmlrpc_client": "xmlrpc.client",
+    "six.moves.xmlrpc_server": "xmlrpc.server",
+    "six.moves.html_parser": "html.parser",
+    "six.moves.queue": "queue",
+    "six.moves.builtins": "builtins",
+    "six.moves.shlex_quote": "shlex.quote",
+    "six.moves.getcwd": "os.getcwd",
+    "six.moves.input": "input",
+    "six.moves.reload_module": "importlib.reload",
+}
+"""`six.moves` names (and their submodules) -> the Python 3 names the models use."""
+
+_COMPAT_PREFIXES = ("future.moves.", "future.backports.")
+"""`python-future`'s spellings of standard-library modules: `future.moves.urllib.request`."""
+
+
+def canonical(name: str) -> str:
+    """The standard name of `name` once compatibility layers are seen through."""
+    if name.startswith("six.moves."):
+        for old in sorted(SIX_MOVES, key=len, reverse=True):
+            if name == old or name.startswith(old + "."):
+                return SIX_MOVES[old] + name[len(old) :]
+        return name
+    for prefix in _COMPAT_PREFIXES:
+        if name.startswith(prefix):
+            return name.removeprefix(prefix)
+    return name
+
+
+def record_import(
+    node: ast.Import | ast.ImportFrom, aliases: dict[str, str], star_modules: list[str]
+) -> None:
+    """Record what names `node` binds (local name -> qualified name) and which modules it
+    imports everything from."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                aliases[alias.asname] = canonical(alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                aliases[top] = top
+    elif node.module and node.level == 0:
+        for alias in node.names:
+            if alias.name == "*":
+                star_modules.append(canonical(node.module))
+            else:
+                aliases[alias.asname or alias.name] = canonical(f"{node.module}.{alias.name}")
