@@ -12,81 +12,35 @@ points; the late restriction is the evidence.
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.file_creation import (
+    Creation,
+    creation_by,
+    is_handle,
+    umask_before,
+    written_secret,
+)
 from secreview.analysis.rules._support.flags import fold_flags
 from secreview.analysis.rules._support.function_flow import (
     Function,
     calls_in,
     expression_key,
-    position,
     rebound_between,
     shared_own_nodes,
 )
-from secreview.analysis.rules._support.secret_files import looks_secret_path, looks_secret_value
+from secreview.analysis.rules._support.secret_files import looks_secret_path
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-_OPENERS = frozenset({"open", "io.open", "codecs.open"})
-_PATH_WRITERS = frozenset({"write_text", "write_bytes", "touch"})
 _CHMODS = frozenset({"os.chmod", "os.lchmod"})
-_SERIALISERS = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"})
 _OTHERS_BITS = 0o007
 _GROUP_AND_OTHERS_BITS = 0o077
 
 
-@dataclass(frozen=True, slots=True)
-class _Creation:
-    """A call that creates a file with the default mode: the call, the path, the handle name."""
-
-    call: ast.Call
-    path: ast.expr
-    handle: str | None
-
-
-def _with_target(call: ast.Call, context: ModuleContext) -> str | None:
-    """`f` in `with open(path, "w") as f:`."""
-    item = context.parent(call)
-    if isinstance(item, ast.withitem) and isinstance(item.optional_vars, ast.Name):
-        return item.optional_vars.id
-    statement = context.parent(call)
-    if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
-        return statement.targets[0].id
-    return None
-
-
-def _creation(call: ast.Call, context: ModuleContext) -> _Creation | None:
-    """The file `call` creates with the default mode, if it does."""
-    name = context.call_name(call)
-    if name in _OPENERS:
-        path = context.argument(call, 0, "file")
-        mode_node = context.argument(call, 1, "mode")
-        mode = context.constant_value(mode_node) if mode_node is not None else "r"
-        if path is None or not isinstance(mode, str) or not set(mode) & set("wax"):
-            return None
-        if context.keyword(call, "opener") is not None:
-            return None  # the opener decides the mode
-        return _Creation(call, path, _with_target(call, context))
-    if name == "os.open":
-        path = context.argument(call, 0, "path")
-        flags = fold_flags(context.argument(call, 1, "flags"), context)
-        if path is None or flags is None or not flags & os.O_CREAT:
-            return None
-        if context.argument(call, 2, "mode") is not None:
-            return None
-        return _Creation(call, path, _with_target(call, context))
-    if name is None and isinstance(call.func, ast.Attribute) and call.func.attr in _PATH_WRITERS:
-        if call.func.attr == "touch" and context.argument(call, 0, "mode") is not None:
-            return None
-        return _Creation(call, call.func.value, None)
-    return None
-
-
 def _restriction(
-    call: ast.Call, creation: _Creation, context: ModuleContext
+    call: ast.Call, creation: Creation, context: ModuleContext
 ) -> tuple[ast.expr, int] | None:
     """(mode node, mode) when `call` takes permissions away from the created file."""
     name = context.call_name(call)
@@ -99,7 +53,7 @@ def _restriction(
     elif name == "os.fchmod":
         target = context.argument(call, 0, "fd")
         mode_node = context.argument(call, 1, "mode")
-        if target is None or creation.handle is None or not _is_handle(target, creation.handle):
+        if target is None or creation.handle is None or not is_handle(target, creation.handle):
             return None
     elif name is None and isinstance(call.func, ast.Attribute) and call.func.attr == "chmod":
         mode_node = context.argument(call, 0, "mode")
@@ -111,53 +65,6 @@ def _restriction(
     if mode_node is None or mode is None or mode & _OTHERS_BITS:
         return None
     return mode_node, mode
-
-
-def _is_handle(target: ast.expr, handle: str) -> bool:
-    """`f.fileno()` or `fd` for the handle `f`/`fd` the creation bound."""
-    if isinstance(target, ast.Name):
-        return target.id == handle
-    return (
-        isinstance(target, ast.Call)
-        and isinstance(target.func, ast.Attribute)
-        and target.func.attr == "fileno"
-        and isinstance(target.func.value, ast.Name)
-        and target.func.value.id == handle
-    )
-
-
-def _written_secret(creation: _Creation, nodes: list[ast.AST], context: ModuleContext) -> bool:
-    """Whether what the function writes into the file is named like a secret or is key material."""
-    call = creation.call
-    if isinstance(call.func, ast.Attribute) and call.func.attr in {"write_text", "write_bytes"}:
-        return any(looks_secret_value(a, context) for a in call.args)
-    if creation.handle is None:
-        return False
-    for node in calls_in(nodes):
-        func = node.func
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr in {"write", "writelines"}
-            and isinstance(func.value, ast.Name)
-            and func.value.id == creation.handle
-            and any(looks_secret_value(a, context) for a in node.args)
-        ):
-            return True
-        if context.call_name(node) in _SERIALISERS and any(
-            looks_secret_value(a, context) for a in node.args[:1]
-        ):
-            return True
-    return False
-
-
-def _umask_before(call: ast.Call, nodes: list[ast.AST], context: ModuleContext) -> bool:
-    """Whether the function sets a umask before creating the file (the other way to do it)."""
-    return any(
-        isinstance(node, ast.Call)
-        and context.call_name(node) == "os.umask"
-        and position(node) < position(call)
-        for node in nodes
-    )
 
 
 @rule(
@@ -205,8 +112,8 @@ def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterat
     nodes = shared_own_nodes(node, context)
     calls = list(calls_in(nodes))
     for index, call in enumerate(calls):
-        creation = _creation(call, context)
-        if creation is None or _umask_before(call, nodes, context):
+        creation = creation_by(call, context)
+        if creation is None or umask_before(call, nodes, context):
             continue
         for later in calls[index + 1 :]:
             restricted = _restriction(later, creation, context)
@@ -221,7 +128,7 @@ def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterat
 
 
 def _judge(
-    creation: _Creation,
+    creation: Creation,
     chmod: ast.Call,
     restricted: tuple[ast.expr, int],
     nodes: list[ast.AST],
@@ -229,7 +136,7 @@ def _judge(
 ) -> Hit | None:
     mode_node, mode = restricted
     by_name = looks_secret_path(creation.path, context)
-    by_content = _written_secret(creation, nodes, context)
+    by_content = written_secret(creation, nodes, context)
     owner_only = not mode & _GROUP_AND_OTHERS_BITS
     if not (by_name or by_content or owner_only):
         return None
