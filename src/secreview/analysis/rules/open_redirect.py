@@ -16,7 +16,9 @@ open_redirect = taint_rule(
     fix="Redirect to a route name (`url_for`), to a fixed path prefix, or check the target with "
     "`url_has_allowed_host_and_scheme` before redirecting.",
     what_it_does="Follows untrusted data to `redirect`, `HttpResponseRedirect`, "
-    "`RedirectResponse`, aiohttp redirects, a Tornado handler's `self.redirect` and a `Location` "
+    "`RedirectResponse`, the redirect exceptions of aiohttp, Pyramid, WebOb, Falcon and "
+    "CherryPy (also when a view takes the class as a default parameter, "
+    "`redirect_class=HTTPSeeOther`), a Tornado handler's `self.redirect` and a `Location` "
     "response header (set on a response, `set_header`, `send_header`), unless the URL starts "
     "with a fixed path or host.",
     why_bad="Links on the trusted domain that bounce to a phishing page are convincing; tokens "

@@ -81,9 +81,22 @@ class ParameterRules(FrameState):
                 and annotation not in self.models.clean_annotations
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
+            if value_type is None:
+                value_type = self._callable_default(defaults.get(name))
             value = Value(flows=merge_flows(flows), type=value_type)
             self.env[name] = self.labelled(value, name, parameter)
         return tuple(p.arg for p in ordered), is_method
+
+    def _callable_default(self, default: ast.expr | None) -> str | None:
+        """`redirect_class=HTTPSeeOther`: a parameter whose default is an imported callable the
+        models know holds that callable unless a caller says otherwise, so its calls are judged
+        as calls of the default (the usual way frameworks let a view choose its redirect)."""
+        if not isinstance(default, ast.Name | ast.Attribute):
+            return None
+        name = self.qualified(default)
+        if name is not None and (name in self.models.sinks or name in self.models.returns):
+            return name
+        return None
 
     def _parameter_type_by_name(self, name: str, decorators: set[str]) -> str | None:
         """The type a parameter's name gives it, where the models let the name decide."""
