@@ -146,12 +146,22 @@ def program_of(value: Value) -> Value:
     """
     if value.shape in ("list", "tuple") and 0 in value.parts:
         program = value.parts[0]
-        if isinstance(program.const, str) and program.const.lower() in _SHELLS:
+        if any(isinstance(c, str) and c.lower() in _SHELLS for c in _constants_of(program)):
             return value
         return program
     if value.prefix.strip():
         return CLEAN
     return value
+
+
+def _constants_of(value: Value) -> frozenset[object]:
+    """The constant `value` holds, or the few it may hold after branches (`"sh"` or `"cmd"`)."""
+    if value.is_constant:
+        try:
+            return frozenset({value.const})
+        except TypeError:  # an unhashable constant (a folded list) names no program
+            return frozenset()
+    return value.choices
 
 
 def splice(outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow:

@@ -137,6 +137,9 @@ class Value:
     function: FunctionRef | None = None
     shape: str = ""
     """`list`, `tuple`, `dict` or `set` for containers built in the code, else ''."""
+    choices: frozenset[object] = frozenset()
+    """The few constants a value may be after branches that set different ones (`"sh"` or
+    `"cmd"`); only ever asked about by membership, so its order never reaches the output."""
 
     @property
     def is_constant(self) -> bool:
@@ -207,9 +210,11 @@ def join(left: Value | None, right: Value | None) -> Value:
     keys = dict.fromkeys([*left.parts, *right.parts])  # in order, not by hash
     parts = {k: join(left.part(k), right.part(k)) for k in keys}
     prefix = _common_prefix(left.prefix, right.prefix)
+    const = left.const if left.const == right.const and left.is_constant else UNKNOWN
     return Value(
         flows=merge_flows(left.flows, right.flows),
-        const=left.const if left.const == right.const and left.is_constant else UNKNOWN,
+        const=const,
+        choices=_choices(left, right) if const is UNKNOWN else frozenset(),
         prefix=prefix,
         parts=parts,
         exact=left.exact and right.exact and set(left.parts) == set(right.parts),
@@ -217,6 +222,27 @@ def join(left: Value | None, right: Value | None) -> Value:
         function=left.function if left.function == right.function else None,
         shape=left.shape if left.shape == right.shape else "",
     )
+
+
+MAX_CHOICES = 8
+_CHOICE_TYPES = (str, bytes, int, float, bool, type(None))
+
+
+def _options(value: Value) -> frozenset[object] | None:
+    """The constants `value` may be, or None when it may be something else too."""
+    if value.choices:
+        return value.choices
+    if value.is_constant and isinstance(value.const, _CHOICE_TYPES):
+        return frozenset({value.const})
+    return None
+
+
+def _choices(left: Value, right: Value) -> frozenset[object]:
+    """The constants a join of `left` and `right` may be, when both are among a few."""
+    ours, theirs = _options(left), _options(right)
+    if ours is None or theirs is None or len(ours | theirs) > MAX_CHOICES:
+        return frozenset()
+    return ours | theirs
 
 
 def _common_prefix(left: str, right: str) -> str:
