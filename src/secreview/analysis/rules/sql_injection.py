@@ -66,6 +66,16 @@ _SQL_STATEMENT = re.compile(
     r"|pragma\s+\w"
     r"|explain\s+(?:analyze\s+)?(?:select|insert|update|delete|with)\s"
     r"|(?:grant|revoke)\s.+?\s(?:on|to|from)\s"
+    # Transaction, session and maintenance statements take names and values too.
+    r"|(?:savepoint|release\s+savepoint|rollback\s+to\s+(?:savepoint\s+)?)\s*\S"
+    r"|set\s+(?:(?:session|local|global)\s+)?(?:role\s|time\s+zone\s|names\s|[\w.@]+\s*(?:=|\bto\b))"
+    r"|lock\s+tables?\s+\S"
+    r"|(?:vacuum|reindex|analyze)\b(?:\s+\S|\s*$)"
+    r"|comment\s+on\s"
+    r"|copy\s+\S.*?\s(?:from|to)\s"
+    r"|(?:attach|detach)\s+(?:database\s+)?\S"
+    r"|show\s+(?:full\s+)?(?:tables|columns|index|databases|grants|create)\b"
+    r"|call\s+[\w.]+\s*\("
     r")",
     re.IGNORECASE | re.DOTALL,
 )
@@ -208,7 +218,9 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
     "`+=`, `str.format`, f-strings, directly or through a local variable of the same function) "
     "when it reaches `.execute`, `.executemany`, `.executescript` or Django `.raw` on any object, "
     "Django `.extra(select=/where=/tables=/order_by=)` and `RawSQL`, SQLAlchemy `text` or pandas "
-    "`read_sql`. For methods of unknown objects the fixed part must read as a SQL statement. "
+    "`read_sql`. For methods of unknown objects the fixed part must read as a SQL statement "
+    "(queries, DML, DDL, and session statements such as `SAVEPOINT`, `RELEASE`, `SET`, `LOCK`, "
+    "`PRAGMA`, `VACUUM`, `COPY`, `ATTACH`). "
     "Parameterised queries, constant text, numbers (`%d`, `int(x)`) and generated placeholder "
     "lists are not reported; values that look internal (`TABLE`, `self.x`) lower the confidence.",
     why_bad="The database parses the whole string: `name = \"x' OR '1'='1\"` in `WHERE name = "
