@@ -69,7 +69,7 @@ def test_a_cached_scan_is_byte_identical_to_an_uncached_one(tmp_path: Path) -> N
     fresh = _json(root, None)
     assert "tainted-command" in fresh
     assert _json(root, cache) == fresh
-    assert (cache / "scan-cache-v1.sqlite3").is_file()
+    assert (cache / "scan-cache-v2.sqlite3").is_file()
     assert _json(root, cache) == fresh  # now from the cache
 
 
@@ -172,7 +172,7 @@ def test_a_corrupt_cache_file_is_ignored_with_one_warning(tmp_path: Path) -> Non
     root = _project(tmp_path / "tree")
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "scan-cache-v1.sqlite3").write_bytes(b"not a database at all " * 100)
+    (cache / "scan-cache-v2.sqlite3").write_bytes(b"not a database at all " * 100)
     result = CliRunner().invoke(
         cli, ["scan", str(root), "--format", "json", "--cache-dir", str(cache), "--no-progress"]
     )
@@ -199,9 +199,9 @@ def test_the_reviewed_trees_configuration_never_chooses_the_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
     _cli_json(root)
     assert not planted.exists()
-    assert (tmp_path / "user" / "secreview" / "scan-cache-v1.sqlite3").is_file()
+    assert (tmp_path / "user" / "secreview" / "scan-cache-v2.sqlite3").is_file()
     _cli_json(root, "--config", str(root / "pyproject.toml"))  # the user's own choice
-    assert (planted / "scan-cache-v1.sqlite3").is_file()
+    assert (planted / "scan-cache-v2.sqlite3").is_file()
 
 
 def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

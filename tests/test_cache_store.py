@@ -171,3 +171,40 @@ def test_budget_and_internal_errors_are_never_stored(tmp_path: Path) -> None:
         IncrementalCache(store, ScanConfig()).reports(sources, review)
         store.close()
     assert calls == [1, 1]
+
+
+def test_entries_unused_for_a_month_are_dropped_and_used_ones_kept(tmp_path: Path) -> None:
+    day = 86_400.0
+    first = ScanCache(tmp_path, clock=lambda: 100 * day)
+    first.put_many({"old": "1", "kept": "2"})
+    first.close()
+    later = ScanCache(tmp_path, clock=lambda: 120 * day)
+    assert later.get_many(["kept"]) == {"kept": "2"}  # used on day 120
+    later.close()
+    month_on = ScanCache(tmp_path, clock=lambda: 140 * day)
+    assert month_on.get_many(["old", "kept"]) == {"kept": "2"}
+    month_on.close()
+
+
+def test_past_the_entry_limit_the_least_recently_used_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("secreview.cache.store.MAX_ENTRIES", 2)
+    day = 86_400.0
+    store = ScanCache(tmp_path, clock=lambda: 10 * day)
+    store.put_many({"a": "1"})
+    store.close()
+    store = ScanCache(tmp_path, clock=lambda: 11 * day)
+    store.put_many({"b": "2", "c": "3"})
+    store.close()
+    reopened = ScanCache(tmp_path, clock=lambda: 12 * day)
+    assert reopened.get_many(["a", "b", "c"]) == {"b": "2", "c": "3"}
+    reopened.close()
+
+
+def test_the_previous_version_file_is_removed(tmp_path: Path) -> None:
+    old = tmp_path / "scan-cache-v1.sqlite3"
+    old.write_bytes(b"an old cache")
+    ScanCache(tmp_path).close()
+    assert not old.exists()
+    assert (tmp_path / CACHE_FILE).is_file()

@@ -5,6 +5,10 @@ writer, a busy timeout makes a second run wait for the first's short write inste
 and a run killed half-way leaves the previous state. Each run reads its hits up front and writes
 its new values in one transaction at the end of each phase.
 
+The file stays bounded: each entry records the day a run last used it, and opening the cache
+drops entries no run has used for `KEEP_DAYS`, then the least recently used beyond
+`MAX_ENTRIES`. Old versions, edited files and scanned-once trees age out on their own.
+
 The file is trusted for nothing. A file that is not a database, a database of another program or
 of another schema, a locked or read-only file: each turns the cache off for this run with one
 warning, and the scan goes on exactly as with `--no-cache`. A row that does not decode is a
@@ -15,18 +19,28 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-CACHE_FILE = "scan-cache-v1.sqlite3"
-SCHEMA = "secreview-scan-cache/1"
+CACHE_FILE = "scan-cache-v2.sqlite3"
+SCHEMA = "secreview-scan-cache/2"
 """Written in the file's `meta` table; a file holding anything else is not ours to use."""
 BUSY_TIMEOUT_MS = 30_000
 """How long a run waits for another run's write before it gives up on the cache (not the scan)."""
 ENVIRONMENT_VARIABLE = "SECREVIEW_CACHE_DIR"
 """Where the cache lives when the command line does not say (it wins over `--config`)."""
 
+PREVIOUS_FILES = ("scan-cache-v1.sqlite3",)
+"""Cache files of earlier schemas, removed when this version opens its own."""
+KEEP_DAYS = 30
+"""Entries no run has used for this many days are dropped when the cache is opened."""
+MAX_ENTRIES = 500_000
+"""Past this many entries the least recently used go (about a few hundred MB of reports)."""
+SECONDS_PER_DAY = 86_400
+
 Warn = Callable[[str], None]
+Clock = Callable[[], float]
 
 
 def warn_on_stderr(message: str) -> None:
@@ -44,17 +58,23 @@ def default_cache_dir() -> Path:
 class ScanCache:
     """Values by key in one SQLite file; after the first error, a cache that holds nothing."""
 
-    def __init__(self, folder: Path | None, warn: Warn = warn_on_stderr) -> None:
-        """The cache in `folder` (None: a cache that holds nothing, for runs without one)."""
+    def __init__(
+        self, folder: Path | None, warn: Warn = warn_on_stderr, clock: Clock = time.time
+    ) -> None:
+        """The cache in `folder` (None: a cache that holds nothing, for runs without one);
+        `clock` tells the day entries are marked used on (a test passes its own)."""
         self.path = folder / CACHE_FILE if folder is not None else None
         self._warn = warn
         self._warned = False
+        self._today = int(clock() // SECONDS_PER_DAY)
         self._connection: sqlite3.Connection | None = None
         if folder is None:
             return
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            remove_previous_versions(folder)
             self._connection = _open(folder / CACHE_FILE)
+            _prune(self._connection, self._today)
         except (OSError, sqlite3.Error, ForeignCacheError) as error:
             self._disable(error)
 
@@ -79,6 +99,7 @@ class ScanCache:
                 for key, value in rows:
                     if isinstance(key, str) and isinstance(value, str):
                         found[key] = value
+            self._mark_used(sorted(found))
         except sqlite3.Error as error:
             self._disable(error)
             return {}
@@ -91,11 +112,23 @@ class ScanCache:
         try:
             with self._connection:
                 self._connection.executemany(
-                    "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
-                    sorted(values.items()),
+                    "INSERT OR REPLACE INTO entries (key, value, used) VALUES (?, ?, ?)",
+                    [(key, value, self._today) for key, value in sorted(values.items())],
                 )
         except sqlite3.Error as error:
             self._disable(error)
+
+    def _mark_used(self, keys: list[str]) -> None:
+        """Record that this run used `keys` today (an entry already marked is not rewritten)."""
+        assert self._connection is not None
+        with self._connection:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                self._connection.execute(
+                    f"UPDATE entries SET used = ? WHERE used < ? AND key IN ({marks})",
+                    [self._today, self._today, *chunk],
+                )
 
     def report_bad_value(self, key: str, problem: str) -> None:
         """Say (once per run) that a stored value could not be used; it is treated as a miss."""
@@ -141,7 +174,10 @@ def _open(path: Path) -> sqlite3.Connection:
         try:
             if _check_ours(connection):
                 connection.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
-                connection.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT)")
+                connection.execute(
+                    "CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT, used INTEGER)"
+                )
+                connection.execute("CREATE INDEX entries_used ON entries (used)")
                 connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
             connection.execute("COMMIT")
         except BaseException:
@@ -170,6 +206,27 @@ def _schema(connection: sqlite3.Connection) -> object:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(entries)")]
     except sqlite3.Error:
         return None
-    if columns != ["key", "value"]:
+    if columns != ["key", "value", "used"]:
         return None
     return row[0] if row else None
+
+
+def _prune(connection: sqlite3.Connection, today: int) -> None:
+    """Drop entries unused for `KEEP_DAYS`, then the least recently used past `MAX_ENTRIES`."""
+    with connection:
+        connection.execute("DELETE FROM entries WHERE used < ?", (today - KEEP_DAYS,))
+        (count,) = connection.execute("SELECT count(*) FROM entries").fetchone()
+        if count > MAX_ENTRIES:
+            connection.execute(
+                "DELETE FROM entries WHERE key IN (SELECT key FROM entries "
+                "ORDER BY used, key LIMIT ?)",
+                (count - MAX_ENTRIES,),
+            )
+
+
+def remove_previous_versions(folder: Path) -> None:
+    """Delete the files of earlier cache versions in `folder`: they are never read again, and
+    would otherwise keep their size for ever."""
+    for name in PREVIOUS_FILES:
+        for suffix in ("", "-wal", "-shm"):
+            (folder / f"{name}{suffix}").unlink(missing_ok=True)
