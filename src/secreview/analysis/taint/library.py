@@ -13,16 +13,17 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.alphabets import kinds_safe_after_filter
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     MUTATORS,
-    deletes_outside_alphabet,
     fixes_host,
     is_module_type,
     source_flow,
     without_line_breaks,
+    without_path_parts,
 )
 from secreview.analysis.taint.values import (
     CLEAN,
@@ -99,12 +100,19 @@ class LibraryRules(FrameState):
                     )
                 )
                 return self.typed_result(protected, name, kwargs)
+        if method == "sub" and len(args) > 1 and isinstance(node.func, ast.Attribute):
+            pattern = self.compiled_pattern(node.func.value)
+            filtered = self.alphabet_filter(node, pattern, args[0], args[1])
+            if filtered is not None:
+                return filtered
         if receiver is not None and method is not None and not is_module_type(receiver):
             handled = self.method_result(node, receiver, method, args, kwargs)
             if handled is not None:
                 return self.typed_result(handled, names[0] if names else "", kwargs)
-        if names and names[0] in ("re.sub", "regex.sub") and deletes_outside_alphabet(args):
-            return CLEAN
+        if names and names[0] in ("re.sub", "regex.sub") and len(args) > 2:
+            filtered = self.alphabet_filter(node, args[0].const, args[1], args[2])
+            if filtered is not None:
+                return filtered
         result = self.default_result(inputs, kwargs, node)
         if names and names[0] in ("str", "repr", "format", "bytes", "bytearray") and args:
             result = replace(
@@ -131,6 +139,35 @@ class LibraryRules(FrameState):
             for flow in self.default_result(inputs, kwargs, node).flows
             if flow.origin in dedicated
         ]
+
+    def alphabet_filter(
+        self, node: ast.Call, pattern: object, replacement: Value, text: Value
+    ) -> Value | None:
+        """`re.sub("[^...]", repl, text)`: the text can then hold only the class's characters,
+        safe for the sink kinds none of whose dangerous characters is among them (None when the
+        call is no such filter)."""
+        if replacement.all_flows():
+            return None
+        kinds = kinds_safe_after_filter(pattern, replacement.const)
+        if kinds is None:
+            return CLEAN
+        if not kinds:
+            return None
+        note = "only the characters of a fixed class kept"
+        return text.mapped(lambda f: f.then(node, note).sanitised(kinds))
+
+    def compiled_pattern(self, expression: ast.expr) -> object:
+        """The pattern text of a module constant compiled once (`SAFE = re.compile(r"...")`)."""
+        if not isinstance(expression, ast.Name):
+            return None
+        bound = self.context.module_constants.get(expression.id)
+        if (
+            isinstance(bound, ast.Call)
+            and self.qualified(bound.func) in ("re.compile", "regex.compile")
+            and bound.args
+        ):
+            return self.context.constant_value(bound.args[0])
+        return None
 
     def method_result(
         self,
@@ -219,6 +256,10 @@ class LibraryRules(FrameState):
                 and not args[1].all_flows()
             ):
                 flows = merge_flows(without_line_breaks(f, removed, node) for f in flows)
+            elif isinstance(removed, str) and isinstance(args[1].const, str):
+                flows = merge_flows(
+                    without_path_parts(f, removed, args[1].const, node) for f in flows
+                )
             return Value(
                 flows=flows,
                 prefix=receiver.prefix if receiver.prefix.find(str(removed)) < 0 else "",

@@ -22,6 +22,7 @@ SHELL_CALL = "*(shell=True)"
 NORMALISED_PATH = "normalised-path"
 LF_REMOVED = "lf-removed"
 CR_REMOVED = "cr-removed"
+SLASH_REMOVED = "slash-removed"
 _FIXED_HOST = re.compile(r"^(?:/[^/\\]|[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#])")
 STRING_TESTS = frozenset(
     {"isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isidentifier", "isascii"}
@@ -106,23 +107,6 @@ def safe_regex(pattern: object, full: bool) -> bool:
     return anchored and not wide
 
 
-_ALPHABET_FILTER = re.compile(r"\[\^(?:[A-Za-z0-9_ ]|\\w|\\d|a-z|A-Z|0-9|\\-)+\][+*]?")
-
-
-def deletes_outside_alphabet(args: list[Value]) -> bool:
-    """Whether `re.sub(pattern, repl, text)` deletes every character outside a letters-and-digits
-    alphabet (`re.sub(r"[^a-zA-Z0-9_]", "", text)`), leaving nothing any sink could misread."""
-    if len(args) < 3:
-        return False
-    pattern, replacement = args[0].const, args[1].const
-    return (
-        isinstance(pattern, str)
-        and isinstance(replacement, str)
-        and _ALPHABET_FILTER.fullmatch(pattern) is not None
-        and replacement.isalnum() | (replacement == "")
-    )
-
-
 def without_line_breaks(flow: Flow, removed: str, node: ast.AST) -> Flow:
     """A flow after `.replace` removed LF and/or CR: safe for logs once LF is gone, for headers
     once both are."""
@@ -132,6 +116,17 @@ def without_line_breaks(flow: Flow, removed: str, node: ast.AST) -> Flow:
     if {LF_REMOVED, CR_REMOVED} <= done.safe_for:
         kinds.add("header")
     return done.then(node, "line breaks replaced").sanitised(kinds)
+
+
+def without_path_parts(flow: Flow, removed: str, replacement: str, node: ast.AST) -> Flow:
+    """A flow after `.replace(removed, replacement)`: once every `/` is gone, removing `..` as
+    well leaves a single name that cannot leave its folder. The order matters: `..` removed
+    first lets `..././` collapse to `../` when the slashes go afterwards."""
+    if removed == "/" and "/" not in replacement:
+        return flow.sanitised({SLASH_REMOVED})
+    if removed == ".." and SLASH_REMOVED in flow.safe_for and not set(replacement) & set("./"):
+        return flow.then(node, "`/` and `..` removed").sanitised({"path"})
+    return flow
 
 
 def is_module_type(value: Value) -> bool:

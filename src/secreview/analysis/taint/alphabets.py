@@ -1,0 +1,76 @@
+"""Sanitising by alphabet: what text that can hold only some characters is still dangerous for.
+
+`re.sub(r"[^A-Za-z0-9_-]", "", name)` leaves a value that cannot hold `/`, a quote or a line
+break, so it is safe in a path, an HTML page, a header or a log line whatever it came from. Each
+sink kind is dangerous through a few characters; a filter that leaves none of them makes the
+value safe for that kind and only that kind (`[^\\w.-]` still allows `..`, so a path stays
+unsafe). A value filtered to letters and digits alone is clean for every kind, as before.
+"""
+
+from __future__ import annotations
+
+import string
+
+_LETTERS_AND_DIGITS = frozenset(string.ascii_letters + string.digits + "_")
+_CLASS_ESCAPES = {
+    r"\w": _LETTERS_AND_DIGITS,
+    r"\d": frozenset(string.digits),
+    r"\-": frozenset("-"),
+    r"\.": frozenset("."),
+    r"\_": frozenset("_"),
+    r"\ ": frozenset(" "),
+}
+DANGEROUS: dict[str, frozenset[str]] = {
+    "path": frozenset("/\\.\x00"),
+    "html": frozenset("<>&\"'`"),
+    "sql": frozenset("'\"\\;` =()%-#/*\n\r"),
+    "command": frozenset(";|&$`()<>\n\r\t '\"\\*?[]{}!#~="),
+    "log": frozenset("\n\r"),
+    "header": frozenset("\n\r"),
+    "redirect": frozenset("/\\:"),
+    "ldap": frozenset("*()\\\x00&|=!<>~,+\"'#;/"),
+    "xpath": frozenset("'\"[]()/=<>|@*:"),
+    "regex": frozenset(".^$*+?{}[]\\|()"),
+}
+"""Per sink kind, the characters through which a value can change what the sink does."""
+
+
+def negated_class(pattern: str) -> frozenset[str] | None:
+    """The characters `[^...]` (optionally followed by `+` or `*`) leaves alone, or None when
+    the pattern is anything else or uses a class part this reading does not know."""
+    body = pattern.removesuffix("+").removesuffix("*")
+    if not (body.startswith("[^") and body.endswith("]")) or len(body) < 4:
+        return None
+    inner, allowed, index = body[2:-1], set[str](), 0
+    while index < len(inner):
+        two = inner[index : index + 2]
+        if two in _CLASS_ESCAPES:
+            allowed |= _CLASS_ESCAPES[two]
+            index += 2
+        elif inner[index] == "\\" or inner[index] in "[]^":
+            return None  # another escape or a nested class: not read here
+        elif index + 2 < len(inner) and inner[index + 1] == "-":
+            low, high = inner[index], inner[index + 2]
+            if low > high or high == "\\":
+                return None
+            allowed |= {chr(c) for c in range(ord(low), ord(high) + 1)}
+            index += 3
+        else:
+            allowed.add(inner[index])  # a literal, including `-` first or last
+            index += 1
+    return frozenset(allowed)
+
+
+def kinds_safe_after_filter(pattern: object, replacement: object) -> frozenset[str] | None:
+    """The sink kinds a `re.sub(pattern, replacement, text)` makes `text` safe for: every kind
+    (None) when only letters and digits survive, else those none of whose dangerous characters
+    survive; an empty set when the call is not such a filter."""
+    if not isinstance(pattern, str) or not isinstance(replacement, str):
+        return frozenset()
+    allowed = negated_class(pattern)
+    if allowed is None:
+        return frozenset()
+    allowed |= set(replacement)
+    if allowed <= _LETTERS_AND_DIGITS:
+        return None
+    return frozenset(kind for kind, bad in DANGEROUS.items() if not allowed & bad)
