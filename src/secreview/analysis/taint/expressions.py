@@ -22,6 +22,7 @@ from secreview.analysis.taint.values import (
     constant,
     join,
     merge_flows,
+    narrowed,
     tainted,
 )
 from secreview.index.context import UNKNOWN
@@ -57,7 +58,11 @@ class ExpressionRules(FrameState):
                 key = self.expr(index)
                 if container.is_constant and key.is_constant:
                     return constant(fold(lambda: container.const[key.const]))  # type: ignore[index]
-                element = container.part(key.const) if key.is_constant else container.any_part()
+                element = (
+                    self.read_part(container, key.const)
+                    if key.is_constant
+                    else container.any_part()
+                )
                 if isinstance(key.const, str):
                     element = self.labelled(element, key.const, node)
                 if container.type:
@@ -144,20 +149,21 @@ class ExpressionRules(FrameState):
         key = f".{node.attr}"
         if key in base.parts:
             return base.parts[key]
+        flows = narrowed(base.flows, key)  # a parameter's `.attr`, not all the parameter holds
         if base.type:
             source = self.typed_source(base.type, node.attr, node)
             if source is not None:
                 return source
             for model in self.models.returns.get(f"{base.type}.{node.attr}", ()):
                 if not model.when:
-                    return Value(flows=base.flows, type=model.type)
+                    return Value(flows=flows, type=model.type)
             sanitizer = self.models.sanitizers.get(f"{base.type}.{node.attr}")
             if sanitizer is not None:
-                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in base.flows))
+                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in flows))
             if base.type.startswith("class:") or base.type in self.models.typed_sources:
-                return Value(flows=base.flows)
-            return Value(flows=base.flows, type=f"{base.type}.{node.attr}")
-        return Value(flows=base.flows)
+                return Value(flows=flows)
+            return Value(flows=flows, type=f"{base.type}.{node.attr}")
+        return Value(flows=flows)
 
     def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None:
         """Untrusted data read from a typed object (`request.args`, a handler's `self.path`)."""

@@ -168,12 +168,10 @@ class LibraryRules(FrameState):
         if method in ("get", "pop", "setdefault") and args:
             key = args[0]
             default = args[1] if len(args) > 1 else CLEAN
-            if receiver.type in self.models.typed_sources or (
-                receiver.all_flows() and not receiver.parts
-            ):
+            if receiver.type in self.models.typed_sources:
                 return Value(flows=receiver.all_flows())
             if key.is_constant:
-                found = receiver.part(key.const)
+                found = receiver.part(key.const)  # of a parameter: that part of it
                 if method == "pop" and base is not None and isinstance(base, ast.Name):
                     self.remove_key(base, receiver, key.const)
                 return join(found, default) if key.const not in receiver.parts else found

@@ -81,6 +81,7 @@ class ParameterRules(FrameState):
                 and annotation not in self.models.clean_annotations
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
+                value_type = entry.type
             value = Value(flows=merge_flows(flows), type=value_type)
             self.env[name] = self.labelled(value, name, parameter)
         return tuple(p.arg for p in ordered), is_method

@@ -23,6 +23,8 @@ Step = tuple[ast.AST, str]
 
 MAX_STEPS = 12
 MAX_PART_DEPTH = 6
+MAX_PART_FLOWS = 8
+"""Past this many flows in one value, flows of parameter parts merge into whole parameters."""
 PARAMETER_ORIGIN = "param:"
 ONLY_CHOSE = "only-chose"
 """Marker: the data is the output of a command or a fetched page that untrusted input only chose
@@ -36,22 +38,26 @@ class Flow:
     `origin` is the trust kind of the source (`remote`, `local`, `env`) or `param:N` while a
     function summary is being computed; `steps` is the evidence so far (source first);
     `safe_for` lists the sink kinds a sanitiser on the way has made this data harmless for.
+    `within` is, for a parameter flow, the part of the parameter it was read from (`(".path",)`
+    for `self.path`, `("HTTP_HOST",)` for `environ["HTTP_HOST"]`; empty for the whole value),
+    so a call site substitutes that part of its argument, not everything the argument holds.
     """
 
     origin: str
     steps: tuple[Step, ...]
     safe_for: frozenset[str] = frozenset()
+    within: tuple[object, ...] = ()
 
     def then(self, node: ast.AST, note: str) -> Flow:
         """This flow with one more evidence step (long paths keep their start and end)."""
         steps = (*self.steps, (node, note))
         if len(steps) > MAX_STEPS:
             steps = (*steps[:2], *steps[-(MAX_STEPS - 2) :])
-        return Flow(self.origin, steps, self.safe_for)
+        return Flow(self.origin, steps, self.safe_for, self.within)
 
     def sanitised(self, kinds: Iterable[str]) -> Flow:
         """This flow, now harmless for the sink kinds `kinds`."""
-        return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds))
+        return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds), self.within)
 
     def reaches(self, kind: str) -> bool:
         """Whether this flow is still dangerous for sinks of `kind`."""
@@ -65,9 +71,17 @@ class Flow:
         return None
 
     @property
-    def signature(self) -> tuple[str, frozenset[str]]:
+    def signature(self) -> tuple[str, frozenset[str], tuple[object, ...]]:
         """What makes two flows equivalent for reporting (their paths may differ)."""
-        return (self.origin, self.safe_for)
+        return (self.origin, self.safe_for, self.within)
+
+    def narrowed(self, key: object) -> Flow:
+        """This flow as read from the part `key` of its value: a whole parameter's flow becomes
+        the flow of that part of the parameter; anything else is unchanged (a real source's data
+        is in every part, and a part of a part is kept as the coarser part)."""
+        if self.within or not self.origin.startswith(PARAMETER_ORIGIN):
+            return self
+        return Flow(self.origin, self.steps, self.safe_for, (key,))
 
 
 def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
@@ -99,12 +113,14 @@ def _preferred(flow: Flow, current: Flow) -> bool:
 
 
 def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
-    """The union of flow sets, keeping one flow per origin and sanitisation (the first by
-    `evidence_rank`, so the choice does not depend on the order of the groups or of a set).
+    """The union of flow sets, keeping one flow per origin, sanitisation and parameter part (the
+    first by `evidence_rank`, so the choice does not depend on the order of the groups or of a
+    set).
 
-    Keeping one representative bounds every value to a handful of flows, whatever the code does.
+    Keeping one representative bounds every value to a handful of flows, whatever the code does;
+    a value built from many parts of one parameter keeps the whole parameter instead.
     """
-    best: dict[tuple[str, frozenset[str]], Flow] = {}
+    best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
     for group in groups:
         for flow in group:
             if ALL_KINDS in flow.safe_for:
@@ -112,6 +128,19 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
             current = best.get(flow.signature)
             if current is None or _preferred(flow, current):
                 best[flow.signature] = flow
+    if len(best) > MAX_PART_FLOWS:
+        return _widened(best.values())
+    return frozenset(best.values())
+
+
+def _widened(flows: Iterable[Flow]) -> frozenset[Flow]:
+    """Flows of parts of parameters as flows of the whole parameters (coarser, never fewer)."""
+    whole = (Flow(f.origin, f.steps, f.safe_for) if f.within else f for f in flows)
+    best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
+    for flow in whole:
+        current = best.get(flow.signature)
+        if current is None or _preferred(flow, current):
+            best[flow.signature] = flow
     return frozenset(best.values())
 
 
@@ -150,14 +179,15 @@ class Value:
         return merge_flows(self.flows, *(p.all_flows(depth + 1) for p in self.parts.values()))
 
     def part(self, key: object) -> Value:
-        """The element at constant `key`: its own value when known, else the unknown elements."""
+        """The element at constant `key`: its own value when known, else the unknown elements
+        (of a parameter: that part of whatever the caller passes, see `Flow.narrowed`)."""
         if key in self.parts:
             return self.parts[key]
         if isinstance(key, int) and key < 0 and self.exact:
             length = len(self.parts)
             if key + length in self.parts:
                 return self.parts[key + length]
-        return Value(flows=self.flows)
+        return Value(flows=narrowed(self.flows, key))
 
     def any_part(self) -> Value:
         """An element at an unknown key: any of them."""
@@ -185,6 +215,13 @@ class Value:
 
 
 CLEAN = Value()
+
+
+def narrowed(flows: frozenset[Flow], key: object) -> frozenset[Flow]:
+    """`flows` as read from the part `key` of a value (see `Flow.narrowed`)."""
+    if not any(f.origin.startswith(PARAMETER_ORIGIN) and not f.within for f in flows):
+        return flows
+    return merge_flows(f.narrowed(key) for f in flows)
 
 
 def tainted(flows: Iterable[Flow]) -> Value:
