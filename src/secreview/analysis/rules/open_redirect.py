@@ -16,7 +16,8 @@ open_redirect = taint_rule(
     fix="Redirect to a route name (`url_for`), to a fixed path prefix, or check the target with "
     "`url_has_allowed_host_and_scheme` before redirecting.",
     what_it_does="Follows untrusted data to `redirect`, `HttpResponseRedirect`, "
-    "`RedirectResponse` and aiohttp redirects, unless the URL starts with a fixed path or host.",
+    "`RedirectResponse` and aiohttp redirects, unless the URL starts with a fixed path or host "
+    "or the data only comes after a `?` or `#` of its fixed text (the query string).",
     why_bad="Links on the trusted domain that bounce to a phishing page are convincing; tokens "
     "in the URL can leak to the other site (CWE-601).",
     example="return redirect(request.args['next'])",

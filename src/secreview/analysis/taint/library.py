@@ -29,6 +29,7 @@ from secreview.analysis.taint.values import (
     ONLY_CHOSE,
     Flow,
     Value,
+    has_query_mark,
     join,
     merge_flows,
     tainted,
@@ -207,7 +208,8 @@ class LibraryRules(FrameState):
                 if isinstance(receiver.const, str)
                 else receiver.prefix
             )
-            return Value(flows=flows, prefix=prefix)
+            query = isinstance(receiver.const, str) and has_query_mark(receiver.const)
+            return Value(flows=flows, prefix=prefix, query=query or receiver.query)
         if method == "replace" and len(args) > 1:
             flows = merge_flows(receiver.all_flows(), args[1].all_flows())
             removed = args[0].const

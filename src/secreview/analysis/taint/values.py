@@ -166,6 +166,9 @@ class Value:
     function: FunctionRef | None = None
     shape: str = ""
     """`list`, `tuple`, `dict` or `set` for containers built in the code, else ''."""
+    query: bool = False
+    """Whether the fixed text of this string has a `?` or `#`: whatever is appended to it is in
+    the query string or fragment of a URL, where it cannot choose the host."""
 
     @property
     def is_constant(self) -> bool:
@@ -232,7 +235,12 @@ def tainted(flows: Iterable[Flow]) -> Value:
 def constant(value: object) -> Value:
     """A value fixed in the source."""
     prefix = value if isinstance(value, str) else ""
-    return Value(const=value, prefix=prefix)
+    return Value(const=value, prefix=prefix, query=has_query_mark(prefix))
+
+
+def has_query_mark(text: str) -> bool:
+    """Whether URL text has reached its query string or fragment."""
+    return "?" in text or "#" in text
 
 
 def join(left: Value | None, right: Value | None) -> Value:
@@ -253,6 +261,7 @@ def join(left: Value | None, right: Value | None) -> Value:
         type=left.type if left.type == right.type else None,
         function=left.function if left.function == right.function else None,
         shape=left.shape if left.shape == right.shape else "",
+        query=left.query and right.query,
     )
 
 
