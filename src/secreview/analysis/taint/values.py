@@ -98,11 +98,14 @@ def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
     )
 
 
-def evidence_rank(flow: Flow) -> tuple[int, tuple[tuple[int, int, int, int, str, str], ...], str]:
+def evidence_rank(
+    flow: Flow,
+) -> tuple[int, tuple[tuple[int, int, int, int, str, str], ...], str, str]:
     """The order in which flows are preferred as evidence: the shortest path first, ties broken
     by where its steps are. Choosing by this, never by which flow was met first, keeps the path
     shown the same whatever order sets and workers produced the candidates in."""
-    return (len(flow.steps), tuple(map(step_position, flow.steps)), ",".join(sorted(flow.safe_for)))
+    steps = tuple(map(step_position, flow.steps))
+    return (len(flow.steps), steps, ",".join(sorted(flow.safe_for)), repr(flow.within))
 
 
 def _preferred(flow: Flow, current: Flow) -> bool:
