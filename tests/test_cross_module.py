@@ -91,3 +91,50 @@ def test_the_project_index_is_the_same_whatever_the_number_of_processes(tmp_path
     assert (serial, failed) == project_index(sources, ScanConfig(), 2)
     assert failed == {}
     assert "app.more.twice" in serial.summaries  # a helper of a helper: needs a second round
+
+
+FIELD_HELPERS = """\
+import os
+
+
+def list_root(settings):
+    return os.listdir(settings.root)
+
+
+def open_name(settings):
+    return open(settings.name)
+"""
+FIELD_VIEWS = """\
+from flask import Flask, request
+
+from .fields import list_root, open_name
+
+
+class Settings:
+    def __init__(self, name):
+        self.root = "/srv/files"
+        self.name = name
+
+
+app = Flask(__name__)
+
+
+@app.route("/files")
+def files():
+    settings = Settings(request.args["name"])
+    list_root(settings)
+    return open_name(settings)
+"""
+
+
+def test_a_helper_in_another_module_is_judged_by_the_attribute_it_reads(tmp_path: Path) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fields.py").write_text(FIELD_HELPERS)
+    (package / "views.py").write_text(FIELD_VIEWS)
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    paths = [f for f in result.findings if f.rule_id == "path-traversal"]
+    assert [(f.location.path.rsplit("/", 1)[-1], f.location.line) for f in paths] == [
+        ("views.py", 19)
+    ]

@@ -202,6 +202,79 @@ STRONG_RANDOM = [
 ]
 
 
+SOURCES = {
+    "flask": [
+        ('@app.route("/case")\ndef case():', 'param = request.args.get("value", "")'),
+        ('@app.route("/case", methods=["POST"])\ndef case():', 'param = request.form["value"]'),
+        ('@app.route("/case")\ndef case():', 'param = request.cookies.get("value", "")'),
+        ('@app.route("/case")\ndef case():', 'param = request.headers.get("X-Value", "")'),
+        ('@app.route("/case/<value>")\ndef case(value):', "param = value"),
+        (
+            '@app.route("/case", methods=["POST"])\ndef case():',
+            'param = request.get_json()["value"]',
+        ),
+        ('@app.route("/case")\ndef case():', 'param = request.values.get("value", "")'),
+        (
+            '@app.route("/case", methods=["POST"])\ndef case():',
+            "param = request.get_data(as_text=True)",
+        ),
+    ],
+    "django": [
+        ("def case(request):", 'param = request.GET.get("value", "")'),
+        ("def case(request):", 'param = request.POST["value"]'),
+        ("def case(request):", 'param = request.COOKIES.get("value", "")'),
+        ("def case(request):", 'param = request.META.get("HTTP_X_VALUE", "")'),
+        ("def case(request, value):", "param = value"),
+        ("def case(request):", 'param = request.body.decode("utf-8")'),
+        ("def case(request):", 'param = request.headers.get("X-Value", "")'),
+        ("def case(request):", 'param = request.GET.getlist("value")[0]'),
+    ],
+    "fastapi": [
+        ('@app.get("/case")\nasync def case(request: Request, value: str = ""):', "param = value"),
+        (
+            '@app.get("/case/{value}")\nasync def case(request: Request, value: str):',
+            "param = value",
+        ),
+        (
+            '@app.get("/case")\nasync def case(request: Request):',
+            'param = request.query_params["value"]',
+        ),
+        (
+            '@app.post("/case")\nasync def case(request: Request):',
+            'param = (await request.json())["value"]',
+        ),
+        (
+            '@app.get("/case")\nasync def case(request: Request):',
+            'param = request.headers.get("x-value", "")',
+        ),
+        (
+            '@app.post("/case")\nasync def case(request: Request):',
+            "param = (await request.body()).decode()",
+        ),
+        (
+            '@app.get("/case")\nasync def case(request: Request):',
+            'param = request.cookies.get("value", "")',
+        ),
+        (
+            '@app.get("/case/{value}")\nasync def case(request: Request):',
+            'param = request.path_params["value"]',
+        ),
+    ],
+}
+
+
+def _reads_a_header(read: str) -> bool:
+    """Whether a source statement reads a request header (`headers`, a `META["HTTP_*"]` key)."""
+    return "headers" in read or "HTTP_" in read
+
+
+LINE_BREAK_SOURCES = {
+    framework: [source for source in sources if not _reads_a_header(source[1])]
+    for framework, sources in SOURCES.items()
+}
+"""The request data that can hold a line break, for log injection: a header value cannot, since
+the server splits the request head on line ends (the query string, the form, the body, a cookie
+value the framework unquotes and the decoded path can)."""
 CATEGORIES = [
     Category(
         "pathtraver",
@@ -323,6 +396,7 @@ CATEGORIES = [
         "import logging\n\nlogger = logging.getLogger(__name__)",
         same('logger.info("value: " + bar)'),
         sanitised='{p}.replace("\\n", "_").replace("\\r", "_")',
+        sources=LINE_BREAK_SOURCES,
     ),
     Category(
         "headeri",
@@ -454,65 +528,6 @@ FRAMEWORK_HEADER = {
     "django": "from django.http import HttpResponse, HttpResponseRedirect",
     "fastapi": "from fastapi import FastAPI, Request, Response\n"
     "from fastapi.responses import HTMLResponse, RedirectResponse\n\napp = FastAPI()",
-}
-SOURCES = {
-    "flask": [
-        ('@app.route("/case")\ndef case():', 'param = request.args.get("value", "")'),
-        ('@app.route("/case", methods=["POST"])\ndef case():', 'param = request.form["value"]'),
-        ('@app.route("/case")\ndef case():', 'param = request.cookies.get("value", "")'),
-        ('@app.route("/case")\ndef case():', 'param = request.headers.get("X-Value", "")'),
-        ('@app.route("/case/<value>")\ndef case(value):', "param = value"),
-        (
-            '@app.route("/case", methods=["POST"])\ndef case():',
-            'param = request.get_json()["value"]',
-        ),
-        ('@app.route("/case")\ndef case():', 'param = request.values.get("value", "")'),
-        (
-            '@app.route("/case", methods=["POST"])\ndef case():',
-            "param = request.get_data(as_text=True)",
-        ),
-    ],
-    "django": [
-        ("def case(request):", 'param = request.GET.get("value", "")'),
-        ("def case(request):", 'param = request.POST["value"]'),
-        ("def case(request):", 'param = request.COOKIES.get("value", "")'),
-        ("def case(request):", 'param = request.META.get("HTTP_X_VALUE", "")'),
-        ("def case(request, value):", "param = value"),
-        ("def case(request):", 'param = request.body.decode("utf-8")'),
-        ("def case(request):", 'param = request.headers.get("X-Value", "")'),
-        ("def case(request):", 'param = request.GET.getlist("value")[0]'),
-    ],
-    "fastapi": [
-        ('@app.get("/case")\nasync def case(request: Request, value: str = ""):', "param = value"),
-        (
-            '@app.get("/case/{value}")\nasync def case(request: Request, value: str):',
-            "param = value",
-        ),
-        (
-            '@app.get("/case")\nasync def case(request: Request):',
-            'param = request.query_params["value"]',
-        ),
-        (
-            '@app.post("/case")\nasync def case(request: Request):',
-            'param = (await request.json())["value"]',
-        ),
-        (
-            '@app.get("/case")\nasync def case(request: Request):',
-            'param = request.headers.get("x-value", "")',
-        ),
-        (
-            '@app.post("/case")\nasync def case(request: Request):',
-            "param = (await request.body()).decode()",
-        ),
-        (
-            '@app.get("/case")\nasync def case(request: Request):',
-            'param = request.cookies.get("value", "")',
-        ),
-        (
-            '@app.get("/case/{value}")\nasync def case(request: Request):',
-            'param = request.path_params["value"]',
-        ),
-    ],
 }
 ENDING = {
     "flask": 'return "done"',

@@ -6,7 +6,7 @@ ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
 def case(request):
-    param = request.body.decode("utf-8")
+    param = request.GET.getlist("value")[0]
     bar = "alpha"
     if param:
         bar = param

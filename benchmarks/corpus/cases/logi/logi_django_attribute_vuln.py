@@ -12,7 +12,7 @@ class Holder:
 
 
 def case(request):
-    param = request.GET.getlist("value")[0]
+    param = request.POST["value"]
     bar = Holder(param).value
     logger.info("value: " + bar)
     return HttpResponse("done")

@@ -5,8 +5,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-def case(request):
-    param = request.POST["value"]
+def case(request, value):
+    param = value
     parts = [p.strip() for p in param.split(",") if p in ALLOWED_VALUES]
     bar = ",".join(parts)
     logger.info("value: " + bar)

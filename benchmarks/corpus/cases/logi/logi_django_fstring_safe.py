@@ -6,7 +6,7 @@ ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
 def case(request):
-    param = request.COOKIES.get("value", "")
+    param = request.body.decode("utf-8")
     bar = f"{len(param)}"
     logger.info("value: " + bar)
     return HttpResponse("done")

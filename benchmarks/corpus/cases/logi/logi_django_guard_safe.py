@@ -6,7 +6,7 @@ ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
 def case(request):
-    param = request.GET.get("value", "")
+    param = request.COOKIES.get("value", "")
     if param not in ALLOWED_VALUES:
         return HttpResponse("done")
     bar = param

@@ -9,8 +9,8 @@ def transform(value):
     return str(int(value))
 
 
-def case(request, value):
-    param = value
+def case(request):
+    param = request.body.decode("utf-8")
     bar = transform(param)
     logger.info("value: " + bar)
     return HttpResponse("done")

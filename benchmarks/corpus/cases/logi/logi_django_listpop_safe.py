@@ -5,8 +5,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-def case(request):
-    param = request.META.get("HTTP_X_VALUE", "")
+def case(request, value):
+    param = value
     items = ["safe", param, "other"]
     items.pop(0)
     bar = items[1]

@@ -6,7 +6,7 @@ ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
 def case(request):
-    param = request.headers.get("X-Value", "")
+    param = request.GET.get("value", "")
     bar = ""
     for piece in param.split(","):
         bar += "x" * len(piece)

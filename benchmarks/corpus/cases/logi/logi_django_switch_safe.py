@@ -6,7 +6,7 @@ ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
 def case(request):
-    param = request.META.get("HTTP_X_VALUE", "")
+    param = request.GET.getlist("value")[0]
     switch = "a"
     if switch == "a":
         bar = "safe"

@@ -8,9 +8,9 @@ app = FastAPI()
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.post("/case")
+@app.get("/case")
 async def case(request: Request):
-    param = (await request.body()).decode()
+    param = request.cookies.get("value", "")
     bar = "alpha"
     if param in ALLOWED_VALUES:
         bar = param

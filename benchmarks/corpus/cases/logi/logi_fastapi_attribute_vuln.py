@@ -14,9 +14,9 @@ class Holder:
         self.label = "safe"
 
 
-@app.get("/case/{value}")
-async def case(request: Request):
-    param = request.path_params["value"]
+@app.get("/case")
+async def case(request: Request, value: str = ""):
+    param = value
     bar = Holder(param).value
     logger.info("value: " + bar)
     return {"done": True}

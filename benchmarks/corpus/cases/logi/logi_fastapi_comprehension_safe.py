@@ -8,9 +8,9 @@ app = FastAPI()
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.get("/case/{value}")
-async def case(request: Request, value: str):
-    param = value
+@app.get("/case")
+async def case(request: Request):
+    param = request.query_params["value"]
     parts = [p.strip() for p in param.split(",") if p in ALLOWED_VALUES]
     bar = ",".join(parts)
     logger.info("value: " + bar)

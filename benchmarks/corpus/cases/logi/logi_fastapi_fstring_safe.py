@@ -8,9 +8,9 @@ app = FastAPI()
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.get("/case")
+@app.post("/case")
 async def case(request: Request):
-    param = request.query_params["value"]
+    param = (await request.json())["value"]
     bar = f"{len(param)}"
     logger.info("value: " + bar)
     return {"done": True}

@@ -8,8 +8,8 @@ app = FastAPI()
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.get("/case")
-async def case(request: Request, value: str = ""):
+@app.get("/case/{value}")
+async def case(request: Request, value: str):
     param = value
     if param not in ALLOWED_VALUES:
         return {"done": True}

@@ -12,9 +12,9 @@ def transform(value):
     return str(int(value))
 
 
-@app.get("/case")
+@app.post("/case")
 async def case(request: Request):
-    param = request.headers.get("x-value", "")
+    param = (await request.body()).decode()
     bar = transform(param)
     logger.info("value: " + bar)
     return {"done": True}

@@ -8,9 +8,9 @@ app = FastAPI()
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.get("/case")
+@app.get("/case/{value}")
 async def case(request: Request):
-    param = request.cookies.get("value", "")
+    param = request.path_params["value"]
     bar = ""
     for piece in param.split(","):
         bar += "x" * len(piece)

@@ -10,7 +10,7 @@ ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 @app.post("/case")
 async def case(request: Request):
-    param = (await request.json())["value"]
+    param = (await request.body()).decode()
     switch = "b"
     if switch == "a":
         bar = "safe"

@@ -7,9 +7,9 @@ app = Flask(__name__)
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.route("/case", methods=["POST"])
+@app.route("/case")
 def case():
-    param = request.get_json()["value"]
+    param = request.values.get("value", "")
     bar = "alpha"
     if param:
         bar = param

@@ -13,9 +13,9 @@ class Holder:
         self.label = "safe"
 
 
-@app.route("/case", methods=["POST"])
+@app.route("/case")
 def case():
-    param = request.get_data(as_text=True)
+    param = request.args.get("value", "")
     bar = Holder(param).value
     logger.info("value: " + bar)
     return "done"

@@ -7,9 +7,9 @@ app = Flask(__name__)
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.route("/case", methods=["POST"])
+@app.route("/case")
 def case():
-    param = request.form["value"]
+    param = request.cookies.get("value", "")
     parts = [p.strip() for p in param.split(",") if p in ALLOWED_VALUES]
     bar = ",".join(parts)
     logger.info("value: " + bar)

@@ -7,9 +7,9 @@ app = Flask(__name__)
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.route("/case")
-def case():
-    param = request.cookies.get("value", "")
+@app.route("/case/<value>")
+def case(value):
+    param = value
     bar = f"{param}"
     logger.info("value: " + bar)
     return "done"

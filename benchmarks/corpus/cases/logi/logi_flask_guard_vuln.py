@@ -7,9 +7,9 @@ app = Flask(__name__)
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.route("/case")
+@app.route("/case", methods=["POST"])
 def case():
-    param = request.args.get("value", "")
+    param = request.form["value"]
     if param == "":
         return "done"
     bar = param

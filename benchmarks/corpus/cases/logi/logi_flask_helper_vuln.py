@@ -11,9 +11,9 @@ def transform(value):
     return value.strip()
 
 
-@app.route("/case/<value>")
-def case(value):
-    param = value
+@app.route("/case", methods=["POST"])
+def case():
+    param = request.get_json()["value"]
     bar = transform(param)
     logger.info("value: " + bar)
     return "done"

@@ -7,9 +7,9 @@ app = Flask(__name__)
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.route("/case")
-def case():
-    param = request.headers.get("X-Value", "")
+@app.route("/case/<value>")
+def case(value):
+    param = value
     items = ["safe", param, "other"]
     items.pop(0)
     bar = items[0]

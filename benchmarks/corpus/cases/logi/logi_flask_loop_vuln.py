@@ -7,9 +7,9 @@ app = Flask(__name__)
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.route("/case")
+@app.route("/case", methods=["POST"])
 def case():
-    param = request.values.get("value", "")
+    param = request.get_data(as_text=True)
     bar = ""
     for piece in param.split(","):
         bar += piece

@@ -7,9 +7,9 @@ app = Flask(__name__)
 ALLOWED_VALUES = ("alpha", "beta", "gamma")
 
 
-@app.route("/case")
+@app.route("/case", methods=["POST"])
 def case():
-    param = request.headers.get("X-Value", "")
+    param = request.get_json()["value"]
     switch = "a"
     if switch == "a":
         bar = "safe"

@@ -23,6 +23,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from importlib import resources
 from pathlib import Path
 
@@ -113,11 +114,21 @@ class SinkModel:
 
 @dataclass(frozen=True, slots=True)
 class SanitizerModel:
-    """A call whose result is safe for the `protects` sink kinds (`*` for all)."""
+    """A call whose result is safe for the `protects` sink kinds (`*` for all).
+
+    With `keys` (glob patterns), the calls are `TYPE.__item__` and the model says what reading
+    one of those constant keys of a value of TYPE gives (`environ["HTTP_HOST"]`, or through
+    `get`): safe for `protects`, where other keys of the same value are not.
+    """
 
     calls: tuple[str, ...]
     protects: tuple[str, ...]
     note: str = ""
+    keys: tuple[str, ...] = ()
+
+    def covers(self, key: object) -> bool:
+        """Whether reading the constant `key` is what this (keyed) model describes."""
+        return isinstance(key, str) and any(fnmatchcase(key, p) for p in self.keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +151,8 @@ class Models:
     """Qualified name of a module attribute -> the type of the object it is (`flask.request`)."""
     sinks: dict[str, tuple[SinkModel, ...]] = field(default_factory=dict)
     sanitizers: dict[str, SanitizerModel] = field(default_factory=dict)
+    key_sanitizers: dict[str, tuple[SanitizerModel, ...]] = field(default_factory=dict)
+    """`TYPE.__item__` -> the models of reading some constant keys of a value of TYPE."""
     returns: dict[str, tuple[ReturnModel, ...]] = field(default_factory=dict)
     """Call (or typed attribute) name -> the type of what it returns, first matching wins."""
     parameter_types: dict[str, str] = field(default_factory=dict)
@@ -275,9 +288,13 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             calls=_strings(table, "calls", where),
             protects=_strings(table, "protects", where),
             note=str(table.get("note", "")),
+            keys=_strings(table, "keys", where),
         )
         for name in sanitizer.calls:
-            models["sanitizers"][name] = sanitizer
+            if sanitizer.keys:
+                models["key_sanitizers"].setdefault(name, []).append(sanitizer)
+            else:
+                models["sanitizers"][name] = sanitizer
     for table in data.get("returns", []):
         returned = ReturnModel(
             type=str(table["type"]), when=tuple(sorted(dict(table.get("when", {})).items()))
@@ -325,6 +342,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "object_types": {},
         "sinks": {},
         "sanitizers": {},
+        "key_sanitizers": {},
         "returns": {},
         "view_base_suffixes": (),
         "frameworks": (),
@@ -357,6 +375,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         check_model_document(data, where)
         _merge(building, data, where)
     building["sinks"] = {name: tuple(sinks) for name, sinks in building["sinks"].items()}
+    building["key_sanitizers"] = {n: tuple(k) for n, k in building["key_sanitizers"].items()}
     building["returns"] = {name: tuple(r) for name, r in building["returns"].items()}
     for key in (
         "view_methods",

@@ -36,6 +36,9 @@ class EntryModel:
     registered_by: frozenset[str] = frozenset()
     skip: int = 0
     until: int = 0
+    type: str | None = None
+    """The type of the parameters it makes remote (a WSGI environ is `web.Request.environ`, the
+    same mapping as Flask's `request.environ`), so models of that type apply to them."""
 
     def names_function(self, name: str) -> bool:
         """Whether `name` is one of the functions this entry describes (any, when none listed)."""
@@ -83,4 +86,5 @@ def parse_entry(table: dict[str, object]) -> EntryModel:
         registered_by=frozenset(strings("registered_by")),
         skip=position("skip"),
         until=position("until"),
+        type=str(table["type"]) if "type" in table else None,
     )

@@ -128,7 +128,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         },
         ("kind",),
     ),
-    "sanitizer": ({"calls": _strings, "protects": _strings, **_NOTE}, ()),
+    "sanitizer": ({"calls": _strings, "protects": _strings, "keys": _strings, **_NOTE}, ()),
     "returns": ({"type": _string, "when": _constants, "calls": _strings}, ("type",)),
     "parameter": ({"names": _strings, "type": _string, "within": _strings}, ("type",)),
     "label": (
@@ -149,6 +149,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "registered_by": _strings,
             "skip": _position,
             "until": _position,
+            "type": _string,
             **_NOTE,
         },
         (),

@@ -18,7 +18,10 @@ log_injection = taint_rule(
     summary="Untrusted input is logged without neutralising line breaks.",
     fix="Remove or escape CR/LF before logging (`value.replace('\\n', '\\\\n')`), log with `%r`, "
     "or use a structured (JSON) log formatter.",
-    what_it_does="Follows untrusted data into `logging` calls and logger methods.",
+    what_it_does="Follows untrusted data into `logging` calls and logger methods. Values that "
+    "cannot hold a line break are left out: request header values as the server parsed them "
+    "(`request.headers[...]`, a WSGI environ's `HTTP_*` keys), URLs the framework rebuilt "
+    "percent-encoded, and values formatted with `%r` or with line breaks replaced.",
     why_bad="A value with `\\n` adds fake entries (a forged login, a cleared alert) that mislead "
     "whoever reads the log (CWE-117).",
     example="logger.info('login failed for ' + request.form['user'])",

@@ -16,7 +16,9 @@ ssrf = taint_rule(
     fix="Build the URL from a fixed scheme and host (`f'https://api.example.com/{quote(id)}'`) "
     "or check the host against an allow-list before the request.",
     what_it_does="Follows untrusted data to requests/httpx/urllib/urllib3/aiohttp calls and "
-    "socket connections, unless the URL starts with a fixed `scheme://host/`.",
+    "socket connections, unless the URL starts with a fixed `scheme://host/` or the data only "
+    "comes after a `?` or `#` of the URL's fixed text (its query string or fragment, as in "
+    "`base + '?' + urlencode(params)`).",
     why_bad="`http://169.254.169.254/` or `http://localhost:6379/` reaches services the attacker "
     "cannot reach directly (CWE-918).",
     example="requests.get(request.args['url'])",

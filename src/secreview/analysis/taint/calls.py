@@ -19,6 +19,7 @@ from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
     KEYED_READS,
     SHELL_CALL,
+    argument_flows,
     fixes_host,
     source_flow,
     splice,
@@ -109,6 +110,8 @@ class CallRules(FrameState):
             return replace(self.default_result(args, kwargs, node), type=qualified)
         result = self.modelled_result(node, names, receiver, method, args, kwargs)
         if method in KEYED_READS and args and isinstance(args[0].const, str):
+            if receiver is not None:
+                result = self.as_read_from(receiver, args[0].const, result)
             result = self.labelled(result, args[0].const, node)  # `form.get("password")`
         return result
 
@@ -176,7 +179,7 @@ class CallRules(FrameState):
             return replace(instance, flows=self.default_result(args, kwargs, node).flows)
         self.apply_function(FunctionRef(init), node, instance, args, kwargs)
         mapping = self._parameter_values(result.parameters, [instance, *args], kwargs)
-        built = substitute(result.receiver_after, mapping, node, class_name)
+        built = substitute(result.receiver_after, mapping, node, class_name, self.read_part)
         return replace(instance, parts=built.parts)
 
     def _parameter_values(
@@ -222,13 +225,13 @@ class CallRules(FrameState):
             argument = mapping[parameter]
             if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
                 continue
-            for flow in argument.all_flows():
+            for flow in argument_flows(argument, event.flow, self.read_part):
                 combined = splice(flow, event.flow, node, name)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(replace(event, flow=combined))
         if receiver is not None and result.is_method and isinstance(node.func, ast.Attribute):
             self._update_receiver(node.func.value, receiver, result, mapping, node, name)
-        return substitute(result.returns, mapping, node, name)
+        return substitute(result.returns, mapping, node, name, self.read_part)
 
     def _update_receiver(
         self,
@@ -240,7 +243,7 @@ class CallRules(FrameState):
         name: str,
     ) -> None:
         """What a method stored on `self` (`self.parts.append(x)`) is now on the caller's object."""
-        after = substitute(result.receiver_after, mapping, node, name)
+        after = substitute(result.receiver_after, mapping, node, name, self.read_part)
         if not after.parts:
             return
         updated = receiver
@@ -284,7 +287,7 @@ class CallRules(FrameState):
                 continue
             if effect.kind in HOST_SENSITIVE and not effect.prefix and fixes_host(argument.prefix):
                 continue
-            for flow in argument.all_flows():
+            for flow in self._argument_part(argument, effect.within):
                 combined = flow.then(
                     node,
                     f"passed to `{short}`, which uses it as `{effect.sink}` at {effect.location}",
@@ -310,9 +313,13 @@ class CallRules(FrameState):
             if argument is not None:
                 flows.extend(
                     f.then(node, f"returned by `{short}`").sanitised(effect.safe_for)
-                    for f in argument.all_flows()
+                    for f in self._argument_part(argument, effect.within)
                 )
         return tainted(flows)
+
+    def _argument_part(self, argument: Value, within: tuple[object, ...]) -> frozenset[Flow]:
+        """The flows of the part of `argument` a summary's effect was read from (all, if none)."""
+        return self.read_part(argument, within[0]).all_flows() if within else argument.all_flows()
 
     def default_result(
         self, args: list[Value | None], kwargs: dict[str, Value], node: ast.AST

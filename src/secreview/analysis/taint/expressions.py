@@ -12,16 +12,24 @@ import ast
 import re
 from dataclasses import replace
 
-from secreview.analysis.taint.formats import formatted, fstring_kinds, percent_result
+from secreview.analysis.taint.formats import (
+    QUERY_KINDS,
+    formatted,
+    fstring_kinds,
+    percent_result,
+)
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.values import (
     CLEAN,
+    Flow,
     FunctionRef,
     Value,
     constant,
+    has_query_mark,
     join,
     merge_flows,
+    narrowed,
     tainted,
 )
 from secreview.index.context import UNKNOWN
@@ -57,7 +65,11 @@ class ExpressionRules(FrameState):
                 key = self.expr(index)
                 if container.is_constant and key.is_constant:
                     return constant(fold(lambda: container.const[key.const]))  # type: ignore[index]
-                element = container.part(key.const) if key.is_constant else container.any_part()
+                element = (
+                    self.read_part(container, key.const)
+                    if key.is_constant
+                    else container.any_part()
+                )
                 if isinstance(key.const, str):
                     element = self.labelled(element, key.const, node)
                 if container.type:
@@ -95,7 +107,8 @@ class ExpressionRules(FrameState):
                 self.expr(spec)
                 if inner.is_constant:
                     return Value(const=inner.const if spec is None else UNKNOWN)
-                return Value(flows=formatted(inner, fstring_kinds(node), node).all_flows())
+                flows = formatted(inner, fstring_kinds(node), node).all_flows()
+                return Value(flows=flows, query=inner.query)
             case ast.List(elts=elements) | ast.Tuple(elts=elements) | ast.Set(elts=elements):
                 return self.sequence(node, elements)
             case ast.Dict(keys=keys, values=values):
@@ -144,20 +157,21 @@ class ExpressionRules(FrameState):
         key = f".{node.attr}"
         if key in base.parts:
             return base.parts[key]
+        flows = narrowed(base.flows, key)  # a parameter's `.attr`, not all the parameter holds
         if base.type:
             source = self.typed_source(base.type, node.attr, node)
             if source is not None:
                 return source
             for model in self.models.returns.get(f"{base.type}.{node.attr}", ()):
                 if not model.when:
-                    return Value(flows=base.flows, type=model.type)
+                    return Value(flows=flows, type=model.type)
             sanitizer = self.models.sanitizers.get(f"{base.type}.{node.attr}")
             if sanitizer is not None:
-                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in base.flows))
+                return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in flows))
             if base.type.startswith("class:") or base.type in self.models.typed_sources:
-                return Value(flows=base.flows)
-            return Value(flows=base.flows, type=f"{base.type}.{node.attr}")
-        return Value(flows=base.flows)
+                return Value(flows=flows)
+            return Value(flows=flows, type=f"{base.type}.{node.attr}")
+        return Value(flows=flows)
 
     def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None:
         """Untrusted data read from a typed object (`request.args`, a handler's `self.path`)."""
@@ -213,8 +227,13 @@ class ExpressionRules(FrameState):
         if isinstance(op, ast.Div) and left.type == "pathlib.Path":
             return Value(flows=flows, type=left.type)  # `Path(base) / name` is still a path
         prefix = ""
+        query = False
         if isinstance(op, ast.Add):
             prefix = left.const + right.prefix if isinstance(left.const, str) else left.prefix
+            query = left.query or right.query
+            if left.query:  # `base + "?q=" + term`: the term is in the query string
+                appended = formatted(right, QUERY_KINDS, node or self.node)
+                flows = merge_flows(left.all_flows(), appended.all_flows())
             if left.shape in ("list", "tuple") and left.exact:
                 # `["ls"] + more`: the known elements stay apart, the rest is unknown elements.
                 parts = dict(left.parts)
@@ -227,10 +246,11 @@ class ExpressionRules(FrameState):
                 return Value(flows=unknown, parts=parts, shape=left.shape)
         elif isinstance(op, ast.Mod) and isinstance(left.const, str):
             prefix = left.const.split("%", 1)[0]
+            query = has_query_mark(left.const)
             inserted = percent_result(left.const, right, node or self.node)
             if inserted is not None:
                 flows = inserted.all_flows()
-        return Value(flows=flows, prefix=prefix)
+        return Value(flows=flows, prefix=prefix, query=query)
 
     def boolean(self, op: ast.boolop, values: list[ast.expr]) -> Value:
         """`a or b` / `a and b`: short-circuit on constants, else any operand."""
@@ -273,7 +293,14 @@ class ExpressionRules(FrameState):
                 prefix += piece.prefix
                 break
             prefix += str(piece.const)
-        return Value(flows=merge_flows(*(p.all_flows() for p in pieces)), prefix=prefix)
+        flows: list[frozenset[Flow]] = []
+        query = False
+        for node, piece in zip(values, pieces, strict=True):
+            # `f"{base}?q={term}"`: pieces after a `?` are in the URL's query string.
+            inserted = formatted(piece, QUERY_KINDS, node) if query else piece
+            flows.append(inserted.all_flows())
+            query = query or piece.query
+        return Value(flows=merge_flows(*flows), prefix=prefix, query=query)
 
     def comprehension(self, generators: list[ast.comprehension], results: list[ast.expr]) -> Value:
         """A comprehension: each target gets the elements of its iterable, guards apply."""

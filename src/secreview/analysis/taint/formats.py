@@ -5,6 +5,10 @@
 forge a log entry or split a header. A value used by any other conversion keeps its taint; so does
 every value of a format the engine cannot read (`%*d`). (`%d` only takes numbers, but a number can
 still be a predictable token, so numeric conversions keep their flows.)
+
+Wherever it is inserted, a value placed after a `?` (or `#`) of the format's fixed text is in a
+URL's query string or fragment (`f"{base}search?q={term}"`): it cannot choose the host the URL
+reaches, so it is no server-side request forgery nor open redirect by itself.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ import re
 import string
 from collections.abc import Iterable
 
-from secreview.analysis.taint.values import Value
+from secreview.analysis.taint.values import Value, has_query_mark
 
 LINE_BREAK_KINDS = frozenset({"log", "header"})
 """The sink kinds a line break is the danger of."""
+QUERY_KINDS = frozenset({"ssrf", "redirect"})
+"""The sink kinds only a URL's scheme and host are the danger of (see `semantics.HOST_SENSITIVE`):
+data in the query string or fragment is harmless to them."""
 _PERCENT_FIELD = re.compile(
     r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?[hlL]?"
     r"(?P<conversion>[diouxXeEfFgGcrsab%])"
@@ -34,11 +41,18 @@ def fstring_kinds(node: ast.FormattedValue) -> frozenset[str]:
     return conversion_kinds(chr(node.conversion)) if node.conversion > 0 else frozenset()
 
 
+def field_kinds(conversion: str, before: str) -> frozenset[str]:
+    """What a field with `conversion`, after the fixed text `before`, makes its value safe for."""
+    kinds = conversion_kinds(conversion)
+    return kinds | QUERY_KINDS if has_query_mark(before) else kinds
+
+
 def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
     """`value` as a format inserts it: its flows made safe for `kinds`."""
     if not kinds or not value.all_flows():
         return value
-    escaped = value.mapped(lambda f: f.then(node, "formatted with `!r`").sanitised(kinds))
+    note = "formatted with `!r`" if kinds & LINE_BREAK_KINDS else "in the URL's query string"
+    escaped = value.mapped(lambda f: f.then(node, note).sanitised(kinds))
     return Value(flows=escaped.all_flows())
 
 
@@ -50,16 +64,18 @@ def _common(uses: Iterable[frozenset[str]]) -> frozenset[str]:
     return result or frozenset()
 
 
-def percent_fields(template: str) -> list[tuple[str | None, str]] | None:
-    """(mapping key or None, conversion) of each field of a `%` format; None when a width or a
-    precision is itself an argument (`%*d`), so fields and arguments no longer pair up."""
-    fields: list[tuple[str | None, str]] = []
+def percent_fields(template: str) -> list[tuple[str | None, frozenset[str]]] | None:
+    """(mapping key or None, what it makes its value safe for) of each field of a `%` format;
+    None when a width or a precision is itself an argument (`%*d`), so fields and arguments no
+    longer pair up."""
+    fields: list[tuple[str | None, frozenset[str]]] = []
     for match in _PERCENT_FIELD.finditer(template):
         if match["conversion"] == "%":
             continue
         if "*" in (match["width"], match["precision"]):
             return None
-        fields.append((match["key"], match["conversion"]))
+        kinds = field_kinds(match["conversion"], template[: match.start()])
+        fields.append((match["key"], kinds))
     return fields
 
 
@@ -70,7 +86,7 @@ def percent_arguments(template: str, arguments: list[Value], node: ast.AST) -> l
     if fields is None or any(key is not None for key, _ in fields):
         return arguments
     return [
-        formatted(value, conversion_kinds(fields[i][1]), node) if i < len(fields) else value
+        formatted(value, fields[i][1], node) if i < len(fields) else value
         for i, value in enumerate(arguments)
     ]
 
@@ -82,8 +98,8 @@ def percent_result(template: str, right: Value, node: ast.AST) -> Value | None:
         return None
     if all(key is not None for key, _ in fields) and right.parts and right.shape == "dict":
         uses: dict[object, list[frozenset[str]]] = {}
-        for key, conversion in fields:
-            uses.setdefault(key, []).append(conversion_kinds(conversion))
+        for key, kinds in fields:
+            uses.setdefault(key, []).append(kinds)
         values = [formatted(right.part(k), _common(u), node) for k, u in uses.items()]
         return Value(flows=Value(parts=dict(enumerate(values))).all_flows())
     if right.shape == "tuple" and right.exact:
@@ -91,7 +107,7 @@ def percent_result(template: str, right: Value, node: ast.AST) -> Value | None:
         values = percent_arguments(template, ordered, node)
         return Value(flows=Value(parts=dict(enumerate(values))).all_flows())
     if len(fields) == 1 and fields[0][0] is None and not right.shape:
-        return formatted(right, conversion_kinds(fields[0][1]), node)
+        return formatted(right, fields[0][1], node)
     return None
 
 
@@ -105,7 +121,9 @@ def brace_arguments(
         return args, kwargs
     uses: dict[object, list[frozenset[str]]] = {}
     automatic = 0
-    for _, field, _, conversion in parsed:
+    before = ""
+    for literal, field, _, conversion in parsed:
+        before += literal
         if field is None:
             continue
         name = re.split(r"[.\[]", field, maxsplit=1)[0]
@@ -114,8 +132,9 @@ def brace_arguments(
             key, automatic = automatic, automatic + 1
         else:
             key = int(name) if name.isdigit() else name
-        kinds = conversion_kinds(conversion) if conversion and field == name else frozenset()
+        kinds = field_kinds(conversion if conversion and field == name else "", before)
         uses.setdefault(key, []).append(kinds)
+        before += "{}"
     new_args = [formatted(v, _common(uses.get(i, ())), node) for i, v in enumerate(args)]
     new_kwargs = {k: formatted(v, _common(uses.get(k, ())), node) for k, v in kwargs.items()}
     return new_args, new_kwargs

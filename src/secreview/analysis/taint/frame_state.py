@@ -164,6 +164,22 @@ class FrameState:
             return value
         return replace(value, flows=merge_flows(value.flows, added))
 
+    def read_part(self, container: Value, key: object) -> Value:
+        """The part `key` of `container` as a read of it gives it: the part, made safe for what
+        the models say reading that key of a value of the container's type is safe for (a WSGI
+        environ's `HTTP_*` entries are header values, which hold no line break)."""
+        return self.as_read_from(container, key, container.part(key))
+
+    def as_read_from(self, container: Value, key: object, value: Value) -> Value:
+        """`value`, read as the key `key` of `container` (by subscript or `get`), made safe for
+        what the models of that key of the container's type say."""
+        if not container.type or (not value.flows and not value.parts):
+            return value
+        for model in self.models.key_sanitizers.get(f"{container.type}.__item__", ()):
+            if model.covers(key):
+                return value.mapped(lambda f, m=model: f.sanitised(m.protects))
+        return value
+
     if TYPE_CHECKING:
         # What the concerns ask of each other, defined by the mixins `Frame` is made of.
         # expressions.py

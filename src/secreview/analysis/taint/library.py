@@ -30,6 +30,7 @@ from secreview.analysis.taint.values import (
     ONLY_CHOSE,
     Flow,
     Value,
+    has_query_mark,
     join,
     merge_flows,
     tainted,
@@ -205,12 +206,10 @@ class LibraryRules(FrameState):
         if method in ("get", "pop", "setdefault") and args:
             key = args[0]
             default = args[1] if len(args) > 1 else CLEAN
-            if receiver.type in self.models.typed_sources or (
-                receiver.all_flows() and not receiver.parts
-            ):
+            if receiver.type in self.models.typed_sources:
                 return Value(flows=receiver.all_flows())
             if key.is_constant:
-                found = receiver.part(key.const)
+                found = receiver.part(key.const)  # of a parameter: that part of it
                 if method == "pop" and base is not None and isinstance(base, ast.Name):
                     self.remove_key(base, receiver, key.const)
                 return join(found, default) if key.const not in receiver.parts else found
@@ -246,7 +245,8 @@ class LibraryRules(FrameState):
                 if isinstance(receiver.const, str)
                 else receiver.prefix
             )
-            return Value(flows=flows, prefix=prefix)
+            query = isinstance(receiver.const, str) and has_query_mark(receiver.const)
+            return Value(flows=flows, prefix=prefix, query=query or receiver.query)
         if method == "replace" and len(args) > 1:
             flows = merge_flows(receiver.all_flows(), args[1].all_flows())
             removed = args[0].const

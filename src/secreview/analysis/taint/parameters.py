@@ -81,6 +81,7 @@ class ParameterRules(FrameState):
                 and annotation not in self.models.clean_annotations
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
+                value_type = entry.type
             if value_type is None:
                 value_type = self._callable_default(defaults.get(name))
             value = Value(flows=merge_flows(flows), type=value_type)

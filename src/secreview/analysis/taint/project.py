@@ -215,7 +215,7 @@ def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSum
     returns: set[ReturnEffect] = set()
     for flow in result.returns.all_flows():
         if flow.parameter is not None:
-            returns.add(ReturnEffect(flow.parameter, flow.safe_for))
+            returns.add(ReturnEffect(flow.parameter, flow.safe_for, within=_portable(flow.within)))
         else:
             note = flow.steps[0][1] if flow.steps else "untrusted input"
             returns.add(ReturnEffect(None, flow.safe_for, flow.origin, note))
@@ -236,6 +236,7 @@ def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSum
                     prefix=event.prefix,
                     note=event.note,
                     origins=event.origins,
+                    within=_portable(event.flow.within),
                 )
             )
     return ExternalSummary(
@@ -247,11 +248,19 @@ def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSum
     )
 
 
-def _return_order(effect: ReturnEffect) -> tuple[int, str, str, str]:
+def _portable(within: tuple[object, ...]) -> tuple[str, ...]:
+    """A parameter part as a summary keeps it: string keys (attributes, mapping keys) only,
+    since a summary travels as JSON; another key stands for the whole parameter (coarser)."""
+    keys = tuple(k for k in within if isinstance(k, str))
+    return keys if len(keys) == len(within) else ()
+
+
+def _return_order(effect: ReturnEffect) -> tuple[int, str, str, str, str]:
     """A summary's effects in an order that does not depend on the hash seed (the repr of a
     frozenset does), so the summary is the same in every process."""
     parameter = -1 if effect.parameter is None else effect.parameter
-    return (parameter, ",".join(sorted(effect.safe_for)), effect.origin, effect.note)
+    safe = ",".join(sorted(effect.safe_for))
+    return (parameter, safe, effect.origin, effect.note, repr(effect.within))
 
 
 def _sink_order(effect: SinkEffect) -> tuple[object, ...]:
@@ -265,4 +274,5 @@ def _sink_order(effect: SinkEffect) -> tuple[object, ...]:
         effect.prefix,
         effect.note,
         ",".join(sorted(effect.origins)),
+        repr(effect.within),
     )

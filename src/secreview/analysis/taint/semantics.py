@@ -164,10 +164,31 @@ def splice(outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow:
     spliced = outer.then(call, f"passed to `{name}()`")
     for node, note in inner.steps:
         spliced = spliced.then(node, note)
-    return Flow(outer.origin, spliced.steps, outer.safe_for | inner.safe_for)
+    return Flow(outer.origin, spliced.steps, outer.safe_for | inner.safe_for, outer.within)
 
 
-def substitute(value: Value, mapping: dict[int, Value], call: ast.AST, name: str) -> Value:
+PartReader = Callable[[Value, object], Value]
+"""How a caller reads the part `key` of one of its values (`Value.part`, plus what the models
+say about reading that key of a value of that type)."""
+
+
+def argument_flows(argument: Value, flow: Flow, read: PartReader | None = None) -> frozenset[Flow]:
+    """The flows a callee's parameter flow stands for at a call site: those of the part of the
+    argument it was read from (`self.directory` is the caller's `.directory`, whatever else the
+    object holds), or of the whole argument."""
+    if not flow.within:
+        return argument.all_flows()
+    key = flow.within[0]
+    return (read(argument, key) if read is not None else argument.part(key)).all_flows()
+
+
+def substitute(
+    value: Value,
+    mapping: dict[int, Value],
+    call: ast.AST,
+    name: str,
+    read: PartReader | None = None,
+) -> Value:
     """A callee's return value at a call site: parameter flows become the arguments' flows."""
     parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
     if not parameter_flows and not value.parts:
@@ -183,7 +204,7 @@ def substitute(value: Value, mapping: dict[int, Value], call: ast.AST, name: str
             elif parameter in mapping:
                 result.extend(
                     splice(f, flow, call, name).then(call, f"returned by `{name}()`")
-                    for f in mapping[parameter].all_flows()
+                    for f in argument_flows(mapping[parameter], flow, read)
                 )
         return merge_flows(result)
 

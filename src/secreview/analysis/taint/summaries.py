@@ -23,6 +23,9 @@ class ReturnEffect:
     safe_for: frozenset[str] = frozenset()
     origin: str = ""
     note: str = ""
+    within: tuple[str, ...] = ()
+    """The part of the parameter it comes from (`Flow.within`, string keys only); empty for
+    all of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,8 @@ class SinkEffect:
     """What the sink's argument is (`shell command`), from the sink's model."""
     origins: frozenset[str] = frozenset()
     """The origins the sink's model is limited to (see `SinkEvent.origins`)."""
+    within: tuple[str, ...] = ()
+    """The part of the parameter that reaches the sink (as `ReturnEffect.within`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,8 @@ Step = tuple[ast.AST, str]
 
 MAX_STEPS = 12
 MAX_PART_DEPTH = 6
+MAX_PART_FLOWS = 8
+"""Past this many flows in one value, flows of parameter parts merge into whole parameters."""
 PARAMETER_ORIGIN = "param:"
 ONLY_CHOSE = "only-chose"
 """Marker: the data is the output of a command or a fetched page that untrusted input only chose
@@ -36,22 +38,26 @@ class Flow:
     `origin` is the trust kind of the source (`remote`, `local`, `env`) or `param:N` while a
     function summary is being computed; `steps` is the evidence so far (source first);
     `safe_for` lists the sink kinds a sanitiser on the way has made this data harmless for.
+    `within` is, for a parameter flow, the part of the parameter it was read from (`(".path",)`
+    for `self.path`, `("HTTP_HOST",)` for `environ["HTTP_HOST"]`; empty for the whole value),
+    so a call site substitutes that part of its argument, not everything the argument holds.
     """
 
     origin: str
     steps: tuple[Step, ...]
     safe_for: frozenset[str] = frozenset()
+    within: tuple[object, ...] = ()
 
     def then(self, node: ast.AST, note: str) -> Flow:
         """This flow with one more evidence step (long paths keep their start and end)."""
         steps = (*self.steps, (node, note))
         if len(steps) > MAX_STEPS:
             steps = (*steps[:2], *steps[-(MAX_STEPS - 2) :])
-        return Flow(self.origin, steps, self.safe_for)
+        return Flow(self.origin, steps, self.safe_for, self.within)
 
     def sanitised(self, kinds: Iterable[str]) -> Flow:
         """This flow, now harmless for the sink kinds `kinds`."""
-        return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds))
+        return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds), self.within)
 
     def reaches(self, kind: str) -> bool:
         """Whether this flow is still dangerous for sinks of `kind`."""
@@ -65,9 +71,17 @@ class Flow:
         return None
 
     @property
-    def signature(self) -> tuple[str, frozenset[str]]:
+    def signature(self) -> tuple[str, frozenset[str], tuple[object, ...]]:
         """What makes two flows equivalent for reporting (their paths may differ)."""
-        return (self.origin, self.safe_for)
+        return (self.origin, self.safe_for, self.within)
+
+    def narrowed(self, key: object) -> Flow:
+        """This flow as read from the part `key` of its value: a whole parameter's flow becomes
+        the flow of that part of the parameter; anything else is unchanged (a real source's data
+        is in every part, and a part of a part is kept as the coarser part)."""
+        if self.within or not self.origin.startswith(PARAMETER_ORIGIN):
+            return self
+        return Flow(self.origin, self.steps, self.safe_for, (key,))
 
 
 def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
@@ -84,11 +98,14 @@ def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
     )
 
 
-def evidence_rank(flow: Flow) -> tuple[int, tuple[tuple[int, int, int, int, str, str], ...], str]:
+def evidence_rank(
+    flow: Flow,
+) -> tuple[int, tuple[tuple[int, int, int, int, str, str], ...], str, str]:
     """The order in which flows are preferred as evidence: the shortest path first, ties broken
     by where its steps are. Choosing by this, never by which flow was met first, keeps the path
     shown the same whatever order sets and workers produced the candidates in."""
-    return (len(flow.steps), tuple(map(step_position, flow.steps)), ",".join(sorted(flow.safe_for)))
+    steps = tuple(map(step_position, flow.steps))
+    return (len(flow.steps), steps, ",".join(sorted(flow.safe_for)), repr(flow.within))
 
 
 def _preferred(flow: Flow, current: Flow) -> bool:
@@ -99,12 +116,14 @@ def _preferred(flow: Flow, current: Flow) -> bool:
 
 
 def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
-    """The union of flow sets, keeping one flow per origin and sanitisation (the first by
-    `evidence_rank`, so the choice does not depend on the order of the groups or of a set).
+    """The union of flow sets, keeping one flow per origin, sanitisation and parameter part (the
+    first by `evidence_rank`, so the choice does not depend on the order of the groups or of a
+    set).
 
-    Keeping one representative bounds every value to a handful of flows, whatever the code does.
+    Keeping one representative bounds every value to a handful of flows, whatever the code does;
+    a value built from many parts of one parameter keeps the whole parameter instead.
     """
-    best: dict[tuple[str, frozenset[str]], Flow] = {}
+    best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
     for group in groups:
         for flow in group:
             if ALL_KINDS in flow.safe_for:
@@ -112,6 +131,19 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
             current = best.get(flow.signature)
             if current is None or _preferred(flow, current):
                 best[flow.signature] = flow
+    if len(best) > MAX_PART_FLOWS:
+        return _widened(best.values())
+    return frozenset(best.values())
+
+
+def _widened(flows: Iterable[Flow]) -> frozenset[Flow]:
+    """Flows of parts of parameters as flows of the whole parameters (coarser, never fewer)."""
+    whole = (Flow(f.origin, f.steps, f.safe_for) if f.within else f for f in flows)
+    best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
+    for flow in whole:
+        current = best.get(flow.signature)
+        if current is None or _preferred(flow, current):
+            best[flow.signature] = flow
     return frozenset(best.values())
 
 
@@ -140,6 +172,9 @@ class Value:
     choices: frozenset[object] = frozenset()
     """The few constants a value may be after branches that set different ones (`"sh"` or
     `"cmd"`); only ever asked about by membership, so its order never reaches the output."""
+    query: bool = False
+    """Whether the fixed text of this string has a `?` or `#`: whatever is appended to it is in
+    the query string or fragment of a URL, where it cannot choose the host."""
 
     @property
     def is_constant(self) -> bool:
@@ -153,14 +188,15 @@ class Value:
         return merge_flows(self.flows, *(p.all_flows(depth + 1) for p in self.parts.values()))
 
     def part(self, key: object) -> Value:
-        """The element at constant `key`: its own value when known, else the unknown elements."""
+        """The element at constant `key`: its own value when known, else the unknown elements
+        (of a parameter: that part of whatever the caller passes, see `Flow.narrowed`)."""
         if key in self.parts:
             return self.parts[key]
         if isinstance(key, int) and key < 0 and self.exact:
             length = len(self.parts)
             if key + length in self.parts:
                 return self.parts[key + length]
-        return Value(flows=self.flows)
+        return Value(flows=narrowed(self.flows, key))
 
     def any_part(self) -> Value:
         """An element at an unknown key: any of them."""
@@ -190,6 +226,13 @@ class Value:
 CLEAN = Value()
 
 
+def narrowed(flows: frozenset[Flow], key: object) -> frozenset[Flow]:
+    """`flows` as read from the part `key` of a value (see `Flow.narrowed`)."""
+    if not any(f.origin.startswith(PARAMETER_ORIGIN) and not f.within for f in flows):
+        return flows
+    return merge_flows(f.narrowed(key) for f in flows)
+
+
 def tainted(flows: Iterable[Flow]) -> Value:
     """A value of unknown content carrying `flows`."""
     return Value(flows=merge_flows(flows))
@@ -198,7 +241,12 @@ def tainted(flows: Iterable[Flow]) -> Value:
 def constant(value: object) -> Value:
     """A value fixed in the source."""
     prefix = value if isinstance(value, str) else ""
-    return Value(const=value, prefix=prefix)
+    return Value(const=value, prefix=prefix, query=has_query_mark(prefix))
+
+
+def has_query_mark(text: str) -> bool:
+    """Whether URL text has reached its query string or fragment."""
+    return "?" in text or "#" in text
 
 
 def join(left: Value | None, right: Value | None) -> Value:
@@ -221,6 +269,7 @@ def join(left: Value | None, right: Value | None) -> Value:
         type=left.type if left.type == right.type else None,
         function=left.function if left.function == right.function else None,
         shape=left.shape if left.shape == right.shape else "",
+        query=left.query and right.query,
     )
 
 
