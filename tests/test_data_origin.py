@@ -19,23 +19,38 @@ def _findings(source: str, rule_id: str) -> list[Finding]:
     return [f for f in report.findings if f.rule_id == rule_id]
 
 
-def test_an_untraced_document_keeps_the_rule_confidence_and_says_so() -> None:
-    [finding] = _findings(
+def test_stdlib_xml_is_reported_only_on_documents_traced_to_untrusted_input() -> None:
+    """Expat 2.4+ caps entity amplification: untraced documents and the operator's own input are
+    not reported; an HTTP response is network input (high), an archive member is low."""
+    findings = _findings(
         """
+        import sys
+        import urllib.request
         import xml.etree.ElementTree as ET
+        import zipfile
 
-        def load(document):
-            return ET.fromstring(document)
+        def load(document, path):
+            ET.fromstring(document)
+            ET.fromstring(sys.stdin.read())
+            with urllib.request.urlopen("https://example.com/a.xml") as response:
+                ET.fromstring(response.read())
+            with zipfile.ZipFile(path) as archive:
+                ET.fromstring(archive.read("content.xml"))
         """,
         "xml-entity-expansion",
     )
-    assert finding.confidence is Confidence.LOW
-    assert "could not be traced" in finding.message
+    by_line = {f.location.line: f for f in findings}
+    assert sorted(by_line) == [11, 13]
+    assert by_line[11].confidence is Confidence.HIGH
+    assert "untrusted input from `response.read()`" in by_line[11].message
+    assert by_line[13].confidence is Confidence.LOW
+    assert "an archive member from `archive.read(" in by_line[13].message
 
 
 def test_the_expat_message_states_versions_as_conditions_of_the_target() -> None:
     [finding] = _findings(
-        "import xml.etree.ElementTree as ET\ndef load(d):\n    return ET.fromstring(d)\n",
+        "import xml.etree.ElementTree as ET\nfrom flask import request\n"
+        "def load():\n    return ET.fromstring(request.data)\n",
         "xml-entity-expansion",
     )
     assert "expat older than 2.4.0" in finding.message

@@ -13,6 +13,9 @@ sees exactly the tree CPython's engine runs: `(\\d|\\w)+` is already merged into
   fail (`\\s*\\s*$`, `.*.*=`): polynomial.
 
 Possessive quantifiers and atomic groups (Python 3.11+) never give characters back and are safe.
+Alternatives that match the same text are no problem when that text always lets the loop stop
+before a character after which nothing can fail (`(\\\\]|[^\\]]|\\\\])*\\].*$` with DOTALL:
+the loop takes the `\\` alone and the `]` ends the match), since the first retry then succeeds.
 
 The cost is paid on the text matched, so a finding is rated by where that text comes from
 (`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text

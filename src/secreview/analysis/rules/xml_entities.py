@@ -16,12 +16,17 @@ What the parsers really do decides the ids and severities here:
   and `ETCompatXMLParser` kept the old default until lxml 6.1. So lxml is CWE-611: high severity,
   with confidence following how many installed versions still behave that way.
 
-Confidence also follows the document (`data_origin`): high when untrusted input reaches the parse;
-no finding when only the program made it (`ElementTree.tostring` of its own tree writes no DOCTYPE)
-or when its fixed text starts with an element (`"<root>%s</root>" % text`), since entities can only
-be declared in a DOCTYPE before the first element. `defusedxml` is the fix everywhere;
-`defusedxml.defuse_stdlib()` in a module, or a parser object of a defusedxml class (or of a class
-of the module derived from one), turns the findings off.
+Confidence also follows the document (`data_origin`). The lxml rule reports any document not
+shown to be program-made: high when untrusted input reaches the parse; none when only the program
+made it (`ElementTree.tostring` of its own tree writes no DOCTYPE) or when its fixed text starts
+with an element (`"<root>%s</root>" % text`), since entities can only be declared in a DOCTYPE
+before the first element. The stdlib rule reports only documents traced to untrusted input (a
+request, a socket or HTTP response: high; an archive member: low; a public function's parameter
+under the `library` threat model: medium): a current expat already stops billion laughs, so a
+document whose origin is not traced (a file the program opens, a parameter) or that only the
+operator chooses is not reported, and an old system expat is the risk left for untrusted input.
+`defusedxml` is the fix everywhere; `defusedxml.defuse_stdlib()` in a module, or a parser object
+of a defusedxml class (or of a class of the module derived from one), turns the findings off.
 """
 
 from __future__ import annotations
@@ -159,7 +164,11 @@ def _document_origin(context: ModuleContext, call: ast.Call, document: ast.expr)
 def _expansion_hit(
     context: ModuleContext, call: ast.Call, what: str, origin: DataOrigin | None = None
 ) -> Hit | None:
-    if origin is not None and origin.trust is Trust.PROGRAM_MADE:
+    """The finding for a stdlib parse of a document from `origin`, or None when the document is
+    not shown to come from outside: expat 2.4.0 and later (bundled with every supported CPython)
+    cap entity amplification, so only a traced untrusted document on an old system expat is
+    worth a finding; the operator's own files, untraced and program-made documents are not."""
+    if origin is not None and (origin.trust is not Trust.UNTRUSTED or origin.operator):
         return None
     said = f" ({origin.phrase})" if origin is not None else ""
     return Hit(
@@ -180,8 +189,8 @@ def _expansion_hit(
     cwe=776,
     severity=Severity.MEDIUM,
     confidence=Confidence.LOW,
-    summary="xml.etree/minidom/pulldom/sax/expat/xmlrpc parse a document that is not fixed in "
-    "the source; prefer defusedxml.",
+    summary="xml.etree/minidom/pulldom/sax/expat/xmlrpc parse a document from untrusted input; "
+    "prefer defusedxml.",
     fix=_DEFUSED_FIX,
     what_it_does="Reports standard-library parsing of documents not fixed in the source: "
     "`xml.etree.ElementTree` `parse`/`fromstring`/`XML`/`iterparse`, `XMLParser`/`XMLPullParser` "
@@ -189,9 +198,11 @@ def _expansion_hit(
     "`xml.dom.minidom` and `xml.dom.pulldom` `parse`/`parseString`, `xml.sax.parse`/"
     "`parseString`, `xmlrpc.client.loads` and the `xmlrpc.server` servers. Quiet when the module "
     "calls `defusedxml.defuse_stdlib()` (or, for xmlrpc, `defusedxml.xmlrpc.monkey_patch()`) "
-    "or parses with a defusedxml parser. High confidence when untrusted input reaches the parse; "
-    "not reported when the program made the document itself or its text starts with an element "
-    "(no DOCTYPE, so no entities, can follow).",
+    "or parses with a defusedxml parser. Only documents traced to untrusted input are "
+    "reported (a request, a socket or HTTP response: high confidence; an archive member: low): "
+    "expat 2.4.0 and later already stop entity amplification, so documents whose origin is not "
+    "traced (files the program opens, parameters), the operator's own files and documents the "
+    "program made are not.",
     why_bad="These parsers do not read external entities (since Python 3.7.1 for SAX), but they "
     "do expand the internal entities a document declares: ten nested entities of ten "
     "references each make a billion copies of one string. Expat 2.4.0 and later stop such "

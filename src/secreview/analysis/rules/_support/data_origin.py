@@ -3,7 +3,9 @@
 Rules whose danger depends on the data (eval, unpickling, XML parsing, SQL text) rate what they
 find by this, so that confidence means one thing everywhere:
 
-* untrusted input proven to reach the call (the taint engine's answer): high confidence;
+* untrusted input proven to reach the call (the taint engine's answer): high confidence when it
+  came over the network (a request, a socket read, an HTTP response), low for an archive member
+  (its maker may be the operator) or the operator's own input;
 * a value neither this module's data flow nor its source can trace (a parameter of a public
   function, a global, an attribute): the rule's usual confidence;
 * a value the program made itself, which no outside party can choose: low confidence, or no
@@ -96,6 +98,12 @@ _STRING_METHODS = frozenset(
         "expandtabs",
     }
 )
+_NETWORK_READS = frozenset({"remote", "socket"})
+"""Taint origins of data read from the network: requests, socket reads and HTTP responses."""
+_ARCHIVE = "archive"
+"""The taint origin of an archive member: chosen by whoever made the archive, which may be the
+operator (a file they name) as well as a stranger, so it is not rated as network input."""
+_LIBRARY_KIND = "a parameter of a public function (the `library` threat model)"
 _VISITOR_METHODS = frozenset({"visit", "generic_visit"})
 """`ast.NodeVisitor` methods: the program's own visitor rewriting a tree it was given."""
 _OWN_NAMES = frozenset({"__name__", "__qualname__", "__module__", "__doc__"})
@@ -121,10 +129,13 @@ class DataOrigin:
     public_parameter: bool = False
     """For untrusted data under the `library` threat model: a parameter of a public function,
     which any caller may fill, but no flow from real input is shown."""
+    operator: bool = False
+    """For untrusted data: only the operator's own input (command line, standard input, files
+    they name) reaches the call, which the default threat model trusts."""
 
     def confidence(self, usual: Confidence) -> Confidence:
-        """High for remote input, medium for a public function's parameter under the `library`
-        threat model, low for program-made values or the operator's own input."""
+        """High for network input, medium for a public function's parameter under the `library`
+        threat model, low for program-made values, archive members or the operator's own input."""
         if self.trust is Trust.UNTRUSTED:
             if self.remote:
                 return Confidence.HIGH
@@ -143,7 +154,7 @@ def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataO
         if untrusted_input_reaches(context, call) or _public_parameter_reaches(context, call):
             return _untrusted(context, call)
         if taint_events(context).sinks.get(id(call), frozenset()) & OPERATOR_ORIGINS:
-            return DataOrigin(Trust.UNTRUSTED, "the operator's own input reaches it")
+            return DataOrigin(Trust.UNTRUSTED, "the operator's own input reaches it", operator=True)
     if is_program_made(context, data):
         return PROGRAM_MADE
     return DataOrigin(Trust.UNTRACED, "where this value comes from could not be traced")
@@ -157,25 +168,29 @@ def _public_parameter_reaches(context: AnalysisContext, call: ast.Call) -> bool:
 
 
 def _untrusted(context: AnalysisContext, call: ast.Call) -> DataOrigin:
-    """The untrusted origin that reaches `call`, remote input preferred, named by its source when
-    the flow ends in the sink's own argument (else by its trust kind alone)."""
+    """The untrusted origin that reaches `call`, named by its source when the flow ends in the
+    sink's own argument (else by its trust kind alone). Network input (a request, a socket read,
+    an HTTP response) is preferred, then a public function's parameter, then an archive member,
+    then the operator's own input."""
     taint = taint_events(context)
-    remote = "remote" in taint.sinks.get(id(call), frozenset())
-    public = not remote and _public_parameter_reaches(context, call)
-    wanted = "remote" if remote else LIBRARY_ORIGIN if public else None
-    events = [
-        e
-        for e in taint.events
-        if e.node is call and (e.flow.origin == wanted if wanted else e.flow.origin != "remote")
-    ]
-    kind = (
-        "untrusted input"
-        if remote
-        else "a parameter of a public function (the `library` threat model)"
-        if public
-        else "the operator's own input"
-    )
-    made = {"remote": remote, "public_parameter": public}
+    reaching = taint.sinks.get(id(call), frozenset())
+    network = reaching & _NETWORK_READS
+    public = not network and _public_parameter_reaches(context, call)
+    archive = not (network or public) and _ARCHIVE in reaching
+    if network:
+        wanted, kind = network, "untrusted input"
+    elif public:
+        wanted, kind = frozenset({LIBRARY_ORIGIN}), _LIBRARY_KIND
+    elif archive:
+        wanted, kind = frozenset({_ARCHIVE}), "the content of an archive member"
+    else:
+        wanted, kind = OPERATOR_ORIGINS, "the operator's own input"
+    made = {
+        "remote": bool(network),
+        "public_parameter": public,
+        "operator": not (network or public or archive),
+    }
+    events = [e for e in taint.events if e.node is call and e.flow.origin in wanted]
     if not events:
         return DataOrigin(Trust.UNTRUSTED, f"{kind} reaches it", **made)
     step = min(events, key=lambda e: e.flow.origin).flow.steps[0]

@@ -94,10 +94,42 @@ def _may_match_alike(
     return bool(first_chars(first[shortest:], after) & first_chars(second[shortest:], after))
 
 
-def _overlapping_alternatives(outer: Repeat) -> Problem | None:
-    """`(a|a?)+`, `(\\\\.|[^"])*`: an unbounded repeated choice whose branches can match alike."""
+def _exit_succeeds_inside(
+    first: Sequence[Node], second: Sequence[Node], branch: Branch, sure: frozenset[str]
+) -> bool:
+    r"""Whether any text both alternatives match gives the loop a way out that surely succeeds.
+
+    `(\\]|[^\]]|\\])*\].*$` with DOTALL: the two `\\]` alternatives match the same `\]`, but
+    the loop can also take its `\` alone (one-character alternative `[^\]]`) and stop before the
+    `]`, which ends the match in success (`sure`). So whenever the duplicated text occurs, the
+    match succeeds, found by the first backtracking step; the choices never multiply on a failing
+    input. Decided for fixed-length alternatives of single characters, position by position: the
+    shared characters before the sure one must each be a whole iteration of the loop.
+    """
+    if not sure or len(first) != len(second):
+        return False
+    singles = [alt[0] for alt in branch.alternatives if len(alt) == 1]
+    single = frozenset().union(*(node.chars for node in singles if isinstance(node, Chars)))
+    for one, other in zip(first, second, strict=True):
+        if not (isinstance(one, Chars) and isinstance(other, Chars)):
+            return False
+        shared = one.chars & other.chars
+        if shared <= sure:
+            return True
+        if not shared <= single:
+            return False
+    return False
+
+
+def _overlapping_alternatives(outer: Repeat, sure: frozenset[str]) -> Problem | None:
+    """`(a|a?)+`, `(\\\\.|[^"])*`: an unbounded repeated choice whose branches can match alike.
+
+    `sure`: the characters that end the match in success when the loop stops before one
+    (`sure_exit_chars`); alternatives whose shared text always offers such a way out are no
+    problem (`_exit_succeeds_inside`)."""
     if not outer.unbounded:
         return None  # a bounded number of choices costs a bounded amount of work
+    whole_body = len(outer.body) == 1 and outer.low <= 1
 
     def search(nodes: Sequence[Node], follow: frozenset[str], consumed: bool) -> Branch | None:
         for index, node in enumerate(nodes):
@@ -108,8 +140,13 @@ def _overlapping_alternatives(outer: Repeat) -> Problem | None:
             if not isinstance(node, Branch):
                 continue
             alternatives = node.alternatives
+            exits = sure if whole_body and nodes is outer.body else frozenset()
             for i, alt in enumerate(alternatives):
-                if any(_may_match_alike(alt, o, rest, at_start) for o in alternatives[i + 1 :]):
+                if any(
+                    _may_match_alike(alt, o, rest, at_start)
+                    and not _exit_succeeds_inside(alt, o, node, exits)
+                    for o in alternatives[i + 1 :]
+                ):
                     return node
             for alt in alternatives:
                 found = search(alt, rest, consumed)
@@ -208,12 +245,12 @@ def _competing_loops_in_body(outer: Repeat) -> Problem | None:
 def find_problem(tree: tuple[Node, ...], whole_match: bool) -> Problem | None:
     """The worst backtracking problem in the pattern: exponential ones first."""
     found: list[Problem] = []
-    for repeat, tail_can_fail in all_repeats(tree, whole_match):
+    for repeat, tail_can_fail, sure in all_repeats(tree, whole_match):
         if not tail_can_fail:
             continue
         problem = (
             _ambiguous_split(repeat)
-            or _overlapping_alternatives(repeat)
+            or _overlapping_alternatives(repeat, sure)
             or _competing_loops_in_body(repeat)
         )
         if problem is not None:

@@ -253,23 +253,41 @@ def alternative_paths(nodes: Sequence[Node]) -> list[list[Node]]:
     return paths
 
 
-def all_repeats(nodes: Sequence[Node], tail_can_fail: bool) -> Iterator[tuple[Repeat, bool]]:
-    """Every backtracking repeat, outermost first, and whether the match can fail after it.
+def sure_exit_chars(rest: Sequence[Node], tail_can_fail: bool) -> frozenset[str]:
+    """Characters that end the match in success when a repeat stops right before one of them.
+
+    That is when the rest of the pattern is one character of a set and then only parts that
+    cannot fail (`\\].*$` with DOTALL), and nothing after the rest can fail either. Empty when
+    there are no such characters.
+    """
+    if tail_can_fail or not rest or not isinstance(rest[0], Chars) or can_fail(rest[1:]):
+        return frozenset()
+    return rest[0].chars
+
+
+def all_repeats(
+    nodes: Sequence[Node], tail_can_fail: bool, nested: bool = False
+) -> Iterator[tuple[Repeat, bool, frozenset[str]]]:
+    """Every backtracking repeat, outermost first, whether the match can fail after it, and the
+    characters that end the match in success when it stops before one (`sure_exit_chars`).
 
     Backtracking only starts when something later fails: a repeat at the very end of a pattern
     used with `search` or `match` succeeds with its first, greedy attempt. Possessive repeats
     and atomic groups are skipped; lookarounds are atomic too, so only their own tail counts.
+    A repeat inside another (`nested`) is followed by the outer one's next iterations too, so it
+    gets no sure characters.
     """
     for index, node in enumerate(nodes):
-        after = tail_can_fail or can_fail(nodes[index + 1 :])
+        rest = nodes[index + 1 :]
+        after = tail_can_fail or can_fail(rest)
         if isinstance(node, Repeat) and not node.possessive:
-            yield node, after
-            yield from all_repeats(node.body, after)
+            yield node, after, frozenset() if nested else sure_exit_chars(rest, tail_can_fail)
+            yield from all_repeats(node.body, after, nested=True)
         elif isinstance(node, Branch):
             for alt in node.alternatives:
-                yield from all_repeats(alt, after)
+                yield from all_repeats(alt, after, nested)
         elif isinstance(node, ZeroWidth):
-            yield from all_repeats(node.inner, False)
+            yield from all_repeats(node.inner, False, nested=True)
 
 
 def parse_pattern(pattern: str | bytes, flags: int) -> tuple[Node, ...] | None:
