@@ -21,10 +21,11 @@ shown to be program-made: high when untrusted input reaches the parse; none when
 made it (`ElementTree.tostring` of its own tree writes no DOCTYPE) or when its fixed text starts
 with an element (`"<root>%s</root>" % text`), since entities can only be declared in a DOCTYPE
 before the first element. The stdlib rule reports only documents traced to untrusted input (a
-request, a socket or HTTP response: high; an archive member: low; a public function's parameter
-under the `library` threat model: medium): a current expat already stops billion laughs, so a
-document whose origin is not traced (a file the program opens, a parameter) or that only the
-operator chooses is not reported, and an old system expat is the risk left for untrusted input.
+request, a socket or HTTP response: high; a public function's parameter under the `library`
+threat model: medium): a current expat already stops billion laughs, so a document whose origin
+is not traced (a file the program opens, a parameter, a member of an archive not shown to come
+from outside) or that only the operator chooses is not reported, and an old system expat is the
+risk left for untrusted input.
 `defusedxml` is the fix everywhere; `defusedxml.defuse_stdlib()` in a module, or a parser object
 of a defusedxml class (or of a class of the module derived from one), turns the findings off.
 """
@@ -168,8 +169,10 @@ def _expansion_hit(
     not shown to come from outside: expat 2.4.0 and later (bundled with every supported CPython)
     cap entity amplification, so only a traced untrusted document on an old system expat is
     worth a finding; the operator's own files, untraced and program-made documents are not."""
-    if origin is not None and (origin.trust is not Trust.UNTRUSTED or origin.operator):
-        return None
+    if origin is not None and (
+        origin.trust is not Trust.UNTRUSTED or not (origin.remote or origin.public_parameter)
+    ):
+        return None  # untraced, program-made, the operator's own, or an archive member
     said = f" ({origin.phrase})" if origin is not None else ""
     return Hit(
         node=call,
@@ -199,10 +202,11 @@ def _expansion_hit(
     "`parseString`, `xmlrpc.client.loads` and the `xmlrpc.server` servers. Quiet when the module "
     "calls `defusedxml.defuse_stdlib()` (or, for xmlrpc, `defusedxml.xmlrpc.monkey_patch()`) "
     "or parses with a defusedxml parser. Only documents traced to untrusted input are "
-    "reported (a request, a socket or HTTP response: high confidence; an archive member: low): "
-    "expat 2.4.0 and later already stop entity amplification, so documents whose origin is not "
-    "traced (files the program opens, parameters), the operator's own files and documents the "
-    "program made are not.",
+    "reported (a request, a socket or HTTP response: high confidence; a public function's "
+    "parameter under the `library` threat model: medium): expat 2.4.0 and later already stop "
+    "entity amplification, so documents whose origin is not traced (files the program opens, "
+    "parameters), members of archives nobody is shown to have sent, the operator's own files "
+    "and documents the program made are not.",
     why_bad="These parsers do not read external entities (since Python 3.7.1 for SAX), but they "
     "do expand the internal entities a document declares: ten nested entities of ten "
     "references each make a billion copies of one string. Expat 2.4.0 and later stop such "
