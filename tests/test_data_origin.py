@@ -57,7 +57,7 @@ def test_the_expat_message_states_versions_as_conditions_of_the_target() -> None
     assert "If the Python running this code" in finding.message
 
 
-def test_eval_of_a_parameter_is_medium_and_of_a_file_is_low() -> None:
+def test_eval_of_a_parameter_is_medium_and_of_a_file_is_not_reported() -> None:
     findings = _findings(
         """
         def run(expression, path):
@@ -68,23 +68,20 @@ def test_eval_of_a_parameter_is_medium_and_of_a_file_is_low() -> None:
         """,
         "eval-injection",
     )
-    by_line = {f.location.line: f for f in findings}
-    assert by_line[3].confidence is Confidence.MEDIUM
-    assert by_line[5].confidence is Confidence.LOW
-    assert "read from a file" in by_line[5].message
+    assert [(f.location.line, f.confidence) for f in findings] == [(3, Confidence.MEDIUM)]
 
 
-def test_eval_of_the_operators_own_command_line_is_low() -> None:
-    findings = _findings(
-        """
+def test_eval_of_the_operators_own_command_line_is_not_reported_by_default() -> None:
+    source = """
         import sys
 
         def main():
             return eval(sys.argv[1])
-        """,
-        "eval-injection",
-    )
-    assert all(f.confidence is Confidence.LOW for f in findings)
+        """
+    assert _findings(source, "eval-injection") == []
+    everything = review_source(textwrap.dedent(source), "app.py", ScanConfig(threat_model="all"))
+    [finding] = [f for f in everything.findings if f.rule_id == "tainted-code"]
+    assert (finding.location.line, finding.confidence) == (5, Confidence.LOW)
 
 
 def test_program_made_code_and_pickle_round_trips_are_not_reported() -> None:
@@ -176,9 +173,7 @@ def test_code_rebuilt_from_its_own_ast_in_a_loop_is_program_made() -> None:
             text = text.strip()
             exec(text, scope)
         """
-    [finding] = _findings(source, "eval-injection")
-    assert finding.location.line == 14
-    assert "the operator's own input" in finding.message
+    assert _findings(source, "eval-injection") == []  # typed by the operator: trusted
 
 
 def test_a_public_parameter_is_medium_only_under_the_library_threat_model() -> None:

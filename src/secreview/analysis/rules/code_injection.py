@@ -2,15 +2,19 @@
 
 Whether `eval`/`exec`/`compile` is a defect depends on who wrote the code it runs, so the finding
 is rated by where that code comes from (`data_origin`): untrusted input reaching the call is high
-confidence; code the program made itself (its own functions' source, an AST it built, a stub
-assembled from its own identifiers) is not reported, since nobody outside can put anything in it.
-Low confidence, each saying why, when the code cannot be traced but its shape tells who writes it:
-a Python file the program is given (running a file is what configuration and startup files are
-for), a value of the program's configuration, code text the program generates from fixed
-fragments around a few values (the message names them), or a wrapper named like the builtin
-that only forwards its parameter (its callers choose the code). Anything else keeps medium
-confidence. `exec` of a code object that `compile` made is not reported again: the `compile`
-call is where the code was chosen, and it is judged there, so each defect is shown once.
+confidence, code nobody can trace (a parameter, an attribute) medium. Code written by the program
+or by its operator is not reported at all, since running it is what the program is for and nobody
+outside chooses it: code the program made itself (its own functions' source, an AST it built, code
+generated from fixed fragments that names its own objects such as a stub from a function's
+`__name__`, a template its own code generator translated), a Python file it is given (configuration
+and startup files), a value of its configuration, the operator's own command line or standard input
+(trusted by the `web` threat model), and the parameter of a wrapper named like the builtin (its
+callers choose the code; the data flow's summaries report untrusted input passed to it at the
+caller). Other generated code keeps medium and names the values inserted into it (`"print(" + text
++ ")"` runs `text` as it is; a value inside a string literal of the code breaks out with a quote,
+as in SQL).
+`exec` of a code object that `compile` made is not reported again: the `compile` call is where
+the code was chosen, and it is judged there, so each defect is shown once.
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.data_origin import Trust, data_origin
+from secreview.analysis.rules._support.code_generators import (
+    is_compiled_code,
+    is_generator_output,
+)
+from secreview.analysis.rules._support.data_origin import Trust, data_origin, is_program_made
 from secreview.analysis.rules._support.generated_code import generated_code
 from secreview.analysis.rules._support.local_bindings import bindings_before, origin_calls
 from secreview.findings import Confidence, Severity
@@ -32,7 +40,6 @@ _EVALUATORS = {
 }
 _OPENERS = frozenset({"open", "io.open", "codecs.open", "builtins.open"})
 _PATH_READS = frozenset({"read_text", "read_bytes"})
-_COMPILERS = frozenset({"compile", "builtins.compile"})
 _CONFIGURATION = frozenset({"config", "configuration", "settings", "conf"})
 """Attribute names under which programs keep the configuration their operator writes."""
 
@@ -57,46 +64,6 @@ def _reads_a_file(context: ModuleContext, expr: ast.expr, depth: int = 0) -> boo
     return False
 
 
-def _is_compiled_code(context: ModuleContext, expr: ast.expr) -> bool:
-    """Whether `expr` is a code object `compile` made: directly, through a local, or a property
-    of the same class that returns `compile(...)` (`exec(self.co)`)."""
-    if any(context.call_name(c) in _COMPILERS for c in origin_calls(context, expr)):
-        return True
-    if not (
-        isinstance(expr, ast.Attribute)
-        and isinstance(expr.value, ast.Name)
-        and expr.value.id == "self"
-    ):
-        return False
-    owner = context.parent(context.enclosing_function(expr) or expr)
-    if not isinstance(owner, ast.ClassDef):
-        return False
-    for member in owner.body:
-        if isinstance(member, ast.FunctionDef) and member.name == expr.attr:
-            returns = [n.value for n in ast.walk(member) if isinstance(n, ast.Return)]
-            return bool(returns) and all(
-                isinstance(r, ast.Call) and context.call_name(r) in _COMPILERS for r in returns
-            )
-    stored = [
-        node.value
-        for node in ast.walk(owner)
-        if isinstance(node, ast.Assign)
-        and any(_is_self_attribute(target, expr.attr) for target in node.targets)
-    ]
-    return bool(stored) and all(
-        isinstance(value, ast.Call) and context.call_name(value) in _COMPILERS for value in stored
-    )
-
-
-def _is_self_attribute(target: ast.expr, attribute: str) -> bool:
-    return (
-        isinstance(target, ast.Attribute)
-        and target.attr == attribute
-        and isinstance(target.value, ast.Name)
-        and target.value.id == "self"
-    )
-
-
 def _configuration_value(expr: ast.expr) -> bool:
     """Whether `expr` reads the program's configuration: `self.config.setup_code`,
     `settings.STARTUP`, `app.config["hook"]` (a value its operator writes, in code by design)."""
@@ -110,21 +77,31 @@ def _configuration_value(expr: ast.expr) -> bool:
     return False
 
 
-def _forwarded_parameter(context: ModuleContext, call: ast.Call, code: ast.expr) -> str | None:
-    """The name of the wrapper around `call` when it is named like the builtin it calls
-    (`def _eval(self, code, ns)`, a `compile` method) and only forwards its parameter `code`:
-    the code is chosen by the wrapper's callers, and a flow from input into them is found there."""
+def _forwards_its_parameter(context: ModuleContext, call: ast.Call, code: ast.expr) -> bool:
+    """Whether `call` sits in a wrapper named like the builtin it calls (`def _eval(self, code,
+    ns)`, a `compile` method) that only forwards its parameter `code`: the wrapper's callers
+    choose the code, and a flow from input into them is found there by the data flow."""
     function = context.enclosing_function(call)
     if function is None or function.name.strip("_") != context.call_name(call):
-        return None
+        return False
     if not isinstance(code, ast.Name):
-        return None
+        return False
     bindings = bindings_before(context, code)
-    if not bindings or any(
-        b.value is not None or not isinstance(b.node, ast.arg) for b in bindings
-    ):
-        return None
-    return function.name
+    return bool(bindings) and all(
+        b.value is None and isinstance(b.node, ast.arg) for b in bindings or ()
+    )
+
+
+def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -> bool:
+    """Whether code nobody can trace is evidently written by the program or its operator: a
+    Python file the program is given, a configuration value, the parameter of a forwarding
+    wrapper, or the output of the program's own code generator (a template translated)."""
+    return (
+        _reads_a_file(context, code)
+        or _configuration_value(code)
+        or _forwards_its_parameter(context, call, code)
+        or is_generator_output(context, code)
+    )
 
 
 @rule(
@@ -138,13 +115,19 @@ def _forwarded_parameter(context: ModuleContext, call: ast.Call, code: ast.expr)
     fix="Parse data with `ast.literal_eval` or `json.loads`, or dispatch through a dict of "
     "allowed functions; never evaluate text built at run time.",
     what_it_does="Reports `eval`, `exec` and `compile` (the builtins) when the code they run is "
-    "not a literal or a module constant. Confidence follows where the code comes from: high when "
-    "untrusted input reaches it; low when it is a Python file the program is given, a "
-    "configuration value, code text generated from fixed fragments (the inserted values are "
-    "named), the parameter of a wrapper named like the builtin, or the operator's own input; "
-    "medium when it cannot be traced otherwise. Code the program made itself (its "
-    "own source, an AST it built, text assembled from its own identifiers) and `exec` of a code "
-    "object `compile` made are not reported.",
+    "not a literal or a module constant: high confidence when untrusted input reaches it, "
+    "medium when where it comes from cannot be traced (a parameter, an attribute), including "
+    "code generated around such values (the message names them). Code written by the program "
+    "or its operator is not reported, because running it is the program's design and nobody "
+    "outside chooses it: code the program made (its own source, an AST it built, text "
+    "generated from fixed fragments that names its own objects, like a stub made from a "
+    "function's `__name__`, a template its own code generator "
+    "translated), a Python file it is given (configuration and startup files), a configuration "
+    "value, the operator's own command line or standard input (the `web` threat model trusts "
+    "the operator; `--threat-model all` reports it as `tainted-code`), the parameter of a "
+    "wrapper named like the builtin (its callers are judged: untrusted input passed to the "
+    "wrapper is reported there by the data flow), and `exec` of a code object `compile` made "
+    "(judged at the `compile`).",
     why_bad="Whoever controls the text controls the interpreter: `eval(request.args['x'])` lets "
     "an attacker run `__import__('os').system(...)` with the application's privileges. Even "
     "text that looks internal often carries user data a few calls away.",
@@ -166,71 +149,56 @@ def eval_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     code = context.argument(node, 0, "source")
     if code is None or context.is_constant(code):
         return
-    if name != "compile" and _is_compiled_code(context, code):
+    if name != "compile" and is_compiled_code(context, code):
         return
     origin = data_origin(context, node, code)
     if origin.trust is Trust.PROGRAM_MADE:
         return
-    shown = context.segment(code)
-    if origin.trust is not Trust.UNTRACED:
-        yield Hit(
-            node=node,
-            message=f"`{name}` {_EVALUATORS[name]} built from `{shown}`, which is not a "
-            f"constant ({origin.phrase}); anyone who influences that value can run arbitrary "
-            "code.",
-            confidence=origin.confidence(Confidence.MEDIUM),
-        )
+    if origin.trust is Trust.UNTRUSTED and not (origin.remote or origin.public_parameter):
+        return  # the operator's own input, trusted by the threat model
+    if origin.trust is Trust.UNTRACED and _written_by_design(context, node, code):
         return
-    reason, confidence = _untraced_reason(context, node, code) or (
-        f"built from `{shown}`, which is not a constant ({origin.phrase}); anyone who "
-        "influences that value can run arbitrary code.",
-        Confidence.MEDIUM,
-    )
+    generated = generated_code(context, code)
+    if (
+        origin.trust is Trust.UNTRACED
+        and generated is not None
+        and not generated.quoted
+        and _names_own_objects(context, generated.inserted)
+    ):
+        return  # a stub or call the program writes about its own objects
+    shown = context.one_line(code, 60)
+    if generated is not None and generated.quoted:
+        reason = (
+            f"generated from fixed code fragments (`{shown}`) with "
+            f"{_listed(context, generated.quoted)} inserted inside a string literal of that "
+            f"code ({origin.phrase}): a quote in the value ends the literal, and whoever chose "
+            "it can run arbitrary code."
+        )
+    elif generated is not None:
+        reason = (
+            f"generated from fixed code fragments (`{shown}`) with "
+            f"{_listed(context, generated.inserted)} inserted as code ({origin.phrase}): "
+            "whoever chooses those values can run arbitrary code."
+        )
+    else:
+        reason = (
+            f"built from `{shown}`, which is not a constant ({origin.phrase}); anyone who "
+            "influences that value can run arbitrary code."
+        )
     yield Hit(
         node=node,
         message=f"`{name}` {_EVALUATORS[name]} {reason}",
-        confidence=confidence,
+        confidence=origin.confidence(Confidence.MEDIUM),
     )
 
 
-def _untraced_reason(
-    context: ModuleContext, call: ast.Call, code: ast.expr
-) -> tuple[str, Confidence] | None:
-    """Why code nobody can trace is still evidently written by the program or its operator (the
-    rest of the message, and the confidence that follows), or None when nothing says so."""
-    shown = context.one_line(code, 60)
-    if _reads_a_file(context, code):
-        return (
-            f"read from a file (`{shown}`): the program runs a Python file it is given; by "
-            "design for configuration/startup files, a risk only if someone untrusted can "
-            "write or choose that file."
-        ), Confidence.LOW
-    if _configuration_value(code):
-        return (
-            f"taken from the configuration (`{shown}`): code its operator writes, by design; "
-            "a risk only if someone untrusted can write the configuration."
-        ), Confidence.LOW
-    wrapper = _forwarded_parameter(context, call, code)
-    if wrapper is not None:
-        return (
-            f"passed to `{wrapper}`, a wrapper that forwards its parameter `{shown}`: its "
-            "callers choose the code, so review what they pass."
-        ), Confidence.LOW
-    generated = generated_code(context, code)
-    if generated is None:
-        return None
-    if generated.quoted:
-        quoted = _listed(context, generated.quoted)
-        return (
-            f"generated from fixed code fragments (`{shown}`) with {quoted} "
-            "inserted inside a string literal of that code: a quote in the value ends the "
-            "literal, and whoever chose it can run arbitrary code."
-        ), Confidence.MEDIUM
-    return (
-        f"generated by the program from fixed code fragments (`{shown}`); inserted values: "
-        f"{_listed(context, generated.inserted)}. A risk only if one of those can come from "
-        "outside the program."
-    ), Confidence.LOW
+def _names_own_objects(context: ModuleContext, inserted: list[ast.expr]) -> bool:
+    """Whether generated code names the program's own objects (`fun.__name__`, a class's
+    `__qualname__`): the program writes code about what it already holds, such as a signature
+    stub or a call of its own class, not a frame around a value it was handed."""
+    return any(
+        not context.is_constant(value) and is_program_made(context, value) for value in inserted
+    )
 
 
 def _listed(context: ModuleContext, values: list[ast.expr]) -> str:

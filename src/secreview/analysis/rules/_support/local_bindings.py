@@ -72,6 +72,26 @@ def _name_binding(context: ModuleContext, name: ast.Name) -> Binding:
         case ast.withitem(context_expr=value, optional_vars=target) if target is name:
             statement = context.parent(parent) or name
             return Binding(statement, value, _end(name))
+        case ast.Tuple(elts=names) | ast.List(elts=names):
+            return _unpacked_binding(context, name, parent, names)
+    return Binding(name, None, _end(name))
+
+
+def _unpacked_binding(
+    context: ModuleContext, name: ast.Name, target: ast.AST, names: list[ast.expr]
+) -> Binding:
+    """`a, b = x, y`: `name` is bound to the element of a tuple written beside it, in the same
+    position (no starred target); any other unpacking is opaque."""
+    statement = context.parent(target)
+    if (
+        isinstance(statement, ast.Assign)
+        and target in statement.targets
+        and isinstance(statement.value, ast.Tuple | ast.List)
+        and len(statement.value.elts) == len(names)
+        and not any(isinstance(n, ast.Starred) for n in (*names, *statement.value.elts))
+    ):
+        value = statement.value.elts[names.index(name)]
+        return Binding(statement, value, _end(statement))
     return Binding(name, None, _end(name))
 
 
