@@ -51,7 +51,8 @@ _EXTRA_FRAGMENTS = (("select", 0), ("where", 1), ("tables", 3), ("order_by", 4))
 _SQL_OBJECT = (
     r"(?:(?:temp|temporary|unique|materialized|virtual|global|local)\s+)*"
     r"(?:table|index|view|database|schema|sequence|trigger|function|procedure|user|role|"
-    r"extension|type|if)\b"
+    r"extension|type|if|column|constraint|policy|domain|collation|aggregate|operator|rule|"
+    r"event|server|tablespace|materialized)\b"
 )
 _SQL_STATEMENT = re.compile(
     r"^\s*\(*\s*(?:"
@@ -66,6 +67,17 @@ _SQL_STATEMENT = re.compile(
     r"|pragma\s+\w"
     r"|explain\s+(?:analyze\s+)?(?:select|insert|update|delete|with)\s"
     r"|(?:grant|revoke)\s.+?\s(?:on|to|from)\s"
+    # transaction, session and maintenance statements take names and values too
+    r"|(?:savepoint|release(?:\s+savepoint)?|rollback\s+(?:work\s+|transaction\s+)?to"
+    r"(?:\s+savepoint)?)\s+\S"
+    r"|set\s+(?:(?:session|local|global|search_path|role|time\s+zone)\b|\w+\s*(?:=|to\s))"
+    r"|lock\s+(?:tables?\s+)?\S"
+    r"|(?:attach|detach)\s+(?:database\s+)?\S"
+    r"|(?:vacuum|analyze|reindex|cluster|optimize\s+table|refresh\s+materialized\s+view)\b"
+    r"|comment\s+on\s"
+    r"|rename\s+table\s"
+    r"|copy\s+\S.*?\s(?:from|to)\s"
+    r"|(?:show|use|call|listen|notify|declare)\s+\w"
     r")",
     re.IGNORECASE | re.DOTALL,
 )
