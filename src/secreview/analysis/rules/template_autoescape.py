@@ -110,4 +110,3 @@ def template_autoescape_off(node: ast.AST, context: ModuleContext) -> Iterator[H
         "`{{ value }}` is inserted as markup, so `<script>` in a value runs in the reader's "
         "browser.",
     )
-
