@@ -84,9 +84,12 @@ def _stripped_part(node: ast.AST, context: ModuleContext) -> ast.expr | None:
         return node.right if _slash_stripped(context, node.right) else None
     if isinstance(node, ast.Call) and context.call_name(node) in _JOINS:
         return next((a for a in node.args[1:] if _slash_stripped(context, a)), None)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr == "joinpath":
-            return next((a for a in node.args if _slash_stripped(context, a)), None)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and (node.func.attr == "joinpath")
+    ):
+        return next((a for a in node.args if _slash_stripped(context, a)), None)
     return None
 
 
