@@ -220,7 +220,9 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
     "`+=`, `str.format`, f-strings, directly or through a local variable of the same function) "
     "when it reaches `.execute`, `.executemany`, `.executescript` or Django `.raw` on any object, "
     "Django `.extra(select=/where=/tables=/order_by=)` and `RawSQL`, SQLAlchemy `text` or pandas "
-    "`read_sql`. For methods of unknown objects the fixed part must read as a SQL statement. "
+    "`read_sql`. For methods of unknown objects the fixed part must read as a SQL statement "
+    "of any kind: queries and DML, DDL, PRAGMA, GRANT, and transaction and session statements "
+    "(SAVEPOINT, RELEASE, ROLLBACK TO, SET, LOCK, ATTACH, VACUUM, COPY, SHOW, USE, CALL). "
     "Parameterised queries, constant text, numbers (`%d`, `int(x)`) and generated placeholder "
     "lists are not reported; values that look internal (`TABLE`, `self.x`) lower the confidence.",
     why_bad="The database parses the whole string: `name = \"x' OR '1'='1\"` in `WHERE name = "
