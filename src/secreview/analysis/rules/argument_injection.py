@@ -131,7 +131,9 @@ def _option_like_values(context: ModuleContext, arguments: list[ast.expr]) -> li
     what_it_does="Reports `subprocess` argument lists run without a shell whose program is a tool "
     "with dangerous options (git, hg, svn, ssh, scp, rsync, curl, wget, tar, zip, find, sendmail, "
     "or a version-control program chosen at run time and given `clone`/`checkout`/...), when a "
-    "run-time value with nothing fixed before it comes before any `--` separator.",
+    "run-time value with nothing fixed before it comes before any `--` separator. Values that "
+    "look internal (`self.x`, constants) and calls inside private helpers (`_fetch`) are rated "
+    "low: their callers are usually the module's own code.",
     why_bad="Without a shell a value cannot start another command, but the tool still reads it "
     "as an option when it starts with `-`: `git ls-remote --upload-pack='touch /tmp/pwn'` and "
     "`hg checkout --config=alias.checkout=!sh` run commands, `ssh -oProxyCommand=...` too "
@@ -161,10 +163,18 @@ def argument_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     if not values:
         return
     shown = ", ".join(f"`{code(context, v)}`" for v in values[:3])
+    function = context.enclosing_function(node)
+    private = function is not None and _is_private(function.name)
     yield Hit(
         node=node,
         message=f"`{code(context, argv[0])}` reads {shown} as an option when it starts with `-` "
         f"(no `--` before it): a value such as {attack} makes the tool run a command or write "
         "a file.",
-        confidence=Confidence.LOW if all(looks_internal(v) for v in values) else None,
+        confidence=Confidence.LOW if private or all(looks_internal(v) for v in values) else None,
     )
+
+
+def _is_private(name: str) -> bool:
+    """A module-private helper (`_rev_exists`): its callers are this module's own code, which
+    usually passes values it made (commit ids, paths), so its findings are rated low."""
+    return name.startswith("_") and not name.startswith("__")
