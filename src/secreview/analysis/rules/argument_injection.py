@@ -69,22 +69,44 @@ def _argv(context: ModuleContext, call: ast.Call, name: str) -> list[ast.expr] |
         if any(isinstance(element, ast.Starred) for element in argv.elts):
             return None  # spread from a list we do not see, which may hold a `--`
         return list(argv.elts)
-    if isinstance(argv, ast.Name) and not _mutated(context, call, argv.id):
-        return sequence_elements(context, argv)
-    return None
+    if not isinstance(argv, ast.Name):
+        return None
+    start = sequence_elements(context, argv)
+    growth = _grown_by(context, call, argv.id)
+    return None if start is None or growth is None else start + growth
 
 
-def _mutated(context: ModuleContext, call: ast.Call, name: str) -> bool:
-    """Whether the function changes list `name` in place (`args.insert(0, "--")`)."""
+def _grown_by(context: ModuleContext, call: ast.Call, name: str) -> list[ast.expr] | None:
+    """What the function appends to list `name` before `call` (`args.append(url)`,
+    `args.extend([url, path])`), in source order; None when it changes the list any other way
+    (`args.insert(0, "--")`) or extends it with a list it does not spell out."""
     scope = context.enclosing_function(call) or context.tree
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _MUTATORS
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == name
-        for node in ast.walk(scope)
+    mutations = sorted(
+        (
+            node
+            for node in ast.walk(scope)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+            and (node.lineno, node.col_offset) < (call.lineno, call.col_offset)
+        ),
+        key=lambda node: (node.lineno, node.col_offset),
     )
+    added: list[ast.expr] = []
+    for mutation in mutations:
+        method = mutation.func.attr if isinstance(mutation.func, ast.Attribute) else ""
+        if method == "append" and len(mutation.args) == 1:
+            added.append(mutation.args[0])
+        elif method == "extend" and len(mutation.args) == 1:
+            items = sequence_elements(context, mutation.args[0])
+            if items is None:
+                return None
+            added.extend(items)
+        else:
+            return None
+    return added
 
 
 def _attack(context: ModuleContext, argv: list[ast.expr]) -> str | None:
