@@ -6,8 +6,8 @@ Two rules. `shell-command-injection` is the one that matters: a command line han
 `os.spawn*` / `os.posix_spawn*` family when the program path itself is assembled from run-time
 values (a program passed through whole, as wrappers do, is not reported). Argument lists passed
 without a shell (`subprocess.run(["git", "clone", url])`) are the recommended fix, not a finding:
-without a shell there are no metacharacters, and what remains (option injection, CWE-88) cannot be
-told from normal use by looking at one call.
+without a shell there are no metacharacters; what remains, a value read as an option by tools
+such as git or ssh (CWE-88), is `argument_injection.py`.
 """
 
 from __future__ import annotations

@@ -51,7 +51,8 @@ _EXTRA_FRAGMENTS = (("select", 0), ("where", 1), ("tables", 3), ("order_by", 4))
 _SQL_OBJECT = (
     r"(?:(?:temp|temporary|unique|materialized|virtual|global|local)\s+)*"
     r"(?:table|index|view|database|schema|sequence|trigger|function|procedure|user|role|"
-    r"extension|type|if)\b"
+    r"extension|type|if|column|constraint|policy|domain|collation|aggregate|operator|rule|"
+    r"event|server|tablespace|materialized)\b"
 )
 _SQL_STATEMENT = re.compile(
     r"^\s*\(*\s*(?:"
@@ -67,15 +68,18 @@ _SQL_STATEMENT = re.compile(
     r"|explain\s+(?:analyze\s+)?(?:select|insert|update|delete|with)\s"
     r"|(?:grant|revoke)\s.+?\s(?:on|to|from)\s"
     # Transaction, session and maintenance statements take names and values too.
-    r"|(?:savepoint|release\s+savepoint|rollback\s+to\s+(?:savepoint\s+)?)\s*\S"
+    r"|(?:savepoint|release\s+savepoint|rollback\s+(?:work\s+|transaction\s+)?to\s+"
+    r"(?:savepoint\s+)?)\s*\S"
     r"|set\s+(?:(?:session|local|global)\s+)?(?:role\s|time\s+zone\s|names\s|[\w.@]+\s*(?:=|\bto\b))"
     r"|lock\s+tables?\s+\S"
-    r"|(?:vacuum|reindex|analyze)\b(?:\s+\S|\s*$)"
+    r"|(?:vacuum|reindex|analyze|cluster)\b(?:\s+\S|\s*$)"
+    r"|(?:optimize|rename)\s+table\s|refresh\s+materialized\s+view\s"
     r"|comment\s+on\s"
     r"|copy\s+\S.*?\s(?:from|to)\s"
     r"|(?:attach|detach)\s+(?:database\s+)?\S"
     r"|show\s+(?:full\s+)?(?:tables|columns|index|databases|grants|create)\b"
     r"|call\s+[\w.]+\s*\("
+    r"|(?:use|listen|notify)\s+[\w`\"]+\s*;?\s*$"
     r")",
     re.IGNORECASE | re.DOTALL,
 )
@@ -219,8 +223,8 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
     "when it reaches `.execute`, `.executemany`, `.executescript` or Django `.raw` on any object, "
     "Django `.extra(select=/where=/tables=/order_by=)` and `RawSQL`, SQLAlchemy `text` or pandas "
     "`read_sql`. For methods of unknown objects the fixed part must read as a SQL statement "
-    "(queries, DML, DDL, and session statements such as `SAVEPOINT`, `RELEASE`, `SET`, `LOCK`, "
-    "`PRAGMA`, `VACUUM`, `COPY`, `ATTACH`). "
+    "of any kind: queries and DML, DDL, PRAGMA, GRANT, and transaction and session statements "
+    "(SAVEPOINT, RELEASE, ROLLBACK TO, SET, LOCK, ATTACH, VACUUM, COPY, SHOW, USE, CALL). "
     "Parameterised queries, constant text, numbers (`%d`, `int(x)`) and generated placeholder "
     "lists are not reported; values that look internal (`TABLE`, `self.x`) lower the confidence.",
     why_bad="The database parses the whole string: `name = \"x' OR '1'='1\"` in `WHERE name = "

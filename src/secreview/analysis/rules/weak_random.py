@@ -75,6 +75,8 @@ _SECURITY_PHRASES: tuple[Phrase, ...] = (
         (word,)
         for word in (
             "apikey",
+            "authenticator",
+            "challenge",
             "csrf",
             "hotp",
             "iv",
@@ -188,7 +190,8 @@ def _predictable_source(call: ast.Call, context: ModuleContext) -> str | None:
     "`choices`, `randrange`, `getrandbits`, `randbytes`, `sample`, `shuffle`, `uniform`), to "
     "methods of `random.Random()` instances and to `numpy.random` when the value ends up in a "
     "name, attribute, keyword argument, dict key or subscript that names a security value "
-    "(token, password, passwd, secret, salt, nonce, iv, otp, session id, csrf, api/secret/"
+    "(token, password, passwd, secret, salt, nonce, iv, otp, session id, csrf, authenticator, "
+    "challenge, api/secret/"
     "signing key, reset/verification/confirmation code...), or inside a function whose name "
     "says it makes one (`generate_token`, `make_password`, `new_session_id`). Names are judged "
     "by their head noun, so `sort_key`, `cache_key`, `key_func`, `password_length` and `tokens` "

@@ -111,9 +111,7 @@ class ParameterRules(FrameState):
         """The entry model describing this function, if a framework calls it with client data."""
         node = self.node
         assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-        decorators = {
-            self.qualified(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
-        }
+        decorators = {self._decorator_name(d) for d in node.decorator_list}
         leading = tuple(a.arg for a in ordered[int(is_method) :])
         owner = str(self.class_name) if is_method else node.name
         for entry in self.models.entries:
@@ -135,6 +133,22 @@ class ParameterRules(FrameState):
                 continue
             return entry
         return None
+
+    def _decorator_name(self, decorator: ast.expr) -> str | None:
+        """The qualified name of a decorator; `@register.filter`, where the module bound
+        `register = template.Library()`, is named after the class: `django.template.Library.filter`
+        (frameworks register callbacks through such module-level instances)."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        qualified = self.qualified(target)
+        if qualified is not None or not (
+            isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+        ):
+            return qualified
+        bound = self.context.module_constants.get(target.value.id)
+        if not isinstance(bound, ast.Call):
+            return None
+        owner = self.analysis.qualified(bound.func)
+        return f"{owner}.{target.attr}" if owner else None
 
     def _view_kind(self, ordered: list[ast.arg], is_method: bool) -> str | None:
         """'route' for a decorated view, 'request-first' for a Django-style view, else None."""

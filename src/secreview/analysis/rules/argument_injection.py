@@ -1,0 +1,202 @@
+"""CWE-88: a run-time value passed where a tool reads options (`argument-injection`).
+
+An argument list without a shell cannot start a second command, but the program still parses
+its own options: a repository URL `--upload-pack=touch /tmp/x` makes `git ls-remote` run a
+command, a revision `--config=alias.checkout=!sh` does the same for `hg checkout`, a host
+`-oProxyCommand=...` for `ssh`. Only tools with such options are judged, and only values that
+may start with `-`: one after a `--` separator, or with fixed text before it (`origin/{name}`,
+`--depth={n}`), cannot be read as an option.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.built_strings import (
+    fixed_text,
+    is_number_conversion,
+    looks_internal,
+    string_pieces,
+)
+from secreview.analysis.rules._support.library_calls import library_call_name
+from secreview.analysis.rules._support.local_bindings import sequence_elements
+from secreview.analysis.rules._support.quoting import code
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+# Tools whose options run commands or write files, and the option an attacker would send.
+_TOOLS: dict[str, str] = {
+    "git": "`--upload-pack=CMD` or `-c core.sshCommand=CMD`",
+    "hg": "`--config=alias.x=!CMD` or `--debugger`",
+    "svn": "`--config-option=config:tunnels:ssh=CMD`",
+    "ssh": "`-oProxyCommand=CMD`",
+    "scp": "`-oProxyCommand=CMD`",
+    "sftp": "`-oProxyCommand=CMD`",
+    "rsync": "`-e CMD`",
+    "curl": "`-o FILE` or `-K FILE`",
+    "wget": "`-O FILE` or `--execute=...`",
+    "tar": "`--checkpoint-action=exec=CMD`",
+    "zip": "`-TT CMD`",
+    "find": "`-exec CMD ;`",
+    "sendmail": "`-X FILE` (log to any file)",
+}
+# Subcommands that mark a program chosen at run time as a version-control tool (`[vcs, "clone",
+# url]`, where `vcs` is "git" or "hg").
+_VCS_SUBCOMMANDS = frozenset({"clone", "checkout", "fetch", "pull", "ls-remote", "archive"})
+_VCS_OPTION = "`--upload-pack=CMD` (git) or `--config=alias.x=!CMD` (hg)"
+_CALLS = frozenset(
+    {
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+        "asyncio.create_subprocess_exec",
+    }
+)
+_MUTATORS = frozenset({"insert", "append", "extend", "remove", "pop", "__setitem__"})
+
+
+def _argv(context: ModuleContext, call: ast.Call, name: str) -> list[ast.expr] | None:
+    """The argument vector a process call runs, when every element is visible in the source."""
+    if name == "asyncio.create_subprocess_exec":
+        return None if context.has_star_arguments(call) else list(call.args)
+    argv = ModuleContext.argument(call, 0, "args")
+    if isinstance(argv, ast.List | ast.Tuple):
+        if any(isinstance(element, ast.Starred) for element in argv.elts):
+            return None  # spread from a list we do not see, which may hold a `--`
+        return list(argv.elts)
+    if not isinstance(argv, ast.Name):
+        return None
+    start = sequence_elements(context, argv)
+    growth = _grown_by(context, call, argv.id)
+    return None if start is None or growth is None else start + growth
+
+
+def _grown_by(context: ModuleContext, call: ast.Call, name: str) -> list[ast.expr] | None:
+    """What the function appends to list `name` before `call` (`args.append(url)`,
+    `args.extend([url, path])`), in source order; None when it changes the list any other way
+    (`args.insert(0, "--")`) or extends it with a list it does not spell out."""
+    scope = context.enclosing_function(call) or context.tree
+    mutations = sorted(
+        (
+            node
+            for node in ast.walk(scope)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+            and (node.lineno, node.col_offset) < (call.lineno, call.col_offset)
+        ),
+        key=lambda node: (node.lineno, node.col_offset),
+    )
+    added: list[ast.expr] = []
+    for mutation in mutations:
+        method = mutation.func.attr if isinstance(mutation.func, ast.Attribute) else ""
+        if method == "append" and len(mutation.args) == 1:
+            added.append(mutation.args[0])
+        elif method == "extend" and len(mutation.args) == 1:
+            items = sequence_elements(context, mutation.args[0])
+            if items is None:
+                return None
+            added.extend(items)
+        else:
+            return None
+    return added
+
+
+def _attack(context: ModuleContext, argv: list[ast.expr]) -> str | None:
+    """The option an attacker would pass to the program `argv` runs, if it has such options."""
+    program = fixed_text(context, argv[0])
+    if program is not None:
+        return _TOOLS.get(re.split(r"[\\/]", program)[-1].lower().removesuffix(".exe"))
+    subcommand = fixed_text(context, argv[1]) if len(argv) > 1 else None
+    return _VCS_OPTION if subcommand in _VCS_SUBCOMMANDS else None
+
+
+def _may_start_with_dash(context: ModuleContext, element: ast.expr) -> bool:
+    """Whether a run-time element could begin with `-`: nothing fixed is written before it."""
+    if is_number_conversion(context, element):
+        return False
+    pieces = string_pieces(context, element)
+    first = pieces[0] if pieces else None
+    return first is not None and first.is_dynamic
+
+
+def _option_like_values(context: ModuleContext, arguments: list[ast.expr]) -> list[ast.expr]:
+    """The run-time arguments before any `--` that the program could parse as options."""
+    found: list[ast.expr] = []
+    for element in arguments:
+        text = fixed_text(context, element)
+        if text == "--":
+            break
+        if text is None and _may_start_with_dash(context, element):
+            found.append(element)
+    return found
+
+
+@rule(
+    id="argument-injection",
+    needs_untrusted_input=True,
+    name="Run-time value read as an option by git, hg, ssh, curl, ...",
+    cwe=88,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A run-time value is passed to git, hg, ssh, rsync, curl, tar or a similar tool "
+    "where it is parsed as an option when it starts with `-`.",
+    fix="Put `--` before values that are not options (`['git', 'clone', '--', url, path]`), "
+    "and reject values that start with `-` where the tool has no `--` (`ssh`, `find`).",
+    what_it_does="Reports `subprocess` argument lists run without a shell whose program is a tool "
+    "with dangerous options (git, hg, svn, ssh, scp, rsync, curl, wget, tar, zip, find, sendmail, "
+    "or a version-control program chosen at run time and given `clone`/`checkout`/...), when a "
+    "run-time value with nothing fixed before it comes before any `--` separator. Values that "
+    "look internal (`self.x`, constants) and calls inside private helpers (`_fetch`) are rated "
+    "low: their callers are usually the module's own code.",
+    why_bad="Without a shell a value cannot start another command, but the tool still reads it "
+    "as an option when it starts with `-`: `git ls-remote --upload-pack='touch /tmp/pwn'` and "
+    "`hg checkout --config=alias.checkout=!sh` run commands, `ssh -oProxyCommand=...` too "
+    "(CWE-88). URLs, branch names and host names from users are exactly such values.",
+    example='subprocess.run(["git", "ls-remote", "--heads", repo_url], check=True)',
+    use_instead='subprocess.run(["git", "ls-remote", "--heads", "--", repo_url], check=True)',
+    references=(
+        "https://cwe.mitre.org/data/definitions/88.html",
+        "https://git-scm.com/docs/gitcli#_separating_arguments",
+        "https://sonarsource.github.io/argument-injection-vectors/",
+    ),
+    calls=_CALLS,
+)
+def argument_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report run-time values that a tool with dangerous options may parse as an option."""
+    assert isinstance(node, ast.Call)
+    name = library_call_name(node, ("subprocess", "asyncio"), context)
+    if name not in _CALLS:
+        return
+    argv = _argv(context, node, name)
+    if not argv:
+        return
+    attack = _attack(context, argv)
+    if attack is None:
+        return
+    values = _option_like_values(context, argv[1:])
+    if not values:
+        return
+    shown = ", ".join(f"`{code(context, v)}`" for v in values[:3])
+    function = context.enclosing_function(node)
+    private = function is not None and _is_private(function.name)
+    yield Hit(
+        node=node,
+        message=f"`{code(context, argv[0])}` reads {shown} as an option when it starts with `-` "
+        f"(no `--` before it): a value such as {attack} makes the tool run a command or write "
+        "a file.",
+        confidence=Confidence.LOW if private or all(looks_internal(v) for v in values) else None,
+    )
+
+
+def _is_private(name: str) -> bool:
+    """A module-private helper (`_rev_exists`): its callers are this module's own code, which
+    usually passes values it made (commit ids, paths), so its findings are rated low."""
+    return name.startswith("_") and not name.startswith("__")

@@ -1,0 +1,201 @@
+"""CWE-22: a path joined to a folder after only its leading slashes were stripped
+(`slash-stripped-path-join`).
+
+`os.path.join(root, name.lstrip("/"))` and `Path(root) / name.strip("/")` are written by someone
+who expects `name` from outside (a URL path, an archive listing, a document) and knows an
+absolute path would replace `root`; but `a/../../etc/passwd` keeps its `..` and leaves `root`
+all the same. The rule speaks when the joined path is then opened, written, listed or served in
+the function and nothing there checks that it stays inside the folder (`startswith`,
+`is_relative_to`, `in root.parents`, `commonpath`), which is what a correct fix adds.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.quoting import code
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
+_STRIPS = frozenset({"strip", "lstrip"})
+_CONTAINMENT_METHODS = frozenset({"startswith", "is_relative_to", "relative_to", "commonpath"})
+_FILE_METHODS = frozenset(
+    {
+        "open",
+        "read_text",
+        "read_bytes",
+        "write_text",
+        "write_bytes",
+        "mkdir",
+        "makedirs",
+        "unlink",
+        "rmdir",
+        "rename",
+        "replace",
+        "touch",
+        "iterdir",
+        "glob",
+        "exists",
+        "is_file",
+        "is_dir",
+        "stat",
+    }
+)
+_FILE_FUNCTIONS = frozenset(
+    {"open", "io.open", "codecs.open", "send_file", "serve_file", "FileResponse"}
+)
+_FILE_MODULES = ("os.", "shutil.")
+_NOT_FILE_ACCESS = frozenset(
+    {
+        "os.path.join",
+        "os.path.dirname",
+        "os.path.basename",
+        "os.path.split",
+        "os.path.splitext",
+        "os.path.normpath",
+        "os.path.abspath",
+        "os.path.realpath",
+        "os.fspath",
+        "os.fsencode",
+        "os.fsdecode",
+    }
+)
+
+
+def _slash_stripped(context: ModuleContext, expr: ast.expr) -> bool:
+    """`name.lstrip("/")` or `name.strip("/\\\\")` on a run-time value."""
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr in _STRIPS
+        and len(expr.args) == 1
+        and isinstance(chars := context.constant_value(expr.args[0]), str)
+        and ("/" in chars or "\\" in chars)
+        and not context.is_constant(expr.func.value)
+    )
+
+
+def _stripped_part(node: ast.AST, context: ModuleContext) -> ast.expr | None:
+    """The slash-stripped value a join puts below a folder, if `node` is such a join."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return node.right if _slash_stripped(context, node.right) else None
+    if isinstance(node, ast.Call) and context.call_name(node) in _JOINS:
+        return next((a for a in node.args[1:] if _slash_stripped(context, a)), None)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and (node.func.attr == "joinpath")
+    ):
+        return next((a for a in node.args if _slash_stripped(context, a)), None)
+    return None
+
+
+def _assigned_name(node: ast.AST, context: ModuleContext) -> str | None:
+    """The local the joined path is stored in, through wrappers such as `realpath(...)`."""
+    current: ast.AST = node
+    for parent in context.ancestors(node):
+        if isinstance(parent, ast.Assign | ast.AnnAssign):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            return names[0] if names and parent.value is current else None
+        if not isinstance(parent, ast.Call | ast.Attribute | ast.BinOp):
+            return None
+        current = parent
+    return None
+
+
+def _root_name(expr: ast.expr) -> str | None:
+    while isinstance(expr, ast.Attribute | ast.Subscript | ast.Call):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _is_file_access(call: ast.Call, context: ModuleContext) -> bool:
+    name = context.call_name(call) or ""
+    if name in _FILE_FUNCTIONS or name.rsplit(".", 1)[-1] in _FILE_FUNCTIONS:
+        return True
+    if name.startswith(_FILE_MODULES) and name not in _NOT_FILE_ACCESS:
+        return True
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in _FILE_METHODS):
+        return False
+    return call.func.attr != "replace" or len(call.args) == 1  # not `str.replace(old, new)`
+
+
+def _uses(call: ast.Call, target: ast.AST | str) -> bool:
+    """Whether `call` takes `target` (a node, or a local's name) as argument or receiver."""
+    operands = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(call.func, ast.Attribute):
+        operands.append(call.func.value)
+    if isinstance(target, str):
+        return any(_root_name(o) == target for o in operands)
+    return any(target is o or any(target is n for n in ast.walk(o)) for o in operands)
+
+
+def _checks_containment(scope: ast.AST) -> bool:
+    """Whether the function compares a path with its folder (`startswith`, `in x.parents`)."""
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            if called in _CONTAINMENT_METHODS:
+                return True
+        if isinstance(node, ast.Compare) and any(
+            isinstance(c, ast.Attribute) and c.attr == "parents" for c in node.comparators
+        ):
+            return True
+    return False
+
+
+@rule(
+    id="slash-stripped-path-join",
+    name="Path joined to a folder after stripping only leading slashes",
+    cwe=22,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A value with its leading `/` stripped is joined below a folder and the result is "
+    "opened or written with no check that it stays inside; `..` still escapes.",
+    fix="Resolve the joined path and check it stays inside the folder "
+    "(`target = (root / name).resolve(); if not target.is_relative_to(root.resolve()): "
+    "reject`), or reduce the value to a file name with `os.path.basename`.",
+    what_it_does="Reports `os.path.join(root, name.lstrip('/'))`, `Path(root) / name.strip('/')` "
+    "and `joinpath` with such a value, when the joined path is then passed to a file operation "
+    "(`open`, `os.*`, `shutil.*`, `Path.mkdir`/`write_bytes`/..., `send_file`) in the function "
+    "and no `startswith`, `is_relative_to`, `relative_to`, `commonpath` or `in x.parents` check "
+    "is made there.",
+    why_bad="Stripping `/` only stops an absolute path from replacing the folder: "
+    "`docs/../../../etc/passwd` has no leading slash and still walks out of it, so whoever "
+    "chooses the value reads or writes any file the application can (CWE-22).",
+    example='target = Path(destination) / url_path.lstrip("/")\ntarget.write_bytes(content)',
+    use_instead='target = (Path(destination) / url_path.lstrip("/")).resolve()\n'
+    "if not target.is_relative_to(Path(destination).resolve()):\n"
+    '    raise ValueError("path outside the export folder")\n'
+    "target.write_bytes(content)",
+    references=(
+        "https://owasp.org/www-community/attacks/Path_Traversal",
+        "https://docs.python.org/3/library/pathlib.html#pathlib.PurePath.is_relative_to",
+        "https://cwe.mitre.org/data/definitions/22.html",
+    ),
+    visits=(ast.Call, ast.BinOp),
+)
+def slash_stripped_path_join(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report joins below a folder of values whose only sanitising was stripping slashes."""
+    stripped = _stripped_part(node, context)
+    if stripped is None:
+        return
+    scope = context.enclosing_function(node)
+    if scope is None or _checks_containment(scope):
+        return
+    target: ast.AST | str = _assigned_name(node, context) or node
+    if not any(
+        isinstance(call, ast.Call) and _is_file_access(call, context) and _uses(call, target)
+        for call in ast.walk(scope)
+    ):
+        return
+    yield Hit(
+        node=node,
+        message=f"`{code(context, node)}` strips only the leading slashes of "
+        f"`{code(context, stripped)}` before joining it below the folder, and the path is used "
+        "with no check that it stays inside: `a/../../etc/passwd` still walks out of it.",
+    )

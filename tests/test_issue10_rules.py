@@ -1,0 +1,75 @@
+"""Confidence and quiet cases of the rules added for recall on real fixed vulnerabilities.
+
+The annotated fixtures say where each rule speaks; these tests pin what a fixture cannot: the
+confidence a finding carries, and the module-wide evidence some rules need before they speak.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from secreview.findings import Confidence, Finding
+from secreview.pipeline import review_source
+
+
+def _findings(source: str, rule_id: str) -> list[Finding]:
+    report = review_source(textwrap.dedent(source), "app.py")
+    assert report.error is None, report.error
+    return [f for f in report.findings if f.rule_id == rule_id]
+
+
+_GIT_CALLS = """
+    import subprocess
+
+    def {name}(url):
+        return subprocess.check_output(["git", "ls-remote", url])
+"""
+
+
+def test_argument_injection_in_a_public_function_keeps_medium_confidence() -> None:
+    [finding] = _findings(_GIT_CALLS.format(name="list_refs"), "argument-injection")
+    assert finding.confidence is Confidence.MEDIUM
+    assert "--upload-pack" in finding.message
+
+
+def test_argument_injection_in_a_private_helper_is_rated_low() -> None:
+    [finding] = _findings(_GIT_CALLS.format(name="_list_refs"), "argument-injection")
+    assert finding.confidence is Confidence.LOW
+
+
+def test_argument_injection_is_quiet_for_values_fixed_in_the_source() -> None:
+    source = """
+        import subprocess
+
+        def status():
+            branch = "main"
+            return subprocess.check_output(["git", "log", branch])
+    """
+    assert _findings(source, "argument-injection") == []
+
+
+_ENVIRONMENT = """
+    from jinja2 import Environment, FileSystemLoader
+
+    def render(folder, name):
+        env = Environment(loader=FileSystemLoader(folder))
+        return env.get_template({template!r}).render(name=name)
+"""
+
+
+def test_autoescape_needs_a_sign_that_the_module_renders_html() -> None:
+    assert _findings(_ENVIRONMENT.format(template="page.html"), "template-autoescape-off")
+    assert not _findings(_ENVIRONMENT.format(template="setup.cfg.j2"), "template-autoescape-off")
+
+
+def test_markup_with_escaped_siblings_is_medium_and_says_so() -> None:
+    source = """
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
+
+        def link(url, title):
+            return mark_safe('<a href="%s">%s</a>' % (url, escape(title)))
+    """
+    [finding] = _findings(source, "markup-built-from-text")
+    assert finding.confidence is Confidence.MEDIUM
+    assert "other values of the same string are escaped" in finding.message
