@@ -1,0 +1,96 @@
+"""CWE-943 by data flow: untrusted input as a MongoDB query filter (`nosql-injection`).
+
+The sinks are data (`models/data_stores.toml`, kind `nosql`). `find` and `aggregate` are also
+methods of strings, BeautifulSoup trees and XML elements, so this rule reports them only where
+MongoDB is in sight: a module that imports a MongoDB library, or a receiver named like a
+collection (`users_collection.find`, `db["users"].find`, `mongo.db.users.find`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.results import SinkEvent
+from secreview.findings import Confidence, Severity
+
+_MONGO_LIBRARIES = (
+    "pymongo",
+    "motor",
+    "flask_pymongo",
+    "mongomock",
+    "mongoengine",
+    "bson",
+    "beanie",
+    "odmantic",
+)
+_COMMON_METHODS = frozenset({"find", "aggregate"})
+_COLLECTION_RECEIVER = re.compile(
+    r"(?i)(?:.*\bdb\b.*|.*mongo.*|[\w.]*(?:collection|coll|_col)s?|\w+\[\s*['\"]\w+['\"]\s*\])"
+)
+_JSON_BODY = re.compile(r"(?i)\b(?:json|get_json|json_body|media|get_media|loads)\b")
+"""Request data parsed from JSON can be an object (`{"$ne": ""}`); form and query values are
+strings, which do harm only as a whole filter or inside `$where`."""
+
+
+def _mongo_in_sight(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether a `find`/`aggregate` call is a MongoDB query, as far as names tell."""
+    call = event.node
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+        return False
+    if call.func.attr not in _COMMON_METHODS or context.imports_any(_MONGO_LIBRARIES):
+        return True
+    return bool(_COLLECTION_RECEIVER.fullmatch(context.segment(call.func.value)))
+
+
+def _parsed_from_json(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether the path passes through a JSON body, whose values can be operator documents."""
+    return any(_JSON_BODY.search(context.segment(step) or "") for step, _ in event.flow.steps)
+
+
+nosql_injection = taint_rule(
+    TaintSpec(
+        "nosql",
+        'a JSON object such as `{"$ne": null}` or `{"$where": ...}` in place of a value turns '
+        "the lookup into one that matches every document or runs server-side JavaScript.",
+        reports=_mongo_in_sight,
+        sure_of=_parsed_from_json,
+    ),
+    id="nosql-injection",
+    name="NoSQL injection: untrusted input as a MongoDB query filter",
+    cwe=943,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="Request data is used as a MongoDB query filter (or inside one) without being "
+    "reduced to a plain value.",
+    fix="Build the filter yourself and cast each value to the type you expect "
+    '(`{"user": str(body["user"])}`, `ObjectId(...)`, `int(...)`), or validate the body with a '
+    "schema (pydantic, marshmallow) that rejects objects; never pass a request document as the "
+    "filter, and never build `$where` JavaScript from input.",
+    what_it_does="Follows untrusted data into the filter (first argument, or `filter=`) of "
+    "pymongo/motor collection methods: `find`, `find_one`, `find_one_and_update/delete/replace`, "
+    "`count_documents`, `update_one/many`, `delete_one/many`, `replace_one`, and into "
+    "`aggregate` pipelines (`find` and `aggregate` only in modules using a MongoDB library or "
+    "on receivers named like a collection). `str(...)`, `int(...)` and `ObjectId(...)` end the "
+    "flow, since their result cannot be an operator document. Confidence is high when the data "
+    "was parsed from a JSON body (`request.json`, `get_json()`, `json.loads`), where a value can "
+    "be an object.",
+    why_bad="MongoDB reads operators from the filter document itself. A login that looks up "
+    '`{"user": body["user"], "password": body["password"]}` accepts `{"password": {"$ne": ""}}` '
+    "and lets anyone in; a filter taken whole from the request can add `$where` and run "
+    "JavaScript on the server, or `$regex` patterns that leak data character by character.",
+    example='user = db.users.find_one({"name": request.json["name"], '
+    '"password": request.json["password"]})',
+    use_instead="body = request.get_json()\n"
+    'user = db.users.find_one({"name": str(body["name"])})\n'
+    'if user is None or not check_password(user["hash"], str(body["password"])): abort(401)',
+    references=(
+        "https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_"
+        "Security_Testing/07-Input_Validation_Testing/05.6-Testing_for_NoSQL_Injection",
+        "https://www.mongodb.com/docs/manual/faq/fundamentals/#how-does-mongodb-address-sql-or-"
+        "query-injection-",
+        "https://cwe.mitre.org/data/definitions/943.html",
+    ),
+)
