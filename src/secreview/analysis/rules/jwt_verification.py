@@ -12,12 +12,12 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import name_words
+from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
     assigned_values,
     sequence_elements,
 )
-from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -95,7 +95,7 @@ def _peeks(call: ast.Call, context: ModuleContext) -> bool:
     confidence=Confidence.MEDIUM,
     summary="A JSON Web Token is decoded with signature verification turned off, or with the "
     '"none" algorithm allowed.',
-    fix='Decode with the key and an explicit list of expected algorithms, e.g. jwt.decode(token, '
+    fix="Decode with the key and an explicit list of expected algorithms, e.g. jwt.decode(token, "
     'key, algorithms=["RS256"]), and leave options["verify_signature"] at its default (True); '
     "to read a header before choosing a key, use jwt.get_unverified_header and then verify.",
     what_it_does="Reports PyJWT `jwt.decode`/`decode_complete` and python-jose `jwt.decode` "

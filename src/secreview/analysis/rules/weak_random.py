@@ -288,8 +288,7 @@ def _seeded_value(call: ast.Call, context: ModuleContext) -> ast.expr | None:
     why_bad="A Mersenne Twister seeded with a constant produces the same sequence on every run: "
     "the tokens, passwords or keys it makes are not merely guessable from earlier outputs, they "
     "are the same for every installation and can be computed by anyone who reads the source.",
-    example="random.seed(42)\n"
-    "api_key = ''.join(random.choice(alphabet) for _ in range(32))",
+    example="random.seed(42)\napi_key = ''.join(random.choice(alphabet) for _ in range(32))",
     use_instead="import secrets\n\napi_key = secrets.token_urlsafe(32)",
     references=(
         "https://docs.python.org/3/library/random.html#random.seed",
