@@ -1,0 +1,73 @@
+"""How sure the JWT, fixed-IV/salt and NoSQL rules are: the confidence says what they saw."""
+
+from __future__ import annotations
+
+from secreview.config import ScanConfig
+from secreview.findings import Confidence
+from secreview.pipeline import review_source
+
+
+def _confidences(text: str, rule_id: str) -> dict[int, Confidence]:
+    report = review_source(text, "app.py", ScanConfig())
+    assert report.error is None, report.error
+    return {f.location.line: f.confidence for f in report.findings if f.rule_id == rule_id}
+
+
+def test_a_mongo_filter_from_a_json_body_is_sure_and_one_from_a_query_string_is_not() -> None:
+    text = (
+        "from flask import request\n"
+        "from pymongo import MongoClient\n"
+        "db = MongoClient().app\n\n"
+        "@app.route('/a', methods=['POST'])\n"
+        "def a():\n"
+        "    body = request.get_json()\n"
+        "    return db.users.find_one({'name': body['name']})\n\n"
+        "@app.route('/b')\n"
+        "def b():\n"
+        "    return db.users.find_one({'$where': 'this.n == ' + request.args['n']})\n"
+    )
+    assert _confidences(text, "nosql-injection") == {8: Confidence.HIGH, 12: Confidence.MEDIUM}
+
+
+def test_a_str_cast_ends_the_nosql_flow_but_keeps_the_text_for_other_rules() -> None:
+    text = (
+        "import requests\n"
+        "from flask import request\n"
+        "from pymongo import MongoClient\n"
+        "db = MongoClient().app\n\n"
+        "@app.route('/a', methods=['POST'])\n"
+        "def a():\n"
+        "    url = str('https://api.example.com/' + request.json['name'])\n"
+        "    db.users.find_one({'url': url})\n"
+        "    return requests.get(url)\n"
+    )
+    report = review_source(text, "app.py", ScanConfig())
+    rules = {(f.rule_id, f.location.line) for f in report.findings}
+    assert ("nosql-injection", 9) not in rules
+    ssrf = [f for f in report.findings if f.rule_id == "ssrf" and f.location.line == 10]
+    assert not ssrf, "a fixed scheme and host stay known through str(), so this is no SSRF"
+
+
+def test_a_function_that_says_it_peeks_at_a_token_lowers_the_jwt_finding() -> None:
+    text = (
+        "import jwt\n\n"
+        "def claims(token):\n"
+        "    return jwt.decode(token, options={'verify_signature': False})\n\n"
+        "def peek_unverified_claims(token):\n"
+        "    return jwt.decode(token, options={'verify_signature': False})\n"
+    )
+    assert _confidences(text, "jwt-signature-not-verified") == {
+        4: Confidence.MEDIUM,
+        7: Confidence.LOW,
+    }
+
+
+def test_a_fixed_salt_on_a_password_is_sure_and_on_other_input_is_medium() -> None:
+    text = (
+        "import hashlib\n\n"
+        "def store(password, api_key):\n"
+        "    a = hashlib.pbkdf2_hmac('sha256', password.encode(), b'salt', 600000)\n"
+        "    b = hashlib.pbkdf2_hmac('sha256', api_key, b'salt', 600000)\n"
+        "    return a, b\n"
+    )
+    assert _confidences(text, "constant-salt") == {4: Confidence.HIGH, 5: Confidence.MEDIUM}
