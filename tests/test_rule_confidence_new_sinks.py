@@ -62,6 +62,24 @@ def test_a_function_that_says_it_peeks_at_a_token_lowers_the_jwt_finding() -> No
     }
 
 
+def test_a_token_taken_from_the_request_makes_the_jwt_finding_sure() -> None:
+    text = (
+        "import jwt\n"
+        "from flask import request\n\n"
+        "@app.route('/me')\n"
+        "def me():\n"
+        "    token = request.headers['Authorization'].split(' ')[1]\n"
+        "    return jwt.decode(token, options={'verify_signature': False})['sub']\n\n"
+        "def sample():\n"
+        "    token = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJtZSJ9.'\n"
+        "    return jwt.decode(token, options={'verify_signature': False})\n"
+    )
+    assert _confidences(text, "jwt-signature-not-verified") == {
+        7: Confidence.HIGH,
+        11: Confidence.LOW,
+    }
+
+
 def test_a_fixed_salt_on_a_password_is_sure_and_on_other_input_is_medium() -> None:
     text = (
         "import hashlib\n\n"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import name_words
+from secreview.analysis.rules._support.data_origin import Trust, data_origin
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
@@ -87,6 +88,22 @@ def _peeks(call: ast.Call, context: ModuleContext) -> bool:
     return function is not None and bool(set(name_words(function.name)) & _PEEKING_WORDS)
 
 
+def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | None, str]:
+    """How sure the finding is, and what it says of the token's origin.
+
+    A token from the request is what a client forges; one the program minted itself, or one a
+    function named `peek_unverified_...` only inspects, is usually read for routing or display.
+    """
+    token = context.argument(call, 0, "jwt") or context.argument(call, 0, "token")
+    origin = data_origin(context, call, token) if token is not None else None
+    peeks = _peeks(call, context)
+    if origin is not None and origin.trust is Trust.UNTRUSTED and origin.remote:
+        return (Confidence.MEDIUM if peeks else Confidence.HIGH), f" ({origin.phrase})"
+    if peeks or (origin is not None and origin.trust is Trust.PROGRAM_MADE):
+        return Confidence.LOW, ""
+    return None, ""
+
+
 @rule(
     id="jwt-signature-not-verified",
     name="JWT decoded without verifying its signature",
@@ -103,7 +120,8 @@ def _peeks(call: ast.Call, context: ModuleContext) -> bool:
     "`dict(...)`, a local, a module constant or spread into another), PyJWT 1's "
     '`verify=False`, and PyJWT `algorithms=[...]` lists that include `"none"`. Inside a '
     "function whose name says it reads the token unverified (`peek`, `unverified`, "
-    "`insecure`) the finding has low confidence.",
+    "`insecure`) the finding has low confidence, and so it has when the token is made by the "
+    "program itself; it has high confidence when request data reaches the decoded token.",
     why_bad="A token whose signature is not checked is just JSON the client wrote: anyone can "
     'set `"sub": "admin"` or a later `exp` and the claims are accepted as if the server had '
     'issued them. Allowing the `"none"` algorithm has the same effect, since an attacker simply '
@@ -129,9 +147,10 @@ def jwt_signature_not_verified(node: ast.AST, context: ModuleContext) -> Iterato
     switch = _signature_switched_off(node, name in _PYJWT_DECODERS, context)
     if switch is None:
         return
+    confidence, origin = _confidence(node, context)
     yield Hit(
         node=node,
-        message=f"`{context.one_line(node)}` decodes a JWT with {switch}: whoever sends the "
-        "token chooses its claims (user, roles, expiry) and they are trusted unsigned.",
-        confidence=Confidence.LOW if _peeks(node, context) else None,
+        message=f"`{context.one_line(node)}` decodes a JWT with {switch}{origin}: whoever "
+        "sends the token chooses its claims (user, roles, expiry) and they are trusted unsigned.",
+        confidence=confidence,
     )
