@@ -54,11 +54,15 @@ def test_a_function_that_says_it_peeks_at_a_token_lowers_the_jwt_finding() -> No
         "def claims(token):\n"
         "    return jwt.decode(token, options={'verify_signature': False})\n\n"
         "def peek_unverified_claims(token):\n"
-        "    return jwt.decode(token, options={'verify_signature': False})\n"
+        "    return jwt.decode(token, options={'verify_signature': False})\n\n"
+        "def issuer(token):\n"
+        "    unverified = jwt.decode(token, options={'verify_signature': False})\n"
+        "    return unverified['iss']\n"
     )
     assert _confidences(text, "jwt-signature-not-verified") == {
         4: Confidence.MEDIUM,
         7: Confidence.LOW,
+        10: Confidence.LOW,
     }
 
 

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.crypto_names import name_words
+from secreview.analysis.rules._support.crypto_names import name_words, target_names
 from secreview.analysis.rules._support.data_origin import Trust, data_origin
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import (
@@ -83,9 +83,13 @@ def _signature_switched_off(call: ast.Call, pyjwt: bool, context: ModuleContext)
 
 
 def _peeks(call: ast.Call, context: ModuleContext) -> bool:
-    """Whether the enclosing function's name says it reads the token without trusting it."""
+    """Whether the enclosing function's name, or the name the claims are stored under
+    (`unverified_claims = jwt.decode(...)`), says the token is read without being trusted."""
+    names = [n for t in getattr(context.parent(call), "targets", ()) for n in target_names(t)]
     function = context.enclosing_function(call)
-    return function is not None and bool(set(name_words(function.name)) & _PEEKING_WORDS)
+    if function is not None:
+        names.append(function.name)
+    return any(set(name_words(name)) & _PEEKING_WORDS for name in names)
 
 
 def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | None, str]:
@@ -120,8 +124,10 @@ def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | No
     "`dict(...)`, a local, a module constant or spread into another), PyJWT 1's "
     '`verify=False`, and PyJWT `algorithms=[...]` lists that include `"none"`. Inside a '
     "function whose name says it reads the token unverified (`peek`, `unverified`, "
-    "`insecure`) the finding has low confidence, and so it has when the token is made by the "
-    "program itself; it has high confidence when request data reaches the decoded token.",
+    "`insecure`), or when the claims are stored under such a name (`unverified_claims = ...`, "
+    "typically to choose the key of a second, verifying decode), the finding has low "
+    "confidence, and so it has when the token is made by the program itself; it has high "
+    "confidence when request data reaches the decoded token.",
     why_bad="A token whose signature is not checked is just JSON the client wrote: anyone can "
     'set `"sub": "admin"` or a later `exp` and the claims are accepted as if the server had '
     'issued them. Allowing the `"none"` algorithm has the same effect, since an attacker simply '
