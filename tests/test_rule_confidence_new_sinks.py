@@ -93,3 +93,34 @@ def test_a_fixed_salt_on_a_password_is_sure_and_on_other_input_is_medium() -> No
         "    return a, b\n"
     )
     assert _confidences(text, "constant-salt") == {4: Confidence.HIGH, 5: Confidence.MEDIUM}
+
+
+def test_a_fixed_iv_only_used_to_decrypt_is_low_and_one_that_encrypts_is_high() -> None:
+    text = (
+        "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n"
+        "def read(key, data):\n"
+        "    return Cipher(algorithms.AES(key), modes.CBC(b' ' * 16)).decryptor().update(data)\n\n"
+        "def write(key, data):\n"
+        "    cipher = Cipher(algorithms.AES(key), modes.CBC(b' ' * 16))\n"
+        "    return cipher.encryptor().update(data)\n\n"
+        "def read_bound(key, data):\n"
+        "    cipher = Cipher(algorithms.AES(key), modes.CBC(b' ' * 16))\n"
+        "    return cipher.decryptor().update(data)\n"
+    )
+    assert _confidences(text, "constant-iv") == {
+        4: Confidence.LOW,
+        7: Confidence.HIGH,
+        11: Confidence.LOW,
+    }
+
+
+def test_a_fixed_salt_and_a_fixed_password_reproduce_someone_elses_key() -> None:
+    text = (
+        "from cryptography.hazmat.primitives import hashes\n"
+        "from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n\n"
+        "def keys(secret_key):\n"
+        "    a = PBKDF2HMAC(hashes.SHA1(), 16, b'saltysalt', 1).derive(b'peanuts')\n"
+        "    b = PBKDF2HMAC(hashes.SHA256(), 32, b'app', 600000).derive(secret_key)\n"
+        "    return a, b\n"
+    )
+    assert _confidences(text, "constant-salt") == {5: Confidence.LOW, 6: Confidence.MEDIUM}

@@ -13,7 +13,12 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_libraries import PYCRYPTODOME, pycryptodome_module
-from secreview.analysis.rules._support.crypto_names import is_password_name, target_names
+from secreview.analysis.rules._support.crypto_names import (
+    is_password_name,
+    method_calls,
+    scope_of,
+    target_names,
+)
 from secreview.analysis.rules._support.fixed_bytes import FixedBytes, fixed_bytes
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import made_by
@@ -83,6 +88,43 @@ def _constant_iv(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, str]
     return None
 
 
+_DECRYPTING = frozenset({"decryptor", "decrypt", "decrypt_and_verify"})
+_ENCRYPTING = frozenset({"encryptor", "encrypt", "encrypt_and_digest"})
+
+
+def _cipher_object(call: ast.Call, context: ModuleContext) -> ast.expr:
+    """The cipher a mode or `<Cipher>.new` call builds: `Cipher(algorithm, modes.CBC(iv))`."""
+    parent = context.parent(call)
+    if isinstance(parent, ast.Call) and (context.call_name(parent) or "").endswith(
+        "ciphers.Cipher"
+    ):
+        return parent
+    return call
+
+
+def _only_decrypts(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the cipher built here is only ever used to decrypt (`Cipher(...).decryptor()`).
+
+    Such code reads data in a format someone else fixed (a browser's cookie store, a device's
+    protocol): the fixed IV is that format's weakness, not a choice this code makes anew.
+    """
+    cipher = _cipher_object(call, context)
+    parent = context.parent(cipher)
+    if isinstance(parent, ast.Attribute):
+        return parent.attr in _DECRYPTING
+    statement = parent if isinstance(parent, ast.Assign) else None
+    if statement is None or len(statement.targets) != 1:
+        return False
+    receiver = context.segment(statement.targets[0])
+    scope = scope_of(call, context)
+    used = {
+        method
+        for method in _DECRYPTING | _ENCRYPTING
+        if method_calls(scope, receiver, method, context)
+    }
+    return bool(used) and not used & _ENCRYPTING
+
+
 def _evidence(fixed: FixedBytes, argument: ast.expr) -> tuple[tuple[ast.AST, str], ...]:
     """The step that wrote the value, when it was written away from the call."""
     if fixed.written_at is argument:
@@ -106,7 +148,9 @@ def _evidence(fixed: FixedBytes, argument: ast.expr) -> tuple[tuple[ast.AST, str
     "`AESGCM`/`ChaCha20Poly1305`/`AESCCM`/`AESOCB3` `.encrypt(nonce, ...)`, or to a "
     "pycryptodome `<Cipher>.new(key, mode, iv)` (also `iv=`/`nonce=`). Values from "
     "`os.urandom`, `secrets` or `get_random_bytes`, and parameters, are not reported; "
-    "nonce-misuse-resistant SIV modes are not either.",
+    "nonce-misuse-resistant SIV modes are not either. A cipher only ever used to decrypt "
+    "(`Cipher(...).decryptor()`) reads a format someone else fixed, and is reported with low "
+    "confidence.",
     why_bad="A CBC IV must be unpredictable: with a fixed one, equal message prefixes give equal "
     "ciphertext and chosen-plaintext attacks recover data (CWE-329). In CTR, GCM and "
     "ChaCha20-Poly1305 a repeated nonce under one key repeats the keystream, so XORing two "
@@ -133,12 +177,17 @@ def constant_iv(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     fixed = fixed_bytes(argument, context)
     if fixed is None:
         return
+    decrypting = _only_decrypts(node, context)
     yield Hit(
         node=node,
         message=f"`{context.one_line(node)}` gives {taker} the fixed IV/nonce "
         f"`{context.one_line(argument)}`: every message under this key reuses it, so equal "
-        "plaintexts show and (in CTR/GCM) keystream reuse reveals the data.",
+        "plaintexts show and (in CTR/GCM) keystream reuse reveals the data"
+        + (
+            " (here it only decrypts, so the fixed IV is the data format's)." if decrypting else "."
+        ),
         evidence=_evidence(fixed, argument),
+        confidence=Confidence.LOW if decrypting else None,
     )
 
 
@@ -188,6 +237,18 @@ def _names_a_password(call: ast.Call, name: str, context: ModuleContext) -> bool
     return False
 
 
+def _hashed_secret(call: ast.Call, name: str, context: ModuleContext) -> ast.expr | None:
+    """The password or key material a KDF call hashes: an argument, or what `.derive(...)` of
+    the `cryptography` object built here is given."""
+    method = context.parent(call)
+    derive = context.parent(method) if isinstance(method, ast.Attribute) else None
+    if isinstance(derive, ast.Call) and derive.func is method:
+        return context.argument(derive, 0, "key_material")
+    if name.startswith("cryptography."):
+        return None
+    return context.argument(call, _PASSWORD_ARGUMENT.get(name, 0), "password")
+
+
 @rule(
     id="constant-salt",
     name="Constant salt for password hashing",
@@ -203,7 +264,9 @@ def _names_a_password(call: ast.Call, name: str, context: ModuleContext) -> bool
     "`hashlib.scrypt`, `cryptography`'s `PBKDF2HMAC`, `Scrypt` and `Argon2id`, pycryptodome's "
     "`PBKDF2`, `scrypt` and `bcrypt`, and `bcrypt.hashpw`. Confidence is high when the input "
     "or the result is named like a password, or the function hashes passwords; HKDF, whose "
-    "salt is optional by design, is not reported.",
+    "salt is optional by design, is not reported. When the password itself is a constant "
+    "too (`PBKDF2HMAC(salt=b'saltysalt', ...).derive(b'peanuts')`), the code reproduces a "
+    "key someone else fixed, and the finding has low confidence.",
     why_bad="A salt exists so that equal passwords hash differently and precomputed tables are "
     "useless. With one salt for everyone, users with the same password share a hash, and an "
     "attacker who learns the salt (it is in the source) builds one table that cracks every "
@@ -230,10 +293,11 @@ def constant_salt(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     if name == "bcrypt.hashpw" and isinstance(context.parent(node), ast.Compare):
         return  # `hashpw(password, stored) == stored` checks a password against a stored hash
     password = _names_a_password(node, name, context)
+    fixed_secret = fixed_bytes(_hashed_secret(node, name, context), context) is not None
     yield Hit(
         node=node,
         message=f"`{context.one_line(node)}` uses the fixed salt `{context.one_line(salt)}`: "
         "equal passwords get equal hashes and one precomputed table attacks them all.",
         evidence=_evidence(fixed, salt),
-        confidence=Confidence.HIGH if password else None,
+        confidence=Confidence.LOW if fixed_secret else Confidence.HIGH if password else None,
     )
