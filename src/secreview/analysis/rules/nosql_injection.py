@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.results import SinkEvent
@@ -30,9 +31,14 @@ _COMMON_METHODS = frozenset({"find", "aggregate"})
 _COLLECTION_RECEIVER = re.compile(
     r"(?i)(?:.*\bdb\b.*|.*mongo.*|[\w.]*(?:collection|coll|_col)s?|\w+\[\s*['\"]\w+['\"]\s*\])"
 )
-_JSON_BODY = re.compile(r"(?i)\b(?:json|get_json|json_body|media|get_media|loads)\b")
-"""Request data parsed from JSON can be an object (`{"$ne": ""}`); form and query values are
-strings, which do harm only as a whole filter or inside `$where`."""
+_JSON_BODY = re.compile(
+    r"(?i)(?:\.(?:json|get_json|json_body|media|get_media|data)\b|\bjson\.loads?\b|\bloads\()"
+)
+"""Request data parsed from JSON (Flask's `request.json`, DRF's `request.data`, Falcon's `media`,
+`json.loads(body)`) can be an object such as `{"$ne": ""}`."""
+_STRING_OPERATORS = frozenset({"$where", "$regex", "$function", "$accumulator"})
+"""Operators whose *string* argument is code or a pattern: form and query values, always strings,
+do harm in a filter written in the source only under one of these."""
 
 
 def _mongo_in_sight(event: SinkEvent, context: AnalysisContext) -> bool:
@@ -50,12 +56,55 @@ def _parsed_from_json(event: SinkEvent, context: AnalysisContext) -> bool:
     return any(_JSON_BODY.search(context.segment(step) or "") for step, _ in event.flow.steps)
 
 
+def _written_filters(call: ast.Call, context: AnalysisContext) -> list[ast.expr] | None:
+    """The dict or list literals the filter (or pipeline) is, through local names; None when
+    any value it may hold is something else (a document taken whole from elsewhere)."""
+    given = context.argument(call, 0, "filter")
+    for keyword in ("spec", "pipeline"):
+        given = given or context.keyword(call, keyword)
+    if given is None:
+        return None
+    values = [value for value, _ in assigned_values(context, given)]
+    if not values or not all(isinstance(v, ast.Dict | ast.List | ast.Tuple) for v in values):
+        return None
+    return values
+
+
+def _uses_string_operator(literal: ast.expr, context: AnalysisContext) -> bool:
+    """Whether a filter literal runs a run-time string as code or pattern (`{"$where": js}`)."""
+    for node in ast.walk(literal):
+        if not isinstance(node, ast.Dict):
+            continue
+        for key, value in zip(node.keys, node.values, strict=True):
+            if context.constant_value(key) in _STRING_OPERATORS and not context.is_constant(value):
+                return True
+    return False
+
+
+def _can_hold_operators(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether the untrusted data can change what the query does.
+
+    Values parsed from JSON can be operator documents anywhere; form and query values are
+    strings, which matter only as (part of) a whole document taken from the request, or under
+    a string operator such as `$where` in a filter written in the source.
+    """
+    if _parsed_from_json(event, context) or not isinstance(event.node, ast.Call):
+        return True
+    literals = _written_filters(event.node, context)
+    return literals is None or any(_uses_string_operator(each, context) for each in literals)
+
+
+def _reports(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether a flow into a `nosql` sink is a MongoDB query the data can change."""
+    return _mongo_in_sight(event, context) and _can_hold_operators(event, context)
+
+
 nosql_injection = taint_rule(
     TaintSpec(
         "nosql",
         'a JSON object such as `{"$ne": null}` or `{"$where": ...}` in place of a value turns '
         "the lookup into one that matches every document or runs server-side JavaScript.",
-        reports=_mongo_in_sight,
+        reports=_reports,
         sure_of=_parsed_from_json,
     ),
     id="nosql-injection",
@@ -74,9 +123,13 @@ nosql_injection = taint_rule(
     "`count_documents`, `update_one/many`, `delete_one/many`, `replace_one`, and into "
     "`aggregate` pipelines (`find` and `aggregate` only in modules using a MongoDB library or "
     "on receivers named like a collection). `str(...)`, `int(...)` and `ObjectId(...)` end the "
-    "flow, since their result cannot be an operator document. Confidence is high when the data "
-    "was parsed from a JSON body (`request.json`, `get_json()`, `json.loads`), where a value can "
-    "be an object.",
+    "flow, since their result cannot be an operator document. Data parsed from a JSON body "
+    "(`request.json`, `get_json()`, DRF's `request.data`, Falcon's `media`, `json.loads`) can be "
+    "an object anywhere in the filter, and is reported with high confidence. Form and query "
+    "values are strings: they are reported when the filter is taken whole from elsewhere, or "
+    "under `$where`, `$regex`, `$function` or `$accumulator` in a filter written in the source, "
+    'but not as plain values of such a filter (`{"name": request.form["name"]}` is an '
+    "exact match).",
     why_bad="MongoDB reads operators from the filter document itself. A login that looks up "
     '`{"user": body["user"], "password": body["password"]}` accepts `{"password": {"$ne": ""}}` '
     "and lets anyone in; a filter taken whole from the request can add `$where` and run "
