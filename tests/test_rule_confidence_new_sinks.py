@@ -84,6 +84,20 @@ def test_a_token_taken_from_the_request_makes_the_jwt_finding_sure() -> None:
     }
 
 
+def test_the_none_algorithm_beside_a_key_is_low_and_without_a_key_is_not() -> None:
+    text = (
+        "import jwt\n\n"
+        "def claims(token, key):\n"
+        "    a = jwt.decode(token, key, algorithms=['HS256', 'none'])\n"
+        "    b = jwt.decode(token, None, algorithms=['none'])\n"
+        "    return a, b\n"
+    )
+    assert _confidences(text, "jwt-signature-not-verified") == {
+        4: Confidence.LOW,
+        5: Confidence.MEDIUM,
+    }
+
+
 def test_a_fixed_salt_on_a_password_is_sure_and_on_other_input_is_medium() -> None:
     text = (
         "import hashlib\n\n"

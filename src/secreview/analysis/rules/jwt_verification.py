@@ -78,8 +78,22 @@ def _signature_switched_off(call: ast.Call, pyjwt: bool, context: ModuleContext)
     for element in elements or ():
         value = context.constant_value(element)
         if isinstance(value, str) and value.lower() == "none":
+            if _has_key(call, context):
+                return f'the "{value}" algorithm allowed{_KEY_GUARDS_NONE}'
             return f'the "{value}" algorithm, which accepts unsigned tokens'
     return None
+
+
+_KEY_GUARDS_NONE = (
+    " (PyJWT refuses an unsigned token while a key is passed, so this bites only if the key "
+    "can be empty)"
+)
+
+
+def _has_key(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether a PyJWT decode is given a key that is not a constant None or empty string."""
+    key = context.argument(call, 1, "key")
+    return key is not None and context.constant_value(key) not in (None, "", b"")
 
 
 def _peeks(call: ast.Call, context: ModuleContext) -> bool:
@@ -122,7 +136,8 @@ def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | No
     what_it_does="Reports PyJWT `jwt.decode`/`decode_complete` and python-jose `jwt.decode` "
     'calls whose `options` set `"verify_signature": False` (the dict may be a literal, '
     "`dict(...)`, a local, a module constant or spread into another), PyJWT 1's "
-    '`verify=False`, and PyJWT `algorithms=[...]` lists that include `"none"`. Inside a '
+    '`verify=False`, and PyJWT `algorithms=[...]` lists that include `"none"` (with low '
+    "confidence when a key is passed too, since PyJWT then refuses unsigned tokens). Inside a "
     "function whose name says it reads the token unverified (`peek`, `unverified`, "
     "`insecure`), or when the claims are stored under such a name (`unverified_claims = ...`, "
     "typically to choose the key of a second, verifying decode), the finding has low "
@@ -154,6 +169,8 @@ def jwt_signature_not_verified(node: ast.AST, context: ModuleContext) -> Iterato
     if switch is None:
         return
     confidence, origin = _confidence(node, context)
+    if switch.endswith(_KEY_GUARDS_NONE):
+        confidence = Confidence.LOW
     yield Hit(
         node=node,
         message=f"`{context.one_line(node)}` decodes a JWT with {switch}{origin}: whoever "
