@@ -42,13 +42,22 @@ do harm in a filter written in the source only under one of these."""
 
 
 def _mongo_in_sight(event: SinkEvent, context: AnalysisContext) -> bool:
-    """Whether a `find`/`aggregate` call is a MongoDB query, as far as names tell."""
+    """Whether a `find`/`aggregate` call is a MongoDB query, as far as names tell.
+
+    On a receiver not named like a collection, in a module that uses MongoDB, the query must
+    also look like one: a document written in the source, or one parsed from JSON
+    (`text.find(request.args["q"])` is a string search whatever the module imports).
+    """
     call = event.node
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return False
-    if call.func.attr not in _COMMON_METHODS or context.imports_any(_MONGO_LIBRARIES):
+    if call.func.attr not in _COMMON_METHODS:
         return True
-    return bool(_COLLECTION_RECEIVER.fullmatch(context.segment(call.func.value)))
+    if _COLLECTION_RECEIVER.fullmatch(context.segment(call.func.value)):
+        return True
+    return context.imports_any(_MONGO_LIBRARIES) and (
+        _written_filters(call, context) is not None or _parsed_from_json(event, context)
+    )
 
 
 def _parsed_from_json(event: SinkEvent, context: AnalysisContext) -> bool:
@@ -71,13 +80,16 @@ def _written_filters(call: ast.Call, context: AnalysisContext) -> list[ast.expr]
 
 
 def _uses_string_operator(literal: ast.expr, context: AnalysisContext) -> bool:
-    """Whether a filter literal runs a run-time string as code or pattern (`{"$where": js}`)."""
+    """Whether a filter literal runs a run-time string as code or pattern (`{"$where": js}`),
+    or spreads a run-time mapping into itself (`{**request.args}`), which can add such keys."""
     for node in ast.walk(literal):
         if not isinstance(node, ast.Dict):
             continue
         for key, value in zip(node.keys, node.values, strict=True):
-            if context.constant_value(key) in _STRING_OPERATORS and not context.is_constant(value):
-                return True
+            if context.is_constant(value):
+                continue
+            if key is None or context.constant_value(key) in _STRING_OPERATORS:
+                return True  # `{**request.args}` chooses the keys, `$where` among them
     return False
 
 
