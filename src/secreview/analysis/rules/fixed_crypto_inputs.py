@@ -25,7 +25,7 @@ from secreview.analysis.rules._support.local_bindings import made_by
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-_LIBRARIES = ("cryptography", "hashlib", "bcrypt", *PYCRYPTODOME)
+_LIBRARIES = ("cryptography", "hashlib", "bcrypt", "argon2", "nacl", *PYCRYPTODOME)
 _MODES = "cryptography.hazmat.primitives.ciphers.modes."
 _MODE_IVS = {
     # cryptography mode -> the name of its IV or nonce argument (always the first)
@@ -199,9 +199,21 @@ _KDF = {
     "cryptography.hazmat.primitives.kdf.scrypt.Scrypt": (0, "salt"),
     "cryptography.hazmat.primitives.kdf.argon2.Argon2id": (None, "salt"),
     "bcrypt.hashpw": (1, "salt"),
+    "bcrypt.kdf": (1, "salt"),
+    "argon2.low_level.hash_secret": (1, "salt"),
+    "argon2.low_level.hash_secret_raw": (1, "salt"),
+    "nacl.pwhash.argon2id.kdf": (2, "salt"),
+    "nacl.pwhash.argon2i.kdf": (2, "salt"),
+    "nacl.pwhash.scrypt.kdf": (2, "salt"),
 }
 _PYCRYPTODOME_KDF = {"PBKDF2": (1, "salt"), "scrypt": (1, "salt"), "bcrypt": (2, "salt")}
-_PASSWORD_ARGUMENT = {"hashlib.pbkdf2_hmac": 1, "hashlib.scrypt": 0, "bcrypt.hashpw": 0}
+_PASSWORD_ARGUMENT = {
+    "hashlib.pbkdf2_hmac": 1,
+    "nacl.pwhash.argon2id.kdf": 1,
+    "nacl.pwhash.argon2i.kdf": 1,
+    "nacl.pwhash.scrypt.kdf": 1,
+}
+"""Where the password is when it is not the first argument."""
 
 
 def _salt_argument(call: ast.Call, name: str, context: ModuleContext) -> ast.expr | None:
@@ -262,8 +274,9 @@ def _hashed_secret(call: ast.Call, name: str, context: ModuleContext) -> ast.exp
     what_it_does="Reports a salt that is the same bytes on every run (a literal, a module "
     "constant, a local assigned one, `bytes(16)`) given to `hashlib.pbkdf2_hmac`, "
     "`hashlib.scrypt`, `cryptography`'s `PBKDF2HMAC`, `Scrypt` and `Argon2id`, pycryptodome's "
-    "`PBKDF2`, `scrypt` and `bcrypt`, and `bcrypt.hashpw`. Confidence is high when the input "
-    "or the result is named like a password, or the function hashes passwords; HKDF, whose "
+    "`PBKDF2`, `scrypt` and `bcrypt`, `bcrypt.hashpw` and `bcrypt.kdf`, argon2-cffi's "
+    "`low_level.hash_secret(_raw)` and PyNaCl's `pwhash.argon2id/argon2i/scrypt.kdf`. "
+    "Confidence is high when the input or the result is named like a password, or the function hashes passwords; HKDF, whose "
     "salt is optional by design, is not reported. When the password itself is a constant "
     "too (`PBKDF2HMAC(salt=b'saltysalt', ...).derive(b'peanuts')`), the code reproduces a "
     "key someone else fixed, and the finding has low confidence.",
