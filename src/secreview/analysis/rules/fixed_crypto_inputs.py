@@ -277,8 +277,8 @@ def _hashed_secret(call: ast.Call, name: str, context: ModuleContext) -> ast.exp
     "`PBKDF2`, `scrypt` and `bcrypt`, `bcrypt.hashpw` and `bcrypt.kdf`, argon2-cffi's "
     "`low_level.hash_secret(_raw)` and PyNaCl's `pwhash.argon2id/argon2i/scrypt.kdf`. "
     "Confidence is high when the input or the result is named like a password, or the "
-    "function hashes passwords; HKDF, whose salt is optional by design, is not reported. When the password itself is a constant "
-    "too (`PBKDF2HMAC(salt=b'saltysalt', ...).derive(b'peanuts')`), the code reproduces a "
+    "function hashes passwords; HKDF, whose salt is optional by design, is not reported. "
+    "When the password itself is a constant too (`PBKDF2HMAC(salt=b'saltysalt', ...).derive(b'peanuts')`), the code reproduces a "
     "key someone else fixed, and the finding has low confidence.",
     why_bad="A salt exists so that equal passwords hash differently and precomputed tables are "
     "useless. With one salt for everyone, users with the same password share a hash, and an "
