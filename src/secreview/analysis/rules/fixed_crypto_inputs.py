@@ -278,8 +278,9 @@ def _hashed_secret(call: ast.Call, name: str, context: ModuleContext) -> ast.exp
     "`low_level.hash_secret(_raw)` and PyNaCl's `pwhash.argon2id/argon2i/scrypt.kdf`. "
     "Confidence is high when the input or the result is named like a password, or the "
     "function hashes passwords; HKDF, whose salt is optional by design, is not reported. "
-    "When the password itself is a constant too (`PBKDF2HMAC(salt=b'saltysalt', ...).derive(b'peanuts')`), the code reproduces a "
-    "key someone else fixed, and the finding has low confidence.",
+    "When the password itself is a constant too "
+    "(`PBKDF2HMAC(salt=b'saltysalt', ...).derive(b'peanuts')`), the code reproduces a key "
+    "someone else fixed, and the finding has low confidence.",
     why_bad="A salt exists so that equal passwords hash differently and precomputed tables are "
     "useless. With one salt for everyone, users with the same password share a hash, and an "
     "attacker who learns the salt (it is in the source) builds one table that cracks every "
