@@ -46,7 +46,7 @@ _PYCRYPTODOME_NONCE_FREE_MODES = frozenset({"MODE_ECB", "MODE_SIV"})
 
 def _pycryptodome_iv(call: ast.Call, cipher: str, context: ModuleContext) -> ast.expr | None:
     """The IV or nonce a pycryptodome `<Cipher>.new(...)` call passes, if any."""
-    for keyword in ("iv", "IV", "nonce"):
+    for keyword in ("iv", "IV", "nonce", "counter"):
         value = context.keyword(call, keyword)
         if value is not None:
             return value
@@ -146,7 +146,8 @@ def _evidence(fixed: FixedBytes, argument: ast.expr) -> tuple[tuple[ast.AST, str
     "a module constant, a local assigned one, `bytes(16)`, `bytes.fromhex('...')`, "
     "`'...'.encode()`) passed to `cryptography`'s `modes.CBC/CFB/CFB8/OFB/CTR/GCM`, to "
     "`AESGCM`/`ChaCha20Poly1305`/`AESCCM`/`AESOCB3` `.encrypt(nonce, ...)`, or to a "
-    "pycryptodome `<Cipher>.new(key, mode, iv)` (also `iv=`/`nonce=`). Values from "
+    "pycryptodome `<Cipher>.new(key, mode, iv)` (also `iv=`/`nonce=`, and a CTR `counter=` "
+    "from `Counter.new` with constant arguments only). Values from "
     "`os.urandom`, `secrets` or `get_random_bytes`, and parameters, are not reported; "
     "nonce-misuse-resistant SIV modes are not either. A cipher only ever used to decrypt "
     "(`Cipher(...).decryptor()`) reads a format someone else fixed, and is reported with low "

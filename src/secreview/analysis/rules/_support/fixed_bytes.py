@@ -23,9 +23,12 @@ _DECODERS = frozenset(
         "base64.urlsafe_b64decode",
         "base64.b16decode",
         "codecs.decode",
+        "Crypto.Util.Counter.new",
+        "Cryptodome.Util.Counter.new",
     }
 )
-"""Calls that turn constant text into constant bytes."""
+"""Calls that give the same value whenever their arguments are constants: decoders of constant
+text, and pycryptodome's CTR counter (`Counter.new(128)` starts at 1 on every run)."""
 _BUFFERS = frozenset({"bytes", "bytearray"})
 _TEXT_TO_BYTES = frozenset({"encode"})
 
