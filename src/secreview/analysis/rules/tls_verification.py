@@ -29,7 +29,20 @@ _OTHER_VERIFY_MODES = frozenset(
         "ssl.VerifyMode.CERT_REQUIRED",
     }
 )
-_TLS_CLIENT_MODULES = ("ssl", "requests", "httpx", "aiohttp", "urllib3", "boto3", "pycurl")
+_TLS_CLIENT_MODULES = (
+    "ssl",
+    "requests",
+    "httpx",
+    "aiohttp",
+    "urllib3",
+    "boto3",
+    "pycurl",
+    "OpenSSL",
+)
+_PYOPENSSL_VERIFY_NONE = "OpenSSL.SSL.VERIFY_NONE"
+_SERVER_SIDE_WORDS = frozenset({"set_accept_state", "TLS_SERVER_METHOD", "accept", "listen"})
+"""A function that accepts connections is a server, where not asking for client certificates
+is the normal case, not a missing check."""
 _PYCURL_VERIFY_OPTIONS = frozenset({"pycurl.SSL_VERIFYPEER", "pycurl.SSL_VERIFYHOST"})
 _WATCHED_NAMES = frozenset({"CERT_NONE", "_create_unverified_context"})
 
@@ -83,6 +96,40 @@ def _keyword_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
             message=f"`{context.one_line(call)}` sets {setting}, so {checked} and "
             f"{_IMPERSONATION}.",
             confidence=confidence,
+        )
+
+
+def _is_server_side(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the function (or class) around `call` accepts TLS connections."""
+    scope: ast.AST = context.enclosing_function(call) or context.tree
+    for ancestor in context.ancestors(call):
+        if isinstance(ancestor, ast.ClassDef):
+            scope = ancestor
+            break
+    return any(
+        (isinstance(node, ast.Attribute) and node.attr in _SERVER_SIDE_WORDS)
+        or (isinstance(node, ast.Name) and node.id in _SERVER_SIDE_WORDS)
+        for node in ast.walk(scope)
+    )
+
+
+def _pyopenssl_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
+    """pyOpenSSL's `context.set_verify(SSL.VERIFY_NONE, ...)` on the client side."""
+    if (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "set_verify"
+        and call.args
+        and context.resolve(call.args[0]) == _PYOPENSSL_VERIFY_NONE
+        and not _is_server_side(call, context)
+    ):
+        yield Hit(
+            node=call,
+            message=f"`{context.one_line(call)}` tells pyOpenSSL not to verify the peer's "
+            f"certificate, so {_IMPERSONATION}.",
+            fix="Call ctx.set_verify(SSL.VERIFY_PEER) with trusted roots loaded "
+            "(ctx.set_default_verify_paths() or ctx.load_verify_locations(cafile)), and check the "
+            "host name (service_identity.pyopenssl.verify_hostname).",
+            confidence=Confidence.MEDIUM,
         )
 
 
@@ -207,7 +254,9 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     "`ctx.verify_mode = ...`; comparisons, tables of modes and `CERT_REQUIRED if verify else "
     "CERT_NONE` choices are ignored), "
     "`ctx.check_hostname = False`, `ssl.wrap_socket` on the client side without `cert_reqs` "
-    "(its default is CERT_NONE), and pycurl's `SSL_VERIFYPEER`/`SSL_VERIFYHOST` set to 0. "
+    "(its default is CERT_NONE), pycurl's `SSL_VERIFYPEER`/`SSL_VERIFYHOST` set to 0, and "
+    "pyOpenSSL's `ctx.set_verify(SSL.VERIFY_NONE, ...)` outside code that accepts connections "
+    "(a server that asks for no client certificate is the normal case). "
     "`urllib3.disable_warnings()` is not reported: it only hides the warning that the "
     "`verify=False` this rule already reports would print.",
     why_bad="TLS only protects a connection if the client checks that the certificate is "
@@ -235,6 +284,7 @@ def tls_verification_disabled(node: ast.AST, context: ModuleContext) -> Iterator
             return
         yield from _keyword_hits(node, context)
         yield from _call_hits(node, context)
+        yield from _pyopenssl_hits(node, context)
     elif isinstance(node, ast.Assign):
         yield from _assignment_hits(node, context)
     elif isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):

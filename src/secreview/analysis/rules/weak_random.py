@@ -18,7 +18,7 @@ from secreview.analysis.rules._support.crypto_names import (
     phrase_at_end,
 )
 from secreview.findings import Confidence, Severity
-from secreview.index.context import ModuleContext
+from secreview.index.context import UNKNOWN, ModuleContext
 
 _RANDOM_METHODS = frozenset(
     {
@@ -243,3 +243,77 @@ def insecure_random_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit
             "so an attacker can guess the next one.",
             confidence=None if where.returned else Confidence.LOW,
         )
+
+
+def _first_security_draw(context: ModuleContext) -> ast.Call | None:
+    """The first call in the module that `insecure-random-token` reports, if any."""
+    return context.derived(_find_first_security_draw)
+
+
+def _find_first_security_draw(context: ModuleContext) -> ast.Call | None:
+    """`_first_security_draw`, computed (once per module)."""
+    for node in context.nodes:
+        if isinstance(node, ast.Call) and next(insecure_random_token.check(node, context), None):
+            return node
+    return None
+
+
+def _seeded_value(call: ast.Call, context: ModuleContext) -> ast.expr | None:
+    """The seed of `random.seed(x)`, `random.Random(x)` or `rng.seed(x)` on a `random.Random`."""
+    name = context.call_name(call)
+    if name in ("random.seed", "random.Random"):
+        return context.argument(call, 0, "a" if name == "random.seed" else "x")
+    if (
+        name is None
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "seed"
+        and context.segment(call.func.value) in _random_instances(context)
+    ):
+        return context.argument(call, 0, "a")
+    return None
+
+
+@rule(
+    id="constant-random-seed",
+    name="Random generator seeded with a constant where it makes security values",
+    cwe=337,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    summary="`random` is seeded with a constant in a module that draws tokens, passwords or "
+    "keys from it.",
+    fix="Remove the seed and make security values with the secrets module "
+    "(secrets.token_urlsafe, secrets.choice); keep fixed seeds for simulations and tests only.",
+    what_it_does="Reports `random.seed(<constant>)`, `random.Random(<constant>)` and "
+    "`rng.seed(<constant>)` on a `random.Random` instance, when the same module also draws a "
+    "value that `insecure-random-token` reports (a token, password, salt or key made with "
+    "`random`). A seed of `None`, a seed read at run time, and constant seeds in modules that "
+    "use `random` only for games, sampling or tests are not reported.",
+    why_bad="A Mersenne Twister seeded with a constant produces the same sequence on every run: "
+    "the tokens, passwords or keys it makes are not merely guessable from earlier outputs, they "
+    "are the same for every installation and can be computed by anyone who reads the source.",
+    example="random.seed(42)\napi_key = ''.join(random.choice(alphabet) for _ in range(32))",
+    use_instead="import secrets\n\napi_key = secrets.token_urlsafe(32)",
+    references=(
+        "https://docs.python.org/3/library/random.html#random.seed",
+        "https://docs.python.org/3/library/secrets.html",
+        "https://cwe.mitre.org/data/definitions/337.html",
+    ),
+)
+def constant_random_seed(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report constant seeds of `random` in modules that make security values with it."""
+    assert isinstance(node, ast.Call)
+    if not context.imports_any(("random",)):
+        return
+    seed = _seeded_value(node, context)
+    if seed is None or context.constant_value(seed) in (None, UNKNOWN):
+        return
+    draw = _first_security_draw(context)
+    if draw is None:
+        return
+    yield Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` fixes the sequence of `random`, and "
+        f"`{context.one_line(draw)}` (line {draw.lineno}) makes a security value from it: "
+        "every run, everywhere, produces the same value.",
+        evidence=((draw, "a security value drawn from the seeded generator"),),
+    )

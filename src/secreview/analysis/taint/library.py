@@ -47,6 +47,14 @@ def _only_chooses_output(kinds: list[str], args: list[Value], kwargs: dict[str, 
     return "ssrf" in kinds and url is not None and fixes_host(url.prefix)
 
 
+def _as_text(result: Value, name: str, args: list[Value]) -> Value:
+    """`str(x)` and its kin keep the text of `x` (its known prefix, and for `str` its value),
+    whether or not a model also makes the conversion a sanitiser for some sink kinds."""
+    if name not in ("str", "repr", "format", "bytes", "bytearray") or not args:
+        return result
+    return replace(result, prefix=args[0].prefix, const=args[0].const if name == "str" else UNKNOWN)
+
+
 class LibraryRules(FrameState):
     """Results of library calls: models, and the builtin methods of strings and containers."""
 
@@ -100,7 +108,7 @@ class LibraryRules(FrameState):
                         s.protects
                     )
                 )
-                return self.typed_result(protected, name, kwargs)
+                return self.typed_result(_as_text(protected, name, args), name, kwargs)
         if method == "sub" and len(args) > 1 and isinstance(node.func, ast.Attribute):
             pattern = self.compiled_pattern(node.func.value)
             filtered = self.alphabet_filter(node, pattern, args[0], args[1])
@@ -115,10 +123,8 @@ class LibraryRules(FrameState):
             if filtered is not None:
                 return filtered
         result = self.default_result(inputs, kwargs, node)
-        if names and names[0] in ("str", "repr", "format", "bytes", "bytearray") and args:
-            result = replace(
-                result, prefix=args[0].prefix, const=args[0].const if names[0] == "str" else UNKNOWN
-            )
+        if names:
+            result = _as_text(result, names[0], args)
         return self.typed_result(result, names[0] if names else "", kwargs)
 
     def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value:

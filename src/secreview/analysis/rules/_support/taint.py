@@ -42,6 +42,9 @@ class TaintSpec:
     `severity_of` may set the severity of one hit from the sink call (a session cookie).
     `names_the_label`: the message quotes the code that made the data what it is (the read of
     `request.form["password"]`) rather than where the path began (`request.form`).
+    `reports` may drop sink events the model's call names match too widely (a `find` that is
+    not a database's); `sure_of` may raise a network flow's confidence to high from what the
+    path shows (data parsed from a JSON body).
     """
 
     kind: str
@@ -49,6 +52,8 @@ class TaintSpec:
     origins: tuple[str, ...] = ()
     severity_of: Callable[[SinkEvent, AnalysisContext], Severity | None] | None = None
     names_the_label: bool = False
+    reports: Callable[[SinkEvent, AnalysisContext], bool] | None = None
+    sure_of: Callable[[SinkEvent, AnalysisContext], bool] | None = None
 
 
 def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
@@ -58,7 +63,7 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
 
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         for event in taint_events(context).events:
-            if event.kind == spec.kind:
+            if event.kind == spec.kind and (spec.reports is None or spec.reports(event, context)):
                 yield _hit(event, spec, severity, context)
 
     check.__doc__ = f"Report untrusted data reaching a {spec.kind} sink."
@@ -101,4 +106,11 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
             confidence=Confidence.LOW,
             severity=min(chosen or severity, Severity.MEDIUM),
         )
-    return Hit(node=event.node, message=message, evidence=evidence, severity=chosen)
+    sure = spec.sure_of is not None and spec.sure_of(event, context)
+    return Hit(
+        node=event.node,
+        message=message,
+        evidence=evidence,
+        severity=chosen,
+        confidence=Confidence.HIGH if sure else None,
+    )
