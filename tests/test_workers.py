@@ -27,10 +27,10 @@ from secreview.cli import cli
 from secreview.config import ScanConfig
 from secreview.findings import ErrorKind, FileReport
 from secreview.pipeline import review_file, review_source
-from secreview.scanner import ReviewShared, project_index, review_files, review_source_file
+from secreview.scanner import project_index, review_files
 from secreview.sources.discovery import SourceFile, discover
 from secreview.summary_rounds import summarise_source_file
-from secreview.tasks import budget_of
+from secreview.tasks import ReviewShared, budget_of, review_source_file
 from secreview.workers import Budget, TaskFailure, run_isolated
 
 VULNERABLE = "def run(cmd):\n    return eval(cmd)\n"
