@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from secreview import scanner
 from secreview.analysis.engine import rule_findings
 from secreview.analysis.rules import ALL_RULES
 from secreview.analysis.taint import AnalysisContext, ProjectIndex, TaintSetup
@@ -130,3 +131,21 @@ def test_a_scan_result_keeps_no_local_findings(tmp_path: Path) -> None:
     result = scan([str(tmp_path)], ScanConfig(), jobs=1)
     assert any(f.rule_id == "tainted-command" for f in result.findings)
     assert all(report.local_findings is None for report in result.files)
+
+
+def test_without_a_rule_that_uses_summaries_the_cross_module_pass_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helpers.py").write_text(HELPERS)
+    (package / "views.py").write_text(VIEWS)
+
+    def no_index(*_: object, **__: object) -> None:
+        raise AssertionError("the project was summarised")
+
+    monkeypatch.setattr(scanner, "project_index", no_index)
+    config = ScanConfig(enabled_rules=frozenset({"weak-hash", "tls-verification-disabled"}))
+    result = scan([str(tmp_path)], config, jobs=1)
+    assert {f.rule_id for f in result.findings} == {"weak-hash", "tls-verification-disabled"}

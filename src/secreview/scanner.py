@@ -254,7 +254,11 @@ def with_cross_module_flows(
     the project, those modules' functions are summarised (which parameters reach a sink or the
     return value) and that module is reviewed again, so `from helpers import run_query` is
     followed. Everything else keeps its first-pass report, so the cost is paid only there.
+    When no active rule uses the summaries (a `--select` of pattern rules), nothing can change
+    and the pass is skipped.
     """
+    if not any(rule.uses_project_summaries for rule in active_rules(config)):
+        return _without_local_findings(reports)
     facts = [r.facts for r in reports if r.facts is not None]
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
     if not to_review:
