@@ -27,13 +27,7 @@ from secreview.cache import IncrementalCache, RoundCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.distributed.ray_engine import run_on_ray
-from secreview.findings import (
-    CheckedWeakness,
-    ErrorKind,
-    FileError,
-    FileReport,
-    ScanResult,
-)
+from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
 from secreview.pipeline import active_rules, review_text_guarded
 from secreview.sources.discovery import SourceFile, discover
