@@ -84,3 +84,24 @@ def test_a_wrong_entry_model_is_refused_naming_the_key(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text('[[entry]]\nskip = "two"\n', encoding="utf-8")
     with pytest.raises(ModelError, match=r"bad\.toml: \[\[entry\]\] #1\.skip must be"):
         load_models([tmp_path])
+
+
+def test_the_parsed_built_in_models_are_those_of_the_toml_files() -> None:
+    """`parsed.json` is what start-up reads instead of the TOML files; it must be regenerated
+    (`python scripts/generate_parsed_models.py`) after any edit of a model file."""
+    import json
+    from importlib import resources
+
+    from secreview.analysis.models import files
+
+    package = resources.files("secreview.analysis.models")
+    texts = [
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in sorted(package.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    ]
+    stored = json.loads(package.joinpath(files.PARSED_BUILTINS).read_text(encoding="utf-8"))
+    assert stored["digest"] == files.model_texts_digest(texts), "parsed.json is stale"
+    parsed = [(name, files.parsed_model_file(text, name)) for name, text in texts]
+    assert json.dumps(files.builtin_model_documents()) == json.dumps(parsed)  # key order too
+    assert [name for name, _ in stored["documents"]] == [name for name, _ in texts]

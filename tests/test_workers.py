@@ -21,16 +21,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from secreview import scanner, summary_rounds
+from secreview import summary_rounds, tasks
 from secreview.analysis.rules import RULES_BY_ID
 from secreview.cli import cli
 from secreview.config import ScanConfig
 from secreview.findings import ErrorKind, FileReport
 from secreview.pipeline import review_file, review_source
-from secreview.scanner import ReviewShared, project_index, review_files, review_source_file
+from secreview.scanner import project_index, review_files
 from secreview.sources.discovery import SourceFile, discover
 from secreview.summary_rounds import summarise_source_file
-from secreview.tasks import budget_of
+from secreview.tasks import ReviewShared, budget_of, review_source_file
 from secreview.workers import Budget, TaskFailure, run_isolated
 
 VULNERABLE = "def run(cmd):\n    return eval(cmd)\n"
@@ -175,7 +175,7 @@ def test_scan_exits_2_on_a_crash_with_the_same_output_for_any_jobs(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (project / "crash.py").rename(project / "bad.py")
-    monkeypatch.setattr(scanner, "review_file", review_misbehaving(segfault))
+    monkeypatch.setattr(tasks, "review_file", review_misbehaving(segfault))
     code, payload, serial = scan_json(str(project), "-j", "1")
     assert code == 2
     assert [(Path(e["path"]).name, e["kind"]) for e in payload["errors"]] == [
@@ -190,7 +190,7 @@ def test_a_file_over_its_time_budget_is_a_budget_error_not_an_internal_one(
 ) -> None:
     (tmp_path / "bad.py").write_text("x = 1\n")
     (tmp_path / "good.py").write_text("x = 1\n")
-    monkeypatch.setattr(scanner, "review_file", review_misbehaving(lambda: time.sleep(60)))
+    monkeypatch.setattr(tasks, "review_file", review_misbehaving(lambda: time.sleep(60)))
     code, payload, _ = scan_json(str(tmp_path), "--file-timeout", "0.5", "-j", "1")
     assert code == 0  # the input's problem, like a syntax error: exit 2 only with --strict
     assert payload["errors"] == [

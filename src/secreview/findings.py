@@ -190,10 +190,15 @@ class FileReport:
     notes: tuple[str, ...] = ()
     """What the analysis could not do in full (e.g. a function too large for data flow)."""
     facts: ModuleFacts | None = None
+    """Imports and input use, for planning the cross-module pass (not rendered)."""
     hidden_cwes: tuple[int, ...] = ()
     """The CWE of each defect `--min-severity`/`--min-confidence` hid (the checked list says
     "found, hidden")."""
-    """Imports and input use, for planning the cross-module pass (not rendered)."""
+    local_findings: tuple[Finding, ...] | None = None
+    """What the first pass's rules that read no other module (`Rule.uses_project_summaries`
+    false) found, before suppressions and filters: the cross-module pass reviews the module
+    again running only the other rules, and joins these (not rendered). None: not kept (the
+    module reads no network input, so it is never reviewed again; or a rule crashed)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import fnmatch
 from functools import cache
 from pathlib import Path
 
-from secreview.analysis.engine import fingerprint, run_rules
+from secreview.analysis.engine import fingerprint, flow_rule_ids, rule_findings, without_superseded
 from secreview.analysis.models import Models, default_models, load_models
 from secreview.analysis.rule import Rule
 from secreview.analysis.rules import ALL_RULES
@@ -153,12 +153,15 @@ def review_source(
     module: str = "",
     project: ProjectIndex | None = None,
     identity: str = "",
+    local_findings: tuple[Finding, ...] | None = None,
 ) -> FileReport:
     """Review Python source `text` shown as `path`; never raises for any input text.
 
     `module` is the file's dotted name in its project (for relative imports) and `project` the
     summaries of the project's functions, when the scanner computed them (cross-module taint);
-    `identity` its repository-relative name for fingerprints (default: `path`).
+    `identity` its repository-relative name for fingerprints (default: `path`). With
+    `project`, `local_findings` are the first pass's `FileReport.local_findings`: only the rules
+    that use the project's summaries run again, the others' findings are these.
     """
     config = config or ScanConfig()
     outcome = parse_module(text, path)
@@ -188,8 +191,18 @@ def review_source(
         identity=identity,
         taint_setup=setup,
     )
-    raw, crashes = run_rules(context, rules)
     by_id = {r.id: r for r in rules}
+    if project is not None and local_findings is not None:
+        again = [r for r in rules if r.uses_project_summaries]
+        own, crashes = rule_findings(context, again)
+        found = [*local_findings, *own]
+    else:
+        found, crashes = rule_findings(context, rules)
+    reads_remote = bool(module) and reads_remote_input(context)
+    kept_local = None
+    if project is None and reads_remote and not crashes:  # the cross-module pass may need them
+        kept_local = tuple(f for f in found if not by_id[f.rule_id].uses_project_summaries)
+    raw = without_superseded(found, flow_rule_ids(rules))
     kept = _suppressed(raw, text, path, by_id, config, identity or path)
     rated = rate_development_only(
         (_with_severity(f, config) for f in kept),
@@ -217,11 +230,12 @@ def review_source(
         hidden_cwes=hidden,
         facts=ModuleFacts(
             module=module,
-            reads_remote_input=reads_remote_input(context),
+            reads_remote_input=reads_remote,
             imports=imported_modules(context.import_statements, module),
         )
         if module
         else None,
+        local_findings=kept_local,
     )
 
 
@@ -232,6 +246,7 @@ def review_file(
     module: str = "",
     project: ProjectIndex | None = None,
     identity: str = "",
+    local_findings: tuple[Finding, ...] | None = None,
 ) -> FileReport:
     """Read and review the file at `path`, reporting it under the name `shown_as`."""
     try:
@@ -241,7 +256,13 @@ def review_file(
             path=shown_as, error=FileError(shown_as, str(error), error.kind), reviewed=False
         )
     return review_text_guarded(
-        text, shown_as, config, module=module, project=project, identity=identity
+        text,
+        shown_as,
+        config,
+        module=module,
+        project=project,
+        identity=identity,
+        local_findings=local_findings,
     )
 
 
@@ -253,10 +274,19 @@ def review_text_guarded(
     module: str = "",
     project: ProjectIndex | None = None,
     identity: str = "",
+    local_findings: tuple[Finding, ...] | None = None,
 ) -> FileReport:
     """`review_source`, with every exception it can still raise turned into the file's error."""
     try:
-        return review_source(text, path, config, module=module, project=project, identity=identity)
+        return review_source(
+            text,
+            path,
+            config,
+            module=module,
+            project=project,
+            identity=identity,
+            local_findings=local_findings,
+        )
     except RecursionError:
         message = "is nested too deeply to analyse; the file was not reviewed"
         kind = ErrorKind.BUDGET

@@ -29,11 +29,19 @@ from secreview.distributed import Runner
 from secreview.distributed.ray_engine import run_on_ray
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
-from secreview.pipeline import active_rules, review_file, review_text_guarded
+from secreview.pipeline import active_rules, review_text_guarded
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
 from secreview.summary_rounds import RoundSummariser, worker_of_module
-from secreview.tasks import budget_of, failure_error, file_budget, runner_for
+from secreview.tasks import (
+    FileReviewer,
+    budget_of,
+    failure_error,
+    file_budget,
+    review_source_file,
+    review_source_file_again,
+    runner_for,
+)
 from secreview.workers import Budget, TaskFailure, WorkerPool, run_isolated
 
 ProgressCallback = Callable[[int, int], None]
@@ -50,20 +58,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-ReviewShared = tuple[ScanConfig, ProjectIndex | None]
-"""What every file's review shares: the configuration and the project's summaries, if any."""
-FileReviewer = Callable[[ReviewShared, SourceFile], FileReport]
 ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], ModuleRound | None]
 _Reviewed = TypeVar("_Reviewed")
 _Shared = TypeVar("_Shared")
-
-
-def review_source_file(shared: ReviewShared, source: SourceFile) -> FileReport:
-    """Review one discovered file (the task a worker runs)."""
-    config, project = shared
-    return review_file(
-        source.path, source.shown_as, config, source.module, project, identity=source.identity
-    )
 
 
 SourceText = tuple[str, str]
@@ -112,10 +109,22 @@ def review_files(
     review: FileReviewer = review_source_file,
 ) -> list[FileReport]:
     """Review `sources` in `jobs` worker processes, one file per task, in path order."""
+    return _review_sources(sources, review, (config, project), config, jobs, progress)
+
+
+def _review_sources(
+    sources: Sequence[SourceFile],
+    review: Callable[[_Shared, SourceFile], FileReport],
+    shared: _Shared,
+    config: ScanConfig,
+    jobs: int,
+    progress: ProgressCallback | None,
+) -> list[FileReport]:
+    """`review` of each of `sources` in `jobs` worker processes, in path order."""
     reports = _review_isolated(
         sources,
         review,
-        (config, project),
+        shared,
         jobs=jobs,
         budget=budget_of(config),
         path_of=lambda source: source.shown_as,
@@ -239,11 +248,15 @@ def with_cross_module_flows(
     the project, those modules' functions are summarised (which parameters reach a sink or the
     return value) and that module is reviewed again, so `from helpers import run_query` is
     followed. Everything else keeps its first-pass report, so the cost is paid only there.
+    When no active rule uses the summaries (a `--select` of pattern rules), nothing can change
+    and the pass is skipped.
     """
+    if not any(rule.uses_project_summaries for rule in active_rules(config)):
+        return _without_local_findings(reports)
     facts = [r.facts for r in reports if r.facts is not None]
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
     if not to_review:
-        return reports
+        return _without_local_findings(reports)
     by_module = {s.module: s for s in sources if s.module}
     # A file the first pass could not review (unparsable, crashed, over budget) is not tried
     # again: it would only fail again, costing another budget and a second error.
@@ -257,16 +270,32 @@ def with_cross_module_flows(
     imports = {f.module: f.imports for f in facts}
     index, failed = project_index(summarised, config, jobs, cached=cache.summary_rounds(imports))
 
+    local = {
+        r.facts.module: r.local_findings
+        for r in reports
+        if r.facts is not None and r.facts.module in to_review and r.local_findings is not None
+    }
+
     def review_again(sources: list[SourceFile]) -> list[FileReport]:
-        return review_files(sources, config, jobs, progress, project=index)
+        shared = (config, index, {s.module: local[s.module] for s in sources if s.module in local})
+        return _review_sources(sources, review_source_file_again, shared, config, jobs, progress)
 
     again_sources = [by_module[m] for m in sorted(to_review)]
     again = {
         r.path: r for r in cache.reports_with_summaries(again_sources, index, imports, review_again)
     }
     errors = {error.path: error for error in failed.values()}
-    updated = [again.get(r.path, r) for r in reports]
+    updated = [again.get(r.path, r) for r in _without_local_findings(reports)]
     return [_with_error(r, errors[r.path]) if r.path in errors else r for r in updated]
+
+
+def _without_local_findings(reports: list[FileReport]) -> list[FileReport]:
+    """`reports` without what only the second review needed (it is not rendered; dropping it
+    keeps the memory of a large scan's result down)."""
+    return [
+        dataclasses.replace(r, local_findings=None) if r.local_findings is not None else r
+        for r in reports
+    ]
 
 
 def _first_pass(

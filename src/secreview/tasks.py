@@ -1,18 +1,21 @@
-"""A file's task in a worker: what it may use, where it runs, and how its failure is said.
+"""A file's task in a worker: the review it runs, what it may use, where it runs, and how its
+failure is said.
 
-Shared by the per-file review and the cross-module pass's rounds (`scanner`, `summary_rounds`),
-locally or on Ray (`secreview.distributed`): the same budget and the same error sentence for
-the same failure, whichever ran it.
+Shared by the first pass, the cross-module pass's rounds and its second reviews (`scanner`,
+`summary_rounds`), locally or on Ray (`secreview.distributed`): the same budget and the same
+error sentence for the same failure, whichever ran it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from secreview.analysis.taint import ProjectIndex
 from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig
 from secreview.distributed import Runner
 from secreview.distributed.ray_engine import run_on_ray
-from secreview.findings import ErrorKind, FileError
+from secreview.findings import ErrorKind, FileError, FileReport, Finding
+from secreview.pipeline import review_file
 from secreview.sources.discovery import SourceFile
 from secreview.workers import Budget, FailureKind, TaskFailure, run_isolated
 
@@ -66,3 +69,36 @@ def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str)
     else:
         message = f"raised an internal error trying to {doing} ({detail}); {consequence}"
     return FileError(path, message, ErrorKind.INTERNAL)
+
+
+ReviewShared = tuple[ScanConfig, ProjectIndex | None]
+"""What every file's review shares: the configuration and the project's summaries, if any."""
+FileReviewer = Callable[[ReviewShared, SourceFile], FileReport]
+
+
+def review_source_file(shared: ReviewShared, source: SourceFile) -> FileReport:
+    """Review one discovered file (the task a worker runs)."""
+    config, project = shared
+    return review_file(
+        source.path, source.shown_as, config, source.module, project, identity=source.identity
+    )
+
+
+AgainShared = tuple[ScanConfig, ProjectIndex, Mapping[str, tuple[Finding, ...]]]
+"""What the cross-module pass's second reviews share: the configuration, the project's
+summaries, and each module's first-pass `FileReport.local_findings`."""
+
+
+def review_source_file_again(shared: AgainShared, source: SourceFile) -> FileReport:
+    """Review one module again with the project's summaries (the task a worker runs): only the
+    rules that use them run where the first pass kept the other rules' findings."""
+    config, project, local_findings = shared
+    return review_file(
+        source.path,
+        source.shown_as,
+        config,
+        source.module,
+        project,
+        identity=source.identity,
+        local_findings=local_findings.get(source.module),
+    )

@@ -106,14 +106,35 @@ def _finding(rule: Rule, hit: Hit, context: AnalysisContext) -> Finding:
 def run_rules(context: AnalysisContext, rules: Iterable[Rule]) -> tuple[list[Finding], list[str]]:
     """Every finding the rules report on the module (deduplicated, in source order), and crashes.
 
-    A rule that raises is recorded as one message naming the rule and line, after the other rules
-    ran, so a bug in one rule costs that rule's findings on that node and nothing else. The
-    tree is walked once: each node goes to the rules of its type, and a call only to the rules
-    that judge every call or name it (`Rule.calls`).
+    A pattern finding that a data-flow finding on its line already reports is dropped
+    (`without_superseded`).
+    """
+    rule_list = tuple(rules)
+    raw, crashes = rule_findings(context, rule_list)
+    return without_superseded(raw, flow_rule_ids(rule_list)), crashes
+
+
+def flow_rule_ids(rules: Iterable[Rule]) -> frozenset[str]:
+    """The ids of the data-flow rules among `rules` (their findings supersede pattern ones)."""
+    return frozenset(r.id for r in rules if r.follows_data_flow)
+
+
+def rule_findings(
+    context: AnalysisContext, rules: Iterable[Rule]
+) -> tuple[list[Finding], list[str]]:
+    """What the rules report on the module, before superseding, and the rules that crashed.
+
+    Findings come in the order they were found (a rule's own findings in source order) with
+    duplicates of one rule, line, column and message removed, so the findings of two disjoint
+    sets of rules, joined, are those of the two sets run together: the cross-module pass runs
+    again only the rules that consult other modules and joins the others' first-pass findings.
+    A rule that raises is recorded as one message naming the rule and line, after the other
+    rules ran, so a bug in one rule costs that rule's findings on that node and nothing else.
+    The tree is walked once: each node goes to the rules of its type, and a call only to the
+    rules that judge every call or name it (`Rule.calls`).
     """
     by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
-    rule_list = tuple(rules)
-    for each in rule_list:
+    for each in rules:
         for node_type in each.visits:
             by_type[node_type].append(each)
     findings: dict[tuple[str, int, int, str], Finding] = {}
@@ -145,8 +166,7 @@ def run_rules(context: AnalysisContext, rules: Iterable[Rule]) -> tuple[list[Fin
             except Exception as error:  # a rule bug must not lose the rest of the file
                 line = getattr(node, "lineno", "?")
                 crashes.append(f"rule {each.id} failed at line {line}: {error!r}")
-    flow_rules = frozenset(r.id for r in rule_list if r.follows_data_flow)
-    return without_superseded(findings.values(), flow_rules), crashes
+    return list(findings.values()), crashes
 
 
 def _reads_only_local_values(context: AnalysisContext, call: ast.Call) -> bool:

@@ -81,6 +81,12 @@ class Rule:
     """Off by default when False: a rule whose findings on mature code fall short of the
     precision target runs only when a selector names it (its id, a prefix, a CWE or `ALL`),
     as Ruff's rules outside its default set do."""
+    uses_project_summaries: bool = False
+    """Whether the rule's findings can depend on other modules: it asks the taint analysis
+    (`taint_events`, `untrusted_input_reaches`, `data_origin`), which reads the summaries of
+    the project's functions. Only such rules run again when the cross-module pass reviews a
+    module again; every other rule's first-pass findings stand. `rule()` sets it for taint
+    rules and for rules that need untrusted input (the engine asks the analysis for them)."""
 
     def __post_init__(self) -> None:
         lookup(self.cwe)  # fail at import time if a rule names a CWE MITRE does not have
@@ -106,8 +112,13 @@ def rule(
     needs_untrusted_input: bool = False,
     calls: frozenset[str] = frozenset(),
     default_enabled: bool = True,
+    uses_project_summaries: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
-    """Turn a check function into a `Rule` carrying its metadata and documentation."""
+    """Turn a check function into a `Rule` carrying its metadata and documentation.
+
+    A taint rule, or one that needs untrusted input, always uses the project's summaries;
+    `uses_project_summaries` says so for a pattern rule that asks the taint analysis itself.
+    """
 
     def wrap(check: CheckFunction) -> Rule:
         return Rule(
@@ -132,6 +143,9 @@ def rule(
             needs_untrusted_input=needs_untrusted_input,
             calls=calls,
             default_enabled=default_enabled,
+            uses_project_summaries=(
+                uses_project_summaries or follows_data_flow or needs_untrusted_input
+            ),
         )
 
     return wrap

@@ -15,7 +15,6 @@ import sys
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 import secreview
@@ -72,6 +71,8 @@ def _code_digest() -> str:
 def _parsers() -> tuple[str, ...]:
     """What parses the files: this Python (its `ast` accepts its own syntax) and the fallback
     parser's packages; one cache folder may serve several Pythons."""
+    from importlib import metadata  # 30 ms of start-up that only a run with a cache needs
+
     found = [sys.implementation.name, sys.version]
     for package in PARSER_PACKAGES:
         try:

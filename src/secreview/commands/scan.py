@@ -27,7 +27,6 @@ from secreview.commands.common import (
 from secreview.commands.llm_stage import llm_run, scanned_texts
 from secreview.commands.options import shared_options
 from secreview.commands.progress import RENDERING, PhaseBar, phase_bar, wants_progress
-from secreview.commands.repos import review_repositories
 from secreview.config import ScanConfig
 from secreview.distributed import ENGINES
 from secreview.distributed.ray_engine import RayEngineError, ray_session
@@ -180,6 +179,8 @@ def scan_command(
             if paths or stdin_filename:
                 raise click.UsageError("--repos names the checkouts to review; drop the PATHS")
             format_name = output_format.lower()
+            from secreview.commands.repos import review_repositories  # loaded for --repos only
+
             sys.exit(review_repositories(context, repos_file, output_dir, format_name, workers))
         reading_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
         roots = [STDIN] if reading_stdin else list(paths) or ["."]

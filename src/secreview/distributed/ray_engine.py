@@ -16,7 +16,6 @@ paths (one checkout on shared storage): `ray_session` checks the version before 
 from __future__ import annotations
 
 import contextlib
-import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -141,6 +140,8 @@ def ray_session(address: str | None, cpus: int) -> Iterator[Runner]:
     Fails before any work when a worker runs another secreview version: its findings could
     differ from what this version documents, and the output would not be reproducible.
     """
+    import logging  # start-up cost that only a Ray run needs
+
     ray = _ray()
     started = not ray.is_initialized()
     if started:

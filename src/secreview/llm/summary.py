@@ -7,9 +7,12 @@ keeps rendering one ScanResult; `llm_summary` gives it back typed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from secreview.findings import ScanResult
-from secreview.llm.inference import Inference
+
+if TYPE_CHECKING:  # the LLM stage's modules load only when it runs
+    from secreview.llm.inference import Inference
 
 LLM_KEY = "llm"
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from secreview.parse.nesting import NestedTooDeeplyError
-from secreview.parse.treesitter import Conversion, convert_with_tree_sitter
+if TYPE_CHECKING:
+    from secreview.parse.treesitter import Conversion
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,11 @@ def parse_module(text: str, filename: str = "<unknown>") -> ParseOutcome:
             verdict = _HostVerdict(1, str(error))
         except (RecursionError, MemoryError):
             pass  # a limit of the host parser, not a verdict on the code
+        # Imported only here: tree-sitter and the converter are start-up cost for every scan,
+        # and most files never need them.
+        from secreview.parse.nesting import NestedTooDeeplyError
+        from secreview.parse.treesitter import convert_with_tree_sitter
+
         try:
             conversion = convert_with_tree_sitter(text)
         except NestedTooDeeplyError as error:

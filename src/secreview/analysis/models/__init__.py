@@ -24,13 +24,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from importlib import resources
 from pathlib import Path
 
 from secreview.analysis.models.entries import EntryModel, parse_entry
-from secreview.analysis.models.files import user_model_files
+from secreview.analysis.models.files import (
+    builtin_model_documents,
+    parsed_model_file,
+    user_model_files,
+)
 from secreview.analysis.models.schema import ModelError, check_model_document
-from secreview.sources.sidefiles import SideFileError, parse_toml
 
 ALL_KINDS = "*"
 """A sanitiser that protects every sink kind (a cast to int, a UUID parse, an allow-list)."""
@@ -360,18 +362,13 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "entries": (),
         "dedicated_origins": set(),
     }
-    documents: list[tuple[str, str]] = []
-    package = resources.files(__name__)
-    for entry in sorted(package.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            documents.append((entry.name, entry.read_text(encoding="utf-8")))
+    documents = builtin_model_documents()
     for directory in extra_dirs:
-        documents.extend(user_model_files(Path(directory)))
-    for where, text in documents:
-        try:
-            data = parse_toml(text, path=where, what="model file")
-        except SideFileError as error:
-            raise ModelError(f"{error}; fix or remove it") from None
+        documents.extend(
+            (where, parsed_model_file(text, where))
+            for where, text in user_model_files(Path(directory))
+        )
+    for where, data in documents:
         check_model_document(data, where)
         _merge(building, data, where)
     building["sinks"] = {name: tuple(sinks) for name, sinks in building["sinks"].items()}

@@ -123,6 +123,7 @@ def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | No
 
 
 @rule(
+    uses_project_summaries=True,  # rated by where the token comes from (the taint analysis)
     id="jwt-signature-not-verified",
     name="JWT decoded without verifying its signature",
     cwe=347,

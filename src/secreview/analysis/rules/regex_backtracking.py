@@ -104,6 +104,7 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
         "https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS",
         "https://cwe.mitre.org/data/definitions/1333.html",
     ),
+    uses_project_summaries=True,  # rated by where the text comes from (`data_origin`)
 )
 def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report constant patterns whose parsed tree has a catastrophic backtracking shape."""

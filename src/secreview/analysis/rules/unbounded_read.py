@@ -122,6 +122,7 @@ def _untrusted_fetch(node: ast.AST, function: Function, context: AnalysisContext
         "https://cwe.mitre.org/data/definitions/770.html",
     ),
     visits=(ast.Call, ast.Attribute),
+    uses_project_summaries=True,  # a response's URL is traced by the taint analysis
 )
 def unbounded_read(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
     """Report whole reads of uploads, request streams and client-chosen responses."""
