@@ -108,6 +108,7 @@ _ACQUIRER_LIBRARIES = (
     "subprocess", "os", "tempfile", "io", "codecs", "gzip", "bz2", "lzma", "tarfile", "zipfile",
 )  # fmt: skip
 _PIPED = frozenset({"stdin", "stdout", "stderr"})
+_STANDARD_STREAMS = frozenset(f"sys.{stream}" for stream in _PIPED)
 
 
 def _kind_of(call: ast.Call, context: ModuleContext) -> HandleKind | None:
@@ -196,7 +197,9 @@ def _never_released_matters(call: ast.Call, kind: HandleKind, context: ModuleCon
     "`tempfile.NamedTemporaryFile(delete=False)` through its function. It stays quiet when the "
     "handle is used in a `with`, released in a `finally`, returned, yielded, stored on an "
     "object or in a container, captured by a nested function, or passed to a function that "
-    "may keep it (`contextlib.closing`, `ExitStack.enter_context`, a wrapper). It reports a "
+    "may keep it (`contextlib.closing`, `ExitStack.enter_context`, a wrapper), or made a "
+    "standard stream (`os.dup2(f.fileno(), sys.stdout.fileno())`, `sys.stdout = f`: kept "
+    "open on purpose for the life of the process). It reports a "
     "handle never released (high confidence), and one released only on the normal path when "
     "a `return`, a `raise` or a call that can raise lies between acquisition and release "
     "(medium confidence), naming that statement. It also reports `with sqlite3.connect(...) "
@@ -229,6 +232,8 @@ def resource_leak(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     yield from _connections_left_open_by_with(node, context)
     for acquisition, call, name, kind in _acquisitions(node, context):
         if not _bound_once(node, acquisition, name, context):
+            continue
+        if kind is _FILE and _redirects_standard_stream(node, name, context):
             continue
         fate = follow(node, acquisition, name, kind, _CONSUMERS, context)
         if fate.escape is not None or fate.finally_release is not None:
@@ -265,6 +270,29 @@ def _connections_left_open_by_with(function: Function, context: ModuleContext) -
                 fix=f"Close it too: `with contextlib.closing({context.one_line(call)}) as "
                 f"{name}, {name}:`, or call `{name}.close()` in a `finally` block.",
             )
+
+
+def _redirects_standard_stream(function: Function, name: str, context: ModuleContext) -> bool:
+    """Whether the file `name` is put in place of a standard stream, so kept open on purpose.
+
+    `os.dup2(f.fileno(), sys.stdout.fileno())` (daemonising) and `sys.stdout = f` make the file
+    the process's stdin/stdout/stderr for the rest of its life; closing it would be the bug.
+    """
+    for node in scope_nodes(function.body):
+        if isinstance(node, ast.Call) and context.call_name(node) == "os.dup2" and node.args:
+            source = node.args[0]
+            if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute):
+                source = source.func.value if source.func.attr == "fileno" else source
+            if isinstance(source, ast.Name) and source.id == name:
+                return True
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+            and any(context.resolve(t) in _STANDARD_STREAMS for t in node.targets)
+        ):
+            return True
+    return False
 
 
 def _opens_files(function: Function) -> bool:
