@@ -19,6 +19,7 @@ from secreview.analysis.rules._support.resource_lifetime import (
     Function,
     HandleKind,
     follow,
+    redirects_standard_stream,
     releases_every_time,
     skipping_exits,
 )
@@ -108,7 +109,6 @@ _ACQUIRER_LIBRARIES = (
     "subprocess", "os", "tempfile", "io", "codecs", "gzip", "bz2", "lzma", "tarfile", "zipfile",
 )  # fmt: skip
 _PIPED = frozenset({"stdin", "stdout", "stderr"})
-_STANDARD_STREAMS = frozenset(f"sys.{stream}" for stream in _PIPED)
 
 
 def _kind_of(call: ast.Call, context: ModuleContext) -> HandleKind | None:
@@ -233,7 +233,7 @@ def resource_leak(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     for acquisition, call, name, kind in _acquisitions(node, context):
         if not _bound_once(node, acquisition, name, context):
             continue
-        if kind is _FILE and _redirects_standard_stream(node, name, context):
+        if kind is _FILE and redirects_standard_stream(node, name, context):
             continue
         fate = follow(node, acquisition, name, kind, _CONSUMERS, context)
         if fate.escape is not None or fate.finally_release is not None:
@@ -270,29 +270,6 @@ def _connections_left_open_by_with(function: Function, context: ModuleContext) -
                 fix=f"Close it too: `with contextlib.closing({context.one_line(call)}) as "
                 f"{name}, {name}:`, or call `{name}.close()` in a `finally` block.",
             )
-
-
-def _redirects_standard_stream(function: Function, name: str, context: ModuleContext) -> bool:
-    """Whether the file `name` is put in place of a standard stream, so kept open on purpose.
-
-    `os.dup2(f.fileno(), sys.stdout.fileno())` (daemonising) and `sys.stdout = f` make the file
-    the process's stdin/stdout/stderr for the rest of its life; closing it would be the bug.
-    """
-    for node in scope_nodes(function.body):
-        if isinstance(node, ast.Call) and context.call_name(node) == "os.dup2" and node.args:
-            source = node.args[0]
-            if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute):
-                source = source.func.value if source.func.attr == "fileno" else source
-            if isinstance(source, ast.Name) and source.id == name:
-                return True
-        elif (
-            isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == name
-            and any(context.resolve(t) in _STANDARD_STREAMS for t in node.targets)
-        ):
-            return True
-    return False
 
 
 def _opens_files(function: Function) -> bool:
