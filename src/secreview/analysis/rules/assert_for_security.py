@@ -9,6 +9,7 @@ are what asserts are for and are not reported; test code is not looked at at all
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
@@ -56,6 +57,16 @@ _HANDLER_AUTHORISATION_WORDS = frozenset(
     {"auth", "authn", "authz", "perm", "perms", "role", "roles", "owner", "owns", "permitted"}
     | {"acl", "user", "token", "session"}
 )
+# Words of an assert message written for the programmer who configured or subclassed the code
+# ("no ordering attribute was declared on the pagination class"), not for a user or a client.
+_DEVELOPER_WORDS = frozenset(
+    {
+        "declare", "declared", "attribute", "attributes", "subclass", "subclasses", "override",
+        "overridden", "configure", "configured", "configuration", "setting", "settings",
+        "support", "supports", "supported", "implement", "implemented", "misconfigured",
+    }
+)  # fmt: skip
+_EXPECTED_BUT_GOT = re.compile(r"\bexpected\b.*\bgot\b", re.IGNORECASE | re.DOTALL)
 # Shapes of condition that narrow a type for the type checker rather than decide anything.
 _TYPE_CHECKS = frozenset({"isinstance", "issubclass", "callable", "hasattr"})
 
@@ -132,6 +143,23 @@ def _checks_what_the_framework_passed(
     return isinstance(subject, ast.Name) and subject.id in parameter_names(function)
 
 
+def _addresses_developer(message: ast.expr | None) -> bool:
+    """Whether the assert's message tells a programmer how they misconfigured the code.
+
+    Such an assert is a programming contract: it fails on a wrong class attribute or setting,
+    the same on every request, so it is low confidence as a security check.
+    """
+    if message is None:
+        return False
+    text = " ".join(
+        n.value
+        for n in ast.walk(message)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    )
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    return bool(words & _DEVELOPER_WORDS) or _EXPECTED_BUT_GOT.search(text) is not None
+
+
 @rule(
     id="assert-for-security",
     name="assert used for an authorisation check or input validation",
@@ -147,7 +175,10 @@ def _checks_what_the_framework_passed(
     "`token` or `session`), and asserts inside request handlers that check values taken from "
     "the request or from the view's parameters. None and type checks of the handler's own "
     "parameters (`assert resp is None`) and `assert not kwargs` are invariants on how the "
-    "framework calls the handler, not validation, and are not reported.",
+    "framework calls the handler, not validation, and are not reported. An assert whose "
+    "message addresses the programmer (`'no ordering attribute was declared on the "
+    "pagination class'`, `'does not support ...'`, `'expected a tuple, got ...'`) is a "
+    "check of the code's own configuration and is reported with low confidence.",
     why_bad="`python -O` and `PYTHONOPTIMIZE=1` strip assert statements from the bytecode, so a "
     "permission check written as an assert disappears in optimised deployments and every caller "
     "gets through. Even when asserts run, a failed one raises AssertionError: the client gets a "
@@ -178,6 +209,7 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     in_handler = function is not None and is_request_handler(function, context)
     condition = context.one_line(node.test)
     words = _condition_words(node.test)
+    contract = Confidence.LOW if _addresses_developer(node.msg) else None
     authorisation = _AUTHORISATION_WORDS | (_HANDLER_AUTHORISATION_WORDS if in_handler else set())
     if words & authorisation and not _is_type_narrowing(node.test, context):
         yield Hit(
@@ -185,6 +217,7 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             message=f"`assert {condition}` is an access check, but Python removes asserts when "
             "run with -O or PYTHONOPTIMIZE, so the check disappears and every caller is let "
             "through.",
+            confidence=contract,
         )
         return
     if function is None or not in_handler:
@@ -202,5 +235,5 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             fix="Validate with an explicit `if` that returns a 400 response or raises the "
             "framework's validation error (`ValidationError`, `BadRequest`, "
             "`HTTPException(status_code=422)`).",
-            confidence=Confidence.MEDIUM,
+            confidence=contract or Confidence.MEDIUM,
         )

@@ -173,7 +173,9 @@ def _returns_inside(statements: list[ast.stmt]) -> bool:
     "`user` or `identity`), sets a verdict to `True` (`authorized = True`), or does nothing "
     "but log or `pass` while the next statement after the `try` returns success; and an "
     "`except` that only logs or passes after a verification call whose success path does not "
-    "return from the `try`. Handlers for `ImportError` are feature probes and left alone.",
+    "return from the `try` and the `try` has no `else` (code there runs only when the check "
+    "passed, so swallowing its failure skips it). Handlers for `ImportError` are feature "
+    "probes and left alone.",
     why_bad="Attackers control what makes a check fail: a malformed token, an expired "
     "certificate, a policy file they can make unreadable, a backend they can time out. When "
     "the error path says yes, each of these becomes a way in: the exception that should have "
@@ -232,6 +234,8 @@ def auth_fails_open(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             evidence=((after, "success reached after the swallowed error"),),
         )
         return
+    if statement.orelse:
+        return  # `try: check() except Denied: pass else: <allowed path>`: a failure skips it
     discarded = [v for v in verifications if isinstance(context.parent(v), ast.Expr)]
     if discarded and not _returns_inside(statement.body) and not _retries(node):
         yield Hit(

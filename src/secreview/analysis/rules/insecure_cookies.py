@@ -97,11 +97,21 @@ def _cookie_words(call: ast.Call, context: ModuleContext) -> tuple[str, set[str]
 
 
 def _is_deletion(call: ast.Call, context: ModuleContext) -> bool:
-    """`set_cookie(name, '', max_age=0)` or `expires=0` only deletes the cookie."""
-    return any(
+    """Whether `call` deletes the cookie or empties it, leaving no value for the flags to guard.
+
+    `set_cookie(name, '', max_age=0)`, `expires=0` or an expiry in 1970 delete it; a value of
+    `None` or `''` (WebOb's `delete_cookie` is `set_cookie(name, None)`) carries nothing to read.
+    """
+    if any(
         context.constant_value(context.keyword(call, keyword)) == 0
         for keyword in ("max_age", "expires")
-    )
+    ):
+        return True
+    expires = context.constant_value(context.keyword(call, "expires"))
+    if isinstance(expires, str) and "1970" in expires:
+        return True
+    value = context.argument(call, 1, "value")
+    return value is not None and context.constant_value(value) in (None, "", b"")
 
 
 def _flag_missing(call: ast.Call, method: str, flag: _Flag, context: ModuleContext) -> bool:
@@ -225,7 +235,8 @@ _SHARED_REFERENCES = (
     "(Django) or `app.config['SESSION_COOKIE_SECURE'] = True` (Flask).",
     what_it_does="Reports `.set_cookie(...)` and Django's `.set_signed_cookie(...)` calls that "
     "leave `secure` out (it defaults to False) or pass a constant false value, except calls that "
-    "only delete a cookie (`max_age=0`, `expires=0`), calls with `**kwargs`, and Falcon, where "
+    "only delete or empty a cookie (`max_age=0`, `expires=0`, an expiry in 1970, a value of "
+    "`None` or `''`), calls with `**kwargs`, and Falcon, where "
     "`secure` defaults to True. Cookies whose name suggests a session, login or token are "
     "medium severity, others low. Also reports `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, "
     "`REMEMBER_COOKIE_SECURE` and `JWT_COOKIE_SECURE` set to False in settings, config classes, "

@@ -19,6 +19,7 @@ from secreview.analysis.rules._support.resource_lifetime import (
     Function,
     HandleKind,
     follow,
+    redirects_standard_stream,
     releases_every_time,
     skipping_exits,
 )
@@ -196,7 +197,9 @@ def _never_released_matters(call: ast.Call, kind: HandleKind, context: ModuleCon
     "`tempfile.NamedTemporaryFile(delete=False)` through its function. It stays quiet when the "
     "handle is used in a `with`, released in a `finally`, returned, yielded, stored on an "
     "object or in a container, captured by a nested function, or passed to a function that "
-    "may keep it (`contextlib.closing`, `ExitStack.enter_context`, a wrapper). It reports a "
+    "may keep it (`contextlib.closing`, `ExitStack.enter_context`, a wrapper), or made a "
+    "standard stream (`os.dup2(f.fileno(), sys.stdout.fileno())`, `sys.stdout = f`: kept "
+    "open on purpose for the life of the process). It reports a "
     "handle never released (high confidence), and one released only on the normal path when "
     "a `return`, a `raise` or a call that can raise lies between acquisition and release "
     "(medium confidence), naming that statement. It also reports `with sqlite3.connect(...) "
@@ -229,6 +232,8 @@ def resource_leak(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     yield from _connections_left_open_by_with(node, context)
     for acquisition, call, name, kind in _acquisitions(node, context):
         if not _bound_once(node, acquisition, name, context):
+            continue
+        if kind is _FILE and redirects_standard_stream(node, name, context):
             continue
         fate = follow(node, acquisition, name, kind, _CONSUMERS, context)
         if fate.escape is not None or fate.finally_release is not None:

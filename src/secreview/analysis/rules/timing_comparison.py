@@ -5,8 +5,11 @@ takes says how long a guess's correct prefix is; an attacker who can time many r
 token, an HMAC or a signature byte by byte. What counts as a secret is judged from the value:
 an HMAC digest (`hmac.new(...).hexdigest()`), a hash of a password, or a read named like a
 credential (`signature`, `api_key`, `csrf_token`, `password`, `X-Api-Token` header). A bare
-`token`, `digest` or `hash` is everyday vocabulary (lexers, checksums), so it counts only when the
-other side is secret too. Comparisons with constants, `None`, lengths and types tell nothing.
+`token`, `digest`, `hash` or `sig` is everyday vocabulary (lexers, checksums, signal numbers), so it
+counts only when the other side is secret too. Comparisons with constants, `None`, lengths and
+types tell nothing; nor do comparisons with a named constant that is not named like a secret
+(`signal.SIGCHLD`, an enum member, `self.WAKEUP_REQUEST`): a timing attack needs a secret on the
+other side.
 """
 
 from __future__ import annotations
@@ -34,11 +37,12 @@ class _Secret(IntEnum):
 
 _STRONG_LAST = frozenset(
     {
-        "password", "passwd", "passphrase", "secret", "signature", "sig", "hmac", "otp",
+        "password", "passwd", "passphrase", "secret", "signature", "hmac", "otp",
         "apikey", "csrf", "xsrf", "nonce", "passcode", "pin",
     }
 )  # fmt: skip
-_WEAK_LAST = frozenset({"token", "digest", "hash", "key", "mac", "code", "checksum"})
+# `sig` is as often a signal number (`sig == signal.SIGCHLD`) as a signature: weak alone
+_WEAK_LAST = frozenset({"token", "digest", "hash", "key", "mac", "code", "checksum", "sig"})
 # words before a weak last word that make it a credential: `auth_token`, `api_key`, `hmac_digest`
 _STRONG_QUALIFIERS = frozenset(
     {
@@ -206,8 +210,10 @@ def _describe(strength: _Secret) -> str:
     "(`hmac.new(...).hexdigest()`, `hmac.digest()`), a hash of a password-named value, or a "
     "read named like a credential (`signature`, `password`, `secret`, `api_key`, "
     "`csrf_token`, `auth_token`, a `X-Api-Key` header), and the other side is not a "
-    "constant, `None`, a length or a type. A plain `token`, `key`, `digest` or `hash` counts "
-    "only when the other side is secret-named too (`token == expected_token`). Names that "
+    "constant, `None`, a length or a type, nor a named constant not named like a secret "
+    "(`sig == signal.SIGCHLD`, `state == Color.RED`, `x != self.WAKEUP_REQUEST`). A plain "
+    "`token`, `key`, `digest`, `hash` or `sig` counts only when the other side is "
+    "secret-named too (`token == expected_token`). Names that "
     "pair two user-supplied values (`password == password_confirm`, `new_password`) and "
     "`__eq__` methods are left alone. Character-by-character loops count too: "
     "`for a, b in zip(signature, expected): if a != b: return False`.",
@@ -236,7 +242,7 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
     if function is not None and function.name in _EQUALITY_METHODS:
         return
     left, right = node.left, node.comparators[0]
-    if context.is_constant(_unwrap(left, context)) or context.is_constant(_unwrap(right, context)):
+    if _is_fixed(_unwrap(left, context), context) or _is_fixed(_unwrap(right, context), context):
         return
     if _user_pair(left, context) or _user_pair(right, context):
         return
@@ -256,6 +262,26 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
         "attacker how many leading characters of a guess are right.",
         confidence=Confidence.HIGH if strongest is _Secret.DERIVED else None,
     )
+
+
+def _is_fixed(node: ast.expr, context: ModuleContext) -> bool:
+    """Whether `node` is a value fixed in the program, so no secret is on its side of the test.
+
+    Besides literals and module constants of literals, a named constant that is not itself
+    named like a secret: an imported one (`signal.SIGCHLD`, `from errno import EINTR`), an enum
+    member or class constant (`Color.RED`, `self.WAKEUP_REQUEST`). A module-level ALL_CAPS
+    name bound to something else (`EXPECTED = os.environ[...]`) is not fixed.
+    """
+    if context.is_constant(node):
+        return True
+    if not isinstance(node, ast.Name | ast.Attribute):
+        return False
+    last = node.id if isinstance(node, ast.Name) else node.attr
+    if not (last.isupper() and any(c.isalpha() for c in last)) or _name_strength(last):
+        return False
+    if isinstance(node, ast.Name):
+        return not context.is_local_name(node) and node.id in context.import_aliases
+    return isinstance(node.value, ast.Name | ast.Attribute)
 
 
 def _is_blind(left: ast.expr, right: ast.expr, context: ModuleContext) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -45,6 +47,9 @@ _SERVER_SIDE_WORDS = frozenset({"set_accept_state", "TLS_SERVER_METHOD", "accept
 is the normal case, not a missing check."""
 _PYCURL_VERIFY_OPTIONS = frozenset({"pycurl.SSL_VERIFYPEER", "pycurl.SSL_VERIFYHOST"})
 _WATCHED_NAMES = frozenset({"CERT_NONE", "_create_unverified_context"})
+
+_SERVER_SIDE_NAMES = frozenset({"ssl.PROTOCOL_TLS_SERVER", "ssl.Purpose.CLIENT_AUTH"})
+_CLIENT_CERTIFICATE = re.compile(r"\bclient(?:'s)?[ -]?cert", re.IGNORECASE)
 
 _IMPERSONATION = (
     "anyone on the network path can impersonate the server and read or alter the traffic"
@@ -192,7 +197,7 @@ def _reference_hits(node: ast.Attribute | ast.Name, context: ModuleContext) -> I
                 f"certificates nor host names, so {_IMPERSONATION}.",
             )
         return
-    if resolved not in _CERT_NONE:
+    if resolved not in _CERT_NONE or _on_server_side(node, context):
         return
     for ancestor in context.ancestors(node):
         if isinstance(ancestor, ast.Compare):
@@ -211,6 +216,45 @@ def _reference_hits(node: ast.Attribute | ast.Name, context: ModuleContext) -> I
     )
 
 
+def _on_server_side(node: ast.AST, context: ModuleContext) -> bool:
+    """Whether `node` configures the server end of TLS, where CERT_NONE or no host name check
+    means "clients need present no certificate", not "the peer is not verified".
+
+    A server context in the same statement or made for the configured object
+    (`ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)`, `create_default_context(Purpose.CLIENT_AUTH)`),
+    `wrap_socket(..., server_side=True)`, or, in the enclosing function or class, text that
+    speaks of the client's certificate (a server option's help text).
+    """
+    statement = node if isinstance(node, ast.stmt) else None
+    scope: ast.AST = node
+    for ancestor in context.ancestors(node):
+        if isinstance(ancestor, ast.stmt) and statement is None:
+            statement = ancestor
+        if isinstance(ancestor, ast.stmt):
+            scope = ancestor  # the outermost statement, at module level
+        if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            break
+    made_from: list[ast.AST] = [statement or node]
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                made_from.append(assigned_value(target.value, context))
+    for each in (n for part in made_from for n in ast.walk(part)):
+        match each:
+            case ast.Attribute() if context.resolve(each) in _SERVER_SIDE_NAMES:
+                return True
+            case ast.keyword(arg="server_side", value=value) if (
+                context.constant_value(value) is True
+            ):
+                return True
+    return any(
+        isinstance(each, ast.Constant)
+        and isinstance(each.value, str)
+        and _CLIENT_CERTIFICATE.search(each.value) is not None
+        for each in ast.walk(scope)
+    )
+
+
 def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     """`ctx.check_hostname = False`, and `session.verify = False` in requests/httpx code."""
     if not _is_false(node.value, context):
@@ -218,7 +262,7 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     for target in node.targets:
         if not isinstance(target, ast.Attribute):
             continue
-        if target.attr == "check_hostname":
+        if target.attr == "check_hostname" and not _on_server_side(node, context):
             yield Hit(
                 node=node,
                 message=f"`{context.one_line(node)}` stops matching the certificate to the "
@@ -253,6 +297,9 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     "`ssl._create_default_https_context`), `ssl.CERT_NONE` used as a setting (`cert_reqs=`, "
     "`ctx.verify_mode = ...`; comparisons, tables of modes and `CERT_REQUIRED if verify else "
     "CERT_NONE` choices are ignored), "
+    "except on the server side (a `PROTOCOL_TLS_SERVER` or `Purpose.CLIENT_AUTH` context, "
+    "`server_side=True`, a server option documented as about client certificates), where "
+    "CERT_NONE means clients need not present a certificate; "
     "`ctx.check_hostname = False`, `ssl.wrap_socket` on the client side without `cert_reqs` "
     "(its default is CERT_NONE), pycurl's `SSL_VERIFYPEER`/`SSL_VERIFYHOST` set to 0, and "
     "pyOpenSSL's `ctx.set_verify(SSL.VERIFY_NONE, ...)` outside code that accepts connections "

@@ -90,18 +90,35 @@ def _flask_indexing_is_safe(attribute: str, context: ModuleContext) -> bool:
 
 
 def _key_checked(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
-    """Whether the function tests `"key" in ...` for the key it indexes."""
+    """Whether the function tests `"key" in ...` for the constant key it indexes, or an
+    enclosing `if` tests `param in request.GET` for the very key and container it indexes."""
     key = context.constant_value(subscript.slice)
-    if not isinstance(key, str):
-        return False
-    for node in scope_nodes(function.body):
-        if (
-            isinstance(node, ast.Compare)
-            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+    if isinstance(key, str):
+        return any(
+            any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
             and context.constant_value(node.left) == key
-        ):
-            return True
+            for node in scope_nodes(function.body)
+            if isinstance(node, ast.Compare)
+        )
+    wanted = (ast.dump(subscript.slice), ast.dump(subscript.value))
+    child: ast.AST = subscript
+    for ancestor in context.ancestors(subscript):
+        if ancestor is function:
+            break
+        if isinstance(ancestor, ast.If) and any(s is child for s in ancestor.body):
+            for test in ast.walk(ancestor.test):
+                if isinstance(test, ast.Compare) and _membership(test) == wanted:
+                    return True
+        child = ancestor
     return False
+
+
+def _membership(node: ast.Compare) -> tuple[str, str] | None:
+    """(key, container) shapes of `key in container`, else None (`not in` guards the other
+    branch, which an enclosing `if` body is not)."""
+    if len(node.ops) == 1 and isinstance(node.ops[0], ast.In):
+        return ast.dump(node.left), ast.dump(node.comparators[0])
+    return None
 
 
 def _request_value(node: ast.AST, function: Function, context: ModuleContext) -> ast.AST | None:
@@ -158,10 +175,11 @@ def _value_names(context: ModuleContext) -> dict[tuple[int, str], ast.AST]:
     'same through a local name (`body = request.get_json(); body["k"]`), and '
     "`int(...)`, `float(...)`, `uuid.UUID(...)`, `decimal.Decimal(...)`, `json.loads(...)`, "
     "`datetime.fromisoformat/strptime(...)` of request data, when no enclosing `try` catches "
-    "the error raised (or a parent such as `LookupError` or `Exception`). Quiet for Flask's "
+    "the error raised (or a parent such as `LookupError` or `Exception`), nor a "
+    "`with contextlib.suppress(KeyError, ...)`. Quiet for Flask's "
     "`request.args/form/headers[...]` (a 400), `.get(key, type=int)`, keys tested with `in` "
-    "first, and handlers whose decorator validates the input (`@validation.schema`, "
-    "`@use_kwargs`, `@expects_json`).",
+    "first (`if param in request.GET: request.GET[param]`), and handlers whose decorator "
+    "validates the input (`@validation.schema`, `@use_kwargs`, `@expects_json`).",
     why_bad="The framework turns the uncaught exception into a 500 with a traceback in the log "
     "(and in the response when a debug page is on). A client error is reported as a server "
     "fault, error monitoring fills with noise that hides real faults, and any client can "

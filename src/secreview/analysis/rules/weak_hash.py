@@ -74,11 +74,34 @@ content changed, and a collision there at worst serves a stale copy, never a for
 
 def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
     """Whether the digest is stored under a name such as `etag`, `headers["ETag"]` or
-    `cache_key` (an entity tag or cache key, which needs no collision resistance)."""
-    for name in destination(call, context).names:
+    `cache_key`, or computed in a function so named (`md5_etag`, `generate_etag`): an entity tag
+    or cache key, which needs no collision resistance."""
+    names = list(destination(call, context).names)
+    function = context.enclosing_function(call)
+    if function is not None:
+        names.append(function.name)
+    for name in names:
         words = name_words(name)
         for run in _CACHE_VALIDATOR_WORDS:
             if any(words[i : i + len(run)] == run for i in range(len(words))):
+                return True
+    return False
+
+
+_WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+"""The fixed GUID RFC 6455 appends to Sec-WebSocket-Key before SHA-1: the handshake's
+Sec-WebSocket-Accept is that digest by protocol, proving only that the server speaks WebSocket."""
+
+
+def _websocket_accept(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the hashed data contains the RFC 6455 GUID (`sha1(key + GUID)`): a digest the
+    protocol prescribes, which no choice of algorithm by this program could change."""
+    for argument in [*call.args, *(k.value for k in call.keywords)]:
+        for node in ast.walk(argument):
+            value = context.constant_value(node)
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            if isinstance(value, str) and _WEBSOCKET_GUID in value.upper():
                 return True
     return False
 
@@ -110,7 +133,9 @@ def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr 
     '`hashlib.new("md5")`, whatever the spelling of the name), `cryptography` '
     "(`hashes.MD5()`, `hashes.SHA1()`) and pycryptodome/pycrypto (`Crypto.Hash.MD5.new`). "
     "`usedforsecurity=False` marks a non-security digest and turns the rule off, as does "
-    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`) or "
+    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`, or in "
+    "a function named so, `md5_etag`), the WebSocket handshake's "
+    "`sha1(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')` (prescribed by RFC 6455), or "
     "hashing only clock readings and random draws, which no attacker chooses; "
     "SHA-1 handed to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those "
     "constructions do not rely on collision resistance. A password hashed this way is reported by "
@@ -143,6 +168,8 @@ def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     if _stored_as_cache_validator(node, context) or is_unchosen(
         context, _hashed_data(node, name, context)
     ):
+        return
+    if _websocket_accept(node, context):
         return
     if name.startswith("hashlib.") and (
         context.constant_value(context.keyword(node, "usedforsecurity")) is False

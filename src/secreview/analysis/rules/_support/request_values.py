@@ -75,7 +75,8 @@ def bound_containers(function: Function, context: ModuleContext) -> dict[str, st
 
 
 def caught_by(node: ast.AST, errors: frozenset[str], context: ModuleContext) -> bool:
-    """Whether a `try` around `node` (in its function) catches one of `errors` or a parent."""
+    """Whether a `try` or a `with contextlib.suppress(...)` around `node` (in its function)
+    catches one of `errors` or a parent."""
     child = node
     for ancestor in context.ancestors(node):
         if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
@@ -83,6 +84,17 @@ def caught_by(node: ast.AST, errors: frozenset[str], context: ModuleContext) -> 
         if isinstance(ancestor, ast.Try | ast.TryStar) and any(s is child for s in ancestor.body):
             for handler in ancestor.handlers:
                 if handler.type is None or _names_caught(handler.type, context) & errors:
+                    return True
+        if isinstance(ancestor, ast.With | ast.AsyncWith) and any(
+            s is child for s in ancestor.body
+        ):
+            for item in ancestor.items:
+                call = item.context_expr
+                if (
+                    isinstance(call, ast.Call)
+                    and context.call_name(call) == "contextlib.suppress"
+                    and _names_caught(ast.Tuple(elts=list(call.args)), context) & errors
+                ):
                     return True
         child = ancestor
     return False

@@ -364,3 +364,29 @@ def _covered(exit_node: ast.AST, released: list[ast.AST], ctx: ModuleContext) ->
             if any(s is c for s in later for c in chain):
                 return True
     return False
+
+
+_STANDARD_STREAMS = frozenset({"sys.stdin", "sys.stdout", "sys.stderr"})
+
+
+def redirects_standard_stream(function: Function, name: str, context: ModuleContext) -> bool:
+    """Whether the file `name` is put in place of a standard stream, so kept open on purpose.
+
+    `os.dup2(f.fileno(), sys.stdout.fileno())` (daemonising) and `sys.stdout = f` make the file
+    the process's stdin/stdout/stderr for the rest of its life; closing it would be the bug.
+    """
+    for node in scope_nodes(function.body):
+        if isinstance(node, ast.Call) and context.call_name(node) == "os.dup2" and node.args:
+            source = node.args[0]
+            if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute):
+                source = source.func.value if source.func.attr == "fileno" else source
+            if isinstance(source, ast.Name) and source.id == name:
+                return True
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+            and any(context.resolve(t) in _STANDARD_STREAMS for t in node.targets)
+        ):
+            return True
+    return False
