@@ -151,6 +151,8 @@ def eval_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     if name != "compile" and is_compiled_code(context, code):
         return
+    if name == "compile" and _only_parses(context, node):
+        return
     origin = data_origin(context, node, code)
     if origin.trust is Trust.PROGRAM_MADE:
         return
@@ -189,6 +191,17 @@ def eval_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         node=node,
         message=f"`{name}` {_EVALUATORS[name]} {reason}",
         confidence=origin.confidence(Confidence.MEDIUM),
+    )
+
+
+def _only_parses(context: ModuleContext, call: ast.Call) -> bool:
+    """`compile(text, name, mode, ast.PyCF_ONLY_AST)` returns a syntax tree, as `ast.parse` does:
+    nothing it returns can run, whoever wrote the text."""
+    flags = context.argument(call, 3, "flags")
+    return flags is not None and any(
+        (context.resolve(part) or "").endswith("PyCF_ONLY_AST")
+        for part in ast.walk(flags)
+        if isinstance(part, ast.Name | ast.Attribute)
     )
 
 
