@@ -19,8 +19,10 @@ from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
     KEYED_READS,
     SHELL_CALL,
+    PartReader,
     argument_flows,
     fixes_host,
+    read_path,
     source_flow,
     splice,
     substitute,
@@ -179,7 +181,9 @@ class CallRules(FrameState):
             return replace(instance, flows=self.default_result(args, kwargs, node).flows)
         self.apply_function(FunctionRef(init), node, instance, args, kwargs)
         mapping = self._parameter_values(result.parameters, [instance, *args], kwargs)
-        built = substitute(result.receiver_after, mapping, node, class_name, self.read_part)
+        built = substitute(
+            result.receiver_after, mapping, node, class_name, self.reader(node), result.passed
+        )
         return replace(instance, parts=built.parts)
 
     def _parameter_values(
@@ -225,13 +229,13 @@ class CallRules(FrameState):
             argument = mapping[parameter]
             if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
                 continue
-            for flow in argument_flows(argument, event.flow, self.read_part):
+            for flow in argument_flows(argument, event.flow, self.reader(node)):
                 combined = splice(flow, event.flow, node, name)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(replace(event, flow=combined))
         if receiver is not None and result.is_method and isinstance(node.func, ast.Attribute):
             self._update_receiver(node.func.value, receiver, result, mapping, node, name)
-        return substitute(result.returns, mapping, node, name, self.read_part)
+        return substitute(result.returns, mapping, node, name, self.reader(node), result.passed)
 
     def _update_receiver(
         self,
@@ -243,7 +247,9 @@ class CallRules(FrameState):
         name: str,
     ) -> None:
         """What a method stored on `self` (`self.parts.append(x)`) is now on the caller's object."""
-        after = substitute(result.receiver_after, mapping, node, name, self.read_part)
+        if result.passed and result.receiver_after is result.passed[0]:
+            return  # `self` unchanged
+        after = substitute(result.receiver_after, mapping, node, name, self.reader(node))
         if not after.parts:
             return
         updated = receiver
@@ -287,7 +293,7 @@ class CallRules(FrameState):
                 continue
             if effect.kind in HOST_SENSITIVE and not effect.prefix and fixes_host(argument.prefix):
                 continue
-            for flow in self._argument_part(argument, effect.within):
+            for flow in self._argument_part(argument, effect.within, node):
                 combined = flow.then(
                     node,
                     f"passed to `{short}`, which uses it as `{effect.sink}` at {effect.location}",
@@ -313,13 +319,19 @@ class CallRules(FrameState):
             if argument is not None:
                 flows.extend(
                     f.then(node, f"returned by `{short}`").sanitised(effect.safe_for)
-                    for f in self._argument_part(argument, effect.within)
+                    for f in self._argument_part(argument, effect.within, node)
                 )
         return tainted(flows)
 
-    def _argument_part(self, argument: Value, within: tuple[object, ...]) -> frozenset[Flow]:
+    def _argument_part(
+        self, argument: Value, within: tuple[object, ...], node: ast.Call
+    ) -> frozenset[Flow]:
         """The flows of the part of `argument` a summary's effect was read from (all, if none)."""
-        return self.read_part(argument, within[0]).all_flows() if within else argument.all_flows()
+        return read_path(argument, within, self.reader(node)).all_flows()
+
+    def reader(self, node: ast.Call) -> PartReader:
+        """How this call site reads the parts of its arguments a callee's flows name."""
+        return lambda container, key: self.read_member(container, key, node)
 
     def default_result(
         self, args: list[Value | None], kwargs: dict[str, Value], node: ast.AST

@@ -157,20 +157,32 @@ class ExpressionRules(FrameState):
         key = f".{node.attr}"
         if key in base.parts:
             return base.parts[key]
-        flows = narrowed(base.flows, key)  # a parameter's `.attr`, not all the parameter holds
+        return self.member_of(base, node.attr, node)
+
+    def read_member(self, container: Value, key: object, node: ast.AST) -> Value:
+        """The part `key` of a caller's argument that a callee read (a key of `Flow.within`): an
+        attribute the argument does not hold is what its type gives (`.args` of a request)."""
+        if isinstance(key, str) and key.startswith(".") and key not in container.parts:
+            return self.member_of(container, key[1:], node)
+        return self.read_part(container, key)
+
+    def member_of(self, base: Value, attribute: str, node: ast.AST) -> Value:
+        """`base.attribute` when `base` holds no such part: a typed source or model, or the
+        base's taint (a parameter's `.attr`, not all the parameter holds)."""
+        flows = narrowed(base.flows, f".{attribute}")
         if base.type:
-            source = self.typed_source(base.type, node.attr, node)
+            source = self.typed_source(base.type, attribute, node)
             if source is not None:
                 return source
-            for model in self.models.returns.get(f"{base.type}.{node.attr}", ()):
+            for model in self.models.returns.get(f"{base.type}.{attribute}", ()):
                 if not model.when:
                     return Value(flows=flows, type=model.type)
-            sanitizer = self.models.sanitizers.get(f"{base.type}.{node.attr}")
+            sanitizer = self.models.sanitizers.get(f"{base.type}.{attribute}")
             if sanitizer is not None:
                 return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in flows))
             if base.type.startswith("class:") or base.type in self.models.typed_sources:
                 return Value(flows=flows)
-            return Value(flows=flows, type=f"{base.type}.{node.attr}")
+            return Value(flows=flows, type=f"{base.type}.{attribute}")
         return Value(flows=flows)
 
     def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None:

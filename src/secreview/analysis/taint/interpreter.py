@@ -78,6 +78,8 @@ class ModuleAnalysis(ModuleState):
                 frame.block(node.body)
             else:
                 result.parameters, result.is_method = frame.bind_parameters()
+                assert frame.env is not None
+                result.passed = tuple(frame.env[name] for name in result.parameters)
                 frame.block(node.body)
         except OutOfBudget:
             result.gave_up = "its analysis exceeded the step budget"

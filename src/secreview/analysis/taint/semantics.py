@@ -175,11 +175,16 @@ say about reading that key of a value of that type)."""
 def argument_flows(argument: Value, flow: Flow, read: PartReader | None = None) -> frozenset[Flow]:
     """The flows a callee's parameter flow stands for at a call site: those of the part of the
     argument it was read from (`self.directory` is the caller's `.directory`, whatever else the
-    object holds), or of the whole argument."""
-    if not flow.within:
-        return argument.all_flows()
-    key = flow.within[0]
-    return (read(argument, key) if read is not None else argument.part(key)).all_flows()
+    object holds; `self.r.args` is the `.args` of the request the caller's `.r` holds), or of
+    the whole argument."""
+    return read_path(argument, flow.within, read).all_flows()
+
+
+def read_path(value: Value, path: tuple[object, ...], read: PartReader | None = None) -> Value:
+    """The part of `value` at `path`, each key read as the caller reads it (`read`)."""
+    for key in path:
+        value = read(value, key) if read is not None else value.part(key)
+    return value
 
 
 def substitute(
@@ -188,8 +193,13 @@ def substitute(
     call: ast.AST,
     name: str,
     read: PartReader | None = None,
+    passed: tuple[Value, ...] = (),
 ) -> Value:
-    """A callee's return value at a call site: parameter flows become the arguments' flows."""
+    """A callee's return value at a call site: parameter flows become the arguments' flows.
+
+    `passed` are the values the callee's parameters started with: a part that is still one of
+    them (`self.r = req`, `return x`) is the caller's argument itself, with its type and parts,
+    so a request stored in an object is still a request when a method reads `self.r.args`."""
     parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
     if not parameter_flows and not value.parts:
         flows = merge_flows(f.then(call, f"returned by `{name}()`") for f in value.flows)
@@ -209,6 +219,9 @@ def substitute(
         return merge_flows(result)
 
     def rebuild(current: Value, depth: int = 0) -> Value:
+        for index, initial in enumerate(passed):
+            if current is initial and index in mapping:
+                return mapping[index].mapped(lambda f: f.then(call, f"passed through `{name}()`"))
         parts = {k: rebuild(v, depth + 1) for k, v in current.parts.items()} if depth < 4 else {}
         return Value(
             flows=expand(current.flows),
