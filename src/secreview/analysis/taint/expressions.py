@@ -12,6 +12,7 @@ import ast
 import re
 from dataclasses import replace
 
+from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
 from secreview.analysis.taint.formats import (
     QUERY_KINDS,
     formatted,
@@ -99,7 +100,8 @@ class ExpressionRules(FrameState):
                 self.apply_guard(test, False)
                 negative = self.expr(orelse)
                 self.env = saved
-                return join(positive, negative)
+                kinds = chooser_kinds(node, self.context.constant_value)
+                return self.escaped(node, join(positive, negative), kinds)
             case ast.JoinedStr(values=values):
                 return self.fstring(values)
             case ast.FormattedValue(value=value, format_spec=spec):
@@ -326,4 +328,8 @@ class ExpressionRules(FrameState):
                 self.apply_guard(condition, True)
         produced = [self.expr(r).all_flows() for r in results]
         self.env = saved
-        return Value(flows=merge_flows(*produced))
+        value = Value(flows=merge_flows(*produced))
+        if len(results) == 1:  # `c for c in text if c.isalnum()` keeps only allowed characters
+            kinds = filter_kinds(generators, results[0], self.context.constant_value)
+            return self.escaped(results[0], value, kinds)
+        return value

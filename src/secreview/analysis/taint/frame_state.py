@@ -200,6 +200,13 @@ class FrameState:
             self, args: list[Value | None], kwargs: dict[str, Value], node: ast.AST
         ) -> Value: ...
 
+        # escapers.py
+        def escaped(
+            self, node: ast.expr, value: Value, kinds: frozenset[str] | bool | None
+        ) -> Value: ...
+
+        def translation_table(self, node: ast.expr) -> object: ...
+
         # library.py
         def modelled_result(
             self,
