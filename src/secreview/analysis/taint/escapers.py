@@ -101,10 +101,19 @@ def _fstring_piece(node: ast.expr, resolve: Resolver) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.FormattedValue) and _is_number(node.value):
-        spec = resolve(node.format_spec) if node.format_spec is not None else ""
+        spec = _spec_text(node.format_spec, resolve)
         if isinstance(spec, str) and (not spec or spec[-1] in "dxXob"):
             return _NUMBER_TEXT
     return None
+
+
+def _spec_text(spec: ast.expr | None, resolve: Resolver) -> object:
+    """The text of an f-string piece's format spec (`02x`), '' for none."""
+    if spec is None:
+        return ""
+    if isinstance(spec, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in spec.values):
+        return "".join(str(v.value) for v in spec.values)  # type: ignore[attr-defined]
+    return resolve(spec)
 
 
 def _is_number(node: ast.expr) -> bool:
