@@ -109,7 +109,7 @@ class CallRules(FrameState):
         if external is not None:
             return self.apply_external(external, node, args, kwargs)
         if qualified is not None and qualified in self.analysis.project.classes:
-            return replace(self.default_result(args, kwargs, node), type=qualified)
+            return self.construct_external(qualified, node, args, kwargs)
         result = self.modelled_result(node, names, receiver, method, args, kwargs)
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:
@@ -185,6 +185,24 @@ class CallRules(FrameState):
             result.receiver_after, mapping, node, class_name, self.reader(node), result.passed
         )
         return replace(instance, parts=built.parts)
+
+    def construct_external(
+        self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> Value:
+        """`Cls(...)` of a class of another module: an object that may hold any argument, and
+        holds at an attribute the argument its `__init__` stores there unchanged."""
+        instance = replace(self.default_result(args, kwargs, node), type=class_name)
+        init = self.analysis.project_summary(f"{class_name}.__init__")
+        if init is None or not init.stores:
+            return instance
+        mapping = self._parameter_values(init.parameters, [instance, *args], kwargs)
+        note = f"stored by `{init.qualified_name}`"
+        parts = {
+            stored.attribute: mapping[stored.parameter].mapped(lambda f: f.then(node, note))
+            for stored in init.stores
+            if stored.parameter in mapping
+        }
+        return replace(instance, parts=parts)
 
     def _parameter_values(
         self, parameters: tuple[str, ...], args: list[Value], kwargs: dict[str, Value]
