@@ -253,7 +253,9 @@ class CallRules(FrameState):
                     self.events.append(replace(event, flow=combined))
         if receiver is not None and result.is_method and isinstance(node.func, ast.Attribute):
             self._update_receiver(node.func.value, receiver, result, mapping, node, name)
-        return substitute(result.returns, mapping, node, name, self.reader(node), result.passed)
+        return substitute(
+            result.returns, mapping, node, name, self.reader(node), result.passed, result.reads
+        )
 
     def _update_receiver(
         self,

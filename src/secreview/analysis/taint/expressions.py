@@ -159,7 +159,11 @@ class ExpressionRules(FrameState):
         key = f".{node.attr}"
         if key in base.parts:
             return base.parts[key]
-        return self.member_of(base, node.attr, node)
+        value = self.member_of(base, node.attr, node)
+        for index, initial in enumerate(self.passed):
+            if base is initial and all(f.parameter == index for f in value.flows):
+                self.reads.append((value, index, key))  # `self.request`, returned as read
+        return value
 
     def read_member(self, container: Value, key: object, node: ast.AST) -> Value:
         """The part `key` of a caller's argument that a callee read (a key of `Flow.within`): an

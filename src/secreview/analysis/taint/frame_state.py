@@ -72,6 +72,9 @@ class FrameState:
         self.raises: list[list[tuple[dict[str, Value], Value]]] = []
         """Per enclosing `try`: the state and exception at each `raise` in its body."""
         self.ticks = 0
+        self.passed: tuple[Value, ...] = ()
+        """The values the parameters started with (see `FunctionResult.passed`)."""
+        self.reads: list[tuple[Value, int, object]] = []
         self.is_module = isinstance(node, ast.Module)
         owner = analysis.method_class.get(id(node))
         self.class_name = owner.name if owner is not None else None

@@ -167,6 +167,8 @@ def splice(outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow:
     return Flow(outer.origin, spliced.steps, outer.safe_for | inner.safe_for, outer.within)
 
 
+PartRead = tuple[Value, int, object]
+"""A value a function read as the part `key` of its parameter `index`, unchanged since."""
 PartReader = Callable[[Value, object], Value]
 """How a caller reads the part `key` of one of its values (`Value.part`, plus what the models
 say about reading that key of a value of that type)."""
@@ -194,12 +196,14 @@ def substitute(
     name: str,
     read: PartReader | None = None,
     passed: tuple[Value, ...] = (),
+    reads: tuple[PartRead, ...] = (),
 ) -> Value:
     """A callee's return value at a call site: parameter flows become the arguments' flows.
 
     `passed` are the values the callee's parameters started with: a part that is still one of
     them (`self.r = req`, `return x`) is the caller's argument itself, with its type and parts,
-    so a request stored in an object is still a request when a method reads `self.r.args`."""
+    so a request stored in an object is still a request when a method reads `self.r.args`;
+    `reads` are, likewise, parts of parameters returned as read (`return self.request`)."""
     parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
     if not parameter_flows and not value.parts:
         flows = merge_flows(f.then(call, f"returned by `{name}()`") for f in value.flows)
@@ -222,6 +226,10 @@ def substitute(
         for index, initial in enumerate(passed):
             if current is initial and index in mapping:
                 return mapping[index].mapped(lambda f: f.then(call, f"passed through `{name}()`"))
+        for read_value, index, key in reads:
+            if current is read_value and index in mapping:
+                part = read_path(mapping[index], (key,), read)
+                return part.mapped(lambda f: f.then(call, f"returned by `{name}()`"))
         parts = {k: rebuild(v, depth + 1) for k, v in current.parts.items()} if depth < 4 else {}
         return Value(
             flows=expand(current.flows),
