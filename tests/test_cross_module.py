@@ -138,3 +138,52 @@ def test_a_helper_in_another_module_is_judged_by_the_attribute_it_reads(tmp_path
     assert [(f.location.path.rsplit("/", 1)[-1], f.location.line) for f in paths] == [
         ("views.py", 19)
     ]
+
+
+WRAPPERS = """\
+import os
+
+
+class Params:
+    def __init__(self, req, label="params"):
+        self.r = req
+        self.label = label
+
+    def get(self, name):
+        return self.r.args.get(name)
+
+    def title(self):
+        return self.label
+"""
+WRAPPED_VIEWS = """\
+import os
+
+from flask import Flask, request
+
+from .wrappers import Params
+
+app = Flask(__name__)
+
+
+@app.route("/run")
+def run():
+    params = Params(request)
+    os.system(params.title())
+    quiet = Params(None)
+    os.system(quiet.get("cmd"))
+    os.system(params.get("cmd"))
+    return "ok"
+"""
+
+
+def test_an_object_of_another_module_keeps_the_request_it_stores(tmp_path: Path) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "wrappers.py").write_text(WRAPPERS)
+    (package / "views.py").write_text(WRAPPED_VIEWS)
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    commands = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert [(f.location.path.rsplit("/", 1)[-1], f.location.line) for f in commands] == [
+        ("views.py", 16)
+    ]

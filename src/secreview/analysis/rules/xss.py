@@ -18,7 +18,9 @@ xss = taint_rule(
     "input.",
     what_it_does="Follows untrusted data to `render_template_string`, `Markup`, `mark_safe`, "
     "`make_response`/`Response`/`HttpResponse` bodies, `HTMLResponse` and strings returned by "
-    "Flask views.",
+    "Flask views. A project's own escaper counts when its code shows it: it keeps only an "
+    'allow-list of characters (`c.isalnum()`, `c in " .,-"`) and writes every other one as '
+    "fixed text such as a character reference (`&#%d;`), or `translate`s with a table of them.",
     why_bad="`<script>` in the input runs in the victim's session: it can steal cookies and act "
     "as the user (CWE-79). A template built from input is also template injection.",
     example="return f\"<p>Hello {request.args['name']}</p>\"",

@@ -9,7 +9,9 @@ unsafe). A value filtered to letters and digits alone is clean for every kind, a
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Iterable
 
 _LETTERS_AND_DIGITS = frozenset(string.ascii_letters + string.digits + "_")
 _CLASS_ESCAPES = {
@@ -20,6 +22,7 @@ _CLASS_ESCAPES = {
     r"\_": frozenset("_"),
     r"\ ": frozenset(" "),
 }
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 DANGEROUS: dict[str, frozenset[str]] = {
     "path": frozenset("/\\.\x00"),
     "html": frozenset("<>&\"'`"),
@@ -70,7 +73,21 @@ def kinds_safe_after_filter(pattern: object, replacement: object) -> frozenset[s
     allowed = negated_class(pattern)
     if allowed is None:
         return frozenset()
-    allowed |= set(replacement)
-    if allowed <= _LETTERS_AND_DIGITS:
+    return kinds_safe_for(allowed, (replacement,))
+
+
+def kinds_safe_for(allowed: Iterable[str], written: Iterable[str]) -> frozenset[str] | None:
+    """The sink kinds text is safe for when it holds only `allowed` characters of its input and
+    the fixed strings `written` by the program: every kind (None) when that is letters and
+    digits alone, else those none of whose dangerous characters can appear. In HTML a complete
+    character reference the program writes (`&#60;`, `&lt;`) is no markup, so its `&` counts
+    only there."""
+    texts = tuple(written)
+    characters = frozenset(allowed).union(*texts)
+    if characters <= _LETTERS_AND_DIGITS:
         return None
-    return frozenset(kind for kind, bad in DANGEROUS.items() if not allowed & bad)
+    kinds = {kind for kind, bad in DANGEROUS.items() if not characters & bad}
+    plain = frozenset(allowed).union(*(_ENTITY.sub("", text) for text in texts))
+    if not plain & DANGEROUS["html"]:
+        kinds.add("html")
+    return frozenset(kinds)

@@ -19,8 +19,10 @@ from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
     KEYED_READS,
     SHELL_CALL,
+    PartReader,
     argument_flows,
     fixes_host,
+    read_path,
     source_flow,
     splice,
     substitute,
@@ -107,7 +109,7 @@ class CallRules(FrameState):
         if external is not None:
             return self.apply_external(external, node, args, kwargs)
         if qualified is not None and qualified in self.analysis.project.classes:
-            return replace(self.default_result(args, kwargs, node), type=qualified)
+            return self.construct_external(qualified, node, args, kwargs)
         result = self.modelled_result(node, names, receiver, method, args, kwargs)
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:
@@ -179,8 +181,28 @@ class CallRules(FrameState):
             return replace(instance, flows=self.default_result(args, kwargs, node).flows)
         self.apply_function(FunctionRef(init), node, instance, args, kwargs)
         mapping = self._parameter_values(result.parameters, [instance, *args], kwargs)
-        built = substitute(result.receiver_after, mapping, node, class_name, self.read_part)
+        built = substitute(
+            result.receiver_after, mapping, node, class_name, self.reader(node), result.passed
+        )
         return replace(instance, parts=built.parts)
+
+    def construct_external(
+        self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> Value:
+        """`Cls(...)` of a class of another module: an object that may hold any argument, and
+        holds at an attribute the argument its `__init__` stores there unchanged."""
+        instance = replace(self.default_result(args, kwargs, node), type=class_name)
+        init = self.analysis.project_summary(f"{class_name}.__init__")
+        if init is None or not init.stores:
+            return instance
+        mapping = self._parameter_values(init.parameters, [instance, *args], kwargs)
+        note = f"stored by `{init.qualified_name}`"
+        parts = {
+            stored.attribute: mapping[stored.parameter].mapped(lambda f: f.then(node, note))
+            for stored in init.stores
+            if stored.parameter in mapping
+        }
+        return replace(instance, parts=parts)
 
     def _parameter_values(
         self, parameters: tuple[str, ...], args: list[Value], kwargs: dict[str, Value]
@@ -225,13 +247,15 @@ class CallRules(FrameState):
             argument = mapping[parameter]
             if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
                 continue
-            for flow in argument_flows(argument, event.flow, self.read_part):
+            for flow in argument_flows(argument, event.flow, self.reader(node)):
                 combined = splice(flow, event.flow, node, name)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(replace(event, flow=combined))
         if receiver is not None and result.is_method and isinstance(node.func, ast.Attribute):
             self._update_receiver(node.func.value, receiver, result, mapping, node, name)
-        return substitute(result.returns, mapping, node, name, self.read_part)
+        return substitute(
+            result.returns, mapping, node, name, self.reader(node), result.passed, result.reads
+        )
 
     def _update_receiver(
         self,
@@ -243,7 +267,9 @@ class CallRules(FrameState):
         name: str,
     ) -> None:
         """What a method stored on `self` (`self.parts.append(x)`) is now on the caller's object."""
-        after = substitute(result.receiver_after, mapping, node, name, self.read_part)
+        if result.passed and result.receiver_after is result.passed[0]:
+            return  # `self` unchanged
+        after = substitute(result.receiver_after, mapping, node, name, self.reader(node))
         if not after.parts:
             return
         updated = receiver
@@ -287,7 +313,7 @@ class CallRules(FrameState):
                 continue
             if effect.kind in HOST_SENSITIVE and not effect.prefix and fixes_host(argument.prefix):
                 continue
-            for flow in self._argument_part(argument, effect.within):
+            for flow in self._argument_part(argument, effect.within, node):
                 combined = flow.then(
                     node,
                     f"passed to `{short}`, which uses it as `{effect.sink}` at {effect.location}",
@@ -313,13 +339,19 @@ class CallRules(FrameState):
             if argument is not None:
                 flows.extend(
                     f.then(node, f"returned by `{short}`").sanitised(effect.safe_for)
-                    for f in self._argument_part(argument, effect.within)
+                    for f in self._argument_part(argument, effect.within, node)
                 )
         return tainted(flows)
 
-    def _argument_part(self, argument: Value, within: tuple[object, ...]) -> frozenset[Flow]:
+    def _argument_part(
+        self, argument: Value, within: tuple[object, ...], node: ast.Call
+    ) -> frozenset[Flow]:
         """The flows of the part of `argument` a summary's effect was read from (all, if none)."""
-        return self.read_part(argument, within[0]).all_flows() if within else argument.all_flows()
+        return read_path(argument, within, self.reader(node)).all_flows()
+
+    def reader(self, node: ast.Call) -> PartReader:
+        """How this call site reads the parts of its arguments a callee's flows name."""
+        return lambda container, key: self.read_member(container, key, node)
 
     def default_result(
         self, args: list[Value | None], kwargs: dict[str, Value], node: ast.AST

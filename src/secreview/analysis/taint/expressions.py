@@ -12,6 +12,7 @@ import ast
 import re
 from dataclasses import replace
 
+from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
 from secreview.analysis.taint.formats import (
     QUERY_KINDS,
     formatted,
@@ -99,7 +100,8 @@ class ExpressionRules(FrameState):
                 self.apply_guard(test, False)
                 negative = self.expr(orelse)
                 self.env = saved
-                return join(positive, negative)
+                kinds = chooser_kinds(node, self.context.constant_value)
+                return self.escaped(node, join(positive, negative), kinds)
             case ast.JoinedStr(values=values):
                 return self.fstring(values)
             case ast.FormattedValue(value=value, format_spec=spec):
@@ -157,20 +159,36 @@ class ExpressionRules(FrameState):
         key = f".{node.attr}"
         if key in base.parts:
             return base.parts[key]
-        flows = narrowed(base.flows, key)  # a parameter's `.attr`, not all the parameter holds
+        value = self.member_of(base, node.attr, node)
+        for index, initial in enumerate(self.passed):
+            if base is initial and all(f.parameter == index for f in value.flows):
+                self.reads.append((value, index, key))  # `self.request`, returned as read
+        return value
+
+    def read_member(self, container: Value, key: object, node: ast.AST) -> Value:
+        """The part `key` of a caller's argument that a callee read (a key of `Flow.within`): an
+        attribute the argument does not hold is what its type gives (`.args` of a request)."""
+        if isinstance(key, str) and key.startswith(".") and key not in container.parts:
+            return self.member_of(container, key[1:], node)
+        return self.read_part(container, key)
+
+    def member_of(self, base: Value, attribute: str, node: ast.AST) -> Value:
+        """`base.attribute` when `base` holds no such part: a typed source or model, or the
+        base's taint (a parameter's `.attr`, not all the parameter holds)."""
+        flows = narrowed(base.flows, f".{attribute}")
         if base.type:
-            source = self.typed_source(base.type, node.attr, node)
+            source = self.typed_source(base.type, attribute, node)
             if source is not None:
                 return source
-            for model in self.models.returns.get(f"{base.type}.{node.attr}", ()):
+            for model in self.models.returns.get(f"{base.type}.{attribute}", ()):
                 if not model.when:
                     return Value(flows=flows, type=model.type)
-            sanitizer = self.models.sanitizers.get(f"{base.type}.{node.attr}")
+            sanitizer = self.models.sanitizers.get(f"{base.type}.{attribute}")
             if sanitizer is not None:
                 return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in flows))
             if base.type.startswith("class:") or base.type in self.models.typed_sources:
                 return Value(flows=flows)
-            return Value(flows=flows, type=f"{base.type}.{node.attr}")
+            return Value(flows=flows, type=f"{base.type}.{attribute}")
         return Value(flows=flows)
 
     def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None:
@@ -314,4 +332,8 @@ class ExpressionRules(FrameState):
                 self.apply_guard(condition, True)
         produced = [self.expr(r).all_flows() for r in results]
         self.env = saved
-        return Value(flows=merge_flows(*produced))
+        value = Value(flows=merge_flows(*produced))
+        if len(results) == 1:  # `c for c in text if c.isalnum()` keeps only allowed characters
+            kinds = filter_kinds(generators, results[0], self.context.constant_value)
+            return self.escaped(results[0], value, kinds)
+        return value

@@ -13,6 +13,7 @@ can be read alone:
 - `guards.py`: conditions that make a variable safe on one branch;
 - `calls.py`: calls to this module's functions and classes, and to project summaries;
 - `library.py`: calls into libraries, answered by the models and builtin method semantics;
+- `escapers.py`: a project's own escapers, read from what they do to each character;
 - `sinks.py`: sink checks that turn flows into `SinkEvent`s.
 
 The mixins share the frame's attributes and call each other through `self`; method lookup on the
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from secreview.analysis.taint.calls import CallRules
 from secreview.analysis.taint.containers import ContainerRules
+from secreview.analysis.taint.escapers import EscaperRules
 from secreview.analysis.taint.expressions import ExpressionRules
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guards import GuardRules
@@ -40,6 +42,7 @@ class Frame(
     GuardRules,
     CallRules,
     LibraryRules,
+    EscaperRules,
     SinkRules,
     FrameState,
 ):

@@ -72,6 +72,9 @@ class FrameState:
         self.raises: list[list[tuple[dict[str, Value], Value]]] = []
         """Per enclosing `try`: the state and exception at each `raise` in its body."""
         self.ticks = 0
+        self.passed: tuple[Value, ...] = ()
+        """The values the parameters started with (see `FunctionResult.passed`)."""
+        self.reads: list[tuple[Value, int, object]] = []
         self.is_module = isinstance(node, ast.Module)
         owner = analysis.method_class.get(id(node))
         self.class_name = owner.name if owner is not None else None
@@ -191,12 +194,21 @@ class FrameState:
 
         def typed_source(self, type_name: str, attribute: str, node: ast.AST) -> Value | None: ...
 
+        def read_member(self, container: Value, key: object, node: ast.AST) -> Value: ...
+
         # calls.py
         def call(self, node: ast.Call) -> Value: ...
 
         def default_result(
             self, args: list[Value | None], kwargs: dict[str, Value], node: ast.AST
         ) -> Value: ...
+
+        # escapers.py
+        def escaped(
+            self, node: ast.expr, value: Value, kinds: frozenset[str] | bool | None
+        ) -> Value: ...
+
+        def translation_table(self, node: ast.expr) -> object: ...
 
         # library.py
         def modelled_result(

@@ -78,6 +78,8 @@ class ModuleAnalysis(ModuleState):
                 frame.block(node.body)
             else:
                 result.parameters, result.is_method = frame.bind_parameters()
+                assert frame.env is not None
+                result.passed = frame.passed = tuple(frame.env[name] for name in result.parameters)
                 frame.block(node.body)
         except OutOfBudget:
             result.gave_up = "its analysis exceeded the step budget"
@@ -93,6 +95,7 @@ class ModuleAnalysis(ModuleState):
             result.returns = frame.returned if frame.returned is not None else CLEAN
             result.events = frame.events
             result.sinks_seen = frame.sinks_seen
+            result.reads = tuple(frame.reads)
             if result.is_method and result.parameters:
                 exits = [*frame.exits, frame.env]
                 after = join_envs(*exits) or {}

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
+from secreview.analysis.taint.escapers import translation_kinds
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import (
@@ -238,6 +239,9 @@ class LibraryRules(FrameState):
                 flows=merge_flows(receiver.all_flows(), args[0].all_flows()),
                 prefix=receiver.prefix if not args[0].is_constant else "",
             )
+        if method == "translate" and len(node.args) == 1 and isinstance(node.func, ast.Attribute):
+            kinds = translation_kinds(self.translation_table(node.args[0]))
+            return self.escaped(node, Value(flows=receiver.all_flows()), kinds)
         if method == "format":
             if isinstance(receiver.const, str):
                 args, kwargs = brace_arguments(receiver.const, args, kwargs, node)

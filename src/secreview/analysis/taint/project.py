@@ -24,6 +24,7 @@ from secreview.analysis.taint.summaries import (
     ProjectIndex,
     ReturnEffect,
     SinkEffect,
+    StoredParameter,
 )
 from secreview.index.context import ModuleContext
 from secreview.index.facts import module_name_for
@@ -245,7 +246,20 @@ def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSum
         returns=tuple(sorted(returns, key=_return_order)),
         sinks=tuple(sorted(sinks, key=_sink_order)),
         is_method=result.is_method,
+        stores=_stores(result),
     )
+
+
+def _stores(result: FunctionResult) -> tuple[StoredParameter, ...]:
+    """The parameters a method leaves on `self` unchanged (`semantics.substitute`)."""
+    if not result.is_method or result.gave_up is not None:
+        return ()
+    stored = []
+    for key, value in result.receiver_after.parts.items():
+        for index, initial in enumerate(result.passed[1:], start=1):
+            if value is initial and isinstance(key, str):
+                stored.append(StoredParameter(key, index))
+    return tuple(sorted(stored, key=lambda s: (s.attribute, s.parameter)))
 
 
 def _portable(within: tuple[object, ...]) -> tuple[str, ...]:

@@ -47,6 +47,11 @@ class FunctionResult:
     is_method: bool = False
     receiver_after: Value = CLEAN
     """What a method leaves in `self` (a constructor's attributes), with parameter flows."""
+    passed: tuple[Value, ...] = ()
+    """The values the parameters started with: what is still one of them at the end is the
+    caller's argument itself (see `semantics.substitute`)."""
+    reads: tuple[tuple[Value, int, object], ...] = ()
+    """Values read as a part of a parameter (`self.request`): (value, parameter, key)."""
     gave_up: str | None = None
     sinks_seen: dict[int, set[str]] = field(default_factory=dict)
     """Every sink call the function evaluated (node id) -> origins of the flows reaching it."""

@@ -167,6 +167,8 @@ def splice(outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow:
     return Flow(outer.origin, spliced.steps, outer.safe_for | inner.safe_for, outer.within)
 
 
+PartRead = tuple[Value, int, object]
+"""A value a function read as the part `key` of its parameter `index`, unchanged since."""
 PartReader = Callable[[Value, object], Value]
 """How a caller reads the part `key` of one of its values (`Value.part`, plus what the models
 say about reading that key of a value of that type)."""
@@ -175,11 +177,16 @@ say about reading that key of a value of that type)."""
 def argument_flows(argument: Value, flow: Flow, read: PartReader | None = None) -> frozenset[Flow]:
     """The flows a callee's parameter flow stands for at a call site: those of the part of the
     argument it was read from (`self.directory` is the caller's `.directory`, whatever else the
-    object holds), or of the whole argument."""
-    if not flow.within:
-        return argument.all_flows()
-    key = flow.within[0]
-    return (read(argument, key) if read is not None else argument.part(key)).all_flows()
+    object holds; `self.r.args` is the `.args` of the request the caller's `.r` holds), or of
+    the whole argument."""
+    return read_path(argument, flow.within, read).all_flows()
+
+
+def read_path(value: Value, path: tuple[object, ...], read: PartReader | None = None) -> Value:
+    """The part of `value` at `path`, each key read as the caller reads it (`read`)."""
+    for key in path:
+        value = read(value, key) if read is not None else value.part(key)
+    return value
 
 
 def substitute(
@@ -188,8 +195,15 @@ def substitute(
     call: ast.AST,
     name: str,
     read: PartReader | None = None,
+    passed: tuple[Value, ...] = (),
+    reads: tuple[PartRead, ...] = (),
 ) -> Value:
-    """A callee's return value at a call site: parameter flows become the arguments' flows."""
+    """A callee's return value at a call site: parameter flows become the arguments' flows.
+
+    `passed` are the values the callee's parameters started with: a part that is still one of
+    them (`self.r = req`, `return x`) is the caller's argument itself, with its type and parts,
+    so a request stored in an object is still a request when a method reads `self.r.args`;
+    `reads` are, likewise, parts of parameters returned as read (`return self.request`)."""
     parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
     if not parameter_flows and not value.parts:
         flows = merge_flows(f.then(call, f"returned by `{name}()`") for f in value.flows)
@@ -209,6 +223,13 @@ def substitute(
         return merge_flows(result)
 
     def rebuild(current: Value, depth: int = 0) -> Value:
+        for index, initial in enumerate(passed):
+            if current is initial and index in mapping:
+                return mapping[index].mapped(lambda f: f.then(call, f"passed through `{name}()`"))
+        for read_value, index, key in reads:
+            if current is read_value and index in mapping:
+                part = read_path(mapping[index], (key,), read)
+                return part.mapped(lambda f: f.then(call, f"returned by `{name}()`"))
         parts = {k: rebuild(v, depth + 1) for k, v in current.parts.items()} if depth < 4 else {}
         return Value(
             flows=expand(current.flows),

@@ -48,6 +48,16 @@ class SinkEffect:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredParameter:
+    """A parameter a method stores unchanged on `self` (`self.r = req`): the caller's object then
+    holds the argument itself at that attribute, typed (a request stays a request)."""
+
+    attribute: str
+    """The part of `self`, as a `Flow.within` key (`.r`)."""
+    parameter: int
+
+
+@dataclass(frozen=True, slots=True)
 class ExternalSummary:
     """A function seen from another module: parameter names, what reaches its return and sinks."""
 
@@ -56,6 +66,7 @@ class ExternalSummary:
     returns: tuple[ReturnEffect, ...] = ()
     sinks: tuple[SinkEffect, ...] = ()
     is_method: bool = False
+    stores: tuple[StoredParameter, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

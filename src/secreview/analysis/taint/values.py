@@ -24,6 +24,8 @@ Step = tuple[ast.AST, str]
 MAX_STEPS = 12
 MAX_PART_DEPTH = 6
 MAX_PART_FLOWS = 8
+MAX_PATH = 3
+"""How deep a parameter flow remembers the part it was read from (`self.r.args.x`)."""
 """Past this many flows in one value, flows of parameter parts merge into whole parameters."""
 PARAMETER_ORIGIN = "param:"
 ONLY_CHOSE = "only-chose"
@@ -38,9 +40,11 @@ class Flow:
     `origin` is the trust kind of the source (`remote`, `local`, `env`) or `param:N` while a
     function summary is being computed; `steps` is the evidence so far (source first);
     `safe_for` lists the sink kinds a sanitiser on the way has made this data harmless for.
-    `within` is, for a parameter flow, the part of the parameter it was read from (`(".path",)`
-    for `self.path`, `("HTTP_HOST",)` for `environ["HTTP_HOST"]`; empty for the whole value),
-    so a call site substitutes that part of its argument, not everything the argument holds.
+    `within` is, for a parameter flow, the path to the part of the parameter it was read from
+    (`(".path",)` for `self.path`, `(".r", ".args")` for `self.r.args`, `("HTTP_HOST",)` for
+    `environ["HTTP_HOST"]`; empty for the whole value), so a call site substitutes that part of
+    its argument, not everything the argument holds, and can read it through the part's type
+    (`self.r` holding a request makes `self.r.args` request data).
     """
 
     origin: str
@@ -78,10 +82,10 @@ class Flow:
     def narrowed(self, key: object) -> Flow:
         """This flow as read from the part `key` of its value: a whole parameter's flow becomes
         the flow of that part of the parameter; anything else is unchanged (a real source's data
-        is in every part, and a part of a part is kept as the coarser part)."""
-        if self.within or not self.origin.startswith(PARAMETER_ORIGIN):
+        is in every part, and past `MAX_PATH` keys a part of a part is kept as the coarser part)."""
+        if len(self.within) >= MAX_PATH or not self.origin.startswith(PARAMETER_ORIGIN):
             return self
-        return Flow(self.origin, self.steps, self.safe_for, (key,))
+        return Flow(self.origin, self.steps, self.safe_for, (*self.within, key))
 
 
 def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
@@ -228,7 +232,7 @@ CLEAN = Value()
 
 def narrowed(flows: frozenset[Flow], key: object) -> frozenset[Flow]:
     """`flows` as read from the part `key` of a value (see `Flow.narrowed`)."""
-    if not any(f.origin.startswith(PARAMETER_ORIGIN) and not f.within for f in flows):
+    if not any(f.origin.startswith(PARAMETER_ORIGIN) and len(f.within) < MAX_PATH for f in flows):
         return flows
     return merge_flows(f.narrowed(key) for f in flows)
 
