@@ -308,5 +308,6 @@ def test_materialise_writes_both_files_from_a_local_clone(tmp_path: Path) -> Non
     written = tmp_path / "files" / "demo-PYSEC-2099-1"
     assert (written / "vulnerable.py").read_bytes() == b"import os\r\nos.system(x)\n"
     assert (written / "fixed.py").read_bytes() == b"import subprocess\nsubprocess.run([x])\n"
+    assert (written / "case.toml").read_text(encoding="utf-8") == text
     assert "gone-PYSEC-2099-2: no local git copy" in done.stdout
     assert not (tmp_path / "files" / "gone-PYSEC-2099-2").exists()

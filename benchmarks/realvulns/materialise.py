@@ -2,10 +2,12 @@
 
 The repository keeps only each case's case.toml: vulnerable.py and fixed.py are third-party code,
 which is not committed. This script recreates them, byte for byte, in a files folder
-(`<into>/<case>/vulnerable.py` and `fixed.py`) that run.py and the corpus test read with --files
-or $SECREVIEW_REALVULNS_FILES. For each case it asks git for the file at the parent commit and at
-the fix commit (`git show <commit>:<path>`), in a local repository found by the case's repository
-URL: a bare mirror `<mirror-root>/<owner>+<name>/repo` or a clone `<repos>/<name>`.
+(`<into>/<case>/vulnerable.py` and `fixed.py`, with a copy of case.toml so the folder stands on
+its own, as `secreview bench --realvulns` wants) that run.py and the corpus test read with
+--files or $SECREVIEW_REALVULNS_FILES. For each case it asks git for the file at the parent
+commit and at the fix commit (`git show <commit>:<path>`), in a local repository found by the
+case's repository URL: a bare mirror `<mirror-root>/<owner>+<name>/repo` or a clone
+`<repos>/<name>`.
 
 It reads git objects only: no checkout, no network, hooks and fsmonitor off
 (`-c core.hooksPath=/dev/null -c core.fsmonitor=false`), textconv off; nothing from the projects
@@ -87,6 +89,7 @@ def materialise(folder: Path, into: Path, candidates: Sequence[Path]) -> str | N
             target.mkdir(parents=True, exist_ok=True)
             (target / VULNERABLE).write_bytes(before)
             (target / FIXED).write_bytes(after)
+            (target / CASE_FILE).write_bytes((folder / CASE_FILE).read_bytes())
             return None
     tried = ", ".join(str(path) for path in candidates)
     return f"{data['path']} at the two commits is not in {tried}"
