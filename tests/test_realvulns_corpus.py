@@ -1,15 +1,21 @@
 """The real-vulnerability corpus is well-formed, honest about its sources, and judged correctly.
 
-benchmarks/realvulns/ holds files from public projects as they were before and after a security
-fix. These tests never run a case: they check each case folder's shape, that no held-out project
-slipped in (the list is embedded so CI does not need the shared folder), and that run.py's
-judgement (expected CWE or a related one, within ±2 lines) works on a tiny synthetic case.
+benchmarks/realvulns/cases/ holds each case's metadata (case.toml); the two files from a public
+project, as they were before and after a security fix, live outside the repository in a files
+folder (--files, $SECREVIEW_REALVULNS_FILES, or the shared folder beside the checkout). These
+tests never run a case: they check every case.toml's shape, that no held-out project slipped in
+(the list is embedded so CI does not need the shared folder), that no third-party source is in
+the repository, the files against the metadata for the cases whose files are present (skipped
+otherwise, as on a clean clone), that materialise.py rebuilds files from a local git repository,
+and that run.py's judgement (expected CWE or a related one, within ±2 lines) works on a tiny
+synthetic case.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -25,7 +31,7 @@ from secreview.cwe import lookup, related
 REALVULNS = Path(__file__).resolve().parent.parent / "benchmarks" / "realvulns"
 HELDOUT_FILE = Path("/work/shared/HELDOUT.md")
 MAX_CASES_PER_PROJECT = 3
-MIN_CASES = 40
+MIN_CASES = 68
 
 # Projects whose code must never be in this corpus (../shared/HELDOUT.md, copied so CI can check
 # without the shared folder); "openstack" stands for every project of the OpenStack organisation.
@@ -135,11 +141,33 @@ def case_data(folder: Path) -> dict[str, object]:
     return tomllib.loads((folder / "case.toml").read_text(encoding="utf-8"))
 
 
-def test_every_case_is_well_formed(corpus: ModuleType) -> None:
+CASE_NAMES = sorted(path.name for path in (REALVULNS / "cases").iterdir() if path.is_dir())
+
+
+def test_every_case_toml_is_well_formed(corpus: ModuleType, tmp_path: Path) -> None:
     folders = corpus.case_folders()
     assert len(folders) >= MIN_CASES
-    problems = [problem for folder in folders for problem in corpus.validate(folder)]
+    # An empty sources folder: only the metadata is checked, wherever the files are.
+    problems = [problem for folder in folders for problem in corpus.validate(folder, tmp_path)]
     assert problems == []
+
+
+def test_no_third_party_source_in_the_repository() -> None:
+    """The projects' files are not ours to commit: a case folder holds its case.toml only."""
+    extra = [
+        str(path.relative_to(REALVULNS))
+        for path in (REALVULNS / "cases").rglob("*")
+        if path.is_file() and path.name != "case.toml"
+    ]
+    assert extra == []
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_case_files_match_the_metadata(corpus: ModuleType, name: str) -> None:
+    files = corpus.files_root()
+    if files is None or not corpus.is_materialised(files / name):
+        pytest.skip(f"{name} not materialised (no files folder has it: see materialise.py)")
+    assert corpus.validate(corpus.CASES_ROOT / name, files / name) == []
 
 
 def test_every_expected_cwe_is_a_real_weakness(corpus: ModuleType) -> None:
@@ -165,11 +193,13 @@ def test_no_heldout_project_and_few_cases_per_project(corpus: ModuleType) -> Non
 def test_validate_names_each_defect(corpus: ModuleType, tmp_path: Path) -> None:
     folder = tmp_path / "demo-PYSEC-2099-1"
     folder.mkdir()
-    assert corpus.validate(folder) == [f"{folder.name}: missing vulnerable.py, fixed.py, case.toml"]
+    assert corpus.validate(folder) == [f"{folder.name}: missing case.toml"]
     write_case(folder, lines=[9], vulnerable="a = 1\n", fixed="a = 1\n")
     problems = corpus.validate(folder)
     assert any("lines [9] outside vulnerable.py" in problem for problem in problems)
     assert any("identical" in problem for problem in problems)
+    # The same metadata without its files is well-formed: the file checks wait for the files.
+    assert corpus.validate(folder, tmp_path / "elsewhere") == []
 
 
 def write_case(
@@ -214,8 +244,17 @@ def test_run_reports_found_and_quiet_after_fix_on_a_synthetic_case(tmp_path: Pat
     write_case(tmp_path / "demo-PYSEC-2099-1", lines=[5], vulnerable=vulnerable, fixed=fixed)
     write_case(tmp_path / "still-PYSEC-2099-2", lines=[5], vulnerable=vulnerable, fixed=vulnerable)
     (tmp_path / "still-PYSEC-2099-2" / "fixed.py").write_text(vulnerable + "\n", encoding="utf-8")
+    absent = tmp_path / "meta" / "absent-PYSEC-2099-3"
+    write_case(absent, lines=[5], vulnerable=vulnerable, fixed=fixed)
+    for name in ("vulnerable.py", "fixed.py"):
+        (absent / name).unlink()
+    for case in ("demo-PYSEC-2099-1", "still-PYSEC-2099-2"):
+        shutil.copytree(tmp_path / case, tmp_path / "meta" / case)
+        (tmp_path / "meta" / case / "vulnerable.py").unlink()
+        (tmp_path / "meta" / case / "fixed.py").unlink()
     script = REALVULNS / "run.py"
-    command = [sys.executable, str(script), "--cases", str(tmp_path), "--no-bandit", "--json"]
+    command = [sys.executable, str(script), "--cases", str(tmp_path / "meta"), "--no-bandit"]
+    command += ["--files", str(tmp_path), "--json"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True)
     report = json.loads(done.stdout)
     by_case = {entry["case"]: entry["secreview"] for entry in report["cases"]}
@@ -229,3 +268,46 @@ def test_run_reports_found_and_quiet_after_fix_on_a_synthetic_case(tmp_path: Pat
         "secreview": {"found": 2, "quiet_after_fix": 1, "fixed_pair": 1},
     }
     assert report["tools"] == ["secreview"]
+    # A case without its files is named apart, never counted as a miss.
+    assert report["not_materialised"] == ["absent-PYSEC-2099-3"]
+    assert "absent-PYSEC-2099-3" not in by_case
+
+
+def git(repo: Path, *args: str) -> str:
+    command = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    done = subprocess.run([*command, *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_materialise_writes_both_files_from_a_local_clone(tmp_path: Path) -> None:
+    clone = tmp_path / "repos" / "demo"
+    clone.mkdir(parents=True)
+    git(clone, "init", "-q")
+    (clone / "demo.py").write_bytes(b"import os\r\nos.system(x)\n")
+    git(clone, "add", "demo.py")
+    git(clone, "commit", "-q", "-m", "before")
+    parent = git(clone, "rev-parse", "HEAD")
+    (clone / "demo.py").write_bytes(b"import subprocess\nsubprocess.run([x])\n")
+    git(clone, "commit", "-q", "-am", "fix")
+    fix = git(clone, "rev-parse", "HEAD")
+    meta = tmp_path / "meta"
+    write_case(meta / "demo-PYSEC-2099-1", lines=[2], vulnerable="", fixed="")
+    write_case(meta / "gone-PYSEC-2099-2", lines=[2], vulnerable="", fixed="")
+    for case in meta.iterdir():
+        (case / "vulnerable.py").unlink()
+        (case / "fixed.py").unlink()
+    toml = meta / "demo-PYSEC-2099-1" / "case.toml"
+    text = toml.read_text(encoding="utf-8").replace("a" * 40, fix).replace("b" * 40, parent)
+    toml.write_text(text, encoding="utf-8")
+    command = [sys.executable, str(REALVULNS / "materialise.py"), "--cases", str(meta)]
+    command += ["--into", str(tmp_path / "files"), "--repos", str(tmp_path / "repos")]
+    command += ["--mirror-root", str(tmp_path / "no-mirrors")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    written = tmp_path / "files" / "demo-PYSEC-2099-1"
+    assert (written / "vulnerable.py").read_bytes() == b"import os\r\nos.system(x)\n"
+    assert (written / "fixed.py").read_bytes() == b"import subprocess\nsubprocess.run([x])\n"
+    assert (written / "case.toml").read_text(encoding="utf-8") == text
+    assert "gone-PYSEC-2099-2: no local git copy" in done.stdout
+    assert not (tmp_path / "files" / "gone-PYSEC-2099-2").exists()

@@ -2,13 +2,16 @@
 
 Kept apart from run.py (which starts the tools) so that the unit test can check the corpus and
 the matching rules without running a scanner. Each case is a folder
-`cases/<project>-<advisory>/` holding `vulnerable.py` (the file as it was before the fix),
-`fixed.py` (as it was after) and `case.toml` (where they come from and what a reviewer should
-point at). The files are only ever read as text.
+`cases/<project>-<advisory>/` in the repository holding `case.toml` (where the code comes from and
+what a reviewer should point at). The two source files, `vulnerable.py` (the file as it was before
+the fix) and `fixed.py` (as it was after), are third-party code and are not committed: they live
+in a *files folder* laid out the same way (`<files>/<case>/vulnerable.py`), written by
+materialise.py or kept in the team's shared folder. The files are only ever read as text.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable
@@ -16,6 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CASES_ROOT = Path(__file__).resolve().parent / "cases"
+REPOSITORY_ROOT = CASES_ROOT.parents[2]
+FILES_ENV = "SECREVIEW_REALVULNS_FILES"
+"""The environment variable naming the files folder when --files is not given."""
+SHARED_FILES = Path("shared") / "realvulns" / "cases"
+"""Where the team's shared folder, beside the checkout, keeps the materialised files."""
+MATERIALISE_HINT = (
+    "python benchmarks/realvulns/materialise.py --into DIR (from local git copies of the "
+    f"projects), then pass --files DIR or set {FILES_ENV}=DIR"
+)
 VULNERABLE = "vulnerable.py"
 FIXED = "fixed.py"
 CASE_FILE = "case.toml"
@@ -50,6 +62,9 @@ class Case:
 
     name: str
     folder: Path
+    """The metadata folder (case.toml)."""
+    sources: Path
+    """Where vulnerable.py and fixed.py are expected (<files folder>/<name>); may not exist."""
     project: str
     repository: str
     advisory: str
@@ -62,6 +77,43 @@ class Case:
     def primary_cwe(self) -> int:
         """The class the case is counted under in the totals (its first CWE)."""
         return self.cwe[0]
+
+    @property
+    def materialised(self) -> bool:
+        """Both source files are in the files folder, so the case can be reviewed."""
+        return is_materialised(self.sources)
+
+
+def is_materialised(sources: Path) -> bool:
+    """Whether a case's files folder holds both source files."""
+    return (sources / VULNERABLE).is_file() and (sources / FIXED).is_file()
+
+
+def _checkout_parents() -> list[Path]:
+    """The folders a shared folder may sit in: beside this checkout and, when this checkout is a
+    git worktree (its .git is a file), beside the main checkout it belongs to."""
+    parents = [REPOSITORY_ROOT.parent]
+    dot_git = REPOSITORY_ROOT / ".git"
+    if dot_git.is_file():
+        gitdir = Path(dot_git.read_text(encoding="utf-8").partition("gitdir:")[2].strip())
+        common = gitdir / "commondir"
+        if common.is_file():
+            main_git = (gitdir / common.read_text(encoding="utf-8").strip()).resolve()
+            parents.append(main_git.parent.parent)
+    return parents
+
+
+def files_root(explicit: Path | None = None) -> Path | None:
+    """The files folder: `explicit` (--files), else $SECREVIEW_REALVULNS_FILES, else the team's
+    shared folder beside the checkout when it exists; None when there is none."""
+    if explicit is not None:
+        return explicit
+    if os.environ.get(FILES_ENV):
+        return Path(os.environ[FILES_ENV])
+    for parent in _checkout_parents():
+        if (parent / SHARED_FILES).is_dir():
+            return parent / SHARED_FILES
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +147,14 @@ def _int_list(value: object) -> bool:
     )
 
 
-def validate(folder: Path) -> list[str]:
-    """Every way the case folder is malformed, as sentences; empty when it is well-formed."""
-    files = [folder / VULNERABLE, folder / FIXED, folder / CASE_FILE]
-    missing = [path.name for path in files if not path.is_file()]
-    if missing:
-        return [f"{folder.name}: missing {', '.join(missing)}"]
+def validate(folder: Path, sources: Path | None = None) -> list[str]:
+    """Every way the case is malformed, as sentences; empty when it is well-formed.
+
+    `folder` holds case.toml; `sources` the two files (by default the same folder). The checks
+    that need the files run only when both are there: a case not materialised is not malformed.
+    """
+    if not (folder / CASE_FILE).is_file():
+        return [f"{folder.name}: missing {CASE_FILE}"]
     try:
         data = tomllib.loads((folder / CASE_FILE).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
@@ -131,24 +185,27 @@ def validate(folder: Path) -> list[str]:
         (_int_list(data["fixed_lines"]), "fixed_lines is not a list of line numbers"),
     ]
     problems = [f"{folder.name}: {message}" for ok, message in checks if not ok]
-    if problems:
+    sources = folder if sources is None else sources
+    if problems or not is_materialised(sources):
         return problems
     for key, name in (("lines", VULNERABLE), ("fixed_lines", FIXED)):
-        count = _line_count(folder / name)
+        count = _line_count(sources / name)
         outside = [line for line in data[key] if not 1 <= line <= count]
         if outside:
             problems.append(f"{folder.name}: {key} {outside} outside {name} (1..{count})")
-    if (folder / VULNERABLE).read_bytes() == (folder / FIXED).read_bytes():
+    if (sources / VULNERABLE).read_bytes() == (sources / FIXED).read_bytes():
         problems.append(f"{folder.name}: vulnerable.py and fixed.py are identical")
     return problems
 
 
-def load_case(folder: Path) -> Case:
-    """Read one case folder; call validate() first, this assumes it is well-formed."""
+def load_case(folder: Path, files: Path | None = None) -> Case:
+    """Read one case folder, its sources under `files` (by default the same folder); call
+    validate() first, this assumes it is well-formed."""
     data = tomllib.loads((folder / CASE_FILE).read_text(encoding="utf-8"))
     return Case(
         name=folder.name,
         folder=folder,
+        sources=folder if files is None else files / folder.name,
         project=data["project"],
         repository=data["repository"],
         advisory=data["advisory"],

@@ -1,17 +1,22 @@
 """Real fixed vulnerabilities: does secreview (and Bandit beside it) find each one, and go quiet
 once it is fixed?
 
-For every case in benchmarks/realvulns/cases/ it reviews vulnerable.py and fixed.py with
+For every case in benchmarks/realvulns/cases/ (metadata: case.toml) it reviews the case's
+vulnerable.py and fixed.py, read from the files folder (--files DIR, else
+$SECREVIEW_REALVULNS_FILES, else the shared folder beside the checkout, shared/realvulns/cases;
+see materialise.py), with
 `python -m secreview scan ... --format json --no-progress --isolated` and with `bandit -f json`
 (skipped, with a message, when Bandit is not installed), each case in its own subprocess under
 a time limit. Both tools only read the files as text. A case is *found* when a finding of the
 expected CWE, or of a related one (secreview.cwe.related: one is an ancestor of the other along
 CWE-1000 primary parents), lies within ±2 lines of an expected line of vulnerable.py; it is
 *quiet after fix* when no such finding lies near the fixed lines of fixed.py. *Fixed pair* is
-both. Prints one line per case, then totals per CWE class (a case's first CWE) and overall.
+both. A case whose two files are not in the files folder is *not materialised*: counted apart,
+never as a miss. Prints one line per case, then totals per CWE class (a case's first CWE) and
+overall.
 
 Usage: python benchmarks/realvulns/run.py [--case NAME]... [--json] [--no-bandit]
-                                          [--cases DIR] [--timeout SECONDS]
+                                          [--cases DIR] [--files DIR] [--timeout SECONDS]
 """
 
 from __future__ import annotations
@@ -33,12 +38,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from realvulns_corpus import (
     CASES_ROOT,
     FIXED,
+    MATERIALISE_HINT,
     VULNERABLE,
     WINDOW,
     Case,
     Finding,
     Match,
     case_folders,
+    files_root,
     judge,
     load_case,
     validate,
@@ -149,10 +156,10 @@ def evaluate(
     """Run each available tool on one case and judge its findings."""
     results: dict[str, ToolResult] = {}
     runs: list[tuple[str, Callable[[], Outcome]]] = [
-        ("secreview", lambda: secreview_findings(case.folder, timeout)),
+        ("secreview", lambda: secreview_findings(case.sources, timeout)),
     ]
     if bandit is not None:
-        runs.append(("bandit", lambda: bandit_findings(case.folder, bandit, timeout)))
+        runs.append(("bandit", lambda: bandit_findings(case.sources, bandit, timeout)))
     for tool, run in runs:
         findings, failed, failure = run()
         found, after = assess(case, findings, related)
@@ -181,7 +188,7 @@ def describe(result: ToolResult | None) -> str:
 
 def totals(rows: Sequence[tuple[Case, dict[str, ToolResult]]], tools: Sequence[str]) -> dict:
     """Counts per CWE class (a case's first CWE) and overall, per tool."""
-    groups: dict[str, list[dict[str, ToolResult]]] = {}
+    groups: dict[str, list[dict[str, ToolResult]]] = {"overall": []}
     for case, results in rows:
         groups.setdefault(f"CWE-{case.primary_cwe}", []).append(results)
         groups.setdefault("overall", []).append(results)
@@ -200,7 +207,10 @@ def totals(rows: Sequence[tuple[Case, dict[str, ToolResult]]], tools: Sequence[s
 
 
 def print_report(
-    rows: Sequence[tuple[Case, dict[str, ToolResult]]], tools: Sequence[str], rule: str
+    rows: Sequence[tuple[Case, dict[str, ToolResult]]],
+    tools: Sequence[str],
+    rule: str,
+    absent: Sequence[Case],
 ) -> None:
     print(f"CWE match: {rule}; line window ±{WINDOW}")
     for case, results in rows:
@@ -220,6 +230,10 @@ def print_report(
             line += f"  {tool_counts['found']:>16}{tool_counts['quiet_after_fix']:>7}"
             line += f"{tool_counts['fixed_pair']:>6}"
         print(line)
+    if absent:
+        print(f"not materialised: {len(absent)} (not counted above): ", end="")
+        print(", ".join(case.name for case in absent))
+        print(f"to get their files: {MATERIALISE_HINT}")
 
 
 def as_json(match: Match | None) -> dict[str, Any] | None:
@@ -230,7 +244,10 @@ def as_json(match: Match | None) -> dict[str, Any] | None:
 
 
 def json_report(
-    rows: Sequence[tuple[Case, dict[str, ToolResult]]], tools: Sequence[str], rule: str
+    rows: Sequence[tuple[Case, dict[str, ToolResult]]],
+    tools: Sequence[str],
+    rule: str,
+    absent: Sequence[Case],
 ) -> dict[str, Any]:
     cases = []
     for case, results in rows:
@@ -249,7 +266,8 @@ def json_report(
             }
         cases.append(entry)
     return {"match_rule": rule, "window": WINDOW, "tools": list(tools), "cases": cases,
-            "totals": totals(rows, tools)}  # fmt: skip
+            "totals": totals(rows, tools),
+            "not_materialised": [case.name for case in absent]}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -257,7 +275,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--case", action="append", default=[], help="only this case (repeatable)")
     parser.add_argument("--json", action="store_true", help="print a JSON report")
     parser.add_argument("--no-bandit", action="store_true", help="do not run Bandit")
-    parser.add_argument("--cases", type=Path, default=CASES_ROOT, help="folder of case folders")
+    parser.add_argument(
+        "--cases", type=Path, default=CASES_ROOT, help="folder of case.toml folders"
+    )
+    parser.add_argument(
+        "--files", type=Path, default=None, help="folder of <case>/vulnerable.py and fixed.py"
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per tool per case")
     args = parser.parse_args(argv)
 
@@ -267,7 +290,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             parser.error(f"no such case: {', '.join(unknown)}")
         folders = [folder for folder in folders if folder.name in args.case]
-    problems = [problem for folder in folders for problem in validate(folder)]
+    files = files_root(args.files)
+    problems = [
+        problem
+        for folder in folders
+        for problem in validate(folder, None if files is None else files / folder.name)
+    ]
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2
@@ -277,13 +305,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if bandit is None and not args.no_bandit:
         print("Bandit is not installed: skipping it (pip install bandit)", file=sys.stderr)
     tools = ["secreview"] if bandit is None else ["secreview", "bandit"]
+    # Without a files folder, a case's files are looked for beside its case.toml.
+    cases = [load_case(folder, files) for folder in folders]
+    absent = [case for case in cases if not case.materialised]
     rows = [
-        (case, evaluate(case, related, bandit, args.timeout)) for case in map(load_case, folders)
+        (case, evaluate(case, related, bandit, args.timeout)) for case in cases if case.materialised
     ]
     if args.json:
-        print(json.dumps(json_report(rows, tools, rule), indent=2, sort_keys=True))
+        print(json.dumps(json_report(rows, tools, rule, absent), indent=2, sort_keys=True))
     else:
-        print_report(rows, tools, rule)
+        print(f"files: {files if files is not None else args.cases} (case.toml: {args.cases})")
+        print_report(rows, tools, rule, absent)
     return 0
 
 
