@@ -184,7 +184,15 @@ def translation_kinds(table: object) -> frozenset[str] | bool | None:
         written.append(replacement or "")
     writable = kinds_safe_for((), written)
     everything = frozenset(DANGEROUS) if writable is None else writable
-    return frozenset(kind for kind in everything if DANGEROUS[kind] <= mapped)
+    safe = {kind for kind in everything if DANGEROUS[kind] <= mapped}
+    if "html" in everything and mapped >= _MARKUP:
+        safe.add("html")  # Django's `json_script` idiom: no tag can open or entity begin
+    return frozenset(safe)
+
+
+_MARKUP = frozenset("<>&")
+"""What a translation table must map for text to be safe as element content (quotes only
+matter inside attribute values, where such tables are not used)."""
 
 
 class EscaperRules(FrameState):

@@ -274,13 +274,6 @@ class LibraryRules(FrameState):
                 flows=flows,
                 prefix=receiver.prefix if receiver.prefix.find(str(removed)) < 0 else "",
             )
-        if method == "translate" and len(node.args) == 1:
-            flows = receiver.all_flows()
-            if self._replaces_markup(node.args[0]):
-                flows = merge_flows(
-                    f.then(node, "`<`, `>` and `&` translated").sanitised({"html"}) for f in flows
-                )
-            return Value(flows=flows)
         if method in ("split", "rsplit", "splitlines", "partition", "rpartition"):
             return Value(flows=receiver.all_flows(), shape="list")
         if method in (
@@ -306,29 +299,6 @@ class LibraryRules(FrameState):
             keeps_prefix = method in ("rstrip", "encode", "decode", "ljust", "removesuffix")
             return Value(flows=receiver.all_flows(), prefix=receiver.prefix if keeps_prefix else "")
         return None
-
-    def _replaces_markup(self, table: ast.expr) -> bool:
-        """Whether a `str.translate` table written in the module maps `<`, `>` and `&` to
-        something else (`{ord("<"): "\\u003C", ...}`): the text can no longer open a tag."""
-        if isinstance(table, ast.Name):
-            table = self.context.module_constants.get(table.id, table)
-        if not isinstance(table, ast.Dict):
-            return False
-        replaced: set[str] = set()
-        for key in table.keys:
-            if (
-                isinstance(key, ast.Call)
-                and isinstance(key.func, ast.Name)
-                and key.func.id == "ord"
-                and len(key.args) == 1
-            ):
-                key = key.args[0]
-            value = self.context.constant_value(key)
-            if isinstance(value, int) and 0 <= value < 0x110000:
-                value = chr(value)
-            if isinstance(value, str):
-                replaced.add(value)
-        return {"<", ">", "&"} <= replaced
 
 
 def _config_option(method: str, args: list[Value]) -> tuple[object, object] | None:
