@@ -73,7 +73,7 @@ def helper(text):
 
 
 if __name__ == "__main__":
-    eval(sys.argv[1])
+    eval(helper(sys.modules[__name__].EXPRESSION))
 """
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import secreview.parse
+import secreview.parse.treesitter
 from secreview.parse import ParseOutcome, parse_module
 from secreview.parse.grammar import ParseTimeoutError, parse_source
 
@@ -199,7 +200,8 @@ def test_a_converter_failure_becomes_an_error_not_an_exception(
     def explode(text: str) -> None:
         raise ParseTimeoutError("tree-sitter gave up")
 
-    monkeypatch.setattr(secreview.parse, "convert_with_tree_sitter", explode)
+    # Imported only when the host parser fails, so patched where it is defined.
+    monkeypatch.setattr(secreview.parse.treesitter, "convert_with_tree_sitter", explode)
     outcome = parse_module("def f[T](): pass\n")
     assert outcome.tree is None
     assert outcome.error == "syntax error at line 1: expected '(' (tree-sitter gave up)"

@@ -103,7 +103,7 @@ def test_secrets_in_shown_code_are_masked(tmp_path: Path) -> None:
 
 def test_only_the_lines_around_findings_and_steps_are_embedded(tmp_path: Path) -> None:
     lines = [f"marker_{n} = {n}" for n in range(1, 301)]
-    lines[149] = "eval(open(marker_1).read())"
+    lines[149] = "eval(load_expression(marker_1))"
     lines[20] = "x" * (MAX_LINE_CHARS * 3)
     (tmp_path / "big.py").write_text("\n".join(lines) + "\n")
     page = scan_report(tmp_path, tmp_path.parent / "report.html").read_text(encoding="utf-8")

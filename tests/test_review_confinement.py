@@ -117,7 +117,7 @@ def test_missing_file_contents_are_an_error_not_an_empty_file(repo: Path) -> Non
 
 
 def _diff_naming(name: str) -> str:
-    return f"--- a/{name}\n+++ b/{name}\n@@ -1 +1,2 @@\n x = 1\n+eval(input())\n"
+    return f"--- a/{name}\n+++ b/{name}\n@@ -1 +1,2 @@\n x = 1\n+eval(compute())\n"
 
 
 @pytest.mark.parametrize("name", ["../outside.py", "/etc/outside.py", "sub/../../outside.py"])

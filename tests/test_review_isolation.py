@@ -64,7 +64,7 @@ def test_a_crash_on_the_version_before_the_change_is_said_not_hidden(
     monkeypatch.setattr(scanner, "review_text_guarded", review)
     (tmp_path / "app.py").write_text(old)
     diff = tmp_path / "change.diff"
-    diff.write_text("--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-x = 1\n+x = eval(input())\n")
+    diff.write_text("--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-x = 1\n+x = eval(compute())\n")
     result = CliRunner().invoke(
         cli, ["review", "-C", str(tmp_path), "--diff", str(diff), "--format", "json"]
     )
