@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_libraries import PYCRYPTODOME, pycryptodome_module
 from secreview.analysis.rules._support.library_calls import library_call_name
+from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -107,12 +108,45 @@ _PYCRYPTO_BLOCK_CIPHERS = frozenset({"AES", "DES", "DES3", "Blowfish", "ARC2", "
 """pycryptodome requires a mode for these; old PyCrypto silently defaulted to ECB."""
 
 
+def _mode_choices(mode: ast.expr, context: ModuleContext, depth: int = 0) -> list[ast.expr]:
+    """The expressions a mode argument may be: itself, what a local or module name holds, and
+    for a look-up in a module table (`MODES[name]`) the entry its constant key names, or every
+    entry when the key is chosen at run time."""
+    if depth > 3:
+        return [mode]
+    if isinstance(mode, ast.Subscript) and isinstance(mode.value, ast.Name):
+        table = context.module_constants.get(mode.value.id)
+        if isinstance(table, ast.Dict):
+            key = context.constant_value(mode.slice)
+            keys = [context.constant_value(k) if k is not None else None for k in table.keys]
+            chosen = [v for k, v in zip(keys, table.values, strict=True) if k == key]
+            return [c for v in chosen or table.values for c in _mode_choices(v, context, depth + 1)]
+    if isinstance(mode, ast.Name):
+        values = [value for value, _ in assigned_values(context, mode)]
+        return [c for v in values for c in _mode_choices(v, context, depth + 1)] or [mode]
+    return [mode]
+
+
 def _is_pycryptodome_ecb(mode: ast.expr, context: ModuleContext) -> bool:
-    """Whether `mode` is `<Cipher>.MODE_ECB`, directly or through a module-level constant."""
-    if isinstance(mode, ast.Name) and mode.id in context.module_constants:
-        mode = context.module_constants[mode.id]
-    resolved = context.resolve(mode) or ""
-    return resolved.split(".")[0] in PYCRYPTODOME and resolved.endswith(".MODE_ECB")
+    """Whether `mode` may be `<Cipher>.MODE_ECB`: directly, through a local or module name, or
+    as an entry of a mode table the code picks from."""
+    for choice in _mode_choices(mode, context):
+        resolved = context.resolve(choice) or ""
+        if resolved.split(".")[0] in PYCRYPTODOME and resolved.endswith(".MODE_ECB"):
+            return True
+    return False
+
+
+def _tabled_cryptography_ecb(node: ast.Call, context: ModuleContext) -> bool:
+    """`MODES["ecb"]()` where a module table holds `modes.ECB`."""
+    if not isinstance(node.func, ast.Subscript):
+        return False
+    return any(
+        library_call_name(ast.Call(func=choice, args=[], keywords=[]), ("cryptography",), context)
+        == _CRYPTOGRAPHY_ECB
+        for choice in _mode_choices(node.func, context)
+        if isinstance(choice, ast.Name | ast.Attribute)
+    )
 
 
 @rule(
@@ -125,8 +159,9 @@ def _is_pycryptodome_ecb(mode: ast.expr, context: ModuleContext) -> bool:
     fix="Use an authenticated mode with a fresh nonce per message: AESGCM from "
     "cryptography.hazmat.primitives.ciphers.aead, or AES.new(key, AES.MODE_GCM) in pycryptodome.",
     what_it_does="Reports `modes.ECB()` from `cryptography` and pycryptodome/pycrypto ciphers "
-    "created with `MODE_ECB` (`AES.new(key, AES.MODE_ECB)`, `mode=` too, or a module constant "
-    "holding it). A block-cipher `new(key)` with no mode at all is reported with low confidence: "
+    "created with `MODE_ECB` (`AES.new(key, AES.MODE_ECB)`, `mode=` too, a local or module name "
+    "holding it, or a mode table the code picks ECB from: `AES.new(key, MODES[name])`). A "
+    "block-cipher `new(key)` with no mode at all is reported with low confidence: "
     "pycryptodome rejects it, but PyCrypto silently used ECB.",
     why_bad="ECB encrypts every block independently with the same key, so identical "
     "plaintext blocks give identical ciphertext blocks: patterns survive encryption (the famous "
@@ -145,7 +180,7 @@ def ecb_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report ECB mode objects and pycryptodome ciphers created in ECB mode."""
     assert isinstance(node, ast.Call)
     name = library_call_name(node, ("cryptography", *PYCRYPTODOME), context)
-    if name == _CRYPTOGRAPHY_ECB:
+    if name == _CRYPTOGRAPHY_ECB or _tabled_cryptography_ecb(node, context):
         yield Hit(
             node=node,
             message=f"`{context.one_line(node)}` selects ECB mode: equal plaintext blocks "
@@ -157,11 +192,19 @@ def ecb_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     mode = context.argument(node, 1, "mode")
     if mode is not None and _is_pycryptodome_ecb(mode, context):
+        picked = isinstance(mode, ast.Subscript) and not context.is_constant(mode.slice)
         yield Hit(
             node=node,
-            message=f"`{context.one_line(node)}` runs {cipher} in ECB mode: "
-            "equal plaintext blocks encrypt to equal ciphertext blocks, so the structure of the "
+            message=f"`{context.one_line(node)}` "
+            + (
+                f"may run {cipher} in ECB mode (the mode table it picks from at run time holds "
+                "`MODE_ECB`): "
+                if picked
+                else f"runs {cipher} in ECB mode: "
+            )
+            + "equal plaintext blocks encrypt to equal ciphertext blocks, so the structure of the "
             "data shows through.",
+            confidence=Confidence.MEDIUM if picked else None,
         )
     elif (
         mode is None and cipher in _PYCRYPTO_BLOCK_CIPHERS and not context.has_star_arguments(node)
