@@ -139,13 +139,10 @@ def _is_pycryptodome_ecb(mode: ast.expr, context: ModuleContext) -> bool:
 
 def _tabled_cryptography_ecb(node: ast.Call, context: ModuleContext) -> bool:
     """`MODES["ecb"]()` where a module table holds `modes.ECB`."""
-    if not isinstance(node.func, ast.Subscript):
+    if not isinstance(node.func, ast.Subscript) or not context.imports_any(("cryptography",)):
         return False
     return any(
-        library_call_name(ast.Call(func=choice, args=[], keywords=[]), ("cryptography",), context)
-        == _CRYPTOGRAPHY_ECB
-        for choice in _mode_choices(node.func, context)
-        if isinstance(choice, ast.Name | ast.Attribute)
+        context.resolve(choice) == _CRYPTOGRAPHY_ECB for choice in _mode_choices(node.func, context)
     )
 
 

@@ -198,7 +198,13 @@ matter inside attribute values, where such tables are not used)."""
 class EscaperRules(FrameState):
     """Escapers the interpreter reads from their code (see the module docstring)."""
 
-    def escaped(self, node: ast.expr, value: Value, kinds: frozenset[str] | bool | None) -> Value:
+    def escaped(
+        self,
+        node: ast.expr,
+        value: Value,
+        kinds: frozenset[str] | bool | None,
+        note: str = "only allowed characters kept, the others written as fixed text",
+    ) -> Value:
         """`value` as what an escaper wrote: clean when only letters and digits can be left, safe
         for `kinds` when some (False: not an escaper, unchanged)."""
         if kinds is False or not value.all_flows():
@@ -208,7 +214,6 @@ class EscaperRules(FrameState):
         assert isinstance(kinds, frozenset)
         if not kinds:
             return value
-        note = "only allowed characters kept, the others written as fixed text"
         return value.mapped(lambda f: f.then(node, note).sanitised(kinds))
 
     def translation_table(self, node: ast.expr) -> object:

@@ -205,7 +205,11 @@ class FrameState:
 
         # escapers.py
         def escaped(
-            self, node: ast.expr, value: Value, kinds: frozenset[str] | bool | None
+            self,
+            node: ast.expr,
+            value: Value,
+            kinds: frozenset[str] | bool | None,
+            note: str = ...,
         ) -> Value: ...
 
         def translation_table(self, node: ast.expr) -> object: ...

@@ -157,12 +157,9 @@ class LibraryRules(FrameState):
         if replacement.all_flows():
             return None
         kinds = kinds_safe_after_filter(pattern, replacement.const)
-        if kinds is None:
-            return CLEAN
-        if not kinds:
+        if kinds is not None and not kinds:
             return None
-        note = "only the characters of a fixed class kept"
-        return text.mapped(lambda f: f.then(node, note).sanitised(kinds))
+        return self.escaped(node, text, kinds, "only the characters of a fixed class kept")
 
     def compiled_pattern(self, expression: ast.expr) -> object:
         """The pattern text of a module constant compiled once (`SAFE = re.compile(r"...")`)."""
