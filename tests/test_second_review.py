@@ -97,12 +97,17 @@ def report():
 """
 
 
-def test_a_second_review_with_summaries_equals_running_every_rule(tmp_path: Path) -> None:
-    package = tmp_path / "app"
+def _write_package(root: Path) -> None:
+    """A two-module package whose view reaches a sink through a helper in the other module."""
+    package = root / "app"
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "helpers.py").write_text(HELPERS)
     (package / "views.py").write_text(VIEWS)
+
+
+def test_a_second_review_with_summaries_equals_running_every_rule(tmp_path: Path) -> None:
+    _write_package(tmp_path)
     config = ScanConfig()
     sources, _ = discover([str(tmp_path)], config.excludes)
     index, failed = project_index(sources, config, 1)
@@ -122,11 +127,7 @@ def test_a_second_review_with_summaries_equals_running_every_rule(tmp_path: Path
 
 
 def test_a_scan_result_keeps_no_local_findings(tmp_path: Path) -> None:
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "helpers.py").write_text(HELPERS)
-    (package / "views.py").write_text(VIEWS)
+    _write_package(tmp_path)
     (tmp_path / "alone.py").write_text("from flask import request\n\nx = request.args['a']\n")
     result = scan([str(tmp_path)], ScanConfig(), jobs=1)
     assert any(f.rule_id == "tainted-command" for f in result.findings)
@@ -136,11 +137,7 @@ def test_a_scan_result_keeps_no_local_findings(tmp_path: Path) -> None:
 def test_without_a_rule_that_uses_summaries_the_cross_module_pass_is_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "helpers.py").write_text(HELPERS)
-    (package / "views.py").write_text(VIEWS)
+    _write_package(tmp_path)
 
     def no_index(*_: object, **__: object) -> None:
         raise AssertionError("the project was summarised")

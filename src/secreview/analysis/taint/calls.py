@@ -81,7 +81,12 @@ class CallRules(FrameState):
                 kwargs["**"] = join(kwargs.get("**"), value)
             else:
                 kwargs[keyword.arg] = self.labelled(value, keyword.arg, keyword.value)
-        names = self._model_names(qualified, receiver, method)
+        local = (
+            self._local_method(receiver.type, method)
+            if receiver is not None and method is not None and receiver.type
+            else None
+        )
+        names = self._model_names(qualified, receiver, method, inherited=local is None)
         shell_wrapper = kwargs.get("shell", CLEAN).const is True and not self._runs_commands(names)
         for name in names:
             if not (shell_wrapper and name.startswith("*.")):  # no DB cursor takes shell=True
@@ -93,7 +98,6 @@ class CallRules(FrameState):
         if callee.function is not None:
             return self.apply_function(callee.function, node, None, args, kwargs)
         if receiver is not None and method is not None and receiver.type:
-            local = self._local_method(receiver.type, method)
             if local is not None:
                 function, bound = local
                 return self.apply_function(
@@ -135,9 +139,14 @@ class CallRules(FrameState):
         )
 
     def _model_names(
-        self, qualified: str | None, receiver: Value | None, method: str | None
+        self,
+        qualified: str | None,
+        receiver: Value | None,
+        method: str | None,
+        inherited: bool,
     ) -> list[str]:
-        """Names under which the models may describe this call, most specific first."""
+        """Names under which the models may describe this call, most specific first;
+        `inherited`: the receiver's class does not define `method` itself."""
         if qualified is not None:
             return [qualified]
         if receiver is None or method is None:
@@ -145,7 +154,7 @@ class CallRules(FrameState):
         names = []
         if receiver.type and not receiver.type.startswith(("class:", "super:")):
             names.append(f"{receiver.type}.{method}")
-        elif receiver.type and self._local_method(receiver.type, method) is None:
+        elif receiver.type and inherited:
             # A method the class inherits from a library: `self.redirect(...)` in a handler.
             owner = receiver.type.split(":", 1)[1]
             names.extend(f"{base}.{method}" for base in self.analysis.external_bases(owner))

@@ -134,6 +134,7 @@ class ModuleIndex:
         self.all_functions: list[FunctionNode] = []
         self._called_names: set[str] | None = None
         self._registered: dict[tuple[str, ...], frozenset[str]] = {}
+        self._external_bases: dict[str, tuple[str, ...]] = {}
         self.relative_aliases: dict[str, str] = {}
         self.is_flask = context.imports_module("flask") or context.imports_module("quart")
         self.is_web = any(context.imports_module(m) for m in models.frameworks)
@@ -244,7 +245,10 @@ class ModuleIndex:
 
     def external_bases(self, class_name: str) -> tuple[str, ...]:
         """Qualified names of the classes outside this module that `class_name` derives from,
-        nearest first: `self.redirect(...)` in a Tornado handler is `RequestHandler.redirect`."""
+        nearest first: `self.redirect(...)` in a Tornado handler is `RequestHandler.redirect`.
+        Asked at every method call on `self`, so kept per class."""
+        if class_name in self._external_bases:
+            return self._external_bases[class_name]
         found: list[str] = []
         seen: set[str] = set()
         pending = [class_name]
@@ -259,7 +263,8 @@ class ModuleIndex:
                     found.append(current)
                 continue
             pending.extend(name for name in self.base_names(cls) if name != current)
-        return tuple(found)
+        self._external_bases[class_name] = tuple(found)
+        return self._external_bases[class_name]
 
     def is_handler_class(self, class_name: str) -> bool:
         """Whether a class's instances hold request data (an `http.server` handler subclass)."""
