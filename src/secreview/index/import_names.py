@@ -38,6 +38,7 @@ SIX_MOVES: dict[str, str] = {
     "six.moves.reload_module": "importlib.reload",
 }
 """`six.moves` names (and their submodules) -> the Python 3 names the models use."""
+_SIX_LONGEST_FIRST = tuple(sorted(SIX_MOVES, key=len, reverse=True))
 
 _COMPAT_PREFIXES = ("future.moves.", "future.backports.")
 """`python-future`'s spellings of standard-library modules: `future.moves.urllib.request`."""
@@ -46,7 +47,7 @@ _COMPAT_PREFIXES = ("future.moves.", "future.backports.")
 def canonical(name: str) -> str:
     """The standard name of `name` once compatibility layers are seen through."""
     if name.startswith("six.moves."):
-        for old in sorted(SIX_MOVES, key=len, reverse=True):
+        for old in _SIX_LONGEST_FIRST:
             if name == old or name.startswith(old + "."):
                 return SIX_MOVES[old] + name[len(old) :]
         return name

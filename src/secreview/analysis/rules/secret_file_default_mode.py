@@ -27,6 +27,7 @@ from secreview.analysis.rules._support.function_flow import (
     expression_key,
     shared_own_nodes,
 )
+from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.secret_files import PUBLIC_FILE_WORDS, SECRET_FILE_WORDS
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
@@ -45,7 +46,7 @@ _RESTRICTING_METHODS = frozenset({"chmod", "lchmod"})
 def _path_words(creation: Creation, function: Function, context: ModuleContext) -> set[str]:
     """The words that name the file: its path expression (and what a local name was built
     from), and the names of the function and class that write it."""
-    words = set(name_words(_shown_path(creation.path, function, context)))
+    words = set(name_words(_shown_path(creation.path, context)))
     words.update(name_words(function.name))
     owner = next(
         (a for a in context.ancestors(function) if isinstance(a, ast.ClassDef)),
@@ -56,19 +57,13 @@ def _path_words(creation: Creation, function: Function, context: ModuleContext) 
     return words
 
 
-def _shown_path(path: ast.expr, function: Function, context: ModuleContext) -> str:
-    """The path's text, or for a local name the text of every value assigned to it."""
+def _shown_path(path: ast.expr, context: ModuleContext) -> str:
+    """The path's text, or for a local name also the text of every value it may hold."""
     value = context.constant_value(path)
     if isinstance(value, str):
         return value
-    text = context.segment(path)
-    if isinstance(path, ast.Name):
-        for node in ast.walk(function):
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == path.id for t in node.targets
-            ):
-                text += " " + context.segment(node.value)
-    return text
+    held = [context.segment(v) for v, _ in assigned_values(context, path) if v is not path]
+    return " ".join([context.segment(path), *held])
 
 
 def _restricted(creation: Creation, calls: list[ast.Call], context: ModuleContext) -> bool:
