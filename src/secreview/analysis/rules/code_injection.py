@@ -28,11 +28,11 @@ from secreview.analysis.rules._support.code_generators import (
     is_generator_output,
 )
 from secreview.analysis.rules._support.data_origin import Trust, data_origin, is_program_made
-from secreview.analysis.rules._support.generated_code import generated_code
 from secreview.analysis.rules._support.document_code import (
     is_document_expression,
     is_tree_translation,
 )
+from secreview.analysis.rules._support.generated_code import generated_code
 from secreview.analysis.rules._support.import_fallbacks import in_missing_module_fallback
 from secreview.analysis.rules._support.local_bindings import (
     Binding,

@@ -119,8 +119,9 @@ def _pairs_from_nodes(context: ModuleContext, pairs: ast.expr, depth: int) -> bo
     """`((key, node.attributes[key]) for key in ...)` or `{key: node[key]}`: every value is a
     part of a node."""
     match pairs:
-        case ast.GeneratorExp(elt=ast.Tuple(elts=[_, value])) | ast.ListComp(
-            elt=ast.Tuple(elts=[_, value])
+        case (
+            ast.GeneratorExp(elt=ast.Tuple(elts=[_, value]))
+            | ast.ListComp(elt=ast.Tuple(elts=[_, value]))
         ):
             return is_document_expression(context, value, depth + 1)
         case ast.DictComp(value=value):
