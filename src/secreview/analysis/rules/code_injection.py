@@ -8,13 +8,17 @@ outside chooses it: code the program made itself (its own functions' source, an 
 generated from fixed fragments that names its own objects such as a stub from a function's
 `__name__`, a template its own code generator translated), a Python file it is given (configuration
 and startup files), a value of its configuration, the operator's own command line or standard input
-(trusted by the `web` threat model), and the parameter of a wrapper named like the builtin (its
-callers choose the code; the data flow's summaries report untrusted input passed to it at the
-caller). Other generated code keeps medium and names the values inserted into it (`"print(" + text
-+ ")"` runs `text` as it is; a value inside a string literal of the code breaks out with a quote,
-as in SQL).
-`exec` of a code object that `compile` made is not reported again: the `compile` call is where
-the code was chosen, and it is judged there, so each defect is shown once.
+(trusted by the `web` threat model), the parameters of a function named for evaluating (`_eval`,
+`eval_import`: its callers choose the code; the data flow's summaries report untrusted input passed
+to it at the caller), and a part of a document the program compiles: an expression a template or
+page wrote on a node of its tree (`node.attributes["cached"]`, `node["skipif"]`) or the Python text
+translated from a tree its own parser built (`document_code`; the document's author writes that
+code, as with a Python file). Code in the fallback for a missing module that every Python ships
+(`except ImportError:` around `import ast`) never runs and is not reported. Other generated code
+keeps medium and names the values inserted into it (`"print(" + text + ")"` runs `text` as it is; a
+value inside a string literal of the code breaks out with a quote, as in SQL).
+`exec` of a code object that `compile` made is not reported again: the `compile` call is where the
+code was chosen, and it is judged there, so each defect is shown once.
 """
 
 from __future__ import annotations
@@ -168,10 +172,16 @@ def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -
     "function's `__name__`, a template its own code generator "
     "translated), a Python file it is given (configuration and startup files), a configuration "
     "value, the operator's own command line or standard input (the `web` threat model trusts "
-    "the operator; `--threat-model all` reports it as `tainted-code`), the parameter of a "
-    "wrapper named like the builtin (its callers are judged: untrusted input passed to the "
-    "wrapper is reported there by the data flow), and `exec` of a code object `compile` made "
-    "(judged at the `compile`).",
+    "the operator; `--threat-model all` reports it as `tainted-code`), the parameters of a "
+    "function named for evaluating, like `_eval` or `eval_import`, and pieces cut from them "
+    "(its callers are judged: untrusted input passed to it is reported there by the data "
+    "flow), a part of a document the program compiles (an expression a template or page "
+    "wrote on a node of its tree, such as `node.attributes['cached']` or `node['skipif']`, "
+    "and the Python text translated from a tree the program's own parser built: the "
+    "document's author writes that code; whether outsiders can write documents is judged "
+    "where their text is parsed), and `exec` of a code object `compile` made (judged at the "
+    "`compile`). Code in an `except ImportError` fallback for a module every Python 3 ships "
+    "(`import ast`) never runs and is not reported.",
     why_bad="Whoever controls the text controls the interpreter: `eval(request.args['x'])` lets "
     "an attacker run `__import__('os').system(...)` with the application's privileges. Even "
     "text that looks internal often carries user data a few calls away.",

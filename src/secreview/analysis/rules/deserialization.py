@@ -6,8 +6,9 @@ objects) and `unsafe-torch-load` (`torch.load` unpickling whole objects, whose d
 PyTorch 2.6). Data written in the source is never reported; data read from a file at a fixed path
 is reported with low confidence, since such files are usually the application's own artefacts but
 often live in writable caches. Bytes the program made itself (`pickle.loads(pickle.dumps(obj))`, a
-round-trip copy) are not reported: they can only rebuild objects the process already held. Untrusted
-input proven to reach the call raises the confidence to high (`data_origin`).
+round-trip copy, or what a task runner hands a callback from a worker that returns
+`pickle.dumps(obj)`) are not reported: they can only rebuild objects the process already held.
+Untrusted input proven to reach the call raises the confidence to high (`data_origin`).
 """
 
 from __future__ import annotations
@@ -153,7 +154,10 @@ def _origin_words(source: _Source, origin: DataOrigin) -> str:
     what_it_does="Reports `pickle`/`cPickle`/`_pickle`/`dill`/`cloudpickle` `load`/`loads`/"
     "`Unpickler`, `joblib.load`, `shelve.open`, `pandas.read_pickle`, `numpy.load` with "
     "`allow_pickle=True`, `jsonpickle.decode` and `marshal.load(s)` when the data is not written "
-    "in the source. A file at a fixed path gives low confidence.",
+    "in the source. A file at a fixed path gives low confidence. Bytes the program made "
+    "itself are not reported: `pickle.loads(pickle.dumps(obj))`, and the parameter of a task "
+    "runner's callback handed, in the same call, a worker of the program that returns only "
+    "such bytes (`add_task(work, chunk, merge)` where `work` returns `pickle.dumps(env)`).",
     why_bad="Unpickling calls whatever callables the data names: a 40-byte payload using "
     "`__reduce__` runs `os.system` during `pickle.loads`. No check after loading helps, the "
     "code already ran. jsonpickle decodes the same object graph from JSON. marshal cannot run "
