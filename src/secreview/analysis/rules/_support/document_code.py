@@ -12,7 +12,8 @@ So rules evaluating code ask two things here:
 * `is_document_expression`: the value is read from a node of a document tree, by key or through
   an attribute (`node["expr"]`, `node.get("skipif")`, `node.attributes.get("cached")`), on an
   object the code names a node (`node`, `child_node`, `node_or_tag`) or keeps in an attribute the
-  module only ever stores such nodes in (`self.compiler.pagetag = node`), also through locals.
+  module only ever stores such nodes in (`self.compiler.pagetag = node`), also through locals
+  and an empty dict filled only with such parts (`args.update((k, node.attributes[k]) ...)`).
 * `is_tree_translation`: the value is text translated from a tree the program's own parser built:
   what a call returns when it is handed `parser.parse()`'s tree (`codegen.compile(lexer.parse())`),
   also through this module's functions that return it (`source, lexer = _compile(...)`). A tree
