@@ -194,3 +194,65 @@ def test_a_public_parameter_is_medium_only_under_the_library_threat_model() -> N
     assert "a parameter of a public function" in as_library.message
     assert as_web.confidence is Confidence.LOW
     assert "could not be traced" in as_web.message
+
+
+def test_a_file_the_module_pickles_itself_is_low_and_another_folder_medium() -> None:
+    """The same folder name and file-name tail as a `pickle.dump` of the module: its own
+    artefact, rated as a file at a fixed path; the same tail in another folder is untraced."""
+    findings = _findings(
+        """
+        import pickle
+
+        class Cache:
+            def write(self, name, tree):
+                with open(self.doctreedir / f"{name}.doctree", "wb") as f:
+                    pickle.dump(tree, f)
+
+            def read(self, env):
+                with open(env.doctreedir / f"{env.docname}.doctree", "rb") as f:
+                    return pickle.load(f)
+
+            def read_bytes(self, env):
+                data = open(env.doctreedir / f"{env.docname}.doctree", "rb").read()
+                return pickle.loads(data)
+
+            def read_other(self, name):
+                with open(self.uploads / f"{name}.doctree", "rb") as f:
+                    return pickle.load(f)
+        """,
+        "unsafe-deserialization",
+    )
+    rated = {f.location.line: f.confidence for f in findings}
+    assert rated == {11: Confidence.LOW, 15: Confidence.LOW, 19: Confidence.MEDIUM}
+    assert "this module itself writes with pickle" in findings[0].message
+
+
+def test_a_callback_given_a_workers_pickle_is_not_reported() -> None:
+    """A task runner hands `merge` what `work` returns: a pickle of the process's own object.
+    Called directly with a parameter, the same callback is untraced."""
+    findings = _findings(
+        """
+        import pickle
+
+        def build(tasks, env, chunks, payload):
+            def work(docs):
+                return pickle.dumps(env)
+
+            def merge(docs, data):
+                return pickle.loads(data)
+
+            tasks.add_task(work, chunks, merge)
+
+        def build_and_merge(tasks, env, chunks, payload):
+            def work(docs):
+                return pickle.dumps(env)
+
+            def merge(docs, data):
+                return pickle.loads(data)
+
+            tasks.add_task(work, chunks, merge)
+            return merge(chunks, payload)
+        """,
+        "unsafe-deserialization",
+    )
+    assert [(f.location.line, f.confidence) for f in findings] == [(18, Confidence.MEDIUM)]

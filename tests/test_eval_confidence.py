@@ -171,3 +171,30 @@ def test_a_value_inside_a_string_literal_of_generated_code_stays_medium() -> Non
     assert found[3].confidence is Confidence.MEDIUM
     assert "`query`" in found[3].message and "string literal" in found[3].message
     assert "`engine`" not in found[3].message
+
+
+def test_only_a_fallback_for_a_whole_module_every_python_ships_is_dead() -> None:
+    """`import ast` never fails on Python 3; a name from a module may be missing on an older
+    version, and a module added later (`tomllib`) is missing on older ones: those fallbacks run."""
+    found = _by_line(
+        """
+        def one(text):
+            try:
+                import ast
+            except ImportError:
+                return eval(text)
+
+        def two(text):
+            try:
+                from ast import unparse
+            except ImportError:
+                return eval(text)
+
+        def three(text):
+            try:
+                import tomllib
+            except ImportError:
+                return eval(text)
+        """
+    )
+    assert sorted(found) == [12, 18]

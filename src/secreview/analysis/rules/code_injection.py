@@ -8,13 +8,17 @@ outside chooses it: code the program made itself (its own functions' source, an 
 generated from fixed fragments that names its own objects such as a stub from a function's
 `__name__`, a template its own code generator translated), a Python file it is given (configuration
 and startup files), a value of its configuration, the operator's own command line or standard input
-(trusted by the `web` threat model), and the parameter of a wrapper named like the builtin (its
-callers choose the code; the data flow's summaries report untrusted input passed to it at the
-caller). Other generated code keeps medium and names the values inserted into it (`"print(" + text
-+ ")"` runs `text` as it is; a value inside a string literal of the code breaks out with a quote,
-as in SQL).
-`exec` of a code object that `compile` made is not reported again: the `compile` call is where
-the code was chosen, and it is judged there, so each defect is shown once.
+(trusted by the `web` threat model), the parameters of a function named for evaluating (`_eval`,
+`eval_import`: its callers choose the code; the data flow's summaries report untrusted input passed
+to it at the caller), and a part of a document the program compiles: an expression a template or
+page wrote on a node of its tree (`node.attributes["cached"]`, `node["skipif"]`) or the Python text
+translated from a tree its own parser built (`document_code`; the document's author writes that
+code, as with a Python file). Code in the fallback for a missing module that every Python ships
+(`except ImportError:` around `import ast`) never runs and is not reported. Other generated code
+keeps medium and names the values inserted into it (`"print(" + text + ")"` runs `text` as it is; a
+value inside a string literal of the code breaks out with a quote, as in SQL).
+`exec` of a code object that `compile` made is not reported again: the `compile` call is where the
+code was chosen, and it is judged there, so each defect is shown once.
 """
 
 from __future__ import annotations
@@ -28,8 +32,17 @@ from secreview.analysis.rules._support.code_generators import (
     is_generator_output,
 )
 from secreview.analysis.rules._support.data_origin import Trust, data_origin, is_program_made
+from secreview.analysis.rules._support.document_code import (
+    is_document_expression,
+    is_tree_translation,
+)
 from secreview.analysis.rules._support.generated_code import generated_code
-from secreview.analysis.rules._support.local_bindings import bindings_before, origin_calls
+from secreview.analysis.rules._support.import_fallbacks import in_missing_module_fallback
+from secreview.analysis.rules._support.local_bindings import (
+    Binding,
+    bindings_before,
+    origin_calls,
+)
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -40,6 +53,8 @@ _EVALUATORS = {
 }
 _OPENERS = frozenset({"open", "io.open", "codecs.open", "builtins.open"})
 _PATH_READS = frozenset({"read_text", "read_bytes"})
+_CUTTERS = frozenset({"split", "rsplit", "partition", "rpartition", "strip", "lstrip", "rstrip"})
+"""String methods returning pieces of the text they are called on, nothing else."""
 _CONFIGURATION = frozenset({"config", "configuration", "settings", "conf"})
 """Attribute names under which programs keep the configuration their operator writes."""
 
@@ -78,29 +93,62 @@ def _configuration_value(expr: ast.expr) -> bool:
 
 
 def _forwards_its_parameter(context: ModuleContext, call: ast.Call, code: ast.expr) -> bool:
-    """Whether `call` sits in a wrapper named like the builtin it calls (`def _eval(self, code,
-    ns)`, a `compile` method) that only forwards its parameter `code`: the wrapper's callers
-    choose the code, and a flow from input into them is found there by the data flow."""
+    """Whether `call` sits in a function whose name says it evaluates (`def _eval(self, code,
+    ns)`, a `compile` method, `eval_import(s)`) and runs code cut from its own parameters only
+    (`code`, or `expr` of `module, expr = s.split(":", 1)`): the function's callers choose the
+    code, and a flow from input into them is found there by the data flow."""
     function = context.enclosing_function(call)
-    if function is None or function.name.strip("_") != context.call_name(call):
+    if function is None or context.call_name(call) not in function.name.lower().split("_"):
         return False
-    if not isinstance(code, ast.Name):
+    return _cut_from_parameters(context, code, 0)
+
+
+def _cut_from_parameters(context: ModuleContext, expr: ast.expr, depth: int) -> bool:
+    """Whether `expr` is a parameter of its function or a piece of one: through locals, tuple
+    unpacking, `str.split`-like methods and subscripts with a constant index."""
+    if depth > 4:
         return False
-    bindings = bindings_before(context, code)
-    return bool(bindings) and all(
-        b.value is None and isinstance(b.node, ast.arg) for b in bindings or ()
+    match expr:
+        case ast.Name():
+            bindings = bindings_before(context, expr)
+            return bool(bindings) and all(
+                _binding_cut_from_parameters(context, b, depth) for b in bindings or ()
+            )
+        case ast.Subscript(value=value, slice=index) if context.is_constant(index):
+            return _cut_from_parameters(context, value, depth + 1)
+        case ast.Call(func=ast.Attribute(attr=method, value=value), args=arguments) if (
+            method in _CUTTERS and all(context.is_constant(a) for a in arguments)
+        ):
+            return _cut_from_parameters(context, value, depth + 1)
+    return False
+
+
+def _binding_cut_from_parameters(context: ModuleContext, binding: Binding, depth: int) -> bool:
+    if binding.augmented_op is not None:
+        return False
+    if binding.value is not None:
+        return _cut_from_parameters(context, binding.value, depth + 1)
+    if isinstance(binding.node, ast.arg):
+        return True
+    target = context.parent(binding.node)  # `module, expr = s.split(":", 1)`
+    statement = context.parent(target) if isinstance(target, ast.Tuple) else None
+    return isinstance(statement, ast.Assign) and _cut_from_parameters(
+        context, statement.value, depth + 1
     )
 
 
 def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -> bool:
     """Whether code nobody can trace is evidently written by the program or its operator: a
     Python file the program is given, a configuration value, the parameter of a forwarding
-    wrapper, or the output of the program's own code generator (a template translated)."""
+    wrapper, the output of the program's own code generator (a template translated), or a part
+    of a document the program compiles (a template's or page's expression, its translation)."""
     return (
         _reads_a_file(context, code)
         or _configuration_value(code)
         or _forwards_its_parameter(context, call, code)
         or is_generator_output(context, code)
+        or is_document_expression(context, code)
+        or is_tree_translation(context, code)
     )
 
 
@@ -124,10 +172,16 @@ def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -
     "function's `__name__`, a template its own code generator "
     "translated), a Python file it is given (configuration and startup files), a configuration "
     "value, the operator's own command line or standard input (the `web` threat model trusts "
-    "the operator; `--threat-model all` reports it as `tainted-code`), the parameter of a "
-    "wrapper named like the builtin (its callers are judged: untrusted input passed to the "
-    "wrapper is reported there by the data flow), and `exec` of a code object `compile` made "
-    "(judged at the `compile`).",
+    "the operator; `--threat-model all` reports it as `tainted-code`), the parameters of a "
+    "function named for evaluating, like `_eval` or `eval_import`, and pieces cut from them "
+    "(its callers are judged: untrusted input passed to it is reported there by the data "
+    "flow), a part of a document the program compiles (an expression a template or page "
+    "wrote on a node of its tree, such as `node.attributes['cached']` or `node['skipif']`, "
+    "and the Python text translated from a tree the program's own parser built: the "
+    "document's author writes that code; whether outsiders can write documents is judged "
+    "where their text is parsed), and `exec` of a code object `compile` made (judged at the "
+    "`compile`). Code in an `except ImportError` fallback for a module every Python 3 ships "
+    "(`import ast`) never runs and is not reported.",
     why_bad="Whoever controls the text controls the interpreter: `eval(request.args['x'])` lets "
     "an attacker run `__import__('os').system(...)` with the application's privileges. Even "
     "text that looks internal often carries user data a few calls away.",
@@ -153,6 +207,8 @@ def eval_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     if name == "compile" and _only_parses(context, node):
         return
+    if in_missing_module_fallback(context, node):
+        return  # runs only where a module every Python ships is missing: never
     origin = data_origin(context, node, code)
     if origin.trust is Trust.PROGRAM_MADE:
         return

@@ -52,8 +52,8 @@ def _is_compiled(context: ModuleContext, expr: ast.expr, depth: int) -> bool:
     if values:
         return all(_is_compiled(context, value, depth + 1) for value in values)
     if isinstance(expr, ast.Call):
-        function = _called_function(context, expr)
-        returns = _returned_values(function) if function is not None else []
+        function = called_function(context, expr)
+        returns = returned_values(function) if function is not None else []
         return bool(returns) and all(_is_compiled(context, r, depth + 1) for r in returns)
     parameter = _parameter_of(context, expr)
     if parameter is None:
@@ -86,10 +86,10 @@ def _is_output(context: ModuleContext, expr: ast.expr, depth: int) -> bool:
         return all(_is_output(context, value, depth + 1) for value in values)
     if not isinstance(expr, ast.Call):
         return False
-    function = _called_function(context, expr)
+    function = called_function(context, expr)
     if function is None:
         return False
-    returns = _returned_values(function)
+    returns = returned_values(function)
     return bool(returns) and all(
         _assembled(context, function, value) or _is_output(context, value, depth + 1)
         for value in returns
@@ -141,7 +141,7 @@ def _arguments(function: _Function) -> list[ast.arg]:
     return [*spec.posonlyargs, *spec.args, *spec.kwonlyargs]
 
 
-def _returned_values(function: _Function) -> list[ast.expr]:
+def returned_values(function: _Function) -> list[ast.expr]:
     """The values `function` itself returns (not its nested functions'); empty if any is bare."""
     values: list[ast.expr] = []
     pending: list[ast.AST] = list(function.body)
@@ -183,7 +183,7 @@ def _attribute_values(context: ModuleContext, expr: ast.expr) -> list[ast.expr]:
         return []
     member = _method(owner, expr.attr)
     if member is not None:
-        return _returned_values(member)
+        return returned_values(member)
     return [
         node.value
         for node in ast.walk(owner)
@@ -198,7 +198,7 @@ def _attribute_values(context: ModuleContext, expr: ast.expr) -> list[ast.expr]:
     ]
 
 
-def _called_function(context: ModuleContext, call: ast.Call) -> _Function | None:
+def called_function(context: ModuleContext, call: ast.Call) -> _Function | None:
     """The function of this module `call` runs: `helper(...)`, `self.method(...)`, or
     `obj.method(...)` where `obj` is an instance of a class this module defines."""
     func = call.func

@@ -14,7 +14,9 @@ find by this, so that confidence means one thing everywhere:
   own objects (`f.__name__`, `__doc__`), an AST parsed from such text and transformed by the
   program's own visitors, serialisations of objects it holds (`pickle.dumps(obj)`,
   `ElementTree.tostring(tree)`), and the output of a command run with fixed arguments and input
-  (`subprocess.check_output(["dot", "-Tsvg"])`), through local variables and string operations.
+  (`subprocess.check_output(["dot", "-Tsvg"])`), through local variables and string operations,
+  and the parameter of a task runner's callback handed a worker that returns only such values
+  (`worker_results`).
 
 The syntactic half looks back inside one function only (`local_bindings`), and anything it does
 not recognise is *not* program-made, so it can lower a finding only where the value is plain.
@@ -31,6 +33,7 @@ from secreview.analysis.rules._support.local_bindings import (
     bindings_before,
     scope_nodes_of,
 )
+from secreview.analysis.rules._support.worker_results import receives_program_made_result
 from secreview.analysis.taint import AnalysisContext, taint_events, untrusted_input_reaches
 from secreview.analysis.taint.context import LIBRARY_ORIGIN, OPERATOR_ORIGINS
 from secreview.findings import Confidence
@@ -260,6 +263,10 @@ def _name_is_program_made(
     judged = [b for b in bindings if id(b.node) not in assumed]
     if bindings and not judged:
         return True  # only the binding being judged, referring back to itself
+    if judged and all(isinstance(b.node, ast.arg) for b in judged):
+        return receives_program_made_result(  # a task runner's callback given a worker's result
+            context, name, lambda value: is_program_made(context, value, depth + 1)
+        )
     return (
         bool(judged)
         and not _changed_in_place(context, name)

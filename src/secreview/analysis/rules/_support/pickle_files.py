@@ -1,0 +1,131 @@
+"""Files a program pickles itself: the file names a module writes with pickle, and reads back.
+
+A program that caches its own objects (a build environment, parsed documents) pickles them into a
+file and unpickles the file later. What it reads back is its own artefact, as much as a file at a
+fixed path is, and is rated like one (low): whoever can write that folder can still swap the file,
+but nobody chooses it through the program. A file is known by a key: the last name of the folder
+expression and the fixed tail of the file's name (`doctreedir/*.doctree` for
+`self.doctreedir / f"{docname}.doctree"`), or the file's whole name when it is fixed, so a read of
+`env.doctreedir / f"{env.docname}.doctree"` matches a write of `self.doctreedir /
+f"{name}.doctree"`. A path with no fixed tail, or a tail without an extension, has no key.
+
+The writes are looked for in the module of the read. Writer and reader often live in different
+modules of a project; matching keys across modules needs a project-wide fact (the keys each module
+writes), which the per-module review does not have.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.rules._support.local_bindings import made_by, single_value
+from secreview.index.context import ModuleContext
+
+_DUMPS = frozenset(
+    {
+        *(f"{module}.dump" for module in ("pickle", "cPickle", "_pickle", "dill", "cloudpickle")),
+        "joblib.dump",
+    }
+)
+_OPENERS = frozenset(
+    {"open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "builtins.open"}
+)
+_JOINS = frozenset({"os.path.join", "posixpath.join"})
+
+
+def pickled_file_keys(context: ModuleContext) -> frozenset[str]:
+    """The keys of every file this module writes with `pickle.dump` (and the like)."""
+    return context.derived(_collect_pickled_keys)
+
+
+def _collect_pickled_keys(context: ModuleContext) -> frozenset[str]:
+    keys: set[str] = set()
+    for node in ast.walk(context.tree):
+        if not isinstance(node, ast.Call) or context.call_name(node) not in _DUMPS:
+            continue
+        target = ModuleContext.argument(node, 1, "file")
+        key = opened_file_key(context, target) if target is not None else None
+        if key is not None:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def opened_file_key(context: ModuleContext, stream: ast.expr) -> str | None:
+    """The key of the file `stream` is: `open(path)`, `path.open()`, or a local bound to one;
+    for a file name (`joblib.dump(obj, path)`), the key of that path."""
+    opener = made_by(context, stream, _OPENERS)
+    if opener is not None:
+        path = ModuleContext.argument(opener, 0, "file")
+        return file_key(context, path) if path is not None else None
+    value = single_value(context, stream)
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "open"
+    ):
+        return file_key(context, value.func.value)  # Path(...).open("rb")
+    return file_key(context, stream)
+
+
+def read_file_key(context: ModuleContext, data: ast.expr) -> str | None:
+    """The key of the file whose bytes `data` holds: `f.read()` of an opened file, through
+    locals; None when any binding is something else."""
+    value = single_value(context, data)
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in ("read", "read_bytes")
+    ):
+        if value.func.attr == "read_bytes":
+            return file_key(context, value.func.value)
+        return opened_file_key(context, value.func.value)
+    return None
+
+
+def file_key(context: ModuleContext, path: ast.expr) -> str | None:
+    """`folder/*tail` for a path built from a folder and a name with a fixed tail, or the fixed
+    file name itself (see the module docstring)."""
+    value = single_value(context, path)
+    fixed = context.constant_value(value)
+    if isinstance(fixed, str):
+        name = fixed.replace("\\", "/").rsplit("/", 1)[-1]
+        return name if "." in name else None
+    folder: ast.expr | None = None
+    name_part: ast.expr | None = None
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+        folder, name_part = value.left, value.right
+    elif isinstance(value, ast.Call) and context.call_name(value) in _JOINS and len(value.args) > 1:
+        folder, name_part = value.args[-2], value.args[-1]
+    if folder is None or name_part is None:
+        return None
+    tail = _fixed_tail(context, name_part)
+    folder_name = _last_name(context, folder)
+    if tail is None or folder_name is None:
+        return None
+    return f"{folder_name}/*{tail}"
+
+
+def _fixed_tail(context: ModuleContext, name: ast.expr) -> str | None:
+    """The fixed end of a file name with an extension: `.doctree` of `f"{doc}.doctree"` or of
+    `doc + ".doctree"`, or the whole fixed name."""
+    value = single_value(context, name)
+    fixed = context.constant_value(value)
+    if isinstance(fixed, str):
+        return fixed if "." in fixed else None
+    last: ast.expr | None = None
+    if isinstance(value, ast.JoinedStr) and value.values:
+        last = value.values[-1]
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        last = value.right
+    tail = context.constant_value(last) if last is not None else None
+    return tail if isinstance(tail, str) and "." in tail and "/" not in tail else None
+
+
+def _last_name(context: ModuleContext, folder: ast.expr) -> str | None:
+    """`doctreedir` of `self.doctreedir` or of a local bound to it; a folder's own name."""
+    value = single_value(context, folder)
+    if isinstance(value, ast.Attribute):
+        return value.attr
+    if isinstance(value, ast.Name):
+        return value.id
+    return None
