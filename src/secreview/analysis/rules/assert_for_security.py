@@ -17,8 +17,10 @@ from secreview.analysis.rules._support.built_strings import looks_internal
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.web_handlers import (
     Function,
+    assigned_names,
     is_request_handler,
     is_request_object,
+    local_bindings,
     mentions_request_data,
     parameter_names,
     request_data_names,
@@ -176,18 +178,51 @@ def _configured_names(function: Function) -> set[str]:
     }
 
 
+def _request_field_names(function: Function, context: ModuleContext) -> set[str]:
+    """Local names derived from a field of the request (`request.GET["size"]`, `request.data`).
+
+    A value a component returned after being handed the whole request
+    (`filter.get_ordering(request, queryset, view)`) is not counted: the component chose it.
+    """
+    found: set[str] = set()
+    bindings = list(local_bindings(function))
+    changed = True
+    while changed:
+        changed = False
+        for target, value in bindings:
+            if not any(
+                (
+                    isinstance(n, ast.Attribute | ast.Subscript)
+                    and is_request_object(n.value, context)
+                )
+                or (isinstance(n, ast.Name) and n.id in found)
+                for n in ast.walk(value)
+            ):
+                continue
+            new = set(assigned_names(target)) - found
+            if new:
+                found |= new
+                changed = True
+    return found
+
+
 def _checks_configuration(
-    test: ast.expr, function: Function, request_names: frozenset[str]
+    test: ast.expr, function: Function, request_names: frozenset[str], context: ModuleContext
 ) -> bool:
-    """Whether every request-derived name the condition reads is also bound to configuration.
+    """Whether the condition checks the code's configuration, not what the request carries.
 
     `ordering = self.ordering`, perhaps replaced by what a filter chose from the request, then
     `assert ordering is not None, "no ordering attribute was declared"`: the assert is there for
-    the configured value, which is wrong the same way on every request. The condition must not
-    read the request itself.
+    the configured value, which is wrong the same way on every request. Every request-derived
+    name the condition reads must also be bound to configuration, and none may come from a
+    field of the request itself (`size = int(request.GET["size"])`).
     """
     read = {n.id for n in ast.walk(test) if isinstance(n, ast.Name) and n.id in request_names}
-    return bool(read) and read <= _configured_names(function)
+    return (
+        bool(read)
+        and read <= _configured_names(function)
+        and not read & _request_field_names(function, context)
+    )
 
 
 @rule(
@@ -211,8 +246,8 @@ def _checks_configuration(
     "check of the code's own configuration and is reported with low confidence; when the "
     "values it checks are also bound to that configuration in the function (`ordering = "
     "self.ordering`, a class attribute or a constant-style setting, perhaps replaced later by "
-    "what a filter chose from the request), it is a contract on the configuration and is not "
-    "reported.",
+    "what a filter chose from the request, but never read from a field of the request such as "
+    "`request.GET`), it is a contract on the configuration and is not reported.",
     why_bad="`python -O` and `PYTHONOPTIMIZE=1` strip assert statements from the bytecode, so a "
     "permission check written as an assert disappears in optimised deployments and every caller "
     "gets through. Even when asserts run, a failed one raises AssertionError: the client gets a "
@@ -263,7 +298,7 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     request_names = request_data_names(function, context)
     if not mentions_request_data(node.test, request_names, context):
         return
-    if contract and _checks_configuration(node.test, function, request_names):
+    if contract and _checks_configuration(node.test, function, request_names, context):
         return  # a contract on the configured value, whatever a request may replace it with
     yield Hit(
         node=node,
