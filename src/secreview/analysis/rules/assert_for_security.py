@@ -13,13 +13,18 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.built_strings import looks_internal
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.web_handlers import (
+    Function,
+    assigned_names,
     is_request_handler,
     is_request_object,
+    local_bindings,
     mentions_request_data,
     parameter_names,
     request_data_names,
+    scope_nodes,
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -160,6 +165,66 @@ def _addresses_developer(message: ast.expr | None) -> bool:
     return bool(words & _DEVELOPER_WORDS) or _EXPECTED_BUT_GOT.search(text) is not None
 
 
+def _configured_names(function: Function) -> set[str]:
+    """Local names the function binds, at least once, to the code's own configuration: a field of
+    the instance or class (`ordering = self.ordering`) or a constant-style setting
+    (`api_settings.PAGE_SIZE`, `DEFAULT_ORDERING`)."""
+    return {
+        target.id
+        for node in scope_nodes(function.body)
+        if isinstance(node, ast.Assign) and looks_internal(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _request_field_names(function: Function, context: ModuleContext) -> set[str]:
+    """Local names derived from a field of the request (`request.GET["size"]`, `request.data`).
+
+    A value a component returned after being handed the whole request
+    (`filter.get_ordering(request, queryset, view)`) is not counted: the component chose it.
+    """
+    found: set[str] = set()
+    bindings = list(local_bindings(function))
+    changed = True
+    while changed:
+        changed = False
+        for target, value in bindings:
+            if not any(
+                (
+                    isinstance(n, ast.Attribute | ast.Subscript)
+                    and is_request_object(n.value, context)
+                )
+                or (isinstance(n, ast.Name) and n.id in found)
+                for n in ast.walk(value)
+            ):
+                continue
+            new = set(assigned_names(target)) - found
+            if new:
+                found |= new
+                changed = True
+    return found
+
+
+def _checks_configuration(
+    test: ast.expr, function: Function, request_names: frozenset[str], context: ModuleContext
+) -> bool:
+    """Whether the condition checks the code's configuration, not what the request carries.
+
+    `ordering = self.ordering`, perhaps replaced by what a filter chose from the request, then
+    `assert ordering is not None, "no ordering attribute was declared"`: the assert is there for
+    the configured value, which is wrong the same way on every request. Every request-derived
+    name the condition reads must also be bound to configuration, and none may come from a
+    field of the request itself (`size = int(request.GET["size"])`).
+    """
+    read = {n.id for n in ast.walk(test) if isinstance(n, ast.Name) and n.id in request_names}
+    return (
+        bool(read)
+        and read <= _configured_names(function)
+        and not read & _request_field_names(function, context)
+    )
+
+
 @rule(
     id="assert-for-security",
     name="assert used for an authorisation check or input validation",
@@ -178,7 +243,11 @@ def _addresses_developer(message: ast.expr | None) -> bool:
     "framework calls the handler, not validation, and are not reported. An assert whose "
     "message addresses the programmer (`'no ordering attribute was declared on the "
     "pagination class'`, `'does not support ...'`, `'expected a tuple, got ...'`) is a "
-    "check of the code's own configuration and is reported with low confidence.",
+    "check of the code's own configuration and is reported with low confidence; when the "
+    "values it checks are also bound to that configuration in the function (`ordering = "
+    "self.ordering`, a class attribute or a constant-style setting, perhaps replaced later by "
+    "what a filter chose from the request, but never read from a field of the request such as "
+    "`request.GET`), it is a contract on the configuration and is not reported.",
     why_bad="`python -O` and `PYTHONOPTIMIZE=1` strip assert statements from the bytecode, so a "
     "permission check written as an assert disappears in optimised deployments and every caller "
     "gets through. Even when asserts run, a failed one raises AssertionError: the client gets a "
@@ -226,14 +295,18 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         node.test, function, context
     ):
         return
-    if mentions_request_data(node.test, request_data_names(function, context), context):
-        yield Hit(
-            node=node,
-            message=f"`assert {condition}` validates request data, but asserts are removed "
-            "under -O, so the input goes unchecked; when they do run, bad input becomes a 500 "
-            "error instead of a 400.",
-            fix="Validate with an explicit `if` that returns a 400 response or raises the "
-            "framework's validation error (`ValidationError`, `BadRequest`, "
-            "`HTTPException(status_code=422)`).",
-            confidence=contract or Confidence.MEDIUM,
-        )
+    request_names = request_data_names(function, context)
+    if not mentions_request_data(node.test, request_names, context):
+        return
+    if contract and _checks_configuration(node.test, function, request_names, context):
+        return  # a contract on the configured value, whatever a request may replace it with
+    yield Hit(
+        node=node,
+        message=f"`assert {condition}` validates request data, but asserts are removed "
+        "under -O, so the input goes unchecked; when they do run, bad input becomes a 500 "
+        "error instead of a 400.",
+        fix="Validate with an explicit `if` that returns a 400 response or raises the "
+        "framework's validation error (`ValidationError`, `BadRequest`, "
+        "`HTTPException(status_code=422)`).",
+        confidence=contract or Confidence.MEDIUM,
+    )

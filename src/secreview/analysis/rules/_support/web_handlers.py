@@ -134,13 +134,13 @@ def is_request_handler(function: Function, context: ModuleContext) -> bool:
     )
 
 
-def _assigned_names(target: ast.AST) -> Iterator[str]:
+def assigned_names(target: ast.AST) -> Iterator[str]:
     for node in ast.walk(target):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             yield node.id
 
 
-def _bindings(function: Function) -> Iterator[tuple[ast.AST, ast.AST]]:
+def local_bindings(function: Function) -> Iterator[tuple[ast.AST, ast.AST]]:
     """(target, value) pairs for the assignments, loops and `with ... as` in `function`."""
     for node in scope_nodes(function.body):
         if isinstance(node, ast.Assign):
@@ -165,14 +165,14 @@ def request_data_names(function: Function, context: ModuleContext) -> frozenset[
     if is_route_decorated(function, context) or request_parameter(function, context):
         tainted.update(parameter_names(function))
         tainted -= {"self", "cls"}
-    bindings = list(_bindings(function))
+    bindings = list(local_bindings(function))
     changed = True
     while changed:
         changed = False
         for target, value in bindings:
             if not mentions_request_data(value, tainted, context):
                 continue
-            new = set(_assigned_names(target)) - tainted
+            new = set(assigned_names(target)) - tainted
             if new:
                 tainted |= new
                 changed = True

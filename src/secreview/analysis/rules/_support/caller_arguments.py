@@ -1,0 +1,118 @@
+"""What a helper's parameter holds, judged by the calls its own module makes of it.
+
+A pattern rule that sees `subprocess.Popen(cmd, shell=True)` inside `def popen(cmd)` sees only a
+parameter: the command is chosen by the callers. When the module calls the helper itself, those
+calls show what it is for. If every one of them passes the program's own values (constants,
+fields of `self`, settings, paths next to the module's own file), possibly through further helpers
+of the module, the value looks internal, as `self.x` spliced in directly would. No call in the
+module, a `*args` call, or any other value leaves the parameter unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+
+from secreview.analysis.rules._support.built_strings import looks_internal
+from secreview.analysis.rules._support.data_origin import is_program_made
+from secreview.analysis.rules._support.local_bindings import bindings_before
+from secreview.index.context import ModuleContext
+
+MAX_CALLERS_DEPTH = 3
+"""How many helpers deep the calls are followed (`start` -> `read_process` -> `popen`)."""
+
+# Path operations that only combine or trim the paths they are given.
+_PATH_OPERATIONS = frozenset(
+    {
+        "os.path.join",
+        "os.path.dirname",
+        "os.path.abspath",
+        "os.path.realpath",
+        "os.path.normpath",
+        "os.path.basename",
+        "posixpath.join",
+        "posixpath.dirname",
+    }
+)
+_OWN_FILE = "__file__"
+
+Pieces = Callable[[ModuleContext, ast.expr], list[ast.expr]]
+"""The run-time values a rule counts in an expression (for the shell rule: the unquoted ones)."""
+
+
+def _module_function(context: ModuleContext, name: ast.Name) -> ast.FunctionDef | None:
+    """The module-level function (not a method) whose parameter `name` is, if never rebound."""
+    function = context.enclosing_function(name)
+    bindings = bindings_before(context, name) or []
+    if not isinstance(function, ast.FunctionDef) or not (
+        len(bindings) == 1 and isinstance(bindings[0].node, ast.arg)
+    ):
+        return None  # not a parameter, or rebound in the function
+    if any(isinstance(a, ast.ClassDef) for a in context.ancestors(function)):
+        return None  # a method: its callers are reached through objects, not seen here
+    return function
+
+
+def _parameter_position(function: ast.FunctionDef, name: str) -> int | None:
+    positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    return positional.index(name) if name in positional else None
+
+
+def _calls_of(context: ModuleContext, function_name: str) -> Iterator[ast.Call]:
+    for node in ast.walk(context.tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == function_name
+        ):
+            yield node
+
+
+def is_made_by_program(context: ModuleContext, expr: ast.expr) -> bool:
+    """A constant, a field or setting of the program (`looks_internal`), a program-made value, the
+    module's own `__file__`, or a path operation on such values."""
+    if looks_internal(expr) or is_program_made(context, expr):
+        return True
+    if isinstance(expr, ast.Name) and expr.id == _OWN_FILE:
+        return True
+    return (
+        isinstance(expr, ast.Call)
+        and context.call_name(expr) in _PATH_OPERATIONS
+        and not ModuleContext.has_star_arguments(expr)
+        and not expr.keywords
+        and all(is_made_by_program(context, a) for a in expr.args)
+    )
+
+
+def filled_by_program(
+    context: ModuleContext, value: ast.expr, pieces: Pieces, depth: int = 0
+) -> bool:
+    """Whether `value` is made by the program, or is a parameter of a module-level helper that
+    every call of it in this module fills with values (as `pieces` splits them) made by the
+    program, following such parameters up to `MAX_CALLERS_DEPTH` helpers."""
+    if is_made_by_program(context, value):
+        return True
+    if depth >= MAX_CALLERS_DEPTH or not isinstance(value, ast.Name):
+        return False
+    function = _module_function(context, value)
+    if function is None:
+        return False
+    position = _parameter_position(function, value.id)
+    calls = [c for c in _calls_of(context, function.name) if c not in ast.walk(function)]
+    if not calls:
+        return False
+    for call in calls:
+        if ModuleContext.has_star_arguments(call):
+            return False
+        argument = (
+            ModuleContext.argument(call, position, value.id)
+            if position is not None
+            else ModuleContext.keyword(call, value.id)
+        )
+        if argument is None:
+            return False  # the default: not judged here
+        if not all(
+            filled_by_program(context, p, pieces, depth + 1) for p in pieces(context, argument)
+        ):
+            return False
+    return True
