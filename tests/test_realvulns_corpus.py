@@ -279,35 +279,77 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_materialise_writes_both_files_from_a_local_clone(tmp_path: Path) -> None:
-    clone = tmp_path / "repos" / "demo"
+VULNERABLE_BYTES = b"import os\r\nos.system(x)\n"
+FIXED_BYTES = b"import subprocess\nsubprocess.run([x])\n"
+
+
+def commit_fix(clone: Path) -> tuple[str, str]:
+    """A new clone whose demo.py goes from VULNERABLE_BYTES to FIXED_BYTES; (parent, fix)."""
     clone.mkdir(parents=True)
     git(clone, "init", "-q")
-    (clone / "demo.py").write_bytes(b"import os\r\nos.system(x)\n")
+    (clone / "demo.py").write_bytes(VULNERABLE_BYTES)
     git(clone, "add", "demo.py")
     git(clone, "commit", "-q", "-m", "before")
     parent = git(clone, "rev-parse", "HEAD")
-    (clone / "demo.py").write_bytes(b"import subprocess\nsubprocess.run([x])\n")
+    (clone / "demo.py").write_bytes(FIXED_BYTES)
     git(clone, "commit", "-q", "-am", "fix")
-    fix = git(clone, "rev-parse", "HEAD")
-    meta = tmp_path / "meta"
-    write_case(meta / "demo-PYSEC-2099-1", lines=[2], vulnerable="", fixed="")
-    write_case(meta / "gone-PYSEC-2099-2", lines=[2], vulnerable="", fixed="")
+    return parent, git(clone, "rev-parse", "HEAD")
+
+
+def write_bare_cases(meta: Path, commits: dict[str, tuple[str, str]], *absent: str) -> None:
+    """Case folders with only case.toml, naming the (parent, fix) commits given per case."""
+    for name, (parent, fix) in commits.items():
+        write_case(meta / name, lines=[2], vulnerable="", fixed="")
+        toml = meta / name / "case.toml"
+        text = toml.read_text(encoding="utf-8").replace("a" * 40, fix).replace("b" * 40, parent)
+        toml.write_text(text, encoding="utf-8")
+    for name in absent:
+        write_case(meta / name, lines=[2], vulnerable="", fixed="")
     for case in meta.iterdir():
         (case / "vulnerable.py").unlink()
         (case / "fixed.py").unlink()
-    toml = meta / "demo-PYSEC-2099-1" / "case.toml"
-    text = toml.read_text(encoding="utf-8").replace("a" * 40, fix).replace("b" * 40, parent)
-    toml.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_materialise_writes_both_files_from_a_local_clone(tmp_path: Path) -> None:
+    parent, fix = commit_fix(tmp_path / "repos" / "demo")
+    meta = tmp_path / "meta"
+    write_bare_cases(meta, {"demo-PYSEC-2099-1": (parent, fix)}, "gone-PYSEC-2099-2")
+    text = (meta / "demo-PYSEC-2099-1" / "case.toml").read_text(encoding="utf-8")
     command = [sys.executable, str(REALVULNS / "materialise.py"), "--cases", str(meta)]
     command += ["--into", str(tmp_path / "files"), "--repos", str(tmp_path / "repos")]
     command += ["--mirror-root", str(tmp_path / "no-mirrors")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1
     written = tmp_path / "files" / "demo-PYSEC-2099-1"
-    assert (written / "vulnerable.py").read_bytes() == b"import os\r\nos.system(x)\n"
-    assert (written / "fixed.py").read_bytes() == b"import subprocess\nsubprocess.run([x])\n"
+    assert (written / "vulnerable.py").read_bytes() == VULNERABLE_BYTES
+    assert (written / "fixed.py").read_bytes() == FIXED_BYTES
     assert (written / "case.toml").read_text(encoding="utf-8") == text
     assert "gone-PYSEC-2099-2: no local git copy" in done.stdout
     assert not (tmp_path / "files" / "gone-PYSEC-2099-2").exists()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_materialise_finds_bare_mirrors_and_mirrors_with_a_dot_git(tmp_path: Path) -> None:
+    """The fetch tool leaves `<owner>+<name>/repo` bare or as a clone with `repo/.git`."""
+    mirrors = tmp_path / "mirrors"
+    cloned = commit_fix(mirrors / "example.org+demo" / "repo")
+    bare_source = tmp_path / "work" / "other"
+    bare = commit_fix(bare_source)
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--bare",
+        str(bare_source),
+        str(mirrors / "example.org+other" / "repo"),
+    )
+    meta = tmp_path / "meta"
+    write_bare_cases(meta, {"demo-PYSEC-2099-1": cloned, "other-PYSEC-2099-2": bare})
+    command = [sys.executable, str(REALVULNS / "materialise.py"), "--cases", str(meta)]
+    command += ["--into", str(tmp_path / "files"), "--mirror-root", str(mirrors)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout
+    for case in ("demo-PYSEC-2099-1", "other-PYSEC-2099-2"):
+        assert (tmp_path / "files" / case / "vulnerable.py").read_bytes() == VULNERABLE_BYTES
+        assert (tmp_path / "files" / case / "fixed.py").read_bytes() == FIXED_BYTES

@@ -6,8 +6,8 @@ which is not committed. This script recreates them, byte for byte, in a files fo
 its own, as `secreview bench --realvulns` wants) that run.py and the corpus test read with
 --files or $SECREVIEW_REALVULNS_FILES. For each case it asks git for the file at the parent
 commit and at the fix commit (`git show <commit>:<path>`), in a local repository found by the
-case's repository URL: a bare mirror `<mirror-root>/<owner>+<name>/repo` or a clone
-`<repos>/<name>`.
+case's repository URL: a mirror `<mirror-root>/<owner>+<name>/repo` (bare, or a clone whose git
+directory is `repo/.git`: the fetch tool makes both) or a clone `<repos>/<name>`.
 
 It reads git objects only: no checkout, no network, hooks and fsmonitor off
 (`-c core.hooksPath=/dev/null -c core.fsmonitor=false`), textconv off; nothing from the projects
@@ -50,7 +50,8 @@ def git_dirs(repository: str, mirror_root: Path | None, repos: Path | None) -> l
 
     A mirror named `<owner>+<name>` (case-insensitive) comes first; a mirror of the same name
     under another owner (a project that moved) and a clone `<repos>/<name>` follow. Which of
-    them really has the commits is left to git.
+    them really has the commits is left to git. A mirror's `repo` may be bare or hold its git
+    directory in `repo/.git` (fetching a small project gives the second), so both are tried.
     """
     owner, name = repository.rstrip("/").removesuffix(".git").split("/")[-2:]
     candidates: list[Path] = []
@@ -58,7 +59,8 @@ def git_dirs(repository: str, mirror_root: Path | None, repos: Path | None) -> l
         mirrors = sorted(path for path in mirror_root.iterdir() if path.is_dir())
         exact = [m for m in mirrors if m.name.lower() == f"{owner}+{name}".lower()]
         moved = [m for m in mirrors if m.name.lower().endswith(f"+{name}".lower())]
-        candidates += [m / "repo" for m in [*exact, *moved]]
+        for mirror in [*exact, *moved]:
+            candidates += [mirror / "repo", mirror / "repo" / ".git"]
     if repos is not None:
         candidates += [repos / name / ".git", repos / name]
     unique = dict.fromkeys(path for path in candidates if (path / "HEAD").is_file())
@@ -104,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--mirror-root",
         type=Path,
         default=MIRROR_ROOT,
-        help="folder of bare mirrors <owner>+<name>/repo (default %(default)s)",
+        help="folder of mirrors <owner>+<name>/repo[/.git] (default %(default)s)",
     )
     parser.add_argument("--repos", type=Path, default=None, help="folder of clones <name>/")
     parser.add_argument(
