@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.function_flow import own_nodes, position, shared_own_nodes
@@ -37,8 +38,7 @@ _MUTATORS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Write:
+class _Write(NamedTuple):
     """One write of `self.<attribute>`: where, in which method, how, and whether locked."""
 
     attribute: str
