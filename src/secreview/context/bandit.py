@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 BANDIT_ID = re.compile(r"(?i)B\d{3}")
 
 
-@dataclass(frozen=True, slots=True)
-class BanditTest:
+class BanditTest(NamedTuple):
     """One Bandit test: its id, its name, and the secreview rules that report what it does."""
 
     id: str
