@@ -8,7 +8,6 @@ the mapping.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 from importlib import resources
 from typing import NamedTuple
@@ -26,7 +25,10 @@ class BanditTest(NamedTuple):
 
 @cache
 def bandit_tests() -> dict[str, BanditTest]:
-    """Every mapped Bandit test by id (upper case)."""
+    """Every mapped Bandit test by id (upper case); tomllib is imported only when one is asked
+    for (start-up time)."""
+    import tomllib
+
     text = resources.files("secreview.data").joinpath("bandit_map.toml").read_text("utf-8")
     table = tomllib.loads(text)
     return {
