@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
@@ -270,7 +269,7 @@ def _async_check_then_act(
             if hit is not None:
                 # Without any lock in the class, nobody said the dict is contended: often the
                 # worst case is work done twice, so only a class that locks elsewhere is medium.
-                yield replace(hit, confidence=Confidence.MEDIUM) if locks else hit
+                yield hit._replace(confidence=Confidence.MEDIUM) if locks else hit
 
 
 def _acting_statements(statement: ast.If, context: ModuleContext) -> list[ast.stmt]:
