@@ -28,11 +28,10 @@ from secreview.config import (
     load_settings,
 )
 from secreview.config.selection import SelectorError, check_selector
-from secreview.findings import Confidence, Finding, ScanResult, Severity
+from secreview.findings import PRE_EXISTING_TAG, Confidence, Finding, ScanResult, Severity
 from secreview.output_file import OutputFileError, check_output, write_output
 from secreview.pipeline import models_for
 from secreview.report.options import RenderOptions, with_render_options
-from secreview.review.model import PRE_EXISTING_TAG
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
