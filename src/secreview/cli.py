@@ -6,11 +6,8 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings that are, 2 usage or f
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import gc
 import importlib
-from collections.abc import Iterator
 from typing import NoReturn
 
 import click
@@ -49,9 +46,7 @@ class _Commands(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
-        with _no_cycle_collection():
-            module = importlib.import_module(module_name)
-        command: click.Command = getattr(module, attribute)
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
         return command
 
     def invoke(self, ctx: click.Context) -> object:
@@ -76,24 +71,6 @@ class _Commands(click.Group):
 @click.version_option(__version__, prog_name="secreview")
 def cli() -> None:
     """secreview: a security code review of Python code, where every finding is evidence."""
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """No cyclic garbage collection for the length of the block (then as before).
-
-    Importing a command's ~200 modules allocates tens of thousands of objects that all stay
-    alive (classes, functions, tables); each allocation threshold crossed makes the collector
-    walk them again, ~8 % of a one-file scan's start-up for nothing. Cycles made meanwhile are
-    collected once it is back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _fail(message: str) -> NoReturn:
