@@ -334,7 +334,7 @@ def scan(
     sources = [source for source in sources if is_included(source.shown_as, config)]
     sources = with_identities(sources, roots)
     if config.engine == "ray":  # its workers run elsewhere, in another working folder
-        sources = [dataclasses.replace(s, path=s.path.absolute()) for s in sources]
+        sources = [s._replace(path=s.path.absolute()) for s in sources]
     return scan_sources(sources, missing, config, jobs, progress, started=started)
 
 
