@@ -51,6 +51,38 @@ def test_a_plain_scan_imports_no_other_command_format_or_llm_code(tmp_path: Path
     assert not {m for m in loaded if m.startswith(NOT_FOR_A_PLAIN_SCAN)}
 
 
+NOT_FOR_A_ONE_FILE_JSON_SCAN = (
+    "rich",
+    "tomllib",
+    "secreview.report.text",
+    "secreview.review.model",
+    "secreview.llm.summary",
+    "secreview.distributed.ray_engine",
+    "secreview.sources.git.repository",
+    "secreview.context.baseline",
+)
+"""What a pre-commit style scan (one file, JSON to a file, no configuration file) leaves out:
+the console library, TOML, the other report formats, the review and LLM types, the Ray engine,
+git's object reading and the baseline."""
+
+
+def test_a_one_file_json_scan_loads_neither_rich_nor_toml_nor_review_code(tmp_path: Path) -> None:
+    small = tmp_path / "small.py"
+    small.write_text("import subprocess\n\n\ndef run(name):\n    subprocess.run(['ls', name])\n")
+    report = tmp_path / "report.json"
+    argv = ["secreview", "scan", "--no-progress", "--no-cache", "--format", "json"]
+    argv += ["--output", str(report), str(small)]
+    loaded = _modules_loaded_by(
+        "from secreview.cli import cli\n"
+        "import sys\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n    cli(prog_name='secreview')\nexcept SystemExit:\n    pass"
+    )
+    assert json.loads(report.read_text())["files_scanned"] == 1  # the scan ran
+    assert "secreview.analysis.rules" in loaded
+    assert not {m for m in loaded if m.startswith(NOT_FOR_A_ONE_FILE_JSON_SCAN)}
+
+
 def test_help_lists_every_command() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0

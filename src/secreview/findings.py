@@ -201,6 +201,16 @@ class FileReport:
     module reads no network input, so it is never reviewed again; or a rule crashed)."""
 
 
+REVIEW_KEY = "review"
+"""`ScanResult.extra` key of a review's facts (`secreview.review.model.ReviewInfo`)."""
+LLM_KEY = "llm"
+"""`ScanResult.extra` key of the LLM stage's summary (`secreview.llm.summary.LlmSummary`).
+Both keys live here so that a reporter can see a plain scan has neither without loading the
+modules that define them (start-up time)."""
+PRE_EXISTING_TAG = "pre-existing"
+"""Tag of a finding the change did not introduce (shown only with `review --all`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     """Everything a reporter renders; reporters take this and nothing else."""
@@ -214,6 +224,7 @@ class ScanResult:
     configuration: str = "none"
     """The configuration file the run used ('none'), so a reader knows what was left out."""
     extra: dict[str, object] = field(default_factory=dict)
+    """What a kind of run adds: `parse_fallbacks`, `baselined`, `REVIEW_KEY`, `LLM_KEY`."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -26,7 +26,6 @@ from secreview.analysis.taint.project import (
 from secreview.cache import IncrementalCache, RoundCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
-from secreview.distributed.ray_engine import run_on_ray
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
 from secreview.pipeline import active_rules, review_text_guarded
@@ -199,6 +198,7 @@ def project_index(
         return run_round
 
     if config.engine == "ray":  # no worker outlives a round there: each round parses again
+        from secreview.distributed.ray_engine import run_on_ray  # imported for Ray runs only
 
         def on_ray(remaining: list[SourceFile], index: ProjectIndex) -> list[ModuleRound | None]:
             work = summarise or RoundSummariser()
@@ -334,7 +334,7 @@ def scan(
     sources = [source for source in sources if is_included(source.shown_as, config)]
     sources = with_identities(sources, roots)
     if config.engine == "ray":  # its workers run elsewhere, in another working folder
-        sources = [dataclasses.replace(s, path=s.path.absolute()) for s in sources]
+        sources = [s._replace(path=s.path.absolute()) for s in sources]
     return scan_sources(sources, missing, config, jobs, progress, started=started)
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from secreview.analysis.taint import ProjectIndex
 from secreview.config import MEMORY_PER_SOURCE_BYTE, ScanConfig
 from secreview.distributed import Runner
-from secreview.distributed.ray_engine import run_on_ray
 from secreview.findings import ErrorKind, FileError, FileReport, Finding
 from secreview.pipeline import review_file
 from secreview.sources.discovery import SourceFile
@@ -48,8 +47,12 @@ def budget_of(config: ScanConfig) -> Callable[[SourceFile], Budget]:
 
 def runner_for(config: ScanConfig) -> Runner:
     """Where `config`'s per-file work runs: local worker processes, or the Ray cluster that
-    `ray_session` connected to (`--engine ray`)."""
-    return run_on_ray if config.engine == "ray" else run_isolated
+    `ray_session` connected to (`--engine ray`); the Ray engine is imported only then."""
+    if config.engine != "ray":
+        return run_isolated
+    from secreview.distributed.ray_engine import run_on_ray
+
+    return run_on_ray
 
 
 def failure_error(path: str, failure: TaskFailure, doing: str, consequence: str) -> FileError:

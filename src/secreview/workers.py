@@ -29,12 +29,11 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
-from typing import Generic, TypeVar, cast
+from typing import Generic, NamedTuple, TypeVar, cast
 
 Shared = TypeVar("Shared")
 Task = TypeVar("Task")
@@ -48,8 +47,7 @@ POLL_SECONDS = 0.05
 ready, whatever this is)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Budget:
+class Budget(NamedTuple):
     """What one task may use: wall-clock seconds, and memory above the worker's idle size."""
 
     seconds: float
@@ -68,8 +66,7 @@ class FailureKind(enum.Enum):
     OUT_OF_MEMORY = "out-of-memory"
 
 
-@dataclass(frozen=True, slots=True)
-class TaskFailure:
+class TaskFailure(NamedTuple):
     """Why one task has no result, with a detail fit for a message ("signal SIGSEGV")."""
 
     kind: FailureKind

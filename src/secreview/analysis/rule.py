@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from secreview.cwe import lookup
 from secreview.findings import Confidence, Severity
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from secreview.analysis.taint.context import AnalysisContext
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     """The five sections every rule documents (the habit we copy from Ruff)."""
 
     what_it_does: str
@@ -32,8 +31,7 @@ class RuleDoc:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """What a check reports: the node to point at and what to say about it.
 
     `evidence` lists (node, note) steps that led here, in order, ending before the sink;

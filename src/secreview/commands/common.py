@@ -15,13 +15,9 @@ from typing import NoReturn
 
 import click
 from click.core import ParameterSource
-from rich.console import Console
-from rich.markup import escape
 
 from secreview.analysis.models import ModelError
 from secreview.analysis.rules import RULES_BY_ID
-from secreview.cache import ENVIRONMENT_VARIABLE as CACHE_ENVIRONMENT_VARIABLE
-from secreview.cache import default_cache_dir
 from secreview.commands.options import NEVER
 from secreview.config import (
     CommandLine,
@@ -32,13 +28,10 @@ from secreview.config import (
     load_settings,
 )
 from secreview.config.selection import SelectorError, check_selector
-from secreview.context.baseline import BaselineError, apply_baseline, read_baseline
-from secreview.findings import Confidence, Finding, ScanResult, Severity
+from secreview.findings import PRE_EXISTING_TAG, Confidence, Finding, ScanResult, Severity
 from secreview.output_file import OutputFileError, check_output, write_output
 from secreview.pipeline import models_for
 from secreview.report.options import RenderOptions, with_render_options
-from secreview.report.text import render_text, render_text_lines
-from secreview.review.model import PRE_EXISTING_TAG
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -72,7 +65,7 @@ def _imported_on_use(module: str, function: str) -> Callable[[ScanResult], str]:
 
 
 RENDERERS: dict[str, Callable[[ScanResult], str]] = {
-    "text": render_text,
+    "text": _imported_on_use("text", "render_text"),
     "html": _render_html,
     "markdown": _imported_on_use("markdown", "render_markdown"),
     "json": _imported_on_use("json_report", "render_json"),
@@ -114,6 +107,9 @@ def _may_fail(finding: Finding, config: ScanConfig) -> bool:
 
 def fail(message: str) -> NoReturn:
     """Say what is wrong on stderr, in one sentence, and exit 2."""
+    from rich.console import Console  # rich is loaded only to say something (start-up time)
+    from rich.markup import escape
+
     Console(stderr=True, soft_wrap=True, highlight=False).print(
         f"[red]error:[/] {escape(message)}", markup=True
     )
@@ -273,7 +269,9 @@ def cache_folder(options: Mapping[str, object], settings: FileSettings) -> str |
     The environment wins over the file as in Ruff, so a test or CI job can always redirect it."""
     if options.get("no_cache"):
         return None
-    chosen = options.get("cache_dir") or os.environ.get(CACHE_ENVIRONMENT_VARIABLE)
+    from secreview.cache.store import ENVIRONMENT_VARIABLE, default_cache_dir  # only when used
+
+    chosen = options.get("cache_dir") or os.environ.get(ENVIRONMENT_VARIABLE)
     return str(chosen or settings.cache_dir or default_cache_dir())
 
 
@@ -292,6 +290,8 @@ def with_baseline(result: ScanResult, config: ScanConfig) -> ScanResult:
     """`result` without the findings of the configured baseline (if any)."""
     if not config.baseline:
         return result
+    from secreview.context.baseline import BaselineError, apply_baseline, read_baseline
+
     try:
         return apply_baseline(result, read_baseline(Path(config.baseline)))
     except BaselineError as error:
@@ -362,6 +362,10 @@ def emit(
         return
     if quiet and not result.findings and not result.errors:
         return
+    from rich.console import Console  # loaded only for standard output (start-up time)
+
+    from secreview.report.text import render_text_lines
+
     console = Console(soft_wrap=True, highlight=False)
     if output_format == "text" and console.is_terminal:
         for line in render_text_lines(result):

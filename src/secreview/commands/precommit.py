@@ -20,7 +20,8 @@ import click
 
 from secreview.commands.common import fail
 from secreview.commands.options import FAIL_ON_CHOICE, SEVERITY_CHOICE
-from secreview.sources import git
+from secreview.sources.git import repository as git
+from secreview.sources.git.errors import GitError
 
 
 def _staged_paths() -> set[str] | None:
@@ -32,7 +33,7 @@ def _staged_paths() -> set[str] | None:
         with repository:
             head_tree = repository.tree_of(repository.head_or_empty_tree())
             changes = repository.changes(head_tree, repository.tree_with([]))
-    except git.GitError as error:
+    except GitError as error:
         fail(str(error))
     return {path for change in changes for path in (change.old_path, change.new_path) if path}
 

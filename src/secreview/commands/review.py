@@ -32,8 +32,9 @@ from secreview.review.configuration import review_settings
 from secreview.review.git_changes import from_git
 from secreview.review.model import SkippedFile
 from secreview.review.run import review_change
-from secreview.sources import git
 from secreview.sources.diff import DiffError
+from secreview.sources.git import repository as git
+from secreview.sources.git.errors import GitError
 from secreview.sources.reading import UnreadableSourceError
 from secreview.sources.sidefiles import (
     MIB,
@@ -235,7 +236,7 @@ def review_command(
                         directory,
                         Path(scratch),
                     )
-        except (git.GitError, ConfigError) as error:
+        except (GitError, ConfigError) as error:
             fail(str(error))
         except DiffError as error:  # named after the diff file, as every side-file error is
             if diff_file is None:

@@ -9,9 +9,9 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from secreview.commands.common import (
     RENDERERS,
@@ -29,13 +29,15 @@ from secreview.commands.options import shared_options
 from secreview.commands.progress import RENDERING, PhaseBar, phase_bar, wants_progress
 from secreview.config import ScanConfig
 from secreview.distributed import ENGINES
-from secreview.distributed.ray_engine import RayEngineError, ray_session
 from secreview.findings import ScanResult
 from secreview.index.facts import module_name_for
 from secreview.scanner import default_jobs, scan, scan_sources
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.sources.sidefiles import SideFileError, read_side_stream
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STDIN = "-"
 STDIN_SHOWN = "<stdin>"
@@ -192,12 +194,12 @@ def scan_command(
         destination = output_destination(
             output, [] if reading_stdin else roots, [config.baseline, context.params["config_path"]]
         )
-        errors = Console(stderr=True, soft_wrap=True, highlight=False)
         show_progress = wants_progress(no_progress, quiet)
+        errors = _error_console() if show_progress else None
         texts = (lambda: ()) if reading_stdin else (lambda: scanned_texts(roots, config))
         with (
             llm_run(config, texts) as llm,
-            phase_bar(errors) if show_progress else contextlib.nullcontext() as bar,
+            phase_bar(errors) if errors is not None else contextlib.nullcontext() as bar,
         ):
             config = llm.config  # with the models the LLM inferred, when it did
             if reading_stdin:
@@ -215,11 +217,19 @@ def scan_command(
             if bar is not None:
                 bar(RENDERING, 0, None)
             emit(result, output_format.lower(), destination, quiet=quiet)
-        if show_progress:
+        if errors is not None:
             errors.print(
                 f"[dim]Reviewed {result.files_scanned} files in {result.elapsed_seconds:.2f}s[/]"
             )
         sys.exit(exit_code_for(result, config, strict))
+
+
+def _error_console() -> Console:
+    """Standard error as rich writes to it: the progress bar and the closing line, only shown
+    on a terminal (so a piped or hooked run does not load rich at all)."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def _start_engine(
@@ -231,6 +241,8 @@ def _start_engine(
         if ray_address is not None:
             raise click.UsageError("--ray-address needs --engine ray")
         return
+    from secreview.distributed.ray_engine import RayEngineError, ray_session  # only for Ray
+
     try:
         stack.enter_context(ray_session(ray_address, cpus))
     except RayEngineError as error:

@@ -7,7 +7,7 @@ The command line wins where both speak; lists of patterns add up; rule selection
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.taint import DEFAULT_THREAT_MODEL
 from secreview.config.file import FileSettings
@@ -18,8 +18,7 @@ from secreview.sources.reading import DEFAULT_MAX_BYTES
 from secreview.sources.sidefiles import shown
 
 
-@dataclass(frozen=True, slots=True)
-class CommandLine:
+class CommandLine(NamedTuple):
     """What the command line sets; None (or empty) where it says nothing."""
 
     excludes: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from secreview.analysis.taint import THREAT_MODELS
 from secreview.config.llm import LlmSettingError, LlmSettings, parse_llm_table
@@ -95,8 +96,7 @@ class FileSettings:
     cache_dir: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Where:
+class _Where(NamedTuple):
     """Names a key in messages: `file:line: [tool.secreview] key`."""
 
     source: Path

@@ -8,16 +8,14 @@ the mapping.
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 BANDIT_ID = re.compile(r"(?i)B\d{3}")
 
 
-@dataclass(frozen=True, slots=True)
-class BanditTest:
+class BanditTest(NamedTuple):
     """One Bandit test: its id, its name, and the secreview rules that report what it does."""
 
     id: str
@@ -27,7 +25,10 @@ class BanditTest:
 
 @cache
 def bandit_tests() -> dict[str, BanditTest]:
-    """Every mapped Bandit test by id (upper case)."""
+    """Every mapped Bandit test by id (upper case); tomllib is imported only when one is asked
+    for (start-up time)."""
+    import tomllib
+
     text = resources.files("secreview.data").joinpath("bandit_map.toml").read_text("utf-8")
     table = tomllib.loads(text)
     return {

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.findings import Confidence, Finding
 
@@ -26,8 +26,7 @@ DEVELOPMENT_TAG = "development-only"
 _DEBUG_NAMES = frozenset({"DEBUG", "debug"})
 
 
-@dataclass(frozen=True, slots=True)
-class DevelopmentSpan:
+class DevelopmentSpan(NamedTuple):
     """Lines `first`..`last` that run only in development, and where they are, as a phrase."""
 
     first: int

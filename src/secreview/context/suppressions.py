@@ -12,7 +12,7 @@ import io
 import re
 import tokenize
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.context.bandit import rules_for_bandit
 from secreview.findings import Finding
@@ -29,8 +29,7 @@ NOSEC = "nosec"
 MALFORMED = "malformed"
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One suppression comment: where it is, the lines it covers, what it ignores and why."""
 
     line: int

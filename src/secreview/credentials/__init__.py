@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.credentials.formats import (
     CONNECTION_URL_PASSWORD,
@@ -115,16 +115,14 @@ PASSWORD_ARGUMENT_OF = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class NameVerdict:
+class NameVerdict(NamedTuple):
     """What a name says: which kind of secret, and whether the name alone is enough evidence."""
 
     cwe: int
     decisive: bool
 
 
-@dataclass(frozen=True, slots=True)
-class FormatMatch:
+class FormatMatch(NamedTuple):
     """A secret found by its shape: what it is, the secret text itself, and how bad it is."""
 
     label: str

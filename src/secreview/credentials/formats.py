@@ -10,15 +10,14 @@ credential for a service (798) or a cryptographic key (321).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.findings import Confidence, Severity
 
 PASSWORD, CREDENTIAL, CRYPTO_KEY = 259, 798, 321
 
 
-@dataclass(frozen=True, slots=True)
-class _Format:
+class _Format(NamedTuple):
     """A secret recognised by its shape alone, wherever it appears."""
 
     label: str

@@ -7,15 +7,14 @@ name or pillar is typed by hand; this module only loads it once and answers look
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 PILLARS: tuple[int, ...] = (284, 435, 664, 682, 691, 693, 697, 703, 707, 710)
 
 
-@dataclass(frozen=True, slots=True)
-class Weakness:
+class Weakness(NamedTuple):
     """One CWE entry as a review needs it: its id, official name and CWE-1000 pillar."""
 
     cwe: int

@@ -15,9 +15,8 @@ import dataclasses
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from secreview.config import ScanConfig, is_included
 from secreview.config.selection import is_selected_by
@@ -69,8 +68,7 @@ def keeps(config: ScanConfig) -> Callable[[Finding], bool]:
     return keep
 
 
-@dataclass(frozen=True, slots=True)
-class LlmRun:
+class LlmRun(NamedTuple):
     """The LLM stage of one run: the config the static review uses (with inferred models), and
     what `finish` adds after it."""
 

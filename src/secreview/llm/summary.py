@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from secreview.findings import ScanResult
+from secreview.findings import LLM_KEY, ScanResult
 
 if TYPE_CHECKING:  # the LLM stage's modules load only when it runs
     from secreview.llm.inference import Inference
 
-LLM_KEY = "llm"
+__all__ = ["LLM_KEY", "LlmSummary", "llm_summary"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ import re
 import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from secreview.credentials import (
     AUTH_SCHEME,
@@ -279,8 +280,7 @@ def _judge(
         recent.append(token)
 
 
-@dataclass(frozen=True, slots=True)
-class Masked:
+class Masked(NamedTuple):
     """Code with its secrets masked, and the secret texts found (to mask them in prose too)."""
 
     text: str

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from secreview.parse.treesitter import Conversion
 
 
-@dataclass(frozen=True, slots=True)
-class ParseOutcome:
+class ParseOutcome(NamedTuple):
     """A parsed module (or None), which parser produced it, and what could not be parsed.
 
     `error` is the first unrecoverable error ("syntax error at line N: ..."), None when the whole
@@ -78,8 +76,7 @@ def parse_module(text: str, filename: str = "<unknown>") -> ParseOutcome:
     return _outcome(conversion, verdict)
 
 
-@dataclass(frozen=True, slots=True)
-class _HostVerdict:
+class _HostVerdict(NamedTuple):
     """Where and why the host parser rejected the text."""
 
     line: int

@@ -6,12 +6,14 @@ Timings are left out on purpose: the same input must give the same bytes.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from secreview.cwe import lookup
-from secreview.findings import Finding, ScanResult
-from secreview.llm.summary import llm_summary
+from secreview.findings import LLM_KEY, REVIEW_KEY, Finding, ScanResult
 from secreview.report.llm_marks import llm_properties
-from secreview.review.model import review_info
+
+if TYPE_CHECKING:
+    from secreview.review.model import ReviewInfo
 
 
 def finding_to_dict(finding: Finding) -> dict[str, object]:
@@ -66,24 +68,33 @@ def result_to_dict(result: ScanResult) -> dict[str, object]:
         ],
         "findings": [finding_to_dict(f) for f in result.findings],
     }
-    summary = llm_summary(result)
-    if summary is not None:
-        payload["llm"] = summary.as_dict()
+    if LLM_KEY in result.extra:  # the types of these two load only for the runs that have them
+        from secreview.llm.summary import llm_summary
+
+        summary = llm_summary(result)
+        if summary is not None:
+            payload["llm"] = summary.as_dict()
     if "baselined" in result.extra:
         payload["baselined"] = result.extra["baselined"]
-    review = review_info(result)
-    if review is not None:
-        payload.update(
-            {
-                "base": review.base,
-                "head": review.head,
-                "commit_message": review.commit_message,
-                "resolved": [finding_to_dict(f) for f in review.resolved],
-                "pre_existing": review.pre_existing,
-                "skipped": [{"path": s.path, "reason": s.reason} for s in review.skipped],
-            }
-        )
+    if REVIEW_KEY in result.extra:
+        from secreview.review.model import review_info
+
+        payload.update(_review_fields(review_info(result)))
     return payload
+
+
+def _review_fields(review: ReviewInfo | None) -> dict[str, object]:
+    """What a review adds to the JSON object (nothing when `review` is None)."""
+    if review is None:
+        return {}
+    return {
+        "base": review.base,
+        "head": review.head,
+        "commit_message": review.commit_message,
+        "resolved": [finding_to_dict(f) for f in review.resolved],
+        "pre_existing": review.pre_existing,
+        "skipped": [{"path": s.path, "reason": s.reason} for s in review.skipped],
+    }
 
 
 def render_json(result: ScanResult) -> str:

@@ -7,15 +7,14 @@ reporter keeps rendering one `ScanResult`; `render_options` gives them back type
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.findings import ScanResult
 
 RENDER_KEY = "render"
 
 
-@dataclass(frozen=True, slots=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     """What the command line chose about the reports' content (defaults: the compact report)."""
 
     show_checked: bool = False

@@ -22,7 +22,7 @@ from secreview.config import (
     pyproject_in,
     settings_from_pyproject_text,
 )
-from secreview.sources import git
+from secreview.sources.git import repository as git
 
 _MAX_BYTES = 64 * 1024 * 1024
 """A baseline or model file larger than this at the base revision is refused."""

@@ -14,8 +14,8 @@ import dataclasses
 from secreview.findings import FileError
 from secreview.review.changes import Change, collect, decode_blob
 from secreview.review.worktree import may_be_python, working_tree
-from secreview.sources import git
 from secreview.sources.diff import ChangeKind, FileDiff, parse_diff
+from secreview.sources.git import repository as git
 
 _BINARY_SNIFF_BYTES = 8000
 """git's own rule: a NUL byte in the first 8000 bytes makes a file binary."""

@@ -10,11 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from secreview.findings import Finding, ScanResult, Severity
+from secreview.findings import PRE_EXISTING_TAG, REVIEW_KEY, Finding, ScanResult, Severity
 
-REVIEW_KEY = "review"
-PRE_EXISTING_TAG = "pre-existing"
-"""Tag of a finding the change did not introduce (shown only with `review --all`)."""
+__all__ = [
+    "PRE_EXISTING_TAG",
+    "REVIEW_KEY",
+    "ChangeExcerpt",
+    "ExcerptLine",
+    "FindingKey",
+    "ReviewInfo",
+    "SkippedFile",
+    "finding_key",
+    "review_info",
+]
 
 
 @dataclass(frozen=True, slots=True)

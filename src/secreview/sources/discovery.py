@@ -19,7 +19,6 @@ Names are bytes on Linux: the name shown in reports escapes what is not printabl
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import os
 import re
@@ -27,6 +26,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import NamedTuple
 
 from pathspec import GitIgnoreSpec
 
@@ -49,8 +49,7 @@ _SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
 _SHEBANG_BYTES = 256
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file to review: how it is shown in reports, and where it is on disk."""
 
     shown_as: str
@@ -94,8 +93,7 @@ def _reason(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     """A folder or link met in the walk: its path, its path relative to the root, its real path
     (where a followed link leads), and its path as shown (not yet escaped)."""
 
@@ -187,7 +185,7 @@ class _Discovery:
             return folder
         if read is None:
             return folder
-        return dataclasses.replace(folder, gitignores=(*folder.gitignores, read))
+        return folder._replace(gitignores=(*folder.gitignores, read))
 
     def enter_once(self, path: str) -> bool:
         """With links followed, a folder already walked (a link to an ancestor) is not again."""

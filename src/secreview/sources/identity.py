@@ -10,7 +10,6 @@ scan was started on.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,7 +55,4 @@ class IdentityPaths:
 def with_identities(sources: Sequence[SourceFile], roots: Sequence[str]) -> list[SourceFile]:
     """`sources`, each with its repository-relative identity (see the module docstring)."""
     paths = IdentityPaths(roots)
-    return [
-        dataclasses.replace(source, identity=paths.of(source.path, source.shown_as))
-        for source in sources
-    ]
+    return [source._replace(identity=paths.of(source.path, source.shown_as)) for source in sources]

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pathspec import GitIgnoreSpec
 
@@ -49,8 +49,7 @@ def matches_path(patterns: Sequence[str], path: str, is_dir: bool = False) -> bo
     )
 
 
-@dataclass(frozen=True, slots=True)
-class GitIgnore:
+class GitIgnore(NamedTuple):
     """One `.gitignore` file: the real folder it sits in and its patterns."""
 
     folder: str

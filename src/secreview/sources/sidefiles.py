@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tomllib
 from typing import BinaryIO
 
 MIB = 1024 * 1024
@@ -138,8 +137,11 @@ def parse_toml(text: str, *, path: str | os.PathLike[str], what: str) -> dict[st
     """The TOML document `text` read from `path`, else SideFileError.
 
     tomllib parses nested arrays and inline tables by recursion, so a deeply nested value
-    raises RecursionError (not TOMLDecodeError): that is a malformed file too.
+    raises RecursionError (not TOMLDecodeError): that is a malformed file too. tomllib is
+    imported here, by the runs that find a TOML file to read (it compiles patterns as it loads).
     """
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import NamedTuple
 
 from secreview.analysis.models.entries import EntryModel, parse_entry
 from secreview.analysis.models.files import (
@@ -46,8 +47,7 @@ def name_words(name: str) -> str:
     return "_".join(word.lower() for word in _NAME_WORD.findall(name))
 
 
-@dataclass(frozen=True, slots=True)
-class SourceModel:
+class SourceModel(NamedTuple):
     """Untrusted data: values of `names`, results of `calls`, or attributes of a typed object."""
 
     origin: str
@@ -79,8 +79,7 @@ class LabelModel:
     matcher: re.Pattern[str] = field(compare=False, repr=False, default=re.compile("(?!)"))
 
 
-@dataclass(frozen=True, slots=True)
-class SinkModel:
+class SinkModel(NamedTuple):
     """A call whose listed arguments must not carry untrusted data of the given kind.
 
     `when` holds keyword arguments that must have these constant values for the call to be a
@@ -114,8 +113,7 @@ class SinkModel:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SanitizerModel:
+class SanitizerModel(NamedTuple):
     """A call whose result is safe for the `protects` sink kinds (`*` for all).
 
     With `keys` (glob patterns), the calls are `TYPE.__item__` and the model says what reading
@@ -133,8 +131,7 @@ class SanitizerModel:
         return isinstance(key, str) and any(fnmatchcase(key, p) for p in self.keys)
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnModel:
+class ReturnModel(NamedTuple):
     """The type a call returns, when its keyword arguments have the `when` constant values."""
 
     type: str

@@ -11,12 +11,11 @@ client's data; the engine binds those parameters as remote input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class EntryModel:
+class EntryModel(NamedTuple):
     """Functions (or methods) whose parameters, from `skip` up to `until`, are remote input.
 
     Every condition given must hold: `bases` (the method's class derives from one),

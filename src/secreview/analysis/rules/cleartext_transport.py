@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import (
@@ -20,8 +20,7 @@ from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
 
-@dataclass(frozen=True, slots=True)
-class _Protocol:
+class _Protocol(NamedTuple):
     """A cleartext protocol client: how it logs in and how it can switch to TLS first."""
 
     label: str

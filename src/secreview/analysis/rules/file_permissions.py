@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.flags import fold_flags
@@ -50,8 +50,7 @@ _PUBLIC_FILE_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _ModeCall:
+class _ModeCall(NamedTuple):
     """A call that sets permission bits: what it is called, the path it acts on, and the mode."""
 
     label: str

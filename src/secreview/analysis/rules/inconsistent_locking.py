@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.function_flow import own_nodes, position, shared_own_nodes
@@ -37,8 +37,7 @@ _MUTATORS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Write:
+class _Write(NamedTuple):
     """One write of `self.<attribute>`: where, in which method, how, and whether locked."""
 
     attribute: str
@@ -270,7 +269,7 @@ def _async_check_then_act(
             if hit is not None:
                 # Without any lock in the class, nobody said the dict is contended: often the
                 # worst case is work done twice, so only a class that locks elsewhere is medium.
-                yield replace(hit, confidence=Confidence.MEDIUM) if locks else hit
+                yield hit._replace(confidence=Confidence.MEDIUM) if locks else hit
 
 
 def _acting_statements(statement: ast.If, context: ModuleContext) -> list[ast.stmt]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.cookie_names import SENSITIVE_COOKIE_WORDS
@@ -55,8 +55,7 @@ _COOKIE_SETTINGS = {
 _CONFIG_UPDATES = frozenset({"update", "from_mapping"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Flag:
+class _Flag(NamedTuple):
     """One cookie attribute: its CWE, keyword, and the words used to explain it."""
 
     cwe: int

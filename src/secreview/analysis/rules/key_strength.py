@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.findings import Confidence, Severity
@@ -18,8 +18,7 @@ _MINIMUM_CURVE_BITS = 224
 """The elliptic-curve equivalent of 2048-bit RSA (112-bit security)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _KeyGenerator:
+class _KeyGenerator(NamedTuple):
     """Where a key generator takes its size, and what it makes."""
 
     algorithm: str

@@ -11,6 +11,7 @@ for its own model in general.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -23,46 +24,54 @@ from secreview.index.context import ModuleContext
 RULE_ID = "llm-prompt-injection"
 
 _WORDS = r"(?:\w+\W+){0,3}?"
-_STEERING: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(
-            r"\b(?:ignore|disregard|forget|override)\W+"
-            + _WORDS
-            + r"(?:previous|prior|preceding|above|earlier|all|any|your|system)\W+"
-            + r"(?:\w+\W+){0,2}?(?:instructions?|prompts?|rules|directions|guidelines)\b",
-            re.IGNORECASE,
+
+
+@functools.cache
+def _steering() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Phrases that steer a reader of the code, and what each does; compiled on first use
+    (start-up time: only files with comments or strings to read need them)."""
+    return (
+        (
+            re.compile(
+                r"\b(?:ignore|disregard|forget|override)\W+"
+                + _WORDS
+                + r"(?:previous|prior|preceding|above|earlier|all|any|your|system)\W+"
+                + r"(?:\w+\W+){0,2}?(?:instructions?|prompts?|rules|directions|guidelines)\b",
+                re.IGNORECASE,
+            ),
+            "tells the reader to ignore its instructions",
         ),
-        "tells the reader to ignore its instructions",
-    ),
-    (
-        re.compile(
-            r"\b(?:report|flag|list|mention|say|answer|output)\W+"
-            + r"(?:no|zero)\W+(?:\w+\W+){0,1}?"
-            + r"(?:defects?|vulnerabilit(?:y|ies)|security\s+issues?|weakness(?:es)?)\b",
-            re.IGNORECASE,
+        (
+            re.compile(
+                r"\b(?:report|flag|list|mention|say|answer|output)\W+"
+                + r"(?:no|zero)\W+(?:\w+\W+){0,1}?"
+                + r"(?:defects?|vulnerabilit(?:y|ies)|security\s+issues?|weakness(?:es)?)\b",
+                re.IGNORECASE,
+            ),
+            "tells the reader to report no defects",
         ),
-        "tells the reader to report no defects",
-    ),
-    (
-        re.compile(r'\{\s*"defects"\s*:\s*\[\s*\]\s*\}|"verdict"\s*:\s*"dispute', re.IGNORECASE),
-        "holds a ready-made 'no defects' answer for a reviewer to repeat",
-    ),
-    (
-        re.compile(
-            r"\b(?:AI|LLM|assistant|language\s+model|code\s+reviewer|security\s+(?:reviewer|"
-            r"scanner|auditor))\b[^\n]{0,80}\b(?:this\s+(?:code|file|function|module)\s+is\s+"
-            r"(?:secure|safe|audited|approved)|mark\s+(?:it|this)\s+as\s+(?:safe|secure)|"
-            r"skip\s+this\s+file|do\s+not\s+(?:report|flag|mention))\b",
-            re.IGNORECASE,
+        (
+            re.compile(
+                r'\{\s*"defects"\s*:\s*\[\s*\]\s*\}|"verdict"\s*:\s*"dispute', re.IGNORECASE
+            ),
+            "holds a ready-made 'no defects' answer for a reviewer to repeat",
         ),
-        "asks an AI reviewer to pass the code",
-    ),
-)
+        (
+            re.compile(
+                r"\b(?:AI|LLM|assistant|language\s+model|code\s+reviewer|security\s+(?:reviewer|"
+                r"scanner|auditor))\b[^\n]{0,80}\b(?:this\s+(?:code|file|function|module)\s+is\s+"
+                r"(?:secure|safe|audited|approved)|mark\s+(?:it|this)\s+as\s+(?:safe|secure)|"
+                r"skip\s+this\s+file|do\s+not\s+(?:report|flag|mention))\b",
+                re.IGNORECASE,
+            ),
+            "asks an AI reviewer to pass the code",
+        ),
+    )
 
 
 def steering(text: str) -> str | None:
     """What `text` tries to make its reader do, or None when it addresses no reader."""
-    return next((what for pattern, what in _STEERING if pattern.search(text)), None)
+    return next((what for pattern, what in _steering() if pattern.search(text)), None)
 
 
 def _comment_nodes(context: ModuleContext) -> Iterator[tuple[ast.AST, str]]:

@@ -12,6 +12,7 @@ auth mixin) leave nothing to compare.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 
@@ -26,22 +27,34 @@ _CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CHANGING_DECORATORS = frozenset({"post", "put", "patch", "delete"})
 _METHOD_LISTS = (".api_view", ".require_http_methods")
 """Decorators whose first argument lists the HTTP methods a Django/DRF view accepts."""
-_CHANGING_NAME = re.compile(
-    r"^(post|put|patch|delete|destroy|create|update|partial_update|remove|add|set|edit|"
-    r"archive|approve|reject|revoke|grant|assign|transfer|reset|disable|enable|upload|import|"
-    r"purge|restore|rename|move|publish|promote|demote|migrate|rebuild|resize|lock|unlock)"
-    r"(_\w+)?$"
-)
-_CHECK_WORDS = re.compile(
-    r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
-    r"requires?_(?!post|get|safe|http_methods|gzip)|"
-    r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
-    r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin)",
-    re.IGNORECASE,
-)
 _CAN_CALL = re.compile(r"(^|\.)(context|ctx|policy|enforcer|acl|current_user|user)\.can$")
 _BLANKET_BASES = re.compile(r"(LoginRequired|PermissionRequired|UserPassesTest|AccessMixin)")
 _CLASS_WORDS = re.compile(r"(Controller|View|ViewSet|Handler|Resource|Endpoint|API|Api)$")
+
+
+@functools.cache
+def _changing_name() -> re.Pattern[str]:
+    """Method names that change state (`delete_user`), compiled on first use (start-up time:
+    the two long word lists here are needed only for files that define handlers)."""
+    return re.compile(
+        r"^(post|put|patch|delete|destroy|create|update|partial_update|remove|add|set|edit|"
+        r"archive|approve|reject|revoke|grant|assign|transfer|reset|disable|enable|upload|import|"
+        r"purge|restore|rename|move|publish|promote|demote|migrate|rebuild|resize|lock|unlock)"
+        r"(_\w+)?$"
+    )
+
+
+@functools.cache
+def _check_words() -> re.Pattern[str]:
+    """Words that name an authorisation check (`login_required`, `has_perm`), compiled on first
+    use like `_changing_name`."""
+    return re.compile(
+        r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
+        r"requires?_(?!post|get|safe|http_methods|gzip)|"
+        r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
+        r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin)",
+        re.IGNORECASE,
+    )
 
 
 def _is_check(node: ast.AST, context: ModuleContext) -> bool:
@@ -51,7 +64,7 @@ def _is_check(node: ast.AST, context: ModuleContext) -> bool:
     if _CAN_CALL.search(text):
         return True
     last = text.rsplit(".", 1)[-1]
-    return bool(_CHECK_WORDS.search(last)) and not last.startswith(("get_", "set_"))
+    return bool(_check_words().search(last)) and not last.startswith(("get_", "set_"))
 
 
 def _own_checks(function: Function, context: ModuleContext) -> list[ast.AST]:
@@ -92,7 +105,7 @@ def _changes_state(function: Function, context: ModuleContext, in_class: bool) -
         if isinstance(methods, ast.List | ast.Tuple | ast.Set):
             verbs = {context.constant_value(e) for e in methods.elts}
             return bool({str(v).upper() for v in verbs} & _CHANGING_METHODS)
-    return in_class and bool(_CHANGING_NAME.match(function.name))
+    return in_class and bool(_changing_name().match(function.name))
 
 
 def _is_handler(function: Function, context: ModuleContext, in_class: bool) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.findings import Confidence, Severity
@@ -25,8 +25,7 @@ _HTTPX_DISABLEABLE = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Connector:
+class _Connector(NamedTuple):
     """A standard-library client: where its timeout goes, and whether it connects at once."""
 
     timeout_position: int | None  # None: keyword-only (or moved between Python versions)

@@ -36,8 +36,6 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.pattern_uses import pattern_uses
-from secreview.analysis.rules._support.regex_shapes import find_problem
-from secreview.analysis.rules._support.regex_tree import parse_pattern
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -120,6 +118,11 @@ def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> It
     flags = _flags(context.argument(node, _FLAG_POSITIONS[function], "flags"), context)
     if flags is None:
         return  # an unknown flag may be VERBOSE, which changes what the text means
+    # The pattern analysis (a parser and its node types) loads with the first constant pattern:
+    # most files compile none, and a one-file scan should not pay for it at start-up.
+    from secreview.analysis.rules._support.regex_shapes import find_problem
+    from secreview.analysis.rules._support.regex_tree import parse_pattern
+
     tree = parse_pattern(pattern, flags)
     if tree is None:
         return

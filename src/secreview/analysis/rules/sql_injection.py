@@ -15,6 +15,7 @@ identifiers quoted by the database layer (`connection.ops.quote_name`, SQLAlchem
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 
@@ -54,35 +55,43 @@ _SQL_OBJECT = (
     r"extension|type|if|column|constraint|policy|domain|collation|aggregate|operator|rule|"
     r"event|server|tablespace|materialized)\b"
 )
-_SQL_STATEMENT = re.compile(
-    r"^\s*\(*\s*(?:"
-    r"select\s.*?\bfrom\s"
-    r"|with\s+(?:recursive\s+)?.+?\bas\s*\("
-    r"|insert\s+(?:or\s+\w+\s+)?into\s"
-    r"|(?:replace|merge)\s+into\s"
-    r"|update\s.+?\sset\s"
-    r"|delete\s+from\s"
-    rf"|(?:create|drop|alter)\s+(?:or\s+replace\s+)?{_SQL_OBJECT}"
-    r"|truncate\s+(?:table\s+)?\S"
-    r"|pragma\s+\w"
-    r"|explain\s+(?:analyze\s+)?(?:select|insert|update|delete|with)\s"
-    r"|(?:grant|revoke)\s.+?\s(?:on|to|from)\s"
-    # Transaction, session and maintenance statements take names and values too.
-    r"|(?:savepoint|release\s+savepoint|rollback\s+(?:work\s+|transaction\s+)?to\s+"
-    r"(?:savepoint\s+)?)\s*\S"
-    r"|set\s+(?:(?:session|local|global)\s+)?(?:role\s|time\s+zone\s|names\s|[\w.@]+\s*(?:=|\bto\b))"
-    r"|lock\s+tables?\s+\S"
-    r"|(?:vacuum|reindex|analyze|cluster)\b(?:\s+\S|\s*$)"
-    r"|(?:optimize|rename)\s+table\s|refresh\s+materialized\s+view\s"
-    r"|comment\s+on\s"
-    r"|copy\s+\S.*?\s(?:from|to)\s"
-    r"|(?:attach|detach)\s+(?:database\s+)?\S"
-    r"|show\s+(?:full\s+)?(?:tables|columns|index|databases|grants|create)\b"
-    r"|call\s+[\w.]+\s*\("
-    r"|(?:use|listen|notify)\s+[\w`\"]+\s*;?\s*$"
-    r")",
-    re.IGNORECASE | re.DOTALL,
-)
+
+
+@functools.cache
+def _sql_statement() -> re.Pattern[str]:
+    """Text that starts an SQL statement, compiled on first use: the pattern is large and
+    most files never build SQL, so a one-file scan should not pay for it at start-up."""
+    return re.compile(
+        r"^\s*\(*\s*(?:"
+        r"select\s.*?\bfrom\s"
+        r"|with\s+(?:recursive\s+)?.+?\bas\s*\("
+        r"|insert\s+(?:or\s+\w+\s+)?into\s"
+        r"|(?:replace|merge)\s+into\s"
+        r"|update\s.+?\sset\s"
+        r"|delete\s+from\s"
+        rf"|(?:create|drop|alter)\s+(?:or\s+replace\s+)?{_SQL_OBJECT}"
+        r"|truncate\s+(?:table\s+)?\S"
+        r"|pragma\s+\w"
+        r"|explain\s+(?:analyze\s+)?(?:select|insert|update|delete|with)\s"
+        r"|(?:grant|revoke)\s.+?\s(?:on|to|from)\s"
+        # Transaction, session and maintenance statements take names and values too.
+        r"|(?:savepoint|release\s+savepoint|rollback\s+(?:work\s+|transaction\s+)?to\s+"
+        r"(?:savepoint\s+)?)\s*\S"
+        r"|set\s+(?:(?:session|local|global)\s+)?(?:role\s|time\s+zone\s|names\s|[\w.@]+\s*(?:=|\bto\b))"
+        r"|lock\s+tables?\s+\S"
+        r"|(?:vacuum|reindex|analyze|cluster)\b(?:\s+\S|\s*$)"
+        r"|(?:optimize|rename)\s+table\s|refresh\s+materialized\s+view\s"
+        r"|comment\s+on\s"
+        r"|copy\s+\S.*?\s(?:from|to)\s"
+        r"|(?:attach|detach)\s+(?:database\s+)?\S"
+        r"|show\s+(?:full\s+)?(?:tables|columns|index|databases|grants|create)\b"
+        r"|call\s+[\w.]+\s*\("
+        r"|(?:use|listen|notify)\s+[\w`\"]+\s*;?\s*$"
+        r")",
+        re.IGNORECASE | re.DOTALL,
+    )
+
+
 _IDENTIFIER_QUOTERS = frozenset(
     {"psycopg2.sql.Identifier", "psycopg.sql.Identifier", "psycopg2.extensions.quote_ident"}
 )
@@ -168,7 +177,7 @@ def _built_sql(context: ModuleContext, sql: ast.expr, must_look_like_sql: bool) 
         return []
     if must_look_like_sql:
         template = "".join(_RUN_TIME_MARK if p.text is None else p.text for p in pieces)
-        if not _SQL_STATEMENT.match(template):
+        if not _sql_statement().match(template):
             return []
     return values
 

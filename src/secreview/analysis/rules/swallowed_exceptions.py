@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.security_operations import (
@@ -165,8 +165,7 @@ def _result_defaults_to_refusal(
     return targets <= defaults
 
 
-@dataclass(frozen=True, slots=True)
-class _Swallowed:
+class _Swallowed(NamedTuple):
     """A security check whose failure a handler (or `suppress`) discards."""
 
     operation: SecurityOperation

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.flags import fold_flags
@@ -74,8 +74,7 @@ _OPEN_FIX = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Use:
+class _Use(NamedTuple):
     """What a call does to a path: create/overwrite, remove, or open/change an existing one."""
 
     path: ast.expr

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.models import Models
 from secreview.analysis.taint.results import FunctionNode
@@ -38,8 +38,7 @@ def _child_statements(node: ast.stmt) -> list[ast.stmt]:
     return children
 
 
-@dataclass(frozen=True, slots=True)
-class InputClues:
+class InputClues(NamedTuple):
     """What a look at a module's words says about the untrusted input it may read.
 
     `origins`: the origins of the source APIs it imports and names. `request_shaped`: a clue of

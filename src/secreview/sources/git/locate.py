@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 _SMALL_FILE_BYTES = 64 * 1024
 """`.git` files, `commondir` and `HEAD` are one line; anything larger is not git's."""
@@ -20,8 +20,7 @@ _SECTION = re.compile(r"^\s*\[\s*([A-Za-z0-9.-]+)\s*(?:\"[^\"]*\")?\s*\]")
 _OBJECT_FORMAT = re.compile(r"^\s*objectformat\s*=\s*([A-Za-z0-9]+)\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where a repository's parts are: the work tree's top, the git folder of this work tree
     (HEAD, index) and the folder it shares with other work trees (objects, refs)."""
 

@@ -10,11 +10,10 @@ cannot carry quotes or shell metacharacters.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
@@ -36,8 +35,7 @@ _NUMBER_CONVERSIONS = frozenset({"int", "float", "len", "bool", "round", "abs"})
 _CONSTANT_STYLE = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """A piece of a string built at run time: fixed `text`, or the expression `node` supplying it.
 
     `numeric` marks a run-time value formatted as a number (`%d`, `{:d}`), which cannot carry
@@ -270,7 +268,7 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
             return [Piece(node=name)]
         for piece in string_pieces(context, binding.value, depth + 1):
             if piece.node is not None:
-                piece = dataclasses.replace(piece, via=(binding.node, *piece.via))
+                piece = piece._replace(via=(binding.node, *piece.via))
             pieces.append(piece)
     return pieces
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.index.context import ModuleContext
 
@@ -94,8 +94,7 @@ def target_names(target: ast.AST) -> list[str]:
     return []
 
 
-@dataclass(frozen=True, slots=True)
-class Destination:
+class Destination(NamedTuple):
     """Where the value of an expression ends up, as far as the enclosing statement shows."""
 
     names: tuple[str, ...]

@@ -25,8 +25,8 @@ not recognise is *not* program-made, so it can lower a finding only where the va
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
@@ -121,8 +121,7 @@ class Trust(Enum):
     PROGRAM_MADE = "program-made"
 
 
-@dataclass(frozen=True, slots=True)
-class DataOrigin:
+class DataOrigin(NamedTuple):
     """The trust of the data reaching one call, and the words a finding says it in."""
 
     trust: Trust

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.flags import fold_flags
 from secreview.analysis.rules._support.function_flow import calls_in, position
@@ -21,8 +21,7 @@ _PATH_WRITERS = frozenset({"write_text", "write_bytes", "touch"})
 _SERIALISERS = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"})
 
 
-@dataclass(frozen=True, slots=True)
-class Creation:
+class Creation(NamedTuple):
     """A call that creates a file with the default mode: the call, the path, the handle name."""
 
     call: ast.Call

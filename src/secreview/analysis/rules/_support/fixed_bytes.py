@@ -9,7 +9,7 @@ literal (`bytes.fromhex("00ff...")`, `"abc".encode()`). Anything drawn at run ti
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.local_bindings import MAX_DEPTH, bindings_before
 from secreview.index.context import UNKNOWN, ModuleContext
@@ -33,8 +33,7 @@ _BUFFERS = frozenset({"bytes", "bytearray"})
 _TEXT_TO_BYTES = frozenset({"encode"})
 
 
-@dataclass(frozen=True, slots=True)
-class FixedBytes:
+class FixedBytes(NamedTuple):
     """A value fixed in the source: its shown text and the node that wrote it."""
 
     shown: str

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 import string
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.data_origin import is_program_made
 from secreview.analysis.rules._support.local_bindings import MAX_DEPTH, bindings_before
@@ -31,8 +31,7 @@ _Pieces = list[str | ast.expr]
 """Generated code in order: fixed fragments (str) and the values inserted between them."""
 
 
-@dataclass(frozen=True, slots=True)
-class GeneratedCode:
+class GeneratedCode(NamedTuple):
     """Code text the program writes around inserted values."""
 
     inserted: list[ast.expr]

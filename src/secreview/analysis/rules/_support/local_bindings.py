@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Container, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.index.context import ModuleContext
 
@@ -28,8 +28,7 @@ _NESTED_SCOPES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
+class Binding(NamedTuple):
     """One place a scope binds a name, and where the binding takes effect.
 
     `value` is what a plain `name = value` (or `with value as name`, `name := value`) binds; it is

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.index.context import ModuleContext
 
@@ -30,8 +30,7 @@ TEXT_POSITIONS = {
 """`re.Pattern` method -> position of the text it matches."""
 
 
-@dataclass(frozen=True, slots=True)
-class PatternUse:
+class PatternUse(NamedTuple):
     """One `pattern.method(text)` call on a compiled pattern, and its text argument."""
 
     call: ast.Call

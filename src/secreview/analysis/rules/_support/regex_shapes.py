@@ -8,7 +8,7 @@ an exponential one before a polynomial one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.regex_text import render
 from secreview.analysis.rules._support.regex_tree import (
@@ -28,8 +28,7 @@ from secreview.analysis.rules._support.regex_tree import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """What was found (the offending parts, quoted as pattern text) and how bad it is."""
 
     description: str

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.index.context import ModuleContext
@@ -23,8 +24,7 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _BROAD = frozenset({"Exception", "BaseException"})
 
 
-@dataclass(frozen=True, slots=True)
-class HandleKind:
+class HandleKind(NamedTuple):
     """How one kind of resource is released and what may be done with it without keeping it."""
 
     noun: str

@@ -10,9 +10,8 @@ kept (by `context.derived`), so `hardcoded-credential`, `hardcoded-password` and
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.secret_text import literal_opening, redact, span_node
 from secreview.credentials import (
@@ -38,8 +37,7 @@ _NAME_OF_A_FIELD = re.compile(r"[a-z][a-z_\-]*")
 _SIZE_ATTRIBUTES = frozenset({"digest_size", "block_size"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Binding:
+class _Binding(NamedTuple):
     """What a string constant is bound to: the name that says what it is, and where to point.
 
     `sink_cwe` is set when the place itself says what the value is (the key argument of
@@ -55,8 +53,7 @@ class _Binding:
     verb: str = "is set to"
 
 
-@dataclass(frozen=True, slots=True)
-class Secret:
+class Secret(NamedTuple):
     """One hard-coded secret, ready to be reported by the rule of its CWE."""
 
     cwe: int
@@ -211,7 +208,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
         case ast.Compare(left=left, ops=[ast.Eq() | ast.NotEq()], comparators=[right]):
             other = right if left is child else left
             found = _named(other, context)
-            return dataclasses.replace(found, verb="is compared with") if found else None
+            return found._replace(verb="is compared with") if found else None
         case ast.arguments():
             return _default_binding(parent, child)
         case ast.Call():

@@ -16,8 +16,8 @@ plain `validate(...)`, `check(...)` or `clean(...)` says nothing about security 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.credentials import name_words
@@ -84,8 +84,7 @@ class Outcome(Enum):
     """The call's value is kept: swallowing leaves whatever the variable held before."""
 
 
-@dataclass(frozen=True, slots=True)
-class SecurityOperation:
+class SecurityOperation(NamedTuple):
     """A security decision made inside a `try` block."""
 
     call: ast.Call

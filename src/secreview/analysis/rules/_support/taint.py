@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.taint import AnalysisContext, taint_events
@@ -33,8 +33,7 @@ _ORIGIN_WORDS = {
 """How messages describe the data of each origin."""
 
 
-@dataclass(frozen=True, slots=True)
-class TaintSpec:
+class TaintSpec(NamedTuple):
     """What differs between taint rules besides metadata: the sink kind and its wording.
 
     `origins` are the dedicated origins the rule reports (a password, a predictable token): who
