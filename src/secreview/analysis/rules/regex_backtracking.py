@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.pattern_uses import pattern_uses
 from secreview.analysis.rules._support.regex_shapes import find_problem
@@ -127,7 +128,7 @@ def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> It
     if problem is None:
         return
     origin = _text_origin(context, node, function)
-    if origin.trust is Trust.PROGRAM_MADE:
+    if origin.trust is Trust.PROGRAM_MADE or origin is _SETTING:
         return
     text = pattern.decode("latin-1") if isinstance(pattern, bytes) else pattern
     text = re.sub(r"\s*\n\s*", " ", text).strip()  # a VERBOSE pattern's lines, on one line
@@ -147,6 +148,8 @@ def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> It
 _UNSEEN_USES = DataOrigin(
     Trust.UNTRACED, "the compiled pattern is used where this module does not show"
 )
+_SETTING = DataOrigin(Trust.UNTRUSTED, "a value of the program's configuration", operator=True)
+"""Text read from the configuration (`self.cfg.statsd_prefix`): its operator writes it."""
 
 
 def _text_origin(context: ModuleContext, call: ast.Call, function: str) -> DataOrigin:
@@ -157,15 +160,26 @@ def _text_origin(context: ModuleContext, call: ast.Call, function: str) -> DataO
         subject = context.argument(call, 2 if function in ("sub", "subn") else 1, "string")
         if subject is None:
             return _UNSEEN_USES
-        return data_origin(context, call, subject)
+        return _origin_of(context, call, subject)
     uses = pattern_uses(context, call)
     if not uses:
         return _UNSEEN_USES
-    origins = [data_origin(context, use.call, use.text) for use in uses]
+    origins = [_origin_of(context, use.call, use.text) for use in uses]
     return min(origins, key=_danger_rank)
 
 
+def _origin_of(context: ModuleContext, call: ast.Call, text: ast.expr) -> DataOrigin:
+    """Where the text one call matches comes from; a configuration value nothing else traces is
+    the operator's setting (`_SETTING`)."""
+    origin = data_origin(context, call, text)
+    if origin.trust is Trust.UNTRACED and configuration_value(text):
+        return _SETTING
+    return origin
+
+
 def _danger_rank(origin: DataOrigin) -> int:
+    if origin is _SETTING or origin.trust is Trust.PROGRAM_MADE:
+        return 3
     if origin.trust is Trust.UNTRUSTED:
         return 0 if origin.remote else 1
-    return 2 if origin.trust is Trust.UNTRACED else 3
+    return 2

@@ -103,14 +103,19 @@ def _exit_succeeds_inside(
     the loop can also take its `\` alone (one-character alternative `[^\]]`) and stop before the
     `]`, which ends the match in success (`sure`). So whenever the duplicated text occurs, the
     match succeeds, found by the first backtracking step; the choices never multiply on a failing
-    input. Decided for fixed-length alternatives of single characters, position by position: the
-    shared characters before the sure one must each be a whole iteration of the loop.
+    input. Decided for alternatives of single characters, position by position: the shared
+    characters before the sure one must each be a whole iteration of the loop. When one
+    alternative is longer (`(?:\\"|.)*?"`), the shorter one ends an iteration where the longer
+    goes on, so the longer one's next characters are read the same way: `\\` taken by `.` alone,
+    the loop stops before the `"`, and the match succeeds.
     """
-    if not sure or len(first) != len(second):
+    if not sure:
         return False
     singles = [alt[0] for alt in branch.alternatives if len(alt) == 1]
     single = frozenset().union(*(node.chars for node in singles if isinstance(node, Chars)))
-    for one, other in zip(first, second, strict=True):
+    shorter, longer = sorted((first, second), key=len)
+    for index, one in enumerate(longer):
+        other = shorter[index] if index < len(shorter) else one  # past it: the longer one alone
         if not (isinstance(one, Chars) and isinstance(other, Chars)):
             return False
         shared = one.chars & other.chars
