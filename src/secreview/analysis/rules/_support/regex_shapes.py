@@ -169,59 +169,69 @@ def _overlapping_alternatives(outer: Repeat, sure: frozenset[str]) -> Problem | 
     return Problem(f"repeats `{render([outer.source])}`, {choice}", exponential=True)
 
 
-def _single_char_loop(node: Node) -> bool:
-    """`\\s*`, `.+`, `[a-z]{2,}`: an unbounded, backtracking repeat of one character class."""
-    return (
-        isinstance(node, Repeat)
-        and node.unbounded
-        and not node.possessive
-        and len(node.body) == 1
-        and isinstance(node.body[0], Chars)
-    )
+def _run_chars(node: Node) -> frozenset[str]:
+    """The characters an unbounded, backtracking loop can take one per iteration, in a run of
+    any length: `\\s*` takes `\\s`; `(?:[a-z0-9]-?)*` takes `[a-z0-9]`, its `-` left out (so
+    it trades a run of letters with a `[a-z0-9]+` beside it like a plain loop). Empty for any
+    other node."""
+    if not isinstance(node, Repeat) or not node.unbounded or node.possessive:
+        return frozenset()
+    needed = [part for part in node.body if not nullable(part)]
+    if len(needed) == 1 and isinstance(needed[0], Chars):
+        return needed[0].chars
+    return frozenset()
 
 
-def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool) -> tuple[Node, Node] | None:
-    """Two single-character loops that can share out one run of characters in many ways.
+def _trading_pair(
+    path: list[Node], end_can_fail: bool, wraps: bool, wide: bool
+) -> tuple[Node, Node] | None:
+    """Two loops that can share out one run of characters in many ways.
 
-    Side by side (only empty-matching parts between them) they trade when something after them
-    can fail. With `wraps`, the path is a loop body: the last loop of one iteration also trades
-    with the first loop of the next (`(\\s*,\\s*)*`).
+    Side by side (only parts that match empty between them) they trade when something after
+    them can fail. With `wide`, single characters that both loops can take may stand between
+    them too (`\\w+_\\w+`, `\\S+:\\S*`): in a run of that character the split can fall at any
+    of its copies. With `wraps`, the path is a loop body: the last loop of one iteration also
+    trades with the first loop of the next (`(\\s*,\\s*)*`).
     """
-    loops = [i for i, node in enumerate(path) if _single_char_loop(node)]
+    loops = [i for i, node in enumerate(path) if _run_chars(node)]
     for i in loops:
+        shared = _run_chars(path[i])
         for j in range(i + 1, len(path)):
-            trades = j in loops and bool(chars_of(path[i]) & chars_of(path[j]))
+            trades = j in loops and bool(shared & _run_chars(path[j]))
             rest = path[j + 1 :]
             fails_after = can_fail(rest) and not (takes_the_rest(path[j]) and only_ends(rest))
             if trades and (end_can_fail or fails_after):
                 return path[i], path[j]
-            if not nullable(path[j]):
+            if wide and isinstance(path[j], Chars) and path[j].chars & shared:
+                shared &= path[j].chars  # a separator both loops can take
+            elif not nullable(path[j]):
                 break
     if wraps:
         trailing = [i for i in loops if all(nullable(n) for n in path[i + 1 :])]
         leading = [j for j in loops if all(nullable(n) for n in path[:j])]
         for i in trailing:
             for j in leading:
-                if j < i and chars_of(path[i]) & chars_of(path[j]):
+                if j < i and _run_chars(path[i]) & _run_chars(path[j]):
                     return path[i], path[j]
     return None
 
 
 def _trading_loops(
-    nodes: Sequence[Node], end_can_fail: bool, wraps: bool
+    nodes: Sequence[Node], end_can_fail: bool, wraps: bool, wide: bool
 ) -> tuple[str, str] | None:
-    """The first two loops on any path through `nodes` that trade characters, as pattern text."""
-    for path in alternative_paths(nodes):
-        pair = _trading_pair(path, end_can_fail, wraps)
+    """The first two loops on any path through `nodes` that trade characters, as pattern text;
+    with `wide`, also through separators and optional groups read with their parts."""
+    for path in alternative_paths(nodes, optional=wide):
+        pair = _trading_pair(path, end_can_fail, wraps, wide)
         if pair is not None:
             first, second = (render([p.source]) for p in pair if isinstance(p, Repeat))
             return first, second
     return None
 
 
-def _competing_loops(nodes: Sequence[Node], whole_match: bool) -> Problem | None:
+def _competing_loops(nodes: Sequence[Node], whole_match: bool, wide: bool) -> Problem | None:
     """`\\s*\\s*$`, `.*.*=`: polynomial at the top level of the pattern."""
-    loops = _trading_loops(nodes, whole_match, wraps=False)
+    loops = _trading_loops(nodes, whole_match, wraps=False, wide=wide)
     if loops is None:
         return None
     first, second = loops
@@ -232,11 +242,11 @@ def _competing_loops(nodes: Sequence[Node], whole_match: bool) -> Problem | None
     )
 
 
-def _competing_loops_in_body(outer: Repeat) -> Problem | None:
+def _competing_loops_in_body(outer: Repeat, wide: bool) -> Problem | None:
     """Loops that trade characters inside a repeated body: the choices multiply per iteration."""
     if outer.high < 2:
         return None
-    loops = _trading_loops(outer.body, True, wraps=True)
+    loops = _trading_loops(outer.body, True, wraps=True, wide=wide)
     if loops is None:
         return None
     first, second = loops
@@ -247,8 +257,9 @@ def _competing_loops_in_body(outer: Repeat) -> Problem | None:
     )
 
 
-def find_problem(tree: tuple[Node, ...], whole_match: bool) -> Problem | None:
-    """The worst backtracking problem in the pattern: exponential ones first."""
+def find_problem(tree: tuple[Node, ...], whole_match: bool, wide: bool = False) -> Problem | None:
+    """The worst backtracking problem in the pattern: exponential ones first. `wide` also
+    looks for loops that trade characters across a separator or an optional group."""
     found: list[Problem] = []
     for repeat, tail_can_fail, sure in all_repeats(tree, whole_match):
         if not tail_can_fail:
@@ -256,11 +267,11 @@ def find_problem(tree: tuple[Node, ...], whole_match: bool) -> Problem | None:
         problem = (
             _ambiguous_split(repeat)
             or _overlapping_alternatives(repeat, sure)
-            or _competing_loops_in_body(repeat)
+            or _competing_loops_in_body(repeat, wide)
         )
         if problem is not None:
             found.append(problem)
-    problem = _competing_loops(tree, whole_match)
+    problem = _competing_loops(tree, whole_match, wide)
     if problem is not None:
         found.append(problem)
     ranked = sorted(found, key=lambda p: not p.exponential)  # stable: first exponential one
