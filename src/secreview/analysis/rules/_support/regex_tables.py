@@ -35,6 +35,8 @@ def _loop_over(context: ModuleContext, name: ast.Name) -> tuple[ast.expr, ast.ex
             and node is not parent.iter
             and _binds(parent.target, name.id)
         ):
+            if _rebinds(parent, parent.target, name.id):
+                return None
             return parent.target, parent.iter
         if isinstance(parent, _COMPREHENSIONS):
             for generator in parent.generators:
@@ -44,8 +46,22 @@ def _loop_over(context: ModuleContext, name: ast.Name) -> tuple[ast.expr, ast.ex
     return None
 
 
-def _binds(target: ast.expr, name: str) -> bool:
+def _binds(target: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
+
+
+def _rebinds(loop: ast.AST, target: ast.expr, name: str) -> bool:
+    """Whether the loop binds `name` again besides its target (`pattern = re.escape(pattern)`):
+    then the call may see another value than the row."""
+    return any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+        for n in ast.walk(loop)
+        if not _inside(n, target)
+    )
+
+
+def _inside(node: ast.AST, target: ast.expr) -> bool:
+    return any(n is node for n in ast.walk(target))
 
 
 def _table_node(context: ModuleContext, expr: ast.expr) -> ast.expr | None:
