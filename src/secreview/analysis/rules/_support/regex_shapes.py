@@ -172,13 +172,23 @@ def _overlapping_alternatives(outer: Repeat, sure: frozenset[str]) -> Problem | 
 def _run_chars(node: Node) -> frozenset[str]:
     """The characters an unbounded, backtracking loop can take one per iteration, in a run of
     any length: `\\s*` takes `\\s`; `(?:[a-z0-9]-?)*` takes `[a-z0-9]`, its `-` left out (so
-    it trades a run of letters with a `[a-z0-9]+` beside it like a plain loop). Empty for any
-    other node."""
+    it trades a run of letters with a `[a-z0-9]+` beside it like a plain loop); a loop over a
+    choice takes the characters of its one-character alternatives (`(?:\\s|&nbsp;)*` takes
+    `\\s`, which a lazy `.*?` beside it can take too). Empty for any other node."""
     if not isinstance(node, Repeat) or not node.unbounded or node.possessive:
         return frozenset()
-    needed = [part for part in node.body if not nullable(part)]
-    if len(needed) == 1 and isinstance(needed[0], Chars):
+    return _one_character(node.body)
+
+
+def _one_character(nodes: Sequence[Node]) -> frozenset[str]:
+    """The characters `nodes` can match as a single character, the rest left empty."""
+    needed = [part for part in nodes if not nullable(part)]
+    if len(needed) != 1:
+        return frozenset()
+    if isinstance(needed[0], Chars):
         return needed[0].chars
+    if isinstance(needed[0], Branch):
+        return frozenset().union(*(_one_character(alt) for alt in needed[0].alternatives))
     return frozenset()
 
 
