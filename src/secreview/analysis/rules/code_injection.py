@@ -31,6 +31,7 @@ from secreview.analysis.rules._support.code_generators import (
     is_compiled_code,
     is_generator_output,
 )
+from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import Trust, data_origin, is_program_made
 from secreview.analysis.rules._support.document_code import (
     is_document_expression,
@@ -55,8 +56,6 @@ _OPENERS = frozenset({"open", "io.open", "codecs.open", "builtins.open"})
 _PATH_READS = frozenset({"read_text", "read_bytes"})
 _CUTTERS = frozenset({"split", "rsplit", "partition", "rpartition", "strip", "lstrip", "rstrip"})
 """String methods returning pieces of the text they are called on, nothing else."""
-_CONFIGURATION = frozenset({"config", "configuration", "settings", "conf"})
-"""Attribute names under which programs keep the configuration their operator writes."""
 
 
 def _reads_a_file(context: ModuleContext, expr: ast.expr, depth: int = 0) -> bool:
@@ -76,19 +75,6 @@ def _reads_a_file(context: ModuleContext, expr: ast.expr, depth: int = 0) -> boo
             context.call_name(opened) in _OPENERS for opened in origin_calls(context, func.value)
         ):
             return True
-    return False
-
-
-def _configuration_value(expr: ast.expr) -> bool:
-    """Whether `expr` reads the program's configuration: `self.config.setup_code`,
-    `settings.STARTUP`, `app.config["hook"]` (a value its operator writes, in code by design)."""
-    while isinstance(expr, ast.Attribute | ast.Subscript):
-        inner = expr.value
-        if isinstance(inner, ast.Name) and inner.id in _CONFIGURATION:
-            return True
-        if isinstance(inner, ast.Attribute) and inner.attr in _CONFIGURATION:
-            return True
-        expr = inner
     return False
 
 
@@ -144,7 +130,7 @@ def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -
     of a document the program compiles (a template's or page's expression, its translation)."""
     return (
         _reads_a_file(context, code)
-        or _configuration_value(code)
+        or configuration_value(code)
         or _forwards_its_parameter(context, call, code)
         or is_generator_output(context, code)
         or is_document_expression(context, code)

@@ -10,12 +10,23 @@ sees exactly the tree CPython's engine runs: `(\\d|\\w)+` is already merged into
 * a repeated alternation whose branches can start the same way (`(a|a?)+`, `(\\\\.|[^"])*`):
   exponential;
 * two unbounded repeats over overlapping characters side by side, before something that can
-  fail (`\\s*\\s*$`, `.*.*=`): polynomial.
+  fail (`\\s*\\s*$`, `.*.*=`): polynomial. A loop of one character and optional parts
+  (`(?:[a-z0-9]-?)*`) counts as a loop of that character.
+
+`regex-backtracking-separated-loops`, off by default, adds two wider readings of the last shape:
+loops separated by characters both can take (`\\S+@\\S+\\.\\S+$`, `(.+?)::(.*)$`) and
+loops put side by side by an optional group (`(?:\\s+(.*?))?:`). Both are measured polynomial,
+but on mature code most of what they found matched template and documentation sources.
 
 Possessive quantifiers and atomic groups (Python 3.11+) never give characters back and are safe.
 Alternatives that match the same text are no problem when that text always lets the loop stop
 before a character after which nothing can fail (`(\\\\]|[^\\]]|\\\\])*\\].*$` with DOTALL:
-the loop takes the `\\` alone and the `]` ends the match), since the first retry then succeeds.
+the loop takes the `\\` alone and the `]` ends the match; `(?:\\\\"|.)*?"` at the end of a
+pattern: `.` takes the `\\` alone and the `"` ends it), since the first retry then succeeds.
+
+Patterns are constants at the call, or the rows of a table written in the source that a loop
+compiles (`[re.compile(p) for p, kind in TOKENS]`, a lexer's token table, `ROUTES.items()`):
+those are reported on the row, where the pattern is written (`regex_tables`).
 
 The cost is paid on the text matched, so a finding is rated by where that text comes from
 (`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text
@@ -24,7 +35,8 @@ a local or `self.<attribute>`; `pattern_uses`). Untrusted input from the network
 is high confidence, and the taint engine follows it into `re.Pattern` methods too; text nobody
 can trace (a parameter, a pattern whose uses are elsewhere) is low; text only the program made (its
 own constants, docstrings, identifiers) at every use is not reported, since no one outside can
-craft it.
+craft it, and neither is a value of the program's configuration (`self.cfg.statsd_prefix`,
+`settings.X`; `configuration_value`) that nothing else traces: its operator writes it.
 """
 
 from __future__ import annotations
@@ -32,12 +44,18 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.pattern_uses import pattern_uses
+from secreview.analysis.rules._support.regex_tables import table_patterns
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+
+if TYPE_CHECKING:
+    from secreview.analysis.rules._support.regex_shapes import Problem
 
 # Function -> position of its `flags` argument; the pattern is always argument 0.
 _FLAG_POSITIONS = {
@@ -88,8 +106,10 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "`search`, `fullmatch`, `findall`, `finditer`, `sub`, `subn`, `split`) with the standard "
     "regex parser and reports nested repeats that can split the same text in several ways "
     "(`(a+)+`, `(\\w+\\s?)*`), repeated alternatives that can match the same characters "
-    "(`(a|a?)+`), and unbounded repeats over the same characters side by side before something "
-    "that can fail (`\\s*\\s*$`, `.*.*=`).",
+    "(`(a|a?)+`), and unbounded repeats over the same characters side by side before "
+    "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). Patterns "
+    "in a token table that a loop compiles are judged on their rows. Text only the program "
+    "made, or a value of its configuration, is not reported.",
     why_bad="Python's regex engine backtracks: when a match fails it tries every other way the "
     "pattern could have matched. For these shapes the number of ways grows exponentially (or as "
     "a high power) with the input length, so a request carrying a few dozen crafted characters "
@@ -106,18 +126,89 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
 )
 def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report constant patterns whose parsed tree has a catastrophic backtracking shape."""
+    yield from _check(node, context, wide=False)
+
+
+@rule(
+    id="regex-backtracking-separated-loops",
+    name="Regular expression whose loops trade characters across a separator (ReDoS)",
+    cwe=1333,
+    severity=Severity.LOW,
+    confidence=Confidence.LOW,
+    summary="Two loops of a constant regular expression can share out a run of characters "
+    "across a separator both can match, or through an optional group: polynomial time on "
+    "inputs that almost match.",
+    fix="Keep the separator out of the loops around it (`[^@\\s]+@[^@\\s]+` instead of "
+    "`\\S+@\\S+`), make the group's loop disjoint from what follows it, or cap the input "
+    "length first.",
+    what_it_does="Reports, on the patterns `regex-catastrophic-backtracking` reads and where it "
+    "finds nothing, two unbounded loops that can take the same run of characters when a "
+    "single character both can match stands between them (`\\S+@\\S+\\.\\S+$`, "
+    "`(.+?)::(.*)$`) or when an optional group puts them side by side (`(?:\\s+(.*?))?:`), "
+    "before something that can fail. Off by default: on mature code (benchmarks/noise.py) 2 of "
+    "its 9 findings were true (an HTTP request line, a Markdown document); the rest matched "
+    "text only the developers write (template and documentation sources).",
+    why_bad="On a run of the shared character the split between the loops can fall at any "
+    "copy, and the engine tries each when the rest fails: quadratic time on one start, cubic "
+    "when searched from every position. A request line of 10,000 characters can then keep a "
+    "worker busy for seconds.",
+    example="import re\nEMAIL = re.compile(r'^\\S+@\\S+\\.\\S+$')",
+    use_instead="import re\nEMAIL = re.compile(r'^[^@\\s]+@[^@\\s.]+(?:\\.[^@\\s.]+)+$')",
+    references=(
+        "https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS",
+        "https://cwe.mitre.org/data/definitions/1333.html",
+    ),
+    default_enabled=False,
+    uses_project_summaries=True,  # rated by where the text comes from (`data_origin`)
+)
+def regex_backtracking_separated_loops(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report the wider polynomial shapes (`find_problem(..., wide=True)`) the default rule
+    leaves out."""
+    yield from _check(node, context, wide=True)
+
+
+def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
+    """The findings of either rule on one call: the default shapes, or (`wide`) only those
+    the wider reading adds."""
     assert isinstance(node, ast.Call)
     name = context.call_name(node)
     module, _, function = (name or "").rpartition(".")
     if module not in _REGEX_MODULES or function not in _FLAG_POSITIONS:
         return
-    pattern_node = context.argument(node, 0, "pattern")
-    pattern = context.constant_value(pattern_node)
-    if not isinstance(pattern, str | bytes) or len(pattern) > _MAX_PATTERN_LENGTH:
-        return
     flags = _flags(context.argument(node, _FLAG_POSITIONS[function], "flags"), context)
     if flags is None:
         return  # an unknown flag may be VERBOSE, which changes what the text means
+    pattern_node = context.argument(node, 0, "pattern")
+    pattern = context.constant_value(pattern_node)
+    if isinstance(pattern, str | bytes):
+        candidates: list[tuple[ast.AST, str | bytes]] = [(node, pattern)]
+    else:
+        candidates = list(table_patterns(context, pattern_node))
+    origin: DataOrigin | None = None
+    for where, text in candidates:
+        problem = _problem(text, flags, function, wide)
+        if problem is None:
+            continue
+        origin = origin or _text_origin(context, node, function)
+        if origin.trust is Trust.PROGRAM_MADE or origin is _SETTING:
+            return
+        place = "" if where is node else ", a row of the table the loop compiles,"
+        cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
+        yield Hit(
+            node=where,
+            message=f"The pattern `{_shown(text)}`{place} in `{context.one_line(node.func)}` "
+            f"{problem.description}, so an input that almost matches takes {cost} time to "
+            f"reject (ReDoS). Text matched: {origin.phrase}.",
+            severity=None if problem.exponential else Severity.LOW,
+            confidence=origin.confidence(Confidence.LOW),
+        )
+
+
+def _problem(pattern: str | bytes, flags: int, function: str, wide: bool) -> Problem | None:
+    """The worst backtracking problem of a constant pattern, None for a safe or broken one;
+    with `wide`, only a problem the wider reading finds and the default one does not."""
+    if len(pattern) > _MAX_PATTERN_LENGTH:
+        return None
     # The pattern analysis (a parser and its node types) loads with the first constant pattern:
     # most files compile none, and a one-file scan should not pay for it at start-up.
     from secreview.analysis.rules._support.regex_shapes import find_problem
@@ -125,31 +216,28 @@ def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> It
 
     tree = parse_pattern(pattern, flags)
     if tree is None:
-        return
-    problem = find_problem(tree, whole_match=function == "fullmatch")
-    if problem is None:
-        return
-    origin = _text_origin(context, node, function)
-    if origin.trust is Trust.PROGRAM_MADE:
-        return
+        return None
+    whole_match = function == "fullmatch"
+    problem = find_problem(tree, whole_match)
+    if not wide:
+        return problem
+    return None if problem is not None else find_problem(tree, whole_match, wide=True)
+
+
+def _shown(pattern: str | bytes) -> str:
+    """The pattern as the message quotes it: on one line, cut to a readable length."""
     text = pattern.decode("latin-1") if isinstance(pattern, bytes) else pattern
     text = re.sub(r"\s*\n\s*", " ", text).strip()  # a VERBOSE pattern's lines, on one line
     if len(text) > _MAX_SHOWN_PATTERN:
         text = text[: _MAX_SHOWN_PATTERN - 1] + "…"
-    cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
-    yield Hit(
-        node=node,
-        message=f"The pattern `{text}` in `{context.one_line(node.func)}` {problem.description}, "
-        f"so an input that almost matches takes {cost} time to reject (ReDoS). Text matched: "
-        f"{origin.phrase}.",
-        severity=None if problem.exponential else Severity.LOW,
-        confidence=origin.confidence(Confidence.LOW),
-    )
+    return text
 
 
 _UNSEEN_USES = DataOrigin(
     Trust.UNTRACED, "the compiled pattern is used where this module does not show"
 )
+_SETTING = DataOrigin(Trust.UNTRUSTED, "a value of the program's configuration", operator=True)
+"""Text read from the configuration (`self.cfg.statsd_prefix`): its operator writes it."""
 
 
 def _text_origin(context: ModuleContext, call: ast.Call, function: str) -> DataOrigin:
@@ -160,15 +248,26 @@ def _text_origin(context: ModuleContext, call: ast.Call, function: str) -> DataO
         subject = context.argument(call, 2 if function in ("sub", "subn") else 1, "string")
         if subject is None:
             return _UNSEEN_USES
-        return data_origin(context, call, subject)
+        return _origin_of(context, call, subject)
     uses = pattern_uses(context, call)
     if not uses:
         return _UNSEEN_USES
-    origins = [data_origin(context, use.call, use.text) for use in uses]
+    origins = [_origin_of(context, use.call, use.text) for use in uses]
     return min(origins, key=_danger_rank)
 
 
+def _origin_of(context: ModuleContext, call: ast.Call, text: ast.expr) -> DataOrigin:
+    """Where the text one call matches comes from; a configuration value nothing else traces is
+    the operator's setting (`_SETTING`)."""
+    origin = data_origin(context, call, text)
+    if origin.trust is Trust.UNTRACED and configuration_value(text):
+        return _SETTING
+    return origin
+
+
 def _danger_rank(origin: DataOrigin) -> int:
+    if origin is _SETTING or origin.trust is Trust.PROGRAM_MADE:
+        return 3
     if origin.trust is Trust.UNTRUSTED:
         return 0 if origin.remote else 1
-    return 2 if origin.trust is Trust.UNTRACED else 3
+    return 2

@@ -102,14 +102,19 @@ def _exit_succeeds_inside(
     the loop can also take its `\` alone (one-character alternative `[^\]]`) and stop before the
     `]`, which ends the match in success (`sure`). So whenever the duplicated text occurs, the
     match succeeds, found by the first backtracking step; the choices never multiply on a failing
-    input. Decided for fixed-length alternatives of single characters, position by position: the
-    shared characters before the sure one must each be a whole iteration of the loop.
+    input. Decided for alternatives of single characters, position by position: the shared
+    characters before the sure one must each be a whole iteration of the loop. When one
+    alternative is longer (`(?:\\"|.)*?"`), the shorter one ends an iteration where the longer
+    goes on, so the longer one's next characters are read the same way: `\\` taken by `.` alone,
+    the loop stops before the `"`, and the match succeeds.
     """
-    if not sure or len(first) != len(second):
+    if not sure:
         return False
     singles = [alt[0] for alt in branch.alternatives if len(alt) == 1]
     single = frozenset().union(*(node.chars for node in singles if isinstance(node, Chars)))
-    for one, other in zip(first, second, strict=True):
+    shorter, longer = sorted((first, second), key=len)
+    for index, one in enumerate(longer):
+        other = shorter[index] if index < len(shorter) else one  # past it: the longer one alone
         if not (isinstance(one, Chars) and isinstance(other, Chars)):
             return False
         shared = one.chars & other.chars
@@ -163,59 +168,79 @@ def _overlapping_alternatives(outer: Repeat, sure: frozenset[str]) -> Problem | 
     return Problem(f"repeats `{render([outer.source])}`, {choice}", exponential=True)
 
 
-def _single_char_loop(node: Node) -> bool:
-    """`\\s*`, `.+`, `[a-z]{2,}`: an unbounded, backtracking repeat of one character class."""
-    return (
-        isinstance(node, Repeat)
-        and node.unbounded
-        and not node.possessive
-        and len(node.body) == 1
-        and isinstance(node.body[0], Chars)
-    )
+def _run_chars(node: Node) -> frozenset[str]:
+    """The characters an unbounded, backtracking loop can take one per iteration, in a run of
+    any length: `\\s*` takes `\\s`; `(?:[a-z0-9]-?)*` takes `[a-z0-9]`, its `-` left out (so
+    it trades a run of letters with a `[a-z0-9]+` beside it like a plain loop); a loop over a
+    choice takes the characters of its one-character alternatives (`(?:\\s|&nbsp;)*` takes
+    `\\s`, which a lazy `.*?` beside it can take too). Empty for any other node."""
+    if not isinstance(node, Repeat) or not node.unbounded or node.possessive:
+        return frozenset()
+    return _one_character(node.body)
 
 
-def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool) -> tuple[Node, Node] | None:
-    """Two single-character loops that can share out one run of characters in many ways.
+def _one_character(nodes: Sequence[Node]) -> frozenset[str]:
+    """The characters `nodes` can match as a single character, the rest left empty."""
+    needed = [part for part in nodes if not nullable(part)]
+    if len(needed) != 1:
+        return frozenset()
+    if isinstance(needed[0], Chars):
+        return needed[0].chars
+    if isinstance(needed[0], Branch):
+        return frozenset().union(*(_one_character(alt) for alt in needed[0].alternatives))
+    return frozenset()
 
-    Side by side (only empty-matching parts between them) they trade when something after them
-    can fail. With `wraps`, the path is a loop body: the last loop of one iteration also trades
-    with the first loop of the next (`(\\s*,\\s*)*`).
+
+def _trading_pair(
+    path: list[Node], end_can_fail: bool, wraps: bool, wide: bool
+) -> tuple[Node, Node] | None:
+    """Two loops that can share out one run of characters in many ways.
+
+    Side by side (only parts that match empty between them) they trade when something after
+    them can fail. With `wide`, single characters that both loops can take may stand between
+    them too (`\\w+_\\w+`, `\\S+:\\S*`): in a run of that character the split can fall at any
+    of its copies. With `wraps`, the path is a loop body: the last loop of one iteration also
+    trades with the first loop of the next (`(\\s*,\\s*)*`).
     """
-    loops = [i for i, node in enumerate(path) if _single_char_loop(node)]
+    loops = [i for i, node in enumerate(path) if _run_chars(node)]
     for i in loops:
+        shared = _run_chars(path[i])
         for j in range(i + 1, len(path)):
-            trades = j in loops and bool(chars_of(path[i]) & chars_of(path[j]))
+            trades = j in loops and bool(shared & _run_chars(path[j]))
             rest = path[j + 1 :]
             fails_after = can_fail(rest) and not (takes_the_rest(path[j]) and only_ends(rest))
             if trades and (end_can_fail or fails_after):
                 return path[i], path[j]
-            if not nullable(path[j]):
+            if wide and isinstance(path[j], Chars) and path[j].chars & shared:
+                shared &= path[j].chars  # a separator both loops can take
+            elif not nullable(path[j]):
                 break
     if wraps:
         trailing = [i for i in loops if all(nullable(n) for n in path[i + 1 :])]
         leading = [j for j in loops if all(nullable(n) for n in path[:j])]
         for i in trailing:
             for j in leading:
-                if j < i and chars_of(path[i]) & chars_of(path[j]):
+                if j < i and _run_chars(path[i]) & _run_chars(path[j]):
                     return path[i], path[j]
     return None
 
 
 def _trading_loops(
-    nodes: Sequence[Node], end_can_fail: bool, wraps: bool
+    nodes: Sequence[Node], end_can_fail: bool, wraps: bool, wide: bool
 ) -> tuple[str, str] | None:
-    """The first two loops on any path through `nodes` that trade characters, as pattern text."""
-    for path in alternative_paths(nodes):
-        pair = _trading_pair(path, end_can_fail, wraps)
+    """The first two loops on any path through `nodes` that trade characters, as pattern text;
+    with `wide`, also through separators and optional groups read with their parts."""
+    for path in alternative_paths(nodes, optional=wide):
+        pair = _trading_pair(path, end_can_fail, wraps, wide)
         if pair is not None:
             first, second = (render([p.source]) for p in pair if isinstance(p, Repeat))
             return first, second
     return None
 
 
-def _competing_loops(nodes: Sequence[Node], whole_match: bool) -> Problem | None:
+def _competing_loops(nodes: Sequence[Node], whole_match: bool, wide: bool) -> Problem | None:
     """`\\s*\\s*$`, `.*.*=`: polynomial at the top level of the pattern."""
-    loops = _trading_loops(nodes, whole_match, wraps=False)
+    loops = _trading_loops(nodes, whole_match, wraps=False, wide=wide)
     if loops is None:
         return None
     first, second = loops
@@ -226,11 +251,11 @@ def _competing_loops(nodes: Sequence[Node], whole_match: bool) -> Problem | None
     )
 
 
-def _competing_loops_in_body(outer: Repeat) -> Problem | None:
+def _competing_loops_in_body(outer: Repeat, wide: bool) -> Problem | None:
     """Loops that trade characters inside a repeated body: the choices multiply per iteration."""
     if outer.high < 2:
         return None
-    loops = _trading_loops(outer.body, True, wraps=True)
+    loops = _trading_loops(outer.body, True, wraps=True, wide=wide)
     if loops is None:
         return None
     first, second = loops
@@ -241,8 +266,9 @@ def _competing_loops_in_body(outer: Repeat) -> Problem | None:
     )
 
 
-def find_problem(tree: tuple[Node, ...], whole_match: bool) -> Problem | None:
-    """The worst backtracking problem in the pattern: exponential ones first."""
+def find_problem(tree: tuple[Node, ...], whole_match: bool, wide: bool = False) -> Problem | None:
+    """The worst backtracking problem in the pattern: exponential ones first. `wide` also
+    looks for loops that trade characters across a separator or an optional group."""
     found: list[Problem] = []
     for repeat, tail_can_fail, sure in all_repeats(tree, whole_match):
         if not tail_can_fail:
@@ -250,11 +276,11 @@ def find_problem(tree: tuple[Node, ...], whole_match: bool) -> Problem | None:
         problem = (
             _ambiguous_split(repeat)
             or _overlapping_alternatives(repeat, sure)
-            or _competing_loops_in_body(repeat)
+            or _competing_loops_in_body(repeat, wide)
         )
         if problem is not None:
             found.append(problem)
-    problem = _competing_loops(tree, whole_match)
+    problem = _competing_loops(tree, whole_match, wide)
     if problem is not None:
         found.append(problem)
     ranked = sorted(found, key=lambda p: not p.exponential)  # stable: first exponential one

@@ -240,17 +240,35 @@ def absorbs(node: Node, chars: frozenset[str] | None) -> bool:
     return False
 
 
-def alternative_paths(nodes: Sequence[Node]) -> list[list[Node]]:
-    """The node sequences a match can go through, one alternative of each branch at a time."""
+def alternative_paths(nodes: Sequence[Node], optional: bool = False) -> list[list[Node]]:
+    """The node sequences a match can go through, one alternative of each branch at a time.
+
+    With `optional`, an optional group (`(?::\\S*)?`) is also two ways through: left out, or
+    its parts in line (themselves expanded the same way)."""
     paths: list[list[Node]] = [[]]
     for node in nodes:
         if isinstance(node, Branch):
             expanded = [p + a for p in paths for a in map(list, node.alternatives)]
             paths = expanded[:_MAX_PATHS]
+        elif optional and _optional_group(node):
+            assert isinstance(node, Repeat)
+            inline = alternative_paths(node.body, optional=True)
+            paths = [p + q for p in paths for q in [[], *inline]][:_MAX_PATHS]
         else:
             for path in paths:
                 path.append(node)
     return paths
+
+
+def _optional_group(node: Node) -> bool:
+    """`(?:...)?` around more than one part: a backtracking repeat of at most one iteration."""
+    return (
+        isinstance(node, Repeat)
+        and node.low == 0
+        and node.high == 1
+        and not node.possessive
+        and len(node.body) > 1
+    )
 
 
 def sure_exit_chars(rest: Sequence[Node], tail_can_fail: bool) -> frozenset[str]:

@@ -1,0 +1,72 @@
+"""What the annotated fixtures cannot pin for the ReDoS rules: which rule runs by default, where
+a token table's finding points and what it says, and the severity and confidence they carry."""
+
+from __future__ import annotations
+
+import textwrap
+
+from secreview.analysis.rules import RULES_BY_ID
+from secreview.config import ScanConfig
+from secreview.findings import Confidence, Finding, Severity
+from secreview.pipeline import review_source
+
+_WIDE = "regex-backtracking-separated-loops"
+_DEFAULT = "regex-catastrophic-backtracking"
+
+
+def _findings(source: str, rule_id: str, config: ScanConfig | None = None) -> list[Finding]:
+    report = review_source(textwrap.dedent(source), "app.py", config)
+    assert report.error is None, report.error
+    return [f for f in report.findings if f.rule_id == rule_id]
+
+
+EMAIL = """
+    import re
+
+    def is_email(word):
+        return re.match(r"^\\S+@\\S+\\.\\S+$", word)
+    """
+
+
+def test_loops_across_a_separator_are_reported_only_when_their_rule_is_selected() -> None:
+    assert not RULES_BY_ID[_WIDE].default_enabled
+    assert _findings(EMAIL, _WIDE) == []
+    assert _findings(EMAIL, _DEFAULT) == []
+    selected = ScanConfig(enabled_rules=frozenset({_WIDE}))
+    [finding] = _findings(EMAIL, _WIDE, selected)
+    assert finding.location.line == 5
+    assert finding.severity is Severity.LOW
+    assert "`\\S+` and `\\S+` competing" in finding.message
+
+
+def test_a_token_table_row_is_reported_where_it_is_written() -> None:
+    findings = _findings(
+        """
+        import re
+
+        TOKENS = [
+            (r"\\d+", "NUMBER"),
+            (r"(\\w+\\s?)*:", "LABEL"),
+        ]
+        LEXER = [(re.compile(pattern), kind) for pattern, kind in TOKENS]
+        """,
+        _DEFAULT,
+    )
+    assert [f.location.line for f in findings] == [6]
+    assert "a row of the table the loop compiles" in findings[0].message
+    assert findings[0].confidence is Confidence.LOW
+
+
+def test_a_configuration_value_is_not_reported_but_request_data_is() -> None:
+    findings = _findings(
+        """
+        import re
+        from flask import request
+
+        def prefixes(cfg):
+            own = re.match(r"^(\\w+\\s?)*$", cfg.statsd_prefix)
+            return own, re.match(r"^(\\w+\\s?)*$", request.args["prefix"])
+        """,
+        _DEFAULT,
+    )
+    assert [(f.location.line, f.confidence) for f in findings] == [(7, Confidence.HIGH)]
