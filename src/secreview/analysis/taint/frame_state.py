@@ -247,7 +247,12 @@ class FrameState:
 
         # guessed_sinks.py
         def guess_sink(
-            self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+            self,
+            node: ast.Call,
+            receiver: Value | None,
+            method: str | None,
+            args: list[Value],
+            kwargs: dict[str, Value],
         ) -> None: ...
 
         # sinks.py

@@ -28,6 +28,7 @@ GUESSED = {
     "path": "(guessed) file operation",
     "command": "(guessed) command",
     "sql": "(guessed) SQL statement",
+    "ssrf": "(guessed) HTTP request",
 }
 """Sink kind -> the pseudo-call the models describe its arguments under (`stdlib.toml`)."""
 
@@ -48,6 +49,14 @@ _SQL_NOUNS = frozenset({"sql", "query"})
 _SQL_VERBS = frozenset({"run", "execute", "exec", "raw"})
 _SQL_MODULES = frozenset({"db", "dbutil", "dbutils", "database", "sql", "sqlutil", "sqlutils"})
 _SQL_MODULE_VERBS = frozenset({"execute", "executemany", "executescript", "query", "raw", "sql"})
+_REQUEST_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "fetch"}
+    | {"get_json", "post_json", "put_json", "fetch_json", "urlopen", "open_url", "download"}
+)
+_URL_KEYWORDS = ("url", "base_url", "uri", "endpoint_url", "target_url")
+_CLIENT_WORDS = frozenset(
+    {"client", "http", "https", "session", "requester", "fetcher", "crawler", "browser", "agent"}
+)
 
 
 def _words(name: str) -> frozenset[str]:
@@ -78,22 +87,70 @@ def guessed_kind(qualified: str) -> str | None:
 class GuessRules(FrameState):
     """Calls to project functions outside the scan, recorded as sinks when their name says so."""
 
-    def guess_sink(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]) -> None:
-        """Record the call as the sink its callee's name says it is (see the module docstring),
-        when the callee is a project function in a module the scan did not read."""
+    def guess_sink(
+        self,
+        node: ast.Call,
+        receiver: Value | None,
+        method: str | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> None:
+        """Record the call as the sink its callee's name says it is (see the module docstring):
+        a project function in a module the scan did not read, or a method of an object nothing
+        describes that its names say sends an HTTP request."""
         qualified = self._unread_project_function(node.func)
         kind = guessed_kind(qualified) if qualified else None
         if qualified is None or kind is None:
+            if receiver is not None and method is not None and self._undescribed(receiver, method):
+                self._guess_request(node, method, args, kwargs)
             return
         if kind == "command" and args:
             # An argument vector runs its first element; the others are only arguments.
             args = [program_of(args[0]) if args[0].shape in ("list", "tuple") else args[0]]
+        self._record_guess(kind, node, args, kwargs, f"`{qualified}` was not scanned")
+
+    def _undescribed(self, receiver: Value, method: str) -> bool:
+        """Whether nothing tells what `receiver` is: no type, or only the name it was imported
+        under (`flask.g.fetcher`), which no model describes."""
+        kind = receiver.type
+        if kind is None:
+            return True
+        models = self.models
+        return (
+            not kind.startswith(("class:", "super:"))
+            and kind not in models.typed_sources
+            and f"{kind}.{method}" not in models.sinks
+            and f"{kind}.{method}" not in models.returns
+            and f"{kind}.{method}" not in models.sanitizers
+        )
+
+    def _guess_request(
+        self, node: ast.Call, method: str, args: list[Value], kwargs: dict[str, Value]
+    ) -> None:
+        """`client.get_json(url)`, `http.fetch(url)`, `g.fetcher.send(base_url=url)`: a method
+        named for an HTTP request on an object nothing describes (a project's own client class),
+        given a URL by a keyword that says so, or first on a receiver named for a client."""
+        if method not in _REQUEST_METHODS or f"*.{method}" in self.models.sinks:
+            return
+        url = next((kwargs[k] for k in _URL_KEYWORDS if k in kwargs), None)
+        func = node.func
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        if url is None and args and _words(named) & _CLIENT_WORDS:
+            url = args[0]
+        if url is not None:
+            self._record_guess("ssrf", node, [url], {}, "its receiver's type is not known")
+
+    def _record_guess(
+        self, kind: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value], why: str
+    ) -> None:
+        """The sink events of the guessed pseudo-call of `kind`, marked as guesses."""
         before = len(self.events)
         self.sink_call(GUESSED[kind], node, None, args, kwargs)
-        shown = self.analysis.shown(node.func) or qualified
+        shown = self.analysis.shown(node.func) or GUESSED[kind]
         for index in range(before, len(self.events)):
             event = self.events[index]
-            note = f"{event.note}, guessed from the name: `{qualified}` was not scanned"
+            note = f"{event.note}, guessed from the name: {why}"
             self.events[index] = replace(event, sink=shown, note=note, guess=True)
 
     def _unread_project_function(self, func: ast.expr) -> str | None:
