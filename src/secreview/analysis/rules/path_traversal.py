@@ -1,17 +1,20 @@
 """CWE-22 by data flow: untrusted input used as a file path (`path-traversal`).
 
-Archive members that name paths outside the target are `archive_extraction.py`.
+Archive members that name paths outside the target are `archive_extraction.py`; existence checks
+of a path (`os.path.exists`) are `file_existence_oracle.py`.
 """
 
 from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.rules.file_existence_oracle import is_probe
 from secreview.findings import Confidence, Severity
 
 path_traversal = taint_rule(
     TaintSpec(
         "path",
         "`../` or an absolute path lets the requester read or write any file the application can.",
+        reports=lambda event, context: not is_probe(event, context),
     ),
     id="path-traversal",
     name="Path traversal: untrusted input in a file path",
