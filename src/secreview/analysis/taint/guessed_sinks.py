@@ -8,6 +8,11 @@ says plainly that it works on files, runs a command or runs SQL is most likely s
 the call is recorded as one, marked as a guess (`SinkEvent.guess`): it is reported at low
 confidence, and its evidence says the callee was not scanned.
 
+The same holds for a method named for an HTTP request (`get_json`, `send`, `fetch`) on an object
+nothing describes (a project's own client class, an object kept on `flask.g`) when a keyword
+says its argument is a URL (`send(base_url=u)`), or on a receiver named for a client
+(`api_client.get_json(u)`; a generic `get` needs the text of a URL, as a cache client has one).
+
 Only functions of the project itself are guessed: those imported relatively (`from . import
 utils`) or from the package of the module under review (`pkg.views` importing `pkg.fsutil`).
 A library's function is either modelled or not a sink, and a module the scan summarised has a
@@ -49,14 +54,16 @@ _SQL_NOUNS = frozenset({"sql", "query"})
 _SQL_VERBS = frozenset({"run", "execute", "exec", "raw"})
 _SQL_MODULES = frozenset({"db", "dbutil", "dbutils", "database", "sql", "sqlutil", "sqlutils"})
 _SQL_MODULE_VERBS = frozenset({"execute", "executemany", "executescript", "query", "raw", "sql"})
-_REQUEST_METHODS = frozenset(
+_URL_METHODS = frozenset(
+    {"get_json", "post_json", "put_json", "fetch_json", "urlopen", "open_url", "download"}
+)
+"""Methods that only fetch a URL, unlike `get` or `send` (a cache's, a queue's)."""
+_REQUEST_METHODS = _URL_METHODS | frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "fetch"}
-    | {"get_json", "post_json", "put_json", "fetch_json", "urlopen", "open_url", "download"}
 )
+"""Methods named for an HTTP request."""
 _URL_KEYWORDS = ("url", "base_url", "uri", "endpoint_url", "target_url")
-_CLIENT_WORDS = frozenset(
-    {"client", "http", "https", "session", "requester", "fetcher", "crawler", "browser", "agent"}
-)
+_CLIENT_WORDS = frozenset({"client", "http", "https", "requester", "fetcher", "crawler"})
 
 
 def _words(name: str) -> frozenset[str]:
@@ -101,7 +108,7 @@ class GuessRules(FrameState):
         qualified = self._unread_project_function(node.func)
         kind = guessed_kind(qualified) if qualified else None
         if qualified is None or kind is None:
-            if receiver is not None and method is not None and self._undescribed(receiver, method):
+            if receiver is not None and method is not None and self._undescribed(receiver, node):
                 self._guess_request(node, method, args, kwargs)
             return
         if kind == "command" and args:
@@ -109,19 +116,12 @@ class GuessRules(FrameState):
             args = [program_of(args[0]) if args[0].shape in ("list", "tuple") else args[0]]
         self._record_guess(kind, node, args, kwargs, f"`{qualified}` was not scanned")
 
-    def _undescribed(self, receiver: Value, method: str) -> bool:
-        """Whether nothing tells what `receiver` is: no type, or only the name it was imported
-        under (`flask.g.fetcher`), which no model describes."""
-        kind = receiver.type
-        if kind is None:
-            return True
-        models = self.models
-        return (
-            not kind.startswith(("class:", "super:"))
-            and kind not in models.typed_sources
-            and f"{kind}.{method}" not in models.sinks
-            and f"{kind}.{method}" not in models.returns
-            and f"{kind}.{method}" not in models.sanitizers
+    def _undescribed(self, receiver: Value, node: ast.Call) -> bool:
+        """Whether nothing tells what the receiver is: no type, or only the name it was imported
+        under (`flask.g.fetcher`), not a type a model gave it (`flask.session` is a session)."""
+        owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+        return receiver.type is None or (
+            owner is not None and receiver.type == self.qualified(owner)
         )
 
     def _guess_request(
@@ -136,7 +136,13 @@ class GuessRules(FrameState):
         func = node.func
         owner = func.value if isinstance(func, ast.Attribute) else None
         named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-        if url is None and args and _words(named) & _CLIENT_WORDS:
+        # `client.get(key)` may be a cache's: a generic verb needs the text of a URL.
+        if (
+            url is None
+            and args
+            and _words(named) & _CLIENT_WORDS
+            and (method in _URL_METHODS or "://" in args[0].prefix)
+        ):
             url = args[0]
         if url is not None:
             self._record_guess("ssrf", node, [url], {}, "its receiver's type is not known")
