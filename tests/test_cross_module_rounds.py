@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -46,12 +47,13 @@ def _trees() -> dict[str, ast.Module]:
 
 def _every_module_every_round(trees: Mapping[str, ast.Module]) -> ProjectIndex:
     """The index as the pass computed it before the worklist: all modules in every round."""
-    index = ProjectIndex()
+    modules = frozenset(trees)
+    index = ProjectIndex(modules=modules)
     for _ in range(MAX_ROUNDS):
         rounds = summarise_modules(trees, default_models(), index)
         summaries = {k: v for name in sorted(rounds) for k, v in rounds[name].summaries.items()}
         classes = frozenset(c for r in rounds.values() for c in r.classes)
-        updated = ProjectIndex(summaries=summaries, classes=classes)
+        updated = ProjectIndex(summaries=summaries, classes=classes, modules=modules)
         if updated == index:
             break
         index = updated
@@ -134,7 +136,8 @@ def test_a_worker_keeps_no_more_source_than_its_allowance(
 
 def test_the_scanner_index_matches_the_in_process_one_with_any_job_count(tmp_path: Path) -> None:
     sources = _project(tmp_path)
-    expected = build_project_index(_trees())
+    # The scan also reads the package's empty `__init__.py`: one more module, no summaries.
+    expected = replace(build_project_index(_trees()), modules=frozenset(s.module for s in sources))
     for jobs in (1, 2):
         index, failed = project_index(sources, ScanConfig(), jobs)
         assert failed == {}

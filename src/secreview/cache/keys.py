@@ -123,6 +123,7 @@ class IndexDigests:
                 known[summary] = content_digest(encode(summary).encode("ascii"))
             entries[name] = ("function", known[summary])
         entries.update((name, ("class", "")) for name in index.classes)
+        entries.update((name, ("module", "")) for name in index.modules if name not in entries)
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries

@@ -93,7 +93,9 @@ class SinkModel(NamedTuple):
     `unset` lists keywords (or positions, as digits) that must each be missing or a constant false
     value (`secure` not turned on); `origins` limits the sink to data of these origins (empty: every
     origin except the dedicated ones); `named_by` lists keywords (or positions) whose constant text
-    names the checked value, so labels apply (`set_cookie("session_id", value)`).
+    names the checked value, so labels apply (`set_cookie("session_id", value)`); `headers`
+    (a regex) says the arguments are response headers, a dict or a list of `(name, value)` pairs,
+    of which only the values of headers with a matching constant name are checked (`Location`).
     """
 
     kind: str
@@ -110,6 +112,7 @@ class SinkModel(NamedTuple):
     unset: tuple[str, ...] = ()
     origins: frozenset[str] = frozenset()
     named_by: tuple[str, ...] = ()
+    headers: str = ""
     note: str = ""
 
 
@@ -278,6 +281,7 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             unset=_keys(table, "unset", where),
             origins=frozenset(_strings(table, "origins", where)),
             named_by=_keys(table, "named_by", where),
+            headers=str(table.get("headers", "")),
             note=str(table.get("note", "")),
         )
         for name in sink.calls:

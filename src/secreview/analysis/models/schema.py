@@ -71,6 +71,10 @@ def _regexes(value: object) -> str | None:
     return None if ok else "a list of valid regular expressions"
 
 
+def _regex(value: object) -> str | None:
+    return None if isinstance(value, str) and _compiles(value) else "a valid regular expression"
+
+
 def _regex_by_position(value: object) -> str | None:
     ok = isinstance(value, dict) and all(
         key.isdigit() and isinstance(pattern, str) and _compiles(pattern)
@@ -124,6 +128,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "unset": _keywords_or_positions,
             "origins": _strings,
             "named_by": _keywords_or_positions,
+            "headers": _regex,
             **_NOTE,
         },
         ("kind",),

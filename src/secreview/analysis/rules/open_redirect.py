@@ -19,8 +19,10 @@ open_redirect = taint_rule(
     "`RedirectResponse`, the redirect exceptions of aiohttp, Pyramid, WebOb, Falcon and "
     "CherryPy (also when a view takes the class as a default parameter, "
     "`redirect_class=HTTPSeeOther`), a Tornado handler's `self.redirect` and a `Location` "
-    "response header (set on a response, `set_header`, `send_header`), unless the URL starts "
-    "with a fixed path or host or the data only comes after a `?` or `#` of its fixed text "
+    "response header: set on a response, `set_header`, `send_header`, or among headers handed "
+    'over whole (WSGI\'s `start_response(status, [("Location", url)])`, a list of pairs built '
+    "with `append`, a response's `headers={...}`, a view's `(body, 302, {...})`), unless the URL "
+    "starts with a fixed path or host or the data only comes after a `?` or `#` of its fixed text "
     "(the query string).",
     why_bad="Links on the trusted domain that bounce to a phishing page are convincing; tokens "
     "in the URL can leak to the other site (CWE-601).",

@@ -1,17 +1,20 @@
 """CWE-22 by data flow: untrusted input used as a file path (`path-traversal`).
 
-Archive members that name paths outside the target are `archive_extraction.py`.
+Archive members that name paths outside the target are `archive_extraction.py`; existence checks
+of a path (`os.path.exists`) are `file_existence_oracle.py`.
 """
 
 from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.rules.file_existence_oracle import is_probe
 from secreview.findings import Confidence, Severity
 
 path_traversal = taint_rule(
     TaintSpec(
         "path",
         "`../` or an absolute path lets the requester read or write any file the application can.",
+        reports=lambda event, context: not is_probe(event, context),
     ),
     id="path-traversal",
     name="Path traversal: untrusted input in a file path",
@@ -23,7 +26,9 @@ path_traversal = taint_rule(
     "`os.path.basename`, join it to a fixed directory, and check the resolved path stays inside "
     "it (or serve with `send_from_directory`).",
     what_it_does="Follows request data, command-line arguments and input() to file operations "
-    "(`open`, `os.remove`, `shutil`, `pathlib`, `send_file`, upload `save`).",
+    "(`open`, `os.remove`, `shutil`, `pathlib`, `send_file`, upload `save`). A project helper "
+    "outside the scan whose name says it works on files (`fsutil.rename`, `utils.read_file`) "
+    "is taken for one at low confidence, a guess its evidence names.",
     why_bad="A path like `../../etc/passwd` or `/etc/shadow` escapes the intended directory, "
     "disclosing or overwriting files (CWE-22).",
     example="name = request.args['file']\nreturn open(os.path.join(BASE, name)).read()",

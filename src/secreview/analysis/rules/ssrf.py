@@ -18,7 +18,12 @@ ssrf = taint_rule(
     what_it_does="Follows untrusted data to requests/httpx/urllib/urllib3/aiohttp calls and "
     "socket connections, unless the URL starts with a fixed `scheme://host/` or the data only "
     "comes after a `?` or `#` of the URL's fixed text (its query string or fragment, as in "
-    "`base + '?' + urlencode(params)`).",
+    "`base + '?' + urlencode(params)`), or the parsed host was checked (`in ALLOWED_HOSTS`, or "
+    "a predicate such as `validators.domain(parsed.netloc)` holding). A method named for an "
+    "HTTP request (`get`, `send`, `get_json`, ...) on an object nothing describes, given a URL "
+    "as `url=`/`base_url=`, or first on a receiver named for a client (`api_client.get_json(u)`; "
+    "`get`/`send` only with the text of a URL, since caches have them too), is taken for a "
+    "request at low confidence, a guess its evidence names.",
     why_bad="`http://169.254.169.254/` or `http://localhost:6379/` reaches services the attacker "
     "cannot reach directly (CWE-918).",
     example="requests.get(request.args['url'])",

@@ -20,7 +20,9 @@ tainted_sql = taint_rule(
     "`cursor.execute('SELECT * FROM t WHERE id = ?', (value,))`; for identifiers use an "
     "allow-list or `psycopg.sql.Identifier`.",
     what_it_does="Follows untrusted data into the statement text of DB-API `execute*`, "
-    "SQLAlchemy `text`/`exec_driver_sql`, Django `raw`/`extra`/`RawSQL` and `pandas.read_sql`.",
+    "SQLAlchemy `text`/`exec_driver_sql`, Django `raw`/`extra`/`RawSQL` and `pandas.read_sql`. "
+    "A project helper outside the scan whose name says it runs SQL (`db.execute_sql`) is taken "
+    "for one at low confidence, a guess its evidence names.",
     why_bad="`' OR '1'='1` or `'; DROP TABLE users; --` in the input becomes SQL (CWE-89).",
     example="cursor.execute(f\"SELECT * FROM users WHERE name = '{name}'\")",
     use_instead="cursor.execute('SELECT * FROM users WHERE name = %s', (name,))",

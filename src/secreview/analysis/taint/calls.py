@@ -95,6 +95,8 @@ class CallRules(FrameState):
             # A project's own wrapper (`utils.execute(cmd, shell=True)`) hands its command to a
             # shell as surely as `subprocess` does; its name cannot say otherwise.
             self.sink_call(SHELL_CALL, node, receiver, args, kwargs)
+        elif callee.function is None and local is None:
+            self.guess_sink(node, receiver, method, args, kwargs)
         if callee.function is not None:
             return self.apply_function(callee.function, node, None, args, kwargs)
         if receiver is not None and method is not None and receiver.type:
@@ -336,6 +338,7 @@ class CallRules(FrameState):
                             f"{effect.note} inside `{short}`",
                             combined,
                             origins=effect.origins,
+                            guess=effect.guess,
                         )
                     )
         flows: list[Flow] = []

@@ -12,6 +12,7 @@ can be read alone:
 - `containers.py`: assignment targets and container literals, parts kept by constant key;
 - `guards.py`: conditions that make a variable safe on one branch;
 - `calls.py`: calls to this module's functions and classes, and to project summaries;
+- `guessed_sinks.py`: calls to project functions outside the scan, sinks by their names;
 - `library.py`: calls into libraries, answered by the models and builtin method semantics;
 - `escapers.py`: a project's own escapers, read from what they do to each character;
 - `sinks.py`: sink checks that turn flows into `SinkEvent`s.
@@ -28,6 +29,7 @@ from secreview.analysis.taint.escapers import EscaperRules
 from secreview.analysis.taint.expressions import ExpressionRules
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guards import GuardRules
+from secreview.analysis.taint.guessed_sinks import GuessRules
 from secreview.analysis.taint.library import LibraryRules
 from secreview.analysis.taint.parameters import ParameterRules
 from secreview.analysis.taint.sinks import SinkRules
@@ -41,6 +43,7 @@ class Frame(
     ContainerRules,
     GuardRules,
     CallRules,
+    GuessRules,
     LibraryRules,
     EscaperRules,
     SinkRules,

@@ -245,6 +245,16 @@ class FrameState:
 
         def remember_definition(self, name: str, node: ast.expr) -> None: ...
 
+        # guessed_sinks.py
+        def guess_sink(
+            self,
+            node: ast.Call,
+            receiver: Value | None,
+            method: str | None,
+            args: list[Value],
+            kwargs: dict[str, Value],
+        ) -> None: ...
+
         # sinks.py
         def sink_call(
             self,

@@ -73,8 +73,9 @@ class GuardRules(FrameState):
     def remember_definition(self, name: str, node: ast.expr) -> None:
         """Keep `name = node` (a check or a parsed URL) so a later `if name:` reads as `node`,
         while neither `name` nor the variables `node` reads have changed since."""
-        if self.env is None or not isinstance(
-            node, ast.Call | ast.Compare | ast.BoolOp | ast.UnaryOp
+        host_part = isinstance(node, ast.Attribute) and node.attr in HOST_PARTS
+        if self.env is None or not (
+            host_part or isinstance(node, ast.Call | ast.Compare | ast.BoolOp | ast.UnaryOp)
         ):
             return
         read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
@@ -97,6 +98,11 @@ class GuardRules(FrameState):
         """What `test` having `outcome` proves about the variables it reads."""
         if depth > 8:
             return
+        if outcome and isinstance(test, ast.Call):
+            # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
+            # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server.
+            for argument in test.args:
+                yield from self._host_guard(argument)
         match test:
             case ast.Name(id=name):
                 defined = self._defined_as(name)
@@ -133,6 +139,9 @@ class GuardRules(FrameState):
         membership = isinstance(op, ast.In | ast.NotIn)
         holds = outcome == isinstance(op, ast.In | ast.Eq | ast.Is)
         equality = isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot)
+        # First: the host's own guard below cleans `host`, which ends its definition.
+        if (membership or equality) and holds and not self.expr(right).all_flows():
+            yield from self._host_guard(left)
         if isinstance(left, ast.Name):
             other = self.expr(right)
             if membership and holds and not other.all_flows():
@@ -145,8 +154,6 @@ class GuardRules(FrameState):
                 yield right.id, (ALL_KINDS,), constant(other.const)
         if isinstance(right, ast.Name) and membership and not holds:
             yield from self._delimiter_guard(left, right.id)
-        if (membership or equality) and holds and not self.expr(right).all_flows():
-            yield from self._host_guard(left)
         if equality and holds and isinstance(left, ast.Call):
             yield from self._commonpath_guard(left, right)
 
@@ -165,7 +172,9 @@ class GuardRules(FrameState):
 
     def _host_guard(self, part: ast.expr) -> Iterator[Guard]:
         """`urlparse(u).netloc in ALLOWED` (or `parsed.hostname == HOST` with `parsed =
-        urlparse(u)`) fixes the server `u` points to."""
+        urlparse(u)`, or a check holding of it) fixes the server `u` points to."""
+        if isinstance(part, ast.Name):  # `host = urlparse(u).netloc`
+            part = self._defined_as(part.id) or part
         if not (isinstance(part, ast.Attribute) and part.attr in HOST_PARTS):
             return
         parsed = part.value

@@ -53,6 +53,8 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
         flow = event.flow
         if flow.parameter is not None or not _reported(event, reported, dedicated):
             continue
+        if event.guess and flow.origin != "remote":
+            continue  # a guess is worth a reader's time only for what a client sends
         key = (event.kind, id(event.node), flow.origin)
         current = best.get(key)
         if current is None or _event_rank(event) < _event_rank(current):
@@ -75,7 +77,7 @@ def _event_rank(event: SinkEvent) -> tuple[object, ...]:
     only chose, then the best evidence (`evidence_rank`), never the first met, whose order
     follows set iteration and so the hash seed."""
     indirect = ONLY_CHOSE in event.flow.safe_for
-    return (indirect, evidence_rank(event.flow), event.sink, event.note, event.prefix)
+    return (event.guess, indirect, evidence_rank(event.flow), event.sink, event.note, event.prefix)
 
 
 def _event_order(event: SinkEvent) -> tuple[object, ...]:

@@ -64,7 +64,9 @@ class ParameterRules(FrameState):
                 value_type = f"class:{self.class_name}"
             elif resolved in self.models.parameter_types:
                 value_type = self.models.parameter_types[resolved]  # imported: unambiguous
-            elif self.analysis.is_web and (self.models.parameter_types.get(annotation) or by_name):
+            elif (self.analysis.is_web or self._named_anywhere(name)) and (
+                self.models.parameter_types.get(annotation) or by_name
+            ):
                 value_type = self.models.parameter_types.get(annotation) or by_name
             elif view_kind and self._is_view_argument(
                 name, annotation, defaults.get(name), route_converters, view_kind, index, is_method
@@ -103,9 +105,16 @@ class ParameterRules(FrameState):
         """The type a parameter's name gives it, where the models let the name decide."""
         scope = self.models.parameter_scopes.get(name)
         assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        if self._named_anywhere(name):
+            return self.models.parameter_types.get(name)
         if scope is not None and not (scope & decorators or self.node.name in scope):
             return None
         return self.models.parameter_types.get(name)
+
+    def _named_anywhere(self, name: str) -> bool:
+        """Whether a parameter name is unambiguous in any module (`within = ["*"]`), not only
+        where a web framework is imported: `start_response` is WSGI's in a bare application."""
+        return "*" in self.models.parameter_scopes.get(name, ())
 
     def _entry_point(self, ordered: list[ast.arg], is_method: bool) -> EntryModel | None:
         """The entry model describing this function, if a framework calls it with client data."""

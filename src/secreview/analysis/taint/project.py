@@ -97,7 +97,8 @@ def iterate_project_index(
     only the modules concerned by what changed are given (see `ModuleRound.concerned_by`); the
     others keep their summaries, which would come out the same.
     """
-    index = ProjectIndex()
+    every = frozenset(modules)
+    index = ProjectIndex(modules=every)
     latest: dict[str, ModuleRound] = {}
     pending = list(modules)
     for _ in range(MAX_ROUNDS):
@@ -107,7 +108,7 @@ def iterate_project_index(
                 latest[name] = outcome[name]
             else:  # it failed: its summaries leave the index
                 latest.pop(name, None)
-        updated = _index_of(latest)
+        updated = _index_of(latest, every)
         if updated == index:
             break
         pending = [name for name in sorted(latest) if latest[name].concerned_by(index, updated)]
@@ -115,14 +116,15 @@ def iterate_project_index(
     return index
 
 
-def _index_of(rounds: Mapping[str, ModuleRound]) -> ProjectIndex:
-    """The index of every module's latest summaries, built in module order."""
+def _index_of(rounds: Mapping[str, ModuleRound], modules: frozenset[str]) -> ProjectIndex:
+    """The index of every module's latest summaries, built in module order; `modules` are all
+    the modules summarised (one that failed too: it was read, so its calls are not guessed)."""
     summaries: dict[str, ExternalSummary] = {}
     classes: set[str] = set()
     for name in sorted(rounds):
         summaries.update(rounds[name].summaries)
         classes.update(rounds[name].classes)
-    return ProjectIndex(summaries=summaries, classes=frozenset(classes))
+    return ProjectIndex(summaries=summaries, classes=frozenset(classes), modules=modules)
 
 
 class _AskedSummaries(Mapping[str, ExternalSummary]):
@@ -164,7 +166,7 @@ def summarise_module(
     summaries = _AskedSummaries(index.summaries)
     classes = _AskedClasses(index.classes)
     classes.asked = set()
-    watched = ProjectIndex(summaries=summaries, classes=classes)
+    watched = ProjectIndex(summaries=summaries, classes=classes, modules=index.modules)
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}
     for result in analysis.run():
@@ -238,6 +240,7 @@ def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSum
                     note=event.note,
                     origins=event.origins,
                     within=_portable(event.flow.within),
+                    guess=event.guess,
                 )
             )
     return ExternalSummary(
@@ -289,4 +292,5 @@ def _sink_order(effect: SinkEffect) -> tuple[object, ...]:
         effect.note,
         ",".join(sorted(effect.origins)),
         repr(effect.within),
+        effect.guess,
     )

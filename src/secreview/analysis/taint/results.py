@@ -34,6 +34,9 @@ class SinkEvent:
     flow: Flow
     prefix: str = ""
     origins: frozenset[str] = frozenset()
+    guess: bool = False
+    """The sink is guessed from the name of a project function the scan could not read
+    (`guessed_sinks.py`): reported at low confidence."""
 
 
 @dataclass

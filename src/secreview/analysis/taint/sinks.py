@@ -44,7 +44,22 @@ def _sink_inputs(
             values.append(kwargs["**"])
     if sink.argv0:
         values = [program_of(v) for v in values]
+    if sink.headers:
+        values = [h for v in values for h in header_values(v, sink.headers)]
     return values
+
+
+def header_values(headers: Value, pattern: str) -> list[Value]:
+    """The values of the headers named by `pattern` in a set of response headers: a dict
+    (`{"Location": url}`) or a list of `(name, value)` pairs (WSGI's `start_response`). A header
+    added under a name the code does not spell out cannot be told apart, so it is not counted."""
+    found: list[Value] = []
+    for key, part in headers.parts.items():
+        name = key if isinstance(key, str) else part.part(0).const
+        if not isinstance(name, str) or not re.fullmatch(pattern, name):
+            continue
+        found.append(part if isinstance(key, str) else part.part(1))
+    return found
 
 
 def _lazily_formatted(args: list[Value], node: ast.AST) -> list[Value]:
@@ -162,10 +177,14 @@ class SinkRules(FrameState):
 
     def check_view_return(self, node: ast.Return, value: Value) -> None:
         """A view's return value is the response body: the pseudo-call `web.View.return` for the
-        models, and for Flask a returned string is also an HTML page."""
+        models, and for Flask a returned string is also an HTML page; the headers of a returned
+        tuple are the pseudo-call `web.View.headers`."""
         if not self.is_view or node.value is None:
             return
         body = value.part(0) if value.shape == "tuple" else value
+        if value.shape == "tuple":  # `(body, status, headers)` or `(body, headers)`
+            for index in (1, 2):
+                self.sink_call("web.View.headers", node, None, [value.part(index)], {})
         if (body.type or "").startswith("web.Response"):
             return  # a response object: its constructor was the sink
         self.sink_call("web.View.return", node, None, [body], {})

@@ -45,6 +45,8 @@ class SinkEffect:
     """The origins the sink's model is limited to (see `SinkEvent.origins`)."""
     within: tuple[str, ...] = ()
     """The part of the parameter that reaches the sink (as `ReturnEffect.within`)."""
+    guess: bool = False
+    """The sink was guessed from the name of a function the scan could not read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,8 @@ class ProjectIndex:
     summaries: Mapping[str, ExternalSummary] = field(default_factory=dict)
     classes: frozenset[str] = frozenset()
     """Qualified names of the project's classes, so their instances keep a type."""
+    modules: frozenset[str] = frozenset()
+    """Names of the modules summarised: a call into one of them is known, never guessed."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""

@@ -97,7 +97,11 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
             severity=chosen,
         )
     indirect = ONLY_CHOSE in flow.safe_for  # a command's output, not the input that chose it
-    if indirect or (flow.origin not in NETWORK_ORIGINS and flow.origin not in spec.origins):
+    if (
+        indirect
+        or event.guess
+        or (flow.origin not in NETWORK_ORIGINS and flow.origin not in spec.origins)
+    ):
         return Hit(
             node=event.node,
             message=message,

@@ -1,0 +1,195 @@
+"""Sinks guessed from a name: a project function the scan could not read.
+
+When a whole project is scanned, a call into another of its modules is followed through that
+function's summary. When only some files are (one file in a review, a diff), the callee's module
+is not there to read, and `fsutil.rename(name, dst)`, `utils.run_command(cmd)` or
+`db.execute_sql(query)` would pass untrusted input on unseen. A project's own helper whose name
+says plainly that it works on files, runs a command or runs SQL is most likely such a sink, so
+the call is recorded as one, marked as a guess (`SinkEvent.guess`): it is reported at low
+confidence, and its evidence says the callee was not scanned.
+
+The same holds for a method named for an HTTP request (`get_json`, `send`, `fetch`) on an object
+nothing describes (a project's own client class, an object kept on `flask.g`) when a keyword
+says its argument is a URL (`send(base_url=u)`), or on a receiver named for a client
+(`api_client.get_json(u)`; a generic `get` needs the text of a URL, as a cache client has one).
+
+Only functions of the project itself are guessed: those imported relatively (`from . import
+utils`) or from the package of the module under review (`pkg.views` importing `pkg.fsutil`).
+A library's function is either modelled or not a sink, and a module the scan summarised has a
+real summary that decides (`ProjectIndex.modules`), so a whole-project scan guesses nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import replace
+
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.semantics import program_of
+from secreview.analysis.taint.values import Value
+
+GUESSED = {
+    "path": "(guessed) file operation",
+    "command": "(guessed) command",
+    "sql": "(guessed) SQL statement",
+    "ssrf": "(guessed) HTTP request",
+}
+"""Sink kind -> the pseudo-call the models describe its arguments under (`stdlib.toml`)."""
+
+_FILE_NOUNS = frozenset({"file", "files", "path", "paths", "dir", "dirs", "directory", "folder"})
+_FILE_VERBS = frozenset(
+    {"rename", "move", "copy", "remove", "delete", "unlink", "rmtree", "mkdir", "makedirs"}
+    | {"symlink", "chmod", "chown", "open", "read", "write", "save", "load", "extract", "touch"}
+)
+_FILE_MODULES = frozenset(
+    {"fs", "fsutil", "fsutils", "fileutil", "fileutils", "filesystem", "pathutil", "pathutils"}
+)
+_COMMAND_NOUNS = frozenset({"cmd", "command", "commands", "shell", "subprocess", "popen"})
+_COMMAND_VERBS = frozenset({"run", "execute", "exec", "call", "spawn", "popen", "system"})
+_COMMAND_MODULES = frozenset(
+    {"processutils", "procutils", "process", "shell", "shellutil", "shellutils", "subprocess"}
+)
+_SQL_NOUNS = frozenset({"sql", "query"})
+_SQL_VERBS = frozenset({"run", "execute", "exec", "raw"})
+_SQL_MODULES = frozenset({"db", "dbutil", "dbutils", "database", "sql", "sqlutil", "sqlutils"})
+_SQL_MODULE_VERBS = frozenset({"execute", "executemany", "executescript", "query", "raw", "sql"})
+_URL_METHODS = frozenset(
+    {"get_json", "post_json", "put_json", "fetch_json", "urlopen", "open_url", "download"}
+)
+"""Methods that only fetch a URL, unlike `get` or `send` (a cache's, a queue's)."""
+_REQUEST_METHODS = _URL_METHODS | frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "fetch"}
+)
+"""Methods named for an HTTP request."""
+_URL_KEYWORDS = ("url", "base_url", "uri", "endpoint_url", "target_url")
+_CLIENT_WORDS = frozenset({"client", "http", "https", "requester", "fetcher", "crawler"})
+
+
+def _words(name: str) -> frozenset[str]:
+    """The lower-case words of a snake_case or camelCase name."""
+    return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name))
+
+
+def guessed_kind(qualified: str) -> str | None:
+    """The sink kind a project function's qualified name says it is, if it says so plainly:
+    an operation and its object in the function's name (`read_file`, `run_command`,
+    `execute_sql`), or an operation in a module named for its object (`fsutil.rename`,
+    `processutils.execute`, `db.execute`)."""
+    *package, function = qualified.split(".")
+    words = _words(function)
+    module = package[-1].lower() if package else ""
+    module_words = {module, *_words(module)}
+    if words & _FILE_VERBS and (words & _FILE_NOUNS or module_words & _FILE_MODULES):
+        return "path"
+    if words & _COMMAND_VERBS and (words & _COMMAND_NOUNS or module_words & _COMMAND_MODULES):
+        return "command"
+    if (words & _SQL_VERBS and words & _SQL_NOUNS) or (
+        words & _SQL_MODULE_VERBS and module_words & _SQL_MODULES
+    ):
+        return "sql"
+    return None
+
+
+class GuessRules(FrameState):
+    """Calls to project functions outside the scan, recorded as sinks when their name says so."""
+
+    def guess_sink(
+        self,
+        node: ast.Call,
+        receiver: Value | None,
+        method: str | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> None:
+        """Record the call as the sink its callee's name says it is (see the module docstring):
+        a project function in a module the scan did not read, or a method of an object nothing
+        describes that its names say sends an HTTP request."""
+        qualified = self._unread_project_function(node.func)
+        kind = guessed_kind(qualified) if qualified else None
+        if qualified is None or kind is None:
+            if receiver is not None and method is not None and self._undescribed(receiver, node):
+                self._guess_request(node, method, args, kwargs)
+            return
+        if kind == "command" and args:
+            # An argument vector runs its first element; the others are only arguments.
+            args = [program_of(args[0]) if args[0].shape in ("list", "tuple") else args[0]]
+        self._record_guess(kind, node, args, kwargs, f"`{qualified}` was not scanned")
+
+    def _undescribed(self, receiver: Value, node: ast.Call) -> bool:
+        """Whether nothing tells what the receiver is: no type, or only the name it was imported
+        under (`flask.g.fetcher`), not a type a model gave it (`flask.session` is a session)."""
+        owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+        return receiver.type is None or (
+            owner is not None and receiver.type == self.qualified(owner)
+        )
+
+    def _guess_request(
+        self, node: ast.Call, method: str, args: list[Value], kwargs: dict[str, Value]
+    ) -> None:
+        """`client.get_json(url)`, `http.fetch(url)`, `g.fetcher.send(base_url=url)`: a method
+        named for an HTTP request on an object nothing describes (a project's own client class),
+        given a URL by a keyword that says so, or first on a receiver named for a client."""
+        if method not in _REQUEST_METHODS or f"*.{method}" in self.models.sinks:
+            return
+        url = next((kwargs[k] for k in _URL_KEYWORDS if k in kwargs), None)
+        func = node.func
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        # `client.get(key)` may be a cache's: a generic verb needs the text of a URL.
+        if (
+            url is None
+            and args
+            and _words(named) & _CLIENT_WORDS
+            and (method in _URL_METHODS or "://" in args[0].prefix)
+        ):
+            url = args[0]
+        if url is not None:
+            self._record_guess("ssrf", node, [url], {}, "its receiver's type is not known")
+
+    def _record_guess(
+        self, kind: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value], why: str
+    ) -> None:
+        """The sink events of the guessed pseudo-call of `kind`, marked as guesses."""
+        before = len(self.events)
+        self.sink_call(GUESSED[kind], node, None, args, kwargs)
+        shown = self.analysis.shown(node.func) or GUESSED[kind]
+        for index in range(before, len(self.events)):
+            event = self.events[index]
+            note = f"{event.note}, guessed from the name: {why}"
+            self.events[index] = replace(event, sink=shown, note=note, guess=True)
+
+    def _unread_project_function(self, func: ast.expr) -> str | None:
+        """The qualified name of a project function that no model, summary or class of the
+        scan describes, and whose module the scan did not read; else None."""
+        head = func
+        while isinstance(head, ast.Attribute):
+            head = head.value
+        if not isinstance(head, ast.Name):
+            return None
+        qualified = self.qualified(func)
+        if qualified is None or not self._is_project_name(head.id, qualified):
+            return None
+        analysis = self.analysis
+        if (
+            analysis.project_summary(qualified) is not None
+            or qualified in analysis.project.classes
+            or qualified in self.models.sinks
+            or qualified in self.models.sanitizers
+        ):
+            return None
+        owner = qualified.rpartition(".")[0]  # its module, or its class
+        if owner in analysis.project.modules or owner in analysis.project.classes:
+            return None
+        return qualified
+
+    def _is_project_name(self, local: str, qualified: str) -> bool:
+        """Whether `local` was imported from the project itself: relatively, or from the
+        top-level package of the module under review (not from the module itself)."""
+        if local in self.analysis.relative_aliases:
+            return True
+        module = self.analysis.module_name or ""
+        if "." not in module:
+            return False
+        own = module.split(".")[0]
+        return qualified.split(".")[0] == own and not qualified.startswith(f"{module}.")
