@@ -1,10 +1,12 @@
-"""CWE-79: a Jinja2 environment that renders HTML without autoescaping (`template-autoescape-off`).
+"""CWE-79: a template engine that renders HTML without autoescaping (`template-autoescape-off`).
 
 Jinja2 leaves autoescaping off unless the environment is told otherwise (`autoescape=True` or
-`select_autoescape()`), so every `{{ value }}` of an HTML template is pasted in as markup. Only
-environments that render HTML matter: code generators and reStructuredText templates must not
+`select_autoescape()`), and Mako escapes nothing unless `default_filters` names an escaping filter
+(`h`), so every `{{ value }}` / `${value}` of an HTML template is pasted in as markup. Only
+templates that render HTML matter: code generators and reStructuredText templates must not
 escape. The module has to show that it renders HTML (a `.html` template, `text/html`, a name
-with `html` in it) before a missing flag is reported.
+with `html` in it; for Mako also a web framework it serves pages with) before a missing flag is
+reported.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.web_handlers import uses_web_framework
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
 
@@ -25,8 +28,20 @@ _ENVIRONMENTS = frozenset(
         "jinja2.sandbox.ImmutableSandboxedEnvironment",
     }
 )
+# Mako's template classes: both take `default_filters`, the lookup hands its own to every
+# template it loads.
+_MAKO_TEMPLATES = frozenset(
+    {"mako.template.Template", "mako.lookup.TemplateLookup", "mako.lookup.TemplateCollection"}
+)
+# Filters that escape markup: Mako's `h` (HTML) and `x` (XML), or any `*escape*` function.
+_ESCAPING_FILTER = re.compile(r"^(?:h|x)$|escape", re.IGNORECASE)
+# An inline Mako template that pipes a value through `h` escapes per expression on purpose.
+_INLINE_ESCAPE = re.compile(r"\$\{[^}]*\|\s*[^}]*\bh\b")
+_HTML_TAG = re.compile(r"<[A-Za-z!/]")
 _HTML_EVIDENCE = re.compile(r"html|\.htm\b|\.xhtml\b", re.IGNORECASE)
 _MAX_BASE_DEPTH = 5
+# Web servers beyond the frameworks of `uses_web_framework` whose pages Mako often renders.
+_OTHER_WEB_SERVERS = ("cherrypy", "webob", "twisted.web")
 
 
 def _is_environment_class(name: str | None, context: ModuleContext, depth: int = 0) -> bool:
@@ -61,17 +76,22 @@ def _sets_autoescape_later(context: ModuleContext) -> bool:
 
 @rule(
     id="template-autoescape-off",
-    name="Jinja2 environment renders HTML without autoescaping",
+    name="Template engine renders HTML without autoescaping",
     cwe=79,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    summary="A Jinja2 environment that renders HTML templates leaves autoescaping off, so "
-    "values in the templates are inserted as markup.",
-    fix="Create the environment with `autoescape=select_autoescape()` (or `autoescape=True`), and "
-    "mark the few values that are trusted markup with `Markup` or the `|safe` filter.",
+    summary="A Jinja2 environment or Mako template lookup that renders HTML templates leaves "
+    "autoescaping off, so values in the templates are inserted as markup.",
+    fix="Create the Jinja2 environment with `autoescape=select_autoescape()` (or "
+    "`autoescape=True`), the Mako `Template`/`TemplateLookup` with `default_filters=['h']` (or "
+    "`['str', 'h']`), and mark the few values that are trusted markup as safe.",
     what_it_does="Reports `jinja2.Environment`, `SandboxedEnvironment` and classes of the module "
     "derived from them, constructed without `autoescape` or with `autoescape=False`, in a module "
-    "that renders HTML (a `.html` template, `text/html`, a name containing `html`).",
+    "that renders HTML (a `.html` template, `text/html`, a name containing `html`). Also reports "
+    "Mako's `Template` and `TemplateLookup` built without an escaping filter (`h`, `x`, an "
+    "`*escape*` function) in `default_filters`, in a module that renders HTML or imports a web "
+    "framework (Mako's default filter only converts to text); an inline template is reported "
+    "only when its text has HTML tags and never applies `| h` itself; `**options` are left alone.",
     why_bad="Jinja2 escapes nothing unless told to: a user's name, a file name or a query "
     "parameter shown by `{{ value }}` in an HTML page is inserted as markup, so `<script>` in it "
     "runs in the reader's browser (CWE-79). Every template variable must then remember `|e`.",
@@ -85,10 +105,16 @@ def _sets_autoescape_later(context: ModuleContext) -> bool:
     ),
 )
 def template_autoescape_off(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report HTML-rendering Jinja2 environments created with autoescaping off."""
+    """Report HTML-rendering Jinja2 environments and Mako templates with autoescaping off."""
     assert isinstance(node, ast.Call)
-    if not context.imports_module("jinja2"):
-        return
+    if context.imports_module("jinja2"):
+        yield from _jinja_environment(node, context)
+    if context.imports_module("mako"):
+        yield from _mako_template(node, context)
+
+
+def _jinja_environment(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
+    """A Jinja2 environment built without autoescaping in a module that renders HTML."""
     if not _is_environment_class(_class_name(node.func, context), context):
         return
     if context.has_star_arguments(node):
@@ -109,4 +135,41 @@ def template_autoescape_off(node: ast.AST, context: ModuleContext) -> Iterator[H
         message=f"`{context.one_line(node)}` renders this module's HTML templates {how}: every "
         "`{{ value }}` is inserted as markup, so `<script>` in a value runs in the reader's "
         "browser.",
+    )
+
+
+def _mako_template(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
+    """A Mako template or lookup whose default filters escape nothing, in an HTML/web module."""
+    if context.resolve(node.func) not in _MAKO_TEMPLATES or context.has_star_arguments(node):
+        return
+    filters = context.keyword(node, "default_filters")
+    if filters is not None:
+        names = context.constant_value(filters)
+        if not isinstance(names, tuple) or any(
+            not isinstance(name, str) or _ESCAPING_FILTER.search(name) for name in names
+        ):
+            return  # an escaping filter, or filters not known before run time
+    text = node.args[0] if node.args else context.keyword(node, "text")
+    inline = context.constant_value(text)
+    if isinstance(inline, str):
+        if _HTML_TAG.search(inline) and not _INLINE_ESCAPE.search(inline):
+            yield _mako_hit(node, filters, context)
+        return  # an inline template shows its own format: plain text, or escaped per value
+    if not (
+        _HTML_EVIDENCE.search(context.text)
+        or uses_web_framework(context)
+        or any(context.imports_module(server) for server in _OTHER_WEB_SERVERS)
+    ):
+        return
+    yield _mako_hit(node, filters, context)
+
+
+def _mako_hit(node: ast.Call, filters: ast.expr | None, context: ModuleContext) -> Hit:
+    """The finding for a Mako template or lookup that escapes nothing."""
+    how = "with `default_filters` that escape nothing" if filters else "without `default_filters`"
+    return Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` builds Mako templates {how} (Mako's default only "
+        "converts to text): every `${value}` of a page is inserted as markup, so `<script>` in a "
+        "value runs in the reader's browser; add `default_filters=['h']`.",
     )
