@@ -131,6 +131,8 @@ class ParameterRules(FrameState):
                 or owner not in self.analysis.registered_remotely(entry.registered_by)
             ):
                 continue
+            if entry.marked_by and node.name not in self.analysis.marked_true(entry.marked_by):
+                continue
             return entry
         return None
 
