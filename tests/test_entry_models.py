@@ -105,3 +105,21 @@ def test_the_parsed_built_in_models_are_those_of_the_toml_files() -> None:
     parsed = [(name, files.parsed_model_file(text, name)) for name, text in texts]
     assert json.dumps(files.builtin_model_documents()) == json.dumps(parsed)  # key order too
     assert [name for name, _ in stored["documents"]] == [name for name, _ in texts]
+
+
+def test_a_function_flagged_exposed_is_an_entry_only_where_cherrypy_is_imported() -> None:
+    body = """
+        import os
+
+        def remove(name):
+            os.remove(name)
+
+        remove.exposed = True
+
+        def keep(name):
+            os.remove(name)
+    """
+    with_cherrypy = "import cherrypy\n" + textwrap.dedent(body)
+    note = "`name`: parameter of an exposed CherryPy handler (query or form field) (remote)"
+    assert _flows(with_cherrypy) == [("path", 6, note)]
+    assert _flows(body) == []

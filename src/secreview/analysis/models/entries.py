@@ -4,7 +4,8 @@ A view decorated with a route is one kind of entry point, but frameworks have ot
 decorator marks: a Tornado handler's `get(self, *url_parts)`, a Falcon responder
 `on_get(self, req, resp, **url_fields)`, a CherryPy `@expose` method whose every parameter is a
 form field, a WSGI application `(environ, start_response)`, a function handed to an XML-RPC
-server's `register_function`. Each is described by where it is (base classes, imports, names,
+server's `register_function`, a CherryPy method exposed the attribute way (`index.exposed = True`
+after its `def`). Each is described by where it is (base classes, imports, names,
 decorators, leading parameter names, a registering call) and which of its parameters carry the
 client's data; the engine binds those parameters as remote input.
 """
@@ -23,6 +24,8 @@ class EntryModel(NamedTuple):
     `decorators` (decorated by one, qualified), `parameters` (the leading parameters after `self`
     are named so). `registered_by` instead names the methods of a server that make a function,
     or the public methods of an instance, callable by clients (`register_function(f)`).
+    `marked_by` names function attributes that, set to True in the module (`index.exposed = True`),
+    expose the function as the matching decorator would (CherryPy's older, equally documented way).
     Positions count from the first parameter after `self`; `until` of 0 means all the rest.
     """
 
@@ -33,6 +36,7 @@ class EntryModel(NamedTuple):
     decorators: frozenset[str] = frozenset()
     parameters: tuple[str, ...] = ()
     registered_by: frozenset[str] = frozenset()
+    marked_by: frozenset[str] = frozenset()
     skip: int = 0
     until: int = 0
     type: str | None = None
@@ -59,6 +63,10 @@ class EntryModel(NamedTuple):
             )
         if self.registered_by:
             return bool(words & self.registered_by)
+        if self.marked_by:
+            return bool(words & self.marked_by) and any(
+                module.split(".")[0] in imported for module in self.imports
+            )
         if self.bases:
             return any(b.rsplit(".", 1)[-1] in words for b in self.bases)
         return any(module.split(".")[0] in imported for module in self.imports)
@@ -83,6 +91,7 @@ def parse_entry(table: dict[str, object]) -> EntryModel:
         decorators=frozenset(strings("decorators")),
         parameters=strings("parameters"),
         registered_by=frozenset(strings("registered_by")),
+        marked_by=frozenset(strings("marked_by")),
         skip=position("skip"),
         until=position("until"),
         type=str(table["type"]) if "type" in table else None,

@@ -152,6 +152,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "decorators": _strings,
             "parameters": _strings,
             "registered_by": _strings,
+            "marked_by": _strings,
             "skip": _position,
             "until": _position,
             "type": _string,

@@ -26,9 +26,12 @@ path_traversal = taint_rule(
     "`os.path.basename`, join it to a fixed directory, and check the resolved path stays inside "
     "it (or serve with `send_from_directory`).",
     what_it_does="Follows request data, command-line arguments and input() to file operations "
-    "(`open`, `os.remove`, `shutil`, `pathlib`, `send_file`, upload `save`). A project helper "
-    "outside the scan whose name says it works on files (`fsutil.rename`, `utils.read_file`) "
-    "is taken for one at low confidence, a guess its evidence names.",
+    "(`open`, `os.remove`, `shutil`, `pathlib`, `send_file`, upload `save`). A parameter "
+    "annotated `Path` (or `Optional[Path]`) is a path, so `(out / name).write_text()` is a file "
+    "write; the target of a link (`os.symlink`, `Path.symlink_to`) is a path like the link; a "
+    "CherryPy method exposed with `name.exposed = True` takes request fields as `@expose` does. "
+    "A project helper outside the scan whose name says it works on files (`fsutil.rename`, "
+    "`utils.read_file`) is taken for one at low confidence, a guess its evidence names.",
     why_bad="A path like `../../etc/passwd` or `/etc/shadow` escapes the intended directory, "
     "disclosing or overwriting files (CWE-22).",
     example="name = request.args['file']\nreturn open(os.path.join(BASE, name)).read()",

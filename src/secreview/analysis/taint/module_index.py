@@ -311,6 +311,25 @@ class ModuleIndex:
             self._registered[key] = frozenset(found)
         return self._registered[key]
 
+    def marked_true(self, attributes: frozenset[str]) -> frozenset[str]:
+        """Names of the functions the module sets one of `attributes` to True on
+        (`index.exposed = True` in a class body or after a module-level `def`): frameworks read
+        such a flag as they read a decorator, so the function is exposed all the same."""
+        key = ("marked", *sorted(attributes))
+        if key not in self._registered:
+            self._registered[key] = frozenset(
+                target.value.id
+                for node in ast.walk(self.context.tree)
+                if isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and node.value.value is True
+                for target in node.targets
+                if isinstance(target, ast.Attribute)
+                and target.attr in attributes
+                and isinstance(target.value, ast.Name)
+            )
+        return self._registered[key]
+
     def takes_request_in_init(self, cls: ast.ClassDef) -> bool:
         """Whether a class's `__init__` is handed the request (`Pyramid view classes`), so its
         methods' `self.request` is the request."""

@@ -25,6 +25,21 @@ def decorator_name(node: ast.expr) -> str:
     return target.id if isinstance(target, ast.Name) else ""
 
 
+def without_none(annotation: ast.expr) -> ast.expr:
+    """The type an optional annotation names: `Optional[Path]` and `Path | None` say the value
+    is a `Path` whenever the caller gives one, so it is typed as the plain annotation would be."""
+    if isinstance(annotation, ast.Subscript) and decorator_name(annotation.value) == "Optional":
+        return annotation.slice
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        for kept, other in (
+            (annotation.left, annotation.right),
+            (annotation.right, annotation.left),
+        ):
+            if isinstance(other, ast.Constant) and other.value is None:
+                return kept
+    return annotation
+
+
 _TYPE_AFTER_NAME = frozenset({"int", "float", "uuid", "number", "path", "str", "strorempty"})
 """Converters that Bottle and Sanic write after the parameter's name (`<id:int>`), where Flask
 writes them before it (`<int:id>`)."""
@@ -59,7 +74,9 @@ class ParameterRules(FrameState):
             value_type: str | None = None
             annotation = ast.unparse(parameter.annotation) if parameter.annotation else ""
             by_name = None if annotation else self._parameter_type_by_name(name, decorators)
-            resolved = self.qualified(parameter.annotation) if parameter.annotation else None
+            resolved = (
+                self.qualified(without_none(parameter.annotation)) if parameter.annotation else None
+            )
             if is_method and index == 0:
                 value_type = f"class:{self.class_name}"
             elif resolved in self.models.parameter_types:
@@ -139,6 +156,8 @@ class ParameterRules(FrameState):
                 node.name.startswith("_")
                 or owner not in self.analysis.registered_remotely(entry.registered_by)
             ):
+                continue
+            if entry.marked_by and node.name not in self.analysis.marked_true(entry.marked_by):
                 continue
             return entry
         return None
