@@ -21,19 +21,10 @@ from secreview.analysis.rules._support.built_strings import (
     string_pieces,
 )
 from secreview.analysis.rules._support.quoting import code, name_values
+from secreview.analysis.rules._support.safe_markup import MARK_SAFE_CALLS
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-_MARK_SAFE = frozenset(
-    {
-        "markupsafe.Markup",
-        "flask.Markup",
-        "jinja2.Markup",
-        "django.utils.safestring.mark_safe",
-        "django.utils.safestring.SafeString",
-        "django.utils.safestring.SafeText",
-    }
-)
 _ESCAPERS = frozenset(
     {
         "html.escape",
@@ -53,7 +44,7 @@ _ESCAPERS = frozenset(
         "bleach.linkify",
         "xml.sax.saxutils.escape",
         "xml.sax.saxutils.quoteattr",
-        *_MARK_SAFE,
+        *MARK_SAFE_CALLS,
     }
 )
 _ESCAPING_METHODS = frozenset({"escape", "render", "render_to_string", "as_html", "__html__"})
@@ -98,12 +89,12 @@ def _is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
         "https://markupsafe.palletsprojects.com/en/stable/escaping/",
         "https://cwe.mitre.org/data/definitions/79.html",
     ),
-    calls=_MARK_SAFE,
+    calls=MARK_SAFE_CALLS,
 )
 def markup_built_from_text(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report strings marked safe after unescaped values were spliced into their markup."""
     assert isinstance(node, ast.Call)
-    if context.call_name(node) not in _MARK_SAFE or len(node.args) != 1:
+    if context.call_name(node) not in MARK_SAFE_CALLS or len(node.args) != 1:
         return
     text = node.args[0]
     pieces = string_pieces(context, text)

@@ -14,18 +14,10 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.safe_markup import MARK_SAFE_CALLS
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-_MARK_SAFE = frozenset(
-    {
-        "markupsafe.Markup",
-        "flask.Markup",
-        "jinja2.Markup",
-        "django.utils.safestring.mark_safe",
-        "django.utils.safestring.SafeString",
-    }
-)
 _FORMATTERS = frozenset(
     {
         "bs4.formatter.Formatter",
@@ -151,7 +143,7 @@ def _returned_serialization(call: ast.Call, context: ModuleContext, depth: int) 
         "https://www.crummy.com/software/BeautifulSoup/bs4/doc/#output-formatters",
         "https://cwe.mitre.org/data/definitions/79.html",
     ),
-    calls=_MARK_SAFE,
+    calls=MARK_SAFE_CALLS,
 )
 def markup_from_unescaped_soup(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report BeautifulSoup output without entity substitution that is marked safe."""
