@@ -26,7 +26,11 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.rules._support.generated_code import generated_code
-from secreview.analysis.rules._support.local_bindings import bindings_before, origin_calls
+from secreview.analysis.rules._support.local_bindings import (
+    bindings_before,
+    every_binding_assigns,
+    origin_calls,
+)
 from secreview.index.context import ModuleContext
 
 _COMPILERS = frozenset({"compile", "builtins.compile"})
@@ -74,12 +78,8 @@ def _is_output(context: ModuleContext, expr: ast.expr, depth: int) -> bool:
     if depth > _MAX_DEPTH:
         return False
     if isinstance(expr, ast.Name):
-        bindings = bindings_before(context, expr)
-        return bool(bindings) and all(
-            b.value is not None
-            and b.augmented_op is None
-            and _is_output(context, b.value, depth + 1)
-            for b in bindings or ()
+        return every_binding_assigns(
+            context, expr, lambda value: _is_output(context, value, depth + 1)
         )
     values = _attribute_values(context, expr)
     if values:

@@ -31,6 +31,7 @@ from secreview.analysis.rules._support.code_generators import called_function, r
 from secreview.analysis.rules._support.local_bindings import (
     Binding,
     bindings_before,
+    every_binding_assigns,
     scope_nodes_of,
 )
 from secreview.index.context import ModuleContext
@@ -47,12 +48,8 @@ def is_document_expression(context: ModuleContext, expr: ast.expr, depth: int = 
     if depth > _MAX_DEPTH:
         return False
     if isinstance(expr, ast.Name):
-        bindings = bindings_before(context, expr)
-        return bool(bindings) and all(
-            b.value is not None
-            and b.augmented_op is None
-            and is_document_expression(context, b.value, depth + 1)
-            for b in bindings or ()
+        return every_binding_assigns(
+            context, expr, lambda value: is_document_expression(context, value, depth + 1)
         )
     receiver = _read_receiver(expr)
     if receiver is None:

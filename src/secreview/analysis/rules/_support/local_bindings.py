@@ -10,7 +10,7 @@ as a value known only at run time (so it can raise a finding, never hide one beh
 from __future__ import annotations
 
 import ast
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from typing import NamedTuple
 
 from secreview.index.context import ModuleContext
@@ -185,6 +185,17 @@ def bindings_before(context: ModuleContext, name: ast.Name) -> list[Binding] | N
         ):
             return before[index:]
     return before
+
+
+def every_binding_assigns(
+    context: ModuleContext, name: ast.Name, holds: Callable[[ast.expr], bool]
+) -> bool:
+    """Whether `name` is bound before its use only by plain assignments whose values all satisfy
+    `holds`: a parameter, a loop target or `+=` leaves what it holds unknown."""
+    bindings = bindings_before(context, name)
+    return bool(bindings) and all(
+        b.value is not None and b.augmented_op is None and holds(b.value) for b in bindings or ()
+    )
 
 
 def scope_nodes_of(context: ModuleContext, node: ast.AST) -> Iterator[ast.AST]:
