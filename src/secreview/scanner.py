@@ -31,7 +31,7 @@ from secreview.index.facts import cross_module_plan
 from secreview.pipeline import active_rules, review_text_guarded
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
-from secreview.summary_rounds import RoundSummariser, worker_of_module
+from secreview.summary_rounds import KEPT_SOURCE_BYTES, RoundSummariser, worker_of_module
 from secreview.tasks import (
     FileReviewer,
     budget_of,
@@ -210,7 +210,9 @@ def project_index(
 
         return iterate_project_index(sorted(by_module), rounds_through_cache(on_ray)), failed
 
-    with WorkerPool(summarise or RoundSummariser(), min(jobs, len(sources))) as pool:
+    workers = min(jobs, len(sources))
+    kept = RoundSummariser(kept_source_bytes=KEPT_SOURCE_BYTES // max(workers, 1))
+    with WorkerPool(summarise or kept, workers) as pool:
 
         def in_pool(remaining: list[SourceFile], index: ProjectIndex) -> list[ModuleRound | None]:
             return pool.run(

@@ -19,9 +19,10 @@ from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
 
 KEPT_SOURCE_BYTES = 4 * 2**20
-"""How much source (in bytes) a worker keeps parsed between rounds of the cross-module pass: a
-tree takes tens of bytes per byte of source, so this bounds a worker's memory to a few hundred
-MB; a module beyond it is parsed again in the rounds that need it."""
+"""How much source (in bytes) the workers together keep parsed between rounds of the
+cross-module pass (each worker its share): a tree takes tens of bytes per byte of source, so this
+bounds their memory to about a hundred MB whatever `--jobs` is (a budget per worker made the
+peak grow with the jobs); a module beyond it is parsed again in the rounds that need it."""
 
 
 class RoundSummariser:

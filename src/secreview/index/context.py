@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar, cast
 
+from secreview.index.children import child_nodes
 from secreview.index.import_names import canonical, record_import
 from secreview.masking import mask_code
 from secreview.text import source_lines, source_lines_with_ends
@@ -118,7 +119,7 @@ class ModuleContext:
                 if isinstance(node, Function):
                     inner_function = node
                     self._function_locals[id(node)] = set()
-            for child in ast.iter_child_nodes(node):
+            for child in child_nodes(node):
                 self._parents[id(child)] = node
                 stack.append((child, inner_function, inner_at_module_level))
         self.module_bindings = frozenset(module_names)

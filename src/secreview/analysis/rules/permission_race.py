@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.file_creation import (
     Creation,
+    creates_files,
     creation_by,
     is_handle,
     umask_before,
@@ -109,6 +110,8 @@ def _restriction(
 def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report secret files whose restrictive mode is applied only after they were created."""
     assert isinstance(node, Function)
+    if not creates_files(context):
+        return
     nodes = shared_own_nodes(node, context)
     calls = list(calls_in(nodes))
     for index, call in enumerate(calls):

@@ -227,7 +227,7 @@ def _never_released_matters(call: ast.Call, kind: HandleKind, context: ModuleCon
 def resource_leak(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report handles a function acquires and does not release on every path."""
     assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    if not context.imports_any(_ACQUIRER_LIBRARIES) and not _opens_files(node):
+    if not context.imports_any(_ACQUIRER_LIBRARIES) and not _opens_files(node, context):
         return
     yield from _connections_left_open_by_with(node, context)
     for acquisition, call, name, kind in _acquisitions(node, context):
@@ -272,12 +272,20 @@ def _connections_left_open_by_with(function: Function, context: ModuleContext) -
             )
 
 
-def _opens_files(function: Function) -> bool:
-    """Whether the function calls a builtin `open` (checked before resolving names)."""
-    return any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "open"
-        for n in scope_nodes(function.body)
+def _opens_files(function: Function, context: ModuleContext) -> bool:
+    """Whether the function calls a builtin `open` (checked before resolving names); its own
+    statements are walked only in a module that calls `open` somewhere at all."""
+    return context.derived(_module_opens_files) and any(
+        _calls_open(n) for n in scope_nodes(function.body)
     )
+
+
+def _module_opens_files(context: ModuleContext) -> bool:
+    return any(_calls_open(node) for node in context.nodes)
+
+
+def _calls_open(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
 
 
 def _judge_releases(

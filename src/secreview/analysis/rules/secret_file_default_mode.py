@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.file_creation import (
     Creation,
+    creates_files,
     creation_by,
     umask_before,
     written_secret,
@@ -120,6 +121,8 @@ def _restricted(creation: Creation, calls: list[ast.Call], context: ModuleContex
 def secret_file_default_permissions(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report secret files created with the umask's default mode and never restricted."""
     assert isinstance(node, Function)
+    if not creates_files(context):
+        return
     nodes = shared_own_nodes(node, context)
     calls = list(calls_in(nodes))
     for call in calls:

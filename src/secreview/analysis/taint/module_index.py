@@ -286,23 +286,18 @@ class ModuleIndex:
         them (and a class's public methods) with arguments of their choosing."""
         key = tuple(sorted(registering))
         if key not in self._registered:
-            instances: dict[str, str] = {}
+            # Most modules register nothing: find the registering calls in the module's node
+            # list first, and walk the tree for the instances they name only when there are.
+            calls = [
+                node.args[0]
+                for node in self.context.nodes
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in registering
+                and node.args
+            ]
+            instances = self._instances_of_classes() if calls else {}
             found: set[str] = set()
-            calls = []
-            for node in ast.walk(self.context.tree):
-                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-                    created = node.value.func
-                    if isinstance(created, ast.Name) and created.id in self.classes:
-                        for target in node.targets:
-                            if isinstance(target, ast.Name):
-                                instances[target.id] = created.id
-                elif (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in registering
-                    and node.args
-                ):
-                    calls.append(node.args[0])
             for argument in calls:
                 if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name):
                     found.add(argument.func.id)
@@ -319,7 +314,7 @@ class ModuleIndex:
         if key not in self._registered:
             self._registered[key] = frozenset(
                 target.value.id
-                for node in ast.walk(self.context.tree)
+                for node in self.context.nodes
                 if isinstance(node, ast.Assign)
                 and isinstance(node.value, ast.Constant)
                 and node.value.value is True
@@ -329,6 +324,19 @@ class ModuleIndex:
                 and isinstance(target.value, ast.Name)
             )
         return self._registered[key]
+
+    def _instances_of_classes(self) -> dict[str, str]:
+        """Variable -> the class of the module it was assigned an instance of (`x = Cls()`),
+        the last assignment in breadth-first order winning."""
+        instances: dict[str, str] = {}
+        for node in ast.walk(self.context.tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                created = node.value.func
+                if isinstance(created, ast.Name) and created.id in self.classes:
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            instances[target.id] = created.id
+        return instances
 
     def takes_request_in_init(self, cls: ast.ClassDef) -> bool:
         """Whether a class's `__init__` is handed the request (`Pyramid view classes`), so its

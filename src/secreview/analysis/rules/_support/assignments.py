@@ -21,22 +21,26 @@ def assigned_value(node: ast.expr, context: ModuleContext) -> ast.expr:
     if not isinstance(node, ast.Name):
         return node
     function = context.enclosing_function(node)
-    scope: ast.AST = function or context.tree
     if function is not None and node.id in {
         a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)
     }:
         return node
-    bindings = [
-        other
-        for other in ast.walk(scope)
-        if isinstance(other, ast.Name)
-        and other.id == node.id
-        and isinstance(other.ctx, ast.Store)
-        and context.enclosing_function(other) is function
-    ]
+    bindings = context.derived(_stores_by_scope).get((id(function), node.id), ())
     if len(bindings) != 1:
         return node
     statement = context.parent(bindings[0])
     if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
         return statement.value
     return node
+
+
+def _stores_by_scope(context: ModuleContext) -> dict[tuple[int, str], list[ast.Name]]:
+    """(id of the enclosing function, or of None at module level; name) -> the names stored
+    there, from one pass over the module for every question (each walking its whole scope
+    again cost more than the rest of the rules asking it)."""
+    stores: dict[tuple[int, str], list[ast.Name]] = {}
+    for node in context.nodes:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            key = (id(context.enclosing_function(node)), node.id)
+            stores.setdefault(key, []).append(node)
+    return stores

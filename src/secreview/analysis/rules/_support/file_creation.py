@@ -67,6 +67,23 @@ def creation_by(call: ast.Call, context: ModuleContext) -> Creation | None:
     return None
 
 
+def creates_files(context: ModuleContext) -> bool:
+    """Whether any call of the module creates a file with the default mode (`creation_by`).
+
+    Asked once per module: the rules that pair a creation with what its function does next
+    list every function's own nodes, and in a module that creates no file no function can
+    report anything, so that walk is skipped for all of them.
+    """
+    return context.derived(_creates_files)
+
+
+def _creates_files(context: ModuleContext) -> bool:
+    return any(
+        isinstance(node, ast.Call) and creation_by(node, context) is not None
+        for node in context.nodes
+    )
+
+
 def is_handle(target: ast.expr, handle: str) -> bool:
     """`f.fileno()` or `fd` for the handle `f`/`fd` the creation bound."""
     if isinstance(target, ast.Name):

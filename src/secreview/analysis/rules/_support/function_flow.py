@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from secreview.index.children import child_nodes
 from secreview.index.context import ModuleContext
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -46,7 +47,7 @@ def own_nodes(function: Function) -> list[ast.AST]:
         node = pending.pop()
         found.append(node)
         if not isinstance(node, _NESTED_SCOPES):
-            pending.extend(ast.iter_child_nodes(node))
+            pending.extend(child_nodes(node))
     found.sort(key=position)
     return found
 

@@ -13,6 +13,7 @@ import ast
 from collections.abc import Callable, Container, Iterator
 from typing import NamedTuple
 
+from secreview.index.children import child_nodes
 from secreview.index.context import ModuleContext
 
 MAX_DEPTH = 12  # bindings followed through other bindings; deeper chains count as unknown
@@ -48,12 +49,12 @@ def _end(node: ast.AST) -> tuple[int, int]:
 
 def _scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
     """Nodes that belong to `scope` itself, not to functions, classes or comprehensions in it."""
-    pending = list(ast.iter_child_nodes(scope))
+    pending = child_nodes(scope)
     while pending:
         node = pending.pop()
         yield node
         if not isinstance(node, _NESTED_SCOPES):
-            pending.extend(ast.iter_child_nodes(node))
+            pending.extend(child_nodes(node))
 
 
 def _name_binding(context: ModuleContext, name: ast.Name) -> Binding:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
+from secreview.index.children import child_nodes
 from secreview.index.context import ModuleContext
 
 # Server-side web frameworks: a `request` parameter means an incoming request only in modules
@@ -64,7 +65,7 @@ def scope_nodes(statements: Iterable[ast.stmt]) -> Iterator[ast.AST]:
         node = pending.pop()
         yield node
         if not isinstance(node, _NESTED_SCOPES):
-            pending.extend(ast.iter_child_nodes(node))
+            pending.extend(child_nodes(node))
 
 
 def parameter_names(function: Function) -> list[str]:

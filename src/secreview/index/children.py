@@ -1,0 +1,23 @@
+"""The direct children of an AST node, as a list: the step of every walk of a tree.
+
+`ast.iter_child_nodes` is two nested generators (`iter_fields` inside it); the module index,
+and the rules that walk a function's own statements, call it on every node of every module,
+where the generator machinery cost about a third of the walk. This is the same children in the
+same order, built in one loop.
+"""
+
+from __future__ import annotations
+
+from ast import AST
+
+
+def child_nodes(node: AST) -> list[AST]:
+    """The nodes `ast.iter_child_nodes(node)` yields, in its order."""
+    children: list[AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend(item for item in value if isinstance(item, AST))
+    return children
