@@ -60,7 +60,7 @@ class RoundSummariser:
             tree = parse_module(text, source.shown_as).tree
             if tree is None:
                 return None
-            context, size = module_context(source.module, tree), len(text)
+            context, size = module_context(source.module, tree, source.package), len(text)
         else:
             context, size, _ = kept
             self._room += size

@@ -167,7 +167,9 @@ class IncrementalCache:
 
         def key(source: SourceFile, content: str) -> str:
             consulted = digests.for_module(source.module, imports.get(source.module, ()))
-            return digest("summaries", self._settings, content, source.module, consulted)
+            # The package scanned into is part of the evidence paths the summaries hold.
+            named = [source.module, source.package] if source.package else source.module
+            return digest("summaries", self._settings, content, named, consulted)
 
         def as_stored(result: RoundResult) -> StoredRound | None:
             if result is None:

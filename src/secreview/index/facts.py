@@ -21,13 +21,17 @@ class ModuleFacts:
     imports: frozenset[str]
 
 
-def module_name_for(relative_path: PurePath) -> str:
+def module_name_for(relative_path: PurePath, package: str = "") -> str:
     """The dotted module name of a file, given its path relative to the project root.
 
-    `src/pkg/helpers.py` -> `pkg.helpers` (src layout), `pkg/__init__.py` -> `pkg`.
+    `src/pkg/helpers.py` -> `pkg.helpers` (src layout), `pkg/__init__.py` -> `pkg`. `package`
+    names the package the root itself is (`secreview.sources.packages`): scanning `sphinx/`,
+    `util/osutil.py` is `sphinx.util.osutil`, as the project's own imports spell it.
     """
     parts = list(relative_path.with_suffix("").parts)
-    if parts and parts[0] == "src" and len(parts) > 1:
+    if package:
+        parts = [*package.split("."), *parts]
+    elif parts and parts[0] == "src" and len(parts) > 1:
         parts = parts[1:]
     if parts and parts[-1] == "__init__" and len(parts) > 1:
         parts = parts[:-1]
