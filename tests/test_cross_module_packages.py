@@ -99,3 +99,27 @@ def test_a_plain_or_unspellable_folder_stops_the_walk(tmp_path: Path) -> None:
     (dashed / "__init__.py").write_text("")
     assert enclosing_package(str(dashed)) == "inner"
     assert enclosing_package(str(plain)) == ""
+
+
+INIT_VIEWS = """\
+from flask import request
+
+from .util.runner import run_it
+
+
+def handler():
+    run_it(request.args["cmd"])
+"""
+
+
+@pytest.mark.parametrize("scanned", ["package", "parent"])
+def test_a_package_init_imports_relative_to_itself(tmp_path: Path, scanned: str) -> None:
+    """`from .util.runner import run_it` in `mypkg/__init__.py` names `mypkg.util.runner`
+    (Python's `__package__` of an `__init__` is the package itself)."""
+    package = _project(tmp_path)
+    (package / "views.py").unlink()
+    (package / "__init__.py").write_text(INIT_VIEWS)
+    root = package if scanned == "package" else package.parent
+    result = scan([str(root)], ScanConfig(), jobs=1)
+    found = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert [(Path(f.location.path).name, f.location.line) for f in found] == [("__init__.py", 7)]

@@ -43,17 +43,19 @@ __all__ = [
 MAX_ROUNDS = 3
 
 
-def module_path(module_name: str, package: str = "") -> str:
+def module_path(module_name: str, package: str = "", is_package: bool = False) -> str:
     """The relative file path shown for a dotted module name in evidence notes.
 
     `package`, the package the scanned folder is, is left out: the path reads like the report's
-    paths, relative to the scanned folder, whatever the module is called in imports.
+    paths, relative to the scanned folder, whatever the module is called in imports. A
+    package's own module (`is_package`) is its `__init__.py`.
     """
     if package and module_name == package:
         return "__init__.py"
     if package:
         module_name = module_name.removeprefix(f"{package}.")
-    return module_name.replace(".", "/") + ".py"
+    suffix = "/__init__.py" if is_package else ".py"
+    return module_name.replace(".", "/") + suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,10 +191,12 @@ def summarise_module(
     )
 
 
-def module_context(name: str, tree: ast.Module, package: str = "") -> ModuleContext:
+def module_context(
+    name: str, tree: ast.Module, package: str = "", is_package: bool = False
+) -> ModuleContext:
     """The context the summaries of module `name` are computed in (its text is not needed);
-    `package` as for `module_path`."""
-    return ModuleContext(path=module_path(name, package), text="", tree=tree)
+    `package` and `is_package` as for `module_path` (the path tells a package's `__init__`)."""
+    return ModuleContext(path=module_path(name, package, is_package), text="", tree=tree)
 
 
 def summarise_modules(
