@@ -123,3 +123,12 @@ def test_a_package_init_imports_relative_to_itself(tmp_path: Path, scanned: str)
     result = scan([str(root)], ScanConfig(), jobs=1)
     found = [f for f in result.findings if f.rule_id == "tainted-command"]
     assert [(Path(f.location.path).name, f.location.line) for f in found] == [("__init__.py", 7)]
+
+
+def test_evidence_paths_read_like_report_paths() -> None:
+    from secreview.analysis.taint.project import module_path
+
+    assert module_path("mypkg.util.runner", "mypkg") == "util/runner.py"
+    assert module_path("mypkg", "mypkg", is_package=True) == "__init__.py"
+    assert module_path("mypkg.util", "", is_package=True) == "mypkg/util/__init__.py"
+    assert module_path("mypkg.views") == "mypkg/views.py"
