@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from secreview.analysis.taint.project import module_path
 from secreview.config import ScanConfig
 from secreview.scanner import scan
 from secreview.sources.discovery import discover
@@ -126,8 +127,6 @@ def test_a_package_init_imports_relative_to_itself(tmp_path: Path, scanned: str)
 
 
 def test_evidence_paths_read_like_report_paths() -> None:
-    from secreview.analysis.taint.project import module_path
-
     assert module_path("mypkg.util.runner", "mypkg") == "util/runner.py"
     assert module_path("mypkg", "mypkg", is_package=True) == "__init__.py"
     assert module_path("mypkg.util", "", is_package=True) == "mypkg/util/__init__.py"
