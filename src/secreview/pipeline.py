@@ -29,7 +29,7 @@ from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
-from secreview.index.facts import ModuleFacts, imported_modules
+from secreview.index.facts import ModuleFacts, imported_modules, is_package_file
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -231,7 +231,7 @@ def review_source(
         facts=ModuleFacts(
             module=module,
             reads_remote_input=reads_remote,
-            imports=imported_modules(context.import_statements, module),
+            imports=imported_modules(context.import_statements, module, is_package_file(path)),
         )
         if module
         else None,

@@ -13,6 +13,7 @@ from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import ModuleRound, module_context, summarise_module
 from secreview.config import ScanConfig
 from secreview.index.context import ModuleContext
+from secreview.index.facts import is_package_file
 from secreview.parse import parse_module
 from secreview.pipeline import models_for
 from secreview.sources.discovery import SourceFile
@@ -61,7 +62,12 @@ class RoundSummariser:
             tree = parse_module(text, source.shown_as).tree
             if tree is None:
                 return None
-            context, size = module_context(source.module, tree), len(text)
+            context, size = (
+                module_context(
+                    source.module, tree, source.package, is_package_file(source.shown_as)
+                ),
+                len(text),
+            )
         else:
             context, size, _ = kept
             self._room += size

@@ -28,6 +28,7 @@ from secreview.cache.keys import IndexDigests, content_digest, digest, settings_
 from secreview.cache.store import ScanCache
 from secreview.config import ScanConfig
 from secreview.findings import ErrorKind, FileReport
+from secreview.index.facts import is_package_file
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_bytes
 
@@ -167,7 +168,13 @@ class IncrementalCache:
 
         def key(source: SourceFile, content: str) -> str:
             consulted = digests.for_module(source.module, imports.get(source.module, ()))
-            return digest("summaries", self._settings, content, source.module, consulted)
+            # The evidence paths the summaries hold depend on the package scanned into and on
+            # whether the module is a package's `__init__`.
+            init = is_package_file(source.shown_as)
+            named = (
+                [source.module, source.package, init] if source.package or init else source.module
+            )
+            return digest("summaries", self._settings, content, named, consulted)
 
         def as_stored(result: RoundResult) -> StoredRound | None:
             if result is None:

@@ -21,29 +21,46 @@ class ModuleFacts:
     imports: frozenset[str]
 
 
-def module_name_for(relative_path: PurePath) -> str:
+def module_name_for(relative_path: PurePath, package: str = "") -> str:
     """The dotted module name of a file, given its path relative to the project root.
 
-    `src/pkg/helpers.py` -> `pkg.helpers` (src layout), `pkg/__init__.py` -> `pkg`.
+    `src/pkg/helpers.py` -> `pkg.helpers` (src layout), `pkg/__init__.py` -> `pkg`. `package`
+    names the package the root itself is (`secreview.sources.packages`): scanning `sphinx/`,
+    `util/osutil.py` is `sphinx.util.osutil`, as the project's own imports spell it.
     """
     parts = list(relative_path.with_suffix("").parts)
-    if parts and parts[0] == "src" and len(parts) > 1:
+    if package:
+        parts = [*package.split("."), *parts]
+    elif parts and parts[0] == "src" and len(parts) > 1:
         parts = parts[1:]
     if parts and parts[-1] == "__init__" and len(parts) > 1:
         parts = parts[:-1]
     return ".".join(parts)
 
 
+def is_package_file(path: str) -> bool:
+    """Whether the file is a package's `__init__`: its relative imports start at itself."""
+    return PurePath(path).stem == "__init__"
+
+
+def relative_import_base(module: str, is_package: bool) -> str:
+    """The package a module's relative imports are resolved in (Python's `__package__`):
+    the module itself for a package's `__init__`, else the package holding it."""
+    if is_package:
+        return module
+    return module.rsplit(".", 1)[0] if "." in module else ""
+
+
 def imported_modules(
-    statements: Iterable[ast.Import | ast.ImportFrom], module: str
+    statements: Iterable[ast.Import | ast.ImportFrom], module: str, is_package: bool = False
 ) -> frozenset[str]:
     """Dotted names this module imports, relative imports resolved against `module`.
 
     `from .helpers import build` in `app.views` yields `app.helpers` and `app.helpers.build`
     (the imported name may be a submodule or an attribute: the caller intersects with the
-    modules that exist).
+    modules that exist); in `app/__init__.py` (`is_package`) it yields the same.
     """
-    package = module.rsplit(".", 1)[0] if "." in module else ""
+    package = relative_import_base(module, is_package)
     found: set[str] = set()
     for node in statements:
         if isinstance(node, ast.Import):

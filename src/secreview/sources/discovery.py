@@ -41,6 +41,7 @@ from secreview.sources.ignore import (
     read_gitignore,
     spec_matches,
 )
+from secreview.sources.packages import enclosing_package
 from secreview.sources.reading import not_regular_reason, open_path
 from secreview.text import shown_name
 
@@ -55,9 +56,12 @@ class SourceFile(NamedTuple):
     shown_as: str
     path: Path
     module: str = ""
-    """Dotted module name, relative to the folder the scan started from (`pkg.helpers`)."""
+    """Dotted module name as the project's imports spell it (`pkg.helpers`): relative to the
+    folder the scan started from, after the packages that folder is in (`package`)."""
     identity: str = ""
     """Its name in fingerprints, repository-relative (`secreview.sources.identity`)."""
+    package: str = ""
+    """The package the scanned folder is (`sphinx` when scanning `site-packages/sphinx`)."""
 
 
 def _suffix(name: str) -> str:
@@ -133,6 +137,8 @@ class _Discovery:
     """Real path -> (reached through a link, the file); one review per real file."""
     errors: list[FileError] = field(default_factory=list)
     visited: set[tuple[int, int]] = field(default_factory=set)
+    package: str = ""
+    """The package the root being walked is (`secreview.sources.packages`)."""
 
     def display(self, path: str) -> str:
         """A named path as shown: relative to the working directory when under it, with `/`."""
@@ -144,14 +150,16 @@ class _Discovery:
     def error(self, shown: str, message: str, kind: ErrorKind = ErrorKind.UNREADABLE) -> None:
         self.errors.append(FileError(shown_name(shown), message, kind))
 
-    def add(self, path: str, shown: str, module: str, real: str, via_link: bool) -> None:
+    def add(self, path: str, shown: str, relative: str, real: str, via_link: bool) -> None:
         """Keep one name per real file: a real name over a link's, then the first in order."""
         shown = shown_name(shown)
         kept = self.found.get(real)
         if kept is None or (via_link, shown) < (kept[0], kept[1].shown_as):
             # The module name is matched against imports; a name no import can spell stays
             # printable too (it may be quoted in evidence).
-            self.found[real] = (via_link, SourceFile(shown, Path(path), shown_name(module)))
+            module = shown_name(module_name_for(PurePath(relative), self.package))
+            source = SourceFile(shown, Path(path), module, package=self.package)
+            self.found[real] = (via_link, source)
 
     def inside(self, real: str) -> bool:
         """Whether a link's target is one of the scanned files or under a scanned folder."""
@@ -233,6 +241,7 @@ def discover(
     for root, status, real in named:
         if stat.S_ISDIR(status.st_mode):
             run.visited.add((status.st_dev, status.st_ino))
+            run.package = enclosing_package(root)
             _walk(run, _Entry(root, "", real, run.display(root), _enclosing(run, root, real)))
         elif stat.S_ISREG(status.st_mode) and not is_python_file(Path(root)):
             run.error(
@@ -242,8 +251,8 @@ def discover(
                 ErrorKind.NOT_PYTHON,
             )
         elif stat.S_ISREG(status.st_mode):
-            module = module_name_for(PurePath(os.path.basename(root)))
-            run.add(root, run.display(root), module, real, via_link=False)
+            run.package = enclosing_package(os.path.dirname(os.path.abspath(root)))
+            run.add(root, run.display(root), os.path.basename(root), real, via_link=False)
         else:
             run.error(run.display(root), not_regular_reason(status.st_mode))
     sources = sorted(source for _, source in run.found.values())
@@ -297,8 +306,7 @@ def _walk(run: _Discovery, root: _Entry) -> None:
             elif kind == "file":
                 suffix = _suffix(name)
                 if suffix in PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(entry.path)):
-                    module = module_name_for(PurePath(entry.relative))
-                    run.add(entry.path, entry.shown, module, entry.real, via_link=False)
+                    run.add(entry.path, entry.shown, entry.relative, entry.real, via_link=False)
             elif _suffix(name) in PYTHON_SUFFIXES:
                 _special(run, entry.path, entry.shown)
 
@@ -394,5 +402,5 @@ def _linked(run: _Discovery, link: _Entry, name: str) -> _Entry | None:
             ErrorKind.OUTSIDE,
         )
         return None
-    run.add(link.path, link.shown, module_name_for(PurePath(link.relative)), real, via_link=True)
+    run.add(link.path, link.shown, link.relative, real, via_link=True)
     return None

@@ -17,6 +17,7 @@ from secreview.analysis.models import Models
 from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
 from secreview.index.context import ModuleContext
+from secreview.index.facts import is_package_file, relative_import_base
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DECORATOR = re.compile(r"@[\w.]+\.(\w+)\s*\(")
@@ -187,9 +188,10 @@ class ModuleIndex:
         aliases: dict[str, str] = {}
         if not self.module_name:
             return aliases
-        package = self.module_name.split(".")
+        base_name = relative_import_base(self.module_name, is_package_file(self.context.path))
+        package = base_name.split(".") if base_name else []
         for node in imports:
-            base = package[: max(len(package) - node.level, 0)]
+            base = package[: max(len(package) - (node.level - 1), 0)]
             if node.module:
                 base = [*base, *node.module.split(".")]
             for alias in node.names:

@@ -43,9 +43,19 @@ __all__ = [
 MAX_ROUNDS = 3
 
 
-def module_path(module_name: str) -> str:
-    """The relative file path shown for a dotted module name in evidence notes."""
-    return module_name.replace(".", "/") + ".py"
+def module_path(module_name: str, package: str = "", is_package: bool = False) -> str:
+    """The relative file path shown for a dotted module name in evidence notes.
+
+    `package`, the package the scanned folder is, is left out: the path reads like the report's
+    paths, relative to the scanned folder, whatever the module is called in imports. A
+    package's own module (`is_package`) is its `__init__.py`.
+    """
+    if package and module_name == package:
+        return "__init__.py"
+    if package:
+        module_name = module_name.removeprefix(f"{package}.")
+    suffix = "/__init__.py" if is_package else ".py"
+    return module_name.replace(".", "/") + suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +182,7 @@ def summarise_module(
     for result in analysis.run():
         qualified = _qualified_name(analysis, name, result)
         if qualified is not None:
-            found[qualified] = _summarise(qualified, result, module_path(name))
+            found[qualified] = _summarise(qualified, result, context.path)
     return ModuleRound(
         summaries=found,
         classes=frozenset(f"{name}.{cls}" for cls in analysis.classes),
@@ -181,9 +191,12 @@ def summarise_module(
     )
 
 
-def module_context(name: str, tree: ast.Module) -> ModuleContext:
-    """The context the summaries of module `name` are computed in (its text is not needed)."""
-    return ModuleContext(path=module_path(name), text="", tree=tree)
+def module_context(
+    name: str, tree: ast.Module, package: str = "", is_package: bool = False
+) -> ModuleContext:
+    """The context the summaries of module `name` are computed in (its text is not needed);
+    `package` and `is_package` as for `module_path` (the path tells a package's `__init__`)."""
+    return ModuleContext(path=module_path(name, package, is_package), text="", tree=tree)
 
 
 def summarise_modules(

@@ -1,0 +1,133 @@
+"""Module names start at the top package, even when the scan starts inside it.
+
+A project scanned as its package folder (`secreview scan site-packages/sphinx`) imports itself
+absolutely (`from sphinx.util import osutil`); its modules must be named as those imports spell
+them, or the cross-module pass never connects them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secreview.analysis.taint.project import module_path
+from secreview.config import ScanConfig
+from secreview.scanner import scan
+from secreview.sources.discovery import discover
+from secreview.sources.packages import enclosing_package
+
+RUNNER = """\
+import os
+
+
+def run_it(command):
+    os.system(command)
+"""
+VIEWS = """\
+from flask import request
+
+from mypkg.util.runner import run_it
+
+
+def handler():
+    run_it(request.args["cmd"])
+"""
+
+
+def _project(tmp_path: Path) -> Path:
+    """`proj/mypkg/{views.py, util/runner.py}`: a package importing itself absolutely."""
+    package = tmp_path / "proj" / "mypkg"
+    (package / "util").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "util" / "__init__.py").write_text("")
+    (package / "util" / "runner.py").write_text(RUNNER)
+    (package / "views.py").write_text(VIEWS)
+    return package
+
+
+def _command_notes(root: Path, cache: Path | None = None) -> list[str]:
+    config = ScanConfig(cache_dir=str(cache) if cache else None)
+    result = scan([str(root)], config, jobs=1)
+    found = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert len(found) == 1, found
+    assert found[0].location.path.endswith("mypkg/views.py") and found[0].location.line == 7
+    return [step.note for step in found[0].evidence]
+
+
+@pytest.mark.parametrize("scanned", ["package", "parent"])
+def test_an_absolute_import_is_followed_whether_the_package_or_its_parent_is_scanned(
+    tmp_path: Path, scanned: str
+) -> None:
+    package = _project(tmp_path)
+    root = package if scanned == "package" else package.parent
+    notes = _command_notes(root)
+    # Evidence paths stay relative to the scanned folder, like the report's paths.
+    expected = " at util/runner.py:5" if scanned == "package" else " at mypkg/util/runner.py:5"
+    assert any(expected in note for note in notes), notes
+
+
+def test_the_cache_keeps_the_evidence_paths_of_each_scanned_folder(tmp_path: Path) -> None:
+    package = _project(tmp_path)
+    cache = tmp_path / "cache"
+    assert any(" at mypkg/util/runner.py:5" in n for n in _command_notes(package.parent, cache))
+    notes = _command_notes(package, cache)
+    assert any(" at util/runner.py:5" in note for note in notes), notes
+
+
+def test_module_names_start_at_the_top_package(tmp_path: Path) -> None:
+    package = _project(tmp_path)
+    (package / "scripts").mkdir()  # a plain folder inside the package: named as before
+    (package / "scripts" / "tool.py").write_text("")
+    sources, _ = discover([str(package / "util")], [])
+    assert {s.module for s in sources} == {"mypkg.util", "mypkg.util.runner"}
+    sources, _ = discover([str(package)], [])
+    modules = {s.module for s in sources}
+    assert modules >= {"mypkg", "mypkg.views", "mypkg.util.runner", "mypkg.scripts.tool"}
+    sources, _ = discover([str(package / "views.py")], [])
+    assert [s.module for s in sources] == ["mypkg.views"]
+
+
+def test_a_plain_or_unspellable_folder_stops_the_walk(tmp_path: Path) -> None:
+    plain = tmp_path / "plain" / "src"
+    plain.mkdir(parents=True)
+    (plain / "app.py").write_text("")
+    sources, _ = discover([str(plain.parent)], [])
+    assert [s.module for s in sources] == ["app"]  # src layout, as before
+    dashed = tmp_path / "my-project" / "inner"
+    dashed.mkdir(parents=True)
+    (dashed.parent / "__init__.py").write_text("")
+    (dashed / "__init__.py").write_text("")
+    assert enclosing_package(str(dashed)) == "inner"
+    assert enclosing_package(str(plain)) == ""
+
+
+INIT_VIEWS = """\
+from flask import request
+
+from .util.runner import run_it
+
+
+def handler():
+    run_it(request.args["cmd"])
+"""
+
+
+@pytest.mark.parametrize("scanned", ["package", "parent"])
+def test_a_package_init_imports_relative_to_itself(tmp_path: Path, scanned: str) -> None:
+    """`from .util.runner import run_it` in `mypkg/__init__.py` names `mypkg.util.runner`
+    (Python's `__package__` of an `__init__` is the package itself)."""
+    package = _project(tmp_path)
+    (package / "views.py").unlink()
+    (package / "__init__.py").write_text(INIT_VIEWS)
+    root = package if scanned == "package" else package.parent
+    result = scan([str(root)], ScanConfig(), jobs=1)
+    found = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert [(Path(f.location.path).name, f.location.line) for f in found] == [("__init__.py", 7)]
+
+
+def test_evidence_paths_read_like_report_paths() -> None:
+    assert module_path("mypkg.util.runner", "mypkg") == "util/runner.py"
+    assert module_path("mypkg", "mypkg", is_package=True) == "__init__.py"
+    assert module_path("mypkg.util", "", is_package=True) == "mypkg/util/__init__.py"
+    assert module_path("mypkg.views") == "mypkg/views.py"
