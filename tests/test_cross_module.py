@@ -187,3 +187,51 @@ def test_an_object_of_another_module_keeps_the_request_it_stores(tmp_path: Path)
     assert [(f.location.path.rsplit("/", 1)[-1], f.location.line) for f in commands] == [
         ("views.py", 16)
     ]
+
+
+def test_request_data_read_inside_a_stored_object_is_named_where_it_is_read(
+    tmp_path: Path,
+) -> None:
+    """The first evidence step names the read in the method (`self.r.args`, its file and line),
+    not the call that returned it; the call stays as the next step."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "wrappers.py").write_text(WRAPPERS)
+    (package / "views.py").write_text(WRAPPED_VIEWS)
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    (finding,) = [f for f in result.findings if f.rule_id == "tainted-command"]
+    notes = [(step.location.line, step.note) for step in finding.evidence]
+    assert notes == [
+        (
+            16,
+            "`self.r.args` in `app.wrappers.Params.get` (app/wrappers.py:10) "
+            "is HTTP request data (remote)",
+        ),
+        (16, "returned by `app.wrappers.Params.get`"),
+        (16, "reaches `os.system` (shell command)"),
+    ]
+
+
+ALIASED_WRAPPERS = """\
+class Params:
+    def __init__(self, req):
+        self.r = req
+
+    def get(self, name):
+        held = self.r
+        return held.args.get(name)
+"""
+
+
+def test_a_read_through_an_alias_keeps_the_call_as_the_source(tmp_path: Path) -> None:
+    """When the method does not spell the read out, no expression can be named: the call is
+    still where the data entered the caller's code, so it stays the first step."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "wrappers.py").write_text(ALIASED_WRAPPERS)
+    (package / "views.py").write_text(WRAPPED_VIEWS)
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    (finding,) = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert finding.evidence[0].note == '`params.get("cmd")` is HTTP request data (remote)'

@@ -27,7 +27,7 @@ from secreview.analysis.taint.semantics import (
     splice,
     substitute,
 )
-from secreview.analysis.taint.summaries import ExternalSummary
+from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect
 from secreview.analysis.taint.values import (
     CLEAN,
     Flow,
@@ -350,10 +350,25 @@ class CallRules(FrameState):
             argument = mapping.get(effect.parameter)
             if argument is not None:
                 flows.extend(
-                    f.then(node, f"returned by `{short}`").sanitised(effect.safe_for)
+                    self._read_inside(f, node, effect, short)
+                    .then(node, f"returned by `{short}`")
+                    .sanitised(effect.safe_for)
                     for f in self._argument_part(argument, effect.within, node)
                 )
         return tainted(flows)
+
+    def _read_inside(self, flow: Flow, node: ast.Call, effect: ReturnEffect, short: str) -> Flow:
+        """`flow`, when it became a source at this call only because the callee read a typed
+        part of the argument (a stored request's `.args`), with its first step naming that read
+        (`self.request.args["q"]` in `pkg.Form.value` at forms.py:6) instead of the call."""
+        if not effect.read_code or not flow.steps or flow.parameter is not None:
+            return flow
+        first, note = flow.steps[0]
+        shown = f"`{self.analysis.shown(node)}` "
+        if first is not node or not note.startswith(shown):
+            return flow
+        named = f"`{effect.read_code}` in `{short}` ({effect.read_at}) {note.removeprefix(shown)}"
+        return replace(flow, steps=((node, named), *flow.steps[1:]))
 
     def _argument_part(
         self, argument: Value, within: tuple[object, ...], node: ast.Call

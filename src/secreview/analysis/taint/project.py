@@ -26,6 +26,8 @@ from secreview.analysis.taint.summaries import (
     SinkEffect,
     StoredParameter,
 )
+from secreview.analysis.taint.values import Flow
+from secreview.analysis.taint.written_reads import written_read
 from secreview.index.context import ModuleContext
 from secreview.index.facts import module_name_for
 
@@ -182,7 +184,7 @@ def summarise_module(
     for result in analysis.run():
         qualified = _qualified_name(analysis, name, result)
         if qualified is not None:
-            found[qualified] = _summarise(qualified, result, context.path)
+            found[qualified] = _summarise(qualified, result, context)
     return ModuleRound(
         summaries=found,
         classes=frozenset(f"{name}.{cls}" for cls in analysis.classes),
@@ -226,12 +228,13 @@ def _qualified_name(analysis: ModuleAnalysis, module: str, result: FunctionResul
     return None
 
 
-def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSummary:
+def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -> ExternalSummary:
     """The picklable view of one function's analysis."""
+    path = context.path
     returns: set[ReturnEffect] = set()
     for flow in result.returns.all_flows():
         if flow.parameter is not None:
-            returns.add(ReturnEffect(flow.parameter, flow.safe_for, within=_portable(flow.within)))
+            returns.add(_parameter_return(result, context, flow))
         else:
             note = flow.steps[0][1] if flow.steps else "untrusted input"
             returns.add(ReturnEffect(None, flow.safe_for, flow.origin, note))
@@ -263,6 +266,26 @@ def _summarise(qualified: str, result: FunctionResult, path: str) -> ExternalSum
         sinks=tuple(sorted(sinks, key=_sink_order)),
         is_method=result.is_method,
         stores=_stores(result),
+    )
+
+
+def _parameter_return(result: FunctionResult, context: ModuleContext, flow: Flow) -> ReturnEffect:
+    """The return effect of a parameter flow, with where the body reads that part of the
+    parameter when it spells the read out (see `ReturnEffect.read_at`)."""
+    parameter, safe_for, within = flow.parameter, flow.safe_for, _portable(flow.within)
+    assert parameter is not None
+    node = result.node
+    read = None
+    if not isinstance(node, ast.Module) and parameter < len(result.parameters):
+        read = written_read(node, result.parameters[parameter], within)
+    if read is None:
+        return ReturnEffect(parameter, safe_for, within=within)
+    return ReturnEffect(
+        parameter,
+        safe_for,
+        within=within,
+        read_at=f"{context.path}:{read.lineno}",
+        read_code=ast.unparse(read),  # the module text is not always at hand: same in every run
     )
 
 

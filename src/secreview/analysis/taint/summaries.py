@@ -26,6 +26,11 @@ class ReturnEffect:
     within: tuple[str, ...] = ()
     """The part of the parameter it comes from (`Flow.within`, string keys only); empty for
     all of it."""
+    read_at: str = ""
+    """`module.py:LINE` of the expression reading that part (`self.request.args["q"]`), so a
+    caller whose argument makes the part a source names the read, not its own call."""
+    read_code: str = ""
+    """The text of that expression (empty when the read is not spelled out in the body)."""
 
 
 @dataclass(frozen=True, slots=True)
