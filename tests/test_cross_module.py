@@ -235,3 +235,46 @@ def test_a_read_through_an_alias_keeps_the_call_as_the_source(tmp_path: Path) ->
     result = scan([str(tmp_path)], ScanConfig(), jobs=1)
     (finding,) = [f for f in result.findings if f.rule_id == "tainted-command"]
     assert finding.evidence[0].note == '`params.get("cmd")` is HTTP request data (remote)'
+
+
+READING_HELPER = """\
+from flask import request
+
+
+def value():
+    return request.args["q"]
+"""
+
+READING_VIEWS = """\
+import os
+
+from flask import Flask
+
+from . import forms
+
+app = Flask(__name__)
+
+
+@app.route("/run")
+def run():
+    os.system("ls " + forms.value())
+"""
+
+
+def test_a_helper_reading_the_request_itself_is_named_with_its_own_source_step(
+    tmp_path: Path,
+) -> None:
+    """A function of another module that reads the request itself: the first step places the
+    callee's own source step (its file and line), said once, then the call that returns it."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "forms.py").write_text(READING_HELPER)
+    (package / "views.py").write_text(READING_VIEWS)
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    (finding,) = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert [(step.location.line, step.note) for step in finding.evidence] == [
+        (12, "in `app.forms.value` (app/forms.py:5): `request.args` is HTTP request data (remote)"),
+        (12, "returned by `app.forms.value`"),
+        (12, "reaches `os.system` (shell command)"),
+    ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from secreview.analysis.models import SourceModel
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.parameters import decorator_name
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
@@ -23,7 +22,6 @@ from secreview.analysis.taint.semantics import (
     argument_flows,
     fixes_host,
     read_path,
-    source_flow,
     splice,
     substitute,
 )
@@ -344,8 +342,7 @@ class CallRules(FrameState):
         flows: list[Flow] = []
         for effect in summary.returns:
             if effect.parameter is None:
-                model = SourceModel(origin=effect.origin, note=effect.note or "untrusted input")
-                flows.append(source_flow(node, model, f"{short}()").sanitised(effect.safe_for))
+                flows.append(self._read_by_callee(node, effect, short))
                 continue
             argument = mapping.get(effect.parameter)
             if argument is not None:
@@ -356,6 +353,15 @@ class CallRules(FrameState):
                     for f in self._argument_part(argument, effect.within, node)
                 )
         return tainted(flows)
+
+    def _read_by_callee(self, node: ast.Call, effect: ReturnEffect, short: str) -> Flow:
+        """The flow of untrusted input the callee reads itself and returns: its first step is the
+        callee's own source step, placed (`in pkg.forms.value (pkg/forms.py:5): `request.args`
+        is HTTP request data (remote)`), then the call that returns it."""
+        where = f" ({effect.read_at})" if effect.read_at else ""
+        read = f"in `{short}`{where}: {effect.note or 'untrusted input'}"
+        flow = Flow(effect.origin, ((node, read),))
+        return flow.then(node, f"returned by `{short}`").sanitised(effect.safe_for)
 
     def _read_inside(self, flow: Flow, node: ast.Call, effect: ReturnEffect, short: str) -> Flow:
         """`flow`, when it became a source at this call only because the callee read a typed

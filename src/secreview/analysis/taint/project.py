@@ -237,7 +237,9 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
             returns.add(_parameter_return(result, context, flow))
         else:
             note = flow.steps[0][1] if flow.steps else "untrusted input"
-            returns.add(ReturnEffect(None, flow.safe_for, flow.origin, note))
+            line = getattr(flow.steps[0][0], "lineno", 0) if flow.steps else 0
+            read_at = f"{path}:{line}" if line else ""
+            returns.add(ReturnEffect(None, flow.safe_for, flow.origin, note, read_at=read_at))
     sinks: set[SinkEffect] = set()
     if result.gave_up is None:
         for event in result.events:

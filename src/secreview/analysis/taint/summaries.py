@@ -28,7 +28,8 @@ class ReturnEffect:
     all of it."""
     read_at: str = ""
     """`module.py:LINE` of the expression reading that part (`self.request.args["q"]`), so a
-    caller whose argument makes the part a source names the read, not its own call."""
+    caller whose argument makes the part a source names the read, not its own call; for a
+    source read inside (`parameter` None), where `note`'s source was read."""
     read_code: str = ""
     """The text of that expression (empty when the read is not spelled out in the body)."""
 
