@@ -1,5 +1,6 @@
 """The engine's one walk: each node goes to the rules of its type, a call only to the rules that
-judge every call or name it (`Rule.calls`), and the taint prefilter reads a module once."""
+judge every call or name it (`Rule.calls`) or its method (`Rule.methods`), and the taint
+prefilter reads a module once."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from secreview.findings import Confidence, Severity
 SOURCE = "import os\nimport subprocess\nos.system(cmd)\nsubprocess.run(cmd)\nprint(cmd)\n"
 
 
-def _recording_rule(rule_id: str, seen: list[str], calls: frozenset[str]) -> Rule:
+def _recording_rule(
+    rule_id: str, seen: list[str], calls: frozenset[str], methods: frozenset[str] = frozenset()
+) -> Rule:
     """A rule that reports every call it is handed, and notes the call's text in `seen`."""
 
     @rule(
@@ -33,6 +36,7 @@ def _recording_rule(rule_id: str, seen: list[str], calls: frozenset[str]) -> Rul
         use_instead="u",
         references=(),
         calls=calls,
+        methods=methods,
     )
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         seen.append(context.segment(node))
@@ -70,6 +74,20 @@ def test_a_rule_naming_no_call_sees_every_call_beside_one_that_names_them() -> N
         ("every", 5),
         ("some", 4),
     ]
+
+
+def test_a_rule_naming_methods_sees_calls_of_those_methods_or_of_its_names() -> None:
+    text = "import os\nos.system(cmd)\nresponse.set_cookie(k, v)\nos.set_cookie(k)\nprint(k)\n"
+    context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
+    by_method: list[str] = []
+    either: list[str] = []
+    rules = [
+        _recording_rule("method", by_method, frozenset(), frozenset({"set_cookie"})),
+        _recording_rule("either", either, frozenset({"os.system"}), frozenset({"set_cookie"})),
+    ]
+    run_rules(context, rules)
+    assert sorted(by_method) == ["os.set_cookie(k)", "response.set_cookie(k, v)"]
+    assert sorted(either) == ["os.set_cookie(k)", "os.system(cmd)", "response.set_cookie(k, v)"]
 
 
 def test_the_input_clues_are_gathered_once_per_module_and_models() -> None:

@@ -131,7 +131,7 @@ def rule_findings(
     A rule that raises is recorded as one message naming the rule and line, after the other
     rules ran, so a bug in one rule costs that rule's findings on that node and nothing else.
     The tree is walked once: each node goes to the rules of its type, and a call only to the
-    rules that judge every call or name it (`Rule.calls`).
+    rules that judge every call or name it (`Rule.calls`) or its method (`Rule.methods`).
     """
     by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
     for each in rules:
@@ -146,11 +146,15 @@ def rule_findings(
         name: str | None = None
         named = False
         for each in candidates:
-            if each.calls and isinstance(node, ast.Call):
-                if not named:  # resolved once per call, for every rule that names its calls
-                    name, named = context.call_name(node), True
-                if name not in each.calls:
-                    continue
+            if (each.calls or each.methods) and isinstance(node, ast.Call):
+                func = node.func
+                if not (isinstance(func, ast.Attribute) and func.attr in each.methods):
+                    if not each.calls:
+                        continue
+                    if not named:  # resolved once per call, for every rule that names its calls
+                        name, named = context.call_name(node), True
+                    if name not in each.calls:
+                        continue
             try:
                 for hit in each.check(node, context):
                     if each.needs_untrusted_input and _proven_harmless(context, hit.node):

@@ -75,6 +75,11 @@ class Rule:
     """The resolved names of the only calls the check can report (empty: it judges every call).
     The engine then hands it only calls of those names, resolving each call's name once for all
     such rules instead of every rule resolving every call of the module."""
+    methods: frozenset[str] = frozenset()
+    """Method names (`anything.NAME(...)`) of further calls the check can report, whatever their
+    resolved name: for rules about methods of objects whose type is not known (a response's
+    `set_cookie`, a parser's `feed`). With `calls`, a call goes to the check when either matches;
+    alone, only calls of these methods do, with no name resolved."""
     default_enabled: bool = True
     """Off by default when False: a rule whose findings on mature code fall short of the
     precision target runs only when a selector names it (its id, a prefix, a CWE or `ALL`),
@@ -109,6 +114,7 @@ def rule(
     follows_data_flow: bool = False,
     needs_untrusted_input: bool = False,
     calls: frozenset[str] = frozenset(),
+    methods: frozenset[str] = frozenset(),
     default_enabled: bool = True,
     uses_project_summaries: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
@@ -140,6 +146,7 @@ def rule(
             follows_data_flow=follows_data_flow,
             needs_untrusted_input=needs_untrusted_input,
             calls=calls,
+            methods=methods,
             default_enabled=default_enabled,
             uses_project_summaries=(
                 uses_project_summaries or follows_data_flow or needs_untrusted_input

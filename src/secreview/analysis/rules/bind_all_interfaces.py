@@ -49,6 +49,10 @@ _PRODUCTION_SERVERS = frozenset({"uvicorn.run", "aiohttp.web.run_app", "waitress
 # Methods that start a server whatever their receiver (Flask/Sanic/Dash apps, asyncio loops).
 _SERVER_METHODS = frozenset({"run", "run_server", "run_app", "serve", "create_server", "listen"})
 _ZMQ_BIND_PREFIXES = ("tcp://*:", "tcp://0.0.0.0:", "tcp://[::]:")
+# The only calls `_bound_host` judges: the tabled functions, and `.bind`/server methods of
+# objects whose type is unknown.
+_BINDING_CALLS = frozenset({*_ADDRESS_TUPLE_TAKERS, *_HOST_TAKERS})
+_BINDING_METHODS = _SERVER_METHODS | {"bind"}
 
 
 def _all_interfaces_host(node: ast.expr | None, context: ModuleContext) -> str | None:
@@ -153,6 +157,8 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
         "https://www.uvicorn.org/settings/#socket-binding",
         "https://cwe.mitre.org/data/definitions/1327.html",
     ),
+    calls=_BINDING_CALLS,
+    methods=_BINDING_METHODS,
 )
 def bind_all_interfaces(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report servers listening on a constant all-interfaces address."""

@@ -190,6 +190,7 @@ def _origin_words(source: _Source, origin: DataOrigin) -> str:
         "https://numpy.org/doc/stable/reference/generated/numpy.load.html",
         "https://cwe.mitre.org/data/definitions/502.html",
     ),
+    calls=frozenset({*_PICKLE_LIKE, *_MARSHAL, "numpy.load"}),  # the only calls it reports
 )
 def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report object-rebuilding deserialisers fed data that is not in the source."""

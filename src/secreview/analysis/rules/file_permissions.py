@@ -48,6 +48,8 @@ _SECRET_FILE_WORDS = frozenset(
 _PUBLIC_FILE_WORDS = frozenset(
     {"public", "pub", "cert", "certs", "crt", "certificate", "known", "authorized", "hosts"}
 )
+# The only calls either rule judges (`os.umask` and the calls `_mode_call` knows).
+_MODE_CALLS = frozenset({"os.umask", *_MODE_SETTERS})
 
 
 class _ModeCall(NamedTuple):
@@ -150,6 +152,8 @@ def _reads_umask(call: ast.Call, context: ModuleContext) -> bool:
         "https://docs.python.org/3/library/stat.html",
         "https://cwe.mitre.org/data/definitions/732.html",
     ),
+    calls=_MODE_CALLS,
+    methods=_MODE_METHODS,
 )
 def world_writable_permissions(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report modes and umasks that let every local user write."""
@@ -218,6 +222,8 @@ def world_writable_permissions(node: ast.AST, context: ModuleContext) -> Iterato
         "https://man.openbsd.org/ssh#FILES",
         "https://cwe.mitre.org/data/definitions/732.html",
     ),
+    calls=_MODE_CALLS,
+    methods=_MODE_METHODS,
 )
 def exposed_secret_file_permissions(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report secret-looking files given modes that others can read or the group can write."""

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.secret_constants import secret_at
-from secreview.credentials import CREDENTIAL, CRYPTO_KEY, PASSWORD
+from secreview.credentials import CREDENTIAL, CRYPTO_KEY, KEY_ARGUMENT_OF, PASSWORD
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -27,6 +27,10 @@ def _hits(cwe: int, node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             confidence=secret.confidence,
         )
 
+
+# The only calls `secret_at` judges (a crypto call keyed with a module constant); every
+# other secret is a string constant.
+_KEYED_CALLS = frozenset(KEY_ARGUMENT_OF)
 
 _REFERENCES_COMMON = (
     "https://docs.python.org/3/library/os.html#os.environ",
@@ -71,6 +75,7 @@ _REFERENCES_COMMON = (
         "https://cwe.mitre.org/data/definitions/798.html",
     ),
     visits=(ast.Constant, ast.Call),
+    calls=_KEYED_CALLS,
     applies_in_tests=True,
 )
 def hardcoded_credential(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
@@ -107,6 +112,7 @@ def hardcoded_credential(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
     'password=os.environ["DB_PASSWORD"])',
     references=(*_REFERENCES_COMMON, "https://cwe.mitre.org/data/definitions/259.html"),
     visits=(ast.Constant, ast.Call),
+    calls=_KEYED_CALLS,
     applies_in_tests=True,
 )
 def hardcoded_password(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
@@ -147,6 +153,7 @@ def hardcoded_password(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         "https://cwe.mitre.org/data/definitions/321.html",
     ),
     visits=(ast.Constant, ast.Call),
+    calls=_KEYED_CALLS,
     applies_in_tests=True,
 )
 def hardcoded_crypto_key(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:

@@ -53,6 +53,8 @@ _COOKIE_SETTINGS = {
     "REMEMBER_COOKIE_HTTPONLY": (_HTTPONLY, True),
 }
 _CONFIG_UPDATES = frozenset({"update", "from_mapping"})
+# The only calls either rule judges: cookie setters and updates of a framework's settings.
+_COOKIE_METHODS = _COOKIE_SETTERS | _CONFIG_UPDATES
 
 
 class _Flag(NamedTuple):
@@ -248,6 +250,7 @@ _SHARED_REFERENCES = (
     'samesite="Lax")',
     references=(*_SHARED_REFERENCES, "https://cwe.mitre.org/data/definitions/614.html"),
     visits=(ast.Call, ast.Assign, ast.AnnAssign),
+    methods=_COOKIE_METHODS,
 )
 def cookie_without_secure(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report cookies that the browser will also send over plain HTTP."""
@@ -278,6 +281,7 @@ def cookie_without_secure(node: ast.AST, context: ModuleContext) -> Iterator[Hit
     'samesite="Lax")',
     references=(*_SHARED_REFERENCES, "https://cwe.mitre.org/data/definitions/1004.html"),
     visits=(ast.Call, ast.Assign, ast.AnnAssign),
+    methods=_COOKIE_METHODS,
 )
 def cookie_without_httponly(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report cookies that scripts in the page can read."""

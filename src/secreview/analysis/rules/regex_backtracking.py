@@ -70,6 +70,10 @@ _FLAG_POSITIONS = {
     "split": 3,
 }
 _REGEX_MODULES = ("re", "regex")
+# Every `re.*`/`regex.*` function above: the only calls either rule judges.
+_REGEX_CALLS = frozenset(
+    f"{module}.{function}" for module in _REGEX_MODULES for function in _FLAG_POSITIONS
+)
 _MAX_PATTERN_LENGTH = 10_000  # longer constants are data, not hand-written patterns
 _MAX_SHOWN_PATTERN = 60
 
@@ -123,6 +127,7 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
         "https://cwe.mitre.org/data/definitions/1333.html",
     ),
     uses_project_summaries=True,  # rated by where the text comes from (`data_origin`)
+    calls=_REGEX_CALLS,
 )
 def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report constant patterns whose parsed tree has a catastrophic backtracking shape."""
@@ -160,6 +165,7 @@ def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> It
     ),
     default_enabled=False,
     uses_project_summaries=True,  # rated by where the text comes from (`data_origin`)
+    calls=_REGEX_CALLS,
 )
 def regex_backtracking_separated_loops(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report the wider polynomial shapes (`find_problem(..., wide=True)`) the default rule

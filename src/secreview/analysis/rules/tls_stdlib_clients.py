@@ -79,6 +79,8 @@ def _has_context(call: ast.Call, positional_limit: int) -> bool:
         "https://docs.python.org/3/library/smtplib.html#smtplib.SMTP.starttls",
         "https://cwe.mitre.org/data/definitions/295.html",
     ),
+    calls=frozenset(_TLS_CONSTRUCTORS),  # and the STARTTLS upgrades of `_client_of` clients
+    methods=_UPGRADE_METHODS,
 )
 def tls_client_without_context(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report stdlib mail/FTP TLS connections made with the unverified default context."""

@@ -196,6 +196,7 @@ def _value_names(context: ModuleContext) -> dict[tuple[int, str], ast.AST]:
         "https://cwe.mitre.org/data/definitions/755.html",
     ),
     visits=(ast.Subscript, ast.Call),
+    calls=frozenset(_CONVERSIONS),  # the only calls `_conversion` reports
 )
 def unhandled_input_error(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report request reads whose error on bad input reaches the framework as a 500."""

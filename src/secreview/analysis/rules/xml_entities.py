@@ -219,6 +219,8 @@ def _expansion_hit(
         "https://pypi.org/project/defusedxml/",
         "https://cwe.mitre.org/data/definitions/776.html",
     ),
+    calls=frozenset(_STDLIB_PARSE) | _XMLRPC_SERVERS,  # with a parser's `feed`/`parse`
+    methods=_FEED_METHODS,
 )
 def xml_entity_expansion(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report stdlib XML parsing of documents that are not fixed in the source."""
