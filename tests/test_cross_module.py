@@ -5,8 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from secreview.config import ScanConfig
+from secreview.findings import ScanResult
 from secreview.index.facts import ModuleFacts, cross_module_plan, imported_modules
 from secreview.scanner import scan
+
+
+def scan_app(root: Path, modules: dict[str, str]) -> ScanResult:
+    """Scan a package `app` under `root` holding these modules (name -> source), one process."""
+    package = root / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for name, source in modules.items():
+        (package / f"{name}.py").write_text(source)
+    return scan([str(root)], ScanConfig(), jobs=1)
+
 
 HELPERS = """\
 import subprocess
@@ -128,12 +140,7 @@ def files():
 
 
 def test_a_helper_in_another_module_is_judged_by_the_attribute_it_reads(tmp_path: Path) -> None:
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "fields.py").write_text(FIELD_HELPERS)
-    (package / "views.py").write_text(FIELD_VIEWS)
-    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    result = scan_app(tmp_path, {"fields": FIELD_HELPERS, "views": FIELD_VIEWS})
     paths = [f for f in result.findings if f.rule_id == "path-traversal"]
     assert [(f.location.path.rsplit("/", 1)[-1], f.location.line) for f in paths] == [
         ("views.py", 19)
@@ -177,12 +184,7 @@ def run():
 
 
 def test_an_object_of_another_module_keeps_the_request_it_stores(tmp_path: Path) -> None:
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "wrappers.py").write_text(WRAPPERS)
-    (package / "views.py").write_text(WRAPPED_VIEWS)
-    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    result = scan_app(tmp_path, {"wrappers": WRAPPERS, "views": WRAPPED_VIEWS})
     commands = [f for f in result.findings if f.rule_id == "tainted-command"]
     assert [(f.location.path.rsplit("/", 1)[-1], f.location.line) for f in commands] == [
         ("views.py", 16)
@@ -194,12 +196,7 @@ def test_request_data_read_inside_a_stored_object_is_named_where_it_is_read(
 ) -> None:
     """The first evidence step names the read in the method (`self.r.args`, its file and line),
     not the call that returned it; the call stays as the next step."""
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "wrappers.py").write_text(WRAPPERS)
-    (package / "views.py").write_text(WRAPPED_VIEWS)
-    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    result = scan_app(tmp_path, {"wrappers": WRAPPERS, "views": WRAPPED_VIEWS})
     (finding,) = [f for f in result.findings if f.rule_id == "tainted-command"]
     notes = [(step.location.line, step.note) for step in finding.evidence]
     assert notes == [
@@ -227,12 +224,7 @@ class Params:
 def test_a_read_through_an_alias_keeps_the_call_as_the_source(tmp_path: Path) -> None:
     """When the method does not spell the read out, no expression can be named: the call is
     still where the data entered the caller's code, so it stays the first step."""
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "wrappers.py").write_text(ALIASED_WRAPPERS)
-    (package / "views.py").write_text(WRAPPED_VIEWS)
-    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    result = scan_app(tmp_path, {"wrappers": ALIASED_WRAPPERS, "views": WRAPPED_VIEWS})
     (finding,) = [f for f in result.findings if f.rule_id == "tainted-command"]
     assert finding.evidence[0].note == '`params.get("cmd")` is HTTP request data (remote)'
 
@@ -266,12 +258,7 @@ def test_a_helper_reading_the_request_itself_is_named_with_its_own_source_step(
 ) -> None:
     """A function of another module that reads the request itself: the first step places the
     callee's own source step (its file and line), said once, then the call that returns it."""
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "forms.py").write_text(READING_HELPER)
-    (package / "views.py").write_text(READING_VIEWS)
-    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    result = scan_app(tmp_path, {"forms": READING_HELPER, "views": READING_VIEWS})
     (finding,) = [f for f in result.findings if f.rule_id == "tainted-command"]
     assert [(step.location.line, step.note) for step in finding.evidence] == [
         (12, "in `app.forms.value` (app/forms.py:5): `request.args` is HTTP request data (remote)"),
