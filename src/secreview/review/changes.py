@@ -18,8 +18,8 @@ from secreview.findings import ErrorKind, FileError
 from secreview.review.confined import inside, relative_name
 from secreview.review.model import SkippedFile
 from secreview.sources.diff import ChangeKind, DiffError, FileDiff, apply_diff, fits, parse_diff
-from secreview.sources.discovery import PYTHON_SUFFIXES
 from secreview.sources.git import repository as git
+from secreview.sources.python_files import PYTHON_SUFFIXES
 from secreview.sources.reading import UnreadableSourceError, decode_source, read_source
 
 _SHEBANG = re.compile(r"^#![^\n]*\bpython[0-9.]*\b")

@@ -14,8 +14,8 @@ from pathlib import PurePosixPath
 
 from secreview.findings import ErrorKind, FileError
 from secreview.review.confined import OnDisk, WorkingTree
-from secreview.sources.discovery import PYTHON_SUFFIXES
 from secreview.sources.git import repository as git
+from secreview.sources.python_files import PYTHON_SUFFIXES
 
 _REGULAR_MODES = frozenset({"100644", "100755"})
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,12 +41,14 @@ from secreview.sources.ignore import (
     spec_matches,
 )
 from secreview.sources.packages import enclosing_package
+from secreview.sources.python_files import (
+    PYTHON_SUFFIXES,
+    extension,
+    has_python_shebang,
+    is_python_file,
+)
 from secreview.sources.reading import not_regular_reason, open_path
 from secreview.text import shown_name
-
-PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
-_SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
-_SHEBANG_BYTES = 256
 
 
 class SourceFile(NamedTuple):
@@ -62,34 +63,6 @@ class SourceFile(NamedTuple):
     """Its name in fingerprints, repository-relative (`secreview.sources.identity`)."""
     package: str = ""
     """The package the scanned folder is (`sphinx` when scanning `site-packages/sphinx`)."""
-
-
-def _suffix(name: str) -> str:
-    """The extension as pathlib defines it (`.py` has none), without building a path."""
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
-
-
-def _has_python_shebang(path: str) -> bool:
-    """Whether a regular file starts with a python shebang; never blocks on a pipe or device."""
-    try:
-        handle = open_path(path)
-    except OSError:
-        return False
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return False
-        return bool(_SHEBANG.match(os.read(handle, _SHEBANG_BYTES)))
-    except OSError:
-        return False
-    finally:
-        os.close(handle)
-
-
-def is_python_file(path: Path) -> bool:
-    """What discovery reviews: `.py`/`.pyw`, or an extension-less regular file with a shebang."""
-    suffix = _suffix(path.name)
-    return suffix in PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(str(path)))
 
 
 def _reason(error: OSError) -> str:
@@ -304,10 +277,10 @@ def _walk(run: _Discovery, root: _Entry) -> None:
                 if target is not None:
                     linked.append(target)
             elif kind == "file":
-                suffix = _suffix(name)
-                if suffix in PYTHON_SUFFIXES or (suffix == "" and _has_python_shebang(entry.path)):
+                suffix = extension(name)
+                if suffix in PYTHON_SUFFIXES or (suffix == "" and has_python_shebang(entry.path)):
                     run.add(entry.path, entry.shown, entry.relative, entry.real, via_link=False)
-            elif _suffix(name) in PYTHON_SUFFIXES:
+            elif extension(name) in PYTHON_SUFFIXES:
                 _special(run, entry.path, entry.shown)
 
 
@@ -360,7 +333,7 @@ def _special(run: _Discovery, path: str, shown: str) -> None:
 
 def _linked(run: _Discovery, link: _Entry, name: str) -> _Entry | None:
     """Handle a symbolic link found in a folder; return the folder to enter, if any."""
-    python_name = _suffix(name) in PYTHON_SUFFIXES
+    python_name = extension(name) in PYTHON_SUFFIXES
     try:
         target = os.stat(link.path)
     except OSError as error:
@@ -391,7 +364,7 @@ def _linked(run: _Discovery, link: _Entry, name: str) -> _Entry | None:
         return None
     may_read = inside or run.follow_symlinks
     if not python_name and not (
-        _suffix(name) == "" and may_read and _has_python_shebang(link.path)
+        extension(name) == "" and may_read and has_python_shebang(link.path)
     ):
         return None
     if not may_read:
