@@ -33,10 +33,16 @@ The cost is paid on the text matched, so a finding is rated by where that text c
 of every use of the compiled pattern this module shows (`WORDS.match(text)` on a module constant,
 a local or `self.<attribute>`; `pattern_uses`). Untrusted input from the network reaching a match
 is high confidence, and the taint engine follows it into `re.Pattern` methods too; text nobody
-can trace (a parameter, a pattern whose uses are elsewhere) is low; text only the program made (its
-own constants, docstrings, identifiers) at every use is not reported, since no one outside can
-craft it, and neither is a value of the program's configuration (`self.cfg.statsd_prefix`,
-`settings.X`; `configuration_value`) that nothing else traces: its operator writes it.
+can trace (a parameter, a pattern whose uses are elsewhere) is low, except for the mildest
+shape: two loops sharing one run in a pattern tried from one start only (`re.match`,
+`fullmatch`, a leading `\\A` or `^` without MULTILINE, or a compiled pattern whose every use is
+`.match`) cost quadratic time, seconds only past some ten thousand characters, which only an
+attacker sends; that is reported when untrusted input reaches it, not on untraced text (searched
+from every start it is cubic, and so are three loops sharing the run from one start: reported);
+text only the program made (its own constants, docstrings, identifiers) at every use is not
+reported, since no one outside can craft it, and neither is a value of the program's
+configuration (`self.cfg.statsd_prefix`, `settings.X`; `configuration_value`) that nothing else
+traces: its operator writes it.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.configuration import configuration_value
@@ -113,7 +119,9 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "(`(a|a?)+`), and unbounded repeats over the same characters side by side before "
     "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). Patterns "
     "in a token table that a loop compiles are judged on their rows. Text only the program "
-    "made, or a value of its configuration, is not reported.",
+    "made, or a value of its configuration, is not reported; nor are two loops sharing one "
+    "run in a pattern tried at the start of the text only (`re.match`, `^` without "
+    "MULTILINE), which costs quadratic time, unless untrusted input is shown to reach it.",
     why_bad="Python's regex engine backtracks: when a match fails it tries every other way the "
     "pattern could have matched. For these shapes the number of ways grows exponentially (or as "
     "a high power) with the input length, so a request carrying a few dozen crafted characters "
@@ -192,12 +200,20 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
         candidates = list(table_patterns(context, pattern_node))
     origin: DataOrigin | None = None
     for where, text in candidates:
-        problem = _problem(text, flags, function, wide)
-        if problem is None:
+        found = _problem(text, flags, function, wide)
+        if found is None:
             continue
+        problem = found.problem
         origin = origin or _text_origin(context, node, function)
         if origin.trust is Trust.PROGRAM_MADE or origin is _SETTING:
             return
+        if (
+            not problem.exponential
+            and problem.loops < 3
+            and origin.trust is Trust.UNTRACED
+            and (found.anchored or _matched_from_start(context, node, function))
+        ):
+            continue  # quadratic from one start: only untrusted text is long enough to hurt
         place = "" if where is node else ", a row of the table the loop compiles,"
         cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
         yield Hit(
@@ -210,7 +226,14 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
         )
 
 
-def _problem(pattern: str | bytes, flags: int, function: str, wide: bool) -> Problem | None:
+class _Found(NamedTuple):
+    """A pattern's worst problem, and whether every match must start where the text begins."""
+
+    problem: Problem
+    anchored: bool
+
+
+def _problem(pattern: str | bytes, flags: int, function: str, wide: bool) -> _Found | None:
     """The worst backtracking problem of a constant pattern, None for a safe or broken one;
     with `wide`, only a problem the wider reading finds and the default one does not."""
     if len(pattern) > _MAX_PATTERN_LENGTH:
@@ -218,16 +241,32 @@ def _problem(pattern: str | bytes, flags: int, function: str, wide: bool) -> Pro
     # The pattern analysis (a parser and its node types) loads with the first constant pattern:
     # most files compile none, and a one-file scan should not pay for it at start-up.
     from secreview.analysis.rules._support.regex_shapes import find_problem
-    from secreview.analysis.rules._support.regex_tree import parse_pattern
+    from secreview.analysis.rules._support.regex_tree import parse_pattern, starts_at_beginning
 
     tree = parse_pattern(pattern, flags)
     if tree is None:
         return None
     whole_match = function == "fullmatch"
     problem = find_problem(tree, whole_match)
-    if not wide:
-        return problem
-    return None if problem is not None else find_problem(tree, whole_match, wide=True)
+    if wide:
+        problem = None if problem is not None else find_problem(tree, whole_match, wide=True)
+    return None if problem is None else _Found(problem, starts_at_beginning(tree))
+
+
+_FROM_START = frozenset({"match", "fullmatch"})
+"""`re` functions and `re.Pattern` methods that try the pattern at the start of the text only."""
+
+
+def _matched_from_start(context: ModuleContext, call: ast.Call, function: str) -> bool:
+    """Whether the pattern is only ever tried at the start of its text: a `re.match` or
+    `re.fullmatch` call, or a compiled pattern whose every use this module shows is one."""
+    if function != "compile":
+        return function in _FROM_START
+    uses = pattern_uses(context, call)
+    return bool(uses) and all(
+        isinstance(use.call.func, ast.Attribute) and use.call.func.attr in _FROM_START
+        for use in uses or ()
+    )
 
 
 def _shown(pattern: str | bytes) -> str:

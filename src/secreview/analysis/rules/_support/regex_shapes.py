@@ -33,6 +33,9 @@ class Problem(NamedTuple):
 
     description: str
     exponential: bool
+    loops: int = 2
+    """For a polynomial problem: how many loops share out one run of characters (the degree of
+    the time on one start; `\\s*\\t+\\s*` is 3, cubic)."""
 
 
 def _variable(node: Node) -> bool:
@@ -191,9 +194,29 @@ def _one_character(nodes: Sequence[Node]) -> frozenset[str]:
     return frozenset()
 
 
-def _trading_pair(
-    path: list[Node], end_can_fail: bool, wraps: bool, wide: bool
-) -> tuple[Node, Node] | None:
+class _Trade(NamedTuple):
+    """Two loops that trade characters, and how many loops share the run in all."""
+
+    first: Node
+    second: Node
+    loops: int = 2
+
+
+def _chain_length(path: list[Node], last: int, shared: frozenset[str]) -> int:
+    """How many loops share out one run: the pair, plus each further loop beside the last that
+    can take a character of the run too (`\\s*\\t+\\s*` shares a run of tabs three ways)."""
+    count = 2
+    for node in path[last + 1 :]:
+        run = _run_chars(node)
+        if run & shared:
+            shared &= run
+            count += 1
+        elif not nullable(node):
+            break
+    return count
+
+
+def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool, wide: bool) -> _Trade | None:
     """Two loops that can share out one run of characters in many ways.
 
     Side by side (only parts that match empty between them) they trade when something after
@@ -210,7 +233,9 @@ def _trading_pair(
             rest = path[j + 1 :]
             fails_after = can_fail(rest) and not (takes_the_rest(path[j]) and only_ends(rest))
             if trades and (end_can_fail or fails_after):
-                return path[i], path[j]
+                return _Trade(
+                    path[i], path[j], _chain_length(path, j, shared & _run_chars(path[j]))
+                )
             if wide and isinstance(path[j], Chars) and path[j].chars & shared:
                 shared &= path[j].chars  # a separator both loops can take
             elif not nullable(path[j]):
@@ -221,20 +246,23 @@ def _trading_pair(
         for i in trailing:
             for j in leading:
                 if j < i and _run_chars(path[i]) & _run_chars(path[j]):
-                    return path[i], path[j]
+                    return _Trade(path[i], path[j])
     return None
 
 
 def _trading_loops(
     nodes: Sequence[Node], end_can_fail: bool, wraps: bool, wide: bool
-) -> tuple[str, str] | None:
-    """The first two loops on any path through `nodes` that trade characters, as pattern text;
-    with `wide`, also through separators and optional groups read with their parts."""
+) -> tuple[str, str, int] | None:
+    """The first two loops on any path through `nodes` that trade characters, as pattern text,
+    and how many loops share that run; with `wide`, also through separators and optional groups
+    read with their parts."""
     for path in alternative_paths(nodes, optional=wide):
-        pair = _trading_pair(path, end_can_fail, wraps, wide)
-        if pair is not None:
-            first, second = (render([p.source]) for p in pair if isinstance(p, Repeat))
-            return first, second
+        trade = _trading_pair(path, end_can_fail, wraps, wide)
+        if trade is not None:
+            first, second = (
+                render([p.source]) for p in (trade.first, trade.second) if isinstance(p, Repeat)
+            )
+            return first, second, trade.loops
     return None
 
 
@@ -243,11 +271,12 @@ def _competing_loops(nodes: Sequence[Node], whole_match: bool, wide: bool) -> Pr
     loops = _trading_loops(nodes, whole_match, wraps=False, wide=wide)
     if loops is None:
         return None
-    first, second = loops
+    first, second, count = loops
     return Problem(
         f"has `{first}` and `{second}` competing for the same characters before "
         "something that can fail",
         exponential=False,
+        loops=count,
     )
 
 
@@ -258,7 +287,7 @@ def _competing_loops_in_body(outer: Repeat, wide: bool) -> Problem | None:
     loops = _trading_loops(outer.body, True, wraps=True, wide=wide)
     if loops is None:
         return None
-    first, second = loops
+    first, second, _ = loops
     return Problem(
         f"repeats `{render([outer.source])}`, in which `{first}` and `{second}` compete "
         "for the same characters in every iteration",

@@ -65,10 +65,12 @@ class Branch:
 @dataclass(frozen=True, slots=True, eq=False)
 class ZeroWidth:
     """An anchor or lookaround: consumes nothing but can fail; `inner` is a lookaround's body.
-    `at_end`: `$` or `\\Z`, which always hold once the whole text is consumed."""
+    `at_end`: `$` or `\\Z`, which always hold once the whole text is consumed. `at_start`: `\\A`,
+    or `^` without MULTILINE, which hold only where the text begins."""
 
     inner: tuple[Node, ...] = ()
     at_end: bool = False
+    at_start: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -148,7 +150,12 @@ def _reduce(items: Sequence[Item], flags: int) -> tuple[Node, ...]:
             alternatives = tuple(_reduce(a, flags) for a in value[1])
             nodes.append(Branch(alternatives, (op, value)))
         elif op is sre.AT:
-            nodes.append(ZeroWidth(at_end=value in (sre.AT_END, sre.AT_END_STRING)))
+            at_start = value == sre.AT_BEGINNING_STRING or (
+                value == sre.AT_BEGINNING and not flags & re.MULTILINE
+            )
+            nodes.append(
+                ZeroWidth(at_end=value in (sre.AT_END, sre.AT_END_STRING), at_start=at_start)
+            )
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
             nodes.append(ZeroWidth(_reduce(value[1], flags)))
         else:  # GROUPREF, GROUPREF_EXISTS, ATOMIC_GROUP, ...
@@ -317,3 +324,16 @@ def parse_pattern(pattern: str | bytes, flags: int) -> tuple[Node, ...] | None:
     except (re.error, OverflowError, RecursionError, ValueError, TypeError, IndexError):
         return None  # `regex`-only syntax or a broken pattern: nothing to say
     return _reduce(list(parsed), parsed.state.flags)
+
+
+def starts_at_beginning(tree: Sequence[Node]) -> bool:
+    """Whether every match must start where the text begins (`\\A…`, `^…` without MULTILINE, or
+    a branch whose every alternative does): the engine then tries one start, not every one."""
+    if not tree:
+        return False
+    first = tree[0]
+    if isinstance(first, ZeroWidth):
+        return first.at_start
+    if isinstance(first, Branch):
+        return all(starts_at_beginning(alternative) for alternative in first.alternatives)
+    return False
