@@ -149,10 +149,8 @@ def _pickled_by_program(context: ModuleContext, data: ast.expr, is_file: bool) -
     module of the scanned project (`AnalysisContext.project_pickle_files`), pickles into."""
     here = pickled_file_keys(context)
     elsewhere = getattr(context, "project_pickle_files", frozenset())
-    if not (here or elsewhere):
-        return _Source.RUN_TIME
     key = opened_file_key(context, data) if is_file else read_file_key(context, data)
-    if key is None:
+    if key is None or not (here or elsewhere):
         return _Source.RUN_TIME
     if key in here:
         return _Source.OWN_PICKLE
