@@ -34,11 +34,19 @@ def with_project_pickle_files(config: ScanConfig, sources: Sequence[SourceFile])
             text = read_source(source.path, config.max_file_bytes)
         except UnreadableSourceError:
             continue  # the review reports it
-        if not (_MAY_PICKLE.search(text) and _DUMPS.search(text)):
-            continue
-        tree = parse_module(text, source.shown_as).tree
-        if tree is not None:
-            keys |= pickled_file_keys(ModuleContext(path=source.shown_as, text=text, tree=tree))
+        if _MAY_PICKLE.search(text) and _DUMPS.search(text):
+            keys |= _written_keys(source, text)
     if not keys:
         return config
     return dataclasses.replace(config, project_pickle_files=frozenset(keys))
+
+
+def _written_keys(source: SourceFile, text: str) -> frozenset[str]:
+    """The keys `text` pickles into; none when it cannot be indexed (its review says why)."""
+    tree = parse_module(text, source.shown_as).tree
+    if tree is None:
+        return frozenset()
+    try:
+        return pickled_file_keys(ModuleContext(path=source.shown_as, text=text, tree=tree))
+    except Exception:  # nested too deeply, or a defect of ours: the file's own review reports it
+        return frozenset()  # and the scan goes on without this file's keys, which only lower
