@@ -48,5 +48,5 @@ def _written_keys(source: SourceFile, text: str) -> frozenset[str]:
         return frozenset()
     try:
         return pickled_file_keys(ModuleContext(path=source.shown_as, text=text, tree=tree))
-    except Exception:  # nested too deeply, or a defect of ours: the file's own review reports it
-        return frozenset()  # and the scan goes on without this file's keys, which only lower
+    except Exception:  # nested too deeply, or a defect of ours: the file's own review reports it;
+        return frozenset()  # without its keys, a read of those files only keeps medium confidence
