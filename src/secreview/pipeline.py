@@ -190,6 +190,7 @@ def review_source(
         is_test=is_test,
         identity=identity,
         taint_setup=setup,
+        project_pickle_files=config.project_pickle_files,
     )
     by_id = {r.id: r for r in rules}
     if project is not None and local_findings is not None:

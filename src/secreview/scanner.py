@@ -29,6 +29,7 @@ from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan
 from secreview.pipeline import active_rules, review_text_guarded
+from secreview.project_pickles import with_project_pickle_files
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
 from secreview.summary_rounds import KEPT_SOURCE_BYTES, RoundSummariser, worker_of_module
@@ -358,6 +359,8 @@ def scan_sources(
     """Review `sources` (discovered, or standard input saved to a file) and report `missing`."""
     started = time.perf_counter() if started is None else started
     workers = jobs or default_jobs()
+    if any(rule.id == "unsafe-deserialization" for rule in active_rules(config)):
+        config = with_project_pickle_files(config, sources)
     with open_cache(config) as cache:
         reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)
         reports = with_cross_module_flows(

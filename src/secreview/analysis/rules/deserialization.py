@@ -1,15 +1,16 @@
 """CWE-502: loading data with formats that rebuild arbitrary Python objects.
 
-Three rules, so each can be tuned on its own: `unsafe-deserialization` (pickle and the formats
-built on it, marshal, jsonpickle), `unsafe-yaml-load` (PyYAML loaders that construct Python
-objects) and `unsafe-torch-load` (`torch.load` unpickling whole objects, whose default changed in
-PyTorch 2.6). Data written in the source is never reported; data read from a file at a fixed path,
-or from a file the same module writes with pickle (`pickle_files`), is reported with low
-confidence, since such files are usually the application's own artefacts but often live in
-writable caches. Bytes the program made itself (`pickle.loads(pickle.dumps(obj))`, a
-round-trip copy, or what a task runner hands a callback from a worker that returns
-`pickle.dumps(obj)`) are not reported: they can only rebuild objects the process already held.
-Untrusted input proven to reach the call raises the confidence to high (`data_origin`).
+Three rules, so each can be tuned on its own: `unsafe-deserialization` (pickle and the formats built
+on it, marshal, jsonpickle), `unsafe-yaml-load` (PyYAML loaders that construct Python objects) and
+`unsafe-torch-load` (`torch.load` unpickling whole objects, whose default changed in PyTorch 2.6).
+Data written in the source is never reported; data read from a file at a fixed path, or from a file
+the same module or another module of the project writes with pickle (`pickle_files`,
+`secreview.project_pickles`), is reported with low confidence, since such files are usually the
+application's own artefacts but often live in writable caches. Bytes the program made itself
+(`pickle.loads(pickle.dumps(obj))`, a round-trip copy, or what a task runner hands a callback from a
+worker that returns `pickle.dumps(obj)`) are not reported: they can only rebuild objects the process
+already held. Untrusted input proven to reach the call raises the confidence to high
+(`data_origin`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class _Source(Enum):
     IN_SOURCE = "written in the source"
     FIXED_PATH = "a file at a fixed path"
     OWN_PICKLE = "a file this module itself writes with pickle"
+    PROJECT_PICKLE = "a file another module of this project writes with pickle"
     RUN_TIME = "chosen at run time"
 
 
@@ -133,19 +135,26 @@ def _source_of(context: ModuleContext, expr: ast.expr, is_file: bool, depth: int
     return _Source.RUN_TIME
 
 
+_ARTEFACTS = (_Source.FIXED_PATH, _Source.OWN_PICKLE, _Source.PROJECT_PICKLE)
+
+
 def _confidence(source: _Source, origin: DataOrigin, usual: Confidence) -> Confidence:
     if origin.trust is Trust.UNTRUSTED:
         return origin.confidence(usual)
-    return Confidence.LOW if source in (_Source.FIXED_PATH, _Source.OWN_PICKLE) else usual
+    return Confidence.LOW if source in _ARTEFACTS else usual
 
 
-def _own_pickle(context: ModuleContext, data: ast.expr, is_file: bool) -> bool:
-    """Whether `data` is read from a file whose key (`pickle_files`) this module pickles into."""
-    written = pickled_file_keys(context)
-    if not written:
-        return False
+def _pickled_by_program(context: ModuleContext, data: ast.expr, is_file: bool) -> _Source:
+    """Whether `data` is read from a file whose key (`pickle_files`) this module, or another
+    module of the scanned project (`AnalysisContext.project_pickle_files`), pickles into."""
+    here = pickled_file_keys(context)
+    elsewhere = getattr(context, "project_pickle_files", frozenset())
     key = opened_file_key(context, data) if is_file else read_file_key(context, data)
-    return key is not None and key in written
+    if key is None or not (here or elsewhere):
+        return _Source.RUN_TIME
+    if key in here:
+        return _Source.OWN_PICKLE
+    return _Source.PROJECT_PICKLE if key in elsewhere else _Source.RUN_TIME
 
 
 def _origin_words(source: _Source, origin: DataOrigin) -> str:
@@ -170,10 +179,10 @@ def _origin_words(source: _Source, origin: DataOrigin) -> str:
     what_it_does="Reports `pickle`/`cPickle`/`_pickle`/`dill`/`cloudpickle` `load`/`loads`/"
     "`Unpickler`, `joblib.load`, `shelve.open`, `pandas.read_pickle`, `numpy.load` with "
     "`allow_pickle=True`, `jsonpickle.decode` and `marshal.load(s)` when the data is not written "
-    "in the source. A file at a fixed path, or one the same module writes with pickle (the "
-    "same folder name and file-name tail, as `cache_dir / f'{name}.pickle'`), gives low "
-    "confidence: it is the program's own artefact, though whoever can write that folder can "
-    "swap it. Bytes the program made "
+    "in the source. A file at a fixed path, or one the same module or another module of the "
+    "scanned project writes with pickle (the same folder name and file-name tail, as "
+    "`cache_dir / f'{name}.pickle'`), gives low confidence: it is the program's own "
+    "artefact, though whoever can write that folder can swap it. Bytes the program made "
     "itself are not reported: `pickle.loads(pickle.dumps(obj))`, and the parameter of a task "
     "runner's callback handed, in the same call, a worker of the program that returns only "
     "such bytes (`add_task(work, chunk, merge)` where `work` returns `pickle.dumps(env)`).",
@@ -222,8 +231,8 @@ def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     origin = data_origin(context, node, data)
     if origin.trust is Trust.PROGRAM_MADE:
         return
-    if source is _Source.RUN_TIME and _own_pickle(context, data, is_file):
-        source = _Source.OWN_PICKLE
+    if source is _Source.RUN_TIME:
+        source = _pickled_by_program(context, data, is_file)
     yield Hit(
         node=node,
         message=f"`{name}` {effect}, and here it reads `{code(context, data)}` "

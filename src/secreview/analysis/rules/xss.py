@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import ast
+
+from secreview.analysis.rules._support.markup_edits import decorates_tags_of
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+
+
+def _not_decorated_markup(event: SinkEvent, context: AnalysisContext) -> bool:
+    """False when the sink wraps the markup a parameter holds, with attributes added to its tags
+    (`markup_edits`), and the flow starts at that parameter: the function is written for markup
+    (a template filter given a rendered widget), not for text."""
+    source = event.flow.steps[0][0]
+    if not (isinstance(source, ast.arg) and isinstance(event.node, ast.Call)):
+        return True
+    wrapped = ModuleContext.argument(event.node, 0, "s")
+    return wrapped is None or not decorates_tags_of(context, wrapped, source.arg)
+
 
 xss = taint_rule(
-    TaintSpec("html", "markup in the input runs as script in other users' browsers."),
+    TaintSpec(
+        "html",
+        "markup in the input runs as script in other users' browsers.",
+        reports=_not_decorated_markup,
+    ),
     id="xss",
     name="Cross-site scripting: untrusted input in HTML output",
     cwe=79,
@@ -20,7 +42,12 @@ xss = taint_rule(
     "`make_response`/`Response`/`HttpResponse` bodies, `HTMLResponse` and strings returned by "
     "Flask views. A project's own escaper counts when its code shows it: it keeps only an "
     'allow-list of characters (`c.isalnum()`, `c in " .,-"`) and writes every other one as '
-    "fixed text such as a character reference (`&#%d;`), or `translate`s with a table of them.",
+    "fixed text such as a character reference (`&#%d;`), or `translate`s with a table of them. "
+    "A function that adds an attribute to the tags of the markup its parameter holds, and marks "
+    "the result safe, is written for markup (a template filter given a rendered widget, "
+    "`mark_safe(html.replace('>', ' class=\"%s\">' % css, 1))`, or a regex substitution inside "
+    '`class="..."`): its parameter is not reported there. Turning text into markup '
+    "(`text.replace('\\n', '<br>')`), removing tags or escaping a few characters still is.",
     why_bad="`<script>` in the input runs in the victim's session: it can steal cookies and act "
     "as the user (CWE-79). A template built from input is also template injection.",
     example="return f\"<p>Hello {request.args['name']}</p>\"",

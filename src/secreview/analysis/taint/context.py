@@ -88,3 +88,6 @@ class AnalysisContext(ModuleContext):
 
     taint_setup: TaintSetup = field(default_factory=TaintSetup, repr=False)
     taint: ModuleTaint | None = field(default=None, repr=False)
+    project_pickle_files: frozenset[str] = field(default=frozenset(), repr=False)
+    """Keys of the files any module of the scanned project writes with pickle (see
+    `rules._support.pickle_files`): a program's own artefacts, wherever they are read."""

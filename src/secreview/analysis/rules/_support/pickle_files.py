@@ -8,17 +8,23 @@ expression and the fixed tail of the file's name (`doctreedir/*.doctree` for
 `self.doctreedir / f"{docname}.doctree"`), or the file's whole name when it is fixed, so a read of
 `env.doctreedir / f"{env.docname}.doctree"` matches a write of `self.doctreedir /
 f"{name}.doctree"`. A path with no fixed tail, or a tail without an extension, has no key.
+Bytes taken from a memo the same function fills with such reads (`data = cache[name]`, else
+`data = cache[name] = f.read()`) are read from the same files.
 
-The writes are looked for in the module of the read. Writer and reader often live in different
-modules of a project; matching keys across modules needs a project-wide fact (the keys each module
-writes), which the per-module review does not have.
+The writes are looked for in the module of the read, and, since writer and reader often live in
+different modules, in the whole scanned project: the scanner collects the keys every module
+writes before the review (`secreview.project_pickles`).
 """
 
 from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.local_bindings import made_by, single_value
+from secreview.analysis.rules._support.local_bindings import (
+    bindings_before,
+    made_by,
+    single_value,
+)
 from secreview.index.context import ModuleContext
 
 _DUMPS = frozenset(
@@ -69,8 +75,45 @@ def opened_file_key(context: ModuleContext, stream: ast.expr) -> str | None:
 
 def read_file_key(context: ModuleContext, data: ast.expr) -> str | None:
     """The key of the file whose bytes `data` holds: `f.read()` of an opened file, through
-    locals; None when any binding is something else."""
-    value = single_value(context, data)
+    locals, or a memo of such reads (see `_memoised_read_key`); None when any binding is
+    something else."""
+    bindings = bindings_before(context, data) if isinstance(data, ast.Name) else None
+    if bindings and len(bindings) > 1:  # read here, or taken from a memo of such reads
+        if any(b.augmented_op is not None for b in bindings):
+            return None
+        keys = {_binding_read_key(context, b.value) for b in bindings}
+        return keys.pop() if len(keys) == 1 else None
+    return _read_key(context, single_value(context, data))
+
+
+def _binding_read_key(context: ModuleContext, value: ast.expr | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, ast.Subscript):
+        return _memoised_read_key(context, value)
+    return _read_key(context, single_value(context, value))
+
+
+def _memoised_read_key(context: ModuleContext, read: ast.Subscript) -> str | None:
+    """`serialised = cache[name]` where the same function fills that cache with file reads
+    (`serialised = cache[name] = f.read()` when the name is missing): the key of those files."""
+    function = context.enclosing_function(read)
+    if function is None:
+        return None
+    memo = ast.dump(read.value)
+    keys = {
+        _read_key(context, statement.value)
+        for statement in ast.walk(function)
+        if isinstance(statement, ast.Assign)
+        and any(
+            isinstance(t, ast.Subscript) and ast.dump(t.value) == memo for t in statement.targets
+        )
+    }
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _read_key(context: ModuleContext, value: ast.expr) -> str | None:
+    """The key of the file `value` reads: `f.read()` of an opened file, `path.read_bytes()`."""
     if (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
