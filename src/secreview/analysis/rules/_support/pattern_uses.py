@@ -2,7 +2,8 @@
 
 A backtracking pattern costs time on the text it is matched against, and `re.compile` does not
 see that text. The pattern object is usually kept in a module constant (`WORDS = re.compile(...)`),
-a local variable, or an attribute of the instance (`self._words = re.compile(...)` in `__init__`)
+a local variable, a class attribute (`_words = re.compile(...)` in the class body, used as
+`self._words`), or an attribute of the instance (`self._words = re.compile(...)` in `__init__`)
 and used elsewhere as `WORDS.match(text)`; these are found here, syntactically, so the rule can ask
 where each `text` comes from. A pattern stored anywhere else (a dict, another object, returned to
 a caller) has uses this cannot see: None.
@@ -70,9 +71,30 @@ def _is_store(node: ast.AST) -> bool:
     return isinstance(getattr(node, "ctx", None), ast.Store)
 
 
+def _class_attribute_uses(
+    context: ModuleContext, owner: ast.ClassDef, name: str
+) -> list[PatternUse] | None:
+    """Uses of a pattern kept in a class attribute (`_coding_re = re.compile(...)` in the class
+    body): `self.<name>`, `cls.<name>` or `<Class>.<name>` inside the class; a bare `<name>`
+    there is another use this cannot follow."""
+
+    def is_pattern(node: ast.AST) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id == name
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == name
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("self", "cls", owner.name)
+        )
+
+    return _uses_in(context, owner, is_pattern)
+
+
 def pattern_uses(context: ModuleContext, compiled: ast.Call) -> list[PatternUse] | None:
     """The uses of the pattern `compiled` makes, when it is bound to a name of the module or
-    function, or to `self.<name>` in a method; None when its uses cannot all be seen."""
+    function, to an attribute in a class body, or to `self.<name>` in a method; None when its
+    uses cannot all be seen."""
     statement = context.parent(compiled)
     if not isinstance(statement, ast.Assign | ast.AnnAssign) or statement.value is not compiled:
         return None
@@ -81,6 +103,9 @@ def pattern_uses(context: ModuleContext, compiled: ast.Call) -> list[PatternUse]
         return None
     target = targets[0]
     function = context.enclosing_function(compiled)
+    owner = context.parent(statement)
+    if isinstance(target, ast.Name) and isinstance(owner, ast.ClassDef):
+        return _class_attribute_uses(context, owner, target.id)
     if isinstance(target, ast.Name):
         scope: ast.AST = function if function is not None else context.tree
         name = target.id
