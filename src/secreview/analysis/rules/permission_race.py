@@ -16,9 +16,11 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.file_creation import (
+    LIBRARY_FIX,
     Creation,
     creates_files,
     creation_by,
+    creations_through,
     is_handle,
     umask_before,
     written_secret,
@@ -115,23 +117,26 @@ def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterat
     nodes = shared_own_nodes(node, context)
     calls = list(calls_in(nodes))
     for index, call in enumerate(calls):
-        creation = creation_by(call, context)
-        if creation is None or umask_before(call, nodes, context):
+        if umask_before(call, nodes, context):
             continue
-        for later in calls[index + 1 :]:
-            restricted = _restriction(later, creation, context)
-            if restricted is None:
-                continue
-            if rebound_between(nodes, creation.path, call, later):
+        direct = creation_by(call, context)
+        creations = [direct] if direct else creations_through(call, node, context)
+        for creation in creations:
+            for later in calls[index + 1 :]:
+                restricted = _restriction(later, creation, context)
+                if restricted is None:
+                    continue
+                if rebound_between(nodes, creation.path, call, later):
+                    break
+                hit = _judge(creation, call, later, restricted, nodes, context)
+                if hit is not None:
+                    yield hit
                 break
-            hit = _judge(creation, later, restricted, nodes, context)
-            if hit is not None:
-                yield hit
-            break
 
 
 def _judge(
     creation: Creation,
+    site: ast.Call,
     chmod: ast.Call,
     restricted: tuple[ast.expr, int],
     nodes: list[ast.AST],
@@ -156,6 +161,19 @@ def _judge(
         f"`{context.one_line(creation.path)}`, which {reason}, with the default mode and "
         f"`{context.one_line(chmod)}` restricts it only afterwards; another local user can open "
         "it in between and keep reading what is written.",
-        evidence=((chmod, f"`{context.one_line(mode_node)}` applied after creation"),),
+        evidence=(
+            *_through(creation, site, context),
+            (chmod, f"`{context.one_line(mode_node)}` applied after creation"),
+        ),
         confidence=Confidence.HIGH if by_name or by_content else Confidence.MEDIUM,
+        fix=LIBRARY_FIX if creation.by_library else None,
     )
+
+
+def _through(
+    creation: Creation, site: ast.Call, context: ModuleContext
+) -> tuple[tuple[ast.AST, str], ...]:
+    """The evidence step for a file created by a helper method: where the caller runs it."""
+    if site is creation.call:
+        return ()
+    return ((site, f"`{context.one_line(site)}` creates the file through this method"),)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.file_creation import (
+    LIBRARY_FIX,
     Creation,
     creates_files,
     creation_by,
@@ -145,4 +146,5 @@ def secret_file_default_permissions(node: ast.AST, context: ModuleContext) -> It
             f"`{named}`) with the default mode, usually 0o644, and nothing restricts it: every "
             "local account can read it.",
             confidence=Confidence.MEDIUM if specific else Confidence.LOW,
+            fix=LIBRARY_FIX if creation.by_library else None,
         )
