@@ -123,10 +123,10 @@ def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterat
     nodes = shared_own_nodes(node, context)
     calls = list(calls_in(nodes))
     for index, call in enumerate(calls):
-        if umask_before(call, nodes, context):
-            continue
         direct = creation_by(call, context)
         creations = [direct] if direct else creations_through(call, node, context)
+        if not creations or umask_before(call, nodes, context):
+            continue
         for creation in creations:
             for later in calls[index + 1 :]:
                 restricted = _restriction(later, creation, context)
