@@ -32,14 +32,14 @@ class _Creator(NamedTuple):
     path: tuple[int, str]
     mode: tuple[int, str, str] | None  # (position, keyword, default); None: creates when missing
     creating: str  # the first letters of a mode that creates the file
-    permissions: str | None = None  # the keyword that sets the new file's permission bits
+    permissions: tuple[int, str] | None = None  # the argument setting the new file's bits
 
 
 # Libraries that create a missing file themselves, with 0o666 minus the umask like `open`.
 _LIBRARY_CREATORS = {
     "sqlite3.connect": _Creator((0, "database"), None, ""),
     "shelve.open": _Creator((0, "filename"), (1, "flag", "c"), "cn"),
-    "dbm.open": _Creator((0, "file"), (1, "flag", "r"), "cn", "mode"),
+    "dbm.open": _Creator((0, "file"), (1, "flag", "r"), "cn", (2, "mode")),
     "zipfile.ZipFile": _Creator((0, "file"), (1, "mode", "r"), "wxa"),
     "tarfile.open": _Creator((0, "name"), (1, "mode", "r"), "wxa"),
 }
@@ -125,7 +125,7 @@ def _library_creation(call: ast.Call, creator: _Creator, context: ModuleContext)
         return None
     if context.keyword(call, "uri") is not None:
         return None
-    if creator.permissions and context.argument(call, 2, creator.permissions) is not None:
+    if creator.permissions and context.argument(call, *creator.permissions) is not None:
         return None
     if creator.mode is not None:
         position_, keyword, default = creator.mode
