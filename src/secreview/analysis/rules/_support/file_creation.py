@@ -19,6 +19,7 @@ from secreview.analysis.rules._support.function_flow import (
     position,
     shared_own_nodes,
 )
+from secreview.analysis.rules._support.local_bindings import made_by
 from secreview.analysis.rules._support.secret_files import looks_secret_value
 from secreview.index.context import ModuleContext
 
@@ -44,6 +45,11 @@ _LIBRARY_CREATORS = {
     "tarfile.open": _Creator((0, "name"), (1, "mode", "r"), "wxa"),
 }
 _NOT_FILES = frozenset({"", ":memory:"})
+# What an archive library may be handed instead of a path: a buffer, or a file opened already.
+_FILE_OBJECTS = frozenset(
+    {"io.BytesIO", "io.StringIO", "open", "io.open", "os.fdopen"}
+    | {"tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile"}
+)
 _SERIALISERS = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"})
 
 
@@ -123,6 +129,8 @@ def _library_creation(call: ast.Call, creator: _Creator, context: ModuleContext)
     path = context.argument(call, *creator.path)
     if path is None or context.constant_value(path) in _NOT_FILES:
         return None
+    if made_by(context, path, _FILE_OBJECTS) is not None:
+        return None  # an in-memory buffer, or a file whose own creation is judged where it is
     if context.keyword(call, "uri") is not None:
         return None
     if creator.permissions and context.argument(call, *creator.permissions) is not None:
