@@ -214,8 +214,10 @@ def _held_temp_path(assign: ast.Assign | ast.AnnAssign, context: ModuleContext) 
     if held is None:
         return
     found = temp_path(assign.value, context)
+    if found is None:
+        return
     writes = context.derived(_attribute_writes).get(held)
-    if found is None or not writes:
+    if not writes:
         return
     write, certain = writes[0]
     yield Hit(
