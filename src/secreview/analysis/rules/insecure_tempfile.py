@@ -5,7 +5,8 @@ a predictable path in a shared temporary directory (`/tmp/app.log`, `os.path.joi
 tempfile.gettempdir(), "cache.db")`). Only writes are reported: the symlink and pre-creation
 attacks work against the process that creates or truncates the file. Reading a fixed path in /tmp
 is not reported; whether its content is trusted is beyond what a pattern can see, and the fix
-belongs to the code that creates the file.
+belongs to the code that creates the file. A name a class keeps (`self.pidfile = "/tmp/%s.pid" %
+name`) and writes in another method is reported where it is assigned: that is where it is chosen.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ file in between keeps a descriptor that reads whatever is written later, key mat
 The file is judged private when its path is named like key material or credentials, when what is
 written is named like a secret or is a serialised private key, or when the program restricts it to
 its owner (it says so itself). The creation is where the fix goes, so that is where the finding
-points; the late restriction is the evidence.
+points; the late restriction is the evidence. A file created by a helper method of the same class
+(`conn = self._connect()` around `sqlite3.connect(self.filename)`) counts, one level deep.
 """
 
 from __future__ import annotations
