@@ -5,7 +5,8 @@ a predictable path in a shared temporary directory (`/tmp/app.log`, `os.path.joi
 tempfile.gettempdir(), "cache.db")`). Only writes are reported: the symlink and pre-creation
 attacks work against the process that creates or truncates the file. Reading a fixed path in /tmp
 is not reported; whether its content is trusted is beyond what a pattern can see, and the fix
-belongs to the code that creates the file.
+belongs to the code that creates the file. A name a class keeps (`self.pidfile = "/tmp/%s.pid" %
+name`) and writes in another method is reported where it is assigned: that is where it is chosen.
 """
 
 from __future__ import annotations
@@ -16,34 +17,11 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.file_creation import opener_name
 from secreview.analysis.rules._support.flags import fold_flags
+from secreview.analysis.rules._support.temp_paths import temp_path
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
-
-_SHARED_TEMP_DIRECTORIES = ("/tmp", "/var/tmp", "/dev/shm")
-_TEMP_DIRECTORY_CALLS = frozenset({"tempfile.gettempdir", "tempfile.gettempdirb"})
-_TEMP_DIRECTORY_NAMES = frozenset({"tempfile.tempdir"})
-_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath"})
-_JOINS = frozenset({"os.path.join", "posixpath.join"})
-# Calls whose result is unguessable: a name built with one is not predictable.
-_RANDOM_PREFIXES = ("uuid.uuid4", "secrets.", "random.", "os.urandom", "tempfile.mk")
-# Calls whose result another user can guess or read from /proc: still predictable.
-_GUESSABLE_CALLS = frozenset(
-    {
-        "os.getpid",
-        "os.getppid",
-        "os.getuid",
-        "time.time",
-        "time.time_ns",
-        "getpass.getuser",
-        # conversions pass guessability through
-        "str",
-        "int",
-        "format",
-        "hex",
-        "repr",
-    }
-)
 
 # name -> (position, keyword, default) of the mode argument; None mode means "always writes".
 _OPENERS: dict[str, tuple[int, str, str] | None] = {
@@ -59,71 +37,6 @@ _COPY_DESTINATIONS = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile"
 _PATH_WRITE_METHODS = frozenset({"write_text", "write_bytes", "touch"})
 _OS_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _EXCLUSIVE_CREATE = os.O_CREAT | os.O_EXCL
-
-
-def _is_temp_directory(node: ast.expr, context: ModuleContext) -> bool:
-    """`/tmp`, `tempfile.gettempdir()`, `tempfile.tempdir` or `Path` of one of them."""
-    node = assigned_value(node, context)
-    value = context.constant_value(node)
-    if isinstance(value, str):
-        return value.rstrip("/") in _SHARED_TEMP_DIRECTORIES
-    if isinstance(node, ast.Call):
-        name = context.call_name(node)
-        if name in _TEMP_DIRECTORY_CALLS:
-            return True
-        if name in _PATH_TYPES and len(node.args) == 1:
-            return _is_temp_directory(node.args[0], context)
-    return context.resolve(node) in _TEMP_DIRECTORY_NAMES
-
-
-def _name_confidence(parts: list[ast.expr], context: ModuleContext) -> Confidence | None:
-    """How guessable a file name built from `parts` is; None when a random part makes it safe."""
-    confidence = Confidence.HIGH
-    for part in parts:
-        for node in ast.walk(part):
-            if not isinstance(node, ast.Call):
-                continue
-            name = context.call_name(node) or ""
-            if name.startswith(_RANDOM_PREFIXES):
-                return None
-            if name not in _GUESSABLE_CALLS:
-                confidence = Confidence.MEDIUM  # the name comes from somewhere we cannot see
-        if not context.is_constant(part) and not any(
-            isinstance(n, ast.Call) for n in ast.walk(part)
-        ):
-            confidence = Confidence.MEDIUM
-    return confidence
-
-
-def _temp_path(node: ast.expr, context: ModuleContext, depth: int = 0) -> Confidence | None:
-    """How sure it is that `node` is a guessable name directly in a shared temporary directory."""
-    if depth > 5:
-        return None
-    node = assigned_value(node, context)
-    value = context.constant_value(node)
-    if isinstance(value, str):
-        for directory in _SHARED_TEMP_DIRECTORIES:
-            if value.startswith(directory + "/") and value.rstrip("/") != directory:
-                return Confidence.HIGH
-        return None
-    match node:
-        case ast.Call(args=[first, *rest]) if context.call_name(node) in _JOINS:
-            if rest and _is_temp_directory(first, context):
-                return _name_confidence(rest, context)
-        case ast.Call(args=[inner]) if context.call_name(node) in _PATH_TYPES:
-            return _temp_path(inner, context, depth + 1)
-        case ast.BinOp(left=left, op=ast.Div() | ast.Add(), right=right):
-            if _is_temp_directory(left, context):
-                return _name_confidence([right], context)
-            if isinstance(node.op, ast.Div):
-                return _temp_path(left, context, depth + 1)
-        case ast.JoinedStr(values=[ast.Constant(value=str() as head), *rest]) if rest:
-            if any(head.startswith(d + "/") for d in _SHARED_TEMP_DIRECTORIES):
-                return _name_confidence(rest, context)
-        case ast.JoinedStr(values=[ast.FormattedValue(value=directory), *rest]) if rest:
-            if _is_temp_directory(directory, context):
-                return _name_confidence(rest, context)
-    return None
 
 
 def _writes(call: ast.Call, name: str, context: ModuleContext) -> bool | None:
@@ -158,7 +71,7 @@ def _mode_writes(
 
 def _written_path(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, bool | None] | None:
     """(path expression, writes?) when `call` opens or creates a file, else None."""
-    name = context.call_name(call)
+    name = opener_name(call, context)
     if name in _OPENERS or name == "os.open":
         path = context.argument(call, 0, "file" if name != "os.open" else "path")
         if path is None:
@@ -225,13 +138,17 @@ def insecure_tempfile_mktemp(node: ast.AST, context: ModuleContext) -> Iterator[
     fix="Create the file with `tempfile.NamedTemporaryFile()` or `tempfile.mkstemp()` (random "
     "name, O_EXCL, mode 0600), or keep fixed names inside a private directory from "
     "`tempfile.mkdtemp()` or the application's own data directory.",
-    what_it_does="Reports files opened for writing or appending (`open`, `io.open`, "
+    what_it_does="Reports files opened for writing or appending (`open`, Python 2's `file`, "
+    "`io.open`, "
     "`codecs.open`, `os.open` without `O_EXCL`, logging file handlers, `shutil.copy` "
     "destinations, `Path.write_text`/`write_bytes`/`touch`/`open('w')`) whose path is a fixed or "
     "guessable name directly in `/tmp`, `/var/tmp`, `/dev/shm` or `tempfile.gettempdir()`: "
     "a constant, `os.path.join` or `/` of the temporary directory with a constant, or a name "
-    "built from the pid or the time (high confidence) or from another value (medium "
-    "confidence). Exclusive creation (`open(path, 'x')`, `os.O_CREAT | os.O_EXCL`) and names "
+    "built (`%`, `.format`, f-string, `+`) from the pid or the time (high confidence) or from "
+    "another value (medium confidence). A path a class keeps in an attribute (`self.pidfile "
+    "= '/tmp/%s.pid' % name`, or a class attribute) is reported where it is assigned when a "
+    "method of the class writes `self.pidfile`; that assignment is where the name is chosen. "
+    "Exclusive creation (`open(path, 'x')`, `os.O_CREAT | os.O_EXCL`) and names "
     "with a `uuid4`/`secrets` part are not reported; reading a file in /tmp is not reported.",
     why_bad="Every local user can write to the shared temporary directory. Whoever creates the "
     "name first decides what it is: a symlink to `~/.bashrc` or `/etc/passwd` turns this "
@@ -245,9 +162,13 @@ def insecure_tempfile_mktemp(node: ast.AST, context: ModuleContext) -> Iterator[
         "https://docs.python.org/3/library/os.html#os.open",
         "https://cwe.mitre.org/data/definitions/377.html",
     ),
+    visits=(ast.Call, ast.Assign, ast.AnnAssign),
 )
 def predictable_temp_file(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report writes to guessable names in a shared temporary directory."""
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        yield from _held_temp_path(node, context)
+        return
     assert isinstance(node, ast.Call)
     written = _written_path(node, context)
     if written is None:
@@ -255,7 +176,7 @@ def predictable_temp_file(node: ast.AST, context: ModuleContext) -> Iterator[Hit
     path, writes = written
     if writes is False:
         return
-    found = _temp_path(path, context)
+    found = temp_path(path, context)
     if found is None:
         return
     confidence = found if writes else Confidence.LOW
@@ -283,3 +204,61 @@ def _describe_path(path: ast.expr, context: ModuleContext) -> str:
         return f"{shown} ({value!r})"
     assigned = assigned_value(path, context)
     return f"{shown} (`{context.one_line(assigned)}`)" if assigned is not path else shown
+
+
+def _held_temp_path(assign: ast.Assign | ast.AnnAssign, context: ModuleContext) -> Iterator[Hit]:
+    """`self.pidfile = "/tmp/%s.pid" % name` in a class one of whose methods writes it."""
+    targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+    if len(targets) != 1 or assign.value is None:
+        return
+    held = _held_attribute(targets[0], context)
+    if held is None:
+        return
+    found = temp_path(assign.value, context)
+    if found is None:
+        return
+    writes = context.derived(_attribute_writes).get(held)
+    if not writes:
+        return
+    write, certain = writes[0]
+    yield Hit(
+        node=assign,
+        message=f"`{context.one_line(targets[0])}` is set to `{context.one_line(assign.value)}`, "
+        "a guessable name in a directory every local user can write to, and "
+        f"`{context.one_line(write)}` writes it; whoever creates that name first (for example "
+        "as a symlink) decides which file this program actually overwrites.",
+        evidence=((write, "the file is opened for writing here"),),
+        confidence=found if certain else Confidence.LOW,
+    )
+
+
+def _held_attribute(node: ast.AST, context: ModuleContext) -> tuple[int, str] | None:
+    """(id of the class, attribute) for `self.path` in a method, or `path = ...` in a class body."""
+    if isinstance(node, ast.Name):
+        statement = context.parent(node)
+        owner = context.parent(statement) if statement is not None else None
+        return (id(owner), node.id) if isinstance(owner, ast.ClassDef) else None
+    if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
+        return None
+    method = context.enclosing_function(node)
+    owner = context.parent(method) if method is not None else None
+    arguments = [*method.args.posonlyargs, *method.args.args] if method is not None else []
+    if not isinstance(owner, ast.ClassDef) or not arguments:
+        return None
+    return (id(owner), node.attr) if arguments[0].arg == node.value.id else None
+
+
+def _attribute_writes(context: ModuleContext) -> dict[tuple[int, str], list[tuple[ast.Call, bool]]]:
+    """(class, attribute) -> the calls of its methods writing the path `self.<attribute>`, and
+    whether each surely writes (False: the mode is unknown). Built once per module."""
+    found: dict[tuple[int, str], list[tuple[ast.Call, bool]]] = {}
+    for node in context.nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        written = _written_path(node, context)
+        if written is None or written[1] is False or not isinstance(written[0], ast.Attribute):
+            continue
+        held = _held_attribute(written[0], context)
+        if held is not None:
+            found.setdefault(held, []).append((node, bool(written[1])))
+    return found

@@ -6,7 +6,8 @@ file in between keeps a descriptor that reads whatever is written later, key mat
 The file is judged private when its path is named like key material or credentials, when what is
 written is named like a secret or is a serialised private key, or when the program restricts it to
 its owner (it says so itself). The creation is where the fix goes, so that is where the finding
-points; the late restriction is the evidence.
+points; the late restriction is the evidence. A file created by a helper method of the same class
+(`conn = self._connect()` around `sqlite3.connect(self.filename)`) counts, one level deep.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.file_creation import (
+    LIBRARY_FIX,
     Creation,
     creates_files,
     creation_by,
+    creations_through,
     is_handle,
     umask_before,
     written_secret,
@@ -80,11 +83,17 @@ def _restriction(
     "os.O_CREAT | os.O_EXCL, 0o600)` then `with os.fdopen(fd, 'w') as out:`, or `open(path, "
     "'w', opener=lambda p, flags: os.open(p, flags, 0o600))`, or set `os.umask(0o077)` before "
     "creating it.",
-    what_it_does="Pairs a call that creates a file with the default mode (`open` or `io.open` "
-    "for writing, `os.open` with `O_CREAT` and no mode, `Path.write_text`, `write_bytes`, "
-    "`touch`) with a later `os.chmod`, `Path.chmod` or `os.fchmod` on the same path or handle "
-    "in the same function that takes all access away from others. Reported when the path is "
-    "named like key material or credentials (`key`, `pem`, `token`, `secret`, `credentials`, "
+    what_it_does="Pairs a call that creates a file with the default mode (`open`, Python 2's "
+    "`file` or `io.open` for writing, `os.open` with `O_CREAT` and no mode, "
+    "`Path.write_text`, `write_bytes`, `touch`, and libraries that create a missing file: "
+    "`sqlite3.connect`, `shelve.open`, `dbm.open(..., 'c')`, `zipfile.ZipFile` and "
+    "`tarfile.open` for writing) with a later `os.chmod`, `Path.chmod` or `os.fchmod` on the "
+    "same path or handle in the same function that takes all access away from others. A "
+    "method of the same class called on `self` (`conn = self._connect()`) that creates a path "
+    "built from `self` alone (`sqlite3.connect(self.filename)`) counts as creating it there; "
+    "the finding then points at that creation, with the call as evidence. Reported when the "
+    "path is named like key material or credentials (`key`, `pem`, `token`, `secret`, "
+    "`credentials`, "
     "`id_rsa`, ..., not `public` or certificates), when what is written is named like a "
     "secret or is a serialised private key (`private_bytes()`, `-----BEGIN ... PRIVATE "
     "KEY-----`), or when the new mode leaves the file to its owner alone. Quiet when a "
@@ -115,23 +124,26 @@ def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterat
     nodes = shared_own_nodes(node, context)
     calls = list(calls_in(nodes))
     for index, call in enumerate(calls):
-        creation = creation_by(call, context)
-        if creation is None or umask_before(call, nodes, context):
+        direct = creation_by(call, context)
+        creations = [direct] if direct else creations_through(call, node, context)
+        if not creations or umask_before(call, nodes, context):
             continue
-        for later in calls[index + 1 :]:
-            restricted = _restriction(later, creation, context)
-            if restricted is None:
-                continue
-            if rebound_between(nodes, creation.path, call, later):
+        for creation in creations:
+            for later in calls[index + 1 :]:
+                restricted = _restriction(later, creation, context)
+                if restricted is None:
+                    continue
+                if rebound_between(nodes, creation.path, call, later):
+                    break
+                hit = _judge(creation, call, later, restricted, nodes, context)
+                if hit is not None:
+                    yield hit
                 break
-            hit = _judge(creation, later, restricted, nodes, context)
-            if hit is not None:
-                yield hit
-            break
 
 
 def _judge(
     creation: Creation,
+    site: ast.Call,
     chmod: ast.Call,
     restricted: tuple[ast.expr, int],
     nodes: list[ast.AST],
@@ -156,6 +168,19 @@ def _judge(
         f"`{context.one_line(creation.path)}`, which {reason}, with the default mode and "
         f"`{context.one_line(chmod)}` restricts it only afterwards; another local user can open "
         "it in between and keep reading what is written.",
-        evidence=((chmod, f"`{context.one_line(mode_node)}` applied after creation"),),
+        evidence=(
+            *_through(creation, site, context),
+            (chmod, f"`{context.one_line(mode_node)}` applied after creation"),
+        ),
         confidence=Confidence.HIGH if by_name or by_content else Confidence.MEDIUM,
+        fix=LIBRARY_FIX if creation.by_library else None,
     )
+
+
+def _through(
+    creation: Creation, site: ast.Call, context: ModuleContext
+) -> tuple[tuple[ast.AST, str], ...]:
+    """The evidence step for a file created by a helper method: where the caller runs it."""
+    if site is creation.call:
+        return ()
+    return ((site, f"`{context.one_line(site)}` creates the file through this method"),)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.file_creation import (
+    LIBRARY_FIX,
     Creation,
     creates_files,
     creation_by,
@@ -96,10 +97,12 @@ def _restricted(creation: Creation, calls: list[ast.Call], context: ModuleContex
     fix="Create it owner-only in one step: `open(path, 'w', opener=lambda p, flags: "
     "os.open(p, flags, 0o600))`, or `fd = os.open(path, os.O_WRONLY | os.O_CREAT | "
     "os.O_TRUNC, 0o600)` then `os.fdopen(fd, 'w')`; or set `os.umask(0o077)` first.",
-    what_it_does="Finds files created for writing with the default mode (`open`/`io.open` in "
-    "a write mode without an `opener`, `os.open` with `O_CREAT` and no mode, "
-    "`Path.write_text`/`write_bytes`) in a function that never calls `chmod`, `fchmod`, "
-    "`chown` or `umask`. Reported when the file's name, the local value it was built from, or "
+    what_it_does="Finds files created for writing with the default mode (`open`/`io.open`/"
+    "Python 2's `file` in a write mode without an `opener`, `os.open` with `O_CREAT` and no "
+    "mode, `Path.write_text`/`write_bytes`, and files that `sqlite3.connect`, `shelve.open`, "
+    "`dbm.open`, `zipfile.ZipFile` or `tarfile.open` create) in a function that never calls "
+    "`chmod`, `fchmod`, `chown` or `umask`. Reported when the file's name, the local value it "
+    "was built from, or "
     "the function or class writing it uses a specific secret word (`secret`, `credentials`, "
     "`password`, `pem`, `keyring`, `id_rsa`, `apikey`, `netrc`, ...), or a vaguer one (`key`, "
     "`token`) while what is written is itself named like a secret or is a private key. "
@@ -145,4 +148,5 @@ def secret_file_default_permissions(node: ast.AST, context: ModuleContext) -> It
             f"`{named}`) with the default mode, usually 0o644, and nothing restricts it: every "
             "local account can read it.",
             confidence=Confidence.MEDIUM if specific else Confidence.LOW,
+            fix=LIBRARY_FIX if creation.by_library else None,
         )
