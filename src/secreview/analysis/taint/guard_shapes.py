@@ -9,6 +9,7 @@ plain facts about Python's standard library that need no interpreter state.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 
 from secreview.analysis.taint.values import Flow
@@ -92,3 +93,38 @@ def rejected_delimiters(text: object) -> frozenset[str]:
     if text in ("/", "\\"):
         marks.add(RELATIVE)
     return frozenset(marks)
+
+
+_SAFETY_WORDS = frozenset({"safe", "allowed", "trusted", "permitted", "whitelisted", "allowlisted"})
+_OWN_SITE_WORDS = frozenset({"local", "same", "relative"})
+_URL_WORDS = frozenset(
+    {"url", "uri", "redirect", "next", "target", "location", "host", "hostname", "domain"}
+    | {"origin", "netloc", "link", "referrer", "referer", "destination", "dest"}
+)
+_DENIAL_WORDS = frozenset(
+    {"not", "no", "unsafe", "disallowed", "untrusted", "bad", "blocked", "forbidden", "denied"}
+    | {"banned", "blacklisted", "blocklisted", "external", "foreign", "invalid", "private"}
+)
+OWN_URLS = frozenset({"url", "base_url", "host_url", "url_root"})
+"""Attributes of a request holding its own absolute URL (whose host is the site's own)."""
+OWN_HOSTS = frozenset({"host", "server_name"})
+"""Attributes of a request naming the host the browser is talking to."""
+OWN_HOST_KEYS = frozenset({"Host", "host", "HTTP_HOST", "SERVER_NAME"})
+"""Header or environ keys holding that host."""
+
+
+def url_check_kinds(name: str) -> frozenset[str]:
+    """The sink kinds a yes/no helper proves its URL argument safe for, read from its name:
+    `is_safe_url`, `is_safe_redirect_url`, `url_has_allowed_host_and_scheme`, `isAllowedHost`
+    decide the server a URL points to (redirect and SSRF); `is_local_url`, `is_same_origin`
+    keep a redirect on the site (a fetch of the site's own host is not judged); a name that
+    says the opposite (`is_not_allowed_host`, `is_external_url`) proves nothing when it holds."""
+    last = name.rsplit(".", 1)[-1]
+    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", last)}
+    if words & _DENIAL_WORDS or not words & _URL_WORDS:
+        return frozenset()
+    if words & _SAFETY_WORDS:
+        return frozenset({"redirect", "ssrf"})
+    if words & _OWN_SITE_WORDS or ("valid" in words and words & {"redirect", "next"}):
+        return frozenset({"redirect"})
+    return frozenset()

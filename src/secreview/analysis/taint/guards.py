@@ -23,6 +23,9 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     NO_PARENT,
+    OWN_HOST_KEYS,
+    OWN_HOSTS,
+    OWN_URLS,
     PATH_MARKERS,
     RELATIVE,
     SEPARATOR_NAMES,
@@ -31,19 +34,21 @@ from secreview.analysis.taint.guard_shapes import (
     path_operands,
     path_safe,
     rejected_delimiters,
+    url_check_kinds,
 )
-from secreview.analysis.taint.semantics import (
-    HOST_SENSITIVE,
-    NORMALISED_PATH,
-    STRING_TESTS,
-    safe_regex,
-)
+from secreview.analysis.taint.matched_alphabets import checked_kinds
+from secreview.analysis.taint.semantics import HOST_SENSITIVE, NORMALISED_PATH, STRING_TESTS
 from secreview.analysis.taint.values import Flow, Value, constant
 from secreview.index.context import UNKNOWN
 
-Guard = tuple[str, tuple[str, ...], Value | None]
-"""(variable, sink kinds or markers it is now safe for, its exact value if the check fixes it)."""
+PartOf = tuple[str, tuple[object, ...]]
+"""A part of a variable read by constant keys: `state["next"][0]` is ('state', ('next', 0))."""
+Target = str | PartOf
+Guard = tuple[Target, tuple[str, ...], Value | None]
+"""(variable or part, sink kinds or markers it is now safe for, its exact value if the check
+fixes it)."""
 _NORMALISED = frozenset({NORMALISED_PATH})
+_REDIRECT = frozenset({"redirect"})
 
 
 class GuardRules(FrameState):
@@ -55,6 +60,9 @@ class GuardRules(FrameState):
         for name, kinds, value in self._guards(test, outcome, 0):
             if self.env is None:
                 return
+            if isinstance(name, tuple):
+                self._clean_part(name, kinds, test)
+                continue
             if value is not None:
                 self.env[name] = value
                 continue
@@ -69,6 +77,38 @@ class GuardRules(FrameState):
             if self.env is None:
                 return
             self.env[name] = self.env[name].mapped(_contained)
+
+    def _clean_part(self, part: PartOf, kinds: tuple[str, ...], test: ast.expr) -> None:
+        """Make the part of a variable a check tested (`state["next"][0]`) safe for `kinds`,
+        so a later read of the same part sees the check; the rest of the variable is unchanged."""
+        name, keys = part
+        if self.env is None or name not in self.env:
+            return
+
+        def cleaned(value: Value, depth: int) -> Value:
+            if depth == len(keys):
+                return value.mapped(
+                    lambda f: f.then(test, "checked by this condition").sanitised(kinds)
+                )
+            return value.with_part(keys[depth], cleaned(value.part(keys[depth]), depth + 1))
+
+        self.env[name] = cleaned(self.env[name], 0)
+
+    def _target(self, node: ast.expr) -> Target | None:
+        """What a check on `node` can clean: a variable, or a part of a local variable read by
+        constant keys (`state["next"][0]`)."""
+        if isinstance(node, ast.Name):
+            return node.id
+        keys: list[object] = []
+        while isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+            key = self.expr(node.slice)
+            if not key.is_constant:
+                return None
+            keys.insert(0, key.const)
+            node = node.value
+        if keys and isinstance(node, ast.Name) and self.env is not None and node.id in self.env:
+            return node.id, tuple(keys)
+        return None
 
     def remember_definition(self, name: str, node: ast.expr) -> None:
         """Keep `name = node` (a check or a parsed URL) so a later `if name:` reads as `node`,
@@ -123,11 +163,16 @@ class GuardRules(FrameState):
                 "is_relative_to",
             ):
                 yield from self._prefix_guard(receiver, method, args, outcome)
-            case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method), args=args):
-                if outcome and method in STRING_TESTS:
-                    yield name, (ALL_KINDS,), None
-                elif outcome and method in ("fullmatch", "match"):
-                    yield from self._regex_guard(test, args, method)
+            case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method)) if (
+                outcome and method in STRING_TESTS
+            ):
+                yield name, (ALL_KINDS,), None
+            case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method), args=args) if (
+                outcome
+                and method in ("fullmatch", "match")
+                and name in self.context.module_constants
+            ):  # `PATTERN.fullmatch(x)`; `re.fullmatch(p, x)` is a call guard below
+                yield from self._regex_guard(test, args, method)
             case ast.Call(func=func, args=args):
                 yield from self._call_guard(test, func, args, outcome)
 
@@ -142,6 +187,10 @@ class GuardRules(FrameState):
         # First: the host's own guard below cleans `host`, which ends its definition.
         if (membership or equality) and holds and not self.expr(right).all_flows():
             yield from self._host_guard(left)
+        elif equality and holds and self._own_host(right):
+            yield from self._host_guard(left, _REDIRECT)
+        if equality and holds and self._own_host(left):
+            yield from self._host_guard(right, _REDIRECT)
         if isinstance(left, ast.Name):
             other = self.expr(right)
             if membership and holds and not other.all_flows():
@@ -170,7 +219,44 @@ class GuardRules(FrameState):
         if marks:
             yield name, tuple(sorted(marks)), None
 
-    def _host_guard(self, part: ast.expr) -> Iterator[Guard]:
+    def _own_host(self, node: ast.expr) -> bool:
+        """Whether `node` is the host this request came to (`request.host`,
+        `request.get_host()`, `request.headers["Host"]`, `urlparse(request.host_url).netloc`):
+        the browser that follows a redirect sent it, so a target on that host stays on the
+        site. (A server's own fetch is another matter: whoever sends the request chooses it.)"""
+        if isinstance(node, ast.Name):
+            node = self._defined_as(node.id) or node
+        match node:
+            case ast.Call(func=ast.Attribute(value=receiver, attr="get_host")):
+                return self._is_request(receiver)
+            case ast.Attribute(value=receiver, attr=attr) if attr in OWN_HOSTS | HOST_PARTS:
+                return (attr in OWN_HOSTS and self._is_request(receiver)) or self._own_url(receiver)
+            case ast.Subscript(value=ast.Attribute(value=receiver), slice=key):
+                return self.expr(key).const in OWN_HOST_KEYS and self._is_request(receiver)
+        return False
+
+    def _own_url(self, node: ast.expr) -> bool:
+        """Whether `node` is this request's own URL (`request.url`, `request.host_url`), as is
+        or parsed (`urlparse(request.host_url)`)."""
+        if isinstance(node, ast.Name):
+            node = self._defined_as(node.id) or node
+        if isinstance(node, ast.Call) and node.args:
+            if (self.qualified(node.func) or "") not in URL_PARSERS:
+                return False
+            node = node.args[0]
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr in OWN_URLS
+            and self._is_request(node.value)
+        )
+
+    def _is_request(self, node: ast.expr) -> bool:
+        """Whether `node` is a request object of a modelled web framework."""
+        return self.expr(node).type in self.models.typed_sources
+
+    def _host_guard(
+        self, part: ast.expr, kinds: frozenset[str] = HOST_SENSITIVE
+    ) -> Iterator[Guard]:
         """`urlparse(u).netloc in ALLOWED` (or `parsed.hostname == HOST` with `parsed =
         urlparse(u)`, or a check holding of it) fixes the server `u` points to."""
         if isinstance(part, ast.Name):  # `host = urlparse(u).netloc`
@@ -184,8 +270,9 @@ class GuardRules(FrameState):
         if not (isinstance(parsed, ast.Call) and parsed.args):
             return
         name = self.qualified(parsed.func) or ""
-        if name in URL_PARSERS and isinstance(parsed.args[0], ast.Name):
-            yield parsed.args[0].id, tuple(sorted(HOST_SENSITIVE)), None
+        target = self._target(parsed.args[0]) if name in URL_PARSERS else None
+        if target is not None:
+            yield target, tuple(sorted(kinds)), None
 
     def _prefix_guard(
         self, receiver: ast.expr, method: str, args: list[ast.expr], outcome: bool
@@ -231,18 +318,21 @@ class GuardRules(FrameState):
                     yield name, ("path",), None
 
     def _regex_guard(self, test: ast.Call, args: list[ast.expr], method: str) -> Iterator[Guard]:
-        """`PATTERN.fullmatch(x)` with a module-level `re.compile` of a narrow constant pattern."""
+        """`PATTERN.fullmatch(x)` with a module-level `re.compile` of a constant pattern."""
         receiver = test.func.value if isinstance(test.func, ast.Attribute) else None
-        if not (isinstance(receiver, ast.Name) and args and isinstance(args[0], ast.Name)):
+        target = self._target(args[0]) if args else None
+        if not (isinstance(receiver, ast.Name) and target is not None):
             return
         compiled = self.context.module_constants.get(receiver.id)
         if (
             isinstance(compiled, ast.Call)
             and self.analysis.qualified(compiled.func) == "re.compile"
+            and compiled.args
+            and not compiled.keywords
+            and len(compiled.args) == 1
         ):
-            pattern = self.context.constant_value(compiled.args[0]) if compiled.args else UNKNOWN
-            if safe_regex(pattern, method == "fullmatch"):
-                yield args[0].id, (ALL_KINDS,), None
+            pattern = self.context.constant_value(compiled.args[0])
+            yield from _matched(target, pattern, method == "fullmatch")
 
     def _call_guard(
         self, test: ast.Call, func: ast.expr, args: list[ast.expr], outcome: bool
@@ -250,6 +340,8 @@ class GuardRules(FrameState):
         """Checking calls: `re.fullmatch` of a narrow pattern, `isinstance(x, int)`, safe-URL
         checks of Django and Werkzeug (by position or keyword), `os.path.isabs`."""
         name = self.qualified(func) or (func.id if isinstance(func, ast.Name) else "")
+        if not name and isinstance(func, ast.Attribute):  # `self.is_safe_url(u)`
+            name = func.attr
         keywords = {k.arg: k.value for k in test.keywords if k.arg}
         first_node = args[0] if args else keywords.get("url")
         first = first_node.id if isinstance(first_node, ast.Name) else None
@@ -257,21 +349,31 @@ class GuardRules(FrameState):
             yield first, (RELATIVE,), None
         if not outcome or first_node is None:
             return
-        if name in ("re.fullmatch", "re.match") and len(args) > 1 and isinstance(args[1], ast.Name):
-            pattern = self.expr(args[0]).const
-            if safe_regex(pattern, name == "re.fullmatch"):
-                yield args[1].id, (ALL_KINDS,), None
-        elif first is None:
-            return
+        if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
+            target = self._target(args[1])
+            if target is not None:
+                yield from _matched(target, self.expr(args[0]).const, name == "re.fullmatch")
         elif name == "isinstance" and len(args) > 1:
             kinds = self.analysis.shown(args[1])
-            if all(
+            if first and all(
                 t in ("int", "float", "bool", "uuid.UUID", "UUID")
                 for t in re.findall(r"[\w.]+", kinds)
             ):
                 yield first, (ALL_KINDS,), None
-        elif name.endswith(("url_has_allowed_host_and_scheme", "is_safe_url")):
-            yield first, tuple(sorted(HOST_SENSITIVE)), None
+        elif url_check_kinds(name):
+            target = self._target(first_node)
+            if target is not None:
+                yield target, tuple(sorted(url_check_kinds(name))), None
+
+
+def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:
+    """What a regex check that held proves: the value holds only the pattern's alphabet, so it
+    is safe for the sink kinds none of whose dangerous characters are in it."""
+    kinds = checked_kinds(pattern, whole)
+    if kinds is None:
+        yield target, (ALL_KINDS,), None
+    elif kinds:
+        yield target, tuple(sorted(kinds)), None
 
 
 def _contained(flow: Flow) -> Flow:
