@@ -21,6 +21,17 @@ RELATIVE = "relative-path"
 UNDER_BASE = "under-base"
 """Marker: the value was checked to start with a fixed directory."""
 PATH_MARKERS = frozenset({NO_PARENT, RELATIVE, UNDER_BASE})
+SINGLE_NAME = "single-name"
+"""Marker: the value was checked to hold no path separator. Joined last to a fixed folder it
+names an entry of that folder, or (as `..`) the folder's parent itself, never a file elsewhere:
+safe where a file is opened (`FILE_OPENERS`), not where a folder may be used (`shutil.rmtree`)."""
+FILE_OPENERS = frozenset(
+    {"open", "io.open", "codecs.open", "io.FileIO", "aiofiles.open", "gzip.open", "bz2.open"}
+    | {"lzma.open", "tarfile.open", "zipfile.ZipFile", "os.remove", "os.unlink", "os.truncate"}
+    | {"flask.send_file", "linecache.getline", "linecache.getlines", "fileinput.input"}
+)
+"""Path sinks that work on a regular file and fail on a folder (`open` raises IsADirectoryError)."""
+JOINS = frozenset({"os.path.join", "posixpath.join"})
 
 PATH_NORMALISERS = frozenset(
     {"os.path.realpath", "os.path.abspath", "os.path.normpath"}

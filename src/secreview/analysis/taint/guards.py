@@ -122,7 +122,7 @@ class GuardRules(FrameState):
         snapshot = {n: self.env[n] for n in sorted(read) if n in self.env}
         self.definitions[name] = (node, self.env.get(name), snapshot)
 
-    def _defined_as(self, name: str) -> ast.expr | None:
+    def defined_as(self, name: str) -> ast.expr | None:
         """The expression `name` still holds (see `remember_definition`), or None."""
         found = self.definitions.get(name)
         if found is None or self.env is None:
@@ -145,7 +145,7 @@ class GuardRules(FrameState):
                 yield from self._host_guard(argument)
         match test:
             case ast.Name(id=name):
-                defined = self._defined_as(name)
+                defined = self.defined_as(name)
                 if defined is not None:
                     yield from self._guards(defined, outcome, depth + 1)
             case ast.UnaryOp(op=ast.Not(), operand=operand):
@@ -225,7 +225,7 @@ class GuardRules(FrameState):
         the browser that follows a redirect sent it, so a target on that host stays on the
         site. (A server's own fetch is another matter: whoever sends the request chooses it.)"""
         if isinstance(node, ast.Name):
-            node = self._defined_as(node.id) or node
+            node = self.defined_as(node.id) or node
         match node:
             case ast.Call(func=ast.Attribute(value=receiver, attr="get_host")):
                 return self._is_request(receiver)
@@ -239,7 +239,7 @@ class GuardRules(FrameState):
         """Whether `node` is this request's own URL (`request.url`, `request.host_url`), as is
         or parsed (`urlparse(request.host_url)`)."""
         if isinstance(node, ast.Name):
-            node = self._defined_as(node.id) or node
+            node = self.defined_as(node.id) or node
         if isinstance(node, ast.Call) and node.args:
             if (self.qualified(node.func) or "") not in URL_PARSERS:
                 return False
@@ -260,12 +260,12 @@ class GuardRules(FrameState):
         """`urlparse(u).netloc in ALLOWED` (or `parsed.hostname == HOST` with `parsed =
         urlparse(u)`, or a check holding of it) fixes the server `u` points to."""
         if isinstance(part, ast.Name):  # `host = urlparse(u).netloc`
-            part = self._defined_as(part.id) or part
+            part = self.defined_as(part.id) or part
         if not (isinstance(part, ast.Attribute) and part.attr in HOST_PARTS):
             return
         parsed = part.value
         if isinstance(parsed, ast.Name):
-            defined = self._defined_as(parsed.id)
+            defined = self.defined_as(parsed.id)
             parsed = defined if defined is not None else parsed
         if not (isinstance(parsed, ast.Call) and parsed.args):
             return

@@ -7,7 +7,8 @@ with CPython's own regex parser (it only reads the pattern; nothing is matched),
 only when every character it can consume comes from literals and positive classes and it is
 anchored at both ends. `$` also matches before a final line break, so a `$`-anchored check read
 by `re.match` or `re.search` lets a trailing LF through: the value is then not safe where a line
-break is dangerous (a command, a log line, a header), and safe elsewhere.
+break is dangerous (a command, a log line, a header), and safe elsewhere. An alphabet without a
+path separator that still allows `..` leaves the value one name (`guard_shapes.SINGLE_NAME`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, st
 from typing import Any
 
 from secreview.analysis.taint.alphabets import DANGEROUS, kinds_safe_for
+from secreview.analysis.taint.guard_shapes import SINGLE_NAME
 
 _ASCII = tuple(chr(code) for code in range(128))
 """Every dangerous character of every sink kind is ASCII: the alphabet is read over these."""
@@ -29,6 +31,7 @@ _CATEGORIES = {
     sre.CATEGORY_SPACE: frozenset(" \t\n\r\f\v"),
 }
 _STARTS = ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING))
+_SEPARATORS = frozenset("/\\\x00")
 _LINE_BREAK_KINDS = frozenset({"command", "log", "header"})
 """Sink kinds where a trailing line break still changes what the sink does."""
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
@@ -64,11 +67,15 @@ def checked_kinds(pattern: object, whole: bool) -> frozenset[str] | bool | None:
     if alphabet is None:
         return False
     kinds = kinds_safe_for(alphabet, ())
-    if not trailing_break:
-        return kinds
-    with_break = kinds_safe_for(alphabet | {"\n"}, ())
+    if kinds is None and not trailing_break:
+        return None
     alone = set(kinds) if kinds is not None else set(DANGEROUS)
-    return frozenset((alone - _LINE_BREAK_KINDS) | set(with_break or ()))
+    if trailing_break:
+        with_break = kinds_safe_for(alphabet | {"\n"}, ())
+        alone = (alone - _LINE_BREAK_KINDS) | set(with_break or ())
+    if "path" not in alone and not alphabet & _SEPARATORS:
+        alone.add(SINGLE_NAME)
+    return frozenset(alone)
 
 
 def _alphabet(items: Sequence[Item], ignore_case: bool) -> frozenset[str] | None:
