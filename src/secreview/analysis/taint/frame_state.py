@@ -247,6 +247,8 @@ class FrameState:
 
         def defined_as(self, name: str) -> ast.expr | None: ...
 
+        def apply_completed_check(self, node: ast.expr) -> None: ...
+
         # guessed_sinks.py
         def guess_sink(
             self,

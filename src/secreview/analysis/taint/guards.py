@@ -19,39 +19,29 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
-from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     NO_PARENT,
-    OWN_HOST_KEYS,
-    OWN_HOSTS,
-    OWN_URLS,
     PATH_MARKERS,
     RELATIVE,
     SEPARATOR_NAMES,
     UNDER_BASE,
-    URL_PARSERS,
     path_operands,
     path_safe,
     rejected_delimiters,
     url_check_kinds,
 )
+from secreview.analysis.taint.host_guards import Guard, HostGuards, Target
 from secreview.analysis.taint.matched_alphabets import checked_kinds
-from secreview.analysis.taint.semantics import HOST_SENSITIVE, NORMALISED_PATH, STRING_TESTS
-from secreview.analysis.taint.values import Flow, Value, constant
+from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
+from secreview.analysis.taint.values import Flow, constant
 from secreview.index.context import UNKNOWN
 
-PartOf = tuple[str, tuple[object, ...]]
-"""A part of a variable read by constant keys: `state["next"][0]` is ('state', ('next', 0))."""
-Target = str | PartOf
-Guard = tuple[Target, tuple[str, ...], Value | None]
-"""(variable or part, sink kinds or markers it is now safe for, its exact value if the check
-fixes it)."""
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
 
 
-class GuardRules(FrameState):
+class GuardRules(HostGuards):
     """Guards: what a condition proves about the variables it tests."""
 
     def apply_guard(self, test: ast.expr, outcome: bool) -> None:
@@ -77,38 +67,6 @@ class GuardRules(FrameState):
             if self.env is None:
                 return
             self.env[name] = self.env[name].mapped(_contained)
-
-    def _clean_part(self, part: PartOf, kinds: tuple[str, ...], test: ast.expr) -> None:
-        """Make the part of a variable a check tested (`state["next"][0]`) safe for `kinds`,
-        so a later read of the same part sees the check; the rest of the variable is unchanged."""
-        name, keys = part
-        if self.env is None or name not in self.env:
-            return
-
-        def cleaned(value: Value, depth: int) -> Value:
-            if depth == len(keys):
-                return value.mapped(
-                    lambda f: f.then(test, "checked by this condition").sanitised(kinds)
-                )
-            return value.with_part(keys[depth], cleaned(value.part(keys[depth]), depth + 1))
-
-        self.env[name] = cleaned(self.env[name], 0)
-
-    def _target(self, node: ast.expr) -> Target | None:
-        """What a check on `node` can clean: a variable, or a part of a local variable read by
-        constant keys (`state["next"][0]`)."""
-        if isinstance(node, ast.Name):
-            return node.id
-        keys: list[object] = []
-        while isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
-            key = self.expr(node.slice)
-            if not key.is_constant:
-                return None
-            keys.insert(0, key.const)
-            node = node.value
-        if keys and isinstance(node, ast.Name) and self.env is not None and node.id in self.env:
-            return node.id, tuple(keys)
-        return None
 
     def remember_definition(self, name: str, node: ast.expr) -> None:
         """Keep `name = node` (a check or a parsed URL) so a later `if name:` reads as `node`,
@@ -203,6 +161,8 @@ class GuardRules(FrameState):
                 yield right.id, (ALL_KINDS,), constant(other.const)
         if isinstance(right, ast.Name) and membership and not holds:
             yield from self._delimiter_guard(left, right.id)
+        if membership and holds and isinstance(right, ast.Attribute) and right.attr == "parents":
+            yield from self._under_base(right.value, left)  # `ROOT in p.resolve().parents`
         if equality and holds and isinstance(left, ast.Call):
             yield from self._commonpath_guard(left, right)
 
@@ -219,61 +179,6 @@ class GuardRules(FrameState):
         if marks:
             yield name, tuple(sorted(marks)), None
 
-    def _own_host(self, node: ast.expr) -> bool:
-        """Whether `node` is the host this request came to (`request.host`,
-        `request.get_host()`, `request.headers["Host"]`, `urlparse(request.host_url).netloc`):
-        the browser that follows a redirect sent it, so a target on that host stays on the
-        site. (A server's own fetch is another matter: whoever sends the request chooses it.)"""
-        if isinstance(node, ast.Name):
-            node = self.defined_as(node.id) or node
-        match node:
-            case ast.Call(func=ast.Attribute(value=receiver, attr="get_host")):
-                return self._is_request(receiver)
-            case ast.Attribute(value=receiver, attr=attr) if attr in OWN_HOSTS | HOST_PARTS:
-                return (attr in OWN_HOSTS and self._is_request(receiver)) or self._own_url(receiver)
-            case ast.Subscript(value=ast.Attribute(value=receiver), slice=key):
-                return self.expr(key).const in OWN_HOST_KEYS and self._is_request(receiver)
-        return False
-
-    def _own_url(self, node: ast.expr) -> bool:
-        """Whether `node` is this request's own URL (`request.url`, `request.host_url`), as is
-        or parsed (`urlparse(request.host_url)`)."""
-        if isinstance(node, ast.Name):
-            node = self.defined_as(node.id) or node
-        if isinstance(node, ast.Call) and node.args:
-            if (self.qualified(node.func) or "") not in URL_PARSERS:
-                return False
-            node = node.args[0]
-        return (
-            isinstance(node, ast.Attribute)
-            and node.attr in OWN_URLS
-            and self._is_request(node.value)
-        )
-
-    def _is_request(self, node: ast.expr) -> bool:
-        """Whether `node` is a request object of a modelled web framework."""
-        return self.expr(node).type in self.models.typed_sources
-
-    def _host_guard(
-        self, part: ast.expr, kinds: frozenset[str] = HOST_SENSITIVE
-    ) -> Iterator[Guard]:
-        """`urlparse(u).netloc in ALLOWED` (or `parsed.hostname == HOST` with `parsed =
-        urlparse(u)`, or a check holding of it) fixes the server `u` points to."""
-        if isinstance(part, ast.Name):  # `host = urlparse(u).netloc`
-            part = self.defined_as(part.id) or part
-        if not (isinstance(part, ast.Attribute) and part.attr in HOST_PARTS):
-            return
-        parsed = part.value
-        if isinstance(parsed, ast.Name):
-            defined = self.defined_as(parsed.id)
-            parsed = defined if defined is not None else parsed
-        if not (isinstance(parsed, ast.Call) and parsed.args):
-            return
-        name = self.qualified(parsed.func) or ""
-        target = self._target(parsed.args[0]) if name in URL_PARSERS else None
-        if target is not None:
-            yield target, tuple(sorted(kinds)), None
-
     def _prefix_guard(
         self, receiver: ast.expr, method: str, args: list[ast.expr], outcome: bool
     ) -> Iterator[Guard]:
@@ -281,13 +186,8 @@ class GuardRules(FrameState):
         `not name.startswith(("..", "/"))` rejects the delimiters of a normalised path."""
         if not args:
             return
-        prefix = self.expr(args[0])
-        # A base the caller chose (`self.directory`, a parameter) is as fixed as a constant to
-        # whoever sends the request: only a base carrying untrusted data proves nothing.
-        if outcome and all(flow.parameter is not None for flow in prefix.all_flows()):
-            for name, normalised in path_operands(receiver, self.qualified):
-                marks = (UNDER_BASE, NORMALISED_PATH) if normalised else (UNDER_BASE,)
-                yield name, marks, None
+        if outcome:
+            yield from self._under_base(receiver, args[0])
             return
         if outcome or method != "startswith" or not isinstance(receiver, ast.Name):
             return
@@ -300,6 +200,29 @@ class GuardRules(FrameState):
                 marks.add(NO_PARENT)
         if marks:
             yield receiver.id, tuple(sorted(marks)), None
+
+    def _under_base(self, path: ast.expr, base: ast.expr) -> Iterator[Guard]:
+        """`path` was checked to lie under `base`: it is under a fixed folder, and also
+        normalised when a normaliser was applied on the way (`str(p.resolve())`). A base the
+        caller chose (`self.directory`, a parameter) is as fixed as a constant to whoever sends
+        the request: only a base carrying untrusted data proves nothing."""
+        if any(flow.parameter is None for flow in self.expr(base).all_flows()):
+            return
+        for name, normalised in path_operands(path, self.qualified):
+            yield name, ((UNDER_BASE, NORMALISED_PATH) if normalised else (UNDER_BASE,)), None
+
+    def apply_completed_check(self, node: ast.expr) -> None:
+        """A call that raises unless its check holds proves the check on the path that goes on:
+        `p.resolve().relative_to(ROOT)` raises ValueError outside ROOT, whether a handler then
+        aborts or the request fails (a handler that carries on joins the unchecked value back)."""
+        match node:
+            case ast.Call(func=ast.Attribute(value=path, attr="relative_to"), args=[base]):
+                test = ast.Call(
+                    func=ast.Attribute(value=path, attr="is_relative_to", ctx=ast.Load()),
+                    args=[base],
+                    keywords=[],
+                )
+                self.apply_guard(ast.copy_location(test, node), True)
 
     def _normalised(self, name: str) -> bool:
         flows = self.lookup(ast.Name(id=name, ctx=ast.Load())).all_flows()
