@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
-from secreview.analysis.taint.values import Flow
+from secreview.analysis.taint.values import Flow, Value
 
 NO_PARENT = "no-parent-reference"
 """Marker: the value was checked to hold no `..`."""
@@ -83,6 +84,19 @@ def _operands(
             yield from _operands(argument, qualified, normalised, depth + 1)
     elif isinstance(func, ast.Attribute) and func.attr in _NORMALISING_METHODS:
         yield from _operands(func.value, qualified, True, depth + 1)
+
+
+def built_from(value: Value) -> Value:
+    """`value` as part of new text (`name + "/x"`, `f"{name}/x"`, `os.path.join(name, "x")`):
+    a checked single name followed by more text may be `../x`, so the marker goes."""
+    if not any(SINGLE_NAME in flow.safe_for for flow in value.flows):
+        return value
+    return replace(
+        value,
+        flows=frozenset(
+            Flow(f.origin, f.steps, f.safe_for - {SINGLE_NAME}, f.within) for f in value.flows
+        ),
+    )
 
 
 def path_safe(flow: Flow, normalised: frozenset[str]) -> bool:
