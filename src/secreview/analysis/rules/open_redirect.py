@@ -23,7 +23,12 @@ open_redirect = taint_rule(
     'over whole (WSGI\'s `start_response(status, [("Location", url)])`, a list of pairs built '
     "with `append`, a response's `headers={...}`, a view's `(body, 302, {...})`), unless the URL "
     "starts with a fixed path or host or the data only comes after a `?` or `#` of its fixed text "
-    "(the query string).",
+    "(the query string), or a check decided the host first: on the branch where it holds, "
+    "`url_has_allowed_host_and_scheme`, a project helper whose name says so (`is_safe_url`, "
+    "`is_safe_redirect_url`, `is_local_url`; not `is_valid_url`, a format check), or the parsed "
+    "host compared with a fixed set or with the request's own host (`urlparse(u).netloc != "
+    "request.host` then an early return or an `else:`), also when the check was stored in a "
+    "boolean first or tested a part read again later (`state['next'][0]`).",
     why_bad="Links on the trusted domain that bounce to a phishing page are convincing; tokens "
     "in the URL can leak to the other site (CWE-601).",
     example="return redirect(request.args['next'])",

@@ -31,7 +31,13 @@ path_traversal = taint_rule(
     "write; the target of a link (`os.symlink`, `Path.symlink_to`) is a path like the link; a "
     "CherryPy method exposed with `name.exposed = True` takes request fields as `@expose` does. "
     "A project helper outside the scan whose name says it works on files (`fsutil.rename`, "
-    "`utils.read_file`) is taken for one at low confidence, a guess its evidence names.",
+    "`utils.read_file`) is taken for one at low confidence, a guess its evidence names. "
+    "Checks clear the path on the branch where they hold: containment after normalisation, "
+    "`..` and `/` rejected, or a regex allow-list matched whole (`re.fullmatch`, `^...\\Z`) "
+    "whose characters include neither `/` nor `.`. One that allows `.` but no `/` leaves a "
+    "single name: joined last to a fixed folder it is safe where a file is opened (`..` names "
+    "a folder, which `open` refuses) and still reported where a folder is used "
+    "(`shutil.rmtree`) or joined deeper.",
     why_bad="A path like `../../etc/passwd` or `/etc/shadow` escapes the intended directory, "
     "disclosing or overwriting files (CWE-22).",
     example="name = request.args['file']\nreturn open(os.path.join(BASE, name)).read()",

@@ -20,6 +20,7 @@ from secreview.analysis.taint.formats import (
     percent_result,
 )
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.guard_shapes import built_from
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.values import (
     CLEAN,
@@ -77,7 +78,7 @@ class ExpressionRules(FrameState):
                     return self.typed_result(element, f"{container.type}.__item__", {})
                 return element
             case ast.BinOp(left=left, op=op, right=right):
-                return self.binary(op, self.expr(left), self.expr(right), node)
+                return built_from(self.binary(op, self.expr(left), self.expr(right), node))
             case ast.UnaryOp(op=op, operand=operand):
                 value = self.expr(operand)
                 if value.is_constant:
@@ -103,7 +104,7 @@ class ExpressionRules(FrameState):
                 kinds = chooser_kinds(node, self.context.constant_value)
                 return self.escaped(node, join(positive, negative), kinds)
             case ast.JoinedStr(values=values):
-                return self.fstring(values)
+                return built_from(self.fstring(values))
             case ast.FormattedValue(value=value, format_spec=spec):
                 inner = self.expr(value)
                 self.expr(spec)
@@ -116,7 +117,7 @@ class ExpressionRules(FrameState):
             case ast.Dict(keys=keys, values=values):
                 return self.dictionary(keys, values)
             case ast.Call():
-                return self.call(node)
+                return built_from(self.call(node))
             case (
                 ast.ListComp(elt=element, generators=generators)
                 | ast.SetComp(elt=element, generators=generators)

@@ -245,6 +245,10 @@ class FrameState:
 
         def remember_definition(self, name: str, node: ast.expr) -> None: ...
 
+        def defined_as(self, name: str) -> ast.expr | None: ...
+
+        def apply_completed_check(self, node: ast.expr) -> None: ...
+
         # guessed_sinks.py
         def guess_sink(
             self,

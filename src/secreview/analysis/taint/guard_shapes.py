@@ -9,9 +9,11 @@ plain facts about Python's standard library that need no interpreter state.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
-from secreview.analysis.taint.values import Flow
+from secreview.analysis.taint.values import Flow, Value
 
 NO_PARENT = "no-parent-reference"
 """Marker: the value was checked to hold no `..`."""
@@ -20,6 +22,17 @@ RELATIVE = "relative-path"
 UNDER_BASE = "under-base"
 """Marker: the value was checked to start with a fixed directory."""
 PATH_MARKERS = frozenset({NO_PARENT, RELATIVE, UNDER_BASE})
+SINGLE_NAME = "single-name"
+"""Marker: the value was checked to hold no path separator. Joined last to a fixed folder it
+names an entry of that folder, or (as `..`) the folder's parent itself, never a file elsewhere:
+safe where a file is opened (`FILE_OPENERS`), not where a folder may be used (`shutil.rmtree`)."""
+FILE_OPENERS = frozenset(
+    {"open", "io.open", "codecs.open", "io.FileIO", "aiofiles.open", "gzip.open", "bz2.open"}
+    | {"lzma.open", "tarfile.open", "zipfile.ZipFile", "os.remove", "os.unlink", "os.truncate"}
+    | {"flask.send_file", "linecache.getline", "linecache.getlines", "fileinput.input"}
+)
+"""Path sinks that work on a regular file and fail on a folder (`open` raises IsADirectoryError)."""
+JOINS = frozenset({"os.path.join", "posixpath.join"})
 
 PATH_NORMALISERS = frozenset(
     {"os.path.realpath", "os.path.abspath", "os.path.normpath"}
@@ -73,6 +86,19 @@ def _operands(
         yield from _operands(func.value, qualified, True, depth + 1)
 
 
+def built_from(value: Value) -> Value:
+    """`value` as part of new text (`name + "/x"`, `f"{name}/x"`, `os.path.join(name, "x")`):
+    a checked single name followed by more text may be `../x`, so the marker goes."""
+    if not any(SINGLE_NAME in flow.safe_for for flow in value.flows):
+        return value
+    return replace(
+        value,
+        flows=frozenset(
+            Flow(f.origin, f.steps, f.safe_for - {SINGLE_NAME}, f.within) for f in value.flows
+        ),
+    )
+
+
 def path_safe(flow: Flow, normalised: frozenset[str]) -> bool:
     """Whether the checks a flow went through keep it inside a fixed directory: no `..` and
     relative or under the base, or normalised and under the base."""
@@ -92,3 +118,38 @@ def rejected_delimiters(text: object) -> frozenset[str]:
     if text in ("/", "\\"):
         marks.add(RELATIVE)
     return frozenset(marks)
+
+
+_SAFETY_WORDS = frozenset({"safe", "allowed", "trusted", "permitted", "whitelisted", "allowlisted"})
+_OWN_SITE_WORDS = frozenset({"local", "same", "relative"})
+_URL_WORDS = frozenset(
+    {"url", "uri", "redirect", "next", "target", "location", "host", "hostname", "domain"}
+    | {"origin", "netloc", "link", "referrer", "referer", "destination", "dest"}
+)
+_DENIAL_WORDS = frozenset(
+    {"not", "no", "unsafe", "disallowed", "untrusted", "bad", "blocked", "forbidden", "denied"}
+    | {"banned", "blacklisted", "blocklisted", "external", "foreign", "invalid", "private"}
+)
+OWN_URLS = frozenset({"url", "base_url", "host_url", "url_root"})
+"""Attributes of a request holding its own absolute URL (whose host is the site's own)."""
+OWN_HOSTS = frozenset({"host", "server_name"})
+"""Attributes of a request naming the host the browser is talking to."""
+OWN_HOST_KEYS = frozenset({"Host", "host", "HTTP_HOST", "SERVER_NAME"})
+"""Header or environ keys holding that host."""
+
+
+def url_check_kinds(name: str) -> frozenset[str]:
+    """The sink kinds a yes/no helper proves its URL argument safe for, read from its name:
+    `is_safe_url`, `is_safe_redirect_url`, `url_has_allowed_host_and_scheme`, `isAllowedHost`
+    decide the server a URL points to (redirect and SSRF); `is_local_url`, `is_same_origin`
+    keep a redirect on the site (a fetch of the site's own host is not judged); a name that
+    says the opposite (`is_not_allowed_host`, `is_external_url`) proves nothing when it holds."""
+    last = name.rsplit(".", 1)[-1]
+    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", last)}
+    if words & _DENIAL_WORDS or not words & _URL_WORDS:
+        return frozenset()
+    if words & _SAFETY_WORDS:
+        return frozenset({"redirect", "ssrf"})
+    if words & _OWN_SITE_WORDS or ("valid" in words and words & {"redirect", "next"}):
+        return frozenset({"redirect"})
+    return frozenset()

@@ -6,10 +6,14 @@ directory is safe for path sinks only) in the branch where the condition holds; 
 branch that returns, raises or aborts leaves the rest of the function with the other outcome.
 Checks are read in the forms real code writes them: stored in a boolean first (`ok = check(x)`),
 on a parsed URL (`urlparse(u).netloc in ALLOWED`), on a normalised path however it is wrapped
-(`str(p.resolve()).startswith(str(BASE))`), as delimiters rejected (`".." in name or "/" in
-name`). Path checks leave markers on the flow (see `guard_shapes.py`); once the markers together
-prove containment, the flow is safe for path sinks. Separate from expressions because a guard reads
-a condition for what it proves, not for the value it computes.
+(`str(p.resolve()).startswith(str(BASE))`, `ROOT in p.resolve().parents`, a
+`p.resolve().relative_to(ROOT)` that completes), as delimiters rejected (`".." in name or "/" in
+name`), as a regex allow-list matched whole (`matched_alphabets.py`: safe for the sink kinds none
+of whose dangerous characters it lets through), as a project helper whose name says it decides a
+URL's host (`is_safe_redirect_url(u)`), or against the request's own host (`host_guards.py`).
+Path checks leave markers on the flow (see `guard_shapes.py`); once the markers together prove
+containment, the flow is safe for path sinks. Separate from expressions because a guard reads a
+condition for what it proves, not for the value it computes.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
-from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     NO_PARENT,
@@ -27,26 +30,22 @@ from secreview.analysis.taint.guard_shapes import (
     RELATIVE,
     SEPARATOR_NAMES,
     UNDER_BASE,
-    URL_PARSERS,
     path_operands,
     path_safe,
     rejected_delimiters,
+    url_check_kinds,
 )
-from secreview.analysis.taint.semantics import (
-    HOST_SENSITIVE,
-    NORMALISED_PATH,
-    STRING_TESTS,
-    safe_regex,
-)
-from secreview.analysis.taint.values import Flow, Value, constant
+from secreview.analysis.taint.host_guards import Guard, HostGuards, Target
+from secreview.analysis.taint.matched_alphabets import checked_kinds
+from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
+from secreview.analysis.taint.values import Flow, constant
 from secreview.index.context import UNKNOWN
 
-Guard = tuple[str, tuple[str, ...], Value | None]
-"""(variable, sink kinds or markers it is now safe for, its exact value if the check fixes it)."""
 _NORMALISED = frozenset({NORMALISED_PATH})
+_REDIRECT = frozenset({"redirect"})
 
 
-class GuardRules(FrameState):
+class GuardRules(HostGuards):
     """Guards: what a condition proves about the variables it tests."""
 
     def apply_guard(self, test: ast.expr, outcome: bool) -> None:
@@ -55,6 +54,9 @@ class GuardRules(FrameState):
         for name, kinds, value in self._guards(test, outcome, 0):
             if self.env is None:
                 return
+            if isinstance(name, tuple):
+                self._clean_part(name, kinds, test)
+                continue
             if value is not None:
                 self.env[name] = value
                 continue
@@ -82,7 +84,7 @@ class GuardRules(FrameState):
         snapshot = {n: self.env[n] for n in sorted(read) if n in self.env}
         self.definitions[name] = (node, self.env.get(name), snapshot)
 
-    def _defined_as(self, name: str) -> ast.expr | None:
+    def defined_as(self, name: str) -> ast.expr | None:
         """The expression `name` still holds (see `remember_definition`), or None."""
         found = self.definitions.get(name)
         if found is None or self.env is None:
@@ -105,7 +107,7 @@ class GuardRules(FrameState):
                 yield from self._host_guard(argument)
         match test:
             case ast.Name(id=name):
-                defined = self._defined_as(name)
+                defined = self.defined_as(name)
                 if defined is not None:
                     yield from self._guards(defined, outcome, depth + 1)
             case ast.UnaryOp(op=ast.Not(), operand=operand):
@@ -123,11 +125,16 @@ class GuardRules(FrameState):
                 "is_relative_to",
             ):
                 yield from self._prefix_guard(receiver, method, args, outcome)
-            case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method), args=args):
-                if outcome and method in STRING_TESTS:
-                    yield name, (ALL_KINDS,), None
-                elif outcome and method in ("fullmatch", "match"):
-                    yield from self._regex_guard(test, args, method)
+            case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method)) if (
+                outcome and method in STRING_TESTS
+            ):
+                yield name, (ALL_KINDS,), None
+            case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method), args=args) if (
+                outcome
+                and method in ("fullmatch", "match")
+                and name in self.context.module_constants
+            ):  # `PATTERN.fullmatch(x)`; `re.fullmatch(p, x)` is a call guard below
+                yield from self._regex_guard(test, args, method)
             case ast.Call(func=func, args=args):
                 yield from self._call_guard(test, func, args, outcome)
 
@@ -142,6 +149,10 @@ class GuardRules(FrameState):
         # First: the host's own guard below cleans `host`, which ends its definition.
         if (membership or equality) and holds and not self.expr(right).all_flows():
             yield from self._host_guard(left)
+        elif equality and holds and self._own_host(right):
+            yield from self._host_guard(left, _REDIRECT)
+        if equality and holds and self._own_host(left):
+            yield from self._host_guard(right, _REDIRECT)
         if isinstance(left, ast.Name):
             other = self.expr(right)
             if membership and holds and not other.all_flows():
@@ -154,6 +165,8 @@ class GuardRules(FrameState):
                 yield right.id, (ALL_KINDS,), constant(other.const)
         if isinstance(right, ast.Name) and membership and not holds:
             yield from self._delimiter_guard(left, right.id)
+        if membership and holds and isinstance(right, ast.Attribute) and right.attr == "parents":
+            yield from self._under_base(right.value, left)  # `ROOT in p.resolve().parents`
         if equality and holds and isinstance(left, ast.Call):
             yield from self._commonpath_guard(left, right)
 
@@ -170,23 +183,6 @@ class GuardRules(FrameState):
         if marks:
             yield name, tuple(sorted(marks)), None
 
-    def _host_guard(self, part: ast.expr) -> Iterator[Guard]:
-        """`urlparse(u).netloc in ALLOWED` (or `parsed.hostname == HOST` with `parsed =
-        urlparse(u)`, or a check holding of it) fixes the server `u` points to."""
-        if isinstance(part, ast.Name):  # `host = urlparse(u).netloc`
-            part = self._defined_as(part.id) or part
-        if not (isinstance(part, ast.Attribute) and part.attr in HOST_PARTS):
-            return
-        parsed = part.value
-        if isinstance(parsed, ast.Name):
-            defined = self._defined_as(parsed.id)
-            parsed = defined if defined is not None else parsed
-        if not (isinstance(parsed, ast.Call) and parsed.args):
-            return
-        name = self.qualified(parsed.func) or ""
-        if name in URL_PARSERS and isinstance(parsed.args[0], ast.Name):
-            yield parsed.args[0].id, tuple(sorted(HOST_SENSITIVE)), None
-
     def _prefix_guard(
         self, receiver: ast.expr, method: str, args: list[ast.expr], outcome: bool
     ) -> Iterator[Guard]:
@@ -194,13 +190,8 @@ class GuardRules(FrameState):
         `not name.startswith(("..", "/"))` rejects the delimiters of a normalised path."""
         if not args:
             return
-        prefix = self.expr(args[0])
-        # A base the caller chose (`self.directory`, a parameter) is as fixed as a constant to
-        # whoever sends the request: only a base carrying untrusted data proves nothing.
-        if outcome and all(flow.parameter is not None for flow in prefix.all_flows()):
-            for name, normalised in path_operands(receiver, self.qualified):
-                marks = (UNDER_BASE, NORMALISED_PATH) if normalised else (UNDER_BASE,)
-                yield name, marks, None
+        if outcome:
+            yield from self._under_base(receiver, args[0])
             return
         if outcome or method != "startswith" or not isinstance(receiver, ast.Name):
             return
@@ -213,6 +204,29 @@ class GuardRules(FrameState):
                 marks.add(NO_PARENT)
         if marks:
             yield receiver.id, tuple(sorted(marks)), None
+
+    def _under_base(self, path: ast.expr, base: ast.expr) -> Iterator[Guard]:
+        """`path` was checked to lie under `base`: it is under a fixed folder, and also
+        normalised when a normaliser was applied on the way (`str(p.resolve())`). A base the
+        caller chose (`self.directory`, a parameter) is as fixed as a constant to whoever sends
+        the request: only a base carrying untrusted data proves nothing."""
+        if any(flow.parameter is None for flow in self.expr(base).all_flows()):
+            return
+        for name, normalised in path_operands(path, self.qualified):
+            yield name, ((UNDER_BASE, NORMALISED_PATH) if normalised else (UNDER_BASE,)), None
+
+    def apply_completed_check(self, node: ast.expr) -> None:
+        """A call that raises unless its check holds proves the check on the path that goes on:
+        `p.resolve().relative_to(ROOT)` raises ValueError outside ROOT, whether a handler then
+        aborts or the request fails (a handler that carries on joins the unchecked value back)."""
+        match node:
+            case ast.Call(func=ast.Attribute(value=path, attr="relative_to"), args=[base]):
+                test = ast.Call(
+                    func=ast.Attribute(value=path, attr="is_relative_to", ctx=ast.Load()),
+                    args=[base],
+                    keywords=[],
+                )
+                self.apply_guard(ast.copy_location(test, node), True)
 
     def _normalised(self, name: str) -> bool:
         flows = self.lookup(ast.Name(id=name, ctx=ast.Load())).all_flows()
@@ -231,18 +245,21 @@ class GuardRules(FrameState):
                     yield name, ("path",), None
 
     def _regex_guard(self, test: ast.Call, args: list[ast.expr], method: str) -> Iterator[Guard]:
-        """`PATTERN.fullmatch(x)` with a module-level `re.compile` of a narrow constant pattern."""
+        """`PATTERN.fullmatch(x)` with a module-level `re.compile` of a constant pattern."""
         receiver = test.func.value if isinstance(test.func, ast.Attribute) else None
-        if not (isinstance(receiver, ast.Name) and args and isinstance(args[0], ast.Name)):
+        target = self._target(args[0]) if args else None
+        if not (isinstance(receiver, ast.Name) and target is not None):
             return
         compiled = self.context.module_constants.get(receiver.id)
         if (
             isinstance(compiled, ast.Call)
             and self.analysis.qualified(compiled.func) == "re.compile"
+            and compiled.args
+            and not compiled.keywords
+            and len(compiled.args) == 1
         ):
-            pattern = self.context.constant_value(compiled.args[0]) if compiled.args else UNKNOWN
-            if safe_regex(pattern, method == "fullmatch"):
-                yield args[0].id, (ALL_KINDS,), None
+            pattern = self.context.constant_value(compiled.args[0])
+            yield from _matched(target, pattern, method == "fullmatch")
 
     def _call_guard(
         self, test: ast.Call, func: ast.expr, args: list[ast.expr], outcome: bool
@@ -250,6 +267,8 @@ class GuardRules(FrameState):
         """Checking calls: `re.fullmatch` of a narrow pattern, `isinstance(x, int)`, safe-URL
         checks of Django and Werkzeug (by position or keyword), `os.path.isabs`."""
         name = self.qualified(func) or (func.id if isinstance(func, ast.Name) else "")
+        if not name and isinstance(func, ast.Attribute):  # `self.is_safe_url(u)`
+            name = func.attr
         keywords = {k.arg: k.value for k in test.keywords if k.arg}
         first_node = args[0] if args else keywords.get("url")
         first = first_node.id if isinstance(first_node, ast.Name) else None
@@ -257,21 +276,31 @@ class GuardRules(FrameState):
             yield first, (RELATIVE,), None
         if not outcome or first_node is None:
             return
-        if name in ("re.fullmatch", "re.match") and len(args) > 1 and isinstance(args[1], ast.Name):
-            pattern = self.expr(args[0]).const
-            if safe_regex(pattern, name == "re.fullmatch"):
-                yield args[1].id, (ALL_KINDS,), None
-        elif first is None:
-            return
+        if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
+            target = self._target(args[1])
+            if target is not None:
+                yield from _matched(target, self.expr(args[0]).const, name == "re.fullmatch")
         elif name == "isinstance" and len(args) > 1:
             kinds = self.analysis.shown(args[1])
-            if all(
+            if first and all(
                 t in ("int", "float", "bool", "uuid.UUID", "UUID")
                 for t in re.findall(r"[\w.]+", kinds)
             ):
                 yield first, (ALL_KINDS,), None
-        elif name.endswith(("url_has_allowed_host_and_scheme", "is_safe_url")):
-            yield first, tuple(sorted(HOST_SENSITIVE)), None
+        elif url_check_kinds(name):
+            target = self._target(first_node)
+            if target is not None:
+                yield target, tuple(sorted(url_check_kinds(name))), None
+
+
+def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:
+    """What a regex check that held proves: the value holds only the pattern's alphabet, so it
+    is safe for the sink kinds none of whose dangerous characters are in it."""
+    kinds = checked_kinds(pattern, whole)
+    if kinds is None:
+        yield target, (ALL_KINDS,), None
+    elif kinds:
+        yield target, tuple(sorted(kinds)), None
 
 
 def _contained(flow: Flow) -> Flow:

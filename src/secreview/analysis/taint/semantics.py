@@ -96,17 +96,6 @@ def fixes_host(prefix: str) -> bool:
     return bool(_FIXED_HOST.match(prefix))
 
 
-def safe_regex(pattern: object, full: bool) -> bool:
-    """Whether a constant regex only accepts a fixed alphabet over the whole string."""
-    if not isinstance(pattern, str):
-        return False
-    anchored = full or (pattern.startswith("^") and pattern.endswith(("$", r"\Z")))
-    wide = ("." in pattern.replace(r"\.", "")) or any(
-        token in pattern for token in (r"\S", r"\W", r"\D", "[^", r"\s")
-    )
-    return anchored and not wide
-
-
 def without_line_breaks(flow: Flow, removed: str, node: ast.AST) -> Flow:
     """A flow after `.replace` removed LF and/or CR: safe for logs once LF is gone, for headers
     once both are."""

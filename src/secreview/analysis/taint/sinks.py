@@ -14,6 +14,7 @@ import re
 from secreview.analysis.models import SinkModel
 from secreview.analysis.taint.formats import percent_arguments
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, SINGLE_NAME
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.semantics import HOST_SENSITIVE, fixes_host, program_of, truthy
 from secreview.analysis.taint.values import CLEAN, Flow, Value
@@ -92,6 +93,8 @@ class SinkRules(FrameState):
             reaching = self.sinks_seen.setdefault(id(node), set())
             for value in (*args, *kwargs.values()):
                 reaching.update(f.origin for f in value.all_flows() if f.reaches(sink.kind))
+            if sink.kind == "path" and name in FILE_OPENERS and self._one_entry(node):
+                continue
             named = self._naming_argument(sink, args, kwargs)
             for value in _sink_inputs(sink, receiver, args, kwargs):
                 if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix):
@@ -113,6 +116,35 @@ class SinkRules(FrameState):
                                 sink.origins,
                             )
                         )
+
+    def _one_entry(self, node: ast.AST) -> bool:
+        """Whether a file is opened at `os.path.join(BASE, name)` (or `BASE / name`), held or
+        written inline, with BASE fixed and `name` checked to hold no path separator: the only
+        way out of BASE is then `..`, which names a folder, and opening a folder as a file fails."""
+        if not isinstance(node, ast.Call) or not node.args:
+            return False
+        path = node.args[0]
+        if isinstance(path, ast.Name):
+            path = self.defined_as(path.id) or path
+        if isinstance(path, ast.BinOp) and isinstance(path.op, ast.Div):
+            bases, name = [path.left], path.right
+        elif (
+            isinstance(path, ast.Call) and self.qualified(path.func) in JOINS and not path.keywords
+        ):
+            bases, name = path.args[:-1], path.args[-1]
+        else:
+            return False
+        parts = [*bases, name]
+        if (
+            not bases
+            or any(isinstance(p, ast.Call | ast.Starred) for p in parts)
+            or (isinstance(path, ast.Call) and path.keywords)
+        ):
+            return False  # evaluating a call again would repeat its sinks
+        if any(self.expr(base).all_flows() for base in bases):
+            return False
+        flows = self.expr(name).all_flows()
+        return bool(flows) and all(SINGLE_NAME in flow.safe_for for flow in flows)
 
     def accepts(self, origins: frozenset[str], flow: Flow) -> bool:
         """Whether a sink limited to `origins` (empty: every origin but the dedicated ones)

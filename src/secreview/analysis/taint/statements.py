@@ -38,6 +38,7 @@ class StatementRules(FrameState):
         match node:
             case ast.Assign(targets=targets, value=value):
                 result = self.expr(value)
+                self.apply_completed_check(value)
                 for target in targets:
                     self.assign(target, result, value)
                     if isinstance(target, ast.Name):
@@ -50,6 +51,7 @@ class StatementRules(FrameState):
                 self.assign(target, combined, node)
             case ast.Expr(value=value):
                 self.expr(value)
+                self.apply_completed_check(value)
                 if isinstance(value, ast.Call) and self._terminates(value):
                     self.env = None
             case ast.Return(value=value):

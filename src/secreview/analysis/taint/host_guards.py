@@ -1,0 +1,125 @@
+"""Guards on where a URL points, and the parts of variables any guard can clean.
+
+A check decides the server a URL points to when it holds of the parsed host: compared with a
+fixed set (`urlparse(u).netloc in ALLOWED`), or with the host this request came to
+(`urlparse(u).netloc != request.host` then a return, or an `else:`). The browser that follows a
+redirect sent that host, so the target stays on the site; a server's own fetch is another matter
+(whoever sends the request chooses the Host header), so that comparison clears redirects only.
+A guard cleans a variable, or a part of a local variable read by constant keys and read again
+after the check (`state["next"][0]`). Kept apart from `guards.py`, which reads conditions for
+what they prove and uses these.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.guard_shapes import (
+    HOST_PARTS,
+    OWN_HOST_KEYS,
+    OWN_HOSTS,
+    OWN_URLS,
+    URL_PARSERS,
+)
+from secreview.analysis.taint.semantics import HOST_SENSITIVE
+from secreview.analysis.taint.values import Value
+
+PartOf = tuple[str, tuple[object, ...]]
+"""A part of a variable read by constant keys: `state["next"][0]` is ('state', ('next', 0))."""
+Target = str | PartOf
+Guard = tuple[Target, tuple[str, ...], Value | None]
+"""(variable or part, sink kinds or markers it is now safe for, its exact value if the check
+fixes it)."""
+
+
+class HostGuards(FrameState):
+    """Guard targets and host checks, shared by the guard rules."""
+
+    def _clean_part(self, part: PartOf, kinds: tuple[str, ...], test: ast.expr) -> None:
+        """Make the part of a variable a check tested (`state["next"][0]`) safe for `kinds`,
+        so a later read of the same part sees the check; the rest of the variable is unchanged."""
+        name, keys = part
+        if self.env is None or name not in self.env:
+            return
+
+        def cleaned(value: Value, depth: int) -> Value:
+            if depth == len(keys):
+                return value.mapped(
+                    lambda f: f.then(test, "checked by this condition").sanitised(kinds)
+                )
+            return value.with_part(keys[depth], cleaned(value.part(keys[depth]), depth + 1))
+
+        self.env[name] = cleaned(self.env[name], 0)
+
+    def _target(self, node: ast.expr) -> Target | None:
+        """What a check on `node` can clean: a variable, or a part of a local variable read by
+        constant keys (`state["next"][0]`)."""
+        if isinstance(node, ast.Name):
+            return node.id
+        keys: list[object] = []
+        while isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+            key = self.expr(node.slice)
+            if not key.is_constant:
+                return None
+            keys.insert(0, key.const)
+            node = node.value
+        if keys and isinstance(node, ast.Name) and self.env is not None and node.id in self.env:
+            return node.id, tuple(keys)
+        return None
+
+    def _own_host(self, node: ast.expr) -> bool:
+        """Whether `node` is the host this request came to (`request.host`,
+        `request.get_host()`, `request.headers["Host"]`, `urlparse(request.host_url).netloc`):
+        the browser that follows a redirect sent it, so a target on that host stays on the
+        site. (A server's own fetch is another matter: whoever sends the request chooses it.)"""
+        if isinstance(node, ast.Name):
+            node = self.defined_as(node.id) or node
+        match node:
+            case ast.Call(func=ast.Attribute(value=receiver, attr="get_host")):
+                return self._is_request(receiver)
+            case ast.Attribute(value=receiver, attr=attr) if attr in OWN_HOSTS | HOST_PARTS:
+                return (attr in OWN_HOSTS and self._is_request(receiver)) or self._own_url(receiver)
+            case ast.Subscript(value=ast.Attribute(value=receiver), slice=key):
+                return self.expr(key).const in OWN_HOST_KEYS and self._is_request(receiver)
+        return False
+
+    def _own_url(self, node: ast.expr) -> bool:
+        """Whether `node` is this request's own URL (`request.url`, `request.host_url`), as is
+        or parsed (`urlparse(request.host_url)`)."""
+        if isinstance(node, ast.Name):
+            node = self.defined_as(node.id) or node
+        if isinstance(node, ast.Call) and node.args:
+            if (self.qualified(node.func) or "") not in URL_PARSERS:
+                return False
+            node = node.args[0]
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr in OWN_URLS
+            and self._is_request(node.value)
+        )
+
+    def _is_request(self, node: ast.expr) -> bool:
+        """Whether `node` is a request object of a modelled web framework."""
+        return self.expr(node).type in self.models.typed_sources
+
+    def _host_guard(
+        self, part: ast.expr, kinds: frozenset[str] = HOST_SENSITIVE
+    ) -> Iterator[Guard]:
+        """`urlparse(u).netloc in ALLOWED` (or `parsed.hostname == HOST` with `parsed =
+        urlparse(u)`, or a check holding of it) fixes the server `u` points to."""
+        if isinstance(part, ast.Name):  # `host = urlparse(u).netloc`
+            part = self.defined_as(part.id) or part
+        if not (isinstance(part, ast.Attribute) and part.attr in HOST_PARTS):
+            return
+        parsed = part.value
+        if isinstance(parsed, ast.Name):
+            defined = self.defined_as(parsed.id)
+            parsed = defined if defined is not None else parsed
+        if not (isinstance(parsed, ast.Call) and parsed.args):
+            return
+        name = self.qualified(parsed.func) or ""
+        target = self._target(parsed.args[0]) if name in URL_PARSERS else None
+        if target is not None:
+            yield target, tuple(sorted(kinds)), None

@@ -1,0 +1,131 @@
+"""Checking by alphabet: what a value a regular expression accepted whole can still hold.
+
+`if not re.match(r"^[A-Za-z0-9_.+-]+$", name): abort(400)` leaves a `name` made of those
+characters only, so it is safe wherever none of them is dangerous (`alphabets.DANGEROUS`): in a
+shell command or an HTML page here, not in a path (`..` is still possible). The pattern is read
+with CPython's own regex parser (it only reads the pattern; nothing is matched), and accepted
+only when every character it can consume comes from literals and positive classes and it is
+anchored at both ends. `$` also matches before a final line break, so a `$`-anchored check read
+by `re.match` or `re.search` lets a trailing LF through: the value is then not safe where a line
+break is dangerous (a command, a log line, a header), and safe elsewhere. An alphabet without a
+path separator that still allows `..` leaves the value one name (`guard_shapes.SINGLE_NAME`).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from re import _constants as sre  # type: ignore[attr-defined]  # the parser's opcodes
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, stable since 3.11
+from typing import Any
+
+from secreview.analysis.taint.alphabets import DANGEROUS, kinds_safe_for
+from secreview.analysis.taint.guard_shapes import SINGLE_NAME
+
+_ASCII = tuple(chr(code) for code in range(128))
+"""Every dangerous character of every sink kind is ASCII: the alphabet is read over these."""
+_CATEGORIES = {
+    sre.CATEGORY_DIGIT: frozenset(c for c in _ASCII if c.isdigit()),
+    sre.CATEGORY_WORD: frozenset(c for c in _ASCII if c.isalnum() or c == "_"),
+    sre.CATEGORY_SPACE: frozenset(" \t\n\r\f\v"),
+}
+_STARTS = ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING))
+_SEPARATORS = frozenset("/\\\x00")
+_LINE_BREAK_KINDS = frozenset({"command", "log", "header"})
+"""Sink kinds where a trailing line break still changes what the sink does."""
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
+Item = tuple[Any, Any]
+
+
+def checked_kinds(pattern: object, whole: bool) -> frozenset[str] | bool | None:
+    """The sink kinds a value is safe for once `pattern` matched it: None for every kind,
+    False when the check proves nothing. `whole` is True for `fullmatch`, which needs no
+    anchors; `re.match` needs `$` or `\\Z` at the end (it is anchored at the start already)."""
+    if not isinstance(pattern, str):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    if parsed.state.flags & (sre.SRE_FLAG_MULTILINE | sre.SRE_FLAG_VERBOSE):
+        return False  # `$` at every line end; a verbose pattern is not read here
+    items: list[Item] = list(parsed)
+    while items and items[0] in _STARTS:
+        items = items[1:]
+    trailing_break = False
+    if items and items[-1] == (sre.AT, sre.AT_END_STRING):
+        items, whole = items[:-1], True
+    elif items and items[-1] == (sre.AT, sre.AT_END):
+        items, trailing_break = items[:-1], not whole
+        whole = True
+    if not whole:
+        return False
+    alphabet = _alphabet(items, bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE))
+    if alphabet is None:
+        return False
+    kinds = kinds_safe_for(alphabet, ())
+    if kinds is None and not trailing_break:
+        return None
+    alone = set(kinds) if kinds is not None else set(DANGEROUS)
+    if trailing_break:
+        with_break = kinds_safe_for(alphabet | {"\n"}, ())
+        alone = (alone - _LINE_BREAK_KINDS) | set(with_break or ())
+    if "path" not in alone and not alphabet & _SEPARATORS:
+        alone.add(SINGLE_NAME)
+    return frozenset(alone)
+
+
+def _alphabet(items: Sequence[Item], ignore_case: bool) -> frozenset[str] | None:
+    """The ASCII characters `items` can consume, or None when they can consume any other kind
+    of thing (`.`, a negated class, a back reference, a look-around, an inner anchor)."""
+    found: set[str] = set()
+    for op, argument in items:
+        if op is sre.LITERAL:
+            found.add(chr(argument))
+        elif op is sre.IN:
+            chars = _class(argument)
+            if chars is None:
+                return None
+            found |= chars
+        elif op in _REPEATS:
+            inner = _alphabet(argument[2], ignore_case)
+            if inner is None:
+                return None
+            found |= inner
+        elif op is sre.SUBPATTERN:
+            inner = _alphabet(argument[-1], ignore_case)
+            if inner is None:
+                return None
+            found |= inner
+        elif op is sre.BRANCH:
+            for alternative in argument[1]:
+                inner = _alphabet(alternative, ignore_case)
+                if inner is None:
+                    return None
+                found |= inner
+        else:
+            return None
+    if ignore_case:
+        found |= {c.swapcase() for c in found}
+    return frozenset(c for c in found if c.isascii())
+
+
+def _class(items: Sequence[Item]) -> frozenset[str] | None:
+    """The ASCII characters of a positive character class, or None for a negated one."""
+    chars: set[str] = set()
+    for op, argument in items:
+        if op is sre.NEGATE:
+            return None
+        if op is sre.LITERAL:
+            chars.add(chr(argument))
+        elif op is sre.RANGE:
+            low, high = argument
+            chars |= {chr(c) for c in range(low, min(high, 127) + 1)}
+        elif op is sre.CATEGORY and argument in _CATEGORIES:
+            chars |= _CATEGORIES[argument]
+        else:
+            return None
+    return frozenset(c for c in chars if c.isascii())
