@@ -25,10 +25,13 @@ CR_REMOVED = "cr-removed"
 SLASH_REMOVED = "slash-removed"
 _FIXED_HOST = re.compile(r"^(?:/[^/\\]|[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#])")
 STRING_TESTS = frozenset(
-    {"isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isidentifier", "isascii"}
+    {"isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isidentifier"}
 )
+"""Tests that pass only for letters and digits: a value they hold for carries no delimiter of
+any sink (`isascii` is not one: quotes, `;`, `/` and `..` are ASCII)."""
 CLEAN_METHODS = frozenset(
     {"count", "find", "rfind", "index", "rindex", "startswith", "endswith", "fileno", "isatty"}
+    | {"isascii"}
     | STRING_TESTS
 )
 MUTATORS = frozenset(
