@@ -12,7 +12,7 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.parameters import decorator_name
+from secreview.analysis.taint.parameters import decorator_name, runs_shell
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
@@ -85,7 +85,9 @@ class CallRules(FrameState):
             else None
         )
         names = self._model_names(qualified, receiver, method, inherited=local is None)
-        shell_wrapper = kwargs.get("shell", CLEAN).const is True and not self._runs_commands(names)
+        function, bound = (callee.function.node, False) if callee.function else local or (None, 0)
+        shell = runs_shell(function, bool(bound), args, kwargs)
+        shell_wrapper = shell and not self._runs_commands(names)
         for name in names:
             if not (shell_wrapper and name.startswith("*.")):  # no DB cursor takes shell=True
                 self.sink_call(name, node, receiver, args, kwargs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping, Sequence
 
 from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.frame_state import FrameState
@@ -38,6 +39,39 @@ def without_none(annotation: ast.expr) -> ast.expr:
             if isinstance(other, ast.Constant) and other.value is None:
                 return kept
     return annotation
+
+
+def runs_shell(
+    function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None,
+    bound: bool,
+    args: Sequence[Value],
+    kwargs: Mapping[str, Value],
+) -> bool:
+    """Whether a call hands its command to a shell: it says `shell=True`, or it calls a function
+    of this module (`function`, None for any other) whose `shell` parameter it gives True by
+    position, or leaves to a default of True (`def run(cmd, shell=True)` called as `run(cmd)`).
+
+    Why: such a call runs a shell as surely as one that writes `shell=True`, while the
+    function's own summary, made once for every caller, cannot tell (its `shell` is whatever a
+    caller passes)."""
+    if "shell" in kwargs:
+        return kwargs["shell"].const is True
+    if function is None or "**" in kwargs:
+        return False
+    arguments = function.args
+    ordered = [p.arg for p in (*arguments.posonlyargs, *arguments.args)]
+    if "shell" in ordered:
+        index = ordered.index("shell") - bound
+        if 0 <= index < len(args):
+            return args[index].const is True
+        first_default = len(ordered) - len(arguments.defaults)
+        position = index + bound - first_default
+        default = arguments.defaults[position] if position >= 0 else None
+    elif "shell" in (keyword_only := [p.arg for p in arguments.kwonlyargs]):
+        default = arguments.kw_defaults[keyword_only.index("shell")]
+    else:
+        return False
+    return isinstance(default, ast.Constant) and default.value is True
 
 
 _TYPE_AFTER_NAME = frozenset({"int", "float", "uuid", "number", "path", "str", "strorempty"})
