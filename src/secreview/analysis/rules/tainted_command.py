@@ -21,7 +21,9 @@ tainted_command = taint_rule(
     "`shlex.quote`.",
     what_it_does="Follows untrusted data to `os.system`, `os.popen`, `subprocess.*` with "
     "`shell=True` or a tainted program name, `os.exec*`, `os.spawn*`, and the first argument "
-    "of any other call passing `shell=True` (a project's or oslo's `execute` wrapper). A project "
+    "of any other call passing `shell=True` (a project's or oslo's `execute` wrapper), or calling "
+    "a function of the module whose `shell` parameter defaults to True without passing it "
+    "(`def run(cmd, shell=True)` called as `run(cmd)`). A project "
     "helper outside the scan whose name says it runs a command (`utils.run_command`) is taken "
     "for one at low confidence, a guess its evidence names.",
     why_bad="The shell interprets the input: `x; rm -rf /` runs a second command with the "

@@ -12,12 +12,11 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.parameters import decorator_name
+from secreview.analysis.taint.parameters import decorator_name, shell_call
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
     KEYED_READS,
-    SHELL_CALL,
     PartReader,
     argument_flows,
     fixes_host,
@@ -85,14 +84,16 @@ class CallRules(FrameState):
             else None
         )
         names = self._model_names(qualified, receiver, method, inherited=local is None)
-        shell_wrapper = kwargs.get("shell", CLEAN).const is True and not self._runs_commands(names)
+        function, bound = (callee.function.node, False) if callee.function else local or (None, 0)
+        shell = shell_call(function, bool(bound), args, kwargs)
+        shell_wrapper = shell if shell and not self._runs_commands(names) else None
         for name in names:
             if not (shell_wrapper and name.startswith("*.")):  # no DB cursor takes shell=True
                 self.sink_call(name, node, receiver, args, kwargs)
-        if shell_wrapper:
+        if shell_wrapper is not None:
             # A project's own wrapper (`utils.execute(cmd, shell=True)`) hands its command to a
             # shell as surely as `subprocess` does; its name cannot say otherwise.
-            self.sink_call(SHELL_CALL, node, receiver, args, kwargs)
+            self.sink_call(shell_wrapper, node, receiver, args, kwargs)
         elif callee.function is None and local is None:
             self.guess_sink(node, receiver, method, args, kwargs)
         if callee.function is not None:

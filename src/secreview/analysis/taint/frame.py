@@ -30,6 +30,7 @@ from secreview.analysis.taint.expressions import ExpressionRules
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guards import GuardRules
 from secreview.analysis.taint.guessed_sinks import GuessRules
+from secreview.analysis.taint.guessed_sources import GuessedSourceRules
 from secreview.analysis.taint.library import LibraryRules
 from secreview.analysis.taint.parameters import ParameterRules
 from secreview.analysis.taint.sinks import SinkRules
@@ -44,6 +45,7 @@ class Frame(
     GuardRules,
     CallRules,
     GuessRules,
+    GuessedSourceRules,
     LibraryRules,
     EscaperRules,
     SinkRules,

@@ -259,6 +259,11 @@ class FrameState:
             kwargs: dict[str, Value],
         ) -> None: ...
 
+        # guessed_sources.py
+        def guessed_request_read(
+            self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+        ) -> Flow | None: ...
+
         # sinks.py
         def sink_call(
             self,

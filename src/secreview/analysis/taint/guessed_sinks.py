@@ -66,7 +66,7 @@ _URL_KEYWORDS = ("url", "base_url", "uri", "endpoint_url", "target_url")
 _CLIENT_WORDS = frozenset({"client", "http", "https", "requester", "fetcher", "crawler"})
 
 
-def _words(name: str) -> frozenset[str]:
+def words_of(name: str) -> frozenset[str]:
     """The lower-case words of a snake_case or camelCase name."""
     return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name))
 
@@ -77,9 +77,9 @@ def guessed_kind(qualified: str) -> str | None:
     `execute_sql`), or an operation in a module named for its object (`fsutil.rename`,
     `processutils.execute`, `db.execute`)."""
     *package, function = qualified.split(".")
-    words = _words(function)
+    words = words_of(function)
     module = package[-1].lower() if package else ""
-    module_words = {module, *_words(module)}
+    module_words = {module, *words_of(module)}
     if words & _FILE_VERBS and (words & _FILE_NOUNS or module_words & _FILE_MODULES):
         return "path"
     if words & _COMMAND_VERBS and (words & _COMMAND_NOUNS or module_words & _COMMAND_MODULES):
@@ -140,7 +140,7 @@ class GuessRules(FrameState):
         if (
             url is None
             and args
-            and _words(named) & _CLIENT_WORDS
+            and words_of(named) & _CLIENT_WORDS
             and (method in _URL_METHODS or "://" in args[0].prefix)
         ):
             url = args[0]

@@ -124,6 +124,9 @@ class LibraryRules(FrameState):
             if filtered is not None:
                 return filtered
         result = self.default_result(inputs, kwargs, node)
+        guessed = self.guessed_request_read(node, args, kwargs)
+        if guessed is not None:
+            result = result.with_flows([guessed])
         if names:
             result = _as_text(result, names[0], args)
         return self.typed_result(result, names[0] if names else "", kwargs)

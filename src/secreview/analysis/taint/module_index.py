@@ -86,6 +86,13 @@ def _gather_input_clues(context: ModuleContext, models: Models) -> InputClues:
             root, _, rest = name.partition(".")
             if (root in imported or not rest) and name.rsplit(".", 1)[-1] in words:
                 origins.add(source.origin)
+    # A call whose result is an object with source attributes: `requests.get(url).json()` is
+    # what the server sent, though no source API is named (`.json` is read off the response).
+    for name, returned in models.returns.items():
+        if name.partition(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
+            for model in returned:
+                typed = models.typed_sources.get(model.type, {})
+                origins.update(source.origin for source in typed.values())
     return InputClues(frozenset(origins), _request_shaped(text, words, imported, models))
 
 

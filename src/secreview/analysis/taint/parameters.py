@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping, Sequence
 
 from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 
 
@@ -38,6 +40,42 @@ def without_none(annotation: ast.expr) -> ast.expr:
             if isinstance(other, ast.Constant) and other.value is None:
                 return kept
     return annotation
+
+
+def shell_call(
+    function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None,
+    bound: bool,
+    args: Sequence[Value],
+    kwargs: Mapping[str, Value],
+) -> str | None:
+    """The pseudo-call the models describe a call under when it hands its command to a shell:
+    `SHELL_CALL` when it says `shell=True` (or gives a function of this module, `function`, True
+    for its `shell` parameter by position), `SHELL_DEFAULT_CALL` when it leaves that function's
+    `shell` to a default of True (`def run(cmd, shell=True)` called as `run(cmd)`); else None.
+
+    Why: such a call runs a shell as surely as one that writes `shell=True`, while the
+    function's own summary, made once for every caller, cannot tell (its `shell` is whatever a
+    caller passes)."""
+    if "shell" in kwargs:
+        return SHELL_CALL if kwargs["shell"].const is True else None
+    if function is None or "**" in kwargs:
+        return None
+    arguments = function.args
+    ordered = [p.arg for p in (*arguments.posonlyargs, *arguments.args)]
+    if "shell" in ordered:
+        index = ordered.index("shell") - bound
+        if 0 <= index < len(args):
+            return SHELL_CALL if args[index].const is True else None
+        first_default = len(ordered) - len(arguments.defaults)
+        position = index + bound - first_default
+        default = arguments.defaults[position] if position >= 0 else None
+    elif "shell" in (keyword_only := [p.arg for p in arguments.kwonlyargs]):
+        default = arguments.kw_defaults[keyword_only.index("shell")]
+    else:
+        return None
+    if isinstance(default, ast.Constant) and default.value is True:
+        return SHELL_DEFAULT_CALL
+    return None
 
 
 _TYPE_AFTER_NAME = frozenset({"int", "float", "uuid", "number", "path", "str", "strorempty"})

@@ -19,6 +19,8 @@ from secreview.index.context import UNKNOWN
 HOST_SENSITIVE = frozenset({"redirect", "ssrf"})
 SHELL_CALL = "*(shell=True)"
 """The pseudo-call the models name for any call passing `shell=True` that no model knows."""
+SHELL_DEFAULT_CALL = "*(shell=True by default)"
+"""... and for a call leaving `shell` to a default of True (`def run(cmd, shell=True)`)."""
 NORMALISED_PATH = "normalised-path"
 LF_REMOVED = "lf-removed"
 CR_REMOVED = "cr-removed"

@@ -31,6 +31,9 @@ PARAMETER_ORIGIN = "param:"
 ONLY_CHOSE = "only-chose"
 """Marker: the data is the output of a command or a fetched page that untrusted input only chose
 (`subprocess.check_output(["ls", name])`): not the input itself, so findings are low confidence."""
+GUESSED_SOURCE = "guessed-source"
+"""Marker: the data was taken for untrusted input from a helper's name only (`get_args(request)`
+of a module the scan did not read; see `guessed_sources.py`), so findings are low confidence."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.taint import AnalysisContext, taint_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.values import ONLY_CHOSE
+from secreview.analysis.taint.values import GUESSED_SOURCE, ONLY_CHOSE
 from secreview.findings import Confidence, Severity
 
 _ORIGIN_WORDS = {
@@ -96,7 +96,8 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
             confidence=Confidence.MEDIUM,
             severity=chosen,
         )
-    indirect = ONLY_CHOSE in flow.safe_for  # a command's output, not the input that chose it
+    # A command's output, not the input that chose it; or data taken for input from a name.
+    indirect = bool({ONLY_CHOSE, GUESSED_SOURCE} & flow.safe_for)
     if (
         indirect
         or event.guess
