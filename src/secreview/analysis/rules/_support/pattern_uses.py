@@ -42,16 +42,35 @@ def _text_of(call: ast.Call, method: str) -> ast.expr | None:
     return ModuleContext.argument(call, TEXT_POSITIONS[method], "string")
 
 
+_MAX_HANDS = 2
+"""How many helpers deep a pattern handed on as an argument is followed."""
+
+
 def _uses_in(
-    context: ModuleContext, scope: ast.AST, is_pattern: Callable[[ast.AST], bool]
+    context: ModuleContext,
+    scope: ast.AST,
+    is_pattern: Callable[[ast.AST], bool],
+    hands: int = _MAX_HANDS,
 ) -> list[PatternUse] | None:
-    """Method calls on the pattern inside `scope`; None if the pattern is used in another way
-    (passed on, stored, returned), since those uses cannot be followed here."""
+    """Method calls on the pattern inside `scope`, and inside the helpers of this module it is
+    handed to (`self.match_reg(self._coding_re)`: the uses of that parameter); None if the
+    pattern is used in another way (stored, returned, handed to code this module does not
+    define), since those uses cannot be followed here."""
     uses: list[PatternUse] = []
     for node in ast.walk(scope):
         if not is_pattern(node):
             continue
         holder = context.parent(node)
+        if isinstance(holder, ast.Call) and node in holder.args and hands > 0:
+            handed = _handed_to(context, holder, holder.args.index(node))
+            if handed is None:
+                return None
+            helper, parameter = handed
+            inner = _uses_in(context, helper, _named(parameter), hands - 1)
+            if inner is None:
+                return None
+            uses.extend(inner)
+            continue
         if isinstance(holder, ast.Attribute) and holder.attr in TEXT_POSITIONS:
             call = context.parent(holder)
             if isinstance(call, ast.Call) and call.func is holder:
@@ -65,6 +84,47 @@ def _uses_in(
             continue
         return None
     return uses
+
+
+def _named(name: str) -> Callable[[ast.AST], bool]:
+    return lambda node: isinstance(node, ast.Name) and node.id == name
+
+
+def _handed_to(
+    context: ModuleContext, call: ast.Call, position: int
+) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, str] | None:
+    """The helper of this module a call hands its `position`-th argument to, and that
+    parameter's name: a module function (`match_at(PATTERN)`) or a method of the enclosing
+    class called on `self`; None for anything else or a `*args` parameter."""
+    function = call.func
+    if isinstance(function, ast.Name):
+        body, skipped = context.tree.body, 0
+    elif (
+        isinstance(function, ast.Attribute)
+        and isinstance(function.value, ast.Name)
+        and function.value.id == "self"
+    ):
+        method = context.enclosing_function(call)
+        owner = context.parent(method) if method is not None else None
+        if not isinstance(owner, ast.ClassDef):
+            return None
+        body, skipped = owner.body, 1
+    else:
+        return None
+    name = function.id if isinstance(function, ast.Name) else function.attr
+    helpers = [
+        node
+        for node in body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name
+    ]
+    if len(helpers) != 1:
+        return None  # not defined here, or defined twice: which one runs is not plain
+    parameters = [*helpers[0].args.posonlyargs, *helpers[0].args.args][skipped:]
+    if any(isinstance(argument, ast.Starred) for argument in call.args[: position + 1]):
+        return None
+    if position >= len(parameters):
+        return None
+    return helpers[0], parameters[position].arg
 
 
 def _is_store(node: ast.AST) -> bool:
