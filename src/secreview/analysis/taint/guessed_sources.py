@@ -39,7 +39,7 @@ class GuessedSourceRules(FrameState):
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if not words_of(name) & _READ_NOUNS:
             return None
-        if not any(self._is_request(value) for value in (*args, *kwargs.values())):
+        if not any(self._value_is_request(value) for value in (*args, *kwargs.values())):
             return None
         shown = self.analysis.shown(func) or name
         note = (
@@ -48,7 +48,7 @@ class GuessedSourceRules(FrameState):
         )
         return Flow("remote", ((node, note),)).sanitised({GUESSED_SOURCE})
 
-    def _is_request(self, value: Value) -> bool:
+    def _value_is_request(self, value: Value) -> bool:
         """Whether `value` is a framework's request object (a type whose attributes the models
         name as request data)."""
         sources = self.models.typed_sources.get(value.type or "", {})

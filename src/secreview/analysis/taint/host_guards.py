@@ -78,11 +78,13 @@ class HostGuards(FrameState):
             node = self.defined_as(node.id) or node
         match node:
             case ast.Call(func=ast.Attribute(value=receiver, attr="get_host")):
-                return self._is_request(receiver)
+                return self._node_is_request(receiver)
             case ast.Attribute(value=receiver, attr=attr) if attr in OWN_HOSTS | HOST_PARTS:
-                return (attr in OWN_HOSTS and self._is_request(receiver)) or self._own_url(receiver)
+                return (attr in OWN_HOSTS and self._node_is_request(receiver)) or self._own_url(
+                    receiver
+                )
             case ast.Subscript(value=ast.Attribute(value=receiver), slice=key):
-                return self.expr(key).const in OWN_HOST_KEYS and self._is_request(receiver)
+                return self.expr(key).const in OWN_HOST_KEYS and self._node_is_request(receiver)
         return False
 
     def _own_url(self, node: ast.expr) -> bool:
@@ -97,10 +99,10 @@ class HostGuards(FrameState):
         return (
             isinstance(node, ast.Attribute)
             and node.attr in OWN_URLS
-            and self._is_request(node.value)
+            and self._node_is_request(node.value)
         )
 
-    def _is_request(self, node: ast.expr) -> bool:
+    def _node_is_request(self, node: ast.expr) -> bool:
         """Whether `node` is a request object of a modelled web framework."""
         return self.expr(node).type in self.models.typed_sources
 
