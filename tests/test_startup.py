@@ -100,3 +100,22 @@ def test_an_unknown_command_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["no-such-command"])
     assert result.exit_code == 2
     assert "No such command" in result.output
+
+
+def test_a_subcommand_is_imported_uncollected_and_its_modules_frozen() -> None:
+    """What loading `scan` imported is in the permanent generation (never walked by a later
+    collection, nor written by one in a forked worker), and collection is on again after."""
+    program = (
+        "import gc\n"
+        "from secreview.cli import cli\n"
+        "before = gc.get_freeze_count()\n"
+        "cli.get_command(None, 'scan')\n"
+        "print(before, gc.get_freeze_count(), gc.isenabled())\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    before, after, enabled = completed.stdout.split()
+    assert int(before) == 0
+    assert int(after) > 10_000  # the analysis: its rules, tables and the taint engine
+    assert enabled == "True"
