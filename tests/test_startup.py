@@ -60,10 +60,12 @@ NOT_FOR_A_ONE_FILE_JSON_SCAN = (
     "secreview.distributed.ray_engine",
     "secreview.sources.git.repository",
     "secreview.context.baseline",
+    "pathspec",
 )
 """What a pre-commit style scan (one file, JSON to a file, no configuration file) leaves out:
 the console library, TOML, the other report formats, the review and LLM types, the Ray engine,
-git's object reading and the baseline."""
+git's object reading, the baseline and the gitignore-pattern matcher (a named file is reviewed
+whatever the exclude patterns say)."""
 
 
 def test_a_one_file_json_scan_loads_neither_rich_nor_toml_nor_review_code(tmp_path: Path) -> None:
