@@ -8,7 +8,6 @@ file's folder, and so are the patterns of `per-file-ignores`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -183,6 +182,8 @@ def _table(value: object, where: str, what: str) -> Mapping[str, object]:
 
 
 def _unknown_key(key: str, where: _Where) -> ConfigError:
+    import difflib  # on this error path only: difflib is not worth loading at start-up
+
     close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     place = where(key).removesuffix(f" {key}")
