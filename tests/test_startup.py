@@ -61,11 +61,16 @@ NOT_FOR_A_ONE_FILE_JSON_SCAN = (
     "secreview.sources.git.repository",
     "secreview.context.baseline",
     "pathspec",
+    "difflib",
+    "textwrap",
+    "zipfile",
+    "importlib.resources",
 )
 """What a pre-commit style scan (one file, JSON to a file, no configuration file) leaves out:
 the console library, TOML, the other report formats, the review and LLM types, the Ray engine,
-git's object reading, the baseline and the gitignore-pattern matcher (a named file is reviewed
-whatever the exclude patterns say)."""
+git's object reading, the baseline, the gitignore-pattern matcher (a named file is reviewed
+whatever the exclude patterns say), the "did you mean" suggestions, the dedenting of snippets of
+several lines and the package-data reader that could read from a zip archive."""
 
 
 def test_a_one_file_json_scan_loads_neither_rich_nor_toml_nor_review_code(tmp_path: Path) -> None:
