@@ -1,4 +1,5 @@
-"""Frozen dataclasses to canonical JSON and back, checked field by field against their types.
+"""Frozen dataclasses to canonical JSON and back, checked field by field against their types
+(NamedTuples to JSON only: the settings a cache key digests).
 
 A cache file is input like any other: whoever can write the user's cache folder (or a bug in an
 older secreview) can put anything in a row. So a stored value is never unpickled; it is JSON,
@@ -67,10 +68,13 @@ def to_plain(value: object) -> object:
 
 @cache
 def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The fields of a dataclass type, in order (None for any other type)."""
-    if not dataclasses.is_dataclass(kind):
-        return None
-    return tuple(field.name for field in dataclasses.fields(kind))
+    """The fields of a dataclass or NamedTuple type, in order (None for any other type): the
+    settings a cache key is made of are NamedTuples (`ScanConfig.llm`, `.selection`)."""
+    if dataclasses.is_dataclass(kind):
+        return tuple(field.name for field in dataclasses.fields(kind))
+    if issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        return typing.cast(tuple[str, ...], kind._fields)
+    return None
 
 
 def canonical_json(value: object) -> str:

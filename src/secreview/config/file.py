@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -67,8 +66,7 @@ class ConfigError(Exception):
     """The configuration is invalid; the message names the file, the key and what to do."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileSettings:
+class FileSettings(NamedTuple):
     """What a configuration file sets; None (or empty) where it says nothing."""
 
     source: Path | None = None
@@ -91,7 +89,7 @@ class FileSettings:
     threat_model: str | None = None
     honour_nosec: bool | None = None
     report_unused_suppressions: bool | None = None
-    llm: LlmSettings = field(default_factory=LlmSettings)
+    llm: LlmSettings = LlmSettings()
     cache_dir: str | None = None
 
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from secreview.analysis.rules import ALL_RULES
 from secreview.config.llm import LLM_REVIEW_RULE_ID
@@ -44,8 +44,7 @@ class SelectorError(ValueError):
     """A selector that names no rule; the message says which and suggests the nearest."""
 
 
-@dataclass(frozen=True, slots=True)
-class SelectionLayer:
+class SelectionLayer(NamedTuple):
     """One source of selection (the configuration file, or the command line)."""
 
     select: tuple[str, ...] = ()
