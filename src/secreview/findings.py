@@ -78,8 +78,7 @@ class LlmJudgement(NamedTuple):
     """Share of the samples that agreed (0..1)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One security defect, with everything a reviewer needs to act on it."""
 
     rule_id: str
@@ -170,8 +169,7 @@ class CheckedWeakness(NamedTuple):
         return "found, hidden" if self.hidden else "not found"
 
 
-@dataclass(frozen=True, slots=True)
-class FileReport:
+class FileReport(NamedTuple):
     """What one file yielded: its findings, an error if any, and whether it is test code."""
 
     path: str
