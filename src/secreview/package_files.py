@@ -3,7 +3,7 @@ of Bandit's tests.
 
 They are read as plain files from their package's folder rather than through
 `importlib.resources`, which could also read them out of a zip archive: its modules and the
-`zipfile` module they load were some 4 % of a one-file scan's start-up, and secreview is always
+`zipfile` module they load were 3 % of a one-file scan's start-up, and secreview is always
 installed as files (pip unpacks wheels; an editable install points at the source folder).
 """
 
