@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
@@ -15,19 +14,18 @@ from secreview.findings import Severity
 def test_settings_that_change_findings_change_the_key() -> None:
     base = ScanConfig()
     for changed in (
-        dataclasses.replace(base, threat_model="library"),
-        dataclasses.replace(base, disabled_rules=frozenset({"weak-hash"})),
-        dataclasses.replace(base, min_severity=Severity.HIGH),
-        dataclasses.replace(base, test_paths=("tests/*",)),
-        dataclasses.replace(base, severity_overrides=(("weak-hash", Severity.LOW),)),
+        base._replace(threat_model="library"),
+        base._replace(disabled_rules=frozenset({"weak-hash"})),
+        base._replace(min_severity=Severity.HIGH),
+        base._replace(test_paths=("tests/*",)),
+        base._replace(severity_overrides=(("weak-hash", Severity.LOW),)),
     ):
         assert settings_digest(changed) != settings_digest(base)
 
 
 def test_settings_that_only_decide_after_the_scan_do_not() -> None:
     base = ScanConfig()
-    same = dataclasses.replace(
-        base,
+    same = base._replace(
         cache_dir="/elsewhere",
         fail_on=Severity.HIGH,
         baseline="baseline.json",

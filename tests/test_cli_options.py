@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -96,7 +95,7 @@ def test_selectors_are_rule_ids_prefixes_cwes_and_pillars() -> None:
 def test_a_rule_off_by_default_runs_only_when_a_selector_names_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    off = dataclasses.replace(RULES_BY_ID["weak-hash"], default_enabled=False)
+    off = RULES_BY_ID["weak-hash"]._replace(default_enabled=False)
     rules = tuple(off if r.id == off.id else r for r in ALL_RULES)
     monkeypatch.setattr(selection, "ALL_RULES", rules)
     monkeypatch.setattr(pipeline, "ALL_RULES", rules)

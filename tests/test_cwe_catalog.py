@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from secreview.analysis.rule import rule
 from secreview.analysis.rules import ALL_RULES
 from secreview.cwe import PILLARS, UnknownCWEError, all_weaknesses, lookup
+from secreview.findings import Confidence, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +38,24 @@ def test_every_rule_reports_a_catalogued_cwe() -> None:
 def test_unknown_cwe_is_a_clear_error() -> None:
     with pytest.raises(UnknownCWEError, match="CWE-999999"):
         lookup(999999)
+
+
+def test_a_rule_naming_an_unknown_cwe_fails_where_it_is_declared() -> None:
+    with pytest.raises(UnknownCWEError, match="CWE-999999"):
+        rule(
+            id="made-up",
+            name="made up",
+            cwe=999999,
+            severity=Severity.LOW,
+            confidence=Confidence.LOW,
+            summary="",
+            fix="",
+            what_it_does="",
+            why_bad="",
+            example="",
+            use_instead="",
+            references=(),
+        )
 
 
 def test_committed_catalog_matches_the_generator(tmp_path: Path) -> None:

@@ -7,8 +7,6 @@ into headings, links, HTML or emphasis.
 
 from __future__ import annotations
 
-import dataclasses
-
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -47,7 +45,7 @@ def _finding(line: int, **changes: object) -> Finding:
         fingerprint=f"fp{line}",
         snippet=TICKED,
     )
-    return dataclasses.replace(base, **changes)
+    return base._replace(**changes)
 
 
 def _result(*findings: Finding, **extra: object) -> ScanResult:

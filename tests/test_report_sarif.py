@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import dataclasses
 import json
 from collections.abc import Iterator
 from functools import cache
@@ -252,7 +251,7 @@ def test_uris_are_escaped_and_absolute_paths_are_file_uris() -> None:
         files=(
             FileReport(
                 "/srv/app.py",
-                findings=(dataclasses.replace(HASHED, location=Location("/srv/app.py", 1)),),
+                findings=(HASHED._replace(location=Location("/srv/app.py", 1)),),
             ),
         ),
         checked=(),

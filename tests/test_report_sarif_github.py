@@ -8,7 +8,6 @@ to a crafted result with test-code notes and configured severities.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from pathlib import Path
@@ -160,7 +159,7 @@ def test_a_rule_whose_only_results_are_notes_is_rated_low() -> None:
 
 
 def test_a_severity_lowered_in_the_configuration_is_what_github_sees() -> None:
-    lowered = dataclasses.replace(TAINTED, severity=Severity.LOW)
+    lowered = TAINTED._replace(severity=Severity.LOW)
     result = ScanResult(files=(FileReport("app/views.py", findings=(lowered,)),), checked=())
     log = json.loads(render_sarif(result, (SQL,)))
     check_github_requirements(log)

@@ -60,10 +60,17 @@ NOT_FOR_A_ONE_FILE_JSON_SCAN = (
     "secreview.distributed.ray_engine",
     "secreview.sources.git.repository",
     "secreview.context.baseline",
+    "pathspec",
+    "difflib",
+    "textwrap",
+    "zipfile",
+    "importlib.resources",
 )
 """What a pre-commit style scan (one file, JSON to a file, no configuration file) leaves out:
 the console library, TOML, the other report formats, the review and LLM types, the Ray engine,
-git's object reading and the baseline."""
+git's object reading, the baseline, the gitignore-pattern matcher (a named file is reviewed
+whatever the exclude patterns say), the "did you mean" suggestions, the dedenting of snippets of
+several lines and the package-data reader that could read from a zip archive."""
 
 
 def test_a_one_file_json_scan_loads_neither_rich_nor_toml_nor_review_code(tmp_path: Path) -> None:
@@ -100,3 +107,22 @@ def test_an_unknown_command_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["no-such-command"])
     assert result.exit_code == 2
     assert "No such command" in result.output
+
+
+def test_a_subcommand_is_imported_uncollected_and_its_modules_frozen() -> None:
+    """What loading `scan` imported is in the permanent generation (never walked by a later
+    collection, nor written by one in a forked worker), and collection is on again after."""
+    program = (
+        "import gc\n"
+        "from secreview.cli import cli\n"
+        "before = gc.get_freeze_count()\n"
+        "cli.get_command(None, 'scan')\n"
+        "print(before, gc.get_freeze_count(), gc.isenabled())\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    before, after, enabled = completed.stdout.split()
+    assert int(before) == 0
+    assert int(after) > 10_000  # the analysis: its rules, tables and the taint engine
+    assert enabled == "True"

@@ -7,7 +7,6 @@ the reviewer a worker inherits is replaced with monkeypatch before the workers a
 
 from __future__ import annotations
 
-import dataclasses
 import faulthandler
 import json
 import os
@@ -209,7 +208,7 @@ def failing_rule_config(monkeypatch: pytest.MonkeyPatch) -> None:
     def explode(_node: object, _context: object) -> None:
         raise KeyError("surprise")
 
-    broken = dataclasses.replace(RULES_BY_ID["eval-injection"], check=explode)
+    broken = RULES_BY_ID["eval-injection"]._replace(check=explode)
     import secreview.pipeline as pipeline
 
     monkeypatch.setattr(

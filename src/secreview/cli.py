@@ -7,7 +7,9 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings that are, 2 usage or f
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
+from types import ModuleType
 from typing import NoReturn
 
 import click
@@ -46,7 +48,7 @@ class _Commands(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
-        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        command: click.Command = getattr(_import_uncollected(module_name), attribute)
         return command
 
     def invoke(self, ctx: click.Context) -> object:
@@ -71,6 +73,26 @@ class _Commands(click.Group):
 @click.version_option(__version__, prog_name="secreview")
 def cli() -> None:
     """secreview: a security code review of Python code, where every finding is evidence."""
+
+
+def _import_uncollected(module_name: str) -> ModuleType:
+    """Import a subcommand with the cyclic garbage collector paused, then freeze what it loaded.
+
+    Importing the analysis creates some hundred thousand objects that live as long as the process
+    (functions, classes, tables) and next to no garbage, yet every allocation counts towards a
+    collection: the collections walking that growing heap were about 8 % of a one-file scan.
+    Frozen, those objects are never walked again, neither by this process nor by the workers it
+    forks, whose memory pages they then also leave unwritten: pausing, then freezing before
+    forking, is what the `gc` module's documentation advises for forking programs.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return importlib.import_module(module_name)
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
 
 
 def _fail(message: str) -> NoReturn:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from secreview.cwe import lookup
 
@@ -48,8 +48,7 @@ class Confidence(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
+class Location(NamedTuple):
     """A span in a file; lines are 1-based, columns 0-based (as `ast` gives them)."""
 
     path: str
@@ -59,16 +58,14 @@ class Location:
     end_column: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class EvidenceStep:
+class EvidenceStep(NamedTuple):
     """One step of the evidence: where, and what happens there (source first, sink last)."""
 
     location: Location
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class LlmJudgement:
+class LlmJudgement(NamedTuple):
     """What the optional LLM stage said of a finding: one it found itself (source 'llm', with
     the share of samples that agreed), or its verdict on a static finding, with the reason."""
 
@@ -81,8 +78,7 @@ class LlmJudgement:
     """Share of the samples that agreed (0..1)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One security defect, with everything a reviewer needs to act on it."""
 
     rule_id: str
@@ -149,8 +145,7 @@ class ErrorKind(enum.StrEnum):
     """A secreview defect: a rule raised, or a worker process died."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileError:
+class FileError(NamedTuple):
     """A file that could not be reviewed (or only partly): path, one clear sentence, and why."""
 
     path: str
@@ -158,8 +153,7 @@ class FileError:
     kind: ErrorKind = ErrorKind.UNREADABLE
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedWeakness:
+class CheckedWeakness(NamedTuple):
     """A weakness class the scan looked for, and how many findings of it were reported."""
 
     cwe: int
@@ -175,8 +169,7 @@ class CheckedWeakness:
         return "found, hidden" if self.hidden else "not found"
 
 
-@dataclass(frozen=True, slots=True)
-class FileReport:
+class FileReport(NamedTuple):
     """What one file yielded: its findings, an error if any, and whether it is test code."""
 
     path: str

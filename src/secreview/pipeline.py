@@ -6,7 +6,6 @@ This is the unit of work a worker process runs; it never raises for bad input, i
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 from functools import cache
 from pathlib import Path
@@ -55,7 +54,7 @@ def _in_context(finding: Finding, rule: Rule, is_test: bool, config: ScanConfig)
     tags = [TEST_CODE_TAG]
     if not (rule.applies_in_tests or config.include_tests):
         tags.append(NOTE_TAG)
-    return dataclasses.replace(finding, tags=tuple(tags))
+    return finding._replace(tags=tuple(tags))
 
 
 def _suppression_finding(
@@ -132,7 +131,7 @@ def _with_severity(finding: Finding, config: ScanConfig) -> Finding:
     """The finding at the severity the configuration sets for its rule, if it sets one."""
     for rule_id, severity in config.severity_overrides:
         if rule_id == finding.rule_id:
-            return dataclasses.replace(finding, severity=severity)
+            return finding._replace(severity=severity)
     return finding
 
 

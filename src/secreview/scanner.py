@@ -9,7 +9,6 @@ by path before anything is reported, so output is byte-for-byte the same whateve
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from collections import Counter
@@ -230,11 +229,11 @@ def project_index(
 def _with_error(report: FileReport, error: FileError) -> FileReport:
     """`report` also carrying `error`; a file that already failed the same way keeps one."""
     if report.error is None:
-        return dataclasses.replace(report, error=error)
+        return report._replace(error=error)
     if report.error.kind in (ErrorKind.INTERNAL, ErrorKind.BUDGET):
         return report
     message = f"{report.error.message}; it also {error.message}"
-    return dataclasses.replace(report, error=FileError(error.path, message, error.kind))
+    return report._replace(error=FileError(error.path, message, error.kind))
 
 
 def with_cross_module_flows(
@@ -295,10 +294,7 @@ def with_cross_module_flows(
 def _without_local_findings(reports: list[FileReport]) -> list[FileReport]:
     """`reports` without what only the second review needed (it is not rendered; dropping it
     keeps the memory of a large scan's result down)."""
-    return [
-        dataclasses.replace(r, local_findings=None) if r.local_findings is not None else r
-        for r in reports
-    ]
+    return [r._replace(local_findings=None) if r.local_findings is not None else r for r in reports]
 
 
 def _first_pass(

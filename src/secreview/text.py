@@ -9,8 +9,6 @@ that line N is always the line the parser called N.
 
 from __future__ import annotations
 
-import textwrap
-
 
 def source_lines(text: str) -> list[str]:
     r"""The lines of `text` without their endings; a final `\n` does not start another line."""
@@ -45,6 +43,8 @@ def snippet_of(code: str) -> str:
     first, _, rest = code.partition("\n")
     if not rest:
         return first
+    import textwrap  # here: its import compiles regexes a one-line snippet does not need
+
     lines = [first, *textwrap.dedent(rest).splitlines()]
     if len(lines) > SNIPPET_MAX_LINES:
         lines = [*lines[: SNIPPET_MAX_LINES - 1], "…"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from secreview.cwe import lookup
@@ -49,8 +48,7 @@ class Hit(NamedTuple):
 CheckFunction = Callable[[ast.AST, "AnalysisContext"], Iterator[Hit]]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """A pattern rule: one CWE, default severity/confidence, its documentation and its check."""
 
     id: str
@@ -91,9 +89,6 @@ class Rule:
     module again; every other rule's first-pass findings stand. `rule()` sets it for taint
     rules and for rules that need untrusted input (the engine asks the analysis for them)."""
 
-    def __post_init__(self) -> None:
-        lookup(self.cwe)  # fail at import time if a rule names a CWE MITRE does not have
-
 
 def rule(
     *,
@@ -123,6 +118,8 @@ def rule(
     A taint rule, or one that needs untrusted input, always uses the project's summaries;
     `uses_project_summaries` says so for a pattern rule that asks the taint analysis itself.
     """
+
+    lookup(cwe)  # fail at import time if a rule names a CWE MITRE does not have
 
     def wrap(check: CheckFunction) -> Rule:
         return Rule(

@@ -14,7 +14,6 @@ second run of the same rows is free and repeats them.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -131,7 +130,7 @@ def run_row(
     jobs: int,
 ) -> RoleRow:
     """Review the corpus files and the real cases with `roles` on, and score the findings."""
-    llm = dataclasses.replace(settings, enabled=bool(roles), roles=roles or settings.roles)
+    llm = settings._replace(enabled=bool(roles), roles=roles or settings.roles)
     config = ScanConfig(llm=llm)
     roots = [str(p) for p in files.values()]
     roots += [str(p) for case in real for p in (case.vulnerable, case.fixed)]

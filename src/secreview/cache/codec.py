@@ -1,4 +1,5 @@
-"""Frozen dataclasses to canonical JSON and back, checked field by field against their types.
+"""Records (frozen dataclasses and NamedTuples) to canonical JSON and back, checked field by
+field against their types.
 
 A cache file is input like any other: whoever can write the user's cache folder (or a bug in an
 older secreview) can put anything in a row. So a stored value is never unpickled; it is JSON,
@@ -67,10 +68,13 @@ def to_plain(value: object) -> object:
 
 @cache
 def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The fields of a dataclass type, in order (None for any other type)."""
-    if not dataclasses.is_dataclass(kind):
-        return None
-    return tuple(field.name for field in dataclasses.fields(kind))
+    """The fields of a record type (a dataclass or a NamedTuple), in order; None for any other
+    type."""
+    if dataclasses.is_dataclass(kind):
+        return tuple(field.name for field in dataclasses.fields(kind))
+    if issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        return typing.cast(tuple[str, ...], kind._fields)
+    return None
 
 
 def canonical_json(value: object) -> str:
@@ -116,8 +120,8 @@ def _decoder(hint: Any) -> Decoder:
     if origin in (dict, Mapping) and arguments[0] is str:
         value = _decoder(arguments[1])
         return lambda plain: {key: value(item) for key, item in _object(plain, hint).items()}
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _dataclass_decoder(hint)
+    if isinstance(hint, type) and _field_names(hint) is not None:
+        return _record_decoder(hint)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return _enum_decoder(hint)
     if hint in (str, int, bool, float):
@@ -137,9 +141,9 @@ def _object(plain: object, hint: object) -> dict[str, object]:
     return plain
 
 
-def _dataclass_decoder(kind: type) -> Decoder:
+def _record_decoder(kind: type) -> Decoder:
     hints = typing.get_type_hints(kind, localns=_FORWARD_NAMES)
-    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind) if f.init]
+    fields = [(name, _decoder(hints[name])) for name in _field_names(kind) or ()]
     names = {name for name, _ in fields}
 
     def decode_fields(plain: object) -> object:

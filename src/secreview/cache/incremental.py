@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from secreview.analysis.taint.project import ModuleRound
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
@@ -46,8 +45,7 @@ RoundCache = Callable[
 module's summaries for the next round, in order (what `IncrementalCache.summary_rounds` gives)."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredRound:
+class StoredRound(NamedTuple):
     """How one round's summaries of one module are stored (summaries in the order found), with
     the names it asked for, which the worklist of later rounds needs."""
 

@@ -9,7 +9,6 @@ change a file's report, so a field added to ScanConfig later is part of the key 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import sys
 from bisect import bisect_left
@@ -52,9 +51,7 @@ def content_digest(data: bytes) -> str:
 def settings_digest(config: ScanConfig) -> str:
     """What every result of this run depends on: secreview's code, the settings, the models."""
     fields = {
-        field.name: to_plain(getattr(config, field.name))
-        for field in dataclasses.fields(config)
-        if field.name not in NOT_IN_KEY
+        name: to_plain(getattr(config, name)) for name in config._fields if name not in NOT_IN_KEY
     }
     models = [_folder_digest(Path(folder), "*.toml") for folder in config.model_dirs]
     return digest(secreview.__version__, _code_digest(), _parsers(), fields, models)

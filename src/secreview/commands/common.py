@@ -5,7 +5,6 @@ internal error whatever was found; with `--strict`, files that could not be revi
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import os
 import sys
@@ -252,9 +251,8 @@ def configure(
             fail(str(error))
     if options.get("config_path") is None:  # the reviewed tree's own settings, or none
         llm = settings.llm.from_reviewed_tree()
-        settings = dataclasses.replace(settings, llm=llm, cache_dir=None)
-    config = dataclasses.replace(
-        build_config(settings, cli_options),
+        settings = settings._replace(llm=llm, cache_dir=None)
+    config = build_config(settings, cli_options)._replace(
         follow_symlinks=options["follow_symlinks"],
         file_timeout_seconds=options["file_timeout"],
         file_memory_bytes=options["file_memory"],

@@ -6,7 +6,6 @@ The suggestions are written as a model file for a person to review and commit, t
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import click
@@ -67,8 +66,7 @@ def suggest_command(
         "samples": llm_samples,
         "cache_dir": llm_cache_dir,
     }
-    settings = dataclasses.replace(
-        settings,
+    settings = settings._replace(
         offline=llm_offline or settings.offline,
         **{key: value for key, value in given.items() if value is not None},
     )

@@ -10,7 +10,6 @@ reviewed. With `--engine ray` every repository's files run on the same cluster.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from collections import Counter
@@ -103,8 +102,7 @@ def _review_one(
     settings = _settings(context, repository)
     if isinstance(settings, str):
         return RepositoryOutcome(shown, None, exit_code=EXIT_ERROR, problem=settings)
-    config: ScanConfig = dataclasses.replace(
-        configure(context, repository, settings),
+    config: ScanConfig = configure(context, repository, settings)._replace(
         engine=context.params["engine"],
         ray_address=context.params["ray_address"],
     )

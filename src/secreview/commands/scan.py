@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import sys
 import tempfile
@@ -188,9 +187,7 @@ def scan_command(
         roots = [STDIN] if reading_stdin else list(paths) or ["."]
         _check_roots(roots, reading_stdin)
         start = Path(stdin_filename or ".") if reading_stdin else Path(roots[0])
-        config = dataclasses.replace(
-            configure(context, start), engine=engine, ray_address=ray_address
-        )
+        config = configure(context, start)._replace(engine=engine, ray_address=ray_address)
         destination = output_destination(
             output, [] if reading_stdin else roots, [config.baseline, context.params["config_path"]]
         )

@@ -6,7 +6,6 @@ The command line wins where both speak; lists of patterns add up; rule selection
 
 from __future__ import annotations
 
-import dataclasses
 from typing import NamedTuple
 
 from secreview.analysis.taint import DEFAULT_THREAT_MODEL
@@ -82,5 +81,5 @@ def build_config(settings: FileSettings, options: CommandLine | None = None) -> 
         model_dirs=settings.models + options.model_dirs,
         threat_model=options.threat_model or settings.threat_model or DEFAULT_THREAT_MODEL,
         configuration=shown(settings.source) if settings.source else "none",
-        llm=dataclasses.replace(settings.llm, **(options.llm or {})),
+        llm=settings.llm._replace(**(options.llm or {})),
     )

@@ -8,11 +8,9 @@ file's folder, and so are the patterns of `per-file-ignores`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -68,8 +66,7 @@ class ConfigError(Exception):
     """The configuration is invalid; the message names the file, the key and what to do."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileSettings:
+class FileSettings(NamedTuple):
     """What a configuration file sets; None (or empty) where it says nothing."""
 
     source: Path | None = None
@@ -92,7 +89,7 @@ class FileSettings:
     threat_model: str | None = None
     honour_nosec: bool | None = None
     report_unused_suppressions: bool | None = None
-    llm: LlmSettings = field(default_factory=LlmSettings)
+    llm: LlmSettings = LlmSettings()
     cache_dir: str | None = None
 
 
@@ -183,6 +180,8 @@ def _table(value: object, where: str, what: str) -> Mapping[str, object]:
 
 
 def _unknown_key(key: str, where: _Where) -> ConfigError:
+    import difflib  # on this error path only: difflib is not worth loading at start-up
+
     close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     place = where(key).removesuffix(f" {key}")

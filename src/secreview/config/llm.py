@@ -16,9 +16,8 @@ would confirm, dispute or invent whatever it likes, offline and unseen). They co
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.findings import Severity
 
@@ -36,8 +35,7 @@ class LlmSettingError(ValueError):
     """A `[tool.secreview.llm]` value of the wrong type or range; the message names the key."""
 
 
-@dataclass(frozen=True, slots=True)
-class LlmSettings:
+class LlmSettings(NamedTuple):
     """How the LLM stage runs; `enabled` is set by `--llm` alone."""
 
     enabled: bool = False
@@ -71,9 +69,7 @@ class LlmSettings:
         """These settings as a configuration file inside the reviewed tree may give them: without
         the destination of the code, the variable the key is read from and the cache folder
         (module docstring)."""
-        return dataclasses.replace(
-            self, endpoint=None, api_key_env=DEFAULT_API_KEY_ENV, cache_dir=None
-        )
+        return self._replace(endpoint=None, api_key_env=DEFAULT_API_KEY_ENV, cache_dir=None)
 
     @property
     def votes_needed(self) -> int:
@@ -149,4 +145,4 @@ def parse_llm_table(table: Mapping[str, object]) -> LlmSettings:
             )
         field, parse = _PARSERS[key]
         values[field] = parse(value, key)
-    return dataclasses.replace(LlmSettings(), **values)  # type: ignore[arg-type]
+    return LlmSettings()._replace(**values)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ and library use, directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from secreview.analysis.taint import DEFAULT_THREAT_MODEL
 from secreview.config.llm import LlmSettings
@@ -46,8 +46,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ScanConfig:
+class ScanConfig(NamedTuple):
     """How to scan: which files, which rules, and how test code counts."""
 
     excludes: tuple[str, ...] = DEFAULT_EXCLUDES
@@ -104,7 +103,7 @@ class ScanConfig:
     Only the command line sets it: a tree's own settings must not send its code anywhere."""
     ray_address: str | None = None
     """The Ray cluster to use with `engine="ray"` (None: a local one started for the run)."""
-    llm: LlmSettings = field(default_factory=LlmSettings)
+    llm: LlmSettings = LlmSettings()
     """The optional LLM stage (off unless `--llm`): endpoint, model, budgets, voting."""
     cache_dir: str | None = None
     """Folder of the scan cache (`secreview.cache`); None: every file is reviewed afresh."""

@@ -24,11 +24,10 @@ as Ruff's `ALL` selects rules outside its default set.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from secreview.analysis.rules import ALL_RULES
 from secreview.config.llm import LLM_REVIEW_RULE_ID
@@ -45,8 +44,7 @@ class SelectorError(ValueError):
     """A selector that names no rule; the message says which and suggests the nearest."""
 
 
-@dataclass(frozen=True, slots=True)
-class SelectionLayer:
+class SelectionLayer(NamedTuple):
     """One source of selection (the configuration file, or the command line)."""
 
     select: tuple[str, ...] = ()
@@ -98,6 +96,8 @@ def check_selector(
             f"{selector!r} ({name}) is a weakness no secreview rule reports; "
             "`secreview rules` lists what each rule reports"
         )
+    import difflib  # on this error path only: difflib is not worth loading at start-up
+
     close = difflib.get_close_matches(selector, [rule_id for rule_id, _ in rules], n=1)
     hint = f"; did you mean {close[0]!r}?" if close else "; `secreview rules` lists them"
     raise SelectorError(f"{selector!r} is not a rule id, a prefix of one, or a CWE id{hint}")

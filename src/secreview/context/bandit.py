@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import NamedTuple
+
+from secreview.package_files import package_folder
 
 BANDIT_ID = re.compile(r"(?i)B\d{3}")
 
@@ -29,7 +30,7 @@ def bandit_tests() -> dict[str, BanditTest]:
     for (start-up time)."""
     import tomllib
 
-    text = resources.files("secreview.data").joinpath("bandit_map.toml").read_text("utf-8")
+    text = (package_folder("secreview.data") / "bandit_map.toml").read_text("utf-8")
     table = tomllib.loads(text)
     return {
         test_id: BanditTest(test_id, str(entry["name"]), tuple(entry["rules"]))

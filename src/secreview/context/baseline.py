@@ -131,7 +131,7 @@ def apply_baseline(result: ScanResult, accepted: Counter[str]) -> ScanResult:
                 hidden += 1
             else:
                 kept.append(finding)
-        files.append(dataclasses.replace(report, findings=tuple(kept)))
+        files.append(report._replace(findings=tuple(kept)))
     found = Counter(f.cwe for r in files for f in r.findings if not f.is_note)
     return dataclasses.replace(
         result,

@@ -16,7 +16,6 @@ on) are left as they are.
 from __future__ import annotations
 
 import ast
-import dataclasses
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -116,8 +115,7 @@ def rate_development_only(
             rated.append(finding)
             continue
         rated.append(
-            dataclasses.replace(
-                finding,
+            finding._replace(
                 confidence=Confidence.LOW,
                 message=f"{finding.message} (Low confidence: this code runs only {span.where}, "
                 "in development rather than in a deployed application.)",

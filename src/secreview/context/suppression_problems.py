@@ -8,7 +8,6 @@ reported (by the `bad-suppression` rule, at the comment).
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from secreview.analysis.rules import ALL_RULES
@@ -28,6 +27,8 @@ def _unknown_rule(name: str, rule_ids: list[str]) -> str:
         return f"{name} is a weakness, not a rule id{which}"
     if name == "*":
         return "`*` is not a rule id: secreview has no blanket suppression"
+    import difflib  # on this error path only: difflib is not worth loading at start-up
+
     close = difflib.get_close_matches(name, rule_ids, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"{name!r} is not a secreview rule id{hint}"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import NamedTuple
+
+from secreview.package_files import package_folder
 
 PILLARS: tuple[int, ...] = (284, 435, 664, 682, 691, 693, 697, 703, 707, 710)
 
@@ -40,7 +41,7 @@ class UnknownCWEError(KeyError):
 
 @cache
 def _catalog() -> dict[int, tuple[str, int, int | None]]:
-    text = resources.files(__package__).joinpath("catalog.json").read_text(encoding="utf-8")
+    text = (package_folder(__name__) / "catalog.json").read_text(encoding="utf-8")
     raw = json.loads(text)["weaknesses"]
     return {int(cwe): (name, pillar, parent) for cwe, (name, pillar, parent) in raw.items()}
 

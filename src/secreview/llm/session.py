@@ -11,7 +11,6 @@ at all (no endpoint, an unusable cache, httpx missing) is an LlmSetupError for t
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -136,5 +135,5 @@ def _with_inferred_models(
     )
     if inference.suggestions:
         write_model_file(folder, inference.suggestions, config.llm.model)
-        config = dataclasses.replace(config, model_dirs=(*config.model_dirs, str(folder)))
+        config = config._replace(model_dirs=(*config.model_dirs, str(folder)))
     return LlmRun(config, client, inference, sources)

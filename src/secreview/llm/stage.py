@@ -139,7 +139,7 @@ def run_llm_stage(
             verdicts.apply(finding, by_prompt.get((f, -1, i)), settings.votes_needed)
             for i, finding in enumerate(file.report.findings)
         ]
-        reports.append(dataclasses.replace(file.report, findings=(*triaged, *added)))
+        reports.append(file.report._replace(findings=(*triaged, *added)))
     changed = {report.path: report for report in reports}
     usage = client.usage
     summary = LlmSummary(

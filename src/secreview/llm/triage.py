@@ -7,7 +7,6 @@ disputed sets it low, and the reason is shown with it. The verdict is the one at
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,8 +73,7 @@ def judged(finding: Finding, verdict: Verdict, votes: int, answered: int) -> Fin
         confidence = Confidence(min(finding.confidence + 1, Confidence.HIGH))
     else:
         confidence = Confidence.LOW
-    return dataclasses.replace(
-        finding,
+    return finding._replace(
         confidence=confidence,
         tags=(*finding.tags, VERDICT_TAGS[verdict.verdict]),
         llm=LlmJudgement(

@@ -9,7 +9,6 @@ copied from the base revision into a scratch folder that lives as long as the re
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
@@ -79,7 +78,7 @@ def _settings_at_base(
             if name.endswith(".toml") and "/" not in name:
                 (copy / name).write_bytes(_content(repository, object_id, f"{relative}/{name}"))
         models.append(str(copy))
-    return dataclasses.replace(settings, baseline=baseline, models=tuple(models))
+    return settings._replace(baseline=baseline, models=tuple(models))
 
 
 def review_settings(

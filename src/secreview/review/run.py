@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Sequence
 
@@ -34,7 +33,7 @@ def _review_all(
 
 
 def _tagged(finding: Finding) -> Finding:
-    return dataclasses.replace(finding, tags=(*finding.tags, PRE_EXISTING_TAG))
+    return finding._replace(tags=(*finding.tags, PRE_EXISTING_TAG))
 
 
 def review_change(
@@ -82,7 +81,7 @@ def review_change(
                 f"the version before the change {before.error.message}; a finding is new "
                 "here when it touches a line the change added"
             )
-            after = dataclasses.replace(after, notes=(*after.notes, note))
+            after = after._replace(notes=(*after.notes, note))
         pre_existing += len(classified.pre_existing)
         resolved.extend(classified.resolved)
         for finding in classified.new:
@@ -91,9 +90,7 @@ def review_change(
         shown = classified.new + (
             tuple(_tagged(f) for f in classified.pre_existing) if show_all else ()
         )
-        reports.append(
-            dataclasses.replace(after, findings=tuple(sorted(shown, key=Finding.sort_key)))
-        )
+        reports.append(after._replace(findings=tuple(sorted(shown, key=Finding.sort_key))))
     for path, text in change.deleted:
         resolved.extend(reviewed[text, path].findings)
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in change.errors)

@@ -27,18 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import NamedTuple
 
-from pathspec import GitIgnoreSpec
-
 from secreview.findings import ErrorKind, FileError
 from secreview.index.facts import module_name_for
 from secreview.sources.ignore import (
     GITIGNORE,
     GitIgnore,
-    compile_patterns,
+    Patterns,
     enclosing_gitignores,
     is_gitignored,
     read_gitignore,
-    spec_matches,
 )
 from secreview.sources.packages import enclosing_package
 from secreview.sources.python_files import (
@@ -100,7 +97,7 @@ def _joined(folder: str, name: str, separator: str) -> str:
 class _Discovery:
     """The state of one `discover` call: what was found, what went wrong, where we have been."""
 
-    excludes: GitIgnoreSpec | None
+    excludes: Patterns
     follow_symlinks: bool
     cwd: Path | None
     gitignore: bool = True
@@ -146,11 +143,11 @@ class _Discovery:
         (when that is relative to the working directory), or a `.gitignore` ignores it."""
         shown = entry.shown
         return (
-            spec_matches(self.excludes, entry.relative, is_dir)
+            self.excludes.match(entry.relative, is_dir)
             or (
                 shown != entry.relative
                 and not shown.startswith(("/", "../"))
-                and spec_matches(self.excludes, shown, is_dir)
+                and self.excludes.match(shown, is_dir)
             )
             or (bool(entry.gitignores) and is_gitignored(entry.gitignores, entry.real, is_dir))
         )
@@ -200,7 +197,7 @@ def discover(
         cwd: Path | None = Path.cwd()
     except OSError:  # the working directory was deleted: show paths as given
         cwd = None
-    run = _Discovery(compile_patterns(excludes), follow_symlinks, cwd, gitignore)
+    run = _Discovery(Patterns(excludes), follow_symlinks, cwd, gitignore)
     named: list[tuple[str, os.stat_result, str]] = []
     for root in roots:
         try:

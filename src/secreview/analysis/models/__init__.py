@@ -63,8 +63,7 @@ class SourceModel(NamedTuple):
     safe_in: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class LabelModel:
+class LabelModel(NamedTuple):
     """Data of the `origins` named by a matching name also carries data of origin `origin`.
 
     `patterns` are matched (whole) against `name_words(name)` of the key, attribute, variable,
@@ -76,7 +75,8 @@ class LabelModel:
     note: str
     origins: tuple[str, ...]
     patterns: tuple[str, ...]
-    matcher: re.Pattern[str] = field(compare=False, repr=False, default=re.compile("(?!)"))
+    matcher: re.Pattern[str] = re.compile("(?!)")
+    """`patterns` as one regular expression (the default matches nothing)."""
 
 
 class SinkModel(NamedTuple):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib import resources
 from pathlib import Path
 
 from secreview.analysis.models.schema import ModelError
+from secreview.package_files import package_folder
 from secreview.sources.sidefiles import MIB, SideFileError, parse_toml, read_side_text, shown
 
 MODEL_MAX_BYTES = 1 * MIB
@@ -28,7 +28,7 @@ def builtin_model_documents() -> list[Document]:
     From `PARSED_BUILTINS` when it was generated from exactly these files (their digest), else
     parsed now: an edited model file is never shadowed by a stale copy, only slower to load.
     """
-    package = resources.files(__package__)
+    package = package_folder("secreview.analysis.models")
     texts = [
         (entry.name, entry.read_text(encoding="utf-8"))
         for entry in sorted(package.iterdir(), key=lambda e: e.name)

@@ -260,7 +260,7 @@ class CallRules(FrameState):
             for flow in argument_flows(argument, event.flow, self.reader(node)):
                 combined = splice(flow, event.flow, node, name)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
-                    self.events.append(replace(event, flow=combined))
+                    self.events.append(event._replace(flow=combined))
         if receiver is not None and result.is_method and isinstance(node.func, ast.Attribute):
             self._update_receiver(node.func.value, receiver, result, mapping, node, name)
         return substitute(

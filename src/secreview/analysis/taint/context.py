@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from secreview.analysis.models import Models, default_models
 from secreview.analysis.taint.results import SinkEvent
@@ -70,13 +71,12 @@ class TaintSetup:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleTaint:
+class ModuleTaint(NamedTuple):
     """Every sink reached by untrusted data in one module, and notes on functions given up."""
 
     events: tuple[SinkEvent, ...]
     notes: tuple[str, ...]
-    sinks: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    sinks: Mapping[int, frozenset[str]]
     """Every sink call the analysis evaluated (node id) -> origins of the flows that reached it."""
     reported: frozenset[str] = REPORTED_ORIGINS
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import program_of
@@ -157,7 +156,7 @@ class GuessRules(FrameState):
         for index in range(before, len(self.events)):
             event = self.events[index]
             note = f"{event.note}, guessed from the name: {why}"
-            self.events[index] = replace(event, sink=shown, note=note, guess=True)
+            self.events[index] = event._replace(sink=shown, note=note, guess=True)
 
     def _unread_project_function(self, func: ast.expr) -> str | None:
         """The qualified name of a project function that no model, summary or class of the

@@ -41,7 +41,7 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
             results = []
     except Exception as error:
         # Report the bug once (through the first rule that asked), not once per taint rule.
-        context.taint = ModuleTaint((), (f"taint analysis failed: {error!r}",))
+        context.taint = ModuleTaint((), (f"taint analysis failed: {error!r}",), {})
         raise
     dedicated = analysis.models.dedicated_origins
     candidates = [event for result in results for event in result.events]

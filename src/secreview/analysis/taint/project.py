@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.analysis.models import Models, default_models
 from secreview.analysis.taint.interpreter import ModuleAnalysis
@@ -60,8 +60,7 @@ def module_path(module_name: str, package: str = "", is_package: bool = False) -
     return module_name.replace(".", "/") + suffix
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleRound:
+class ModuleRound(NamedTuple):
     """One module's summaries and classes after a round, and what it asked the index for.
 
     `asked` lists the function and class names the module's analysis looked up in the index;

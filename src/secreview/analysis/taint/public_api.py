@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import PurePath
 
 from secreview.analysis.taint.context import LIBRARY_ORIGIN
@@ -69,7 +68,7 @@ def public_parameter_events(
             parameter = event.flow.parameter
             if parameter is None or parameter < first or parameter >= len(result.parameters):
                 continue
-            yield replace(event, flow=_as_library_flow(event.flow, result))
+            yield event._replace(flow=_as_library_flow(event.flow, result))
 
 
 def _as_library_flow(flow: Flow, result: FunctionResult) -> Flow:

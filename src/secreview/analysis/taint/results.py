@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from secreview.analysis.taint.values import CLEAN, Flow, Value
 
@@ -19,8 +20,7 @@ class OutOfBudget(Exception):
     """The function took more evaluation steps than its budget."""
 
 
-@dataclass(frozen=True, slots=True)
-class SinkEvent:
+class SinkEvent(NamedTuple):
     """Tainted data reaching a sink: which kind, where, through which call, and the flow.
 
     `origins` are the origins the sink's model is limited to (empty: all but dedicated ones), kept

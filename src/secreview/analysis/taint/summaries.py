@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnEffect:
+class ReturnEffect(NamedTuple):
     """Data reaching the function's return value: from a parameter, or read from a source inside.
 
     `parameter` is None when the function itself reads untrusted input (then `origin` says which
@@ -34,8 +34,7 @@ class ReturnEffect:
     """The text of that expression (empty when the read is not spelled out in the body)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SinkEffect:
+class SinkEffect(NamedTuple):
     """A parameter that reaches a sink inside the function (or the functions it calls)."""
 
     parameter: int
@@ -55,8 +54,7 @@ class SinkEffect:
     """The sink was guessed from the name of a function the scan could not read."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredParameter:
+class StoredParameter(NamedTuple):
     """A parameter a method stores unchanged on `self` (`self.r = req`): the caller's object then
     holds the argument itself at that attribute, typed (a request stays a request)."""
 
@@ -65,8 +63,7 @@ class StoredParameter:
     parameter: int
 
 
-@dataclass(frozen=True, slots=True)
-class ExternalSummary:
+class ExternalSummary(NamedTuple):
     """A function seen from another module: parameter names, what reaches its return and sinks."""
 
     qualified_name: str
