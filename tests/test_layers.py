@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Review one file, then many, then a change.
     ("secreview.pipeline",),
     ("secreview.tasks",),
-    ("secreview.scanner", "secreview.summary_rounds"),
+    ("secreview.scanner", "secreview.summary_rounds", "secreview.project_pickles"),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.
     ("secreview.report",),

@@ -11,7 +11,6 @@ The keys are part of the configuration, so the cache reviews a file again when t
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -38,7 +37,7 @@ def with_project_pickle_files(config: ScanConfig, sources: Sequence[SourceFile])
             keys |= _written_keys(source, text)
     if not keys:
         return config
-    return dataclasses.replace(config, project_pickle_files=frozenset(keys))
+    return config._replace(project_pickle_files=frozenset(keys))
 
 
 def _written_keys(source: SourceFile, text: str) -> frozenset[str]:
