@@ -23,8 +23,8 @@ def _findings(source: str, rule_id: str, config: ScanConfig | None = None) -> li
 EMAIL = """
     import re
 
-    def is_email(word):
-        return re.match(r"^\\S+@\\S+\\.\\S+$", word)
+    def find_email(word):
+        return re.search(r"\\S+@\\S+\\.\\S+$", word)
     """
 
 
