@@ -53,7 +53,7 @@ class RecoveringConversion(PatternConversion):
         """Every statement of a module or block that can be converted, in source order.
 
         Each block is converted once: when a compound statement fails after converting some of
-        its blocks (`elif 0777:` after the `else:` branch), recovery reuses them. Converting
+        its blocks (`elif 0999:` after the `else:` branch), recovery reuses them. Converting
         them again would repeat the work at every level of nesting (2**depth conversions) and
         record their failures twice.
         """

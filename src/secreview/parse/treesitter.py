@@ -24,6 +24,7 @@ class Conversion:
 
     `failures` holds (line, reason) for every region left out of the tree, sorted by line;
     `newer_syntax_lines` the (first, last) lines of constructs newer than Python 3.11;
+    `python2_syntax_lines` those of Python 2 forms converted to their Python 3 meaning;
     `fragment` says the text is a piece of a module (it starts indented or with a branch).
     """
 
@@ -31,6 +32,7 @@ class Conversion:
     failures: tuple[tuple[int, str], ...]
     newer_syntax_lines: tuple[tuple[int, int], ...]
     fragment: bool
+    python2_syntax_lines: tuple[tuple[int, int], ...] = ()
 
 
 def convert_with_tree_sitter(text: str) -> Conversion:
@@ -55,9 +57,11 @@ def convert_with_tree_sitter(text: str) -> Conversion:
         tree = converter.module(parse_source(source).root_node)
     failures = sorted(converter.failures)
     newer = converter.newer_syntax_lines
+    python2 = converter.python2_syntax_lines
     if wrapped.added_lines:
         tree = wrapped.unwrap(tree)
         shift = wrapped.added_lines
         failures = [(max(line - shift, 1), reason) for line, reason in failures]
         newer = [(first - shift, last - shift) for first, last in newer]
-    return Conversion(tree, tuple(failures), tuple(newer), wrapped.is_fragment)
+        python2 = [(first - shift, last - shift) for first, last in python2]
+    return Conversion(tree, tuple(failures), tuple(newer), wrapped.is_fragment, tuple(python2))
