@@ -25,6 +25,7 @@ from secreview.parse.base import (
 )
 from secreview.parse.grammar import parse_source
 from secreview.parse.operators import AUGMENTED_OPERATORS
+from secreview.parse.python2 import exec_arguments, parse_embedded_expression
 from secreview.parse.recovery import RecoveringConversion
 
 _HANDLERS = {
@@ -261,11 +262,40 @@ class SimpleStatementConversion(RecoveringConversion):
         return locate(ast.Expr(locate(ast.Call(name, arguments, keywords), node)), node)
 
     def _exec_statement(self, node: Node) -> ast.stmt:
-        """Python 2's `exec code in globals, locals` is the call `exec(code, globals, locals)`."""
+        """Python 2's `exec code in globals, locals` is the call `exec(code, globals, locals)`.
+
+        The grammar takes only a name or a string as the code: `exec "x = " + y` ends after
+        the string, and the rest of the line becomes a statement of its own. The statement is
+        read from its text to the end of the line, and that second statement absorbed.
+        """
         self.mark_python2_syntax(node)
         keyword = significant(node)[0]
-        arguments = [self.expr(child) for child in named(node)]
+        last = node
+        following = node.next_named_sibling
+        while (
+            following is not None
+            and not following.is_extra
+            and following.start_point[0] == last.end_point[0]
+            and b";" not in self.source[last.end_byte : following.start_byte]
+        ):
+            last, following = following, following.next_named_sibling
+        value = parse_embedded_expression(
+            self.text_between(keyword.end_byte, last.end_byte), *keyword.end_point
+        )
+        if value is not None:
+            arguments = exec_arguments(value)
+        elif last is node:  # Python 2 syntax inside the code: the grammar's reading
+            arguments = [self.expr(child) for child in named(node)]
+        else:
+            raise Unconvertible(node, "invalid exec statement")
         if not 1 <= len(arguments) <= 3:
             raise Unconvertible(node, "invalid exec statement")
+        following = node.next_named_sibling
+        while last is not node and following is not None:
+            self.absorbed.add(following.id)
+            if following == last:
+                break
+            following = following.next_named_sibling
         name = locate(ast.Name("exec", LOAD), keyword)
-        return locate(ast.Expr(locate(ast.Call(name, arguments, []), node)), node)
+        call = locate_between(ast.Call(name, arguments, []), node, last)
+        return locate_between(ast.Expr(call), node, last)

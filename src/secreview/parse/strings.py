@@ -28,6 +28,7 @@ from secreview.parse.base import (
     span_of,
 )
 from secreview.parse.literals import StringPrefix, decode_bytes, decode_text, read_prefix
+from secreview.parse.python2 import parse_embedded_expression
 
 _CONVERSIONS = {"s": ord("s"), "r": ord("r"), "a": ord("a")}
 
@@ -71,22 +72,9 @@ class StringConversion(ConverterBase):
         self.mark_python2_syntax(node)
         opening = node.children[0]
         inner = self.text_between(opening.end_byte, node.end_byte - 1)
-        try:
-            # Parsed, never run: the host parser reads the expression, then it is moved to
-            # where it sits in the file.
-            value = ast.parse(f"({inner})", mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            raise Unconvertible(node, "invalid expression between backticks") from None
-        row, column = opening.end_point
-        for child in ast.walk(value):
-            for prefix in ("", "end_"):
-                line = getattr(child, f"{prefix}lineno", None)
-                if line is None:
-                    continue
-                if line == 1:  # `column - 1`: the parenthesis added before the expression
-                    offset = getattr(child, f"{prefix}col_offset")
-                    setattr(child, f"{prefix}col_offset", offset + column - 1)
-                setattr(child, f"{prefix}lineno", line + row)
+        value = parse_embedded_expression(inner, *opening.end_point)
+        if value is None:
+            raise Unconvertible(node, "invalid expression between backticks")
         name = locate_between(ast.Name("repr", LOAD), opening, opening)
         return locate(ast.Call(name, [value], []), node)
 
