@@ -109,3 +109,21 @@ def test_what_is_not_python2_either_stays_an_error(text: str) -> None:
 def test_python3_files_never_reach_the_fallback() -> None:
     outcome = parse_module("print('x')\nexec(code)\nx = 0o600\n")
     assert outcome.parser == "ast"
+
+
+def test_async_and_await_attributes_of_pre_37_code_keep_their_names_and_lines() -> None:
+    """Names before Python 3.7: `self.async` is an attribute, not an ERROR region."""
+    text = "if self.async:\n    run(self.parent.await, '.async')  # .await\nx = 1\n"
+    tree = _tree(text)
+    attributes = [
+        (node.attr, node.lineno, node.col_offset, node.end_col_offset)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+    ]
+    assert sorted(attributes) == [("async", 1, 3, 13), ("await", 2, 8, 25), ("parent", 2, 8, 19)]
+    assert "'.async'" in ast.unparse(tree)  # strings are never renamed
+
+
+def test_the_stand_in_is_never_used_when_the_text_already_holds_it() -> None:
+    outcome = parse_module("x = a5ync\ny = self.async\n")
+    assert outcome.unrecoverable_lines == (2,)

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from secreview.parse.fragments import wrap_fragment
 from secreview.parse.grammar import parse_source
 from secreview.parse.nesting import MAX_NESTING, NestedTooDeeplyError, measure_nesting
+from secreview.parse.python2 import (
+    rename_old_keyword_attributes,
+    restore_old_keyword_attributes,
+)
 from secreview.parse.statements import ModuleConverter
 
 
@@ -45,6 +49,7 @@ def convert_with_tree_sitter(text: str) -> Conversion:
     """
     if "\r" in text:  # the host tokenizer reads \r\n and a lone \r as \n; so must we
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, renamed_lines = rename_old_keyword_attributes(text)
     nesting = measure_nesting(text)
     if nesting.depth > MAX_NESTING:
         raise NestedTooDeeplyError(nesting.line)
@@ -55,9 +60,11 @@ def convert_with_tree_sitter(text: str) -> Conversion:
         # Decoding `"\d"` warns about the invalid escape: the reviewed code's problem, not ours.
         warnings.simplefilter("ignore")
         tree = converter.module(parse_source(source).root_node)
+    if renamed_lines:
+        restore_old_keyword_attributes(tree)
     failures = sorted(converter.failures)
     newer = converter.newer_syntax_lines
-    python2 = converter.python2_syntax_lines
+    python2 = converter.python2_syntax_lines + [(line, line) for line in renamed_lines]
     if wrapped.added_lines:
         tree = wrapped.unwrap(tree)
         shift = wrapped.added_lines
