@@ -48,24 +48,26 @@ def exec_arguments(value: ast.expr) -> list[ast.expr]:
     namespaces: list[ast.expr] = []
     if isinstance(value, ast.Tuple) and len(value.elts) == 2:
         first, local_names = value.elts
-        if _ends_with_in(first):
+        if _ending_with_in(first) is not None:
             value, namespaces = first, [local_names]
-    if not _ends_with_in(value):
+    comparison = _ending_with_in(value)
+    if comparison is None:
         return [value]
-    assert isinstance(value, ast.Compare)
-    global_names = value.comparators[-1]
-    if len(value.ops) == 1:
-        code = value.left
+    global_names = comparison.comparators[-1]
+    if len(comparison.ops) == 1:
+        code = comparison.left
     else:
-        code = ast.Compare(value.left, value.ops[:-1], value.comparators[:-1])
-        ast.copy_location(code, value.left)
-        last = value.comparators[-2]
+        code = ast.Compare(comparison.left, comparison.ops[:-1], comparison.comparators[:-1])
+        ast.copy_location(code, comparison.left)
+        last = comparison.comparators[-2]
         code.end_lineno, code.end_col_offset = last.end_lineno, last.end_col_offset
     return [code, global_names, *namespaces]
 
 
-def _ends_with_in(value: ast.expr) -> bool:
-    return isinstance(value, ast.Compare) and isinstance(value.ops[-1], ast.In)
+def _ending_with_in(value: ast.expr) -> ast.Compare | None:
+    if isinstance(value, ast.Compare) and isinstance(value.ops[-1], ast.In):
+        return value
+    return None
 
 
 # Same length as the keyword each stands for, so no position moves; never used when it already
