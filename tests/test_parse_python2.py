@@ -61,6 +61,7 @@ def test_the_mixed_module_is_its_python3_twin_line_for_line() -> None:
         ("exec code in g, l\n", "exec(code, g, l)"),
         ('exec "x = " + y in ns\n', "exec('x = ' + y, ns)"),
         ("exec open(p).read()\n", "exec(open(p).read())"),
+        ('exec "x" + y in a == b, c\n', "exec('x' + y, a == b, c)"),
         ("y = `a + b`\n", "y = repr(a + b)"),
         ('raise E, "msg"\n', "raise E('msg')"),
         ("raise E, v, tb\n", "raise E(v).with_traceback(tb)"),

@@ -42,30 +42,28 @@ def parse_embedded_expression(text: str, row: int, column: int) -> ast.expr | No
 def exec_arguments(value: ast.expr) -> list[ast.expr]:
     """The arguments of Python 2's `exec code in globals, locals`, read as one expression.
 
-    As an expression the statement's text parses as `(code in globals), locals`: the last `in`
-    of the comparison separates the code from its namespaces.
+    As an expression the statement's text parses as `(code in globals), locals`. Python 2's
+    grammar allows no comparison in the code itself, so the first `in` ends it.
     """
     namespaces: list[ast.expr] = []
     if isinstance(value, ast.Tuple) and len(value.elts) == 2:
         first, local_names = value.elts
-        if _ending_with_in(first) is not None:
+        if _starting_with_in(first) is not None:
             value, namespaces = first, [local_names]
-    comparison = _ending_with_in(value)
+    comparison = _starting_with_in(value)
     if comparison is None:
         return [value]
-    global_names = comparison.comparators[-1]
-    if len(comparison.ops) == 1:
-        code = comparison.left
-    else:
-        code = ast.Compare(comparison.left, comparison.ops[:-1], comparison.comparators[:-1])
-        ast.copy_location(code, comparison.left)
-        last = comparison.comparators[-2]
-        code.end_lineno, code.end_col_offset = last.end_lineno, last.end_col_offset
-    return [code, global_names, *namespaces]
+    global_names = comparison.comparators[0]
+    if len(comparison.ops) > 1:
+        rest = ast.Compare(global_names, comparison.ops[1:], comparison.comparators[1:])
+        global_names = ast.copy_location(rest, global_names)
+        last = comparison.comparators[-1]
+        global_names.end_lineno, global_names.end_col_offset = last.end_lineno, last.end_col_offset
+    return [comparison.left, global_names, *namespaces]
 
 
-def _ending_with_in(value: ast.expr) -> ast.Compare | None:
-    if isinstance(value, ast.Compare) and isinstance(value.ops[-1], ast.In):
+def _starting_with_in(value: ast.expr) -> ast.Compare | None:
+    if isinstance(value, ast.Compare) and isinstance(value.ops[0], ast.In):
         return value
     return None
 
