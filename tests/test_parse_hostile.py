@@ -32,11 +32,11 @@ def _nested(depth: int, opener: str, innermost: str) -> str:
 
 
 def _elif_chain(depth: int) -> str:
-    """`if` / `elif 0777:` / `else:` nested `depth` deep: the `elif` fails after `else` converts."""
+    """`if` / `elif 0999:` / `else:` nested `depth` deep: the `elif` fails after `else` converts."""
     lines: list[str] = []
     for level in range(depth):
         pad = "    " * level
-        lines += [f"{pad}if a:", f"{pad}    eval(a)", f"{pad}elif 0777:", f"{pad}    pass"]
+        lines += [f"{pad}if a:", f"{pad}    eval(a)", f"{pad}elif 0999:", f"{pad}    pass"]
         lines.append(f"{pad}else:")
     lines.append("    " * depth + "eval(b)")
     return "\n".join(lines) + "\n"

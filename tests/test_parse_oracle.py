@@ -74,7 +74,6 @@ GRAMMAR_QUIRKS = {
     "with-conditional": "with a if b else c as d, lambda: e as f: pass\n",
     "with-parenthesised-alias": "with (\n    open(p) as f\n):\n    pass\n",
     "type-call": "type(mock).attribute = value\n",
-    "print-chevron": "print >> sys.stderr, 'message'\n",
     "format-walrus": "x = f'{value:=^10}'\n",
     "keyword-pattern-alias": "match x:\n    case A(v=B() as b):\n        pass\n",
     "raw-trailing-backslashes": "x = r'\\\\' + rb'\\\\'\n",

@@ -3,7 +3,8 @@
 One entry point, `parse_module`, so that every analysis works on standard-library `ast` nodes and
 never needs to know how the tree was obtained. The host `ast.parse` is tried first and costs
 nothing extra; when it rejects the text (syntax newer than the host, a diff fragment, a real
-syntax error), tree-sitter parses it and the tree is converted to the same `ast` nodes. A file is
+syntax error, Python 2), tree-sitter parses it and the tree is converted to the same `ast` nodes;
+Python 2 forms become what they mean in Python 3 (`print x` a call, `0600` the int 0o600). A file is
 only reported as broken where no grammar can read it, and even then the rest of it is reviewed.
 """
 
@@ -106,10 +107,11 @@ def _outcome(conversion: Conversion, verdict: _HostVerdict | None) -> ParseOutco
 
 
 def _explains(conversion: Conversion, host_line: int) -> bool:
-    """Whether newer syntax (or a fragment's first line) is why the host parser failed there."""
+    """Whether newer or Python 2 syntax (or a fragment's first line) explains the host's error."""
     if conversion.fragment and host_line <= _first_statement_line(conversion.tree):
         return True
-    return any(first <= host_line <= last for first, last in conversion.newer_syntax_lines)
+    spans = (*conversion.newer_syntax_lines, *conversion.python2_syntax_lines)
+    return any(first <= host_line <= last for first, last in spans)
 
 
 def _first_statement_line(tree: ast.Module) -> int:

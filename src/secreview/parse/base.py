@@ -87,6 +87,9 @@ class ConverterBase:
         # Lines of constructs newer than Python 3.11: a host SyntaxError inside one of them is
         # explained by the new syntax, anywhere else it is a real error tree-sitter tolerated.
         self.newer_syntax_lines: list[tuple[int, int]] = []
+        # Lines of Python 2 forms read as their Python 3 equivalent (`print x`, `0600`): a host
+        # SyntaxError there is explained by the older dialect, not a defect of the file.
+        self.python2_syntax_lines: list[tuple[int, int]] = []
         self._expressions: dict[str, Callable[[Node], ast.expr]] = {}
         text = source.decode("utf-8", "surrogatepass")
         # For ASCII source a byte offset is a character offset: slice the str, skip decoding.
@@ -122,6 +125,10 @@ class ConverterBase:
     def mark_newer_syntax(self, node: Node) -> None:
         """Remember that `node` uses syntax the host parser may reject."""
         self.newer_syntax_lines.append((node.start_point[0] + 1, node.end_point[0] + 1))
+
+    def mark_python2_syntax(self, node: Node) -> None:
+        """Remember that `node` is a Python 2 form, converted to what it means in Python 3."""
+        self.python2_syntax_lines.append((node.start_point[0] + 1, node.end_point[0] + 1))
 
 
 def _describe(node: Node) -> str:

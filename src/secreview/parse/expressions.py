@@ -25,7 +25,7 @@ from secreview.parse.base import (
     named,
     significant,
 )
-from secreview.parse.literals import number_value
+from secreview.parse.literals import LiteralError, number_value, python2_integer_value
 from secreview.parse.operators import (
     BINARY_OPERATORS,
     OperatorConversion,
@@ -295,7 +295,16 @@ class ExpressionConversion(StringConversion, OperatorConversion, ParameterConver
     # Literals.
 
     def _number(self, node: Node) -> ast.expr:
-        return locate(ast.Constant(number_value(self.text(node))), node)
+        text = self.text(node)
+        try:
+            value = number_value(text)
+        except LiteralError:
+            old_value = python2_integer_value(text)
+            if old_value is None:
+                raise
+            self.mark_python2_syntax(node)
+            value = old_value
+        return locate(ast.Constant(value), node)
 
     def _constant(self, node: Node) -> ast.expr:
         return locate(ast.Constant(_CONSTANTS[node.type]), node)

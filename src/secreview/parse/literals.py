@@ -96,3 +96,23 @@ def number_value(text: str) -> int | float | complex:
     except ValueError as error:
         # `0777`, `10L`, and decimal integers over the host's int_max_str_digits limit.
         raise LiteralError(f"invalid number literal {text[:40]!r}: {error}") from None
+
+
+_PYTHON2_OCTAL = re.compile(r"0[0-7]+")
+
+
+def python2_integer_value(text: str) -> int | None:
+    """The value of a Python 2 integer literal (`0600` octal, `10L` long), None for any other.
+
+    Python 3 rejects both forms; their values are unchanged (`0600` is `0o600`), and a file
+    mode written the old way must still be read as the mode it is.
+    """
+    body = text[:-1] if text[-1:] in ("l", "L") else text
+    if _PYTHON2_OCTAL.fullmatch(body):
+        return int(body, 8)
+    if body is text:
+        return None  # not a long, not an old octal: a real error
+    try:
+        return int(body, 0)
+    except ValueError:
+        return None

@@ -211,6 +211,10 @@ class OperatorConversion(ConverterBase):
         operators: list[ast.cmpop] = []
         for operator in children[1::2]:
             try:
+                if operator.type == "<>":  # Python 2's spelling of `!=`
+                    self.mark_python2_syntax(operator)
+                    operators.append(ast.NotEq())
+                    continue
                 operators.append(_COMPARISONS[operator.type])
             except KeyError:
                 raise Unconvertible(operator, f"invalid comparison {operator.type!r}") from None

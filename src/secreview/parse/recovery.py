@@ -15,9 +15,10 @@ from typing import TypeVar
 
 from tree_sitter import Node, Point
 
-from secreview.parse.base import Unconvertible, locate, named
+from secreview.parse.base import LOAD, Unconvertible, locate, named
 from secreview.parse.literals import LiteralError
 from secreview.parse.patterns import PatternConversion
+from secreview.parse.python2 import exec_arguments, parse_embedded_expression
 
 _Compound = TypeVar("_Compound", bound=ast.AST)
 # Nodes whose children are statements or hold blocks of them: where recovery looks for more.
@@ -48,12 +49,15 @@ class RecoveringConversion(PatternConversion):
         self._semicolon_ends: dict[int, Point] = {}
         # What each block and ERROR region gave, by tree-sitter node id (see `statements`).
         self._recovered: dict[int, list[ast.stmt]] = {}
+        # Ids of statement nodes another statement's conversion read as its own text: the rest
+        # of a Python 2 `exec "x = " + y` that tree-sitter split into a second statement.
+        self.absorbed: set[int] = set()
 
     def statements(self, container: Node) -> list[ast.stmt]:
         """Every statement of a module or block that can be converted, in source order.
 
         Each block is converted once: when a compound statement fails after converting some of
-        its blocks (`elif 0777:` after the `else:` branch), recovery reuses them. Converting
+        its blocks (`elif 0999:` after the `else:` branch), recovery reuses them. Converting
         them again would repeat the work at every level of nesting (2**depth conversions) and
         record their failures twice.
         """
@@ -62,6 +66,8 @@ class RecoveringConversion(PatternConversion):
             return list(known)
         converted: list[ast.stmt] = []
         for child in container.named_children:
+            if child.id in self.absorbed:
+                continue
             if child.is_error:  # before is_extra: tree-sitter marks some ERROR nodes extra
                 converted.extend(self._recover_error(child))
             elif not child.is_extra:
@@ -86,12 +92,33 @@ class RecoveringConversion(PatternConversion):
         if node.has_error:
             broken = _error_outside_blocks(node)
             if broken is not None:
-                raise Unconvertible(broken, "invalid syntax")
+                rescued = self.python2_exec(node)
+                if rescued is None:
+                    raise Unconvertible(broken, "invalid syntax")
+                return rescued
         try:
             handler = self._statements[node.type]
         except KeyError:
             raise Unconvertible(node, "invalid syntax") from None
         return handler(node)
+
+    def python2_exec(self, node: Node) -> ast.stmt | None:
+        """A broken statement read as Python 2's `exec expression`; None when it is not one."""
+        first = node.child(0)
+        while first is not None and first.child_count:
+            first = first.child(0)
+        if first is None or first.type != "identifier" or self.text(first) != "exec":
+            return None
+        row, column = first.end_point
+        rest = self.text_between(first.end_byte, node.end_byte)
+        if not rest[:1].isspace():
+            return None
+        value = parse_embedded_expression(rest, row, column)
+        if value is None:
+            return None
+        self.mark_python2_syntax(node)
+        name = locate(ast.Name("exec", LOAD), first)
+        return locate(ast.Expr(locate(ast.Call(name, exec_arguments(value), []), node)), node)
 
     def _record(self, node: Node, failure: Exception) -> None:
         if isinstance(failure, Unconvertible):

@@ -2,8 +2,9 @@
 
 Statements that hold no suite (assignments, imports, `return`, `raise`, ...), one method per node
 kind, found through one table; the compound statements that contain them build on this class
-(statements.py). Python 2 forms are failures with a reason, except `print >> f, x`, which is
-valid Python 3. A PEP 695 `type X = ...`, newer than the host `ast`, becomes an assignment.
+(statements.py). The Python 2 statements `print x`, `exec code in g` and `raise E, "msg"` become
+the Python 3 calls and raise they mean, at their own lines, so the rules still see the sinks of
+old code. A PEP 695 `type X = ...`, newer than the host `ast`, becomes an assignment.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from secreview.parse.base import (
 )
 from secreview.parse.grammar import parse_source
 from secreview.parse.operators import AUGMENTED_OPERATORS
+from secreview.parse.python2 import exec_arguments, parse_embedded_expression
 from secreview.parse.recovery import RecoveringConversion
 
 _HANDLERS = {
@@ -132,7 +134,7 @@ class SimpleStatementConversion(RecoveringConversion):
             if child.type == "from":
                 after_from = True
             elif child.type == "expression_list":
-                raise Unconvertible(child, "Python 2 raise statement")
+                exception = self._python2_raised(child)
             elif after_from:
                 cause = self.expr(child)
             else:
@@ -224,19 +226,76 @@ class SimpleStatementConversion(RecoveringConversion):
                 name.id = "type"
         return statements[0]
 
+    def _python2_raised(self, values: Node) -> ast.expr:
+        """`raise E, V[, tb]` (Python 2) raises `E(V)`, with the traceback `tb` when given."""
+        self.mark_python2_syntax(values)
+        parts = named(values)
+        if len(parts) not in (2, 3):
+            raise Unconvertible(values, "invalid raise statement")
+        kind, argument = parts[0], parts[1]
+        raised: ast.expr = locate_between(
+            ast.Call(self.expr(kind), [self.expr(argument)], []), kind, argument
+        )
+        if len(parts) == 3:
+            method = locate_between(ast.Attribute(raised, "with_traceback", LOAD), kind, argument)
+            raised = locate(ast.Call(method, [self.expr(parts[2])], []), values)
+        return raised
+
     def _print_statement(self, node: Node) -> ast.stmt:
-        """`print >> f, x` is valid Python 3 (a tuple holding a shift); other forms are not."""
+        """Python 2's `print a, b` is `print(a, b)`; `>> f` names the file, a trailing comma
+        ends the line with a space instead of a newline."""
+        self.mark_python2_syntax(node)
         keyword, *rest = significant(node)
-        if not rest or rest[0].type != "chevron":
-            raise Unconvertible(node, "Python 2 print statement")
-        chevron = rest[0]
+        arguments: list[ast.expr] = []
+        keywords: list[ast.keyword] = []
+        for child in rest:
+            if child.type == "chevron":
+                target = named(child)[0]
+                keywords.append(locate(ast.keyword("file", self.expr(target)), child))
+            elif child.is_named:
+                arguments.append(self.expr(child))
+        if rest and rest[-1].type == ",":
+            keywords.append(
+                locate(ast.keyword("end", locate(ast.Constant(" "), rest[-1])), rest[-1])
+            )
         name = locate(ast.Name("print", LOAD), keyword)
-        shift = ast.BinOp(name, ast.RShift(), self.expr(named(chevron)[0]))
-        value: ast.expr = locate_between(shift, keyword, chevron)
-        if len(rest) > 1:
-            elements = [value] + [self.expr(child) for child in rest[1:] if child.is_named]
-            value = locate(ast.Tuple(elements, LOAD), node)
-        return locate(ast.Expr(value), node)
+        return locate(ast.Expr(locate(ast.Call(name, arguments, keywords), node)), node)
 
     def _exec_statement(self, node: Node) -> ast.stmt:
-        raise Unconvertible(node, "Python 2 exec statement")
+        """Python 2's `exec code in globals, locals` is the call `exec(code, globals, locals)`.
+
+        The grammar takes only a name or a string as the code: `exec "x = " + y` ends after
+        the string, and the rest of the line becomes a statement of its own. The statement is
+        read from its text to the end of the line, and that second statement absorbed.
+        """
+        self.mark_python2_syntax(node)
+        keyword = significant(node)[0]
+        last = node
+        following = node.next_named_sibling
+        while (
+            following is not None
+            and not following.is_extra
+            and following.start_point[0] == last.end_point[0]
+            and b";" not in self.source[last.end_byte : following.start_byte]
+        ):
+            last, following = following, following.next_named_sibling
+        value = parse_embedded_expression(
+            self.text_between(keyword.end_byte, last.end_byte), *keyword.end_point
+        )
+        if value is not None:
+            arguments = exec_arguments(value)
+        elif last is node:  # Python 2 syntax inside the code: the grammar's reading
+            arguments = [self.expr(child) for child in named(node)]
+        else:
+            raise Unconvertible(node, "invalid exec statement")
+        if not 1 <= len(arguments) <= 3:
+            raise Unconvertible(node, "invalid exec statement")
+        following = node.next_named_sibling
+        while last is not node and following is not None:
+            self.absorbed.add(following.id)
+            if following == last:
+                break
+            following = following.next_named_sibling
+        name = locate(ast.Name("exec", LOAD), keyword)
+        call = locate_between(ast.Call(name, arguments, []), node, last)
+        return locate_between(ast.Expr(call), node, last)

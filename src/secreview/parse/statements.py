@@ -105,6 +105,11 @@ class ModuleConverter(SimpleStatementConversion):
                 values[-1] = left
             if len(values) == 1:
                 kind = self.expr(values[0])
+            elif name is None and _binds_python2_name(values):
+                # Python 2's `except ValueError, error:` binds the exception to `error`.
+                self.mark_python2_syntax(node)
+                kind = self.expr(values[0])
+                name = self.identifier(values[1])
             else:
                 # PEP 758: `except A, B:` is `except (A, B):`.
                 self.mark_newer_syntax(node)
@@ -236,3 +241,15 @@ class ModuleConverter(SimpleStatementConversion):
             pattern = self.open_sequence(patterns, last)
         test = self.expr(named(guard)[0]) if guard is not None else None
         return ast.match_case(pattern, test, self.body(children[-1]))
+
+
+def _binds_python2_name(values: list[Node]) -> bool:
+    """Whether `except A, b:` is Python 2's `except A as b:` rather than PEP 758's `(A, b)`.
+
+    Both read the same; exception classes are CapWords (PEP 8, and every built-in one), so a
+    second name that starts in lower case is the variable Python 2 binds (`e`, `err`, `exc`).
+    """
+    if len(values) != 2 or values[1].type != "identifier":
+        return False
+    second = values[1].text or b""
+    return second[:1].islower() or second[:1] == b"_"

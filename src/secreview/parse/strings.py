@@ -11,19 +11,24 @@ interpolation that is a bare tuple spans from its `{` to the character that ends
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from tree_sitter import Node
 
 from secreview.parse.base import (
+    LOAD,
     ConverterBase,
     Span,
     Unconvertible,
+    locate,
+    locate_between,
     locate_span,
     named,
     significant,
     span_of,
 )
 from secreview.parse.literals import StringPrefix, decode_bytes, decode_text, read_prefix
+from secreview.parse.python2 import parse_embedded_expression
 
 _CONVERSIONS = {"s": ord("s"), "r": ord("r"), "a": ord("a")}
 
@@ -57,7 +62,21 @@ class StringConversion(ConverterBase):
 
     def string(self, node: Node) -> ast.expr:
         """A single string token (plain, bytes, raw, f- or t-string)."""
+        opening = node.children[0] if node.children else None
+        if opening is not None and opening.type == "string_start" and self.text(opening) == "`":
+            return self._backticks(node)
         return self._strings([node], node)
+
+    def _backticks(self, node: Node) -> ast.expr:
+        """Python 2's `` `x` `` is `repr(x)`; tree-sitter reads it as a string token."""
+        self.mark_python2_syntax(node)
+        opening = node.children[0]
+        inner = self.text_between(opening.end_byte, node.end_byte - 1)
+        value = parse_embedded_expression(inner, *opening.end_point)
+        if value is None:
+            raise Unconvertible(node, "invalid expression between backticks")
+        name = locate_between(ast.Name("repr", LOAD), opening, opening)
+        return locate(ast.Call(name, [value], []), node)
 
     def concatenated_string(self, node: Node) -> ast.expr:
         """Implicitly concatenated string tokens: one value, as Python joins them."""
@@ -97,7 +116,13 @@ class StringConversion(ConverterBase):
             raise Unconvertible(token, "unterminated string literal")
         opening = self.text(start)
         quote = opening.lstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        prefix = read_prefix(opening[: len(opening) - len(quote)])
+        letters = opening[: len(opening) - len(quote)]
+        if letters.lower() == "ur":
+            # Python 2's raw unicode string: raw, and a str in Python 3 (`\u` escapes aside).
+            self.mark_python2_syntax(token)
+            prefix = replace(read_prefix("r"), is_unicode_marked=letters.startswith("u"))
+        else:
+            prefix = read_prefix(letters)
         # Not `end.start_byte`: after a raw string's trailing backslashes tree-sitter starts the
         # closing token early (`r"\\"` ends with a token `\\"`).
         return prefix, (start.end_byte, token.end_byte - len(quote)), quote

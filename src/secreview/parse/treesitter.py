@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from secreview.parse.fragments import wrap_fragment
 from secreview.parse.grammar import parse_source
 from secreview.parse.nesting import MAX_NESTING, NestedTooDeeplyError, measure_nesting
+from secreview.parse.python2 import (
+    rename_old_keyword_attributes,
+    restore_old_keyword_attributes,
+)
 from secreview.parse.statements import ModuleConverter
 
 
@@ -24,6 +28,7 @@ class Conversion:
 
     `failures` holds (line, reason) for every region left out of the tree, sorted by line;
     `newer_syntax_lines` the (first, last) lines of constructs newer than Python 3.11;
+    `python2_syntax_lines` those of Python 2 forms converted to their Python 3 meaning;
     `fragment` says the text is a piece of a module (it starts indented or with a branch).
     """
 
@@ -31,6 +36,7 @@ class Conversion:
     failures: tuple[tuple[int, str], ...]
     newer_syntax_lines: tuple[tuple[int, int], ...]
     fragment: bool
+    python2_syntax_lines: tuple[tuple[int, int], ...] = ()
 
 
 def convert_with_tree_sitter(text: str) -> Conversion:
@@ -43,6 +49,7 @@ def convert_with_tree_sitter(text: str) -> Conversion:
     """
     if "\r" in text:  # the host tokenizer reads \r\n and a lone \r as \n; so must we
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, renamed_lines = rename_old_keyword_attributes(text)
     nesting = measure_nesting(text)
     if nesting.depth > MAX_NESTING:
         raise NestedTooDeeplyError(nesting.line)
@@ -53,11 +60,15 @@ def convert_with_tree_sitter(text: str) -> Conversion:
         # Decoding `"\d"` warns about the invalid escape: the reviewed code's problem, not ours.
         warnings.simplefilter("ignore")
         tree = converter.module(parse_source(source).root_node)
+    if renamed_lines:
+        restore_old_keyword_attributes(tree)
     failures = sorted(converter.failures)
     newer = converter.newer_syntax_lines
+    python2 = converter.python2_syntax_lines + [(line, line) for line in renamed_lines]
     if wrapped.added_lines:
         tree = wrapped.unwrap(tree)
         shift = wrapped.added_lines
         failures = [(max(line - shift, 1), reason) for line, reason in failures]
         newer = [(first - shift, last - shift) for first, last in newer]
-    return Conversion(tree, tuple(failures), tuple(newer), wrapped.is_fragment)
+        python2 = [(first - shift, last - shift) for first, last in python2]
+    return Conversion(tree, tuple(failures), tuple(newer), wrapped.is_fragment, tuple(python2))
