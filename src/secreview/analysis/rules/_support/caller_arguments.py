@@ -68,6 +68,31 @@ def _calls_of(context: ModuleContext, function_name: str) -> Iterator[ast.Call]:
             yield node
 
 
+def arguments_at_every_call(
+    context: ModuleContext, function: ast.FunctionDef, parameter: str
+) -> list[ast.expr] | None:
+    """What each call of the module-level `function` in this module (outside the function
+    itself) passes for `parameter`; None when there is no such call, a call spreads `*args` or
+    `**kwargs`, or a call leaves the parameter to its default (not judged here)."""
+    position = _parameter_position(function, parameter)
+    calls = [c for c in _calls_of(context, function.name) if c not in ast.walk(function)]
+    if not calls:
+        return None
+    arguments: list[ast.expr] = []
+    for call in calls:
+        if ModuleContext.has_star_arguments(call):
+            return None
+        argument = (
+            ModuleContext.argument(call, position, parameter)
+            if position is not None
+            else ModuleContext.keyword(call, parameter)
+        )
+        if argument is None:
+            return None
+        arguments.append(argument)
+    return arguments
+
+
 def is_made_by_program(context: ModuleContext, expr: ast.expr) -> bool:
     """A constant, a field or setting of the program (`looks_internal`), a program-made value, the
     module's own `__file__`, or a path operation on such values."""
@@ -97,20 +122,10 @@ def filled_by_program(
     function = _module_function(context, value)
     if function is None:
         return False
-    position = _parameter_position(function, value.id)
-    calls = [c for c in _calls_of(context, function.name) if c not in ast.walk(function)]
-    if not calls:
+    arguments = arguments_at_every_call(context, function, value.id)
+    if arguments is None:
         return False
-    for call in calls:
-        if ModuleContext.has_star_arguments(call):
-            return False
-        argument = (
-            ModuleContext.argument(call, position, value.id)
-            if position is not None
-            else ModuleContext.keyword(call, value.id)
-        )
-        if argument is None:
-            return False  # the default: not judged here
+    for argument in arguments:
         if not all(
             filled_by_program(context, p, pieces, depth + 1) for p in pieces(context, argument)
         ):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.caller_arguments import arguments_at_every_call
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
     bindings_before,
@@ -122,26 +123,7 @@ def filled_from_command_line(context: ModuleContext, parameter: ast.Name) -> boo
         isinstance(a, ast.ClassDef) for a in context.ancestors(function)
     ):
         return False
-    positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-    position = positional.index(parameter.id) if parameter.id in positional else None
-    calls = [
-        node
-        for node in ast.walk(context.tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == function.name
-        and node not in ast.walk(function)
-    ]
-    if not calls:
-        return False
-    for call in calls:
-        if ModuleContext.has_star_arguments(call):
-            return False
-        argument = (
-            ModuleContext.argument(call, position, parameter.id)
-            if position is not None
-            else ModuleContext.keyword(call, parameter.id)
-        )
-        if argument is None or not is_command_line_value(context, argument):
-            return False
-    return True
+    arguments = arguments_at_every_call(context, function, parameter.id)
+    return arguments is not None and all(
+        is_command_line_value(context, argument) for argument in arguments
+    )
