@@ -155,8 +155,8 @@ def accepted_share(pairs: Sequence[tuple[Finding, Verdict]]) -> float | None:
     return sum(v.verdict != "false" for _, v in pairs) / len(pairs)
 
 
-def percent(share: float | None) -> str:
-    return "-" if share is None else f"{100 * share:.0f}%"
+def percent(share: float | None, decimals: int = 0) -> str:
+    return "-" if share is None else f"{100 * share:.{decimals}f}%"
 
 
 def per_10k(count: int, lines: int) -> str:
@@ -333,10 +333,11 @@ def confidence_table(triage: Triage) -> list[str]:
 def triage_summary(triage: Triage) -> list[str]:
     """Triaged and untriaged counts, the overall verdicts, and rows that no longer match."""
     verdicts = Counter(v.verdict for _, v in triage.judged)
+    share = percent(accepted_share(triage.judged), 1)  # one decimal: never rounds up to a goal
     out = [
         f"triaged {len(triage.judged)}, untriaged {len(triage.untriaged)}; "
         f"true {verdicts['true']}, defensible {verdicts['defensible']}, "
-        f"false {verdicts['false']}: {percent(accepted_share(triage.judged))} true or defensible",
+        f"false {verdicts['false']}: {share} true or defensible",
         f"triage rows no longer found (fixed or moved): {len(triage.stale)}",
     ]
     out += [
