@@ -156,7 +156,7 @@ def test_tables_count_per_10k_lines_and_share_accepted(
     assert rules["swallowed-exception"][-1] == "-"  # found but not judged
 
     summary = noise.triage_summary(triage)
-    assert summary[0].startswith("triaged 3, untriaged 1; true 1, defensible 1, false 1: 67%")
+    assert summary[0].startswith("triaged 3, untriaged 1; true 1, defensible 1, false 1: 66.7%")
     assert "pkg/gone.py:5 xss [false]" in summary[2]
 
 
