@@ -3,10 +3,11 @@
 A program that caches its own objects often pickles them in one module and unpickles them in
 another (a builder writes `doctreedir / f"{name}.doctree"`, the environment reads it back). One
 module's review cannot see the other module, so before the review the scanner reads the files
-that can write a pickle (their text names a pickling module and a `dump`), collects the keys of
-the files they write (`pickle_files.pickled_file_keys`) and hands them to every review in the
-configuration: `unsafe-deserialization` then rates such a read as the program's own artefact.
-The keys are part of the configuration, so the cache reviews a file again when they change.
+that can write a pickle (their text names a pickling module and a `dump`), collects, in worker
+processes under each file's budget, the keys of the files they write
+(`pickle_files.pickled_file_keys`) and hands them to every review in the configuration:
+`unsafe-deserialization` then rates such a read as the program's own artefact. The keys are part
+of the configuration, so the cache reviews every file again when they change.
 """
 
 from __future__ import annotations
@@ -20,32 +21,59 @@ from secreview.index.context import ModuleContext
 from secreview.parse import parse_module
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
+from secreview.tasks import budget_of, runner_for
+from secreview.workers import TaskFailure
 
 _MAY_PICKLE = re.compile(r"\b(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib)\b")
 _DUMPS = re.compile(r"\bdump\s*\(")
 
 
-def with_project_pickle_files(config: ScanConfig, sources: Sequence[SourceFile]) -> ScanConfig:
-    """`config` with the keys of every file the modules of `sources` write with pickle."""
-    keys: set[str] = set()
-    for source in sources:
-        try:
-            text = read_source(source.path, config.max_file_bytes)
-        except UnreadableSourceError:
-            continue  # the review reports it
-        if _MAY_PICKLE.search(text) and _DUMPS.search(text):
-            keys |= _written_keys(source, text)
-    if not keys:
+def with_project_pickle_files(
+    config: ScanConfig, sources: Sequence[SourceFile], jobs: int = 1
+) -> ScanConfig:
+    """`config` with the keys of every file the modules of `sources` write with pickle.
+
+    Only a file whose text may write a pickle is parsed, and in `jobs` worker processes under
+    its review's budget (a hostile file must not hang or exhaust the process that holds the
+    scan); one that fails there contributes no keys, and its own review reports why.
+    """
+    candidates = [source for source in sources if _may_write_pickle(source, config)]
+    if not candidates:
         return config
-    return config._replace(project_pickle_files=frozenset(keys))
+    keys = runner_for(config)(
+        candidates,
+        _written_keys,
+        config,
+        jobs=jobs,
+        budget=budget_of(config),
+        on_failure=_no_keys,
+    )
+    found = frozenset().union(*keys)
+    return config._replace(project_pickle_files=found) if found else config
 
 
-def _written_keys(source: SourceFile, text: str) -> frozenset[str]:
-    """The keys `text` pickles into; none when it cannot be indexed (its review says why)."""
+def _may_write_pickle(source: SourceFile, config: ScanConfig) -> bool:
+    """Whether the text of `source` names a pickling module and a `dump` (read, not parsed)."""
+    try:
+        text = read_source(source.path, config.max_file_bytes)
+    except UnreadableSourceError:
+        return False  # the review reports it
+    return bool(_MAY_PICKLE.search(text) and _DUMPS.search(text))
+
+
+def _written_keys(config: ScanConfig, source: SourceFile) -> frozenset[str]:
+    """The keys the module `source` pickles into (the task a worker runs); none when it cannot
+    be read or indexed (its review says why)."""
+    try:
+        text = read_source(source.path, config.max_file_bytes)
+    except UnreadableSourceError:
+        return frozenset()
     tree = parse_module(text, source.shown_as).tree
     if tree is None:
         return frozenset()
-    try:
-        return pickled_file_keys(ModuleContext(path=source.shown_as, text=text, tree=tree))
-    except Exception:  # nested too deeply, or a defect of ours: the file's own review reports it;
-        return frozenset()  # without its keys, a read of those files only keeps medium confidence
+    return pickled_file_keys(ModuleContext(path=source.shown_as, text=text, tree=tree))
+
+
+def _no_keys(_source: SourceFile, _failure: TaskFailure) -> frozenset[str]:
+    """A file whose worker failed: without its keys, a read of its files keeps medium."""
+    return frozenset()

@@ -356,7 +356,7 @@ def scan_sources(
     started = time.perf_counter() if started is None else started
     workers = jobs or default_jobs()
     if any(rule.id == "unsafe-deserialization" for rule in active_rules(config)):
-        config = with_project_pickle_files(config, sources)
+        config = with_project_pickle_files(config, sources, workers)
     with open_cache(config) as cache:
         reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)
         reports = with_cross_module_flows(
