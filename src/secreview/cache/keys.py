@@ -9,7 +9,10 @@ change a file's report, so a field added to ScanConfig later is part of the key 
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+import importlib.util
+import os
 import sys
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -35,7 +38,8 @@ NOT_IN_KEY = frozenset(
     }
 )
 """ScanConfig fields that do not change what one file's review yields."""
-PARSER_PACKAGES = ("tree-sitter", "tree-sitter-python")
+PARSER_MODULES = ("tree_sitter", "tree_sitter_python")
+"""The fallback parser's import packages, whose installed files are part of every key."""
 
 
 def digest(*parts: object) -> str:
@@ -67,36 +71,53 @@ def _code_digest() -> str:
 @cache
 def _parsers() -> tuple[str, ...]:
     """What parses the files: this Python (its `ast` accepts its own syntax) and the fallback
-    parser's packages; one cache folder may serve several Pythons."""
-    from importlib import metadata  # 30 ms of start-up that only a run with a cache needs
-
+    parser's installed files (name, size and modification time, like secreview's own code); one
+    cache folder may serve several Pythons. The files are found, never imported, and
+    `importlib.metadata` is not loaded: a one-file run must not pay 30 ms for a version string."""
     found = [sys.implementation.name, sys.version]
-    for package in PARSER_PACKAGES:
-        try:
-            found.append(f"{package} {metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{package} absent")
+    for module in PARSER_MODULES:
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None:
+            found.append(f"{module} absent")
+        elif spec.submodule_search_locations:  # a package: its folder
+            found.append(_folder_digest(Path(spec.origin).parent, "*", contents=False))
+        else:  # a single-file module: that file alone, never the folder it sits in
+            found.append(digest(spec.origin, _signature(Path(spec.origin))))
     return tuple(found)
 
 
 def _folder_digest(folder: Path, pattern: str, *, contents: bool = True) -> str:
     """The digest of the files under `folder` matching `pattern` (their bytes, or their size
-    and modification time); an unreadable file counts by its name and the error."""
+    and modification time); an unreadable file counts by its name and the error. Byte-code
+    folders are pruned, not walked: they change on every import and hold nothing new."""
     parts: list[object] = []
-    for path in sorted(folder.rglob(pattern)):
+    for path in sorted(_files_under(folder, pattern)):
         name = path.relative_to(folder).as_posix()
-        if "__pycache__" in path.parts:
-            continue
-        try:
-            if contents:
-                if path.is_file():
-                    parts.append([name, content_digest(path.read_bytes())])
-            else:
-                status = path.stat()
-                parts.append([name, status.st_size, status.st_mtime_ns])
-        except OSError as error:
-            parts.append([name, type(error).__name__])
+        if contents:
+            try:
+                parts.append([name, content_digest(path.read_bytes())])
+            except OSError as error:
+                parts.append([name, type(error).__name__])
+        else:
+            parts.append([name, *_signature(path)])
     return digest(str(folder), parts)
+
+
+def _signature(path: Path) -> list[object]:
+    """A file's size and modification time, or the error that kept them from us."""
+    try:
+        status = path.stat()
+    except OSError as error:
+        return [type(error).__name__]
+    return [status.st_size, status.st_mtime_ns]
+
+
+def _files_under(folder: Path, pattern: str) -> Iterable[Path]:
+    """The regular files under `folder` whose name matches `pattern`, outside `__pycache__`."""
+    for directory, subdirectories, files in os.walk(folder):
+        subdirectories[:] = [name for name in subdirectories if name != "__pycache__"]
+        for name in fnmatch.filter(files, pattern):
+            yield Path(directory, name)
 
 
 class IndexDigests:
