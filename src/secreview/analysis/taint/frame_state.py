@@ -183,6 +183,13 @@ class FrameState:
                 return value.mapped(lambda f, m=model: f.sanitised(m.protects))
         return value
 
+    def is_request(self, value: Value) -> bool:
+        """Whether `value` is a web framework's request object: a type whose attributes the
+        models name as remote data (an HTTP client's response is typed too, but it is not the
+        request this code is serving)."""
+        sources = self.models.typed_sources.get(value.type or "", {})
+        return any(source.origin == "remote" for source in sources.values())
+
     if TYPE_CHECKING:
         # What the concerns ask of each other, defined by the mixins `Frame` is made of.
         # expressions.py

@@ -39,7 +39,7 @@ class GuessedSourceRules(FrameState):
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if not words_of(name) & _READ_NOUNS:
             return None
-        if not any(self._value_is_request(value) for value in (*args, *kwargs.values())):
+        if not any(self.is_request(value) for value in (*args, *kwargs.values())):
             return None
         shown = self.analysis.shown(func) or name
         note = (
@@ -47,9 +47,3 @@ class GuessedSourceRules(FrameState):
             "scan could not read, named for reading its data (a guess) (remote)"
         )
         return Flow("remote", ((node, note),)).sanitised({GUESSED_SOURCE})
-
-    def _value_is_request(self, value: Value) -> bool:
-        """Whether `value` is a framework's request object (a type whose attributes the models
-        name as request data)."""
-        sources = self.models.typed_sources.get(value.type or "", {})
-        return any(source.origin == "remote" for source in sources.values())

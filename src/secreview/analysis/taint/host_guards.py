@@ -78,13 +78,13 @@ class HostGuards(FrameState):
             node = self.defined_as(node.id) or node
         match node:
             case ast.Call(func=ast.Attribute(value=receiver, attr="get_host")):
-                return self._node_is_request(receiver)
+                return self.is_request(self.expr(receiver))
             case ast.Attribute(value=receiver, attr=attr) if attr in OWN_HOSTS | HOST_PARTS:
-                return (attr in OWN_HOSTS and self._node_is_request(receiver)) or self._own_url(
-                    receiver
-                )
+                served = attr in OWN_HOSTS and self.is_request(self.expr(receiver))
+                return served or self._own_url(receiver)
             case ast.Subscript(value=ast.Attribute(value=receiver), slice=key):
-                return self.expr(key).const in OWN_HOST_KEYS and self._node_is_request(receiver)
+                named = self.expr(key).const in OWN_HOST_KEYS
+                return named and self.is_request(self.expr(receiver))
         return False
 
     def _own_url(self, node: ast.expr) -> bool:
@@ -99,12 +99,8 @@ class HostGuards(FrameState):
         return (
             isinstance(node, ast.Attribute)
             and node.attr in OWN_URLS
-            and self._node_is_request(node.value)
+            and self.is_request(self.expr(node.value))
         )
-
-    def _node_is_request(self, node: ast.expr) -> bool:
-        """Whether `node` is a request object of a modelled web framework."""
-        return self.expr(node).type in self.models.typed_sources
 
     def _host_guard(
         self, part: ast.expr, kinds: frozenset[str] = HOST_SENSITIVE
