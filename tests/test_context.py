@@ -72,6 +72,59 @@ def test_constants_fold_through_module_names_and_operators() -> None:
     assert context.constant_value(huge) is UNKNOWN  # never builds a gigabyte string
 
 
+def test_calls_of_pure_text_methods_and_conversion_helpers_fold() -> None:
+    text = (
+        "import six\n"
+        "from .compat import tobytes\n"
+        "WS = '[ \\t]'\n"
+        "values = (\n"
+        "    WS.encode(), WS.encode('latin-1'), b'ab'.decode(encoding='ascii'),\n"
+        "    '|'.join((WS, 'x')), '{0}-{0}'.format('a'), '{1}{0}'.format('b', 2),\n"
+        "    tobytes('^' + WS + '*$'), six.b('k'), to_str(b'v'),\n"
+        "    'é'.encode(), WS.encode('utf-16'), tobytes('é'), '{:>999999999}'.format('x'),\n"
+        "    '{0.real}'.format(1), '-'.join(('x',) * 60000), '|'.join((WS, name)),\n"
+        "    WS.replace('t', 'n'), tobytes(WS, 'x'),\n"
+        ")\n"
+    )
+    context = context_for(text)
+    assigned = next(
+        n
+        for n in ast.walk(context.tree)
+        if isinstance(n, ast.Assign) and n.targets[0].id == "values"
+    )
+    folded = [context.constant_value(e) for e in assigned.value.elts]
+    assert folded[:9] == [
+        b"[ \t]",
+        b"[ \t]",
+        "ab",
+        "[ \t]|x",
+        "a-a",
+        "2b",
+        b"^[ \t]*$",
+        b"k",
+        "v",
+    ]
+    # non-ASCII text whose encoding would be a guess, a width that asks for a gigabyte, an
+    # attribute field, a result over the size bound, a run-time part, methods not folded here
+    assert all(value is UNKNOWN for value in folded[9:])
+
+
+def test_constant_indexes_and_slices_of_constants_fold() -> None:
+    text = (
+        "T = 'abcdef'\nK = ('x', 'y')\n"
+        "values = (T[1:-1], T[::2], K[-1], T[9], T[::0], T[i], T[True])\n"
+    )
+    context = context_for(text)
+    assigned = next(
+        n
+        for n in ast.walk(context.tree)
+        if isinstance(n, ast.Assign) and n.targets[0].id == "values"
+    )
+    folded = [context.constant_value(e) for e in assigned.value.elts]
+    assert folded[:3] == ["bcde", "ace", "y"]
+    assert all(value is UNKNOWN for value in folded[3:])  # out of range, zero step, run time, bool
+
+
 def test_segment_matches_ast_and_columns_count_characters() -> None:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     for name in ("argparse.py", "tokenize.py"):

@@ -14,10 +14,16 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TypeVar, cast
 
 from secreview.index.children import child_nodes
+from secreview.index.folded_calls import (
+    MAX_FOLDED_LENGTH,
+    UNKNOWN,
+    folded_call,
+    folded_subscript,
+)
 from secreview.index.import_names import canonical, record_import
 from secreview.masking import mask_code
 from secreview.text import source_lines, source_lines_with_ends
@@ -27,15 +33,6 @@ _Derived = TypeVar("_Derived")
 _SPACE_AFTER_OPENING = re.compile(r"([(\[{]) ")
 _SPACE_BEFORE_CLOSING = re.compile(r",? ([)\]}])")
 
-
-class _Unknown:
-    """Marker for 'this expression has no value known before run time'."""
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = _Unknown()
 
 _BINARY_OPERATORS = {
     ast.Add: operator.add,
@@ -48,7 +45,6 @@ _BINARY_OPERATORS = {
     ast.BitAnd: operator.and_,
     ast.LShift: operator.lshift,
 }
-_MAX_FOLDED_LENGTH = 100_000  # stop folding "a" * 10**9 before it eats the machine
 
 
 @dataclass
@@ -271,6 +267,12 @@ class ModuleContext:
             case ast.Tuple(elts=elements) | ast.List(elts=elements):
                 values = [self.constant_value(e, _depth + 1) for e in elements]
                 return UNKNOWN if any(v is UNKNOWN for v in values) else tuple(values)
+            case ast.Subscript():
+                return folded_subscript(node, partial(self.constant_value, _depth=_depth + 1))
+            case ast.Call():
+                return folded_call(
+                    node, self.call_name(node), partial(self.constant_value, _depth=_depth + 1)
+                )
         return UNKNOWN
 
     def _fold_binary(self, op: ast.operator, left: ast.AST, right: ast.AST, depth: int) -> object:
@@ -291,7 +293,7 @@ class ModuleContext:
             ]
             if (
                 not all(isinstance(s, int) for s in sizes)
-                or sizes[0] * sizes[1] > _MAX_FOLDED_LENGTH
+                or sizes[0] * sizes[1] > MAX_FOLDED_LENGTH
             ):
                 return UNKNOWN
         try:
