@@ -144,6 +144,13 @@ def _overlapping_alternatives(outer: Repeat, sure: frozenset[str]) -> Problem | 
             rest = first_chars(nodes[index + 1 :], follow)
             # An iteration that matched nothing ends the loop: then the next one cannot follow.
             at_start = rest if consumed else first_chars(nodes[index + 1 :], frozenset())
+            if (
+                isinstance(node, Repeat)
+                and node.low == 0
+                and node.high == 1
+                and not node.possessive
+            ):
+                node = Branch((node.body, ()), node.source)  # `(b)?` chooses `b` or nothing
             if not isinstance(node, Branch):
                 continue
             alternatives = node.alternatives
@@ -166,6 +173,8 @@ def _overlapping_alternatives(outer: Repeat, sure: frozenset[str]) -> Problem | 
         return None
     if all(branch.alternatives):
         choice = f"whose alternatives `{render([branch.source])}` can match the same characters"
+    elif len(branch.alternatives) == 2 and not branch.alternatives[1]:
+        choice = f"whose optional `{render([branch.source])}` can match what the next round does"
     else:
         choice = "in which the choice after the common prefix can match the same characters"
     return Problem(f"repeats `{render([outer.source])}`, {choice}", exponential=True)
