@@ -7,8 +7,8 @@ sees exactly the tree CPython's engine runs: `(\\d|\\w)+` is already merged into
 
 * a repeated body that can split the same text into iterations in several ways (`(a+)+`,
   `(\\w+\\s?)*`, `(a{1,3})+`): exponential;
-* a repeated alternation whose branches can start the same way (`(a|a?)+`, `(\\\\.|[^"])*`):
-  exponential;
+* a repeated alternation whose branches can start the same way (`(a|a?)+`, `(\\\\.|[^"])*`),
+  or whose optional part can start like its next round (`(a([ a]+a)?)*`): exponential;
 * two unbounded repeats over overlapping characters side by side, before something that can
   fail (`\\s*\\s*$`, `.*.*=`): polynomial. A loop of one character and optional parts
   (`(?:[a-z0-9]-?)*`) counts as a loop of that character.
@@ -24,9 +24,11 @@ before a character after which nothing can fail (`(\\\\]|[^\\]]|\\\\])*\\].*$` w
 the loop takes the `\\` alone and the `]` ends the match; `(?:\\\\"|.)*?"` at the end of a
 pattern: `.` takes the `\\` alone and the `"` ends it), since the first retry then succeeds.
 
-Patterns are constants at the call, or the rows of a table written in the source that a loop
-compiles (`[re.compile(p) for p, kind in TOKENS]`, a lexer's token table, `ROUTES.items()`):
-those are reported on the row, where the pattern is written (`regex_tables`).
+Patterns are constants at the call (folded through `+`, f-strings, `.encode()`, `"|".join`,
+slices and bytes helpers such as `six.b`; `ModuleContext.constant_value`), or the rows of a
+table written in the source that a loop compiles (`[re.compile(p) for p, kind in TOKENS]`, a
+lexer's token table, `ROUTES.items()`): those are reported on the row, where the pattern is
+written (`regex_tables`).
 
 The cost is paid on the text matched, so a finding is rated by where that text comes from
 (`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text
@@ -116,7 +118,8 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "`search`, `fullmatch`, `findall`, `finditer`, `sub`, `subn`, `split`) with the standard "
     "regex parser and reports nested repeats that can split the same text in several ways "
     "(`(a+)+`, `(\\w+\\s?)*`), repeated alternatives that can match the same characters "
-    "(`(a|a?)+`), and unbounded repeats over the same characters side by side before "
+    "(`(a|a?)+`) or an optional part that can start like the next round (`(a([ a]+a)?)*`), "
+    "and unbounded repeats over the same characters side by side before "
     "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). Patterns "
     "in a token table that a loop compiles are judged on their rows. Text only the program "
     "made, or a value of its configuration, is not reported; nor are two loops sharing one "
