@@ -259,6 +259,11 @@ class FrameState:
             kwargs: dict[str, Value],
         ) -> None: ...
 
+        def unread_function(self, func: ast.expr) -> str | None: ...
+
+        # guessed_sanitizers.py
+        def guessed_identifier(self, node: ast.Call, result: Value) -> Value: ...
+
         # guessed_sources.py
         def guessed_request_read(
             self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]

@@ -104,7 +104,7 @@ class GuessRules(FrameState):
         """Record the call as the sink its callee's name says it is (see the module docstring):
         a project function in a module the scan did not read, or a method of an object nothing
         describes that its names say sends an HTTP request."""
-        qualified = self._unread_project_function(node.func)
+        qualified = self.unread_project_function(node.func)
         kind = guessed_kind(qualified) if qualified else None
         if qualified is None or kind is None:
             if receiver is not None and method is not None and self._undescribed(receiver, node):
@@ -158,8 +158,19 @@ class GuessRules(FrameState):
             note = f"{event.note}, guessed from the name: {why}"
             self.events[index] = event._replace(sink=shown, note=note, guess=True)
 
-    def _unread_project_function(self, func: ast.expr) -> str | None:
+    def unread_project_function(self, func: ast.expr) -> str | None:
         """The qualified name of a project function that no model, summary or class of the
+        scan describes, and whose module the scan did not read; else None."""
+        qualified = self.unread_function(func)
+        head = func
+        while isinstance(head, ast.Attribute):
+            head = head.value
+        if qualified is None or not isinstance(head, ast.Name):
+            return None
+        return qualified if self._is_project_name(head.id, qualified) else None
+
+    def unread_function(self, func: ast.expr) -> str | None:
+        """The qualified name of an imported function that no model, summary or class of the
         scan describes, and whose module the scan did not read; else None."""
         head = func
         while isinstance(head, ast.Attribute):
@@ -167,7 +178,7 @@ class GuessRules(FrameState):
         if not isinstance(head, ast.Name):
             return None
         qualified = self.qualified(func)
-        if qualified is None or not self._is_project_name(head.id, qualified):
+        if qualified is None:
             return None
         analysis = self.analysis
         if (

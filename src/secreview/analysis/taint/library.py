@@ -123,7 +123,7 @@ class LibraryRules(FrameState):
             filtered = self.alphabet_filter(node, args[0].const, args[1], args[2])
             if filtered is not None:
                 return filtered
-        result = self.default_result(inputs, kwargs, node)
+        result = self.guessed_identifier(node, self.default_result(inputs, kwargs, node))
         guessed = self.guessed_request_read(node, args, kwargs)
         if guessed is not None:
             result = result.with_flows([guessed])
