@@ -227,6 +227,8 @@ class FrameState:
 
         def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value: ...
 
+        def encodes_one_name(self, node: ast.Call) -> bool: ...
+
         # containers.py
         def assign(self, target: ast.expr, value: Value, origin: ast.AST) -> None: ...
 
@@ -267,6 +269,10 @@ class FrameState:
         # guessed_sources.py
         def guessed_request_read(
             self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+        ) -> Flow | None: ...
+
+        def guessed_download(
+            self, node: ast.Call, receiver: Value | None, method: str | None
         ) -> Flow | None: ...
 
         # sinks.py

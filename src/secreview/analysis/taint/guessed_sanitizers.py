@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.guessed_sinks import words_of
+from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.values import Value
 
 _CASE_STYLES = frozenset({"snake", "kebab", "camel", "pascal", "spinal"})

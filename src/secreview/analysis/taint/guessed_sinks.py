@@ -22,9 +22,9 @@ real summary that decides (`ProjectIndex.modules`), so a whole-project scan gues
 from __future__ import annotations
 
 import ast
-import re
 
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.semantics import program_of
 from secreview.analysis.taint.values import Value
 
@@ -63,11 +63,6 @@ _REQUEST_METHODS = _URL_METHODS | frozenset(
 """Methods named for an HTTP request."""
 _URL_KEYWORDS = ("url", "base_url", "uri", "endpoint_url", "target_url")
 _CLIENT_WORDS = frozenset({"client", "http", "https", "requester", "fetcher", "crawler"})
-
-
-def words_of(name: str) -> frozenset[str]:
-    """The lower-case words of a snake_case or camelCase name."""
-    return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name))
 
 
 def guessed_kind(qualified: str) -> str | None:
