@@ -1,16 +1,15 @@
-"""Sanitisers guessed from a name: a project helper the scan could not read that makes a name.
+"""Sanitisers guessed from a name: a helper the scan could not read that makes an identifier.
 
 A code generator or an exporter turns names it reads from a document into file and module names
-through its own helpers (`utils.snake_case(tag)`, `text.slugify(title)`). When the helper's module
-is not scanned (one file in a review, a diff), the call would pass its argument on unchanged and
-every file written under the converted name would be reported, although converting text to a
-case style or a slug splits it into words of letters and digits joined by `_` or `-`, which
-leaves neither `/` nor `..`. A helper of the project that the scan did not read, whose name says
-it converts to such a name (`snake_case`, `kebab_case`, `camel_case`, `pascal_case`,
-`spinal_case`, `slugify`, `camelize`, `dasherize`), is taken to make its result safe as a path.
-It is a guess from the name, so it only ever removes a path finding, and only for helpers of the
-project itself: a library's converter is modelled (`slugify.slugify`) or it is not one, and a
-helper the scan did read is judged by its body.
+through helpers (`utils.snake_case(tag)`, `text.slugify(title)`). When the helper's module is not
+scanned (one file in a review, a diff) or it is a library function no model describes, the call
+would pass its argument on unchanged and every file written under the converted name would be
+reported, although converting text to a case style or a slug splits it into words of letters and
+digits joined by `_` or `-`, which leaves no `/`. An imported function the scan did not read and
+no model describes, whose name says it converts to such a name (`snake_case`, `kebab_case`,
+`camel_case`, `pascal_case`, `spinal_case`, `slugify`, `camelize`, `dasherize`), is taken to make
+its result safe as a path. It is a guess from the name, so it only ever removes a path finding; a
+helper the scan did read is judged by its body, and a modelled function by its model.
 """
 
 from __future__ import annotations
