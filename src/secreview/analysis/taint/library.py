@@ -140,7 +140,11 @@ class LibraryRules(FrameState):
         """Whether the call percent-encodes `/` too, so that its result is one file name (its
         `SINGLE_NAME` marker is then the result's own, not an argument's carried into new
         text)."""
-        name = self.qualified(node.func) or ""
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if last not in ("quote", "quote_plus"):
+            return False  # the cheap test first: this runs for every call
+        name = self.qualified(func) or ""
         if name not in _PERCENT_ENCODERS:
             return False
         args = [self.expr_constant(a) for a in node.args]
