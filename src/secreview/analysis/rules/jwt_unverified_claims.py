@@ -127,6 +127,13 @@ def _verifies(call: ast.Call, token: str, context: ModuleContext) -> bool:
     )
 
 
+def _may_split_tokens(context: ModuleContext) -> bool:
+    """Whether the module's text both splits something and base64-decodes something (the
+    cheap test, once per module, before any function is walked)."""
+    text = context.text
+    return "split(" in text and ("b64" in text or "base64" in text)
+
+
 def _exclusive(first: ast.AST, second: ast.AST, context: ModuleContext) -> bool:
     """Whether the two nodes lie in different arms of one `if` (only one of them runs)."""
     second_ancestors = list(context.ancestors(second))
@@ -174,6 +181,8 @@ def _exclusive(first: ast.AST, second: ast.AST, context: ModuleContext) -> bool:
 def jwt_claims_from_raw_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report claims decoded from a token's raw text after a library verified the token."""
     assert isinstance(node, Function)
+    if not context.derived(_may_split_tokens):
+        return
     nodes = shared_own_nodes(node, context)
     parts, lists = _segment_names(nodes)
     calls = [n for n in nodes if isinstance(n, ast.Call)]
