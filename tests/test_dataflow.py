@@ -682,3 +682,58 @@ def test_responses_are_known_by_constructor_annotation_hook_or_middleware() -> N
         """
     )
     assert [line for _, line, _ in events(code)] == [10, 14, 17]
+
+
+def test_pop_from_the_end_of_a_worklist_keeps_what_was_pushed() -> None:
+    # `stack.pop(-1)` removes the last element; it used to shift the others to index -1, so
+    # what a later round pushed was lost.
+    code = FLASK + textwrap.dedent(
+        """
+        def walk():
+            pending = ["root"]
+            while pending:
+                name = pending.pop(-1)
+                open(name)
+                pending.extend([request.args["next"]])
+        """
+    )
+    assert ("path", 8, "remote") in events(code)
+
+
+def test_data_written_into_a_file_does_not_choose_its_name() -> None:
+    code = FLASK + textwrap.dedent(
+        """
+        import io, tempfile
+        def save():
+            with tempfile.NamedTemporaryFile(delete=False) as temp:
+                temp.write(request.data)
+            os.replace(temp.name, "/srv/upload.bin")
+            buffer = io.BytesIO()
+            buffer.write(request.data)
+            os.system(buffer.getvalue())
+        """
+    )
+    assert events(code) == [("command", 11, "remote")]
+
+
+def test_an_object_returned_beside_untyped_data_keeps_its_class() -> None:
+    # One path returns the object, another an error value (checked with isinstance): a method
+    # called on the result still runs the class's code.
+    code = FLASK + textwrap.dedent(
+        """
+        class LoadError(Exception):
+            pass
+        class Job:
+            def __init__(self, spec):
+                self.spec = spec
+            def run(self):
+                os.system(self.spec["command"])
+        def job_for(spec):
+            if isinstance(spec, LoadError):
+                return spec
+            return Job(spec)
+        def view():
+            job_for(request.get_json()).run()
+        """
+    )
+    assert ("command", 10, "remote") in events(code)

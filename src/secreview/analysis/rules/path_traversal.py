@@ -28,10 +28,15 @@ path_traversal = taint_rule(
     what_it_does="Follows request data, command-line arguments and input() to file operations "
     "(`open`, `os.remove`, `shutil`, `pathlib`, `send_file`, upload `save`). A parameter "
     "annotated `Path` (or `Optional[Path]`) is a path, so `(out / name).write_text()` is a file "
-    "write; the target of a link (`os.symlink`, `Path.symlink_to`) is a path like the link; a "
+    "write, and so is any `write_text`/`write_bytes`/`read_text`/`read_bytes`/`symlink_to` "
+    "receiver, methods only path objects have (`self.out / name` with `self.out` set elsewhere); "
+    "the target of a link (`os.symlink`, `Path.symlink_to`) is a path like the link; a "
     "CherryPy method exposed with `name.exposed = True` takes request fields as `@expose` does. "
     "A project helper outside the scan whose name says it works on files (`fsutil.rename`, "
-    "`utils.read_file`) is taken for one at low confidence, a guess its evidence names. "
+    "`utils.read_file`) is taken for one at low confidence, a guess its evidence names; a "
+    "helper outside the scan named for making an identifier (`snake_case`, `slugify`) is taken "
+    'to leave no separator, and `quote(name, safe="")` leaves one name, safe in '
+    '`f"{folder}/{name}.json"`. '
     "Checks clear the path on the branch where they hold: containment after normalisation, "
     "`..` and `/` rejected, or a regex allow-list matched whole (`re.fullmatch`, `^...\\Z`) "
     "whose characters include neither `/` nor `.`. One that allows `.` but no `/` leaves a "

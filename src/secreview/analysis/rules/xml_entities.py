@@ -1,33 +1,28 @@
-"""CWE-611 and CWE-776: XML parsers that resolve external entities or expand nested ones.
+"""CWE-776: the standard library's XML parsers on untrusted documents (`xml-entity-expansion`).
 
-What the parsers really do decides the ids and severities here:
+What the parsers really do decides the id and severity here. The standard library (expat) never
+fetches external entities by default: ElementTree and minidom never did, SAX/pulldom stopped in
+Python 3.7.1, and `xmlrpc` omits them; so CWE-611 is not what they risk (lxml and SAX with
+external entities switched back on are `xml_external_entities.py`). They do expand the entities a
+document declares for itself. Expat 2.4.0 added protection against "billion laughs"
+(CVE-2013-0340: it stops a document whose expansion passes 100 times its size, beyond 8 MiB);
+2.6.0 fixed quadratic time on very large tokens fed in small chunks (CVE-2023-52425) and billion
+laughs in builds without XML_DTD. Which expat runs is the target's Python's
+(`pyexpat.EXPAT_VERSION` there), not ours, so messages state the versions as conditions. Untrusted
+input to a stdlib parser is CWE-776 (entity expansion, a denial of service), medium severity.
 
-- The standard library (expat) never fetches external entities by default: ElementTree and minidom
-  never did, and SAX/pulldom stopped in Python 3.7.1. It does expand entities a document declares
-  for itself. Expat 2.4.0 added protection against "billion laughs" (CVE-2013-0340: it stops a
-  document whose expansion passes 100 times its size, beyond 8 MiB); 2.6.0 fixed quadratic time on
-  very large tokens fed in small chunks (CVE-2023-52425) and billion laughs in builds without
-  XML_DTD. Which expat runs is the target's Python's (`pyexpat.EXPAT_VERSION` there), not ours, so
-  messages state the versions as conditions. Untrusted input to a stdlib parser is CWE-776 (entity
-  expansion, a denial of service), medium severity, unless the code switches external entities
-  back on (`feature_external_ges`), which is CWE-611.
-- lxml (libxml2) resolved external entities by default (`file:///etc/passwd` read into the tree)
-  until lxml 5.0 made `resolve_entities='internal'` the default for its normal parsers; `iterparse`
-  and `ETCompatXMLParser` kept the old default until lxml 6.1. So lxml is CWE-611: high severity,
-  with confidence following how many installed versions still behave that way.
-
-Confidence also follows the document (`data_origin`). The lxml rule reports any document not
-shown to be program-made: high when untrusted input reaches the parse; none when only the program
-made it (`ElementTree.tostring` of its own tree writes no DOCTYPE) or when its fixed text starts
-with an element (`"<root>%s</root>" % text`), since entities can only be declared in a DOCTYPE
-before the first element. The stdlib rule reports only documents traced to untrusted input (a
-request, a socket or HTTP response: high; a public function's parameter under the `library`
-threat model: medium): a current expat already stops billion laughs, so a document whose origin
-is not traced (a file the program opens, a parameter, a member of an archive not shown to come
-from outside) or that only the operator chooses is not reported, and an old system expat is the
-risk left for untrusted input.
-`defusedxml` is the fix everywhere; `defusedxml.defuse_stdlib()` in a module, or a parser object
-of a defusedxml class (or of a class of the module derived from one), turns the findings off.
+Confidence follows the document (`data_origin`). Only documents traced to untrusted input are
+reported (a request, a socket or HTTP response: high; a public function's parameter under the
+`library` threat model: medium): a current expat already stops billion laughs, so a document whose
+origin is not traced (a file the program opens, a parameter, a member of an archive not shown to
+come from outside) or that only the operator chooses is not reported, and an old system expat is
+the risk left for untrusted input. XML-RPC parses network data by design: a server every request
+body, a client (`ServerProxy`) every response of the server it calls. A module that only imports
+those classes, to hand them to the modules that serve or call (a compatibility module), is
+reported at the import, at low confidence, since where they are used is not in the file.
+`defusedxml` is the fix everywhere; `defusedxml.defuse_stdlib()` in a module (for xmlrpc,
+`defusedxml.xmlrpc.monkey_patch()`), or a parser object of a defusedxml class (or of a class of
+the module derived from one), turns the findings off.
 """
 
 from __future__ import annotations
@@ -37,11 +32,10 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import is_fixed
-from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
-from secreview.analysis.rules._support.library_calls import library_call_name
+from secreview.analysis.rules._support.data_origin import DataOrigin, Trust
 from secreview.analysis.rules._support.local_bindings import made_by, origin_calls
 from secreview.analysis.rules._support.quoting import code
-from secreview.analysis.rules._support.xml_documents import starts_with_element
+from secreview.analysis.rules._support.xml_documents import called_names, document_origin
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -61,6 +55,7 @@ _STDLIB_PARSE: dict[str, tuple[int, str]] = {
     "xml.sax.parse": (0, "source"),
     "xml.sax.parseString": (0, "string"),
     "xmlrpc.client.loads": (0, "data"),
+    "xmlrpclib.loads": (0, "data"),
 }
 # Standard-library parser objects, fed later through one of _FEED_METHODS.
 _STDLIB_PARSERS = frozenset(
@@ -73,7 +68,7 @@ _STDLIB_PARSERS = frozenset(
     }
 )
 _FEED_METHODS = frozenset({"feed", "parse", "Parse", "ParseFile"})
-# XML-RPC servers parse every request body a client sends.
+# XML-RPC servers parse every request body a client sends (Python 2 spelled the modules apart).
 _XMLRPC_SERVERS = frozenset(
     {
         "xmlrpc.server.SimpleXMLRPCServer",
@@ -81,51 +76,26 @@ _XMLRPC_SERVERS = frozenset(
         "xmlrpc.server.MultiPathXMLRPCServer",
         "xmlrpc.server.CGIXMLRPCRequestHandler",
         "xmlrpc.server.DocCGIXMLRPCRequestHandler",
+        "SimpleXMLRPCServer.SimpleXMLRPCServer",
+        "SimpleXMLRPCServer.CGIXMLRPCRequestHandler",
+        "DocXMLRPCServer.DocXMLRPCServer",
+        "DocXMLRPCServer.DocCGIXMLRPCRequestHandler",
     }
 )
-_EXTERNAL_ENTITY_FEATURES = frozenset(
+# XML-RPC clients parse every response of the server they call.
+_XMLRPC_CLIENTS = frozenset(
     {
-        "xml.sax.handler.feature_external_ges",
-        "xml.sax.handler.feature_external_pes",
-        "http://xml.org/sax/features/external-general-entities",
-        "http://xml.org/sax/features/external-parameter-entities",
+        "xmlrpc.client.ServerProxy",
+        "xmlrpc.client.Server",
+        "xmlrpclib.ServerProxy",
+        "xmlrpclib.Server",
     }
 )
-
-# lxml: the functions that parse a document (document position, parser position), and the
-# parser factories with whether their default still resolves external entities on lxml 5.x.
-_LXML_PARSE: dict[str, tuple[int, int]] = {
-    **{
-        f"lxml.etree.{f}": (0, 1) for f in ("parse", "fromstring", "XML", "XMLID", "fromstringlist")
-    },
-    **{f"lxml.objectify.{f}": (0, 1) for f in ("parse", "fromstring", "XML")},
-}
-_LXML_PARSERS: dict[str, bool] = {
-    "lxml.etree.XMLParser": False,
-    "lxml.etree.XMLPullParser": False,
-    "lxml.objectify.makeparser": False,
-    "lxml.etree.ETCompatXMLParser": True,
-}
-_LXML_ITERPARSE = "lxml.etree.iterparse"
-
+_XMLRPC_PATCH = "defusedxml.xmlrpc.monkey_patch"
 _DEFUSED_FIX = (
     "Parse with defusedxml (`from defusedxml.ElementTree import fromstring`), which rejects "
     "entity declarations, or call `defusedxml.defuse_stdlib()` once at start-up."
 )
-
-
-def _called_names(context: ModuleContext) -> frozenset[str]:
-    """Resolved names of every call in the module (computed once per module)."""
-    return context.derived(_call_names)
-
-
-def _call_names(context: ModuleContext) -> frozenset[str]:
-    """`_called_names`, computed."""
-    return frozenset(
-        name
-        for node in ast.walk(context.tree)
-        if isinstance(node, ast.Call) and (name := context.call_name(node))
-    )
 
 
 def _is_defused_class(context: ModuleContext, name: str | None, depth: int = 0) -> bool:
@@ -153,13 +123,6 @@ def _is_defused_parser(context: ModuleContext, parser: ast.expr | None) -> bool:
         _is_defused_class(context, _class_name(context, c.func))
         for c in origin_calls(context, parser)
     )
-
-
-def _document_origin(context: ModuleContext, call: ast.Call, document: ast.expr) -> DataOrigin:
-    """Where the parsed document comes from; program-made when no DTD can be in it."""
-    if starts_with_element(context, document):
-        return DataOrigin(Trust.PROGRAM_MADE, "the document starts with an element")
-    return data_origin(context, call, document)
 
 
 def _expansion_hit(
@@ -199,7 +162,11 @@ def _expansion_hit(
     "`xml.etree.ElementTree` `parse`/`fromstring`/`XML`/`iterparse`, `XMLParser`/`XMLPullParser` "
     "and `xml.sax.make_parser()`/`xml.parsers.expat.ParserCreate()` objects fed later, "
     "`xml.dom.minidom` and `xml.dom.pulldom` `parse`/`parseString`, `xml.sax.parse`/"
-    "`parseString`, `xmlrpc.client.loads` and the `xmlrpc.server` servers. Quiet when the module "
+    "`parseString`, `xmlrpc.client.loads`, the `xmlrpc.server` servers (which parse every "
+    "request) and `xmlrpc.client.ServerProxy` clients (every response of the server they call), "
+    "Python 2's `xmlrpclib`/`SimpleXMLRPCServer` too; a module that only imports those classes "
+    "for other modules (a compatibility shim) is reported at the import, at low confidence. "
+    "Quiet when the module "
     "calls `defusedxml.defuse_stdlib()` (or, for xmlrpc, `defusedxml.xmlrpc.monkey_patch()`) "
     "or parses with a defusedxml parser. Only documents traced to untrusted input are "
     "reported (a request, a socket or HTTP response: high confidence; a public function's "
@@ -219,40 +186,41 @@ def _expansion_hit(
         "https://pypi.org/project/defusedxml/",
         "https://cwe.mitre.org/data/definitions/776.html",
     ),
-    calls=frozenset(_STDLIB_PARSE) | _XMLRPC_SERVERS,  # with a parser's `feed`/`parse`
+    visits=(ast.Call, ast.ImportFrom),
+    calls=frozenset(_STDLIB_PARSE) | _XMLRPC_SERVERS | _XMLRPC_CLIENTS,  # and `feed`/`parse`
     methods=_FEED_METHODS,
 )
 def xml_entity_expansion(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report stdlib XML parsing of documents that are not fixed in the source."""
-    assert isinstance(node, ast.Call)
-    if not context.imports_any(("xml", "xmlrpc", "pyexpat")):
+    if not context.imports_any(("xml", "xmlrpc", "pyexpat", "xmlrpclib", "SimpleXMLRPCServer")):
         return
-    called = _called_names(context)
+    called = called_names(context)
     if "defusedxml.defuse_stdlib" in called:
         return
+    if isinstance(node, ast.ImportFrom):
+        if _XMLRPC_PATCH not in called:
+            yield from _xmlrpc_imports(node, context)
+        return
+    assert isinstance(node, ast.Call)
     name = context.call_name(node)
     if name in _STDLIB_PARSE:
         document = ModuleContext.argument(node, *_STDLIB_PARSE[name])
         parser = ModuleContext.keyword(node, "parser")
         if document is None or is_fixed(context, document) or _is_defused_parser(context, parser):
             return
-        if name.startswith("xmlrpc.") and "defusedxml.xmlrpc.monkey_patch" in called:
+        if name.startswith("xmlrpc") and _XMLRPC_PATCH in called:
             return
         hit = _expansion_hit(
             context,
             node,
             f"`{name}` parses `{code(context, document)}`",
-            _document_origin(context, node, document),
+            document_origin(context, node, document),
         )
         yield from (hit,) if hit else ()
-    elif name in _XMLRPC_SERVERS:
-        if "defusedxml.xmlrpc.monkey_patch" not in called:
-            hit = _expansion_hit(
-                context,
-                node,
-                f"`{name}` parses every request body it receives",
-                DataOrigin(Trust.UNTRUSTED, "requests from the network", remote=True),
-            )
+    elif name in _XMLRPC_SERVERS or name in _XMLRPC_CLIENTS:
+        if _XMLRPC_PATCH not in called:
+            parses, origin = _xmlrpc_parses(name)
+            hit = _expansion_hit(context, node, f"`{name}` {parses}", origin)
             yield from (hit,) if hit else ()
     elif isinstance(node.func, ast.Attribute) and node.func.attr in _FEED_METHODS:
         factory = made_by(context, node.func.value, _STDLIB_PARSERS)
@@ -264,125 +232,42 @@ def xml_entity_expansion(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
             node,
             f"`{code(context, node.func, 40)}` parses `{code(context, document)}` (an "
             f"`{context.call_name(factory)}` object)",
-            _document_origin(context, node, document),
+            document_origin(context, node, document),
         )
         yield from (hit,) if hit else ()
 
 
-def _resolve_entities(context: ModuleContext, call: ast.Call) -> bool | None:
-    """The `resolve_entities` a parser call asks for: True, False ('internal' too), None if unset
-    or not a constant."""
-    value = context.constant_value(ModuleContext.keyword(call, "resolve_entities"))
-    if value == "internal":
-        return False
-    if isinstance(value, bool | int):
-        return bool(value)
-    return None
-
-
-def _lxml_default_hits(
-    context: ModuleContext, call: ast.Call, document: ast.expr, parser: str, until: str
-) -> Iterator[Hit]:
-    """The hit for a parser left at a default only old lxml versions get wrong, unless the
-    document is program-made; the lxml version, not the data, sets the confidence."""
-    origin = _document_origin(context, call, document)
-    if origin.trust is Trust.PROGRAM_MADE:
-        return
-    yield Hit(
-        node=call,
-        message=f"`{context.call_name(call)}` parses `{code(context, document)}` "
-        f"({origin.phrase}) with {parser}, which resolves external entities on lxml before "
-        f'{until}: a `<!ENTITY x SYSTEM "file:///etc/passwd">` in the document reads local '
-        "files into the result.",
-        confidence=Confidence.LOW if until == "5.0" else None,
-    )
-
-
-@rule(
-    id="xml-external-entities",
-    needs_untrusted_input=True,
-    name="XML parser that resolves external entities",
-    cwe=611,
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    summary="lxml parsing with entity resolution on (explicitly or by an old default), or SAX "
-    "with external entities switched on.",
-    fix="Parse untrusted XML with defusedxml, or build the lxml parser with "
-    "`etree.XMLParser(resolve_entities=False, no_network=True)` and pass it to every parse call.",
-    what_it_does="Reports lxml parsers created with `resolve_entities=True`; lxml `parse`/"
-    "`fromstring`/`XML`/`iterparse` (and `lxml.objectify`) on a document not fixed in the source "
-    "when the parser leaves `resolve_entities` at its default; and SAX parsers given "
-    "`setFeature(feature_external_ges, True)`. Defaults that only old lxml versions get wrong are "
-    "reported with lower confidence: before lxml 5.0 for the normal parsers (low), before lxml "
-    "6.1 for `iterparse` and `ETCompatXMLParser` (medium).",
-    why_bad="An external entity makes the parser read a URI named by the document: "
-    '`<!ENTITY x SYSTEM "file:///etc/passwd">` copies a local file into the parsed tree, where '
-    "it often ends up in a response; other URIs reach internal services (SSRF).",
-    example="from lxml import etree\ntree = etree.fromstring(request.data, "
-    "etree.XMLParser(resolve_entities=True))",
-    use_instead="from lxml import etree\nPARSER = etree.XMLParser(resolve_entities=False, "
-    "no_network=True)\ntree = etree.fromstring(request.data, PARSER)",
-    references=(
-        "https://lxml.de/parsing.html#parser-options",
-        "https://lxml.de/FAQ.html#how-do-i-use-lxml-safely-as-a-web-service-endpoint",
-        "https://docs.python.org/3/library/xml.sax.handler.html#xml.sax.handler.feature_external_ges",
-        "https://docs.python.org/3/library/xml.html#xml-security",
-        "https://cwe.mitre.org/data/definitions/611.html",
-    ),
-)
-def xml_external_entities(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report XML parsers that resolve external entities on documents that may be untrusted."""
-    assert isinstance(node, ast.Call)
-    if isinstance(node.func, ast.Attribute) and node.func.attr == "setFeature":
-        yield from _sax_external_entities(node, context)
-        return
-    name = library_call_name(node, ("lxml",), context)
-    if (name in _LXML_PARSERS or name == _LXML_ITERPARSE) and _resolve_entities(context, node):
-        yield Hit(
-            node=node,
-            message=f"`{code(context, node)}` turns on external entity resolution; any document "
-            'it parses can read local files or URLs through `<!ENTITY x SYSTEM "...">`.',
+def _xmlrpc_parses(name: str) -> tuple[str, DataOrigin]:
+    """What an XML-RPC server or client class parses, and where that comes from."""
+    if name in _XMLRPC_CLIENTS:
+        return "parses every response of the server it calls", DataOrigin(
+            Trust.UNTRUSTED, "responses from the network", remote=True
         )
-        return
-    if name == _LXML_ITERPARSE:
-        document = ModuleContext.argument(node, 0, "source")
-        unset = _resolve_entities(context, node) is None
-        if document is not None and unset and not is_fixed(context, document):
-            yield from _lxml_default_hits(context, node, document, "iterparse's default", "6.1")
-        return
-    if name not in _LXML_PARSE:
-        return
-    document_at, parser_at = _LXML_PARSE[name]
-    document = ModuleContext.argument(node, document_at)
-    if document is None or is_fixed(context, document):
-        return
-    parser = ModuleContext.argument(node, parser_at, "parser")
-    if parser is None:
-        if "lxml.etree.set_default_parser" not in _called_names(context):
-            yield from _lxml_default_hits(context, node, document, "the default parser", "5.0")
-        return
-    factory = made_by(context, parser, _LXML_PARSERS)
-    if factory is None or _resolve_entities(context, factory) is not None:
-        return  # an unknown parser, or one whose setting was judged where it was built
-    factory_name = context.call_name(factory) or ""
-    until = "6.1" if _LXML_PARSERS[factory_name] else "5.0"
-    yield from _lxml_default_hits(
-        context, node, document, f"a `{factory_name}` left at its default", until
+    return "parses every request body it receives", DataOrigin(
+        Trust.UNTRUSTED, "requests from the network", remote=True
     )
 
 
-def _sax_external_entities(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
-    """Report `parser.setFeature(feature_external_ges, True)` on a SAX parser."""
-    if not context.imports_any(("xml",)) or len(node.args) != 2:
+def _xmlrpc_imports(node: ast.ImportFrom, context: ModuleContext) -> Iterator[Hit]:
+    """`from xmlrpc.server import SimpleXMLRPCServer` in a module that never calls the class it
+    imports: it is handed on to code in other files, which serves or calls with it (a call in
+    this module is reported where it is made), so the finding is low confidence."""
+    called_here = {
+        call.func.id
+        for call in ast.walk(context.tree)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    }
+    imported = [
+        f"{node.module}.{alias.name}"
+        for alias in node.names
+        if f"{node.module}.{alias.name}" in _XMLRPC_SERVERS | _XMLRPC_CLIENTS
+        and (alias.asname or alias.name) not in called_here
+    ]
+    if not imported:
         return
-    feature, value = node.args
-    named = context.resolve(feature) or context.constant_value(feature)
-    if named not in _EXTERNAL_ENTITY_FEATURES:
-        return
-    if context.constant_value(value) not in (True, 1):
-        return
-    yield Hit(
-        node=node,
-        message=f"`{code(context, node)}` makes this SAX parser fetch external entities; any "
-        'document it parses can read local files or URLs through `<!ENTITY x SYSTEM "...">`.',
-    )
+    parses, origin = _xmlrpc_parses(imported[0])
+    shown = " and ".join(f"`{name}`" for name in imported)
+    what = f"{shown}, imported here for other modules to use: each {parses}"
+    hit = _expansion_hit(context, node, what, origin)
+    if hit is not None:
+        yield hit._replace(confidence=Confidence.LOW)

@@ -92,7 +92,13 @@ class ContainerRules(FrameState):
             self._store_into(base.value, f".{base.attr}", value, base)
 
     def remove_key(self, base: ast.Name, receiver: Value, key: object) -> None:
-        """Remove `key` from a container; a list's later elements move down by one."""
+        """Remove `key` from a container; a list's later elements move down by one. A negative
+        index (`stack.pop(-1)`) counts from the end of a list whose elements are all known;
+        of any other list, which element goes is not known, so all are kept."""
+        if isinstance(key, int) and key < 0:
+            if not (receiver.exact and receiver.shape == "list"):
+                return
+            key += len(receiver.parts)
         parts = dict(receiver.parts)
         parts.pop(key, None)
         if receiver.shape == "list" and isinstance(key, int):

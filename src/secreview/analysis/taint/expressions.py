@@ -20,7 +20,7 @@ from secreview.analysis.taint.formats import (
     percent_result,
 )
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.guard_shapes import built_from
+from secreview.analysis.taint.guard_shapes import built_from, file_name_piece
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.values import (
     CLEAN,
@@ -39,6 +39,10 @@ from secreview.index.context import UNKNOWN
 _ROUTE_PARAMETER = re.compile(r"[<{*]|/:")
 """A variable part of a route path: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle
 `:name`, or a wildcard."""
+
+
+_ONE_NAME = "one file name: it holds no separator and is neither `.` nor `..`"
+_PATH = ("path",)
 
 
 class ExpressionRules(FrameState):
@@ -117,7 +121,8 @@ class ExpressionRules(FrameState):
             case ast.Dict(keys=keys, values=values):
                 return self.dictionary(keys, values)
             case ast.Call():
-                return built_from(self.call(node))
+                result = self.call(node)
+                return result if self.encodes_one_name(node) else built_from(result)
             case (
                 ast.ListComp(elt=element, generators=generators)
                 | ast.SetComp(elt=element, generators=generators)
@@ -314,9 +319,12 @@ class ExpressionRules(FrameState):
             prefix += str(piece.const)
         flows: list[frozenset[Flow]] = []
         query = False
-        for node, piece in zip(values, pieces, strict=True):
+        name_at = file_name_piece(pieces)
+        for index, (node, piece) in enumerate(zip(values, pieces, strict=True)):
             # `f"{base}?q={term}"`: pieces after a `?` are in the URL's query string.
             inserted = formatted(piece, QUERY_KINDS, node) if query else piece
+            if index == name_at:
+                inserted = inserted.mapped(lambda f, n=node: f.then(n, _ONE_NAME).sanitised(_PATH))
             flows.append(inserted.all_flows())
             query = query or piece.query
         return Value(flows=merge_flows(*flows), prefix=prefix, query=query)

@@ -13,6 +13,7 @@ can be read alone:
 - `guards.py`: conditions that make a variable safe on one branch;
 - `calls.py`: calls to this module's functions and classes, and to project summaries;
 - `guessed_sinks.py`: calls to project functions outside the scan, sinks by their names;
+- `guessed_sanitizers.py`: such functions named for making identifiers, path-safe by their names;
 - `library.py`: calls into libraries, answered by the models and builtin method semantics;
 - `escapers.py`: a project's own escapers, read from what they do to each character;
 - `sinks.py`: sink checks that turn flows into `SinkEvent`s.
@@ -29,6 +30,7 @@ from secreview.analysis.taint.escapers import EscaperRules
 from secreview.analysis.taint.expressions import ExpressionRules
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guards import GuardRules
+from secreview.analysis.taint.guessed_sanitizers import GuessedSanitizerRules
 from secreview.analysis.taint.guessed_sinks import GuessRules
 from secreview.analysis.taint.guessed_sources import GuessedSourceRules
 from secreview.analysis.taint.library import LibraryRules
@@ -45,6 +47,7 @@ class Frame(
     GuardRules,
     CallRules,
     GuessRules,
+    GuessedSanitizerRules,
     GuessedSourceRules,
     LibraryRules,
     EscaperRules,

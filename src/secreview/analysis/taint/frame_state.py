@@ -234,6 +234,8 @@ class FrameState:
 
         def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value: ...
 
+        def encodes_one_name(self, node: ast.Call) -> bool: ...
+
         # containers.py
         def assign(self, target: ast.expr, value: Value, origin: ast.AST) -> None: ...
 
@@ -266,9 +268,18 @@ class FrameState:
             kwargs: dict[str, Value],
         ) -> None: ...
 
+        def unread_function(self, func: ast.expr) -> str | None: ...
+
+        # guessed_sanitizers.py
+        def guessed_identifier(self, node: ast.Call, result: Value) -> Value: ...
+
         # guessed_sources.py
         def guessed_request_read(
             self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+        ) -> Flow | None: ...
+
+        def guessed_download(
+            self, node: ast.Call, receiver: Value | None, method: str | None
         ) -> Flow | None: ...
 
         # sinks.py

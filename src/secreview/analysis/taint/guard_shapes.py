@@ -23,6 +23,7 @@ UNDER_BASE = "under-base"
 """Marker: the value was checked to start with a fixed directory."""
 PATH_MARKERS = frozenset({NO_PARENT, RELATIVE, UNDER_BASE})
 SINGLE_NAME = "single-name"
+_SEPARATOR_CHARACTERS = "/\\\x00"
 """Marker: the value was checked to hold no path separator. Joined last to a fixed folder it
 names an entry of that folder, or (as `..`) the folder's parent itself, never a file elsewhere:
 safe where a file is opened (`FILE_OPENERS`), not where a folder may be used (`shutil.rmtree`)."""
@@ -84,6 +85,28 @@ def _operands(
             yield from _operands(argument, qualified, normalised, depth + 1)
     elif isinstance(func, ast.Attribute) and func.attr in _NORMALISING_METHODS:
         yield from _operands(func.value, qualified, True, depth + 1)
+
+
+def file_name_piece(pieces: list[Value]) -> int | None:
+    """The index of the piece that text joined from `pieces` ends its last file name with, when
+    that name can be neither `.` nor `..` nor more than one name: the last variable piece, which
+    cannot hold a path separator (`SINGLE_NAME`), followed by fixed text with no separator and
+    some character other than a dot (`f"{folder}/{name}.json"` ends in `...json` at worst).
+    None for any other text."""
+    variable = [i for i, p in enumerate(pieces) if not p.is_constant]
+    if not variable:
+        return None
+    last = variable[-1]
+    flows = pieces[last].all_flows()
+    after = "".join(str(p.const) for p in pieces[last + 1 :])
+    if (
+        flows
+        and all(SINGLE_NAME in flow.safe_for for flow in flows)
+        and after.strip(".") != ""
+        and not set(after) & set(_SEPARATOR_CHARACTERS)
+    ):
+        return last
+    return None
 
 
 def built_from(value: Value) -> Value:

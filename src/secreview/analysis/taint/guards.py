@@ -38,7 +38,7 @@ from secreview.analysis.taint.guard_shapes import (
 from secreview.analysis.taint.host_guards import Guard, HostGuards, Target
 from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
-from secreview.analysis.taint.values import Flow, constant
+from secreview.analysis.taint.values import CLEAN, Flow, constant
 from secreview.index.context import UNKNOWN
 
 _NORMALISED = frozenset({NORMALISED_PATH})
@@ -281,16 +281,31 @@ class GuardRules(HostGuards):
             if target is not None:
                 yield from _matched(target, self.expr(args[0]).const, name == "re.fullmatch")
         elif name == "isinstance" and len(args) > 1:
-            kinds = self.analysis.shown(args[1])
-            if first and all(
-                t in ("int", "float", "bool", "uuid.UUID", "UUID")
-                for t in re.findall(r"[\w.]+", kinds)
-            ):
+            classes = re.findall(r"[\w.]+", self.analysis.shown(args[1]))
+            if first and classes and all(map(_is_error, classes)):
+                yield first, (ALL_KINDS,), CLEAN  # an error object, no longer what it joined
+            elif first and classes and all(map(_carries_no_text, classes)):
                 yield first, (ALL_KINDS,), None
         elif url_check_kinds(name):
             target = self._target(first_node)
             if target is not None:
                 yield target, tuple(sorted(url_check_kinds(name))), None
+
+
+_ERROR_SUFFIXES = ("Error", "Exception", "Failure", "Fault")
+
+
+def _carries_no_text(class_name: str) -> bool:
+    """Whether a value `isinstance` proves to be of this class holds no attacker-chosen text."""
+    return class_name in ("int", "float", "bool", "uuid.UUID", "UUID")
+
+
+def _is_error(class_name: str) -> bool:
+    """Whether the class is named for an error. Functions that return either a result or an
+    error object (`if isinstance(doc, ParseError): return doc`) hand back, on that branch, an
+    object the program made to report a failure: neither the document whose flows the variable
+    joined nor of the type the document had."""
+    return class_name.rpartition(".")[2].endswith(_ERROR_SUFFIXES)
 
 
 def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:

@@ -22,9 +22,9 @@ real summary that decides (`ProjectIndex.modules`), so a whole-project scan gues
 from __future__ import annotations
 
 import ast
-import re
 
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.semantics import program_of
 from secreview.analysis.taint.values import Value
 
@@ -65,11 +65,6 @@ _URL_KEYWORDS = ("url", "base_url", "uri", "endpoint_url", "target_url")
 _CLIENT_WORDS = frozenset({"client", "http", "https", "requester", "fetcher", "crawler"})
 
 
-def words_of(name: str) -> frozenset[str]:
-    """The lower-case words of a snake_case or camelCase name."""
-    return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name))
-
-
 def guessed_kind(qualified: str) -> str | None:
     """The sink kind a project function's qualified name says it is, if it says so plainly:
     an operation and its object in the function's name (`read_file`, `run_command`,
@@ -104,7 +99,7 @@ class GuessRules(FrameState):
         """Record the call as the sink its callee's name says it is (see the module docstring):
         a project function in a module the scan did not read, or a method of an object nothing
         describes that its names say sends an HTTP request."""
-        qualified = self._unread_project_function(node.func)
+        qualified = self.unread_project_function(node.func)
         kind = guessed_kind(qualified) if qualified else None
         if qualified is None or kind is None:
             if receiver is not None and method is not None and self._undescribed(receiver, node):
@@ -158,8 +153,19 @@ class GuessRules(FrameState):
             note = f"{event.note}, guessed from the name: {why}"
             self.events[index] = event._replace(sink=shown, note=note, guess=True)
 
-    def _unread_project_function(self, func: ast.expr) -> str | None:
+    def unread_project_function(self, func: ast.expr) -> str | None:
         """The qualified name of a project function that no model, summary or class of the
+        scan describes, and whose module the scan did not read; else None."""
+        qualified = self.unread_function(func)
+        head = func
+        while isinstance(head, ast.Attribute):
+            head = head.value
+        if qualified is None or not isinstance(head, ast.Name):
+            return None
+        return qualified if self._is_project_name(head.id, qualified) else None
+
+    def unread_function(self, func: ast.expr) -> str | None:
+        """The qualified name of an imported function that no model, summary or class of the
         scan describes, and whose module the scan did not read; else None."""
         head = func
         while isinstance(head, ast.Attribute):
@@ -167,7 +173,7 @@ class GuessRules(FrameState):
         if not isinstance(head, ast.Name):
             return None
         qualified = self.qualified(func)
-        if qualified is None or not self._is_project_name(head.id, qualified):
+        if qualified is None:
             return None
         analysis = self.analysis
         if (

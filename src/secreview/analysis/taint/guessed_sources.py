@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.guessed_sinks import words_of
+from secreview.analysis.taint.name_words import CLIENT_WORDS, DOWNLOAD_VERBS, words_of
 from secreview.analysis.taint.values import GUESSED_SOURCE, Flow, Value
 
 _READ_NOUNS = frozenset(
@@ -47,3 +47,28 @@ class GuessedSourceRules(FrameState):
             "scan could not read, named for reading its data (a guess) (remote)"
         )
         return Flow("remote", ((node, note),)).sanitised({GUESSED_SOURCE})
+
+    def guessed_download(
+        self, node: ast.Call, receiver: Value | None, method: str | None
+    ) -> Flow | None:
+        """The network flow of `fetcher.download_bytes(url)`: a method named for downloading or
+        fetching, of an object nothing describes whose name says it is a client (a project's
+        own fetcher, handed in or built elsewhere); None for any other call. An updater or a
+        crawler gets what the server chose, as from `requests.get(url).content`; it is a guess,
+        so what it reaches is reported at low confidence."""
+        func = node.func
+        if receiver is None or method is None or receiver.type is not None:
+            return None
+        if not isinstance(func, ast.Attribute) or not words_of(method) & DOWNLOAD_VERBS:
+            return None
+        owner = func.value
+        named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        if not words_of(named) & CLIENT_WORDS:
+            return None
+        shown = self.analysis.shown(func) or method
+        note = (
+            f"`{shown}(...)` is taken for data from the network: a method named for "
+            "downloading, of an object named for a client that nothing describes (a guess) "
+            "(socket)"
+        )
+        return Flow("socket", ((node, note),)).sanitised({GUESSED_SOURCE})

@@ -17,6 +17,7 @@ from secreview.analysis.taint.alphabets import kinds_safe_after_filter
 from secreview.analysis.taint.escapers import translation_kinds
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.guard_shapes import SINGLE_NAME
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     MUTATORS,
@@ -31,6 +32,7 @@ from secreview.analysis.taint.values import (
     ONLY_CHOSE,
     Flow,
     Value,
+    constant,
     has_query_mark,
     join,
     merge_flows,
@@ -104,10 +106,11 @@ class LibraryRules(FrameState):
                     # secret and a predictable number stays predictable: dedicated origins go on.
                     kept = self._dedicated_flows(inputs, kwargs, node, name)
                     return self.typed_result(tainted(kept) if kept else CLEAN, name, kwargs)
+                kinds = (*sanitizer.protects, *_percent_encoded_name(name, args, kwargs))
                 protected = self.default_result(inputs, kwargs, node).mapped(
-                    lambda f, s=sanitizer, n=name: f.then(node, f"`{n}`: {s.note}").sanitised(
-                        s.protects
-                    )
+                    lambda f, s=sanitizer, n=name, k=kinds: f.then(
+                        node, f"`{n}`: {s.note}"
+                    ).sanitised(k)
                 )
                 return self.typed_result(_as_text(protected, name, args), name, kwargs)
         if method == "sub" and len(args) > 1 and isinstance(node.func, ast.Attribute):
@@ -123,13 +126,36 @@ class LibraryRules(FrameState):
             filtered = self.alphabet_filter(node, args[0].const, args[1], args[2])
             if filtered is not None:
                 return filtered
-        result = self.default_result(inputs, kwargs, node)
-        guessed = self.guessed_request_read(node, args, kwargs)
+        result = self.guessed_identifier(node, self.default_result(inputs, kwargs, node))
+        guessed = self.guessed_request_read(node, args, kwargs) or self.guessed_download(
+            node, receiver, method
+        )
         if guessed is not None:
             result = result.with_flows([guessed])
         if names:
             result = _as_text(result, names[0], args)
         return self.typed_result(result, names[0] if names else "", kwargs)
+
+    def encodes_one_name(self, node: ast.Call) -> bool:
+        """Whether the call percent-encodes `/` too, so that its result is one file name (its
+        `SINGLE_NAME` marker is then the result's own, not an argument's carried into new
+        text)."""
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if last not in ("quote", "quote_plus"):
+            return False  # the cheap test first: this runs for every call
+        name = self.qualified(func) or ""
+        if name not in _PERCENT_ENCODERS:
+            return False
+        args = [self.expr_constant(a) for a in node.args]
+        kwargs = {k.arg: self.expr_constant(k.value) for k in node.keywords if k.arg}
+        return bool(_percent_encoded_name(name, args, kwargs))
+
+    def expr_constant(self, node: ast.expr) -> Value:
+        """The constant an argument is fixed to in the source, else an unknown value (the
+        argument is not evaluated again: its calls would repeat their sinks)."""
+        value = self.context.constant_value(node)
+        return constant(value) if value is not UNKNOWN else CLEAN
 
     def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value:
         """`value` with the type the models give the result of `name`."""
@@ -196,7 +222,8 @@ class LibraryRules(FrameState):
                 return CLEAN
             if option in receiver.parts:
                 return receiver.parts[option]
-        if method in MUTATORS and base is not None and isinstance(base, ast.Name | ast.Attribute):
+        stores = method in MUTATORS or (receiver.type is None and _named_to_store(method))
+        if stores and base is not None and isinstance(base, ast.Name | ast.Attribute):
             updated = receiver
             if method == "append" and args and receiver.exact and receiver.shape == "list":
                 updated = receiver.with_part(len(receiver.parts), args[0])
@@ -204,6 +231,13 @@ class LibraryRules(FrameState):
                 for key, part in args[0].parts.items():
                     updated = updated.with_part(key, part)
                 updated = updated.with_flows(args[0].flows) if args[0].flows else updated
+            elif method in ("write", "writelines"):
+                # What is written into a file or buffer comes back from reading it, but does not
+                # choose the file's `name`: it is kept as a part no attribute reads.
+                flows = self.default_result(args, kwargs, node).flows
+                if flows:
+                    written = receiver.part(WRITTEN).with_flows(flows)
+                    updated = receiver.with_part(WRITTEN, written)
             else:
                 flows = self.default_result(args, kwargs, node).flows
                 if flows:
@@ -309,3 +343,37 @@ def _config_option(method: str, args: list[Value]) -> tuple[object, object] | No
     if arity is None or len(args) != arity or not (args[0].is_constant and args[1].is_constant):
         return None
     return (args[0].const, args[1].const)
+
+
+_STORING_VERBS = frozenset({"update", "feed", "load"})
+"""First words of a method name that say the object takes in what it is given."""
+
+
+def _named_to_store(method: str) -> bool:
+    """Whether a method of an object nothing describes is named for taking in its arguments
+    (`state.update_targets(data)`, `parser.feed_chunk(data)`, `index.load_entries(rows)`): what
+    the object holds afterwards, and what is read from it, then carries that data."""
+    return method.lstrip("_").split("_", 1)[0] in _STORING_VERBS
+
+
+WRITTEN = "(written)"
+"""The part of a file or buffer object that holds what was written into it."""
+
+_PERCENT_ENCODERS = {
+    "urllib.parse.quote": "/",
+    "requests.utils.quote": "/",
+    "urllib.parse.quote_plus": "",
+}
+"""Percent-encoding functions and the characters their `safe` argument keeps by default."""
+
+
+def _percent_encoded_name(
+    name: str, args: list[Value], kwargs: dict[str, Value]
+) -> tuple[str, ...]:
+    """`(SINGLE_NAME,)` when a percent-encoder encodes `/` too (`quote(name, safe="")`,
+    `quote_plus(name)`): what it returns is one file name, `..` at worst; else `()`."""
+    if name not in _PERCENT_ENCODERS:
+        return ()
+    given = kwargs.get("safe", args[1] if len(args) > 1 else None)
+    safe = _PERCENT_ENCODERS[name] if given is None else given.const
+    return (SINGLE_NAME,) if isinstance(safe, str | bytes) and "/" not in str(safe) else ()

@@ -14,6 +14,7 @@ import re
 from typing import NamedTuple
 
 from secreview.analysis.models import Models
+from secreview.analysis.taint.name_words import names_a_download
 from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
 from secreview.index.context import ModuleContext
@@ -93,6 +94,8 @@ def _gather_input_clues(context: ModuleContext, models: Models) -> InputClues:
             for model in returned:
                 typed = models.typed_sources.get(model.type, {})
                 origins.update(source.origin for source in typed.values())
+    if names_a_download(text, words):  # `self._fetcher.download_bytes(url)`: see guessed_sources.py
+        origins.add("socket")
     return InputClues(frozenset(origins), _request_shaped(text, words, imported, models))
 
 

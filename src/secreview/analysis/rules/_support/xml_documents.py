@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.rules._support.built_strings import string_pieces
+from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.local_bindings import scope_nodes_of, single_value
 from secreview.index.context import ModuleContext
 
@@ -53,3 +54,24 @@ def _first_of_grown_list(context: ModuleContext, parts: ast.Name) -> ast.expr | 
                 return None  # replaced in place, or handed to code that may change it
     first = value.elts[0]
     return None if isinstance(first, ast.Starred) else first
+
+
+def called_names(context: ModuleContext) -> frozenset[str]:
+    """Resolved names of every call in the module (computed once per module)."""
+    return context.derived(_call_names)
+
+
+def _call_names(context: ModuleContext) -> frozenset[str]:
+    """`called_names`, computed."""
+    return frozenset(
+        name
+        for node in ast.walk(context.tree)
+        if isinstance(node, ast.Call) and (name := context.call_name(node))
+    )
+
+
+def document_origin(context: ModuleContext, call: ast.Call, document: ast.expr) -> DataOrigin:
+    """Where the parsed document comes from; program-made when no DTD can be in it."""
+    if starts_with_element(context, document):
+        return DataOrigin(Trust.PROGRAM_MADE, "the document starts with an element")
+    return data_origin(context, call, document)

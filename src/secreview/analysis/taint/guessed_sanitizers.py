@@ -1,0 +1,46 @@
+"""Sanitisers guessed from a name: a helper the scan could not read that makes an identifier.
+
+A code generator or an exporter turns names it reads from a document into file and module names
+through helpers (`utils.snake_case(tag)`, `text.slugify(title)`). When the helper's module is not
+scanned (one file in a review, a diff) or it is a library function no model describes, the call
+would pass its argument on unchanged and every file written under the converted name would be
+reported, although converting text to a case style or a slug splits it into words of letters and
+digits joined by `_` or `-`, which leaves no `/`. An imported function the scan did not read and
+no model describes, whose name says it converts to such a name (`snake_case`, `kebab_case`,
+`camel_case`, `pascal_case`, `spinal_case`, `slugify`, `camelize`, `dasherize`), is taken to make
+its result safe as a path. It is a guess from the name, so it only ever removes a path finding; a
+helper the scan did read is judged by its body, and a modelled function by its model.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.name_words import words_of
+from secreview.analysis.taint.values import Value
+
+_CASE_STYLES = frozenset({"snake", "kebab", "camel", "pascal", "spinal"})
+"""Words that, with `case`, name a conversion to an identifier (`snake_case`, `to_kebab_case`)."""
+_CONVERTERS = frozenset({"slug", "slugify", "slugified", "camelize", "dasherize"})
+"""Words that alone name a conversion to an identifier or a slug."""
+PROTECTS = frozenset({"path"})
+
+
+def names_an_identifier_conversion(function: str) -> bool:
+    """Whether a function's name says it converts text to a case style or a slug."""
+    words = words_of(function)
+    return bool(words & _CONVERTERS) or bool(words & _CASE_STYLES and "case" in words)
+
+
+class GuessedSanitizerRules(FrameState):
+    """Unread project helpers named for making identifiers, taken to clear a path's text."""
+
+    def guessed_identifier(self, node: ast.Call, result: Value) -> Value:
+        """`result` cleared for paths when `node` calls an unread project helper named for a
+        conversion to a case style or a slug (see the module docstring), else unchanged."""
+        qualified = self.unread_function(node.func)
+        if qualified is None or not names_an_identifier_conversion(qualified.rpartition(".")[2]):
+            return result
+        note = f"`{qualified}` makes a name of it (guessed from its name: it was not scanned)"
+        return result.mapped(lambda flow: flow.then(node, note).sanitised(PROTECTS))

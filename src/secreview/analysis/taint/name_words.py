@@ -1,0 +1,32 @@
+"""The words of names, read to guess what code the scan cannot see does.
+
+Guessed sinks, sources and sanitisers (`guessed_*.py`) and the module's cheap test of whether it
+can read untrusted input at all (`module_index.py`) read the same words, so they live here,
+below both.
+"""
+
+from __future__ import annotations
+
+import re
+
+DOWNLOAD_VERBS = frozenset({"download", "fetch"})
+"""Words of a method's name that say it returns what a server sent (`download_bytes`)."""
+CLIENT_WORDS = frozenset({"client", "fetcher", "downloader", "http", "https", "crawler"})
+"""Words of a receiver's name that say it talks to servers (`self._fetcher`, `http_client`)."""
+
+
+def words_of(name: str) -> frozenset[str]:
+    """The lower-case words of a snake_case or camelCase name."""
+    return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name))
+
+
+_DOWNLOAD_CALL = re.compile(r"\.\s*_*(?:download|fetch)\w*\s*\(", re.IGNORECASE)
+"""A method named for a download called in a module's text (`.download_bytes(`)."""
+
+
+def names_a_download(text: str, names: set[str]) -> bool:
+    """Whether a module calls a method named for a download and names a client: the shape
+    `fetcher.download_bytes(url)` needs both."""
+    if not _DOWNLOAD_CALL.search(text):
+        return False
+    return any(words_of(name) & CLIENT_WORDS for name in names)
