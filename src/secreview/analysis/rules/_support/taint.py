@@ -44,6 +44,9 @@ class TaintSpec(NamedTuple):
     `reports` may drop sink events the model's call names match too widely (a `find` that is
     not a database's); `sure_of` may raise a network flow's confidence to high from what the
     path shows (data parsed from a JSON body).
+    `anchor` may move a hit from the sink to an earlier step of its flow in the same function,
+    where the defect is made and fixed (a path join); the events one anchor gathers are one
+    finding, the surest of them, with the sink as the last step of its evidence.
     """
 
     kind: str
@@ -53,6 +56,7 @@ class TaintSpec(NamedTuple):
     names_the_label: bool = False
     reports: Callable[[SinkEvent, AnalysisContext], bool] | None = None
     sure_of: Callable[[SinkEvent, AnalysisContext], bool] | None = None
+    anchor: Callable[[SinkEvent, AnalysisContext], ast.AST | None] | None = None
 
 
 def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
@@ -61,12 +65,38 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
     assert isinstance(severity, Severity)
 
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+        anchored: dict[int, Hit] = {}
         for event in taint_events(context).events:
-            if event.kind == spec.kind and (spec.reports is None or spec.reports(event, context)):
-                yield _hit(event, spec, severity, context)
+            if event.kind != spec.kind or (
+                spec.reports is not None and not spec.reports(event, context)
+            ):
+                continue
+            hit = _hit(event, spec, severity, context)
+            place = spec.anchor(event, context) if spec.anchor is not None else None
+            if place is None:
+                yield hit
+                continue
+            hit = hit._replace(node=place)
+            kept = anchored.get(id(place))
+            if kept is None or _surer(hit, kept, metadata):
+                anchored[id(place)] = hit
+        yield from anchored.values()
 
     check.__doc__ = f"Report untrusted data reaching a {spec.kind} sink."
     return rule(visits=(ast.Module,), follows_data_flow=True, **metadata)(check)  # type: ignore[arg-type]
+
+
+def _surer(hit: Hit, other: Hit, metadata: dict[str, object]) -> bool:
+    """Whether `hit` is more certain than `other` (confidence, then severity), so that one
+    finding standing for several sinks keeps the strongest."""
+
+    def rank(candidate: Hit) -> tuple[int, int]:
+        confidence = candidate.confidence or metadata["confidence"]
+        chosen = candidate.severity or metadata["severity"]
+        assert isinstance(confidence, Confidence) and isinstance(chosen, Severity)
+        return (int(confidence), int(chosen))
+
+    return rank(hit) > rank(other)
 
 
 def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: AnalysisContext) -> Hit:
