@@ -34,10 +34,10 @@ def _is_join(node: ast.AST, context: AnalysisContext) -> bool:
 
 def join_of(event: SinkEvent, context: AnalysisContext) -> ast.AST | None:
     """The join call (or `/`) whose result the flow of `event` was assigned from, in the
-    function of the sink and before it; the last such join when there are several."""
+    function of the sink and before it; the first such join when there are several (a path
+    joined again under a clean name keeps the untrusted part it got at the first)."""
     function = context.enclosing_function(event.node)
     sink_line = getattr(event.node, "lineno", 0)
-    found: ast.AST | None = None
     for node, note in event.flow.steps:
         if not note.startswith("assigned to ") or not isinstance(node, ast.Name):
             continue
@@ -50,5 +50,5 @@ def join_of(event: SinkEvent, context: AnalysisContext) -> ast.AST | None:
             continue
         join = next((n for n in ast.walk(statement.value) if _is_join(n, context)), None)
         if join is not None:
-            found = join
-    return found
+            return join
+    return None

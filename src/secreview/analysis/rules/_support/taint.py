@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, Rule, rule
+from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.taint import AnalysisContext, taint_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.results import SinkEvent
@@ -71,12 +72,11 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
                 spec.reports is not None and not spec.reports(event, context)
             ):
                 continue
-            hit = _hit(event, spec, severity, context)
             place = spec.anchor(event, context) if spec.anchor is not None else None
+            hit = _hit(event, spec, severity, context, place)
             if place is None:
                 yield hit
                 continue
-            hit = hit._replace(node=place)
             kept = anchored.get(id(place))
             if kept is None or _surer(hit, kept, metadata):
                 anchored[id(place)] = hit
@@ -99,8 +99,15 @@ def _surer(hit: Hit, other: Hit, metadata: dict[str, object]) -> bool:
     return rank(hit) > rank(other)
 
 
-def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: AnalysisContext) -> Hit:
-    """A hit at the sink naming the source, the sink and the path in between."""
+def _hit(
+    event: SinkEvent,
+    spec: TaintSpec,
+    severity: Severity,
+    context: AnalysisContext,
+    place: ast.AST | None = None,
+) -> Hit:
+    """A hit at the sink (or at `place`, the spec's anchor on the flow) naming the source, the
+    sink and the path in between."""
     flow = event.flow
     source_node, source_note = flow.steps[0]
     if spec.names_the_label:
@@ -112,15 +119,21 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
     source = context.segment(source_node) or source_note
     line = getattr(source_node, "lineno", "?")
     described = _ORIGIN_WORDS.get(flow.origin, f"{flow.origin} input")
+    reaches = f"reaches `{event.sink}`"
+    node = event.node
+    if place is not None:
+        sink_line = getattr(event.node, "lineno", "?")
+        reaches = f"goes into `{code(context, place)}` here, which {reaches} (line {sink_line})"
+        node = place
     message = (
-        f"`{source}` (line {line}, {described}) reaches `{event.sink}` as "
+        f"`{source}` (line {line}, {described}) {reaches} as "
         f"{event.note or 'its argument'}; {spec.danger}"
     )
     evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
     chosen = spec.severity_of(event, context) if spec.severity_of else None
     if flow.origin == "library":  # what callers pass is unknown: maybe their users' data
         return Hit(
-            node=event.node,
+            node=node,
             message=message,
             evidence=evidence,
             confidence=Confidence.MEDIUM,
@@ -134,7 +147,7 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
         or (flow.origin not in NETWORK_ORIGINS and flow.origin not in spec.origins)
     ):
         return Hit(
-            node=event.node,
+            node=node,
             message=message,
             evidence=evidence,
             confidence=Confidence.LOW,
@@ -142,7 +155,7 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
         )
     sure = spec.sure_of is not None and spec.sure_of(event, context)
     return Hit(
-        node=event.node,
+        node=node,
         message=message,
         evidence=evidence,
         severity=chosen,
