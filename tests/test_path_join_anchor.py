@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from secreview.findings import Confidence
+from secreview.findings import Confidence, Finding
 from secreview.pipeline import review_source
 
 VIEW = textwrap.dedent(
@@ -24,7 +24,8 @@ VIEW = textwrap.dedent(
 )
 
 
-def _path_findings(text: str) -> list:
+def _path_findings(text: str) -> list[Finding]:
+    """The path-traversal findings of `text` reviewed as a module of package `pkg`."""
     report = review_source(text, "pkg/views.py", module="pkg.views")
     assert report.error is None, report.error
     return [f for f in report.findings if f.rule_id == "path-traversal"]
