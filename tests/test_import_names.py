@@ -31,14 +31,16 @@ def test_two_star_imports_leave_a_bare_name_unresolved() -> None:
     assert _resolved_calls(source) == [None]
 
 
-def test_django_classes_from_their_defining_modules_are_the_public_names() -> None:
-    """`django.http.response.X` and `django.http.request.X` are `django.http.X`, the name the
-    models use; other modules keep their names."""
+def test_framework_names_from_their_defining_modules_are_the_public_names() -> None:
+    """`django.http.response.X` is `django.http.X`, `flask.helpers.X` is `flask.X`: the names
+    the models use; other modules keep their names."""
     assert (
         canonical("django.http.response.HttpResponseRedirect") == "django.http.HttpResponseRedirect"
     )
     assert canonical("django.http.request.QueryDict") == "django.http.QueryDict"
     assert canonical("django.http.HttpResponse") == "django.http.HttpResponse"
     assert canonical("django.http.responses.X") == "django.http.responses.X"
+    assert canonical("flask.helpers.send_file") == "flask.send_file"
+    assert canonical("werkzeug.wrappers.response.Response") == "werkzeug.wrappers.Response"
     calls = _resolved_calls("from django.http.response import JsonResponse as J\nJ({})\n")
     assert calls == ["django.http.JsonResponse"]

@@ -44,12 +44,21 @@ _COMPAT_PREFIXES = ("future.moves.", "future.backports.")
 """`python-future`'s spellings of standard-library modules: `future.moves.urllib.request`."""
 
 
-_REEXPORTED = {"django.http.response.": "django.http.", "django.http.request.": "django.http."}
+_REEXPORTED = {
+    "django.http.response.": "django.http.",
+    "django.http.request.": "django.http.",
+    "flask.helpers.": "flask.",
+    "flask.templating.": "flask.",
+    "flask.wrappers.": "flask.",
+    "werkzeug.wrappers.response.": "werkzeug.wrappers.",
+    "werkzeug.wrappers.request.": "werkzeug.wrappers.",
+}
 """Framework modules whose public names the package re-exports, so that one spelling, the
 documented one, stands for both: Django's request and response classes are `django.http.X`
 whether the code imports them from there or from `django.http.response` where they are
-defined (`HttpResponseRedirect`, `JsonResponse`, `HttpRequest`, `QueryDict`), and the models
-name each once."""
+defined (`HttpResponseRedirect`, `JsonResponse`, `HttpRequest`, `QueryDict`); Flask's
+`send_file`, `redirect` and `render_template_string` are `flask.X` imported from
+`flask.helpers` or `flask.templating` too. The models name each once."""
 
 
 def canonical(name: str) -> str:
