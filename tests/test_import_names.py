@@ -29,3 +29,18 @@ def test_a_single_star_import_names_what_the_module_does_not_bind() -> None:
 def test_two_star_imports_leave_a_bare_name_unresolved() -> None:
     source = "from os import *\nfrom shutil import *\nsystem('x')\n"
     assert _resolved_calls(source) == [None]
+
+
+def test_framework_names_from_their_defining_modules_are_the_public_names() -> None:
+    """`django.http.response.X` is `django.http.X`, `flask.helpers.X` is `flask.X`: the names
+    the models use; other modules keep their names."""
+    assert (
+        canonical("django.http.response.HttpResponseRedirect") == "django.http.HttpResponseRedirect"
+    )
+    assert canonical("django.http.request.QueryDict") == "django.http.QueryDict"
+    assert canonical("django.http.HttpResponse") == "django.http.HttpResponse"
+    assert canonical("django.http.responses.X") == "django.http.responses.X"
+    assert canonical("flask.helpers.send_file") == "flask.send_file"
+    assert canonical("werkzeug.wrappers.response.Response") == "werkzeug.wrappers.Response"
+    calls = _resolved_calls("from django.http.response import JsonResponse as J\nJ({})\n")
+    assert calls == ["django.http.JsonResponse"]

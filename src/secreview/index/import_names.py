@@ -44,8 +44,25 @@ _COMPAT_PREFIXES = ("future.moves.", "future.backports.")
 """`python-future`'s spellings of standard-library modules: `future.moves.urllib.request`."""
 
 
+_REEXPORTED = {
+    "django.http.response.": "django.http.",
+    "django.http.request.": "django.http.",
+    "flask.helpers.": "flask.",
+    "flask.templating.": "flask.",
+    "flask.wrappers.": "flask.",
+    "werkzeug.wrappers.response.": "werkzeug.wrappers.",
+    "werkzeug.wrappers.request.": "werkzeug.wrappers.",
+}
+"""Framework modules whose public names the package re-exports, so that one spelling, the
+documented one, stands for both: Django's request and response classes are `django.http.X`
+whether the code imports them from there or from `django.http.response` where they are
+defined (`HttpResponseRedirect`, `JsonResponse`, `HttpRequest`, `QueryDict`); Flask's
+`send_file`, `redirect` and `render_template_string` are `flask.X` imported from
+`flask.helpers` or `flask.templating` too. The models name each once."""
+
+
 def canonical(name: str) -> str:
-    """The standard name of `name` once compatibility layers are seen through."""
+    """The standard name of `name` once compatibility layers and re-exports are seen through."""
     if name.startswith("six.moves."):
         for old in _SIX_LONGEST_FIRST:
             if name == old or name.startswith(old + "."):
@@ -54,6 +71,9 @@ def canonical(name: str) -> str:
     for prefix in _COMPAT_PREFIXES:
         if name.startswith(prefix):
             return name.removeprefix(prefix)
+    for defined, public in _REEXPORTED.items():
+        if name.startswith(defined):
+            return public + name.removeprefix(defined)
     return name
 
 

@@ -6,6 +6,7 @@ of a path (`os.path.exists`) are `file_existence_oracle.py`.
 
 from __future__ import annotations
 
+from secreview.analysis.rules._support.path_joins import join_of
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.rules.file_existence_oracle import is_probe
 from secreview.findings import Confidence, Severity
@@ -15,6 +16,7 @@ path_traversal = taint_rule(
         "path",
         "`../` or an absolute path lets the requester read or write any file the application can.",
         reports=lambda event, context: not is_probe(event, context),
+        anchor=join_of,
     ),
     id="path-traversal",
     name="Path traversal: untrusted input in a file path",
@@ -42,7 +44,11 @@ path_traversal = taint_rule(
     "whose characters include neither `/` nor `.`. One that allows `.` but no `/` leaves a "
     "single name: joined last to a fixed folder it is safe where a file is opened (`..` names "
     "a folder, which `open` refuses) and still reported where a folder is used "
-    "(`shutil.rmtree`) or joined deeper.",
+    "(`shutil.rmtree`) or joined deeper. When the path was assigned from a join "
+    "(`os.path.join`, `/`, `joinpath`) in the function of the file operation, the finding "
+    "points at that join, where the untrusted part enters the path and the fix goes; the "
+    "file operations it reaches end its evidence, and one join reaching several is one "
+    "finding.",
     why_bad="A path like `../../etc/passwd` or `/etc/shadow` escapes the intended directory, "
     "disclosing or overwriting files (CWE-22).",
     example="name = request.args['file']\nreturn open(os.path.join(BASE, name)).read()",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, Rule, rule
+from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.taint import AnalysisContext, taint_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.results import SinkEvent
@@ -44,6 +45,9 @@ class TaintSpec(NamedTuple):
     `reports` may drop sink events the model's call names match too widely (a `find` that is
     not a database's); `sure_of` may raise a network flow's confidence to high from what the
     path shows (data parsed from a JSON body).
+    `anchor` may move a hit from the sink to an earlier step of its flow in the same function,
+    where the defect is made and fixed (a path join); the events one anchor gathers are one
+    finding, the surest of them, with the sink as the last step of its evidence.
     """
 
     kind: str
@@ -53,6 +57,7 @@ class TaintSpec(NamedTuple):
     names_the_label: bool = False
     reports: Callable[[SinkEvent, AnalysisContext], bool] | None = None
     sure_of: Callable[[SinkEvent, AnalysisContext], bool] | None = None
+    anchor: Callable[[SinkEvent, AnalysisContext], ast.AST | None] | None = None
 
 
 def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
@@ -61,16 +66,48 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
     assert isinstance(severity, Severity)
 
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+        anchored: dict[int, Hit] = {}
         for event in taint_events(context).events:
-            if event.kind == spec.kind and (spec.reports is None or spec.reports(event, context)):
-                yield _hit(event, spec, severity, context)
+            if event.kind != spec.kind or (
+                spec.reports is not None and not spec.reports(event, context)
+            ):
+                continue
+            place = spec.anchor(event, context) if spec.anchor is not None else None
+            hit = _hit(event, spec, severity, context, place)
+            if place is None:
+                yield hit
+                continue
+            kept = anchored.get(id(place))
+            if kept is None or _surer(hit, kept, metadata):
+                anchored[id(place)] = hit
+        yield from anchored.values()
 
     check.__doc__ = f"Report untrusted data reaching a {spec.kind} sink."
     return rule(visits=(ast.Module,), follows_data_flow=True, **metadata)(check)  # type: ignore[arg-type]
 
 
-def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: AnalysisContext) -> Hit:
-    """A hit at the sink naming the source, the sink and the path in between."""
+def _surer(hit: Hit, other: Hit, metadata: dict[str, object]) -> bool:
+    """Whether `hit` is more certain than `other` (confidence, then severity), so that one
+    finding standing for several sinks keeps the strongest."""
+
+    def rank(candidate: Hit) -> tuple[int, int]:
+        confidence = candidate.confidence or metadata["confidence"]
+        chosen = candidate.severity or metadata["severity"]
+        assert isinstance(confidence, Confidence) and isinstance(chosen, Severity)
+        return (int(confidence), int(chosen))
+
+    return rank(hit) > rank(other)
+
+
+def _hit(
+    event: SinkEvent,
+    spec: TaintSpec,
+    severity: Severity,
+    context: AnalysisContext,
+    place: ast.AST | None = None,
+) -> Hit:
+    """A hit at the sink (or at `place`, the spec's anchor on the flow) naming the source, the
+    sink and the path in between."""
     flow = event.flow
     source_node, source_note = flow.steps[0]
     if spec.names_the_label:
@@ -82,15 +119,21 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
     source = context.segment(source_node) or source_note
     line = getattr(source_node, "lineno", "?")
     described = _ORIGIN_WORDS.get(flow.origin, f"{flow.origin} input")
+    reaches = f"reaches `{event.sink}`"
+    node = event.node
+    if place is not None:
+        sink_line = getattr(event.node, "lineno", "?")
+        reaches = f"goes into `{code(context, place)}` here, which {reaches} (line {sink_line})"
+        node = place
     message = (
-        f"`{source}` (line {line}, {described}) reaches `{event.sink}` as "
+        f"`{source}` (line {line}, {described}) {reaches} as "
         f"{event.note or 'its argument'}; {spec.danger}"
     )
     evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
     chosen = spec.severity_of(event, context) if spec.severity_of else None
     if flow.origin == "library":  # what callers pass is unknown: maybe their users' data
         return Hit(
-            node=event.node,
+            node=node,
             message=message,
             evidence=evidence,
             confidence=Confidence.MEDIUM,
@@ -104,7 +147,7 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
         or (flow.origin not in NETWORK_ORIGINS and flow.origin not in spec.origins)
     ):
         return Hit(
-            node=event.node,
+            node=node,
             message=message,
             evidence=evidence,
             confidence=Confidence.LOW,
@@ -112,7 +155,7 @@ def _hit(event: SinkEvent, spec: TaintSpec, severity: Severity, context: Analysi
         )
     sure = spec.sure_of is not None and spec.sure_of(event, context)
     return Hit(
-        node=event.node,
+        node=node,
         message=message,
         evidence=evidence,
         severity=chosen,
