@@ -195,3 +195,31 @@ def test_instances_and_classes_of_another_module_are_called_through_its_summarie
         if f.rule_id == "path-traversal"
     )
     assert found == [("views.py", 11), ("views.py", 17)]
+
+
+def test_a_callable_object_handed_to_unread_code_is_called_there() -> None:
+    code = WSGI + textwrap.dedent(
+        """
+        class Lazy:
+            def __init__(self, environ):
+                self.environ = environ
+            def __call__(self):
+                os.system(self.environ["QUERY_STRING"])
+
+        class Middleware:
+            def __init__(self, app):
+                self.app = app
+            def __call__(self, environ, start_response):
+                environ["lazy"] = Lazy(environ)
+                return self.app(environ, start_response)
+        """
+    )
+    assert events(code) == [("command", 8, "remote")]
+    kept = code.replace('environ["lazy"] = Lazy(environ)', "lazy = Lazy(environ)")
+    assert events(kept) == []  # never handed over, never called
+
+
+def test_a_value_that_is_none_or_an_instance_keeps_the_instance_type() -> None:
+    optional = join(Value(const=None), Value(type="class:Store"))
+    assert optional.type == "class:Store"
+    assert join(Value(type="a.B"), Value(type="class:Store")).type is None

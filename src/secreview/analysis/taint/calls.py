@@ -134,6 +134,7 @@ class CallRules(ObjectRules):
             return self.apply_external(external, node, args, kwargs)
         if qualified is not None and qualified in self.analysis.project.classes:
             return self.construct_external(qualified, node, args, kwargs)
+        self.hand_over(node, [*args, *kwargs.values()])
         result = self.modelled_result(node, names, receiver, method, args, kwargs)
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:

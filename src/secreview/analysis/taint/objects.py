@@ -25,6 +25,8 @@ from secreview.analysis.taint.semantics import substitute
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed
 
 PARTIAL = "functools.partial"
+MAX_HANDED = 4
+"""Callable objects one call hands over (see `ObjectRules.hand_over`), a bound on the work."""
 
 
 class ObjectRules(FrameState):
@@ -61,6 +63,32 @@ class ObjectRules(FrameState):
             bound = [callee, *args] if external.is_method else args
             return self.apply_external(external, node, bound, kwargs)
         return None
+
+    def hand_over(self, node: ast.Call, arguments: list[Value]) -> None:
+        """Callable objects handed to code the scan cannot read (a library, the wrapped WSGI
+        application finding one in the environ) are handed over to be called: that is what
+        they are for. Each one's `__call__` runs on it here, with arguments nobody here knows,
+        so what it does with the data its constructor stored is checked (the result is lost)."""
+        for instance in self._callable_objects(arguments):
+            class_name = (instance.type or "").removeprefix("class:")
+            method = self.analysis.find_method(class_name, "__call__")
+            if method is not None:
+                self.apply_function(FunctionRef(method), node, instance, [], {})
+
+    def _callable_objects(self, arguments: list[Value]) -> list[Value]:
+        """Instances of this module's classes among `arguments` and their parts (two levels:
+        `environ["app.factory"]`), at most `MAX_HANDED` of them."""
+        found: list[Value] = []
+        pending = [(value, 0) for value in arguments]
+        while pending and len(found) < MAX_HANDED:
+            value, depth = pending.pop(0)
+            if value.classes or value.function is not None:
+                continue
+            if (value.type or "").startswith("class:"):
+                found.append(value)
+            elif depth < 2:
+                pending.extend((part, depth + 1) for part in value.parts.values())
+        return found
 
     def is_project_instance(self, value: Value) -> bool:
         """Whether `value` is an instance (not the class) of a class of another module."""

@@ -274,6 +274,7 @@ def join(left: Value | None, right: Value | None) -> Value:
     parts = {k: join(left.part(k), right.part(k)) for k in keys}
     prefix = _common_prefix(left.prefix, right.prefix)
     const = left.const if left.const == right.const and left.is_constant else UNKNOWN
+    kind = left.type if left.type == right.type else _optional_type(left, right)
     return Value(
         flows=merge_flows(left.flows, right.flows),
         const=const,
@@ -281,12 +282,22 @@ def join(left: Value | None, right: Value | None) -> Value:
         prefix=prefix,
         parts=parts,
         exact=left.exact and right.exact and set(left.parts) == set(right.parts),
-        type=left.type if left.type == right.type else None,
+        type=kind,
         function=left.function if left.function == right.function else None,
         shape=left.shape if left.shape == right.shape else "",
         query=left.query and right.query,
         classes=left.classes | right.classes,
     )
+
+
+def _optional_type(left: Value, right: Value) -> str | None:
+    """The type of a value that is either None or of one type (`session = None`, then maybe
+    `session = FileSession(sid)`): its methods can only be that type's, as None has none."""
+    if left.const is None and not left.type:
+        return right.type
+    if right.const is None and not right.type:
+        return left.type
+    return None
 
 
 MAX_CHOICES = 8
