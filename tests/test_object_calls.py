@@ -223,3 +223,22 @@ def test_a_value_that_is_none_or_an_instance_keeps_the_instance_type() -> None:
     optional = join(Value(const=None), Value(type="class:Store"))
     assert optional.type == "class:Store"
     assert join(Value(type="a.B"), Value(type="class:Store")).type is None
+
+
+def test_only_objects_built_here_are_handed_over_not_a_parameter_taken_for_self() -> None:
+    code = WSGI + textwrap.dedent(
+        """
+        class Static:
+            def __init__(self, directory):
+                self.directory = self.normpath(directory)
+            def normpath(path):
+                return os.path.normcase(os.path.abspath(path))
+            normpath = staticmethod(normpath)
+            def __call__(self, environ, start_response):
+                full = self.normpath(os.path.join(self.directory, environ["PATH_INFO"]))
+                if not full.startswith(self.directory + os.sep):
+                    return []
+                return [open(full).read()]
+        """
+    )
+    assert events(code) == []

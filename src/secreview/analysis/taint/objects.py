@@ -76,7 +76,9 @@ class ObjectRules(FrameState):
                 self.apply_function(FunctionRef(method), node, instance, [], {})
 
     def _callable_objects(self, arguments: list[Value]) -> list[Value]:
-        """Instances of this module's classes among `arguments` and their parts (two levels:
+        """Instances of this module's classes built here (not a parameter, whose object the
+        caller chose: a method's `self`, or the first parameter of a function made a
+        `staticmethod` by assignment) among `arguments` and their parts (two levels:
         `environ["app.factory"]`), at most `MAX_HANDED` of them."""
         found: list[Value] = []
         pending = [(value, 0) for value in arguments]
@@ -85,7 +87,8 @@ class ObjectRules(FrameState):
             if value.classes or value.function is not None:
                 continue
             if (value.type or "").startswith("class:"):
-                found.append(value)
+                if not any(flow.parameter is not None for flow in value.flows):
+                    found.append(value)
             elif depth < 2:
                 pending.extend((part, depth + 1) for part in value.parts.values())
         return found
