@@ -16,6 +16,7 @@ from secreview.analysis.taint.objects import PARTIAL, ObjectRules
 from secreview.analysis.taint.parameters import decorator_name, shell_call
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
+    BUILTINS,
     HOST_SENSITIVE,
     KEYED_READS,
     PartReader,
@@ -134,7 +135,9 @@ class CallRules(ObjectRules):
             return self.apply_external(external, node, args, kwargs)
         if qualified is not None and qualified in self.analysis.project.classes:
             return self.construct_external(qualified, node, args, kwargs)
-        self.hand_over(node, [*args, *kwargs.values()])
+        if qualified not in BUILTINS and not any(name in self.models.sinks for name in names):
+            # Builtins (`isinstance`, `print`) and sinks take data, not something to call.
+            self.hand_over(node, [*args, *kwargs.values()])
         result = self.modelled_result(node, names, receiver, method, args, kwargs)
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:
