@@ -217,6 +217,8 @@ def test_a_callable_object_handed_to_unread_code_is_called_there() -> None:
     assert events(code) == [("command", 8, "remote")]
     kept = code.replace('environ["lazy"] = Lazy(environ)', "lazy = Lazy(environ)")
     assert events(kept) == []  # never handed over, never called
+    shown = code.replace('environ["lazy"] = Lazy(environ)', "print(repr(Lazy(environ)))")
+    assert events(shown) == []  # builtins take data, not something to call
 
 
 def test_a_value_that_is_none_or_an_instance_keeps_the_instance_type() -> None:
