@@ -3,9 +3,11 @@ called through `__call__`, `functools.partial` (see `analysis/taint/objects.py`)
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
+from secreview.analysis.taint import AnalysisContext, TaintSetup, taint_events
 from secreview.analysis.taint.values import Value, join
 from secreview.config import ScanConfig
 from secreview.scanner import scan
@@ -244,3 +246,24 @@ def test_only_objects_built_here_are_handed_over_not_a_parameter_taken_for_self(
         """
     )
     assert events(code) == []
+
+
+def test_the_evidence_of_a_hand_over_says_the_call_is_inferred() -> None:
+    text = WSGI + textwrap.dedent(
+        """
+        class Lazy:
+            def __init__(self, environ):
+                self.environ = environ
+            def __call__(self):
+                os.system(self.environ["QUERY_STRING"])
+
+        def app(environ, start_response):
+            return wrapped(environ, Lazy(environ))
+        """
+    )
+    context = AnalysisContext(
+        path="app.py", text=text, tree=ast.parse(text), taint_setup=TaintSetup()
+    )
+    (event,) = taint_events(context).events
+    notes = [note for _, note in event.flow.steps]
+    assert "handed to `wrapped`, which may call it (`__call__`)" in notes

@@ -72,8 +72,20 @@ class ObjectRules(FrameState):
         for instance in self._callable_objects(arguments):
             class_name = (instance.type or "").removeprefix("class:")
             method = self.analysis.find_method(class_name, "__call__")
-            if method is not None:
-                self.apply_function(FunctionRef(method), node, instance, [], {})
+            if method is None:
+                continue
+            before = len(self.events)
+            self.apply_function(FunctionRef(method), node, instance, [], {})
+            # The evidence says the call was not seen but inferred from the hand-over.
+            said = "passed to `__call__()`"
+            note = f"handed to `{self.analysis.shown(node.func)}`, which may call it (`__call__`)"
+            for index in range(before, len(self.events)):
+                event = self.events[index]
+                steps = tuple(
+                    (step, note if step is node and text == said else text)
+                    for step, text in event.flow.steps
+                )
+                self.events[index] = event._replace(flow=replace(event.flow, steps=steps))
 
     def _callable_objects(self, arguments: list[Value]) -> list[Value]:
         """Instances of this module's classes built here (not a parameter, whose object the
