@@ -4,6 +4,7 @@ A call's target is a function or class of this module (its summary is applied at
 parameter flows become the arguments' flows, sink events inside it become events here), a function
 of another module of the project (its `ExternalSummary`), a lambda (run inline) or a library API,
 which `library.py` answers from the models. Every call is first checked against the sink models.
+Classes, instances and partial functions as callees are `objects.py`'s.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.objects import PARTIAL, ObjectRules
 from secreview.analysis.taint.parameters import decorator_name, shell_call
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
+    BUILTINS,
     HOST_SENSITIVE,
     KEYED_READS,
     PartReader,
@@ -36,12 +38,18 @@ from secreview.analysis.taint.values import (
 )
 
 
-class CallRules(FrameState):
+class CallRules(ObjectRules):
     """Calls to code the engine can read: this module's functions and classes, project summaries."""
 
     def call(self, node: ast.Call) -> Value:
         """A call: sinks are checked, then the result comes from a model, a summary or the args."""
         func = node.func
+        if (
+            isinstance(func, ast.Name | ast.Attribute)
+            and (func.id if isinstance(func, ast.Name) else func.attr) == "partial"
+            and self.qualified(func) == PARTIAL
+        ):
+            return self.partial(node)
         receiver: Value | None = None
         method: str | None = None
         qualified: str | None = None
@@ -65,7 +73,11 @@ class CallRules(FrameState):
                     callee = receiver.parts[f".{method}"]
         elif isinstance(func, ast.Name):
             callee = self.lookup(func)
-            if callee.function is None and not (callee.type or "").startswith("class:"):
+            if (
+                callee.function is None
+                and not (callee.type or "").startswith("class:")
+                and not self.is_project_instance(callee)
+            ):
                 # An alias (`run = os.system`) carries the aliased name as its type.
                 qualified = self.qualified(func) or callee.type
         else:
@@ -102,19 +114,30 @@ class CallRules(FrameState):
             if local is not None:
                 function, bound = local
                 return self.apply_function(
-                    FunctionRef(function), node, receiver if bound else None, args, kwargs
+                    FunctionRef(function),
+                    node,
+                    receiver if bound else None,
+                    args,
+                    kwargs,
+                    func.value if bound else None,  # type: ignore[union-attr]
                 )
             external = self.analysis.project_summary(f"{receiver.type}.{method}")
             if external is not None:
                 bound_args = [receiver, *args] if external.is_method else args
                 return self.apply_external(external, node, bound_args, kwargs)
-        if (callee.type or "").startswith("class:"):
-            return self.construct(callee.type.removeprefix("class:"), node, args, kwargs)  # type: ignore[union-attr]
+            if callee is CLEAN and receiver.type.startswith("class:"):
+                callee = self.held_by(receiver, method) or CLEAN  # `self.store_class(sid)`
+        called = self.call_value(callee, node, args, kwargs)
+        if called is not None:
+            return called
         external = self.analysis.project_summary(qualified)
         if external is not None:
             return self.apply_external(external, node, args, kwargs)
         if qualified is not None and qualified in self.analysis.project.classes:
             return self.construct_external(qualified, node, args, kwargs)
+        if qualified not in BUILTINS and not any(name in self.models.sinks for name in names):
+            # Builtins (`isinstance`, `print`) and sinks take data, not something to call.
+            self.hand_over(node, [*args, *kwargs.values()])
         result = self.modelled_result(node, names, receiver, method, args, kwargs)
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:
@@ -177,62 +200,6 @@ class CallRules(FrameState):
         decorators = {decorator_name(d) for d in found.decorator_list}
         return found, "staticmethod" not in decorators
 
-    def construct(
-        self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
-    ) -> Value:
-        """`Cls(...)`: an object of the class holding what `__init__` stored on `self`."""
-        init = self.analysis.find_method(class_name, "__init__")
-        instance = Value(type=f"class:{class_name}")
-        if self.analysis.is_enum_class(class_name):
-            return instance  # `Color(value)` is one of the members, or raises ValueError
-        result = self.analysis.result_of(init) if init is not None else None
-        if init is None or result is None or result.gave_up:
-            # Nothing known of what the constructor stores: the object may hold any argument.
-            return replace(instance, flows=self.default_result(args, kwargs, node).flows)
-        self.apply_function(FunctionRef(init), node, instance, args, kwargs)
-        mapping = self._parameter_values(result.parameters, [instance, *args], kwargs)
-        built = substitute(
-            result.receiver_after, mapping, node, class_name, self.reader(node), result.passed
-        )
-        return replace(instance, parts=built.parts)
-
-    def construct_external(
-        self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
-    ) -> Value:
-        """`Cls(...)` of a class of another module: an object that may hold any argument, and
-        holds at an attribute the argument its `__init__` stores there unchanged."""
-        instance = replace(self.default_result(args, kwargs, node), type=class_name)
-        init = self.analysis.project_summary(f"{class_name}.__init__")
-        if init is None or not init.stores:
-            return instance
-        mapping = self._parameter_values(init.parameters, [instance, *args], kwargs)
-        note = f"stored by `{init.qualified_name}`"
-        parts = {
-            stored.attribute: mapping[stored.parameter].mapped(lambda f: f.then(node, note))
-            for stored in init.stores
-            if stored.parameter in mapping
-        }
-        return replace(instance, parts=parts)
-
-    def _parameter_values(
-        self, parameters: tuple[str, ...], args: list[Value], kwargs: dict[str, Value]
-    ) -> dict[int, Value]:
-        """Parameter index -> the argument the call passes for it."""
-        mapping: dict[int, Value] = {}
-        for index, value in enumerate(args):
-            if index < len(parameters):
-                mapping[index] = value
-            elif parameters:
-                last = len(parameters) - 1
-                mapping[last] = join(mapping.get(last), value)
-        for name, value in kwargs.items():
-            if name in parameters:
-                mapping[parameters.index(name)] = value
-            elif parameters:
-                last = len(parameters) - 1
-                mapping[last] = join(mapping.get(last), value)
-        return mapping
-
     def apply_function(
         self,
         ref: FunctionRef,
@@ -240,15 +207,21 @@ class CallRules(FrameState):
         receiver: Value | None,
         args: list[Value],
         kwargs: dict[str, Value],
+        owner: ast.expr | None = None,
     ) -> Value:
-        """Apply what a function of this module does: its summary, or its lambda body."""
+        """Apply what a function of this module does: its summary, or its lambda body.
+        `owner` is where the receiver was read from (`items` of `items.append(x)`), which takes
+        what the method stores on `self`."""
+        args = [*ref.bound, *args]  # `functools.partial` arguments come first
+        if ref.bound_keywords:
+            kwargs = {**dict(ref.bound_keywords), **kwargs}
         bound_args = [receiver, *args] if receiver is not None else list(args)
         if isinstance(ref.node, ast.Lambda):
             return self._apply_lambda(ref, bound_args, kwargs)
         result = self.analysis.result_of(ref.node)
         if result is None or result.gave_up:
             return self.default_result(bound_args, kwargs, node)
-        mapping = self._parameter_values(result.parameters, bound_args, kwargs)
+        mapping = self.parameter_values(result.parameters, bound_args, kwargs)
         name = ref.node.name
         for event in result.events:
             parameter = event.flow.parameter
@@ -261,8 +234,8 @@ class CallRules(FrameState):
                 combined = splice(flow, event.flow, node, name)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(event._replace(flow=combined))
-        if receiver is not None and result.is_method and isinstance(node.func, ast.Attribute):
-            self._update_receiver(node.func.value, receiver, result, mapping, node, name)
+        if receiver is not None and result.is_method and owner is not None:
+            self._update_receiver(owner, receiver, result, mapping, node, name)
         return substitute(
             result.returns, mapping, node, name, self.reader(node), result.passed, result.reads
         )
@@ -315,7 +288,7 @@ class CallRules(FrameState):
         self, summary: ExternalSummary, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
     ) -> Value:
         """Apply the summary of a function of another module of the project."""
-        mapping = self._parameter_values(summary.parameters, args, kwargs)
+        mapping = self.parameter_values(summary.parameters, args, kwargs)
         short = summary.qualified_name
         for effect in summary.sinks:
             argument = mapping.get(effect.parameter)

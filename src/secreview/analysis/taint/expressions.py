@@ -192,7 +192,10 @@ class ExpressionRules(FrameState):
             sanitizer = self.models.sanitizers.get(f"{base.type}.{attribute}")
             if sanitizer is not None:
                 return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in flows))
-            if base.type.startswith("class:") or base.type in self.models.typed_sources:
+            if base.type.startswith("class:"):
+                held = self.held_by(base, attribute)  # `self.store_class` of a method
+                return held if held is not None else Value(flows=flows)
+            if base.type in self.models.typed_sources:
                 return Value(flows=flows)
             return Value(flows=flows, type=f"{base.type}.{attribute}")
         return Value(flows=flows)

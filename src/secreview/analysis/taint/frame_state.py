@@ -39,6 +39,10 @@ from secreview.analysis.taint.values import (
 )
 from secreview.index.context import UNKNOWN
 
+if TYPE_CHECKING:
+    from secreview.analysis.taint.semantics import PartReader
+    from secreview.analysis.taint.summaries import ExternalSummary
+
 
 @dataclass
 class LoopExits:
@@ -113,7 +117,7 @@ class FrameState:
         if name in self.analysis.functions:
             return Value(function=FunctionRef(node=self.analysis.functions[name]))
         if name in self.analysis.classes:
-            return Value(type=f"class:{name}")
+            return Value(type=f"class:{name}", classes=frozenset({name}))
         qualified = self.qualified(node)
         if qualified is not None:
             return self.qualified_value(qualified, node)
@@ -125,6 +129,8 @@ class FrameState:
         model = self.models.source_names.get(qualified)
         if model is not None:
             return tainted([source_flow(node, model, self.analysis.shown(node) or qualified)])
+        if qualified in self.analysis.project.classes:  # a class of another module itself
+            return Value(type=qualified, classes=frozenset({qualified}))
         return Value(type=self.models.object_types.get(qualified, qualified))
 
     def qualified(self, node: ast.AST) -> str | None:
@@ -209,6 +215,29 @@ class FrameState:
         def default_result(
             self, args: list[Value | None], kwargs: dict[str, Value], node: ast.AST
         ) -> Value: ...
+
+        def apply_function(
+            self,
+            ref: FunctionRef,
+            node: ast.Call,
+            receiver: Value | None,
+            args: list[Value],
+            kwargs: dict[str, Value],
+            owner: ast.expr | None = None,
+        ) -> Value: ...
+
+        def apply_external(
+            self,
+            summary: ExternalSummary,
+            node: ast.Call,
+            args: list[Value],
+            kwargs: dict[str, Value],
+        ) -> Value: ...
+
+        def reader(self, node: ast.Call) -> PartReader: ...
+
+        # objects.py
+        def held_by(self, receiver: Value, attribute: str) -> Value | None: ...
 
         # escapers.py
         def escaped(

@@ -48,6 +48,11 @@ class ModuleState(ModuleIndex):
         self.global_writes: dict[str, Value] = {}
         self.module_frame: ModuleBody | None = None
         self.globals_changed = False
+        self.class_attributes: dict[str, dict[str, Value]] = {}
+        """Class name -> the classes and instances its body binds (`session_class = Session`)."""
+        self.held: dict[tuple[str, str], Value] = {}
+        """(class, attribute) -> the classes or instance the attribute holds (see
+        `ObjectRules.held_by`), kept once the constructor's analysis is known."""
 
     def result_of(self, node: FunctionNode) -> FunctionResult | None:
         """The analysis of `node`, None while it is being analysed; the interpreter gives it."""

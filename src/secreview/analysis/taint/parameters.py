@@ -141,7 +141,9 @@ class ParameterRules(FrameState):
                 value_type = entry.type
             if value_type is None:
                 value_type = self._callable_default(defaults.get(name))
-            value = Value(flows=merge_flows(flows), type=value_type)
+            default = defaults.get(name)
+            classes = self._class_default(default) if default is not None else frozenset()
+            value = Value(flows=merge_flows(flows), type=value_type, classes=classes)
             self.env[name] = self.labelled(value, name, parameter)
         return tuple(p.arg for p in ordered), is_method
 
@@ -155,6 +157,17 @@ class ParameterRules(FrameState):
         if name is not None and (name in self.models.sinks or name in self.models.returns):
             return name
         return None
+
+    def _class_default(self, default: ast.expr) -> frozenset[str]:
+        """`store_class=FileStore`: a parameter whose default is a class of the project may be
+        that class, so calling it constructs one (as `store_class or FileStore` does)."""
+        if isinstance(default, ast.Name) and default.id in self.analysis.classes:
+            return frozenset({default.id})
+        if isinstance(default, ast.Name | ast.Attribute):
+            name = self.qualified(default)
+            if name is not None and name in self.analysis.project.classes:
+                return frozenset({name})
+        return frozenset()
 
     def _parameter_type_by_name(self, name: str, decorators: set[str]) -> str | None:
         """The type a parameter's name gives it, where the models let the name decide."""

@@ -201,7 +201,13 @@ def substitute(
     parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
     if not parameter_flows and not value.parts:
         flows = merge_flows(f.then(call, f"returned by `{name}()`") for f in value.flows)
-        return Value(flows=flows, type=value.type, prefix=value.prefix, const=value.const)
+        return Value(
+            flows=flows,
+            type=value.type,
+            prefix=value.prefix,
+            const=value.const,
+            classes=value.classes,
+        )
 
     def expand(flows: frozenset[Flow]) -> frozenset[Flow]:
         result: list[Flow] = []
@@ -232,9 +238,21 @@ def substitute(
             shape=current.shape,
             type=current.type,
             const=current.const,
+            classes=current.classes | passed_classes(current.flows, mapping),
         )
 
     return rebuild(value)
+
+
+def passed_classes(flows: frozenset[Flow], mapping: dict[int, Value]) -> frozenset[str]:
+    """The classes the arguments are, for the parameters a value may be whole (`store_class or
+    Store` is the caller's class when it passes one): a class travels as a value, not a flow."""
+    found: frozenset[str] = frozenset()
+    for flow in flows:
+        parameter = flow.parameter
+        if parameter is not None and not flow.within and parameter in mapping:
+            found |= mapping[parameter].classes
+    return found
 
 
 def join_envs(*envs: dict[str, Value] | None) -> dict[str, Value] | None:

@@ -92,8 +92,8 @@ class StatementRules(FrameState):
                 ref = FunctionRef(node=node, closure=snapshot)
                 self.bind(node.name, Value(function=ref))
             case ast.ClassDef(name=name, body=body):
-                self.bind(name, Value(type=f"class:{name}"))
-                self._class_body(body)
+                self.bind(name, Value(type=f"class:{name}", classes=frozenset({name})))
+                self._class_body(name, body)
             case ast.Raise(exc=exc):
                 value = self.expr(exc) if exc is not None else CLEAN
                 if self.raises and self.env is not None:
@@ -134,14 +134,25 @@ class StatementRules(FrameState):
             if key.is_constant and key.const in container.parts:
                 self.remove_key(target.value, container, key.const)
 
-    def _class_body(self, body: list[ast.stmt]) -> None:
-        """Record the closures of methods; other class-body statements run in a scratch scope."""
+    def _class_body(self, name: str, body: list[ast.stmt]) -> None:
+        """Record the closures of methods; other class-body statements run in a scratch scope,
+        whose classes and instances (`session_class = FileSession`) the class's methods see as
+        what `self.session_class` holds (`ModuleState.class_attributes`)."""
         saved = self.env
         self.env = dict(saved or {})
         for statement in body:
             if self.env is None:
                 break
             self.statement(statement)
+        if self.env is not None:
+            held = {
+                key: value
+                for key, value in self.env.items()
+                if (value.classes or (value.type or "").startswith("class:"))
+                and (saved is None or saved.get(key) is not value)
+            }
+            if held:
+                self.analysis.class_attributes.setdefault(name, held)
         self.env = saved
 
     def _terminates(self, call: ast.Call) -> bool:

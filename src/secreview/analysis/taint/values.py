@@ -160,6 +160,10 @@ class FunctionRef:
 
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
     closure: Mapping[str, Value] = field(default_factory=dict)
+    bound: tuple[Value, ...] = ()
+    """Arguments bound ahead of the caller's (`functools.partial(f, x)`), passed first."""
+    bound_keywords: tuple[tuple[str, Value], ...] = ()
+    """Keyword arguments bound the same way (`partial(f, mode=m)`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,10 @@ class Value:
     query: bool = False
     """Whether the fixed text of this string has a `?` or `#`: whatever is appended to it is in
     the query string or fragment of a URL, where it cannot choose the host."""
+    classes: frozenset[str] = frozenset()
+    """The classes this value may be, as class objects rather than instances (`Store`, or a
+    project class's qualified name): `kind or Store` is either, and calling it constructs each.
+    An instance has the class's `type` and no `classes`, so calling it runs `__call__`."""
 
     @property
     def is_constant(self) -> bool:
@@ -277,6 +285,7 @@ def join(left: Value | None, right: Value | None) -> Value:
         function=left.function if left.function == right.function else None,
         shape=left.shape if left.shape == right.shape else "",
         query=left.query and right.query,
+        classes=left.classes | right.classes,
     )
 
 

@@ -1,0 +1,230 @@
+"""Objects: building instances of the project's classes, and calling values that are no function.
+
+A class is a value like any other (`cls = kind or Store`, `self.store_class = store_class or
+FileStore`, a parameter whose default is a class): calling it constructs each class it may be
+(`Value.classes`). An instance is called through its class's `__call__` with `self` bound to that
+instance (`Factory(environ)()`, `factory = Factory(environ); factory()`), so what the constructor
+stored is what `__call__` reads. `functools.partial(f, x)` is `f` with `x` bound ahead of the
+caller's arguments.
+
+Inside a method `self` is the caller's object, unknown until a call site substitutes it, so
+`self.store_class` would be unknown too; what the class's body and constructor put at that
+attribute (`held_by`) tells which classes it may be, or the class of the instance it holds. Then
+`self.store_class(sid).load()` builds a store and loads it, and `self.factory()` runs
+`Factory.__call__`, with the flows still naming the part of `self` they come from.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from functools import reduce
+
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.semantics import substitute
+from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed
+
+PARTIAL = "functools.partial"
+MAX_HANDED = 4
+"""Callable objects one call hands over (see `ObjectRules.hand_over`), a bound on the work."""
+
+
+class ObjectRules(FrameState):
+    """Classes and instances as callees; partial functions; what an object's attributes hold."""
+
+    def call_value(
+        self,
+        callee: Value,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value | None:
+        """Call `callee` when it is a class or an instance of a class of the project: the object
+        built, or what its `__call__` returns; None when it is neither (or has no `__call__`)."""
+        if callee.classes:
+            built = (
+                self.construct_named(name, node, args, kwargs) for name in sorted(callee.classes)
+            )
+            found = [value for value in built if value is not None]
+            return reduce(join, found) if found else None
+        type_name = callee.type or ""
+        if type_name.startswith("class:"):
+            method = self.analysis.find_method(type_name.removeprefix("class:"), "__call__")
+            if method is None:
+                return None
+            # The instance's own variable (`factory()`, `self.factory()`) takes what `__call__`
+            # stores on `self`; a temporary (`Factory(environ)()`) has nowhere to keep it.
+            owner = node.func if isinstance(node.func, ast.Name | ast.Attribute) else None
+            return self.apply_function(FunctionRef(method), node, callee, args, kwargs, owner)
+        if type_name and type_name in self.analysis.project.classes:
+            external = self.analysis.project_summary(f"{type_name}.__call__")
+            if external is None:
+                return None
+            bound = [callee, *args] if external.is_method else args
+            return self.apply_external(external, node, bound, kwargs)
+        return None
+
+    def hand_over(self, node: ast.Call, arguments: list[Value]) -> None:
+        """Callable objects handed to code the scan cannot read (a library, the wrapped WSGI
+        application finding one in the environ) are handed over to be called: that is what
+        they are for. Each one's `__call__` runs on it here, with arguments nobody here knows,
+        so what it does with the data its constructor stored is checked (the result is lost)."""
+        for instance in self._callable_objects(arguments):
+            class_name = (instance.type or "").removeprefix("class:")
+            method = self.analysis.find_method(class_name, "__call__")
+            if method is None:
+                continue
+            before = len(self.events)
+            self.apply_function(FunctionRef(method), node, instance, [], {})
+            # The evidence says the call was not seen but inferred from the hand-over.
+            said = "passed to `__call__()`"
+            note = f"handed to `{self.analysis.shown(node.func)}`, which may call it (`__call__`)"
+            for index in range(before, len(self.events)):
+                event = self.events[index]
+                steps = tuple(
+                    (step, note if step is node and text == said else text)
+                    for step, text in event.flow.steps
+                )
+                self.events[index] = event._replace(flow=replace(event.flow, steps=steps))
+
+    def _callable_objects(self, arguments: list[Value]) -> list[Value]:
+        """Instances of this module's classes built here (not a parameter, whose object the
+        caller chose: a method's `self`, or the first parameter of a function made a
+        `staticmethod` by assignment) among `arguments` and their parts (two levels:
+        `environ["app.factory"]`), at most `MAX_HANDED` of them."""
+        found: list[Value] = []
+        pending = [(value, 0) for value in arguments]
+        while pending and len(found) < MAX_HANDED:
+            value, depth = pending.pop(0)
+            if value.classes or value.function is not None:
+                continue
+            if (value.type or "").startswith("class:"):
+                if not any(flow.parameter is not None for flow in value.flows):
+                    found.append(value)
+            elif depth < 2:
+                pending.extend((part, depth + 1) for part in value.parts.values())
+        return found
+
+    def is_project_instance(self, value: Value) -> bool:
+        """Whether `value` is an instance (not the class) of a class of another module."""
+        return (
+            bool(value.type)
+            and value.type not in value.classes
+            and (value.type in self.analysis.project.classes)
+        )
+
+    def construct_named(
+        self, name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> Value | None:
+        """`name(...)` for a class of this module (`Store`) or of the project (`pkg.Store`)."""
+        if name in self.analysis.classes:
+            return self.construct(name, node, args, kwargs)
+        if name in self.analysis.project.classes:
+            return self.construct_external(name, node, args, kwargs)
+        return None
+
+    def partial(self, node: ast.Call) -> Value:
+        """`functools.partial(f, x, k=v)`: `f` of this module with `x` and `k` bound, so a later
+        call passes them first; of anything else, a value holding every argument's data."""
+        args = [self.expr(a) for a in node.args]
+        kwargs = {k.arg or "**": self.expr(k.value) for k in node.keywords}
+        if not args or args[0].function is None or "**" in kwargs:
+            return self.default_result(args, kwargs, node)
+        ref = args[0].function
+        bound = replace(
+            ref,
+            bound=(*ref.bound, *args[1:]),
+            bound_keywords=(*ref.bound_keywords, *kwargs.items()),
+        )
+        return Value(function=bound)
+
+    def held_by(self, receiver: Value, attribute: str) -> Value | None:
+        """`receiver.attribute` of an instance of a class of this module that does not hold the
+        attribute itself (a method's `self`): the classes the class's body and constructor put
+        there, or the class of the instance they put there; None when they say nothing."""
+        class_name = (receiver.type or "").removeprefix("class:")
+        key = (class_name, attribute)
+        held = self.analysis.held.get(key)
+        if held is None:
+            held = self._held(class_name, f".{attribute}")
+            if held is None:
+                return None  # the constructor is being analysed: ask again later
+            self.analysis.held[key] = held
+        if held is CLEAN:
+            return None
+        return replace(held, flows=narrowed(receiver.flows, f".{attribute}"))
+
+    def _held(self, class_name: str, key: str) -> Value | None:
+        """What `class_name`'s body binds at `key` joined with what its `__init__` leaves there,
+        as classes and an instance type only (CLEAN: neither); None while `__init__` runs."""
+        body = self.analysis.class_attributes.get(class_name, {}).get(key[1:], CLEAN)
+        stored = CLEAN
+        init = self.analysis.find_method(class_name, "__init__")
+        if init is not None:
+            result = self.analysis.result_of(init)
+            if result is None:
+                return None
+            if not result.gave_up:
+                stored = result.receiver_after.part(key)
+        classes = body.classes | stored.classes
+        types = {v.type for v in (body, stored) if (v.type or "").startswith("class:")}
+        kind = types.pop() if len(types) == 1 else None
+        if not classes and kind is None:
+            return CLEAN
+        return Value(classes=classes, type=kind)
+
+    def construct(
+        self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> Value:
+        """`Cls(...)`: an object of the class holding what `__init__` stored on `self`."""
+        init = self.analysis.find_method(class_name, "__init__")
+        instance = Value(type=f"class:{class_name}")
+        if self.analysis.is_enum_class(class_name):
+            return instance  # `Color(value)` is one of the members, or raises ValueError
+        result = self.analysis.result_of(init) if init is not None else None
+        if init is None or result is None or result.gave_up:
+            # Nothing known of what the constructor stores: the object may hold any argument.
+            return replace(instance, flows=self.default_result(args, kwargs, node).flows)
+        self.apply_function(FunctionRef(init), node, instance, args, kwargs)
+        mapping = self.parameter_values(result.parameters, [instance, *args], kwargs)
+        built = substitute(
+            result.receiver_after, mapping, node, class_name, self.reader(node), result.passed
+        )
+        return replace(instance, parts=built.parts)
+
+    def construct_external(
+        self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> Value:
+        """`Cls(...)` of a class of another module: an object that may hold any argument, and
+        holds at an attribute the argument its `__init__` stores there unchanged."""
+        instance = replace(self.default_result(args, kwargs, node), type=class_name)
+        init = self.analysis.project_summary(f"{class_name}.__init__")
+        if init is None or not init.stores:
+            return instance
+        mapping = self.parameter_values(init.parameters, [instance, *args], kwargs)
+        note = f"stored by `{init.qualified_name}`"
+        parts = {
+            stored.attribute: mapping[stored.parameter].mapped(lambda f: f.then(node, note))
+            for stored in init.stores
+            if stored.parameter in mapping
+        }
+        return replace(instance, parts=parts)
+
+    def parameter_values(
+        self, parameters: tuple[str, ...], args: list[Value], kwargs: dict[str, Value]
+    ) -> dict[int, Value]:
+        """Parameter index -> the argument the call passes for it."""
+        mapping: dict[int, Value] = {}
+        for index, value in enumerate(args):
+            if index < len(parameters):
+                mapping[index] = value
+            elif parameters:
+                last = len(parameters) - 1
+                mapping[last] = join(mapping.get(last), value)
+        for name, value in kwargs.items():
+            if name in parameters:
+                mapping[parameters.index(name)] = value
+            elif parameters:
+                last = len(parameters) - 1
+                mapping[last] = join(mapping.get(last), value)
+        return mapping
