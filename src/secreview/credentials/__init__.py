@@ -304,6 +304,8 @@ def format_secret(text: str, prose: bool = False) -> FormatMatch | None:
     `password=` and `user:pw@host` there are usage examples far more often than secrets.
     """
     for known in FORMATS:
+        if not known.may_match(text):
+            continue
         for match in known.pattern.finditer(text):
             if not token_is_fake(match[0]):
                 return FormatMatch(

@@ -69,8 +69,43 @@ def _steering() -> tuple[tuple[re.Pattern[str], str], ...]:
     )
 
 
+_NEEDED_WORDS = (
+    # ignoring instructions
+    "ignore",
+    "disregard",
+    "forget",
+    "override",
+    # reporting no defects, and the ready-made answers
+    "defect",
+    "vulnerabilit",
+    "security",
+    "weakness",
+    "verdict",
+    # passing the code
+    "secure",
+    "safe",
+    "audited",
+    "approved",
+    "skip",
+    "report",
+    "flag",
+    "mention",
+)
+"""Words at least one of which every match of `_steering()` spells, in any case: each pattern
+must end on (or hold) one of them. Every string of the module is asked, and most say none."""
+
+
 def steering(text: str) -> str | None:
-    """What `text` tries to make its reader do, or None when it addresses no reader."""
+    """What `text` tries to make its reader do, or None when it addresses no reader.
+
+    ASCII text that spells none of `_NEEDED_WORDS` cannot match, so the patterns are not run on
+    it: that is nearly every string. (Only on ASCII: case-insensitive matching also pairs some
+    other letters with ASCII ones, such as the long s with `s`, which `lower` does not.)
+    """
+    if text.isascii():
+        lowered = text.lower()
+        if not any(word in lowered for word in _NEEDED_WORDS):
+            return None
     return next((what for pattern, what in _steering() if pattern.search(text)), None)
 
 

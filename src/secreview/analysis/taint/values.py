@@ -116,10 +116,26 @@ def evidence_rank(
 
 
 def _preferred(flow: Flow, current: Flow) -> bool:
-    """Whether `flow` is better evidence than `current` (the cheap length test first)."""
-    if len(flow.steps) != len(current.steps):
-        return len(flow.steps) < len(current.steps)
-    return flow is not current and evidence_rank(flow) < evidence_rank(current)
+    """Whether `flow` is better evidence than `current`: `evidence_rank(flow) <
+    evidence_rank(current)`, decided as early as it can be.
+
+    The lengths are compared first; then the steps pairwise, where two paths that share their
+    start (the same step objects, the usual case) are told apart at their first differing step
+    instead of by ranking every step of both. Equal steps have equal positions, so this is the
+    same order as the whole ranks; when all positions are equal the ranks decide.
+    """
+    steps, others = flow.steps, current.steps
+    if len(steps) != len(others):
+        return len(steps) < len(others)
+    if flow is current:
+        return False
+    for mine, theirs in zip(steps, others, strict=True):
+        if mine is theirs:
+            continue
+        position, other = step_position(mine), step_position(theirs)
+        if position != other:
+            return position < other
+    return evidence_rank(flow) < evidence_rank(current)
 
 
 def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
@@ -135,12 +151,18 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
         for flow in group:
             if ALL_KINDS in flow.safe_for:
                 continue
-            current = best.get(flow.signature)
+            signature = (flow.origin, flow.safe_for, flow.within)  # `Flow.signature`, inlined
+            current = best.get(signature)
             if current is None or _preferred(flow, current):
-                best[flow.signature] = flow
+                best[signature] = flow
+    if not best:
+        return _NO_FLOWS  # most values carry no flow: skip building an empty set
     if len(best) > MAX_PART_FLOWS:
         return _widened(best.values())
     return frozenset(best.values())
+
+
+_NO_FLOWS: frozenset[Flow] = frozenset()
 
 
 def _widened(flows: Iterable[Flow]) -> frozenset[Flow]:
@@ -302,6 +324,10 @@ def _choices(left: Value, right: Value) -> frozenset[object]:
 
 
 def _common_prefix(left: str, right: str) -> str:
+    if left == right:  # the usual cases: both the same, or neither known
+        return left
+    if not left or not right:
+        return ""
     size = 0
     for a, b in zip(left, right, strict=False):
         if a != b:
