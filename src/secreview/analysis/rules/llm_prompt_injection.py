@@ -93,6 +93,9 @@ _NEEDED_WORDS = (
 )
 """Words at least one of which every match of `_steering()` spells, in any case: each pattern
 must end on (or hold) one of them. Every string of the module is asked, and most say none."""
+_NEEDED_WORD = re.compile("|".join(_NEEDED_WORDS))
+"""One scan for all of `_NEEDED_WORDS` (in lower case); a generator of substring tests per
+string cost more than the tests themselves."""
 
 
 def steering(text: str) -> str | None:
@@ -102,10 +105,8 @@ def steering(text: str) -> str | None:
     it: that is nearly every string. (Only on ASCII: case-insensitive matching also pairs some
     other letters with ASCII ones, such as the long s with `s`, which `lower` does not.)
     """
-    if text.isascii():
-        lowered = text.lower()
-        if not any(word in lowered for word in _NEEDED_WORDS):
-            return None
+    if text.isascii() and not _NEEDED_WORD.search(text.lower()):
+        return None
     return next((what for pattern, what in _steering() if pattern.search(text)), None)
 
 
@@ -153,13 +154,19 @@ def _comment_nodes(context: ModuleContext) -> Iterator[tuple[ast.AST, str]]:
     visits=(ast.Constant, ast.Module),
 )
 def llm_prompt_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Strings where the tree has them; comments once per module, from the tokens."""
+    """Strings where the tree has them; comments once per module, from the tokens.
+
+    The tokenizer only runs when the lines holding a `#` match: every comment lies within one
+    such line, so a comment that matches makes them match too (and they are a fraction of the
+    text, which the patterns used to scan whole).
+    """
     if isinstance(node, ast.Constant):
         if isinstance(node.value, str) and (what := steering(node.value)):
             yield Hit(node, f"This string {what} (prompt injection aimed at LLM reviewers).")
         return
-    if steering(context.text) is None:
-        return  # no comment can match what the whole text does not: spare the tokenizer
+    commented = "\n".join(line for line in context.text.split("\n") if "#" in line)
+    if steering(commented) is None:
+        return  # no comment can match what its lines do not: spare the tokenizer
     for comment, text in _comment_nodes(context):
         if what := steering(text):
             yield Hit(comment, f"This comment {what} (prompt injection aimed at LLM reviewers).")
