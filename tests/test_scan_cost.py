@@ -14,7 +14,7 @@ import pytest
 from secreview.analysis.rules.llm_prompt_injection import _steering, steering
 from secreview.analysis.taint.values import Flow, _preferred, evidence_rank, merge_flows
 from secreview.analysis.taint.written_reads import written_read
-from secreview.credentials.formats import FORMATS
+from secreview.credentials.formats import ANY_FORMAT_LITERAL, FORMATS
 from secreview.index.children import child_nodes
 from secreview.index.tree_index import index_tree
 
@@ -148,6 +148,7 @@ def test_token_formats_are_tried_wherever_they_can_match(text: str) -> None:
         if known.pattern.search(text):
             assert known.may_match(text), known.label
     assert sum(known.may_match(text) for known in FORMATS) >= (text != "no token")
+    assert bool(ANY_FORMAT_LITERAL.search(text)) == any(k.may_match(text) for k in FORMATS)
 
 
 def _flow(steps: list[tuple[ast.AST, str]], origin: str = "remote") -> Flow:

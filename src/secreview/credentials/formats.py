@@ -82,6 +82,8 @@ FORMATS = (
         Confidence.MEDIUM,
     ),
 )
+ANY_FORMAT_LITERAL = re.compile("|".join(re.escape(t) for known in FORMATS for t in known.needs))
+"""Matches text holding any format's `needs`: one scan rules out every format for most strings."""
 PRIVATE_KEY_BLOCK = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?P<body>[\s\S]*?)(?:-----END|$)"
 )
