@@ -122,7 +122,7 @@ def _preferred(flow: Flow, current: Flow) -> bool:
     The lengths are compared first; then the steps pairwise, where two paths that share their
     start (the same step objects, the usual case) are told apart at their first differing step
     instead of by ranking every step of both. Equal steps have equal positions, so this is the
-    same order as the whole ranks; when all positions are equal the ranks decide.
+    same order as the whole ranks; when all positions are equal the rest of the ranks decide.
     """
     steps, others = flow.steps, current.steps
     if len(steps) != len(others):
@@ -130,12 +130,15 @@ def _preferred(flow: Flow, current: Flow) -> bool:
     if flow is current:
         return False
     for mine, theirs in zip(steps, others, strict=True):
-        if mine is theirs:
+        if mine is theirs or mine == theirs:  # the same node and note: the same position
             continue
         position, other = step_position(mine), step_position(theirs)
         if position != other:
             return position < other
-    return evidence_rank(flow) < evidence_rank(current)
+    if flow.safe_for != current.safe_for:
+        return evidence_rank(flow) < evidence_rank(current)
+    # The ranks differ at most in their last part (equal sanitisations join to equal text).
+    return flow.within is not current.within and repr(flow.within) < repr(current.within)
 
 
 def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
@@ -249,7 +252,18 @@ class Value:
             if depth <= MAX_PART_DEPTH
             else {}
         )
-        return replace(self, flows=flows, parts=parts)
+        return Value(  # `replace(self, flows=flows, parts=parts)`, without its generic cost
+            flows=flows,
+            const=self.const,
+            prefix=self.prefix,
+            parts=parts,
+            exact=self.exact,
+            type=self.type,
+            function=self.function,
+            shape=self.shape,
+            choices=self.choices,
+            query=self.query,
+        )
 
 
 CLEAN = Value()
