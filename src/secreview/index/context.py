@@ -91,11 +91,13 @@ class ModuleContext:
         separate walks for each of those used to cost several times the parse itself.
         """
         index = index_tree(self.tree)
-        self.nodes.extend(index.nodes)
-        self._parents.update(index.parents)
-        self._function_of.update(index.function_of)
-        self._function_locals.update(index.function_locals)
-        self._rebound_globals.update(index.rebound_globals)
+        # The walk's own tables become the context's (no copy of a table per node); these
+        # fields are the index's, not inputs: a value passed for them is replaced.
+        self.nodes = index.nodes
+        self._parents = index.parents
+        self._function_of = index.function_of
+        self._function_locals = index.function_locals
+        self._rebound_globals = index.rebound_globals
         for node in index.imports:
             self.import_statements.append(node)
             self._record_import(node)

@@ -271,6 +271,8 @@ CLEAN = Value()
 
 def narrowed(flows: frozenset[Flow], key: object) -> frozenset[Flow]:
     """`flows` as read from the part `key` of a value (see `Flow.narrowed`)."""
+    if not flows:  # the usual case, without building a generator to learn it
+        return flows
     if not any(f.origin.startswith(PARAMETER_ORIGIN) and len(f.within) < MAX_PATH for f in flows):
         return flows
     return merge_flows(f.narrowed(key) for f in flows)
