@@ -10,7 +10,7 @@ import tokenize
 from collections import defaultdict
 from collections.abc import Iterable
 
-from secreview.analysis.rule import Hit, Rule
+from secreview.analysis.rule import CheckFunction, Hit, Rule
 from secreview.analysis.taint import AnalysisContext, untrusted_input_reaches
 from secreview.cwe import related
 from secreview.findings import EvidenceStep, Finding, Location
@@ -133,10 +133,7 @@ def rule_findings(
     The tree is walked once: each node goes to the rules of its type, and a call only to the
     rules that judge every call or name it (`Rule.calls`) or its method (`Rule.methods`).
     """
-    by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
-    for each in rules:
-        for node_type in each.visits:
-            by_type[node_type].append(each)
+    by_type = _dispatch_table(rules)
     findings: dict[tuple[str, int, int, str], Finding] = {}
     crashes: list[str] = []
     for node in context.nodes:
@@ -145,18 +142,18 @@ def rule_findings(
             continue
         name: str | None = None
         named = False
-        for each in candidates:
-            if (each.calls or each.methods) and isinstance(node, ast.Call):
-                func = node.func
-                if not (isinstance(func, ast.Attribute) and func.attr in each.methods):
-                    if not each.calls:
+        for each, check, calls, methods, filtered in candidates:
+            if filtered:
+                func = node.func  # type: ignore[attr-defined]
+                if not (isinstance(func, ast.Attribute) and func.attr in methods):
+                    if not calls:
                         continue
                     if not named:  # resolved once per call, for every rule that names its calls
-                        name, named = context.call_name(node), True
-                    if name not in each.calls:
+                        name, named = context.call_name(node), True  # type: ignore[arg-type]
+                    if name not in calls:
                         continue
             try:
-                for hit in each.check(node, context):
+                for hit in check(node, context):
                     if each.needs_untrusted_input and _proven_harmless(context, hit.node):
                         continue
                     finding = _finding(each, hit, context)
@@ -171,6 +168,25 @@ def rule_findings(
                 line = getattr(node, "lineno", "?")
                 crashes.append(f"rule {each.id} failed at line {line}: {error!r}")
     return list(findings.values()), crashes
+
+
+_Candidate = tuple[Rule, CheckFunction, frozenset[str], frozenset[str], bool]
+"""A rule as the dispatch loop reads it: the rule, its check, its call names and method names,
+and whether a node of this type goes through those filters (a call, for a rule naming calls)."""
+
+
+def _dispatch_table(rules: Iterable[Rule]) -> dict[type[ast.AST], list[_Candidate]]:
+    """Node type -> the rules visiting it, in rule order, with what the loop asks of each.
+
+    Built once per module so the loop over every node reads plain tuples: the same rules in the
+    same order, and the same filters (`Rule.calls`, `Rule.methods`) on the same nodes.
+    """
+    by_type: dict[type[ast.AST], list[_Candidate]] = defaultdict(list)
+    for each in rules:
+        for node_type in each.visits:
+            filtered = bool(each.calls or each.methods) and issubclass(node_type, ast.Call)
+            by_type[node_type].append((each, each.check, each.calls, each.methods, filtered))
+    return by_type
 
 
 def _reads_only_local_values(context: AnalysisContext, call: ast.Call) -> bool:

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from secreview.credentials.formats import (
+    ANY_FORMAT_LITERAL,
     CONNECTION_URL_PASSWORD,
     CREDENTIAL,
     CRYPTO_KEY,
@@ -303,7 +304,9 @@ def format_secret(text: str, prose: bool = False) -> FormatMatch | None:
     In `prose` (docstrings and other bare strings) only provider tokens and key blocks count:
     `password=` and `user:pw@host` there are usage examples far more often than secrets.
     """
-    for known in FORMATS:
+    for known in FORMATS if ANY_FORMAT_LITERAL.search(text) else ():
+        if not known.may_match(text):
+            continue
         for match in known.pattern.finditer(text):
             if not token_is_fake(match[0]):
                 return FormatMatch(

@@ -23,36 +23,67 @@ class _Format(NamedTuple):
     label: str
     pattern: re.Pattern[str]
     cwe: int
+    needs: tuple[str, ...]
+    """Literal text at least one of which every match of `pattern` holds: a string holding none
+    cannot match, and a substring test costs a fraction of a regular expression's scan (every
+    string constant of every module is asked)."""
     severity: Severity = Severity.CRITICAL
     confidence: Confidence = Confidence.HIGH
 
+    def may_match(self, text: str) -> bool:
+        """Whether `pattern` can match somewhere in `text` (False: it cannot)."""
+        return any(literal in text for literal in self.needs)
+
 
 FORMATS = (
-    _Format("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), CREDENTIAL),
+    _Format(
+        "an AWS access key id",
+        re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+        CREDENTIAL,
+        ("AKIA", "ASIA"),
+    ),
     _Format(
         "a GitHub token",
         re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b"),
         CREDENTIAL,
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
-    _Format("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"), CREDENTIAL),
+    _Format("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"), CREDENTIAL, ("xox",)),
     _Format(
         "a Slack webhook URL",
         re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
         CREDENTIAL,
+        ("https://hooks.slack.com/services/T",),
         Severity.HIGH,
     ),
-    _Format("a Stripe live key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}"), CREDENTIAL),
-    _Format("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), CREDENTIAL, Severity.HIGH),
-    _Format("a PyPI upload token", re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"), CREDENTIAL),
-    _Format("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), CREDENTIAL),
+    _Format(
+        "a Stripe live key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}"), CREDENTIAL, ("k_live_",)
+    ),
+    _Format(
+        "a Google API key",
+        re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"),
+        CREDENTIAL,
+        ("AIza",),
+        Severity.HIGH,
+    ),
+    _Format(
+        "a PyPI upload token",
+        re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"),
+        CREDENTIAL,
+        ("pypi-AgE",),
+    ),
+    _Format("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), CREDENTIAL, ("npm_",)),
     _Format(
         "a JSON Web Token",
         re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}"),
         CREDENTIAL,
+        ("eyJ",),
         Severity.MEDIUM,
         Confidence.MEDIUM,
     ),
 )
+ANY_FORMAT_LITERAL = re.compile("|".join(re.escape(t) for known in FORMATS for t in known.needs))
+"""Matches text holding any format's `needs`: one scan rules out every format for most strings."""
 PRIVATE_KEY_BLOCK = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?P<body>[\s\S]*?)(?:-----END|$)"
 )

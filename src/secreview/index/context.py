@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TypeVar, cast
 
-from secreview.index.children import child_nodes
 from secreview.index.folded_calls import (
     MAX_FOLDED_LENGTH,
     UNKNOWN,
@@ -25,6 +24,7 @@ from secreview.index.folded_calls import (
     folded_subscript,
 )
 from secreview.index.import_names import canonical, record_import
+from secreview.index.tree_index import index_tree
 from secreview.masking import mask_code
 from secreview.text import source_lines, source_lines_with_ends
 
@@ -80,45 +80,24 @@ class ModuleContext:
     _secrets_around: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        """Index the module in one traversal: every later question is a dictionary look-up.
+        """Index the module in one traversal (`index_tree`): every later question is a
+        dictionary look-up.
 
         Rules ask for parents, enclosing functions and name bindings on almost every node, and
         separate walks for each of those used to cost several times the parse itself.
         """
-        module_names: set[str] = set()
-        Function = ast.FunctionDef | ast.AsyncFunctionDef
-        stack: list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef | None, bool]] = [
-            (self.tree, None, True)
-        ]
-        while stack:
-            node, function, at_module_level = stack.pop()
-            self.nodes.append(node)
-            if function is not None:
-                self._function_of[id(node)] = function
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                if function is not None:
-                    self._function_locals[id(function)].add(node.id)
-                elif at_module_level:
-                    module_names.add(node.id)
-            elif isinstance(node, ast.arg) and function is not None:
-                self._function_locals[id(function)].add(node.arg)
-            elif isinstance(node, ast.Import | ast.ImportFrom):
-                self.import_statements.append(node)
-                self._record_import(node)
-            elif isinstance(node, ast.Global | ast.Nonlocal):
-                self._rebound_globals.update(node.names)
-            inner_function, inner_at_module_level = function, at_module_level
-            if isinstance(node, Function | ast.ClassDef):
-                if at_module_level:
-                    module_names.add(node.name)
-                inner_at_module_level = False
-                if isinstance(node, Function):
-                    inner_function = node
-                    self._function_locals[id(node)] = set()
-            for child in child_nodes(node):
-                self._parents[id(child)] = node
-                stack.append((child, inner_function, inner_at_module_level))
-        self.module_bindings = frozenset(module_names)
+        index = index_tree(self.tree)
+        # The walk's own tables become the context's (no copy of a table per node); these
+        # fields are the index's, not inputs: a value passed for them is replaced.
+        self.nodes = index.nodes
+        self._parents = index.parents
+        self._function_of = index.function_of
+        self._function_locals = index.function_locals
+        self._rebound_globals = index.rebound_globals
+        for node in index.imports:
+            self.import_statements.append(node)
+            self._record_import(node)
+        self.module_bindings = index.module_bindings
 
     def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
         record_import(node, self.import_aliases, self.star_modules)

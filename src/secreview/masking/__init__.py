@@ -107,7 +107,8 @@ def _mask_shapes(text: str, found: set[str] | None = None, key_values: bool = Tr
         return match[0][:start] + _blank(match["body"]) + match[0][end:]
 
     for known in FORMATS:
-        text = known.pattern.sub(token, text)
+        if known.may_match(text):
+            text = known.pattern.sub(token, text)
     text = PRIVATE_KEY_BLOCK.sub(key_block, text)
     text = CONNECTION_URL_PASSWORD.sub(lambda m: _masked_password(m, False, seen), text)
     if key_values:

@@ -69,8 +69,44 @@ def _steering() -> tuple[tuple[re.Pattern[str], str], ...]:
     )
 
 
+_NEEDED_WORDS = (
+    # ignoring instructions
+    "ignore",
+    "disregard",
+    "forget",
+    "override",
+    # reporting no defects, and the ready-made answers
+    "defect",
+    "vulnerabilit",
+    "security",
+    "weakness",
+    "verdict",
+    # passing the code
+    "secure",
+    "safe",
+    "audited",
+    "approved",
+    "skip",
+    "report",
+    "flag",
+    "mention",
+)
+"""Words at least one of which every match of `_steering()` spells, in any case: each pattern
+must end on (or hold) one of them. Every string of the module is asked, and most say none."""
+_NEEDED_WORD = re.compile("|".join(_NEEDED_WORDS))
+"""One scan for all of `_NEEDED_WORDS` (in lower case); a generator of substring tests per
+string cost more than the tests themselves."""
+
+
 def steering(text: str) -> str | None:
-    """What `text` tries to make its reader do, or None when it addresses no reader."""
+    """What `text` tries to make its reader do, or None when it addresses no reader.
+
+    ASCII text that spells none of `_NEEDED_WORDS` cannot match, so the patterns are not run on
+    it: that is nearly every string. (Only on ASCII: case-insensitive matching also pairs some
+    other letters with ASCII ones, such as the long s with `s`, which `lower` does not.)
+    """
+    if text.isascii() and not _NEEDED_WORD.search(text.lower()):
+        return None
     return next((what for pattern, what in _steering() if pattern.search(text)), None)
 
 
@@ -118,13 +154,19 @@ def _comment_nodes(context: ModuleContext) -> Iterator[tuple[ast.AST, str]]:
     visits=(ast.Constant, ast.Module),
 )
 def llm_prompt_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Strings where the tree has them; comments once per module, from the tokens."""
+    """Strings where the tree has them; comments once per module, from the tokens.
+
+    The tokenizer only runs when the lines holding a `#` match: every comment lies within one
+    such line, so a comment that matches makes them match too (and they are a fraction of the
+    text, which the patterns used to scan whole).
+    """
     if isinstance(node, ast.Constant):
         if isinstance(node.value, str) and (what := steering(node.value)):
             yield Hit(node, f"This string {what} (prompt injection aimed at LLM reviewers).")
         return
-    if steering(context.text) is None:
-        return  # no comment can match what the whole text does not: spare the tokenizer
+    commented = "\n".join(line for line in context.text.split("\n") if "#" in line)
+    if steering(commented) is None:
+        return  # no comment can match what its lines do not: spare the tokenizer
     for comment, text in _comment_nodes(context):
         if what := steering(text):
             yield Hit(comment, f"This comment {what} (prompt injection aimed at LLM reviewers).")

@@ -27,7 +27,7 @@ from secreview.analysis.taint.summaries import (
     StoredParameter,
 )
 from secreview.analysis.taint.values import Flow
-from secreview.analysis.taint.written_reads import written_read
+from secreview.analysis.taint.written_reads import new_read_tables, written_read
 from secreview.index.context import ModuleContext
 from secreview.index.facts import module_name_for
 
@@ -278,7 +278,8 @@ def _parameter_return(result: FunctionResult, context: ModuleContext, flow: Flow
     node = result.node
     read = None
     if not isinstance(node, ast.Module) and parameter < len(result.parameters):
-        read = written_read(node, result.parameters[parameter], within)
+        known = context.derived(new_read_tables)
+        read = written_read(node, result.parameters[parameter], within, known)
     if read is None:
         return ReturnEffect(parameter, safe_for, within=within)
     return ReturnEffect(

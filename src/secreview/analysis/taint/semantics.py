@@ -264,10 +264,13 @@ def join_envs(*envs: dict[str, Value] | None) -> dict[str, Value] | None:
         return dict(live[0])
     names = dict.fromkeys(name for env in live for name in env)  # in order, not by hash
     merged: dict[str, Value] = {}
+    first, rest = live[0], live[1:]
     for name in names:
-        value: Value | None = None
-        for env in live:
-            value = join(value, env.get(name, CLEAN)) if value is not None else env.get(name, CLEAN)
+        value = first.get(name, CLEAN)
+        for env in rest:
+            other = env.get(name, CLEAN)
+            if other is not value:  # most names hold the same value on every path
+                value = join(value, other)
         merged[name] = value if value is not None else CLEAN
     return merged
 

@@ -116,10 +116,29 @@ def evidence_rank(
 
 
 def _preferred(flow: Flow, current: Flow) -> bool:
-    """Whether `flow` is better evidence than `current` (the cheap length test first)."""
-    if len(flow.steps) != len(current.steps):
-        return len(flow.steps) < len(current.steps)
-    return flow is not current and evidence_rank(flow) < evidence_rank(current)
+    """Whether `flow` is better evidence than `current`: `evidence_rank(flow) <
+    evidence_rank(current)`, decided as early as it can be.
+
+    The lengths are compared first; then the steps pairwise, where two paths that share their
+    start (the same step objects, the usual case) are told apart at their first differing step
+    instead of by ranking every step of both. Equal steps have equal positions, so this is the
+    same order as the whole ranks; when all positions are equal the rest of the ranks decide.
+    """
+    steps, others = flow.steps, current.steps
+    if len(steps) != len(others):
+        return len(steps) < len(others)
+    if flow is current:
+        return False
+    for mine, theirs in zip(steps, others, strict=True):
+        if mine is theirs or mine == theirs:  # the same node and note: the same position
+            continue
+        position, other = step_position(mine), step_position(theirs)
+        if position != other:
+            return position < other
+    if flow.safe_for != current.safe_for:
+        return evidence_rank(flow) < evidence_rank(current)
+    # The ranks differ at most in their last part (equal sanitisations join to equal text).
+    return flow.within is not current.within and repr(flow.within) < repr(current.within)
 
 
 def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
@@ -135,12 +154,18 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
         for flow in group:
             if ALL_KINDS in flow.safe_for:
                 continue
-            current = best.get(flow.signature)
+            signature = (flow.origin, flow.safe_for, flow.within)  # `Flow.signature`, inlined
+            current = best.get(signature)
             if current is None or _preferred(flow, current):
-                best[flow.signature] = flow
+                best[signature] = flow
+    if not best:
+        return _NO_FLOWS  # most values carry no flow: skip building an empty set
     if len(best) > MAX_PART_FLOWS:
         return _widened(best.values())
     return frozenset(best.values())
+
+
+_NO_FLOWS: frozenset[Flow] = frozenset()
 
 
 def _widened(flows: Iterable[Flow]) -> frozenset[Flow]:
@@ -235,7 +260,18 @@ class Value:
             if depth <= MAX_PART_DEPTH
             else {}
         )
-        return replace(self, flows=flows, parts=parts)
+        return Value(  # `replace(self, flows=flows, parts=parts)`, without its generic cost
+            flows=flows,
+            const=self.const,
+            prefix=self.prefix,
+            parts=parts,
+            exact=self.exact,
+            type=self.type,
+            function=self.function,
+            shape=self.shape,
+            choices=self.choices,
+            query=self.query,
+        )
 
 
 CLEAN = Value()
@@ -243,6 +279,8 @@ CLEAN = Value()
 
 def narrowed(flows: frozenset[Flow], key: object) -> frozenset[Flow]:
     """`flows` as read from the part `key` of a value (see `Flow.narrowed`)."""
+    if not flows:  # the usual case, without building a generator to learn it
+        return flows
     if not any(f.origin.startswith(PARAMETER_ORIGIN) and len(f.within) < MAX_PATH for f in flows):
         return flows
     return merge_flows(f.narrowed(key) for f in flows)
@@ -321,6 +359,10 @@ def _choices(left: Value, right: Value) -> frozenset[object]:
 
 
 def _common_prefix(left: str, right: str) -> str:
+    if left == right:  # the usual cases: both the same, or neither known
+        return left
+    if not left or not right:
+        return ""
     size = 0
     for a, b in zip(left, right, strict=False):
         if a != b:

@@ -32,21 +32,55 @@ def _chain(node: ast.expr) -> tuple[str, tuple[str, ...]] | None:
             return None
 
 
+_Path = tuple[str, tuple[str, ...]]
+
+
 def written_read(
-    function: FunctionNode, parameter: str, within: tuple[str, ...]
+    function: FunctionNode,
+    parameter: str,
+    within: tuple[str, ...],
+    known: dict[int, tuple[FunctionNode, dict[_Path, ast.expr]]] | None = None,
 ) -> ast.expr | None:
     """The first expression of `function` (by position) reading exactly `parameter` + `within`.
 
     None when no expression spells that path (it was read through an alias, `r = self.request`):
     the caller then keeps the call as the source, which is still where the data entered its code.
+    A summary asks this for each part of a parameter its function returns; with `known` (one
+    dictionary per module, see `new_read_tables`) each function's reads are indexed on the first
+    question and looked up after, instead of walking the function once per question.
     """
     if not within:
         return None
-    found = [
-        node
-        for node in ast.walk(function)
-        if isinstance(node, ast.Attribute | ast.Subscript)
-        and isinstance(getattr(node, "ctx", None), ast.Load)
-        and _chain(node) == (parameter, within)
-    ]
-    return min(found, key=lambda n: (n.lineno, n.col_offset), default=None)
+    entry = known.get(id(function)) if known is not None else None
+    if entry is None or entry[0] is not function:
+        entry = function, _first_reads(function)
+        if known is not None:
+            known[id(function)] = entry
+    return entry[1].get((parameter, within))
+
+
+def new_read_tables(context: object) -> dict[int, tuple[FunctionNode, dict[_Path, ast.expr]]]:
+    """An empty table of indexed functions (`written_read`'s `known`), one per module."""
+    return {}
+
+
+def _first_reads(function: FunctionNode) -> dict[_Path, ast.expr]:
+    """Each path the function reads as written -> its first read by (line, column); of reads
+    at one position, the first met walking the function (as `min` would choose)."""
+    first: dict[_Path, ast.expr] = {}
+    for node in ast.walk(function):
+        if not (
+            isinstance(node, ast.Attribute | ast.Subscript)
+            and isinstance(getattr(node, "ctx", None), ast.Load)
+        ):
+            continue
+        path = _chain(node)
+        if path is None:
+            continue
+        current = first.get(path)
+        if current is None or (node.lineno, node.col_offset) < (
+            current.lineno,
+            current.col_offset,
+        ):
+            first[path] = node
+    return first
