@@ -7,12 +7,19 @@ them, on inputs chosen to reach the cases the shortcut treats apart.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import textwrap
 
 import pytest
 
 from secreview.analysis.rules.llm_prompt_injection import _steering, steering
-from secreview.analysis.taint.values import Flow, _preferred, evidence_rank, merge_flows
+from secreview.analysis.taint.values import (
+    Flow,
+    Value,
+    _preferred,
+    evidence_rank,
+    merge_flows,
+)
 from secreview.analysis.taint.written_reads import written_read
 from secreview.credentials.formats import ANY_FORMAT_LITERAL, FORMATS
 from secreview.index.children import child_nodes
@@ -195,3 +202,28 @@ def test_written_read_answers_the_same_from_its_table() -> None:
         assert written_read(function, parameter, within, known) is plain  # type: ignore[arg-type]
     first = written_read(function, "self", (".request", ".args", "q"))
     assert first is not None and first.lineno == 2
+
+
+def test_mapping_a_value_keeps_every_field_replace_would_keep() -> None:
+    """`Value.mapped` builds its result field by field (cheaper than `dataclasses.replace`), so
+    a field added to `Value` later must be carried there too: every field gets a non-default
+    value here, and an identity mapping must give the same value back."""
+    flow = Flow("remote", ())
+    value = Value(
+        flows=frozenset({flow}),
+        const="c",
+        prefix="p",
+        parts={"k": Value(flows=frozenset({flow}))},
+        exact=True,
+        type="web.Request",
+        function="f",
+        shape="s",
+        choices=frozenset({"a", "b"}),
+        query=True,
+        classes=frozenset({"pkg.Store"}),
+    )
+    defaults = Value()
+    names = [f.name for f in dataclasses.fields(Value)]
+    assert all(getattr(value, n) != getattr(defaults, n) for n in names), "set every field"
+    mapped = value.mapped(lambda f: f)
+    assert [getattr(mapped, n) for n in names] == [getattr(value, n) for n in names]

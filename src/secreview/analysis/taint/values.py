@@ -271,6 +271,7 @@ class Value:
             shape=self.shape,
             choices=self.choices,
             query=self.query,
+            classes=self.classes,
         )
 
 
