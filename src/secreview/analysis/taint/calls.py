@@ -13,7 +13,7 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
-from secreview.analysis.taint.parameters import decorator_name, shell_call
+from secreview.analysis.taint.parameters import is_static_method, shell_call
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
     BUILTINS,
@@ -197,8 +197,7 @@ class CallRules(ObjectRules):
         found = self.analysis.find_method(type_name.removeprefix("class:"), method)
         if found is None:
             return None
-        decorators = {decorator_name(d) for d in found.decorator_list}
-        return found, "staticmethod" not in decorators
+        return found, not is_static_method(found, self.analysis.context.parent(found))
 
     def apply_function(
         self,

@@ -27,6 +27,23 @@ def decorator_name(node: ast.expr) -> str:
     return target.id if isinstance(target, ast.Name) else ""
 
 
+def is_static_method(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.AST | None
+) -> bool:
+    """Whether `function`, defined in the class `owner`, takes no `self`: decorated
+    `@staticmethod`, or rebound in the class body the older way (`normpath =
+    staticmethod(normpath)`), after which its first parameter is an ordinary argument."""
+    if "staticmethod" in {decorator_name(d) for d in function.decorator_list}:
+        return True
+    return isinstance(owner, ast.ClassDef) and any(
+        isinstance(item, ast.Assign)
+        and isinstance(item.value, ast.Call)
+        and decorator_name(item.value.func) == "staticmethod"
+        and any(isinstance(t, ast.Name) and t.id == function.name for t in item.targets)
+        for item in owner.body
+    )
+
+
 def without_none(annotation: ast.expr) -> ast.expr:
     """The type an optional annotation names: `Optional[Path]` and `Path | None` say the value
     is a `Path` whenever the caller gives one, so it is typed as the plain annotation would be."""
@@ -97,7 +114,8 @@ class ParameterRules(FrameState):
         if arguments.kwarg:
             ordered.append(arguments.kwarg)
         decorators = {decorator_name(d) for d in self.node.decorator_list}
-        is_method = self.class_name is not None and "staticmethod" not in decorators
+        owner = self.analysis.context.parent(self.node)
+        is_method = self.class_name is not None and not is_static_method(self.node, owner)
         view_kind = self._view_kind(ordered, is_method)
         self.is_view = view_kind == "route"
         entry = self._entry_point(ordered, is_method)
