@@ -154,7 +154,11 @@ def rule_findings(
                         continue
             try:
                 for hit in check(node, context):
-                    if each.needs_untrusted_input and _proven_harmless(context, hit.node):
+                    if (
+                        each.needs_untrusted_input
+                        and not hit.reads_file
+                        and _proven_harmless(context, hit.node)
+                    ):
                         continue
                     finding = _finding(each, hit, context)
                     key = (

@@ -35,6 +35,9 @@ class Hit(NamedTuple):
 
     `evidence` lists (node, note) steps that led here, in order, ending before the sink;
     `fix`, `severity` and `confidence` override the rule's defaults for this one hit.
+    `reads_file` says the dangerous data is the contents of a file the call is handed: the data
+    flow follows the path, not what the file holds, so "no untrusted flow reaches the call"
+    proves nothing about it and does not silence the hit (`needs_untrusted_input`).
     """
 
     node: ast.AST
@@ -43,6 +46,7 @@ class Hit(NamedTuple):
     evidence: tuple[tuple[ast.AST, str], ...] = ()
     severity: Severity | None = None
     confidence: Confidence | None = None
+    reads_file: bool = False
 
 
 CheckFunction = Callable[[ast.AST, "AnalysisContext"], Iterator[Hit]]

@@ -20,15 +20,11 @@ from collections.abc import Iterator
 from enum import Enum
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support import pickle_files
 from secreview.analysis.rules._support.built_strings import is_fixed
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import single_value
-from secreview.analysis.rules._support.pickle_files import (
-    opened_file_key,
-    pickled_file_keys,
-    read_file_key,
-)
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -147,9 +143,10 @@ def _confidence(source: _Source, origin: DataOrigin, usual: Confidence) -> Confi
 def _pickled_by_program(context: ModuleContext, data: ast.expr, is_file: bool) -> _Source:
     """Whether `data` is read from a file whose key (`pickle_files`) this module, or another
     module of the scanned project (`AnalysisContext.project_pickle_files`), pickles into."""
-    here = pickled_file_keys(context)
+    here = pickle_files.pickled_file_keys(context)
     elsewhere = getattr(context, "project_pickle_files", frozenset())
-    key = opened_file_key(context, data) if is_file else read_file_key(context, data)
+    opened = pickle_files.opened_file_key if is_file else pickle_files.read_file_key
+    key = opened(context, data)
     if key is None or not (here or elsewhere):
         return _Source.RUN_TIME
     if key in here:
@@ -239,6 +236,7 @@ def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hi
         f"({_origin_words(source, origin)}); {outcome}.",
         severity=severity,
         confidence=_confidence(source, origin, Confidence.MEDIUM),
+        reads_file=is_file or pickle_files.reads_a_file(context, data),
     )
 
 

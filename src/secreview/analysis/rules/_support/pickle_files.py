@@ -73,6 +73,18 @@ def opened_file_key(context: ModuleContext, stream: ast.expr) -> str | None:
     return file_key(context, stream)
 
 
+def reads_a_file(context: ModuleContext, data: ast.expr) -> bool:
+    """Whether `data` is the contents of a file: `f.read()`, `path.read_bytes()`, through
+    locals (what the taint engine does not follow: it follows the path, not what the file
+    holds)."""
+    value = single_value(context, data)
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in {"read", "read_bytes"}
+    )
+
+
 def read_file_key(context: ModuleContext, data: ast.expr) -> str | None:
     """The key of the file whose bytes `data` holds: `f.read()` of an opened file, through
     locals, or a memo of such reads (see `_memoised_read_key`); None when any binding is
