@@ -197,7 +197,7 @@ class CallRules(ObjectRules):
         found = self.analysis.find_method(type_name.removeprefix("class:"), method)
         if found is None:
             return None
-        return found, not is_static_method(found, self.analysis.context.parent(found))
+        return found, not is_static_method(found, self.analysis.context)
 
     def apply_function(
         self,

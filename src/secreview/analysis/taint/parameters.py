@@ -17,6 +17,7 @@ from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
+from secreview.index.context import ModuleContext
 
 
 def decorator_name(node: ast.expr) -> str:
@@ -28,20 +29,37 @@ def decorator_name(node: ast.expr) -> str:
 
 
 def is_static_method(
-    function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.AST | None
+    function: ast.FunctionDef | ast.AsyncFunctionDef, context: ModuleContext
 ) -> bool:
-    """Whether `function`, defined in the class `owner`, takes no `self`: decorated
-    `@staticmethod`, or rebound in the class body the older way (`normpath =
-    staticmethod(normpath)`), after which its first parameter is an ordinary argument."""
+    """Whether `function`, a method, takes no `self`: decorated `@staticmethod`, or rebound in
+    its class body the older way (`normpath = staticmethod(normpath)`), after which its first
+    parameter is an ordinary argument. Asked at every method call, so the rebound methods of
+    the module are collected once (`ModuleContext.derived`)."""
     if "staticmethod" in {decorator_name(d) for d in function.decorator_list}:
         return True
-    return isinstance(owner, ast.ClassDef) and any(
-        isinstance(item, ast.Assign)
-        and isinstance(item.value, ast.Call)
-        and decorator_name(item.value.func) == "staticmethod"
-        and any(isinstance(t, ast.Name) and t.id == function.name for t in item.targets)
-        for item in owner.body
-    )
+    return id(function) in context.derived(_static_by_assignment)
+
+
+def _static_by_assignment(context: ModuleContext) -> frozenset[int]:
+    """The ids of the methods of this module's classes rebound by `f = staticmethod(f)`."""
+    found: set[int] = set()
+    for owner in context.nodes:
+        if not isinstance(owner, ast.ClassDef):
+            continue
+        methods = {
+            item.name: item
+            for item in owner.body
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        for item in owner.body:
+            if (
+                isinstance(item, ast.Assign)
+                and isinstance(item.value, ast.Call)
+                and decorator_name(item.value.func) == "staticmethod"
+            ):
+                names = (t.id for t in item.targets if isinstance(t, ast.Name))
+                found.update(id(methods[n]) for n in names if n in methods)
+    return frozenset(found)
 
 
 def without_none(annotation: ast.expr) -> ast.expr:
@@ -114,8 +132,8 @@ class ParameterRules(FrameState):
         if arguments.kwarg:
             ordered.append(arguments.kwarg)
         decorators = {decorator_name(d) for d in self.node.decorator_list}
-        owner = self.analysis.context.parent(self.node)
-        is_method = self.class_name is not None and not is_static_method(self.node, owner)
+        static = is_static_method(self.node, self.analysis.context)
+        is_method = self.class_name is not None and not static
         view_kind = self._view_kind(ordered, is_method)
         self.is_view = view_kind == "route"
         entry = self._entry_point(ordered, is_method)
