@@ -115,12 +115,12 @@ def _method(
     if any(a is UNKNOWN for a in (*arguments, *keywords.values())):
         return UNKNOWN
     match method, arguments:
-        case ("encode", [] | [str()]) if isinstance(receiver, str):
+        case ("encode" | "decode", [] | [str()]) if (method == "encode") == isinstance(
+            receiver, str
+        ):
             codec = (arguments or [keywords.get("encoding", "utf-8")])[0]
-            return _ascii_as(receiver, bytes) if str(codec).lower() in _CODECS else UNKNOWN
-        case ("decode", [] | [str()]) if isinstance(receiver, bytes):
-            codec = (arguments or [keywords.get("encoding", "utf-8")])[0]
-            return _ascii_as(receiver, str) if str(codec).lower() in _CODECS else UNKNOWN
+            target = bytes if method == "encode" else str
+            return _ascii_as(receiver, target) if str(codec).lower() in _CODECS else UNKNOWN
         case ("join", [tuple() as parts]) if all(type(p) is type(receiver) for p in parts):
             return _bounded(receiver.join(parts))  # type: ignore[arg-type]
         case ("format", _) if isinstance(receiver, str) and not keywords:
