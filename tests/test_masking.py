@@ -162,6 +162,14 @@ def test_code_without_secrets_is_left_alone(code: str) -> None:
     assert mask_code(code).text == code
 
 
+def test_a_called_name_is_code_however_random_it_looks() -> None:
+    """`base64url_decode` passes the word test for key material; called, it is a function."""
+    code = "claims = json.loads(jwt.base64url_decode(payload)) + urlsafe_b64decode(x)"
+    assert mask_code(code).text == code
+    assert mask_code("key = xK9mQ2pL7nR4vB8wZ3yT").text == "key = " + MASK  # not called
+    assert "ghp_" + MASK in mask_code("ghp_hunter2xyzA1b2C3d4E5f6G7h8I9j0K1l2M3(x)").text
+
+
 def test_a_masked_value_shows_neither_characters_nor_length() -> None:
     assert mask_secret("hunter2") == mask_secret("a-much-longer-password-1") == MASK
     assert mask_secret("AKIAQ3EGRT5ZK7LPMX2N") == "AKIA" + MASK

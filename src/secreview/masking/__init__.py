@@ -191,6 +191,10 @@ class _Masking:
         if shown != self.code[start:end]:
             self.replacements.append((start, end, shown))
 
+    def keep(self, start: int, end: int) -> None:
+        """Show `code[start:end]` as it is after all (a word judged before its context was)."""
+        self.replacements = [r for r in self.replacements if r[:2] != (start, end)]
+
     def result(self) -> str:
         pieces: list[str] = []
         position = 0
@@ -235,6 +239,8 @@ def _tokens(code: str, masking: _Masking, offsets: list[int]) -> None:
                 if code[start:end] != token.string:
                     continue  # INDENT/DEDENT/ENDMARKER, or positions we cannot trust
                 covered = max(covered, end)
+                if _calls_the_name_before(token, recent):  # `base64url_decode(`: code
+                    masking.keep(start - len(recent[-1].string), start)
                 _judge(token, start, end, recent, stack, masking)
             return
         except (tokenize.TokenError, SyntaxError) as error:
@@ -247,6 +253,19 @@ def _tokens(code: str, masking: _Masking, offsets: list[int]) -> None:
             next_line = min(start_line + failed_line - retry_same, len(offsets) - 1)
             masking.fallback(covered, offsets[next_line])
             start_line = next_line
+
+
+def _calls_the_name_before(token: tokenize.TokenInfo, recent: list[tokenize.TokenInfo]) -> bool:
+    """Whether `token` opens the call of the name just before it. A called name is code (a
+    function such as `base64url_decode` or `sha256_hmac` looks random to the word test), while a
+    key that a fragment read from inside a string turns into a name is never called."""
+    return (
+        token.type == tokenize.OP
+        and token.string == "("
+        and bool(recent)
+        and recent[-1].type == tokenize.NAME
+        and recent[-1].end == token.start
+    )
 
 
 def _judge(
