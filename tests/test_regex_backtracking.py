@@ -70,3 +70,16 @@ def test_a_configuration_value_is_not_reported_but_request_data_is() -> None:
         _DEFAULT,
     )
     assert [(f.location.line, f.confidence) for f in findings] == [(7, Confidence.HIGH)]
+
+
+def test_bytes_above_ascii_are_quoted_as_escapes_not_as_latin_1_letters() -> None:
+    [finding] = _findings(
+        """
+        import re
+
+        HEADER = re.compile(rb"^([\\x80-\\xff\\w]+\\s*)*$")
+        """,
+        _DEFAULT,
+    )
+    assert "[\\x80-\\xff\\w]+" in finding.message
+    assert "ÿ" not in finding.message

@@ -31,11 +31,13 @@ _METACHARACTERS = frozenset(".^$*+?{}[]\\|()")
 
 
 def _render_char(code: int, in_class: bool = False) -> str:
-    """One literal character as pattern text, escaped where the syntax needs it."""
+    """One literal character as pattern text, escaped where the syntax needs it. Codes 0x80 to
+    0xff are escaped: in a bytes pattern they are bytes, not the Latin-1 letters they would show
+    as (`\\xff`, not `ÿ`)."""
     char = chr(code)
     if char in _METACHARACTERS or (in_class and char in "^-"):
         return "\\" + char
-    if char.isprintable() and (char != " " or not in_class):
+    if char.isprintable() and (char != " " or not in_class) and not 0x80 <= code <= 0xFF:
         return char
     return {"\n": r"\n", "\t": r"\t", "\r": r"\r"}.get(char, f"\\x{code:02x}")
 
