@@ -65,3 +65,21 @@ def test_unused_suppressions_only_when_asked() -> None:
 def test_suppressions_survive_a_file_that_stops_tokenizing() -> None:
     text = EVAL.format(comment="  # secreview: ignore[eval-injection] constant") + 'x = """\n'
     assert [s.rule_ids for s in find_suppressions(text)] == [("eval-injection",)]
+
+
+def test_a_suppression_on_the_sink_covers_a_flow_reported_where_the_fix_goes() -> None:
+    """path-traversal is reported at the join; a comment on the `open` it reaches still counts,
+    while one on an unrelated line does not."""
+    text = (
+        "import os\n"
+        "from flask import request\n"
+        "def read():\n"
+        "    path = os.path.join('/srv/files', request.args['name'])\n"
+        "    return open(path).read(){comment}\n"
+        "def other():\n"
+        "    return 1{other}\n"
+    )
+    reason = "  # secreview: ignore[path-traversal] the proxy allows known names only"
+    assert rules_and_lines(text.format(comment="", other="")) == [("path-traversal", 4)]
+    assert rules_and_lines(text.format(comment=reason, other="")) == []
+    assert rules_and_lines(text.format(comment="", other=reason)) == [("path-traversal", 4)]

@@ -2,7 +2,8 @@
 
 Comments are found with `tokenize`, so text that only looks like a suppression inside a string
 is never one. A suppression covers its own line when it trails code, and the next code line when
-it stands alone on its line. A reason is required: a suppression is a security decision and the
+it stands alone on its line; it suppresses a finding reported on a covered line, or one whose
+data flow ends at a call on a covered line (its sink). A reason is required: a suppression is a security decision and the
 next reviewer must be able to judge it, so one without a reason still works but is reported.
 """
 
@@ -46,9 +47,15 @@ class Suppression(NamedTuple):
     """For `# nosec B602, B607`: the Bandit ids named (upper case); empty: every rule."""
 
     def matches(self, finding: Finding) -> bool:
-        """Whether this comment suppresses `finding` (on a covered line, for a named rule)."""
+        """Whether this comment suppresses `finding` (on a covered line, for a named rule).
+
+        The lines are the finding's own and its sink's: a data-flow finding may be reported
+        where the fix goes (path-traversal at the join) while the comment sits on the dangerous
+        call it vouches for, as it did before findings moved to the join."""
         location = finding.location
-        lines = range(location.line, (location.end_line or location.line) + 1)
+        lines = [*range(location.line, (location.end_line or location.line) + 1)]
+        if finding.evidence:
+            lines.append(finding.evidence[-1].location.line)
         if not any(line in self.covers for line in lines):
             return False
         if self.kind == NOSEC:
