@@ -3,8 +3,9 @@
 Comments are found with `tokenize`, so text that only looks like a suppression inside a string
 is never one. A suppression covers its own line when it trails code, and the next code line when
 it stands alone on its line; it suppresses a finding reported on a covered line, or one whose
-data flow ends at a call on a covered line (its sink). A reason is required: a suppression is a security decision and the
-next reviewer must be able to judge it, so one without a reason still works but is reported.
+data flow ends at a call on a covered line (its sink). A reason is required: a suppression is a
+security decision and the next reviewer must be able to judge it, so one without a reason still
+works but is reported.
 """
 
 from __future__ import annotations
