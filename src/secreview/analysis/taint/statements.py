@@ -21,15 +21,33 @@ from secreview.index.context import UNKNOWN
 LOOP_ROUNDS = 3
 """Rounds a loop body is run for before its state is taken as the fixpoint."""
 
+_REBINDS = (
+    ast.Assign,
+    ast.AugAssign,
+    ast.AnnAssign,
+    ast.For,
+    ast.AsyncFor,
+    ast.With,
+    ast.AsyncWith,
+)
+"""Statements that change the state: the states a handler may start from are the ones before them
+(and the one the body ends in)."""
+
 
 class StatementRules(FrameState):
     """Statements and control flow: the path the environment takes through a function."""
 
     def block(self, statements: list[ast.stmt]) -> None:
-        """Run statements in order until the path ends."""
+        """Run statements in order until the path ends.
+
+        Inside a `try`, the state before each statement that rebinds names is one a handler
+        may start from: in `x = request.args["x"]; x = int(x)`, a handler sees the raw `x`
+        when `int` raises."""
         for statement in statements:
             if self.env is None:
                 return
+            if self.raises and isinstance(statement, _REBINDS):
+                self.raises[-1].append((dict(self.env), CLEAN))
             self.statement(statement)
 
     def statement(self, node: ast.stmt) -> None:
