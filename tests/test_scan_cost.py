@@ -12,6 +12,8 @@ import textwrap
 
 import pytest
 
+from secreview.analysis.rules._support.own_scope import own_nodes
+from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.analysis.rules.llm_prompt_injection import _steering, steering
 from secreview.analysis.taint.values import (
     Flow,
@@ -23,6 +25,7 @@ from secreview.analysis.taint.values import (
 from secreview.analysis.taint.written_reads import written_read
 from secreview.credentials.formats import ANY_FORMAT_LITERAL, FORMATS
 from secreview.index.children import child_nodes
+from secreview.index.context import ModuleContext
 from secreview.index.tree_index import index_tree
 
 MODULE = textwrap.dedent(
@@ -227,3 +230,38 @@ def test_mapping_a_value_keeps_every_field_replace_would_keep() -> None:
     assert all(getattr(value, n) != getattr(defaults, n) for n in names), "set every field"
     mapped = value.mapped(lambda f: f)
     assert [getattr(mapped, n) for n in names] == [getattr(value, n) for n in names]
+
+
+SCOPES = textwrap.dedent(
+    """
+    @decorate(handle=open("decorator.txt"))
+    def outer(path, default=open("default.txt")):
+        first = open(path)
+        with open(path) as second:
+            third = [open(p) for p in second]
+        opener = lambda name=open("lambda-default"): open(name)
+        class Holder(make(open("base.txt"))):
+            kept = open("class-body.txt")
+            def method(self):
+                fourth = open(self.name)
+                return fourth
+        def inner():
+            fifth = open("inner.txt")
+            return fifth
+        return first, third, opener, Holder, inner
+    """
+)
+
+
+@pytest.mark.parametrize("kinds", [(ast.Assign, ast.With), (ast.Call,), (ast.Lambda, ast.Name)])
+def test_own_nodes_are_what_scope_nodes_yields_in_the_same_order(kinds: tuple[type, ...]) -> None:
+    """Decorators, defaults and bases belong to the scope around; nested bodies to their own."""
+    for text in (SCOPES, MODULE):
+        tree = ast.parse(text)
+        context = ModuleContext(path="m.py", text=text, tree=tree)
+        functions = [
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        for function in functions:
+            walked = [n for n in scope_nodes(function.body) if isinstance(n, kinds)]
+            assert own_nodes(context, function, kinds) == walked

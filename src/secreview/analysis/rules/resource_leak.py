@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.local_bindings import made_by
+from secreview.analysis.rules._support.own_scope import own_nodes, owner_scope
 from secreview.analysis.rules._support.resource_lifetime import (
     Fate,
     Function,
@@ -109,6 +110,8 @@ _ACQUIRER_LIBRARIES = (
     "subprocess", "os", "tempfile", "io", "codecs", "gzip", "bz2", "lzma", "tarfile", "zipfile",
 )  # fmt: skip
 _PIPED = frozenset({"stdin", "stdout", "stderr"})
+_LOOKED_AT = (ast.Assign, ast.With)
+"""What the rule reads in a function's own body: acquisitions and `with` blocks."""
 
 
 def _kind_of(call: ast.Call, context: ModuleContext) -> HandleKind | None:
@@ -141,7 +144,7 @@ def _acquisitions(
     function: Function, context: ModuleContext
 ) -> Iterator[tuple[ast.Assign, ast.Call, str, HandleKind]]:
     """`name = acquire(...)` statements in `function`'s own body."""
-    for node in scope_nodes(function.body):
+    for node in own_nodes(context, function, _LOOKED_AT):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
         value = node.value.value if isinstance(node.value, ast.Await) else node.value
@@ -247,7 +250,7 @@ def resource_leak(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
 
 def _connections_left_open_by_with(function: Function, context: ModuleContext) -> Iterator[Hit]:
     """`with sqlite3.connect(p) as conn:`: the block ends the transaction, not the connection."""
-    for node in scope_nodes(function.body):
+    for node in own_nodes(context, function, _LOOKED_AT):
         if not isinstance(node, ast.With):
             continue
         for item in node.items:
@@ -273,15 +276,15 @@ def _connections_left_open_by_with(function: Function, context: ModuleContext) -
 
 
 def _opens_files(function: Function, context: ModuleContext) -> bool:
-    """Whether the function calls a builtin `open` (checked before resolving names); its own
-    statements are walked only in a module that calls `open` somewhere at all."""
-    return context.derived(_module_opens_files) and any(
-        _calls_open(n) for n in scope_nodes(function.body)
-    )
+    """Whether the function's own body calls a builtin `open` (checked before resolving
+    names)."""
+    return id(function) in context.derived(_functions_opening_files)
 
 
-def _module_opens_files(context: ModuleContext) -> bool:
-    return any(_calls_open(node) for node in context.nodes)
+def _functions_opening_files(context: ModuleContext) -> frozenset[int]:
+    """The functions (by id) whose own body calls `open`, from one pass over the module."""
+    owners = (owner_scope(context, node) for node in context.nodes if _calls_open(node))
+    return frozenset(id(owner) for owner in owners if owner is not None)
 
 
 def _calls_open(node: ast.AST) -> bool:
