@@ -248,15 +248,20 @@ def _xmlrpc_parses(name: str) -> tuple[str, DataOrigin]:
     )
 
 
+def _names_called(context: ModuleContext) -> frozenset[str]:
+    """Every plain name this module calls (`f(...)`), collected once per module."""
+    return frozenset(
+        call.func.id
+        for call in context.nodes
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    )
+
+
 def _xmlrpc_imports(node: ast.ImportFrom, context: ModuleContext) -> Iterator[Hit]:
     """`from xmlrpc.server import SimpleXMLRPCServer` in a module that never calls the class it
     imports: it is handed on to code in other files, which serves or calls with it (a call in
     this module is reported where it is made), so the finding is low confidence."""
-    called_here = {
-        call.func.id
-        for call in ast.walk(context.tree)
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-    }
+    called_here = context.derived(_names_called)
     imported = [
         f"{node.module}.{alias.name}"
         for alias in node.names
