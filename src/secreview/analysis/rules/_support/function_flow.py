@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from secreview.analysis.rules._support.own_scope import own_nodes as own_scope_nodes
 from secreview.index.children import child_nodes
 from secreview.index.context import ModuleContext
 
@@ -53,19 +54,17 @@ def own_nodes(function: Function) -> list[ast.AST]:
 
 
 def shared_own_nodes(function: Function, context: ModuleContext) -> list[ast.AST]:
-    """`own_nodes(function)`, walked once per function for every rule that asks (races, locks).
-
-    Several rules pair statements of the same functions; each walking every function again was
-    a large share of a file's review. The list is shared: read it, never change it.
-    """
-    walked = context.derived(_own_nodes_by_function)
-    found = walked.get(id(function))
+    """`own_nodes(function)` in source order, from the module's one pass (`own_scope`) and
+    sorted once per function for every rule that asks (races, locks). The list is shared: read
+    it, never change it."""
+    by_function = context.derived(_sorted_own_nodes)
+    found = by_function.get(id(function))
     if found is None:
-        found = walked[id(function)] = own_nodes(function)
+        found = by_function[id(function)] = sorted(own_scope_nodes(context, function), key=position)
     return found
 
 
-def _own_nodes_by_function(context: ModuleContext) -> dict[int, list[ast.AST]]:
+def _sorted_own_nodes(context: ModuleContext) -> dict[int, list[ast.AST]]:
     """The memo of `shared_own_nodes`: a function's id (its tree outlives the memo) -> nodes."""
     return {}
 

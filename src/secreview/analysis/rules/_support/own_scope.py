@@ -1,10 +1,10 @@
-"""The nodes of some kinds in a function's own body, gathered once per module.
+"""The nodes a function runs itself, gathered for every function of a module in one pass.
 
-Rules that visit every function and walk its own body (`scope_nodes`) for a few node kinds (a
-resource leak looks at assignments of calls and `with` statements) walk each node once per
-function and rule. The module's node list is in the same order as `scope_nodes` yields (pre-order,
-last child first), so one pass over it, keeping the nodes of those kinds by the scope that owns
-them, answers every function's question in the order the walk would have.
+Rules that visit every function and read its own body (`scope_nodes`: not its nested functions,
+lambdas or classes) used to walk each function once per rule. The module's node list is in the
+order `scope_nodes` yields (pre-order, last child first) and lists parents before children, so
+one pass over it finds each node's owning scope from its parent's and hands every function its
+own nodes in the order the walk would have.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from collections.abc import Callable
 from secreview.index.context import ModuleContext
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+"""`Load`, `Add`, `Eq`...: one shared object for every place it appears, with no position and
+no single parent, and nothing a rule looks for among a function's nodes: left out."""
 _Table = dict[int, list[ast.AST]]
 _COLLECTORS: dict[tuple[type[ast.AST], ...], Callable[[ModuleContext], _Table]] = {}
 
@@ -22,22 +25,31 @@ _COLLECTORS: dict[tuple[type[ast.AST], ...], Callable[[ModuleContext], _Table]] 
 def own_nodes(
     context: ModuleContext,
     function: ast.FunctionDef | ast.AsyncFunctionDef,
-    kinds: tuple[type[ast.AST], ...],
+    kinds: tuple[type[ast.AST], ...] = (ast.AST,),
 ) -> list[ast.AST]:
-    """The nodes of `kinds` in `function`'s own body, not in nested functions, lambdas or
-    classes, in `scope_nodes` order."""
+    """The nodes of `kinds` (all by default, but for the shared markers `_MARKERS`) in
+    `function`'s own body, in `scope_nodes` order. The list is shared between rules: read it,
+    never change it."""
     collector = _COLLECTORS.get(kinds)
     if collector is None:
         collector = _COLLECTORS[kinds] = _collector_of(kinds)
     return context.derived(collector).get(id(function), [])
 
 
+def owner_scope(context: ModuleContext, node: ast.AST) -> ast.AST | None:
+    """The function, lambda or class whose body holds `node`; None at module level and for
+    the decorators, defaults and bases of a nested scope, which `scope_nodes` of no scope
+    yields (it stops at the nested scope's node)."""
+    return context.derived(_owners).get(id(node))
+
+
 def _collector_of(kinds: tuple[type[ast.AST], ...]) -> Callable[[ModuleContext], _Table]:
     def collect(context: ModuleContext) -> _Table:
+        owners = context.derived(_owners)
         table: _Table = {}
         for node in context.nodes:
-            if isinstance(node, kinds):
-                owner = owner_scope(context, node)
+            if isinstance(node, kinds) and not isinstance(node, _MARKERS):
+                owner = owners.get(id(node))
                 if owner is not None:
                     table.setdefault(id(owner), []).append(node)
         return table
@@ -45,18 +57,24 @@ def _collector_of(kinds: tuple[type[ast.AST], ...]) -> Callable[[ModuleContext],
     return collect
 
 
-def owner_scope(context: ModuleContext, node: ast.AST) -> ast.AST | None:
-    """The function, lambda or class whose body holds `node`; None at module level and for
-    the decorators, defaults and bases of a nested scope, which `scope_nodes` of no scope
-    yields (it stops at the nested scope's node)."""
-    child = node
-    for ancestor in context.ancestors(node):
-        if isinstance(ancestor, _SCOPES):
+def _owners(context: ModuleContext) -> dict[int, ast.AST | None]:
+    """id(node) -> its owning scope, for every node: a node inside a scope's body is that
+    scope's; any other node has its parent's owner (a decorator's parts have none)."""
+    owners: dict[int, ast.AST | None] = {}
+    for node in context.nodes:  # parents come before their children
+        if isinstance(node, _MARKERS):
+            continue
+        parent = context.parent(node)
+        if parent is None:
+            owner = None
+        elif isinstance(parent, _SCOPES):
             in_body = (
-                child is ancestor.body
-                if isinstance(ancestor, ast.Lambda)
-                else isinstance(child, ast.stmt)
+                node is parent.body
+                if isinstance(parent, ast.Lambda)
+                else isinstance(node, ast.stmt)
             )
-            return ancestor if in_body else None
-        child = ancestor
-    return None
+            owner = parent if in_body else None
+        else:
+            owner = owners[id(parent)]
+        owners[id(node)] = owner
+    return owners
