@@ -265,3 +265,55 @@ def test_a_helper_reading_the_request_itself_is_named_with_its_own_source_step(
         (12, "returned by `app.forms.value`"),
         (12, "reaches `os.system` (shell command)"),
     ]
+
+
+JOBS = """\
+import os
+
+from celery import shared_task
+
+
+def convert(name):
+    os.system("convert " + name)
+
+
+@shared_task
+def convert_task(name):
+    os.system("convert " + name)
+
+
+def tidy(name):
+    os.system("convert " + name)
+"""
+QUEUE_VIEWS = """\
+import threading
+
+from flask import Flask, request
+
+from .jobs import convert, convert_task, tidy
+
+app = Flask(__name__)
+
+
+@app.route("/convert")
+def start():
+    threading.Thread(target=convert, args=(request.args["name"],)).start()
+    convert_task.delay(request.args["name"])
+    threading.Thread(target=tidy, args=("constant",)).start()
+    return "queued"
+"""
+
+
+def test_a_function_of_another_module_handed_to_a_thread_or_queue_is_followed(
+    tmp_path: Path,
+) -> None:
+    """`Thread(target=f, args=...)` and `task.delay(...)` call the imported function with the
+    request data; a constant argument reaches nothing."""
+    result = scan_app(tmp_path, {"jobs": JOBS, "views": QUEUE_VIEWS})
+    commands = sorted(
+        (f.location.line, f.evidence[1].note)
+        for f in result.findings
+        if f.rule_id == "tainted-command"
+    )
+    assert [line for line, _ in commands] == [12, 13]
+    assert all(note.startswith("handed to `") for _, note in commands)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
 from secreview.analysis.taint.parameters import is_static_method, shell_call
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
@@ -38,7 +39,7 @@ from secreview.analysis.taint.values import (
 )
 
 
-class CallRules(ObjectRules):
+class CallRules(ObjectRules, CallbackRules):
     """Calls to code the engine can read: this module's functions and classes, project summaries."""
 
     def call(self, node: ast.Call) -> Value:
@@ -108,6 +109,7 @@ class CallRules(ObjectRules):
             self.sink_call(shell_wrapper, node, receiver, args, kwargs)
         elif callee.function is None and local is None:
             self.guess_sink(node, receiver, method, args, kwargs)
+        self.run_callbacks(names, node, receiver, method, args, kwargs)
         if callee.function is not None:
             return self.apply_function(callee.function, node, None, args, kwargs)
         if receiver is not None and method is not None and receiver.type:

@@ -14,6 +14,8 @@ can be read alone:
 - `calls.py`: calls to this module's functions and classes, and to project summaries;
 - `objects.py`: classes, instances and partial functions called, constructors, what an object's
   attributes hold;
+- `callbacks.py`: functions handed to library APIs that call them (threads, executors, `map`,
+  task queues);
 - `guessed_sinks.py`: calls to project functions outside the scan, sinks by their names;
 - `guessed_sanitizers.py`: such functions named for making identifiers, path-safe by their names;
 - `library.py`: calls into libraries, answered by the models and builtin method semantics;

@@ -1,0 +1,152 @@
+"""Library APIs that call a function they are handed, with arguments they are handed.
+
+`threading.Thread(target=convert, args=(name,))`, `executor.submit(convert, name)`,
+`loop.run_in_executor(None, convert, name)`, `map(convert, names)` and a task queue's
+`convert.delay(name)` all end in `convert(name)`, in another thread, process or worker: a web
+view that hands request data to a background job this way reaches whatever sink the job has.
+The library's code is not read, so these APIs are described here, as `functools.partial` is in
+`objects.py`: where the callable is, and how the arguments reach it. Only a function of the
+project is applied (of this module, or another module's summary), so the evidence runs through
+the hand-over.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from typing import NamedTuple
+
+from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.summaries import ExternalSummary
+from secreview.analysis.taint.values import CLEAN, FunctionRef, Value
+
+
+class Callback(NamedTuple):
+    """Where an API takes the callable and its arguments.
+
+    `callable_at`/`callable_keyword`: the callable's position and keyword. `passes` says how
+    its arguments come: "rest" (the positional and keyword arguments after the callable, as
+    `submit(fn, *args, **kwargs)`), "tuple" (an `args=` tuple and a `kwargs=` dict, at
+    `args_at`/`args_at + 1` or by keyword, as `Thread`) or "elements" (one element of each
+    iterable after the callable, as `map`)."""
+
+    callable_at: int
+    callable_keyword: str | None
+    passes: str
+    args_at: int = 0
+
+
+_THREAD = Callback(1, "target", "tuple", 3)  # Thread(group, target, name, args, kwargs)
+_REST_FIRST = Callback(0, "fn", "rest")
+_REST_SECOND = Callback(1, "func", "rest")
+
+CALLBACK_APIS: dict[str, Callback] = {
+    "threading.Thread": _THREAD,
+    "multiprocessing.Process": _THREAD,
+    "multiprocessing.context.Process": _THREAD,
+    "threading.Timer": Callback(1, "function", "tuple", 2),  # Timer(interval, function, args)
+    "asyncio.to_thread": Callback(0, "func", "rest"),
+    "map": Callback(0, None, "elements"),
+    "*.submit": _REST_FIRST,  # concurrent.futures executors, and their look-alikes
+    "*.run_in_executor": _REST_SECOND,  # loop.run_in_executor(executor, func, *args)
+    "*.call_soon": Callback(0, "callback", "rest"),
+    "*.call_soon_threadsafe": Callback(0, "callback", "rest"),
+    "*.apply_async": Callback(0, "func", "tuple", 1),  # multiprocessing.Pool(func, args, kwds)
+    "*.enqueue": Callback(0, "f", "rest"),  # rq: queue.enqueue(func, *args, **kwargs)
+}
+"""Qualified names (or `*.method` for a method of any object) of APIs that call a callable."""
+
+TASK_METHODS: dict[str, Callback] = {
+    "delay": Callback(-1, None, "rest"),  # Celery: task.delay(*args, **kwargs)
+    "apply_async": Callback(-1, None, "tuple", 0),  # Celery: task.apply_async(args, kwargs)
+    "send": Callback(-1, None, "rest"),  # Dramatiq: actor.send(*args, **kwargs)
+}
+"""Methods of a function object (a task-queue task) that run it later with these arguments."""
+
+
+class CallbackRules(FrameState):
+    """Functions handed to a library API that calls them: applied here with the arguments the
+    API passes on."""
+
+    def run_callbacks(
+        self,
+        names: list[str],
+        node: ast.Call,
+        receiver: Value | None,
+        method: str | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> None:
+        """Apply the function a callback API (`names`) or a task method is handed."""
+        if receiver is not None and method in TASK_METHODS:
+            target = self._function_in(receiver)
+            if target is not None:
+                self._hand_to(target, TASK_METHODS[method], node, args, kwargs)
+            return
+        for name in names:
+            spec = CALLBACK_APIS.get(name)
+            if spec is None:
+                continue
+            if spec.callable_at < len(args):
+                handed = args[spec.callable_at]
+            else:
+                handed = kwargs.get(spec.callable_keyword or "", CLEAN)
+            target = self._function_in(handed)
+            if target is not None:
+                self._hand_to(target, spec, node, args, kwargs)
+            return
+
+    def _function_in(self, value: Value) -> FunctionRef | ExternalSummary | None:
+        """The project function `value` is: one of this module, or one imported from another
+        module of the project (its summary)."""
+        if value.function is not None:
+            return value.function
+        return self.analysis.project_summary(value.type) if value.type else None
+
+    def _hand_to(
+        self,
+        target: FunctionRef | ExternalSummary,
+        spec: Callback,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> None:
+        """Apply `target` to the arguments `spec` says the API passes it; the evidence names
+        the API as the one that calls it."""
+        passed, passed_keywords = self._passed(spec, args, kwargs)
+        before = len(self.events)
+        if isinstance(target, FunctionRef):
+            self.apply_function(target, node, None, passed, passed_keywords)
+        else:
+            self.apply_external(target, node, passed, passed_keywords)
+        handed = f"handed to `{self.analysis.shown(node.func)}`, which calls it"
+        for index in range(before, len(self.events)):
+            event = self.events[index]
+            steps = tuple(
+                (step, f"{handed}: {text}" if step is node else text)
+                for step, text in event.flow.steps
+            )
+            self.events[index] = event._replace(flow=replace(event.flow, steps=steps))
+
+    def _passed(
+        self, spec: Callback, args: list[Value], kwargs: dict[str, Value]
+    ) -> tuple[list[Value], dict[str, Value]]:
+        """The positional and keyword arguments the callable is called with."""
+        after = args[spec.callable_at + 1 :]
+        if spec.passes == "rest":
+            keywords = {k: v for k, v in kwargs.items() if k != spec.callable_keyword}
+            return after, keywords
+        if spec.passes == "elements":
+            return [self.element_of(iterable) for iterable in after], {}
+        first = spec.args_at - spec.callable_at - 1  # the tuple's place among `after`
+        packed = after[first] if 0 <= first < len(after) else kwargs.get("args", CLEAN)
+        named = after[first + 1] if 0 <= first + 1 < len(after) else kwargs.get("kwargs", CLEAN)
+        return _elements(packed), {str(k): v for k, v in named.parts.items()}
+
+
+def _elements(packed: Value) -> list[Value]:
+    """The arguments an `args=` value passes: a literal tuple's elements in order; any element
+    of a tuple built elsewhere, as the first argument."""
+    if packed.exact and packed.parts and all(isinstance(k, int) for k in packed.parts):
+        return [packed.parts[index] for index in sorted(packed.parts)]  # type: ignore[index]
+    return [packed.any_part()] if packed.flows else []
