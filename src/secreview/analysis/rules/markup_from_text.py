@@ -76,8 +76,8 @@ def _is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
     cwe=79,
     severity=Severity.MEDIUM,
     confidence=Confidence.LOW,
-    summary="`mark_safe`/`Markup` is applied to HTML text that was built with unescaped "
-    "run-time values.",
+    summary="`mark_safe`/`Markup` (or `format_html` given the text alone) is applied to HTML text "
+    "that was built with unescaped run-time values.",
     fix="Build the HTML with `format_html('<b>{}</b>', name)` (Django) or "
     "`Markup('<b>%s</b>') % name` / `Markup('<b>{}</b>').format(name)` (markupsafe), which escape "
     "each value; or escape each value with `escape()` before splicing it in.",
