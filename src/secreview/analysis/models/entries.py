@@ -6,8 +6,8 @@ decorator marks: a Tornado handler's `get(self, *url_parts)`, a Falcon responder
 form field, a WSGI application `(environ, start_response)`, a function handed to an XML-RPC
 server's `register_function`, a CherryPy method exposed the attribute way (`index.exposed = True`
 after its `def`). Each is described by where it is (base classes, imports, names,
-decorators, leading parameter names, a registering call) and which of its parameters carry the
-client's data; the engine binds those parameters as remote input.
+decorators, leading parameter names, a registering call, what the class's `__init__` is handed) and
+which of its parameters carry the client's data; the engine binds those parameters as remote input.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ class EntryModel(NamedTuple):
     Every condition given must hold: `bases` (the method's class derives from one),
     `imports` (the module imports one), `functions` (the name matches one; `*` patterns allowed),
     `decorators` (decorated by one, qualified), `parameters` (the leading parameters after `self`
-    are named so). `registered_by` instead names the methods of a server that make a function,
-    or the public methods of an instance, callable by clients (`register_function(f)`).
+    are named so), `init_parameters` (the method's class has an `__init__` whose leading parameters
+    after `self` are named so: Django's middleware protocol is a class built with `get_response`
+    and called with each request, with no base class to recognise it by). `registered_by`
+    instead names the methods of a server that make a function, or the public methods of an
+    instance, callable by clients (`register_function(f)`).
     `marked_by` names function attributes that, set to True in the module (`index.exposed = True`),
     expose the function as the matching decorator would (CherryPy's older, equally documented way).
     Positions count from the first parameter after `self`; `until` of 0 means all the rest.
@@ -35,6 +38,7 @@ class EntryModel(NamedTuple):
     functions: tuple[str, ...] = ()
     decorators: frozenset[str] = frozenset()
     parameters: tuple[str, ...] = ()
+    init_parameters: tuple[str, ...] = ()
     registered_by: frozenset[str] = frozenset()
     marked_by: frozenset[str] = frozenset()
     skip: int = 0
@@ -55,7 +59,7 @@ class EntryModel(NamedTuple):
         """Whether a module with these words in its text and these imported top-level modules can
         define such an entry point (a cheap test before any analysis)."""
         if self.parameters:
-            return words.issuperset(self.parameters)
+            return words.issuperset(self.parameters + self.init_parameters)
         if self.decorators:
             return any(
                 d.split(".")[0] in imported and d.rsplit(".", 1)[-1] in words
@@ -90,6 +94,7 @@ def parse_entry(table: dict[str, object]) -> EntryModel:
         functions=strings("functions"),
         decorators=frozenset(strings("decorators")),
         parameters=strings("parameters"),
+        init_parameters=strings("init_parameters"),
         registered_by=frozenset(strings("registered_by")),
         marked_by=frozenset(strings("marked_by")),
         skip=position("skip"),

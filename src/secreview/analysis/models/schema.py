@@ -151,6 +151,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "functions": _strings,
             "decorators": _strings,
             "parameters": _strings,
+            "init_parameters": _strings,
             "registered_by": _strings,
             "marked_by": _strings,
             "skip": _position,

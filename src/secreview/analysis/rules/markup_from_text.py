@@ -5,6 +5,12 @@ engine not to escape a string that was assembled from run-time values, so markup
 reaches the page. The safe forms escape each value as it goes in: `format_html`,
 `Markup("<b>%s</b>") % name`, `escape(name)`. A string where some values are escaped and others
 are not is the clearest sign: the author knew, and missed one.
+
+`format_html(html)` with the text alone and no values is `mark_safe(html)` under another name:
+format_html escapes its *arguments* and trusts its format string, so text built before the call
+goes out unescaped. With arguments the format string may be a template assembled from fixed
+parts elsewhere (a helper returning `"<b>{}</b>"`), which the text alone cannot tell apart, so
+only the call without arguments is read this way.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ _ESCAPERS = frozenset(
         *MARK_SAFE_CALLS,
     }
 )
+_FORMAT_HTML = "django.utils.html.format_html"
 _ESCAPING_METHODS = frozenset({"escape", "render", "render_to_string", "as_html", "__html__"})
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][\w:-]*|&[a-z]+;")
 
@@ -69,13 +76,14 @@ def _is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
     cwe=79,
     severity=Severity.MEDIUM,
     confidence=Confidence.LOW,
-    summary="`mark_safe`/`Markup` is applied to HTML text that was built with unescaped "
-    "run-time values.",
+    summary="`mark_safe`/`Markup` (or `format_html` given the text alone) is applied to HTML text "
+    "that was built with unescaped run-time values.",
     fix="Build the HTML with `format_html('<b>{}</b>', name)` (Django) or "
     "`Markup('<b>%s</b>') % name` / `Markup('<b>{}</b>').format(name)` (markupsafe), which escape "
     "each value; or escape each value with `escape()` before splicing it in.",
     what_it_does="Reports `mark_safe`, `SafeString` and `Markup` (markupsafe, Flask, Jinja2) "
-    "applied to a string that contains markup (`<tag`, `&entity;`) and is built with `%`, "
+    "(and Django's `format_html` called with the text alone, no values to escape) applied to a "
+    "string that contains markup (`<tag`, `&entity;`) and is built with `%`, "
     "`.format`, an f-string or `+` from values that were not escaped (`escape`, "
     "`conditional_escape`, `format_html`, `html.escape`, `bleach.clean`) or converted to a "
     "number. Confidence is medium when other values of the same string are escaped.",
@@ -89,12 +97,17 @@ def _is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
         "https://markupsafe.palletsprojects.com/en/stable/escaping/",
         "https://cwe.mitre.org/data/definitions/79.html",
     ),
-    calls=MARK_SAFE_CALLS,
+    calls=MARK_SAFE_CALLS | {_FORMAT_HTML},
 )
 def markup_built_from_text(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report strings marked safe after unescaped values were spliced into their markup."""
     assert isinstance(node, ast.Call)
-    if context.call_name(node) not in MARK_SAFE_CALLS or len(node.args) != 1:
+    if len(node.args) != 1:
+        return
+    name = context.call_name(node)
+    if name == _FORMAT_HTML and node.keywords:
+        return  # values to escape: the first argument is a template (see the module docstring)
+    if name not in MARK_SAFE_CALLS and name != _FORMAT_HTML:
         return
     text = node.args[0]
     pieces = string_pieces(context, text)

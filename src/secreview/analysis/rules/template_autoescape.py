@@ -7,6 +7,10 @@ templates that render HTML matter: code generators and reStructuredText template
 escape. The module has to show that it renders HTML (a `.html` template, `text/html`, a name
 with `html` in it; for Mako also a web framework it serves pages with) before a missing flag is
 reported.
+
+`autoescape=flag` where `flag` is a parameter of the enclosing function that defaults to `False`
+(and is never reassigned there) is read as off: every caller that does not think of it gets
+unescaped HTML, which is how template helpers shared across a project ship the flaw.
 """
 
 from __future__ import annotations
@@ -86,7 +90,8 @@ def _sets_autoescape_later(context: ModuleContext) -> bool:
     "`autoescape=True`), the Mako `Template`/`TemplateLookup` with `default_filters=['h']` (or "
     "`['str', 'h']`), and mark the few values that are trusted markup as safe.",
     what_it_does="Reports `jinja2.Environment`, `SandboxedEnvironment` and classes of the module "
-    "derived from them, constructed without `autoescape` or with `autoescape=False`, in a module "
+    "derived from them, constructed without `autoescape`, with `autoescape=False` or with "
+    "`autoescape` from a parameter that defaults to False, in a module "
     "that renders HTML (a `.html` template, `text/html`, a name containing `html`). Also reports "
     "Mako's `Template` and `TemplateLookup` built without an escaping filter (`h`, `x`, an "
     "`*escape*` function) in `default_filters`, in a module that renders HTML or imports a web "
@@ -120,22 +125,52 @@ def _jinja_environment(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     if context.has_star_arguments(node):
         return  # `**options` may carry autoescape
     flag = context.keyword(node, "autoescape")
+    how = "without `autoescape` (Jinja2's default: off)"
     if flag is not None:
         value = context.constant_value(flag)
-        if value is UNKNOWN or value:
+        parameter = _parameter_defaulting_off(flag, node, context) if value is UNKNOWN else None
+        if parameter is not None:
+            how = f"with `autoescape` from the parameter `{parameter}`, which defaults to False"
+        elif value is UNKNOWN or value:
             return  # a callable such as select_autoescape(), or True
-        explicit = True
-    else:
-        explicit = False
+        else:
+            how = "with `autoescape=False`"
     if _sets_autoescape_later(context) or not _HTML_EVIDENCE.search(context.text):
         return
-    how = "with `autoescape=False`" if explicit else "without `autoescape` (Jinja2's default: off)"
     yield Hit(
         node=node,
         message=f"`{context.one_line(node)}` renders this module's HTML templates {how}: every "
         "`{{ value }}` is inserted as markup, so `<script>` in a value runs in the reader's "
         "browser.",
     )
+
+
+def _parameter_defaulting_off(flag: ast.expr, call: ast.Call, context: ModuleContext) -> str | None:
+    """The name of the enclosing function's parameter `flag` is, when it defaults to a false
+    constant and the function never rebinds it; else None."""
+    function = context.enclosing_function(call)
+    if not isinstance(flag, ast.Name) or not isinstance(
+        function, ast.FunctionDef | ast.AsyncFunctionDef
+    ):
+        return None
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults = list(
+        zip(
+            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+        )
+    )
+    defaults += [
+        (a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d
+    ]
+    default = next((d for a, d in defaults if a.arg == flag.id), None)
+    if default is None or context.constant_value(default) not in (False, None):
+        return None
+    rebound = any(
+        isinstance(node, ast.Name) and node.id == flag.id and not isinstance(node.ctx, ast.Load)
+        for node in ast.walk(function)
+    )
+    return None if rebound else flag.id
 
 
 def _mako_template(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:

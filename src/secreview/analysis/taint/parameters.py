@@ -205,6 +205,15 @@ class ParameterRules(FrameState):
                 return frozenset({name})
         return frozenset()
 
+    def _init_takes(self, class_name: str, names: tuple[str, ...]) -> bool:
+        """Whether the class's own `__init__` takes `names` first after `self`."""
+        cls = self.analysis.classes.get(class_name)
+        for item in cls.body if cls is not None else ():
+            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                leading = tuple(a.arg for a in [*item.args.posonlyargs, *item.args.args][1:])
+                return leading[: len(names)] == names
+        return False
+
     def _parameter_type_by_name(self, name: str, decorators: set[str]) -> str | None:
         """The type a parameter's name gives it, where the models let the name decide."""
         scope = self.models.parameter_scopes.get(name)
@@ -237,6 +246,10 @@ class ParameterRules(FrameState):
                     entry.bases
                     and not (is_method and self.analysis.derives_from(owner, entry.bases))
                 )
+            ):
+                continue
+            if entry.init_parameters and not (
+                is_method and self._init_takes(owner, entry.init_parameters)
             ):
                 continue
             if entry.registered_by and (
