@@ -9,7 +9,9 @@ the sibling folder. The rule reports the `startswith` test when its base is, on 
 rule can see, the result of one of those normalisers (directly, through a local, through
 `self.<attr>` set in the class, or through a helper of the module that returns one) and nothing
 appends a separator to it; the checked path must be normalised too, which is what marks the test
-as a containment check rather than a prefix match of names or URLs. A base written with its
+as a containment check rather than a prefix match of names or URLs. `os.path.commonprefix([base,
+path]) == base` is the same test under another name (it compares characters, not components)
+and is reported the same way. A base written with its
 separator (`root + os.sep`, `os.path.join(root, "")`, `self.path += os.sep`) is correct, and so
 are `os.path.commonpath` and `Path.is_relative_to`, which compare whole path components.
 """
@@ -32,6 +34,7 @@ _KEEPING_WRAPPERS = frozenset(
 """Calls that change a path's type or case but neither add nor remove a trailing separator."""
 _KEEPING_METHODS = frozenset({"lower", "casefold", "as_posix"})
 _MAX_DEPTH = 4
+_COMMON_PREFIXES = frozenset({"os.path.commonprefix", "posixpath.commonprefix"})
 
 
 def _unwrapped(node: ast.expr, context: ModuleContext) -> ast.expr:
@@ -191,7 +194,8 @@ def _normalised(node: ast.expr, context: ModuleContext, depth: int = 0) -> bool:
     fix="Compare whole path components: `os.path.commonpath([base, path]) == base`, "
     "`Path(path).is_relative_to(base)`, or test `path.startswith(base + os.sep)` (and "
     "`path == base` if the folder itself may be named).",
-    what_it_does="Reports `path.startswith(base)` when the checked path is normalised "
+    what_it_does="Reports `path.startswith(base)` (and `os.path.commonprefix([base, path]) == "
+    "base`, which compares characters too) when the checked path is normalised "
     "(`os.path.normpath`/`abspath`/`realpath`, `Path.resolve()`, possibly through a local "
     "or a helper of the module) and every value the base can hold is such a normaliser's "
     "result too (directly, through a local, through `self.<attr>` assigned in the class, or "
@@ -213,21 +217,16 @@ def _normalised(node: ast.expr, context: ModuleContext, depth: int = 0) -> bool:
         "https://codeql.github.com/codeql-query-help/java/java-partial-path-traversal/",
         "https://docs.python.org/3/library/os.path.html#os.path.commonpath",
     ),
+    calls=_COMMON_PREFIXES,
     methods=frozenset({"startswith"}),
 )
 def partial_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report a containment test by string prefix whose base has no trailing separator."""
     assert isinstance(node, ast.Call)
-    func = node.func
-    if not (
-        isinstance(func, ast.Attribute)
-        and func.attr == "startswith"
-        and len(node.args) == 1
-        and not node.keywords
-        and not isinstance(node.args[0], ast.Tuple)
-    ):
+    operands = _prefix_operands(node, context)
+    if operands is None:
         return
-    path, base = func.value, node.args[0]
+    path, base = operands
     if context.is_constant(path) or not _normalised(path, context):
         return
     if not _bare(base, context):
@@ -239,3 +238,30 @@ def partial_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
         f"prefix, but `{shown}` is normalised and has no trailing separator, so a sibling "
         "folder whose name starts with the same text (`static` -> `static-private`) passes too.",
     )
+
+
+def _prefix_operands(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, ast.expr] | None:
+    """(checked path, base) of `path.startswith(base)`, or of `os.path.commonprefix([base,
+    path]) == base` (a character-wise prefix too, whatever its name says); else None."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "startswith":
+        if len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], ast.Tuple):
+            return func.value, call.args[0]
+        return None
+    if context.call_name(call) not in _COMMON_PREFIXES or len(call.args) != 1:
+        return None
+    paths, compare = call.args[0], context.parent(call)
+    if not (
+        isinstance(paths, ast.List | ast.Tuple)
+        and len(paths.elts) == 2
+        and isinstance(compare, ast.Compare)
+        and len(compare.ops) == 1
+        and isinstance(compare.ops[0], ast.Eq | ast.NotEq)
+    ):
+        return None
+    other = compare.comparators[0] if compare.left is call else compare.left
+    shown = ast.dump(other)
+    for index, element in enumerate(paths.elts):
+        if ast.dump(element) == shown:
+            return paths.elts[1 - index], element
+    return None
