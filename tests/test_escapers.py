@@ -7,6 +7,7 @@ from secreview.analysis.taint.alphabets import kinds_safe_for
 from secreview.analysis.taint.escapers import (
     allowed_characters,
     chooser_kinds,
+    replace_chain_table,
     translation_kinds,
     written_text,
 )
@@ -59,3 +60,17 @@ def test_translation_must_map_every_dangerous_character() -> None:
     assert "html" not in translation_kinds({**table, ord("a"): "<"})  # type: ignore[operator]
     assert "html" not in translation_kinds({ord("<"): "&lt;"})  # type: ignore[operator]
     assert translation_kinds(UNKNOWN) is False
+
+
+def test_replace_chain_reads_as_its_table() -> None:
+    chain = _expression('t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")')
+    assert isinstance(chain, ast.Call)
+    table = replace_chain_table(chain, _constant)
+    assert table == {">": "&gt;", "<": "&lt;", "&": "&amp;"}
+    assert "html" in translation_kinds(table)  # type: ignore[operator]
+    twice = _expression('t.replace("<", "").replace("<", "<")')
+    assert isinstance(twice, ast.Call)
+    assert replace_chain_table(twice, _constant) is UNKNOWN
+    word = _expression('t.replace("<script>", "")')
+    assert isinstance(word, ast.Call)
+    assert replace_chain_table(word, _constant) is UNKNOWN

@@ -3,7 +3,9 @@
 String and bytes equality in CPython stops at the first difference, so how long a comparison
 takes says how long a guess's correct prefix is; an attacker who can time many requests learns a
 token, an HMAC or a signature byte by byte. What counts as a secret is judged from the value:
-an HMAC digest (`hmac.new(...).hexdigest()`), a hash of a password, or a read named like a
+an HMAC digest (`hmac.new(...).hexdigest()`), a hash whose input was built from a password or
+another secret (`md5("%s:%s" % (ha1, nonce))`), what a function named for making a digest or a
+signature returns when handed a secret (`calculate_digest(ip, secret)`), or a read named like a
 credential (`signature`, `api_key`, `csrf_token`, `password`, `X-Api-Token` header). A bare
 `token`, `digest`, `hash` or `sig` is everyday vocabulary (lexers, checksums, signal numbers), so it
 counts only when the other side is secret too. Comparisons with constants, `None`, lengths and
@@ -20,6 +22,7 @@ from enum import IntEnum
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.secret_files import name_read
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
@@ -39,6 +42,7 @@ _STRONG_LAST = frozenset(
     {
         "password", "passwd", "passphrase", "secret", "signature", "hmac", "otp",
         "apikey", "csrf", "xsrf", "nonce", "passcode", "pin",
+        "ha1",  # HTTP Digest's H(user:realm:password), a password equivalent (RFC 7616)
     }
 )  # fmt: skip
 # `sig` is as often a signal number (`sig == signal.SIGCHLD`) as a signature: weak alone
@@ -71,6 +75,9 @@ _UNWRAPPING_CALLS = frozenset({"str", "bytes", "bytearray"})
 _HMAC_CONSTRUCTORS = frozenset({"hmac.new", "hmac.HMAC"})
 _HMAC_FUNCTIONS = frozenset({"hmac.digest"})
 _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+# last words of a function named for making a digest or signature: `calculate_digest`, `sign`
+_SIGNING_WORDS = frozenset({"digest", "signature", "sign", "hmac", "mac"})
+_HASHED_PARTS_BUDGET = 16  # expressions followed back from a hash's input before giving up
 _BLIND_CALLS = frozenset({"len", "type", "isinstance", "bool", "int", "hash", "id"})
 _EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__", "__lt__", "__le__"})
 
@@ -135,8 +142,44 @@ def _digest_strength(call: ast.Call, context: ModuleContext, depth: int) -> _Sec
     if maker_name in _HMAC_CONSTRUCTORS:
         return _Secret.DERIVED
     if maker_name.startswith("hashlib.") and depth < 2:
-        hashed = [_strength(a, context, depth + 1) for a in maker.args]
+        hashed = [_hashed_strength(a, context) for a in maker.args]
         return _Secret.DERIVED if any(s >= _Secret.NAMED for s in hashed) else _Secret.NONE
+    return _Secret.NONE
+
+
+def _hashed_strength(node: ast.expr, context: ModuleContext) -> _Secret:
+    """How secret the input of a hash is, following it back through the local values and the
+    string formatting that built it: `chk = "%s:%s" % (ha1, nonce)` then `chk.encode()` hashes
+    a secret as surely as `sha256(password)` does. Every value a name may hold counts (one
+    branch building the input from a secret is enough); a budget bounds the walk."""
+    best, pending, followed = _Secret.NONE, [node], 0
+    while pending and followed < _HASHED_PARTS_BUDGET:
+        followed += 1
+        current = _unwrap(pending.pop(), context)
+        best = max(best, _strength(current, context, depth=2))
+        if isinstance(current, ast.Name):
+            pending.extend(v for v, _ in assigned_values(context, current) if v is not current)
+        elif isinstance(current, ast.BinOp):
+            pending.extend((current.left, current.right))
+        elif isinstance(current, ast.Tuple | ast.List):
+            pending.extend(current.elts)
+        elif isinstance(current, ast.JoinedStr):
+            pending.extend(v.value for v in current.values if isinstance(v, ast.FormattedValue))
+    return best
+
+
+def _signing_strength(call: ast.Call, context: ModuleContext, depth: int) -> _Secret:
+    """`calculate_digest(ip, timestamp, secret, ...)`, `auth.request_digest(ha1)`: a function
+    named for making a digest or a signature, handed a secret, returns a value derived from it
+    (the project's own HMAC or signing helper, whose body the rule does not read)."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    words = name_words(name)
+    if not words or words[-1] not in _SIGNING_WORDS or depth >= 2:
+        return _Secret.NONE
+    given = [*call.args, *(keyword.value for keyword in call.keywords)]
+    if any(_strength(value, context, depth + 1) >= _Secret.NAMED for value in given):
+        return _Secret.DERIVED
     return _Secret.NONE
 
 
@@ -152,7 +195,7 @@ def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret
     if isinstance(node, ast.Call):
         if context.call_name(node) in _BLIND_CALLS:
             return _Secret.NONE
-        derived = _digest_strength(node, context, depth)
+        derived = _digest_strength(node, context, depth) or _signing_strength(node, context, depth)
         if derived:
             return derived
     if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant) and depth < 2:
@@ -191,7 +234,7 @@ def _zipped_from(name: ast.Name, context: ModuleContext) -> ast.expr | None:
 
 def _describe(strength: _Secret) -> str:
     if strength is _Secret.DERIVED:
-        return "a value derived from a secret (an HMAC or a password hash)"
+        return "a value derived from a secret (an HMAC, a signature or a hash of a secret)"
     return "a secret"
 
 
@@ -207,8 +250,11 @@ def _describe(strength: _Secret) -> str:
     "`secrets.compare_digest`), both as bytes or both as ASCII text; for passwords store a "
     "slow hash and check it with the hashing library's verify function.",
     what_it_does="Reports `==` and `!=` comparisons in which one side is an HMAC digest "
-    "(`hmac.new(...).hexdigest()`, `hmac.digest()`), a hash of a password-named value, or a "
-    "read named like a credential (`signature`, `password`, `secret`, `api_key`, "
+    "(`hmac.new(...).hexdigest()`, `hmac.digest()`), a hash of a value built from a "
+    "password or secret (through local names and string formatting: `chk = '%s:%s' % (ha1, "
+    "nonce)`), the result of a function named for making a digest or signature that is handed "
+    "a secret (`calculate_digest(ip, secret)`, `auth.request_digest(ha1)`), or a read named "
+    "like a credential (`signature`, `password`, `secret`, `api_key`, "
     "`csrf_token`, `auth_token`, a `X-Api-Key` header), and the other side is not a "
     "constant, `None`, a length or a type, nor a named constant not named like a secret "
     "(`sig == signal.SIGCHLD`, `state == Color.RED`, `x != self.WAKEUP_REQUEST`). A plain "

@@ -190,6 +190,30 @@ def translation_kinds(table: object) -> frozenset[str] | bool | None:
     return frozenset(safe)
 
 
+def replace_chain_table(node: ast.Call, resolve: Resolver) -> dict[str, str] | object:
+    """`text.replace("&", "&amp;").replace("<", "&lt;")...` read as the translation table it
+    amounts to ({"&": "&amp;", "<": "&lt;"}), for `translation_kinds`: each step takes one
+    character out and writes fixed text, which later steps can only rewrite into fixed text
+    (`&lt;` into `&amp;lt;`), so what is left is the unmapped input plus replacement text.
+    UNKNOWN when a step replaces more than one character, a value not fixed in the program,
+    or the same character twice."""
+    table: dict[str, str] = {}
+    current: ast.expr = node
+    while (
+        isinstance(current, ast.Call)
+        and isinstance(current.func, ast.Attribute)
+        and current.func.attr == "replace"
+        and len(current.args) == 2
+        and not current.keywords
+    ):
+        old, new = (resolve(a) for a in current.args)
+        if not (isinstance(old, str) and len(old) == 1 and isinstance(new, str)) or old in table:
+            return UNKNOWN
+        table[old] = new
+        current = current.func.value
+    return table
+
+
 _MARKUP = frozenset("<>&")
 """What a translation table must map for text to be safe as element content (quotes only
 matter inside attribute values, where such tables are not used)."""

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
-from secreview.analysis.taint.escapers import translation_kinds
+from secreview.analysis.taint.escapers import replace_chain_table, translation_kinds
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import SINGLE_NAME
@@ -304,9 +304,13 @@ class LibraryRules(FrameState):
                 flows = merge_flows(
                     without_path_parts(f, removed, args[1].const, node) for f in flows
                 )
-            return Value(
+            replaced = Value(
                 flows=flows,
                 prefix=receiver.prefix if receiver.prefix.find(str(removed)) < 0 else "",
+            )
+            table = replace_chain_table(node, self.context.constant_value)
+            return self.escaped(
+                node, replaced, translation_kinds(table), "characters replaced by fixed text"
             )
         if method in ("split", "rsplit", "splitlines", "partition", "rpartition"):
             return Value(flows=receiver.all_flows(), shape="list")
