@@ -15,7 +15,7 @@ from secreview.analysis.engine import run_rules
 from secreview.analysis.rule import Rule
 from secreview.analysis.rules import ALL_RULES
 from secreview.analysis.rules._support.file_creation import creates_files
-from secreview.analysis.rules._support.function_flow import _own_nodes_by_function
+from secreview.analysis.rules._support.function_flow import _sorted_own_nodes
 from secreview.analysis.taint import AnalysisContext
 from secreview.index.children import child_nodes
 
@@ -40,7 +40,7 @@ def test_a_module_that_creates_no_file_lists_no_function_nodes() -> None:
     findings, crashes = run_rules(context, _secret_file_rules())
     assert (findings, crashes) == ([], [])
     assert not creates_files(context)
-    assert context.derived(_own_nodes_by_function) == {}
+    assert context.derived(_sorted_own_nodes) == {}
 
 
 def test_a_module_that_creates_a_secret_file_is_still_reported() -> None:

@@ -1,4 +1,4 @@
-"""Library APIs that call a function they are handed, with arguments they are handed.
+"""Functions handed to code that calls them: library APIs, and the project's own functions.
 
 `threading.Thread(target=convert, args=(name,))`, `executor.submit(convert, name)`,
 `loop.run_in_executor(None, convert, name)`, `map(convert, names)` and a task queue's
@@ -8,6 +8,10 @@ The library's code is not read, so these APIs are described here, as `functools.
 `objects.py`: where the callable is, and how the arguments reach it. Only a function of the
 project is applied (of this module, or another module's summary), so the evidence runs through
 the hand-over.
+
+A function of the project that calls one of its parameters (`def apply(fn, value): return
+fn(value)`) is summarised with that call (`ParameterCall`), and a caller that passes a function
+(`apply(convert, name)`) applies it there, with the arguments the callee gave it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.results import FunctionResult, ParameterCall
+from secreview.analysis.taint.semantics import substitute
 from secreview.analysis.taint.summaries import ExternalSummary
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value
 
@@ -94,7 +100,45 @@ class CallbackRules(FrameState):
             target = self._function_in(handed)
             if target is not None:
                 self._hand_to(target, spec, node, args, kwargs)
+            elif handed.type in self.models.sinks:  # `Thread(target=os.system, args=(cmd,))`
+                passed, passed_keywords = self._passed(spec, args, kwargs)
+                self.sink_call(str(handed.type), node, None, passed, passed_keywords)
             return
+
+    def note_parameter_call(
+        self, callee: Value, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> None:
+        """Remember a call of a parameter's own value (`fn(value)` in `def apply(fn, value)`):
+        what it does is known only where a caller passes a function."""
+        for index, initial in enumerate(self.passed):
+            if callee is initial:
+                call = ParameterCall(index, node, tuple(args), tuple(sorted(kwargs.items())))
+                self.parameter_calls.append(call)
+                return
+
+    def apply_parameter_calls(
+        self, result: FunctionResult, mapping: dict[int, Value], node: ast.Call, name: str
+    ) -> None:
+        """At a call of a function that calls its parameters: apply the functions this call
+        passes for them, with the arguments the callee gives them (in the caller's terms)."""
+        reader = self.reader(node)
+
+        def here(value: Value) -> Value:
+            return substitute(value, mapping, node, name, reader, result.passed, result.reads)
+
+        for call in result.parameter_calls:
+            handed = mapping.get(call.parameter, CLEAN)
+            target = self._function_in(handed)
+            if target is None and handed.type not in self.models.sinks:
+                continue
+            args = [here(value) for value in call.args]
+            kwargs = {key: here(value) for key, value in call.kwargs}
+            if target is None:  # a library function: `apply(os.system, cmd)`
+                self.sink_call(str(handed.type), node, None, args, kwargs)
+            elif isinstance(target, FunctionRef):
+                self.apply_function(target, node, None, args, kwargs)
+            else:
+                self.apply_external(target, node, args, kwargs)
 
     def _function_in(self, value: Value) -> FunctionRef | ExternalSummary | None:
         """The project function `value` is: one of this module, or one imported from another

@@ -110,6 +110,8 @@ class CallRules(ObjectRules, CallbackRules):
         elif callee.function is None and local is None:
             self.guess_sink(node, receiver, method, args, kwargs)
         self.run_callbacks(names, node, receiver, method, args, kwargs)
+        if callee.function is None and callee.flows:
+            self.note_parameter_call(callee, node, args, kwargs)
         if callee.function is not None:
             return self.apply_function(callee.function, node, None, args, kwargs)
         if receiver is not None and method is not None and receiver.type:
@@ -235,6 +237,8 @@ class CallRules(ObjectRules, CallbackRules):
                 combined = splice(flow, event.flow, node, name)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(event._replace(flow=combined))
+        if result.parameter_calls:
+            self.apply_parameter_calls(result, mapping, node, name)
         if receiver is not None and result.is_method and owner is not None:
             self._update_receiver(owner, receiver, result, mapping, node, name)
         return substitute(

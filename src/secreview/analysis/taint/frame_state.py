@@ -24,6 +24,7 @@ from secreview.analysis.taint.results import (
     MODULE_BUDGET,
     FunctionNode,
     OutOfBudget,
+    ParameterCall,
     SinkEvent,
 )
 from secreview.analysis.taint.semantics import BUILTINS, source_flow
@@ -79,6 +80,8 @@ class FrameState:
         self.passed: tuple[Value, ...] = ()
         """The values the parameters started with (see `FunctionResult.passed`)."""
         self.reads: list[tuple[Value, int, object]] = []
+        self.parameter_calls: list[ParameterCall] = []
+        """Calls of a parameter's value (see `FunctionResult.parameter_calls`)."""
         self.is_module = isinstance(node, ast.Module)
         owner = analysis.method_class.get(id(node))
         self.class_name = owner.name if owner is not None else None

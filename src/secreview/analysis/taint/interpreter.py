@@ -96,6 +96,7 @@ class ModuleAnalysis(ModuleState):
             result.events = frame.events
             result.sinks_seen = frame.sinks_seen
             result.reads = tuple(frame.reads)
+            result.parameter_calls = tuple(frame.parameter_calls)
             if result.is_method and result.parameters:
                 exits = [*frame.exits, frame.env]
                 after = join_envs(*exits) or {}

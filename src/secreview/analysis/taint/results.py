@@ -20,6 +20,16 @@ class OutOfBudget(Exception):
     """The function took more evaluation steps than its budget."""
 
 
+class ParameterCall(NamedTuple):
+    """A function calling one of its parameters (`def apply(fn, x): return fn(x)`): which one,
+    where, and with what, so a call site that passes a function can apply it there."""
+
+    parameter: int
+    node: ast.Call
+    args: tuple[Value, ...]
+    kwargs: tuple[tuple[str, Value], ...]
+
+
 class SinkEvent(NamedTuple):
     """Tainted data reaching a sink: which kind, where, through which call, and the flow.
 
@@ -56,5 +66,6 @@ class FunctionResult:
     reads: tuple[tuple[Value, int, object], ...] = ()
     """Values read as a part of a parameter (`self.request`): (value, parameter, key)."""
     gave_up: str | None = None
+    parameter_calls: tuple[ParameterCall, ...] = ()
     sinks_seen: dict[int, set[str]] = field(default_factory=dict)
     """Every sink call the function evaluated (node id) -> origins of the flows reaching it."""
