@@ -5,9 +5,10 @@
 `convert.delay(name)` all end in `convert(name)`, in another thread, process or worker: a web
 view that hands request data to a background job this way reaches whatever sink the job has.
 The library's code is not read, so these APIs are described here, as `functools.partial` is in
-`objects.py`: where the callable is, and how the arguments reach it. Only a function of the
-project is applied (of this module, or another module's summary), so the evidence runs through
-the hand-over.
+`objects.py`: where the callable is, and how the arguments reach it. A function of the project is
+applied (of this module, or another module's summary), so the evidence runs through the
+hand-over; a library function handed over is checked as the sink it may be
+(`Thread(target=os.system, args=(cmd,))`).
 
 A function of the project that calls one of its parameters (`def apply(fn, value): return
 fn(value)`) is summarised with that call (`ParameterCall`), and a caller that passes a function
@@ -43,8 +44,6 @@ class Callback(NamedTuple):
 
 
 _THREAD = Callback(1, "target", "tuple", 3)  # Thread(group, target, name, args, kwargs)
-_REST_FIRST = Callback(0, "fn", "rest")
-_REST_SECOND = Callback(1, "func", "rest")
 
 CALLBACK_APIS: dict[str, Callback] = {
     "threading.Thread": _THREAD,
@@ -53,11 +52,11 @@ CALLBACK_APIS: dict[str, Callback] = {
     "threading.Timer": Callback(1, "function", "tuple", 2),  # Timer(interval, function, args)
     "asyncio.to_thread": Callback(0, "func", "rest"),
     "map": Callback(0, None, "elements"),
-    "*.submit": _REST_FIRST,  # concurrent.futures executors, and their look-alikes
-    "*.run_in_executor": _REST_SECOND,  # loop.run_in_executor(executor, func, *args)
+    "*.submit": Callback(0, "fn", "rest"),  # concurrent.futures executors and look-alikes
+    "*.run_in_executor": Callback(1, "func", "rest"),  # loop.run_in_executor(executor, func)
     "*.call_soon": Callback(0, "callback", "rest"),
     "*.call_soon_threadsafe": Callback(0, "callback", "rest"),
-    "*.apply_async": Callback(0, "func", "tuple", 1),  # multiprocessing.Pool(func, args, kwds)
+    "*.apply_async": Callback(0, "func", "tuple", 1),  # Pool.apply_async(func, args, kwds)
     "*.enqueue": Callback(0, "f", "rest"),  # rq: queue.enqueue(func, *args, **kwargs)
 }
 """Qualified names (or `*.method` for a method of any object) of APIs that call a callable."""
