@@ -18,7 +18,14 @@ SOURCE = Path(__file__).resolve().parents[1] / "src"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # Text, data and parsing: know nothing of what is reviewed or how.
-    ("secreview", "secreview.text", "secreview.cwe", "secreview.index.facts", "secreview.parse"),
+    (
+        "secreview",
+        "secreview.text",
+        "secreview.patterns",
+        "secreview.cwe",
+        "secreview.index.facts",
+        "secreview.parse",
+    ),
     ("secreview.findings",),
     ("secreview.credentials", "secreview.masking"),
     # Reading input, running work in isolated processes.

@@ -12,20 +12,20 @@ of the configuration, so the cache reviews every file again when they change.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from secreview.analysis.rules._support.pickle_files import pickled_file_keys
 from secreview.config import ScanConfig
 from secreview.index.context import ModuleContext
 from secreview.parse import parse_module
+from secreview.patterns import lazy_pattern
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.tasks import budget_of, runner_for
 from secreview.workers import TaskFailure
 
-_MAY_PICKLE = re.compile(r"\b(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib)\b")
-_DUMPS = re.compile(r"\bdump\s*\(")
+_MAY_PICKLE = lazy_pattern(r"\b(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib)\b")
+_DUMPS = lazy_pattern(r"\bdump\s*\(")
 
 
 def with_project_pickle_files(

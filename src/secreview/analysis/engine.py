@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import io
-import re
 import tokenize
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,9 +14,10 @@ from secreview.analysis.taint import AnalysisContext, untrusted_input_reaches
 from secreview.cwe import related
 from secreview.findings import EvidenceStep, Finding, Location
 from secreview.masking import mask_code, mask_prose
+from secreview.patterns import lazy_pattern
 from secreview.text import snippet_of
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = lazy_pattern(r"\s+")
 
 
 def location_of(context: AnalysisContext, node: ast.AST) -> Location:

@@ -9,7 +9,6 @@ files, since the benchmark must not need the network.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from collections import defaultdict
@@ -19,10 +18,11 @@ from typing import Any
 
 from secreview.analysis.rules import RULES_BY_ID
 from secreview.config import ScanConfig
+from secreview.patterns import lazy_pattern
 from secreview.pipeline import review_source
 from secreview.sources.reading import UnreadableSourceError, read_source
 
-_CWE = re.compile(r"CWE-(\d+)")
+_CWE = lazy_pattern(r"CWE-(\d+)")
 _EVERY_RULE = ScanConfig(enabled_rules=frozenset(RULES_BY_ID))
 TOOL_TIMEOUT_SECONDS = 1800
 

@@ -24,7 +24,6 @@ as Ruff's `ALL` selects rules outside its default set.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import NamedTuple
@@ -32,9 +31,10 @@ from typing import NamedTuple
 from secreview.analysis.rules import ALL_RULES
 from secreview.config.llm import LLM_REVIEW_RULE_ID
 from secreview.cwe import UnknownCWEError, ancestors, lookup
+from secreview.patterns import lazy_pattern
 
 ALL = "ALL"
-_CWE = re.compile(r"(?i)cwe-?(\d+)")
+_CWE = lazy_pattern(r"(?i)cwe-?(\d+)")
 
 _FAMILY, _WEAKNESS, _PREFIX, _RULE = 1, 2, 3, 4
 """Specificity of a selector's match (ALL is 0): the larger number decides."""

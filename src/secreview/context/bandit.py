@@ -7,13 +7,13 @@ the mapping.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import NamedTuple
 
 from secreview.package_files import package_folder
+from secreview.patterns import lazy_pattern
 
-BANDIT_ID = re.compile(r"(?i)B\d{3}")
+BANDIT_ID = lazy_pattern(r"(?i)B\d{3}")
 
 
 class BanditTest(NamedTuple):

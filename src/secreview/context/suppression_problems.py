@@ -8,14 +8,13 @@ reported (by the `bad-suppression` rule, at the comment).
 
 from __future__ import annotations
 
-import re
-
 from secreview.analysis.rules import ALL_RULES
 from secreview.context.bandit import bandit_tests
 from secreview.context.suppressions import MALFORMED, NOSEC, Suppression
+from secreview.patterns import lazy_pattern
 
-_CWE = re.compile(r"(?i)cwe-?(\d+)")
-_BARE_IGNORE = re.compile(r"(?i)#\s*secreview\s*:\s*ignore\b(?!\s*\[)")
+_CWE = lazy_pattern(r"(?i)cwe-?(\d+)")
+_BARE_IGNORE = lazy_pattern(r"(?i)#\s*secreview\s*:\s*ignore\b(?!\s*\[)")
 FORM = "`# secreview: ignore[RULE-ID] reason`"
 
 

@@ -18,14 +18,15 @@ from typing import NamedTuple
 
 from secreview.context.bandit import rules_for_bandit
 from secreview.findings import Finding
+from secreview.patterns import lazy_pattern
 from secreview.text import source_lines
 
-_SUPPRESSION = re.compile(
+_SUPPRESSION = lazy_pattern(
     r"#\s*secreview:\s*ignore\[(?P<rules>[^\]]*)\](?P<reason>.*)$", re.IGNORECASE
 )
-_NOSEC = re.compile(r"#\s*nosec\b:?(?P<ids>(?:[\s,]*B\d{3}\b)*)", re.IGNORECASE)
-_BANDIT_ID = re.compile(r"B\d{3}", re.IGNORECASE)
-_MENTION = re.compile(r"#\s*secreview\b\s*(?::|ignore\b|disable\b|noqa\b)", re.IGNORECASE)
+_NOSEC = lazy_pattern(r"#\s*nosec\b:?(?P<ids>(?:[\s,]*B\d{3}\b)*)", re.IGNORECASE)
+_BANDIT_ID = lazy_pattern(r"B\d{3}", re.IGNORECASE)
+_MENTION = lazy_pattern(r"#\s*secreview\b\s*(?::|ignore\b|disable\b|noqa\b)", re.IGNORECASE)
 """A comment that means to talk to secreview; one `_SUPPRESSION` does not match is malformed."""
 NOSEC = "nosec"
 MALFORMED = "malformed"

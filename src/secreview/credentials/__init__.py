@@ -38,39 +38,42 @@ from secreview.credentials.vocabulary import (
     TRANSPARENT_SUFFIXES,
 )
 from secreview.findings import Confidence, Severity
+from secreview.patterns import lazy_pattern
 
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
-_WORD_LIKE_PART = re.compile(r"\d*(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)?\d*")
-_PART_SEPARATOR = re.compile(r"[-_.]+")
+_CAMEL_BOUNDARY = lazy_pattern(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALPHANUMERIC = lazy_pattern(r"[^A-Za-z0-9]+")
+_WORD_LIKE_PART = lazy_pattern(r"\d*(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)?\d*")
+_PART_SEPARATOR = lazy_pattern(r"[-_.]+")
 
 _MIN_LENGTH = 6
 
 
 # ----- values -----------------------------------------------------------------------------------
-TEMPLATE_MARKER = re.compile(
+TEMPLATE_MARKER = lazy_pattern(
     r"\{[^{}\s]*\}|%\(\w+\)[sdr]|%[sdr]\b|\$\{\w+\}|^\$[A-Z_][A-Z0-9_]*$|<[^<>]+>|^\[[A-Z_ ]+\]$"
 )
-_PLACEHOLDER_FRAGMENT = re.compile(r"example|xxxx|\*\*\*|\.\.\.|•", re.IGNORECASE)
-_ENVIRONMENT_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_URL = re.compile(r"[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
-_PATH = re.compile(
+_PLACEHOLDER_FRAGMENT = lazy_pattern(r"example|xxxx|\*\*\*|\.\.\.|•", re.IGNORECASE)
+_ENVIRONMENT_VARIABLE_NAME = lazy_pattern(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_URL = lazy_pattern(r"[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
+_PATH = lazy_pattern(
     r"(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]+)+/?|[\w.\-/]+\.(?:pem|key|crt|cer|der|p12|pfx|json|txt"
     r"|ya?ml|env|cfg|ini|conf|toml|gpg|asc|pub)"
 )
-DOTTED_NAME = re.compile(r"[a-z_][a-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
-_PASSWORD_HASH = re.compile(
+DOTTED_NAME = lazy_pattern(r"[a-z_][a-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_PASSWORD_HASH = lazy_pattern(
     r"(?:pbkdf2_\w+|argon2\w*|bcrypt\w*|scrypt|sha1|md5|crypt)\$"  # Django, passlib
     r"|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$"  # modular crypt format
 )
-VARIABLE_LIKE = re.compile(r"[a-z_]+")  # 'password=db_password' in code or a template
+VARIABLE_LIKE = lazy_pattern(r"[a-z_]+")  # 'password=db_password' in code or a template
 # Names of things rather than secrets: 'next_token', 'AWSSecretKey', 'accessKeyId' (no digits).
-_IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]*)+|[A-Z]+[a-z]+(?:[A-Z][a-z]*)+")
-_REGULAR_EXPRESSION = re.compile(r"\(\?|\\[bdswBDSW]|\[\^?[^\]]+\][*+?]|\.[*+]")
+_IDENTIFIER = lazy_pattern(
+    r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]*)+|[A-Z]+[a-z]+(?:[A-Z][a-z]*)+"
+)
+_REGULAR_EXPRESSION = lazy_pattern(r"\(\?|\\[bdswBDSW]|\[\^?[^\]]+\][*+?]|\.[*+]")
 # A name a secret can be bound to: identifiers and header names, not 'AWS::IAM::AccessKey'.
-_BINDABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-PLAIN_WORDS = re.compile(r"[A-Za-z_\-]+")
-AUTH_SCHEME = re.compile(r"(?:Bearer|Basic|Token|Bot|Digest|ApiKey)\s+", re.IGNORECASE)
+_BINDABLE_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_\-]*")
+PLAIN_WORDS = lazy_pattern(r"[A-Za-z_\-]+")
+AUTH_SCHEME = lazy_pattern(r"(?:Bearer|Basic|Token|Bot|Digest|ApiKey)\s+", re.IGNORECASE)
 
 
 # ----- calls whose arguments are secrets whatever they are named --------------------------------
@@ -247,7 +250,7 @@ def name_verdict(name: str) -> NameVerdict | None:
     return None
 
 
-_AUTHENTICATION_CONTEXT = re.compile(
+_AUTHENTICATION_CONTEXT = lazy_pattern(
     r"auth|bearer|oauth|jwt|login|logon|credential|passw|api[_-]?key|csrf|xsrf|session|"
     r"refresh|access[_-]?token|id[_-]?token",
     re.IGNORECASE,

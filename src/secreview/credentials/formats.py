@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from secreview.findings import Confidence, Severity
+from secreview.patterns import lazy_pattern
 
 PASSWORD, CREDENTIAL, CRYPTO_KEY = 259, 798, 321
 
@@ -38,58 +39,61 @@ class _Format(NamedTuple):
 FORMATS = (
     _Format(
         "an AWS access key id",
-        re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+        lazy_pattern(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
         CREDENTIAL,
         ("AKIA", "ASIA"),
     ),
     _Format(
         "a GitHub token",
-        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b"),
+        lazy_pattern(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b"),
         CREDENTIAL,
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
-    _Format("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"), CREDENTIAL, ("xox",)),
+    _Format("a Slack token", lazy_pattern(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"), CREDENTIAL, ("xox",)),
     _Format(
         "a Slack webhook URL",
-        re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
+        lazy_pattern(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
         CREDENTIAL,
         ("https://hooks.slack.com/services/T",),
         Severity.HIGH,
     ),
     _Format(
-        "a Stripe live key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}"), CREDENTIAL, ("k_live_",)
+        "a Stripe live key",
+        lazy_pattern(r"\b[sr]k_live_[0-9A-Za-z]{20,}"),
+        CREDENTIAL,
+        ("k_live_",),
     ),
     _Format(
         "a Google API key",
-        re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"),
+        lazy_pattern(r"\bAIza[0-9A-Za-z_\-]{35}"),
         CREDENTIAL,
         ("AIza",),
         Severity.HIGH,
     ),
     _Format(
         "a PyPI upload token",
-        re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"),
+        lazy_pattern(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"),
         CREDENTIAL,
         ("pypi-AgE",),
     ),
-    _Format("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), CREDENTIAL, ("npm_",)),
+    _Format("an npm token", lazy_pattern(r"\bnpm_[A-Za-z0-9]{36}\b"), CREDENTIAL, ("npm_",)),
     _Format(
         "a JSON Web Token",
-        re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}"),
+        lazy_pattern(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}"),
         CREDENTIAL,
         ("eyJ",),
         Severity.MEDIUM,
         Confidence.MEDIUM,
     ),
 )
-ANY_FORMAT_LITERAL = re.compile("|".join(re.escape(t) for known in FORMATS for t in known.needs))
+ANY_FORMAT_LITERAL = lazy_pattern("|".join(re.escape(t) for known in FORMATS for t in known.needs))
 """Matches text holding any format's `needs`: one scan rules out every format for most strings."""
-PRIVATE_KEY_BLOCK = re.compile(
+PRIVATE_KEY_BLOCK = lazy_pattern(
     r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?P<body>[\s\S]*?)(?:-----END|$)"
 )
-CONNECTION_URL_PASSWORD = re.compile(
+CONNECTION_URL_PASSWORD = lazy_pattern(
     r"\b[a-z][a-z0-9+.\-]*://(?P<user>[^\s:/@]*):(?P<secret>[^\s@/:]+)@", re.IGNORECASE
 )
-KEY_VALUE_PASSWORD = re.compile(
+KEY_VALUE_PASSWORD = lazy_pattern(
     r"\b(?:password|passwd|pwd)\s*=\s*['\"]?(?P<secret>[^\s;'\"&,()]+)", re.IGNORECASE
 )

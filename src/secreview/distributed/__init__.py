@@ -8,9 +8,10 @@ come back in the order the tasks were given, whichever machine produced them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from secreview.workers import Budget, TaskFailure
+if TYPE_CHECKING:  # annotations only: naming the engines must not load the worker processes
+    from secreview.workers import Budget, TaskFailure
 
 Shared = TypeVar("Shared")
 Task = TypeVar("Task")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -26,12 +25,13 @@ from secreview.index.folded_calls import (
 from secreview.index.import_names import canonical, record_import
 from secreview.index.tree_index import index_tree
 from secreview.masking import mask_code
+from secreview.patterns import lazy_pattern
 from secreview.text import source_lines, source_lines_with_ends
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _Derived = TypeVar("_Derived")
-_SPACE_AFTER_OPENING = re.compile(r"([(\[{]) ")
-_SPACE_BEFORE_CLOSING = re.compile(r",? ([)\]}])")
+_SPACE_AFTER_OPENING = lazy_pattern(r"([(\[{]) ")
+_SPACE_BEFORE_CLOSING = lazy_pattern(r",? ([)\]}])")
 
 
 _BINARY_OPERATORS = {

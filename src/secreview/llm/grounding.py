@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from secreview.cwe import UnknownCWEError, lookup, related
 from secreview.findings import Finding, Severity
 from secreview.llm.prompts import ReviewedFile, without_line_numbers
+from secreview.patterns import lazy_pattern
 
 MAX_CLAIMED_LINES = 100
 """A claim spanning more lines than this points at nothing in particular; within a shorter
@@ -25,7 +26,7 @@ span, the defect's lines are those its quote covers."""
 MAX_CLAIM_LINES = 30
 """The lines a quote may cover."""
 MIN_QUOTE_CHARACTERS = 3
-_OPENING = re.compile(r"[\[{]")
+_OPENING = lazy_pattern(r"[\[{]")
 
 
 class Rejection(enum.StrEnum):

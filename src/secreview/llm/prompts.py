@@ -26,6 +26,7 @@ from secreview.cwe import PILLARS, lookup
 from secreview.findings import Finding
 from secreview.llm.chunks import Chunk
 from secreview.masking import mask_code, mask_prose
+from secreview.patterns import lazy_pattern
 from secreview.text import source_lines
 
 STYLE_PARTS: dict[str, frozenset[str]] = {
@@ -60,7 +61,7 @@ STEPS = (
     "permissions and error handling; (5) keep only the defects whose lines you can quote."
 )
 
-_NUMBER_PREFIX = re.compile(r"^\s*\d+\s*\|")
+_NUMBER_PREFIX = lazy_pattern(r"^\s*\d+\s*\|")
 
 
 @dataclass(frozen=True, slots=True)

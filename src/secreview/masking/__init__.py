@@ -53,19 +53,20 @@ from secreview.masking.bound_names import (
     literal_value,
     name_in_brackets,
 )
+from secreview.patterns import lazy_pattern
 from secreview.text import source_lines_with_ends
 
 MASK = "****"
-_PUBLIC_PREFIX = re.compile(
+_PUBLIC_PREFIX = lazy_pattern(
     r"AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|https://hooks\.slack\.com/services/|[sr]k_live_"
     r"|AIza|pypi-|npm_|eyJ|-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
 )
-_QUOTED = re.compile(
+_QUOTED = lazy_pattern(
     r"(?P<opening>[rRbBuUfF]{0,2}(?P<quote>'''|\"\"\"|'|\"))(?P<body>.*?)(?P=quote)"
 )
-_NAME_BEFORE = re.compile(r"(?P<name>[A-Za-z_][\w\-]*)['\"]?\]?\s*(?:=|:|==|!=|:=)\s*$")
-_CONSTANT_NAME = re.compile(r"[A-Z][A-Z_]*")  # `password=DB_PASSWORD` quoted in a message
-_WORD = re.compile(r"[A-Za-z0-9+/=_\-.~]{16,}")
+_NAME_BEFORE = lazy_pattern(r"(?P<name>[A-Za-z_][\w\-]*)['\"]?\]?\s*(?:=|:|==|!=|:=)\s*$")
+_CONSTANT_NAME = lazy_pattern(r"[A-Z][A-Z_]*")  # `password=DB_PASSWORD` quoted in a message
+_WORD = lazy_pattern(r"[A-Za-z0-9+/=_\-.~]{16,}")
 _MIN_KNOWN_LENGTH = 4  # shorter known secrets are not searched for in prose (too many matches)
 
 
@@ -339,7 +340,7 @@ def _replace_known(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-_BACKTICKED = re.compile(r"(`+)(?P<code>.+?)\1", re.DOTALL)
+_BACKTICKED = lazy_pattern(r"(`+)(?P<code>.+?)\1", re.DOTALL)
 
 
 def mask_prose(text: str, known: Iterable[str] = ()) -> str:

@@ -11,13 +11,13 @@ environment look-up (`os.getenv("API_KEY", "…")`), and the items of a containe
 from __future__ import annotations
 
 import ast
-import re
 import tokenize
 from dataclasses import dataclass
 
 from secreview.credentials import ENVIRONMENT_LOOKUPS, KEY_ARGUMENT_OF, PASSWORD_ARGUMENT_OF
+from secreview.patterns import lazy_pattern
 
-STRING_OPENING = re.compile(r"[A-Za-z]*('''|\"\"\"|'|\")")
+STRING_OPENING = lazy_pattern(r"[A-Za-z]*('''|\"\"\"|'|\")")
 # The generic last part of a callee (`AES.new`) needs the part before it to name the call.
 _GENERIC_CALLEE_PARTS = frozenset({"new", "digest", "encode", "decode"})
 SINK = "\x00sink"  # a binding name no identifier can have: the place says it is a secret

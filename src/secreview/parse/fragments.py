@@ -11,11 +11,12 @@ every line number is shifted back, so positions refer to the original text. Colu
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
+from secreview.patterns import lazy_pattern
+
 # The indentation and first word of the first line that is neither blank nor a comment.
-_FIRST_CODE_LINE = re.compile(r"(?:[ \t\f]*(?:#[^\n]*)?\n)*([ \t\f]*)([A-Za-z_]*)")
+_FIRST_CODE_LINE = lazy_pattern(r"(?:[ \t\f]*(?:#[^\n]*)?\n)*([ \t\f]*)([A-Za-z_]*)")
 _OPENERS = {
     "elif": "if 1: pass",
     "else": "if 1: pass",

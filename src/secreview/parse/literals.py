@@ -11,6 +11,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from secreview.patterns import lazy_pattern
+
 # Every prefix Python 3.14 accepts, lower-cased: `t` (PEP 750) included, `ur` (Python 2) not.
 _VALID_PREFIXES = frozenset(
     {"", "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"},
@@ -19,7 +21,7 @@ _VALID_PREFIXES = frozenset(
 # CPython turns non-ASCII characters into `\U` escapes before running the escape decoder, and a
 # backslash that precedes one (or ends the text) into `\u005c`; matching escape pairs first keeps
 # `\\` followed by a non-ASCII character apart from a backslash that escapes it.
-_NON_ASCII_OR_LONE_BACKSLASH = re.compile(r"\\[\x00-\x7f]|\\|[^\x00-\x7f]")
+_NON_ASCII_OR_LONE_BACKSLASH = lazy_pattern(r"\\[\x00-\x7f]|\\|[^\x00-\x7f]")
 
 
 class LiteralError(ValueError):
@@ -98,7 +100,7 @@ def number_value(text: str) -> int | float | complex:
         raise LiteralError(f"invalid number literal {text[:40]!r}: {error}") from None
 
 
-_PYTHON2_OCTAL = re.compile(r"0[0-7]+")
+_PYTHON2_OCTAL = lazy_pattern(r"0[0-7]+")
 
 
 def python2_integer_value(text: str) -> int | None:

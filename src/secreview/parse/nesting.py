@@ -15,21 +15,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from secreview.patterns import lazy_pattern
+
 MAX_NESTING = 500
 
 # In code, the characters that may change the nesting: scanning skips everything else at C speed.
-_CODE = re.compile(r"[#'\"()\[\]{}\n\\]")
+_CODE = lazy_pattern(r"[#'\"()\[\]{}\n\\]")
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 # The end of a plain (non-template) string body, by opening quote; escapes may span lines.
 _PLAIN_END = {
-    "'": re.compile(r"(?:[^'\\\n]|\\.)*'", re.DOTALL),
-    '"': re.compile(r'(?:[^"\\\n]|\\.)*"', re.DOTALL),
-    "'''": re.compile(r"(?:[^\\]|\\.)*?'''", re.DOTALL),
-    '"""': re.compile(r'(?:[^\\]|\\.)*?"""', re.DOTALL),
+    "'": lazy_pattern(r"(?:[^'\\\n]|\\.)*'", re.DOTALL),
+    '"': lazy_pattern(r'(?:[^"\\\n]|\\.)*"', re.DOTALL),
+    "'''": lazy_pattern(r"(?:[^\\]|\\.)*?'''", re.DOTALL),
+    '"""': lazy_pattern(r'(?:[^\\]|\\.)*?"""', re.DOTALL),
 }
 # In an f-string or t-string body: what can open a field or end the string.
 _TEMPLATE = {
-    quote: re.compile(r"\{\{|\}\}|\\[^{]|(?P<field>\{)|(?P<end>" + quote + ")" + newline, re.DOTALL)
+    quote: lazy_pattern(
+        r"\{\{|\}\}|\\[^{]|(?P<field>\{)|(?P<end>" + quote + ")" + newline, re.DOTALL
+    )
     for quote, newline in (
         ("'", r"|(?P<newline>\n)"),
         ('"', r"|(?P<newline>\n)"),
@@ -37,7 +41,7 @@ _TEMPLATE = {
         ('"""', ""),
     )
 }
-_INDENT = re.compile(r"[ \t\f]*")
+_INDENT = lazy_pattern(r"[ \t\f]*")
 _TAB_SIZE = 8  # as the Python tokenizer counts a tab
 
 

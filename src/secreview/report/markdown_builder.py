@@ -17,15 +17,16 @@ from collections.abc import Sequence
 
 from markdown_it.common.utils import escapeHtml
 
+from secreview.patterns import lazy_pattern
 from secreview.text import printable
 
-_BACKTICKS = re.compile(r"`+")
+_BACKTICKS = lazy_pattern(r"`+")
 # Inline syntax anywhere (emphasis, code, links, HTML, entities, tables, strikethrough), and
 # what GitHub adds: `$` math, `@` mentions, `#` references and headings.
-_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>&|~$@#])")
+_INLINE_SYNTAX = lazy_pattern(r"([\\`*_\[\]<>&|~$@#])")
 # Block syntax at the start of a line: list markers ('-', '+', '1.', '1)'), setext '='.
-_BLOCK_START = re.compile(r"^(\d*)([-+=.)])")
-_QUOTED = re.compile(r"`([^`]+)`")
+_BLOCK_START = lazy_pattern(r"^(\d*)([-+=.)])")
+_QUOTED = lazy_pattern(r"`([^`]+)`")
 
 
 def _escaped(value: str) -> str:

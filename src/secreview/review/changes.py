@@ -9,12 +9,12 @@ revision. A diff's file names never lead the review outside the folder (see `con
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from secreview.findings import ErrorKind, FileError
+from secreview.patterns import lazy_pattern
 from secreview.review.confined import inside, relative_name
 from secreview.review.model import SkippedFile
 from secreview.sources.diff import ChangeKind, DiffError, FileDiff, apply_diff, fits, parse_diff
@@ -22,7 +22,7 @@ from secreview.sources.git import repository as git
 from secreview.sources.python_files import PYTHON_SUFFIXES
 from secreview.sources.reading import UnreadableSourceError, decode_source, read_source
 
-_SHEBANG = re.compile(r"^#![^\n]*\bpython[0-9.]*\b")
+_SHEBANG = lazy_pattern(r"^#![^\n]*\bpython[0-9.]*\b")
 
 
 @dataclass(frozen=True, slots=True)

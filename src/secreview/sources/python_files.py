@@ -7,14 +7,14 @@ never blocks (a pipe or a device is not a regular file, so it is not read).
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
 
+from secreview.patterns import lazy_pattern
 from secreview.sources.reading import open_path
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
-_SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
+_SHEBANG = lazy_pattern(rb"^#![^\n]*\bpython[0-9.]*\b")
 _SHEBANG_BYTES = 256
 
 

@@ -34,11 +34,12 @@ from secreview.analysis.models.files import (
     user_model_files,
 )
 from secreview.analysis.models.schema import ModelError, check_model_document
+from secreview.patterns import lazy_pattern
 
 ALL_KINDS = "*"
 """A sanitiser that protects every sink kind (a cast to int, a UUID parse, an allow-list)."""
 
-_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_NAME_WORD = lazy_pattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def name_words(name: str) -> str:
@@ -75,7 +76,7 @@ class LabelModel(NamedTuple):
     note: str
     origins: tuple[str, ...]
     patterns: tuple[str, ...]
-    matcher: re.Pattern[str] = re.compile("(?!)")
+    matcher: re.Pattern[str] = lazy_pattern("(?!)")
     """`patterns` as one regular expression (the default matches nothing)."""
 
 

@@ -28,6 +28,7 @@ from secreview.analysis.rules._support.web_handlers import (
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 # Words that only appear in a condition when it is about who may do what.
 _AUTHORISATION_WORDS = frozenset(
@@ -71,7 +72,7 @@ _DEVELOPER_WORDS = frozenset(
         "support", "supports", "supported", "implement", "implemented", "misconfigured",
     }
 )  # fmt: skip
-_EXPECTED_BUT_GOT = re.compile(r"\bexpected\b.*\bgot\b", re.IGNORECASE | re.DOTALL)
+_EXPECTED_BUT_GOT = lazy_pattern(r"\bexpected\b.*\bgot\b", re.IGNORECASE | re.DOTALL)
 # Shapes of condition that narrow a type for the type checker rather than decide anything.
 _TYPE_CHECKS = frozenset({"isinstance", "issubclass", "callable", "hasattr"})
 

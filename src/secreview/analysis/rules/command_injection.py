@@ -32,6 +32,7 @@ from secreview.analysis.rules._support.local_bindings import sequence_elements, 
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 _MODULES = ("subprocess", "os", "commands", "popen2", "platform", "asyncio")
 
@@ -89,7 +90,7 @@ _EXEC_CALLS: dict[str, tuple[int, int, bool, bool]] = {
 _POSIX_SHELLS = frozenset(
     {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "csh", "tcsh", "fish"}
 )
-_POSIX_COMMAND_OPTION = re.compile(r"^-[a-zA-Z]*c[a-zA-Z]*$")  # -c, -lc, -ec, -xc ...
+_POSIX_COMMAND_OPTION = lazy_pattern(r"^-[a-zA-Z]*c[a-zA-Z]*$")  # -c, -lc, -ec, -xc ...
 _WINDOWS_SHELLS: dict[str, frozenset[str]] = {
     "cmd": frozenset({"/c", "/k"}),
     "cmd.exe": frozenset({"/c", "/k"}),

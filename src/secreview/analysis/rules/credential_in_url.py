@@ -10,7 +10,6 @@ The evidence is the query text itself: the parameter's name must be a credential
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
@@ -25,9 +24,10 @@ from secreview.analysis.rules._support.quoting import code
 from secreview.credentials import is_placeholder, name_verdict
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 # The name of the query parameter that the next run-time value fills: `...?token=`, `&api_key=`.
-_QUERY_KEY_BEFORE_VALUE = re.compile(r"[?&;]([A-Za-z_][\w.\-]*)=$")
+_QUERY_KEY_BEFORE_VALUE = lazy_pattern(r"[?&;]([A-Za-z_][\w.\-]*)=$")
 _URL_ENCODERS = frozenset({"urllib.parse.urlencode", "urllib.urlencode"})
 _HTTP_CLIENTS = ("requests.", "httpx.")
 _URL_ATTRIBUTES = frozenset({"url"})

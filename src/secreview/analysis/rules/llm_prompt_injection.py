@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 RULE_ID = "llm-prompt-injection"
 
@@ -93,7 +94,7 @@ _NEEDED_WORDS = (
 )
 """Words at least one of which every match of `_steering()` spells, in any case: each pattern
 must end on (or hold) one of them. Every string of the module is asked, and most say none."""
-_NEEDED_WORD = re.compile("|".join(_NEEDED_WORDS))
+_NEEDED_WORD = lazy_pattern("|".join(_NEEDED_WORDS))
 """One scan for all of `_NEEDED_WORDS` (in lower case); a generator of substring tests per
 string cost more than the tests themselves."""
 

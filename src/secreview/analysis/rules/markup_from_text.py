@@ -16,7 +16,6 @@ only the call without arguments is read this way.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
@@ -30,6 +29,7 @@ from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.analysis.rules._support.safe_markup import MARK_SAFE_CALLS
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 _ESCAPERS = frozenset(
     {
@@ -55,7 +55,7 @@ _ESCAPERS = frozenset(
 )
 _FORMAT_HTML = "django.utils.html.format_html"
 _ESCAPING_METHODS = frozenset({"escape", "render", "render_to_string", "as_html", "__html__"})
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][\w:-]*|&[a-z]+;")
+_TAG = lazy_pattern(r"<\s*/?\s*[a-zA-Z][\w:-]*|&[a-z]+;")
 
 
 def _is_escaped(context: ModuleContext, expr: ast.expr) -> bool:

@@ -20,6 +20,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -27,9 +28,9 @@ _CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CHANGING_DECORATORS = frozenset({"post", "put", "patch", "delete"})
 _METHOD_LISTS = (".api_view", ".require_http_methods")
 """Decorators whose first argument lists the HTTP methods a Django/DRF view accepts."""
-_CAN_CALL = re.compile(r"(^|\.)(context|ctx|policy|enforcer|acl|current_user|user)\.can$")
-_BLANKET_BASES = re.compile(r"(LoginRequired|PermissionRequired|UserPassesTest|AccessMixin)")
-_CLASS_WORDS = re.compile(r"(Controller|View|ViewSet|Handler|Resource|Endpoint|API|Api)$")
+_CAN_CALL = lazy_pattern(r"(^|\.)(context|ctx|policy|enforcer|acl|current_user|user)\.can$")
+_BLANKET_BASES = lazy_pattern(r"(LoginRequired|PermissionRequired|UserPassesTest|AccessMixin)")
+_CLASS_WORDS = lazy_pattern(r"(Controller|View|ViewSet|Handler|Resource|Endpoint|API|Api)$")
 
 
 @functools.cache

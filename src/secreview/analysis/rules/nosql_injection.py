@@ -9,13 +9,13 @@ collection (`users_collection.find`, `db["users"].find`, `mongo.db.users.find`).
 from __future__ import annotations
 
 import ast
-import re
 
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
+from secreview.patterns import lazy_pattern
 
 _MONGO_LIBRARIES = (
     "pymongo",
@@ -28,10 +28,10 @@ _MONGO_LIBRARIES = (
     "odmantic",
 )
 _COMMON_METHODS = frozenset({"find", "aggregate"})
-_COLLECTION_RECEIVER = re.compile(
+_COLLECTION_RECEIVER = lazy_pattern(
     r"(?i)(?:.*\bdb\b.*|.*mongo.*|[\w.]*(?:collection|coll|_col)s?|\w+\[\s*['\"]\w+['\"]\s*\])"
 )
-_JSON_BODY = re.compile(
+_JSON_BODY = lazy_pattern(
     r"(?i)(?:\.(?:json|get_json|json_body|media|get_media|data)\b|\bjson\.loads?\b|\bloads\()"
 )
 """Request data parsed from JSON (Flask's `request.json`, DRF's `request.data`, Falcon's `media`,

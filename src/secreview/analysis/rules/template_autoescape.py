@@ -23,6 +23,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.web_handlers import uses_web_framework
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
+from secreview.patterns import lazy_pattern
 
 _ENVIRONMENTS = frozenset(
     {
@@ -38,11 +39,11 @@ _MAKO_TEMPLATES = frozenset(
     {"mako.template.Template", "mako.lookup.TemplateLookup", "mako.lookup.TemplateCollection"}
 )
 # Filters that escape markup: Mako's `h` (HTML) and `x` (XML), or any `*escape*` function.
-_ESCAPING_FILTER = re.compile(r"^(?:h|x)$|escape", re.IGNORECASE)
+_ESCAPING_FILTER = lazy_pattern(r"^(?:h|x)$|escape", re.IGNORECASE)
 # An inline Mako template that pipes a value through `h` escapes per expression on purpose.
-_INLINE_ESCAPE = re.compile(r"\$\{[^}]*\|\s*[^}]*\bh\b")
-_HTML_TAG = re.compile(r"<[A-Za-z!/]")
-_HTML_EVIDENCE = re.compile(r"html|\.htm\b|\.xhtml\b", re.IGNORECASE)
+_INLINE_ESCAPE = lazy_pattern(r"\$\{[^}]*\|\s*[^}]*\bh\b")
+_HTML_TAG = lazy_pattern(r"<[A-Za-z!/]")
+_HTML_EVIDENCE = lazy_pattern(r"html|\.htm\b|\.xhtml\b", re.IGNORECASE)
 _MAX_BASE_DEPTH = 5
 # Web servers beyond the frameworks of `uses_web_framework` whose pages Mako often renders.
 _OTHER_WEB_SERVERS = ("cherrypy", "webob", "twisted.web")

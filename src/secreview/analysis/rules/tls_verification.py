@@ -10,6 +10,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 _HTTP_CLIENTS = ("requests", "httpx")
 _VERIFY_KEYWORDS = {
@@ -49,7 +50,7 @@ _PYCURL_VERIFY_OPTIONS = frozenset({"pycurl.SSL_VERIFYPEER", "pycurl.SSL_VERIFYH
 _WATCHED_NAMES = frozenset({"CERT_NONE", "_create_unverified_context"})
 
 _SERVER_SIDE_NAMES = frozenset({"ssl.PROTOCOL_TLS_SERVER", "ssl.Purpose.CLIENT_AUTH"})
-_CLIENT_CERTIFICATE = re.compile(r"\bclient(?:'s)?[ -]?cert", re.IGNORECASE)
+_CLIENT_CERTIFICATE = lazy_pattern(r"\bclient(?:'s)?[ -]?cert", re.IGNORECASE)
 
 _IMPERSONATION = (
     "anyone on the network path can impersonate the server and read or alter the traffic"

@@ -9,9 +9,10 @@ unsafe). A value filtered to letters and digits alone is clean for every kind, a
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Iterable
+
+from secreview.patterns import lazy_pattern
 
 _LETTERS_AND_DIGITS = frozenset(string.ascii_letters + string.digits + "_")
 _CLASS_ESCAPES = {
@@ -22,7 +23,7 @@ _CLASS_ESCAPES = {
     r"\_": frozenset("_"),
     r"\ ": frozenset(" "),
 }
-_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_ENTITY = lazy_pattern(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 DANGEROUS: dict[str, frozenset[str]] = {
     "path": frozenset("/\\.\x00"),
     "html": frozenset("<>&\"'`"),

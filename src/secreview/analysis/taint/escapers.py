@@ -12,7 +12,6 @@ name, only an allow-list it can read (a deny-list, `c not in "<>"`, leaves every
 from __future__ import annotations
 
 import ast
-import re
 import string
 from collections.abc import Callable
 
@@ -20,6 +19,7 @@ from secreview.analysis.taint.alphabets import DANGEROUS, kinds_safe_for
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.values import CLEAN, Value
 from secreview.index.context import UNKNOWN
+from secreview.patterns import lazy_pattern
 
 _LETTERS = frozenset(string.ascii_letters)
 _DIGITS = frozenset(string.digits)
@@ -34,7 +34,7 @@ TEST_ALPHABETS: dict[str, frozenset[str]] = {
 """String tests that pass only for text made of these characters (and letters or digits of
 other scripts, which no sink kind is dangerous through)."""
 _NUMBER_CALLS = frozenset({"ord", "len", "int"})
-_NUMBER_FORMAT = re.compile(r"%[#0\- +]*[0-9]*(?:\.[0-9]+)?([a-zA-Z%])")
+_NUMBER_FORMAT = lazy_pattern(r"%[#0\- +]*[0-9]*(?:\.[0-9]+)?([a-zA-Z%])")
 _NUMBER_CONVERSIONS = frozenset("diouxX%")
 _NUMBER_TEXT = "0"
 """How a formatted number is written in the skeleton of a replacement (digits are harmless)."""

@@ -9,7 +9,6 @@ dispatched from here (see `calls.py`).
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
 
 from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
@@ -35,8 +34,9 @@ from secreview.analysis.taint.values import (
     tainted,
 )
 from secreview.index.context import UNKNOWN
+from secreview.patterns import lazy_pattern
 
-_ROUTE_PARAMETER = re.compile(r"[<{*]|/:")
+_ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
 """A variable part of a route path: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle
 `:name`, or a wildcard."""
 

@@ -19,13 +19,14 @@ import string
 from collections.abc import Iterable
 
 from secreview.analysis.taint.values import Value, has_query_mark
+from secreview.patterns import lazy_pattern
 
 LINE_BREAK_KINDS = frozenset({"log", "header"})
 """The sink kinds a line break is the danger of."""
 QUERY_KINDS = frozenset({"ssrf", "redirect"})
 """The sink kinds only a URL's scheme and host are the danger of (see `semantics.HOST_SENSITIVE`):
 data in the query string or fragment is harmless to them."""
-_PERCENT_FIELD = re.compile(
+_PERCENT_FIELD = lazy_pattern(
     r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?[hlL]?"
     r"(?P<conversion>[diouxXeEfFgGcrsab%])"
 )

@@ -10,7 +10,6 @@ the state that changes while it runs (`module_state.py`) and from the driving (`
 from __future__ import annotations
 
 import ast
-import re
 from typing import NamedTuple
 
 from secreview.analysis.models import Models
@@ -19,10 +18,11 @@ from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file, relative_import_base
+from secreview.patterns import lazy_pattern
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DECORATOR = re.compile(r"@[\w.]+\.(\w+)\s*\(")
-_CLASS_BASES = re.compile(r"class\s+\w+\s*\(([^)]*)\)")
+_WORD = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
+_DECORATOR = lazy_pattern(r"@[\w.]+\.(\w+)\s*\(")
+_CLASS_BASES = lazy_pattern(r"class\s+\w+\s*\(([^)]*)\)")
 ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
 
 

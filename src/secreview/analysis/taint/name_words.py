@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from secreview.patterns import lazy_pattern
+
 DOWNLOAD_VERBS = frozenset({"download", "fetch"})
 """Words of a method's name that say it returns what a server sent (`download_bytes`)."""
 CLIENT_WORDS = frozenset({"client", "fetcher", "downloader", "http", "https", "crawler"})
@@ -20,7 +22,7 @@ def words_of(name: str) -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name))
 
 
-_DOWNLOAD_CALL = re.compile(r"\.\s*_*(?:download|fetch)\w*\s*\(", re.IGNORECASE)
+_DOWNLOAD_CALL = lazy_pattern(r"\.\s*_*(?:download|fetch)\w*\s*\(", re.IGNORECASE)
 """A method named for a download called in a module's text (`.download_bytes(`)."""
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
-import re
 from collections.abc import Callable
 
 from secreview.analysis.models import SourceModel
 from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows
 from secreview.index.context import UNKNOWN
+from secreview.patterns import lazy_pattern
 
 HOST_SENSITIVE = frozenset({"redirect", "ssrf"})
 SHELL_CALL = "*(shell=True)"
@@ -25,7 +25,7 @@ NORMALISED_PATH = "normalised-path"
 LF_REMOVED = "lf-removed"
 CR_REMOVED = "cr-removed"
 SLASH_REMOVED = "slash-removed"
-_FIXED_HOST = re.compile(r"^(?:/[^/\\]|[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#])")
+_FIXED_HOST = lazy_pattern(r"^(?:/[^/\\]|[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#])")
 STRING_TESTS = frozenset(
     {"isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isidentifier"}
 )

@@ -14,10 +14,12 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
+from secreview.patterns import lazy_pattern
+
 _SMALL_FILE_BYTES = 64 * 1024
 """`.git` files, `commondir` and `HEAD` are one line; anything larger is not git's."""
-_SECTION = re.compile(r"^\s*\[\s*([A-Za-z0-9.-]+)\s*(?:\"[^\"]*\")?\s*\]")
-_OBJECT_FORMAT = re.compile(r"^\s*objectformat\s*=\s*([A-Za-z0-9]+)\s*$", re.IGNORECASE)
+_SECTION = lazy_pattern(r"^\s*\[\s*([A-Za-z0-9.-]+)\s*(?:\"[^\"]*\")?\s*\]")
+_OBJECT_FORMAT = lazy_pattern(r"^\s*objectformat\s*=\s*([A-Za-z0-9]+)\s*$", re.IGNORECASE)
 
 
 class Location(NamedTuple):

@@ -22,8 +22,9 @@ from secreview.analysis.rules._support.local_bindings import (
 )
 from secreview.analysis.rules._support.quoting import code
 from secreview.index.context import UNKNOWN, ModuleContext
+from secreview.patterns import lazy_pattern
 
-_PERCENT_SPEC = re.compile(
+_PERCENT_SPEC = lazy_pattern(
     r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?[hlL]?"
     r"(?P<type>[diouxXeEfFgGcrsa%])"
 )
@@ -32,7 +33,7 @@ _PERCENT_SPEC = re.compile(
 _NUMERIC_PERCENT_TYPES = frozenset("diouxXeEfFgG")
 _NUMERIC_FORMAT_TYPES = frozenset("bdoxXneEfFgG%")
 _NUMBER_CONVERSIONS = frozenset({"int", "float", "len", "bool", "round", "abs"})
-_CONSTANT_STYLE = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
+_CONSTANT_STYLE = lazy_pattern(r"^_*[A-Z][A-Z0-9_]*$")
 
 
 class Piece(NamedTuple):

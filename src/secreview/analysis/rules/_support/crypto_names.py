@@ -8,13 +8,13 @@ a key, and from the *surrounding syntax* where a value ends up (`token = ...`, `
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_WORD = lazy_pattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 REPRESENTATION_WORDS = frozenset(
     {

@@ -15,16 +15,16 @@ meant as text, where a quote breaks out (as in SQL): callers keep such text at t
 from __future__ import annotations
 
 import ast
-import re
 import string
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.data_origin import is_program_made
 from secreview.analysis.rules._support.local_bindings import MAX_DEPTH, bindings_before
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
-_WORD = re.compile(r"[A-Za-z_]")
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*[\d*]*(?:\.[\d*]+)?[a-zA-Z%]")
+_WORD = lazy_pattern(r"[A-Za-z_]")
+_PERCENT_FIELD = lazy_pattern(r"%(?:\([^)]*\))?[-#0 +]*[\d*]*(?:\.[\d*]+)?[a-zA-Z%]")
 _QUOTES = "'\""
 
 _Pieces = list[str | ast.expr]

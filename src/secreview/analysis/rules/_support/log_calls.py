@@ -11,12 +11,13 @@ import ast
 import re
 
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 )
 # The receiver of a log call: `logger`, `log`, `LOG`, `_logger`, `audit_log`, `app.logger`.
-_LOGGER_NAME = re.compile(r"^_*(?:[a-z0-9]+_)*(?:log|logger)$", re.IGNORECASE)
+_LOGGER_NAME = lazy_pattern(r"^_*(?:[a-z0-9]+_)*(?:log|logger)$", re.IGNORECASE)
 _LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
 
 

@@ -21,7 +21,6 @@ those functions are handed may be anyone's, and `mark_safe` of the result is sti
 from __future__ import annotations
 
 import ast
-import re
 
 from secreview.analysis.rules._support.built_strings import string_pieces
 from secreview.analysis.rules._support.local_bindings import (
@@ -30,12 +29,13 @@ from secreview.analysis.rules._support.local_bindings import (
     single_value,
 )
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
-_TAG_SYNTAX = re.compile(r"^\s*(?:/?>|<[A-Za-z][\w-]*)\s*$")
+_TAG_SYNTAX = lazy_pattern(r"^\s*(?:/?>|<[A-Za-z][\w-]*)\s*$")
 """A `replace` search text that is a piece of a tag: its end (`>`, `/>`) or its start."""
-_ATTRIBUTE = re.compile(r"[A-Za-z][\w-]*\s*=")
+_ATTRIBUTE = lazy_pattern(r"[A-Za-z][\w-]*\s*=")
 """An attribute written into a tag (`class=`)."""
-_ATTRIBUTE_PATTERN = re.compile(r"[A-Za-z][\w-]*\s*=\s*(?:\[\\?[\"']|\\?[\"'(])")
+_ATTRIBUTE_PATTERN = lazy_pattern(r"[A-Za-z][\w-]*\s*=\s*(?:\[\\?[\"']|\\?[\"'(])")
 """Regular expression text that finds a tag attribute and its opening quote (`class=["\\']`)."""
 _TEXT_CALLS = frozenset(
     {"str", "django.utils.encoding.force_str", "django.utils.encoding.force_text"}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = lazy_pattern(r"\s+")
 
 
 def short(text: str, limit: int = 60) -> str:

@@ -10,7 +10,6 @@ kept (by `context.derived`), so `hardcoded-credential`, `hardcoded-password` and
 from __future__ import annotations
 
 import ast
-import re
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.secret_text import literal_opening, redact, span_node
@@ -31,9 +30,10 @@ from secreview.credentials import (
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 _KIND = {PASSWORD: "password", CREDENTIAL: "credential", CRYPTO_KEY: "cryptographic key"}
-_NAME_OF_A_FIELD = re.compile(r"[a-z][a-z_\-]*")
+_NAME_OF_A_FIELD = lazy_pattern(r"[a-z][a-z_\-]*")
 _SIZE_ATTRIBUTES = frozenset({"digest_size", "block_size"})
 
 

@@ -8,13 +8,13 @@ ever shown masked, because a report that prints the secret leaks it a second tim
 from __future__ import annotations
 
 import ast
-import re
 
 from secreview.credentials import name_words
 from secreview.masking import mask_secret
+from secreview.patterns import lazy_pattern
 
 __all__ = ["literal_opening", "name_words", "redact", "span_node"]
-_OPENING_QUOTE = re.compile(rb"[rRbBuU]{0,2}('''|\"\"\"|'|\")")
+_OPENING_QUOTE = lazy_pattern(rb"[rRbBuU]{0,2}('''|\"\"\"|'|\")")
 
 
 def redact(secret: str) -> str:
