@@ -67,15 +67,14 @@ def _key_text(key: ast.expr, function: ast.AST, context: ModuleContext) -> objec
         return None
     arguments = function.args
     positional = [*arguments.posonlyargs, *arguments.args]
-    defaults = dict(
-        zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults)
-    )
-    defaults.update(
+    with_defaults = positional[len(positional) - len(arguments.defaults) :]
+    defaults = list(zip(with_defaults, arguments.defaults, strict=True))
+    defaults += [
         (parameter, default)
-        for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
+        for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
         if default is not None
-    )
-    for parameter, default in defaults.items():
+    ]
+    for parameter, default in defaults:
         if parameter.arg == key.id:
             return context.constant_value(default)
     return None
@@ -179,9 +178,12 @@ def _guarded(use: ast.AST, function: ast.AST, reads: _Reads, context: ModuleCont
     """Whether a trust check decides that `use` runs: around it, or as an earlier early exit."""
     child: ast.AST = use
     for ancestor in context.ancestors(use):
-        if isinstance(ancestor, ast.If | ast.IfExp | ast.While) and child is not ancestor.test:
-            if _is_trust_check(ancestor.test, reads.holders):
-                return True
+        if (
+            isinstance(ancestor, ast.If | ast.IfExp | ast.While)
+            and child is not ancestor.test
+            and _is_trust_check(ancestor.test, reads.holders)
+        ):
+            return True
         for field in ("body", "orelse"):
             block = getattr(ancestor, field, None)
             if not isinstance(block, list) or child not in block:
