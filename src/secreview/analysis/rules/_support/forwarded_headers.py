@@ -24,6 +24,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from secreview.index.context import ModuleContext
 
@@ -60,13 +61,12 @@ class HeaderFamily:
         return any(word.lower() in self.fallback_words for word in _identifiers(node))
 
 
-class Use:
+class Use(NamedTuple):
     """One place a forwarding header's value becomes the value it stands in for."""
 
-    def __init__(self, statement: ast.stmt, header: str, how: str) -> None:
-        self.statement = statement
-        self.header = header
-        self.how = how
+    statement: ast.stmt
+    header: str
+    how: str
 
 
 def untrusted_uses(function: ast.AST, family: HeaderFamily, context: ModuleContext) -> list[Use]:
