@@ -4,9 +4,10 @@
 `os.path.join(root, name.lstrip("/"))`, `Path(root) / name.strip("/")` and a join of
 `re.sub(r"^/+", "", name)` are written by someone who expects `name` from outside (a URL path,
 an archive listing, a document) and knows an absolute path would replace `root`; but
-`a/../../etc/passwd` keeps its `..` and leaves `root` all the same. The rule speaks when the joined path is then opened, written, listed or served in
-the function and nothing there checks that it stays inside the folder (`startswith`,
-`is_relative_to`, `in root.parents`, `commonpath`), which is what a correct fix adds.
+`a/../../etc/passwd` keeps its `..` and leaves `root` all the same. The rule speaks when the
+joined path is then opened, written, listed or served in the function and nothing there checks
+that it stays inside the folder (`startswith`, `is_relative_to`, `in root.parents`,
+`commonpath`), which is what a correct fix adds.
 """
 
 from __future__ import annotations
