@@ -1,12 +1,13 @@
 """CWE-22: a path joined to a folder after only its leading slashes were stripped
 (`slash-stripped-path-join`).
 
-`os.path.join(root, name.lstrip("/"))` and `Path(root) / name.strip("/")` are written by someone
-who expects `name` from outside (a URL path, an archive listing, a document) and knows an
-absolute path would replace `root`; but `a/../../etc/passwd` keeps its `..` and leaves `root`
-all the same. The rule speaks when the joined path is then opened, written, listed or served in
-the function and nothing there checks that it stays inside the folder (`startswith`,
-`is_relative_to`, `in root.parents`, `commonpath`), which is what a correct fix adds.
+`os.path.join(root, name.lstrip("/"))`, `Path(root) / name.strip("/")` and a join of
+`re.sub(r"^/+", "", name)` are written by someone who expects `name` from outside (a URL path,
+an archive listing, a document) and knows an absolute path would replace `root`; but
+`a/../../etc/passwd` keeps its `..` and leaves `root` all the same. The rule speaks when the
+joined path is then opened, written, listed or served in the function and nothing there checks
+that it stays inside the folder (`startswith`, `is_relative_to`, `in root.parents`,
+`commonpath`), which is what a correct fix adds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -66,16 +68,36 @@ _NOT_FILE_ACCESS = frozenset(
 
 
 def _slash_stripped(context: ModuleContext, expr: ast.expr) -> bool:
-    """`name.lstrip("/")` or `name.strip("/\\\\")` on a run-time value."""
+    """`name.lstrip("/")`, `name.strip("/\\\\")` or `re.sub(r"^/+", "", name)` on a run-time value,
+    inline or in a local assigned once."""
+    expr = assigned_value(expr, context)
+    if not isinstance(expr, ast.Call):
+        return False
+    if context.call_name(expr) == "re.sub" and len(expr.args) == 3:
+        pattern, replacement, subject = expr.args
+        return (
+            _removes_leading_slashes(context.constant_value(pattern))
+            and context.constant_value(replacement) == ""
+            and not context.is_constant(subject)
+        )
     return (
-        isinstance(expr, ast.Call)
-        and isinstance(expr.func, ast.Attribute)
+        isinstance(expr.func, ast.Attribute)
         and expr.func.attr in _STRIPS
         and len(expr.args) == 1
         and isinstance(chars := context.constant_value(expr.args[0]), str)
         and ("/" in chars or "\\" in chars)
         and not context.is_constant(expr.func.value)
     )
+
+
+def _removes_leading_slashes(pattern: object) -> bool:
+    """A pattern that matches only a run of slashes at the start: `^/+`, `^\\/*`, `^[/\\\\]+`."""
+    if not isinstance(pattern, str) or not pattern.startswith("^"):
+        return False
+    body = pattern[1:].replace("\\", "")
+    if body.startswith("[") and body.endswith(("]+", "]*")):
+        body = body[1:-2] + body[-1]
+    return len(body) >= 2 and set(body[:-1]) == {"/"} and body[-1] in "+*"
 
 
 def _stripped_part(node: ast.AST, context: ModuleContext) -> ast.expr | None:
@@ -160,7 +182,8 @@ def _checks_containment(scope: ast.AST) -> bool:
     "(`target = (root / name).resolve(); if not target.is_relative_to(root.resolve()): "
     "reject`), or reduce the value to a file name with `os.path.basename`.",
     what_it_does="Reports `os.path.join(root, name.lstrip('/'))`, `Path(root) / name.strip('/')` "
-    "and `joinpath` with such a value, when the joined path is then passed to a file operation "
+    "and `joinpath` with such a value (also `re.sub(r'^/+', '', name)`, and a local assigned "
+    "once from either), when the joined path is then passed to a file operation "
     "(`open`, `os.*`, `shutil.*`, `Path.mkdir`/`write_bytes`/..., `send_file`) in the function "
     "and no `startswith`, `is_relative_to`, `relative_to`, `commonpath` or `in x.parents` check "
     "is made there.",
