@@ -17,6 +17,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.forwarded_headers import HeaderFamily, untrusted_uses
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 CLIENT_ADDRESS = HeaderFamily(
     headers=frozenset(
@@ -32,7 +33,7 @@ CLIENT_ADDRESS = HeaderFamily(
     fallback_words=frozenset(
         {"remote_addr", "client_addr", "peername", "peer_addr", "getpeername", "remote_ip"}
     ),
-    target=re.compile(r"(?:^|_)(?:ip|ips|addr|address|client|remote)(?:_|$)", re.IGNORECASE),
+    target=lazy_pattern(r"(?:^|_)(?:ip|ips|addr|address|client|remote)(?:_|$)", re.IGNORECASE),
     replaces="the peer address",
 )
 """Headers that carry a client address, and the peer address they stand in for."""

@@ -20,11 +20,14 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.forwarded_headers import HeaderFamily, untrusted_uses
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 FORWARDED_HOST = HeaderFamily(
     headers=frozenset({"x-forwarded-host", "x-forwarded-server", "x-original-host", "x-host"}),
     fallback_words=frozenset({"http_host", "server_name", "host"}),
-    target=re.compile(r"(?:^|_)(?:host|hostname|domain|netloc|server_name)(?:_|$)", re.IGNORECASE),
+    target=lazy_pattern(
+        r"(?:^|_)(?:host|hostname|domain|netloc|server_name)(?:_|$)", re.IGNORECASE
+    ),
     replaces="the Host header",
 )
 """Headers that carry the host a proxy was asked for, and the Host header they stand in for."""

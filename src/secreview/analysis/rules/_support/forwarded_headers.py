@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 _PEER_WORDS = frozenset(
     {"remote_addr", "client_addr", "peername", "peer_addr", "getpeername", "remote_ip"}
 )
 """Names of the socket's peer address, which the client cannot choose (compared lower-cased)."""
 
-_TRUST_WORD = re.compile(r"trust|prox(?:y|ies)", re.IGNORECASE)
+_TRUST_WORD = lazy_pattern(r"trust|prox(?:y|ies)", re.IGNORECASE)
 _HEADER_READERS = frozenset({"get", "getheader", "get_header", "getlist", "get_all"})
 
 
