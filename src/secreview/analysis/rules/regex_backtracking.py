@@ -59,6 +59,7 @@ from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.pattern_uses import pattern_uses
 from secreview.analysis.rules._support.regex_tables import table_patterns
+from secreview.analysis.rules._support.regex_wrappers import wrapped_patterns
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -192,21 +193,33 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
     module, _, function = (name or "").rpartition(".")
     if module not in _REGEX_MODULES or function not in _FLAG_POSITIONS:
         return
-    flags = _flags(context.argument(node, _FLAG_POSITIONS[function], "flags"), context)
-    if flags is None:
-        return  # an unknown flag may be VERBOSE, which changes what the text means
+    flags = _flags(_flags_argument(context, node), context)
     pattern_node = context.argument(node, 0, "pattern")
     pattern = context.constant_value(pattern_node)
     if isinstance(pattern, str | bytes):
-        candidates: list[tuple[ast.AST, str | bytes]] = [(node, pattern)]
+        candidates: list[tuple[ast.AST, str | bytes, int | None]] = [(node, pattern, flags)]
     else:
-        candidates = list(table_patterns(context, pattern_node))
+        wrapped = wrapped_patterns(
+            context,
+            node,
+            pattern_node,
+            lambda call: _flags_argument(context, call),
+            lambda call: _regex_function(context, call) is not None,
+        )
+        if wrapped is not None:
+            candidates = [(w.site, w.text, _flags(w.flags, context)) for w in wrapped]
+        else:
+            candidates = [(w, text, flags) for w, text in table_patterns(context, pattern_node)]
     origin: DataOrigin | None = None
-    for where, text in candidates:
-        found = _problem(text, flags, function, wide)
+    for where, text, text_flags in candidates:
+        if text_flags is None:
+            continue  # an unknown flag may be VERBOSE, which changes what the text means
+        found = _problem(text, text_flags, function, wide)
         if found is None:
             continue
         problem = found.problem
+        if isinstance(where, ast.Call) and where is not node and not problem.exponential:
+            continue  # a helper's text is unseen: only exponential shapes (`regex_wrappers`)
         origin = origin or _text_origin(context, node, function)
         if origin.trust is Trust.PROGRAM_MADE or origin is _SETTING:
             return
@@ -217,7 +230,13 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             and (found.anchored or _matched_from_start(context, node, function))
         ):
             continue  # quadratic from one start: only untrusted text is long enough to hurt
-        place = "" if where is node else ", a row of the table the loop compiles,"
+        place = (
+            ""
+            if where is node
+            else ", given to this module's regex helper,"
+            if isinstance(where, ast.Call)
+            else ", a row of the table the loop compiles,"
+        )
         cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
         yield Hit(
             node=where,
@@ -227,6 +246,18 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             severity=None if problem.exponential else Severity.LOW,
             confidence=origin.confidence(Confidence.LOW),
         )
+
+
+def _regex_function(context: ModuleContext, call: ast.Call) -> str | None:
+    """`compile` for `re.compile(...)` (or `regex.compile`): the function of a regex call."""
+    module, _, function = (context.call_name(call) or "").rpartition(".")
+    return function if module in _REGEX_MODULES and function in _FLAG_POSITIONS else None
+
+
+def _flags_argument(context: ModuleContext, call: ast.Call) -> ast.expr | None:
+    """The flags argument of a regex call (`re.compile(p, flags)`), None when it has none."""
+    function = _regex_function(context, call)
+    return None if function is None else context.argument(call, _FLAG_POSITIONS[function], "flags")
 
 
 class _Found(NamedTuple):
