@@ -28,7 +28,9 @@ Patterns are constants at the call (folded through `+`, f-strings, `.encode()`, 
 slices and bytes helpers such as `six.b`; `ModuleContext.constant_value`), or the rows of a
 table written in the source that a loop compiles (`[re.compile(p) for p, kind in TOKENS]`, a
 lexer's token table, `ROUTES.items()`): those are reported on the row, where the pattern is
-written (`regex_tables`).
+written (`regex_tables`). Patterns a module hands its own regex helper (a lexer's
+`self.match(pattern, flags)` that compiles its parameter) are read at the helper's calls
+(`regex_wrappers`).
 
 The cost is paid on the text matched, so a finding is rated by where that text comes from
 (`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text
@@ -122,7 +124,10 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "(`(a|a?)+`) or an optional part that can start like the next round (`(a([ a]+a)?)*`), "
     "and unbounded repeats over the same characters side by side before "
     "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). Patterns "
-    "in a token table that a loop compiles are judged on their rows. Text only the program "
+    "in a token table that a loop compiles are judged on their rows, and constant patterns "
+    "given to this module's own regex helper (`self.match(pattern, re.X)`, a function that "
+    "passes its parameter to `re`) on the helper's calls, with the flags they pass (exponential "
+    "shapes only: the helper hides the text matched). Text only the program "
     "made, or a value of its configuration, is not reported; nor are two loops sharing one "
     "run in a pattern tried at the start of the text only (`re.match`, `^` without "
     "MULTILINE), which costs quadratic time, unless untrusted input is shown to reach it.",
