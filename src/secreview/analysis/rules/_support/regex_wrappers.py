@@ -115,7 +115,9 @@ def wrapped_patterns(
     if function is None or not isinstance(pattern, ast.Name):
         return None
     names = _parameter_names(function)
-    if pattern.id not in names or _rebound(function, pattern.id):
+    is_method = bool(names) and names[0] in ("self", "cls")
+    offset = 1 if is_method else 0
+    if pattern.id not in names[offset:] or _rebound(function, pattern.id):
         return None
     own = [
         node
@@ -128,11 +130,11 @@ def wrapped_patterns(
     with_flags = [n for n in own if isinstance(flags_of(n), ast.Name)]
     if (with_flags or own)[0] is not call:
         return []
-    is_method = bool(names) and names[0] in ("self", "cls")
-    offset = 1 if is_method else 0
     flags_node = flags_of(call)
     flags_parameter = (
-        flags_node.id if isinstance(flags_node, ast.Name) and flags_node.id in names else None
+        flags_node.id
+        if isinstance(flags_node, ast.Name) and flags_node.id in names[offset:]
+        else None
     )
     found: list[WrappedPattern] = []
     for site in _sites(context, function, is_method):
