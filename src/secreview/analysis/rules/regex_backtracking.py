@@ -28,7 +28,9 @@ Patterns are constants at the call (folded through `+`, f-strings, `.encode()`, 
 slices and bytes helpers such as `six.b`; `ModuleContext.constant_value`), or the rows of a
 table written in the source that a loop compiles (`[re.compile(p) for p, kind in TOKENS]`, a
 lexer's token table, `ROUTES.items()`): those are reported on the row, where the pattern is
-written (`regex_tables`).
+written (`regex_tables`). Patterns a module hands its own regex helper (a lexer's
+`self.match(pattern, flags)` that compiles its parameter) are read at the helper's calls
+(`regex_wrappers`).
 
 The cost is paid on the text matched, so a finding is rated by where that text comes from
 (`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text
@@ -59,6 +61,7 @@ from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.pattern_uses import pattern_uses
 from secreview.analysis.rules._support.regex_tables import table_patterns
+from secreview.analysis.rules._support.regex_wrappers import wrapped_patterns
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -121,7 +124,10 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "(`(a|a?)+`) or an optional part that can start like the next round (`(a([ a]+a)?)*`), "
     "and unbounded repeats over the same characters side by side before "
     "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). Patterns "
-    "in a token table that a loop compiles are judged on their rows. Text only the program "
+    "in a token table that a loop compiles are judged on their rows, and constant patterns "
+    "given to this module's own regex helper (`self.match(pattern, re.X)`, a function that "
+    "passes its parameter to `re`) on the helper's calls, with the flags they pass (exponential "
+    "shapes only: the helper hides the text matched). Text only the program "
     "made, or a value of its configuration, is not reported; nor are two loops sharing one "
     "run in a pattern tried at the start of the text only (`re.match`, `^` without "
     "MULTILINE), which costs quadratic time, unless untrusted input is shown to reach it.",
@@ -192,21 +198,33 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
     module, _, function = (name or "").rpartition(".")
     if module not in _REGEX_MODULES or function not in _FLAG_POSITIONS:
         return
-    flags = _flags(context.argument(node, _FLAG_POSITIONS[function], "flags"), context)
-    if flags is None:
-        return  # an unknown flag may be VERBOSE, which changes what the text means
+    flags = _flags(_flags_argument(context, node), context)
     pattern_node = context.argument(node, 0, "pattern")
     pattern = context.constant_value(pattern_node)
     if isinstance(pattern, str | bytes):
-        candidates: list[tuple[ast.AST, str | bytes]] = [(node, pattern)]
+        candidates: list[tuple[ast.AST, str | bytes, int | None]] = [(node, pattern, flags)]
     else:
-        candidates = list(table_patterns(context, pattern_node))
+        wrapped = wrapped_patterns(
+            context,
+            node,
+            pattern_node,
+            lambda call: _flags_argument(context, call),
+            lambda call: _regex_function(context, call) is not None,
+        )
+        if wrapped is not None:
+            candidates = [(w.site, w.text, _flags(w.flags, context)) for w in wrapped]
+        else:
+            candidates = [(w, text, flags) for w, text in table_patterns(context, pattern_node)]
     origin: DataOrigin | None = None
-    for where, text in candidates:
-        found = _problem(text, flags, function, wide)
+    for where, text, text_flags in candidates:
+        if text_flags is None:
+            continue  # an unknown flag may be VERBOSE, which changes what the text means
+        found = _problem(text, text_flags, function, wide)
         if found is None:
             continue
         problem = found.problem
+        if isinstance(where, ast.Call) and where is not node and not problem.exponential:
+            continue  # a helper's text is unseen: only exponential shapes (`regex_wrappers`)
         origin = origin or _text_origin(context, node, function)
         if origin.trust is Trust.PROGRAM_MADE or origin is _SETTING:
             return
@@ -217,7 +235,13 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             and (found.anchored or _matched_from_start(context, node, function))
         ):
             continue  # quadratic from one start: only untrusted text is long enough to hurt
-        place = "" if where is node else ", a row of the table the loop compiles,"
+        place = (
+            ""
+            if where is node
+            else ", given to this module's regex helper,"
+            if isinstance(where, ast.Call)
+            else ", a row of the table the loop compiles,"
+        )
         cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
         yield Hit(
             node=where,
@@ -227,6 +251,18 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             severity=None if problem.exponential else Severity.LOW,
             confidence=origin.confidence(Confidence.LOW),
         )
+
+
+def _regex_function(context: ModuleContext, call: ast.Call) -> str | None:
+    """`compile` for `re.compile(...)` (or `regex.compile`): the function of a regex call."""
+    module, _, function = (context.call_name(call) or "").rpartition(".")
+    return function if module in _REGEX_MODULES and function in _FLAG_POSITIONS else None
+
+
+def _flags_argument(context: ModuleContext, call: ast.Call) -> ast.expr | None:
+    """The flags argument of a regex call (`re.compile(p, flags)`), None when it has none."""
+    function = _regex_function(context, call)
+    return None if function is None else context.argument(call, _FLAG_POSITIONS[function], "flags")
 
 
 class _Found(NamedTuple):

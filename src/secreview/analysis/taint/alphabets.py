@@ -35,6 +35,7 @@ DANGEROUS: dict[str, frozenset[str]] = {
     "ldap": frozenset("*()\\\x00&|=!<>~,+\"'#;/"),
     "xpath": frozenset("'\"[]()/=<>|@*:"),
     "regex": frozenset(".^$*+?{}[]\\|()"),
+    "template": frozenset("{}%$<#"),
 }
 """Per sink kind, the characters through which a value can change what the sink does."""
 
