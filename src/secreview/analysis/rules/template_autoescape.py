@@ -20,7 +20,10 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.web_handlers import uses_web_framework
+from secreview.analysis.rules._support.web_handlers import (
+    parameter_defaults,
+    uses_web_framework,
+)
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
 from secreview.patterns import lazy_pattern
@@ -154,16 +157,7 @@ def _parameter_defaulting_off(flag: ast.expr, call: ast.Call, context: ModuleCon
         function, ast.FunctionDef | ast.AsyncFunctionDef
     ):
         return None
-    arguments = function.args
-    positional = [*arguments.posonlyargs, *arguments.args]
-    defaults = list(
-        zip(
-            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
-        )
-    )
-    defaults += [
-        (a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d
-    ]
+    defaults = parameter_defaults(function.args)
     default = next((d for a, d in defaults if a.arg == flag.id), None)
     if default is None or context.constant_value(default) not in (False, None):
         return None

@@ -21,6 +21,7 @@ from secreview.analysis.rules._support.web_handlers import (
     is_request_handler,
     is_request_object,
     is_route_decorated,
+    parameter_defaults,
     request_parameter,
     scope_nodes,
     uses_web_framework,
@@ -74,18 +75,7 @@ def _client_quantities(function: Function, context: ModuleContext) -> dict[str, 
     names: dict[str, ast.AST] = {}
     if is_route_decorated(function, context) or request_parameter(function, context):
         arguments = function.args
-        defaults = dict(
-            zip(
-                [a.arg for a in arguments.args][len(arguments.args) - len(arguments.defaults) :],
-                arguments.defaults,
-                strict=True,
-            )
-        )
-        defaults.update(
-            (a.arg, d)
-            for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
-            if d is not None
-        )
+        defaults = {a.arg: d for a, d in parameter_defaults(arguments)}
         for argument in [*arguments.args, *arguments.kwonlyargs]:
             name = argument.arg
             if name in {"self", "cls"} or name == request_parameter(function, context):

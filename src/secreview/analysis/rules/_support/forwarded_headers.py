@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from secreview.analysis.rules._support.web_handlers import parameter_defaults
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -102,16 +103,7 @@ def _known_value(
     value = context.constant_value(key)
     if isinstance(value, str) or not isinstance(key, ast.Name):
         return value
-    arguments = function.args
-    positional = [*arguments.posonlyargs, *arguments.args]
-    with_defaults = positional[len(positional) - len(arguments.defaults) :]
-    defaults = list(zip(with_defaults, arguments.defaults, strict=True))
-    defaults += [
-        (parameter, default)
-        for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
-        if default is not None
-    ]
-    for parameter, default in defaults:
+    for parameter, default in parameter_defaults(function.args):
         if parameter.arg == key.id:
             return context.constant_value(default)
     return None

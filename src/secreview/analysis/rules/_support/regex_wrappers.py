@@ -28,6 +28,7 @@ import ast
 from collections.abc import Callable
 from typing import NamedTuple
 
+from secreview.analysis.rules._support.web_handlers import parameter_defaults
 from secreview.index.context import ModuleContext
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -49,16 +50,7 @@ def _parameter_names(function: _Function) -> list[str]:
 
 def _default(function: _Function, name: str) -> ast.expr | None:
     """The default of a parameter, None when it has none or it is `None`."""
-    arguments = function.args
-    positional = [*arguments.posonlyargs, *arguments.args]
-    with_default = positional[len(positional) - len(arguments.defaults) :]
-    pairs = list(zip(with_default, arguments.defaults, strict=True))
-    pairs += [
-        (a, d)
-        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
-        if d is not None
-    ]
-    for argument, default in pairs:
+    for argument, default in parameter_defaults(function.args):
         if argument.arg == name:
             is_none = isinstance(default, ast.Constant) and default.value is None
             return None if is_none else default

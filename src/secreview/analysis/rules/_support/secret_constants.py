@@ -13,6 +13,7 @@ import ast
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.secret_text import literal_opening, redact, span_node
+from secreview.analysis.rules._support.web_handlers import parameter_defaults
 from secreview.credentials import (
     AUTH_SCHEME,
     CREDENTIAL,
@@ -218,18 +219,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
 
 def _default_binding(arguments: ast.arguments, child: ast.AST) -> _Binding | None:
     """The parameter whose default value is `child`."""
-    positional = [*arguments.posonlyargs, *arguments.args]
-    pairs = list(
-        zip(
-            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
-        )
-    )
-    pairs += [
-        (a, d)
-        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
-        if d is not None
-    ]
-    for parameter, default in pairs:
+    for parameter, default in parameter_defaults(arguments):
         if default is child:
             return _Binding(parameter.arg, parameter, f"The default of parameter `{parameter.arg}`")
     return None
