@@ -403,3 +403,22 @@ def test_discovery_is_sorted_and_unique(linked: Path, monkeypatch: pytest.Monkey
     sources, _ = discover([".", "pkg", "b.py", "pkg/real.py"], ScanConfig().excludes)
     assert [s.shown_as for s in sources] == ["a.py", "b.py", "pkg/real.py"]
     assert [s.module for s in sources] == ["a", "b", "pkg.real"]
+
+
+def test_a_folder_named_inside_an_excluded_one_is_reviewed_from_above(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`secreview scan venv/lib/site-packages/pkg` from the folder above: the user named it, so
+    the default `site-packages` exclude does not empty it; excludes still apply inside it."""
+    package = tmp_path / "venv" / "lib" / "site-packages" / "pkg"
+    (package / "build").mkdir(parents=True)
+    (package / "app.py").write_text(VULNERABLE)
+    (package / "build" / "generated.py").write_text(VULNERABLE)
+    monkeypatch.chdir(tmp_path)
+    excludes = ScanConfig().excludes
+    sources, errors = discover(["venv/lib/site-packages/pkg"], excludes)
+    assert [s.shown_as for s in sources] == ["venv/lib/site-packages/pkg/app.py"]
+    assert errors == []
+    monkeypatch.chdir(package)
+    sources, _ = discover(["."], excludes)
+    assert [s.shown_as for s in sources] == ["app.py"]  # `build` below the root: excluded

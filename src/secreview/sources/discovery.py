@@ -77,6 +77,10 @@ class _Entry(NamedTuple):
     shown: str
     gitignores: tuple[GitIgnore, ...] = ()
     """The `.gitignore` files that govern what is in this folder, shallow first."""
+    match_shown: bool = True
+    """Whether excludes are matched against the shown path too: not under a root the user
+    named inside an excluded folder (`secreview scan venv/lib/python3.11/site-packages/x` from
+    the folder above), which the default `site-packages` would otherwise exclude whole."""
 
     def child(self, name: str) -> _Entry:
         """The entry `name` in this folder: joined strings, no pathlib or os.path per file."""
@@ -86,6 +90,7 @@ class _Entry(NamedTuple):
             _joined(self.real, name, os.sep),
             name if self.shown == "." else _joined(self.shown, name, "/"),
             self.gitignores,
+            self.match_shown,
         )
 
 
@@ -145,7 +150,8 @@ class _Discovery:
         return (
             self.excludes.match(entry.relative, is_dir)
             or (
-                shown != entry.relative
+                entry.match_shown
+                and shown != entry.relative
                 and not shown.startswith(("/", "../"))
                 and self.excludes.match(shown, is_dir)
             )
@@ -212,7 +218,12 @@ def discover(
         if stat.S_ISDIR(status.st_mode):
             run.visited.add((status.st_dev, status.st_ino))
             run.package = enclosing_package(root)
-            _walk(run, _Entry(root, "", real, run.display(root), _enclosing(run, root, real)))
+            shown = run.display(root)
+            named_inside_excluded = not shown.startswith(("/", "../")) and run.excludes.match(
+                shown, True
+            )
+            entry = _Entry(root, "", real, shown, _enclosing(run, root, real))
+            _walk(run, entry._replace(match_shown=not named_inside_excluded))
         elif stat.S_ISREG(status.st_mode) and not is_python_file(Path(root)):
             run.error(
                 run.display(root),
