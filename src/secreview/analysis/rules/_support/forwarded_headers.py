@@ -75,7 +75,7 @@ def untrusted_uses(function: ast.AST, family: HeaderFamily, context: ModuleConte
     """The uses of `family`'s headers in `function` that no trust check decides."""
     if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
         return []
-    if "forwarded" in function.name.lower():
+    if "forwarded" in function.name.lower() or not _may_name(family, context):
         return []
     reads = _Reads(function, family, context)
     if not reads.headers:
@@ -94,6 +94,24 @@ def untrusted_uses(function: ast.AST, family: HeaderFamily, context: ModuleConte
     if stored or not family.names_fallback(function):
         return stored
     return returned
+
+
+def _may_name(family: HeaderFamily, context: ModuleContext) -> bool:
+    """Whether the module's text spells one of `family`'s headers in any of the forms
+    `header_name` reads (`X-Forwarded-For`, `HTTP_X_FORWARDED_FOR`): a header name the rule can
+    know is a literal of this module, so most modules are settled before any function is read."""
+    if not context.text:
+        return True
+    answers = context.derived(_named_families)
+    if family.headers not in answers:
+        spelled = context.text.lower().replace("_", "-")  # as `header_name` reads names
+        answers[family.headers] = any(header in spelled for header in family.headers)
+    return answers[family.headers]
+
+
+def _named_families(context: ModuleContext) -> dict[frozenset[str], bool]:
+    """The memo of `_may_name`: a family's headers -> whether the module spells one."""
+    return {}
 
 
 def _known_value(
