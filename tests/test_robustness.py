@@ -143,3 +143,14 @@ def test_an_overlong_name_as_the_only_path_is_one_clear_error(tmp_path: Path) ->
     assert result.exit_code == 2
     assert "nothing to review" in result.output
     assert "Errno" not in result.output and "internal error" not in result.output
+
+
+def test_a_huge_try_body_is_given_up_with_a_note_not_copied_for_minutes() -> None:
+    """Each rebinding statement of a `try` body keeps a state for the handler; copying those
+    states counts against the function's step budget, so 3,000 assignments end in a note."""
+    body = "\n".join(f"        v{i} = request.args['a{i}']" for i in range(3000))
+    handler = "    except ValueError:\n        pass\n"
+    text = f"from flask import request\ndef f():\n    try:\n{body}\n{handler}"
+    report = review_source(text, "huge_try.py")
+    assert report.error is None, report.error
+    assert any("given up" in note for note in report.notes), report.notes

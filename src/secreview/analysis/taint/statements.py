@@ -47,6 +47,7 @@ class StatementRules(FrameState):
             if self.env is None:
                 return
             if self.raises and isinstance(statement, _REBINDS):
+                self.tick(1 + len(self.env) // 32)  # the copy is work: a huge try body gives up
                 self.raises[-1].append((dict(self.env), CLEAN))
             self.statement(statement)
 
