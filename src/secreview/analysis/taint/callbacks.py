@@ -18,7 +18,6 @@ fn(value)`) is summarised with that call (`ParameterCall`), and a caller that pa
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from typing import NamedTuple
 
 from secreview.analysis.taint.frame_state import FrameState
@@ -163,13 +162,7 @@ class CallbackRules(FrameState):
         else:
             self.apply_external(target, node, passed, passed_keywords)
         handed = f"handed to `{self.analysis.shown(node.func)}`, which calls it"
-        for index in range(before, len(self.events)):
-            event = self.events[index]
-            steps = tuple(
-                (step, f"{handed}: {text}" if step is node else text)
-                for step, text in event.flow.steps
-            )
-            self.events[index] = event._replace(flow=replace(event.flow, steps=steps))
+        self.restate_steps(before, node, lambda text: f"{handed}: {text}")
 
     def _passed(
         self, spec: Callback, args: list[Value], kwargs: dict[str, Value]

@@ -14,7 +14,7 @@ for readers and type checkers (the mixins define them).
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -154,6 +154,16 @@ class FrameState:
         ):
             return None
         return self.analysis.qualified(node)
+
+    def restate_steps(self, since: int, node: ast.AST, restate: Callable[[str], str]) -> None:
+        """Reword the evidence step at `node` of the events recorded since index `since`: a
+        call inferred from a hand-over says so instead of reading like one the code makes."""
+        for index in range(since, len(self.events)):
+            event = self.events[index]
+            steps = tuple(
+                (step, restate(text) if step is node else text) for step, text in event.flow.steps
+            )
+            self.events[index] = event._replace(flow=replace(event.flow, steps=steps))
 
     def labelled(self, value: Value, name: str, node: ast.AST) -> Value:
         """`value` read, stored, passed or returned under `name`: flows of the origins a label

@@ -17,6 +17,7 @@ attribute (`held_by`) tells which classes it may be, or the class of the instanc
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
 from functools import reduce
 
@@ -76,16 +77,12 @@ class ObjectRules(FrameState):
                 continue
             before = len(self.events)
             self.apply_function(FunctionRef(method), node, instance, [], {})
-            # The evidence says the call was not seen but inferred from the hand-over.
-            said = "passed to `__call__()`"
-            note = f"handed to `{self.analysis.shown(node.func)}`, which may call it (`__call__`)"
-            for index in range(before, len(self.events)):
-                event = self.events[index]
-                steps = tuple(
-                    (step, note if step is node and text == said else text)
-                    for step, text in event.flow.steps
-                )
-                self.events[index] = event._replace(flow=replace(event.flow, steps=steps))
+            self.restate_steps(before, node, self._inferred_call(node))
+
+    def _inferred_call(self, node: ast.Call) -> Callable[[str], str]:
+        """The evidence says the call was not seen but inferred from the hand-over."""
+        note = f"handed to `{self.analysis.shown(node.func)}`, which may call it (`__call__`)"
+        return lambda text: note if text == "passed to `__call__()`" else text
 
     def _callable_objects(self, arguments: list[Value]) -> list[Value]:
         """Instances of this module's classes built here (not a parameter, whose object the
