@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from secreview.analysis.rules._support.own_scope import own_nodes
+from secreview.analysis.rules._support.own_scope import nodes_owned_by
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.analysis.rules.llm_prompt_injection import _steering, steering
 from secreview.analysis.taint.values import (
@@ -259,7 +259,7 @@ _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 @pytest.mark.parametrize(
     "kinds", [(ast.Assign, ast.With), (ast.Call,), (ast.Lambda, ast.Name), (ast.AST,)]
 )
-def test_own_nodes_are_what_scope_nodes_yields_in_the_same_order(kinds: tuple[type, ...]) -> None:
+def test_nodes_owned_by_are_what_scope_nodes_yields(kinds: tuple[type, ...]) -> None:
     """Decorators, defaults and bases belong to no function's own nodes (`scope_nodes` stops at
     the nested scope); nested bodies to their own scope. Shared markers (`Load`, `Add`) are left
     out: they have no single parent."""
@@ -275,4 +275,4 @@ def test_own_nodes_are_what_scope_nodes_yields_in_the_same_order(kinds: tuple[ty
                 for n in scope_nodes(function.body)
                 if isinstance(n, kinds) and not isinstance(n, _MARKERS)
             ]
-            assert own_nodes(context, function, kinds) == walked
+            assert nodes_owned_by(context, function, kinds) == walked

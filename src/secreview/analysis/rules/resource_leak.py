@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.local_bindings import made_by
-from secreview.analysis.rules._support.own_scope import own_nodes, owner_scope
+from secreview.analysis.rules._support.own_scope import nodes_owned_by, owner_scope
 from secreview.analysis.rules._support.resource_lifetime import (
     Fate,
     Function,
@@ -144,7 +144,7 @@ def _acquisitions(
     function: Function, context: ModuleContext
 ) -> Iterator[tuple[ast.Assign, ast.Call, str, HandleKind]]:
     """`name = acquire(...)` statements in `function`'s own body."""
-    for node in own_nodes(context, function, _LOOKED_AT):
+    for node in nodes_owned_by(context, function, _LOOKED_AT):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
         value = node.value.value if isinstance(node.value, ast.Await) else node.value
@@ -250,7 +250,7 @@ def resource_leak(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
 
 def _connections_left_open_by_with(function: Function, context: ModuleContext) -> Iterator[Hit]:
     """`with sqlite3.connect(p) as conn:`: the block ends the transaction, not the connection."""
-    for node in own_nodes(context, function, _LOOKED_AT):
+    for node in nodes_owned_by(context, function, _LOOKED_AT):
         if not isinstance(node, ast.With):
             continue
         for item in node.items:

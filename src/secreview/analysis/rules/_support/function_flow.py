@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from secreview.analysis.rules._support.own_scope import own_nodes as own_scope_nodes
+from secreview.analysis.rules._support.own_scope import nodes_owned_by
 from secreview.index.children import child_nodes
 from secreview.index.context import ModuleContext
 
@@ -60,7 +60,7 @@ def shared_own_nodes(function: Function, context: ModuleContext) -> list[ast.AST
     by_function = context.derived(_sorted_own_nodes)
     found = by_function.get(id(function))
     if found is None:
-        found = by_function[id(function)] = sorted(own_scope_nodes(context, function), key=position)
+        found = by_function[id(function)] = sorted(nodes_owned_by(context, function), key=position)
     return found
 
 

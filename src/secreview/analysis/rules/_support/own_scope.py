@@ -22,7 +22,7 @@ _Table = dict[int, list[ast.AST]]
 _COLLECTORS: dict[tuple[type[ast.AST], ...], Callable[[ModuleContext], _Table]] = {}
 
 
-def own_nodes(
+def nodes_owned_by(
     context: ModuleContext,
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     kinds: tuple[type[ast.AST], ...] = (ast.AST,),
