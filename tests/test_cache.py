@@ -88,6 +88,26 @@ def test_editing_a_callee_invalidates_the_module_that_consults_its_summary(tmp_p
     assert _json(root, cache) == before
 
 
+def test_a_caller_that_starts_calling_another_helper_gets_its_summary(tmp_path: Path) -> None:
+    """Only the functions other modules spell are summarised; when the caller starts calling a
+    helper no module called before, the helper module's stored summaries (its text unchanged)
+    must not be reused without it."""
+    root = _project(tmp_path / "tree")
+    helpers = root / "app" / "helpers.py"
+    helpers.write_text(
+        SAFE_HELPERS
+        + HELPERS.replace("import subprocess\n", "").replace("run_report", "run_legacy_report")
+    )
+    cache = tmp_path / "cache"
+    before = _json(root, cache)
+    assert "tainted-command" not in before
+    views = root / "app" / "views.py"
+    views.write_text(VIEWS.replace("run_report", "run_legacy_report"))
+    after = _json(root, cache)
+    assert "tainted-command" in after
+    assert after == _json(root, None)
+
+
 def test_a_changed_setting_is_a_different_key(tmp_path: Path) -> None:
     root = _project(tmp_path / "tree")
     cache = str(tmp_path / "cache")

@@ -26,6 +26,7 @@ from secreview.analysis.taint.project import (
 )
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.config import ScanConfig
+from secreview.index.facts import ModuleFacts, demanded_functions, spelled_and_defined
 from secreview.scanner import project_index
 from secreview.sources.discovery import SourceFile, discover
 from secreview.summary_rounds import RoundSummariser
@@ -186,3 +187,37 @@ def test_a_new_round_drops_the_trees_of_modules_it_shows_cannot_change(
     summarise(second, sources["pkg.alone"])  # asked for no name of the project: was dropped
     summarise(second, sources["pkg.top"])
     assert parsed == ["alone.py", "top.py", "alone.py"]
+
+
+def test_only_functions_other_modules_spell_are_summarised_with_what_they_call() -> None:
+    """`demanded_functions` keeps a module's functions that another module of the plan names
+    (and special methods); summarising with it still follows a flow through a private helper
+    the called function reaches, and leaves out a function nobody else can call."""
+    helpers = (
+        "import subprocess\n\n"
+        "def run(cmd):\n    return _spawn(cmd)\n\n"
+        "def _spawn(cmd):\n    return subprocess.call(cmd, shell=True)\n\n"
+        "def unused(cmd):\n    return subprocess.call(cmd, shell=True)\n\n"
+        "class Job:\n    def __init__(self, cmd):\n        self.cmd = cmd\n"
+    )
+    views = "from pkg import helpers\n\ndef view(request):\n    helpers.run(request.args['c'])\n"
+    trees = {"pkg.helpers": ast.parse(helpers), "pkg.views": ast.parse(views)}
+    facts = [
+        ModuleFacts(name, False, frozenset(), *spelled_and_defined(ast.walk(tree)))
+        for name, tree in trees.items()
+    ]
+    wanted = demanded_functions(facts, frozenset(trees))
+    assert wanted["pkg.helpers"] == frozenset({"run", "__init__"})
+    assert wanted["pkg.views"] == frozenset()
+    every = iterate_project_index(
+        sorted(trees), lambda index, names: summarise_modules(trees, default_models(), index, names)
+    )
+    chosen = iterate_project_index(
+        sorted(trees),
+        lambda index, names: summarise_modules(trees, default_models(), index, names),
+        wanted,
+    )
+    assert "pkg.helpers.unused" in every.summaries
+    assert "pkg.helpers.unused" not in chosen.summaries
+    assert chosen.summaries["pkg.helpers.run"] == every.summaries["pkg.helpers.run"]
+    assert chosen.summaries["pkg.helpers.run"].sinks

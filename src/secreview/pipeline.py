@@ -28,7 +28,12 @@ from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
-from secreview.index.facts import ModuleFacts, imported_modules, is_package_file
+from secreview.index.facts import (
+    ModuleFacts,
+    imported_modules,
+    is_package_file,
+    spelled_and_defined,
+)
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -144,6 +149,18 @@ def models_for(directories: tuple[str, ...]) -> Models:
     return load_models(Path(d) for d in directories) if directories else default_models()
 
 
+def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> ModuleFacts:
+    """What the scanner plans the cross-module pass with, for the module `context` holds."""
+    spelled, defines = spelled_and_defined(context.nodes)
+    return ModuleFacts(
+        module=module,
+        reads_remote_input=reads_remote,
+        imports=imported_modules(context.import_statements, module, is_package_file(context.path)),
+        spelled=spelled,
+        defines=defines,
+    )
+
+
 def review_source(
     text: str,
     path: str,
@@ -228,13 +245,7 @@ def review_source(
         unrecoverable_lines=outcome.unrecoverable_lines,
         notes=taint_notes(context),
         hidden_cwes=hidden,
-        facts=ModuleFacts(
-            module=module,
-            reads_remote_input=reads_remote,
-            imports=imported_modules(context.import_statements, module, is_package_file(path)),
-        )
-        if module
-        else None,
+        facts=_module_facts(context, module, reads_remote) if module else None,
         local_findings=kept_local,
     )
 

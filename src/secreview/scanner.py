@@ -26,7 +26,7 @@ from secreview.cache import IncrementalCache, RoundCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
-from secreview.index.facts import cross_module_plan
+from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.pipeline import active_rules, review_text_guarded
 from secreview.project_pickles import with_project_pickle_files
 from secreview.sources.discovery import SourceFile, discover
@@ -154,6 +154,7 @@ def project_index(
     jobs: int,
     summarise: ModuleSummariser | None = None,
     cached: RoundCache | None = None,
+    wanted: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[ProjectIndex, dict[str, FileError]]:
     """Summaries of the functions of `sources`, one module per task, and the modules that failed.
 
@@ -161,7 +162,8 @@ def project_index(
     default summariser (`RoundSummariser`) parses it once. A module whose summary crashes its
     worker or exceeds its budget is left out of the index (and of later rounds), with one
     error for its file. With `cached`, a module whose summaries for a round are stored is not
-    summarised again.
+    summarised again. `wanted` limits each module to the functions other modules can call
+    (`demanded_functions`).
     """
     failed: dict[str, FileError] = {}
     consequence = "flows through it into other modules were not followed"
@@ -208,7 +210,8 @@ def project_index(
                 remaining, work, shared, jobs=jobs, budget=budget, on_failure=left_out
             )
 
-        return iterate_project_index(sorted(by_module), rounds_through_cache(on_ray)), failed
+        index = iterate_project_index(sorted(by_module), rounds_through_cache(on_ray), wanted)
+        return index, failed
 
     workers = min(jobs, len(sources))
     kept = RoundSummariser(kept_source_bytes=KEPT_SOURCE_BYTES // max(workers, 1))
@@ -223,7 +226,8 @@ def project_index(
                 slot_of=lambda source: slots[source.module],
             )
 
-        return iterate_project_index(sorted(by_module), rounds_through_cache(in_pool)), failed
+        index = iterate_project_index(sorted(by_module), rounds_through_cache(in_pool), wanted)
+        return index, failed
 
 
 def _with_error(report: FileReport, error: FileError) -> FileReport:
@@ -270,7 +274,10 @@ def with_cross_module_flows(
         progress(0, 0)  # the pass has started; its length is not known yet
     cache = cache or IncrementalCache.off(config)
     imports = {f.module: f.imports for f in facts}
-    index, failed = project_index(summarised, config, jobs, cached=cache.summary_rounds(imports))
+    wanted = demanded_functions(facts, to_summarise | to_review)
+    index, failed = project_index(
+        summarised, config, jobs, cached=cache.summary_rounds(imports), wanted=wanted
+    )
 
     local = {
         r.facts.module: r.local_findings

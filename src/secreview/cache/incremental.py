@@ -172,7 +172,10 @@ class IncrementalCache:
             named = (
                 [source.module, source.package, init] if source.package or init else source.module
             )
-            return digest("summaries", self._settings, content, named, consulted)
+            # Which of its functions are summarised depends on what the other modules spell.
+            wanted = index.wanted.get(source.module)
+            chosen = None if wanted is None else sorted(wanted)
+            return digest("summaries", self._settings, content, named, consulted, chosen)
 
         def as_stored(result: RoundResult) -> StoredRound | None:
             if result is None:

@@ -18,6 +18,63 @@ class ModuleFacts(NamedTuple):
     module: str
     reads_remote_input: bool
     imports: frozenset[str]
+    spelled: frozenset[str] = frozenset()
+    """Every name the module spells in its code: names read, attribute names, imported names.
+    A function of another module can only be called from here if its name is among them."""
+    defines: frozenset[str] = frozenset()
+    """The names of the functions and methods the module defines, at any depth."""
+
+
+def spelled_and_defined(nodes: Iterable[ast.AST]) -> tuple[frozenset[str], frozenset[str]]:
+    """The names `nodes` spell (`ModuleFacts.spelled`) and the functions they define."""
+    spelled: set[str] = set()
+    defined: set[str] = set()
+    for node in nodes:
+        kind = type(node)
+        if kind is ast.Name:
+            spelled.add(node.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
+            spelled.add(node.attr)  # type: ignore[attr-defined]
+        elif kind is ast.alias:
+            spelled.add(node.name.rpartition(".")[2])  # type: ignore[attr-defined]
+            if node.asname:  # type: ignore[attr-defined]
+                spelled.add(node.asname)  # type: ignore[attr-defined]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            defined.add(node.name)  # type: ignore[attr-defined]
+    return frozenset(spelled), frozenset(defined)
+
+
+def demanded_functions(
+    facts: Iterable[ModuleFacts], plan: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """For each module of `plan`, the functions of it that the cross-module pass must summarise.
+
+    A summary is only ever looked up by a module that calls the function, and a call from
+    another module spells the function's name there (`helpers.run(...)`, `from helpers import
+    run`, `obj.run()`, a callback `submit(run)`). So a function whose name no other module of the
+    plan spells can only be called from its own module, where the analysis reaches it from the
+    functions that call it; summarising it on its own was most of the pass's work. Special
+    methods (`__init__`, `__enter__`, ...) are called without being spelled and always count.
+    """
+    chosen = [f for f in facts if f.module in plan]
+    wanted_anywhere = frozenset().union(*(f.defines for f in chosen))
+    spellers: dict[str, int] = {}
+    for each in chosen:
+        for name in each.spelled & wanted_anywhere:
+            spellers[name] = spellers.get(name, 0) + 1
+    return {
+        each.module: frozenset(
+            name
+            for name in each.defines
+            if _is_special(name) or spellers.get(name, 0) > (name in each.spelled)
+        )
+        for each in chosen
+    }
+
+
+def _is_special(name: str) -> bool:
+    """Whether `name` is a special method, which Python calls for the code (`__init__`)."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
 def module_name_for(relative_path: PurePath, package: str = "") -> str:

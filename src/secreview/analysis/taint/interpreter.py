@@ -35,11 +35,20 @@ from secreview.analysis.taint.values import CLEAN, Value
 class ModuleAnalysis(ModuleState):
     """The taint analysis of one module: every function once, on demand, then all the rest."""
 
-    def run(self) -> list[FunctionResult]:
-        """Analyse the module body, then every function not yet analysed; all results."""
+    def run(self, wanted: frozenset[str] | None = None) -> list[FunctionResult]:
+        """Analyse the module body, then every function not yet analysed; all results.
+
+        With `wanted` (summarising for other modules), only the functions of those names are
+        analysed for themselves; the functions they call are analysed as they are reached.
+        """
         self.index_module()
+        starts = (
+            self.all_functions
+            if wanted is None
+            else [node for node in self.all_functions if node.name in wanted]
+        )
         self.globals = self._analyse(self.context.tree, {})
-        for node in self.all_functions:
+        for node in starts:
             self.result_of(node)
         if self.globals_changed:
             # A function stored untrusted data in a global: analyse once more so that functions
@@ -47,7 +56,7 @@ class ModuleAnalysis(ModuleState):
             self.globals_changed = False
             self.results.clear()
             self.globals = self._analyse(self.context.tree, {})
-            for node in self.all_functions:
+            for node in starts:
                 self.result_of(node)
         return list(self.results.values())
 

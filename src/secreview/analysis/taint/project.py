@@ -98,7 +98,9 @@ def build_project_index(
 
 
 def iterate_project_index(
-    modules: Sequence[str], run_round: Callable[[ProjectIndex, Sequence[str]], RoundResult]
+    modules: Sequence[str],
+    run_round: Callable[[ProjectIndex, Sequence[str]], RoundResult],
+    wanted: Mapping[str, frozenset[str]] | None = None,
 ) -> ProjectIndex:
     """Repeat `run_round(index, modules to summarise)` from an empty index until it is stable.
 
@@ -109,7 +111,8 @@ def iterate_project_index(
     others keep their summaries, which would come out the same.
     """
     every = frozenset(modules)
-    index = ProjectIndex(modules=every)
+    wanted = wanted or {}
+    index = ProjectIndex(modules=every, wanted=wanted)
     latest: dict[str, ModuleRound] = {}
     pending = list(modules)
     for _ in range(MAX_ROUNDS):
@@ -119,7 +122,7 @@ def iterate_project_index(
                 latest[name] = outcome[name]
             else:  # it failed: its summaries leave the index
                 latest.pop(name, None)
-        updated = _index_of(latest, every)
+        updated = _index_of(latest, every, wanted)
         if updated == index:
             break
         pending = [name for name in sorted(latest) if latest[name].concerned_by(index, updated)]
@@ -127,7 +130,11 @@ def iterate_project_index(
     return index
 
 
-def _index_of(rounds: Mapping[str, ModuleRound], modules: frozenset[str]) -> ProjectIndex:
+def _index_of(
+    rounds: Mapping[str, ModuleRound],
+    modules: frozenset[str],
+    wanted: Mapping[str, frozenset[str]],
+) -> ProjectIndex:
     """The index of every module's latest summaries, built in module order; `modules` are all
     the modules summarised (one that failed too: it was read, so its calls are not guessed)."""
     summaries: dict[str, ExternalSummary] = {}
@@ -135,7 +142,9 @@ def _index_of(rounds: Mapping[str, ModuleRound], modules: frozenset[str]) -> Pro
     for name in sorted(rounds):
         summaries.update(rounds[name].summaries)
         classes.update(rounds[name].classes)
-    return ProjectIndex(summaries=summaries, classes=frozenset(classes), modules=modules)
+    return ProjectIndex(
+        summaries=summaries, classes=frozenset(classes), modules=modules, wanted=wanted
+    )
 
 
 class _AskedSummaries(Mapping[str, ExternalSummary]):
@@ -180,7 +189,7 @@ def summarise_module(
     watched = ProjectIndex(summaries=summaries, classes=classes, modules=index.modules)
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}
-    for result in analysis.run():
+    for result in analysis.run(index.wanted.get(name)):
         qualified = _qualified_name(analysis, name, result)
         if qualified is not None:
             found[qualified] = _summarise(qualified, result, context)

@@ -83,6 +83,10 @@ class ProjectIndex:
     """Qualified names of the project's classes, so their instances keep a type."""
     modules: frozenset[str] = frozenset()
     """Names of the modules summarised: a call into one of them is known, never guessed."""
+    wanted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Per module, the only functions and methods other modules can call
+    (`secreview.index.facts.demanded_functions`): the rounds summarise those and what they
+    call. A module not named here has every function summarised."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""
