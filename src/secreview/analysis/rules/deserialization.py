@@ -9,8 +9,8 @@ the same module or another module of the project writes with pickle (`pickle_fil
 application's own artefacts but often live in writable caches. Bytes the program made itself
 (`pickle.loads(pickle.dumps(obj))`, a round-trip copy, or what a task runner hands a callback from a
 worker that returns `pickle.dumps(obj)`) are not reported: they can only rebuild objects the process
-already held; nor is a load that runs only once a constant-time digest comparison held
-(`verified_data`: signed data, the fix this rule advises). Untrusted input proven to reach the
+already held; nor is a load that runs only once an HMAC of its data was compared in constant
+time (`verified_data`: signed data, the fix this rule advises). Untrusted input proven to reach the
 call raises the confidence to high (`data_origin`).
 """
 
@@ -159,8 +159,9 @@ def _origin_words(source: _Source, origin: DataOrigin) -> str:
     "itself are not reported: `pickle.loads(pickle.dumps(obj))`, and the parameter of a task "
     "runner's callback handed, in the same call, a worker of the program that returns only "
     "such bytes (`add_task(work, chunk, merge)` where `work` returns `pickle.dumps(env)`), and "
-    "a load that runs only after `hmac.compare_digest(...)` held (`if not compare_digest(mac, "
-    "expected): continue` before it, or the load inside `if compare_digest(...):`).",
+    "a load that runs only after an HMAC of the same data was checked with "
+    "`hmac.compare_digest` (`if not compare_digest(mac, hmac.new(key, data, sha256).digest()): "
+    "continue` before it, or the load inside `if compare_digest(...):`).",
     why_bad="Unpickling calls whatever callables the data names: a 40-byte payload using "
     "`__reduce__` runs `os.system` during `pickle.loads`. No check after loading helps, the "
     "code already ran. jsonpickle decodes the same object graph from JSON. marshal cannot run "
@@ -204,7 +205,7 @@ def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     if source is _Source.IN_SOURCE:
         return
     origin = data_origin(context, node, data)
-    if origin.trust is Trust.PROGRAM_MADE or runs_after_digest_check(context, node):
+    if origin.trust is Trust.PROGRAM_MADE or runs_after_digest_check(context, node, data):
         return
     if source is _Source.RUN_TIME:
         source = _pickled_by_program(context, data, is_file)

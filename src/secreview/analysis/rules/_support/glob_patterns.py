@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from typing import NamedTuple
 
-from secreview.analysis.rules._support.local_bindings import bindings_before
+from secreview.analysis.rules._support.value_sources import contributions
 from secreview.index.context import ModuleContext
 
-_MAX_STEPS = 200
-"""Expressions visited per pattern: the chain of rebindings in a converter is short."""
 _WILDCARDS = frozenset({"*", "\\*", b"*", b"\\*"})
 """The glob wildcard as written before and after `re.escape` (`\\*` on every Python version)."""
 _UNBOUNDED_ANY = re.compile(r"(?:\.|\])[*+]")
@@ -37,11 +34,11 @@ class ReopenedGlob(NamedTuple):
 
 def reopened_glob(context: ModuleContext, pattern: ast.expr) -> ReopenedGlob | None:
     """How `pattern` was built from a run-time glob whose `*` became `.*`, if it was."""
-    for expr in _contributions(context, pattern):
+    for expr in contributions(context, pattern):
         if not _opens_loops(context, expr):
             continue
         assert isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
-        for source in _contributions(context, expr.func.value):
+        for source in contributions(context, expr.func.value):
             escaped = _escaped_argument(context, source)
             if escaped is not None:
                 return ReopenedGlob(expr, escaped)
@@ -69,34 +66,3 @@ def _escaped_argument(context: ModuleContext, expr: ast.expr) -> ast.expr | None
     if not isinstance(expr, ast.Call) or context.call_name(expr) != "re.escape" or not expr.args:
         return None
     return None if context.is_constant(expr.args[0]) else expr.args[0]
-
-
-def _contributions(context: ModuleContext, start: ast.expr) -> Iterator[ast.expr]:
-    """`start` and every expression its value is built from, as far as the source shows:
-    local bindings before each use, both sides of `+` and `%`, f-string parts, and the receiver
-    and arguments of calls (a helper or a `str` method passes its text on)."""
-    pending: list[ast.expr] = [start]
-    seen: set[int] = set()
-    while pending and len(seen) < _MAX_STEPS:
-        expr = pending.pop()
-        if id(expr) in seen:
-            continue
-        seen.add(id(expr))
-        yield expr
-        match expr:
-            case ast.Name():
-                for binding in bindings_before(context, expr) or []:
-                    if binding.value is not None:
-                        pending.append(binding.value)
-            case ast.BinOp(left=left, right=right):
-                pending.extend((left, right))
-            case ast.JoinedStr(values=values):
-                pending.extend(values)
-            case ast.FormattedValue(value=value):
-                pending.append(value)
-            case ast.Tuple(elts=elements):
-                pending.extend(elements)
-            case ast.Call(func=func, args=arguments):
-                if isinstance(func, ast.Attribute):
-                    pending.append(func.value)
-                pending.extend(a for a in arguments if not isinstance(a, ast.Starred))
