@@ -74,6 +74,7 @@ def test_constants_fold_through_module_names_and_operators() -> None:
 
 def test_calls_of_pure_text_methods_and_conversion_helpers_fold() -> None:
     text = (
+        "import re\n"
         "import six\n"
         "from .compat import tobytes\n"
         "WS = '[ \\t]'\n"
@@ -81,9 +82,10 @@ def test_calls_of_pure_text_methods_and_conversion_helpers_fold() -> None:
         "    WS.encode(), WS.encode('latin-1'), b'ab'.decode(encoding='ascii'),\n"
         "    '|'.join((WS, 'x')), '{0}-{0}'.format('a'), '{1}{0}'.format('b', 2),\n"
         "    tobytes('^' + WS + '*$'), six.b('k'), to_str(b'v'),\n"
+        "    re.escape('a.b'), re.escape(b'[;]'),\n"
         "    'é'.encode(), WS.encode('utf-16'), tobytes('é'), '{:>999999999}'.format('x'),\n"
         "    '{0.real}'.format(1), '-'.join(('x',) * 60000), '|'.join((WS, name)),\n"
-        "    WS.replace('t', 'n'), tobytes(WS, 'x'),\n"
+        "    WS.replace('t', 'n'), tobytes(WS, 'x'), re.escape(name),\n"
         ")\n"
     )
     context = context_for(text)
@@ -93,7 +95,7 @@ def test_calls_of_pure_text_methods_and_conversion_helpers_fold() -> None:
         if isinstance(n, ast.Assign) and n.targets[0].id == "values"
     )
     folded = [context.constant_value(e) for e in assigned.value.elts]
-    assert folded[:9] == [
+    assert folded[:11] == [
         b"[ \t]",
         b"[ \t]",
         "ab",
@@ -103,10 +105,12 @@ def test_calls_of_pure_text_methods_and_conversion_helpers_fold() -> None:
         b"^[ \t]*$",
         b"k",
         "v",
+        "a\\.b",
+        b"\\[;\\]",
     ]
     # non-ASCII text whose encoding would be a guess, a width that asks for a gigabyte, an
     # attribute field, a result over the size bound, a run-time part, methods not folded here
-    assert all(value is UNKNOWN for value in folded[9:])
+    assert all(value is UNKNOWN for value in folded[11:])
 
 
 def test_constant_indexes_and_slices_of_constants_fold() -> None:

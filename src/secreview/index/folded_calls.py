@@ -2,7 +2,8 @@
 
 Patterns, keys and queries are often written as constants passed through a call before use:
 `PATTERN.encode()`, `"|".join((A, B))`, `"{}-{}".format(A, B)`, or a compatibility helper such as
-`six.b(...)` / `tobytes(...)` / `force_str(...)` that turns text into bytes or back. Rules that ask
+`six.b(...)` / `tobytes(...)` / `force_str(...)` that turns text into bytes or back, or
+`re.escape(SPECIALS)` spliced into a character class. Rules that ask
 whether a value is fixed in the source (`ModuleContext.constant_value`) and rules that read a
 pattern's text (ReDoS) see through these. Only the built-in `str`/`bytes` methods below are
 computed, on constants, with the size of the result bounded; a helper of the project is known
@@ -13,6 +14,7 @@ encoding agrees), never for anything else.
 from __future__ import annotations
 
 import ast
+import re
 import string
 from collections.abc import Callable
 from typing import TypeGuard
@@ -51,6 +53,8 @@ def folded_call(node: ast.Call, name: str | None, value_of: Callable[[ast.AST], 
     argument (`ModuleContext.constant_value`, one level deeper).
     """
     if len(node.args) == 1 and not node.keywords:
+        if name == "re.escape":
+            return _escaped(value_of(node.args[0]))
         short = (name or _written_name(node.func)).rpartition(".")[2]
         if name in _TO_BYTES or short in _TO_BYTES:
             return _ascii_as(value_of(node.args[0]), bytes)
@@ -92,6 +96,14 @@ def _written_name(func: ast.expr) -> str:
         case ast.Name(id=name) | ast.Attribute(attr=name):
             return name
     return ""
+
+
+def _escaped(value: object) -> object:
+    """`re.escape(value)` of constant text: a pure function of its argument, and a pattern built
+    around it (`"[^" + re.escape(SPECIALS) + "]+"`) is only readable once it is folded."""
+    if not isinstance(value, str | bytes):
+        return UNKNOWN
+    return _bounded(re.escape(value))
 
 
 def _ascii_as(value: object, kind: type[str] | type[bytes]) -> object:

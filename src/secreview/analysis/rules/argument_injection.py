@@ -22,7 +22,7 @@ from secreview.analysis.rules._support.built_strings import (
     string_pieces,
 )
 from secreview.analysis.rules._support.library_calls import library_call_name
-from secreview.analysis.rules._support.local_bindings import sequence_elements
+from secreview.analysis.rules._support.local_bindings import bindings_before, sequence_elements
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -65,15 +65,27 @@ def _argv(context: ModuleContext, call: ast.Call, name: str) -> list[ast.expr] |
     if name == "asyncio.create_subprocess_exec":
         return None if context.has_star_arguments(call) else list(call.args)
     argv = ModuleContext.argument(call, 0, "args")
-    if isinstance(argv, ast.List | ast.Tuple):
-        if any(isinstance(element, ast.Starred) for element in argv.elts):
-            return None  # spread from a list we do not see, which may hold a `--`
-        return list(argv.elts)
-    if not isinstance(argv, ast.Name):
-        return None
-    start = sequence_elements(context, argv)
-    growth = _grown_by(context, call, argv.id)
-    return None if start is None or growth is None else start + growth
+    return None if argv is None else _elements(context, call, argv)
+
+
+def _elements(context: ModuleContext, call: ast.Call, argv: ast.expr) -> list[ast.expr] | None:
+    """The elements of `argv` as the call sees them: a list written in the call, a local list
+    with what the function appended to it, or a concatenation of those (`args + [command]`, the
+    usual way to add the remote command after the ssh options)."""
+    match argv:
+        case ast.List(elts=elements) | ast.Tuple(elts=elements):
+            if any(isinstance(element, ast.Starred) for element in elements):
+                return None  # spread from a list we do not see, which may hold a `--`
+            return list(elements)
+        case ast.BinOp(op=ast.Add(), left=left, right=right):
+            first = _elements(context, call, left)
+            second = _elements(context, call, right)
+            return None if first is None or second is None else first + second
+        case ast.Name(id=list_name):
+            start = sequence_elements(context, argv)
+            growth = _grown_by(context, call, list_name)
+            return None if start is None or growth is None else start + growth
+    return None
 
 
 def _grown_by(context: ModuleContext, call: ast.Call, name: str) -> list[ast.expr] | None:
@@ -127,16 +139,60 @@ def _may_start_with_dash(context: ModuleContext, element: ast.expr) -> bool:
     return first is not None and first.is_dynamic
 
 
-def _option_like_values(context: ModuleContext, arguments: list[ast.expr]) -> list[ast.expr]:
+def _option_like_values(
+    context: ModuleContext, call: ast.Call, arguments: list[ast.expr]
+) -> list[ast.expr]:
     """The run-time arguments before any `--` that the program could parse as options."""
     found: list[ast.expr] = []
     for element in arguments:
         text = fixed_text(context, element)
         if text == "--":
             break
-        if text is None and _may_start_with_dash(context, element):
+        if (
+            text is None
+            and _may_start_with_dash(context, element)
+            and not _dash_refused(context, call, element)
+        ):
             found.append(element)
     return found
+
+
+def _dash_refused(context: ModuleContext, call: ast.Call, element: ast.expr) -> bool:
+    """Whether the function leaves before `call` when the local `element` starts with `-`
+    (`if host.startswith("-"): raise ValueError(host)`), checked after its last assignment:
+    the fix for tools such as `ssh` that have no `--` separator."""
+    if not isinstance(element, ast.Name):
+        return False
+    function = context.enclosing_function(call)
+    if function is None:
+        return False
+    bindings = bindings_before(context, element) or []
+    after = max((b.end for b in bindings), default=(function.lineno, 0))
+    return any(
+        isinstance(node, ast.If)
+        and after <= (node.lineno, node.col_offset) < (call.lineno, call.col_offset)
+        and _tests_leading_dash(context, node.test, element.id)
+        and isinstance(node.body[-1], ast.Raise | ast.Return | ast.Continue | ast.Break)
+        for node in ast.walk(function)
+    )
+
+
+def _tests_leading_dash(context: ModuleContext, test: ast.expr, name: str) -> bool:
+    """`name.startswith("-")` (or a prefix tuple holding "-"), or `name[0] == "-"`."""
+    match test:
+        case ast.Call(
+            func=ast.Attribute(value=ast.Name(id=receiver), attr="startswith"), args=[prefix]
+        ) if receiver == name:
+            value = context.constant_value(prefix)
+            prefixes = value if isinstance(value, tuple) else (value,)
+            return "-" in prefixes
+        case ast.Compare(
+            left=ast.Subscript(value=ast.Name(id=receiver), slice=ast.Constant(value=0)),
+            ops=[ast.Eq()],
+            comparators=[ast.Constant(value="-")],
+        ) if receiver == name:
+            return True
+    return False
 
 
 @rule(
@@ -153,9 +209,12 @@ def _option_like_values(context: ModuleContext, arguments: list[ast.expr]) -> li
     what_it_does="Reports `subprocess` argument lists run without a shell whose program is a tool "
     "with dangerous options (git, hg, svn, ssh, scp, rsync, curl, wget, tar, zip, find, sendmail, "
     "or a version-control program chosen at run time and given `clone`/`checkout`/...), when a "
-    "run-time value with nothing fixed before it comes before any `--` separator. Values that "
-    "look internal (`self.x`, constants) and calls inside private helpers (`_fetch`) are rated "
-    "low: their callers are usually the module's own code.",
+    "run-time value with nothing fixed before it comes before any `--` separator (in a list "
+    "written in the call, a local list and what the function appends to it, or their "
+    "concatenation `args + [command]`), unless the function leaves when that value starts with "
+    "`-` (`if host.startswith('-'): raise ...`). Values that look internal (`self.x`, "
+    "constants) and calls inside private helpers (`_fetch`) are rated low: their callers are "
+    "usually the module's own code.",
     why_bad="Without a shell a value cannot start another command, but the tool still reads it "
     "as an option when it starts with `-`: `git ls-remote --upload-pack='touch /tmp/pwn'` and "
     "`hg checkout --config=alias.checkout=!sh` run commands, `ssh -oProxyCommand=...` too "
@@ -181,7 +240,7 @@ def argument_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     attack = _attack(context, argv)
     if attack is None:
         return
-    values = _option_like_values(context, argv[1:])
+    values = _option_like_values(context, node, argv[1:])
     if not values:
         return
     shown = ", ".join(f"`{code(context, v)}`" for v in values[:3])

@@ -9,8 +9,9 @@ the same module or another module of the project writes with pickle (`pickle_fil
 application's own artefacts but often live in writable caches. Bytes the program made itself
 (`pickle.loads(pickle.dumps(obj))`, a round-trip copy, or what a task runner hands a callback from a
 worker that returns `pickle.dumps(obj)`) are not reported: they can only rebuild objects the process
-already held. Untrusted input proven to reach the call raises the confidence to high
-(`data_origin`).
+already held; nor is a load that runs only once an HMAC of its data was compared in constant
+time (`verified_data`: signed data, the fix this rule advises). Untrusted input proven to reach the
+call raises the confidence to high (`data_origin`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, dat
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import single_value
 from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.rules._support.verified_data import runs_after_digest_check
+from secreview.analysis.rules._support.yaml_loaders import YamlLoader, loader_kind
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -69,33 +72,6 @@ _YAML_FUNCTIONS = frozenset({"yaml.load", "yaml.load_all"})
 _YAML_UNSAFE_FUNCTIONS = frozenset({"yaml.unsafe_load", "yaml.unsafe_load_all"})
 _YAML_FULL_FUNCTIONS = frozenset({"yaml.full_load", "yaml.full_load_all"})
 _TORCH_LOADS = frozenset({"torch.load", "torch.serialization.load"})
-
-
-class _Loader(Enum):
-    """How much a PyYAML loader builds: plain values, Python objects, or anything it is told."""
-
-    SAFE = 0
-    FULL = 1
-    UNSAFE = 2
-
-
-_YAML_LOADERS: dict[str, _Loader] = {
-    **{
-        f"yaml{module}.{name}": _Loader.SAFE
-        for module in ("", ".loader", ".cyaml")
-        for name in ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
-    },
-    **{
-        f"yaml{module}.{name}": _Loader.FULL
-        for module in ("", ".loader", ".cyaml")
-        for name in ("FullLoader", "CFullLoader")
-    },
-    **{
-        f"yaml{module}.{name}": _Loader.UNSAFE
-        for module in ("", ".loader", ".cyaml")
-        for name in ("Loader", "UnsafeLoader", "CLoader", "CUnsafeLoader")
-    },
-}
 
 
 def _source_of(context: ModuleContext, expr: ast.expr, is_file: bool, depth: int = 0) -> _Source:
@@ -182,7 +158,10 @@ def _origin_words(source: _Source, origin: DataOrigin) -> str:
     "artefact, though whoever can write that folder can swap it. Bytes the program made "
     "itself are not reported: `pickle.loads(pickle.dumps(obj))`, and the parameter of a task "
     "runner's callback handed, in the same call, a worker of the program that returns only "
-    "such bytes (`add_task(work, chunk, merge)` where `work` returns `pickle.dumps(env)`).",
+    "such bytes (`add_task(work, chunk, merge)` where `work` returns `pickle.dumps(env)`), and "
+    "a load that runs only after an HMAC of the same data was checked with "
+    "`hmac.compare_digest` (`if not compare_digest(mac, hmac.new(key, data, sha256).digest()): "
+    "continue` before it, or the load inside `if compare_digest(...):`).",
     why_bad="Unpickling calls whatever callables the data names: a 40-byte payload using "
     "`__reduce__` runs `os.system` during `pickle.loads`. No check after loading helps, the "
     "code already ran. jsonpickle decodes the same object graph from JSON. marshal cannot run "
@@ -226,7 +205,7 @@ def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     if source is _Source.IN_SOURCE:
         return
     origin = data_origin(context, node, data)
-    if origin.trust is Trust.PROGRAM_MADE:
+    if origin.trust is Trust.PROGRAM_MADE or runs_after_digest_check(context, node, data):
         return
     if source is _Source.RUN_TIME:
         source = _pickled_by_program(context, data, is_file)
@@ -243,40 +222,6 @@ def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hi
 def _truthy(context: ModuleContext, expr: ast.expr | None) -> bool:
     value = context.constant_value(expr)
     return isinstance(value, bool | int) and bool(value)
-
-
-def _loader_kind(context: ModuleContext, expr: ast.expr, depth: int = 0) -> _Loader | None:
-    """How much a PyYAML loader class constructs; None when the rule cannot tell."""
-    if depth > 5:
-        return None
-    resolved = context.resolve(expr)
-    if resolved in _YAML_LOADERS:
-        return _YAML_LOADERS[resolved]
-    if (  # getattr(yaml, "CSafeLoader", yaml.SafeLoader): the worse of the two
-        isinstance(expr, ast.Call)
-        and context.call_name(expr) == "getattr"
-        and len(expr.args) in (2, 3)
-        and context.resolve(expr.args[0]) == "yaml"
-    ):
-        attribute = context.constant_value(expr.args[1])
-        kinds = [_YAML_LOADERS.get(f"yaml.{attribute}")]
-        if len(expr.args) == 3:
-            kinds.append(_loader_kind(context, expr.args[2], depth + 1))
-        known = [k for k in kinds if k is not None]
-        return max(known, key=lambda k: k.value) if len(known) == len(kinds) else None
-    if not isinstance(expr, ast.Name):
-        return None
-    value = single_value(context, expr)
-    if value is not expr:
-        return _loader_kind(context, value, depth + 1)
-    if expr.id in context.module_constants:
-        return _loader_kind(context, context.module_constants[expr.id], depth + 1)
-    for statement in context.tree.body:  # class MyLoader(yaml.SafeLoader): ...
-        if isinstance(statement, ast.ClassDef) and statement.name == expr.id:
-            kinds = [_loader_kind(context, base, depth + 1) for base in statement.bases]
-            known = [k for k in kinds if k is not None]
-            return max(known, key=lambda k: k.value) if known else None
-    return None
 
 
 @rule(
@@ -314,19 +259,19 @@ def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     assert isinstance(node, ast.Call)
     name = library_call_name(node, ("yaml",), context)
     if name in _YAML_UNSAFE_FUNCTIONS:
-        kind, how = _Loader.UNSAFE, f"`{name}` constructs arbitrary Python objects"
+        kind, how = YamlLoader.UNSAFE, f"`{name}` constructs arbitrary Python objects"
     elif name in _YAML_FULL_FUNCTIONS:
-        kind, how = _Loader.FULL, f"`{name}` uses FullLoader, which imports and builds objects"
+        kind, how = YamlLoader.FULL, f"`{name}` uses FullLoader, which imports and builds objects"
     elif name in _YAML_FUNCTIONS:
         loader = ModuleContext.argument(node, 1, "Loader")
         if loader is None:
             if ModuleContext.has_star_arguments(node):
                 return
-            kind = _Loader.UNSAFE
+            kind = YamlLoader.UNSAFE
             how = f"`{name}` without a Loader constructs Python objects on PyYAML before 6"
         else:
-            found = _loader_kind(context, loader)
-            if found is None or found is _Loader.SAFE:
+            found = loader_kind(context, loader)
+            if found is None or found is YamlLoader.SAFE:
                 return
             kind, how = found, f"`{name}` with `{code(context, loader, 40)}` constructs objects"
     else:
@@ -345,7 +290,7 @@ def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         message=f"{how} from `{code(context, stream)}` ({_origin_words(source, origin)}); a "
         "`!!python/...` tag in that document can run code or build objects the application "
         "never meant to load.",
-        severity=Severity.MEDIUM if kind is _Loader.FULL else None,
+        severity=Severity.MEDIUM if kind is YamlLoader.FULL else None,
         confidence=_confidence(source, origin, Confidence.MEDIUM),
     )
 

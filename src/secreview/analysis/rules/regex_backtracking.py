@@ -30,7 +30,9 @@ table written in the source that a loop compiles (`[re.compile(p) for p, kind in
 lexer's token table, `ROUTES.items()`): those are reported on the row, where the pattern is
 written (`regex_tables`). Patterns a module hands its own regex helper (a lexer's
 `self.match(pattern, flags)` that compiles its parameter) are read at the helper's calls
-(`regex_wrappers`).
+(`regex_wrappers`). A pattern built at run time from a glob whose `*` wildcards are turned back
+into `.*` after `re.escape` (`glob_patterns`) is reported too: its loops are as many as the glob's
+wildcards, chosen by whoever writes the glob.
 
 The cost is paid on the text matched, so a finding is rated by where that text comes from
 (`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text
@@ -59,6 +61,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
+from secreview.analysis.rules._support.glob_patterns import reopened_glob
 from secreview.analysis.rules._support.pattern_uses import pattern_uses
 from secreview.analysis.rules._support.regex_tables import table_patterns
 from secreview.analysis.rules._support.regex_wrappers import wrapped_patterns
@@ -127,7 +130,9 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "in a token table that a loop compiles are judged on their rows, and constant patterns "
     "given to this module's own regex helper (`self.match(pattern, re.X)`, a function that "
     "passes its parameter to `re`) on the helper's calls, with the flags they pass (exponential "
-    "shapes only: the helper hides the text matched). Text only the program "
+    "shapes only: the helper hides the text matched), and a pattern built from a run-time glob "
+    "escaped with `re.escape` whose `*` is then replaced by `.*`/`.*?`/`.+` (one loop per "
+    "wildcard; rated by where the glob comes from). Text only the program "
     "made, or a value of its configuration, is not reported; nor are two loops sharing one "
     "run in a pattern tried at the start of the text only (`re.match`, `^` without "
     "MULTILINE), which costs quadratic time, unless untrusted input is shown to reach it.",
@@ -215,6 +220,8 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             candidates = [(w.site, w.text, _flags(w.flags, context)) for w in wrapped]
         else:
             candidates = [(w, text, flags) for w, text in table_patterns(context, pattern_node)]
+        if not candidates and not wide and pattern_node is not None:
+            yield from _glob_hits(context, node, pattern_node)
     origin: DataOrigin | None = None
     for where, text, text_flags in candidates:
         if text_flags is None:
@@ -251,6 +258,30 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             severity=None if problem.exponential else Severity.LOW,
             confidence=origin.confidence(Confidence.LOW),
         )
+
+
+def _glob_hits(context: ModuleContext, call: ast.Call, pattern: ast.expr) -> Iterator[Hit]:
+    """A pattern built from a run-time glob whose `*` became `.*` (`glob_patterns`): k
+    wildcards are k loops over any character, O(n^k) on text that almost matches, and whoever
+    writes the glob chooses k. Rated by where the glob comes from."""
+    built = reopened_glob(context, pattern)
+    if built is None:
+        return
+    origin = data_origin(context, call, built.glob)
+    if origin.trust is Trust.PROGRAM_MADE or configuration_value(built.glob):
+        return
+    yield Hit(
+        node=call,
+        message=f"The pattern in `{context.one_line(call.func)}` is the glob "
+        f"`{context.one_line(built.glob)}` escaped and then each `*` turned into a loop over any "
+        f"character (`{context.one_line(built.replace)}`): a glob with many wildcards "
+        "(`a*a*a*a*a*b`) makes as many nested loops, and matching text that almost fits takes "
+        f"time growing with the length to that power (ReDoS). Glob: {origin.phrase}.",
+        fix="Match globs with `fnmatch` (Python 3.9+ translates `*` so that the engine never "
+        "gives characters back), or collapse each run of wildcards into one loop and cap the "
+        "number of wildcards a glob may hold.",
+        confidence=origin.confidence(Confidence.LOW),
+    )
 
 
 def _regex_function(context: ModuleContext, call: ast.Call) -> str | None:

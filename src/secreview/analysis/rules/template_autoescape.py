@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.caller_arguments import unchanged_parameter_default
 from secreview.analysis.rules._support.web_handlers import (
-    parameter_defaults,
     uses_web_framework,
 )
 from secreview.findings import Confidence, Severity
@@ -132,9 +132,9 @@ def _jinja_environment(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     how = "without `autoescape` (Jinja2's default: off)"
     if flag is not None:
         value = context.constant_value(flag)
-        parameter = _parameter_defaulting_off(flag, node, context) if value is UNKNOWN else None
-        if parameter is not None:
-            how = f"with `autoescape` from the parameter `{parameter}`, which defaults to False"
+        default = unchanged_parameter_default(context, flag, node) if value is UNKNOWN else UNKNOWN
+        if isinstance(flag, ast.Name) and default is not UNKNOWN and default in (False, None):
+            how = f"with `autoescape` from the parameter `{flag.id}`, which defaults to False"
         elif value is UNKNOWN or value:
             return  # a callable such as select_autoescape(), or True
         else:
@@ -147,25 +147,6 @@ def _jinja_environment(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
         "`{{ value }}` is inserted as markup, so `<script>` in a value runs in the reader's "
         "browser.",
     )
-
-
-def _parameter_defaulting_off(flag: ast.expr, call: ast.Call, context: ModuleContext) -> str | None:
-    """The name of the enclosing function's parameter `flag` is, when it defaults to a false
-    constant and the function never rebinds it; else None."""
-    function = context.enclosing_function(call)
-    if not isinstance(flag, ast.Name) or not isinstance(
-        function, ast.FunctionDef | ast.AsyncFunctionDef
-    ):
-        return None
-    defaults = parameter_defaults(function.args)
-    default = next((d for a, d in defaults if a.arg == flag.id), None)
-    if default is None or context.constant_value(default) not in (False, None):
-        return None
-    rebound = any(
-        isinstance(node, ast.Name) and node.id == flag.id and not isinstance(node.ctx, ast.Load)
-        for node in ast.walk(function)
-    )
-    return None if rebound else flag.id
 
 
 def _mako_template(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:

@@ -19,13 +19,14 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import is_fixed
+from secreview.analysis.rules._support.caller_arguments import unchanged_parameter_default
 from secreview.analysis.rules._support.data_origin import Trust
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import made_by
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.xml_documents import called_names, document_origin
 from secreview.findings import Confidence, Severity
-from secreview.index.context import ModuleContext
+from secreview.index.context import UNKNOWN, ModuleContext
 
 _EXTERNAL_ENTITY_FEATURES = frozenset(
     {
@@ -55,8 +56,13 @@ _LXML_ITERPARSE = "lxml.etree.iterparse"
 
 def _resolve_entities(context: ModuleContext, call: ast.Call) -> bool | None:
     """The `resolve_entities` a parser call asks for: True, False ('internal' too), None if unset
-    or not a constant."""
-    value = context.constant_value(ModuleContext.keyword(call, "resolve_entities"))
+    or not a constant. A value passed on from a parameter of the enclosing function
+    (`resolve_entities=resolve_entities`) is its default, what every caller that does not pass
+    it gets; a caller passing True is judged at its own call."""
+    given = ModuleContext.keyword(call, "resolve_entities")
+    value = context.constant_value(given)
+    if value is UNKNOWN and given is not None:
+        value = unchanged_parameter_default(context, given, call)
     if value == "internal":
         return False
     if isinstance(value, bool | int):
@@ -95,7 +101,9 @@ def _lxml_default_hits(
     "`etree.XMLParser(resolve_entities=False, no_network=True)` and pass it to every parse call.",
     what_it_does="Reports lxml parsers created with `resolve_entities=True`; lxml `parse`/"
     "`fromstring`/`XML`/`iterparse` (and `lxml.objectify`) on a document not fixed in the source "
-    "when the parser leaves `resolve_entities` at its default; and SAX parsers given "
+    "when the parser leaves `resolve_entities` at its default (a value passed on from a parameter "
+    "of the function counts as that parameter's default, what callers that do not pass it get); "
+    "and SAX parsers given "
     "`setFeature(feature_external_ges, True)`. Defaults that only old lxml versions get wrong are "
     "reported with lower confidence: before lxml 5.0 for the normal parsers (low), before lxml "
     "6.1 for `iterparse` and `ETCompatXMLParser` (medium).",

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator
 from secreview.analysis.rules._support.built_strings import looks_internal
 from secreview.analysis.rules._support.data_origin import is_program_made
 from secreview.analysis.rules._support.local_bindings import bindings_before
-from secreview.index.context import ModuleContext
+from secreview.analysis.rules._support.web_handlers import parameter_defaults
+from secreview.index.context import UNKNOWN, ModuleContext
 
 MAX_CALLERS_DEPTH = 3
 """How many helpers deep the calls are followed (`start` -> `read_process` -> `popen`)."""
@@ -131,3 +132,25 @@ def filled_by_program(
         ):
             return False
     return True
+
+
+def unchanged_parameter_default(context: ModuleContext, value: ast.expr, at: ast.AST) -> object:
+    """The constant default of the enclosing function's parameter that `value` names, when the
+    function never rebinds it; else `UNKNOWN`.
+
+    A setting passed on from a parameter (`XMLParser(resolve_entities=resolve_entities)`,
+    `Environment(autoescape=autoescape)`) is, for every caller that does not pass it, that
+    default: a rule judges the default here, and a caller that passes another value is judged at
+    its own call.
+    """
+    function = context.enclosing_function(at)
+    if not isinstance(value, ast.Name) or not isinstance(
+        function, ast.FunctionDef | ast.AsyncFunctionDef
+    ):
+        return UNKNOWN
+    default = next((d for a, d in parameter_defaults(function.args) if a.arg == value.id), None)
+    rebound = any(
+        isinstance(node, ast.Name) and node.id == value.id and not isinstance(node.ctx, ast.Load)
+        for node in ast.walk(function)
+    )
+    return UNKNOWN if default is None or rebound else context.constant_value(default)
