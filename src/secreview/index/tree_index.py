@@ -15,11 +15,16 @@ from typing import NamedTuple
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 _SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+MARKER_TYPES = frozenset(
+    marker
+    for family in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+    for marker in family.__subclasses__()
+)
+"""`Load`, `Add`, `Eq`...: one shared object for every place it appears (the parser reuses a
+single instance), with no position and no single parent. A third of a tree's nodes are these;
+the index leaves them out (no rule visits them; their parent would be whichever node came last)."""
 _PLAIN_NODE_TYPES = frozenset(
     {
-        ast.Load,
-        ast.Store,
-        ast.Del,
         ast.Attribute,
         ast.Call,
         ast.Constant,
@@ -46,7 +51,8 @@ class TreeIndex(NamedTuple):
     """What one walk of a module's tree records (see `ModuleContext`)."""
 
     nodes: list[AST]
-    """Every node, each once, in the walk's order (pre-order, last child first)."""
+    """Every node but the shared markers (`MARKER_TYPES`), each once, in the walk's order
+    (pre-order, last child first)."""
     parents: dict[int, AST]
     """id(node) -> its syntactic parent."""
     function_of: dict[int, Function]
@@ -104,11 +110,12 @@ def index_tree(tree: ast.Module) -> TreeIndex:
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, AST):
-                parents[id(value)] = node
-                push((value, inner_function, inner_at_module_level))
+                if value.__class__ not in MARKER_TYPES:
+                    parents[id(value)] = node
+                    push((value, inner_function, inner_at_module_level))
             elif isinstance(value, list):
                 for item in value:
-                    if isinstance(item, AST):
+                    if isinstance(item, AST) and item.__class__ not in MARKER_TYPES:
                         parents[id(item)] = node
                         push((item, inner_function, inner_at_module_level))
     return TreeIndex(

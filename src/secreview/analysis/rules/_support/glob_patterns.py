@@ -13,15 +13,15 @@ module recognises the construction instead, following the pattern back through l
 from __future__ import annotations
 
 import ast
-import re
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.value_sources import contributions
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 _WILDCARDS = frozenset({"*", "\\*", b"*", b"\\*"})
 """The glob wildcard as written before and after `re.escape` (`\\*` on every Python version)."""
-_UNBOUNDED_ANY = re.compile(r"(?:\.|\])[*+]")
+_UNBOUNDED_ANY = lazy_pattern(r"(?:\.|\])[*+]")
 """A replacement that opens a loop over many characters: `.*`, `.*?`, `.+`, `[^/]*`."""
 
 

@@ -15,9 +15,6 @@ from collections.abc import Callable
 from secreview.index.context import ModuleContext
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
-"""`Load`, `Add`, `Eq`...: one shared object for every place it appears, with no position and
-no single parent, and nothing a rule looks for among a function's nodes: left out."""
 _Table = dict[int, list[ast.AST]]
 _COLLECTORS: dict[tuple[type[ast.AST], ...], Callable[[ModuleContext], _Table]] = {}
 
@@ -27,9 +24,9 @@ def nodes_owned_by(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     kinds: tuple[type[ast.AST], ...] = (ast.AST,),
 ) -> list[ast.AST]:
-    """The nodes of `kinds` (all by default, but for the shared markers `_MARKERS`) in
-    `function`'s own body, in `scope_nodes` order. The list is shared between rules: read it,
-    never change it."""
+    """The nodes of `kinds` (all by default; the module's node list holds no shared markers
+    such as `Load`, see `MARKER_TYPES`) in `function`'s own body, in `scope_nodes` order. The
+    list is shared between rules: read it, never change it."""
     collector = _COLLECTORS.get(kinds)
     if collector is None:
         collector = _COLLECTORS[kinds] = _collector_of(kinds)
@@ -48,7 +45,7 @@ def _collector_of(kinds: tuple[type[ast.AST], ...]) -> Callable[[ModuleContext],
         owners = context.derived(_owners)
         table: _Table = {}
         for node in context.nodes:
-            if isinstance(node, kinds) and not isinstance(node, _MARKERS):
+            if isinstance(node, kinds):
                 owner = owners.get(id(node))
                 if owner is not None:
                     table.setdefault(id(owner), []).append(node)
@@ -62,8 +59,6 @@ def _owners(context: ModuleContext) -> dict[int, ast.AST | None]:
     scope's; any other node has its parent's owner (a decorator's parts have none)."""
     owners: dict[int, ast.AST | None] = {}
     for node in context.nodes:  # parents come before their children
-        if isinstance(node, _MARKERS):
-            continue
         parent = context.parent(node)
         if parent is None:
             owner = None
