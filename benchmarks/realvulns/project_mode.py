@@ -1,0 +1,183 @@
+"""run.py --project: each case judged as a user would meet it, in a scan of the whole package.
+
+File mode scans the case's file alone, so data that enters in another module is invisible. Here
+each tool scans the package tree project_tree.py wrote for the case (one scan per side: the
+tree at the parent commit, then at the fix commit), only the findings reported *in the case's
+file* are kept, and they are judged exactly as in file mode (realvulns_corpus.judge). Both modes
+are printed side by side per case and in totals, with each project scan's time. Bandit has no
+cross-file flow, so its two columns should agree; when they do not, the scan itself differs
+(e.g. a file Bandit skips inside a folder).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from project_tree import TreeInfo
+from realvulns_corpus import (
+    FIXED,
+    VULNERABLE,
+    WINDOW,
+    Case,
+    Finding,
+    ToolResult,
+    as_json,
+    describe,
+    totals,
+)
+from scanners import Located, Outcome, Related, Tool, judge_outcome, run_tool
+
+MODES = ("file", "project")
+SIDE_FILES = {"vulnerable": VULNERABLE, "fixed": FIXED}
+"""Each side of a tree and the file name that side stands for in an Outcome."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    """One case in both modes: results per mode per tool, and secreview's scan seconds."""
+
+    case: Case
+    tree: TreeInfo
+    results: dict[str, dict[str, ToolResult]]
+    """mode ('file' or 'project') -> tool -> result."""
+    seconds: dict[str, float]
+    """mode -> wall seconds secreview took on the case (both sides)."""
+
+
+def is_case_file(folder: Path, shown: str, case_path: str) -> bool:
+    """Whether a path a tool reported (relative to `folder`, or absolute) is the case's file."""
+    return (folder / shown).resolve() == (folder / case_path).resolve()
+
+
+def case_findings(folder: Path, located: Located, case_path: str) -> list[Finding]:
+    """The findings of one scan that lie in the case's file."""
+    return [finding for shown, finding in located if is_case_file(folder, shown, case_path)]
+
+
+def tree_outcome(tool: Tool, tree: TreeInfo, timeout: float) -> tuple[Outcome, float]:
+    """Scan both sides' trees with `tool`; the case file's findings per side, and the seconds."""
+    findings: dict[str, list[Finding]] = {}
+    failed: list[str] = []
+    failures: list[str] = []
+    started = time.monotonic()
+    for side, name in SIDE_FILES.items():
+        folder = tree.side(side)
+        located, errors, failure = run_tool(tool, folder, [tree.roots[side] or "."], timeout)
+        findings[name] = case_findings(folder, located, tree.case_path)
+        if any(is_case_file(folder, shown, tree.case_path) for shown in errors):
+            failed.append(name)
+        if failure is not None:
+            failures.append(f"{side} tree: {failure}")
+    return (findings, failed, "; ".join(failures) or None), time.monotonic() - started
+
+
+def evaluate_project(
+    case: Case,
+    tree: TreeInfo,
+    file_results: dict[str, ToolResult],
+    file_seconds: float,
+    tools: Sequence[Tool],
+    related: Related | None,
+    timeout: float,
+) -> ProjectRow:
+    """Add project mode to a case already judged in file mode."""
+    project: dict[str, ToolResult] = {}
+    seconds = {"file": file_seconds, "project": 0.0}
+    for tool in tools:
+        outcome, elapsed = tree_outcome(tool, tree, timeout)
+        project[tool.name] = judge_outcome(case, outcome, related)
+        if tool.name == "secreview":
+            seconds["project"] = elapsed
+    return ProjectRow(case, tree, {"file": file_results, "project": project}, seconds)
+
+
+def changes(row: ProjectRow, tool: str) -> list[str]:
+    """What project mode changed for one tool on one case ('+found', '-quiet', ...)."""
+    file, project = row.results["file"][tool], row.results["project"][tool]
+    marks = []
+    for label, before, after in (
+        ("found", file.found is not None, project.found is not None),
+        ("quiet", file.quiet, project.quiet),
+        ("pair", file.fixed_pair, project.fixed_pair),
+    ):
+        if before != after:
+            marks.append(("+" if after else "-") + label)
+    return marks
+
+
+def side_by_side_totals(rows: Sequence[ProjectRow], tools: Sequence[str]) -> dict[str, Any]:
+    """Per mode, the totals file mode prints (per CWE class and overall), over the same cases."""
+    return {mode: totals([(row.case, row.results[mode]) for row in rows], tools) for mode in MODES}
+
+
+def print_side_by_side(
+    rows: Sequence[ProjectRow], tools: Sequence[str], rule: str, apart: Sequence[str]
+) -> None:
+    """Each case in both modes, then totals with file and project mode as `file/project`."""
+    print(f"CWE match: {rule}; line window ±{WINDOW}; only findings in the case's file count")
+    for row in rows:
+        tree = row.tree
+        print(
+            f"{row.case.name}  CWE-{'/'.join(map(str, row.case.cwe))}  "
+            f"tree {tree.roots['vulnerable'] or '.'} ({tree.counts['vulnerable']} files)  "
+            f"secreview {row.seconds['file']:.1f} s file, {row.seconds['project']:.1f} s project"
+        )
+        for tool in tools:
+            for mode in MODES:
+                marks = changes(row, tool) if mode == "project" else []
+                note = f"   <- {' '.join(marks)}" if marks else ""
+                print(f"    {tool:<9} {mode:<7} {describe(row.results[mode][tool])}{note}")
+    summary = side_by_side_totals(rows, tools)
+    print("\ntotals as file mode/project mode")
+    header = f"{'class':<10}{'cases':>6}"
+    for tool in tools:
+        header += f"  {tool + ' found':>17}{'quiet':>8}{'pair':>8}"
+    print(header)
+    for key, counts in summary["file"].items():
+        line = f"{key:<10}{counts['cases']:>6}"
+        for tool in tools:
+            pairs = [
+                f"{counts[tool][field]}/{summary['project'][key][tool][field]}"
+                for field in ("found", "quiet_after_fix", "fixed_pair")
+            ]
+            line += f"  {pairs[0]:>17}{pairs[1]:>8}{pairs[2]:>8}"
+        print(line)
+    for tool in tools:
+        changed = [f"{row.case.name} ({' '.join(m)})" for row in rows if (m := changes(row, tool))]
+        print(f"{tool} changed by project mode: {', '.join(changed) or 'none'}")
+    total = sum(row.seconds["project"] for row in rows)
+    print(f"secreview project scans: {total:.0f} s in all (both sides of {len(rows)} cases)")
+    for line in apart:
+        print(line)
+
+
+def json_side_by_side(
+    rows: Sequence[ProjectRow], tools: Sequence[str], rule: str, apart: Sequence[str]
+) -> dict[str, Any]:
+    """The same report as data."""
+    cases = []
+    for row in rows:
+        entry: dict[str, Any] = {
+            "case": row.case.name,
+            "cwe": list(row.case.cwe),
+            "lines": list(row.case.lines),
+            "tree": {"root": row.tree.roots, "files": row.tree.counts},
+            "seconds": {mode: round(value, 2) for mode, value in row.seconds.items()},
+        }
+        for mode in MODES:
+            entry[mode] = {
+                tool: {
+                    "found": as_json(result.found),
+                    "after_fix": as_json(result.after_fix),
+                    "quiet_after_fix": result.quiet,
+                    "error": result.error,
+                }
+                for tool, result in row.results[mode].items()
+            }
+        cases.append(entry)
+    return {"match_rule": rule, "window": WINDOW, "tools": list(tools), "cases": cases,
+            "totals": side_by_side_totals(rows, tools), "apart": list(apart)}  # fmt: skip
