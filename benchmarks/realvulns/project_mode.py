@@ -11,6 +11,7 @@ cross-file flow, so its two columns should agree; when they do not, the scan its
 
 from __future__ import annotations
 
+import posixpath
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,21 +32,25 @@ from realvulns_corpus import (
 )
 from scanners import Located, Outcome, Related, Tool, judge_outcome, run_tool
 
-MODES = ("file", "project")
+MODES = ("file", "project", "caller")
+"""File mode; project mode (findings reported in the case's file); and project mode counting
+also a finding reported at a call in another file whose evidence names a sink in the case's
+file (the cross-module pass reports a flow where the data enters, the call into the case's
+function, and names the sink inside it as `at path.py:LINE`)."""
 SIDE_FILES = {"vulnerable": VULNERABLE, "fixed": FIXED}
 """Each side of a tree and the file name that side stands for in an Outcome."""
 
 
 @dataclass(frozen=True, slots=True)
 class ProjectRow:
-    """One case in both modes: results per mode per tool, and secreview's scan seconds."""
+    """One case in every mode: results per mode per tool, and secreview's scan seconds."""
 
     case: Case
     tree: TreeInfo
     results: dict[str, dict[str, ToolResult]]
-    """mode ('file' or 'project') -> tool -> result."""
+    """mode (one of MODES) -> tool -> result."""
     seconds: dict[str, float]
-    """mode -> wall seconds secreview took on the case (both sides)."""
+    """'file' or 'project' -> wall seconds secreview took on the case (both sides)."""
 
 
 def is_case_file(folder: Path, shown: str, case_path: str) -> bool:
@@ -53,26 +58,48 @@ def is_case_file(folder: Path, shown: str, case_path: str) -> bool:
     return (folder / shown).resolve() == (folder / case_path).resolve()
 
 
+def names_case_file(sink_path: str, root: str, case_path: str) -> bool:
+    """Whether a sink path named in evidence (relative to the scanned folder `root`) is the
+    case's file (`case_path`, relative to the repository)."""
+    return posixpath.normpath(posixpath.join(root, sink_path)) == case_path
+
+
 def case_findings(folder: Path, located: Located, case_path: str) -> list[Finding]:
     """The findings of one scan that lie in the case's file."""
-    return [finding for shown, finding in located if is_case_file(folder, shown, case_path)]
+    return [item.finding for item in located if is_case_file(folder, item.path, case_path)]
 
 
-def tree_outcome(tool: Tool, tree: TreeInfo, timeout: float) -> tuple[Outcome, float]:
-    """Scan both sides' trees with `tool`; the case file's findings per side, and the seconds."""
-    findings: dict[str, list[Finding]] = {}
+def caller_findings(folder: Path, located: Located, root: str, case_path: str) -> list[Finding]:
+    """Findings reported in another file whose evidence names a sink in the case's file, each
+    placed at that sink's line so that the same line window judges it."""
+    return [
+        Finding(line=line, cwe=item.finding.cwe, rule=f"{item.finding.rule} via {item.path}")
+        for item in located
+        if not is_case_file(folder, item.path, case_path)
+        for sink_path, line in item.sinks
+        if names_case_file(sink_path, root, case_path)
+    ]
+
+
+def tree_outcome(tool: Tool, tree: TreeInfo, timeout: float) -> tuple[Outcome, Outcome, float]:
+    """Scan both sides' trees with `tool`: the case file's findings per side, the same with the
+    findings of callers added, and the seconds both scans took."""
+    own: dict[str, list[Finding]] = {}
+    with_callers: dict[str, list[Finding]] = {}
     failed: list[str] = []
     failures: list[str] = []
     started = time.monotonic()
     for side, name in SIDE_FILES.items():
-        folder = tree.side(side)
-        located, errors, failure = run_tool(tool, folder, [tree.roots[side] or "."], timeout)
-        findings[name] = case_findings(folder, located, tree.case_path)
+        folder, root = tree.side(side), tree.roots[side]
+        located, errors, failure = run_tool(tool, folder, [root or "."], timeout)
+        own[name] = case_findings(folder, located, tree.case_path)
+        with_callers[name] = own[name] + caller_findings(folder, located, root, tree.case_path)
         if any(is_case_file(folder, shown, tree.case_path) for shown in errors):
             failed.append(name)
         if failure is not None:
             failures.append(f"{side} tree: {failure}")
-    return (findings, failed, "; ".join(failures) or None), time.monotonic() - started
+    error = "; ".join(failures) or None
+    return (own, failed, error), (with_callers, failed, error), time.monotonic() - started
 
 
 def evaluate_project(
@@ -85,19 +112,20 @@ def evaluate_project(
     timeout: float,
 ) -> ProjectRow:
     """Add project mode to a case already judged in file mode."""
-    project: dict[str, ToolResult] = {}
+    results: dict[str, dict[str, ToolResult]] = {"file": file_results, "project": {}, "caller": {}}
     seconds = {"file": file_seconds, "project": 0.0}
     for tool in tools:
-        outcome, elapsed = tree_outcome(tool, tree, timeout)
-        project[tool.name] = judge_outcome(case, outcome, related)
+        own, with_callers, elapsed = tree_outcome(tool, tree, timeout)
+        results["project"][tool.name] = judge_outcome(case, own, related)
+        results["caller"][tool.name] = judge_outcome(case, with_callers, related)
         if tool.name == "secreview":
             seconds["project"] = elapsed
-    return ProjectRow(case, tree, {"file": file_results, "project": project}, seconds)
+    return ProjectRow(case, tree, results, seconds)
 
 
-def changes(row: ProjectRow, tool: str) -> list[str]:
-    """What project mode changed for one tool on one case ('+found', '-quiet', ...)."""
-    file, project = row.results["file"][tool], row.results["project"][tool]
+def changes(row: ProjectRow, tool: str, mode: str = "project") -> list[str]:
+    """What `mode` changed from file mode for one tool on one case ('+found', '-quiet', ...)."""
+    file, project = row.results["file"][tool], row.results[mode][tool]
     marks = []
     for label, before, after in (
         ("found", file.found is not None, project.found is not None),
@@ -117,8 +145,13 @@ def side_by_side_totals(rows: Sequence[ProjectRow], tools: Sequence[str]) -> dic
 def print_side_by_side(
     rows: Sequence[ProjectRow], tools: Sequence[str], rule: str, apart: Sequence[str]
 ) -> None:
-    """Each case in both modes, then totals with file and project mode as `file/project`."""
-    print(f"CWE match: {rule}; line window ±{WINDOW}; only findings in the case's file count")
+    """Each case in every mode, then totals as `file/project/caller` per tool."""
+    print(f"CWE match: {rule}; line window ±{WINDOW}")
+    print(
+        "modes: file = the case's file alone; project = a scan of its package tree, findings "
+        "reported in the case's file; caller = project, and findings reported at a call in "
+        "another file whose evidence names the sink in the case's file"
+    )
     for row in rows:
         tree = row.tree
         print(
@@ -128,27 +161,32 @@ def print_side_by_side(
         )
         for tool in tools:
             for mode in MODES:
-                marks = changes(row, tool) if mode == "project" else []
+                marks = changes(row, tool, mode) if mode != "file" else []
                 note = f"   <- {' '.join(marks)}" if marks else ""
                 print(f"    {tool:<9} {mode:<7} {describe(row.results[mode][tool])}{note}")
     summary = side_by_side_totals(rows, tools)
-    print("\ntotals as file mode/project mode")
+    print("\ntotals as file/project/caller")
     header = f"{'class':<10}{'cases':>6}"
     for tool in tools:
-        header += f"  {tool + ' found':>17}{'quiet':>8}{'pair':>8}"
+        header += f"  {tool + ' found':>18}{'quiet':>10}{'pair':>10}"
     print(header)
     for key, counts in summary["file"].items():
         line = f"{key:<10}{counts['cases']:>6}"
         for tool in tools:
-            pairs = [
-                f"{counts[tool][field]}/{summary['project'][key][tool][field]}"
+            triples = [
+                "/".join(str(summary[mode][key][tool][field]) for mode in MODES)
                 for field in ("found", "quiet_after_fix", "fixed_pair")
             ]
-            line += f"  {pairs[0]:>17}{pairs[1]:>8}{pairs[2]:>8}"
+            line += f"  {triples[0]:>18}{triples[1]:>10}{triples[2]:>10}"
         print(line)
     for tool in tools:
-        changed = [f"{row.case.name} ({' '.join(m)})" for row in rows if (m := changes(row, tool))]
-        print(f"{tool} changed by project mode: {', '.join(changed) or 'none'}")
+        for mode in MODES[1:]:
+            changed = [
+                f"{row.case.name} ({' '.join(marks)})"
+                for row in rows
+                if (marks := changes(row, tool, mode))
+            ]
+            print(f"{tool} changed in {mode} mode: {', '.join(changed) or 'none'}")
     total = sum(row.seconds["project"] for row in rows)
     print(f"secreview project scans: {total:.0f} s in all (both sides of {len(rows)} cases)")
     for line in apart:

@@ -71,8 +71,8 @@ def file_outcome(tool: Tool, case: Case, timeout: float) -> Outcome:
     """Findings per file name (vulnerable.py, fixed.py) of one run on the case's two files."""
     located, errors, failure = run_tool(tool, case.sources, [VULNERABLE, FIXED], timeout)
     by_file: dict[str, list[Finding]] = {VULNERABLE: [], FIXED: []}
-    for shown, finding in located:
-        by_file.setdefault(Path(shown).name, []).append(finding)
+    for reported in located:
+        by_file.setdefault(Path(reported.path).name, []).append(reported.finding)
     return by_file, sorted({Path(shown).name for shown in errors}), failure
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -21,8 +22,22 @@ from typing import Any
 from realvulns_corpus import FIXED, VULNERABLE, Case, Finding, ToolResult, judge
 
 Related = Callable[[int, int], bool]
-Located = list[tuple[str, Finding]]
-"""Findings with the path the tool reported them in (relative to the folder it ran in)."""
+_SINK_NAMED = re.compile(r"\bat ([^\s`'\"]+\.py):(\d+)\b")
+"""How secreview's evidence names a sink inside another module's function
+(`passed to `m.f`, which uses it as `open` at storage/files.py:57`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """A finding, the path the tool reported it in (relative to the folder it ran in), and the
+    sinks in other files its evidence names (path relative to the scanned folder, line)."""
+
+    path: str
+    finding: Finding
+    sinks: tuple[tuple[str, int], ...] = ()
+
+
+Located = list[Reported]
 Raw = tuple[Located, list[str], str | None]
 """One run's findings, the paths it could not review in full, and why the run failed (or None)."""
 Outcome = tuple[dict[str, list[Finding]], list[str], str | None]
@@ -57,7 +72,15 @@ def bandit_command() -> list[str] | None:
 
 def _read_secreview(report: dict[str, Any]) -> tuple[Located, list[str]]:
     located = [
-        (item["path"], Finding(line=item["line"], cwe=item.get("cwe"), rule=item["rule_id"]))
+        Reported(
+            item["path"],
+            Finding(line=item["line"], cwe=item.get("cwe"), rule=item["rule_id"]),
+            tuple(
+                (match[1], int(match[2]))
+                for step in item.get("evidence", [])
+                for match in _SINK_NAMED.finditer(str(step.get("note", "")))
+            ),
+        )
         for item in report.get("findings", [])
     ]
     return located, [str(error.get("path", "?")) for error in report.get("errors", [])]
@@ -65,7 +88,7 @@ def _read_secreview(report: dict[str, Any]) -> tuple[Located, list[str]]:
 
 def _read_bandit(report: dict[str, Any]) -> tuple[Located, list[str]]:
     located = [
-        (
+        Reported(
             item["filename"],
             Finding(
                 line=item["line_number"],
