@@ -15,8 +15,12 @@ both. A case whose two files are not in the files folder is *not materialised*: 
 never as a miss. Prints one line per case, then totals per CWE class (a case's first CWE) and
 overall.
 
+With --project DIR it also scans each case's package tree (written by materialise.py --project)
+and prints file and project mode side by side (project_mode.py).
+
 Usage: python benchmarks/realvulns/run.py [--case NAME]... [--json] [--no-bandit]
                                           [--cases DIR] [--files DIR] [--timeout SECONDS]
+                                          [--project DIR] [--jobs N]
 """
 
 from __future__ import annotations
