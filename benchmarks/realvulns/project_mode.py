@@ -2,11 +2,12 @@
 
 File mode scans the case's file alone, so data that enters in another module is invisible. Here
 each tool scans the package tree project_tree.py wrote for the case (one scan per side: the
-tree at the parent commit, then at the fix commit), only the findings reported *in the case's
-file* are kept, and they are judged exactly as in file mode (realvulns_corpus.judge). Both modes
-are printed side by side per case and in totals, with each project scan's time. Bandit has no
-cross-file flow, so its two columns should agree; when they do not, the scan itself differs
-(e.g. a file Bandit skips inside a folder).
+tree at the parent commit, then at the fix commit) and the findings are judged exactly as in
+file mode (realvulns_corpus.judge), counted two ways: *project*, the findings reported in the
+case's file; *caller*, those and the findings reported at a call in another file whose evidence
+names a sink in the case's file (see MODES). The three modes are printed side by side per case
+and in totals, with secreview's scan time. Bandit has no cross-file flow, so its columns should
+agree; when they do not, the scan itself differs (e.g. a file Bandit skips inside a folder).
 """
 
 from __future__ import annotations
