@@ -14,14 +14,16 @@ It reads git objects only: no checkout, no network, hooks and fsmonitor off
 is ever run. A case already complete in the files folder
 is left as it is (so a shared folder is never rewritten); cases it could not write are listed.
 
+With --project it writes, instead, each case's package tree at both commits (project_tree.py),
+which run.py --project scans the way a user scans a repository.
+
 Usage: python benchmarks/realvulns/materialise.py --into DIR [--mirror-root DIR] [--repos DIR]
-                                                  [--case NAME]...
+                                                  [--case NAME]... [--project [--limit N]]
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -30,6 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The folder is put on the path just above, so the corpus module imports as in run.py.
+from git_read import MIRROR_ROOT, git_dirs, git_show
+from project_tree import TREE_LIMIT, materialise_trees
 from realvulns_corpus import (
     CASE_FILE,
     CASES_ROOT,
@@ -40,42 +44,6 @@ from realvulns_corpus import (
     files_root,
     is_materialised,
 )
-
-MIRROR_ROOT = Path("/work/.mirror")
-GIT_TIMEOUT = 120.0
-
-
-def git_dirs(repository: str, mirror_root: Path | None, repos: Path | None) -> list[Path]:
-    """The local git directories that may hold `repository` (an https URL), best first.
-
-    A mirror named `<owner>+<name>` (case-insensitive) comes first; a mirror of the same name
-    under another owner (a project that moved) and a clone `<repos>/<name>` follow. Which of
-    them really has the commits is left to git. A mirror's `repo` may be bare or hold its git
-    directory in `repo/.git` (fetching a small project gives the second), so both are tried.
-    """
-    owner, name = repository.rstrip("/").removesuffix(".git").split("/")[-2:]
-    candidates: list[Path] = []
-    if mirror_root is not None and mirror_root.is_dir():
-        mirrors = sorted(path for path in mirror_root.iterdir() if path.is_dir())
-        exact = [m for m in mirrors if m.name.lower() == f"{owner}+{name}".lower()]
-        moved = [m for m in mirrors if m.name.lower().endswith(f"+{name}".lower())]
-        for mirror in [*exact, *moved]:
-            candidates += [mirror / "repo", mirror / "repo" / ".git"]
-    if repos is not None:
-        candidates += [repos / name / ".git", repos / name]
-    unique = dict.fromkeys(path for path in candidates if (path / "HEAD").is_file())
-    return list(unique)
-
-
-def git_show(git_dir: Path, commit: str, path: str) -> bytes | None:
-    """The bytes of `path` at `commit` in `git_dir`, or None when git does not have them."""
-    command = ["git", "--no-pager", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"]
-    command += [f"--git-dir={git_dir}", "show", "--no-textconv", f"{commit}:{path}"]
-    try:
-        done = subprocess.run(command, capture_output=True, timeout=GIT_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def materialise(folder: Path, into: Path, candidates: Sequence[Path]) -> str | None:
@@ -113,14 +81,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cases", type=Path, default=CASES_ROOT, help="folder of case.toml folders"
     )
     parser.add_argument("--case", action="append", default=[], help="only this case (repeatable)")
+    parser.add_argument(
+        "--project",
+        action="store_true",
+        help="write each case's package tree at both commits instead (project_tree.py; "
+        "--into is then required)",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=TREE_LIMIT, help="most Python files of a tree (--project)"
+    )
     args = parser.parse_args(argv)
+    folders = [f for f in case_folders(args.cases) if not args.case or f.name in args.case]
+    if args.project:
+        if args.into is None:
+            parser.error("--project needs --into DIR (a folder outside the repository)")
+        written, present, failed = materialise_trees(
+            folders, args.into, args.mirror_root, args.repos, args.limit
+        )
+        return report(args.into, written, present, failed)
     into = args.into
     if into is None:
         into = files_root()
         if into is None:
             parser.error(f"give --into DIR or set {FILES_ENV}")
 
-    folders = [f for f in case_folders(args.cases) if not args.case or f.name in args.case]
     written, present, failed = 0, 0, []
     for folder in folders:
         if is_materialised(into / folder.name):
@@ -133,6 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             written += 1
         else:
             failed.append(f"{folder.name}: {reason}")
+    return report(into, written, present, failed)
+
+
+def report(into: Path, written: int, present: int, failed: Sequence[str]) -> int:
+    """Print what was written and why the rest was not; the exit status (1 when any failed)."""
     print(f"{into}: {written} written, {present} already there, {len(failed)} not materialised")
     for line in failed:
         print(f"    {line}")

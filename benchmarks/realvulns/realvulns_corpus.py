@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CASES_ROOT = Path(__file__).resolve().parent / "cases"
 REPOSITORY_ROOT = CASES_ROOT.parents[2]
@@ -267,3 +268,65 @@ def judge(
                 ):
                     return Match(finding=finding, expected_cwe=expected, rule=preferred)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    """One tool on one case: what it found before the fix and whether it went quiet after."""
+
+    found: Match | None
+    after_fix: Match | None
+    error: str | None
+    """Why the run, or one of the two files, could not be reviewed in full."""
+    fixed_reviewed: bool
+
+    @property
+    def quiet(self) -> bool:
+        """No matching finding near the fixed lines of a fixed.py that was reviewed."""
+        return self.fixed_reviewed and self.after_fix is None
+
+    @property
+    def fixed_pair(self) -> bool:
+        return self.found is not None and self.quiet
+
+
+def totals(rows: Sequence[tuple[Case, dict[str, ToolResult]]], tools: Sequence[str]) -> dict:
+    """Counts per CWE class (a case's first CWE) and overall, per tool."""
+    groups: dict[str, list[dict[str, ToolResult]]] = {"overall": []}
+    for case, results in rows:
+        groups.setdefault(f"CWE-{case.primary_cwe}", []).append(results)
+        groups.setdefault("overall", []).append(results)
+    ordered = sorted((k for k in groups if k != "overall"), key=lambda k: int(k[4:]))
+    summary: dict[str, Any] = {}
+    for key in [*ordered, "overall"]:
+        entries = groups[key]
+        summary[key] = {"cases": len(entries)}
+        for tool in tools:
+            summary[key][tool] = {
+                "found": sum(1 for r in entries if r[tool].found is not None),
+                "quiet_after_fix": sum(1 for r in entries if r[tool].quiet),
+                "fixed_pair": sum(1 for r in entries if r[tool].fixed_pair),
+            }
+    return summary
+
+
+def describe_match(match: Match | None) -> str:
+    if match is None:
+        return "missed"
+    finding = match.finding
+    return f"FOUND {match.rule} CWE-{finding.cwe} L{finding.line} {finding.rule}"
+
+
+def describe(result: ToolResult | None) -> str:
+    if result is None:
+        return "-"
+    after = "quiet" if result.quiet else ("still flagged" if result.after_fix else "not reviewed")
+    text = f"{describe_match(result.found)}; after fix: {after}"
+    return f"{text} [{result.error}]" if result.error else text
+
+
+def as_json(match: Match | None) -> dict[str, Any] | None:
+    if match is None:
+        return None
+    finding = match.finding
+    return {"rule": match.rule, "cwe": finding.cwe, "line": finding.line, "id": finding.rule}

@@ -15,26 +15,30 @@ both. A case whose two files are not in the files folder is *not materialised*: 
 never as a miss. Prints one line per case, then totals per CWE class (a case's first CWE) and
 overall.
 
+With --project DIR it also scans each case's package tree (written by materialise.py --project)
+and prints file and project mode side by side (project_mode.py).
+
 Usage: python benchmarks/realvulns/run.py [--case NAME]... [--json] [--no-bandit]
                                           [--cases DIR] [--files DIR] [--timeout SECONDS]
+                                          [--project DIR] [--jobs N]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import shutil
-import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# The folder is put on the path just above, so the corpus module imports as in the test.
+# The folder is put on the path just above, so these modules import as in the test.
+from project_mode import ProjectRow, evaluate_project, json_side_by_side, print_side_by_side
+from project_tree import read_tree
 from realvulns_corpus import (
     CASES_ROOT,
     FIXED,
@@ -43,167 +47,51 @@ from realvulns_corpus import (
     WINDOW,
     Case,
     Finding,
-    Match,
+    ToolResult,
+    as_json,
     case_folders,
+    describe,
     files_root,
-    judge,
     load_case,
+    totals,
     validate,
 )
+from scanners import (
+    SECREVIEW,
+    Outcome,
+    Related,
+    Tool,
+    bandit_command,
+    bandit_tool,
+    judge_outcome,
+    related_rule,
+    run_tool,
+)
 
-Related = Callable[[int, int], bool]
-
-
-@dataclass(frozen=True, slots=True)
-class ToolResult:
-    """One tool on one case: what it found before the fix and whether it went quiet after."""
-
-    found: Match | None
-    after_fix: Match | None
-    error: str | None
-    """Why the run, or one of the two files, could not be reviewed in full."""
-    fixed_reviewed: bool
-
-    @property
-    def quiet(self) -> bool:
-        """No matching finding near the fixed lines of a fixed.py that was reviewed."""
-        return self.fixed_reviewed and self.after_fix is None
-
-    @property
-    def fixed_pair(self) -> bool:
-        return self.found is not None and self.quiet
+T = TypeVar("T")
 
 
-def related_rule() -> tuple[Related | None, str]:
-    """secreview's CWE relation when it can be imported, else exact ids only; and its name."""
-    try:
-        from secreview.cwe import related
-    except ImportError:
-        return None, "exact CWE id only (secreview.cwe not importable)"
-    return related, "exact CWE id, or related by secreview.cwe.related (CWE-1000 ancestors)"
-
-
-def bandit_command() -> list[str] | None:
-    """How to start Bandit here, or None when it is not installed."""
-    if importlib.util.find_spec("bandit") is not None:
-        return [sys.executable, "-m", "bandit"]
-    found = shutil.which("bandit")
-    return [found] if found else None
-
-
-def _run(command: list[str], folder: Path, timeout: float) -> tuple[dict[str, Any] | None, str]:
-    try:
-        done = subprocess.run(
-            command, cwd=folder, capture_output=True, text=True, timeout=timeout, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return None, f"timeout after {timeout:.0f} s"
-    try:
-        return json.loads(done.stdout), ""
-    except json.JSONDecodeError:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return None, f"exit {done.returncode}: {tail[:120]}"
-
-
-Outcome = tuple[dict[str, list[Finding]], list[str], str | None]
-"""Findings per file name, the files that could not be reviewed in full, and a run failure."""
-
-
-def secreview_findings(folder: Path, timeout: float) -> Outcome:
-    """Findings per file name (vulnerable.py, fixed.py), or an error sentence."""
-    command = [sys.executable, "-m", "secreview", "scan", VULNERABLE, FIXED]
-    command += ["--format", "json", "--no-progress", "--isolated", "-j", "1"]
-    report, error = _run(command, folder, timeout)
-    if report is None:
-        return {}, [], error
+def file_outcome(tool: Tool, case: Case, timeout: float) -> Outcome:
+    """Findings per file name (vulnerable.py, fixed.py) of one run on the case's two files."""
+    located, errors, failure = run_tool(tool, case.sources, [VULNERABLE, FIXED], timeout)
     by_file: dict[str, list[Finding]] = {VULNERABLE: [], FIXED: []}
-    for item in report.get("findings", []):
-        finding = Finding(line=item["line"], cwe=item.get("cwe"), rule=item["rule_id"])
-        by_file.setdefault(Path(item["path"]).name, []).append(finding)
-    failed = sorted({Path(str(e.get("path", "?"))).name for e in report.get("errors", [])})
-    return by_file, failed, None
-
-
-def bandit_findings(folder: Path, command: list[str], timeout: float) -> Outcome:
-    """Bandit's findings per file name; a file Bandit could not parse is an error."""
-    report, error = _run([*command, "-f", "json", "-q", VULNERABLE, FIXED], folder, timeout)
-    if report is None:
-        return {}, [], error
-    by_file: dict[str, list[Finding]] = {VULNERABLE: [], FIXED: []}
-    for item in report.get("results", []):
-        cwe = (item.get("issue_cwe") or {}).get("id")
-        finding = Finding(line=item["line_number"], cwe=cwe, rule=item["test_id"])
-        by_file.setdefault(Path(item["filename"]).name, []).append(finding)
-    failed = sorted({Path(str(e.get("filename", "?"))).name for e in report.get("errors", [])})
-    return by_file, failed, None
-
-
-def assess(
-    case: Case, findings: dict[str, list[Finding]], related: Related | None
-) -> tuple[Match | None, Match | None]:
-    """Judge the vulnerable file at the expected lines and the fixed file at the fixed lines."""
-    found = judge(findings.get(VULNERABLE, []), case.cwe, case.lines, related)
-    after = judge(findings.get(FIXED, []), case.cwe, case.fixed_lines, related)
-    return found, after
+    for reported in located:
+        by_file.setdefault(Path(reported.path).name, []).append(reported.finding)
+    return by_file, sorted({Path(shown).name for shown in errors}), failure
 
 
 def evaluate(
-    case: Case,
-    related: Related | None,
-    bandit: list[str] | None,
-    timeout: float,
-) -> dict[str, ToolResult]:
-    """Run each available tool on one case and judge its findings."""
+    case: Case, related: Related | None, tools: Sequence[Tool], timeout: float
+) -> tuple[dict[str, ToolResult], float]:
+    """Run each tool on one case's two files and judge its findings; and secreview's seconds."""
     results: dict[str, ToolResult] = {}
-    runs: list[tuple[str, Callable[[], Outcome]]] = [
-        ("secreview", lambda: secreview_findings(case.sources, timeout)),
-    ]
-    if bandit is not None:
-        runs.append(("bandit", lambda: bandit_findings(case.sources, bandit, timeout)))
-    for tool, run in runs:
-        findings, failed, failure = run()
-        found, after = assess(case, findings, related)
-        error = failure or (f"errors in {', '.join(failed)}" if failed else None)
-        reviewed = failure is None and FIXED not in failed
-        results[tool] = ToolResult(
-            found=found, after_fix=after, error=error, fixed_reviewed=reviewed
-        )
-    return results
-
-
-def describe_match(match: Match | None) -> str:
-    if match is None:
-        return "missed"
-    finding = match.finding
-    return f"FOUND {match.rule} CWE-{finding.cwe} L{finding.line} {finding.rule}"
-
-
-def describe(result: ToolResult | None) -> str:
-    if result is None:
-        return "-"
-    after = "quiet" if result.quiet else ("still flagged" if result.after_fix else "not reviewed")
-    text = f"{describe_match(result.found)}; after fix: {after}"
-    return f"{text} [{result.error}]" if result.error else text
-
-
-def totals(rows: Sequence[tuple[Case, dict[str, ToolResult]]], tools: Sequence[str]) -> dict:
-    """Counts per CWE class (a case's first CWE) and overall, per tool."""
-    groups: dict[str, list[dict[str, ToolResult]]] = {"overall": []}
-    for case, results in rows:
-        groups.setdefault(f"CWE-{case.primary_cwe}", []).append(results)
-        groups.setdefault("overall", []).append(results)
-    ordered = sorted((k for k in groups if k != "overall"), key=lambda k: int(k[4:]))
-    summary: dict[str, Any] = {}
-    for key in [*ordered, "overall"]:
-        entries = groups[key]
-        summary[key] = {"cases": len(entries)}
-        for tool in tools:
-            summary[key][tool] = {
-                "found": sum(1 for r in entries if r[tool].found is not None),
-                "quiet_after_fix": sum(1 for r in entries if r[tool].quiet),
-                "fixed_pair": sum(1 for r in entries if r[tool].fixed_pair),
-            }
-    return summary
+    seconds = 0.0
+    for tool in tools:
+        started = time.monotonic()
+        results[tool.name] = judge_outcome(case, file_outcome(tool, case, timeout), related)
+        if tool.name == "secreview":
+            seconds = time.monotonic() - started
+    return results, seconds
 
 
 def print_report(
@@ -234,13 +122,6 @@ def print_report(
         print(f"not materialised: {len(absent)} (not counted above): ", end="")
         print(", ".join(case.name for case in absent))
         print(f"to get their files: {MATERIALISE_HINT}")
-
-
-def as_json(match: Match | None) -> dict[str, Any] | None:
-    if match is None:
-        return None
-    finding = match.finding
-    return {"rule": match.rule, "cwe": finding.cwe, "line": finding.line, "id": finding.rule}
 
 
 def json_report(
@@ -282,6 +163,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--files", type=Path, default=None, help="folder of <case>/vulnerable.py and fixed.py"
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per tool per case")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        help="also scan each case's package tree in DIR (materialise.py --project) and print "
+        "file and project mode side by side",
+    )
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="cases run at a time")
     args = parser.parse_args(argv)
 
     folders = case_folders(args.cases)
@@ -304,18 +193,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     bandit = None if args.no_bandit else bandit_command()
     if bandit is None and not args.no_bandit:
         print("Bandit is not installed: skipping it (pip install bandit)", file=sys.stderr)
-    tools = ["secreview"] if bandit is None else ["secreview", "bandit"]
+    tools = [SECREVIEW] if bandit is None else [SECREVIEW, bandit_tool(bandit)]
+    names = [tool.name for tool in tools]
     # Without a files folder, a case's files are looked for beside its case.toml.
     cases = [load_case(folder, files) for folder in folders]
     absent = [case for case in cases if not case.materialised]
-    rows = [
-        (case, evaluate(case, related, bandit, args.timeout)) for case in cases if case.materialised
-    ]
+    present = [case for case in cases if case.materialised]
+    if args.project is not None:
+        return run_project(args, present, absent, tools, (related, rule))
+    results = in_parallel(
+        lambda case: evaluate(case, related, tools, args.timeout)[0], present, args.jobs
+    )
+    rows = list(zip(present, results, strict=True))
     if args.json:
-        print(json.dumps(json_report(rows, tools, rule, absent), indent=2, sort_keys=True))
+        print(json.dumps(json_report(rows, names, rule, absent), indent=2, sort_keys=True))
     else:
         print(f"files: {files if files is not None else args.cases} (case.toml: {args.cases})")
-        print_report(rows, tools, rule, absent)
+        print_report(rows, names, rule, absent)
+    return 0
+
+
+def in_parallel(work: Callable[[Case], T], cases: Sequence[Case], jobs: int) -> list[T]:
+    """`work` on each case, `jobs` at a time (each starts its own subprocesses), in order."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        done = []
+        for index, result in enumerate(pool.map(work, cases), start=1):
+            print(f"[{index}/{len(cases)}] {cases[index - 1].name}", file=sys.stderr)
+            done.append(result)
+        return done
+
+
+def run_project(
+    args: argparse.Namespace,
+    present: Sequence[Case],
+    absent: Sequence[Case],
+    tools: Sequence[Tool],
+    match_rule: tuple[Related | None, str],
+) -> int:
+    """File mode and project mode side by side on the cases that have both files and a tree."""
+    related, rule = match_rule
+    trees = {case.name: read_tree(args.project / case.name) for case in present}
+    with_tree = [case for case in present if trees[case.name] is not None]
+    apart = [
+        f"not materialised: {case.name} (to get its files: {MATERIALISE_HINT})" for case in absent
+    ]
+    apart += [
+        f"no project tree: {case.name} (write it: python benchmarks/realvulns/materialise.py "
+        f"--project --into {args.project} --case {case.name}; it says why when it cannot)"
+        for case in present
+        if trees[case.name] is None
+    ]
+
+    def both_modes(case: Case) -> ProjectRow:
+        tree = trees[case.name]
+        assert tree is not None
+        results, seconds = evaluate(case, related, tools, args.timeout)
+        return evaluate_project(case, tree, results, seconds, tools, related, args.timeout)
+
+    rows = in_parallel(both_modes, with_tree, args.jobs)
+    names = [tool.name for tool in tools]
+    if args.json:
+        report = json_side_by_side(rows, names, rule, apart)
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        print(f"trees: {args.project} (case.toml: {args.cases})")
+        print_side_by_side(rows, names, rule, apart)
     return 0
 
 
