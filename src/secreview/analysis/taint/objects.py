@@ -153,7 +153,12 @@ class ObjectRules(FrameState):
 
     def _held(self, class_name: str, key: str) -> Value | None:
         """What `class_name`'s body binds at `key` joined with what its `__init__` leaves there,
-        as classes and an instance type only (CLEAN: neither); None while `__init__` runs."""
+        as classes and an instance type only (CLEAN: neither); None while `__init__` runs.
+
+        The type is a class of this module or a modelled library type (`self.session =
+        requests.Session()` makes `self.session.get(...)` a response in every method), when
+        the body and `__init__` agree on it. A library type the value has only through a
+        parameter (a `req` taken as a request) is the caller's to give, per instance."""
         body = self.analysis.class_attributes.get(class_name, {}).get(key[1:], CLEAN)
         stored = CLEAN
         init = self.analysis.find_method(class_name, "__init__")
@@ -164,7 +169,7 @@ class ObjectRules(FrameState):
             if not result.gave_up:
                 stored = result.receiver_after.part(key)
         classes = body.classes | stored.classes
-        types = {v.type for v in (body, stored) if (v.type or "").startswith("class:")}
+        types = {v.type for v in (body, stored) if _own_type(v)}
         kind = types.pop() if len(types) == 1 else None
         if not classes and kind is None:
             return CLEAN
@@ -225,3 +230,12 @@ class ObjectRules(FrameState):
                 last = len(parameters) - 1
                 mapping[last] = join(mapping.get(last), value)
         return mapping
+
+
+def _own_type(value: Value) -> bool:
+    """Whether `value`'s type is the class's own doing: a class of this module, or a library
+    object the class built (not one it was handed, whose type each construction substitutes)."""
+    kind = value.type or ""
+    if kind.startswith("class:"):
+        return True
+    return bool(kind) and all(flow.parameter is None for flow in value.flows)
