@@ -12,6 +12,7 @@ only read: nothing of theirs is imported or run by us.
 Usage: python benchmarks/noise.py --setup [--venv DIR]     (once: install the pinned projects)
        python benchmarks/noise.py [--venv DIR] [--compare-bandit] [--untriaged] [--judged]
                                   [--jobs N] [--select RULES]   (ALL: also rules off by default)
+                                  [--threat-model web|library|all]
 Paths in triage.tsv are relative to site-packages (`falcon/app.py`, `bottle.py`).
 """
 
@@ -212,8 +213,9 @@ def setup(venv: Path, projects: Sequence[Project]) -> None:
     )
 
 
-def scan(target: Path, jobs: int, select: str | None = None) -> dict:
-    """secreview's JSON report on `target`, run as a user runs it, from the current checkout."""
+def scan(target: Path, jobs: int, options: Sequence[str] = ()) -> dict:
+    """secreview's JSON report on `target`, run as a user runs it, from the current checkout
+    (`options`: more `scan` options, such as a rule selection or a threat model)."""
     command = [
         sys.executable,
         "-m",
@@ -225,7 +227,7 @@ def scan(target: Path, jobs: int, select: str | None = None) -> dict:
         "--no-progress",
         "-j",
         str(jobs),
-        *(("--select", select) if select else ()),
+        *options,
     ]
     done = subprocess.run(command, capture_output=True, check=False)
     if done.returncode not in CLEAN_EXITS:
@@ -256,7 +258,7 @@ class Measured:
 
 
 def measure(
-    project: Project, root: Path, jobs: int, with_bandit: bool, select: str | None = None
+    project: Project, root: Path, jobs: int, with_bandit: bool, options: Sequence[str] = ()
 ) -> Measured:
     """Scan every package folder of one project."""
     findings: list[Finding] = []
@@ -267,7 +269,7 @@ def measure(
         if not target.exists():
             raise SystemExit(f"{target}: missing; run `python benchmarks/noise.py --setup`")
         lines += count_lines(target)
-        findings += findings_from_report(project.name, scan(target, jobs, select), root)
+        findings += findings_from_report(project.name, scan(target, jobs, options), root)
         if bandit is not None:
             counts = bandit_counts(target)
             bandit = None if counts is None else bandit + counts
@@ -377,7 +379,16 @@ def main() -> None:
         "--judged", action="store_true", help="list every finding with its confidence and verdict"
     )
     parser.add_argument("--select", help="as `scan --select` (ALL also runs rules off by default)")
+    parser.add_argument(
+        "--threat-model",
+        choices=("web", "library", "all"),
+        help="as `scan --threat-model` (library: public functions' parameters are the attacker's)",
+    )
     args = parser.parse_args()
+    options = [
+        *(("--select", args.select) if args.select else ()),
+        *(("--threat-model", args.threat_model) if args.threat_model else ()),
+    ]
 
     projects = load_projects(args.projects)
     if args.setup:
@@ -385,7 +396,7 @@ def main() -> None:
         return
     root = site_packages(args.venv)
     verdicts = load_triage(args.triage) if args.triage.exists() else []
-    results = [measure(p, root, args.jobs, args.compare_bandit, args.select) for p in projects]
+    results = [measure(p, root, args.jobs, args.compare_bandit, options) for p in projects]
     triage = match((f for r in results for f in r.findings), verdicts)
     sections = [
         project_table(results, triage),

@@ -57,7 +57,6 @@ from realvulns_corpus import (
     validate,
 )
 from scanners import (
-    SECREVIEW,
     Outcome,
     Related,
     Tool,
@@ -66,6 +65,7 @@ from scanners import (
     judge_outcome,
     related_rule,
     run_tool,
+    secreview_tool,
 )
 
 T = TypeVar("T")
@@ -171,6 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "file and project mode side by side",
     )
     parser.add_argument("--jobs", "-j", type=int, default=1, help="cases run at a time")
+    parser.add_argument(
+        "--threat-model",
+        choices=("web", "library", "all"),
+        default="web",
+        help="secreview's threat model (default web, as a user gets it; library: public "
+        "functions' parameters are attacker-controlled too)",
+    )
     args = parser.parse_args(argv)
 
     folders = case_folders(args.cases)
@@ -193,7 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     bandit = None if args.no_bandit else bandit_command()
     if bandit is None and not args.no_bandit:
         print("Bandit is not installed: skipping it (pip install bandit)", file=sys.stderr)
-    tools = [SECREVIEW] if bandit is None else [SECREVIEW, bandit_tool(bandit)]
+    ours = secreview_tool(args.threat_model)
+    tools = [ours] if bandit is None else [ours, bandit_tool(bandit)]
     names = [tool.name for tool in tools]
     # Without a files folder, a case's files are looked for beside its case.toml.
     cases = [load_case(folder, files) for folder in folders]

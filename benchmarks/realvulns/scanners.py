@@ -101,14 +101,18 @@ def _read_bandit(report: dict[str, Any]) -> tuple[Located, list[str]]:
     return located, [str(error.get("filename", "?")) for error in report.get("errors", [])]
 
 
-SECREVIEW = Tool(
-    name="secreview",
-    command=lambda targets: [
-        *[sys.executable, "-m", "secreview", "scan", *targets],
-        *["--format", "json", "--no-progress", "--isolated", "-j", "1"],
-    ],
-    read=_read_secreview,
-)
+def secreview_tool(threat_model: str = "web") -> Tool:
+    """secreview under `threat_model` (`web`, its default: request data is the attacker's;
+    `library`: so are the parameters of a package's public functions)."""
+    return Tool(
+        name="secreview",
+        command=lambda targets: [
+            *[sys.executable, "-m", "secreview", "scan", *targets],
+            *["--format", "json", "--no-progress", "--isolated", "-j", "1"],
+            *["--threat-model", threat_model],
+        ],
+        read=_read_secreview,
+    )
 
 
 def bandit_tool(start: list[str]) -> Tool:
