@@ -292,6 +292,7 @@ def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         "never meant to load.",
         severity=Severity.MEDIUM if kind is YamlLoader.FULL else None,
         confidence=_confidence(source, origin, Confidence.MEDIUM),
+        reads_file=pickle_files.reads_a_file(context, stream),
     )
 
 

@@ -74,15 +74,23 @@ def opened_file_key(context: ModuleContext, stream: ast.expr) -> str | None:
 
 
 def reads_a_file(context: ModuleContext, data: ast.expr) -> bool:
-    """Whether `data` is the contents of a file: `f.read()`, `path.read_bytes()`, through
-    locals (what the taint engine does not follow: it follows the path, not what the file
-    holds)."""
+    """Whether `data` is the contents of a file, or an open file a loader reads: `f.read()`,
+    `path.read_bytes()`, `open(p)`, `path.open()`, a `with open(p) as f` handle, through locals
+    (what the taint engine does not follow: it follows the path, not what the file holds)."""
     value = single_value(context, data)
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr in {"read", "read_bytes"}
-    )
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr in _FILE_READS:
+        return True
+    return context.call_name(value) in _OPENERS
+
+
+_FILE_READS = frozenset({"read", "read_bytes", "read_text", "open"})
+"""Methods giving a file's contents or an open file (`Path.open`, `ZipFile.open`)."""
+_OPENERS = frozenset(
+    {"open", "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"}
+)
 
 
 def read_file_key(context: ModuleContext, data: ast.expr) -> str | None:
