@@ -37,7 +37,9 @@ def _resolved(node: ast.expr, context: ModuleContext) -> ast.expr | ast.Function
         if not isinstance(node, ast.Name):
             return node
         value = assigned_value(node, context)
-        if value is node and not context.is_local_name(node):
+        if value is node:
+            if context.is_local_name(node):
+                return node  # a parameter, or a local bound more than once: not seen
             value = context.module_constants.get(node.id, node)
         if value is node:
             return _module_function(context, node.id) or node
