@@ -72,6 +72,27 @@ def test_constants_fold_through_module_names_and_operators() -> None:
     assert context.constant_value(huge) is UNKNOWN  # never builds a gigabyte string
 
 
+def test_percent_format_from_the_module_namespace_folds_at_module_level_only() -> None:
+    text = (
+        'DIGIT = "[0-9]"\n'
+        'PAIR = "%(DIGIT)s%(DIGIT)s" % locals()\n'
+        'ANY = "%(PAIR)s|%(DIGIT)s" % globals()\n'
+        'BROKEN = "%(MISSING)s" % locals()\n'
+        "def f(DIGIT):\n"
+        '    return "%(DIGIT)s" % locals(), "%(PAIR)s" % globals()\n'
+    )
+    context = context_for(text)
+    constants = context.module_constants
+    assert context.constant_value(constants["PAIR"]) == "[0-9][0-9]"
+    assert context.constant_value(constants["ANY"]) == "[0-9][0-9]|[0-9]"
+    assert context.constant_value(constants["BROKEN"]) is UNKNOWN
+    returned = next(n for n in ast.walk(context.tree) if isinstance(n, ast.Return))
+    assert isinstance(returned.value, ast.Tuple)
+    function_locals, module_globals = returned.value.elts
+    assert context.constant_value(function_locals) is UNKNOWN  # the function's own names
+    assert context.constant_value(module_globals) == "[0-9][0-9]"
+
+
 def test_calls_of_pure_text_methods_and_conversion_helpers_fold() -> None:
     text = (
         "import re\n"

@@ -83,3 +83,28 @@ def test_bytes_above_ascii_are_quoted_as_escapes_not_as_latin_1_letters() -> Non
     )
     assert "[\\x80-\\xff\\w]+" in finding.message
     assert "ÿ" not in finding.message
+
+
+GRAMMAR = """
+    import re
+
+    DIGIT = r"[0-9]"
+    IPv6address = r"([A-Fa-f0-9:]+:+)+[A-Fa-f0-9]+"
+    host = r"(?: \\[ %(IPv6address)s \\] | %(DIGIT)s+ )" % locals()
+    URI = r"^ https?:// %(host)s $" % locals()
+    URI_reference = r"^ (?: %(host)s )? / $" % locals()
+
+    def is_uri(uri):
+        return re.match(URI, uri, re.VERBOSE)
+
+    def is_uri_reference(uri):
+        return re.match(URI_reference, uri, re.VERBOSE)
+    """
+
+
+def test_a_grammar_piece_is_reported_once_where_it_is_written() -> None:
+    [finding] = _findings(GRAMMAR, _DEFAULT)
+    assert finding.location.line == 5  # IPv6address, not the two re.match calls using it
+    assert "`([A-Fa-f0-9:]+:+)+[A-Fa-f0-9]+`, a piece of the pattern used on line" in (
+        finding.message
+    )

@@ -19,8 +19,10 @@ from typing import TypeVar, cast
 from secreview.index.folded_calls import (
     MAX_FOLDED_LENGTH,
     UNKNOWN,
+    FoldedNamespace,
     folded_call,
     folded_subscript,
+    namespace_call,
 )
 from secreview.index.import_names import canonical, record_import
 from secreview.index.tree_index import index_tree
@@ -256,7 +258,10 @@ class ModuleContext:
 
     def _fold_binary(self, op: ast.operator, left: ast.AST, right: ast.AST, depth: int) -> object:
         left_value = self.constant_value(left, depth + 1)
-        right_value = self.constant_value(right, depth + 1)
+        if isinstance(op, ast.Mod) and namespace_call(right, self._at_module_level(right)):
+            right_value: object = FoldedNamespace(partial(self._module_constant, depth=depth + 1))
+        else:
+            right_value = self.constant_value(right, depth + 1)
         if left_value is UNKNOWN or right_value is UNKNOWN:
             return UNKNOWN
         if isinstance(op, ast.Pow | ast.LShift) and (
@@ -279,6 +284,18 @@ class ModuleContext:
             return _BINARY_OPERATORS[type(op)](left_value, right_value)
         except Exception:  # folding a type error or overflow just means "not a known constant"
             return UNKNOWN
+
+    def _module_constant(self, name: str, depth: int) -> object:
+        """The folded value of the module constant `name`, else UNKNOWN."""
+        value = self.module_constants.get(name)
+        return UNKNOWN if value is None else self.constant_value(value, depth)
+
+    def _at_module_level(self, node: ast.AST) -> bool:
+        """Whether `node` runs in the module's own namespace (no function or class around it)."""
+        return not any(
+            isinstance(a, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda)
+            for a in self.ancestors(node)
+        )
 
     def is_constant(self, node: ast.AST | None) -> bool:
         """Whether the value is fixed in the source (so an attacker cannot choose it)."""

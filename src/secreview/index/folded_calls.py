@@ -3,7 +3,9 @@
 Patterns, keys and queries are often written as constants passed through a call before use:
 `PATTERN.encode()`, `"|".join((A, B))`, `"{}-{}".format(A, B)`, or a compatibility helper such as
 `six.b(...)` / `tobytes(...)` / `force_str(...)` that turns text into bytes or back, or
-`re.escape(SPECIALS)` spliced into a character class. Rules that ask
+`re.escape(SPECIALS)` spliced into a character class, or pieces named at module level and
+spliced with `"(?: %(ALPHA)s | %(DIGIT)s )" % locals()` (an RFC grammar written as regexes).
+Rules that ask
 whether a value is fixed in the source (`ModuleContext.constant_value`) and rules that read a
 pattern's text (ReDoS) see through these. Only the built-in `str`/`bytes` methods below are
 computed, on constants, with the size of the result bounded; a helper of the project is known
@@ -16,7 +18,7 @@ from __future__ import annotations
 import ast
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import TypeGuard
 
 
@@ -44,6 +46,47 @@ _TO_TEXT = frozenset(
 """Helpers named for turning bytes into text."""
 _CODECS = frozenset({"ascii", "us-ascii", "utf-8", "utf8", "latin-1", "latin1", "iso-8859-1"})
 """Encodings that agree on ASCII text, the only ones a fold accepts by name."""
+
+
+_NAMESPACE_CALLS = frozenset({"locals", "globals", "vars"})
+
+
+def namespace_call(node: ast.AST, at_module_level: bool) -> bool:
+    """Whether `node` is `globals()`, or `locals()` / `vars()` where they mean the module's
+    namespace (at module level): the mapping a `"..." % locals()` reads its `%(name)s` from."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _NAMESPACE_CALLS
+        and not node.args
+        and not node.keywords
+    ):
+        return False
+    return node.func.id == "globals" or at_module_level
+
+
+class FoldedNamespace(Mapping[str, object]):
+    """The module's constants as `%`-formatting reads them by name (`%(HEXDIG)s`).
+
+    A name whose value is not a known constant raises KeyError, so the whole format is not
+    folded (the caller turns the error into UNKNOWN). Only item lookup is meaningful: the names
+    are never listed, as formatting never asks for them.
+    """
+
+    def __init__(self, value_of_name: Callable[[str], object]) -> None:
+        self._value_of_name = value_of_name
+
+    def __getitem__(self, name: str) -> object:
+        value = self._value_of_name(name)
+        if value is UNKNOWN:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 def folded_call(node: ast.Call, name: str | None, value_of: Callable[[ast.AST], object]) -> object:

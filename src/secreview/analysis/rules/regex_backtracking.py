@@ -25,14 +25,16 @@ the loop takes the `\\` alone and the `]` ends the match; `(?:\\\\"|.)*?"` at th
 pattern: `.` takes the `\\` alone and the `"` ends it), since the first retry then succeeds.
 
 Patterns are constants at the call (folded through `+`, f-strings, `.encode()`, `"|".join`,
-slices and bytes helpers such as `six.b`; `ModuleContext.constant_value`), or the rows of a
+slices, bytes helpers such as `six.b`, and `%(name)s` fields filled from `locals()` at module
+level; `ModuleContext.constant_value`), or the rows of a
 table written in the source that a loop compiles (`[re.compile(p) for p, kind in TOKENS]`, a
 lexer's token table, `ROUTES.items()`): those are reported on the row, where the pattern is
-written (`regex_tables`). Patterns a module hands its own regex helper (a lexer's
-`self.match(pattern, flags)` that compiles its parameter) are read at the helper's calls
-(`regex_wrappers`). A pattern built at run time from a glob whose `*` wildcards are turned back
-into `.*` after `re.escape` (`glob_patterns`) is reported too: its loops are as many as the glob's
-wildcards, chosen by whoever writes the glob.
+written (`regex_tables`); a grammar of named pieces spliced with `% locals()` is reported on the
+piece where the nested loop is written, once (`regex_pieces`). Patterns a module hands its own
+regex helper (a lexer's `self.match(pattern, flags)` that compiles its parameter) are read at
+the helper's calls (`regex_wrappers`). A pattern built at run time from a glob whose `*`
+wildcards are turned back into `.*` after `re.escape` (`glob_patterns`) is reported too: its
+loops are as many as the glob's wildcards, chosen by whoever writes the glob.
 
 The cost is paid on the text matched, so a finding is rated by where that text comes from
 (`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text
@@ -56,20 +58,20 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from functools import partial
+from typing import cast
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.glob_patterns import reopened_glob
 from secreview.analysis.rules._support.pattern_uses import pattern_uses
+from secreview.analysis.rules._support.regex_pieces import first_report, flawed_piece
+from secreview.analysis.rules._support.regex_problem import exponential_alone, pattern_problem
 from secreview.analysis.rules._support.regex_tables import table_patterns
 from secreview.analysis.rules._support.regex_wrappers import wrapped_patterns
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
-
-if TYPE_CHECKING:
-    from secreview.analysis.rules._support.regex_shapes import Problem
 
 # Function -> position of its `flags` argument; the pattern is always argument 0.
 _FLAG_POSITIONS = {
@@ -88,7 +90,6 @@ _REGEX_MODULES = ("re", "regex")
 _REGEX_CALLS = frozenset(
     f"{module}.{function}" for module in _REGEX_MODULES for function in _FLAG_POSITIONS
 )
-_MAX_PATTERN_LENGTH = 10_000  # longer constants are data, not hand-written patterns
 _MAX_SHOWN_PATTERN = 60
 
 
@@ -126,7 +127,10 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "(`(a+)+`, `(\\w+\\s?)*`), repeated alternatives that can match the same characters "
     "(`(a|a?)+`) or an optional part that can start like the next round (`(a([ a]+a)?)*`), "
     "and unbounded repeats over the same characters side by side before "
-    "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). Patterns "
+    "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). A pattern "
+    'assembled from named pieces (`host = r"(?: %(IP_literal)s | ...)" % locals()`, a '
+    "grammar written as regexes) is read whole and reported once, on the piece where the "
+    "nested loop is written. Patterns "
     "in a token table that a loop compiles are judged on their rows, and constant patterns "
     "given to this module's own regex helper (`self.match(pattern, re.X)`, a function that "
     "passes its parameter to `re`) on the helper's calls, with the flags they pass (exponential "
@@ -226,7 +230,7 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
     for where, text, text_flags in candidates:
         if text_flags is None:
             continue  # an unknown flag may be VERBOSE, which changes what the text means
-        found = _problem(text, text_flags, function, wide)
+        found = pattern_problem(text, text_flags, function, wide)
         if found is None:
             continue
         problem = found.problem
@@ -242,8 +246,16 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             and (found.anchored or _matched_from_start(context, node, function))
         ):
             continue  # quadratic from one start: only untrusted text is long enough to hurt
+        exponential = partial(exponential_alone, text_flags, function)
+        piece = where is node and problem.exponential and flawed_piece(context, node, exponential)
+        if piece and not first_report(context, piece):
+            continue
+        if piece:
+            text = cast("str | bytes", context.constant_value(piece))
         place = (
-            ""
+            f", a piece of the pattern used on line {node.lineno},"
+            if piece
+            else ""
             if where is node
             else ", given to this module's regex helper,"
             if isinstance(where, ast.Call)
@@ -251,7 +263,7 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
         )
         cost = "exponential" if problem.exponential else "polynomial (quadratic or worse)"
         yield Hit(
-            node=where,
+            node=piece or where,
             message=f"The pattern `{_shown(text)}`{place} in `{context.one_line(node.func)}` "
             f"{problem.description}, so an input that almost matches takes {cost} time to "
             f"reject (ReDoS). Text matched: {origin.phrase}.",
@@ -294,33 +306,6 @@ def _flags_argument(context: ModuleContext, call: ast.Call) -> ast.expr | None:
     """The flags argument of a regex call (`re.compile(p, flags)`), None when it has none."""
     function = _regex_function(context, call)
     return None if function is None else context.argument(call, _FLAG_POSITIONS[function], "flags")
-
-
-class _Found(NamedTuple):
-    """A pattern's worst problem, and whether every match must start where the text begins."""
-
-    problem: Problem
-    anchored: bool
-
-
-def _problem(pattern: str | bytes, flags: int, function: str, wide: bool) -> _Found | None:
-    """The worst backtracking problem of a constant pattern, None for a safe or broken one;
-    with `wide`, only a problem the wider reading finds and the default one does not."""
-    if len(pattern) > _MAX_PATTERN_LENGTH:
-        return None
-    # The pattern analysis (a parser and its node types) loads with the first constant pattern:
-    # most files compile none, and a one-file scan should not pay for it at start-up.
-    from secreview.analysis.rules._support.regex_shapes import find_problem
-    from secreview.analysis.rules._support.regex_tree import parse_pattern, starts_at_beginning
-
-    tree = parse_pattern(pattern, flags)
-    if tree is None:
-        return None
-    whole_match = function == "fullmatch"
-    problem = find_problem(tree, whole_match)
-    if wide:
-        problem = None if problem is not None else find_problem(tree, whole_match, wide=True)
-    return None if problem is None else _Found(problem, starts_at_beginning(tree))
 
 
 _FROM_START = frozenset({"match", "fullmatch"})
