@@ -15,13 +15,13 @@ the finding is reported.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 
 from secreview.index.context import ModuleContext
 from secreview.index.folded_calls import namespace_call
+from secreview.patterns import lazy_pattern
 
-_NAMED_FIELD = re.compile(r"%\((\w+)\)")
+_NAMED_FIELD = lazy_pattern(r"%\((\w+)\)")
 _MAX_PIECES = 200
 """Enough for an RFC grammar; a bound on the walk for pathological modules."""
 
