@@ -7,6 +7,8 @@ cross-module taint analysis can find anything, so its cost is paid only where it
 from __future__ import annotations
 
 import ast
+import struct
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import NamedTuple
@@ -18,15 +20,24 @@ class ModuleFacts(NamedTuple):
     module: str
     reads_remote_input: bool
     imports: frozenset[str]
-    spelled: frozenset[str] = frozenset()
-    """Every name the module spells in its code: names read, attribute names, imported names.
-    A function of another module can only be called from here if its name is among them."""
+    spelled: str = ""
+    """Every name the module spells in its code (names read, attribute names, imported names),
+    as the sorted CRC-32 keys of the names (`name_key`) in hex, eight digits each. A function of
+    another module can only be called from here if its name is among them. Keys, not the names:
+    the scanner keeps every module's facts, and sets of names cost it tens of MB on a large
+    tree; a key two names share only makes a function look called, never the reverse."""
     defines: frozenset[str] = frozenset()
     """The names of the functions and methods the module defines, at any depth."""
 
 
-def spelled_and_defined(nodes: Iterable[ast.AST]) -> tuple[frozenset[str], frozenset[str]]:
-    """The names `nodes` spell (`ModuleFacts.spelled`) and the functions they define."""
+def name_key(name: str) -> int:
+    """The key `ModuleFacts.spelled` records for `name` (the same in every process)."""
+    return zlib.crc32(name.encode("utf-8", "surrogatepass"))
+
+
+def spelled_and_defined(nodes: Iterable[ast.AST]) -> tuple[str, frozenset[str]]:
+    """The names `nodes` spell, as `ModuleFacts.spelled` records them, and the functions they
+    define."""
     spelled: set[str] = set()
     defined: set[str] = set()
     for node in nodes:
@@ -41,7 +52,14 @@ def spelled_and_defined(nodes: Iterable[ast.AST]) -> tuple[frozenset[str], froze
                 spelled.add(node.asname)  # type: ignore[attr-defined]
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             defined.add(node.name)  # type: ignore[attr-defined]
-    return frozenset(spelled), frozenset(defined)
+    keys = sorted({name_key(name) for name in spelled})
+    return struct.pack(f">{len(keys)}I", *keys).hex(), frozenset(defined)
+
+
+def _spelled_keys(facts: ModuleFacts) -> set[int]:
+    """The keys of the names `facts` says its module spells."""
+    packed = bytes.fromhex(facts.spelled)
+    return set(struct.unpack(f">{len(packed) // 4}I", packed))
 
 
 def demanded_functions(
@@ -57,19 +75,23 @@ def demanded_functions(
     methods (`__init__`, `__enter__`, ...) are called without being spelled and always count.
     """
     chosen = [f for f in facts if f.module in plan]
-    wanted_anywhere = frozenset().union(*(f.defines for f in chosen))
-    spellers: dict[str, int] = {}
+    defined_keys = {name_key(name) for each in chosen for name in each.defines}
+    spellers: dict[int, int] = {}
+    own: dict[str, set[int]] = {}
     for each in chosen:
-        for name in each.spelled & wanted_anywhere:
-            spellers[name] = spellers.get(name, 0) + 1
-    return {
-        each.module: frozenset(
+        keys = own[each.module] = _spelled_keys(each) & defined_keys
+        for key in keys:
+            spellers[key] = spellers.get(key, 0) + 1
+    wanted: dict[str, frozenset[str]] = {}
+    for each in chosen:
+        mine = own[each.module]
+        wanted[each.module] = frozenset(
             name
             for name in each.defines
-            if _is_special(name) or spellers.get(name, 0) > (name in each.spelled)
+            if _is_special(name)
+            or spellers.get(key := name_key(name), 0) > (key in mine)  # others spell it
         )
-        for each in chosen
-    }
+    return wanted
 
 
 def _is_special(name: str) -> bool:
