@@ -58,6 +58,33 @@ def test_library_threat_model_reports_public_parameters_at_the_sink_inside() -> 
     assert events(LIBRARY, library, path="pkg/_internal/lib.py") == []
 
 
+def test_a_library_logging_what_it_was_handed_is_not_its_defect() -> None:
+    """Under `library`, a public parameter reaching a log call is the caller's concern (the
+    application decides whether request text gets there); the same parameter reaching a file
+    path in the same function is still reported."""
+    code = """
+    import logging, os
+    log = logging.getLogger(__name__)
+
+    def load(name):
+        log.info("loading %s", name)
+        return open(os.path.join("/data", name)).read()
+    """
+    assert events(code, TaintSetup.for_threat_model("library")) == [("path", 7, "library")]
+    handler = """
+    import logging
+    from flask import Flask, request
+    app = Flask(__name__)
+    log = logging.getLogger(__name__)
+
+    @app.route("/")
+    def index():
+        log.info("user %s", request.args["user"])
+        return "ok"
+    """
+    assert ("log", 9, "remote") in events(handler, TaintSetup.for_threat_model("library"))
+
+
 def test_library_findings_are_medium_confidence_and_name_the_public_function() -> None:
     report = review_source(LIBRARY, "lib.py", ScanConfig(threat_model="library"))
     command = [f for f in report.findings if f.rule_id == "tainted-command"]
