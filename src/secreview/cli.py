@@ -108,7 +108,7 @@ ones. A review allocates millions of small, short-lived objects (syntax trees, t
 that are freed by reference counting, not by the cyclic collector, which at Python's defaults
 (700, 10, 10) walked the young heap some hundred thousand times per large scan: 14 % of the CPU
 of the 1,159-file speed tree (`benchmarks/speed.py`), with a lower peak memory when raised.
-Workers are forked and inherit it."""
+Workers forked on Linux inherit it (spawned ones elsewhere keep the defaults)."""
 
 
 def main() -> None:

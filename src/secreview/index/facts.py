@@ -1,7 +1,9 @@
-"""Project-wide facts: which module imports which, and which modules read untrusted input.
+"""Project-wide facts: which module imports which, which modules read untrusted input, and which
+names each module spells and defines.
 
 The per-file pass records these facts for every module; the scanner uses them to decide where a
-cross-module taint analysis can find anything, so its cost is paid only where it can pay off.
+cross-module taint analysis can find anything, and which functions it must summarise there
+(`demanded_functions`), so its cost is paid only where it can pay off.
 """
 
 from __future__ import annotations
