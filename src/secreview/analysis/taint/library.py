@@ -61,6 +61,16 @@ def _as_text(result: Value, name: str, args: list[Value]) -> Value:
 class LibraryRules(FrameState):
     """Results of library calls: models, and the builtin methods of strings and containers."""
 
+    def _mapped_sanitizer(self, node: ast.Call, names: list[str]) -> str | None:
+        """The sanitiser `map(SANITISER, items)` applies to every item, if it is one."""
+        if "map" not in names or len(node.args) < 2 or node.keywords:
+            return None
+        function = node.args[0]
+        if not isinstance(function, ast.Name | ast.Attribute):
+            return None
+        name = self.qualified(function)
+        return name if name in self.models.sanitizers else None
+
     def modelled_result(
         self,
         node: ast.Call,
@@ -92,6 +102,10 @@ class LibraryRules(FrameState):
                 and (converter.type in self.models.clean_annotations)
             ):
                 return CLEAN  # `request.args.get("page", type=int)` converts (or drops) the value
+        mapped = self._mapped_sanitizer(node, names)
+        if mapped is not None:
+            # `map(re.escape, words)`: each element goes through the sanitiser, as one call would.
+            return self.modelled_result(node, [mapped], None, None, args[1:], {})
         for name in names:
             source = self.models.source_calls.get(name)
             if source is not None:
