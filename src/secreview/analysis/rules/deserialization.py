@@ -62,9 +62,6 @@ _PICKLE_LIKE: dict[str, tuple[int, str, bool]] = {
 }
 _MARSHAL = {"marshal.load": (0, "file", True), "marshal.loads": (0, "bytes", False)}
 _MODULES = tuple(sorted({name.split(".")[0] for name in (*_PICKLE_LIKE, *_MARSHAL)} | {"numpy"}))
-_OPENERS = frozenset(
-    {"open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "builtins.open"}
-)
 _IN_MEMORY = frozenset({"io.BytesIO", "io.StringIO"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 
@@ -89,7 +86,7 @@ def _source_of(context: ModuleContext, expr: ast.expr, is_file: bool, depth: int
         contents = ModuleContext.argument(value, 0, "initial_bytes")
         fixed = contents is None or is_fixed(context, contents)
         return _Source.IN_SOURCE if fixed else _Source.RUN_TIME
-    if name in _OPENERS:
+    if name in pickle_files.FILE_OPENERS:
         path = ModuleContext.argument(value, 0, "file")
         fixed = path is not None and is_fixed(context, path)
         return _Source.FIXED_PATH if fixed else _Source.RUN_TIME

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from secreview.analysis.rules._support.built_strings import looks_internal
 from secreview.analysis.rules._support.data_origin import is_program_made
 from secreview.analysis.rules._support.local_bindings import bindings_before
-from secreview.analysis.rules._support.web_handlers import parameter_defaults
+from secreview.analysis.rules._support.web_handlers import parameter_defaults, rebinds
 from secreview.index.context import UNKNOWN, ModuleContext
 
 MAX_CALLERS_DEPTH = 3
@@ -149,8 +149,6 @@ def unchanged_parameter_default(context: ModuleContext, value: ast.expr, at: ast
     ):
         return UNKNOWN
     default = next((d for a, d in parameter_defaults(function.args) if a.arg == value.id), None)
-    rebound = any(
-        isinstance(node, ast.Name) and node.id == value.id and not isinstance(node.ctx, ast.Load)
-        for node in ast.walk(function)
-    )
-    return UNKNOWN if default is None or rebound else context.constant_value(default)
+    if default is None or rebinds(function, value.id):
+        return UNKNOWN
+    return context.constant_value(default)

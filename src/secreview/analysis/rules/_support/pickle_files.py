@@ -33,9 +33,12 @@ _DUMPS = frozenset(
         "joblib.dump",
     }
 )
-_OPENERS = frozenset(
+FILE_OPENERS = frozenset(
     {"open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "builtins.open"}
 )
+"""Calls that open a file by path (compressed ones too), as loaders' file arguments come."""
+_FILE_READS = frozenset({"read", "read_bytes", "read_text", "open"})
+"""Methods giving a file's contents or an open file (`Path.open`, `ZipFile.open`)."""
 _JOINS = frozenset({"os.path.join", "posixpath.join"})
 
 
@@ -59,7 +62,7 @@ def _collect_pickled_keys(context: ModuleContext) -> frozenset[str]:
 def opened_file_key(context: ModuleContext, stream: ast.expr) -> str | None:
     """The key of the file `stream` is: `open(path)`, `path.open()`, or a local bound to one;
     for a file name (`joblib.dump(obj, path)`), the key of that path."""
-    opener = made_by(context, stream, _OPENERS)
+    opener = made_by(context, stream, FILE_OPENERS)
     if opener is not None:
         path = ModuleContext.argument(opener, 0, "file")
         return file_key(context, path) if path is not None else None
@@ -83,14 +86,7 @@ def reads_a_file(context: ModuleContext, data: ast.expr) -> bool:
     func = value.func
     if isinstance(func, ast.Attribute) and func.attr in _FILE_READS:
         return True
-    return context.call_name(value) in _OPENERS
-
-
-_FILE_READS = frozenset({"read", "read_bytes", "read_text", "open"})
-"""Methods giving a file's contents or an open file (`Path.open`, `ZipFile.open`)."""
-_OPENERS = frozenset(
-    {"open", "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"}
-)
+    return context.call_name(value) in FILE_OPENERS
 
 
 def read_file_key(context: ModuleContext, data: ast.expr) -> str | None:

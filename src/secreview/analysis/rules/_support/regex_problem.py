@@ -34,8 +34,7 @@ def pattern_problem(pattern: str | bytes, flags: int, function: str, wide: bool)
     with `wide`, only a problem the wider reading finds and the default one does not."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         return None
-    # The pattern analysis (a parser and its node types) loads with the first constant pattern:
-    # most files compile none, and a one-file scan should not pay for it at start-up.
+    # Imported here, with the first constant pattern (see the module's docstring).
     from secreview.analysis.rules._support.regex_shapes import find_problem
     from secreview.analysis.rules._support.regex_tree import parse_pattern, starts_at_beginning
 

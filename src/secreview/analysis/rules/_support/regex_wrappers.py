@@ -28,7 +28,7 @@ import ast
 from collections.abc import Callable
 from typing import NamedTuple
 
-from secreview.analysis.rules._support.web_handlers import parameter_defaults
+from secreview.analysis.rules._support.web_handlers import parameter_defaults, rebinds
 from secreview.index.context import ModuleContext
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -55,14 +55,6 @@ def _default(function: _Function, name: str) -> ast.expr | None:
             is_none = isinstance(default, ast.Constant) and default.value is None
             return None if is_none else default
     return None
-
-
-def _rebound(function: _Function, name: str) -> bool:
-    """Whether the function assigns the parameter (then it may not be the caller's pattern)."""
-    for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
-            return True
-    return False
 
 
 def _sites(context: ModuleContext, function: _Function, is_method: bool) -> list[ast.Call]:
@@ -109,7 +101,7 @@ def wrapped_patterns(
     names = _parameter_names(function)
     is_method = bool(names) and names[0] in ("self", "cls")
     offset = 1 if is_method else 0
-    if pattern.id not in names[offset:] or _rebound(function, pattern.id):
+    if pattern.id not in names[offset:] or rebinds(function, pattern.id):
         return None
     own = [
         node

@@ -82,6 +82,15 @@ def parameter_defaults(arguments: ast.arguments) -> list[tuple[ast.arg, ast.expr
     return pairs
 
 
+def rebinds(function: Function, name: str) -> bool:
+    """Whether `function` assigns (or deletes) `name` anywhere in its body: then a parameter of
+    that name may no longer hold what the caller passed, or its default."""
+    return any(
+        isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+        for node in ast.walk(function)
+    )
+
+
 def parameter_names(function: Function) -> list[str]:
     """Names of all parameters of `function`, in order (`self`/`cls` included)."""
     arguments = function.args
