@@ -200,6 +200,8 @@ def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret
         derived = _digest_strength(node, context, depth) or _signing_strength(node, context, depth)
         if derived:
             return derived
+    if isinstance(node, ast.Tuple) and depth < 2:  # `(username, password) == credentials`
+        return max((_strength(e, context, depth + 1) for e in node.elts), default=_Secret.NONE)
     if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant) and depth < 2:
         return _strength(node.value, context, depth + 1)  # `signature[i]`: one character of it
     zipped = _zipped_from(node, context) if isinstance(node, ast.Name) else None
