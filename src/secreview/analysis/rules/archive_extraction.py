@@ -43,6 +43,7 @@ _SAFE_FILTER_FUNCTIONS = frozenset({"tarfile.data_filter", "tarfile.tar_filter"}
 _UNSAFE_FILTERS = frozenset({"fully_trusted", "tarfile.fully_trusted_filter"})
 _MEMBER_LISTINGS = frozenset({"getmembers", "getnames"})
 _SIZE_ATTRIBUTES = frozenset({"file_size", "compress_size"})
+_TYPE_TESTS = frozenset({"issym", "islnk", "isfile", "isreg", "isdir", "isdev", "type"})
 
 
 def _filter_verdict(context: ModuleContext, value: ast.expr | None) -> bool | None:
@@ -86,6 +87,59 @@ def _inspects_members(context: ModuleContext, node: ast.AST, receiver: ast.expr)
     )
 
 
+def _rejects_links(body: ast.AST, member: str) -> bool:
+    """Whether `body` raises, and tests the type of `member` (`issym()`, `isfile()`, ...)."""
+    nodes = list(ast.walk(body))
+    return any(isinstance(n, ast.Raise) for n in nodes) and any(
+        isinstance(n, ast.Attribute)
+        and n.attr in _TYPE_TESTS
+        and isinstance(n.value, ast.Name)
+        and n.value.id == member
+        for n in nodes
+    )
+
+
+def _vetting_helper(context: ModuleContext, call: ast.Call, member: str) -> bool:
+    """Whether `call` hands `member` to a function of this module that rejects links."""
+    if not isinstance(call.func, ast.Name):
+        return False
+    for definition in context.tree.body:
+        if isinstance(definition, ast.FunctionDef) and definition.name == call.func.id:
+            parameters = [a.arg for a in definition.args.args]
+            for position, argument in enumerate(call.args[: len(parameters)]):
+                if isinstance(argument, ast.Name) and argument.id == member:
+                    return _rejects_links(definition, parameters[position])
+    return False
+
+
+def _members_vetted(context: ModuleContext, node: ast.AST, receiver: ast.expr) -> bool:
+    """Whether a loop over the archive's members, before `node`, raises on a link or any
+    member that is not a plain file or folder (itself, or through a helper of this module).
+
+    Name checks alone are not enough: a symbolic link with an innocent name points anywhere,
+    and later members are written through it (CVE-2007-4559's second half).
+    """
+    receiver_text = context.segment(receiver)
+    for loop in ast.walk(context.enclosing_function(node) or context.tree):
+        if not (
+            isinstance(loop, ast.For)
+            and loop.lineno < getattr(node, "lineno", 0)
+            and isinstance(loop.target, ast.Name)
+            and isinstance(loop.iter, ast.Call)
+            and isinstance(loop.iter.func, ast.Attribute)
+            and loop.iter.func.attr == "getmembers"
+            and context.segment(loop.iter.func.value) == receiver_text
+        ):
+            continue
+        member = loop.target.id
+        body = ast.Module(body=loop.body, type_ignores=[])
+        if _rejects_links(body, member) or any(
+            isinstance(n, ast.Call) and _vetting_helper(context, n, member) for n in ast.walk(body)
+        ):
+            return True
+    return False
+
+
 def _archive_is_fixed(context: ModuleContext, opener: ast.Call) -> bool:
     """Whether the archive is a path written in the source (and no file object is passed)."""
     if ModuleContext.keyword(opener, "fileobj") is not None:
@@ -117,7 +171,9 @@ _TRAVERSAL_TAIL = (
     "`extraction_filter` is set, and `shutil.unpack_archive` without `filter=` unless the format "
     'is `"zip"`. Custom filter functions are trusted. An archive at a fixed path, an extraction '
     "limited by `members=`, or a function that lists the members first (often to check their "
-    "names) lowers the confidence.",
+    "names) lowers the confidence; a loop over `getmembers()` before the extraction that raises "
+    "on a member's type (`issym()`, `islnk()`, `not (m.isfile() or m.isdir())`), itself or "
+    "through a function of the module it hands the member to, is the check and is not reported.",
     why_bad="Tar member names are paths chosen by whoever made the archive (CVE-2007-4559): "
     "`../` components, absolute names and symlinks let one archive overwrite any file the "
     "process can write, such as code, cron jobs or SSH keys. Python 3.12 added filters, and only "
@@ -144,6 +200,8 @@ def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
         if opener is None or verdict is not False:
             return
         if _sets_default_filter(context, node, func.value):
+            return
+        if _members_vetted(context, node, func.value):
             return
         if func.attr == "extractall":
             limited = ModuleContext.argument(node, 1, "members") is not None

@@ -8,6 +8,11 @@ site, cached pages are poisoned, and a dispatcher that picks an application by h
 proxy never exposed. Django leaves `USE_X_FORWARDED_HOST` off by default for this reason. The
 shape read and the trust checks are those of `spoofable-client-ip`
 (`_support/forwarded_headers.py`).
+
+CherryPy's `proxy` tool is the same trust written as configuration: switched on, it rebuilds
+`request.base` from `X-Forwarded-Host` unless its `local` argument names another header (or
+None), so an application that turns it on for the client address (`remote='X-Real-IP'`) also
+takes its host, and every URL it builds, from whatever the client sent.
 """
 
 from __future__ import annotations
@@ -33,6 +38,35 @@ FORWARDED_HOST = HeaderFamily(
 """Headers that carry the host a proxy was asked for, and the Host header they stand in for."""
 
 
+CHERRYPY_PROXY_TOOL = "cherrypy.tools.proxy"
+"""CherryPy's tool that rebuilds the request's base URL and address from proxy headers."""
+
+_CHERRYPY_MESSAGE = (
+    "CherryPy's proxy tool is {how}, so it takes the request's host from `X-Forwarded-Host`, "
+    "which any client sets freely: the URLs and redirects the application builds point where "
+    "the client says."
+)
+
+
+def _proxy_tool_on_by_default(node: ast.Dict, context: ModuleContext) -> ast.expr | None:
+    """The `tools.proxy.on` key of a CherryPy config dict that turns the tool on and never sets
+    `tools.proxy.local`, or None.
+
+    Only a dict in a module that imports CherryPy: the key spelling is CherryPy's own.
+    """
+    keys = {
+        key.value: (key, value)
+        for key, value in zip(node.keys, node.values, strict=True)
+        if isinstance(key, ast.Constant) and isinstance(key.value, str)
+    }
+    if "tools.proxy.on" not in keys or "tools.proxy.local" in keys:
+        return None
+    key, value = keys["tools.proxy.on"]
+    if context.constant_value(value) is True and context.imports_any(("cherrypy",)):
+        return key
+    return None
+
+
 @rule(
     id="spoofable-forwarded-host",
     name="Request host taken from X-Forwarded-Host without a trusted-proxy check",
@@ -50,7 +84,10 @@ FORWARDED_HOST = HeaderFamily(
     "`host`, `hostname`, `domain`, `netloc` or `server_name`, or returned by a function that "
     "falls back to the `Host` header. Uses under a condition that names the proxy configuration "
     "or the peer address (`trust`, `proxy`/`proxies`, `REMOTE_ADDR`), or after an early exit on "
-    "one, are not reported, nor accessors named for the header (`forwarded_host`).",
+    "one, are not reported, nor accessors named for the header (`forwarded_host`). Also "
+    "reports CherryPy's `tools.proxy` switched on (called, or `'tools.proxy.on': True` in a "
+    "config dict) without `local`, whose default is `X-Forwarded-Host`; `local=None` or "
+    "another header is not reported.",
     why_bad="Front proxies route on `Host` and pass `X-Forwarded-Host` through, so a client "
     "picks the host the application thinks it serves: reset links and redirects built from it "
     "point at the attacker's site, shared caches store poisoned pages, and host-based dispatch "
@@ -68,11 +105,21 @@ FORWARDED_HOST = HeaderFamily(
         "https://docs.djangoproject.com/en/stable/ref/settings/#use-x-forwarded-host",
         "https://portswigger.net/web-security/host-header",
     ),
-    visits=(ast.FunctionDef, ast.AsyncFunctionDef),
+    visits=(ast.FunctionDef, ast.AsyncFunctionDef, ast.Call, ast.Dict),
+    calls=frozenset({CHERRYPY_PROXY_TOOL}),
 )
 def spoofable_forwarded_host(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report each use of a forwarded-host header as the request's host that no trust check
-    decides."""
+    decides, and CherryPy's proxy tool left to take the host from `X-Forwarded-Host`."""
+    if isinstance(node, ast.Call):
+        if context.argument(node, 1, "local") is None and not context.has_star_arguments(node):
+            yield Hit(node, _CHERRYPY_MESSAGE.format(how="called without `local=`"))
+        return
+    if isinstance(node, ast.Dict):
+        key = _proxy_tool_on_by_default(node, context)
+        if key is not None:
+            yield Hit(key, _CHERRYPY_MESSAGE.format(how="switched on without `tools.proxy.local`"))
+        return
     for use in untrusted_uses(node, FORWARDED_HOST, context):
         yield Hit(
             use.statement,

@@ -25,6 +25,7 @@ from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.secret_files import name_read
 from secreview.analysis.rules._support.secret_text import name_words
+from secreview.analysis.rules._support.sequence_containers import is_sequence
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -46,7 +47,7 @@ _STRONG_LAST = frozenset(
     }
 )  # fmt: skip
 # `sig` is as often a signal number (`sig == signal.SIGCHLD`) as a signature: weak alone
-_WEAK_LAST = frozenset({"token", "digest", "hash", "key", "mac", "code", "checksum", "sig"})
+_WEAK_LAST = frozenset({"token", "digest", "hash", "key", "mac", "code", "checksum", "sig", "auth"})
 # words before a weak last word that make it a credential: `auth_token`, `api_key`, `hmac_digest`
 _STRONG_QUALIFIERS = frozenset(
     {
@@ -54,6 +55,7 @@ _STRONG_QUALIFIERS = frozenset(
         "secret", "signing", "hmac", "signature", "password", "pw", "pwd", "passwd",
         "verification", "verify", "confirmation", "invite", "invitation", "activation",
         "webhook", "shared", "private", "security", "otp", "totp", "mfa", "recovery", "sign",
+        "basic",  # `basic_auth`: HTTP Basic's `user:password`
     }
 )  # fmt: skip
 # tokens that are positions or handles; keys that are look-ups: not credentials
@@ -198,6 +200,8 @@ def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret
         derived = _digest_strength(node, context, depth) or _signing_strength(node, context, depth)
         if derived:
             return derived
+    if isinstance(node, ast.Tuple) and depth < 2:  # `(username, password) == credentials`
+        return max((_strength(e, context, depth + 1) for e in node.elts), default=_Secret.NONE)
     if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant) and depth < 2:
         return _strength(node.value, context, depth + 1)  # `signature[i]`: one character of it
     zipped = _zipped_from(node, context) if isinstance(node, ast.Name) else None
@@ -262,7 +266,10 @@ def _describe(strength: _Secret) -> str:
     "secret-named too (`token == expected_token`). Names that "
     "pair two user-supplied values (`password == password_confirm`, `new_password`) and "
     "`__eq__` methods are left alone. Character-by-character loops count too: "
-    "`for a, b in zip(signature, expected): if a != b: return False`.",
+    "`for a, b in zip(signature, expected): if a != b: return False`. A credential looked up "
+    "with `in`/`not in` in a list or tuple the code builds (`basic_auth not in "
+    "self.allowed`, where `self.allowed = [...]`) counts as well: the search runs `==` on each "
+    "item; a set or dict, hashed, does not.",
     why_bad="`==` on strings and bytes returns at the first differing character, so a guess "
     "with a correct first byte takes measurably longer to reject than one without. Repeating "
     "requests and averaging the response times, an attacker recovers a webhook signature, "
@@ -282,6 +289,9 @@ def _describe(strength: _Secret) -> str:
 def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report `==`/`!=` between a secret and a value that is not a constant."""
     assert isinstance(node, ast.Compare)
+    if len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn):
+        yield from _membership(node, context)
+        return
     if len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
         return
     function = context.enclosing_function(node)
@@ -342,3 +352,18 @@ def _user_pair(side: ast.expr, context: ModuleContext) -> bool:
     """`password_confirm`, `new_password`: the other half of two values the user typed."""
     name = _read_name(_unwrap(side, context))
     return name is not None and bool(set(name_words(name)) & _USER_PAIR_WORDS)
+
+
+def _membership(node: ast.Compare, context: ModuleContext) -> Iterator[Hit]:
+    """`provided not in self.allowed_credentials`: a list is searched with `==` item by item."""
+    element, container = node.left, node.comparators[0]
+    if _is_fixed(_unwrap(element, context), context) or _user_pair(element, context):
+        return
+    if _strength(element, context) < _Secret.NAMED or not is_sequence(container, context):
+        return
+    yield Hit(
+        node=node,
+        message=f"`{context.one_line(node)}` looks `{context.one_line(element)}`, a secret, up "
+        f"in the list `{context.one_line(container)}` with `==` on each item; the time it takes "
+        "tells an attacker how many leading characters of a guess are right.",
+    )

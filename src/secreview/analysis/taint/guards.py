@@ -43,6 +43,8 @@ from secreview.index.context import UNKNOWN
 
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
+_NOT_EMPTY = ("bind-password",)
+"""What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
 
 
 class GuardRules(HostGuards):
@@ -62,6 +64,9 @@ class GuardRules(HostGuards):
                 continue
             current = self.lookup(ast.Name(id=name, ctx=ast.Load()))
             if not current.all_flows():
+                continue
+            if kinds == _NOT_EMPTY:  # says nothing of the content: no step in the evidence
+                self.env[name] = current.mapped(lambda f: f.sanitised(_NOT_EMPTY))
                 continue
             self.env[name] = current.mapped(
                 lambda f, k=kinds: f.then(test, "checked by this condition").sanitised(k)
@@ -110,6 +115,8 @@ class GuardRules(HostGuards):
                 defined = self.defined_as(name)
                 if defined is not None:
                     yield from self._guards(defined, outcome, depth + 1)
+                elif outcome:  # `if password:` (or past `if not password: return`): not empty
+                    yield name, _NOT_EMPTY, None
             case ast.UnaryOp(op=ast.Not(), operand=operand):
                 yield from self._guards(operand, not outcome, depth + 1)
             case ast.BoolOp(op=ast.And(), values=values) if outcome:
@@ -153,6 +160,8 @@ class GuardRules(HostGuards):
             yield from self._host_guard(left, _REDIRECT)
         if equality and holds and self._own_host(left):
             yield from self._host_guard(right, _REDIRECT)
+        if isinstance(left, ast.Name) and equality and not holds and self._text(right) == "":
+            yield left.id, _NOT_EMPTY, None  # `password != ""`, past `if password == "": ...`
         if isinstance(left, ast.Name):
             other = self.expr(right)
             if membership and holds and not other.all_flows():

@@ -1,0 +1,70 @@
+"""Whether a container tested with `in` is a sequence (compared item by item with `==`).
+
+`x in some_list` runs `==` against each item until one matches, so it leaks what `==` leaks; a
+set or dict looks `x` up by its hash and compares only an item whose hash is equal, which says
+nothing about a guess's prefix. The container's kind is read from what the code assigns to it:
+a local name's values, or every `self.name = ...` in the enclosing class.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.index.context import ModuleContext
+
+_SEQUENCE_CALLS = frozenset({"list", "tuple", "sorted"})
+_HASHED_CALLS = frozenset({"set", "frozenset", "dict", "collections.OrderedDict"})
+
+
+def _kind(value: ast.expr, context: ModuleContext) -> str | None:
+    """'sequence', 'hashed', or None when the value does not say."""
+    if isinstance(value, ast.List | ast.Tuple | ast.ListComp):
+        return "sequence"
+    if isinstance(value, ast.Set | ast.Dict | ast.SetComp | ast.DictComp):
+        return "hashed"
+    if isinstance(value, ast.Call):
+        name = context.call_name(value)
+        if name in _SEQUENCE_CALLS:
+            return "sequence"
+        if name in _HASHED_CALLS:
+            return "hashed"
+    return None
+
+
+def _self_attribute_values(container: ast.Attribute, context: ModuleContext) -> list[ast.expr]:
+    """Every value assigned to `self.<attr>` in the class around `container`."""
+    if not (isinstance(container.value, ast.Name) and container.value.id == "self"):
+        return []
+    owner = next((a for a in context.ancestors(container) if isinstance(a, ast.ClassDef)), None)
+    if owner is None:
+        return []
+    values: list[ast.expr] = []
+    for node in ast.walk(owner):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == container.attr
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "self"
+                ):
+                    values.append(node.value)
+    return values
+
+
+def is_sequence(container: ast.expr, context: ModuleContext) -> bool:
+    """Whether the code makes `container` a list or tuple somewhere, and never a set or dict.
+
+    A literal of constants is not counted: what it holds is in the source for everyone to read.
+    """
+    if isinstance(container, ast.Attribute):
+        values = _self_attribute_values(container, context)
+    elif isinstance(container, ast.Name):
+        values = [value for value, _ in assigned_values(context, container)]
+    else:
+        values = [container]
+    kinds = {_kind(value, context) for value in values}
+    if "hashed" in kinds or "sequence" not in kinds:
+        return False
+    return not (isinstance(container, ast.List | ast.Tuple) and context.is_constant(container))
