@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from secreview.analysis.taint.context import LIBRARY_ORIGIN
+from secreview.analysis.taint.library_scope import is_library_defect
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import FunctionResult, SinkEvent
 from secreview.analysis.taint.values import Flow
@@ -63,7 +64,8 @@ def public_parameter_events(
     results: list[FunctionResult], index: ModuleIndex
 ) -> Iterator[SinkEvent]:
     """The sink events of public functions' parameters, as flows of origin `library` (but for
-    the sinks a library's caller answers for, `_CALLERS_CONCERN`)."""
+    the sinks a library's caller answers for, `_CALLERS_CONCERN`, and the uses an API exists
+    for, `library_scope`)."""
     if not is_public_module(index.context.path):
         return
     for result in results:
@@ -75,6 +77,8 @@ def public_parameter_events(
                 continue
             parameter = event.flow.parameter
             if parameter is None or parameter < first or parameter >= len(result.parameters):
+                continue
+            if not is_library_defect(event, index):
                 continue
             yield event._replace(flow=_as_library_flow(event.flow, result))
 
