@@ -12,6 +12,9 @@ what it adds to the caller's value:
   annotated as a path (`path`, `filename`, `out_dir`, `dest: Path`) used as the whole path, or as
   the base of one (`os.path.join(path, "conf.py")`), is the caller's choice, not a traversal;
   a path pulled out of anything else (a parsed form's field, a URL parameter) is still reported.
+- a regular expression: a parameter named or annotated as one (`pattern`, `url_regex`,
+  `rx: re.Pattern`) is the caller's pattern, compiled (or wrapped in anchors and groups) because
+  that is what the API does; text of any other parameter put into a pattern is reported.
 - a module import: where modules are found. `importlib.import_module(name)` imports what the
   caller names, its job; when the caller's data is also put on `sys.path` in a function of the
   flow (`sys.path.insert(0, os.path.dirname(path))`), any module or stale `.pyc` planted in that
@@ -53,6 +56,12 @@ _PATH_SUFFIXES = ("path", "paths", "filename", "filenames", "dir", "dirs", "file
 """Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`)."""
 _NOT_PATH_WORDS = frozenset({"profile", "profiles"})
 _PATH_ANNOTATION = lazy_pattern(r"\b(?:Path|PurePath|PathLike|StrPath|StrOrBytesPath)\b")
+_PATTERN_WORDS = frozenset(
+    {"pattern", "patterns", "pat", "pats", "regex", "regexes", "regexp", "regexps", "rx", "re"}
+)
+"""Words of a parameter's name that say it is a regular expression (`unit_pattern`)."""
+_PATTERN_SUFFIXES = ("pattern", "patterns", "regex", "regexp")
+_PATTERN_ANNOTATION = lazy_pattern(r"\bPattern\b")
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -61,6 +70,8 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
         return not _path_parameter(event) or _under_a_base(event, index)
+    if event.kind == "regex":
+        return not _pattern_parameter(event)
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
     return True
@@ -75,6 +86,18 @@ def _path_parameter(event: SinkEvent) -> bool:
     if annotation is not None and _PATH_ANNOTATION.search(ast.unparse(annotation)):
         return True
     return any(_is_path_word(word.lower()) for word in _NAME_WORDS.findall(parameter.arg))
+
+
+def _pattern_parameter(event: SinkEvent) -> bool:
+    """Whether the parameter the flow starts at is named or annotated as a regular expression."""
+    parameter = event.flow.steps[0][0]
+    if not isinstance(parameter, ast.arg):
+        return False
+    annotation = parameter.annotation
+    if annotation is not None and _PATTERN_ANNOTATION.search(ast.unparse(annotation)):
+        return True
+    words = (word.lower() for word in _NAME_WORDS.findall(parameter.arg))
+    return any(w in _PATTERN_WORDS or w.endswith(_PATTERN_SUFFIXES) for w in words)
 
 
 def _is_path_word(word: str) -> bool:
