@@ -56,6 +56,13 @@ def _is_public_function(node: ast.AST, index: ModuleIndex) -> bool:
     )
 
 
+def _written_as_method(result: FunctionResult) -> bool:
+    """Whether a function outside a class takes `self` (or `cls`) first: a method attached at
+    run time (a visitor registered for a node type, a patch), whose first argument is the
+    library's own object, as a method's is."""
+    return bool(result.parameters) and result.parameters[0] in ("self", "cls")
+
+
 def _decorator_is(decorator: ast.expr, name: str) -> bool:
     return isinstance(decorator, ast.Name) and decorator.id == name
 
@@ -71,7 +78,7 @@ def public_parameter_events(
     for result in results:
         if not _is_public_function(result.node, index):
             continue
-        first = 1 if result.is_method else 0  # `self` / `cls` is the library's own object
+        first = 1 if result.is_method or _written_as_method(result) else 0
         for event in result.events:
             if event.kind in _CALLERS_CONCERN:
                 continue
