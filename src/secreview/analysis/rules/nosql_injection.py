@@ -51,8 +51,16 @@ def _mongo_in_sight(event: SinkEvent, context: AnalysisContext) -> bool:
     call = event.node
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return False
-    if call.func.attr not in _COMMON_METHODS:
+    receiver, _, method = event.sink.rpartition(".")
+    if call.func.attr not in _COMMON_METHODS and method not in _COMMON_METHODS:
         return True
+    if call.func.attr != method:
+        # The `find` is inside a function of another module this call reaches
+        # (`utils.extract_name_value(token)` searching a line): its receiver's name is all
+        # there is to read, and no filter document of ours is in sight.
+        return bool(_COLLECTION_RECEIVER.fullmatch(receiver)) or (
+            context.imports_any(_MONGO_LIBRARIES) and _parsed_from_json(event, context)
+        )
     if _COLLECTION_RECEIVER.fullmatch(context.segment(call.func.value)):
         return True
     return context.imports_any(_MONGO_LIBRARIES) and (

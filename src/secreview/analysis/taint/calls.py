@@ -174,7 +174,9 @@ class CallRules(ObjectRules, CallbackRules):
         inherited: bool,
     ) -> list[str]:
         """Names under which the models may describe this call, most specific first;
-        `inherited`: the receiver's class does not define `method` itself."""
+        `inherited`: the receiver's class does not define `method` itself. A method a class of
+        this module defines is read as code (its sinks are found inside), never matched by its
+        name: `self.execute(app, action)` of a worker class is no database cursor's."""
         if qualified is not None:
             return [qualified]
         if receiver is None or method is None:
@@ -186,6 +188,8 @@ class CallRules(ObjectRules, CallbackRules):
             # A method the class inherits from a library: `self.redirect(...)` in a handler.
             owner = receiver.type.split(":", 1)[1]
             names.extend(f"{base}.{method}" for base in self.analysis.external_bases(owner))
+        elif receiver.type:
+            return names
         names.append(f"*.{method}")
         return names
 

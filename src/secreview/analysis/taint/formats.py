@@ -2,9 +2,12 @@
 
 `"%r" % value`, `f"{value!r}"`, `"{!r}".format(value)` and `logger.info("%r", value)` insert
 `repr(value)`, which writes a line break as the two characters `\\n`: the result can no longer
-forge a log entry or split a header. A value used by any other conversion keeps its taint; so does
-every value of a format the engine cannot read (`%*d`). (`%d` only takes numbers, but a number can
-still be a predictable token, so numeric conversions keep their flows.)
+forge a log entry or split a header. A numeric conversion (`%d`, `%.2f`, `{:x}`, `f"{n:d}"`)
+inserts digits, a sign, a point or an exponent, or raises: no quote, separator or markup, so the
+value is harmless to every injection sink (`NUMBER_SAFE_KINDS`); a number can still be a
+predictable token, an integer host (`http://%d/`) or a quantity, so those kinds keep its flows.
+A value used by any other conversion keeps its taint; so does every value of a format the engine
+cannot read (`%*d`).
 
 Wherever it is inserted, a value placed after a `?` (or `#`) of the format's fixed text is in a
 URL's query string or fragment (`f"{base}search?q={term}"`): it cannot choose the host the URL
@@ -23,6 +26,14 @@ from secreview.patterns import lazy_pattern
 
 LINE_BREAK_KINDS = frozenset({"log", "header"})
 """The sink kinds a line break is the danger of."""
+NUMBER_SAFE_KINDS = frozenset(
+    {"command", "sql", "code", "path", "regex", "regex-text", "html", "ldap", "xpath", "nosql",
+     "log", "header", "template", "xml", "xxe", "deserialization"}
+)  # fmt: skip
+"""The injection sink kinds whose syntax no formatted number can change."""
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
+_NUMERIC_SPEC_TYPES = frozenset("bdoxXneEfFgG%")
+"""Presentation types of a format spec (`{:08.3f}`) that only take numbers."""
 QUERY_KINDS = frozenset({"ssrf", "redirect"})
 """The sink kinds only a URL's scheme and host are the danger of (see `semantics.HOST_SENSITIVE`):
 data in the query string or fragment is harmless to them."""
@@ -34,12 +45,27 @@ _PERCENT_FIELD = lazy_pattern(
 
 def conversion_kinds(conversion: str) -> frozenset[str]:
     """The sink kinds a value is safe for once formatted with `conversion` (`r`, `s`, `d`...)."""
-    return LINE_BREAK_KINDS if conversion in ("r", "a") else frozenset()
+    if conversion in ("r", "a"):
+        return LINE_BREAK_KINDS
+    return NUMBER_SAFE_KINDS if conversion in _NUMERIC_CONVERSIONS else frozenset()
+
+
+def spec_kinds(spec: str | None) -> frozenset[str]:
+    """What a format spec (`08.3f`, `x`) makes its value safe for: a numeric presentation type
+    only takes numbers; a nested field (`{:{width}}`) or anything else, nothing."""
+    if not spec or "{" in spec or spec[-1] not in _NUMERIC_SPEC_TYPES:
+        return frozenset()
+    return NUMBER_SAFE_KINDS
 
 
 def fstring_kinds(node: ast.FormattedValue) -> frozenset[str]:
-    """What an f-string field's `!r` / `!a` conversion makes its value safe for."""
-    return conversion_kinds(chr(node.conversion)) if node.conversion > 0 else frozenset()
+    """What an f-string field's `!r` / `!a` conversion, or its numeric spec (`{n:d}`), makes
+    its value safe for."""
+    kinds = conversion_kinds(chr(node.conversion)) if node.conversion > 0 else frozenset()
+    spec = node.format_spec
+    if isinstance(spec, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in spec.values):
+        kinds |= spec_kinds("".join(str(v.value) for v in spec.values))  # type: ignore[attr-defined]
+    return kinds
 
 
 def field_kinds(conversion: str, before: str) -> frozenset[str]:
@@ -52,7 +78,12 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
     """`value` as a format inserts it: its flows made safe for `kinds`."""
     if not kinds or not value.all_flows():
         return value
-    note = "formatted with `!r`" if kinds & LINE_BREAK_KINDS else "in the URL's query string"
+    if kinds >= NUMBER_SAFE_KINDS:
+        note = "formatted as a number"
+    elif kinds & LINE_BREAK_KINDS:
+        note = "formatted with `!r`"
+    else:
+        note = "in the URL's query string"
     escaped = value.mapped(lambda f: f.then(node, note).sanitised(kinds))
     return Value(flows=escaped.all_flows())
 
@@ -123,7 +154,7 @@ def brace_arguments(
     uses: dict[object, list[frozenset[str]]] = {}
     automatic = 0
     before = ""
-    for literal, field, _, conversion in parsed:
+    for literal, field, spec, conversion in parsed:
         before += literal
         if field is None:
             continue
@@ -134,6 +165,8 @@ def brace_arguments(
         else:
             key = int(name) if name.isdigit() else name
         kinds = field_kinds(conversion if conversion and field == name else "", before)
+        if field == name and not conversion:
+            kinds |= spec_kinds(spec)
         uses.setdefault(key, []).append(kinds)
         before += "{}"
     new_args = [formatted(v, _common(uses.get(i, ())), node) for i, v in enumerate(args)]

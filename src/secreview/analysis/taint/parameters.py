@@ -186,11 +186,15 @@ class ParameterRules(FrameState):
     def _callable_default(self, default: ast.expr | None) -> str | None:
         """`redirect_class=HTTPSeeOther`: a parameter whose default is an imported callable the
         models know holds that callable unless a caller says otherwise, so its calls are judged
-        as calls of the default (the usual way frameworks let a view choose its redirect)."""
+        as calls of the default (the usual way frameworks let a view choose its redirect); a
+        sanitiser default likewise (`dumps=pickle.dumps`)."""
         if not isinstance(default, ast.Name | ast.Attribute):
             return None
         name = self.qualified(default)
-        if name is not None and (name in self.models.sinks or name in self.models.returns):
+        models = self.models
+        if name is not None and (
+            name in models.sinks or name in models.returns or name in models.sanitizers
+        ):
             return name
         return None
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from secreview.analysis.taint.context import LIBRARY_ORIGIN
+from secreview.analysis.taint.library_scope import is_library_defect
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import FunctionResult, SinkEvent
 from secreview.analysis.taint.values import Flow
@@ -55,6 +56,13 @@ def _is_public_function(node: ast.AST, index: ModuleIndex) -> bool:
     )
 
 
+def _written_as_method(result: FunctionResult) -> bool:
+    """Whether a function outside a class takes `self` (or `cls`) first: a method attached at
+    run time (a visitor registered for a node type, a patch), whose first argument is the
+    library's own object, as a method's is."""
+    return bool(result.parameters) and result.parameters[0] in ("self", "cls")
+
+
 def _decorator_is(decorator: ast.expr, name: str) -> bool:
     return isinstance(decorator, ast.Name) and decorator.id == name
 
@@ -63,18 +71,21 @@ def public_parameter_events(
     results: list[FunctionResult], index: ModuleIndex
 ) -> Iterator[SinkEvent]:
     """The sink events of public functions' parameters, as flows of origin `library` (but for
-    the sinks a library's caller answers for, `_CALLERS_CONCERN`)."""
+    the sinks a library's caller answers for, `_CALLERS_CONCERN`, and the uses an API exists
+    for, `library_scope`)."""
     if not is_public_module(index.context.path):
         return
     for result in results:
         if not _is_public_function(result.node, index):
             continue
-        first = 1 if result.is_method else 0  # `self` / `cls` is the library's own object
+        first = 1 if result.is_method or _written_as_method(result) else 0
         for event in result.events:
             if event.kind in _CALLERS_CONCERN:
                 continue
             parameter = event.flow.parameter
             if parameter is None or parameter < first or parameter >= len(result.parameters):
+                continue
+            if not is_library_defect(event, index):
                 continue
             yield event._replace(flow=_as_library_flow(event.flow, result))
 

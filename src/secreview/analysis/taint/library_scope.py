@@ -1,0 +1,250 @@
+"""Which sinks a public parameter reaches are the library's defect, not its job.
+
+Under the `library` threat model a public function's parameters are the attacker's, but some
+APIs exist to do with their argument exactly what a sink does: `write_pid(pidfile)` opens the file
+its caller names, `rmtree(path)` removes it, `load_plugin(name)` imports the module its caller
+names. Reporting those says only that the function does what it is for (on 16 mature frameworks
+they were 133 of the 426 findings `library` reported, none of those triaged true or defensible).
+What a library can get wrong is what it adds to the caller's value:
+
+- a file path: a base the library chose (`os.path.join(self.root, name)`, `base / name`,
+  `f"{CACHE}/{key}.json"`) that the caller's part may leave with `../`. A parameter named or
+  annotated as a path (`path`, `filename`, `out_dir`, `dest: Path`) used as the whole path, or as
+  the base of one (`os.path.join(path, "conf.py")`), is the caller's choice, not a traversal;
+  a path pulled out of anything else (a parsed form's field, a URL parameter) is still reported.
+- a regular expression: a parameter named or annotated as one (`pattern`, `url_regex`,
+  `rx: re.Pattern`) is the caller's pattern, compiled (or wrapped in anchors and groups) because
+  that is what the API does; text of any other parameter put into a pattern is reported.
+- a module import: where modules are found. `importlib.import_module(name)` imports what the
+  caller names, its job; when the caller's data is also put on `sys.path` in a function of the
+  flow (`sys.path.insert(0, os.path.dirname(path))`), any module or stale `.pyc` planted in that
+  folder runs (python-dbusmock, CVE-2015-1326), and that is reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.results import SinkEvent
+from secreview.patterns import lazy_pattern
+
+_IMPORT_SINKS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
+"""Sinks that import a module by name (not those that run a file's or a string's code)."""
+_SYS_PATH_CHANGES = frozenset({"insert", "append", "extend"})
+_JOINS = frozenset(
+    {
+        "os.path.join",
+        "posixpath.join",
+        "ntpath.join",
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "pathlib.PosixPath",
+        "pathlib.PurePosixPath",
+        "pathlib.WindowsPath",
+        "pathlib.PureWindowsPath",
+    }
+)
+"""Calls whose arguments are the parts of one path, the first its base."""
+_PATH_WORDS = frozenset(
+    {"path", "paths", "file", "files", "filename", "filenames", "fname", "filepath", "dir",
+     "dirs", "dirname", "directory", "folder", "dest", "destination", "src"}
+)  # fmt: skip
+"""Words of a parameter's name that say it is a path (`out_dir`, `pidFile`)."""
+_PATH_SUFFIXES = ("path", "paths", "filename", "filenames", "dir", "dirs", "file", "files")
+"""Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`)."""
+_NOT_PATH_WORDS = frozenset({"profile", "profiles"})
+_PATH_ANNOTATION = lazy_pattern(r"\b(?:Path|PurePath|PathLike|StrPath|StrOrBytesPath)\b")
+_PATTERN_WORDS = frozenset(
+    {"pattern", "patterns", "pat", "pats", "regex", "regexes", "regexp", "regexps", "rx", "re"}
+)
+"""Words of a parameter's name that say it is a regular expression (`unit_pattern`)."""
+_PATTERN_SUFFIXES = ("pattern", "patterns", "regex", "regexp")
+_PATTERN_ANNOTATION = lazy_pattern(r"\bPattern\b")
+_NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
+    its sink in a way the library answers for; see the module docstring."""
+    if event.kind == "path":
+        return not _path_parameter(event) or _under_a_base(event, index)
+    if event.kind == "regex":
+        return not _pattern_parameter(event)
+    if event.kind == "code" and event.sink in _IMPORT_SINKS:
+        return _on_sys_path(event, index)
+    return True
+
+
+def _path_parameter(event: SinkEvent) -> bool:
+    """Whether the parameter the flow starts at is named or annotated as a file path."""
+    parameter = event.flow.steps[0][0]
+    if not isinstance(parameter, ast.arg):
+        return False
+    annotation = parameter.annotation
+    if annotation is not None and _PATH_ANNOTATION.search(ast.unparse(annotation)):
+        return True
+    return any(_is_path_word(word.lower()) for word in _NAME_WORDS.findall(parameter.arg))
+
+
+def _pattern_parameter(event: SinkEvent) -> bool:
+    """Whether the parameter the flow starts at is named or annotated as a regular expression."""
+    parameter = event.flow.steps[0][0]
+    if not isinstance(parameter, ast.arg):
+        return False
+    annotation = parameter.annotation
+    if annotation is not None and _PATTERN_ANNOTATION.search(ast.unparse(annotation)):
+        return True
+    words = (word.lower() for word in _NAME_WORDS.findall(parameter.arg))
+    return any(w in _PATTERN_WORDS or w.endswith(_PATTERN_SUFFIXES) for w in words)
+
+
+def _is_path_word(word: str) -> bool:
+    if word in _NOT_PATH_WORDS:
+        return False
+    return word in _PATH_WORDS or word.endswith(_PATH_SUFFIXES)
+
+
+def _tracked_names(event: SinkEvent) -> frozenset[str]:
+    """The names the flow's value was held in: its parameters (the public function's, and a
+    helper's it was passed to) and the variables it was assigned to."""
+    names = set()
+    for node, note in event.flow.steps:
+        if isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.Name) and note.startswith("assigned to "):
+            names.add(node.id)
+    return frozenset(names)
+
+
+def _flow_expressions(event: SinkEvent, index: ModuleIndex) -> Iterator[ast.AST]:
+    """The code the value went through: the sink call, each step's node, and the value each
+    variable on the way was assigned from."""
+    yield event.node
+    for node, note in event.flow.steps:
+        if isinstance(node, ast.arg):
+            continue
+        yield node
+        if isinstance(node, ast.Name) and note.startswith("assigned to "):
+            yield from _assigned_from(node, index)
+
+
+def _assigned_from(target: ast.Name, index: ModuleIndex) -> Iterator[ast.AST]:
+    """The expression a variable was bound from (an assignment's value, a loop's iterable)."""
+    for statement in _ancestors(target, index):
+        if isinstance(statement, ast.Assign | ast.AnnAssign | ast.NamedExpr):
+            if statement.value is not None:
+                yield statement.value
+            return
+        if isinstance(statement, ast.For | ast.AsyncFor | ast.comprehension):
+            yield statement.iter
+            return
+        if isinstance(statement, ast.withitem):
+            yield statement.context_expr
+            return
+        if isinstance(statement, ast.stmt):
+            return
+
+
+def _ancestors(node: ast.AST, index: ModuleIndex) -> Iterator[ast.AST]:
+    current = index.context.parent(node)
+    while current is not None:
+        yield current
+        current = index.context.parent(current)
+
+
+def _under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether, on the flow, the caller's value is joined after a part it does not choose (a
+    folder, a prefix): the library's base, which `../` in the caller's part can leave. A path
+    given to a helper in another module is judged there, so it is kept."""
+    if " inside `" in event.note:
+        return True
+    names = _tracked_names(event)
+    return any(
+        _joins_after_a_base(node, names, index)
+        for expression in _flow_expressions(event, index)
+        for node in ast.walk(expression)
+    )
+
+
+def _mentions(node: ast.AST, names: frozenset[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _joins_after_a_base(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
+    """Whether `node` builds a path (or string) whose first part is not the tracked value and a
+    later part is."""
+    parts = _path_parts(node, index)
+    if len(parts) < 2 or _mentions(parts[0], names):
+        return False
+    return any(_mentions(part, names) for part in parts[1:])
+
+
+def _path_parts(node: ast.AST, index: ModuleIndex) -> list[ast.AST]:
+    """The parts of a join, a concatenation or a format, in order (empty for anything else)."""
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.Div | ast.Add):
+            return [node.left, node.right]
+        if isinstance(node.op, ast.Mod) and _text(node.left) is not None:
+            arguments = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+            return _template_parts(node.left, _text(node.left) or "", "%", arguments)
+        return []
+    if isinstance(node, ast.JoinedStr):
+        return [v.value if isinstance(v, ast.FormattedValue) else v for v in node.values]
+    if not isinstance(node, ast.Call):
+        return []
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "joinpath":
+        return [func.value, *node.args]
+    if isinstance(func, ast.Attribute) and func.attr == "format":
+        template = _text(func.value)
+        if template is not None:
+            return _template_parts(func.value, template, "{", node.args)
+    if index.context.call_name(node) in _JOINS:
+        return list(node.args)
+    return []
+
+
+def _template_parts(
+    template_node: ast.expr, template: str, field: str, arguments: Iterable[ast.expr]
+) -> list[ast.AST]:
+    """A format's parts: its fixed text first when it does not start with a field."""
+    values: list[ast.AST] = list(arguments)
+    return values if template.startswith(field) else [template_node, *values]
+
+
+def _text(node: ast.AST) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _on_sys_path(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether a function on the flow puts the caller's data on `sys.path` (`insert`,
+    `append`, `extend`, or assigning to it or a slice of it)."""
+    names = _tracked_names(event)
+    functions = {
+        id(function): function
+        for node in (event.node, *(step for step, _ in event.flow.steps))
+        if (function := index.context.enclosing_function(node)) is not None
+    }
+    return any(
+        _changes_sys_path(node, names, index)
+        for function in functions.values()
+        for node in ast.walk(function)
+    )
+
+
+def _changes_sys_path(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return (
+            node.func.attr in _SYS_PATH_CHANGES
+            and index.context.resolve(node.func.value) == "sys.path"
+            and any(_mentions(argument, names) for argument in node.args)
+        )
+    if isinstance(node, ast.Assign | ast.AugAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(
+            index.context.resolve(t.value if isinstance(t, ast.Subscript) else t) == "sys.path"
+            for t in targets
+        ) and _mentions(node.value, names)
+    return False
