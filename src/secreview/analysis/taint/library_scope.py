@@ -24,7 +24,8 @@ What a library can get wrong is what it adds to the caller's value:
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
@@ -79,25 +80,31 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
 
 def _path_parameter(event: SinkEvent) -> bool:
     """Whether the parameter the flow starts at is named or annotated as a file path."""
-    parameter = event.flow.steps[0][0]
-    if not isinstance(parameter, ast.arg):
-        return False
-    annotation = parameter.annotation
-    if annotation is not None and _PATH_ANNOTATION.search(ast.unparse(annotation)):
-        return True
-    return any(_is_path_word(word.lower()) for word in _NAME_WORDS.findall(parameter.arg))
+    return _parameter_called(event, _PATH_ANNOTATION, _is_path_word)
 
 
 def _pattern_parameter(event: SinkEvent) -> bool:
     """Whether the parameter the flow starts at is named or annotated as a regular expression."""
+    return _parameter_called(event, _PATTERN_ANNOTATION, _is_pattern_word)
+
+
+def _parameter_called(
+    event: SinkEvent, annotation_pattern: re.Pattern[str], is_word: Callable[[str], bool]
+) -> bool:
+    """Whether the parameter the flow starts at has an annotation `annotation_pattern` finds,
+    or a word of its name (`out_dir`, `unitPattern`) that `is_word` accepts."""
     parameter = event.flow.steps[0][0]
     if not isinstance(parameter, ast.arg):
         return False
     annotation = parameter.annotation
-    if annotation is not None and _PATTERN_ANNOTATION.search(ast.unparse(annotation)):
+    if annotation is not None and annotation_pattern.search(ast.unparse(annotation)):
         return True
-    words = (word.lower() for word in _NAME_WORDS.findall(parameter.arg))
-    return any(w in _PATTERN_WORDS or w.endswith(_PATTERN_SUFFIXES) for w in words)
+    return any(is_word(word.lower()) for word in _NAME_WORDS.findall(parameter.arg))
+
+
+def _is_pattern_word(word: str) -> bool:
+    """Whether one lower-case word of a name says it is a regular expression."""
+    return word in _PATTERN_WORDS or word.endswith(_PATTERN_SUFFIXES)
 
 
 def _is_path_word(word: str) -> bool:
