@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import PurePath
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
@@ -63,6 +64,11 @@ _PATTERN_WORDS = frozenset(
 """Words of a parameter's name that say it is a regular expression (`unit_pattern`)."""
 _PATTERN_SUFFIXES = ("pattern", "patterns", "regex", "regexp")
 _PATTERN_ANNOTATION = lazy_pattern(r"\bPattern\b")
+_COMPILED_KINDS = frozenset({"code", "template"})
+_ENGINE_WORDS = frozenset(
+    {"template", "templates", "tmpl", "tpl", "codegen", "compiler", "compile", "templating"}
+)
+"""Words of a function's, class's or module's name that say it compiles templates."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -75,7 +81,21 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return not _pattern_parameter(event)
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
+    if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
+        return _under_a_base(event, index)
     return True
+
+
+def _template_engine_api(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the public function belongs to a template engine: its name, its class's or its
+    module's says it compiles templates (`Template.__init__`, `TemplateLookup.put_string`,
+    `codegen.compile`). Compiling and running the template text it is handed is that API's job:
+    templates are code by contract. Caller data put into a template after fixed text
+    (`Template("Hello " + name)`) is still reported (`_under_a_base`)."""
+    parameter = event.flow.steps[0][0]
+    names = (index.context.qualified_scope(parameter), PurePath(index.context.path).stem)
+    words = {word.lower() for name in names for word in _NAME_WORDS.findall(name)}
+    return not words.isdisjoint(_ENGINE_WORDS)
 
 
 def _path_parameter(event: SinkEvent) -> bool:
