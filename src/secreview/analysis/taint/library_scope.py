@@ -64,6 +64,11 @@ _PATTERN_WORDS = frozenset(
 """Words of a parameter's name that say it is a regular expression (`unit_pattern`)."""
 _PATTERN_SUFFIXES = ("pattern", "patterns", "regex", "regexp")
 _PATTERN_ANNOTATION = lazy_pattern(r"\bPattern\b")
+_SETTINGS_WORDS = frozenset(
+    {"app", "application", "cfg", "conf", "config", "configuration", "settings", "builder"}
+)
+"""Words of a parameter's name that say it is the application or its configuration."""
+_SETTINGS_ANNOTATION = lazy_pattern(r"(?:Config|Configuration|Settings|Builder|Application)\b")
 _COMPILED_KINDS = frozenset({"code", "template"})
 _ENGINE_WORDS = frozenset(
     {"template", "templates", "tmpl", "tpl", "codegen", "compiler", "compile", "templating"}
@@ -76,9 +81,10 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        return not _path_parameter(event) or _under_a_base(event, index)
+        chosen = _path_parameter(event) or _settings_parameter(event)
+        return not chosen or _under_a_base(event, index)
     if event.kind == "regex":
-        return not _pattern_parameter(event)
+        return not (_pattern_parameter(event) or _settings_parameter(event))
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
@@ -101,6 +107,14 @@ def _template_engine_api(event: SinkEvent, index: ModuleIndex) -> bool:
 def _path_parameter(event: SinkEvent) -> bool:
     """Whether the parameter the flow starts at is named or annotated as a file path."""
     return _parameter_called(event, _PATH_ANNOTATION, _is_path_word)
+
+
+def _settings_parameter(event: SinkEvent) -> bool:
+    """Whether the parameter the flow starts at is the application or its configuration (`cfg`,
+    `app: Sphinx`, `config: Config`, `builder`): a path or pattern read off its fields is
+    what the operator configured (`cfg.errorlog`, `app.builder.outdir`), as a path parameter's
+    value is the caller's choice."""
+    return _parameter_called(event, _SETTINGS_ANNOTATION, _SETTINGS_WORDS.__contains__)
 
 
 def _pattern_parameter(event: SinkEvent) -> bool:
