@@ -19,6 +19,11 @@ What a library can get wrong is what it adds to the caller's value:
   caller names, its job; when the caller's data is also put on `sys.path` in a function of the
   flow (`sys.path.insert(0, os.path.dirname(path))`), any module or stale `.pyc` planted in that
   folder runs (python-dbusmock, CVE-2015-1326), and that is reported.
+- the application or its configuration: a path or pattern read off a parameter named or
+  annotated as one (`cfg.errorlog`, `app.builder.outdir`, `config: Config`) is the operator's
+  setting, judged as a path parameter is.
+- code: a template engine (a function whose name, class or module says template, compile or
+  codegen) compiling the template text it is handed; caller data put after fixed text is kept.
 """
 
 from __future__ import annotations
