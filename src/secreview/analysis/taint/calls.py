@@ -39,6 +39,14 @@ from secreview.analysis.taint.values import (
 )
 
 
+def _in_own_package(qualified: str, module: str | None) -> bool:
+    """Whether `qualified` is a name held by a package of `module` (`docutils.nodes` imported in
+    `docutils.parsers.rst.roles`): the project's own module, whose functions are code the
+    project wrote, not a library object's methods to match by name (`*.raw`, `*.find`)."""
+    package = qualified.rpartition(".")[0]
+    return bool(module and package) and (module == package or module.startswith(package + "."))
+
+
 class CallRules(ObjectRules, CallbackRules):
     """Calls to code the engine can read: this module's functions and classes, project summaries."""
 
@@ -190,6 +198,8 @@ class CallRules(ObjectRules, CallbackRules):
             names.extend(f"{base}.{method}" for base in self.analysis.external_bases(owner))
         elif receiver.type:
             return names
+        if receiver.type and _in_own_package(receiver.type, self.analysis.module_name):
+            return names  # `nodes.raw(...)` of the project's `nodes` module: no cursor's `*.raw`
         names.append(f"*.{method}")
         return names
 

@@ -20,6 +20,7 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import SINGLE_NAME
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
+    CODE_COMPILERS,
     MUTATORS,
     fixes_host,
     is_module_type,
@@ -86,6 +87,8 @@ class LibraryRules(FrameState):
         if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
             # A query's rows, an opened file, a compiled pattern: not the text passed in.
             return self.typed_result(CLEAN, names[0], kwargs)
+        if names and names[0] in CODE_COMPILERS:  # the code of `source`; a file name is a label
+            return self.default_result([args[0] if args else kwargs.get("source")], {}, node)
         if _only_chooses_output(consumed, args, kwargs):
             chosen = self.default_result(inputs, kwargs, node).mapped(
                 lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))

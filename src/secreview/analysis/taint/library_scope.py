@@ -19,6 +19,11 @@ What a library can get wrong is what it adds to the caller's value:
   caller names, its job; when the caller's data is also put on `sys.path` in a function of the
   flow (`sys.path.insert(0, os.path.dirname(path))`), any module or stale `.pyc` planted in that
   folder runs (python-dbusmock, CVE-2015-1326), and that is reported.
+- the application or its configuration: a path or pattern read off a parameter named or
+  annotated as one (`cfg.errorlog`, `app.builder.outdir`, `config: Config`) is the operator's
+  setting, judged as a path parameter is.
+- code: a template engine (a function whose name, class or module says template, compile or
+  codegen) compiling the template text it is handed; caller data put after fixed text is kept.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import PurePath
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
@@ -63,6 +69,16 @@ _PATTERN_WORDS = frozenset(
 """Words of a parameter's name that say it is a regular expression (`unit_pattern`)."""
 _PATTERN_SUFFIXES = ("pattern", "patterns", "regex", "regexp")
 _PATTERN_ANNOTATION = lazy_pattern(r"\bPattern\b")
+_SETTINGS_WORDS = frozenset(
+    {"app", "application", "cfg", "conf", "config", "configuration", "settings", "builder"}
+)
+"""Words of a parameter's name that say it is the application or its configuration."""
+_SETTINGS_ANNOTATION = lazy_pattern(r"(?:Config|Configuration|Settings|Builder|Application)\b")
+_COMPILED_KINDS = frozenset({"code", "template"})
+_ENGINE_WORDS = frozenset(
+    {"template", "templates", "tmpl", "tpl", "codegen", "compiler", "compile", "templating"}
+)
+"""Words of a function's, class's or module's name that say it compiles templates."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -70,17 +86,40 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        return not _path_parameter(event) or _under_a_base(event, index)
+        chosen = _path_parameter(event) or _settings_parameter(event)
+        return not chosen or _under_a_base(event, index)
     if event.kind == "regex":
-        return not _pattern_parameter(event)
+        return not (_pattern_parameter(event) or _settings_parameter(event))
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
+    if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
+        return _under_a_base(event, index)
     return True
+
+
+def _template_engine_api(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the public function belongs to a template engine: its name, its class's or its
+    module's says it compiles templates (`Template.__init__`, `TemplateLookup.put_string`,
+    `codegen.compile`). Compiling and running the template text it is handed is that API's job:
+    templates are code by contract. Caller data put into a template after fixed text
+    (`Template("Hello " + name)`) is still reported (`_under_a_base`)."""
+    parameter = event.flow.steps[0][0]
+    names = (index.context.qualified_scope(parameter), PurePath(index.context.path).stem)
+    words = {word.lower() for name in names for word in _NAME_WORDS.findall(name)}
+    return not words.isdisjoint(_ENGINE_WORDS)
 
 
 def _path_parameter(event: SinkEvent) -> bool:
     """Whether the parameter the flow starts at is named or annotated as a file path."""
     return _parameter_called(event, _PATH_ANNOTATION, _is_path_word)
+
+
+def _settings_parameter(event: SinkEvent) -> bool:
+    """Whether the parameter the flow starts at is the application or its configuration (`cfg`,
+    `app: Sphinx`, `config: Config`, `builder`): a path or pattern read off its fields is
+    what the operator configured (`cfg.errorlog`, `app.builder.outdir`), as a path parameter's
+    value is the caller's choice."""
+    return _parameter_called(event, _SETTINGS_ANNOTATION, _SETTINGS_WORDS.__contains__)
 
 
 def _pattern_parameter(event: SinkEvent) -> bool:

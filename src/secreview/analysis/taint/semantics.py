@@ -123,6 +123,12 @@ def without_path_parts(flow: Flow, removed: str, replacement: str, node: ast.AST
     return flow
 
 
+CODE_COMPILERS = frozenset({"compile", "builtins.compile"})
+"""Calls whose result is the code of their first argument (`source`) alone: the file name of
+`compile(source, filename, mode)` is a label for tracebacks, so `exec(compile(open(path).read(),
+path, "exec"))` runs what the file holds, not the caller's path."""
+
+
 def is_module_type(value: Value) -> bool:
     """Whether a value is a module or library object (`os.path`), not a string or container."""
     return bool(value.type) and not value.shape and not value.is_constant
