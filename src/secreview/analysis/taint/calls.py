@@ -198,10 +198,18 @@ class CallRules(ObjectRules, CallbackRules):
             names.extend(f"{base}.{method}" for base in self.analysis.external_bases(owner))
         elif receiver.type:
             return names
-        if receiver.type and _in_own_package(receiver.type, self.analysis.module_name):
+        if receiver.type and self._own_package_name(receiver.type):
             return names  # `nodes.raw(...)` of the project's `nodes` module: no cursor's `*.raw`
         names.append(f"*.{method}")
         return names
+
+    def _own_package_name(self, qualified: str) -> bool:
+        """`_in_own_package`, under the `library` threat model only: in an application such a
+        name is as often the package's connection (`from app import conn; conn.execute(sql)`),
+        which `*.execute` must match."""
+        setup = getattr(self.analysis.context, "taint_setup", None)
+        library = setup is not None and setup.public_parameters
+        return library and _in_own_package(qualified, self.analysis.module_name)
 
     def _local_method(self, type_name: str, method: str) -> tuple[FunctionNode, bool] | None:
         """A method of a class of this module: (function, whether the receiver binds to self)."""
