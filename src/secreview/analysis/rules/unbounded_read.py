@@ -118,6 +118,29 @@ def _declared_length(node: ast.AST, context: AnalysisContext) -> bool:
     return _DECLARED_LENGTH.search(context.segment(node)) is not None
 
 
+def _copied_in_chunks(call: ast.Call, function: Function, context: AnalysisContext) -> bool:
+    """Whether the function also reads the same stream in bounded pieces.
+
+    Code that copies a body chunk by chunk (`stream.read(min(left, 4096))`, `read(65536)` in a
+    loop) handles large bodies; a whole read beside it is the fallback of a branch the author
+    sized (Paste's cascade copies to a temporary file), not a body taken in by accident.
+    """
+    stream = context.segment(call.func)
+    for node in scope_nodes(function.body):
+        if (
+            node is not call
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "read"
+            and context.segment(node.func) == stream
+            and node.args
+            and not _whole(node, context)
+            and not _client_declared_size(node, function, context)
+        ):
+            return True
+    return False
+
+
 def _is_name(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
@@ -226,6 +249,8 @@ def unbounded_read(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
             return
         what = "the response of a URL the client chose"
     if _limited(function, context) or _upper_bound_checked(node, function):
+        return
+    if _copied_in_chunks(node, function, context):
         return
     yield Hit(
         node=node,
