@@ -1,4 +1,4 @@
-"""CWE-863: an ORM query filtered on a model it never joins, so the filter scopes nothing.
+"""CWE-285: an ORM query filtered on a model it never joins, so the filter scopes nothing.
 
 `Person.query.filter(Project.id == project.id)` reads like "members of this project", but
 `Project` is not part of the query: SQLAlchemy adds it to the FROM clause as a cross join, the
@@ -82,7 +82,7 @@ def _column_model(node: ast.AST, models: dict[str, set[str]]) -> str | None:
 @rule(
     id="unjoined-filter",
     name="ORM filter on a model the query never joins",
-    cwe=863,
+    cwe=285,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     summary="A query filters on another model's column without joining it: the cross join "
@@ -97,13 +97,13 @@ def _column_model(node: ast.AST, models: dict[str, set[str]]) -> str | None:
     why_bad="SQL puts a table that appears only in WHERE into the FROM list as a cross "
     "product: `Project.id == 5` is true for every member row once project 5 exists. A lookup "
     "meant to stay inside the caller's project, account or tenant then returns and lets the "
-    "caller change everyone's records (CWE-863, CWE-639).",
+    "caller change everyone's records (CWE-285; CWE-639 when the key is the caller's).",
     example="Person.query.filter(Person.id == id).filter(Project.id == project.id).one()",
     use_instead="Person.query.filter(Person.id == id)\n"
     "    .filter(Person.project_id == project.id).one()",
     references=(
         "https://docs.sqlalchemy.org/en/20/changelog/migration_14.html#change-4737",
-        "https://cwe.mitre.org/data/definitions/863.html",
+        "https://cwe.mitre.org/data/definitions/285.html",
     ),
     visits=(ast.Call,),
 )
