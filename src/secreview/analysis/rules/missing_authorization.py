@@ -173,7 +173,8 @@ def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     summary="A handler that changes state checks no permission, while at least two "
-    "state-changing handlers beside it do.",
+    "state-changing handlers beside it do (or a detail route, while nearly every read route "
+    "beside it does).",
     fix="Make the same authorisation check as the sibling handlers (the same policy call or "
     "decorator), or move the check to one place that covers every handler.",
     what_it_does="Groups the handlers of each controller/view class (`*Controller`, `*View`, "
@@ -184,8 +185,10 @@ def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
     "`@login_required`, `@permission_required`, `@jwt_required`, `Depends(require_*)`, "
     "`@action(permission_classes=...)`, or calls a sibling that does. When two or more "
     "state-changing siblings check and one does not, that one is reported, with the checking "
-    "siblings as evidence. Groups protected as a whole (DRF `permission_classes`, auth "
-    "mixins, `before_request`, router `dependencies=`) are skipped.",
+    "siblings as evidence. A module's read route with a URL parameter (a detail view) is "
+    "reported too when it checks nothing while at least four read routes beside it check "
+    "and the unchecked ones are at most a fifth. Groups protected as a whole (DRF "
+    "`permission_classes`, auth mixins, `before_request`, router `dependencies=`) are skipped.",
     why_bad="Access control that every handler must repeat is forgotten in the one added "
     "last, and that handler lets any authenticated (or anonymous) user create, change or "
     "delete what the policy reserves for others. It is the most common access-control defect "
@@ -211,10 +214,12 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
             continue
         handlers = [f for f in functions if _is_handler(f, context, in_class)]
         changing = [f for f in handlers if _changes_state(f, context, in_class)]
-        if len(changing) < 3:
-            continue
         checks = {f.name: _own_checks(f, context) for f in functions}
         checked = {name for name, found in checks.items() if found}
+        if not in_class:
+            yield from _unchecked_object_reads(handlers, changing, checks, checked, context)
+        if len(changing) < 3:
+            continue
         checking = [f for f in changing if f.name in checked]
         if len(checking) < 2:
             continue
@@ -230,3 +235,62 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
                 "control they enforce.",
                 evidence=evidence,
             )
+
+
+_PUBLIC_NAMES = lazy_pattern(
+    r"(?i)(^|_)(index|home|login|logout|signin|signup|register|health|status|static|public|"
+    r"callback|verify|confirm|reset|forgot|activate|unsubscribe|favicon|robots|about|feed)"
+)
+
+
+def _route_has_parameter(function: Function, context: ModuleContext) -> bool:
+    """Whether a route decorator's URL rule captures a value (`/user/<int:user_id>/`)."""
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call):
+            rule_text = context.constant_value(context.argument(decorator, 0, "rule"))
+            if isinstance(rule_text, str) and "<" in rule_text:
+                return True
+    return False
+
+
+def _unchecked_object_reads(
+    handlers: list[Function],
+    changing: list[Function],
+    checks: dict[str, list[ast.AST]],
+    checked: set[str],
+    context: ModuleContext,
+) -> Iterator[Hit]:
+    """Module routes that read the object their URL names with no check, among checking reads.
+
+    A route module where nearly every read route is `@login_required` and one detail route
+    (`/user/<int:user_id>/`) is not hands that object to anyone: reported when at least four
+    read routes check and the unchecked ones are at most a fifth of them, so a module of
+    public pages with a few private ones is left alone.
+    """
+    reads = [f for f in handlers if f not in changing and is_route_decorated(f, context)]
+    checking = [f for f in reads if f.name in checked]
+    unchecked = [f for f in reads if f.name not in checked]
+    if len(checking) < 4 or not unchecked or 5 * len(unchecked) > len(reads):
+        return
+    for function in unchecked:
+        if _PUBLIC_NAMES.search(function.name) or not _route_has_parameter(function, context):
+            continue
+        if _calls_sibling(function, checked):
+            continue
+        evidence = tuple((checks[f.name][0], f"`{f.name}` checks here") for f in checking[:3])
+        names = ", ".join(f"`{f.name}`" for f in checking[:3])
+        yield Hit(
+            node=function,
+            message=f"`{function.name}` returns the object its URL names but checks no "
+            f"permission, while {len(checking)} read routes beside it ({names}, ...) do: "
+            "anyone, signed in or not, reads what they protect.",
+            evidence=evidence,
+        )
+
+
+def _calls_sibling(function: Function, checked: set[str]) -> bool:
+    """Whether the route calls a sibling that checks (`return user_list_for(user_id)`)."""
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in checked
+        for node in scope_nodes(function.body)
+    )

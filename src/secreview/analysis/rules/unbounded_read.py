@@ -17,6 +17,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.request_values import request_root
 from secreview.analysis.rules._support.web_handlers import (
     is_request_handler,
+    local_bindings,
     mentions_request_data,
     request_data_names,
     scope_nodes,
@@ -24,6 +25,7 @@ from secreview.analysis.rules._support.web_handlers import (
 )
 from secreview.analysis.taint import AnalysisContext, untrusted_input_reaches
 from secreview.findings import Confidence, Severity
+from secreview.patterns import lazy_pattern
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -39,14 +41,108 @@ _FETCHES = frozenset(
     {"requests.get", "requests.post", "requests.request", "urllib.request.urlopen", "httpx.get"}
 )
 _WHOLE_BODIES = frozenset({"content", "text"})
+_DECLARED_LENGTH = lazy_pattern(r"(?i)\bcontent[-_]length\b")
 
 
 def _whole(call: ast.Call, context: AnalysisContext) -> bool:
-    """`x.read()`, `x.read(-1)`, `x.read(None)`: a read with no size limit."""
+    """`x.read()`, `x.read(-1)`, `x.read(None)`, `x.read(n)`: a read with no size limit.
+
+    A size computed with `min(...)` is bounded by its other operand, so it is not a whole read.
+    """
     if not call.args and not call.keywords:
         return True
+    if (
+        call.args
+        and isinstance(call.args[0], ast.Call)
+        and context.call_name(call.args[0]) in {"min", "builtins.min"}
+    ):
+        return False
     size = context.constant_value(call.args[0]) if call.args else None
     return size is None or (isinstance(size, int) and size < 0)
+
+
+def _wsgi_application(function: Function) -> bool:
+    """A WSGI application callable, `app(environ, start_response)` (PEP 3333).
+
+    The calling convention itself says the first argument is the request: raw WSGI code
+    (proxies, small services) imports no framework, so the module test cannot say it.
+    """
+    names = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+    if names and names[0] in {"self", "cls"}:
+        names = names[1:]
+    return len(names) == 2 and names[1] == "start_response"
+
+
+def _upper_bound_checked(call: ast.Call, function: Function) -> bool:
+    """Whether the read's size, a local name, is compared as the greater side of a bound.
+
+    `if length > MAX_LENGTH: raise ...` (or `MAX < length`) caps a size the client declared
+    (`CONTENT_LENGTH`); a lower check (`length < 0`) alone does not.
+    """
+    if not call.args or not isinstance(call.args[0], ast.Name):
+        return False
+    size = call.args[0].id
+    for node in scope_nodes(function.body):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        for index, operator in enumerate(node.ops):
+            left, right = operands[index], operands[index + 1]
+            if isinstance(operator, ast.Gt | ast.GtE) and _is_name(left, size):
+                return True
+            if isinstance(operator, ast.Lt | ast.LtE) and _is_name(right, size):
+                return True
+    return False
+
+
+def _client_declared_size(call: ast.Call, function: Function, context: AnalysisContext) -> bool:
+    """`read(length)` where `length` is the body size the client declared (`CONTENT_LENGTH`).
+
+    The header is the client's word: reading that many bytes allocates whatever it claims,
+    so without a maximum it bounds nothing.
+    """
+    if not call.args:
+        return False
+    size = call.args[0]
+    if _declared_length(size, context):
+        return True
+    if not isinstance(size, ast.Name):
+        return False
+    return any(
+        any(_is_name(t, size.id) for t in ast.walk(target)) and _declared_length(value, context)
+        for target, value in local_bindings(function)
+    )
+
+
+def _declared_length(node: ast.AST, context: AnalysisContext) -> bool:
+    return _DECLARED_LENGTH.search(context.segment(node)) is not None
+
+
+def _copied_in_chunks(call: ast.Call, function: Function, context: AnalysisContext) -> bool:
+    """Whether the function also reads the same stream in bounded pieces.
+
+    Code that copies a body chunk by chunk (`stream.read(min(left, 4096))`, `read(65536)` in a
+    loop) handles large bodies; a whole read beside it is the fallback of a branch the author
+    sized (Paste's cascade copies to a temporary file), not a body taken in by accident.
+    """
+    stream = context.segment(call.func)
+    for node in scope_nodes(function.body):
+        if (
+            node is not call
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "read"
+            and context.segment(node.func) == stream
+            and node.args
+            and not _whole(node, context)
+            and not _client_declared_size(node, function, context)
+        ):
+            return True
+    return False
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _upload(node: ast.AST, function: Function, context: AnalysisContext) -> bool:
@@ -103,11 +199,13 @@ def _untrusted_fetch(node: ast.AST, function: Function, context: AnalysisContext
     fix="Read in bounded chunks and stop past a maximum (`f.read(MAX + 1)`, then refuse when "
     "longer), or set the framework's limit (Flask `MAX_CONTENT_LENGTH`, a reverse proxy's "
     "`client_max_body_size`).",
-    what_it_does="In web handlers, reports `.read()` with no size (or a negative one) on "
-    "uploads (`request.files[...]`, `request.FILES[...]`, FastAPI `UploadFile` parameters) "
-    "and request streams (`request.stream`, Falcon `req.bounded_stream`, "
-    "`environ['wsgi.input']`); and `.content`, `.text` or `.read()` of a `requests`/`urlopen` "
-    "response whose URL the taint analysis traces to request data (without `stream=True`).",
+    what_it_does="In web handlers and raw WSGI applications (`app(environ, start_response)`), "
+    "reports `.read()` with no size, a negative one or one the client declared "
+    "(`CONTENT_LENGTH`) never compared with a maximum, on uploads (`request.files[...]`, "
+    "`request.FILES[...]`, FastAPI `UploadFile` parameters) and request streams "
+    "(`request.stream`, Falcon `req.bounded_stream`, `environ['wsgi.input']`); and "
+    "`.content`, `.text` or `.read()` of a `requests`/`urlopen` response whose URL the taint "
+    "analysis traces to request data (without `stream=True`).",
     why_bad="Memory is the limit: a client that uploads or serves (through a URL it chooses) "
     "a multi-gigabyte body makes the worker allocate all of it, swap, or be killed by the "
     "OOM killer, and every request sharing that worker fails with it. Repeating it is cheap, "
@@ -132,10 +230,13 @@ def unbounded_read(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
     assert isinstance(node, ast.Call)
     if not isinstance(node.func, ast.Attribute) or node.func.attr != "read":
         return
-    if not uses_web_framework(context) or not _whole(node, context):
-        return
     function = context.enclosing_function(node)
-    if function is None or not is_request_handler(function, context):
+    if function is None:
+        return
+    if not (_whole(node, context) or _client_declared_size(node, function, context)):
+        return
+    wsgi = _wsgi_application(function)
+    if not wsgi and not (uses_web_framework(context) and is_request_handler(function, context)):
         return
     receiver = node.func.value
     if _upload(receiver, function, context) or _upload_name(receiver, function, context):
@@ -147,7 +248,9 @@ def unbounded_read(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         if fetch is None:
             return
         what = "the response of a URL the client chose"
-    if _limited(function, context):
+    if _limited(function, context) or _upper_bound_checked(node, function):
+        return
+    if _copied_in_chunks(node, function, context):
         return
     yield Hit(
         node=node,
