@@ -226,8 +226,7 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         for function in changing:
             if function.name in checked or _delegates(function, checked):
                 continue
-            evidence = tuple((checks[f.name][0], f"`{f.name}` checks here") for f in checking[:3])
-            names = ", ".join(f"`{f.name}`" for f in checking[:3])
+            evidence, names = _sibling_evidence(checking, checks)
             yield Hit(
                 node=function,
                 message=f"`{function.name}` changes state but checks no permission, while "
@@ -235,6 +234,15 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
                 "control they enforce.",
                 evidence=evidence,
             )
+
+
+def _sibling_evidence(
+    checking: list[Function], checks: dict[str, list[ast.AST]]
+) -> tuple[tuple[tuple[ast.AST, str], ...], str]:
+    """Where the first three checking siblings check (the finding's evidence), and their names
+    as the message spells them."""
+    evidence = tuple((checks[f.name][0], f"`{f.name}` checks here") for f in checking[:3])
+    return evidence, ", ".join(f"`{f.name}`" for f in checking[:3])
 
 
 _PUBLIC_NAMES = lazy_pattern(
@@ -277,8 +285,7 @@ def _unchecked_object_reads(
             continue
         if _calls_sibling(function, checked):
             continue
-        evidence = tuple((checks[f.name][0], f"`{f.name}` checks here") for f in checking[:3])
-        names = ", ".join(f"`{f.name}`" for f in checking[:3])
+        evidence, names = _sibling_evidence(checking, checks)
         yield Hit(
             node=function,
             message=f"`{function.name}` returns the object its URL names but checks no "
