@@ -22,7 +22,11 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.local_bindings import assigned_values, bindings_before
+from secreview.analysis.rules._support.local_bindings import (
+    assigned_values,
+    bindings_before,
+    self_attribute_values,
+)
 from secreview.analysis.taint.guard_shapes import PATH_NORMALISERS
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -81,7 +85,7 @@ def _bare(node: ast.expr, context: ModuleContext, depth: int = 0) -> bool:
             values = [value for value, _ in assigned_values(context, node)]
         return bool(values) and all(_bare(v, context, depth + 1) for v in values)
     if isinstance(node, ast.Attribute) and _is_self(node.value):
-        values = _self_attribute_values(node, context)
+        values = self_attribute_values(node, context)
         return (
             values is not None
             and bool(values)
@@ -116,30 +120,6 @@ def _module_values(name: str, context: ModuleContext) -> list[ast.expr]:
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             return []
         values.append(statement.value)
-    return values
-
-
-def _self_attribute_values(node: ast.Attribute, context: ModuleContext) -> list[ast.expr] | None:
-    """The values `self.<attr>` is assigned anywhere in its class; None when any store of it
-    is not a plain assignment (`self.path += os.sep`, a tuple target, a loop target), since
-    such a store may add the separator."""
-    owner = _enclosing_class(node, context)
-    if owner is None:
-        return None
-    values: list[ast.expr] = []
-    for inner in ast.walk(owner):
-        if not (
-            isinstance(inner, ast.Attribute)
-            and isinstance(inner.ctx, ast.Store)
-            and inner.attr == node.attr
-            and _is_self(inner.value)
-        ):
-            continue
-        statement = context.parent(inner)
-        if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
-            values.append(statement.value)
-        else:
-            return None
     return values
 
 

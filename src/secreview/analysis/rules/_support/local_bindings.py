@@ -290,3 +290,34 @@ def _name_sequence(context: ModuleContext, name: ast.Name, depth: int) -> list[a
         more = sequence_elements(context, extension.value, depth + 1)
         result = None if more is None else result + more
     return result
+
+
+def self_attribute_values(node: ast.Attribute, context: ModuleContext) -> list[ast.expr] | None:
+    """The values `self.<attr>` (or `cls.<attr>`) is assigned anywhere in its class, the class
+    counterpart of a local name's bindings; None when it is not read off `self` in a class, or
+    when any store of it is not a plain assignment (`self.path += os.sep`, a tuple or loop
+    target), since such a store may change what it holds."""
+    if not _is_self(node.value):
+        return None
+    owner = next((a for a in context.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    if owner is None:
+        return None
+    values: list[ast.expr] = []
+    for inner in ast.walk(owner):
+        if not (
+            isinstance(inner, ast.Attribute)
+            and isinstance(inner.ctx, ast.Store)
+            and inner.attr == node.attr
+            and _is_self(inner.value)
+        ):
+            continue
+        statement = context.parent(inner)
+        if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
+            values.append(statement.value)
+        else:
+            return None
+    return values
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id in {"self", "cls"}

@@ -3,14 +3,18 @@
 `x in some_list` runs `==` against each item until one matches, so it leaks what `==` leaks; a
 set or dict looks `x` up by its hash and compares only an item whose hash is equal, which says
 nothing about a guess's prefix. The container's kind is read from what the code assigns to it:
-a local name's values, or every `self.name = ...` in the enclosing class.
+a local name's values, or every `self.name = ...` in the enclosing class
+(`self_attribute_values`: none when one of its stores is not a plain assignment).
 """
 
 from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.local_bindings import (
+    assigned_values,
+    self_attribute_values,
+)
 from secreview.index.context import ModuleContext
 
 _SEQUENCE_CALLS = frozenset({"list", "tuple", "sorted"})
@@ -32,34 +36,13 @@ def _kind(value: ast.expr, context: ModuleContext) -> str | None:
     return None
 
 
-def _self_attribute_values(container: ast.Attribute, context: ModuleContext) -> list[ast.expr]:
-    """Every value assigned to `self.<attr>` in the class around `container`."""
-    if not (isinstance(container.value, ast.Name) and container.value.id == "self"):
-        return []
-    owner = next((a for a in context.ancestors(container) if isinstance(a, ast.ClassDef)), None)
-    if owner is None:
-        return []
-    values: list[ast.expr] = []
-    for node in ast.walk(owner):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if (
-                    isinstance(target, ast.Attribute)
-                    and target.attr == container.attr
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id == "self"
-                ):
-                    values.append(node.value)
-    return values
-
-
 def is_sequence(container: ast.expr, context: ModuleContext) -> bool:
     """Whether the code makes `container` a list or tuple somewhere, and never a set or dict.
 
     A literal of constants is not counted: what it holds is in the source for everyone to read.
     """
     if isinstance(container, ast.Attribute):
-        values = _self_attribute_values(container, context)
+        values = self_attribute_values(container, context) or []
     elif isinstance(container, ast.Name):
         values = [value for value, _ in assigned_values(context, container)]
     else:
