@@ -18,6 +18,7 @@ from secreview.analysis.taint.context import (
 )
 from secreview.analysis.taint.module_taint import (
     reads_remote_input,
+    reported_events,
     taint_events,
     taint_notes,
     untrusted_input_reaches,
@@ -36,6 +37,7 @@ __all__ = [
     "build_project_index",
     "module_name_for",
     "reads_remote_input",
+    "reported_events",
     "taint_events",
     "taint_notes",
     "untrusted_input_reaches",

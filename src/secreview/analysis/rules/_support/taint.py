@@ -1,8 +1,9 @@
 """The check behind every taint rule: report the flows the taint engine found into one sink kind.
 
-All taint rules read one shared analysis of the module (`secreview.analysis.taint.taint_events`),
-computed the first time any of them runs, and report each sink reached with the whole path,
-source first, as evidence. What counts as a source, sink or sanitiser is data, in
+All taint rules read one shared analysis of the module
+(`secreview.analysis.taint.reported_events`), computed the first time any of them runs where a
+reported flow can appear, and report each sink reached with the whole path, source first, as
+evidence. What counts as a source, sink or sanitiser is data, in
 `secreview/analysis/models/*.toml`; what differs between the rules (the sink kind and the words of
 the message) is a `TaintSpec`, written in the rule's own module beside its documentation.
 """
@@ -15,7 +16,7 @@ from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.rules._support.quoting import code
-from secreview.analysis.taint import AnalysisContext, taint_events
+from secreview.analysis.taint import AnalysisContext, reported_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.values import GUESSED_SOURCE, ONLY_CHOSE
@@ -67,7 +68,7 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
 
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         anchored: dict[int, Hit] = {}
-        for event in taint_events(context).events:
+        for event in reported_events(context):
             if event.kind != spec.kind or (
                 spec.reports is not None and not spec.reports(event, context)
             ):
