@@ -140,8 +140,6 @@ def _flask_call_hit(call: ast.Call, context: ModuleContext) -> Hit | None:
 
 def _flask_assignment_hit(statement: ast.Assign, context: ModuleContext) -> Hit | None:
     """`app.debug = True` and `app.config["DEBUG"] = True`."""
-    if not _is_true(statement.value, context):
-        return None
     for target in statement.targets:
         match target:
             case ast.Attribute(value=app, attr="debug"):
@@ -152,6 +150,8 @@ def _flask_assignment_hit(statement: ast.Assign, context: ModuleContext) -> Hit 
                 pass
             case _:
                 continue
+        if not _is_true(statement.value, context):
+            return None
         confidence = _flask_confidence(app, context)
         if confidence is None:
             continue

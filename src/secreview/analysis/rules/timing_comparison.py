@@ -302,12 +302,12 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
         return
     if _user_pair(left, context) or _user_pair(right, context):
         return
-    if ast.dump(_unwrap(left, context)) == ast.dump(_unwrap(right, context)):
-        return  # `token.strip() != token` asks about the text's shape, not its value
     left_strength, right_strength = _strength(left, context), _strength(right, context)
     strongest = max(left_strength, right_strength)
     if strongest < _Secret.NAMED and min(left_strength, right_strength) < _Secret.WEAK:
         return
+    if ast.dump(_unwrap(left, context)) == ast.dump(_unwrap(right, context)):
+        return  # `token.strip() != token` asks about the text's shape, not its value
     if min(left_strength, right_strength) is _Secret.NONE and _is_blind(left, right, context):
         return
     secret_side = left if left_strength >= right_strength else right

@@ -48,6 +48,8 @@ _SERVER_SIDE_WORDS = frozenset({"set_accept_state", "TLS_SERVER_METHOD", "accept
 is the normal case, not a missing check."""
 _PYCURL_VERIFY_OPTIONS = frozenset({"pycurl.SSL_VERIFYPEER", "pycurl.SSL_VERIFYHOST"})
 _WATCHED_NAMES = frozenset({"CERT_NONE", "_create_unverified_context"})
+_SWITCHES = frozenset({"check_hostname", "verify"})
+"""Attributes whose assignment to false turns a check off (`ctx.check_hostname = False`)."""
 
 _SERVER_SIDE_NAMES = frozenset({"ssl.PROTOCOL_TLS_SERVER", "ssl.Purpose.CLIENT_AUTH"})
 _CLIENT_CERTIFICATE = lazy_pattern(r"\bclient(?:'s)?[ -]?cert", re.IGNORECASE)
@@ -258,11 +260,10 @@ def _on_server_side(node: ast.AST, context: ModuleContext) -> bool:
 
 def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     """`ctx.check_hostname = False`, and `session.verify = False` in requests/httpx code."""
-    if not _is_false(node.value, context):
-        return
-    for target in node.targets:
-        if not isinstance(target, ast.Attribute):
-            continue
+    watched = [t for t in node.targets if isinstance(t, ast.Attribute) and t.attr in _SWITCHES]
+    if not watched or not _is_false(node.value, context):
+        return  # the targets first: far cheaper than evaluating every assigned value
+    for target in watched:
         if target.attr == "check_hostname" and not _on_server_side(node, context):
             yield Hit(
                 node=node,
