@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import io
 import tokenize
 from collections import defaultdict
 from collections.abc import Iterable
 
-from secreview.analysis.rule import CheckFunction, Hit, Rule
+from secreview.analysis.rule import Hit, Rule
 from secreview.analysis.taint import AnalysisContext, untrusted_input_reaches
 from secreview.cwe import related
 from secreview.findings import EvidenceStep, Finding, Location
@@ -133,27 +134,19 @@ def rule_findings(
     The tree is walked once: each node goes to the rules of its type, and a call only to the
     rules that judge every call or name it (`Rule.calls`) or its method (`Rule.methods`).
     """
-    by_type = _dispatch_table(rules)
+    table = _dispatch_table(tuple(rules))
     findings: dict[tuple[str, int, int, str], Finding] = {}
     crashes: list[str] = []
     for node in context.nodes:
-        candidates = by_type.get(type(node))
-        if candidates is None:
-            continue
-        name: str | None = None
-        named = False
-        for each, check, calls, methods, filtered in candidates:
-            if filtered:
-                func = node.func  # type: ignore[attr-defined]
-                if not (isinstance(func, ast.Attribute) and func.attr in methods):
-                    if not calls:
-                        continue
-                    if not named:  # resolved once per call, for every rule that names its calls
-                        name, named = context.call_name(node), True  # type: ignore[arg-type]
-                    if name not in calls:
-                        continue
+        if type(node) is ast.Call:
+            candidates = table.for_call(node, context)  # type: ignore[arg-type]
+        else:
+            candidates = table.by_type.get(type(node))
+            if candidates is None:
+                continue
+        for each in candidates:
             try:
-                for hit in check(node, context):
+                for hit in each.check(node, context):
                     if (
                         each.needs_untrusted_input
                         and not hit.reads_file
@@ -174,23 +167,50 @@ def rule_findings(
     return list(findings.values()), crashes
 
 
-_Candidate = tuple[Rule, CheckFunction, frozenset[str], frozenset[str], bool]
-"""A rule as the dispatch loop reads it: the rule, its check, its call names and method names,
-and whether a node of this type goes through those filters (a call, for a rule naming calls)."""
+@functools.lru_cache(maxsize=8)
+def _dispatch_table(rules: tuple[Rule, ...]) -> _DispatchTable:
+    """The table of `rules`, built once per process for each set of rules (the first pass and
+    the second review each run one set on every module)."""
+    return _DispatchTable(rules)
 
 
-def _dispatch_table(rules: Iterable[Rule]) -> dict[type[ast.AST], list[_Candidate]]:
-    """Node type -> the rules visiting it, in rule order, with what the loop asks of each.
+class _DispatchTable:
+    """Which rules see which node, built once per module so the loop over every node does
+    look-ups instead of testing every rule's filters on every call.
 
-    Built once per module so the loop over every node reads plain tuples: the same rules in the
-    same order, and the same filters (`Rule.calls`, `Rule.methods`) on the same nodes.
+    A call goes, in rule order, to the rules that judge every call, to those naming its
+    method (`Rule.methods`) and to those naming its resolved name (`Rule.calls`), the name
+    resolved once for all of them. Other nodes go to the rules visiting their exact type.
     """
-    by_type: dict[type[ast.AST], list[_Candidate]] = defaultdict(list)
-    for each in rules:
-        for node_type in each.visits:
-            filtered = bool(each.calls or each.methods) and issubclass(node_type, ast.Call)
-            by_type[node_type].append((each, each.check, each.calls, each.methods, filtered))
-    return by_type
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
+        self._every_call: list[tuple[int, Rule]] = []
+        self._by_method: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
+        self._by_name: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
+        for order, each in enumerate(rules):
+            for node_type in each.visits:
+                if node_type is not ast.Call:
+                    self.by_type[node_type].append(each)
+                elif not (each.calls or each.methods):
+                    self._every_call.append((order, each))
+                else:
+                    for method in each.methods:
+                        self._by_method[method].append((order, each))
+                    for name in each.calls:
+                        self._by_name[name].append((order, each))
+        self._plain_call = [each for _, each in self._every_call]
+
+    def for_call(self, call: ast.Call, context: AnalysisContext) -> list[Rule]:
+        """The rules `call` goes to, in rule order, each once."""
+        func = call.func
+        by_method = self._by_method.get(func.attr) if isinstance(func, ast.Attribute) else None
+        by_name = self._by_name.get(context.call_name(call)) if self._by_name else None
+        if not by_method and not by_name:
+            return self._plain_call
+        chosen = {order: each for order, each in (*self._every_call, *(by_method or ()))}
+        chosen.update(by_name or ())
+        return [chosen[order] for order in sorted(chosen)]
 
 
 def _reads_only_local_values(context: AnalysisContext, call: ast.Call) -> bool:
