@@ -191,14 +191,16 @@ def test_a_new_round_drops_the_trees_of_modules_it_shows_cannot_change(
 
 def test_only_functions_other_modules_spell_are_summarised_with_what_they_call() -> None:
     """`demanded_functions` keeps a module's functions that another module of the plan names
-    (and special methods); summarising with it still follows a flow through a private helper
+    (and the special methods the engine applies unspelled); summarising with it still follows a flow through a private helper
     the called function reaches, and leaves out a function nobody else can call."""
     helpers = (
         "import subprocess\n\n"
         "def run(cmd):\n    return _spawn(cmd)\n\n"
         "def _spawn(cmd):\n    return subprocess.call(cmd, shell=True)\n\n"
         "def unused(cmd):\n    return subprocess.call(cmd, shell=True)\n\n"
-        "class Job:\n    def __init__(self, cmd):\n        self.cmd = cmd\n"
+        "class Job:\n    def __init__(self, cmd):\n        self.cmd = cmd\n\n"
+        "    def __call__(self):\n        return self.cmd\n\n"
+        "    def __repr__(self):\n        return self.cmd\n"
     )
     views = "from pkg import helpers\n\ndef view(request):\n    helpers.run(request.args['c'])\n"
     trees = {"pkg.helpers": ast.parse(helpers), "pkg.views": ast.parse(views)}
@@ -207,7 +209,7 @@ def test_only_functions_other_modules_spell_are_summarised_with_what_they_call()
         for name, tree in trees.items()
     ]
     wanted = demanded_functions(facts, frozenset(trees))
-    assert wanted["pkg.helpers"] == frozenset({"run", "__init__"})
+    assert wanted["pkg.helpers"] == frozenset({"run", "__init__", "__call__"})  # not __repr__
     assert wanted["pkg.views"] == frozenset()
     every = iterate_project_index(
         sorted(trees), lambda index, names: summarise_modules(trees, default_models(), index, names)

@@ -64,6 +64,13 @@ def _spelled_keys(facts: ModuleFacts) -> set[int]:
     return set(struct.unpack(f">{len(packed) // 4}I", packed))
 
 
+IMPLICITLY_APPLIED = frozenset({"__init__", "__call__"})
+"""The special methods whose summaries the taint engine looks up without their name being
+spelled: a class called builds an object (`__init__`), an object called runs `__call__`. It
+applies no other (`__repr__`, `__getitem__`...) implicitly, so their summaries were never read
+unless another module spells their name, which `demanded_functions` counts anyway."""
+
+
 def demanded_functions(
     facts: Iterable[ModuleFacts], plan: frozenset[str]
 ) -> dict[str, frozenset[str]]:
@@ -73,8 +80,9 @@ def demanded_functions(
     another module spells the function's name there (`helpers.run(...)`, `from helpers import
     run`, `obj.run()`, a callback `submit(run)`). So a function whose name no other module of the
     plan spells can only be called from its own module, where the analysis reaches it from the
-    functions that call it; summarising it on its own was most of the pass's work. Special
-    methods (`__init__`, `__enter__`, ...) are called without being spelled and always count.
+    functions that call it; summarising it on its own was most of the pass's work. The special
+    methods the engine applies where their name is not spelled (`IMPLICITLY_APPLIED`) always
+    count.
     """
     chosen = [f for f in facts if f.module in plan]
     defined_keys = {name_key(name) for each in chosen for name in each.defines}
@@ -90,15 +98,10 @@ def demanded_functions(
         wanted[each.module] = frozenset(
             name
             for name in each.defines
-            if _is_special(name)
+            if name in IMPLICITLY_APPLIED
             or spellers.get(key := name_key(name), 0) > (key in mine)  # others spell it
         )
     return wanted
-
-
-def _is_special(name: str) -> bool:
-    """Whether `name` is a special method, which Python calls for the code (`__init__`)."""
-    return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
 def module_name_for(relative_path: PurePath, package: str = "") -> str:
