@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.log_calls import is_log_call
+from secreview.analysis.rules._support.own_scope import nodes_owned_by
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.credentials import mentions_authentication
 from secreview.findings import Confidence, Severity
@@ -23,6 +24,8 @@ _SECRET_WORDS = frozenset(
 )
 # Two-word names whose last word ('key') alone means nothing.
 _SECRET_KEYS = frozenset({"api", "private", "secret", "signing", "encryption", "access"})
+# HTTP headers whose value is a credential, as dict keys: `headers['Authorization'] = ...`.
+_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _JOINED_SECRET_WORDS = frozenset({"apikey", "privatekey", "secretkey", "accesstoken", "authtoken"})
 # Tokens that are positions or handles, not credentials: pagination, lexers, cancellation.
 _PLAIN_TOKEN_KINDS = frozenset(
@@ -112,6 +115,9 @@ def _secret_reads(node: ast.AST, context: ModuleContext) -> Iterator[tuple[ast.A
         if strength is not None:
             yield node, strength
             return
+    if isinstance(node, ast.Name):
+        yield from _stored_secrets(node, context)
+        return
     if isinstance(node, ast.Call):
         called = context.call_name(node)
         method = node.func.attr if isinstance(node.func, ast.Attribute) else None
@@ -138,6 +144,82 @@ def _secret_reads(node: ast.AST, context: ModuleContext) -> Iterator[tuple[ast.A
         return
     for part in parts:
         yield from _secret_reads(part, context)
+
+
+def _key_strength(key: ast.AST | None) -> Confidence | None:
+    """How surely a constant dict key names a credential: `'password'`, `'api_key'`, and the
+    HTTP headers that carry one (`'Authorization'`, `'Proxy-Authorization'`)."""
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return None
+    if key.value.lower() in _CREDENTIAL_HEADERS:
+        return Confidence.HIGH
+    return _secret_name_strength(key.value)
+
+
+def _stored_secrets(name: ast.Name, context: ModuleContext) -> Iterator[tuple[ast.AST, Confidence]]:
+    """A dict logged whole after the function stored a credential in it: `headers['Authorization']
+    = self.auth_header` (or `headers = {'Authorization': ...}`) earlier in the same function, with
+    no later rebinding of the name, constant store under that key, `del` or `pop` of it."""
+    function = context.enclosing_function(name)
+    if function is None:
+        return
+    held: dict[str, tuple[ast.AST, Confidence]] = {}
+    before = (name.lineno, name.col_offset)
+    writes = nodes_owned_by(context, function, (ast.Assign, ast.Delete, ast.Call))
+    for statement in sorted(writes, key=_position):
+        if _position(statement) >= before:
+            break
+        for target, value in _stores(statement):
+            if isinstance(target, ast.Name) and target.id == name.id:
+                held = {}  # rebound: only what a dict literal holds is known
+                for key, item in zip(*_dict_items(value), strict=True):
+                    if (strength := _key_strength(key)) and not context.is_constant(item):
+                        held[str(getattr(key, "value", ""))] = (item, strength)
+            elif _on_name(target, name.id) and (strength := _key_strength(target.slice)):
+                key_text = str(getattr(target.slice, "value", ""))
+                held.pop(key_text, None)
+                if (
+                    value is not None
+                    and not context.is_constant(value)
+                    and _reveals(value, context)
+                ):
+                    held[key_text] = (value, strength)
+    yield from held.values()
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _stores(node: ast.AST) -> Iterator[tuple[ast.AST, ast.AST | None]]:
+    """(target, value) pairs a statement writes; `del d[k]` and `d.pop(k)` write None."""
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            yield target, node.value
+    elif isinstance(node, ast.Delete):
+        for target in node.targets:
+            yield target, None
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "pop"
+        and node.args
+    ):
+        yield ast.Subscript(value=node.func.value, slice=node.args[0]), None
+
+
+def _on_name(target: ast.AST, name: str) -> bool:
+    return (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == name
+    )
+
+
+def _dict_items(value: ast.AST | None) -> tuple[list[ast.expr | None], list[ast.expr]]:
+    if isinstance(value, ast.Dict):
+        return value.keys, value.values
+    return [], []
 
 
 def _reveals(value: ast.AST, context: ModuleContext) -> bool:

@@ -23,6 +23,7 @@ from enum import IntEnum
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.own_scope import own_method_returns
 from secreview.analysis.rules._support.secret_files import name_read
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.sequence_containers import is_sequence
@@ -185,6 +186,17 @@ def _signing_strength(call: ast.Call, context: ModuleContext, depth: int) -> _Se
     return _Secret.NONE
 
 
+def _own_digest_method(call: ast.Call, context: ModuleContext, depth: int) -> _Secret:
+    """`self.sign(msg)` where the class's own `sign` returns `hmac.new(key, msg, ...).digest()`:
+    the key is an attribute the caller never passes, so only the method's body shows that its
+    result is an HMAC. Every `return` of the method must be such a digest."""
+    returned = own_method_returns(context, call) if depth < 2 else []
+    derived = [
+        isinstance(v, ast.Call) and _digest_strength(v, context, depth + 1) for v in returned
+    ]
+    return _Secret.DERIVED if derived and all(derived) else _Secret.NONE
+
+
 def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret:
     """How surely `node`'s value is a secret."""
     node = _unwrap(node, context)
@@ -197,7 +209,11 @@ def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret
     if isinstance(node, ast.Call):
         if context.call_name(node) in _BLIND_CALLS:
             return _Secret.NONE
-        derived = _digest_strength(node, context, depth) or _signing_strength(node, context, depth)
+        derived = (
+            _digest_strength(node, context, depth)
+            or _signing_strength(node, context, depth)
+            or _own_digest_method(node, context, depth)
+        )
         if derived:
             return derived
     if isinstance(node, ast.Tuple) and depth < 2:  # `(username, password) == credentials`

@@ -23,6 +23,7 @@ from secreview.analysis.rules._support.caller_arguments import unchanged_paramet
 from secreview.analysis.rules._support.data_origin import Trust
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import made_by
+from secreview.analysis.rules._support.pickle_files import reads_a_file
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.xml_documents import called_names, document_origin
 from secreview.findings import Confidence, Severity
@@ -85,6 +86,8 @@ def _lxml_default_hits(
         f'{until}: a `<!ENTITY x SYSTEM "file:///etc/passwd">` in the document reads local '
         "files into the result.",
         confidence=Confidence.LOW if until == "5.0" else None,
+        # an opened file's text is what is parsed: the data flow follows only its path
+        reads_file=reads_a_file(context, document),
     )
 
 

@@ -19,6 +19,7 @@ LOG_METHODS = frozenset(
 # The receiver of a log call: `logger`, `log`, `LOG`, `_logger`, `audit_log`, `app.logger`.
 _LOGGER_NAME = lazy_pattern(r"^_*(?:[a-z0-9]+_)*(?:log|logger)$", re.IGNORECASE)
 _LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
+_FACTORY_NAMES = frozenset({"getLogger", "get_logger"})
 
 
 def is_log_call(call: ast.Call, context: ModuleContext) -> bool:
@@ -32,6 +33,8 @@ def is_log_call(call: ast.Call, context: ModuleContext) -> bool:
     if context.resolve(receiver) in {"logging", "loguru.logger"}:
         return True
     if isinstance(receiver, ast.Call):
-        return context.call_name(receiver) in _LOGGER_FACTORIES
+        factory = context.call_name(receiver) or ""
+        # a project's own facade (`fancylogger.getLogger()`) is named like the logging one
+        return factory in _LOGGER_FACTORIES or factory.rpartition(".")[2] in _FACTORY_NAMES
     name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
     return bool(_LOGGER_NAME.match(name))

@@ -73,3 +73,22 @@ def _owners(context: ModuleContext) -> dict[int, ast.AST | None]:
             owner = owners[id(parent)]
         owners[id(node)] = owner
     return owners
+
+
+def own_method_returns(context: ModuleContext, call: ast.Call) -> list[ast.expr]:
+    """What `self.name(...)` (or `cls.name(...)`) may return when `name` is a method of the
+    class the call is written in: the values of its own `return` statements; empty when the
+    method is not found there (inherited, assigned) or returns nothing."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in {"self", "cls"}
+    ):
+        return []
+    owner = next((a for a in context.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    for member in owner.body if owner is not None else []:
+        if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef) and member.name == func.attr:
+            returns = nodes_owned_by(context, member, (ast.Return,))
+            return [r.value for r in returns if isinstance(r, ast.Return) and r.value is not None]
+    return []
