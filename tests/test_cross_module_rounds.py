@@ -191,8 +191,9 @@ def test_a_new_round_drops_the_trees_of_modules_it_shows_cannot_change(
 
 def test_only_functions_other_modules_spell_are_summarised_with_what_they_call() -> None:
     """`demanded_functions` keeps a module's functions that another module of the plan names
-    (and the special methods the engine applies unspelled); summarising with it still follows a flow through a private helper
-    the called function reaches, and leaves out a function nobody else can call."""
+    (and the special methods the engine applies unspelled); summarising with it still follows
+    a flow through a private helper the called function reaches, and leaves out a function
+    nobody else can call."""
     helpers = (
         "import subprocess\n\n"
         "def run(cmd):\n    return _spawn(cmd)\n\n"
