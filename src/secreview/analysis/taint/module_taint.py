@@ -76,10 +76,11 @@ def reported_events(context: AnalysisContext) -> tuple[SinkEvent, ...]:
     """The events the taint rules report: `taint_events(context).events`, without running the
     analysis where no reported flow can appear.
 
-    The analysis also runs on modules that read only the operator's input (`OPERATOR_ORIGINS`),
-    so that a pattern rule asking `untrusted_input_reaches` can rate a call that input reaches;
-    no taint rule reports such flows, so a module whose words show no other input is analysed
-    only when a pattern rule asks (most of a large tree's command-line tools never do).
+    The analysis also runs on modules whose only input is the operator's (`OPERATOR_ORIGINS`) or
+    the environment, so that a pattern rule asking `untrusted_input_reaches` can rate a call
+    that input reaches; no taint rule reports such flows, so a module whose words show no other
+    input is analysed only when a pattern rule asks (most of a large tree's command-line tools
+    never do).
     """
     if context.taint is None and not _may_report(context):
         return ()
@@ -87,14 +88,16 @@ def reported_events(context: AnalysisContext) -> tuple[SinkEvent, ...]:
 
 
 def _may_report(context: AnalysisContext) -> bool:
-    """Whether a reported flow may appear in the module: an input other than the operator's
-    unreported one is named, a request-shaped clue is there, or the summaries or public
-    parameters bring flows."""
+    """Whether a reported flow may appear in the module: it names an input of a reported
+    origin or of one a sink is dedicated to (`Models.dedicated_origins`), a request-shaped
+    clue is there, or the summaries or public parameters bring flows. The operator's command
+    line and environment are tracked everywhere but reported only under `--threat-model all`."""
     setup = context.taint_setup
     if setup.public_parameters or (setup.project is not None and setup.project.summaries):
         return True
     clues = input_clues(context, setup.models)
-    return clues.request_shaped or not clues.origins <= OPERATOR_ORIGINS - setup.reported
+    reportable = setup.reported | setup.models.dedicated_origins
+    return clues.request_shaped or not clues.origins.isdisjoint(reportable)
 
 
 def _event_rank(event: SinkEvent) -> tuple[object, ...]:
