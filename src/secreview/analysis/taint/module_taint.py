@@ -67,7 +67,9 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
         for event in result.events:  # flows into a callee's sink, applied at its call sites
             sinks.setdefault(id(event.node), set()).add(event.flow.origin)
     frozen = {key: frozenset(reaching) for key, reaching in sinks.items()}
-    outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported)
+    # A function given up may hold the request the rest never shows: judged by the words then.
+    network_input = analysis.network_input or bool(analysis.notes)
+    outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported, network_input)
     context.taint = outcome
     return outcome
 
@@ -125,12 +127,19 @@ def _reported(event: SinkEvent, reported: frozenset[str], dedicated: frozenset[s
 
 
 def reads_remote_input(context: AnalysisContext) -> bool:
-    """Whether the module can read input from the network (a cheap look at its words).
+    """Whether the module can read input from the network.
 
     The scanner follows flows across modules only from such modules (web handlers and servers):
     that is where cross-module flows matter, and command-line input is everywhere in scripts.
+    A look at the module's words says whether it may; where the taint analysis ran (the words
+    made every taint rule run it), it says whether a request, request data, a route, a view or
+    an entry point is really there (`ModuleState.network_input`). Where public functions'
+    parameters are input too (`--threat-model library`), the words alone decide, as before.
     """
-    return input_clues(context, context.taint_setup.models).may_read(frozenset({"remote"}))
+    setup = context.taint_setup
+    if not input_clues(context, setup.models).may_read(frozenset({"remote"})):
+        return False
+    return setup.public_parameters or context.taint is None or context.taint.network_input
 
 
 def taint_notes(context: AnalysisContext) -> tuple[str, ...]:

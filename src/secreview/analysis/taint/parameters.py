@@ -137,6 +137,8 @@ class ParameterRules(FrameState):
         view_kind = self._view_kind(ordered, is_method)
         self.is_view = view_kind == "route"
         entry = self._entry_point(ordered, is_method)
+        if view_kind is not None or entry is not None:
+            self.analysis.network_input = True
         defaults = self._defaults()
         route_converters = self._route_converters()
         assert self.env is not None
@@ -175,6 +177,7 @@ class ParameterRules(FrameState):
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
                 value_type = entry.type
+            self.analysis.met_object(value_type)
             if value_type is None:
                 value_type = self._callable_default(defaults.get(name))
             default = defaults.get(name)
