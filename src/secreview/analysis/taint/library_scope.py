@@ -21,7 +21,9 @@ What a library can get wrong is what it adds to the caller's value:
   folder runs (python-dbusmock, CVE-2015-1326), and that is reported.
 - the application or its configuration: a path or pattern read off a parameter named or
   annotated as one (`cfg.errorlog`, `app.builder.outdir`, `config: Config`) is the operator's
-  setting, judged as a path parameter is.
+  setting, through however many attribute hops and wherever it is joined (a configured folder
+  under the configured root, `app.confdir / app.config.html_theme_path`): no part of it is an
+  attacker's. Another parameter joined under a configured folder is still reported.
 - code: a template engine (a function whose name, class or module says template, compile or
   codegen) compiling the template text it is handed; caller data put after fixed text is kept.
 """
@@ -86,8 +88,9 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        chosen = _path_parameter(event) or _settings_parameter(event)
-        return not chosen or _under_a_base(event, index)
+        if _settings_parameter(event):
+            return False
+        return not _path_parameter(event) or _under_a_base(event, index)
     if event.kind == "regex":
         return not (_pattern_parameter(event) or _settings_parameter(event))
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
@@ -203,8 +206,10 @@ def _ancestors(node: ast.AST, index: ModuleIndex) -> Iterator[ast.AST]:
 def _under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether, on the flow, the caller's value is joined after a part it does not choose (a
     folder, a prefix): the library's base, which `../` in the caller's part can leave. A path
-    given to a helper in another module is judged there, so it is kept."""
-    if " inside `" in event.note:
+    given whole to a public helper of another module (`ensuredir(outdir)`) is judged there,
+    where that helper's own parameter is public API; one given to a private helper, whose
+    joins are not seen from here nor reported there, is kept."""
+    if _private_helper(event.note):
         return True
     names = _tracked_names(event)
     return any(
@@ -212,6 +217,16 @@ def _under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
         for expression in _flow_expressions(event, index)
         for node in ast.walk(expression)
     )
+
+
+def _private_helper(note: str) -> bool:
+    """Whether the sink sits inside a helper of another module (the note says `inside
+    `pkg.mod.helper``) that is not public API there (a part of its name starts with `_`)."""
+    _, inside, rest = note.partition(" inside `")
+    if not inside:
+        return False
+    parts = rest.partition("`")[0].split(".")
+    return any(part.startswith("_") and not part.endswith("__") for part in parts)
 
 
 def _mentions(node: ast.AST, names: frozenset[str]) -> bool:
