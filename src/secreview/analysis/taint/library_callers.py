@@ -12,10 +12,12 @@ two kinds of public function whose argument no attacker of the library writes:
   value the operator thought was a file name run commands, so commands are kept.
 - an object the library calls a method of (`inliner.init_customizations(settings)`): the sink
   sits in that method and is reached through the object's own state (its attributes, its
-  class's constant tables). A caller handing over an object hands over code, not data; what the
-  object holds came in through its own class's public API (`__init__`, setters), where it is
-  analysed. A value built from the parameter (`Session(environ["sid"]).load()`) is not the
-  parameter itself and is still followed.
+  class's constant tables). A caller handing over an object hands over code, not data: an
+  attacker's text cannot be an instance of the library's class. What the object holds came in
+  through its class's constructor or setters, and is followed where a public function builds
+  the object from its own parameter (`Job(cmd).execute()`, `Session(environ["sid"]).load()`:
+  not the parameter itself, so still reported). A constructor's parameter stored on `self` and
+  used by another method is not reported from the constructor alone (a known gap).
 """
 
 from __future__ import annotations
