@@ -40,6 +40,22 @@ def is_static_method(
     return id(function) in context.derived(_static_by_assignment)
 
 
+def closure_read(flow: Flow, function: ast.AST) -> bool:
+    """Whether a parameter flow in `function`'s summary starts at a parameter of an enclosing
+    function, read through the closure (`self` of the method a `matches_ignore(typ)` is nested
+    in), not at one of `function`'s own: its index is the enclosing function's, so mapping it
+    to the call's arguments would make `typ` the method's `self`."""
+    start = flow.steps[0][0] if flow.steps else None
+    if not isinstance(start, ast.arg) or not isinstance(
+        function, ast.FunctionDef | ast.AsyncFunctionDef
+    ):
+        return False
+    arguments = function.args
+    own = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    extra = (arguments.vararg, arguments.kwarg)
+    return not any(start is a for a in (*own, *extra))
+
+
 def _static_by_assignment(context: ModuleContext) -> frozenset[int]:
     """The ids of the methods of this module's classes rebound by `f = staticmethod(f)`."""
     found: set[int] = set()
