@@ -79,3 +79,14 @@ def test_a_module_a_client_reaches_starts_the_cross_module_pass(code: str) -> No
 def test_words_alone_do_not_start_it_when_the_analysis_meets_no_way_in(code: str) -> None:
     assert not _reads(code)
     assert _reads(code, "library")  # public parameters are input there: the words decide
+
+
+def test_test_code_starts_no_cross_module_flow_unless_its_findings_count() -> None:
+    """A test module's flow findings are notes, so it is not reviewed again for them; with
+    `include_tests` they are findings and it is."""
+    code = textwrap.dedent(READERS["request data read"])
+    for include_tests, expected in ((False, False), (True, True)):
+        config = ScanConfig(include_tests=include_tests)
+        report = review_source(code, "tests/test_views.py", config, module="tests.test_views")
+        assert report.facts is not None
+        assert report.facts.reads_remote_input is expected

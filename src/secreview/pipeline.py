@@ -215,7 +215,10 @@ def review_source(
         found = [*local_findings, *own]
     else:
         found, crashes = rule_findings(context, rules)
-    reads_remote = bool(module) and reads_remote_input(context)
+    # Test code's findings of flow rules are notes (none applies in tests), so the cross-module
+    # pass would review a test module again only to add notes: it does not start from one.
+    starts_flows = not is_test or config.include_tests
+    reads_remote = bool(module) and starts_flows and reads_remote_input(context)
     kept_local = None
     if project is None and reads_remote and not crashes:  # the cross-module pass may need them
         kept_local = tuple(f for f in found if not by_id[f.rule_id].uses_project_summaries)
