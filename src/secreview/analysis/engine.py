@@ -175,8 +175,9 @@ def _dispatch_table(rules: tuple[Rule, ...]) -> _DispatchTable:
 
 
 class _DispatchTable:
-    """Which rules see which node, built once per module so the loop over every node does
-    look-ups instead of testing every rule's filters on every call.
+    """Which rules see which node, built once per set of rules (`_dispatch_table`) so the loop
+    over every node of every module does look-ups instead of testing each rule's filters on
+    every call.
 
     A call goes, in rule order, to the rules that judge every call, to those naming its
     method (`Rule.methods`) and to those naming its resolved name (`Rule.calls`), the name
@@ -184,22 +185,26 @@ class _DispatchTable:
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self.by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
-        self._every_call: list[tuple[int, Rule]] = []
-        self._by_method: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
-        self._by_name: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
+        by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
+        every_call: list[tuple[int, Rule]] = []
+        by_method: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
+        by_name: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
         for order, each in enumerate(rules):
             for node_type in each.visits:
                 if node_type is not ast.Call:
-                    self.by_type[node_type].append(each)
+                    by_type[node_type].append(each)
                 elif not (each.calls or each.methods):
-                    self._every_call.append((order, each))
+                    every_call.append((order, each))
                 else:
                     for method in each.methods:
-                        self._by_method[method].append((order, each))
+                        by_method[method].append((order, each))
                     for name in each.calls:
-                        self._by_name[name].append((order, each))
-        self._plain_call = [each for _, each in self._every_call]
+                        by_name[name].append((order, each))
+        self.by_type = dict(by_type)
+        self._every_call = every_call
+        self._by_method = dict(by_method)
+        self._by_name = dict(by_name)
+        self._plain_call = [each for _, each in every_call]
 
     def for_call(self, call: ast.Call, context: AnalysisContext) -> list[Rule]:
         """The rules `call` goes to, in rule order, each once."""
