@@ -310,6 +310,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--targets", action="store_true", help="measure and print the targets")
     group.add_argument("--setup", action="store_true", help="install the pinned project tree")
     group.add_argument("--scratch", type=Path, default=DEFAULT_SCRATCH)
+    group.add_argument(
+        "--targets-tree",
+        type=Path,
+        help="measure the targets on this tree instead of the pinned one (a web service's, "
+        "where the cross-module pass has flows to follow)",
+    )
     group.add_argument("--curve-tree", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
     group.add_argument(
         "--curve-sizes", type=lambda text: [int(n) for n in text.split(",")], default=CURVE_SIZES
@@ -319,7 +325,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_if_asked(args: argparse.Namespace) -> bool:
     """Run `--setup` and `--targets` when asked; whether either was (then nothing else runs)."""
-    tree = args.scratch / "tree"
+    tree = args.targets_tree or args.scratch / "tree"
     if args.setup:
         tree = setup_tree(args.scratch)
         print(f"installed {', '.join(PINNED)} into {tree}")
