@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from secreview.analysis.models.entries import EntryModel
-from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.context import ModuleContext
@@ -118,7 +118,7 @@ _TYPE_AFTER_NAME = frozenset({"int", "float", "uuid", "number", "path", "str", "
 writes them before it (`<int:id>`)."""
 
 
-class ParameterRules(FrameState):
+class ParameterRules(HookRules):
     """The parameters of a function, bound before its body runs."""
 
     def bind_parameters(self) -> tuple[tuple[str, ...], bool]:
@@ -153,6 +153,8 @@ class ParameterRules(FrameState):
             )
             if is_method and index == 0:
                 value_type = f"class:{self.class_name}"
+            elif is_method and index == 1 and view_kind == "request-first" and not annotation:
+                value_type = self.models.parameter_types.get("request")  # Django's convention
             elif resolved in self.models.parameter_types:
                 value_type = self.models.parameter_types[resolved]  # imported: unambiguous
             elif (self.analysis.is_web or self._named_anywhere(name)) and (
@@ -180,6 +182,8 @@ class ParameterRules(FrameState):
             default = defaults.get(name)
             classes = self._class_default(default) if default is not None else frozenset()
             value = Value(flows=merge_flows(flows), type=value_type, classes=classes)
+            if is_method and index == 0:
+                value = self.after_hooks(value)  # what `prepare`, `setup`... stored on `self`
             self.env[name] = self.labelled(value, name, parameter)
         return tuple(p.arg for p in ordered), is_method
 
@@ -293,6 +297,8 @@ class ParameterRules(FrameState):
             ) or self._is_framework_route(decorator):
                 return "route"
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
+        if first is not None and is_method and self.is_request_first_hook():
+            return "request-first"  # Django's `setup(self, request, *args, **kwargs)`
         if first is None or first.arg not in ("request", "req") or not self.analysis.is_django:
             return None  # URL keyword arguments are a Django (and DRF) convention
         if is_method:
