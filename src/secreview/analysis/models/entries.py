@@ -113,7 +113,9 @@ class HookModel(NamedTuple):
 
     A model applies to the view classes of a module importing one of `imports`; `handlers`
     (`*` patterns allowed) are the methods that run after every hook; `request_first` says the
-    hooks are called as `(self, request, *url_arguments)`, as Django's handler methods are.
+    hooks are called as `(self, request, *url_arguments)`, as Django's handler methods are;
+    `wrappers` are the hooks whose base version calls the handler (`dispatch`), so what an
+    override stores after its `super()` call is stored after the handler has run.
     """
 
     note: str
@@ -121,6 +123,7 @@ class HookModel(NamedTuple):
     methods: tuple[str, ...] = ()
     handlers: tuple[str, ...] = ()
     request_first: bool = False
+    wrappers: tuple[str, ...] = ()
 
     def runs_after(self, name: str) -> bool:
         """Whether the framework calls method `name` after every hook (a handler method)."""
@@ -140,4 +143,5 @@ def parse_hook(table: dict[str, object]) -> HookModel:
         methods=strings("methods"),
         handlers=strings("handlers"),
         request_first=table.get("request_first") is True,
+        wrappers=strings("wrappers"),
     )

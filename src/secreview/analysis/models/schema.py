@@ -167,6 +167,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "methods": _strings,
             "handlers": _strings,
             "request_first": _flag,
+            "wrappers": _strings,
             **_NOTE,
         },
         ("methods", "handlers"),

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from secreview.analysis.models.entries import HookModel
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.values import Flow, Value
 
 
@@ -30,6 +31,7 @@ class Lifecycle(NamedTuple):
     methods: tuple[str, ...]
     models: tuple[HookModel, ...]
     request_first: frozenset[str]
+    wrappers: frozenset[str]
 
     def before(self, name: str) -> tuple[str, ...]:
         """The hooks that have run when method `name` starts (none for a method no framework
@@ -41,7 +43,7 @@ class Lifecycle(NamedTuple):
         return ()
 
 
-NO_HOOKS = Lifecycle((), (), frozenset())
+NO_HOOKS = Lifecycle((), (), frozenset(), frozenset())
 
 
 class HookRules(FrameState):
@@ -60,8 +62,9 @@ class HookRules(FrameState):
             applying = tuple(m for m in models if any(map(imports, m.imports)))
             names = dict.fromkeys(name for model in applying for name in model.methods)
             first = frozenset(n for m in applying if m.request_first for n in m.methods)
+            wrapping = frozenset(n for m in applying for n in m.wrappers)
             if applying:
-                found = Lifecycle(tuple(names), applying, first)
+                found = Lifecycle(tuple(names), applying, first, wrapping)
         self.analysis.lifecycles[class_name] = found
         return found
 
@@ -82,7 +85,8 @@ class HookRules(FrameState):
         node = self.node
         if self.class_name is None or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             return receiver
-        for name in reversed(self.lifecycle(self.class_name).before(node.name)):
+        lifecycle = self.lifecycle(self.class_name)
+        for name in reversed(lifecycle.before(node.name)):
             hook = self.analysis.find_method(self.class_name, name)
             if hook is None or hook is node:
                 continue
@@ -90,10 +94,11 @@ class HookRules(FrameState):
             if result is None or result.gave_up or not result.is_method:
                 continue
             note = f"stored on `self` by `{name}()`, run before `{node.name}()`"
+            later = _stored_after_handler(hook) if name in lifecycle.wrappers else frozenset()
             parts = {
                 key: value.mapped(lambda f, h=hook, n=note: _kept(f, h, n))
                 for key, value in result.receiver_after.parts.items()
-                if isinstance(key, str) and key.startswith(".")
+                if isinstance(key, str) and key.startswith(".") and key not in later
             }
             if not parts:
                 return receiver
@@ -108,3 +113,35 @@ def _kept(flow: Flow, hook: ast.AST, note: str) -> Flow | None:
     if flow.parameter is None:
         return flow.then(hook, note)
     return flow if flow.parameter == 0 else None
+
+
+def _stored_after_handler(hook: FunctionNode) -> frozenset[str]:
+    """The attributes (`.name`) a wrapping hook stores on `self` only after it hands over to the
+    framework (`super().dispatch(...)`, which runs the handler): the handler cannot see them.
+
+    Read from positions in the source: a store before the hand-over (in any branch) counts as
+    before it, so only what every path writes after the handler returns is left out."""
+    handing = [
+        (node.lineno, node.col_offset)
+        for node in ast.walk(hook)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == hook.name
+        and isinstance(node.func.value, ast.Call)
+        and isinstance(node.func.value.func, ast.Name)
+        and node.func.value.func.id == "super"
+    ]
+    if not handing:
+        return frozenset()
+    first = min(handing)
+    before: set[str] = set()
+    after: set[str] = set()
+    for node in ast.walk(hook):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+        ):
+            (after if (node.lineno, node.col_offset) > first else before).add(f".{node.attr}")
+    return frozenset(after - before)

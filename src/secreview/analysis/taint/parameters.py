@@ -297,8 +297,9 @@ class ParameterRules(HookRules):
             ) or self._is_framework_route(decorator):
                 return "route"
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
-        if first is not None and is_method and self.is_request_first_hook():
-            return "request-first"  # Django's `setup(self, request, *args, **kwargs)`
+        positional = [*self.node.args.posonlyargs, *self.node.args.args]
+        if first in positional[1:2] and is_method and self.is_request_first_hook():
+            return "request-first"  # `setup(self, request, *args)`, not `dispatch(self, *args)`
         if first is None or first.arg not in ("request", "req") or not self.analysis.is_django:
             return None  # URL keyword arguments are a Django (and DRF) convention
         if is_method:
