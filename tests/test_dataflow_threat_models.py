@@ -159,25 +159,30 @@ def test_percent_formats_with_width_arguments_keep_their_taint() -> None:
 
 
 OPERATOR_ONLY = """
+import os
 import sys
 
 def main():
     return eval(sys.argv[1])
+
+def configured():
+    return eval(os.environ["EXPRESSION"])
 """
 
 
 @pytest.mark.parametrize(
-    ("threat_model", "reported"), [("web", []), ("all", [("code", 5, "local")])]
+    ("threat_model", "reported"),
+    [("web", []), ("all", [("code", 6, "local"), ("code", 9, "env")])],
 )
 def test_taint_rules_skip_the_analysis_of_a_module_that_reads_only_unreported_input(
     threat_model: str, reported: list[tuple[str, int, str]]
 ) -> None:
     """The analysis runs for the taint rules only where they can report a flow; a pattern rule
-    asking about a call still gets it (`taint_events`), with the operator's flow in it."""
+    asking about a call still gets it (`taint_events`), with the operator's flows in it."""
     text = textwrap.dedent(OPERATOR_ONLY)
     setup = TaintSetup.for_threat_model(threat_model)
     context = AnalysisContext(path="tool.py", text=text, tree=ast.parse(text), taint_setup=setup)
     shown = [(e.kind, e.node.lineno, e.flow.origin) for e in reported_events(context)]  # type: ignore[attr-defined]
-    assert shown == reported
+    assert sorted(shown) == reported
     assert (context.taint is None) == (threat_model == "web")
-    assert "local" in set().union(*taint_events(context).sinks.values())
+    assert {"local", "env"} <= set().union(*taint_events(context).sinks.values())

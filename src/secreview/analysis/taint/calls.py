@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
-from secreview.analysis.taint.parameters import is_static_method, shell_call
+from secreview.analysis.taint.parameters import closure_read, is_static_method, shell_call
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
     BUILTINS,
@@ -250,7 +250,7 @@ class CallRules(ObjectRules, CallbackRules):
         name = ref.node.name
         for event in result.events:
             parameter = event.flow.parameter
-            if parameter is None or parameter not in mapping:
+            if parameter not in mapping or closure_read(event.flow, ref.node):
                 continue
             argument = mapping[parameter]
             if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):

@@ -79,6 +79,8 @@ class ModuleTaint(NamedTuple):
     sinks: Mapping[int, frozenset[str]]
     """Every sink call the analysis evaluated (node id) -> origins of the flows that reached it."""
     reported: frozenset[str] = REPORTED_ORIGINS
+    network_input: bool = True
+    """Whether the analysis met a way in for a client's data (`ModuleState.network_input`)."""
 
 
 @dataclass

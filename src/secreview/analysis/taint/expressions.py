@@ -208,11 +208,14 @@ class ExpressionRules(FrameState):
                 class_name
             ):
                 model = self.models.handler_attributes[attribute]
+                self.analysis.met_input(model.origin)
                 return tainted([source_flow(node, model, self.analysis.shown(node))])
             if attribute == "request" and self.analysis.is_view_class(class_name):
+                self.analysis.met_input("remote")
                 return Value(type="web.Request")
             view_source = self.models.view_attributes.get(attribute)
             if view_source is not None and self.analysis.is_view_class(class_name):
+                self.analysis.met_input(view_source.origin)
                 return tainted([source_flow(node, view_source, self.analysis.shown(node))])
             return None
         model = self.models.typed_sources.get(type_name, {}).get(attribute)
@@ -221,6 +224,7 @@ class ExpressionRules(FrameState):
         if attribute == "path" and self._on_fixed_routes():
             return Value(type=f"{type_name}.path")
         imports_any = self.analysis.context.imports_any
+        self.analysis.met_input(model.origin)
         source = tainted([source_flow(node, model, self.analysis.shown(node), imports_any)])
         return replace(source, type=f"{type_name}.{attribute}")  # `request.files` has elements
 

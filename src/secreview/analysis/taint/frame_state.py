@@ -131,10 +131,13 @@ class FrameState:
         """The value of an imported name: a source, a typed object, or a plain module name."""
         model = self.models.source_names.get(qualified)
         if model is not None:
+            self.analysis.met_input(model.origin)
             return tainted([source_flow(node, model, self.analysis.shown(node) or qualified)])
         if qualified in self.analysis.project.classes:  # a class of another module itself
             return Value(type=qualified, classes=frozenset({qualified}))
-        return Value(type=self.models.object_types.get(qualified, qualified))
+        kind = self.models.object_types.get(qualified, qualified)
+        self.analysis.met_object(kind)  # `flask.request`
+        return Value(type=kind)
 
     def qualified(self, node: ast.AST) -> str | None:
         """Qualified name of an import-rooted chain; local variables answer None at once."""

@@ -16,6 +16,7 @@ handler's. Which classes, hooks and handlers are modelled is data (`[[hook]]`, s
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import NamedTuple
 
 from secreview.analysis.models.entries import HookModel
@@ -68,13 +69,34 @@ class HookRules(FrameState):
         self.analysis.lifecycles[class_name] = found
         return found
 
-    def is_request_first_hook(self) -> bool:
+    def is_request_first_hook(self, first: ast.arg | None) -> bool:
         """Whether this method is a hook the framework calls as `(self, request, *url_parts)`
-        (Django's `setup`/`dispatch`): its arguments are the request and the URL's parts."""
+        (Django's `setup`/`dispatch`), taking the request as `first`, its first parameter after
+        `self` (not `dispatch(self, *args)`): its arguments are the request and the URL's parts."""
         node = self.node
         if self.class_name is None or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             return False
-        return node.name in self.lifecycle(self.class_name).request_first
+        positional = [*node.args.posonlyargs, *node.args.args]
+        return (
+            first in positional[1:2] and node.name in self.lifecycle(self.class_name).request_first
+        )
+
+    def bind_hook_state(
+        self, ordered: list[ast.arg], view_kind: str | None, is_method: bool
+    ) -> None:
+        """Once a method's parameters are bound: its `self` holds what the hooks run before it
+        stored (`after_hooks`), and a method called as `(self, request, *url_parts)` has the
+        request first whatever its name (`setup(self, http_request)`), by Django's convention."""
+        if not is_method or self.env is None or not ordered:
+            return
+        own = ordered[0].arg
+        self.env[own] = self.after_hooks(self.env[own])
+        if view_kind == "request-first" and len(ordered) > 1:
+            first = ordered[1]
+            value = self.env[first.arg]
+            if first.annotation is None and value.type is None:
+                kind = self.models.parameter_types.get("request")
+                self.env[first.arg] = replace(value, type=kind)
 
     def after_hooks(self, receiver: Value) -> Value:
         """`receiver`, this method's `self`, holding what the hooks that ran before it stored.

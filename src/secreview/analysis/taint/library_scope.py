@@ -12,16 +12,19 @@ What a library can get wrong is what it adds to the caller's value:
   annotated as a path (`path`, `filename`, `out_dir`, `dest: Path`) used as the whole path, or as
   the base of one (`os.path.join(path, "conf.py")`), is the caller's choice, not a traversal;
   a path pulled out of anything else (a parsed form's field, a URL parameter) is still reported.
-- a regular expression: a parameter named or annotated as one (`pattern`, `url_regex`,
-  `rx: re.Pattern`) is the caller's pattern, compiled (or wrapped in anchors and groups) because
-  that is what the API does; text of any other parameter put into a pattern is reported.
+- a regular expression: a parameter named, annotated or documented as one (`pattern`,
+  `url_regex`, `rx: re.Pattern`, `:param match: a regular expression`) is the caller's pattern,
+  compiled (or wrapped in anchors and groups) because that is what the API does; text of any
+  other parameter put into a pattern is reported.
 - a module import: where modules are found. `importlib.import_module(name)` imports what the
   caller names, its job; when the caller's data is also put on `sys.path` in a function of the
   flow (`sys.path.insert(0, os.path.dirname(path))`), any module or stale `.pyc` planted in that
   folder runs (python-dbusmock, CVE-2015-1326), and that is reported.
 - the application or its configuration: a path or pattern read off a parameter named or
   annotated as one (`cfg.errorlog`, `app.builder.outdir`, `config: Config`) is the operator's
-  setting, judged as a path parameter is.
+  setting, through however many attribute hops and wherever it is joined (a configured folder
+  under the configured root, `app.confdir / app.config.html_theme_path`): no part of it is an
+  attacker's. Another parameter joined under a configured folder is still reported.
 - code: a template engine (a function whose name, class or module says template, compile or
   codegen) compiling the template text it is handed; caller data put after fixed text is kept.
 """
@@ -34,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePath
 
 from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.parameter_docs import described_as
 from secreview.analysis.taint.results import SinkEvent
 from secreview.patterns import lazy_pattern
 
@@ -69,6 +73,8 @@ _PATTERN_WORDS = frozenset(
 """Words of a parameter's name that say it is a regular expression (`unit_pattern`)."""
 _PATTERN_SUFFIXES = ("pattern", "patterns", "regex", "regexp")
 _PATTERN_ANNOTATION = lazy_pattern(r"\bPattern\b")
+_PATTERN_DOC = lazy_pattern(r"(?i)\bregular\s+expressions?\b|\bregex(?:es|ps?)?\b")
+"""Words of a parameter's documentation that say it is a regular expression."""
 _SETTINGS_WORDS = frozenset(
     {"app", "application", "cfg", "conf", "config", "configuration", "settings", "builder"}
 )
@@ -86,10 +92,11 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        chosen = _path_parameter(event) or _settings_parameter(event)
-        return not chosen or _under_a_base(event, index)
+        if _settings_parameter(event):
+            return False
+        return not _path_parameter(event) or _under_a_base(event, index)
     if event.kind == "regex":
-        return not (_pattern_parameter(event) or _settings_parameter(event))
+        return not (_pattern_parameter(event, index) or _settings_parameter(event))
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
@@ -122,9 +129,24 @@ def _settings_parameter(event: SinkEvent) -> bool:
     return _parameter_called(event, _SETTINGS_ANNOTATION, _SETTINGS_WORDS.__contains__)
 
 
-def _pattern_parameter(event: SinkEvent) -> bool:
-    """Whether the parameter the flow starts at is named or annotated as a regular expression."""
-    return _parameter_called(event, _PATTERN_ANNOTATION, _is_pattern_word)
+def _pattern_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the parameter the flow starts at is named, annotated or documented (its entry in
+    the function's docstring: `match` / `If given, ... searched for the given regular
+    expression`) as a regular expression."""
+    if _parameter_called(event, _PATTERN_ANNOTATION, _is_pattern_word):
+        return True
+    parameter = event.flow.steps[0][0]
+    if not isinstance(parameter, ast.arg):
+        return False
+    function = next(
+        (
+            a
+            for a in _ancestors(parameter, index)
+            if isinstance(a, ast.FunctionDef | ast.AsyncFunctionDef)
+        ),
+        None,
+    )
+    return function is not None and described_as(function, parameter.arg, _PATTERN_DOC)
 
 
 def _parameter_called(
@@ -203,8 +225,10 @@ def _ancestors(node: ast.AST, index: ModuleIndex) -> Iterator[ast.AST]:
 def _under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether, on the flow, the caller's value is joined after a part it does not choose (a
     folder, a prefix): the library's base, which `../` in the caller's part can leave. A path
-    given to a helper in another module is judged there, so it is kept."""
-    if " inside `" in event.note:
+    given whole to a public helper of another module (`ensuredir(outdir)`) is judged there,
+    where that helper's own parameter is public API; one given to a private helper, whose
+    joins are not seen from here nor reported there, is kept."""
+    if _private_helper(event.note):
         return True
     names = _tracked_names(event)
     return any(
@@ -212,6 +236,16 @@ def _under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
         for expression in _flow_expressions(event, index)
         for node in ast.walk(expression)
     )
+
+
+def _private_helper(note: str) -> bool:
+    """Whether the sink sits inside a helper of another module (the note says `inside
+    `pkg.mod.helper``) that is not public API there (a part of its name starts with `_`)."""
+    _, inside, rest = note.partition(" inside `")
+    if not inside:
+        return False
+    parts = rest.partition("`")[0].split(".")
+    return any(part.startswith("_") and not part.endswith("__") for part in parts)
 
 
 def _mentions(node: ast.AST, names: frozenset[str]) -> bool:

@@ -58,6 +58,22 @@ class ModuleState(ModuleIndex):
         `ObjectRules.held_by`), kept once the constructor's analysis is known."""
         self.lifecycles: dict[str, Lifecycle] = {}
         """Class name -> the framework hooks run on it before a handler (see `hooks.py`)."""
+        self.network_input = False
+        """Whether the analysis met a way in for a client's data: request data read, a request
+        object, or a route, view or entry point bound. The words of a module only hint at one
+        (`InputClues`); where they hint wrongly (a `request` in a docstring, a graph's
+        `EdgeView`), the cross-module pass has no flow to follow from it (`reads_remote_input`)."""
+
+    def met_input(self, origin: str) -> None:
+        """Note input of `origin` created at a source (see `network_input`)."""
+        if origin == "remote":
+            self.network_input = True
+
+    def met_object(self, kind: str | None) -> None:
+        """Note an object of type `kind` made: a request's attributes are the client's data."""
+        sources = self.models.typed_sources.get(kind or "", {})
+        if any(source.origin == "remote" for source in sources.values()):
+            self.network_input = True
 
     def result_of(self, node: FunctionNode) -> FunctionResult | None:
         """The analysis of `node`, None while it is being analysed; the interpreter gives it."""

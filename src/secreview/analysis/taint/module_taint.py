@@ -67,7 +67,9 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
         for event in result.events:  # flows into a callee's sink, applied at its call sites
             sinks.setdefault(id(event.node), set()).add(event.flow.origin)
     frozen = {key: frozenset(reaching) for key, reaching in sinks.items()}
-    outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported)
+    # A function given up may hold the request the rest never shows: judged by the words then.
+    network_input = analysis.network_input or bool(analysis.notes)
+    outcome = ModuleTaint(tuple(events), tuple(analysis.notes), frozen, reported, network_input)
     context.taint = outcome
     return outcome
 
@@ -76,10 +78,11 @@ def reported_events(context: AnalysisContext) -> tuple[SinkEvent, ...]:
     """The events the taint rules report: `taint_events(context).events`, without running the
     analysis where no reported flow can appear.
 
-    The analysis also runs on modules that read only the operator's input (`OPERATOR_ORIGINS`),
-    so that a pattern rule asking `untrusted_input_reaches` can rate a call that input reaches;
-    no taint rule reports such flows, so a module whose words show no other input is analysed
-    only when a pattern rule asks (most of a large tree's command-line tools never do).
+    The analysis also runs on modules whose only input is the operator's (`OPERATOR_ORIGINS`) or
+    the environment, so that a pattern rule asking `untrusted_input_reaches` can rate a call
+    that input reaches; no taint rule reports such flows, so a module whose words show no other
+    input is analysed only when a pattern rule asks (most of a large tree's command-line tools
+    never do).
     """
     if context.taint is None and not _may_report(context):
         return ()
@@ -87,14 +90,16 @@ def reported_events(context: AnalysisContext) -> tuple[SinkEvent, ...]:
 
 
 def _may_report(context: AnalysisContext) -> bool:
-    """Whether a reported flow may appear in the module: an input other than the operator's
-    unreported one is named, a request-shaped clue is there, or the summaries or public
-    parameters bring flows."""
+    """Whether a reported flow may appear in the module: it names an input of a reported
+    origin or of one a sink is dedicated to (`Models.dedicated_origins`), a request-shaped
+    clue is there, or the summaries or public parameters bring flows. The operator's command
+    line and environment are tracked everywhere but reported only under `--threat-model all`."""
     setup = context.taint_setup
     if setup.public_parameters or (setup.project is not None and setup.project.summaries):
         return True
     clues = input_clues(context, setup.models)
-    return clues.request_shaped or not clues.origins <= OPERATOR_ORIGINS - setup.reported
+    reportable = setup.reported | setup.models.dedicated_origins
+    return clues.request_shaped or not clues.origins.isdisjoint(reportable)
 
 
 def _event_rank(event: SinkEvent) -> tuple[object, ...]:
@@ -122,12 +127,19 @@ def _reported(event: SinkEvent, reported: frozenset[str], dedicated: frozenset[s
 
 
 def reads_remote_input(context: AnalysisContext) -> bool:
-    """Whether the module can read input from the network (a cheap look at its words).
+    """Whether the module can read input from the network.
 
     The scanner follows flows across modules only from such modules (web handlers and servers):
     that is where cross-module flows matter, and command-line input is everywhere in scripts.
+    A look at the module's words says whether it may; where the taint analysis ran (the words
+    made every taint rule run it), it says whether a request, request data, a route, a view or
+    an entry point is really there (`ModuleState.network_input`). Where public functions'
+    parameters are input too (`--threat-model library`), the words alone decide, as before.
     """
-    return input_clues(context, context.taint_setup.models).may_read(frozenset({"remote"}))
+    setup = context.taint_setup
+    if not input_clues(context, setup.models).may_read(frozenset({"remote"})):
+        return False
+    return setup.public_parameters or context.taint is None or context.taint.network_input
 
 
 def taint_notes(context: AnalysisContext) -> tuple[str, ...]:

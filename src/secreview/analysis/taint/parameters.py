@@ -40,6 +40,22 @@ def is_static_method(
     return id(function) in context.derived(_static_by_assignment)
 
 
+def closure_read(flow: Flow, function: ast.AST) -> bool:
+    """Whether a parameter flow in `function`'s summary starts at a parameter of an enclosing
+    function, read through the closure (`self` of the method a `matches_ignore(typ)` is nested
+    in), not at one of `function`'s own: its index is the enclosing function's, so mapping it
+    to the call's arguments would make `typ` the method's `self`."""
+    start = flow.steps[0][0] if flow.steps else None
+    if not isinstance(start, ast.arg) or not isinstance(
+        function, ast.FunctionDef | ast.AsyncFunctionDef
+    ):
+        return False
+    arguments = function.args
+    own = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    extra = (arguments.vararg, arguments.kwarg)
+    return not any(start is a for a in (*own, *extra))
+
+
 def _static_by_assignment(context: ModuleContext) -> frozenset[int]:
     """The ids of the methods of this module's classes rebound by `f = staticmethod(f)`."""
     found: set[int] = set()
@@ -137,6 +153,8 @@ class ParameterRules(HookRules):
         view_kind = self._view_kind(ordered, is_method)
         self.is_view = view_kind == "route"
         entry = self._entry_point(ordered, is_method)
+        if view_kind is not None or entry is not None:
+            self.analysis.network_input = True
         defaults = self._defaults()
         route_converters = self._route_converters()
         assert self.env is not None
@@ -153,8 +171,6 @@ class ParameterRules(HookRules):
             )
             if is_method and index == 0:
                 value_type = f"class:{self.class_name}"
-            elif is_method and index == 1 and view_kind == "request-first" and not annotation:
-                value_type = self.models.parameter_types.get("request")  # Django's convention
             elif resolved in self.models.parameter_types:
                 value_type = self.models.parameter_types[resolved]  # imported: unambiguous
             elif (self.analysis.is_web or self._named_anywhere(name)) and (
@@ -177,14 +193,14 @@ class ParameterRules(HookRules):
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
                 value_type = entry.type
+            self.analysis.met_object(value_type)
             if value_type is None:
                 value_type = self._callable_default(defaults.get(name))
             default = defaults.get(name)
             classes = self._class_default(default) if default is not None else frozenset()
             value = Value(flows=merge_flows(flows), type=value_type, classes=classes)
-            if is_method and index == 0:
-                value = self.after_hooks(value)  # what `prepare`, `setup`... stored on `self`
             self.env[name] = self.labelled(value, name, parameter)
+        self.bind_hook_state(ordered, view_kind, is_method)  # what `prepare`... left on `self`
         return tuple(p.arg for p in ordered), is_method
 
     def _callable_default(self, default: ast.expr | None) -> str | None:
@@ -297,8 +313,7 @@ class ParameterRules(HookRules):
             ) or self._is_framework_route(decorator):
                 return "route"
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
-        positional = [*self.node.args.posonlyargs, *self.node.args.args]
-        if first in positional[1:2] and is_method and self.is_request_first_hook():
+        if is_method and self.is_request_first_hook(first):
             return "request-first"  # `setup(self, request, *args)`, not `dispatch(self, *args)`
         if first is None or first.arg not in ("request", "req") or not self.analysis.is_django:
             return None  # URL keyword arguments are a Django (and DRF) convention

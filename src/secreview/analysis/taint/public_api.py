@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from secreview.analysis.taint.context import LIBRARY_ORIGIN
+from secreview.analysis.taint.library_callers import callers_own_value
 from secreview.analysis.taint.library_scope import is_library_defect
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import FunctionResult, SinkEvent
@@ -71,8 +72,8 @@ def public_parameter_events(
     results: list[FunctionResult], index: ModuleIndex
 ) -> Iterator[SinkEvent]:
     """The sink events of public functions' parameters, as flows of origin `library` (but for
-    the sinks a library's caller answers for, `_CALLERS_CONCERN`, and the uses an API exists
-    for, `library_scope`)."""
+    the sinks a library's caller answers for, `_CALLERS_CONCERN`, the uses an API exists
+    for, `library_scope`, and the parameters no attacker chooses, `library_callers`)."""
     if not is_public_module(index.context.path):
         return
     for result in results:
@@ -85,7 +86,7 @@ def public_parameter_events(
             parameter = event.flow.parameter
             if parameter is None or parameter < first or parameter >= len(result.parameters):
                 continue
-            if not is_library_defect(event, index):
+            if not is_library_defect(event, index) or callers_own_value(event, index):
                 continue
             yield event._replace(flow=_as_library_flow(event.flow, result))
 

@@ -1,0 +1,133 @@
+"""Public parameters under `library` whose value is not an attacker's to choose.
+
+`library_scope` asks what a sink does with a caller's value; this asks who the caller is, for
+two kinds of public function whose argument no attacker of the library writes:
+
+- a command-line entry point (`def main(argv=None)`, `def run(args)` handed to
+  `parser.parse_args(args)`, a `handle(self, *args, **options)` of a management `Command`, a
+  `@click.command()`): its argument is the process's own argument vector, typed by the person
+  running the command, who is not an attacker of it (on the 16 noise projects every such finding
+  was the file, folder or pattern the operator named, triaged false). A shell is the exception:
+  a CLI that formats its options into a shell command line (`sh -c "find %s ..."`) still lets a
+  value the operator thought was a file name run commands, so commands are kept.
+- an object the library calls a method of (`inliner.init_customizations(settings)`): the sink
+  sits in that method and is reached through the object's own state (its attributes, its
+  class's constant tables). A caller handing over an object hands over code, not data: an
+  attacker's text cannot be an instance of the library's class. What the object holds came in
+  through its class's constructor or setters, and is followed where a public function builds
+  the object from its own parameter (`Job(cmd).execute()`, `Session(environ["sid"]).load()`:
+  not the parameter itself, so still reported). A constructor's parameter stored on `self` and
+  used by another method is not reported from the constructor alone (a known gap).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.results import SinkEvent
+
+_ARGUMENT_VECTOR_NAMES = frozenset({"argv"})
+"""Parameter names that say the value is the process's argument vector."""
+_ARGUMENT_PARSERS = frozenset(
+    {
+        "parse_args",
+        "parse_known_args",
+        "parse_intermixed_args",
+        "parse_known_intermixed_args",
+        "getopt",
+        "gnu_getopt",
+    }
+)
+"""Methods and functions (argparse, optparse, getopt) that parse an argument vector."""
+_CLI_DECORATORS = frozenset({"command", "group"})
+"""Decorators (`@click.command()`, `@app.command()`, `@cli.group()`) that make a function a
+command whose parameters are its command-line options."""
+_COMMAND_HANDLERS = frozenset({"handle"})
+"""Methods a management command class (`class Command(BaseCommand)`) runs with its options."""
+_KEPT_KINDS = frozenset({"command"})
+"""Sink kinds reported even from a command line: a shell runs what the options hold."""
+_RECEIVER_NAMES = frozenset({"self", "cls"})
+
+
+def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the flow of `event` starts at a parameter no attacker of the library chooses:
+    a command line's arguments (but for shell commands) or an object whose own method reaches
+    the sink; see the module docstring."""
+    parameter = event.flow.steps[0][0]
+    if not isinstance(parameter, ast.arg):
+        return False
+    if _object_method_on(event, parameter):
+        return True
+    if event.kind in _KEPT_KINDS:
+        return False
+    function = _function_of(parameter, index)
+    return function is not None and _command_line_entry(function, parameter, index)
+
+
+def _object_method_on(event: SinkEvent, parameter: ast.arg) -> bool:
+    """Whether the flow goes straight from the parameter into a method called on it, as that
+    method's `self` (`param.method(...)`, the value unchanged in between)."""
+    steps = event.flow.steps
+    if len(steps) < 3:
+        return False
+    (call, passed), (_, received) = steps[1], steps[2]
+    if not (isinstance(call, ast.Call) and passed.startswith("passed to `")):
+        return False
+    if received.removeprefix("parameter `").removesuffix("`") not in _RECEIVER_NAMES:
+        return False
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    return isinstance(receiver, ast.Name) and receiver.id == parameter.arg
+
+
+def _function_of(
+    parameter: ast.arg, index: ModuleIndex
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    for ancestor in index.context.ancestors(parameter):
+        if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef):
+            return ancestor
+    return None
+
+
+def _command_line_entry(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: ast.arg, index: ModuleIndex
+) -> bool:
+    """Whether `function` is a command line's entry point and `parameter` its arguments: the
+    parameter is called `argv`, or is handed to an argument parser in the function, or the
+    function is a CLI command (decorated as one, or a management command's `handle`)."""
+    if parameter.arg in _ARGUMENT_VECTOR_NAMES:
+        return True
+    if any(_parses(call, parameter.arg) for call in _calls(function)):
+        return True
+    if any(_called_name(d) in _CLI_DECORATORS for d in function.decorator_list):
+        return True
+    owner = index.context.parent(function)
+    return (
+        function.name in _COMMAND_HANDLERS
+        and isinstance(owner, ast.ClassDef)
+        and any((_called_name(base) or "").endswith("Command") for base in owner.bases)
+    )
+
+
+def _calls(function: ast.AST) -> Iterator[ast.Call]:
+    return (node for node in ast.walk(function) if isinstance(node, ast.Call))
+
+
+def _parses(call: ast.Call, name: str) -> bool:
+    """Whether `call` parses an argument vector and is handed `name` (as the vector, or as the
+    defaults it fills: optparse's `values`, argparse's `namespace`)."""
+    if _called_name(call) not in _ARGUMENT_PARSERS:
+        return False
+    handed = (*call.args, *(keyword.value for keyword in call.keywords))
+    return any(isinstance(a, ast.Name) and a.id == name for a in handed)
+
+
+def _called_name(node: ast.expr) -> str | None:
+    """The last name of what `node` calls or names (`click.command()` and `cli.command` give
+    `command`, `BaseCommand` gives itself)."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else None
