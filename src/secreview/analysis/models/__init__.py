@@ -27,7 +27,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import NamedTuple
 
-from secreview.analysis.models.entries import EntryModel, parse_entry
+from secreview.analysis.models.entries import EntryModel, HookModel, parse_entry, parse_hook
 from secreview.analysis.models.files import (
     builtin_model_documents,
     parsed_model_file,
@@ -182,6 +182,8 @@ class Models:
     handler_attributes: dict[str, SourceModel] = field(default_factory=dict)
     entries: tuple[EntryModel, ...] = ()
     """Functions frameworks call with client data beyond routed views (see `entries.py`)."""
+    hooks: tuple[HookModel, ...] = ()
+    """Methods frameworks run on a view before its handler method (see `entries.py`)."""
     labels: tuple[LabelModel, ...] = ()
     dedicated_origins: frozenset[str] = frozenset()
     """Origins that are kinds of value, not of trust: reported only by sinks naming them."""
@@ -326,6 +328,7 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
     models["dedicated_origins"] |= set(_strings(engine, "dedicated_origins", where))
     models["labels"] += tuple(_label(table, where) for table in data.get("label", []))
     models["entries"] += tuple(parse_entry(table) for table in data.get("entry", []))
+    models["hooks"] += tuple(parse_hook(table) for table in data.get("hook", []))
     for key in ("route_decorators", "clean_annotations", "framework_annotations"):
         models[key] |= set(_strings(web, key, where))
     for table in data.get("handler", []):
@@ -362,6 +365,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "handler_attributes": {},
         "labels": (),
         "entries": (),
+        "hooks": (),
         "dedicated_origins": set(),
     }
     documents = builtin_model_documents()

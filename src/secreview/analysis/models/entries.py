@@ -8,6 +8,8 @@ server's `register_function`, a CherryPy method exposed the attribute way (`inde
 after its `def`). Each is described by where it is (base classes, imports, names,
 decorators, leading parameter names, a registering call, what the class's `__init__` is handed) and
 which of its parameters carry the client's data; the engine binds those parameters as remote input.
+`[[hook]]` models name the methods a framework runs on a view before such a method (`prepare`,
+`setup`, `dispatch`), whose fields on `self` the method then reads.
 """
 
 from __future__ import annotations
@@ -100,4 +102,46 @@ def parse_entry(table: dict[str, object]) -> EntryModel:
         skip=position("skip"),
         until=position("until"),
         type=str(table["type"]) if "type" in table else None,
+    )
+
+
+class HookModel(NamedTuple):
+    """Lifecycle hooks: methods a framework runs on a handler or class-based view before the
+    handler method, in the order it runs them (Tornado's `initialize` then `prepare`, Django's
+    `setup` then `dispatch`). What they store on `self` is there when the handler runs, as a
+    constructor's fields are in every method, so the engine starts the handler's `self` with it.
+
+    A model applies to the view classes of a module importing one of `imports`; `handlers`
+    (`*` patterns allowed) are the methods that run after every hook; `request_first` says the
+    hooks are called as `(self, request, *url_arguments)`, as Django's handler methods are;
+    `wrappers` are the hooks whose base version calls the handler (`dispatch`), so what an
+    override stores after its `super()` call is stored after the handler has run.
+    """
+
+    note: str
+    imports: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    handlers: tuple[str, ...] = ()
+    request_first: bool = False
+    wrappers: tuple[str, ...] = ()
+
+    def runs_after(self, name: str) -> bool:
+        """Whether the framework calls method `name` after every hook (a handler method)."""
+        return name not in self.methods and any(fnmatchcase(name, p) for p in self.handlers)
+
+
+def parse_hook(table: dict[str, object]) -> HookModel:
+    """One `[[hook]]` table (already checked by the schema) as a model."""
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+    return HookModel(
+        note=str(table.get("note", "lifecycle hook run before the handler")),
+        imports=strings("imports"),
+        methods=strings("methods"),
+        handlers=strings("handlers"),
+        request_first=table.get("request_first") is True,
+        wrappers=strings("wrappers"),
     )

@@ -161,6 +161,17 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         },
         (),
     ),
+    "hook": (
+        {
+            "imports": _strings,
+            "methods": _strings,
+            "handlers": _strings,
+            "request_first": _flag,
+            "wrappers": _strings,
+            **_NOTE,
+        },
+        ("methods", "handlers"),
+    ),
 }
 """Each `[[name]]` array of tables: its keys with their checks, and the keys it requires."""
 

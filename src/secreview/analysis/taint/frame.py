@@ -7,6 +7,7 @@ can be read alone:
 
 - `frame_state.py`: the environment, name lookup, labels and the step budget;
 - `parameters.py`: parameters bound before the body runs (symbolic flows, view arguments);
+- `hooks.py`: a handler method's `self`, holding what the framework's hooks stored on it;
 - `statements.py`: statements and control flow (branches, loops, try, match);
 - `expressions.py`: operators, names, attributes, subscripts, f-strings, comprehensions;
 - `containers.py`: assignment targets and container literals, parts kept by constant key;

@@ -10,7 +10,7 @@ this one and never the interpreter, and the interpreter imports the frame: no im
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from secreview.analysis.models import Models
 from secreview.analysis.taint.module_index import ModuleIndex
@@ -18,6 +18,9 @@ from secreview.analysis.taint.results import FunctionNode, FunctionResult
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.analysis.taint.values import Value, join
 from secreview.index.context import ModuleContext
+
+if TYPE_CHECKING:
+    from secreview.analysis.taint.hooks import Lifecycle
 
 
 class ModuleBody(Protocol):
@@ -53,6 +56,8 @@ class ModuleState(ModuleIndex):
         self.held: dict[tuple[str, str], Value] = {}
         """(class, attribute) -> the classes or instance the attribute holds (see
         `ObjectRules.held_by`), kept once the constructor's analysis is known."""
+        self.lifecycles: dict[str, Lifecycle] = {}
+        """Class name -> the framework hooks run on it before a handler (see `hooks.py`)."""
         self.network_input = False
         """Whether the analysis met a way in for a client's data: request data read, a request
         object, or a route, view or entry point bound. The words of a module only hint at one

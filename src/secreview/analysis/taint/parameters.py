@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from secreview.analysis.models.entries import EntryModel
-from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.context import ModuleContext
@@ -134,7 +134,7 @@ _TYPE_AFTER_NAME = frozenset({"int", "float", "uuid", "number", "path", "str", "
 writes them before it (`<int:id>`)."""
 
 
-class ParameterRules(FrameState):
+class ParameterRules(HookRules):
     """The parameters of a function, bound before its body runs."""
 
     def bind_parameters(self) -> tuple[tuple[str, ...], bool]:
@@ -200,6 +200,7 @@ class ParameterRules(FrameState):
             classes = self._class_default(default) if default is not None else frozenset()
             value = Value(flows=merge_flows(flows), type=value_type, classes=classes)
             self.env[name] = self.labelled(value, name, parameter)
+        self.bind_hook_state(ordered, view_kind, is_method)  # what `prepare`... left on `self`
         return tuple(p.arg for p in ordered), is_method
 
     def _callable_default(self, default: ast.expr | None) -> str | None:
@@ -312,6 +313,8 @@ class ParameterRules(FrameState):
             ) or self._is_framework_route(decorator):
                 return "route"
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
+        if is_method and self.is_request_first_hook(first):
+            return "request-first"  # `setup(self, request, *args)`, not `dispatch(self, *args)`
         if first is None or first.arg not in ("request", "req") or not self.analysis.is_django:
             return None  # URL keyword arguments are a Django (and DRF) convention
         if is_method:
