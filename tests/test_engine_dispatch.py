@@ -11,7 +11,7 @@ from secreview.analysis.engine import run_rules
 from secreview.analysis.models import default_models
 from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.taint import AnalysisContext
-from secreview.analysis.taint.module_index import input_clues
+from secreview.analysis.taint.input_clues import input_clues
 from secreview.findings import Confidence, Severity
 
 SOURCE = "import os\nimport subprocess\nos.system(cmd)\nsubprocess.run(cmd)\nprint(cmd)\n"

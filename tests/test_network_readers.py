@@ -7,11 +7,15 @@ whether a request, its data, a route, a view or an entry point is there, so a do
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
 
+from secreview.analysis.models import default_models
+from secreview.analysis.taint.input_clues import input_clues
 from secreview.config import ScanConfig
+from secreview.index.context import ModuleContext
 from secreview.pipeline import review_source
 
 READERS = {
@@ -90,3 +94,18 @@ def test_test_code_starts_no_cross_module_flow_unless_its_findings_count() -> No
         report = review_source(code, "tests/test_views.py", config, module="tests.test_views")
         assert report.facts is not None
         assert report.facts.reads_remote_input is expected
+
+
+def test_a_request_named_parameter_hints_at_a_request_only_where_a_framework_is_imported() -> None:
+    """A task's `request` is no client's: without a framework import the analysis would never
+    take it for the request, so the words do not send the module to it."""
+    task = (
+        "from celery import Task\n\nclass Job(Task):\n    def run(self, request):\n        pass\n"
+    )
+    view = "from flask import Flask\n\ndef show(request):\n    return request.args\n"
+    models = default_models()
+    clues = [
+        input_clues(ModuleContext("m.py", text, ast.parse(text)), models) for text in (task, view)
+    ]
+    assert [c.request_shaped for c in clues] == [False, True]
+    assert [c.request_named for c in clues] == [True, True]

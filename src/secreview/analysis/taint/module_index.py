@@ -2,7 +2,8 @@
 
 Its functions and classes (with the class each method belongs to), its relative imports, the
 qualified names its expressions resolve to, class hierarchies (request handlers, class-based views),
-the frameworks it imports, and a cheap test of whether it can read untrusted input at all.
+the frameworks it imports, and a cheap test of whether it can read untrusted input at all
+(`input_clues.py`).
 These are facts of the module's text, fixed before the analysis starts, so they are kept apart from
 the state that changes while it runs (`module_state.py`) and from the driving (`interpreter.py`).
 """
@@ -10,19 +11,14 @@ the state that changes while it runs (`module_state.py`) and from the driving (`
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
 
 from secreview.analysis.models import Models
-from secreview.analysis.taint.name_words import names_a_download
+from secreview.analysis.taint.input_clues import input_clues
 from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file, relative_import_base
-from secreview.patterns import lazy_pattern
 
-_WORD = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
-_DECORATOR = lazy_pattern(r"@[\w.]+\.(\w+)\s*\(")
-_CLASS_BASES = lazy_pattern(r"class\s+\w+\s*\(([^)]*)\)")
 ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
 
 
@@ -38,90 +34,6 @@ def _child_statements(node: ast.stmt) -> list[ast.stmt]:
     for case in getattr(node, "cases", ()):
         children.extend(case.body)
     return children
-
-
-class InputClues(NamedTuple):
-    """What a look at a module's words says about the untrusted input it may read.
-
-    `origins`: the origins of the source APIs it imports and names. `request_shaped`: a clue of
-    a request whatever its origin (a `request`-like parameter, a view decorator, a handler base
-    class, a modelled request object type).
-    """
-
-    origins: frozenset[str]
-    request_shaped: bool
-
-    def may_read(self, origins: frozenset[str]) -> bool:
-        """Whether input of one of `origins` can appear in the module."""
-        return self.request_shaped or not self.origins.isdisjoint(origins)
-
-
-def input_clues(context: ModuleContext, models: Models) -> InputClues:
-    """The module's `InputClues` under `models`, gathered once per module and models.
-
-    Without a source API that is imported and used, a `request`-like parameter, a view
-    decorator or a handler base class, no source can appear, so per-file scans skip the
-    module. The test reads the words of the source text: far cheaper than a walk of the tree.
-    """
-    known = context.derived(_clues_by_models)
-    entry = known.get(id(models))
-    if entry is None or entry[0] is not models:
-        entry = (models, _gather_input_clues(context, models))
-        known[id(models)] = entry
-    return entry[1]
-
-
-def _clues_by_models(context: ModuleContext) -> dict[int, tuple[Models, InputClues]]:
-    """The per-module memo of `input_clues`: models by identity (kept, so no id is reused)."""
-    return {}
-
-
-def _gather_input_clues(context: ModuleContext, models: Models) -> InputClues:
-    """`input_clues`, computed."""
-    text = context.text
-    words = set(_WORD.findall(text))
-    imported = {q.split(".")[0] for q in context.import_aliases.values()}
-    origins: set[str] = set()
-    for table in (models.source_names, models.source_calls):
-        for name, source in table.items():
-            root, _, rest = name.partition(".")
-            if (root in imported or not rest) and name.rsplit(".", 1)[-1] in words:
-                origins.add(source.origin)
-    # A call whose result is an object with source attributes: `requests.get(url).json()` is
-    # what the server sent, though no source API is named (`.json` is read off the response).
-    for name, returned in models.returns.items():
-        if name.partition(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
-            for model in returned:
-                typed = models.typed_sources.get(model.type, {})
-                origins.update(source.origin for source in typed.values())
-    if names_a_download(text, words):  # `self._fetcher.download_bytes(url)`: see guessed_sources.py
-        origins.add("socket")
-    return InputClues(frozenset(origins), _request_shaped(text, words, imported, models))
-
-
-def _request_shaped(text: str, words: set[str], imported: set[str], models: Models) -> bool:
-    """Whether the text shows a request of any origin (see `InputClues.request_shaped`)."""
-    for name in models.object_types:
-        if name.split(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
-            return True
-    request_parameters = {
-        name.rsplit(".", 1)[-1]
-        for name, kind in models.parameter_types.items()
-        if kind in models.typed_sources  # a request, not a response
-    }
-    if words & request_parameters:
-        return True
-    for decorator in _DECORATOR.findall(text):
-        if decorator in models.route_decorators:
-            return True
-    if any(entry.may_apply(words, imported) for entry in models.entries):
-        return True
-    handler_bases = {b.rsplit(".", 1)[-1] for b in models.request_handler_bases}
-    for bases in _CLASS_BASES.findall(text):
-        for name in _WORD.findall(bases):
-            if name in handler_bases or name.endswith(models.view_base_suffixes):
-                return True
-    return False
 
 
 class ModuleIndex:

@@ -16,8 +16,8 @@ from secreview.analysis.taint.context import (
     AnalysisContext,
     ModuleTaint,
 )
+from secreview.analysis.taint.input_clues import input_clues
 from secreview.analysis.taint.interpreter import ModuleAnalysis
-from secreview.analysis.taint.module_index import input_clues
 from secreview.analysis.taint.public_api import public_parameter_events
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.values import ONLY_CHOSE, PARAMETER_ORIGIN, evidence_rank
@@ -134,12 +134,16 @@ def reads_remote_input(context: AnalysisContext) -> bool:
     A look at the module's words says whether it may; where the taint analysis ran (the words
     made every taint rule run it), it says whether a request, request data, a route, a view or
     an entry point is really there (`ModuleState.network_input`). Where public functions'
-    parameters are input too (`--threat-model library`), the words alone decide, as before.
+    parameters are input too (`--threat-model library`), the words alone decide, as before
+    (a `request`-like name counts there even where no framework is imported).
     """
     setup = context.taint_setup
-    if not input_clues(context, setup.models).may_read(frozenset({"remote"})):
+    clues = input_clues(context, setup.models)
+    if setup.public_parameters:
+        return clues.may_read(frozenset({"remote"})) or clues.request_named
+    if not clues.may_read(frozenset({"remote"})):
         return False
-    return setup.public_parameters or context.taint is None or context.taint.network_input
+    return context.taint is None or context.taint.network_input
 
 
 def taint_notes(context: AnalysisContext) -> tuple[str, ...]:

@@ -1,0 +1,122 @@
+"""What a look at a module's words says about the untrusted input it may read.
+
+Reading the words of a module's text is far cheaper than walking its tree, and without a source
+API that is imported and named, a request-like parameter where a framework is imported, a view
+decorator or a handler base class, no untrusted input can appear: the taint analysis is skipped
+there (`ModuleIndex.may_read_untrusted_input`, `module_taint.reported_events`).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from secreview.analysis.models import Models
+from secreview.analysis.taint.name_words import names_a_download
+from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
+
+_WORD = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
+_DECORATOR = lazy_pattern(r"@[\w.]+\.(\w+)\s*\(")
+_CLASS_BASES = lazy_pattern(r"class\s+\w+\s*\(([^)]*)\)")
+
+
+class InputClues(NamedTuple):
+    """What a look at a module's words says about the untrusted input it may read.
+
+    `origins`: the origins of the source APIs it imports and names. `request_shaped`: a clue of
+    a request whatever its origin (a `request`-like parameter where a framework is imported, a
+    view decorator, a handler base class, a modelled request object type). `request_named`: a
+    `request`-like parameter name or annotation, framework or not.
+    """
+
+    origins: frozenset[str]
+    request_shaped: bool
+    request_named: bool = False
+
+    def may_read(self, origins: frozenset[str]) -> bool:
+        """Whether input of one of `origins` can appear in the module."""
+        return self.request_shaped or not self.origins.isdisjoint(origins)
+
+
+def input_clues(context: ModuleContext, models: Models) -> InputClues:
+    """The module's `InputClues` under `models`, gathered once per module and models.
+
+    Without a source API that is imported and used, a `request`-like parameter, a view
+    decorator or a handler base class, no source can appear, so per-file scans skip the
+    module. The test reads the words of the source text: far cheaper than a walk of the tree.
+    """
+    known = context.derived(_clues_by_models)
+    entry = known.get(id(models))
+    if entry is None or entry[0] is not models:
+        entry = (models, _gather_input_clues(context, models))
+        known[id(models)] = entry
+    return entry[1]
+
+
+def _clues_by_models(context: ModuleContext) -> dict[int, tuple[Models, InputClues]]:
+    """The per-module memo of `input_clues`: models by identity (kept, so no id is reused)."""
+    return {}
+
+
+def _gather_input_clues(context: ModuleContext, models: Models) -> InputClues:
+    """`input_clues`, computed."""
+    text = context.text
+    words = set(_WORD.findall(text))
+    imported = {q.split(".")[0] for q in context.import_aliases.values()}
+    origins: set[str] = set()
+    for table in (models.source_names, models.source_calls):
+        for name, source in table.items():
+            root, _, rest = name.partition(".")
+            if (root in imported or not rest) and name.rsplit(".", 1)[-1] in words:
+                origins.add(source.origin)
+    # A call whose result is an object with source attributes: `requests.get(url).json()` is
+    # what the server sent, though no source API is named (`.json` is read off the response).
+    for name, returned in models.returns.items():
+        if name.partition(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
+            for model in returned:
+                typed = models.typed_sources.get(model.type, {})
+                origins.update(source.origin for source in typed.values())
+    if names_a_download(text, words):  # `self._fetcher.download_bytes(url)`: see guessed_sources.py
+        origins.add("socket")
+    named = bool(words & _request_parameters(models))
+    shaped = _request_shaped(text, words, imported, models, named)
+    return InputClues(frozenset(origins), shaped, named)
+
+
+def _request_roots(models: Models) -> frozenset[str]:
+    """The top-level modules whose import lets a parameter's name or annotation make it the
+    request: every framework's, and those of the qualified request annotations."""
+    typed = [n for n, kind in models.parameter_types.items() if kind in models.typed_sources]
+    qualified = [name for name in typed if "." in name]
+    return frozenset(name.split(".")[0] for name in (*models.frameworks, *qualified))
+
+
+def _request_parameters(models: Models) -> frozenset[str]:
+    """The parameter names and annotations (last part) that make a parameter the request."""
+    requests = [n for n, kind in models.parameter_types.items() if kind in models.typed_sources]
+    return frozenset(name.rsplit(".", 1)[-1] for name in requests)  # a request, not a response
+
+
+def _request_shaped(
+    text: str, words: set[str], imported: set[str], models: Models, request_named: bool
+) -> bool:
+    """Whether the text shows a request of any origin (see `InputClues.request_shaped`)."""
+    for name in models.object_types:
+        if name.split(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
+            return True
+    # A parameter is taken for the request by its name or annotation only where a framework
+    # (or the annotation's module) is imported (`ParameterRules.bind_parameters`): elsewhere a
+    # `request` is a task's, a `Request` a queue's, and no request can come of them.
+    if request_named and not imported.isdisjoint(_request_roots(models)):
+        return True
+    for decorator in _DECORATOR.findall(text):
+        if decorator in models.route_decorators:
+            return True
+    if any(entry.may_apply(words, imported) for entry in models.entries):
+        return True
+    handler_bases = {b.rsplit(".", 1)[-1] for b in models.request_handler_bases}
+    for bases in _CLASS_BASES.findall(text):
+        for name in _WORD.findall(bases):
+            if name in handler_bases or name.endswith(models.view_base_suffixes):
+                return True
+    return False
