@@ -407,7 +407,7 @@ FAILING_OPEN = [
                 «0»
             return True
         ''', (("", "return False"),)),
-    ("signature_swallowed", "failopen", 636, '''
+    ("signature_swallowed", "failopen", 347, '''
         from cryptography.exceptions import InvalidSignature
 
 

@@ -195,8 +195,15 @@ def _returns_inside(statements: list[ast.stmt]) -> bool:
     visits=(ast.ExceptHandler,),
 )
 def auth_fails_open(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report error paths of checks that grant access or skip the check."""
+    """Report error paths of checks that grant access or skip the check (signature failures
+    are `signature-check-fails-open`'s, so that one defect gets one finding)."""
     assert isinstance(node, ast.ExceptHandler)
+    if not catches_signature_failure(node, context):
+        yield from _open_paths(node, context)
+
+
+def _open_paths(node: ast.ExceptHandler, context: ModuleContext) -> Iterator[Hit]:
+    """The error paths of a check that grant access or skip the check."""
     statement = context.parent(node)
     function = context.enclosing_function(node)
     if not isinstance(statement, ast.Try | ast.TryStar) or function is None:
@@ -245,6 +252,53 @@ def auth_fails_open(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             severity=Severity.MEDIUM,
             evidence=((discarded[0], "verification whose failure is ignored"),),
         )
+
+
+def catches_signature_failure(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
+    """`except InvalidSignature`, `except BadSignature`, `except jwt.InvalidSignatureError`:
+    the exception a signature API raises to say "this signature is forged"."""
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = [(context.resolve(t) or context.segment(t)).rpartition(".")[2] for t in types]
+    return any("Signature" in name for name in names)
+
+
+@rule(
+    id="signature-check-fails-open",
+    name="Signature check whose failure is caught and ignored",
+    cwe=347,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="The exception a signature verification raises for a forged signature "
+    "(`InvalidSignature`, `BadSignature`) is caught and swallowed or turned into success, so "
+    "the unverified data is used as if it were signed.",
+    fix="Let the signature exception propagate, or deny in the `except` clause (`raise`, "
+    "`return False`); a log line alone does not stop the forged data.",
+    what_it_does="The shapes `auth-fails-open` reports (an `except` clause after a "
+    "verification call that only logs or passes while execution carries on, or that returns "
+    "or reaches success), when the clause catches a signature failure: an exception class "
+    "named `...Signature...` (cryptography's `InvalidSignature`, itsdangerous' "
+    "`BadSignature`, PyJWT's `InvalidSignatureError`). Those are reported here instead, as "
+    "CWE-347; a clause that continues to the next key, re-raises or denies is quiet.",
+    why_bad='Signature APIs answer "forged" by raising. A clause that logs the exception '
+    "and goes on accepts the forged quote, token or message exactly as a valid one: the "
+    "attacker's only cost is an error line in a log nobody reads.",
+    example="try:\n    public_key.verify(sig, data, ec.ECDSA(hashes.SHA256()))\n"
+    "except InvalidSignature:\n    logger.error('invalid signature')\nreturn parse(data)",
+    use_instead="public_key.verify(sig, data, ec.ECDSA(hashes.SHA256()))  # raises if forged\n"
+    "return parse(data)",
+    references=(
+        "https://cwe.mitre.org/data/definitions/347.html",
+        "https://cryptography.io/en/latest/exceptions/#cryptography.exceptions.InvalidSignature",
+    ),
+    visits=(ast.ExceptHandler,),
+)
+def signature_check_fails_open(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report error paths that accept a signature the verification rejected."""
+    assert isinstance(node, ast.ExceptHandler)
+    if catches_signature_failure(node, context):
+        yield from _open_paths(node, context)
 
 
 def _retries(handler: ast.ExceptHandler) -> bool:

@@ -53,7 +53,8 @@ def _check_words() -> re.Pattern[str]:
         r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
         r"requires?_(?!post|get|safe|http_methods|gzip)|"
         r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
-        r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin)",
+        r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin|"
+        r"check_(token|auth|api_?key|credentials|login)|(token|api_?key)_required)",
         re.IGNORECASE,
     )
 
@@ -209,6 +210,7 @@ def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
 )
 def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report state-changing handlers that skip the check their siblings make."""
+    yield from unchecked_resource_reads(context, authentication=False)
     for owner, functions, in_class in _groups(context):
         if _blanket_check(owner, context):
             continue
@@ -303,3 +305,73 @@ def _calls_sibling(function: Function, checked: set[str]) -> bool:
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in checked
         for node in scope_nodes(function.body)
     )
+
+
+_READ_VERBS = frozenset({"get", "head"})
+_NOT_URL_VALUES = frozenset({"self", "cls", "request", "req"})
+
+
+_AUTHENTICATION = lazy_pattern(
+    r"(?i)(login_required|auth_required|requires_auth|authenticated|check_(token|auth|login|"
+    r"credentials|api_?key)|(token|api_?key|jwt)_required)$"
+)
+
+
+def _authenticates(check: ast.AST, context: ModuleContext) -> bool:
+    """Whether a check is a sign-in (`@login_required`, `@auth.check_token`), not a permission."""
+    target = check.func if isinstance(check, ast.Call) else check
+    if isinstance(target, ast.ClassDef):
+        return False
+    text = context.resolve(target) or context.segment(target)
+    return bool(_AUTHENTICATION.search(text.rsplit(".", 1)[-1]))
+
+
+def unchecked_resource_reads(context: ModuleContext, authentication: bool) -> Iterator[Hit]:
+    """`get(self, uuid)` of one resource class with no check, among checking resource reads.
+
+    Flask-RESTful `Resource`s and `MethodView`s put each URL in its own class, so a module's
+    read handlers are the `get` methods of many classes: compared like module routes (at least
+    four check, the unchecked ones at most a fifth), one that takes a URL value and checks
+    nothing hands that object to anyone. When every sibling's check is a sign-in (a token or
+    login), what is missing is authentication (`missing-authentication`, CWE-306, asks with
+    `authentication=True`); otherwise authorisation (this rule).
+    """
+    reads: list[tuple[ast.ClassDef, Function, list[ast.AST]]] = []
+    for node in context.nodes:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        names = [node.name, *(context.segment(b).rpartition(".")[2] for b in node.bases)]
+        if not any(_CLASS_WORDS.search(name) for name in names):
+            continue
+        blanket = _blanket_check(node, context)
+        for method in node.body:
+            if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                method.name in _READ_VERBS
+            ):
+                own = _own_checks(method, context)
+                reads.append((node, method, own or ([node] if blanket else [])))
+    checking = [(owner, f, found) for owner, f, found in reads if found]
+    unchecked = [(owner, f) for owner, f, found in reads if not found]
+    if len(checking) < 4 or not unchecked or 5 * len(unchecked) > len(reads):
+        return
+    signs_in = all(_authenticates(found[0], context) for _, _, found in checking)
+    if signs_in != authentication:
+        return
+    what = "authentication" if authentication else "permission"
+    evidence = tuple(
+        (found[0], f"`{owner.name}.{f.name}` checks here") for owner, f, found in checking[:3]
+    )
+    names = ", ".join(f"`{owner.name}`" for owner, _, _ in checking[:3])
+    for owner, function in unchecked:
+        values = [a.arg for a in function.args.args if a.arg not in _NOT_URL_VALUES]
+        if not values or _PUBLIC_NAMES.search(owner.name):
+            continue
+        if _delegates(function, {f.name for _, f, _ in checking}):
+            continue
+        yield Hit(
+            node=function,
+            message=f"`{owner.name}.{function.name}` returns the object its URL names "
+            f"(`{values[0]}`) but checks no {what}, while {len(checking)} resource reads "
+            f"beside it ({names}, ...) do: anyone, signed in or not, reads what they protect.",
+            evidence=evidence,
+        )
