@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePath
 
+from secreview.analysis.taint.library_extensions import only_an_extension
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.parameter_docs import described_as
 from secreview.analysis.taint.results import SinkEvent
@@ -92,7 +93,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        if _settings_parameter(event):
+        if _settings_parameter(event) or only_an_extension(event, index):
             return False
         return not _path_parameter(event) or _under_a_base(event, index)
     if event.kind == "regex":
