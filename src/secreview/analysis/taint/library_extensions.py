@@ -68,9 +68,12 @@ def _with_values(nodes: list[ast.AST], index: ModuleIndex) -> Iterator[ast.AST]:
 
 def _mentions_raw(node: ast.AST, raw: set[str], index: ModuleIndex) -> bool:
     """Whether `node` uses one of the `raw` names outside a digest (`.hexdigest()`)."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr in _DIGESTS:
-            return False
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _DIGESTS
+    ):
+        return False
     if isinstance(node, ast.Name):
         return node.id in raw
     return any(_mentions_raw(child, raw, index) for child in ast.iter_child_nodes(node))
