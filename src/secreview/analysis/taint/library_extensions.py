@@ -21,6 +21,9 @@ from secreview.analysis.taint.results import SinkEvent
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
 _SUFFIX_ATTRIBUTES = frozenset({"suffix", "suffixes"})
 _DIGESTS = frozenset({"hexdigest", "digest"})
+_BASENAMES = frozenset(
+    {"os.path.basename", "posixpath.basename", "ntpath.basename", "werkzeug.utils.secure_filename"}
+)
 """A hash's digest: hex digits or bytes made by the hash, never the caller's separators."""
 
 
@@ -42,10 +45,50 @@ def only_an_extension(event: SinkEvent, index: ModuleIndex) -> bool:
             raw.add(node.id)
             continue
         raw.update(binding)
+        raw |= _derived_names(node, raw, index)
         later = [n for n, note in steps[number + 1 :] if not note.startswith("passed to ")]
         later.append(event.node)
         return not any(_mentions_raw(n, raw, index) for n in _with_values(later, index))
     return False
+
+
+def _derived_names(cut: ast.Name, raw: set[str], index: ModuleIndex) -> set[str]:
+    """The variables of the function holding the cut that are assigned from a `raw` value
+    (`stem = name.rsplit(".", 1)[0]`), to a fixed point: each still holds the caller's text,
+    though the flow followed the extension (the cut's own assignment aside)."""
+    function = index.context.enclosing_function(cut)
+    if function is None:
+        return set()
+    cut_statement = next((a for a in _ancestors(cut, index) if isinstance(a, ast.stmt)), None)
+    assignments = [
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign)
+        and node is not cut_statement
+        and node.value is not None
+    ]
+    derived = set(raw)
+    changed = True
+    while changed:
+        changed = False
+        for assignment in assignments:
+            targets = (
+                assignment.targets if isinstance(assignment, ast.Assign) else [assignment.target]
+            )
+            names = {
+                n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
+            } - derived
+            if names and _mentions_raw(assignment.value, derived, index):
+                derived |= names
+                changed = True
+    return derived - raw
+
+
+def _ancestors(node: ast.AST, index: ModuleIndex) -> Iterator[ast.AST]:
+    current = index.context.parent(node)
+    while current is not None:
+        yield current
+        current = index.context.parent(current)
 
 
 def _extension_binding(target: ast.Name, index: ModuleIndex) -> set[str] | None:
@@ -67,16 +110,21 @@ def _with_values(nodes: list[ast.AST], index: ModuleIndex) -> Iterator[ast.AST]:
 
 
 def _mentions_raw(node: ast.AST, raw: set[str], index: ModuleIndex) -> bool:
-    """Whether `node` uses one of the `raw` names outside a digest (`.hexdigest()`)."""
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _DIGESTS
-    ):
+    """Whether `node` uses one of the `raw` names outside a digest (`.hexdigest()`) or a
+    basename (both separator-free, `_separator_free`)."""
+    if isinstance(node, ast.Call) and _separator_free(node, index):
         return False
     if isinstance(node, ast.Name):
         return node.id in raw
     return any(_mentions_raw(child, raw, index) for child in ast.iter_child_nodes(node))
+
+
+def _separator_free(call: ast.Call, index: ModuleIndex) -> bool:
+    """Whether `call` returns text with no path separator: a digest, or a name reduced to its
+    last part (`os.path.basename`, the path sanitisers of the taint models)."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _DIGESTS:
+        return True
+    return index.context.call_name(call) in _BASENAMES
 
 
 def _bindings(
