@@ -25,6 +25,10 @@ What a library can get wrong is what it adds to the caller's value:
   setting, through however many attribute hops and wherever it is joined (a configured folder
   under the configured root, `app.confdir / app.config.html_theme_path`): no part of it is an
   attacker's. Another parameter joined under a configured folder is still reported.
+- a route: a router or a view predicate (its function's, class's, module's or package's name
+  says router, routing or predicate: bottle's `Router.add`, falcon's `routing/compiled.py`,
+  pyramid's `predicates.py`) compiling the route template or predicate value it is registered
+  with; that is the developer's configuration, as a pattern parameter is the caller's pattern.
 - code: a template engine (a function whose name, class or module says template, compile or
   codegen) compiling the template text it is handed; caller data put after fixed text is kept.
 """
@@ -36,6 +40,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePath
 
+from secreview.analysis.taint.library_extensions import only_an_extension
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.parameter_docs import described_as
 from secreview.analysis.taint.results import SinkEvent
@@ -85,6 +90,13 @@ _ENGINE_WORDS = frozenset(
     {"template", "templates", "tmpl", "tpl", "codegen", "compiler", "compile", "templating"}
 )
 """Words of a function's, class's or module's name that say it compiles templates."""
+_ROUTER_WORDS = frozenset({"router", "routers", "routing", "predicate", "predicates"})
+"""Words of a function's, class's, module's or package's name that say it registers routes or
+view predicates (`Router.add`, `falcon/routing/`, `pyramid/predicates.py`): the route templates
+(`/wiki/<page:re:[a-z]+>`) and predicate values (`path_info='^/api'`) it compiles are what the
+developer registers at configuration time; a client's request is matched against the compiled
+pattern, never compiled. Text of a request put into a pattern elsewhere is still reported, and
+so is a function merely named for routes (celery's task `routes` are not a web router's)."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -92,11 +104,15 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        if _settings_parameter(event):
+        if _settings_parameter(event) or only_an_extension(event, index):
             return False
         return not _path_parameter(event) or _under_a_base(event, index)
     if event.kind == "regex":
-        return not (_pattern_parameter(event, index) or _settings_parameter(event))
+        return not (
+            _pattern_parameter(event, index)
+            or _settings_parameter(event)
+            or _named_for(event, index, _ROUTER_WORDS, with_package=True)
+        )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
@@ -110,10 +126,23 @@ def _template_engine_api(event: SinkEvent, index: ModuleIndex) -> bool:
     `codegen.compile`). Compiling and running the template text it is handed is that API's job:
     templates are code by contract. Caller data put into a template after fixed text
     (`Template("Hello " + name)`) is still reported (`_under_a_base`)."""
+    return _named_for(event, index, _ENGINE_WORDS)
+
+
+def _named_for(
+    event: SinkEvent, index: ModuleIndex, api_words: frozenset[str], with_package: bool = False
+) -> bool:
+    """Whether a word of the public function's name, its class's, its module's (or, with
+    `with_package`, a package's on the module's path, and the function's the sink is in:
+    `Router.add` compiling what `Bottle.mount` handed it) is one of `api_words`."""
     parameter = event.flow.steps[0][0]
-    names = (index.context.qualified_scope(parameter), PurePath(index.context.path).stem)
+    module = PurePath(index.context.path)
+    names = [index.context.qualified_scope(parameter), module.stem]
+    if with_package:
+        names.extend(module.parent.parts[-2:])
+        names.append(index.context.qualified_scope(event.node))
     words = {word.lower() for name in names for word in _NAME_WORDS.findall(name)}
-    return not words.isdisjoint(_ENGINE_WORDS)
+    return not words.isdisjoint(api_words)
 
 
 def _path_parameter(event: SinkEvent) -> bool:
