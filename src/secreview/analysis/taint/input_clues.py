@@ -63,51 +63,92 @@ def _gather_input_clues(context: ModuleContext, models: Models) -> InputClues:
     text = context.text
     words = set(_WORD.findall(text))
     imported = {q.split(".")[0] for q in context.import_aliases.values()}
+    table = _clue_table(models)
     origins: set[str] = set()
-    for table in (models.source_names, models.source_calls):
-        for name, source in table.items():
-            root, _, rest = name.partition(".")
-            if (root in imported or not rest) and name.rsplit(".", 1)[-1] in words:
-                origins.add(source.origin)
+    for word in words & table.sources.keys():
+        for root, qualified, origin in table.sources[word]:
+            if root in imported or not qualified:
+                origins.add(origin)
     # A call whose result is an object with source attributes: `requests.get(url).json()` is
     # what the server sent, though no source API is named (`.json` is read off the response).
-    for name, returned in models.returns.items():
-        if name.partition(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
-            for model in returned:
-                typed = models.typed_sources.get(model.type, {})
-                origins.update(source.origin for source in typed.values())
+    for word in words & table.returned.keys():
+        for root, returned in table.returned[word]:
+            if root in imported:
+                origins.update(returned)
     if names_a_download(text, words):  # `self._fetcher.download_bytes(url)`: see guessed_sources.py
         origins.add("socket")
-    named = bool(words & _request_parameters(models))
-    shaped = _request_shaped(text, words, imported, models, named)
+    named = not words.isdisjoint(table.request_parameters)
+    # A parameter is taken for the request by its name or annotation only where a framework
+    # (or the annotation's module) is imported (`ParameterRules.bind_parameters`): elsewhere a
+    # `request` is a task's, a `Request` a queue's, and no request can come of them.
+    framework = not imported.isdisjoint(table.request_roots)
+    shaped = _request_shaped(text, words, imported, models, named and framework)
     return InputClues(frozenset(origins), shaped, named)
 
 
-def _request_roots(models: Models) -> frozenset[str]:
-    """The top-level modules whose import lets a parameter's name or annotation make it the
-    request: every framework's, and those of the qualified request annotations."""
-    typed = [n for n, kind in models.parameter_types.items() if kind in models.typed_sources]
-    qualified = [name for name in typed if "." in name]
-    return frozenset(name.split(".")[0] for name in (*models.frameworks, *qualified))
+class _ClueTable(NamedTuple):
+    """The models as the look at a module's words reads them, by the last word of each name
+    (built once per `Models`: reading every model for every module was a per-file cost)."""
 
-
-def _request_parameters(models: Models) -> frozenset[str]:
+    sources: dict[str, list[tuple[str, bool, str]]]
+    """last word of a source API -> (its top-level module, whether it is qualified, origin)"""
+    returned: dict[str, list[tuple[str, frozenset[str]]]]
+    """last word of a call returning an object with source attributes -> (its top-level
+    module, the origins of those attributes)"""
+    request_parameters: frozenset[str]
     """The parameter names and annotations (last part) that make a parameter the request."""
+    request_roots: frozenset[str]
+    """The top-level modules whose import lets such a name or annotation make it the request:
+    every framework's, and those of the qualified request annotations."""
+
+
+_CLUE_TABLES: dict[int, tuple[Models, _ClueTable]] = {}
+"""`_clue_table`'s memo: models by identity (kept, so no id is reused)."""
+
+
+def _clue_table(models: Models) -> _ClueTable:
+    """The `_ClueTable` of `models`, built on first use."""
+    kept = _CLUE_TABLES.get(id(models))
+    if kept is None or kept[0] is not models:
+        kept = _CLUE_TABLES[id(models)] = (models, _build_clue_table(models))
+    return kept[1]
+
+
+def _build_clue_table(models: Models) -> _ClueTable:
+    """`_clue_table`, computed."""
+    sources: dict[str, list[tuple[str, bool, str]]] = {}
+    for table in (models.source_names, models.source_calls):
+        for name, source in table.items():
+            root, _, rest = name.partition(".")
+            sources.setdefault(name.rsplit(".", 1)[-1], []).append(
+                (root, bool(rest), source.origin)
+            )
+    returned: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for name, results in models.returns.items():
+        found = frozenset(
+            source.origin
+            for model in results
+            for source in models.typed_sources.get(model.type, {}).values()
+        )
+        returned.setdefault(name.rsplit(".", 1)[-1], []).append((name.partition(".")[0], found))
     requests = [n for n, kind in models.parameter_types.items() if kind in models.typed_sources]
-    return frozenset(name.rsplit(".", 1)[-1] for name in requests)  # a request, not a response
+    qualified = [name for name in requests if "." in name]
+    return _ClueTable(
+        sources,
+        returned,
+        frozenset(name.rsplit(".", 1)[-1] for name in requests),  # a request, not a response
+        frozenset(name.split(".")[0] for name in (*models.frameworks, *qualified)),
+    )
 
 
 def _request_shaped(
-    text: str, words: set[str], imported: set[str], models: Models, request_named: bool
+    text: str, words: set[str], imported: set[str], models: Models, request_parameter: bool
 ) -> bool:
     """Whether the text shows a request of any origin (see `InputClues.request_shaped`)."""
     for name in models.object_types:
         if name.split(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
             return True
-    # A parameter is taken for the request by its name or annotation only where a framework
-    # (or the annotation's module) is imported (`ParameterRules.bind_parameters`): elsewhere a
-    # `request` is a task's, a `Request` a queue's, and no request can come of them.
-    if request_named and not imported.isdisjoint(_request_roots(models)):
+    if request_parameter:
         return True
     for decorator in _DECORATOR.findall(text):
         if decorator in models.route_decorators:
