@@ -18,7 +18,11 @@ SOURCE = "import os\nimport subprocess\nos.system(cmd)\nsubprocess.run(cmd)\npri
 
 
 def _recording_rule(
-    rule_id: str, seen: list[str], calls: frozenset[str], methods: frozenset[str] = frozenset()
+    rule_id: str,
+    seen: list[str],
+    calls: frozenset[str],
+    methods: frozenset[str] = frozenset(),
+    call_imports: tuple[str, ...] = (),
 ) -> Rule:
     """A rule that reports every call it is handed, and notes the call's text in `seen`."""
 
@@ -37,6 +41,7 @@ def _recording_rule(
         references=(),
         calls=calls,
         methods=methods,
+        call_imports=call_imports,
     )
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         seen.append(context.segment(node))
@@ -88,6 +93,24 @@ def test_a_rule_naming_methods_sees_calls_of_those_methods_or_of_its_names() -> 
     run_rules(context, rules)
     assert sorted(by_method) == ["os.set_cookie(k)", "response.set_cookie(k, v)"]
     assert sorted(either) == ["os.set_cookie(k)", "os.system(cmd)", "response.set_cookie(k, v)"]
+
+
+def test_a_rule_gated_by_imports_judges_calls_only_where_one_is_imported() -> None:
+    gated: list[str] = []
+    named: list[str] = []
+    rules = [
+        _recording_rule("gated", gated, frozenset(), call_imports=("tarfile", "subprocess")),
+        _recording_rule(
+            "named", named, frozenset({"os.system"}), call_imports=("shutil", "os.path")
+        ),
+    ]
+    findings, _ = run_rules(_context(), rules)
+    assert sorted(gated) == ["os.system(cmd)", "print(cmd)", "subprocess.run(cmd)"]
+    assert named == []  # `import os` is not `import os.path`
+    assert {f.rule_id for f in findings} == {"gated"}
+    text = "import os\nos.system(cmd)\n"
+    other = AnalysisContext(path="tool.py", text=text, tree=ast.parse(text))
+    assert run_rules(other, rules) == ([], [])  # the same rules, a module meeting neither gate
 
 
 def test_the_input_clues_are_gathered_once_per_module_and_models() -> None:

@@ -132,14 +132,16 @@ def rule_findings(
     A rule that raises is recorded as one message naming the rule and line, after the other
     rules ran, so a bug in one rule costs that rule's findings on that node and nothing else.
     The tree is walked once: each node goes to the rules of its type, and a call only to the
-    rules that judge every call or name it (`Rule.calls`) or its method (`Rule.methods`).
+    rules that judge every call or name it (`Rule.calls`) or its method (`Rule.methods`), among
+    those whose modules the module imports (`Rule.call_imports`).
     """
     table = _dispatch_table(tuple(rules))
+    calls = table.calls_in(context)
     findings: dict[tuple[str, int, int, str], Finding] = {}
     crashes: list[str] = []
     for node in context.nodes:
         if type(node) is ast.Call:
-            candidates = table.for_call(node, context)  # type: ignore[arg-type]
+            candidates = calls.for_call(node, context)  # type: ignore[arg-type]
         else:
             candidates = table.by_type.get(type(node))
             if candidates is None:
@@ -177,30 +179,57 @@ def _dispatch_table(rules: tuple[Rule, ...]) -> _DispatchTable:
 class _DispatchTable:
     """Which rules see which node, built once per set of rules (`_dispatch_table`) so the loop
     over every node of every module does look-ups instead of testing each rule's filters on
-    every call.
+    every node.
 
-    A call goes, in rule order, to the rules that judge every call, to those naming its
-    method (`Rule.methods`) and to those naming its resolved name (`Rule.calls`), the name
-    resolved once for all of them. Other nodes go to the rules visiting their exact type.
+    Nodes other than calls go to the rules visiting their exact type. Calls go through a
+    `_CallTable` of the rules whose `Rule.call_imports` the module meets, one per combination
+    of unmet imports met so far (a tree has few).
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
+        self._rules = tuple(rules)
         by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
+        for each in self._rules:
+            for node_type in each.visits:
+                if node_type is not ast.Call:
+                    by_type[node_type].append(each)
+        self.by_type = dict(by_type)
+        self._gates = sorted({each.call_imports for each in self._rules if each.call_imports})
+        self._call_tables: dict[tuple[tuple[str, ...], ...], _CallTable] = {}
+
+    def calls_in(self, context: AnalysisContext) -> _CallTable:
+        """The call table of `context`'s module: without the rules whose imports it lacks."""
+        unmet = tuple(gate for gate in self._gates if not context.imports_any(gate))
+        table = self._call_tables.get(unmet)
+        if table is None:
+            table = self._call_tables[unmet] = _CallTable(
+                each
+                for each in self._rules
+                if ast.Call in each.visits and each.call_imports not in unmet
+            )
+        return table
+
+
+class _CallTable:
+    """The rules judging calls, by what they ask of a call.
+
+    A call goes, in rule order, to the rules that judge every call, to those naming its
+    method (`Rule.methods`) and to those naming its resolved name (`Rule.calls`), the name
+    resolved once for all of them.
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
         every_call: list[tuple[int, Rule]] = []
         by_method: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
         by_name: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
         for order, each in enumerate(rules):
-            for node_type in each.visits:
-                if node_type is not ast.Call:
-                    by_type[node_type].append(each)
-                elif not (each.calls or each.methods):
-                    every_call.append((order, each))
-                else:
-                    for method in each.methods:
-                        by_method[method].append((order, each))
-                    for name in each.calls:
-                        by_name[name].append((order, each))
-        self.by_type = dict(by_type)
+            if not (each.calls or each.methods):
+                every_call.append((order, each))
+                continue
+            for method in each.methods:
+                by_method[method].append((order, each))
+            for name in each.calls:
+                by_name[name].append((order, each))
         self._every_call = every_call
         self._by_method = dict(by_method)
         self._by_name = dict(by_name)

@@ -82,6 +82,11 @@ class Rule(NamedTuple):
     resolved name: for rules about methods of objects whose type is not known (a response's
     `set_cookie`, a parser's `feed`). With `calls`, a call goes to the check when either matches;
     alone, only calls of these methods do, with no name resolved."""
+    call_imports: tuple[str, ...] = ()
+    """Modules (prefixes, as `ModuleContext.imports_any` reads them) one of which a module must
+    import for the check to judge its calls at all: the check's own first test, declared so the
+    engine drops the rule from every call of a module that fails it instead of asking at each
+    call. Empty: every module. Nodes of other types the rule visits are not affected."""
     default_enabled: bool = True
     """Off by default when False: a rule whose findings on mature code fall short of the
     precision target runs only when a selector names it (its id, a prefix, a CWE or `ALL`),
@@ -114,6 +119,7 @@ def rule(
     needs_untrusted_input: bool = False,
     calls: frozenset[str] = frozenset(),
     methods: frozenset[str] = frozenset(),
+    call_imports: tuple[str, ...] = (),
     default_enabled: bool = True,
     uses_project_summaries: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
@@ -148,6 +154,7 @@ def rule(
             needs_untrusted_input=needs_untrusted_input,
             calls=calls,
             methods=methods,
+            call_imports=call_imports,
             default_enabled=default_enabled,
             uses_project_summaries=(
                 uses_project_summaries or follows_data_flow or needs_untrusted_input

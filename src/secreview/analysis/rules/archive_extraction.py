@@ -187,6 +187,9 @@ _TRAVERSAL_TAIL = (
         "https://peps.python.org/pep-0706/",
         "https://cwe.mitre.org/data/definitions/22.html",
     ),
+    methods=_EXTRACT_METHODS,
+    calls=frozenset({"shutil.unpack_archive"}),
+    call_imports=("tarfile", "shutil"),
 )
 def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report tar extraction without a safe extraction filter."""
@@ -265,6 +268,8 @@ def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
         "https://docs.python.org/3/library/zipfile.html#zipfile.ZipFile.extractall",
         "https://cwe.mitre.org/data/definitions/409.html",
     ),
+    methods=_EXTRACT_METHODS,
+    call_imports=("zipfile",),
 )
 def unbounded_zip_extraction(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report zip extraction of archives from elsewhere without a look at member sizes."""

@@ -376,6 +376,7 @@ def _http_hits(call: ast.Call, name: str, context: ModuleContext) -> Iterator[Hi
         "https://requests.readthedocs.io/en/latest/user/authentication/",
         "https://cwe.mitre.org/data/definitions/319.html",
     ),
+    call_imports=_MODULES,
 )
 def cleartext_credentials(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report credentials handed to a connection that does not encrypt them."""

@@ -288,6 +288,7 @@ def _command_hit(
         "https://docs.python.org/3/library/os.html#os.system",
         "https://cwe.mitre.org/data/definitions/78.html",
     ),
+    call_imports=_MODULES,
 )
 def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report shell command lines that splice in unquoted run-time values."""

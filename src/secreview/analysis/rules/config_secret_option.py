@@ -80,6 +80,7 @@ def _secret_phrase(name: str) -> tuple[str, ...] | None:
         "https://docs.openstack.org/oslo.config/latest/reference/api/oslo_config.html",
         "https://cwe.mitre.org/data/definitions/532.html",
     ),
+    call_imports=("oslo_config",),
 )
 def config_secret_option(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report secret-named oslo.config options that are not declared `secret=True`."""

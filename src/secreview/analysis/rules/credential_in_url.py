@@ -19,7 +19,7 @@ from secreview.analysis.rules._support.built_strings import (
     string_pieces,
 )
 from secreview.analysis.rules._support.local_bindings import origin_calls, single_value
-from secreview.analysis.rules._support.log_calls import is_log_call
+from secreview.analysis.rules._support.log_calls import LOG_METHODS, is_log_call
 from secreview.analysis.rules._support.quoting import code
 from secreview.credentials import is_placeholder, name_verdict
 from secreview.findings import Confidence, Severity
@@ -151,6 +151,8 @@ def _reported_by_secret_in_log(piece: Piece) -> bool:
         "https://owasp.org/www-community/vulnerabilities/Information_exposure_through_query_strings_in_url",
         "https://datatracker.ietf.org/doc/html/rfc6750#section-5.3",
     ),
+    calls=frozenset({"print"}),
+    methods=LOG_METHODS,
 )
 def credential_in_logged_url(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report log calls whose arguments hold a URL with a credential in its query string."""

@@ -195,6 +195,8 @@ def _flask_assignment_hit(statement: ast.Assign, context: ModuleContext) -> Hit 
         "https://cwe.mitre.org/data/definitions/489.html",
     ),
     visits=(ast.Call, ast.Assign),
+    calls=_RUN_SIMPLE | _DEBUGGED_APPLICATION,
+    methods=_RUN_METHODS | _CONFIG_UPDATES,
 )
 def flask_debug_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report the Werkzeug debugger switched on through Flask or Werkzeug directly."""

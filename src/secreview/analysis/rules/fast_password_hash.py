@@ -128,6 +128,7 @@ def _weak_pbkdf2(call: ast.Call, name: str, context: ModuleContext) -> Hit | Non
         "https://pypi.org/project/bcrypt/",
         "https://cwe.mitre.org/data/definitions/916.html",
     ),
+    call_imports=HASH_LIBRARIES,
 )
 def fast_password_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report passwords hashed with fast hashes, and PBKDF2 with too few iterations."""

@@ -167,6 +167,7 @@ def _evidence(fixed: FixedBytes, argument: ast.expr) -> tuple[tuple[ast.AST, str
         "https://cwe.mitre.org/data/definitions/1204.html",
         "https://cwe.mitre.org/data/definitions/323.html",
     ),
+    call_imports=("cryptography", *PYCRYPTODOME),
 )
 def constant_iv(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report ciphers given an IV or nonce fixed in the source."""
@@ -296,6 +297,7 @@ def _hashed_secret(call: ast.Call, name: str, context: ModuleContext) -> ast.exp
         "https://cryptography.io/en/latest/hazmat/primitives/key-derivation-functions/",
         "https://cwe.mitre.org/data/definitions/760.html",
     ),
+    call_imports=_LIBRARIES,
 )
 def constant_salt(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report password hashes and key derivations given a salt fixed in the source."""

@@ -205,6 +205,7 @@ def _checked_curves(call: ast.Call, name: str, context: ModuleContext) -> Iterat
         "https://csrc.nist.gov/pubs/sp/800/131/a/r2/final",
         "https://cwe.mitre.org/data/definitions/326.html",
     ),
+    call_imports=_LIBRARIES,
 )
 def weak_key_size(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report asymmetric keys and curves below 112-bit security."""

@@ -220,6 +220,8 @@ def _requests_hit(
         "https://docs.python.org/3/library/socket.html#socket.setdefaulttimeout",
         "https://cwe.mitre.org/data/definitions/1088.html",
     ),
+    calls=_REQUESTS_FUNCTIONS | _HTTPX_DISABLEABLE | frozenset(_STDLIB_CONNECTORS),
+    methods=_HTTP_METHODS,
 )
 def missing_timeout(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report client calls that can block forever on an unresponsive peer."""

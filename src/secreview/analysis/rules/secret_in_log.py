@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.log_calls import is_log_call
+from secreview.analysis.rules._support.log_calls import LOG_METHODS, is_log_call
 from secreview.analysis.rules._support.own_scope import nodes_owned_by
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.credentials import mentions_authentication
@@ -258,6 +258,8 @@ def _reveals(value: ast.AST, context: ModuleContext) -> bool:
         "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/532.html",
     ),
+    calls=frozenset({"print"}),
+    methods=LOG_METHODS,
 )
 def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report log and print calls that write the value of a secret-named variable."""

@@ -282,6 +282,7 @@ _CONSEQUENCE = {
         "https://cryptography.io/en/latest/exceptions/#cryptography.exceptions.InvalidSignature",
     ),
     visits=(ast.ExceptHandler, ast.Call),
+    calls=frozenset({"contextlib.suppress"}),
 )
 def swallowed_exception(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report handlers and `suppress` blocks that discard the failure of a security check."""

@@ -112,6 +112,7 @@ def _sets_autoescape_later(context: ModuleContext) -> bool:
         "https://jinja.palletsprojects.com/en/stable/api/#autoescaping",
         "https://cwe.mitre.org/data/definitions/79.html",
     ),
+    call_imports=("jinja2", "mako"),
 )
 def template_autoescape_off(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report HTML-rendering Jinja2 environments and Mako templates with autoescaping off."""

@@ -325,6 +325,7 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
         "https://cwe.mitre.org/data/definitions/295.html",
     ),
     visits=(ast.Call, ast.Attribute, ast.Name, ast.Assign),
+    call_imports=_TLS_CLIENT_MODULES,
 )
 def tls_verification_disabled(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report TLS clients configured to skip certificate or host name checks."""

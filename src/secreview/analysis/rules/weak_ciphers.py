@@ -86,6 +86,7 @@ def _broken_cipher(name: str) -> str | None:
         "https://sweet32.info/",
         "https://cwe.mitre.org/data/definitions/327.html",
     ),
+    call_imports=("cryptography", "pyDes", *PYCRYPTODOME),
 )
 def broken_cipher(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report constructors of ciphers that are broken or have 64-bit blocks."""
@@ -172,6 +173,7 @@ def _tabled_cryptography_ecb(node: ast.Call, context: ModuleContext) -> bool:
         "https://www.pycryptodome.org/src/cipher/classic#ecb-mode",
         "https://cwe.mitre.org/data/definitions/327.html",
     ),
+    call_imports=("cryptography", *PYCRYPTODOME),
 )
 def ecb_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report ECB mode objects and pycryptodome ciphers created in ECB mode."""

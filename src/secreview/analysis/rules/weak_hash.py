@@ -155,6 +155,7 @@ def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr 
         "https://sha-mbles.github.io/",
         "https://cwe.mitre.org/data/definitions/328.html",
     ),
+    call_imports=HASH_LIBRARIES,
 )
 def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report weak hash constructors unless marked as non-security or used inside HMAC & co."""

@@ -214,6 +214,7 @@ def _predictable_source(call: ast.Call, context: ModuleContext) -> str | None:
         "https://peps.python.org/pep-0506/",
         "https://cwe.mitre.org/data/definitions/338.html",
     ),
+    call_imports=("random", "numpy"),
 )
 def insecure_random_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report predictable random values that flow into something named like a secret."""
@@ -298,6 +299,7 @@ def _seeded_value(call: ast.Call, context: ModuleContext) -> ast.expr | None:
         "https://docs.python.org/3/library/secrets.html",
         "https://cwe.mitre.org/data/definitions/337.html",
     ),
+    call_imports=("random",),
 )
 def constant_random_seed(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report constant seeds of `random` in modules that make security values with it."""

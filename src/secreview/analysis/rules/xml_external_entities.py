@@ -124,6 +124,7 @@ def _lxml_default_hits(
         "https://docs.python.org/3/library/xml.html#xml-security",
         "https://cwe.mitre.org/data/definitions/611.html",
     ),
+    call_imports=("lxml", "xml"),
 )
 def xml_external_entities(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report XML parsers that resolve external entities on documents that may be untrusted."""
