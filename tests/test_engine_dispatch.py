@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from pathlib import Path, PurePath
 
+import pytest
+
+from secreview import pipeline
 from secreview.analysis.engine import run_rules
 from secreview.analysis.models import default_models
 from secreview.analysis.rule import Hit, Rule, rule
+from secreview.analysis.rules import ALL_RULES
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.input_clues import input_clues
 from secreview.findings import Confidence, Severity
+from secreview.index.facts import module_name_for
+from secreview.pipeline import review_source
+from secreview.sources.reading import read_source
+from test_rule_fixtures import FIXTURE_FILES, RULE_FIXTURES, fixture_config
 
 SOURCE = "import os\nimport subprocess\nos.system(cmd)\nsubprocess.run(cmd)\nprint(cmd)\n"
 
@@ -126,3 +135,25 @@ def test_a_module_without_sources_reads_no_input() -> None:
     text = "import os\n\ndef size(path):\n    return os.stat(path).st_size\n"
     context = AnalysisContext(path="tool.py", text=text, tree=ast.parse(text))
     assert not input_clues(context, default_models()).may_read(frozenset({"remote", "local"}))
+
+
+def test_the_imports_rules_declare_for_their_calls_lose_no_finding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Rule.call_imports` repeats a check's own first test: on every rule fixture, the
+    findings with it equal the findings of the rules handed the calls of every module."""
+    declared = {path: _fixture_findings(path) for path in FIXTURE_FILES}
+    ungated = tuple(each._replace(call_imports=()) for each in ALL_RULES)
+    assert ungated != ALL_RULES
+    monkeypatch.setattr(pipeline, "ALL_RULES", ungated)
+    for path, findings in declared.items():
+        assert _fixture_findings(path) == findings, path
+
+
+def _fixture_findings(path: Path) -> list[tuple[str, int, int, str]]:
+    text = read_source(path)
+    shown_as = str(path.relative_to(RULE_FIXTURES))
+    report = review_source(
+        text, shown_as, fixture_config(text), module=module_name_for(PurePath(shown_as))
+    )
+    return [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings]
