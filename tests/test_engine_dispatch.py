@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePath
 
 import pytest
+from test_rule_fixtures import FIXTURE_FILES, RULE_FIXTURES, fixture_config
 
 from secreview import pipeline
 from secreview.analysis.engine import run_rules
@@ -21,7 +22,6 @@ from secreview.findings import Confidence, Severity
 from secreview.index.facts import module_name_for
 from secreview.pipeline import review_source
 from secreview.sources.reading import read_source
-from test_rule_fixtures import FIXTURE_FILES, RULE_FIXTURES, fixture_config
 
 SOURCE = "import os\nimport subprocess\nos.system(cmd)\nsubprocess.run(cmd)\nprint(cmd)\n"
 
