@@ -122,6 +122,56 @@ def test_a_rule_gated_by_imports_judges_calls_only_where_one_is_imported() -> No
     assert run_rules(other, rules) == ([], [])  # the same rules, a module meeting neither gate
 
 
+def test_a_rule_naming_identifiers_sees_only_names_and_attributes_spelling_them() -> None:
+    text = "import ssl\nx = ssl.CERT_NONE\ny = CERT_NONE\nz = other.value\n"
+    context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
+    seen: list[str] = []
+    everything: list[str] = []
+
+    @rule(
+        id="named",
+        name="Records names",
+        cwe=295,
+        severity=Severity.LOW,
+        confidence=Confidence.LOW,
+        summary="s",
+        fix="f",
+        what_it_does="w",
+        why_bad="b",
+        example="e",
+        use_instead="u",
+        references=(),
+        visits=(ast.Name, ast.Attribute),
+        names=frozenset({"CERT_NONE"}),
+    )
+    def named(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+        seen.append(context.segment(node))
+        yield from ()
+
+    @rule(
+        id="every",
+        name="Records attributes",
+        cwe=295,
+        severity=Severity.LOW,
+        confidence=Confidence.LOW,
+        summary="s",
+        fix="f",
+        what_it_does="w",
+        why_bad="b",
+        example="e",
+        use_instead="u",
+        references=(),
+        visits=(ast.Attribute,),
+    )
+    def every(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+        everything.append(context.segment(node))
+        yield from ()
+
+    run_rules(context, [named, every])
+    assert sorted(seen) == ["CERT_NONE", "ssl.CERT_NONE"]
+    assert sorted(everything) == ["other.value", "ssl.CERT_NONE"]
+
+
 def test_the_input_clues_are_gathered_once_per_module_and_models() -> None:
     text = "from flask import request\n\ndef view():\n    return request.args['q']\n"
     context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
@@ -137,13 +187,13 @@ def test_a_module_without_sources_reads_no_input() -> None:
     assert not input_clues(context, default_models()).may_read(frozenset({"remote", "local"}))
 
 
-def test_the_imports_rules_declare_for_their_calls_lose_no_finding(
+def test_the_imports_and_names_rules_declare_lose_no_finding(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`Rule.call_imports` repeats a check's own first test: on every rule fixture, the
-    findings with it equal the findings of the rules handed the calls of every module."""
+    """`Rule.call_imports` and `Rule.names` repeat a check's own first tests: on every rule
+    fixture, the findings with them equal those of the rules handed every call and name."""
     declared = {path: _fixture_findings(path) for path in FIXTURE_FILES}
-    ungated = tuple(each._replace(call_imports=()) for each in ALL_RULES)
+    ungated = tuple(each._replace(call_imports=(), names=frozenset()) for each in ALL_RULES)
     assert ungated != ALL_RULES
     monkeypatch.setattr(pipeline, "ALL_RULES", ungated)
     for path, findings in declared.items():

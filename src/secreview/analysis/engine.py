@@ -140,10 +140,15 @@ def rule_findings(
     findings: dict[tuple[str, int, int, str], Finding] = {}
     crashes: list[str] = []
     for node in context.nodes:
-        if type(node) is ast.Call:
+        node_type = type(node)
+        if node_type is ast.Call:
             candidates = calls.for_call(node, context)  # type: ignore[arg-type]
+        elif node_type in table.by_name_of:
+            words, unnamed = table.by_name_of[node_type]
+            name = node.id if node_type is ast.Name else node.attr  # type: ignore[attr-defined]
+            candidates = words.get(name, unnamed)
         else:
-            candidates = table.by_type.get(type(node))
+            candidates = table.by_type.get(node_type)
             if candidates is None:
                 continue
         for each in candidates:
@@ -194,6 +199,13 @@ class _DispatchTable:
                 if node_type is not ast.Call:
                     by_type[node_type].append(each)
         self.by_type = dict(by_type)
+        self.by_name_of = {
+            node_type: _by_name(by_type[node_type])
+            for node_type in (ast.Name, ast.Attribute)
+            if any(each.names for each in by_type.get(node_type, ()))
+        }
+        """For `Name` and `Attribute` nodes, when a rule visiting them names its identifiers
+        (`Rule.names`): the rules by identifier, and those for any other identifier."""
         self._gates = sorted({each.call_imports for each in self._rules if each.call_imports})
         self._call_tables: dict[tuple[tuple[str, ...], ...], _CallTable] = {}
 
@@ -208,6 +220,14 @@ class _DispatchTable:
                 if ast.Call in each.visits and each.call_imports not in unmet
             )
         return table
+
+
+def _by_name(rules: list[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
+    """The rules a node of each watched identifier goes to (in rule order), and those every
+    other identifier goes to (the rules naming none)."""
+    unnamed = [each for each in rules if not each.names]
+    words = sorted({word for each in rules for word in each.names})
+    return {w: [r for r in rules if not r.names or w in r.names] for w in words}, unnamed
 
 
 class _CallTable:

@@ -87,6 +87,10 @@ class Rule(NamedTuple):
     import for the check to judge its calls at all: the check's own first test, declared so the
     engine drops the rule from every call of a module that fails it instead of asking at each
     call. Empty: every module. Nodes of other types the rule visits are not affected."""
+    names: frozenset[str] = frozenset()
+    """The identifiers of the only `Name` nodes (their `id`) and `Attribute` nodes (their
+    `attr`) the check can report, when it visits those types: a tree holds more names than
+    any other node, and a rule watching two of them need not be handed the rest. Empty: all."""
     default_enabled: bool = True
     """Off by default when False: a rule whose findings on mature code fall short of the
     precision target runs only when a selector names it (its id, a prefix, a CWE or `ALL`),
@@ -120,6 +124,7 @@ def rule(
     calls: frozenset[str] = frozenset(),
     methods: frozenset[str] = frozenset(),
     call_imports: tuple[str, ...] = (),
+    names: frozenset[str] = frozenset(),
     default_enabled: bool = True,
     uses_project_summaries: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
@@ -155,6 +160,7 @@ def rule(
             calls=calls,
             methods=methods,
             call_imports=call_imports,
+            names=names,
             default_enabled=default_enabled,
             uses_project_summaries=(
                 uses_project_summaries or follows_data_flow or needs_untrusted_input

@@ -326,6 +326,7 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     ),
     visits=(ast.Call, ast.Attribute, ast.Name, ast.Assign),
     call_imports=_TLS_CLIENT_MODULES,
+    names=_WATCHED_NAMES,
 )
 def tls_verification_disabled(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report TLS clients configured to skip certificate or host name checks."""

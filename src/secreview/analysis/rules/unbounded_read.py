@@ -222,6 +222,7 @@ def _untrusted_fetch(node: ast.AST, function: Function, context: AnalysisContext
     visits=(ast.Call, ast.Attribute),
     uses_project_summaries=True,  # a response's URL is traced by the taint analysis
     methods=frozenset({"read"}),
+    names=_WHOLE_BODIES,
 )
 def unbounded_read(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
     """Report whole reads of uploads, request streams and client-chosen responses."""
