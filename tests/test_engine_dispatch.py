@@ -172,6 +172,35 @@ def test_a_rule_naming_identifiers_sees_only_names_and_attributes_spelling_them(
     assert sorted(everything) == ["other.value", "ssl.CERT_NONE"]
 
 
+def test_a_rule_naming_constant_types_sees_only_constants_of_those_types() -> None:
+    text = 'x = 1\ny = "text"\nz = None\nw = b"raw"\n'
+    context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
+    seen: list[str] = []
+
+    @rule(
+        id="texts",
+        name="Records texts",
+        cwe=798,
+        severity=Severity.LOW,
+        confidence=Confidence.LOW,
+        summary="s",
+        fix="f",
+        what_it_does="w",
+        why_bad="b",
+        example="e",
+        use_instead="u",
+        references=(),
+        visits=(ast.Constant,),
+        constants=(str, bytes),
+    )
+    def texts(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
+        seen.append(context.segment(node))
+        yield from ()
+
+    run_rules(context, [texts])
+    assert sorted(seen) == ['"text"', 'b"raw"']
+
+
 def test_the_input_clues_are_gathered_once_per_module_and_models() -> None:
     text = "from flask import request\n\ndef view():\n    return request.args['q']\n"
     context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
@@ -187,13 +216,16 @@ def test_a_module_without_sources_reads_no_input() -> None:
     assert not input_clues(context, default_models()).may_read(frozenset({"remote", "local"}))
 
 
-def test_the_imports_and_names_rules_declare_lose_no_finding(
+def test_the_imports_names_and_constants_rules_declare_lose_no_finding(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`Rule.call_imports` and `Rule.names` repeat a check's own first tests: on every rule
-    fixture, the findings with them equal those of the rules handed every call and name."""
+    """`Rule.call_imports`, `Rule.names` and `Rule.constants` repeat a check's own first tests:
+    on every rule fixture, the findings with them equal those of the rules handed every call,
+    name and constant."""
     declared = {path: _fixture_findings(path) for path in FIXTURE_FILES}
-    ungated = tuple(each._replace(call_imports=(), names=frozenset()) for each in ALL_RULES)
+    ungated = tuple(
+        each._replace(call_imports=(), names=frozenset(), constants=()) for each in ALL_RULES
+    )
     assert ungated != ALL_RULES
     monkeypatch.setattr(pipeline, "ALL_RULES", ungated)
     for path, findings in declared.items():

@@ -143,6 +143,8 @@ def rule_findings(
         node_type = type(node)
         if node_type is ast.Call:
             candidates = calls.for_call(node, context)  # type: ignore[arg-type]
+        elif node_type is ast.Constant:
+            candidates = table.for_constant(type(node.value))  # type: ignore[attr-defined]
         elif node_type in table.by_name_of:
             words, unnamed = table.by_name_of[node_type]
             name = node.id if node_type is ast.Name else node.attr  # type: ignore[attr-defined]
@@ -206,8 +208,20 @@ class _DispatchTable:
         }
         """For `Name` and `Attribute` nodes, when a rule visiting them names its identifiers
         (`Rule.names`): the rules by identifier, and those for any other identifier."""
+        self._by_value_type: dict[type, list[Rule]] = {}
         self._gates = sorted({each.call_imports for each in self._rules if each.call_imports})
         self._call_tables: dict[tuple[tuple[str, ...], ...], _CallTable] = {}
+
+    def for_constant(self, value_type: type) -> list[Rule]:
+        """The rules a constant of `value_type` goes to (`Rule.constants`), in rule order."""
+        found = self._by_value_type.get(value_type)
+        if found is None:
+            found = self._by_value_type[value_type] = [
+                each
+                for each in self.by_type.get(ast.Constant, ())
+                if not each.constants or issubclass(value_type, each.constants)
+            ]
+        return found
 
     def calls_in(self, context: AnalysisContext) -> _CallTable:
         """The call table of `context`'s module: without the rules whose imports it lacks."""

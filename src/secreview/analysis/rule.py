@@ -91,6 +91,9 @@ class Rule(NamedTuple):
     """The identifiers of the only `Name` nodes (their `id`) and `Attribute` nodes (their
     `attr`) the check can report, when it visits those types: a tree holds more names than
     any other node, and a rule watching two of them need not be handed the rest. Empty: all."""
+    constants: tuple[type, ...] = ()
+    """The types of the only `Constant` values the check can report (`str`, `bytes`), when it
+    visits constants: half of a tree's constants are numbers, `None` and booleans. Empty: all."""
     default_enabled: bool = True
     """Off by default when False: a rule whose findings on mature code fall short of the
     precision target runs only when a selector names it (its id, a prefix, a CWE or `ALL`),
@@ -125,6 +128,7 @@ def rule(
     methods: frozenset[str] = frozenset(),
     call_imports: tuple[str, ...] = (),
     names: frozenset[str] = frozenset(),
+    constants: tuple[type, ...] = (),
     default_enabled: bool = True,
     uses_project_summaries: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
@@ -161,6 +165,7 @@ def rule(
             methods=methods,
             call_imports=call_imports,
             names=names,
+            constants=constants,
             default_enabled=default_enabled,
             uses_project_summaries=(
                 uses_project_summaries or follows_data_flow or needs_untrusted_input

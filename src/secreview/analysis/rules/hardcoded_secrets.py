@@ -75,6 +75,7 @@ _REFERENCES_COMMON = (
         "https://cwe.mitre.org/data/definitions/798.html",
     ),
     visits=(ast.Constant, ast.Call),
+    constants=(str, bytes),
     calls=_KEYED_CALLS,
     applies_in_tests=True,
 )
@@ -112,6 +113,7 @@ def hardcoded_credential(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
     'password=os.environ["DB_PASSWORD"])',
     references=(*_REFERENCES_COMMON, "https://cwe.mitre.org/data/definitions/259.html"),
     visits=(ast.Constant, ast.Call),
+    constants=(str, bytes),
     calls=_KEYED_CALLS,
     applies_in_tests=True,
 )
@@ -153,6 +155,7 @@ def hardcoded_password(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         "https://cwe.mitre.org/data/definitions/321.html",
     ),
     visits=(ast.Constant, ast.Call),
+    constants=(str, bytes),
     calls=_KEYED_CALLS,
     applies_in_tests=True,
 )

@@ -153,6 +153,7 @@ def _comment_nodes(context: ModuleContext) -> Iterator[tuple[ast.AST, str]]:
         "https://genai.owasp.org/llmrisk/llm01-prompt-injection/",
     ),
     visits=(ast.Constant, ast.Module),
+    constants=(str,),
 )
 def llm_prompt_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Strings where the tree has them; comments once per module, from the tokens.
