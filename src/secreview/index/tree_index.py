@@ -12,6 +12,8 @@ import ast
 from ast import AST
 from typing import NamedTuple
 
+from secreview.index.node_fields import CHILD_FIELDS
+
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 _SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -79,6 +81,7 @@ def index_tree(tree: ast.Module) -> TreeIndex:
     push_node = nodes.append
     stack: list[tuple[AST, Function | None, bool]] = [(tree, None, True)]
     pop, push = stack.pop, stack.append
+    child_fields = CHILD_FIELDS
     while stack:
         node, function, at_module_level = pop()
         push_node(node)
@@ -107,7 +110,7 @@ def index_tree(tree: ast.Module) -> TreeIndex:
             if not isinstance(node, ast.ClassDef):
                 inner_function = node
                 function_locals[id(node)] = set()
-        for name in node._fields:
+        for name in child_fields[node.__class__]:
             value = getattr(node, name, None)
             if isinstance(value, AST):
                 if value.__class__ not in MARKER_TYPES:
