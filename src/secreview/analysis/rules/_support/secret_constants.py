@@ -44,6 +44,10 @@ class _Binding(NamedTuple):
     `sink_cwe` is set when the place itself says what the value is (the key argument of
     `hmac.new`, the password of `HTTPBasicAuth`), whatever the name; `fallback` when the value is
     only used if an environment variable is missing.
+
+    Nearly every string of a module is bound to something and nearly none is a secret, so the
+    text shown and the node pointed at are only worked out for a secret (`place`): `where` is a
+    template whose `{}` takes the code of `shown`, and a keyword `anchor` points at its name.
     """
 
     name: str
@@ -52,6 +56,14 @@ class _Binding(NamedTuple):
     sink_cwe: int | None = None
     fallback: bool = False
     verb: str = "is set to"
+    shown: ast.AST | None = None
+
+    def place(self, context: ModuleContext) -> tuple[ast.AST, str]:
+        """The node the report points at and the words naming the place, for a secret."""
+        anchor = _keyword_name(self.anchor) if isinstance(self.anchor, ast.keyword) else self.anchor
+        if self.shown is None:
+            return anchor, self.where
+        return anchor, self.where.format(context.one_line(self.shown))
 
 
 class Secret(NamedTuple):
@@ -97,11 +109,11 @@ def _named(target: ast.AST, context: ModuleContext) -> _Binding | None:
         case ast.Name(id=name):
             return _Binding(name, target, f"`{name}`")
         case ast.Attribute(attr=name):
-            return _Binding(name, target, f"`{context.one_line(target)}`")
+            return _Binding(name, target, "`{}`", shown=target)
         case ast.Subscript(slice=ast.Constant(value=str() as name)):
-            return _Binding(name, target, f"`{context.one_line(target)}`")
+            return _Binding(name, target, "`{}`", shown=target)
         case ast.Call(func=ast.Attribute(attr="get"), args=[ast.Constant(value=str() as name), *_]):
-            return _Binding(name, target, f"`{context.one_line(target)}`")
+            return _Binding(name, target, "`{}`", shown=target)
     return None
 
 
@@ -117,8 +129,10 @@ def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Bi
     if name in ENVIRONMENT_LOOKUPS and len(call.args) == 2 and call.args[1] is child:
         variable = call.args[0]
         if isinstance(variable, ast.Constant) and isinstance(variable.value, str):
-            where = f"The fallback of `{name}({context.one_line(variable)}, …)`"
-            return _Binding(variable.value, call.func, where, fallback=True, verb="is")
+            where = f"The fallback of `{name}({{}}, …)`"
+            return _Binding(
+                variable.value, call.func, where, fallback=True, verb="is", shown=variable
+            )
         return None
     for table, cwe in ((KEY_ARGUMENT_OF, CRYPTO_KEY), (PASSWORD_ARGUMENT_OF, PASSWORD)):
         if name in table:
@@ -134,23 +148,33 @@ def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Bi
         and len(call.args) >= 2
         and call.args[1] is child
     ):
-        where = f"The password argument of `{context.one_line(call.func)}`"
-        return _Binding("password", call.func, where, sink_cwe=PASSWORD, verb="is")
+        where = "The password argument of `{}`"
+        return _Binding("password", call.func, where, sink_cwe=PASSWORD, verb="is", shown=call.func)
     return None
 
 
-def _lists_names(container: ast.Tuple | ast.List | ast.Set) -> bool:
+def _lists_names(container: ast.Tuple | ast.List | ast.Set, context: ModuleContext) -> bool:
     """Whether every item is a plain lower-case word: the names of secrets, not secrets.
 
     Sets and lists of such words are what code keeps to redact or filter secrets by name
     (`{'accountkey', 'sharedaccesssignature'}`); a generated key is never a dictionary word.
+    Judged once per container, not once per item (a table of n strings asked n times).
     """
-    return all(
-        isinstance(item, ast.Constant)
-        and isinstance(item.value, str)
-        and bool(_NAME_OF_A_FIELD.fullmatch(item.value))
-        for item in container.elts
-    )
+    known = context.derived(_new_name_list_table)
+    answer = known.get(id(container))
+    if answer is None:
+        answer = known[id(container)] = all(
+            isinstance(item, ast.Constant)
+            and isinstance(item.value, str)
+            and bool(_NAME_OF_A_FIELD.fullmatch(item.value))
+            for item in container.elts
+        )
+    return answer
+
+
+def _new_name_list_table(context: ModuleContext) -> dict[int, bool]:
+    """An empty table of `_lists_names` answers by container id, one per module."""
+    return {}
 
 
 def _only_measured(call: ast.Call, context: ModuleContext) -> bool:
@@ -173,7 +197,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     # names and the (user, password) pair given as `auth=`. One level only: the strings of
     # nested tables (`tokens = [(r"regex", Token), ...]`) are not what the name names.
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
-        if _lists_names(parent):
+        if _lists_names(parent, context):
             return None  # `SECRET_KEYS = {"accountkey", "password"}`: keys to redact, by name
         index = _index_of(child, parent.elts, context)
         grand = context.parent(parent)
@@ -187,7 +211,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
             if index != 1:
                 return None
             where = "The password of `auth=`"
-            return _Binding("password", _keyword_name(grand), where, sink_cwe=PASSWORD, verb="is")
+            return _Binding("password", grand, where, sink_cwe=PASSWORD, verb="is")
         child, parent = parent, grand
     match parent:
         case ast.Assign(targets=targets, value=value) if value is child:
@@ -200,12 +224,12 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
             call = context.parent(parent)
             if isinstance(call, ast.Call) and (found := _call_binding(call, child, context)):
                 return found
-            return _Binding(name, _keyword_name(parent), f"`{name}=`")
+            return _Binding(name, parent, f"`{name}=`")
         case ast.Dict(keys=keys, values=values):
             index = _index_of(child, values, context)
             key = keys[index] if index is not None else None
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                return _Binding(key.value, key, f"The dict key `{context.one_line(key)}`")
+                return _Binding(key.value, key, "The dict key `{}`", shown=key)
         case ast.Compare(left=left, ops=[ast.Eq() | ast.NotEq()], comparators=[right]):
             other = right if left is child else left
             found = _named(other, context)
@@ -237,7 +261,7 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
         what, shown = recognised.label, redact(recognised.secret)
         cwe, severity, confidence = recognised.cwe, recognised.severity, recognised.confidence
         if binding is not None:
-            anchor, where = binding.anchor, binding.where
+            anchor, where = binding.place(context)
         else:
             anchor, where = literal_opening(node, context.lines), "This string"
         return Secret(
@@ -253,10 +277,11 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
     if binding.sink_cwe == CRYPTO_KEY:
         if context.is_test and not looks_random(text):
             return None  # a fixed key in a test is test data, not a leaked key
+        anchor, where = binding.place(context)
         return Secret(
             CRYPTO_KEY,
-            binding.anchor,
-            f"{binding.where} is a hard-coded key, {redact(text)}; anyone with the source can "
+            anchor,
+            f"{where} is a hard-coded key, {redact(text)}; anyone with the source can "
             "forge or decrypt whatever it protects.",
             confidence=Confidence.HIGH,
         )
@@ -285,11 +310,12 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
         if verdict.decisive
         else Confidence.LOW
     )
+    anchor, where = binding.place(context)
     if binding.fallback:
         return Secret(
             verdict.cwe,
-            binding.anchor,
-            f"{binding.where} {binding.verb} a hard-coded {_KIND[verdict.cwe]}, "
+            anchor,
+            f"{where} {binding.verb} a hard-coded {_KIND[verdict.cwe]}, "
             f"{redact(value)}; wherever the variable is not set, the application silently runs "
             "with a secret everyone who has the code knows.",
             Severity.MEDIUM,
@@ -297,8 +323,8 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
         )
     return Secret(
         verdict.cwe,
-        binding.anchor,
-        f"{binding.where} {binding.verb} a hard-coded {_KIND[verdict.cwe]}, {redact(value)}; "
+        anchor,
+        f"{where} {binding.verb} a hard-coded {_KIND[verdict.cwe]}, {redact(value)}; "
         "anyone who can read the code or its history has it, and changing it needs a new release.",
         confidence=confidence,
     )
