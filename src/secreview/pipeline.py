@@ -227,6 +227,7 @@ def review_source(
     rated = rate_development_only(
         (_with_severity(f, config) for f in kept),
         outcome.tree,
+        context.nodes,
         frozenset(r.id for r in rules if r.applies_in_tests),
     )
     in_context = [_in_context(f, by_id[f.rule_id], is_test, config) for f in rated]

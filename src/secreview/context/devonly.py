@@ -74,12 +74,13 @@ def _defines_something(tree: ast.Module) -> bool:
     )
 
 
-def development_spans(tree: ast.Module) -> list[DevelopmentSpan]:
-    """The regions of `tree` that only run in development, in source order."""
+def development_spans(tree: ast.Module, nodes: Iterable[ast.AST]) -> list[DevelopmentSpan]:
+    """The regions of `tree` that only run in development, in source order. `nodes` are the
+    tree's nodes, parents before children (the module index's list: no second walk)."""
     found: list[DevelopmentSpan | None] = []
     library = _defines_something(tree)
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.If):
+    for node in nodes:
+        if type(node) is not ast.If:
             continue
         if library and node in tree.body and _is_main_guard(node.test):
             where = 'in the `if __name__ == "__main__":` block of a module meant to be imported'
@@ -97,14 +98,17 @@ def development_spans(tree: ast.Module) -> list[DevelopmentSpan]:
 
 
 def rate_development_only(
-    findings: Iterable[Finding], tree: ast.Module, applies_everywhere: frozenset[str]
+    findings: Iterable[Finding],
+    tree: ast.Module,
+    nodes: Iterable[ast.AST],
+    applies_everywhere: frozenset[str],
 ) -> list[Finding]:
     """Findings inside development-only code at low confidence, with the reason in the message.
 
     Rules in `applies_everywhere` (those that matter in test code too) are left unchanged.
     """
     findings = list(findings)
-    spans = development_spans(tree) if findings else []
+    spans = development_spans(tree, nodes) if findings else []
     if not spans:
         return findings
     rated = []

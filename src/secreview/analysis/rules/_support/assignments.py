@@ -21,9 +21,7 @@ def assigned_value(node: ast.expr, context: ModuleContext) -> ast.expr:
     if not isinstance(node, ast.Name):
         return node
     function = context.enclosing_function(node)
-    if function is not None and node.id in {
-        a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)
-    }:
+    if function is not None and node.id in _parameter_names(function, context):
         return node
     bindings = context.derived(_stores_by_scope).get((id(function), node.id), ())
     if len(bindings) != 1:
@@ -32,6 +30,24 @@ def assigned_value(node: ast.expr, context: ModuleContext) -> ast.expr:
     if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
         return statement.value
     return node
+
+
+def _parameter_names(function: ast.AST, context: ModuleContext) -> frozenset[str]:
+    """The names of the parameters of `function` (and of lambdas in its defaults), once per
+    function: rules ask about every name they follow."""
+    known = context.derived(_new_parameter_table)
+    names = known.get(id(function))
+    if names is None:
+        arguments = function.args  # type: ignore[attr-defined]
+        names = known[id(function)] = frozenset(
+            a.arg for a in ast.walk(arguments) if isinstance(a, ast.arg)
+        )
+    return names
+
+
+def _new_parameter_table(context: ModuleContext) -> dict[int, frozenset[str]]:
+    """An empty table of parameter names by function id, one per module."""
+    return {}
 
 
 def _stores_by_scope(context: ModuleContext) -> dict[tuple[int, str], list[ast.Name]]:

@@ -29,9 +29,11 @@ def receives_program_made_result(
     if callback is None:
         return False
     scope = context.parent(callback) or context.tree
+    # A module-level function's scope is the whole tree, whose nodes the index lists already.
+    nodes = context.nodes if scope is context.tree else ast.walk(scope)
     uses = [
         node
-        for node in ast.walk(scope)
+        for node in nodes
         if isinstance(node, ast.Name) and node.id == callback.name and node is not parameter
     ]
     return bool(uses) and all(

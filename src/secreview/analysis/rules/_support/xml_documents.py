@@ -65,8 +65,8 @@ def _call_names(context: ModuleContext) -> frozenset[str]:
     """`called_names`, computed."""
     return frozenset(
         name
-        for node in ast.walk(context.tree)
-        if isinstance(node, ast.Call) and (name := context.call_name(node))
+        for node in context.nodes  # the index's list of the tree's nodes: no second walk
+        if type(node) is ast.Call and (name := context.call_name(node))
     )
 
 
