@@ -27,88 +27,77 @@ RULE_ID = "llm-prompt-injection"
 _WORDS = r"(?:\w+\W+){0,3}?"
 
 
+_PHRASES = (
+    (
+        r"\b(?:ignore|disregard|forget|override)\W+"
+        + _WORDS
+        + r"(?:previous|prior|preceding|above|earlier|all|any|your|system)\W+"
+        + r"(?:\w+\W+){0,2}?(?:instructions?|prompts?|rules|directions|guidelines)\b",
+        ("ignore", "disregard", "forget", "override"),
+        "tells the reader to ignore its instructions",
+    ),
+    (
+        r"\b(?:report|flag|list|mention|say|answer|output)\W+"
+        + r"(?:no|zero)\W+(?:\w+\W+){0,1}?"
+        + r"(?:defects?|vulnerabilit(?:y|ies)|security\s+issues?|weakness(?:es)?)\b",
+        ("defect", "vulnerabilit", "security", "weakness"),
+        "tells the reader to report no defects",
+    ),
+    (
+        r'\{\s*"defects"\s*:\s*\[\s*\]\s*\}|"verdict"\s*:\s*"dispute',
+        ("defect", "verdict"),
+        "holds a ready-made 'no defects' answer for a reviewer to repeat",
+    ),
+    (
+        r"\b(?:AI|LLM|assistant|language\s+model|code\s+reviewer|security\s+(?:reviewer|"
+        r"scanner|auditor))\b[^\n]{0,80}\b(?:this\s+(?:code|file|function|module)\s+is\s+"
+        r"(?:secure|safe|audited|approved)|mark\s+(?:it|this)\s+as\s+(?:safe|secure)|"
+        r"skip\s+this\s+file|do\s+not\s+(?:report|flag|mention))\b",
+        ("secure", "safe", "audited", "approved", "skip", "report", "flag", "mention"),
+        "asks an AI reviewer to pass the code",
+    ),
+)
+"""Phrases that steer a reader of the code (matched in any case), the words at least one of
+which every match spells (in lower case: each phrase must hold one of them), and what the
+phrase does."""
+
+
 @functools.cache
-def _steering() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Phrases that steer a reader of the code, and what each does; compiled on first use
-    (start-up time: only files with comments or strings to read need them)."""
-    return (
-        (
-            re.compile(
-                r"\b(?:ignore|disregard|forget|override)\W+"
-                + _WORDS
-                + r"(?:previous|prior|preceding|above|earlier|all|any|your|system)\W+"
-                + r"(?:\w+\W+){0,2}?(?:instructions?|prompts?|rules|directions|guidelines)\b",
-                re.IGNORECASE,
-            ),
-            "tells the reader to ignore its instructions",
-        ),
-        (
-            re.compile(
-                r"\b(?:report|flag|list|mention|say|answer|output)\W+"
-                + r"(?:no|zero)\W+(?:\w+\W+){0,1}?"
-                + r"(?:defects?|vulnerabilit(?:y|ies)|security\s+issues?|weakness(?:es)?)\b",
-                re.IGNORECASE,
-            ),
-            "tells the reader to report no defects",
-        ),
-        (
-            re.compile(
-                r'\{\s*"defects"\s*:\s*\[\s*\]\s*\}|"verdict"\s*:\s*"dispute', re.IGNORECASE
-            ),
-            "holds a ready-made 'no defects' answer for a reviewer to repeat",
-        ),
-        (
-            re.compile(
-                r"\b(?:AI|LLM|assistant|language\s+model|code\s+reviewer|security\s+(?:reviewer|"
-                r"scanner|auditor))\b[^\n]{0,80}\b(?:this\s+(?:code|file|function|module)\s+is\s+"
-                r"(?:secure|safe|audited|approved)|mark\s+(?:it|this)\s+as\s+(?:safe|secure)|"
-                r"skip\s+this\s+file|do\s+not\s+(?:report|flag|mention))\b",
-                re.IGNORECASE,
-            ),
-            "asks an AI reviewer to pass the code",
-        ),
+def _steering() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]:
+    """`_PHRASES` compiled on first use (start-up time: only files with comments or strings to
+    read need them), each with one scan for its words."""
+    return tuple(
+        (re.compile(phrase, re.IGNORECASE), re.compile("|".join(words)), what)
+        for phrase, words, what in _PHRASES
     )
 
 
-_NEEDED_WORDS = (
-    # ignoring instructions
-    "ignore",
-    "disregard",
-    "forget",
-    "override",
-    # reporting no defects, and the ready-made answers
-    "defect",
-    "vulnerabilit",
-    "security",
-    "weakness",
-    "verdict",
-    # passing the code
-    "secure",
-    "safe",
-    "audited",
-    "approved",
-    "skip",
-    "report",
-    "flag",
-    "mention",
-)
-"""Words at least one of which every match of `_steering()` spells, in any case: each pattern
-must end on (or hold) one of them. Every string of the module is asked, and most say none."""
-_NEEDED_WORD = lazy_pattern("|".join(_NEEDED_WORDS))
-"""One scan for all of `_NEEDED_WORDS` (in lower case); a generator of substring tests per
-string cost more than the tests themselves."""
+_NEEDED_WORD = lazy_pattern("|".join(sorted({w for _, words, _ in _PHRASES for w in words})))
+"""One scan for the words of every phrase (in lower case): most strings spell none, and a
+generator of substring tests per string cost more than the tests themselves."""
 
 
 def steering(text: str) -> str | None:
     """What `text` tries to make its reader do, or None when it addresses no reader.
 
-    ASCII text that spells none of `_NEEDED_WORDS` cannot match, so the patterns are not run on
-    it: that is nearly every string. (Only on ASCII: case-insensitive matching also pairs some
-    other letters with ASCII ones, such as the long s with `s`, which `lower` does not.)
+    On ASCII text, a phrase is only searched for where one of its words is spelled, and none
+    where no phrase's word is: that is nearly every string. (Only on ASCII: case-insensitive
+    matching also pairs some other letters with ASCII ones, such as the long s with `s`, which
+    `lower` does not.)
     """
-    if text.isascii() and not _NEEDED_WORD.search(text.lower()):
+    if not text.isascii():
+        return next((what for pattern, _, what in _steering() if pattern.search(text)), None)
+    lowered = text.lower()
+    if not _NEEDED_WORD.search(lowered):
         return None
-    return next((what for pattern, what in _steering() if pattern.search(text)), None)
+    return next(
+        (
+            what
+            for pattern, words, what in _steering()
+            if words.search(lowered) and pattern.search(text)
+        ),
+        None,
+    )
 
 
 def _comment_nodes(context: ModuleContext) -> Iterator[tuple[ast.AST, str]]:
