@@ -14,7 +14,9 @@ which of its parameters carry the client's data; the engine binds those paramete
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+import functools
+import re
+from fnmatch import translate
 from typing import NamedTuple
 
 
@@ -51,7 +53,7 @@ class EntryModel(NamedTuple):
 
     def names_function(self, name: str) -> bool:
         """Whether `name` is one of the functions this entry describes (any, when none listed)."""
-        return not self.functions or any(fnmatchcase(name, p) for p in self.functions)
+        return not self.functions or bool(any_of(self.functions).match(name))
 
     def is_remote(self, position: int) -> bool:
         """Whether the parameter at `position` (after `self`) carries the client's data."""
@@ -127,7 +129,7 @@ class HookModel(NamedTuple):
 
     def runs_after(self, name: str) -> bool:
         """Whether the framework calls method `name` after every hook (a handler method)."""
-        return name not in self.methods and any(fnmatchcase(name, p) for p in self.handlers)
+        return name not in self.methods and bool(any_of(self.handlers).match(name))
 
 
 def parse_hook(table: dict[str, object]) -> HookModel:
@@ -145,3 +147,13 @@ def parse_hook(table: dict[str, object]) -> HookModel:
         request_first=table.get("request_first") is True,
         wrappers=strings("wrappers"),
     )
+
+
+@functools.cache
+def any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern matching a name that any of the shell-style `patterns` matches, as
+    `fnmatchcase` would: the taint engine asks this of every function it analyses, and a loop
+    of `fnmatchcase` calls cost a percent of a web tree's scan. No patterns match nothing."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in patterns))
