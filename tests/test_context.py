@@ -162,3 +162,12 @@ def test_segment_matches_ast_and_columns_count_characters() -> None:
     call = calls(context)[0]
     assert context.segment(call) == "eval(y)"
     assert call.col_offset == 11 and context.character_column(1, call.col_offset) == 10
+
+
+def test_a_module_imports_each_dotted_prefix_of_what_it_imports_and_nothing_else() -> None:
+    text = "import os.path\nfrom urllib import parse as p\nimport xml.etree.ElementTree as ET\n"
+    context = ModuleContext(path="m.py", text=text, tree=ast.parse(text))
+    for prefix in ("os", "urllib", "urllib.parse", "xml", "xml.etree", "xml.etree.ElementTree"):
+        assert context.imports_module(prefix), prefix
+    for prefix in ("os.path", "url", "urllib.request", "xml.etree.Element", "etree", ""):
+        assert not context.imports_module(prefix), prefix

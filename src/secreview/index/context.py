@@ -24,7 +24,7 @@ from secreview.index.folded_calls import (
     folded_subscript,
     namespace_call,
 )
-from secreview.index.import_names import canonical, record_import
+from secreview.index.import_names import canonical, dotted_prefixes, record_import
 from secreview.index.tree_index import index_tree
 from secreview.masking import mask_code
 from secreview.patterns import lazy_pattern
@@ -76,7 +76,7 @@ class ModuleContext:
     _function_locals: dict[int, set[str]] = field(default_factory=dict, repr=False)
     _rebound_globals: set[str] = field(default_factory=set, repr=False)
     _resolved: dict[int, str | None] = field(default_factory=dict, repr=False)
-    _imports_answers: dict[str, bool] = field(default_factory=dict, repr=False)
+    _imported_prefixes: frozenset[str] | None = field(default=None, repr=False)
     _imports_any_answers: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False)
     _derived: dict[Callable[..., object], object] = field(default_factory=dict, repr=False)
     _secrets_around: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict, repr=False)
@@ -159,14 +159,11 @@ class ModuleContext:
         return answer
 
     def imports_module(self, prefix: str) -> bool:
-        """Whether any import brings in `prefix` or a submodule of it (cheap early exit)."""
-        answer = self._imports_answers.get(prefix)
-        if answer is None:
-            dotted = prefix + "."
-            answer = self._imports_answers[prefix] = any(
-                q == prefix or q.startswith(dotted) for q in self.import_aliases.values()
-            )
-        return answer
+        """Whether any import brings in `prefix` or a submodule of it: one look-up in the set
+        of every imported name's dotted prefixes, built on the first question."""
+        if self._imported_prefixes is None:
+            self._imported_prefixes = dotted_prefixes(self.import_aliases.values())
+        return prefix in self._imported_prefixes
 
     # ----- calls -------------------------------------------------------------------------------
     @staticmethod

@@ -9,6 +9,7 @@ names, or every model misses it.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 SIX_MOVES: dict[str, str] = {
     "six.moves.urllib.request": "urllib.request",
@@ -95,3 +96,16 @@ def record_import(
                 star_modules.append(canonical(node.module))
             else:
                 aliases[alias.asname or alias.name] = canonical(f"{node.module}.{alias.name}")
+
+
+def dotted_prefixes(names: Iterable[str]) -> frozenset[str]:
+    """Every name and each of its dotted prefixes (`a.b.c`: `a`, `a.b` and `a.b.c`): the
+    modules an import of those names brings in, as `ModuleContext.imports_module` asks."""
+    found: set[str] = set()
+    for name in names:
+        found.add(name)
+        dot = name.find(".")
+        while dot != -1:
+            found.add(name[:dot])
+            dot = name.find(".", dot + 1)
+    return frozenset(found)

@@ -100,7 +100,12 @@ def parameter_names(function: Function) -> list[str]:
 
 
 def uses_web_framework(context: ModuleContext) -> bool:
-    """Whether the module imports a server-side web framework."""
+    """Whether the module imports a server-side web framework (asked once per module: rules
+    ask it for every subscript and function)."""
+    return context.derived(_imports_web_framework)
+
+
+def _imports_web_framework(context: ModuleContext) -> bool:
     return any(context.imports_module(framework) for framework in _WEB_FRAMEWORKS)
 
 
