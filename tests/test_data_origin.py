@@ -227,6 +227,48 @@ def test_a_file_the_module_pickles_itself_is_low_and_another_folder_medium() -> 
     assert "this module itself writes with pickle" in findings[0].message
 
 
+def test_a_private_helper_reads_the_file_every_call_of_the_module_passes_it() -> None:
+    """`_load(self, filename)` is only called in its module: what its callers all pass is its
+    file. One caller passing another file, or a public helper (callers elsewhere), is untraced."""
+    findings = _findings(
+        """
+        import pickle
+
+        ENV = "environment.pickle"
+
+        class App:
+            def save(self, env):
+                with open(self.doctreedir / ENV, "wb") as f:
+                    pickle.dump(env, f)
+
+            def _load(self, filename):
+                with open(filename, "rb") as f:
+                    return pickle.load(f)
+
+            def start(self):
+                return self._load(self.doctreedir / ENV)
+
+            def _load_any(self, filename):
+                with open(filename, "rb") as f:
+                    return pickle.load(f)
+
+            def restore(self, upload):
+                self._load_any(self.doctreedir / ENV)
+                return self._load_any(upload)
+
+            def load(self, filename):
+                with open(filename, "rb") as f:
+                    return pickle.load(f)
+
+            def boot(self):
+                return self.load(self.doctreedir / ENV)
+        """,
+        "unsafe-deserialization",
+    )
+    rated = {f.location.line: f.confidence for f in findings}
+    assert rated == {13: Confidence.LOW, 20: Confidence.MEDIUM, 28: Confidence.MEDIUM}
+
+
 def test_a_callback_given_a_workers_pickle_is_not_reported() -> None:
     """A task runner hands `merge` what `work` returns: a pickle of the process's own object.
     Called directly with a parameter, the same callback is untraced."""

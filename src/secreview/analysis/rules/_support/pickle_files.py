@@ -141,10 +141,15 @@ def _read_key(context: ModuleContext, value: ast.expr) -> str | None:
     return None
 
 
-def file_key(context: ModuleContext, path: ast.expr) -> str | None:
+def file_key(context: ModuleContext, path: ast.expr, depth: int = 0) -> str | None:
     """`folder/*tail` for a path built from a folder and a name with a fixed tail, or the fixed
-    file name itself (see the module docstring)."""
+    file name itself (see the module docstring); for a parameter of a private helper, the key
+    every call of the module passes it (`_parameter_key`)."""
     value = single_value(context, path)
+    if isinstance(value, ast.Name) and depth < _MAX_HELPER_DEPTH:
+        passed = _parameter_key(context, value, depth)
+        if passed is not None:
+            return passed
     fixed = context.constant_value(value)
     if isinstance(fixed, str):
         name = fixed.replace("\\", "/").rsplit("/", 1)[-1]
@@ -188,3 +193,77 @@ def _last_name(context: ModuleContext, folder: ast.expr) -> str | None:
     if isinstance(value, ast.Name):
         return value.id
     return None
+
+
+_MAX_HELPER_DEPTH = 2
+"""How many private helpers deep a path parameter is followed to its callers."""
+
+
+def _parameter_key(context: ModuleContext, name: ast.Name, depth: int) -> str | None:
+    """The key of what every call of the module passes for `name`, a parameter of a private
+    function or method (`_load_env(self, filename)` called as `self._load_env(self.doctreedir /
+    ENV_PICKLE)`): only the module calls a name with a leading underscore, so its callers are
+    all here. None when it is not such a parameter, the function is referred to otherwise than
+    called (handed on, called on another object), nothing calls it, or the calls differ."""
+    function = context.enclosing_function(name)
+    if function is None or not _private(function.name):
+        return None
+    names = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    if name.id not in names or _rebound(function, name.id):
+        return None
+    owner = context.parent(function)
+    position = names.index(name.id)
+    if isinstance(owner, ast.ClassDef) and not _is_static(function):
+        position -= 1  # `self._helper(x)`: the receiver fills the first parameter
+    keys: set[str | None] = set()
+    for node in context.nodes:
+        if _refers_to(node, function.name):
+            call = context.parent(node)
+            if not (
+                isinstance(call, ast.Call)
+                and call.func is node
+                and _through_own_object(node, owner)
+                and not context.has_star_arguments(call)
+                and position >= 0
+            ):
+                return None
+            argument = ModuleContext.argument(call, position, name.id)
+            if argument is None:
+                return None
+            keys.add(file_key(context, argument, depth + 1))
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _private(name: str) -> bool:
+    """A leading underscore, and not a special method (`__init__` runs implicitly)."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
+
+
+def _refers_to(node: ast.AST, name: str) -> bool:
+    """Whether `node` reads the name `name` (`name` or `anything.name`)."""
+    if isinstance(node, ast.Name):
+        return node.id == name and isinstance(node.ctx, ast.Load)
+    return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.ctx, ast.Load)
+
+
+def _through_own_object(func: ast.AST, owner: ast.AST | None) -> bool:
+    """A method called on `self`/`cls`, a module function called by its bare name."""
+    if isinstance(owner, ast.ClassDef):
+        return (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in {"self", "cls"}
+        )
+    return isinstance(func, ast.Name)
+
+
+def _rebound(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Whether the body of `function` assigns `name` (then it is no longer what was passed)."""
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+        for node in ast.walk(function)
+    )
