@@ -86,3 +86,52 @@ def test_the_project_keys_are_the_files_its_modules_pickle_into(tmp_path: Path) 
     assert config.project_pickle_files == frozenset({"doctreedir/*.doctree"})
     (tmp_path / "docs_tool" / "builder.py").write_text("import pickle\n")
     assert with_project_pickle_files(ScanConfig(), sources) == ScanConfig()
+
+
+SHARED_NAME_WRITER = """
+import pickle
+
+from docs_tool.app import ENV_PICKLE
+
+
+class Builder:
+    def save(self, env):
+        with open(self.doctreedir / ENV_PICKLE, "wb") as f:
+            pickle.dump(env, f)
+"""
+SHARED_NAME_READER = """
+import pickle
+
+ENV_PICKLE = "environment.pickle"
+
+
+class App:
+    def _init_env(self):
+        filename = self.doctreedir / ENV_PICKLE
+        return self._load_env(filename)
+
+    def _load_env(self, filename):
+        with open(filename, "rb") as f:
+            return pickle.load(f)
+
+    def load_upload(self):
+        with open(self.uploads / ENV_PICKLE, "rb") as f:
+            return pickle.load(f)
+"""
+
+
+def test_a_file_named_by_a_constant_another_module_imports_is_the_same_file(
+    tmp_path: Path,
+) -> None:
+    """The writer imports the file name's constant, whose value it cannot see; the reader
+    defines it and reads through a private helper: the same folder and constant name are the
+    same file (low). The same constant under another folder stays medium."""
+    package = tmp_path / "docs_tool"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "builder.py").write_text(SHARED_NAME_WRITER)
+    (package / "app.py").write_text(SHARED_NAME_READER)
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    findings = _pickle_findings([f for r in result.files for f in r.findings])
+    rated = {line: f.confidence for line, f in findings.items()}
+    assert rated == {14: Confidence.LOW, 18: Confidence.MEDIUM}

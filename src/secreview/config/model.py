@@ -108,6 +108,6 @@ class ScanConfig(NamedTuple):
     cache_dir: str | None = None
     """Folder of the scan cache (`secreview.cache`); None: every file is reviewed afresh."""
     project_pickle_files: frozenset[str] = frozenset()
-    """Keys (`pickle_files.file_key`) of the files the scanned project writes with pickle, found
+    """Keys (`pickle_files.file_keys`) of the files the scanned project writes with pickle, found
     by the scanner before the review (`secreview.project_pickles`); no setting sets it. Part of
     the cache key, so a file reviewed with other keys is reviewed again."""

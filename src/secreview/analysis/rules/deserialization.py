@@ -118,13 +118,13 @@ def _pickled_by_program(context: ModuleContext, data: ast.expr, is_file: bool) -
     module of the scanned project (`AnalysisContext.project_pickle_files`), pickles into."""
     here = pickle_files.pickled_file_keys(context)
     elsewhere = getattr(context, "project_pickle_files", frozenset())
-    opened = pickle_files.opened_file_key if is_file else pickle_files.read_file_key
-    key = opened(context, data)
-    if key is None or not (here or elsewhere):
+    opened = pickle_files.opened_file_keys if is_file else pickle_files.read_file_keys
+    keys = opened(context, data)
+    if not keys or not (here or elsewhere):
         return _Source.RUN_TIME
-    if key in here:
+    if keys & here:
         return _Source.OWN_PICKLE
-    return _Source.PROJECT_PICKLE if key in elsewhere else _Source.RUN_TIME
+    return _Source.PROJECT_PICKLE if keys & elsewhere else _Source.RUN_TIME
 
 
 def _origin_words(source: _Source, origin: DataOrigin) -> str:

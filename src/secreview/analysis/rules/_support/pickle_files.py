@@ -19,6 +19,7 @@ writes before the review (`secreview.project_pickles`).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 from secreview.analysis.rules._support.local_bindings import (
     bindings_before,
@@ -42,38 +43,41 @@ _FILE_READS = frozenset({"read", "read_bytes", "read_text", "open"})
 _JOINS = frozenset({"os.path.join", "posixpath.join"})
 
 
-def pickled_file_keys(context: ModuleContext) -> frozenset[str]:
+Keys = frozenset[str]
+NO_KEYS: Keys = frozenset()
+
+
+def pickled_file_keys(context: ModuleContext) -> Keys:
     """The keys of every file this module writes with `pickle.dump` (and the like)."""
     return context.derived(_collect_pickled_keys)
 
 
-def _collect_pickled_keys(context: ModuleContext) -> frozenset[str]:
+def _collect_pickled_keys(context: ModuleContext) -> Keys:
     keys: set[str] = set()
-    for node in ast.walk(context.tree):
-        if not isinstance(node, ast.Call) or context.call_name(node) not in _DUMPS:
+    for node in context.nodes:
+        if type(node) is not ast.Call or context.call_name(node) not in _DUMPS:
             continue
         target = ModuleContext.argument(node, 1, "file")
-        key = opened_file_key(context, target) if target is not None else None
-        if key is not None:
-            keys.add(key)
+        if target is not None:
+            keys |= opened_file_keys(context, target)
     return frozenset(keys)
 
 
-def opened_file_key(context: ModuleContext, stream: ast.expr) -> str | None:
-    """The key of the file `stream` is: `open(path)`, `path.open()`, or a local bound to one;
-    for a file name (`joblib.dump(obj, path)`), the key of that path."""
+def opened_file_keys(context: ModuleContext, stream: ast.expr) -> Keys:
+    """The keys of the file `stream` is: `open(path)`, `path.open()`, or a local bound to one;
+    for a file name (`joblib.dump(obj, path)`), the keys of that path."""
     opener = made_by(context, stream, FILE_OPENERS)
     if opener is not None:
         path = ModuleContext.argument(opener, 0, "file")
-        return file_key(context, path) if path is not None else None
+        return file_keys(context, path) if path is not None else NO_KEYS
     value = single_value(context, stream)
     if (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
         and value.func.attr == "open"
     ):
-        return file_key(context, value.func.value)  # Path(...).open("rb")
-    return file_key(context, stream)
+        return file_keys(context, value.func.value)  # Path(...).open("rb")
+    return file_keys(context, stream)
 
 
 def reads_a_file(context: ModuleContext, data: ast.expr) -> bool:
@@ -89,71 +93,82 @@ def reads_a_file(context: ModuleContext, data: ast.expr) -> bool:
     return context.call_name(value) in FILE_OPENERS
 
 
-def read_file_key(context: ModuleContext, data: ast.expr) -> str | None:
-    """The key of the file whose bytes `data` holds: `f.read()` of an opened file, through
-    locals, or a memo of such reads (see `_memoised_read_key`); None when any binding is
+def read_file_keys(context: ModuleContext, data: ast.expr) -> Keys:
+    """The keys of the file whose bytes `data` holds: `f.read()` of an opened file, through
+    locals, or a memo of such reads (see `_memoised_read_keys`); none when any binding is
     something else."""
     bindings = bindings_before(context, data) if isinstance(data, ast.Name) else None
     if bindings and len(bindings) > 1:  # read here, or taken from a memo of such reads
         if any(b.augmented_op is not None for b in bindings):
-            return None
-        keys = {_binding_read_key(context, b.value) for b in bindings}
-        return keys.pop() if len(keys) == 1 else None
-    return _read_key(context, single_value(context, data))
+            return NO_KEYS
+        return shared_keys(_binding_read_keys(context, b.value) for b in bindings)
+    return _read_keys(context, single_value(context, data))
 
 
-def _binding_read_key(context: ModuleContext, value: ast.expr | None) -> str | None:
+def shared_keys(every: Iterable[Keys]) -> Keys:
+    """The keys every one of several ways to a file has: one file, whichever way was taken.
+    None when any way has none (it is some other file), or there are no ways."""
+    shared: Keys | None = None
+    for keys in every:
+        shared = keys if shared is None else shared & keys
+        if not shared:
+            return NO_KEYS
+    return shared or NO_KEYS
+
+
+def _binding_read_keys(context: ModuleContext, value: ast.expr | None) -> Keys:
     if value is None:
-        return None
+        return NO_KEYS
     if isinstance(value, ast.Subscript):
-        return _memoised_read_key(context, value)
-    return _read_key(context, single_value(context, value))
+        return _memoised_read_keys(context, value)
+    return _read_keys(context, single_value(context, value))
 
 
-def _memoised_read_key(context: ModuleContext, read: ast.Subscript) -> str | None:
+def _memoised_read_keys(context: ModuleContext, read: ast.Subscript) -> Keys:
     """`serialised = cache[name]` where the same function fills that cache with file reads
-    (`serialised = cache[name] = f.read()` when the name is missing): the key of those files."""
+    (`serialised = cache[name] = f.read()` when the name is missing): the keys of those files."""
     function = context.enclosing_function(read)
     if function is None:
-        return None
+        return NO_KEYS
     memo = ast.dump(read.value)
-    keys = {
-        _read_key(context, statement.value)
+    return shared_keys(
+        _read_keys(context, statement.value)
         for statement in ast.walk(function)
         if isinstance(statement, ast.Assign)
         and any(
             isinstance(t, ast.Subscript) and ast.dump(t.value) == memo for t in statement.targets
         )
-    }
-    return keys.pop() if len(keys) == 1 else None
+    )
 
 
-def _read_key(context: ModuleContext, value: ast.expr) -> str | None:
-    """The key of the file `value` reads: `f.read()` of an opened file, `path.read_bytes()`."""
+def _read_keys(context: ModuleContext, value: ast.expr) -> Keys:
+    """The keys of the file `value` reads: `f.read()` of an opened file, `path.read_bytes()`."""
     if (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
         and value.func.attr in ("read", "read_bytes")
     ):
         if value.func.attr == "read_bytes":
-            return file_key(context, value.func.value)
-        return opened_file_key(context, value.func.value)
-    return None
+            return file_keys(context, value.func.value)
+        return opened_file_keys(context, value.func.value)
+    return NO_KEYS
 
 
-def file_key(context: ModuleContext, path: ast.expr, depth: int = 0) -> str | None:
+def file_keys(context: ModuleContext, path: ast.expr, depth: int = 0) -> Keys:
     """`folder/*tail` for a path built from a folder and a name with a fixed tail, or the fixed
-    file name itself (see the module docstring); for a parameter of a private helper, the key
-    every call of the module passes it (`_parameter_key`)."""
+    file name itself (see the module docstring), and `folder/=NAME` when the name is a named
+    constant, whose value an importing module may not see (`self.doctreedir / ENV_PICKLE` in
+    the module defining `ENV_PICKLE` and in one importing it); for a parameter of a private
+    helper, the keys every call of the module passes it (`_parameter_keys`)."""
     value = single_value(context, path)
     if isinstance(value, ast.Name) and depth < _MAX_HELPER_DEPTH:
-        passed = _parameter_key(context, value, depth)
-        if passed is not None:
+        passed = _parameter_keys(context, value, depth)
+        if passed:
             return passed
     fixed = context.constant_value(value)
     if isinstance(fixed, str):
         name = fixed.replace("\\", "/").rsplit("/", 1)[-1]
-        return name if "." in name else None
+        return frozenset({name}) if "." in name else NO_KEYS
     folder: ast.expr | None = None
     name_part: ast.expr | None = None
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
@@ -161,12 +176,17 @@ def file_key(context: ModuleContext, path: ast.expr, depth: int = 0) -> str | No
     elif isinstance(value, ast.Call) and context.call_name(value) in _JOINS and len(value.args) > 1:
         folder, name_part = value.args[-2], value.args[-1]
     if folder is None or name_part is None:
-        return None
-    tail = _fixed_tail(context, name_part)
+        return NO_KEYS
     folder_name = _last_name(context, folder)
-    if tail is None or folder_name is None:
-        return None
-    return f"{folder_name}/*{tail}"
+    if folder_name is None:
+        return NO_KEYS
+    keys = set()
+    tail = _fixed_tail(context, name_part)
+    if tail is not None:
+        keys.add(f"{folder_name}/*{tail}")
+    if isinstance(name_part, ast.Name) and name_part.id.isupper():
+        keys.add(f"{folder_name}/={name_part.id}")
+    return frozenset(keys)
 
 
 def _fixed_tail(context: ModuleContext, name: ast.expr) -> str | None:
@@ -199,23 +219,24 @@ _MAX_HELPER_DEPTH = 2
 """How many private helpers deep a path parameter is followed to its callers."""
 
 
-def _parameter_key(context: ModuleContext, name: ast.Name, depth: int) -> str | None:
-    """The key of what every call of the module passes for `name`, a parameter of a private
+def _parameter_keys(context: ModuleContext, name: ast.Name, depth: int) -> Keys:
+    """The keys of what every call of the module passes for `name`, a parameter of a private
     function or method (`_load_env(self, filename)` called as `self._load_env(self.doctreedir /
     ENV_PICKLE)`): only the module calls a name with a leading underscore, so its callers are
     all here. None when it is not such a parameter, the function is referred to otherwise than
-    called (handed on, called on another object), nothing calls it, or the calls differ."""
+    called (handed on, called on another object), nothing calls it, or the calls differ (no
+    key all share)."""
     function = context.enclosing_function(name)
     if function is None or not _private(function.name):
-        return None
+        return NO_KEYS
     names = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
     if name.id not in names or _rebound(function, name.id):
-        return None
+        return NO_KEYS
     owner = context.parent(function)
     position = names.index(name.id)
     if isinstance(owner, ast.ClassDef) and not _is_static(function):
         position -= 1  # `self._helper(x)`: the receiver fills the first parameter
-    keys: set[str | None] = set()
+    passed: list[Keys] = []
     for node in context.nodes:
         if _refers_to(node, function.name):
             call = context.parent(node)
@@ -226,12 +247,12 @@ def _parameter_key(context: ModuleContext, name: ast.Name, depth: int) -> str | 
                 and not context.has_star_arguments(call)
                 and position >= 0
             ):
-                return None
+                return NO_KEYS
             argument = ModuleContext.argument(call, position, name.id)
             if argument is None:
-                return None
-            keys.add(file_key(context, argument, depth + 1))
-    return keys.pop() if len(keys) == 1 else None
+                return NO_KEYS
+            passed.append(file_keys(context, argument, depth + 1))
+    return shared_keys(passed)
 
 
 def _private(name: str) -> bool:
