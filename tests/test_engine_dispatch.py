@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from pathlib import Path, PurePath
+from typing import Any
 
 import pytest
 from test_rule_fixtures import FIXTURE_FILES, RULE_FIXTURES, fixture_config
@@ -29,15 +30,16 @@ SOURCE = "import os\nimport subprocess\nos.system(cmd)\nsubprocess.run(cmd)\npri
 def _recording_rule(
     rule_id: str,
     seen: list[str],
-    calls: frozenset[str],
+    calls: frozenset[str] = frozenset(),
     methods: frozenset[str] = frozenset(),
-    call_imports: tuple[str, ...] = (),
+    **declared: Any,
 ) -> Rule:
-    """A rule that reports every call it is handed, and notes the call's text in `seen`."""
+    """A rule that reports every node it is handed (calls unless `visits` says otherwise), and
+    notes the node's text in `seen`; `declared` are the other `rule()` declarations."""
 
     @rule(
         id=rule_id,
-        name="Records calls",
+        name="Records nodes",
         cwe=78,
         severity=Severity.LOW,
         confidence=Confidence.LOW,
@@ -50,11 +52,11 @@ def _recording_rule(
         references=(),
         calls=calls,
         methods=methods,
-        call_imports=call_imports,
+        **declared,
     )
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         seen.append(context.segment(node))
-        yield Hit(node, "a call")
+        yield Hit(node, "a node")
 
     return check
 
@@ -108,7 +110,7 @@ def test_a_rule_gated_by_imports_judges_calls_only_where_one_is_imported() -> No
     gated: list[str] = []
     named: list[str] = []
     rules = [
-        _recording_rule("gated", gated, frozenset(), call_imports=("tarfile", "subprocess")),
+        _recording_rule("gated", gated, call_imports=("tarfile", "subprocess")),
         _recording_rule(
             "named", named, frozenset({"os.system"}), call_imports=("shutil", "os.path")
         ),
@@ -127,46 +129,9 @@ def test_a_rule_naming_identifiers_sees_only_names_and_attributes_spelling_them(
     context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
     seen: list[str] = []
     everything: list[str] = []
-
-    @rule(
-        id="named",
-        name="Records names",
-        cwe=295,
-        severity=Severity.LOW,
-        confidence=Confidence.LOW,
-        summary="s",
-        fix="f",
-        what_it_does="w",
-        why_bad="b",
-        example="e",
-        use_instead="u",
-        references=(),
-        visits=(ast.Name, ast.Attribute),
-        names=frozenset({"CERT_NONE"}),
-    )
-    def named(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
-        seen.append(context.segment(node))
-        yield from ()
-
-    @rule(
-        id="every",
-        name="Records attributes",
-        cwe=295,
-        severity=Severity.LOW,
-        confidence=Confidence.LOW,
-        summary="s",
-        fix="f",
-        what_it_does="w",
-        why_bad="b",
-        example="e",
-        use_instead="u",
-        references=(),
-        visits=(ast.Attribute,),
-    )
-    def every(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
-        everything.append(context.segment(node))
-        yield from ()
-
+    watched = frozenset({"CERT_NONE"})
+    named = _recording_rule("named", seen, visits=(ast.Name, ast.Attribute), names=watched)
+    every = _recording_rule("every", everything, visits=(ast.Attribute,))
     run_rules(context, [named, every])
     assert sorted(seen) == ["CERT_NONE", "ssl.CERT_NONE"]
     assert sorted(everything) == ["other.value", "ssl.CERT_NONE"]
@@ -176,27 +141,7 @@ def test_a_rule_naming_constant_types_sees_only_constants_of_those_types() -> No
     text = 'x = 1\ny = "text"\nz = None\nw = b"raw"\n'
     context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
     seen: list[str] = []
-
-    @rule(
-        id="texts",
-        name="Records texts",
-        cwe=798,
-        severity=Severity.LOW,
-        confidence=Confidence.LOW,
-        summary="s",
-        fix="f",
-        what_it_does="w",
-        why_bad="b",
-        example="e",
-        use_instead="u",
-        references=(),
-        visits=(ast.Constant,),
-        constants=(str, bytes),
-    )
-    def texts(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
-        seen.append(context.segment(node))
-        yield from ()
-
+    texts = _recording_rule("texts", seen, visits=(ast.Constant,), constants=(str, bytes))
     run_rules(context, [texts])
     assert sorted(seen) == ['"text"', 'b"raw"']
 
