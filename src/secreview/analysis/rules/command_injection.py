@@ -289,6 +289,9 @@ def _command_hit(
         "https://cwe.mitre.org/data/definitions/78.html",
     ),
     call_imports=_MODULES,
+    calls=frozenset(
+        {*_SHELL_CALLS, *_SUBPROCESS_CALLS, *_EXEC_CALLS, "asyncio.create_subprocess_exec"}
+    ),
 )
 def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report shell command lines that splice in unquoted run-time values."""
