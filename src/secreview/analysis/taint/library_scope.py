@@ -41,6 +41,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePath
 
 from secreview.analysis.taint.library_extensions import only_an_extension
+from secreview.analysis.taint.library_roles import (
+    documented_file,
+    flow_parameter,
+    program_parameter,
+    runs_a_program,
+    setting_override,
+)
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.parameter_docs import described_as
 from secreview.analysis.taint.results import SinkEvent
@@ -104,13 +111,26 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        if _settings_parameter(event) or only_an_extension(event, index):
+        if _settings_parameter(event, index) or only_an_extension(event, index):
             return False
-        return not _path_parameter(event) or _under_a_base(event, index)
+        callers_file = (
+            _path_parameter(event, index)
+            or documented_file(event, index)
+            or setting_override(event, index)
+        )
+        return not callers_file or _under_a_base(event, index)
+    if event.kind == "command":
+        if _settings_parameter(event, index):
+            return False
+        callers_program = setting_override(event, index) or (
+            runs_a_program(event)
+            and (_path_parameter(event, index) or program_parameter(event, index))
+        )
+        return not callers_program or _under_a_base(event, index)
     if event.kind == "regex":
         return not (
             _pattern_parameter(event, index)
-            or _settings_parameter(event)
+            or _settings_parameter(event, index)
             or _named_for(event, index, _ROUTER_WORDS, with_package=True)
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
@@ -145,46 +165,43 @@ def _named_for(
     return not words.isdisjoint(api_words)
 
 
-def _path_parameter(event: SinkEvent) -> bool:
+def _path_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter the flow starts at is named or annotated as a file path."""
-    return _parameter_called(event, _PATH_ANNOTATION, _is_path_word)
+    return _parameter_called(event, index, _PATH_ANNOTATION, _is_path_word)
 
 
-def _settings_parameter(event: SinkEvent) -> bool:
+def _settings_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter the flow starts at is the application or its configuration (`cfg`,
     `app: Sphinx`, `config: Config`, `builder`): a path or pattern read off its fields is
     what the operator configured (`cfg.errorlog`, `app.builder.outdir`), as a path parameter's
     value is the caller's choice."""
-    return _parameter_called(event, _SETTINGS_ANNOTATION, _SETTINGS_WORDS.__contains__)
+    return _parameter_called(event, index, _SETTINGS_ANNOTATION, _SETTINGS_WORDS.__contains__)
 
 
 def _pattern_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter the flow starts at is named, annotated or documented (its entry in
     the function's docstring: `match` / `If given, ... searched for the given regular
     expression`) as a regular expression."""
-    if _parameter_called(event, _PATTERN_ANNOTATION, _is_pattern_word):
+    if _parameter_called(event, index, _PATTERN_ANNOTATION, _is_pattern_word):
         return True
-    parameter = event.flow.steps[0][0]
-    if not isinstance(parameter, ast.arg):
+    parameter = flow_parameter(event, index)
+    if parameter is None:
         return False
-    function = next(
-        (
-            a
-            for a in _ancestors(parameter, index)
-            if isinstance(a, ast.FunctionDef | ast.AsyncFunctionDef)
-        ),
-        None,
-    )
+    function = index.context.enclosing_function(parameter)
     return function is not None and described_as(function, parameter.arg, _PATTERN_DOC)
 
 
 def _parameter_called(
-    event: SinkEvent, annotation_pattern: re.Pattern[str], is_word: Callable[[str], bool]
+    event: SinkEvent,
+    index: ModuleIndex,
+    annotation_pattern: re.Pattern[str],
+    is_word: Callable[[str], bool],
 ) -> bool:
-    """Whether the parameter the flow starts at has an annotation `annotation_pattern` finds,
-    or a word of its name (`out_dir`, `unitPattern`) that `is_word` accepts."""
-    parameter = event.flow.steps[0][0]
-    if not isinstance(parameter, ast.arg):
+    """Whether the parameter the flow starts at (`flow_parameter`) has an annotation
+    `annotation_pattern` finds, or a word of its name (`out_dir`, `unitPattern`) that
+    `is_word` accepts."""
+    parameter = flow_parameter(event, index)
+    if parameter is None:
         return False
     annotation = parameter.annotation
     if annotation is not None and annotation_pattern.search(ast.unparse(annotation)):
