@@ -18,6 +18,14 @@ two kinds of public function whose argument no attacker of the library writes:
   the object from its own parameter (`Job(cmd).execute()`, `Session(environ["sid"]).load()`:
   not the parameter itself, so still reported). A constructor's parameter stored on `self` and
   used by another method is not reported from the constructor alone (a known gap).
+- a document tree in a Sphinx build (a parameter annotated as a docutils node, `doctree:
+  nodes.document`, `node: Element`, or named `doctree`/`node` where the module imports
+  docutils' nodes, in a module that imports Sphinx): Sphinx runs the documentation project's
+  `conf.py` as Python, so whoever writes the documents it builds already runs code in that
+  build; the expressions, paths and options they write (`.. ifconfig:: expr`, a doctest's
+  `:skipif:`, an image's path) are as much theirs as the configuration is (on the noise
+  projects, 5 findings, all triaged false). Docutils alone renders untrusted reStructuredText,
+  so a document tree there stays the attacker's.
 """
 
 from __future__ import annotations
@@ -49,6 +57,10 @@ _COMMAND_HANDLERS = frozenset({"handle"})
 _KEPT_KINDS = frozenset({"command"})
 """Sink kinds reported even from a command line: a shell runs what the options hold."""
 _RECEIVER_NAMES = frozenset({"self", "cls"})
+_DOCUMENT_NAMES = frozenset({"doctree", "node"})
+"""Parameter names a docutils visitor or Sphinx event handler gives the document tree."""
+_DOCUTILS_NODES = "docutils.nodes."
+_SPHINX = ("sphinx",)
 
 
 def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
@@ -58,7 +70,7 @@ def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
     parameter = event.flow.steps[0][0]
     if not isinstance(parameter, ast.arg):
         return False
-    if _object_method_on(event, parameter):
+    if _object_method_on(event, parameter) or _through_a_sphinx_document(event, index):
         return True
     if event.kind in _KEPT_KINDS:
         return False
@@ -79,6 +91,31 @@ def _object_method_on(event: SinkEvent, parameter: ast.arg) -> bool:
         return False
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     return isinstance(receiver, ast.Name) and receiver.id == parameter.arg
+
+
+def _through_a_sphinx_document(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the flow starts at, or passes through, a parameter that is a Sphinx build's
+    document tree (`write_documents(docnames)` reading each doctree and handing it to
+    `test_doc(doctree)`): from there on the value is what the document's authors wrote."""
+    return any(
+        isinstance(node, ast.arg) and _sphinx_document(node, index) for node, _ in event.flow.steps
+    )
+
+
+def _sphinx_document(parameter: ast.arg, index: ModuleIndex) -> bool:
+    """Whether `parameter` is a document tree of a Sphinx build: annotated as a docutils node
+    (or, unannotated, named `doctree`/`node` where docutils' nodes are imported) in a module
+    that imports Sphinx; see the module docstring."""
+    if not index.context.imports_any(_SPHINX):
+        return False
+    annotation = parameter.annotation
+    if annotation is None:
+        return parameter.arg in _DOCUMENT_NAMES and index.context.imports_any(("docutils.nodes",))
+    return any(
+        (index.context.resolve(node) or "").startswith(_DOCUTILS_NODES)
+        for node in ast.walk(annotation)
+        if isinstance(node, ast.Name | ast.Attribute)
+    )
 
 
 def _function_of(
