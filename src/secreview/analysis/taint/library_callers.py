@@ -25,7 +25,11 @@ two kinds of public function whose argument no attacker of the library writes:
   build; the expressions, paths and options they write (`.. ifconfig:: expr`, a doctest's
   `:skipif:`, an image's path) are as much theirs as the configuration is (on the noise
   projects, 5 findings, all triaged false). Docutils alone renders untrusted reStructuredText,
-  so a document tree there stays the attacker's.
+  so a document tree there stays the attacker's. A document's name as Sphinx's API passes it
+  (`write_doc(docname, doctree)`, `handle_page(pagename, ...)`) is the same: the name of a
+  source file the authors wrote, which Sphinx found in their source folder (`env.found_docs`),
+  or of a page its builder makes (`genindex`); joined under the build's output or doctree
+  folder, it is the build writing its own output (5 findings, all triaged false).
 """
 
 from __future__ import annotations
@@ -59,6 +63,11 @@ _KEPT_KINDS = frozenset({"command"})
 _RECEIVER_NAMES = frozenset({"self", "cls"})
 _DOCUMENT_NAMES = frozenset({"doctree", "node"})
 """Parameter names a docutils visitor or Sphinx event handler gives the document tree."""
+_DOCUMENT_NAME_PARAMETERS = frozenset({"docname", "docnames", "pagename", "page_name"})
+"""Names Sphinx's API gives a document's name (`write_doc(docname, doctree)`,
+`handle_page(pagename, ...)`, the `source-read` and `html-page-context` events): one of the
+documents it found in the authors' source folder (`env.found_docs`), or a page its builder
+makes (`genindex`, `search`)."""
 _DOCUTILS_NODES = "docutils.nodes."
 _SPHINX = ("sphinx",)
 
@@ -103,11 +112,14 @@ def _through_a_sphinx_document(event: SinkEvent, index: ModuleIndex) -> bool:
 
 
 def _sphinx_document(parameter: ast.arg, index: ModuleIndex) -> bool:
-    """Whether `parameter` is a document tree of a Sphinx build: annotated as a docutils node
-    (or, unannotated, named `doctree`/`node` where docutils' nodes are imported) in a module
-    that imports Sphinx; see the module docstring."""
+    """Whether `parameter` is a document of a Sphinx build, in a module that imports Sphinx:
+    its name as Sphinx's API calls it (`docname`, `pagename`), or its tree (annotated as a
+    docutils node, or, unannotated, named `doctree`/`node` where docutils' nodes are
+    imported); see the module docstring."""
     if not index.context.imports_any(_SPHINX):
         return False
+    if parameter.arg in _DOCUMENT_NAME_PARAMETERS:
+        return True
     annotation = parameter.annotation
     if annotation is None:
         return parameter.arg in _DOCUMENT_NAMES and index.context.imports_any(("docutils.nodes",))
