@@ -18,6 +18,11 @@ two kinds of public function whose argument no attacker of the library writes:
   the object from its own parameter (`Job(cmd).execute()`, `Session(environ["sid"]).load()`:
   not the parameter itself, so still reported). A constructor's parameter stored on `self` and
   used by another method is not reported from the constructor alone (a known gap).
+- a deployment factory (Paste Deploy's `make_filter(app, global_conf, **local_conf)`,
+  `main(global_config, **settings)`: a function taking `global_conf`/`global_config`): its
+  arguments are the values of the deployment's `.ini` file, the operator's configuration (a
+  middleware's mount prefix used as a pattern). What the built application later reads from a
+  request is still followed where it reads it.
 - a document tree in a Sphinx build (a parameter annotated as a docutils node, `doctree:
   nodes.document`, `node: Element`, or named `doctree`/`node` where the module imports
   docutils' nodes, in a module that imports Sphinx): Sphinx runs the documentation project's
@@ -61,6 +66,8 @@ _COMMAND_HANDLERS = frozenset({"handle"})
 _KEPT_KINDS = frozenset({"command"})
 """Sink kinds reported even from a command line: a shell runs what the options hold."""
 _RECEIVER_NAMES = frozenset({"self", "cls"})
+_GLOBAL_CONFIGURATION = frozenset({"global_conf", "global_config"})
+"""The parameter by which Paste Deploy hands a factory the deployment's global settings."""
 _DOCUMENT_NAMES = frozenset({"doctree", "node"})
 """Parameter names a docutils visitor or Sphinx event handler gives the document tree."""
 _DOCUMENT_NAME_PARAMETERS = frozenset({"docname", "docnames", "pagename", "page_name"})
@@ -81,9 +88,11 @@ def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
         return False
     if _object_method_on(event, parameter) or _through_a_sphinx_document(event, index):
         return True
+    function = _function_of(parameter, index)
+    if function is not None and _deployment_factory(function):
+        return True
     if event.kind in _KEPT_KINDS:
         return False
-    function = _function_of(parameter, index)
     return function is not None and _command_line_entry(function, parameter, index)
 
 
@@ -128,6 +137,13 @@ def _sphinx_document(parameter: ast.arg, index: ModuleIndex) -> bool:
         for node in ast.walk(annotation)
         if isinstance(node, ast.Name | ast.Attribute)
     )
+
+
+def _deployment_factory(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `function` is a Paste Deploy factory: it takes the deployment's global
+    configuration (`global_conf`, `global_config`) among its first two parameters."""
+    positional = [*function.args.posonlyargs, *function.args.args][:2]
+    return any(argument.arg in _GLOBAL_CONFIGURATION for argument in positional)
 
 
 def _function_of(

@@ -25,6 +25,10 @@ What a library can get wrong is what it adds to the caller's value:
   setting, through however many attribute hops and wherever it is joined (a configured folder
   under the configured root, `app.confdir / app.config.html_theme_path`): no part of it is an
   attacker's. Another parameter joined under a configured folder is still reported.
+- a regular expression the public function's own name says it compiles
+  (`compile_regex_list(name, exps)`), given whole: the caller's patterns, as a parameter named
+  one is; the caller's text put after fixed pattern text (`prefix_pattern`: `"^%s" % prefix`)
+  is still reported.
 - a route: a router or a view predicate (its function's, class's, module's or package's name
   says router, routing or predicate: bottle's `Router.add`, falcon's `routing/compiled.py`,
   pyramid's `predicates.py`) compiling the route template or predicate value it is registered
@@ -132,6 +136,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             _pattern_parameter(event, index)
             or _settings_parameter(event, index)
             or _named_for(event, index, _ROUTER_WORDS, with_package=True)
+            or (_function_named(event, index, _PATTERN_WORDS) and not _under_a_base(event, index))
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
@@ -163,6 +168,15 @@ def _named_for(
         names.append(index.context.qualified_scope(event.node))
     words = {word.lower() for name in names for word in _NAME_WORDS.findall(name)}
     return not words.isdisjoint(api_words)
+
+
+def _function_named(event: SinkEvent, index: ModuleIndex, api_words: frozenset[str]) -> bool:
+    """Whether a word of the public function's own name is one of `api_words`
+    (`compile_regex_list(name, exps)` compiles its argument as patterns: its name says so)."""
+    function = index.context.enclosing_function(event.flow.steps[0][0])
+    if function is None:
+        return False
+    return any(word.lower() in api_words for word in _NAME_WORDS.findall(function.name))
 
 
 def _path_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
