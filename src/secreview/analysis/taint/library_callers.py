@@ -23,6 +23,11 @@ two kinds of public function whose argument no attacker of the library writes:
   arguments are the values of the deployment's `.ini` file, the operator's configuration (a
   middleware's mount prefix used as a pattern). What the built application later reads from a
   request is still followed where it reads it.
+- a helper only a command line calls: a module-level function, not in `__all__`, that its
+  module calls only from command lines' entry points (functions that parse the argument
+  vector) or from helpers only they call (`sphinx-quickstart`'s `main` handing its answers to
+  `generate(d)` and `valid_dir(d)`): its arguments are the operator's too. One called from
+  anywhere else in its module, or never called there, is public API as before.
 - a document tree in a Sphinx build (a parameter annotated as a docutils node, `doctree:
   nodes.document`, `node: Element`, or named `doctree`/`node` where the module imports
   docutils' nodes, in a module that imports Sphinx): Sphinx runs the documentation project's
@@ -66,6 +71,8 @@ _COMMAND_HANDLERS = frozenset({"handle"})
 _KEPT_KINDS = frozenset({"command"})
 """Sink kinds reported even from a command line: a shell runs what the options hold."""
 _RECEIVER_NAMES = frozenset({"self", "cls"})
+_HELPER_DEPTH = 3
+"""How many helper calls deep a command line's entry point is looked for."""
 _GLOBAL_CONFIGURATION = frozenset({"global_conf", "global_config"})
 """The parameter by which Paste Deploy hands a factory the deployment's global settings."""
 _DOCUMENT_NAMES = frozenset({"doctree", "node"})
@@ -91,9 +98,11 @@ def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
     function = _function_of(parameter, index)
     if function is not None and _deployment_factory(function):
         return True
-    if event.kind in _KEPT_KINDS:
+    if event.kind in _KEPT_KINDS or function is None:
         return False
-    return function is not None and _command_line_entry(function, parameter, index)
+    return _command_line_entry(function, parameter, index) or _command_line_helper(
+        function, index, _HELPER_DEPTH
+    )
 
 
 def _object_method_on(event: SinkEvent, parameter: ast.arg) -> bool:
@@ -173,6 +182,59 @@ def _command_line_entry(
         and isinstance(owner, ast.ClassDef)
         and any((_called_name(base) or "").endswith("Command") for base in owner.bases)
     )
+
+
+def _command_line_helper(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, index: ModuleIndex, depth: int
+) -> bool:
+    """Whether `function` (a module-level function its module does not export in `__all__`)
+    is called in its module, and only called, by command lines' entry points (functions that
+    parse the argument vector, or are CLI commands) or by helpers only they call: what it is
+    handed are the operator's answers (`sphinx-quickstart`'s `main` calling `generate(d)`)."""
+    tree = index.context.tree
+    if depth <= 0 or function not in tree.body or function.name in _exported(tree):
+        return False
+    uses = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == function.name and node is not function
+    ]
+    if not uses:
+        return False
+    for use in uses:
+        call = index.context.parent(use)
+        caller = index.context.enclosing_function(use)
+        if not (isinstance(call, ast.Call) and call.func is use) or caller is None:
+            return False
+        if not (_parses_arguments(caller) or _command_line_helper(caller, index, depth - 1)):
+            return False
+    return True
+
+
+def _parses_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `function` is a command line's entry point: it parses an argument vector (its
+    own parameter's or the process's), takes `argv`, or is a CLI command."""
+    if any(_called_name(call) in _ARGUMENT_PARSERS for call in _calls(function)):
+        return True
+    if any(a.arg in _ARGUMENT_VECTOR_NAMES for a in function.args.args):
+        return True
+    return any(_called_name(d) in _CLI_DECORATORS for d in function.decorator_list)
+
+
+def _exported(tree: ast.Module) -> frozenset[str]:
+    """The names a module's `__all__` list or tuple of constants exports."""
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign) or not isinstance(
+            statement.value, ast.List | ast.Tuple
+        ):
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in statement.targets):
+            return frozenset(
+                e.value
+                for e in statement.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            )
+    return frozenset()
 
 
 def _calls(function: ast.AST) -> Iterator[ast.Call]:
