@@ -32,7 +32,8 @@ What a library can get wrong is what it adds to the caller's value:
 - a route: a router or a view predicate (its function's, class's, module's or package's name
   says router, routing or predicate: bottle's `Router.add`, falcon's `routing/compiled.py`,
   pyramid's `predicates.py`) compiling the route template or predicate value it is registered
-  with; that is the developer's configuration, as a pattern parameter is the caller's pattern.
+  with, into a pattern or into code; that is the developer's configuration, as a pattern
+  parameter is the caller's pattern.
 - code: a template engine (a function whose name, class or module says template, compile or
   codegen) compiling the template text it is handed; caller data put after fixed text is kept.
 """
@@ -106,8 +107,10 @@ _ROUTER_WORDS = frozenset({"router", "routers", "routing", "predicate", "predica
 view predicates (`Router.add`, `falcon/routing/`, `pyramid/predicates.py`): the route templates
 (`/wiki/<page:re:[a-z]+>`) and predicate values (`path_info='^/api'`) it compiles are what the
 developer registers at configuration time; a client's request is matched against the compiled
-pattern, never compiled. Text of a request put into a pattern elsewhere is still reported, and
-so is a function merely named for routes (celery's task `routes` are not a web router's)."""
+pattern, never compiled. A router that compiles its routes into Python (Falcon's
+`CompiledRouter` evaluating a converter's arguments, `{id:int(min=1)}`) runs the developer's
+template text the same way. Text of a request put into a pattern elsewhere is still reported,
+and so is a function merely named for routes (celery's task `routes` are not a web router's)."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -142,7 +145,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return _on_sys_path(event, index)
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
         return _under_a_base(event, index)
-    return True
+    return event.kind != "code" or not _named_for(event, index, _ROUTER_WORDS, with_package=True)
 
 
 def _template_engine_api(event: SinkEvent, index: ModuleIndex) -> bool:
