@@ -106,12 +106,16 @@ class ContainerRules(FrameState):
         self.bind(base.id, replace(receiver, parts=parts))
 
     def sequence(self, node: ast.expr, elements: list[ast.expr]) -> Value:
-        """A list, tuple or set literal: elements kept apart by index (sets lose their order)."""
+        """A list, tuple or set literal: elements kept apart by index (sets lose their order).
+        The elements before a `*rest` keep their index (`[program, *options, path]` still runs
+        `program`); from the star on, which index holds what is not known."""
         values = [self.expr(e) for e in elements]
         shape = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}[type(node)]
-        if isinstance(node, ast.Set) or any(isinstance(e, ast.Starred) for e in elements):
-            flows = merge_flows(*(v.all_flows() for v in values))
-            return Value(flows=flows, shape=shape)
+        star = next((i for i, e in enumerate(elements) if isinstance(e, ast.Starred)), None)
+        if isinstance(node, ast.Set) or star is not None:
+            known = 0 if isinstance(node, ast.Set) or star is None else star
+            flows = merge_flows(*(v.all_flows() for v in values[known:]))
+            return Value(flows=flows, parts=dict(enumerate(values[:known])), shape=shape)
         if all(v.is_constant for v in values) and isinstance(node, ast.Tuple):
             return Value(
                 const=tuple(v.const for v in values),

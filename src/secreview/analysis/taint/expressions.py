@@ -41,6 +41,12 @@ _ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
 `:name`, or a wildcard."""
 
 
+_CODE_NAMES = frozenset(
+    {"__name__", "__qualname__", "__module__", "co_filename", "co_name", "co_qualname"}
+)
+"""Attributes that name a piece of the program's code (a function's or class's name, its
+module, a code object's file): written by the code that defined it, never by a caller's data
+(celery's `head_from_fun(fun)` formatting `fun.__name__` into the stub it `exec`s)."""
 _ONE_NAME = "one file name: it holds no separator and is neither `.` nor `..`"
 _PATH = ("path",)
 
@@ -181,6 +187,8 @@ class ExpressionRules(FrameState):
     def member_of(self, base: Value, attribute: str, node: ast.AST) -> Value:
         """`base.attribute` when `base` holds no such part: a typed source or model, or the
         base's taint (a parameter's `.attr`, not all the parameter holds)."""
+        if attribute in _CODE_NAMES:
+            return CLEAN
         flows = narrowed(base.flows, f".{attribute}")
         if base.type:
             source = self.typed_source(base.type, attribute, node)

@@ -18,6 +18,28 @@ two kinds of public function whose argument no attacker of the library writes:
   the object from its own parameter (`Job(cmd).execute()`, `Session(environ["sid"]).load()`:
   not the parameter itself, so still reported). A constructor's parameter stored on `self` and
   used by another method is not reported from the constructor alone (a known gap).
+- a deployment factory (Paste Deploy's `make_filter(app, global_conf, **local_conf)`,
+  `main(global_config, **settings)`: a function taking `global_conf`/`global_config`): its
+  arguments are the values of the deployment's `.ini` file, the operator's configuration (a
+  middleware's mount prefix used as a pattern). What the built application later reads from a
+  request is still followed where it reads it.
+- a helper only a command line calls: a module-level function, not in `__all__`, that its
+  module calls only from command lines' entry points (functions that parse the argument
+  vector) or from helpers only they call (`sphinx-quickstart`'s `main` handing its answers to
+  `generate(d)` and `valid_dir(d)`): its arguments are the operator's too. One called from
+  anywhere else in its module, or never called there, is public API as before.
+- a document tree in a Sphinx build (a parameter annotated as a docutils node, `doctree:
+  nodes.document`, `node: Element`, or named `doctree`/`node` where the module imports
+  docutils' nodes, in a module that imports Sphinx): Sphinx runs the documentation project's
+  `conf.py` as Python, so whoever writes the documents it builds already runs code in that
+  build; the expressions, paths and options they write (`.. ifconfig:: expr`, a doctest's
+  `:skipif:`, an image's path) are as much theirs as the configuration is (on the noise
+  projects, 5 findings, all triaged false). Docutils alone renders untrusted reStructuredText,
+  so a document tree there stays the attacker's. A document's name as Sphinx's API passes it
+  (`write_doc(docname, doctree)`, `handle_page(pagename, ...)`) is the same: the name of a
+  source file the authors wrote, which Sphinx found in their source folder (`env.found_docs`),
+  or of a page its builder makes (`genindex`); joined under the build's output or doctree
+  folder, it is the build writing its own output (5 findings, all triaged false).
 """
 
 from __future__ import annotations
@@ -49,6 +71,19 @@ _COMMAND_HANDLERS = frozenset({"handle"})
 _KEPT_KINDS = frozenset({"command"})
 """Sink kinds reported even from a command line: a shell runs what the options hold."""
 _RECEIVER_NAMES = frozenset({"self", "cls"})
+_HELPER_DEPTH = 3
+"""How many helper calls deep a command line's entry point is looked for."""
+_GLOBAL_CONFIGURATION = frozenset({"global_conf", "global_config"})
+"""The parameter by which Paste Deploy hands a factory the deployment's global settings."""
+_DOCUMENT_NAMES = frozenset({"doctree", "node"})
+"""Parameter names a docutils visitor or Sphinx event handler gives the document tree."""
+_DOCUMENT_NAME_PARAMETERS = frozenset({"docname", "docnames", "pagename", "page_name"})
+"""Names Sphinx's API gives a document's name (`write_doc(docname, doctree)`,
+`handle_page(pagename, ...)`, the `source-read` and `html-page-context` events): one of the
+documents it found in the authors' source folder (`env.found_docs`), or a page its builder
+makes (`genindex`, `search`)."""
+_DOCUTILS_NODES = "docutils.nodes."
+_SPHINX = ("sphinx",)
 
 
 def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
@@ -58,12 +93,16 @@ def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
     parameter = event.flow.steps[0][0]
     if not isinstance(parameter, ast.arg):
         return False
-    if _object_method_on(event, parameter):
+    if _object_method_on(event, parameter) or _through_a_sphinx_document(event, index):
         return True
-    if event.kind in _KEPT_KINDS:
-        return False
     function = _function_of(parameter, index)
-    return function is not None and _command_line_entry(function, parameter, index)
+    if function is not None and _deployment_factory(function):
+        return True
+    if event.kind in _KEPT_KINDS or function is None:
+        return False
+    return _command_line_entry(function, parameter, index) or _command_line_helper(
+        function, index, _HELPER_DEPTH
+    )
 
 
 def _object_method_on(event: SinkEvent, parameter: ast.arg) -> bool:
@@ -79,6 +118,41 @@ def _object_method_on(event: SinkEvent, parameter: ast.arg) -> bool:
         return False
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     return isinstance(receiver, ast.Name) and receiver.id == parameter.arg
+
+
+def _through_a_sphinx_document(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the flow starts at, or passes through, a parameter that is a Sphinx build's
+    document tree (`write_documents(docnames)` reading each doctree and handing it to
+    `test_doc(doctree)`): from there on the value is what the document's authors wrote."""
+    return any(
+        isinstance(node, ast.arg) and _sphinx_document(node, index) for node, _ in event.flow.steps
+    )
+
+
+def _sphinx_document(parameter: ast.arg, index: ModuleIndex) -> bool:
+    """Whether `parameter` is a document of a Sphinx build, in a module that imports Sphinx:
+    its name as Sphinx's API calls it (`docname`, `pagename`), or its tree (annotated as a
+    docutils node, or, unannotated, named `doctree`/`node` where docutils' nodes are
+    imported); see the module docstring."""
+    if not index.context.imports_any(_SPHINX):
+        return False
+    if parameter.arg in _DOCUMENT_NAME_PARAMETERS:
+        return True
+    annotation = parameter.annotation
+    if annotation is None:
+        return parameter.arg in _DOCUMENT_NAMES and index.context.imports_any(("docutils.nodes",))
+    return any(
+        (index.context.resolve(node) or "").startswith(_DOCUTILS_NODES)
+        for node in ast.walk(annotation)
+        if isinstance(node, ast.Name | ast.Attribute)
+    )
+
+
+def _deployment_factory(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `function` is a Paste Deploy factory: it takes the deployment's global
+    configuration (`global_conf`, `global_config`) among its first two parameters."""
+    positional = [*function.args.posonlyargs, *function.args.args][:2]
+    return any(argument.arg in _GLOBAL_CONFIGURATION for argument in positional)
 
 
 def _function_of(
@@ -108,6 +182,59 @@ def _command_line_entry(
         and isinstance(owner, ast.ClassDef)
         and any((_called_name(base) or "").endswith("Command") for base in owner.bases)
     )
+
+
+def _command_line_helper(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, index: ModuleIndex, depth: int
+) -> bool:
+    """Whether `function` (a module-level function its module does not export in `__all__`)
+    is called in its module, and only called, by command lines' entry points (functions that
+    parse the argument vector, or are CLI commands) or by helpers only they call: what it is
+    handed are the operator's answers (`sphinx-quickstart`'s `main` calling `generate(d)`)."""
+    tree = index.context.tree
+    if depth <= 0 or function not in tree.body or function.name in _exported(tree):
+        return False
+    uses = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == function.name and node is not function
+    ]
+    if not uses:
+        return False
+    for use in uses:
+        call = index.context.parent(use)
+        caller = index.context.enclosing_function(use)
+        if not (isinstance(call, ast.Call) and call.func is use) or caller is None:
+            return False
+        if not (_parses_arguments(caller) or _command_line_helper(caller, index, depth - 1)):
+            return False
+    return True
+
+
+def _parses_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `function` is a command line's entry point: it parses an argument vector (its
+    own parameter's or the process's), takes `argv`, or is a CLI command."""
+    if any(_called_name(call) in _ARGUMENT_PARSERS for call in _calls(function)):
+        return True
+    if any(a.arg in _ARGUMENT_VECTOR_NAMES for a in function.args.args):
+        return True
+    return any(_called_name(d) in _CLI_DECORATORS for d in function.decorator_list)
+
+
+def _exported(tree: ast.Module) -> frozenset[str]:
+    """The names a module's `__all__` list or tuple of constants exports."""
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign) or not isinstance(
+            statement.value, ast.List | ast.Tuple
+        ):
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in statement.targets):
+            return frozenset(
+                e.value
+                for e in statement.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            )
+    return frozenset()
 
 
 def _calls(function: ast.AST) -> Iterator[ast.Call]:

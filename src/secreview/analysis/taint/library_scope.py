@@ -25,10 +25,15 @@ What a library can get wrong is what it adds to the caller's value:
   setting, through however many attribute hops and wherever it is joined (a configured folder
   under the configured root, `app.confdir / app.config.html_theme_path`): no part of it is an
   attacker's. Another parameter joined under a configured folder is still reported.
+- a regular expression the public function's own name says it compiles
+  (`compile_regex_list(name, exps)`), given whole: the caller's patterns, as a parameter named
+  one is; the caller's text put after fixed pattern text (`prefix_pattern`: `"^%s" % prefix`)
+  is still reported.
 - a route: a router or a view predicate (its function's, class's, module's or package's name
   says router, routing or predicate: bottle's `Router.add`, falcon's `routing/compiled.py`,
   pyramid's `predicates.py`) compiling the route template or predicate value it is registered
-  with; that is the developer's configuration, as a pattern parameter is the caller's pattern.
+  with, into a pattern or into code; that is the developer's configuration, as a pattern
+  parameter is the caller's pattern.
 - code: a template engine (a function whose name, class or module says template, compile or
   codegen) compiling the template text it is handed; caller data put after fixed text is kept.
 """
@@ -41,6 +46,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePath
 
 from secreview.analysis.taint.library_extensions import only_an_extension
+from secreview.analysis.taint.library_roles import (
+    documented_file,
+    flow_parameter,
+    program_parameter,
+    runs_a_program,
+    setting_override,
+)
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.parameter_docs import described_as
 from secreview.analysis.taint.results import SinkEvent
@@ -95,8 +107,10 @@ _ROUTER_WORDS = frozenset({"router", "routers", "routing", "predicate", "predica
 view predicates (`Router.add`, `falcon/routing/`, `pyramid/predicates.py`): the route templates
 (`/wiki/<page:re:[a-z]+>`) and predicate values (`path_info='^/api'`) it compiles are what the
 developer registers at configuration time; a client's request is matched against the compiled
-pattern, never compiled. Text of a request put into a pattern elsewhere is still reported, and
-so is a function merely named for routes (celery's task `routes` are not a web router's)."""
+pattern, never compiled. A router that compiles its routes into Python (Falcon's
+`CompiledRouter` evaluating a converter's arguments, `{id:int(min=1)}`) runs the developer's
+template text the same way. Text of a request put into a pattern elsewhere is still reported,
+and so is a function merely named for routes (celery's task `routes` are not a web router's)."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -104,20 +118,34 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        if _settings_parameter(event) or only_an_extension(event, index):
+        if _settings_parameter(event, index) or only_an_extension(event, index):
             return False
-        return not _path_parameter(event) or _under_a_base(event, index)
+        callers_file = (
+            _path_parameter(event, index)
+            or documented_file(event, index)
+            or setting_override(event, index)
+        )
+        return not callers_file or _under_a_base(event, index)
+    if event.kind == "command":
+        if _settings_parameter(event, index):
+            return False
+        callers_program = setting_override(event, index) or (
+            runs_a_program(event)
+            and (_path_parameter(event, index) or program_parameter(event, index))
+        )
+        return not callers_program or _under_a_base(event, index)
     if event.kind == "regex":
         return not (
             _pattern_parameter(event, index)
-            or _settings_parameter(event)
+            or _settings_parameter(event, index)
             or _named_for(event, index, _ROUTER_WORDS, with_package=True)
+            or (_function_named(event, index, _PATTERN_WORDS) and not _under_a_base(event, index))
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
         return _under_a_base(event, index)
-    return True
+    return event.kind != "code" or not _named_for(event, index, _ROUTER_WORDS, with_package=True)
 
 
 def _template_engine_api(event: SinkEvent, index: ModuleIndex) -> bool:
@@ -145,46 +173,52 @@ def _named_for(
     return not words.isdisjoint(api_words)
 
 
-def _path_parameter(event: SinkEvent) -> bool:
+def _function_named(event: SinkEvent, index: ModuleIndex, api_words: frozenset[str]) -> bool:
+    """Whether a word of the public function's own name is one of `api_words`
+    (`compile_regex_list(name, exps)` compiles its argument as patterns: its name says so)."""
+    function = index.context.enclosing_function(event.flow.steps[0][0])
+    if function is None:
+        return False
+    return any(word.lower() in api_words for word in _NAME_WORDS.findall(function.name))
+
+
+def _path_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter the flow starts at is named or annotated as a file path."""
-    return _parameter_called(event, _PATH_ANNOTATION, _is_path_word)
+    return _parameter_called(event, index, _PATH_ANNOTATION, _is_path_word)
 
 
-def _settings_parameter(event: SinkEvent) -> bool:
+def _settings_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter the flow starts at is the application or its configuration (`cfg`,
     `app: Sphinx`, `config: Config`, `builder`): a path or pattern read off its fields is
     what the operator configured (`cfg.errorlog`, `app.builder.outdir`), as a path parameter's
     value is the caller's choice."""
-    return _parameter_called(event, _SETTINGS_ANNOTATION, _SETTINGS_WORDS.__contains__)
+    return _parameter_called(event, index, _SETTINGS_ANNOTATION, _SETTINGS_WORDS.__contains__)
 
 
 def _pattern_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter the flow starts at is named, annotated or documented (its entry in
     the function's docstring: `match` / `If given, ... searched for the given regular
     expression`) as a regular expression."""
-    if _parameter_called(event, _PATTERN_ANNOTATION, _is_pattern_word):
+    if _parameter_called(event, index, _PATTERN_ANNOTATION, _is_pattern_word):
         return True
-    parameter = event.flow.steps[0][0]
-    if not isinstance(parameter, ast.arg):
+    parameter = flow_parameter(event, index)
+    if parameter is None:
         return False
-    function = next(
-        (
-            a
-            for a in _ancestors(parameter, index)
-            if isinstance(a, ast.FunctionDef | ast.AsyncFunctionDef)
-        ),
-        None,
-    )
+    function = index.context.enclosing_function(parameter)
     return function is not None and described_as(function, parameter.arg, _PATTERN_DOC)
 
 
 def _parameter_called(
-    event: SinkEvent, annotation_pattern: re.Pattern[str], is_word: Callable[[str], bool]
+    event: SinkEvent,
+    index: ModuleIndex,
+    annotation_pattern: re.Pattern[str],
+    is_word: Callable[[str], bool],
 ) -> bool:
-    """Whether the parameter the flow starts at has an annotation `annotation_pattern` finds,
-    or a word of its name (`out_dir`, `unitPattern`) that `is_word` accepts."""
-    parameter = event.flow.steps[0][0]
-    if not isinstance(parameter, ast.arg):
+    """Whether the parameter the flow starts at (`flow_parameter`) has an annotation
+    `annotation_pattern` finds, or a word of its name (`out_dir`, `unitPattern`) that
+    `is_word` accepts."""
+    parameter = flow_parameter(event, index)
+    if parameter is None:
         return False
     annotation = parameter.annotation
     if annotation is not None and annotation_pattern.search(ast.unparse(annotation)):

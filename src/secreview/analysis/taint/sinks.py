@@ -42,12 +42,22 @@ def _sink_inputs(
         values.extend(args[i] for i in sink.args if i < len(args))
         values.extend(kwargs[k] for k in sink.keywords if k in kwargs)
         if "**" in kwargs and sink.keywords:
-            values.append(kwargs["**"])
+            values.extend(_spread_keywords(kwargs["**"], sink.keywords))
     if sink.argv0:
         values = [program_of(v) for v in values]
     if sink.headers:
         values = [h for v in values for h in header_values(v, sink.headers)]
     return values
+
+
+def _spread_keywords(spread: Value, keywords: tuple[str, ...]) -> list[Value]:
+    """What a `**mapping` passes for the sink's `keywords`: of a dict whose data all sits at
+    known keys (`params = {"method": m}`, `params["data"] = body`, then `Request(url,
+    **params)`), only the values of the listed keys it holds, since data put at an unknown key
+    (`params.update(kwargs)`) would be on the whole; of any other mapping, the whole."""
+    if spread.parts and not spread.flows:
+        return [spread.parts[k] for k in keywords if k in spread.parts]
+    return [spread]
 
 
 def header_values(headers: Value, pattern: str) -> list[Value]:
