@@ -21,11 +21,25 @@ MAX_HELPER_STATEMENTS = 8
 """More statements than this is not a small check helper: leave it to the call rules."""
 
 
-def inlined_check(call: ast.Call, helper: FunctionNode) -> ast.expr | None:
+def inlined_check(call: ast.Call, helper: FunctionNode, method: bool = False) -> ast.expr | None:
     """The return expression of `helper` with the arguments of `call` in place of its parameters
     (and its local assignments in place of their names), or None when the helper is not a plain
-    check: it has branches, loops, star parameters, or the call does not bind every parameter."""
-    bound = _bind(call, helper.args)
+    check: it has branches, loops, star parameters, or the call does not bind every parameter.
+    For a `method` called on `self`, its first parameter is the caller's `self`."""
+    arguments = helper.args
+    if method:
+        if arguments.posonlyargs or not arguments.args or arguments.args[0].arg != "self":
+            return None
+        arguments = ast.arguments(
+            posonlyargs=[],
+            args=arguments.args[1:],
+            vararg=arguments.vararg,
+            kwonlyargs=arguments.kwonlyargs,
+            kw_defaults=arguments.kw_defaults,
+            kwarg=arguments.kwarg,
+            defaults=arguments.defaults[-len(arguments.args) + 1 :] if arguments.args[1:] else [],
+        )
+    bound = _bind(call, arguments)
     if bound is None:
         return None
     body = list(helper.body)
@@ -52,9 +66,10 @@ def inlined_check(call: ast.Call, helper: FunctionNode) -> ast.expr | None:
     return result
 
 
-def free_names(helper: FunctionNode) -> set[str]:
+def free_names(helper: FunctionNode, method: bool = False) -> set[str]:
     """The names `helper` reads that it does not bind (module names: `os`, a constant): read in
-    the caller's frame, they are right only where the caller holds no local of the same name."""
+    the caller's frame, they are right only where the caller holds no local of the same name.
+    A method's `self` is bound: the caller's `self` is the same object."""
     bound = {a.arg for a in (*helper.args.posonlyargs, *helper.args.args)}
     read: set[str] = set()
     for node in ast.walk(helper):

@@ -108,8 +108,7 @@ class GuardRules(HostGuards):
             return
         inlined = self._helper_check(test)
         if inlined is not None:  # `is_safe_path(BASE, name)`: the module's own check helper
-            yield from self._guards(inlined, outcome, depth + 1)
-            return
+            yield from self._guards(inlined, outcome, depth + 1)  # and what its name says
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
             # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server.
@@ -151,15 +150,28 @@ class GuardRules(HostGuards):
                 yield from self._call_guard(test, func, args, outcome)
 
     def _helper_check(self, test: ast.expr) -> ast.expr | None:
-        """The condition a call of a module function returns (see `guard_helpers.py`), or None
-        for any other test, or when a module name it reads is a local of this frame."""
-        if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name)):
+        """The condition a call of a module function, or of this class's method on `self`,
+        returns (see `guard_helpers.py`), or None for any other test, or when a module name it
+        reads is a local of this frame."""
+        if not isinstance(test, ast.Call):
             return None
-        helper = self.analysis.functions.get(test.func.id)
-        if helper is None or (self.env is not None and test.func.id in self.env):
+        method = False
+        match test.func:
+            case ast.Name(id=name) if self.env is None or name not in self.env:
+                helper = self.analysis.functions.get(name)
+            case ast.Attribute(value=ast.Name(id="self"), attr=name) if self.class_name:
+                helper, method = self.analysis.find_method(self.class_name, name), True
+            case _:
+                return None
+        if helper is None:
             return None
-        inlined = inlined_check(test, helper)
-        if inlined is None or (self.env is not None and free_names(helper) & self.env.keys()):
+        if id(test) not in self.analysis.inlined_checks:
+            self.analysis.inlined_checks[id(test)] = inlined_check(test, helper, method)
+        inlined = self.analysis.inlined_checks[id(test)]
+        if inlined is None:
+            return None
+        free = free_names(helper) - ({"self"} if method else set())
+        if self.env is not None and free & self.env.keys():
             return None
         return inlined
 
