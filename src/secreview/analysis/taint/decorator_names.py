@@ -93,3 +93,21 @@ def _group_decorator(
         if named is not None and named.rpartition(".")[2] in _GROUP_DECORATORS:
             return target
     return None
+
+
+def filled_parameters(decorators: list[ast.expr], keywords: frozenset[str]) -> frozenset[str]:
+    """Parameters the decorators name in `keywords` as filled by the framework itself
+    (`@dbus.service.method(..., sender_keyword="sender", async_callbacks=("ok", "err"))`)."""
+    named: set[str] = set()
+    for decorator in decorators:
+        for keyword in decorator.keywords if isinstance(decorator, ast.Call) else ():
+            if keyword.arg in keywords:
+                values = (
+                    keyword.value.elts if isinstance(keyword.value, ast.Tuple) else [keyword.value]
+                )
+                named.update(
+                    v.value
+                    for v in values
+                    if isinstance(v, ast.Constant) and isinstance(v.value, str)
+                )
+    return frozenset(named)

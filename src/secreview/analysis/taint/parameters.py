@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from secreview.analysis.models.entries import EntryModel
-from secreview.analysis.taint.decorator_names import registered_name
+from secreview.analysis.taint.decorator_names import filled_parameters, registered_name
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
@@ -154,6 +154,7 @@ class ParameterRules(HookRules):
         view_kind = self._view_kind(ordered, is_method)
         self.is_view = view_kind == "route"
         entry = self._entry_point(ordered, is_method)
+        filled = filled_parameters(self.node.decorator_list, entry.filled_by) if entry else set()
         if view_kind is not None or entry is not None:
             self.analysis.network_input = True
         defaults = self._defaults()
@@ -191,6 +192,7 @@ class ParameterRules(HookRules):
                 entry is not None
                 and entry.is_remote(index - is_method)
                 and annotation not in self.models.clean_annotations
+                and name not in filled
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
                 value_type = entry.type
