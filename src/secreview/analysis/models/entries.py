@@ -34,6 +34,8 @@ class EntryModel(NamedTuple):
     `marked_by` names function attributes that, set to True in the module (`index.exposed = True`),
     expose the function as the matching decorator would (CherryPy's older, equally documented way).
     Positions count from the first parameter after `self`; `until` of 0 means all the rest.
+    `filled_by` names keywords of the decorator that name parameters the framework fills itself
+    (dbus-python's `sender_keyword="sender"`): those are not the client's data.
     """
 
     note: str
@@ -45,6 +47,7 @@ class EntryModel(NamedTuple):
     init_parameters: tuple[str, ...] = ()
     registered_by: frozenset[str] = frozenset()
     marked_by: frozenset[str] = frozenset()
+    filled_by: frozenset[str] = frozenset()
     skip: int = 0
     until: int = 0
     type: str | None = None
@@ -101,6 +104,7 @@ def parse_entry(table: dict[str, object]) -> EntryModel:
         init_parameters=strings("init_parameters"),
         registered_by=frozenset(strings("registered_by")),
         marked_by=frozenset(strings("marked_by")),
+        filled_by=frozenset(strings("filled_by")),
         skip=position("skip"),
         until=position("until"),
         type=str(table["type"]) if "type" in table else None,

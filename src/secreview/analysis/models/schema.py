@@ -154,6 +154,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "init_parameters": _strings,
             "registered_by": _strings,
             "marked_by": _strings,
+            "filled_by": _strings,
             "skip": _position,
             "until": _position,
             "type": _string,

@@ -56,20 +56,29 @@ HOST_PARTS = frozenset({"netloc", "hostname", "host"})
 
 def path_operands(
     node: ast.expr, qualified: Callable[[ast.expr], str | None]
-) -> Iterator[tuple[str, bool]]:
+) -> Iterator[tuple[str | tuple[str, tuple[object, ...]], bool]]:
     """(variable, whether a normaliser was applied on the way) for each variable a path
     expression is built from: `str(p.resolve())` gives ('p', True), `os.path.join(BASE, name)`
-    gives ('name', False) (and 'BASE')."""
+    gives ('name', False) (and 'BASE'); an attribute read (`entry.name`) gives the part of its
+    variable, `('entry', ('.name',))`, so a check of a record's field cleans that field."""
     yield from _operands(node, qualified, False, 0)
 
 
 def _operands(
     node: ast.expr, qualified: Callable[[ast.expr], str | None], normalised: bool, depth: int
-) -> Iterator[tuple[str, bool]]:
+) -> Iterator[tuple[str | tuple[str, tuple[object, ...]], bool]]:
     if depth > 6:
         return
     if isinstance(node, ast.Name):
         yield node.id, normalised
+        return
+    if isinstance(node, ast.Attribute):
+        keys: list[object] = []
+        while isinstance(node, ast.Attribute):
+            keys.insert(0, f".{node.attr}")
+            node = node.value
+        if isinstance(node, ast.Name) and len(keys) <= 3:
+            yield (node.id, tuple(keys)), normalised
         return
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # `BASE / name`
         yield from _operands(node.left, qualified, normalised, depth + 1)

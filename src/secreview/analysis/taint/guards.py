@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.guard_helpers import free_names, inlined_check
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     NO_PARENT,
@@ -105,6 +106,9 @@ class GuardRules(HostGuards):
         """What `test` having `outcome` proves about the variables it reads."""
         if depth > 8:
             return
+        inlined = self._helper_check(test)
+        if inlined is not None:  # `is_safe_path(BASE, name)`: the module's own check helper
+            yield from self._guards(inlined, outcome, depth + 1)  # and what its name says
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
             # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server.
@@ -145,6 +149,32 @@ class GuardRules(HostGuards):
             case ast.Call(func=func, args=args):
                 yield from self._call_guard(test, func, args, outcome)
 
+    def _helper_check(self, test: ast.expr) -> ast.expr | None:
+        """The condition a call of a module function, or of this class's method on `self`,
+        returns (see `guard_helpers.py`), or None for any other test, or when a module name it
+        reads is a local of this frame."""
+        if not isinstance(test, ast.Call):
+            return None
+        method = False
+        match test.func:
+            case ast.Name(id=name) if self.env is None or name not in self.env:
+                helper = self.analysis.functions.get(name)
+            case ast.Attribute(value=ast.Name(id="self"), attr=name) if self.class_name:
+                helper, method = self.analysis.find_method(self.class_name, name), True
+            case _:
+                return None
+        if helper is None:
+            return None
+        if id(test) not in self.analysis.inlined_checks:
+            self.analysis.inlined_checks[id(test)] = inlined_check(test, helper, method)
+        inlined = self.analysis.inlined_checks[id(test)]
+        if inlined is None:
+            return None
+        free = free_names(helper) - ({"self"} if method else set())
+        if self.env is not None and free & self.env.keys():
+            return None
+        return inlined
+
     def _comparison(
         self, left: ast.expr, op: ast.cmpop, right: ast.expr, outcome: bool
     ) -> Iterator[Guard]:
@@ -178,6 +208,8 @@ class GuardRules(HostGuards):
             yield from self._under_base(right.value, left)  # `ROOT in p.resolve().parents`
         if equality and holds and isinstance(left, ast.Call):
             yield from self._commonpath_guard(left, right)
+        if equality and holds and isinstance(right, ast.Call):  # `BASE == commonpath(...)`
+            yield from self._commonpath_guard(right, left)
 
     def _text(self, node: ast.expr) -> object:
         """A constant, with `os.sep` read as the separator it is on the servers we review."""
@@ -246,11 +278,13 @@ class GuardRules(HostGuards):
         if not (self.qualified(call.func) or "").endswith(".commonpath") or not call.args:
             return
         paths = call.args[0]
-        if not isinstance(paths, ast.List | ast.Tuple) or self.expr(base).all_flows():
+        if not isinstance(paths, ast.List | ast.Tuple):
             return
+        if any(flow.parameter is None for flow in self.expr(base).all_flows()):
+            return  # a base the caller chose is fixed to the sender, as in `_under_base`
         for path in paths.elts:
             for name, normalised in path_operands(path, self.qualified):
-                if normalised or self._normalised(name):
+                if normalised or (isinstance(name, str) and self._normalised(name)):
                     yield name, ("path",), None
 
     def _regex_guard(self, test: ast.Call, args: list[ast.expr], method: str) -> Iterator[Guard]:

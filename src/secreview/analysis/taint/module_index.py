@@ -58,6 +58,10 @@ class ModuleIndex:
         self._registered: dict[tuple[str, ...], frozenset[str]] = {}
         self._external_bases: dict[str, tuple[str, ...]] = {}
         self.relative_aliases: dict[str, str] = {}
+        self.inlined_checks: dict[int, ast.expr | None] = {}
+        """Call of a check helper (by id) -> the condition it returns (`guard_helpers.py`), made
+        once and kept: the module's name lookups are memoised by node id, which a copy made
+        again and freed would hand to another node."""
         self.is_flask = context.imports_module("flask") or context.imports_module("quart")
         self.is_web = any(context.imports_module(m) for m in models.frameworks)
         self.is_django = context.imports_module("django") or context.imports_module(

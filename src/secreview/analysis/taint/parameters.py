@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from secreview.analysis.models.entries import EntryModel
+from secreview.analysis.taint.decorator_names import filled_parameters, registered_name
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
@@ -153,6 +154,7 @@ class ParameterRules(HookRules):
         view_kind = self._view_kind(ordered, is_method)
         self.is_view = view_kind == "route"
         entry = self._entry_point(ordered, is_method)
+        filled = filled_parameters(self.node.decorator_list, entry.filled_by) if entry else set()
         if view_kind is not None or entry is not None:
             self.analysis.network_input = True
         defaults = self._defaults()
@@ -190,6 +192,7 @@ class ParameterRules(HookRules):
                 entry is not None
                 and entry.is_remote(index - is_method)
                 and annotation not in self.models.clean_annotations
+                and name not in filled
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
                 value_type = entry.type
@@ -287,20 +290,12 @@ class ParameterRules(HookRules):
         return None
 
     def _decorator_name(self, decorator: ast.expr) -> str | None:
-        """The qualified name of a decorator; `@register.filter`, where the module bound
-        `register = template.Library()`, is named after the class: `django.template.Library.filter`
-        (frameworks register callbacks through such module-level instances)."""
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        qualified = self.qualified(target)
-        if qualified is not None or not (
-            isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-        ):
-            return qualified
-        bound = self.context.module_constants.get(target.value.id)
-        if not isinstance(bound, ast.Call):
-            return None
-        owner = self.analysis.qualified(bound.func)
-        return f"{owner}.{target.attr}" if owner else None
+        """The qualified name of a decorator (`decorator_names.py`: also a module-level
+        instance's method, `@register.filter`, and a chat bot's subcommand)."""
+        cls = self.analysis.classes.get(self.class_name) if self.class_name else None
+        scope = cls.body if cls is not None else self.context.tree.body
+        constants = self.context.module_constants
+        return registered_name(decorator, self.qualified, self.analysis.qualified, constants, scope)
 
     def _view_kind(self, ordered: list[ast.arg], is_method: bool) -> str | None:
         """'route' for a decorated view, 'request-first' for a Django-style view, else None."""

@@ -1,0 +1,120 @@
+"""A module's own check helpers, read as the condition they return.
+
+Projects wrap a containment check in a small function of their own (`is_safe_path(base, name)`,
+`is_within_directory(directory, target)`: `return base == os.path.commonpath((base, path))` after
+normalising both) and call it as a guard. What such a helper proves is what its return expression
+proves with the caller's arguments in place of its parameters, so the guard rules read that
+expression instead of an opaque call. Only helpers whose body is straight-line assignments to
+local names and one `return` are read this way: anything else (branches, loops, calls that change
+state) could return True on a path the expression does not describe.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Mapping
+
+from secreview.analysis.taint.results import FunctionNode
+
+MAX_HELPER_STATEMENTS = 8
+"""More statements than this is not a small check helper: leave it to the call rules."""
+
+
+def inlined_check(call: ast.Call, helper: FunctionNode, method: bool = False) -> ast.expr | None:
+    """The return expression of `helper` with the arguments of `call` in place of its parameters
+    (and its local assignments in place of their names), or None when the helper is not a plain
+    check: it has branches, loops, star parameters, or the call does not bind every parameter.
+    For a `method` called on `self`, its first parameter is the caller's `self`."""
+    arguments = helper.args
+    if method:
+        if arguments.posonlyargs or not arguments.args or arguments.args[0].arg != "self":
+            return None
+        arguments = ast.arguments(
+            posonlyargs=[],
+            args=arguments.args[1:],
+            vararg=arguments.vararg,
+            kwonlyargs=arguments.kwonlyargs,
+            kw_defaults=arguments.kw_defaults,
+            kwarg=arguments.kwarg,
+            defaults=arguments.defaults[-len(arguments.args) + 1 :] if arguments.args[1:] else [],
+        )
+    bound = _bind(call, arguments)
+    if bound is None:
+        return None
+    body = list(helper.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    if not body or len(body) > MAX_HELPER_STATEMENTS or not isinstance(body[-1], ast.Return):
+        return None
+    names = dict(bound)
+    for statement in body[:-1]:
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            return None
+        names[statement.targets[0].id] = _substituted(statement.value, names)
+    returned = body[-1].value
+    if returned is None:
+        return None
+    result = _substituted(returned, names)
+    for node in ast.walk(result):  # evidence points at the caller's check, not the helper
+        ast.copy_location(node, call)
+        node.end_lineno, node.end_col_offset = call.end_lineno, call.end_col_offset
+    return result
+
+
+def free_names(helper: FunctionNode, method: bool = False) -> set[str]:
+    """The names `helper` reads that it does not bind (module names: `os`, a constant): read in
+    the caller's frame, they are right only where the caller holds no local of the same name.
+    A method's `self` is bound: the caller's `self` is the same object."""
+    bound = {a.arg for a in (*helper.args.posonlyargs, *helper.args.args)}
+    read: set[str] = set()
+    for node in ast.walk(helper):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+    return read - bound
+
+
+def _bind(call: ast.Call, arguments: ast.arguments) -> dict[str, ast.expr] | None:
+    """Parameter name -> the argument expression the call passes (or the default)."""
+    if arguments.vararg or arguments.kwarg or arguments.kwonlyargs:
+        return None
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    parameters = [*arguments.posonlyargs, *arguments.args]
+    if len(call.args) > len(parameters):
+        return None
+    bound: dict[str, ast.expr] = {p.arg: a for p, a in zip(parameters, call.args, strict=False)}
+    for keyword in call.keywords:
+        if keyword.arg in bound or keyword.arg not in {p.arg for p in parameters}:
+            return None
+        bound[keyword.arg] = keyword.value  # type: ignore[index]
+    defaults = dict(zip([p.arg for p in parameters][::-1], arguments.defaults[::-1], strict=False))
+    for parameter in parameters:
+        if parameter.arg not in bound:
+            if parameter.arg not in defaults:
+                return None
+            bound[parameter.arg] = defaults[parameter.arg]
+    return bound
+
+
+class _Substitute(ast.NodeTransformer):
+    """Replace loaded names by the expressions they stand for."""
+
+    def __init__(self, names: Mapping[str, ast.expr]) -> None:
+        self.names = names
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if isinstance(node.ctx, ast.Load) and node.id in self.names:
+            return copy.deepcopy(self.names[node.id])
+        return node
+
+
+def _substituted(expression: ast.expr, names: Mapping[str, ast.expr]) -> ast.expr:
+    """A copy of `expression` with `names` substituted (the helper's tree is left unchanged)."""
+    return _Substitute(names).visit(copy.deepcopy(expression))
