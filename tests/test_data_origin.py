@@ -269,36 +269,6 @@ def test_a_private_helper_reads_the_file_every_call_of_the_module_passes_it() ->
     assert rated == {13: Confidence.LOW, 20: Confidence.MEDIUM, 28: Confidence.MEDIUM}
 
 
-def test_a_private_method_name_another_class_calls_too_stays_untraced() -> None:
-    """`self._load(...)` in another class may be that class's own `_load`, given anything:
-    the helper's callers are then not all known."""
-    findings = _findings(
-        """
-        import pickle
-
-        ENV = "environment.pickle"
-
-        class App:
-            def save(self, env):
-                with open(self.doctreedir / ENV, "wb") as f:
-                    pickle.dump(env, f)
-
-            def _load(self, filename):
-                with open(filename, "rb") as f:
-                    return pickle.load(f)
-
-            def start(self):
-                return self._load(self.doctreedir / ENV)
-
-        class Other(App):
-            def start(self, upload):
-                return self._load(upload)
-        """,
-        "unsafe-deserialization",
-    )
-    assert {f.location.line: f.confidence for f in findings} == {13: Confidence.MEDIUM}
-
-
 def test_a_callback_given_a_workers_pickle_is_not_reported() -> None:
     """A task runner hands `merge` what `work` returns: a pickle of the process's own object.
     Called directly with a parameter, the same callback is untraced."""

@@ -223,9 +223,9 @@ def _parameter_keys(context: ModuleContext, name: ast.Name, depth: int) -> Keys:
     """The keys of what every call of the module passes for `name`, a parameter of a private
     function or method (`_load_env(self, filename)` called as `self._load_env(self.doctreedir /
     ENV_PICKLE)`): only the module calls a name with a leading underscore, so its callers are
-    all here. No keys when it is not such a parameter, the function is referred to otherwise
-    than called (handed on, called on another object or from another class, which may be
-    another class's method of that name), nothing calls it, or the calls share no key."""
+    all here. None when it is not such a parameter, the function is referred to otherwise than
+    called (handed on, called on another object), nothing calls it, or the calls differ (no
+    key all share)."""
     function = context.enclosing_function(name)
     if function is None or not _private(function.name):
         return NO_KEYS
@@ -244,7 +244,6 @@ def _parameter_keys(context: ModuleContext, name: ast.Name, depth: int) -> Keys:
                 isinstance(call, ast.Call)
                 and call.func is node
                 and _through_own_object(node, owner)
-                and (not isinstance(owner, ast.ClassDef) or _class_of(context, call) is owner)
                 and not context.has_star_arguments(call)
                 and position >= 0
             ):
@@ -254,11 +253,6 @@ def _parameter_keys(context: ModuleContext, name: ast.Name, depth: int) -> Keys:
                 return NO_KEYS
             passed.append(file_keys(context, argument, depth + 1))
     return shared_keys(passed)
-
-
-def _class_of(context: ModuleContext, node: ast.AST) -> ast.ClassDef | None:
-    """The class whose body holds `node`, however deep."""
-    return next((a for a in context.ancestors(node) if isinstance(a, ast.ClassDef)), None)
 
 
 def _private(name: str) -> bool:
