@@ -223,9 +223,9 @@ def _parameter_keys(context: ModuleContext, name: ast.Name, depth: int) -> Keys:
     """The keys of what every call of the module passes for `name`, a parameter of a private
     function or method (`_load_env(self, filename)` called as `self._load_env(self.doctreedir /
     ENV_PICKLE)`): only the module calls a name with a leading underscore, so its callers are
-    all here. None when it is not such a parameter, the function is referred to otherwise than
-    called (handed on, called on another object), nothing calls it, or the calls differ (no
-    key all share)."""
+    all here. No keys when it is not such a parameter, the function is referred to otherwise
+    than called (handed on, called on another object), nothing calls it, or the calls share no
+    key (a call that may reach another class's method of that name can only remove keys)."""
     function = context.enclosing_function(name)
     if function is None or not _private(function.name):
         return NO_KEYS
