@@ -77,9 +77,13 @@ _JOINS = frozenset(
 """Calls whose arguments are the parts of one path, the first its base."""
 _PATH_WORDS = frozenset(
     {"path", "paths", "file", "files", "filename", "filenames", "fname", "filepath", "dir",
-     "dirs", "dirname", "directory", "folder", "dest", "destination", "src"}
+     "dirs", "dirname", "directory", "folder", "dest", "destination", "src", "source",
+     "sources", "out", "output"}
 )  # fmt: skip
-"""Words of a parameter's name that say it is a path (`out_dir`, `pidFile`)."""
+"""Words of a parameter's name that say it is a path (`out_dir`, `pidFile`). `out`/`output`
+and `source`/`sources` are where a converter writes and what it reads (`path2file(sourcePath,
+out)`, `generate_docs(sources, output_dir)`): reaching a file sink whole, the caller's own file,
+as `src` and `dest` are; joined under a base the library chose, still reported."""
 _PATH_SUFFIXES = ("path", "paths", "filename", "filenames", "dir", "dirs", "file", "files")
 """Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`)."""
 _NOT_PATH_WORDS = frozenset({"profile", "profiles"})
