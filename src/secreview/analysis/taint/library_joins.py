@@ -1,0 +1,153 @@
+"""Where, on a path's way to its sink, the caller's value is joined: after a base the library
+chose (which `../` in the caller's part can leave), or as the folder of fixed names.
+
+`library_scope` reads a parameter's role; this reads the joins (`os.path.join`, `/`, `+`, a
+format) the value went through, the variables it was held in, and what each was assigned from.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.results import SinkEvent
+
+_JOINS = frozenset(
+    {
+        "os.path.join",
+        "posixpath.join",
+        "ntpath.join",
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "pathlib.PosixPath",
+        "pathlib.PurePosixPath",
+        "pathlib.WindowsPath",
+        "pathlib.PureWindowsPath",
+    }
+)
+"""Calls whose arguments are the parts of one path, the first its base."""
+
+
+def tracked_names(event: SinkEvent) -> frozenset[str]:
+    """The names the flow's value was held in: its parameters (the public function's, and a
+    helper's it was passed to) and the variables it was assigned to."""
+    names = set()
+    for node, note in event.flow.steps:
+        if isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.Name) and note.startswith("assigned to "):
+            names.add(node.id)
+    return frozenset(names)
+
+
+def _flow_expressions(event: SinkEvent, index: ModuleIndex) -> Iterator[ast.AST]:
+    """The code the value went through: the sink call, each step's node, and the value each
+    variable on the way was assigned from."""
+    yield event.node
+    for node, note in event.flow.steps:
+        if isinstance(node, ast.arg):
+            continue
+        yield node
+        if isinstance(node, ast.Name) and note.startswith("assigned to "):
+            yield from _assigned_from(node, index)
+
+
+def _assigned_from(target: ast.Name, index: ModuleIndex) -> Iterator[ast.AST]:
+    """The expression a variable was bound from (an assignment's value, a loop's iterable)."""
+    for statement in _ancestors(target, index):
+        if isinstance(statement, ast.Assign | ast.AnnAssign | ast.NamedExpr):
+            if statement.value is not None:
+                yield statement.value
+            return
+        if isinstance(statement, ast.For | ast.AsyncFor | ast.comprehension):
+            yield statement.iter
+            return
+        if isinstance(statement, ast.withitem):
+            yield statement.context_expr
+            return
+        if isinstance(statement, ast.stmt):
+            return
+
+
+def _ancestors(node: ast.AST, index: ModuleIndex) -> Iterator[ast.AST]:
+    current = index.context.parent(node)
+    while current is not None:
+        yield current
+        current = index.context.parent(current)
+
+
+def under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether, on the flow, the caller's value is joined after a part it does not choose (a
+    folder, a prefix): the library's base, which `../` in the caller's part can leave. A path
+    given whole to a public helper of another module (`ensuredir(outdir)`) is judged there,
+    where that helper's own parameter is public API; one given to a private helper, whose
+    joins are not seen from here nor reported there, is kept."""
+    if private_helper(event.note):
+        return True
+    names = tracked_names(event)
+    return any(
+        _joins_after_a_base(node, names, index)
+        for expression in _flow_expressions(event, index)
+        for node in ast.walk(expression)
+    )
+
+
+def private_helper(note: str) -> bool:
+    """Whether the sink sits inside a helper of another module (the note says `inside
+    `pkg.mod.helper``) that is not public API there (a part of its name starts with `_`)."""
+    _, inside, rest = note.partition(" inside `")
+    if not inside:
+        return False
+    parts = rest.partition("`")[0].split(".")
+    return any(part.startswith("_") and not part.endswith("__") for part in parts)
+
+
+def mentions(node: ast.AST, names: frozenset[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _joins_after_a_base(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
+    """Whether `node` builds a path (or string) whose first part is not the tracked value and a
+    later part is."""
+    parts = _path_parts(node, index)
+    if len(parts) < 2 or mentions(parts[0], names):
+        return False
+    return any(mentions(part, names) for part in parts[1:])
+
+
+def _path_parts(node: ast.AST, index: ModuleIndex) -> list[ast.AST]:
+    """The parts of a join, a concatenation or a format, in order (empty for anything else)."""
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.Div | ast.Add):
+            return [node.left, node.right]
+        if isinstance(node.op, ast.Mod) and _text(node.left) is not None:
+            arguments = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+            return _template_parts(node.left, _text(node.left) or "", "%", arguments)
+        return []
+    if isinstance(node, ast.JoinedStr):
+        return [v.value if isinstance(v, ast.FormattedValue) else v for v in node.values]
+    if not isinstance(node, ast.Call):
+        return []
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "joinpath":
+        return [func.value, *node.args]
+    if isinstance(func, ast.Attribute) and func.attr == "format":
+        template = _text(func.value)
+        if template is not None:
+            return _template_parts(func.value, template, "{", node.args)
+    if index.context.call_name(node) in _JOINS:
+        return list(node.args)
+    return []
+
+
+def _template_parts(
+    template_node: ast.expr, template: str, field: str, arguments: Iterable[ast.expr]
+) -> list[ast.AST]:
+    """A format's parts: its fixed text first when it does not start with a field."""
+    values: list[ast.AST] = list(arguments)
+    return values if template.startswith(field) else [template_node, *values]
+
+
+def _text(node: ast.AST) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
