@@ -151,3 +151,56 @@ def _template_parts(
 
 def _text(node: ast.AST) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def folder_of_fixed_names(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the caller's value reaches the sink only as the folder of fixed names: the first
+    part of a join whose later parts are all written in the source (`os.path.join(p,
+    "privkey.pem")`, `Path(folder, CONFIG_NAME)`), and the sink is not handed the parameter
+    itself. The library looks up its own file names inside a folder its caller chose, so the
+    code reads the parameter as a folder as surely as a name `cert_dir` would say it: `../`
+    in it names another folder of the caller's choosing, and none of the library's parts is
+    left (Sanic's `load_cert_dir(p)`, the operator's certificate folder). A caller's value
+    joined after a base the library chose is still reported (`under_a_base`)."""
+    parameters = frozenset(n.arg for n, _ in event.flow.steps if isinstance(n, ast.arg))
+    if _bare_use(event.node, parameters, index):
+        return False
+    return any(
+        _fixed_names_under(node, parameters, index)
+        for expression in _flow_expressions(event, index)
+        for node in ast.walk(expression)
+    )
+
+
+def _fixed_names_under(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
+    """Whether `node` joins a parameter of the flow itself, first (not a value pulled out of
+    one: `form.get("dir")`), with only fixed names after it."""
+    parts = _path_parts(node, index)
+    if len(parts) < 2 or not _the_parameter(parts[0], names, index):
+        return False
+    return all(_fixed_name(part) for part in parts[1:])
+
+
+def _fixed_name(node: ast.AST) -> bool:
+    """A part written in the source: a string literal or a module constant (`CONFIG_NAME`)."""
+    if isinstance(node, ast.Name):
+        return node.id.isupper()
+    return _text(node) is not None
+
+
+def _the_parameter(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
+    """Whether `node` is one of the parameters `names`, bare or made a path (`Path(p)`)."""
+    made_a_path = isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords
+    if made_a_path and index.context.call_name(node) in _JOINS:
+        node = node.args[0]
+    return isinstance(node, ast.Name) and node.id in names
+
+
+def _bare_use(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
+    """Whether `node` uses one of the parameters `names` other than as the folder of a join of
+    fixed names (`open(p)`, but not `(Path(p) / "x.pem").read_text()`)."""
+    if _fixed_names_under(node, names, index):
+        return False
+    if isinstance(node, ast.Name):
+        return node.id in names
+    return any(_bare_use(child, names, index) for child in ast.iter_child_nodes(node))

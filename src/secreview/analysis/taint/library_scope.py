@@ -11,7 +11,9 @@ What a library can get wrong is what it adds to the caller's value:
   `f"{CACHE}/{key}.json"`) that the caller's part may leave with `../`. A parameter named or
   annotated as a path (`path`, `filename`, `out_dir`, `dest: Path`) used as the whole path, or as
   the base of one (`os.path.join(path, "conf.py")`), is the caller's choice, not a traversal;
-  a path pulled out of anything else (a parsed form's field, a URL parameter) is still reported.
+  so is any parameter the code itself uses only as the folder of fixed names
+  (`os.path.join(p, "privkey.pem")`: `library_joins.folder_of_fixed_names`). A path pulled out
+  of anything else (a parsed form's field, a URL parameter) is still reported.
 - a regular expression: a parameter named, annotated or documented as one (`pattern`,
   `url_regex`, `rx: re.Pattern`, `:param match: a regular expression`) is the caller's pattern,
   compiled (or wrapped in anchors and groups) because that is what the API does; text of any
@@ -46,7 +48,12 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from secreview.analysis.taint.library_extensions import only_an_extension
-from secreview.analysis.taint.library_joins import mentions, tracked_names, under_a_base
+from secreview.analysis.taint.library_joins import (
+    folder_of_fixed_names,
+    mentions,
+    tracked_names,
+    under_a_base,
+)
 from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
@@ -115,6 +122,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             _path_parameter(event, index)
             or documented_file(event, index)
             or setting_override(event, index)
+            or folder_of_fixed_names(event, index)
         )
         return not callers_file or under_a_base(event, index)
     if event.kind == "command":
