@@ -26,7 +26,9 @@ What a library can get wrong is what it adds to the caller's value:
   annotated as one (`cfg.errorlog`, `app.builder.outdir`, `config: Config`) is the operator's
   setting, through however many attribute hops and wherever it is joined (a configured folder
   under the configured root, `app.confdir / app.config.html_theme_path`): no part of it is an
-  attacker's. Another parameter joined under a configured folder is still reported.
+  attacker's. So is text such a parameter's field has a pattern match (`sub(P, "..",
+  cfg.statsd_prefix)`): a slow match on it costs only what the operator wrote. Another
+  parameter joined under a configured folder is still reported.
 - a regular expression the public function's own name says it compiles
   (`compile_regex_list(name, exps)`), given whole: the caller's patterns, as a parameter named
   one is; the caller's text put after fixed pattern text (`prefix_pattern`: `"^%s" % prefix`)
@@ -133,6 +135,8 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             and (_path_parameter(event, index) or program_parameter(event, index))
         )
         return not callers_program or under_a_base(event, index)
+    if event.kind == "regex-text":
+        return not _settings_parameter(event, index)
     if event.kind == "regex":
         return not (
             _pattern_parameter(event, index)
