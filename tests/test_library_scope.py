@@ -49,15 +49,15 @@ def test_a_string_find_in_another_module_is_no_mongodb_query(tmp_path: Path) -> 
     assert [(Path(f.location.path).name, f.location.line) for f in nosql] == [("views.py", 12)]
 
 
-def test_only_a_private_helper_of_another_module_keeps_a_whole_path() -> None:
+def test_only_aprivate_helper_of_another_module_keeps_a_whole_path() -> None:
     """Under `library`, a path parameter handed whole to a helper of another module is judged
     in that module when the helper is public API there (`ensuredir(outdir)`: its own parameter
     is reported if it is a defect); a private helper's (`pkg._cache.open_cached`, `Store._load`)
     is kept, since no public parameter of its module reports it."""
-    from secreview.analysis.taint.library_scope import _private_helper
+    from secreview.analysis.taint.library_joins import private_helper
 
-    assert not _private_helper("file path")
-    assert not _private_helper("file path inside `sphinx.util.osutil.ensuredir`")
-    assert not _private_helper("file path inside `gunicorn.glogging.Logger.__init__`")
-    assert _private_helper("file path inside `pkg._cache.open_cached`")
-    assert _private_helper("file path inside `pkg.store.Store._load`")
+    assert not private_helper("file path")
+    assert not private_helper("file path inside `sphinx.util.osutil.ensuredir`")
+    assert not private_helper("file path inside `gunicorn.glogging.Logger.__init__`")
+    assert private_helper("file path inside `pkg._cache.open_cached`")
+    assert private_helper("file path inside `pkg.store.Store._load`")

@@ -11,7 +11,9 @@ What a library can get wrong is what it adds to the caller's value:
   `f"{CACHE}/{key}.json"`) that the caller's part may leave with `../`. A parameter named or
   annotated as a path (`path`, `filename`, `out_dir`, `dest: Path`) used as the whole path, or as
   the base of one (`os.path.join(path, "conf.py")`), is the caller's choice, not a traversal;
-  a path pulled out of anything else (a parsed form's field, a URL parameter) is still reported.
+  so is any parameter the code itself uses only as the folder of fixed names
+  (`os.path.join(p, "privkey.pem")`: `library_joins.folder_of_fixed_names`). A path pulled out
+  of anything else (a parsed form's field, a URL parameter) is still reported.
 - a regular expression: a parameter named, annotated or documented as one (`pattern`,
   `url_regex`, `rx: re.Pattern`, `:param match: a regular expression`) is the caller's pattern,
   compiled (or wrapped in anchors and groups) because that is what the API does; text of any
@@ -24,7 +26,9 @@ What a library can get wrong is what it adds to the caller's value:
   annotated as one (`cfg.errorlog`, `app.builder.outdir`, `config: Config`) is the operator's
   setting, through however many attribute hops and wherever it is joined (a configured folder
   under the configured root, `app.confdir / app.config.html_theme_path`): no part of it is an
-  attacker's. Another parameter joined under a configured folder is still reported.
+  attacker's. So is text such a parameter's field has a pattern match (`sub(P, "..",
+  cfg.statsd_prefix)`): a slow match on it costs only what the operator wrote. Another
+  parameter joined under a configured folder is still reported.
 - a regular expression the public function's own name says it compiles
   (`compile_regex_list(name, exps)`), given whole: the caller's patterns, as a parameter named
   one is; the caller's text put after fixed pattern text (`prefix_pattern`: `"^%s" % prefix`)
@@ -42,10 +46,16 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import PurePath
 
 from secreview.analysis.taint.library_extensions import only_an_extension
+from secreview.analysis.taint.library_joins import (
+    folder_of_fixed_names,
+    mentions,
+    tracked_names,
+    under_a_base,
+)
 from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
@@ -61,25 +71,15 @@ from secreview.patterns import lazy_pattern
 _IMPORT_SINKS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
 """Sinks that import a module by name (not those that run a file's or a string's code)."""
 _SYS_PATH_CHANGES = frozenset({"insert", "append", "extend"})
-_JOINS = frozenset(
-    {
-        "os.path.join",
-        "posixpath.join",
-        "ntpath.join",
-        "pathlib.Path",
-        "pathlib.PurePath",
-        "pathlib.PosixPath",
-        "pathlib.PurePosixPath",
-        "pathlib.WindowsPath",
-        "pathlib.PureWindowsPath",
-    }
-)
-"""Calls whose arguments are the parts of one path, the first its base."""
 _PATH_WORDS = frozenset(
     {"path", "paths", "file", "files", "filename", "filenames", "fname", "filepath", "dir",
-     "dirs", "dirname", "directory", "folder", "dest", "destination", "src"}
+     "dirs", "dirname", "directory", "folder", "dest", "destination", "src", "source",
+     "sources", "out", "output"}
 )  # fmt: skip
-"""Words of a parameter's name that say it is a path (`out_dir`, `pidFile`)."""
+"""Words of a parameter's name that say it is a path (`out_dir`, `pidFile`). `out`/`output`
+and `source`/`sources` are where a converter writes and what it reads (`path2file(sourcePath,
+out)`, `generate_docs(sources, output_dir)`): reaching a file sink whole, the caller's own file,
+as `src` and `dest` are; joined under a base the library chose, still reported."""
 _PATH_SUFFIXES = ("path", "paths", "filename", "filenames", "dir", "dirs", "file", "files")
 """Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`)."""
 _NOT_PATH_WORDS = frozenset({"profile", "profiles"})
@@ -124,8 +124,9 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             _path_parameter(event, index)
             or documented_file(event, index)
             or setting_override(event, index)
+            or folder_of_fixed_names(event, index)
         )
-        return not callers_file or _under_a_base(event, index)
+        return not callers_file or under_a_base(event, index)
     if event.kind == "command":
         if _settings_parameter(event, index):
             return False
@@ -133,18 +134,20 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             runs_a_program(event)
             and (_path_parameter(event, index) or program_parameter(event, index))
         )
-        return not callers_program or _under_a_base(event, index)
+        return not callers_program or under_a_base(event, index)
+    if event.kind == "regex-text":
+        return not _settings_parameter(event, index)
     if event.kind == "regex":
         return not (
             _pattern_parameter(event, index)
             or _settings_parameter(event, index)
             or _named_for(event, index, _ROUTER_WORDS, with_package=True)
-            or (_function_named(event, index, _PATTERN_WORDS) and not _under_a_base(event, index))
+            or (_function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
-        return _under_a_base(event, index)
+        return under_a_base(event, index)
     return event.kind != "code" or not _named_for(event, index, _ROUTER_WORDS, with_package=True)
 
 
@@ -237,134 +240,10 @@ def _is_path_word(word: str) -> bool:
     return word in _PATH_WORDS or word.endswith(_PATH_SUFFIXES)
 
 
-def _tracked_names(event: SinkEvent) -> frozenset[str]:
-    """The names the flow's value was held in: its parameters (the public function's, and a
-    helper's it was passed to) and the variables it was assigned to."""
-    names = set()
-    for node, note in event.flow.steps:
-        if isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.Name) and note.startswith("assigned to "):
-            names.add(node.id)
-    return frozenset(names)
-
-
-def _flow_expressions(event: SinkEvent, index: ModuleIndex) -> Iterator[ast.AST]:
-    """The code the value went through: the sink call, each step's node, and the value each
-    variable on the way was assigned from."""
-    yield event.node
-    for node, note in event.flow.steps:
-        if isinstance(node, ast.arg):
-            continue
-        yield node
-        if isinstance(node, ast.Name) and note.startswith("assigned to "):
-            yield from _assigned_from(node, index)
-
-
-def _assigned_from(target: ast.Name, index: ModuleIndex) -> Iterator[ast.AST]:
-    """The expression a variable was bound from (an assignment's value, a loop's iterable)."""
-    for statement in _ancestors(target, index):
-        if isinstance(statement, ast.Assign | ast.AnnAssign | ast.NamedExpr):
-            if statement.value is not None:
-                yield statement.value
-            return
-        if isinstance(statement, ast.For | ast.AsyncFor | ast.comprehension):
-            yield statement.iter
-            return
-        if isinstance(statement, ast.withitem):
-            yield statement.context_expr
-            return
-        if isinstance(statement, ast.stmt):
-            return
-
-
-def _ancestors(node: ast.AST, index: ModuleIndex) -> Iterator[ast.AST]:
-    current = index.context.parent(node)
-    while current is not None:
-        yield current
-        current = index.context.parent(current)
-
-
-def _under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
-    """Whether, on the flow, the caller's value is joined after a part it does not choose (a
-    folder, a prefix): the library's base, which `../` in the caller's part can leave. A path
-    given whole to a public helper of another module (`ensuredir(outdir)`) is judged there,
-    where that helper's own parameter is public API; one given to a private helper, whose
-    joins are not seen from here nor reported there, is kept."""
-    if _private_helper(event.note):
-        return True
-    names = _tracked_names(event)
-    return any(
-        _joins_after_a_base(node, names, index)
-        for expression in _flow_expressions(event, index)
-        for node in ast.walk(expression)
-    )
-
-
-def _private_helper(note: str) -> bool:
-    """Whether the sink sits inside a helper of another module (the note says `inside
-    `pkg.mod.helper``) that is not public API there (a part of its name starts with `_`)."""
-    _, inside, rest = note.partition(" inside `")
-    if not inside:
-        return False
-    parts = rest.partition("`")[0].split(".")
-    return any(part.startswith("_") and not part.endswith("__") for part in parts)
-
-
-def _mentions(node: ast.AST, names: frozenset[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
-
-
-def _joins_after_a_base(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
-    """Whether `node` builds a path (or string) whose first part is not the tracked value and a
-    later part is."""
-    parts = _path_parts(node, index)
-    if len(parts) < 2 or _mentions(parts[0], names):
-        return False
-    return any(_mentions(part, names) for part in parts[1:])
-
-
-def _path_parts(node: ast.AST, index: ModuleIndex) -> list[ast.AST]:
-    """The parts of a join, a concatenation or a format, in order (empty for anything else)."""
-    if isinstance(node, ast.BinOp):
-        if isinstance(node.op, ast.Div | ast.Add):
-            return [node.left, node.right]
-        if isinstance(node.op, ast.Mod) and _text(node.left) is not None:
-            arguments = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
-            return _template_parts(node.left, _text(node.left) or "", "%", arguments)
-        return []
-    if isinstance(node, ast.JoinedStr):
-        return [v.value if isinstance(v, ast.FormattedValue) else v for v in node.values]
-    if not isinstance(node, ast.Call):
-        return []
-    func = node.func
-    if isinstance(func, ast.Attribute) and func.attr == "joinpath":
-        return [func.value, *node.args]
-    if isinstance(func, ast.Attribute) and func.attr == "format":
-        template = _text(func.value)
-        if template is not None:
-            return _template_parts(func.value, template, "{", node.args)
-    if index.context.call_name(node) in _JOINS:
-        return list(node.args)
-    return []
-
-
-def _template_parts(
-    template_node: ast.expr, template: str, field: str, arguments: Iterable[ast.expr]
-) -> list[ast.AST]:
-    """A format's parts: its fixed text first when it does not start with a field."""
-    values: list[ast.AST] = list(arguments)
-    return values if template.startswith(field) else [template_node, *values]
-
-
-def _text(node: ast.AST) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
 def _on_sys_path(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether a function on the flow puts the caller's data on `sys.path` (`insert`,
     `append`, `extend`, or assigning to it or a slice of it)."""
-    names = _tracked_names(event)
+    names = tracked_names(event)
     functions = {
         id(function): function
         for node in (event.node, *(step for step, _ in event.flow.steps))
@@ -382,12 +261,12 @@ def _changes_sys_path(node: ast.AST, names: frozenset[str], index: ModuleIndex) 
         return (
             node.func.attr in _SYS_PATH_CHANGES
             and index.context.resolve(node.func.value) == "sys.path"
-            and any(_mentions(argument, names) for argument in node.args)
+            and any(mentions(argument, names) for argument in node.args)
         )
     if isinstance(node, ast.Assign | ast.AugAssign):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         return any(
             index.context.resolve(t.value if isinstance(t, ast.Subscript) else t) == "sys.path"
             for t in targets
-        ) and _mentions(node.value, names)
+        ) and mentions(node.value, names)
     return False
