@@ -1,5 +1,6 @@
 """The module index holds every node of the tree once (the shared markers aside), with its
-parent: whatever fields it skips as never holding nodes (`index.node_fields`), nothing is lost."""
+parent, and a node's children are those `ast.iter_child_nodes` gives: whatever fields the walks
+skip as never holding nodes (`index.node_fields`), nothing is lost."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from secreview.index.children import child_nodes
 from secreview.index.tree_index import MARKER_TYPES, index_tree
 from secreview.parse import parse_module
 
@@ -64,3 +66,18 @@ def test_the_index_holds_every_node_and_its_parent(text: str) -> None:
         for child in ast.iter_child_nodes(parent):
             if type(child) not in MARKER_TYPES:
                 assert index.parents[id(child)] is parent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [EVERY_SHAPE, *(p.read_text() for p in sorted((FIXTURES / "parse").rglob("*.py")))],
+    ids=lambda text: text.strip().split("\n", 1)[0][:40],
+)
+def test_child_nodes_are_those_ast_gives_in_its_order(text: str) -> None:
+    tree = parse_module(text).tree
+    assert tree is not None
+    for node in ast.walk(tree):
+        expected = list(ast.iter_child_nodes(node))
+        found = child_nodes(node)
+        assert len(found) == len(expected)
+        assert all(a is b for a, b in zip(found, expected, strict=True))

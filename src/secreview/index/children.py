@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from ast import AST
 
+from secreview.index.node_fields import NODE_FIELDS
+
 
 def child_nodes(node: AST) -> list[AST]:
-    """The nodes `ast.iter_child_nodes(node)` yields, in its order."""
+    """The nodes `ast.iter_child_nodes(node)` yields, in its order (fields that only ever hold
+    names, numbers or strings are not read: `NODE_FIELDS`)."""
     children: list[AST] = []
-    for name in node._fields:
+    for name in NODE_FIELDS[node.__class__]:
         value = getattr(node, name, None)
         if isinstance(value, AST):
             children.append(value)
