@@ -48,15 +48,19 @@ class Name(Base, metaclass=Meta):
 """
 
 
-def _walked(tree: ast.AST) -> list[ast.AST]:
-    return [node for node in ast.walk(tree) if type(node) not in MARKER_TYPES]
-
-
-@pytest.mark.parametrize(
+SHAPES = pytest.mark.parametrize(
     "text",
     [EVERY_SHAPE, *(p.read_text() for p in sorted((FIXTURES / "parse").rglob("*.py")))],
     ids=lambda text: text.strip().split("\n", 1)[0][:40],
 )
+"""Every shape of syntax above, and the newer-syntax fixtures (read through the fallback)."""
+
+
+def _walked(tree: ast.AST) -> list[ast.AST]:
+    return [node for node in ast.walk(tree) if type(node) not in MARKER_TYPES]
+
+
+@SHAPES
 def test_the_index_holds_every_node_and_its_parent(text: str) -> None:
     tree = parse_module(text).tree
     assert tree is not None
@@ -68,11 +72,7 @@ def test_the_index_holds_every_node_and_its_parent(text: str) -> None:
                 assert index.parents[id(child)] is parent
 
 
-@pytest.mark.parametrize(
-    "text",
-    [EVERY_SHAPE, *(p.read_text() for p in sorted((FIXTURES / "parse").rglob("*.py")))],
-    ids=lambda text: text.strip().split("\n", 1)[0][:40],
-)
+@SHAPES
 def test_child_nodes_are_those_ast_gives_in_its_order(text: str) -> None:
     tree = parse_module(text).tree
     assert tree is not None

@@ -63,7 +63,7 @@ def _subject(node: ast.expr) -> str | None:
                 return None
 
 
-def _refuses(body: list[ast.stmt], context: ModuleContext) -> bool:
+def _refuses(body: list[ast.stmt]) -> bool:
     """Whether the branch refuses: it raises, or aborts or returns with 401/403/407."""
     for statement in body:
         if isinstance(statement, ast.Raise):
@@ -130,11 +130,12 @@ def credential_check_all_must_fail(node: ast.AST, context: ModuleContext) -> Ite
         ):
             return
         left, right = value.left, value.comparators[0]
-        credential = credential or _credential_named(left) or _credential_named(right)
-        subjects.add(_subject(left) if not _credential_named(left) else _subject(right))
+        named_left = _credential_named(left)
+        credential = credential or named_left or _credential_named(right)
+        subjects.add(_subject(right) if named_left else _subject(left))
     if not credential or len(subjects) != 1 or None in subjects:
         return
-    if not _refuses(node.body, context):
+    if not _refuses(node.body):
         return
     yield Hit(
         node=test,

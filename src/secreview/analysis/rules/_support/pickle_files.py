@@ -26,6 +26,7 @@ from secreview.analysis.rules._support.local_bindings import (
     made_by,
     single_value,
 )
+from secreview.analysis.rules._support.web_handlers import rebinds
 from secreview.index.context import ModuleContext
 
 _DUMPS = frozenset(
@@ -107,7 +108,7 @@ def read_file_keys(context: ModuleContext, data: ast.expr) -> Keys:
 
 def shared_keys(every: Iterable[Keys]) -> Keys:
     """The keys every one of several ways to a file has: one file, whichever way was taken.
-    None when any way has none (it is some other file), or there are no ways."""
+    No keys when any way has none (it is some other file), or there are no ways."""
     shared: Keys | None = None
     for keys in every:
         shared = keys if shared is None else shared & keys
@@ -230,7 +231,7 @@ def _parameter_keys(context: ModuleContext, name: ast.Name, depth: int) -> Keys:
     if function is None or not _private(function.name):
         return NO_KEYS
     names = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-    if name.id not in names or _rebound(function, name.id):
+    if name.id not in names or rebinds(function, name.id):
         return NO_KEYS
     owner = context.parent(function)
     position = names.index(name.id)
@@ -280,11 +281,3 @@ def _through_own_object(func: ast.AST, owner: ast.AST | None) -> bool:
             and func.value.id in {"self", "cls"}
         )
     return isinstance(func, ast.Name)
-
-
-def _rebound(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """Whether the body of `function` assigns `name` (then it is no longer what was passed)."""
-    return any(
-        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
-        for node in ast.walk(function)
-    )
