@@ -94,6 +94,74 @@ def arguments_at_every_call(
     return arguments
 
 
+def arguments_of_private_helper(
+    context: ModuleContext,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    parameter: str,
+) -> list[ast.expr] | None:
+    """What each call of the private `function` (a module function or a method whose name starts
+    with one underscore: only its own module calls it) passes for `parameter`, for
+    `_load(self, filename)` called as `self._load(...)` too. None when the parameter is rebound
+    or not positional, the function is referred to otherwise than called on its own object
+    (handed on, called on another object), a call spreads arguments or leaves the parameter to
+    its default; an empty list when nothing calls it."""
+    if not _private(function.name):
+        return None
+    names = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    if parameter not in names or rebinds(function, parameter):
+        return None
+    owner = context.parent(function)
+    position = names.index(parameter)
+    if isinstance(owner, ast.ClassDef) and not _is_static(function):
+        position -= 1  # `self._helper(x)`: the receiver fills the first parameter
+    if position < 0:
+        return None
+    arguments: list[ast.expr] = []
+    for node in context.nodes:
+        if not _refers_to(node, function.name):
+            continue
+        call = context.parent(node)
+        if not (
+            isinstance(call, ast.Call)
+            and call.func is node
+            and _through_own_object(node, owner)
+            and not context.has_star_arguments(call)
+        ):
+            return None
+        argument = ModuleContext.argument(call, position, parameter)
+        if argument is None:
+            return None
+        arguments.append(argument)
+    return arguments
+
+
+def _private(name: str) -> bool:
+    """A leading underscore, and not a special method (`__init__` runs implicitly)."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
+
+
+def _refers_to(node: ast.AST, name: str) -> bool:
+    """Whether `node` reads the name `name` (`name` or `anything.name`)."""
+    if isinstance(node, ast.Name):
+        return node.id == name and isinstance(node.ctx, ast.Load)
+    return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.ctx, ast.Load)
+
+
+def _through_own_object(func: ast.AST, owner: ast.AST | None) -> bool:
+    """A method called on `self`/`cls`, a module function called by its bare name."""
+    if isinstance(owner, ast.ClassDef):
+        return (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in {"self", "cls"}
+        )
+    return isinstance(func, ast.Name)
+
+
 def is_made_by_program(context: ModuleContext, expr: ast.expr) -> bool:
     """A constant, a field or setting of the program (`looks_internal`), a program-made value, the
     module's own `__file__`, or a path operation on such values."""

@@ -21,12 +21,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+from secreview.analysis.rules._support.caller_arguments import arguments_of_private_helper
 from secreview.analysis.rules._support.local_bindings import (
     bindings_before,
     made_by,
     single_value,
 )
-from secreview.analysis.rules._support.web_handlers import rebinds
 from secreview.index.context import ModuleContext
 
 _DUMPS = frozenset(
@@ -223,61 +223,13 @@ _MAX_HELPER_DEPTH = 2
 def _parameter_keys(context: ModuleContext, name: ast.Name, depth: int) -> Keys:
     """The keys of what every call of the module passes for `name`, a parameter of a private
     function or method (`_load_env(self, filename)` called as `self._load_env(self.doctreedir /
-    ENV_PICKLE)`): only the module calls a name with a leading underscore, so its callers are
-    all here. No keys when it is not such a parameter, the function is referred to otherwise
-    than called (handed on, called on another object), nothing calls it, or the calls share no
-    key (a call that may reach another class's method of that name can only remove keys)."""
+    ENV_PICKLE)`, `arguments_of_private_helper`). No keys when it is not such a parameter, its
+    calls are not all seen, nothing calls it, or the calls share no key (a call that may reach
+    another class's method of that name can only remove keys)."""
     function = context.enclosing_function(name)
-    if function is None or not _private(function.name):
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
         return NO_KEYS
-    names = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-    if name.id not in names or rebinds(function, name.id):
+    arguments = arguments_of_private_helper(context, function, name.id)
+    if not arguments:
         return NO_KEYS
-    owner = context.parent(function)
-    position = names.index(name.id)
-    if isinstance(owner, ast.ClassDef) and not _is_static(function):
-        position -= 1  # `self._helper(x)`: the receiver fills the first parameter
-    passed: list[Keys] = []
-    for node in context.nodes:
-        if _refers_to(node, function.name):
-            call = context.parent(node)
-            if not (
-                isinstance(call, ast.Call)
-                and call.func is node
-                and _through_own_object(node, owner)
-                and not context.has_star_arguments(call)
-                and position >= 0
-            ):
-                return NO_KEYS
-            argument = ModuleContext.argument(call, position, name.id)
-            if argument is None:
-                return NO_KEYS
-            passed.append(file_keys(context, argument, depth + 1))
-    return shared_keys(passed)
-
-
-def _private(name: str) -> bool:
-    """A leading underscore, and not a special method (`__init__` runs implicitly)."""
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
-
-
-def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
-
-
-def _refers_to(node: ast.AST, name: str) -> bool:
-    """Whether `node` reads the name `name` (`name` or `anything.name`)."""
-    if isinstance(node, ast.Name):
-        return node.id == name and isinstance(node.ctx, ast.Load)
-    return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.ctx, ast.Load)
-
-
-def _through_own_object(func: ast.AST, owner: ast.AST | None) -> bool:
-    """A method called on `self`/`cls`, a module function called by its bare name."""
-    if isinstance(owner, ast.ClassDef):
-        return (
-            isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id in {"self", "cls"}
-        )
-    return isinstance(func, ast.Name)
+    return shared_keys([file_keys(context, argument, depth + 1) for argument in arguments])
