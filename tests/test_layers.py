@@ -46,7 +46,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Review one file, then many, then a change.
     ("secreview.pipeline",),
     ("secreview.tasks",),
-    ("secreview.scanner", "secreview.summary_rounds", "secreview.project_pickles"),
+    (
+        "secreview.scanner",
+        "secreview.summary_rounds",
+        "secreview.project_pickles",
+        "secreview.project_aliases",
+    ),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.
     ("secreview.report",),

@@ -207,6 +207,7 @@ def review_source(
         identity=identity,
         taint_setup=setup,
         project_pickle_files=config.project_pickle_files,
+        shim_names=dict(config.project_shims),
     )
     by_id = {r.id: r for r in rules}
     if project is not None and local_findings is not None:

@@ -28,6 +28,7 @@ from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.pipeline import active_rules, review_text_guarded
+from secreview.project_aliases import with_project_shims
 from secreview.project_pickles import with_project_pickle_files
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
@@ -364,6 +365,7 @@ def scan_sources(
     workers = jobs or default_jobs()
     if any(rule.id == "unsafe-deserialization" for rule in active_rules(config)):
         config = with_project_pickle_files(config, sources, workers)
+    config = with_project_shims(config, sources, workers)
     with open_cache(config) as cache:
         reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)
         reports = with_cross_module_flows(

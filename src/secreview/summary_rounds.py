@@ -65,7 +65,11 @@ class RoundSummariser:
                 return None
             context, size = (
                 module_context(
-                    source.module, tree, source.package, is_package_file(source.shown_as)
+                    source.module,
+                    tree,
+                    source.package,
+                    is_package_file(source.shown_as),
+                    dict(config.project_shims),
                 ),
                 len(text),
             )

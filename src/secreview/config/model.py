@@ -111,3 +111,7 @@ class ScanConfig(NamedTuple):
     """Keys (`pickle_files.file_keys`) of the files the scanned project writes with pickle, found
     by the scanner before the review (`secreview.project_pickles`); no setting sets it. Part of
     the cache key, so a file reviewed with other keys is reviewed again."""
+    project_shims: tuple[tuple[str, str], ...] = ()
+    """(`module.name`, library name) for each name the project's compatibility modules import
+    from a library (`secreview.project_aliases`), found before the review; no setting sets it.
+    Part of the cache key, as `project_pickle_files` is."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TypeVar, cast
@@ -69,6 +69,8 @@ class ModuleContext:
     """Names bound at module level (defs, classes, assignments), which shadow builtins."""
     import_statements: list[ast.Import | ast.ImportFrom] = field(default_factory=list, repr=False)
     """Every import statement, relative ones included, in traversal order."""
+    shim_names: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """What the project's compatibility modules import (`import_names.record_import`)."""
     _parents: dict[int, ast.AST] = field(default_factory=dict, repr=False)
     _function_of: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = field(
         default_factory=dict, repr=False
@@ -102,7 +104,7 @@ class ModuleContext:
         self.module_bindings = index.module_bindings
 
     def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
-        record_import(node, self.import_aliases, self.star_modules)
+        record_import(node, self.import_aliases, self.star_modules, self.shim_names)
 
     # ----- names -------------------------------------------------------------------------------
     def is_local_name(self, node: ast.Name) -> bool:

@@ -9,7 +9,7 @@ names, or every model misses it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 SIX_MOVES: dict[str, str] = {
     "six.moves.urllib.request": "urllib.request",
@@ -79,10 +79,15 @@ def canonical(name: str) -> str:
 
 
 def record_import(
-    node: ast.Import | ast.ImportFrom, aliases: dict[str, str], star_modules: list[str]
+    node: ast.Import | ast.ImportFrom,
+    aliases: dict[str, str],
+    star_modules: list[str],
+    shim_names: Mapping[str, str] | None = None,
 ) -> None:
     """Record what names `node` binds (local name -> qualified name) and which modules it
-    imports everything from."""
+    imports everything from. `shim_names` maps names of the project's compatibility modules to
+    what they import (`pkg.etree.etree` -> `lxml.etree`, `secreview.project_aliases`): a name
+    imported from such a module is the library's."""
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
@@ -95,7 +100,10 @@ def record_import(
             if alias.name == "*":
                 star_modules.append(canonical(node.module))
             else:
-                aliases[alias.asname or alias.name] = canonical(f"{node.module}.{alias.name}")
+                qualified = canonical(f"{node.module}.{alias.name}")
+                if shim_names:
+                    qualified = shim_names.get(qualified, qualified)
+                aliases[alias.asname or alias.name] = qualified
 
 
 def dotted_prefixes(names: Iterable[str]) -> frozenset[str]:
@@ -109,3 +117,30 @@ def dotted_prefixes(names: Iterable[str]) -> frozenset[str]:
             found.add(name[:dot])
             dot = name.find(".", dot + 1)
     return frozenset(found)
+
+
+def shim_bindings(tree: ast.Module) -> dict[str, str]:
+    """Names a compatibility module binds by importing them from another library, and what they
+    name: `etree` -> `lxml.etree` for `try: from lxml import etree` / `except ImportError:
+    import xml.etree.ElementTree as etree`.
+
+    Only statements at module level count, looking into `try` and `if` blocks there; a name's
+    first import in the source wins (the `try` branch, which runs wherever the library is
+    installed, comes before its `except ImportError` fallback). Relative imports name the
+    project's own modules and are left out.
+    """
+    bound: dict[str, str] = {}
+    pending: list[ast.stmt] = list(reversed(tree.body))
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            found: dict[str, str] = {}
+            record_import(statement, found, [])
+            for name, qualified in found.items():
+                bound.setdefault(name, qualified)
+        elif isinstance(statement, ast.Try | ast.TryStar):
+            blocks = [statement.body, *(h.body for h in statement.handlers), statement.orelse]
+            pending.extend(reversed([s for block in blocks for s in block]))
+        elif isinstance(statement, ast.If):
+            pending.extend(reversed([*statement.body, *statement.orelse]))
+    return bound

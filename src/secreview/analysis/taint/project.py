@@ -202,11 +202,17 @@ def summarise_module(
 
 
 def module_context(
-    name: str, tree: ast.Module, package: str = "", is_package: bool = False
+    name: str,
+    tree: ast.Module,
+    package: str = "",
+    is_package: bool = False,
+    shim_names: Mapping[str, str] | None = None,
 ) -> ModuleContext:
     """The context the summaries of module `name` are computed in (its text is not needed);
-    `package` and `is_package` as for `module_path` (the path tells a package's `__init__`)."""
-    return ModuleContext(path=module_path(name, package, is_package), text="", tree=tree)
+    `package` and `is_package` as for `module_path` (the path tells a package's `__init__`),
+    `shim_names` as `ModuleContext.shim_names`."""
+    path = module_path(name, package, is_package)
+    return ModuleContext(path=path, text="", tree=tree, shim_names=shim_names or {})
 
 
 def summarise_modules(
