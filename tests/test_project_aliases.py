@@ -15,6 +15,13 @@ from secreview.scanner import scan
 from secreview.sources.discovery import discover
 
 SHIM = """
+from owslib_like.util import local_name
+
+
+def patch_namespaces(module):
+    module.register_namespace("ows", "http://www.opengis.net/ows")
+
+
 try:
     from lxml import etree
 except ImportError:
@@ -25,7 +32,7 @@ try:
 except ModuleNotFoundError:
     from yaml import Loader
 from .helpers import parse_config
-from owslib_like.util import local_name
+from html import escape
 """
 USER = """
 import requests
@@ -58,11 +65,13 @@ def _xxe_lines(root: Path) -> dict[int, str]:
 
 
 def test_the_try_branch_names_the_library_and_relative_imports_are_left_out() -> None:
+    """Read from the whole module; `with_project_shims` reads it up to its last handler."""
     bound = shim_bindings(ast.parse(textwrap.dedent(SHIM)))
     assert bound == {
         "etree": "lxml.etree",
         "Loader": "yaml.CLoader",
         "local_name": "owslib_like.util.local_name",
+        "escape": "html.escape",
     }
 
 
@@ -75,7 +84,8 @@ def test_a_shim_outside_module_level_binds_nothing() -> None:
 
 
 def test_the_project_map_keeps_library_names_only(tmp_path: Path) -> None:
-    """The project's own names (`owslib_like.util.local_name`) are the cross-module pass's."""
+    """The project's own names (`owslib_like.util.local_name`) are the cross-module pass's; the
+    module is read up to its last `except ImportError` (after a `def`), not to its end."""
     _write_project(tmp_path)
     sources, _ = discover([str(tmp_path)], (), False)
     config = with_project_shims(ScanConfig(), sources)

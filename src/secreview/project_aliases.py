@@ -6,10 +6,10 @@ there (`from pkg.etree import etree`). Read alone, `etree.fromstring(...)` in th
 is a call of the project's `pkg.etree.etree`, which no model names, so every rule on lxml misses
 it. Before the review the scanner reads the files that look like such modules (their text
 handles an `ImportError`), collects, in worker processes under each file's budget, the names each
-binds by importing another library before its first definition (`import_names.shim_bindings`)
-and hands the map to every review in the configuration: `from pkg.etree import etree` then means
-`lxml.etree`. The map is part of the configuration, so the cache reviews every file again when
-it changes.
+binds by importing another library up to its last `except ImportError` at module level
+(`import_names.shim_bindings`) and hands the map to every review in the configuration: `from
+pkg.etree import etree` then means `lxml.etree`. The map is part of the configuration, so the
+cache reviews every file again when it changes.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from secreview.tasks import budget_of, runner_for
 from secreview.workers import TaskFailure
 
 _IMPORT_FAILURES = ("ImportError", "ModuleNotFoundError")
-_PROLOGUE_END = lazy_pattern(r"^(?:def|class|async\s+def|@)\b", re.MULTILINE)
-"""The first definition at module level: the imports a module offers come before it, and parsing
-only the text above it (when that parses) is what keeps this pass cheap on large modules."""
+_IMPORT_FALLBACK = lazy_pattern(r"^except\b[^\n]*\b(?:ImportError|ModuleNotFoundError)\b", re.M)
+"""A module-level handler of an import failure: the end of the text a shim's choice is in."""
+_NEXT_STATEMENT = lazy_pattern(r"^(?![ \t\r\n#]|except\b|else\b|finally\b)", re.MULTILINE)
+"""The start of the next statement at module level after a `try` block's handlers."""
 
 ShimNames = tuple[tuple[str, str], ...]
 """(`module.name`, what it names) pairs, sorted: hashable, so part of the cache key."""
@@ -67,12 +68,15 @@ def with_project_shims(
 
 
 def _may_be_shim(source: SourceFile, config: ScanConfig) -> bool:
-    """Whether the text of `source` handles an import failure (read, not parsed)."""
+    """Whether the text of `source` handles an import failure at module level (read, not
+    parsed)."""
     try:
         text = read_source(source.path, config.max_file_bytes)
     except UnreadableSourceError:
         return False  # the review reports it
-    return any(failure in text for failure in _IMPORT_FAILURES)
+    if not any(failure in text for failure in _IMPORT_FAILURES):
+        return False  # what `_IMPORT_FALLBACK` needs: most files say no before any pattern runs
+    return _IMPORT_FALLBACK.search(text) is not None
 
 
 def _bindings(config: ScanConfig, source: SourceFile) -> ShimNames:
@@ -82,14 +86,28 @@ def _bindings(config: ScanConfig, source: SourceFile) -> ShimNames:
         text = read_source(source.path, config.max_file_bytes)
     except UnreadableSourceError:
         return ()
-    prologue = _PROLOGUE_END.search(text)
-    tree = parse_module(text[: prologue.start()], source.shown_as).tree if prologue else None
-    if tree is None:
-        tree = parse_module(text, source.shown_as).tree
+    end = _choice_end(text)
+    if end is None:
+        return ()  # no import failure handled at module level: nothing chosen there
+    tree = (
+        parse_module(text[:end], source.shown_as).tree or parse_module(text, source.shown_as).tree
+    )
     if tree is None:
         return ()
     bound = shim_bindings(tree)
     return tuple((f"{source.module}.{name}", qualified) for name, qualified in bound.items())
+
+
+def _choice_end(text: str) -> int | None:
+    """Where the text ends that holds the module's choices between libraries: after the last
+    `try` block at module level that handles an import failure (parsing only that much keeps
+    the pass cheap on large modules); None when no handler is at module level."""
+    handlers = list(_IMPORT_FALLBACK.finditer(text))
+    if not handlers:
+        return None
+    last = handlers[-1]
+    following = _NEXT_STATEMENT.search(text, text.find("\n", last.end()) + 1)
+    return following.start() if following else len(text)
 
 
 def _no_bindings(_source: SourceFile, _failure: TaskFailure) -> ShimNames:
