@@ -114,3 +114,11 @@ def test_a_safe_parser_behind_the_name_is_quiet(tmp_path: Path, shim: str) -> No
     """defusedxml, or the standard parser preferred over lxml: no entity is resolved."""
     _write_project(tmp_path, shim)
     assert _xxe_lines(tmp_path) == {}
+
+
+def test_a_relative_import_of_the_shim_is_the_library_too(tmp_path: Path) -> None:
+    """`from .etree import etree` in `owslib_like.util` reads the same module."""
+    _write_project(tmp_path)
+    user = tmp_path / "owslib_like" / "util.py"
+    user.write_text(user.read_text().replace("from owslib_like.etree import", "from .etree import"))
+    assert list(_xxe_lines(tmp_path)) == [9]

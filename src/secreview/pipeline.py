@@ -32,6 +32,7 @@ from secreview.index.facts import (
     ModuleFacts,
     imported_modules,
     is_package_file,
+    relative_import_base,
     spelled_and_defined,
 )
 from secreview.masking import mask_code
@@ -208,6 +209,7 @@ def review_source(
         taint_setup=setup,
         project_pickle_files=config.project_pickle_files,
         shim_names=dict(config.project_shims),
+        package=relative_import_base(module, is_package_file(path)) if module else None,
     )
     by_id = {r.id: r for r in rules}
     if project is not None and local_findings is not None:

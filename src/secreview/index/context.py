@@ -71,6 +71,8 @@ class ModuleContext:
     """Every import statement, relative ones included, in traversal order."""
     shim_names: Mapping[str, str] = field(default_factory=dict, repr=False)
     """What the project's compatibility modules import (`import_names.record_import`)."""
+    package: str | None = field(default=None, repr=False)
+    """Where the module's relative imports start (`facts.relative_import_base`), if known."""
     _parents: dict[int, ast.AST] = field(default_factory=dict, repr=False)
     _function_of: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = field(
         default_factory=dict, repr=False
@@ -104,7 +106,7 @@ class ModuleContext:
         self.module_bindings = index.module_bindings
 
     def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
-        record_import(node, self.import_aliases, self.star_modules, self.shim_names)
+        record_import(node, self.import_aliases, self.star_modules, self.shim_names, self.package)
 
     # ----- names -------------------------------------------------------------------------------
     def is_local_name(self, node: ast.Name) -> bool:

@@ -134,6 +134,18 @@ def relative_import_base(module: str, is_package: bool) -> str:
     return module.rsplit(".", 1)[0] if "." in module else ""
 
 
+def absolute_module(node: ast.ImportFrom, package: str) -> str | None:
+    """The module `from ... import` reads, its dots resolved in `package` (the importing module's
+    `relative_import_base`); None when they climb out of it."""
+    if not node.level:
+        return node.module
+    parts = package.split(".") if package else []
+    keep = len(parts) - (node.level - 1)
+    if keep < 0:
+        return None
+    return ".".join([*parts[:keep], *([node.module] if node.module else [])])
+
+
 def imported_modules(
     statements: Iterable[ast.Import | ast.ImportFrom], module: str, is_package: bool = False
 ) -> frozenset[str]:
@@ -149,13 +161,9 @@ def imported_modules(
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         else:
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                keep = len(parts) - (node.level - 1)
-                if keep < 0:
-                    continue
-                base = ".".join([*parts[:keep], *([base] if base else [])])
+            base = absolute_module(node, package)
+            if base is None:
+                continue
             if base:
                 found.add(base)
             found.update(f"{base}.{a.name}" if base else a.name for a in node.names)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping
 
+from secreview.index.facts import absolute_module
+
 SIX_MOVES: dict[str, str] = {
     "six.moves.urllib.request": "urllib.request",
     "six.moves.urllib.parse": "urllib.parse",
@@ -83,11 +85,14 @@ def record_import(
     aliases: dict[str, str],
     star_modules: list[str],
     shim_names: Mapping[str, str] | None = None,
+    package: str | None = None,
 ) -> None:
     """Record what names `node` binds (local name -> qualified name) and which modules it
     imports everything from. `shim_names` maps names of the project's compatibility modules to
     what they import (`pkg.etree.etree` -> `lxml.etree`, `secreview.project_aliases`): a name
-    imported from such a module is the library's."""
+    imported from such a module is the library's, also through a relative import when the
+    module's `package` (`relative_import_base`) is known. Other relative imports name the
+    project's own code and are not recorded."""
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
@@ -95,6 +100,12 @@ def record_import(
             else:
                 top = alias.name.split(".")[0]
                 aliases[top] = top
+    elif node.level and shim_names and package is not None:
+        module = absolute_module(node, package)
+        for alias in node.names if module else ():
+            library = shim_names.get(f"{module}.{alias.name}")
+            if library is not None:
+                aliases[alias.asname or alias.name] = library
     elif node.module and node.level == 0:
         for alias in node.names:
             if alias.name == "*":

@@ -29,7 +29,7 @@ from secreview.analysis.taint.summaries import (
 from secreview.analysis.taint.values import Flow
 from secreview.analysis.taint.written_reads import new_read_tables, written_read
 from secreview.index.context import ModuleContext
-from secreview.index.facts import module_name_for
+from secreview.index.facts import module_name_for, relative_import_base
 
 __all__ = [
     "MAX_ROUNDS",
@@ -212,7 +212,9 @@ def module_context(
     `package` and `is_package` as for `module_path` (the path tells a package's `__init__`),
     `shim_names` as `ModuleContext.shim_names`."""
     path = module_path(name, package, is_package)
-    return ModuleContext(path=path, text="", tree=tree, shim_names=shim_names or {})
+    shims = shim_names or {}
+    base = relative_import_base(name, is_package)
+    return ModuleContext(path=path, text="", tree=tree, shim_names=shims, package=base)
 
 
 def summarise_modules(
