@@ -74,12 +74,14 @@ _SYS_PATH_CHANGES = frozenset({"insert", "append", "extend"})
 _PATH_WORDS = frozenset(
     {"path", "paths", "file", "files", "filename", "filenames", "fname", "filepath", "dir",
      "dirs", "dirname", "directory", "folder", "dest", "destination", "src", "source",
-     "sources", "out", "output"}
+     "sources", "out", "output", "addr", "address"}
 )  # fmt: skip
 """Words of a parameter's name that say it is a path (`out_dir`, `pidFile`). `out`/`output`
 and `source`/`sources` are where a converter writes and what it reads (`path2file(sourcePath,
 out)`, `generate_docs(sources, output_dir)`): reaching a file sink whole, the caller's own file,
-as `src` and `dest` are; joined under a base the library chose, still reported."""
+as `src` and `dest` are; joined under a base the library chose, still reported. `addr`/`address`
+reaching a file sink is a unix socket's address, a path its caller binds (`UnixSocket(addr)`
+removing a stale socket there): the caller's file too."""
 _PATH_SUFFIXES = ("path", "paths", "filename", "filenames", "dir", "dirs", "file", "files")
 """Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`)."""
 _NOT_PATH_WORDS = frozenset({"profile", "profiles"})
