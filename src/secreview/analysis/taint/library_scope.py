@@ -40,6 +40,8 @@ What a library can get wrong is what it adds to the caller's value:
   parameter is the caller's pattern.
 - code: a template engine (a function whose name, class or module says template, compile or
   codegen) compiling the template text it is handed; caller data put after fixed text is kept.
+  And an object spec (`pack.mod:expr`) whose module part the function imports and whose
+  expression part it evaluates in that module (`library_object_specs`): the caller names code.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from secreview.analysis.taint.library_joins import (
     tracked_names,
     under_a_base,
 )
+from secreview.analysis.taint.library_object_specs import resolves_object_spec
 from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
@@ -148,6 +151,8 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
+    if event.kind == "code" and resolves_object_spec(event, index):
+        return False
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
         return under_a_base(event, index)
     return event.kind != "code" or not _named_for(event, index, _ROUTER_WORDS, with_package=True)
