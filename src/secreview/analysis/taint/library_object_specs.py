@@ -3,16 +3,19 @@ evaluated in it.
 
 Entry-point resolvers (bottle's `load(target)`, Paste's `eval_import(s)`) split the caller's
 spec at `:`, import the module its first part names and evaluate its second part against that
-module. Importing a module its caller names is already that API's job (`library_scope`: an
-import sink is reported only where the caller's data also goes on `sys.path`), and a module's
-import runs whatever code the module holds; evaluating an expression against it adds nothing
-the caller did not already choose by naming the module. Such a spec is what the caller writes
-to name code (a deployment's `use = egg:app#main`, a server's `module:app`), not data.
+module. The spec is code by contract (`pack.mod:func()` calls the function: an expression
+evaluated in the module), as a template engine's template is: whoever writes one already
+writes code, and what such a resolver is handed is the configuration of whoever deploys the
+program (a deployment's `use = egg:app#main`, a server's `module:app`, a plugin list), not a
+request's text. Importing the module the caller names is likewise already that API's job
+(`library_scope`: an import sink is reported only where the caller's data also goes on
+`sys.path`).
 
 Only this shape is read: the evaluated text and the imported name are both parts of one
 unpacking of the same value (`module, expr = spec.split(":", 1)`), in the function of the
-sink. Text the caller hands over that is evaluated without such an import, or next to an
-import of a fixed module, is still reported.
+sink, the module part handed to an import call or to a function of the module that imports
+its first parameter (Paste's own `import_module(s)`). Text the caller hands over that is
+evaluated without such an import, or next to an import of a fixed module, is still reported.
 """
 
 from __future__ import annotations
@@ -42,14 +45,43 @@ def resolves_object_spec(event: SinkEvent, index: ModuleIndex) -> bool:
         argument.id
         for node in ast.walk(function)
         if isinstance(node, ast.Call)
-        and index.context.call_name(node) in _IMPORTERS
         and node.args
         and isinstance(argument := node.args[0], ast.Name)
+        and _imports_its_argument(node, index)
     }
     return any(
         _unpacked_together(node, names, imported)
         for node in ast.walk(function)
         if isinstance(node, ast.Assign)
+    )
+
+
+def _imports_its_argument(call: ast.Call, index: ModuleIndex) -> bool:
+    """Whether `call` imports the module its first argument names: an import call, or a
+    function of the same module handing its first parameter to one (Paste's own
+    `import_module(s)` calling `__import__(s)`)."""
+    if index.context.call_name(call) in _IMPORTERS:
+        return True
+    if not isinstance(call.func, ast.Name):
+        return False
+    for statement in index.context.tree.body:
+        if isinstance(statement, ast.FunctionDef) and statement.name == call.func.id:
+            return _hands_first_parameter_to_import(statement, index)
+    return False
+
+
+def _hands_first_parameter_to_import(function: ast.FunctionDef, index: ModuleIndex) -> bool:
+    positional = [*function.args.posonlyargs, *function.args.args]
+    if not positional:
+        return False
+    first = positional[0].arg
+    return any(
+        isinstance(node, ast.Call)
+        and index.context.call_name(node) in _IMPORTERS
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id == first
+        for node in ast.walk(function)
     )
 
 
