@@ -42,6 +42,8 @@ What a library can get wrong is what it adds to the caller's value:
   codegen) compiling the template text it is handed; caller data put after fixed text is kept.
   And an object spec (`pack.mod:expr`) whose module part the function imports and whose
   expression part it evaluates in that module (`library_object_specs`): the caller names code.
+- a URL: a value put after the object's own base and a `/` (`f"{self.base_url}/{action}"`), or
+  sent only in a request's body, cannot choose the server (`library_urls`).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from secreview.analysis.taint.library_roles import (
     runs_a_program,
     setting_override,
 )
+from secreview.analysis.taint.library_urls import in_a_path_under_a_base, only_in_a_request_body
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.parameter_docs import described_as
 from secreview.analysis.taint.results import SinkEvent
@@ -153,6 +156,8 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return _on_sys_path(event, index)
     if event.kind == "code" and resolves_object_spec(event, index):
         return False
+    if event.kind == "ssrf":
+        return not (in_a_path_under_a_base(event, index) or only_in_a_request_body(event, index))
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
         return under_a_base(event, index)
     return event.kind != "code" or not _named_for(event, index, _ROUTER_WORDS, with_package=True)
