@@ -148,6 +148,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     if event.kind == "regex":
         return not (
             _pattern_parameter(event, index)
+            or _unpacked_as_pattern(event, index)
             or _settings_parameter(event, index)
             or _named_for(event, index, _ROUTER_WORDS, with_package=True)
             or (_function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
@@ -221,6 +222,32 @@ def _pattern_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
         return False
     function = index.context.enclosing_function(parameter)
     return function is not None and described_as(function, parameter.arg, _PATTERN_DOC)
+
+
+def _unpacked_as_pattern(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the flow's value is a field of the records the parameter holds, unpacked by a
+    loop straight into a name that says it is a regular expression (`for rkey, pattern, queue
+    in table`): the records' layout makes that field the caller's pattern, as a parameter's
+    name would (kombu's topic exchange table). A field unpacked under any other name, or a
+    pattern built from it, is still reported."""
+    parameter = flow_parameter(event, index)
+    if parameter is None:
+        return False
+    for node, note in event.flow.steps:
+        if not (isinstance(node, ast.Name) and note.startswith("assigned to ")):
+            continue
+        if not any(_is_pattern_word(w.lower()) for w in _NAME_WORDS.findall(node.id)):
+            continue
+        record = index.context.parent(node)
+        loop = index.context.parent(record) if isinstance(record, ast.Tuple) else None
+        if (
+            isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension)
+            and loop.target is record
+            and isinstance(loop.iter, ast.Name)
+            and loop.iter.id == parameter.arg
+        ):
+            return True
+    return False
 
 
 def _parameter_called(
