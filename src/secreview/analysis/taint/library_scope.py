@@ -16,8 +16,9 @@ What a library can get wrong is what it adds to the caller's value:
   of anything else (a parsed form's field, a URL parameter) is still reported.
 - a regular expression: a parameter named, annotated or documented as one (`pattern`,
   `url_regex`, `rx: re.Pattern`, `:param match: a regular expression`) is the caller's pattern,
-  compiled (or wrapped in anchors and groups) because that is what the API does; text of any
-  other parameter put into a pattern is reported.
+  compiled (or wrapped in anchors and groups) because that is what the API does, and so is a
+  field of its records a loop unpacks into a name that says pattern (`for rkey, pattern, queue
+  in table`); text of any other parameter put into a pattern is reported.
 - a module import: where modules are found. `importlib.import_module(name)` imports what the
   caller names, its job; when the caller's data is also put on `sys.path` in a function of the
   flow (`sys.path.insert(0, os.path.dirname(path))`), any module or stale `.pyc` planted in that
