@@ -140,6 +140,17 @@ def path_safe(flow: Flow, normalised: frozenset[str]) -> bool:
     return UNDER_BASE in marks and bool(marks & normalised)
 
 
+def without_leading_slashes(flows: list[Flow], method: str, args: list[Value]) -> list[Flow]:
+    """`flows` after `text.lstrip(chars)` (or any other text-keeping method): stripping every
+    leading `/` (`uri.lstrip("/")`, `lstrip("/\\")`) leaves a relative path, as a refused
+    `startswith("/")` does; normalised and refused a leading `..` after that (Mako's template
+    URIs), it stays under whatever folder it is joined to."""
+    chars = args[0].const if args else None
+    if method != "lstrip" or not isinstance(chars, str) or "/" not in chars:
+        return flows
+    return [flow.sanitised((RELATIVE,)) for flow in flows]
+
+
 def rejected_delimiters(text: object) -> frozenset[str]:
     """The path markers proven by `text not in value` / `not value.startswith(text)`."""
     if not isinstance(text, str):

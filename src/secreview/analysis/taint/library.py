@@ -17,11 +17,12 @@ from secreview.analysis.taint.alphabets import kinds_safe_after_filter
 from secreview.analysis.taint.escapers import replace_chain_table, translation_kinds
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.guard_shapes import SINGLE_NAME
+from secreview.analysis.taint.guard_shapes import SINGLE_NAME, without_leading_slashes
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     CODE_COMPILERS,
     MUTATORS,
+    TEXT_KEEPING_METHODS,
     fixes_host,
     is_module_type,
     source_flow,
@@ -331,28 +332,10 @@ class LibraryRules(FrameState):
             )
         if method in ("split", "rsplit", "splitlines", "partition", "rpartition"):
             return Value(flows=receiver.all_flows(), shape="list")
-        if method in (
-            "strip",
-            "lstrip",
-            "rstrip",
-            "lower",
-            "upper",
-            "title",
-            "capitalize",
-            "casefold",
-            "encode",
-            "decode",
-            "zfill",
-            "center",
-            "ljust",
-            "rjust",
-            "expandtabs",
-            "swapcase",
-            "removeprefix",
-            "removesuffix",
-        ):
+        if method in TEXT_KEEPING_METHODS:
             keeps_prefix = method in ("rstrip", "encode", "decode", "ljust", "removesuffix")
-            return Value(flows=receiver.all_flows(), prefix=receiver.prefix if keeps_prefix else "")
+            flows = without_leading_slashes(receiver.all_flows(), method, args)
+            return Value(flows=flows, prefix=receiver.prefix if keeps_prefix else "")
         return None
 
 

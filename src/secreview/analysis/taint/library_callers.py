@@ -40,6 +40,12 @@ two kinds of public function whose argument no attacker of the library writes:
   source file the authors wrote, which Sphinx found in their source folder (`env.found_docs`),
   or of a page its builder makes (`genindex`); joined under the build's output or doctree
   folder, it is the build writing its own output (5 findings, all triaged false).
+- a Django template filter's argument (`@register.filter def add_class(value, css_class)`, used
+  as `{{ field|add_class:"control-label" }}`): the text after the colon is written in the
+  template, and Django's template authors are trusted (its documentation: the template system
+  is not safe against untrusted template authors), as a configuration's are. The value the
+  filter is applied to (its first parameter) is the page's data and is still reported (a
+  filter marking it safe unescaped).
 """
 
 from __future__ import annotations
@@ -84,6 +90,10 @@ documents it found in the authors' source folder (`env.found_docs`), or a page i
 makes (`genindex`, `search`)."""
 _DOCUTILS_NODES = "docutils.nodes."
 _SPHINX = ("sphinx",)
+_DJANGO = ("django",)
+_FILTER_REGISTRATIONS = frozenset({"filter"})
+"""The method of a Django template `Library` (`register = template.Library()`) that registers
+a filter."""
 
 
 def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
@@ -96,7 +106,9 @@ def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
     if _object_method_on(event, parameter) or _through_a_sphinx_document(event, index):
         return True
     function = _function_of(parameter, index)
-    if function is not None and _deployment_factory(function):
+    if function is not None and (
+        _deployment_factory(function) or _template_filter_argument(function, parameter, index)
+    ):
         return True
     if event.kind in _KEPT_KINDS or function is None:
         return False
@@ -153,6 +165,26 @@ def _deployment_factory(function: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
     configuration (`global_conf`, `global_config`) among its first two parameters."""
     positional = [*function.args.posonlyargs, *function.args.args][:2]
     return any(argument.arg in _GLOBAL_CONFIGURATION for argument in positional)
+
+
+def _template_filter_argument(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: ast.arg, index: ModuleIndex
+) -> bool:
+    """Whether `parameter` is the argument of a Django template filter: the second positional
+    parameter of a function registered with `@register.filter` (or `@register.filter(...)`)
+    in a module that imports Django; see the module docstring."""
+    positional = [*function.args.posonlyargs, *function.args.args]
+    if len(positional) < 2 or positional[1] is not parameter:
+        return False
+    if not index.context.imports_any(_DJANGO):
+        return False
+    return any(
+        _called_name(decorator) in _FILTER_REGISTRATIONS
+        and isinstance(
+            decorator.func if isinstance(decorator, ast.Call) else decorator, ast.Attribute
+        )
+        for decorator in function.decorator_list
+    )
 
 
 def _function_of(

@@ -41,7 +41,7 @@ def tracked_names(event: SinkEvent) -> frozenset[str]:
     return frozenset(names)
 
 
-def _flow_expressions(event: SinkEvent, index: ModuleIndex) -> Iterator[ast.AST]:
+def flow_expressions(event: SinkEvent, index: ModuleIndex) -> Iterator[ast.AST]:
     """The code the value went through: the sink call, each step's node, and the value each
     variable on the way was assigned from."""
     yield event.node
@@ -88,7 +88,7 @@ def under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
     names = tracked_names(event)
     return any(
         _joins_after_a_base(node, names, index)
-        for expression in _flow_expressions(event, index)
+        for expression in flow_expressions(event, index)
         for node in ast.walk(expression)
     )
 
@@ -110,13 +110,13 @@ def mentions(node: ast.AST, names: frozenset[str]) -> bool:
 def _joins_after_a_base(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
     """Whether `node` builds a path (or string) whose first part is not the tracked value and a
     later part is."""
-    parts = _path_parts(node, index)
+    parts = path_parts(node, index)
     if len(parts) < 2 or mentions(parts[0], names):
         return False
     return any(mentions(part, names) for part in parts[1:])
 
 
-def _path_parts(node: ast.AST, index: ModuleIndex) -> list[ast.AST]:
+def path_parts(node: ast.AST, index: ModuleIndex) -> list[ast.AST]:
     """The parts of a join, a concatenation or a format, in order (empty for anything else)."""
     if isinstance(node, ast.BinOp):
         if isinstance(node.op, ast.Div | ast.Add):
@@ -167,7 +167,7 @@ def folder_of_fixed_names(event: SinkEvent, index: ModuleIndex) -> bool:
         return False
     return any(
         _fixed_names_under(node, parameters, index)
-        for expression in _flow_expressions(event, index)
+        for expression in flow_expressions(event, index)
         for node in ast.walk(expression)
     )
 
@@ -175,7 +175,7 @@ def folder_of_fixed_names(event: SinkEvent, index: ModuleIndex) -> bool:
 def _fixed_names_under(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
     """Whether `node` joins a parameter of the flow itself, first (not a value pulled out of
     one: `form.get("dir")`), with only fixed names after it."""
-    parts = _path_parts(node, index)
+    parts = path_parts(node, index)
     if len(parts) < 2 or not _the_parameter(parts[0], names, index):
         return False
     return all(_fixed_name(part) for part in parts[1:])

@@ -16,8 +16,9 @@ What a library can get wrong is what it adds to the caller's value:
   of anything else (a parsed form's field, a URL parameter) is still reported.
 - a regular expression: a parameter named, annotated or documented as one (`pattern`,
   `url_regex`, `rx: re.Pattern`, `:param match: a regular expression`) is the caller's pattern,
-  compiled (or wrapped in anchors and groups) because that is what the API does; text of any
-  other parameter put into a pattern is reported.
+  compiled (or wrapped in anchors and groups) because that is what the API does, and so is a
+  field of its records a loop unpacks into a name that says pattern (`for rkey, pattern, queue
+  in table`); text of any other parameter put into a pattern is reported.
 - a module import: where modules are found. `importlib.import_module(name)` imports what the
   caller names, its job; when the caller's data is also put on `sys.path` in a function of the
   flow (`sys.path.insert(0, os.path.dirname(path))`), any module or stale `.pyc` planted in that
@@ -40,6 +41,10 @@ What a library can get wrong is what it adds to the caller's value:
   parameter is the caller's pattern.
 - code: a template engine (a function whose name, class or module says template, compile or
   codegen) compiling the template text it is handed; caller data put after fixed text is kept.
+  And an object spec (`pack.mod:expr`) whose module part the function imports and whose
+  expression part it evaluates in that module (`library_object_specs`): the caller names code.
+- a URL: a value put after the object's own base and a `/` (`f"{self.base_url}/{action}"`), or
+  sent only in a request's body, cannot choose the server (`library_urls`).
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ from secreview.analysis.taint.library_joins import (
     tracked_names,
     under_a_base,
 )
+from secreview.analysis.taint.library_object_specs import resolves_object_spec
 from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
@@ -63,6 +69,7 @@ from secreview.analysis.taint.library_roles import (
     runs_a_program,
     setting_override,
 )
+from secreview.analysis.taint.library_urls import in_a_path_under_a_base, only_in_a_request_body
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.parameter_docs import described_as
 from secreview.analysis.taint.results import SinkEvent
@@ -74,12 +81,14 @@ _SYS_PATH_CHANGES = frozenset({"insert", "append", "extend"})
 _PATH_WORDS = frozenset(
     {"path", "paths", "file", "files", "filename", "filenames", "fname", "filepath", "dir",
      "dirs", "dirname", "directory", "folder", "dest", "destination", "src", "source",
-     "sources", "out", "output"}
+     "sources", "out", "output", "addr", "address"}
 )  # fmt: skip
 """Words of a parameter's name that say it is a path (`out_dir`, `pidFile`). `out`/`output`
 and `source`/`sources` are where a converter writes and what it reads (`path2file(sourcePath,
 out)`, `generate_docs(sources, output_dir)`): reaching a file sink whole, the caller's own file,
-as `src` and `dest` are; joined under a base the library chose, still reported."""
+as `src` and `dest` are; joined under a base the library chose, still reported. `addr`/`address`
+reaching a file sink is a unix socket's address, a path its caller binds (`UnixSocket(addr)`
+removing a stale socket there): the caller's file too."""
 _PATH_SUFFIXES = ("path", "paths", "filename", "filenames", "dir", "dirs", "file", "files")
 """Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`)."""
 _NOT_PATH_WORDS = frozenset({"profile", "profiles"})
@@ -140,12 +149,17 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     if event.kind == "regex":
         return not (
             _pattern_parameter(event, index)
+            or _unpacked_as_pattern(event, index)
             or _settings_parameter(event, index)
             or _named_for(event, index, _ROUTER_WORDS, with_package=True)
             or (_function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return _on_sys_path(event, index)
+    if event.kind == "code" and resolves_object_spec(event, index):
+        return False
+    if event.kind == "ssrf":
+        return not (in_a_path_under_a_base(event, index) or only_in_a_request_body(event, index))
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
         return under_a_base(event, index)
     return event.kind != "code" or not _named_for(event, index, _ROUTER_WORDS, with_package=True)
@@ -209,6 +223,32 @@ def _pattern_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
         return False
     function = index.context.enclosing_function(parameter)
     return function is not None and described_as(function, parameter.arg, _PATTERN_DOC)
+
+
+def _unpacked_as_pattern(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the flow's value is a field of the records the parameter holds, unpacked by a
+    loop straight into a name that says it is a regular expression (`for rkey, pattern, queue
+    in table`): the records' layout makes that field the caller's pattern, as a parameter's
+    name would (kombu's topic exchange table). A field unpacked under any other name, or a
+    pattern built from it, is still reported."""
+    parameter = flow_parameter(event, index)
+    if parameter is None:
+        return False
+    for node, note in event.flow.steps:
+        if not (isinstance(node, ast.Name) and note.startswith("assigned to ")):
+            continue
+        if not any(_is_pattern_word(w.lower()) for w in _NAME_WORDS.findall(node.id)):
+            continue
+        record = index.context.parent(node)
+        loop = index.context.parent(record) if isinstance(record, ast.Tuple) else None
+        if (
+            isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension)
+            and loop.target is record
+            and isinstance(loop.iter, ast.Name)
+            and loop.iter.id == parameter.arg
+        ):
+            return True
+    return False
 
 
 def _parameter_called(

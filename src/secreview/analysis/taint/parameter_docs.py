@@ -8,8 +8,11 @@ regular expression), but its documentation does, in one of the usual layouts:
 - NumPy style (or a plain block): the name alone on a line (`match` or `match : str`), its
   description on the more indented lines below.
 
-Only the description of that parameter is read, so a docstring that says "search `text` for
-the regular expression `pattern`" in its summary makes neither a pattern.
+Only the description of that parameter is read, with one exception: the parameter's name
+marked up as one (`*marker*`, ``` ``marker`` ```) right next to the words, as an appositive
+("lines that match the *marker* regular expression", "the regular expression `pattern`"), says
+the same in prose. A summary that only mentions the words near a plain name ("search text for
+the regular expression made of needle") makes no parameter a pattern.
 """
 
 from __future__ import annotations
@@ -41,8 +44,19 @@ def parameter_description(function: ast.AST, name: str) -> str:
 
 
 def described_as(function: ast.AST, name: str, words: re.Pattern[str]) -> bool:
-    """Whether the docstring's description of parameter `name` matches `words`."""
-    return bool(words.search(parameter_description(function, name)))
+    """Whether the docstring's description of parameter `name` matches `words`, or the
+    docstring puts the marked-up name right before or after them (see the module docstring)."""
+    if words.search(parameter_description(function, name)):
+        return True
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    docstring = " ".join((ast.get_docstring(function, clean=True) or "").split())
+    for marked in re.finditer(rf"(?<![\w*`])[*`]{{1,2}}{re.escape(name)}[*`]{{1,2}}", docstring):
+        after = docstring[marked.end() :].lstrip()
+        before = docstring[: marked.start()].rstrip()
+        if words.match(after) or any(w.end() == len(before) for w in words.finditer(before)):
+            return True
+    return False
 
 
 def _is_header(line: str, name: str) -> bool:

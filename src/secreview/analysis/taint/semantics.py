@@ -33,9 +33,19 @@ STRING_TESTS = frozenset(
 any sink (`isascii` is not one: quotes, `;`, `/` and `..` are ASCII)."""
 CLEAN_METHODS = frozenset(
     {"count", "find", "rfind", "index", "rindex", "startswith", "endswith", "fileno", "isatty"}
-    | {"isascii"}
+    | {"isascii", "getsockname"}
     | STRING_TESTS
 )
+"""Methods whose result carries none of the receiver's text: a position, a test, a descriptor,
+or a socket's own address (`getsockname`: what the program bound, whatever handed it the
+socket)."""
+TEXT_KEEPING_METHODS = frozenset(
+    {"strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "casefold"}
+    | {"encode", "decode", "zfill", "center", "ljust", "rjust", "expandtabs", "swapcase"}
+    | {"removeprefix", "removesuffix"}
+)
+"""String methods whose result is the receiver's text with its case, padding, encoding or ends
+changed: every character that mattered to a sink may still be there."""
 MUTATORS = frozenset(
     {"append", "extend", "add", "update", "insert", "appendleft", "extendleft", "set", "put"}
     | {"push", "write", "writelines", "put_nowait", "add_section", "read_string", "feed"}
