@@ -20,9 +20,14 @@ FOLDER_WORDS = frozenset({"root", "dir", "directory", "folder", "path"})
 """Last words of a name that say it holds a folder or path (`MEDIA_ROOT`, `output_dir`)."""
 
 
+def _words(name: str) -> list[str]:
+    """The lower-case words of a snake_case or camelCase name, in order."""
+    return [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)]
+
+
 def words_of(name: str) -> frozenset[str]:
     """The lower-case words of a snake_case or camelCase name."""
-    return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name))
+    return frozenset(_words(name))
 
 
 _DOWNLOAD_CALL = lazy_pattern(r"\.\s*_*(?:download|fetch)\w*\s*\(", re.IGNORECASE)
@@ -43,6 +48,6 @@ def names_a_folder(node: object) -> bool:
     numbers are not named so and a string cannot be divided."""
     match node:
         case ast.Attribute(attr=name) | ast.Name(id=name):
-            parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)
-            return bool(parts) and parts[-1].lower() in FOLDER_WORDS
+            parts = _words(name)
+            return bool(parts) and parts[-1] in FOLDER_WORDS
     return False
