@@ -77,6 +77,60 @@ def _is_response_call(node: ast.AST, context: ModuleContext) -> bool:
     return name.split(".")[0] in _FRAMEWORKS and name.rsplit(".", 1)[-1] in _RESPONSE_NAMES
 
 
+_REQUEST_HANDLERS = frozenset(
+    {
+        "http.server.BaseHTTPRequestHandler",
+        "http.server.SimpleHTTPRequestHandler",
+        "http.server.CGIHTTPRequestHandler",
+    }
+)
+"""The standard library's request handlers: their methods answer a client through `self`."""
+
+
+def _is_request_handler(function: ast.AST | None, context: ModuleContext) -> bool:
+    """Whether `function` is a method of a class derived, here or through classes of this
+    module, from `http.server`'s request handler."""
+    owner = context.parent(function) if function is not None else None
+    pending = [owner] if isinstance(owner, ast.ClassDef) else []
+    seen: set[str] = set()
+    while pending:
+        current = pending.pop()
+        seen.add(current.name)
+        for base in current.bases:
+            if context.resolve(base) in _REQUEST_HANDLERS:
+                return True
+            if isinstance(base, ast.Name) and base.id not in seen:
+                pending.extend(
+                    s
+                    for s in context.tree.body
+                    if isinstance(s, ast.ClassDef) and s.name == base.id
+                )
+    return False
+
+
+def _answers_through_handler(node: ast.AST) -> bool:
+    """`send_json(self, 400, message)`, `self.send_error(400, message)`,
+    `self.wfile.write(body)`: in a request handler, a call given the handler and an HTTP status,
+    or writing its output, sends the client a response."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Attribute)
+        and (func.attr, func.value.attr) == ("write", "wfile")
+    ):
+        return isinstance(func.value.value, ast.Name) and func.value.value.id == "self"
+    if isinstance(func, ast.Attribute) and func.attr == "send_error":
+        return isinstance(func.value, ast.Name) and func.value.id == "self"
+    handler = any(isinstance(a, ast.Name) and a.id == "self" for a in node.args)
+    status = any(
+        isinstance(a, ast.Constant) and type(a.value) is int and 100 <= a.value <= 599
+        for a in node.args
+    )
+    return handler and status
+
+
 def _is_controller_base(base: ast.expr, context: ModuleContext) -> bool:
     """`wsgi.Controller` (any OpenStack project's), or a `...Controller` in a WebOb service."""
     name = context.resolve(base) or context.one_line(base)
@@ -183,7 +237,9 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "(`@app.route`, `@router.get`, `@api_view`) and methods of OpenStack-style API "
     "controllers (`class ServersController(wsgi.Controller)` in a WebOb, pecan or oslo "
     "service), whose return value is the response (a returned `fault` dict included), "
-    "handlers that return such text. Handlers that only catch validation or HTTP errors, whose "
+    "handlers that return such text; in methods of an `http.server` request handler, a call "
+    "given the handler and an HTTP status (`send_json(self, 400, str(e))`), `self.send_error` "
+    "and `self.wfile.write`. Handlers that only catch validation or HTTP errors, whose "
     "messages are written for the client, are not reported.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "
@@ -213,9 +269,11 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
         is_route_decorated(function, context) or _is_api_controller_method(function, context)
     )
     tainted = _tainted_names(node, context)
+    handler = _is_request_handler(function, context)
     for statement in scope_nodes(node.body):
         returned = isinstance(statement, ast.Return) and returns_reach_client
-        if not (returned or _is_response_call(statement, context)):
+        answered = handler and _answers_through_handler(statement)
+        if not (returned or answered or _is_response_call(statement, context)):
             continue
         sink = statement
         leak = _exception_text(statement, node.name, tainted, context)

@@ -20,6 +20,7 @@ from secreview.analysis.taint.formats import (
 )
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import built_from, file_name_piece
+from secreview.analysis.taint.name_words import names_a_folder
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.values import (
     CLEAN,
@@ -263,8 +264,11 @@ class ExpressionRules(FrameState):
             if folded is not UNKNOWN:
                 return constant(folded)
         flows = merge_flows(left.all_flows(), right.all_flows())
-        if isinstance(op, ast.Div) and left.type == "pathlib.Path":
-            return Value(flows=flows, type=left.type)  # `Path(base) / name` is still a path
+        if isinstance(op, ast.Div) and (
+            left.type == "pathlib.Path"
+            or (not left.is_constant and isinstance(node, ast.BinOp) and names_a_folder(node.left))
+        ):  # `Path(base) / name` is still a path, and so is `settings.MEDIA_ROOT / name`
+            return Value(flows=flows, type="pathlib.Path")
         prefix = ""
         query = False
         if isinstance(op, ast.Add):

@@ -66,6 +66,29 @@ def inlined_check(call: ast.Call, helper: FunctionNode, method: bool = False) ->
     return result
 
 
+def check_over_bases(call: ast.Call) -> ast.expr | None:
+    """`any(ROOT in p.parents for ROOT in (MEDIA_ROOT, STATIC_ROOT))` read as the check its
+    element makes, with the iterable in place of the loop name (`(MEDIA_ROOT, STATIC_ROOT) in
+    p.parents`), or None for any other call. Only what holds of every element at once may be
+    taken from the result (a path under some fixed folder is under a fixed folder); the caller
+    keeps containment alone, since `any` proves the element's check for one base, not all."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "any" and len(call.args) == 1):
+        return None
+    generator = call.args[0]
+    if call.keywords or not isinstance(generator, ast.GeneratorExp):
+        return None
+    if len(generator.generators) != 1:
+        return None
+    loop = generator.generators[0]
+    if loop.ifs or loop.is_async or not isinstance(loop.target, ast.Name):
+        return None
+    result = _substituted(generator.elt, {loop.target.id: loop.iter})
+    for node in ast.walk(result):  # evidence points at the caller's check
+        ast.copy_location(node, call)
+        node.end_lineno, node.end_col_offset = call.end_lineno, call.end_col_offset
+    return result
+
+
 def free_names(helper: FunctionNode, method: bool = False) -> set[str]:
     """The names `helper` reads that it does not bind (module names: `os`, a constant): read in
     the caller's frame, they are right only where the caller holds no local of the same name.

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
-from secreview.analysis.taint.guard_helpers import free_names, inlined_check
+from secreview.analysis.taint.guard_helpers import check_over_bases, free_names, inlined_check
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     NO_PARENT,
@@ -44,6 +44,7 @@ from secreview.index.context import UNKNOWN
 
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
+_CONTAINMENT = frozenset({UNDER_BASE, NORMALISED_PATH})
 _NOT_EMPTY = ("bind-password",)
 """What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
 
@@ -146,8 +147,23 @@ class GuardRules(HostGuards):
                 and name in self.context.module_constants
             ):  # `PATTERN.fullmatch(x)`; `re.fullmatch(p, x)` is a call guard below
                 yield from self._regex_guard(test, args, method)
+            case ast.Call(func=ast.Name(id="any")) if outcome:
+                yield from self._some_base_guard(test, depth)
             case ast.Call(func=func, args=args):
                 yield from self._call_guard(test, func, args, outcome)
+
+    def _some_base_guard(self, test: ast.Call, depth: int) -> Iterator[Guard]:
+        """`any(ROOT in p.parents for ROOT in (MEDIA_ROOT, STATIC_ROOT))`: under one of several
+        fixed folders is under a fixed folder. Only containment is kept: what the element proves
+        of one base (`".." not in name` for one of several delimiters) is not proved of all."""
+        if id(test) not in self.analysis.base_checks:
+            self.analysis.base_checks[id(test)] = check_over_bases(test)
+        check = self.analysis.base_checks[id(test)]
+        if check is None:
+            return
+        for name, kinds, value in self._guards(check, True, depth + 1):
+            if value is None and UNDER_BASE in kinds and set(kinds) <= _CONTAINMENT:
+                yield name, kinds, None
 
     def _helper_check(self, test: ast.expr) -> ast.expr | None:
         """The condition a call of a module function, or of this class's method on `self`,

@@ -62,6 +62,9 @@ class ModuleIndex:
         """Call of a check helper (by id) -> the condition it returns (`guard_helpers.py`), made
         once and kept: the module's name lookups are memoised by node id, which a copy made
         again and freed would hand to another node."""
+        self.base_checks: dict[int, ast.expr | None] = {}
+        """`any(...)` over several bases (by id) -> the check it makes (`check_over_bases`),
+        kept for the same reason."""
         self.is_flask = context.imports_module("flask") or context.imports_module("quart")
         self.is_web = any(context.imports_module(m) for m in models.frameworks)
         self.is_django = context.imports_module("django") or context.imports_module(

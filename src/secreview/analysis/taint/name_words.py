@@ -7,6 +7,7 @@ below both.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from secreview.patterns import lazy_pattern
@@ -15,11 +16,18 @@ DOWNLOAD_VERBS = frozenset({"download", "fetch"})
 """Words of a method's name that say it returns what a server sent (`download_bytes`)."""
 CLIENT_WORDS = frozenset({"client", "fetcher", "downloader", "http", "https", "crawler"})
 """Words of a receiver's name that say it talks to servers (`self._fetcher`, `http_client`)."""
+FOLDER_WORDS = frozenset({"root", "dir", "directory", "folder", "path"})
+"""Last words of a name that say it holds a folder or path (`MEDIA_ROOT`, `output_dir`)."""
+
+
+def _words(name: str) -> list[str]:
+    """The lower-case words of a snake_case or camelCase name, in order."""
+    return [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)]
 
 
 def words_of(name: str) -> frozenset[str]:
     """The lower-case words of a snake_case or camelCase name."""
-    return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name))
+    return frozenset(_words(name))
 
 
 _DOWNLOAD_CALL = lazy_pattern(r"\.\s*_*(?:download|fetch)\w*\s*\(", re.IGNORECASE)
@@ -32,3 +40,14 @@ def names_a_download(text: str, names: set[str]) -> bool:
     if not _DOWNLOAD_CALL.search(text):
         return False
     return any(words_of(name) & CLIENT_WORDS for name in names)
+
+
+def names_a_folder(node: object) -> bool:
+    """Whether `node` is a name or attribute whose last word says it holds a folder or path
+    (`settings.MEDIA_ROOT`, `self.output_dir`): dividing such a value is joining a path, since
+    numbers are not named so and a string cannot be divided."""
+    match node:
+        case ast.Attribute(attr=name) | ast.Name(id=name):
+            parts = _words(name)
+            return bool(parts) and parts[-1] in FOLDER_WORDS
+    return False
