@@ -333,9 +333,8 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
         models[key] |= set(_strings(web, key, where))
     for table in data.get("handler", []):
         models["request_handler_bases"] |= set(_strings(table, "bases", where))
-        source = SourceModel(
-            origin=str(table.get("origin", "remote")), note=str(table.get("note", "request data"))
-        )
+        origin, note = str(table.get("origin", "remote")), str(table.get("note", "request data"))
+        source = SourceModel(origin, note, safe_for=_strings(table, "safe_for", where))
         for attribute in _strings(table, "attributes", where):
             models["handler_attributes"][attribute] = source
 

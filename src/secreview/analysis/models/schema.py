@@ -141,7 +141,8 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         ("origin",),
     ),
     "handler": (
-        {"bases": _strings, "origin": _string, "attributes": _strings, **_NOTE},
+        {"bases": _strings, "origin": _string, "attributes": _strings, "safe_for": _strings}
+        | _NOTE,
         (),
     ),
     "entry": (

@@ -22,6 +22,7 @@ from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     CODE_COMPILERS,
     MUTATORS,
+    TEXT_DECODERS,
     TEXT_KEEPING_METHODS,
     fixes_host,
     is_module_type,
@@ -152,6 +153,8 @@ class LibraryRules(FrameState):
             result = result.with_flows([guessed])
         if names:
             result = _as_text(result, names[0], args)
+            if names[0] in TEXT_DECODERS:
+                result = result.mapped(lambda f: f.then(node, "decoded").decoded())
         return self.typed_result(result, names[0] if names else "", kwargs)
 
     def encodes_one_name(self, node: ast.Call) -> bool:

@@ -46,6 +46,18 @@ TEXT_KEEPING_METHODS = frozenset(
 )
 """String methods whose result is the receiver's text with its case, padding, encoding or ends
 changed: every character that mattered to a sink may still be there."""
+TEXT_DECODERS = frozenset(
+    {"urllib.parse.unquote", "urllib.parse.unquote_plus", "urllib.parse.unquote_to_bytes"}
+    | {"urllib.parse.parse_qs", "urllib.parse.parse_qsl", "urllib.unquote", "urllib.unquote_plus"}
+    | {"urlparse.parse_qs", "urlparse.parse_qsl", "cgi.parse_qs", "html.unescape", "json.loads"}
+    | {"xml.sax.saxutils.unescape", "base64.b64decode", "base64.urlsafe_b64decode"}
+    | {"base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode"}
+    | {"base64.decodebytes", "binascii.unhexlify", "binascii.a2b_base64", "codecs.decode"}
+    | {"quopri.decodestring"}
+)
+"""Calls that decode text (percent-escapes, entities, JSON escapes, base64): `%0A` becomes a line
+break and `%2F` a slash again, so what a source or a check had ruled out of the encoded text may
+be in the decoded one (`Flow.decoded`)."""
 MUTATORS = frozenset(
     {"append", "extend", "add", "update", "insert", "appendleft", "extendleft", "set", "put"}
     | {"push", "write", "writelines", "put_nowait", "add_section", "read_string", "feed"}

@@ -70,6 +70,12 @@ class Flow:
         """This flow, now harmless for the sink kinds `kinds`."""
         return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds), self.within)
 
+    def decoded(self) -> Flow:
+        """This flow once its text is decoded (`unquote`, `b64decode`): the sink kinds a source
+        or a sanitiser made it harmless for apply again, since decoding brings back what they
+        ruled out (a `%0A` in a request line is a line break after `unquote`)."""
+        return Flow(self.origin, self.steps, self.safe_for & {ONLY_CHOSE}, self.within)
+
     def reaches(self, kind: str) -> bool:
         """Whether this flow is still dangerous for sinks of `kind`."""
         return kind not in self.safe_for and ALL_KINDS not in self.safe_for
