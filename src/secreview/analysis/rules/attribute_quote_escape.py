@@ -31,9 +31,9 @@ _OPEN_ATTRIBUTE = lazy_pattern(r"""=\s*(["'])[^"'<>]*$""")
 """Template text that ends inside a quoted attribute value (`<a href="#fn-`)."""
 
 
-def _inside_attribute(prefix: str) -> str | None:
-    """The attribute's opening (`href="#fn-`) when text after `prefix` lands inside a quoted
-    attribute value of an HTML tag, else None."""
+def _inside_attribute(prefix: str) -> tuple[str, str] | None:
+    """The attribute's opening (`href="#fn-`) and its quote mark when text after `prefix` lands
+    inside a quoted attribute value of an HTML tag, else None."""
     tag_start = prefix.rfind("<")
     if tag_start < 0 or ">" in prefix[tag_start:]:
         return None
@@ -41,7 +41,7 @@ def _inside_attribute(prefix: str) -> str | None:
     if found is None:
         return None
     start = prefix.rfind(" ", tag_start, len(prefix) - len(found.group(0))) + 1
-    return prefix[start:]
+    return prefix[start:], found.group(1)
 
 
 def _percent_slots(template: str, values: ast.expr) -> Iterator[tuple[str, ast.expr]]:
@@ -93,10 +93,30 @@ def _is_false(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
 
-def _keeps_quotes(call: ast.expr, context: ModuleContext) -> bool:
-    """Whether `call` escapes text but leaves its quotes (see the module docstring)."""
+def _replaced_characters(call: ast.Call, context: ModuleContext) -> set[str] | None:
+    """What a chain of constant `.replace` calls (`s.replace("&", "&amp;").replace("<", "&lt;")`)
+    takes out of its text; None when `call` is no such chain."""
+    replaced: set[str] = set()
+    node: ast.expr = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr != "replace" or len(node.args) != 2:
+            return None
+        old = context.constant_value(node.args[0])
+        if not isinstance(old, str) or not isinstance(context.constant_value(node.args[1]), str):
+            return None
+        replaced.add(old)
+        node = node.func.value
+    return replaced or None
+
+
+def _keeps_quotes(call: ast.expr, context: ModuleContext, quote_mark: str) -> bool:
+    """Whether `call` escapes text but leaves its quotes (see the module docstring): also a chain
+    of `.replace` calls that escapes `<` or `>` by hand and leaves the attribute's `quote_mark`."""
     if not isinstance(call, ast.Call) or not call.args:
         return False
+    by_hand = _replaced_characters(call, context)
+    if by_hand is not None:
+        return bool(by_hand & {"<", ">"}) and quote_mark not in by_hand
     name = context.call_name(call) or ""
     quote = context.argument(call, 1, "quote")
     if name in _QUOTE_FLAG:
@@ -125,8 +145,9 @@ def _keeps_quotes(call: ast.expr, context: ModuleContext) -> bool:
     what_it_does="Reads HTML templates filled with `%` or written as f-strings, finds the "
     'placeholders inside a quoted attribute value of a tag (`<a href="#fn-%s">`), and reports '
     "a value there escaped by `cgi.escape` or `xml.sax.saxutils.escape` (without `quote=True` "
-    "or an `entities` table), `html.escape(..., quote=False)`, or a function of the module "
-    "named for escaping whose `quote` parameter defaults to False.",
+    "or an `entities` table), `html.escape(..., quote=False)`, a function of the module "
+    "named for escaping whose `quote` parameter defaults to False, or a chain of `.replace` "
+    "calls that escapes `<` or `>` by hand but not the attribute's quote mark.",
     why_bad="Escaping `<`, `>` and `&` keeps text from opening tags, but inside "
     '`id="..."` the attribute ends at the first `"`: `x" onmouseover="alert(1)` adds an '
     "event handler to the tag (CWE-83, CWE-79).",
@@ -152,12 +173,13 @@ def escape_leaves_attribute_quotes(node: ast.AST, context: ModuleContext) -> Ite
     else:
         return
     for prefix, value in slots:
-        opening = _inside_attribute(prefix)
-        if opening is None or not _keeps_quotes(value, context):
+        inside = _inside_attribute(prefix)
+        if inside is None or not _keeps_quotes(value, context, inside[1]):
             continue
+        opening = inside[0]
         yield Hit(
             node=value,
-            message=f"`{context.one_line(value)}` leaves `\"` and `'` as they are, and fills the "
-            f"quoted attribute `{opening}…`: a quote in the text ends the attribute and what "
-            'follows becomes markup (`x" onmouseover="...`).',
+            message=f"`{context.one_line(value)}` leaves the quote mark `{inside[1]}` as it is, "
+            f"and fills the quoted attribute `{opening}…`: a quote in the text ends the attribute "
+            'and what follows becomes markup (`x" onmouseover="...`).',
         )
