@@ -36,6 +36,7 @@ DANGEROUS: dict[str, frozenset[str]] = {
     "xpath": frozenset("'\"[]()/=<>|@*:"),
     "regex": frozenset(".^$*+?{}[]\\|()"),
     "template": frozenset("{}%$<#"),
+    "spreadsheet": frozenset("=+-@\t\r"),
 }
 """Per sink kind, the characters through which a value can change what the sink does."""
 
