@@ -67,14 +67,62 @@ _RESPONSE_NAMES = frozenset(
 )
 
 
+_RESPONSE_CALLS = frozenset(
+    {
+        "aiohttp.web.Response",
+        "aiohttp.web.json_response",
+        "sanic.response.json",
+        "sanic.response.text",
+        "sanic.response.html",
+        "sanic.json",
+        "sanic.text",
+        "sanic.html",
+        "pyramid.response.Response",
+        "bottle.HTTPResponse",
+        "bottle.HTTPError",
+        "falcon.HTTPError",
+    }
+)
+_RESPONSE_PREFIXES = ("aiohttp.web.HTTP", "pyramid.httpexceptions.HTTP", "falcon.HTTP")
+"""HTTP errors whose text (`text=`, `explanation=`, `description=`) is the response body."""
+_HANDLER_MODULES = ("tornado", "http.server", "socketserver")
+_HANDLER_WRITES = frozenset({"write", "finish", "send_error"})
+"""A class-based handler's own response methods (Tornado's `self.write`, `http.server`'s
+`self.send_error(500, message)`, whose message is shown in the error page)."""
+
+
 def _is_response_call(node: ast.AST, context: ModuleContext) -> bool:
     """A framework call that builds or raises an HTTP response (`jsonify`, `HttpResponse`...)."""
     if not isinstance(node, ast.Call):
         return False
+    if _is_handler_write(node, context):
+        return True
     name = context.call_name(node) or ""
-    if name.startswith(_WEBOB_ERRORS):
+    if name.startswith((_WEBOB_ERRORS, *_RESPONSE_PREFIXES)) or name in _RESPONSE_CALLS:
         return True
     return name.split(".")[0] in _FRAMEWORKS and name.rsplit(".", 1)[-1] in _RESPONSE_NAMES
+
+
+def _is_handler_write(call: ast.Call, context: ModuleContext) -> bool:
+    """`self.write(...)`, `self.finish(...)`, `self.send_error(...)` or `self.wfile.write(...)` in
+    a method of a request handler class (a base named `...Handler`) of Tornado or `http.server`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = func.value
+    if func.attr == "write" and isinstance(owner, ast.Attribute) and owner.attr == "wfile":
+        owner = owner.value
+    elif func.attr not in _HANDLER_WRITES:
+        return False
+    if not (isinstance(owner, ast.Name) and owner.id == "self"):
+        return False
+    if not context.imports_any(_HANDLER_MODULES):
+        return False
+    function = context.enclosing_function(call)
+    cls = context.parent(function) if function is not None else None
+    return isinstance(cls, ast.ClassDef) and any(
+        (context.resolve(base) or context.one_line(base)).endswith("Handler") for base in cls.bases
+    )
 
 
 def _is_controller_base(base: ast.expr, context: ModuleContext) -> bool:
@@ -177,7 +225,9 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "500`.",
     what_it_does="Reports `except` handlers that build a framework response (`jsonify`, "
     "`make_response`, `HttpResponse`, `JsonResponse`, `JSONResponse`, "
-    "`HTTPException(detail=...)`, `abort`, WebOb's `webob.exc.HTTP*(explanation=...)`) from "
+    "`HTTPException(detail=...)`, `abort`, WebOb's `webob.exc.HTTP*(explanation=...)`, "
+    "aiohttp's `json_response` and `HTTP*(text=...)`, Sanic's `json`/`text`, a Tornado or "
+    "`http.server` handler's `self.write`/`finish`/`send_error`/`wfile.write`) from "
     "the caught exception (`str(e)`, `repr(e)`, "
     "`f'{e}'`, `e.args`) or from `traceback.format_exc()`, and, in route functions "
     "(`@app.route`, `@router.get`, `@api_view`) and methods of OpenStack-style API "
