@@ -28,7 +28,7 @@ from secreview.analysis.rules._support.built_strings import (
 from secreview.analysis.rules._support.caller_arguments import filled_by_program
 from secreview.analysis.rules._support.import_fallbacks import in_missing_module_fallback
 from secreview.analysis.rules._support.library_calls import library_call_name
-from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
+from secreview.analysis.rules._support.local_bindings import sequence_elements
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -67,7 +67,7 @@ _SUBPROCESS_CALLS = frozenset(
 )
 # os.exec*/spawn*/posix_spawn*: (position of the program, position of argv, argv is one sequence
 # (else the remaining positional arguments), the last positional argument is the environment).
-_EXEC_CALLS: dict[str, tuple[int, int, bool, bool]] = {
+EXEC_CALLS: dict[str, tuple[int, int, bool, bool]] = {
     "os.execl": (0, 1, False, False),
     "os.execle": (0, 1, False, True),
     "os.execlp": (0, 1, False, False),
@@ -99,7 +99,6 @@ _WINDOWS_SHELLS: dict[str, frozenset[str]] = {
     "pwsh": frozenset({"-c", "-command"}),
     "pwsh.exe": frozenset({"-c", "-command"}),
 }
-_PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 _SHELL_QUOTING = frozenset({"shlex.quote", "pipes.quote", "shlex.join"})
 # The interpreter re-executing itself (`os.execv(sys.executable, [sys.executable, *sys.argv])`) is
 # a standard idiom, not an attacker-chosen program.
@@ -137,7 +136,7 @@ def _is_shell_quoted(context: ModuleContext, expr: ast.expr) -> bool:
     )
 
 
-def _is_own_program(context: ModuleContext, expr: ast.expr) -> bool:
+def is_own_program(context: ModuleContext, expr: ast.expr) -> bool:
     """Whether `expr` names the running interpreter or script, or a fixed tool found on PATH."""
     while isinstance(expr, ast.Subscript | ast.Starred):
         expr = expr.value
@@ -151,7 +150,7 @@ def _is_own_program(context: ModuleContext, expr: ast.expr) -> bool:
     )
 
 
-def _unquoted_values(context: ModuleContext, command: ast.expr) -> list[Piece]:
+def unquoted_values(context: ModuleContext, command: ast.expr) -> list[Piece]:
     """The run-time values spliced into a command line without shell quoting."""
     return [
         p
@@ -160,12 +159,12 @@ def _unquoted_values(context: ModuleContext, command: ast.expr) -> list[Piece]:
         and p.is_dynamic
         and not _is_shell_quoted(context, p.node)
         and not is_number_conversion(context, p.node)
-        and not _is_own_program(context, p.node)
+        and not is_own_program(context, p.node)
     ]
 
 
 def _unquoted_nodes(context: ModuleContext, command: ast.expr) -> list[ast.expr]:
-    return [p.node for p in _unquoted_values(context, command) if p.node is not None]
+    return [p.node for p in unquoted_values(context, command) if p.node is not None]
 
 
 def _truthy_constant(context: ModuleContext, expr: ast.expr | None) -> bool:
@@ -207,8 +206,8 @@ def _program_and_arguments(
     context: ModuleContext, call: ast.Call, name: str
 ) -> tuple[ast.expr, list[ast.expr]] | None:
     """The program a non-shell process call runs and the arguments after it, when visible."""
-    if name in _EXEC_CALLS:
-        program_at, argv_at, argv_is_sequence, ends_with_environment = _EXEC_CALLS[name]
+    if name in EXEC_CALLS:
+        program_at, argv_at, argv_is_sequence, ends_with_environment = EXEC_CALLS[name]
         # these functions take their arguments by position only
         program = ModuleContext.argument(call, program_at)
         if program is None or ModuleContext.has_star_arguments(call):
@@ -234,7 +233,7 @@ def _command_hit(
     context: ModuleContext, call: ast.Call, runner: str, command: ast.expr
 ) -> Iterator[Hit]:
     """A hit when `command`, run by a shell through `runner`, splices in unquoted values."""
-    values = _unquoted_values(context, command)
+    values = unquoted_values(context, command)
     if not values:
         return
     nodes = [p.node for p in values if p.node is not None]
@@ -268,7 +267,9 @@ def _command_hit(
     what_it_does="Reports commands run through a shell when the command text is not fixed in the "
     "source: `subprocess` calls with `shell=True`, `subprocess.getoutput`/`getstatusoutput`, "
     "`os.system`, `os.popen`, `asyncio.create_subprocess_shell`, the legacy `commands`, `popen2` "
-    "and `platform.popen`, and argument lists that start a shell on a command string "
+    "and `platform.popen`, any other call given `shell=True` (oslo's `processutils.execute`, a "
+    "project's own `execute`) whose command line is built in the call, and argument lists that "
+    "start a shell on a command string "
     '(`["sh", "-c", text]`, `os.execl("/bin/sh", "sh", "-c", text)`). Values quoted with '
     "`shlex.quote`/`shlex.join` and numbers (`int(x)`, `%d`) are not counted. A command in the "
     "`except ImportError` fallback for a module every Python 3 ships (`try: import subprocess` "
@@ -288,16 +289,15 @@ def _command_hit(
         "https://docs.python.org/3/library/os.html#os.system",
         "https://cwe.mitre.org/data/definitions/78.html",
     ),
-    call_imports=_MODULES,
-    calls=frozenset(
-        {*_SHELL_CALLS, *_SUBPROCESS_CALLS, *_EXEC_CALLS, "asyncio.create_subprocess_exec"}
-    ),
 )
 def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report shell command lines that splice in unquoted run-time values."""
     assert isinstance(node, ast.Call)
     name = library_call_name(node, _MODULES, context)
-    if name is None or in_missing_module_fallback(context, node):
+    if name not in _PROCESS_CALLS:
+        yield from _shell_wrapper_hit(node, context)
+        return
+    if in_missing_module_fallback(context, node):
         return  # a fallback for a missing `subprocess` runs on no Python we support
     if name in _SHELL_CALLS:
         position, keyword = _SHELL_CALLS[name]
@@ -319,7 +319,7 @@ def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[H
             command = argv[0]
         yield from _command_hit(context, node, f"`{name}(..., shell=True)`", command)
         return
-    if name in _SUBPROCESS_CALLS or name in _EXEC_CALLS or name == "asyncio.create_subprocess_exec":
+    if name in _SUBPROCESS_CALLS or name in EXEC_CALLS or name == "asyncio.create_subprocess_exec":
         found = _program_and_arguments(context, node, name)
         if found is None:
             return
@@ -329,65 +329,21 @@ def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[H
             yield from _command_hit(context, node, f"`{name}` starting `{shell}`", command)
 
 
-def _program_path_values(context: ModuleContext, program: ast.expr) -> list[ast.expr]:
-    """The run-time values a program path is built from, when it is built here from a fixed
-    part and such values (`"/opt/tools/" + name`, `os.path.join(TOOLS, name)`); else []."""
-    value = single_value(context, program)
-    if isinstance(value, ast.Call) and context.call_name(value) in _PATH_JOINS:
-        fixed = [a for a in value.args if is_fixed(context, a)]
-        chosen = [a for a in value.args if a not in fixed and not _is_own_program(context, a)]
-        return chosen if fixed and not ModuleContext.has_star_arguments(value) else []
-    if not any(p.text and p.text.strip() for p in string_pieces(context, program)):
-        return []  # passed through whole: a wrapper, not a path assembled here
-    return [p.node for p in _unquoted_values(context, program) if p.node is not None]
-
-
-@rule(
-    id="dynamic-program-execution",
-    needs_untrusted_input=True,
-    name="Process started from a program path assembled from run-time values",
-    cwe=78,
-    severity=Severity.MEDIUM,
-    confidence=Confidence.LOW,
-    summary="os.exec*/os.spawn*/os.posix_spawn* run a program whose path is built from run-time "
-    "values.",
-    fix='Pick the program from a fixed mapping (`TOOLS = {"git": "/usr/bin/git"}`; '
-    "`TOOLS[name]` fails for anything else) and pass run-time values only as its arguments.",
-    what_it_does="Reports the `os.exec*`, `os.spawn*` and `os.posix_spawn*` functions when the "
-    "program path is assembled in the function from a fixed part and run-time values "
-    '(`"/opt/tools/" + name`, `f"{BIN}/{tool}"`, `os.path.join(TOOLS_DIR, tool)`). A program '
-    "passed through whole (`os.execvp(argv[0], argv)` in a wrapper), the running interpreter "
-    "(`sys.executable`) and varying arguments are not reported: without a shell, arguments "
-    "cannot start another command.",
-    why_bad='Whoever controls the spliced value chooses what runs: `name = "../../tmp/upload"` '
-    "turns `/opt/tools/{name}` into an executable the attacker uploaded, run with the "
-    "application's privileges. The rule cannot see where the value came from, hence low "
-    "confidence.",
-    example='import os\nos.execv(f"/opt/tools/{tool}", [tool, "--version"])',
-    use_instead='import os\nTOOLS = {"git": "/usr/bin/git"}\npath = TOOLS[tool]  # KeyError for '
-    'anything else\nos.execv(path, [path, "--version"])',
-    references=(
-        "https://docs.python.org/3/library/os.html#os.execv",
-        "https://docs.python.org/3/library/os.html#os.spawnl",
-        "https://docs.python.org/3/library/os.html#os.posix_spawn",
-        "https://cwe.mitre.org/data/definitions/78.html",
-    ),
-    calls=frozenset(_EXEC_CALLS),
+_PROCESS_CALLS = frozenset(
+    {*_SHELL_CALLS, *_SUBPROCESS_CALLS, *EXEC_CALLS, "asyncio.create_subprocess_exec"}
 )
-def dynamic_program_execution(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report os.exec*/spawn*/posix_spawn* whose program path is assembled from run-time values."""
-    assert isinstance(node, ast.Call)
-    name = library_call_name(node, ("os",), context)
-    if name not in _EXEC_CALLS:
+
+
+def _shell_wrapper_hit(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
+    """Any other call told `shell=True` (oslo's `processutils.execute`, fabric's `run`, a
+    project's own `utils.execute`) hands its command line to a shell as `subprocess` does. Its
+    name says nothing, so only a command line built here with values spliced in is reported, not
+    a bare variable whose text the wrapper's caller may have quoted."""
+    shell = next((k.value for k in node.keywords if k.arg == "shell"), None)
+    if shell is None or not _truthy_constant(context, shell):
+        return  # the cheap test first: every call of every module comes here
+    command = ModuleContext.argument(node, 0, "cmd") or ModuleContext.keyword(node, "command")
+    if command is None or isinstance(command, ast.Name | ast.Attribute | ast.Starred):
         return
-    program = ModuleContext.argument(node, _EXEC_CALLS[name][0])
-    if program is None:
-        return
-    values = _program_path_values(context, program)
-    if values:
-        yield Hit(
-            node=node,
-            message=f"`{name}` starts the program `{code(context, program)}`, whose path is built "
-            f"from {name_values(context, values)}; whoever controls that value chooses what "
-            "runs (`../` reaches any executable on the machine).",
-        )
+    shown = code(context, node.func)
+    yield from _command_hit(context, node, f"`{shown}(..., shell=True)`", command)

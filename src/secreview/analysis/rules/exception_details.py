@@ -67,14 +67,62 @@ _RESPONSE_NAMES = frozenset(
 )
 
 
+_RESPONSE_CALLS = frozenset(
+    {
+        "aiohttp.web.Response",
+        "aiohttp.web.json_response",
+        "sanic.response.json",
+        "sanic.response.text",
+        "sanic.response.html",
+        "sanic.json",
+        "sanic.text",
+        "sanic.html",
+        "pyramid.response.Response",
+        "bottle.HTTPResponse",
+        "bottle.HTTPError",
+        "falcon.HTTPError",
+    }
+)
+_RESPONSE_PREFIXES = ("aiohttp.web.HTTP", "pyramid.httpexceptions.HTTP", "falcon.HTTP")
+"""HTTP errors whose text (`text=`, `explanation=`, `description=`) is the response body."""
+_HANDLER_MODULES = ("tornado", "http.server", "socketserver")
+_HANDLER_WRITES = frozenset({"write", "finish", "send_error"})
+"""A class-based handler's own response methods (Tornado's `self.write`, `http.server`'s
+`self.send_error(500, message)`, whose message is shown in the error page)."""
+
+
 def _is_response_call(node: ast.AST, context: ModuleContext) -> bool:
     """A framework call that builds or raises an HTTP response (`jsonify`, `HttpResponse`...)."""
     if not isinstance(node, ast.Call):
         return False
+    if _is_handler_write(node, context):
+        return True
     name = context.call_name(node) or ""
-    if name.startswith(_WEBOB_ERRORS):
+    if name.startswith((_WEBOB_ERRORS, *_RESPONSE_PREFIXES)) or name in _RESPONSE_CALLS:
         return True
     return name.split(".")[0] in _FRAMEWORKS and name.rsplit(".", 1)[-1] in _RESPONSE_NAMES
+
+
+def _is_handler_write(call: ast.Call, context: ModuleContext) -> bool:
+    """`self.write(...)`, `self.finish(...)`, `self.send_error(...)` or `self.wfile.write(...)` in
+    a method of a request handler class (a base named `...Handler`) of Tornado or `http.server`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = func.value
+    if func.attr == "write" and isinstance(owner, ast.Attribute) and owner.attr == "wfile":
+        owner = owner.value
+    elif func.attr not in _HANDLER_WRITES:
+        return False
+    if not (isinstance(owner, ast.Name) and owner.id == "self"):
+        return False
+    if not context.imports_any(_HANDLER_MODULES):
+        return False
+    function = context.enclosing_function(call)
+    cls = context.parent(function) if function is not None else None
+    return isinstance(cls, ast.ClassDef) and any(
+        (context.resolve(base) or context.one_line(base)).endswith("Handler") for base in cls.bases
+    )
 
 
 _REQUEST_HANDLERS = frozenset(
@@ -109,20 +157,11 @@ def _is_request_handler(function: ast.AST | None, context: ModuleContext) -> boo
 
 
 def _answers_through_handler(node: ast.AST) -> bool:
-    """`send_json(self, 400, message)`, `self.send_error(400, message)`,
-    `self.wfile.write(body)`: in a request handler, a call given the handler and an HTTP status,
-    or writing its output, sends the client a response."""
+    """`send_json(self, 400, message)`: in a request handler, a call given the handler and an
+    HTTP status sends the client a response (its own `self.send_error` and `self.wfile.write`
+    are `_is_handler_write`'s)."""
     if not isinstance(node, ast.Call):
         return False
-    func = node.func
-    if (
-        isinstance(func, ast.Attribute)
-        and isinstance(func.value, ast.Attribute)
-        and (func.attr, func.value.attr) == ("write", "wfile")
-    ):
-        return isinstance(func.value.value, ast.Name) and func.value.value.id == "self"
-    if isinstance(func, ast.Attribute) and func.attr == "send_error":
-        return isinstance(func.value, ast.Name) and func.value.id == "self"
     handler = any(isinstance(a, ast.Name) and a.id == "self" for a in node.args)
     status = any(
         isinstance(a, ast.Constant) and type(a.value) is int and 100 <= a.value <= 599
@@ -231,15 +270,17 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "500`.",
     what_it_does="Reports `except` handlers that build a framework response (`jsonify`, "
     "`make_response`, `HttpResponse`, `JsonResponse`, `JSONResponse`, "
-    "`HTTPException(detail=...)`, `abort`, WebOb's `webob.exc.HTTP*(explanation=...)`) from "
+    "`HTTPException(detail=...)`, `abort`, WebOb's `webob.exc.HTTP*(explanation=...)`, "
+    "aiohttp's `json_response` and `HTTP*(text=...)`, Sanic's `json`/`text`, a Tornado or "
+    "`http.server` handler's `self.write`/`finish`/`send_error`/`wfile.write`) from "
     "the caught exception (`str(e)`, `repr(e)`, "
     "`f'{e}'`, `e.args`) or from `traceback.format_exc()`, and, in route functions "
     "(`@app.route`, `@router.get`, `@api_view`) and methods of OpenStack-style API "
     "controllers (`class ServersController(wsgi.Controller)` in a WebOb, pecan or oslo "
     "service), whose return value is the response (a returned `fault` dict included), "
-    "handlers that return such text; in methods of an `http.server` request handler, a call "
-    "given the handler and an HTTP status (`send_json(self, 400, str(e))`), `self.send_error` "
-    "and `self.wfile.write`. Handlers that only catch validation or HTTP errors, whose "
+    "handlers that return such text; in methods of an `http.server` request handler, also a "
+    "call given the handler and an HTTP status (`send_json(self, 400, str(e))`). Handlers that "
+    "only catch validation or HTTP errors, whose "
     "messages are written for the client, are not reported.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "

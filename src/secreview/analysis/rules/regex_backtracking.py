@@ -65,6 +65,11 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.configuration import configuration_value
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.glob_patterns import reopened_glob
+from secreview.analysis.rules._support.lexer_tables import (
+    DEFAULT_FLAGS,
+    lexer_flags,
+    lexer_patterns,
+)
 from secreview.analysis.rules._support.pattern_uses import pattern_uses
 from secreview.analysis.rules._support.regex_pieces import first_report, flawed_piece
 from secreview.analysis.rules._support.regex_problem import exponential_alone, pattern_problem
@@ -134,7 +139,8 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "in a token table that a loop compiles are judged on their rows, and constant patterns "
     "given to this module's own regex helper (`self.match(pattern, re.X)`, a function that "
     "passes its parameter to `re`) on the helper's calls, with the flags they pass (exponential "
-    "shapes only: the helper hides the text matched), and a pattern built from a run-time glob "
+    "shapes only: the helper hides the text matched), the rows of a Pygments lexer's `tokens` "
+    "table (exponential shapes only), and a pattern built from a run-time glob "
     "escaped with `re.escape` whose `*` is then replaced by `.*`/`.*?`/`.+` (one loop per "
     "wildcard; rated by where the glob comes from). Text only the program "
     "made, or a value of its configuration, is not reported; nor are two loops sharing one "
@@ -154,10 +160,31 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     ),
     uses_project_summaries=True,  # rated by where the text comes from (`data_origin`)
     calls=_REGEX_CALLS,
+    visits=(ast.Call, ast.ClassDef),
 )
 def regex_catastrophic_backtracking(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report constant patterns whose parsed tree has a catastrophic backtracking shape."""
+    if isinstance(node, ast.ClassDef):
+        yield from _lexer_hits(node, context)
+        return
     yield from _check(node, context, wide=False)
+
+
+def _lexer_hits(cls: ast.ClassDef, context: ModuleContext) -> Iterator[Hit]:
+    """Exponential shapes in a Pygments lexer's token table (`lexer_tables`): the text is
+    whatever is highlighted, which the module does not show, so polynomial shapes are left."""
+    given = lexer_flags(cls)
+    flags = DEFAULT_FLAGS if given is None else _flags(given, context)
+    for where, text in lexer_patterns(cls, context) if flags is not None else ():
+        found = pattern_problem(text, flags, "match", wide=False)
+        if found is not None and found.problem.exponential:
+            yield Hit(
+                node=where,
+                message=f"The pattern `{_shown(text)}`, a row of the token table of the lexer "
+                f"`{cls.name}`, {found.problem.description}, so highlighting a text that almost "
+                "matches takes exponential time (ReDoS). Text matched: the document highlighted.",
+                confidence=Confidence.LOW,
+            )
 
 
 @rule(

@@ -5,12 +5,30 @@ Its pattern twins, which judge the loading call alone, are in `deserialization.p
 
 from __future__ import annotations
 
+import ast
+
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.rules._support.verified_data import runs_after_digest_check
+from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
+
+
+def _unverified(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether the load may run on data whose HMAC was not checked: a load behind
+    `if not compare_digest(received, hmac.new(key, buf, ...).digest()): continue` unpickles only
+    what the holder of the key signed, as the pattern rule also judges."""
+    call = event.node
+    if not isinstance(call, ast.Call) or not call.args:
+        return True
+    return not runs_after_digest_check(context, call, call.args[0])
+
 
 tainted_deserialization = taint_rule(
     TaintSpec(
-        "deserialization", "unpickling (or full YAML loading) attacker data runs their code."
+        "deserialization",
+        "unpickling (or full YAML loading) attacker data runs their code.",
+        reports=_unverified,
     ),
     id="tainted-deserialization",
     name="Deserialisation of untrusted data",

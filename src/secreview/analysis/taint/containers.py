@@ -41,9 +41,9 @@ class ContainerRules(FrameState):
                     if isinstance(element, ast.Starred):
                         self.assign(element.value, value.any_part(), origin)
                     elif starred is not None and index > starred:
-                        self.assign(element, value.part(index - len(elements)), origin)
+                        self.assign(element, self._element(value, index - len(elements)), origin)
                     else:
-                        self.assign(element, value.part(index), origin)
+                        self.assign(element, self._element(value, index), origin)
             case ast.Starred(value=inner):
                 self.assign(inner, value, origin)
             case ast.Attribute(value=base, attr=attr):
@@ -59,6 +59,13 @@ class ContainerRules(FrameState):
                     self._store_into(base, key.const, value, target)
                 else:
                     self._store_into(base, None, value, target)
+
+    def _element(self, value: Value, index: int) -> Value:
+        """An element unpacked from `value`, with the type the models give the elements of a
+        typed result (`conn, address = server.accept()`: `conn` is a socket), as `value[i]`
+        has."""
+        element = value.part(index)
+        return self.typed_result(element, f"{value.type}.__item__", {}) if value.type else element
 
     def _store_into(self, base: ast.expr, key: object, value: Value, target: ast.AST) -> None:
         """Update the container or object named by `base` (a name or attribute chain); a store
