@@ -154,7 +154,8 @@ class LibraryRules(FrameState):
         if names:
             result = _as_text(result, names[0], args)
             if names[0] in TEXT_DECODERS:
-                result = result.mapped(lambda f: f.then(node, "decoded").decoded())
+                note = f"decoded by `{names[0]}` (its escapes are characters again)"
+                result = result.mapped(lambda f: f.decoded(node, note))
         return self.typed_result(result, names[0] if names else "", kwargs)
 
     def encodes_one_name(self, node: ast.Call) -> bool:

@@ -70,11 +70,15 @@ class Flow:
         """This flow, now harmless for the sink kinds `kinds`."""
         return Flow(self.origin, self.steps, self.safe_for | frozenset(kinds), self.within)
 
-    def decoded(self) -> Flow:
-        """This flow once its text is decoded (`unquote`, `b64decode`): the sink kinds a source
-        or a sanitiser made it harmless for apply again, since decoding brings back what they
-        ruled out (a `%0A` in a request line is a line break after `unquote`)."""
-        return Flow(self.origin, self.steps, self.safe_for & {ONLY_CHOSE}, self.within)
+    def decoded(self, node: ast.AST, note: str) -> Flow:
+        """This flow once `node` decodes its text (`unquote`, `b64decode`): the sink kinds a
+        source or a sanitiser made it harmless for apply again, since decoding brings back what
+        they ruled out (a `%0A` in a request line is a line break after `unquote`). The evidence
+        says so only when something was given back."""
+        kept = self.safe_for & {ONLY_CHOSE}
+        if kept == self.safe_for:
+            return self
+        return Flow(self.origin, self.steps, kept, self.within).then(node, note)
 
     def reaches(self, kind: str) -> bool:
         """Whether this flow is still dangerous for sinks of `kind`."""
