@@ -87,8 +87,8 @@ def test_relative_imports_resolve_against_the_package() -> None:
 
 
 def test_the_project_index_is_the_same_whatever_the_number_of_processes(tmp_path: Path) -> None:
-    from secreview.scanner import project_index
     from secreview.sources.discovery import discover
+    from secreview.summary_rounds import project_index
 
     package = tmp_path / "app"
     package.mkdir()

@@ -27,9 +27,8 @@ from secreview.analysis.taint.project import (
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.config import ScanConfig
 from secreview.index.facts import ModuleFacts, demanded_functions, spelled_and_defined
-from secreview.scanner import project_index
 from secreview.sources.discovery import SourceFile, discover
-from secreview.summary_rounds import RoundSummariser
+from secreview.summary_rounds import RoundSummariser, project_index
 from secreview.workers import Budget, TaskFailure, WorkerPool
 
 # `top` calls `middle`, which calls `leaf` in a third module: `top`'s summary is only complete

@@ -19,8 +19,9 @@ from secreview.analysis.taint import AnalysisContext, ProjectIndex, TaintSetup
 from secreview.config import ScanConfig
 from secreview.parse import parse_module
 from secreview.pipeline import review_file, review_source
-from secreview.scanner import project_index, scan
+from secreview.scanner import scan
 from secreview.sources.discovery import discover
+from secreview.summary_rounds import project_index
 
 RULE_FIXTURES = sorted((Path(__file__).parent / "fixtures" / "rules").rglob("*.py"))
 

@@ -26,9 +26,9 @@ from secreview.cli import cli
 from secreview.config import ScanConfig
 from secreview.findings import ErrorKind, FileReport
 from secreview.pipeline import review_file, review_source
-from secreview.scanner import project_index, review_files
+from secreview.scanner import review_files
 from secreview.sources.discovery import SourceFile, discover
-from secreview.summary_rounds import summarise_source_file
+from secreview.summary_rounds import project_index, summarise_source_file
 from secreview.tasks import ReviewShared, budget_of, review_source_file
 from secreview.workers import Budget, TaskFailure, run_isolated
 

@@ -17,12 +17,8 @@ from typing import TypeVar
 
 from secreview import __version__
 from secreview.analysis.taint import ProjectIndex
-from secreview.analysis.taint.project import (
-    MAX_ROUNDS,
-    ModuleRound,
-    iterate_project_index,
-)
-from secreview.cache import IncrementalCache, RoundCache, open_cache
+from secreview.analysis.taint.project import MAX_ROUNDS
+from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
@@ -32,7 +28,7 @@ from secreview.project_aliases import with_project_shims
 from secreview.project_pickles import with_project_pickle_files
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
-from secreview.summary_rounds import KEPT_SOURCE_BYTES, RoundSummariser, worker_of_module
+from secreview.summary_rounds import project_index
 from secreview.tasks import (
     FileReviewer,
     budget_of,
@@ -42,7 +38,7 @@ from secreview.tasks import (
     review_source_file_again,
     runner_for,
 )
-from secreview.workers import Budget, TaskFailure, WorkerPool, run_isolated
+from secreview.workers import Budget, TaskFailure, run_isolated
 
 ProgressCallback = Callable[[int, int], None]
 PhaseProgress = Callable[[str, int, int | None], None]
@@ -58,7 +54,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], ModuleRound | None]
 _Reviewed = TypeVar("_Reviewed")
 _Shared = TypeVar("_Shared")
 
@@ -147,88 +142,6 @@ def review_texts(sources: Sequence[SourceText], config: ScanConfig, jobs: int) -
         budget=lambda source: file_budget(config, len(source[0].encode("utf-8", "surrogatepass"))),
         path_of=lambda source: source[1],
     )
-
-
-def project_index(
-    sources: Sequence[SourceFile],
-    config: ScanConfig,
-    jobs: int,
-    summarise: ModuleSummariser | None = None,
-    cached: RoundCache | None = None,
-    wanted: Mapping[str, frozenset[str]] | None = None,
-) -> tuple[ProjectIndex, dict[str, FileError]]:
-    """Summaries of the functions of `sources`, one module per task, and the modules that failed.
-
-    Workers last for all rounds and each module goes to the same worker every round, so the
-    default summariser (`RoundSummariser`) parses it once. A module whose summary crashes its
-    worker or exceeds its budget is left out of the index (and of later rounds), with one
-    error for its file. With `cached`, a module whose summaries for a round are stored is not
-    summarised again. `wanted` limits each module to the functions other modules can call
-    (`demanded_functions`).
-    """
-    failed: dict[str, FileError] = {}
-    consequence = "flows through it into other modules were not followed"
-    by_module = {source.module: source for source in sources}
-    slots = worker_of_module(sources, min(jobs, len(sources)))
-
-    def left_out(source: SourceFile, failure: TaskFailure) -> ModuleRound | None:
-        doing = "summarise it for the cross-module pass"
-        failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
-        return None
-
-    def rounds_through_cache(
-        summarise_round: Callable[[list[SourceFile], ProjectIndex], list[ModuleRound | None]],
-    ) -> Callable[[ProjectIndex, Sequence[str]], dict[str, ModuleRound]]:
-        """A round of the worklist: the modules it names, stored or from `summarise_round`."""
-
-        def run_round(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
-            remaining = [by_module[m] for m in modules if m not in failed]
-            if cached is None:
-                outcomes = summarise_round(remaining, index)
-            else:
-                outcomes = cached(
-                    remaining,
-                    index,
-                    lambda misses: summarise_round(misses, index),
-                    lambda source: source.module in failed,
-                )
-            return {
-                source.module: outcome
-                for source, outcome in zip(remaining, outcomes, strict=True)
-                if outcome is not None
-            }
-
-        return run_round
-
-    if config.engine == "ray":  # no worker outlives a round there: each round parses again
-        from secreview.distributed.ray_engine import run_on_ray  # imported for Ray runs only
-
-        def on_ray(remaining: list[SourceFile], index: ProjectIndex) -> list[ModuleRound | None]:
-            work = summarise or RoundSummariser()
-            budget = budget_of(config)
-            shared = (config, index)
-            return run_on_ray(
-                remaining, work, shared, jobs=jobs, budget=budget, on_failure=left_out
-            )
-
-        index = iterate_project_index(sorted(by_module), rounds_through_cache(on_ray), wanted)
-        return index, failed
-
-    workers = min(jobs, len(sources))
-    kept = RoundSummariser(kept_source_bytes=KEPT_SOURCE_BYTES // max(workers, 1))
-    with WorkerPool(summarise or kept, workers) as pool:
-
-        def in_pool(remaining: list[SourceFile], index: ProjectIndex) -> list[ModuleRound | None]:
-            return pool.run(
-                remaining,
-                (config, index),
-                budget=budget_of(config),
-                on_failure=left_out,
-                slot_of=lambda source: slots[source.module],
-            )
-
-        index = iterate_project_index(sorted(by_module), rounds_through_cache(in_pool), wanted)
-        return index, failed
 
 
 def _with_error(report: FileReport, error: FileError) -> FileReport:

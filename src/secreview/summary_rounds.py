@@ -1,23 +1,33 @@
-"""The task of the cross-module pass's rounds, and which worker each module goes to.
+"""The cross-module pass's rounds: their task, which worker each module goes to, and the run.
 
-The pass summarises the same modules round after round (`iterate_project_index`). Each module is
-given to the same worker every round (`worker_of_module`), and the worker keeps what it parsed
-(`RoundSummariser`), so a module is read, parsed and indexed once for all rounds.
+The pass summarises the same modules round after round (`iterate_project_index`, run here by
+`project_index` in worker processes or on Ray). Each module is given to the same worker every
+round (`worker_of_module`), and the worker keeps what it parsed (`RoundSummariser`), so a module
+is read, parsed and indexed once for all rounds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from secreview.analysis.taint import ProjectIndex
-from secreview.analysis.taint.project import ModuleRound, module_context, summarise_module
+from secreview.analysis.taint.project import (
+    ModuleRound,
+    iterate_project_index,
+    module_context,
+    summarise_module,
+)
+from secreview.cache import RoundCache
 from secreview.config import ScanConfig
+from secreview.findings import FileError
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file
 from secreview.parse import parse_module
 from secreview.pipeline import models_for
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
+from secreview.tasks import budget_of, failure_error
+from secreview.workers import TaskFailure, WorkerPool
 
 KEPT_SOURCE_BYTES = 3 * 2**20
 """How much source (in bytes) the workers together keep parsed between rounds of the
@@ -116,3 +126,88 @@ def _size(source: SourceFile) -> int:
         return source.path.stat().st_size
     except OSError:
         return 0
+
+
+ModuleSummariser = Callable[[tuple[ScanConfig, ProjectIndex], SourceFile], ModuleRound | None]
+
+
+def project_index(
+    sources: Sequence[SourceFile],
+    config: ScanConfig,
+    jobs: int,
+    summarise: ModuleSummariser | None = None,
+    cached: RoundCache | None = None,
+    wanted: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[ProjectIndex, dict[str, FileError]]:
+    """Summaries of the functions of `sources`, one module per task, and the modules that failed.
+
+    Workers last for all rounds and each module goes to the same worker every round, so the
+    default summariser (`RoundSummariser`) parses it once. A module whose summary crashes its
+    worker or exceeds its budget is left out of the index (and of later rounds), with one
+    error for its file. With `cached`, a module whose summaries for a round are stored is not
+    summarised again. `wanted` limits each module to the functions other modules can call
+    (`demanded_functions`).
+    """
+    failed: dict[str, FileError] = {}
+    consequence = "flows through it into other modules were not followed"
+    by_module = {source.module: source for source in sources}
+    slots = worker_of_module(sources, min(jobs, len(sources)))
+
+    def left_out(source: SourceFile, failure: TaskFailure) -> ModuleRound | None:
+        doing = "summarise it for the cross-module pass"
+        failed[source.module] = failure_error(source.shown_as, failure, doing, consequence)
+        return None
+
+    def rounds_through_cache(
+        summarise_round: Callable[[list[SourceFile], ProjectIndex], list[ModuleRound | None]],
+    ) -> Callable[[ProjectIndex, Sequence[str]], dict[str, ModuleRound]]:
+        """A round of the worklist: the modules it names, stored or from `summarise_round`."""
+
+        def run_round(index: ProjectIndex, modules: Sequence[str]) -> dict[str, ModuleRound]:
+            remaining = [by_module[m] for m in modules if m not in failed]
+            if cached is None:
+                outcomes = summarise_round(remaining, index)
+            else:
+                outcomes = cached(
+                    remaining,
+                    index,
+                    lambda misses: summarise_round(misses, index),
+                    lambda source: source.module in failed,
+                )
+            return {
+                source.module: outcome
+                for source, outcome in zip(remaining, outcomes, strict=True)
+                if outcome is not None
+            }
+
+        return run_round
+
+    if config.engine == "ray":  # no worker outlives a round there: each round parses again
+        from secreview.distributed.ray_engine import run_on_ray  # imported for Ray runs only
+
+        def on_ray(remaining: list[SourceFile], index: ProjectIndex) -> list[ModuleRound | None]:
+            work = summarise or RoundSummariser()
+            budget = budget_of(config)
+            shared = (config, index)
+            return run_on_ray(
+                remaining, work, shared, jobs=jobs, budget=budget, on_failure=left_out
+            )
+
+        index = iterate_project_index(sorted(by_module), rounds_through_cache(on_ray), wanted)
+        return index, failed
+
+    workers = min(jobs, len(sources))
+    kept = RoundSummariser(kept_source_bytes=KEPT_SOURCE_BYTES // max(workers, 1))
+    with WorkerPool(summarise or kept, workers) as pool:
+
+        def in_pool(remaining: list[SourceFile], index: ProjectIndex) -> list[ModuleRound | None]:
+            return pool.run(
+                remaining,
+                (config, index),
+                budget=budget_of(config),
+                on_failure=left_out,
+                slot_of=lambda source: slots[source.module],
+            )
+
+        index = iterate_project_index(sorted(by_module), rounds_through_cache(in_pool), wanted)
+        return index, failed
