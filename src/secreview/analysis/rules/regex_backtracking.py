@@ -70,9 +70,13 @@ from secreview.analysis.rules._support.lexer_tables import (
     lexer_flags,
     lexer_patterns,
 )
-from secreview.analysis.rules._support.pattern_uses import pattern_uses
 from secreview.analysis.rules._support.regex_pieces import first_report, flawed_piece
 from secreview.analysis.rules._support.regex_problem import exponential_alone, pattern_problem
+from secreview.analysis.rules._support.regex_subject import (
+    SETTING,
+    matched_from_start,
+    text_origin,
+)
 from secreview.analysis.rules._support.regex_tables import table_patterns
 from secreview.analysis.rules._support.regex_wrappers import wrapped_patterns
 from secreview.findings import Confidence, Severity
@@ -263,14 +267,14 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
         problem = found.problem
         if isinstance(where, ast.Call) and where is not node and not problem.exponential:
             continue  # a helper's text is unseen: only exponential shapes (`regex_wrappers`)
-        origin = origin or _text_origin(context, node, function)
-        if origin.trust is Trust.PROGRAM_MADE or origin is _SETTING:
+        origin = origin or text_origin(context, node, function)
+        if origin.trust is Trust.PROGRAM_MADE or origin is SETTING:
             return
         if (
             not problem.exponential
             and problem.loops < 3
             and origin.trust is Trust.UNTRACED
-            and (found.anchored or _matched_from_start(context, node, function))
+            and (found.anchored or matched_from_start(context, node, function))
         ):
             continue  # quadratic from one start: only untrusted text is long enough to hurt
         exponential = partial(exponential_alone, text_flags, function)
@@ -335,22 +339,6 @@ def _flags_argument(context: ModuleContext, call: ast.Call) -> ast.expr | None:
     return None if function is None else context.argument(call, _FLAG_POSITIONS[function], "flags")
 
 
-_FROM_START = frozenset({"match", "fullmatch"})
-"""`re` functions and `re.Pattern` methods that try the pattern at the start of the text only."""
-
-
-def _matched_from_start(context: ModuleContext, call: ast.Call, function: str) -> bool:
-    """Whether the pattern is only ever tried at the start of its text: a `re.match` or
-    `re.fullmatch` call, or a compiled pattern whose every use this module shows is one."""
-    if function != "compile":
-        return function in _FROM_START
-    uses = pattern_uses(context, call)
-    return bool(uses) and all(
-        isinstance(use.call.func, ast.Attribute) and use.call.func.attr in _FROM_START
-        for use in uses or ()
-    )
-
-
 def _shown(pattern: str | bytes) -> str:
     """The pattern as the message quotes it: on one line, cut to a readable length."""
     text = pattern.decode("latin-1") if isinstance(pattern, bytes) else pattern
@@ -358,43 +346,3 @@ def _shown(pattern: str | bytes) -> str:
     if len(text) > _MAX_SHOWN_PATTERN:
         text = text[: _MAX_SHOWN_PATTERN - 1] + "…"
     return text
-
-
-_UNSEEN_USES = DataOrigin(
-    Trust.UNTRACED, "the compiled pattern is used where this module does not show"
-)
-_SETTING = DataOrigin(Trust.UNTRUSTED, "a value of the program's configuration", operator=True)
-"""Text read from the configuration (`self.cfg.statsd_prefix`): its operator writes it."""
-
-
-def _text_origin(context: ModuleContext, call: ast.Call, function: str) -> DataOrigin:
-    """Where the text matched comes from: the call's own text argument, or the texts of every
-    use of a compiled pattern, the most dangerous one deciding (untrusted input from the network,
-    then the operator's, then untraced text); program-made only when every use is."""
-    if function != "compile":
-        subject = context.argument(call, 2 if function in ("sub", "subn") else 1, "string")
-        if subject is None:
-            return _UNSEEN_USES
-        return _origin_of(context, call, subject)
-    uses = pattern_uses(context, call)
-    if not uses:
-        return _UNSEEN_USES
-    origins = [_origin_of(context, use.call, use.text) for use in uses]
-    return min(origins, key=_danger_rank)
-
-
-def _origin_of(context: ModuleContext, call: ast.Call, text: ast.expr) -> DataOrigin:
-    """Where the text one call matches comes from; a configuration value nothing else traces is
-    the operator's setting (`_SETTING`)."""
-    origin = data_origin(context, call, text)
-    if origin.trust is Trust.UNTRACED and configuration_value(text):
-        return _SETTING
-    return origin
-
-
-def _danger_rank(origin: DataOrigin) -> int:
-    if origin is _SETTING or origin.trust is Trust.PROGRAM_MADE:
-        return 3
-    if origin.trust is Trust.UNTRUSTED:
-        return 0 if origin.remote else 1
-    return 2
