@@ -15,6 +15,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.taint.escapers import replace_chain_table
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
@@ -93,30 +94,14 @@ def _is_false(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
 
-def _replaced_characters(call: ast.Call, context: ModuleContext) -> set[str] | None:
-    """What a chain of constant `.replace` calls (`s.replace("&", "&amp;").replace("<", "&lt;")`)
-    takes out of its text; None when `call` is no such chain."""
-    replaced: set[str] = set()
-    node: ast.expr = call
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr != "replace" or len(node.args) != 2:
-            return None
-        old = context.constant_value(node.args[0])
-        if not isinstance(old, str) or not isinstance(context.constant_value(node.args[1]), str):
-            return None
-        replaced.add(old)
-        node = node.func.value
-    return replaced or None
-
-
 def _keeps_quotes(call: ast.expr, context: ModuleContext, quote_mark: str) -> bool:
     """Whether `call` escapes text but leaves its quotes (see the module docstring): also a chain
     of `.replace` calls that escapes `<` or `>` by hand and leaves the attribute's `quote_mark`."""
     if not isinstance(call, ast.Call) or not call.args:
         return False
-    by_hand = _replaced_characters(call, context)
-    if by_hand is not None:
-        return bool(by_hand & {"<", ">"}) and quote_mark not in by_hand
+    by_hand = replace_chain_table(call, context.constant_value)
+    if isinstance(by_hand, dict) and by_hand:
+        return bool(by_hand.keys() & {"<", ">"}) and quote_mark not in by_hand
     name = context.call_name(call) or ""
     quote = context.argument(call, 1, "quote")
     if name in _QUOTE_FLAG:

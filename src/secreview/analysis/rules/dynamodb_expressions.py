@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.built_strings import string_pieces
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.results import SinkEvent
@@ -26,25 +26,11 @@ _TEXT_KEYWORDS = frozenset(
 )
 
 
-def _built_as_text(value: ast.expr, context: AnalysisContext, depth: int = 0) -> bool:
-    """Whether `value` (or what a local name holds) is text assembled here from pieces."""
-    for assigned, _ in assigned_values(context, value) if depth < 3 else []:
-        if isinstance(assigned, ast.JoinedStr):
-            return True
-        if isinstance(assigned, ast.BinOp) and isinstance(assigned.op, ast.Add | ast.Mod):
-            sides = (assigned.left, assigned.right)
-            if any(isinstance(context.constant_value(s), str) for s in sides) or any(
-                _built_as_text(s, context, depth + 1) for s in sides
-            ):
-                return True
-        if (
-            isinstance(assigned, ast.Call)
-            and isinstance(assigned.func, ast.Attribute)
-            and assigned.func.attr == "format"
-            and isinstance(context.constant_value(assigned.func.value), str)
-        ):
-            return True
-    return False
+def _built_as_text(value: ast.expr, context: AnalysisContext) -> bool:
+    """Whether `value` (or what a local name holds) is text assembled here: fixed text with
+    run-time values spliced in (`string_pieces`: f-strings, `+`, `%`, `.format`, `join`)."""
+    pieces = string_pieces(context, value)
+    return any(p.text for p in pieces) and any(p.is_dynamic for p in pieces)
 
 
 def _spliced(event: SinkEvent, context: AnalysisContext) -> bool:

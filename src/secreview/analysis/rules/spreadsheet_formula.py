@@ -39,7 +39,7 @@ def _not_neutralised(event: SinkEvent, context: ModuleContext) -> bool:
     (`escape_csv(value)`, `sanitize_formula(cell)`), on its way or in the row written: however
     its body reads (or whether the scan can read it at all), that is its job."""
     sink = event.node
-    written = [a for a in sink.args] if isinstance(sink, ast.Call) else []
+    written = list(sink.args) if isinstance(sink, ast.Call) else []
     inside = [n for argument in written for n in ast.walk(argument)]
     for node in [*(step for step, _ in event.flow.steps), *inside]:
         if isinstance(node, ast.Call):

@@ -26,6 +26,7 @@ from secreview.analysis.taint.library_joins import (
 )
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
+from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
 _BASE_WORDS = frozenset({"url", "uri", "host", "base", "endpoint", "server", "origin"})
@@ -91,7 +92,7 @@ def only_in_a_request_body(event: SinkEvent, index: ModuleIndex) -> bool:
         parent = index.context.parent(node)
         value = parent.value if isinstance(parent, ast.Assign) else None
         if isinstance(value, ast.Call) and _builds_a_request(value, index):
-            url = value.args[0] if value.args else _keyword(value, "url")
+            url = value.args[0] if value.args else ModuleContext.keyword(value, "url")
             if url is not None and not mentions(url, names):
                 return True
     return False
@@ -102,7 +103,3 @@ def _builds_a_request(call: ast.Call, index: ModuleIndex) -> bool:
     `from urllib.request import Request as URequest`)."""
     name = index.context.call_name(call) or ""
     return name.rpartition(".")[2] in _REQUEST_CLASSES
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
