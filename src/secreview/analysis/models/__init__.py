@@ -23,9 +23,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import NamedTuple
 
 from secreview.analysis.models.entries import EntryModel, HookModel, parse_entry, parse_hook
 from secreview.analysis.models.files import (
@@ -33,113 +31,30 @@ from secreview.analysis.models.files import (
     parsed_model_file,
     user_model_files,
 )
+from secreview.analysis.models.records import (
+    ALL_KINDS,
+    LabelModel,
+    ReturnModel,
+    SanitizerModel,
+    SinkModel,
+    SourceModel,
+    name_words,
+)
 from secreview.analysis.models.schema import ModelError, check_model_document
-from secreview.patterns import lazy_pattern
 
-ALL_KINDS = "*"
-"""A sanitiser that protects every sink kind (a cast to int, a UUID parse, an allow-list)."""
-
-_NAME_WORD = lazy_pattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-
-
-def name_words(name: str) -> str:
-    """A name as lower-case words joined by `_`: `newPassword`, `X-CSRF-Token` -> `new_password`,
-    `x_csrf_token`. Label patterns match this form, whatever the spelling of the name."""
-    return "_".join(word.lower() for word in _NAME_WORD.findall(name))
-
-
-class SourceModel(NamedTuple):
-    """Untrusted data: values of `names`, results of `calls`, or attributes of a typed object."""
-
-    origin: str
-    note: str
-    names: tuple[str, ...] = ()
-    calls: tuple[str, ...] = ()
-    returns_arguments: bool = False
-    """The result is (an element of) the call's arguments, so it also carries their data
-    (`random.choice(options)`)."""
-    safe_for: tuple[str, ...] = ()
-    """Sink kinds the data cannot harm as it arrives (a percent-encoded URL forges no log line),
-    in modules importing one of `safe_in` (any module when empty): frameworks differ."""
-    safe_in: tuple[str, ...] = ()
-
-
-class LabelModel(NamedTuple):
-    """Data of the `origins` named by a matching name also carries data of origin `origin`.
-
-    `patterns` are matched (whole) against `name_words(name)` of the key, attribute, variable,
-    keyword argument, view parameter or function under which the data is read, stored, passed or
-    returned: `request.form["password"]` is a password, `token = random_text()` a token.
-    """
-
-    origin: str
-    note: str
-    origins: tuple[str, ...]
-    patterns: tuple[str, ...]
-    matcher: re.Pattern[str] = lazy_pattern("(?!)")
-    """`patterns` as one regular expression (the default matches nothing)."""
-
-
-class SinkModel(NamedTuple):
-    """A call whose listed arguments must not carry untrusted data of the given kind.
-
-    `when` holds keyword arguments that must have these constant values for the call to be a
-    sink (`shell = true`); `unless` maps a keyword (or a position, as a digit) to the types or
-    qualified names of values that make the call safe (`Loader = ["yaml.SafeLoader"]`);
-    `argv0` means only the program name of an argument vector matters (a list's first element);
-    `receiver` means the object the method is called on is what must not be tainted;
-    `receivers` (regexes) limits a `*.method` model to receivers named so (`logger.info`);
-    `arg_patterns` maps a position to a regex its constant text (or prefix) must contain, for
-    method names too common to model without a hint (`conn.search("ou=people,...", ...)`);
-    `unset` lists keywords (or positions, as digits) that must each be missing or a constant false
-    value (`secure` not turned on); `origins` limits the sink to data of these origins (empty: every
-    origin except the dedicated ones); `named_by` lists keywords (or positions) whose constant text
-    names the checked value, so labels apply (`set_cookie("session_id", value)`); `headers`
-    (a regex) says the arguments are response headers, a dict or a list of `(name, value)` pairs,
-    of which only the values of headers with a matching constant name are checked (`Location`).
-    """
-
-    kind: str
-    calls: tuple[str, ...]
-    args: tuple[int, ...] = ()
-    keywords: tuple[str, ...] = ()
-    all_args: bool = False
-    argv0: bool = False
-    receiver: bool = False
-    receivers: tuple[str, ...] = ()
-    arg_patterns: tuple[tuple[int, str], ...] = ()
-    when: tuple[tuple[str, object], ...] = ()
-    unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    unset: tuple[str, ...] = ()
-    origins: frozenset[str] = frozenset()
-    named_by: tuple[str, ...] = ()
-    headers: str = ""
-    note: str = ""
-
-
-class SanitizerModel(NamedTuple):
-    """A call whose result is safe for the `protects` sink kinds (`*` for all).
-
-    With `keys` (glob patterns), the calls are `TYPE.__item__` and the model says what reading
-    one of those constant keys of a value of TYPE gives (`environ["HTTP_HOST"]`, or through
-    `get`): safe for `protects`, where other keys of the same value are not.
-    """
-
-    calls: tuple[str, ...]
-    protects: tuple[str, ...]
-    note: str = ""
-    keys: tuple[str, ...] = ()
-
-    def covers(self, key: object) -> bool:
-        """Whether reading the constant `key` is what this (keyed) model describes."""
-        return isinstance(key, str) and any(fnmatchcase(key, p) for p in self.keys)
-
-
-class ReturnModel(NamedTuple):
-    """The type a call returns, when its keyword arguments have the `when` constant values."""
-
-    type: str
-    when: tuple[tuple[str, object], ...] = ()
+__all__ = [
+    "ALL_KINDS",
+    "LabelModel",
+    "ModelError",
+    "Models",
+    "ReturnModel",
+    "SanitizerModel",
+    "SinkModel",
+    "SourceModel",
+    "default_models",
+    "load_models",
+    "name_words",
+]
 
 
 @dataclass(frozen=True, slots=True)
