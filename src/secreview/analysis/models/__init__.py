@@ -218,12 +218,21 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
                 models["sanitizers"][name] = sanitizer
     for table in data.get("returns", []):
         returned = ReturnModel(
-            type=str(table["type"]), when=tuple(sorted(dict(table.get("when", {})).items()))
+            type=str(table["type"]),
+            when=tuple(sorted(dict(table.get("when", {})).items())),
+            when_types=tuple(
+                sorted((str(k), tuple(v)) for k, v in dict(table.get("when_types", {})).items())
+            ),
+            arg_patterns=tuple(
+                sorted((int(k), str(v)) for k, v in dict(table.get("arg_patterns", {})).items())
+            ),
         )
         for name in _strings(table, "calls", where):
-            # Conditional models first, so `XMLParser(resolve_entities=False)` wins over a default.
+            # Conditional models first, in the order written, so `XMLParser(resolve_entities=
+            # False)` wins over a default and a narrower condition written first over a wider one.
             known = models["returns"].setdefault(name, [])
-            known.insert(0 if returned.when else len(known), returned)
+            conditions = sum(1 for model in known if model.conditional)
+            known.insert(conditions if returned.conditional else len(known), returned)
     for table in data.get("parameter", []):
         within = frozenset(_strings(table, "within", where))
         for name in _strings(table, "names", where):

@@ -112,7 +112,16 @@ class SanitizerModel(NamedTuple):
 
 
 class ReturnModel(NamedTuple):
-    """The type a call returns, when its keyword arguments have the `when` constant values."""
+    """The type a call returns, when its keyword arguments have the `when` constant values, hold
+    values of the `when_types` types (`autoescape=select_autoescape(...)`, a call's result) and
+    its positional arguments' constant text matches `arg_patterns` (as for a sink)."""
 
     type: str
     when: tuple[tuple[str, object], ...] = ()
+    when_types: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    arg_patterns: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the model applies only to some calls, so it must be tried before a default."""
+        return bool(self.when or self.when_types or self.arg_patterns)

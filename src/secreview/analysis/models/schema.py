@@ -134,7 +134,16 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         ("kind",),
     ),
     "sanitizer": ({"calls": _strings, "protects": _strings, "keys": _strings, **_NOTE}, ()),
-    "returns": ({"type": _string, "when": _constants, "calls": _strings}, ("type",)),
+    "returns": (
+        {
+            "type": _string,
+            "when": _constants,
+            "when_types": _names_by_keyword,
+            "arg_patterns": _regex_by_position,
+            "calls": _strings,
+        },
+        ("type",),
+    ),
     "parameter": ({"names": _strings, "type": _string, "within": _strings}, ("type",)),
     "label": (
         {"origin": _string, "from": _strings, "names": _strings, **_NOTE},

@@ -196,7 +196,7 @@ class ExpressionRules(FrameState):
             if source is not None:
                 return source
             for model in self.models.returns.get(f"{base.type}.{attribute}", ()):
-                if not model.when:
+                if not model.conditional:
                     return Value(flows=flows, type=model.type)
             sanitizer = self.models.sanitizers.get(f"{base.type}.{attribute}")
             if sanitizer is not None:

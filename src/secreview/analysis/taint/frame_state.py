@@ -277,7 +277,13 @@ class FrameState:
             kwargs: dict[str, Value],
         ) -> Value: ...
 
-        def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value: ...
+        def typed_result(
+            self,
+            value: Value,
+            name: str,
+            kwargs: dict[str, Value],
+            args: list[Value] | None = None,
+        ) -> Value: ...
 
         def encodes_one_name(self, node: ast.Call) -> bool: ...
 

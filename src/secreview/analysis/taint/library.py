@@ -30,6 +30,7 @@ from secreview.analysis.taint.semantics import (
     without_line_breaks,
     without_path_parts,
 )
+from secreview.analysis.taint.sinks import arguments_match
 from secreview.analysis.taint.values import (
     CLEAN,
     ONLY_CHOSE,
@@ -88,7 +89,7 @@ class LibraryRules(FrameState):
         consumed = [sink.kind for name in names for sink in self.models.sinks.get(name, ())]
         if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
             # A query's rows, an opened file, a compiled pattern: not the text passed in.
-            return self.typed_result(CLEAN, names[0], kwargs)
+            return self.typed_result(CLEAN, names[0], kwargs, args)
         if names and names[0] in CODE_COMPILERS:  # the code of `source`; a file name is a label
             return self.default_result([args[0] if args else kwargs.get("source")], {}, node)
         if _only_chooses_output(consumed, args, kwargs):
@@ -156,7 +157,7 @@ class LibraryRules(FrameState):
             if names[0] in TEXT_DECODERS:
                 note = f"decoded by `{names[0]}` (its escapes are characters again)"
                 result = result.mapped(lambda f: f.decoded(node, note))
-        return self.typed_result(result, names[0] if names else "", kwargs)
+        return self.typed_result(result, names[0] if names else "", kwargs, args)
 
     def encodes_one_name(self, node: ast.Call) -> bool:
         """Whether the call percent-encodes `/` too, so that its result is one file name (its
@@ -179,10 +180,16 @@ class LibraryRules(FrameState):
         value = self.context.constant_value(node)
         return constant(value) if value is not UNKNOWN else CLEAN
 
-    def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value:
-        """`value` with the type the models give the result of `name`."""
+    def typed_result(
+        self, value: Value, name: str, kwargs: dict[str, Value], args: list[Value] | None = None
+    ) -> Value:
+        """`value` with the type the models give the result of `name` (called with `args`)."""
         for model in self.models.returns.get(name, ()):
-            if all(kwargs.get(k, CLEAN).const == v for k, v in model.when):
+            if (
+                all(kwargs.get(k, CLEAN).const == v for k, v in model.when)
+                and all(kwargs.get(k, CLEAN).type in types for k, types in model.when_types)
+                and arguments_match(model.arg_patterns, args or [])
+            ):
                 return replace(value, type=model.type)
         return value
 

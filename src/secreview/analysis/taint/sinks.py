@@ -81,6 +81,17 @@ def _lazily_formatted(args: list[Value], node: ast.AST) -> list[Value]:
     return args
 
 
+def arguments_match(patterns: tuple[tuple[int, str], ...], args: list[Value]) -> bool:
+    """Whether each positional argument a model's `arg_patterns` names has constant text (or a
+    known prefix) the pattern finds: `|safe` in a template's source."""
+    for index, pattern in patterns:
+        given = args[index] if index < len(args) else CLEAN
+        shown = given.const if isinstance(given.const, str) else given.prefix
+        if not re.search(pattern, shown):
+            return False
+    return True
+
+
 class SinkRules(FrameState):
     """Sink checks: which flows reach a modelled sink, recorded as `SinkEvent`s."""
 
@@ -197,11 +208,8 @@ class SinkRules(FrameState):
             text = self.analysis.shown(owner).rsplit(".", 1)[-1] if owner is not None else ""
             if not any(re.fullmatch(pattern, text) for pattern in sink.receivers):
                 return False
-        for index, pattern in sink.arg_patterns:
-            given = args[index] if index < len(args) else CLEAN
-            shown = given.const if isinstance(given.const, str) else given.prefix
-            if not re.search(pattern, shown):
-                return False
+        if not arguments_match(sink.arg_patterns, args):
+            return False
         for key, expected in sink.when:
             if kwargs.get(key, CLEAN).const != expected:
                 return False
