@@ -1,5 +1,6 @@
 """The engine's one walk: each node goes to the rules of its type, a call only to the rules that
-judge every call or name it (`Rule.calls`) or its method (`Rule.methods`), and the taint
+judge every call or name it (`Rule.calls`), its method (`Rule.methods`) or one of its keywords
+(`Rule.call_keywords`), and the taint
 prefilter reads a module once."""
 
 from __future__ import annotations
@@ -104,6 +105,25 @@ def test_a_rule_naming_methods_sees_calls_of_those_methods_or_of_its_names() -> 
     run_rules(context, rules)
     assert sorted(by_method) == ["os.set_cookie(k)", "response.set_cookie(k, v)"]
     assert sorted(either) == ["os.set_cookie(k)", "os.system(cmd)", "response.set_cookie(k, v)"]
+
+
+def test_a_rule_naming_keywords_sees_calls_given_them_whatever_their_name() -> None:
+    text = (
+        "import os\nos.system(cmd)\nutils.execute(cmd, shell=True)\nrun(cmd, shell=False)\n"
+        "run(cmd, check=True)\nrun(**options)\n"
+    )
+    context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
+    seen: list[str] = []
+    flagged = _recording_rule(
+        "flagged", seen, frozenset({"os.system"}), call_keywords=frozenset({"shell"})
+    )
+    findings, _ = run_rules(context, [flagged])
+    assert sorted(seen) == [
+        "os.system(cmd)",
+        "run(cmd, shell=False)",
+        "utils.execute(cmd, shell=True)",
+    ]
+    assert sorted(f.location.line for f in findings) == [2, 3, 4]
 
 
 def test_a_rule_gated_by_imports_judges_calls_only_where_one_is_imported() -> None:

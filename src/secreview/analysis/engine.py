@@ -248,14 +248,16 @@ class _CallTable:
     """The rules judging calls, by what they ask of a call.
 
     A call goes, in rule order, to the rules that judge every call, to those naming its
-    method (`Rule.methods`) and to those naming its resolved name (`Rule.calls`), the name
-    resolved once for all of them.
+    method (`Rule.methods`), to those naming its resolved name (`Rule.calls`), the name
+    resolved once for all of them, and to those naming one of its keywords
+    (`Rule.call_keywords`).
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         every_call: list[tuple[int, Rule]] = []
         by_method: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
         by_name: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
+        by_keyword: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
         for order, each in enumerate(rules):
             if not (each.calls or each.methods):
                 every_call.append((order, each))
@@ -264,9 +266,12 @@ class _CallTable:
                 by_method[method].append((order, each))
             for name in each.calls:
                 by_name[name].append((order, each))
+            for keyword in each.call_keywords:
+                by_keyword[keyword].append((order, each))
         self._every_call = every_call
         self._by_method = dict(by_method)
         self._by_name = dict(by_name)
+        self._by_keyword = dict(by_keyword)
         self._plain_call = [each for _, each in every_call]
 
     def for_call(self, call: ast.Call, context: AnalysisContext) -> list[Rule]:
@@ -274,10 +279,16 @@ class _CallTable:
         func = call.func
         by_method = self._by_method.get(func.attr) if isinstance(func, ast.Attribute) else None
         by_name = self._by_name.get(context.call_name(call)) if self._by_name else None
-        if not by_method and not by_name:
+        by_keyword = (
+            [r for k in call.keywords if k.arg for r in self._by_keyword.get(k.arg, ())]
+            if self._by_keyword and call.keywords
+            else None
+        )
+        if not by_method and not by_name and not by_keyword:
             return self._plain_call
         chosen = {order: each for order, each in (*self._every_call, *(by_method or ()))}
         chosen.update(by_name or ())
+        chosen.update(by_keyword or ())
         return [chosen[order] for order in sorted(chosen)]
 
 

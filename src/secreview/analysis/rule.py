@@ -82,6 +82,11 @@ class Rule(NamedTuple):
     resolved name: for rules about methods of objects whose type is not known (a response's
     `set_cookie`, a parser's `feed`). With `calls`, a call goes to the check when either matches;
     alone, only calls of these methods do, with no name resolved."""
+    call_keywords: frozenset[str] = frozenset()
+    """Keyword argument names (`f(..., shell=True)`) of further calls the check can report,
+    whatever the called name or the module's imports: for a flag that makes any function
+    dangerous (a project's own `execute(cmd, shell=True)`). Needs `calls` or `methods` beside
+    it, else the rule still judges every call."""
     call_imports: tuple[str, ...] = ()
     """Modules (prefixes, as `ModuleContext.imports_any` reads them) one of which a module must
     import for the check to judge its calls at all: the check's own first test, declared so the
@@ -126,6 +131,7 @@ def rule(
     needs_untrusted_input: bool = False,
     calls: frozenset[str] = frozenset(),
     methods: frozenset[str] = frozenset(),
+    call_keywords: frozenset[str] = frozenset(),
     call_imports: tuple[str, ...] = (),
     names: frozenset[str] = frozenset(),
     constants: tuple[type, ...] = (),
@@ -163,6 +169,7 @@ def rule(
             needs_untrusted_input=needs_untrusted_input,
             calls=calls,
             methods=methods,
+            call_keywords=call_keywords,
             call_imports=call_imports,
             names=names,
             constants=constants,

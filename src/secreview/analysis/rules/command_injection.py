@@ -254,6 +254,11 @@ def _command_hit(
     )
 
 
+_PROCESS_CALLS = frozenset(
+    {*_SHELL_CALLS, *_SUBPROCESS_CALLS, *EXEC_CALLS, "asyncio.create_subprocess_exec"}
+)
+
+
 @rule(
     id="shell-command-injection",
     needs_untrusted_input=True,
@@ -289,6 +294,8 @@ def _command_hit(
         "https://docs.python.org/3/library/os.html#os.system",
         "https://cwe.mitre.org/data/definitions/78.html",
     ),
+    calls=_PROCESS_CALLS,
+    call_keywords=frozenset({"shell"}),
 )
 def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report shell command lines that splice in unquoted run-time values."""
@@ -327,11 +334,6 @@ def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[H
         if command is not None:
             shell = fixed_text(context, found[0])
             yield from _command_hit(context, node, f"`{name}` starting `{shell}`", command)
-
-
-_PROCESS_CALLS = frozenset(
-    {*_SHELL_CALLS, *_SUBPROCESS_CALLS, *EXEC_CALLS, "asyncio.create_subprocess_exec"}
-)
 
 
 def _shell_wrapper_hit(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
