@@ -28,6 +28,7 @@ from secreview.analysis.taint.semantics import (
     substitute,
 )
 from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect
+from secreview.analysis.taint.type_unions import type_alternatives
 from secreview.analysis.taint.values import (
     CLEAN,
     Flow,
@@ -186,12 +187,12 @@ class CallRules(ObjectRules, CallbackRules):
         this module defines is read as code (its sinks are found inside), never matched by its
         name: `self.execute(app, action)` of a worker class is no database cursor's."""
         if qualified is not None:
-            return [qualified]
+            return type_alternatives(qualified)  # an alias bound on two paths is either name
         if receiver is None or method is None:
             return []
         names = []
         if receiver.type and not receiver.type.startswith(("class:", "super:")):
-            names.append(f"{receiver.type}.{method}")
+            names.extend(f"{kind}.{method}" for kind in type_alternatives(receiver.type))
         elif receiver.type and inherited:
             # A method the class inherits from a library: `self.redirect(...)` in a handler.
             owner = receiver.type.split(":", 1)[1]

@@ -9,6 +9,7 @@ dispatched from here (see `calls.py`).
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import replace
 
 from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
@@ -22,6 +23,7 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import built_from, file_name_piece
 from secreview.analysis.taint.name_words import names_a_folder
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
+from secreview.analysis.taint.type_unions import UNION, type_alternatives
 from secreview.analysis.taint.values import (
     CLEAN,
     Flow,
@@ -191,6 +193,12 @@ class ExpressionRules(FrameState):
         if attribute in _CODE_NAMES:
             return CLEAN
         flows = narrowed(base.flows, f".{attribute}")
+        if base.type and UNION in base.type:  # the attribute of whichever type the value has
+            found = [
+                self.member_of(replace(base, type=kind), attribute, node)
+                for kind in type_alternatives(base.type)
+            ]
+            return functools.reduce(join, found)
         if base.type:
             source = self.typed_source(base.type, attribute, node)
             if source is not None:

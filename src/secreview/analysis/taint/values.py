@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.type_unions import joined_type
 from secreview.index.context import UNKNOWN
 
 Step = tuple[ast.AST, str]
@@ -334,22 +335,12 @@ def join(left: Value | None, right: Value | None) -> Value:
         prefix=prefix,
         parts=parts,
         exact=left.exact and right.exact and set(left.parts) == set(right.parts),
-        type=_joined_type(left.type, right.type),
+        type=joined_type(left.type, right.type),
         function=left.function if left.function == right.function else None,
         shape=left.shape if left.shape == right.shape else "",
         query=left.query and right.query,
         classes=left.classes | right.classes,
     )
-
-
-def _joined_type(left: str | None, right: str | None) -> str | None:
-    """The type a value may have after two paths meet: the one both agree on, or the one a
-    path knows when the other knows none (`None` first, an object later; an object on one
-    path and untyped data on the other), since a method called on it may run that type's
-    code. Two different known types leave it unknown."""
-    if left is None or right is None:
-        return left or right
-    return left if left == right else None
 
 
 MAX_CHOICES = 8
