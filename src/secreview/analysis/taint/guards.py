@@ -290,11 +290,21 @@ class GuardRules(HostGuards):
         return bool(flows) and all(NORMALISED_PATH in f.safe_for for f in flows)
 
     def _commonpath_guard(self, call: ast.Call, base: ast.expr) -> Iterator[Guard]:
-        """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE."""
-        if not (self.qualified(call.func) or "").endswith(".commonpath") or not call.args:
-            return
-        paths = call.args[0]
+        """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE;
+        `os.path.commonprefix([...]) == BASE` compares characters, not path components, so it
+        proves what `p.startswith(BASE)` proves (`partial-path-traversal` reports the sibling
+        folder both let through)."""
+        function = self.qualified(call.func) or ""
+        paths = call.args[0] if call.args else None
         if not isinstance(paths, ast.List | ast.Tuple):
+            return
+        if function.endswith(".commonprefix"):
+            shown = ast.dump(base)
+            for path in paths.elts:
+                if ast.dump(path) != shown:
+                    yield from self._under_base(path, base)
+            return
+        if not function.endswith(".commonpath"):
             return
         if any(flow.parameter is None for flow in self.expr(base).all_flows()):
             return  # a base the caller chose is fixed to the sender, as in `_under_base`
