@@ -196,3 +196,17 @@ def url_check_kinds(name: str) -> frozenset[str]:
     if words & _OWN_SITE_WORDS or ("valid" in words and words & {"redirect", "next"}):
         return frozenset({"redirect"})
     return frozenset()
+
+
+_PATH_WORDS = frozenset(
+    {"path", "filename", "filepath", "pathname", "file", "dir", "directory", "folder"}
+    | {"component", "filesystem"}
+)
+
+
+def names_a_path_check(name: str) -> bool:
+    """Whether a yes/no helper's name says it decides that a path or file name is safe to use
+    (`is_safe_filesystem_path_component`, `is_safe_path`, `isAllowedFilename`); a name that
+    says the opposite (`is_unsafe_path`, `is_forbidden_file`) proves nothing when it holds."""
+    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
+    return bool(words & _SAFETY_WORDS and words & _PATH_WORDS and not words & _DENIAL_WORDS)

@@ -31,6 +31,7 @@ from secreview.analysis.taint.guard_shapes import (
     RELATIVE,
     SEPARATOR_NAMES,
     UNDER_BASE,
+    names_a_path_check,
     path_operands,
     path_safe,
     rejected_delimiters,
@@ -359,6 +360,19 @@ class GuardRules(HostGuards):
             target = self._target(first_node)
             if target is not None:
                 yield target, tuple(sorted(url_check_kinds(name))), None
+        elif self._guessed_path_check(func):  # `(name)`, or `(base, name)`: each is checked
+            for argument in args:
+                target = self._target(argument)
+                if target is not None:
+                    yield target, ("path",), None
+
+    def _guessed_path_check(self, func: ast.expr) -> bool:
+        """`pathutils.is_safe_filesystem_path_component(name)`: an imported helper the scan did
+        not read and no model describes, whose name says it decides that a path is safe
+        (`names_a_path_check`). A guess from the name, so it only ever clears path sinks; a
+        helper the scan did read is judged by what it returns."""
+        qualified = self.unread_function(func)
+        return qualified is not None and names_a_path_check(qualified.rpartition(".")[2])
 
 
 _ERROR_SUFFIXES = ("Error", "Exception", "Failure", "Fault")
