@@ -31,6 +31,8 @@ from secreview.analysis.taint.guard_shapes import (
     RELATIVE,
     SEPARATOR_NAMES,
     UNDER_BASE,
+    carries_no_text,
+    is_error_class,
     names_a_path_check,
     path_operands,
     path_safe,
@@ -352,9 +354,9 @@ class GuardRules(HostGuards):
                 yield from _matched(target, self.expr(args[0]).const, name == "re.fullmatch")
         elif name == "isinstance" and len(args) > 1:
             classes = re.findall(r"[\w.]+", self.analysis.shown(args[1]))
-            if first and classes and all(map(_is_error, classes)):
+            if first and classes and all(map(is_error_class, classes)):
                 yield first, (ALL_KINDS,), CLEAN  # an error object, no longer what it joined
-            elif first and classes and all(map(_carries_no_text, classes)):
+            elif first and classes and all(map(carries_no_text, classes)):
                 yield first, (ALL_KINDS,), None
         elif url_check_kinds(name):
             target = self._target(first_node)
@@ -373,22 +375,6 @@ class GuardRules(HostGuards):
         helper the scan did read is judged by what it returns."""
         qualified = self.unread_function(func)
         return qualified is not None and names_a_path_check(qualified.rpartition(".")[2])
-
-
-_ERROR_SUFFIXES = ("Error", "Exception", "Failure", "Fault")
-
-
-def _carries_no_text(class_name: str) -> bool:
-    """Whether a value `isinstance` proves to be of this class holds no attacker-chosen text."""
-    return class_name in ("int", "float", "bool", "uuid.UUID", "UUID")
-
-
-def _is_error(class_name: str) -> bool:
-    """Whether the class is named for an error. Functions that return either a result or an
-    error object (`if isinstance(doc, ParseError): return doc`) hand back, on that branch, an
-    object the program made to report a failure: neither the document whose flows the variable
-    joined nor of the type the document had."""
-    return class_name.rpartition(".")[2].endswith(_ERROR_SUFFIXES)
 
 
 def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:

@@ -10,6 +10,7 @@ engine can read.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
@@ -18,6 +19,7 @@ from secreview.analysis.taint.escapers import replace_chain_table, translation_k
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import SINGLE_NAME, without_leading_slashes
+from secreview.analysis.taint.parameter_settings import settings_with_defaults
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     CODE_COMPILERS,
@@ -85,17 +87,18 @@ class LibraryRules(FrameState):
     ) -> Value:
         """The result of a library call, from sources, sanitisers, types and string semantics."""
         inputs: list[Value | None] = [receiver, *args, *kwargs.values()]
+        settings = settings_with_defaults(self.node, node, kwargs, self.context)
         consumed = [sink.kind for name in names for sink in self.models.sinks.get(name, ())]
         if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
             # A query's rows, an opened file, a compiled pattern: not the text passed in.
-            return self.typed_result(CLEAN, names[0], kwargs)
+            return self.typed_result(CLEAN, names[0], settings)
         if names and names[0] in CODE_COMPILERS:  # the code of `source`; a file name is a label
             return self.default_result([args[0] if args else kwargs.get("source")], {}, node)
         if _only_chooses_output(consumed, args, kwargs):
             chosen = self.default_result(inputs, kwargs, node).mapped(
                 lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))
             )
-            return self.typed_result(Value(flows=chosen.all_flows()), names[0], kwargs)
+            return self.typed_result(Value(flows=chosen.all_flows()), names[0], settings)
         if receiver is not None and method is not None and receiver.type:
             source = self.typed_source(receiver.type, method, node)
             if source is not None:
@@ -124,14 +127,14 @@ class LibraryRules(FrameState):
                     # A cast or a digest leaves no attacker-chosen text, but a password stays a
                     # secret and a predictable number stays predictable: dedicated origins go on.
                     kept = self._dedicated_flows(inputs, kwargs, node, name)
-                    return self.typed_result(tainted(kept) if kept else CLEAN, name, kwargs)
+                    return self.typed_result(tainted(kept) if kept else CLEAN, name, settings)
                 kinds = (*sanitizer.protects, *_percent_encoded_name(name, args, kwargs))
                 protected = self.default_result(inputs, kwargs, node).mapped(
                     lambda f, s=sanitizer, n=name, k=kinds: f.then(
                         node, f"`{n}`: {s.note}"
                     ).sanitised(k)
                 )
-                return self.typed_result(_as_text(protected, name, args), name, kwargs)
+                return self.typed_result(_as_text(protected, name, args), name, settings)
         if method == "sub" and len(args) > 1 and isinstance(node.func, ast.Attribute):
             pattern = self.compiled_pattern(node.func.value)
             filtered = self.alphabet_filter(node, pattern, args[0], args[1])
@@ -140,7 +143,7 @@ class LibraryRules(FrameState):
         if receiver is not None and method is not None and not is_module_type(receiver):
             handled = self.method_result(node, receiver, method, args, kwargs)
             if handled is not None:
-                return self.typed_result(handled, names[0] if names else "", kwargs)
+                return self.typed_result(handled, names[0] if names else "", settings)
         if names and names[0] in ("re.sub", "regex.sub") and len(args) > 2:
             filtered = self.alphabet_filter(node, args[0].const, args[1], args[2])
             if filtered is not None:
@@ -156,7 +159,7 @@ class LibraryRules(FrameState):
             if names[0] in TEXT_DECODERS:
                 note = f"decoded by `{names[0]}` (its escapes are characters again)"
                 result = result.mapped(lambda f: f.decoded(node, note))
-        return self.typed_result(result, names[0] if names else "", kwargs)
+        return self.typed_result(result, names[0] if names else "", settings)
 
     def encodes_one_name(self, node: ast.Call) -> bool:
         """Whether the call percent-encodes `/` too, so that its result is one file name (its
@@ -179,7 +182,7 @@ class LibraryRules(FrameState):
         value = self.context.constant_value(node)
         return constant(value) if value is not UNKNOWN else CLEAN
 
-    def typed_result(self, value: Value, name: str, kwargs: dict[str, Value]) -> Value:
+    def typed_result(self, value: Value, name: str, kwargs: Mapping[str, Value]) -> Value:
         """`value` with the type the models give the result of `name`."""
         for model in self.models.returns.get(name, ()):
             if all(kwargs.get(k, CLEAN).const == v for k, v in model.when):
