@@ -6,11 +6,13 @@ directory is safe for path sinks only) in the branch where the condition holds; 
 branch that returns, raises or aborts leaves the rest of the function with the other outcome.
 Checks are read in the forms real code writes them: stored in a boolean first (`ok = check(x)`),
 on a parsed URL (`urlparse(u).netloc in ALLOWED`), on a normalised path however it is wrapped
-(`str(p.resolve()).startswith(str(BASE))`, `ROOT in p.resolve().parents`, a
-`p.resolve().relative_to(ROOT)` that completes), as delimiters rejected (`".." in name or "/" in
-name`), as a regex allow-list matched whole (`matched_alphabets.py`: safe for the sink kinds none
-of whose dangerous characters it lets through), as a project helper whose name says it decides a
-URL's host (`is_safe_redirect_url(u)`), or against the request's own host (`host_guards.py`).
+(`str(p.resolve()).startswith(str(BASE))`, its `os.path.commonprefix` spelling, `ROOT in
+p.resolve().parents`, a `p.resolve().relative_to(ROOT)` that completes), as delimiters rejected
+(`".." in name or "/" in name`), as a regex allow-list matched whole (`matched_alphabets.py`:
+safe for the sink kinds none of whose dangerous characters it lets through), as a project
+helper whose name says it decides a
+URL's host (`is_safe_redirect_url(u)`) or, when the scan did not read it, a path
+(`is_safe_filesystem_path_component(name)`), or against the request's own host (`host_guards.py`).
 Path checks leave markers on the flow (see `guard_shapes.py`); once the markers together prove
 containment, the flow is safe for path sinks. Separate from expressions because a guard reads a
 condition for what it proves, not for the value it computes.
