@@ -202,6 +202,22 @@ def test_validate_names_each_defect(corpus: ModuleType, tmp_path: Path) -> None:
     assert corpus.validate(folder, tmp_path / "elsewhere") == []
 
 
+def test_notes_are_optional_one_line_text(tmp_path: Path, corpus: ModuleType) -> None:
+    """`notes` (why a fixed file is still reported) may be left out; when given it is one
+    non-empty line of text, like the description."""
+    folder = tmp_path / "demo-PYSEC-2099-9"
+    write_case(folder, lines=[1], vulnerable="a = 1\n", fixed="a = 2\nb = 3\nc = 4\n")
+    assert corpus.validate(folder) == []
+    case_file = folder / "case.toml"
+    base = case_file.read_text(encoding="utf-8")
+    case_file.write_text(base + 'notes = "the fix is incomplete"\n', encoding="utf-8")
+    assert corpus.validate(folder) == []
+    case_file.write_text(base + 'notes = "two\\nlines"\n', encoding="utf-8")
+    assert corpus.validate(folder) == [f"{folder.name}: notes"]
+    case_file.write_text(base + "notes = 3\n", encoding="utf-8")
+    assert corpus.validate(folder) == [f"{folder.name}: field 'notes' not str"]
+
+
 def write_case(
     folder: Path, *, lines: list[int], vulnerable: str, fixed: str, cwe: int = 78
 ) -> None:

@@ -55,6 +55,9 @@ _FIELDS: dict[str, type] = {
     "fixed_lines": list,
     "description": str,
 }
+_OPTIONAL_FIELDS: dict[str, type] = {"notes": str}
+"""`notes`: why the fixed file is still reported, when the fix is incomplete or the finding left
+is another flaw (read by people, not by run.py: a case keeps its score either way)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +169,12 @@ def validate(folder: Path, sources: Path | None = None) -> list[str]:
         if not isinstance(data.get(key), kind)
     ]
     problems += [
-        f"{folder.name}: unknown field {key!r}" for key in sorted(set(data) - set(_FIELDS))
+        f"{folder.name}: field {key!r} not {kind.__name__}"
+        for key, kind in _OPTIONAL_FIELDS.items()
+        if key in data and not isinstance(data[key], kind)
     ]
+    known = set(_FIELDS) | set(_OPTIONAL_FIELDS)
+    problems += [f"{folder.name}: unknown field {key!r}" for key in sorted(set(data) - known)]
     if problems:
         return problems
     checks: list[tuple[bool, str]] = [
@@ -181,6 +188,7 @@ def validate(folder: Path, sources: Path | None = None) -> list[str]:
         (data["path"].endswith(".py"), "path is not a Python file"),
         (bool(data["license"].strip()), "license is empty"),
         (bool(data["description"].strip()) and "\n" not in data["description"], "description"),
+        ("\n" not in data.get("notes", "") and data.get("notes", "x").strip() != "", "notes"),
         (_int_list(data["cwe"]) and all(c > 0 for c in data["cwe"]), "cwe is not a list of ids"),
         (_int_list(data["lines"]), "lines is not a list of line numbers"),
         (_int_list(data["fixed_lines"]), "fixed_lines is not a list of line numbers"),

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from secreview.analysis.taint.alphabets import DANGEROUS, kinds_safe_for
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.guard_shapes import SINGLE_NAME
 from secreview.analysis.taint.values import CLEAN, Value
 from secreview.index.context import UNKNOWN
 from secreview.patterns import lazy_pattern
@@ -285,3 +286,21 @@ def _literal_dict(node: ast.Dict, resolve: Resolver) -> dict[object, object] | o
             return UNKNOWN
         result[folded] = replacement
     return result
+
+
+PERCENT_ENCODERS = {
+    "urllib.parse.quote": "/",
+    "requests.utils.quote": "/",
+    "urllib.parse.quote_plus": "",
+}
+"""Percent-encoding functions and the characters their `safe` argument keeps by default."""
+
+
+def percent_encoded_name(name: str, args: list[Value], kwargs: dict[str, Value]) -> tuple[str, ...]:
+    """`(SINGLE_NAME,)` when a percent-encoder encodes `/` too (`quote(name, safe="")`,
+    `quote_plus(name)`): what it returns is one file name, `..` at worst; else `()`."""
+    if name not in PERCENT_ENCODERS:
+        return ()
+    given = kwargs.get("safe", args[1] if len(args) > 1 else None)
+    safe = PERCENT_ENCODERS[name] if given is None else given.const
+    return (SINGLE_NAME,) if isinstance(safe, str | bytes) and "/" not in str(safe) else ()

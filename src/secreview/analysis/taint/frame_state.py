@@ -281,7 +281,7 @@ class FrameState:
             self,
             value: Value,
             name: str,
-            kwargs: dict[str, Value],
+            kwargs: Mapping[str, Value],
             args: list[Value] | None = None,
         ) -> Value: ...
 

@@ -196,3 +196,33 @@ def url_check_kinds(name: str) -> frozenset[str]:
     if words & _OWN_SITE_WORDS or ("valid" in words and words & {"redirect", "next"}):
         return frozenset({"redirect"})
     return frozenset()
+
+
+_PATH_WORDS = frozenset(
+    {"path", "filename", "filepath", "pathname", "file", "dir", "directory", "folder"}
+    | {"component", "filesystem"}
+)
+
+
+def names_a_path_check(name: str) -> bool:
+    """Whether a yes/no helper's name says it decides that a path or file name is safe to use
+    (`is_safe_filesystem_path_component`, `is_safe_path`, `isAllowedFilename`); a name that
+    says the opposite (`is_unsafe_path`, `is_forbidden_file`) proves nothing when it holds."""
+    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
+    return bool(words & _SAFETY_WORDS and words & _PATH_WORDS and not words & _DENIAL_WORDS)
+
+
+_ERROR_SUFFIXES = ("Error", "Exception", "Failure", "Fault")
+
+
+def carries_no_text(class_name: str) -> bool:
+    """Whether a value `isinstance` proves to be of this class holds no attacker-chosen text."""
+    return class_name in ("int", "float", "bool", "uuid.UUID", "UUID")
+
+
+def is_error_class(class_name: str) -> bool:
+    """Whether the class is named for an error. Functions that return either a result or an
+    error object (`if isinstance(doc, ParseError): return doc`) hand back, on that branch, an
+    object the program made to report a failure: neither the document whose flows the variable
+    joined nor of the type the document had."""
+    return class_name.rpartition(".")[2].endswith(_ERROR_SUFFIXES)

@@ -6,11 +6,13 @@ directory is safe for path sinks only) in the branch where the condition holds; 
 branch that returns, raises or aborts leaves the rest of the function with the other outcome.
 Checks are read in the forms real code writes them: stored in a boolean first (`ok = check(x)`),
 on a parsed URL (`urlparse(u).netloc in ALLOWED`), on a normalised path however it is wrapped
-(`str(p.resolve()).startswith(str(BASE))`, `ROOT in p.resolve().parents`, a
-`p.resolve().relative_to(ROOT)` that completes), as delimiters rejected (`".." in name or "/" in
-name`), as a regex allow-list matched whole (`matched_alphabets.py`: safe for the sink kinds none
-of whose dangerous characters it lets through), as a project helper whose name says it decides a
-URL's host (`is_safe_redirect_url(u)`), or against the request's own host (`host_guards.py`).
+(`str(p.resolve()).startswith(str(BASE))`, its `os.path.commonprefix` spelling, `ROOT in
+p.resolve().parents`, a `p.resolve().relative_to(ROOT)` that completes), as delimiters rejected
+(`".." in name or "/" in name`), as a regex allow-list matched whole (`matched_alphabets.py`:
+safe for the sink kinds none of whose dangerous characters it lets through), as a project
+helper whose name says it decides a
+URL's host (`is_safe_redirect_url(u)`) or, when the scan did not read it, a path
+(`is_safe_filesystem_path_component(name)`), or against the request's own host (`host_guards.py`).
 Path checks leave markers on the flow (see `guard_shapes.py`); once the markers together prove
 containment, the flow is safe for path sinks. Separate from expressions because a guard reads a
 condition for what it proves, not for the value it computes.
@@ -31,6 +33,9 @@ from secreview.analysis.taint.guard_shapes import (
     RELATIVE,
     SEPARATOR_NAMES,
     UNDER_BASE,
+    carries_no_text,
+    is_error_class,
+    names_a_path_check,
     path_operands,
     path_safe,
     rejected_delimiters,
@@ -290,11 +295,21 @@ class GuardRules(HostGuards):
         return bool(flows) and all(NORMALISED_PATH in f.safe_for for f in flows)
 
     def _commonpath_guard(self, call: ast.Call, base: ast.expr) -> Iterator[Guard]:
-        """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE."""
-        if not (self.qualified(call.func) or "").endswith(".commonpath") or not call.args:
-            return
-        paths = call.args[0]
+        """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE;
+        `os.path.commonprefix([...]) == BASE` compares characters, not path components, so it
+        proves what `p.startswith(BASE)` proves (`partial-path-traversal` reports the sibling
+        folder both let through)."""
+        function = self.qualified(call.func) or ""
+        paths = call.args[0] if call.args else None
         if not isinstance(paths, ast.List | ast.Tuple):
+            return
+        if function.endswith(".commonprefix"):
+            shown = ast.dump(base)
+            for path in paths.elts:
+                if ast.dump(path) != shown:
+                    yield from self._under_base(path, base)
+            return
+        if not function.endswith(".commonpath"):
             return
         if any(flow.parameter is None for flow in self.expr(base).all_flows()):
             return  # a base the caller chose is fixed to the sender, as in `_under_base`
@@ -341,30 +356,27 @@ class GuardRules(HostGuards):
                 yield from _matched(target, self.expr(args[0]).const, name == "re.fullmatch")
         elif name == "isinstance" and len(args) > 1:
             classes = re.findall(r"[\w.]+", self.analysis.shown(args[1]))
-            if first and classes and all(map(_is_error, classes)):
+            if first and classes and all(map(is_error_class, classes)):
                 yield first, (ALL_KINDS,), CLEAN  # an error object, no longer what it joined
-            elif first and classes and all(map(_carries_no_text, classes)):
+            elif first and classes and all(map(carries_no_text, classes)):
                 yield first, (ALL_KINDS,), None
         elif url_check_kinds(name):
             target = self._target(first_node)
             if target is not None:
                 yield target, tuple(sorted(url_check_kinds(name))), None
+        elif self._guessed_path_check(func):  # `(name)`, or `(base, name)`: each is checked
+            for argument in args:
+                target = self._target(argument)
+                if target is not None:
+                    yield target, ("path",), None
 
-
-_ERROR_SUFFIXES = ("Error", "Exception", "Failure", "Fault")
-
-
-def _carries_no_text(class_name: str) -> bool:
-    """Whether a value `isinstance` proves to be of this class holds no attacker-chosen text."""
-    return class_name in ("int", "float", "bool", "uuid.UUID", "UUID")
-
-
-def _is_error(class_name: str) -> bool:
-    """Whether the class is named for an error. Functions that return either a result or an
-    error object (`if isinstance(doc, ParseError): return doc`) hand back, on that branch, an
-    object the program made to report a failure: neither the document whose flows the variable
-    joined nor of the type the document had."""
-    return class_name.rpartition(".")[2].endswith(_ERROR_SUFFIXES)
+    def _guessed_path_check(self, func: ast.expr) -> bool:
+        """`pathutils.is_safe_filesystem_path_component(name)`: an imported helper the scan did
+        not read and no model describes, whose name says it decides that a path is safe
+        (`names_a_path_check`). A guess from the name, so it only ever clears path sinks; a
+        helper the scan did read is judged by what it returns."""
+        qualified = self.unread_function(func)
+        return qualified is not None and names_a_path_check(qualified.rpartition(".")[2])
 
 
 def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:

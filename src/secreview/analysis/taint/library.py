@@ -10,14 +10,21 @@ engine can read.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
-from secreview.analysis.taint.escapers import replace_chain_table, translation_kinds
+from secreview.analysis.taint.escapers import (
+    PERCENT_ENCODERS,
+    percent_encoded_name,
+    replace_chain_table,
+    translation_kinds,
+)
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.guard_shapes import SINGLE_NAME, without_leading_slashes
+from secreview.analysis.taint.guard_shapes import without_leading_slashes
+from secreview.analysis.taint.parameter_settings import settings_with_defaults
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     CODE_COMPILERS,
@@ -86,17 +93,18 @@ class LibraryRules(FrameState):
     ) -> Value:
         """The result of a library call, from sources, sanitisers, types and string semantics."""
         inputs: list[Value | None] = [receiver, *args, *kwargs.values()]
+        settings = settings_with_defaults(self.node, node, kwargs, self.context)
         consumed = [sink.kind for name in names for sink in self.models.sinks.get(name, ())]
         if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
             # A query's rows, an opened file, a compiled pattern: not the text passed in.
-            return self.typed_result(CLEAN, names[0], kwargs, args)
+            return self.typed_result(CLEAN, names[0], settings, args)
         if names and names[0] in CODE_COMPILERS:  # the code of `source`; a file name is a label
             return self.default_result([args[0] if args else kwargs.get("source")], {}, node)
         if _only_chooses_output(consumed, args, kwargs):
             chosen = self.default_result(inputs, kwargs, node).mapped(
                 lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))
             )
-            return self.typed_result(Value(flows=chosen.all_flows()), names[0], kwargs)
+            return self.typed_result(Value(flows=chosen.all_flows()), names[0], settings)
         if receiver is not None and method is not None and receiver.type:
             source = self.typed_source(receiver.type, method, node)
             if source is not None:
@@ -125,14 +133,14 @@ class LibraryRules(FrameState):
                     # A cast or a digest leaves no attacker-chosen text, but a password stays a
                     # secret and a predictable number stays predictable: dedicated origins go on.
                     kept = self._dedicated_flows(inputs, kwargs, node, name)
-                    return self.typed_result(tainted(kept) if kept else CLEAN, name, kwargs)
-                kinds = (*sanitizer.protects, *_percent_encoded_name(name, args, kwargs))
+                    return self.typed_result(tainted(kept) if kept else CLEAN, name, settings)
+                kinds = (*sanitizer.protects, *percent_encoded_name(name, args, kwargs))
                 protected = self.default_result(inputs, kwargs, node).mapped(
                     lambda f, s=sanitizer, n=name, k=kinds: f.then(
                         node, f"`{n}`: {s.note}"
                     ).sanitised(k)
                 )
-                return self.typed_result(_as_text(protected, name, args), name, kwargs)
+                return self.typed_result(_as_text(protected, name, args), name, settings)
         if method == "sub" and len(args) > 1 and isinstance(node.func, ast.Attribute):
             pattern = self.compiled_pattern(node.func.value)
             filtered = self.alphabet_filter(node, pattern, args[0], args[1])
@@ -141,7 +149,7 @@ class LibraryRules(FrameState):
         if receiver is not None and method is not None and not is_module_type(receiver):
             handled = self.method_result(node, receiver, method, args, kwargs)
             if handled is not None:
-                return self.typed_result(handled, names[0] if names else "", kwargs)
+                return self.typed_result(handled, names[0] if names else "", settings)
         if names and names[0] in ("re.sub", "regex.sub") and len(args) > 2:
             filtered = self.alphabet_filter(node, args[0].const, args[1], args[2])
             if filtered is not None:
@@ -157,7 +165,7 @@ class LibraryRules(FrameState):
             if names[0] in TEXT_DECODERS:
                 note = f"decoded by `{names[0]}` (its escapes are characters again)"
                 result = result.mapped(lambda f: f.decoded(node, note))
-        return self.typed_result(result, names[0] if names else "", kwargs, args)
+        return self.typed_result(result, names[0] if names else "", settings, args)
 
     def encodes_one_name(self, node: ast.Call) -> bool:
         """Whether the call percent-encodes `/` too, so that its result is one file name (its
@@ -168,11 +176,11 @@ class LibraryRules(FrameState):
         if last not in ("quote", "quote_plus"):
             return False  # the cheap test first: this runs for every call
         name = self.qualified(func) or ""
-        if name not in _PERCENT_ENCODERS:
+        if name not in PERCENT_ENCODERS:
             return False
         args = [self.expr_constant(a) for a in node.args]
         kwargs = {k.arg: self.expr_constant(k.value) for k in node.keywords if k.arg}
-        return bool(_percent_encoded_name(name, args, kwargs))
+        return bool(percent_encoded_name(name, args, kwargs))
 
     def expr_constant(self, node: ast.expr) -> Value:
         """The constant an argument is fixed to in the source, else an unknown value (the
@@ -181,7 +189,11 @@ class LibraryRules(FrameState):
         return constant(value) if value is not UNKNOWN else CLEAN
 
     def typed_result(
-        self, value: Value, name: str, kwargs: dict[str, Value], args: list[Value] | None = None
+        self,
+        value: Value,
+        name: str,
+        kwargs: Mapping[str, Value],
+        args: list[Value] | None = None,
     ) -> Value:
         """`value` with the type the models give the result of `name` (called with `args`)."""
         for model in self.models.returns.get(name, ()):
@@ -373,22 +385,3 @@ def _named_to_store(method: str) -> bool:
 
 WRITTEN = "(written)"
 """The part of a file or buffer object that holds what was written into it."""
-
-_PERCENT_ENCODERS = {
-    "urllib.parse.quote": "/",
-    "requests.utils.quote": "/",
-    "urllib.parse.quote_plus": "",
-}
-"""Percent-encoding functions and the characters their `safe` argument keeps by default."""
-
-
-def _percent_encoded_name(
-    name: str, args: list[Value], kwargs: dict[str, Value]
-) -> tuple[str, ...]:
-    """`(SINGLE_NAME,)` when a percent-encoder encodes `/` too (`quote(name, safe="")`,
-    `quote_plus(name)`): what it returns is one file name, `..` at worst; else `()`."""
-    if name not in _PERCENT_ENCODERS:
-        return ()
-    given = kwargs.get("safe", args[1] if len(args) > 1 else None)
-    safe = _PERCENT_ENCODERS[name] if given is None else given.const
-    return (SINGLE_NAME,) if isinstance(safe, str | bytes) and "/" not in str(safe) else ()
