@@ -105,7 +105,7 @@ def _is_response_call(node: ast.AST, context: ModuleContext) -> bool:
 
 def _is_handler_write(call: ast.Call, context: ModuleContext) -> bool:
     """`self.write(...)`, `self.finish(...)`, `self.send_error(...)` or `self.wfile.write(...)` in
-    a method of a request handler class (a base named `...Handler`) of Tornado or `http.server`."""
+    a method of a request handler class (`_is_request_handler`), Tornado's or `http.server`'s."""
     func = call.func
     if not isinstance(func, ast.Attribute):
         return False
@@ -116,13 +116,7 @@ def _is_handler_write(call: ast.Call, context: ModuleContext) -> bool:
         return False
     if not (isinstance(owner, ast.Name) and owner.id == "self"):
         return False
-    if not context.imports_any(_HANDLER_MODULES):
-        return False
-    function = context.enclosing_function(call)
-    cls = context.parent(function) if function is not None else None
-    return isinstance(cls, ast.ClassDef) and any(
-        (context.resolve(base) or context.one_line(base)).endswith("Handler") for base in cls.bases
-    )
+    return _is_request_handler(context.enclosing_function(call), context)
 
 
 _REQUEST_HANDLERS = frozenset(
@@ -136,16 +130,22 @@ _REQUEST_HANDLERS = frozenset(
 
 
 def _is_request_handler(function: ast.AST | None, context: ModuleContext) -> bool:
-    """Whether `function` is a method of a class derived, here or through classes of this
-    module, from `http.server`'s request handler."""
+    """Whether `function` is a method of a request handler class: one derived, here or through
+    classes of this module, from `http.server`'s request handler or, in a module importing a
+    handler framework, from a class named `...Handler` (Tornado's `RequestHandler`, a project's
+    `BaseHandler` over it). Its methods answer a client through `self`."""
     owner = context.parent(function) if function is not None else None
     pending = [owner] if isinstance(owner, ast.ClassDef) else []
+    named = context.imports_any(_HANDLER_MODULES)
     seen: set[str] = set()
     while pending:
         current = pending.pop()
         seen.add(current.name)
         for base in current.bases:
-            if context.resolve(base) in _REQUEST_HANDLERS:
+            resolved = context.resolve(base)
+            if resolved in _REQUEST_HANDLERS or (
+                named and (resolved or context.one_line(base)).endswith("Handler")
+            ):
                 return True
             if isinstance(base, ast.Name) and base.id not in seen:
                 pending.extend(
@@ -158,8 +158,8 @@ def _is_request_handler(function: ast.AST | None, context: ModuleContext) -> boo
 
 def _answers_through_handler(node: ast.AST) -> bool:
     """`send_json(self, 400, message)`: in a request handler, a call given the handler and an
-    HTTP status sends the client a response (its own `self.send_error` and `self.wfile.write`
-    are `_is_handler_write`'s)."""
+    HTTP status sends the client a response (its own `self.send_error`, `self.write` and
+    `self.wfile.write` are `_is_handler_write`'s)."""
     if not isinstance(node, ast.Call):
         return False
     handler = any(isinstance(a, ast.Name) and a.id == "self" for a in node.args)

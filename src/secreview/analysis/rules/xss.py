@@ -42,7 +42,8 @@ xss = taint_rule(
     "`make_response`/`Response`/`HttpResponse` bodies, `HTMLResponse` and strings returned by "
     "Flask views. A Jinja2 template's rendered text counts unless its environment (or the "
     "template) autoescapes (`autoescape=True`, `select_autoescape(...)`) and its source marks no "
-    "value `|safe` nor turns autoescaping off. A project's own escaper counts when its code shows it: it keeps only an "
+    "value `|safe` nor turns autoescaping off. A project's own escaper counts when its code "
+    "shows it: it keeps only an "
     'allow-list of characters (`c.isalnum()`, `c in " .,-"`) and writes every other one as '
     "fixed text such as a character reference (`&#%d;`), or `translate`s with a table of them. "
     "A function that adds an attribute to the tags of the markup its parameter holds, and marks "
