@@ -18,6 +18,7 @@ from secreview.analysis.taint.escapers import replace_chain_table, translation_k
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import SINGLE_NAME, without_leading_slashes
+from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     CODE_COMPILERS,
@@ -132,6 +133,12 @@ class LibraryRules(FrameState):
                     ).sanitised(k)
                 )
                 return self.typed_result(_as_text(protected, name, args), name, kwargs)
+        if isinstance(node.func, ast.Attribute) and method in MATCH_METHODS and args:
+            pattern = self.compiled_pattern(node.func.value)
+            if pattern is not None:
+                return match_object(node, pattern, args[0])  # `MARGIN.match(line)`
+        if names and names[0] in MATCHERS and len(args) > 1 and args[0].is_constant:
+            return match_object(node, args[0].const, args[1])
         if method == "sub" and len(args) > 1 and isinstance(node.func, ast.Attribute):
             pattern = self.compiled_pattern(node.func.value)
             filtered = self.alphabet_filter(node, pattern, args[0], args[1])
@@ -237,6 +244,9 @@ class LibraryRules(FrameState):
         base = node.func.value if isinstance(node.func, ast.Attribute) else None
         if method in CLEAN_METHODS:
             return CLEAN
+        group = group_of(receiver, method, args)
+        if group is not None:
+            return group
         option = _config_option(method, args)
         if option is not None and base is not None and isinstance(base, ast.Name | ast.Attribute):
             if method == "set":
