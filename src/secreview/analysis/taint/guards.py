@@ -195,8 +195,7 @@ class GuardRules(HostGuards):
         self, left: ast.expr, op: ast.cmpop, right: ast.expr, outcome: bool
     ) -> Iterator[Guard]:
         """`x in ALLOWED`, `x == "a"`, `".." not in x`, `urlparse(u).netloc in HOSTS`,
-        `os.path.commonpath([BASE, p]) == BASE`. Equal to another value (`name ==
-        self.filename`), `x` is that value: it carries what that value carries."""
+        `os.path.commonpath([BASE, p]) == BASE`."""
         membership = isinstance(op, ast.In | ast.NotIn)
         holds = outcome == isinstance(op, ast.In | ast.Eq | ast.Is)
         equality = isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot)
@@ -215,14 +214,10 @@ class GuardRules(HostGuards):
                 yield left.id, (ALL_KINDS,), None
             elif equality and holds and other.is_constant:
                 yield left.id, (ALL_KINDS,), constant(other.const)
-            elif equality and holds and not self.expr(left).is_constant:
-                yield left.id, (), other  # `name == self.filename`: the object's own file
         if isinstance(right, ast.Name) and equality and holds:
             other = self.expr(left)
             if other.is_constant:
                 yield right.id, (ALL_KINDS,), constant(other.const)
-            else:
-                yield right.id, (), other
         if isinstance(right, ast.Name) and membership and not holds:
             yield from self._delimiter_guard(left, right.id)
         if membership and holds and isinstance(right, ast.Attribute) and right.attr == "parents":
