@@ -45,13 +45,32 @@ _ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
 
 
 _CODE_NAMES = frozenset(
-    {"__name__", "__qualname__", "__module__", "co_filename", "co_name", "co_qualname"}
-)
-"""Attributes that name a piece of the program's code (a function's or class's name, its
-module, a code object's file): written by the code that defined it, never by a caller's data
-(celery's `head_from_fun(fun)` formatting `fun.__name__` into the stub it `exec`s)."""
+    {"__name__", "__qualname__", "__module__", "__doc__", "__file__", "co_filename", "co_name",
+     "co_qualname"}
+)  # fmt: skip
+"""Attributes that name or describe a piece of the program's code (a function's or class's
+name and docstring, its module and the module's file, a code object's file): written by the
+code that defined it, never by a caller's data (celery's `head_from_fun(fun)` formatting
+`fun.__name__` into the stub it `exec`s, DRF rendering a view class's `__doc__`). A frame's or
+a function's module globals (`frame.f_globals["__file__"]`, `fun.__globals__["__name__"]`) hold
+the same names at those keys."""
+_GLOBALS = frozenset({"f_globals", "__globals__"})
+"""Attributes that are a module's global namespace (a frame's, a function's)."""
 _ONE_NAME = "one file name: it holds no separator and is neither `.` nor `..`"
 _PATH = ("path",)
+
+
+def _module_globals(node: ast.expr) -> bool:
+    """Whether `node` reads a module's global namespace: `frame.f_globals`, `fun.__globals__`
+    or `globals()`."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in _GLOBALS
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "globals"
+        and not node.args
+    )
 
 
 class ExpressionRules(FrameState):
@@ -78,6 +97,12 @@ class ExpressionRules(FrameState):
                     kept_prefix = container.prefix if lower == 0 else ""
                     return Value(flows=container.all_flows(), prefix=kept_prefix)
                 key = self.expr(index)
+                if (
+                    isinstance(key.const, str)
+                    and key.const in _CODE_NAMES
+                    and _module_globals(base)
+                ):
+                    return CLEAN  # `frame.f_globals["__file__"]`: the module's own file
                 if container.is_constant and key.is_constant:
                     return constant(fold(lambda: container.const[key.const]))  # type: ignore[index]
                 element = (

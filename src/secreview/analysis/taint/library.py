@@ -24,6 +24,7 @@ from secreview.analysis.taint.escapers import (
 from secreview.analysis.taint.formats import brace_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
+from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
@@ -141,6 +142,12 @@ class LibraryRules(FrameState):
                     ).sanitised(k)
                 )
                 return self.typed_result(_as_text(protected, name, args), name, settings)
+        if isinstance(node.func, ast.Attribute) and method in MATCH_METHODS and args:
+            pattern = self.compiled_pattern(node.func.value)
+            if pattern is not None:
+                return match_object(node, pattern, args[0])  # `MARGIN.match(line)`
+        if names and names[0] in MATCHERS and len(args) > 1 and args[0].is_constant:
+            return match_object(node, args[0].const, args[1])
         if method == "sub" and len(args) > 1 and isinstance(node.func, ast.Attribute):
             pattern = self.compiled_pattern(node.func.value)
             filtered = self.alphabet_filter(node, pattern, args[0], args[1])
@@ -256,6 +263,9 @@ class LibraryRules(FrameState):
         base = node.func.value if isinstance(node.func, ast.Attribute) else None
         if method in CLEAN_METHODS:
             return CLEAN
+        group = group_of(receiver, method, args)
+        if group is not None:
+            return group
         option = _config_option(method, args)
         if option is not None and base is not None and isinstance(base, ast.Name | ast.Attribute):
             if method == "set":

@@ -110,6 +110,8 @@ def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
         _deployment_factory(function) or _template_filter_argument(function, parameter, index)
     ):
         return True
+    if function is not None and _internal_helper(function, index, _HELPER_DEPTH):
+        return True
     if event.kind in _KEPT_KINDS or function is None:
         return False
     return _command_line_entry(function, parameter, index) or _command_line_helper(
@@ -241,6 +243,61 @@ def _command_line_helper(
         if not (_parses_arguments(caller) or _command_line_helper(caller, index, depth - 1)):
             return False
     return True
+
+
+def _internal_helper(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, index: ModuleIndex, depth: int
+) -> bool:
+    """Whether `function` is, or is a method of, a module-level function or class its module's
+    `__all__` leaves out and uses only from its own private code (private functions, methods of
+    private classes), from command lines' entry points, or from helpers of the same kind:
+    celery's `logtool` exports `logtool` alone, and its `Audit` class, whose `feed(line)`
+    matches log lines, is made only by the `celery logtool` commands. Such a definition is a
+    piece of the code that uses it, not an entry point: what its users hand it is followed from
+    the public functions that reach them, and reported there."""
+    tree = index.context.tree
+    definition: ast.AST | None = function
+    if function not in tree.body:
+        definition = index.context.parent(function)
+        if not isinstance(definition, ast.ClassDef):
+            return False
+    exported = _exported(tree)
+    if depth <= 0 or definition not in tree.body or not exported:
+        return False
+    name = getattr(definition, "name", "")
+    if name in exported:
+        return False
+    uses = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == name and node is not definition
+    ]
+    if not uses:
+        return False
+    for use in uses:
+        call = index.context.parent(use)
+        caller = index.context.enclosing_function(use)
+        if not (isinstance(call, ast.Call) and call.func is use) or caller is None:
+            return False
+        if not (
+            _private_code(caller, index)
+            or _parses_arguments(caller)
+            or _internal_helper(caller, index, depth - 1)
+        ):
+            return False
+    return True
+
+
+def _private_code(function: ast.FunctionDef | ast.AsyncFunctionDef, index: ModuleIndex) -> bool:
+    """Whether `function` or a class or function it is defined in has a private name
+    (`_helper`, a method of `_Audit`; dunder methods of a public class are public)."""
+    owners = [function, *index.context.ancestors(function)]
+    return any(
+        isinstance(owner, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and owner.name.startswith("_")
+        and not owner.name.endswith("__")
+        for owner in owners
+    )
 
 
 def _parses_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

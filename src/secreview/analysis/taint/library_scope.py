@@ -93,6 +93,12 @@ _PATH_SUFFIXES = ("path", "paths", "filename", "filenames", "dir", "dirs", "file
 """Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`)."""
 _NOT_PATH_WORDS = frozenset({"profile", "profiles"})
 _PATH_ANNOTATION = lazy_pattern(r"\b(?:Path|PurePath|PathLike|StrPath|StrOrBytesPath)\b")
+_AFFIX_WORDS = frozenset(
+    {"suffix", "suffixes", "prefix", "prefixes", "ext", "exts", "extension", "extensions"}
+)
+"""Words of a parameter's name that say it is put before or after a file's name."""
+_NO_ANNOTATION = lazy_pattern(r"(?!)")
+"""Matches no annotation: a role read from the parameter's name alone."""
 _PATTERN_WORDS = frozenset(
     {"pattern", "patterns", "pat", "pats", "regex", "regexes", "regexp", "regexps", "rx", "re"}
 )
@@ -127,7 +133,11 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind == "path":
-        if _settings_parameter(event, index) or only_an_extension(event, index):
+        if (
+            _settings_parameter(event, index)
+            or only_an_extension(event, index)
+            or _naming_affix(event, index)
+        ):
             return False
         callers_file = (
             _path_parameter(event, index)
@@ -267,6 +277,17 @@ def _parameter_called(
     if annotation is not None and annotation_pattern.search(ast.unparse(annotation)):
         return True
     return any(is_word(word.lower()) for word in _NAME_WORDS.findall(parameter.arg))
+
+
+def _naming_affix(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the parameter the flow starts at is named as what the library puts before or
+    after the names it makes (`suffix`, `prefix`, `ext`, `file_suffix`): how the caller wants
+    its files named, a choice like the folder it names (`tempfile.mkstemp(suffix, prefix, dir)`
+    leaves its affixes to its caller the same way). Sphinx's `generate_autosummary_docs(...,
+    suffix)` writing `Path(output_dir, name + suffix)`, graphviz's `render_dot(..., prefix)`
+    naming `f"{prefix}-{digest}.{format}"`. The name the affix is put on is another value,
+    judged by its own flow."""
+    return _parameter_called(event, index, _NO_ANNOTATION, _AFFIX_WORDS.__contains__)
 
 
 def _is_pattern_word(word: str) -> bool:

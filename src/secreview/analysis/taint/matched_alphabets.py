@@ -129,3 +129,50 @@ def _class(items: Sequence[Item]) -> frozenset[str] | None:
         else:
             return None
     return frozenset(c for c in chars if c.isascii())
+
+
+_ZERO_WIDTH = frozenset({sre.AT, sre.ASSERT, sre.ASSERT_NOT})
+"""Opcodes that consume no character (anchors, look-arounds): they add nothing to what a
+match's text can hold."""
+
+
+def group_alphabets(pattern: object) -> dict[int, frozenset[str]]:
+    """The characters each group of `pattern` can capture, for the groups made only of
+    literals and positive classes (0: the whole match). `re.match(r'^([ \\t]*)', line).group(1)`
+    holds spaces and tabs whatever `line` was; `re.match('\"\"\"|\\'\\'\\'', t).group(0)` one of
+    two quotes. Groups that can take any other character are left out."""
+    if not isinstance(pattern, str):
+        return {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return {}
+    if parsed.state.flags & sre.SRE_FLAG_VERBOSE:
+        return {}
+    ignore_case = bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
+    found: dict[int, frozenset[str]] = {}
+    whole = _alphabet([item for item in parsed if item[0] not in _ZERO_WIDTH], ignore_case)
+    if whole is not None:
+        found[0] = whole
+    _collect_groups(list(parsed), ignore_case, found)
+    return found
+
+
+def _collect_groups(
+    items: Sequence[Item], ignore_case: bool, found: dict[int, frozenset[str]]
+) -> None:
+    """Add to `found` the alphabet of every numbered group among `items`, at any depth."""
+    for op, argument in items:
+        if op is sre.SUBPATTERN:
+            group, inner = argument[0], argument[-1]
+            alphabet = _alphabet(inner, ignore_case)
+            if group is not None and alphabet is not None:
+                found[group] = alphabet
+            _collect_groups(inner, ignore_case, found)
+        elif op in _REPEATS:
+            _collect_groups(argument[2], ignore_case, found)
+        elif op is sre.BRANCH:
+            for alternative in argument[1]:
+                _collect_groups(alternative, ignore_case, found)
