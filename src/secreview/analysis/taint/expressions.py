@@ -277,10 +277,11 @@ class ExpressionRules(FrameState):
             if left.query:  # `base + "?q=" + term`: the term is in the query string
                 appended = formatted(right, QUERY_KINDS, node or self.node)
                 flows = merge_flows(left.all_flows(), appended.all_flows())
-            if left.shape in ("list", "tuple") and left.exact:
-                # `["ls"] + more`: the known elements stay apart, the rest is unknown elements.
+            if left.shape in ("list", "tuple") and (left.exact or left.parts):
+                # `["ls"] + more`: the known elements stay apart, the rest is unknown elements;
+                # a left side already grown by unknown elements keeps its leading ones too.
                 parts = dict(left.parts)
-                if right.exact:
+                if left.exact and right.exact:
                     parts.update(
                         {len(parts) + k: v for k, v in right.parts.items() if isinstance(k, int)}
                     )
