@@ -9,7 +9,9 @@ The fix spends the same work on the refusal: hash a dummy password (Django's `Mo
 verification whose stored hash belongs to a user variable (`check_password_hash(user.password,
 ...)`, `bcrypt.checkpw(..., user.hash)`, `user.check_password(...)`), and before it a refusal
 for that variable's absence (`if user is None ...: return`, `except User.DoesNotExist: return`)
-whose branch neither hashes nor verifies anything.
+whose branch neither hashes nor verifies anything, or a test that skips the verification for a
+missing user by short-circuit (`if not user or not check_password_hash(user.password, pw):`,
+`if user and user.check_password(pw):`).
 """
 
 from __future__ import annotations
@@ -86,6 +88,34 @@ def _tests_absence(test: ast.expr, user: str) -> bool:
     return False
 
 
+def _tests_presence(test: ast.expr, user: str) -> bool:
+    """Whether the test holds only when `user` is there: `user`, `user is not None`."""
+    match test:
+        case ast.Name(id=name):
+            return name == user
+        case ast.Compare(
+            left=ast.Name(id=name), ops=[ast.IsNot() | ast.NotEq()], comparators=[right]
+        ):
+            return name == user and isinstance(right, ast.Constant) and right.value is None
+    return False
+
+
+def _short_circuits(test: ast.expr, user: str) -> bool:
+    """Whether a test skips the verification when `user` is missing: `not user or not
+    check_password_hash(user.password, pw)`, `user and user.check_password(pw)`."""
+    if not isinstance(test, ast.BoolOp):
+        return False
+    guard = _tests_absence if isinstance(test.op, ast.Or) else _tests_presence
+    for index, value in enumerate(test.values):
+        if guard(value, user):
+            return any(
+                isinstance(node, ast.Call) and _verified_user(node) == user
+                for later in test.values[index + 1 :]
+                for node in ast.walk(later)
+            )
+    return False
+
+
 def _exits(body: list[ast.stmt]) -> bool:
     """Whether the branch leaves the function: it ends in `return` or `raise`."""
     return bool(body) and isinstance(body[-1], ast.Return | ast.Raise)
@@ -105,6 +135,9 @@ def _unbalanced_refusals(
 ) -> Iterator[ast.AST]:
     """Refusals of a missing `user` before line `before` whose branch does no hashing."""
     for node in ast.walk(function):
+        if isinstance(node, ast.If) and _short_circuits(node.test, user):
+            yield node.test
+            continue
         if getattr(node, "lineno", before) >= before:
             continue
         if isinstance(node, ast.If) and _tests_absence(node.test, user):
@@ -131,7 +164,9 @@ def _unbalanced_refusals(
     "hash (`check_password_hash(user.password, pw)`, `bcrypt.checkpw(pw, user.pw_hash)`, "
     "`user.check_password(pw)`) and reports each earlier refusal of that user's absence (`if "
     "user is None or not user.is_active: return None`, `except User.DoesNotExist: return`) "
-    "whose branch verifies or hashes nothing. A refusal that hashes a dummy password is quiet.",
+    "whose branch verifies or hashes nothing, and tests that skip the verification for a missing "
+    "user by short-circuit (`if not user or not check_password_hash(user.password, pw):`). A "
+    "refusal that hashes a dummy password is quiet.",
     why_bad="Password hashes are slow on purpose; a refusal that skips the hash answers in a "
     "fraction of the time, so timing the login lists the accounts that exist, the first step "
     "of password guessing and phishing (CWE-208, an observable timing discrepancy).",
