@@ -219,11 +219,10 @@ class ExpressionRules(FrameState):
             return CLEAN
         flows = narrowed(base.flows, f".{attribute}")
         if base.type and UNION in base.type:  # the attribute of whichever type the value has
-            found = [
-                self.member_of(replace(base, type=kind), attribute, node)
-                for kind in type_alternatives(base.type)
-            ]
-            return functools.reduce(join, found)
+            alternatives = [replace(base, type=kind) for kind in type_alternatives(base.type)]
+            return functools.reduce(
+                join, (self.member_of(a, attribute, node) for a in alternatives)
+            )
         if base.type:
             source = self.typed_source(base.type, attribute, node)
             if source is not None:
@@ -310,10 +309,11 @@ class ExpressionRules(FrameState):
             if left.query:  # `base + "?q=" + term`: the term is in the query string
                 appended = formatted(right, QUERY_KINDS, node or self.node)
                 flows = merge_flows(left.all_flows(), appended.all_flows())
-            if left.shape in ("list", "tuple") and left.exact:
-                # `["ls"] + more`: the known elements stay apart, the rest is unknown elements.
+            if left.shape in ("list", "tuple") and (left.exact or left.parts):
+                # `["ls"] + more`: the known elements stay apart, the rest is unknown elements;
+                # a left side already grown by unknown elements keeps its leading ones too.
                 parts = dict(left.parts)
-                if right.exact:
+                if left.exact and right.exact:
                     parts.update(
                         {len(parts) + k: v for k, v in right.parts.items() if isinstance(k, int)}
                     )

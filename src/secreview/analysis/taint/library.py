@@ -32,6 +32,7 @@ from secreview.analysis.taint.semantics import (
     MUTATORS,
     TEXT_DECODERS,
     TEXT_KEEPING_METHODS,
+    WRITTEN,
     fixes_host,
     is_module_type,
     source_flow,
@@ -391,7 +392,3 @@ def _named_to_store(method: str) -> bool:
     (`state.update_targets(data)`, `parser.feed_chunk(data)`, `index.load_entries(rows)`): what
     the object holds afterwards, and what is read from it, then carries that data."""
     return method.lstrip("_").split("_", 1)[0] in _STORING_VERBS
-
-
-WRITTEN = "(written)"
-"""The part of a file or buffer object that holds what was written into it."""

@@ -58,6 +58,9 @@ TEXT_DECODERS = frozenset(
 """Calls that decode text (percent-escapes, entities, JSON escapes, base64): `%0A` becomes a line
 break and `%2F` a slash again, so what a source or a check had ruled out of the encoded text may
 be in the decoded one (`Flow.decoded`)."""
+WRITTEN = "(written)"
+"""The part of a file or buffer object that holds what was written into it: its content, which
+comes back from reading it but never chooses the file's name."""
 MUTATORS = frozenset(
     {"append", "extend", "add", "update", "insert", "appendleft", "extendleft", "set", "put"}
     | {"push", "write", "writelines", "put_nowait", "add_section", "read_string", "feed"}

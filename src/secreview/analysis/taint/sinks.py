@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
 from secreview.analysis.taint.formats import percent_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, SINGLE_NAME
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.semantics import HOST_SENSITIVE, fixes_host, program_of, truthy
+from secreview.analysis.taint.semantics import (
+    HOST_SENSITIVE,
+    WRITTEN,
+    fixes_host,
+    program_of,
+    truthy,
+)
 from secreview.analysis.taint.values import CLEAN, Flow, Value
 from secreview.text import first_line
 
@@ -45,9 +52,18 @@ def _sink_inputs(
             values.extend(_spread_keywords(kwargs["**"], sink.keywords))
     if sink.argv0:
         values = [program_of(v) for v in values]
+    if sink.kind == "path":  # a buffer handed as the file: what it holds names no file
+        values = [_unwritten(v) for v in values]
     if sink.headers:
         values = [h for v in values for h in header_values(v, sink.headers)]
     return values
+
+
+def _unwritten(value: Value) -> Value:
+    """A file or buffer object without what was written into it (`io.BytesIO()` then `write`)."""
+    if WRITTEN not in value.parts:
+        return value
+    return replace(value, parts={k: p for k, p in value.parts.items() if k != WRITTEN})
 
 
 def _spread_keywords(spread: Value, keywords: tuple[str, ...]) -> list[Value]:
