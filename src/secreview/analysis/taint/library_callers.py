@@ -51,7 +51,7 @@ two kinds of public function whose argument no attacker of the library writes:
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
@@ -228,21 +228,11 @@ def _command_line_helper(
     tree = index.context.tree
     if depth <= 0 or function not in tree.body or function.name in _exported(tree):
         return False
-    uses = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and node.id == function.name and node is not function
-    ]
-    if not uses:
-        return False
-    for use in uses:
-        call = index.context.parent(use)
-        caller = index.context.enclosing_function(use)
-        if not (isinstance(call, ast.Call) and call.func is use) or caller is None:
-            return False
-        if not (_parses_arguments(caller) or _command_line_helper(caller, index, depth - 1)):
-            return False
-    return True
+    return _only_called_from(
+        function,
+        index,
+        lambda caller: _parses_arguments(caller) or _command_line_helper(caller, index, depth - 1),
+    )
 
 
 def _internal_helper(
@@ -264,28 +254,40 @@ def _internal_helper(
     exported = _exported(tree)
     if depth <= 0 or definition not in tree.body or not exported:
         return False
-    name = getattr(definition, "name", "")
-    if name in exported:
+    if getattr(definition, "name", "") in exported:
         return False
+    return _only_called_from(
+        definition,
+        index,
+        lambda caller: (
+            _private_code(caller, index)
+            or _parses_arguments(caller)
+            or _internal_helper(caller, index, depth - 1)
+        ),
+    )
+
+
+def _only_called_from(
+    definition: ast.AST,
+    index: ModuleIndex,
+    accepts: Callable[[ast.FunctionDef | ast.AsyncFunctionDef], bool],
+) -> bool:
+    """Whether the module names `definition` somewhere, and only to call it from inside
+    functions `accepts` (never passed on, stored or called at module level)."""
+    name = getattr(definition, "name", "")
     uses = [
         node
-        for node in ast.walk(tree)
+        for node in ast.walk(index.context.tree)
         if isinstance(node, ast.Name) and node.id == name and node is not definition
     ]
-    if not uses:
-        return False
     for use in uses:
         call = index.context.parent(use)
         caller = index.context.enclosing_function(use)
         if not (isinstance(call, ast.Call) and call.func is use) or caller is None:
             return False
-        if not (
-            _private_code(caller, index)
-            or _parses_arguments(caller)
-            or _internal_helper(caller, index, depth - 1)
-        ):
+        if not accepts(caller):
             return False
-    return True
+    return bool(uses)
 
 
 def _private_code(function: ast.FunctionDef | ast.AsyncFunctionDef, index: ModuleIndex) -> bool:
