@@ -23,6 +23,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 _VERIFIERS = frozenset(
     {"check_password_hash", "check_password", "checkpw", "verify_password", "verify"}
@@ -30,6 +31,8 @@ _VERIFIERS = frozenset(
 )
 """Last names of calls that compare a password with its stored hash (werkzeug, Django, bcrypt,
 passlib, argon2, Flask-Security)."""
+_VERIFIER_NAMED = lazy_pattern("|".join(sorted(_VERIFIERS)))
+"""A function's text that names none of them holds no verification to judge."""
 _HASHERS = _VERIFIERS | frozenset(
     {"generate_password_hash", "make_password", "set_password", "hashpw", "hash"}
     | {"hash_password", "encrypt_password", "pbkdf2_hmac", "scrypt", "derive"}
@@ -186,6 +189,8 @@ def _unbalanced_refusals(
 def password_hashed_only_for_known_user(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report refusals of a missing user that skip the hashing its verification does."""
     assert isinstance(node, _FUNCTIONS)
+    if not _VERIFIER_NAMED.search(context.segment(node)):
+        return  # the cheap test first: every function of every module comes here
     last: dict[str, int] = {}
     for inner in ast.walk(node):
         user = _verified_user(inner) if isinstance(inner, ast.Call) else None
