@@ -141,6 +141,49 @@ def _pyopenssl_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
         )
 
 
+_PYOPENSSL_CONTEXT = "OpenSSL.SSL.Context"
+_PYOPENSSL_CONNECTION = "OpenSSL.SSL.Connection"
+_CLIENT_SIDE_METHODS = frozenset({"set_connect_state", "connect", "connect_ex"})
+
+
+def _pyopenssl_default_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
+    """`SSL.Connection(ctx, sock)` used as a client, where `ctx` is a pyOpenSSL context made in
+    the same function and nothing there calls `set_verify`: pyOpenSSL verifies nothing unless
+    told to (its default mode is `VERIFY_NONE`)."""
+    if context.call_name(call) != _PYOPENSSL_CONNECTION or not call.args:
+        return
+    function = context.enclosing_function(call)
+    if function is None or _is_server_side(call, context):
+        return
+    made_here = {
+        target.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and context.call_name(node.value) == _PYOPENSSL_CONTEXT
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    given = call.args[0]
+    inline = isinstance(given, ast.Call) and context.call_name(given) == _PYOPENSSL_CONTEXT
+    if not (inline or (isinstance(given, ast.Name) and given.id in made_here)):
+        return
+    calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
+    methods = {n.func.attr for n in calls if isinstance(n.func, ast.Attribute)}
+    if "set_verify" in methods or methods.isdisjoint(_CLIENT_SIDE_METHODS):
+        return
+    yield Hit(
+        node=call,
+        message=f"`{context.one_line(call)}` connects with a pyOpenSSL context on which "
+        "`set_verify` is never called: pyOpenSSL verifies no certificate by default, so "
+        f"{_IMPERSONATION}.",
+        fix="Call ctx.set_verify(SSL.VERIFY_PEER) with trusted roots loaded "
+        "(ctx.set_default_verify_paths()) before connecting, and check the host name "
+        "(service_identity.pyopenssl.verify_hostname).",
+        confidence=Confidence.MEDIUM,
+    )
+
+
 def _call_hits(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     """pycurl options and `ssl.wrap_socket` without certificate checks."""
     name = context.call_name(call)
@@ -305,7 +348,9 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     "`ctx.check_hostname = False`, `ssl.wrap_socket` on the client side without `cert_reqs` "
     "(its default is CERT_NONE), pycurl's `SSL_VERIFYPEER`/`SSL_VERIFYHOST` set to 0, and "
     "pyOpenSSL's `ctx.set_verify(SSL.VERIFY_NONE, ...)` outside code that accepts connections "
-    "(a server that asks for no client certificate is the normal case). "
+    "(a server that asks for no client certificate is the normal case), and a pyOpenSSL client "
+    "connection (`set_connect_state`, `connect`) over a context made in the same function "
+    "that never calls `set_verify` (pyOpenSSL's default is to verify nothing). "
     "`urllib3.disable_warnings()` is not reported: it only hides the warning that the "
     "`verify=False` this rule already reports would print.",
     why_bad="TLS only protects a connection if the client checks that the certificate is "
@@ -336,6 +381,7 @@ def tls_verification_disabled(node: ast.AST, context: ModuleContext) -> Iterator
         yield from _keyword_hits(node, context)
         yield from _call_hits(node, context)
         yield from _pyopenssl_hits(node, context)
+        yield from _pyopenssl_default_hits(node, context)
     elif isinstance(node, ast.Assign):
         yield from _assignment_hits(node, context)
     elif isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
