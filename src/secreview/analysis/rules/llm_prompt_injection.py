@@ -72,6 +72,10 @@ def _steering() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]:
     )
 
 
+_SHORTEST_PHRASE = len("say no defect")
+"""The fewest characters any phrase matches (`AI do not flag` and `{"defects":[]}` are longer):
+every separator `\\W+` or word boundary takes one at least."""
+
 _NEEDED_WORD = lazy_pattern("|".join(sorted({w for _, words, _ in _PHRASES for w in words})))
 """One scan for the words of every phrase (in lower case): most strings spell none, and a
 generator of substring tests per string cost more than the tests themselves."""
@@ -85,6 +89,8 @@ def steering(text: str) -> str | None:
     matching also pairs some other letters with ASCII ones, such as the long s with `s`, which
     `lower` does not.)
     """
+    if len(text) < _SHORTEST_PHRASE:
+        return None  # most strings: no phrase fits in them
     if not text.isascii():
         return next((what for pattern, _, what in _steering() if pattern.search(text)), None)
     lowered = text.lower()
