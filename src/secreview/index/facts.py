@@ -206,3 +206,26 @@ def _imports_closure(start: str, by_module: Mapping[str, ModuleFacts], depth: in
         ]
         seen.update(frontier)
     return seen
+
+
+def parameter_defaults(arguments: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:
+    """Each parameter that has a default, with that default: the last positional ones (the
+    defaults line up with the end of `posonlyargs + args`) and the keyword-only ones given one."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    with_default = positional[len(positional) - len(arguments.defaults) :]
+    pairs = list(zip(with_default, arguments.defaults, strict=True))
+    pairs += [
+        (parameter, default)
+        for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        if default is not None
+    ]
+    return pairs
+
+
+def rebinds(function: ast.AST, name: str) -> bool:
+    """Whether `function` assigns (or deletes) `name` anywhere in its body: then a parameter of
+    that name may no longer hold what the caller passed, or its default."""
+    return any(
+        isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+        for node in ast.walk(function)
+    )

@@ -18,6 +18,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -61,13 +62,6 @@ def _request_credentials(function: ast.FunctionDef | ast.AsyncFunctionDef) -> se
     return found
 
 
-def _last_name(func: ast.expr) -> str:
-    """`verify_token` of `auth.verify_token` or of a bare name."""
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
-
-
 def _verifies(body: list[ast.stmt]) -> bool:
     """Whether a branch checks something: it raises, or calls a verifying function."""
     for statement in body:
@@ -75,7 +69,7 @@ def _verifies(body: list[ast.stmt]) -> bool:
             if isinstance(node, ast.Raise):
                 return True
             if isinstance(node, ast.Call):
-                words = set(name_words(_last_name(node.func)))
+                words = set(name_words(last_name(node.func) or ""))
                 if words & _VERIFYING_WORDS:
                     return True
     return False
@@ -85,7 +79,7 @@ def _refuses(node: ast.AST) -> bool:
     """Whether a statement refuses a request: raise, abort/close/send_error, a 401/403 return."""
     if isinstance(node, ast.Raise):
         return True
-    if isinstance(node, ast.Call) and _last_name(node.func) in _REFUSING_CALLS:
+    if isinstance(node, ast.Call) and last_name(node.func) in _REFUSING_CALLS:
         return True
     if isinstance(node, ast.Return) and node.value is not None:
         return any(

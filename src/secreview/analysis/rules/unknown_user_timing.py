@@ -20,6 +20,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -43,15 +44,6 @@ _ABSENT_ERRORS = ("DoesNotExist", "NoResultFound", "UserNotFound")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _last_name(func: ast.expr) -> str | None:
-    """`check_password_hash` of `werkzeug.security.check_password_hash` or of a bare name."""
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return None
-
-
 def _hash_holder(node: ast.expr) -> str | None:
     """The variable whose stored hash this is: `user` of `user.password`, `row["pw_hash"]`."""
     match node:
@@ -66,7 +58,7 @@ def _hash_holder(node: ast.expr) -> str | None:
 
 def _verified_user(call: ast.Call) -> str | None:
     """The user variable a password verification checks against, if the call is one."""
-    if _last_name(call.func) not in _VERIFIERS:
+    if last_name(call.func) not in _VERIFIERS:
         return None
     match call.func:
         case ast.Attribute(value=ast.Name(id=owner), attr="check_password" | "verify_password"):
@@ -127,7 +119,7 @@ def _exits(body: list[ast.stmt]) -> bool:
 def _hashes(body: list[ast.stmt]) -> bool:
     """Whether the branch spends hashing work (a verification or a hash of any password)."""
     return any(
-        isinstance(node, ast.Call) and _last_name(node.func) in _HASHERS
+        isinstance(node, ast.Call) and last_name(node.func) in _HASHERS
         for statement in body
         for node in ast.walk(statement)
     )

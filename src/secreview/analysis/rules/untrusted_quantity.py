@@ -21,13 +21,13 @@ from secreview.analysis.rules._support.web_handlers import (
     is_request_handler,
     is_request_object,
     is_route_decorated,
-    parameter_defaults,
     request_parameter,
     scope_nodes,
     uses_web_framework,
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.facts import parameter_defaults
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 

@@ -9,10 +9,10 @@ plain facts about Python's standard library that need no interpreter state.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.values import Flow, Value
 
 NO_PARENT = "no-parent-reference"
@@ -187,8 +187,7 @@ def url_check_kinds(name: str) -> frozenset[str]:
     decide the server a URL points to (redirect and SSRF); `is_local_url`, `is_same_origin`
     keep a redirect on the site (a fetch of the site's own host is not judged); a name that
     says the opposite (`is_not_allowed_host`, `is_external_url`) proves nothing when it holds."""
-    last = name.rsplit(".", 1)[-1]
-    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", last)}
+    words = words_of(name.rsplit(".", 1)[-1])
     if words & _DENIAL_WORDS or not words & _URL_WORDS:
         return frozenset()
     if words & _SAFETY_WORDS:
@@ -208,7 +207,7 @@ def names_a_path_check(name: str) -> bool:
     """Whether a yes/no helper's name says it decides that a path or file name is safe to use
     (`is_safe_filesystem_path_component`, `is_safe_path`, `isAllowedFilename`); a name that
     says the opposite (`is_unsafe_path`, `is_forbidden_file`) proves nothing when it holds."""
-    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
+    words = words_of(name)
     return bool(words & _SAFETY_WORDS and words & _PATH_WORDS and not words & _DENIAL_WORDS)
 
 

@@ -95,7 +95,11 @@ class LibraryRules(FrameState):
     ) -> Value:
         """The result of a library call, from sources, sanitisers, types and string semantics."""
         inputs: list[Value | None] = [receiver, *args, *kwargs.values()]
-        settings = settings_with_defaults(self.node, node, kwargs, self.context)
+        settings = (  # only settings a model types the result by are worth reading
+            settings_with_defaults(self.node, node, kwargs, self.context)
+            if any(model.when for name in names for model in self.models.returns.get(name, ()))
+            else kwargs
+        )
         consumed = [sink.kind for name in names for sink in self.models.sinks.get(name, ())]
         if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
             # A query's rows, an opened file, a compiled pattern: not the text passed in.

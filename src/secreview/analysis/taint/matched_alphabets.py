@@ -38,17 +38,25 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sr
 Item = tuple[Any, Any]
 
 
+def _parsed(pattern: object) -> Any:
+    """`pattern` as the `re` parser reads it (its items and flags), or None when it is no text
+    or does not compile (warnings about it are not ours to show)."""
+    if not isinstance(pattern, str):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
+
+
 def checked_kinds(pattern: object, whole: bool) -> frozenset[str] | bool | None:
     """The sink kinds a value is safe for once `pattern` matched it: None for every kind,
     False when the check proves nothing. `whole` is True for `fullmatch`, which needs no
     anchors; `re.match` needs `$` or `\\Z` at the end (it is anchored at the start already)."""
-    if not isinstance(pattern, str):
-        return False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = sre_parse.parse(pattern)
-    except (re.error, RecursionError, OverflowError):
+    parsed = _parsed(pattern)
+    if parsed is None:
         return False
     if parsed.state.flags & (sre.SRE_FLAG_MULTILINE | sre.SRE_FLAG_VERBOSE):
         return False  # `$` at every line end; a verbose pattern is not read here
@@ -141,15 +149,8 @@ def group_alphabets(pattern: object) -> dict[int, frozenset[str]]:
     literals and positive classes (0: the whole match). `re.match(r'^([ \\t]*)', line).group(1)`
     holds spaces and tabs whatever `line` was; `re.match('\"\"\"|\\'\\'\\'', t).group(0)` one of
     two quotes. Groups that can take any other character are left out."""
-    if not isinstance(pattern, str):
-        return {}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = sre_parse.parse(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return {}
-    if parsed.state.flags & sre.SRE_FLAG_VERBOSE:
+    parsed = _parsed(pattern)
+    if parsed is None or parsed.state.flags & sre.SRE_FLAG_VERBOSE:
         return {}
     ignore_case = bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
     found: dict[int, frozenset[str]] = {}

@@ -6,8 +6,8 @@ models say what a call returns under a setting (`when = { resolve_entities = fal
 parameter has no constant of its own, so such a call would be read as if the setting were
 unknown. Reading it as the default judges the function as its callers get it by default; a
 caller that passes another value chose it (the same reading the pattern rules give the setting,
-`caller_arguments.unchanged_parameter_default`). Separate from the library calls because it
-reads the `def` line, not the call's values.
+`caller_arguments.unchanged_parameter_default`, over the same `index.facts` helpers). Separate
+from the library calls because it reads the `def` line, not the call's values.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from secreview.analysis.taint.values import Value, constant
 from secreview.index.context import UNKNOWN, ModuleContext
+from secreview.index.facts import parameter_defaults, rebinds
 
 
 def settings_with_defaults(
@@ -37,7 +38,7 @@ def settings_with_defaults(
     defaults = _constant_defaults(function, context)
     settings = dict(kwargs)
     for keyword, name in passed.items():
-        if name in defaults and not _rebinds(function, name):
+        if name in defaults and not rebinds(function, name):
             settings[keyword] = constant(defaults[name])
     return settings
 
@@ -46,24 +47,9 @@ def _constant_defaults(
     function: ast.FunctionDef | ast.AsyncFunctionDef, context: ModuleContext
 ) -> dict[str, object]:
     """Parameter name -> its default, for the parameters whose default is a constant."""
-    arguments = function.args
-    positional = [*arguments.posonlyargs, *arguments.args]
-    with_default = positional[len(positional) - len(arguments.defaults) :]
-    pairs = list(zip(with_default, arguments.defaults, strict=True))
-    keyword_only = zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
-    pairs += [(a, d) for a, d in keyword_only if d is not None]
     found: dict[str, object] = {}
-    for parameter, default in pairs:
+    for parameter, default in parameter_defaults(function.args):
         value = context.constant_value(default)
         if value is not UNKNOWN:
             found[parameter.arg] = value
     return found
-
-
-def _rebinds(function: ast.AST, name: str) -> bool:
-    """Whether `function` assigns or deletes `name` anywhere in its body (then the parameter
-    may no longer hold its default)."""
-    return any(
-        isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-        for node in ast.walk(function)
-    )

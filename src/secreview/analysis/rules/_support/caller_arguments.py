@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from secreview.analysis.rules._support.built_strings import looks_internal
 from secreview.analysis.rules._support.data_origin import is_program_made
 from secreview.analysis.rules._support.local_bindings import bindings_before
-from secreview.analysis.rules._support.web_handlers import parameter_defaults, rebinds
 from secreview.index.context import UNKNOWN, ModuleContext
+from secreview.index.facts import parameter_defaults, rebinds
 
 MAX_CALLERS_DEPTH = 3
 """How many helpers deep the calls are followed (`start` -> `read_process` -> `popen`)."""

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from secreview.analysis.rules._support.web_handlers import parameter_defaults
 from secreview.index.context import ModuleContext
+from secreview.index.facts import parameter_defaults
 from secreview.patterns import lazy_pattern
 
 _PEER_WORDS = frozenset(

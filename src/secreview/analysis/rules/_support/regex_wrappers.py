@@ -28,8 +28,8 @@ import ast
 from collections.abc import Callable
 from typing import NamedTuple
 
-from secreview.analysis.rules._support.web_handlers import parameter_defaults, rebinds
 from secreview.index.context import ModuleContext
+from secreview.index.facts import parameter_defaults, rebinds
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 

@@ -13,7 +13,6 @@ import ast
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.secret_text import literal_opening, redact, span_node
-from secreview.analysis.rules._support.web_handlers import parameter_defaults
 from secreview.credentials import (
     AUTH_SCHEME,
     CREDENTIAL,
@@ -31,6 +30,7 @@ from secreview.credentials import (
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.facts import parameter_defaults
 from secreview.patterns import lazy_pattern
 
 _KIND = {PASSWORD: "password", CREDENTIAL: "credential", CRYPTO_KEY: "cryptographic key"}

@@ -1,0 +1,18 @@
+"""The last name a call is spelled with, for rules that judge a callee by its own name.
+
+`auth.verify_token(...)`, `self.verify_token(...)` and `verify_token(...)` all call something
+named `verify_token`: rules that read intent from names (a verification, a refusal, a hash) ask
+for that name whatever the receiver, resolved or not.
+"""
+
+from __future__ import annotations
+
+import ast
+
+
+def last_name(func: ast.expr) -> str | None:
+    """`verify_token` of `auth.verify_token` or of a bare `verify_token`; None for anything
+    else (a call of a call, a subscript)."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
