@@ -41,7 +41,7 @@ from secreview.analysis.taint.guard_shapes import (
     rejected_delimiters,
     url_check_kinds,
 )
-from secreview.analysis.taint.host_guards import Guard, HostGuards, Target
+from secreview.analysis.taint.host_guards import Guard, HostGuards, Target, common_guards
 from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
 from secreview.analysis.taint.values import CLEAN, Flow, constant
@@ -120,6 +120,7 @@ class GuardRules(HostGuards):
             # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server.
             for argument in test.args:
                 yield from self._host_guard(argument)
+            yield from self._host_text_guard(test)  # `.endswith(".example.com")`
         match test:
             case ast.Name(id=name):
                 defined = self.defined_as(name)
@@ -135,6 +136,8 @@ class GuardRules(HostGuards):
             case ast.BoolOp(op=ast.Or(), values=values) if not outcome:
                 for value in values:
                     yield from self._guards(value, False, depth + 1)
+            case ast.BoolOp(op=ast.Or(), values=values):  # holds: what every alternative proves
+                yield from common_guards([list(self._guards(v, True, depth + 1)) for v in values])
             case ast.Compare(left=left, ops=[op], comparators=[right]):
                 yield from self._comparison(left, op, right, outcome)
             case ast.Call(func=ast.Attribute(value=receiver, attr=method), args=args) if method in (

@@ -13,8 +13,10 @@ what they prove and uses these.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
+from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
@@ -25,6 +27,7 @@ from secreview.analysis.taint.guard_shapes import (
 )
 from secreview.analysis.taint.semantics import HOST_SENSITIVE
 from secreview.analysis.taint.values import Value
+from secreview.patterns import lazy_pattern
 
 PartOf = tuple[str, tuple[object, ...]]
 """A part of a variable read by constant keys: `state["next"][0]` is ('state', ('next', 0))."""
@@ -32,6 +35,42 @@ Target = str | PartOf
 Guard = tuple[Target, tuple[str, ...], Value | None]
 """(variable or part, sink kinds or markers it is now safe for, its exact value if the check
 fixes it)."""
+
+_ANCHORED_SUFFIX = lazy_pattern(r"\.(?:[a-z0-9-]+\.)*[a-z]{2,63}", re.IGNORECASE)
+"""`.example.com`: a suffix that starts at a label, so only that domain's hosts end with it
+(`evilexample.com` does not; `incomplete-host-check` reports the suffix without the dot)."""
+_ANCHORED_URL_PREFIX = lazy_pattern(r"https?://[^/?#@\s]+/.*", re.IGNORECASE | re.DOTALL)
+"""`https://example.com/`: a prefix whose host ends at a `/`, so it fixes the host."""
+
+
+def common_guards(alternatives: list[list[Guard]]) -> Iterator[Guard]:
+    """What `a or b` holding proves: for each variable every alternative guards, the kinds
+    every one of them clears (`host == "example.com" or host.endswith(".example.com")` fixes
+    the server `host` was parsed from). An exact value is lost: it differs between them. Tests
+    that each clear every kind (`c.isalnum() or c in " .-"`) prove nothing here: they judge one
+    character, and what the characters make together is the escaper analysis' to judge."""
+    common: dict[Target, frozenset[str]] | None = None
+    for guards in alternatives:
+        found: dict[Target, frozenset[str]] = {}
+        for target, kinds, _ in guards:
+            found[target] = found.get(target, frozenset()) | frozenset(kinds)
+        if common is None:
+            common = found
+            continue
+        shared = (target for target in common if target in found)
+        common = {target: _both(common[target], found[target]) for target in shared}
+    for target, kinds in sorted((common or {}).items(), key=str):
+        if kinds and ALL_KINDS not in kinds:  # every one clean of all: a test per character
+            yield target, tuple(sorted(kinds)), None
+
+
+def _both(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
+    """The kinds two guards both clear, `ALL_KINDS` clearing any."""
+    if ALL_KINDS in first:
+        return second
+    if ALL_KINDS in second:
+        return first
+    return first & second
 
 
 class HostGuards(FrameState):
@@ -121,3 +160,20 @@ class HostGuards(FrameState):
         target = self._target(parsed.args[0]) if name in URL_PARSERS else None
         if target is not None:
             yield target, tuple(sorted(kinds)), None
+
+    def _host_text_guard(self, test: ast.Call) -> Iterator[Guard]:
+        """`urlparse(u).hostname.endswith(".example.com")` fixes the server `u` points to, as
+        does `u.startswith("https://example.com/")`; without the dot or the `/` they do not."""
+        func = test.func
+        if not (isinstance(func, ast.Attribute) and len(test.args) == 1):
+            return
+        texts = self.expr(test.args[0]).const
+        texts = texts if isinstance(texts, tuple) else (texts,)
+        if not texts or not all(isinstance(t, str) for t in texts):
+            return
+        if func.attr == "endswith" and all(_ANCHORED_SUFFIX.fullmatch(t) for t in texts):
+            yield from self._host_guard(func.value)
+        elif func.attr == "startswith" and all(_ANCHORED_URL_PREFIX.fullmatch(t) for t in texts):
+            target = self._target(func.value)
+            if target is not None:
+                yield target, tuple(sorted(HOST_SENSITIVE)), None

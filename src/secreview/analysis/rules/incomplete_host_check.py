@@ -1,0 +1,199 @@
+"""CWE-183: a host allow-list written as a suffix, substring or prefix test that admits other
+hosts (`incomplete-host-check`).
+
+The server a URL points to is its host, and a host is allowed by comparing it whole or by its
+labels. Text tests on it look right and are not:
+- `host.endswith("example.com")` holds for `evilexample.com`, which anyone can register;
+- `"example.com" in url` holds for `https://example.com.evil.net/` and for
+  `https://evil.net/?example.com`;
+- `url.startswith("https://example.com")` holds for `https://example.com.evil.net/` and for
+  `https://example.com@evil.net/`, whose host is `evil.net`.
+Such tests guard redirects, fetches, CORS origins, OAuth callbacks and the download of signing
+certificates; each is the door the check was meant to close. The rule reports the test when the
+literal is a domain name (dotted, with an alphabetic top-level label), the tested value is a host
+or a URL (a parsed URL's `netloc`/`hostname`/`host`, a name for a URL such as `url`, `redirect_uri`,
+`next`, `origin`, or a `host` variable assigned such a part), and the test decides something (an
+`if`, `while`, `assert`, a return or an assignment, alone or inside `and`/`or`/`not`). The
+correct forms are quiet: `.endswith(".example.com")` (a leading dot), a prefix ending with `/`
+after the host, equality and membership in a set of hosts.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.taint.guard_shapes import HOST_PARTS
+from secreview.analysis.taint.name_words import words_of
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
+
+RULE_ID = "incomplete-host-check"
+
+_DOMAIN = lazy_pattern(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
+"""A domain name with at least two labels and an alphabetic top-level one (no IP address, no
+`localhost`), matched whole and in any case."""
+_URL_PREFIX = lazy_pattern(r"[a-z][a-z0-9+.\-]*://(?P<host>[^/?#@\s]+)", re.IGNORECASE)
+"""A scheme and an authority with nothing after it: the prefix that still admits more host."""
+_URL_WORDS = frozenset(
+    {"url", "uri", "href", "link", "redirect", "next", "referer", "referrer", "origin"}
+    | {"location", "callback", "webhook"}
+)
+"""Words of a name that holds a whole URL (a substring or prefix of one is never its host)."""
+_HOST_WORDS = frozenset({"host", "hostname", "netloc"})
+"""Words of a name that holds a host when it was assigned a parsed URL's host part."""
+_DECIDING_PARENTS = (ast.If, ast.While, ast.IfExp, ast.Assert, ast.Return, ast.Assign)
+
+
+def _text(node: ast.expr) -> list[str] | None:
+    """The literal text of `node`: a string, or each string of a tuple of strings."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.Tuple) and node.elts:
+        texts = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+        if len(texts) == len(node.elts) and all(isinstance(t, str) for t in texts):
+            return [str(t) for t in texts]
+    return None
+
+
+def _is_host_part(node: ast.expr) -> bool:
+    """`urlparse(u).netloc`, `parsed.hostname`, `request.host`."""
+    return isinstance(node, ast.Attribute) and node.attr in HOST_PARTS
+
+
+def _names_url(node: ast.expr) -> bool:
+    """A value holding a whole URL, by its name (`redirect_uri`, `self.next_url`)."""
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+    return name is not None and bool(words_of(name) & _URL_WORDS)
+
+
+def _is_host(node: ast.expr, context: ModuleContext) -> bool:
+    """A host: a parsed URL's host part, or a `host`/`netloc` local assigned only such parts."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr not in {"lower", "casefold", "strip", "rstrip"}:
+            return False
+        node = node.func.value  # `host.lower().endswith(...)`
+    if _is_host_part(node):
+        return True
+    if not (isinstance(node, ast.Name) and words_of(node.id) & _HOST_WORDS):
+        return False
+    values = [value for value, _ in assigned_values(context, node) if value is not node]
+    return bool(values) and all(_is_host(value, context) for value in values)
+
+
+def _decides(node: ast.expr, context: ModuleContext) -> bool:
+    """Whether the test's outcome decides something: it is (inside `and`/`or`/`not`) the test of
+    an `if`, `while`, conditional expression or `assert`, a return value or an assigned value."""
+    child: ast.AST = node
+    parent = context.parent(child)
+    while isinstance(parent, ast.BoolOp | ast.UnaryOp):
+        child, parent = parent, context.parent(parent)
+    if isinstance(parent, ast.comprehension):
+        return child in parent.ifs
+    if isinstance(parent, ast.If | ast.While | ast.IfExp | ast.Assert):
+        return parent.test is child
+    return isinstance(parent, _DECIDING_PARENTS)
+
+
+def _suffix_hit(call: ast.Call, context: ModuleContext) -> str | None:
+    """`host.endswith("example.com")`: a suffix with no dot before the domain."""
+    texts = _text(call.args[0])
+    receiver = call.func.value  # type: ignore[attr-defined]
+    if texts is None or not _is_host(receiver, context):
+        return None
+    loose = next((t for t in texts if _DOMAIN.fullmatch(t)), None)
+    if loose is None:
+        return None
+    return (
+        f"`{code(context, call)}` also holds for `evil{loose}` and `evil-{loose}`, hosts anyone "
+        f"can register: compare the host with `{loose}` exactly, or test "
+        f"`.endswith('.{loose}')` with the leading dot."
+    )
+
+
+def _prefix_hit(call: ast.Call, context: ModuleContext) -> str | None:
+    """`url.startswith("https://example.com")`: a scheme and host with no `/` after them."""
+    texts = _text(call.args[0])
+    receiver = call.func.value  # type: ignore[attr-defined]
+    if texts is None or not _names_url(receiver):
+        return None
+    for text in texts:
+        match = _URL_PREFIX.fullmatch(text)
+        if match and _DOMAIN.fullmatch(match["host"].rsplit(":", 1)[0]):
+            return (
+                f"`{code(context, call)}` also holds for `{text}.evil.net/` and "
+                f"`{text}@evil.net/`, whose host is not `{match['host']}`: parse the URL and "
+                f"compare its host, or test the prefix `{text}/`."
+            )
+    return None
+
+
+def _substring_hit(test: ast.Compare, context: ModuleContext) -> str | None:
+    """`"example.com" in url`: a host looked for anywhere in the text."""
+    literal, subject = test.left, test.comparators[0]
+    if not (isinstance(literal, ast.Constant) and isinstance(literal.value, str)):
+        return None
+    domain = literal.value
+    if not _DOMAIN.fullmatch(domain):
+        return None
+    if not (_names_url(subject) or _is_host(subject, context)):
+        return None
+    return (
+        f"`{code(context, test)}` also holds for `{domain}.evil.net` and for "
+        f"`https://evil.net/?{domain}`: parse the URL and compare its host with `{domain}` "
+        "(or a set of allowed hosts)."
+    )
+
+
+@rule(
+    id=RULE_ID,
+    name="Host allowed by a suffix, substring or prefix test that admits other hosts",
+    cwe=183,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="A host or URL is allowed by `host.endswith('example.com')`, `'example.com' in url` "
+    "or `url.startswith('https://example.com')`, each of which also admits hosts an attacker "
+    "registers (`evilexample.com`, `example.com.evil.net`).",
+    fix="Parse the URL (`urllib.parse.urlsplit`) and compare its `hostname` with the allowed "
+    "hosts exactly (`hostname in ALLOWED_HOSTS`), or allow subdomains with the leading dot "
+    "(`hostname == 'example.com' or hostname.endswith('.example.com')`); a URL prefix must "
+    "end with the `/` after the host.",
+    what_it_does="Reports `endswith` of a domain name without its leading dot on a host (a "
+    "parsed URL's `netloc`/`hostname`/`host`, or a `host` local assigned one), a domain name "
+    "looked for with `in` in a URL or host, and `startswith` of a scheme and domain with no "
+    "`/` after it on a URL (by its name: `url`, `redirect_uri`, `next`, `origin`...), when "
+    "the test decides something (an `if`, `while`, `assert`, a return or an assignment).",
+    why_bad="Such checks guard redirects, server-side fetches, CORS origins, OAuth callbacks "
+    "and the download of signing certificates. Anyone can register `evilexample.com` or "
+    "create `example.com.evil.net`, and `https://example.com@evil.net/` points to "
+    "`evil.net`: the check passes and the request goes where the attacker wants.",
+    example="host = urlparse(url).hostname\nif host.endswith('example.com'):\n"
+    "    return redirect(url)",
+    use_instead="host = urlparse(url).hostname\n"
+    "if host == 'example.com' or host.endswith('.example.com'):\n    return redirect(url)",
+    references=(
+        "https://cwe.mitre.org/data/definitions/183.html",
+        "https://codeql.github.com/codeql-query-help/python/py-incomplete-url-substring-sanitization/",
+        "https://nvd.nist.gov/vuln/detail/CVE-2023-33185",
+    ),
+    visits=(ast.Call, ast.Compare),
+    methods=frozenset({"endswith", "startswith"}),
+)
+def incomplete_host_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report suffix, substring and prefix tests of a host or URL against a domain name."""
+    if isinstance(node, ast.Compare):
+        if not (len(node.ops) == 1 and isinstance(node.ops[0], ast.In)):
+            return  # cheap first: most comparisons are no `in`
+        message = _substring_hit(node, context)
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        hit = _suffix_hit if node.func.attr == "endswith" else _prefix_hit
+        message = hit(node, context)
+    else:
+        return
+    if message is not None and _decides(node, context):  # type: ignore[arg-type]
+        yield Hit(node=node, message=message)
