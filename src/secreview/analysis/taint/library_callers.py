@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterator
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
+from secreview.index.context import ModuleContext
 
 _ARGUMENT_VECTOR_NAMES = frozenset({"argv"})
 """Parameter names that say the value is the process's argument vector."""
@@ -275,11 +276,8 @@ def _only_called_from(
     """Whether the module names `definition` somewhere, and only to call it from inside
     functions `accepts` (never passed on, stored or called at module level)."""
     name = getattr(definition, "name", "")
-    uses = [
-        node
-        for node in ast.walk(index.context.tree)
-        if isinstance(node, ast.Name) and node.id == name and node is not definition
-    ]
+    named = index.context.derived(_names_read).get(name, ())
+    uses = [node for node in named if node is not definition]
     for use in uses:
         call = index.context.parent(use)
         caller = index.context.enclosing_function(use)
@@ -288,6 +286,17 @@ def _only_called_from(
         if not accepts(caller):
             return False
     return bool(uses)
+
+
+def _names_read(context: ModuleContext) -> dict[str, list[ast.Name]]:
+    """Every `Name` node of the module by its identifier, for `_only_called_from`: asked for
+    each parameter of each public function, a walk of the whole tree per question made a large
+    module's library review cost ten times its web review."""
+    table: dict[str, list[ast.Name]] = {}
+    for node in context.nodes:
+        if isinstance(node, ast.Name):
+            table.setdefault(node.id, []).append(node)
+    return table
 
 
 def _private_code(function: ast.FunctionDef | ast.AsyncFunctionDef, index: ModuleIndex) -> bool:
