@@ -51,7 +51,7 @@ two kinds of public function whose argument no attacker of the library writes:
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
@@ -207,7 +207,7 @@ def _command_line_entry(
     function is a CLI command (decorated as one, or a management command's `handle`)."""
     if parameter.arg in _ARGUMENT_VECTOR_NAMES:
         return True
-    if any(_parses(call, parameter.arg) for call in _calls(function)):
+    if any(_parses(call, parameter.arg) for call in _calls(function, index)):
         return True
     if any(_called_name(d) in _CLI_DECORATORS for d in function.decorator_list):
         return True
@@ -232,7 +232,9 @@ def _command_line_helper(
     return _only_called_from(
         function,
         index,
-        lambda caller: _parses_arguments(caller) or _command_line_helper(caller, index, depth - 1),
+        lambda caller: (
+            _parses_arguments(caller, index) or _command_line_helper(caller, index, depth - 1)
+        ),
     )
 
 
@@ -262,7 +264,7 @@ def _internal_helper(
         index,
         lambda caller: (
             _private_code(caller, index)
-            or _parses_arguments(caller)
+            or _parses_arguments(caller, index)
             or _internal_helper(caller, index, depth - 1)
         ),
     )
@@ -311,10 +313,10 @@ def _private_code(function: ast.FunctionDef | ast.AsyncFunctionDef, index: Modul
     )
 
 
-def _parses_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _parses_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef, index: ModuleIndex) -> bool:
     """Whether `function` is a command line's entry point: it parses an argument vector (its
     own parameter's or the process's), takes `argv`, or is a CLI command."""
-    if any(_called_name(call) in _ARGUMENT_PARSERS for call in _calls(function)):
+    if any(_called_name(call) in _ARGUMENT_PARSERS for call in _calls(function, index)):
         return True
     if any(a.arg in _ARGUMENT_VECTOR_NAMES for a in function.args.args):
         return True
@@ -337,8 +339,18 @@ def _exported(tree: ast.Module) -> frozenset[str]:
     return frozenset()
 
 
-def _calls(function: ast.AST) -> Iterator[ast.Call]:
-    return (node for node in ast.walk(function) if isinstance(node, ast.Call))
+def _calls(function: ast.AST, index: ModuleIndex) -> list[ast.Call]:
+    """The calls inside `function`, listed once per function (asked for each parameter)."""
+    listed = index.context.derived(_calls_by_function)
+    key = id(function)
+    if key not in listed:
+        listed[key] = [node for node in ast.walk(function) if isinstance(node, ast.Call)]
+    return listed[key]
+
+
+def _calls_by_function(context: ModuleContext) -> dict[int, list[ast.Call]]:
+    """An empty table of `_calls` (id of a function -> its calls), one per module."""
+    return {}
 
 
 def _parses(call: ast.Call, name: str) -> bool:
