@@ -12,9 +12,10 @@ Such tests guard redirects, fetches, CORS origins, OAuth callbacks and the downl
 certificates; each is the door the check was meant to close. The rule reports the test when the
 literal is a domain name (dotted, with an alphabetic top-level label), the tested value is a host
 or a URL (a parsed URL's `netloc`/`hostname`/`host`, a name for a URL such as `url`, `redirect_uri`,
-`next`, `origin`, or a `host` variable assigned such a part), and the test decides something (an
-`if`, `while`, `assert`, a return or an assignment, alone or inside `and`/`or`/`not`). The
-correct forms are quiet: `.endswith(".example.com")` (a leading dot), a prefix ending with `/`
+`next`, `origin`, or a `host` variable assigned such a part), and the test is an allow-list:
+its function is named for one, failing it refuses, or passing it redirects to or fetches the
+URL (see `_decides`; most such tests only choose how to read a link). The correct forms are
+quiet: `.endswith(".example.com")` (a leading dot), a prefix ending with `/`
 after the host, equality and membership in a set of hosts.
 """
 
@@ -25,6 +26,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.taint.guard_shapes import HOST_PARTS
@@ -48,6 +50,14 @@ _URL_WORDS = frozenset(
 _HOST_WORDS = frozenset({"host", "hostname", "netloc"})
 """Words of a name that holds a host when it was assigned a parsed URL's host part."""
 _DECIDING_PARENTS = (ast.If, ast.While, ast.IfExp, ast.Assert, ast.Return, ast.Assign)
+_ALLOW_LIST_WORDS = frozenset(
+    {"safe", "allowed", "allow", "trusted", "trust", "valid", "validate", "verify", "verified"}
+    | {"whitelisted", "whitelist", "allowlisted", "allowlist", "permitted", "authorized"}
+)
+"""Words of a function's name that say it decides which hosts are let in."""
+_REFUSALS = frozenset({"abort", "deny", "reject", "forbidden", "httpresponseforbidden"})
+_USES = frozenset({"redirect", "urlopen", "get", "post", "put", "request", "fetch", "open"})
+"""Words of a call that redirects to, fetches or opens the URL it is handed."""
 
 
 def _text(node: ast.expr) -> list[str] | None:
@@ -87,17 +97,59 @@ def _is_host(node: ast.expr, context: ModuleContext) -> bool:
 
 
 def _decides(node: ast.expr, context: ModuleContext) -> bool:
-    """Whether the test's outcome decides something: it is (inside `and`/`or`/`not`) the test of
-    an `if`, `while`, conditional expression or `assert`, a return value or an assigned value."""
+    """Whether the test decides something a host allow-list decides.
+
+    Most suffix and substring tests of a host choose how to read a URL (`youtu.be` links keep
+    the video id in the path), which no attacker gains from. A test is an allow-list when its
+    function is named for one (`is_safe_url`, `validate_origin`, `allowed_host`), when failing
+    it refuses (an `assert`, or a branch that raises, aborts or returns False), or when passing
+    it redirects, fetches or answers with the URL it tested, or returns True."""
     child: ast.AST = node
     parent = context.parent(child)
+    negated = False
     while isinstance(parent, ast.BoolOp | ast.UnaryOp):
+        negated ^= isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
         child, parent = parent, context.parent(parent)
-    if isinstance(parent, ast.comprehension):
-        return child in parent.ifs
-    if isinstance(parent, ast.If | ast.While | ast.IfExp | ast.Assert):
+    function = context.enclosing_function(node)
+    if function is not None and words_of(function.name) & _ALLOW_LIST_WORDS:
+        return isinstance(parent, (*_DECIDING_PARENTS, ast.comprehension))
+    if isinstance(parent, ast.Assert):
         return parent.test is child
-    return isinstance(parent, _DECIDING_PARENTS)
+    if not (isinstance(parent, ast.If) and parent.test is child):
+        return False
+    passed, failed = (parent.orelse, parent.body) if negated else (parent.body, parent.orelse)
+    return _refuses(failed) or _admits(passed, _url_names(node))
+
+
+def _refuses(branch: list[ast.stmt]) -> bool:
+    """A branch that raises, aborts or returns False first thing it does."""
+    for statement in branch[:2]:
+        if isinstance(statement, ast.Raise):
+            return True
+        if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Constant):
+            return statement.value.value is False
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and (last_name(call.func) or "").lower() in _REFUSALS:
+            return True
+    return False
+
+
+def _admits(branch: list[ast.stmt], urls: set[str]) -> bool:
+    """A branch that returns True, or hands a tested variable to a redirect or a fetch."""
+    for node in (n for statement in branch for n in ast.walk(statement)):
+        returned = node.value if isinstance(node, ast.Return) else None
+        if isinstance(returned, ast.Constant) and returned.value is True:
+            return True
+        if isinstance(node, ast.Call) and words_of(last_name(node.func) or "") & _USES:
+            handed = [*node.args, *(k.value for k in node.keywords)]
+            if any(isinstance(a, ast.Name) and a.id in urls for a in handed):
+                return True
+    return False
+
+
+def _url_names(test: ast.expr) -> set[str]:
+    """The variables a test reads (the URL, or the local its host was parsed into)."""
+    return {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
 
 
 def _suffix_hit(call: ast.Call, context: ModuleContext) -> str | None:
@@ -167,7 +219,10 @@ def _substring_hit(test: ast.Compare, context: ModuleContext) -> str | None:
     "parsed URL's `netloc`/`hostname`/`host`, or a `host` local assigned one), a domain name "
     "looked for with `in` in a URL or host, and `startswith` of a scheme and domain with no "
     "`/` after it on a URL (by its name: `url`, `redirect_uri`, `next`, `origin`...), when "
-    "the test decides something (an `if`, `while`, `assert`, a return or an assignment).",
+    "the test is an allow-list: its function is named for one (`is_safe_url`, "
+    "`validate_origin`), failing it raises, aborts or returns False (or it is an `assert`), "
+    "or passing it returns True or hands the tested URL to a redirect or a fetch. Tests that "
+    "only choose how to read a link (`youtu.be` keeps the id in the path) are not reported.",
     why_bad="Such checks guard redirects, server-side fetches, CORS origins, OAuth callbacks "
     "and the download of signing certificates. Anyone can register `evilexample.com` or "
     "create `example.com.evil.net`, and `https://example.com@evil.net/` points to "
