@@ -249,6 +249,8 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
         "https://docs.sqlalchemy.org/en/20/core/sqlelement.html#sqlalchemy.sql.expression.text",
         "https://cwe.mitre.org/data/definitions/89.html",
     ),
+    calls=frozenset(_SQL_FUNCTIONS),
+    methods=frozenset({"extra", *_UNKNOWN_RECEIVER_METHODS}),
 )
 def formatted_sql_query(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report SQL sinks whose statement text was built from run-time values."""
