@@ -65,6 +65,7 @@ from secreview.analysis.taint.library_object_specs import resolves_object_spec
 from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
+    handed_whole,
     program_parameter,
     runs_a_program,
     setting_override,
@@ -210,8 +211,13 @@ def _function_named(event: SinkEvent, index: ModuleIndex, api_words: frozenset[s
 
 
 def _path_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
-    """Whether the parameter the flow starts at is named or annotated as a file path."""
-    return _parameter_called(event, index, _PATH_ANNOTATION, _is_path_word)
+    """Whether the parameter the flow starts at, or one it is handed to whole on the way
+    (`handed_whole`: `load(input)` giving it to `read(filenames)`), is named or annotated as a
+    file path."""
+    return any(
+        _named_or_annotated(parameter, _PATH_ANNOTATION, _is_path_word)
+        for parameter in handed_whole(event, index)
+    )
 
 
 def _settings_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
@@ -271,8 +277,12 @@ def _parameter_called(
     `annotation_pattern` finds, or a word of its name (`out_dir`, `unitPattern`) that
     `is_word` accepts."""
     parameter = flow_parameter(event, index)
-    if parameter is None:
-        return False
+    return parameter is not None and _named_or_annotated(parameter, annotation_pattern, is_word)
+
+
+def _named_or_annotated(
+    parameter: ast.arg, annotation_pattern: re.Pattern[str], is_word: Callable[[str], bool]
+) -> bool:
     annotation = parameter.annotation
     if annotation is not None and annotation_pattern.search(ast.unparse(annotation)):
         return True
