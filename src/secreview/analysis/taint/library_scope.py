@@ -14,6 +14,8 @@ What a library can get wrong is what it adds to the caller's value:
   so is any parameter the code itself uses only as the folder of fixed names
   (`os.path.join(p, "privkey.pem")`: `library_joins.folder_of_fixed_names`). A path pulled out
   of anything else (a parsed form's field, a URL parameter) is still reported.
+- a filter of what to leave out (`exclude`, `ignore_paths`): at a file sink it only removes
+  names from the library's own listing; compiled, it is the caller's pattern of what to skip.
 - a regular expression: a parameter named, annotated or documented as one (`pattern`,
   `url_regex`, `rx: re.Pattern`, `:param match: a regular expression`) is the caller's pattern,
   compiled (or wrapped in anchors and groups) because that is what the API does, and so is a
@@ -45,6 +47,8 @@ What a library can get wrong is what it adds to the caller's value:
   expression part it evaluates in that module (`library_object_specs`): the caller names code.
 - a URL: a value put after the object's own base and a `/` (`f"{self.base_url}/{action}"`), or
   sent only in a request's body, cannot choose the server (`library_urls`).
+- a redirect's destination: a function named for redirecting sends the client to the URL its
+  parameter of that name (`url`, `location`, `target`) is given, whole; that is its job.
 """
 
 from __future__ import annotations
@@ -98,6 +102,10 @@ _AFFIX_WORDS = frozenset(
     {"suffix", "suffixes", "prefix", "prefixes", "ext", "exts", "extension", "extensions"}
 )
 """Words of a parameter's name that say it is put before or after a file's name."""
+_EXCLUSION_WORDS = frozenset(
+    {"exclude", "excludes", "excluded", "exclusion", "exclusions", "ignore", "ignores", "ignored"}
+)
+"""Words of a parameter's name that say it is a filter of what to leave out."""
 _NO_ANNOTATION = lazy_pattern(r"(?!)")
 """Matches no annotation: a role read from the parameter's name alone."""
 _PATTERN_WORDS = frozenset(
@@ -127,6 +135,13 @@ pattern, never compiled. A router that compiles its routes into Python (Falcon's
 `CompiledRouter` evaluating a converter's arguments, `{id:int(min=1)}`) runs the developer's
 template text the same way. Text of a request put into a pattern elsewhere is still reported,
 and so is a function merely named for routes (celery's task `routes` are not a web router's)."""
+_REDIRECT_WORDS = frozenset({"redirect", "redirects", "redirection"})
+_URL_WORDS = frozenset({"url", "uri", "location", "target", "destination"})
+"""A redirecting API's own destination: a public function whose name says it redirects
+(`redirect(url)`, a tool the application configures with the URL to send to) sends the client
+where its caller says, as `open(path)` opens what it is given; a parameter so named, given whole,
+is the caller's destination. Any other parameter (`do_login(from_page)` handing a form's field
+to the redirect) and a destination built after the library's own base are still reported."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -138,6 +153,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             _settings_parameter(event, index)
             or only_an_extension(event, index)
             or _naming_affix(event, index)
+            or _exclusion_parameter(event, index)
         ):
             return False
         callers_file = (
@@ -161,6 +177,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return not (
             _pattern_parameter(event, index)
             or _unpacked_as_pattern(event, index)
+            or _exclusion_parameter(event, index)
             or _settings_parameter(event, index)
             or _named_for(event, index, _ROUTER_WORDS, with_package=True)
             or (_function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
@@ -169,6 +186,10 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return _on_sys_path(event, index)
     if event.kind == "code" and resolves_object_spec(event, index):
         return False
+    if event.kind == "redirect" and _function_named(event, index, _REDIRECT_WORDS):
+        return not _parameter_called(event, index, _NO_ANNOTATION, _URL_WORDS.__contains__) or (
+            under_a_base(event, index)
+        )
     if event.kind == "ssrf":
         return not (in_a_path_under_a_base(event, index) or only_in_a_request_body(event, index))
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
@@ -298,6 +319,17 @@ def _naming_affix(event: SinkEvent, index: ModuleIndex) -> bool:
     naming `f"{prefix}-{digest}.{format}"`. The name the affix is put on is another value,
     judged by its own flow."""
     return _parameter_called(event, index, _NO_ANNOTATION, _AFFIX_WORDS.__contains__)
+
+
+def _exclusion_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the parameter the flow starts at is named as a filter of what to leave out
+    (`exclude`, `exclude_paths`, `ignore_patterns`): at a file sink it only takes names away
+    from what the library lists itself (Sphinx's `discover(exclude_paths)` filtering the files
+    it found under its source folder), never names a file; compiled, it is the caller's own
+    pattern of what to skip, as a parameter named `pattern` is (CherryPy's coverage browser
+    skipping the files its `exclude` regex matches). A parameter named as what to keep or read
+    is judged by its own role."""
+    return _parameter_called(event, index, _NO_ANNOTATION, _EXCLUSION_WORDS.__contains__)
 
 
 def _is_pattern_word(word: str) -> bool:
