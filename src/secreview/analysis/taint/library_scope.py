@@ -47,6 +47,8 @@ What a library can get wrong is what it adds to the caller's value:
   expression part it evaluates in that module (`library_object_specs`): the caller names code.
 - a URL: a value put after the object's own base and a `/` (`f"{self.base_url}/{action}"`), or
   sent only in a request's body, cannot choose the server (`library_urls`).
+- an XML file: a parameter named as a path handed to a parser that reads the file
+  (`ElementTree.parse(filepath)`) is the caller's file, whose content is not the parameter's.
 - a redirect's destination: a function named for redirecting sends the client to the URL its
   parameter of that name (`url`, `location`, `target`) is given, whole; that is its job.
 """
@@ -135,6 +137,13 @@ pattern, never compiled. A router that compiles its routes into Python (Falcon's
 `CompiledRouter` evaluating a converter's arguments, `{id:int(min=1)}`) runs the developer's
 template text the same way. Text of a request put into a pattern elsewhere is still reported,
 and so is a function merely named for routes (celery's task `routes` are not a web router's)."""
+_FILE_PARSERS = frozenset({"parse", "iterparse"})
+"""The standard library's XML parsers that read a file (`ElementTree.parse(source)`,
+`minidom.parse(file)`, `sax.parse`): handed a parameter named as a path, they parse the content of
+the file the caller names, whose origin is that file's (not traced, as a file the program opens
+is not for `xml-entity-expansion`), not the parameter's text (Sphinx's graphviz extension
+reading the SVG it just rendered at `filepath`). A parameter of any other name, and text parsed
+from a string (`fromstring(data)`), is still the caller's document."""
 _REDIRECT_WORDS = frozenset({"redirect", "redirects", "redirection"})
 _URL_WORDS = frozenset({"url", "uri", "location", "target", "destination"})
 """A redirecting API's own destination: a public function whose name says it redirects
@@ -186,6 +195,8 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return _on_sys_path(event, index)
     if event.kind == "code" and resolves_object_spec(event, index):
         return False
+    if event.kind == "xml" and event.sink.rsplit(".", 1)[-1] in _FILE_PARSERS:
+        return not (_path_parameter(event, index) or documented_file(event, index))
     if event.kind == "redirect" and _function_named(event, index, _REDIRECT_WORDS):
         return not _parameter_called(event, index, _NO_ANNOTATION, _URL_WORDS.__contains__) or (
             under_a_base(event, index)
