@@ -139,11 +139,12 @@ template text the same way. Text of a request put into a pattern elsewhere is st
 and so is a function merely named for routes (celery's task `routes` are not a web router's)."""
 _FILE_PARSERS = frozenset({"parse", "iterparse"})
 """The standard library's XML parsers that read a file (`ElementTree.parse(source)`,
-`minidom.parse(file)`, `sax.parse`): handed a parameter named as a path, they parse the content of
-the file the caller names, whose origin is that file's (not traced, as a file the program opens
-is not for `xml-entity-expansion`), not the parameter's text (Sphinx's graphviz extension
-reading the SVG it just rendered at `filepath`). A parameter of any other name, and text parsed
-from a string (`fromstring(data)`), is still the caller's document."""
+`minidom.parse(file)`, `sax.parse`): handed a value that reaches them as a parameter named as a
+path, they parse the content of the file it names, whose origin is that file's (not traced, as a
+file the program opens is not for `xml-entity-expansion`), not the caller's text (Sphinx's
+graphviz extension reading the SVG it just rendered at `filepath`, however its name was made). A
+value reaching them under any other name, and text parsed from a string (`fromstring(data)`),
+is still the caller's document."""
 _REDIRECT_WORDS = frozenset({"redirect", "redirects", "redirection"})
 _URL_WORDS = frozenset({"url", "uri", "location", "target", "destination"})
 """A redirecting API's own destination: a public function whose name says it redirects
@@ -196,7 +197,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     if event.kind == "code" and resolves_object_spec(event, index):
         return False
     if event.kind == "xml" and event.sink.rsplit(".", 1)[-1] in _FILE_PARSERS:
-        return not (_path_parameter(event, index) or documented_file(event, index))
+        return not (_reaches_as_a_path(event) or documented_file(event, index))
     if event.kind == "redirect" and _function_named(event, index, _REDIRECT_WORDS):
         return not _parameter_called(event, index, _NO_ANNOTATION, _URL_WORDS.__contains__) or (
             under_a_base(event, index)
@@ -249,6 +250,17 @@ def _path_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
     return any(
         _named_or_annotated(parameter, _PATH_ANNOTATION, _is_path_word)
         for parameter in handed_whole(event, index)
+    )
+
+
+def _reaches_as_a_path(event: SinkEvent) -> bool:
+    """Whether a parameter the flow passes through, the public one or one it is handed to on
+    the way (`fix_svg_relative_paths(self, filepath)`, given the name `render_dot` made of
+    its `format` and `prefix`), is named or annotated as a file path."""
+    return any(
+        _named_or_annotated(node, _PATH_ANNOTATION, _is_path_word)
+        for node, _ in event.flow.steps
+        if isinstance(node, ast.arg)
     )
 
 
