@@ -231,7 +231,7 @@ class ExpressionRules(FrameState):
                 if not model.conditional:
                     return Value(flows=flows, type=model.type)
             sanitizer = self.models.sanitizers.get(f"{base.type}.{attribute}")
-            if sanitizer is not None:
+            if sanitizer is not None and flows:  # else a module's function, kept by name
                 return Value(flows=merge_flows(f.sanitised(sanitizer.protects) for f in flows))
             if base.type.startswith("class:"):
                 held = self.held_by(base, attribute)  # `self.store_class` of a method

@@ -16,6 +16,7 @@ import copy
 from collections.abc import Mapping
 
 from secreview.analysis.taint.results import FunctionNode
+from secreview.analysis.taint.values import Value
 
 MAX_HELPER_STATEMENTS = 8
 """More statements than this is not a small check helper: leave it to the call rules."""
@@ -141,3 +142,25 @@ class _Substitute(ast.NodeTransformer):
 def _substituted(expression: ast.expr, names: Mapping[str, ast.expr]) -> ast.expr:
     """A copy of `expression` with `names` substituted (the helper's tree is left unchanged)."""
     return _Substitute(names).visit(copy.deepcopy(expression))
+
+
+_RECEIVERS = frozenset({"self", "cls"})
+
+
+def fixed_container(node: ast.expr, value: Value) -> bool:
+    """Whether a container a value is checked to be in (`name in ALLOWED`) is fixed for whoever
+    chose the value: it holds no data at all, or it is an attribute of the receiver itself
+    (`name in self._themes`, one hop: not `self.request.args`) holding nothing but what the
+    receiver held when the method was called. The object's registry was filled by its own
+    code (its constructor, its registration methods), so a name found in it is one the object
+    knows, whatever chose the name; a container read off anything else, or one holding a
+    request's data, proves nothing about the value."""
+    flows = value.all_flows()
+    if not flows:
+        return True
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in _RECEIVERS
+        and all(flow.parameter == 0 for flow in flows)
+    )

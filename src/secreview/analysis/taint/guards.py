@@ -10,9 +10,10 @@ on a parsed URL (`urlparse(u).netloc in ALLOWED`), on a normalised path however 
 p.resolve().parents`, a `p.resolve().relative_to(ROOT)` that completes), as delimiters rejected
 (`".." in name or "/" in name`), as a regex allow-list matched whole (`matched_alphabets.py`:
 safe for the sink kinds none of whose dangerous characters it lets through), as a project
-helper whose name says it decides a
-URL's host (`is_safe_redirect_url(u)`) or, when the scan did not read it, a path
-(`is_safe_filesystem_path_component(name)`), or against the request's own host (`host_guards.py`).
+helper whose name says it decides a URL's host (`is_safe_redirect_url(u)`) or, when the scan did
+not read it, a path (`is_safe_filesystem_path_component(name)`), as membership in a fixed
+container or the object's own registry (`guard_helpers.fixed_container`), or against the
+request's own host (`host_guards.py`).
 Path checks leave markers on the flow (see `guard_shapes.py`); once the markers together prove
 containment, the flow is safe for path sinks. Separate from expressions because a guard reads a
 condition for what it proves, not for the value it computes.
@@ -25,7 +26,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
-from secreview.analysis.taint.guard_helpers import check_over_bases, free_names, inlined_check
+from secreview.analysis.taint import guard_helpers as helpers
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     NO_PARENT,
@@ -165,7 +166,7 @@ class GuardRules(HostGuards):
         fixed folders is under a fixed folder. Only containment is kept: what the element proves
         of one base (`".." not in name` for one of several delimiters) is not proved of all."""
         if id(test) not in self.analysis.base_checks:
-            self.analysis.base_checks[id(test)] = check_over_bases(test)
+            self.analysis.base_checks[id(test)] = helpers.check_over_bases(test)
         check = self.analysis.base_checks[id(test)]
         if check is None:
             return
@@ -190,11 +191,11 @@ class GuardRules(HostGuards):
         if helper is None:
             return None
         if id(test) not in self.analysis.inlined_checks:
-            self.analysis.inlined_checks[id(test)] = inlined_check(test, helper, method)
+            self.analysis.inlined_checks[id(test)] = helpers.inlined_check(test, helper, method)
         inlined = self.analysis.inlined_checks[id(test)]
         if inlined is None:
             return None
-        free = free_names(helper) - ({"self"} if method else set())
+        free = helpers.free_names(helper) - ({"self"} if method else set())
         if self.env is not None and free & self.env.keys():
             return None
         return inlined
@@ -218,7 +219,7 @@ class GuardRules(HostGuards):
             yield left.id, _NOT_EMPTY, None  # `password != ""`, past `if password == "": ...`
         if isinstance(left, ast.Name):
             other = self.expr(right)
-            if membership and holds and not other.all_flows():
+            if membership and holds and helpers.fixed_container(right, other):
                 yield left.id, (ALL_KINDS,), None
             elif equality and holds and other.is_constant:
                 yield left.id, (ALL_KINDS,), constant(other.const)

@@ -23,6 +23,7 @@ exists for from the library's defects. Three more signs say the same, on code wh
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.parameter_docs import parameter_description
@@ -31,8 +32,9 @@ from secreview.patterns import lazy_pattern
 
 _FILE_ANNOTATION = lazy_pattern(r"\b(?:IO|BinaryIO|TextIO|TextIOBase|BufferedReader|FileIO)\b")
 """Annotations of a file object: a parameter that takes one (or a name) is the caller's file."""
-_PATH_DEFAULT = lazy_pattern(r"^(?:/|~/|\./|\.\./)[^\s]*$")
-"""A default that is a path (`'/dev/null'`, `'./out'`): the parameter names a file or a folder."""
+_PATH_DEFAULT = lazy_pattern(r"^(?:\.\.?|(?:/|~/|\./|\.\./)[^\s]*)$")
+"""A default that is a path (`'/dev/null'`, `'./out'`, the current folder `'.'`): the parameter
+names a file or a folder."""
 _FILE_DOC = lazy_pattern(
     r"(?i)\b(?:file|files|filename|filenames|file\s+name|path|paths|directory|directories"
     r"|folder|folders)\b"
@@ -74,6 +76,50 @@ def flow_parameter(event: SinkEvent, index: ModuleIndex) -> ast.arg | None:
         if not note.startswith("passed to "):
             break
     return first
+
+
+def handed_whole(event: SinkEvent, index: ModuleIndex) -> Iterator[ast.arg]:
+    """The parameters the caller's value reaches unchanged, in order: the one the flow starts
+    at, then each parameter of a function it is passed to as a bare name, through plain
+    renames and loops over it (`load(input)` -> `dict_from_file(file)` -> `read(filenames)`,
+    `for filename in filenames`). A parameter on that chain names what the value is as surely
+    as the first one's name would; the chain ends at any other step (a join, a field read, a
+    call's result), after which the value is something the library made of it."""
+    steps = event.flow.steps
+    first = flow_parameter(event, index)
+    if first is None:
+        return
+    yield first
+    names = {first.arg}
+    for number, (node, note) in enumerate(steps[1:], start=2):
+        following = steps[number][0] if number < len(steps) else None
+        if isinstance(node, ast.arg):
+            if node.arg in names:
+                continue
+            names = {node.arg}
+            yield node
+        elif note.startswith("passed to ") and isinstance(node, ast.Call):
+            if not isinstance(following, ast.arg) or not any(
+                isinstance(a, ast.Name) and a.id in names for a in node.args
+            ):
+                return
+        elif isinstance(node, ast.Name) and note.startswith("assigned to "):
+            if not _renames(node, names, index):
+                return
+            names.add(node.id)
+        else:
+            return
+
+
+def _renames(target: ast.Name, names: set[str], index: ModuleIndex) -> bool:
+    """Whether `target` is bound to one of `names` as it is (`x = name`) or to each of its
+    items (`for x in name`)."""
+    parent = index.context.parent(target)
+    if isinstance(parent, ast.For | ast.AsyncFor | ast.comprehension) and parent.target is target:
+        value: ast.AST | None = parent.iter
+    else:
+        value = _assigned_value(target, index)
+    return isinstance(value, ast.Name) and value.id in names
 
 
 def documented_file(event: SinkEvent, index: ModuleIndex) -> bool:

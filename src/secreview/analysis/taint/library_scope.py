@@ -14,6 +14,8 @@ What a library can get wrong is what it adds to the caller's value:
   so is any parameter the code itself uses only as the folder of fixed names
   (`os.path.join(p, "privkey.pem")`: `library_joins.folder_of_fixed_names`). A path pulled out
   of anything else (a parsed form's field, a URL parameter) is still reported.
+- a filter of what to leave out (`exclude`, `ignore_paths`): at a file sink it only removes
+  names from the library's own listing; compiled, it is the caller's pattern of what to skip.
 - a regular expression: a parameter named, annotated or documented as one (`pattern`,
   `url_regex`, `rx: re.Pattern`, `:param match: a regular expression`) is the caller's pattern,
   compiled (or wrapped in anchors and groups) because that is what the API does, and so is a
@@ -45,6 +47,10 @@ What a library can get wrong is what it adds to the caller's value:
   expression part it evaluates in that module (`library_object_specs`): the caller names code.
 - a URL: a value put after the object's own base and a `/` (`f"{self.base_url}/{action}"`), or
   sent only in a request's body, cannot choose the server (`library_urls`).
+- an XML file: a parameter named as a path handed to a parser that reads the file
+  (`ElementTree.parse(filepath)`) is the caller's file, whose content is not the parameter's.
+- a redirect's destination: a function named for redirecting sends the client to the URL its
+  parameter of that name (`url`, `location`, `target`) is given, whole; that is its job.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ from secreview.analysis.taint.library_object_specs import resolves_object_spec
 from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
+    handed_whole,
     program_parameter,
     runs_a_program,
     setting_override,
@@ -97,6 +104,10 @@ _AFFIX_WORDS = frozenset(
     {"suffix", "suffixes", "prefix", "prefixes", "ext", "exts", "extension", "extensions"}
 )
 """Words of a parameter's name that say it is put before or after a file's name."""
+_EXCLUSION_WORDS = frozenset(
+    {"exclude", "excludes", "excluded", "exclusion", "exclusions", "ignore", "ignores", "ignored"}
+)
+"""Words of a parameter's name that say it is a filter of what to leave out."""
 _NO_ANNOTATION = lazy_pattern(r"(?!)")
 """Matches no annotation: a role read from the parameter's name alone."""
 _PATTERN_WORDS = frozenset(
@@ -126,6 +137,21 @@ pattern, never compiled. A router that compiles its routes into Python (Falcon's
 `CompiledRouter` evaluating a converter's arguments, `{id:int(min=1)}`) runs the developer's
 template text the same way. Text of a request put into a pattern elsewhere is still reported,
 and so is a function merely named for routes (celery's task `routes` are not a web router's)."""
+_FILE_PARSERS = frozenset({"parse", "iterparse"})
+"""The standard library's XML parsers that read a file (`ElementTree.parse(source)`,
+`minidom.parse(file)`, `sax.parse`): handed a value that reaches them as a parameter named as a
+path, they parse the content of the file it names, whose origin is that file's (not traced, as a
+file the program opens is not for `xml-entity-expansion`), not the caller's text (Sphinx's
+graphviz extension reading the SVG it just rendered at `filepath`, however its name was made). A
+value reaching them under any other name, and text parsed from a string (`fromstring(data)`),
+is still the caller's document."""
+_REDIRECT_WORDS = frozenset({"redirect", "redirects", "redirection"})
+_URL_WORDS = frozenset({"url", "uri", "location", "target", "destination"})
+"""A redirecting API's own destination: a public function whose name says it redirects
+(`redirect(url)`, a tool the application configures with the URL to send to) sends the client
+where its caller says, as `open(path)` opens what it is given; a parameter so named, given whole,
+is the caller's destination. Any other parameter (`do_login(from_page)` handing a form's field
+to the redirect) and a destination built after the library's own base are still reported."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -137,6 +163,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             _settings_parameter(event, index)
             or only_an_extension(event, index)
             or _naming_affix(event, index)
+            or _exclusion_parameter(event, index)
         ):
             return False
         callers_file = (
@@ -160,6 +187,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return not (
             _pattern_parameter(event, index)
             or _unpacked_as_pattern(event, index)
+            or _exclusion_parameter(event, index)
             or _settings_parameter(event, index)
             or _named_for(event, index, _ROUTER_WORDS, with_package=True)
             or (_function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
@@ -168,6 +196,12 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return _on_sys_path(event, index)
     if event.kind == "code" and resolves_object_spec(event, index):
         return False
+    if event.kind == "xml" and event.sink.rsplit(".", 1)[-1] in _FILE_PARSERS:
+        return not (_reaches_as_a_path(event) or documented_file(event, index))
+    if event.kind == "redirect" and _function_named(event, index, _REDIRECT_WORDS):
+        return not _parameter_called(event, index, _NO_ANNOTATION, _URL_WORDS.__contains__) or (
+            under_a_base(event, index)
+        )
     if event.kind == "ssrf":
         return not (in_a_path_under_a_base(event, index) or only_in_a_request_body(event, index))
     if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
@@ -210,8 +244,24 @@ def _function_named(event: SinkEvent, index: ModuleIndex, api_words: frozenset[s
 
 
 def _path_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
-    """Whether the parameter the flow starts at is named or annotated as a file path."""
-    return _parameter_called(event, index, _PATH_ANNOTATION, _is_path_word)
+    """Whether the parameter the flow starts at, or one it is handed to whole on the way
+    (`handed_whole`: `load(input)` giving it to `read(filenames)`), is named or annotated as a
+    file path."""
+    return any(
+        _named_or_annotated(parameter, _PATH_ANNOTATION, _is_path_word)
+        for parameter in handed_whole(event, index)
+    )
+
+
+def _reaches_as_a_path(event: SinkEvent) -> bool:
+    """Whether a parameter the flow passes through, the public one or one it is handed to on
+    the way (`fix_svg_relative_paths(self, filepath)`, given the name `render_dot` made of
+    its `format` and `prefix`), is named or annotated as a file path."""
+    return any(
+        _named_or_annotated(node, _PATH_ANNOTATION, _is_path_word)
+        for node, _ in event.flow.steps
+        if isinstance(node, ast.arg)
+    )
 
 
 def _settings_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
@@ -271,8 +321,12 @@ def _parameter_called(
     `annotation_pattern` finds, or a word of its name (`out_dir`, `unitPattern`) that
     `is_word` accepts."""
     parameter = flow_parameter(event, index)
-    if parameter is None:
-        return False
+    return parameter is not None and _named_or_annotated(parameter, annotation_pattern, is_word)
+
+
+def _named_or_annotated(
+    parameter: ast.arg, annotation_pattern: re.Pattern[str], is_word: Callable[[str], bool]
+) -> bool:
     annotation = parameter.annotation
     if annotation is not None and annotation_pattern.search(ast.unparse(annotation)):
         return True
@@ -288,6 +342,17 @@ def _naming_affix(event: SinkEvent, index: ModuleIndex) -> bool:
     naming `f"{prefix}-{digest}.{format}"`. The name the affix is put on is another value,
     judged by its own flow."""
     return _parameter_called(event, index, _NO_ANNOTATION, _AFFIX_WORDS.__contains__)
+
+
+def _exclusion_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the parameter the flow starts at is named as a filter of what to leave out
+    (`exclude`, `exclude_paths`, `ignore_patterns`): at a file sink it only takes names away
+    from what the library lists itself (Sphinx's `discover(exclude_paths)` filtering the files
+    it found under its source folder), never names a file; compiled, it is the caller's own
+    pattern of what to skip, as a parameter named `pattern` is (CherryPy's coverage browser
+    skipping the files its `exclude` regex matches). A parameter named as what to keep or read
+    is judged by its own role."""
+    return _parameter_called(event, index, _NO_ANNOTATION, _EXCLUSION_WORDS.__contains__)
 
 
 def _is_pattern_word(word: str) -> bool:
