@@ -1,0 +1,102 @@
+"""Guards on where a path points: prefix and common-path checks against a fixed folder, and
+delimiters a check rejects.
+
+`p.startswith(BASE)` (however `p` is normalised and wrapped), `os.path.commonpath([BASE, p]) ==
+BASE` and its character-wise `commonprefix` spelling keep `p` under BASE; `".." not in name` and
+`not name.startswith(("..", "/"))` reject the delimiters of a path. Each leaves markers on the
+flow (see `guard_shapes.py`) that together prove containment. Kept apart from `guards.py`,
+which reads conditions for what they prove and uses these.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.taint.guard_shapes import (
+    NO_PARENT,
+    SEPARATOR_NAMES,
+    UNDER_BASE,
+    path_operands,
+    rejected_delimiters,
+)
+from secreview.analysis.taint.host_guards import Guard, HostGuards
+from secreview.analysis.taint.semantics import NORMALISED_PATH
+from secreview.index.context import UNKNOWN
+
+
+class PathGuards(HostGuards):
+    """Path containment checks, shared by the guard rules."""
+
+    def _text(self, node: ast.expr) -> object:
+        """A constant, with `os.sep` read as the separator it is on the servers we review."""
+        value = self.expr(node).const
+        if value is UNKNOWN and self.qualified(node) in SEPARATOR_NAMES:
+            return "/"
+        return value
+
+    def _delimiter_guard(self, text: ast.expr, name: str) -> Iterator[Guard]:
+        """`".." not in name`, `"/" not in name`, `os.sep not in name`."""
+        marks = rejected_delimiters(self._text(text))
+        if marks:
+            yield name, tuple(sorted(marks)), None
+
+    def _prefix_guard(
+        self, receiver: ast.expr, method: str, args: list[ast.expr], outcome: bool
+    ) -> Iterator[Guard]:
+        """`p.startswith(BASE)` (however `p` is normalised and wrapped) keeps `p` under BASE;
+        `not name.startswith(("..", "/"))` rejects the delimiters of a normalised path."""
+        if not args:
+            return
+        if outcome:
+            yield from self._under_base(receiver, args[0])
+            return
+        if outcome or method != "startswith" or not isinstance(receiver, ast.Name):
+            return
+        given = args[0].elts if isinstance(args[0], ast.Tuple) else [args[0]]
+        options = [self._text(option) for option in given]
+        marks: set[str] = set()
+        for option in options:
+            marks |= rejected_delimiters(option) - {NO_PARENT}
+            if NO_PARENT in rejected_delimiters(option) and self._normalised(receiver.id):
+                marks.add(NO_PARENT)
+        if marks:
+            yield receiver.id, tuple(sorted(marks)), None
+
+    def _under_base(self, path: ast.expr, base: ast.expr) -> Iterator[Guard]:
+        """`path` was checked to lie under `base`: it is under a fixed folder, and also
+        normalised when a normaliser was applied on the way (`str(p.resolve())`). A base the
+        caller chose (`self.directory`, a parameter) is as fixed as a constant to whoever sends
+        the request: only a base carrying untrusted data proves nothing."""
+        if any(flow.parameter is None for flow in self.expr(base).all_flows()):
+            return
+        for name, normalised in path_operands(path, self.qualified):
+            yield name, ((UNDER_BASE, NORMALISED_PATH) if normalised else (UNDER_BASE,)), None
+
+    def _normalised(self, name: str) -> bool:
+        flows = self.lookup(ast.Name(id=name, ctx=ast.Load())).all_flows()
+        return bool(flows) and all(NORMALISED_PATH in f.safe_for for f in flows)
+
+    def _commonpath_guard(self, call: ast.Call, base: ast.expr) -> Iterator[Guard]:
+        """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE;
+        `os.path.commonprefix([...]) == BASE` compares characters, not path components, so it
+        proves what `p.startswith(BASE)` proves (`partial-path-traversal` reports the sibling
+        folder both let through)."""
+        function = self.qualified(call.func) or ""
+        paths = call.args[0] if call.args else None
+        if not isinstance(paths, ast.List | ast.Tuple):
+            return
+        if function.endswith(".commonprefix"):
+            shown = ast.dump(base)
+            for path in paths.elts:
+                if ast.dump(path) != shown:
+                    yield from self._under_base(path, base)
+            return
+        if not function.endswith(".commonpath"):
+            return
+        if any(flow.parameter is None for flow in self.expr(base).all_flows()):
+            return  # a base the caller chose is fixed to the sender, as in `_under_base`
+        for path in paths.elts:
+            for name, normalised in path_operands(path, self.qualified):
+                if normalised or (isinstance(name, str) and self._normalised(name)):
+                    yield name, ("path",), None
