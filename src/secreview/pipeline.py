@@ -35,6 +35,7 @@ from secreview.index.facts import (
     relative_import_base,
     spelled_and_defined,
 )
+from secreview.index.reexports import module_bindings
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -153,12 +154,14 @@ def models_for(directories: tuple[str, ...]) -> Models:
 def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> ModuleFacts:
     """What the scanner plans the cross-module pass with, for the module `context` holds."""
     spelled, defines = spelled_and_defined(context.nodes)
+    is_package = is_package_file(context.path)
     return ModuleFacts(
         module=module,
         reads_remote_input=reads_remote,
-        imports=imported_modules(context.import_statements, module, is_package_file(context.path)),
+        imports=imported_modules(context.import_statements, module, is_package),
         spelled=spelled,
         defines=defines,
+        bindings=module_bindings(context.tree, module, is_package),
     )
 
 

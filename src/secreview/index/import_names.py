@@ -91,8 +91,8 @@ def record_import(
     imports everything from. `shim_names` maps names of the project's compatibility modules to
     what they import (`pkg.etree.etree` -> `lxml.etree`, `secreview.project_aliases`): a name
     imported from such a module is the library's, also through a relative import when the
-    module's `package` (`relative_import_base`) is known. Other relative imports name the
-    project's own code and are not recorded."""
+    module's `package` (`relative_import_base`) is known; so is a relative star import's
+    module. Other relative imports name the project's own code and are not recorded."""
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
@@ -100,11 +100,14 @@ def record_import(
             else:
                 top = alias.name.split(".")[0]
                 aliases[top] = top
-    elif node.level and shim_names and package is not None:
-        module = absolute_module(node, package)
-        for alias in node.names if module else ():
-            library = shim_names.get(f"{module}.{alias.name}")
-            if library is not None:
+    elif node.level:
+        module = absolute_module(node, package) if package is not None else None
+        if not module:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                star_modules.append(module)
+            elif shim_names and (library := shim_names.get(f"{module}.{alias.name}")):
                 aliases[alias.asname or alias.name] = library
     elif node.module and node.level == 0:
         for alias in node.names:
