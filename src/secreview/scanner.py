@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from secreview import __version__
+from secreview.analysis.models import modelled_packages
 from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import MAX_ROUNDS
 from secreview.cache import IncrementalCache, open_cache
@@ -24,7 +25,7 @@ from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.index.reexports import ReExports, alias_table, followed_imports
-from secreview.pipeline import active_rules, review_text_guarded
+from secreview.pipeline import active_rules, models_for, review_text_guarded
 from secreview.project_aliases import with_project_shims
 from secreview.project_pickles import with_project_pickle_files
 from secreview.sources.discovery import SourceFile, discover
@@ -176,7 +177,10 @@ def with_cross_module_flows(
     """
     if not any(rule.uses_project_summaries for rule in active_rules(config)):
         return _without_local_findings(reports)
-    bindings = ReExports({r.facts.module: r.facts.bindings for r in reports if r.facts})
+    bindings = ReExports(
+        {r.facts.module: r.facts.bindings for r in reports if r.facts},
+        modelled_packages(models_for(config.model_dirs)),
+    )
     facts = followed_imports([r.facts for r in reports if r.facts is not None], bindings)
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
     if not to_review:

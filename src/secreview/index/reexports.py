@@ -129,8 +129,14 @@ class ReExports:
     answer depends only on its own bindings and those of the modules it imports from.
     """
 
-    def __init__(self, bindings: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self, bindings: Mapping[str, tuple[str, ...]], described: frozenset[str] = frozenset()
+    ) -> None:
+        """`bindings`: each module's `module_bindings`; `described`: top-level packages whose
+        public names the models spell (`models.modelled_packages`), whose names are kept as
+        spelled."""
         self._bindings = bindings
+        self._described = described
         self._answers: dict[tuple[str, str], str | None] = {}
         self._listed_names: dict[str, frozenset[str] | None] = {}
         self._exported: dict[str, frozenset[str]] = {}
@@ -151,7 +157,11 @@ class ReExports:
     def defining_name(self, name: str) -> str:
         """`name` with every re-export on its way followed: `pkg.run_command` is
         `pkg.shell.run_command` when `pkg/__init__.py` imports it from `.shell`. A name no
-        project module hands on is returned as it is; so is one caught in an import cycle."""
+        project module hands on is returned as it is; so is one caught in an import cycle, and
+        one of a package the models describe (scanning `cherrypy`, `cherrypy.url` stays the
+        name its model knows)."""
+        if name.partition(".")[0] in self._described:
+            return name
         seen = {name}
         for _ in range(MAX_HOPS):
             following = self._step(name)

@@ -53,6 +53,7 @@ __all__ = [
     "SourceModel",
     "default_models",
     "load_models",
+    "modelled_packages",
     "name_words",
 ]
 
@@ -320,3 +321,24 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
 def default_models() -> Models:
     """The built-in models, loaded once per process (nothing ever changes them)."""
     return load_models()
+
+
+def modelled_packages(models: Models) -> frozenset[str]:
+    """The top-level packages whose names the models spell (`os`, `flask`, `cherrypy`).
+
+    A package of the scanned tree that is one of them is a library the models describe by its
+    public names (`cherrypy.url`, `os.system`): the cross-module pass must not follow its
+    re-exports to where it defines them (`cherrypy._helper.url`, `posix.system`), which no
+    model names.
+    """
+    tables: tuple[Iterable[str], ...] = (
+        models.source_names,
+        models.source_calls,
+        models.object_types,
+        models.sinks,
+        models.sanitizers,
+        models.returns,
+        models.frameworks,
+        models.request_handler_bases,
+    )
+    return frozenset(name.partition(".")[0] for table in tables for name in table) - {"*"}
