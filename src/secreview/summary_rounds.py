@@ -23,7 +23,7 @@ from secreview.findings import FileError
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file
 from secreview.parse import parse_module
-from secreview.pipeline import models_for
+from secreview.pipeline import library_names, models_for
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.tasks import budget_of, failure_error
@@ -80,6 +80,7 @@ class RoundSummariser:
                     source.package,
                     is_package_file(source.shown_as),
                     dict(config.project_shims),
+                    library_names(config.model_dirs),
                 ),
                 len(text),
             )

@@ -9,7 +9,8 @@ names, or every model misses it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 from secreview.index.facts import absolute_module
 
@@ -118,6 +119,23 @@ def record_import(
                 if shim_names:
                     qualified = shim_names.get(qualified, qualified)
                 aliases[alias.asname or alias.name] = qualified
+
+
+def star_binding(
+    star_modules: Sequence[str], name: str, library_names: AbstractSet[str]
+) -> str | None:
+    """Where a bare `name` the module binds nowhere comes from, of its star imports
+    (`from M import *`), qualified: under one, that module's; under several, the last whose
+    `M.name` a model or rule knows (the last import binding a name wins: after `from os import
+    *` and `from subprocess import *`, `system` is `os.system` and `call` `subprocess.call`);
+    None when none is known (what a project module binds, the cross-module pass knows:
+    `secreview.index.reexports`)."""
+    if len(star_modules) == 1:
+        return f"{star_modules[0]}.{name}"
+    for module in reversed(star_modules):
+        if canonical(f"{module}.{name}") in library_names:
+            return f"{module}.{name}"
+    return None
 
 
 def dotted_prefixes(names: Iterable[str]) -> frozenset[str]:

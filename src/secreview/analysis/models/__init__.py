@@ -53,6 +53,7 @@ __all__ = [
     "SourceModel",
     "default_models",
     "load_models",
+    "modelled_names",
     "modelled_packages",
     "name_words",
 ]
@@ -323,14 +324,9 @@ def default_models() -> Models:
     return load_models()
 
 
-def modelled_packages(models: Models) -> frozenset[str]:
-    """The top-level packages whose names the models spell (`os`, `flask`, `cherrypy`).
-
-    A package of the scanned tree that is one of them is a library the models describe by its
-    public names (`cherrypy.url`, `os.system`): the cross-module pass must not follow its
-    re-exports to where it defines them (`cherrypy._helper.url`, `posix.system`), which no
-    model names.
-    """
+def modelled_names(models: Models) -> frozenset[str]:
+    """Every module-level name a model gives (`os.system`, `flask.request`): what a star import
+    of a library is known to bind (`secreview.index.import_names.star_binding`)."""
     tables: tuple[Iterable[str], ...] = (
         models.source_names,
         models.source_calls,
@@ -341,4 +337,15 @@ def modelled_packages(models: Models) -> frozenset[str]:
         models.frameworks,
         models.request_handler_bases,
     )
-    return frozenset(name.partition(".")[0] for table in tables for name in table) - {"*"}
+    return frozenset(name for table in tables for name in table if not name.startswith("*"))
+
+
+def modelled_packages(models: Models) -> frozenset[str]:
+    """The top-level packages whose names the models spell (`os`, `flask`, `cherrypy`).
+
+    A package of the scanned tree that is one of them is a library the models describe by its
+    public names (`cherrypy.url`, `os.system`): the cross-module pass must not follow its
+    re-exports to where it defines them (`cherrypy._helper.url`, `posix.system`), which no
+    model names.
+    """
+    return frozenset(name.partition(".")[0] for name in modelled_names(models))

@@ -217,14 +217,22 @@ def module_context(
     package: str = "",
     is_package: bool = False,
     shim_names: Mapping[str, str] | None = None,
+    library_names: frozenset[str] = frozenset(),
 ) -> ModuleContext:
     """The context the summaries of module `name` are computed in (its text is not needed);
     `package` and `is_package` as for `module_path` (the path tells a package's `__init__`),
-    `shim_names` as `ModuleContext.shim_names`."""
+    `shim_names` and `library_names` as `ModuleContext`'s."""
     path = module_path(name, package, is_package)
     shims = shim_names or {}
     base = relative_import_base(name, is_package)
-    return ModuleContext(path=path, text="", tree=tree, shim_names=shims, package=base)
+    return ModuleContext(
+        path=path,
+        text="",
+        tree=tree,
+        shim_names=shims,
+        package=base,
+        library_names=library_names,
+    )
 
 
 def summarise_modules(
