@@ -33,6 +33,9 @@ _MAX_NESTING = 64
 """Star imports followed inside one another while answering one question (Python's recursion
 limit is far above; a real project nests two or three)."""
 
+_BindingTable = tuple[dict[str, tuple[int, str]], list[tuple[int, str]]]
+"""A module's last direct binding of each name (position, target) and its star imports."""
+
 _DEFINED = ""
 """`ReExports.binding`: the module binds the name itself (a def, a class, an assignment)."""
 
@@ -138,6 +141,7 @@ class ReExports:
         self._bindings = bindings
         self._described = described
         self._answers: dict[tuple[str, str], str | None] = {}
+        self._tables: dict[str, _BindingTable] = {}
         self._listed_names: dict[str, frozenset[str] | None] = {}
         self._exported: dict[str, frozenset[str]] = {}
         self._active = 0
@@ -189,7 +193,8 @@ class ReExports:
     def binding(self, module: str, name: str) -> str | None:
         """What `name` of `module` is bound to at the end of the module: the imported name
         (`pkg.shell.run`), `_DEFINED` (empty) when the module binds it itself, None when
-        nothing binds it. Of several star imports the last that exports it wins."""
+        nothing binds it. Of several star imports the last that exports it wins, unless the
+        module binds the name after it."""
         key = (module, name)
         if key in self._answers:
             return self._answers[key]
@@ -197,21 +202,33 @@ class ReExports:
             return None  # a pathological chain of star imports: not followed further
         self._answers[key] = None  # an import cycle asks again: nothing found that way
         self._active += 1
-        found: str | None = None
-        for event in reversed(self._bindings.get(module, ())):
-            if event.startswith("*"):
-                star = event[1:]
-                if self._exports(star, name):
-                    found = f"{star}.{name}"
-                    break
-            elif not event.startswith("!"):
-                bound, _, target = event.partition("=")
-                if bound == name:
-                    found = target or _DEFINED
-                    break
+        direct, stars = self._table(module)
+        position, found = direct.get(name, (-1, None))
+        for star_position, star in reversed(stars):
+            if star_position < position:
+                break
+            if self._exports(star, name):
+                found = f"{star}.{name}"
+                break
         self._active -= 1
         self._answers[key] = found
         return found
+
+    def _table(self, module: str) -> _BindingTable:
+        """The module's last direct binding of each name, with its position among the
+        bindings, and its star imports with theirs (built once per module)."""
+        table = self._tables.get(module)
+        if table is None:
+            direct: dict[str, tuple[int, str]] = {}
+            stars: list[tuple[int, str]] = []
+            for position, event in enumerate(self._bindings.get(module, ())):
+                if event[0] == "*":
+                    stars.append((position, event[1:]))
+                elif event[0] != "!":
+                    bound, _, target = event.partition("=")
+                    direct[bound] = (position, target)
+            table = self._tables[module] = (direct, stars)
+        return table
 
     def _from_library_star(self, module: str, name: str) -> str | None:
         """`library.name` when the one star import of `module` is of a module outside the
@@ -219,9 +236,9 @@ class ReExports:
         name under one star import (`from os import *` in `pkg` makes `pkg.system` `os.system`).
         Not a reason for a star import of `module` to take the name: what the library defines
         is not known, and it would hide the other star imports' names."""
-        stars = [e[1:] for e in self._bindings.get(module, ()) if e.startswith("*")]
-        if len(stars) == 1 and stars[0] not in self._bindings:
-            return f"{stars[0]}.{name}"
+        stars = self._table(module)[1]
+        if len(stars) == 1 and stars[0][1] not in self._bindings:
+            return f"{stars[0][1]}.{name}"
         return None
 
     def _exports(self, module: str, name: str) -> bool:
@@ -280,15 +297,22 @@ def followed_imports(facts: Sequence[ModuleFacts], names: ReExports) -> list[Mod
     through re-exports and star imports: the cross-module plan then reaches `pkg.shell` from
     `from pkg import run_command` in one step, and the cache keys a module's second review by
     the summaries it reads there."""
+    through_star: dict[str, set[str]] = {}
     followed: list[ModuleFacts] = []
     for each in facts:
         reached = set(each.imports)
-        asked = [name for name in each.imports if not names.is_module(name)]
-        asked += [f"{each.module}.{name}" for name in names.handed_names(each.module)]
-        for name in asked:
-            defined_in = names.module_of(names.defining_name(name))
-            if defined_in is not None:
-                reached.add(defined_in)
+        for name in each.imports:
+            if not names.is_module(name):
+                reached.add(names.module_of(names.defining_name(name)) or name)
+        for event in each.bindings:
+            if event[0] == "*":
+                star = event[1:]
+                if star not in through_star:  # the same for every module importing it
+                    through_star[star] = {
+                        names.module_of(names.defining_name(f"{star}.{name}")) or star
+                        for name in names.exported_names(star)
+                    }
+                reached |= through_star[star]
         if reached != each.imports:
             each = each._replace(imports=frozenset(reached))
         followed.append(each)
