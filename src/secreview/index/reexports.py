@@ -323,26 +323,28 @@ def alias_table(
     facts: Sequence[ModuleFacts], names: ReExports, plan: frozenset[str]
 ) -> dict[str, str]:
     """Each name a module of the project hands on -> where it is defined, for the names the
-    cross-module pass can meet: one a module imports by name (`from pkg import run_command`),
-    or one a module of `plan` spells (`pkg.run_command(...)`, a bare name under a star import).
-    Names defined where they are spelled are left out; the table is small and travels to
-    every worker of the pass (`ProjectIndex.aliases`)."""
+    cross-module pass can meet: one a module of `plan` imports by name (`from pkg import
+    run_command`), or one it spells (`pkg.run_command(...)`, a bare name under a star import)
+    that leads to a project module (every module's `os` leads to `os`: that one is spelled
+    `os` wherever it is used). Names defined where they are spelled are left out; the table is
+    small and travels to every worker of the pass (`ProjectIndex.aliases`)."""
     spelled: set[int] = set()
     asked: set[str] = set()
     for each in facts:
         if each.module in plan:
             asked |= each.imports
             spelled |= spelled_keys(each)
-    candidates = {name for name in asked if not names.is_module(name)}
-    for each in facts:
-        candidates.update(
-            f"{each.module}.{name}"
-            for name in names.handed_names(each.module)
-            if name_key(name) in spelled
-        )
     table: dict[str, str] = {}
-    for name in sorted(candidates):
+    for name in sorted(name for name in asked if not names.is_module(name)):
         defined = names.defining_name(name)
         if defined != name:
             table[name] = defined
+    for each in facts:
+        for name in names.handed_names(each.module):
+            qualified = f"{each.module}.{name}"
+            if qualified in table or name_key(name) not in spelled:
+                continue
+            defined = names.defining_name(qualified)
+            if defined != qualified and names.module_of(defined) is not None:
+                table[qualified] = defined
     return table
