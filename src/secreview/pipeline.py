@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from secreview.analysis.engine import fingerprint, flow_rule_ids, rule_findings, without_superseded
-from secreview.analysis.models import Models, default_models, load_models
+from secreview.analysis.models import Models, default_models, load_models, modelled_names
 from secreview.analysis.rule import Rule
 from secreview.analysis.rules import ALL_RULES
 from secreview.analysis.rules.suppression_comments import RULE_ID as BAD_SUPPRESSION
@@ -35,6 +35,7 @@ from secreview.index.facts import (
     relative_import_base,
     spelled_and_defined,
 )
+from secreview.index.reexports import module_bindings
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -150,15 +151,25 @@ def models_for(directories: tuple[str, ...]) -> Models:
     return load_models(Path(d) for d in directories) if directories else default_models()
 
 
+@cache
+def library_names(directories: tuple[str, ...]) -> frozenset[str]:
+    """The library names the models (with the user's `directories`) and the rules know, for a
+    module's several star imports (`ModuleContext.library_names`); once per process."""
+    rule_names = (name for rule in ALL_RULES for name in rule.calls)
+    return modelled_names(models_for(directories)).union(rule_names)
+
+
 def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> ModuleFacts:
     """What the scanner plans the cross-module pass with, for the module `context` holds."""
     spelled, defines = spelled_and_defined(context.nodes)
+    is_package = is_package_file(context.path)
     return ModuleFacts(
         module=module,
         reads_remote_input=reads_remote,
-        imports=imported_modules(context.import_statements, module, is_package_file(context.path)),
+        imports=imported_modules(context.import_statements, module, is_package),
         spelled=spelled,
         defines=defines,
+        bindings=module_bindings(context.tree, module, is_package),
     )
 
 
@@ -210,6 +221,7 @@ def review_source(
         project_pickle_files=config.project_pickle_files,
         shim_names=dict(config.project_shims),
         package=relative_import_base(module, is_package_file(path)) if module else None,
+        library_names=library_names(config.model_dirs),
     )
     by_id = {r.id: r for r in rules}
     if project is not None and local_findings is not None:

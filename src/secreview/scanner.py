@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from secreview import __version__
+from secreview.analysis.models import modelled_packages
 from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import MAX_ROUNDS
 from secreview.cache import IncrementalCache, open_cache
@@ -23,7 +24,8 @@ from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.facts import cross_module_plan, demanded_functions
-from secreview.pipeline import active_rules, review_text_guarded
+from secreview.index.reexports import ReExports, alias_table, followed_imports
+from secreview.pipeline import active_rules, models_for, review_text_guarded
 from secreview.project_aliases import with_project_shims
 from secreview.project_pickles import with_project_pickle_files
 from secreview.sources.discovery import SourceFile, discover
@@ -167,13 +169,19 @@ def with_cross_module_flows(
     The first pass is per file. Where a module that reads remote input imports other modules of
     the project, those modules' functions are summarised (which parameters reach a sink or the
     return value) and that module is reviewed again, so `from helpers import run_query` is
-    followed. Everything else keeps its first-pass report, so the cost is paid only there.
+    followed, also when a package hands the function on (`from pkg import run_query`, a star
+    import: `secreview.index.reexports`). Everything else keeps its first-pass report, so the
+    cost is paid only there.
     When no active rule uses the summaries (a `--select` of pattern rules), nothing can change
     and the pass is skipped.
     """
     if not any(rule.uses_project_summaries for rule in active_rules(config)):
         return _without_local_findings(reports)
-    facts = [r.facts for r in reports if r.facts is not None]
+    bindings = ReExports(
+        {r.facts.module: r.facts.bindings for r in reports if r.facts},
+        modelled_packages(models_for(config.model_dirs)),
+    )
+    facts = followed_imports([r.facts for r in reports if r.facts is not None], bindings)
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
     if not to_review:
         return _without_local_findings(reports)
@@ -190,7 +198,12 @@ def with_cross_module_flows(
     imports = {f.module: f.imports for f in facts}
     wanted = demanded_functions(facts, to_summarise | to_review)
     index, failed = project_index(
-        summarised, config, jobs, cached=cache.summary_rounds(imports), wanted=wanted
+        summarised,
+        config,
+        jobs,
+        cached=cache.summary_rounds(imports),
+        wanted=wanted,
+        aliases=alias_table(facts, bindings, to_summarise | to_review),
     )
 
     local = {

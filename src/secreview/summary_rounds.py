@@ -23,7 +23,7 @@ from secreview.findings import FileError
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file
 from secreview.parse import parse_module
-from secreview.pipeline import models_for
+from secreview.pipeline import library_names, models_for
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.tasks import budget_of, failure_error
@@ -80,6 +80,7 @@ class RoundSummariser:
                     source.package,
                     is_package_file(source.shown_as),
                     dict(config.project_shims),
+                    library_names(config.model_dirs),
                 ),
                 len(text),
             )
@@ -138,6 +139,7 @@ def project_index(
     summarise: ModuleSummariser | None = None,
     cached: RoundCache | None = None,
     wanted: Mapping[str, frozenset[str]] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> tuple[ProjectIndex, dict[str, FileError]]:
     """Summaries of the functions of `sources`, one module per task, and the modules that failed.
 
@@ -146,7 +148,7 @@ def project_index(
     worker or exceeds its budget is left out of the index (and of later rounds), with one
     error for its file. With `cached`, a module whose summaries for a round are stored is not
     summarised again. `wanted` limits each module to the functions other modules can call
-    (`demanded_functions`).
+    (`demanded_functions`); `aliases` are the names the project hands on (`alias_table`).
     """
     failed: dict[str, FileError] = {}
     consequence = "flows through it into other modules were not followed"
@@ -193,7 +195,9 @@ def project_index(
                 remaining, work, shared, jobs=jobs, budget=budget, on_failure=left_out
             )
 
-        index = iterate_project_index(sorted(by_module), rounds_through_cache(on_ray), wanted)
+        index = iterate_project_index(
+            sorted(by_module), rounds_through_cache(on_ray), wanted, aliases
+        )
         return index, failed
 
     workers = min(jobs, len(sources))
@@ -209,5 +213,7 @@ def project_index(
                 slot_of=lambda source: slots[source.module],
             )
 
-        index = iterate_project_index(sorted(by_module), rounds_through_cache(in_pool), wanted)
+        index = iterate_project_index(
+            sorted(by_module), rounds_through_cache(in_pool), wanted, aliases
+        )
         return index, failed

@@ -127,7 +127,8 @@ class IndexDigests:
     are those named under a module it imports (`import pkg` reaches every `pkg.*`) or under its
     own name; whether the index is empty at all also matters (the engine only runs a module with
     no input of its own when there are summaries). The digest of a module is the digest of
-    those entries: it changes exactly when one of them does.
+    those entries: it changes exactly when one of them does. A name a module of the project
+    hands on is an entry under that module (`pkg.run_command` -> where it is defined).
     """
 
     def __init__(
@@ -142,6 +143,7 @@ class IndexDigests:
             entries[name] = ("function", known[summary])
         entries.update((name, ("class", "")) for name in index.classes)
         entries.update((name, ("module", "")) for name in index.modules if name not in entries)
+        entries.update((name, ("alias", defined)) for name, defined in index.aliases.items())
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries

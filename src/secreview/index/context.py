@@ -24,7 +24,7 @@ from secreview.index.folded_calls import (
     folded_subscript,
     namespace_call,
 )
-from secreview.index.import_names import canonical, dotted_prefixes, record_import
+from secreview.index.import_names import canonical, dotted_prefixes, record_import, star_binding
 from secreview.index.tree_index import index_tree
 from secreview.masking import mask_code
 from secreview.patterns import lazy_pattern
@@ -73,6 +73,8 @@ class ModuleContext:
     """What the project's compatibility modules import (`import_names.record_import`)."""
     package: str | None = field(default=None, repr=False)
     """Where the module's relative imports start (`facts.relative_import_base`), if known."""
+    library_names: frozenset[str] = field(default=frozenset(), repr=False)
+    """Library names models and rules know: which of several star imports binds a name."""
     _parents: dict[int, ast.AST] = field(default_factory=dict, repr=False)
     _function_of: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = field(
         default_factory=dict, repr=False
@@ -143,9 +145,8 @@ class ModuleContext:
         if head is None and node.id not in self.module_bindings:
             if node.id in _BUILTIN_NAMES:
                 head = node.id
-            elif len(self.star_modules) == 1:
-                # Bound nowhere in the module: it comes from the one `from M import *`.
-                head = f"{self.star_modules[0]}.{node.id}"
+            elif self.star_modules:  # bound nowhere in the module: from a `from M import *`
+                head = star_binding(self.star_modules, node.id, self.library_names)
         if head is None:
             return None
         return canonical(".".join([head, *reversed(parts)])).removeprefix("builtins.")

@@ -30,6 +30,9 @@ class ModuleFacts(NamedTuple):
     tree; a key two names share only makes a function look called, never the reverse."""
     defines: frozenset[str] = frozenset()
     """The names of the functions and methods the module defines, at any depth."""
+    bindings: tuple[str, ...] = ()
+    """What binds each module-level name, in statement order (`reexports.module_bindings`):
+    where the names other modules import from this one are defined."""
 
 
 def name_key(name: str) -> int:
@@ -58,7 +61,7 @@ def spelled_and_defined(nodes: Iterable[ast.AST]) -> tuple[str, frozenset[str]]:
     return struct.pack(f">{len(keys)}I", *keys).hex(), frozenset(defined)
 
 
-def _spelled_keys(facts: ModuleFacts) -> set[int]:
+def spelled_keys(facts: ModuleFacts) -> set[int]:
     """The keys of the names `facts` says its module spells."""
     packed = bytes.fromhex(facts.spelled)
     return set(struct.unpack(f">{len(packed) // 4}I", packed))
@@ -89,7 +92,7 @@ def demanded_functions(
     spellers: dict[int, int] = {}
     own: dict[str, set[int]] = {}
     for each in chosen:
-        keys = own[each.module] = _spelled_keys(each) & defined_keys
+        keys = own[each.module] = spelled_keys(each) & defined_keys
         for key in keys:
             spellers[key] = spellers.get(key, 0) + 1
     wanted: dict[str, frozenset[str]] = {}

@@ -9,7 +9,8 @@ names, or every model misses it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 from secreview.index.facts import absolute_module
 
@@ -91,8 +92,8 @@ def record_import(
     imports everything from. `shim_names` maps names of the project's compatibility modules to
     what they import (`pkg.etree.etree` -> `lxml.etree`, `secreview.project_aliases`): a name
     imported from such a module is the library's, also through a relative import when the
-    module's `package` (`relative_import_base`) is known. Other relative imports name the
-    project's own code and are not recorded."""
+    module's `package` (`relative_import_base`) is known; so is a relative star import's
+    module. Other relative imports name the project's own code and are not recorded."""
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
@@ -100,11 +101,14 @@ def record_import(
             else:
                 top = alias.name.split(".")[0]
                 aliases[top] = top
-    elif node.level and shim_names and package is not None:
-        module = absolute_module(node, package)
-        for alias in node.names if module else ():
-            library = shim_names.get(f"{module}.{alias.name}")
-            if library is not None:
+    elif node.level:
+        module = absolute_module(node, package) if package is not None else None
+        if not module:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                star_modules.append(module)
+            elif shim_names and (library := shim_names.get(f"{module}.{alias.name}")):
                 aliases[alias.asname or alias.name] = library
     elif node.module and node.level == 0:
         for alias in node.names:
@@ -115,6 +119,23 @@ def record_import(
                 if shim_names:
                     qualified = shim_names.get(qualified, qualified)
                 aliases[alias.asname or alias.name] = qualified
+
+
+def star_binding(
+    star_modules: Sequence[str], name: str, library_names: AbstractSet[str]
+) -> str | None:
+    """Where a bare `name` the module binds nowhere comes from, of its star imports
+    (`from M import *`), qualified: under one, that module's; under several, the last whose
+    `M.name` a model or rule knows (the last import binding a name wins: after `from os import
+    *` and `from subprocess import *`, `system` is `os.system` and `call` `subprocess.call`);
+    None when none is known (what a project module binds, the cross-module pass knows:
+    `secreview.index.reexports`)."""
+    if len(star_modules) == 1:
+        return f"{star_modules[0]}.{name}"
+    for module in reversed(star_modules):
+        if canonical(f"{module}.{name}") in library_names:
+            return f"{module}.{name}"
+    return None
 
 
 def dotted_prefixes(names: Iterable[str]) -> frozenset[str]:

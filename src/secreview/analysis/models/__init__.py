@@ -53,6 +53,8 @@ __all__ = [
     "SourceModel",
     "default_models",
     "load_models",
+    "modelled_names",
+    "modelled_packages",
     "name_words",
 ]
 
@@ -320,3 +322,30 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
 def default_models() -> Models:
     """The built-in models, loaded once per process (nothing ever changes them)."""
     return load_models()
+
+
+def modelled_names(models: Models) -> frozenset[str]:
+    """Every module-level name a model gives (`os.system`, `flask.request`): what a star import
+    of a library is known to bind (`secreview.index.import_names.star_binding`)."""
+    tables: tuple[Iterable[str], ...] = (
+        models.source_names,
+        models.source_calls,
+        models.object_types,
+        models.sinks,
+        models.sanitizers,
+        models.returns,
+        models.frameworks,
+        models.request_handler_bases,
+    )
+    return frozenset(name for table in tables for name in table if not name.startswith("*"))
+
+
+def modelled_packages(models: Models) -> frozenset[str]:
+    """The top-level packages whose names the models spell (`os`, `flask`, `cherrypy`).
+
+    A package of the scanned tree that is one of them is a library the models describe by its
+    public names (`cherrypy.url`, `os.system`): the cross-module pass must not follow its
+    re-exports to where it defines them (`cherrypy._helper.url`, `posix.system`), which no
+    model names.
+    """
+    return frozenset(name.partition(".")[0] for name in modelled_names(models))

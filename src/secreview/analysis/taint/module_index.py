@@ -124,14 +124,26 @@ class ModuleIndex:
             if node.module:
                 base = [*base, *node.module.split(".")]
             for alias in node.names:
-                aliases[alias.asname or alias.name] = ".".join([*base, alias.name])
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = ".".join([*base, alias.name])
         return aliases
 
     def qualified(self, node: ast.AST) -> str | None:
-        """Qualified name of an import-rooted Name/Attribute chain (also relative imports)."""
+        """Qualified name of an import-rooted Name/Attribute chain (also relative imports),
+        where the project defines it when a module hands it on (`ProjectIndex.aliases`)."""
         name = self.context.resolve(node)
-        if name is not None or not self.relative_aliases:
-            return name
+        if name is None:
+            name = self._relative_name(node)
+        if self.project.aliases:
+            if name is None:
+                return self._star_name(node)
+            return self.project.defining_name(name)
+        return name
+
+    def _relative_name(self, node: ast.AST) -> str | None:
+        """The qualified name of a chain rooted in a relative import."""
+        if not self.relative_aliases:
+            return None
         parts: list[str] = []
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
@@ -139,6 +151,25 @@ class ModuleIndex:
         if isinstance(node, ast.Name) and node.id in self.relative_aliases:
             return ".".join([self.relative_aliases[node.id], *reversed(parts)])
         return None
+
+    def _star_name(self, node: ast.AST) -> str | None:
+        """A bare name the module's several star imports bind, where the project defines it:
+        the module's own name for it (`pkg.views.run`) leads there when the last star import
+        that exports it is of a project module (`alias_table` holds the module's names)."""
+        context = self.context
+        if len(context.star_modules) < 2 or not self.module_name:
+            return None
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id in context.module_bindings:
+            return None
+        if context.is_local_name(node):
+            return None
+        own = ".".join([self.module_name, node.id, *reversed(parts)])
+        defined = self.project.defining_name(own)
+        return defined if defined != own else None
 
     def base_names(self, cls: ast.ClassDef) -> list[str]:
         """Qualified (or local) names of a class's bases."""

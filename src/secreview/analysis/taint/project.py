@@ -101,6 +101,7 @@ def iterate_project_index(
     modules: Sequence[str],
     run_round: Callable[[ProjectIndex, Sequence[str]], RoundResult],
     wanted: Mapping[str, frozenset[str]] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> ProjectIndex:
     """Repeat `run_round(index, modules to summarise)` from an empty index until it is stable.
 
@@ -108,11 +109,13 @@ def iterate_project_index(
     cycles. Each round only reads the previous round's index, so `run_round` may split its
     modules over processes (the scanner does) and the result is the same. After the first round
     only the modules concerned by what changed are given (see `ModuleRound.concerned_by`); the
-    others keep their summaries, which would come out the same.
+    others keep their summaries, which would come out the same. `aliases` are the names the
+    project hands on (`ProjectIndex.aliases`), the same every round.
     """
     every = frozenset(modules)
     wanted = wanted or {}
-    index = ProjectIndex(modules=every, wanted=wanted)
+    aliases = aliases or {}
+    index = ProjectIndex(modules=every, wanted=wanted, aliases=aliases)
     latest: dict[str, ModuleRound] = {}
     pending = list(modules)
     for _ in range(MAX_ROUNDS):
@@ -122,7 +125,7 @@ def iterate_project_index(
                 latest[name] = outcome[name]
             else:  # it failed: its summaries leave the index
                 latest.pop(name, None)
-        updated = _index_of(latest, every, wanted)
+        updated = _index_of(latest, every, wanted, aliases)
         if updated == index:
             break
         pending = [name for name in sorted(latest) if latest[name].concerned_by(index, updated)]
@@ -134,6 +137,7 @@ def _index_of(
     rounds: Mapping[str, ModuleRound],
     modules: frozenset[str],
     wanted: Mapping[str, frozenset[str]],
+    aliases: Mapping[str, str],
 ) -> ProjectIndex:
     """The index of every module's latest summaries, built in module order; `modules` are all
     the modules summarised (one that failed too: it was read, so its calls are not guessed)."""
@@ -143,7 +147,11 @@ def _index_of(
         summaries.update(rounds[name].summaries)
         classes.update(rounds[name].classes)
     return ProjectIndex(
-        summaries=summaries, classes=frozenset(classes), modules=modules, wanted=wanted
+        summaries=summaries,
+        classes=frozenset(classes),
+        modules=modules,
+        wanted=wanted,
+        aliases=aliases,
     )
 
 
@@ -186,7 +194,9 @@ def summarise_module(
     summaries = _AskedSummaries(index.summaries)
     classes = _AskedClasses(index.classes)
     classes.asked = set()
-    watched = ProjectIndex(summaries=summaries, classes=classes, modules=index.modules)
+    watched = ProjectIndex(
+        summaries=summaries, classes=classes, modules=index.modules, aliases=index.aliases
+    )
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}
     for result in analysis.run(index.wanted.get(name)):
@@ -207,14 +217,22 @@ def module_context(
     package: str = "",
     is_package: bool = False,
     shim_names: Mapping[str, str] | None = None,
+    library_names: frozenset[str] = frozenset(),
 ) -> ModuleContext:
     """The context the summaries of module `name` are computed in (its text is not needed);
     `package` and `is_package` as for `module_path` (the path tells a package's `__init__`),
-    `shim_names` as `ModuleContext.shim_names`."""
+    `shim_names` and `library_names` as `ModuleContext`'s."""
     path = module_path(name, package, is_package)
     shims = shim_names or {}
     base = relative_import_base(name, is_package)
-    return ModuleContext(path=path, text="", tree=tree, shim_names=shims, package=base)
+    return ModuleContext(
+        path=path,
+        text="",
+        tree=tree,
+        shim_names=shims,
+        package=base,
+        library_names=library_names,
+    )
 
 
 def summarise_modules(

@@ -74,6 +74,9 @@ class ExternalSummary(NamedTuple):
     stores: tuple[StoredParameter, ...] = ()
 
 
+_MAX_ALIAS_HOPS = 4
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectIndex:
     """Summaries of every function of a project, by qualified name (`pkg.helpers.build_query`)."""
@@ -87,7 +90,28 @@ class ProjectIndex:
     """Per module, the only functions and methods other modules can call
     (`secreview.index.facts.demanded_functions`): the rounds summarise those and what they
     call. A module not named here has every function summarised."""
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Names a module of the project hands on (a package's `from .shell import run_command`,
+    a star import) -> where they are defined (`secreview.index.reexports.alias_table`)."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""
         return self.summaries.get(qualified_name)
+
+    def defining_name(self, name: str) -> str:
+        """`name` where it is defined: its longest prefix the project hands on replaced by the
+        name it stands for (`pkg.run_command` -> `pkg.shell.run_command`, `pkg.tools.run` ->
+        `pkg.shell.run` for `from . import shell as tools`), again while one applies (bounded:
+        the table's names are already followed to their end, a cycle stops)."""
+        aliases = self.aliases
+        if not aliases:
+            return name
+        for _ in range(_MAX_ALIAS_HOPS):
+            prefix, rest = name, ""
+            while prefix not in aliases:
+                head, dot, tail = prefix.rpartition(".")
+                if not dot:
+                    return name
+                prefix, rest = head, f".{tail}{rest}"
+            name = aliases[prefix] + rest
+        return name
