@@ -22,6 +22,7 @@ from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.web_handlers import parameter_names, scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -29,6 +30,11 @@ _OBJECT_KEYWORDS = frozenset(
     {"record", "obj", "object", "instance", "resource", "target", "item", "entity", "draft"}
     | {"document", "node", "page", "model", "subject"}
 )
+_CHECK_CALL = lazy_pattern(
+    r"(?:require|check|has|assert|ensure|enforce|verify)_?perm(?:ission)?s?\s*\("
+)
+"""A call of a check `_check_name` accepts, somewhere in the text (a superset of the calls the
+rule reads: `perm` alone is in every `permutation` and `chmod` comment)."""
 _MIN_SCOPED = 2
 """Calls with an object needed before a call without one stands out."""
 
@@ -135,8 +141,8 @@ def _groups(tree: ast.Module) -> Iterator[list[Function]]:
 def permission_without_object(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report permission checks that leave out the object their siblings pass."""
     assert isinstance(node, ast.Module)
-    if "perm" not in context.text:
-        return
+    if "perm" not in context.text or not _CHECK_CALL.search(context.text):
+        return  # most modules call no permission check at all: spare the walks
     for functions in _groups(node):
         found = [(f, name, call, scoped) for f in functions for name, call, scoped in _checks(f)]
         for function, name, call, scoped in found:

@@ -141,7 +141,7 @@ def _is_view(function: Function, context: ModuleContext) -> bool:
 def state_change_on_get(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report Django views that change state for a GET."""
     assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    if "request" not in context.text or not context.imports_module("django"):
+    if not context.imports_module("django") or "request" not in context.text:
         return
     text = context.segment(node)
     if any(read in text for read in _BODY_READS):
