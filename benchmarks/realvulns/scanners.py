@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -124,12 +125,25 @@ def bandit_tool(start: list[str]) -> Tool:
     )
 
 
+def _absolute_python_path() -> dict[str, str]:
+    """This environment with `PYTHONPATH`'s relative entries made absolute: the tool starts in
+    the case's folder, where `PYTHONPATH=src` (a worktree's own code) would name nothing and the
+    installed copy would be measured instead, silently."""
+    environment = dict(os.environ)
+    entries = environment.get("PYTHONPATH", "")
+    if entries:
+        absolute = [str(Path(e).resolve()) if e else e for e in entries.split(os.pathsep)]
+        environment["PYTHONPATH"] = os.pathsep.join(absolute)
+    return environment
+
+
 def run_tool(tool: Tool, folder: Path, targets: Sequence[str], timeout: float) -> Raw:
     """Start `tool` in `folder` on `targets` and read its JSON report."""
     try:
         done = subprocess.run(
             tool.command(targets),
             cwd=folder,
+            env=_absolute_python_path(),
             capture_output=True,
             text=True,
             timeout=timeout,
