@@ -103,7 +103,7 @@ def _decides(node: ast.expr, context: ModuleContext) -> bool:
     the video id in the path), which no attacker gains from. A test is an allow-list when its
     function is named for one (`is_safe_url`, `validate_origin`, `allowed_host`), when failing
     it refuses (an `assert`, or a branch that raises, aborts or returns False), or when passing
-    it redirects, fetches or answers with the URL it tested, or returns True."""
+    it returns True or hands a variable it tested to a redirect, a fetch or an open."""
     child: ast.AST = node
     parent = context.parent(child)
     negated = False
@@ -122,7 +122,7 @@ def _decides(node: ast.expr, context: ModuleContext) -> bool:
 
 
 def _refuses(branch: list[ast.stmt]) -> bool:
-    """A branch that raises, aborts or returns False first thing it does."""
+    """A branch that raises, aborts or returns False in its first two statements."""
     for statement in branch[:2]:
         if isinstance(statement, ast.Raise):
             return True
