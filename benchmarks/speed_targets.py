@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib.util
 import os
 import resource
@@ -172,10 +173,12 @@ def _row(target: str, goal: str, measured: str, met: bool | None) -> Row:
     return (target, goal, measured, met)
 
 
+@functools.cache
 def _with_bytecode() -> dict[str, str]:
     """An environment in which secreview starts from compiled bytecode, as an installed copy
     does (pip compiles it; Bandit's is): its modules are compiled once here, and the variable
-    that stops Python writing or reading-through bytecode is left out."""
+    that stops Python writing or reading-through bytecode is left out. Compiled once per run:
+    the start-up and whole-tree rows share it (callers do not change the mapping)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     package = importlib.util.find_spec("secreview")
     for folder in (package.submodule_search_locations or []) if package else []:

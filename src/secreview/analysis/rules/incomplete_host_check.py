@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.call_names import last_name
+from secreview.analysis.rules._support.function_flow import names_in
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.taint.guard_shapes import HOST_PARTS
@@ -49,6 +50,8 @@ _URL_WORDS = frozenset(
 """Words of a name that holds a whole URL (a substring or prefix of one is never its host)."""
 _HOST_WORDS = frozenset({"host", "hostname", "netloc"})
 """Words of a name that holds a host when it was assigned a parsed URL's host part."""
+_KEEPING_METHODS = frozenset({"lower", "casefold", "strip", "rstrip"})
+"""Methods that leave a host the same host (`host.lower().endswith(...)`)."""
 _DECIDING_PARENTS = (ast.If, ast.While, ast.IfExp, ast.Assert, ast.Return, ast.Assign)
 _ALLOW_LIST_WORDS = frozenset(
     {"safe", "allowed", "allow", "trusted", "trust", "valid", "validate", "verify", "verified"}
@@ -85,7 +88,7 @@ def _names_url(node: ast.expr) -> bool:
 def _is_host(node: ast.expr, context: ModuleContext) -> bool:
     """A host: a parsed URL's host part, or a `host`/`netloc` local assigned only such parts."""
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr not in {"lower", "casefold", "strip", "rstrip"}:
+        if node.func.attr not in _KEEPING_METHODS:
             return False
         node = node.func.value  # `host.lower().endswith(...)`
     if _is_host_part(node):
@@ -118,7 +121,7 @@ def _decides(node: ast.expr, context: ModuleContext) -> bool:
     if not (isinstance(parent, ast.If) and parent.test is child):
         return False
     passed, failed = (parent.orelse, parent.body) if negated else (parent.body, parent.orelse)
-    return _refuses(failed) or _admits(passed, _url_names(node))
+    return _refuses(failed) or _admits(passed, names_in(node))
 
 
 def _refuses(branch: list[ast.stmt]) -> bool:
@@ -145,11 +148,6 @@ def _admits(branch: list[ast.stmt], urls: set[str]) -> bool:
             if any(isinstance(a, ast.Name) and a.id in urls for a in handed):
                 return True
     return False
-
-
-def _url_names(test: ast.expr) -> set[str]:
-    """The variables a test reads (the URL, or the local its host was parsed into)."""
-    return {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
 
 
 def _suffix_hit(call: ast.Call, context: ModuleContext) -> str | None:

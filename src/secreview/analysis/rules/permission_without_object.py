@@ -30,19 +30,19 @@ _OBJECT_KEYWORDS = frozenset(
     {"record", "obj", "object", "instance", "resource", "target", "item", "entity", "draft"}
     | {"document", "node", "page", "model", "subject"}
 )
-_CHECK_CALL = lazy_pattern(
-    r"(?:require|check|has|assert|ensure|enforce|verify)_?perm(?:ission)?s?\s*\("
-)
-"""A call of a check `_check_name` accepts, somewhere in the text (a superset of the calls the
-rule reads: `perm` alone is in every `permutation` and `chmod` comment)."""
+_CHECK_NAME = r"(?:require|check|has|assert|ensure|enforce|verify)_?perm(?:ission)?s?"
+"""Names of permission checks (`require_permission`, `check_perm`, `has_permission`)."""
+_CHECK_CALL = lazy_pattern(_CHECK_NAME + r"\s*\(")
+"""A call of such a check somewhere in the text (a superset of the calls the rule reads:
+`perm` alone is in every `permutation` and `chmod` comment)."""
 _MIN_SCOPED = 2
 """Calls with an object needed before a call without one stands out."""
 
 
 @functools.cache
 def _check_name() -> re.Pattern[str]:
-    """Names of permission checks (`require_permission`, `check_perm`, `has_permission`)."""
-    return re.compile(r"^(require|check|has|assert|ensure|enforce|verify)_?perm(ission)?s?$")
+    """A whole name of `_CHECK_NAME`."""
+    return re.compile(f"^{_CHECK_NAME}$")
 
 
 @functools.cache
