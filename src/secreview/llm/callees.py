@@ -18,6 +18,7 @@ from secreview.analysis.models import Models
 from secreview.analysis.taint.project import build_project_index
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 from secreview.parse import parse_module
 
 MAX_CALLEES_PER_CHUNK = 20
@@ -65,9 +66,7 @@ class ProjectCalls:
         context = ModuleContext(path, text, tree)
         defined = _defined_lines(tree, module)
         calls = []
-        for node in context.nodes:
-            if not isinstance(node, ast.Call):
-                continue
+        for node in nodes_of(context, ast.Call):
             name = context.call_name(node)
             if name is None and isinstance(node.func, ast.Name) and module:
                 name = f"{module}.{node.func.id}"  # a function of the module itself

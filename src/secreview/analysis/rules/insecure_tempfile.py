@@ -22,6 +22,7 @@ from secreview.analysis.rules._support.flags import fold_flags
 from secreview.analysis.rules._support.temp_paths import temp_path
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 # name -> (position, keyword, default) of the mode argument; None mode means "always writes".
 _OPENERS: dict[str, tuple[int, str, str] | None] = {
@@ -252,9 +253,7 @@ def _attribute_writes(context: ModuleContext) -> dict[tuple[int, str], list[tupl
     """(class, attribute) -> the calls of its methods writing the path `self.<attribute>`, and
     whether each surely writes (False: the mode is unknown). Built once per module."""
     found: dict[tuple[int, str], list[tuple[ast.Call, bool]]] = {}
-    for node in context.nodes:
-        if not isinstance(node, ast.Call):
-            continue
+    for node in nodes_of(context, ast.Call):
         written = _written_path(node, context)
         if written is None or written[1] is False or not isinstance(written[0], ast.Attribute):
             continue

@@ -20,6 +20,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 from secreview.patterns import lazy_pattern
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -139,8 +140,8 @@ def _groups(context: ModuleContext) -> Iterator[tuple[ast.AST, list[Function], b
         n for n in context.tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
     ]
     yield context.tree, module_functions, False
-    for node in context.nodes:
-        if isinstance(node, ast.ClassDef) and _CLASS_WORDS.search(node.name):
+    for node in nodes_of(context, ast.ClassDef):
+        if _CLASS_WORDS.search(node.name):
             methods = [
                 n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
             ]
@@ -344,9 +345,7 @@ def unchecked_resource_reads(context: ModuleContext, authentication: bool) -> It
     `authentication=True`); otherwise authorisation (this rule).
     """
     reads: list[tuple[ast.ClassDef, Function, list[ast.AST]]] = []
-    for node in context.nodes:
-        if not isinstance(node, ast.ClassDef):
-            continue
+    for node in nodes_of(context, ast.ClassDef):
         names = [node.name, *(context.segment(b).rpartition(".")[2] for b in node.bases)]
         if not any(_CLASS_WORDS.search(name) for name in names):
             continue

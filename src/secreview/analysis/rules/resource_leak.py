@@ -27,6 +27,7 @@ from secreview.analysis.rules._support.resource_lifetime import (
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _CLOSE = frozenset({"close"})
 _FILE = HandleKind("file", _CLOSE)
@@ -283,12 +284,12 @@ def _opens_files(function: Function, context: ModuleContext) -> bool:
 
 def _functions_opening_files(context: ModuleContext) -> frozenset[int]:
     """The functions (by id) whose own body calls `open`, from one pass over the module."""
-    owners = (owner_scope(context, node) for node in context.nodes if _calls_open(node))
+    owners = (
+        owner_scope(context, call)
+        for call in nodes_of(context, ast.Call)
+        if isinstance(call.func, ast.Name) and call.func.id == "open"
+    )
     return frozenset(id(owner) for owner in owners if owner is not None)
-
-
-def _calls_open(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
 
 
 def _judge_releases(

@@ -29,6 +29,7 @@ from secreview.analysis.rules._support.web_handlers import (
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -75,8 +76,8 @@ def _container_names(context: ModuleContext) -> dict[int, dict[str, str]]:
     """For every handler of the module: names bound to request containers."""
     return {
         id(node): bound_containers(node, context)
-        for node in context.nodes
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for kind in (ast.FunctionDef, ast.AsyncFunctionDef)
+        for node in nodes_of(context, kind)
     }
 
 
@@ -140,9 +141,7 @@ def _request_value(node: ast.AST, function: Function, context: ModuleContext) ->
 def _value_names(context: ModuleContext) -> dict[tuple[int, str], ast.AST]:
     """(handler, name) -> the request read a name is bound to, for names bound once."""
     found: dict[tuple[int, str], ast.AST] = {}
-    for function in context.nodes:
-        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
+    for function in (*nodes_of(context, ast.FunctionDef), *nodes_of(context, ast.AsyncFunctionDef)):
         counts: dict[str, int] = {}
         reads: dict[str, ast.AST] = {}
         for node in scope_nodes(function.body):

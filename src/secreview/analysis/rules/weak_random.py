@@ -19,6 +19,7 @@ from secreview.analysis.rules._support.crypto_names import (
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
+from secreview.index.node_types import nodes_of
 
 _RANDOM_METHODS = frozenset(
     {
@@ -253,8 +254,8 @@ def _first_security_draw(context: ModuleContext) -> ast.Call | None:
 
 def _find_first_security_draw(context: ModuleContext) -> ast.Call | None:
     """`_first_security_draw`, computed (once per module)."""
-    for node in context.nodes:
-        if isinstance(node, ast.Call) and next(insecure_random_token.check(node, context), None):
+    for node in nodes_of(context, ast.Call):
+        if next(insecure_random_token.check(node, context), None):
             return node
     return None
 

@@ -38,6 +38,7 @@ from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.xml_documents import called_names, document_origin
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _ELEMENT_TREES = ("xml.etree.ElementTree", "xml.etree.cElementTree")
 # Standard-library functions that parse a document: position and keyword of the document.
@@ -251,9 +252,7 @@ def _xmlrpc_parses(name: str) -> tuple[str, DataOrigin]:
 def _names_called(context: ModuleContext) -> frozenset[str]:
     """Every plain name this module calls (`f(...)`), collected once per module."""
     return frozenset(
-        call.func.id
-        for call in context.nodes
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+        call.func.id for call in nodes_of(context, ast.Call) if isinstance(call.func, ast.Name)
     )
 
 

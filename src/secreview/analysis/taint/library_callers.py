@@ -56,6 +56,7 @@ from collections.abc import Callable
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _ARGUMENT_VECTOR_NAMES = frozenset({"argv"})
 """Parameter names that say the value is the process's argument vector."""
@@ -295,9 +296,8 @@ def _names_read(context: ModuleContext) -> dict[str, list[ast.Name]]:
     each parameter of each public function, a walk of the whole tree per question made a large
     module's library review cost ten times its web review."""
     table: dict[str, list[ast.Name]] = {}
-    for node in context.nodes:
-        if isinstance(node, ast.Name):
-            table.setdefault(node.id, []).append(node)
+    for node in nodes_of(context, ast.Name):
+        table.setdefault(node.id, []).append(node)
     return table
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 
 def assigned_value(node: ast.expr, context: ModuleContext) -> ast.expr:
@@ -55,8 +56,8 @@ def _stores_by_scope(context: ModuleContext) -> dict[tuple[int, str], list[ast.N
     there, from one pass over the module for every question (each walking its whole scope
     again cost more than the rest of the rules asking it)."""
     stores: dict[tuple[int, str], list[ast.Name]] = {}
-    for node in context.nodes:
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+    for node in nodes_of(context, ast.Name):
+        if isinstance(node.ctx, ast.Store):
             key = (id(context.enclosing_function(node)), node.id)
             stores.setdefault(key, []).append(node)
     return stores

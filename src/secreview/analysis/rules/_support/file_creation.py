@@ -22,6 +22,7 @@ from secreview.analysis.rules._support.function_flow import (
 from secreview.analysis.rules._support.local_bindings import made_by
 from secreview.analysis.rules._support.secret_files import looks_secret_value
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _OPENERS = frozenset({"open", "io.open", "codecs.open"})
 _PATH_WRITERS = frozenset({"write_text", "write_bytes", "touch"})
@@ -208,10 +209,7 @@ def creates_files(context: ModuleContext) -> bool:
 
 
 def _creates_files(context: ModuleContext) -> bool:
-    return any(
-        isinstance(node, ast.Call) and creation_by(node, context) is not None
-        for node in context.nodes
-    )
+    return any(creation_by(call, context) is not None for call in nodes_of(context, ast.Call))
 
 
 def is_handle(target: ast.expr, handle: str) -> bool:

@@ -28,6 +28,7 @@ from secreview.analysis.rules._support.local_bindings import (
     single_value,
 )
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _DUMPS = frozenset(
     {
@@ -55,8 +56,8 @@ def pickled_file_keys(context: ModuleContext) -> Keys:
 
 def _collect_pickled_keys(context: ModuleContext) -> Keys:
     keys: set[str] = set()
-    for node in context.nodes:
-        if type(node) is not ast.Call or context.call_name(node) not in _DUMPS:
+    for node in nodes_of(context, ast.Call):
+        if context.call_name(node) not in _DUMPS:
             continue
         target = ModuleContext.argument(node, 1, "file")
         if target is not None:

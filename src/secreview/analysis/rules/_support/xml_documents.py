@@ -13,6 +13,7 @@ from secreview.analysis.rules._support.built_strings import string_pieces
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.local_bindings import scope_nodes_of, single_value
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 
 def starts_with_element(context: ModuleContext, document: ast.expr, depth: int = 0) -> bool:
@@ -64,9 +65,7 @@ def called_names(context: ModuleContext) -> frozenset[str]:
 def _call_names(context: ModuleContext) -> frozenset[str]:
     """`called_names`, computed."""
     return frozenset(
-        name
-        for node in context.nodes  # the index's list of the tree's nodes: no second walk
-        if type(node) is ast.Call and (name := context.call_name(node))
+        name for node in nodes_of(context, ast.Call) if (name := context.call_name(node))
     )
 
 
