@@ -26,7 +26,8 @@ two kinds of public function whose argument no attacker of the library writes:
 - a helper only a command line calls: a module-level function, not in `__all__`, that its
   module calls only from command lines' entry points (functions that parse the argument
   vector) or from helpers only they call (`sphinx-quickstart`'s `main` handing its answers to
-  `generate(d)` and `valid_dir(d)`): its arguments are the operator's too. One called from
+  `generate(d)` and `valid_dir(d)`), its calls of itself aside (`sphinx-autogen` descending
+  into the files it wrote): its arguments are the operator's too. One called from
   anywhere else in its module, or never called there, is public API as before.
 - a document tree in a Sphinx build (a parameter annotated as a docutils node, `doctree:
   nodes.document`, `node: Element`, or named `doctree`/`node` where the module imports
@@ -276,10 +277,13 @@ def _only_called_from(
     accepts: Callable[[ast.FunctionDef | ast.AsyncFunctionDef], bool],
 ) -> bool:
     """Whether the module names `definition` somewhere, and only to call it from inside
-    functions `accepts` (never passed on, stored or called at module level)."""
+    functions `accepts` (never passed on, stored or called at module level). Its calls of
+    itself (`generate_docs(new_files, ...)` descending into what it wrote, a class's methods
+    making another instance) bring no caller in: what they hand on came from its callers."""
     name = getattr(definition, "name", "")
     named = index.context.derived(_names_read).get(name, ())
-    uses = [node for node in named if node is not definition]
+    first, last = getattr(definition, "lineno", 0), getattr(definition, "end_lineno", None) or 0
+    uses = [node for node in named if not first <= node.lineno <= last]
     for use in uses:
         call = index.context.parent(use)
         caller = index.context.enclosing_function(use)
