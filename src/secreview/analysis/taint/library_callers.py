@@ -40,7 +40,9 @@ two kinds of public function whose argument no attacker of the library writes:
   (`write_doc(docname, doctree)`, `handle_page(pagename, ...)`) is the same: the name of a
   source file the authors wrote, which Sphinx found in their source folder (`env.found_docs`),
   or of a page its builder makes (`genindex`); joined under the build's output or doctree
-  folder, it is the build writing its own output (5 findings, all triaged false).
+  folder, it is the build writing its own output (5 findings, all triaged false), and so is a
+  page's template context (`handle_page(pagename, addctx)`: its `sourcename`, copied under
+  `_sources`).
 - a Django template filter's argument (`@register.filter def add_class(value, css_class)`, used
   as `{{ field|add_class:"control-label" }}`): the text after the colon is written in the
   template, and Django's template authors are trusted (its documentation: the template system
@@ -90,6 +92,10 @@ _DOCUMENT_NAME_PARAMETERS = frozenset({"docname", "docnames", "pagename", "page_
 `handle_page(pagename, ...)`, the `source-read` and `html-page-context` events): one of the
 documents it found in the authors' source folder (`env.found_docs`), or a page its builder
 makes (`genindex`, `search`)."""
+_PAGE_CONTEXT_PARAMETERS = frozenset({"addctx", "context"})
+"""Names Sphinx's API gives a page's template context (`handle_page(pagename, addctx, ...)`,
+the `html-page-context` event's `context`): what the builder made of that document (its title,
+body, source name), so the authors' as the document is."""
 _DOCUTILS_NODES = "docutils.nodes."
 _SPHINX = ("sphinx",)
 _DJANGO = ("django",)
@@ -147,12 +153,13 @@ def _through_a_sphinx_document(event: SinkEvent, index: ModuleIndex) -> bool:
 
 def _sphinx_document(parameter: ast.arg, index: ModuleIndex) -> bool:
     """Whether `parameter` is a document of a Sphinx build, in a module that imports Sphinx:
-    its name as Sphinx's API calls it (`docname`, `pagename`), or its tree (annotated as a
+    its name as Sphinx's API calls it (`docname`, `pagename`), its page's template context
+    (`addctx`), or its tree (annotated as a
     docutils node, or, unannotated, named `doctree`/`node` where docutils' nodes are
     imported); see the module docstring."""
     if not index.context.imports_any(_SPHINX):
         return False
-    if parameter.arg in _DOCUMENT_NAME_PARAMETERS:
+    if parameter.arg in _DOCUMENT_NAME_PARAMETERS or parameter.arg in _PAGE_CONTEXT_PARAMETERS:
         return True
     annotation = parameter.annotation
     if annotation is None:
