@@ -155,12 +155,18 @@ def fixed_container(node: ast.expr, value: Value) -> bool:
     code (its constructor, its registration methods), so a name found in it is one the object
     knows, whatever chose the name; a container read off anything else, or one holding a
     request's data, proves nothing about the value."""
-    flows = value.all_flows()
-    if not flows:
-        return True
+    return not value.all_flows() or receiver_held(node, value)
+
+
+def receiver_held(node: ast.expr, value: Value) -> bool:
+    """Whether `node` is an attribute read straight off the receiver (`self._themes`,
+    `self.filename`; one hop) whose `value` holds nothing but what the receiver held when the
+    method was called: the object's own state, set by its own code, so a value found in it
+    (`fixed_container`) or equal to it (`if name == self.filename:`) is one the object already
+    knows, whoever chose it."""
     return (
         isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
         and node.value.id in _RECEIVERS
-        and all(flow.parameter == 0 for flow in flows)
+        and all(flow.parameter == 0 for flow in value.all_flows())
     )

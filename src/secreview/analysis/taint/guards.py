@@ -12,7 +12,8 @@ p.resolve().parents`, a `p.resolve().relative_to(ROOT)` that completes), as deli
 safe for the sink kinds none of whose dangerous characters it lets through), as a project
 helper whose name says it decides a URL's host (`is_safe_redirect_url(u)`) or, when the scan did
 not read it, a path (`is_safe_filesystem_path_component(name)`), as membership in a fixed
-container or the object's own registry (`guard_helpers.fixed_container`), or against the
+container or the object's own registry (`guard_helpers.fixed_container`), as equality with the
+object's own state (`name == self.filename`: `guard_helpers.receiver_held`), or against the
 request's own host (`host_guards.py`).
 Path checks leave markers on the flow (see `guard_shapes.py`); once the markers together prove
 containment, the flow is safe for path sinks. Separate from expressions because a guard reads a
@@ -219,10 +220,14 @@ class GuardRules(PathGuards):
                 yield left.id, (ALL_KINDS,), None
             elif equality and holds and other.is_constant:
                 yield left.id, (ALL_KINDS,), constant(other.const)
+            elif equality and holds and helpers.receiver_held(right, other):
+                yield left.id, (ALL_KINDS,), None  # `name == self.filename`: the object's own
         if isinstance(right, ast.Name) and equality and holds:
             other = self.expr(left)
             if other.is_constant:
                 yield right.id, (ALL_KINDS,), constant(other.const)
+            elif helpers.receiver_held(left, other):
+                yield right.id, (ALL_KINDS,), None
         if isinstance(right, ast.Name) and membership and not holds:
             yield from self._delimiter_guard(left, right.id)
         if membership and holds and isinstance(right, ast.Attribute) and right.attr == "parents":

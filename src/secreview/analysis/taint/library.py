@@ -33,6 +33,7 @@ from secreview.analysis.taint.semantics import (
     TEXT_DECODERS,
     TEXT_KEEPING_METHODS,
     WRITTEN,
+    compiled_for_a_dialect,
     fixes_host,
     is_module_type,
     source_flow,
@@ -180,9 +181,8 @@ class LibraryRules(FrameState):
         return self.typed_result(result, names[0] if names else "", settings, args)
 
     def encodes_one_name(self, node: ast.Call) -> bool:
-        """Whether the call percent-encodes `/` too, so that its result is one file name (its
-        `SINGLE_NAME` marker is then the result's own, not an argument's carried into new
-        text)."""
+        """Whether the call percent-encodes `/` too, so that its result is one file name (then
+        its `SINGLE_NAME` marker is the result's own, not an argument's carried into new text)."""
         func = node.func
         last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if last not in ("quote", "quote_plus"):
@@ -268,6 +268,8 @@ class LibraryRules(FrameState):
         base = node.func.value if isinstance(node.func, ast.Attribute) else None
         if method in CLEAN_METHODS:
             return CLEAN
+        if compiled_for_a_dialect(node):
+            return Value(flows=receiver.all_flows())
         group = group_of(receiver, method, args)
         if group is not None:
             return group

@@ -26,7 +26,8 @@ two kinds of public function whose argument no attacker of the library writes:
 - a helper only a command line calls: a module-level function, not in `__all__`, that its
   module calls only from command lines' entry points (functions that parse the argument
   vector) or from helpers only they call (`sphinx-quickstart`'s `main` handing its answers to
-  `generate(d)` and `valid_dir(d)`): its arguments are the operator's too. One called from
+  `generate(d)` and `valid_dir(d)`), its calls of itself aside (`sphinx-autogen` descending
+  into the files it wrote): its arguments are the operator's too. One called from
   anywhere else in its module, or never called there, is public API as before.
 - a document tree in a Sphinx build (a parameter annotated as a docutils node, `doctree:
   nodes.document`, `node: Element`, or named `doctree`/`node` where the module imports
@@ -39,7 +40,9 @@ two kinds of public function whose argument no attacker of the library writes:
   (`write_doc(docname, doctree)`, `handle_page(pagename, ...)`) is the same: the name of a
   source file the authors wrote, which Sphinx found in their source folder (`env.found_docs`),
   or of a page its builder makes (`genindex`); joined under the build's output or doctree
-  folder, it is the build writing its own output (5 findings, all triaged false).
+  folder, it is the build writing its own output (5 findings, all triaged false), and so is a
+  page's template context (`handle_page(pagename, addctx)`: its `sourcename`, copied under
+  `_sources`).
 - a Django template filter's argument (`@register.filter def add_class(value, css_class)`, used
   as `{{ field|add_class:"control-label" }}`): the text after the colon is written in the
   template, and Django's template authors are trusted (its documentation: the template system
@@ -90,6 +93,10 @@ _DOCUMENT_NAME_PARAMETERS = frozenset({"docname", "docnames", "pagename", "page_
 `handle_page(pagename, ...)`, the `source-read` and `html-page-context` events): one of the
 documents it found in the authors' source folder (`env.found_docs`), or a page its builder
 makes (`genindex`, `search`)."""
+_PAGE_CONTEXT_PARAMETERS = frozenset({"addctx", "context"})
+"""Names Sphinx's API gives a page's template context (`handle_page(pagename, addctx, ...)`,
+the `html-page-context` event's `context`): what the builder made of that document (its title,
+body, source name), so the authors' as the document is."""
 _DOCUTILS_NODES = "docutils.nodes."
 _SPHINX = ("sphinx",)
 _DJANGO = ("django",)
@@ -147,12 +154,13 @@ def _through_a_sphinx_document(event: SinkEvent, index: ModuleIndex) -> bool:
 
 def _sphinx_document(parameter: ast.arg, index: ModuleIndex) -> bool:
     """Whether `parameter` is a document of a Sphinx build, in a module that imports Sphinx:
-    its name as Sphinx's API calls it (`docname`, `pagename`), or its tree (annotated as a
+    its name as Sphinx's API calls it (`docname`, `pagename`), its page's template context
+    (`addctx`), or its tree (annotated as a
     docutils node, or, unannotated, named `doctree`/`node` where docutils' nodes are
     imported); see the module docstring."""
     if not index.context.imports_any(_SPHINX):
         return False
-    if parameter.arg in _DOCUMENT_NAME_PARAMETERS:
+    if parameter.arg in _DOCUMENT_NAME_PARAMETERS or parameter.arg in _PAGE_CONTEXT_PARAMETERS:
         return True
     annotation = parameter.annotation
     if annotation is None:
@@ -277,10 +285,13 @@ def _only_called_from(
     accepts: Callable[[ast.FunctionDef | ast.AsyncFunctionDef], bool],
 ) -> bool:
     """Whether the module names `definition` somewhere, and only to call it from inside
-    functions `accepts` (never passed on, stored or called at module level)."""
+    functions `accepts` (never passed on, stored or called at module level). Its calls of
+    itself (`generate_docs(new_files, ...)` descending into what it wrote, a class's methods
+    making another instance) bring no caller in: what they hand on came from its callers."""
     name = getattr(definition, "name", "")
     named = index.context.derived(_names_read).get(name, ())
-    uses = [node for node in named if node is not definition]
+    first, last = getattr(definition, "lineno", 0), getattr(definition, "end_lineno", None) or 0
+    uses = [node for node in named if not first <= node.lineno <= last]
     for use in uses:
         call = index.context.parent(use)
         caller = index.context.enclosing_function(use)

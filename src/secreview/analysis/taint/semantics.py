@@ -154,6 +154,20 @@ CODE_COMPILERS = frozenset({"compile", "builtins.compile"})
 path, "exec"))` runs what the file holds, not the caller's path."""
 
 
+def compiled_for_a_dialect(node: ast.Call) -> bool:
+    """Whether `node` compiles its receiver for a database dialect (`col.type.compile(
+    engine.dialect)`, `stmt.compile(dialect=d)`, `stmt.compile(bind=engine)`): the SQL is the
+    receiver's (a column type of the program's own model, a statement), and the dialect or
+    engine handed in only chooses how it is spelled, so the caller's engine adds no text to it.
+    A statement built from the caller's text keeps that text as the receiver's."""
+    if not (isinstance(node.func, ast.Attribute) and node.func.attr == "compile"):
+        return False
+    if any(keyword.arg in ("dialect", "bind") for keyword in node.keywords):
+        return True
+    first = node.args[0] if node.args else None
+    return isinstance(first, ast.Attribute) and first.attr == "dialect"
+
+
 def is_module_type(value: Value) -> bool:
     """Whether a value is a module or library object (`os.path`), not a string or container."""
     return bool(value.type) and not value.shape and not value.is_constant
