@@ -48,11 +48,19 @@ _URL_WORDS = frozenset(
     | {"location", "callback", "webhook"}
 )
 """Words of a name that holds a whole URL (a substring or prefix of one is never its host)."""
+_NOT_A_URL_WORDS = frozenset(
+    {"name", "names", "pattern", "patterns", "regex", "id", "ids", "key", "keys", "template"}
+)
+"""Last words of a name that holds something about URLs, not one (`url_names`, `url_pattern`)."""
+_FILE_EXTENSIONS = frozenset(
+    {"json", "xml", "html", "htm", "txt", "csv", "yaml", "yml", "py", "js", "css", "md", "rst"}
+    | {"png", "jpg", "jpeg", "gif", "svg", "pdf", "zip", "gz", "tar", "log", "cfg", "ini", "conf"}
+)
+"""Last labels that make a dotted literal a file name (`export.json`), not a domain."""
 _HOST_WORDS = frozenset({"host", "hostname", "netloc"})
 """Words of a name that holds a host when it was assigned a parsed URL's host part."""
 _KEEPING_METHODS = frozenset({"lower", "casefold", "strip", "rstrip"})
 """Methods that leave a host the same host (`host.lower().endswith(...)`)."""
-_DECIDING_PARENTS = (ast.If, ast.While, ast.IfExp, ast.Assert, ast.Return, ast.Assign)
 _ALLOW_LIST_WORDS = frozenset(
     {"safe", "allowed", "allow", "trusted", "trust", "valid", "validate", "verify", "verified"}
     | {"whitelisted", "whitelist", "allowlisted", "allowlist", "permitted", "authorized"}
@@ -80,9 +88,18 @@ def _is_host_part(node: ast.expr) -> bool:
 
 
 def _names_url(node: ast.expr) -> bool:
-    """A value holding a whole URL, by its name (`redirect_uri`, `self.next_url`)."""
+    """A value holding a whole URL, by its name (`redirect_uri`, `self.next_url`); not one
+    whose last word says it holds names or patterns of URLs (`url_names`)."""
     name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
-    return name is not None and bool(words_of(name) & _URL_WORDS)
+    if name is None:
+        return False
+    words = words_of(name)
+    return bool(words & _URL_WORDS) and name.lower().rsplit("_", 1)[-1] not in _NOT_A_URL_WORDS
+
+
+def _is_domain(text: str) -> bool:
+    """A domain name: dotted, alphabetic top-level label, not a file name (`export.json`)."""
+    return bool(_DOMAIN.fullmatch(text)) and text.rsplit(".", 1)[-1].lower() not in _FILE_EXTENSIONS
 
 
 def _is_host(node: ast.expr, context: ModuleContext) -> bool:
@@ -114,14 +131,29 @@ def _decides(node: ast.expr, context: ModuleContext) -> bool:
         negated ^= isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
         child, parent = parent, context.parent(parent)
     function = context.enclosing_function(node)
-    if function is not None and words_of(function.name) & _ALLOW_LIST_WORDS:
-        return isinstance(parent, (*_DECIDING_PARENTS, ast.comprehension))
+    named_for_one = function is not None and bool(words_of(function.name) & _ALLOW_LIST_WORDS)
+    deciding = (ast.While, ast.IfExp, ast.Assert, ast.Return, ast.Assign, ast.comprehension)
+    if named_for_one and isinstance(parent, deciding):
+        return True  # an `if` of such a function must still refuse, admit or answer (below)
     if isinstance(parent, ast.Assert):
         return parent.test is child
     if not (isinstance(parent, ast.If) and parent.test is child):
         return False
     passed, failed = (parent.orelse, parent.body) if negated else (parent.body, parent.orelse)
-    return _refuses(failed) or _admits(passed, names_in(node))
+    return (
+        _refuses(failed)
+        or _admits(passed, names_in(node))
+        or (named_for_one and _returns_a_verdict(passed))
+    )
+
+
+def _returns_a_verdict(branch: list[ast.stmt]) -> bool:
+    """A branch whose first statement returns something other than False or None: in a
+    function named for an allow-list, passing the test answers the question."""
+    first = branch[0] if branch else None
+    if not isinstance(first, ast.Return) or first.value is None:
+        return False
+    return not (isinstance(first.value, ast.Constant) and first.value.value in (False, None))
 
 
 def _refuses(branch: list[ast.stmt]) -> bool:
@@ -156,7 +188,7 @@ def _suffix_hit(call: ast.Call, context: ModuleContext) -> str | None:
     receiver = call.func.value  # type: ignore[attr-defined]
     if texts is None or not _is_host(receiver, context):
         return None
-    loose = next((t for t in texts if _DOMAIN.fullmatch(t)), None)
+    loose = next((t for t in texts if _is_domain(t)), None)
     if loose is None:
         return None
     return (
@@ -174,7 +206,7 @@ def _prefix_hit(call: ast.Call, context: ModuleContext) -> str | None:
         return None
     for text in texts:
         match = _URL_PREFIX.fullmatch(text)
-        if match and _DOMAIN.fullmatch(match["host"].rsplit(":", 1)[0]):
+        if match and _is_domain(match["host"].rsplit(":", 1)[0]):
             return (
                 f"`{code(context, call)}` also holds for `{text}.evil.net/` and "
                 f"`{text}@evil.net/`, whose host is not `{match['host']}`: parse the URL and "
@@ -189,7 +221,7 @@ def _substring_hit(test: ast.Compare, context: ModuleContext) -> str | None:
     if not (isinstance(literal, ast.Constant) and isinstance(literal.value, str)):
         return None
     domain = literal.value
-    if not _DOMAIN.fullmatch(domain):
+    if not _is_domain(domain):
         return None
     if not (_names_url(subject) or _is_host(subject, context)):
         return None
@@ -238,7 +270,10 @@ def _substring_hit(test: ast.Compare, context: ModuleContext) -> str | None:
     methods=frozenset({"endswith", "startswith"}),
 )
 def incomplete_host_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report suffix, substring and prefix tests of a host or URL against a domain name."""
+    """Report suffix, substring and prefix tests of a host or URL against a domain name
+    (not in tests: their asserts check what the code under test made, they admit nothing)."""
+    if context.is_test:
+        return
     if isinstance(node, ast.Compare):
         if not (len(node.ops) == 1 and isinstance(node.ops[0], ast.In)):
             return  # cheap first: most comparisons are no `in`
