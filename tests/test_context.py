@@ -186,3 +186,9 @@ def test_a_standard_module_imported_from_a_compatibility_module_is_that_module()
         "pkg.compat.loads",
         "pkg.tools.marshal.loads",
     ]
+
+
+def test_a_relative_import_from_a_compatibility_module_resolves_without_the_package() -> None:
+    text = "from .compat import pickle\nfrom ..util import subprocess\npickle.loads(b)\n"
+    context = context_for(text)
+    assert [context.call_name(c) for c in calls(context)] == ["pickle.loads"]

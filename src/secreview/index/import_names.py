@@ -119,7 +119,10 @@ def record_import(
                 aliases[top] = top
     elif node.level:
         module = absolute_module(node, package) if package is not None else None
-        if not module:
+        if not module:  # the package is unknown: only a compatibility module's names resolve
+            for alias in node.names:
+                if node.module and (stdlib := compat_module_name(node.module, alias.name)):
+                    aliases[alias.asname or alias.name] = stdlib
             return
         for alias in node.names:
             if alias.name == "*":
