@@ -171,3 +171,24 @@ def test_a_module_imports_each_dotted_prefix_of_what_it_imports_and_nothing_else
         assert context.imports_module(prefix), prefix
     for prefix in ("os.path", "url", "urllib.request", "xml.etree.Element", "etree", ""):
         assert not context.imports_module(prefix), prefix
+
+
+def test_a_standard_module_imported_from_a_compatibility_module_is_that_module() -> None:
+    text = (
+        "from rpyc.lib.compat import pickle\nfrom pkg._compat import json as j\n"
+        "from pkg.compat import loads\nfrom pkg.tools import marshal\n"
+        "pickle.loads(b)\nj.loads(b)\nloads(b)\nmarshal.loads(b)\n"
+    )
+    context = context_for(text)
+    assert [context.call_name(c) for c in calls(context)] == [
+        "pickle.loads",
+        "json.loads",
+        "pkg.compat.loads",
+        "pkg.tools.marshal.loads",
+    ]
+
+
+def test_a_relative_import_from_a_compatibility_module_resolves_without_the_package() -> None:
+    text = "from .compat import pickle\nfrom ..util import subprocess\npickle.loads(b)\n"
+    context = context_for(text)
+    assert [context.call_name(c) for c in calls(context)] == ["pickle.loads"]

@@ -9,6 +9,7 @@ names, or every model misses it.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
@@ -65,6 +66,21 @@ defined (`HttpResponseRedirect`, `JsonResponse`, `HttpRequest`, `QueryDict`); Fl
 `flask.helpers` or `flask.templating` too. The models name each once."""
 
 
+_COMPAT_MODULES = frozenset({"compat", "_compat", "py3compat", "pycompat", "compatibility"})
+"""Last segments of the names projects give their Python 2/3 compatibility module."""
+
+
+def compat_module_name(module: str, name: str) -> str | None:
+    """The standard-library module `name` is, when it is imported from a project's
+    compatibility module by its own name (`from rpyc.lib.compat import pickle`, `from .compat
+    import subprocess`): such modules re-export the module, or its Python 2 twin (`cPickle as
+    pickle`), under the standard name. Read alone, the importing file cannot see the shim
+    (`secreview.project_aliases` reads it when the whole project is scanned)."""
+    if module.rsplit(".", 1)[-1] in _COMPAT_MODULES and name in sys.stdlib_module_names:
+        return name
+    return None
+
+
 def canonical(name: str) -> str:
     """The standard name of `name` once compatibility layers and re-exports are seen through."""
     if name.startswith("six.moves."):
@@ -103,13 +119,18 @@ def record_import(
                 aliases[top] = top
     elif node.level:
         module = absolute_module(node, package) if package is not None else None
-        if not module:
+        if not module:  # the package is unknown: only a compatibility module's names resolve
+            for alias in node.names:
+                if node.module and (stdlib := compat_module_name(node.module, alias.name)):
+                    aliases[alias.asname or alias.name] = stdlib
             return
         for alias in node.names:
             if alias.name == "*":
                 star_modules.append(module)
             elif shim_names and (library := shim_names.get(f"{module}.{alias.name}")):
                 aliases[alias.asname or alias.name] = library
+            elif stdlib := compat_module_name(module, alias.name):
+                aliases[alias.asname or alias.name] = stdlib
     elif node.module and node.level == 0:
         for alias in node.names:
             if alias.name == "*":
@@ -118,6 +139,8 @@ def record_import(
                 qualified = canonical(f"{node.module}.{alias.name}")
                 if shim_names:
                     qualified = shim_names.get(qualified, qualified)
+                if qualified == f"{node.module}.{alias.name}":
+                    qualified = compat_module_name(node.module, alias.name) or qualified
                 aliases[alias.asname or alias.name] = qualified
 
 

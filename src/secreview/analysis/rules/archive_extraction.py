@@ -19,7 +19,12 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import fixed_text, is_fixed
-from secreview.analysis.rules._support.local_bindings import made_by, scope_nodes_of
+from secreview.analysis.rules._support.local_bindings import (
+    assigned_values,
+    made_by,
+    origin_calls,
+    scope_nodes_of,
+)
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -44,6 +49,44 @@ _UNSAFE_FILTERS = frozenset({"fully_trusted", "tarfile.fully_trusted_filter"})
 _MEMBER_LISTINGS = frozenset({"getmembers", "getnames"})
 _SIZE_ATTRIBUTES = frozenset({"file_size", "compress_size"})
 _TYPE_TESTS = frozenset({"issym", "islnk", "isfile", "isreg", "isdir", "isdev", "type"})
+
+
+_FORMAT_TESTS = {"tar": "tarfile.is_tarfile", "zip": "zipfile.is_zipfile"}
+
+
+def _opened_by(
+    context: ModuleContext, receiver: ast.expr, openers: frozenset[str]
+) -> ast.Call | None:
+    """The call that opened the archive `receiver` refers to: one of `openers` itself, or a
+    local name bound to one of them (`open_fn = tarfile.open` ... `with open_fn(path) as a:`,
+    the usual shape of a helper that picks the opener by the archive's format)."""
+    direct = made_by(context, receiver, openers)
+    if direct is not None:
+        return direct
+    for call in origin_calls(context, receiver):
+        if isinstance(call.func, ast.Name) and any(
+            context.resolve(value) in openers for value, _ in assigned_values(context, call.func)
+        ):
+            return call
+    return None
+
+
+def _other_format_branch(context: ModuleContext, node: ast.AST, kind: str) -> bool:
+    """Whether `node` only runs for the other format: in the body of `if zipfile.is_zipfile(..)`
+    when `kind` is "tar" (and the reverse), or in the `else` of the test for `kind` itself."""
+    other = "zip" if kind == "tar" else "tar"
+    child = node
+    parent = context.parent(node)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(parent, ast.If) and isinstance(parent.test, ast.Call):
+            test = context.call_name(parent.test)
+            in_body = child in parent.body
+            if (test == _FORMAT_TESTS[other] and in_body) or (
+                test == _FORMAT_TESTS[kind] and child in parent.orelse
+            ):
+                return True
+        child, parent = parent, context.parent(parent)
+    return False
 
 
 def _filter_verdict(context: ModuleContext, value: ast.expr | None) -> bool | None:
@@ -166,14 +209,16 @@ _TRAVERSAL_TAIL = (
     '`shutil.unpack_archive(path, dest, filter="data")`); on Python versions without filters, '
     "check every member's resolved path stays under the target before extracting.",
     what_it_does="Reports `extractall`/`extract` on a `tarfile.open(...)`/`tarfile.TarFile(...)` "
-    "object opened in the same function (assigned, `with ... as`, or chained) when no safe "
+    "object opened in the same function (assigned, `with ... as`, or chained, or through a "
+    "local name bound to the opener, `open_fn = tarfile.open`) when no safe "
     '`filter=` (`"data"`, `"tar"`, `tarfile.data_filter`, `tarfile.tar_filter`) is given and no '
     "`extraction_filter` is set, and `shutil.unpack_archive` without `filter=` unless the format "
     'is `"zip"`. Custom filter functions are trusted. An archive at a fixed path, an extraction '
     "limited by `members=`, or a function that lists the members first (often to check their "
     "names) lowers the confidence; a loop over `getmembers()` before the extraction that raises "
     "on a member's type (`issym()`, `islnk()`, `not (m.isfile() or m.isdir())`), itself or "
-    "through a function of the module it hands the member to, is the check and is not reported.",
+    "through a function of the module it hands the member to, is the check and is not reported; "
+    "nor is an extraction in the branch of `if zipfile.is_zipfile(...)`.",
     why_bad="Tar member names are paths chosen by whoever made the archive (CVE-2007-4559): "
     "`../` components, absolute names and symlinks let one archive overwrite any file the "
     "process can write, such as code, cron jobs or SSH keys. Python 3.12 added filters, and only "
@@ -198,9 +243,9 @@ def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     if isinstance(func, ast.Attribute) and func.attr in _EXTRACT_METHODS:
         if not context.imports_any(("tarfile",)) or ModuleContext.has_star_arguments(node):
             return
-        opener = made_by(context, func.value, _TAR_OPENERS)
+        opener = _opened_by(context, func.value, _TAR_OPENERS)
         verdict = _filter_verdict(context, ModuleContext.keyword(node, "filter"))
-        if opener is None or verdict is not False:
+        if opener is None or verdict is not False or _other_format_branch(context, node, "tar"):
             return
         if _sets_default_filter(context, node, func.value):
             return
@@ -279,8 +324,10 @@ def unbounded_zip_extraction(node: ast.AST, context: ModuleContext) -> Iterator[
         return
     if not context.imports_any(("zipfile",)):
         return
-    opener = made_by(context, func.value, _ZIP_OPENERS)
+    opener = _opened_by(context, func.value, _ZIP_OPENERS)
     if opener is None or _archive_is_fixed(context, opener):
+        return
+    if _other_format_branch(context, node, "zip"):
         return
     function = context.enclosing_function(node) or context.tree
     if any(  # `sum(i.file_size for i in zf.infolist())` sits in a generator: walk everything
