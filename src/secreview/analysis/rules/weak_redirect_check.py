@@ -28,11 +28,15 @@ from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.function_flow import shared_own_nodes
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.redirect_guards import (
+    DECIDING,
     Function,
+    holding_admits,
+    holding_refuses,
     is_redirect_guard,
     named_for_redirect_guard,
-    names_redirect,
+    string_texts,
 )
+from secreview.analysis.taint.name_words import words_of
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
@@ -46,15 +50,7 @@ _PARSERS = frozenset({"urlparse", "urlsplit", "urljoin", "URL", "furl", "parse_u
 """Calls that read a URL's parts: a guard using them is judged by its parts (shape 2)."""
 _HOST_PARTS = frozenset({"netloc", "hostname"})
 _REGEX_CALLS = frozenset({"match", "fullmatch", "search"})
-_REFUSING_CALLS = frozenset({"abort", "deny", "reject", "forbidden", "httpresponseforbidden"})
 _KEEPING = frozenset({"lower", "casefold", "strip", "lstrip", "rstrip"})
-_DECIDING = (ast.If, ast.IfExp, ast.While, ast.Return, ast.Assign, ast.Assert)
-
-
-def _texts(node: ast.expr) -> list[str]:
-    """The strings of a string constant or a tuple of them (anything else: none)."""
-    parts = node.elts if isinstance(node, ast.Tuple) else [node]
-    return [p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)]
 
 
 class _Facts:
@@ -99,65 +95,6 @@ def _second_character(node: ast.AST) -> bool:
     return False
 
 
-def _decision(node: ast.expr, context: ModuleContext) -> tuple[ast.AST | None, ast.AST, bool]:
-    """(the statement or expression the test decides, the child of it holding the test,
-    whether the test is negated on the way: `not`, through `and`/`or`)."""
-    child: ast.AST = node
-    parent = context.parent(node)
-    negated = False
-    while isinstance(parent, ast.BoolOp | ast.UnaryOp):
-        negated ^= isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
-        child, parent = parent, context.parent(parent)
-    return parent, child, negated
-
-
-def _refuses(branch: list[ast.stmt]) -> bool:
-    """A branch that raises, aborts, or returns False, None, nothing or a fixed value in its
-    first two statements (a sanitiser's `return "/"` replaces the URL)."""
-    for statement in branch[:2]:
-        if isinstance(statement, ast.Raise):
-            return True
-        if isinstance(statement, ast.Return):
-            value = statement.value
-            return value is None or (isinstance(value, ast.Constant) and value.value is not True)
-        call = statement.value if isinstance(statement, ast.Expr) else None
-        if isinstance(call, ast.Call) and (last_name(call.func) or "").lower() in _REFUSING_CALLS:
-            return True
-    return False
-
-
-def _admits(branch: list[ast.stmt]) -> bool:
-    """A branch that returns True or a value (the URL), or redirects."""
-    for node in (n for statement in branch for n in ast.walk(statement)):
-        if isinstance(node, ast.Return) and node.value is not None:
-            value = node.value
-            if not isinstance(value, ast.Constant) or value.value is True:
-                return True
-        if isinstance(node, ast.Call) and names_redirect(node.func):
-            return True
-    return False
-
-
-def _holding_admits(node: ast.expr, context: ModuleContext) -> bool:
-    """Whether the URL is let through where `node` holds."""
-    parent, child, negated = _decision(node, context)
-    if isinstance(parent, ast.If) and parent.test is child:
-        if negated:
-            return _refuses(parent.body) or _admits(parent.orelse)
-        return _admits(parent.body) or _refuses(parent.orelse)
-    return not negated and isinstance(parent, _DECIDING)
-
-
-def _holding_refuses(node: ast.expr, context: ModuleContext) -> bool:
-    """Whether the URL is refused where `node` holds (and let through otherwise)."""
-    parent, child, negated = _decision(node, context)
-    if isinstance(parent, ast.If) and parent.test is child:
-        if negated:
-            return _admits(parent.body)
-        return _refuses(parent.body) and not _refuses(parent.orelse)
-    return negated and isinstance(parent, ast.Return | ast.Assign)
-
-
 def _lowered(receiver: ast.expr) -> bool:
     """`url.lower().startswith(...)`: the receiver was lower-cased first."""
     while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
@@ -178,12 +115,36 @@ def _missing(facts: _Facts) -> str | None:
     return "`//evil.net` (protocol-relative) and `/\\evil.net` (browsers read `\\` as `/`)"
 
 
+def _scheme_prefix(argument: ast.expr) -> bool:
+    """`"https://"`, `("http:", "mailto:")`, or a value named for schemes (`safe_protocols`)."""
+    texts = string_texts(argument)
+    if texts:
+        return all(_SCHEME_PREFIX.fullmatch(t) for t in texts)
+    name = argument.id if isinstance(argument, ast.Name) else getattr(argument, "attr", "")
+    return bool(words_of(name) & {"protocol", "protocols", "scheme", "schemes"})
+
+
+def _admits_by_scheme(nodes: list[ast.AST], context: ModuleContext) -> bool:
+    """Whether the function lets a URL through by its scheme alone (`url.startswith(
+    safe_protocols)` then `return True`): a link filter against `javascript:`, which lets
+    every web site in, not a check that keeps users on this one."""
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "startswith"
+        and n.args
+        and _scheme_prefix(n.args[0])
+        and holding_admits(n, context)
+        for n in nodes
+    )
+
+
 def _prefix_hits(
     function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
 ) -> Iterator[Hit]:
     """Shapes 1 and 3: `startswith("/")` let through, or scheme prefixes refused, in a guard
     that neither parses the URL nor refuses `//` and `\\`."""
-    if facts.parses or facts.delegates:
+    if facts.parses or facts.delegates or _admits_by_scheme(nodes, context):
         return
     missing = _missing(facts)
     if missing is None:
@@ -193,8 +154,8 @@ def _prefix_hits(
             continue
         if node.func.attr != "startswith":
             continue
-        texts = _texts(node.args[0])
-        if "/" in texts and _holding_admits(node, context):
+        texts = string_texts(node.args[0])
+        if "/" in texts and holding_admits(node, context):
             yield Hit(
                 node=node,
                 message=f"`{code(context, node)}` lets through {missing}, which leave the site: "
@@ -202,7 +163,7 @@ def _prefix_hits(
                 "after the leading `/`, or use `url_has_allowed_host_and_scheme`.",
             )
         elif texts and all(_SCHEME_PREFIX.fullmatch(t) for t in texts):
-            if not _holding_refuses(node, context):
+            if not holding_refuses(node, context):
                 continue
             upper = "" if _lowered(node.func.value) else ", `HTTP://evil.net`"
             yield Hit(
@@ -249,9 +210,9 @@ def _empty_test(host: ast.expr, context: ModuleContext) -> ast.expr | None:
         return parent
     if isinstance(parent, ast.Compare) and len(parent.ops) == 1:
         other = parent.comparators[0] if parent.left is host else parent.left
-        if isinstance(parent.ops[0], ast.Eq) and _texts(other) == [""]:
+        if isinstance(parent.ops[0], ast.Eq) and string_texts(other) == [""]:
             return parent
-        if isinstance(parent.ops[0], ast.In) and parent.left is host and "" in _texts(other):
+        if isinstance(parent.ops[0], ast.In) and parent.left is host and "" in string_texts(other):
             return parent
     return None
 
@@ -263,7 +224,7 @@ def _tests_presence(scheme: ast.expr, context: ModuleContext) -> bool:
     parent = context.parent(scheme)
     if isinstance(parent, ast.Compare):
         return any(isinstance(op, ast.Eq | ast.NotEq) for op in parent.ops) and "" in [
-            t for c in (parent.left, *parent.comparators) for t in _texts(c)
+            t for c in (parent.left, *parent.comparators) for t in string_texts(c)
         ]
     if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
         return True
@@ -274,7 +235,7 @@ def _tests_presence(scheme: ast.expr, context: ModuleContext) -> bool:
             and any(ast.dump(n) == spelled for n in ast.walk(sibling))
             for sibling in parent.values
         )
-    return isinstance(parent, _DECIDING) and getattr(parent, "test", None) is scheme
+    return isinstance(parent, DECIDING) and getattr(parent, "test", None) is scheme
 
 
 def _parse_hits(
@@ -292,9 +253,20 @@ def _parse_hits(
             schemes.extend(read_schemes)
     if any(_tests_presence(s, context) for s in schemes):
         return  # one test of the scheme's presence anywhere: the guard thought of it
+    web_only = any(_web_schemes_only(s, context) for s in schemes)
     for host in hosts.values():
         test = _empty_test(host, context)
-        if test is None or not _holding_admits(test, context):
+        if test is None or not holding_admits(test, context):
+            continue
+        if web_only:
+            yield Hit(
+                node=test,
+                message=f"`{code(context, test)}` lets through `https:evil.net` (a scheme "
+                f"without a host) in `{function.name}`: a browser on a page of the other scheme "
+                "(`http://`) follows it to `evil.net`; refuse a scheme without a host "
+                "(`if parts.scheme and not parts.netloc`).",
+                confidence=Confidence.LOW,
+            )
             continue
         yield Hit(
             node=test,
@@ -304,6 +276,24 @@ def _parse_hits(
             "(`if parts.scheme and not parts.netloc`), or use "
             "`url_has_allowed_host_and_scheme`.",
         )
+
+
+def _web_schemes_only(scheme: ast.expr, context: ModuleContext) -> bool:
+    """`scheme not in {"http", "https"}` (then a refusal): `javascript:` is refused, and only
+    `https:evil.net` from a page of the other scheme is left."""
+    parent = context.parent(scheme)
+    if not (isinstance(parent, ast.Compare) and parent.left is scheme and len(parent.ops) == 1):
+        return False
+    texts = string_texts(parent.comparators[0])
+    return (
+        isinstance(parent.ops[0], ast.In | ast.NotIn)
+        and bool(texts)
+        and set(texts)
+        <= {
+            "http",
+            "https",
+        }
+    )
 
 
 def _worth_reading(context: ModuleContext) -> bool:

@@ -17,6 +17,10 @@ from secreview.index.context import ModuleContext
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
+_REFUSING_CALLS = frozenset({"abort", "deny", "reject", "forbidden", "httpresponseforbidden"})
+DECIDING = (ast.If, ast.IfExp, ast.While, ast.Return, ast.Assign, ast.Assert)
+"""Statements and expressions whose test decides what happens to the URL."""
+
 _URL_WORDS = frozenset(
     {"url", "uri", "redirect", "next", "target", "location", "came", "referer", "referrer"}
     | {"destination", "dest", "goto", "link", "href"}
@@ -98,3 +102,68 @@ def is_redirect_guard(function: Function, context: ModuleContext) -> bool:
     if named_for_redirect_guard(function.name):
         return True
     return function.name in context.derived(_deciding_functions)
+
+
+def string_texts(node: ast.expr) -> list[str]:
+    """The strings of a string constant or a tuple of them (anything else: none)."""
+    parts = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
+    return [p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)]
+
+
+def decision(node: ast.expr, context: ModuleContext) -> tuple[ast.AST | None, ast.AST, bool]:
+    """(the statement or expression the test decides, the child of it holding the test,
+    whether the test is negated on the way: `not`, through `and`/`or`)."""
+    child: ast.AST = node
+    parent = context.parent(node)
+    negated = False
+    while isinstance(parent, ast.BoolOp | ast.UnaryOp):
+        negated ^= isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
+        child, parent = parent, context.parent(parent)
+    return parent, child, negated
+
+
+def refuses(branch: list[ast.stmt]) -> bool:
+    """A branch that raises, aborts, or returns False, None, nothing or a fixed value in its
+    first two statements (a sanitiser's `return "/"` replaces the URL)."""
+    for statement in branch[:2]:
+        if isinstance(statement, ast.Raise):
+            return True
+        if isinstance(statement, ast.Return):
+            value = statement.value
+            return value is None or (isinstance(value, ast.Constant) and value.value is not True)
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and (last_name(call.func) or "").lower() in _REFUSING_CALLS:
+            return True
+    return False
+
+
+def admits(branch: list[ast.stmt]) -> bool:
+    """A branch that returns True or a value (the URL), or redirects."""
+    for node in (n for statement in branch for n in ast.walk(statement)):
+        if isinstance(node, ast.Return) and node.value is not None:
+            value = node.value
+            if not isinstance(value, ast.Constant) or value.value is True:
+                return True
+        if isinstance(node, ast.Call) and names_redirect(node.func):
+            return True
+    return False
+
+
+def holding_admits(node: ast.expr, context: ModuleContext) -> bool:
+    """Whether the URL is let through where `node` holds."""
+    parent, child, negated = decision(node, context)
+    if isinstance(parent, ast.If) and parent.test is child:
+        if negated:
+            return refuses(parent.body) or admits(parent.orelse)
+        return admits(parent.body) or refuses(parent.orelse)
+    return not negated and isinstance(parent, DECIDING)
+
+
+def holding_refuses(node: ast.expr, context: ModuleContext) -> bool:
+    """Whether the URL is refused where `node` holds (and let through otherwise)."""
+    parent, child, negated = decision(node, context)
+    if isinstance(parent, ast.If) and parent.test is child:
+        if negated:
+            return admits(parent.body)
+        return refuses(parent.body) and not refuses(parent.orelse)
+    return negated and isinstance(parent, ast.Return | ast.Assign)
