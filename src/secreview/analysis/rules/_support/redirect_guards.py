@@ -10,10 +10,12 @@ result is the test of a branch that redirects, or is handed to the redirect itse
 from __future__ import annotations
 
 import ast
+import re
 
 from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.taint.name_words import words_of
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -97,10 +99,26 @@ def _deciding_functions(context: ModuleContext) -> frozenset[str]:
     return frozenset(found)
 
 
+_REDIRECT_MENTION = lazy_pattern(r"(?<!-)redirect", re.IGNORECASE)
+"""`redirect` in code, a comment or a docstring; not a rule id (`# ok: weak-redirect-check`,
+a suppression comment), which names the rule and says nothing of what the module does."""
+
+
+def _mentions_redirects(context: ModuleContext) -> bool:
+    """Whether the module speaks of redirects at all (code, comment or docstring)."""
+    return _REDIRECT_MENTION.search(context.text) is not None
+
+
 def is_redirect_guard(function: Function, context: ModuleContext) -> bool:
-    """Whether `function` is named for a redirect guard or its result decides a redirect."""
+    """Whether `function` is named for a redirect guard or its result decides a redirect.
+
+    A name that does not say `redirect` or `next` itself (`is_local_url`, `is_safe_url`) is
+    also the name of checks that a URL points to this machine (a local model server, a
+    `file:` source) or is fit to fetch: such a name counts only in a module that speaks of
+    redirects."""
     if named_for_redirect_guard(function.name):
-        return True
+        words = words_of(function.name)
+        return bool(words & _REDIRECT_WORDS) or context.derived(_mentions_redirects)
     return function.name in context.derived(_deciding_functions)
 
 
