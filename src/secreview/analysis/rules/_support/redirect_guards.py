@@ -100,7 +100,7 @@ def _deciding_functions(context: ModuleContext) -> frozenset[str]:
 
 
 _REDIRECT_MENTION = lazy_pattern(r"(?<!-)redirect", re.IGNORECASE)
-"""`redirect` in code, a comment or a docstring; not a rule id (`# ok: weak-redirect-check`,
+"""`redirect` in code, a comment or a docstring; not a rule id (`# ok: incomplete-redirect-check`,
 a suppression comment), which names the rule and says nothing of what the module does."""
 
 

@@ -1,5 +1,5 @@
 """CWE-601: a redirect guard whose logic lets URLs of other hosts through
-(`weak-redirect-check`).
+(`incomplete-redirect-check`).
 
 A guard that decides a URL is local (on this site) before a redirect is the whole defence
 against open redirects, and the well-known ways to write it wrong each let `evil.net` in:
@@ -41,7 +41,7 @@ from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
-RULE_ID = "weak-redirect-check"
+RULE_ID = "incomplete-redirect-check"
 
 _SCHEME_PREFIX = lazy_pattern(r"(?:https?|ftp|[a-z][a-z0-9+.\-]*:/{0,2})", re.IGNORECASE)
 """A prefix that only names a scheme (`http`, `https://`, `ftp:`): what a check that refuses
@@ -333,7 +333,7 @@ def _worth_reading(context: ModuleContext) -> bool:
     ),
     visits=(ast.FunctionDef, ast.AsyncFunctionDef),
 )
-def weak_redirect_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+def incomplete_redirect_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report the test of a redirect guard that admits URLs of other hosts."""
     if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return
