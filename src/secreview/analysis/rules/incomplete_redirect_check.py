@@ -139,17 +139,38 @@ def _admits_by_scheme(nodes: list[ast.AST], context: ModuleContext) -> bool:
     )
 
 
+def _colon_slashes(node: ast.Compare) -> bool:
+    """`"://" in url`: a test for the separator after a scheme, which `//evil.net` lacks."""
+    return (
+        len(node.ops) == 1
+        and isinstance(node.ops[0], ast.In)
+        and string_texts(node.left) == ["://"]
+    )
+
+
 def _prefix_hits(
     function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
 ) -> Iterator[Hit]:
-    """Shapes 1 and 3: `startswith("/")` let through, or scheme prefixes refused, in a guard
-    that neither parses the URL nor refuses `//` and `\\`."""
+    """Shapes 1 and 3: `startswith("/")` let through, or scheme prefixes (or `://`) refused, in
+    a guard that neither parses the URL nor refuses `//` and `\\`."""
     if facts.parses or facts.delegates or _admits_by_scheme(nodes, context):
         return
     missing = _missing(facts)
     if missing is None:
         return
     for node in nodes:
+        if (
+            isinstance(node, ast.Compare)
+            and _colon_slashes(node)
+            and holding_refuses(node, context)
+        ):
+            yield Hit(
+                node=node,
+                message=f"`{code(context, node)}` refuses only URLs that name a scheme: "
+                f"{missing} still pass `{function.name}` and leave the site; parse the URL "
+                "and refuse any host but yours, or use `url_has_allowed_host_and_scheme`.",
+            )
+            continue
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
             continue
         if node.func.attr != "startswith":
