@@ -339,8 +339,9 @@ def _worth_reading(context: ModuleContext) -> bool:
     "result decides a redirect in the module) and reports the test that lets a URL through "
     "when the guard admits `url.startswith('/')` and never tests `//` and `\\`, admits a parsed "
     "URL without a host (`not urlparse(u).netloc`) and never refuses a scheme without a host, "
-    "or refuses only values starting with a scheme (`http://`, `https://`) and never tests "
-    "`//` and `\\`. A guard that calls another guard or a regular expression is left alone.",
+    "or refuses only values starting with a scheme (`http://`, `https://`) or holding `://` "
+    "and never tests `//` and `\\`. A guard that calls another guard or a regular expression "
+    "is left alone.",
     why_bad="Browsers follow `//evil.net`, `/\\evil.net` and `https:evil.net` to `evil.net`: "
     "the guard says the URL stays on the site, and the login form or logout link sends the "
     "user, and sometimes a token in the URL, to the attacker's page.",
