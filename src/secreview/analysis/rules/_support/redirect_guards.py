@@ -156,11 +156,15 @@ def refuses(branch: list[ast.stmt]) -> bool:
 
 
 def admits(branch: list[ast.stmt]) -> bool:
-    """A branch that returns True or a value (the URL), or redirects."""
+    """A branch that returns True or a variable (the URL as it came), or redirects. A value
+    built there (`request.host_url + url`, `urljoin(base, url)`) is a new URL whose host the
+    guard chose, not the one it tested."""
     for node in (n for statement in branch for n in ast.walk(statement)):
         if isinstance(node, ast.Return) and node.value is not None:
             value = node.value
-            if not isinstance(value, ast.Constant) or value.value is True:
+            if isinstance(value, ast.Name | ast.Attribute | ast.Subscript):
+                return True
+            if isinstance(value, ast.Constant) and value.value is True:
                 return True
         if isinstance(node, ast.Call) and names_redirect(node.func):
             return True
