@@ -11,10 +11,12 @@ against open redirects, and the well-known ways to write it wrong each let `evil
   `\\\\evil.net` and, unless the value was lower-cased, `HTTP://evil.net` pass.
 A right check refuses `//` and `/\\` (or replaces `\\` by `/` first) next to the leading `/`,
 refuses a scheme without a host, or calls Django's `url_has_allowed_host_and_scheme`. The rule
-reads only functions that are redirect guards (`redirect_guards`), and only checks that do not
-parse the URL (shapes 1 and 3) or do parse it (shape 2), so a check that also looks at the host
-another way is left alone. Control characters before the URL are not asked for: `urlsplit`
-strips them (and tabs and newlines anywhere) since Python 3.11.4 and 3.9.5.
+reads only functions that are redirect guards (`redirect_guards`). A guard that parses the URL
+sees the host of `//evil.net`, so there shape 1 asks only for `\\` (a path to `urlsplit`) and
+shape 3 is not judged; a guard that calls Django's helper or a regular expression, or a link
+filter that admits URLs by their scheme, is left alone. Control characters before the URL are
+not asked for: `urlsplit` strips them (and tabs and newlines anywhere)
+since Python 3.11.4 and 3.9.5.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from typing import TypeGuard
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.call_names import last_name
@@ -33,7 +36,9 @@ from secreview.analysis.rules._support.redirect_guards import (
     holding_admits,
     holding_refuses,
     is_redirect_guard,
+    lowered,
     named_for_redirect_guard,
+    second_character,
     string_texts,
 )
 from secreview.analysis.taint.name_words import words_of
@@ -50,7 +55,6 @@ _PARSERS = frozenset({"urlparse", "urlsplit", "urljoin", "URL", "furl", "parse_u
 """Calls that read a URL's parts: a guard using them is judged by its parts (shape 2)."""
 _HOST_PARTS = frozenset({"netloc", "hostname"})
 _REGEX_CALLS = frozenset({"match", "fullmatch", "search"})
-_KEEPING = frozenset({"lower", "casefold", "strip", "lstrip", "rstrip"})
 
 
 class _Facts:
@@ -62,7 +66,7 @@ class _Facts:
         own = context.derived(_defined_functions)
         texts = [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
         self.slashes = any(t.startswith("//") or t.startswith("/\\") for t in texts) or any(
-            _second_character(n) for n in nodes
+            second_character(n) for n in nodes
         )
         self.backslash = any("\\" in t for t in texts)
         self.parses = any(isinstance(n, ast.Attribute) and n.attr in _HOST_PARTS for n in nodes)
@@ -81,29 +85,6 @@ def _defined_functions(context: ModuleContext) -> frozenset[str]:
     """Names of the functions and methods the module defines."""
     kinds = ast.FunctionDef | ast.AsyncFunctionDef
     return frozenset(n.name for n in context.nodes if isinstance(n, kinds))
-
-
-def _second_character(node: ast.AST) -> bool:
-    """`url[1]`, `url[1:2]`, `url[:2]`: a test of what follows the leading `/`."""
-    if not isinstance(node, ast.Subscript):
-        return False
-    index = node.slice
-    if isinstance(index, ast.Constant):
-        return index.value == 1
-    if isinstance(index, ast.Slice) and isinstance(index.upper, ast.Constant):
-        return index.upper.value == 2
-    return False
-
-
-def _lowered(receiver: ast.expr) -> bool:
-    """`url.lower().startswith(...)`: the receiver was lower-cased first."""
-    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
-        if receiver.func.attr in ("lower", "casefold"):
-            return True
-        if receiver.func.attr not in _KEEPING:
-            return False
-        receiver = receiver.func.value
-    return False
 
 
 def _missing(facts: _Facts) -> str | None:
@@ -148,12 +129,45 @@ def _colon_slashes(node: ast.Compare) -> bool:
     )
 
 
+def _starts_with_slash(node: ast.AST) -> TypeGuard[ast.Call]:
+    """`url.startswith("/")` (or with `"/"` among a tuple of prefixes)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "startswith"
+        and bool(node.args)
+        and "/" in string_texts(node.args[0])
+    )
+
+
+def _backslash_hits(
+    function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
+) -> Iterator[Hit]:
+    """Shape 1 in a guard that parses the URL: `//evil.net` shows its host to `urlsplit`, but
+    `/\\evil.net` has none (a path to Python) and is `//evil.net` to a browser, unless the
+    guard replaces or refuses `\\` first."""
+    if facts.backslash:
+        return
+    for node in nodes:
+        if _starts_with_slash(node) and holding_admits(node, context):
+            yield Hit(
+                node=node,
+                message=f"`{code(context, node)}` lets through `/\\evil.net`, which has no host "
+                "for `urlsplit` and which browsers read as `//evil.net`: replace `\\` by `/` "
+                f"before `{function.name}` parses the URL (as Django's "
+                "`url_has_allowed_host_and_scheme` does), or refuse it.",
+            )
+
+
 def _prefix_hits(
     function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
 ) -> Iterator[Hit]:
     """Shapes 1 and 3: `startswith("/")` let through, or scheme prefixes (or `://`) refused, in
     a guard that neither parses the URL nor refuses `//` and `\\`."""
-    if facts.parses or facts.delegates or _admits_by_scheme(nodes, context):
+    if facts.delegates or _admits_by_scheme(nodes, context):
+        return
+    if facts.parses:
+        yield from _backslash_hits(function, nodes, facts, context)
         return
     missing = _missing(facts)
     if missing is None:
@@ -186,7 +200,7 @@ def _prefix_hits(
         elif texts and all(_SCHEME_PREFIX.fullmatch(t) for t in texts):
             if not holding_refuses(node, context):
                 continue
-            upper = "" if _lowered(node.func.value) else ", `HTTP://evil.net`"
+            upper = "" if lowered(node.func.value) else ", `HTTP://evil.net`"
             yield Hit(
                 node=node,
                 message=f"`{code(context, node)}` refuses only URLs that start with a scheme: "
@@ -340,8 +354,9 @@ def _worth_reading(context: ModuleContext) -> bool:
     "when the guard admits `url.startswith('/')` and never tests `//` and `\\`, admits a parsed "
     "URL without a host (`not urlparse(u).netloc`) and never refuses a scheme without a host, "
     "or refuses only values starting with a scheme (`http://`, `https://`) or holding `://` "
-    "and never tests `//` and `\\`. A guard that calls another guard or a regular expression "
-    "is left alone.",
+    "and never tests `//` and `\\`; in a guard that parses the URL, `url.startswith('/')` "
+    "admitted while `\\` is never replaced or refused (`/\\evil.net` has no host for "
+    "`urlsplit`). A guard that calls another guard or a regular expression is left alone.",
     why_bad="Browsers follow `//evil.net`, `/\\evil.net` and `https:evil.net` to `evil.net`: "
     "the guard says the URL stays on the site, and the login form or logout link sends the "
     "user, and sometimes a token in the URL, to the attacker's page.",

@@ -19,6 +19,8 @@ from secreview.patterns import lazy_pattern
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
+_KEEPING = frozenset({"lower", "casefold", "strip", "lstrip", "rstrip"})
+"""Methods that keep what a URL starts with, but for its case (`url.lower()`)."""
 _REFUSING_CALLS = frozenset({"abort", "deny", "reject", "forbidden", "httpresponseforbidden"})
 DECIDING = (ast.If, ast.IfExp, ast.While, ast.Return, ast.Assign, ast.Assert)
 """Statements and expressions whose test decides what happens to the URL."""
@@ -189,3 +191,26 @@ def holding_refuses(node: ast.expr, context: ModuleContext) -> bool:
             return admits(parent.body)
         return refuses(parent.body) and not refuses(parent.orelse)
     return negated and isinstance(parent, ast.Return | ast.Assign)
+
+
+def lowered(receiver: ast.expr) -> bool:
+    """`url.lower().startswith(...)`: the receiver was lower-cased first."""
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+        if receiver.func.attr in ("lower", "casefold"):
+            return True
+        if receiver.func.attr not in _KEEPING:
+            return False
+        receiver = receiver.func.value
+    return False
+
+
+def second_character(node: ast.AST) -> bool:
+    """`url[1]`, `url[1:2]`, `url[:2]`: a test of what follows the leading `/`."""
+    if not isinstance(node, ast.Subscript):
+        return False
+    index = node.slice
+    if isinstance(index, ast.Constant):
+        return index.value == 1
+    if isinstance(index, ast.Slice) and isinstance(index.upper, ast.Constant):
+        return index.upper.value == 2
+    return False
