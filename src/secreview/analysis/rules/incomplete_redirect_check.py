@@ -1,0 +1,382 @@
+"""CWE-601: a redirect guard whose logic lets URLs of other hosts through
+(`incomplete-redirect-check`).
+
+A guard that decides a URL is local (on this site) before a redirect is the whole defence
+against open redirects, and the well-known ways to write it wrong each let `evil.net` in:
+- `url.startswith("/")` alone: `//evil.net/` (protocol-relative) and `/\\evil.net/` (browsers
+  read a backslash as a slash) start with `/` and leave the site;
+- `not urlparse(url).netloc` without refusing a scheme: `https:evil.net` has a scheme and no
+  host, and browsers follow it to `evil.net`; `javascript:alert(1)` has no host either;
+- refusing only values that start with `http://`/`https://` (or hold `://`): `//evil.net`,
+  `\\\\evil.net` and, unless the value was lower-cased, `HTTP://evil.net` pass.
+A right check refuses `//` and `/\\` (or replaces `\\` by `/` first) next to the leading `/`,
+refuses a scheme without a host, or calls Django's `url_has_allowed_host_and_scheme`. The rule
+reads only functions that are redirect guards (`redirect_guards`). A guard that parses the URL
+sees the host of `//evil.net`, so there shape 1 asks only for `\\` (a path to `urlsplit`) and
+shape 3 is not judged; a guard that calls Django's helper or a regular expression, or a link
+filter that admits URLs by their scheme, is left alone. Control characters before the URL are
+not asked for: `urlsplit` strips them (and tabs and newlines anywhere)
+since Python 3.11.4 and 3.9.5.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from typing import TypeGuard
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.call_names import last_name
+from secreview.analysis.rules._support.function_flow import shared_own_nodes
+from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.rules._support.redirect_guards import (
+    DECIDING,
+    Function,
+    holding_admits,
+    holding_refuses,
+    is_redirect_guard,
+    lowered,
+    named_for_redirect_guard,
+    second_character,
+    string_texts,
+)
+from secreview.analysis.taint.name_words import words_of
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
+
+RULE_ID = "incomplete-redirect-check"
+
+_SCHEME_PREFIX = lazy_pattern(r"(?:https?|ftp|[a-z][a-z0-9+.\-]*:/{0,2})", re.IGNORECASE)
+"""A prefix that only names a scheme (`http`, `https://`, `ftp:`): what a check that refuses
+absolute URLs by their start looks for."""
+_PARSERS = frozenset({"urlparse", "urlsplit", "urljoin", "URL", "furl", "parse_url"})
+"""Calls that read a URL's parts: a guard using them is judged by its parts (shape 2)."""
+_HOST_PARTS = frozenset({"netloc", "hostname"})
+_REGEX_CALLS = frozenset({"match", "fullmatch", "search"})
+
+
+class _Facts:
+    """What a guard function does besides the test judged: parses the URL, delegates to
+    a regular expression or a guard the module does not define (Django's; one it defines is
+    judged on its own), handles `//` and backslashes."""
+
+    def __init__(self, function: Function, nodes: list[ast.AST], context: ModuleContext) -> None:
+        own = context.derived(_defined_functions)
+        texts = [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        self.slashes = any(t.startswith("//") or t.startswith("/\\") for t in texts) or any(
+            second_character(n) for n in nodes
+        )
+        self.backslash = any("\\" in t for t in texts)
+        self.parses = any(isinstance(n, ast.Attribute) and n.attr in _HOST_PARTS for n in nodes)
+        self.delegates = False
+        for node in nodes:
+            if not isinstance(node, ast.Call):
+                continue
+            name = last_name(node.func) or ""
+            if name in _PARSERS:
+                self.parses = True
+            elif name in _REGEX_CALLS or (name not in own and named_for_redirect_guard(name)):
+                self.delegates = True
+
+
+def _defined_functions(context: ModuleContext) -> frozenset[str]:
+    """Names of the functions and methods the module defines."""
+    kinds = ast.FunctionDef | ast.AsyncFunctionDef
+    return frozenset(n.name for n in context.nodes if isinstance(n, kinds))
+
+
+def _missing(facts: _Facts) -> str | None:
+    """What a check that does not parse the URL fails to refuse, or None."""
+    if facts.slashes and facts.backslash:
+        return None
+    if facts.slashes:
+        return "`/\\evil.net` and `\\\\evil.net` (browsers read `\\` as `/`)"
+    return "`//evil.net` (protocol-relative) and `/\\evil.net` (browsers read `\\` as `/`)"
+
+
+def _scheme_prefix(argument: ast.expr) -> bool:
+    """`"https://"`, `("http:", "mailto:")`, or a value named for schemes (`safe_protocols`)."""
+    texts = string_texts(argument)
+    if texts:
+        return all(_SCHEME_PREFIX.fullmatch(t) for t in texts)
+    name = argument.id if isinstance(argument, ast.Name) else getattr(argument, "attr", "")
+    return bool(words_of(name) & {"protocol", "protocols", "scheme", "schemes"})
+
+
+def _admits_by_scheme(nodes: list[ast.AST], context: ModuleContext) -> bool:
+    """Whether the function lets a URL through by its scheme alone (`url.startswith(
+    safe_protocols)` then `return True`): a link filter against `javascript:`, which lets
+    every web site in, not a check that keeps users on this one."""
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "startswith"
+        and n.args
+        and _scheme_prefix(n.args[0])
+        and holding_admits(n, context)
+        for n in nodes
+    )
+
+
+def _colon_slashes(node: ast.Compare) -> bool:
+    """`"://" in url`: a test for the separator after a scheme, which `//evil.net` lacks."""
+    return (
+        len(node.ops) == 1
+        and isinstance(node.ops[0], ast.In)
+        and string_texts(node.left) == ["://"]
+    )
+
+
+def _starts_with_slash(node: ast.AST) -> TypeGuard[ast.Call]:
+    """`url.startswith("/")` (or with `"/"` among a tuple of prefixes)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "startswith"
+        and bool(node.args)
+        and "/" in string_texts(node.args[0])
+    )
+
+
+def _backslash_hits(
+    function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
+) -> Iterator[Hit]:
+    """Shape 1 in a guard that parses the URL: `//evil.net` shows its host to `urlsplit`, but
+    `/\\evil.net` has none (a path to Python) and is `//evil.net` to a browser, unless the
+    guard replaces or refuses `\\` first."""
+    if facts.backslash:
+        return
+    for node in nodes:
+        if _starts_with_slash(node) and holding_admits(node, context):
+            yield Hit(
+                node=node,
+                message=f"`{code(context, node)}` lets through `/\\evil.net`, which has no host "
+                "for `urlsplit` and which browsers read as `//evil.net`: replace `\\` by `/` "
+                f"before `{function.name}` parses the URL (as Django's "
+                "`url_has_allowed_host_and_scheme` does), or refuse it.",
+            )
+
+
+def _prefix_hits(
+    function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
+) -> Iterator[Hit]:
+    """Shapes 1 and 3: `startswith("/")` let through, or scheme prefixes (or `://`) refused, in
+    a guard that neither parses the URL nor refuses `//` and `\\`."""
+    if facts.delegates or _admits_by_scheme(nodes, context):
+        return
+    if facts.parses:
+        yield from _backslash_hits(function, nodes, facts, context)
+        return
+    missing = _missing(facts)
+    if missing is None:
+        return
+    for node in nodes:
+        if (
+            isinstance(node, ast.Compare)
+            and _colon_slashes(node)
+            and holding_refuses(node, context)
+        ):
+            yield Hit(
+                node=node,
+                message=f"`{code(context, node)}` refuses only URLs that name a scheme: "
+                f"{missing} still pass `{function.name}` and leave the site; parse the URL "
+                "and refuse any host but yours, or use `url_has_allowed_host_and_scheme`.",
+            )
+            continue
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
+            continue
+        if node.func.attr != "startswith":
+            continue
+        texts = string_texts(node.args[0])
+        if "/" in texts and holding_admits(node, context):
+            yield Hit(
+                node=node,
+                message=f"`{code(context, node)}` lets through {missing}, which leave the site: "
+                f"`{function.name}` decides where users are sent, so refuse `//` and `/\\` "
+                "after the leading `/`, or use `url_has_allowed_host_and_scheme`.",
+            )
+        elif texts and all(_SCHEME_PREFIX.fullmatch(t) for t in texts):
+            if not holding_refuses(node, context):
+                continue
+            upper = "" if lowered(node.func.value) else ", `HTTP://evil.net`"
+            yield Hit(
+                node=node,
+                message=f"`{code(context, node)}` refuses only URLs that start with a scheme: "
+                f"{missing}{upper} still pass `{function.name}` and leave the site; parse the "
+                "URL and refuse any host but yours, or use `url_has_allowed_host_and_scheme`.",
+            )
+
+
+def _parts(
+    call: ast.Call, context: ModuleContext, nodes: list[ast.AST]
+) -> tuple[list[ast.expr], list[ast.expr]]:
+    """(the reads of the host, the reads of the scheme) of the URL `call` parsed: its
+    attributes (`urlparse(u).netloc`, `p.netloc` after `p = urlparse(u)`) or the names it was
+    unpacked to (`scheme, host, path, *_ = urlparse(u)`)."""
+    parent = context.parent(call)
+    if isinstance(parent, ast.Attribute):
+        return ([parent] if parent.attr in _HOST_PARTS else []), []
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1):
+        return [], []
+    target = parent.targets[0]
+    if isinstance(target, ast.Name):
+        reads = [
+            n
+            for n in nodes
+            if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and n.value.id == target.id
+        ]
+        return [n for n in reads if n.attr in _HOST_PARTS], [n for n in reads if n.attr == "scheme"]
+    if isinstance(target, ast.Tuple) and len(target.elts) >= 2:
+        scheme, host = target.elts[0], target.elts[1]
+        loads = [n for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+        hosts = [n for n in loads if isinstance(host, ast.Name) and n.id == host.id]
+        return hosts, [n for n in loads if isinstance(scheme, ast.Name) and n.id == scheme.id]
+    return [], []
+
+
+def _empty_test(host: ast.expr, context: ModuleContext) -> ast.expr | None:
+    """`not host`, `host == ""`, `host in ("", ours)`: the test that the URL has no host."""
+    parent = context.parent(host)
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        return parent
+    if isinstance(parent, ast.Compare) and len(parent.ops) == 1:
+        other = parent.comparators[0] if parent.left is host else parent.left
+        if isinstance(parent.ops[0], ast.Eq) and string_texts(other) == [""]:
+            return parent
+        if isinstance(parent.ops[0], ast.In) and parent.left is host and "" in string_texts(other):
+            return parent
+    return None
+
+
+def _tests_presence(scheme: ast.expr, context: ModuleContext) -> bool:
+    """Whether the scheme is tested for being there at all (`if scheme`, `not scheme`,
+    `scheme and not netloc`, `scheme == ""`), not only compared with allowed values
+    (`scheme and scheme not in ALLOWED` lets `https:evil.net` through)."""
+    parent = context.parent(scheme)
+    if isinstance(parent, ast.Compare):
+        return any(isinstance(op, ast.Eq | ast.NotEq) for op in parent.ops) and "" in [
+            t for c in (parent.left, *parent.comparators) for t in string_texts(c)
+        ]
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        return True
+    if isinstance(parent, ast.BoolOp):
+        spelled = ast.dump(scheme)
+        return not any(
+            isinstance(sibling, ast.Compare)
+            and any(ast.dump(n) == spelled for n in ast.walk(sibling))
+            for sibling in parent.values
+        )
+    return isinstance(parent, DECIDING) and getattr(parent, "test", None) is scheme
+
+
+def _parse_hits(
+    function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
+) -> Iterator[Hit]:
+    """Shape 2: a URL without a host let through, its scheme never refused."""
+    if facts.delegates:
+        return
+    hosts: dict[int, ast.expr] = {}
+    schemes: list[ast.expr] = []
+    for call in nodes:
+        if isinstance(call, ast.Call) and last_name(call.func) in ("urlparse", "urlsplit"):
+            read_hosts, read_schemes = _parts(call, context, nodes)
+            hosts.update((id(h), h) for h in read_hosts)
+            schemes.extend(read_schemes)
+    if any(_tests_presence(s, context) for s in schemes):
+        return  # one test of the scheme's presence anywhere: the guard thought of it
+    web_only = any(_web_schemes_only(s, context) for s in schemes)
+    for host in hosts.values():
+        test = _empty_test(host, context)
+        if test is None or not holding_admits(test, context):
+            continue
+        if web_only:
+            yield Hit(
+                node=test,
+                message=f"`{code(context, test)}` lets through `https:evil.net` (a scheme "
+                f"without a host) in `{function.name}`: a browser on a page of the other scheme "
+                "(`http://`) follows it to `evil.net`; refuse a scheme without a host "
+                "(`if parts.scheme and not parts.netloc`).",
+                confidence=Confidence.LOW,
+            )
+            continue
+        yield Hit(
+            node=test,
+            message=f"`{code(context, test)}` lets through a URL without a host whatever its "
+            "scheme: `https:evil.net` (which browsers follow to `evil.net`) and "
+            f"`javascript:...` pass `{function.name}`; refuse a scheme without a host "
+            "(`if parts.scheme and not parts.netloc`), or use "
+            "`url_has_allowed_host_and_scheme`.",
+        )
+
+
+def _web_schemes_only(scheme: ast.expr, context: ModuleContext) -> bool:
+    """`scheme not in {"http", "https"}` (then a refusal): `javascript:` is refused, and only
+    `https:evil.net` from a page of the other scheme is left."""
+    parent = context.parent(scheme)
+    if not (isinstance(parent, ast.Compare) and parent.left is scheme and len(parent.ops) == 1):
+        return False
+    texts = string_texts(parent.comparators[0])
+    return (
+        isinstance(parent.ops[0], ast.In | ast.NotIn)
+        and bool(texts)
+        and set(texts)
+        <= {
+            "http",
+            "https",
+        }
+    )
+
+
+def _worth_reading(context: ModuleContext) -> bool:
+    """The module's text holds a test any shape needs (most modules hold none)."""
+    text = context.text
+    return "startswith" in text or "urlparse" in text or "urlsplit" in text
+
+
+@rule(
+    id=RULE_ID,
+    name="Redirect guard whose logic lets other hosts through",
+    cwe=601,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="A function that decides whether a URL is safe to redirect to accepts "
+    "`url.startswith('/')` without refusing `//` and `/\\`, a parsed URL without a host "
+    "whatever its scheme (`https:evil.net`), or refuses only URLs starting with `http://`.",
+    fix="Use Django's `url_has_allowed_host_and_scheme(url, allowed_hosts={request.host})`, or "
+    "replace `\\` by `/`, refuse `//`, a scheme without a host and any host but yours.",
+    what_it_does="Reads the functions that guard redirects (named for it: `is_safe_url`, "
+    "`is_local_url`, `isURLInPortal`, `prevent_open_redirect`, `validate_next`; or whose "
+    "result decides a redirect in the module) and reports the test that lets a URL through "
+    "when the guard admits `url.startswith('/')` and never tests `//` and `\\`, admits a parsed "
+    "URL without a host (`not urlparse(u).netloc`) and never refuses a scheme without a host, "
+    "or refuses only values starting with a scheme (`http://`, `https://`) or holding `://` "
+    "and never tests `//` and `\\`; in a guard that parses the URL, `url.startswith('/')` "
+    "admitted while `\\` is never replaced or refused (`/\\evil.net` has no host for "
+    "`urlsplit`). A guard that calls another guard or a regular expression is left alone.",
+    why_bad="Browsers follow `//evil.net`, `/\\evil.net` and `https:evil.net` to `evil.net`: "
+    "the guard says the URL stays on the site, and the login form or logout link sends the "
+    "user, and sometimes a token in the URL, to the attacker's page.",
+    example="def is_safe_url(url):\n    return url.startswith('/')",
+    use_instead="def is_safe_url(url):\n"
+    "    return url_has_allowed_host_and_scheme(url, allowed_hosts=None)",
+    references=(
+        "https://cwe.mitre.org/data/definitions/601.html",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",
+        "https://nvd.nist.gov/vuln/detail/CVE-2021-32806",
+    ),
+    visits=(ast.FunctionDef, ast.AsyncFunctionDef),
+)
+def incomplete_redirect_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report the test of a redirect guard that admits URLs of other hosts."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return
+    if not context.derived(_worth_reading) or not is_redirect_guard(node, context):
+        return
+    nodes = shared_own_nodes(node, context)
+    facts = _Facts(node, nodes, context)
+    yield from _prefix_hits(node, nodes, facts, context)
+    yield from _parse_hits(node, nodes, facts, context)
