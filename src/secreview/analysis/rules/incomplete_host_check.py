@@ -30,6 +30,7 @@ from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.function_flow import names_in
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.rules._support.redirect_guards import decision
 from secreview.analysis.taint.guard_shapes import HOST_PARTS
 from secreview.analysis.taint.name_words import words_of
 from secreview.findings import Confidence, Severity
@@ -124,12 +125,7 @@ def _decides(node: ast.expr, context: ModuleContext) -> bool:
     function is named for one (`is_safe_url`, `validate_origin`, `allowed_host`), when failing
     it refuses (an `assert`, or a branch that raises, aborts or returns False), or when passing
     it returns True or hands a variable it tested to a redirect, a fetch or an open."""
-    child: ast.AST = node
-    parent = context.parent(child)
-    negated = False
-    while isinstance(parent, ast.BoolOp | ast.UnaryOp):
-        negated ^= isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
-        child, parent = parent, context.parent(parent)
+    parent, child, negated = decision(node, context)
     function = context.enclosing_function(node)
     named_for_one = function is not None and bool(words_of(function.name) & _ALLOW_LIST_WORDS)
     deciding = (ast.While, ast.IfExp, ast.Assert, ast.Return, ast.Assign, ast.comprehension)
