@@ -206,6 +206,40 @@ def test_cross_module_summaries_through_the_project_index() -> None:
     assert events(views) == [("sql", 7, "remote"), ("sql", 10, "remote"), ("nosql", 11, "remote")]
 
 
+def test_a_callee_that_decodes_gives_back_what_the_source_ruled_out() -> None:
+    """Tornado's raw `request.uri` holds no line break, but a helper in another module that
+    `parse_qsl`s its query hands back text where `%0A` is one (and its `sinks` likewise)."""
+    from secreview.analysis.taint import build_project_index
+
+    helpers = textwrap.dedent(
+        """
+        import logging
+        from urllib.parse import parse_qsl, urlsplit, unquote
+        def params(uri):
+            return dict(parse_qsl(urlsplit(uri).query))
+        def route(uri):
+            return urlsplit(uri).path
+        def note(uri):
+            logging.warning("bad %s", unquote(uri))
+        """
+    )
+    views = textwrap.dedent(
+        """
+        import logging
+        import tornado.web
+        from helpers import params, route, note
+        class Handler(tornado.web.RequestHandler):
+            def get(self):
+                logging.warning("agent %s", params(self.request.uri)["agent"])
+                logging.warning("route %s", route(self.request.uri))
+                note(self.request.uri)
+        """
+    )
+    index = build_project_index({"helpers": ast.parse(helpers), "views": ast.parse(views)})
+    found = events(views, TaintSetup(project=index, module_name="views"))
+    assert [(kind, line) for kind, line, _ in found] == [("log", 7), ("log", 9)]
+
+
 def test_models_are_user_extendable(tmp_path: Path) -> None:
     (tmp_path / "internal.toml").write_text(
         '[[sink]]\nkind = "command"\ncalls = ["ourlib.run_shell"]\nargs = [0]\n', encoding="utf-8"

@@ -97,6 +97,9 @@ class Models:
     request_handler_bases: frozenset[str] = frozenset()
     """Base classes whose instances' attributes are request data (`http.server` handlers)."""
     handler_attributes: dict[str, SourceModel] = field(default_factory=dict)
+    handler_types: dict[str, str] = field(default_factory=dict)
+    """The type of a handler attribute's value (Tornado's `self.request`), whose own typed
+    sources then say what its attributes hold (its raw `path` holds no line break)."""
     entries: tuple[EntryModel, ...] = ()
     """Functions frameworks call with client data beyond routed views (see `entries.py`)."""
     hooks: tuple[HookModel, ...] = ()
@@ -263,6 +266,8 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
         source = SourceModel(origin, note, safe_for=_strings(table, "safe_for", where))
         for attribute in _strings(table, "attributes", where):
             models["handler_attributes"][attribute] = source
+            if "type" in table:
+                models["handler_types"][attribute] = str(table["type"])
 
 
 def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
@@ -288,6 +293,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "framework_annotations": set(),
         "request_handler_bases": set(),
         "handler_attributes": {},
+        "handler_types": {},
         "labels": (),
         "entries": (),
         "hooks": (),

@@ -150,7 +150,13 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         ("origin",),
     ),
     "handler": (
-        {"bases": _strings, "origin": _string, "attributes": _strings, "safe_for": _strings}
+        {
+            "bases": _strings,
+            "origin": _string,
+            "attributes": _strings,
+            "safe_for": _strings,
+            "type": _string,
+        }
         | _NOTE,
         (),
     ),

@@ -328,7 +328,7 @@ class CallRules(ObjectRules, CallbackRules):
                 combined = flow.then(
                     node,
                     f"passed to `{short}`, which uses it as `{effect.sink}` at {effect.location}",
-                ).sanitised(effect.safe_for)
+                ).through(effect.safe_for)
                 if combined.reaches(effect.kind) and self.accepts(effect.origins, combined):
                     self.events.append(
                         SinkEvent(
@@ -351,7 +351,7 @@ class CallRules(ObjectRules, CallbackRules):
                 flows.extend(
                     self._read_inside(f, node, effect, short)
                     .then(node, f"returned by `{short}`")
-                    .sanitised(effect.safe_for)
+                    .through(effect.safe_for)
                     for f in self._argument_part(argument, effect.within, node)
                 )
         return tainted(flows)

@@ -248,9 +248,7 @@ class ExpressionRules(FrameState):
             if attribute in self.models.handler_attributes and self.analysis.is_handler_class(
                 class_name
             ):
-                model = self.models.handler_attributes[attribute]
-                self.analysis.met_input(model.origin)
-                return tainted([source_flow(node, model, self.analysis.shown(node))])
+                return self.handler_attribute(attribute, node)
             if attribute == "request" and self.analysis.is_view_class(class_name):
                 self.analysis.met_input("remote")
                 return Value(type="web.Request")

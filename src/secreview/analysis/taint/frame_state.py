@@ -139,6 +139,15 @@ class FrameState:
         self.analysis.met_object(kind)  # `flask.request`
         return Value(type=kind)
 
+    def handler_attribute(self, attribute: str, node: ast.AST) -> Value:
+        """`self.<attribute>` of a request handler class: request data, typed when the models
+        give the attribute a type (Tornado's `self.request`, whose raw `path` and `uri` hold no
+        line break while its `body` and arguments may)."""
+        model = self.models.handler_attributes[attribute]
+        self.analysis.met_input(model.origin)
+        flow = source_flow(node, model, self.analysis.shown(node))
+        return Value(flows=merge_flows([flow]), type=self.models.handler_types.get(attribute))
+
     def qualified(self, node: ast.AST) -> str | None:
         """Qualified name of an import-rooted chain; local variables answer None at once."""
         root = node

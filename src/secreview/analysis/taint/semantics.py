@@ -203,7 +203,7 @@ def splice(outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow:
     spliced = outer.then(call, f"passed to `{name}()`")
     for node, note in inner.steps:
         spliced = spliced.then(node, note)
-    return Flow(outer.origin, spliced.steps, outer.safe_for | inner.safe_for, outer.within)
+    return Flow(outer.origin, spliced.steps, outer.safe_for, outer.within).through(inner.safe_for)
 
 
 PartRead = tuple[Value, int, object]

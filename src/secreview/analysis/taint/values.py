@@ -36,6 +36,10 @@ PARAMETER_ORIGIN = "param:"
 ONLY_CHOSE = "only-chose"
 """Marker: the data is the output of a command or a fetched page that untrusted input only chose
 (`subprocess.check_output(["ls", name])`): not the input itself, so findings are low confidence."""
+DECODED = "decoded"
+"""Marker on a parameter flow: the function decodes the parameter's text (`parse_qsl(url)`), so
+at a call site the argument's sink kinds a source or sanitiser ruled out apply again
+(`Flow.through`), as they do when the caller decodes it itself (`Flow.decoded`)."""
 GUESSED_SOURCE = "guessed-source"
 """Marker: the data was taken for untrusted input from a helper's name only (`get_args(request)`
 of a module the scan did not read; see `guessed_sources.py`), so findings are low confidence."""
@@ -77,9 +81,23 @@ class Flow:
         they ruled out (a `%0A` in a request line is a line break after `unquote`). The evidence
         says so only when something was given back."""
         kept = self.safe_for & {ONLY_CHOSE}
+        if self.parameter is not None:
+            kept |= {DECODED}  # the caller's argument is decoded too (`through`)
         if kept == self.safe_for:
             return self
         return Flow(self.origin, self.steps, kept, self.within).then(node, note)
+
+    def through(self, callee_safe_for: frozenset[str]) -> Flow:
+        """This flow (a caller's) once a callee's parameter flow with `callee_safe_for` carried
+        it: the callee's sanitisers add their kinds; a decoder in the callee (`DECODED`) first
+        gives back what this flow's own source or sanitisers ruled out (Tornado's raw
+        `request.uri` handed to a helper that `parse_qsl`s its query)."""
+        if DECODED not in callee_safe_for:
+            return self.sanitised(callee_safe_for)
+        kept = self.safe_for & {ONLY_CHOSE}
+        if self.parameter is not None:
+            kept |= {DECODED}
+        return Flow(self.origin, self.steps, kept | (callee_safe_for - {DECODED}), self.within)
 
     def reaches(self, kind: str) -> bool:
         """Whether this flow is still dangerous for sinks of `kind`."""
