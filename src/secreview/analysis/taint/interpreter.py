@@ -102,7 +102,11 @@ class ModuleAnalysis(ModuleState):
             )
         else:
             result.returns = frame.returned if frame.returned is not None else CLEAN
-            result.events = frame.events
+            # A loop's body is run again until its state settles, and each pass records the
+            # same events again; kept twice, every caller splices each copy anew, so the copies
+            # multiply along call chains (a 2,600-line module needed gigabytes). Only exact
+            # copies go, the first kept, so what is reported and in which order is unchanged.
+            result.events = list(dict.fromkeys(frame.events))
             result.sinks_seen = frame.sinks_seen
             result.reads = tuple(frame.reads)
             result.parameter_calls = tuple(frame.parameter_calls)
