@@ -21,9 +21,11 @@ log_injection = taint_rule(
     what_it_does="Follows untrusted data into `logging` calls and logger methods. Values that "
     "cannot hold a line break are left out: request header values as the server parsed them "
     "(`request.headers[...]`, a WSGI environ's `HTTP_*` keys), URLs the framework rebuilt "
-    "percent-encoded, an `http.server` handler's request line (`self.path`), and values "
-    "formatted with `%r` or with line breaks replaced. Decoded (`unquote`, `parse_qs`, "
-    "`b64decode`, `json.loads`), any of them is reported again: `%0A` is a line break then.",
+    "percent-encoded, an `http.server` handler's request line (`self.path`), what a Tornado "
+    "handler's `self.request` took from the request line (`uri`, `path`, `query`, `method`) "
+    "and header values, and values formatted with `%r` or with line breaks replaced. Decoded "
+    "(`unquote`, `parse_qs`, `b64decode`, `json.loads`), here or inside a function of the "
+    "project it is handed to, any of them is reported again: `%0A` is a line break then.",
     why_bad="A value with `\\n` adds fake entries (a forged login, a cleared alert) that mislead "
     "whoever reads the log (CWE-117).",
     example="logger.info('login failed for ' + request.form['user'])",
