@@ -79,7 +79,8 @@ class Flow:
         """This flow once `node` decodes its text (`unquote`, `b64decode`): the sink kinds a
         source or a sanitiser made it harmless for apply again, since decoding brings back what
         they ruled out (a `%0A` in a request line is a line break after `unquote`). The evidence
-        says so only when something was given back."""
+        says so only when something was given back, and always on a parameter's flow, which
+        keeps the `DECODED` marker for its callers' arguments."""
         kept = self.safe_for & {ONLY_CHOSE}
         if self.parameter is not None:
             kept |= {DECODED}  # the caller's argument is decoded too (`through`)
