@@ -55,6 +55,7 @@ _PARSERS = frozenset({"urlparse", "urlsplit", "urljoin", "URL", "furl", "parse_u
 """Calls that read a URL's parts: a guard using them is judged by its parts (shape 2)."""
 _HOST_PARTS = frozenset({"netloc", "hostname"})
 _REGEX_CALLS = frozenset({"match", "fullmatch", "search"})
+_WEB = frozenset({"http", "https"})
 
 
 class _Facts:
@@ -320,15 +321,7 @@ def _web_schemes_only(scheme: ast.expr, context: ModuleContext) -> bool:
     if not (isinstance(parent, ast.Compare) and parent.left is scheme and len(parent.ops) == 1):
         return False
     texts = string_texts(parent.comparators[0])
-    return (
-        isinstance(parent.ops[0], ast.In | ast.NotIn)
-        and bool(texts)
-        and set(texts)
-        <= {
-            "http",
-            "https",
-        }
-    )
+    return isinstance(parent.ops[0], ast.In | ast.NotIn) and bool(texts) and set(texts) <= _WEB
 
 
 def _worth_reading(context: ModuleContext) -> bool:
