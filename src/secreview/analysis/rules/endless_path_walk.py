@@ -22,6 +22,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -30,17 +31,6 @@ _WALKERS = frozenset(
     for module in ("os.path", "posixpath", "ntpath")
     for function in ("dirname", "split")
 )
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-
-def _loop_nodes(loop: ast.While) -> Iterator[ast.AST]:
-    """The loop's test and body, not functions or classes defined in it."""
-    stack: list[ast.AST] = [loop.test, *loop.body]
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _NESTED):
-            stack.extend(ast.iter_child_nodes(node))
 
 
 def _walked_name(context: ModuleContext, loop: ast.While) -> str | None:
@@ -119,7 +109,7 @@ def _leaves_otherwise(context: ModuleContext, loop: ast.While) -> bool:
     """Whether the loop can end by other means than its test: a `break`, `return` or `raise`
     in it, or a comparison of two run-time values (the new path against the old one, a
     counter against its limit)."""
-    for node in _loop_nodes(loop):
+    for node in scope_nodes([loop.test, *loop.body]):
         if isinstance(node, ast.Break | ast.Return | ast.Raise):
             return True
         if isinstance(node, ast.Compare):

@@ -19,6 +19,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -28,15 +29,14 @@ _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDe
 _EMPTY = ("", b"")
 
 
-def _own_nodes(body: list[ast.stmt], *, enter_loops: bool = True) -> Iterator[ast.AST]:
-    """The loop body's nodes, not those of functions or classes defined inside it (nor of
-    nested loops, unless `enter_loops`)."""
+def _outside_inner_loops(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """The loop body's nodes, not those of functions, classes or loops nested in it (the
+    whole body, nested loops included, is `scope_nodes`)."""
     stack: list[ast.AST] = list(body)
     while stack:
         node = stack.pop()
         yield node
-        nested_loop = isinstance(node, ast.For | ast.AsyncFor | ast.While)
-        if not isinstance(node, _NESTED_SCOPES) and (enter_loops or not nested_loop):
+        if not isinstance(node, (*_NESTED_SCOPES, ast.For, ast.AsyncFor, ast.While)):
             stack.extend(ast.iter_child_nodes(node))
 
 
@@ -44,7 +44,7 @@ def _read_names(loop: ast.While) -> set[str]:
     """Names the loop body assigns from a stream read (`tok = stream.read(1)`), outside the
     loops nested in it: those loops' own ends are their business."""
     names: set[str] = set()
-    for node in _own_nodes(loop.body, enter_loops=False):
+    for node in _outside_inner_loops(loop.body):
         if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
             continue
         func = node.value.func
@@ -76,7 +76,7 @@ def _tests_emptiness(loop: ast.While, names: set[str]) -> bool:
     def mentions(node: ast.AST) -> bool:
         return any(read_name(n) for n in ast.walk(node))
 
-    for node in _own_nodes(loop.body):
+    for node in scope_nodes(loop.body):
         match node:
             case ast.UnaryOp(op=ast.Not(), operand=operand) if mentions(operand):
                 return True
@@ -109,7 +109,7 @@ def _exits_wait_for_content(context: ModuleContext, loop: ast.While, names: set[
     """Whether the loop has exits and each sits under a test of a read name (inside the loop),
     and no `try` in the loop catches what the read might raise."""
     exits: list[ast.AST] = []
-    for node in _own_nodes(loop.body):
+    for node in scope_nodes(loop.body):
         if isinstance(node, ast.Try | ast.TryStar) and node.handlers:
             return False
         if isinstance(node, _EXITS):

@@ -30,7 +30,7 @@ from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.function_flow import names_in
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.quoting import code
-from secreview.analysis.rules._support.redirect_guards import decision
+from secreview.analysis.rules._support.redirect_guards import REFUSING_CALLS, decision
 from secreview.analysis.taint.guard_shapes import HOST_PARTS
 from secreview.analysis.taint.name_words import words_of
 from secreview.findings import Confidence, Severity
@@ -67,7 +67,6 @@ _ALLOW_LIST_WORDS = frozenset(
     | {"whitelisted", "whitelist", "allowlisted", "allowlist", "permitted", "authorized"}
 )
 """Words of a function's name that say it decides which hosts are let in."""
-_REFUSALS = frozenset({"abort", "deny", "reject", "forbidden", "httpresponseforbidden"})
 _USES = frozenset({"redirect", "urlopen", "get", "post", "put", "request", "fetch", "open"})
 """Words of a call that redirects to, fetches or opens the URL it is handed."""
 
@@ -160,7 +159,7 @@ def _refuses(branch: list[ast.stmt]) -> bool:
         if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Constant):
             return statement.value.value is False
         call = statement.value if isinstance(statement, ast.Expr) else None
-        if isinstance(call, ast.Call) and (last_name(call.func) or "").lower() in _REFUSALS:
+        if isinstance(call, ast.Call) and (last_name(call.func) or "").lower() in REFUSING_CALLS:
             return True
     return False
 

@@ -33,6 +33,7 @@ from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.redirect_guards import (
     DECIDING,
     Function,
+    defined_functions,
     holding_admits,
     holding_refuses,
     is_redirect_guard,
@@ -64,7 +65,7 @@ class _Facts:
     judged on its own), handles `//` and backslashes."""
 
     def __init__(self, function: Function, nodes: list[ast.AST], context: ModuleContext) -> None:
-        own = context.derived(_defined_functions)
+        own = defined_functions(context)
         texts = [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
         self.slashes = any(t.startswith("//") or t.startswith("/\\") for t in texts) or any(
             second_character(n) for n in nodes
@@ -80,12 +81,6 @@ class _Facts:
                 self.parses = True
             elif name in _REGEX_CALLS or (name not in own and named_for_redirect_guard(name)):
                 self.delegates = True
-
-
-def _defined_functions(context: ModuleContext) -> frozenset[str]:
-    """Names of the functions and methods the module defines."""
-    kinds = ast.FunctionDef | ast.AsyncFunctionDef
-    return frozenset(n.name for n in context.nodes if isinstance(n, kinds))
 
 
 def _missing(facts: _Facts) -> str | None:

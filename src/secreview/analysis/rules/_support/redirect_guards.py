@@ -15,13 +15,14 @@ import re
 from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.taint.name_words import words_of
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 from secreview.patterns import lazy_pattern
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 _KEEPING = frozenset({"lower", "casefold", "strip", "lstrip", "rstrip"})
 """Methods that keep what a URL starts with, but for its case (`url.lower()`)."""
-_REFUSING_CALLS = frozenset({"abort", "deny", "reject", "forbidden", "httpresponseforbidden"})
+REFUSING_CALLS = frozenset({"abort", "deny", "reject", "forbidden", "httpresponseforbidden"})
 DECIDING = (ast.If, ast.IfExp, ast.While, ast.Return, ast.Assign, ast.Assert)
 """Statements and expressions whose test decides what happens to the URL."""
 
@@ -69,18 +70,24 @@ def redirects(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Call) and names_redirect(n.func) for n in ast.walk(node))
 
 
+def defined_functions(context: ModuleContext) -> frozenset[str]:
+    """Names of the functions and methods the module defines (asked once per module)."""
+    return context.derived(_defined_functions)
+
+
+def _defined_functions(context: ModuleContext) -> frozenset[str]:
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef)
+    return frozenset(n.name for kind in kinds for n in nodes_of(context, kind))
+
+
 def _deciding_functions(context: ModuleContext) -> frozenset[str]:
     """Names of the module's functions a call of which decides a redirect: its result handed
     to a redirect call, or the test of a branch that redirects."""
     if "redirect" not in context.text.lower():
         return frozenset()
-    defined = {
-        n.name for n in context.nodes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
+    defined = defined_functions(context)
     found: set[str] = set()
-    for call in context.nodes:
-        if not isinstance(call, ast.Call):
-            continue
+    for call in nodes_of(context, ast.Call):
         name = last_name(call.func)
         if name not in defined or name in found:
             continue
@@ -152,7 +159,7 @@ def refuses(branch: list[ast.stmt]) -> bool:
             value = statement.value
             return value is None or (isinstance(value, ast.Constant) and value.value is not True)
         call = statement.value if isinstance(statement, ast.Expr) else None
-        if isinstance(call, ast.Call) and (last_name(call.func) or "").lower() in _REFUSING_CALLS:
+        if isinstance(call, ast.Call) and (last_name(call.func) or "").lower() in REFUSING_CALLS:
             return True
     return False
 

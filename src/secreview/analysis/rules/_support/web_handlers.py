@@ -54,7 +54,7 @@ _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDe
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def scope_nodes(statements: Iterable[ast.stmt]) -> Iterator[ast.AST]:
+def scope_nodes(statements: Iterable[ast.AST]) -> Iterator[ast.AST]:
     """Every node of `statements`, not descending into nested functions, lambdas or classes.
 
     What runs in a nested scope runs later or elsewhere, so it neither handles the current
