@@ -217,7 +217,7 @@ def test_only_functions_other_modules_spell_are_summarised_with_what_they_call()
     chosen = iterate_project_index(
         sorted(trees),
         lambda index, names: summarise_modules(trees, default_models(), index, names),
-        wanted,
+        ProjectIndex(wanted=wanted),
     )
     assert "pkg.helpers.unused" in every.summaries
     assert "pkg.helpers.unused" not in chosen.summaries

@@ -1,23 +1,19 @@
 """Re-exports and star imports across a scanned project (`secreview.index.reexports`).
 
-The annotated project in `tests/fixtures/projects/reexports/` is scanned whole: a `# expect:
-RULE-ID` line must be reported, a `# ok: RULE-ID` line must not (as in the rule fixtures, but
-over several files). It is copied out of `tests/` first, since a scan treats files under a tests
-folder as test code, where no flow starts.
+The annotated project in `tests/fixtures/projects/reexports/` is scanned whole
+(`annotated_projects`).
 """
 
 from __future__ import annotations
 
 import ast
-import shutil
 from pathlib import Path
 
 import pytest
-from test_rule_fixtures import parse_annotations
+from annotated_projects import annotation_problems
 
 from secreview.analysis.taint import ProjectIndex
 from secreview.config import ScanConfig
-from secreview.findings import ScanResult
 from secreview.index.facts import ModuleFacts
 from secreview.index.reexports import ReExports, alias_table, followed_imports, module_bindings
 from secreview.scanner import scan
@@ -25,32 +21,9 @@ from secreview.scanner import scan
 PROJECT = Path(__file__).parent / "fixtures" / "projects" / "reexports"
 
 
-def _scan_copy(tmp_path: Path, jobs: int, cache: Path | None = None) -> ScanResult:
-    root = tmp_path / "project"
-    if not root.exists():
-        shutil.copytree(PROJECT, root)
-    config = ScanConfig(cache_dir=str(cache) if cache else None)
-    return scan([str(root)], config, jobs=jobs)
-
-
-def test_the_annotated_project_holds_with_one_or_two_jobs(tmp_path: Path) -> None:
-    runs = [_scan_copy(tmp_path, jobs) for jobs in (1, 2)]
-    found = [
-        sorted((f.location.path, f.location.line, f.rule_id) for f in result.findings)
-        for result in runs
-    ]
-    assert found[0] == found[1]
-    reported = {
-        (Path(path).relative_to(tmp_path / "project"), line, rule) for path, line, rule in found[0]
-    }
-    problems = []
-    checked = 0
-    for source in sorted(PROJECT.rglob("*.py")):
-        relative = source.relative_to(PROJECT)
-        for kind, rule_id, line in parse_annotations(source.read_text(encoding="utf-8")):
-            checked += 1
-            if (kind == "expect") != ((relative, line, rule_id) in reported):
-                problems.append(f"{relative}:{line}: {kind} {rule_id}")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_annotated_project_holds_with_one_or_two_jobs(tmp_path: Path, jobs: int) -> None:
+    checked, problems = annotation_problems("reexports", tmp_path, jobs)
     assert checked >= 20 and not problems, problems
 
 

@@ -28,6 +28,7 @@ from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
+from secreview.index.choices import choice_bases
 from secreview.index.facts import (
     ModuleFacts,
     imported_modules,
@@ -170,6 +171,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         spelled=spelled,
         defines=defines,
         bindings=module_bindings(context.tree, module, is_package),
+        choice_bases=choice_bases(context.tree),
     )
 
 

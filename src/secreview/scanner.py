@@ -23,6 +23,7 @@ from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
+from secreview.index.choices import project_choices
 from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.index.reexports import ReExports, alias_table, followed_imports
 from secreview.pipeline import active_rules, models_for, review_text_guarded
@@ -202,8 +203,13 @@ def with_cross_module_flows(
         config,
         jobs,
         cached=cache.summary_rounds(imports),
-        wanted=wanted,
-        aliases=alias_table(facts, bindings, to_summarise | to_review),
+        known=ProjectIndex(
+            wanted=wanted,
+            aliases=alias_table(facts, bindings, to_summarise | to_review),
+            choices=project_choices(
+                {f.module: f.choice_bases for f in facts}, bindings.defining_name
+            ),
+        ),
     )
 
     local = {

@@ -8,7 +8,7 @@ is read, parsed and indexed once for all rounds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import (
@@ -138,8 +138,7 @@ def project_index(
     jobs: int,
     summarise: ModuleSummariser | None = None,
     cached: RoundCache | None = None,
-    wanted: Mapping[str, frozenset[str]] | None = None,
-    aliases: Mapping[str, str] | None = None,
+    known: ProjectIndex | None = None,
 ) -> tuple[ProjectIndex, dict[str, FileError]]:
     """Summaries of the functions of `sources`, one module per task, and the modules that failed.
 
@@ -147,8 +146,10 @@ def project_index(
     default summariser (`RoundSummariser`) parses it once. A module whose summary crashes its
     worker or exceeds its budget is left out of the index (and of later rounds), with one
     error for its file. With `cached`, a module whose summaries for a round are stored is not
-    summarised again. `wanted` limits each module to the functions other modules can call
-    (`demanded_functions`); `aliases` are the names the project hands on (`alias_table`).
+    summarised again. `known` is what the scanner knows of the project before any summary
+    (`iterate_project_index`): its `wanted` limits each module to the functions other modules
+    can call (`demanded_functions`), its `aliases` are the names the project hands on
+    (`alias_table`) and its `choices` the project's fixed-value types (`project_choices`).
     """
     failed: dict[str, FileError] = {}
     consequence = "flows through it into other modules were not followed"
@@ -195,9 +196,7 @@ def project_index(
                 remaining, work, shared, jobs=jobs, budget=budget, on_failure=left_out
             )
 
-        index = iterate_project_index(
-            sorted(by_module), rounds_through_cache(on_ray), wanted, aliases
-        )
+        index = iterate_project_index(sorted(by_module), rounds_through_cache(on_ray), known)
         return index, failed
 
     workers = min(jobs, len(sources))
@@ -213,7 +212,5 @@ def project_index(
                 slot_of=lambda source: slots[source.module],
             )
 
-        index = iterate_project_index(
-            sorted(by_module), rounds_through_cache(in_pool), wanted, aliases
-        )
+        index = iterate_project_index(sorted(by_module), rounds_through_cache(in_pool), known)
         return index, failed

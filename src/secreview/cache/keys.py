@@ -144,6 +144,7 @@ class IndexDigests:
         entries.update((name, ("class", "")) for name in index.classes)
         entries.update((name, ("module", "")) for name in index.modules if name not in entries)
         entries.update((name, ("alias", defined)) for name, defined in index.aliases.items())
+        entries.update((name, ("choice", "")) for name in index.choices)
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries

@@ -33,6 +33,9 @@ class ModuleFacts(NamedTuple):
     bindings: tuple[str, ...] = ()
     """What binds each module-level name, in statement order (`reexports.module_bindings`):
     where the names other modules import from this one are defined."""
+    choice_bases: tuple[str, ...] = ()
+    """The spelled bases of the module's classes and its `Literal` aliases
+    (`choices.choice_bases`): which of its types admit only fixed values, across modules."""
 
 
 def name_key(name: str) -> int:

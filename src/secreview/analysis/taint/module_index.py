@@ -16,10 +16,9 @@ from secreview.analysis.models import Models
 from secreview.analysis.taint.input_clues import input_clues
 from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
+from secreview.index.choices import ENUM_BASES
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file, relative_import_base
-
-ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
 
 
 def _child_statements(node: ast.stmt) -> list[ast.stmt]:
@@ -321,6 +320,14 @@ class ModuleIndex:
             if short != class_name and self.is_enum_class(short, depth + 1):
                 return True
         return False
+
+    def is_choice_type(self, annotation: str, qualified: str | None) -> bool:
+        """Whether an annotation admits only fixed values, which a framework validating by
+        annotations checks before the view runs: a `Literal`, an enum of the module, or by its
+        `qualified` name a type another module of the project defines (`ProjectIndex.choices`)."""
+        if annotation.startswith(("Literal[", "typing.Literal[")):
+            return True
+        return self.is_enum_class(annotation) or qualified in self.project.choices
 
     def is_view_class(self, class_name: str, depth: int = 0) -> bool:
         """Whether a class is a class-based view (so `self.request` is the request)."""

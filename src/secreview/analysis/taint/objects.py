@@ -198,7 +198,10 @@ class ObjectRules(FrameState):
         self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
     ) -> Value:
         """`Cls(...)` of a class of another module: an object that may hold any argument, and
-        holds at an attribute the argument its `__init__` stores there unchanged."""
+        holds at an attribute the argument its `__init__` stores there unchanged; a member of a
+        project enum (`ProjectIndex.choices`) holds none."""
+        if class_name in self.analysis.project.choices:
+            return Value(type=class_name)  # `Kind(value)` is one of the members, or raises
         instance = replace(self.default_result(args, kwargs, node), type=class_name)
         init = self.analysis.project_summary(f"{class_name}.__init__")
         if init is None or not init.stores:

@@ -180,7 +180,13 @@ class ParameterRules(HookRules):
             ):
                 value_type = self.models.parameter_types.get(annotation) or by_name
             elif view_kind and self._is_view_argument(
-                name, annotation, defaults.get(name), route_converters, view_kind, index, is_method
+                name,
+                (annotation, resolved),
+                defaults.get(name),
+                route_converters,
+                view_kind,
+                index,
+                is_method,
             ):
                 flows.add(
                     Flow(
@@ -359,31 +365,28 @@ class ParameterRules(HookRules):
                             found[converter] = name
         return found
 
-    def _is_choice(self, annotation: str) -> bool:
-        """Whether a view parameter's annotation admits only fixed values (an Enum, a Literal),
-        which the framework validates before the view runs."""
-        if annotation.startswith(("Literal[", "typing.Literal[")):
-            return True
-        return self.analysis.is_enum_class(annotation)
-
     def _is_view_argument(
         self,
         name: str,
-        annotation: str,
+        annotation_and_type: tuple[str, str | None],
         default: ast.expr | None,
         converters: dict[str, str],
         view_kind: str,
         index: int,
         is_method: bool,
     ) -> bool:
-        """Whether a view parameter carries request data the framework did not validate."""
+        """Whether a view parameter carries request data the framework did not validate
+        (`annotation_and_type`: its annotation as written and its qualified name)."""
+        annotation, resolved = annotation_and_type
         if view_kind == "request-first":
             return index > (1 if is_method else 0)
         if is_method and index == 0:
             return False
         if converters.get(name) in ("int", "float", "uuid", "number"):
             return False
-        if annotation in self.models.clean_annotations or self._is_choice(annotation):
+        if annotation in self.models.clean_annotations or self.analysis.is_choice_type(
+            annotation, resolved
+        ):
             return False
         if annotation in self.models.framework_annotations:
             return False

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 from secreview.analysis.models import Models, default_models
@@ -28,8 +29,10 @@ from secreview.analysis.taint.summaries import (
 )
 from secreview.analysis.taint.values import Flow
 from secreview.analysis.taint.written_reads import new_read_tables, written_read
+from secreview.index.choices import choice_bases, project_choices
 from secreview.index.context import ModuleContext
 from secreview.index.facts import module_name_for, relative_import_base
+from secreview.index.reexports import ReExports, module_bindings
 
 __all__ = [
     "MAX_ROUNDS",
@@ -92,16 +95,20 @@ def build_project_index(
 ) -> ProjectIndex:
     """Summaries of every function and method of `modules` (dotted module name -> tree)."""
     chosen = models or default_models()
+    bindings = {name: module_bindings(tree, name, False) for name, tree in modules.items()}
+    bases = {name: choice_bases(tree) for name, tree in modules.items()}
+    known = ProjectIndex(choices=project_choices(bases, ReExports(bindings).defining_name))
     return iterate_project_index(
-        sorted(modules), lambda index, names: summarise_modules(modules, chosen, index, names)
+        sorted(modules),
+        lambda index, names: summarise_modules(modules, chosen, index, names),
+        known,
     )
 
 
 def iterate_project_index(
     modules: Sequence[str],
     run_round: Callable[[ProjectIndex, Sequence[str]], RoundResult],
-    wanted: Mapping[str, frozenset[str]] | None = None,
-    aliases: Mapping[str, str] | None = None,
+    known: ProjectIndex | None = None,
 ) -> ProjectIndex:
     """Repeat `run_round(index, modules to summarise)` from an empty index until it is stable.
 
@@ -109,13 +116,13 @@ def iterate_project_index(
     cycles. Each round only reads the previous round's index, so `run_round` may split its
     modules over processes (the scanner does) and the result is the same. After the first round
     only the modules concerned by what changed are given (see `ModuleRound.concerned_by`); the
-    others keep their summaries, which would come out the same. `aliases` are the names the
-    project hands on (`ProjectIndex.aliases`), the same every round.
+    others keep their summaries, which would come out the same. `known` holds what is known of
+    the project before any summary, the same every round: the functions other modules can call
+    (`wanted`), the names it hands on (`aliases`) and its fixed-value types (`choices`).
     """
     every = frozenset(modules)
-    wanted = wanted or {}
-    aliases = aliases or {}
-    index = ProjectIndex(modules=every, wanted=wanted, aliases=aliases)
+    start = replace(known or ProjectIndex(), summaries={}, classes=frozenset(), modules=every)
+    index = start
     latest: dict[str, ModuleRound] = {}
     pending = list(modules)
     for _ in range(MAX_ROUNDS):
@@ -125,7 +132,7 @@ def iterate_project_index(
                 latest[name] = outcome[name]
             else:  # it failed: its summaries leave the index
                 latest.pop(name, None)
-        updated = _index_of(latest, every, wanted, aliases)
+        updated = _index_of(latest, start)
         if updated == index:
             break
         pending = [name for name in sorted(latest) if latest[name].concerned_by(index, updated)]
@@ -133,26 +140,15 @@ def iterate_project_index(
     return index
 
 
-def _index_of(
-    rounds: Mapping[str, ModuleRound],
-    modules: frozenset[str],
-    wanted: Mapping[str, frozenset[str]],
-    aliases: Mapping[str, str],
-) -> ProjectIndex:
-    """The index of every module's latest summaries, built in module order; `modules` are all
-    the modules summarised (one that failed too: it was read, so its calls are not guessed)."""
+def _index_of(rounds: Mapping[str, ModuleRound], start: ProjectIndex) -> ProjectIndex:
+    """The index of every module's latest summaries, built in module order, over `start` (all
+    the modules summarised, one that failed too: it was read, so its calls are not guessed)."""
     summaries: dict[str, ExternalSummary] = {}
     classes: set[str] = set()
     for name in sorted(rounds):
         summaries.update(rounds[name].summaries)
         classes.update(rounds[name].classes)
-    return ProjectIndex(
-        summaries=summaries,
-        classes=frozenset(classes),
-        modules=modules,
-        wanted=wanted,
-        aliases=aliases,
-    )
+    return replace(start, summaries=summaries, classes=frozenset(classes))
 
 
 class _AskedSummaries(Mapping[str, ExternalSummary]):
@@ -195,7 +191,11 @@ def summarise_module(
     classes = _AskedClasses(index.classes)
     classes.asked = set()
     watched = ProjectIndex(
-        summaries=summaries, classes=classes, modules=index.modules, aliases=index.aliases
+        summaries=summaries,
+        classes=classes,
+        modules=index.modules,
+        aliases=index.aliases,
+        choices=index.choices,
     )
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}

@@ -93,6 +93,9 @@ class ProjectIndex:
     aliases: Mapping[str, str] = field(default_factory=dict)
     """Names a module of the project hands on (a package's `from .shell import run_command`,
     a star import) -> where they are defined (`secreview.index.reexports.alias_table`)."""
+    choices: frozenset[str] = frozenset()
+    """Qualified names of the project's types that admit only fixed values (its enums and
+    `Literal` aliases, `secreview.index.choices`): a view parameter of one is validated."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""
