@@ -188,6 +188,19 @@ def test_a_standard_module_imported_from_a_compatibility_module_is_that_module()
     ]
 
 
+def test_standard_modules_later_pythons_removed_still_count_whatever_python_runs() -> None:
+    """The list is shipped, not read from `sys.stdlib_module_names`: 3.13 has no `imp`."""
+    text = "from pkg.compat import imp, asyncore, telnetlib, requests\n"
+    text += "imp.load_source(n, p)\nasyncore.loop()\ntelnetlib.Telnet(h)\nrequests.get(u)\n"
+    context = context_for(text)
+    assert [context.call_name(c) for c in calls(context)] == [
+        "imp.load_source",
+        "asyncore.loop",
+        "telnetlib.Telnet",
+        "pkg.compat.requests.get",
+    ]
+
+
 def test_a_relative_import_from_a_compatibility_module_resolves_without_the_package() -> None:
     text = "from .compat import pickle\nfrom ..util import subprocess\npickle.loads(b)\n"
     context = context_for(text)

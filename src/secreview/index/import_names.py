@@ -9,11 +9,12 @@ names, or every model misses it.
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from functools import cache
 
 from secreview.index.facts import absolute_module
+from secreview.package_files import package_folder
 
 SIX_MOVES: dict[str, str] = {
     "six.moves.urllib.request": "urllib.request",
@@ -70,13 +71,22 @@ _COMPAT_MODULES = frozenset({"compat", "_compat", "py3compat", "pycompat", "comp
 """Last segments of the names projects give their Python 2/3 compatibility module."""
 
 
+@cache
+def stdlib_module_names() -> frozenset[str]:
+    """The standard library's top-level module names, as shipped in `data/stdlib_modules.txt`
+    rather than `sys.stdlib_module_names`, which differs between the Pythons that may run the
+    scan (3.12 and 3.13 removed `imp`, `asyncore`, `cgi`...): same input, same output."""
+    text = (package_folder("secreview.data") / "stdlib_modules.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
 def compat_module_name(module: str, name: str) -> str | None:
     """The standard-library module `name` is, when it is imported from a project's
     compatibility module by its own name (`from rpyc.lib.compat import pickle`, `from .compat
     import subprocess`): such modules re-export the module, or its Python 2 twin (`cPickle as
     pickle`), under the standard name. Read alone, the importing file cannot see the shim
     (`secreview.project_aliases` reads it when the whole project is scanned)."""
-    if module.rsplit(".", 1)[-1] in _COMPAT_MODULES and name in sys.stdlib_module_names:
+    if module.rsplit(".", 1)[-1] in _COMPAT_MODULES and name in stdlib_module_names():
         return name
     return None
 
