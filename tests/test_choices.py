@@ -9,7 +9,7 @@ import pytest
 from annotated_projects import annotation_problems
 
 from secreview.config import ScanConfig
-from secreview.index.choices import choice_bases, project_choices
+from secreview.index.choices import choice_bases, project_choices, validated_fields
 from secreview.index.reexports import ReExports, module_bindings
 from secreview.scanner import scan
 
@@ -89,3 +89,25 @@ VIEWS = (
     "app = FastAPI()\n\n@app.get('/{kind}')\ndef view(kind: Kind):\n"
     "    logging.info('kind %s', kind)\n"
 )
+
+
+def test_model_fields_of_fixed_types_are_validated_and_inherited_unless_declared_again() -> None:
+    modules = {
+        "pkg.base": "import pydantic\nclass Record(pydantic.BaseModel):\n    id: int\n"
+        "    note: str\n    tags: list[str]\n",
+        "pkg.kinds": "from enum import Enum\nclass Kind(Enum): pass\n",
+        "pkg.orders": "from pkg.base import Record\nfrom pkg.kinds import Kind\n"
+        "from uuid import UUID\nclass Order(Record):\n    kind: Kind\n    ref: UUID\n"
+        "    mode: Literal['r']\nclass Loose(Order):\n    id: str\n"
+        "class Plain:\n    count: int\nclass Other(Unknown):\n    count: int\n",
+    }
+    trees = {name: ast.parse(text) for name, text in modules.items()}
+    names = ReExports({name: module_bindings(tree, name, False) for name, tree in trees.items()})
+    bases = {name: choice_bases(tree) for name, tree in trees.items()}
+    choices = project_choices(bases, names.defining_name)
+    fields = validated_fields(bases, names.defining_name, choices, frozenset({"int", "uuid.UUID"}))
+    assert fields == {
+        "pkg.base.Record": {"id"},
+        "pkg.orders.Order": {"id", "kind", "ref", "mode"},
+        "pkg.orders.Loose": {"kind", "ref", "mode"},
+    }

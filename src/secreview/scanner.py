@@ -13,17 +13,17 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from secreview import __version__
 from secreview.analysis.models import modelled_packages
 from secreview.analysis.taint import ProjectIndex
-from secreview.analysis.taint.project import MAX_ROUNDS
+from secreview.analysis.taint.project import MAX_ROUNDS, project_types
 from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
-from secreview.index.choices import project_choices
 from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.index.reexports import ReExports, alias_table, followed_imports
 from secreview.pipeline import active_rules, models_for, review_text_guarded
@@ -203,12 +203,14 @@ def with_cross_module_flows(
         config,
         jobs,
         cached=cache.summary_rounds(imports),
-        known=ProjectIndex(
+        known=replace(
+            project_types(
+                {f.module: f.choice_bases for f in facts},
+                bindings.defining_name,
+                models_for(config.model_dirs).clean_annotations,
+            ),
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),
-            choices=project_choices(
-                {f.module: f.choice_bases for f in facts}, bindings.defining_name
-            ),
         ),
     )
 

@@ -145,6 +145,8 @@ class IndexDigests:
         entries.update((name, ("module", "")) for name in index.modules if name not in entries)
         entries.update((name, ("alias", defined)) for name, defined in index.aliases.items())
         entries.update((name, ("choice", "")) for name in index.choices)
+        for name, fields in index.fields.items():
+            entries.update((f"{name}.{field}", ("validated", "")) for field in fields)
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries

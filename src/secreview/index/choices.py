@@ -1,4 +1,5 @@
-"""Types that admit only fixed values, across a project: enums and `Literal` aliases.
+"""Types that admit only fixed values, across a project: enums, `Literal` aliases, and the
+fields of validating models declared with such types or with validated scalars.
 
 A framework that validates a view's parameters by their annotations (FastAPI, Starlette's
 path converters through pydantic) refuses any value that is not one of an `Enum`'s members or
@@ -9,6 +10,12 @@ project (`from ..schemas import StorageType`), or derived there from a project e
 project's view: each module records the spelled bases of its classes and its `Literal` aliases
 (`choice_bases`, kept in `ModuleFacts`), and the scanner resolves the spellings once through the
 project's bindings (`project_choices`) into `ProjectIndex.choices`.
+
+A pydantic model validates each field into its declared type when it is built, by the framework
+from a request body or by the code: a field declared `int`, `UUID`, an enum or a list of them
+holds no free text either, while the model's `str` fields do. Each module also records its
+model classes' annotated fields, and `validated_fields` resolves them, inherited fields too,
+into `ProjectIndex.fields`.
 """
 
 from __future__ import annotations
@@ -22,6 +29,33 @@ ENUM_BASES = frozenset(
 """Short names of the standard (and Django's) enumeration bases: a subclass's calls give a
 member or raise."""
 
+VALIDATING_BASES = frozenset(
+    {"BaseModel", "GenericModel", "RootModel", "SQLModel", "BaseSettings", "Schema", "ModelSchema"}
+)
+"""Short names of the bases of models that validate their fields into the declared types
+(pydantic's, SQLModel's, Django Ninja's)."""
+
+_WRAPPERS = frozenset(
+    [
+        "Optional",
+        "Union",
+        "List",
+        "list",
+        "Set",
+        "set",
+        "FrozenSet",
+        "frozenset",
+        "Sequence",
+        "Tuple",
+        "tuple",
+        "Annotated",
+        "Iterable",
+        "Collection",
+    ]
+)
+"""Generic types whose values are made of their arguments' values (`Annotated`'s first; the
+others are metadata), so they hold one type's values when their arguments name one type."""
+
 _FIXED = "="
 """The spelled base `choice_bases` records for a `Literal` alias: a choice by itself."""
 
@@ -30,14 +64,18 @@ _MAX_DEPTH = 8
 
 
 def choice_bases(tree: ast.Module) -> tuple[str, ...]:
-    """`Name:Base other.Base` for each module-level class with named bases, as spelled, and
-    `Name:=` for each module-level alias of a `Literal[...]` (`Mode = Literal["r", "w"]`)."""
+    """`Name:Base other.Base` for each module-level class with named bases, as spelled, then
+    `Name.field:Type` for each of its annotated fields (`typed_fields`), and `Name:=` for each
+    module-level alias of a `Literal[...]` (`Mode = Literal["r", "w"]`)."""
     found: list[str] = []
     for statement in tree.body:
         if isinstance(statement, ast.ClassDef):
             bases = [spelled for base in statement.bases if (spelled := _dotted(base))]
             if bases:
                 found.append(f"{statement.name}:{' '.join(bases)}")
+                found.extend(
+                    f"{statement.name}.{field}:{kind}" for field, kind in typed_fields(statement)
+                )
         elif (alias := _literal_alias(statement)) is not None:
             found.append(f"{alias}:{_FIXED}")
     return tuple(found)
@@ -54,6 +92,8 @@ def project_choices(
     for module in sorted(bases_by_module):
         for entry in bases_by_module[module]:
             name, _, spelled = entry.partition(":")
+            if "." in name:
+                continue  # a field (`validated_fields`)
             bases = spelled.split()
             if bases != [_FIXED]:
                 bases = [defining_name(f"{module}.{base}") for base in bases]
@@ -70,6 +110,130 @@ def project_choices(
             break
         choices |= found
     return frozenset(choices)
+
+
+def validated_fields(
+    bases_by_module: Mapping[str, tuple[str, ...]],
+    defining_name: Callable[[str], str],
+    choices: frozenset[str],
+    clean: frozenset[str],
+) -> dict[str, frozenset[str]]:
+    """Qualified name of each validating model of the project (deriving, through project
+    classes, from a `VALIDATING_BASES` base) -> its fields, own or inherited, declared with a
+    fixed-value type: a `Literal`, a type of `choices`, a validated scalar of `clean` (`int`,
+    `uuid.UUID`), or a collection of one. A field a subclass declares again takes its type."""
+    bases: dict[str, tuple[str, ...]] = {}
+    declared: dict[str, dict[str, bool]] = {}
+    for module in sorted(bases_by_module):
+        for entry in bases_by_module[module]:
+            name, _, spelled = entry.partition(":")
+            owner, dot, field = name.partition(".")
+            qualified = f"{module}.{owner}"
+            if not dot:
+                if spelled != _FIXED:
+                    bases[qualified] = tuple(
+                        defining_name(f"{module}.{b}") for b in spelled.split()
+                    )
+                continue
+            fixed = spelled == _FIXED or spelled in clean
+            if spelled and not fixed:
+                resolved = defining_name(f"{module}.{spelled}")
+                fixed = resolved in choices or resolved in clean
+            declared.setdefault(qualified, {})[field] = fixed
+    models: set[str] = set()
+    for _ in range(_MAX_DEPTH):
+        found = {
+            name
+            for name, named in bases.items()
+            if name not in models
+            and any(
+                b in models or (b not in bases and b.rpartition(".")[2] in VALIDATING_BASES)
+                for b in named
+            )
+        }
+        if not found:
+            break
+        models |= found
+    return {
+        model: fields
+        for model in sorted(models)
+        if (fields := _fixed_fields(model, bases, declared, 0))
+    }
+
+
+def _fixed_fields(
+    model: str,
+    bases: Mapping[str, tuple[str, ...]],
+    declared: Mapping[str, Mapping[str, bool]],
+    depth: int,
+) -> frozenset[str]:
+    """The fixed-type fields of `model`: its own, and its project bases' it does not declare."""
+    own = declared.get(model, {})
+    fixed = {field for field, is_fixed in own.items() if is_fixed}
+    if depth < _MAX_DEPTH:
+        for base in bases.get(model, ()):
+            if base in bases:
+                inherited = _fixed_fields(base, bases, declared, depth + 1)
+                fixed |= {field for field in inherited if field not in own}
+    return frozenset(fixed)
+
+
+def typed_fields(cls: ast.ClassDef) -> list[tuple[str, str]]:
+    """(field, the type its annotation holds values of, as spelled) for each annotated field
+    of the class body: `=` for a `Literal`, the element type of a collection or an optional
+    value, empty when the annotation names no one type (a union, a `dict`)."""
+    return [
+        (statement.target.id, _element_type(statement.annotation, 0))
+        for statement in cls.body
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+    ]
+
+
+def _element_type(annotation: ast.expr, depth: int) -> str:
+    """The one type whose values `annotation` holds (`typed_fields`): a union or a tuple of
+    several types holds none (`Tuple[int, str]`), `Tuple[int, ...]` and `Union[int, None]`
+    hold `int`."""
+    if depth > _MAX_DEPTH:
+        return ""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        kept = [s for s in sides if not (isinstance(s, ast.Constant) and s.value is None)]
+        return _element_type(kept[0], depth + 1) if len(kept) == 1 else ""
+    if isinstance(annotation, ast.Subscript):
+        generic = _dotted(annotation.value).rpartition(".")[2]
+        if generic == "Literal":
+            return _FIXED
+        if generic not in _WRAPPERS:
+            return ""
+        inner = annotation.slice
+        elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        if generic == "Annotated":
+            elements = elements[:1]  # the rest is metadata
+        kinds = {
+            _element_type(element, depth + 1)
+            for element in elements
+            if not (isinstance(element, ast.Constant) and element.value in (None, Ellipsis))
+        }
+        return kinds.pop() if len(kinds) == 1 else ""
+    return _dotted(annotation)
+
+
+def without_none(annotation: ast.expr) -> ast.expr:
+    """The type an optional annotation names: `Optional[Path]` and `Path | None` say the value
+    is a `Path` whenever the caller gives one, so it is typed as the plain annotation would be."""
+    if (
+        isinstance(annotation, ast.Subscript)
+        and _dotted(annotation.value).rpartition(".")[2] == "Optional"
+    ):
+        return annotation.slice
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        for kept, other in (
+            (annotation.left, annotation.right),
+            (annotation.right, annotation.left),
+        ):
+            if isinstance(other, ast.Constant) and other.value is None:
+                return kept
+    return annotation
 
 
 def _is_choice_base(base: str, classes: Mapping[str, object], choices: set[str]) -> bool:

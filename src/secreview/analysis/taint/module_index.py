@@ -11,12 +11,20 @@ the state that changes while it runs (`module_state.py`) and from the driving (`
 from __future__ import annotations
 
 import ast
+from functools import cached_property
 
 from secreview.analysis.models import Models
 from secreview.analysis.taint.input_clues import input_clues
 from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
-from secreview.index.choices import ENUM_BASES
+from secreview.analysis.taint.values import CLEAN, Value
+from secreview.index.choices import (
+    ENUM_BASES,
+    choice_bases,
+    project_choices,
+    validated_fields,
+    without_none,
+)
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file, relative_import_base
 
@@ -328,6 +336,33 @@ class ModuleIndex:
         if annotation.startswith(("Literal[", "typing.Literal[")):
             return True
         return self.is_enum_class(annotation) or qualified in self.project.choices
+
+    def validated_parts(
+        self, annotation: ast.expr | None, qualified: str | None
+    ) -> dict[object, Value]:
+        """The parts of a parameter typed by a validating model (pydantic's): the fields it
+        declares with a fixed-value type hold no free text. A model of another module is
+        known by its `qualified` name (`ProjectIndex.fields`), one of this module by its own."""
+        fields = self.project.fields.get(qualified or "")
+        if fields is None and annotation is not None:
+            spelled = ast.unparse(without_none(annotation))
+            fields = self._own_validated_fields.get(f"{self.module_name}.{spelled}")
+        return {f".{field}": CLEAN for field in sorted(fields or ())}
+
+    @cached_property
+    def _own_validated_fields(self) -> dict[str, frozenset[str]]:
+        """`validated_fields` of this module's own models (a single file has no project)."""
+        own = {self.module_name: choice_bases(self.context.tree)}
+        choices = project_choices(own, self._own_name) | self.project.choices
+        clean = self.models.clean_annotations
+        return validated_fields(own, self._own_name, choices, clean)
+
+    def _own_name(self, name: str) -> str:
+        """`module.name` as the module's imports define it (`module.Enum` -> `enum.Enum`)."""
+        spelled = name.removeprefix(f"{self.module_name}.")
+        head, dot, rest = spelled.partition(".")
+        imported = self.context.import_aliases.get(head)
+        return f"{imported}{dot}{rest}" if imported else name
 
     def is_view_class(self, class_name: str, depth: int = 0) -> bool:
         """Whether a class is a class-based view (so `self.request` is the request)."""

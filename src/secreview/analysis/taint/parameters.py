@@ -18,6 +18,7 @@ from secreview.analysis.taint.decorator_names import filled_parameters, register
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
+from secreview.index.choices import without_none
 from secreview.index.context import ModuleContext
 
 
@@ -77,21 +78,6 @@ def _static_by_assignment(context: ModuleContext) -> frozenset[int]:
                 names = (t.id for t in item.targets if isinstance(t, ast.Name))
                 found.update(id(methods[n]) for n in names if n in methods)
     return frozenset(found)
-
-
-def without_none(annotation: ast.expr) -> ast.expr:
-    """The type an optional annotation names: `Optional[Path]` and `Path | None` say the value
-    is a `Path` whenever the caller gives one, so it is typed as the plain annotation would be."""
-    if isinstance(annotation, ast.Subscript) and decorator_name(annotation.value) == "Optional":
-        return annotation.slice
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        for kept, other in (
-            (annotation.left, annotation.right),
-            (annotation.right, annotation.left),
-        ):
-            if isinstance(other, ast.Constant) and other.value is None:
-                return kept
-    return annotation
 
 
 def shell_call(
@@ -207,7 +193,8 @@ class ParameterRules(HookRules):
                 value_type = self._callable_default(defaults.get(name))
             default = defaults.get(name)
             classes = self._class_default(default) if default is not None else frozenset()
-            value = Value(flows=merge_flows(flows), type=value_type, classes=classes)
+            fields = self.analysis.validated_parts(parameter.annotation, resolved)
+            value = Value(merge_flows(flows), parts=fields, type=value_type, classes=classes)
             self.env[name] = self.labelled(value, name, parameter)
         self.bind_hook_state(ordered, view_kind, is_method)  # what `prepare`... left on `self`
         return tuple(p.arg for p in ordered), is_method

@@ -29,7 +29,7 @@ from secreview.analysis.taint.summaries import (
 )
 from secreview.analysis.taint.values import Flow
 from secreview.analysis.taint.written_reads import new_read_tables, written_read
-from secreview.index.choices import choice_bases, project_choices
+from secreview.index.choices import choice_bases, project_choices, validated_fields
 from secreview.index.context import ModuleContext
 from secreview.index.facts import module_name_for, relative_import_base
 from secreview.index.reexports import ReExports, module_bindings
@@ -41,6 +41,7 @@ __all__ = [
     "iterate_project_index",
     "module_name_for",
     "module_path",
+    "project_types",
     "summarise_module",
     "summarise_modules",
 ]
@@ -97,11 +98,24 @@ def build_project_index(
     chosen = models or default_models()
     bindings = {name: module_bindings(tree, name, False) for name, tree in modules.items()}
     bases = {name: choice_bases(tree) for name, tree in modules.items()}
-    known = ProjectIndex(choices=project_choices(bases, ReExports(bindings).defining_name))
+    known = project_types(bases, ReExports(bindings).defining_name, chosen.clean_annotations)
     return iterate_project_index(
         sorted(modules),
         lambda index, names: summarise_modules(modules, chosen, index, names),
         known,
+    )
+
+
+def project_types(
+    bases: Mapping[str, tuple[str, ...]],
+    defining_name: Callable[[str], str],
+    clean: frozenset[str],
+) -> ProjectIndex:
+    """An index of the project's fixed-value types and validated model fields, from each
+    module's `choice_bases` (`secreview.index.choices`), before any summary."""
+    choices = project_choices(bases, defining_name)
+    return ProjectIndex(
+        choices=choices, fields=validated_fields(bases, defining_name, choices, clean)
     )
 
 

@@ -96,6 +96,9 @@ class ProjectIndex:
     choices: frozenset[str] = frozenset()
     """Qualified names of the project's types that admit only fixed values (its enums and
     `Literal` aliases, `secreview.index.choices`): a view parameter of one is validated."""
+    fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Qualified name of each validating model of the project (pydantic's) -> its fields
+    declared with a fixed-value type (`secreview.index.choices.validated_fields`)."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""
