@@ -344,7 +344,7 @@ class ModuleIndex:
         declares with a fixed-value type hold no free text. A model of another module is
         known by its `qualified` name (`ProjectIndex.fields`), one of this module by its own."""
         fields = self.project.fields.get(qualified or "")
-        if fields is None and annotation is not None:
+        if fields is None and annotation is not None and self._own_validated_fields:
             spelled = ast.unparse(without_none(annotation))
             fields = self._own_validated_fields.get(f"{self.module_name}.{spelled}")
         return {f".{field}": CLEAN for field in sorted(fields or ())}
