@@ -219,8 +219,8 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
         for name in sanitizer.calls:
             if sanitizer.keys:
                 models["key_sanitizers"].setdefault(name, []).append(sanitizer)
-            else:
-                models["sanitizers"][name] = sanitizer
+            else:  # a call two models name protects what both say (`json.dumps`)
+                models["sanitizers"][name] = _merged(models["sanitizers"].get(name), sanitizer)
     for table in data.get("returns", []):
         returned = ReturnModel(
             type=str(table["type"]),
@@ -268,6 +268,14 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             models["handler_attributes"][attribute] = source
             if "type" in table:
                 models["handler_types"][attribute] = str(table["type"])
+
+
+def _merged(known: SanitizerModel | None, added: SanitizerModel) -> SanitizerModel:
+    """`added`, also protecting what an earlier model of the same call protects."""
+    if known is None:
+        return added
+    protects = tuple(dict.fromkeys((*known.protects, *added.protects)))
+    return added._replace(protects=protects, note=f"{known.note}; {added.note}")
 
 
 def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
