@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from annotated_projects import annotation_problems
+
 from secreview.config import ScanConfig
 from secreview.findings import ScanResult
 from secreview.index.facts import ModuleFacts, cross_module_plan, imported_modules
@@ -317,3 +320,11 @@ def test_a_function_of_another_module_handed_to_a_thread_or_queue_is_followed(
     )
     assert [line for line, _ in commands] == [12, 13]
     assert all(note.startswith("handed to `") for _, note in commands)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_methods_inherited_from_another_modules_class_use_their_summaries(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("inherited", tmp_path, jobs)
+    assert checked >= 4 and not problems, problems

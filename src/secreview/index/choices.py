@@ -21,7 +21,7 @@ into `ProjectIndex.fields`.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 ENUM_BASES = frozenset(
     {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices"}
@@ -88,28 +88,10 @@ def project_choices(
     an enumeration base) and `Literal` aliases. `defining_name` follows a module's imports and
     re-exports (`ReExports.defining_name`): `pkg.views.StorageType` -> `pkg.schemas.StorageType`,
     `pkg.schemas.Enum` -> `enum.Enum`."""
-    classes: dict[str, tuple[str, ...]] = {}
-    for module in sorted(bases_by_module):
-        for entry in bases_by_module[module]:
-            name, _, spelled = entry.partition(":")
-            if "." in name:
-                continue  # a field (`validated_fields`)
-            bases = spelled.split()
-            if bases != [_FIXED]:
-                bases = [defining_name(f"{module}.{base}") for base in bases]
-            classes[f"{module}.{name}"] = tuple(bases)
-    choices: set[str] = set()
-    for _ in range(_MAX_DEPTH):
-        found = {
-            name
-            for name, bases in classes.items()
-            if name not in choices
-            and any(_is_choice_base(base, classes, choices) for base in bases)
-        }
-        if not found:
-            break
-        choices |= found
-    return frozenset(choices)
+    classes = _class_bases(bases_by_module, defining_name)
+    return frozenset(
+        _descendants(classes, lambda base: base == _FIXED or _short(base) in ENUM_BASES)
+    )
 
 
 def validated_fields(
@@ -122,43 +104,68 @@ def validated_fields(
     classes, from a `VALIDATING_BASES` base) -> its fields, own or inherited, declared with a
     fixed-value type: a `Literal`, a type of `choices`, a validated scalar of `clean` (`int`,
     `uuid.UUID`), or a collection of one. A field a subclass declares again takes its type."""
-    bases: dict[str, tuple[str, ...]] = {}
+    classes = _class_bases(bases_by_module, defining_name)
     declared: dict[str, dict[str, bool]] = {}
-    for module in sorted(bases_by_module):
-        for entry in bases_by_module[module]:
-            name, _, spelled = entry.partition(":")
-            owner, dot, field = name.partition(".")
-            qualified = f"{module}.{owner}"
-            if not dot:
-                if spelled != _FIXED:
-                    bases[qualified] = tuple(
-                        defining_name(f"{module}.{b}") for b in spelled.split()
-                    )
-                continue
+    for module, name, spelled in _entries(bases_by_module):
+        owner, dot, field = name.partition(".")
+        if dot:
             fixed = spelled == _FIXED or spelled in clean
             if spelled and not fixed:
                 resolved = defining_name(f"{module}.{spelled}")
                 fixed = resolved in choices or resolved in clean
-            declared.setdefault(qualified, {})[field] = fixed
-    models: set[str] = set()
-    for _ in range(_MAX_DEPTH):
-        found = {
-            name
-            for name, named in bases.items()
-            if name not in models
-            and any(
-                b in models or (b not in bases and b.rpartition(".")[2] in VALIDATING_BASES)
-                for b in named
-            )
-        }
-        if not found:
-            break
-        models |= found
+            declared.setdefault(f"{module}.{owner}", {})[field] = fixed
+    models = _descendants(classes, lambda base: _short(base) in VALIDATING_BASES)
     return {
         model: fields
         for model in sorted(models)
-        if (fields := _fixed_fields(model, bases, declared, 0))
+        if (fields := _fixed_fields(model, classes, declared, 0))
     }
+
+
+def _entries(bases_by_module: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[str, str, str]]:
+    """(module, name, spelled) of each `choice_bases` entry, modules in order."""
+    for module in sorted(bases_by_module):
+        for entry in bases_by_module[module]:
+            name, _, spelled = entry.partition(":")
+            yield module, name, spelled
+
+
+def _class_bases(
+    bases_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
+) -> dict[str, tuple[str, ...]]:
+    """Each class (and `Literal` alias, whose one base is `_FIXED`) -> its resolved bases."""
+    classes: dict[str, tuple[str, ...]] = {}
+    for module, name, spelled in _entries(bases_by_module):
+        if "." not in name:
+            bases = spelled.split()
+            if bases != [_FIXED]:
+                bases = [defining_name(f"{module}.{base}") for base in bases]
+            classes[f"{module}.{name}"] = tuple(bases)
+    return classes
+
+
+def _descendants(
+    classes: Mapping[str, tuple[str, ...]], is_root: Callable[[str], bool]
+) -> set[str]:
+    """The classes deriving, through project classes, from a base `is_root` accepts; a
+    project class is judged by its own bases, whatever it is called (a compat `Enum`)."""
+    found: set[str] = set()
+    for _ in range(_MAX_DEPTH):
+        added = {
+            name
+            for name, bases in classes.items()
+            if name not in found
+            and any(base in found or (base not in classes and is_root(base)) for base in bases)
+        }
+        if not added:
+            break
+        found |= added
+    return found
+
+
+def _short(name: str) -> str:
+    """The last part of a dotted name."""
+    return name.rpartition(".")[2]
 
 
 def _fixed_fields(
@@ -234,14 +241,6 @@ def without_none(annotation: ast.expr) -> ast.expr:
             if isinstance(other, ast.Constant) and other.value is None:
                 return kept
     return annotation
-
-
-def _is_choice_base(base: str, classes: Mapping[str, object], choices: set[str]) -> bool:
-    """Whether a resolved base makes its subclass a choice: a project enum, or (not being a
-    project class itself) an enumeration base by its short name."""
-    if base == _FIXED or base in choices:
-        return True
-    return base not in classes and base.rpartition(".")[2] in ENUM_BASES
 
 
 def _dotted(node: ast.expr) -> str:

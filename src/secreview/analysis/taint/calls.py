@@ -134,7 +134,7 @@ class CallRules(ObjectRules, CallbackRules):
                     kwargs,
                     func.value if bound else None,  # type: ignore[union-attr]
                 )
-            external = self.analysis.project_summary(f"{receiver.type}.{method}")
+            external = self.analysis.method_summary(receiver.type, method)
             if external is not None:
                 bound_args = [receiver, *args] if external.is_method else args
                 return self.apply_external(external, node, bound_args, kwargs)

@@ -11,20 +11,12 @@ the state that changes while it runs (`module_state.py`) and from the driving (`
 from __future__ import annotations
 
 import ast
-from functools import cached_property
 
 from secreview.analysis.models import Models
+from secreview.analysis.taint.choice_types import ChoiceTypes
 from secreview.analysis.taint.input_clues import input_clues
 from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
-from secreview.analysis.taint.values import CLEAN, Value
-from secreview.index.choices import (
-    ENUM_BASES,
-    choice_bases,
-    project_choices,
-    validated_fields,
-    without_none,
-)
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file, relative_import_base
 
@@ -43,7 +35,7 @@ def _child_statements(node: ast.stmt) -> list[ast.stmt]:
     return children
 
 
-class ModuleIndex:
+class ModuleIndex(ChoiceTypes):
     """The module's own definitions and names, as the interpreter looks them up."""
 
     def __init__(
@@ -316,54 +308,6 @@ class ModuleIndex:
                 return self.is_web and bool(names) and names[0] in ("request", "req")
         return False
 
-    def is_enum_class(self, class_name: str, depth: int = 0) -> bool:
-        """Whether a class of the module is an `enum.Enum` (its calls return a member)."""
-        cls = self.classes.get(class_name)
-        if cls is None or depth > 8:
-            return False
-        for name in self.base_names(cls):
-            short = name.rsplit(".", 1)[-1]
-            if short in ENUM_BASES:
-                return True
-            if short != class_name and self.is_enum_class(short, depth + 1):
-                return True
-        return False
-
-    def is_choice_type(self, annotation: str, qualified: str | None) -> bool:
-        """Whether an annotation admits only fixed values, which a framework validating by
-        annotations checks before the view runs: a `Literal`, an enum of the module, or by its
-        `qualified` name a type another module of the project defines (`ProjectIndex.choices`)."""
-        if annotation.startswith(("Literal[", "typing.Literal[")):
-            return True
-        return self.is_enum_class(annotation) or qualified in self.project.choices
-
-    def validated_parts(
-        self, annotation: ast.expr | None, qualified: str | None
-    ) -> dict[object, Value]:
-        """The parts of a parameter typed by a validating model (pydantic's): the fields it
-        declares with a fixed-value type hold no free text. A model of another module is
-        known by its `qualified` name (`ProjectIndex.fields`), one of this module by its own."""
-        fields = self.project.fields.get(qualified or "")
-        if fields is None and annotation is not None and self._own_validated_fields:
-            spelled = ast.unparse(without_none(annotation))
-            fields = self._own_validated_fields.get(f"{self.module_name}.{spelled}")
-        return {f".{field}": CLEAN for field in sorted(fields or ())}
-
-    @cached_property
-    def _own_validated_fields(self) -> dict[str, frozenset[str]]:
-        """`validated_fields` of this module's own models (a single file has no project)."""
-        own = {self.module_name: choice_bases(self.context.tree)}
-        choices = project_choices(own, self._own_name) | self.project.choices
-        clean = self.models.clean_annotations
-        return validated_fields(own, self._own_name, choices, clean)
-
-    def _own_name(self, name: str) -> str:
-        """`module.name` as the module's imports define it (`module.Enum` -> `enum.Enum`)."""
-        spelled = name.removeprefix(f"{self.module_name}.")
-        head, dot, rest = spelled.partition(".")
-        imported = self.context.import_aliases.get(head)
-        return f"{imported}{dot}{rest}" if imported else name
-
     def is_view_class(self, class_name: str, depth: int = 0) -> bool:
         """Whether a class is a class-based view (so `self.request` is the request)."""
         cls = self.classes.get(class_name)
@@ -388,3 +332,15 @@ class ModuleIndex:
     def project_summary(self, name: str | None) -> ExternalSummary | None:
         """Summary of a function in another module of the project."""
         return self.project.get(name) if name else None
+
+    def method_summary(self, type_name: str, method: str) -> ExternalSummary | None:
+        """The summary of `method` of a value of `type_name`: a class of another module's, or
+        one a class of this module inherits from another module (`class Limit(Base)`, with
+        `Base.get_header` defined where `Base` is), nearest base first."""
+        found = self.project.get(f"{type_name}.{method}")
+        if found is None and type_name.startswith("class:"):
+            for base in self.external_bases(type_name.removeprefix("class:")):
+                found = self.project.get(f"{base}.{method}")
+                if found is not None:
+                    break
+        return found

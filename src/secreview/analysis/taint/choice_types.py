@@ -1,0 +1,86 @@
+"""What a module knows of types that admit only fixed values: its own enums, and the project's
+(`secreview.index.choices`), for view parameters a framework validates and model fields.
+
+A mixin of `ModuleIndex`, kept apart because the index of one module's names is a different
+question from what a value of a type can hold.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from secreview.analysis.models import Models
+from secreview.analysis.taint.summaries import ProjectIndex
+from secreview.analysis.taint.values import CLEAN, Value
+from secreview.index.choices import (
+    ENUM_BASES,
+    choice_bases,
+    project_choices,
+    validated_fields,
+    without_none,
+)
+from secreview.index.context import ModuleContext
+
+
+class ChoiceTypes:
+    """Fixed-value types and validated model fields, as one module's analysis asks them."""
+
+    if TYPE_CHECKING:
+        # What `ModuleIndex` provides.
+        classes: dict[str, ast.ClassDef]
+        project: ProjectIndex
+        models: Models
+        context: ModuleContext
+        module_name: str
+
+        def base_names(self, cls: ast.ClassDef) -> list[str]: ...
+
+    def is_enum_class(self, class_name: str, depth: int = 0) -> bool:
+        """Whether a class of the module is an `enum.Enum` (its calls return a member)."""
+        cls = self.classes.get(class_name)
+        if cls is None or depth > 8:
+            return False
+        for name in self.base_names(cls):
+            short = name.rsplit(".", 1)[-1]
+            if short in ENUM_BASES:
+                return True
+            if short != class_name and self.is_enum_class(short, depth + 1):
+                return True
+        return False
+
+    def is_choice_type(self, annotation: str, qualified: str | None) -> bool:
+        """Whether an annotation admits only fixed values, which a framework validating by
+        annotations checks before the view runs: a `Literal`, an enum of the module, or by its
+        `qualified` name a type another module of the project defines (`ProjectIndex.choices`)."""
+        if annotation.startswith(("Literal[", "typing.Literal[")):
+            return True
+        return self.is_enum_class(annotation) or qualified in self.project.choices
+
+    def validated_parts(
+        self, annotation: ast.expr | None, qualified: str | None
+    ) -> dict[object, Value]:
+        """The parts of a parameter typed by a validating model (pydantic's): the fields it
+        declares with a fixed-value type hold no free text. A model of another module is
+        known by its `qualified` name (`ProjectIndex.fields`), one of this module by its own."""
+        fields = self.project.fields.get(qualified or "")
+        if fields is None and annotation is not None and self._own_validated_fields:
+            spelled = ast.unparse(without_none(annotation))
+            fields = self._own_validated_fields.get(f"{self.module_name}.{spelled}")
+        return {f".{field}": CLEAN for field in sorted(fields or ())}
+
+    @cached_property
+    def _own_validated_fields(self) -> dict[str, frozenset[str]]:
+        """`validated_fields` of this module's own models (a single file has no project)."""
+        own = {self.module_name: choice_bases(self.context.tree)}
+        choices = project_choices(own, self._own_name) | self.project.choices
+        clean = self.models.clean_annotations
+        return validated_fields(own, self._own_name, choices, clean)
+
+    def _own_name(self, name: str) -> str:
+        """`module.name` as the module's imports define it (`module.Enum` -> `enum.Enum`)."""
+        spelled = name.removeprefix(f"{self.module_name}.")
+        head, dot, rest = spelled.partition(".")
+        imported = self.context.import_aliases.get(head)
+        return f"{imported}{dot}{rest}" if imported else name
