@@ -13,7 +13,9 @@ What a library can get wrong is what it adds to the caller's value:
   the base of one (`os.path.join(path, "conf.py")`), is the caller's choice, not a traversal;
   so is any parameter the code itself uses only as the folder of fixed names
   (`os.path.join(p, "privkey.pem")`: `library_joins.folder_of_fixed_names`). A path pulled out
-  of anything else (a parsed form's field, a URL parameter) is still reported.
+  of anything else (a parsed form's field, a URL parameter) is still reported. So is the folder
+  read off an object the caller hands over (`repo.controldir()`, `library_locations`), but not
+  names read from what that object holds.
 - a filter of what to leave out (`exclude`, `ignore_paths`): at a file sink it only removes
   names from the library's own listing; compiled, it is the caller's pattern of what to skip.
 - a regular expression: a parameter named, annotated or documented as one (`pattern`,
@@ -61,12 +63,9 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from secreview.analysis.taint.library_extensions import only_an_extension
-from secreview.analysis.taint.library_joins import (
-    folder_of_fixed_names,
-    mentions,
-    tracked_names,
-    under_a_base,
-)
+from secreview.analysis.taint.library_imports import on_sys_path
+from secreview.analysis.taint.library_joins import folder_of_fixed_names, under_a_base
+from secreview.analysis.taint.library_locations import object_location
 from secreview.analysis.taint.library_object_specs import resolves_object_spec
 from secreview.analysis.taint.library_roles import (
     documented_file,
@@ -84,7 +83,6 @@ from secreview.patterns import lazy_pattern
 
 _IMPORT_SINKS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
 """Sinks that import a module by name (not those that run a file's or a string's code)."""
-_SYS_PATH_CHANGES = frozenset({"insert", "append", "extend"})
 _PATH_WORDS = frozenset(
     {"path", "paths", "file", "files", "filename", "filenames", "fname", "filepath", "dir",
      "dirs", "dirname", "directory", "folder", "dest", "destination", "src", "source",
@@ -171,6 +169,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             or documented_file(event, index)
             or setting_override(event, index)
             or folder_of_fixed_names(event, index)
+            or object_location(event, index)
         )
         return not callers_file or under_a_base(event, index)
     if event.kind == "command":
@@ -193,7 +192,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             or (_function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
-        return _on_sys_path(event, index)
+        return on_sys_path(event, index)
     if event.kind == "code" and resolves_object_spec(event, index):
         return False
     if event.kind == "xml" and event.sink.rsplit(".", 1)[-1] in _FILE_PARSERS:
@@ -364,35 +363,3 @@ def _is_path_word(word: str) -> bool:
     if word in _NOT_PATH_WORDS:
         return False
     return word in _PATH_WORDS or word.endswith(_PATH_SUFFIXES)
-
-
-def _on_sys_path(event: SinkEvent, index: ModuleIndex) -> bool:
-    """Whether a function on the flow puts the caller's data on `sys.path` (`insert`,
-    `append`, `extend`, or assigning to it or a slice of it)."""
-    names = tracked_names(event)
-    functions = {
-        id(function): function
-        for node in (event.node, *(step for step, _ in event.flow.steps))
-        if (function := index.context.enclosing_function(node)) is not None
-    }
-    return any(
-        _changes_sys_path(node, names, index)
-        for function in functions.values()
-        for node in ast.walk(function)
-    )
-
-
-def _changes_sys_path(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return (
-            node.func.attr in _SYS_PATH_CHANGES
-            and index.context.resolve(node.func.value) == "sys.path"
-            and any(mentions(argument, names) for argument in node.args)
-        )
-    if isinstance(node, ast.Assign | ast.AugAssign):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return any(
-            index.context.resolve(t.value if isinstance(t, ast.Subscript) else t) == "sys.path"
-            for t in targets
-        ) and mentions(node.value, names)
-    return False
