@@ -71,6 +71,7 @@ from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
     handed_whole,
+    number_parameter,
     program_parameter,
     runs_a_program,
     setting_override,
@@ -151,11 +152,19 @@ where its caller says, as `open(path)` opens what it is given; a parameter so na
 is the caller's destination. Any other parameter (`do_login(from_page)` handing a form's field
 to the redirect) and a destination built after the library's own base are still reported."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_TEXT_KINDS = frozenset(
+    {"path", "command", "sql", "xpath", "regex", "regex-text", "code", "template", "html",
+     "redirect", "ssrf", "ldap", "header", "nosql", "dynamodb", "xml", "xxe", "spreadsheet"}
+)  # fmt: skip
+"""Sink kinds where the caller's value matters as text: a number's text (`library_roles`
+`number_parameter`) cannot inject into them."""
 
 
 def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
+    if event.kind in _TEXT_KINDS and number_parameter(event, index):
+        return False
     if event.kind == "path":
         if (
             _settings_parameter(event, index)
