@@ -1,7 +1,7 @@
 """What a public parameter is for, beyond its name: a file, a setting, a program to run.
 
 `library_scope` reads a parameter's name (`pidfile`, `pattern`, `cfg`) to tell the uses an API
-exists for from the library's defects. Three more signs say the same, on code whose names do not:
+exists for from the library's defects. Four more signs say the same, on code whose names do not:
 
 - a file: the parameter's annotation is a file object (`input: str | BinaryIO`, `IO[str]`), its
   default is a path (`stdin='/dev/null'`), or its docstring entry says it names a file or a
@@ -14,6 +14,11 @@ exists for from the library's defects. Three more signs say the same, on code wh
   self.builder.config.graphviz_dot)`, `x if x is not None else settings.x`): the API takes either
   the operator's setting or the caller's replacement for it, the same kind of value from the same
   kind of author, so what reaches the sink is configuration.
+- a number: a parameter annotated as a number or a truth value (`comment_id: int`, `depth: int |
+  None`, `thin: bool`) holds digits, a sign, a point or `True`/`False`, however the library
+  formats it into a path, a query or an expression; a caller who passes text there breaks the
+  API's contract, not the library (`library_scope` drops it for the text-injection kinds). A
+  parameter annotated `str`, a container of numbers, or not annotated is judged as before.
 - a program: a parameter named as a command or a path (`command: list[str]`, `wdg_path`,
   `detach(path, argv)`) run as the program of an argument vector with no shell: running the
   program its caller names is that API's job, as opening the file is a path API's. A shell
@@ -55,6 +60,13 @@ _PROGRAM_NOTE = "program to run"
 """The note of the sinks that run an argument vector's program, no shell (`subprocess.run`,
 `os.execv`); a shell command's note differs."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_ANNOTATION_NAMES = lazy_pattern(r"[A-Za-z_][\w.]*")
+_NUMBER_TYPES = frozenset({"int", "float", "bool", "complex"})
+_OPTIONAL_WORDS = frozenset(
+    {"None", "Optional", "Union", "typing.Optional", "typing.Union", "t.Optional", "t.Union"}
+)
+"""Names of an annotation that only say the parameter may be left out (`int | None`,
+`Optional[int]`, `Union[int, float]`)."""
 
 
 def flow_parameter(event: SinkEvent, index: ModuleIndex) -> ast.arg | None:
@@ -237,3 +249,18 @@ def _assigned_value(target: ast.Name, index: ModuleIndex) -> ast.AST | None:
     if isinstance(parent, ast.AnnAssign | ast.NamedExpr) and parent.target is target:
         return parent.value
     return None
+
+
+def number_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the parameter the flow starts at is annotated as a number or a truth value, alone
+    or with `None` (`int`, `"int | None"`, `Optional[float]`, `Union[int, bool]`)."""
+    parameter = flow_parameter(event, index)
+    annotation = None if parameter is None else parameter.annotation
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        text = annotation.value
+    else:
+        text = ast.unparse(annotation)
+    names = set(_ANNOTATION_NAMES.findall(text)) - _OPTIONAL_WORDS
+    return bool(names) and names <= _NUMBER_TYPES

@@ -13,7 +13,9 @@ What a library can get wrong is what it adds to the caller's value:
   the base of one (`os.path.join(path, "conf.py")`), is the caller's choice, not a traversal;
   so is any parameter the code itself uses only as the folder of fixed names
   (`os.path.join(p, "privkey.pem")`: `library_joins.folder_of_fixed_names`). A path pulled out
-  of anything else (a parsed form's field, a URL parameter) is still reported.
+  of anything else (a parsed form's field, a URL parameter) is still reported. So is the folder
+  read off an object the caller hands over (`repo.controldir()`, `library_locations`), but not
+  names read from what that object holds.
 - a filter of what to leave out (`exclude`, `ignore_paths`): at a file sink it only removes
   names from the library's own listing; compiled, it is the caller's pattern of what to skip.
 - a regular expression: a parameter named, annotated or documented as one (`pattern`,
@@ -61,17 +63,15 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from secreview.analysis.taint.library_extensions import only_an_extension
-from secreview.analysis.taint.library_joins import (
-    folder_of_fixed_names,
-    mentions,
-    tracked_names,
-    under_a_base,
-)
+from secreview.analysis.taint.library_imports import on_sys_path
+from secreview.analysis.taint.library_joins import folder_of_fixed_names, under_a_base
+from secreview.analysis.taint.library_locations import object_location
 from secreview.analysis.taint.library_object_specs import resolves_object_spec
 from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
     handed_whole,
+    number_parameter,
     program_parameter,
     runs_a_program,
     setting_override,
@@ -84,20 +84,25 @@ from secreview.patterns import lazy_pattern
 
 _IMPORT_SINKS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
 """Sinks that import a module by name (not those that run a file's or a string's code)."""
-_SYS_PATH_CHANGES = frozenset({"insert", "append", "extend"})
 _PATH_WORDS = frozenset(
     {"path", "paths", "file", "files", "filename", "filenames", "fname", "filepath", "dir",
      "dirs", "dirname", "directory", "folder", "dest", "destination", "src", "source",
-     "sources", "out", "output", "addr", "address"}
+     "sources", "out", "output", "addr", "address", "root", "roots"}
 )  # fmt: skip
 """Words of a parameter's name that say it is a path (`out_dir`, `pidFile`). `out`/`output`
 and `source`/`sources` are where a converter writes and what it reads (`path2file(sourcePath,
 out)`, `generate_docs(sources, output_dir)`): reaching a file sink whole, the caller's own file,
 as `src` and `dest` are; joined under a base the library chose, still reported. `addr`/`address`
 reaching a file sink is a unix socket's address, a path its caller binds (`UnixSocket(addr)`
-removing a stale socket there): the caller's file too."""
-_PATH_SUFFIXES = ("path", "paths", "filename", "filenames", "dir", "dirs", "file", "files")
-"""Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`)."""
+removing a stale socket there): the caller's file too. `root` is the folder the caller keeps its
+files under (beaker's `encoded_path(root, identifiers)`, rope's `Project(projectroot)`): used
+whole or as the base of a join, the caller's folder; names joined under it are judged by their
+own flow."""
+_PATH_SUFFIXES = (
+    "path", "paths", "filename", "filenames", "dir", "dirs", "file", "files", "root", "roots"
+)  # fmt: skip
+"""Endings of one word of a name that say it is a path (`pidfile`, `doctreedir`, `outpath`,
+`projectroot`)."""
 _NOT_PATH_WORDS = frozenset({"profile", "profiles"})
 _PATH_ANNOTATION = lazy_pattern(r"\b(?:Path|PurePath|PathLike|StrPath|StrOrBytesPath)\b")
 _AFFIX_WORDS = frozenset(
@@ -153,11 +158,19 @@ where its caller says, as `open(path)` opens what it is given; a parameter so na
 is the caller's destination. Any other parameter (`do_login(from_page)` handing a form's field
 to the redirect) and a destination built after the library's own base are still reported."""
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_TEXT_KINDS = frozenset(
+    {"path", "command", "sql", "xpath", "regex", "regex-text", "code", "template", "html",
+     "redirect", "ssrf", "ldap", "header", "nosql", "dynamodb", "xml", "xxe", "spreadsheet"}
+)  # fmt: skip
+"""Sink kinds where the caller's value matters as text: a number's text (`library_roles`
+`number_parameter`) cannot inject into them."""
 
 
 def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
+    if event.kind in _TEXT_KINDS and number_parameter(event, index):
+        return False
     if event.kind == "path":
         if (
             _settings_parameter(event, index)
@@ -171,6 +184,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             or documented_file(event, index)
             or setting_override(event, index)
             or folder_of_fixed_names(event, index)
+            or object_location(event, index)
         )
         return not callers_file or under_a_base(event, index)
     if event.kind == "command":
@@ -193,7 +207,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             or (_function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
-        return _on_sys_path(event, index)
+        return on_sys_path(event, index)
     if event.kind == "code" and resolves_object_spec(event, index):
         return False
     if event.kind == "xml" and event.sink.rsplit(".", 1)[-1] in _FILE_PARSERS:
@@ -364,35 +378,3 @@ def _is_path_word(word: str) -> bool:
     if word in _NOT_PATH_WORDS:
         return False
     return word in _PATH_WORDS or word.endswith(_PATH_SUFFIXES)
-
-
-def _on_sys_path(event: SinkEvent, index: ModuleIndex) -> bool:
-    """Whether a function on the flow puts the caller's data on `sys.path` (`insert`,
-    `append`, `extend`, or assigning to it or a slice of it)."""
-    names = tracked_names(event)
-    functions = {
-        id(function): function
-        for node in (event.node, *(step for step, _ in event.flow.steps))
-        if (function := index.context.enclosing_function(node)) is not None
-    }
-    return any(
-        _changes_sys_path(node, names, index)
-        for function in functions.values()
-        for node in ast.walk(function)
-    )
-
-
-def _changes_sys_path(node: ast.AST, names: frozenset[str], index: ModuleIndex) -> bool:
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return (
-            node.func.attr in _SYS_PATH_CHANGES
-            and index.context.resolve(node.func.value) == "sys.path"
-            and any(mentions(argument, names) for argument in node.args)
-        )
-    if isinstance(node, ast.Assign | ast.AugAssign):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return any(
-            index.context.resolve(t.value if isinstance(t, ast.Subscript) else t) == "sys.path"
-            for t in targets
-        ) and mentions(node.value, names)
-    return False
