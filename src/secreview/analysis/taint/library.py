@@ -111,7 +111,7 @@ class LibraryRules(FrameState):
             chosen = self.default_result(inputs, kwargs, node).mapped(
                 lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))
             )
-            return self.typed_result(Value(flows=chosen.all_flows()), names[0], settings)
+            return self.typed_result(Value(flows=chosen.all_flows()), names[0], settings, args)
         if receiver is not None and method is not None and receiver.type:
             source = self.typed_source(receiver.type, method, node)
             if source is not None:

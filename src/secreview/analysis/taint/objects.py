@@ -171,9 +171,24 @@ class ObjectRules(FrameState):
         classes = body.classes | stored.classes
         types = {v.type for v in (body, stored) if _own_type(v)}
         kind = types.pop() if len(types) == 1 else None
-        if not classes and kind is None:
+        prefix = body.prefix if self._only_in_body(class_name, key[1:]) else ""
+        if not classes and kind is None and not prefix:
             return CLEAN
-        return Value(classes=classes, type=kind)
+        return Value(classes=classes, type=kind, prefix=prefix)
+
+    def _only_in_body(self, class_name: str, attribute: str) -> bool:
+        """Whether no method of `class_name` sets `self.attribute` (nor `setattr`s anything), so
+        a method reads what the class's body bound there (a fixed URL's text)."""
+        cls = self.analysis.classes.get(class_name)
+        if cls is None:
+            return False
+        for node in ast.walk(cls):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
+                if node.attr == attribute:
+                    return False
+            elif isinstance(node, ast.Name) and node.id == "setattr":
+                return False
+        return True
 
     def construct(
         self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
