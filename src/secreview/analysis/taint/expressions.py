@@ -149,7 +149,8 @@ class ExpressionRules(FrameState):
                 if inner.is_constant:
                     return Value(const=inner.const if spec is None else UNKNOWN)
                 flows = formatted(inner, fstring_kinds(node), node).all_flows()
-                return Value(flows=flows, query=inner.query)
+                kept = inner.prefix if spec is None and node.conversion in (-1, 115) else ""
+                return Value(flows=flows, query=inner.query, prefix=kept)  # `{base}` keeps its text
             case ast.List(elts=elements) | ast.Tuple(elts=elements) | ast.Set(elts=elements):
                 return self.sequence(node, elements)
             case ast.Dict(keys=keys, values=values):
