@@ -17,6 +17,7 @@ from secreview.analysis.taint.formats import (
     QUERY_KINDS,
     formatted,
     fstring_kinds,
+    percent_prefix,
     percent_result,
 )
 from secreview.analysis.taint.frame_state import FrameState
@@ -320,7 +321,7 @@ class ExpressionRules(FrameState):
                 unknown = merge_flows(left.flows, right.all_flows())
                 return Value(flows=unknown, parts=parts, shape=left.shape)
         elif isinstance(op, ast.Mod) and isinstance(left.const, str):
-            prefix = left.const.split("%", 1)[0]
+            prefix = percent_prefix(left.const, right)
             query = has_query_mark(left.const)
             inserted = percent_result(left.const, right, node or self.node)
             if inserted is not None:

@@ -21,7 +21,7 @@ from secreview.analysis.taint.escapers import (
     replace_chain_table,
     translation_kinds,
 )
-from secreview.analysis.taint.formats import brace_arguments
+from secreview.analysis.taint.formats import brace_arguments, brace_prefix
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
@@ -343,7 +343,7 @@ class LibraryRules(FrameState):
                 *(v.all_flows() for v in kwargs.values()),
             )
             prefix = (
-                receiver.const.split("{", 1)[0]
+                brace_prefix(receiver.const, args, kwargs)
                 if isinstance(receiver.const, str)
                 else receiver.prefix
             )
