@@ -36,7 +36,9 @@ log_injection = taint_rule(
     "handler's `self.request` took from the request line (`uri`, `path`, `query`, `method`) "
     "and header values, and values formatted with `%r` or with line breaks replaced. Decoded "
     "(`unquote`, `parse_qs`, `b64decode`, `json.loads`), here or inside a function of the "
-    "project it is handed to, any of them is reported again: `%0A` is a line break then.",
+    "project it is handed to, any of them is reported again: `%0A` is a line break then. The "
+    "reply of a service API whose host the code fixes is left out however it is decoded: the "
+    "attacker is the web client, not the service the code chose to call.",
     why_bad="A value with `\\n` adds fake entries (a forged login, a cleared alert) that mislead "
     "whoever reads the log (CWE-117).",
     example="logger.info('login failed for ' + request.form['user'])",
