@@ -189,8 +189,8 @@ class ObjectRules(FrameState):
             [body.prefix] if key[1:] in self.analysis.class_attributes.get(class_name, {}) else []
         )
         cls = self.analysis.classes.get(class_name)
-        if cls is None:
-            return ""
+        if cls is None or not (fixes_host(body.prefix) or fixes_host(stored.prefix)):
+            return ""  # the cheap test first: most attributes hold no such URL
         for method in cls.body:
             inside_init = method is init
             for node in ast.walk(method):
