@@ -6,10 +6,21 @@ Secrets written to logs are `secret-in-log`, a pattern rule.
 from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.values import FIXED_SERVER
 from secreview.findings import Confidence, Severity
 
+
+def _from_the_attacker(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether the logged data may come from the web client: not the reply of a service API at
+    a host the code fixes (the attacker is the client, not the service the code chose to call;
+    that reply is still the server's data for every other rule)."""
+    return FIXED_SERVER not in event.flow.safe_for
+
+
 log_injection = taint_rule(
-    TaintSpec("log", "line breaks in the input forge log entries."),
+    TaintSpec("log", "line breaks in the input forge log entries.", reports=_from_the_attacker),
     id="log-injection",
     name="Log injection: untrusted input written to logs",
     cwe=117,
@@ -25,7 +36,9 @@ log_injection = taint_rule(
     "handler's `self.request` took from the request line (`uri`, `path`, `query`, `method`) "
     "and header values, and values formatted with `%r` or with line breaks replaced. Decoded "
     "(`unquote`, `parse_qs`, `b64decode`, `json.loads`), here or inside a function of the "
-    "project it is handed to, any of them is reported again: `%0A` is a line break then.",
+    "project it is handed to, any of them is reported again: `%0A` is a line break then. The "
+    "reply of a service API whose host the code fixes is left out however it is decoded: the "
+    "attacker is the web client, not the service the code chose to call.",
     why_bad="A value with `\\n` adds fake entries (a forged login, a cleared alert) that mislead "
     "whoever reads the log (CWE-117).",
     example="logger.info('login failed for ' + request.form['user'])",

@@ -17,6 +17,7 @@ from secreview.analysis.taint.formats import (
     QUERY_KINDS,
     formatted,
     fstring_kinds,
+    percent_prefix,
     percent_result,
 )
 from secreview.analysis.taint.frame_state import FrameState
@@ -149,7 +150,8 @@ class ExpressionRules(FrameState):
                 if inner.is_constant:
                     return Value(const=inner.const if spec is None else UNKNOWN)
                 flows = formatted(inner, fstring_kinds(node), node).all_flows()
-                return Value(flows=flows, query=inner.query)
+                kept = inner.prefix if spec is None and node.conversion in (-1, 115) else ""
+                return Value(flows=flows, query=inner.query, prefix=kept)  # `{base}` keeps its text
             case ast.List(elts=elements) | ast.Tuple(elts=elements) | ast.Set(elts=elements):
                 return self.sequence(node, elements)
             case ast.Dict(keys=keys, values=values):
@@ -319,7 +321,7 @@ class ExpressionRules(FrameState):
                 unknown = merge_flows(left.flows, right.all_flows())
                 return Value(flows=unknown, parts=parts, shape=left.shape)
         elif isinstance(op, ast.Mod) and isinstance(left.const, str):
-            prefix = left.const.split("%", 1)[0]
+            prefix = percent_prefix(left.const, right)
             query = has_query_mark(left.const)
             inserted = percent_result(left.const, right, node or self.node)
             if inserted is not None:

@@ -172,3 +172,26 @@ def brace_arguments(
     new_args = [formatted(v, _common(uses.get(i, ())), node) for i, v in enumerate(args)]
     new_kwargs = {k: formatted(v, _common(uses.get(k, ())), node) for k, v in kwargs.items()}
     return new_args, new_kwargs
+
+
+def percent_prefix(template: str, right: Value) -> str:
+    """The text `template % right` starts with: the template's up to its first field, or, when
+    that field opens the template as a bare `%s`, the known text of the value put there
+    (`"%s%s/send" % (self.base_url, token)` starts as `base_url` does)."""
+    if not template.startswith("%s"):
+        return template.split("%", 1)[0]
+    first = right.parts.get(0, Value()) if right.shape == "tuple" else right
+    return first.prefix if isinstance(first, Value) else ""
+
+
+def brace_prefix(template: str, args: list[Value], kwargs: dict[str, Value]) -> str:
+    """The text `template.format(...)` starts with: the template's up to its first field, or,
+    when a bare first field opens it (`"{}{}"`, `"{0}/x"`, `"{base}/x"`), the known text of the
+    argument put there."""
+    head, brace, rest = template.partition("{")
+    if head or not brace or rest.startswith("{"):
+        return head
+    field = rest.split("}", 1)[0]
+    if field in ("", "0"):
+        return args[0].prefix if args else ""
+    return kwargs[field].prefix if field.isidentifier() and field in kwargs else ""

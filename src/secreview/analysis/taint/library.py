@@ -21,7 +21,7 @@ from secreview.analysis.taint.escapers import (
     replace_chain_table,
     translation_kinds,
 )
-from secreview.analysis.taint.formats import brace_arguments
+from secreview.analysis.taint.formats import brace_arguments, brace_prefix
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
@@ -111,7 +111,7 @@ class LibraryRules(FrameState):
             chosen = self.default_result(inputs, kwargs, node).mapped(
                 lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))
             )
-            return self.typed_result(Value(flows=chosen.all_flows()), names[0], settings)
+            return self.typed_result(Value(flows=chosen.all_flows()), names[0], settings, args)
         if receiver is not None and method is not None and receiver.type:
             source = self.typed_source(receiver.type, method, node)
             if source is not None:
@@ -343,7 +343,7 @@ class LibraryRules(FrameState):
                 *(v.all_flows() for v in kwargs.values()),
             )
             prefix = (
-                receiver.const.split("{", 1)[0]
+                brace_prefix(receiver.const, args, kwargs)
                 if isinstance(receiver.const, str)
                 else receiver.prefix
             )

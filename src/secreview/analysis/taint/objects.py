@@ -22,7 +22,7 @@ from dataclasses import replace
 from functools import reduce
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.semantics import substitute
+from secreview.analysis.taint.semantics import fixes_host, substitute
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed
 
 PARTIAL = "functools.partial"
@@ -144,8 +144,10 @@ class ObjectRules(FrameState):
         held = self.analysis.held.get(key)
         if held is None:
             held = self._held(class_name, f".{attribute}")
-            if held is None:
-                return None  # the constructor is being analysed: ask again later
+            if held is None:  # the constructor is being analysed: ask again later
+                body = self.analysis.class_attributes.get(class_name, {}).get(attribute, CLEAN)
+                early = self._fixed_url(class_name, f".{attribute}", body, CLEAN, None)
+                return Value(prefix=early) if early else None  # its body's URL, if only there
             self.analysis.held[key] = held
         if held is CLEAN:
             return None
@@ -171,9 +173,41 @@ class ObjectRules(FrameState):
         classes = body.classes | stored.classes
         types = {v.type for v in (body, stored) if _own_type(v)}
         kind = types.pop() if len(types) == 1 else None
-        if not classes and kind is None:
+        prefix = self._fixed_url(class_name, key, body, stored, init)
+        if not classes and kind is None and not prefix:
             return CLEAN
-        return Value(classes=classes, type=kind)
+        return Value(classes=classes, type=kind, prefix=prefix)
+
+    def _fixed_url(
+        self, class_name: str, key: str, body: Value, stored: Value, init: ast.AST | None
+    ) -> str:
+        """The text a URL at `self.<key>` starts with whose host the class fixes: its body binds
+        it (`notify_url = "https://api.example.com/send"`) or its `__init__` builds it from such
+        text (`self.webhook_url = f"{self.notify_url}{token}"`), and no other method (nor a
+        `setattr`) replaces it; '' otherwise."""
+        bound = (
+            [body.prefix] if key[1:] in self.analysis.class_attributes.get(class_name, {}) else []
+        )
+        cls = self.analysis.classes.get(class_name)
+        if cls is None or not (fixes_host(body.prefix) or fixes_host(stored.prefix)):
+            return ""  # the cheap test first: most attributes hold no such URL
+        for method in cls.body:
+            inside_init = method is init
+            for node in ast.walk(method):
+                if isinstance(node, ast.Name) and node.id == "setattr":
+                    return ""
+                if (
+                    isinstance(node, ast.Attribute)
+                    and isinstance(node.ctx, ast.Store | ast.Del)
+                    and f".{node.attr}" == key
+                ):
+                    if not inside_init:
+                        return ""
+                    bound.append(stored.prefix)
+        if not bound:
+            return ""
+        prefix = min(bound)
+        return prefix if all(b.startswith(prefix) for b in bound) and fixes_host(prefix) else ""
 
     def construct(
         self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]

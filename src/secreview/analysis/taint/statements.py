@@ -14,7 +14,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState, LoopExits
-from secreview.analysis.taint.semantics import TERMINATORS, env_signature, join_envs, truthy
+from secreview.analysis.taint.semantics import (
+    TERMINATORS,
+    env_signature,
+    fixes_host,
+    join_envs,
+    truthy,
+)
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, constant, join
 from secreview.index.context import UNKNOWN
 
@@ -156,7 +162,9 @@ class StatementRules(FrameState):
     def _class_body(self, name: str, body: list[ast.stmt]) -> None:
         """Record the closures of methods; other class-body statements run in a scratch scope,
         whose classes and instances (`session_class = FileSession`) the class's methods see as
-        what `self.session_class` holds (`ModuleState.class_attributes`)."""
+        what `self.session_class` holds (`ModuleState.class_attributes`), and so are its URLs
+        whose host is fixed (`notify_url = "https://api.example.com/send"`): a request to
+        `self.notify_url` asks that server."""
         saved = self.env
         self.env = dict(saved or {})
         for statement in body:
@@ -167,7 +175,11 @@ class StatementRules(FrameState):
             held = {
                 key: value
                 for key, value in self.env.items()
-                if (value.classes or (value.type or "").startswith("class:"))
+                if (
+                    value.classes
+                    or (value.type or "").startswith("class:")
+                    or (isinstance(value.const, str) and fixes_host(value.const))
+                )
                 and (saved is None or saved.get(key) is not value)
             }
             if held:

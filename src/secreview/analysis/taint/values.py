@@ -36,6 +36,9 @@ PARAMETER_ORIGIN = "param:"
 ONLY_CHOSE = "only-chose"
 """Marker: the data is the output of a command or a fetched page that untrusted input only chose
 (`subprocess.check_output(["ls", name])`): not the input itself, so findings are low confidence."""
+FIXED_SERVER = "fixed-server"
+"""Marker: the reply of a server whose host the code fixes (a service API); however it is
+decoded, no log entry a web client wrote (the log-injection rule leaves it out)."""
 DECODED = "decoded"
 """Marker on a parameter flow: the function decodes the parameter's text (`parse_qsl(url)`), so
 at a call site the argument's sink kinds a source or sanitiser ruled out apply again
@@ -81,7 +84,7 @@ class Flow:
         they ruled out (a `%0A` in a request line is a line break after `unquote`). The evidence
         says so only when something was given back, and always on a parameter's flow, which
         keeps the `DECODED` marker for its callers' arguments."""
-        kept = self.safe_for & {ONLY_CHOSE}
+        kept = self.safe_for & {ONLY_CHOSE, FIXED_SERVER}
         if self.parameter is not None:
             kept |= {DECODED}  # the caller's argument is decoded too (`through`)
         if kept == self.safe_for:
@@ -95,7 +98,7 @@ class Flow:
         `request.uri` handed to a helper that `parse_qsl`s its query)."""
         if DECODED not in callee_safe_for:
             return self.sanitised(callee_safe_for)
-        kept = self.safe_for & {ONLY_CHOSE}
+        kept = self.safe_for & {ONLY_CHOSE, FIXED_SERVER}
         if self.parameter is not None:
             kept |= {DECODED}
         return Flow(self.origin, self.steps, kept | (callee_safe_for - {DECODED}), self.within)
