@@ -73,6 +73,7 @@ from secreview.analysis.rules._support.lexer_tables import (
 from secreview.analysis.rules._support.regex_pieces import first_report, flawed_piece
 from secreview.analysis.rules._support.regex_problem import exponential_alone, pattern_problem
 from secreview.analysis.rules._support.regex_subject import (
+    CAPPED,
     SETTING,
     matched_from_start,
     text_origin,
@@ -270,6 +271,8 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
         origin = origin or text_origin(context, node, function)
         if origin.trust is Trust.PROGRAM_MADE or origin is SETTING:
             return
+        if origin is CAPPED and not problem.exponential:
+            continue  # the text is refused past a short length first: the advice followed
         if (
             not problem.exponential
             and problem.loops < 3
