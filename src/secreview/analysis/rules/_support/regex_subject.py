@@ -52,18 +52,17 @@ def text_origin(context: ModuleContext, call: ast.Call, function: str) -> DataOr
 
 
 CAPPED = DataOrigin(Trust.UNTRACED, "text whose length is capped before the match")
-"""Text the function refuses past a short length first (`if len(value) > 100: return`): a
-polynomial backtracking on it stays short, as the rule's own advice says; an exponential one
-does not, and is still reported."""
+"""Text the function refuses past a length first (`if len(value) > 100: return`): a polynomial
+backtracking on it may stay short, as the rule's own advice says (`capped_length`, and the rule
+weighs the cap against the pattern's loops); an exponential one does not."""
 MAX_CAPPED_LENGTH = 1000
-"""The longest cap that counts: a cubic backtracking on a thousand characters is still a
-fraction of a second."""
+"""The longest cap read at all."""
 
 
 def _origin_of(context: ModuleContext, call: ast.Call, text: ast.expr) -> DataOrigin:
     """Where the text one call matches comes from; a configuration value nothing else traces is
     the operator's setting (`SETTING`); text capped to a short length first is `CAPPED`."""
-    if isinstance(text, ast.Name) and _capped_before(context, call, text.id):
+    if isinstance(text, ast.Name) and _cap_before(context, call, text.id):
         return CAPPED
     origin = data_origin(context, call, text)
     if origin.trust is Trust.UNTRACED and configuration_value(text):
@@ -71,8 +70,21 @@ def _origin_of(context: ModuleContext, call: ast.Call, text: ast.expr) -> DataOr
     return origin
 
 
-def _capped_before(context: ModuleContext, call: ast.Call, name: str) -> bool:
-    """Whether an `if len(name) > N:` (or `>=`, or `N < len(name)`) with N at most
+def capped_length(context: ModuleContext, call: ast.Call, function: str) -> int:
+    """The longest text any use of the pattern matches after a length cap (`_cap_before`), 0
+    when none is capped; meaningful when `text_origin` says `CAPPED`."""
+    if function != "compile":
+        text = context.argument(call, 2 if function in ("sub", "subn") else 1, "string")
+        uses = [(call, text)]
+    else:
+        uses = [(use.call, use.text) for use in pattern_uses(context, call) or ()]
+    return max(
+        (_cap_before(context, c, t.id) for c, t in uses if isinstance(t, ast.Name)), default=0
+    )
+
+
+def _cap_before(context: ModuleContext, call: ast.Call, name: str) -> int:
+    """N, when an `if len(name) > N:` (or `>=`, or `N < len(name)`) with N at most
     `MAX_CAPPED_LENGTH`, whose body ends in `return`, `raise` or `continue`, comes before `call`
     in a block around it, with `name` not bound again on the way: in a statement between them,
     or later in a loop around the call that the check is outside of. An assignment in a branch
@@ -84,16 +96,17 @@ def _capped_before(context: ModuleContext, call: ast.Call, name: str) -> bool:
         if block is not None:
             index = next(i for i, statement in enumerate(block) if statement is child)
             for statement in reversed(block[:index]):
-                if isinstance(statement, ast.If) and _refuses_long(context, statement, name):
-                    return True
+                limit = _refused_past(context, statement, name)
+                if limit:
+                    return limit
                 if _binds(statement, name):
-                    return False
+                    return 0
             if _rebound_in_loop(parent, block, index, name):
-                return False
+                return 0
         if parent is function or function is None:
-            return False
+            return 0
         child = parent
-    return False
+    return 0
 
 
 def _rebound_in_loop(parent: ast.AST, block: list[ast.stmt], index: int, name: str) -> bool:
@@ -118,29 +131,31 @@ def _block_holding(parent: ast.AST, child: ast.AST) -> list[ast.stmt] | None:
     return None
 
 
-def _refuses_long(context: ModuleContext, test: ast.If, name: str) -> bool:
-    """`if len(name) > N: ... return`: the branch that holds leaves."""
-    if not test.body or not isinstance(test.body[-1], ast.Return | ast.Raise | ast.Continue):
-        return False
+def _refused_past(context: ModuleContext, test: ast.AST, name: str) -> int:
+    """N of `if len(name) > N: ... return` (the branch that holds leaves), else 0."""
+    if not isinstance(test, ast.If) or not test.body:
+        return 0
+    if not isinstance(test.body[-1], ast.Return | ast.Raise | ast.Continue):
+        return 0
     match test.test:
         case ast.Compare(left=left, ops=[ast.Gt() | ast.GtE()], comparators=[right]):
             measured, bound = left, right
         case ast.Compare(left=left, ops=[ast.Lt() | ast.LtE()], comparators=[right]):
             measured, bound = right, left
         case _:
-            return False
-    limit = context.constant_value(bound)
-    return (
+            return 0
+    measures_name = (
         isinstance(measured, ast.Call)
         and isinstance(measured.func, ast.Name)
         and measured.func.id == "len"
         and len(measured.args) == 1
         and isinstance(measured.args[0], ast.Name)
         and measured.args[0].id == name
-        and isinstance(limit, int)
-        and not isinstance(limit, bool)
-        and 0 <= limit <= MAX_CAPPED_LENGTH
     )
+    limit = context.constant_value(bound)
+    if not measures_name or isinstance(limit, bool) or not isinstance(limit, int):
+        return 0
+    return limit if 0 < limit <= MAX_CAPPED_LENGTH else 0
 
 
 def _binds(node: ast.AST, name: str) -> bool:
