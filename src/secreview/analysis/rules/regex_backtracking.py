@@ -56,6 +56,7 @@ traces: its operator writes it.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Iterator
 from functools import partial
@@ -73,7 +74,9 @@ from secreview.analysis.rules._support.lexer_tables import (
 from secreview.analysis.rules._support.regex_pieces import first_report, flawed_piece
 from secreview.analysis.rules._support.regex_problem import exponential_alone, pattern_problem
 from secreview.analysis.rules._support.regex_subject import (
+    CAPPED,
     SETTING,
+    capped_length,
     matched_from_start,
     text_origin,
 )
@@ -271,6 +274,12 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
         if origin.trust is Trust.PROGRAM_MADE or origin is SETTING:
             return
         if (
+            origin is CAPPED
+            and not problem.exponential
+            and _cheap_when_capped(context, node, problem.loops, function)
+        ):
+            continue  # the text is refused past a short length first: the advice followed
+        if (
             not problem.exponential
             and problem.loops < 3
             and origin.trust is Trust.UNTRACED
@@ -301,6 +310,16 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             severity=None if problem.exponential else Severity.LOW,
             confidence=origin.confidence(Confidence.LOW),
         )
+
+
+_STEP_BUDGET = 10**8
+"""Backtracking steps a match may take and still be cheap (about a second)."""
+
+
+def _cheap_when_capped(context: ModuleContext, call: ast.Call, loops: int, function: str) -> bool:
+    """Whether `loops` loops that can share characters, over text capped at the longest cap
+    of the pattern's uses, try few enough ways to split it (`n` choose `loops`)."""
+    return math.comb(capped_length(context, call, function), loops) <= _STEP_BUDGET
 
 
 def _glob_hits(context: ModuleContext, call: ast.Call, pattern: ast.expr) -> Iterator[Hit]:

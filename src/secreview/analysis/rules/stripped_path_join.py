@@ -8,12 +8,18 @@ an archive listing, a document) and knows an absolute path would replace `root`;
 joined path is then opened, written, listed or served in the function and nothing there checks
 that it stays inside the folder (`startswith`, `is_relative_to`, `in root.parents`,
 `commonpath`), which is what a correct fix adds.
+
+`dotdot-removed-path-join` reads the other half-measure: `name.replace("../", "")` removes each
+`../` once, left to right, so `....//` becomes `../` and still leaves the folder (MobSF's `.a`
+extraction, CVE-2024-43399). Only a removed text holding `..` and a separator counts: removing
+`..` alone leaves no two dots side by side, and a loop that repeats the replace until the text
+is gone (the name is then bound more than once) is complete.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
@@ -100,18 +106,63 @@ def _removes_leading_slashes(pattern: object) -> bool:
     return len(body) >= 2 and set(body[:-1]) == {"/"} and body[-1] in "+*"
 
 
-def _stripped_part(node: ast.AST, context: ModuleContext) -> ast.expr | None:
-    """The slash-stripped value a join puts below a folder, if `node` is such a join."""
+def _dotdot_removed_once(context: ModuleContext, expr: ast.expr) -> bool:
+    """`name.replace("../", "")` (or `"..\\"`, `"/../"` to `"/"`) on a run-time value, alone or
+    among other replaces of a chain, inline or in a local assigned once."""
+    expr = assigned_value(expr, context)
+    while (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "replace"
+        and len(expr.args) == 2
+    ):
+        removed = context.constant_value(expr.args[0])
+        if (
+            isinstance(removed, str)
+            and ".." in removed
+            and ("/" in removed or "\\" in removed)
+            and _joins_up(context.constant_value(expr.args[1]))
+        ):
+            return not context.is_constant(expr.func.value)
+        expr = expr.func.value
+    return False
+
+
+def _joins_up(replacement: object) -> bool:
+    """Whether what a removed `../` is replaced with lets the text around it join up into a
+    new `../`: nothing, or only separators (`"/../"` to `"/"`). Any other text sits between."""
+    return isinstance(replacement, str) and set(replacement) <= {"/", "\\"}
+
+
+def _removes_dotdot_text(context: ModuleContext) -> bool:
+    """Whether the module's text can hold such a replace at all: the cheap test before any
+    join is read, once per module."""
+    return ".replace(" in context.text and ".." in context.text
+
+
+def _may_join(node: ast.AST) -> bool:
+    """`a / b`, or a call named `join` or `joinpath`: the only nodes `_stripped_part` reads."""
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ast.Div)
+    func = node.func if isinstance(node, ast.Call) else None
+    return isinstance(func, ast.Attribute) and func.attr in ("join", "joinpath")
+
+
+def _stripped_part(
+    node: ast.AST, context: ModuleContext, stripped: Callable[[ModuleContext, ast.expr], bool]
+) -> ast.expr | None:
+    """The value a join puts below a folder that `stripped` says was half-cleaned, if `node`
+    is such a join."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        return node.right if _slash_stripped(context, node.right) else None
+        return node.right if stripped(context, node.right) else None
     if isinstance(node, ast.Call) and context.call_name(node) in _JOINS:
-        return next((a for a in node.args[1:] if _slash_stripped(context, a)), None)
+        return next((a for a in node.args[1:] if stripped(context, a)), None)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and (node.func.attr == "joinpath")
     ):
-        return next((a for a in node.args if _slash_stripped(context, a)), None)
+        return next((a for a in node.args if stripped(context, a)), None)
     return None
 
 
@@ -170,6 +221,19 @@ def _checks_containment(scope: ast.AST) -> bool:
     return False
 
 
+def _used_unchecked(node: ast.AST, context: ModuleContext) -> bool:
+    """Whether the joined path `node` is opened, written or listed in its function, which
+    checks no path against its folder."""
+    scope = context.enclosing_function(node)
+    if scope is None or _checks_containment(scope):
+        return False
+    target: ast.AST | str = _assigned_name(node, context) or node
+    return any(
+        isinstance(call, ast.Call) and _is_file_access(call, context) and _uses(call, target)
+        for call in ast.walk(scope)
+    )
+
+
 @rule(
     id="slash-stripped-path-join",
     name="Path joined to a folder after stripping only leading slashes",
@@ -204,21 +268,60 @@ def _checks_containment(scope: ast.AST) -> bool:
 )
 def slash_stripped_path_join(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report joins below a folder of values whose only sanitising was stripping slashes."""
-    stripped = _stripped_part(node, context)
-    if stripped is None:
-        return
-    scope = context.enclosing_function(node)
-    if scope is None or _checks_containment(scope):
-        return
-    target: ast.AST | str = _assigned_name(node, context) or node
-    if not any(
-        isinstance(call, ast.Call) and _is_file_access(call, context) and _uses(call, target)
-        for call in ast.walk(scope)
-    ):
+    stripped = _stripped_part(node, context, _slash_stripped)
+    if stripped is None or not _used_unchecked(node, context):
         return
     yield Hit(
         node=node,
         message=f"`{code(context, node)}` strips only the leading slashes of "
         f"`{code(context, stripped)}` before joining it below the folder, and the path is used "
         "with no check that it stays inside: `a/../../etc/passwd` still walks out of it.",
+    )
+
+
+@rule(
+    id="dotdot-removed-path-join",
+    name="Path joined to a folder after removing `../` once",
+    cwe=22,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A value with each `../` removed once by `str.replace` is joined below a folder and "
+    "the result is opened or written with no check that it stays inside; `....//` becomes `../`.",
+    fix="Resolve the joined path and check it stays inside the folder "
+    "(`target = (root / name).resolve(); if not target.is_relative_to(root.resolve()): "
+    "reject`), or refuse names holding `..` instead of rewriting them.",
+    what_it_does="Reports `Path(root) / name.replace('../', '')`, `os.path.join(root, ...)` and "
+    "`joinpath` with such a value (also in a chain of replaces, and a local assigned once from "
+    "one), when the removed text holds `..` and a separator and the joined path is then passed "
+    "to a file operation in the function with no `startswith`, `is_relative_to`, "
+    "`relative_to`, `commonpath` or `in x.parents` check there.",
+    why_bad="`str.replace` removes each occurrence once, left to right, so the text left around "
+    "a removed `../` joins up: `....//etc/passwd` becomes `../etc/passwd`, and whoever chooses "
+    "the value (an archive member's name, a request) reads or writes outside the folder "
+    "(CWE-22).",
+    example="name = member.replace('../', '')\n(Path(destination) / name).write_bytes(data)",
+    use_instead="target = (Path(destination) / member).resolve()\n"
+    "if not target.is_relative_to(Path(destination).resolve()):\n"
+    '    raise ValueError("member outside the extraction folder")\n'
+    "target.write_bytes(data)",
+    references=(
+        "https://owasp.org/www-community/attacks/Path_Traversal",
+        "https://cwe.mitre.org/data/definitions/22.html",
+        "https://cwe.mitre.org/data/definitions/182.html",
+    ),
+    visits=(ast.Call, ast.BinOp),
+)
+def dotdot_removed_path_join(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report joins below a folder of values whose only sanitising was one pass of removing
+    `../`."""
+    if not _may_join(node) or not context.derived(_removes_dotdot_text):
+        return
+    stripped = _stripped_part(node, context, _dotdot_removed_once)
+    if stripped is None or not _used_unchecked(node, context):
+        return
+    yield Hit(
+        node=node,
+        message=f"`{code(context, node)}` joins `{code(context, stripped)}` below the folder "
+        "after removing `../` from it once, and the path is used with no check that it stays "
+        "inside: `....//` becomes `../` and walks out of it.",
     )

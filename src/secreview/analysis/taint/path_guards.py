@@ -24,6 +24,10 @@ from secreview.analysis.taint.host_guards import Guard, HostGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH
 from secreview.index.context import UNKNOWN
 
+_OPERATOR_CHOSEN = frozenset({"local", "env"})
+"""Trust kinds of the operator's own input (environment, command line, standard input): a folder
+they configure is as fixed to whoever sends a request as a constant."""
+
 
 class PathGuards(HostGuards):
     """Path containment checks, shared by the guard rules."""
@@ -67,11 +71,22 @@ class PathGuards(HostGuards):
         """`path` was checked to lie under `base`: it is under a fixed folder, and also
         normalised when a normaliser was applied on the way (`str(p.resolve())`). A base the
         caller chose (`self.directory`, a parameter) is as fixed as a constant to whoever sends
-        the request: only a base carrying untrusted data proves nothing."""
-        if any(flow.parameter is None for flow in self.expr(base).all_flows()):
+        the request, and so is one the operator configured (`os.environ["DATA_DIR"]`, a
+        command-line option): only a base carrying the sender's data proves nothing."""
+        if not self._fixed_base(base):
             return
         for name, normalised in path_operands(path, self.qualified):
             yield name, ((UNDER_BASE, NORMALISED_PATH) if normalised else (UNDER_BASE,)), None
+
+    def _fixed_base(self, base: ast.expr) -> bool:
+        """Whether `base` holds only what the caller or the operator chose: no flow of data
+        from a request, a socket or an archive. The check keeps the path under that folder
+        whoever chose it; under the `all` threat model the operator's own flow through the base
+        is then cleaned with the rest (a known gap: it counts the folder as chosen)."""
+        return all(
+            flow.parameter is not None or flow.origin in _OPERATOR_CHOSEN
+            for flow in self.expr(base).all_flows()
+        )
 
     def _normalised(self, name: str) -> bool:
         flows = self.lookup(ast.Name(id=name, ctx=ast.Load())).all_flows()
@@ -94,7 +109,7 @@ class PathGuards(HostGuards):
             return
         if not function.endswith(".commonpath"):
             return
-        if any(flow.parameter is None for flow in self.expr(base).all_flows()):
+        if not self._fixed_base(base):
             return  # a base the caller chose is fixed to the sender, as in `_under_base`
         for path in paths.elts:
             for name, normalised in path_operands(path, self.qualified):
