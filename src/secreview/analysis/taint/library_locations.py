@@ -19,7 +19,7 @@ import ast
 from collections.abc import Iterable
 
 from secreview.analysis.taint.library_joins import flow_expressions
-from secreview.analysis.taint.library_roles import flow_parameter, handed_whole
+from secreview.analysis.taint.library_roles import annotation_text, flow_parameter, handed_whole
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
 from secreview.patterns import lazy_pattern
@@ -96,13 +96,9 @@ def _returned(event: SinkEvent, index: ModuleIndex) -> list[ast.expr]:
 def _object_annotation(parameter: ast.arg) -> bool:
     """Whether the parameter is annotated as an object of a class (`repo: Repo`, `r: "Repo"`,
     `target: BaseRepo | None`) that is not a client's message, a string or a path."""
-    annotation = parameter.annotation
-    if annotation is None:
+    text = annotation_text(parameter)
+    if text is None:
         return False
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        text = annotation.value
-    else:
-        text = ast.unparse(annotation)
     classes = [name for name in _CLASS_NAME.findall(text) if name not in _NOT_CLASSES]
     words = _words(parameter.arg) | {w for name in classes for w in _words(name)}
     return bool(classes) and words.isdisjoint(_CLIENT_WORDS)

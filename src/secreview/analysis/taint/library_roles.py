@@ -251,16 +251,23 @@ def _assigned_value(target: ast.Name, index: ModuleIndex) -> ast.AST | None:
     return None
 
 
+def annotation_text(parameter: ast.arg) -> str | None:
+    """A parameter's annotation as written, a string annotation (`"Repo"`) without its quotes;
+    None when it has none."""
+    annotation = parameter.annotation
+    if annotation is None:
+        return None
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value
+    return ast.unparse(annotation)
+
+
 def number_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter the flow starts at is annotated as a number or a truth value, alone
     or with `None` (`int`, `"int | None"`, `Optional[float]`, `Union[int, bool]`)."""
     parameter = flow_parameter(event, index)
-    annotation = None if parameter is None else parameter.annotation
-    if annotation is None:
+    text = None if parameter is None else annotation_text(parameter)
+    if text is None:
         return False
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        text = annotation.value
-    else:
-        text = ast.unparse(annotation)
     names = set(_ANNOTATION_NAMES.findall(text)) - _OPTIONAL_WORDS
     return bool(names) and names <= _NUMBER_TYPES
