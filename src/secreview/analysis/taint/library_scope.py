@@ -86,18 +86,18 @@ _IMPORT_SINKS = frozenset({"importlib.import_module", "__import__", "importlib._
 """Sinks that import a module by name (not those that run a file's or a string's code)."""
 _PATH_WORDS = frozenset(
     {"path", "paths", "file", "files", "filename", "filenames", "fname", "filepath", "dir",
-     "dirs", "dirname", "directory", "folder", "dest", "destination", "src", "source",
+     "dirs", "dirname", "directory", "folder", "dest", "dst", "destination", "src", "source",
      "sources", "out", "output", "addr", "address", "root", "roots"}
 )  # fmt: skip
-"""Words of a parameter's name that say it is a path (`out_dir`, `pidFile`). `out`/`output`
-and `source`/`sources` are where a converter writes and what it reads (`path2file(sourcePath,
-out)`, `generate_docs(sources, output_dir)`): reaching a file sink whole, the caller's own file,
-as `src` and `dest` are; joined under a base the library chose, still reported. `addr`/`address`
-reaching a file sink is a unix socket's address, a path its caller binds (`UnixSocket(addr)`
-removing a stale socket there): the caller's file too. `root` is the folder the caller keeps its
-files under (beaker's `encoded_path(root, identifiers)`, rope's `Project(projectroot)`): used
-whole or as the base of a join, the caller's folder; names joined under it are judged by their
-own flow."""
+"""Words of a parameter's name that say it is a path (`out_dir`, `pidFile`). `out`/`output` and
+`source`/`sources` are where a converter writes and what it reads (`path2file(sourcePath, out)`,
+`generate_docs(sources, output_dir)`): reaching a file sink whole, the caller's own file, as
+`src` and `dest` (`dst`) are; joined under a base the library chose, still reported.
+`addr`/`address` reaching a file sink is a unix socket's address, a path its caller binds
+(`UnixSocket(addr)` removing a stale socket there): the caller's file too. `root` is the folder
+the caller keeps its files under (beaker's `encoded_path(root, identifiers)`, rope's
+`Project(projectroot)`): used whole or as the base of a join, the caller's folder; names joined
+under it are judged by their own flow."""
 _PATH_SUFFIXES = (
     "path", "paths", "filename", "filenames", "dir", "dirs", "file", "files", "root", "roots"
 )  # fmt: skip
