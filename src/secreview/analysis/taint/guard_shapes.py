@@ -211,6 +211,17 @@ def names_a_path_check(name: str) -> bool:
     return bool(words & _SAFETY_WORDS and words & _PATH_WORDS and not words & _DENIAL_WORDS)
 
 
+_PATH_ATTACK_WORDS = frozenset({"traversal", "traversing", "slip", "zipslip", "dotdot"})
+
+
+def names_a_path_attack_check(name: str) -> bool:
+    """Whether a yes/no helper's name says it detects a path that climbs out of its folder
+    (`is_path_traversal`, `has_zip_slip`): it proves the path safe where it does not hold
+    (`if is_path_traversal(name): continue`)."""
+    words = words_of(name)
+    return bool(words & _PATH_ATTACK_WORDS and not words & {"allow", "allows", "allowed"})
+
+
 _ERROR_SUFFIXES = ("Error", "Exception", "Failure", "Fault")
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
@@ -35,6 +35,7 @@ from secreview.analysis.taint.guard_shapes import (
     UNDER_BASE,
     carries_no_text,
     is_error_class,
+    names_a_path_attack_check,
     names_a_path_check,
     path_safe,
     url_check_kinds,
@@ -280,6 +281,11 @@ class GuardRules(PathGuards):
         first = first_node.id if isinstance(first_node, ast.Name) else None
         if name.endswith(("os.path.isabs", "posixpath.isabs")) and first and not outcome:
             yield first, (RELATIVE,), None
+        if not outcome and self._guessed_path_check(func, names_a_path_attack_check):
+            for argument in args:  # `if is_path_traversal(name): continue` goes on with it safe
+                target = self._target(argument)
+                if target is not None:
+                    yield target, ("path",), None
         if not outcome or first_node is None:
             return
         if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
@@ -296,19 +302,20 @@ class GuardRules(PathGuards):
             target = self._target(first_node)
             if target is not None:
                 yield target, tuple(sorted(url_check_kinds(name))), None
-        elif self._guessed_path_check(func):  # `(name)`, or `(base, name)`: each is checked
+        elif self._guessed_path_check(func, names_a_path_check):  # `(name)`, `(base, name)`
             for argument in args:
                 target = self._target(argument)
                 if target is not None:
                     yield target, ("path",), None
 
-    def _guessed_path_check(self, func: ast.expr) -> bool:
+    def _guessed_path_check(self, func: ast.expr, named: Callable[[str], bool]) -> bool:
         """`pathutils.is_safe_filesystem_path_component(name)`: an imported helper the scan did
         not read and no model describes, whose name says it decides that a path is safe
-        (`names_a_path_check`). A guess from the name, so it only ever clears path sinks; a
-        helper the scan did read is judged by what it returns."""
+        (`names_a_path_check`) or that it climbs out (`names_a_path_attack_check`). A guess
+        from the name, so it only ever clears path sinks, each argument it is given; a helper
+        the scan did read is judged by what it returns."""
         qualified = self.unread_function(func)
-        return qualified is not None and names_a_path_check(qualified.rpartition(".")[2])
+        return qualified is not None and named(qualified.rpartition(".")[2])
 
 
 def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:
