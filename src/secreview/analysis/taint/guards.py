@@ -282,10 +282,7 @@ class GuardRules(PathGuards):
         if name.endswith(("os.path.isabs", "posixpath.isabs")) and first and not outcome:
             yield first, (RELATIVE,), None
         if not outcome and self._guessed_path_check(func, names_a_path_attack_check):
-            for argument in args:  # `if is_path_traversal(name): continue` goes on with it safe
-                target = self._target(argument)
-                if target is not None:
-                    yield target, ("path",), None
+            yield from self._paths_checked(args)  # `if is_path_traversal(name): continue`
         if not outcome or first_node is None:
             return
         if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
@@ -303,10 +300,14 @@ class GuardRules(PathGuards):
             if target is not None:
                 yield target, tuple(sorted(url_check_kinds(name))), None
         elif self._guessed_path_check(func, names_a_path_check):  # `(name)`, `(base, name)`
-            for argument in args:
-                target = self._target(argument)
-                if target is not None:
-                    yield target, ("path",), None
+            yield from self._paths_checked(args)
+
+    def _paths_checked(self, args: list[ast.expr]) -> Iterator[Guard]:
+        """What a guessed path check proves: each variable it was given is safe for paths."""
+        for argument in args:
+            target = self._target(argument)
+            if target is not None:
+                yield target, ("path",), None
 
     def _guessed_path_check(self, func: ast.expr, named: Callable[[str], bool]) -> bool:
         """`pathutils.is_safe_filesystem_path_component(name)`: an imported helper the scan did
