@@ -145,8 +145,11 @@ class IndexDigests:
         entries.update((name, ("module", "")) for name in index.modules if name not in entries)
         entries.update((name, ("alias", defined)) for name, defined in index.aliases.items())
         entries.update((name, ("choice", "")) for name in index.choices)
+        # A model's validated fields go on its own entry: an entry per field would replace the
+        # summary of a method that overrides an inherited field of the same name.
         for name, fields in index.fields.items():
-            entries.update((f"{name}.{field}", ("validated", "")) for field in fields)
+            kind = entries.get(name, ("class", ""))[0]
+            entries[name] = (kind, "validated:" + ",".join(sorted(fields)))
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries
