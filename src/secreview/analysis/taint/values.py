@@ -28,10 +28,11 @@ Step = tuple[ast.AST, str]
 
 MAX_STEPS = 12
 MAX_PART_DEPTH = 6
-MAX_PART_FLOWS = 8
+MAX_PART_FLOWS = 24
+"""Past this many flows in one value, flows of parameter parts merge into whole parameters (then a
+label built from nine fields of `self` would carry all the object holds, hence not fewer)."""
 MAX_PATH = 3
 """How deep a parameter flow remembers the part it was read from (`self.r.args.x`)."""
-"""Past this many flows in one value, flows of parameter parts merge into whole parameters."""
 PARAMETER_ORIGIN = "param:"
 ONLY_CHOSE = "only-chose"
 """Marker: the data is the output of a command or a fetched page that untrusted input only chose
