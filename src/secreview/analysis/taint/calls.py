@@ -27,6 +27,7 @@ from secreview.analysis.taint.semantics import (
     splice,
     substitute,
 )
+from secreview.analysis.taint.stubs import overridable_stub
 from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect
 from secreview.analysis.taint.type_unions import type_alternatives
 from secreview.analysis.taint.values import (
@@ -245,7 +246,7 @@ class CallRules(ObjectRules, CallbackRules):
         if isinstance(ref.node, ast.Lambda):
             return self._apply_lambda(ref, bound_args, kwargs)
         result = self.analysis.result_of(ref.node)
-        if result is None or result.gave_up:
+        if result is None or result.gave_up or overridable_stub(ref.node, receiver):
             return self.default_result(bound_args, kwargs, node)
         mapping = self.parameter_values(result.parameters, bound_args, kwargs)
         name = ref.node.name

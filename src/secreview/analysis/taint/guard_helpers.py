@@ -27,6 +27,58 @@ def inlined_check(call: ast.Call, helper: FunctionNode, method: bool = False) ->
     (and its local assignments in place of their names), or None when the helper is not a plain
     check: it has branches, loops, star parameters, or the call does not bind every parameter.
     For a `method` called on `self`, its first parameter is the caller's `self`."""
+    bound = _bound_call(call, helper, method)
+    body = _body(helper)
+    if bound is None or not body or not isinstance(body[-1], ast.Return):
+        return None
+    names = dict(bound)
+    for statement in body[:-1]:
+        if not _local_assignment(statement, names):
+            return None
+    returned = body[-1].value
+    if returned is None:
+        return None
+    return _at_call(_substituted(returned, names), call)
+
+
+def raising_check(call: ast.Call, helper: FunctionNode, method: bool = False) -> ast.expr | None:
+    """When `helper` is a validator called for its exception, the condition under which it
+    raises (`c1 or c2` for `if c1: raise ...` then `if c2: raise ...`), with the arguments of
+    `call` in place of its parameters and its local assignments in place of their names: the
+    caller goes on past the call only where that condition is false. None when the helper is
+    anything else: other statements than local assignments, `if` tests whose whole body is a
+    `raise` (no `else`) and a last `return`, or no such test at all."""
+    bound = _bound_call(call, helper, method)
+    body = _body(helper)
+    if bound is None or not body:
+        return None
+    if isinstance(body[-1], ast.Return):
+        body = body[:-1]  # what it returns: the caller's business, not the check
+    names = dict(bound)
+    raises: list[ast.expr] = []
+    for statement in body:
+        if isinstance(statement, ast.If) and not statement.orelse and _only_raises(statement):
+            raises.append(_substituted(statement.test, names))
+        elif not _local_assignment(statement, names):
+            return None
+    if not raises:
+        return None
+    test = raises[0] if len(raises) == 1 else ast.BoolOp(op=ast.Or(), values=raises)
+    return _at_call(test, call)
+
+
+def _only_raises(statement: ast.If) -> bool:
+    """Whether the body of an `if` is one `raise` of an exception."""
+    return (
+        len(statement.body) == 1
+        and isinstance(statement.body[0], ast.Raise)
+        and statement.body[0].exc is not None
+    )
+
+
+def _bound_call(call: ast.Call, helper: FunctionNode, method: bool) -> dict[str, ast.expr] | None:
+    """Parameter name -> the argument expression `call` passes to `helper` (a `method` called
+    on `self` binds its first parameter to the caller's `self`), or None."""
     arguments = helper.args
     if method:
         if arguments.posonlyargs or not arguments.args or arguments.args[0].arg != "self":
@@ -40,28 +92,33 @@ def inlined_check(call: ast.Call, helper: FunctionNode, method: bool = False) ->
             kwarg=arguments.kwarg,
             defaults=arguments.defaults[-len(arguments.args) + 1 :] if arguments.args[1:] else [],
         )
-    bound = _bind(call, arguments)
-    if bound is None:
-        return None
+    return _bind(call, arguments)
+
+
+def _body(helper: FunctionNode) -> list[ast.stmt]:
+    """The helper's statements without its docstring; none when it is too long to be a small
+    check helper."""
     body = list(helper.body)
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]  # the docstring
-    if not body or len(body) > MAX_HELPER_STATEMENTS or not isinstance(body[-1], ast.Return):
-        return None
-    names = dict(bound)
-    for statement in body[:-1]:
-        if not (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-        ):
-            return None
-        names[statement.targets[0].id] = _substituted(statement.value, names)
-    returned = body[-1].value
-    if returned is None:
-        return None
-    result = _substituted(returned, names)
-    for node in ast.walk(result):  # evidence points at the caller's check, not the helper
+        body = body[1:]
+    return body if len(body) <= MAX_HELPER_STATEMENTS else []
+
+
+def _local_assignment(statement: ast.stmt, names: dict[str, ast.expr]) -> bool:
+    """Whether `statement` assigns one local name (recorded in `names`, substituted)."""
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return False
+    names[statement.targets[0].id] = _substituted(statement.value, names)
+    return True
+
+
+def _at_call(result: ast.expr, call: ast.Call) -> ast.expr:
+    """`result` with every node placed at `call`: evidence points at the caller's check."""
+    for node in ast.walk(result):
         ast.copy_location(node, call)
         node.end_lineno, node.end_col_offset = call.end_lineno, call.end_col_offset
     return result
@@ -83,11 +140,7 @@ def check_over_bases(call: ast.Call) -> ast.expr | None:
     loop = generator.generators[0]
     if loop.ifs or loop.is_async or not isinstance(loop.target, ast.Name):
         return None
-    result = _substituted(generator.elt, {loop.target.id: loop.iter})
-    for node in ast.walk(result):  # evidence points at the caller's check
-        ast.copy_location(node, call)
-        node.end_lineno, node.end_col_offset = call.end_lineno, call.end_col_offset
-    return result
+    return _at_call(_substituted(generator.elt, {loop.target.id: loop.iter}), call)
 
 
 def free_names(helper: FunctionNode, method: bool = False) -> set[str]:

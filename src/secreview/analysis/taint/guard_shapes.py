@@ -197,6 +197,22 @@ def url_check_kinds(name: str) -> frozenset[str]:
     return frozenset()
 
 
+_INTERNAL_WORDS = frozenset({"private", "internal", "loopback", "reserved", "intranet"})
+_ADDRESS_WORDS = frozenset({"ip", "ips", "address", "addr", "host", "hostname", "url", "network"})
+
+
+def names_an_internal_address_check(name: str) -> bool:
+    """Whether a yes/no helper's name says it detects an address inside the server's own
+    network (`is_private_ip`, `_is_internal_host`, `is_reserved_address`): past `if
+    is_private_ip(host): raise ...` the host is one the internet reaches, which is what a
+    server-side fetch must not be steered away from (SSRF); a name that also says `not` or
+    `public` means the opposite."""
+    words = words_of(name.rsplit(".", 1)[-1])
+    return bool(
+        words & _INTERNAL_WORDS and words & _ADDRESS_WORDS and not words & {"not", "public"}
+    )
+
+
 _PATH_WORDS = frozenset(
     {"path", "filename", "filepath", "pathname", "file", "dir", "directory", "folder"}
     | {"component", "filesystem"}

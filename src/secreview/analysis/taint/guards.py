@@ -37,6 +37,7 @@ from secreview.analysis.taint.guard_shapes import (
     is_error_class,
     names_a_path_attack_check,
     names_a_path_check,
+    names_an_internal_address_check,
     path_safe,
     url_check_kinds,
 )
@@ -48,6 +49,7 @@ from secreview.analysis.taint.values import CLEAN, Flow, constant
 
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
+_SSRF = frozenset({"ssrf"})
 _CONTAINMENT = frozenset({UNDER_BASE, NORMALISED_PATH})
 _NOT_EMPTY = ("bind-password",)
 """What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
@@ -116,8 +118,9 @@ class GuardRules(PathGuards):
             yield from self._guards(inlined, outcome, depth + 1)  # and what its name says
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
-            # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server.
-            for argument in test.args:
+            # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server;
+            # not one that holds of internal addresses (`is_private_ip`): that is the danger.
+            for argument in [] if self._internal_address_test(test) else test.args:
                 yield from self._host_guard(argument)
             yield from self._host_text_guard(test)  # `.endswith(".example.com")`
         match test:
@@ -176,27 +179,56 @@ class GuardRules(PathGuards):
         """The condition a call of a module function, or of this class's method on `self`,
         returns (see `guard_helpers.py`), or None for any other test, or when a module name it
         reads is a local of this frame."""
+        return self._read_helper(test, id(test), helpers.inlined_check)
+
+    def _read_helper(
+        self,
+        test: ast.expr,
+        key: int,
+        read: Callable[[ast.Call, helpers.FunctionNode, bool], ast.expr | None],
+    ) -> ast.expr | None:
+        """What `read` makes of the helper `test` calls (a module function, or this class's
+        method on `self`), kept under `key`; None when `test` calls no such helper, `read`
+        makes nothing of it, or a module name the helper reads is a local of this frame."""
         if not isinstance(test, ast.Call):
             return None
         method = False
         match test.func:
             case ast.Name(id=name) if self.env is None or name not in self.env:
-                helper = self.analysis.functions.get(name)
+                helper = self._named_function(name)
             case ast.Attribute(value=ast.Name(id="self"), attr=name) if self.class_name:
                 helper, method = self.analysis.find_method(self.class_name, name), True
             case _:
                 return None
         if helper is None:
             return None
-        if id(test) not in self.analysis.inlined_checks:
-            self.analysis.inlined_checks[id(test)] = helpers.inlined_check(test, helper, method)
-        inlined = self.analysis.inlined_checks[id(test)]
+        if key not in self.analysis.inlined_checks:
+            self.analysis.inlined_checks[key] = read(test, helper, method)
+        inlined = self.analysis.inlined_checks[key]
         if inlined is None:
             return None
         free = helpers.free_names(helper) - ({"self"} if method else set())
         if self.env is not None and free & self.env.keys():
             return None
         return inlined
+
+    def _internal_address_test(self, test: ast.Call) -> bool:
+        """Whether `test` calls a predicate named for detecting an address inside the server's
+        network (`is_private_ip(host)`, `self._is_internal_host(h)`)."""
+        func = test.func
+        name = self.qualified(func) or (func.id if isinstance(func, ast.Name) else "")
+        if not name and isinstance(func, ast.Attribute):
+            name = func.attr
+        return names_an_internal_address_check(name)
+
+    def _named_function(self, name: str) -> helpers.FunctionNode | None:
+        """The function `name` calls: one the enclosing function defines (a route's helper
+        nested beside it, read through the closure) or one of the module's."""
+        if name in self.closure:
+            ref = self.closure[name].function
+            node = ref.node if ref is not None else None
+            return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else None
+        return self.analysis.functions.get(name)
 
     def _comparison(
         self, left: ast.expr, op: ast.cmpop, right: ast.expr, outcome: bool
@@ -241,7 +273,14 @@ class GuardRules(PathGuards):
     def apply_completed_check(self, node: ast.expr) -> None:
         """A call that raises unless its check holds proves the check on the path that goes on:
         `p.resolve().relative_to(ROOT)` raises ValueError outside ROOT, whether a handler then
-        aborts or the request fails (a handler that carries on joins the unchecked value back)."""
+        aborts or the request fails (a handler that carries on joins the unchecked value back).
+        So does the module's own validator called for its exception (`validate_url(u)` whose
+        body is `if urlparse(u).hostname not in ALLOWED: raise ValueError(...)`): its raising
+        conditions are false past the call (kept under the call's negated id, apart from the
+        condition the same call returns)."""
+        raising = self._read_helper(node, -id(node), helpers.raising_check)
+        if raising is not None:
+            self.apply_guard(raising, False)
         match node:
             case ast.Call(func=ast.Attribute(value=path, attr="relative_to"), args=[base]):
                 test = ast.Call(
@@ -283,6 +322,9 @@ class GuardRules(PathGuards):
             yield first, (RELATIVE,), None
         if not outcome and self._guessed_path_check(func, names_a_path_attack_check):
             yield from self._paths_checked(args)  # `if is_path_traversal(name): continue`
+        if not outcome and self._internal_address_test(test):
+            for argument in args:  # `if is_private_ip(urlparse(u).hostname): raise ...`
+                yield from self._host_guard(argument, _SSRF)
         if not outcome or first_node is None:
             return
         if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
