@@ -53,6 +53,9 @@ class EntryModel(NamedTuple):
     type: str | None = None
     """The type of the parameters it makes remote (a WSGI environ is `web.Request.environ`, the
     same mapping as Flask's `request.environ`), so models of that type apply to them."""
+    types: tuple[str, ...] = ()
+    """Types by position from `skip`, where the remote parameters differ (ASGI's `scope` is a
+    mapping, its `receive` a coroutine function); `type` for any beyond."""
 
     def names_function(self, name: str) -> bool:
         """Whether `name` is one of the functions this entry describes (any, when none listed)."""
@@ -61,6 +64,11 @@ class EntryModel(NamedTuple):
     def is_remote(self, position: int) -> bool:
         """Whether the parameter at `position` (after `self`) carries the client's data."""
         return position >= self.skip and (not self.until or position < self.until)
+
+    def type_at(self, position: int) -> str | None:
+        """The type of the remote parameter at `position` (after `self`)."""
+        index = position - self.skip
+        return self.types[index] if 0 <= index < len(self.types) else self.type
 
     def may_apply(self, words: set[str], imported: set[str]) -> bool:
         """Whether a module with these words in its text and these imported top-level modules can
@@ -108,6 +116,7 @@ def parse_entry(table: dict[str, object]) -> EntryModel:
         skip=position("skip"),
         until=position("until"),
         type=str(table["type"]) if "type" in table else None,
+        types=strings("types"),
     )
 
 

@@ -174,6 +174,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "skip": _position,
             "until": _position,
             "type": _string,
+            "types": _strings,
             **_NOTE,
         },
         (),

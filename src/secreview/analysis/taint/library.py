@@ -133,7 +133,7 @@ class LibraryRules(FrameState):
                 flow = source_flow(node, source, self.analysis.shown(node) or name)
                 if source.returns_arguments:  # `random.choice(options)` is one of the options
                     return self.default_result(inputs, kwargs, node).with_flows([flow])
-                return tainted([flow])
+                return self.typed_result(tainted([flow]), name, settings)  # an ASGI message
             sanitizer = self.models.sanitizers.get(name)
             if sanitizer is not None:
                 if ALL_KINDS in sanitizer.protects:

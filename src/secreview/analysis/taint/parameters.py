@@ -187,7 +187,7 @@ class ParameterRules(HookRules):
                 and name not in filled
             ):
                 flows.add(Flow("remote", ((parameter, f"`{name}`: {entry.note} (remote)"),)))
-                value_type = entry.type
+                value_type = entry.type_at(index - is_method)
             self.analysis.met_object(value_type)
             if value_type is None:
                 value_type = self._callable_default(defaults.get(name))
