@@ -50,7 +50,8 @@ REACHED_OTHERWISE = {
 def _produced_types(models: Models) -> set[str]:
     produced = {model.type for each in models.returns.values() for model in each}
     produced |= set(models.parameter_types.values()) | set(models.object_types.values())
-    produced |= {entry.type for entry in models.entries if entry.type}  # an ASGI scope
+    produced |= {entry.type for entry in models.entries if entry.type}  # a WSGI environ
+    produced |= {kind for entry in models.entries for kind in entry.types}  # an ASGI scope
     return produced | set(models.typed_sources)
 
 
