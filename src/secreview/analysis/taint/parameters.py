@@ -143,6 +143,7 @@ class ParameterRules(HookRules):
         filled = filled_parameters(self.node.decorator_list, entry.filled_by) if entry else set()
         if view_kind is not None or entry is not None:
             self.analysis.network_input = True
+            filled = filled | self.analysis.filled_by_decorators(self.node.decorator_list)
         defaults = self._defaults()
         route_converters = self._route_converters()
         assert self.env is not None
@@ -165,14 +166,18 @@ class ParameterRules(HookRules):
                 self.models.parameter_types.get(annotation) or by_name
             ):
                 value_type = self.models.parameter_types.get(annotation) or by_name
-            elif view_kind and self._is_view_argument(
-                name,
-                (annotation, resolved),
-                defaults.get(name),
-                route_converters,
-                view_kind,
-                index,
-                is_method,
+            elif (
+                view_kind
+                and name not in filled
+                and self._is_view_argument(
+                    name,
+                    (annotation, resolved),
+                    defaults.get(name),
+                    route_converters,
+                    view_kind,
+                    index,
+                    is_method,
+                )
             ):
                 flows.add(
                     Flow(
