@@ -22,9 +22,13 @@ import builtins
 from collections.abc import Callable, Mapping
 
 from secreview.index.choices import class_bases
+from secreview.patterns import lazy_pattern
 
 _BUILTINS = frozenset(dir(builtins))
 """Builtin names: a call of one (`str(...)`, `getattr(request, ...)`) keeps its argument's data."""
+
+_KEYWORDS_NAME = lazy_pattern(r"\*\*(\w+)")
+"""The name a `**kwargs` parameter (or argument) spells: the dict a wrapper stores into."""
 
 _MAX_DEPTH = 4
 """How many name bindings a filled value is followed through."""
@@ -34,7 +38,7 @@ def decorator_fills(tree: ast.Module, text: str | None = None) -> tuple[str, ...
     """`Name:keyword keyword` for each module-level function or class whose nested wrappers fill
     those keywords with values they build (see the module docstring); `text`, the module's
     source when at hand, is a cheap test first (no `**` or no `"] = `, no filled keyword)."""
-    if text is not None and ("**" not in text or ('"] = ' not in text and "'] = " not in text)):
+    if text is not None and not _stores_keywords(text):
         return ()
     found: list[str] = []
     for statement in tree.body:
@@ -43,6 +47,15 @@ def decorator_fills(tree: ast.Module, text: str | None = None) -> tuple[str, ...
             if keywords:
                 found.append(f"{statement.name}:{' '.join(keywords)}")
     return tuple(found)
+
+
+def _stores_keywords(text: str) -> bool:
+    """The cheap test: whether the source stores a constant key into a `**` dict it names
+    (`kwargs["conn"] = `), by text only."""
+    if "**" not in text or ('"] = ' not in text and "'] = " not in text):
+        return False
+    names = set(_KEYWORDS_NAME.findall(text))
+    return any(f'{name}["' in text or f"{name}['" in text for name in names)
 
 
 def project_fills(
@@ -85,7 +98,7 @@ def _inherited(
 def _filled(owner: ast.AST) -> set[str]:
     """Keywords the wrappers nested in `owner` fill with values they build."""
     keywords: set[str] = set()
-    for node in ast.walk(owner):
+    for node in _statements(owner):
         if (
             isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             and node is not owner
@@ -93,6 +106,21 @@ def _filled(owner: ast.AST) -> set[str]:
         ):
             keywords |= _wrapper_fills(node, node.args.kwarg.arg)
     return keywords
+
+
+def _statements(owner: ast.AST) -> list[ast.AST]:
+    """Every statement inside `owner`, nested blocks too (defs sit in statements only: a walk
+    of the expressions would cost several times more)."""
+    found: list[ast.AST] = []
+    blocks: list[list[ast.AST]] = [getattr(owner, "body", [])]
+    while blocks:
+        for statement in blocks.pop():
+            found.append(statement)
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                block = getattr(statement, name, None)
+                if isinstance(block, list):
+                    blocks.append(block)
+    return found
 
 
 def _wrapper_fills(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) -> set[str]:
@@ -105,7 +133,7 @@ def _wrapper_fills(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) 
         parameters.add(arguments.vararg.arg)
     bound: dict[str, list[ast.expr]] = {}
     stored: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(wrapper):
+    for node in _statements(wrapper):
         if not isinstance(node, ast.Assign):
             continue
         for target in node.targets:

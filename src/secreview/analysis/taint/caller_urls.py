@@ -21,6 +21,9 @@ from typing import NamedTuple, TypeGuard
 from secreview.analysis.taint.semantics import fixes_host
 from secreview.index.context import ModuleContext
 
+_CLIENTS = ("import requests", "from requests", "httpx", "urlopen", "urllib3", "aiohttp")
+"""Text an HTTP request the models type by its URL needs (`requests` imported, `urlopen`)."""
+
 _MAX_DEPTH = 6
 """How many bindings and nested expressions a URL's prefix is followed through."""
 
@@ -39,9 +42,11 @@ NO_URL = CallerUrl()
 def fixed_url_parameters(context: ModuleContext) -> dict[int, dict[str, CallerUrl]]:
     """`id` of a helper's def -> parameter -> the fixed-host URLs its callers pass.
     Computed once per module (`ModuleContext.derived`); the cheap test first: no `def _`, no
-    private helper, and no `http` text, no fixed host. One walk per scope (the module for its
-    functions, a class for its methods) finds every helper's calls."""
-    if "def _" not in context.text or "http" not in context.text:
+    private helper; no `http` text, no fixed host; no HTTP client imported, no reply to type.
+    One walk per scope (the module for its functions, a class for its methods) finds every
+    helper's calls."""
+    text = context.text
+    if "def _" not in text or "http" not in text or not any(c in text for c in _CLIENTS):
         return {}
     found: dict[int, dict[str, CallerUrl]] = {}
     scopes: list[tuple[ast.ClassDef | None, list[ast.FunctionDef | ast.AsyncFunctionDef]]] = [
