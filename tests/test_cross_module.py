@@ -328,3 +328,11 @@ def test_methods_inherited_from_another_modules_class_use_their_summaries(
 ) -> None:
     checked, problems = annotation_problems("inherited", tmp_path, jobs)
     assert checked >= 4 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_keywords_a_decorator_of_another_module_fills_are_not_request_data(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("decorators", tmp_path, jobs)
+    assert checked >= 5 and not problems, problems

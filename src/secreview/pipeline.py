@@ -29,6 +29,7 @@ from secreview.context.suppressions import Suppression, apply_suppressions, find
 from secreview.context.testcode import is_test_code
 from secreview.findings import ErrorKind, FileError, FileReport, Finding, Location
 from secreview.index.choices import choice_bases
+from secreview.index.decorator_fills import decorator_fills
 from secreview.index.facts import (
     ModuleFacts,
     imported_modules,
@@ -172,6 +173,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         defines=defines,
         bindings=module_bindings(context.tree, module, is_package),
         choice_bases=choice_bases(context.tree),
+        decorator_fills=decorator_fills(context.tree, context.text),
     )
 
 

@@ -208,6 +208,7 @@ def with_cross_module_flows(
                 {f.module: f.choice_bases for f in facts},
                 bindings.defining_name,
                 models_for(config.model_dirs).clean_annotations,
+                {f.module: f.decorator_fills for f in facts},
             ),
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),

@@ -88,7 +88,7 @@ def project_choices(
     an enumeration base) and `Literal` aliases. `defining_name` follows a module's imports and
     re-exports (`ReExports.defining_name`): `pkg.views.StorageType` -> `pkg.schemas.StorageType`,
     `pkg.schemas.Enum` -> `enum.Enum`."""
-    classes = _class_bases(bases_by_module, defining_name)
+    classes = class_bases(bases_by_module, defining_name)
     return frozenset(
         _descendants(classes, lambda base: base == _FIXED or _short(base) in ENUM_BASES)
     )
@@ -104,7 +104,7 @@ def validated_fields(
     classes, from a `VALIDATING_BASES` base) -> its fields, own or inherited, declared with a
     fixed-value type: a `Literal`, a type of `choices`, a validated scalar of `clean` (`int`,
     `uuid.UUID`), or a collection of one. A field a subclass declares again takes its type."""
-    classes = _class_bases(bases_by_module, defining_name)
+    classes = class_bases(bases_by_module, defining_name)
     declared: dict[str, dict[str, bool]] = {}
     for module, name, spelled in _entries(bases_by_module):
         owner, dot, field = name.partition(".")
@@ -130,7 +130,7 @@ def _entries(bases_by_module: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[s
             yield module, name, spelled
 
 
-def _class_bases(
+def class_bases(
     bases_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
 ) -> dict[str, tuple[str, ...]]:
     """Each class (and `Literal` alias, whose one base is `_FIXED`) -> its resolved bases."""

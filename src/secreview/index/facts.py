@@ -36,6 +36,8 @@ class ModuleFacts(NamedTuple):
     choice_bases: tuple[str, ...] = ()
     """The spelled bases of the module's classes and its `Literal` aliases
     (`choices.choice_bases`): which of its types admit only fixed values, across modules."""
+    decorator_fills: tuple[str, ...] = ()
+    """The keywords its decorators fill for the views they wrap (`decorator_fills`)."""
 
 
 def name_key(name: str) -> int:

@@ -13,6 +13,7 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.callbacks import CallbackRules
+from secreview.analysis.taint.library_imports import in_own_package
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
 from secreview.analysis.taint.parameters import closure_read, is_static_method, shell_call
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
@@ -39,14 +40,6 @@ from secreview.analysis.taint.values import (
     merge_flows,
     tainted,
 )
-
-
-def _in_own_package(qualified: str, module: str | None) -> bool:
-    """Whether `qualified` is a name held by a package of `module` (`docutils.nodes` imported in
-    `docutils.parsers.rst.roles`): the project's own module, whose functions are code the
-    project wrote, not a library object's methods to match by name (`*.raw`, `*.find`)."""
-    package = qualified.rpartition(".")[0]
-    return bool(module and package) and (module == package or module.startswith(package + "."))
 
 
 class CallRules(ObjectRules, CallbackRules):
@@ -106,7 +99,7 @@ class CallRules(ObjectRules, CallbackRules):
             if receiver is not None and method is not None and receiver.type
             else None
         )
-        names = self._model_names(qualified, receiver, method, inherited=local is None)
+        names = self._model_names(qualified, receiver, method, inherited=local is None, func=func)
         function, bound = (callee.function.node, False) if callee.function else local or (None, 0)
         shell = shell_call(function, bool(bound), args, kwargs)
         shell_wrapper = shell if shell and not self._runs_commands(names) else None
@@ -182,11 +175,14 @@ class CallRules(ObjectRules, CallbackRules):
         receiver: Value | None,
         method: str | None,
         inherited: bool,
+        func: ast.expr | None = None,
     ) -> list[str]:
         """Names under which the models may describe this call, most specific first;
-        `inherited`: the receiver's class does not define `method` itself. A method a class of
-        this module defines is read as code (its sinks are found inside), never matched by its
-        name: `self.execute(app, action)` of a worker class is no database cursor's."""
+        `inherited`: the receiver's class does not define `method` itself. A receiver read as an
+        attribute (`objects` of `Ticket.objects.get(...)`, `func`) is also matched as
+        `*.objects.get` before `*.get` (a Django model's manager, whatever the model). A method a
+        class of this module defines is read as code (its sinks are found inside), never matched
+        by its name: `self.execute(app, action)` of a worker class is no database cursor's."""
         if qualified is not None:
             return type_alternatives(qualified)  # an alias bound on two paths is either name
         if receiver is None or method is None:
@@ -202,16 +198,18 @@ class CallRules(ObjectRules, CallbackRules):
             return names
         if receiver.type and self._own_package_name(receiver.type):
             return names  # `nodes.raw(...)` of the project's `nodes` module: no cursor's `*.raw`
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute):
+            names.append(f"*.{func.value.attr}.{method}")
         names.append(f"*.{method}")
         return names
 
     def _own_package_name(self, qualified: str) -> bool:
-        """`_in_own_package`, under the `library` threat model only: in an application such a
+        """`in_own_package`, under the `library` threat model only: in an application such a
         name is as often the package's connection (`from app import conn; conn.execute(sql)`),
         which `*.execute` must match."""
         setup = getattr(self.analysis.context, "taint_setup", None)
         library = setup is not None and setup.public_parameters
-        return library and _in_own_package(qualified, self.analysis.module_name)
+        return library and in_own_package(qualified, self.analysis.module_name)
 
     def _local_method(self, type_name: str, method: str) -> tuple[FunctionNode, bool] | None:
         """A method of a class of this module: (function, whether the receiver binds to self)."""

@@ -2,7 +2,9 @@
 (`secreview.index.choices`), for view parameters a framework validates and model fields.
 
 A mixin of `ModuleIndex`, kept apart because the index of one module's names is a different
-question from what a value of a type can hold.
+question from what a value of a type can hold. It also answers which keywords of a view the
+project's decorators fill with values they build (`secreview.index.decorator_fills`), another
+project fact with the same fallback to the module's own definitions.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from secreview.index.choices import (
     without_none,
 )
 from secreview.index.context import ModuleContext
+from secreview.index.decorator_fills import decorator_fills, project_fills
 
 
 class ChoiceTypes:
@@ -36,6 +39,8 @@ class ChoiceTypes:
         module_name: str
 
         def base_names(self, cls: ast.ClassDef) -> list[str]: ...
+
+        def qualified(self, node: ast.AST) -> str | None: ...
 
     def is_enum_class(self, class_name: str, depth: int = 0) -> bool:
         """Whether a class of the module is an `enum.Enum` (its calls return a member)."""
@@ -84,3 +89,24 @@ class ChoiceTypes:
         head, dot, rest = spelled.partition(".")
         imported = self.context.import_aliases.get(head)
         return f"{imported}{dot}{rest}" if imported else name
+
+    def filled_by_decorators(self, decorators: list[ast.expr]) -> frozenset[str]:
+        """Keywords the project's decorators among `decorators` fill for the view they wrap
+        with values they build (`ProjectIndex.filled`; a decorator of this module by its own
+        definition, as a single file has no project): not the request's data."""
+        found: set[str] = set()
+        for decorator in decorators:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = self.qualified(target)
+            if name is None and isinstance(target, ast.Name):
+                name = f"{self.module_name}.{target.id}"
+            if name is not None:
+                found |= self.project.filled.get(name) or self._own_filled.get(name, frozenset())
+        return frozenset(found)
+
+    @cached_property
+    def _own_filled(self) -> dict[str, frozenset[str]]:
+        """`project_fills` of this module's own decorators."""
+        tree = self.context.tree
+        own = {self.module_name: decorator_fills(tree, self.context.text)}
+        return project_fills(own, {self.module_name: choice_bases(tree)}, self._own_name)

@@ -47,3 +47,11 @@ def _changes_sys_path(node: ast.AST, names: frozenset[str], index: ModuleIndex) 
             for t in targets
         ) and mentions(node.value, names)
     return False
+
+
+def in_own_package(qualified: str, module: str | None) -> bool:
+    """Whether `qualified` is a name held by a package of `module` (`docutils.nodes` imported in
+    `docutils.parsers.rst.roles`): the project's own module, whose functions are code the
+    project wrote, not a library object's methods to match by name (`*.raw`, `*.find`)."""
+    package = qualified.rpartition(".")[0]
+    return bool(module and package) and (module == package or module.startswith(package + "."))

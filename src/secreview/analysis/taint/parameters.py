@@ -12,8 +12,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from secreview.analysis.models.entries import EntryModel
+from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
 from secreview.analysis.taint.decorator_names import filled_parameters, registered_name
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
@@ -143,7 +145,9 @@ class ParameterRules(HookRules):
         filled = filled_parameters(self.node.decorator_list, entry.filled_by) if entry else set()
         if view_kind is not None or entry is not None:
             self.analysis.network_input = True
+            filled = filled | self.analysis.filled_by_decorators(self.node.decorator_list)
         defaults = self._defaults()
+        caller_urls = self.context.derived(fixed_url_parameters).get(id(self.node), {})
         route_converters = self._route_converters()
         assert self.env is not None
         for index, parameter in enumerate(ordered):
@@ -165,14 +169,18 @@ class ParameterRules(HookRules):
                 self.models.parameter_types.get(annotation) or by_name
             ):
                 value_type = self.models.parameter_types.get(annotation) or by_name
-            elif view_kind and self._is_view_argument(
-                name,
-                (annotation, resolved),
-                defaults.get(name),
-                route_converters,
-                view_kind,
-                index,
-                is_method,
+            elif (
+                view_kind
+                and name not in filled
+                and self._is_view_argument(
+                    name,
+                    (annotation, resolved),
+                    defaults.get(name),
+                    route_converters,
+                    view_kind,
+                    index,
+                    is_method,
+                )
             ):
                 flows.add(
                     Flow(
@@ -194,7 +202,10 @@ class ParameterRules(HookRules):
             default = defaults.get(name)
             classes = self._class_default(default) if default is not None else frozenset()
             fields = self.analysis.validated_parts(parameter.annotation, resolved)
+            url = caller_urls.get(name, NO_URL)  # every caller's fixed-host URL
             value = Value(merge_flows(flows), parts=fields, type=value_type, classes=classes)
+            if url is not NO_URL:
+                value = replace(value, prefix=url.prefix, choices=url.choices)
             self.env[name] = self.labelled(value, name, parameter)
         self.bind_hook_state(ordered, view_kind, is_method)  # what `prepare`... left on `self`
         return tuple(p.arg for p in ordered), is_method

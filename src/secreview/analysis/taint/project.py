@@ -31,6 +31,7 @@ from secreview.analysis.taint.values import Flow
 from secreview.analysis.taint.written_reads import new_read_tables, written_read
 from secreview.index.choices import choice_bases, project_choices, validated_fields
 from secreview.index.context import ModuleContext
+from secreview.index.decorator_fills import decorator_fills, project_fills
 from secreview.index.facts import module_name_for, relative_import_base
 from secreview.index.reexports import ReExports, module_bindings
 
@@ -98,7 +99,9 @@ def build_project_index(
     chosen = models or default_models()
     bindings = {name: module_bindings(tree, name, False) for name, tree in modules.items()}
     bases = {name: choice_bases(tree) for name, tree in modules.items()}
-    known = project_types(bases, ReExports(bindings).defining_name, chosen.clean_annotations)
+    fills = {name: decorator_fills(tree) for name, tree in modules.items()}
+    defining = ReExports(bindings).defining_name
+    known = project_types(bases, defining, chosen.clean_annotations, fills)
     return iterate_project_index(
         sorted(modules),
         lambda index, names: summarise_modules(modules, chosen, index, names),
@@ -110,12 +113,16 @@ def project_types(
     bases: Mapping[str, tuple[str, ...]],
     defining_name: Callable[[str], str],
     clean: frozenset[str],
+    fills: Mapping[str, tuple[str, ...]],
 ) -> ProjectIndex:
     """An index of the project's fixed-value types and validated model fields, from each
-    module's `choice_bases` (`secreview.index.choices`), before any summary."""
+    module's `choice_bases` (`secreview.index.choices`), and of the keywords its decorators
+    fill (`fills`: each module's `decorator_fills`), before any summary."""
     choices = project_choices(bases, defining_name)
     return ProjectIndex(
-        choices=choices, fields=validated_fields(bases, defining_name, choices, clean)
+        choices=choices,
+        fields=validated_fields(bases, defining_name, choices, clean),
+        filled=project_fills(fills, bases, defining_name),
     )
 
 
@@ -210,6 +217,7 @@ def summarise_module(
         modules=index.modules,
         aliases=index.aliases,
         choices=index.choices,
+        filled=index.filled,
     )
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}

@@ -99,11 +99,17 @@ def _lazily_formatted(args: list[Value], node: ast.AST) -> list[Value]:
 
 def arguments_match(patterns: tuple[tuple[int, str], ...], args: list[Value]) -> bool:
     """Whether each positional argument a model's `arg_patterns` names has constant text (or a
-    known prefix) the pattern finds: `|safe` in a template's source."""
+    known prefix, or each of the constants it may be) the pattern finds: `|safe` in a
+    template's source."""
     for index, pattern in patterns:
         given = args[index] if index < len(args) else CLEAN
         shown = given.const if isinstance(given.const, str) else given.prefix
-        if not re.search(pattern, shown):
+        if re.search(pattern, shown):
+            continue
+        texts = [c for c in given.choices if isinstance(c, str)]  # one of several constants
+        if not texts or len(texts) < len(given.choices):
+            return False
+        if not all(re.search(pattern, text) for text in texts):
             return False
     return True
 

@@ -99,6 +99,9 @@ class ProjectIndex:
     fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Qualified name of each validating model of the project (pydantic's) -> its fields
     declared with a fixed-value type (`secreview.index.choices.validated_fields`)."""
+    filled: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Qualified name of each decorator of the project that fills keywords of the views it
+    wraps with values it builds -> those keywords (`secreview.index.decorator_fills`)."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""

@@ -1,0 +1,201 @@
+"""View parameters a decorator of the project fills itself, across a project.
+
+Django views are called with the request and the URL's captured values, so a view's
+parameters after `request` are request data. A project's own decorator can add keywords of its
+own before calling the view: omero-web's `@login_required()` opens a connection and passes it as
+`conn` (`kwargs["conn"] = conn`, then `f(request, *args, **kwargs)`). Such a parameter holds
+what the decorator built (a connection, a row it looked up), not the request's text, when the
+value is built by a call the decorator makes (`ctx.get_connection(server_id, request)`,
+`get_user(request)`), a constant, or a name bound only so. A value read off the wrapper's own
+parameters (`request.GET.get("url")`, `request.get_full_path()`) or converted by a builtin
+(`str(request.GET["q"])`) still carries the request, so that keyword is not recorded.
+
+Each module records, for each module-level function and class (the wrapper may sit in any
+method, `__call__` most often), the keywords its wrappers fill so (`decorator_fills`, kept in
+`ModuleFacts`); `project_fills` adds what a class inherits from the project's classes.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Callable, Mapping
+
+from secreview.index.choices import class_bases
+from secreview.patterns import lazy_pattern
+
+_BUILTINS = frozenset(dir(builtins))
+"""Builtin names: a call of one (`str(...)`, `getattr(request, ...)`) keeps its argument's data."""
+
+_KEYWORDS_NAME = lazy_pattern(r"\*\*(\w+)")
+"""The name a `**kwargs` parameter (or argument) spells: the dict a wrapper stores into."""
+
+_MAX_DEPTH = 4
+"""How many name bindings a filled value is followed through."""
+
+
+def decorator_fills(tree: ast.Module, text: str | None = None) -> tuple[str, ...]:
+    """`Name:keyword keyword` for each module-level function or class whose nested wrappers fill
+    those keywords with values they build (see the module docstring); `text`, the module's
+    source when at hand, is a cheap test first (no `**` or no `"] = `, no filled keyword)."""
+    if text is not None and not _stores_keywords(text):
+        return ()
+    found: list[str] = []
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            keywords = sorted(_filled(statement))
+            if keywords:
+                found.append(f"{statement.name}:{' '.join(keywords)}")
+    return tuple(found)
+
+
+def _stores_keywords(text: str) -> bool:
+    """The cheap test: whether the source stores a constant key into a `**` dict it names
+    (`kwargs["conn"] = `), by text only."""
+    if "**" not in text or ('"] = ' not in text and "'] = " not in text):
+        return False
+    names = set(_KEYWORDS_NAME.findall(text))
+    return any(f'{name}["' in text or f"{name}['" in text for name in names)
+
+
+def project_fills(
+    fills_by_module: Mapping[str, tuple[str, ...]],
+    bases_by_module: Mapping[str, tuple[str, ...]],
+    defining_name: Callable[[str], str],
+) -> dict[str, frozenset[str]]:
+    """Qualified name of each decorator of the project -> the keywords it fills, its own and
+    those of the project classes it derives from (`bases_by_module`: `choices.choice_bases`)."""
+    own: dict[str, frozenset[str]] = {}
+    for module in sorted(fills_by_module):
+        for entry in fills_by_module[module]:
+            name, _, keywords = entry.partition(":")
+            own[f"{module}.{name}"] = frozenset(keywords.split())
+    if not own:
+        return {}
+    classes = class_bases(bases_by_module, defining_name)
+    found = dict(own)
+    for name in classes:
+        inherited = _inherited(name, classes, own, 0)
+        if inherited:
+            found[name] = inherited
+    return found
+
+
+def _inherited(
+    name: str,
+    classes: Mapping[str, tuple[str, ...]],
+    own: Mapping[str, frozenset[str]],
+    depth: int,
+) -> frozenset[str]:
+    """The keywords `name` fills itself or through its project bases."""
+    keywords = set(own.get(name, ()))
+    if depth < _MAX_DEPTH:
+        for base in classes.get(name, ()):
+            keywords |= _inherited(base, classes, own, depth + 1)
+    return frozenset(keywords)
+
+
+def _filled(owner: ast.AST) -> set[str]:
+    """Keywords the wrappers nested in `owner` fill with values they build."""
+    keywords: set[str] = set()
+    for node in _statements(owner):
+        if (
+            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node is not owner
+            and node.args.kwarg is not None
+        ):
+            keywords |= _wrapper_fills(node, node.args.kwarg.arg)
+    return keywords
+
+
+def _statements(owner: ast.AST) -> list[ast.AST]:
+    """Every statement inside `owner`, nested blocks too (defs sit in statements only: a walk
+    of the expressions would cost several times more)."""
+    found: list[ast.AST] = []
+    blocks: list[list[ast.AST]] = [getattr(owner, "body", [])]
+    while blocks:
+        for statement in blocks.pop():
+            found.append(statement)
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                block = getattr(statement, name, None)
+                if isinstance(block, list):
+                    blocks.append(block)
+    return found
+
+
+def _wrapper_fills(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) -> set[str]:
+    """Keywords `wrapper` stores into its `**kwarg` dict, each with a value it builds."""
+    arguments = wrapper.args
+    parameters = {
+        a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    } | {kwarg}
+    if arguments.vararg is not None:
+        parameters.add(arguments.vararg.arg)
+    bound: dict[str, list[ast.expr]] = {}
+    stored: dict[str, list[ast.expr]] = {}
+    for node in _statements(wrapper):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                bound.setdefault(target.id, []).append(node.value)
+            elif (key := _is_key_of(target, kwarg)) is not None:
+                stored.setdefault(key, []).append(node.value)
+    builds = _Builds(parameters, kwarg, bound)
+    return {key for key, values in stored.items() if all(builds(v, key, 0) for v in values)}
+
+
+def _is_key_of(node: ast.expr, kwarg: str) -> str | None:
+    """The constant key of a store into `kwarg["key"]`, else None."""
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == kwarg
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ):
+        return node.slice.value
+    return None
+
+
+class _Builds:
+    """Whether a wrapper builds a value itself (the module docstring's rule)."""
+
+    def __init__(self, parameters: set[str], kwarg: str, bound: dict[str, list[ast.expr]]) -> None:
+        self.parameters = parameters
+        self.kwarg = kwarg
+        self.bound = bound
+
+    def __call__(self, value: ast.expr, key: str, depth: int) -> bool:
+        """Whether `value`, stored as `key`, is built by the wrapper, not read off its input."""
+        if isinstance(value, ast.Constant):
+            return True
+        if isinstance(value, ast.Name):
+            if value.id in self.parameters or depth >= _MAX_DEPTH:
+                return False
+            return all(self(v, key, depth + 1) for v in self.bound.get(value.id, ()))
+        if not isinstance(value, ast.Call):
+            return False
+        if self._own_value(value, key):
+            return True  # `kwargs.get("conn")`: the keyword the view was called with, kept
+        root = value.func
+        while isinstance(root, ast.Attribute | ast.Call | ast.Subscript):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        return (
+            isinstance(root, ast.Name)
+            and root.id not in self.parameters
+            and root.id not in _BUILTINS
+        )
+
+    def _own_value(self, call: ast.Call, key: str) -> bool:
+        """`kwargs.get("key", ...)`: the value the same keyword already had."""
+        func = call.func
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == "get"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == self.kwarg
+            and bool(call.args)
+            and isinstance(call.args[0], ast.Constant)
+            and call.args[0].value == key
+        )

@@ -1,0 +1,58 @@
+"""Keywords a project's decorators fill for the views they wrap (`index.decorator_fills`)."""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.index.decorator_fills import decorator_fills, project_fills
+
+SOURCE = """\
+def with_user(view):
+    def wrapped(request, *args, **kwargs):
+        user = kwargs.get("user")
+        if user is None:
+            user = lookup(request.session["uid"])
+        kwargs["user"] = user
+        kwargs["limit"] = 20
+        kwargs["label"] = str(request.GET["label"])
+        kwargs["page"] = request.GET.get("page")
+        kwargs["raw"] = kwargs["given"]
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+class Base:
+    def __call__(self, view):
+        def wrapped(request, **kw):
+            kw['conn'] = self.connect()
+            return view(request, **kw)
+        return wrapped
+
+
+class Child(Base):
+    pass
+"""
+
+
+def test_only_values_the_decorator_builds_are_recorded() -> None:
+    found = decorator_fills(ast.parse(SOURCE), SOURCE)
+    assert found == ("with_user:limit user", "Base:conn")
+
+
+def test_a_subclass_fills_what_its_project_base_fills() -> None:
+    tree = ast.parse(SOURCE)
+    fills = project_fills(
+        {"pkg.deco": decorator_fills(tree, SOURCE)},
+        {"pkg.deco": ("Base:object", "Child:Base")},
+        lambda name: name,
+    )
+    assert fills == {
+        "pkg.deco.with_user": frozenset({"user", "limit"}),
+        "pkg.deco.Base": frozenset({"conn"}),
+        "pkg.deco.Child": frozenset({"conn"}),
+    }
+
+
+def test_a_module_without_a_keyword_store_is_not_walked() -> None:
+    text = "def f(**kwargs):\n    return g(**kwargs)\n"
+    assert decorator_fills(ast.parse(text), text) == ()
