@@ -75,17 +75,35 @@ def field_kinds(conversion: str, before: str) -> frozenset[str]:
 
 
 def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
-    """`value` as a format inserts it: its flows made safe for `kinds`."""
+    """`value` as a format inserts it: its flows made safe for `kinds`, and for line breaks when
+    it is a list, tuple, set or dict the code built: its text is the `repr` of its items."""
+    container = is_plain_container(value)
+    if container:
+        kinds |= LINE_BREAK_KINDS
     if not kinds or not value.all_flows():
         return value
     if kinds >= NUMBER_SAFE_KINDS:
         note = "formatted as a number"
+    elif container:
+        note = "formatted as a container (the `repr` of its items)"
     elif kinds & LINE_BREAK_KINDS:
         note = "formatted with `!r`"
     else:
         note = "in the URL's query string"
     escaped = value.mapped(lambda f: f.then(node, note).sanitised(kinds))
     return Value(flows=escaped.all_flows())
+
+
+def is_plain_container(value: Value) -> bool:
+    """Whether `value` is a list, tuple, set or dict built in the code whose known items are no
+    objects of the project: `str` of it writes each item's `repr`, where a string's line break
+    is the two characters `\\n` (a project object's `__repr__` could write anything)."""
+    if value.shape not in ("list", "tuple", "set", "dict"):
+        return False
+    return not any(
+        part.function is not None or (part.type or "").startswith("class:")
+        for part in value.parts.values()
+    )
 
 
 def _common(uses: Iterable[frozenset[str]]) -> frozenset[str]:
@@ -138,8 +156,8 @@ def percent_result(template: str, right: Value, node: ast.AST) -> Value | None:
         ordered = [right.parts[i] for i in sorted(k for k in right.parts if isinstance(k, int))]
         values = percent_arguments(template, ordered, node)
         return Value(flows=Value(parts=dict(enumerate(values))).all_flows())
-    if len(fields) == 1 and fields[0][0] is None and not right.shape:
-        return formatted(right, fields[0][1], node)
+    if len(fields) == 1 and fields[0][0] is None and right.shape != "tuple":
+        return formatted(right, fields[0][1], node)  # `"%s" % items` writes `str(items)`
     return None
 
 
