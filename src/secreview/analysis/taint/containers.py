@@ -9,10 +9,11 @@ an object.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.values import CLEAN, Value, merge_flows
+from secreview.analysis.taint.values import CLEAN, Value, join, merge_flows
 from secreview.index.context import UNKNOWN
 
 
@@ -153,9 +154,14 @@ class ContainerRules(FrameState):
         return replace(result, const=UNKNOWN)
 
     def element_of(self, iterable: Value) -> Value:
-        """What iterating over a value yields (a dict's constant keys are not its values)."""
+        """What iterating over a value yields (a dict's constant keys are not its values). The
+        known elements of a list, tuple or set the code built are joined element by element, so
+        `for key, value in [("name", request_arg), ("mode", "fast")]` keeps `key` constant."""
         if iterable.shape == "dict":
             return Value(flows=iterable.flows)
         if iterable.is_constant and isinstance(iterable.const, str | tuple | list):
             return CLEAN
+        if iterable.shape and iterable.parts and all(isinstance(k, int) for k in iterable.parts):
+            known = functools.reduce(join, iterable.parts.values())
+            return join(known, Value(flows=iterable.flows)) if iterable.flows else known
         return iterable.any_part()
