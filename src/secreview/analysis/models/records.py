@@ -61,7 +61,8 @@ class SinkModel(NamedTuple):
 
     `when` holds keyword arguments that must have these constant values for the call to be a
     sink (`shell = true`); `unless` maps a keyword (or a position, as a digit) to the types or
-    qualified names of values that make the call safe (`Loader = ["yaml.SafeLoader"]`);
+    qualified names of values that make the call safe (`Loader = ["yaml.SafeLoader"]`), a
+    `keyword.Header-Name` key naming a header in a headers dict (`headers.Content-Type`);
     `argv0` means only the program name of an argument vector matters (a list's first element);
     `receiver` means the object the method is called on is what must not be tainted;
     `receivers` (regexes) limits a `*.method` model to receivers named so (`logger.info`);

@@ -11,6 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.crypto_names import name_words
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -27,6 +28,17 @@ _CLIENT_FACING_MODULES = (
 _CLIENT_FACING_NAMES = frozenset(
     {"django.http.Http404", "django.core.exceptions.PermissionDenied", "fastapi.HTTPException"}
 )
+# Exceptions named for what was wrong with the request (`DatasetNotFoundException`,
+# `KeyOrNameAlreadyExists`, `RateLimit`, Django's `DoesNotExist`): their message is written about
+# the request, for its sender. Last words, after `Exception`/`Error`/`Exc` are dropped.
+_CLIENT_CONDITIONS = (
+    ("not", "found"), ("exists",), ("does", "not", "exist"), ("validation",), ("rate", "limit"),
+    ("rate", "limited"), ("conflict",), ("forbidden",), ("unauthorized",), ("unauthorised",),
+    ("permission", "denied"), ("access", "denied"),
+)  # fmt: skip
+_EXCEPTION_WORDS = frozenset({"exception", "error", "exc"})
+_FILE_ERRORS = frozenset({"FileNotFoundError", "FileExistsError", "ModuleNotFoundError"})
+"""Builtins named so whose message quotes a server path or module: not written for a client."""
 # Attributes of a caught exception that carry its message, arguments or traceback.
 _REVEALING_ATTRIBUTES = frozenset(
     {"args", "message", "msg", "strerror", "filename", "__traceback__", "__cause__", "__context__"}
@@ -236,8 +248,22 @@ def _is_client_facing(handler: ast.ExceptHandler, context: ModuleContext) -> boo
         name.endswith(_CLIENT_FACING_SUFFIXES)
         or name.startswith(_CLIENT_FACING_MODULES)
         or name in _CLIENT_FACING_NAMES
+        or _names_client_condition(name)
         for name in names
     )
+
+
+def _names_client_condition(name: str) -> bool:
+    """Whether an exception class is named for what was wrong with the request
+    (`_CLIENT_CONDITIONS`: `ConfigNotFoundException`, `KeyOrNameAlreadyExists`, `RateLimit`), so
+    its message says so to the client; not the builtins about files (`FileNotFoundError`)."""
+    last = name.rsplit(".", 1)[-1]
+    if last in _FILE_ERRORS:
+        return False
+    words = name_words(last)
+    while words and words[-1] in _EXCEPTION_WORDS:
+        words = words[:-1]
+    return any(words[-len(ending) :] == ending for ending in _CLIENT_CONDITIONS)
 
 
 def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[str]:
@@ -280,8 +306,10 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "service), whose return value is the response (a returned `fault` dict included), "
     "handlers that return such text; in methods of an `http.server` request handler, also a "
     "call given the handler and an HTTP status (`send_json(self, 400, str(e))`). Handlers that "
-    "only catch validation or HTTP errors, whose "
-    "messages are written for the client, are not reported.",
+    "only catch validation or HTTP errors, or errors named for what was wrong with the request "
+    "(`...NotFound`, `...AlreadyExists`, `...DoesNotExist`, `RateLimit`, `...Forbidden`; not "
+    "the builtin `FileNotFoundError`), whose messages are written for the client, are not "
+    "reported.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "
     "strings with passwords. Sending them to the client hands an attacker a map of the system "

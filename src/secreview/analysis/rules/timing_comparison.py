@@ -8,10 +8,11 @@ another secret (`md5("%s:%s" % (ha1, nonce))`), what a function named for making
 signature returns when handed a secret (`calculate_digest(ip, secret)`), or a read named like a
 credential (`signature`, `api_key`, `csrf_token`, `password`, `X-Api-Token` header). A bare
 `token`, `digest`, `hash` or `sig` is everyday vocabulary (lexers, checksums, signal numbers), so it
-counts only when the other side is secret too. Comparisons with constants, `None`, lengths and
-types tell nothing; nor do comparisons with a named constant that is not named like a secret
-(`signal.SIGCHLD`, an enum member, `self.WAKEUP_REQUEST`): a timing attack needs a secret on the
-other side.
+counts only when the other side is secret too; a `key` without a credential word (`fides_key`,
+`k.key`) names a look-up, a record's identifier, and never counts. Comparisons with constants,
+`None`, lengths and types tell nothing; nor do comparisons with a named constant that is not
+named like a secret (`signal.SIGCHLD`, an enum member, `self.WAKEUP_REQUEST`): a timing attack
+needs a secret on the other side.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ _STRONG_LAST = frozenset(
 )  # fmt: skip
 # `sig` is as often a signal number (`sig == signal.SIGCHLD`) as a signature: weak alone
 _WEAK_LAST = frozenset({"token", "digest", "hash", "key", "mac", "code", "checksum", "sig", "auth"})
+# weak last words that, without a credential qualifier, name a look-up value: a dict's `key`, a
+# record's `fides_key`/`connection_key` (its identifier), a status `code`; `api_key` still counts
+_LOOKUP_LAST = frozenset({"key", "code"})
 # words before a weak last word that make it a credential: `auth_token`, `api_key`, `hmac_digest`
 _STRONG_QUALIFIERS = frozenset(
     {
@@ -112,7 +116,7 @@ def _name_strength(name: str) -> _Secret:
         return _Secret.NONE
     if set(before) & _STRONG_QUALIFIERS:
         return _Secret.NAMED
-    return _Secret.WEAK if last != "code" else _Secret.NONE
+    return _Secret.WEAK if last not in _LOOKUP_LAST else _Secret.NONE
 
 
 def _unwrap(node: ast.expr, context: ModuleContext) -> ast.expr:
@@ -278,8 +282,10 @@ def _describe(strength: _Secret) -> str:
     "`csrf_token`, `auth_token`, a `X-Api-Key` header), and the other side is not a "
     "constant, `None`, a length or a type, nor a named constant not named like a secret "
     "(`sig == signal.SIGCHLD`, `state == Color.RED`, `x != self.WAKEUP_REQUEST`). A plain "
-    "`token`, `key`, `digest`, `hash` or `sig` counts only when the other side is "
-    "secret-named too (`token == expected_token`). Names that "
+    "`token`, `digest`, `hash` or `sig` counts only when the other side is "
+    "secret-named too (`token == expected_token`); a `key` never does without a credential "
+    "word (`k.key == key`, `Rule.key == rule_key` look a record up by its identifier; "
+    "`api_key`, `secret_key` still count). Names that "
     "pair two user-supplied values (`password == password_confirm`, `new_password`) and "
     "`__eq__` methods are left alone. Character-by-character loops count too: "
     "`for a, b in zip(signature, expected): if a != b: return False`. A credential looked up "

@@ -92,15 +92,16 @@ def _flask_indexing_is_safe(attribute: str, context: ModuleContext) -> bool:
 
 def _key_checked(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
     """Whether the function tests `"key" in ...` for the constant key it indexes, or an
-    enclosing `if` tests `param in request.GET` for the very key and container it indexes."""
+    enclosing `if` tests `param in request.GET` or `data.get("key")` for the very key and
+    container it indexes (a missing key is None there, so the body never indexes it)."""
     key = context.constant_value(subscript.slice)
-    if isinstance(key, str):
-        return any(
-            any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
-            and context.constant_value(node.left) == key
-            for node in scope_nodes(function.body)
-            if isinstance(node, ast.Compare)
-        )
+    if isinstance(key, str) and any(
+        any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+        and context.constant_value(node.left) == key
+        for node in scope_nodes(function.body)
+        if isinstance(node, ast.Compare)
+    ):
+        return True
     wanted = (ast.dump(subscript.slice), ast.dump(subscript.value))
     child: ast.AST = subscript
     for ancestor in context.ancestors(subscript):
@@ -110,8 +111,39 @@ def _key_checked(subscript: ast.Subscript, function: Function, context: ModuleCo
             for test in ast.walk(ancestor.test):
                 if isinstance(test, ast.Compare) and _membership(test) == wanted:
                     return True
+                if _got(test) == wanted:
+                    return True
         child = ancestor
     return False
+
+
+def _got(node: ast.AST) -> tuple[str, str] | None:
+    """(key, container) shapes of `container.get(key)`, else None."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        return ast.dump(node.args[0]), ast.dump(node.func.value)
+    return None
+
+
+def _schema_checked(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
+    """Whether a schema validated the indexed body before: `errors = schema.validate(data)`
+    (marshmallow's answer is tested next, a 400 when it fails) or `schema.load(data)`, which
+    raises. A schema that requires the field makes the key present."""
+    container = ast.dump(subscript.value)
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("validate", "load")
+        and "schema" in context.one_line(node.func.value).lower()
+        and any(ast.dump(a) == container for a in node.args)
+        and (node.end_lineno or 0) < subscript.lineno
+        for node in scope_nodes(function.body)
+    )
 
 
 def _membership(node: ast.Compare) -> tuple[str, str] | None:
@@ -177,7 +209,9 @@ def _value_names(context: ModuleContext) -> dict[tuple[int, str], ast.AST]:
     "the error raised (or a parent such as `LookupError` or `Exception`), nor a "
     "`with contextlib.suppress(KeyError, ...)`. Quiet for Flask's "
     "`request.args/form/headers[...]` (a 400), `.get(key, type=int)`, keys tested with `in` "
-    "first (`if param in request.GET: request.GET[param]`), and handlers whose decorator "
+    "first (`if param in request.GET: request.GET[param]`) or read with `.get` by the "
+    "enclosing `if` (`if data.get('k'): data['k']`), bodies a schema validated first "
+    "(`errors = schema.validate(data)`, `schema.load(data)`), and handlers whose decorator "
     "validates the input (`@validation.schema`, `@use_kwargs`, `@expects_json`).",
     why_bad="The framework turns the uncaught exception into a 500 with a traceback in the log "
     "(and in the response when a debug page is on). A client error is reported as a server "
@@ -221,6 +255,8 @@ def _indexing(node: ast.Subscript, context: ModuleContext) -> Iterator[Hit]:
     if isinstance(parent, ast.Call) and _conversion_name(parent, context) is not None:
         return  # reported once, as the conversion
     if caught_by(node, _KEY_ERRORS, context) or _key_checked(node, function, context):
+        return
+    if _schema_checked(node, function, context):
         return
     yield Hit(
         node=node,

@@ -10,7 +10,8 @@ A value used by any other conversion keeps its taint; so does every value of a f
 cannot read (`%*d`).
 
 Wherever it is inserted, a value placed after a `?` (or `#`) of the format's fixed text is in a
-URL's query string or fragment (`f"{base}search?q={term}"`): it cannot choose the host the URL
+URL's query string or fragment (`f"{base}search?q={term}"`), and one placed after a path segment
+of it (`f"{base}files/{name}"`) is in the path (`url_text`): it cannot choose the host the URL
 reaches, so it is no server-side request forgery nor open redirect by itself.
 """
 
@@ -89,7 +90,7 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
     elif kinds & LINE_BREAK_KINDS:
         note = "formatted with `!r`"
     else:
-        note = "in the URL's query string"
+        note = "after the URL's host (in its path or query string)"
     escaped = value.mapped(lambda f: f.then(node, note).sanitised(kinds))
     return Value(flows=escaped.all_flows())
 

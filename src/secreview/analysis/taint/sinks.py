@@ -35,6 +35,24 @@ def _given(key: str, args: list[Value], kwargs: dict[str, Value]) -> Value | Non
     return kwargs.get(key)
 
 
+def _unless_value(key: str, args: list[Value], kwargs: dict[str, Value]) -> Value | None:
+    """The value an `unless` key names: an argument, or with `keyword.Header-Name` the value of
+    that header in a headers dict passed there (`headers={"Content-Type": "application/json"}`,
+    how a response is often declared JSON)."""
+    key, _, header = key.partition(".")
+    given = _given(key, args, kwargs)
+    if given is None or not header:
+        return given
+    found = header_values(given, f"(?i){re.escape(header)}")
+    return found[0] if len(found) == 1 else None
+
+
+def _media_type(const: object) -> object:
+    """A constant as `unless` compares it: text without a media type's parameters
+    (`application/json; charset=utf-8` is JSON), anything else as it is."""
+    return const.split(";", 1)[0].strip() if isinstance(const, str) else const
+
+
 def _sink_inputs(
     sink: SinkModel, receiver: Value | None, args: list[Value], kwargs: dict[str, Value]
 ) -> list[Value]:
@@ -236,8 +254,8 @@ class SinkRules(FrameState):
             if kwargs.get(key, CLEAN).const != expected:
                 return False
         for key, safe in sink.unless:
-            given = _given(key, args, kwargs)
-            if given is not None and (given.type in safe or given.const in safe):
+            given = _unless_value(key, args, kwargs)
+            if given is not None and (given.type in safe or _media_type(given.const) in safe):
                 return False
         if sink.unset and "**" in kwargs:
             return False  # `**options` may turn the flag on

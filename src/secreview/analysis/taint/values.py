@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.type_unions import joined_type
+from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
 
 Step = tuple[ast.AST, str]
@@ -334,11 +335,6 @@ def constant(value: object) -> Value:
     """A value fixed in the source."""
     prefix = value if isinstance(value, str) else ""
     return Value(const=value, prefix=prefix, query=has_query_mark(prefix))
-
-
-def has_query_mark(text: str) -> bool:
-    """Whether URL text has reached its query string or fragment."""
-    return "?" in text or "#" in text
 
 
 def join(left: Value | None, right: Value | None) -> Value:

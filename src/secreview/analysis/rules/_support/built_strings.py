@@ -40,19 +40,22 @@ class Piece(NamedTuple):
     """A piece of a string built at run time: fixed `text`, or the expression `node` supplying it.
 
     `numeric` marks a run-time value formatted as a number (`%d`, `{:d}`), which cannot carry
-    quotes or metacharacters. `via` lists the assignments the piece travelled through, outermost
-    first, so a finding can show where the string was assembled.
+    quotes or metacharacters; `looped` one of the strings a loop runs over, written in the source
+    (`for table in ["a", "b"]:`), known but not as one text. `via` lists the assignments the
+    piece travelled through, outermost first, so a finding can show where the string was
+    assembled.
     """
 
     text: str | None = None
     node: ast.expr | None = None
     numeric: bool = False
     via: tuple[ast.AST, ...] = ()
+    looped: bool = False
 
     @property
     def is_dynamic(self) -> bool:
         """Whether the piece is a run-time value that may carry arbitrary text."""
-        return self.node is not None and not self.numeric
+        return self.node is not None and not self.numeric and not self.looped
 
 
 def is_fixed(context: ModuleContext, expr: ast.expr, depth: int = 0) -> bool:
@@ -260,11 +263,15 @@ def _either_pieces(
 
 def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Piece]:
     bindings = bindings_before(context, name)
-    if not bindings or any(b.value is None for b in bindings):
+    if not bindings:
         return [Piece(node=name)]
-    pieces: list[Piece] = []
+    looped = [b for b in bindings if b.value is None and _loops_over_strings(context, b.node)]
+    if any(b.value is None and b not in looped for b in bindings):
+        return [Piece(node=name)]
+    pieces: list[Piece] = [Piece(node=name, via=(b.node,), looped=True) for b in looped[:1]]
     for binding in bindings:
-        assert binding.value is not None
+        if binding.value is None:
+            continue
         if binding.augmented_op is not None and not isinstance(binding.augmented_op, ast.Add):
             return [Piece(node=name)]
         for piece in string_pieces(context, binding.value, depth + 1):
@@ -272,6 +279,18 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
                 piece = piece._replace(via=(binding.node, *piece.via))
             pieces.append(piece)
     return pieces
+
+
+def _loops_over_strings(context: ModuleContext, target: ast.AST) -> bool:
+    """Whether `target` is the name a `for` loop binds to each string of a sequence written in
+    the source (`for table in ["a", "b"]:`, or a module constant list of them)."""
+    loop = context.parent(target)
+    if not (isinstance(loop, ast.For) and loop.target is target):
+        return False
+    elements = sequence_elements(context, loop.iter)
+    return bool(elements) and all(
+        isinstance(context.constant_value(e), str) for e in elements or ()
+    )
 
 
 def is_number_conversion(context: ModuleContext, expr: ast.expr) -> bool:

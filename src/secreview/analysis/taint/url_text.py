@@ -1,0 +1,24 @@
+"""Where in a URL a piece of fixed text leaves whatever is appended to it: past the host or not.
+
+Server-side request forgery and open redirects are about the host a URL reaches. Text appended
+after a `?` or `#` of fixed text is in the query string or fragment; text appended after a path
+segment of fixed text (`tfiles/` in `settings.STATIC_URL + "tfiles/" + name`) is in the path,
+since the host ends at the first `/` that follows it. Neither can choose the host. A lone `/`, the
+`//` and `:/` of `scheme://`, and a `/` after a format field (`%s/`, `{}/`, which may be empty and
+leave `//evil.net`) do not count.
+"""
+
+from __future__ import annotations
+
+from secreview.patterns import lazy_pattern
+
+_FORMAT_FIELD = lazy_pattern(r"%[^a-zA-Z%]*[a-zA-Z%]|\{[^{}]*\}")
+_SEGMENT_END = lazy_pattern(r"[^/:\\]/")
+
+
+def has_query_mark(text: str) -> bool:
+    """Whether URL text has passed its host: reached its query string or fragment, or ended a
+    path segment of its own (`api/`), so that nothing appended to it can choose the host."""
+    if "?" in text or "#" in text:
+        return True
+    return _SEGMENT_END.search(_FORMAT_FIELD.sub("/", text)) is not None
