@@ -336,3 +336,11 @@ def test_keywords_a_decorator_of_another_module_fills_are_not_request_data(
 ) -> None:
     checked, problems = annotation_problems("decorators", tmp_path, jobs)
     assert checked >= 5 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_tuple_returned_from_another_module_keeps_its_elements_apart(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("tuples", tmp_path, jobs)
+    assert checked >= 3 and not problems, problems

@@ -29,7 +29,7 @@ from secreview.analysis.taint.semantics import (
     substitute,
 )
 from secreview.analysis.taint.stubs import overridable_stub
-from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect
+from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect, returned_value
 from secreview.analysis.taint.type_unions import type_alternatives
 from secreview.analysis.taint.values import (
     CLEAN,
@@ -38,7 +38,6 @@ from secreview.analysis.taint.values import (
     Value,
     join,
     merge_flows,
-    tainted,
 )
 
 
@@ -340,20 +339,23 @@ class CallRules(ObjectRules, CallbackRules):
                             guess=effect.guess,
                         )
                     )
-        flows: list[Flow] = []
+        flows: list[tuple[int | None, Flow]] = []
         for effect in summary.returns:
             if effect.parameter is None:
-                flows.append(self._read_by_callee(node, effect, short))
+                flows.append((effect.position, self._read_by_callee(node, effect, short)))
                 continue
             argument = mapping.get(effect.parameter)
             if argument is not None:
                 flows.extend(
-                    self._read_inside(f, node, effect, short)
-                    .then(node, f"returned by `{short}`")
-                    .through(effect.safe_for)
+                    (
+                        effect.position,
+                        self._read_inside(f, node, effect, short)
+                        .then(node, f"returned by `{short}`")
+                        .through(effect.safe_for),
+                    )
                     for f in self._argument_part(argument, effect.within, node)
                 )
-        return tainted(flows)
+        return returned_value(flows)
 
     def _read_by_callee(self, node: ast.Call, effect: ReturnEffect, short: str) -> Flow:
         """The flow of untrusted input the callee reads itself and returns: its first step is the

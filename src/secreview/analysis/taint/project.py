@@ -26,6 +26,7 @@ from secreview.analysis.taint.summaries import (
     ReturnEffect,
     SinkEffect,
     StoredParameter,
+    returned_parts,
 )
 from secreview.analysis.taint.values import Flow
 from secreview.analysis.taint.written_reads import new_read_tables, written_read
@@ -288,14 +289,16 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
     """The picklable view of one function's analysis."""
     path = context.path
     returns: set[ReturnEffect] = set()
-    for flow in result.returns.all_flows():
-        if flow.parameter is not None:
-            returns.add(_parameter_return(result, context, flow))
-        else:
-            note = flow.steps[0][1] if flow.steps else "untrusted input"
-            line = getattr(flow.steps[0][0], "lineno", 0) if flow.steps else 0
-            read_at = f"{path}:{line}" if line else ""
-            returns.add(ReturnEffect(None, flow.safe_for, flow.origin, note, read_at=read_at))
+    for position, flows in returned_parts(result.returns):
+        for flow in flows:
+            if flow.parameter is not None:
+                effect = _parameter_return(result, context, flow)
+            else:
+                note = flow.steps[0][1] if flow.steps else "untrusted input"
+                line = getattr(flow.steps[0][0], "lineno", 0) if flow.steps else 0
+                read_at = f"{path}:{line}" if line else ""
+                effect = ReturnEffect(None, flow.safe_for, flow.origin, note, read_at=read_at)
+            returns.add(effect._replace(position=position))
     sinks: set[SinkEffect] = set()
     if result.gave_up is None:
         for event in result.events:
@@ -372,7 +375,8 @@ def _return_order(effect: ReturnEffect) -> tuple[int, str, str, str, str]:
     frozenset does), so the summary is the same in every process."""
     parameter = -1 if effect.parameter is None else effect.parameter
     safe = ",".join(sorted(effect.safe_for))
-    return (parameter, safe, effect.origin, effect.note, repr(effect.within))
+    where = f"{effect.position}:{effect.within!r}"
+    return (parameter, safe, effect.origin, effect.note, where)
 
 
 def _sink_order(effect: SinkEffect) -> tuple[object, ...]:

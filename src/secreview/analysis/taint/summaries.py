@@ -7,9 +7,11 @@ ship it to worker processes: an `ExternalSummary` per function, gathered in a `P
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from secreview.analysis.taint.values import Flow, Value, merge_flows, tainted
 
 
 class ReturnEffect(NamedTuple):
@@ -32,6 +34,32 @@ class ReturnEffect(NamedTuple):
     source read inside (`parameter` None), where `note`'s source was read."""
     read_code: str = ""
     """The text of that expression (empty when the read is not spelled out in the body)."""
+    position: int | None = None
+    """The element of the returned tuple it is in (`return command, data, None`: the request's
+    data is in 1 and 2 holds none of it); None for the value as a whole."""
+
+
+def returned_parts(returned: Value) -> list[tuple[int | None, frozenset[Flow]]]:
+    """The flows of what a function returns, by element when every path returns a tuple of
+    known elements (`return command, data, None`), else all of them as one (see
+    `returned_value`, which rebuilds the value at a call)."""
+    if returned.shape != "tuple" or not returned.exact:
+        return [(None, returned.all_flows())]
+    return [(None, returned.flows)] + [(k, v.all_flows()) for k, v in returned.parts.items()]
+
+
+def returned_value(flows: Iterable[tuple[int | None, Flow]]) -> Value:
+    """What a call of a summarised function returns, from its flows and the element of the
+    returned tuple each is in (`ReturnEffect.position`): unpacking `command, data, error =
+    call()` gives `error` none of the data `data` holds."""
+    whole: list[Flow] = []
+    elements: dict[int, list[Flow]] = {}
+    for position, flow in flows:
+        (whole if position is None else elements.setdefault(position, [])).append(flow)
+    if not elements:
+        return tainted(whole)
+    parts = {position: tainted(elements[position]) for position in sorted(elements)}
+    return Value(flows=merge_flows(whole), parts=parts, shape="tuple")
 
 
 class SinkEffect(NamedTuple):
