@@ -16,6 +16,7 @@ text comes first, and a caller's local bound once to such text.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from typing import NamedTuple, TypeGuard
 
 from secreview.analysis.taint.semantics import fixes_host
@@ -60,7 +61,8 @@ def fixed_url_parameters(context: ModuleContext) -> dict[int, dict[str, CallerUr
     for cls, functions in scopes:
         if not functions:
             continue
-        calls = _calls_in(context.tree if cls is None else cls, cls is not None)
+        nodes = context.nodes if cls is None else list(ast.walk(cls))  # the module's: indexed
+        calls = _calls_in(nodes, cls is not None)
         reader = _Prefixes(context, cls)
         for function in functions:
             called = calls.get(function.name)
@@ -80,14 +82,13 @@ def _is_private(node: ast.stmt) -> TypeGuard[ast.FunctionDef | ast.AsyncFunction
     )
 
 
-def _calls_in(scope: ast.AST, method: bool) -> dict[str, list[ast.Call]]:
-    """Name -> every call of it in `scope` (`self.name(...)`/`cls.name(...)` for methods),
-    leaving out a name also read otherwise (handed around as a value: its calls cannot all be
-    seen)."""
+def _calls_in(nodes: Sequence[ast.AST], method: bool) -> dict[str, list[ast.Call]]:
+    """Name -> every call of it among a scope's `nodes` (`self.name(...)`/`cls.name(...)` for
+    methods), leaving out a name also read otherwise (handed around as a value: its calls
+    cannot all be seen)."""
     calls: dict[str, list[ast.Call]] = {}
     called: set[int] = set()
     read: set[str] = set()
-    nodes = list(ast.walk(scope))
     for node in nodes:
         if isinstance(node, ast.Call) and (name := _named(node.func, method)):
             calls.setdefault(name, []).append(node)

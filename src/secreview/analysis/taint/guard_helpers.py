@@ -48,12 +48,14 @@ def raising_check(call: ast.Call, helper: FunctionNode, method: bool = False) ->
     caller goes on past the call only where that condition is false. None when the helper is
     anything else: other statements than local assignments, `if` tests whose whole body is a
     `raise` (no `else`) and a last `return`, or no such test at all."""
-    bound = _bound_call(call, helper, method)
     body = _body(helper)
-    if bound is None or not body:
-        return None
-    if isinstance(body[-1], ast.Return):
+    if body and isinstance(body[-1], ast.Return):
         body = body[:-1]  # what it returns: the caller's business, not the check
+    if not any(isinstance(s, ast.If) for s in body) or not all(map(_validator_statement, body)):
+        return None  # the shape first: binding and copying cost more, and most helpers fail
+    bound = _bound_call(call, helper, method)
+    if bound is None:
+        return None
     names = dict(bound)
     raises: list[ast.expr] = []
     for statement in body:
@@ -65,6 +67,14 @@ def raising_check(call: ast.Call, helper: FunctionNode, method: bool = False) ->
         return None
     test = raises[0] if len(raises) == 1 else ast.BoolOp(op=ast.Or(), values=raises)
     return _at_call(test, call)
+
+
+def _validator_statement(statement: ast.stmt) -> bool:
+    """Whether `statement` may be part of a validator: an `if` that only raises, or a local
+    assignment (checked again, with substitution, by `_local_assignment`)."""
+    if isinstance(statement, ast.If):
+        return not statement.orelse and _only_raises(statement)
+    return isinstance(statement, ast.Assign)
 
 
 def _only_raises(statement: ast.If) -> bool:
