@@ -94,6 +94,7 @@ class ChoiceTypes:
         """Keywords the project's decorators among `decorators` fill for the view they wrap
         with values they build (`ProjectIndex.filled`; a decorator of this module by its own
         definition, as a single file has no project): not the request's data."""
+        fills = self.project.filled or self._own_filled  # the project's holds this module's
         found: set[str] = set()
         for decorator in decorators:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -101,7 +102,7 @@ class ChoiceTypes:
             if name is None and isinstance(target, ast.Name):
                 name = f"{self.module_name}.{target.id}"
             if name is not None:
-                found |= self.project.filled.get(name) or self._own_filled.get(name, frozenset())
+                found |= fills.get(name, frozenset())
         return frozenset(found)
 
     @cached_property

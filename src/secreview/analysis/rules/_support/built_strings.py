@@ -288,9 +288,7 @@ def _loops_over_strings(context: ModuleContext, target: ast.AST) -> bool:
     if not (isinstance(loop, ast.For) and loop.target is target):
         return False
     elements = sequence_elements(context, loop.iter)
-    return bool(elements) and all(
-        isinstance(context.constant_value(e), str) for e in elements or ()
-    )
+    return bool(elements) and all(isinstance(context.constant_value(e), str) for e in elements)
 
 
 def is_number_conversion(context: ModuleContext, expr: ast.expr) -> bool:
