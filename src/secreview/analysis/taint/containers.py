@@ -13,8 +13,12 @@ import functools
 from dataclasses import replace
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.values import CLEAN, Value, join, merge_flows
+from secreview.analysis.taint.semantics import WRITTEN
+from secreview.analysis.taint.values import CLEAN, ELEMENT, Value, join, merge_flows
 from secreview.index.context import UNKNOWN
+
+_ADDERS = frozenset({"append", "appendleft", "add", "insert", "extend", "extendleft", "update"})
+"""Methods that add elements to a list or set (a set's `update`; a dict's stores by key)."""
 
 
 def _stored(owner: Value, key: object, value: Value) -> Value:
@@ -99,6 +103,40 @@ class ContainerRules(FrameState):
         elif isinstance(base, ast.Attribute):
             self._store_into(base.value, f".{base.attr}", value, base)
 
+    def stored_by(
+        self,
+        node: ast.Call,
+        receiver: Value,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value:
+        """The receiver once a method stored its arguments in it (`items.append(x)`). A list
+        whose elements are all known grows by one known element; any other list or set keeps
+        what is added as its unknown elements (`ELEMENT`), so an appended tuple stays a tuple."""
+        if method in _ADDERS and args and receiver.shape in ("list", "set"):
+            added = args[-1] if method == "insert" else args[0]
+            if method == "append" and receiver.exact:
+                return receiver.with_part(len(receiver.parts), added)
+            if method.startswith("extend") or method == "update":
+                added = self.element_of(added)
+            known = receiver.parts.get(ELEMENT)
+            element = join(known, added) if known is not None else added
+            return replace(receiver.with_part(ELEMENT, element), exact=False)
+        if method == "update" and args and args[0].parts:
+            updated = receiver
+            for key, part in args[0].parts.items():
+                updated = updated.with_part(key, part)
+            return updated.with_flows(args[0].flows) if args[0].flows else updated
+        flows = self.default_result(args, kwargs, node).flows
+        if not flows:
+            return receiver
+        if method in ("write", "writelines"):
+            # What is written into a file or buffer comes back from reading it, but does not
+            # choose the file's `name`: it is kept as a part no attribute reads.
+            return receiver.with_part(WRITTEN, receiver.part(WRITTEN).with_flows(flows))
+        return receiver.with_flows(flows)
+
     def remove_key(self, base: ast.Name, receiver: Value, key: object) -> None:
         """Remove `key` from a container; a list's later elements move down by one. A negative
         index (`stack.pop(-1)`) counts from the end of a list whose elements are all known;
@@ -161,7 +199,8 @@ class ContainerRules(FrameState):
             return Value(flows=iterable.flows)
         if iterable.is_constant and isinstance(iterable.const, str | tuple | list):
             return CLEAN
-        if iterable.shape and iterable.parts and all(isinstance(k, int) for k in iterable.parts):
+        keys = iterable.parts
+        if iterable.shape and keys and all(isinstance(k, int) or k == ELEMENT for k in keys):
             known = functools.reduce(join, iterable.parts.values())
             return join(known, Value(flows=iterable.flows)) if iterable.flows else known
         return iterable.any_part()

@@ -301,6 +301,15 @@ class FrameState:
 
         def store_back(self, base: ast.expr, value: Value) -> None: ...
 
+        def stored_by(
+            self,
+            node: ast.Call,
+            receiver: Value,
+            method: str,
+            args: list[Value],
+            kwargs: dict[str, Value],
+        ) -> Value: ...
+
         def remove_key(self, base: ast.Name, receiver: Value, key: object) -> None: ...
 
         def sequence(self, node: ast.expr, elements: list[ast.expr]) -> Value: ...

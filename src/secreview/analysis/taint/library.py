@@ -32,7 +32,6 @@ from secreview.analysis.taint.semantics import (
     MUTATORS,
     TEXT_DECODERS,
     TEXT_KEEPING_METHODS,
-    WRITTEN,
     compiled_for_a_dialect,
     fixes_host,
     is_module_type,
@@ -282,25 +281,7 @@ class LibraryRules(FrameState):
                 return receiver.parts[option]
         stores = method in MUTATORS or (receiver.type is None and _named_to_store(method))
         if stores and base is not None and isinstance(base, ast.Name | ast.Attribute):
-            updated = receiver
-            if method == "append" and args and receiver.exact and receiver.shape == "list":
-                updated = receiver.with_part(len(receiver.parts), args[0])
-            elif method == "update" and args and args[0].parts:
-                for key, part in args[0].parts.items():
-                    updated = updated.with_part(key, part)
-                updated = updated.with_flows(args[0].flows) if args[0].flows else updated
-            elif method in ("write", "writelines"):
-                # What is written into a file or buffer comes back from reading it, but does not
-                # choose the file's `name`: it is kept as a part no attribute reads.
-                flows = self.default_result(args, kwargs, node).flows
-                if flows:
-                    written = receiver.part(WRITTEN).with_flows(flows)
-                    updated = receiver.with_part(WRITTEN, written)
-            else:
-                flows = self.default_result(args, kwargs, node).flows
-                if flows:
-                    updated = receiver.with_flows(flows)
-            self.store_back(base, updated)
+            self.store_back(base, self.stored_by(node, receiver, method, args, kwargs))
             return CLEAN
         if method in ("get", "pop", "setdefault") and args:
             key = args[0]

@@ -16,6 +16,7 @@ tree) about 6 % of a scan's CPU; they hash and compare by their fields all the s
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -45,6 +46,10 @@ DECODED = "decoded"
 """Marker on a parameter flow: the function decodes the parameter's text (`parse_qsl(url)`), so
 at a call site the argument's sink kinds a source or sanitiser ruled out apply again
 (`Flow.through`), as they do when the caller decodes it itself (`Flow.decoded`)."""
+ELEMENT = "(element)"
+"""The part of a list or set holding what was added once the code no longer knew its length (a
+work list grown in a loop): any unknown index may be one of them, so an appended tuple keeps its
+positions apart instead of spilling into the whole list."""
 GUESSED_SOURCE = "guessed-source"
 """Marker: the data was taken for untrusted input from a helper's name only (`get_args(request)`
 of a module the scan did not read; see `guessed_sources.py`), so findings are low confidence."""
@@ -268,14 +273,16 @@ class Value:
 
     def part(self, key: object) -> Value:
         """The element at constant `key`: its own value when known, else the unknown elements
-        (of a parameter: that part of whatever the caller passes, see `Flow.narrowed`)."""
+        (those added at an unknown index, `ELEMENT`; of a parameter: that part of whatever the
+        caller passes, see `Flow.narrowed`)."""
         if key in self.parts:
             return self.parts[key]
         if isinstance(key, int) and key < 0 and self.exact:
             length = len(self.parts)
             if key + length in self.parts:
                 return self.parts[key + length]
-        return Value(flows=narrowed(self.flows, key))
+        unknown = Value(flows=narrowed(self.flows, key))
+        return join(self.parts[ELEMENT], unknown) if ELEMENT in self.parts else unknown
 
     def any_part(self) -> Value:
         """An element at an unknown key: any of them."""
@@ -386,11 +393,5 @@ def _choices(left: Value, right: Value) -> frozenset[object]:
 def _common_prefix(left: str, right: str) -> str:
     if left == right:  # the usual cases: both the same, or neither known
         return left
-    if not left or not right:
-        return ""
-    size = 0
-    for a, b in zip(left, right, strict=False):
-        if a != b:
-            break
-        size += 1
-    return left[:size]
+    # Character by character is what is meant: the fixed text both may start with.
+    return os.path.commonprefix([left, right]) if left and right else ""  # noqa: RUF071
