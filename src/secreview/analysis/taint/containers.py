@@ -26,6 +26,22 @@ def _stored(owner: Value, key: object, value: Value) -> Value:
     return owner.with_part(key, value) if key is not None else owner.with_flows(value.all_flows())
 
 
+def _inserted(known: Value, index: object, added: Value) -> Value:
+    """A list whose elements are all known after `insert(index, added)`: the elements from
+    `index` on move up by one (`argv.insert(0, program)` changes the program run); at an index
+    not fixed in the source, where it goes is not known."""
+    length = len(known.parts)
+    if (
+        isinstance(index, bool)
+        or not isinstance(index, int)
+        or set(known.parts) != set(range(length))
+    ):
+        return replace(known.with_part(ELEMENT, added), exact=False)
+    elements = [known.parts[position] for position in range(length)]
+    elements.insert(index, added)
+    return replace(known, parts=dict(enumerate(elements)), const=UNKNOWN)
+
+
 class ContainerRules(FrameState):
     """Assignments and container literals: where a value is stored, by constant key."""
 
@@ -118,6 +134,8 @@ class ContainerRules(FrameState):
             added = args[-1] if method == "insert" else args[0]
             if method == "append" and receiver.exact:
                 return receiver.with_part(len(receiver.parts), added)
+            if method == "insert" and receiver.exact and len(args) == 2:
+                return _inserted(receiver, args[0].const, added)
             if method.startswith("extend") or method == "update":
                 added = self.element_of(added)
             known = receiver.parts.get(ELEMENT)
