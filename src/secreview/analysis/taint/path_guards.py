@@ -27,6 +27,8 @@ from secreview.index.context import UNKNOWN
 _OPERATOR_CHOSEN = frozenset({"local", "env"})
 """Trust kinds of the operator's own input (environment, command line, standard input): a folder
 they configure is as fixed to whoever sends a request as a constant."""
+_PRIVATE_PREFIXES = frozenset({"_", "__"})
+"""Refused starts of an attribute name that keep it off private and special attributes."""
 
 
 class PathGuards(HostGuards):
@@ -49,7 +51,9 @@ class PathGuards(HostGuards):
         self, receiver: ast.expr, method: str, args: list[ast.expr], outcome: bool
     ) -> Iterator[Guard]:
         """`p.startswith(BASE)` (however `p` is normalised and wrapped) keeps `p` under BASE;
-        `not name.startswith(("..", "/"))` rejects the delimiters of a normalised path."""
+        `not name.startswith(("..", "/"))` rejects the delimiters of a normalised path;
+        `not name.startswith("_")` keeps an attribute name off private and special attributes
+        (`__class__`, `__globals__`), the fix of unsafe reflection."""
         if not args:
             return
         if outcome:
@@ -66,6 +70,8 @@ class PathGuards(HostGuards):
                 marks.add(NO_PARENT)
         if marks:
             yield receiver.id, tuple(sorted(marks)), None
+        if any(option in _PRIVATE_PREFIXES for option in options):
+            yield receiver.id, ("reflection",), None
 
     def _under_base(self, path: ast.expr, base: ast.expr) -> Iterator[Guard]:
         """`path` was checked to lie under `base`: it is under a fixed folder, and also
