@@ -25,9 +25,10 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     sender pick among values, not run code, so a `getattr` is reported where what it finds is
     called (`getattr(self, action)()`, or a name bound to it and called) or fed back to the
     next `getattr` (`obj = getattr(obj, name)` over a dotted path, which step by step reaches
-    `__init__.__globals__`). Under the `library` threat model a caller's name is the API's
-    contract (a column, a hook to look up), so only such a walk is reported. A look-up inside
-    a function the call reaches is not judged: its shape is not in this module's tree.
+    `__init__.__globals__`), unless its type is tested before use. Under the `library` threat
+    model a caller's name is the API's contract (a column, a hook to look up), so only such a
+    walk is reported. A look-up inside a function the call reaches is not judged: its shape is
+    not in this module's tree.
     """
     call = event.node
     if event.prefix or not isinstance(call, ast.Call):
@@ -41,8 +42,31 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
         return event.flow.origin != LIBRARY_ORIGIN
     if name not in _GETATTR or not call.args:
         return False
+    if _type_checked(call, context):
+        return False
     walks = _walks_attributes(call, context)
     return walks or (event.flow.origin != LIBRARY_ORIGIN and _result_called(call, context))
+
+
+def _type_checked(call: ast.Call, context: AnalysisContext) -> bool:
+    """Whether what `call` finds is bound to a name the function tests the type of
+    (`issubclass(cls, BaseException)`, `isinstance(handler, Command)`) before using it: the
+    look-up then reaches only objects of that kind (Celery's fix for rebuilding a stored
+    exception from its dotted type name)."""
+    parent = context.parent(call)
+    scope = context.enclosing_function(call)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1) or scope is None:
+        return False
+    bound = parent.targets[0]
+    return isinstance(bound, ast.Name) and any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("issubclass", "isinstance")
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id == bound.id
+        for node in ast.walk(scope)
+    )
 
 
 def _spelled_with_fixed_text(name: ast.expr, context: AnalysisContext, depth: int = 0) -> bool:
