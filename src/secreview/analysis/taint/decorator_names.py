@@ -19,6 +19,16 @@ Qualify = Callable[[ast.AST], str | None]
 _GROUP_DECORATORS = frozenset({"group", "hybrid_group"})
 _SUBCOMMAND_DECORATORS = frozenset({"command", "hybrid_command", "group", "hybrid_group"})
 _MAX_NESTING = 8
+_TEST_DOUBLE_MODULES = frozenset(
+    {"mock", "unittest", "pytest", "pytest_mock", "asynctest", "responses", "respx"}
+    | {"requests_mock", "aioresponses", "freezegun"}
+)
+
+
+def patches_for_tests(qualified: str | None) -> bool:
+    """Whether a decorator is a test double's (`@mock.patch("pkg.task.delay")`): named like a
+    route (`patch`, `get`), it wraps a test, whose parameters are mocks and test data."""
+    return qualified is not None and qualified.split(".")[0] in _TEST_DOUBLE_MODULES
 
 
 def registered_name(

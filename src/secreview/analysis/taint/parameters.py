@@ -16,7 +16,11 @@ from dataclasses import replace
 
 from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
-from secreview.analysis.taint.decorator_names import filled_parameters, registered_name
+from secreview.analysis.taint.decorator_names import (
+    filled_parameters,
+    patches_for_tests,
+    registered_name,
+)
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
@@ -309,6 +313,7 @@ class ParameterRules(HookRules):
                 isinstance(decorator, ast.Call)
                 and isinstance(decorator.func, ast.Attribute)
                 and decorator.func.attr in self.models.route_decorators
+                and not patches_for_tests(self.qualified(decorator.func))
             ) or self._is_framework_route(decorator):
                 return "route"
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
