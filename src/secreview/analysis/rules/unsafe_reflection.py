@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.attribute_names import spelled_with_fixed_text
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.context import LIBRARY_ORIGIN
@@ -34,7 +35,7 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     if event.prefix or not isinstance(call, ast.Call):
         return False
     name = context.call_name(call)
-    if len(call.args) > (name in _GETATTR) and _spelled_with_fixed_text(
+    if len(call.args) > (name in _GETATTR) and spelled_with_fixed_text(
         call.args[name in _GETATTR], context
     ):
         return False
@@ -48,57 +49,38 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     return walks or (event.flow.origin != LIBRARY_ORIGIN and _result_called(call, context))
 
 
-def _type_checked(call: ast.Call, context: AnalysisContext) -> bool:
-    """Whether what `call` finds is bound to a name the function tests the type of
-    (`issubclass(cls, BaseException)`, `isinstance(handler, Command)`) before using it: the
-    look-up then reaches only objects of that kind (Celery's fix for rebuilding a stored
-    exception from its dotted type name)."""
+def _bound_uses(call: ast.Call, context: AnalysisContext) -> tuple[str, list[ast.Call]]:
+    """The one name `call`'s result is bound to (`handler = getattr(...)`) and the calls in the
+    function naming it, as what they call or as their first argument (`handler(request)`,
+    `issubclass(handler, Command)`); no name and no calls when it is not bound to one name."""
     parent = context.parent(call)
     scope = context.enclosing_function(call)
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1) or scope is None:
-        return False
+        return "", []
     bound = parent.targets[0]
-    return isinstance(bound, ast.Name) and any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in ("issubclass", "isinstance")
-        and node.args
-        and isinstance(node.args[0], ast.Name)
-        and node.args[0].id == bound.id
+    if not isinstance(bound, ast.Name):
+        return "", []
+    uses = [
+        node
         for node in ast.walk(scope)
+        if isinstance(node, ast.Call)
+        and any(isinstance(n, ast.Name) and n.id == bound.id for n in (node.func, *node.args[:1]))
+    ]
+    return bound.id, uses
+
+
+def _type_checked(call: ast.Call, context: AnalysisContext) -> bool:
+    """Whether what `call` finds is tested for its type (`issubclass(cls, BaseException)`,
+    `isinstance(handler, Command)`) before use: the look-up then reaches only objects of that
+    kind (Celery's fix for rebuilding a stored exception from its dotted type name)."""
+    bound, uses = _bound_uses(call, context)
+    return any(
+        isinstance(use.func, ast.Name)
+        and use.func.id in ("issubclass", "isinstance")
+        and isinstance(use.args[0], ast.Name)
+        and use.args[0].id == bound
+        for use in uses
     )
-
-
-def _spelled_with_fixed_text(name: ast.expr, context: AnalysisContext, depth: int = 0) -> bool:
-    """Whether the attribute name holds fixed text of the author's besides the input
-    (`f"{command}_file"`, `"%s_%s" % (method, kind)`, a name every assignment in the function
-    builds so): it reaches only attributes named for that use, as a fixed prefix does."""
-    match name:
-        case ast.JoinedStr(values=values):
-            return any(isinstance(v, ast.Constant) and v.value for v in values)
-        case ast.BinOp(op=ast.Add() | ast.Mod(), left=left, right=right):
-            return _has_text(left) or (isinstance(name.op, ast.Add) and _has_text(right))
-        case ast.Call(func=ast.Attribute(value=template, attr="format")):
-            return _has_text(template)
-        case ast.Name(id=variable) if depth == 0:
-            scope = context.enclosing_function(name)
-            values = [
-                node.value
-                for node in (ast.walk(scope) if scope is not None else ())
-                if isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == variable for t in node.targets)
-            ]
-            return bool(values) and all(
-                _spelled_with_fixed_text(value, context, depth + 1) for value in values
-            )
-    return False
-
-
-def _has_text(node: ast.expr) -> bool:
-    """Whether `node` is a string literal holding more than a placeholder (`"%s_%s"`)."""
-    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
-        return False
-    return bool(node.value.replace("%s", "").replace("{}", ""))
 
 
 def _walks_attributes(call: ast.Call, context: AnalysisContext) -> bool:
@@ -119,16 +101,8 @@ def _result_called(call: ast.Call, context: AnalysisContext) -> bool:
     parent = context.parent(call)
     if isinstance(parent, ast.Call) and parent.func is call:
         return True
-    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1):
-        return False
-    bound = parent.targets[0]
-    scope = context.enclosing_function(call)
-    if not isinstance(bound, ast.Name) or scope is None:
-        return False
-    return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == bound.id
-        for node in ast.walk(scope)
-    )
+    bound, uses = _bound_uses(call, context)
+    return any(isinstance(use.func, ast.Name) and use.func.id == bound for use in uses)
 
 
 unsafe_reflection = taint_rule(

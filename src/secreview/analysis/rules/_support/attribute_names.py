@@ -1,0 +1,41 @@
+"""Attribute names built with the author's own text: `getattr(self, "do_" + command)` and
+`setattr(self, f"opt_{key}", value)` reach only attributes named for that use, whatever the
+sender's part says (`unsafe-reflection`, `mass-assignment`)."""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.index.context import ModuleContext
+
+
+def spelled_with_fixed_text(name: ast.expr, context: ModuleContext, depth: int = 0) -> bool:
+    """Whether the attribute name holds fixed text of the author's besides the input
+    (`f"{command}_file"`, `"%s_%s" % (method, kind)`, a name every assignment in the function
+    builds so): it reaches only attributes named for that use, as a fixed prefix does."""
+    match name:
+        case ast.JoinedStr(values=values):
+            return any(isinstance(v, ast.Constant) and v.value for v in values)
+        case ast.BinOp(op=ast.Add() | ast.Mod(), left=left, right=right):
+            return _has_text(left) or (isinstance(name.op, ast.Add) and _has_text(right))
+        case ast.Call(func=ast.Attribute(value=template, attr="format")):
+            return _has_text(template)
+        case ast.Name(id=variable) if depth == 0:
+            scope = context.enclosing_function(name)
+            values = [
+                node.value
+                for node in (ast.walk(scope) if scope is not None else ())
+                if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == variable for t in node.targets)
+            ]
+            return bool(values) and all(
+                spelled_with_fixed_text(value, context, depth + 1) for value in values
+            )
+    return False
+
+
+def _has_text(node: ast.expr) -> bool:
+    """Whether `node` is a string literal holding more than a placeholder (`"%s_%s"`)."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return False
+    return bool(node.value.replace("%s", "").replace("{}", ""))
