@@ -26,6 +26,7 @@ from secreview.analysis.rules._support.built_strings import is_fixed
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import single_value
+from secreview.analysis.rules._support.opt_in_flags import runs_only_when_opted_in
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.verified_data import runs_after_digest_check
 from secreview.analysis.rules._support.yaml_loaders import YamlLoader, loader_kind
@@ -158,7 +159,10 @@ def _origin_words(source: _Source, origin: DataOrigin) -> str:
     "such bytes (`add_task(work, chunk, merge)` where `work` returns `pickle.dumps(env)`), and "
     "a load that runs only after an HMAC of the same data was checked with "
     "`hmac.compare_digest` (`if not compare_digest(mac, hmac.new(key, data, sha256).digest()): "
-    "continue` before it, or the load inside `if compare_digest(...):`).",
+    "continue` before it, or the load inside `if compare_digest(...):`), nor one that runs "
+    "only where the caller opted in with a run-time flag named for it (`if allow_pickle:`, "
+    "`if not self.config['allow_pickle']: raise ...`), as `numpy.load` is only reported with "
+    "`allow_pickle=True`.",
     why_bad="Unpickling calls whatever callables the data names: a 40-byte payload using "
     "`__reduce__` runs `os.system` during `pickle.loads`. No check after loading helps, the "
     "code already ran. jsonpickle decodes the same object graph from JSON. marshal cannot run "
@@ -204,6 +208,8 @@ def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     origin = data_origin(context, node, data)
     if origin.trust is Trust.PROGRAM_MADE or runs_after_digest_check(context, node, data):
         return
+    if not origin.remote and runs_only_when_opted_in(context, node):
+        return  # the caller's `allow_pickle=True`, as numpy's
     if source is _Source.RUN_TIME:
         source = _pickled_by_program(context, data, is_file)
     yield Hit(

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.opt_in_flags import runs_only_when_opted_in
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.rules._support.verified_data import runs_after_digest_check
 from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.context import LIBRARY_ORIGIN
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
@@ -17,10 +19,14 @@ from secreview.findings import Confidence, Severity
 def _unverified(event: SinkEvent, context: AnalysisContext) -> bool:
     """Whether the load may run on data whose HMAC was not checked: a load behind
     `if not compare_digest(received, hmac.new(key, buf, ...).digest()): continue` unpickles only
-    what the holder of the key signed, as the pattern rule also judges."""
+    what the holder of the key signed, as the pattern rule also judges. A public function's
+    argument loaded only where the caller opted in (`if allow_pickle:`, `opt_in_flags`) is the
+    caller's decision, as it is for `numpy.load`."""
     call = event.node
     if not isinstance(call, ast.Call) or not call.args:
         return True
+    if event.flow.origin == LIBRARY_ORIGIN and runs_only_when_opted_in(context, call):
+        return False  # the caller's data, loaded where the caller passed `allow_pickle=True`
     return not runs_after_digest_check(context, call, call.args[0])
 
 

@@ -1,4 +1,5 @@
-"""Sanitisers guessed from a name: a helper the scan could not read that makes an identifier.
+"""Sanitisers guessed from a name: a helper the scan could not read that makes an identifier,
+or one that cleans HTML.
 
 A code generator or an exporter turns names it reads from a document into file and module names
 through helpers (`utils.snake_case(tag)`, `text.slugify(title)`). When the helper's module is not
@@ -10,6 +11,12 @@ no model describes, whose name says it converts to such a name (`snake_case`, `k
 `camel_case`, `pascal_case`, `spinal_case`, `slugify`, `camelize`, `dasherize`), is taken to make
 its result safe as a path. It is a guess from the name, so it only ever removes a path finding; a
 helper the scan did read is judged by its body, and a modelled function by its model.
+
+The same holds for HTML: a project's own cleaner (`utils.clean_html(html)`, `sanitize_html`,
+`purify_markup`), usually a wrapper of `bleach` or `nh3` with the project's allowed tags, is what
+stands between rendered user text and `mark_safe`. An unread function whose name has a word for
+cleaning (`clean`, `sanitize`, `sanitise`, `purify`, `scrub`) and one for markup (`html`,
+`markup`) is taken to make its result safe as HTML; it only ever removes an HTML finding.
 """
 
 from __future__ import annotations
@@ -25,6 +32,10 @@ _CASE_STYLES = frozenset({"snake", "kebab", "camel", "pascal", "spinal"})
 _CONVERTERS = frozenset({"slug", "slugify", "slugified", "camelize", "dasherize"})
 """Words that alone name a conversion to an identifier or a slug."""
 PROTECTS = frozenset({"path"})
+_CLEANING = frozenset({"clean", "cleaned", "sanitize", "sanitise", "sanitized", "sanitised"})
+_CLEANING |= {"purify", "scrub", "cleanse"}
+_MARKUP = frozenset({"html", "markup"})
+_PROTECTS_HTML = frozenset({"html"})
 
 
 def names_an_identifier_conversion(function: str) -> bool:
@@ -33,14 +44,28 @@ def names_an_identifier_conversion(function: str) -> bool:
     return bool(words & _CONVERTERS) or bool(words & _CASE_STYLES and "case" in words)
 
 
-class GuessedSanitizerRules(FrameState):
-    """Unread project helpers named for making identifiers, taken to clear a path's text."""
+def names_an_html_cleaner(function: str) -> bool:
+    """Whether a function's name says it cleans HTML (`clean_html`, `sanitize_markup`)."""
+    words = words_of(function)
+    return bool(words & _CLEANING) and bool(words & _MARKUP)
 
-    def guessed_identifier(self, node: ast.Call, result: Value) -> Value:
+
+class GuessedSanitizerRules(FrameState):
+    """Unread project helpers named for making identifiers, taken to clear a path's text, or
+    for cleaning HTML, taken to clear it for HTML."""
+
+    def guessed_sanitiser(self, node: ast.Call, result: Value) -> Value:
         """`result` cleared for paths when `node` calls an unread project helper named for a
-        conversion to a case style or a slug (see the module docstring), else unchanged."""
+        conversion to a case style or a slug, for HTML when it is named for cleaning HTML (see
+        the module docstring), else unchanged."""
         qualified = self.unread_function(node.func)
-        if qualified is None or not names_an_identifier_conversion(qualified.rpartition(".")[2]):
+        if qualified is None:
             return result
-        note = f"`{qualified}` makes a name of it (guessed from its name: it was not scanned)"
-        return result.mapped(lambda flow: flow.then(node, note).sanitised(PROTECTS))
+        function = qualified.rpartition(".")[2]
+        if names_an_identifier_conversion(function):
+            note = f"`{qualified}` makes a name of it (guessed from its name: it was not scanned)"
+            return result.mapped(lambda flow: flow.then(node, note).sanitised(PROTECTS))
+        if names_an_html_cleaner(function):
+            note = f"`{qualified}` cleans it as HTML (guessed from its name: it was not scanned)"
+            return result.mapped(lambda flow: flow.then(node, note).sanitised(_PROTECTS_HTML))
+        return result

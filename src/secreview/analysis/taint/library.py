@@ -166,7 +166,7 @@ class LibraryRules(FrameState):
             filtered = self.alphabet_filter(node, args[0].const, args[1], args[2])
             if filtered is not None:
                 return filtered
-        result = self.guessed_identifier(node, self.default_result(inputs, kwargs, node))
+        result = self.guessed_sanitiser(node, self.default_result(inputs, kwargs, node))
         guessed = self.guessed_request_read(node, args, kwargs) or self.guessed_download(
             node, receiver, method
         )
@@ -175,7 +175,7 @@ class LibraryRules(FrameState):
         if names:
             result = _as_text(result, names[0], args)
             if names[0] in TEXT_DECODERS:
-                note = f"decoded by `{names[0]}` (its escapes are characters again)"
+                note = TEXT_DECODERS[names[0]]
                 result = result.mapped(lambda f: f.decoded(node, note))
         return self.typed_result(result, names[0] if names else "", settings, args)
 

@@ -46,7 +46,11 @@ TEXT_KEEPING_METHODS = frozenset(
 )
 """String methods whose result is the receiver's text with its case, padding, encoding or ends
 changed: every character that mattered to a sink may still be there."""
-TEXT_DECODERS = frozenset(
+MARKUP_RENDERERS = frozenset({"markdown.markdown", "markdown2.markdown", "commonmark.commonmark"})
+"""Markdown renderers that keep raw HTML and any link scheme: they make new markup from text, so
+tags stripped or escaped before the render (`strip_tags`, `escape`) do not protect what it
+returns (`[x](javascript:...)` becomes `<a href="javascript:...">`)."""
+_DECODER_NAMES = frozenset(
     {"urllib.parse.unquote", "urllib.parse.unquote_plus", "urllib.parse.unquote_to_bytes"}
     | {"urllib.parse.parse_qs", "urllib.parse.parse_qsl", "urllib.unquote", "urllib.unquote_plus"}
     | {"urlparse.parse_qs", "urlparse.parse_qsl", "cgi.parse_qs", "html.unescape", "json.loads"}
@@ -55,9 +59,17 @@ TEXT_DECODERS = frozenset(
     | {"base64.decodebytes", "binascii.unhexlify", "binascii.a2b_base64", "codecs.decode"}
     | {"quopri.decodestring"}
 )
-"""Calls that decode text (percent-escapes, entities, JSON escapes, base64): `%0A` becomes a line
-break and `%2F` a slash again, so what a source or a check had ruled out of the encoded text may
-be in the decoded one (`Flow.decoded`)."""
+TEXT_DECODERS: dict[str, str] = {
+    **{name: f"decoded by `{name}` (its escapes are characters again)" for name in _DECODER_NAMES},
+    **{
+        name: f"rendered by `{name}` (its links and raw HTML become markup)"
+        for name in MARKUP_RENDERERS
+    },
+}
+"""Calls that decode text (percent-escapes, entities, JSON escapes, base64), with what the
+evidence says they did: `%0A` becomes a line break and `%2F` a slash again, so what a source or a
+check had ruled out of the encoded text may be in the decoded one (`Flow.decoded`); a Markdown
+render makes new markup of it the same way."""
 WRITTEN = "(written)"
 """The part of a file or buffer object that holds what was written into it: its content, which
 comes back from reading it but never chooses the file's name."""
