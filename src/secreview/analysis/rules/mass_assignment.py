@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.attribute_names import spelled_with_fixed_text
+from secreview.analysis.rules._support.attribute_names import (
+    chosen_by_sender,
+    spelled_with_fixed_text,
+)
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
-from secreview.analysis.taint.context import LIBRARY_ORIGIN
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
@@ -23,7 +25,7 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     `setattr` inside a function the call reaches (its shape is not in this module's tree).
     """
     call = event.node
-    if event.prefix or event.flow.origin == LIBRARY_ORIGIN or not isinstance(call, ast.Call):
+    if event.prefix or not chosen_by_sender(event.flow, context) or not isinstance(call, ast.Call):
         return False
     if context.call_name(call) not in ("setattr", "builtins.setattr") or len(call.args) < 2:
         return False

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.attribute_names import spelled_with_fixed_text
+from secreview.analysis.rules._support.attribute_names import (
+    chosen_by_sender,
+    spelled_with_fixed_text,
+)
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
-from secreview.analysis.taint.context import LIBRARY_ORIGIN
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
@@ -40,13 +42,13 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     ):
         return False
     if name in _ALWAYS_REACHING:
-        return event.flow.origin != LIBRARY_ORIGIN
+        return chosen_by_sender(event.flow, context)
     if name not in _GETATTR or not call.args:
         return False
     if _type_checked(call, context):
         return False
     walks = _walks_attributes(call, context)
-    return walks or (event.flow.origin != LIBRARY_ORIGIN and _result_called(call, context))
+    return walks or (chosen_by_sender(event.flow, context) and _result_called(call, context))
 
 
 def _bound_uses(call: ast.Call, context: AnalysisContext) -> tuple[str, list[ast.Call]]:

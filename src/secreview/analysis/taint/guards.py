@@ -43,7 +43,7 @@ from secreview.analysis.taint.guard_shapes import (
 )
 from secreview.analysis.taint.host_guards import Guard, Target, common_guards
 from secreview.analysis.taint.matched_alphabets import checked_kinds
-from secreview.analysis.taint.path_guards import PathGuards
+from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
 from secreview.analysis.taint.values import CLEAN, Flow, constant
 
@@ -140,6 +140,8 @@ class GuardRules(PathGuards):
                     yield from self._guards(value, False, depth + 1)
             case ast.BoolOp(op=ast.Or(), values=values):  # holds: what every alternative proves
                 yield from common_guards([list(self._guards(v, True, depth + 1)) for v in values])
+            case ast.BoolOp(op=ast.And(), values=values):  # fails: what each part failing proves
+                yield from common_guards([list(self._guards(v, False, depth + 1)) for v in values])
             case ast.Compare(left=left, ops=[op], comparators=[right]):
                 yield from self._comparison(left, op, right, outcome)
             case ast.Call(func=ast.Attribute(value=receiver, attr=method), args=args) if method in (
@@ -147,6 +149,12 @@ class GuardRules(PathGuards):
                 "is_relative_to",
             ):
                 yield from self._prefix_guard(receiver, method, args, outcome)
+            case ast.Call(
+                func=ast.Attribute(value=ast.Name(id=name), attr="endswith"), args=[end]
+            ) if (
+                not outcome and self.expr(end).const == "__"
+            ):  # `if key.startswith("__") and key.endswith("__"): raise`: no special attribute
+                yield name, ATTRIBUTE_NAME_KINDS, None
             case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method)) if (
                 outcome and method in STRING_TESTS
             ):

@@ -29,6 +29,8 @@ _OPERATOR_CHOSEN = frozenset({"local", "env"})
 they configure is as fixed to whoever sends a request as a constant."""
 _PRIVATE_PREFIXES = frozenset({"_", "__"})
 """Refused starts of an attribute name that keep it off private and special attributes."""
+ATTRIBUTE_NAME_KINDS = ("attribute-write", "reflection")
+"""The sinks an attribute name kept off special attributes is safe for (`getattr`, `setattr`)."""
 
 
 class PathGuards(HostGuards):
@@ -71,7 +73,7 @@ class PathGuards(HostGuards):
         if marks:
             yield receiver.id, tuple(sorted(marks)), None
         if any(option in _PRIVATE_PREFIXES for option in options):
-            yield receiver.id, ("reflection",), None
+            yield receiver.id, ATTRIBUTE_NAME_KINDS, None
 
     def _under_base(self, path: ast.expr, base: ast.expr) -> Iterator[Guard]:
         """`path` was checked to lie under `base`: it is under a fixed folder, and also

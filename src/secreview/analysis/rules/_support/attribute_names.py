@@ -1,12 +1,33 @@
 """Attribute names built with the author's own text: `getattr(self, "do_" + command)` and
 `setattr(self, f"opt_{key}", value)` reach only attributes named for that use, whatever the
-sender's part says (`unsafe-reflection`, `mass-assignment`)."""
+sender's part says (`unsafe-reflection`, `mass-assignment`). And under the `library` threat
+model, a name a caller passes is the API's contract, but a key parsed out of a document the
+caller hands over (`json.loads(state)`) is that document's data."""
 
 from __future__ import annotations
 
 import ast
 
+from secreview.analysis.taint.context import LIBRARY_ORIGIN
+from secreview.analysis.taint.values import Flow
 from secreview.index.context import ModuleContext
+
+_DOCUMENT_PARSERS = frozenset(
+    {"json.loads", "json.load", "simplejson.loads", "ujson.loads", "orjson.loads"}
+    | {"yaml.safe_load", "yaml.load", "tomllib.loads", "tomllib.load", "toml.loads"}
+)
+
+
+def chosen_by_sender(flow: Flow, context: ModuleContext) -> bool:
+    """Whether the sender of the data, not the code calling the library, chose the name: any
+    flow but a public function's argument (the caller's contract: a column, a field), and
+    an argument parsed as a document on the way (Mesop's state JSON, walked key by key)."""
+    if flow.origin != LIBRARY_ORIGIN:
+        return True
+    return any(
+        isinstance(node, ast.Call) and context.call_name(node) in _DOCUMENT_PARSERS
+        for node, _ in flow.steps
+    )
 
 
 def spelled_with_fixed_text(name: ast.expr, context: ModuleContext, depth: int = 0) -> bool:
