@@ -11,6 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.call_names import read_name
 from secreview.analysis.rules._support.log_calls import LOG_METHODS, is_log_call
 from secreview.analysis.rules._support.own_scope import nodes_owned_by
 from secreview.analysis.rules._support.secret_text import name_words
@@ -83,13 +84,9 @@ def _plain_token(read: ast.AST, call: ast.Call, context: ModuleContext) -> bool:
 
 def _read_name(node: ast.AST) -> str | None:
     """The name a value is read under: `password`, `user.password`, `creds['api_key']`."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-        key = node.slice.value
-        return key if isinstance(key, str) else None
+    name = read_name(node)
+    if name is not None:
+        return name
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.call_names import read_name
 from secreview.index.context import ModuleContext
 
 _OPT_IN_WORDS = frozenset(
@@ -24,22 +25,9 @@ _OPT_IN_WORDS = frozenset(
 """Flag names that opt into unsafe loading without naming pickle."""
 
 
-def _flag_name(expr: ast.expr) -> str | None:
-    """The name a flag is read by: `allow_pickle`, `self.allow_pickle`,
-    `self._config["allow_pickle"]`."""
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant):
-        key = expr.slice.value
-        return key if isinstance(key, str) else None
-    return None
-
-
 def _is_opt_in(context: ModuleContext, expr: ast.expr) -> bool:
     """Whether `expr` reads a run-time flag named for allowing pickles or unsafe loading."""
-    name = _flag_name(expr)
+    name = read_name(expr)
     if name is None or context.is_constant(expr):
         return False
     if isinstance(expr, ast.Name) and not _is_parameter(context, expr):
