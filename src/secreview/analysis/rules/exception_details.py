@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import name_words
+from secreview.analysis.rules._support.exception_origins import own_or_value_errors
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -309,7 +310,8 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "only catch validation or HTTP errors, or errors named for what was wrong with the request "
     "(`...NotFound`, `...AlreadyExists`, `...DoesNotExist`, `RateLimit`, `...Forbidden`; not "
     "the builtin `FileNotFoundError`), whose messages are written for the client, are not "
-    "reported.",
+    "reported; those catching only the project's own exceptions or `ValueError`/`KeyError` "
+    "are medium confidence.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "
     "strings with passwords. Sending them to the client hands an attacker a map of the system "
@@ -339,6 +341,7 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
     )
     tainted = _tainted_names(node, context)
     handler = _is_request_handler(function, context)
+    confidence = Confidence.MEDIUM if own_or_value_errors(node, context) else None
     for statement in scope_nodes(node.body):
         returned = isinstance(statement, ast.Return) and returns_reach_client
         answered = handler and _answers_through_handler(statement)
@@ -361,4 +364,5 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
                 else "exception messages reveal internals such as paths, SQL or host names"
             )
             + " that help an attacker map the application.",
+            confidence=None if is_traceback else confidence,  # a traceback is one anyway
         )
