@@ -22,17 +22,26 @@ PATH_METHODS = frozenset(
 )
 """`pathlib.Path` methods whose result is a path inside or equal to the one they are called on."""
 
+_SAME_PATH = frozenset({"str", "Path"})
+"""Conversions whose result names the same path (`str(tmp_dir)`, `Path(tmp_dir)`)."""
+
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def _mentions(node: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+def _is_path_itself(node: ast.AST, names: set[str]) -> bool:
+    """`tmp`, `tmp.name`, `str(d)`: the temporary path itself, not one built under it
+    (`os.path.join(d, "x")`: moving or removing that leaves the directory behind)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1:
+        return node.func.id in _SAME_PATH and _is_path_itself(node.args[0], names)
+    if isinstance(node, ast.Attribute) and node.attr == "name":
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in names
 
 
 def moves_path(call: ast.Call, name: str | None, names: set[str]) -> bool:
     """`os.replace(tmp.name, target)`, `shutil.move(d, dest)`: the temporary path moved away
     (its first argument; moving something into it releases nothing)."""
-    return name in MOVES and bool(call.args) and _mentions(call.args[0], names)
+    return name in MOVES and bool(call.args) and _is_path_itself(call.args[0], names)
 
 
 def helper_releases(
@@ -47,16 +56,16 @@ def helper_releases(
     parameters = [a.arg for a in (*helper.args.posonlyargs, *helper.args.args)]
     if isinstance(call.func, ast.Attribute):
         parameters = parameters[1:]  # `self`
-    received = {p for p, a in zip(parameters, call.args, strict=False) if _mentions(a, names)}
+    received = {p for p, a in zip(parameters, call.args, strict=False) if _is_path_itself(a, names)}
     received.update(
-        k.arg for k in call.keywords if k.arg in parameters and _mentions(k.value, names)
+        k.arg for k in call.keywords if k.arg in parameters and _is_path_itself(k.value, names)
     )
     if not received:
         return False
     for node in ast.walk(helper):
         if isinstance(node, ast.Call):
             called = ctx.call_name(node)
-            if called in removals and any(_mentions(a, received) for a in node.args):
+            if called in removals and any(_is_path_itself(a, received) for a in node.args):
                 return True
             if moves_path(node, called, received):
                 return True
