@@ -341,7 +341,6 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
     )
     tainted = _tainted_names(node, context)
     handler = _is_request_handler(function, context)
-    confidence = Confidence.MEDIUM if own_or_value_errors(node, context) else None
     for statement in scope_nodes(node.body):
         returned = isinstance(statement, ast.Return) and returns_reach_client
         answered = handler and _answers_through_handler(statement)
@@ -364,5 +363,8 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
                 else "exception messages reveal internals such as paths, SQL or host names"
             )
             + " that help an attacker map the application.",
-            confidence=None if is_traceback else confidence,  # a traceback is one anyway
+            # A traceback is a leak whatever was caught.
+            confidence=None
+            if is_traceback or not own_or_value_errors(node, context)
+            else Confidence.MEDIUM,
         )
