@@ -224,7 +224,7 @@ def _exception_text(
             and isinstance(current.value, ast.Name)
             and current.value.id == caught
         ):
-            if current.attr in _REVEALING_ATTRIBUTES:
+            if current.attr in _REVEALING_ATTRIBUTES or _names_trace(current.attr):
                 return current
             continue
         if isinstance(current, ast.Compare | ast.Lambda):
@@ -237,6 +237,14 @@ def _exception_text(
             return current
         pending.extend(ast.iter_child_nodes(current))
     return None
+
+
+def _names_trace(attribute: str) -> bool:
+    """`e.serverStackTrace`, `e.stack_trace`, `e.traceback`: a trace an exception carries (a
+    remote server's, as Ice's exceptions do) shows code and paths like a local traceback; a
+    `trace_id` is an id to quote, not a trace."""
+    words = name_words(attribute)
+    return bool(words) and words[-1] in ("trace", "traceback", "stacktrace")
 
 
 def _is_client_facing(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
@@ -350,7 +358,10 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
         leak = _exception_text(statement, node.name, tainted, context)
         if leak is None:
             continue
-        is_traceback = isinstance(leak, ast.Call)  # only traceback calls are leaks by themselves
+        # Only traceback calls and trace attributes are leaks by themselves.
+        is_traceback = isinstance(leak, ast.Call) or (
+            isinstance(leak, ast.Attribute) and _names_trace(leak.attr)
+        )
         parent = context.parent(leak)
         while isinstance(parent, ast.Call) and context.call_name(parent) in _TEXT_CALLS:
             leak, parent = parent, context.parent(parent)  # show `str(e)`, not just `e`
