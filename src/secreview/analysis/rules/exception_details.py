@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import name_words
+from secreview.analysis.rules._support.exception_origins import own_or_value_errors
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -223,7 +224,7 @@ def _exception_text(
             and isinstance(current.value, ast.Name)
             and current.value.id == caught
         ):
-            if current.attr in _REVEALING_ATTRIBUTES:
+            if current.attr in _REVEALING_ATTRIBUTES or _names_trace(current.attr):
                 return current
             continue
         if isinstance(current, ast.Compare | ast.Lambda):
@@ -236,6 +237,14 @@ def _exception_text(
             return current
         pending.extend(ast.iter_child_nodes(current))
     return None
+
+
+def _names_trace(attribute: str) -> bool:
+    """`e.serverStackTrace`, `e.stack_trace`, `e.traceback`: a trace an exception carries (a
+    remote server's, as Ice's exceptions do) shows code and paths like a local traceback; a
+    `trace_id` is an id to quote, not a trace."""
+    words = name_words(attribute)
+    return bool(words) and words[-1] in ("trace", "traceback", "stacktrace")
 
 
 def _is_client_facing(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
@@ -309,7 +318,8 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "only catch validation or HTTP errors, or errors named for what was wrong with the request "
     "(`...NotFound`, `...AlreadyExists`, `...DoesNotExist`, `RateLimit`, `...Forbidden`; not "
     "the builtin `FileNotFoundError`), whose messages are written for the client, are not "
-    "reported.",
+    "reported; those catching only the project's own exceptions or `ValueError`/`KeyError` "
+    "are medium confidence.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "
     "strings with passwords. Sending them to the client hands an attacker a map of the system "
@@ -348,7 +358,10 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
         leak = _exception_text(statement, node.name, tainted, context)
         if leak is None:
             continue
-        is_traceback = isinstance(leak, ast.Call)  # only traceback calls are leaks by themselves
+        # Only traceback calls and trace attributes are leaks by themselves.
+        is_traceback = isinstance(leak, ast.Call) or (
+            isinstance(leak, ast.Attribute) and _names_trace(leak.attr)
+        )
         parent = context.parent(leak)
         while isinstance(parent, ast.Call) and context.call_name(parent) in _TEXT_CALLS:
             leak, parent = parent, context.parent(parent)  # show `str(e)`, not just `e`
@@ -361,4 +374,8 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
                 else "exception messages reveal internals such as paths, SQL or host names"
             )
             + " that help an attacker map the application.",
+            # A traceback is a leak whatever was caught.
+            confidence=None
+            if is_traceback or not own_or_value_errors(node, context)
+            else Confidence.MEDIUM,
         )

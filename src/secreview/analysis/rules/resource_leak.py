@@ -86,6 +86,7 @@ _DATABASE_DRIVERS = (
 _CONNECTORS = frozenset(n for n, k in _ACQUIRERS.items() if k is _CONNECTION)
 _COMMITTING_CONTEXTS = frozenset({"sqlite3.connect", "psycopg2.connect"})
 """Connections whose `with` block commits or rolls back on exit but leaves them open."""
+_BUFFERS = frozenset({"io.BytesIO", "io.StringIO"})
 _STREAMED = frozenset(f"requests.{m}" for m in ("get", "post", "put", "patch", "request"))
 _CONSUMERS = frozenset(
     {
@@ -122,6 +123,11 @@ def _kind_of(call: ast.Call, context: ModuleContext) -> HandleKind | None:
         streamed = context.constant_value(context.keyword(call, "stream")) is True
         return _RESPONSE if streamed else None
     kind = _ACQUIRERS.get(name or "")
+    files = (*call.args[:1], *(k.value for k in call.keywords if k.arg in ("file", "fileobj")))
+    if kind is _FILE and any(
+        isinstance(f, ast.Call) and context.call_name(f) in _BUFFERS for f in files
+    ):
+        return None  # `ZipFile(io.BytesIO(data))`: an archive in memory holds no descriptor
     if kind is _TEMP_PATH and context.constant_value(context.keyword(call, "delete")) is not False:
         return None  # deleted on close: an ordinary file handle, judged as `open` is not
     return kind
@@ -203,7 +209,10 @@ def _never_released_matters(call: ast.Call, kind: HandleKind, context: ModuleCon
     "object or in a container, captured by a nested function, or passed to a function that "
     "may keep it (`contextlib.closing`, `ExitStack.enter_context`, a wrapper), or made a "
     "standard stream (`os.dup2(f.fileno(), sys.stdout.fileno())`, `sys.stdout = f`: kept "
-    "open on purpose for the life of the process). It reports a "
+    "open on purpose for the life of the process); a temporary path moved away "
+    "(`os.replace(tmp.name, path)`) or moved or removed by a helper of the module or class "
+    "(`_tidy(tmp)`, `self._move(tmp.name, dest)`) is released; an archive read from memory "
+    "(`ZipFile(io.BytesIO(data))`) holds nothing. It reports a "
     "handle never released (high confidence), and one released only on the normal path when "
     "a `return`, a `raise` or a call that can raise lies between acquisition and release "
     "(medium confidence), naming that statement. It also reports `with sqlite3.connect(...) "

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from secreview.analysis.rules._support import temp_handover as handover
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.index.context import ModuleContext
 
@@ -102,6 +103,8 @@ def _path_carries(node: ast.AST | None, names: set[str], ctx: ModuleContext) -> 
     if isinstance(node, ast.Name):
         return node.id in names
     if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in handover.PATH_METHODS:
+            return _path_carries(node.func.value, names, ctx)  # `Path(d).joinpath("x")`
         if ctx.call_name(node) not in _PATH_BUILDERS:
             return False
         return any(_path_carries(a, names, ctx) for a in node.args)
@@ -226,7 +229,11 @@ def _judge_call(
         return
     if kind.is_path:
         method = call.func.attr if isinstance(call.func, ast.Attribute) else None
-        if method in kind.release_methods and _mentions(call.func, fate.names):
+        if (
+            (method in kind.release_methods and _mentions(call.func, fate.names))
+            or handover.moves_path(call, name, fate.names)  # `os.replace(tmp.name, path)`
+            or handover.helper_releases(call, fate.names, kind.release_functions, ctx)
+        ):
             _record_release(call, function, ctx, fate)  # `Path(tmp).unlink()`
         return
     if name in consumers or ctx.parent(call).__class__ is ast.withitem:

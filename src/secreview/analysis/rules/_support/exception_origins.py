@@ -1,0 +1,53 @@
+"""Where a caught exception comes from, for how sure `exception-details-in-response` is.
+
+A handler catching `Exception` or a library's error (a database driver's `IntegrityError` quotes
+the SQL) sends text nobody wrote for the client. The project's own exceptions and the builtins
+about a value are mostly raised with a message the project wrote about the request, though a
+wrapper may quote what it caught: the leak is likely, not sure.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.index.context import ModuleContext
+
+_VALUE_ERRORS = frozenset(
+    {"ValueError", "KeyError", "IndexError", "LookupError", "UnicodeDecodeError",
+     "json.JSONDecodeError", "json.decoder.JSONDecodeError"}
+)  # fmt: skip
+"""Builtins raised about a value handed in (a number that does not parse, a missing key): their
+message quotes that value, seldom the server's insides."""
+
+
+def own_or_value_errors(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
+    """Whether every exception caught is the project's own class (defined in this module or
+    imported from its own top-level package: `FidesError`, `TooManyLinksError`) or a builtin
+    about a value (`_VALUE_ERRORS`): their messages are mostly written by the project about the
+    request, though a wrapper may quote a library's error, so a leak is likely but not sure
+    (medium). `Exception`, a bare `except`, `OSError` and a library's errors (a database's
+    `IntegrityError` quotes SQL) stay high."""
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    top = (context.package or "").split(".")[0]
+    for node in types:
+        name = context.resolve(node)
+        if name in _VALUE_ERRORS:
+            continue
+        if isinstance(node, ast.Name) and name is None:
+            if node.id not in context.derived(_own_class_names):
+                return False
+        elif not (top and name is not None and name.split(".")[0] == top):
+            return False
+    return True
+
+
+def _own_class_names(context: ModuleContext) -> frozenset[str]:
+    """Classes defined at the module's top level or imported from the project by a relative
+    import (`from .errors import CartFull`, which the context leaves unresolved)."""
+    names = {s.name for s in context.tree.body if isinstance(s, ast.ClassDef)}
+    for statement in context.import_statements:
+        if isinstance(statement, ast.ImportFrom) and statement.level:
+            names.update(a.asname or a.name for a in statement.names)
+    return frozenset(names)
