@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.rules._support.attribute_names import (
+    checked_for_membership,
     chosen_by_sender,
     spelled_with_fixed_text,
 )
@@ -30,7 +31,9 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     if context.call_name(call) not in ("setattr", "builtins.setattr") or len(call.args) < 2:
         return False
     name = call.args[1]
-    return not isinstance(name, ast.Attribute) and not spelled_with_fixed_text(name, context)
+    if isinstance(name, ast.Attribute) or checked_for_membership(name, call, context):
+        return False
+    return not spelled_with_fixed_text(name, context)
 
 
 mass_assignment = taint_rule(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.rules._support.attribute_names import (
+    checked_for_membership,
     chosen_by_sender,
     spelled_with_fixed_text,
 )
@@ -28,10 +29,12 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     sender pick among values, not run code, so a `getattr` is reported where what it finds is
     called (`getattr(self, action)()`, or a name bound to it and called) or fed back to the
     next `getattr` (`obj = getattr(obj, name)` over a dotted path, which step by step reaches
-    `__init__.__globals__`), unless its type is tested before use. Under the `library` threat
-    model a caller's name is the API's contract (a column, a hook to look up), so only such a
-    walk is reported. A look-up inside a function the call reaches is not judged: its shape is
-    not in this module's tree.
+    `__init__.__globals__`), unless its type is tested before use or the name was found in a
+    container first. Under the `library` threat model a caller's name is the API's contract (a
+    column, a hook, the dotted name a resolver imports: Pyramid's `DottedNameResolver`), so only
+    a name parsed out of a document the library is handed counts (`chosen_by_sender`). A
+    look-up inside a function the call reaches is not judged: its shape is not in this
+    module's tree.
     """
     call = event.node
     if event.prefix or not isinstance(call, ast.Call):
@@ -43,12 +46,13 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
         return False
     if name in _ALWAYS_REACHING:
         return chosen_by_sender(event.flow, context)
-    if name not in _GETATTR or not call.args:
+    if name not in _GETATTR or len(call.args) < 2:
         return False
-    if _type_checked(call, context):
+    if _type_checked(call, context) or checked_for_membership(call.args[1], call, context):
         return False
-    walks = _walks_attributes(call, context)
-    return walks or (chosen_by_sender(event.flow, context) and _result_called(call, context))
+    if not chosen_by_sender(event.flow, context):
+        return False
+    return _walks_attributes(call, context) or _result_called(call, context)
 
 
 def _bound_uses(call: ast.Call, context: AnalysisContext) -> tuple[str, list[ast.Call]]:

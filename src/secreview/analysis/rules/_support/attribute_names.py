@@ -60,3 +60,30 @@ def _has_text(node: ast.expr) -> bool:
     if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
         return False
     return bool(node.value.replace("%s", "").replace("{}", ""))
+
+
+def checked_for_membership(name: ast.expr, call: ast.AST, context: ModuleContext) -> bool:
+    """Whether `call` runs only where an enclosing `if` found the name in a container
+    (`if request.method.lower() in self.http_method_names: getattr(self,
+    request.method.lower())`): the same expression, spelled again, that the engine does not
+    follow as a variable."""
+    shown = ast.dump(name)
+    child: ast.AST = call
+    for ancestor in context.ancestors(call):
+        if isinstance(ancestor, ast.If) and child in ancestor.body:
+            for test in _conjuncts(ancestor.test):
+                if (
+                    isinstance(test, ast.Compare)
+                    and isinstance(test.ops[0], ast.In)
+                    and ast.dump(test.left) == shown
+                ):
+                    return True
+        child = ancestor
+    return False
+
+
+def _conjuncts(test: ast.expr) -> list[ast.expr]:
+    """The conditions that all hold where `test` does (`a and b`: both; `a or b`: neither)."""
+    if isinstance(test, ast.BoolOp):
+        return list(test.values) if isinstance(test.op, ast.And) else []
+    return [test]
