@@ -45,7 +45,7 @@ from secreview.analysis.taint.host_guards import Guard, Target, common_guards
 from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
-from secreview.analysis.taint.values import CLEAN, Flow, constant
+from secreview.analysis.taint.values import CLEAN, Flow, Value, constant
 
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
@@ -263,11 +263,13 @@ class GuardRules(PathGuards):
                 yield left.id, (ALL_KINDS,), constant(other.const)
             elif equality and holds and helpers.receiver_held(right, other):
                 yield left.id, (ALL_KINDS,), None  # `name == self.filename`: the object's own
+            elif (equality or membership) and holds and _reached_by_nothing(other):
+                yield left.id, (ALL_KINDS,), None  # `if p[0] == choice`: the program's own value
         if isinstance(right, ast.Name) and equality and holds:
             other = self.expr(left)
             if other.is_constant:
                 yield right.id, (ALL_KINDS,), constant(other.const)
-            elif helpers.receiver_held(left, other):
+            elif helpers.receiver_held(left, other) or _reached_by_nothing(other):
                 yield right.id, (ALL_KINDS,), None
         if isinstance(right, ast.Name) and membership and not holds:
             yield from self._delimiter_guard(left, right.id)
@@ -384,3 +386,10 @@ def _contained(flow: Flow) -> Flow:
     if not flow.safe_for & PATH_MARKERS or not path_safe(flow, _NORMALISED):
         return flow
     return flow.sanitised(("path",))
+
+
+def _reached_by_nothing(value: Value) -> bool:
+    """Whether no input and no parameter reaches `value` (the program's own data, such as a
+    name in a list a module function builds): whatever equals it, or is found in it, holds
+    that data, not the sender's."""
+    return not value.is_constant and not value.all_flows() and value.function is None
