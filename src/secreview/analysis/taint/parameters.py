@@ -18,6 +18,7 @@ from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
 from secreview.analysis.taint.decorator_names import filled_parameters, registered_name
 from secreview.analysis.taint.hooks import HookRules
+from secreview.analysis.taint.pattern_types import declared_kinds
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.choices import without_none
@@ -149,6 +150,7 @@ class ParameterRules(HookRules):
         defaults = self._defaults()
         caller_urls = self.context.derived(fixed_url_parameters).get(id(self.node), {})
         route_converters = self._route_converters()
+        patterns = self.models.pattern_types
         assert self.env is not None
         for index, parameter in enumerate(ordered):
             name = parameter.arg
@@ -182,12 +184,11 @@ class ParameterRules(HookRules):
                     is_method,
                 )
             ):
-                flows.add(
-                    Flow(
-                        "remote",
-                        ((parameter, f"view argument `{name}` comes from the request (remote)"),),
-                    )
+                note = f"view argument `{name}` comes from the request (remote)"
+                checked = declared_kinds(  # a pattern the framework checked (FastAPI's)
+                    parameter.annotation, defaults.get(name), resolved, self.context, patterns
                 )
+                flows.add(Flow("remote", ((parameter, note),)).sanitised(checked))
             elif (
                 entry is not None
                 and entry.is_remote(index - is_method)
