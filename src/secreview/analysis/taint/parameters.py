@@ -383,9 +383,8 @@ class ParameterRules(HookRules):
             return False
         if converters.get(name) in ("int", "float", "uuid", "number"):
             return False
-        if annotation in self.models.clean_annotations or self.analysis.is_choice_type(
-            annotation, resolved
-        ):
+        clean = self.models.clean_annotations  # as written, or a library type by its name
+        if {annotation, resolved} & clean or self.analysis.is_choice_type(annotation, resolved):
             return False
         if annotation in self.models.framework_annotations:
             return False
