@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
-from secreview.analysis.taint.formats import LINE_BREAK_KINDS
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     PATH_MARKERS,
@@ -54,8 +53,6 @@ _SSRF = frozenset({"ssrf"})
 _CONTAINMENT = frozenset({UNDER_BASE, NORMALISED_PATH})
 _NOT_EMPTY = ("bind-password",)
 """What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
-_FALSY = tuple(sorted(LINE_BREAK_KINDS))
-"""What a value tested false is safe for: "", None, 0, False or an empty container."""
 
 
 class GuardRules(PathGuards):
@@ -133,8 +130,6 @@ class GuardRules(PathGuards):
                     yield from self._guards(defined, outcome, depth + 1)
                 elif outcome:  # `if password:` (or past `if not password: return`): not empty
                     yield name, _NOT_EMPTY, None
-                if not outcome:  # `if not uuid:`: "", None, 0 or empty: no line break in its text
-                    yield name, _FALSY, None
             case ast.UnaryOp(op=ast.Not(), operand=operand):
                 yield from self._guards(operand, not outcome, depth + 1)
             case ast.BoolOp(op=ast.And(), values=values) if outcome:
