@@ -94,6 +94,10 @@ class Models:
     """Annotations of view parameters the framework validates into a safe value (`int`)."""
     framework_annotations: frozenset[str] = frozenset()
     """Annotations of view parameters the framework fills with non-request objects."""
+    pattern_types: dict[str, str] = field(default_factory=dict)
+    """Library string types the framework checks against a pattern before the view runs
+    (fideslang's `FidesKey`), by qualified name -> the pattern, as pydantic 2 checks
+    `StringConstraints(pattern=...)`: searched, `$` the end of the text (`pattern_types.py`)."""
     request_handler_bases: frozenset[str] = frozenset()
     """Base classes whose instances' attributes are request data (`http.server` handlers)."""
     handler_attributes: dict[str, SourceModel] = field(default_factory=dict)
@@ -244,6 +248,9 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             models["parameter_types"][name] = str(table["type"])
             if within:
                 models["parameter_scopes"][name] = within
+    for table in data.get("pattern_type", []):
+        for name in _strings(table, "names", where):
+            models["pattern_types"][name] = str(table["pattern"])
     web = data.get("web", {})
     models["view_base_suffixes"] += _strings(web, "view_base_suffixes", where)
     models["frameworks"] += _strings(web, "frameworks", where)
@@ -299,6 +306,7 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "route_decorators": set(),
         "clean_annotations": set(),
         "framework_annotations": set(),
+        "pattern_types": {},
         "request_handler_bases": set(),
         "handler_attributes": {},
         "handler_types": {},

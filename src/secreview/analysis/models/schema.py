@@ -145,6 +145,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         ("type",),
     ),
     "parameter": ({"names": _strings, "type": _string, "within": _strings}, ("type",)),
+    "pattern_type": ({"names": _strings, "pattern": _regex, **_NOTE}, ("pattern",)),
     "label": (
         {"origin": _string, "from": _strings, "names": _strings, **_NOTE},
         ("origin",),

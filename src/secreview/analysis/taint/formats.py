@@ -75,11 +75,23 @@ def field_kinds(conversion: str, before: str) -> frozenset[str]:
     return kinds | QUERY_KINDS if has_query_mark(before) else kinds
 
 
+BYTES_TYPES = frozenset(
+    f"{response}.{attribute}"
+    for response in ("http.ClientResponse", "http.ServiceResponse")
+    for attribute in ("content", "data")
+)
+"""Typed sources that hold `bytes` (an HTTP client response's `content`, urllib3's `data`):
+`str` of bytes is their `repr`, `b'...\\n...'`, with every line break written as `\\n`. Only
+the value itself: `.decode()` of it, or JSON parsed from it, is text again (another type)."""
+
+
 def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
     """`value` as a format inserts it: its flows made safe for `kinds`, and for line breaks when
-    it is a list, tuple, set or dict the code built: its text is the `repr` of its items."""
+    it is a list, tuple, set or dict the code built (its text is the `repr` of its items) or
+    `bytes` (`BYTES_TYPES`: their `repr` too)."""
     container = is_plain_container(value)
-    if container:
+    as_bytes = value.type in BYTES_TYPES
+    if container or as_bytes:
         kinds |= LINE_BREAK_KINDS
     if not kinds or not value.all_flows():
         return value
@@ -87,6 +99,8 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
         note = "formatted as a number"
     elif container:
         note = "formatted as a container (the `repr` of its items)"
+    elif as_bytes:
+        note = "formatted as bytes (their `repr`)"
     elif kinds & LINE_BREAK_KINDS:
         note = "formatted with `!r`"
     else:

@@ -51,10 +51,14 @@ def _parsed(pattern: object) -> Any:
         return None
 
 
-def checked_kinds(pattern: object, whole: bool) -> frozenset[str] | bool | None:
+def checked_kinds(
+    pattern: object, whole: bool, end_of_text: bool = False
+) -> frozenset[str] | bool | None:
     """The sink kinds a value is safe for once `pattern` matched it: None for every kind,
     False when the check proves nothing. `whole` is True for `fullmatch`, which needs no
-    anchors; `re.match` needs `$` or `\\Z` at the end (it is anchored at the start already)."""
+    anchors; `re.match` needs `$` or `\\Z` at the end (it is anchored at the start already).
+    `end_of_text` is for an engine whose `$` is the end of the text only (Rust's `regex`, which
+    pydantic 2 checks `pattern=` with): no trailing line break gets past it."""
     parsed = _parsed(pattern)
     if parsed is None:
         return False
@@ -67,7 +71,7 @@ def checked_kinds(pattern: object, whole: bool) -> frozenset[str] | bool | None:
     if items and items[-1] == (sre.AT, sre.AT_END_STRING):
         items, whole = items[:-1], True
     elif items and items[-1] == (sre.AT, sre.AT_END):
-        items, trailing_break = items[:-1], not whole
+        items, trailing_break = items[:-1], not (whole or end_of_text)
         whole = True
     if not whole:
         return False
@@ -84,6 +88,16 @@ def checked_kinds(pattern: object, whole: bool) -> frozenset[str] | bool | None:
     if "path" not in alone and not alphabet & _SEPARATORS:
         alone.add(SINGLE_NAME)
     return frozenset(alone)
+
+
+def searched_kinds(pattern: object, end_of_text: bool) -> frozenset[str] | bool | None:
+    """`checked_kinds` for a pattern searched anywhere in the value (pydantic's `pattern=`): it
+    proves something only when it is anchored at the start as well as the end."""
+    parsed = _parsed(pattern)
+    items: list[Item] = list(parsed) if parsed is not None else []
+    if not items or items[0] not in _STARTS:
+        return False
+    return checked_kinds(pattern, False, end_of_text)
 
 
 def _alphabet(items: Sequence[Item], ignore_case: bool) -> frozenset[str] | None:

@@ -22,6 +22,7 @@ from secreview.analysis.taint.decorator_names import (
     registered_name,
 )
 from secreview.analysis.taint.hooks import HookRules
+from secreview.analysis.taint.pattern_types import declared_kinds
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.choices import without_none
@@ -153,6 +154,7 @@ class ParameterRules(HookRules):
         defaults = self._defaults()
         caller_urls = self.context.derived(fixed_url_parameters).get(id(self.node), {})
         route_converters = self._route_converters()
+        patterns = self.models.pattern_types
         assert self.env is not None
         for index, parameter in enumerate(ordered):
             name = parameter.arg
@@ -186,12 +188,11 @@ class ParameterRules(HookRules):
                     is_method,
                 )
             ):
-                flows.add(
-                    Flow(
-                        "remote",
-                        ((parameter, f"view argument `{name}` comes from the request (remote)"),),
-                    )
+                note = f"view argument `{name}` comes from the request (remote)"
+                checked = declared_kinds(  # a pattern the framework checked (FastAPI's)
+                    parameter.annotation, defaults.get(name), resolved, self.context, patterns
                 )
+                flows.add(Flow("remote", ((parameter, note),)).sanitised(checked))
             elif (
                 entry is not None
                 and entry.is_remote(index - is_method)
@@ -387,9 +388,8 @@ class ParameterRules(HookRules):
             return False
         if converters.get(name) in ("int", "float", "uuid", "number"):
             return False
-        if annotation in self.models.clean_annotations or self.analysis.is_choice_type(
-            annotation, resolved
-        ):
+        clean = self.models.clean_annotations  # as written, or a library type by its name
+        if {annotation, resolved} & clean or self.analysis.is_choice_type(annotation, resolved):
             return False
         if annotation in self.models.framework_annotations:
             return False
