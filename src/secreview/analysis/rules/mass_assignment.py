@@ -21,9 +21,10 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     A name with the author's fixed text in it (`setattr(self, f"opt_{key}", value)`) sets only
     attributes named for that use; a name read from an attribute of an object
     (`setattr(identity, row.field_name, value)`) is a stored record's, which the request only
-    chose. Under the `library` threat model a caller's attribute name is
-    the API's contract (`set_option(name, value)`), so nothing is reported there; nor is a
-    `setattr` inside a function the call reaches (its shape is not in this module's tree).
+    chose. Under the `library` threat model a caller's attribute name is the API's contract
+    (`set_option(name, value)`), so only a name parsed out of a document the library is handed
+    counts there (`chosen_by_sender`). A `setattr` inside a function the call reaches is not
+    judged: its shape is not in this module's tree.
     """
     call = event.node
     if event.prefix or not chosen_by_sender(event.flow, context) or not isinstance(call, ast.Call):

@@ -40,9 +40,8 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     if event.prefix or not isinstance(call, ast.Call):
         return False
     name = context.call_name(call)
-    if len(call.args) > (name in _GETATTR) and spelled_with_fixed_text(
-        call.args[name in _GETATTR], context
-    ):
+    position = 1 if name in _GETATTR else 0  # of the attribute name
+    if len(call.args) > position and spelled_with_fixed_text(call.args[position], context):
         return False
     if name in _ALWAYS_REACHING:
         return chosen_by_sender(event.flow, context)
