@@ -21,7 +21,13 @@ from secreview.analysis.taint.escapers import (
     replace_chain_table,
     translation_kinds,
 )
-from secreview.analysis.taint.formats import brace_arguments, brace_prefix
+from secreview.analysis.taint.formats import (
+    BYTES_TYPES,
+    brace_arguments,
+    brace_prefix,
+    formatted,
+    is_plain_container,
+)
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
@@ -126,6 +132,11 @@ class LibraryRules(FrameState):
         if mapped is not None:
             # `map(re.escape, words)`: each element goes through the sanitiser, as one call would.
             return self.modelled_result(node, [mapped], None, None, args[1:], {})
+        if names and names[0] == "str" and len(args) == 1:
+            written = args[0]  # `str(items)` is `"%s" % items`: a container's or bytes' `repr`
+            if is_plain_container(written) or written.type in BYTES_TYPES:
+                model = self.models.sanitizers.get("str")
+                return formatted(written, frozenset(model.protects if model else ()), node)
         for name in names:
             source = self.models.source_calls.get(name)
             if source is not None:
