@@ -25,20 +25,54 @@ MAX_HELPER_STATEMENTS = 8
 def inlined_check(call: ast.Call, helper: FunctionNode, method: bool = False) -> ast.expr | None:
     """The return expression of `helper` with the arguments of `call` in place of its parameters
     (and its local assignments in place of their names), or None when the helper is not a plain
-    check: it has branches, loops, star parameters, or the call does not bind every parameter.
+    check: it has branches other than early refusals (`if not v: return False`, which join the
+    result as conditions that held), loops, star parameters, or the call does not bind every
+    parameter. A local assignment inside a `try` whose handlers only `pass` counts as made.
     For a `method` called on `self`, its first parameter is the caller's `self`."""
     bound = _bound_call(call, helper, method)
     body = _body(helper)
     if bound is None or not body or not isinstance(body[-1], ast.Return):
         return None
     names = dict(bound)
+    holds: list[ast.expr] = []  # `if not v: return False`: past it, `v` held
     for statement in body[:-1]:
-        if not _local_assignment(statement, names):
+        if _refuses(statement):
+            assert isinstance(statement, ast.If)
+            holds.append(ast.UnaryOp(op=ast.Not(), operand=_substituted(statement.test, names)))
+        elif not _local_assignment(_tried(statement), names):
             return None
     returned = body[-1].value
     if returned is None:
         return None
-    return _at_call(_substituted(returned, names), call)
+    test = _substituted(returned, names)
+    return _at_call(ast.BoolOp(op=ast.And(), values=[*holds, test]) if holds else test, call)
+
+
+def _refuses(statement: ast.stmt) -> bool:
+    """`if cond: return False` (or `None`, no `else`): the check fails where `cond` holds."""
+    if not isinstance(statement, ast.If) or statement.orelse or len(statement.body) != 1:
+        return False
+    answer = statement.body[0]
+    return (
+        isinstance(answer, ast.Return)
+        and isinstance(answer.value, ast.Constant)
+        and answer.value.value in (False, None)
+    )
+
+
+def _tried(statement: ast.stmt) -> ast.stmt:
+    """The one statement of `try: valid = check(v)` whose handlers only `pass`: where it
+    raises, the name keeps what it held before (`valid = False`), so the check's result is
+    still the only way to a true answer. Any other statement as it is."""
+    if (
+        isinstance(statement, ast.Try)
+        and len(statement.body) == 1
+        and not statement.orelse
+        and not statement.finalbody
+        and all(all(isinstance(s, ast.Pass) for s in h.body) for h in statement.handlers)
+    ):
+        return statement.body[0]
+    return statement
 
 
 def raising_check(call: ast.Call, helper: FunctionNode, method: bool = False) -> ast.expr | None:

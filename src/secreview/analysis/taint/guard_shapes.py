@@ -252,3 +252,23 @@ def is_error_class(class_name: str) -> bool:
     object the program made to report a failure: neither the document whose flows the variable
     joined nor of the type the document had."""
     return class_name.rpartition(".")[2].endswith(_ERROR_SUFFIXES)
+
+
+def reached_by_nothing(value: Value) -> bool:
+    """Whether no input and no parameter reaches `value` (the program's own data, such as a
+    name in a list a module function builds): whatever equals it, or is found in it, holds
+    that data, not the sender's."""
+    return not value.is_constant and not value.all_flows() and value.function is None
+
+
+_MATCHING = frozenset({"match", "fullmatch", "search"})
+
+
+def is_match_call(call: ast.Call) -> bool:
+    """`re.fullmatch(...)`, `PATTERN.match(...)`: a call whose result is a match object or None."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _MATCHING
+
+
+def is_none(node: ast.expr) -> bool:
+    """Whether `node` is the literal `None`."""
+    return isinstance(node, ast.Constant) and node.value is None

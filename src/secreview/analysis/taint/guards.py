@@ -35,17 +35,20 @@ from secreview.analysis.taint.guard_shapes import (
     UNDER_BASE,
     carries_no_text,
     is_error_class,
+    is_match_call,
+    is_none,
     names_a_path_attack_check,
     names_a_path_check,
     names_an_internal_address_check,
     path_safe,
+    reached_by_nothing,
     url_check_kinds,
 )
 from secreview.analysis.taint.host_guards import Guard, Target, common_guards
 from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
-from secreview.analysis.taint.values import CLEAN, Flow, Value, constant
+from secreview.analysis.taint.values import CLEAN, Flow, constant
 
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
@@ -142,6 +145,12 @@ class GuardRules(PathGuards):
                 yield from common_guards([list(self._guards(v, True, depth + 1)) for v in values])
             case ast.BoolOp(op=ast.And(), values=values):  # fails: what each part failing proves
                 yield from common_guards([list(self._guards(v, False, depth + 1)) for v in values])
+            case ast.Call(func=ast.Name(id="bool"), args=[inner]):  # `bool(re.fullmatch(...))`
+                yield from self._guards(inner, outcome, depth + 1)
+            case ast.Compare(left=ast.Call() as found, ops=[ast.IsNot() | ast.Is() as op]) if (
+                is_match_call(found) and is_none(test.comparators[0])
+            ):  # a match object is never false: `m is not None` is `m`
+                yield from self._guards(found, outcome == isinstance(op, ast.IsNot), depth + 1)
             case ast.Compare(left=left, ops=[op], comparators=[right]):
                 yield from self._comparison(left, op, right, outcome)
             case ast.Call(func=ast.Attribute(value=receiver, attr=method), args=args) if method in (
@@ -263,13 +272,13 @@ class GuardRules(PathGuards):
                 yield left.id, (ALL_KINDS,), constant(other.const)
             elif equality and holds and helpers.receiver_held(right, other):
                 yield left.id, (ALL_KINDS,), None  # `name == self.filename`: the object's own
-            elif (equality or membership) and holds and _reached_by_nothing(other):
+            elif (equality or membership) and holds and reached_by_nothing(other):
                 yield left.id, (ALL_KINDS,), None  # `if p[0] == choice`: the program's own value
         if isinstance(right, ast.Name) and equality and holds:
             other = self.expr(left)
             if other.is_constant:
                 yield right.id, (ALL_KINDS,), constant(other.const)
-            elif helpers.receiver_held(left, other) or _reached_by_nothing(other):
+            elif helpers.receiver_held(left, other) or reached_by_nothing(other):
                 yield right.id, (ALL_KINDS,), None
         if isinstance(right, ast.Name) and membership and not holds:
             yield from self._delimiter_guard(left, right.id)
@@ -386,10 +395,3 @@ def _contained(flow: Flow) -> Flow:
     if not flow.safe_for & PATH_MARKERS or not path_safe(flow, _NORMALISED):
         return flow
     return flow.sanitised(("path",))
-
-
-def _reached_by_nothing(value: Value) -> bool:
-    """Whether no input and no parameter reaches `value` (the program's own data, such as a
-    name in a list a module function builds): whatever equals it, or is found in it, holds
-    that data, not the sender's."""
-    return not value.is_constant and not value.all_flows() and value.function is None
