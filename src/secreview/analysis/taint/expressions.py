@@ -296,6 +296,8 @@ class ExpressionRules(FrameState):
             if folded is not UNKNOWN:
                 return constant(folded)
         flows = merge_flows(left.all_flows(), right.all_flows())
+        if isinstance(op, ast.BitAnd) and not (left.all_flows() and right.all_flows()):
+            return CLEAN  # `EDITABLE & body.keys()`, `n & 0xFF`: within what the clean side holds
         if isinstance(op, ast.Div) and (
             left.type == "pathlib.Path"
             or (not left.is_constant and isinstance(node, ast.BinOp) and names_a_folder(node.left))
@@ -336,11 +338,8 @@ class ExpressionRules(FrameState):
             if value.is_constant:
                 truth = truthy(value.const)
                 if (isinstance(op, ast.Or) and truth) or (isinstance(op, ast.And) and not truth):
-                    return (
-                        join(result, value)
-                        if result is not None and not result.is_constant
-                        else value
-                    )
+                    keep = result is not None and not result.is_constant
+                    return join(result, value) if keep else value
                 continue
             result = join(result, value)
         return result if result is not None else self.expr(values[-1])
