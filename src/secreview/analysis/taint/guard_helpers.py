@@ -39,7 +39,7 @@ def inlined_check(call: ast.Call, helper: FunctionNode, method: bool = False) ->
         if _refuses(statement):
             assert isinstance(statement, ast.If)
             holds.append(ast.UnaryOp(op=ast.Not(), operand=_substituted(statement.test, names)))
-        elif not _local_assignment(_tried(statement), names):
+        elif not _local_assignment(_tried(statement, names), names):
             return None
     returned = body[-1].value
     if returned is None:
@@ -60,18 +60,24 @@ def _refuses(statement: ast.stmt) -> bool:
     )
 
 
-def _tried(statement: ast.stmt) -> ast.stmt:
-    """The one statement of `try: valid = check(v)` whose handlers only `pass`: where it
-    raises, the name keeps what it held before (`valid = False`), so the check's result is
-    still the only way to a true answer. Any other statement as it is."""
-    if (
+def _tried(statement: ast.stmt, names: dict[str, ast.expr]) -> ast.stmt:
+    """The one assignment of `try: valid = check(v)` whose handlers only `pass`, when the name
+    held nothing true before (`valid = False`, or no value: then the answer fails where the
+    check raised, as it does where the check is false). Any other statement as it is."""
+    if not (
         isinstance(statement, ast.Try)
         and len(statement.body) == 1
         and not statement.orelse
         and not statement.finalbody
         and all(all(isinstance(s, ast.Pass) for s in h.body) for h in statement.handlers)
     ):
-        return statement.body[0]
+        return statement
+    tried = statement.body[0]
+    if not (isinstance(tried, ast.Assign) and isinstance(tried.targets[0], ast.Name)):
+        return statement
+    before = names.get(tried.targets[0].id)
+    if before is None or (isinstance(before, ast.Constant) and not before.value):
+        return tried
     return statement
 
 
