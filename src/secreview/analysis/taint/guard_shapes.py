@@ -261,14 +261,6 @@ def reached_by_nothing(value: Value) -> bool:
     return not value.is_constant and not value.all_flows() and value.function is None
 
 
-_MATCHING = frozenset({"match", "fullmatch", "search"})
-
-
-def is_match_call(call: ast.Call) -> bool:
-    """`re.fullmatch(...)`, `PATTERN.match(...)`: a call whose result is a match object or None."""
-    return isinstance(call.func, ast.Attribute) and call.func.attr in _MATCHING
-
-
 def is_none(node: ast.expr) -> bool:
     """Whether `node` is the literal `None`."""
     return isinstance(node, ast.Constant) and node.value is None

@@ -35,7 +35,6 @@ from secreview.analysis.taint.guard_shapes import (
     UNDER_BASE,
     carries_no_text,
     is_error_class,
-    is_match_call,
     is_none,
     names_a_path_attack_check,
     names_a_path_check,
@@ -46,6 +45,7 @@ from secreview.analysis.taint.guard_shapes import (
 )
 from secreview.analysis.taint.host_guards import Guard, Target, common_guards
 from secreview.analysis.taint.matched_alphabets import checked_kinds
+from secreview.analysis.taint.matched_groups import is_match_call
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
 from secreview.analysis.taint.values import CLEAN, Flow, constant

@@ -22,6 +22,13 @@ MATCHERS = frozenset(
 """Functions that match a pattern (their first argument) against text (their second)."""
 MATCH_METHODS = frozenset({"match", "search", "fullmatch"})
 """Methods of a compiled pattern that match it against their first argument."""
+
+
+def is_match_call(call: ast.Call) -> bool:
+    """`re.fullmatch(...)`, `PATTERN.match(...)`: a call whose result is a match object or None."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in MATCH_METHODS
+
+
 _NOTE = "a group of a fixed pattern: only the characters it can match"
 
 

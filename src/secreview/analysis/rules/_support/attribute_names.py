@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.function_flow import expression_key
 from secreview.analysis.taint.context import LIBRARY_ORIGIN
 from secreview.analysis.taint.values import Flow
 from secreview.index.context import ModuleContext
@@ -67,15 +68,17 @@ def checked_for_membership(name: ast.expr, call: ast.AST, context: ModuleContext
     (`if request.method.lower() in self.http_method_names: getattr(self,
     request.method.lower())`): the same expression, spelled again, that the engine does not
     follow as a variable."""
-    shown = ast.dump(name)
+    shown = expression_key(name)
     child: ast.AST = call
     for ancestor in context.ancestors(call):
+        if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            return False  # the check of the function's own body, not of where it is defined
         if isinstance(ancestor, ast.If) and child in ancestor.body:
             for test in _conjuncts(ancestor.test):
                 if (
                     isinstance(test, ast.Compare)
                     and isinstance(test.ops[0], ast.In)
-                    and ast.dump(test.left) == shown
+                    and expression_key(test.left) == shown
                 ):
                     return True
         child = ancestor
