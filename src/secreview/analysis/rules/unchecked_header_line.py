@@ -1,0 +1,265 @@
+"""CWE-113: an HTTP header line written as text from values nothing checked for CR/LF.
+
+Servers, gateways and hand-written HTTP clients serialise headers themselves: gunicorn's
+`"%s: %s\\r\\n" % (k, v)` for every header the WSGI application passed to `start_response`,
+uvicorn's `content.extend([name, b": ", value, b"\\r\\n"])` for every header the ASGI application
+sent. The application often copies request data into a header (a redirect's `Location`, a file
+name in `Content-Disposition`); a `\\r\\n` in it then ends the header and starts another, or the
+body (response splitting). The fix is a refusal of control characters in names and values
+(gunicorn's and uvicorn's `HEADER_VALUE_RE = [\\x00-\\x1F\\x7F]` checks, Bottle's `_hval`).
+
+Reported: a string built as `NAME: VALUE\\r\\n` (by `%`, `+`, `str.format`, an f-string, a `join`
+or a list of pieces) in a module that speaks raw HTTP (it spells a status or request line,
+`HTTP/1.1`), where both the name and the value are run-time values (a serialiser of whatever
+headers it is handed: medium), or the name is fixed and the value is a parameter of the function
+writing it (`"Location: %s\\r\\n" % url` in `send_redirect(url)`: low, the caller may have checked).
+Not reported where the module refuses line breaks somewhere: a character class of a pattern that
+names CR, LF or the control range, a `"\\r" in value` test, a `.replace("\\n", ...)`, an
+allow-list match (`HEADER_VALUE_RE.fullmatch(value)`) or a call named for validating headers. Values
+formatted as numbers, fixed text and the object's own settings (`"Server: %s" % self.server`)
+are not reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.built_strings import Piece, string_pieces
+from secreview.analysis.rules._support.quoting import code
+from secreview.findings import Confidence, Severity
+from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
+
+_FIXED_NAME = lazy_pattern(r"(?:^|\n)[A-Za-z][A-Za-z0-9-]*: ?$")
+_PERCENT_LINE = lazy_pattern(r"%[sr]: ?%[sr]\r\n")
+_LINE_BREAK_ESCAPES = ("\\r", "\\n", "\\x0d", "\\x0a", "\\x00-", "\\x01-", "\\0-", "\\015", "\\012")
+_SELF_NAMES = frozenset({"self", "cls"})
+_HEADER_WORDS = ("header", "token")
+_CHECK_WORDS = ("valid", "check", "verify", "match", "search", "_re")
+_CHARACTER_CLASS = lazy_pattern(r"\[(?:\\.|[^\]\\])*\]")
+
+
+def _text_of(value: object) -> str | None:
+    """A string or bytes constant as text (bytes read as Latin-1), else None."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value if isinstance(value, str) else None
+
+
+def _names_line_breaks(text: str) -> bool:
+    """Whether a constant holds a character class naming CR, LF or the control range: the
+    pattern of a check that refuses them (`[\\x00-\\x1F\\x7F]`, `r"[\\r\\n]"`)."""
+    if "[" not in text:
+        return False
+    for found in _CHARACTER_CLASS.finditer(text):
+        inside = found.group().lower()
+        if any(c in inside for c in "\r\n\x00") or any(e in inside for e in _LINE_BREAK_ESCAPES):
+            return True
+    return False
+
+
+def _has_line_break(node: ast.AST) -> bool:
+    text = _text_of(node.value) if isinstance(node, ast.Constant) else None
+    return text is not None and ("\r" in text or "\n" in text)
+
+
+def _validates_headers(call: ast.Call) -> bool:
+    """A call that checks text against an allow-list (`HEADER_VALUE_RE.fullmatch(value)`,
+    `re.fullmatch(...)`), or whose name says it validates headers or tokens
+    (`_validate_response_headers(extra)`, `TOKEN_RE.match(name)`)."""
+    words = ".".join(
+        n.attr if isinstance(n, ast.Attribute) else n.id
+        for n in ast.walk(call.func)
+        if isinstance(n, ast.Attribute | ast.Name)
+    ).lower()
+    if words.endswith("fullmatch"):
+        return True
+    return any(w in words for w in _HEADER_WORDS) and any(w in words for w in _CHECK_WORDS)
+
+
+def _refuses_line_breaks(node: ast.AST) -> bool:
+    """One refusal or removal of line breaks: `"\\r" in v`, `v.replace("\\n", "")`, a
+    validation of header text, or a pattern constant whose character class names them."""
+    if isinstance(node, ast.Compare):
+        return _has_line_break(node.left) and isinstance(node.ops[0], ast.In | ast.NotIn)
+    if isinstance(node, ast.Call):
+        if _validates_headers(node):
+            return True
+        replaces = isinstance(node.func, ast.Attribute) and node.func.attr == "replace"
+        return replaces and bool(node.args) and _has_line_break(node.args[0])
+    text = _text_of(node.value) if isinstance(node, ast.Constant) else None
+    return text is not None and _names_line_breaks(text)
+
+
+def _writes_unchecked_http(context: ModuleContext) -> bool:
+    """Whether the module spells a status or request line (`HTTP/1.1 200`) and refuses line
+    breaks nowhere: only then can a header line of it go out unchecked. Asked once per module."""
+    if "\\r\\n" not in context.text and "\\x0d\\x0a" not in context.text:
+        return False
+    speaks_http = False
+    for node in ast.walk(context.tree):
+        if _refuses_line_breaks(node):
+            return False
+        if isinstance(node, ast.Constant):
+            text = _text_of(node.value)
+            speaks_http = speaks_http or (text is not None and "HTTP/" in text)
+    return speaks_http
+
+
+def _is_part_of_larger_string(context: ModuleContext, node: ast.expr) -> bool:
+    """Whether `node` is a piece of a string expression around it, which is judged whole."""
+    parent = context.parent(node)
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+        return True
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod):
+        return parent.left is node
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute):
+        return parent.func.attr == "join" and node in parent.args
+    return isinstance(parent, ast.FormattedValue | ast.JoinedStr)
+
+
+def _pieces(context: ModuleContext, node: ast.expr) -> list[Piece]:
+    """The pieces of a string expression or of a list of string pieces, fixed texts merged."""
+    if isinstance(node, ast.List | ast.Tuple):
+        raw = [p for element in node.elts for p in string_pieces(context, element)]
+    else:
+        raw = string_pieces(context, node)
+    merged: list[Piece] = []
+    for piece in raw:
+        if piece.text == "":
+            continue
+        if piece.text is not None and merged and merged[-1].text is not None:
+            merged[-1] = Piece(text=merged[-1].text + piece.text)
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _parameter_names(function: ast.AST | None) -> frozenset[str]:
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return frozenset()
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    return frozenset(a.arg for a in every if a.arg not in _SELF_NAMES)
+
+
+def _starts_line(pieces: list[Piece], index: int) -> bool:
+    """Whether the piece at `index` is a run-time value at the start of a line: a header's
+    name, not the host before the port of `Host: %s:%s`."""
+    if index < 0 or not pieces[index].is_dynamic:
+        return False
+    return index == 0 or (pieces[index - 1].text or "").endswith("\n")
+
+
+def _header_line(
+    context: ModuleContext, node: ast.expr, pieces: list[Piece]
+) -> tuple[ast.expr | None, ast.expr] | None:
+    """The run-time name (None when fixed) and value of the first header line built with a
+    value that may carry line breaks; None when there is none to report."""
+    parameters: frozenset[str] | None = None
+    for index, piece in enumerate(pieces):
+        if not piece.is_dynamic or index == 0 or index + 1 >= len(pieces):
+            continue
+        before, after = pieces[index - 1].text, pieces[index + 1].text
+        if before is None or after is None or not after.startswith("\r\n"):
+            continue
+        if before.rstrip(" ") == ":" and _starts_line(pieces, index - 2):
+            return pieces[index - 2].node, piece.node  # type: ignore[return-value]
+        if _FIXED_NAME.search(before) and isinstance(piece.node, ast.Name):
+            if parameters is None:
+                parameters = _parameter_names(context.enclosing_function(node))
+            if piece.node.id in parameters:
+                return None, piece.node
+    if isinstance(node, ast.BinOp) and len(pieces) == 2 and pieces[1].is_dynamic:
+        template = pieces[0].text  # `"%s: %s\r\n" % header`: one tuple for both slots
+        if template is not None and _PERCENT_LINE.search(template):
+            return pieces[1].node, pieces[1].node  # type: ignore[return-value]
+    return None
+
+
+def _spells_separator(node: ast.AST) -> bool:
+    """Whether the expression itself writes the `:` of a header line, so that a line is reported
+    where it is built, not again where the text built earlier is finished (`out + "\r\n"`)."""
+    for inner in ast.walk(node):
+        text = _text_of(inner.value) if isinstance(inner, ast.Constant) else None
+        if text is not None and ":" in text:
+            return True
+    return False
+
+
+def _is_string_assembly(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ast.Add | ast.Mod)
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join")
+    if isinstance(node, ast.List | ast.Tuple):
+        return any(isinstance(e, ast.Constant) and _has_line_break(e) for e in node.elts)
+    return isinstance(node, ast.JoinedStr)
+
+
+@rule(
+    id="unchecked-header-line",
+    name="HTTP header line written from values nothing checked for CR/LF",
+    cwe=113,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="Code that writes HTTP itself builds a header line (`NAME: VALUE\\r\\n`) from "
+    "run-time values without refusing carriage returns and line feeds anywhere in the module.",
+    fix="Refuse header names outside the token characters and values holding control "
+    'characters before writing them (`if re.search(r"[\\x00-\\x1f\\x7f]", value): raise '
+    "ValueError(...)`), as gunicorn and uvicorn do since CVE-2018-1000164 and CVE-2020-7695.",
+    what_it_does="In a module that spells a status or request line (`HTTP/1.1`), reports a "
+    "header line built by `%`, `+`, `format`, an f-string, `join` or a list of pieces whose name "
+    "and value are both run-time values (a serialiser of the headers it is handed), or whose "
+    "fixed name is followed by a parameter of the function (low confidence). Nothing is "
+    "reported in a module that refuses or removes CR/LF somewhere (a pattern naming them, "
+    '`"\\r" in value`, `.replace("\\n", ...)`).',
+    why_bad="Applications copy request data into headers and count on the server to keep each "
+    "header on its line; a value holding `\\r\\n` adds headers (cookies, a redirect) or ends the "
+    "headers and starts a body the attacker wrote (response splitting, cache poisoning; "
+    "CWE-113).",
+    example='tosend.extend(["%s: %s\\r\\n" % (k, v) for k, v in self.headers])',
+    use_instead="for k, v in self.headers:\n"
+    '    if re.search(r"[\\x00-\\x1f\\x7f]", v):\n'
+    '        raise ValueError("invalid header value")\n'
+    'tosend.extend(["%s: %s\\r\\n" % (k, v) for k, v in self.headers])',
+    references=(
+        "https://cwe.mitre.org/data/definitions/113.html",
+        "https://nvd.nist.gov/vuln/detail/CVE-2018-1000164",
+        "https://nvd.nist.gov/vuln/detail/CVE-2020-7695",
+    ),
+    visits=(ast.BinOp, ast.Call, ast.JoinedStr, ast.List, ast.Tuple),
+)
+def unchecked_header_line(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report a header line built from values that may carry line breaks."""
+    if not context.derived(_writes_unchecked_http) or not _is_string_assembly(node):
+        return
+    assert isinstance(node, ast.expr)
+    if _is_part_of_larger_string(context, node) or not _spells_separator(node):
+        return
+    found = _header_line(context, node, _pieces(context, node))
+    if found is None:
+        return
+    name, value = found
+    if name is None:
+        yield Hit(
+            node=node,
+            message=f"`{code(context, value, 40)}`, a parameter, is written into a header line "
+            "as it is: nothing in this module refuses CR/LF, so a caller's `\\r\\n` adds headers "
+            "or splits the response.",
+            confidence=Confidence.LOW,
+            evidence=((value, "written after the fixed header name"),),
+        )
+        return
+    shown = code(context, value, 40)
+    if name is not value:
+        shown = f"{code(context, name, 30)}` and `{code(context, value, 30)}"
+    yield Hit(
+        node=node,
+        message=f"Header lines are written from `{shown}` as they are: nothing in this module "
+        "refuses CR/LF in header names or values, so a value holding `\\r\\n` (request data an "
+        "application copied into a header) adds headers or splits the response.",
+        evidence=((value, "the header value, written unchecked"),),
+    )
