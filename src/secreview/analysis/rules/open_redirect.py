@@ -1,12 +1,94 @@
-"""CWE-601 by data flow: untrusted input chooses where a redirect goes (`open-redirect`)."""
+"""CWE-601 by data flow: untrusted input chooses where a redirect goes (`open-redirect`).
+
+A redirect to the request's own path (`redirect(request.path)` after a POST, the same page with
+another query string) goes where the browser already is, except when the path starts with `//`:
+`//evil.example/` is a URL of another host. A view is only reached through a route, and a route
+matches the path after its first `/` from a fixed segment or a converter that stops at `/`
+(Django strips one `/` before resolving), so the path a Django view reads starts with one `/`;
+Werkzeug (Flask) and Bottle strip every leading `/` and put one back, wherever the path is read.
+Django middleware runs for every path, `//evil.example/` included (Django's CommonMiddleware
+redirect, CVE-2018-14574), and stays reported, as do other frameworks (Tornado's catch-all
+routes match `//`) and raw request targets (`http.server`'s `self.path`). A Django catch-all
+route (`re_path(r"^(?P<rest>.*)$")`) would let a view read such a path too, and is not told
+apart (a known gap). Django's `get_full_path()` escapes a leading `//` since that fix, so it is
+the same host everywhere.
+"""
 
 from __future__ import annotations
 
+import ast
+
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.taint.context import AnalysisContext
+from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
+_REQUEST_PATHS = frozenset({"path", "path_info", "full_path", "fullpath", "path_qs"})
+"""Request attributes holding the path the route matched (and, for some, the query string)."""
+_ESCAPED_PATHS = frozenset({"get_full_path", "get_full_path_info"})
+"""Django's path getters, which escape a leading `//` (`/%2F`) since CVE-2018-14574's fix."""
+_ONE_SLASH_FRAMEWORKS = ("flask", "werkzeug", "bottle")
+"""Frameworks whose request path is `"/" + PATH_INFO.lstrip("/")`: one leading `/` anywhere."""
+_MIDDLEWARE_METHODS = frozenset(
+    {"process_request", "process_view", "process_response", "process_exception", "__call__"}
+)
+_MIDDLEWARE_PARAMETERS = frozenset({"get_response"})
+
+
+def _runs_for_every_path(context: AnalysisContext, node: ast.AST) -> bool:
+    """Whether the function reading the path runs before routing (Django middleware: a
+    `process_request`, a `__call__`, a factory taking `get_response`) or cannot be told apart
+    from it: then the path may start with `//`."""
+    function = context.enclosing_function(node)
+    if function is None:
+        return True
+    for each in [function, *(a for a in context.ancestors(function) if _is_function(a))]:
+        assert isinstance(each, ast.FunctionDef | ast.AsyncFunctionDef)
+        names = {a.arg for a in [*each.args.posonlyargs, *each.args.args, *each.args.kwonlyargs]}
+        if names & _MIDDLEWARE_PARAMETERS or each.name in _MIDDLEWARE_METHODS:
+            return True
+    owner = next((a for a in context.ancestors(function) if isinstance(a, ast.ClassDef)), None)
+    return owner is not None and any(
+        _is_function(item) and item.name in _MIDDLEWARE_METHODS  # type: ignore[attr-defined]
+        for item in owner.body
+    )
+
+
+def _is_function(node: ast.AST) -> bool:
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+
+
+def _leaves_the_host(event: SinkEvent, context: AnalysisContext) -> bool:
+    """False for a redirect to the request's own path as a routed view reads it, or to Django's
+    escaped `get_full_path()`: the target is on the host the browser is talking to."""
+    source = event.flow.steps[0][0] if event.flow.steps else None
+    if isinstance(source, ast.Call):
+        source = source.func
+    if not isinstance(source, ast.Attribute) or context.parent(source) is None:
+        return True  # not read in this module: nothing to tell
+    if source.attr in _ESCAPED_PATHS and context.imports_any(("django",)):
+        return False
+    if source.attr not in _REQUEST_PATHS or not _names_the_request(source.value):
+        return True
+    if context.imports_any(_ONE_SLASH_FRAMEWORKS):
+        return False
+    return not context.imports_any(("django",)) or _runs_for_every_path(context, source)
+
+
+def _names_the_request(receiver: ast.expr) -> bool:
+    """`request.path`, `self.request.path`: a framework's request object, not the raw request
+    target of an `http.server` or Twisted handler (`self.path`)."""
+    if isinstance(receiver, ast.Attribute):
+        return receiver.attr == "request"
+    return isinstance(receiver, ast.Name) and receiver.id in ("request", "req")
+
+
 open_redirect = taint_rule(
-    TaintSpec("redirect", "the requester can send users to a site of their choosing."),
+    TaintSpec(
+        "redirect",
+        "the requester can send users to a site of their choosing.",
+        reports=_leaves_the_host,
+    ),
     id="open-redirect",
     name="Open redirect: untrusted input chooses the redirect target",
     cwe=601,
