@@ -5,8 +5,9 @@ router module, `create`, `update` and `delete` all call `context.can(...)` or ca
 `@permission_required`, and the newly added `archive` does not. The rule makes the same
 comparison and reports only when at least two state-changing siblings check and one does not,
 naming those siblings as evidence; checks that cover every handler at once (DRF
-`permission_classes` on the class, a router's `dependencies=`, a `before_request` hook, an
-auth mixin) leave nothing to compare.
+`permission_classes` on the class, a router's `dependencies=`, a `before_request` or
+`url_value_preprocessor` hook, an auth mixin) leave nothing to compare, and handlers for signing
+in or recovering a password need no permission.
 """
 
 from __future__ import annotations
@@ -148,6 +149,19 @@ def _groups(context: ModuleContext) -> Iterator[tuple[ast.AST, list[Function], b
             yield node, methods, True
 
 
+_SIGN_IN_NAMES = lazy_pattern(
+    r"(?i)^(log_?in|log_?out|sign_?in|sign_?out|sign_?up|register|authenticate|"
+    r"(forgot|reset|remind|recover)_password|password_(reset|forgot|remind)|"
+    r"activate(_account)?|(confirm|verify)_email|unsubscribe|(\w+_)?callback)$"
+)
+"""Handlers that change state for callers who hold no permission yet (signing in, recovering a
+password, confirming an address): a permission check there would lock everyone out."""
+_MODULE_HOOKS = ("before_request", "url_value_preprocessor", "dependencies=")
+"""What runs before every route of a module: Flask's `before_request` and
+`url_value_preprocessor` hooks (a blueprint loading the project a URL names checks access there:
+ihatemoney's `pull_project`), FastAPI's router `dependencies=`."""
+
+
 def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
     """A check that covers every handler of the group, so no handler can lack one."""
     if isinstance(owner, ast.ClassDef):
@@ -165,7 +179,7 @@ def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
                 return True
         return False
     text = context.text
-    return "before_request" in text or "dependencies=" in text
+    return any(hook in text for hook in _MODULE_HOOKS)
 
 
 @rule(
@@ -190,7 +204,8 @@ def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
     "siblings as evidence. A module's read route with a URL parameter (a detail view) is "
     "reported too when it checks nothing while at least four read routes beside it check "
     "and the unchecked ones are at most a fifth. Groups protected as a whole (DRF "
-    "`permission_classes`, auth mixins, `before_request`, router `dependencies=`) are skipped.",
+    "`permission_classes`, auth mixins, `before_request` or `url_value_preprocessor`, router "
+    "`dependencies=`) are skipped, and so are handlers for signing in or recovering a password.",
     why_bad="Access control that every handler must repeat is forgotten in the one added "
     "last, and that handler lets any authenticated (or anonymous) user create, change or "
     "delete what the policy reserves for others. It is the most common access-control defect "
@@ -231,6 +246,8 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         for function in changing:
             if function.name in checked or _delegates(function, checked):
                 continue
+            if _SIGN_IN_NAMES.match(function.name):
+                continue  # signing in, resetting a password: for callers with no permission
             evidence, names = _sibling_evidence(checking, checks)
             yield Hit(
                 node=function,
