@@ -99,6 +99,10 @@ _QUOTING_METHODS = frozenset(
     {"quote_name", "quote_identifier", "quote_schema", "format_table", "format_column"}
 )
 """Django's `connection.ops.quote_name`; SQLAlchemy's `IdentifierPreparer` methods."""
+_COMPILE_TARGETS = frozenset({"dialect", "engine", "bind"})
+"""What `ClauseElement.compile` is given to spell SQL for a database (`compile(conn.engine)`)."""
+_SCHEMA_NAME_ATTRIBUTES = frozenset({"fullname", "__tablename__", "db_table"})
+_SCHEMA_OBJECT_WORDS = ("column", "table", "constraint", "index")
 _RUN_TIME_MARK = "\x00"  # stands for a spliced value when the fixed text is checked for SQL
 
 
@@ -148,15 +152,32 @@ def _is_quoted_identifier(context: ModuleContext, expr: ast.expr) -> bool:
         return True
     if func.attr == "quote" and code(context, func.value, 80).endswith("preparer"):
         return True
-    dialects = [*value.args, *(k.value for k in value.keywords if k.arg == "dialect")]
+    dialects = [*value.args, *(k.value for k in value.keywords if k.arg in _COMPILE_TARGETS)]
     return func.attr == "compile" and any(
-        isinstance(d, ast.Attribute) and d.attr == "dialect" for d in dialects
+        isinstance(d, ast.Attribute) and d.attr in _COMPILE_TARGETS for d in dialects
+    )
+
+
+def _is_schema_identifier(context: ModuleContext, expr: ast.expr) -> bool:
+    """A name of the program's own schema, read off its model metadata: a table's `fullname`,
+    a model's `__tablename__`, Django's `_meta.db_table`, the `name` of a column, table,
+    constraint or index object (a migration helper's `column.table.fullname`). Such names come
+    from the models' definitions, not from anyone's input."""
+    value = single_value(context, expr)
+    if not isinstance(value, ast.Attribute):
+        return False
+    if value.attr in _SCHEMA_NAME_ATTRIBUTES:
+        return True
+    owner = value.value
+    owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    return value.attr in ("name", "key") and any(
+        word in owner_name.lower() for word in _SCHEMA_OBJECT_WORDS
     )
 
 
 def _spliced_values(context: ModuleContext, pieces: list[Piece]) -> list[Piece]:
     """The run-time values that can carry SQL syntax: not numbers, not placeholder lists, not
-    identifiers the database's own quoting produced."""
+    identifiers the database's own quoting produced, not names of the program's schema."""
     return [
         p
         for p in pieces
@@ -165,6 +186,7 @@ def _spliced_values(context: ModuleContext, pieces: list[Piece]) -> list[Piece]:
         and not is_number_conversion(context, p.node)
         and not _is_placeholder_list(context, p.node)
         and not _is_quoted_identifier(context, p.node)
+        and not _is_schema_identifier(context, p.node)
     ]
 
 
