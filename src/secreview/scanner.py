@@ -25,6 +25,7 @@ from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
+from secreview.index.choices import patterned_fields
 from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.index.reexports import ReExports, alias_table, followed_imports
 from secreview.pipeline import active_rules, models_for, review_text_guarded
@@ -216,6 +217,11 @@ def with_cross_module_flows(
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),
             routes=routes,
+            patterned=patterned_fields(
+                {f.module: f.choice_bases for f in facts},
+                bindings.defining_name,
+                models_for(config.model_dirs).pattern_types,
+            ),
         ),
     )
 

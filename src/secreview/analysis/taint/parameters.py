@@ -202,7 +202,7 @@ class ParameterRules(HookRules):
                 value_type = self._callable_default(defaults.get(name))
             default = defaults.get(name)
             classes = self._class_default(default) if default is not None else frozenset()
-            fields = self.analysis.validated_parts(parameter.annotation, resolved)
+            fields = self.analysis.validated_parts(parameter.annotation, resolved, flows)
             url = caller_urls.get(name, NO_URL)  # every caller's fixed-host URL
             value = Value(merge_flows(flows), parts=fields, type=value_type, classes=classes)
             if url is not NO_URL:
