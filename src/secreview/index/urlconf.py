@@ -57,8 +57,10 @@ UNKNOWN = ""
 def url_routes(context: ModuleContext, module: str) -> tuple[str, ...]:
     """`view pattern` for each Django route the module declares (see the module docstring):
     the view's dotted name, a space, then the route as a regular expression (`UNKNOWN` when it
-    cannot be read). A module that does not spell `django` declares none (the cheap test)."""
-    if "django" not in context.text:
+    cannot be read). A module that does not spell `django` and `path(` or `url(` declares none
+    (the cheap test)."""
+    text = context.text
+    if "django" not in text or ("path(" not in text and "url(" not in text):
         return ()
     found: list[str] = []
     for node in context.nodes:
