@@ -9,7 +9,8 @@ regular expression. A named group of that pattern is the view's keyword argument
 and it can hold only what the group can capture (`matched_alphabets.group_alphabets`): digits
 for `(?P<iid>[0-9]+)` or `<int:iid>`, so nothing a log line, a path, a page or a query could be
 forged with. The argument is then safe for the sink kinds none of whose dangerous characters
-that alphabet holds (`alphabets.kinds_safe_for`), as a FastAPI parameter with a pattern is.
+that alphabet holds (`matched_alphabets.alphabet_kinds`), as a FastAPI parameter with a
+pattern is: `[\\w.]+` is no path, but one name (it may be `..`, not `../x`).
 
 A view reached by several routes holds what any of them passes: an argument is safe only for
 what every route capturing it allows, and an `include()`'s prefix groups reach every view, so
@@ -28,8 +29,7 @@ from collections.abc import Callable, Mapping
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, stable since 3.11
 
 from secreview.analysis.models import ALL_KINDS
-from secreview.analysis.taint.alphabets import kinds_safe_for
-from secreview.analysis.taint.matched_alphabets import group_alphabets
+from secreview.analysis.taint.matched_alphabets import alphabet_kinds, group_alphabets
 from secreview.index.context import ModuleContext
 from secreview.index.urlconf import UNKNOWN
 from secreview.patterns import lazy_pattern
@@ -114,7 +114,7 @@ def _group_kinds(pattern: str) -> Groups | None:
     found: Groups = {}
     for name, number in names.items():
         alphabet = alphabets.get(number)
-        kinds = kinds_safe_for(alphabet, ()) if alphabet is not None else frozenset()
+        kinds = alphabet_kinds(alphabet) if alphabet is not None else frozenset()
         found[name] = _EVERY_KIND if kinds is None else kinds
     return found
 
