@@ -339,6 +339,14 @@ def test_keywords_a_decorator_of_another_module_fills_are_not_request_data(
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
+def test_view_arguments_a_django_urlconf_constrains_are_safe_for_what_it_allows(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("urlconf", tmp_path, jobs)
+    assert checked >= 14 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_tuple_returned_from_another_module_keeps_its_elements_apart(
     tmp_path: Path, jobs: int
 ) -> None:

@@ -38,6 +38,7 @@ from secreview.index.facts import (
     spelled_and_defined,
 )
 from secreview.index.reexports import module_bindings
+from secreview.index.urlconf import url_routes
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -174,6 +175,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         bindings=module_bindings(context.tree, module, is_package),
         choice_bases=choice_bases(context.tree),
         decorator_fills=decorator_fills(context.tree, context.text),
+        url_routes=url_routes(context, module),
     )
 
 

@@ -20,10 +20,12 @@ from secreview import __version__
 from secreview.analysis.models import modelled_packages
 from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import MAX_ROUNDS, project_types
+from secreview.analysis.taint.route_kinds import route_kinds, routed_modules
 from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
+from secreview.index.choices import patterned_fields
 from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.index.reexports import ReExports, alias_table, followed_imports
 from secreview.pipeline import active_rules, models_for, review_text_guarded
@@ -183,7 +185,9 @@ def with_cross_module_flows(
         modelled_packages(models_for(config.model_dirs)),
     )
     facts = followed_imports([r.facts for r in reports if r.facts is not None], bindings)
+    routes = route_kinds({f.module: f.url_routes for f in facts}, bindings.defining_name)
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
+    to_review |= routed_modules(routes, {f.module for f in facts if f.reads_remote_input})
     if not to_review:
         return _without_local_findings(reports)
     by_module = {s.module: s for s in sources if s.module}
@@ -212,6 +216,12 @@ def with_cross_module_flows(
             ),
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),
+            routes=routes,
+            patterned=patterned_fields(
+                {f.module: f.choice_bases for f in facts},
+                bindings.defining_name,
+                models_for(config.model_dirs).pattern_types,
+            ),
         ),
     )
 

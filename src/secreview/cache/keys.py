@@ -153,6 +153,14 @@ class IndexDigests:
         for name, keywords in index.filled.items():
             kind, digest = entries.get(name, ("class", ""))
             entries[name] = (kind, f"{digest}filled:" + ",".join(sorted(keywords)))
+        for name, typed in index.patterned.items():
+            kind, digest = entries.get(name, ("class", ""))
+            patterned = ",".join(f"{f}={t}" for f, t in sorted(typed.items()))
+            entries[name] = (kind, f"{digest}patterned:{patterned}")
+        for name, arguments in index.routes.items():
+            kind, digest = entries.get(name, ("function", ""))
+            routed = ";".join(f"{a}={','.join(k)}" for a, k in sorted(arguments.items()))
+            entries[name] = (kind, f"{digest}routes:{routed}")
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries

@@ -15,13 +15,15 @@ A pydantic model validates each field into its declared type when it is built, b
 from a request body or by the code: a field declared `int`, `UUID`, an enum or a list of them
 holds no free text either, while the model's `str` fields do. Each module also records its
 model classes' annotated fields, and `validated_fields` resolves them, inherited fields too,
-into `ProjectIndex.fields`.
+into `ProjectIndex.fields`. A field declared with a library type the models give a pattern
+(fideslang's `FidesKey`) holds only that pattern's alphabet (`patterned_fields`,
+`ProjectIndex.patterned`).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 ENUM_BASES = frozenset(
     {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices"}
@@ -104,21 +106,52 @@ def validated_fields(
     classes, from a `VALIDATING_BASES` base) -> its fields, own or inherited, declared with a
     fixed-value type: a `Literal`, a type of `choices`, a validated scalar of `clean` (`int`,
     `uuid.UUID`), or a collection of one. A field a subclass declares again takes its type."""
+
+    def fixed(module: str, spelled: str) -> str | None:
+        if spelled == _FIXED or spelled in clean:
+            return spelled
+        resolved = defining_name(f"{module}.{spelled}") if spelled else ""
+        return resolved if resolved in choices or resolved in clean else None
+
+    found = _model_fields(bases_by_module, defining_name, fixed)
+    return {model: frozenset(fields) for model, fields in found.items()}
+
+
+def patterned_fields(
+    bases_by_module: Mapping[str, tuple[str, ...]],
+    defining_name: Callable[[str], str],
+    pattern_types: Collection[str],
+) -> dict[str, dict[str, str]]:
+    """Qualified name of each validating model of the project -> its fields, own or inherited,
+    declared with a library type the models give a pattern (`pattern_types`: fideslang's
+    `FidesKey`) -> that type: the model refuses a value that does not match it when it is
+    built, so the field holds only the pattern's alphabet."""
+
+    def patterned(module: str, spelled: str) -> str | None:
+        resolved = defining_name(f"{module}.{spelled}") if spelled else ""
+        return resolved if resolved in pattern_types else None
+
+    return _model_fields(bases_by_module, defining_name, patterned)
+
+
+def _model_fields(
+    bases_by_module: Mapping[str, tuple[str, ...]],
+    defining_name: Callable[[str], str],
+    label: Callable[[str, str], str | None],
+) -> dict[str, dict[str, str]]:
+    """Each validating model -> its fields, own or inherited, that `label(module, spelled
+    type)` gives a label -> that label."""
     classes = class_bases(bases_by_module, defining_name)
-    declared: dict[str, dict[str, bool]] = {}
+    declared: dict[str, dict[str, str | None]] = {}
     for module, name, spelled in _entries(bases_by_module):
         owner, dot, field = name.partition(".")
         if dot:
-            fixed = spelled == _FIXED or spelled in clean
-            if spelled and not fixed:
-                resolved = defining_name(f"{module}.{spelled}")
-                fixed = resolved in choices or resolved in clean
-            declared.setdefault(f"{module}.{owner}", {})[field] = fixed
+            declared.setdefault(f"{module}.{owner}", {})[field] = label(module, spelled)
     models = _descendants(classes, lambda base: _short(base) in VALIDATING_BASES)
     return {
         model: fields
         for model in sorted(models)
-        if (fields := _fixed_fields(model, classes, declared, 0))
+        if (fields := _labelled_fields(model, classes, declared, 0))
     }
 
 
@@ -168,21 +201,23 @@ def _short(name: str) -> str:
     return name.rpartition(".")[2]
 
 
-def _fixed_fields(
+def _labelled_fields(
     model: str,
     bases: Mapping[str, tuple[str, ...]],
-    declared: Mapping[str, Mapping[str, bool]],
+    declared: Mapping[str, Mapping[str, str | None]],
     depth: int,
-) -> frozenset[str]:
-    """The fixed-type fields of `model`: its own, and its project bases' it does not declare."""
+) -> dict[str, str]:
+    """The labelled fields of `model`: its own, and its project bases' it does not declare."""
     own = declared.get(model, {})
-    fixed = {field for field, is_fixed in own.items() if is_fixed}
+    found = {field: label for field, label in own.items() if label is not None}
     if depth < _MAX_DEPTH:
         for base in bases.get(model, ()):
             if base in bases:
-                inherited = _fixed_fields(base, bases, declared, depth + 1)
-                fixed |= {field for field in inherited if field not in own}
-    return frozenset(fixed)
+                inherited = _labelled_fields(base, bases, declared, depth + 1)
+                for field, label in inherited.items():  # the first base declaring it wins
+                    if field not in own and field not in found:
+                        found[field] = label
+    return found
 
 
 def typed_fields(cls: ast.ClassDef) -> list[tuple[str, str]]:

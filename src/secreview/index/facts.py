@@ -38,6 +38,8 @@ class ModuleFacts(NamedTuple):
     (`choices.choice_bases`): which of its types admit only fixed values, across modules."""
     decorator_fills: tuple[str, ...] = ()
     """The keywords its decorators fill for the views they wrap (`decorator_fills`)."""
+    url_routes: tuple[str, ...] = ()
+    """The Django routes it declares, each view with its pattern (`urlconf.url_routes`)."""
 
 
 def name_key(name: str) -> int:

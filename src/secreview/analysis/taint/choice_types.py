@@ -10,15 +10,18 @@ project fact with the same fallback to the module's own definitions.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from secreview.analysis.models import Models
+from secreview.analysis.taint.pattern_types import library_kinds
 from secreview.analysis.taint.summaries import ProjectIndex
-from secreview.analysis.taint.values import CLEAN, Value
+from secreview.analysis.taint.values import CLEAN, Flow, Value
 from secreview.index.choices import (
     ENUM_BASES,
     choice_bases,
+    patterned_fields,
     project_choices,
     validated_fields,
     without_none,
@@ -64,16 +67,32 @@ class ChoiceTypes:
         return self.is_enum_class(annotation) or qualified in self.project.choices
 
     def validated_parts(
-        self, annotation: ast.expr | None, qualified: str | None
+        self, annotation: ast.expr | None, qualified: str | None, flows: Iterable[Flow]
     ) -> dict[object, Value]:
         """The parts of a parameter typed by a validating model (pydantic's): the fields it
-        declares with a fixed-value type hold no free text. A model of another module is
-        known by its `qualified` name (`ProjectIndex.fields`), one of this module by its own."""
+        declares with a fixed-value type hold no free text, and those it declares with a
+        library type the models give a pattern (`FidesKey`) hold the parameter's `flows` made
+        safe for what the pattern allows. A model of another module is known by its
+        `qualified` name (`ProjectIndex.fields`, `.patterned`), one of this module by its own."""
         fields = self.project.fields.get(qualified or "")
-        if fields is None and annotation is not None and self._own_validated_fields:
-            spelled = ast.unparse(without_none(annotation))
-            fields = self._own_validated_fields.get(f"{self.module_name}.{spelled}")
-        return {f".{field}": CLEAN for field in sorted(fields or ())}
+        own = ""
+        if annotation is not None and (self._own_validated_fields or self._own_patterned):
+            own = f"{self.module_name}.{ast.unparse(without_none(annotation))}"
+        if fields is None and own:
+            fields = self._own_validated_fields.get(own)
+        parts: dict[object, Value] = {}
+        typed = self.project.patterned.get(qualified or "") or self._own_patterned.get(own, {})
+        for field, library_type in sorted(typed.items()):
+            kinds = library_kinds(library_type, self.models.pattern_types)
+            if kinds:
+                parts[f".{field}"] = Value(flows=frozenset(f.sanitised(kinds) for f in flows))
+        return parts | {f".{field}": CLEAN for field in sorted(fields or ())}
+
+    @cached_property
+    def _own_patterned(self) -> dict[str, dict[str, str]]:
+        """`patterned_fields` of this module's own models (a single file has no project)."""
+        own = {self.module_name: choice_bases(self.context.tree)}
+        return patterned_fields(own, self._own_name, self.models.pattern_types)
 
     @cached_property
     def _own_validated_fields(self) -> dict[str, frozenset[str]]:

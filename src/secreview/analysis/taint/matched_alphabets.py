@@ -90,6 +90,16 @@ def checked_kinds(
     return frozenset(alone)
 
 
+def alphabet_kinds(alphabet: frozenset[str]) -> frozenset[str] | None:
+    """The sink kinds text made only of `alphabet` is safe for (None: every kind), one name
+    (`SINGLE_NAME`) too when no path separator is among them, as `checked_kinds` reads a
+    pattern's (a URL route's group, `(?P<kind>[\\w.]+)`, is read the same way)."""
+    kinds = kinds_safe_for(alphabet, ())
+    if kinds is None or "path" in kinds or alphabet & _SEPARATORS:
+        return kinds
+    return kinds | {SINGLE_NAME}
+
+
 def searched_kinds(pattern: object, end_of_text: bool) -> frozenset[str] | bool | None:
     """`checked_kinds` for a pattern searched anywhere in the value (pydantic's `pattern=`): it
     proves something only when it is anchored at the start as well as the end."""

@@ -10,7 +10,6 @@ the `def` line (decorators, annotations, defaults) rather than the body.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -23,6 +22,7 @@ from secreview.analysis.taint.decorator_names import (
 )
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.pattern_types import declared_kinds
+from secreview.analysis.taint.route_kinds import decorator_converters
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.choices import without_none
@@ -123,11 +123,6 @@ def shell_call(
     return None
 
 
-_TYPE_AFTER_NAME = frozenset({"int", "float", "uuid", "number", "path", "str", "strorempty"})
-"""Converters that Bottle and Sanic write after the parameter's name (`<id:int>`), where Flask
-writes them before it (`<int:id>`)."""
-
-
 class ParameterRules(HookRules):
     """The parameters of a function, bound before its body runs."""
 
@@ -153,7 +148,8 @@ class ParameterRules(HookRules):
             filled = filled | self.analysis.filled_by_decorators(self.node.decorator_list)
         defaults = self._defaults()
         caller_urls = self.context.derived(fixed_url_parameters).get(id(self.node), {})
-        route_converters = self._route_converters()
+        route_converters = decorator_converters(self.node, self.context)
+        routed = self._routed_kinds()
         patterns = self.models.pattern_types
         assert self.env is not None
         for index, parameter in enumerate(ordered):
@@ -191,7 +187,7 @@ class ParameterRules(HookRules):
                 note = f"view argument `{name}` comes from the request (remote)"
                 checked = declared_kinds(  # a pattern the framework checked (FastAPI's)
                     parameter.annotation, defaults.get(name), resolved, self.context, patterns
-                )
+                ) + routed.get(name, ())  # a pattern the project's URLconf gives (Django's)
                 flows.add(Flow("remote", ((parameter, note),)).sanitised(checked))
             elif (
                 entry is not None
@@ -206,7 +202,7 @@ class ParameterRules(HookRules):
                 value_type = self._callable_default(defaults.get(name))
             default = defaults.get(name)
             classes = self._class_default(default) if default is not None else frozenset()
-            fields = self.analysis.validated_parts(parameter.annotation, resolved)
+            fields = self.analysis.validated_parts(parameter.annotation, resolved, flows)
             url = caller_urls.get(name, NO_URL)  # every caller's fixed-host URL
             value = Value(merge_flows(flows), parts=fields, type=value_type, classes=classes)
             if url is not NO_URL:
@@ -355,19 +351,19 @@ class ParameterRules(HookRules):
                 found[parameter.arg] = default
         return found
 
-    def _route_converters(self) -> dict[str, str]:
-        """Flask `<int:id>` converters of the route path: parameter -> converter."""
+    def _routed_kinds(self) -> Mapping[str, tuple[str, ...]]:
+        """What the project's Django routes let each argument of this view hold
+        (`route_kinds`), when it is a module-level function or a method of a module-level
+        class the URLconf names (`SomeView.as_view()`)."""
         assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
-        found: dict[str, str] = {}
-        for decorator in self.node.decorator_list:
-            if isinstance(decorator, ast.Call) and decorator.args:
-                path = self.context.constant_value(decorator.args[0])
-                if isinstance(path, str):
-                    for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
-                        found[name] = converter or "string"
-                        if converter and name in _TYPE_AFTER_NAME:  # Bottle, Sanic: `<id:int>`
-                            found[converter] = name
-        return found
+        routes = self.analysis.project.routes
+        module = self.analysis.module_name
+        if not routes or not module:
+            return {}
+        if self.class_name is not None:
+            return routes.get(f"{module}.{self.class_name}", {})
+        at_top = self.context.parent(self.node) is self.context.tree
+        return routes.get(f"{module}.{self.node.name}", {}) if at_top else {}
 
     def _is_view_argument(
         self,

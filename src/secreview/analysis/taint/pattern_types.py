@@ -42,9 +42,7 @@ def declared_kinds(
     """The sink kinds a view parameter is safe for because its annotation (or its default, a
     FastAPI declaration) constrains it to a pattern; `qualified` is its annotation's qualified
     name, looked up among the `library` types the models give a pattern. None proven: ()."""
-    found: set[str] = set()
-    if qualified in library:
-        found |= _kinds(searched_kinds(library[qualified], end_of_text=True))
+    found = set(library_kinds(qualified, library))
     for call in _constraints(annotation, default, context):
         for keyword in call.keywords:
             pattern = context.constant_value(keyword.value)
@@ -53,6 +51,14 @@ def declared_kinds(
             elif keyword.arg == "regex":
                 found |= _kinds(checked_kinds(pattern, False))
     return tuple(sorted(found))
+
+
+def library_kinds(qualified: str | None, library: Mapping[str, str]) -> frozenset[str]:
+    """The sink kinds a value of the library type `qualified` is safe for, when the models give
+    that type a pattern (`library`, searched as pydantic 2 does); else none."""
+    if qualified not in library:
+        return frozenset()
+    return _kinds(searched_kinds(library[qualified], end_of_text=True))
 
 
 def _constraints(

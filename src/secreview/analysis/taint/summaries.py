@@ -130,6 +130,12 @@ class ProjectIndex:
     filled: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Qualified name of each decorator of the project that fills keywords of the views it
     wraps with values it builds -> those keywords (`secreview.index.decorator_fills`)."""
+    patterned: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Qualified name of each validating model of the project -> its fields declared with a
+    library type the models give a pattern -> that type (`choices.patterned_fields`)."""
+    routes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Qualified name of each Django view the project's URLconf routes to -> each argument its
+    routes constrain -> the sink kinds it is safe for (`route_kinds`)."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""

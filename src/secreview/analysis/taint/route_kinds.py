@@ -1,0 +1,145 @@
+"""What a view's routes let each of its arguments hold: its decorators' converters, and
+across the project, the Django routes that call it.
+
+A route decorator's path names a converter for each URL part (Flask's `<int:id>`, Bottle's and
+Sanic's `<id:int>`): `decorator_converters` reads them off the view itself.
+
+`index/urlconf.py` records each route of every module: the view it calls and its pattern as a
+regular expression. A named group of that pattern is the view's keyword argument of that name,
+and it can hold only what the group can capture (`matched_alphabets.group_alphabets`): digits
+for `(?P<iid>[0-9]+)` or `<int:iid>`, so nothing a log line, a path, a page or a query could be
+forged with. The argument is then safe for the sink kinds none of whose dangerous characters
+that alphabet holds (`matched_alphabets.alphabet_kinds`), as a FastAPI parameter with a
+pattern is: `[\\w.]+` is no path, but one name (it may be `..`, not `../x`).
+
+A view reached by several routes holds what any of them passes: an argument is safe only for
+what every route capturing it allows, and an `include()`'s prefix groups reach every view, so
+they join each route's (the weakest wins). A route that captures nothing under that name passes
+a default or its extra keywords instead, no request text. A view one of whose routes cannot be
+read (its pattern is no constant, or it passes unnamed groups by position) is left out whole,
+as is a view no route names: it keeps today's reading.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, stable since 3.11
+
+from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.matched_alphabets import alphabet_kinds, group_alphabets
+from secreview.index.context import ModuleContext
+from secreview.index.urlconf import UNKNOWN
+from secreview.patterns import lazy_pattern
+
+_EVERY_KIND = frozenset({ALL_KINDS})
+Groups = dict[str, frozenset[str]]
+
+_TYPE_AFTER_NAME = frozenset({"int", "float", "uuid", "number", "path", "str", "strorempty"})
+"""Converters that Bottle and Sanic write after the parameter's name (`<id:int>`), where Flask
+writes them before it (`<int:id>`)."""
+_CONVERTED_PART = lazy_pattern(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def decorator_converters(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, context: ModuleContext
+) -> dict[str, str]:
+    """Flask `<int:id>` converters of the paths of `function`'s decorators: parameter ->
+    converter (`string` when none is named)."""
+    found: dict[str, str] = {}
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and decorator.args:
+            path = context.constant_value(decorator.args[0])
+            if isinstance(path, str):
+                for converter, name in _CONVERTED_PART.findall(path):
+                    found[name] = converter or "string"
+                    if converter and name in _TYPE_AFTER_NAME:  # Bottle, Sanic: `<id:int>`
+                        found[converter] = name
+    return found
+
+
+def route_kinds(
+    routes_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Qualified name of each view the project's routes name -> each of its arguments a route
+    constrains -> the sink kinds it is safe for (`ALL_KINDS` for every kind); only arguments
+    safe for some kind are given. `routes_by_module` is each module's `url_routes`."""
+    prefixes: Groups = {}
+    views: dict[str, list[Groups] | None] = {}
+    for module in sorted(routes_by_module):
+        for entry in routes_by_module[module]:
+            target, _, pattern = entry.partition(" ")
+            groups = _group_kinds(pattern) if pattern != UNKNOWN else None
+            if target == "*":
+                for name, kinds in (groups or {}).items():
+                    prefixes[name] = _meet(prefixes.get(name), kinds)
+                continue
+            view = defining_name(target)
+            known = views.setdefault(view, [])
+            if known is not None and groups is not None:
+                known.append(groups)
+            else:
+                views[view] = None
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for view, routes in sorted(views.items()):
+        arguments: dict[str, tuple[str, ...]] = {}
+        for name in sorted({name for groups in routes or () for name in groups}):
+            kinds = prefixes.get(name)
+            for groups in routes or ():
+                if name in groups:
+                    kinds = _meet(kinds, groups[name])
+            if kinds:
+                arguments[name] = tuple(sorted(kinds))
+        if arguments:
+            found[view] = arguments
+    return found
+
+
+def _group_kinds(pattern: str) -> Groups | None:
+    """Each named group of `pattern` -> the sink kinds what it captures is safe for; None when
+    the pattern does not compile or passes unnamed groups by position (Django does when it has
+    no named group)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    names: dict[str, int] = parsed.state.groupdict
+    if not names:
+        return None if parsed.state.groups > 1 else {}
+    alphabets = group_alphabets(pattern)
+    found: Groups = {}
+    for name, number in names.items():
+        alphabet = alphabets.get(number)
+        kinds = alphabet_kinds(alphabet) if alphabet is not None else frozenset()
+        found[name] = _EVERY_KIND if kinds is None else kinds
+    return found
+
+
+def _meet(kinds: frozenset[str] | None, other: frozenset[str]) -> frozenset[str]:
+    """What two sets of safe kinds both allow (`None`: no route seen yet, so `other`)."""
+    if kinds is None or kinds == _EVERY_KIND:
+        return other
+    if other == _EVERY_KIND:
+        return kinds
+    return kinds & other
+
+
+def routed_modules(
+    routes: Mapping[str, Mapping[str, tuple[str, ...]]], readers: frozenset[str] | set[str]
+) -> frozenset[str]:
+    """The modules among `readers` (those reading remote input) that define a view `routes`
+    constrains: the per-file pass could not see the URLconf, so they are reviewed again with
+    the project's index even when they import no other module of the project."""
+    found: set[str] = set()
+    for view in routes:
+        module = view
+        while "." in module:
+            module = module.rpartition(".")[0]
+            if module in readers:
+                found.add(module)
+                break
+    return frozenset(found)
