@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
+from secreview.analysis.taint.address_screens import AddressScreens
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     PATH_MARKERS,
@@ -58,7 +59,7 @@ _NOT_EMPTY = ("bind-password",)
 """What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
 
 
-class GuardRules(PathGuards):
+class GuardRules(PathGuards, AddressScreens):
     """Guards: what a condition proves about the variables it tests."""
 
     def apply_guard(self, test: ast.expr, outcome: bool) -> None:
@@ -119,6 +120,7 @@ class GuardRules(PathGuards):
         inlined = self._helper_check(test)
         if inlined is not None:  # `is_safe_path(BASE, name)`: the module's own check helper
             yield from self._guards(inlined, outcome, depth + 1)  # and what its name says
+        yield from self._screened_addresses(test, outcome)  # `if not _is_safe_url(u): raise`
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
             # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server;
