@@ -286,10 +286,8 @@ class GuardRules(PathGuards, AddressScreens):
             yield from self._delimiter_guard(left, right.id)
         if membership and holds and isinstance(right, ast.Attribute) and right.attr == "parents":
             yield from self._under_base(right.value, left)  # `ROOT in p.resolve().parents`
-        if equality and holds and isinstance(left, ast.Call):
-            yield from self._commonpath_guard(left, right)
-        if equality and holds and isinstance(right, ast.Call):  # `BASE == commonpath(...)`
-            yield from self._commonpath_guard(right, left)
+        if equality and holds:  # `commonpath([BASE, p]) == BASE`, `p.resolve().parent == BASE`
+            yield from self._equal_to_base(left, right)
 
     def apply_completed_check(self, node: ast.expr) -> None:
         """A call that raises unless its check holds proves the check on the path that goes on:
