@@ -45,7 +45,12 @@ class AddressScreens(HostGuards):
         if not isinstance(call, ast.Call) or not call.args:
             return
         helper = self._screen_helper(call)
-        screen = _screen(helper) if helper is not None else None
+        if helper is None:
+            return
+        screens = self.analysis.address_screens
+        if id(helper) not in screens:
+            screens[id(helper)] = _screen(helper)
+        screen = screens[id(helper)]
         if screen is None or screen[1] != pair or outcome != screen[0]:
             return
         for argument in call.args:
