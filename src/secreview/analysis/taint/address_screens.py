@@ -92,6 +92,7 @@ class AddressScreens(HostGuards):
 
 
 def _is_zero(node: ast.expr) -> bool:
+    """Whether a subscript reads the first item (`check(u)[0]`: a pair's answer), not `False`."""
     return isinstance(node, ast.Constant) and node.value == 0 and not isinstance(node.value, bool)
 
 
