@@ -21,6 +21,7 @@ import ast
 from typing import NamedTuple
 
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.parameters import is_static_method
 from secreview.analysis.taint.results import FunctionResult, ParameterCall
 from secreview.analysis.taint.semantics import substitute
 from secreview.analysis.taint.summaries import ExternalSummary
@@ -95,7 +96,7 @@ class CallbackRules(FrameState):
                 handed = args[spec.callable_at]
             else:
                 handed = kwargs.get(spec.callable_keyword or "", CLEAN)
-            target = self._function_in(handed)
+            target = self._function_in(handed) or self._bound_method(node, spec)
             if target is not None:
                 self._hand_to(target, spec, node, args, kwargs)
             elif handed.type in self.models.sinks:  # `Thread(target=os.system, args=(cmd,))`
@@ -144,6 +145,25 @@ class CallbackRules(FrameState):
         if value.function is not None:
             return value.function
         return self.analysis.project_summary(value.type) if value.type else None
+
+    def _bound_method(self, node: ast.Call, spec: Callback) -> FunctionRef | None:
+        """A method of this module's class handed over as `self._read_file` (or `obj.work` of
+        an object of such a class): the method with its receiver bound first, as calling the
+        bound method would pass it (`run_in_executor(None, self._read_file, name)`)."""
+        at = spec.callable_at
+        keyword = [k.value for k in node.keywords if k.arg and k.arg == spec.callable_keyword]
+        handed = node.args[at] if 0 <= at < len(node.args) else next(iter(keyword), None)
+        if not isinstance(handed, ast.Attribute) or not isinstance(handed.value, ast.Name):
+            return None
+        receiver = self.expr(handed.value)
+        typed = receiver.type or ""
+        owner = typed.removeprefix("class:") if typed.startswith("class:") else None
+        if owner is None and handed.value.id == "self":
+            owner = self.class_name
+        method = self.analysis.find_method(owner, handed.attr) if owner else None
+        if method is None or is_static_method(method, self.analysis.context):
+            return None
+        return FunctionRef(node=method, bound=(receiver,))
 
     def _hand_to(
         self,

@@ -325,6 +325,9 @@ class FrameState:
 
         def defined_as(self, name: str) -> ast.expr | None: ...
 
+        # address_screens.py
+        def remember_answer(self, name: str, call: ast.Call) -> None: ...
+
         def apply_completed_check(self, node: ast.expr) -> None: ...
 
         # guessed_sinks.py

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
+from secreview.analysis.taint.address_screens import AddressScreens
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     PATH_MARKERS,
@@ -58,7 +59,7 @@ _NOT_EMPTY = ("bind-password",)
 """What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
 
 
-class GuardRules(PathGuards):
+class GuardRules(PathGuards, AddressScreens):
     """Guards: what a condition proves about the variables it tests."""
 
     def apply_guard(self, test: ast.expr, outcome: bool) -> None:
@@ -119,6 +120,7 @@ class GuardRules(PathGuards):
         inlined = self._helper_check(test)
         if inlined is not None:  # `is_safe_path(BASE, name)`: the module's own check helper
             yield from self._guards(inlined, outcome, depth + 1)  # and what its name says
+        yield from self._screened_addresses(test, outcome)  # `if not _is_safe_url(u): raise`
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
             # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server;
@@ -284,10 +286,8 @@ class GuardRules(PathGuards):
             yield from self._delimiter_guard(left, right.id)
         if membership and holds and isinstance(right, ast.Attribute) and right.attr == "parents":
             yield from self._under_base(right.value, left)  # `ROOT in p.resolve().parents`
-        if equality and holds and isinstance(left, ast.Call):
-            yield from self._commonpath_guard(left, right)
-        if equality and holds and isinstance(right, ast.Call):  # `BASE == commonpath(...)`
-            yield from self._commonpath_guard(right, left)
+        if equality and holds:  # `commonpath([BASE, p]) == BASE`, `p.resolve().parent == BASE`
+            yield from self._equal_to_base(left, right)
 
     def apply_completed_check(self, node: ast.expr) -> None:
         """A call that raises unless its check holds proves the check on the path that goes on:

@@ -61,6 +61,8 @@ class ModuleIndex(ChoiceTypes):
         """Call of a check helper (by id) -> the condition it returns (`guard_helpers.py`), made
         once and kept: the module's name lookups are memoised by node id, which a copy made
         again and freed would hand to another node."""
+        self.address_screens: dict[int, tuple[bool, bool] | None] = {}
+        """Helper (by id) -> what `address_screens._screen` makes of it, read once."""
         self.base_checks: dict[int, ast.expr | None] = {}
         """`any(...)` over several bases (by id) -> the check it makes (`check_over_bases`),
         kept for the same reason."""

@@ -68,6 +68,10 @@ class StatementRules(FrameState):
                     self.assign(target, result, value)
                     if isinstance(target, ast.Name):
                         self.remember_definition(target.id, value)
+                    elif isinstance(target, ast.Tuple) and isinstance(value, ast.Call):
+                        first = target.elts[0] if target.elts else None  # `ok, why = check(u)`
+                        if isinstance(first, ast.Name):
+                            self.remember_answer(first.id, value)
             case ast.AnnAssign(target=target, value=value) if value is not None:
                 self.assign(target, self.expr(value), value)
             case ast.AugAssign(target=target, op=op, value=value):
