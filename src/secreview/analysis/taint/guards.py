@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
+from secreview.analysis.taint.external_checks import external_guards
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     PATH_MARKERS,
@@ -119,6 +120,8 @@ class GuardRules(PathGuards):
         inlined = self._helper_check(test)
         if inlined is not None:  # `is_safe_path(BASE, name)`: the module's own check helper
             yield from self._guards(inlined, outcome, depth + 1)  # and what its name says
+        else:  # another module's validator, from its summary
+            yield from external_guards(self, test, outcome)
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
             # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server;

@@ -61,6 +61,9 @@ class ModuleIndex(ChoiceTypes):
         """Call of a check helper (by id) -> the condition it returns (`guard_helpers.py`), made
         once and kept: the module's name lookups are memoised by node id, which a copy made
         again and freed would hand to another node."""
+        self.kept_checks: list[ast.expr] = []
+        """Validators' inlined answers read for their summaries (`check_summaries.py`), kept
+        for the same reason."""
         self.base_checks: dict[int, ast.expr | None] = {}
         """`any(...)` over several bases (by id) -> the check it makes (`check_over_bases`),
         kept for the same reason."""

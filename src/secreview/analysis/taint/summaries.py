@@ -91,6 +91,16 @@ class StoredParameter(NamedTuple):
     parameter: int
 
 
+class ParameterCheck(NamedTuple):
+    """What a yes/no validator's answer proves of one parameter (`guard_helpers.py`'s reading
+    of its body, made in its own module): where the call is `outcome`, the argument is safe for
+    `kinds`, as the same check spelled inline would make it (`validators.valid_id(v)`)."""
+
+    parameter: int
+    outcome: bool
+    kinds: tuple[str, ...]
+
+
 class ExternalSummary(NamedTuple):
     """A function seen from another module: parameter names, what reaches its return and sinks."""
 
@@ -100,6 +110,8 @@ class ExternalSummary(NamedTuple):
     sinks: tuple[SinkEffect, ...] = ()
     is_method: bool = False
     stores: tuple[StoredParameter, ...] = ()
+    checks: tuple[ParameterCheck, ...] = ()
+    """What its answer proves of its parameters, when it is a validator (`check_summaries.py`)."""
 
 
 _MAX_ALIAS_HOPS = 4
