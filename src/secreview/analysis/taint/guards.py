@@ -49,6 +49,7 @@ from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.matched_groups import is_match_call
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
+from secreview.analysis.taint.true_flags import left_true
 from secreview.analysis.taint.values import CLEAN, Flow, constant
 
 _NORMALISED = frozenset({NORMALISED_PATH})
@@ -147,7 +148,13 @@ class GuardRules(PathGuards):
             case ast.BoolOp(op=ast.Or(), values=values):  # holds: what every alternative proves
                 yield from common_guards([list(self._guards(v, True, depth + 1)) for v in values])
             case ast.BoolOp(op=ast.And(), values=values):  # fails: what each part failing proves
-                yield from common_guards([list(self._guards(v, False, depth + 1)) for v in values])
+                fail = [v for v in values if not left_true(self, v)]
+                if len(fail) == 1:  # `if check and not valid(x)`, `check` always true
+                    yield from self._guards(fail[0], False, depth + 1)
+                else:
+                    yield from common_guards(
+                        [list(self._guards(v, False, depth + 1)) for v in fail]
+                    )
             case ast.Call(func=ast.Name(id="bool"), args=[inner]):  # `bool(re.fullmatch(...))`
                 yield from self._guards(inner, outcome, depth + 1)
             case ast.Compare(left=ast.Call() as found, ops=[ast.IsNot() | ast.Is() as op]) if (
@@ -365,22 +372,6 @@ class GuardRules(PathGuards):
                 yield target, tuple(sorted(url_check_kinds(name))), None
         elif self._guessed_path_check(func, names_a_path_check):  # `(name)`, `(base, name)`
             yield from self._paths_checked(args)
-
-    def _paths_checked(self, args: list[ast.expr]) -> Iterator[Guard]:
-        """What a guessed path check proves: each variable it was given is safe for paths."""
-        for argument in args:
-            target = self._target(argument)
-            if target is not None:
-                yield target, ("path",), None
-
-    def _guessed_path_check(self, func: ast.expr, named: Callable[[str], bool]) -> bool:
-        """`pathutils.is_safe_filesystem_path_component(name)`: an imported helper the scan did
-        not read and no model describes, whose name says it decides that a path is safe
-        (`names_a_path_check`) or that it climbs out (`names_a_path_attack_check`). A guess
-        from the name, so it only ever clears path sinks, each argument it is given; a helper
-        the scan did read is judged by what it returns."""
-        qualified = self.unread_function(func)
-        return qualified is not None and named(qualified.rpartition(".")[2])
 
 
 def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:
