@@ -17,10 +17,11 @@ if TYPE_CHECKING:
     from secreview.analysis.taint.guards import GuardRules
 
 
-def external_guards(frame: GuardRules, test: ast.expr, outcome: bool) -> Iterator[Guard]:
-    """What a call of another module's validator having `outcome` proves of its arguments
-    (`ParameterCheck`s of its summary): each checked argument a variable, or a part of one
-    read by constant keys, is safe for the kinds the check clears."""
+def external_guards(frame: GuardRules, test: ast.expr, outcome: bool | None) -> Iterator[Guard]:
+    """What a call of another module's validator having `outcome` (None: having returned at
+    all, for one that raises unless its check holds) proves of its arguments (`ParameterCheck`s
+    of its summary): each checked argument a variable, or a part of one read by constant keys,
+    is safe for the kinds the check clears."""
     if not isinstance(test, ast.Call) or not isinstance(test.func, ast.Name | ast.Attribute):
         return
     if test.func.__class__ is ast.Name and test.func.id in frame.analysis.functions:

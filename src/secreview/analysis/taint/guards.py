@@ -63,10 +63,14 @@ _NOT_EMPTY = ("bind-password",)
 class GuardRules(PathGuards):
     """Guards: what a condition proves about the variables it tests."""
 
-    def apply_guard(self, test: ast.expr, outcome: bool) -> None:
-        """Clean the variables a condition proves safe on the branch where it has `outcome`."""
+    def apply_guard(self, test: ast.expr, outcome: bool | None) -> None:
+        """Clean the variables a condition proves safe on the branch where it has `outcome`
+        (None: past a call of another module's validator that raises unless its check holds)."""
         changed: set[str] = set()
-        for name, kinds, value in self._guards(test, outcome, 0):
+        guards = (
+            external_guards(self, test, None) if outcome is None else self._guards(test, outcome, 0)
+        )
+        for name, kinds, value in guards:
             if self.env is None:
                 return
             if isinstance(name, tuple):
@@ -310,6 +314,8 @@ class GuardRules(PathGuards):
         raising = self._read_helper(node, -id(node), helpers.raising_check)
         if raising is not None:
             self.apply_guard(raising, False)
+        else:  # another module's, from its summary
+            self.apply_guard(node, None)
         match node:
             case ast.Call(func=ast.Attribute(value=path, attr="relative_to"), args=[base]):
                 test = ast.Call(

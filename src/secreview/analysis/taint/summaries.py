@@ -92,12 +92,13 @@ class StoredParameter(NamedTuple):
 
 
 class ParameterCheck(NamedTuple):
-    """What a yes/no validator's answer proves of one parameter (`guard_helpers.py`'s reading
-    of its body, made in its own module): where the call is `outcome`, the argument is safe for
-    `kinds`, as the same check spelled inline would make it (`validators.valid_id(v)`)."""
+    """What a validator proves of one parameter (`guard_helpers.py`'s reading of its body, made
+    in its own module): where the call's answer is `outcome` (None: wherever the call returns,
+    for one that raises unless its check holds), the argument is safe for `kinds`, as the same
+    check spelled inline would make it (`validators.valid_id(v)`, `validators.check_id(v)`)."""
 
     parameter: int
-    outcome: bool
+    outcome: bool | None
     kinds: tuple[str, ...]
 
 
