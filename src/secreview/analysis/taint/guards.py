@@ -314,7 +314,7 @@ class GuardRules(PathGuards):
         raising = self._read_helper(node, -id(node), helpers.raising_check)
         if raising is not None:
             self.apply_guard(raising, False)
-        else:  # another module's, from its summary
+        elif isinstance(node, ast.Call):  # another module's, from its summary
             self.apply_guard(node, None)
         match node:
             case ast.Call(func=ast.Attribute(value=path, attr="relative_to"), args=[base]):
