@@ -17,13 +17,20 @@ import ast
 from typing import TYPE_CHECKING
 
 from secreview.analysis.taint.frame import Frame
-from secreview.analysis.taint.guard_helpers import inlined_check, raising_check
+from secreview.analysis.taint.guard_helpers import (
+    MAX_HELPER_STATEMENTS,
+    inlined_check,
+    raising_check,
+)
 from secreview.analysis.taint.results import FunctionResult
 from secreview.analysis.taint.summaries import ParameterCheck
 
 if TYPE_CHECKING:
     from secreview.analysis.taint.interpreter import ModuleAnalysis
 
+_STEPS = (ast.If, ast.Assign, ast.Try, ast.Expr)
+"""What may come before a check's last statement: refusals, raises, local assignments, a check
+assigned in a `try`, the docstring (`guard_helpers` reads each)."""
 _ANSWERS = (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Call, ast.Name)
 """What a check's last `return` gives: a test, a call's answer, or a local holding one."""
 
@@ -84,7 +91,10 @@ def _check_shaped(node: object, result: FunctionResult) -> bool:
     arguments = node.args
     if arguments.vararg or arguments.kwarg or arguments.kwonlyargs or result.gave_up:
         return False
-    last = node.body[-1]
+    body = node.body
+    if len(body) > MAX_HELPER_STATEMENTS + 1 or not all(isinstance(s, _STEPS) for s in body[:-1]):
+        return False  # not a small check: `guard_helpers` would refuse it after copying
+    last = body[-1]
     if isinstance(last, ast.If):  # a validator called for its exception
         return any(isinstance(s, ast.Raise) for s in last.body)
     return isinstance(last, ast.Return)
