@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
 from secreview.analysis.taint.address_screens import AddressScreens
+from secreview.analysis.taint.external_checks import external_guards
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
     PATH_MARKERS,
@@ -49,6 +50,7 @@ from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.matched_groups import is_match_call
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
+from secreview.analysis.taint.true_flags import left_true
 from secreview.analysis.taint.values import CLEAN, Flow, constant
 
 _NORMALISED = frozenset({NORMALISED_PATH})
@@ -62,10 +64,14 @@ _NOT_EMPTY = ("bind-password",)
 class GuardRules(PathGuards, AddressScreens):
     """Guards: what a condition proves about the variables it tests."""
 
-    def apply_guard(self, test: ast.expr, outcome: bool) -> None:
-        """Clean the variables a condition proves safe on the branch where it has `outcome`."""
+    def apply_guard(self, test: ast.expr, outcome: bool | None) -> None:
+        """Clean the variables a condition proves safe on the branch where it has `outcome`
+        (None: past a call of another module's validator that raises unless its check holds)."""
         changed: set[str] = set()
-        for name, kinds, value in self._guards(test, outcome, 0):
+        guards = (
+            external_guards(self, test, None) if outcome is None else self._guards(test, outcome, 0)
+        )
+        for name, kinds, value in guards:
             if self.env is None:
                 return
             if isinstance(name, tuple):
@@ -120,6 +126,8 @@ class GuardRules(PathGuards, AddressScreens):
         inlined = self._helper_check(test)
         if inlined is not None:  # `is_safe_path(BASE, name)`: the module's own check helper
             yield from self._guards(inlined, outcome, depth + 1)  # and what its name says
+        else:  # another module's validator, from its summary
+            yield from external_guards(self, test, outcome)
         yield from self._screened_addresses(test, outcome)  # `if not _is_safe_url(u): raise`
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
@@ -146,7 +154,13 @@ class GuardRules(PathGuards, AddressScreens):
             case ast.BoolOp(op=ast.Or(), values=values):  # holds: what every alternative proves
                 yield from common_guards([list(self._guards(v, True, depth + 1)) for v in values])
             case ast.BoolOp(op=ast.And(), values=values):  # fails: what each part failing proves
-                yield from common_guards([list(self._guards(v, False, depth + 1)) for v in values])
+                fail = [v for v in values if not left_true(self, v)]
+                if len(fail) == 1:  # `if check and not valid(x)`, `check` always true
+                    yield from self._guards(fail[0], False, depth + 1)
+                else:
+                    yield from common_guards(
+                        [list(self._guards(v, False, depth + 1)) for v in fail]
+                    )
             case ast.Call(func=ast.Name(id="bool"), args=[inner]):  # `bool(re.fullmatch(...))`
                 yield from self._guards(inner, outcome, depth + 1)
             case ast.Compare(left=ast.Call() as found, ops=[ast.IsNot() | ast.Is() as op]) if (
@@ -300,6 +314,8 @@ class GuardRules(PathGuards, AddressScreens):
         raising = self._read_helper(node, -id(node), helpers.raising_check)
         if raising is not None:
             self.apply_guard(raising, False)
+        elif isinstance(node, ast.Call):  # another module's, from its summary
+            self.apply_guard(node, None)
         match node:
             case ast.Call(func=ast.Attribute(value=path, attr="relative_to"), args=[base]):
                 test = ast.Call(
@@ -362,22 +378,6 @@ class GuardRules(PathGuards, AddressScreens):
                 yield target, tuple(sorted(url_check_kinds(name))), None
         elif self._guessed_path_check(func, names_a_path_check):  # `(name)`, `(base, name)`
             yield from self._paths_checked(args)
-
-    def _paths_checked(self, args: list[ast.expr]) -> Iterator[Guard]:
-        """What a guessed path check proves: each variable it was given is safe for paths."""
-        for argument in args:
-            target = self._target(argument)
-            if target is not None:
-                yield target, ("path",), None
-
-    def _guessed_path_check(self, func: ast.expr, named: Callable[[str], bool]) -> bool:
-        """`pathutils.is_safe_filesystem_path_component(name)`: an imported helper the scan did
-        not read and no model describes, whose name says it decides that a path is safe
-        (`names_a_path_check`) or that it climbs out (`names_a_path_attack_check`). A guess
-        from the name, so it only ever clears path sinks, each argument it is given; a helper
-        the scan did read is judged by what it returns."""
-        qualified = self.unread_function(func)
-        return qualified is not None and named(qualified.rpartition(".")[2])
 
 
 def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:

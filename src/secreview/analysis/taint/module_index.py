@@ -63,6 +63,9 @@ class ModuleIndex(ChoiceTypes):
         again and freed would hand to another node."""
         self.address_screens: dict[int, tuple[bool, bool] | None] = {}
         """Helper (by id) -> what `address_screens._screen` makes of it, read once."""
+        self.kept_checks: list[ast.expr] = []
+        """Validators' inlined answers read for their summaries (`check_summaries.py`), kept
+        for the same reason."""
         self.base_checks: dict[int, ast.expr | None] = {}
         """`any(...)` over several bases (by id) -> the check it makes (`check_over_bases`),
         kept for the same reason."""

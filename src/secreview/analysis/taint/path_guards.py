@@ -11,7 +11,7 @@ which reads conditions for what they prove and uses these.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from secreview.analysis.taint.guard_shapes import (
     NO_PARENT,
@@ -139,3 +139,19 @@ class PathGuards(HostGuards):
             for name, normalised in path_operands(path, self.qualified):
                 if normalised or (isinstance(name, str) and self._normalised(name)):
                     yield name, ("path",), None
+
+    def _paths_checked(self, args: list[ast.expr]) -> Iterator[Guard]:
+        """What a guessed path check proves: each variable it was given is safe for paths."""
+        for argument in args:
+            target = self._target(argument)
+            if target is not None:
+                yield target, ("path",), None
+
+    def _guessed_path_check(self, func: ast.expr, named: Callable[[str], bool]) -> bool:
+        """`pathutils.is_safe_filesystem_path_component(name)`: an imported helper the scan did
+        not read and no model describes, whose name says it decides that a path is safe
+        (`names_a_path_check`) or that it climbs out (`names_a_path_attack_check`). A guess
+        from the name, so it only ever clears path sinks, each argument it is given; a helper
+        the scan did read is judged by what it returns."""
+        qualified = self.unread_function(func)
+        return qualified is not None and named(qualified.rpartition(".")[2])

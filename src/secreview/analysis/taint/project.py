@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from secreview.analysis.models import Models, default_models
+from secreview.analysis.taint.check_summaries import parameter_checks
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.results import FunctionResult
 from secreview.analysis.taint.summaries import (
@@ -225,7 +226,8 @@ def summarise_module(
     for result in analysis.run(index.wanted.get(name)):
         qualified = _qualified_name(analysis, name, result)
         if qualified is not None:
-            found[qualified] = _summarise(qualified, result, context)
+            checks = parameter_checks(analysis, result)  # a validator: what its answer proves
+            found[qualified] = _summarise(qualified, result, context)._replace(checks=checks)
     return ModuleRound(
         summaries=found,
         classes=frozenset(f"{name}.{cls}" for cls in analysis.classes),

@@ -91,6 +91,17 @@ class StoredParameter(NamedTuple):
     parameter: int
 
 
+class ParameterCheck(NamedTuple):
+    """What a validator proves of one parameter (`guard_helpers.py`'s reading of its body, made
+    in its own module): where the call's answer is `outcome` (None: wherever the call returns,
+    for one that raises unless its check holds), the argument is safe for `kinds`, as the same
+    check spelled inline would make it (`validators.valid_id(v)`, `validators.check_id(v)`)."""
+
+    parameter: int
+    outcome: bool | None
+    kinds: tuple[str, ...]
+
+
 class ExternalSummary(NamedTuple):
     """A function seen from another module: parameter names, what reaches its return and sinks."""
 
@@ -100,6 +111,8 @@ class ExternalSummary(NamedTuple):
     sinks: tuple[SinkEffect, ...] = ()
     is_method: bool = False
     stores: tuple[StoredParameter, ...] = ()
+    checks: tuple[ParameterCheck, ...] = ()
+    """What its answer proves of its parameters, when it is a validator (`check_summaries.py`)."""
 
 
 _MAX_ALIAS_HOPS = 4
