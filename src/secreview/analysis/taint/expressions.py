@@ -12,6 +12,7 @@ import ast
 import functools
 from dataclasses import replace
 
+from secreview.analysis.taint import semantics
 from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
 from secreview.analysis.taint.formats import (
     QUERY_KINDS,
@@ -296,8 +297,8 @@ class ExpressionRules(FrameState):
             if folded is not UNKNOWN:
                 return constant(folded)
         flows = merge_flows(left.all_flows(), right.all_flows())
-        if isinstance(op, ast.BitAnd) and not (left.all_flows() and right.all_flows()):
-            return CLEAN  # `EDITABLE & body.keys()`, `n & 0xFF`: within what the clean side holds
+        if isinstance(op, ast.BitAnd):  # `EDITABLE & body.keys()`, `n & 0xFF`: in both sides
+            return semantics.intersection(left, right)
         if isinstance(op, ast.Div) and (
             left.type == "pathlib.Path"
             or (not left.is_constant and isinstance(node, ast.BinOp) and names_a_folder(node.left))

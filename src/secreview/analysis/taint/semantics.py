@@ -348,6 +348,22 @@ def truthy(value: object) -> bool:
         return True
 
 
+def intersection(left: Value, right: Value) -> Value:
+    """`a & b`: what both sides hold (the keys two dicts share, the bits two numbers share), so
+    each part of it equals a part of either side, and either side's data describes it. The one
+    less untrusted is kept: nothing when a side holds no input (`EDITABLE & body.keys()`), the
+    configured targets when a request's list meets them (`set(requested) & configured.keys()`:
+    the request only chooses among them), else the side with fewer flows."""
+    sides = sorted(
+        (left, right),
+        key=lambda side: (
+            sum(1 for f in side.all_flows() if f.origin == "remote"),
+            len(side.all_flows()),
+        ),
+    )
+    return Value(flows=sides[0].all_flows()) if sides[0].all_flows() else CLEAN
+
+
 def fold(compute: object) -> object:
     """Run a constant computation; any failure (or a huge result) means 'not known'."""
     try:
