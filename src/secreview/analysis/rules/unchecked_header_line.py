@@ -36,8 +36,9 @@ _FIXED_NAME = lazy_pattern(r"(?:^|\n)[A-Za-z][A-Za-z0-9-]*: ?$")
 _PERCENT_LINE = lazy_pattern(r"%[sr]: ?%[sr]\r\n")
 _LINE_BREAK_ESCAPES = ("\\r", "\\n", "\\x0d", "\\x0a", "\\x00-", "\\x01-", "\\0-", "\\015", "\\012")
 _SELF_NAMES = frozenset({"self", "cls"})
-_HEADER_WORDS = ("header", "token")
 _CHECK_WORDS = ("valid", "check", "verify", "match", "search", "_re")
+"""Words of a call that checks header text, beside `header` (`HEADER_VALUE_RE.search(v)`,
+`_validate_response_headers(extra)`); a token check (`verify_token`) says nothing of headers."""
 _CHARACTER_CLASS = lazy_pattern(r"\[(?:\\.|[^\]\\])*\]")
 
 
@@ -66,9 +67,9 @@ def _has_line_break(node: ast.AST) -> bool:
 
 
 def _validates_headers(call: ast.Call) -> bool:
-    """A call that checks text against an allow-list (`HEADER_VALUE_RE.fullmatch(value)`,
-    `re.fullmatch(...)`), or whose name says it validates headers or tokens
-    (`_validate_response_headers(extra)`, `TOKEN_RE.match(name)`)."""
+    """A call that checks text against an allow-list (`TOKEN_RE.fullmatch(name)`,
+    `re.fullmatch(...)`), or whose name says it checks headers (`_validate_response_headers(
+    extra)`, `HEADER_RE.search(name)`)."""
     words = ".".join(
         n.attr if isinstance(n, ast.Attribute) else n.id
         for n in ast.walk(call.func)
@@ -76,7 +77,7 @@ def _validates_headers(call: ast.Call) -> bool:
     ).lower()
     if words.endswith("fullmatch"):
         return True
-    return any(w in words for w in _HEADER_WORDS) and any(w in words for w in _CHECK_WORDS)
+    return "header" in words and any(w in words for w in _CHECK_WORDS)
 
 
 def _refuses_line_breaks(node: ast.AST) -> bool:
