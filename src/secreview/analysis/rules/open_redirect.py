@@ -9,9 +9,10 @@ Werkzeug (Flask) and Bottle strip every leading `/` and put one back, wherever t
 Django middleware runs for every path, `//evil.example/` included (Django's CommonMiddleware
 redirect, CVE-2018-14574), and stays reported, as do other frameworks (Tornado's catch-all
 routes match `//`) and raw request targets (`http.server`'s `self.path`). A Django catch-all
-route (`re_path(r"^(?P<rest>.*)$")`) would let a view read such a path too, and is not told
-apart (a known gap). Django's `get_full_path()` escapes a leading `//` since that fix, so it is
-the same host everywhere.
+route (`re_path(r"^(?P<rest>.*)$")`) would let a view read such a path too, and so would a
+route whose first segment is a `str` converter, which takes `\\evil.example` (browsers read
+`/\\` as `//`): neither is told apart (a known gap). Django's `get_full_path()` escapes a
+leading `//` since that fix, so it is the same host everywhere.
 """
 
 from __future__ import annotations
