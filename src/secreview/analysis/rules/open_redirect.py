@@ -4,15 +4,16 @@ A redirect to the request's own path (`redirect(request.path)` after a POST, the
 another query string) goes where the browser already is, except when the path starts with `//`:
 `//evil.example/` is a URL of another host. A view is only reached through a route, and a route
 matches the path after its first `/` from a fixed segment or a converter that stops at `/`
-(Django strips one `/` before resolving), so the path a Django view reads starts with one `/`;
-Werkzeug (Flask) and Bottle strip every leading `/` and put one back, wherever the path is read.
-Django middleware runs for every path, `//evil.example/` included (Django's CommonMiddleware
-redirect, CVE-2018-14574), and stays reported, as do other frameworks (Tornado's catch-all
-routes match `//`) and raw request targets (`http.server`'s `self.path`). A Django catch-all
-route (`re_path(r"^(?P<rest>.*)$")`) would let a view read such a path too, and so would a
-route whose first segment is a `str` converter, which takes `\\evil.example` (browsers read
-`/\\` as `//`): neither is told apart (a known gap). Django's `get_full_path()` escapes a
-leading `//` since that fix, so it is the same host everywhere.
+(Django strips one `/` before resolving; Werkzeug and Bottle strip every leading `/` and put one
+back), so the path a Django, Flask or Bottle view reads starts with one `/`. Middleware and
+request hooks run for every path: `//evil.example/` in Django (its CommonMiddleware redirect,
+CVE-2018-14574), `/\\evil.example/` everywhere (browsers read `/\\` as `//`). They stay
+reported, as do other frameworks (Tornado's catch-all routes match `//`) and raw request
+targets (`http.server`'s `self.path`). Django's `get_full_path()` is read the same way: it
+escapes a leading `//` (that CVE's fix) but not `/\\`. A catch-all route
+(`re_path(r"^(?P<rest>.*)$")`) would let a view read such a path too, and so would a route whose
+first segment is a `str` converter, which takes `\\evil.example`: neither is told apart (a
+known gap).
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from secreview.analysis.taint.context import AnalysisContext
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
-_REQUEST_PATHS = frozenset({"path", "path_info", "full_path", "fullpath", "path_qs"})
-"""Request attributes holding the path the route matched (and, for some, the query string)."""
-_ESCAPED_PATHS = frozenset({"get_full_path", "get_full_path_info"})
-"""Django's path getters, which escape a leading `//` (`/%2F`) since CVE-2018-14574's fix."""
-_ONE_SLASH_FRAMEWORKS = ("flask", "werkzeug", "bottle")
-"""Frameworks whose request path is `"/" + PATH_INFO.lstrip("/")`: one leading `/` anywhere."""
+_REQUEST_PATHS = frozenset(
+    {"path", "path_info", "full_path", "fullpath", "path_qs", "get_full_path", "get_full_path_info"}
+)
+"""Request attributes and getters holding the path the route matched (some with the query)."""
+_ROUTED_FRAMEWORKS = ("django", "flask", "werkzeug", "bottle")
+"""Frameworks whose views read a path their route matched after one leading `/`."""
+_HOOKS = frozenset({"before_request", "before_app_request", "url_value_preprocessor", "hook"})
+"""Decorators of Flask's and Bottle's functions that run before routing, for every path."""
 _MIDDLEWARE_METHODS = frozenset(
     {"process_request", "process_view", "process_response", "process_exception", "__call__"}
 )
@@ -38,8 +41,9 @@ _MIDDLEWARE_PARAMETERS = frozenset({"get_response"})
 
 def _runs_for_every_path(context: AnalysisContext, node: ast.AST) -> bool:
     """Whether the function reading the path runs before routing (Django middleware: a
-    `process_request`, a `__call__`, a factory taking `get_response`) or cannot be told apart
-    from it: then the path may start with `//`."""
+    `process_request`, a `__call__`, a factory taking `get_response`; a Flask or Bottle request
+    hook; a WSGI middleware's `__call__`) or cannot be told apart from it: then the path may
+    start with `//` or `/\\`."""
     function = context.enclosing_function(node)
     if function is None:
         return True
@@ -48,6 +52,8 @@ def _runs_for_every_path(context: AnalysisContext, node: ast.AST) -> bool:
         names = {a.arg for a in [*each.args.posonlyargs, *each.args.args, *each.args.kwonlyargs]}
         if names & _MIDDLEWARE_PARAMETERS or each.name in _MIDDLEWARE_METHODS:
             return True
+        if any(_decorator_name(d) in _HOOKS for d in each.decorator_list):
+            return True
     owner = next((a for a in context.ancestors(function) if isinstance(a, ast.ClassDef)), None)
     return owner is not None and any(
         _is_function(item) and item.name in _MIDDLEWARE_METHODS  # type: ignore[attr-defined]
@@ -55,25 +61,27 @@ def _runs_for_every_path(context: AnalysisContext, node: ast.AST) -> bool:
     )
 
 
+def _decorator_name(decorator: ast.expr) -> str:
+    """`before_request` of `@app.before_request` or `@bp.hook("before_request")`'s `hook`."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+
+
 def _is_function(node: ast.AST) -> bool:
     return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
 
 
 def _leaves_the_host(event: SinkEvent, context: AnalysisContext) -> bool:
-    """False for a redirect to the request's own path as a routed view reads it, or to Django's
-    escaped `get_full_path()`: the target is on the host the browser is talking to."""
+    """False for a redirect to the request's own path as a routed view reads it: the target is
+    on the host the browser is talking to."""
     source = event.flow.steps[0][0] if event.flow.steps else None
     if isinstance(source, ast.Call):
         source = source.func
     if not isinstance(source, ast.Attribute) or context.parent(source) is None:
         return True  # not read in this module: nothing to tell
-    if source.attr in _ESCAPED_PATHS and context.imports_any(("django",)):
-        return False
     if source.attr not in _REQUEST_PATHS or not _names_the_request(source.value):
         return True
-    if context.imports_any(_ONE_SLASH_FRAMEWORKS):
-        return False
-    return not context.imports_any(("django",)) or _runs_for_every_path(context, source)
+    return not context.imports_any(_ROUTED_FRAMEWORKS) or _runs_for_every_path(context, source)
 
 
 def _names_the_request(receiver: ast.expr) -> bool:
