@@ -21,7 +21,9 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.rules._support.web_handlers import parameter_names
 from secreview.analysis.taint.context import AnalysisContext
+from secreview.analysis.taint.parameters import decorator_name
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
@@ -36,7 +38,6 @@ _HOOKS = frozenset({"before_request", "before_app_request", "url_value_preproces
 _MIDDLEWARE_METHODS = frozenset(
     {"process_request", "process_view", "process_response", "process_exception", "__call__"}
 )
-_MIDDLEWARE_PARAMETERS = frozenset({"get_response"})
 
 
 def _runs_for_every_path(context: AnalysisContext, node: ast.AST) -> bool:
@@ -49,22 +50,15 @@ def _runs_for_every_path(context: AnalysisContext, node: ast.AST) -> bool:
         return True
     for each in [function, *(a for a in context.ancestors(function) if _is_function(a))]:
         assert isinstance(each, ast.FunctionDef | ast.AsyncFunctionDef)
-        names = {a.arg for a in [*each.args.posonlyargs, *each.args.args, *each.args.kwonlyargs]}
-        if names & _MIDDLEWARE_PARAMETERS or each.name in _MIDDLEWARE_METHODS:
+        if each.name in _MIDDLEWARE_METHODS or "get_response" in parameter_names(each):
             return True
-        if any(_decorator_name(d) in _HOOKS for d in each.decorator_list):
+        if any(decorator_name(d) in _HOOKS for d in each.decorator_list):
             return True
     owner = next((a for a in context.ancestors(function) if isinstance(a, ast.ClassDef)), None)
     return owner is not None and any(
         _is_function(item) and item.name in _MIDDLEWARE_METHODS  # type: ignore[attr-defined]
         for item in owner.body
     )
-
-
-def _decorator_name(decorator: ast.expr) -> str:
-    """`before_request` of `@app.before_request` or `@bp.hook("before_request")`'s `hook`."""
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
 
 
 def _is_function(node: ast.AST) -> bool:

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import Piece, string_pieces
 from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.rules._support.web_handlers import parameter_names
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
@@ -138,14 +139,6 @@ def _pieces(context: ModuleContext, node: ast.expr) -> list[Piece]:
     return merged
 
 
-def _parameter_names(function: ast.AST | None) -> frozenset[str]:
-    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        return frozenset()
-    arguments = function.args
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    return frozenset(a.arg for a in every if a.arg not in _SELF_NAMES)
-
-
 def _starts_line(pieces: list[Piece], index: int) -> bool:
     """Whether the piece at `index` is a run-time value at the start of a line: a header's
     name, not the host before the port of `Host: %s:%s`."""
@@ -170,7 +163,9 @@ def _header_line(
             return pieces[index - 2].node, piece.node  # type: ignore[return-value]
         if _FIXED_NAME.search(before) and isinstance(piece.node, ast.Name):
             if parameters is None:
-                parameters = _parameter_names(context.enclosing_function(node))
+                function = context.enclosing_function(node)
+                named = parameter_names(function) if function is not None else []
+                parameters = frozenset(named) - _SELF_NAMES
             if piece.node.id in parameters:
                 return None, piece.node
     if isinstance(node, ast.BinOp) and len(pieces) == 2 and pieces[1].is_dynamic:
