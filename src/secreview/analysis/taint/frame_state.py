@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from secreview.analysis.taint.definitions import Definitions
 from secreview.analysis.taint.module_state import ModuleState
 from secreview.analysis.taint.results import (
     FUNCTION_BUDGET,
@@ -87,7 +88,7 @@ class FrameState:
         self.class_name = owner.name if owner is not None else None
         self.is_view = False
         self.global_names: set[str] = set()
-        self.definitions: dict[str, tuple[ast.expr, Value | None, dict[str, Value]]] = {}
+        self.definitions: Definitions = {}
         """Variables holding a check or a parsed URL: name -> (expression, the value the name
         was given, the values of the names the expression read); see `remember_definition`."""
 
@@ -321,6 +322,7 @@ class FrameState:
         # guards.py
         def apply_guard(self, test: ast.expr, outcome: bool) -> None: ...
 
+        # host_guards.py
         def remember_definition(self, name: str, node: ast.expr) -> None: ...
 
         def defined_as(self, name: str) -> ast.expr | None: ...

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterator
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
 from secreview.analysis.taint.address_screens import AddressScreens
+from secreview.analysis.taint.definitions import impossible
 from secreview.analysis.taint.external_checks import external_guards
 from secreview.analysis.taint.guard_shapes import (
-    HOST_PARTS,
     PATH_MARKERS,
     RELATIVE,
     UNDER_BASE,
@@ -45,7 +45,7 @@ from secreview.analysis.taint.guard_shapes import (
     reached_by_nothing,
     url_check_kinds,
 )
-from secreview.analysis.taint.host_guards import Guard, Target, common_guards
+from secreview.analysis.taint.host_guards import EMPTY_KINDS, Guard, Target, common_guards, exactly
 from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.matched_groups import is_match_call
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
@@ -95,30 +95,6 @@ class GuardRules(PathGuards, AddressScreens):
                 return
             self.env[name] = self.env[name].mapped(_contained)
 
-    def remember_definition(self, name: str, node: ast.expr) -> None:
-        """Keep `name = node` (a check or a parsed URL) so a later `if name:` reads as `node`,
-        while neither `name` nor the variables `node` reads have changed since."""
-        host_part = isinstance(node, ast.Attribute) and node.attr in HOST_PARTS
-        if self.env is None or not (
-            host_part or isinstance(node, ast.Call | ast.Compare | ast.BoolOp | ast.UnaryOp)
-        ):
-            return
-        read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        snapshot = {n: self.env[n] for n in sorted(read) if n in self.env}
-        self.definitions[name] = (node, self.env.get(name), snapshot)
-
-    def defined_as(self, name: str) -> ast.expr | None:
-        """The expression `name` still holds (see `remember_definition`), or None."""
-        found = self.definitions.get(name)
-        if found is None or self.env is None:
-            return None
-        node, value, snapshot = found
-        if self.env.get(name) is not value:
-            return None
-        if any(self.env.get(n) is not v for n, v in snapshot.items()):
-            return None
-        return node
-
     def _guards(self, test: ast.expr, outcome: bool, depth: int) -> Iterator[Guard]:
         """What `test` having `outcome` proves about the variables it reads."""
         if depth > 8:
@@ -141,8 +117,15 @@ class GuardRules(PathGuards, AddressScreens):
                 defined = self.defined_as(name)
                 if defined is not None:
                     yield from self._guards(defined, outcome, depth + 1)
-                elif outcome:  # `if password:` (or past `if not password: return`): not empty
+                if not outcome:  # `if not query:`: None, "", an empty container carry nothing
+                    yield name, EMPTY_KINDS, None
+                elif defined is None:  # `if password:` (or past `if not password: return`)
                     yield name, _NOT_EMPTY, None
+            case ast.IfExp(body=body, orelse=orelse):  # a flag set its own way on each branch
+                choices = [c for c in (body, orelse) if not impossible(c, outcome)]
+                yield from common_guards(
+                    [list(self._guards(c, outcome, depth + 1)) for c in choices]
+                )
             case ast.UnaryOp(op=ast.Not(), operand=operand):
                 yield from self._guards(operand, not outcome, depth + 1)
             case ast.BoolOp(op=ast.And(), values=values) if outcome:
@@ -285,7 +268,7 @@ class GuardRules(PathGuards, AddressScreens):
             if membership and holds and helpers.fixed_container(right, other):
                 yield left.id, (ALL_KINDS,), None
             elif equality and holds and other.is_constant:
-                yield left.id, (ALL_KINDS,), constant(other.const)
+                yield left.id, exactly(other.const), constant(other.const)
             elif equality and holds and helpers.receiver_held(right, other):
                 yield left.id, (ALL_KINDS,), None  # `name == self.filename`: the object's own
             elif (equality or membership) and holds and reached_by_nothing(other):
@@ -293,7 +276,7 @@ class GuardRules(PathGuards, AddressScreens):
         if isinstance(right, ast.Name) and equality and holds:
             other = self.expr(left)
             if other.is_constant:
-                yield right.id, (ALL_KINDS,), constant(other.const)
+                yield right.id, exactly(other.const), constant(other.const)
             elif helpers.receiver_held(left, other) or reached_by_nothing(other):
                 yield right.id, (ALL_KINDS,), None
         if isinstance(right, ast.Name) and membership and not holds:

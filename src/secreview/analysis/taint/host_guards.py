@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.definitions import FLAG_CONSTANTS, definition_in, snapshot_of
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
@@ -25,7 +26,7 @@ from secreview.analysis.taint.guard_shapes import (
     OWN_URLS,
     URL_PARSERS,
 )
-from secreview.analysis.taint.semantics import HOST_SENSITIVE
+from secreview.analysis.taint.semantics import HOST_SENSITIVE, truthy
 from secreview.analysis.taint.values import Value
 from secreview.patterns import lazy_pattern
 
@@ -35,6 +36,9 @@ Target = str | PartOf
 Guard = tuple[Target, tuple[str, ...], Value | None]
 """(variable or part, sink kinds or markers it is now safe for, its exact value if the check
 fixes it)."""
+EMPTY = "empty-value"
+"""A marker: the variable is empty (None, "", an empty container), which carries no text."""
+EMPTY_KINDS = (ALL_KINDS, EMPTY)
 
 _ANCHORED_SUFFIX = lazy_pattern(r"\.(?:[a-z0-9-]+\.)*[a-z]{2,63}", re.IGNORECASE)
 """`.example.com`: a suffix that starts at a label, so only that domain's hosts end with it
@@ -48,7 +52,8 @@ def common_guards(alternatives: list[list[Guard]]) -> Iterator[Guard]:
     every one of them clears (`host == "example.com" or host.endswith(".example.com")` fixes
     the server `host` was parsed from). An exact value is lost: it differs between them. Tests
     that each clear every kind (`c.isalnum() or c in " .-"`) prove nothing here: they judge one
-    character, and what the characters make together is the escaper analysis' to judge."""
+    character, and what the characters make together is the escaper analysis' to judge. Empty
+    in every alternative (`x is None or x == ""`) is still empty: no character at all."""
     common: dict[Target, frozenset[str]] | None = None
     for guards in alternatives:
         found: dict[Target, frozenset[str]] = {}
@@ -60,21 +65,41 @@ def common_guards(alternatives: list[list[Guard]]) -> Iterator[Guard]:
         shared = (target for target in common if target in found)
         common = {target: _both(common[target], found[target]) for target in shared}
     for target, kinds in sorted((common or {}).items(), key=str):
-        if kinds and ALL_KINDS not in kinds:  # every one clean of all: a test per character
+        if kinds and (ALL_KINDS not in kinds or EMPTY in kinds):  # not a test per character
             yield target, tuple(sorted(kinds)), None
 
 
 def _both(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
-    """The kinds two guards both clear, `ALL_KINDS` clearing any."""
+    """The kinds two guards both clear, `ALL_KINDS` clearing any; empty only if both are."""
     if ALL_KINDS in first:
-        return second
-    if ALL_KINDS in second:
-        return first
-    return first & second
+        kept = second
+    elif ALL_KINDS in second:
+        kept = first
+    else:
+        kept = first & second
+    return kept if EMPTY in first and EMPTY in second else kept - {EMPTY}
 
 
 class HostGuards(FrameState):
     """Guard targets and host checks, shared by the guard rules."""
+
+    def remember_definition(self, name: str, node: ast.expr) -> None:
+        """Keep `name = node` (a check, a parsed URL, a flag's constant or choice) so a later
+        `if name:` reads as `node`, while neither `name` nor the variables `node` reads have
+        changed since; `definitions.py` joins what the branches of an `if` gave it."""
+        host_part = isinstance(node, ast.Attribute) and node.attr in HOST_PARTS
+        flag = isinstance(node, ast.Constant) and node.value in FLAG_CONSTANTS
+        if self.env is None or not (
+            host_part
+            or flag
+            or isinstance(node, ast.Call | ast.Compare | ast.BoolOp | ast.UnaryOp | ast.IfExp)
+        ):
+            return
+        self.definitions[name] = (node, self.env.get(name), snapshot_of(self.env, node))
+
+    def defined_as(self, name: str) -> ast.expr | None:
+        """The expression `name` still holds (see `remember_definition`), or None."""
+        return None if self.env is None else definition_in(self.env, self.definitions, name)
 
     def _clean_part(self, part: PartOf, kinds: tuple[str, ...], test: ast.expr) -> None:
         """Make the part of a variable a check tested (`state["next"][0]`) safe for `kinds`,
@@ -177,3 +202,9 @@ class HostGuards(FrameState):
             target = self._target(func.value)
             if target is not None:
                 yield target, tuple(sorted(HOST_SENSITIVE)), None
+
+
+def exactly(value: object) -> tuple[str, ...]:
+    """What a variable equal to the constant `value` is safe for: everything, and an empty
+    value (None, "") stays so when alternatives meet (`x is None or x == ""`)."""
+    return EMPTY_KINDS if not truthy(value) else (ALL_KINDS,)

@@ -13,6 +13,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import replace
 
+from secreview.analysis.taint.definitions import joined_definitions
 from secreview.analysis.taint.frame_state import FrameState, LoopExits
 from secreview.analysis.taint.semantics import (
     TERMINATORS,
@@ -215,16 +216,18 @@ class StatementRules(FrameState):
         if condition.is_constant:
             self.block(body if truthy(condition.const) else orelse)
             return
-        before = self.env
+        before, defined = self.env, self.definitions
         self.tick(1 + len(before or ()) // 32)
-        self.env = dict(before or {})
+        self.env, self.definitions = dict(before or {}), dict(defined)
         self.apply_guard(test, True)
         self.block(body)
-        after_body = self.env
-        self.env = dict(before or {})
+        after_body = (self.env, self.definitions)
+        self.env, self.definitions = dict(before or {}), dict(defined)
         self.apply_guard(test, False)
         self.block(orelse)
-        self.env = join_envs(after_body, self.env)
+        after_else = (self.env, self.definitions)
+        self.env = join_envs(after_body[0], self.env)
+        self.definitions = joined_definitions(test, after_body, after_else, self.env)
 
     def loop(
         self,
