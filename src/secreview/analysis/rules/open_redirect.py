@@ -10,7 +10,11 @@ request hooks run for every path: `//evil.example/` in Django (its CommonMiddlew
 CVE-2018-14574), `/\\evil.example/` everywhere (browsers read `/\\` as `//`). They stay
 reported, as do other frameworks (Tornado's catch-all routes match `//`) and raw request
 targets (`http.server`'s `self.path`). Django's `get_full_path()` is read the same way: it
-escapes a leading `//` (that CVE's fix) but not `/\\`. A catch-all route
+escapes a leading `//` (that CVE's fix) but not `/\\`. Joined under a base URL
+(`urljoin(settings.SITE_URL, request.get_full_path())`, a canonical-domain middleware), a path
+that starts with one `/` keeps the base's host, and `/\\evil.example` is then a path on it:
+Django's escaped getters and Werkzeug's and Bottle's paths do, everywhere; Django's raw `path`
+(`//evil.example`) does not. A catch-all route
 (`re_path(r"^(?P<rest>.*)$")`) would let a view read such a path too, and so would a route whose
 first segment is a `str` converter, which takes `\\evil.example`: neither is told apart (a
 known gap).
@@ -33,6 +37,13 @@ _REQUEST_PATHS = frozenset(
 """Request attributes and getters holding the path the route matched (some with the query)."""
 _ROUTED_FRAMEWORKS = ("django", "flask", "werkzeug", "bottle")
 """Frameworks whose views read a path their route matched after one leading `/`."""
+_ONE_SLASH_PATHS = {
+    "django": frozenset({"get_full_path", "get_full_path_info"}),
+    "flask": frozenset({"path", "full_path"}),
+    "werkzeug": frozenset({"path", "full_path"}),
+    "bottle": frozenset({"path", "fullpath"}),
+}
+"""Per framework, the request paths that start with exactly one `/`, wherever they are read."""
 _HOOKS = frozenset({"before_request", "before_app_request", "url_value_preprocessor", "hook"})
 """Decorators of Flask's and Bottle's functions that run before routing, for every path."""
 _MIDDLEWARE_METHODS = frozenset(
@@ -75,7 +86,28 @@ def _leaves_the_host(event: SinkEvent, context: AnalysisContext) -> bool:
         return True  # not read in this module: nothing to tell
     if source.attr not in _REQUEST_PATHS or not _names_the_request(source.value):
         return True
+    if _joined_under_a_base(context, source):
+        return False
     return not context.imports_any(_ROUTED_FRAMEWORKS) or _runs_for_every_path(context, source)
+
+
+def _joined_under_a_base(context: AnalysisContext, source: ast.Attribute) -> bool:
+    """`urljoin(base, request.get_full_path())`: a path starting with one `/` replaces the
+    base's path and keeps its host (a tainted base is a flow of its own)."""
+    if not any(
+        source.attr in paths and context.imports_module(framework)
+        for framework, paths in _ONE_SLASH_PATHS.items()
+    ):
+        return False
+    read = context.parent(source)
+    path = read if isinstance(read, ast.Call) and read.func is source else source
+    join = context.parent(path)
+    return (
+        isinstance(join, ast.Call)
+        and len(join.args) == 2
+        and join.args[1] is path
+        and (context.call_name(join) or "").rpartition(".")[2] == "urljoin"
+    )
 
 
 def _names_the_request(receiver: ast.expr) -> bool:
