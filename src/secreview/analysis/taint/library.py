@@ -107,8 +107,11 @@ class LibraryRules(FrameState):
             else kwargs
         )
         consumed = [sink.kind for name in names for sink in self.models.sinks.get(name, ())]
-        if consumed and all(kind in self.models.consuming_sinks for kind in consumed):
-            # A query's rows, an opened file, a compiled pattern: not the text passed in.
+        if (  # a query's rows, an opened file, a compiled pattern: not the text passed in
+            consumed
+            and all(kind in self.models.consuming_sinks for kind in consumed)
+            and not any(name in self.models.source_calls for name in names)
+        ):  # (unless a source model names the call: IMAP's `fetch` is no database's `*.fetch`)
             return self.typed_result(CLEAN, names[0], settings, args)
         if names and names[0] in CODE_COMPILERS:  # the code of `source`; a file name is a label
             return self.default_result([args[0] if args else kwargs.get("source")], {}, node)
