@@ -117,8 +117,8 @@ class GuardRules(PathGuards, AddressScreens):
                 defined = self.defined_as(name)
                 if defined is not None:
                     yield from self._guards(defined, outcome, depth + 1)
-                if not outcome:  # `if not query:`: None, "", an empty container carry nothing
-                    yield name, EMPTY_KINDS, None
+                if not outcome and self._untyped(name):  # `if not query:` (None, "", [])
+                    yield name, EMPTY_KINDS, None  # an object may be false and hold data
                 elif defined is None:  # `if password:` (or past `if not password: return`)
                     yield name, _NOT_EMPTY, None
             case ast.IfExp(body=body, orelse=orelse):  # a flag set its own way on each branch
@@ -177,6 +177,12 @@ class GuardRules(PathGuards, AddressScreens):
                 yield from self._some_base_guard(test, depth)
             case ast.Call(func=func, args=args):
                 yield from self._call_guard(test, func, args, outcome)
+
+    def _untyped(self, name: str) -> bool:
+        """Whether `name` holds text, a number or a container rather than an object of a known
+        type, which may define its own truth (a failed HTTP response is false)."""
+        value = self.env.get(name) if self.env is not None else None
+        return value is None or not value.type
 
     def _some_base_guard(self, test: ast.Call, depth: int) -> Iterator[Guard]:
         """`any(ROOT in p.parents for ROOT in (MEDIA_ROOT, STATIC_ROOT))`: under one of several
