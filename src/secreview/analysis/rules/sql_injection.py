@@ -314,7 +314,9 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
     "of any kind: queries and DML, DDL, PRAGMA, GRANT, and transaction and session statements "
     "(SAVEPOINT, RELEASE, ROLLBACK TO, SET, LOCK, ATTACH, VACUUM, COPY, SHOW, USE, CALL). "
     "Parameterised queries, constant text, numbers (`%d`, `int(x)`) and generated placeholder "
-    "lists are not reported; values that look internal (`TABLE`, `self.x`) lower the confidence.",
+    "lists are not reported, nor a name quoted between backticks with its backticks doubled "
+    "(`name.replace('`', '``')`), nor a parameter annotated `Literal['a', 'b']`; "
+    "values that look internal (`TABLE`, `self.x`) lower the confidence.",
     why_bad="The database parses the whole string: `name = \"x' OR '1'='1\"` in `WHERE name = "
     "'{name}'` returns every row, and `'; DROP TABLE users; --` ends the statement early. "
     "Escaping by hand misses cases; parameters are sent apart from the SQL and never parsed as "

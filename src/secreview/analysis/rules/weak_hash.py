@@ -170,8 +170,9 @@ def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr 
     '`hashlib.new("md5")`, whatever the spelling of the name), `cryptography` '
     "(`hashes.MD5()`, `hashes.SHA1()`) and pycryptodome/pycrypto (`Crypto.Hash.MD5.new`). "
     "`usedforsecurity=False` marks a non-security digest and turns the rule off, as does "
-    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`, or in "
-    "a function named so, `md5_etag`), the WebSocket handshake's "
+    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`, in "
+    "a function named so, `md5_etag`, or in a local that then names a cache entry: "
+    "`key = 'ns:' + digest` then `cache.get(key)`), the WebSocket handshake's "
     "`sha1(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')` (prescribed by RFC 6455), or "
     "hashing only clock readings and random draws, which no attacker chooses; "
     "SHA-1 handed to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those "
