@@ -175,18 +175,75 @@ def _is_schema_identifier(context: ModuleContext, expr: ast.expr) -> bool:
     )
 
 
+def _doubles_backticks(call: ast.expr) -> bool:
+    """`name.replace("`", "``")`: every backtick of the text doubled."""
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "replace"
+        and [a.value for a in call.args if isinstance(a, ast.Constant)] == ["`", "``"]
+    )
+
+
+def _backtick_escaper(context: ModuleContext, expr: ast.expr) -> bool:
+    """Whether `expr` doubles the backticks of a text: `name.replace("`", "``")`, or a call of
+    a function of this module whose whole body returns that of its one parameter
+    (`def _escape_id(identifier): return identifier.replace("`", "``")`)."""
+    value = single_value(context, expr)
+    if _doubles_backticks(value):
+        return True
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return False
+    for statement in context.tree.body:
+        if isinstance(statement, ast.FunctionDef) and statement.name == value.func.id:
+            body = [
+                s
+                for s in statement.body
+                if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            ]
+            if len(body) != 1 or not isinstance(body[0], ast.Return):
+                return False
+            returned = body[0].value
+            parameters = [a.arg for a in statement.args.args]
+            return (
+                isinstance(returned, ast.Call)
+                and _doubles_backticks(returned)
+                and isinstance(returned.func, ast.Attribute)
+                and isinstance(returned.func.value, ast.Name)
+                and parameters == [returned.func.value.id]
+            )
+    return False
+
+
+def _in_backticks(context: ModuleContext, pieces: list[Piece], index: int) -> bool:
+    """Whether the piece at `index` doubles its backticks and sits between two (a MySQL or
+    SQLite quoted identifier, `` `{table}` ``): inside backticks only a backtick is special, and
+    a doubled one is a backtick of the name, so the value cannot leave the identifier."""
+    before = pieces[index - 1].text if index > 0 else None
+    after = pieces[index + 1].text if index + 1 < len(pieces) else None
+    node = pieces[index].node
+    return (
+        node is not None
+        and (before or "").endswith("`")
+        and (after or "").startswith("`")
+        and _backtick_escaper(context, node)
+    )
+
+
 def _spliced_values(context: ModuleContext, pieces: list[Piece]) -> list[Piece]:
     """The run-time values that can carry SQL syntax: not numbers, not placeholder lists, not
-    identifiers the database's own quoting produced, not names of the program's schema."""
+    identifiers the database's own quoting produced or quoted between doubled backticks, not
+    names of the program's schema."""
     return [
         p
-        for p in pieces
+        for index, p in enumerate(pieces)
         if p.node is not None
         and p.is_dynamic
         and not is_number_conversion(context, p.node)
         and not _is_placeholder_list(context, p.node)
         and not _is_quoted_identifier(context, p.node)
         and not _is_schema_identifier(context, p.node)
+        and not _in_backticks(context, pieces, index)
     ]
 
 
@@ -257,7 +314,9 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
     "of any kind: queries and DML, DDL, PRAGMA, GRANT, and transaction and session statements "
     "(SAVEPOINT, RELEASE, ROLLBACK TO, SET, LOCK, ATTACH, VACUUM, COPY, SHOW, USE, CALL). "
     "Parameterised queries, constant text, numbers (`%d`, `int(x)`) and generated placeholder "
-    "lists are not reported; values that look internal (`TABLE`, `self.x`) lower the confidence.",
+    "lists are not reported, nor a name quoted between backticks with its backticks doubled "
+    "(`name.replace('`', '``')`), nor a parameter annotated `Literal['a', 'b']`; "
+    "values that look internal (`TABLE`, `self.x`) lower the confidence.",
     why_bad="The database parses the whole string: `name = \"x' OR '1'='1\"` in `WHERE name = "
     "'{name}'` returns every row, and `'; DROP TABLE users; --` ends the statement early. "
     "Escaping by hand misses cases; parameters are sent apart from the SQL and never parsed as "

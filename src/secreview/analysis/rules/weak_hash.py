@@ -7,7 +7,7 @@ and a password from untrusted input is `weak-hash-of-password`, which follows it
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_libraries import (
@@ -72,19 +72,56 @@ _CACHE_VALIDATOR_WORDS = (("etag",), ("e", "tag"), ("cache", "key"))
 content changed, and a collision there at worst serves a stale copy, never a forgery."""
 
 
-def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
-    """Whether the digest is stored under a name such as `etag`, `headers["ETag"]` or
-    `cache_key`, or computed in a function so named (`md5_etag`, `generate_etag`): an entity tag
-    or cache key, which needs no collision resistance."""
-    names = list(destination(call, context).names)
-    function = context.enclosing_function(call)
-    if function is not None:
-        names.append(function.name)
+def _names_cache_validator(names: Iterable[str]) -> bool:
+    """Whether one of `names` has a word run of `_CACHE_VALIDATOR_WORDS` (`full_cache_key`)."""
     for name in names:
         words = name_words(name)
         for run in _CACHE_VALIDATOR_WORDS:
             if any(words[i : i + len(run)] == run for i in range(len(words))):
                 return True
+    return False
+
+
+_CACHE_METHODS = frozenset({"get", "set", "add", "get_or_set", "delete", "touch", "has_key"})
+
+
+def _keys_a_cache(use: ast.Name, context: ModuleContext) -> bool:
+    """Whether `use` is the key handed to a cache's look-up or store (`cache.get(key)`,
+    `self.cache.set(key, value)`): a receiver whose name ends in `cache`."""
+    call = context.parent(use)
+    if not (isinstance(call, ast.Call) and call.args and call.args[0] is use):
+        return False
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _CACHE_METHODS):
+        return False
+    receiver = func.value
+    name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+    return name.lower().endswith("cache")
+
+
+def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the digest is stored under a name such as `etag`, `headers["ETag"]` or
+    `cache_key`, or computed in a function so named (`md5_etag`, `generate_etag`): an entity tag
+    or cache key, which needs no collision resistance. A local it is kept in first counts when
+    a later use of that local is stored so (`full_cache_key = f"cell:{hash_key}"`) or keys a
+    cache (`key = "ns:%s" % digest` then `cache.get(key)`)."""
+    names = list(destination(call, context).names)
+    function = context.enclosing_function(call)
+    if _names_cache_validator([*names, *([function.name] if function is not None else [])]):
+        return True
+    if function is None or not names:
+        return False
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and node.id in names
+            and (
+                _keys_a_cache(node, context)
+                or _names_cache_validator(destination(node, context).names)
+            )
+        ):
+            return True
     return False
 
 
@@ -133,8 +170,9 @@ def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr 
     '`hashlib.new("md5")`, whatever the spelling of the name), `cryptography` '
     "(`hashes.MD5()`, `hashes.SHA1()`) and pycryptodome/pycrypto (`Crypto.Hash.MD5.new`). "
     "`usedforsecurity=False` marks a non-security digest and turns the rule off, as does "
-    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`, or in "
-    "a function named so, `md5_etag`), the WebSocket handshake's "
+    "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`, in "
+    "a function named so, `md5_etag`, or in a local that then names a cache entry: "
+    "`key = 'ns:' + digest` then `cache.get(key)`), the WebSocket handshake's "
     "`sha1(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')` (prescribed by RFC 6455), or "
     "hashing only clock readings and random draws, which no attacker chooses; "
     "SHA-1 handed to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those "

@@ -41,7 +41,8 @@ class Piece(NamedTuple):
 
     `numeric` marks a run-time value formatted as a number (`%d`, `{:d}`), which cannot carry
     quotes or metacharacters; `looped` one of the strings a loop runs over, written in the source
-    (`for table in ["a", "b"]:`), known but not as one text. `via` lists the assignments the
+    (`for table in ["a", "b"]:`), or a parameter annotated `Literal["a", "b"]`, known but not as
+    one text. `via` lists the assignments the
     piece travelled through, outermost first, so a finding can show where the string was
     assembled.
     """
@@ -265,7 +266,12 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
     bindings = bindings_before(context, name)
     if not bindings:
         return [Piece(node=name)]
-    looped = [b for b in bindings if b.value is None and _loops_over_strings(context, b.node)]
+    looped = [
+        b
+        for b in bindings
+        if b.value is None
+        and (_loops_over_strings(context, b.node) or _literal_strings_parameter(b.node))
+    ]
     if any(b.value is None and b not in looped for b in bindings):
         return [Piece(node=name)]
     pieces: list[Piece] = [Piece(node=name, via=(b.node,), looped=True) for b in looped[:1]]
@@ -289,6 +295,21 @@ def _loops_over_strings(context: ModuleContext, target: ast.AST) -> bool:
         return False
     elements = sequence_elements(context, loop.iter)
     return bool(elements) and all(isinstance(context.constant_value(e), str) for e in elements)
+
+
+def _literal_strings_parameter(target: ast.AST) -> bool:
+    """Whether `target` is a parameter annotated `Literal["a", "b"]` with strings only: its
+    callers are held to those texts by the type checker (and a framework validating by
+    annotations checks them), so it is one of the program's own texts, like a loop's name."""
+    if not isinstance(target, ast.arg) or not isinstance(target.annotation, ast.Subscript):
+        return False
+    literal = target.annotation.value
+    name = literal.attr if isinstance(literal, ast.Attribute) else getattr(literal, "id", "")
+    if name != "Literal":
+        return False
+    index = target.annotation.slice
+    texts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return all(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in texts)
 
 
 def is_number_conversion(context: ModuleContext, expr: ast.expr) -> bool:
