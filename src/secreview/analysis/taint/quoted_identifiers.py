@@ -36,6 +36,8 @@ def _quoted_part(node: ast.BinOp, resolve: Resolver) -> ast.Call | None:
     """The doubling `replace` call `node` puts between delimiters, with nothing else variable
     in `node`: `O + x.replace(C, CC) + C...`, or `"...O%sC..." % x.replace(C, CC)`."""
     if isinstance(node.op, ast.Mod):
+        if not _replaces(node.right):
+            return None
         template = resolve(node.left)
         if not isinstance(template, str) or template.count("%") != 1:
             return None
@@ -44,24 +46,30 @@ def _quoted_part(node: ast.BinOp, resolve: Resolver) -> ast.Call | None:
     if not (isinstance(node.op, ast.Add) and isinstance(node.left, ast.BinOp)):
         return None
     inner = node.left
+    if not (isinstance(inner.op, ast.Add) and _replaces(inner.right)):
+        return None
     after = written_text(node.right, resolve)
     before = written_text(inner.left, resolve)
-    if not isinstance(inner.op, ast.Add) or before is None or after is None:
+    if before is None or after is None:
         return None
     return _doubling(inner.right, before[-1:], after[:1], resolve)
 
 
 def _doubling(node: ast.expr, opening: str, closing: str, resolve: Resolver) -> ast.Call | None:
     """`node` if it is `x.replace(C, CC)` for the delimiters `opening` ... `closing`."""
-    if _CLOSING.get(opening) != closing or not closing:
+    if _CLOSING.get(opening) != closing or not closing or not isinstance(node, ast.Call):
         return None
-    if not (
+    old, new = (resolve(argument) for argument in node.args)
+    return node if old == closing and new == closing * 2 else None
+
+
+def _replaces(node: ast.expr) -> bool:
+    """Whether `node` is a `x.replace(old, new)` call (checked first: no constant is resolved
+    for the other operators' operands)."""
+    return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "replace"
         and len(node.args) == 2
         and not node.keywords
-    ):
-        return None
-    old, new = (resolve(argument) for argument in node.args)
-    return node if old == closing and new == closing * 2 else None
+    )
