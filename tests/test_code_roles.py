@@ -52,6 +52,19 @@ def test_real_code_named_near_tests_is_not_test_code(path: str) -> None:
     assert not is_test_path(path)
 
 
+@pytest.mark.parametrize("framework", ["behave", "pytest_bdd"])
+def test_bdd_step_modules_are_test_code(framework: str) -> None:
+    """A step module takes its arguments from the project's feature files, not from a caller."""
+    source = (
+        f"from {framework} import then\n\n"
+        "@then('the value is {value}')\n"
+        "def then_value_is(context, value):\n"
+        "    assert context.value == eval(value)\n"
+    )
+    findings = review_source(source, "features/steps/values.py").findings
+    assert findings and all("test-code" in f.tags for f in findings)
+
+
 def test_a_secret_in_a_testing_module_is_a_note() -> None:
     source = "def new_csrf_token():\n    token = 'k1Zq8vR2xY7wN4pL0sT6uB3c'\n    return token\n"
     (finding,) = review_source(source, "pkg/testing.py").findings

@@ -12,6 +12,7 @@ What counts, by path (each a convention whose only purpose is testing or measuri
   `fixture.py` / `fixtures.py` (a test fixture such as `paste.fixture.TestApp`), and any
   `test_*.py`, `*_test.py`, `*_tests.py`, `bench_*.py`, `*_bench.py`, `doctest_*.py`
   (helpers for doctest-testing documents).
+And, wherever it sits, a module that imports a test framework (`_TEST_FRAMEWORKS`).
 A module *named* `testing` is test code even inside a framework's own package: it exists so
 that users can test their applications, and what it does (fixed CSRF tokens in a dummy session,
 fake requests) is what a test double must do. A module that merely mentions tests elsewhere in
@@ -33,7 +34,11 @@ _TEST_PREFIXES = ("test_", "bench_", "doctest_")
 _TEST_SUFFIXES = ("_test", "_tests", "_bench")
 _TEST_FRAMEWORKS = frozenset(
     {"unittest", "pytest", "mock", "nose", "nose2", "testtools", "hypothesis"}
+    | {"behave", "pytest_bdd"}
 )
+"""Test frameworks a module built on is test code, wherever it sits: behave's and pytest-bdd's
+step modules (`features/steps/*.py`, `@then("... {value}")`) take their arguments from the
+feature files' text, a specification the project wrote (python-docx's steps `eval` them)."""
 
 
 def is_test_path(path: str) -> bool:

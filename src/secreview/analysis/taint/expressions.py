@@ -24,6 +24,7 @@ from secreview.analysis.taint.formats import (
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import built_from, file_name_piece
 from secreview.analysis.taint.name_words import names_a_folder
+from secreview.analysis.taint.quoted_identifiers import quoted_identifier
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.type_unions import UNION, type_alternatives
 from secreview.analysis.taint.values import (
@@ -44,8 +45,6 @@ from secreview.patterns import lazy_pattern
 _ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
 """A variable part of a route path: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle
 `:name`, or a wildcard."""
-
-
 _CODE_NAMES = frozenset(
     {"__name__", "__qualname__", "__module__", "__doc__", "__file__", "co_filename", "co_name",
      "co_qualname"}
@@ -118,7 +117,8 @@ class ExpressionRules(FrameState):
                     return self.typed_result(element, f"{container.type}.__item__", {})
                 return element
             case ast.BinOp(left=left, op=op, right=right):
-                return built_from(self.binary(op, self.expr(left), self.expr(right), node))
+                value = built_from(self.binary(op, self.expr(left), self.expr(right), node))
+                return quoted_identifier(node, value, self.context.constant_value)
             case ast.UnaryOp(op=op, operand=operand):
                 value = self.expr(operand)
                 if value.is_constant:

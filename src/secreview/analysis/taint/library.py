@@ -35,6 +35,7 @@ from secreview.analysis.taint.parameter_settings import settings_with_defaults
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     CODE_COMPILERS,
+    HEX_DIGESTS,
     MUTATORS,
     TEXT_DECODERS,
     TEXT_KEEPING_METHODS,
@@ -281,6 +282,9 @@ class LibraryRules(FrameState):
         base = node.func.value if isinstance(node.func, ast.Attribute) else None
         if method in CLEAN_METHODS:
             return CLEAN
+        if method in HEX_DIGESTS:
+            kept = self._dedicated_flows([receiver], {}, node, method)
+            return tainted(kept) if kept else CLEAN
         if compiled_for_a_dialect(node):
             return Value(flows=receiver.all_flows())
         group = group_of(receiver, method, args)

@@ -5,7 +5,8 @@ two kinds of public function whose argument no attacker of the library writes:
 
 - a command-line entry point (`def main(argv=None)`, `def run(args)` handed to
   `parser.parse_args(args)`, a `handle(self, *args, **options)` of a management `Command`, a
-  `@click.command()`): its argument is the process's own argument vector, typed by the person
+  `@click.command()`, a `run(self, args)` handing `args[1:]` to the subcommand's helper that
+  parses them): its argument is the process's own argument vector, typed by the person
   running the command, who is not an attacker of it (on the 16 noise projects every such finding
   was the file, folder or pattern the operator named, triaged false). A shell is the exception:
   a CLI that formats its options into a shell command line (`sh -c "find %s ..."`) still lets a
@@ -123,9 +124,24 @@ def callers_own_value(event: SinkEvent, index: ModuleIndex) -> bool:
         return True
     if event.kind in _KEPT_KINDS or function is None:
         return False
-    return _command_line_entry(function, parameter, index) or _command_line_helper(
-        function, index, _HELPER_DEPTH
+    return (
+        _command_line_entry(function, parameter, index)
+        or _command_line_helper(function, index, _HELPER_DEPTH)
+        or _parsed_further_on(event, index)
     )
+
+
+def _parsed_further_on(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the flow hands the value on as a parameter its function parses as an argument
+    vector (dulwich's `cmd_bundle.run(args)` giving `args[1:]` to `_create(args)`, which calls
+    `parser.parse_args(args)`): the value was a command line all along."""
+    for node, _ in event.flow.steps[1:]:
+        if not isinstance(node, ast.arg):
+            continue
+        function = _function_of(node, index)
+        if function is not None and any(_parses(c, node.arg) for c in _calls(function, index)):
+            return True
+    return False
 
 
 def _object_method_on(event: SinkEvent, parameter: ast.arg) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from secreview.analysis.taint.context import LIBRARY_ORIGIN
+from secreview.analysis.taint.library_app_fields import application_field
 from secreview.analysis.taint.library_callers import callers_own_value
 from secreview.analysis.taint.library_scope import is_library_defect
 from secreview.analysis.taint.module_index import ModuleIndex
@@ -76,7 +77,8 @@ def public_parameter_events(
 ) -> Iterator[SinkEvent]:
     """The sink events of public functions' parameters, as flows of origin `library` (but for
     the sinks a library's caller answers for, `_CALLERS_CONCERN`, the uses an API exists
-    for, `library_scope`, and the parameters no attacker chooses, `library_callers`)."""
+    for, `library_scope`, the parameters no attacker chooses, `library_callers`, and the
+    application's own settings read off a parameter, `library_app_fields`)."""
     if not is_public_module(index.context.path):
         return
     for result in results:
@@ -90,6 +92,8 @@ def public_parameter_events(
             if parameter is None or parameter < first or parameter >= len(result.parameters):
                 continue
             if not is_library_defect(event, index) or callers_own_value(event, index):
+                continue
+            if application_field(event, index):
                 continue
             yield event._replace(flow=_as_library_flow(event.flow, result))
 

@@ -39,6 +39,11 @@ CLEAN_METHODS = frozenset(
 """Methods whose result carries none of the receiver's text: a position, a test, a descriptor,
 or a socket's own address (`getsockname`: what the program bound, whatever handed it the
 socket)."""
+HEX_DIGESTS = frozenset({"hexdigest"})
+"""A hash's hex digest (`h.update(chunk)` then `h.hexdigest()`): only `0-9a-f`, whatever was
+fed in, as the digest of `hashlib.sha256(data)` is (a content-addressed store naming its files
+by it, dulwich's LFS `write_object`); a predictable input's digest is still predictable, so
+dedicated origins go on."""
 TEXT_KEEPING_METHODS = frozenset(
     {"strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "casefold"}
     | {"encode", "decode", "zfill", "center", "ljust", "rjust", "expandtabs", "swapcase"}

@@ -1,0 +1,75 @@
+"""SQL's own quoting, written out: text between delimiters with the closing delimiter doubled.
+
+`'"' + name.replace('"', '""') + '"'` is how SQL-92 quotes an identifier (and `'` a string
+literal, `` ` `` MySQL's identifiers, `[`...`]` SQL Server's): inside the delimiters only the
+closing one ends the text, and every closing delimiter the input holds is doubled, which SQL
+reads back as that character. Whatever the input, it stays one identifier (or one literal), so
+the result is safe in a statement (petl's `_quote(tablename)` before `INSERT INTO %s`). The
+same is written as a template, `'DROP TABLE "%s"' % name.replace('"', '""')`. The engine reads
+the delimiters and the replacement off the code, never the helper's name; replacing any other
+character, or text outside the delimiters, is not quoting.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.taint.escapers import Resolver, written_text
+from secreview.analysis.taint.values import Value
+
+_CLOSING = {'"': '"', "'": "'", "`": "`", "[": "]"}
+"""SQL's opening delimiters and the one that closes each."""
+_SQL = frozenset({"sql"})
+_NOTE = "quoted as SQL quotes: the closing delimiter doubled inside it"
+
+
+def quoted_identifier(node: ast.BinOp, value: Value, resolve: Resolver) -> Value:
+    """`value` (what `node` builds) as safe in SQL when `node` quotes an escaped text between
+    fixed delimiters (see the module docstring); unchanged otherwise."""
+    escaped = _quoted_part(node, resolve)
+    if escaped is None or not value.all_flows():
+        return value
+    return value.mapped(lambda f: f.then(escaped, _NOTE).sanitised(_SQL))
+
+
+def _quoted_part(node: ast.BinOp, resolve: Resolver) -> ast.Call | None:
+    """The doubling `replace` call `node` puts between delimiters, with nothing else variable
+    in `node`: `O + x.replace(C, CC) + C...`, or `"...O%sC..." % x.replace(C, CC)`."""
+    if isinstance(node.op, ast.Mod):
+        if not _replaces(node.right):
+            return None
+        template = resolve(node.left)
+        if not isinstance(template, str) or template.count("%") != 1:
+            return None
+        before, _, after = template.partition("%s")
+        return _doubling(node.right, before[-1:], after[:1], resolve)
+    if not (isinstance(node.op, ast.Add) and isinstance(node.left, ast.BinOp)):
+        return None
+    inner = node.left
+    if not (isinstance(inner.op, ast.Add) and _replaces(inner.right)):
+        return None
+    after = written_text(node.right, resolve)
+    before = written_text(inner.left, resolve)
+    if before is None or after is None:
+        return None
+    return _doubling(inner.right, before[-1:], after[:1], resolve)
+
+
+def _doubling(node: ast.expr, opening: str, closing: str, resolve: Resolver) -> ast.Call | None:
+    """`node` if it is `x.replace(C, CC)` for the delimiters `opening` ... `closing`."""
+    if _CLOSING.get(opening) != closing or not closing or not isinstance(node, ast.Call):
+        return None
+    old, new = (resolve(argument) for argument in node.args)
+    return node if old == closing and new == closing * 2 else None
+
+
+def _replaces(node: ast.expr) -> bool:
+    """Whether `node` is a `x.replace(old, new)` call (checked first: no constant is resolved
+    for the other operators' operands)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "replace"
+        and len(node.args) == 2
+        and not node.keywords
+    )
