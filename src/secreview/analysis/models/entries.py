@@ -86,8 +86,10 @@ class EntryModel(NamedTuple):
             return bool(words & self.marked_by) and any(
                 module.split(".")[0] in imported for module in self.imports
             )
-        if self.bases:
-            return any(b.rsplit(".", 1)[-1] in words for b in self.bases)
+        if self.bases:  # a base is only named in a module that imports its package
+            return any(
+                b.rsplit(".", 1)[-1] in words and b.split(".")[0] in imported for b in self.bases
+            )
         return any(module.split(".")[0] in imported for module in self.imports)
 
 

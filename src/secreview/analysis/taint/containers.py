@@ -68,6 +68,8 @@ class ContainerRules(FrameState):
             case ast.Starred(value=inner):
                 self.assign(inner, value, origin)
             case ast.Attribute(value=base, attr=attr):
+                if isinstance(base, ast.Name) and (kind := self.lookup(base).type):
+                    self.analysis.write_field(kind, attr, value)
                 self._store_into(base, f".{attr}", self.labelled(value, attr, target), target)
             case ast.Subscript(value=base, slice=index):
                 key = self.expr(index)

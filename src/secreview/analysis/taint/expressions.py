@@ -240,7 +240,7 @@ class ExpressionRules(FrameState):
                 held = self.held_by(base, attribute)  # `self.store_class` of a method
                 return held if held is not None else Value(flows=flows)
             if base.type in self.models.typed_sources:
-                return Value(flows=flows)
+                return self.analysis.field_written(base.type, attribute, Value(flows=flows))
             return Value(flows=flows, type=f"{base.type}.{attribute}")
         return Value(flows=flows)
 

@@ -150,6 +150,13 @@ file the program opens is not for `xml-entity-expansion`), not the caller's text
 graphviz extension reading the SVG it just rendered at `filepath`, however its name was made). A
 value reaching them under any other name, and text parsed from a string (`fromstring(data)`),
 is still the caller's document."""
+_TEXT_STREAMS = frozenset(
+    {"io.StringIO", "io.BytesIO", "StringIO.StringIO", "cStringIO.StringIO", "six.StringIO",
+     "six.BytesIO"}
+)  # fmt: skip
+"""In-memory streams over a string: a value wrapped in one is read as the document's own text,
+whatever its name (`parse(StringIO(filename))` where `filename` may be "a file name, a URL or
+an XML string"), so the path reading above does not apply to it."""
 _REDIRECT_WORDS = frozenset({"redirect", "redirects", "redirection"})
 _URL_WORDS = frozenset({"url", "uri", "location", "target", "destination"})
 """A redirecting API's own destination: a public function whose name says it redirects
@@ -211,7 +218,9 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     if event.kind == "code" and resolves_object_spec(event, index):
         return False
     if event.kind == "xml" and event.sink.rsplit(".", 1)[-1] in _FILE_PARSERS:
-        return not (_reaches_as_a_path(event) or documented_file(event, index))
+        return _parsed_as_text(event, index) or not (
+            _reaches_as_a_path(event) or documented_file(event, index)
+        )
     if event.kind == "redirect" and _function_named(event, index, _REDIRECT_WORDS):
         return not _parameter_called(event, index, _NO_ANNOTATION, _URL_WORDS.__contains__) or (
             under_a_base(event, index)
@@ -276,6 +285,16 @@ def _reaches_as_a_path(event: SinkEvent) -> bool:
         for node, _ in event.flow.steps
         if isinstance(node, ast.arg)
     )
+
+
+def _parsed_as_text(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the file parser is handed an in-memory stream over a string (`_TEXT_STREAMS`):
+    then it parses that text, the caller's document, not a file the value names."""
+    call = event.node
+    if not isinstance(call, ast.Call) or not call.args:
+        return False
+    document = call.args[0]
+    return isinstance(document, ast.Call) and index.context.call_name(document) in _TEXT_STREAMS
 
 
 def _settings_parameter(event: SinkEvent, index: ModuleIndex) -> bool:

@@ -49,6 +49,9 @@ class ModuleState(ModuleIndex):
         self.globals: dict[str, Value] = {}
         self.module_ticks = 0
         self.global_writes: dict[str, Value] = {}
+        self.field_writes: dict[tuple[str, str], Value] = {}
+        """(type, attribute) -> untrusted data functions stored on a request object's own
+        attribute (`request.country = path`), which other functions read there (`write_field`)."""
         self.module_frame: ModuleBody | None = None
         self.globals_changed = False
         self.class_attributes: dict[str, dict[str, Value]] = {}
@@ -89,6 +92,29 @@ class ModuleState(ModuleIndex):
         if before is None or merged.flows != before.flows:
             self.global_writes[name] = merged
             self.globals_changed = True
+
+    def write_field(self, kind: str, attribute: str, value: Value) -> None:
+        """Record untrusted data a function stores on an attribute of an object of type `kind`
+        made for one client's request (a request: its remote sources), an attribute no model
+        gives. A framework hands the same object to the code it runs next for that request
+        (Twisted's `getChild` then `render`, a middleware then the view), which reads it there;
+        the module is analysed once more when it changes, as for a global."""
+        sources = self.models.typed_sources.get(kind, {})
+        if not any(source.origin == "remote" for source in sources.values()):
+            return
+        real = value.mapped(lambda f: f if f.parameter is None else None)
+        if not real.all_flows():
+            return
+        before = self.field_writes.get((kind, attribute))
+        merged = join(before, Value(flows=real.all_flows()))
+        if before is None or merged.flows != before.flows:
+            self.field_writes[(kind, attribute)] = merged
+            self.globals_changed = True
+
+    def field_written(self, kind: str, attribute: str, read: Value) -> Value:
+        """`read`, an attribute of an object of type `kind` no model gives, joined with the
+        untrusted data the module stores there (`write_field`)."""
+        return join(read, self.field_writes.get((kind, attribute)))
 
     def module_scope(self) -> Mapping[str, Value]:
         """Module globals: final once the body has run, else as far as the body has got (a
