@@ -1,10 +1,12 @@
-"""SQL's own quoting, written out: text between delimiters with the closing delimiter doubled.
+"""SQL's own quoting of identifiers, written out: the closing delimiter doubled inside them.
 
-`'"' + name.replace('"', '""') + '"'` is how SQL-92 quotes an identifier (and `'` a string
-literal, `` ` `` MySQL's identifiers, `[`...`]` SQL Server's): inside the delimiters only the
-closing one ends the text, and every closing delimiter the input holds is doubled, which SQL
-reads back as that character. Whatever the input, it stays one identifier (or one literal), so
-the result is safe in a statement (petl's `_quote(tablename)` before `INSERT INTO %s`). The
+`'"' + name.replace('"', '""') + '"'` is how SQL-92 quotes an identifier (`` ` `` MySQL's,
+`[`...`]` SQL Server's): inside the delimiters only the closing one ends the text, and every
+closing delimiter the input holds is doubled, which SQL reads back as that character. Whatever
+the input, it stays one identifier, so the result is safe in a statement (petl's
+`_quote(tablename)` before `INSERT INTO %s`). A string literal quoted the same way (`'` doubled)
+is not: MySQL reads a backslash in it as an escape, so `\'` doubled to `\''` ends the literal
+and the rest is SQL. The
 same is written as a template, `'DROP TABLE "%s"' % name.replace('"', '""')`. The engine reads
 the delimiters and the replacement off the code, never the helper's name; replacing any other
 character, or text outside the delimiters, is not quoting.
@@ -17,8 +19,8 @@ import ast
 from secreview.analysis.taint.escapers import Resolver, written_text
 from secreview.analysis.taint.values import Value
 
-_CLOSING = {'"': '"', "'": "'", "`": "`", "[": "]"}
-"""SQL's opening delimiters and the one that closes each."""
+_CLOSING = {'"': '"', "`": "`", "[": "]"}
+"""SQL's opening identifier delimiters and the one that closes each."""
 _SQL = frozenset({"sql"})
 _NOTE = "quoted as SQL quotes: the closing delimiter doubled inside it"
 
