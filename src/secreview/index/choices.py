@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import TypeGuard
 
 ENUM_BASES = frozenset(
     {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices"}
@@ -241,10 +242,10 @@ def _element_type(annotation: ast.expr, depth: int) -> str:
         sides = [annotation.left, annotation.right]
         kept = [s for s in sides if not (isinstance(s, ast.Constant) and s.value is None)]
         return _element_type(kept[0], depth + 1) if len(kept) == 1 else ""
+    if is_literal(annotation):
+        return _FIXED
     if isinstance(annotation, ast.Subscript):
         generic = _dotted(annotation.value).rpartition(".")[2]
-        if generic == "Literal":
-            return _FIXED
         if generic not in _WRAPPERS:
             return ""
         inner = annotation.slice
@@ -278,6 +279,14 @@ def without_none(annotation: ast.expr) -> ast.expr:
     return annotation
 
 
+def is_literal(annotation: ast.expr) -> TypeGuard[ast.Subscript]:
+    """Whether `annotation` is spelled `Literal[...]` (`typing.Literal`, `t.Literal`)."""
+    return (
+        isinstance(annotation, ast.Subscript)
+        and _dotted(annotation.value).rpartition(".")[2] == "Literal"
+    )
+
+
 def _dotted(node: ast.expr) -> str:
     """`a.b.C` of a Name/Attribute chain, empty for anything else (a call, a subscript)."""
     parts: list[str] = []
@@ -297,8 +306,6 @@ def _literal_alias(statement: ast.stmt) -> str | None:
         target, value = statement.target, statement.value
     else:
         return None
-    if not isinstance(target, ast.Name) or not isinstance(value, ast.Subscript):
-        return None
-    if _dotted(value.value).rpartition(".")[2] != "Literal":
+    if not isinstance(target, ast.Name) or not is_literal(value):
         return None
     return target.id

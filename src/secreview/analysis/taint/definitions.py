@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.taint.semantics import truthy
 from secreview.analysis.taint.values import Value
 
 Definition = tuple[ast.expr, Value | None, dict[str, Value]]
@@ -79,4 +80,4 @@ def joined_definitions(
 
 def impossible(node: ast.expr, outcome: bool) -> bool:
     """Whether `node` is a constant that cannot have `outcome` (`True` being false)."""
-    return isinstance(node, ast.Constant) and bool(node.value) != outcome
+    return isinstance(node, ast.Constant) and truthy(node.value) != outcome

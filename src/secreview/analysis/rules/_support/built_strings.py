@@ -21,6 +21,7 @@ from secreview.analysis.rules._support.local_bindings import (
     sequence_elements,
 )
 from secreview.analysis.rules._support.quoting import code
+from secreview.index.choices import is_literal
 from secreview.index.context import UNKNOWN, ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -301,13 +302,10 @@ def _literal_strings_parameter(target: ast.AST) -> bool:
     """Whether `target` is a parameter annotated `Literal["a", "b"]` with strings only: its
     callers are held to those texts by the type checker (and a framework validating by
     annotations checks them), so it is one of the program's own texts, like a loop's name."""
-    if not isinstance(target, ast.arg) or not isinstance(target.annotation, ast.Subscript):
+    annotation = target.annotation if isinstance(target, ast.arg) else None
+    if annotation is None or not is_literal(annotation):
         return False
-    literal = target.annotation.value
-    name = literal.attr if isinstance(literal, ast.Attribute) else getattr(literal, "id", "")
-    if name != "Literal":
-        return False
-    index = target.annotation.slice
+    index = annotation.slice
     texts = index.elts if isinstance(index, ast.Tuple) else [index]
     return all(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in texts)
 
