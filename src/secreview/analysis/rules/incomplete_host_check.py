@@ -7,7 +7,9 @@ labels. Text tests on it look right and are not:
 - `"example.com" in url` holds for `https://example.com.evil.net/` and for
   `https://evil.net/?example.com`;
 - `url.startswith("https://example.com")` holds for `https://example.com.evil.net/` and for
-  `https://example.com@evil.net/`, whose host is `evil.net`.
+  `https://example.com@evil.net/`, whose host is `evil.net`;
+- a constant regular expression has the same gaps (`_support/host_regex.py`): an unescaped `.`
+  between labels, no `$` after the host under `match`, no `^` under `search`.
 Such tests guard redirects, fetches, CORS origins, OAuth callbacks and the download of signing
 certificates; each is the door the check was meant to close. The rule reports the test when the
 literal is a domain name (dotted, with an alphabetic top-level label), the tested value is a host
@@ -28,6 +30,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.function_flow import names_in
+from secreview.analysis.rules._support.host_regex import host_pattern, host_regex_gap
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.redirect_guards import REFUSING_CALLS, decision
@@ -210,6 +213,19 @@ def _prefix_hit(call: ast.Call, context: ModuleContext) -> str | None:
     return None
 
 
+def _regex_hit(call: ast.Call, context: ModuleContext) -> str | None:
+    """`re.match(r"https://example\\.com", url)`: a constant pattern for a host or URL that
+    admits other hosts (`host_regex`)."""
+    found = host_pattern(call, context)
+    if found is None:
+        return None
+    whole_url = _names_url(found.subject)
+    if not (whole_url or _is_host(found.subject, context)):
+        return None
+    gap = host_regex_gap(found, whole_url)
+    return None if gap is None else f"`{code(context, call)}` allows more than its host: {gap}"
+
+
 def _substring_hit(test: ast.Compare, context: ModuleContext) -> str | None:
     """`"example.com" in url`: a host looked for anywhere in the text."""
     literal, subject = test.left, test.comparators[0]
@@ -227,27 +243,52 @@ def _substring_hit(test: ast.Compare, context: ModuleContext) -> str | None:
     )
 
 
+def _judged(node: ast.expr, context: ModuleContext) -> ast.expr:
+    """The expression a test decides through: `bool(PATTERN.match(host))` and
+    `PATTERN.match(host) is not None` decide what the match does."""
+    parent = context.parent(node)
+    if isinstance(parent, ast.Call) and context.call_name(parent) == "bool":
+        return parent
+    if (
+        isinstance(parent, ast.Compare)
+        and len(parent.ops) == 1
+        and isinstance(parent.ops[0], ast.IsNot)
+        and isinstance(parent.comparators[0], ast.Constant)
+        and parent.comparators[0].value is None
+    ):
+        return parent
+    return node
+
+
+_TEXT_TESTS = {"endswith": _suffix_hit, "startswith": _prefix_hit}
+
+
 @rule(
     id=RULE_ID,
-    name="Host allowed by a suffix, substring or prefix test that admits other hosts",
+    name="Host allowed by a suffix, substring, prefix or regex test that admits other hosts",
     cwe=183,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     summary="A host or URL is allowed by `host.endswith('example.com')`, `'example.com' in url` "
-    "or `url.startswith('https://example.com')`, each of which also admits hosts an attacker "
-    "registers (`evilexample.com`, `example.com.evil.net`).",
+    "or `url.startswith('https://example.com')` (or a regex like them), each of which also "
+    "admits hosts an attacker registers (`evilexample.com`, `example.com.evil.net`).",
     fix="Parse the URL (`urllib.parse.urlsplit`) and compare its `hostname` with the allowed "
     "hosts exactly (`hostname in ALLOWED_HOSTS`), or allow subdomains with the leading dot "
     "(`hostname == 'example.com' or hostname.endswith('.example.com')`); a URL prefix must "
-    "end with the `/` after the host.",
+    "end with the `/` after the host, and a pattern must escape its dots and be anchored at "
+    "both ends.",
     what_it_does="Reports `endswith` of a domain name without its leading dot on a host (a "
     "parsed URL's `netloc`/`hostname`/`host`, or a `host` local assigned one), a domain name "
     "looked for with `in` in a URL or host, and `startswith` of a scheme and domain with no "
     "`/` after it on a URL (by its name: `url`, `redirect_uri`, `next`, `origin`...), when "
-    "the test is an allow-list: its function is named for one (`is_safe_url`, "
-    "`validate_origin`), failing it raises, aborts or returns False (or it is an `assert`), "
-    "or passing it returns True or hands the tested URL to a redirect or a fetch. Tests that "
-    "only choose how to read a link (`youtu.be` keeps the id in the path) are not reported.",
+    "the test is an allow-list; also constant regexes matched against such values "
+    "(`re.match`/`search`/`fullmatch`, a compiled pattern's methods) whose domain has an "
+    "unescaped `.` between labels, that `match` with nothing after the host (no `$` or `/`), "
+    "or that `search` with no `^`. The test is an allow-list when its function is named for "
+    "one (`is_safe_url`, `validate_origin`), failing it raises, aborts or returns False (or "
+    "it is an `assert`), or passing it returns True or hands the tested URL to a redirect or "
+    "a fetch. Tests that only choose how to read a link (`youtu.be` keeps the id in the "
+    "path) are not reported.",
     why_bad="Such checks guard redirects, server-side fetches, CORS origins, OAuth callbacks "
     "and the download of signing certificates. Anyone can register `evilexample.com` or "
     "create `example.com.evil.net`, and `https://example.com@evil.net/` points to "
@@ -259,10 +300,11 @@ def _substring_hit(test: ast.Compare, context: ModuleContext) -> str | None:
     references=(
         "https://cwe.mitre.org/data/definitions/183.html",
         "https://codeql.github.com/codeql-query-help/python/py-incomplete-url-substring-sanitization/",
+        "https://codeql.github.com/codeql-query-help/python/py-incomplete-hostname-regexp/",
         "https://nvd.nist.gov/vuln/detail/CVE-2023-33185",
     ),
     visits=(ast.Call, ast.Compare),
-    methods=frozenset({"endswith", "startswith"}),
+    methods=frozenset({"endswith", "startswith", "match", "search", "fullmatch"}),
 )
 def incomplete_host_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report suffix, substring and prefix tests of a host or URL against a domain name
@@ -274,9 +316,9 @@ def incomplete_host_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit
             return  # cheap first: most comparisons are no `in`
         message = _substring_hit(node, context)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
-        hit = _suffix_hit if node.func.attr == "endswith" else _prefix_hit
+        hit = _TEXT_TESTS.get(node.func.attr, _regex_hit)
         message = hit(node, context)
     else:
         return
-    if message is not None and _decides(node, context):  # type: ignore[arg-type]
+    if message is not None and _decides(_judged(node, context), context):
         yield Hit(node=node, message=message)
