@@ -47,6 +47,28 @@ def events(code: str, setup: TaintSetup, path: str = "lib.py") -> list[tuple[str
     return [(e.kind, e.node.lineno, e.flow.origin) for e in taint_events(context).events]  # type: ignore[attr-defined]
 
 
+def test_a_routes_argument_is_one_finding_under_library_the_requests() -> None:
+    """A public function's parameter that is also a route's argument reaches the sink as remote
+    input and as the library caller's: one event, the remote one; a public function that is no
+    view keeps its library event."""
+    code = """
+    import sqlite3
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/items")
+    def items(q: str):
+        return sqlite3.connect("app.db").execute("SELECT * FROM t WHERE n = '" + q + "'")
+
+    def lookup(q):
+        return sqlite3.connect("app.db").execute("SELECT * FROM t WHERE n = '" + q + "'")
+    """
+    library = TaintSetup.for_threat_model("library")
+    assert events(code, library) == [("sql", 9, "remote"), ("sql", 12, "library")]
+    assert events(code, TaintSetup.for_threat_model("web")) == [("sql", 9, "remote")]
+
+
 def test_library_threat_model_reports_public_parameters_at_the_sink_inside() -> None:
     library = TaintSetup.for_threat_model("library")
     assert events(LIBRARY, library) == [

@@ -69,7 +69,6 @@ class ModuleIndex(ChoiceTypes):
         self.base_checks: dict[int, ast.expr | None] = {}
         """`any(...)` over several bases (by id) -> the check it makes (`check_over_bases`),
         kept for the same reason."""
-        self.is_flask = context.imports_module("flask") or context.imports_module("quart")
         self.is_web = any(context.imports_module(m) for m in models.frameworks)
         self.is_django = context.imports_module("django") or context.imports_module(
             "rest_framework"

@@ -59,7 +59,17 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
         current = best.get(key)
         if current is None or _event_rank(event) < _event_rank(current):
             best[key] = event
-    events = sorted(best.values(), key=_event_order)
+    # A public parameter that is also a request's (a route's argument) is one finding, the
+    # surer one: the library flow of a sink another reported origin reaches adds nothing.
+    covered = {(kind, node) for kind, node, origin in best if origin != LIBRARY_ORIGIN}
+    events = sorted(
+        (
+            e
+            for (kind, node, origin), e in best.items()
+            if origin != LIBRARY_ORIGIN or (kind, node) not in covered
+        ),
+        key=_event_order,
+    )
     sinks: dict[int, set[str]] = {}
     for result in results:
         for key, reaching in result.sinks_seen.items():

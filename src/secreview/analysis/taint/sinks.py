@@ -25,6 +25,7 @@ from secreview.analysis.taint.semantics import (
     truthy,
 )
 from secreview.analysis.taint.values import CLEAN, Flow, Value
+from secreview.analysis.taint.view_pages import returns_html_page
 from secreview.text import first_line
 
 
@@ -267,7 +268,8 @@ class SinkRules(FrameState):
 
     def check_view_return(self, node: ast.Return, value: Value) -> None:
         """A view's return value is the response body: the pseudo-call `web.View.return` for the
-        models, and for Flask a returned string is also an HTML page; the headers of a returned
+        models, and HTML where the framework serves a returned string as a page (`view_pages`:
+        Flask, Bottle, a FastAPI route with an HTML response class); the headers of a returned
         tuple are the pseudo-call `web.View.headers`."""
         if not self.is_view or node.value is None:
             return
@@ -278,7 +280,7 @@ class SinkRules(FrameState):
         if (body.type or "").startswith("web.Response"):
             return  # a response object: its constructor was the sink
         self.sink_call("web.View.return", node, None, [body], {})
-        if not self.analysis.is_flask or body.shape in ("dict", "list"):
+        if body.shape in ("dict", "list") or not returns_html_page(self.node, self.context):
             return
         for flow in body.all_flows():
             if flow.reaches("html") and self.accepts(frozenset(), flow):
