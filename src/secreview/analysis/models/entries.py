@@ -35,7 +35,8 @@ class EntryModel(NamedTuple):
     expose the function as the matching decorator would (CherryPy's older, equally documented way).
     Positions count from the first parameter after `self`; `until` of 0 means all the rest.
     `filled_by` names keywords of the decorator that name parameters the framework fills itself
-    (dbus-python's `sender_keyword="sender"`): those are not the client's data.
+    (dbus-python's `sender_keyword="sender"`): those are not the client's data. `page`: what the
+    function returns is the response body (CherryPy's exposed handlers), as a routed view's is.
     """
 
     note: str
@@ -48,6 +49,7 @@ class EntryModel(NamedTuple):
     registered_by: frozenset[str] = frozenset()
     marked_by: frozenset[str] = frozenset()
     filled_by: frozenset[str] = frozenset()
+    page: bool = False
     skip: int = 0
     until: int = 0
     type: str | None = None
@@ -115,6 +117,7 @@ def parse_entry(table: dict[str, object]) -> EntryModel:
         registered_by=frozenset(strings("registered_by")),
         marked_by=frozenset(strings("marked_by")),
         filled_by=frozenset(strings("filled_by")),
+        page=table.get("page") is True,
         skip=position("skip"),
         until=position("until"),
         type=str(table["type"]) if "type" in table else None,

@@ -172,6 +172,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "registered_by": _strings,
             "marked_by": _strings,
             "filled_by": _strings,
+            "page": _flag,
             "skip": _position,
             "until": _position,
             "type": _string,

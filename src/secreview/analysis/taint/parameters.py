@@ -140,8 +140,8 @@ class ParameterRules(HookRules):
         static = is_static_method(self.node, self.analysis.context)
         is_method = self.class_name is not None and not static
         view_kind = self._view_kind(ordered, is_method)
-        self.is_view = view_kind == "route"
         entry = self._entry_point(ordered, is_method)
+        self.is_view = view_kind == "route" or (entry is not None and entry.page)
         filled = filled_parameters(self.node.decorator_list, entry.filled_by) if entry else set()
         if view_kind is not None or entry is not None:
             self.analysis.network_input = True

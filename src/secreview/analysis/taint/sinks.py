@@ -25,7 +25,7 @@ from secreview.analysis.taint.semantics import (
     truthy,
 )
 from secreview.analysis.taint.values import CLEAN, Flow, Value
-from secreview.analysis.taint.view_pages import returns_html_page
+from secreview.analysis.taint.view_pages import returns_another_view, returns_html_page
 from secreview.text import first_line
 
 
@@ -256,7 +256,11 @@ class SinkRules(FrameState):
                 return False
         for key, safe in sink.unless:
             given = _unless_value(key, args, kwargs)
-            if given is not None and (given.type in safe or _media_type(given.const) in safe):
+            if given is not None and (
+                given.type in safe
+                or _media_type(given.const) in safe
+                or f"({given.shape})" in safe  # `(dict)`: a dict the call serialises as JSON
+            ):
                 return False
         if sink.unset and "**" in kwargs:
             return False  # `**options` may turn the flag on
@@ -281,6 +285,9 @@ class SinkRules(FrameState):
             return  # a response object: its constructor was the sink
         self.sink_call("web.View.return", node, None, [body], {})
         if body.shape in ("dict", "list") or not returns_html_page(self.node, self.context):
+            return
+        routes = self.models.route_decorators
+        if returns_another_view(node.value, self.analysis.all_functions, routes):
             return
         for flow in body.all_flows():
             if flow.reaches("html") and self.accepts(frozenset(), flow):
