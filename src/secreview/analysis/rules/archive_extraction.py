@@ -9,7 +9,8 @@ unpack_archive` extracts tar formats through the same code. That is `archive-pat
 names and does not create symlinks, so its extraction is not path traversal, and reporting it as
 CWE-22 would be wrong. What a zip from elsewhere can still do is decompress to far more than its
 size and fill the disk, which is `unbounded-zip-extraction`: CWE-409, low confidence, and quiet
-when the function looks at the members' `file_size`.
+when the function looks at the members' `file_size`, or when a request handler opens the zip
+from the request (`decompression-bomb` reports that zip bomb where it is opened).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from secreview.analysis.rules._support.local_bindings import (
     scope_nodes_of,
 )
 from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.rules._support.web_handlers import (
+    is_request_handler,
+    mentions_request_data,
+    request_data_names,
+    uses_web_framework,
+)
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -285,6 +292,21 @@ def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     )
 
 
+def _opened_from_request(opener: ast.expr, context: ModuleContext) -> bool:
+    """`zipfile.ZipFile(request.files["f"])` in a request handler: the upload's zip bomb is
+    `decompression-bomb`'s finding (at the opening, medium), not a second one here."""
+    function = context.enclosing_function(opener)
+    if not (
+        isinstance(opener, ast.Call)
+        and opener.args
+        and function is not None
+        and uses_web_framework(context)
+        and is_request_handler(function, context)
+    ):
+        return False
+    return mentions_request_data(opener.args[0], request_data_names(function, context), context)
+
+
 @rule(
     id="unbounded-zip-extraction",
     name="Zip archive from elsewhere extracted without a size check",
@@ -326,6 +348,8 @@ def unbounded_zip_extraction(node: ast.AST, context: ModuleContext) -> Iterator[
         return
     opener = _opened_by(context, func.value, _ZIP_OPENERS)
     if opener is None or _archive_is_fixed(context, opener):
+        return
+    if _opened_from_request(opener, context):
         return
     if _other_format_branch(context, node, "zip"):
         return

@@ -28,6 +28,11 @@ from secreview.analysis.taint.values import CLEAN, Flow, Value
 from secreview.analysis.taint.view_pages import returns_another_view, returns_html_page
 from secreview.text import first_line
 
+_FILE_OBJECTS = frozenset({"werkzeug.datastructures.FileStorage"})
+"""Uploaded files as objects (Flask's `request.files["f"]`): handed where a path or a file is
+read (`zipfile.ZipFile(upload)`), they are read, not opened; their `filename` is still the
+client's name for a file."""
+
 
 def _given(key: str, args: list[Value], kwargs: dict[str, Value]) -> Value | None:
     """The argument a model names by keyword or by position (a digit), if the call passes it."""
@@ -72,7 +77,7 @@ def _sink_inputs(
     if sink.argv0:
         values = [program_of(v) for v in values]
     if sink.kind == "path":  # a buffer handed as the file: what it holds names no file
-        values = [_unwritten(v) for v in values]
+        values = [_unwritten(v) for v in values if v.type not in _FILE_OBJECTS]
     if sink.headers:
         values = [h for v in values for h in header_values(v, sink.headers)]
     return values
