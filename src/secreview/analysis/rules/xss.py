@@ -23,11 +23,42 @@ def _not_decorated_markup(event: SinkEvent, context: AnalysisContext) -> bool:
     return wrapped is None or not decorates_tags_of(context, wrapped, source.arg)
 
 
+_HANDLER_WRITE = "HTML response body (Tornado)"
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
+
+
+def _typed_otherwise(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether a Tornado handler's write follows its own `set_header("Content-Type", ...)` of a
+    type that is not HTML (a file's guessed type, `application/zip`): Tornado's `text/html`
+    default is then not what the browser is told."""
+    function = context.enclosing_function(event.node)
+    if event.note != _HANDLER_WRITE or function is None:
+        return False
+    line = getattr(event.node, "lineno", 0)
+    for node in ast.walk(function):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("set_header", "add_header")
+            and len(node.args) == 2
+            and node.lineno < line
+        ):
+            continue
+        name, value = (context.constant_value(a) for a in node.args)
+        if isinstance(name, str) and name.lower() == "content-type":
+            return not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES))
+    return False
+
+
+def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
+    return _not_decorated_markup(event, context) and not _typed_otherwise(event, context)
+
+
 xss = taint_rule(
     TaintSpec(
         "html",
         "markup in the input runs as script in other users' browsers.",
-        reports=_not_decorated_markup,
+        reports=_reported,
     ),
     id="xss",
     name="Cross-site scripting: untrusted input in HTML output",
@@ -39,10 +70,13 @@ xss = taint_rule(
     "or escape with `markupsafe.escape`/`html.escape`; never build templates or `Markup` from "
     "input.",
     what_it_does="Follows untrusted data to `render_template_string`, `Markup`, `mark_safe`, "
-    "`make_response`/`Response`/`HttpResponse` bodies, `HTMLResponse` and strings returned by "
-    "Flask views. A Jinja2 template's rendered text counts unless its environment (or the "
-    "template) autoescapes (`autoescape=True`, `select_autoescape(...)`) and its source marks no "
-    "value `|safe` nor turns autoescaping off. A project's own escaper counts when its code "
+    "`make_response`/`Response`/`HttpResponse` bodies, `HTMLResponse`, strings returned by "
+    "Flask, Bottle and CherryPy views (and FastAPI routes with an HTML response class) and "
+    "what a Tornado handler writes (a dict is JSON; not after its own "
+    "`set_header('Content-Type', ...)` of a type other than HTML). A Jinja2 template's "
+    "rendered text counts unless its environment (or the template) autoescapes "
+    "(`autoescape=True`, `select_autoescape(...)`) and its source marks no value `|safe` nor "
+    "turns autoescaping off. A project's own escaper counts when its code "
     "shows it: it keeps only an "
     'allow-list of characters (`c.isalnum()`, `c in " .,-"`) and writes every other one as '
     "fixed text such as a character reference (`&#%d;`), or `translate`s with a table of them. "
