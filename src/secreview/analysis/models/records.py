@@ -74,6 +74,9 @@ class SinkModel(NamedTuple):
     names the checked value, so labels apply (`set_cookie("session_id", value)`); `headers`
     (a regex) says the arguments are response headers, a dict or a list of `(name, value)` pairs,
     of which only the values of headers with a matching constant name are checked (`Location`).
+    `unless_typed`: not where the handler has declared another Content-Type than HTML itself
+    (Tornado's `self.set_header("Content-Type", ...)` before the call, or in the class's
+    `set_default_headers`/`prepare`), as a file download or a JSON API does.
     """
 
     kind: str
@@ -91,6 +94,7 @@ class SinkModel(NamedTuple):
     origins: frozenset[str] = frozenset()
     named_by: tuple[str, ...] = ()
     headers: str = ""
+    unless_typed: bool = False
     note: str = ""
 
 

@@ -129,6 +129,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "origins": _strings,
             "named_by": _keywords_or_positions,
             "headers": _regex,
+            "unless_typed": _flag,
             **_NOTE,
         },
         ("kind",),

@@ -23,42 +23,11 @@ def _not_decorated_markup(event: SinkEvent, context: AnalysisContext) -> bool:
     return wrapped is None or not decorates_tags_of(context, wrapped, source.arg)
 
 
-_HANDLER_WRITE = "HTML response body (Tornado)"
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
-
-
-def _typed_otherwise(event: SinkEvent, context: AnalysisContext) -> bool:
-    """Whether a Tornado handler's write follows its own `set_header("Content-Type", ...)` of a
-    type that is not HTML (a file's guessed type, `application/zip`): Tornado's `text/html`
-    default is then not what the browser is told."""
-    function = context.enclosing_function(event.node)
-    if event.note != _HANDLER_WRITE or function is None:
-        return False
-    line = getattr(event.node, "lineno", 0)
-    for node in ast.walk(function):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("set_header", "add_header")
-            and len(node.args) == 2
-            and node.lineno < line
-        ):
-            continue
-        name, value = (context.constant_value(a) for a in node.args)
-        if isinstance(name, str) and name.lower() == "content-type":
-            return not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES))
-    return False
-
-
-def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
-    return _not_decorated_markup(event, context) and not _typed_otherwise(event, context)
-
-
 xss = taint_rule(
     TaintSpec(
         "html",
         "markup in the input runs as script in other users' browsers.",
-        reports=_reported,
+        reports=_not_decorated_markup,
     ),
     id="xss",
     name="Cross-site scripting: untrusted input in HTML output",

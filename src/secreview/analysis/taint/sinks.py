@@ -25,7 +25,11 @@ from secreview.analysis.taint.semantics import (
     truthy,
 )
 from secreview.analysis.taint.values import CLEAN, Flow, Value
-from secreview.analysis.taint.view_pages import returns_another_view, returns_html_page
+from secreview.analysis.taint.view_pages import (
+    declares_other_type,
+    returns_another_view,
+    returns_html_page,
+)
 from secreview.text import first_line
 
 _FILE_OBJECTS = frozenset({"werkzeug.datastructures.FileStorage"})
@@ -267,6 +271,13 @@ class SinkRules(FrameState):
                 or f"({given.shape})" in safe  # `(dict)`: a dict the call serialises as JSON
             ):
                 return False
+        if sink.unless_typed and declares_other_type(
+            self.node,
+            self.analysis.classes.get(self.class_name or ""),
+            getattr(node, "lineno", 0),
+            self.context,
+        ):
+            return False  # a download or a JSON API: not the HTML Tornado assumes
         if sink.unset and "**" in kwargs:
             return False  # `**options` may turn the flag on
         for key in sink.unset:

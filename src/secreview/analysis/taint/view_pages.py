@@ -73,3 +73,43 @@ def returns_another_view(
         )
         for function in functions
     )
+
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
+_DEFAULT_HEADERS = frozenset({"set_default_headers", "prepare", "initialize"})
+"""Methods Tornado runs on every request before the handler method."""
+
+
+def _declares_type(nodes: Iterable[ast.AST], context: ModuleContext, before: int) -> bool:
+    """A `set_header`/`add_header("Content-Type", ...)` among `nodes`, above line `before`, of
+    a type that is not HTML (a constant one, or one computed: a file's guessed type)."""
+    for node in nodes:
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("set_header", "add_header")
+            and len(node.args) == 2
+            and node.lineno < before
+        ):
+            continue
+        name, value = (context.constant_value(a) for a in node.args)
+        if isinstance(name, str) and name.lower() == "content-type":
+            return not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES))
+    return False
+
+
+def declares_other_type(
+    function: ast.AST, handler: ast.ClassDef | None, line: int, context: ModuleContext
+) -> bool:
+    """Whether a handler declared a Content-Type other than HTML before writing at `line`: in
+    the method itself, or for every request in its class's `set_default_headers`/`prepare`."""
+    if _declares_type(ast.walk(function), context, line):
+        return True
+    if handler is None:
+        return False
+    return any(
+        isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+        and method.name in _DEFAULT_HEADERS
+        and _declares_type(ast.walk(method), context, (method.end_lineno or method.lineno) + 1)
+        for method in handler.body
+    )
