@@ -3,7 +3,7 @@
 
 Browsers refuse `Access-Control-Allow-Origin: *` on a request sent with credentials, so every CORS
 library told to allow any origin *and* credentials answers with the requesting origin itself:
-flask-cors and sanic-cors (`supports_credentials=True` with the default `origins="*"`),
+flask-cors and sanic-cors (`supports_credentials=True` with `origins="*"`),
 Starlette's and FastAPI's `CORSMiddleware` (`allow_origins=["*"]` or a match-all
 `allow_origin_regex` with `allow_credentials=True`), django-cors-headers (`CORS_ALLOW_ALL_ORIGINS`
 or the older `CORS_ORIGIN_ALLOW_ALL` beside `CORS_ALLOW_CREDENTIALS`), aiohttp-cors (a `"*"`
@@ -61,11 +61,10 @@ def _admits_all(context: ModuleContext, node: ast.expr | None) -> bool:
     return isinstance(value, tuple) and any(v in _MATCH_ALL for v in value)
 
 
-def _flask_style(call: ast.Call, context: ModuleContext) -> Confidence | None:
+def _flask_style(call: ast.Call, context: ModuleContext) -> bool:
     """flask-cors: credentials turned on with origins set to `"*"` (top level, or in one of the
-    `resources` entries): high; with origins left out: low, since they then come from the
-    application's `CORS_ORIGINS` setting, whose default is `"*"` (quiet where this module sets
-    it)."""
+    `resources` entries). Origins left out come from the application's `CORS_ORIGINS` setting,
+    which the project usually sets elsewhere (its default is `*`): not reported."""
     credentials = ModuleContext.keyword(call, "supports_credentials")
     origins = ModuleContext.keyword(call, "origins")
     entries: list[tuple[ast.expr | None, ast.expr | None]] = [(credentials, origins)]
@@ -80,15 +79,9 @@ def _flask_style(call: ast.Call, context: ModuleContext) -> Confidence | None:
             entries.append(
                 (given.get("supports_credentials", credentials), given.get("origins", origins))
             )
-    found: Confidence | None = None
-    for allowed, chosen in entries:
-        if not _is_true(context, allowed):
-            continue
-        if chosen is not None and _admits_all(context, chosen):
-            return Confidence.HIGH
-        if chosen is None and "CORS_ORIGINS" not in context.text:
-            found = Confidence.LOW
-    return found
+    return any(
+        _is_true(context, allowed) and _admits_all(context, chosen) for allowed, chosen in entries
+    )
 
 
 def _middleware_options(call: ast.Call, context: ModuleContext) -> ast.Call | None:
@@ -153,8 +146,8 @@ def _django_setting(node: ast.Assign, context: ModuleContext) -> bool:
     "credentials.",
     what_it_does="Reports flask-cors and sanic-cors `CORS(...)`/`cross_origin(...)` with "
     "`supports_credentials=True` and origins left at `*` or set to it (top level or in a "
-    "`resources` entry; low confidence where the origins are left to the `CORS_ORIGINS` "
-    "setting, `*` by default), Starlette's and FastAPI's `CORSMiddleware` with "
+    "`resources` entry; origins left to the `CORS_ORIGINS` setting are not judged), "
+    "Starlette's and FastAPI's `CORSMiddleware` with "
     "`allow_credentials=True` and `allow_origins=['*']` or a match-all `allow_origin_regex`, "
     "django-cors-headers' `CORS_ALLOW_ALL_ORIGINS`/`CORS_ORIGIN_ALLOW_ALL = True` in a settings "
     "module that sets `CORS_ALLOW_CREDENTIALS = True`, and aiohttp-cors `ResourceOptions("
@@ -191,23 +184,11 @@ def cors_any_origin_with_credentials(node: ast.AST, context: ModuleContext) -> I
     assert isinstance(node, ast.Call)
     name = context.call_name(node) or ""
     if name in _FLASK_STYLE:
-        confidence = _flask_style(node, context)
-        if confidence is None:
-            return
-        defaulted = confidence is Confidence.LOW
-        yield Hit(
-            node=node,
-            message=f"`{context.one_line(node)}` allows credentials "
-            + (
-                "and leaves the origins to the `CORS_ORIGINS` setting, whose default is `*`"
-                if defaulted
-                else "from every origin"
-            )
-            + f": {_WHY}.",
-            confidence=confidence,
-        )
-        return
-    found = _aiohttp(node, context) if name == _AIOHTTP_OPTIONS else _middleware(node, context)
+        found = _flask_style(node, context)
+    elif name == _AIOHTTP_OPTIONS:
+        found = _aiohttp(node, context)
+    else:
+        found = _middleware(node, context)
     if found:
         yield Hit(
             node=node,
