@@ -6,6 +6,10 @@ command, a revision `--config=alias.checkout=!sh` does the same for `hg checkout
 `-oProxyCommand=...` for `ssh`. Only tools with such options are judged, and only values that
 may start with `-`: one after a `--` separator, or with fixed text before it (`origin/{name}`,
 `--depth={n}`), cannot be read as an option.
+
+GitPython runs git too: `repo.git.diff(target)` (any attribute of a repository's `git`, or of a
+`git.Git(...)`, is a subcommand) runs `git diff target`, its positional arguments in order, so
+`target="--output=/etc/x"` is read as an option and writes a file.
 """
 
 from __future__ import annotations
@@ -58,6 +62,17 @@ _CALLS = frozenset(
     }
 )
 _MUTATORS = frozenset({"insert", "append", "extend", "remove", "pop", "__setitem__"})
+# GitPython's `Git` turns any attribute into a subcommand (`_` read as `-`); these are the ones
+# that take revisions, paths or URLs, which is where a caller's value goes.
+_GIT_SUBCOMMANDS = frozenset(
+    {
+        "diff", "checkout", "log", "show", "fetch", "pull", "push", "clone", "ls_remote",
+        "archive", "branch", "tag", "reset", "merge", "rebase", "grep", "blame", "format_patch",
+        "submodule", "remote", "rev_parse", "rev_list", "cat_file", "ls_tree", "describe",
+        "cherry_pick", "revert", "switch", "restore", "worktree", "apply", "am", "shortlog",
+    }
+)  # fmt: skip
+_GIT_OPTION = "`--output=FILE` (diff, log) or `--upload-pack=CMD` (fetch, clone)"
 
 
 def _argv(context: ModuleContext, call: ast.Call, name: str) -> list[ast.expr] | None:
@@ -208,7 +223,8 @@ def _tests_leading_dash(context: ModuleContext, test: ast.expr, name: str) -> bo
     "and reject values that start with `-` where the tool has no `--` (`ssh`, `find`).",
     what_it_does="Reports `subprocess` argument lists run without a shell whose program is a tool "
     "with dangerous options (git, hg, svn, ssh, scp, rsync, curl, wget, tar, zip, find, sendmail, "
-    "or a version-control program chosen at run time and given `clone`/`checkout`/...), when a "
+    "or a version-control program chosen at run time and given `clone`/`checkout`/...), and "
+    "GitPython's `repo.git.<subcommand>(...)` (or `git.Git(...).<subcommand>(...)`), when a "
     "run-time value with nothing fixed before it comes before any `--` separator (in a list "
     "written in the call, a local list and what the function appends to it, or their "
     "concatenation `args + [command]`), unless the function leaves when that value starts with "
@@ -227,18 +243,19 @@ def _tests_leading_dash(context: ModuleContext, test: ast.expr, name: str) -> bo
         "https://sonarsource.github.io/argument-injection-vectors/",
     ),
     calls=_CALLS,
+    methods=_GIT_SUBCOMMANDS,
 )
 def argument_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report run-time values that a tool with dangerous options may parse as an option."""
     assert isinstance(node, ast.Call)
     name = library_call_name(node, ("subprocess", "asyncio"), context)
-    if name not in _CALLS:
-        return
-    argv = _argv(context, node, name)
-    if not argv:
-        return
-    attack = _attack(context, argv)
-    if attack is None:
+    if name in _CALLS:
+        argv = _argv(context, node, name)
+        attack = _attack(context, argv) if argv else None
+    else:
+        argv = _gitpython_argv(context, node)
+        attack = _GIT_OPTION if argv else None
+    if not argv or attack is None:
         return
     values = _option_like_values(context, node, argv[1:])
     if not values:
@@ -253,6 +270,24 @@ def argument_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         "a file.",
         confidence=Confidence.LOW if private or all(looks_internal(v) for v in values) else None,
     )
+
+
+def _gitpython_argv(context: ModuleContext, call: ast.Call) -> list[ast.expr] | None:
+    """`[git, subcommand, *arguments]` for GitPython's `repo.git.<subcommand>(...)` or
+    `git.Git(...).<subcommand>(...)` in a module importing `git`; None for any other call or
+    when arguments are spread from a list the source does not show (it may hold a `--`)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not context.imports_module("git"):
+        return None
+    owner = func.value
+    wrapper = (isinstance(owner, ast.Attribute) and owner.attr == "git") or (
+        isinstance(owner, ast.Call) and context.call_name(owner) in ("git.Git", "git.cmd.Git")
+    )
+    if not wrapper or context.has_star_arguments(call):
+        return None
+    program = ast.copy_location(ast.Constant(value="git"), func)  # shown as `repo.git.diff`
+    subcommand = ast.copy_location(ast.Constant(value=func.attr.replace("_", "-")), func)
+    return [program, subcommand, *call.args]
 
 
 def _is_private(name: str) -> bool:

@@ -26,15 +26,15 @@ pattern: `.` takes the `\\` alone and the `"` ends it), since the first retry th
 
 Patterns are constants at the call (folded through `+`, f-strings, `.encode()`, `"|".join`,
 slices, bytes helpers such as `six.b`, and `%(name)s` fields filled from `locals()` at module
-level; `ModuleContext.constant_value`), or the rows of a
-table written in the source that a loop compiles (`[re.compile(p) for p, kind in TOKENS]`, a
-lexer's token table, `ROUTES.items()`): those are reported on the row, where the pattern is
-written (`regex_tables`); a grammar of named pieces spliced with `% locals()` is reported on the
-piece where the nested loop is written, once (`regex_pieces`). Patterns a module hands its own
-regex helper (a lexer's `self.match(pattern, flags)` that compiles its parameter) are read at
-the helper's calls (`regex_wrappers`). A pattern built at run time from a glob whose `*`
-wildcards are turned back into `.*` after `re.escape` (`glob_patterns`) is reported too: its
-loops are as many as the glob's wildcards, chosen by whoever writes the glob.
+level; `ModuleContext.constant_value`), or the rows of a table written in the source that a loop
+compiles (`[re.compile(p) for p, kind in TOKENS]`, a lexer's token table, `ROUTES.items()`, a
+class's own `cls.PATTERNS`): those are reported on the row, where the pattern is written
+(`regex_tables`); a grammar of named pieces spliced with `% locals()` is reported on the piece
+where the nested loop is written, once (`regex_pieces`). Patterns a module hands its own regex
+helper (a lexer's `self.match(pattern, flags)` that compiles its parameter) are read at the
+helper's calls (`regex_wrappers`). A pattern built at run time from a glob whose `*` wildcards
+are turned back into `.*` after `re.escape` (`glob_patterns`) is reported too: its loops are as
+many as the glob's wildcards, chosen by whoever writes the glob.
 
 The cost is paid on the text matched, so a finding is rated by where that text comes from
 (`data_origin`): the call's own text argument (`re.match(P, text)`), or, for `re.compile`, the text

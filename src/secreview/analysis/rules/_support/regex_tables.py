@@ -6,8 +6,10 @@ Lexers and routers keep their patterns in a constant table and compile them in a
     compiled = [(re.compile(pattern), kind) for pattern, kind in TOKENS]
 
 The `re.compile` call sees only a loop variable, so the patterns are found by going back to what
-the loop iterates over: a list, tuple or dict written in the source (inline, or in a module
-constant), unpacked by the loop's target (`pattern`, `pattern, kind`, `kind, pattern`, or a
+the loop iterates over: a list, tuple or dict written in the source (inline, in a module
+constant, or in an attribute of the class the loop runs in, read as `self.PATTERNS`,
+`cls.PATTERNS` or `Detector.PATTERNS`, when no method assigns that attribute anew), unpacked by
+the loop's target (`pattern`, `pattern, kind`, `kind, pattern`, or a
 dict's `.items()`, `.keys()`, `.values()`). Each pattern is returned with its node in the table,
 where a finding belongs: that is the text to change.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import cast
 
 from secreview.index.context import ModuleContext
 
@@ -68,7 +71,57 @@ def _table_node(context: ModuleContext, expr: ast.expr) -> ast.expr | None:
     """The list, tuple or dict written in the source that `expr` names or is."""
     if isinstance(expr, ast.Name) and not context.is_local_name(expr):
         expr = context.module_constants.get(expr.id, expr)
+    elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        expr = _class_table(context, expr) or expr
     return expr if isinstance(expr, ast.List | ast.Tuple | ast.Dict) else None
+
+
+def _class_table(context: ModuleContext, expr: ast.Attribute) -> ast.expr | None:
+    """The value a class body gives the attribute `expr` reads, when `expr` reads it from the
+    class the loop runs in (`self.X` or `cls.X` in one of its methods, or `Name.X`) and no
+    statement of the class assigns the attribute anew (`self.X = other` would replace the rows;
+    `self.X.append(...)` only adds to them)."""
+    owner = cast(ast.Name, expr.value)
+    cls = _enclosing_class(context, expr, owner.id)
+    if cls is None:
+        return None
+    value = None
+    for statement in cls.body:
+        targets = (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else [statement.target]
+            if isinstance(statement, ast.AnnAssign) and statement.value is not None
+            else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == expr.attr for t in targets):
+            value = cast(ast.Assign | ast.AnnAssign, statement).value
+    replaced = any(
+        isinstance(n, ast.Attribute) and n.attr == expr.attr and isinstance(n.ctx, ast.Store)
+        for n in ast.walk(cls)
+    )
+    return None if replaced else value
+
+
+def _enclosing_class(context: ModuleContext, node: ast.AST, owner: str) -> ast.ClassDef | None:
+    """The class whose attribute `owner.<name>` reads: the class named `owner` around `node`, or
+    the class of the method around `node` (or around the function `node` is in) whose first
+    parameter is `owner` (a static method has none)."""
+    method: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for ancestor in context.ancestors(node):
+        if isinstance(ancestor, ast.ClassDef):
+            if ancestor.name == owner:
+                return ancestor
+            if method is None:
+                return None
+            first = (method.args.posonlyargs + method.args.args)[:1]
+            static = any(
+                isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list
+            )
+            return ancestor if first and first[0].arg == owner and not static else None
+        if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef):
+            method = ancestor  # the outermost function below the class is its method
+    return None
 
 
 def _rows(context: ModuleContext, iterable: ast.expr) -> list[ast.expr] | None:
