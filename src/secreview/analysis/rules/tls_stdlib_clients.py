@@ -78,7 +78,8 @@ def _has_context(call: ast.Call, positional_limit: int, client: str) -> bool:
     "`FTP_TLS`, `starttls()` and `stls()`.",
     what_it_does="Reports `smtplib.SMTP_SSL`, `imaplib.IMAP4_SSL`, `poplib.POP3_SSL` and "
     "`ftplib.FTP_TLS` created without `context=`, and `starttls()`/`stls()` without `context=` "
-    "on an `SMTP`, `LMTP`, `IMAP4` or `POP3` client created in the same function.",
+    "on an `SMTP`, `LMTP`, `IMAP4` or `POP3` client created in the same function "
+    "(`imaplib` calls the parameter `ssl_context`).",
     why_bad="Without a context these modules use `ssl._create_stdlib_context()`, which accepts "
     "any certificate for any host: anyone on the network path can present their own, read the "
     "mail and the password sent by `login()` (CWE-295).",
