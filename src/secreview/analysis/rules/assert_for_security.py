@@ -129,17 +129,15 @@ def _checks_what_the_framework_passed(
     """`assert resp is None`, `assert not kw`: invariants on the arguments the framework passes.
 
     A None or type check on a handler's own parameter, or an emptiness check on its `**kwargs`,
-    is a claim about how the framework calls the handler; validating request data means
+    is a claim about how the framework calls the handler (so is `assert not args` on its
+    `*args`: Django passes captured groups by position only when none is named); validating
+    request data means
     checking a value read from the request (`request.args.get("id") is not None`).
     """
     subject: ast.AST | None = None
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        keywords = function.args.kwarg
-        return (
-            keywords is not None
-            and isinstance(test.operand, ast.Name)
-            and test.operand.id == keywords.arg
-        )
+        rest = {a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None}
+        return isinstance(test.operand, ast.Name) and test.operand.id in rest
     if not _is_type_narrowing(test, context):
         return False
     if isinstance(test, ast.Compare):
@@ -147,6 +145,52 @@ def _checks_what_the_framework_passed(
     elif isinstance(test, ast.Call):
         subject = context.argument(test, 0)
     return isinstance(subject, ast.Name) and subject.id in parameter_names(function)
+
+
+def _narrows_computed_value(
+    test: ast.expr, function: Function, request_fields: set[str], context: ModuleContext
+) -> bool:
+    """`resource = self.get_serializer_for_object(obj)`, then `assert resource is not None`
+    (or `assert resource`, `assert isinstance(resource, Resource)`): the type checker's
+    narrowing of what the program's own code returned, not validation of the request.
+
+    Every binding of the name in the function must be None or a call of a method of the class
+    (`self.`, `cls.`) or of a function of the module or of the project's package, and no
+    binding may read a field of the request (`request_fields`): `data =
+    self.parse(request.body)` then `assert isinstance(data, dict)` checks what the client sent.
+    """
+    if isinstance(test, ast.Name):
+        subject: ast.expr | None = test
+    elif not _is_type_narrowing(test, context):
+        return False
+    else:
+        subject = test.left if isinstance(test, ast.Compare) else None
+        if isinstance(test, ast.Call):
+            subject = context.argument(test, 0)
+    if not isinstance(subject, ast.Name) or subject.id in request_fields:
+        return False
+    values = [
+        value
+        for target, value in local_bindings(function)
+        if isinstance(target, ast.Name) and target.id == subject.id
+    ]
+    return bool(values) and all(_project_call_or_none(value, context) for value in values)
+
+
+def _project_call_or_none(value: ast.AST, context: ModuleContext) -> bool:
+    """None, or a call of a method of the class or a function of the module or the project."""
+    if isinstance(value, ast.Constant) and value.value is None:
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return func.value.id in ("self", "cls")
+    if isinstance(func, ast.Name) and func.id in context.module_bindings:
+        return True
+    name = context.call_name(value)
+    top = (context.package or "").partition(".")[0]
+    return bool(top) and name is not None and name.partition(".")[0] == top
 
 
 def _addresses_developer(message: ast.expr | None) -> bool:
@@ -241,7 +285,10 @@ def _checks_configuration(
     "`token` or `session`), and asserts inside request handlers that check values taken from "
     "the request or from the view's parameters. None and type checks of the handler's own "
     "parameters (`assert resp is None`) and `assert not kwargs` are invariants on how the "
-    "framework calls the handler, not validation, and are not reported. An assert whose "
+    "framework calls the handler, not validation, and are not reported; so are None, type "
+    "and truth checks of a local bound only to None or to what a method of the class or a "
+    "function of the project returned, reading no field of the request (`resource = "
+    "self.get_serializer(obj)`, then `assert resource is not None`). An assert whose "
     "message addresses the programmer (`'no ordering attribute was declared on the "
     "pagination class'`, `'does not support ...'`, `'expected a tuple, got ...'`) is a "
     "check of the code's own configuration and is reported with low confidence; when the "
@@ -301,6 +348,10 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     if contract and _checks_configuration(node.test, function, request_names, context):
         return  # a contract on the configured value, whatever a request may replace it with
+    if _narrows_computed_value(
+        node.test, function, _request_field_names(function, context), context
+    ):
+        return
     yield Hit(
         node=node,
         message=f"`assert {condition}` validates request data, but asserts are removed "

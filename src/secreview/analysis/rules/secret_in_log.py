@@ -34,6 +34,15 @@ _PLAIN_TOKEN_KINDS = frozenset(
     | {"prev", "previous", "last", "first", "start", "starting", "end", "lexer", "parser"}
     | {"acquire", "release"}
 )
+# Words before the credential word that make the name a setting about credentials, not one:
+# a flag or a rule (`permit_create_token`, `use_password`, `default_permissions_create_token`).
+_SETTING_WORDS = frozenset(
+    {"permit", "allow", "enable", "disable", "require", "use", "is", "has", "can", "should"}
+    | {"permission", "permissions"}
+)
+# Words just before the credential word that make the name a way of doing something
+# (`collection_by_token`, `login_with_password`): a mode or its switch, not the credential.
+_MODE_WORDS = frozenset({"by", "via", "with", "without", "per"})
 # Expressions whose value contains their parts' values (f-strings, `%`, `+`, containers).
 _VALUE_CARRIERS = (
     ast.JoinedStr,
@@ -56,7 +65,9 @@ def _secret_name_strength(name: str) -> Confidence | None:
     """How surely an identifier names a secret value: 'password' HIGH, 'token' MEDIUM, else None.
 
     Only the last word decides, so `password_length`, `token_count` and `secret_name` describe a
-    secret without holding it. A bare `token` is also a lexer's or tokenizer's everyday word.
+    secret without holding it; the words before it may make the name a setting about secrets
+    (`permit_create_token`, `collection_by_token`). A bare `token` is also a lexer's or
+    tokenizer's everyday word.
     """
     words = name_words(name)
     if not words:
@@ -70,6 +81,8 @@ def _secret_name_strength(name: str) -> Confidence | None:
         return None
     if last == "token" and len(words) > 1 and words[-2] in _PLAIN_TOKEN_KINDS:
         return None
+    if set(words[:-1]) & _SETTING_WORDS or (len(words) > 2 and words[-2] in _MODE_WORDS):
+        return None  # `permit_create_token`, `collection_by_token`: settings, not secrets
     return Confidence.MEDIUM if words == ["token"] else Confidence.HIGH
 
 

@@ -6,6 +6,10 @@
 certificate nor the host name (only `http.client` and `urllib` verify by default, since PEP 476).
 So `SMTP_SSL(host)` and `smtp.starttls()` encrypt the connection to whoever answers, and the
 login that follows goes to an impostor as readily as to the server.
+
+`imaplib` names its parameter `ssl_context` (`IMAP4_SSL(host, ssl_context=ctx)`,
+`imap.starttls(ctx)`), where the others say `context`; `IMAP4.starttls` and `POP3.stls` take it
+as their first positional argument, `SMTP.starttls` as its third (keyword-only since 3.12).
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ _TLS_CONSTRUCTORS: dict[str, int] = {
 _PLAIN_CLIENTS = frozenset({"smtplib.SMTP", "smtplib.LMTP", "imaplib.IMAP4", "poplib.POP3"})
 _UPGRADE_METHODS = frozenset({"starttls", "stls"})
 _MODULES = ("smtplib", "imaplib", "poplib", "ftplib")
+_CONTEXT_KEYWORD = {"imaplib": "ssl_context"}
+"""The name a module gives the context parameter where it is not `context`."""
+_UPGRADE_POSITION = {"imaplib": 1, "poplib": 1}
+"""How many positional arguments of a STARTTLS upgrade reach its context (`starttls(ctx)`),
+where it is not the third (`SMTP.starttls(keyfile, certfile, context)`)."""
 
 
 def _client_of(receiver: ast.expr, call: ast.Call, context: ModuleContext) -> str | None:
@@ -46,10 +55,12 @@ def _client_of(receiver: ast.expr, call: ast.Call, context: ModuleContext) -> st
     return None
 
 
-def _has_context(call: ast.Call, positional_limit: int) -> bool:
-    """Whether the call passes a TLS context (or arguments we cannot see)."""
+def _has_context(call: ast.Call, positional_limit: int, client: str) -> bool:
+    """Whether the call passes a TLS context (or arguments we cannot see); `client` is the
+    class whose constructor or upgrade it is, which says the parameter's name."""
+    keyword = _CONTEXT_KEYWORD.get(client.partition(".")[0], "context")
     return (
-        ModuleContext.keyword(call, "context") is not None
+        ModuleContext.keyword(call, keyword) is not None
         or ModuleContext.has_star_arguments(call)
         or len(call.args) >= positional_limit
     )
@@ -67,7 +78,8 @@ def _has_context(call: ast.Call, positional_limit: int) -> bool:
     "`FTP_TLS`, `starttls()` and `stls()`.",
     what_it_does="Reports `smtplib.SMTP_SSL`, `imaplib.IMAP4_SSL`, `poplib.POP3_SSL` and "
     "`ftplib.FTP_TLS` created without `context=`, and `starttls()`/`stls()` without `context=` "
-    "on an `SMTP`, `LMTP`, `IMAP4` or `POP3` client created in the same function.",
+    "on an `SMTP`, `LMTP`, `IMAP4` or `POP3` client created in the same function "
+    "(`imaplib` calls the parameter `ssl_context`).",
     why_bad="Without a context these modules use `ssl._create_stdlib_context()`, which accepts "
     "any certificate for any host: anyone on the network path can present their own, read the "
     "mail and the password sent by `login()` (CWE-295).",
@@ -89,7 +101,7 @@ def tls_client_without_context(node: ast.AST, context: ModuleContext) -> Iterato
         return
     name = context.call_name(node)
     if name in _TLS_CONSTRUCTORS:
-        if not _has_context(node, _TLS_CONSTRUCTORS[name]):
+        if not _has_context(node, _TLS_CONSTRUCTORS[name], name):
             yield Hit(
                 node=node,
                 message=f"`{context.one_line(node)}` connects over TLS without `context=`: the "
@@ -100,7 +112,9 @@ def tls_client_without_context(node: ast.AST, context: ModuleContext) -> Iterato
     if not (isinstance(func, ast.Attribute) and func.attr in _UPGRADE_METHODS):
         return
     client = _client_of(func.value, node, context)
-    if client is None or _has_context(node, 3):
+    if client is None:
+        return
+    if _has_context(node, _UPGRADE_POSITION.get(client.partition(".")[0], 3), client):
         return
     yield Hit(
         node=node,
