@@ -358,3 +358,11 @@ def test_a_tuple_returned_from_another_module_keeps_its_elements_apart(
 def test_a_validator_of_another_module_guards_what_it_checks(tmp_path: Path, jobs: int) -> None:
     checked, problems = annotation_problems("validators", tmp_path, jobs)
     assert checked >= 12 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_safe_lxml_default_parser_set_by_an_imported_module_covers_parses_without_one(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("xmldefaults", tmp_path, jobs)
+    assert checked >= 3 and not problems, problems

@@ -39,6 +39,7 @@ from secreview.index.facts import (
 )
 from secreview.index.reexports import module_bindings
 from secreview.index.urlconf import url_routes
+from secreview.index.xml_defaults import sets_safe_xml_default
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -176,6 +177,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         choice_bases=choice_bases(context.tree),
         decorator_fills=decorator_fills(context.tree, context.text),
         url_routes=url_routes(context, module),
+        safe_xml_default=context.derived(sets_safe_xml_default),
     )
 
 

@@ -217,6 +217,7 @@ def with_cross_module_flows(
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),
             routes=routes,
+            safe_xml_modules=frozenset(f.module for f in facts if f.safe_xml_default),
             patterned=patterned_fields(
                 {f.module: f.choice_bases for f in facts},
                 bindings.defining_name,

@@ -161,6 +161,9 @@ class IndexDigests:
             kind, digest = entries.get(name, ("function", ""))
             routed = ";".join(f"{a}={','.join(k)}" for a, k in sorted(arguments.items()))
             entries[name] = (kind, f"{digest}routes:{routed}")
+        for name in index.safe_xml_modules:  # its importers parse with a safe lxml default
+            kind, digest = entries.get(name, ("module", ""))
+            entries[name] = (kind, f"{digest}safe-xml")
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries

@@ -40,6 +40,8 @@ class ModuleFacts(NamedTuple):
     """The keywords its decorators fill for the views they wrap (`decorator_fills`)."""
     url_routes: tuple[str, ...] = ()
     """The Django routes it declares, each view with its pattern (`urlconf.url_routes`)."""
+    safe_xml_default: bool = False
+    """Whether it installs an entity-refusing parser as lxml's default (`xml_defaults`)."""
 
 
 def name_key(name: str) -> int:

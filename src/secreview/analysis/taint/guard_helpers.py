@@ -145,6 +145,12 @@ def _bound_call(call: ast.Call, helper: FunctionNode, method: bool) -> dict[str,
     return _bind(call, arguments)
 
 
+def bound_arguments(call: ast.Call, helper: FunctionNode) -> dict[str, ast.expr] | None:
+    """Parameter name -> the argument expression `call` passes to the module function `helper`,
+    or the parameter's default node itself (so a reader can tell the two apart), or None."""
+    return _bound_call(call, helper, False)
+
+
 def _body(helper: FunctionNode) -> list[ast.stmt]:
     """The helper's statements without its docstring; none when it is too long to be a small
     check helper."""

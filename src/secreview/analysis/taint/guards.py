@@ -50,6 +50,7 @@ from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.matched_groups import is_match_call
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
+from secreview.analysis.taint.split_path_guards import split_path_guards
 from secreview.analysis.taint.true_flags import left_true
 from secreview.analysis.taint.values import CLEAN, Flow, constant
 
@@ -104,6 +105,8 @@ class GuardRules(PathGuards, AddressScreens):
             yield from self._guards(inlined, outcome, depth + 1)  # and what its name says
         else:  # another module's validator, from its summary
             yield from external_guards(self, test, outcome)
+        if outcome:  # `validate_path(p, element_ok)`: every element of `p` checked
+            yield from split_path_guards(self, test)
         yield from self._screened_addresses(test, outcome)  # `if not _is_safe_url(u): raise`
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,

@@ -220,6 +220,7 @@ def summarise_module(
         aliases=index.aliases,
         choices=index.choices,
         filled=index.filled,
+        safe_xml_modules=index.safe_xml_modules,
     )
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
+from secreview.analysis.taint.default_parsers import default_parser_safe
 from secreview.analysis.taint.formats import percent_arguments
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, SINGLE_NAME
@@ -278,6 +279,8 @@ class SinkRules(FrameState):
             self.context,
         ):
             return False  # a download or a JSON API: not the HTML Tornado assumes
+        if sink.kind == "xxe" and sink.unless and self._safe_default(sink, args, kwargs):
+            return False  # no parser given, and the project made lxml's default refuse entities
         if sink.unset and "**" in kwargs:
             return False  # `**options` may turn the flag on
         for key in sink.unset:
@@ -285,6 +288,13 @@ class SinkRules(FrameState):
             if given is not None and (not given.is_constant or truthy(given.const)):
                 return False  # turned on, or decided elsewhere (`secure=request.is_secure`)
         return True
+
+    def _safe_default(self, sink: SinkModel, args: list[Value], kwargs: dict[str, Value]) -> bool:
+        """Whether the call names no parser and the default it gets refuses entities."""
+        if any(_unless_value(key, args, kwargs) is not None for key, _ in sink.unless):
+            return False
+        analysis = self.analysis
+        return default_parser_safe(self.context, analysis.module_name, analysis.project)
 
     def check_view_return(self, node: ast.Return, value: Value) -> None:
         """A view's return value is the response body: the pseudo-call `web.View.return` for the

@@ -150,6 +150,11 @@ class ProjectIndex:
     """Qualified name of each Django view the project's URLconf routes to -> each argument its
     routes constrain -> the sink kinds it is safe for (`route_kinds`)."""
 
+    safe_xml_modules: frozenset[str] = frozenset()
+    """The project's modules that make lxml's default parser refuse entities when imported
+    (`secreview.index.xml_defaults`): a parse without a parser in a module importing one is
+    safe from external entities."""
+
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""
         return self.summaries.get(qualified_name)
