@@ -193,13 +193,18 @@ def is_module_type(value: Value) -> bool:
 def program_of(value: Value) -> Value:
     """The program an argument vector runs: a list's first element, or a string's start.
 
-    When the program is a shell (`["sh", "-c", text]`) every element is a command.
+    When the program is a shell (`["sh", "-c", text]`, `"sh -c '..."`) every element is a
+    command.
     """
     if value.shape in ("list", "tuple") and 0 in value.parts:
         program = value.parts[0]
         if any(isinstance(c, str) and c.lower() in _SHELLS for c in _constants_of(program)):
             return value
         return program
+    words = value.prefix.split()
+    shell = bool(words) and words[0].rsplit("/", 1)[-1].lower() in _SHELLS
+    if shell and {w.lower() for w in words[1:]} & {"-c", "/c", "-command"}:
+        return value  # `"sh -c 'ls " + name + "'"`: the rest is a shell's command
     if value.prefix.strip():
         return CLEAN
     return value
