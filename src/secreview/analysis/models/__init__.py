@@ -196,6 +196,7 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             keywords=_strings(table, "keywords", where),
             all_args=bool(table.get("all_args", False)),
             argv0=bool(table.get("argv0", False)),
+            shell_argv=bool(table.get("shell_argv", False)),
             receiver=bool(table.get("receiver", False)),
             receivers=_strings(table, "receivers", where),
             arg_patterns=tuple(

@@ -64,6 +64,8 @@ class SinkModel(NamedTuple):
     qualified names of values that make the call safe (`Loader = ["yaml.SafeLoader"]`), a
     `keyword.Header-Name` key naming a header in a headers dict (`headers.Content-Type`);
     `argv0` means only the program name of an argument vector matters (a list's first element);
+    `shell_argv` that an argument vector matters only when it runs a shell (`os.execv`'s: the
+    program is its path argument, judged on its own);
     `receiver` means the object the method is called on is what must not be tainted;
     `receivers` (regexes) limits a `*.method` model to receivers named so (`logger.info`);
     `arg_patterns` maps a position to a regex its constant text (or prefix) must contain, for
@@ -85,6 +87,7 @@ class SinkModel(NamedTuple):
     keywords: tuple[str, ...] = ()
     all_args: bool = False
     argv0: bool = False
+    shell_argv: bool = False
     receiver: bool = False
     receivers: tuple[str, ...] = ()
     arg_patterns: tuple[tuple[int, str], ...] = ()

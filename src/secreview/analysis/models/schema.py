@@ -120,6 +120,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "keywords": _strings,
             "all_args": _flag,
             "argv0": _flag,
+            "shell_argv": _flag,
             "receiver": _flag,
             "receivers": _regexes,
             "arg_patterns": _regex_by_position,

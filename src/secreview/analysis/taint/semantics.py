@@ -210,6 +210,13 @@ def program_of(value: Value) -> Value:
     return value
 
 
+def shell_command_of(value: Value) -> Value:
+    """What an argument vector hands a shell to run: all of it when it runs one (`["sh", "-c",
+    text]`, `"sh -c '..."`), else nothing (its program is judged where it is named)."""
+    program = program_of(value)
+    return value if program is value and (value.shape or value.prefix.strip()) else CLEAN
+
+
 def _constants_of(value: Value) -> frozenset[object]:
     """The constant `value` holds, or the few it may hold after branches (`"sh"` or `"cmd"`)."""
     if value.is_constant:

@@ -23,6 +23,7 @@ from secreview.analysis.taint.semantics import (
     WRITTEN,
     fixes_host,
     program_of,
+    shell_command_of,
     truthy,
 )
 from secreview.analysis.taint.values import CLEAN, Flow, Value
@@ -81,6 +82,8 @@ def _sink_inputs(
             values.extend(_spread_keywords(kwargs["**"], sink.keywords))
     if sink.argv0:
         values = [program_of(v) for v in values]
+    if sink.shell_argv:
+        values = [shell_command_of(v) for v in values]
     if sink.kind == "path":  # a buffer handed as the file: what it holds names no file
         values = [_unwritten(v) for v in values if v.type not in _FILE_OBJECTS]
     if sink.headers:
