@@ -47,6 +47,12 @@ def events(code: str, setup: TaintSetup, path: str = "lib.py") -> list[tuple[str
     return [(e.kind, e.node.lineno, e.flow.origin) for e in taint_events(context).events]  # type: ignore[attr-defined]
 
 
+def reported(code: str, setup: TaintSetup) -> list[tuple[str, int, str]]:
+    text = textwrap.dedent(code)
+    context = AnalysisContext(path="lib.py", text=text, tree=ast.parse(text), taint_setup=setup)
+    return [(e.kind, e.node.lineno, e.flow.origin) for e in reported_events(context)]  # type: ignore[attr-defined]
+
+
 def test_a_routes_argument_is_one_finding_under_library_the_requests() -> None:
     """A public function's parameter that is also a route's argument reaches the sink as remote
     input and as the library caller's: one event, the remote one; a public function that is no
@@ -65,8 +71,10 @@ def test_a_routes_argument_is_one_finding_under_library_the_requests() -> None:
         return sqlite3.connect("app.db").execute("SELECT * FROM t WHERE n = '" + q + "'")
     """
     library = TaintSetup.for_threat_model("library")
-    assert events(code, library) == [("sql", 9, "remote"), ("sql", 12, "library")]
-    assert events(code, TaintSetup.for_threat_model("web")) == [("sql", 9, "remote")]
+    assert reported(code, library) == [("sql", 9, "remote"), ("sql", 12, "library")]
+    assert reported(code, TaintSetup.for_threat_model("web")) == [("sql", 9, "remote")]
+    # what pattern rules ask of the call still sees both (`data_origin`)
+    assert ("sql", 9, "library") in events(code, library)
 
 
 def test_library_threat_model_reports_public_parameters_at_the_sink_inside() -> None:

@@ -59,17 +59,7 @@ def taint_events(context: AnalysisContext) -> ModuleTaint:
         current = best.get(key)
         if current is None or _event_rank(event) < _event_rank(current):
             best[key] = event
-    # A public parameter that is also a request's (a route's argument) is one finding, the
-    # surer one: the library flow of a sink another reported origin reaches adds nothing.
-    covered = {(kind, node) for kind, node, origin in best if origin != LIBRARY_ORIGIN}
-    events = sorted(
-        (
-            e
-            for (kind, node, origin), e in best.items()
-            if origin != LIBRARY_ORIGIN or (kind, node) not in covered
-        ),
-        key=_event_order,
-    )
+    events = sorted(best.values(), key=_event_order)
     sinks: dict[int, set[str]] = {}
     for result in results:
         for key, reaching in result.sinks_seen.items():
@@ -96,7 +86,14 @@ def reported_events(context: AnalysisContext) -> tuple[SinkEvent, ...]:
     """
     if context.taint is None and not _may_report(context):
         return ()
-    return taint_events(context).events
+    events = taint_events(context).events
+    # A public parameter that is also a request's (a route's argument) is one finding, the
+    # surer one: the library flow of a sink another reported origin reaches adds nothing. (The
+    # pattern rules still see both: `data_origin` asks which origins reach a call.)
+    covered = {(e.kind, id(e.node)) for e in events if e.flow.origin != LIBRARY_ORIGIN}
+    return tuple(
+        e for e in events if e.flow.origin != LIBRARY_ORIGIN or (e.kind, id(e.node)) not in covered
+    )
 
 
 def _may_report(context: AnalysisContext) -> bool:

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 from secreview.index.context import ModuleContext
 
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
+"""Media types a browser renders as a page (scripts included)."""
 PAGE_FRAMEWORKS = ("flask", "quart", "bottle", "cherrypy")
 """Frameworks that serve a string a view returns as an HTML page."""
 _HTML_RESPONSES = frozenset(
@@ -32,6 +34,25 @@ def _json_out(decorator: ast.expr, context: ModuleContext) -> bool:
     return (context.resolve(target) or "").endswith("tools.json_out")
 
 
+def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
+    """`cherrypy.response.headers["Content-Type"] = "text/plain"`, `response.mimetype =
+    "application/json"`: the view declares its body something other than HTML."""
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target = node.targets[0]
+        names_type = (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Attribute)
+            and target.value.attr == "headers"
+            and str(context.constant_value(target.slice)).lower() == "content-type"
+        ) or (isinstance(target, ast.Attribute) and target.attr in ("content_type", "mimetype"))
+        value = context.constant_value(node.value)
+        if names_type and isinstance(value, str) and not value.lower().startswith(_HTML_TYPES):
+            return True
+    return False
+
+
 def _html_response_class(decorator: ast.expr, context: ModuleContext) -> bool:
     """`@router.get("/", response_class=HTMLResponse)`."""
     if not isinstance(decorator, ast.Call):
@@ -45,6 +66,8 @@ def returns_html_page(
 ) -> bool:
     """Whether a string the view `function` returns is served as an HTML page."""
     if any(_json_out(d, context) for d in function.decorator_list):
+        return False
+    if _sets_other_type(function, context):
         return False
     if any(context.imports_module(framework) for framework in PAGE_FRAMEWORKS):
         return True
@@ -75,7 +98,6 @@ def returns_another_view(
     )
 
 
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
 _DEFAULT_HEADERS = frozenset({"set_default_headers", "prepare", "initialize"})
 """Methods Tornado runs on every request before the handler method."""
 
