@@ -197,6 +197,7 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             all_args=bool(table.get("all_args", False)),
             argv0=bool(table.get("argv0", False)),
             shell_argv=bool(table.get("shell_argv", False)),
+            argv_from=int(table.get("argv_from", 0)),
             receiver=bool(table.get("receiver", False)),
             receivers=_strings(table, "receivers", where),
             arg_patterns=tuple(

@@ -65,7 +65,8 @@ class SinkModel(NamedTuple):
     `keyword.Header-Name` key naming a header in a headers dict (`headers.Content-Type`);
     `argv0` means only the program name of an argument vector matters (a list's first element);
     `shell_argv` that an argument vector matters only when it runs a shell (`os.execv`'s: the
-    program is its path argument, judged on its own);
+    program is its path argument, judged on its own); `argv_from` that the call's positional
+    arguments from that one on are the vector (`os.execl(path, "sh", "-c", text)`);
     `receiver` means the object the method is called on is what must not be tainted;
     `receivers` (regexes) limits a `*.method` model to receivers named so (`logger.info`);
     `arg_patterns` maps a position to a regex its constant text (or prefix) must contain, for
@@ -88,6 +89,7 @@ class SinkModel(NamedTuple):
     all_args: bool = False
     argv0: bool = False
     shell_argv: bool = False
+    argv_from: int = 0
     receiver: bool = False
     receivers: tuple[str, ...] = ()
     arg_patterns: tuple[tuple[int, str], ...] = ()

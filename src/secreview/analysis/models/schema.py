@@ -121,6 +121,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "all_args": _flag,
             "argv0": _flag,
             "shell_argv": _flag,
+            "argv_from": _position,
             "receiver": _flag,
             "receivers": _regexes,
             "arg_patterns": _regex_by_position,

@@ -82,6 +82,10 @@ def _sink_inputs(
             values.extend(_spread_keywords(kwargs["**"], sink.keywords))
     if sink.argv0:
         values = [program_of(v) for v in values]
+    if sink.argv_from:  # `os.execl(path, "sh", "-c", text)`: the rest of the call is the vector
+        rest = args[sink.argv_from :]
+        vector = Value(parts=dict(enumerate(rest)), exact=True, shape="list")
+        values = [vector] if rest else []
     if sink.shell_argv:
         values = [shell_command_of(v) for v in values]
     if sink.kind == "path":  # a buffer handed as the file: what it holds names no file
