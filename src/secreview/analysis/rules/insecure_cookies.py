@@ -16,8 +16,8 @@ from typing import NamedTuple
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.cookie_names import SENSITIVE_COOKIE_WORDS
 from secreview.analysis.rules._support.django_settings import (
-    is_development_name,
-    is_development_settings,
+    in_development_configuration,
+    setting_name,
 )
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
@@ -161,32 +161,13 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
     )
 
 
-def _setting_name(target: ast.expr) -> str | None:
-    """`SESSION_COOKIE_SECURE`, `settings.SESSION_COOKIE_SECURE` or `config["…"]` as a name."""
-    match target:
-        case ast.Name(id=name) | ast.Attribute(attr=name):
-            return name
-        case ast.Subscript(slice=ast.Constant(value=str() as name)):
-            return name
-    return None
-
-
-def _development_context(node: ast.AST, context: ModuleContext) -> bool:
-    """A development settings file or config class (`DevelopmentConfig`), where HTTP is normal."""
-    if is_development_settings(context):
-        return True
-    return any(
-        isinstance(a, ast.ClassDef) and is_development_name(a.name) for a in context.ancestors(node)
-    )
-
-
 def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[Hit]:
     """Cookie settings set to a constant false value (Django settings, Flask config)."""
     pairs: list[tuple[str, ast.expr]] = []
     if isinstance(node, ast.Assign):
-        pairs = [(name, node.value) for t in node.targets if (name := _setting_name(t))]
+        pairs = [(name, node.value) for t in node.targets if (name := setting_name(t))]
     elif isinstance(node, ast.AnnAssign) and node.value is not None:
-        name = _setting_name(node.target)
+        name = setting_name(node.target)
         pairs = [(name, node.value)] if name else []
     elif (
         isinstance(node, ast.Call)
@@ -201,7 +182,7 @@ def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[H
         folded = context.constant_value(value)
         if folded is UNKNOWN or folded:
             continue
-        development = _development_context(node, context)
+        development = in_development_configuration(node, context)
         flag = _FLAGS[cwe]
         if development:
             ending = " (a development configuration: keep it out of production)."

@@ -59,3 +59,22 @@ def _camel_words(part: str) -> list[str]:
         else:
             words.append(char)
     return words
+
+
+def setting_name(target: ast.expr) -> str | None:
+    """`SESSION_COOKIE_SECURE`, `settings.SESSION_COOKIE_SECURE` or `config["…"]` as a name."""
+    match target:
+        case ast.Name(id=name) | ast.Attribute(attr=name):
+            return name
+        case ast.Subscript(slice=ast.Constant(value=str() as name)):
+            return name
+    return None
+
+
+def in_development_configuration(node: ast.AST, context: ModuleContext) -> bool:
+    """A development settings file or config class (`DevelopmentConfig`, `TestingConfig`)."""
+    if is_development_settings(context):
+        return True
+    return any(
+        isinstance(a, ast.ClassDef) and is_development_name(a.name) for a in context.ancestors(node)
+    )
