@@ -124,14 +124,24 @@ def declares_other_type(
     function: ast.AST, handler: ast.ClassDef | None, line: int, context: ModuleContext
 ) -> bool:
     """Whether a handler declared a Content-Type other than HTML before writing at `line`: in
-    the method itself, or for every request in its class's `set_default_headers`/`prepare`."""
+    the method itself, in a method of its class it called before, or for every request in its
+    class's `set_default_headers`/`prepare`."""
     if _declares_type(ast.walk(function), context, line):
         return True
     if handler is None:
         return False
+    called = {  # `self._set_headers_from_meta(meta)` before the write
+        node.func.attr
+        for node in ast.walk(function)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "self"
+        and node.lineno < line
+    }
     return any(
         isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
-        and method.name in _DEFAULT_HEADERS
+        and (method.name in _DEFAULT_HEADERS or method.name in called)
         and _declares_type(ast.walk(method), context, (method.end_lineno or method.lineno) + 1)
         for method in handler.body
     )
