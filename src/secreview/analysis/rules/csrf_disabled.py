@@ -16,16 +16,16 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.django_settings import (
+    CONFIG_UPDATES,
     in_development_configuration,
     is_django_settings,
-    setting_name,
+    setting_assignments,
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
 from secreview.patterns import lazy_pattern
 
 _SWITCHES = frozenset({"WTF_CSRF_ENABLED"})
-_CONFIG_UPDATES = frozenset({"update", "from_mapping"})
 _CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 _MIDDLEWARE_NAME = lazy_pattern(r"\bMIDDLEWARE\b")
 _COOKIE_LOGINS = frozenset(
@@ -36,25 +36,14 @@ _COOKIE_LOGINS = frozenset(
 )
 
 
-def _switched_off(node: ast.AST, context: ModuleContext) -> ast.AST | None:
-    """The assignment or update that sets `WTF_CSRF_ENABLED` to a constant false value."""
-    pairs: list[tuple[str | None, ast.expr]] = []
-    if isinstance(node, ast.Assign):
-        pairs = [(setting_name(t), node.value) for t in node.targets]
-    elif isinstance(node, ast.AnnAssign) and node.value is not None:
-        pairs = [(setting_name(node.target), node.value)]
-    elif (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _CONFIG_UPDATES
-    ):
-        pairs = [(k.arg, k.value) for k in node.keywords if k.arg]
-    for name, value in pairs:
+def _switched_off(node: ast.AST, context: ModuleContext) -> bool:
+    """Whether `node` sets `WTF_CSRF_ENABLED` to a constant false value."""
+    for name, value in setting_assignments(node):
         if name in _SWITCHES:
             folded = context.constant_value(value)
             if folded is not UNKNOWN and not folded:
-                return node
-    return None
+                return True
+    return False
 
 
 def _middleware_without_csrf(node: ast.AST, context: ModuleContext) -> bool:
@@ -102,14 +91,14 @@ def _middleware_without_csrf(node: ast.AST, context: ModuleContext) -> bool:
         "https://owasp.org/www-community/attacks/csrf",
     ),
     visits=(ast.Assign, ast.AnnAssign, ast.Call),
-    methods=_CONFIG_UPDATES,
+    methods=CONFIG_UPDATES,
 )
 def csrf_protection_disabled(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report application-wide CSRF switches turned off (cheap tests first: most assignments
     and calls are neither)."""
     if context.is_test:
         return
-    if _switched_off(node, context) is not None:
+    if _switched_off(node, context):
         if in_development_configuration(node, context):
             return
         yield Hit(

@@ -16,8 +16,9 @@ from typing import NamedTuple
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.cookie_names import SENSITIVE_COOKIE_WORDS
 from secreview.analysis.rules._support.django_settings import (
+    CONFIG_UPDATES,
     in_development_configuration,
-    setting_name,
+    setting_assignments,
 )
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
@@ -52,9 +53,8 @@ _COOKIE_SETTINGS = {
     "SESSION_COOKIE_HTTPONLY": (_HTTPONLY, True),
     "REMEMBER_COOKIE_HTTPONLY": (_HTTPONLY, True),
 }
-_CONFIG_UPDATES = frozenset({"update", "from_mapping"})
 # The only calls either rule judges: cookie setters and updates of a framework's settings.
-_COOKIE_METHODS = _COOKIE_SETTERS | _CONFIG_UPDATES
+_COOKIE_METHODS = _COOKIE_SETTERS | CONFIG_UPDATES
 
 
 class _Flag(NamedTuple):
@@ -163,19 +163,7 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
 
 def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[Hit]:
     """Cookie settings set to a constant false value (Django settings, Flask config)."""
-    pairs: list[tuple[str, ast.expr]] = []
-    if isinstance(node, ast.Assign):
-        pairs = [(name, node.value) for t in node.targets if (name := setting_name(t))]
-    elif isinstance(node, ast.AnnAssign) and node.value is not None:
-        name = setting_name(node.target)
-        pairs = [(name, node.value)] if name else []
-    elif (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _CONFIG_UPDATES
-    ):
-        pairs = [(k.arg, k.value) for k in node.keywords if k.arg]
-    for name, value in pairs:
+    for name, value in setting_assignments(node):
         setting_cwe, guards_session = _COOKIE_SETTINGS.get(name, (None, False))
         if setting_cwe != cwe:
             continue

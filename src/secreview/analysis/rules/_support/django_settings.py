@@ -78,3 +78,24 @@ def in_development_configuration(node: ast.AST, context: ModuleContext) -> bool:
     return any(
         isinstance(a, ast.ClassDef) and is_development_name(a.name) for a in context.ancestors(node)
     )
+
+
+CONFIG_UPDATES = frozenset({"update", "from_mapping"})
+"""Methods that set several settings at once (`app.config.update(SESSION_COOKIE_SECURE=...)`)."""
+
+
+def setting_assignments(node: ast.AST) -> list[tuple[str, ast.expr]]:
+    """The settings `node` sets, by name, with the expression given to each: a module or class
+    assignment (`DEBUG = ...`), `app.config["…"] = ...`, or `app.config.update(NAME=...)`."""
+    if isinstance(node, ast.Assign):
+        return [(name, node.value) for t in node.targets if (name := setting_name(t))]
+    if isinstance(node, ast.AnnAssign) and node.value is not None:
+        name = setting_name(node.target)
+        return [(name, node.value)] if name else []
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in CONFIG_UPDATES
+    ):
+        return [(k.arg, k.value) for k in node.keywords if k.arg]
+    return []
