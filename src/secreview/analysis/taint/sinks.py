@@ -31,6 +31,7 @@ from secreview.analysis.taint.view_pages import (
     declares_other_type,
     returns_another_view,
     returns_html_page,
+    returns_rendered_template,
 )
 from secreview.text import first_line
 
@@ -303,6 +304,16 @@ class SinkRules(FrameState):
         analysis = self.analysis
         return default_parser_safe(self.context, analysis.module_name, analysis.project)
 
+    def _known_template(self, template: ast.expr) -> bool:
+        """A template object the models can judge: one of a type they give, or made by a library
+        call they name (`jinja2.Template(source)`, `env.get_template(name)`)."""
+        if isinstance(template, ast.Call):
+            if self.qualified(template.func) is not None:
+                return True
+            if isinstance(template.func, ast.Attribute):  # `env.get_template(name)`
+                return bool(self.expr(template.func.value).type)
+        return bool(self.expr(template).type)
+
     def check_view_return(self, node: ast.Return, value: Value) -> None:
         """A view's return value is the response body: the pseudo-call `web.View.return` for the
         models, and HTML where the framework serves a returned string as a page (`view_pages`:
@@ -322,6 +333,9 @@ class SinkRules(FrameState):
         routes = self.models.route_decorators
         if returns_another_view(node.value, self.analysis.all_functions, routes):
             return
+        template = returns_rendered_template(node.value)
+        if template is not None and not self._known_template(template):
+            return  # a template the models do not know: its own escaping decides
         for flow in body.all_flows():
             if flow.reaches("html") and self.accepts(frozenset(), flow):
                 self.events.append(

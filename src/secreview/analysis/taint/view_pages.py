@@ -145,3 +145,22 @@ def declares_other_type(
         and _declares_type(ast.walk(method), context, (method.end_lineno or method.lineno) + 1)
         for method in handler.body
     )
+
+
+_RENDERS = frozenset({"render", "render_unicode", "render_string", "render_template", "generate"})
+"""Methods of template objects that render them (Mako's `render`, Chameleon's, Genshi's
+`generate`)."""
+
+
+def returns_rendered_template(value: ast.expr | None) -> ast.expr | None:
+    """The template of `return self.templates["page.html"].render(user=user)`: what a template
+    renders is as escaped as the template makes it (Mako's `default_filters=["h"]`, autoescaping
+    engines). A template the models type (Jinja2's) is judged by them; one they do not know
+    cannot be judged at the view's return."""
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _RENDERS
+    ):
+        return value.func.value
+    return None
