@@ -36,7 +36,8 @@ def _json_out(decorator: ast.expr, context: ModuleContext) -> bool:
 
 def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
     """`cherrypy.response.headers["Content-Type"] = "text/plain"`, `response.mimetype =
-    "application/json"`: the view declares its body something other than HTML."""
+    "application/json"`, or a type computed for a download: the view declares its body something
+    other than a page of its own."""
     for node in ast.walk(function):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
@@ -47,8 +48,8 @@ def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
             and target.value.attr == "headers"
             and str(context.constant_value(target.slice)).lower() == "content-type"
         ) or (isinstance(target, ast.Attribute) and target.attr in ("content_type", "mimetype"))
-        value = context.constant_value(node.value)
-        if names_type and isinstance(value, str) and not value.lower().startswith(_HTML_TYPES):
+        value = context.constant_value(node.value)  # computed (a file's guessed type): not a page
+        if names_type and not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES)):
             return True
     return False
 
