@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from annotated_projects import annotation_problems
 
-from secreview.project_scripts import project_scripts
+from secreview.config import ScanConfig
+from secreview.project_scripts import project_scripts, with_project_scripts
+from secreview.sources.discovery import SourceFile
 
 
 @pytest.mark.parametrize("name", ["scripts", "srclayout", "singlemodule"])
@@ -49,3 +51,10 @@ def test_folders_above_the_scan_root_do_not_make_a_module_private(tmp_path: Path
         "singlemodule", tmp_path / "_checkout", jobs=1, threat_model="library"
     )
     assert checked >= 1 and not problems, problems
+
+
+def test_only_the_library_threat_model_looks_for_scripts() -> None:
+    sources = [SourceFile(p, Path(p)) for p in ("setup.py", "pkg/__init__.py", "pkg/x.py")]
+    assert with_project_scripts(ScanConfig(), sources) == ScanConfig()
+    library = with_project_scripts(ScanConfig(threat_model="library"), sources)
+    assert library.project_scripts == {"setup.py"}
