@@ -19,13 +19,16 @@ from secreview.scanner import scan
 PROJECTS = Path(__file__).parent / "fixtures" / "projects"
 
 
-def annotation_problems(name: str, tmp_path: Path, jobs: int) -> tuple[int, list[str]]:
-    """(annotations checked, the ones the scan of the copied project `name` contradicts)."""
+def annotation_problems(
+    name: str, tmp_path: Path, jobs: int, threat_model: str = "web"
+) -> tuple[int, list[str]]:
+    """(annotations checked, the ones the scan of the copied project `name` under
+    `threat_model` contradicts)."""
     project = PROJECTS / name
     root = tmp_path / name
     if not root.exists():
         shutil.copytree(project, root)
-    result = scan([str(root)], ScanConfig(), jobs=jobs)
+    result = scan([str(root)], ScanConfig(threat_model=threat_model), jobs=jobs)
     reported = {
         (Path(f.location.path).relative_to(root), f.location.line, f.rule_id)
         for f in result.findings

@@ -213,8 +213,10 @@ def review_source(
         )
     ignored_here = ignored_rules_for(path, config)
     rules = tuple(r for r in active_rules(config) if r.id not in ignored_here)
+    # A script beside the package (`setup.py`, `docs/` helpers) is a program, not its API.
+    threat_model = "web" if path in config.project_scripts else config.threat_model
     setup = TaintSetup.for_threat_model(
-        config.threat_model,
+        threat_model,
         models=models_for(config.model_dirs),
         project=project,
         module_name=module or None,

@@ -115,3 +115,8 @@ class ScanConfig(NamedTuple):
     """(`module.name`, library name) for each name the project's compatibility modules import
     from a library (`secreview.project_aliases`), found before the review; no setting sets it.
     Part of the cache key, as `project_pickle_files` is."""
+    project_scripts: frozenset[str] = frozenset()
+    """Shown names of the modules that are scripts beside a scanned package (`setup.py`, `docs/`
+    and `tools/` helpers: `secreview.project_scripts`), found before the review under the
+    `library` threat model, which does not take their parameters as a caller's; no setting sets
+    it. Part of the cache key, as `project_pickle_files` is."""

@@ -39,9 +39,11 @@ def _is_public_name(name: str) -> bool:
     return not name.startswith("_") or name in _PUBLIC_DUNDERS
 
 
-def is_public_module(path: str) -> bool:
-    """Whether a module's path names public API (`pkg/_impl/x.py` and `pkg/_x.py` are not)."""
-    parts = PurePath(path).with_suffix("").parts
+def is_public_module(path: str, module_name: str | None = None) -> bool:
+    """Whether a module names public API (`pkg/_impl/x.py` and `pkg/_x.py` are not): read off
+    its dotted name when the scan gave one, which starts at the scan root (the folders above it,
+    a `/tmp/_build/` checkout, are no part of the package), else off its path."""
+    parts = module_name.split(".") if module_name else PurePath(path).with_suffix("").parts
     return not any(p.startswith("_") and not p.endswith("__") for p in parts)
 
 
@@ -79,7 +81,7 @@ def public_parameter_events(
     the sinks a library's caller answers for, `_CALLERS_CONCERN`, the uses an API exists
     for, `library_scope`, the parameters no attacker chooses, `library_callers`, and the
     application's own settings read off a parameter, `library_app_fields`)."""
-    if not is_public_module(index.context.path):
+    if not is_public_module(index.context.path, index.module_name):
         return
     for result in results:
         if not _is_public_function(result.node, index):

@@ -1,0 +1,69 @@
+"""The scripts that sit beside a scanned package: reviewed as programs, not as its public API.
+
+Under `--threat-model library` the parameters of a package's public functions are the attacker's
+(`analysis.taint.public_api`). A repository holds more than its package: `setup.py`, a release
+script (`publish.py`), a documentation helper (`docs/source/helper.py`), maintainer tools
+(`tools/`, `.github/scripts/`, `experiments/`). Their functions are called by the script itself
+or by a maintainer at a prompt, never by a user of the package, so their parameters are no
+attacker's data: such a module is reviewed as `web` reviews it (its request handlers and what a
+client sends stay reported).
+
+A module is such a script when no folder above it, up to the scan root, is a package (none holds
+an `__init__.py` among the scanned files) while a package that is not test code sits beside it or
+beside one of those folders: `publish.py` beside `mechanize/`, `docs/` beside `pypickle/`, and in
+the `src` layout (`src/pkg/`) beside `src/` (a module in `src/` itself ships with the package, as
+pytest's `src/py.py` does, and stays public API). A single-module library
+(`bottle.py`, `six.py`, `gnupg.py` at the root, a lone file scanned) has no package beside it and
+stays public API; a test package beside it (`test/__init__.py`) does not count. Only the scanned
+files' names are read. The set is part of the configuration, so the cache reviews every file
+again when it changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from secreview.config import ScanConfig
+from secreview.context.testcode import is_test_path
+from secreview.sources.discovery import SourceFile
+
+_INIT = "__init__.py"
+_SOURCE_FOLDER = "src"
+"""The `src` layout's folder: the package in `src/pkg/` is the repository's, beside its root."""
+
+
+def with_project_scripts(config: ScanConfig, sources: Sequence[SourceFile]) -> ScanConfig:
+    """`config` with the shown names of the modules of `sources` that are scripts beside a
+    package (only under the `library` threat model: no other one reads them)."""
+    if config.threat_model != "library":
+        return config
+    found = project_scripts([source.shown_as for source in sources])
+    return config._replace(project_scripts=found) if found else config
+
+
+def project_scripts(paths: Sequence[str]) -> frozenset[str]:
+    """The names among `paths` (as shown, `/`-separated) of modules outside every package with
+    a package that is not test code beside them or beside a folder above them."""
+    files = [PurePosixPath(path.replace("\\", "/")) for path in paths]
+    packages = {file.parent for file in files if file.name == _INIT}
+    beside: set[PurePosixPath] = set()
+    distributed: set[PurePosixPath] = set()
+    for package in packages:
+        holder = package.parent
+        if holder in packages or is_test_path(f"{package}/{_INIT}"):
+            continue  # a subpackage, or a test package
+        if holder.name == _SOURCE_FOLDER:  # what `src/` holds is what the project ships
+            distributed.add(holder)
+            holder = holder.parent
+        beside.add(holder)
+    if not beside:
+        return frozenset()
+    return frozenset(
+        path
+        for path, file in zip(paths, files, strict=True)
+        if file.name != _INIT
+        and file.parent not in distributed
+        and not any(folder in packages for folder in file.parents)
+        and any(folder in beside for folder in file.parents)
+    )

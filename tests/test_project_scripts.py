@@ -1,0 +1,60 @@
+"""Scripts beside a package (`setup.py`, `docs/` and `tools/` helpers) are no part of its API
+under `--threat-model library` (`secreview.project_scripts`); a single-module library and the
+modules `src/` holds still are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from annotated_projects import annotation_problems
+
+from secreview.config import ScanConfig
+from secreview.project_scripts import project_scripts, with_project_scripts
+from secreview.sources.discovery import SourceFile
+
+
+@pytest.mark.parametrize("name", ["scripts", "srclayout", "singlemodule"])
+def test_scripts_beside_a_package_are_reviewed_as_programs(tmp_path: Path, name: str) -> None:
+    checked, problems = annotation_problems(name, tmp_path, jobs=1, threat_model="library")
+    assert checked >= 1 and not problems, problems
+
+
+def test_which_modules_are_scripts() -> None:
+    paths = [
+        "repo/setup.py",
+        "repo/publish.py",
+        "repo/lib/__init__.py",
+        "repo/lib/core.py",
+        "repo/lib/data/gen.py",  # a plain folder inside the package: still the package's
+        "repo/docs/conf.py",
+        "repo/tests/__init__.py",
+        "repo/tests/test_core.py",
+    ]
+    assert project_scripts(paths) == {"repo/setup.py", "repo/publish.py", "repo/docs/conf.py"}
+
+
+def test_without_a_package_every_module_is_api() -> None:
+    assert not project_scripts(["bottle.py", "setup.py", "test/__init__.py", "docs/conf.py"])
+    assert not project_scripts(["case/vulnerable.py"])
+    assert not project_scripts([])
+
+
+def test_a_scanned_package_holds_no_script() -> None:
+    paths = ["/site/sphinx/__init__.py", "/site/sphinx/util/osutil.py", "/site/sphinx/x.py"]
+    assert not project_scripts(paths)
+
+
+def test_folders_above_the_scan_root_do_not_make_a_module_private(tmp_path: Path) -> None:
+    """`_checkout/` above the scanned folder is no part of the package's module names."""
+    checked, problems = annotation_problems(
+        "singlemodule", tmp_path / "_checkout", jobs=1, threat_model="library"
+    )
+    assert checked >= 1 and not problems, problems
+
+
+def test_only_the_library_threat_model_looks_for_scripts() -> None:
+    sources = [SourceFile(p, Path(p)) for p in ("setup.py", "pkg/__init__.py", "pkg/x.py")]
+    assert with_project_scripts(ScanConfig(), sources) == ScanConfig()
+    library = with_project_scripts(ScanConfig(threat_model="library"), sources)
+    assert library.project_scripts == {"setup.py"}
