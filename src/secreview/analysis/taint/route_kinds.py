@@ -18,6 +18,11 @@ they join each route's (the weakest wins). A route that captures nothing under t
 a default or its extra keywords instead, no request text. A view one of whose routes cannot be
 read (its pattern is no constant, or it passes unnamed groups by position) is left out whole,
 as is a view no route names: it keeps today's reading.
+
+A route's extra keywords (`kwargs={"next_page": "/"}`) win over a capture of the same name, so an
+argument every route naming the view fills with them is the program's own value, whatever the
+patterns (djblets' `register(request, next_page)`): it is safe for every kind. One route that
+does not fill it (it captures it, or the view's default applies) leaves it as above.
 """
 
 from __future__ import annotations
@@ -68,15 +73,19 @@ def route_kinds(
     safe for some kind are given. `routes_by_module` is each module's `url_routes`."""
     prefixes: Groups = {}
     views: dict[str, list[Groups] | None] = {}
+    filled: dict[str, set[str]] = {}  # view -> the names every route's extra keywords give
     for module in sorted(routes_by_module):
         for entry in routes_by_module[module]:
             target, _, pattern = entry.partition(" ")
+            target, _, keywords = target.partition("+")
             groups = _group_kinds(pattern) if pattern != UNKNOWN else None
             if target == "*":
                 for name, kinds in (groups or {}).items():
                     prefixes[name] = _meet(prefixes.get(name), kinds)
                 continue
             view = defining_name(target)
+            given = set(keywords.split(",")) if keywords else set()
+            filled[view] = filled[view] & given if view in filled else given
             known = views.setdefault(view, [])
             if known is not None and groups is not None:
                 known.append(groups)
@@ -92,6 +101,7 @@ def route_kinds(
                     kinds = _meet(kinds, groups[name])
             if kinds:
                 arguments[name] = tuple(sorted(kinds))
+        arguments.update(dict.fromkeys(sorted(filled.get(view, ())), (ALL_KINDS,)))
         if arguments:
             found[view] = arguments
     return found
