@@ -51,6 +51,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "secreview.summary_rounds",
         "secreview.project_pickles",
         "secreview.project_aliases",
+        "secreview.project_debug_helpers",
     ),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.

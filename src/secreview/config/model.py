@@ -115,3 +115,7 @@ class ScanConfig(NamedTuple):
     """(`module.name`, library name) for each name the project's compatibility modules import
     from a library (`secreview.project_aliases`), found before the review; no setting sets it.
     Part of the cache key, as `project_pickle_files` is."""
+    project_debug_helpers: tuple[str, ...] = ()
+    """`module.function index name` for each parameter a function of the project shows only
+    under a debug flag (`secreview.project_debug_helpers`), found before the review; no setting
+    sets it. Part of the cache key, as `project_pickle_files` is."""

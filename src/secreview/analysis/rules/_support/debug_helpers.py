@@ -8,6 +8,12 @@ code in such a branch does (`context/devonly.py`). A parameter counts when the h
 into text (`str(...)`, a format, its `.args`) or returns it only inside such branches, and does
 so at least once there; outside them it may only be handed whole to another call (a lookup of
 the response class for its type) or tested.
+
+A helper of another module of the project counts too (eve's handlers import
+`eve.utils.debug_error_message`): before the review the scanner collects, with
+`project_debug_parameters`, `module.function index name` for each parameter a module-level
+function shows only under a debug flag, and hands them to every review
+(`AnalysisContext.project_debug_helpers`).
 """
 
 from __future__ import annotations
@@ -41,22 +47,57 @@ def shown_only_in_development(
     return None
 
 
+def project_debug_parameters(context: ModuleContext, module: str) -> tuple[str, ...]:
+    """`module.function index name` for each parameter a module-level function of `module`
+    shows only under a debug flag (for the reviews of the project's other modules)."""
+    shown = context.derived(_debug_only_parameters)
+    return tuple(
+        f"{module}.{statement.name} {index} {parameter.arg}"
+        for statement in context.tree.body
+        if isinstance(statement, Function) and id(statement) in shown
+        for index, parameter in enumerate([*statement.args.posonlyargs, *statement.args.args])
+        if parameter.arg in shown[id(statement)]
+    )
+
+
 def _debug_parameter(call: ast.Call, argument: ast.AST, context: ModuleContext) -> str | None:
     """Where the helper `call` calls shows the parameter `argument` fills, when only there."""
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    if argument not in call.args and not isinstance(argument, ast.keyword):
+        return None
     helper, offset = _helper(call, context)
     if helper is None:
-        return None
+        return _imported_debug_parameter(call, argument, context)
     parameters = [*helper.args.posonlyargs, *helper.args.args]
     name: str | None = None
     if isinstance(argument, ast.keyword):
         name = argument.arg
-    elif argument in call.args and not any(isinstance(a, ast.Starred) for a in call.args):
+    else:
         position = call.args.index(argument) + offset
         name = parameters[position].arg if position < len(parameters) else None
     if name is None:
         return None
     where = context.derived(_debug_only_parameters).get(id(helper), {}).get(name)
     return f"{where} in `{helper.name}`" if where else None
+
+
+def _imported_debug_parameter(
+    call: ast.Call, argument: ast.AST, context: ModuleContext
+) -> str | None:
+    """Where a helper of another module of the project shows the parameter `argument` fills,
+    when only under a debug flag (`AnalysisContext.project_debug_helpers`)."""
+    known: tuple[str, ...] = getattr(context, "project_debug_helpers", ())
+    called = context.call_name(call) if known else None
+    if not called:
+        return None
+    keyword = argument.arg if isinstance(argument, ast.keyword) else None
+    position = None if keyword else str(call.args.index(argument))
+    for entry in known:
+        function, index, parameter = entry.split(" ")
+        if function == called and (parameter == keyword or index == position):
+            return f"under a debug flag in `{called}`"
+    return None
 
 
 def _helper(call: ast.Call, context: ModuleContext) -> tuple[Function | None, int]:
