@@ -65,6 +65,30 @@ def decorator_converters(
     return found
 
 
+def kwargs_defaults(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, view_kind: str | None
+) -> dict[str, tuple[str, ...]]:
+    """The arguments of a Django-style view (`request-first`) defaulting to a list, dict, set
+    or tuple: no converter of Django's captures one (a capture is text, a number or a UUID), so
+    the URLconf's extra keywords fill it (djblets' `cached_javascript_catalog(request,
+    packages=[])`, routed with `{"packages": [...]}` by the applications using it): the
+    program's own value, safe for every kind."""
+    if view_kind != "request-first":
+        return {}
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults = [
+        *zip(
+            positional[len(positional) - len(arguments.defaults) :],
+            arguments.defaults,
+            strict=True,
+        ),
+        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+    ]
+    containers = ast.List | ast.Dict | ast.Set | ast.Tuple
+    return {p.arg: (ALL_KINDS,) for p, d in defaults if isinstance(d, containers)}
+
+
 def route_kinds(
     routes_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
 ) -> dict[str, dict[str, tuple[str, ...]]]:
