@@ -324,7 +324,8 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "(`...NotFound`, `...AlreadyExists`, `...DoesNotExist`, `RateLimit`, `...Forbidden`; not "
     "the builtin `FileNotFoundError`), whose messages are written for the client, are not "
     "reported; those catching only the project's own exceptions or `ValueError`/`KeyError` "
-    "are medium confidence.",
+    "are medium confidence; text a helper of the project shows only under a debug flag "
+    "(`debug_error_message(str(e))` returning it only `if config.DEBUG:`) is low.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "
     "strings with passwords. Sending them to the client hands an attacker a map of the system "
