@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from secreview.context.testcode import is_test_path
@@ -134,3 +136,17 @@ def test_a_secret_under_a_debug_flag_keeps_its_confidence() -> None:
     source = "import app\n\nif app.debug:\n    API_TOKEN = 'k1Zq8vR2xY7wN4pL0sT6uB3c'\n"
     confidence, _, tags = _confidence_at(source, 4)
     assert confidence is not Confidence.LOW and "development-only" not in tags
+
+
+def test_exception_text_a_helper_shows_only_under_a_debug_flag_is_rated_low() -> None:
+    path = Path(__file__).parent / "fixtures" / "rules" / "exception_details_debug_helpers.py"
+    source = path.read_text()
+    lines = source.splitlines()
+    findings = [
+        f
+        for f in review_source(source, "pkg/views.py").findings
+        if f.rule_id == "exception-details-in-response"
+    ]
+    rated = [(lines[f.location.line - 1].rsplit("# ", 1)[-1], f.confidence) for f in findings]
+    assert sorted(word for word, _ in rated) == ["debug-only"] * 2 + ["deployed"] * 3
+    assert all((rating is Confidence.LOW) is (word == "debug-only") for word, rating in rated)

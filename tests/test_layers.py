@@ -52,6 +52,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "secreview.project_pickles",
         "secreview.project_aliases",
         "secreview.project_scripts",
+        "secreview.project_debug_helpers",
     ),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.

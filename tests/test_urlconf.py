@@ -78,3 +78,36 @@ def test_every_route_of_a_view_and_every_include_prefix_must_allow_a_kind() -> N
     assert "app.views.positional" not in kinds
     assert "log" in kinds["app.views.tag"]["t"] and "path" not in kinds["app.views.tag"]["t"]
     assert routed_modules(kinds, {"app.views", "app"}) == {"app.views"}
+
+
+def test_extra_keywords_every_route_gives_a_view_are_the_programs_own() -> None:
+    routes = routes_of(
+        """
+        from django.urls import path, re_path
+        from . import views
+
+        urlpatterns = [
+            path("r/", views.register, kwargs={"next_page": "/", **EXTRA}),
+            re_path(r"^j$", views.catalog, {"packages": ["app"], "domain": "js"}),
+            path("o/<path:next_page>", views.logout, kwargs=EXTRA),
+        ]
+        """
+    )
+    assert set(routes) == {
+        "app.views.register+next_page ^r/",
+        "app.views.catalog+domain,packages ^j$",
+        "app.views.logout ^o/(?P<next_page>.+)",
+    }
+    kinds = route_kinds(
+        {
+            "app.urls": (
+                *routes,
+                "app.views.register+next_page ",
+                "app.views.logout+next_page ^o/",
+            )
+        },
+        lambda name: name,
+    )
+    assert kinds["app.views.register"] == {"next_page": (ALL_KINDS,)}
+    assert kinds["app.views.catalog"] == {"domain": (ALL_KINDS,), "packages": (ALL_KINDS,)}
+    assert "app.views.logout" not in kinds

@@ -120,3 +120,7 @@ class ScanConfig(NamedTuple):
     and `tools/` helpers: `secreview.project_scripts`), found before the review under the
     `library` threat model, which does not take their parameters as a caller's; no setting sets
     it. Part of the cache key, as `project_pickle_files` is."""
+    project_debug_helpers: tuple[str, ...] = ()
+    """`module.function index name` for each parameter a function of the project shows only
+    under a debug flag (`secreview.project_debug_helpers`), found before the review; no setting
+    sets it. Part of the cache key, as `project_pickle_files` is."""

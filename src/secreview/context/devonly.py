@@ -6,7 +6,8 @@ Two shapes say so in the code itself:
   application takes. A script whose whole body is its main block is not a library module, and
   its main block stays as it is;
 - the body of `if settings.DEBUG:`, `if app.debug:`, `if DEBUG:` or `if app.config["DEBUG"]:`
-  (and the `else:` of `if not settings.DEBUG:`), which production configurations switch off.
+  (and the `else:` of `if not settings.DEBUG:`), which production configurations switch off
+  (`index/debug_flags.py`).
 Findings there keep their severity but are rated low confidence, with a sentence saying why, so
 that `--min-confidence medium` hides them and a reader knows what the rating rests on. Rules
 that matter even in tests (hard-coded secrets: a key in the source leaks whatever branch it is
@@ -20,9 +21,9 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from secreview.findings import Confidence, Finding
+from secreview.index.debug_flags import debug_branch
 
 DEVELOPMENT_TAG = "development-only"
-_DEBUG_NAMES = frozenset({"DEBUG", "debug"})
 
 
 class DevelopmentSpan(NamedTuple):
@@ -43,21 +44,6 @@ def _is_main_guard(test: ast.expr) -> bool:
     names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
     mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
     return bool(names and mains)
-
-
-def _is_debug_flag(test: ast.expr) -> bool:
-    """`DEBUG`, `settings.DEBUG`, `app.debug`, `app.config["DEBUG"]`, `x.DEBUG is True`."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        other = test.comparators[0]
-        if isinstance(other, ast.Constant) and other.value is True:
-            return _is_debug_flag(test.left)
-        return False
-    match test:
-        case ast.Name(id=name) | ast.Attribute(attr=name):
-            return name in _DEBUG_NAMES
-        case ast.Subscript(slice=ast.Constant(value=str() as key)):
-            return key in _DEBUG_NAMES
-    return False
 
 
 def _span(statements: list[ast.stmt], where: str) -> DevelopmentSpan | None:
@@ -85,15 +71,8 @@ def development_spans(tree: ast.Module, nodes: Iterable[ast.AST]) -> list[Develo
         if library and node in tree.body and _is_main_guard(node.test):
             where = 'in the `if __name__ == "__main__":` block of a module meant to be imported'
             found.append(_span(node.body, where))
-        elif _is_debug_flag(node.test):
-            found.append(_span(node.body, f"under `if {ast.unparse(node.test)}:`"))
-        elif (
-            isinstance(node.test, ast.UnaryOp)
-            and isinstance(node.test.op, ast.Not)
-            and _is_debug_flag(node.test.operand)
-        ):
-            where = f"in the `else:` of `if {ast.unparse(node.test)}:`"
-            found.append(_span(node.orelse, where))
+        elif (branch := debug_branch(node)) is not None:
+            found.append(_span(*branch))
     return sorted((s for s in found if s), key=lambda s: (s.first, s.last))
 
 

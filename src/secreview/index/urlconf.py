@@ -15,6 +15,11 @@ wraps, `login_required(views.x)`, as the one wrapped), and the route as a regula
 view: its groups reach every view it includes. A route whose pattern is not a constant, or
 that uses a converter the project registers itself, records no pattern: its view keeps the
 reading it had (`taint/route_kinds.py` reads these across the project).
+
+A route's extra keywords (`path("x/", view, kwargs={"next_page": "/"})`, or the dict given third,
+`re_path(r"^x$", view, {"packages": [...]})`) are the program's own values, passed to the view
+by name and winning over a capture of the same name: the view is recorded with them,
+`view+next_page,packages`.
 """
 
 from __future__ import annotations
@@ -74,8 +79,25 @@ def url_routes(context: ModuleContext, module: str) -> tuple[str, ...]:
             continue
         route = context.constant_value(node.args[0])
         pattern = _path_regex(route) if kind == "path" else route
+        keywords = _extra_keywords(node)
+        view += f"+{','.join(keywords)}" if keywords else ""
         found.append(f"{view} {pattern if isinstance(pattern, str) else UNKNOWN}")
     return tuple(found)
+
+
+def _extra_keywords(route: ast.Call) -> list[str]:
+    """The names a route's extra keywords dict (`kwargs=` or its third argument) gives its
+    view, when written as a dict with constant keys; none otherwise."""
+    extra = next((k.value for k in route.keywords if k.arg == "kwargs"), None)
+    if extra is None and len(route.args) > 2:
+        extra = route.args[2]
+    if not isinstance(extra, ast.Dict):
+        return []
+    return sorted(
+        key.value
+        for key in extra.keys
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier()
+    )
 
 
 def _view_name(view: ast.expr, context: ModuleContext, module: str) -> str | None:

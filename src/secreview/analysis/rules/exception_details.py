@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import name_words
+from secreview.analysis.rules._support.debug_helpers import shown_only_in_development
 from secreview.analysis.rules._support.exception_origins import own_or_value_errors
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
@@ -201,7 +202,11 @@ def _is_api_controller_method(function: ast.AST, context: ModuleContext) -> bool
 
 
 def _exception_text(
-    node: ast.AST, caught: str | None, tainted: set[str], context: ModuleContext
+    node: ast.AST,
+    caught: str | None,
+    tainted: set[str],
+    context: ModuleContext,
+    skip: ast.AST | None = None,
 ) -> ast.AST | None:
     """The part of `node` that carries exception details, if any (not looking into responses).
 
@@ -211,8 +216,8 @@ def _exception_text(
     pending: list[ast.AST] = [node]
     while pending:
         current = pending.pop()
-        if current is not node and _is_response_call(current, context):
-            continue  # reported on its own
+        if current is skip or (current is not node and _is_response_call(current, context)):
+            continue  # reported on its own (or `skip`, a debug-only helper's call)
         if isinstance(current, ast.Call):
             called = context.call_name(current)
             if called in _TRACEBACK_FUNCTIONS:
@@ -319,7 +324,8 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "(`...NotFound`, `...AlreadyExists`, `...DoesNotExist`, `RateLimit`, `...Forbidden`; not "
     "the builtin `FileNotFoundError`), whose messages are written for the client, are not "
     "reported; those catching only the project's own exceptions or `ValueError`/`KeyError` "
-    "are medium confidence.",
+    "are medium confidence; text a helper of the project shows only under a debug flag "
+    "(`debug_error_message(str(e))` returning it only `if config.DEBUG:`) is low.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "
     "strings with passwords. Sending them to the client hands an attacker a map of the system "
@@ -365,6 +371,9 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
         parent = context.parent(leak)
         while isinstance(parent, ast.Call) and context.call_name(parent) in _TEXT_CALLS:
             leak, parent = parent, context.parent(parent)  # show `str(e)`, not just `e`
+        debug = shown_only_in_development(leak, statement, context)
+        if debug and _exception_text(statement, node.name, tainted, context, debug[0]):
+            debug = None  # the text also reaches the response another way
         yield Hit(
             node=sink,
             message=f"`{context.one_line(sink)}` sends `{context.one_line(leak)}` to the client; "
@@ -373,9 +382,12 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
                 if is_traceback
                 else "exception messages reveal internals such as paths, SQL or host names"
             )
-            + " that help an attacker map the application.",
+            + " that help an attacker map the application."
+            + (f" (Low confidence: shown only {debug[1]}, in development.)" if debug else ""),
             # A traceback is a leak whatever was caught.
-            confidence=None
+            confidence=Confidence.LOW
+            if debug
+            else None
             if is_traceback or not own_or_value_errors(node, context)
             else Confidence.MEDIUM,
         )

@@ -117,6 +117,68 @@ def _key_checked(subscript: ast.Subscript, function: Function, context: ModuleCo
     return False
 
 
+def _read_before(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
+    """Whether the same key of the same container was read unguarded by a statement that runs
+    before this read whenever it runs: in the same block earlier, or in the header (test,
+    iterable, context) of a statement this read is in the body of. Only that first read can
+    raise; a later one finds the key present (djblets reads `request.META["HTTP_AUTHORIZATION"]`
+    again in its `except` to log it)."""
+    wanted = (ast.dump(subscript.slice), ast.dump(subscript.value))
+    for earlier in scope_nodes(function.body):
+        if (
+            isinstance(earlier, ast.Subscript)
+            and earlier is not subscript
+            and isinstance(earlier.ctx, ast.Load)
+            and (earlier.lineno, earlier.col_offset) < (subscript.lineno, subscript.col_offset)
+            and (ast.dump(earlier.slice), ast.dump(earlier.value)) == wanted
+            and not caught_by(earlier, _KEY_ERRORS, context)
+            and _runs_first(earlier, subscript, context)
+        ):
+            return True
+    return False
+
+
+_MAY_NOT_RUN = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+"""Expressions whose parts run later, many times or never: no read in them runs first."""
+
+
+def _runs_first(earlier: ast.AST, later: ast.AST, context: ModuleContext) -> bool:
+    """Whether `earlier`, an expression, always runs (to completion or raising) before `later`:
+    no condition, loop body or nested function stands between it and its statement, and that
+    statement comes before `later`'s in a block enclosing `later`, or `later` is in the body
+    of the compound statement whose header holds `earlier`."""
+    child: ast.AST = earlier
+    statement: ast.AST | None = None
+    for ancestor in context.ancestors(earlier):
+        if isinstance(ancestor, ast.stmt):
+            statement = ancestor
+            break
+        conditional = (
+            (isinstance(ancestor, ast.BoolOp) and child is not ancestor.values[0])
+            or (isinstance(ancestor, ast.IfExp) and child is not ancestor.test)
+            or isinstance(ancestor, _MAY_NOT_RUN)
+        )
+        if conditional:
+            return False
+        child = ancestor
+    if statement is None or isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    header = isinstance(statement, ast.If | ast.While | ast.For | ast.AsyncFor | ast.With)
+    lineage = [later, *context.ancestors(later)]
+    if statement in lineage:  # `later` is inside it: only a header read comes first
+        inner = lineage[lineage.index(statement) - 1]
+        return header and isinstance(inner, ast.stmt)
+    block = context.parent(statement)
+    if block is None or block not in lineage:
+        return False
+    inner = lineage[lineage.index(block) - 1]
+    for field in ("body", "orelse", "finalbody", "handlers"):
+        statements = getattr(block, field, None)
+        if isinstance(statements, list) and statement in statements:
+            return inner in statements and statements.index(statement) < statements.index(inner)
+    return False
+
+
 def _got(node: ast.AST) -> tuple[str, str] | None:
     """(key, container) shapes of `container.get(key)`, else None."""
     if (
@@ -210,7 +272,8 @@ def _value_names(context: ModuleContext) -> dict[tuple[int, str], ast.AST]:
     "`with contextlib.suppress(KeyError, ...)`. Quiet for Flask's "
     "`request.args/form/headers[...]` (a 400), `.get(key, type=int)`, keys tested with `in` "
     "first (`if param in request.GET: request.GET[param]`) or read with `.get` by the "
-    "enclosing `if` (`if data.get('k'): data['k']`), bodies a schema validated first "
+    "enclosing `if` (`if data.get('k'): data['k']`), a key a first read always run before "
+    "already proved present, bodies a schema validated first "
     "(`errors = schema.validate(data)`, `schema.load(data)`), and handlers whose decorator "
     "validates the input (`@validation.schema`, `@use_kwargs`, `@expects_json`).",
     why_bad="The framework turns the uncaught exception into a 500 with a traceback in the log "
@@ -256,7 +319,7 @@ def _indexing(node: ast.Subscript, context: ModuleContext) -> Iterator[Hit]:
         return  # reported once, as the conversion
     if caught_by(node, _KEY_ERRORS, context) or _key_checked(node, function, context):
         return
-    if _schema_checked(node, function, context):
+    if _schema_checked(node, function, context) or _read_before(node, function, context):
         return
     yield Hit(
         node=node,

@@ -93,3 +93,6 @@ class AnalysisContext(ModuleContext):
     project_pickle_files: frozenset[str] = field(default=frozenset(), repr=False)
     """Keys of the files any module of the scanned project writes with pickle (see
     `rules._support.pickle_files`): a program's own artefacts, wherever they are read."""
+    project_debug_helpers: tuple[str, ...] = field(default=(), repr=False)
+    """`module.function index name` for each parameter a function of the scanned project shows
+    only under a debug flag (see `rules._support.debug_helpers`)."""

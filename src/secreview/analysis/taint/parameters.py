@@ -22,7 +22,7 @@ from secreview.analysis.taint.decorator_names import (
 )
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.pattern_types import declared_kinds
-from secreview.analysis.taint.route_kinds import decorator_converters
+from secreview.analysis.taint.route_kinds import decorator_converters, kwargs_defaults
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.choices import without_none
@@ -149,7 +149,7 @@ class ParameterRules(HookRules):
         defaults = self._defaults()
         caller_urls = self.context.derived(fixed_url_parameters).get(id(self.node), {})
         route_converters = decorator_converters(self.node, self.context)
-        routed = self._routed_kinds()
+        routed = {**kwargs_defaults(self.node, view_kind), **self._routed_kinds()}
         patterns = self.models.pattern_types
         assert self.env is not None
         for index, parameter in enumerate(ordered):

@@ -18,6 +18,11 @@ they join each route's (the weakest wins). A route that captures nothing under t
 a default or its extra keywords instead, no request text. A view one of whose routes cannot be
 read (its pattern is no constant, or it passes unnamed groups by position) is left out whole,
 as is a view no route names: it keeps today's reading.
+
+A route's extra keywords (`kwargs={"next_page": "/"}`) win over a capture of the same name, so an
+argument every route naming the view fills with them is the program's own value, whatever the
+patterns (djblets' `register(request, next_page)`): it is safe for every kind. One route that
+does not fill it (it captures it, or the view's default applies) leaves it as above.
 """
 
 from __future__ import annotations
@@ -60,6 +65,30 @@ def decorator_converters(
     return found
 
 
+def kwargs_defaults(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, view_kind: str | None
+) -> dict[str, tuple[str, ...]]:
+    """The arguments of a Django-style view (`request-first`) defaulting to a list, dict, set
+    or tuple: no converter of Django's captures one (a capture is text, a number or a UUID), so
+    the URLconf's extra keywords fill it (djblets' `cached_javascript_catalog(request,
+    packages=[])`, routed with `{"packages": [...]}` by the applications using it): the
+    program's own value, safe for every kind."""
+    if view_kind != "request-first":
+        return {}
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults = [
+        *zip(
+            positional[len(positional) - len(arguments.defaults) :],
+            arguments.defaults,
+            strict=True,
+        ),
+        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+    ]
+    containers = ast.List | ast.Dict | ast.Set | ast.Tuple
+    return {p.arg: (ALL_KINDS,) for p, d in defaults if isinstance(d, containers)}
+
+
 def route_kinds(
     routes_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
 ) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -68,15 +97,19 @@ def route_kinds(
     safe for some kind are given. `routes_by_module` is each module's `url_routes`."""
     prefixes: Groups = {}
     views: dict[str, list[Groups] | None] = {}
+    filled: dict[str, set[str]] = {}  # view -> the names every route's extra keywords give
     for module in sorted(routes_by_module):
         for entry in routes_by_module[module]:
             target, _, pattern = entry.partition(" ")
+            target, _, keywords = target.partition("+")
             groups = _group_kinds(pattern) if pattern != UNKNOWN else None
             if target == "*":
                 for name, kinds in (groups or {}).items():
                     prefixes[name] = _meet(prefixes.get(name), kinds)
                 continue
             view = defining_name(target)
+            given = set(keywords.split(",")) if keywords else set()
+            filled[view] = filled[view] & given if view in filled else given
             known = views.setdefault(view, [])
             if known is not None and groups is not None:
                 known.append(groups)
@@ -92,6 +125,7 @@ def route_kinds(
                     kinds = _meet(kinds, groups[name])
             if kinds:
                 arguments[name] = tuple(sorted(kinds))
+        arguments.update(dict.fromkeys(sorted(filled.get(view, ())), (ALL_KINDS,)))
         if arguments:
             found[view] = arguments
     return found
