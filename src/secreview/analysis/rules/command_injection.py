@@ -276,7 +276,7 @@ _PROCESS_CALLS = frozenset(
     fix=_SHELL_FIX,
     what_it_does="Reports commands run through a shell when the command text is not fixed in the "
     "source: `subprocess` calls with `shell=True` (or `shell=` a platform test true on Linux, "
-    "`os.name != \"nt\"`), `subprocess.getoutput`/`getstatusoutput`, "
+    '`os.name != "nt"`), `subprocess.getoutput`/`getstatusoutput`, '
     "`os.system`, `os.popen`, `asyncio.create_subprocess_shell`, the legacy `commands`, `popen2` "
     "and `platform.popen`, any other call given `shell=True` (oslo's `processutils.execute`, a "
     "project's own `execute`) whose command line is built in the call, and argument lists that "
