@@ -172,8 +172,6 @@ class ObjectRules(FrameState):
                 stored = result.receiver_after.part(key)
         classes = body.classes | stored.classes
         types = {v.type for v in (body, stored) if _own_type(v)}
-        if stored.type and stored.type not in types and _built_in(init, key[1:]):
-            types.add(stored.type)  # `conn = ldap3.Connection(server, user)`; `self.conn = conn`
         kind = types.pop() if len(types) == 1 else None
         prefix = self._fixed_url(class_name, key, body, stored, init)
         if not classes and kind is None and not prefix:
@@ -269,41 +267,6 @@ class ObjectRules(FrameState):
                 last = len(parameters) - 1
                 mapping[last] = join(mapping.get(last), value)
         return mapping
-
-
-def _built_in(init: ast.AST | None, attribute: str) -> bool:
-    """Whether `__init__` stores at `self.<attribute>` only objects it builds by a call, at the
-    assignment or in a local assigned from calls only (`conn = ldap3.Connection(server, user,
-    password)`, then `self.conn = conn`): the object's type is then the call's, fixed by the
-    class, though its arguments come from the constructor's parameters. A parameter stored as
-    it came (`self.req = req`) keeps the type each caller gives."""
-    if init is None:
-        return False
-    stored: list[ast.expr] = []
-    locals_: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(init):
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
-            continue
-        target = node.targets[0]
-        if isinstance(target, ast.Name):
-            locals_.setdefault(target.id, []).append(node.value)
-        elif (
-            isinstance(target, ast.Attribute)
-            and target.attr == attribute
-            and isinstance(target.value, ast.Name)
-            and target.value.id == "self"
-        ):
-            stored.append(node.value)
-    if not stored:
-        return False
-    for value in stored:
-        if isinstance(value, ast.Name):
-            bound = locals_.get(value.id, [])
-            if not bound or not all(isinstance(v, ast.Call) for v in bound):
-                return False
-        elif not isinstance(value, ast.Call):
-            return False
-    return True
 
 
 def _own_type(value: Value) -> bool:
