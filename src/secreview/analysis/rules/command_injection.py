@@ -29,6 +29,7 @@ from secreview.analysis.rules._support.caller_arguments import filled_by_program
 from secreview.analysis.rules._support.import_fallbacks import in_missing_module_fallback
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements
+from secreview.analysis.rules._support.platform_tests import true_on_posix
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -168,8 +169,12 @@ def _unquoted_nodes(context: ModuleContext, command: ast.expr) -> list[ast.expr]
 
 
 def _truthy_constant(context: ModuleContext, expr: ast.expr | None) -> bool:
+    """`shell=True` (or another true constant), or a platform test true on POSIX hosts
+    (`shell=os.name != "nt"`), where the command line then goes to `/bin/sh`."""
     value = context.constant_value(expr)
-    return isinstance(value, bool | int | str) and bool(value)
+    if isinstance(value, bool | int | str):
+        return bool(value)
+    return true_on_posix(context, expr)
 
 
 def _shell_command_in_argv(
@@ -270,7 +275,8 @@ _PROCESS_CALLS = frozenset(
     "os.popen, sh -c).",
     fix=_SHELL_FIX,
     what_it_does="Reports commands run through a shell when the command text is not fixed in the "
-    "source: `subprocess` calls with `shell=True`, `subprocess.getoutput`/`getstatusoutput`, "
+    "source: `subprocess` calls with `shell=True` (or `shell=` a platform test true on Linux, "
+    '`os.name != "nt"`), `subprocess.getoutput`/`getstatusoutput`, '
     "`os.system`, `os.popen`, `asyncio.create_subprocess_shell`, the legacy `commands`, `popen2` "
     "and `platform.popen`, any other call given `shell=True` (oslo's `processutils.execute`, a "
     "project's own `execute`) whose command line is built in the call, and argument lists that "
@@ -324,7 +330,8 @@ def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[H
             if not argv:
                 return
             command = argv[0]
-        yield from _command_hit(context, node, f"`{name}(..., shell=True)`", command)
+        shell = code(context, ModuleContext.keyword(node, "shell") or node)
+        yield from _command_hit(context, node, f"`{name}(..., shell={shell})`", command)
         return
     if name in _SUBPROCESS_CALLS or name in EXEC_CALLS or name == "asyncio.create_subprocess_exec":
         found = _program_and_arguments(context, node, name)

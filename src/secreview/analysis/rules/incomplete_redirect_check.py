@@ -337,8 +337,10 @@ def _worth_reading(context: ModuleContext) -> bool:
     fix="Use Django's `url_has_allowed_host_and_scheme(url, allowed_hosts={request.host})`, or "
     "replace `\\` by `/`, refuse `//`, a scheme without a host and any host but yours.",
     what_it_does="Reads the functions that guard redirects (named for it: `is_safe_url`, "
-    "`is_local_url`, `isURLInPortal`, `prevent_open_redirect`, `validate_next`; or whose "
-    "result decides a redirect in the module) and reports the test that lets a URL through "
+    "`is_local_url`, `isURLInPortal`, `prevent_open_redirect`, `validate_next`; whose "
+    "result decides a redirect in the module; or a Django view's `get_redirect_url` and "
+    "`get_success_url`, with a branch that replaces the URL read as refusing it) and reports "
+    "the test that lets a URL through "
     "when the guard admits `url.startswith('/')` and never tests `//` and `\\`, admits a parsed "
     "URL without a host (`not urlparse(u).netloc`) and never refuses a scheme without a host, "
     "or refuses only values starting with a scheme (`http://`, `https://`) or holding `://` "

@@ -124,11 +124,30 @@ def is_redirect_guard(function: Function, context: ModuleContext) -> bool:
     A name that does not say `redirect` or `next` itself (`is_local_url`, `is_safe_url`) is
     also the name of checks that a URL points to this machine (a local model server, a
     `file:` source) or is fit to fetch: such a name counts only in a module that speaks of
-    redirects."""
+    redirects. A Django class-based view's redirect hook decides the redirect too, though
+    Django calls it, not the module (`_view_redirect_hook`)."""
     if named_for_redirect_guard(function.name):
         words = words_of(function.name)
         return bool(words & _REDIRECT_WORDS) or context.derived(_mentions_redirects)
-    return function.name in context.derived(_deciding_functions)
+    return function.name in context.derived(_deciding_functions) or _view_redirect_hook(
+        function, context
+    )
+
+
+_VIEW_REDIRECT_HOOKS = frozenset({"get_redirect_url", "get_success_url"})
+"""Methods of Django's class-based views whose result (or the `self.url` they set) is where the
+view redirects: `RedirectView.get_redirect_url`, `FormMixin`'s and `DeletionMixin`'s
+`get_success_url`."""
+
+
+def _view_redirect_hook(function: Function, context: ModuleContext) -> bool:
+    """A method named for one of Django's view redirect hooks, in a class of a module that
+    imports Django: Django's view calls it and redirects to what it decides."""
+    return (
+        function.name in _VIEW_REDIRECT_HOOKS
+        and isinstance(context.parent(function), ast.ClassDef)
+        and context.imports_module("django")
+    )
 
 
 def string_texts(node: ast.expr) -> list[str]:
@@ -180,13 +199,47 @@ def admits(branch: list[ast.stmt]) -> bool:
     return False
 
 
+def replaces(branch: list[ast.stmt], node: ast.expr) -> bool:
+    """A branch whose first two statements assign the value `node` tests anew (`if not
+    self.url.startswith("/"): self.url = reverse("home")`): the URL tested is dropped for one
+    the code chose, as a refusal drops it. The new value must not be built from the old."""
+    tested = _tested_value(node)
+    if tested is None:
+        return False
+    shape = ast.dump(tested)
+    for statement in branch[:2]:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            continue
+        if ast.dump(statement.targets[0]).replace("Store()", "Load()") != shape:
+            continue
+        return not any(ast.dump(n) == shape for n in ast.walk(statement.value))
+    return False
+
+
+def _tested_value(node: ast.expr) -> ast.expr | None:
+    """The variable or attribute a test reads the URL from: the receiver of
+    `url.startswith(...)` (under `lower()` and `strip()`), or the right of `"://" in url`."""
+    receiver: ast.expr | None = None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        receiver = node.func.value
+        while (
+            isinstance(receiver, ast.Call)
+            and isinstance(receiver.func, ast.Attribute)
+            and receiver.func.attr in _KEEPING
+        ):
+            receiver = receiver.func.value
+    elif isinstance(node, ast.Compare) and len(node.comparators) == 1:
+        receiver = node.comparators[0]
+    return receiver if isinstance(receiver, ast.Name | ast.Attribute) else None
+
+
 def holding_admits(node: ast.expr, context: ModuleContext) -> bool:
     """Whether the URL is let through where `node` holds."""
     parent, child, negated = decision(node, context)
     if isinstance(parent, ast.If) and parent.test is child:
         if negated:
-            return refuses(parent.body) or admits(parent.orelse)
-        return admits(parent.body) or refuses(parent.orelse)
+            return refuses(parent.body) or replaces(parent.body, node) or admits(parent.orelse)
+        return admits(parent.body) or refuses(parent.orelse) or replaces(parent.orelse, node)
     return not negated and isinstance(parent, DECIDING)
 
 
@@ -196,7 +249,8 @@ def holding_refuses(node: ast.expr, context: ModuleContext) -> bool:
     if isinstance(parent, ast.If) and parent.test is child:
         if negated:
             return admits(parent.body)
-        return refuses(parent.body) and not refuses(parent.orelse)
+        dropped = refuses(parent.body) or replaces(parent.body, node)
+        return dropped and not refuses(parent.orelse)
     return negated and isinstance(parent, ast.Return | ast.Assign)
 
 
