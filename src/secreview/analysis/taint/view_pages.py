@@ -34,6 +34,13 @@ def _json_out(decorator: ast.expr, context: ModuleContext) -> bool:
     return (context.resolve(target) or "").endswith("tools.json_out")
 
 
+def _names_response(node: ast.expr) -> bool:
+    """`response`, `resp`, `cherrypy.response`, `self.response`: the response being sent (not
+    some object of the view's that has a `content_type` of its own)."""
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return name in ("response", "resp")
+
+
 def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
     """`cherrypy.response.headers["Content-Type"] = "text/plain"`, `response.mimetype =
     "application/json"`, or a type computed for a download: the view declares its body something
@@ -46,8 +53,13 @@ def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
             isinstance(target, ast.Subscript)
             and isinstance(target.value, ast.Attribute)
             and target.value.attr == "headers"
+            and _names_response(target.value.value)
             and str(context.constant_value(target.slice)).lower() == "content-type"
-        ) or (isinstance(target, ast.Attribute) and target.attr in ("content_type", "mimetype"))
+        ) or (
+            isinstance(target, ast.Attribute)
+            and target.attr in ("content_type", "mimetype")
+            and _names_response(target.value)
+        )
         value = context.constant_value(node.value)  # computed (a file's guessed type): not a page
         if names_type and not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES)):
             return True
