@@ -53,6 +53,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "secreview.project_aliases",
         "secreview.project_scripts",
         "secreview.project_debug_helpers",
+        "secreview.project_facts",
     ),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.

@@ -8,7 +8,7 @@ from pathlib import Path
 from secreview.config import ScanConfig
 from secreview.findings import Confidence, Finding
 from secreview.pipeline import review_source
-from secreview.project_pickles import with_project_pickle_files
+from secreview.project_facts import with_project_facts
 from secreview.scanner import scan
 from secreview.sources.discovery import discover
 
@@ -82,10 +82,10 @@ def test_alone_the_reading_module_is_medium() -> None:
 def test_the_project_keys_are_the_files_its_modules_pickle_into(tmp_path: Path) -> None:
     _write_project(tmp_path)
     sources, _ = discover([str(tmp_path)], (), False)
-    config = with_project_pickle_files(ScanConfig(), sources)
+    config = with_project_facts(ScanConfig(), sources, pickles=True, debug=False)
     assert config.project_pickle_files == frozenset({"doctreedir/*.doctree"})
     (tmp_path / "docs_tool" / "builder.py").write_text("import pickle\n")
-    assert with_project_pickle_files(ScanConfig(), sources) == ScanConfig()
+    assert with_project_facts(ScanConfig(), sources, pickles=True, debug=False) == ScanConfig()
 
 
 SHARED_NAME_WRITER = """

@@ -30,8 +30,7 @@ from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.index.reexports import ReExports, alias_table, followed_imports
 from secreview.pipeline import active_rules, models_for, review_text_guarded
 from secreview.project_aliases import with_project_shims
-from secreview.project_debug_helpers import with_project_debug_helpers
-from secreview.project_pickles import with_project_pickle_files
+from secreview.project_facts import with_project_facts
 from secreview.project_scripts import with_project_scripts
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
@@ -311,12 +310,16 @@ def scan_sources(
     """Review `sources` (discovered, or standard input saved to a file) and report `missing`."""
     started = time.perf_counter() if started is None else started
     workers = jobs or default_jobs()
-    if any(rule.id == "unsafe-deserialization" for rule in active_rules(config)):
-        config = with_project_pickle_files(config, sources, workers)
+    active = {rule.id for rule in active_rules(config)}
+    config = with_project_facts(
+        config,
+        sources,
+        workers,
+        pickles="unsafe-deserialization" in active,
+        debug="exception-details-in-response" in active,
+    )
     config = with_project_shims(config, sources, workers)
     config = with_project_scripts(config, sources)
-    if any(rule.id == "exception-details-in-response" for rule in active_rules(config)):
-        config = with_project_debug_helpers(config, sources, workers)
     with open_cache(config) as cache:
         reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)
         reports = with_cross_module_flows(
