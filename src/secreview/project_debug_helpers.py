@@ -16,21 +16,14 @@ from __future__ import annotations
 
 import re
 
-from secreview.config import ScanConfig
 from secreview.patterns import lazy_pattern
-from secreview.sources.discovery import SourceFile
-from secreview.sources.reading import UnreadableSourceError, read_source
 
 _DEBUG_TEST = lazy_pattern(r"^[ \t]+if\b[^\n]*\b(?:DEBUG|debug)\b", re.MULTILINE)
 """An `if` inside a function or class testing something named for debugging."""
 
 
-def may_test_debug(source: SourceFile, config: ScanConfig) -> bool:
-    """Whether the text of `source` tests a debug flag in an indented `if` (read, not parsed)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
-        return False  # the review reports it
+def may_test_debug(text: str) -> bool:
+    """Whether a module's text tests a debug flag in an indented `if` (read, not parsed)."""
     if "DEBUG" not in text and "debug" not in text:  # most files say no before any pattern
         return False
     return _DEBUG_TEST.search(text) is not None

@@ -49,13 +49,25 @@ def with_project_facts(
 ) -> ScanConfig:
     """`config` with the project's pickled file keys (if `pickles`) and debug-only helper
     parameters (if `debug`), read from the files whose text makes them possible."""
-    debug = debug and _serves_web(sources, config)
-    candidates = [
-        source
-        for source in sources
-        if (pickles and may_write_pickle(source, config))
-        or (debug and source.module and may_test_debug(source, config))
-    ]
+    if not (pickles or debug):
+        return config
+    pickling: list[SourceFile] = []
+    debugging: list[SourceFile] = []
+    serves_web = False
+    for source in sources:  # each file read once, its text tested for every fact wanted
+        try:
+            text = read_source(source.path, config.max_file_bytes)
+        except UnreadableSourceError:
+            continue  # the review reports it
+        if pickles and may_write_pickle(text):
+            pickling.append(source)
+        elif debug and source.module and may_test_debug(text):
+            debugging.append(source)
+        serves_web = serves_web or (debug and "import" in text and bool(_WEB_IMPORT.search(text)))
+    # The debug helpers only change what web handlers send (`exception-details-in-response`):
+    # a project importing no web framework (a library, a documentation tool) needs none of them.
+    debug = debug and serves_web
+    candidates = pickling + debugging if debug else pickling
     if not candidates:
         return config
     task = _both if pickles and debug else (_pickled_keys if pickles else _debug_parameters)
@@ -74,20 +86,6 @@ def with_project_facts(
     if entries:
         config = config._replace(project_debug_helpers=entries)
     return config
-
-
-def _serves_web(sources: Sequence[SourceFile], config: ScanConfig) -> bool:
-    """Whether a module of the project imports a web framework: the debug helpers only change
-    what web handlers send (`exception-details-in-response`), so a project without one (a
-    library, a documentation tool) needs no pass, and no worker started for it."""
-    for source in sources:
-        try:
-            text = read_source(source.path, config.max_file_bytes)
-        except UnreadableSourceError:
-            continue
-        if "import" in text and _WEB_IMPORT.search(text):
-            return True
-    return False
 
 
 def _module(config: ScanConfig, source: SourceFile) -> ModuleContext | None:

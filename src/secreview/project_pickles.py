@@ -12,21 +12,14 @@ of the configuration, so the cache reviews every file again when they change.
 
 from __future__ import annotations
 
-from secreview.config import ScanConfig
 from secreview.patterns import lazy_pattern
-from secreview.sources.discovery import SourceFile
-from secreview.sources.reading import UnreadableSourceError, read_source
 
 _MAY_PICKLE = lazy_pattern(r"\b(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib)\b")
 _DUMPS = lazy_pattern(r"\bdump\s*\(")
 
 
-def may_write_pickle(source: SourceFile, config: ScanConfig) -> bool:
-    """Whether the text of `source` names a pickling module and a `dump` (read, not parsed)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
-        return False  # the review reports it
+def may_write_pickle(text: str) -> bool:
+    """Whether a module's text names a pickling module and a `dump` (read, not parsed)."""
     if "dump" not in text:  # what `_DUMPS` needs: most files say no before any pattern runs
         return False
     return bool(_MAY_PICKLE.search(text) and _DUMPS.search(text))
