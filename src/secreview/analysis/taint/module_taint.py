@@ -87,6 +87,8 @@ def reported_events(context: AnalysisContext) -> tuple[SinkEvent, ...]:
     if context.taint is None and not _may_report(context):
         return ()
     events = taint_events(context).events
+    if not context.taint_setup.public_parameters:
+        return events  # no library flow to weigh (each taint rule asks: keep it cheap)
     # A public parameter that is also a request's (a route's argument) is one finding, the
     # surer one: the library flow of a sink another reported origin reaches adds nothing. (The
     # pattern rules still see both: `data_origin` asks which origins reach a call.)
