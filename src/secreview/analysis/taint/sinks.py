@@ -29,9 +29,9 @@ from secreview.analysis.taint.semantics import (
 from secreview.analysis.taint.values import CLEAN, Flow, Value
 from secreview.analysis.taint.view_pages import (
     declares_other_type,
+    rendered_templates,
     returns_another_view,
     returns_html_page,
-    returns_rendered_template,
 )
 from secreview.text import first_line
 
@@ -333,9 +333,9 @@ class SinkRules(FrameState):
         routes = self.models.route_decorators
         if returns_another_view(node.value, self.analysis.all_functions, routes):
             return
-        template = returns_rendered_template(node.value)
-        if template is not None and not self._known_template(template):
-            return  # a template the models do not know: its own escaping decides
+        templates = rendered_templates(node.value, self.node)
+        if templates and not any(self._known_template(t) for t in templates):
+            return  # templates the models do not know: their own escaping decides
         for flow in body.all_flows():
             if flow.reaches("html") and self.accepts(frozenset(), flow):
                 self.events.append(

@@ -165,11 +165,37 @@ _RENDERS = frozenset({"render", "render_unicode", "render_string", "render_templ
 `generate`)."""
 
 
-def returns_rendered_template(value: ast.expr | None) -> ast.expr | None:
-    """The template of `return self.templates["page.html"].render(user=user)`: what a template
-    renders is as escaped as the template makes it (Mako's `default_filters=["h"]`, autoescaping
-    engines). A template the models type (Jinja2's) is judged by them; one they do not know
-    cannot be judged at the view's return."""
+def rendered_templates(
+    value: ast.expr | None, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> tuple[ast.expr, ...]:
+    """The templates of `return self.templates["page.html"].render(user=user)`, or of a local
+    the view binds only to such renders (`page = tmpl.render(...)`, then `return page`): what a
+    template renders is as escaped as the template makes it (Mako's `default_filters=["h"]`,
+    autoescaping engines). A template the models type (Jinja2's) is judged by them; one they do
+    not know cannot be judged at the view's return. Empty: the value is not only a render."""
+    render = _render_template(value)
+    if render is not None:
+        return (render,)
+    if not isinstance(value, ast.Name):
+        return ()
+    templates: list[ast.expr] = []
+    renders: set[int] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, template = node.targets[0], _render_template(node.value)
+            if isinstance(target, ast.Name) and target.id == value.id and template is not None:
+                templates.append(template)
+                renders.add(id(target))
+    bindings = (
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name) and node.id == value.id and isinstance(node.ctx, ast.Store)
+    )
+    return tuple(templates) if all(id(node) in renders for node in bindings) else ()
+
+
+def _render_template(value: ast.expr | None) -> ast.expr | None:
+    """The template object of a call of one of its render methods (`_RENDERS`)."""
     if (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
