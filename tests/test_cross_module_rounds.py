@@ -205,7 +205,7 @@ def test_only_functions_other_modules_spell_are_summarised_with_what_they_call()
     views = "from pkg import helpers\n\ndef view(request):\n    helpers.run(request.args['c'])\n"
     trees = {"pkg.helpers": ast.parse(helpers), "pkg.views": ast.parse(views)}
     facts = [
-        ModuleFacts(name, False, frozenset(), *spelled_and_defined(ast.walk(tree)))
+        ModuleFacts(name, False, frozenset(), *spelled_and_defined(_by_type(tree)))
         for name, tree in trees.items()
     ]
     wanted = demanded_functions(facts, frozenset(trees))
@@ -223,3 +223,11 @@ def test_only_functions_other_modules_spell_are_summarised_with_what_they_call()
     assert "pkg.helpers.unused" not in chosen.summaries
     assert chosen.summaries["pkg.helpers.run"] == every.summaries["pkg.helpers.run"]
     assert chosen.summaries["pkg.helpers.run"].sinks
+
+
+def _by_type(tree: ast.AST) -> dict[type[ast.AST], list[ast.AST]]:
+    """The nodes of `tree` by exact type, as `index.node_types.grouped_nodes` gives them."""
+    grouped: dict[type[ast.AST], list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        grouped.setdefault(type(node), []).append(node)
+    return grouped

@@ -144,6 +144,17 @@ def test_a_rule_gated_by_imports_judges_calls_only_where_one_is_imported() -> No
     assert run_rules(other, rules) == ([], [])  # the same rules, a module meeting neither gate
 
 
+def test_a_rule_gated_by_words_runs_only_on_modules_whose_text_holds_one() -> None:
+    seen: list[str] = []
+    rules = [
+        _recording_rule("spelled", seen, text_words=("nowhere", "subprocess")),
+        _recording_rule("unspelled", seen, text_words=("DEBUG", "cookie")),
+    ]
+    findings, _ = run_rules(_context(), rules)
+    assert {f.rule_id for f in findings} == {"spelled"}
+    assert sorted(seen) == ["os.system(cmd)", "print(cmd)", "subprocess.run(cmd)"]
+
+
 def test_a_rule_naming_identifiers_sees_only_names_and_attributes_spelling_them() -> None:
     text = "import ssl\nx = ssl.CERT_NONE\ny = CERT_NONE\nz = other.value\n"
     context = AnalysisContext(path="app.py", text=text, tree=ast.parse(text))
@@ -181,15 +192,16 @@ def test_a_module_without_sources_reads_no_input() -> None:
     assert not input_clues(context, default_models()).may_read(frozenset({"remote", "local"}))
 
 
-def test_the_imports_names_and_constants_rules_declare_lose_no_finding(
+def test_the_imports_names_constants_and_words_rules_declare_lose_no_finding(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`Rule.call_imports`, `Rule.names` and `Rule.constants` repeat a check's own first tests:
-    on every rule fixture, the findings with them equal those of the rules handed every call,
-    name and constant."""
+    """`Rule.call_imports`, `Rule.names`, `Rule.constants` and `Rule.text_words` repeat a
+    check's own first tests: on every rule fixture, the findings with them equal those of the
+    rules handed every call, name and constant of every module."""
     declared = {path: _fixture_findings(path) for path in FIXTURE_FILES}
     ungated = tuple(
-        each._replace(call_imports=(), names=frozenset(), constants=()) for each in ALL_RULES
+        each._replace(call_imports=(), names=frozenset(), constants=(), text_words=())
+        for each in ALL_RULES
     )
     assert ungated != ALL_RULES
     monkeypatch.setattr(pipeline, "ALL_RULES", ungated)

@@ -37,6 +37,7 @@ from secreview.index.facts import (
     relative_import_base,
     spelled_and_defined,
 )
+from secreview.index.node_types import grouped_nodes
 from secreview.index.reexports import module_bindings
 from secreview.index.urlconf import url_routes
 from secreview.index.xml_defaults import sets_safe_xml_default
@@ -165,7 +166,7 @@ def library_names(directories: tuple[str, ...]) -> frozenset[str]:
 
 def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> ModuleFacts:
     """What the scanner plans the cross-module pass with, for the module `context` holds."""
-    spelled, defines = spelled_and_defined(context.nodes)
+    spelled, defines = spelled_and_defined(grouped_nodes(context))
     is_package = is_package_file(context.path)
     return ModuleFacts(
         module=module,

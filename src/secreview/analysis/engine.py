@@ -133,9 +133,13 @@ def rule_findings(
     rules ran, so a bug in one rule costs that rule's findings on that node and nothing else.
     The tree is walked once: each node goes to the rules of its type, and a call only to the
     rules that judge every call or name it (`Rule.calls`) or its method (`Rule.methods`), among
-    those whose modules the module imports (`Rule.call_imports`).
+    those whose modules the module imports (`Rule.call_imports`); a rule whose
+    `Rule.text_words` the module's text lacks does not run on it at all.
     """
-    table = _dispatch_table(tuple(rules))
+    text = context.text
+    table = _dispatch_table(
+        tuple(r for r in rules if not r.text_words or any(w in text for w in r.text_words))
+    )
     calls = table.calls_in(context)
     findings: dict[tuple[str, int, int, str], Finding] = {}
     crashes: list[str] = []
@@ -176,10 +180,11 @@ def rule_findings(
     return list(findings.values()), crashes
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=32)
 def _dispatch_table(rules: tuple[Rule, ...]) -> _DispatchTable:
     """The table of `rules`, built once per process for each set of rules (the first pass and
-    the second review each run one set on every module)."""
+    the second review each run one set, less the rules whose `Rule.text_words` a module lacks:
+    a tree gives few such sets)."""
     return _DispatchTable(rules)
 
 

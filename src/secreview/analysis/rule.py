@@ -99,6 +99,10 @@ class Rule(NamedTuple):
     constants: tuple[type, ...] = ()
     """The types of the only `Constant` values the check can report (`str`, `bytes`), when it
     visits constants: half of a tree's constants are numbers, `None` and booleans. Empty: all."""
+    text_words: tuple[str, ...] = ()
+    """Strings one of which a module's text must hold for the check to report anything there
+    (case-sensitive): the check's own first test, declared so the engine leaves the rule out of
+    every other module instead of calling it on each node it visits. Empty: every module."""
     default_enabled: bool = True
     """Off by default when False: a rule whose findings on mature code fall short of the
     precision target runs only when a selector names it (its id, a prefix, a CWE or `ALL`),
@@ -135,6 +139,7 @@ def rule(
     call_imports: tuple[str, ...] = (),
     names: frozenset[str] = frozenset(),
     constants: tuple[type, ...] = (),
+    text_words: tuple[str, ...] = (),
     default_enabled: bool = True,
     uses_project_summaries: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
@@ -173,6 +178,7 @@ def rule(
             call_imports=call_imports,
             names=names,
             constants=constants,
+            text_words=text_words,
             default_enabled=default_enabled,
             uses_project_summaries=(
                 uses_project_summaries or follows_data_flow or needs_untrusted_input

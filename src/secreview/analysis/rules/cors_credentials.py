@@ -166,6 +166,7 @@ def _django_setting(node: ast.Assign, context: ModuleContext) -> bool:
         "https://flask-cors.readthedocs.io/en/latest/api.html",
     ),
     visits=(ast.Call, ast.Assign),
+    text_words=("credentials", "CREDENTIALS"),  # each policy reported turns credentials on
     calls=_FLASK_STYLE | _MIDDLEWARE | _MIDDLEWARE_WRAPPERS | {_AIOHTTP_OPTIONS},
     methods=_MIDDLEWARE_HOLDERS,
 )

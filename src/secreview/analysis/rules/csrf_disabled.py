@@ -92,6 +92,7 @@ def _middleware_without_csrf(node: ast.AST, context: ModuleContext) -> bool:
     ),
     visits=(ast.Assign, ast.AnnAssign, ast.Call),
     methods=CONFIG_UPDATES,
+    text_words=(*_SWITCHES, "MIDDLEWARE"),  # the settings it reads, by name
 )
 def csrf_protection_disabled(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report application-wide CSRF switches turned off (cheap tests first: most assignments

@@ -197,6 +197,8 @@ def _flask_assignment_hit(statement: ast.Assign, context: ModuleContext) -> Hit 
     visits=(ast.Call, ast.Assign),
     calls=_RUN_SIMPLE | _DEBUGGED_APPLICATION,
     methods=_RUN_METHODS | _CONFIG_UPDATES,
+    # `debug=`, `.debug`, `use_debugger=`, `DEBUG`, `DebuggedApplication`: each spells one
+    text_words=("debug", "DEBUG", "Debug"),
 )
 def flask_debug_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report the Werkzeug debugger switched on through Flask or Werkzeug directly."""
@@ -237,6 +239,7 @@ def flask_debug_mode(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         "https://cwe.mitre.org/data/definitions/489.html",
     ),
     visits=(ast.Assign, ast.AnnAssign),
+    text_words=("DEBUG",),
 )
 def django_debug_setting(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report `DEBUG = True` at the top level of a Django settings module."""

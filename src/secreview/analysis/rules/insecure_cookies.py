@@ -53,6 +53,8 @@ _COOKIE_SETTINGS = {
     "SESSION_COOKIE_HTTPONLY": (_HTTPONLY, True),
     "REMEMBER_COOKIE_HTTPONLY": (_HTTPONLY, True),
 }
+_COOKIE_WORDS = ("cookie", "COOKIE")
+"""In every cookie setter's and cookie setting's name: a module spelling neither sets none."""
 # The only calls either rule judges: cookie setters and updates of a framework's settings.
 _COOKIE_METHODS = _COOKIE_SETTERS | CONFIG_UPDATES
 
@@ -220,6 +222,7 @@ _SHARED_REFERENCES = (
     references=(*_SHARED_REFERENCES, "https://cwe.mitre.org/data/definitions/614.html"),
     visits=(ast.Call, ast.Assign, ast.AnnAssign),
     methods=_COOKIE_METHODS,
+    text_words=_COOKIE_WORDS,
 )
 def cookie_without_secure(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report cookies that the browser will also send over plain HTTP."""
@@ -251,6 +254,7 @@ def cookie_without_secure(node: ast.AST, context: ModuleContext) -> Iterator[Hit
     references=(*_SHARED_REFERENCES, "https://cwe.mitre.org/data/definitions/1004.html"),
     visits=(ast.Call, ast.Assign, ast.AnnAssign),
     methods=_COOKIE_METHODS,
+    text_words=_COOKIE_WORDS,
 )
 def cookie_without_httponly(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report cookies that scripts in the page can read."""

@@ -135,6 +135,7 @@ def _optional_checks(
         "https://nvd.nist.gov/vuln/detail/CVE-2023-31143",
     ),
     visits=_FUNCTIONS,
+    text_words=_REQUEST_READS,  # what each function's text is asked for, asked of the module
 )
 def credential_checked_only_when_sent(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report credential checks that a request skips by sending no credential."""

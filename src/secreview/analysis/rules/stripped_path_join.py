@@ -310,6 +310,7 @@ def slash_stripped_path_join(node: ast.AST, context: ModuleContext) -> Iterator[
         "https://cwe.mitre.org/data/definitions/182.html",
     ),
     visits=(ast.Call, ast.BinOp),
+    text_words=(".replace(",),  # the first half of `_removes_dotdot_text`, asked before any node
 )
 def dotdot_removed_path_join(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report joins below a folder of values whose only sanitising was one pass of removing

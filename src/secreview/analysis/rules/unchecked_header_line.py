@@ -95,11 +95,15 @@ def _refuses_line_breaks(node: ast.AST) -> bool:
     return text is not None and _names_line_breaks(text)
 
 
+_LINE_BREAK_SPELLINGS = ("\\r\\n", "\\x0d\\x0a")
+"""How a line break is written in a header line the rule can report (escapes, in the source):
+a module spelling neither writes no header line by hand."""
+
+
 def _writes_unchecked_http(context: ModuleContext) -> bool:
     """Whether the module spells a status or request line (`HTTP/1.1 200`) and refuses line
-    breaks nowhere: only then can a header line of it go out unchecked. Asked once per module."""
-    if "\\r\\n" not in context.text and "\\x0d\\x0a" not in context.text:
-        return False
+    breaks nowhere: only then can a header line of it go out unchecked. Asked once per module
+    that spells a line break (`_LINE_BREAK_SPELLINGS`)."""
     speaks_http = False
     for node in ast.walk(context.tree):
         if _refuses_line_breaks(node):
@@ -227,6 +231,7 @@ def _is_string_assembly(node: ast.AST) -> bool:
         "https://nvd.nist.gov/vuln/detail/CVE-2020-7695",
     ),
     visits=(ast.BinOp, ast.Call, ast.JoinedStr, ast.List, ast.Tuple),
+    text_words=_LINE_BREAK_SPELLINGS,
 )
 def unchecked_header_line(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report a header line built from values that may carry line breaks."""
