@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import looks_internal
+from secreview.analysis.rules._support.login_required import asserts_logged_in, behind_login
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.web_handlers import (
     Function,
@@ -329,6 +330,12 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     contract = Confidence.LOW if _addresses_developer(node.msg) else None
     authorisation = _AUTHORISATION_WORDS | (_HANDLER_AUTHORISATION_WORDS if in_handler else set())
     if words & authorisation and not _is_type_narrowing(node.test, context):
+        if (
+            function is not None
+            and asserts_logged_in(node.test)
+            and behind_login(function, context)
+        ):
+            return  # `@login_required` decided it; this narrows the user's type
         yield Hit(
             node=node,
             message=f"`assert {condition}` is an access check, but Python removes asserts when "

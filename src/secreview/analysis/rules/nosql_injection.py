@@ -12,6 +12,7 @@ import ast
 
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.rules._support.typed_parameters import annotated_never_mapping
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
@@ -106,9 +107,16 @@ def _can_hold_operators(event: SinkEvent, context: AnalysisContext) -> bool:
 
     Values parsed from JSON can be operator documents anywhere; form and query values are
     strings, which matter only as (part of) a whole document taken from the request, or under
-    a string operator such as `$where` in a filter written in the source.
+    a string operator such as `$where` in a filter written in the source. A filter that is a
+    parameter annotated with no mapping type (`item_id: str`, `data: RecipeUpdate`) is a
+    string or a model instance the framework built: no filter document at all.
     """
-    if _parsed_from_json(event, context) or not isinstance(event.node, ast.Call):
+    if not isinstance(event.node, ast.Call):
+        return True
+    given = context.argument(event.node, 0, "filter") or context.keyword(event.node, "pipeline")
+    if annotated_never_mapping(given, context):
+        return False
+    if _parsed_from_json(event, context):
         return True
     literals = _written_filters(event.node, context)
     return literals is None or any(_uses_string_operator(each, context) for each in literals)

@@ -50,6 +50,14 @@ _CONVERSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "datetime.datetime.strptime": ("ValueError", frozenset({"ValueError", "TypeError"})),
 }
 _BROAD = frozenset({"Exception", "BaseException"})
+_SERVER_SET_KEYS = frozenset(
+    {"REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "SERVER_NAME", "SERVER_PORT"}
+    | {"SERVER_PROTOCOL", "REMOTE_ADDR", "wsgi.input", "wsgi.errors", "wsgi.url_scheme"}
+    | {"wsgi.version", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once"}
+)
+"""Keys of the WSGI environ (Django's `request.META`) the server fills from the connection
+itself (PEP 3333's required variables, and the peer address every server sets): no client can
+leave them out, unlike the `HTTP_*` headers, `QUERY_STRING` or `CONTENT_TYPE`."""
 _VALIDATING_DECORATOR_WORDS = ("schema", "validat", "expects_json", "use_kwargs", "use_args")
 
 
@@ -314,6 +322,8 @@ def _indexing(node: ast.Subscript, context: ModuleContext) -> Iterator[Hit]:
     attribute = _container(node.value, function, context)
     if attribute is None or _flask_indexing_is_safe(attribute, context):
         return
+    if attribute in ("META", "environ") and context.constant_value(node.slice) in _SERVER_SET_KEYS:
+        return  # the server sets it for every request
     parent = context.parent(node)
     if isinstance(parent, ast.Call) and _conversion_name(parent, context) is not None:
         return  # reported once, as the conversion

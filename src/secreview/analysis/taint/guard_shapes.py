@@ -163,7 +163,9 @@ def rejected_delimiters(text: object) -> frozenset[str]:
     return frozenset(marks)
 
 
-_SAFETY_WORDS = frozenset({"safe", "allowed", "trusted", "permitted", "whitelisted", "allowlisted"})
+_SAFETY_WORDS = frozenset(
+    {"safe", "allowed", "allow", "allows", "trusted", "permitted", "whitelisted", "allowlisted"}
+)
 _OWN_SITE_WORDS = frozenset({"local", "same", "relative"})
 _URL_WORDS = frozenset(
     {"url", "uri", "redirect", "next", "target", "location", "host", "hostname", "domain"}
@@ -183,10 +185,11 @@ OWN_HOST_KEYS = frozenset({"Host", "host", "HTTP_HOST", "SERVER_NAME"})
 
 def url_check_kinds(name: str) -> frozenset[str]:
     """The sink kinds a yes/no helper proves its URL argument safe for, read from its name:
-    `is_safe_url`, `is_safe_redirect_url`, `url_has_allowed_host_and_scheme`, `isAllowedHost`
-    decide the server a URL points to (redirect and SSRF); `is_local_url`, `is_same_origin`
-    keep a redirect on the site (a fetch of the site's own host is not judged); a name that
-    says the opposite (`is_not_allowed_host`, `is_external_url`) proves nothing when it holds."""
+    `is_safe_url`, `is_safe_redirect_url`, `url_has_allowed_host_and_scheme`, `isAllowedHost`,
+    `_allow_redirect` decide the server a URL points to (redirect and SSRF); `is_local_url`,
+    `is_same_origin` keep a redirect on the site (a fetch of the site's own host is not
+    judged); a name that says the opposite (`is_not_allowed_host`, `is_external_url`) proves
+    nothing when it holds."""
     words = words_of(name.rsplit(".", 1)[-1])
     if words & _DENIAL_WORDS or not words & _URL_WORDS:
         return frozenset()
