@@ -53,6 +53,8 @@ def object_location(event: SinkEvent, index: ModuleIndex) -> bool:
     parameter = flow_parameter(event, index)
     if parameter is None or not _object_annotation(parameter):
         return False
+    if _folder_part(event.flow.within):
+        return True
     names = frozenset(p.arg for p in handed_whole(event, index))
     handing = {
         id(node)
@@ -68,6 +70,19 @@ def object_location(event: SinkEvent, index: ModuleIndex) -> bool:
                 return False
             read = read or not _handed(node, handing, index)
     return read and not _contents_at_sink(event, names, handing, index)
+
+
+def _folder_part(within: tuple[object, ...]) -> bool:
+    """Whether the flow carries only the object's folder field (its part `within` starts at
+    `.path`, `.root_dir`, `.controldir`): the engine keeps one flow per part of a parameter, so
+    what else the function reads off the object (`repo.object_store`, a tree's `.path`) and joins
+    under that folder is a flow of its own part, judged on its own (still reported when nothing
+    checks it), not this one. A field named for something else (`patch.old_path`, `.name`) is
+    not a folder."""
+    if not within or not isinstance(within[0], str) or not within[0].startswith("."):
+        return False
+    words = _words(within[0][1:])
+    return bool(words) and all(w in _FOLDER_WORDS or w.endswith(_FOLDER_SUFFIXES) for w in words)
 
 
 def _returned(event: SinkEvent, index: ModuleIndex) -> list[ast.expr]:

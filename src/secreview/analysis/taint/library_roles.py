@@ -19,6 +19,10 @@ exists for from the library's defects. Four more signs say the same, on code who
   formats it into a path, a query or an expression; a caller who passes text there breaks the
   API's contract, not the library (`library_scope` drops it for the text-injection kinds). A
   parameter annotated `str`, a container of numbers, or not annotated is judged as before.
+- a function: a parameter annotated as a callable (`progress: Callable[..., None] | None`) is
+  a function object, not text; a flow of it reaches a text sink only through what a call it is
+  handed returns (`pack_sha = extend_pack(f, progress=progress)`), which the call made of its
+  other arguments, and those are judged as flows of their own.
 - a program: a parameter named as a command or a path (`command: list[str]`, `wdg_path`,
   `detach(path, argv)`) run as the program of an argument vector with no shell: running the
   program its caller names is that API's job, as opening the file is a path API's. A shell
@@ -62,6 +66,11 @@ _PROGRAM_NOTE = "program to run"
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _ANNOTATION_NAMES = lazy_pattern(r"[A-Za-z_][\w.]*")
 _NUMBER_TYPES = frozenset({"int", "float", "bool", "complex"})
+_CALLABLE_TYPES = frozenset(
+    {"Callable", "typing.Callable", "collections.abc.Callable", "t.Callable"}
+)
+"""Annotations of a function object (`Callable[[bytes], None]`): the names inside its brackets
+are the function's argument and return types, not the parameter's."""
 _OPTIONAL_WORDS = frozenset(
     {"None", "Optional", "Union", "typing.Optional", "typing.Union", "t.Optional", "t.Union"}
 )
@@ -271,3 +280,38 @@ def number_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
         return False
     names = set(_ANNOTATION_NAMES.findall(text)) - _OPTIONAL_WORDS
     return bool(names) and names <= _NUMBER_TYPES
+
+
+def textless_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the parameter the flow starts at holds no text: a number (`number_parameter`)
+    or a function (`callable_parameter`)."""
+    return number_parameter(event, index) or callable_parameter(event, index)
+
+
+def callable_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
+    """Whether the parameter the flow starts at is annotated as a callable, alone or with
+    `None` (`Callable[..., None] | None`, `Optional[Callable[[int], None]]`); a union with any
+    other type (`str | Callable`) may be text and is judged as before."""
+    parameter = flow_parameter(event, index)
+    annotation = None if parameter is None else parameter.annotation
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return False
+    return annotation is not None and _only_callables(annotation)
+
+
+def _only_callables(node: ast.expr) -> bool:
+    """Whether every member of the annotation's unions is a callable type or `None`."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _only_callables(node.left) and _only_callables(node.right)
+    if isinstance(node, ast.Subscript):
+        head = ast.unparse(node.value)
+        if head in _OPTIONAL_WORDS:
+            members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            return all(_only_callables(m) for m in members)
+        return head in _CALLABLE_TYPES
+    if isinstance(node, ast.Constant) and node.value is None:
+        return True
+    return ast.unparse(node) in _CALLABLE_TYPES

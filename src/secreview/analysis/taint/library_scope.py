@@ -71,10 +71,10 @@ from secreview.analysis.taint.library_roles import (
     documented_file,
     flow_parameter,
     handed_whole,
-    number_parameter,
     program_parameter,
     runs_a_program,
     setting_override,
+    textless_parameter,
 )
 from secreview.analysis.taint.library_urls import in_a_path_under_a_base, only_in_a_request_body
 from secreview.analysis.taint.module_index import ModuleIndex
@@ -170,13 +170,13 @@ _TEXT_KINDS = frozenset(
      "redirect", "ssrf", "ldap", "header", "nosql", "dynamodb", "xml", "xxe", "spreadsheet"}
 )  # fmt: skip
 """Sink kinds where the caller's value matters as text: a number's text (`library_roles`
-`number_parameter`) cannot inject into them."""
+`number_parameter`), or a function's, cannot inject into them."""
 
 
 def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
-    if event.kind in _TEXT_KINDS and number_parameter(event, index):
+    if event.kind in _TEXT_KINDS and textless_parameter(event, index):
         return False
     if event.kind == "path":
         if (
