@@ -142,6 +142,7 @@ def _id_from_request(
         "https://www.django-rest-framework.org/api-guide/permissions/#object-level-permissions",
     ),
     visits=(ast.FunctionDef, ast.AsyncFunctionDef),
+    text_words=(".objects",),  # what `_module_checks_objects` asks of the module first
 )
 def unchecked_object_lookup(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report a handler's lookup by a request id when siblings check the objects they load."""
