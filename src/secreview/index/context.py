@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from secreview.index.folded_calls import (
     MAX_FOLDED_LENGTH,
@@ -32,6 +32,7 @@ from secreview.text import source_lines, source_lines_with_ends
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _Derived = TypeVar("_Derived")
+_ABSENT = object()  # a memo's miss (None and False are answers)
 _SPACE_AFTER_OPENING = lazy_pattern(r"([(\[{]) ")
 _SPACE_BEFORE_CLOSING = lazy_pattern(r",? ([)\]}])")
 
@@ -127,10 +128,10 @@ class ModuleContext:
         `cursor` is a local object whose type a pattern rule cannot know. Memoised per node:
         every call rule asks about every call.
         """
-        key = id(node)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve(node)
-        return self._resolved[key]
+        found = self._resolved.get(id(node), _ABSENT)
+        if found is _ABSENT:
+            found = self._resolved[id(node)] = self._resolve(node)
+        return found  # type: ignore[return-value]
 
     def _resolve(self, node: ast.AST) -> str | None:
         parts: list[str] = []
@@ -392,6 +393,7 @@ class ModuleContext:
     def derived(self, compute: Callable[[ModuleContext], _Derived]) -> _Derived:
         """`compute(self)`, computed once: for whole-module analyses several rules read. The
         function itself is the key, so the result's type is known and no key can be mistyped."""
-        if compute not in self._derived:
-            self._derived[compute] = compute(self)
-        return cast("_Derived", self._derived[compute])
+        found = self._derived.get(compute, _ABSENT)
+        if found is _ABSENT:
+            found = self._derived[compute] = compute(self)
+        return found  # type: ignore[return-value]

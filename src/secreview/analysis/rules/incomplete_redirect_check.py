@@ -319,10 +319,8 @@ def _web_schemes_only(scheme: ast.expr, context: ModuleContext) -> bool:
     return isinstance(parent.ops[0], ast.In | ast.NotIn) and bool(texts) and set(texts) <= _WEB
 
 
-def _worth_reading(context: ModuleContext) -> bool:
-    """The module's text holds a test any shape needs (most modules hold none)."""
-    text = context.text
-    return "startswith" in text or "urlparse" in text or "urlsplit" in text
+_WORTH_READING = ("startswith", "urlparse", "urlsplit")
+"""A module's text holds one of these when it holds a test any shape needs (most hold none)."""
 
 
 @rule(
@@ -359,12 +357,13 @@ def _worth_reading(context: ModuleContext) -> bool:
         "https://nvd.nist.gov/vuln/detail/CVE-2021-32806",
     ),
     visits=(ast.FunctionDef, ast.AsyncFunctionDef),
+    text_words=_WORTH_READING,
 )
 def incomplete_redirect_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report the test of a redirect guard that admits URLs of other hosts."""
     if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return
-    if not context.derived(_worth_reading) or not is_redirect_guard(node, context):
+    if not is_redirect_guard(node, context):
         return
     nodes = shared_own_nodes(node, context)
     facts = _Facts(node, nodes, context)

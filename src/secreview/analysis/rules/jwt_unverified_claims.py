@@ -177,6 +177,7 @@ def _exclusive(first: ast.AST, second: ast.AST, context: ModuleContext) -> bool:
         "https://cwe.mitre.org/data/definitions/347.html",
     ),
     visits=(ast.FunctionDef, ast.AsyncFunctionDef),
+    text_words=("split(",),  # the first half of `_may_split_tokens`
 )
 def jwt_claims_from_raw_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report claims decoded from a token's raw text after a library verified the token."""

@@ -109,6 +109,8 @@ def _unchecked_since_assignment(
         "https://nvd.nist.gov/vuln/detail/CVE-2015-3220",
     ),
     visits=(ast.Assign,),
+    # `"pad" in target.lower()` of a name, asked of the module's text in every spelling
+    text_words=("pad", "paD", "pAd", "pAD", "Pad", "PaD", "PAd", "PAD"),
 )
 def padding_length_unchecked(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report padding lengths read from a buffer nobody checked for emptiness."""

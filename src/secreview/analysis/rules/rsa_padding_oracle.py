@@ -114,6 +114,7 @@ def _exits(body: list[ast.stmt]) -> bool:
         "https://nvd.nist.gov/vuln/detail/CVE-2020-26263",
     ),
     visits=(ast.If,),
+    text_words=("[1]", *_HEADER_TEXTS),  # the first half of `_speaks_of_rsa`
 )
 def rsa_padding_oracle(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report early rejections of a PKCS#1 v1.5 header."""

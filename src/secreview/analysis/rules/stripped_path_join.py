@@ -265,6 +265,8 @@ def _used_unchecked(node: ast.AST, context: ModuleContext) -> bool:
         "https://cwe.mitre.org/data/definitions/22.html",
     ),
     visits=(ast.Call, ast.BinOp),
+    calls=_JOINS,  # the only calls `_stripped_part` reads, with `joinpath` of any object
+    methods=frozenset({"joinpath"}),
 )
 def slash_stripped_path_join(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report joins below a folder of values whose only sanitising was stripping slashes."""
@@ -310,6 +312,8 @@ def slash_stripped_path_join(node: ast.AST, context: ModuleContext) -> Iterator[
         "https://cwe.mitre.org/data/definitions/182.html",
     ),
     visits=(ast.Call, ast.BinOp),
+    calls=_JOINS,  # the only calls `_stripped_part` reads, with `joinpath` of any object
+    methods=frozenset({"joinpath"}),
     text_words=(".replace(",),  # the first half of `_removes_dotdot_text`, asked before any node
 )
 def dotdot_removed_path_join(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:

@@ -138,6 +138,7 @@ def _flow(node: ast.AST) -> tuple[str | None, ast.AST | None]:
         "https://cwe.mitre.org/data/definitions/79.html",
     ),
     visits=(ast.FunctionDef,),
+    text_words=tuple(sorted(_CELL_METHODS)),  # the method's name, its first test
 )
 def table_cell_unescaped_user_text(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report user profile text a z3c.table cell method returns unescaped."""

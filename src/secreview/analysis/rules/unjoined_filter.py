@@ -106,6 +106,7 @@ def _column_model(node: ast.AST, models: dict[str, set[str]]) -> str | None:
         "https://cwe.mitre.org/data/definitions/285.html",
     ),
     visits=(ast.Call,),
+    text_words=("query",),  # `_queried` needs an attribute named `query`
 )
 def unjoined_filter(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report filters on a model that is not part of the query."""

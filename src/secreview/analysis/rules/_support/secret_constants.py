@@ -355,14 +355,14 @@ def _secret_at_key_argument(call: ast.Call, context: ModuleContext) -> Secret | 
     )
 
 
-def _secrets(context: ModuleContext) -> dict[int, Secret | None]:
-    """Secret per node id, computed on first use and shared by the three rules."""
-    return context.derived(_new_secret_table)
-
-
 def _new_secret_table(context: ModuleContext) -> dict[int, Secret | None]:
-    """An empty table of secrets by node id, filled as the rules ask (one per module)."""
+    """An empty table of secrets by node id, filled as the rules ask (one per module): each
+    secret is judged on first use and shared by the three rules."""
     return {}
+
+
+_UNJUDGED = object()
+"""`secret_at`'s miss in the table (None is an answer: no secret there)."""
 
 
 def _new_position_tables(context: ModuleContext) -> dict[int, dict[int, int]]:
@@ -372,15 +372,17 @@ def _new_position_tables(context: ModuleContext) -> dict[int, dict[int, int]]:
 
 def secret_at(node: ast.AST, context: ModuleContext) -> Secret | None:
     """The secret reported at `node` (a string constant or a crypto call), judged once."""
-    if isinstance(node, ast.Constant) and not isinstance(node.value, str | bytes):
+    constant = isinstance(node, ast.Constant)
+    if constant and not isinstance(node.value, (str, bytes)):  # type: ignore[attr-defined]
         return None  # not memoised: a 2 MB table of numbers would cost a 60 MB memo of Nones
-    found = _secrets(context)
-    key = id(node)
-    if key not in found:
-        if isinstance(node, ast.Constant):
-            found[key] = _secret_in_constant(node, context)
+    found = context.derived(_new_secret_table)
+    secret = found.get(id(node), _UNJUDGED)
+    if secret is _UNJUDGED:
+        if constant:
+            secret = _secret_in_constant(node, context)  # type: ignore[arg-type]
         elif isinstance(node, ast.Call):
-            found[key] = _secret_at_key_argument(node, context)
+            secret = _secret_at_key_argument(node, context)
         else:
-            found[key] = None
-    return found[key]
+            secret = None
+        found[id(node)] = secret
+    return secret  # type: ignore[return-value]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from secreview.index.children import child_nodes
 from secreview.index.context import ModuleContext
+from secreview.index.import_names import canonical
 
 # Server-side web frameworks: a `request` parameter means an incoming request only in modules
 # built on one of these (in `requests`, `urllib3` or pytest fixtures it is something else).
@@ -134,9 +135,21 @@ def is_request_handler(function: Function, context: ModuleContext) -> bool:
     """Whether `function` handles web requests: route-decorated, takes the request, or reads it."""
     if is_route_decorated(function, context) or request_parameter(function, context):
         return True
+    if not context.derived(_may_name_a_proxy):
+        return False  # no name of the module resolves to a proxy: spare the walk of the body
     return any(
         isinstance(n, ast.Name) and context.resolve(n) in _REQUEST_PROXIES
         for n in scope_nodes(function.body)
+    )
+
+
+def _may_name_a_proxy(context: ModuleContext) -> bool:
+    """Whether a bare name can resolve to a request proxy in the module (`ModuleContext.resolve`):
+    only a name an import binds to one can, or any name under a `from M import *` (builtins
+    have no dotted names). Asked once per module instead of walking every function's body."""
+    return bool(context.star_modules) or any(
+        canonical(head).removeprefix("builtins.") in _REQUEST_PROXIES
+        for head in context.import_aliases.values()
     )
 
 
