@@ -84,8 +84,6 @@ def _carries(
     if isinstance(node, ast.Call):
         if ctx.call_name(node) in consumers:
             return False
-        if handover.holds_owner(node, names):
-            return True  # `conn.cursor()`: the cursor keeps its connection
         arguments = [*node.args, *(k.value for k in node.keywords)]
         return any(_carries(a, names, consumers, ctx) for a in arguments)
     return False
@@ -162,8 +160,10 @@ def _judge(
     if isinstance(node, ast.Global | ast.Nonlocal) and names & set(node.names):
         fate.escape = fate.escape or node
     elif isinstance(node, ast.Return | ast.Yield | ast.YieldFrom):
-        if _carries(node.value, names, consumers, ctx) or (
-            kind.is_path and handover.path_carries(node.value, names, ctx)
+        if (
+            _carries(node.value, names, consumers, ctx)
+            or handover.holds_owner(node.value, names)  # `return conn.cursor()`
+            or (kind.is_path and handover.path_carries(node.value, names, ctx))
         ):
             fate.escape = fate.escape or node
     elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign) and node is not acquisition:

@@ -104,10 +104,13 @@ _OWNER_KEEPING = frozenset({"cursor"})
 (`cursor.connection`), so handing on `conn.cursor()` hands on the connection."""
 
 
-def holds_owner(call: ast.Call, names: set[str]) -> bool:
-    """Whether `call` makes, from a handle named in `names`, an object that keeps the handle
-    (`return conn.cursor()`): whoever receives it owns the connection too."""
-    func = call.func
+def holds_owner(value: ast.expr | None, names: set[str]) -> bool:
+    """Whether a returned `value` is made, from a handle named in `names`, as an object that
+    keeps the handle (`return conn.cursor()`): whoever receives it owns the connection too.
+    Only a value handed on counts: `with conn.cursor() as cur:` closes the cursor, not `conn`."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
     return (
         isinstance(func, ast.Attribute)
         and func.attr in _OWNER_KEEPING
