@@ -124,8 +124,12 @@ def _holds_flag(call: ast.Call, context: ModuleContext) -> bool:
 
     Front ends read such cookies (`is_user_authorized=true`) to choose what to show; the session
     itself lives in another cookie. The value is the same for every visitor, so neither a script
-    nor an eavesdropper learns anything from it.
+    nor an eavesdropper learns anything from it. A signed cookie is not: Django's
+    `set_signed_cookie("remember_me", "1", ...)` sends the value with a timestamp and a signature
+    the server accepts later, a credential however constant its text.
     """
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "set_signed_cookie":
+        return False
     value = context.constant_value(context.argument(call, 1, "value"))
     if isinstance(value, bool | int):
         return value in (0, 1)
