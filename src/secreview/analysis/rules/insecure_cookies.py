@@ -43,6 +43,8 @@ _WEB_FRAMEWORKS = (
 )
 # Cookies that client-side JavaScript must read to send them back as a header.
 _SCRIPT_READABLE_WORDS = frozenset({"csrf", "xsrf", "csrftoken", "xsrftoken"})
+# Constant values that only say yes or no: the same for every visitor, nothing to read or steal.
+_FLAG_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0", "y", "n"})
 
 # setting name -> (CWE of the flag it turns off when set to False, whether it guards a session)
 _COOKIE_SETTINGS = {
@@ -117,6 +119,23 @@ def _is_deletion(call: ast.Call, context: ModuleContext) -> bool:
     return value is not None and context.constant_value(value) in (None, "", b"")
 
 
+def _holds_flag(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the cookie's value is a constant yes/no flag (`"true"`, `"1"`, `True`, `0`).
+
+    Front ends read such cookies (`is_user_authorized=true`) to choose what to show; the session
+    itself lives in another cookie. The value is the same for every visitor, so neither a script
+    nor an eavesdropper learns anything from it. A signed cookie is not: Django's
+    `set_signed_cookie("remember_me", "1", ...)` sends the value with a timestamp and a signature
+    the server accepts later, a credential however constant its text.
+    """
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "set_signed_cookie":
+        return False
+    value = context.constant_value(context.argument(call, 1, "value"))
+    if isinstance(value, bool | int):
+        return value in (0, 1)
+    return isinstance(value, str) and value.strip().lower() in _FLAG_VALUES
+
+
 def _flag_missing(call: ast.Call, method: str, flag: _Flag, context: ModuleContext) -> bool:
     """Whether `call` leaves `flag` off: absent (off by default) or a constant false value.
 
@@ -145,6 +164,8 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
     if len(call.args) == 1 and not call.keywords:
         return None  # cookiejar.set_cookie(cookie_object) on the client side
     if context.has_star_arguments(call) or _is_deletion(call, context):
+        return None
+    if _holds_flag(call, context):
         return None
     if not _flag_missing(call, call.func.attr, flag, context):
         return None

@@ -230,10 +230,31 @@ def _in_backticks(context: ModuleContext, pieces: list[Piece], index: int) -> bo
     )
 
 
-def _spliced_values(context: ModuleContext, pieces: list[Piece]) -> list[Piece]:
+def _is_dialect_text(context: ModuleContext, expr: ast.expr, executors: frozenset[str]) -> bool:
+    """SQL text the database object running the statement gives for its own dialect: an
+    attribute of it, or a method of it called with constants only (`db.execute(f"... {
+    db.timestamp_placeholder('now')}")`, `{db.serial_primary_key}`). Such helpers write the
+    same SQL for every call; a value of the caller's handed to one (`db.quote(name)`) is not."""
+    value = single_value(context, expr)
+    if isinstance(value, ast.Call):
+        arguments = [*value.args, *(k.value for k in value.keywords)]
+        if not all(context.is_constant(a) for a in arguments):
+            return False
+        value = value.func
+    return (
+        isinstance(value, ast.Attribute)
+        and isinstance(value.value, ast.Name)
+        and value.value.id in executors
+    )
+
+
+def _spliced_values(
+    context: ModuleContext, pieces: list[Piece], executors: frozenset[str] = frozenset()
+) -> list[Piece]:
     """The run-time values that can carry SQL syntax: not numbers, not placeholder lists, not
     identifiers the database's own quoting produced or quoted between doubled backticks, not
-    names of the program's schema."""
+    names of the program's schema, not the dialect text of the object running the statement
+    (`executors`: the names in the receiver of `execute`)."""
     return [
         p
         for index, p in enumerate(pieces)
@@ -244,13 +265,19 @@ def _spliced_values(context: ModuleContext, pieces: list[Piece]) -> list[Piece]:
         and not _is_quoted_identifier(context, p.node)
         and not _is_schema_identifier(context, p.node)
         and not _in_backticks(context, pieces, index)
+        and not (executors and _is_dialect_text(context, p.node, executors))
     ]
 
 
-def _built_sql(context: ModuleContext, sql: ast.expr, must_look_like_sql: bool) -> list[Piece]:
+def _built_sql(
+    context: ModuleContext,
+    sql: ast.expr,
+    must_look_like_sql: bool,
+    executors: frozenset[str] = frozenset(),
+) -> list[Piece]:
     """The unsafe run-time values, when `sql` is SQL text built here from some (else [])."""
     pieces = string_pieces(context, sql)
-    values = _spliced_values(context, pieces)
+    values = _spliced_values(context, pieces, executors)
     has_fixed_text = any(p.text and p.text.strip() for p in pieces)
     if not values or not has_fixed_text:
         return []
@@ -344,6 +371,7 @@ def formatted_sql_query(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
                 yield _hit(context, node, f".extra({keyword}=...)", fragment, values)
         return
     name = context.call_name(node)
+    executors: frozenset[str] = frozenset()
     if name in _SQL_FUNCTIONS:
         sql = ModuleContext.argument(node, *_SQL_FUNCTIONS[name])
         sink, must_look_like_sql = name, False
@@ -352,10 +380,11 @@ def formatted_sql_query(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             (k.value for k in node.keywords if k.arg in _STATEMENT_KEYWORDS), None
         )
         sink, must_look_like_sql = code(context, func, 40), True
+        executors = frozenset(n.id for n in ast.walk(func.value) if isinstance(n, ast.Name))
     else:
         return
     if sql is None:
         return
-    values = _built_sql(context, sql, must_look_like_sql)
+    values = _built_sql(context, sql, must_look_like_sql, executors)
     if values:
         yield _hit(context, node, sink, sql, values)

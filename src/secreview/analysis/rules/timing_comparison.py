@@ -25,6 +25,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.own_scope import own_method_returns
+from secreview.analysis.rules._support.query_expressions import builds_query
 from secreview.analysis.rules._support.secret_files import name_read
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.sequence_containers import is_sequence
@@ -319,6 +320,8 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
     function = context.enclosing_function(node)
     if function is not None and function.name in _EQUALITY_METHODS:
         return
+    if builds_query(node, context):
+        return  # `.filter(Session.token == token)`: a clause the database evaluates
     left, right = node.left, node.comparators[0]
     if _is_fixed(_unwrap(left, context), context) or _is_fixed(_unwrap(right, context), context):
         return

@@ -42,6 +42,8 @@ _HASHERS = _VERIFIERS | frozenset(
 _HASH_WORDS = frozenset({"password", "passwd", "pwd", "hash", "hashed", "digest"})
 _ABSENT_ERRORS = ("DoesNotExist", "NoResultFound", "UserNotFound")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
+"""FastAPI's markers of a parameter the framework resolves before the view runs."""
 
 
 def _hash_holder(node: ast.expr) -> str | None:
@@ -109,6 +111,39 @@ def _short_circuits(test: ast.expr, user: str) -> bool:
                 for node in ast.walk(later)
             )
     return False
+
+
+def _dependency_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Parameters FastAPI fills from a dependency: `account: Account = Depends(current_account)`
+    or `Annotated[Account, Depends(...)]`.
+
+    Such an account is the signed-in user the dependency found from the session or token, not
+    one looked up by a name the request submits; refusing it when absent tells no user names.
+    A parameter the function binds again (`account = find(data.username)`) is a lookup again.
+    """
+    rebound = {
+        node.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+    pairs = [
+        *zip(positional, [*defaults, *arguments.defaults], strict=True),
+        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+    ]
+    found: set[str] = set()
+    for argument, default in pairs:
+        markers = [default, argument.annotation]
+        if any(
+            isinstance(node, ast.Call) and last_name(node.func) in _DEPENDENCY_MARKERS
+            for marker in markers
+            if marker is not None
+            for node in ast.walk(marker)
+        ):
+            found.add(argument.arg)
+    return found - rebound
 
 
 def _exits(body: list[ast.stmt]) -> bool:
@@ -189,6 +224,8 @@ def password_hashed_only_for_known_user(node: ast.AST, context: ModuleContext) -
         user = _verified_user(inner) if isinstance(inner, ast.Call) else None
         if user is not None:
             last[user] = max(last.get(user, 0), inner.lineno)
+    for resolved in _dependency_parameters(node) if last else ():
+        last.pop(resolved, None)
     seen: set[int] = set()
     for user, line in sorted(last.items()):
         for refusal in _unbalanced_refusals(node, user, line):

@@ -29,6 +29,9 @@ from secreview.index.choices import (
 from secreview.index.context import ModuleContext
 from secreview.index.decorator_fills import decorator_fills, project_fills
 
+_PROVIDERS = frozenset({"litestar.di.Provide", "litestar.Provide"})
+"""Litestar's dependency marker: `dependencies = {"users_service": Provide(provide_users)}`."""
+
 
 class ChoiceTypes:
     """Fixed-value types and validated model fields, as one module's analysis asks them."""
@@ -112,7 +115,8 @@ class ChoiceTypes:
     def filled_by_decorators(self, decorators: list[ast.expr]) -> frozenset[str]:
         """Keywords the project's decorators among `decorators` fill for the view they wrap
         with values they build (`ProjectIndex.filled`; a decorator of this module by its own
-        definition, as a single file has no project): not the request's data."""
+        definition, as a single file has no project), and the Litestar dependencies the module
+        declares (`_provided`): not the request's data."""
         fills = self.project.filled or self._own_filled  # the project's holds this module's
         found: set[str] = set()
         for decorator in decorators:
@@ -122,6 +126,27 @@ class ChoiceTypes:
                 name = f"{self.module_name}.{target.id}"
             if name is not None:
                 found |= fills.get(name, frozenset())
+        return frozenset(found) | self._provided
+
+    @cached_property
+    def _provided(self) -> frozenset[str]:
+        """Names this module declares as Litestar dependencies (`dependencies = {"users_service":
+        Provide(provide_users_service)}` on a controller, a router or a handler's decorator).
+
+        Litestar fills a handler parameter of such a name with what the provider built (a
+        service, a repository, a session), never with the request's data.
+        """
+        if "Provide" not in self.context.text:
+            return frozenset()  # the cheap test first: most modules declare no dependency
+        found: set[str] = set()
+        for node in ast.walk(self.context.tree):
+            if not isinstance(node, ast.Dict):
+                continue
+            for key, value in zip(node.keys, node.values, strict=True):
+                if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                    continue
+                if isinstance(value, ast.Call) and self.qualified(value.func) in _PROVIDERS:
+                    found.add(key.value)
         return frozenset(found)
 
     @cached_property

@@ -89,32 +89,6 @@ def _carries(
     return False
 
 
-_PATH_BUILDERS = frozenset(
-    {"os.path.join", "os.path.abspath", "os.path.realpath", "os.fspath", "str", "pathlib.Path"}
-)
-
-
-def _path_carries(node: ast.AST | None, names: set[str], ctx: ModuleContext) -> bool:
-    """Whether a temporary path (or a path built from it) is the value of `node`.
-
-    `d`, `tmp.name`, `os.path.join(d, "x")`, `f"{d}/x"` carry it; `run([.., d]).returncode`,
-    whose value is what a call made of the path, does not.
-    """
-    if isinstance(node, ast.Name):
-        return node.id in names
-    if isinstance(node, ast.Call):
-        if isinstance(node.func, ast.Attribute) and node.func.attr in handover.PATH_METHODS:
-            return _path_carries(node.func.value, names, ctx)  # `Path(d).joinpath("x")`
-        if ctx.call_name(node) not in _PATH_BUILDERS:
-            return False
-        return any(_path_carries(a, names, ctx) for a in node.args)
-    if isinstance(node, ast.Subscript):
-        return False
-    if node is None:
-        return False
-    return any(_path_carries(child, names, ctx) for child in ast.iter_child_nodes(node))
-
-
 def _mentions(node: ast.AST | None, names: set[str]) -> bool:
     """Whether `node` reads one of `names` anywhere (for path handles)."""
     return node is not None and any(
@@ -156,7 +130,7 @@ def follow(
             if node is acquisition or not isinstance(node, ast.Assign):
                 continue
             if _carries(node.value, fate.names, consumers, ctx) or (
-                kind.is_path and _path_carries(node.value, fate.names, ctx)
+                kind.is_path and handover.path_carries(node.value, fate.names, ctx)
             ):
                 for target in node.targets:
                     if isinstance(target, ast.Name) and target.id not in fate.names:
@@ -186,14 +160,16 @@ def _judge(
     if isinstance(node, ast.Global | ast.Nonlocal) and names & set(node.names):
         fate.escape = fate.escape or node
     elif isinstance(node, ast.Return | ast.Yield | ast.YieldFrom):
-        if _carries(node.value, names, consumers, ctx) or (
-            kind.is_path and _path_carries(node.value, names, ctx)
+        if (
+            _carries(node.value, names, consumers, ctx)
+            or handover.holds_owner(node.value, names)  # `return conn.cursor()`
+            or (kind.is_path and handover.path_carries(node.value, names, ctx))
         ):
             fate.escape = fate.escape or node
     elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign) and node is not acquisition:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         held = _carries(node.value, names, consumers, ctx) or (
-            kind.is_path and _path_carries(node.value, names, ctx)
+            kind.is_path and handover.path_carries(node.value, names, ctx)
         )
         if held and any(not isinstance(t, ast.Name) for t in targets):
             fate.escape = fate.escape or node  # stored on an object or in a container

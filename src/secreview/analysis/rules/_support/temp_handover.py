@@ -7,6 +7,9 @@ release. Projects often wrap both halves in a helper of their own (`_tidy(tmp)` 
 `self._move(tmp.name, dest)` renaming it): a call of a function of the same module (or a method of
 the same class) that moves or removes the parameter it is handed releases the path too. Only
 that one hop is read: a helper calling another helper is not followed.
+
+It also says what a returned value hands on: a path built from the temporary one
+(`path_carries`), or a cursor made from a connection, which keeps it (`holds_owner`).
 """
 
 from __future__ import annotations
@@ -94,3 +97,49 @@ def _defined_in(body: list[ast.stmt], name: str) -> Function | None:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) and statement.name == name:
             found = statement
     return found
+
+
+_OWNER_KEEPING = frozenset({"cursor"})
+"""Methods whose result keeps the object it was made from: a DB-API cursor holds its connection
+(`cursor.connection`), so handing on `conn.cursor()` hands on the connection."""
+
+
+def holds_owner(value: ast.expr | None, names: set[str]) -> bool:
+    """Whether a returned `value` is made, from a handle named in `names`, as an object that
+    keeps the handle (`return conn.cursor()`): whoever receives it owns the connection too.
+    Only a value handed on counts: `with conn.cursor() as cur:` closes the cursor, not `conn`."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in _OWNER_KEEPING
+        and isinstance(func.value, ast.Name)
+        and func.value.id in names
+    )
+
+
+_PATH_BUILDERS = frozenset(
+    {"os.path.join", "os.path.abspath", "os.path.realpath", "os.fspath", "str", "pathlib.Path"}
+)
+
+
+def path_carries(node: ast.AST | None, names: set[str], ctx: ModuleContext) -> bool:
+    """Whether a temporary path (or a path built from it) is the value of `node`.
+
+    `d`, `tmp.name`, `os.path.join(d, "x")`, `f"{d}/x"` carry it; `run([.., d]).returncode`,
+    whose value is what a call made of the path, does not.
+    """
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in PATH_METHODS:
+            return path_carries(node.func.value, names, ctx)  # `Path(d).joinpath("x")`
+        if ctx.call_name(node) not in _PATH_BUILDERS:
+            return False
+        return any(path_carries(a, names, ctx) for a in node.args)
+    if isinstance(node, ast.Subscript):
+        return False
+    if node is None:
+        return False
+    return any(path_carries(child, names, ctx) for child in ast.iter_child_nodes(node))
