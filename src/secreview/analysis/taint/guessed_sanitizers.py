@@ -17,6 +17,14 @@ The same holds for HTML: a project's own cleaner (`utils.clean_html(html)`, `san
 stands between rendered user text and `mark_safe`. An unread function whose name has a word for
 cleaning (`clean`, `sanitize`, `sanitise`, `purify`, `scrub`) and one for markup (`html`,
 `markup`) is taken to make its result safe as HTML; it only ever removes an HTML finding.
+
+And for paths the other way round: a project that confines paths to a sandbox or a workspace
+does it in one helper its modules import and call on each path they are handed
+(`file_path = validate_path_with_env_config(file_path)`, `safe_path(p)`, `confine_path(p)`),
+which raises for a path outside and returns the one to use. An unread function whose name has a
+word for vetting (`validate`, `sanitize`, `secure`, `safe`, `confine`, `restrict`) and the word
+`path` is taken to make its result safe as a path (a helper that only normalises, `normpath`,
+`resolve_path`, has no such word). A helper the scan read is judged by its body.
 """
 
 from __future__ import annotations
@@ -36,6 +44,9 @@ _CLEANING = frozenset({"clean", "cleaned", "sanitize", "sanitise", "sanitized", 
 _CLEANING |= {"purify", "scrub", "cleanse"}
 _MARKUP = frozenset({"html", "markup"})
 _PROTECTS_HTML = frozenset({"html"})
+_VETTING = frozenset({"validate", "validated", "sanitize", "sanitise", "sanitized", "sanitised"})
+_VETTING |= {"secure", "safe", "confine", "confined", "restrict", "restricted"}
+_PATH_WORDS = frozenset({"path", "filepath"})
 
 
 def names_an_identifier_conversion(function: str) -> bool:
@@ -50,20 +61,29 @@ def names_an_html_cleaner(function: str) -> bool:
     return bool(words & _CLEANING) and bool(words & _MARKUP)
 
 
+def names_a_path_confinement(function: str) -> bool:
+    """Whether a function's name says it vets a path (`validate_path`, `safe_path`)."""
+    words = words_of(function)
+    return bool(words & _PATH_WORDS) and bool(words & _VETTING)
+
+
 class GuessedSanitizerRules(FrameState):
-    """Unread project helpers named for making identifiers, taken to clear a path's text, or
-    for cleaning HTML, taken to clear it for HTML."""
+    """Unread project helpers named for making identifiers or vetting paths, taken to clear a
+    path's text, or for cleaning HTML, taken to clear it for HTML."""
 
     def guessed_sanitiser(self, node: ast.Call, result: Value) -> Value:
         """`result` cleared for paths when `node` calls an unread project helper named for a
-        conversion to a case style or a slug, for HTML when it is named for cleaning HTML (see
-        the module docstring), else unchanged."""
+        conversion to a case style or a slug or for vetting a path, for HTML when it is named
+        for cleaning HTML (see the module docstring), else unchanged."""
         qualified = self.unread_function(node.func)
         if qualified is None:
             return result
         function = qualified.rpartition(".")[2]
         if names_an_identifier_conversion(function):
             note = f"`{qualified}` makes a name of it (guessed from its name: it was not scanned)"
+            return result.mapped(lambda flow: flow.then(node, note).sanitised(PROTECTS))
+        if names_a_path_confinement(function):
+            note = f"`{qualified}` vets it as a path (guessed from its name: it was not scanned)"
             return result.mapped(lambda flow: flow.then(node, note).sanitised(PROTECTS))
         if names_an_html_cleaner(function):
             note = f"`{qualified}` cleans it as HTML (guessed from its name: it was not scanned)"
