@@ -186,12 +186,25 @@ def rendered_templates(
             if isinstance(target, ast.Name) and target.id == value.id and template is not None:
                 templates.append(template)
                 renders.add(id(target))
-    bindings = (
-        node
-        for node in ast.walk(function)
-        if isinstance(node, ast.Name) and node.id == value.id and isinstance(node.ctx, ast.Store)
-    )
+    bindings = (node for node in ast.walk(function) if _binds(node, value.id))
     return tuple(templates) if all(id(node) in renders for node in bindings) else ()
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Whether `node` binds `name` in a function: an assignment's, loop's or `with`'s target, a
+    parameter, an `except ... as`, a match capture, an import, or a `global`/`nonlocal`."""
+    match node:
+        case ast.Name(id=bound, ctx=ast.Store()) | ast.arg(arg=bound):
+            return bound == name
+        case ast.ExceptHandler(name=bound) | ast.MatchAs(name=bound) | ast.MatchStar(name=bound):
+            return bound == name
+        case ast.MatchMapping(rest=bound):
+            return bound == name
+        case ast.alias(name=imported, asname=alias):
+            return (alias or imported.partition(".")[0]) == name
+        case ast.Global(names=names) | ast.Nonlocal(names=names):
+            return name in names
+    return False
 
 
 def _render_template(value: ast.expr | None) -> ast.expr | None:
