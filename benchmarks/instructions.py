@@ -72,6 +72,8 @@ def main() -> None:
     arguments = parser.parse_args()
     for src in arguments.src:
         per_process = count(arguments.tree, src.resolve())
+        if not per_process:
+            raise SystemExit(f"{src}: callgrind wrote no counts (is valgrind installed?)")
         parts = " + ".join(f"{n / 1e9:.3f}" for _, n in sorted(per_process.items()))
         print(f"{src}: {sum(per_process.values()) / 1e9:.3f} G instructions ({parts} by process)")
 
