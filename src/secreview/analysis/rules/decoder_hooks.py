@@ -26,9 +26,11 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _HOOK_KEYWORDS: dict[str, int] = {"object_hook": 0, "object_pairs_hook": 0, "ext_hook": 1}
 """Keyword naming a decoder hook -> position of the document among the hook's parameters."""
@@ -104,14 +106,6 @@ def _holding(function: _Function, start: frozenset[str]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _callee_word(call: ast.Call) -> str:
-    """The last word of what `call` calls (`check_allowed` for `self.check_allowed(...)`)."""
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
-
-
 def _is_membership_test(node: ast.AST, names: frozenset[str]) -> bool:
     """Whether `node` tests a value read from the document for membership (`name in ALLOWED`)."""
     return (
@@ -126,7 +120,7 @@ def _is_allow_list_call(node: ast.AST, names: frozenset[str]) -> bool:
     """Whether `node` hands the document to a call named for an allow-list check."""
     if not isinstance(node, ast.Call):
         return False
-    word = _callee_word(node).lower()
+    word = (last_name(node.func) or "").lower()
     arguments = (*node.args, *(k.value for k in node.keywords))
     return any(w in word for w in _ALLOW_WORDS) and any(_mentions(a, names) for a in arguments)
 
@@ -229,11 +223,7 @@ def _follow(
 def _documents(context: ModuleContext) -> dict[int, _Reach]:
     """Every function of the module a decoder hook's document reaches, by `id` of its node."""
     found: dict[int, _Reach] = {}
-    if not any(word in context.text for word in _HOOK_KEYWORDS):
-        return found
-    for node in context.nodes:
-        if not isinstance(node, ast.Call):
-            continue
+    for node in nodes_of(context, ast.Call):
         for keyword in node.keywords:
             if not _hook_keyword(context, node, keyword):
                 continue
@@ -280,6 +270,7 @@ def _documents(context: ModuleContext) -> dict[int, _Reach]:
         "https://cwe.mitre.org/data/definitions/502.html",
     ),
     calls=_CODE_CALLS,
+    text_words=tuple(_HOOK_KEYWORDS),  # no hook is registered where none is spelled
 )
 def unsafe_decoder_hook(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report code calls given a value read from a decoder hook's document."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.call_names import last_name
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -23,24 +25,18 @@ _LOGIN_DECORATORS = frozenset(
 holds no permission and is no staff member)."""
 
 
-def _decorator_name(decorator: ast.expr) -> str | None:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    if isinstance(target, ast.Name):
-        return target.id
-    if isinstance(target, ast.Attribute):
-        return target.attr
-    return None
-
-
 def _requires_login(function: Function) -> bool:
-    return any(_decorator_name(d) in _LOGIN_DECORATORS for d in function.decorator_list)
+    return any(
+        last_name(d.func if isinstance(d, ast.Call) else d) in _LOGIN_DECORATORS
+        for d in function.decorator_list
+    )
 
 
 def _uses(context: ModuleContext) -> dict[str, list[tuple[bool, Function | None]]]:
     """For every name read in the module: (read as the callee of a call, enclosing function)."""
     found: dict[str, list[tuple[bool, Function | None]]] = {}
-    for node in context.nodes:
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+    for node in nodes_of(context, ast.Name):
+        if isinstance(node.ctx, ast.Load):
             parent = context.parent(node)
             called = isinstance(parent, ast.Call) and parent.func is node
             found.setdefault(node.id, []).append((called, context.enclosing_function(node)))

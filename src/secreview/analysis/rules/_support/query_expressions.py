@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.call_names import last_name
 from secreview.index.context import ModuleContext
 
 _QUERY_METHODS = frozenset({"filter", "where", "having", "filter_by", "on", "join", "outerjoin"})
@@ -22,7 +23,7 @@ def builds_query(node: ast.Compare, context: ModuleContext) -> bool:
     """Whether `node` is a clause handed to a query builder (`.filter(Model.token == token)`,
     `.where(and_(...))`) rather than a comparison Python evaluates."""
     parent = context.parent(node)
-    while isinstance(parent, ast.Call) and _name(parent) in _CLAUSE_COMBINERS:
+    while isinstance(parent, ast.Call) and last_name(parent.func) in _CLAUSE_COMBINERS:
         parent = context.parent(parent)
     return (
         isinstance(parent, ast.Call)
@@ -32,14 +33,8 @@ def builds_query(node: ast.Compare, context: ModuleContext) -> bool:
     )
 
 
-def _name(call: ast.Call) -> str | None:
-    """The last name of the called function (`and_` of `sqlalchemy.and_`)."""
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-
-
 def _inside(node: ast.AST, argument: ast.expr) -> bool:
     """Whether `node` sits in `argument` through clause combinators only."""
-    if not isinstance(argument, ast.Call) or _name(argument) not in _CLAUSE_COMBINERS:
+    if not isinstance(argument, ast.Call) or last_name(argument.func) not in _CLAUSE_COMBINERS:
         return False
     return any(node is a or _inside(node, a) for a in argument.args)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.call_names import last_name
 from secreview.index.context import ModuleContext
 
 _MAPPING_NAMES = frozenset(
@@ -24,22 +25,13 @@ _CONTAINERS = frozenset({"list", "List", "Sequence", "tuple", "Tuple", "set", "S
 _OPTIONAL = frozenset({"Optional", "Union", "Annotated"})
 
 
-def _last_name(node: ast.expr) -> str | None:
-    """`Model` of `Model` or `schemas.Model`; None for anything else."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
-
-
 def _mapping_classes(context: ModuleContext) -> frozenset[str]:
     """Classes of the module deriving from a mapping by a base named like one."""
     found = set()
     for node in context.tree.body:
         if isinstance(node, ast.ClassDef) and any(
-            _last_name(base) in _MAPPING_NAMES
-            or (isinstance(base, ast.Subscript) and _last_name(base.value) in _MAPPING_NAMES)
+            last_name(base) in _MAPPING_NAMES
+            or (isinstance(base, ast.Subscript) and last_name(base.value) in _MAPPING_NAMES)
             for base in node.bases
         ):
             found.add(node.name)
@@ -55,7 +47,7 @@ def _never_mapping(annotation: ast.expr, mappings: frozenset[str]) -> bool:
             annotation.right, mappings
         )
     if isinstance(annotation, ast.Subscript):
-        outer = _last_name(annotation.value)
+        outer = last_name(annotation.value)
         inner = annotation.slice
         items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
         if outer == "Annotated":
@@ -67,7 +59,7 @@ def _never_mapping(annotation: ast.expr, mappings: frozenset[str]) -> bool:
             for item in items
             if not (isinstance(item, ast.Constant) and item.value is Ellipsis)
         )
-    name = _last_name(annotation)
+    name = last_name(annotation)
     return name is not None and name not in _MAPPING_NAMES and name not in mappings
 
 
