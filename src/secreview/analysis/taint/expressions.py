@@ -61,9 +61,11 @@ _ONE_NAME = "one file name: it holds no separator and is neither `.` nor `..`"
 _PATH = ("path",)
 
 
-def _module_globals(node: ast.expr) -> bool:
-    """Whether `node` reads a module's global namespace: `frame.f_globals`, `fun.__globals__`
-    or `globals()`."""
+def _own_code_name(key: object, node: ast.expr) -> bool:
+    """Whether `node[key]` reads a code name from a module's global namespace
+    (`frame.f_globals["__file__"]`, `fun.__globals__["__name__"]`, `globals()["__name__"]`)."""
+    if not (isinstance(key, str) and key in _CODE_NAMES):
+        return False
     if isinstance(node, ast.Attribute):
         return node.attr in _GLOBALS
     return (
@@ -81,6 +83,8 @@ class ExpressionRules(FrameState):
         """The abstract value of an expression (evaluating calls checks their sinks)."""
         if node is None:
             return CLEAN
+        if self.read_nodes and (memo := self.read_memo(node)) is not None:
+            return memo  # a read a guard checked on this path (`environments.py`)
         self.tick()
         match node:
             case ast.Constant(value=value):
@@ -98,11 +102,7 @@ class ExpressionRules(FrameState):
                     kept_prefix = container.prefix if lower == 0 else ""
                     return Value(flows=container.all_flows(), prefix=kept_prefix)
                 key = self.expr(index)
-                if (
-                    isinstance(key.const, str)
-                    and key.const in _CODE_NAMES
-                    and _module_globals(base)
-                ):
+                if _own_code_name(key.const, base):
                     return CLEAN  # `frame.f_globals["__file__"]`: the module's own file
                 if container.is_constant and key.is_constant:
                     return constant(fold(lambda: container.const[key.const]))  # type: ignore[index]

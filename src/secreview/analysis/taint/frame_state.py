@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from secreview.analysis.taint.definitions import Definitions
+from secreview.analysis.taint.environments import changed_root, forget_reads, read_key
 from secreview.analysis.taint.module_state import ModuleState
 from secreview.analysis.taint.results import (
     FUNCTION_BUDGET,
@@ -91,6 +92,8 @@ class FrameState:
         self.definitions: Definitions = {}
         """Variables holding a check or a parsed URL: name -> (expression, the value the name
         was given, the values of the names the expression read); see `remember_definition`."""
+        self.read_nodes: dict[str, ast.expr] = {}
+        """Reads a guard checked (`request.args.get("next")`), by key: see `environments.py`."""
 
     def tick(self, cost: int = 1) -> None:
         """Count evaluation steps against the function's and the module's budget."""
@@ -101,9 +104,30 @@ class FrameState:
             raise OutOfBudget
 
     def bind(self, name: str, value: Value) -> None:
-        """Set a local name."""
+        """Set a local name (forgetting the checked reads of what it held before)."""
         if self.env is not None:
             self.env[name] = value
+            if self.read_nodes:
+                forget_reads(self.env, name)
+
+    def read_memo(self, node: ast.expr) -> Value | None:
+        """The value a guard left for this read on this path (`environments.py`), if any; a call
+        that changes an object forgets the checked reads of it."""
+        if self.env is None or not isinstance(node, ast.Call | ast.Subscript):
+            return None
+        key = read_key(node)
+        if key is not None:
+            return self.env.get(key)
+        changed = changed_root(node)  # `data.update(other)`: what was checked in it may not be
+        if changed is not None:
+            forget_reads(self.env, changed)
+        return None
+
+    def read_value(self, key: str) -> Value:
+        """What a checked read holds now: what a guard left for it, else the read itself."""
+        if self.env is not None and key in self.env:
+            return self.env[key]
+        return self.expr(self.read_nodes[key])
 
     def lookup(self, node: ast.Name) -> Value:
         """A name's value: local, closure, module global, imported name or module constant."""

@@ -30,6 +30,7 @@ from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
 from secreview.analysis.taint.address_screens import AddressScreens
 from secreview.analysis.taint.definitions import impossible
+from secreview.analysis.taint.environments import READ
 from secreview.analysis.taint.external_checks import external_guards
 from secreview.analysis.taint.guard_shapes import (
     PATH_MARKERS,
@@ -81,7 +82,10 @@ class GuardRules(PathGuards, AddressScreens):
             if value is not None:
                 self.env[name] = value
                 continue
-            current = self.lookup(ast.Name(id=name, ctx=ast.Load()))
+            if name[0] == READ:  # a read checked as it is spelled (`environments.py`)
+                current = self.read_value(name)
+            else:
+                current = self.lookup(ast.Name(id=name, ctx=ast.Load()))
             if not current.all_flows():
                 continue
             if kinds == _NOT_EMPTY:  # says nothing of the content: no step in the evidence
@@ -272,16 +276,17 @@ class GuardRules(PathGuards, AddressScreens):
             yield from self._host_guard(right, _REDIRECT)
         if isinstance(left, ast.Name) and equality and not holds and self._text(right) == "":
             yield left.id, _NOT_EMPTY, None  # `password != ""`, past `if password == "": ...`
-        if isinstance(left, ast.Name):
+        subject = left.id if isinstance(left, ast.Name) else self.checked_read(left)
+        if subject is not None:  # a variable, or a read spelled again after the check
             other = self.expr(right)
             if membership and holds and helpers.fixed_container(right, other):
-                yield left.id, (ALL_KINDS,), None
+                yield subject, (ALL_KINDS,), None
             elif equality and holds and other.is_constant:
-                yield left.id, exactly(other.const), constant(other.const)
+                yield subject, exactly(other.const), constant(other.const)
             elif equality and holds and helpers.receiver_held(right, other):
-                yield left.id, (ALL_KINDS,), None  # `name == self.filename`: the object's own
+                yield subject, (ALL_KINDS,), None  # `name == self.filename`: the object's own
             elif (equality or membership) and holds and reached_by_nothing(other):
-                yield left.id, (ALL_KINDS,), None  # `if p[0] == choice`: the program's own value
+                yield subject, (ALL_KINDS,), None  # `if p[0] == choice`: the program's own value
         if isinstance(right, ast.Name) and equality and holds:
             other = self.expr(left)
             if other.is_constant:

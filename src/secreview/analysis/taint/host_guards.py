@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.definitions import FLAG_CONSTANTS, definition_in, snapshot_of
+from secreview.analysis.taint.environments import read_key
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
@@ -119,9 +120,11 @@ class HostGuards(FrameState):
 
     def _target(self, node: ast.expr) -> Target | None:
         """What a check on `node` can clean: a variable, or a part of a local variable read by
-        constant keys (`state["next"][0]`)."""
+        constant keys (`state["next"][0]`), or a read spelled the same way each time
+        (`environments.py`)."""
         if isinstance(node, ast.Name):
             return node.id
+        original = node
         keys: list[object] = []
         while isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
             key = self.expr(node.slice)
@@ -131,7 +134,15 @@ class HostGuards(FrameState):
             node = node.value
         if keys and isinstance(node, ast.Name) and self.env is not None and node.id in self.env:
             return node.id, tuple(keys)
-        return None
+        return self.checked_read(original)
+
+    def checked_read(self, node: ast.expr) -> str | None:
+        """The key of a read a check tests (`request.args.get("next")`), which the same
+        spelling reads again after the check (`environments.py`); None for other expressions."""
+        key = read_key(node)
+        if key is not None:
+            self.read_nodes.setdefault(key, node)
+        return key
 
     def _own_host(self, node: ast.expr) -> bool:
         """Whether `node` is the host this request came to (`request.host`,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
+from secreview.analysis.taint.environments import join_envs
 from secreview.analysis.taint.frame import Frame
 from secreview.analysis.taint.module_state import ModuleState
 from secreview.analysis.taint.results import (
@@ -28,7 +29,6 @@ from secreview.analysis.taint.results import (
     FunctionResult,
     OutOfBudget,
 )
-from secreview.analysis.taint.semantics import join_envs
 from secreview.analysis.taint.values import CLEAN, Value
 
 

@@ -1,7 +1,8 @@
 """What Python operations and library conventions do to abstract values: the interpreter's rules.
 
 Constant folding, string prefixes that pin a URL's host, argument vectors, parameter substitution
-at call sites, joins of environments: small pure functions the interpreter applies.
+at call sites: small pure functions the interpreter applies (joins of environments are in
+`environments.py`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import operator
 from collections.abc import Callable
 
 from secreview.analysis.models import SourceModel
-from secreview.analysis.taint.values import CLEAN, Flow, Value, join, merge_flows
+from secreview.analysis.taint.values import CLEAN, Flow, Value, merge_flows
 from secreview.index.context import UNKNOWN
 from secreview.patterns import lazy_pattern
 
@@ -327,35 +328,6 @@ def passed_classes(flows: frozenset[Flow], mapping: dict[int, Value]) -> frozens
         if parameter is not None and not flow.within and parameter in mapping:
             found |= mapping[parameter].classes
     return found
-
-
-def join_envs(*envs: dict[str, Value] | None) -> dict[str, Value] | None:
-    """The environment after paths meet; unreachable paths (None) do not count."""
-    live = [e for e in envs if e is not None]
-    if not live:
-        return None
-    if len(live) == 1:
-        return dict(live[0])
-    names = dict.fromkeys(name for env in live for name in env)  # in order, not by hash
-    merged: dict[str, Value] = {}
-    first, rest = live[0], live[1:]
-    for name in names:
-        value = first.get(name, CLEAN)
-        for env in rest:
-            other = env.get(name, CLEAN)
-            if other is not value:  # most names hold the same value on every path
-                value = join(value, other)
-        merged[name] = value if value is not None else CLEAN
-    return merged
-
-
-def env_signature(env: dict[str, Value] | None) -> object:
-    if env is None:
-        return None
-    return {
-        name: (frozenset(f.signature for f in value.all_flows()), repr(value.const)[:50])
-        for name, value in env.items()
-    }
 
 
 def truthy(value: object) -> bool:

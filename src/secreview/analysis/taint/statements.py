@@ -14,14 +14,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from secreview.analysis.taint.definitions import joined_definitions
+from secreview.analysis.taint.environments import env_signature, join_envs
 from secreview.analysis.taint.frame_state import FrameState, LoopExits
-from secreview.analysis.taint.semantics import (
-    TERMINATORS,
-    env_signature,
-    fixes_host,
-    join_envs,
-    truthy,
-)
+from secreview.analysis.taint.semantics import TERMINATORS, fixes_host, truthy
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, constant, join
 from secreview.index.context import UNKNOWN
 

@@ -1,0 +1,116 @@
+"""Environments: where paths meet, and checks on a value read again instead of kept.
+
+An environment maps a function's local names to their values on one path. Where paths meet
+(after an `if`, a loop, a `try`) the values of each name are joined; a name missing on one path
+is unbound there, which carries nothing.
+
+Handlers often test a request field and then read it again rather than keep it in a local:
+`if is_safe_url(request.args.get("next")): return redirect(request.args.get("next"))`. The
+guard proved the second read safe as much as the first, since the same spelling reads the same
+field. So a guard on a read (a name followed by attributes, constant subscripts and getter calls
+with constant arguments: `request.args.get("next")`, `self.request.GET["next"]`,
+`data.get("url")`) leaves the checked value in the environment under the read's spelling, a key
+no variable can have, and a later read of that spelling on the same path is that value.
+Rebinding the read's first name, or storing into it (`data["url"] = ...`, `data.update(...)`),
+forgets every read of it. Where paths meet, a read is kept only if every path checked it: a
+path that did not check it reads the field as it is.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.taint.semantics import MUTATORS
+from secreview.analysis.taint.values import CLEAN, Value, join
+
+READ = "("
+"""The first character of a remembered read's key (no variable name starts with it)."""
+_GETTERS = frozenset(
+    {"get", "getlist", "getone", "getfirst", "get_argument", "get_query_argument"}
+    | {"get_body_argument"}
+)
+"""Methods that read a field by a constant name without changing their object: request
+parameter mappings' (`get`, `getlist`, WebOb's `getone`, `cgi`'s `getfirst`) and Tornado's."""
+_CHANGERS = MUTATORS | {"pop", "popitem", "setdefault", "clear", "remove", "discard", "setlist"}
+"""Methods that change their object (`data.update(...)`): the reads of it checked before are
+forgotten."""
+
+
+def read_key(node: ast.expr) -> str | None:
+    """The key a read is remembered under (`(request).args.get('next')`), or None when `node`
+    is not a read that gives the same value each time it is spelled the same way."""
+    parts: list[str] = []
+    while True:
+        match node:
+            case ast.Attribute(value=inner, attr=attr):
+                parts.append(f".{attr}")
+            case ast.Subscript(value=inner, slice=ast.Constant(value=key)):
+                parts.append(f"[{key!r}]")
+            case ast.Call(
+                func=ast.Attribute(value=inner, attr=method), args=arguments, keywords=[]
+            ) if (
+                method in _GETTERS
+                and arguments
+                and all(isinstance(a, ast.Constant) for a in arguments)
+            ):
+                constants = ", ".join(repr(a.value) for a in arguments)  # type: ignore[attr-defined]
+                parts.append(f".{method}({constants})")
+            case ast.Name(id=root) if parts:
+                return f"{READ}{root}){''.join(reversed(parts))}"
+            case _:
+                return None
+        node = inner
+
+
+def changed_root(node: ast.expr) -> str | None:
+    """The first name of the object a call changes (`data` for `data.update(other)`,
+    `self.form.pop("x")`), or None when it is not a changing method's call."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _CHANGERS
+    ):
+        return None
+    receiver = node.func.value
+    while isinstance(receiver, ast.Attribute | ast.Subscript):
+        receiver = receiver.value
+    return receiver.id if isinstance(receiver, ast.Name) else None
+
+
+def forget_reads(env: dict[str, Value], name: str) -> None:
+    """Forget the remembered reads rooted at `name`, which was just rebound or stored into."""
+    prefix = f"{READ}{name})"
+    for key in [key for key in env if key.startswith(prefix)]:
+        del env[key]
+
+
+def join_envs(*envs: dict[str, Value] | None) -> dict[str, Value] | None:
+    """The environment after paths meet; unreachable paths (None) do not count."""
+    live = [e for e in envs if e is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return dict(live[0])
+    names = dict.fromkeys(name for env in live for name in env)  # in order, not by hash
+    merged: dict[str, Value] = {}
+    first, rest = live[0], live[1:]
+    for name in names:
+        if name[0] == READ and not all(name in env for env in live):
+            continue  # checked on some paths only: the others read the field as it is
+        value = first.get(name, CLEAN)
+        for env in rest:
+            other = env.get(name, CLEAN)
+            if other is not value:  # most names hold the same value on every path
+                value = join(value, other)
+        merged[name] = value if value is not None else CLEAN
+    return merged
+
+
+def env_signature(env: dict[str, Value] | None) -> object:
+    """What a loop's fixpoint compares: each name's flows and constant."""
+    if env is None:
+        return None
+    return {
+        name: (frozenset(f.signature for f in value.all_flows()), repr(value.const)[:50])
+        for name, value in env.items()
+    }
