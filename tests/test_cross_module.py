@@ -366,3 +366,11 @@ def test_a_safe_lxml_default_parser_set_by_an_imported_module_covers_parses_with
 ) -> None:
     checked, problems = annotation_problems("xmldefaults", tmp_path, jobs)
     assert checked >= 3 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_entity_refusing_parser_another_module_built_makes_a_parse_given_it_safe(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("xmlparsers", tmp_path, jobs)
+    assert checked >= 4 and not problems, problems

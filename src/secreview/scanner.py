@@ -219,6 +219,7 @@ def with_cross_module_flows(
             aliases=alias_table(facts, bindings, to_summarise | to_review),
             routes=routes,
             safe_xml_modules=frozenset(f.module for f in facts if f.safe_xml_default),
+            safe_parsers=frozenset(f"{f.module}.{name}" for f in facts for name in f.safe_parsers),
             patterned=patterned_fields(
                 {f.module: f.choice_bases for f in facts},
                 bindings.defining_name,

@@ -164,6 +164,9 @@ class IndexDigests:
         for name in index.safe_xml_modules:  # its importers parse with a safe lxml default
             kind, digest = entries.get(name, ("module", ""))
             entries[name] = (kind, f"{digest}safe-xml")
+        for name in index.safe_parsers:  # a parse given it is safe from external entities
+            kind, digest = entries.get(name, ("object", ""))
+            entries[name] = (kind, f"{digest}safe-parser")
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries

@@ -44,6 +44,8 @@ class ModuleFacts(NamedTuple):
     """The Django routes it declares, each view with its pattern (`urlconf.url_routes`)."""
     safe_xml_default: bool = False
     """Whether it installs an entity-refusing parser as lxml's default (`xml_defaults`)."""
+    safe_parsers: tuple[str, ...] = ()
+    """Its module-level names bound to an entity-refusing lxml parser (`xml_defaults`)."""
 
 
 def name_key(name: str) -> int:

@@ -35,6 +35,21 @@ def sets_safe_xml_default(context: ModuleContext) -> bool:
     return False
 
 
+def safe_parser_names(context: ModuleContext) -> tuple[str, ...]:
+    """The module-level names bound once to an lxml parser with `resolve_entities=False`
+    (pycsw's `pycsw.core.etree.PARSER`, which its docstring asks every module to parse with):
+    another module importing one parses safely with it (`ProjectIndex.safe_parsers`)."""
+    if "resolve_entities" not in context.text:
+        return ()
+    return tuple(
+        sorted(
+            name
+            for name, value in context.module_constants.items()
+            if isinstance(value, ast.Call) and _refuses_entities(context, value)
+        )
+    )
+
+
 def _refuses_entities(context: ModuleContext, parser: ast.Call) -> bool:
     """`etree.XMLParser(..., resolve_entities=False)`: a parser that expands no entity."""
     return context.call_name(parser) == "lxml.etree.XMLParser" and any(

@@ -11,16 +11,16 @@ field. So a guard on a read (a name followed by attributes, constant subscripts 
 with constant arguments: `request.args.get("next")`, `self.request.GET["next"]`,
 `data.get("url")`) leaves the checked value in the environment under the read's spelling, a key
 no variable can have, and a later read of that spelling on the same path is that value.
-Rebinding the read's first name, or storing into it (`data["url"] = ...`, `data.update(...)`),
-forgets every read of it. Where paths meet, a read is kept only if every path checked it: a
-path that did not check it reads the field as it is.
+Rebinding the read's first name, storing into it (`data["url"] = ...`) or calling a method of
+it other than a getter (`data.update(...)`, `self.reload()`) forgets every read of it. Where
+paths meet, a read is kept only if every path checked it: a path that did not check it reads
+the field as it is.
 """
 
 from __future__ import annotations
 
 import ast
 
-from secreview.analysis.taint.semantics import MUTATORS
 from secreview.analysis.taint.values import CLEAN, Value, join
 
 READ = "("
@@ -31,9 +31,6 @@ _GETTERS = frozenset(
 )
 """Methods that read a field by a constant name without changing their object: request
 parameter mappings' (`get`, `getlist`, WebOb's `getone`, `cgi`'s `getfirst`) and Tornado's."""
-_CHANGERS = MUTATORS | {"pop", "popitem", "setdefault", "clear", "remove", "discard", "setlist"}
-"""Methods that change their object (`data.update(...)`): the reads of it checked before are
-forgotten."""
 
 
 def read_key(node: ast.expr) -> str | None:
@@ -63,12 +60,14 @@ def read_key(node: ast.expr) -> str | None:
 
 
 def changed_root(node: ast.expr) -> str | None:
-    """The first name of the object a call changes (`data` for `data.update(other)`,
-    `self.form.pop("x")`), or None when it is not a changing method's call."""
+    """The first name of the object a method call may change (`data` for `data.update(other)`,
+    `self` for `self.reload()`), or None for a getter's call or a call of no object's method.
+    Any other method may change what its object holds, so the reads of it checked before are
+    forgotten rather than trusted."""
     if not (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _CHANGERS
+        and node.func.attr not in _GETTERS
     ):
         return None
     receiver = node.func.value

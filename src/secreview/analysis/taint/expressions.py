@@ -196,7 +196,7 @@ class ExpressionRules(FrameState):
     def _attribute(self, node: ast.Attribute) -> Value:
         """`base.attr` before labels: what an import, a model or the base's parts say it is."""
         qualified = self.qualified(node)
-        if qualified in self.models.source_names or qualified in self.models.object_types:
+        if self.names_an_object(qualified):
             return self.qualified_value(qualified, node)  # type: ignore[arg-type]
         base = self.expr(node.value)
         key = f".{node.attr}"

@@ -21,7 +21,8 @@ can be read alone:
 - `guessed_sanitizers.py`: such functions named for making identifiers, path-safe by their names;
 - `library.py`: calls into libraries, answered by the models and builtin method semantics;
 - `escapers.py`: a project's own escapers, read from what they do to each character;
-- `sinks.py`: sink checks that turn flows into `SinkEvent`s.
+- `sinks.py`: sink checks that turn flows into `SinkEvent`s;
+- `checked_reads.py`: reads a guard checked, answered again where the same spelling is read.
 
 The mixins share the frame's attributes and call each other through `self`; method lookup on the
 composed class costs what it did on one class (CPython caches it per type).
@@ -30,6 +31,7 @@ composed class costs what it did on one class (CPython caches it per type).
 from __future__ import annotations
 
 from secreview.analysis.taint.calls import CallRules
+from secreview.analysis.taint.checked_reads import CheckedReadRules
 from secreview.analysis.taint.containers import ContainerRules
 from secreview.analysis.taint.escapers import EscaperRules
 from secreview.analysis.taint.expressions import ExpressionRules
@@ -57,6 +59,7 @@ class Frame(
     LibraryRules,
     EscaperRules,
     SinkRules,
+    CheckedReadRules,
     FrameState,
 ):
     """The interpreter for one function (or the module body, or a lambda's body)."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from secreview.analysis.taint.definitions import Definitions
-from secreview.analysis.taint.environments import changed_root, forget_reads, read_key
+from secreview.analysis.taint.environments import forget_reads
 from secreview.analysis.taint.module_state import ModuleState
 from secreview.analysis.taint.results import (
     FUNCTION_BUDGET,
@@ -110,25 +110,6 @@ class FrameState:
             if self.read_nodes:
                 forget_reads(self.env, name)
 
-    def read_memo(self, node: ast.expr) -> Value | None:
-        """The value a guard left for this read on this path (`environments.py`), if any; a call
-        that changes an object forgets the checked reads of it."""
-        if self.env is None or not isinstance(node, ast.Call | ast.Subscript):
-            return None
-        key = read_key(node)
-        if key is not None:
-            return self.env.get(key)
-        changed = changed_root(node)  # `data.update(other)`: what was checked in it may not be
-        if changed is not None:
-            forget_reads(self.env, changed)
-        return None
-
-    def read_value(self, key: str) -> Value:
-        """What a checked read holds now: what a guard left for it, else the read itself."""
-        if self.env is not None and key in self.env:
-            return self.env[key]
-        return self.expr(self.read_nodes[key])
-
     def lookup(self, node: ast.Name) -> Value:
         """A name's value: local, closure, module global, imported name or module constant."""
         name = node.id
@@ -152,6 +133,13 @@ class FrameState:
         value = self.context.constant_value(node)
         return constant(value) if value is not UNKNOWN else CLEAN
 
+    def names_an_object(self, qualified: str | None) -> bool:
+        """Whether an imported name is a source, or an object the models or the project type."""
+        if qualified in self.models.source_names or qualified in self.models.object_types:
+            return True
+        parsers = self.analysis.project.safe_parsers
+        return bool(parsers) and self.analysis.project.defining_name(str(qualified)) in parsers
+
     def qualified_value(self, qualified: str, node: ast.AST) -> Value:
         """The value of an imported name: a source, a typed object, or a plain module name."""
         model = self.models.source_names.get(qualified)
@@ -160,6 +148,8 @@ class FrameState:
             return tainted([source_flow(node, model, self.analysis.shown(node) or qualified)])
         if qualified in self.analysis.project.classes:  # a class of another module itself
             return Value(type=qualified, classes=frozenset({qualified}))
+        if self.analysis.project.defining_name(qualified) in self.analysis.project.safe_parsers:
+            return Value(type="lxml.SafeParser")  # `from pkg.etree import PARSER` (`xml_defaults`)
         kind = self.models.object_types.get(qualified, qualified)
         self.analysis.met_object(kind)  # `flask.request`
         return Value(type=kind)
@@ -248,6 +238,13 @@ class FrameState:
 
     if TYPE_CHECKING:
         # What the concerns ask of each other, defined by the mixins `Frame` is made of.
+        # checked_reads.py
+        def read_memo(self, node: ast.expr) -> Value | None: ...
+
+        def read_value(self, key: str) -> Value: ...
+
+        def checked_read(self, node: ast.expr) -> str | None: ...
+
         # expressions.py
         def expr(self, node: ast.expr | None) -> Value: ...
 

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.definitions import FLAG_CONSTANTS, definition_in, snapshot_of
-from secreview.analysis.taint.environments import read_key
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import (
     HOST_PARTS,
@@ -135,14 +134,6 @@ class HostGuards(FrameState):
         if keys and isinstance(node, ast.Name) and self.env is not None and node.id in self.env:
             return node.id, tuple(keys)
         return self.checked_read(original)
-
-    def checked_read(self, node: ast.expr) -> str | None:
-        """The key of a read a check tests (`request.args.get("next")`), which the same
-        spelling reads again after the check (`environments.py`); None for other expressions."""
-        key = read_key(node)
-        if key is not None:
-            self.read_nodes.setdefault(key, node)
-        return key
 
     def _own_host(self, node: ast.expr) -> bool:
         """Whether `node` is the host this request came to (`request.host`,

@@ -221,6 +221,7 @@ def summarise_module(
         choices=index.choices,
         filled=index.filled,
         safe_xml_modules=index.safe_xml_modules,
+        safe_parsers=index.safe_parsers,
     )
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}

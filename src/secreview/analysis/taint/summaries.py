@@ -154,6 +154,9 @@ class ProjectIndex:
     """The project's modules that make lxml's default parser refuse entities when imported
     (`secreview.index.xml_defaults`): a parse without a parser in a module importing one is
     safe from external entities."""
+    safe_parsers: frozenset[str] = frozenset()
+    """Qualified names of the project's module-level lxml parsers that refuse entities
+    (`secreview.index.xml_defaults.safe_parser_names`): a parse given one is safe."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""
