@@ -17,7 +17,7 @@ attribute (`held_by`) tells which classes it may be, or the class of the instanc
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import reduce
 
@@ -171,7 +171,7 @@ class ObjectRules(FrameState):
             if not result.gave_up:
                 stored = result.receiver_after.part(key)
         classes = body.classes | stored.classes
-        types = {v.type for v in (body, stored) if _own_type(v)}
+        types = {v.type for v in (body, stored) if _own_type(v, self.models.typed_sources)}
         kind = types.pop() if len(types) == 1 else None
         prefix = self._fixed_url(class_name, key, body, stored, init)
         if not classes and kind is None and not prefix:
@@ -269,10 +269,15 @@ class ObjectRules(FrameState):
         return mapping
 
 
-def _own_type(value: Value) -> bool:
+def _own_type(value: Value, request_types: Iterable[str]) -> bool:
     """Whether `value`'s type is the class's own doing: a class of this module, or a library
-    object the class built (not one it was handed, whose type each construction substitutes)."""
+    object the class built, from its parameters or not (`self.conn = ldap3.Connection(url)`),
+    but not request data it was handed (`self.args = request.args`), whose type each
+    construction substitutes."""
     kind = value.type or ""
     if kind.startswith("class:"):
         return True
-    return bool(kind) and all(flow.parameter is None for flow in value.flows)
+    if not kind:
+        return False
+    handed = any(kind == t or kind.startswith(f"{t}.") for t in request_types)
+    return not handed or all(flow.parameter is None for flow in value.flows)
