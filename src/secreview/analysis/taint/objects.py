@@ -17,7 +17,7 @@ attribute (`held_by`) tells which classes it may be, or the class of the instanc
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from functools import reduce
 
@@ -159,10 +159,13 @@ class ObjectRules(FrameState):
 
         The type is a class of this module or a modelled library type (`self.session =
         requests.Session()` makes `self.session.get(...)` a response in every method), when
-        the body and `__init__` agree on it. A library type the value has only through a
-        parameter (a `req` taken as a request) is the caller's to give, per instance."""
+        the body and `__init__` agree on it, built from the parameters or not
+        (`self.conn = ldap3.Connection(url)`). A library type the value has only through a
+        parameter (a `req` taken as a request, a `session: ClientSession` handed in) is the
+        caller's to give, per instance."""
         body = self.analysis.class_attributes.get(class_name, {}).get(key[1:], CLEAN)
         stored = CLEAN
+        handed: set[str] = set()
         init = self.analysis.find_method(class_name, "__init__")
         if init is not None:
             result = self.analysis.result_of(init)
@@ -170,8 +173,9 @@ class ObjectRules(FrameState):
                 return None
             if not result.gave_up:
                 stored = result.receiver_after.part(key)
+                handed = {value.type for value in result.passed if value.type}
         classes = body.classes | stored.classes
-        types = {v.type for v in (body, stored) if _own_type(v, self.models.typed_sources)}
+        types = {v.type for v in (body, stored) if _own_type(v, handed)}
         kind = types.pop() if len(types) == 1 else None
         prefix = self._fixed_url(class_name, key, body, stored, init)
         if not classes and kind is None and not prefix:
@@ -269,15 +273,15 @@ class ObjectRules(FrameState):
         return mapping
 
 
-def _own_type(value: Value, request_types: Iterable[str]) -> bool:
+def _own_type(value: Value, handed: set[str]) -> bool:
     """Whether `value`'s type is the class's own doing: a class of this module, or a library
-    object the class built, from its parameters or not (`self.conn = ldap3.Connection(url)`),
-    but not request data it was handed (`self.args = request.args`), whose type each
+    object the class built, from its parameters or not, rather than one a parameter handed it
+    (a type of `handed`, the parameters' types, or an attribute's of one), whose type each
     construction substitutes."""
     kind = value.type or ""
     if kind.startswith("class:"):
         return True
     if not kind:
         return False
-    handed = any(kind == t or kind.startswith(f"{t}.") for t in request_types)
-    return not handed or all(flow.parameter is None for flow in value.flows)
+    from_parameter = any(kind == t or kind.startswith(f"{t}.") for t in handed)
+    return not from_parameter or all(flow.parameter is None for flow in value.flows)
