@@ -175,6 +175,7 @@ class ObjectRules(FrameState):
                 stored = result.receiver_after.part(key)
                 handed = {value.type for value in result.passed if value.type}
         classes = body.classes | stored.classes
+        handed.update(self.models.typed_sources)  # request data from any parameter, too
         types = {v.type for v in (body, stored) if _own_type(v, handed)}
         kind = types.pop() if len(types) == 1 else None
         prefix = self._fixed_url(class_name, key, body, stored, init)
@@ -276,8 +277,9 @@ class ObjectRules(FrameState):
 def _own_type(value: Value, handed: set[str]) -> bool:
     """Whether `value`'s type is the class's own doing: a class of this module, or a library
     object the class built, from its parameters or not, rather than one a parameter handed it
-    (a type of `handed`, the parameters' types, or an attribute's of one), whose type each
-    construction substitutes."""
+    (a type of `handed`, the parameters' types and the request types, or an attribute's of
+    one: `super().__init__(*args)` hands a request on untyped), whose type each construction
+    substitutes."""
     kind = value.type or ""
     if kind.startswith("class:"):
         return True
