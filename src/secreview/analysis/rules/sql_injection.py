@@ -29,6 +29,7 @@ from secreview.analysis.rules._support.built_strings import (
     looks_internal,
     string_pieces,
 )
+from secreview.analysis.rules._support.compiled_sql import is_compiled_sql
 from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.findings import Confidence, Severity
@@ -253,8 +254,9 @@ def _spliced_values(
 ) -> list[Piece]:
     """The run-time values that can carry SQL syntax: not numbers, not placeholder lists, not
     identifiers the database's own quoting produced or quoted between doubled backticks, not
-    names of the program's schema, not the dialect text of the object running the statement
-    (`executors`: the names in the receiver of `execute`)."""
+    names of the program's schema, not SQL the ORM compiled or a primary key, not the dialect
+    text of the object running the statement (`executors`: the names in the receiver of
+    `execute`)."""
     return [
         p
         for index, p in enumerate(pieces)
@@ -264,6 +266,7 @@ def _spliced_values(
         and not _is_placeholder_list(context, p.node)
         and not _is_quoted_identifier(context, p.node)
         and not _is_schema_identifier(context, p.node)
+        and not is_compiled_sql(context, p.node)
         and not _in_backticks(context, pieces, index)
         and not (executors and _is_dialect_text(context, p.node, executors))
     ]

@@ -30,10 +30,15 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 _HTTP_METHOD_HANDLERS = frozenset({"post", "put", "patch", "delete"})
 """Class-based view methods that the method already names: never reached by a GET."""
+_VIEWSET_WRITE_ACTIONS = frozenset({"create", "update", "partial_update", "destroy"})
+"""DRF viewset actions that the routers bind to POST, PUT, PATCH and DELETE only."""
 _BODY_READS = ("request.POST", "request.body", "request.data", "request.FILES", "request.method")
 _HOOK_PARAMETERS = frozenset({"obj", "queryset", "form", "formset", "change", "instance"})
 """Parameters of admin hooks (`delete_model(self, request, obj)`), which Django calls on POST."""
-_METHOD_LISTS = frozenset({"require_http_methods", "api_view", "action", "route"})
+_METHOD_LISTS = frozenset(
+    {"require_http_methods", "api_view", "action", "route", "list_route", "detail_route"}
+)
+"""Decorators taking the methods they admit (`list_route`/`detail_route`: DRF before 3.9)."""
 _METHOD_SETTLED = frozenset({"require_POST", "csrf_exempt", "require_safe", "require_GET"})
 """Decorators that settle the method: POST only, or a view knowingly left to other checks."""
 _SPARED_RECEIVERS = ("cache", "session", "messages", "request", "response", "tmp", "temp")
@@ -100,6 +105,8 @@ def _is_view(function: Function, context: ModuleContext) -> bool:
         return False
     names = parameter_names(function)
     if names[:1] in (["self"], ["cls"]):
+        if function.name in _VIEWSET_WRITE_ACTIONS:
+            return False
         names = names[1:]
     if names[:1] != ["request"] or _HOOK_PARAMETERS & set(names):
         return False

@@ -111,18 +111,27 @@ def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
         return True
     if function is None or not names:
         return False
-    for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Name)
-            and isinstance(node.ctx, ast.Load)
-            and node.id in names
-            and (
-                _keys_a_cache(node, context)
-                or _names_cache_validator(destination(node, context).names)
-            )
+    loads = [
+        n for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    ]
+    for node in loads:
+        if node.id not in names:
+            continue
+        if _keys_a_cache(node, context):
+            return True
+        held = destination(node, context).names  # `key = "ns:%s" % digest`, then `cache.get(key)`
+        if _names_cache_validator(held) or any(
+            use.id in held and _keys_a_cache(use, context) for use in loads
         ):
             return True
     return False
+
+
+def _gravatar(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the function computing the digest builds a Gravatar URL: Gravatar names an avatar
+    by the MD5 of the e-mail address, a digest the protocol prescribes."""
+    function = context.enclosing_function(call)
+    return function is not None and "gravatar" in context.segment(function).lower()
 
 
 _WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -173,7 +182,8 @@ def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr 
     "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`, in "
     "a function named so, `md5_etag`, or in a local that then names a cache entry: "
     "`key = 'ns:' + digest` then `cache.get(key)`), the WebSocket handshake's "
-    "`sha1(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')` (prescribed by RFC 6455), or "
+    "`sha1(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')` (prescribed by RFC 6455), the MD5 "
+    "of a Gravatar URL (in a function that names Gravatar), or "
     "hashing only clock readings and random draws, which no attacker chooses; "
     "SHA-1 handed to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those "
     "constructions do not rely on collision resistance. A password hashed this way is reported by "
@@ -208,7 +218,7 @@ def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         context, _hashed_data(node, name, context)
     ):
         return
-    if _websocket_accept(node, context):
+    if _websocket_accept(node, context) or _gravatar(node, context):
         return
     if name.startswith("hashlib.") and (
         context.constant_value(context.keyword(node, "usedforsecurity")) is False

@@ -2,10 +2,10 @@
 
 A string returned by a Flask, Quart or Bottle view, or by an exposed CherryPy handler, is the
 body of a `text/html` response: those frameworks wrap it themselves (CherryPy's `json_out` tool
-encodes it as JSON instead). FastAPI and Starlette encode a returned value as JSON, unless
-the route names an HTML response class (`@app.get("/", response_class=HTMLResponse)`), which
-then sends the string as it is. Django, aiohttp, Sanic and Falcon views return response objects,
-whose constructors are the sinks.
+and Quart-Schema's `validate_response` encode it as JSON instead). FastAPI and Starlette encode
+a returned value as JSON, unless the route names an HTML response class (`@app.get("/",
+response_class=HTMLResponse)`), which then sends the string as it is. Django, aiohttp, Sanic
+and Falcon views return response objects, whose constructors are the sinks.
 """
 
 from __future__ import annotations
@@ -28,10 +28,16 @@ _HTML_RESPONSES = frozenset(
 )
 
 
+_JSON_OUT = ("tools.json_out", "quart_schema.validate_response")
+"""CherryPy's `json_out` tool; Quart-Schema's `validate_response(Model)`, which sends the
+model (a dataclass, a Pydantic model) the view returns as JSON."""
+
+
 def _json_out(decorator: ast.expr, context: ModuleContext) -> bool:
-    """`@cherrypy.tools.json_out()`: the handler's return value is encoded as JSON."""
+    """`@cherrypy.tools.json_out()`, `@validate_response(Todo)`: the handler's return value is
+    encoded as JSON."""
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return (context.resolve(target) or "").endswith("tools.json_out")
+    return (context.resolve(target) or "").endswith(_JSON_OUT)
 
 
 def _names_response(node: ast.expr) -> bool:

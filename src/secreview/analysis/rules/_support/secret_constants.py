@@ -12,7 +12,12 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from secreview.analysis.rules._support.secret_text import literal_opening, redact, span_node
+from secreview.analysis.rules._support.secret_text import (
+    literal_opening,
+    redact,
+    schema_detail,
+    span_node,
+)
 from secreview.credentials import (
     AUTH_SCHEME,
     CREDENTIAL,
@@ -199,6 +204,8 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
         if _lists_names(parent, context):
             return None  # `SECRET_KEYS = {"accountkey", "password"}`: keys to redact, by name
+        if schema_detail(parent, child):
+            return None
         index = _index_of(child, parent.elts, context)
         grand = context.parent(parent)
         if isinstance(grand, ast.Assign) and grand.value is parent and index is not None:

@@ -13,7 +13,7 @@ from secreview.credentials import name_words
 from secreview.masking import mask_secret
 from secreview.patterns import lazy_pattern
 
-__all__ = ["literal_opening", "name_words", "redact", "span_node"]
+__all__ = ["literal_opening", "name_words", "redact", "schema_detail", "span_node"]
 _OPENING_QUOTE = lazy_pattern(rb"[rRbBuU]{0,2}('''|\"\"\"|'|\")")
 
 
@@ -41,3 +41,18 @@ def span_node(line: int, column: int, width: int, text: str = "_") -> ast.Name:
     node.col_offset = column
     node.end_col_offset = column + width
     return node
+
+
+def schema_detail(record: ast.Tuple | ast.List | ast.Set, item: ast.AST) -> bool:
+    """Whether `item` is a detail of a settings schema entry rather than the value named.
+
+    A tuple that begins with a type or converter, `'DELUGE_PASSWORD': (str, 'Deluge', '')`, declares
+    a setting (type, section, default): its section or help text is not the password, and only its
+    last item, the default, is the value the key names.
+    """
+    return (
+        isinstance(record, ast.Tuple)
+        and len(record.elts) > 1
+        and isinstance(record.elts[0], ast.Name)
+        and item is not record.elts[-1]
+    )
