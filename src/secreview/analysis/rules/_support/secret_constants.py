@@ -199,16 +199,19 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
         if _lists_names(parent, context):
             return None  # `SECRET_KEYS = {"accountkey", "password"}`: keys to redact, by name
-        index = _index_of(child, parent.elts, context)
         grand = context.parent(parent)
-        if isinstance(grand, ast.Assign) and grand.value is parent and index is not None:
+        if (
+            isinstance(grand, ast.Assign)
+            and grand.value is parent
+            and (index := _index_of(child, parent.elts, context)) is not None
+        ):
             for target in grand.targets:
                 if isinstance(target, ast.Tuple | ast.List) and len(target.elts) == len(
                     parent.elts
                 ):
                     return _named(target.elts[index], context)
         if isinstance(grand, ast.keyword) and grand.arg == "auth" and len(parent.elts) == 2:
-            if index != 1:
+            if _index_of(child, parent.elts, context) != 1:
                 return None
             where = "The password of `auth=`"
             return _Binding("password", grand, where, sink_cwe=PASSWORD, verb="is")
@@ -253,10 +256,11 @@ def _default_binding(arguments: ast.arguments, child: ast.AST) -> _Binding | Non
 def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | None:
     """The hard-coded secret string constant `node` holds, judged by its value, then its name."""
     text = _text_of(node.value)
-    if not text or isinstance(context.parent(node), ast.JoinedStr):
+    parent = context.parent(node)
+    if not text or isinstance(parent, ast.JoinedStr):
         return None
     binding = _binding(node, context)
-    recognised = format_secret(text, prose=isinstance(context.parent(node), ast.Expr))
+    recognised = format_secret(text, prose=isinstance(parent, ast.Expr))
     if recognised is not None:
         what, shown = recognised.label, redact(recognised.secret)
         cwe, severity, confidence = recognised.cwe, recognised.severity, recognised.confidence
