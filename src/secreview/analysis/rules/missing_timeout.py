@@ -14,6 +14,7 @@ from typing import NamedTuple
 from secreview.analysis.rule import Hit, rule
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _REQUESTS_FUNCTIONS = frozenset(f"requests.{m}" for m in _HTTP_METHODS)
@@ -70,10 +71,9 @@ def _socket_default_set(context: ModuleContext) -> bool:
 def _sets_socket_default(context: ModuleContext) -> bool:
     """`_socket_default_set`, computed (once per module)."""
     return any(
-        isinstance(node, ast.Call)
-        and context.call_name(node) == "socket.setdefaulttimeout"
+        context.call_name(node) == "socket.setdefaulttimeout"
         and context.constant_value(context.argument(node, 0, "timeout")) is not None
-        for node in ast.walk(context.tree)
+        for node in nodes_of(context, ast.Call)
     )
 
 

@@ -19,6 +19,7 @@ from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file, relative_import_base
+from secreview.index.node_types import nodes_of
 
 
 def _child_statements(node: ast.stmt) -> list[ast.stmt]:
@@ -101,8 +102,8 @@ class ModuleIndex(ChoiceTypes):
         if self._called_names is None:
             self._called_names = {
                 n.func.id if isinstance(n.func, ast.Name) else n.func.attr
-                for n in ast.walk(self.context.tree)
-                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name | ast.Attribute)
+                for n in nodes_of(self.context, ast.Call)
+                if isinstance(n.func, ast.Name | ast.Attribute)
             }
         return name in self._called_names
 
@@ -255,9 +256,8 @@ class ModuleIndex(ChoiceTypes):
             # list first, and walk the tree for the instances they name only when there are.
             calls = [
                 node.args[0]
-                for node in self.context.nodes
-                if isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
+                for node in nodes_of(self.context, ast.Call)
+                if isinstance(node.func, ast.Attribute)
                 and node.func.attr in registering
                 and node.args
             ]
@@ -279,10 +279,8 @@ class ModuleIndex(ChoiceTypes):
         if key not in self._registered:
             self._registered[key] = frozenset(
                 target.value.id
-                for node in self.context.nodes
-                if isinstance(node, ast.Assign)
-                and isinstance(node.value, ast.Constant)
-                and node.value.value is True
+                for node in nodes_of(self.context, ast.Assign)
+                if isinstance(node.value, ast.Constant) and node.value.value is True
                 for target in node.targets
                 if isinstance(target, ast.Attribute)
                 and target.attr in attributes
