@@ -57,6 +57,7 @@ class ModuleIndex(ChoiceTypes):
         self._called_names: set[str] | None = None
         self._registered: dict[tuple[str, ...], frozenset[str]] = {}
         self._external_bases: dict[str, tuple[str, ...]] = {}
+        self._methods: dict[tuple[str, str, bool], FunctionNode | None] = {}
         self.relative_aliases: dict[str, str] = {}
         self.inlined_checks: dict[int, ast.expr | None] = {}
         """Call of a check helper (by id) -> the condition it returns (`guard_helpers.py`), made
@@ -96,6 +97,7 @@ class ModuleIndex(ChoiceTypes):
                 relative_imports.append(node)
             pending.extend(reversed(_child_statements(node)))
         self.relative_aliases = self._relative_aliases(relative_imports)
+        self._methods = {}  # classes and names may have changed: search again
 
     def is_called(self, name: str) -> bool:
         """Whether the module calls something named `name` (a function or a method)."""
@@ -189,7 +191,18 @@ class ModuleIndex(ChoiceTypes):
     def find_method(
         self, class_name: str, method: str, skip_self: bool = False
     ) -> FunctionNode | None:
-        """The method `method` of module class `class_name` or of its module-local bases."""
+        """The method `method` of module class `class_name` or of its module-local bases.
+
+        Memoised until the module is indexed again: the interpreter asks for `__init__` and
+        `__call__` at every construction and call of a class, and the search reads class
+        bodies and resolves base names each time."""
+        key = (class_name, method, skip_self)
+        if key not in self._methods:
+            self._methods[key] = self._find_method(class_name, method, skip_self)
+        return self._methods[key]
+
+    def _find_method(self, class_name: str, method: str, skip_self: bool) -> FunctionNode | None:
+        """`find_method`, searched: the class, then its module-local bases breadth first."""
         seen: set[str] = set()
         pending = [class_name]
         while pending:
