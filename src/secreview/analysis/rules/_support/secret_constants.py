@@ -189,6 +189,10 @@ def _only_measured(call: ast.Call, context: ModuleContext) -> bool:
     return isinstance(parent, ast.Call) and context.call_name(parent) == "len"
 
 
+_BINDING_PARENTS = frozenset((ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.keyword, ast.Dict))
+_BINDING_PARENTS |= {ast.Compare, ast.arguments, ast.Call}  # exact types: the parser's own
+
+
 def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     """What `node` is bound to: assignment, keyword, dict key, default, comparison or sink."""
     child: ast.AST = node
@@ -216,6 +220,8 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
             where = "The password of `auth=`"
             return _Binding("password", grand, where, sink_cwe=PASSWORD, verb="is")
         child, parent = parent, grand
+    if parent.__class__ not in _BINDING_PARENTS:
+        return None  # most strings (docstrings, operands, subscripts): no case below matches
     match parent:
         case ast.Assign(targets=targets, value=value) if value is child:
             return next((found for target in targets if (found := _named(target, context))), None)
