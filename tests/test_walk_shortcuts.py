@@ -17,7 +17,7 @@ from secreview.analysis.rules import ALL_RULES
 from secreview.analysis.rules._support.file_creation import creates_files
 from secreview.analysis.rules._support.function_flow import _sorted_own_nodes
 from secreview.analysis.taint import AnalysisContext
-from secreview.index.children import child_nodes
+from secreview.index.children import child_nodes, walk
 
 
 def _context(text: str) -> AnalysisContext:
@@ -28,6 +28,14 @@ def test_child_nodes_are_iter_child_nodes_in_order() -> None:
     for path in sorted(Path(secreview.__file__).parent.rglob("*.py"))[:40]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             assert child_nodes(node) == list(ast.iter_child_nodes(node))
+
+
+def test_walk_is_ast_walk_in_order() -> None:
+    for path in sorted(Path(secreview.__file__).parent.rglob("*.py"))[:40]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert [id(n) for n in walk(tree)] == [id(n) for n in ast.walk(tree)]
+        for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+            assert [id(n) for n in walk(function)] == [id(n) for n in ast.walk(function)]
 
 
 def _secret_file_rules() -> list[Rule]:

@@ -143,18 +143,22 @@ def rule_findings(
     calls = table.calls_in(context)
     findings: dict[tuple[str, int, int, str], Finding] = {}
     crashes: list[str] = []
+    # The loop runs for every node of every module: its look-ups are hoisted into locals.
+    call_type, constant_type, name_type = ast.Call, ast.Constant, ast.Name
+    for_call, for_constant = calls.for_call, table.for_constant
+    by_name_of, by_type = table.by_name_of, table.by_type.get
     for node in context.nodes:
         node_type = type(node)
-        if node_type is ast.Call:
-            candidates = calls.for_call(node, context)  # type: ignore[arg-type]
-        elif node_type is ast.Constant:
-            candidates = table.for_constant(type(node.value))  # type: ignore[attr-defined]
-        elif node_type in table.by_name_of:
-            words, unnamed = table.by_name_of[node_type]
-            name = node.id if node_type is ast.Name else node.attr  # type: ignore[attr-defined]
+        if node_type is call_type:
+            candidates = for_call(node, context)  # type: ignore[arg-type]
+        elif node_type is constant_type:
+            candidates = for_constant(type(node.value))  # type: ignore[attr-defined]
+        elif node_type in by_name_of:
+            words, unnamed = by_name_of[node_type]
+            name = node.id if node_type is name_type else node.attr  # type: ignore[attr-defined]
             candidates = words.get(name, unnamed)
         else:
-            candidates = table.by_type.get(node_type)
+            candidates = by_type(node_type)
             if candidates is None:
                 continue
         for each in candidates:

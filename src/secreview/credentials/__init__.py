@@ -8,6 +8,7 @@ vocabulary.py, the shapes of provider tokens and key blocks in formats.py.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -199,11 +200,14 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 and word[-2] != "s" else word
 
 
+@functools.lru_cache(maxsize=4096)
 def name_verdict(name: str) -> NameVerdict | None:
     """Whether `name` names a secret, judged by its last word (the thing it is).
 
     `password_field_name`, `token_url` and `TOKEN_HEADER` end in a word that is not a secret, so
     they name other things; `password_value` and `API_KEY_PROD` end in words that only qualify.
+    Memoised: a module binds a few names to thousands of strings (dict keys, keywords), and
+    the verdict is immutable.
     """
     if not _BINDABLE_NAME.fullmatch(name):
         return None

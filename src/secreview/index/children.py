@@ -9,6 +9,8 @@ same order, built in one loop.
 from __future__ import annotations
 
 from ast import AST
+from collections import deque
+from collections.abc import Iterator
 
 from secreview.index.node_fields import NODE_FIELDS
 
@@ -24,3 +26,15 @@ def child_nodes(node: AST) -> list[AST]:
         elif isinstance(value, list):
             children.extend(item for item in value if isinstance(item, AST))
     return children
+
+
+def walk(node: AST) -> Iterator[AST]:
+    """The nodes `ast.walk(node)` yields, in its order (`node`, then breadth first): the same
+    loop with each node's children listed by `child_nodes`, not by two nested generators
+    (the hot rule and taint walks spent a third of their time in that machinery)."""
+    pending = deque([node])
+    take, add = pending.popleft, pending.extend
+    while pending:
+        current = take()
+        add(child_nodes(current))
+        yield current

@@ -110,15 +110,16 @@ def index_tree(tree: ast.Module) -> TreeIndex:
             if not isinstance(node, ast.ClassDef):
                 inner_function = node
                 function_locals[id(node)] = set()
+        # `CHILD_FIELDS` leaves out `ctx`, `op` and `ops`, the only fields the grammar puts
+        # markers (`MARKER_TYPES`) in: every value read here is a node to index.
         for name in child_fields[node.__class__]:
             value = getattr(node, name, None)
             if isinstance(value, AST):
-                if value.__class__ not in MARKER_TYPES:
-                    parents[id(value)] = node
-                    push((value, inner_function, inner_at_module_level))
+                parents[id(value)] = node
+                push((value, inner_function, inner_at_module_level))
             elif isinstance(value, list):
                 for item in value:
-                    if isinstance(item, AST) and item.__class__ not in MARKER_TYPES:
+                    if isinstance(item, AST):
                         parents[id(item)] = node
                         push((item, inner_function, inner_at_module_level))
     return TreeIndex(

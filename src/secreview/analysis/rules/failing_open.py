@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 
 _AUTH_VERBS = frozenset(
@@ -68,7 +69,7 @@ def _called_name(call: ast.Call, context: ModuleContext) -> str:
 def _verifications(statements: list[ast.stmt], context: ModuleContext) -> list[ast.Call]:
     found = []
     for statement in statements:
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if isinstance(node, ast.Call):
                 name = _called_name(node, context)
                 if name in _VERIFYING_CALLS or is_check_name(name.rpartition(".")[2]):
@@ -152,7 +153,7 @@ def _catches_feature_probe(handler: ast.ExceptHandler, context: ModuleContext) -
 
 
 def _returns_inside(statements: list[ast.stmt]) -> bool:
-    return any(isinstance(n, ast.Return) for s in statements for n in ast.walk(s))
+    return any(isinstance(n, ast.Return) for s in statements for n in walk(s))
 
 
 @rule(

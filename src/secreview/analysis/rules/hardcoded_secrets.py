@@ -17,15 +17,19 @@ from secreview.index.context import ModuleContext
 
 
 def _hits(cwe: int, node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """The hit for `node` when it holds a secret of kind `cwe`."""
+    """The hit for `node` when it holds a secret of kind `cwe`. A plain function, not a
+    generator: the three rules ask it for every string of every module, nearly always for
+    nothing."""
     secret = secret_at(node, context)
-    if secret is not None and secret.cwe == cwe:
-        yield Hit(
-            node=secret.anchor,
-            message=secret.message,
-            severity=secret.severity,
-            confidence=secret.confidence,
-        )
+    if secret is None or secret.cwe != cwe:
+        return iter(())
+    hit = Hit(
+        node=secret.anchor,
+        message=secret.message,
+        severity=secret.severity,
+        confidence=secret.confidence,
+    )
+    return iter((hit,))
 
 
 # The only calls `secret_at` judges (a crypto call keyed with a module constant); every
@@ -81,7 +85,7 @@ _REFERENCES_COMMON = (
 )
 def hardcoded_credential(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report credentials recognised by their shape or by the name they are bound to."""
-    yield from _hits(CREDENTIAL, node, context)
+    return _hits(CREDENTIAL, node, context)
 
 
 @rule(
@@ -119,7 +123,7 @@ def hardcoded_credential(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
 )
 def hardcoded_password(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report passwords bound to password-like names or embedded in connection strings."""
-    yield from _hits(PASSWORD, node, context)
+    return _hits(PASSWORD, node, context)
 
 
 @rule(
@@ -161,4 +165,4 @@ def hardcoded_password(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
 )
 def hardcoded_crypto_key(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report private key blocks, key-named constants and constant keys of crypto calls."""
-    yield from _hits(CRYPTO_KEY, node, context)
+    return _hits(CRYPTO_KEY, node, context)

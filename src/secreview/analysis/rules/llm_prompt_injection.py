@@ -151,16 +151,24 @@ def _comment_nodes(context: ModuleContext) -> Iterator[tuple[ast.AST, str]]:
     constants=(str,),
 )
 def llm_prompt_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Strings where the tree has them; comments once per module, from the tokens.
+    """Strings where the tree has them; comments once per module, from the tokens. A plain
+    function for strings (every string of every module comes here, nearly always for nothing),
+    a generator for the module's comments."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str) and (what := steering(node.value)):
+            message = f"This string {what} (prompt injection aimed at LLM reviewers)."
+            return iter((Hit(node, message),))
+        return iter(())
+    return _comment_hits(context)
+
+
+def _comment_hits(context: ModuleContext) -> Iterator[Hit]:
+    """The module's steering comments.
 
     The tokenizer only runs when the lines holding a `#` match: every comment lies within one
     such line, so a comment that matches makes them match too (and they are a fraction of the
     text, which the patterns used to scan whole).
     """
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, str) and (what := steering(node.value)):
-            yield Hit(node, f"This string {what} (prompt injection aimed at LLM reviewers).")
-        return
     commented = "\n".join(line for line in context.text.split("\n") if "#" in line)
     if steering(commented) is None:
         return  # no comment can match what its lines do not: spare the tokenizer

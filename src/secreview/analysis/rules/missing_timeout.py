@@ -13,7 +13,9 @@ from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
 from secreview.findings import Confidence, Severity
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _REQUESTS_FUNCTIONS = frozenset(f"requests.{m}" for m in _HTTP_METHODS)
@@ -70,10 +72,9 @@ def _socket_default_set(context: ModuleContext) -> bool:
 def _sets_socket_default(context: ModuleContext) -> bool:
     """`_socket_default_set`, computed (once per module)."""
     return any(
-        isinstance(node, ast.Call)
-        and context.call_name(node) == "socket.setdefaulttimeout"
+        context.call_name(node) == "socket.setdefaulttimeout"
         and context.constant_value(context.argument(node, 0, "timeout")) is not None
-        for node in ast.walk(context.tree)
+        for node in nodes_of(context, ast.Call)
     )
 
 
@@ -128,7 +129,7 @@ def _index_sessions(context: ModuleContext) -> _SessionIndex:
     often a `TimeoutHTTPAdapter`) or when a request method is patched (`s.request = partial(...)`).
     """
     index: _SessionIndex = {}
-    for node in ast.walk(context.tree):
+    for node in walk(context.tree):
         if isinstance(node, ast.arg):
             index[(id(_binding_scope(node, node.arg, context)), node.arg)] = None
             continue
@@ -142,7 +143,7 @@ def _index_sessions(context: ModuleContext) -> _SessionIndex:
         is_session = isinstance(value, ast.Call) and context.call_name(value) in _REQUESTS_SESSIONS
         known = slot not in index or index[slot] is not None
         index[slot] = value if is_session and known and isinstance(value, ast.Call) else None
-    for node in ast.walk(context.tree):
+    for node in walk(context.tree):
         if not isinstance(node, ast.Attribute):
             continue
         key = _receiver_key(node.value)

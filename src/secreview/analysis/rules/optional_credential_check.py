@@ -21,6 +21,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 
 _CREDENTIAL_WORDS = frozenset(
@@ -52,7 +53,7 @@ def _names_credential(name: str) -> bool:
 def _request_credentials(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     """Credential-named variables the function assigns from the request."""
     found: set[str] = set()
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, ast.Name) and _names_credential(target.id):
@@ -65,7 +66,7 @@ def _request_credentials(function: ast.FunctionDef | ast.AsyncFunctionDef) -> se
 def _verifies(body: list[ast.stmt]) -> bool:
     """Whether a branch checks something: it raises, or calls a verifying function."""
     for statement in body:
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if isinstance(node, ast.Raise):
                 return True
             if isinstance(node, ast.Call):
@@ -83,8 +84,7 @@ def _refuses(node: ast.AST) -> bool:
         return True
     if isinstance(node, ast.Return) and node.value is not None:
         return any(
-            isinstance(n, ast.Constant) and n.value in _REFUSING_STATUS
-            for n in ast.walk(node.value)
+            isinstance(n, ast.Constant) and n.value in _REFUSING_STATUS for n in walk(node.value)
         )
     return False
 
@@ -93,7 +93,7 @@ def _optional_checks(
     function: ast.FunctionDef | ast.AsyncFunctionDef, credentials: set[str]
 ) -> Iterator[tuple[ast.If, str]]:
     """`if ... and token:` branches with no `else` that verify the credential they test."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if not (isinstance(node, ast.If) and not node.orelse):
             continue
         test = node.test
@@ -149,8 +149,8 @@ def credential_checked_only_when_sent(node: ast.AST, context: ModuleContext) -> 
     checks = list(_optional_checks(node, credentials))
     if not checks:
         return
-    inside = {id(n) for check, _ in checks for n in ast.walk(check)}
-    if any(_refuses(n) for n in ast.walk(node) if id(n) not in inside):
+    inside = {id(n) for check, _ in checks for n in walk(check)}
+    if any(_refuses(n) for n in walk(node) if id(n) not in inside):
         return
     for check, credential in checks:
         yield Hit(

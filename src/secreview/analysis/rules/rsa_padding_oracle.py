@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.findings import Confidence, Severity
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 
 _HEADER = b"\x00\x02"
@@ -39,7 +40,7 @@ def _index(node: ast.AST) -> tuple[str, int] | None:
 def _byte_tests(test: ast.expr) -> dict[str, set[tuple[int, int]]]:
     """For each value, the (index, constant) pairs the test compares: `b[1] != 2` -> (1, 2)."""
     found: dict[str, set[tuple[int, int]]] = {}
-    for node in ast.walk(test):
+    for node in walk(test):
         if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
             continue
         left, right = node.left, node.comparators[0]
@@ -54,7 +55,7 @@ def _tests_header(test: ast.expr) -> bool:
     """Whether the test asks if a value starts with the PKCS#1 v1.5 encryption header."""
     if any({(0, 0), (1, 2)} <= pairs for pairs in _byte_tests(test).values()):
         return True
-    return any(isinstance(node, ast.Constant) and node.value == _HEADER for node in ast.walk(test))
+    return any(isinstance(node, ast.Constant) and node.value == _HEADER for node in walk(test))
 
 
 def _speaks_of_rsa(context: ModuleContext) -> bool:
@@ -72,7 +73,7 @@ def _identifiers(function: ast.AST) -> str:
     """The function's name and the names and attributes it uses, lowercased (not its comments
     or strings, which may mention RSA in passing)."""
     words = [getattr(function, "name", "")]
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Name):
             words.append(node.id)
         elif isinstance(node, ast.Attribute):

@@ -26,6 +26,7 @@ from secreview.analysis.rules._support.web_handlers import (
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import UNKNOWN, ModuleContext
+from secreview.index.node_types import nodes_of
 from secreview.patterns import lazy_pattern
 
 _ENVIRONMENTS = frozenset(
@@ -75,10 +76,8 @@ def _class_name(expr: ast.expr, context: ModuleContext) -> str | None:
 def _sets_autoescape_later(context: ModuleContext) -> bool:
     """Whether the module switches autoescaping on after construction (`env.autoescape = ...`)."""
     return any(
-        isinstance(node, ast.Attribute)
-        and node.attr == "autoescape"
-        and isinstance(node.ctx, ast.Store)
-        for node in ast.walk(context.tree)
+        node.attr == "autoescape" and isinstance(node.ctx, ast.Store)
+        for node in nodes_of(context, ast.Attribute)
     )
 
 

@@ -23,6 +23,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -108,7 +109,7 @@ def _short_circuits(test: ast.expr, user: str) -> bool:
             return any(
                 isinstance(node, ast.Call) and _verified_user(node) == user
                 for later in test.values[index + 1 :]
-                for node in ast.walk(later)
+                for node in walk(later)
             )
     return False
 
@@ -123,7 +124,7 @@ def _dependency_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> 
     """
     rebound = {
         node.id
-        for node in ast.walk(function)
+        for node in walk(function)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
     }
     arguments = function.args
@@ -140,7 +141,7 @@ def _dependency_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> 
             isinstance(node, ast.Call) and last_name(node.func) in _DEPENDENCY_MARKERS
             for marker in markers
             if marker is not None
-            for node in ast.walk(marker)
+            for node in walk(marker)
         ):
             found.add(argument.arg)
     return found - rebound
@@ -156,7 +157,7 @@ def _hashes(body: list[ast.stmt]) -> bool:
     return any(
         isinstance(node, ast.Call) and last_name(node.func) in _HASHERS
         for statement in body
-        for node in ast.walk(statement)
+        for node in walk(statement)
     )
 
 
@@ -164,7 +165,7 @@ def _unbalanced_refusals(
     function: ast.FunctionDef | ast.AsyncFunctionDef, user: str, before: int
 ) -> Iterator[ast.AST]:
     """Refusals of a missing `user` before line `before` whose branch does no hashing."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.If) and _short_circuits(node.test, user):
             yield node.test
             continue
@@ -220,7 +221,7 @@ def password_hashed_only_for_known_user(node: ast.AST, context: ModuleContext) -
     if not _VERIFIER_NAMED.search(context.segment(node)):
         return  # the cheap test first: every function of every module comes here
     last: dict[str, int] = {}
-    for inner in ast.walk(node):
+    for inner in walk(node):
         user = _verified_user(inner) if isinstance(inner, ast.Call) else None
         if user is not None:
             last[user] = max(last.get(user, 0), inner.lineno)
@@ -242,8 +243,8 @@ def password_hashed_only_for_known_user(node: ast.AST, context: ModuleContext) -
 
 def _nested_function(function: ast.AST, target: ast.AST) -> bool:
     """Whether `target` sits in a function nested in `function` (reported there instead)."""
-    for inner in ast.walk(function):
+    for inner in walk(function):
         nested = inner is not function and isinstance(inner, _FUNCTIONS)
-        if nested and any(each is target for each in ast.walk(inner)):
+        if nested and any(each is target for each in walk(inner)):
             return True
     return False

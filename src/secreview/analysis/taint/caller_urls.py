@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import NamedTuple, TypeGuard
 
 from secreview.analysis.taint.semantics import fixes_host
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 
 _CLIENTS = ("import requests", "from requests", "httpx", "urlopen", "urllib3", "aiohttp")
@@ -61,7 +62,7 @@ def fixed_url_parameters(context: ModuleContext) -> dict[int, dict[str, CallerUr
     for cls, functions in scopes:
         if not functions:
             continue
-        nodes = context.nodes if cls is None else list(ast.walk(cls))  # the module's: indexed
+        nodes = context.nodes if cls is None else list(walk(cls))  # the module's: indexed
         calls = _calls_in(nodes, cls is not None)
         reader = _Prefixes(context, cls)
         for function in functions:
@@ -199,7 +200,7 @@ class _Prefixes:
                 value = constant if isinstance(constant, str) else ""
         if not value:
             return ""
-        for node in ast.walk(cls):
+        for node in walk(cls):
             if (isinstance(node, ast.Name) and node.id == "setattr") or (
                 isinstance(node, ast.Attribute)
                 and node.attr == attribute
@@ -232,7 +233,7 @@ class _Prefixes:
         """What the plain assignments in `scope` bind `name` to; empty when anything else binds
         it too (a parameter, a loop, unpacking), so its value is not read from the source."""
         bound: list[ast.expr] = []
-        for node in ast.walk(scope):
+        for node in walk(scope):
             if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == name for t in node.targets
             ):
@@ -240,7 +241,7 @@ class _Prefixes:
             elif isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == name
                 for target in node.targets
-                for t in ast.walk(target)
+                for t in walk(target)
             ):
                 return []  # unpacked (`url, data = ...`): not read here
             elif _binds(node, name):
@@ -267,6 +268,4 @@ def _binds(node: ast.AST, name: str) -> bool:
         targets = [node.target]
     elif isinstance(node, ast.With):
         targets = [item.optional_vars for item in node.items if item.optional_vars]
-    return any(
-        isinstance(t, ast.Name) and t.id == name for target in targets for t in ast.walk(target)
-    )
+    return any(isinstance(t, ast.Name) and t.id == name for target in targets for t in walk(target))

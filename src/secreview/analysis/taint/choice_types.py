@@ -28,6 +28,7 @@ from secreview.index.choices import (
 )
 from secreview.index.context import ModuleContext
 from secreview.index.decorator_fills import decorator_fills, project_fills
+from secreview.index.node_types import nodes_of
 
 _PROVIDERS = frozenset({"litestar.di.Provide", "litestar.Provide"})
 """Litestar's dependency marker: `dependencies = {"users_service": Provide(provide_users)}`."""
@@ -139,9 +140,7 @@ class ChoiceTypes:
         if "Provide" not in self.context.text:
             return frozenset()  # the cheap test first: most modules declare no dependency
         found: set[str] = set()
-        for node in ast.walk(self.context.tree):
-            if not isinstance(node, ast.Dict):
-                continue
+        for node in nodes_of(self.context, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
                 if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
                     continue

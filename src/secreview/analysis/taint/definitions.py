@@ -23,6 +23,7 @@ import ast
 
 from secreview.analysis.taint.semantics import truthy
 from secreview.analysis.taint.values import Value
+from secreview.index.children import walk
 
 Definition = tuple[ast.expr, Value | None, dict[str, Value]]
 """(the expression, the value the name was given, the values of the names it read)."""
@@ -47,7 +48,7 @@ def definition_in(env: dict[str, Value], definitions: Definitions, name: str) ->
 
 def snapshot_of(env: dict[str, Value], node: ast.expr) -> dict[str, Value]:
     """The values in `env` of the names `node` reads, in order of appearance."""
-    read = dict.fromkeys(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+    read = dict.fromkeys(n.id for n in walk(node) if isinstance(n, ast.Name))
     return {n: env[n] for n in read if n in env}
 
 

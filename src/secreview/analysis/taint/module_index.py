@@ -19,6 +19,7 @@ from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ExternalSummary, ProjectIndex
 from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file, relative_import_base
+from secreview.index.node_types import nodes_of
 
 
 def _child_statements(node: ast.stmt) -> list[ast.stmt]:
@@ -56,6 +57,7 @@ class ModuleIndex(ChoiceTypes):
         self._called_names: set[str] | None = None
         self._registered: dict[tuple[str, ...], frozenset[str]] = {}
         self._external_bases: dict[str, tuple[str, ...]] = {}
+        self._methods: dict[tuple[str, str, bool], FunctionNode | None] = {}
         self.relative_aliases: dict[str, str] = {}
         self.inlined_checks: dict[int, ast.expr | None] = {}
         """Call of a check helper (by id) -> the condition it returns (`guard_helpers.py`), made
@@ -95,14 +97,15 @@ class ModuleIndex(ChoiceTypes):
                 relative_imports.append(node)
             pending.extend(reversed(_child_statements(node)))
         self.relative_aliases = self._relative_aliases(relative_imports)
+        self._methods = {}  # classes and names may have changed: search again
 
     def is_called(self, name: str) -> bool:
         """Whether the module calls something named `name` (a function or a method)."""
         if self._called_names is None:
             self._called_names = {
                 n.func.id if isinstance(n.func, ast.Name) else n.func.attr
-                for n in ast.walk(self.context.tree)
-                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name | ast.Attribute)
+                for n in nodes_of(self.context, ast.Call)
+                if isinstance(n.func, ast.Name | ast.Attribute)
             }
         return name in self._called_names
 
@@ -188,7 +191,18 @@ class ModuleIndex(ChoiceTypes):
     def find_method(
         self, class_name: str, method: str, skip_self: bool = False
     ) -> FunctionNode | None:
-        """The method `method` of module class `class_name` or of its module-local bases."""
+        """The method `method` of module class `class_name` or of its module-local bases.
+
+        Memoised until the module is indexed again: the interpreter asks for `__init__` and
+        `__call__` at every construction and call of a class, and the search reads class
+        bodies and resolves base names each time."""
+        key = (class_name, method, skip_self)
+        if key not in self._methods:
+            self._methods[key] = self._find_method(class_name, method, skip_self)
+        return self._methods[key]
+
+    def _find_method(self, class_name: str, method: str, skip_self: bool) -> FunctionNode | None:
+        """`find_method`, searched: the class, then its module-local bases breadth first."""
         seen: set[str] = set()
         pending = [class_name]
         while pending:
@@ -255,9 +269,8 @@ class ModuleIndex(ChoiceTypes):
             # list first, and walk the tree for the instances they name only when there are.
             calls = [
                 node.args[0]
-                for node in self.context.nodes
-                if isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
+                for node in nodes_of(self.context, ast.Call)
+                if isinstance(node.func, ast.Attribute)
                 and node.func.attr in registering
                 and node.args
             ]
@@ -279,10 +292,8 @@ class ModuleIndex(ChoiceTypes):
         if key not in self._registered:
             self._registered[key] = frozenset(
                 target.value.id
-                for node in self.context.nodes
-                if isinstance(node, ast.Assign)
-                and isinstance(node.value, ast.Constant)
-                and node.value.value is True
+                for node in nodes_of(self.context, ast.Assign)
+                if isinstance(node.value, ast.Constant) and node.value.value is True
                 for target in node.targets
                 if isinstance(target, ast.Attribute)
                 and target.attr in attributes

@@ -193,6 +193,8 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
     Keeping one representative bounds every value to a handful of flows, whatever the code does;
     a value built from many parts of one parameter keeps the whole parameter instead.
     """
+    if not any(groups):
+        return _NO_FLOWS  # most values carry no flow (a generator counts as a group: it is read)
     best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
     for group in groups:
         for flow in group:

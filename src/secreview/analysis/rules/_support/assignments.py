@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 from secreview.index.node_types import nodes_of
 
@@ -41,7 +42,7 @@ def _parameter_names(function: ast.AST, context: ModuleContext) -> frozenset[str
     if names is None:
         arguments = function.args  # type: ignore[attr-defined]
         names = known[id(function)] = frozenset(
-            a.arg for a in ast.walk(arguments) if isinstance(a, ast.arg)
+            a.arg for a in walk(arguments) if isinstance(a, ast.arg)
         )
     return names
 

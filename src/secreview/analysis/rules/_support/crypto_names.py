@@ -11,6 +11,7 @@ import ast
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -157,7 +158,7 @@ def bound_values(scope: ast.AST, context: ModuleContext) -> dict[str, list[ast.e
     types; a name bound to two different things keeps both values so callers can refuse to guess.
     """
     bound: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(scope):
+    for node in walk(scope):
         pairs: list[tuple[ast.AST, ast.expr]] = []
         if isinstance(node, ast.Assign):
             pairs = [(target, node.value) for target in node.targets]
@@ -181,7 +182,7 @@ def method_calls(
     """Calls `receiver.method(...)` in `scope`, in source order."""
     calls = [
         node
-        for node in ast.walk(scope)
+        for node in walk(scope)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == method

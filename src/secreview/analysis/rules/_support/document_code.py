@@ -35,6 +35,7 @@ from secreview.analysis.rules._support.local_bindings import (
     scope_nodes_of,
 )
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _MAX_DEPTH = 6
 _NODE_WORD = "node"
@@ -147,12 +148,12 @@ def _only_nodes(context: ModuleContext, values: list[ast.expr | None], depth: in
 
 
 def _stored_in_attribute(context: ModuleContext, attribute: str) -> list[ast.expr | None]:
-    """Every value this module assigns to an attribute named `attribute` of any object."""
+    """Every value this module assigns to an attribute named `attribute` of any object (in
+    no order its readers depend on: they ask whether all or any are nodes)."""
     return [
         node.value
-        for node in ast.walk(context.tree)
-        if isinstance(node, ast.Assign)
-        and any(isinstance(t, ast.Attribute) and t.attr == attribute for t in node.targets)
+        for node in nodes_of(context, ast.Assign)
+        if any(isinstance(t, ast.Attribute) and t.attr == attribute for t in node.targets)
     ]
 
 

@@ -13,8 +13,9 @@ import ast
 from collections.abc import Callable
 
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_SCOPE_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _Table = dict[int, list[ast.AST]]
 _COLLECTORS: dict[tuple[type[ast.AST], ...], Callable[[ModuleContext], _Table]] = {}
 
@@ -44,8 +45,10 @@ def _collector_of(kinds: tuple[type[ast.AST], ...]) -> Callable[[ModuleContext],
     def collect(context: ModuleContext) -> _Table:
         owners = context.derived(_owners)
         table: _Table = {}
-        for node in context.nodes:
-            if isinstance(node, kinds):
+        # One exact node type: its grouped list is that type's nodes in the same order.
+        single = len(kinds) == 1 and not kinds[0].__subclasses__()
+        for node in nodes_of(context, kinds[0]) if single else context.nodes:
+            if single or isinstance(node, kinds):
                 owner = owners.get(id(node))
                 if owner is not None:
                     table.setdefault(id(owner), []).append(node)
@@ -58,11 +61,12 @@ def _owners(context: ModuleContext) -> dict[int, ast.AST | None]:
     """id(node) -> its owning scope, for every node: a node inside a scope's body is that
     scope's; any other node has its parent's owner (a decorator's parts have none)."""
     owners: dict[int, ast.AST | None] = {}
+    parent_of = context.parent
     for node in context.nodes:  # parents come before their children
-        parent = context.parent(node)
+        parent = parent_of(node)
         if parent is None:
             owner = None
-        elif isinstance(parent, _SCOPES):
+        elif parent.__class__ in _SCOPE_TYPES:  # exact types: the parser makes no subclass
             in_body = (
                 node is parent.body
                 if isinstance(parent, ast.Lambda)

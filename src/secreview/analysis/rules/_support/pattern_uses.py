@@ -15,6 +15,7 @@ import ast
 from collections.abc import Callable
 from typing import NamedTuple
 
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 
 TEXT_POSITIONS = {
@@ -57,7 +58,7 @@ def _uses_in(
     pattern is used in another way (stored, returned, handed to code this module does not
     define), since those uses cannot be followed here."""
     uses: list[PatternUse] = []
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if not is_pattern(node):
             continue
         holder = context.parent(node)

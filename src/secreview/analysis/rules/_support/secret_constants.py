@@ -13,6 +13,7 @@ import ast
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.secret_text import (
+    constant_text,
     literal_opening,
     redact,
     schema_detail,
@@ -79,17 +80,6 @@ class Secret(NamedTuple):
     message: str
     severity: Severity | None = None
     confidence: Confidence | None = None
-
-
-def _text_of(value: object) -> str | None:
-    """The text of a str or bytes constant; raw binary bytes as hex, so entropy still applies."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes):
-        if all(32 <= b < 127 for b in value):
-            return value.decode("ascii")
-        return value.hex()
-    return None
 
 
 # ----- where a constant is bound ----------------------------------------------------------------
@@ -194,6 +184,10 @@ def _only_measured(call: ast.Call, context: ModuleContext) -> bool:
     return isinstance(parent, ast.Call) and context.call_name(parent) == "len"
 
 
+_BINDING_PARENTS = frozenset((ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.keyword, ast.Dict))
+_BINDING_PARENTS |= {ast.Compare, ast.arguments, ast.Call}  # exact types: the parser's own
+
+
 def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     """What `node` is bound to: assignment, keyword, dict key, default, comparison or sink."""
     child: ast.AST = node
@@ -206,20 +200,25 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
             return None  # `SECRET_KEYS = {"accountkey", "password"}`: keys to redact, by name
         if schema_detail(parent, child):
             return None
-        index = _index_of(child, parent.elts, context)
         grand = context.parent(parent)
-        if isinstance(grand, ast.Assign) and grand.value is parent and index is not None:
+        if (
+            isinstance(grand, ast.Assign)
+            and grand.value is parent
+            and (index := _index_of(child, parent.elts, context)) is not None
+        ):
             for target in grand.targets:
                 if isinstance(target, ast.Tuple | ast.List) and len(target.elts) == len(
                     parent.elts
                 ):
                     return _named(target.elts[index], context)
         if isinstance(grand, ast.keyword) and grand.arg == "auth" and len(parent.elts) == 2:
-            if index != 1:
+            if _index_of(child, parent.elts, context) != 1:
                 return None
             where = "The password of `auth=`"
             return _Binding("password", grand, where, sink_cwe=PASSWORD, verb="is")
         child, parent = parent, grand
+    if parent.__class__ not in _BINDING_PARENTS:
+        return None  # most strings (docstrings, operands, subscripts): no case below matches
     match parent:
         case ast.Assign(targets=targets, value=value) if value is child:
             return next((found for target in targets if (found := _named(target, context))), None)
@@ -259,11 +258,12 @@ def _default_binding(arguments: ast.arguments, child: ast.AST) -> _Binding | Non
 # ----- the analysis -----------------------------------------------------------------------------
 def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | None:
     """The hard-coded secret string constant `node` holds, judged by its value, then its name."""
-    text = _text_of(node.value)
-    if not text or isinstance(context.parent(node), ast.JoinedStr):
+    text = constant_text(node.value)
+    parent = context.parent(node)
+    if not text or isinstance(parent, ast.JoinedStr):
         return None
     binding = _binding(node, context)
-    recognised = format_secret(text, prose=isinstance(context.parent(node), ast.Expr))
+    recognised = format_secret(text, prose=isinstance(parent, ast.Expr))
     if recognised is not None:
         what, shown = recognised.label, redact(recognised.secret)
         cwe, severity, confidence = recognised.cwe, recognised.severity, recognised.confidence
@@ -346,7 +346,7 @@ def _secret_at_key_argument(call: ast.Call, context: ModuleContext) -> Secret | 
     argument = context.argument(call, position, keyword)
     if argument is None or isinstance(argument, ast.Constant):
         return None  # literal keys are judged as constants
-    text = _text_of(context.constant_value(argument))
+    text = constant_text(context.constant_value(argument))
     if not text:
         return None
     if isinstance(argument, ast.Name):

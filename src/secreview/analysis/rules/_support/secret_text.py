@@ -13,7 +13,7 @@ from secreview.credentials import name_words
 from secreview.masking import mask_secret
 from secreview.patterns import lazy_pattern
 
-__all__ = ["literal_opening", "name_words", "redact", "schema_detail", "span_node"]
+__all__ = ["constant_text", "literal_opening", "name_words", "redact", "schema_detail", "span_node"]
 _OPENING_QUOTE = lazy_pattern(rb"[rRbBuU]{0,2}('''|\"\"\"|'|\")")
 
 
@@ -56,3 +56,14 @@ def schema_detail(record: ast.Tuple | ast.List | ast.Set, item: ast.AST) -> bool
         and isinstance(record.elts[0], ast.Name)
         and item is not record.elts[-1]
     )
+
+
+def constant_text(value: object) -> str | None:
+    """The text of a str or bytes constant; raw binary bytes as hex, so entropy still applies."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        if all(32 <= b < 127 for b in value):
+            return value.decode("ascii")
+        return value.hex()
+    return None

@@ -17,6 +17,7 @@ import ast
 from collections.abc import Callable
 
 from secreview.analysis.rules._support.function_flow import Function, own_nodes
+from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 
 
@@ -30,7 +31,7 @@ def receives_program_made_result(
         return False
     scope = context.parent(callback) or context.tree
     # A module-level function's scope is the whole tree, whose nodes the index lists already.
-    nodes = context.nodes if scope is context.tree else ast.walk(scope)
+    nodes = context.nodes if scope is context.tree else walk(scope)
     uses = [
         node
         for node in nodes
@@ -57,7 +58,7 @@ def _handed_with_made_worker(
     handed = [*call.args, *(k.value for k in call.keywords)]
     workers = {
         node.name: node
-        for node in ast.walk(scope)
+        for node in walk(scope)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node is not callback
     }
     return any(
