@@ -11,6 +11,10 @@ ip.is_private: return False, reason`). Past a check of such a helper holding (`i
 _is_safe_url(url): raise`, or `ok, why = _is_safe_url(url)` then `if not ok: raise`), the URL
 points to a public address, which is all SSRF asks; it proves nothing for other sink kinds.
 A URL re-serialised from a parsed one (`url = parsed.geturl()`) is checked with its parse.
+A screen may also refuse by raising, called for its exception (`_validate_url(src)` whose body,
+however it nests its `try` blocks and loops over the resolved addresses, raises under such a
+test, `if ip.is_private or ip.is_loopback: raise ValueError(...)`, and returns no answer): past
+that call the URL points to a public address as well.
 """
 
 from __future__ import annotations
@@ -55,6 +59,21 @@ class AddressScreens(HostGuards):
             return
         for argument in call.args:
             yield from self._screened_url(argument)
+
+    def _raised_screen(self, call: ast.expr) -> Iterator[Guard]:
+        """Past a call of the module's own screen that raises for internal addresses (see the
+        module docstring), the URLs passed to it point to public addresses."""
+        if not isinstance(call, ast.Call) or not call.args:
+            return
+        helper = self._screen_helper(call)
+        if helper is None:
+            return
+        screens = self.analysis.raising_screens
+        if id(helper) not in screens:
+            screens[id(helper)] = _raises_for_internal(helper)
+        if screens[id(helper)]:
+            for argument in call.args:
+                yield from self._screened_url(argument)
 
     def remember_answer(self, name: str, call: ast.Call) -> None:
         """Keep `name` of `name, why = call` as `call[0]`, the answer of a helper that gives a
@@ -120,6 +139,21 @@ def _screen(helper: FunctionNode) -> tuple[bool, bool] | None:
     if not any(answer == safe_answer for answer, _ in verdicts):
         return None
     return safe_answer, shapes.pop()
+
+
+def _raises_for_internal(helper: FunctionNode) -> bool:
+    """Whether `helper` refuses internal addresses by raising: it gives no answer (every
+    `return` is bare), and some `if` whose test says an address is internal starts its body
+    with a `raise` of an exception."""
+    if any(isinstance(n, ast.Return) and n.value is not None for n in _own_nodes(helper)):
+        return False
+    return any(
+        isinstance(node, ast.If)
+        and _says_internal(node.test) is True
+        and isinstance(node.body[0], ast.Raise)
+        and node.body[0].exc is not None
+        for node in _own_nodes(helper)
+    )
 
 
 def _own_nodes(helper: FunctionNode) -> Iterator[ast.AST]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
+from itertools import chain
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
@@ -70,8 +71,10 @@ class GuardRules(PathGuards, AddressScreens):
         """Clean the variables a condition proves safe on the branch where it has `outcome`
         (None: past a call of another module's validator that raises unless its check holds)."""
         changed: set[str] = set()
-        guards = (
-            external_guards(self, test, None) if outcome is None else self._guards(test, outcome, 0)
+        guards = (  # past a validator that raises: another module's, or the module's own screen
+            chain(external_guards(self, test, None), self._raised_screen(test))
+            if outcome is None
+            else self._guards(test, outcome, 0)
         )
         for name, kinds, value in guards:
             if self.env is None:

@@ -65,6 +65,8 @@ class ModuleIndex(ChoiceTypes):
         again and freed would hand to another node."""
         self.address_screens: dict[int, tuple[bool, bool] | None] = {}
         """Helper (by id) -> what `address_screens._screen` makes of it, read once."""
+        self.raising_screens: dict[int, bool] = {}
+        """Helper (by id) -> whether `address_screens._raises_for_internal` holds of it."""
         self.kept_checks: list[ast.expr] = []
         """Validators' inlined answers read for their summaries (`check_summaries.py`), kept
         for the same reason."""
