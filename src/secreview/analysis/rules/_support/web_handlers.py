@@ -132,7 +132,21 @@ def is_request_object(node: ast.AST, context: ModuleContext) -> bool:
 
 
 def is_request_handler(function: Function, context: ModuleContext) -> bool:
-    """Whether `function` handles web requests: route-decorated, takes the request, or reads it."""
+    """Whether `function` handles web requests: route-decorated, takes the request, or reads it.
+    Answered once per function (rules ask it for every subscript and call inside it)."""
+    known = context.derived(_new_handler_table)
+    answer = known.get(id(function))
+    if answer is None:
+        answer = known[id(function)] = _handles_requests(function, context)
+    return answer
+
+
+def _new_handler_table(context: ModuleContext) -> dict[int, bool]:
+    """An empty table of `is_request_handler` answers by function id, one per module."""
+    return {}
+
+
+def _handles_requests(function: Function, context: ModuleContext) -> bool:
     if is_route_decorated(function, context) or request_parameter(function, context):
         return True
     if not context.derived(_may_name_a_proxy):
