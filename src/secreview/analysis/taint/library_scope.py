@@ -44,13 +44,16 @@ What a library can get wrong is what it adds to the caller's value:
   with, into a pattern or into code; that is the developer's configuration, as a pattern
   parameter is the caller's pattern.
 - code: a template engine (a function whose name, class or module says template, compile or
-  codegen) compiling the template text it is handed; caller data put after fixed text is kept.
+  codegen) compiling the template text it is handed, and rendering it as the page's markup
+  (`render_string(source)`, `library_api_names`); caller data put after fixed text is kept.
   And an object spec (`pack.mod:expr`) whose module part the function imports and whose
   expression part it evaluates in that module (`library_object_specs`): the caller names code.
 - a URL: a value put after the object's own base and a `/` (`f"{self.base_url}/{action}"`), or
   sent only in a request's body, cannot choose the server (`library_urls`).
 - an XML file: a parameter named as a path handed to a parser that reads the file
   (`ElementTree.parse(filepath)`) is the caller's file, whose content is not the parameter's.
+- a sink in an `except ImportError` fallback for a module every Python 3 has
+  (`library_fallbacks`): it runs on no Python the library is installed on.
 - a redirect's destination: a function named for redirecting sends the client to the URL its
   parameter of that name (`url`, `location`, `target`) is given, whole; that is its job.
 """
@@ -60,9 +63,16 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from pathlib import PurePath
 
+from secreview.analysis.taint.library_api_names import (
+    NAME_WORDS,
+    function_named,
+    named_for,
+    renders_template_source,
+    template_engine_api,
+)
 from secreview.analysis.taint.library_extensions import only_an_extension
+from secreview.analysis.taint.library_fallbacks import in_missing_module_fallback
 from secreview.analysis.taint.library_imports import on_sys_path
 from secreview.analysis.taint.library_joins import folder_of_fixed_names, under_a_base
 from secreview.analysis.taint.library_locations import object_location
@@ -129,10 +139,6 @@ _SETTINGS_WORDS = frozenset(
 """Words of a parameter's name that say it is the application or its configuration."""
 _SETTINGS_ANNOTATION = lazy_pattern(r"(?:Config|Configuration|Settings|Builder|Application)\b")
 _COMPILED_KINDS = frozenset({"code", "template"})
-_ENGINE_WORDS = frozenset(
-    {"template", "templates", "tmpl", "tpl", "codegen", "compiler", "compile", "templating"}
-)
-"""Words of a function's, class's or module's name that say it compiles templates."""
 _ROUTER_WORDS = frozenset({"router", "routers", "routing", "predicate", "predicates"})
 """Words of a function's, class's, module's or package's name that say it registers routes or
 view predicates (`Router.add`, `falcon/routing/`, `pyramid/predicates.py`): the route templates
@@ -164,7 +170,6 @@ _URL_WORDS = frozenset({"url", "uri", "location", "target", "destination"})
 where its caller says, as `open(path)` opens what it is given; a parameter so named, given whole,
 is the caller's destination. Any other parameter (`do_login(from_page)` handing a form's field
 to the redirect) and a destination built after the library's own base are still reported."""
-_NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _TEXT_KINDS = frozenset(
     {"path", "command", "sql", "xpath", "regex", "regex-text", "code", "template", "html",
      "redirect", "ssrf", "ldap", "header", "nosql", "dynamodb", "xml", "xxe", "spreadsheet"}
@@ -177,6 +182,8 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     """Whether the parameter flow of `event` (in a public function of `index`'s module) reaches
     its sink in a way the library answers for; see the module docstring."""
     if event.kind in _TEXT_KINDS and textless_parameter(event, index):
+        return False
+    if in_missing_module_fallback(event, index):
         return False
     if event.kind == "path":
         if (
@@ -210,8 +217,8 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
             or _unpacked_as_pattern(event, index)
             or _exclusion_parameter(event, index)
             or _settings_parameter(event, index)
-            or _named_for(event, index, _ROUTER_WORDS, with_package=True)
-            or (_function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
+            or named_for(event, index, _ROUTER_WORDS, with_package=True)
+            or (function_named(event, index, _PATTERN_WORDS) and not under_a_base(event, index))
         )
     if event.kind == "code" and event.sink in _IMPORT_SINKS:
         return on_sys_path(event, index)
@@ -221,49 +228,17 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
         return _parsed_as_text(event, index) or not (
             _reaches_as_a_path(event) or documented_file(event, index)
         )
-    if event.kind == "redirect" and _function_named(event, index, _REDIRECT_WORDS):
+    if event.kind == "redirect" and function_named(event, index, _REDIRECT_WORDS):
         return not _parameter_called(event, index, _NO_ANNOTATION, _URL_WORDS.__contains__) or (
             under_a_base(event, index)
         )
     if event.kind == "ssrf":
         return not (in_a_path_under_a_base(event, index) or only_in_a_request_body(event, index))
-    if event.kind in _COMPILED_KINDS and _template_engine_api(event, index):
+    if (event.kind in _COMPILED_KINDS and template_engine_api(event, index)) or (
+        event.kind == "html" and renders_template_source(event, index)
+    ):
         return under_a_base(event, index)
-    return event.kind != "code" or not _named_for(event, index, _ROUTER_WORDS, with_package=True)
-
-
-def _template_engine_api(event: SinkEvent, index: ModuleIndex) -> bool:
-    """Whether the public function belongs to a template engine: its name, its class's or its
-    module's says it compiles templates (`Template.__init__`, `TemplateLookup.put_string`,
-    `codegen.compile`). Compiling and running the template text it is handed is that API's job:
-    templates are code by contract. Caller data put into a template after fixed text
-    (`Template("Hello " + name)`) is still reported (`_under_a_base`)."""
-    return _named_for(event, index, _ENGINE_WORDS)
-
-
-def _named_for(
-    event: SinkEvent, index: ModuleIndex, api_words: frozenset[str], with_package: bool = False
-) -> bool:
-    """Whether a word of the public function's name, its class's, its module's (or, with
-    `with_package`, a package's on the module's path, and the function's the sink is in:
-    `Router.add` compiling what `Bottle.mount` handed it) is one of `api_words`."""
-    parameter = event.flow.steps[0][0]
-    module = PurePath(index.context.path)
-    names = [index.context.qualified_scope(parameter), module.stem]
-    if with_package:
-        names.extend(module.parent.parts[-2:])
-        names.append(index.context.qualified_scope(event.node))
-    words = {word.lower() for name in names for word in _NAME_WORDS.findall(name)}
-    return not words.isdisjoint(api_words)
-
-
-def _function_named(event: SinkEvent, index: ModuleIndex, api_words: frozenset[str]) -> bool:
-    """Whether a word of the public function's own name is one of `api_words`
-    (`compile_regex_list(name, exps)` compiles its argument as patterns: its name says so)."""
-    function = index.context.enclosing_function(event.flow.steps[0][0])
-    if function is None:
-        return False
-    return any(word.lower() in api_words for word in _NAME_WORDS.findall(function.name))
+    return event.kind != "code" or not named_for(event, index, _ROUTER_WORDS, with_package=True)
 
 
 def _path_parameter(event: SinkEvent, index: ModuleIndex) -> bool:
@@ -330,7 +305,7 @@ def _unpacked_as_pattern(event: SinkEvent, index: ModuleIndex) -> bool:
     for node, note in event.flow.steps:
         if not (isinstance(node, ast.Name) and note.startswith("assigned to ")):
             continue
-        if not any(_is_pattern_word(w.lower()) for w in _NAME_WORDS.findall(node.id)):
+        if not any(_is_pattern_word(w.lower()) for w in NAME_WORDS.findall(node.id)):
             continue
         record = index.context.parent(node)
         loop = index.context.parent(record) if isinstance(record, ast.Tuple) else None
@@ -363,7 +338,7 @@ def _named_or_annotated(
     annotation = parameter.annotation
     if annotation is not None and annotation_pattern.search(ast.unparse(annotation)):
         return True
-    return any(is_word(word.lower()) for word in _NAME_WORDS.findall(parameter.arg))
+    return any(is_word(word.lower()) for word in NAME_WORDS.findall(parameter.arg))
 
 
 def _naming_affix(event: SinkEvent, index: ModuleIndex) -> bool:
