@@ -111,3 +111,11 @@ def test_model_fields_of_fixed_types_are_validated_and_inherited_unless_declared
         "pkg.orders.Order": {"id", "kind", "ref", "mode"},
         "pkg.orders.Loose": {"kind", "ref", "mode"},
     }
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_view_parameters_typed_by_other_modules_dependency_aliases_are_not_request_data(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("dependencies", tmp_path, jobs)
+    assert checked >= 3 and not problems, problems

@@ -62,14 +62,23 @@ others are metadata), so they hold one type's values when their arguments name o
 _FIXED = "="
 """The spelled base `choice_bases` records for a `Literal` alias: a choice by itself."""
 
+_DEPENDENCY = "<"
+"""The spelled base `choice_bases` records for an alias of a dependency-filled type
+(`DbSession = Annotated[Session, Depends(get_db)]`): FastAPI fills a view parameter so typed by
+calling the dependency, so it carries nothing of the request, wherever the alias is defined."""
+
+_DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
+"""FastAPI's declarations of a dependency in an `Annotated` type's metadata."""
+
 _MAX_DEPTH = 8
 """How many levels of project classes deriving from project enums are followed."""
 
 
 def choice_bases(tree: ast.Module) -> tuple[str, ...]:
     """`Name:Base other.Base` for each module-level class with named bases, as spelled, then
-    `Name.field:Type` for each of its annotated fields (`typed_fields`), and `Name:=` for each
-    module-level alias of a `Literal[...]` (`Mode = Literal["r", "w"]`)."""
+    `Name.field:Type` for each of its annotated fields (`typed_fields`), `Name:=` for each
+    module-level alias of a `Literal[...]` (`Mode = Literal["r", "w"]`), and `Name:<` for each
+    alias of a dependency-filled type (`DbSession = Annotated[Session, Depends(get_db)]`)."""
     found: list[str] = []
     for statement in tree.body:
         if isinstance(statement, ast.ClassDef):
@@ -79,8 +88,8 @@ def choice_bases(tree: ast.Module) -> tuple[str, ...]:
                 found.extend(
                     f"{statement.name}.{field}:{kind}" for field, kind in typed_fields(statement)
                 )
-        elif (alias := _literal_alias(statement)) is not None:
-            found.append(f"{alias}:{_FIXED}")
+        elif (alias := _alias(statement)) is not None:
+            found.append(f"{alias[0]}:{alias[1]}")
     return tuple(found)
 
 
@@ -88,12 +97,15 @@ def project_choices(
     bases_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
 ) -> frozenset[str]:
     """Qualified names of the project's enums (classes deriving, through project classes, from
-    an enumeration base) and `Literal` aliases. `defining_name` follows a module's imports and
+    an enumeration base), `Literal` aliases and aliases of a dependency-filled type (a view
+    parameter of one holds no request text either). `defining_name` follows a module's imports and
     re-exports (`ReExports.defining_name`): `pkg.views.StorageType` -> `pkg.schemas.StorageType`,
     `pkg.schemas.Enum` -> `enum.Enum`."""
     classes = class_bases(bases_by_module, defining_name)
     return frozenset(
-        _descendants(classes, lambda base: base == _FIXED or _short(base) in ENUM_BASES)
+        _descendants(
+            classes, lambda base: base in (_FIXED, _DEPENDENCY) or _short(base) in ENUM_BASES
+        )
     )
 
 
@@ -167,12 +179,13 @@ def _entries(bases_by_module: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[s
 def class_bases(
     bases_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
 ) -> dict[str, tuple[str, ...]]:
-    """Each class (and `Literal` alias, whose one base is `_FIXED`) -> its resolved bases."""
+    """Each class (and `Literal` or dependency alias, whose one base is `_FIXED` or
+    `_DEPENDENCY`) -> its resolved bases."""
     classes: dict[str, tuple[str, ...]] = {}
     for module, name, spelled in _entries(bases_by_module):
         if "." not in name:
             bases = spelled.split()
-            if bases != [_FIXED]:
+            if bases not in ([_FIXED], [_DEPENDENCY]):
                 bases = [defining_name(f"{module}.{base}") for base in bases]
             classes[f"{module}.{name}"] = tuple(bases)
     return classes
@@ -298,14 +311,34 @@ def _dotted(node: ast.expr) -> str:
     return ".".join([node.id, *reversed(parts)])
 
 
-def _literal_alias(statement: ast.stmt) -> str | None:
-    """The name a module-level `X = Literal[...]` (or `X: TypeAlias = Literal[...]`) binds."""
+def _alias(statement: ast.stmt) -> tuple[str, str] | None:
+    """The name a module-level `X = Literal[...]` (or `X: TypeAlias = Literal[...]`) binds with
+    `_FIXED`, or one an `X = Annotated[T, Depends(...)]` binds with `_DEPENDENCY`."""
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
         target, value = statement.targets[0], statement.value
     elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
         target, value = statement.target, statement.value
     else:
         return None
-    if not isinstance(target, ast.Name) or not is_literal(value):
+    if not isinstance(target, ast.Name):
         return None
-    return target.id
+    if is_literal(value):
+        return target.id, _FIXED
+    return (target.id, _DEPENDENCY) if is_dependency(value) else None
+
+
+def is_dependency(annotation: ast.expr) -> bool:
+    """Whether `annotation` is spelled `Annotated[T, Depends(...)]` (or `Security(...)`): a
+    type FastAPI fills by calling the dependency, not from the request."""
+    if not (
+        isinstance(annotation, ast.Subscript)
+        and _dotted(annotation.value).rpartition(".")[2] == "Annotated"
+        and isinstance(annotation.slice, ast.Tuple)
+    ):
+        return False
+    return any(
+        isinstance(item, ast.Call)
+        and _dotted(item.func).rpartition(".")[2] in _DEPENDENCY_MARKERS
+        and bool(item.args or item.keywords)
+        for item in annotation.slice.elts[1:]
+    )

@@ -23,6 +23,7 @@ from enum import IntEnum
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.enum_members import is_member_of_named_type
 from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.own_scope import own_method_returns
 from secreview.analysis.rules._support.query_expressions import builds_query
@@ -327,6 +328,8 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
         return
     if _user_pair(left, context) or _user_pair(right, context):
         return
+    if is_member_of_named_type(right, left) or is_member_of_named_type(left, right):
+        return  # `session.flow == SessionFlow.PASSWORD`: an enumerated field and its member
     left_strength, right_strength = _strength(left, context), _strength(right, context)
     strongest = max(left_strength, right_strength)
     if strongest < _Secret.NAMED and min(left_strength, right_strength) < _Secret.WEAK:

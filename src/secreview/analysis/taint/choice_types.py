@@ -21,6 +21,7 @@ from secreview.analysis.taint.values import CLEAN, Flow, Value
 from secreview.index.choices import (
     ENUM_BASES,
     choice_bases,
+    is_dependency,
     patterned_fields,
     project_choices,
     validated_fields,
@@ -65,10 +66,23 @@ class ChoiceTypes:
     def is_choice_type(self, annotation: str, qualified: str | None) -> bool:
         """Whether an annotation admits only fixed values, which a framework validating by
         annotations checks before the view runs: a `Literal`, an enum of the module, or by its
-        `qualified` name a type another module of the project defines (`ProjectIndex.choices`)."""
+        `qualified` name a type another module of the project defines (`ProjectIndex.choices`),
+        or an alias of this module's (a `Literal`, a FastAPI dependency: `choices.choice_bases`);
+        a type FastAPI fills from a dependency holds no request text either."""
         if annotation.startswith(("Literal[", "typing.Literal[")):
             return True
-        return self.is_enum_class(annotation) or qualified in self.project.choices
+        if self.is_enum_class(annotation) or qualified in self.project.choices:
+            return True
+        if "Depends(" in annotation or "Security(" in annotation:  # `Annotated[T, Depends(f)]`
+            return is_dependency(ast.parse(annotation, mode="eval").body)
+        return f"{self.module_name}.{annotation}" in self._own_choices
+
+    @cached_property
+    def _own_choices(self) -> frozenset[str]:
+        """`project_choices` of this module's own classes and aliases (a single file has no
+        project, and a name the module defines is not qualified through its imports)."""
+        own = {self.module_name: choice_bases(self.context.tree)}
+        return project_choices(own, self._own_name)
 
     def validated_parts(
         self, annotation: ast.expr | None, qualified: str | None, flows: Iterable[Flow]
