@@ -1,7 +1,8 @@
 """Functions handed to code that calls them: library APIs, and the project's own functions.
 
 `threading.Thread(target=convert, args=(name,))`, `executor.submit(convert, name)`,
-`loop.run_in_executor(None, convert, name)`, `map(convert, names)` and a task queue's
+`loop.run_in_executor(None, convert, name)`, `map(convert, names)`, a thread or greenlet runner's
+`deferToThread(convert, name)` or `gevent.spawn(convert, name)` and a task queue's
 `convert.delay(name)` all end in `convert(name)`, in another thread, process or worker: a web
 view that hands request data to a background job this way reaches whatever sink the job has.
 The library's code is not read, so these APIs are described here, as `functools.partial` is in
@@ -58,6 +59,17 @@ CALLBACK_APIS: dict[str, Callback] = {
     "*.call_soon_threadsafe": Callback(0, "callback", "rest"),
     "*.apply_async": Callback(0, "func", "tuple", 1),  # Pool.apply_async(func, args, kwds)
     "*.enqueue": Callback(0, "f", "rest"),  # rq: queue.enqueue(func, *args, **kwargs)
+    # Thread and greenlet runners: `f(*args, **kwargs)` on another thread or greenlet.
+    "twisted.internet.threads.deferToThread": Callback(0, "f", "rest"),
+    "gevent.spawn": Callback(0, None, "rest"),
+    "gevent.spawn_later": Callback(1, None, "rest"),  # spawn_later(seconds, f, *args)
+    "eventlet.spawn": Callback(0, "func", "rest"),
+    "eventlet.spawn_n": Callback(0, "func", "rest"),
+    "anyio.to_thread.run_sync": Callback(0, "func", "rest"),
+    "starlette.concurrency.run_in_threadpool": Callback(0, "func", "rest"),
+    "fastapi.concurrency.run_in_threadpool": Callback(0, "func", "rest"),
+    "*.run_in_thread": Callback(0, "func", "rest"),  # an event loop's blocking-work runner
+    "*.async_add_executor_job": Callback(0, "target", "rest"),  # Home Assistant
 }
 """Qualified names (or `*.method` for a method of any object) of APIs that call a callable."""
 
