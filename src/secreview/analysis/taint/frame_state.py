@@ -138,7 +138,11 @@ class FrameState:
         if qualified in self.models.source_names or qualified in self.models.object_types:
             return True
         parsers = self.analysis.project.safe_parsers
-        return bool(parsers) and self.analysis.project.defining_name(str(qualified)) in parsers
+        return qualified is not None and self._defined_in(qualified, parsers)
+
+    def _defined_in(self, qualified: str, names: frozenset[str]) -> bool:
+        """Whether an imported name is defined as one of `names` (after the project's aliases)."""
+        return bool(names) and self.analysis.project.defining_name(qualified) in names
 
     def qualified_value(self, qualified: str, node: ast.AST) -> Value:
         """The value of an imported name: a source, a typed object, or a plain module name."""
@@ -148,7 +152,7 @@ class FrameState:
             return tainted([source_flow(node, model, self.analysis.shown(node) or qualified)])
         if qualified in self.analysis.project.classes:  # a class of another module itself
             return Value(type=qualified, classes=frozenset({qualified}))
-        if self.analysis.project.defining_name(qualified) in self.analysis.project.safe_parsers:
+        if self._defined_in(qualified, self.analysis.project.safe_parsers):
             return Value(type="lxml.SafeParser")  # `from pkg.etree import PARSER` (`xml_defaults`)
         kind = self.models.object_types.get(qualified, qualified)
         self.analysis.met_object(kind)  # `flask.request`
