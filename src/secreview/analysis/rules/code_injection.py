@@ -45,7 +45,6 @@ from secreview.analysis.rules._support.document_code import (
     is_tree_translation,
 )
 from secreview.analysis.rules._support.generated_code import generated_code
-from secreview.analysis.rules._support.import_fallbacks import in_missing_module_fallback
 from secreview.analysis.rules._support.local_bindings import (
     Binding,
     bindings_before,
@@ -53,6 +52,7 @@ from secreview.analysis.rules._support.local_bindings import (
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.import_fallbacks import in_missing_module_fallback
 
 _EVALUATORS = {
     "eval": "evaluates a Python expression",

@@ -26,13 +26,13 @@ from secreview.analysis.rules._support.built_strings import (
     string_pieces,
 )
 from secreview.analysis.rules._support.caller_arguments import filled_by_program
-from secreview.analysis.rules._support.import_fallbacks import in_missing_module_fallback
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements
 from secreview.analysis.rules._support.platform_tests import true_on_posix
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.import_fallbacks import in_missing_module_fallback
 from secreview.patterns import lazy_pattern
 
 _MODULES = ("subprocess", "os", "commands", "popen2", "platform", "asyncio")

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.rules._support.web_handlers import parameter_names
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
@@ -168,10 +169,7 @@ def viewset_lookup_bypasses_queryset(node: ast.AST, context: ModuleContext) -> I
     for method in methods:
         if method.name in _OWN or _rechecks(method):
             continue
-        arguments = method.args
-        given = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
-        parameters = {a.arg for a in given}
-        identifiers = parameters & names
+        identifiers = set(parameter_names(method)) & names
         if not identifiers:
             continue
         scoped = _chained_on_scoped(method)

@@ -20,12 +20,14 @@ that call the URL points to a public address as well.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from secreview.analysis.taint.host_guards import Guard, HostGuards
 from secreview.analysis.taint.results import FunctionNode
 
 _SSRF = ("ssrf",)
+_Judgement = TypeVar("_Judgement")
 _INTERNAL = frozenset(
     {"is_private", "is_loopback", "is_link_local", "is_reserved", "is_multicast"}
     | {"is_unspecified", "is_site_local"}
@@ -51,10 +53,7 @@ class AddressScreens(HostGuards):
         helper = self._screen_helper(call)
         if helper is None:
             return
-        screens = self.analysis.address_screens
-        if id(helper) not in screens:
-            screens[id(helper)] = _screen(helper)
-        screen = screens[id(helper)]
+        screen = _judged(self.analysis.address_screens, helper, _screen)
         if screen is None or screen[1] != pair or outcome != screen[0]:
             return
         for argument in call.args:
@@ -68,10 +67,7 @@ class AddressScreens(HostGuards):
         helper = self._screen_helper(call)
         if helper is None:
             return
-        screens = self.analysis.raising_screens
-        if id(helper) not in screens:
-            screens[id(helper)] = _raises_for_internal(helper)
-        if screens[id(helper)]:
+        if _judged(self.analysis.raising_screens, helper, _raises_for_internal):
             for argument in call.args:
                 yield from self._screened_url(argument)
 
@@ -139,6 +135,15 @@ def _screen(helper: FunctionNode) -> tuple[bool, bool] | None:
     if not any(answer == safe_answer for answer, _ in verdicts):
         return None
     return safe_answer, shapes.pop()
+
+
+def _judged(
+    table: dict[int, _Judgement], helper: FunctionNode, judge: Callable[[FunctionNode], _Judgement]
+) -> _Judgement:
+    """What `judge` makes of `helper`, read once per module (`table` keeps it by id)."""
+    if id(helper) not in table:
+        table[id(helper)] = judge(helper)
+    return table[id(helper)]
 
 
 def _raises_for_internal(helper: FunctionNode) -> bool:

@@ -53,7 +53,8 @@ What a library can get wrong is what it adds to the caller's value:
 - an XML file: a parameter named as a path handed to a parser that reads the file
   (`ElementTree.parse(filepath)`) is the caller's file, whose content is not the parameter's.
 - a sink in an `except ImportError` fallback for a module every Python 3 has
-  (`library_fallbacks`): it runs on no Python the library is installed on.
+  (`index/import_fallbacks.py`, which the code and command rules also use): it runs on no
+  Python the library is installed on.
 - a redirect's destination: a function named for redirecting sends the client to the URL its
   parameter of that name (`url`, `location`, `target`) is given, whole; that is its job.
 """
@@ -72,7 +73,6 @@ from secreview.analysis.taint.library_api_names import (
     template_engine_api,
 )
 from secreview.analysis.taint.library_extensions import only_an_extension
-from secreview.analysis.taint.library_fallbacks import in_missing_module_fallback
 from secreview.analysis.taint.library_imports import on_sys_path
 from secreview.analysis.taint.library_joins import folder_of_fixed_names, under_a_base
 from secreview.analysis.taint.library_locations import object_location
@@ -90,6 +90,7 @@ from secreview.analysis.taint.library_urls import in_a_path_under_a_base, only_i
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.parameter_docs import described_as
 from secreview.analysis.taint.results import SinkEvent
+from secreview.index.import_fallbacks import in_missing_module_fallback
 from secreview.patterns import lazy_pattern
 
 _IMPORT_SINKS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
@@ -183,7 +184,7 @@ def is_library_defect(event: SinkEvent, index: ModuleIndex) -> bool:
     its sink in a way the library answers for; see the module docstring."""
     if event.kind in _TEXT_KINDS and textless_parameter(event, index):
         return False
-    if in_missing_module_fallback(event, index):
+    if in_missing_module_fallback(index.context, event.node):  # runs on no Python 3
         return False
     if event.kind == "path":
         if (
