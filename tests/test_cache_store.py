@@ -48,7 +48,12 @@ REPORT = FileReport(
     parsed_with_fallback=True,
     unrecoverable_lines=(3, 9),
     notes=("function too large",),
-    facts=ModuleFacts("app.views", True, frozenset({"flask", "app.helpers"})),
+    facts=ModuleFacts(
+        "app.views",
+        True,
+        frozenset({"flask", "app.helpers"}),
+        parser_fields=(("parser", "app.etree.PARSER"), ("xml_parser", "")),
+    ),
     hidden_cwes=(327,),
 )
 SUMMARY = ExternalSummary(
@@ -87,6 +92,9 @@ def test_anything_but_an_encoding_is_a_decode_error(text: str) -> None:
         ('"unrecoverable_lines":[3,9]', '"unrecoverable_lines":[3,"9"]'),
         ('"agreement":0.6666666666666666', '"agreement":"high"'),
         ('{"error"', '{"extra":1,"error"'),
+        ('["parser","app.etree.PARSER"]', '["parser"]'),
+        ('["parser","app.etree.PARSER"]', '["parser","app.etree.PARSER",""]'),
+        ('["parser","app.etree.PARSER"]', '["parser",7]'),
     ],
 )
 def test_a_tampered_field_is_a_decode_error(stored: str, planted: str) -> None:

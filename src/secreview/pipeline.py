@@ -40,7 +40,11 @@ from secreview.index.facts import (
 from secreview.index.node_types import grouped_nodes
 from secreview.index.reexports import module_bindings
 from secreview.index.urlconf import url_routes
-from secreview.index.xml_defaults import safe_parser_names, sets_safe_xml_default
+from secreview.index.xml_defaults import (
+    parser_field_stores,
+    safe_parser_names,
+    sets_safe_xml_default,
+)
 from secreview.masking import mask_code
 from secreview.parse import parse_module
 from secreview.sources.reading import UnreadableSourceError, read_source
@@ -180,6 +184,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         url_routes=url_routes(context, module),
         safe_xml_default=context.derived(sets_safe_xml_default),
         safe_parsers=context.derived(safe_parser_names),
+        parser_fields=context.derived(parser_field_stores),
     )
 
 

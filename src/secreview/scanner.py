@@ -28,6 +28,7 @@ from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport
 from secreview.index.choices import patterned_fields
 from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.index.reexports import ReExports, alias_table, followed_imports
+from secreview.index.xml_defaults import safe_parser_fields
 from secreview.pipeline import active_rules, models_for, review_text_guarded
 from secreview.project_aliases import with_project_shims
 from secreview.project_facts import with_project_facts
@@ -203,6 +204,7 @@ def with_cross_module_flows(
     cache = cache or IncrementalCache.off(config)
     imports = {f.module: f.imports for f in facts}
     wanted = demanded_functions(facts, to_summarise | to_review)
+    safe_parsers = frozenset(f"{f.module}.{name}" for f in facts for name in f.safe_parsers)
     index, failed = project_index(
         summarised,
         config,
@@ -219,7 +221,12 @@ def with_cross_module_flows(
             aliases=alias_table(facts, bindings, to_summarise | to_review),
             routes=routes,
             safe_xml_modules=frozenset(f.module for f in facts if f.safe_xml_default),
-            safe_parsers=frozenset(f"{f.module}.{name}" for f in facts for name in f.safe_parsers),
+            safe_parsers=safe_parsers,
+            safe_parser_fields=safe_parser_fields(
+                (store for f in facts for store in f.parser_fields),
+                safe_parsers,
+                bindings.defining_name,
+            ),
             patterned=patterned_fields(
                 {f.module: f.choice_bases for f in facts},
                 bindings.defining_name,

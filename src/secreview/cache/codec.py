@@ -102,7 +102,8 @@ Decoder = Callable[[object], object]
 @cache
 def _decoder(hint: Any) -> Decoder:
     """The function decoding plain data as `hint` (a dataclass, enum, scalar, `X | None`,
-    tuple, frozenset or mapping), built once per type: a warm run decodes every summary."""
+    tuple of either kind, frozenset or mapping), built once per type: a warm run decodes every
+    summary."""
     origin = typing.get_origin(hint)
     arguments = typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
@@ -114,6 +115,9 @@ def _decoder(hint: Any) -> Decoder:
     if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
         item = _decoder(arguments[0])
         return lambda plain: tuple(map(item, _list(plain, hint)))
+    if origin is tuple and arguments and Ellipsis not in arguments:
+        items = [_decoder(argument) for argument in arguments]
+        return lambda plain: _fixed_tuple(items, _list(plain, hint), hint)
     if origin is frozenset:
         item = _decoder(arguments[0])
         return lambda plain: frozenset(map(item, _list(plain, hint)))
@@ -127,6 +131,13 @@ def _decoder(hint: Any) -> Decoder:
     if hint in (str, int, bool, float):
         return _scalar_decoder(hint)
     raise TypeError(f"the cache codec does not decode {hint}")
+
+
+def _fixed_tuple(items: list[Decoder], plain: list[object], hint: object) -> tuple[object, ...]:
+    """A tuple of fixed length (`tuple[str, str]`), each place decoded as its own type."""
+    if len(plain) != len(items):
+        raise DecodeError(f"expected {len(items)} items for {hint}")
+    return tuple(decode_item(item) for decode_item, item in zip(items, plain, strict=True))
 
 
 def _list(plain: object, hint: object) -> list[object]:

@@ -170,12 +170,15 @@ class IndexDigests:
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries
+        # Fields are read through objects of any type, from any module: every module's key.
+        self._fields = sorted(index.safe_parser_fields)
         self._by_prefix: dict[str, str] = {}
 
     def for_module(self, module: str, imports: Iterable[str]) -> str:
         """The digest of what `module`, importing `imports`, can consult in the index."""
         prefixes = sorted({module, *imports})
-        return digest(self._empty, [[prefix, self._under(prefix)] for prefix in prefixes])
+        under = [[prefix, self._under(prefix)] for prefix in prefixes]
+        return digest(self._empty, self._fields, under)
 
     def _under(self, prefix: str) -> str:
         """The digest of the entries named `prefix` or `prefix.*` (kept: modules share imports)."""

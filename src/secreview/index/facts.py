@@ -46,6 +46,8 @@ class ModuleFacts(NamedTuple):
     """Whether it installs an entity-refusing parser as lxml's default (`xml_defaults`)."""
     safe_parsers: tuple[str, ...] = ()
     """Its module-level names bound to an entity-refusing lxml parser (`xml_defaults`)."""
+    parser_fields: tuple[tuple[str, str], ...] = ()
+    """Each store into an attribute named like a parser, with what it stores (`xml_defaults`)."""
 
 
 def name_key(name: str) -> int:

@@ -49,12 +49,11 @@ _CODE_NAMES = frozenset(
     {"__name__", "__qualname__", "__module__", "__doc__", "__file__", "co_filename", "co_name",
      "co_qualname"}
 )  # fmt: skip
-"""Attributes that name or describe a piece of the program's code (a function's or class's
-name and docstring, its module and the module's file, a code object's file): written by the
-code that defined it, never by a caller's data (celery's `head_from_fun(fun)` formatting
-`fun.__name__` into the stub it `exec`s, DRF rendering a view class's `__doc__`). A frame's or
-a function's module globals (`frame.f_globals["__file__"]`, `fun.__globals__["__name__"]`) hold
-the same names at those keys."""
+"""Attributes naming or describing the program's own code (a function's or class's name and
+docstring, its module, the module's or a code object's file): written by the code that defined
+it, never by a caller's data (celery's `head_from_fun(fun)` formatting `fun.__name__` into the
+stub it `exec`s, DRF rendering a view's `__doc__`). Module globals (`frame.f_globals["__file__"]`,
+`fun.__globals__["__name__"]`) hold the same names at those keys."""
 _GLOBALS = frozenset({"f_globals", "__globals__"})
 """Attributes that are a module's global namespace (a frame's, a function's)."""
 _ONE_NAME = "one file name: it holds no separator and is neither `.` nor `..`"
@@ -221,6 +220,8 @@ class ExpressionRules(FrameState):
         if attribute in _CODE_NAMES:
             return CLEAN
         flows = narrowed(base.flows, f".{attribute}")
+        if attribute in self.analysis.project.safe_parser_fields:  # `context.parser`
+            return Value(flows=flows, type="lxml.SafeParser")
         if base.type and UNION in base.type:  # the attribute of whichever type the value has
             alternatives = [replace(base, type=kind) for kind in type_alternatives(base.type)]
             return functools.reduce(

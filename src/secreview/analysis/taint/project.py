@@ -222,6 +222,7 @@ def summarise_module(
         filled=index.filled,
         safe_xml_modules=index.safe_xml_modules,
         safe_parsers=index.safe_parsers,
+        safe_parser_fields=index.safe_parser_fields,
     )
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}

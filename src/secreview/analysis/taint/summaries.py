@@ -157,6 +157,9 @@ class ProjectIndex:
     safe_parsers: frozenset[str] = frozenset()
     """Qualified names of the project's module-level lxml parsers that refuse entities
     (`secreview.index.xml_defaults.safe_parser_names`): a parse given one is safe."""
+    safe_parser_fields: frozenset[str] = frozenset()
+    """Attributes every store in the project fills with such a parser (`context.parser`,
+    `xml_defaults.safe_parser_fields`): a parse given one is safe, whatever holds it."""
 
     def get(self, qualified_name: str) -> ExternalSummary | None:
         """The summary of `qualified_name`, if the project defines it."""
