@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from annotated_projects import annotation_problems
 
 from secreview.analysis.taint.project import module_path
 from secreview.config import ScanConfig
@@ -131,3 +132,73 @@ def test_evidence_paths_read_like_report_paths() -> None:
     assert module_path("mypkg", "mypkg", is_package=True) == "__init__.py"
     assert module_path("mypkg.util", "", is_package=True) == "mypkg/util/__init__.py"
     assert module_path("mypkg.views") == "mypkg/views.py"
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    return root
+
+
+def _modules(root: Path) -> dict[str, tuple[str, str]]:
+    sources, _ = discover([str(root)], ScanConfig().excludes)
+    return {s.path.relative_to(root).as_posix(): (s.module, s.folder) for s in sources}
+
+
+def test_packages_below_the_scanned_folder_are_named_as_the_project_imports_them(
+    tmp_path: Path,
+) -> None:
+    """A namespace package in a distribution folder (`dist-a/ns/core`, imported `ns.core`) and
+    a service folder holding its package (`backend/app`, imported `app`) are renamed; a tests
+    package nothing imports keeps its name."""
+    root = _tree(
+        tmp_path,
+        {
+            "dist-a/ns/core/__init__.py": "",
+            "dist-a/ns/core/util.py": "from ns.core import helpers\n",
+            "dist-a/ns/core/helpers.py": "",
+            "backend/app/__init__.py": "",
+            "backend/app/main.py": "from app.util import run\n",
+            "backend/app/util.py": "",
+            "tests/unit/__init__.py": "",
+            "tests/unit/test_x.py": "import os\n",
+        },
+    )
+    assert _modules(root) == {
+        "dist-a/ns/core/__init__.py": ("ns.core", "dist-a"),
+        "dist-a/ns/core/util.py": ("ns.core.util", "dist-a"),
+        "dist-a/ns/core/helpers.py": ("ns.core.helpers", "dist-a"),
+        "backend/app/__init__.py": ("app", "backend"),
+        "backend/app/main.py": ("app.main", "backend"),
+        "backend/app/util.py": ("app.util", "backend"),
+        "tests/unit/__init__.py": ("tests.unit", ""),
+        "tests/unit/test_x.py": ("tests.unit.test_x", ""),
+    }
+
+
+def test_two_packages_that_would_share_a_name_keep_their_folder_names(tmp_path: Path) -> None:
+    """`svc1/app` and `svc2/app`, both imported as `app`: renaming both would make one module
+    name stand for two files, so neither is renamed."""
+    root = _tree(
+        tmp_path,
+        {
+            "svc1/app/__init__.py": "",
+            "svc1/app/main.py": "from app import models\n",
+            "svc2/app/__init__.py": "",
+            "svc2/app/main.py": "from app import models\n",
+        },
+    )
+    modules = _modules(root)
+    assert modules["svc1/app/main.py"] == ("svc1.app.main", "")
+    assert modules["svc2/app/main.py"] == ("svc2.app.main", "")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_flows_cross_modules_of_packages_below_the_scanned_folder(
+    tmp_path: Path, jobs: int
+) -> None:
+    """The `monorepo` project: a shared helper's shell and a project lookup's row (not the name
+    it was found by) reached through namespace and service-folder imports."""
+    checked, problems = annotation_problems("monorepo", tmp_path, jobs)
+    assert checked >= 3 and not problems, problems

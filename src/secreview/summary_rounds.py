@@ -81,6 +81,7 @@ class RoundSummariser:
                     is_package_file(source.shown_as),
                     dict(config.project_shims),
                     library_names(config.model_dirs),
+                    source.folder,
                 ),
                 len(text),
             )

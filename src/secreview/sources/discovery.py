@@ -37,6 +37,7 @@ from secreview.sources.ignore import (
     is_gitignored,
     read_gitignore,
 )
+from secreview.sources.import_roots import rooted_by_imports
 from secreview.sources.packages import enclosing_package
 from secreview.sources.python_files import (
     PYTHON_SUFFIXES,
@@ -60,6 +61,9 @@ class SourceFile(NamedTuple):
     """Its name in fingerprints, repository-relative (`secreview.sources.identity`)."""
     package: str = ""
     """The package the scanned folder is (`sphinx` when scanning `site-packages/sphinx`)."""
+    folder: str = ""
+    """The folders between the scanned folder and its top package that `module` leaves out
+    (`vantage6-server`, `secreview.sources.import_roots`): evidence paths put them back."""
 
 
 def _reason(error: OSError) -> str:
@@ -236,7 +240,7 @@ def discover(
             run.add(root, run.display(root), os.path.basename(root), real, via_link=False)
         else:
             run.error(run.display(root), not_regular_reason(status.st_mode))
-    sources = sorted(source for _, source in run.found.values())
+    sources = rooted_by_imports(sorted(source for _, source in run.found.values()))
     return sources, sorted(run.errors, key=lambda e: e.path)
 
 

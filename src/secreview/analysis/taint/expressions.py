@@ -43,8 +43,7 @@ from secreview.index.context import UNKNOWN
 from secreview.patterns import lazy_pattern
 
 _ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
-"""A variable part of a route path: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle
-`:name`, or a wildcard."""
+"""A variable route part: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle `:name`, `*`."""
 _CODE_NAMES = frozenset(
     {"__name__", "__qualname__", "__module__", "__doc__", "__file__", "co_filename", "co_name",
      "co_qualname"}

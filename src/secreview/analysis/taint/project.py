@@ -1,9 +1,9 @@
 """Cross-module summaries: analyse every module of a project and index what its functions do.
 
-`build_project_index` runs the same interpreter as a per-file scan over each module, turns each
-function's result into an `ExternalSummary` (no AST nodes, so it pickles), and repeats while the
-summaries still change (a helper calling a helper in a third module needs a second round), at most
-`MAX_ROUNDS` times so import cycles terminate.
+`build_project_index` runs a per-file scan's interpreter over each module, turns each function's
+result into an `ExternalSummary` (no AST nodes, so it pickles), and repeats while the summaries
+change (a helper calling a helper in a third module needs a second round), at most `MAX_ROUNDS`
+times so import cycles terminate.
 
 A round only summarises again the modules that asked the index, in the round before, for a name
 whose answer has since changed (a worklist): the analysis of a module is a function of its tree
@@ -53,12 +53,9 @@ MAX_ROUNDS = 3
 
 
 def module_path(module_name: str, package: str = "", is_package: bool = False) -> str:
-    """The relative file path shown for a dotted module name in evidence notes.
-
-    `package`, the package the scanned folder is, is left out: the path reads like the report's
-    paths, relative to the scanned folder, whatever the module is called in imports. A
-    package's own module (`is_package`) is its `__init__.py`.
-    """
+    """The relative file path shown for a dotted module name in evidence notes: `package`, the
+    package the scanned folder is, is left out so the path reads like the report's paths
+    (relative to the scanned folder); a package's own module (`is_package`) is its `__init__.py`."""
     if package and module_name == package:
         return "__init__.py"
     if package:
@@ -246,11 +243,12 @@ def module_context(
     is_package: bool = False,
     shim_names: Mapping[str, str] | None = None,
     library_names: frozenset[str] = frozenset(),
+    folder: str = "",
 ) -> ModuleContext:
     """The context the summaries of module `name` are computed in (its text is not needed);
     `package` and `is_package` as for `module_path` (the path tells a package's `__init__`),
-    `shim_names` and `library_names` as `ModuleContext`'s."""
-    path = module_path(name, package, is_package)
+    `shim_names` and `library_names` as `ModuleContext`'s, `folder` as `SourceFile`'s."""
+    path = "/".join(filter(None, [folder, module_path(name, package, is_package)]))
     shims = shim_names or {}
     base = relative_import_base(name, is_package)
     return ModuleContext(

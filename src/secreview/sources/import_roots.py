@@ -1,0 +1,116 @@
+"""Module names for packages that sit below the scanned folder, as the project's imports spell them.
+
+A module is named after its path from the scanned folder (`module_name_for`), which is how the
+project's imports spell it when its top package sits right there (or under `src/`). Monorepos and
+service layouts put it deeper: vantage6 keeps `vantage6-server/vantage6/server/`, imported as
+`vantage6.server` (`vantage6/` is a namespace package with no `__init__.py`); an API keeps
+`backend/app/`, imported as `app`. Named from the scanned folder (`vantage6-server.vantage6.
+server.model.user`), no import ever matches and every flow across its modules is lost: calls to
+the project's functions are unknown, so their results carry their arguments' taint.
+
+For each top package below the scanned folder (the highest folder of an unbroken chain of
+`__init__.py` folders) the folders above it whose names are identifiers give the candidate
+names: `vantage6.server` and `server` for the layout above. The longest candidate some file of
+the scan imports (`import X` or `from X`, X or X.something) names the package's modules; with
+none imported, or where two packages would end up with one name, the names stay as they were.
+The files are read as text for their import lines, never run, and only when such a package
+exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # discovery calls this module
+    from secreview.sources.discovery import SourceFile
+
+_INIT = "__init__.py"
+_READ_LIMIT = 1 << 20
+"""Bytes of a file searched for import lines: imports sit at the top, and a huge file costs the
+search nothing more."""
+
+
+def rooted_by_imports(sources: Sequence[SourceFile]) -> list[SourceFile]:
+    """`sources` with the modules of packages below the scanned folder renamed as imported."""
+    packages = {s.module for s in sources if s.path.name == _INIT}
+    candidates = _candidates(sources, packages)
+    if not candidates:
+        return list(sources)
+    spelled = _imported(sources, {name for names in candidates.values() for name in names})
+    cut: dict[str, int] = {}  # top package's current name -> leading parts its modules drop
+    for top, names in candidates.items():
+        chosen = next((name for name in names if name in spelled), None)
+        if chosen is not None and chosen != top:
+            cut[top] = top.count(".") - chosen.count(".")
+    renamed = {s.module: _renamed(s.module, cut) for s in sources}
+    owners: dict[str, list[str]] = {}
+    for old, new in renamed.items():
+        owners.setdefault(new, []).append(old)
+    clashing = {_top(old, cut) for olds in owners.values() if len(olds) > 1 for old in olds}
+    return [s if _top(s.module, cut) in clashing else _moved(s, renamed[s.module]) for s in sources]
+
+
+def _moved(source: SourceFile, module: str) -> SourceFile:
+    """`source` named `module`, the folders its old name had in front kept for evidence paths
+    (less the scanned folder's own packages, which evidence paths leave out too)."""
+    if module == source.module:
+        return source
+    dropped = source.module.removesuffix(module).rstrip(".").split(".")
+    package = source.package.split(".") if source.package else []
+    if dropped[: len(package)] == package:
+        dropped = dropped[len(package) :]
+    return source._replace(module=module, folder="/".join(dropped))
+
+
+def _candidates(sources: Sequence[SourceFile], packages: set[str]) -> dict[str, list[str]]:
+    """Each top package below the scanned folder -> the names it could be imported as, longest
+    first, its current name among them."""
+    found: dict[str, list[str]] = {}
+    for source in sources:
+        parts = source.module.split(".")
+        start = len(parts) - 1  # walk up to the highest folder of the `__init__.py` chain
+        while start > 0 and ".".join(parts[:start]) in packages:
+            start -= 1
+        top = ".".join(parts[: start + 1])
+        if start == 0 or top not in packages or top in found:
+            continue
+        first = start
+        while first > 0 and parts[first - 1].isidentifier():
+            first -= 1
+        found[top] = [".".join(parts[i : start + 1]) for i in range(first, start + 1)]
+    return found
+
+
+def _imported(sources: Sequence[SourceFile], names: set[str]) -> set[str]:
+    """Which of `names` some file imports (`import X`, `from X import`, `X.` below them)."""
+    pattern = re.compile(
+        rb"^[ \t]*(?:from|import)[ \t]+("
+        + b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+        + rb")(?![\w])",
+        re.MULTILINE,
+    )
+    spelled: set[str] = set()
+    for source in sources:
+        try:
+            with open(source.path, "rb") as handle:
+                text = handle.read(_READ_LIMIT)
+        except OSError:
+            continue  # the review reports it
+        spelled.update(match.decode() for match in pattern.findall(text))
+        if spelled == names:
+            break
+    return spelled
+
+
+def _top(module: str, cut: dict[str, int]) -> str | None:
+    """The renamed top package `module` is in, if any."""
+    parts = module.split(".")
+    return next((t for i in range(len(parts), 0, -1) if (t := ".".join(parts[:i])) in cut), None)
+
+
+def _renamed(module: str, cut: dict[str, int]) -> str:
+    """`module` with its top package's leading folders dropped."""
+    top = _top(module, cut)
+    return module if top is None else ".".join(module.split(".")[cut[top] :])
