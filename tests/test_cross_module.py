@@ -374,3 +374,11 @@ def test_an_entity_refusing_parser_another_module_built_makes_a_parse_given_it_s
 ) -> None:
     checked, problems = annotation_problems("xmlparsers", tmp_path, jobs)
     assert checked >= 7 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_classmethod_of_another_module_called_through_its_class_binds_the_class_first(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("classmethods", tmp_path, jobs)
+    assert checked >= 5 and not problems, problems

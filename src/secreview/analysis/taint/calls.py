@@ -31,14 +31,7 @@ from secreview.analysis.taint.semantics import (
 from secreview.analysis.taint.stubs import overridable_stub
 from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect, returned_value
 from secreview.analysis.taint.type_unions import type_alternatives
-from secreview.analysis.taint.values import (
-    CLEAN,
-    Flow,
-    FunctionRef,
-    Value,
-    join,
-    merge_flows,
-)
+from secreview.analysis.taint.values import CLEAN, Flow, FunctionRef, Value, join, merge_flows
 
 
 class CallRules(ObjectRules, CallbackRules):
@@ -137,8 +130,9 @@ class CallRules(ObjectRules, CallbackRules):
         if called is not None:
             return called
         external = self.analysis.project_summary(qualified)
-        if external is not None:
-            return self.apply_external(external, node, args, kwargs)
+        if external is not None:  # `Base.run(a)` of a classmethod: `cls` is the class
+            bound = [CLEAN] * external.binds_class + args
+            return self.apply_external(external, node, bound, kwargs)
         if qualified is not None and qualified in self.analysis.project.classes:
             return self.construct_external(qualified, node, args, kwargs)
         if qualified not in BUILTINS and not any(name in self.models.sinks for name in names):

@@ -25,6 +25,12 @@ _TEST_DOUBLE_MODULES = frozenset(
 )
 
 
+def is_class_method(function: ast.AST) -> bool:
+    """Whether `function` is decorated `@classmethod` (its first parameter is the class)."""
+    decorators = getattr(function, "decorator_list", ())
+    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in decorators)
+
+
 def patches_for_tests(qualified: str | None) -> bool:
     """Whether a decorator is a test double's (`@mock.patch("pkg.task.delay")`): named like a
     route (`patch`, `get`), it wraps a test, whose parameters are mocks and test data."""

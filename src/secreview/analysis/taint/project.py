@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from secreview.analysis.models import Models, default_models
 from secreview.analysis.taint.check_summaries import parameter_checks
+from secreview.analysis.taint.decorator_names import is_class_method
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.results import FunctionResult
 from secreview.analysis.taint.summaries import (
@@ -329,6 +330,7 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
         returns=tuple(sorted(returns, key=_return_order)),
         sinks=tuple(sorted(sinks, key=_sink_order)),
         is_method=result.is_method,
+        binds_class=is_class_method(result.node),
         stores=_stores(result),
     )
 

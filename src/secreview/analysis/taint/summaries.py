@@ -110,6 +110,8 @@ class ExternalSummary(NamedTuple):
     returns: tuple[ReturnEffect, ...] = ()
     sinks: tuple[SinkEffect, ...] = ()
     is_method: bool = False
+    binds_class: bool = False
+    """A classmethod: called through its class's name (`Base.run(a)`), the class is `cls`."""
     stores: tuple[StoredParameter, ...] = ()
     checks: tuple[ParameterCheck, ...] = ()
     """What its answer proves of its parameters, when it is a validator (`check_summaries.py`)."""
