@@ -380,5 +380,6 @@ def test_an_entity_refusing_parser_another_module_built_makes_a_parse_given_it_s
 def test_a_classmethod_of_another_module_called_through_its_class_binds_the_class_first(
     tmp_path: Path, jobs: int
 ) -> None:
+    """Also a classmethod a class inherits from another module's class (`LineItem.export`)."""
     checked, problems = annotation_problems("classmethods", tmp_path, jobs)
-    assert checked >= 5 and not problems, problems
+    assert checked >= 7 and not problems, problems

@@ -19,7 +19,8 @@ from typing import TypeVar
 from secreview import __version__
 from secreview.analysis.models import modelled_packages
 from secreview.analysis.taint import ProjectIndex
-from secreview.analysis.taint.project import MAX_ROUNDS, project_types
+from secreview.analysis.taint.project import MAX_ROUNDS
+from secreview.analysis.taint.project_types import project_types
 from secreview.analysis.taint.route_kinds import route_kinds, routed_modules
 from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included

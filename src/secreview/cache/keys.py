@@ -167,6 +167,17 @@ class IndexDigests:
         for name in index.safe_parsers:  # a parse given it is safe from external entities
             kind, digest = entries.get(name, ("object", ""))
             entries[name] = (kind, f"{digest}safe-parser")
+        summarised = sorted(index.summaries)
+        for name, ancestors in index.ancestors.items():  # its inherited methods are its own
+            inherited = [
+                f"{method}={entries[method][1]}"
+                for base in ancestors
+                for method in summarised[
+                    bisect_left(summarised, f"{base}.") : bisect_left(summarised, f"{base}/")
+                ]
+            ]
+            kind, digest = entries.get(name, ("class", ""))
+            entries[name] = (kind, f"{digest}inherits:" + ",".join(inherited))
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries

@@ -191,6 +191,33 @@ def class_bases(
     return classes
 
 
+def project_ancestors(
+    bases_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
+) -> dict[str, tuple[str, ...]]:
+    """Each project class with bases -> its ancestors, nearest first (breadth first, through the
+    project's classes with bases, at most `_MAX_DEPTH` levels; a library base is kept, it simply
+    has no summary): a method a class inherits from another module's class is that class's
+    summary (`ProjectIndex.get`)."""
+    classes = {
+        name: bases
+        for name, bases in class_bases(bases_by_module, defining_name).items()
+        if bases not in ((_FIXED,), (_DEPENDENCY,))
+    }
+    found: dict[str, tuple[str, ...]] = {}
+    for name in sorted(classes):
+        ancestors: list[str] = []
+        level = list(classes[name])
+        for _ in range(_MAX_DEPTH):
+            level = [b for b in level if b != name and b not in ancestors]
+            ancestors.extend(dict.fromkeys(level))
+            level = [b for current in level for b in classes.get(current, ())]
+            if not level:
+                break
+        if ancestors:
+            found[name] = tuple(ancestors)
+    return found
+
+
 def _descendants(
     classes: Mapping[str, tuple[str, ...]], is_root: Callable[[str], bool]
 ) -> set[str]:

@@ -21,6 +21,7 @@ from secreview.analysis.models import Models, default_models
 from secreview.analysis.taint.check_summaries import parameter_checks
 from secreview.analysis.taint.decorator_names import is_class_method
 from secreview.analysis.taint.interpreter import ModuleAnalysis
+from secreview.analysis.taint.project_types import project_types
 from secreview.analysis.taint.results import FunctionResult
 from secreview.analysis.taint.summaries import (
     ExternalSummary,
@@ -32,9 +33,9 @@ from secreview.analysis.taint.summaries import (
 )
 from secreview.analysis.taint.values import Flow
 from secreview.analysis.taint.written_reads import new_read_tables, written_read
-from secreview.index.choices import choice_bases, project_choices, validated_fields
+from secreview.index.choices import choice_bases
 from secreview.index.context import ModuleContext
-from secreview.index.decorator_fills import decorator_fills, project_fills
+from secreview.index.decorator_fills import decorator_fills
 from secreview.index.facts import module_name_for, relative_import_base
 from secreview.index.reexports import ReExports, module_bindings
 
@@ -106,23 +107,6 @@ def build_project_index(
         sorted(modules),
         lambda index, names: summarise_modules(modules, chosen, index, names),
         known,
-    )
-
-
-def project_types(
-    bases: Mapping[str, tuple[str, ...]],
-    defining_name: Callable[[str], str],
-    clean: frozenset[str],
-    fills: Mapping[str, tuple[str, ...]],
-) -> ProjectIndex:
-    """An index of the project's fixed-value types and validated model fields, from each
-    module's `choice_bases` (`secreview.index.choices`), and of the keywords its decorators
-    fill (`fills`: each module's `decorator_fills`), before any summary."""
-    choices = project_choices(bases, defining_name)
-    return ProjectIndex(
-        choices=choices,
-        fields=validated_fields(bases, defining_name, choices, clean),
-        filled=project_fills(fills, bases, defining_name),
     )
 
 
@@ -221,6 +205,7 @@ def summarise_module(
         safe_xml_modules=index.safe_xml_modules,
         safe_parsers=index.safe_parsers,
         safe_parser_fields=index.safe_parser_fields,
+        ancestors=index.ancestors,
     )
     analysis = ModuleAnalysis(context, models, watched, name)
     found: dict[str, ExternalSummary] = {}

@@ -163,9 +163,22 @@ class ProjectIndex:
     """Attributes every store in the project fills with such a parser (`context.parser`,
     `xml_defaults.safe_parser_fields`): a parse given one is safe, whatever holds it."""
 
+    ancestors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Qualified name of each project class deriving from project classes -> those classes,
+    nearest first (`secreview.index.choices.project_ancestors`)."""
+
     def get(self, qualified_name: str) -> ExternalSummary | None:
-        """The summary of `qualified_name`, if the project defines it."""
-        return self.summaries.get(qualified_name)
+        """The summary of `qualified_name`, if the project defines it: on its class, or on a
+        project class it derives from (`db.User.get(id)`, `get` a classmethod of `ModelBase`
+        in another module)."""
+        found = self.summaries.get(qualified_name)
+        if found is None and self.ancestors:
+            owner, _, method = qualified_name.rpartition(".")
+            for base in self.ancestors.get(owner, ()):
+                found = self.summaries.get(f"{base}.{method}")
+                if found is not None:
+                    break
+        return found
 
     def defining_name(self, name: str) -> str:
         """`name` where it is defined: its longest prefix the project hands on replaced by the
