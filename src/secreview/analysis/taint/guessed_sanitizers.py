@@ -25,6 +25,10 @@ which raises for a path outside and returns the one to use. An unread function w
 word for vetting (`validate`, `sanitize`, `secure`, `safe`, `confine`, `restrict`) and the word
 `path` is taken to make its result safe as a path (a helper that only normalises, `normpath`,
 `resolve_path`, has no such word). A helper the scan read is judged by its body.
+
+And for redirects: an unread `url_for` given a constant first argument (`url_for('browse', repo,
+path)`, a route name or the site's own path, as in cherrypy_foundation or a project's own
+helper) builds a URL of this site, as Flask's does; it only ever removes a redirect finding.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ _PROTECTS_HTML = frozenset({"html"})
 _VETTING = frozenset({"validate", "validated", "sanitize", "sanitise", "sanitized", "sanitised"})
 _VETTING |= {"secure", "safe", "confine", "confined", "restrict", "restricted"}
 _PATH_WORDS = frozenset({"path", "filepath"})
+_SITE_URL_BUILDERS = frozenset({"url_for"})
+_PROTECTS_REDIRECT = frozenset({"redirect"})
 
 
 def names_an_identifier_conversion(function: str) -> bool:
@@ -69,7 +75,8 @@ def names_a_path_confinement(function: str) -> bool:
 
 class GuessedSanitizerRules(FrameState):
     """Unread project helpers named for making identifiers or vetting paths, taken to clear a
-    path's text, or for cleaning HTML, taken to clear it for HTML."""
+    path's text, for cleaning HTML, taken to clear it for HTML, or `url_for` of a route, taken to
+    clear it for redirects."""
 
     def guessed_sanitiser(self, node: ast.Call, result: Value) -> Value:
         """`result` cleared for paths when `node` calls an unread project helper named for a
@@ -88,4 +95,8 @@ class GuessedSanitizerRules(FrameState):
         if names_an_html_cleaner(function):
             note = f"`{qualified}` cleans it as HTML (guessed from its name: it was not scanned)"
             return result.mapped(lambda flow: flow.then(node, note).sanitised(_PROTECTS_HTML))
+        route = self.context.constant_value(node.args[0]) if node.args else None
+        if function in _SITE_URL_BUILDERS and isinstance(route, str):
+            note = f"`{qualified}` builds a URL of this site from a route (guessed: not scanned)"
+            return result.mapped(lambda flow: flow.then(node, note).sanitised(_PROTECTS_REDIRECT))
         return result
