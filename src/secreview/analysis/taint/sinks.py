@@ -41,6 +41,21 @@ read (`zipfile.ZipFile(upload)`), they are read, not opened; their `filename` is
 client's name for a file."""
 
 
+_JINJA_COMPILERS = frozenset(
+    {"jinja2.Template", "jinja2.Environment.from_string", "jinja2.SandboxedEnvironment.from_string"}
+    | {"jinja2.AutoescapeEnvironment.from_string"}
+    | {"jinja2.AutoescapeSandboxedEnvironment.from_string"}
+)
+"""Calls that only compile a Jinja2 template: compiling runs none of the template's code and
+renders nothing, so a template compiled and thrown away (`env.from_string(text)` as a statement,
+a syntax check before saving it) is neither code run nor markup sent."""
+
+
+def _only_compiled(name: str, node: ast.AST, parent: ast.AST | None) -> bool:
+    """Whether the call compiles a Jinja2 template whose result the statement throws away."""
+    return name in _JINJA_COMPILERS and isinstance(parent, ast.Expr) and parent.value is node
+
+
 def _given(key: str, args: list[Value], kwargs: dict[str, Value]) -> Value | None:
     """The argument a model names by keyword or by position (a digit), if the call passes it."""
     if key.isdigit():
@@ -163,6 +178,8 @@ class SinkRules(FrameState):
         kwargs: dict[str, Value],
     ) -> None:
         """Record every sink model of `name` that this call's tainted arguments reach."""
+        if _only_compiled(name, node, self.context.parent(node)):
+            return
         for sink in self.models.sinks.get(name, ()):
             if not self._sink_applies(sink, node, args, kwargs):
                 continue
