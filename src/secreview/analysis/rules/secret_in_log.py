@@ -311,7 +311,8 @@ def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             continue
         strength = _secret_name_strength(keyword.arg) if keyword.arg else None
         if strength is not None and not context.is_constant(keyword.value):
-            reads.append((keyword.value, strength))  # structlog: log.info("login", token=t)
+            if not _masked(keyword.value, context):
+                reads.append((keyword.value, strength))  # structlog: log.info("login", token=t)
         else:
             reads.extend(_secret_reads(keyword.value, context))
     if not reads:
