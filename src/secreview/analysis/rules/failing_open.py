@@ -176,9 +176,10 @@ def _returns_inside(statements: list[ast.stmt]) -> bool:
     "`except` that only logs or passes after a verification call whose success path does not "
     "return from the `try`, the `try` has no `else` and its body does not go on after the "
     "verification (code there runs only when the check passed, so swallowing its failure "
-    "skips it). A handler returning the identity a check function verified before the `try` "
-    "(`user = decode_jwt(token)`, then a `try` that only loads the stored account) is not "
-    "reported. Handlers for `ImportError` are feature probes and left alone.",
+    "skips it). A handler returning the identity a check function assigned before the `try` "
+    "(`user = decode_jwt(token)`, then a `try` that only loads the stored account; not a "
+    "parameter, never checked) is not reported. Handlers for `ImportError` are feature "
+    "probes and left alone.",
     why_bad="Attackers control what makes a check fail: a malformed token, an expired "
     "certificate, a policy file they can make unreadable, a backend they can time out. When "
     "the error path says yes, each of these becomes a way in: the exception that should have "
@@ -223,7 +224,11 @@ def _open_paths(node: ast.ExceptHandler, context: ModuleContext) -> Iterator[Hit
         else f"the verification `{context.one_line(verifications[0].func)}`"
     )
     granted = _success_in_handler(node, context)
-    if granted is not None and not (verifications or _bound_in(granted, statement.body)):
+    if (
+        granted is not None
+        and not verifications
+        and _established_before(granted, statement, context)
+    ):
         return  # `return user` of an identity checked before the `try`, which only loads more
     if granted is not None:
         yield Hit(
@@ -311,18 +316,26 @@ def signature_check_fails_open(node: ast.AST, context: ModuleContext) -> Iterato
         yield from _open_paths(node, context)
 
 
-def _bound_in(granted: ast.AST, body: list[ast.stmt]) -> bool:
-    """Whether the identity a handler returns (`return user`) is bound in the `try` body, or is
-    no plain name. A name bound before the `try` was established (and checked) there:
-    `user = decode_jwt(token)` then `try: persisted = store.get_user(user.id) except: return
-    user` falls back to the verified user when only the lookup that follows fails."""
+def _established_before(
+    granted: ast.AST, statement: ast.Try | ast.TryStar, context: ModuleContext
+) -> bool:
+    """Whether the identity a handler returns (`return user`) was assigned in the function
+    before the `try`, and not in it: `user = decode_jwt(token)` then `try: persisted =
+    store.get_user(user.id) except: return user` falls back to the user checked there when only
+    the lookup that follows fails. A parameter (`return username` after a failed bind) was never
+    checked."""
     value = getattr(granted, "value", None)
-    if not isinstance(value, ast.Name):
-        return True
-    return any(
-        isinstance(node, ast.Name) and node.id == value.id and isinstance(node.ctx, ast.Store)
-        for statement in body
-        for node in walk(statement)
+    function = context.enclosing_function(statement)
+    if not isinstance(value, ast.Name) or function is None:
+        return False
+    stores = [
+        node
+        for node in walk(function)
+        if isinstance(node, ast.Name) and node.id == value.id and isinstance(node.ctx, ast.Store)
+    ]
+    inside = {id(node) for part in statement.body for node in walk(part)}
+    return bool(stores) and all(
+        id(node) not in inside and node.lineno < statement.lineno for node in stores
     )
 
 
