@@ -1,5 +1,4 @@
-"""Module names start at the top package, even when the scan starts inside it, and at a
-distribution's build folder when the package sits below plain folders.
+"""Module names start at the top package, even when the scan starts inside it.
 
 A project scanned as its package folder (`secreview scan site-packages/sphinx`) imports itself
 absolutely (`from sphinx.util import osutil`); its modules must be named as those imports spell
@@ -101,46 +100,6 @@ def test_a_plain_or_unspellable_folder_stops_the_walk(tmp_path: Path) -> None:
     (dashed / "__init__.py").write_text("")
     assert enclosing_package(str(dashed)) == "inner"
     assert enclosing_package(str(plain)) == ""
-
-
-def test_a_distribution_below_the_root_names_its_modules_from_its_build_folder(
-    tmp_path: Path,
-) -> None:
-    """`backend/pyproject.toml` beside `backend/mypkg/`: the code imports `mypkg.util.runner`,
-    so the modules are named from `backend/`, and the import is followed."""
-    backend = tmp_path / "repo" / "backend"
-    backend.mkdir(parents=True)
-    package = _project(tmp_path)
-    package.rename(backend / "mypkg")
-    (backend / "pyproject.toml").write_text("[project]\nname = 'mypkg'\n")
-    (backend / "setup.py").write_text("")
-    sources, _ = discover([str(backend.parent)], [])
-    modules = {s.module for s in sources}
-    assert modules >= {"mypkg", "mypkg.views", "mypkg.util.runner", "setup"}
-    notes = _command_notes(backend.parent)
-    assert any("runner.py:5" in note for note in notes), notes
-
-
-def test_modules_two_distributions_would_share_keep_their_names_from_the_root(
-    tmp_path: Path,
-) -> None:
-    """Each distribution's `setup.py` (and a package folder with a build file of its own is
-    code, not a distribution: its `setup.py` stays a module of the package)."""
-    for name in ("client", "server"):
-        folder = tmp_path / "packages" / name
-        (folder / f"{name}_pkg").mkdir(parents=True)
-        (folder / "setup.py").write_text("")
-        (folder / f"{name}_pkg" / "__init__.py").write_text("")
-        (folder / f"{name}_pkg" / "setup.py").write_text("")
-    sources, _ = discover([str(tmp_path)], [])
-    assert {s.module for s in sources} == {
-        "packages.client.setup",
-        "packages.server.setup",
-        "client_pkg",
-        "client_pkg.setup",
-        "server_pkg",
-        "server_pkg.setup",
-    }
 
 
 INIT_VIEWS = """\

@@ -37,7 +37,7 @@ from secreview.sources.ignore import (
     is_gitignored,
     read_gitignore,
 )
-from secreview.sources.packages import distribution_relative, enclosing_package, unique_modules
+from secreview.sources.packages import enclosing_package
 from secreview.sources.python_files import (
     PYTHON_SUFFIXES,
     extension,
@@ -114,10 +114,6 @@ class _Discovery:
     visited: set[tuple[int, int]] = field(default_factory=set)
     package: str = ""
     """The package the root being walked is (`secreview.sources.packages`)."""
-    roots: dict[str, bool] = field(default_factory=dict)
-    """Folder -> whether it is a distribution's root (`distribution_relative`)."""
-    path_modules: dict[str, str] = field(default_factory=dict)
-    """Real path -> the module name from the scan root, of files named from a distribution's."""
 
     def display(self, path: str) -> str:
         """A named path as shown: relative to the working directory when under it, with `/`."""
@@ -137,17 +133,8 @@ class _Discovery:
             # The module name is matched against imports; a name no import can spell stays
             # printable too (it may be quoted in evidence).
             module = shown_name(module_name_for(PurePath(relative), self.package))
-            inner = None if self.package else distribution_relative(path, relative, self.roots)
-            if inner is not None:
-                self.path_modules[real] = module
-                module = shown_name(module_name_for(PurePath(inner)))
             source = SourceFile(shown, Path(path), module, package=self.package)
             self.found[real] = (via_link, source)
-
-    def sources(self) -> list[SourceFile]:
-        """The files found, in order, each module name one file's (`unique_modules`)."""
-        names = unique_modules({r: s.module for r, (_, s) in self.found.items()}, self.path_modules)
-        return sorted(s._replace(module=names[r]) for r, (_, s) in self.found.items())
 
     def inside(self, real: str) -> bool:
         """Whether a link's target is one of the scanned files or under a scanned folder."""
@@ -249,7 +236,7 @@ def discover(
             run.add(root, run.display(root), os.path.basename(root), real, via_link=False)
         else:
             run.error(run.display(root), not_regular_reason(status.st_mode))
-    sources = run.sources()
+    sources = sorted(source for _, source in run.found.values())
     return sources, sorted(run.errors, key=lambda e: e.path)
 
 
