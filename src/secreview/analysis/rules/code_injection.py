@@ -45,6 +45,7 @@ from secreview.analysis.rules._support.document_code import (
     is_tree_translation,
 )
 from secreview.analysis.rules._support.generated_code import generated_code
+from secreview.analysis.rules._support.import_loaders import implements_import_loader
 from secreview.analysis.rules._support.local_bindings import (
     Binding,
     bindings_before,
@@ -133,8 +134,9 @@ def _binding_cut_from_parameters(context: ModuleContext, binding: Binding, depth
 def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -> bool:
     """Whether code nobody can trace is evidently written by the program or its operator: a
     Python file the program is given, a configuration value, the parameter of a forwarding
-    wrapper, the output of the program's own code generator (a template translated), or a part
-    of a document the program compiles (a template's or page's expression, its translation)."""
+    wrapper, the output of the program's own code generator (a template translated), a part
+    of a document the program compiles (a template's or page's expression, its translation), or
+    the module code an import loader of the module runs (`import_loaders`)."""
     return (
         _reads_a_file(context, code)
         or configuration_value(code)
@@ -143,6 +145,7 @@ def _written_by_design(context: ModuleContext, call: ast.Call, code: ast.expr) -
         or is_document_expression(context, code)
         or is_tree_translation(context, code)
         or _typed_by_operator(context, code)
+        or implements_import_loader(context)
     )
 
 
@@ -194,7 +197,9 @@ def _command_line_or_its_parameter(context: ModuleContext, value: ast.expr) -> b
     "wrote on a node of its tree, such as `node.attributes['cached']` or `node['skipif']`, "
     "and the Python text translated from a tree the program's own parser built: the "
     "document's author writes that code; whether outsiders can write documents is judged "
-    "where their text is parsed), and `exec` of a code object `compile` made (judged at the "
+    "where their text is parsed), the module code an import loader of the module (a class "
+    "with two of `find_spec`, `exec_module`, `get_code`, `load_module`, ...) compiles and runs, "
+    "and `exec` of a code object `compile` made (judged at the "
     "`compile`). Code in an `except ImportError` fallback for a module every Python 3 ships "
     "(`import ast`) never runs and is not reported.",
     why_bad="Whoever controls the text controls the interpreter: `eval(request.args['x'])` lets "

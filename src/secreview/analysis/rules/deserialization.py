@@ -24,6 +24,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support import pickle_files
 from secreview.analysis.rules._support.built_strings import is_fixed
 from secreview.analysis.rules._support.data_origin import DataOrigin, Trust, data_origin
+from secreview.analysis.rules._support.import_loaders import implements_import_loader
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import single_value
 from secreview.analysis.rules._support.opt_in_flags import runs_only_when_opted_in
@@ -153,7 +154,9 @@ def _origin_words(source: _Source, origin: DataOrigin) -> str:
     "in the source. A file at a fixed path, or one the same module or another module of the "
     "scanned project writes with pickle (the same folder name and file-name tail, as "
     "`cache_dir / f'{name}.pickle'`), gives low confidence: it is the program's own "
-    "artefact, though whoever can write that folder can swap it. Bytes the program made "
+    "artefact, though whoever can write that folder can swap it. A module that implements an "
+    "import loader unmarshalling the compiled module it imports is not reported for `marshal`, "
+    "unless untrusted input reaches it. Bytes the program made "
     "itself are not reported: `pickle.loads(pickle.dumps(obj))`, and the parameter of a task "
     "runner's callback handed, in the same call, a worker of the program that returns only "
     "such bytes (`add_task(work, chunk, merge)` where `work` returns `pickle.dumps(env)`), and "
@@ -208,6 +211,8 @@ def unsafe_deserialization(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     origin = data_origin(context, node, data)
     if origin.trust is Trust.PROGRAM_MADE or runs_after_digest_check(context, node, data):
         return
+    if name in _MARSHAL and origin.trust is Trust.UNTRACED and implements_import_loader(context):
+        return  # an import loader unmarshals the compiled module it imports
     if not origin.remote and runs_only_when_opted_in(context, node):
         return  # the caller's `allow_pickle=True`, as numpy's
     if source is _Source.RUN_TIME:

@@ -174,8 +174,11 @@ def _returns_inside(statements: list[ast.stmt]) -> bool:
     "`user` or `identity`), sets a verdict to `True` (`authorized = True`), or does nothing "
     "but log or `pass` while the next statement after the `try` returns success; and an "
     "`except` that only logs or passes after a verification call whose success path does not "
-    "return from the `try` and the `try` has no `else` (code there runs only when the check "
-    "passed, so swallowing its failure skips it). Handlers for `ImportError` are feature "
+    "return from the `try`, the `try` has no `else` and its body does not go on after the "
+    "verification (code there runs only when the check passed, so swallowing its failure "
+    "skips it). A handler returning the identity a check function assigned before the `try` "
+    "(`user = decode_jwt(token)`, then a `try` that only loads the stored account; not a "
+    "parameter, never checked) is not reported. Handlers for `ImportError` are feature "
     "probes and left alone.",
     why_bad="Attackers control what makes a check fail: a malformed token, an expired "
     "certificate, a policy file they can make unreadable, a backend they can time out. When "
@@ -221,6 +224,12 @@ def _open_paths(node: ast.ExceptHandler, context: ModuleContext) -> Iterator[Hit
         else f"the verification `{context.one_line(verifications[0].func)}`"
     )
     granted = _success_in_handler(node, context)
+    if (
+        granted is not None
+        and not verifications
+        and _established_before(granted, statement, context)
+    ):
+        return  # `return user` of an identity checked before the `try`, which only loads more
     if granted is not None:
         yield Hit(
             node=node,
@@ -245,7 +254,12 @@ def _open_paths(node: ast.ExceptHandler, context: ModuleContext) -> Iterator[Hit
     if statement.orelse:
         return  # `try: check() except Denied: pass else: <allowed path>`: a failure skips it
     discarded = [v for v in verifications if isinstance(context.parent(v), ast.Expr)]
-    if discarded and not _returns_inside(statement.body) and not _retries(node):
+    if (
+        discarded
+        and not _returns_inside(statement.body)
+        and not _retries(node)
+        and not _path_follows(discarded[0], statement.body, context)
+    ):
         yield Hit(
             node=node,
             message=f"The exception of `{context.one_line(discarded[0])}` is swallowed, so "
@@ -300,6 +314,41 @@ def signature_check_fails_open(node: ast.AST, context: ModuleContext) -> Iterato
     assert isinstance(node, ast.ExceptHandler)
     if catches_signature_failure(node, context):
         yield from _open_paths(node, context)
+
+
+def _established_before(
+    granted: ast.AST, statement: ast.Try | ast.TryStar, context: ModuleContext
+) -> bool:
+    """Whether the identity a handler returns (`return user`) was assigned in the function
+    before the `try`, and not in it: `user = decode_jwt(token)` then `try: persisted =
+    store.get_user(user.id) except: return user` falls back to the user checked there when only
+    the lookup that follows fails. A parameter (`return username` after a failed bind) was never
+    checked."""
+    value = getattr(granted, "value", None)
+    function = context.enclosing_function(statement)
+    if not isinstance(value, ast.Name) or function is None:
+        return False
+    stores = [
+        node
+        for node in walk(function)
+        if isinstance(node, ast.Name) and node.id == value.id and isinstance(node.ctx, ast.Store)
+    ]
+    inside = {id(node) for part in statement.body for node in walk(part)}
+    return bool(stores) and all(
+        id(node) not in inside and node.lineno < statement.lineno for node in stores
+    )
+
+
+def _path_follows(verification: ast.AST, body: list[ast.stmt], context: ModuleContext) -> bool:
+    """Whether the `try` body goes on after the verification's statement (`validate_jwt(jwt)`
+    then `login_user(user)`): a failure skips that path, as a failure skips an `else:` block."""
+    top = next(
+        (s for s in body if verification is s or any(verification is n for n in walk(s))), None
+    )
+    if top is None:
+        return False
+    rest = body[body.index(top) + 1 :]
+    return any(not (_is_logging(s) or isinstance(s, ast.Pass)) for s in rest)
 
 
 def _retries(handler: ast.ExceptHandler) -> bool:

@@ -11,6 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.analysis.rules._support.call_names import read_name
 from secreview.analysis.rules._support.log_calls import LOG_METHODS, is_log_call
 from secreview.analysis.rules._support.own_scope import nodes_owned_by
@@ -122,8 +123,10 @@ def _secret_reads(node: ast.AST, context: ModuleContext) -> Iterator[tuple[ast.A
     name = _read_name(node)
     if name is not None:
         strength = _secret_name_strength(name)
-        if strength is not None:
+        if strength is not None and not _masked(node, context):
             yield node, strength
+            return
+        if strength is not None:
             return
     if isinstance(node, ast.Name):
         yield from _stored_secrets(node, context)
@@ -154,6 +157,28 @@ def _secret_reads(node: ast.AST, context: ModuleContext) -> Iterator[tuple[ast.A
         return
     for part in parts:
         yield from _secret_reads(part, context)
+
+
+def _masked(node: ast.AST, context: ModuleContext) -> bool:
+    """Whether `node` is a local assigned once from slices of a value and fixed text only
+    (`short_token = token[:5] + "..." + token[-5:]`): a masked form, whose name still says
+    token but whose text reveals a few characters of it, not the credential."""
+    value = assigned_value(node, context) if isinstance(node, ast.Name) else node
+    if value is node:
+        return False
+    pieces = value.values if isinstance(value, ast.JoinedStr) else [value]
+    while any(isinstance(p, ast.BinOp) and isinstance(p.op, ast.Add) for p in pieces):
+        pieces = [
+            part
+            for p in pieces
+            for part in ((p.left, p.right) if isinstance(p, ast.BinOp) else (p,))
+        ]
+    pieces = [p.value if isinstance(p, ast.FormattedValue) else p for p in pieces]
+    return any(isinstance(p, ast.Subscript) for p in pieces) and all(
+        isinstance(p, ast.Constant)
+        or (isinstance(p, ast.Subscript) and isinstance(p.slice, ast.Slice))
+        for p in pieces
+    )
 
 
 def _key_strength(key: ast.AST | None) -> Confidence | None:
@@ -253,7 +278,9 @@ def _reveals(value: ast.AST, context: ModuleContext) -> bool:
     "f-strings, `%`/`.format` formatting, containers or `str()`, a value read from a variable, "
     "attribute, key or setting named like a secret (`password`, `passwd`, `secret`, `token`, "
     "`api_key`, `private_key`, `credentials`). Names that describe a secret without holding it "
-    "(`password_length`, `token_count`) and derived values (`len(password)`) are not reported, "
+    "(`password_length`, `token_count`), derived values (`len(password)`) and masked forms (a "
+    "local built from slices and fixed text only, `short = token[:5] + '...' + token[-5:]`) "
+    "are not reported, "
     "nor is a bare `token` in a function that never speaks of authentication (auth, bearer, "
     "session, login, credentials, API keys): there it is a lexer's or header parser's token.",
     why_bad="Logs are copied to aggregation services, backups, support tickets and developer "
@@ -284,7 +311,8 @@ def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
             continue
         strength = _secret_name_strength(keyword.arg) if keyword.arg else None
         if strength is not None and not context.is_constant(keyword.value):
-            reads.append((keyword.value, strength))  # structlog: log.info("login", token=t)
+            if not _masked(keyword.value, context):
+                reads.append((keyword.value, strength))  # structlog: log.info("login", token=t)
         else:
             reads.extend(_secret_reads(keyword.value, context))
     if not reads:

@@ -207,8 +207,28 @@ def _uses(call: ast.Call, target: ast.AST | str) -> bool:
     return any(target is o or any(target is n for n in ast.walk(o)) for o in operands)
 
 
-def _checks_containment(scope: ast.AST) -> bool:
-    """Whether the function compares a path with its folder (`startswith`, `in x.parents`)."""
+def _module_functions(context: ModuleContext) -> dict[str, ast.FunctionDef]:
+    """The module's top-level functions by name, once per module."""
+    return {f.name: f for f in context.tree.body if isinstance(f, ast.FunctionDef)}
+
+
+def _checks_containment(scope: ast.AST, context: ModuleContext) -> bool:
+    """Whether the function compares a path with its folder (`startswith`, `in x.parents`),
+    itself or through a function of the module it calls that does
+    (`if not _inside_root(root, path)`, whose body is `commonpath([root, path]) == root`)."""
+    helpers = context.derived(_module_functions)
+    return _compares_with_folder(scope) or any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and (helper := helpers.get(node.func.id)) is not None
+        and helper is not scope
+        and _compares_with_folder(helper)
+        for node in ast.walk(scope)
+    )
+
+
+def _compares_with_folder(scope: ast.AST) -> bool:
+    """Whether `scope` itself compares a path with its folder (`startswith`, `in x.parents`)."""
     for node in ast.walk(scope):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
             called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
@@ -225,7 +245,7 @@ def _used_unchecked(node: ast.AST, context: ModuleContext) -> bool:
     """Whether the joined path `node` is opened, written or listed in its function, which
     checks no path against its folder."""
     scope = context.enclosing_function(node)
-    if scope is None or _checks_containment(scope):
+    if scope is None or _checks_containment(scope, context):
         return False
     target: ast.AST | str = _assigned_name(node, context) or node
     return any(
@@ -250,7 +270,8 @@ def _used_unchecked(node: ast.AST, context: ModuleContext) -> bool:
     "once from either), when the joined path is then passed to a file operation "
     "(`open`, `os.*`, `shutil.*`, `Path.mkdir`/`write_bytes`/..., `send_file`) in the function "
     "and no `startswith`, `is_relative_to`, `relative_to`, `commonpath` or `in x.parents` check "
-    "is made there.",
+    "is made there, in the function itself or in a function of the module it calls "
+    "(`if not inside_root(root, path)`).",
     why_bad="Stripping `/` only stops an absolute path from replacing the folder: "
     "`docs/../../../etc/passwd` has no leading slash and still walks out of it, so whoever "
     "chooses the value reads or writes any file the application can (CWE-22).",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
+from secreview.analysis.rules._support.schema_examples import in_schema_example
 from secreview.analysis.rules._support.secret_text import (
     constant_text,
     literal_opening,
@@ -264,6 +265,8 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
         return None
     binding = _binding(node, context)
     recognised = format_secret(text, prose=isinstance(parent, ast.Expr))
+    if recognised is not None and in_schema_example(node, context):
+        recognised = format_secret(text, prose=True)  # an example payload reads as prose does
     if recognised is not None:
         what, shown = recognised.label, redact(recognised.secret)
         cwe, severity, confidence = recognised.cwe, recognised.severity, recognised.confidence
@@ -299,7 +302,7 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
     )
     scheme = AUTH_SCHEME.match(text)
     value = text[scheme.end() :] if scheme else text
-    if verdict is None or is_not_a_secret(value, binding.name):
+    if verdict is None or is_not_a_secret(value, binding.name) or in_schema_example(node, context):
         return None
     random = looks_random(value)
     if not random and (context.is_test or not verdict.decisive):
