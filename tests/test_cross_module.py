@@ -383,3 +383,11 @@ def test_a_classmethod_of_another_module_called_through_its_class_binds_the_clas
     """Also a classmethod a class inherits from another module's class (`LineItem.export`)."""
     checked, problems = annotation_problems("classmethods", tmp_path, jobs)
     assert checked >= 7 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_handler_whose_framework_base_is_reached_through_another_module_is_that_frameworks(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("tornadobases", tmp_path, jobs)
+    assert checked >= 2 and not problems, problems

@@ -251,12 +251,17 @@ class ModuleIndex(ChoiceTypes):
         return self.derives_from(class_name, self.models.request_handler_bases)
 
     def derives_from(self, class_name: str, bases: frozenset[str], depth: int = 0) -> bool:
-        """Whether a class of the module derives from one of `bases` (qualified names)."""
+        """Whether a class of the module derives from one of `bases` (qualified names), also
+        through the project's classes of other modules (`ProjectIndex.ancestors`: a Tornado
+        handler whose base class another module derives from `RequestHandler`)."""
         cls = self.classes.get(class_name)
         if cls is None or depth > 8:
             return False
+        ancestors = self.project.ancestors
         return any(
-            name in bases or self.derives_from(name, bases, depth + 1)
+            name in bases
+            or self.derives_from(name, bases, depth + 1)
+            or not bases.isdisjoint(ancestors.get(name, ()))
             for name in self.base_names(cls)
             if name != class_name
         )
