@@ -177,7 +177,7 @@ class IndexDigests:
                 ]
             ]
             kind, digest = entries.get(name, ("class", ""))
-            entries[name] = (kind, f"{digest}inherits:" + ",".join(inherited))
+            entries[name] = (kind, f"{digest}inherits:{','.join(ancestors)}:{','.join(inherited)}")
         self._names = sorted(entries)
         self._entries = entries
         self._empty = not index.summaries
