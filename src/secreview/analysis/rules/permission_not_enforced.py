@@ -1,0 +1,114 @@
+"""CWE-862: a Django class-based view that names the permission it needs but enforces none.
+
+`permission_required = "app.change_thing"` on a view class is only an attribute: Django's
+`PermissionRequiredMixin` (or a project mixin built on it) is what reads it in `dispatch` and
+refuses users without it. A view that declares the attribute but inherits no such mixin looks
+protected and is open to every user who reaches it (wger's GHSA-xppv-4jrx-qf8m: the gym
+configuration's `UpdateView` said `permission_required = 'config.change_gymconfig'`, and only its
+`WgerFormMixin`, which checks nothing of the kind, stood before `UpdateView`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from secreview.analysis.rule import Hit, rule
+from secreview.findings import Confidence, Severity
+from secreview.index.children import walk
+from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
+
+_ENFORCING = lazy_pattern(r"(?i)perm|rule|access|guard|role|auth")
+"""Words of a base class, a decorator or a call that may enforce the attribute: Django's and
+django-guardian's `PermissionRequiredMixin`, django-rules' `AutoPermissionRequiredMixin`, a
+project's `AccessMixin` subclass or `RoleRequiredMixin`, `method_decorator(permission_required)`,
+`user.has_perm(...)` in an overridden `dispatch`."""
+_DJANGO_VIEWS = ("django.views.", "django.contrib.auth.views.")
+
+
+def _base_names(node: ast.ClassDef, context: ModuleContext, depth: int = 0) -> list[str]:
+    """The names of the class's bases, and of the bases of those defined in the same module."""
+    local = {n.name: n for n in context.tree.body if isinstance(n, ast.ClassDef) and n is not node}
+    names: list[str] = []
+    for base in node.bases:
+        names.append(context.resolve(base) or context.segment(base))
+        if isinstance(base, ast.Name) and base.id in local and depth < 5:
+            names.extend(_base_names(local[base.id], context, depth + 1))
+    return names
+
+
+def _declared_permission(node: ast.ClassDef) -> ast.Assign | None:
+    """The class body's `permission_required = ...` assignment, if it has one."""
+    for statement in node.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "permission_required" for t in statement.targets
+        ):
+            return statement
+    return None
+
+
+def _checks_itself(node: ast.ClassDef, context: ModuleContext) -> bool:
+    """Whether the class enforces something of its own: a decorator or a call in its methods
+    named for permissions or access (`@method_decorator(permission_required(...))`,
+    `if not request.user.has_perm(...)` in `dispatch`)."""
+    if any(_ENFORCING.search(context.segment(d)) for d in node.decorator_list):
+        return True
+    for inner in walk(node):
+        if isinstance(inner, ast.Call) and _ENFORCING.search(context.segment(inner.func)):
+            return True
+    return False
+
+
+@rule(
+    id="permission-required-not-enforced",
+    name="View declares permission_required but inherits nothing that enforces it",
+    cwe=862,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A Django class-based view sets `permission_required` but none of its bases is a "
+    "permission mixin, so the permission is never checked.",
+    fix="Inherit `PermissionRequiredMixin` (first among the bases, or the project's mixin "
+    "built on it), or check the permission in `dispatch` yourself.",
+    what_it_does="Reports the `permission_required = ...` line of a class that inherits a "
+    "Django class-based view (`UpdateView`, `FormView`, `View`, ...) when no base (nor a base "
+    "of a base defined in the same module) is named for permissions, rules, roles, access or "
+    "authorisation (`PermissionRequiredMixin`, `AccessMixin`), and the class itself neither is "
+    "decorated with nor calls anything so named (`method_decorator(permission_required(...))`, "
+    "`request.user.has_perm(...)` in `dispatch`). A base from another project module that the "
+    "scan cannot read is trusted only if its name says so.",
+    why_bad="The attribute is read only by `PermissionRequiredMixin.dispatch`; without that "
+    "mixin it documents a permission nobody checks, and every user who reaches the URL (often "
+    "anyone signed in, or anyone at all) can use a view meant for a few (CWE-862).",
+    example="class GymConfigUpdateView(WgerFormMixin, UpdateView):\n"
+    "    model = GymConfig\n    permission_required = 'config.change_gymconfig'",
+    use_instead="class GymConfigUpdateView(PermissionRequiredMixin, WgerFormMixin, UpdateView):\n"
+    "    model = GymConfig\n    permission_required = 'config.change_gymconfig'",
+    references=(
+        "https://docs.djangoproject.com/en/stable/topics/auth/default/"
+        "#the-permissionrequiredmixin-mixin",
+        "https://cwe.mitre.org/data/definitions/862.html",
+        "https://github.com/wger-project/wger/security/advisories/GHSA-xppv-4jrx-qf8m",
+    ),
+    visits=(ast.ClassDef,),
+    text_words=("permission_required",),
+)
+def permission_required_not_enforced(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
+    """Report views whose `permission_required` no base or check of theirs enforces."""
+    assert isinstance(node, ast.ClassDef)
+    declared = _declared_permission(node)
+    if declared is None:
+        return
+    bases = _base_names(node, context)
+    if not any(name.startswith(_DJANGO_VIEWS) for name in bases):
+        return  # not a Django view, or one whose view base the scan cannot read
+    if any(_ENFORCING.search(name.rsplit(".", 1)[-1]) for name in bases):
+        return
+    if _checks_itself(node, context):
+        return
+    yield Hit(
+        node=declared,
+        message=f"`{node.name}` declares `{context.one_line(declared)}` but inherits no "
+        "permission mixin to enforce it: the permission is never checked, and anyone who "
+        "reaches the view can use it.",
+    )
