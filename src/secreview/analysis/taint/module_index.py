@@ -261,7 +261,7 @@ class ModuleIndex(ChoiceTypes):
         return any(
             name in bases
             or self.derives_from(name, bases, depth + 1)
-            or not bases.isdisjoint(ancestors.get(name, ()))
+            or not bases.isdisjoint(ancestors.get(self.project.defining_name(name), ()))
             for name in self.base_names(cls)
             if name != class_name
         )
