@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
+from secreview.analysis.taint.container_types import built_by_library
 from secreview.analysis.taint.default_parsers import default_parser_safe
 from secreview.analysis.taint.formats import percent_arguments
 from secreview.analysis.taint.frame_state import FrameState
@@ -183,6 +184,8 @@ class SinkRules(FrameState):
         for sink in self.models.sinks.get(name, ()):
             if not self._sink_applies(sink, node, args, kwargs):
                 continue
+            if sink.kind == "sql" and name.startswith("*.") and self._built_by_library(node):
+                continue  # `exiftool.ExifTool().execute(...)`: no database's object
             if sink.kind == "log":
                 args = _lazily_formatted(args, node)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
@@ -273,6 +276,15 @@ class SinkRules(FrameState):
             code = self.analysis.shown(node.func if isinstance(node, ast.Call) else node)
             return first_line(code) if code else name.removeprefix("*.")
         return name
+
+    def _built_by_library(self, node: ast.AST) -> bool:
+        """Whether the call's receiver is a local this function fills only with objects of a
+        library class that is no database driver (`built_by_library`)."""
+        func = node.func if isinstance(node, ast.Call) else None
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if not isinstance(owner, ast.Name):
+            return False
+        return built_by_library(self.node, owner.id, self.qualified, self.analysis.module_name)
 
     def _sink_applies(
         self, sink: SinkModel, node: ast.AST, args: list[Value], kwargs: dict[str, Value]
