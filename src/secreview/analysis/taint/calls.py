@@ -13,6 +13,7 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.callbacks import CallbackRules
+from secreview.analysis.taint.container_types import dumped
 from secreview.analysis.taint.library_imports import in_own_package
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
 from secreview.analysis.taint.parameters import closure_read, is_static_method, shell_call
@@ -139,6 +140,7 @@ class CallRules(ObjectRules, CallbackRules):
             # Builtins (`isinstance`, `print`) and sinks take data, not something to call.
             self.hand_over(node, [*args, *kwargs.values()])
         result = self.modelled_result(node, names, receiver, method, args, kwargs)
+        result = dumped(result, method, args) if receiver is not None else result
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:
                 result = self.as_read_from(receiver, args[0].const, result)

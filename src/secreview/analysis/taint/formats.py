@@ -22,6 +22,7 @@ import re
 import string
 from collections.abc import Iterable
 
+from secreview.analysis.taint.container_types import is_typed_dict
 from secreview.analysis.taint.values import Value, has_query_mark
 from secreview.patterns import lazy_pattern
 
@@ -111,8 +112,11 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
 
 def is_plain_container(value: Value) -> bool:
     """Whether `value` is a list, tuple, set or dict built in the code whose known items are no
-    objects of the project: `str` of it writes each item's `repr`, where a string's line break
-    is the two characters `\\n` (a project object's `__repr__` could write anything)."""
+    objects of the project, or a dict known by its type (`is_typed_dict`: a model dump, a
+    WSGI environ): `str` of it writes each item's `repr`, where a string's line break is the
+    two characters `\\n` (a project object's `__repr__` could write anything)."""
+    if is_typed_dict(value):
+        return True
     if value.shape not in ("list", "tuple", "set", "dict"):
         return False
     return not any(

@@ -13,8 +13,9 @@ import re
 from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
+from secreview.analysis.taint.container_types import built_by_library
 from secreview.analysis.taint.default_parsers import default_parser_safe
-from secreview.analysis.taint.formats import percent_arguments
+from secreview.analysis.taint.formats import brace_arguments, percent_arguments, percent_fields
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, SINGLE_NAME
 from secreview.analysis.taint.results import SinkEvent
@@ -141,12 +142,21 @@ def header_values(headers: Value, pattern: str) -> list[Value]:
     return found
 
 
-def _lazily_formatted(args: list[Value], node: ast.AST) -> list[Value]:
-    """A logging call's arguments as its message's `%` fields will insert them (`%r` escapes)."""
+def _lazily_formatted(
+    args: list[Value], kwargs: dict[str, Value], node: ast.AST
+) -> tuple[list[Value], dict[str, Value]]:
+    """A logging call's arguments as its message's `%` fields will insert them (`%r` escapes),
+    or, for a message with `{}` fields and no `%` field, as `str.format` does (loguru's
+    `logger.info("got {report}", report=data)`)."""
     for index, value in enumerate(args):
-        if isinstance(value.const, str):
-            return [*args[: index + 1], *percent_arguments(value.const, args[index + 1 :], node)]
-    return args
+        if not isinstance(value.const, str):
+            continue
+        template, rest = value.const, args[index + 1 :]
+        if "{" in template and not percent_fields(template) and (rest or kwargs):
+            rest, kwargs = brace_arguments(template, rest, kwargs, node)
+            return [*args[: index + 1], *rest], kwargs
+        return [*args[: index + 1], *percent_arguments(template, rest, node)], kwargs
+    return args, kwargs
 
 
 def arguments_match(patterns: tuple[tuple[int, str], ...], args: list[Value]) -> bool:
@@ -183,8 +193,10 @@ class SinkRules(FrameState):
         for sink in self.models.sinks.get(name, ()):
             if not self._sink_applies(sink, node, args, kwargs):
                 continue
+            if sink.kind == "sql" and name.startswith("*.") and self._built_by_library(node):
+                continue  # `exiftool.ExifTool().execute(...)`: no database's object
             if sink.kind == "log":
-                args = _lazily_formatted(args, node)
+                args, kwargs = _lazily_formatted(args, kwargs, node)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
             # a call is harmless as a whole (`["sh", "-c", cmd]` is more than its argv[0]).
             reaching = self.sinks_seen.setdefault(id(node), set())
@@ -273,6 +285,15 @@ class SinkRules(FrameState):
             code = self.analysis.shown(node.func if isinstance(node, ast.Call) else node)
             return first_line(code) if code else name.removeprefix("*.")
         return name
+
+    def _built_by_library(self, node: ast.AST) -> bool:
+        """Whether the call's receiver is a local this function fills only with objects of a
+        library class that is no database driver (`built_by_library`)."""
+        func = node.func if isinstance(node, ast.Call) else None
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if not isinstance(owner, ast.Name):
+            return False
+        return built_by_library(self.node, owner.id, self.qualified, self.analysis.module_name)
 
     def _sink_applies(
         self, sink: SinkModel, node: ast.AST, args: list[Value], kwargs: dict[str, Value]
