@@ -40,6 +40,8 @@ _FLOW = lazy_pattern(
     r"(?i)(log_?in|sign_?in|sign_?up|register|registration_?(form|view)|forgot|reset|recover|"
     r"lost_?pass|magic_?link|identity|authenticat|password|passwd)"
 )
+_LOGGING_WORDS = frozenset({"log", "logger", "logging", "syslog", "audit", "print"})
+"""Words of a call that writes its message to a log or the console, not to the requester."""
 _STAFF_FLOW = lazy_pattern(r"(?i)(admin|manage|staff|moderat|import|export|csv)")
 """Scopes where staff act on other people's accounts (accepting a registration request,
 importing rows): telling them an address is taken discloses nothing to an outsider."""
@@ -115,12 +117,14 @@ def _deciding_lookup(
 
 def _answer(node: ast.Constant, context: ModuleContext) -> ast.stmt | None:
     """The statement that gives the message as an answer: a `raise`, a `return`, or a call
-    (`self.add_error(...)`, `messages.error(...)`, `flash(...)`)."""
+    (`self.add_error(...)`, `messages.error(...)`, `flash(...)`); a call named for logging
+    (`auth_log(...)`, `logger.warning(...)`, `print`) writes it for the operator, not the client."""
     for ancestor in context.ancestors(node):
         if isinstance(ancestor, ast.Raise | ast.Return):
             return ancestor
         if isinstance(ancestor, ast.Expr) and isinstance(ancestor.value, ast.Call):
-            return ancestor
+            logs = words_of(context.segment(ancestor.value.func)) & _LOGGING_WORDS
+            return None if logs else ancestor
         if isinstance(ancestor, ast.stmt):
             return None
     return None
