@@ -76,7 +76,8 @@ def _checks_itself(node: ast.ClassDef, context: ModuleContext) -> bool:
     "authorisation (`PermissionRequiredMixin`, `AccessMixin`), and the class itself neither is "
     "decorated with nor calls anything so named (`method_decorator(permission_required(...))`, "
     "`request.user.has_perm(...)` in `dispatch`). A base from another project module that the "
-    "scan cannot read is trusted only if its name says so.",
+    "scan cannot read is trusted only if its name says so; a hit with such a base is rated low "
+    "and names it, since its own bases may enforce the permission.",
     why_bad="The attribute is read only by `PermissionRequiredMixin.dispatch`; without that "
     "mixin it documents a permission nobody checks, and every user who reaches the URL (often "
     "anyone signed in, or anyone at all) can use a view meant for a few (CWE-862).",
@@ -106,9 +107,21 @@ def permission_required_not_enforced(node: ast.AST, context: ModuleContext) -> I
         return
     if _checks_itself(node, context):
         return
+    unread = _unread_project_bases(node, context)
     yield Hit(
         node=declared,
         message=f"`{node.name}` declares `{context.one_line(declared)}` but inherits no "
         "permission mixin to enforce it: the permission is never checked, and anyone who "
-        "reaches the view can use it.",
+        "reaches the view can use it"
+        + (f" (unless `{unread[0]}`, read elsewhere, checks it)." if unread else "."),
+        confidence=Confidence.LOW if unread else None,
     )
+
+
+def _unread_project_bases(node: ast.ClassDef, context: ModuleContext) -> list[str]:
+    """The bases imported from the project's own package: their code is in another module,
+    which may enforce the permission through a base of its own (pretalx's
+    `LoggedInEventPageMixin` derives from its `PermissionRequired`), so a hit is only a guess."""
+    own = (context.package or "").split(".")[0]
+    resolved = [context.resolve(base) or "" for base in node.bases]
+    return [name for name in resolved if own and name.split(".")[0] == own]
