@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from secreview.analysis.taint.values import Value
+from secreview.index.children import walk
 
 DUMP_METHODS = frozenset({"model_dump", "dict", "to_dict", "_asdict"})
 """Methods that, called without positional arguments on a library object, return its data as
@@ -103,7 +104,7 @@ def built_by_library(
     exiftool.ExifTool() as et`), not one of the package of `module` (the project's own code):
     `qualified` names a call's callee as the file's imports define it."""
     built: list[ast.expr | None] = []
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(_names(t, name) for t in targets):

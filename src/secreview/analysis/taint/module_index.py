@@ -257,14 +257,20 @@ class ModuleIndex(ChoiceTypes):
         cls = self.classes.get(class_name)
         if cls is None or depth > 8:
             return False
-        ancestors = self.project.ancestors
         return any(
             name in bases
             or self.derives_from(name, bases, depth + 1)
-            or not bases.isdisjoint(ancestors.get(self.project.defining_name(name), ()))
+            or self._ancestor_in(name, bases)
             for name in self.base_names(cls)
             if name != class_name
         )
+
+    def _ancestor_in(self, name: str, bases: frozenset[str]) -> bool:
+        """Whether another module's project class `name` derives from one of `bases`."""
+        ancestors = self.project.ancestors
+        if not ancestors:
+            return False
+        return not bases.isdisjoint(ancestors.get(self.project.defining_name(name), ()))
 
     def registered_remotely(self, registering: frozenset[str]) -> frozenset[str]:
         """Names of the functions and classes handed to a server's `registering` methods

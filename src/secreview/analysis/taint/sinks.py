@@ -52,9 +52,9 @@ renders nothing, so a template compiled and thrown away (`env.from_string(text)`
 a syntax check before saving it) is neither code run nor markup sent."""
 
 
-def _only_compiled(name: str, node: ast.AST, parent: ast.AST | None) -> bool:
-    """Whether the call compiles a Jinja2 template whose result the statement throws away."""
-    return name in _JINJA_COMPILERS and isinstance(parent, ast.Expr) and parent.value is node
+def _thrown_away(node: ast.AST, parent: ast.AST | None) -> bool:
+    """Whether the call is a statement of its own, its result unused."""
+    return isinstance(parent, ast.Expr) and parent.value is node
 
 
 def _given(key: str, args: list[Value], kwargs: dict[str, Value]) -> Value | None:
@@ -188,8 +188,8 @@ class SinkRules(FrameState):
         kwargs: dict[str, Value],
     ) -> None:
         """Record every sink model of `name` that this call's tainted arguments reach."""
-        if _only_compiled(name, node, self.context.parent(node)):
-            return
+        if name in _JINJA_COMPILERS and _thrown_away(node, self.context.parent(node)):
+            return  # a template compiled and thrown away (`_JINJA_COMPILERS`)
         for sink in self.models.sinks.get(name, ()):
             if not self._sink_applies(sink, node, args, kwargs):
                 continue
