@@ -391,3 +391,13 @@ def test_a_handler_whose_framework_base_is_reached_through_another_module_is_tha
 ) -> None:
     checked, problems = annotation_problems("tornadobases", tmp_path, jobs)
     assert checked >= 2 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_model_of_another_module_holds_each_keyword_at_its_own_field_only(
+    tmp_path: Path, jobs: int
+) -> None:
+    """`Timeline(name=...)` of a model with no project constructor: its `id` holds nothing of
+    the name; a model whose project base has a constructor may hold it anywhere."""
+    checked, problems = annotation_problems("keywordmodels", tmp_path, jobs)
+    assert checked >= 5 and not problems, problems

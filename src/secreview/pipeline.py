@@ -37,6 +37,7 @@ from secreview.index.facts import (
     relative_import_base,
     spelled_and_defined,
 )
+from secreview.index.keyword_fields import keyword_classes
 from secreview.index.node_types import grouped_nodes
 from secreview.index.reexports import module_bindings
 from secreview.index.urlconf import url_routes
@@ -181,6 +182,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         bindings=module_bindings(context.tree, module, is_package),
         choice_bases=choice_bases(context.tree),
         decorator_fills=decorator_fills(context.tree, context.text),
+        keyword_classes=keyword_classes(context.tree),
         url_routes=url_routes(context, module),
         safe_xml_default=context.derived(sets_safe_xml_default),
         safe_parsers=context.derived(safe_parser_names),

@@ -217,6 +217,7 @@ def with_cross_module_flows(
                 bindings.defining_name,
                 models_for(config.model_dirs).clean_annotations,
                 {f.module: f.decorator_fills for f in facts},
+                {f.module: f.keyword_classes for f in facts},
             ),
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),

@@ -150,6 +150,9 @@ class IndexDigests:
         for name, fields in index.fields.items():
             kind = entries.get(name, ("class", ""))[0]
             entries[name] = (kind, "validated:" + ",".join(sorted(fields)))
+        for name, declared in index.keyword_fields.items():
+            kind, digest = entries.get(name, ("class", ""))
+            entries[name] = (kind, f"{digest}keywords:" + ",".join(sorted(declared)))
         for name, keywords in index.filled.items():
             kind, digest = entries.get(name, ("class", ""))
             entries[name] = (kind, f"{digest}filled:" + ",".join(sorted(keywords)))

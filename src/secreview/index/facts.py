@@ -39,6 +39,9 @@ class ModuleFacts(NamedTuple):
     """The spelled bases of the module's classes and its `Literal` aliases
     (`choices.choice_bases`): which of its types admit only fixed values, across modules."""
     decorator_fills: tuple[str, ...] = ()
+    keyword_classes: tuple[str, ...] = ()
+    """Its module-level classes' declared fields, or that they define a constructor
+    (`keyword_fields.keyword_classes`): which classes are built field by field from keywords."""
     """The keywords its decorators fill for the views they wrap (`decorator_fills`)."""
     url_routes: tuple[str, ...] = ()
     """The Django routes it declares, each view with its pattern (`urlconf.url_routes`)."""

@@ -23,12 +23,14 @@ from secreview.index.choices import (
     choice_bases,
     is_dependency,
     patterned_fields,
+    project_ancestors,
     project_choices,
     validated_fields,
     without_none,
 )
 from secreview.index.context import ModuleContext
 from secreview.index.decorator_fills import decorator_fills, project_fills
+from secreview.index.keyword_fields import keyword_classes, project_keyword_fields
 from secreview.index.node_types import nodes_of
 
 _PROVIDERS = frozenset({"litestar.di.Provide", "litestar.Provide"})
@@ -168,3 +170,19 @@ class ChoiceTypes:
         tree = self.context.tree
         own = {self.module_name: decorator_fills(tree, self.context.text)}
         return project_fills(own, {self.module_name: choice_bases(tree)}, self._own_name)
+
+    def keyword_fields(self, qualified: str) -> frozenset[str]:
+        """The fields of the class `qualified` if it is built field by field from keywords (a
+        model, a dataclass: `ProjectIndex.keyword_fields`; of this module by its own classes,
+        as a single file has no project), else none."""
+        fields = self.project.keyword_fields.get(qualified)
+        if fields is None and not self.project.keyword_fields:
+            fields = self._own_keyword_fields.get(qualified)
+        return fields or frozenset()
+
+    @cached_property
+    def _own_keyword_fields(self) -> dict[str, frozenset[str]]:
+        """`project_keyword_fields` of this module's own classes."""
+        tree = self.context.tree
+        ancestors = project_ancestors({self.module_name: choice_bases(tree)}, self._own_name)
+        return project_keyword_fields({self.module_name: keyword_classes(tree)}, ancestors)

@@ -222,8 +222,11 @@ class ObjectRules(FrameState):
         instance = Value(type=f"class:{class_name}")
         if self.analysis.is_enum_class(class_name):
             return instance  # `Color(value)` is one of the members, or raises ValueError
-        result = self.analysis.result_of(init) if init is not None else None
-        if init is None or result is None or result.gave_up:
+        if init is None:  # built by a library base or decorator: a model, a dataclass
+            qualified = f"{self.analysis.module_name}.{class_name}"
+            return self.built_from_keywords(instance, qualified, node, args, kwargs)
+        result = self.analysis.result_of(init)
+        if result is None or result.gave_up:
             # Nothing known of what the constructor stores: the object may hold any argument.
             return replace(instance, flows=self.default_result(args, kwargs, node).flows)
         self.apply_function(FunctionRef(init), node, instance, args, kwargs)
@@ -241,9 +244,11 @@ class ObjectRules(FrameState):
         project enum (`ProjectIndex.choices`) holds none."""
         if class_name in self.analysis.project.choices:
             return Value(type=class_name)  # `Kind(value)` is one of the members, or raises
-        instance = replace(self.default_result(args, kwargs, node), type=class_name)
         init = self.analysis.project_summary(f"{class_name}.__init__")
-        if init is None or not init.stores:
+        if init is None:
+            return self.built_from_keywords(Value(type=class_name), class_name, node, args, kwargs)
+        instance = replace(self.default_result(args, kwargs, node), type=class_name)
+        if not init.stores:
             return instance
         mapping = self.parameter_values(init.parameters, [instance, *args], kwargs)
         note = f"stored by `{init.qualified_name}`"
@@ -253,6 +258,28 @@ class ObjectRules(FrameState):
             if stored.parameter in mapping
         }
         return replace(instance, parts=parts)
+
+    def built_from_keywords(
+        self,
+        instance: Value,
+        qualified: str,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value:
+        """`instance` of a class with no constructor in the project, built by `qualified(...)`:
+        for a class built field by field (`ProjectIndex.keyword_fields`: a model, a dataclass),
+        each keyword naming one of its fields is at that attribute only (`Timeline(name=n)`:
+        `timeline.id` holds none of `n`); any other argument may be anywhere in it."""
+        fields = self.analysis.keyword_fields(qualified)
+        placed = {name: value for name, value in kwargs.items() if name in fields}
+        rest = {name: value for name, value in kwargs.items() if name not in fields}
+        flows = self.default_result(args, rest, node).flows
+        note = f"set as a field of `{qualified.rpartition('.')[2]}`"
+        parts = {
+            f".{name}": value.mapped(lambda f: f.then(node, note)) for name, value in placed.items()
+        }
+        return replace(instance, flows=flows, parts=parts)
 
     def parameter_values(
         self, parameters: tuple[str, ...], args: list[Value], kwargs: dict[str, Value]

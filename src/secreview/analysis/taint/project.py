@@ -37,6 +37,7 @@ from secreview.index.choices import choice_bases
 from secreview.index.context import ModuleContext
 from secreview.index.decorator_fills import decorator_fills
 from secreview.index.facts import module_name_for, relative_import_base
+from secreview.index.keyword_fields import keyword_classes
 from secreview.index.reexports import ReExports, module_bindings
 
 __all__ = [
@@ -101,8 +102,9 @@ def build_project_index(
     bindings = {name: module_bindings(tree, name, False) for name, tree in modules.items()}
     bases = {name: choice_bases(tree) for name, tree in modules.items()}
     fills = {name: decorator_fills(tree) for name, tree in modules.items()}
+    keywords = {name: keyword_classes(tree) for name, tree in modules.items()}
     defining = ReExports(bindings).defining_name
-    known = project_types(bases, defining, chosen.clean_annotations, fills)
+    known = project_types(bases, defining, chosen.clean_annotations, fills, keywords)
     return iterate_project_index(
         sorted(modules),
         lambda index, names: summarise_modules(modules, chosen, index, names),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.index.choices import project_ancestors, project_choices, validated_fields
 from secreview.index.decorator_fills import project_fills
+from secreview.index.keyword_fields import project_keyword_fields
 
 
 def project_types(
@@ -20,14 +21,17 @@ def project_types(
     defining_name: Callable[[str], str],
     clean: frozenset[str],
     fills: Mapping[str, tuple[str, ...]],
+    keywords: Mapping[str, tuple[str, ...]],
 ) -> ProjectIndex:
     """An index of the project's fixed-value types and validated model fields, from each
     module's `choice_bases` (`secreview.index.choices`), and of the keywords its decorators
     fill (`fills`: each module's `decorator_fills`), before any summary."""
     choices = project_choices(bases, defining_name)
+    ancestors = project_ancestors(bases, defining_name)
     return ProjectIndex(
         choices=choices,
         fields=validated_fields(bases, defining_name, choices, clean),
         filled=project_fills(fills, bases, defining_name),
-        ancestors=project_ancestors(bases, defining_name),
+        keyword_fields=project_keyword_fields(keywords, ancestors),
+        ancestors=ancestors,
     )

@@ -163,6 +163,9 @@ class ProjectIndex:
     """Attributes every store in the project fills with such a parser (`context.parser`,
     `xml_defaults.safe_parser_fields`): a parse given one is safe, whatever holds it."""
 
+    keyword_fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Qualified name of each project class built field by field from keywords (a model, a
+    dataclass: no project constructor) -> its fields (`secreview.index.keyword_fields`)."""
     ancestors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Qualified name of each project class deriving from project classes -> those classes,
     nearest first (`secreview.index.choices.project_ancestors`)."""
