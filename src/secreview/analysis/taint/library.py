@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
+from secreview.analysis.taint.builtin_calls import as_text, constant_attribute
 from secreview.analysis.taint.escapers import (
     PERCENT_ENCODERS,
     percent_encoded_name,
@@ -70,14 +71,6 @@ def _only_chooses_output(kinds: list[str], args: list[Value], kwargs: dict[str, 
     return "ssrf" in kinds and url is not None and fixes_host(url.prefix)
 
 
-def _as_text(result: Value, name: str, args: list[Value]) -> Value:
-    """`str(x)` and its kin keep the text of `x` (its known prefix, and for `str` its value),
-    whether or not a model also makes the conversion a sanitiser for some sink kinds."""
-    if name not in ("str", "repr", "format", "bytes", "bytearray") or not args:
-        return result
-    return replace(result, prefix=args[0].prefix, const=args[0].const if name == "str" else UNKNOWN)
-
-
 class LibraryRules(FrameState):
     """Results of library calls: models, and the builtin methods of strings and containers."""
 
@@ -101,6 +94,9 @@ class LibraryRules(FrameState):
         kwargs: dict[str, Value],
     ) -> Value:
         """The result of a library call, from sources, sanitisers, types and string semantics."""
+        named = constant_attribute(names, args, lambda obj, key: self.read_member(obj, key, node))
+        if named is not None:
+            return named  # `getattr(row, "id", None)` is `row.id`
         inputs: list[Value | None] = [receiver, *args, *kwargs.values()]
         settings = (  # only settings a model types the result by are worth reading
             settings_with_defaults(self.node, node, kwargs, self.context)
@@ -161,7 +157,7 @@ class LibraryRules(FrameState):
                         node, f"`{n}`: {s.note}"
                     ).sanitised(k)
                 )
-                return self.typed_result(_as_text(protected, name, args), name, settings)
+                return self.typed_result(as_text(protected, name, args), name, settings)
         if isinstance(node.func, ast.Attribute) and method in MATCH_METHODS and args:
             pattern = self.compiled_pattern(node.func.value)
             if pattern is not None:
@@ -188,7 +184,7 @@ class LibraryRules(FrameState):
         if guessed is not None:
             result = result.with_flows([guessed])
         if names:
-            result = _as_text(result, names[0], args)
+            result = as_text(result, names[0], args)
             if names[0] in TEXT_DECODERS:
                 note = TEXT_DECODERS[names[0]]
                 result = result.mapped(lambda f: f.decoded(node, note))

@@ -24,6 +24,7 @@ from functools import reduce
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import fixes_host, substitute
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed
+from secreview.index.keyword_fields import EVERY_KEYWORD
 
 PARTIAL = "functools.partial"
 MAX_HANDED = 4
@@ -269,11 +270,13 @@ class ObjectRules(FrameState):
     ) -> Value:
         """`instance` of a class with no constructor in the project, built by `qualified(...)`:
         for a class built field by field (`ProjectIndex.keyword_fields`: a model, a dataclass),
-        each keyword naming one of its fields is at that attribute only (`Timeline(name=n)`:
-        `timeline.id` holds none of `n`); any other argument may be anywhere in it."""
+        each keyword naming one of its fields (a record's: every keyword) is at that attribute
+        only (`Timeline(name=n)`: `timeline.id` holds none of `n`); any other argument may be
+        anywhere in it."""
         fields = self.analysis.keyword_fields(qualified)
-        placed = {name: value for name, value in kwargs.items() if name in fields}
-        rest = {name: value for name, value in kwargs.items() if name not in fields}
+        every = EVERY_KEYWORD in fields  # a record: its constructor refuses any other keyword
+        placed = {k: v for k, v in kwargs.items() if k in fields or (every and k != "**")}
+        rest = {k: v for k, v in kwargs.items() if k not in placed}
         flows = self.default_result(args, rest, node).flows
         note = f"set as a field of `{qualified.rpartition('.')[2]}`"
         parts = {

@@ -1,0 +1,40 @@
+"""Builtin functions whose result is a known part of their argument, not all of it.
+
+`str(x)` keeps the text of `x` (its prefix and, for `str`, its value). `getattr(obj, "id", None)`
+with a constant name is `obj.id`: an object's other attributes are not in it (timesketch logs
+`getattr(self, "id", "N/A")` of a row whose `name` came from the request; the id did not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from secreview.analysis.taint.values import Value, join
+from secreview.index.context import UNKNOWN
+
+_TEXT_CONVERSIONS = frozenset({"str", "repr", "format", "bytes", "bytearray"})
+_GETATTR = frozenset({"getattr", "builtins.getattr"})
+
+
+def as_text(result: Value, name: str, args: list[Value]) -> Value:
+    """`str(x)` and its kin keep the text of `x` (its known prefix, and for `str` its value),
+    whether or not a model also makes the conversion a sanitiser for some sink kinds."""
+    if name not in _TEXT_CONVERSIONS or not args:
+        return result
+    return replace(result, prefix=args[0].prefix, const=args[0].const if name == "str" else UNKNOWN)
+
+
+def constant_attribute(
+    names: list[str], args: list[Value], read: Callable[[Value, str], Value]
+) -> Value | None:
+    """`getattr(obj, "name")` or `getattr(obj, "name", default)`: what `read(obj, ".name")`
+    gives (the attribute as `obj.name` reads it), or the default; None for any other call,
+    or a name that is not a constant (then the attribute may be any of them)."""
+    if not names or names[0] not in _GETATTR or len(args) not in (2, 3):
+        return None
+    name = args[1].const
+    if not isinstance(name, str) or not name.isidentifier():
+        return None
+    found = read(args[0], f".{name}")
+    return join(found, args[2]) if len(args) == 3 else found
