@@ -31,6 +31,7 @@ from secreview.analysis.taint.formats import (
 )
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
+from secreview.analysis.taint.identity_lookups import is_identity_lookup
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
 from secreview.analysis.taint.semantics import (
@@ -97,6 +98,8 @@ class LibraryRules(FrameState):
         named = constant_attribute(names, args, lambda obj, key: self.read_member(obj, key, node))
         if named is not None:
             return named  # `getattr(row, "id", None)` is `row.id`
+        if is_identity_lookup(node):
+            return CLEAN  # `session.get(User, user_id)`: the row, not the key
         inputs: list[Value | None] = [receiver, *args, *kwargs.values()]
         settings = (  # only settings a model types the result by are worth reading
             settings_with_defaults(self.node, node, kwargs, self.context)
