@@ -33,6 +33,7 @@ from secreview.analysis.models.files import (
 )
 from secreview.analysis.models.records import (
     ALL_KINDS,
+    HandlerAttribute,
     LabelModel,
     ReturnModel,
     SanitizerModel,
@@ -100,10 +101,9 @@ class Models:
     `StringConstraints(pattern=...)`: searched, `$` the end of the text (`pattern_types.py`)."""
     request_handler_bases: frozenset[str] = frozenset()
     """Base classes whose instances' attributes are request data (`http.server` handlers)."""
-    handler_attributes: dict[str, SourceModel] = field(default_factory=dict)
-    handler_types: dict[str, str] = field(default_factory=dict)
-    """The type of a handler attribute's value (Tornado's `self.request`), whose own typed
-    sources then say what its attributes hold (its raw `path` holds no line break)."""
+    handler_attributes: dict[str, tuple[HandlerAttribute, ...]] = field(default_factory=dict)
+    """Attribute name -> what it holds in the handlers of each family of `request_handler_bases`
+    that names it (a handler takes the first family it derives from)."""
     entries: tuple[EntryModel, ...] = ()
     """Functions frameworks call with client data beyond routed views (see `entries.py`)."""
     hooks: tuple[HookModel, ...] = ()
@@ -271,13 +271,17 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
     for key in ("route_decorators", "clean_annotations", "framework_annotations"):
         models[key] |= set(_strings(web, key, where))
     for table in data.get("handler", []):
-        models["request_handler_bases"] |= set(_strings(table, "bases", where))
+        bases = frozenset(_strings(table, "bases", where))
+        models["request_handler_bases"] |= bases
         origin, note = str(table.get("origin", "remote")), str(table.get("note", "request data"))
         source = SourceModel(origin, note, safe_for=_strings(table, "safe_for", where))
+        kind = str(table["type"]) if "type" in table else None
         for attribute in _strings(table, "attributes", where):
-            models["handler_attributes"][attribute] = source
-            if "type" in table:
-                models["handler_types"][attribute] = str(table["type"])
+            held = HandlerAttribute(bases, source, kind)
+            models["handler_attributes"][attribute] = (
+                *models["handler_attributes"].get(attribute, ()),
+                held,
+            )
 
 
 def _merged(known: SanitizerModel | None, added: SanitizerModel) -> SanitizerModel:
@@ -312,7 +316,6 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
         "pattern_types": {},
         "request_handler_bases": set(),
         "handler_attributes": {},
-        "handler_types": {},
         "labels": (),
         "entries": (),
         "hooks": (),

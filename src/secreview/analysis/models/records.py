@@ -40,6 +40,18 @@ class SourceModel(NamedTuple):
     safe_in: tuple[str, ...] = ()
 
 
+class HandlerAttribute(NamedTuple):
+    """An attribute of a request handler class that holds request data, for the handlers
+    deriving from `bases`: `self.request` is Tornado's parsed request in a Tornado handler and
+    the client's socket in a `socketserver` one, each with its own note and type."""
+
+    bases: frozenset[str]
+    source: SourceModel
+    type: str | None = None
+    """The type of the value (Tornado's `HTTPServerRequest`), whose own typed sources then say
+    what its attributes hold (its raw `path` holds no line break)."""
+
+
 class LabelModel(NamedTuple):
     """Data of the `origins` named by a matching name also carries data of origin `origin`.
 

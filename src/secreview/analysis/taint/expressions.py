@@ -248,10 +248,10 @@ class ExpressionRules(FrameState):
         """Untrusted data read from a typed object (`request.args`, a handler's `self.path`)."""
         if type_name.startswith("class:"):
             class_name = type_name.removeprefix("class:")
-            if attribute in self.models.handler_attributes and self.analysis.is_handler_class(
-                class_name
-            ):
-                return self.handler_attribute(attribute, node)
+            if attribute in self.models.handler_attributes:
+                handled = self.handler_attribute(class_name, attribute, node)
+                if handled is not None:
+                    return handled
             if attribute == "request" and self.analysis.is_view_class(class_name):
                 self.analysis.met_input("remote")
                 return Value(type="web.Request")

@@ -158,14 +158,17 @@ class FrameState:
         self.analysis.met_object(kind)  # `flask.request`
         return Value(type=kind)
 
-    def handler_attribute(self, attribute: str, node: ast.AST) -> Value:
-        """`self.<attribute>` of a request handler class: request data, typed when the models
-        give the attribute a type (Tornado's `self.request`, whose raw `path` and `uri` hold no
-        line break while its `body` and arguments may)."""
-        model = self.models.handler_attributes[attribute]
-        self.analysis.met_input(model.origin)
-        flow = source_flow(node, model, self.analysis.shown(node))
-        return Value(flows=merge_flows([flow]), type=self.models.handler_types.get(attribute))
+    def handler_attribute(self, class_name: str, attribute: str, node: ast.AST) -> Value | None:
+        """`self.<attribute>` of a request handler class: request data as the handler family
+        the class derives from says, typed when the models give the attribute a type (Tornado's
+        `self.request`, whose raw `path` and `uri` hold no line break while its `body` and
+        arguments may; a `socketserver` handler's `self.request` is the client's socket)."""
+        for held in self.models.handler_attributes.get(attribute, ()):
+            if self.analysis.derives_from(class_name, held.bases):
+                self.analysis.met_input(held.source.origin)
+                flow = source_flow(node, held.source, self.analysis.shown(node))
+                return Value(flows=merge_flows([flow]), type=held.type)
+        return None
 
     def qualified(self, node: ast.AST) -> str | None:
         """Qualified name of an import-rooted chain; local variables answer None at once."""

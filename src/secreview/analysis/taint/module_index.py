@@ -246,10 +246,6 @@ class ModuleIndex(ChoiceTypes):
         self._external_bases[class_name] = tuple(found)
         return self._external_bases[class_name]
 
-    def is_handler_class(self, class_name: str) -> bool:
-        """Whether a class's instances hold request data (an `http.server` handler subclass)."""
-        return self.derives_from(class_name, self.models.request_handler_bases)
-
     def derives_from(self, class_name: str, bases: frozenset[str], depth: int = 0) -> bool:
         """Whether a class of the module derives from one of `bases` (qualified names), also
         through the project's classes of other modules (`ProjectIndex.ancestors`: a Tornado
