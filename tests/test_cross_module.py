@@ -401,3 +401,13 @@ def test_a_model_of_another_module_holds_each_keyword_at_its_own_field_only(
     the name; a model whose project base has a constructor may hold it anywhere."""
     checked, problems = annotation_problems("keywordmodels", tmp_path, jobs)
     assert checked >= 5 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_object_of_another_modules_class_holds_each_argument_where_its_constructor_puts_it(
+    tmp_path: Path, jobs: int
+) -> None:
+    """As within one module: `Order(customer, note, quantity)` holds the note at `.note` only;
+    an argument handed to a library base (`Exception`'s message) may be anywhere in it."""
+    checked, problems = annotation_problems("constructors", tmp_path, jobs)
+    assert checked >= 8 and not problems, problems

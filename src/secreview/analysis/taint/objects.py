@@ -22,8 +22,9 @@ from dataclasses import replace
 from functools import reduce
 
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.semantics import fixes_host, substitute
-from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed
+from secreview.analysis.taint.semantics import fixes_host, read_path, substitute
+from secreview.analysis.taint.summaries import HANDED
+from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed, tainted
 from secreview.index.keyword_fields import EVERY_KEYWORD
 
 PARTIAL = "functools.partial"
@@ -240,25 +241,39 @@ class ObjectRules(FrameState):
     def construct_external(
         self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
     ) -> Value:
-        """`Cls(...)` of a class of another module: an object that may hold any argument, and
-        holds at an attribute the argument its `__init__` stores there unchanged; a member of a
-        project enum (`ProjectIndex.choices`) holds none."""
+        """`Cls(...)` of a class of another module: an object holding at each attribute what its
+        `__init__` leaves there (`ExternalSummary.fields`; the argument itself where it stores
+        it unchanged), and anywhere the arguments it hands to its base's constructor or, when
+        the constructor is not summarised so, all of them; a member of a project enum
+        (`ProjectIndex.choices`) holds none."""
         if class_name in self.analysis.project.choices:
             return Value(type=class_name)  # `Kind(value)` is one of the members, or raises
         init = self.analysis.project_summary(f"{class_name}.__init__")
         if init is None:
             return self.built_from_keywords(Value(type=class_name), class_name, node, args, kwargs)
-        instance = replace(self.default_result(args, kwargs, node), type=class_name)
-        if not init.stores:
-            return instance
+        instance = Value(type=class_name)
         mapping = self.parameter_values(init.parameters, [instance, *args], kwargs)
         note = f"stored by `{init.qualified_name}`"
-        parts = {
-            stored.attribute: mapping[stored.parameter].mapped(lambda f: f.then(node, note))
-            for stored in init.stores
-            if stored.parameter in mapping
-        }
-        return replace(instance, parts=parts)
+        unpacked = "**" in kwargs or any(isinstance(a, ast.Starred) for a in node.args)
+        parts: dict[object, Value] = {}
+        if init.fields is None or unpacked:  # which argument is which parameter is unknown
+            whole = self.default_result(args, kwargs, node)
+        else:
+            handed = [f.parameter for f in init.fields if f.attribute == HANDED]
+            whole = self.default_result([mapping.get(index) for index in handed], {}, node)
+            for field in init.fields:
+                argument = mapping.get(field.parameter)
+                if argument is not None and field.parameter and field.attribute != HANDED:
+                    flows = read_path(argument, field.within, self.reader(node)).all_flows()
+                    landed = tainted(f.then(node, note).through(field.safe_for) for f in flows)
+                    parts[field.attribute] = join(parts.get(field.attribute), landed)
+                elif not field.parameter:
+                    parts.setdefault(field.attribute, CLEAN)  # set, from no argument
+        for stored in init.stores:
+            if stored.parameter in mapping:
+                kept = mapping[stored.parameter].mapped(lambda f: f.then(node, note))
+                parts[stored.attribute] = kept
+        return replace(whole, type=class_name, parts=parts)
 
     def built_from_keywords(
         self,

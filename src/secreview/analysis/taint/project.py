@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from secreview.analysis.models import Models, default_models
 from secreview.analysis.taint.check_summaries import parameter_checks
+from secreview.analysis.taint.constructor_summaries import constructor_fields, stored_parameters
 from secreview.analysis.taint.decorator_names import is_class_method
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.project_types import project_types
@@ -28,7 +29,6 @@ from secreview.analysis.taint.summaries import (
     ProjectIndex,
     ReturnEffect,
     SinkEffect,
-    StoredParameter,
     returned_parts,
 )
 from secreview.analysis.taint.values import Flow
@@ -318,7 +318,8 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
         sinks=tuple(sorted(sinks, key=_sink_order)),
         is_method=result.is_method,
         binds_class=is_class_method(result.node),
-        stores=_stores(result),
+        stores=stored_parameters(result),
+        fields=constructor_fields(result),
     )
 
 
@@ -341,18 +342,6 @@ def _parameter_return(result: FunctionResult, context: ModuleContext, flow: Flow
         read_at=f"{context.path}:{read.lineno}",
         read_code=ast.unparse(read),  # the module text is not always at hand: same in every run
     )
-
-
-def _stores(result: FunctionResult) -> tuple[StoredParameter, ...]:
-    """The parameters a method leaves on `self` unchanged (`semantics.substitute`)."""
-    if not result.is_method or result.gave_up is not None:
-        return ()
-    stored = []
-    for key, value in result.receiver_after.parts.items():
-        for index, initial in enumerate(result.passed[1:], start=1):
-            if value is initial and isinstance(key, str):
-                stored.append(StoredParameter(key, index))
-    return tuple(sorted(stored, key=lambda s: (s.attribute, s.parameter)))
 
 
 def _portable(within: tuple[object, ...]) -> tuple[str, ...]:

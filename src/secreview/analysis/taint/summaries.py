@@ -91,6 +91,25 @@ class StoredParameter(NamedTuple):
     parameter: int
 
 
+HANDED = ""
+"""A `FieldEffect.attribute` for a parameter a constructor hands to its base class's
+(`super().__init__(message)`): a library base may keep it anywhere in the object."""
+
+
+class FieldEffect(NamedTuple):
+    """A parameter whose data a constructor leaves at an attribute of `self`, changed or not
+    (`self.name = name.strip()`): the caller's new object holds that data there."""
+
+    attribute: str
+    """The part of `self`, as a `Flow.within` key (`.name`); `HANDED`: anywhere in it."""
+    parameter: int
+    """The parameter (0, `self`: the constructor sets the attribute, from no argument unless
+    another effect says so)."""
+    safe_for: frozenset[str] = frozenset()
+    within: tuple[str, ...] = ()
+    """The part of the parameter it comes from (as `ReturnEffect.within`)."""
+
+
 class ParameterCheck(NamedTuple):
     """What a validator proves of one parameter (`guard_helpers.py`'s reading of its body, made
     in its own module): where the call's answer is `outcome` (None: wherever the call returns,
@@ -113,6 +132,11 @@ class ExternalSummary(NamedTuple):
     binds_class: bool = False
     """A classmethod: called through its class's name (`Base.run(a)`), the class is `cls`."""
     stores: tuple[StoredParameter, ...] = ()
+    fields: tuple[FieldEffect, ...] | None = None
+    """For a constructor read to its end, where each parameter's data lands on `self` (a
+    parameter it names nowhere is not kept: `self.count = int(count)`). None for any other
+    function, or a constructor not read to its end: then any argument may be anywhere in the
+    object."""
     checks: tuple[ParameterCheck, ...] = ()
     """What its answer proves of its parameters, when it is a validator (`check_summaries.py`)."""
 
