@@ -162,10 +162,9 @@ def joined_flows(op: ast.operator, left: Value, right: Value) -> frozenset[Flow]
     Stripping only `/` leaves `/\\evil.example`, and a prefix such as `https://` lets the text
     name the host: both stay reported."""
     flows = merge_flows(left.all_flows(), right.all_flows())
-    added = right.all_flows()
-    if not isinstance(op, ast.Add) or left.const != "/" or not added:
-        return flows
-    if not all(NO_LEADING_SEPARATOR in flow.safe_for for flow in added):
+    if not isinstance(op, ast.Add) or left.const != "/" or not flows:
+        return flows  # every flow must be stripped text: a tainted `/` itself is not
+    if not all(NO_LEADING_SEPARATOR in flow.safe_for for flow in flows):
         return flows
     return frozenset(flow.sanitised({"redirect"}) for flow in flows)
 
