@@ -22,7 +22,7 @@ from secreview.analysis.taint.formats import (
     percent_result,
 )
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.guard_shapes import built_from, file_name_piece
+from secreview.analysis.taint.guard_shapes import built_from, file_name_piece, joined_flows
 from secreview.analysis.taint.name_words import names_a_folder
 from secreview.analysis.taint.quoted_identifiers import quoted_identifier
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
@@ -296,7 +296,7 @@ class ExpressionRules(FrameState):
             folded = fold(lambda: ARITHMETIC[type(op)](left.const, right.const))
             if folded is not UNKNOWN:
                 return constant(folded)
-        flows = merge_flows(left.all_flows(), right.all_flows())
+        flows = joined_flows(op, left, right)
         if isinstance(op, ast.BitAnd):  # `EDITABLE & body.keys()`, `n & 0xFF`: in both sides
             return semantics.intersection(left, right)
         if isinstance(op, ast.Div) and (

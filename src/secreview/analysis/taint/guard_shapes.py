@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from secreview.analysis.taint.name_words import words_of
-from secreview.analysis.taint.values import Flow, Value
+from secreview.analysis.taint.values import Flow, Value, merge_flows
 
 NO_PARENT = "no-parent-reference"
 """Marker: the value was checked to hold no `..`."""
@@ -21,6 +21,9 @@ RELATIVE = "relative-path"
 """Marker: the value was checked not to be an absolute path (no `/`, not `isabs`)."""
 UNDER_BASE = "under-base"
 """Marker: the value was checked to start with a fixed directory."""
+NO_LEADING_SEPARATOR = "no-leading-separator"
+"""Marker: every leading `/` and `\\` was stripped (`lstrip("/\\")`): the text cannot start a
+scheme-relative URL (`//host`, or `/\\host`, which browsers read the same) after one `/`."""
 PATH_MARKERS = frozenset({NO_PARENT, RELATIVE, UNDER_BASE})
 SINGLE_NAME = "single-name"
 _SEPARATOR_CHARACTERS = "/\\\x00"
@@ -148,7 +151,22 @@ def without_leading_slashes(flows: list[Flow], method: str, args: list[Value]) -
     chars = args[0].const if args else None
     if method != "lstrip" or not isinstance(chars, str) or "/" not in chars:
         return flows
-    return [flow.sanitised((RELATIVE,)) for flow in flows]
+    marks = (RELATIVE, NO_LEADING_SEPARATOR) if "\\" in chars else (RELATIVE,)
+    return [flow.sanitised(marks) for flow in flows]
+
+
+def joined_flows(op: ast.operator, left: Value, right: Value) -> frozenset[Flow]:
+    """The flows of both operands of `op`. Put after one `/` (`"/" + path.lstrip("/\\")`), text
+    stripped of every leading `/` and `\\` makes a path on the site the browser is on: neither
+    `//evil.example` nor `/\\evil.example` can come out, so a redirect there stays on the site.
+    Stripping only `/` leaves `/\\evil.example`, and a prefix such as `https://` lets the text
+    name the host: both stay reported."""
+    flows = merge_flows(left.all_flows(), right.all_flows())
+    if not isinstance(op, ast.Add) or left.const != "/" or not flows:
+        return flows  # every flow must be stripped text: a tainted `/` itself is not
+    if not all(NO_LEADING_SEPARATOR in flow.safe_for for flow in flows):
+        return flows
+    return frozenset(flow.sanitised({"redirect"}) for flow in flows)
 
 
 def rejected_delimiters(text: object) -> frozenset[str]:

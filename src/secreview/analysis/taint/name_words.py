@@ -30,6 +30,13 @@ def words_of(name: str) -> frozenset[str]:
     return frozenset(_words(name))
 
 
+def last_word(name: str) -> str:
+    """The last lower-case word of a name, the thing it names (`nonce` of `generate_nonce`,
+    `header` of `nonce_header`); empty for a name without letters."""
+    words = _words(name)
+    return words[-1] if words else ""
+
+
 _DOWNLOAD_CALL = lazy_pattern(r"\.\s*_*(?:download|fetch)\w*\s*\(", re.IGNORECASE)
 """A method named for a download called in a module's text (`.download_bytes(`)."""
 
