@@ -28,6 +28,7 @@ from secreview.analysis.taint.formats import (
     formatted,
     is_plain_container,
 )
+from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
@@ -324,7 +325,7 @@ class LibraryRules(FrameState):
         if method == "keys":
             return Value(flows=receiver.flows)  # keys of request data are chosen by the sender
         if method in ("values", "items", "copy"):
-            return Value(flows=receiver.all_flows()) if method != "copy" else receiver
+            return items_of(receiver, method) if method != "copy" else receiver
         if method == "join" and args:
             return Value(
                 flows=merge_flows(receiver.all_flows(), args[0].all_flows()),
