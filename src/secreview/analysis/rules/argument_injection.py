@@ -245,9 +245,9 @@ def _tests_leading_dash(context: ModuleContext, test: ast.expr, name: str) -> bo
     "written in the call, a local list and what the function appends to it, or their "
     "concatenation `args + [command]`), unless the function leaves when that value starts with "
     "`-` (`if host.startswith('-'): raise ...`), or it is the value of an option that takes "
-    "one as data (`git -C path`, `git clone -b branch`, `tar -C dir`). Values that look internal (`self.x`, "
-    "constants) and calls inside private helpers (`_fetch`) are rated low: their callers are "
-    "usually the module's own code.",
+    "one as data (`git -C path`, `git clone -b branch`, `tar -C dir`). Values that look "
+    "internal (`self.x`, constants) and calls inside private helpers (`_fetch`) are rated "
+    "low: their callers are usually the module's own code.",
     why_bad="Without a shell a value cannot start another command, but the tool still reads it "
     "as an option when it starts with `-`: `git ls-remote --upload-pack='touch /tmp/pwn'` and "
     "`hg checkout --config=alias.checkout=!sh` run commands, `ssh -oProxyCommand=...` too "

@@ -294,7 +294,8 @@ _CONSEQUENCE = {
     "of a `raise` (its exception is its answer) and the handler is silent; medium when the "
     "handler logs; low when only the check's value is kept and the variable was not set to "
     "`None` first and is read after the `try` (a value used only inside it, `if auth := "
-    "authenticate(request): ...`, leaves the fall-through without it). Not reported: the same catch around anything else (closing, cleanup, "
+    "authenticate(request): ...`, leaves the fall-through without it). Not reported: the "
+    "same catch around anything else (closing, cleanup, "
     "probes, formatting: deliberate best effort in mature code, and a style matter that Ruff's "
     "BLE001/S110 and Pylint's W0718 report), a `try` whose success returns, breaks or runs an "
     "`else:` block, and `__del__`.",

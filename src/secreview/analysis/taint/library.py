@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
+from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.escapers import (
     PERCENT_ENCODERS,
     percent_encoded_name,
@@ -28,7 +29,6 @@ from secreview.analysis.taint.formats import (
     formatted,
     is_plain_container,
 )
-from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object

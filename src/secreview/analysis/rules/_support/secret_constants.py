@@ -13,7 +13,6 @@ import ast
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.schema_examples import in_schema_example
-from secreview.analysis.rules._support.test_doubles import in_test_double
 from secreview.analysis.rules._support.secret_text import (
     constant_text,
     literal_opening,
@@ -21,6 +20,7 @@ from secreview.analysis.rules._support.secret_text import (
     schema_detail,
     span_node,
 )
+from secreview.analysis.rules._support.test_doubles import in_test_double
 from secreview.credentials import (
     AUTH_SCHEME,
     CREDENTIAL,
