@@ -129,10 +129,12 @@ def _only_routes(call: ast.Call, context: ModuleContext) -> bool:
 
 
 def _routing_read(read: ast.Name, context: ModuleContext) -> bool:
-    """`claims["iss"]` or `claims.get("kid")`."""
+    """`claims["iss"]` or `claims.get("kid")`, kept in the function (a returned issuer is the
+    caller's to trust)."""
     parent = context.parent(read)
     if isinstance(parent, ast.Subscript) and parent.value is read:
-        return context.constant_value(parent.slice) in _ROUTING_CLAIMS
+        routed = context.constant_value(parent.slice) in _ROUTING_CLAIMS
+        return routed and not isinstance(context.parent(parent), ast.Return)
     call = context.parent(parent) if isinstance(parent, ast.Attribute) else None
     return (
         isinstance(call, ast.Call)
@@ -140,6 +142,7 @@ def _routing_read(read: ast.Name, context: ModuleContext) -> bool:
         and parent.attr == "get"
         and bool(call.args)
         and context.constant_value(call.args[0]) in _ROUTING_CLAIMS
+        and not isinstance(context.parent(call), ast.Return)
     )
 
 
