@@ -71,6 +71,11 @@ _IDENTIFIER = lazy_pattern(
     r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]*)+|[A-Z]+[a-z]+(?:[A-Z][a-z]*)+"
 )
 _REGULAR_EXPRESSION = lazy_pattern(r"\(\?|\\[bdswBDSW]|\[\^?[^\]]+\][*+?]|\.[*+]")
+# A rate limit as the throttling libraries spell it (django-allauth's `"1/m/ip,1/m/key"`,
+# django-ratelimit's `"5/10m"`, DRF's `"100/day"`): a dict of them keyed by action names
+# (`"reset_password": "1/m/ip"`) names actions on passwords, it holds none.
+_RATE = r"\d+/\d*(?:s|m|h|d|sec|second|min|minute|hour|day|week)s?(?:/[a-z_]+)?"
+_RATE_LIMIT = lazy_pattern(rf"{_RATE}(?:,{_RATE})*")
 # A name a secret can be bound to: identifiers and header names, not 'AWS::IAM::AccessKey'.
 _BINDABLE_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_\-]*")
 PLAIN_WORDS = lazy_pattern(r"[A-Za-z_\-]+")
@@ -297,6 +302,7 @@ def is_not_a_secret(value: str, name: str) -> bool:
         or bool(_PASSWORD_HASH.match(value))
         or bool(_IDENTIFIER.fullmatch(value))
         or bool(_REGULAR_EXPRESSION.search(value))
+        or bool(_RATE_LIMIT.fullmatch(value))
     )
 
 

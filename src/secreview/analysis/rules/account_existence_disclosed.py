@@ -10,6 +10,8 @@ branch decided by looking the account up by the submitted address or name (`if
 User.objects.filter(email=v).exists():`, `except User.DoesNotExist:`, `if user is None:` after
 `user = User.query.filter_by(email=e).first()`). A user name that is taken is the sign-up's
 own business (names are public and must be unique): only an address said to exist is reported.
+An account looked up by its internal id (`get_user(uuid.UUID(data["user.id"]))`, an id the
+application issued, often read from a token it signed) is no address anyone types in.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ _LOOKUPS = frozenset(
     {"get", "filter", "filter_by", "exists", "first", "one", "one_or_none", "count", "find"}
     | {"find_one", "get_or_none", "scalar", "where"}
 )
+_ID_WORDS = frozenset({"id", "pk", "uuid"})
 _ABSENT_ERRORS = ("DoesNotExist", "NoResultFound", "UserNotFound", "NotFound")
 
 
@@ -69,8 +72,29 @@ def _lookup_key(node: ast.AST) -> frozenset[str] | None:
                     return frozenset(words)
         words = words_of(name)
         if words & {"user", "account", "member"} and words & {"get", "find", "lookup", "by"}:
+            if not words & _ACCOUNT_WORDS - {"user"} and _by_internal_id(inner):
+                continue
             return frozenset(words & _ACCOUNT_WORDS) | {"user"}
     return None
+
+
+def _by_internal_id(call: ast.Call) -> bool:
+    """Whether the account is looked up by its internal id (`get_user(uuid.UUID(data["user.id"]))`,
+    `get_user(user_id)`): an id the application issued, often inside a token it signed, not an
+    address or a name anyone can type in to probe."""
+    texts = [
+        text
+        for argument in call.args
+        for inner in walk(argument)
+        for text in (
+            inner.id if isinstance(inner, ast.Name) else None,
+            inner.attr if isinstance(inner, ast.Attribute) else None,
+            inner.value if isinstance(inner, ast.Constant) else None,
+        )
+        if isinstance(text, str)
+    ]
+    said = set().union(*(words_of(t) for t in texts)) if texts else set()
+    return bool(said & _ID_WORDS) and not said & _ADDRESS_WORDS - {"identity"}
 
 
 def _assigned_lookups(function: ast.AST) -> dict[str, frozenset[str]]:

@@ -47,6 +47,15 @@ _TOOLS: dict[str, str] = {
     "find": "`-exec CMD ;`",
     "sendmail": "`-X FILE` (log to any file)",
 }
+# Options that take the next argument as their value, which the tool then uses as data (a
+# directory, a branch, a message), whatever it starts with: `git -C <path>`, `tar -C <dir>`.
+# Options whose value is itself dangerous (`git -c`, `ssh -o`, `rsync -e`) are not listed.
+_DATA_OPTIONS: dict[str, frozenset[str]] = {
+    "git": frozenset({"-C", "-b", "--branch", "-m", "--message", "--git-dir", "--work-tree",
+                      "--origin", "--separate-git-dir"}),
+    "hg": frozenset({"-R", "--repository", "--cwd", "-r", "--rev", "-b", "--branch", "-m"}),
+    "tar": frozenset({"-C", "--directory"}),
+}  # fmt: skip
 # Subcommands that mark a program chosen at run time as a version-control tool (`[vcs, "clone",
 # url]`, where `vcs` is "git" or "hg").
 _VCS_SUBCOMMANDS = frozenset({"clone", "checkout", "fetch", "pull", "ls-remote", "archive"})
@@ -157,14 +166,21 @@ def _may_start_with_dash(context: ModuleContext, element: ast.expr) -> bool:
 def _option_like_values(
     context: ModuleContext, call: ast.Call, arguments: list[ast.expr]
 ) -> list[ast.expr]:
-    """The run-time arguments before any `--` that the program could parse as options."""
+    """The run-time arguments before any `--` that the program could parse as options (not
+    the value of an option that takes one as data, `-C path`)."""
+    program = fixed_text(context, arguments[0]) if arguments else None
+    tool = re.split(r"[\\/]", program)[-1].lower().removesuffix(".exe") if program else ""
+    data_options = _DATA_OPTIONS.get(tool, frozenset())
     found: list[ast.expr] = []
-    for element in arguments:
+    previous: str | None = None
+    for element in arguments[1:]:
         text = fixed_text(context, element)
         if text == "--":
             break
+        option_value, previous = previous in data_options, text
         if (
             text is None
+            and not option_value
             and _may_start_with_dash(context, element)
             and not _dash_refused(context, call, element)
         ):
@@ -228,9 +244,10 @@ def _tests_leading_dash(context: ModuleContext, test: ast.expr, name: str) -> bo
     "run-time value with nothing fixed before it comes before any `--` separator (in a list "
     "written in the call, a local list and what the function appends to it, or their "
     "concatenation `args + [command]`), unless the function leaves when that value starts with "
-    "`-` (`if host.startswith('-'): raise ...`). Values that look internal (`self.x`, "
-    "constants) and calls inside private helpers (`_fetch`) are rated low: their callers are "
-    "usually the module's own code.",
+    "`-` (`if host.startswith('-'): raise ...`), or it is the value of an option that takes "
+    "one as data (`git -C path`, `git clone -b branch`, `tar -C dir`). Values that look "
+    "internal (`self.x`, constants) and calls inside private helpers (`_fetch`) are rated "
+    "low: their callers are usually the module's own code.",
     why_bad="Without a shell a value cannot start another command, but the tool still reads it "
     "as an option when it starts with `-`: `git ls-remote --upload-pack='touch /tmp/pwn'` and "
     "`hg checkout --config=alias.checkout=!sh` run commands, `ssh -oProxyCommand=...` too "
@@ -257,7 +274,7 @@ def argument_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         attack = _GIT_OPTION if argv else None
     if not argv or attack is None:
         return
-    values = _option_like_values(context, node, argv[1:])
+    values = _option_like_values(context, node, argv)
     if not values:
         return
     shown = ", ".join(f"`{code(context, v)}`" for v in values[:3])

@@ -178,6 +178,31 @@ def _narrows_computed_value(
     return bool(values) and all(_project_call_or_none(value, context) for value in values)
 
 
+_PARSED_VALUE_TYPES = frozenset(
+    {"str", "int", "float", "bool", "bytes", "bytearray", "dict", "list", "tuple", "set",
+     "frozenset", "complex", "Decimal", "NoneType", "object", "Mapping", "MutableMapping",
+     "Sequence", "MutableSequence", "Iterable", "Collection", "Container", "Sized"}
+)  # fmt: skip
+"""Types a value parsed from a request (form fields, JSON, query strings) can itself be."""
+
+
+def _narrows_to_program_class(test: ast.expr) -> bool:
+    """`assert isinstance(tar, tarfile.TarFile)`: only the program's own code makes such an
+    object (no request parses into a `TarFile` or a model), so the assert tells the type
+    checker what the code built, it does not decide whether the request is acceptable."""
+    if not (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id == "isinstance"
+        and len(test.args) == 2
+    ):
+        return False
+    kinds = test.args[1]
+    named = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+    names = [n.id if isinstance(n, ast.Name) else getattr(n, "attr", None) for n in named]
+    return all(name is not None and name not in _PARSED_VALUE_TYPES for name in names)
+
+
 def _project_call_or_none(value: ast.AST, context: ModuleContext) -> bool:
     """None, or a call of a method of the class or a function of the module or the project."""
     if isinstance(value, ast.Constant) and value.value is None:
@@ -289,7 +314,9 @@ def _checks_configuration(
     "framework calls the handler, not validation, and are not reported; so are None, type "
     "and truth checks of a local bound only to None or to what a method of the class or a "
     "function of the project returned, reading no field of the request (`resource = "
-    "self.get_serializer(obj)`, then `assert resource is not None`). An assert whose "
+    "self.get_serializer(obj)`, then `assert resource is not None`), nor is a check that a "
+    "value is of a class no request parses into (`assert isinstance(tar, tarfile.TarFile)`, "
+    "not `str`, `dict` or `list`): the type checker's narrowing. An assert whose "
     "message addresses the programmer (`'no ordering attribute was declared on the "
     "pagination class'`, `'does not support ...'`, `'expected a tuple, got ...'`) is a "
     "check of the code's own configuration and is reported with low confidence; when the "
@@ -355,7 +382,7 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     if contract and _checks_configuration(node.test, function, request_names, context):
         return  # a contract on the configured value, whatever a request may replace it with
-    if _narrows_computed_value(
+    if _narrows_to_program_class(node.test) or _narrows_computed_value(
         node.test, function, _request_field_names(function, context), context
     ):
         return

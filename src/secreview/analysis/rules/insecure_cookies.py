@@ -184,6 +184,37 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
     )
 
 
+_TRANSPORT_WORDS = frozenset({"https", "ssl", "tls"})
+_TURNED_OFF_WORDS = frozenset({"disable", "disabled", "no", "without", "off", "insecure"})
+
+
+def _says_https_off(test: ast.expr) -> bool | None:
+    """Whether an `if` test says the site is served over plain HTTP (`DISABLE_HTTPS`, `not
+    USE_SSL`), over HTTPS (`USE_HTTPS`), or None when it says nothing of the transport."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    subject = test.operand if isinstance(test, ast.UnaryOp) and negated else test
+    if not isinstance(subject, ast.Name | ast.Attribute):
+        return None
+    words = set(name_words(subject.id if isinstance(subject, ast.Name) else subject.attr))
+    if not words & _TRANSPORT_WORDS:
+        return None
+    return bool(words & _TURNED_OFF_WORDS) != negated
+
+
+def _for_plain_http(node: ast.AST, context: ModuleContext) -> bool:
+    """Whether the setting is made only for a deployment the configuration says is served over
+    plain HTTP (`if DISABLE_HTTPS: CSRF_COOKIE_SECURE = False`), where a Secure cookie would
+    never come back; `SECURE_*` turned off for an HTTPS site is still reported."""
+    child = node
+    for ancestor in context.ancestors(node):
+        if isinstance(ancestor, ast.If):
+            off = _says_https_off(ancestor.test)
+            if off is not None and (child in ancestor.body) == off:
+                return True
+        child = ancestor
+    return False
+
+
 def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[Hit]:
     """Cookie settings set to a constant false value (Django settings, Flask config)."""
     for name, value in setting_assignments(node):
@@ -191,7 +222,7 @@ def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[H
         if setting_cwe != cwe:
             continue
         folded = context.constant_value(value)
-        if folded is UNKNOWN or folded:
+        if folded is UNKNOWN or folded or (cwe == _SECURE and _for_plain_http(node, context)):
             continue
         development = in_development_configuration(node, context)
         flag = _FLAGS[cwe]
@@ -233,7 +264,9 @@ _SHARED_REFERENCES = (
     "`secure` defaults to True. Cookies whose name suggests a session, login or token are "
     "medium severity, others low. Also reports `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, "
     "`REMEMBER_COOKIE_SECURE` and `JWT_COOKIE_SECURE` set to False in settings, config classes, "
-    "`app.config[...]` or `app.config.update(...)` (low severity in development settings).",
+    "`app.config[...]` or `app.config.update(...)` (low severity in development settings), "
+    "unless only in a branch the configuration takes for plain HTTP (`if DISABLE_HTTPS:`, the "
+    "`else` of `if USE_HTTPS:`), where a Secure cookie would never come back.",
     why_bad="Without Secure the browser sends the cookie over plain HTTP too: one request to "
     "an http:// URL (a mistyped link, a downgraded connection on public Wi-Fi) hands the "
     "session cookie to anyone on the network path, who can then act as the user.",

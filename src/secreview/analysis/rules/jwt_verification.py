@@ -106,6 +106,46 @@ def _peeks(call: ast.Call, context: ModuleContext) -> bool:
     return any(set(name_words(name)) & _PEEKING_WORDS for name in names)
 
 
+_ROUTING_CLAIMS = frozenset({"iss", "kid", "alg", "typ"})
+"""Claims read from an unverified token to choose how to verify it (which issuer's keys)."""
+
+
+def _only_routes(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the unverified claims are stored in a local that is only ever read for the
+    issuer or the key id (`unverified_claims["iss"]`, `.get("iss")`): they pick the keyring
+    a second decode verifies the token with, and no claim is trusted unsigned."""
+    assignment = context.parent(call)
+    function = context.enclosing_function(call)
+    targets = getattr(assignment, "targets", None) or [getattr(assignment, "target", None)]
+    if function is None or len(targets) != 1 or not isinstance(targets[0], ast.Name):
+        return False
+    name = targets[0].id
+    reads = [
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+    ]
+    return bool(reads) and all(_routing_read(read, context) for read in reads)
+
+
+def _routing_read(read: ast.Name, context: ModuleContext) -> bool:
+    """`claims["iss"]` or `claims.get("kid")`, kept in the function (a returned issuer is the
+    caller's to trust)."""
+    parent = context.parent(read)
+    if isinstance(parent, ast.Subscript) and parent.value is read:
+        routed = context.constant_value(parent.slice) in _ROUTING_CLAIMS
+        return routed and not isinstance(context.parent(parent), ast.Return)
+    call = context.parent(parent) if isinstance(parent, ast.Attribute) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(parent, ast.Attribute)
+        and parent.attr == "get"
+        and bool(call.args)
+        and context.constant_value(call.args[0]) in _ROUTING_CLAIMS
+        and not isinstance(context.parent(call), ast.Return)
+    )
+
+
 def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | None, str]:
     """How sure the finding is, and what it says of the token's origin.
 
@@ -142,7 +182,9 @@ def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | No
     "function whose name says it reads the token unverified (`peek`, `unverified`, "
     "`insecure`), or when the claims are stored under such a name (`unverified_claims = ...`, "
     "typically to choose the key of a second, verifying decode), the finding has low "
-    "confidence, and so it has when the token is made by the program itself; it has high "
+    "confidence, and so it has when the token is made by the program itself; claims stored in "
+    "a local read only for the issuer or the key id (`claims['iss']`, `.get('kid')`) choose "
+    "the verifying decode's keys and are not reported; it has high "
     "confidence when request data reaches the decoded token.",
     why_bad="A token whose signature is not checked is just JSON the client wrote: anyone can "
     'set `"sub": "admin"` or a later `exp` and the claims are accepted as if the server had '
@@ -167,7 +209,7 @@ def jwt_signature_not_verified(node: ast.AST, context: ModuleContext) -> Iterato
     if name not in _PYJWT_DECODERS and name not in _JOSE_DECODERS:
         return
     switch = _signature_switched_off(node, name in _PYJWT_DECODERS, context)
-    if switch is None:
+    if switch is None or _only_routes(node, context):
         return
     confidence, origin = _confidence(node, context)
     if switch.endswith(_KEY_GUARDS_NONE):

@@ -165,6 +165,30 @@ def _result_defaults_to_refusal(
     return targets <= defaults
 
 
+def _result_unread_after(
+    operation: SecurityOperation, statement: ast.stmt, context: ModuleContext
+) -> bool:
+    """`try: if auth := authenticate(request): ... return ...` and nothing after the `try`
+    reads `auth`: the result is used only where the call succeeded, so the code the swallowed
+    failure falls through to runs without it, as with no credentials at all."""
+    binding = next(
+        (a for a in context.ancestors(operation.call) if isinstance(a, ast.Assign | ast.NamedExpr)),
+        None,
+    )
+    function = context.enclosing_function(statement)
+    if binding is None or function is None or statement.end_lineno is None:
+        return False
+    targets = binding.targets if isinstance(binding, ast.Assign) else [binding.target]
+    names = {t.id for t in targets if isinstance(t, ast.Name)}
+    return bool(names) and not any(
+        isinstance(node, ast.Name)
+        and node.id in names
+        and isinstance(node.ctx, ast.Load)
+        and node.lineno > statement.end_lineno
+        for node in ast.walk(function)
+    )
+
+
 class _Swallowed(NamedTuple):
     """A security check whose failure a handler (or `suppress`) discards."""
 
@@ -183,7 +207,12 @@ def _swallowed_check(
         if silent:
             return _Swallowed(checks[0], Confidence.HIGH, Severity.HIGH)
         return _Swallowed(checks[0], Confidence.MEDIUM, Severity.MEDIUM)
-    results = [op for op in operations if not _result_defaults_to_refusal(op, statement, context)]
+    results = [
+        op
+        for op in operations
+        if not _result_defaults_to_refusal(op, statement, context)
+        and not _result_unread_after(op, statement, context)
+    ]
     if results and silent:
         return _Swallowed(results[0], Confidence.LOW, Severity.MEDIUM)
     return None
@@ -264,7 +293,9 @@ _CONSEQUENCE = {
     "`validate_token`). High confidence when the check is a statement, an assertion or the test "
     "of a `raise` (its exception is its answer) and the handler is silent; medium when the "
     "handler logs; low when only the check's value is kept and the variable was not set to "
-    "`None` first. Not reported: the same catch around anything else (closing, cleanup, "
+    "`None` first and is read after the `try` (a value used only inside it, `if auth := "
+    "authenticate(request): ...`, leaves the fall-through without it). Not reported: the "
+    "same catch around anything else (closing, cleanup, "
     "probes, formatting: deliberate best effort in mature code, and a style matter that Ruff's "
     "BLE001/S110 and Pylint's W0718 report), a `try` whose success returns, breaks or runs an "
     "`else:` block, and `__del__`.",

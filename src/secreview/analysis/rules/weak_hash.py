@@ -166,6 +166,32 @@ def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr 
     return ModuleContext.argument(call, position, "data") or ModuleContext.keyword(call, "string")
 
 
+_SHORT_ID_HEX = 16
+"""The most hex digits (64 bits) a digest is cut to when it only names something: a prefix that
+short collides by brute force whatever the algorithm, so the author chose an identifier."""
+
+
+def _cut_to_short_id(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the digest is cut to its first few characters at once
+    (`md5(roles).hexdigest()[:12]`): a short identifier (a cache or ACL key, a file-name part),
+    which no choice of algorithm would make a security control."""
+    method = context.parent(call)
+    taken = context.parent(method) if isinstance(method, ast.Attribute) else None
+    cut = context.parent(taken) if isinstance(taken, ast.Call) else None
+    if not (
+        isinstance(method, ast.Attribute)
+        and method.attr in ("digest", "hexdigest")
+        and isinstance(cut, ast.Subscript)
+        and cut.value is taken
+        and isinstance(cut.slice, ast.Slice)
+        and cut.slice.step is None
+        and (cut.slice.lower is None or context.constant_value(cut.slice.lower) == 0)
+    ):
+        return False
+    upper = context.constant_value(cut.slice.upper) if cut.slice.upper is not None else None
+    return isinstance(upper, int) and 0 < upper <= _SHORT_ID_HEX
+
+
 @rule(
     id="weak-hash",
     name="Weak cryptographic hash (MD5, SHA-1, MD4)",
@@ -183,7 +209,8 @@ def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr 
     "a function named so, `md5_etag`, or in a local that then names a cache entry: "
     "`key = 'ns:' + digest` then `cache.get(key)`), the WebSocket handshake's "
     "`sha1(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')` (prescribed by RFC 6455), the MD5 "
-    "of a Gravatar URL (in a function that names Gravatar), or "
+    "of a Gravatar URL (in a function that names Gravatar), a digest cut at once to at most "
+    "16 characters (`md5(ids).hexdigest()[:12]`, a short identifier), or "
     "hashing only clock readings and random draws, which no attacker chooses; "
     "SHA-1 handed to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those "
     "constructions do not rely on collision resistance. A password hashed this way is reported by "
@@ -219,6 +246,8 @@ def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     ):
         return
     if _websocket_accept(node, context) or _gravatar(node, context):
+        return
+    if _cut_to_short_id(node, context):
         return
     if name.startswith("hashlib.") and (
         context.constant_value(context.keyword(node, "usedforsecurity")) is False

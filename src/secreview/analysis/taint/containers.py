@@ -42,6 +42,24 @@ def _inserted(known: Value, index: object, added: Value) -> Value:
     return replace(known, parts=dict(enumerate(elements)), const=UNKNOWN)
 
 
+def items_of(receiver: Value, method: str) -> Value:
+    """What `values()` or `items()` of `receiver` yields. The pairs of a dict literal whose
+    keys are all constants have one of those constants as their key (`for name, text in
+    {"query": q, "response": r}.items()` joins only the fixed names); else the whole dict."""
+    keys = receiver.parts
+    if (
+        method == "items"
+        and receiver.shape == "dict"
+        and receiver.exact
+        and not receiver.flows
+        and keys
+        and all(isinstance(k, str | int) and k != ELEMENT for k in keys)
+    ):
+        pair = Value(parts={0: CLEAN, 1: functools.reduce(join, keys.values())}, exact=True)
+        return Value(parts={ELEMENT: replace(pair, shape="tuple")}, shape="list")
+    return Value(flows=receiver.all_flows())
+
+
 class ContainerRules(FrameState):
     """Assignments and container literals: where a value is stored, by constant key."""
 

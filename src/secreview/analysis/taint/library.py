@@ -16,6 +16,7 @@ from dataclasses import replace
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
 from secreview.analysis.taint.builtin_calls import as_text, constant_attribute
+from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.escapers import (
     PERCENT_ENCODERS,
     percent_encoded_name,
@@ -323,7 +324,7 @@ class LibraryRules(FrameState):
         if method == "keys":
             return Value(flows=receiver.flows)  # keys of request data are chosen by the sender
         if method in ("values", "items", "copy"):
-            return Value(flows=receiver.all_flows()) if method != "copy" else receiver
+            return items_of(receiver, method) if method != "copy" else receiver
         if method == "join" and args:
             return Value(
                 flows=merge_flows(receiver.all_flows(), args[0].all_flows()),

@@ -368,6 +368,9 @@ class SinkRules(FrameState):
         self.sink_call("web.View.return", node, None, [body], {})
         if body.shape in ("dict", "list") or not returns_html_page(self.node, self.context):
             return
+        relayed = _relayed_headers(node.value)
+        if relayed is not None and not (self.expr(relayed).type or "").startswith("web.Request"):
+            return  # `resp.content, resp.status_code, resp.headers.items()`: their Content-Type
         routes = self.models.route_decorators
         if returns_another_view(node.value, self.analysis.all_functions, routes):
             return
@@ -379,3 +382,17 @@ class SinkRules(FrameState):
                 self.events.append(
                     SinkEvent("html", node, "view return value", "HTML response body", flow)
                 )
+
+
+def _relayed_headers(returned: ast.expr) -> ast.expr | None:
+    """The response whose headers a view returns in its tuple (`resp` of `return resp.content,
+    resp.status_code, resp.headers.items()`, a proxy relaying an API's reply): the body goes
+    out with that response's Content-Type, not as the framework's HTML page. None otherwise."""
+    if not isinstance(returned, ast.Tuple) or len(returned.elts) < 2:
+        return None
+    headers = returned.elts[-1]
+    if isinstance(headers, ast.Call) and isinstance(headers.func, ast.Attribute):
+        headers = headers.func.value  # `.items()`
+    if isinstance(headers, ast.Attribute) and headers.attr == "headers":
+        return headers.value
+    return None

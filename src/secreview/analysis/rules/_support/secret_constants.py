@@ -20,6 +20,7 @@ from secreview.analysis.rules._support.secret_text import (
     schema_detail,
     span_node,
 )
+from secreview.analysis.rules._support.test_doubles import in_test_double
 from secreview.credentials import (
     AUTH_SCHEME,
     CREDENTIAL,
@@ -305,7 +306,7 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
     if verdict is None or is_not_a_secret(value, binding.name) or in_schema_example(node, context):
         return None
     random = looks_random(value)
-    if not random and (context.is_test or not verdict.decisive):
+    if not random and (context.is_test or not verdict.decisive or in_test_double(node, context)):
         return None  # weak names need key-like values; tests are full of made-up passwords
     compared = binding.verb == "is compared with"
     if not random and (
