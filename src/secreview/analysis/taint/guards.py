@@ -101,7 +101,8 @@ class GuardRules(PathGuards, AddressScreens):
         for name in sorted(changed):  # markers that together prove a path stays in its folder
             if self.env is None:
                 return
-            self.env[name] = self.env[name].mapped(_contained)
+            if name in self.env:  # a later read (a property of `self`) may have forgotten it
+                self.env[name] = self.env[name].mapped(_contained)
 
     def _guards(self, test: ast.expr, outcome: bool, depth: int) -> Iterator[Guard]:
         """What `test` having `outcome` proves about the variables it reads."""
