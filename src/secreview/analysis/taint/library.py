@@ -32,6 +32,7 @@ from secreview.analysis.taint.formats import (
 )
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
+from secreview.analysis.taint.guessed_sinks import reads_a_store
 from secreview.analysis.taint.identity_lookups import is_identity_lookup
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
@@ -43,8 +44,8 @@ from secreview.analysis.taint.semantics import (
     TEXT_DECODERS,
     TEXT_KEEPING_METHODS,
     compiled_for_a_dialect,
-    fixes_host,
     is_module_type,
+    only_chooses_output,
     source_flow,
     without_line_breaks,
     without_path_parts,
@@ -62,15 +63,6 @@ from secreview.analysis.taint.values import (
     tainted,
 )
 from secreview.index.context import UNKNOWN
-
-
-def _only_chooses_output(kinds: list[str], args: list[Value], kwargs: dict[str, Value]) -> bool:
-    """Whether a call's result is output its inputs only chose: a command's output, or a page
-    fetched from a fixed server (a page from a server the input names is the sender's own)."""
-    if "command" in kinds:
-        return True
-    url = args[0] if args else kwargs.get("url")
-    return "ssrf" in kinds and url is not None and fixes_host(url.prefix)
 
 
 class LibraryRules(FrameState):
@@ -101,7 +93,9 @@ class LibraryRules(FrameState):
             return named  # `getattr(row, "id", None)` is `row.id`
         if is_identity_lookup(node):
             return CLEAN  # `session.get(User, user_id)`: the row, not the key
-        inputs: list[Value | None] = [receiver, *args, *kwargs.values()]
+        keys = 1 if method == "get" and reads_a_store(node, names, self.models) else 0
+        # `cache.get(key)`, `store.get(key, default)`: an element or the default, not the key
+        inputs: list[Value | None] = [receiver, *args[keys:], *kwargs.values()]
         settings = (  # only settings a model types the result by are worth reading
             settings_with_defaults(self.node, node, kwargs, self.context)
             if any(model.when for name in names for model in self.models.returns.get(name, ()))
@@ -116,7 +110,7 @@ class LibraryRules(FrameState):
             return self.typed_result(CLEAN, names[0], settings, args)
         if names and names[0] in CODE_COMPILERS:  # the code of `source`; a file name is a label
             return self.default_result([args[0] if args else kwargs.get("source")], {}, node)
-        if _only_chooses_output(consumed, args, kwargs):
+        if only_chooses_output(consumed, args, kwargs):
             chosen = self.default_result(inputs, kwargs, node).mapped(
                 lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))
             )

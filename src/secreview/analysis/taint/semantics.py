@@ -370,3 +370,12 @@ UNARY = {
     ast.Not: operator.not_,
     ast.Invert: operator.invert,
 }
+
+
+def only_chooses_output(kinds: list[str], args: list[Value], kwargs: dict[str, Value]) -> bool:
+    """Whether a call's result is output its inputs only chose: a command's output, or a page
+    fetched from a fixed server (a page from a server the input names is the sender's own)."""
+    if "command" in kinds:
+        return True
+    url = args[0] if args else kwargs.get("url")
+    return "ssrf" in kinds and url is not None and fixes_host(url.prefix)
