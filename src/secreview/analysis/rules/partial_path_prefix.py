@@ -146,7 +146,7 @@ def _helper_returns(call: ast.Call, context: ModuleContext) -> list[ast.expr]:
     return [r.value for r in returns if r.value is not None]
 
 
-def _normalised(node: ast.expr, context: ModuleContext, depth: int = 0) -> bool:
+def is_normalised_path(node: ast.expr, context: ModuleContext, depth: int = 0) -> bool:
     """Whether the checked path was normalised first (directly, through a local, or through a
     helper of the module): what makes a prefix test a containment check."""
     node = _unwrapped(node, context)
@@ -156,10 +156,10 @@ def _normalised(node: ast.expr, context: ModuleContext, depth: int = 0) -> bool:
         return False
     if isinstance(node, ast.Name):
         values = [value for value, _ in assigned_values(context, node)]
-        return bool(values) and all(_normalised(v, context, depth + 1) for v in values)
+        return bool(values) and all(is_normalised_path(v, context, depth + 1) for v in values)
     if isinstance(node, ast.Call):
         returned = _helper_returns(node, context)
-        return bool(returned) and all(_normalised(v, context, depth + 1) for v in returned)
+        return bool(returned) and all(is_normalised_path(v, context, depth + 1) for v in returned)
     return False
 
 
@@ -207,7 +207,7 @@ def partial_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     if operands is None:
         return
     path, base = operands
-    if context.is_constant(path) or not _normalised(path, context):
+    if context.is_constant(path) or not is_normalised_path(path, context):
         return
     if not _bare(base, context):
         return

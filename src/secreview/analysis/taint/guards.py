@@ -347,7 +347,7 @@ class GuardRules(PathGuards, AddressScreens):
         self, test: ast.Call, func: ast.expr, args: list[ast.expr], outcome: bool
     ) -> Iterator[Guard]:
         """Checking calls: `re.fullmatch` of a narrow pattern, `isinstance(x, int)`, safe-URL
-        checks of Django and Werkzeug (by position or keyword), `os.path.isabs`."""
+        checks of Django and Werkzeug (by position or keyword), `isabs`, `samefile`."""
         name = self.qualified(func) or (func.id if isinstance(func, ast.Name) else "")
         if not name and isinstance(func, ast.Attribute):  # `self.is_safe_url(u)`
             name = func.attr
@@ -363,6 +363,8 @@ class GuardRules(PathGuards, AddressScreens):
                 yield from self._host_guard(argument, _SSRF)
         if not outcome or first_node is None:
             return
+        if name.endswith(("os.path.samefile", "posixpath.samefile")) and len(args) == 2:
+            yield from self._same_file_guard(args[0], args[1])
         if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
             target = self._target(args[1])
             if target is not None:

@@ -116,6 +116,21 @@ class PathGuards(HostGuards):
             elif isinstance(one, ast.Call):
                 yield from self._commonpath_guard(one, other)
 
+    def _same_file_guard(self, left: ast.expr, right: ast.expr) -> Iterator[Guard]:
+        """`os.path.samefile(base, os.path.dirname(p))` found true: the file system's own answer,
+        links resolved, that the folder `p` sits in is `base` (pymdown-extensions' snippets);
+        `os.path.samefile(p, base)`: `p` is `base` itself. Read both ways round, as
+        `_equal_to_base` reads `==`, with the same caveat for a `..` last component."""
+        for one, other in ((left, right), (right, left)):
+            if isinstance(one, ast.Attribute) and one.attr == "parent":
+                yield from self._under_base(one.value, other)
+            elif isinstance(one, ast.Call) and (self.qualified(one.func) or "").endswith(
+                "path.dirname"
+            ):
+                yield from self._under_base(one.args[0], other) if one.args else iter(())
+            else:
+                yield from self._under_base(one, other)
+
     def _commonpath_guard(self, call: ast.Call, base: ast.expr) -> Iterator[Guard]:
         """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE;
         `os.path.commonprefix([...]) == BASE` compares characters, not path components, so it
