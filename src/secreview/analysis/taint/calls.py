@@ -124,6 +124,7 @@ class CallRules(ObjectRules, CallbackRules):
             external = self.analysis.method_summary(receiver.type, method)
             if external is not None:
                 bound_args = [receiver, *args] if external.is_method else args
+                self.keep_fields(external, node, receiver, args, kwargs)  # `obj.load(data)`
                 return self.apply_external(external, node, bound_args, kwargs)
             if callee is CLEAN and receiver.type.startswith("class:"):
                 callee = self.held_by(receiver, method) or CLEAN  # `self.store_class(sid)`

@@ -30,28 +30,30 @@ def stored_parameters(result: FunctionResult) -> tuple[StoredParameter, ...]:
 
 
 def constructor_fields(result: FunctionResult) -> tuple[FieldEffect, ...] | None:
-    """Where a constructor read to its end leaves each parameter's data on `self`
-    (`ExternalSummary.fields`), and the parameters it hands to a base class's method
-    (`super().__init__(message)`) as fields named `HANDED`; None for another function, or when
-    it gives `self` itself away (`setattr(self, name, value)`, `self.__dict__`), or `self`
-    took data as a whole or at a key that is no attribute: a summary cannot place those."""
+    """Where a method read to its end leaves each parameter's data on `self`
+    (`ExternalSummary.fields`); for a constructor also the attributes it sets from no argument
+    and the parameters it hands to a base class's method (`super().__init__(message)`, as
+    fields named `HANDED`). None for a function, or when the method gives `self` itself away
+    (`setattr(self, name, value)`, `self.__dict__`), or `self` took data as a whole or at a
+    key that is no attribute: a summary cannot place those."""
     node = result.node
     if (
         not result.is_method
         or result.gave_up is not None
         or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-        or node.name != "__init__"
     ):
         return None
+    constructor = node.name == "__init__"
     handed = _handed_to_bases(node, result.parameters)
     receiver = result.receiver_after
     if handed is None or any(flow.parameter for flow in receiver.flows):
         return None
-    found = {FieldEffect(HANDED, index) for index in handed}
+    found = {FieldEffect(HANDED, index) for index in handed} if constructor else set()
     for key, value in receiver.parts.items():
         if not isinstance(key, str):
             return None
-        found.add(FieldEffect(key, 0))  # set here: holds only what lands on it below
+        if constructor:
+            found.add(FieldEffect(key, 0))  # set here: holds only what lands on it below
         for flow in value.all_flows():
             if flow.parameter:  # not `self` (0), nor a source read inside (None)
                 within = tuple(k for k in flow.within if isinstance(k, str))

@@ -23,7 +23,7 @@ from functools import reduce
 
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import fixes_host, read_path, substitute
-from secreview.analysis.taint.summaries import HANDED
+from secreview.analysis.taint.summaries import HANDED, ExternalSummary
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed, tainted
 from secreview.index.keyword_fields import EVERY_KEYWORD
 
@@ -274,6 +274,35 @@ class ObjectRules(FrameState):
                 kept = mapping[stored.parameter].mapped(lambda f: f.then(node, note))
                 parts[stored.attribute] = kept
         return replace(whole, type=class_name, parts=parts)
+
+    def keep_fields(
+        self,
+        summary: ExternalSummary,
+        node: ast.Call,
+        receiver: Value,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> None:
+        """`obj.load(data)` of another module's method that stores its arguments' data on
+        `self` (`ExternalSummary.fields`): the caller's object holds it there afterwards, added
+        to what it held (the method may store on some paths only). A constructor's fields are
+        the object's own (`construct_external`)."""
+        fields = summary.fields
+        if not fields or not summary.is_method or summary.qualified_name.endswith(".__init__"):
+            return
+        mapping = self.parameter_values(summary.parameters, [receiver, *args], kwargs)
+        note = f"stored by `{summary.qualified_name}`"
+        parts = dict(receiver.parts)
+        for field in fields:
+            argument = mapping.get(field.parameter) if field.parameter else None
+            if argument is None or field.attribute == HANDED:
+                continue
+            flows = read_path(argument, field.within, self.reader(node)).all_flows()
+            if flows:
+                landed = tainted(f.then(node, note).through(field.safe_for) for f in flows)
+                parts[field.attribute] = join(parts.get(field.attribute), landed)
+        if parts != receiver.parts and isinstance(node.func, ast.Attribute):
+            self.store_back(node.func.value, replace(receiver, parts=parts))
 
     def built_from_keywords(
         self,

@@ -133,10 +133,10 @@ class ExternalSummary(NamedTuple):
     """A classmethod: called through its class's name (`Base.run(a)`), the class is `cls`."""
     stores: tuple[StoredParameter, ...] = ()
     fields: tuple[FieldEffect, ...] | None = None
-    """For a constructor read to its end, where each parameter's data lands on `self` (a
-    parameter it names nowhere is not kept: `self.count = int(count)`). None for any other
-    function, or a constructor not read to its end: then any argument may be anywhere in the
-    object."""
+    """For a method read to its end, where each parameter's data lands on `self` (a parameter
+    it names nowhere is not kept: `self.count = int(count)`); a caller's object holds it there
+    afterwards (`obj.load(data)`), or, for a constructor, only there. None for a function, or a
+    method not read to its end: then a constructor's arguments may be anywhere in the object."""
     checks: tuple[ParameterCheck, ...] = ()
     """What its answer proves of its parameters, when it is a validator (`check_summaries.py`)."""
 
