@@ -73,7 +73,10 @@ def _handed_to_bases(
         return None
     own = parameters[0]
     handed: set[int] = set()
-    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+    nodes = list(ast.walk(node))
+    if any(isinstance(n, ast.Attribute) and n.attr == "__dict__" for n in nodes):
+        return None
+    for call in (n for n in nodes if isinstance(n, ast.Call)):
         func = call.func
         arguments = [*call.args, *(k.value for k in call.keywords)]
         to_base = isinstance(func, ast.Attribute) and (
@@ -84,8 +87,6 @@ def _handed_to_bases(
         if to_base:
             spelled = {n.id for a in arguments for n in ast.walk(a) if isinstance(n, ast.Name)}
             handed |= {i for i, name in enumerate(parameters) if i and name in spelled}
-    if any(isinstance(n, ast.Attribute) and n.attr == "__dict__" for n in ast.walk(node)):
-        return None
     return handed
 
 

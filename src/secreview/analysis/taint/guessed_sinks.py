@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.models import Models
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.semantics import program_of
@@ -63,29 +62,7 @@ _REQUEST_METHODS = _URL_METHODS | frozenset(
 )
 """Methods named for an HTTP request."""
 _URL_KEYWORDS = ("url", "base_url", "uri", "endpoint_url", "target_url")
-_CLIENT_WORDS = frozenset({"client", "http", "https", "requester", "fetcher", "crawler"})
-
-
-_SESSION_WORDS = _CLIENT_WORDS | frozenset({"session", "api", "requests", "browser", "agent"})
-"""Words of a receiver named for something whose `get(url)` fetches what the URL names."""
-
-
-def reads_a_store(node: ast.Call, names: list[str], models: Models) -> bool:
-    """Whether `x.get(key)` reads an element of a store nothing describes (a cache, a registry,
-    a settings object), whose answer is what the store holds, not the key: no model names the
-    call, and the receiver is not named for an HTTP client or a session (`client.get(url)`
-    answers with what the URL names)."""
-    if any(
-        name in models.sinks
-        or name in models.returns
-        or name in models.source_calls
-        or name in models.sanitizers
-        for name in names
-    ):
-        return False
-    owner = node.func.value if isinstance(node.func, ast.Attribute) else None
-    named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-    return not words_of(named) & _SESSION_WORDS
+CLIENT_WORDS = frozenset({"client", "http", "https", "requester", "fetcher", "crawler"})
 
 
 def guessed_kind(qualified: str) -> str | None:
@@ -157,7 +134,7 @@ class GuessRules(FrameState):
         if (
             url is None
             and args
-            and words_of(named) & _CLIENT_WORDS
+            and words_of(named) & CLIENT_WORDS
             and (method in _URL_METHODS or "://" in args[0].prefix)
         ):
             url = args[0]

@@ -1,4 +1,6 @@
-"""An ORM session's look-up by primary key returns a row, not the key it was given.
+"""Look-ups answer with what they find, not with the key they were given.
+
+An ORM session's look-up by primary key returns a row.
 
 `session.get(User, user_id)` (SQLAlchemy 1.4 and 2), `db.session.get(User, uid)`,
 `db.get_or_404(User, uid)` (Flask-SQLAlchemy 3) and a model's own `cls` handed to its session
@@ -11,11 +13,19 @@ A call is such a look-up when its method is one of the ORM's, its first argument
 (`cls`, a capitalised name, `type(self)`, `self.model`) and the receiver is named like a session
 (or is `db` for `get_or_404`): a dictionary's `get(key, default)` returns the default, and no
 dictionary is keyed by a model class and named a session.
+
+Likewise `store.get(key)` of an object nothing describes (a cache, a registry, a settings store,
+`Model.query.get(pk)`) returns what the store holds under the key, or the default: the key only
+chooses the element (`reads_a_store`).
 """
 
 from __future__ import annotations
 
 import ast
+
+from secreview.analysis.models import Models
+from secreview.analysis.taint.guessed_sinks import CLIENT_WORDS
+from secreview.analysis.taint.name_words import words_of
 
 _LOOKUPS = frozenset({"get", "get_one", "get_or_404"})
 _MODEL_HOLDERS = frozenset({"model", "model_class", "model_cls", "klass"})
@@ -47,3 +57,25 @@ def _spells_a_class(node: ast.expr) -> bool:
         case ast.Call(func=ast.Name(id="type"), args=[_]):
             return True
     return False
+
+
+_SESSION_WORDS = CLIENT_WORDS | frozenset({"session", "api", "requests", "browser", "agent"})
+"""Words of a receiver named for something whose `get(url)` fetches what the URL names."""
+
+
+def reads_a_store(node: ast.Call, names: list[str], models: Models) -> bool:
+    """Whether `x.get(key)` reads an element of a store nothing describes (a cache, a registry,
+    a settings object), whose answer is what the store holds, not the key: no model names the
+    call, and the receiver is not named for an HTTP client or a session (`client.get(url)`
+    answers with what the URL names)."""
+    if any(
+        name in models.sinks
+        or name in models.returns
+        or name in models.source_calls
+        or name in models.sanitizers
+        for name in names
+    ):
+        return False
+    owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+    named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    return not words_of(named) & _SESSION_WORDS
