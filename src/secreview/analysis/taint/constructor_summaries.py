@@ -44,8 +44,10 @@ def constructor_fields(result: FunctionResult) -> tuple[FieldEffect, ...] | None
     ):
         return None
     constructor = node.name == "__init__"
-    handed = _handed_to_bases(node, result.parameters)
     receiver = result.receiver_after
+    if not constructor and not receiver.parts:
+        return ()  # stores nothing on `self`: no need to read the body (most methods)
+    handed = _handed_to_bases(node, result.parameters)
     if handed is None or any(flow.parameter for flow in receiver.flows):
         return None
     found = {FieldEffect(HANDED, index) for index in handed} if constructor else set()

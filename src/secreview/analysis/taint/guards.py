@@ -364,7 +364,7 @@ class GuardRules(PathGuards, AddressScreens):
         if not outcome or first_node is None:
             return
         if name.endswith(("os.path.samefile", "posixpath.samefile")) and len(args) == 2:
-            yield from self._same_file_guard(args[0], args[1])
+            yield from self._equal_to_base(args[0], args[1], same_file=True)
         if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
             target = self._target(args[1])
             if target is not None:

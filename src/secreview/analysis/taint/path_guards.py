@@ -100,12 +100,18 @@ class PathGuards(HostGuards):
         flows = self.lookup(ast.Name(id=name, ctx=ast.Load())).all_flows()
         return bool(flows) and all(NORMALISED_PATH in f.safe_for for f in flows)
 
-    def _equal_to_base(self, left: ast.expr, right: ast.expr) -> Iterator[Guard]:
+    def _equal_to_base(
+        self, left: ast.expr, right: ast.expr, same_file: bool = False
+    ) -> Iterator[Guard]:
         """A comparison found equal, read both ways round: a common path equal to the base
         (`_commonpath_guard`), or the folder a path sits in equal to it (`p.resolve().parent
         == BASE`, `os.path.dirname(os.path.realpath(p)) == BASE`): then the path is a file
         directly in that folder, under it once normalised (a `..` last component is in
-        the folder only as text, so without a normaliser this proves what `startswith` does)."""
+        the folder only as text, so without a normaliser this proves what `startswith` does).
+
+        `same_file`: `os.path.samefile(base, os.path.dirname(p))` found true, the file system's
+        own answer, links resolved, that the folder `p` sits in is `base` (pymdown-extensions'
+        snippets); `os.path.samefile(p, base)`: `p` is `base` itself."""
         for one, other in ((left, right), (right, left)):
             if isinstance(one, ast.Attribute) and one.attr == "parent":
                 yield from self._under_base(one.value, other)
@@ -113,23 +119,10 @@ class PathGuards(HostGuards):
                 "path.dirname"
             ):
                 yield from self._under_base(one.args[0], other) if one.args else iter(())
+            elif same_file:
+                yield from self._under_base(one, other)
             elif isinstance(one, ast.Call):
                 yield from self._commonpath_guard(one, other)
-
-    def _same_file_guard(self, left: ast.expr, right: ast.expr) -> Iterator[Guard]:
-        """`os.path.samefile(base, os.path.dirname(p))` found true: the file system's own answer,
-        links resolved, that the folder `p` sits in is `base` (pymdown-extensions' snippets);
-        `os.path.samefile(p, base)`: `p` is `base` itself. Read both ways round, as
-        `_equal_to_base` reads `==`, with the same caveat for a `..` last component."""
-        for one, other in ((left, right), (right, left)):
-            if isinstance(one, ast.Attribute) and one.attr == "parent":
-                yield from self._under_base(one.value, other)
-            elif isinstance(one, ast.Call) and (self.qualified(one.func) or "").endswith(
-                "path.dirname"
-            ):
-                yield from self._under_base(one.args[0], other) if one.args else iter(())
-            else:
-                yield from self._under_base(one, other)
 
     def _commonpath_guard(self, call: ast.Call, base: ast.expr) -> Iterator[Guard]:
         """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE;
