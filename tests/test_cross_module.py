@@ -412,3 +412,14 @@ def test_an_object_of_another_modules_class_holds_each_argument_where_its_constr
     method that stores its argument on `self` (`draft.load(request.form)`) fills that field."""
     checked, problems = annotation_problems("constructors", tmp_path, jobs)
     assert checked >= 10 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_reading_a_property_of_another_modules_class_applies_its_getter(
+    tmp_path: Path, jobs: int
+) -> None:
+    """`attachment.file_name` returns what the getter reads from the part the object holds;
+    `attachment.safe_file_name` (a `cached_property` taking the base name) and a constant
+    property are safe."""
+    checked, problems = annotation_problems("properties", tmp_path, jobs)
+    assert checked >= 5 and not problems, problems

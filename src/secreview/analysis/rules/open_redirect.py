@@ -27,7 +27,7 @@ import ast
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.rules._support.web_handlers import parameter_names
 from secreview.analysis.taint.context import AnalysisContext
-from secreview.analysis.taint.parameters import decorator_name
+from secreview.analysis.taint.decorator_names import decorator_name
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 

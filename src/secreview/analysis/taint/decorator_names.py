@@ -25,6 +25,29 @@ _TEST_DOUBLE_MODULES = frozenset(
 )
 
 
+_GETTER_DECORATORS = frozenset({"reify", "getter"})
+"""Property decorators not named `*property`: Pyramid's `reify`, a property's own `.getter`."""
+
+
+def decorator_name(node: ast.expr) -> str:
+    """The last name of a decorator (`staticmethod`, `route` of `@app.route(...)`), or ''."""
+    target = node.func if isinstance(node, ast.Call) else node
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return target.id if isinstance(target, ast.Name) else ""
+
+
+def is_property_getter(function: ast.AST) -> bool:
+    """Whether `function` is read as an attribute (`properties.py`): decorated `@property`,
+    `@cached_property`, `@lazyproperty`, `@hybrid_property` (any name ending in `property`),
+    `@reify` or `@name.getter`; a `.setter` or `.deleter` is not."""
+    for decorator in getattr(function, "decorator_list", ()):
+        name = decorator_name(decorator).lower()
+        if name.endswith("property") or name in _GETTER_DECORATORS:
+            return True
+    return False
+
+
 def is_class_method(function: ast.AST) -> bool:
     """Whether `function` is decorated `@classmethod` (its first parameter is the class)."""
     decorators = getattr(function, "decorator_list", ())

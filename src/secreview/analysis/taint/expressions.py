@@ -13,6 +13,7 @@ import functools
 from dataclasses import replace
 
 from secreview.analysis.taint import semantics
+from secreview.analysis.taint.code_names import CODE_NAMES, own_code_name
 from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
 from secreview.analysis.taint.formats import (
     QUERY_KINDS,
@@ -21,9 +22,9 @@ from secreview.analysis.taint.formats import (
     percent_prefix,
     percent_result,
 )
-from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import built_from, file_name_piece, joined_flows
 from secreview.analysis.taint.name_words import names_a_folder
+from secreview.analysis.taint.properties import PropertyRules
 from secreview.analysis.taint.quoted_identifiers import quoted_identifier
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.type_unions import UNION, type_alternatives
@@ -44,37 +45,11 @@ from secreview.patterns import lazy_pattern
 
 _ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
 """A variable route part: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle `:name`, `*`."""
-_CODE_NAMES = frozenset(
-    {"__name__", "__qualname__", "__module__", "__doc__", "__file__", "co_filename", "co_name",
-     "co_qualname"}
-)  # fmt: skip
-"""Attributes naming or describing the program's own code (a function's or class's name and
-docstring, its module, the module's or a code object's file): written by the code that defined
-it, never by a caller's data (celery's `head_from_fun(fun)` formatting `fun.__name__` into the
-stub it `exec`s, DRF rendering a view's `__doc__`). Module globals (`frame.f_globals["__file__"]`,
-`fun.__globals__["__name__"]`) hold the same names at those keys."""
-_GLOBALS = frozenset({"f_globals", "__globals__"})
-"""Attributes that are a module's global namespace (a frame's, a function's)."""
 _ONE_NAME = "one file name: it holds no separator and is neither `.` nor `..`"
 _PATH = ("path",)
 
 
-def _own_code_name(key: object, node: ast.expr) -> bool:
-    """Whether `node[key]` reads a code name from a module's global namespace
-    (`frame.f_globals["__file__"]`, `fun.__globals__["__name__"]`, `globals()["__name__"]`)."""
-    if not (isinstance(key, str) and key in _CODE_NAMES):
-        return False
-    if isinstance(node, ast.Attribute):
-        return node.attr in _GLOBALS
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "globals"
-        and not node.args
-    )
-
-
-class ExpressionRules(FrameState):
+class ExpressionRules(PropertyRules):
     """Expressions: operators, names, attributes, subscripts, f-strings and comprehensions."""
 
     def expr(self, node: ast.expr | None) -> Value:
@@ -100,7 +75,7 @@ class ExpressionRules(FrameState):
                     kept_prefix = container.prefix if lower == 0 else ""
                     return Value(flows=container.all_flows(), prefix=kept_prefix)
                 key = self.expr(index)
-                if _own_code_name(key.const, base):
+                if own_code_name(key.const, base):
                     return CLEAN  # `frame.f_globals["__file__"]`: the module's own file
                 if container.is_constant and key.is_constant:
                     return constant(fold(lambda: container.const[key.const]))  # type: ignore[index]
@@ -200,6 +175,9 @@ class ExpressionRules(FrameState):
         key = f".{node.attr}"
         if key in base.parts:
             return base.parts[key]
+        read = self.property_read(base, node)  # `obj.name` of a `@property`: its getter's answer
+        if read is not None:
+            return read
         value = self.member_of(base, node.attr, node)
         for index, initial in enumerate(self.passed):
             if base is initial and all(f.parameter == index for f in value.flows):
@@ -216,7 +194,7 @@ class ExpressionRules(FrameState):
     def member_of(self, base: Value, attribute: str, node: ast.AST) -> Value:
         """`base.attribute` when `base` holds no such part: a typed source or model, or the
         base's taint (a parameter's `.attr`, not all the parameter holds)."""
-        if attribute in _CODE_NAMES:
+        if attribute in CODE_NAMES:
             return CLEAN
         flows = narrowed(base.flows, f".{attribute}")
         if attribute in self.analysis.project.safe_parser_fields:  # `context.parser`

@@ -16,6 +16,7 @@ from dataclasses import replace
 from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
 from secreview.analysis.taint.decorator_names import (
+    decorator_name,
     filled_parameters,
     patches_for_tests,
     registered_name,
@@ -27,14 +28,6 @@ from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.choices import without_none
 from secreview.index.context import ModuleContext
-
-
-def decorator_name(node: ast.expr) -> str:
-    """The last name of a decorator (`staticmethod`, `route` of `@app.route(...)`), or ''."""
-    target = node.func if isinstance(node, ast.Call) else node
-    if isinstance(target, ast.Attribute):
-        return target.attr
-    return target.id if isinstance(target, ast.Name) else ""
 
 
 def is_static_method(

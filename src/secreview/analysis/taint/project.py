@@ -20,7 +20,7 @@ from typing import NamedTuple
 from secreview.analysis.models import Models, default_models
 from secreview.analysis.taint.check_summaries import parameter_checks
 from secreview.analysis.taint.constructor_summaries import constructor_fields, stored_parameters
-from secreview.analysis.taint.decorator_names import is_class_method
+from secreview.analysis.taint.decorator_names import is_class_method, is_property_getter
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.project_types import project_types
 from secreview.analysis.taint.results import FunctionResult
@@ -318,6 +318,7 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
         sinks=tuple(sorted(sinks, key=_sink_order)),
         is_method=result.is_method,
         binds_class=is_class_method(result.node),
+        is_property=is_property_getter(result.node),
         stores=stored_parameters(result),
         fields=constructor_fields(result),
     )

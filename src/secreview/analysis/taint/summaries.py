@@ -131,6 +131,8 @@ class ExternalSummary(NamedTuple):
     is_method: bool = False
     binds_class: bool = False
     """A classmethod: called through its class's name (`Base.run(a)`), the class is `cls`."""
+    is_property: bool = False
+    """A property's getter: reading the attribute of an instance applies it (`properties.py`)."""
     stores: tuple[StoredParameter, ...] = ()
     fields: tuple[FieldEffect, ...] | None = None
     """For a method read to its end, where each parameter's data lands on `self` (a parameter
