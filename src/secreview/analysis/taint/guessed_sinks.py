@@ -8,6 +8,11 @@ says plainly that it works on files, runs a command or runs SQL is most likely s
 the call is recorded as one, marked as a guess (`SinkEvent.guess`): it is reported at low
 confidence, and its evidence says the callee was not scanned.
 
+A function or method whose name says it queries (`select`, `query`, `execute_all`), handed SQL
+text as its first argument (`monitor_db.select("SELECT ... '%s'" % before)`), is guessed to run
+it: the statement's own words say what the argument is, whatever the callee's type (a project's
+database wrapper the scan did not read, or an object nothing describes).
+
 The same holds for a method named for an HTTP request (`get_json`, `send`, `fetch`) on an object
 nothing describes (a project's own client class, an object kept on `flask.g`) when a keyword
 says its argument is a URL (`send(base_url=u)`), or on a receiver named for a client
@@ -22,11 +27,13 @@ real summary that decides (`ProjectIndex.modules`), so a whole-project scan gues
 from __future__ import annotations
 
 import ast
+import re
 
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.semantics import program_of
 from secreview.analysis.taint.values import Value
+from secreview.patterns import lazy_pattern
 
 GUESSED = {
     "path": "(guessed) file operation",
@@ -53,6 +60,13 @@ _SQL_NOUNS = frozenset({"sql", "query"})
 _SQL_VERBS = frozenset({"run", "execute", "exec", "raw"})
 _SQL_MODULES = frozenset({"db", "dbutil", "dbutils", "database", "sql", "sqlutil", "sqlutils"})
 _SQL_MODULE_VERBS = frozenset({"execute", "executemany", "executescript", "query", "raw", "sql"})
+_QUERY_VERBS = frozenset({"execute", "exec", "query", "select", "raw", "sql"})
+"""Words of a callee's name that say it runs a query, when its argument is SQL text."""
+_SQL_TEXT = lazy_pattern(
+    r"\s*\(*\s*(?:select\s.*\bfrom\s|insert\s+into\s|update\s.*\sset\s|delete\s+from\s)",
+    re.IGNORECASE | re.DOTALL,
+)
+"""The fixed start of an SQL statement that reads or changes rows."""
 _URL_METHODS = frozenset(
     {"get_json", "post_json", "put_json", "fetch_json", "urlopen", "open_url", "download"}
 )
@@ -85,6 +99,12 @@ def guessed_kind(qualified: str) -> str | None:
     return None
 
 
+def _runs_sql_text(name: str, statement: Value) -> bool:
+    """Whether a callee named `name` is handed SQL text to run: its name says it queries, and
+    the argument's fixed start is a statement (see the module docstring)."""
+    return bool(words_of(name) & _QUERY_VERBS) and _SQL_TEXT.match(statement.prefix) is not None
+
+
 class GuessRules(FrameState):
     """Calls to project functions outside the scan, recorded as sinks when their name says so."""
 
@@ -101,14 +121,38 @@ class GuessRules(FrameState):
         describes that its names say sends an HTTP request."""
         qualified = self.unread_project_function(node.func)
         kind = guessed_kind(qualified) if qualified else None
-        if qualified is None or kind is None:
-            if receiver is not None and method is not None and self._undescribed(receiver, node):
+        if kind is None:
+            undescribed = receiver is not None and self._undescribed(receiver, node)
+            if args and self._queries_with_text(
+                qualified, method if undescribed else None, node, args[0]
+            ):
+                why = (
+                    f"`{qualified}` was not scanned"
+                    if qualified
+                    else "its receiver's type is not known"
+                )
+                self._record_guess("sql", node, args[:1], {}, why)
+            elif undescribed and method is not None:
                 self._guess_request(node, method, args, kwargs)
             return
         if kind == "command" and args:
             # An argument vector runs its first element; the others are only arguments.
             args = [program_of(args[0]) if args[0].shape in ("list", "tuple") else args[0]]
         self._record_guess(kind, node, args, kwargs, f"`{qualified}` was not scanned")
+
+    def _queries_with_text(
+        self, qualified: str | None, method: str | None, node: ast.Call, statement: Value
+    ) -> bool:
+        """Whether the call hands SQL text to a callee named for a query (see the module
+        docstring): an unread project function, or a method of an object nothing describes
+        (not a library module's function, which is modelled or no sink)."""
+        if qualified is not None:
+            name = qualified.rpartition(".")[2]
+        elif method is not None and self.unread_function(node.func) is None:
+            name = method
+        else:
+            return False
+        return f"*.{name}" not in self.models.sinks and _runs_sql_text(name, statement)
 
     def _undescribed(self, receiver: Value, node: ast.Call) -> bool:
         """Whether nothing tells what the receiver is: no type, or only the name it was imported
