@@ -3,6 +3,9 @@
 `str(x)` keeps the text of `x` (its prefix and, for `str`, its value). `getattr(obj, "id", None)`
 with a constant name is `obj.id`: an object's other attributes are not in it (timesketch logs
 `getattr(self, "id", "N/A")` of a row whose `name` came from the request; the id did not).
+`zip(names, ids)` and `enumerate(ids)` yield tuples whose each position holds an element of its
+own iterable (or the index): `for dtype, ids in zip(DTYPES, requested)` keeps `dtype` one of the
+code's own names (omero-web formats it into a query and binds the ids as parameters).
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from secreview.analysis.taint.values import Value, join
+from secreview.analysis.taint.values import CLEAN, ELEMENT, Value, join
 from secreview.index.context import UNKNOWN
 
 _TEXT_CONVERSIONS = frozenset({"str", "repr", "format", "bytes", "bytearray"})
 _GETATTR = frozenset({"getattr", "builtins.getattr"})
+_ZIP = frozenset({"zip", "builtins.zip", "itertools.zip_longest"})
+_ENUMERATE = frozenset({"enumerate", "builtins.enumerate"})
 
 
 def as_text(result: Value, name: str, args: list[Value]) -> Value:
@@ -38,3 +43,21 @@ def constant_attribute(
         return None
     found = read(args[0], f".{name}")
     return join(found, args[2]) if len(args) == 3 else found
+
+
+def paired_elements(
+    names: list[str], args: list[Value], element_of: Callable[[Value], Value]
+) -> Value | None:
+    """`zip(a, b)` or `enumerate(a)`: an iterable whose elements are tuples holding, at each
+    position, an element of that argument (`element_of`), or the index; None for any other
+    call. The tuples are all alike, so an element read at an unknown index is any of them."""
+    if not names or not args:
+        return None
+    if names[0] in _ZIP:
+        positions = [element_of(a) for a in args]
+    elif names[0] in _ENUMERATE:
+        positions = [CLEAN, element_of(args[0])]
+    else:
+        return None
+    pair = Value(parts=dict(enumerate(positions)), exact=True, shape="tuple")
+    return Value(parts={ELEMENT: pair}, shape="list")
