@@ -10,7 +10,7 @@ code's own names (omero-web formats it into a query and binds the ids as paramet
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from secreview.analysis.taint.values import CLEAN, ELEMENT, Value, join
@@ -18,8 +18,10 @@ from secreview.index.context import UNKNOWN
 
 _TEXT_CONVERSIONS = frozenset({"str", "repr", "format", "bytes", "bytearray"})
 _GETATTR = frozenset({"getattr", "builtins.getattr"})
-_ZIP = frozenset({"zip", "builtins.zip", "itertools.zip_longest"})
+_ZIP = frozenset({"zip", "builtins.zip"})
 _ENUMERATE = frozenset({"enumerate", "builtins.enumerate"})
+_PAIRING_OPTIONS = frozenset({"strict", "start"})
+"""Keywords that change neither's elements: `zip(..., strict=True)`, `enumerate(x, start=1)`."""
 
 
 def as_text(result: Value, name: str, args: list[Value]) -> Value:
@@ -46,12 +48,15 @@ def constant_attribute(
 
 
 def paired_elements(
-    names: list[str], args: list[Value], element_of: Callable[[Value], Value]
+    names: list[str],
+    args: list[Value],
+    keywords: Iterable[str],
+    element_of: Callable[[Value], Value],
 ) -> Value | None:
     """`zip(a, b)` or `enumerate(a)`: an iterable whose elements are tuples holding, at each
     position, an element of that argument (`element_of`), or the index; None for any other
     call. The tuples are all alike, so an element read at an unknown index is any of them."""
-    if not names or not args:
+    if not names or not args or not _PAIRING_OPTIONS.issuperset(keywords):
         return None
     if names[0] in _ZIP:
         positions = [element_of(a) for a in args]

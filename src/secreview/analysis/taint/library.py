@@ -90,7 +90,7 @@ class LibraryRules(FrameState):
         named = constant_attribute(names, args, lambda obj, key: self.read_member(obj, key, node))
         if named is not None:
             return named  # `getattr(row, "id", None)` is `row.id`
-        paired = paired_elements(names, args, self.element_of) if not kwargs else None
+        paired = paired_elements(names, args, kwargs, self.element_of)
         if paired is not None:
             return paired  # `zip(names, ids)`: each position an element of its own iterable
         if is_identity_lookup(node):
