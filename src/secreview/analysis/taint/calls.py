@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.container_types import dumped
+from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
 from secreview.analysis.taint.parameters import closure_read, is_static_method, shell_call
@@ -93,6 +94,7 @@ class CallRules(ObjectRules, CallbackRules):
             else None
         )
         names = self._model_names(qualified, receiver, method, inherited=local is None, func=func)
+        names = queryset_names(node, names)  # `event.talks.filter(slug__iexact=s)`: a query
         function, bound = (callee.function.node, False) if callee.function else local or (None, 0)
         shell = shell_call(function, bool(bound), args, kwargs)
         shell_wrapper = shell if shell and not self._runs_commands(names) else None

@@ -14,6 +14,12 @@ A call is such a look-up when its method is one of the ORM's, its first argument
 (or is `db` for `get_or_404`): a dictionary's `get(key, default)` returns the default, and no
 dictionary is keyed by a model class and named a session.
 
+A query whose keywords are field look-ups (`schedules.filter(version__iexact=v)`,
+`Talk.all_objects.get(event__slug=s)`) is a Django (or Tortoise) queryset's, whatever its
+receiver is (a related manager, a custom manager, a queryset kept in a variable): `__` between a
+field and its operator spells nothing else. It is read as `django.QuerySet`'s method, whose rows
+are what the database holds (`queryset_names`).
+
 Likewise `store.get(key)` of an object nothing describes (a cache, a registry, a settings store,
 `Model.query.get(pk)`) returns what the store holds under the key, or the default: the key only
 chooses the element (`reads_a_store`).
@@ -28,6 +34,8 @@ from secreview.analysis.taint.guessed_sinks import CLIENT_WORDS
 from secreview.analysis.taint.name_words import words_of
 
 _LOOKUPS = frozenset({"get", "get_one", "get_or_404"})
+_QUERYSET_READS = frozenset({"filter", "exclude", "get", "aget"})
+_QUERYSET = "django.QuerySet"
 _MODEL_HOLDERS = frozenset({"model", "model_class", "model_cls", "klass"})
 """Attributes that hold a model class by convention (`self.model` of a repository or a view)."""
 
@@ -79,3 +87,17 @@ def reads_a_store(node: ast.Call, names: list[str], models: Models) -> bool:
     owner = node.func.value if isinstance(node.func, ast.Attribute) else None
     named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
     return not words_of(named) & _SESSION_WORDS
+
+
+def queryset_names(node: ast.Call, names: list[str]) -> list[str]:
+    """`names` with the queryset method first when the call filters by field look-ups (see the
+    module docstring): `obj.items.filter(name__iexact=n)` is `django.QuerySet.filter`."""
+    func = node.func
+    if (
+        not isinstance(func, ast.Attribute)
+        or func.attr not in _QUERYSET_READS
+        or not any(k.arg and "__" in k.arg.strip("_") for k in node.keywords)
+        or (names and names[0].startswith(_QUERYSET))
+    ):
+        return names
+    return [f"{_QUERYSET}.{func.attr}", *names]
