@@ -17,8 +17,10 @@ dictionary is keyed by a model class and named a session.
 A query whose keywords are field look-ups (`schedules.filter(version__iexact=v)`,
 `Talk.all_objects.get(event__slug=s)`) is a Django (or Tortoise) queryset's, whatever its
 receiver is (a related manager, a custom manager, a queryset kept in a variable): `__` between a
-field and its operator spells nothing else. It is read as `django.QuerySet`'s method, whose rows
-are what the database holds (`queryset_names`).
+field and its operator spells nothing else, nor does `get(pk=...)`; and a `filter` or `exclude`
+given only keywords (`questions.filter(pk=pk)`) is a queryset's too (SQLAlchemy's `filter` takes
+expressions, a dictionary has none; pandas' `DataFrame.filter` keywords are told apart). It is
+read as `django.QuerySet`'s method, whose rows are what the database holds (`queryset_names`).
 
 Likewise `store.get(key)` of an object nothing describes (a cache, a registry, a settings store,
 `Model.query.get(pk)`) returns what the store holds under the key, or the default: the key only
@@ -36,6 +38,9 @@ from secreview.analysis.taint.name_words import words_of
 _LOOKUPS = frozenset({"get", "get_one", "get_or_404"})
 _QUERYSET_READS = frozenset({"filter", "exclude", "get", "aget"})
 _QUERYSET = "django.QuerySet"
+_FILTERS = frozenset({"filter", "exclude"})
+_OTHER_FILTERS = frozenset({"items", "like", "regex", "axis"})
+"""Keywords of pandas' `DataFrame.filter`, the other `filter` method taking only keywords."""
 _MODEL_HOLDERS = frozenset({"model", "model_class", "model_cls", "klass"})
 """Attributes that hold a model class by convention (`self.model` of a repository or a view)."""
 
@@ -96,8 +101,13 @@ def queryset_names(node: ast.Call, names: list[str]) -> list[str]:
     if (
         not isinstance(func, ast.Attribute)
         or func.attr not in _QUERYSET_READS
-        or not any(k.arg and "__" in k.arg.strip("_") for k in node.keywords)
         or (names and names[0].startswith(_QUERYSET))
     ):
         return names
-    return [f"{_QUERYSET}.{func.attr}", *names]
+    fields = [k.arg for k in node.keywords if k.arg]
+    lookups = any("__" in f.strip("_") for f in fields)
+    by_key = "pk" in fields
+    keywords_only = fields and not node.args and not _OTHER_FILTERS.intersection(fields)
+    if lookups or by_key or (keywords_only and func.attr in _FILTERS):
+        return [f"{_QUERYSET}.{func.attr}", *names]
+    return names
