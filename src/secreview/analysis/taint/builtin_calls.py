@@ -6,10 +6,13 @@ with a constant name is `obj.id`: an object's other attributes are not in it (ti
 `zip(names, ids)` and `enumerate(ids)` yield tuples whose each position holds an element of its
 own iterable (or the index): `for dtype, ids in zip(DTYPES, requested)` keeps `dtype` one of the
 code's own names (omero-web formats it into a query and binds the ids as parameters).
+`list(xs)`, `tuple(xs)`, `sorted(xs)` and an ORM's `bulk_create(objs)` (which returns the objects
+it saved) hold the same elements as the sequence they are given, each as it was built.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -21,6 +24,11 @@ _GETATTR = frozenset({"getattr", "builtins.getattr"})
 _ZIP = frozenset({"zip", "builtins.zip"})
 _ENUMERATE = frozenset({"enumerate", "builtins.enumerate"})
 _PAIRING_OPTIONS = frozenset({"strict", "start"})
+_COPIES = frozenset(
+    {"list", "builtins.list", "tuple", "builtins.tuple", "sorted", "builtins.sorted"}
+)
+_COPY_OPTIONS = frozenset({"key", "reverse", "batch_size", "ignore_conflicts"})
+_SEQUENCES = frozenset({"list", "tuple", "set"})
 """Keywords that change neither's elements: `zip(..., strict=True)`, `enumerate(x, start=1)`."""
 
 
@@ -47,7 +55,7 @@ def constant_attribute(
     return join(found, args[2]) if len(args) == 3 else found
 
 
-def paired_elements(
+def _paired_elements(
     names: list[str],
     args: list[Value],
     keywords: Iterable[str],
@@ -66,3 +74,33 @@ def paired_elements(
         return None
     pair = Value(parts=dict(enumerate(positions)), exact=True, shape="tuple")
     return Value(parts={ELEMENT: pair}, shape="list")
+
+
+def _same_elements(names: list[str], args: list[Value], keywords: Iterable[str]) -> Value | None:
+    """`list(xs)`, `sorted(xs)`, `Model.objects.bulk_create(objs)`: a list of the elements of a
+    sequence the code built, each kept as built (in another order for `sorted`); None for any
+    other call or argument."""
+    if not names or len(args) != 1 or args[0].shape not in _SEQUENCES:
+        return None
+    name = names[0]
+    if name not in _COPIES and not name.endswith(".bulk_create"):
+        return None
+    if not _COPY_OPTIONS.issuperset(keywords):
+        return None
+    sequence = args[0]
+    if name.endswith("sorted") and sequence.parts:
+        element = functools.reduce(join, sequence.parts.values())
+        return Value(flows=sequence.flows, parts={ELEMENT: element}, shape="list")
+    return replace(sequence, shape="tuple" if name.endswith("tuple") else "list")
+
+
+def sequence_of_elements(
+    names: list[str],
+    args: list[Value],
+    keywords: Iterable[str],
+    element_of: Callable[[Value], Value],
+) -> Value | None:
+    """What `zip`, `enumerate`, `list`, `tuple`, `sorted` or `bulk_create` returns, element by
+    element (see the module docstring); None for any other call."""
+    paired = _paired_elements(names, args, keywords, element_of)
+    return paired if paired is not None else _same_elements(names, args, keywords)

@@ -30,6 +30,7 @@ from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold,
 from secreview.analysis.taint.type_unions import UNION, type_alternatives
 from secreview.analysis.taint.values import (
     CLEAN,
+    ELEMENT,
     Flow,
     FunctionRef,
     Value,
@@ -369,10 +370,12 @@ class ExpressionRules(PropertyRules):
             for condition in generator.ifs:
                 self.expr(condition)
                 self.apply_guard(condition, True)
-        produced = [self.expr(r).all_flows() for r in results]
+        produced = [self.expr(r) for r in results]
         self.env = saved
-        value = Value(flows=merge_flows(*produced))
+        value = Value(flows=merge_flows(*(p.all_flows() for p in produced)))
         if len(results) == 1:  # `c for c in text if c.isalnum()` keeps only allowed characters
             kinds = filter_kinds(generators, results[0], self.context.constant_value)
+            if kinds is False and produced[0].all_flows():  # each element as built
+                return Value(parts={ELEMENT: produced[0]}, shape="list")
             return self.escaped(results[0], value, kinds)
         return value

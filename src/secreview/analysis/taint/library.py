@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
-from secreview.analysis.taint.builtin_calls import as_text, constant_attribute, paired_elements
+from secreview.analysis.taint.builtin_calls import as_text, constant_attribute, sequence_of_elements
 from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.escapers import (
     PERCENT_ENCODERS,
@@ -90,9 +90,9 @@ class LibraryRules(FrameState):
         named = constant_attribute(names, args, lambda obj, key: self.read_member(obj, key, node))
         if named is not None:
             return named  # `getattr(row, "id", None)` is `row.id`
-        paired = paired_elements(names, args, kwargs, self.element_of)
-        if paired is not None:
-            return paired  # `zip(names, ids)`: each position an element of its own iterable
+        sequence = sequence_of_elements(names, args, kwargs, self.element_of)
+        if sequence is not None:
+            return sequence  # `zip(names, ids)`, `list(xs)`: each element as it was built
         if is_identity_lookup(node):
             return CLEAN  # `session.get(User, user_id)`: the row, not the key
         keys = 1 if method == "get" and reads_a_store(node, names, self.models) else 0
