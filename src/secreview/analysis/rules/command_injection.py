@@ -30,6 +30,7 @@ from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements
 from secreview.analysis.rules._support.platform_tests import true_on_posix
 from secreview.analysis.rules._support.quoting import code, name_values
+from secreview.analysis.rules._support.splatted_keywords import splatted_keyword
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.index.import_fallbacks import in_missing_module_fallback
@@ -177,6 +178,15 @@ def _truthy_constant(context: ModuleContext, expr: ast.expr | None) -> bool:
     return true_on_posix(context, expr)
 
 
+def _shell_settings(context: ModuleContext, call: ast.Call) -> list[ast.expr | None]:
+    """What `shell` the call may get: its keyword, or values its function puts under "shell"
+    in a dict it splats into the call (`kwargs["shell"] = True`, `splatted_keywords`)."""
+    written = ModuleContext.keyword(call, "shell")
+    if written is not None:
+        return [written]
+    return splatted_keyword(context, call, "shell") or [None]
+
+
 def _shell_command_in_argv(
     context: ModuleContext, program: ast.expr, arguments: list[ast.expr]
 ) -> ast.expr | None:
@@ -276,7 +286,9 @@ _PROCESS_CALLS = frozenset(
     fix=_SHELL_FIX,
     what_it_does="Reports commands run through a shell when the command text is not fixed in the "
     "source: `subprocess` calls with `shell=True` (or `shell=` a platform test true on Linux, "
-    '`os.name != "nt"`), `subprocess.getoutput`/`getstatusoutput`, '
+    '`os.name != "nt"`, or `shell` set in a dict the function splats into the call: '
+    '`kwargs["shell"] = True` then `Popen(cmd, **kwargs)`), '
+    "`subprocess.getoutput`/`getstatusoutput`, "
     "`os.system`, `os.popen`, `asyncio.create_subprocess_shell`, the legacy `commands`, `popen2` "
     "and `platform.popen`, any other call given `shell=True` (oslo's `processutils.execute`, a "
     "project's own `execute`) whose command line is built in the call, and argument lists that "
@@ -319,8 +331,8 @@ def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[H
             return
         yield from _command_hit(context, node, f"`{name}`", command)
         return
-    if name in _SUBPROCESS_CALLS and _truthy_constant(
-        context, ModuleContext.keyword(node, "shell")
+    if name in _SUBPROCESS_CALLS and any(
+        _truthy_constant(context, shell) for shell in _shell_settings(context, node)
     ):
         command = ModuleContext.argument(node, 0, "args")
         if command is None:
@@ -330,7 +342,8 @@ def shell_command_injection(node: ast.AST, context: ModuleContext) -> Iterator[H
             if not argv:
                 return
             command = argv[0]
-        shell = code(context, ModuleContext.keyword(node, "shell") or node)
+        settings = _shell_settings(context, node)
+        shell = code(context, next(s for s in settings if _truthy_constant(context, s)) or node)
         yield from _command_hit(context, node, f"`{name}(..., shell={shell})`", command)
         return
     if name in _SUBPROCESS_CALLS or name in EXEC_CALLS or name == "asyncio.create_subprocess_exec":

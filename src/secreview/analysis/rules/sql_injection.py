@@ -9,7 +9,8 @@ because a bare variable may well hold a constant query from elsewhere. When the 
 Redis `execute` methods out. Values formatted as numbers (`%d`, `int(x)`) and generated
 placeholder lists (`", ".join(["%s"] * len(ids))`) are not injection and not reported, nor are
 identifiers quoted by the database layer (`connection.ops.quote_name`, SQLAlchemy's
-`identifier_preparer.quote*`/`format_table`, `psycopg.sql.Identifier`).
+`identifier_preparer.quote*`/`format_table`, `psycopg.sql.Identifier`) or by the module itself
+with every quote doubled (`sql_quoting`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from secreview.analysis.rules._support.built_strings import (
 from secreview.analysis.rules._support.compiled_sql import is_compiled_sql
 from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
 from secreview.analysis.rules._support.quoting import code, name_values
+from secreview.analysis.rules._support.sql_quoting import in_backticks, quotes_identifier
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -176,61 +178,6 @@ def _is_schema_identifier(context: ModuleContext, expr: ast.expr) -> bool:
     )
 
 
-def _doubles_backticks(call: ast.expr) -> bool:
-    """`name.replace("`", "``")`: every backtick of the text doubled."""
-    return (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr == "replace"
-        and [a.value for a in call.args if isinstance(a, ast.Constant)] == ["`", "``"]
-    )
-
-
-def _backtick_escaper(context: ModuleContext, expr: ast.expr) -> bool:
-    """Whether `expr` doubles the backticks of a text: `name.replace("`", "``")`, or a call of
-    a function of this module whose whole body returns that of its one parameter
-    (`def _escape_id(identifier): return identifier.replace("`", "``")`)."""
-    value = single_value(context, expr)
-    if _doubles_backticks(value):
-        return True
-    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
-        return False
-    for statement in context.tree.body:
-        if isinstance(statement, ast.FunctionDef) and statement.name == value.func.id:
-            body = [
-                s
-                for s in statement.body
-                if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-            ]
-            if len(body) != 1 or not isinstance(body[0], ast.Return):
-                return False
-            returned = body[0].value
-            parameters = [a.arg for a in statement.args.args]
-            return (
-                isinstance(returned, ast.Call)
-                and _doubles_backticks(returned)
-                and isinstance(returned.func, ast.Attribute)
-                and isinstance(returned.func.value, ast.Name)
-                and parameters == [returned.func.value.id]
-            )
-    return False
-
-
-def _in_backticks(context: ModuleContext, pieces: list[Piece], index: int) -> bool:
-    """Whether the piece at `index` doubles its backticks and sits between two (a MySQL or
-    SQLite quoted identifier, `` `{table}` ``): inside backticks only a backtick is special, and
-    a doubled one is a backtick of the name, so the value cannot leave the identifier."""
-    before = pieces[index - 1].text if index > 0 else None
-    after = pieces[index + 1].text if index + 1 < len(pieces) else None
-    node = pieces[index].node
-    return (
-        node is not None
-        and (before or "").endswith("`")
-        and (after or "").startswith("`")
-        and _backtick_escaper(context, node)
-    )
-
-
 def _is_dialect_text(context: ModuleContext, expr: ast.expr, executors: frozenset[str]) -> bool:
     """SQL text the database object running the statement gives for its own dialect: an
     attribute of it, or a method of it called with constants only (`db.execute(f"... {
@@ -253,7 +200,7 @@ def _spliced_values(
     context: ModuleContext, pieces: list[Piece], executors: frozenset[str] = frozenset()
 ) -> list[Piece]:
     """The run-time values that can carry SQL syntax: not numbers, not placeholder lists, not
-    identifiers the database's own quoting produced or quoted between doubled backticks, not
+    identifiers the database's own quoting produced or the module quoted, quotes doubled, not
     names of the program's schema, not SQL the ORM compiled or a primary key, not the dialect
     text of the object running the statement (`executors`: the names in the receiver of
     `execute`)."""
@@ -267,7 +214,8 @@ def _spliced_values(
         and not _is_quoted_identifier(context, p.node)
         and not _is_schema_identifier(context, p.node)
         and not is_compiled_sql(context, p.node)
-        and not _in_backticks(context, pieces, index)
+        and not in_backticks(context, pieces, index)
+        and not quotes_identifier(context, p.node)
         and not (executors and _is_dialect_text(context, p.node, executors))
     ]
 
@@ -345,7 +293,9 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
     "(SAVEPOINT, RELEASE, ROLLBACK TO, SET, LOCK, ATTACH, VACUUM, COPY, SHOW, USE, CALL). "
     "Parameterised queries, constant text, numbers (`%d`, `int(x)`) and generated placeholder "
     "lists are not reported, nor a name quoted between backticks with its backticks doubled "
-    "(`name.replace('`', '``')`), nor a parameter annotated `Literal['a', 'b']`; "
+    "(`name.replace('`', '``')`), nor the result of the module's own helper that returns a "
+    "name between double quotes with its double quotes doubled (not beside a MySQL driver), "
+    "nor a parameter annotated `Literal['a', 'b']`; "
     "values that look internal (`TABLE`, `self.x`) lower the confidence.",
     why_bad="The database parses the whole string: `name = \"x' OR '1'='1\"` in `WHERE name = "
     "'{name}'` returns every row, and `'; DROP TABLE users; --` ends the statement early. "
