@@ -157,8 +157,9 @@ def _value_names(context: ModuleContext) -> dict[tuple[int, str], ast.AST]:
     "`with contextlib.suppress(KeyError, ...)`. Quiet for Flask's "
     "`request.args/form/headers[...]` (a 400), `.get(key, type=int)`, keys tested with `in` "
     "first (`if param in request.GET: request.GET[param]`) or read with `.get` by the "
-    "enclosing `if` (`if data.get('k'): data['k']`), a key a first read always run before "
-    "already proved present, bodies a schema validated first "
+    "enclosing `if` (`if data.get('k'): data['k']`), a key an earlier `if` exits on when "
+    "missing (`if not isinstance(data.get('k'), list): raise ...`), a key a first read "
+    "always run before already proved present, bodies a schema validated first "
     "(`errors = schema.validate(data)`, `schema.load(data)`), and handlers whose decorator "
     "validates the input (`@validation.schema`, `@use_kwargs`, `@expects_json`).",
     why_bad="The framework turns the uncaught exception into a 500 with a traceback in the log "

@@ -45,7 +45,59 @@ def key_checked(subscript: ast.Subscript, function: Function, context: ModuleCon
                 if _got(test) == wanted:
                     return True
         child = ancestor
+    return _exits_when_missing(subscript, wanted, function, context)
+
+
+def _exits_when_missing(
+    subscript: ast.Subscript, wanted: tuple[str, str], function: Function, context: ModuleContext
+) -> bool:
+    """Whether an `if` that runs first raises or returns when the key is missing: `if not
+    isinstance(data.get("ids"), list): raise ...`, `if data.get("k") is None: return ...`,
+    `if "k" not in data: abort(...)`, alone or as one of `or`-ed conditions. Past it the key
+    is present, so indexing it cannot raise."""
+    for node in scope_nodes(function.body):
+        if (
+            isinstance(node, ast.If)
+            and node.body
+            and isinstance(node.body[-1], ast.Raise | ast.Return)
+            and any(_missing(each) == wanted for each in _disjuncts(node.test))
+            and _runs_first(node.test, subscript, context)
+        ):
+            return True
     return False
+
+
+def _disjuncts(test: ast.expr) -> list[ast.expr]:
+    """The conditions of `a or b or c`, any of which sends the `if` into its body."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return [part for value in test.values for part in _disjuncts(value)]
+    return [test]
+
+
+def _missing(test: ast.expr) -> tuple[str, str] | None:
+    """(key, container) of a condition true when the key is absent: `not data.get(k)`,
+    `not isinstance(data.get(k), T)`, `data.get(k) is None`, `k not in data`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        operand = test.operand
+        if (
+            isinstance(operand, ast.Call)
+            and isinstance(operand.func, ast.Name)
+            and operand.func.id == "isinstance"
+            and operand.args
+        ):
+            operand = operand.args[0]
+        return _got(operand)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        if isinstance(test.ops[0], ast.Is) and _is_none(test.comparators[0]):
+            return _got(test.left)
+        if isinstance(test.ops[0], ast.NotIn):
+            return ast.dump(test.left), ast.dump(test.comparators[0])
+    return None
+
+
+def _is_none(node: ast.expr) -> bool:
+    """Whether `node` is the literal None."""
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def read_before(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
