@@ -30,6 +30,8 @@ from secreview.pipeline import review_source
         "pkg/testutils.py",
         "pkg/bench_parse.py",
         "pkg/debug/doctest_webapp.py",
+        "netbox/configuration_testing.py",  # the settings a CI run loads
+        "proj/settings_ci.py",
         "C:\\proj\\tests\\x.py",
     ],
 )
@@ -48,6 +50,8 @@ def test_test_and_benchmark_paths_are_test_code(path: str) -> None:
         "sphinx/ext/doctest.py",  # runs doctests as a product feature
         "pkg/fixtures_loader.py",
         "pkg/testing_tools/__init__.py",
+        "pkg/ab_testing.py",  # a product feature (A/B tests), not settings for a test run
+        "pkg/configuration.py",
     ],
 )
 def test_real_code_named_near_tests_is_not_test_code(path: str) -> None:

@@ -11,7 +11,8 @@ What counts, by path (each a convention whose only purpose is testing or measuri
   helpers a library ships: `pyramid.testing`, `pyramid.config.testing`), `testutils.py`,
   `fixture.py` / `fixtures.py` (a test fixture such as `paste.fixture.TestApp`), and any
   `test_*.py`, `*_test.py`, `*_tests.py`, `bench_*.py`, `*_bench.py`, `doctest_*.py`
-  (helpers for doctest-testing documents).
+  (helpers for doctest-testing documents), and settings named for the test run
+  (`configuration_testing.py`, `settings_testing.py`, `config_ci.py`).
 And, wherever it sits, a module that imports a test framework (`_TEST_FRAMEWORKS`).
 A module *named* `testing` is test code even inside a framework's own package: it exists so
 that users can test their applications, and what it does (fixed CSRF tokens in a dummy session,
@@ -32,6 +33,11 @@ _TEST_DIRECTORIES = frozenset(
 _TEST_MODULES = frozenset({"conftest", "tests", "testing", "testutils", "fixture", "fixtures"})
 _TEST_PREFIXES = ("test_", "bench_", "doctest_")
 _TEST_SUFFIXES = ("_test", "_tests", "_bench")
+_TEST_SETTINGS = frozenset(
+    f"{name}_{run}" for name in ("settings", "configuration", "config") for run in ("testing", "ci")
+)
+"""Settings modules named for the test run (`configuration_testing.py`, `settings_ci.py`): the
+configuration a CI job loads, whose keys and passwords guard nothing deployed."""
 _TEST_FRAMEWORKS = frozenset(
     {"unittest", "pytest", "mock", "nose", "nose2", "testtools", "hypothesis"}
     | {"behave", "pytest_bdd"}
@@ -46,6 +52,8 @@ def is_test_path(path: str) -> bool:
     pure = PurePosixPath(path.replace("\\", "/"))
     stem = pure.stem.lower() if pure.suffix.lower() in {".py", ".pyw"} else pure.name.lower()
     if stem in _TEST_MODULES or stem.startswith(_TEST_PREFIXES) or stem.endswith(_TEST_SUFFIXES):
+        return True
+    if stem in _TEST_SETTINGS:
         return True
     return any(part.lower() in _TEST_DIRECTORIES for part in pure.parts[:-1])
 

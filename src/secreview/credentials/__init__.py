@@ -342,10 +342,12 @@ def format_secret(text: str, prose: bool = False) -> FormatMatch | None:
             continue  # keeps the scan linear on long strings that cannot match
         for match in pattern.finditer(text):
             secret = match["secret"]
+            # `password=os.environ["PGPASSWORD"]` in generated code: a subscript, no password
+            name = secret.removesuffix("[")
             if not (
                 is_placeholder(secret)
-                or VARIABLE_LIKE.fullmatch(secret)
-                or DOTTED_NAME.fullmatch(secret)
+                or VARIABLE_LIKE.fullmatch(name)
+                or DOTTED_NAME.fullmatch(name)
             ):
                 return FormatMatch(what, secret, PASSWORD, Severity.HIGH, Confidence.MEDIUM)
     return None

@@ -26,6 +26,10 @@ from secreview.index.context import UNKNOWN, ModuleContext
 
 _SECURE, _HTTPONLY = 614, 1004
 _COOKIE_SETTERS = frozenset({"set_cookie", "set_signed_cookie"})
+_EXCHANGE_NAMES = frozenset({"request", "req", "response", "resp", "res"})
+"""Names of the request or response: a framework's set_cookie takes the cookie's name and
+value, so a call handed one of these is a project's helper that sets the cookie itself (with
+flags this call does not show)."""
 # Werkzeug, Django, Starlette and aiohttp share the order of set_cookie's parameters.
 _FLAG_POSITIONS = {"secure": 6, "httponly": 7}
 _WEB_FRAMEWORKS = (
@@ -165,6 +169,8 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
         return None  # cookiejar.set_cookie(cookie_object) on the client side
     if context.has_star_arguments(call) or _is_deletion(call, context):
         return None
+    if any(isinstance(a, ast.Name) and a.id in _EXCHANGE_NAMES for a in call.args):
+        return None  # `service.set_cookie(request, response, token)`: a helper, not the framework
     if _holds_flag(call, context):
         return None
     if not _flag_missing(call, call.func.attr, flag, context):

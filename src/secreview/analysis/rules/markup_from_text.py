@@ -60,13 +60,27 @@ _TAG = lazy_pattern(r"<\s*/?\s*[a-zA-Z][\w:-]*|&[a-z]+;")
 
 def _is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
     """Whether a value was escaped (or rendered by a template) before it was spliced in."""
-    if is_number_conversion(context, expr):
+    if is_number_conversion(context, expr) or _model_text(expr):
         return True
     if not isinstance(expr, ast.Call):
         return False
     if context.call_name(expr) in _ESCAPERS:
         return True
     return isinstance(expr.func, ast.Attribute) and expr.func.attr in _ESCAPING_METHODS
+
+
+def _model_text(expr: ast.expr) -> bool:
+    """Django model text no user writes: `obj.get_absolute_url()` (by the framework's
+    convention a `reverse()` path, which percent-quotes `"`, `<` and `>`) and
+    `Model._meta.verbose_name` (the developer's name for the model)."""
+    if isinstance(expr, ast.Call) and not expr.args and isinstance(expr.func, ast.Attribute):
+        return expr.func.attr == "get_absolute_url"
+    return (
+        isinstance(expr, ast.Attribute)
+        and expr.attr in ("verbose_name", "verbose_name_plural")
+        and isinstance(expr.value, ast.Attribute)
+        and expr.value.attr == "_meta"
+    )
 
 
 @rule(
@@ -85,8 +99,9 @@ def _is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
     "(and Django's `format_html` called with the text alone, no values to escape) applied to a "
     "string that contains markup (`<tag`, `&entity;`) and is built with `%`, "
     "`.format`, an f-string or `+` from values that were not escaped (`escape`, "
-    "`conditional_escape`, `format_html`, `html.escape`, `bleach.clean`) or converted to a "
-    "number. Confidence is medium when other values of the same string are escaped.",
+    "`conditional_escape`, `format_html`, `html.escape`, `bleach.clean`), converted to a "
+    "number or model text no user writes (`obj.get_absolute_url()`, `_meta.verbose_name`). "
+    "Confidence is medium when other values of the same string are escaped.",
     why_bad="Marking the string safe turns off the template's autoescaping for all of it, "
     "values included: a name such as `<img src=x onerror=alert(1)>` runs as script in every "
     "reader's browser (CWE-79).",

@@ -37,10 +37,10 @@ _CLASS_WORDS = lazy_pattern(r"(Controller|View|ViewSet|Handler|Resource|Endpoint
 
 @functools.cache
 def _changing_name() -> re.Pattern[str]:
-    """Method names that change state (`delete_user`), compiled on first use (start-up time:
-    the two long word lists here are needed only for files that define handlers)."""
+    """Method names that change state (`delete_user`), not hooks run after a sibling's change
+    (`post_delete`, `post_update`); compiled on first use, only files with handlers need it."""
     return re.compile(
-        r"^(post|put|patch|delete|destroy|create|update|partial_update|remove|add|set|edit|"
+        r"^(?!post_(delete|update|create|creation|save)$)(post|put|patch|delete|destroy|create|update|partial_update|remove|add|set|edit|"
         r"archive|approve|reject|revoke|grant|assign|transfer|reset|disable|enable|upload|import|"
         r"purge|restore|rename|move|publish|promote|demote|migrate|rebuild|resize|lock|unlock)"
         r"(_\w+)?$"

@@ -22,6 +22,7 @@ from secreview.analysis.rules._support.security_operations import (
     names_a_security_failure,
     security_operations,
 )
+from secreview.analysis.rules._support.skipped_items import refusal_skips_the_item
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -203,6 +204,8 @@ def _swallowed_check(
     """The security check of `statement` whose failure is lost, and how surely it matters."""
     operations = security_operations(statement.body, context)
     checks = [op for op in operations if op.outcome is Outcome.CHECK]
+    if checks and refusal_skips_the_item(statement, checks[0].call, context):
+        return None  # the check's failure skips this loop item's work, as a refusal should
     if checks:
         if silent:
             return _Swallowed(checks[0], Confidence.HIGH, Severity.HIGH)

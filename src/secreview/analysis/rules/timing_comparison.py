@@ -77,7 +77,7 @@ _PLAIN_QUALIFIERS = frozenset(
 # two user-supplied values compared with each other are not a secret being guessed
 _USER_PAIR_WORDS = frozenset(
     {"confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "new"}
-    | {"old", "previous", "verify2", "check"}
+    | {"old", "previous", "verify2", "check", "2"}  # `password_2`: the second entry
 )
 _UNWRAPPING_METHODS = frozenset({"encode", "decode", "strip", "lower", "upper", "hex"})
 _UNWRAPPING_CALLS = frozenset({"str", "bytes", "bytearray"})

@@ -10,8 +10,10 @@ by a primary key or id taken from the request (`Model.objects.get(pk=...)`,
 `get_object_or_404(Model, id=...)`) in a request handler that never hands the object to an
 object permission check, in a module where another function hands a looked-up object to one
 (`has_perm(..., obj)`, `has_perms_owner_aware(...)`, `check_object_permissions(request, obj)`).
-A lookup that is itself scoped to the user (`owner=request.user`, `user=request.user`) or a
-query set filtered for them (`Model.objects.filter(owner=...).get(pk=...)`) is not reported.
+A lookup that is itself scoped to the user (`owner=request.user`, `user=request.user`), a
+query set filtered for them (`Model.objects.filter(owner=...).get(pk=...)`), one through the
+user's own related manager (`get_object_or_404(request.user.notifications, pk=pk)`) or of a
+model no user owns (`ContentType`) is not reported.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ def _id_from_request(
     lookup is also scoped to its owner; None otherwise."""
     if any(k.arg and _OWNER_KEYWORDS.match(k.arg) for k in call.keywords):
         return None
+    if call.args and _scoped_or_shared(call.args[0], context):
+        return None
     if any(isinstance(n, ast.Call) and last_name(n.func) == "filter" for n in ast.walk(call.func)):
         return None
     chosen = [
@@ -112,6 +116,26 @@ def _id_from_request(
         if k.arg and _ID_KEYWORDS.match(k.arg) and mentions_request_data(k.value, names, context)
     ]
     return chosen[0] if chosen else None
+
+
+_SHARED_MODELS = frozenset({"django.contrib.contenttypes.models.ContentType"})
+"""Models whose rows belong to no user: the registry of installed models."""
+
+
+def _scoped_or_shared(source: ast.expr, context: ModuleContext) -> bool:
+    """Whether `get_object_or_404(source, pk=...)` searches only the requester's objects
+    (`request.user.notifications`, a related manager of the signed-in user) or a model
+    no user owns (`ContentType`): no other user's object can be reached through it."""
+    node = source
+    while isinstance(node, ast.Attribute | ast.Call):
+        node = node.func if isinstance(node, ast.Call) else node.value
+        if isinstance(node, ast.Attribute) and node.attr == "user":
+            root = node.value
+            if isinstance(root, ast.Attribute) and root.attr == "request":
+                return True
+            if isinstance(root, ast.Name) and root.id == "request":
+                return True
+    return context.resolve(source) in _SHARED_MODELS
 
 
 @rule(

@@ -14,6 +14,12 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.input_key_guards import (
+    KEY_ERRORS,
+    key_checked,
+    read_before,
+    schema_checked,
+)
 from secreview.analysis.rules._support.request_values import (
     FLASK_SAFE_CONTAINERS,
     RAW_BODIES,
@@ -33,9 +39,6 @@ from secreview.index.node_types import nodes_of
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
-_KEY_ERRORS = frozenset(
-    {"KeyError", "LookupError", "Exception", "BaseException", "MultiValueDictKeyError"}
-)
 _CONVERSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "int": ("ValueError", frozenset({"ValueError", "TypeError"})),
     "float": ("ValueError", frozenset({"ValueError", "TypeError"})),
@@ -98,132 +101,6 @@ def _flask_indexing_is_safe(attribute: str, context: ModuleContext) -> bool:
     )
 
 
-def _key_checked(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
-    """Whether the function tests `"key" in ...` for the constant key it indexes, or an
-    enclosing `if` tests `param in request.GET` or `data.get("key")` for the very key and
-    container it indexes (a missing key is None there, so the body never indexes it)."""
-    key = context.constant_value(subscript.slice)
-    if isinstance(key, str) and any(
-        any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
-        and context.constant_value(node.left) == key
-        for node in scope_nodes(function.body)
-        if isinstance(node, ast.Compare)
-    ):
-        return True
-    wanted = (ast.dump(subscript.slice), ast.dump(subscript.value))
-    child: ast.AST = subscript
-    for ancestor in context.ancestors(subscript):
-        if ancestor is function:
-            break
-        if isinstance(ancestor, ast.If) and any(s is child for s in ancestor.body):
-            for test in ast.walk(ancestor.test):
-                if isinstance(test, ast.Compare) and _membership(test) == wanted:
-                    return True
-                if _got(test) == wanted:
-                    return True
-        child = ancestor
-    return False
-
-
-def _read_before(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
-    """Whether the same key of the same container was read unguarded by a statement that runs
-    before this read whenever it runs: in the same block earlier, or in the header (test,
-    iterable, context) of a statement this read is in the body of. Only that first read can
-    raise; a later one finds the key present (djblets reads `request.META["HTTP_AUTHORIZATION"]`
-    again in its `except` to log it)."""
-    wanted = (ast.dump(subscript.slice), ast.dump(subscript.value))
-    for earlier in scope_nodes(function.body):
-        if (
-            isinstance(earlier, ast.Subscript)
-            and earlier is not subscript
-            and isinstance(earlier.ctx, ast.Load)
-            and (earlier.lineno, earlier.col_offset) < (subscript.lineno, subscript.col_offset)
-            and (ast.dump(earlier.slice), ast.dump(earlier.value)) == wanted
-            and not caught_by(earlier, _KEY_ERRORS, context)
-            and _runs_first(earlier, subscript, context)
-        ):
-            return True
-    return False
-
-
-_MAY_NOT_RUN = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-"""Expressions whose parts run later, many times or never: no read in them runs first."""
-
-
-def _runs_first(earlier: ast.AST, later: ast.AST, context: ModuleContext) -> bool:
-    """Whether `earlier`, an expression, always runs (to completion or raising) before `later`:
-    no condition, loop body or nested function stands between it and its statement, and that
-    statement comes before `later`'s in a block enclosing `later`, or `later` is in the body
-    of the compound statement whose header holds `earlier`."""
-    child: ast.AST = earlier
-    statement: ast.AST | None = None
-    for ancestor in context.ancestors(earlier):
-        if isinstance(ancestor, ast.stmt):
-            statement = ancestor
-            break
-        conditional = (
-            (isinstance(ancestor, ast.BoolOp) and child is not ancestor.values[0])
-            or (isinstance(ancestor, ast.IfExp) and child is not ancestor.test)
-            or isinstance(ancestor, _MAY_NOT_RUN)
-        )
-        if conditional:
-            return False
-        child = ancestor
-    if statement is None or isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-        return False
-    header = isinstance(statement, ast.If | ast.While | ast.For | ast.AsyncFor | ast.With)
-    lineage = [later, *context.ancestors(later)]
-    if statement in lineage:  # `later` is inside it: only a header read comes first
-        inner = lineage[lineage.index(statement) - 1]
-        return header and isinstance(inner, ast.stmt)
-    block = context.parent(statement)
-    if block is None or block not in lineage:
-        return False
-    inner = lineage[lineage.index(block) - 1]
-    for field in ("body", "orelse", "finalbody", "handlers"):
-        statements = getattr(block, field, None)
-        if isinstance(statements, list) and statement in statements:
-            return inner in statements and statements.index(statement) < statements.index(inner)
-    return False
-
-
-def _got(node: ast.AST) -> tuple[str, str] | None:
-    """(key, container) shapes of `container.get(key)`, else None."""
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "get"
-        and len(node.args) == 1
-        and not node.keywords
-    ):
-        return ast.dump(node.args[0]), ast.dump(node.func.value)
-    return None
-
-
-def _schema_checked(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
-    """Whether a schema validated the indexed body before: `errors = schema.validate(data)`
-    (marshmallow's answer is tested next, a 400 when it fails) or `schema.load(data)`, which
-    raises. A schema that requires the field makes the key present."""
-    container = ast.dump(subscript.value)
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("validate", "load")
-        and "schema" in context.one_line(node.func.value).lower()
-        and any(ast.dump(a) == container for a in node.args)
-        and (node.end_lineno or 0) < subscript.lineno
-        for node in scope_nodes(function.body)
-    )
-
-
-def _membership(node: ast.Compare) -> tuple[str, str] | None:
-    """(key, container) shapes of `key in container`, else None (`not in` guards the other
-    branch, which an enclosing `if` body is not)."""
-    if len(node.ops) == 1 and isinstance(node.ops[0], ast.In):
-        return ast.dump(node.left), ast.dump(node.comparators[0])
-    return None
-
-
 def _request_value(node: ast.AST, function: Function, context: ModuleContext) -> ast.AST | None:
     """The read of request data `node` is: `request.GET["n"]`, `data.get("n")`, a raw body."""
     if isinstance(node, ast.Subscript) and _container(node.value, function, context):
@@ -280,8 +157,9 @@ def _value_names(context: ModuleContext) -> dict[tuple[int, str], ast.AST]:
     "`with contextlib.suppress(KeyError, ...)`. Quiet for Flask's "
     "`request.args/form/headers[...]` (a 400), `.get(key, type=int)`, keys tested with `in` "
     "first (`if param in request.GET: request.GET[param]`) or read with `.get` by the "
-    "enclosing `if` (`if data.get('k'): data['k']`), a key a first read always run before "
-    "already proved present, bodies a schema validated first "
+    "enclosing `if` (`if data.get('k'): data['k']`), a key an earlier `if` exits on when "
+    "missing (`if not isinstance(data.get('k'), list): raise ...`), a key a first read "
+    "always run before already proved present, bodies a schema validated first "
     "(`errors = schema.validate(data)`, `schema.load(data)`), and handlers whose decorator "
     "validates the input (`@validation.schema`, `@use_kwargs`, `@expects_json`).",
     why_bad="The framework turns the uncaught exception into a 500 with a traceback in the log "
@@ -327,9 +205,9 @@ def _indexing(node: ast.Subscript, context: ModuleContext) -> Iterator[Hit]:
     parent = context.parent(node)
     if isinstance(parent, ast.Call) and _conversion_name(parent, context) is not None:
         return  # reported once, as the conversion
-    if caught_by(node, _KEY_ERRORS, context) or _key_checked(node, function, context):
+    if caught_by(node, KEY_ERRORS, context) or key_checked(node, function, context):
         return
-    if _schema_checked(node, function, context) or _read_before(node, function, context):
+    if schema_checked(node, function, context) or read_before(node, function, context):
         return
     yield Hit(
         node=node,

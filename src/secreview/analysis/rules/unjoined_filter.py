@@ -79,6 +79,33 @@ def _column_model(node: ast.AST, models: dict[str, set[str]]) -> str | None:
     return None
 
 
+def _relationship_target(path: ast.AST, context: ModuleContext) -> str | None:
+    """The model `.join(Episode.series)` joins: the class `series = relationship("Series")`
+    names in `Episode`'s body; None when the attribute is a backref or built otherwise.
+
+    A join along a relationship attribute brings in its target model, whose name the join
+    itself does not spell; reading it from the class body keeps the filter check exact.
+    """
+    assert isinstance(path, ast.Attribute) and isinstance(path.value, ast.Name)
+    for node in context.tree.body:
+        if not (isinstance(node, ast.ClassDef) and node.name == path.value.id):
+            continue
+        for statement in node.body:
+            if not (
+                isinstance(statement, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == path.attr for t in statement.targets)
+                and isinstance(statement.value, ast.Call)
+                and statement.value.args
+            ):
+                continue
+            first = statement.value.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                return first.value
+            if isinstance(first, ast.Name):
+                return first.id
+    return None
+
+
 @rule(
     id="unjoined-filter",
     name="ORM filter on a model the query never joins",
@@ -92,7 +119,9 @@ def _column_model(node: ast.AST, models: dict[str, set[str]]) -> str | None:
     what_it_does="Reads query chains starting at `Model.query` or `session.query(Model)` and "
     "reports a `.filter(...)`/`.where(...)` whose comparison is between a column of another "
     "model class of the same module and a value that is no model's column, when that model is "
-    "neither queried, joined (`join`, `outerjoin`, `select_from`) anywhere in the chain, nor "
+    "neither queried, joined (`join`, `outerjoin`, `select_from`; a join along a relationship "
+    "attribute joins the model its `relationship(...)` names, and one we cannot name stops "
+    "the check) anywhere in the chain, nor "
     "related to a queried model by inheritance.",
     why_bad="SQL puts a table that appears only in WHERE into the FROM list as a cross "
     "product: `Project.id == 5` is true for every member row once project 5 exists. A lookup "
@@ -121,13 +150,18 @@ def unjoined_filter(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     models = _models(context)
     if not queried <= set(models):
         return
-    joined = {
-        n.id
-        for call in calls
-        if isinstance(call.func, ast.Attribute) and call.func.attr in _JOINS
-        for n in ast.walk(call)
-        if isinstance(n, ast.Name)
-    }
+    joins = [
+        call for call in calls if isinstance(call.func, ast.Attribute) and call.func.attr in _JOINS
+    ]
+    joined = {n.id for call in joins for n in ast.walk(call) if isinstance(n, ast.Name)}
+    for call in joins:
+        for target in call.args:
+            if _column_model(target, models) is None:
+                continue
+            related = _relationship_target(target, context)
+            if related is None:
+                return  # joined along a relationship whose model we cannot name
+            joined.add(related)
     for call in calls:
         if not (isinstance(call.func, ast.Attribute) and call.func.attr in _FILTERS):
             continue

@@ -67,9 +67,11 @@ def _inside_collision_free_construction(call: ast.Call, context: ModuleContext) 
     return outer.startswith(_HASH_USE_WITHOUT_COLLISIONS)
 
 
-_CACHE_VALIDATOR_WORDS = (("etag",), ("e", "tag"), ("cache", "key"))
+_CACHE_VALIDATOR_WORDS = (("etag",), ("e", "tag"), ("cache", "key"), ("info", "hash"))
 """Word runs naming an HTTP entity tag or a cache key: a digest stored so only tells whether
-content changed, and a collision there at worst serves a stale copy, never a forgery."""
+content changed, and a collision there at worst serves a stale copy, never a forgery. Also
+BitTorrent's `info_hash`: SHA-1 of the info dictionary is how the protocol (BEP 3) names a
+torrent; no other algorithm would name the same torrent."""
 
 
 def _names_cache_validator(names: Iterable[str]) -> bool:

@@ -226,6 +226,9 @@ def insecure_random_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit
     if source is None:
         return
     where = destination(node, context)
+    field = _field_name(node, context)
+    if field is not None and not _is_security_name(field):
+        return  # `{"jti": random...}` inside a token: the draw fills that field, not the token
     for name in where.names:
         if _is_security_name(name):
             yield Hit(
@@ -245,6 +248,22 @@ def insecure_random_token(node: ast.AST, context: ModuleContext) -> Iterator[Hit
             "so an attacker can guess the next one.",
             confidence=None if where.returned else Confidence.LOW,
         )
+
+
+def _field_name(node: ast.expr, context: ModuleContext) -> str | None:
+    """The constant key of the nearest dict entry whose value carries `node` in the same
+    statement (`"jti"` in `jwt.encode({"jti": "".join(random.choice(...))})`), else None."""
+    child: ast.AST = node
+    for parent in context.ancestors(node):
+        if isinstance(parent, ast.stmt | ast.Lambda | ast.Compare):
+            return None
+        if isinstance(parent, ast.Dict):
+            for key, value in zip(parent.keys, parent.values, strict=True):
+                if value is child and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    return key.value
+            return None
+        child = parent
+    return None
 
 
 def _first_security_draw(context: ModuleContext) -> ast.Call | None:
