@@ -24,12 +24,14 @@ _GETATTR = frozenset({"getattr", "builtins.getattr"})
 _ZIP = frozenset({"zip", "builtins.zip"})
 _ENUMERATE = frozenset({"enumerate", "builtins.enumerate"})
 _PAIRING_OPTIONS = frozenset({"strict", "start"})
+"""Keywords that change neither's elements: `zip(..., strict=True)`, `enumerate(x, start=1)`."""
 _COPIES = frozenset(
     {"list", "builtins.list", "tuple", "builtins.tuple", "sorted", "builtins.sorted"}
 )
 _COPY_OPTIONS = frozenset({"key", "reverse", "batch_size", "ignore_conflicts"})
+"""Keywords of `sorted` and `bulk_create` that keep the elements as they are."""
 _SEQUENCES = frozenset({"list", "tuple", "set"})
-"""Keywords that change neither's elements: `zip(..., strict=True)`, `enumerate(x, start=1)`."""
+"""Shapes of the sequences the code built, whose elements are known one by one."""
 
 
 def as_text(result: Value, name: str, args: list[Value]) -> Value:

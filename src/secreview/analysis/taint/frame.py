@@ -10,6 +10,7 @@ can be read alone:
 - `hooks.py`: a handler method's `self`, holding what the framework's hooks stored on it;
 - `statements.py`: statements and control flow (branches, loops, try, match);
 - `expressions.py`: operators, names, attributes, subscripts, f-strings, comprehensions;
+- `properties.py`: attribute reads that run a property's getter (a base of the expressions);
 - `containers.py`: assignment targets and container literals, parts kept by constant key;
 - `guards.py`: conditions that make a variable safe on one branch;
 - `calls.py`: calls to this module's functions and classes, and to project summaries;
