@@ -151,7 +151,7 @@ class CallRules(ObjectRules, CallbackRules):
         return result
 
     def _modelled(self, name: str) -> bool:
-        """Whether models or the project index say anything about the call `name`."""
+        """Whether models or the project index (a summary, a class: `db.Conn()`) describe `name`."""
         models = self.models
         return (
             name in models.sinks
@@ -159,6 +159,7 @@ class CallRules(ObjectRules, CallbackRules):
             or name in models.source_calls
             or name in models.returns
             or self.analysis.project_summary(name) is not None
+            or name in self.analysis.project.classes
         )
 
     def _runs_commands(self, names: list[str]) -> bool:
