@@ -372,10 +372,10 @@ class ExpressionRules(PropertyRules):
                 self.apply_guard(condition, True)
         produced = [self.expr(r) for r in results]
         self.env = saved
-        value = Value(flows=merge_flows(*(p.all_flows() for p in produced)))
+        flows = merge_flows(*(p.all_flows() for p in produced))
         if len(results) == 1:  # `c for c in text if c.isalnum()` keeps only allowed characters
             kinds = filter_kinds(generators, results[0], self.context.constant_value)
-            if kinds is False and produced[0].all_flows():  # each element as built
+            if kinds is False and flows:  # each element as built
                 return Value(parts={ELEMENT: produced[0]}, shape="list")
-            return self.escaped(results[0], value, kinds)
-        return value
+            return self.escaped(results[0], Value(flows=flows), kinds)
+        return Value(flows=flows)

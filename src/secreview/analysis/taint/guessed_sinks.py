@@ -146,13 +146,12 @@ class GuessRules(FrameState):
         """Whether the call hands SQL text to a callee named for a query (see the module
         docstring): an unread project function, or a method of an object nothing describes
         (not a library module's function, which is modelled or no sink)."""
-        if qualified is not None:
-            name = qualified.rpartition(".")[2]
-        elif method is not None and self.unread_function(node.func) is None:
-            name = method
-        else:
+        name = qualified.rpartition(".")[2] if qualified is not None else method
+        if name is None or f"*.{name}" in self.models.sinks:
             return False
-        return f"*.{name}" not in self.models.sinks and _runs_sql_text(name, statement)
+        if not _runs_sql_text(name, statement):  # the cheap tests first: most calls are no query
+            return False
+        return qualified is not None or self.unread_function(node.func) is None
 
     def _undescribed(self, receiver: Value, node: ast.Call) -> bool:
         """Whether nothing tells what the receiver is: no type, or only the name it was imported

@@ -29,15 +29,19 @@ class PropertyRules(FrameState):
         kind = base.type
         if not kind or UNION in kind or kind.removeprefix("class:") in base.classes:
             return None
-        call = ast.Call(func=node, args=[], keywords=[])
-        ast.copy_location(call, node)
         if kind.startswith("class:"):
             getter = self.analysis.find_method(kind.removeprefix("class:"), node.attr)
             if getter is not None:
                 if not is_property_getter(getter):
                     return None
-                return self.apply_function(FunctionRef(getter), call, base, [], {})
+                return self.apply_function(FunctionRef(getter), _as_call(node), base, [], {})
         summary = self.analysis.method_summary(kind, node.attr)
         if summary is None or not summary.is_property:
             return None
-        return self.apply_external(summary, call, [base], {})
+        return self.apply_external(summary, _as_call(node), [base], {})
+
+
+def _as_call(node: ast.Attribute) -> ast.Call:
+    """`obj.name` as the call `obj.name()` its getter is applied at (the evidence's place); made
+    only once a getter is found, as most attribute reads are of no property."""
+    return ast.copy_location(ast.Call(func=node, args=[], keywords=[]), node)
