@@ -347,6 +347,14 @@ def test_view_arguments_a_django_urlconf_constrains_are_safe_for_what_it_allows(
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
+def test_a_function_another_module_hands_the_request_to_is_a_helper_unless_routed(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("requesthelpers", tmp_path, jobs)
+    assert checked >= 6 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_tuple_returned_from_another_module_keeps_its_elements_apart(
     tmp_path: Path, jobs: int
 ) -> None:

@@ -7,7 +7,7 @@ import ast
 import textwrap
 
 from secreview.analysis.models import ALL_KINDS
-from secreview.analysis.taint.route_kinds import route_kinds, routed_modules
+from secreview.analysis.taint.route_kinds import defining_modules, route_kinds
 from secreview.index.context import ModuleContext
 from secreview.index.urlconf import url_routes
 
@@ -77,7 +77,7 @@ def test_every_route_of_a_view_and_every_include_prefix_must_allow_a_kind() -> N
     assert "app.views.album" not in kinds and "app.views.unknown" not in kinds
     assert "app.views.positional" not in kinds
     assert "log" in kinds["app.views.tag"]["t"] and "path" not in kinds["app.views.tag"]["t"]
-    assert routed_modules(kinds, {"app.views", "app"}) == {"app.views"}
+    assert defining_modules(kinds, {"app.views", "app"}) == {"app.views"}
 
 
 def test_extra_keywords_every_route_gives_a_view_are_the_programs_own() -> None:

@@ -21,7 +21,7 @@ from secreview.analysis.models import modelled_packages
 from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import MAX_ROUNDS
 from secreview.analysis.taint.project_types import project_types
-from secreview.analysis.taint.route_kinds import route_kinds, routed_modules
+from secreview.analysis.taint.route_kinds import defining_modules, route_kinds, routed_views
 from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.distributed import Runner
@@ -29,6 +29,7 @@ from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport
 from secreview.index.choices import patterned_fields
 from secreview.index.facts import cross_module_plan, demanded_functions
 from secreview.index.reexports import ReExports, alias_table, followed_imports
+from secreview.index.request_handoffs import request_helpers
 from secreview.index.xml_defaults import safe_parser_fields
 from secreview.pipeline import active_rules, models_for, review_text_guarded
 from secreview.project_aliases import with_project_shims
@@ -188,9 +189,16 @@ def with_cross_module_flows(
         modelled_packages(models_for(config.model_dirs)),
     )
     facts = followed_imports([r.facts for r in reports if r.facts is not None], bindings)
-    routes = route_kinds({f.module: f.url_routes for f in facts}, bindings.defining_name)
+    routes_by_module = {f.module: f.url_routes for f in facts}
+    routes = route_kinds(routes_by_module, bindings.defining_name)
+    helpers = request_helpers(
+        (f.request_handoffs for f in facts),
+        routed_views(routes_by_module, bindings.defining_name),
+        bindings.defining_name,
+    )
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
-    to_review |= routed_modules(routes, {f.module for f in facts if f.reads_remote_input})
+    readers = {f.module for f in facts if f.reads_remote_input}
+    to_review |= defining_modules([*routes, *helpers], readers)
     if not to_review:
         return _without_local_findings(reports)
     by_module = {s.module: s for s in sources if s.module}
@@ -222,6 +230,7 @@ def with_cross_module_flows(
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),
             routes=routes,
+            request_helpers=helpers,
             safe_xml_modules=frozenset(f.module for f in facts if f.safe_xml_default),
             safe_parsers=safe_parsers,
             safe_parser_fields=safe_parser_fields(

@@ -164,6 +164,9 @@ class IndexDigests:
             kind, digest = entries.get(name, ("function", ""))
             routed = ";".join(f"{a}={','.join(k)}" for a, k in sorted(arguments.items()))
             entries[name] = (kind, f"{digest}routes:{routed}")
+        for name in index.request_helpers:  # its request-first parameters are a helper's
+            kind, digest = entries.get(name, ("function", ""))
+            entries[name] = (kind, f"{digest}request-helper")
         for name in index.safe_xml_modules:  # its importers parse with a safe lxml default
             kind, digest = entries.get(name, ("module", ""))
             entries[name] = (kind, f"{digest}safe-xml")

@@ -45,6 +45,9 @@ class ModuleFacts(NamedTuple):
     """The keywords its decorators fill for the views they wrap (`decorator_fills`)."""
     url_routes: tuple[str, ...] = ()
     """The Django routes it declares, each view with its pattern (`urlconf.url_routes`)."""
+    request_handoffs: tuple[str, ...] = ()
+    """The functions it calls with the request as the first argument, as dotted names
+    (`request_handoffs`): helpers, not views, unless a route names them."""
     safe_xml_default: bool = False
     """Whether it installs an entity-refusing parser as lxml's default (`xml_defaults`)."""
     safe_parsers: tuple[str, ...] = ()

@@ -115,11 +115,17 @@ def _view_name(view: ast.expr, context: ModuleContext, module: str) -> str | Non
         view = view.args[0]
     if isinstance(view, ast.Constant) and isinstance(view.value, str) and "." in view.value:
         return view.value  # old Django: the view's dotted path as a string
-    if isinstance(view, ast.Name) and view.id in context.module_bindings:
-        return f"{module}.{view.id}"
-    if not isinstance(view, ast.Name | ast.Attribute):
+    return dotted_name(view, context, module)
+
+
+def dotted_name(named: ast.expr, context: ModuleContext, module: str) -> str | None:
+    """The dotted name `named` (a name or `module.name`) refers to, in the project or a
+    library: this module's own binding, an import, or a relative import; None otherwise."""
+    if isinstance(named, ast.Name) and named.id in context.module_bindings:
+        return f"{module}.{named.id}"
+    if not isinstance(named, ast.Name | ast.Attribute):
         return None
-    return context.resolve(view) or _relative_name(view, context)
+    return context.resolve(named) or _relative_name(named, context)
 
 
 def _relative_name(view: ast.Name | ast.Attribute, context: ModuleContext) -> str | None:

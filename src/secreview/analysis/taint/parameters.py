@@ -314,9 +314,18 @@ class ParameterRules(HookRules):
         if is_method:
             handlers = self.models.view_methods
             return "request-first" if self.node.name in handlers else None
-        if self.analysis.is_called(self.node.name):
-            return None  # called in the module: a helper that happens to take the request
+        if self.analysis.is_called(self.node.name) or self._is_request_helper():
+            return None  # called with the request: a helper that happens to take it
         return "request-first"
+
+    def _is_request_helper(self) -> bool:
+        """Whether another module of the project calls this module-level function with the
+        request first and no route names it (`ProjectIndex.request_helpers`)."""
+        helpers = self.analysis.project.request_helpers
+        module = self.analysis.module_name
+        if not helpers or not module or self.context.parent(self.node) is not self.context.tree:
+            return False
+        return f"{module}.{self.node.name}" in helpers
 
     def _is_framework_route(self, decorator: ast.expr) -> bool:
         """`@route("/x")` imported from a framework (Bottle's module-level decorators)."""

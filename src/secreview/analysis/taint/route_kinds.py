@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, stable since 3.11
 
 from secreview.analysis.models import ALL_KINDS
@@ -162,18 +162,32 @@ def _meet(kinds: frozenset[str] | None, other: frozenset[str]) -> frozenset[str]
     return kinds & other
 
 
-def routed_modules(
-    routes: Mapping[str, Mapping[str, tuple[str, ...]]], readers: frozenset[str] | set[str]
+def defining_modules(
+    functions: Iterable[str], readers: frozenset[str] | set[str]
 ) -> frozenset[str]:
-    """The modules among `readers` (those reading remote input) that define a view `routes`
-    constrains: the per-file pass could not see the URLconf, so they are reviewed again with
-    the project's index even when they import no other module of the project."""
+    """The modules among `readers` (those reading remote input) that define one of `functions`
+    (a view `route_kinds` constrains, a helper `index.request_handoffs` finds): the per-file
+    pass could not see the URLconf or the callers, so they are reviewed again with the
+    project's index even when they import no other module of the project."""
     found: set[str] = set()
-    for view in routes:
-        module = view
+    for function in functions:
+        module = function
         while "." in module:
             module = module.rpartition(".")[0]
             if module in readers:
                 found.add(module)
                 break
     return frozenset(found)
+
+
+def routed_views(
+    routes_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
+) -> frozenset[str]:
+    """Where every view the project's routes name is defined, whatever its patterns: a view
+    another module also calls with the request is still a view (`index.request_handoffs`)."""
+    return frozenset(
+        defining_name(entry.partition(" ")[0].partition("+")[0])
+        for entries in routes_by_module.values()
+        for entry in entries
+        if not entry.startswith("* ")
+    )

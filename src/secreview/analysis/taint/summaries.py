@@ -177,6 +177,9 @@ class ProjectIndex:
     routes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     """Qualified name of each Django view the project's URLconf routes to -> each argument its
     routes constrain -> the sink kinds it is safe for (`route_kinds`)."""
+    request_helpers: frozenset[str] = frozenset()
+    """Qualified names of the project's functions another module calls with the request first
+    and no route names (`index.request_handoffs`): helpers that take the request, not views."""
 
     safe_xml_modules: frozenset[str] = frozenset()
     """The project's modules that make lxml's default parser refuse entities when imported

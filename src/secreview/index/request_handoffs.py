@@ -1,0 +1,66 @@
+"""The project functions a module hands the request to: helpers, not views.
+
+A Django view is a function whose first parameter is the request, and the framework calls it
+with the URL's captures; the taint engine reads a module-level `def f(request, obj)` of a Django
+project as one, so every parameter after the request is remote. Many helpers take the request
+first too (`push_addressbook(request, addressbook)`, `render_form(request, form)`), and when the
+helper sits in the module that calls it the engine sees the call and reads it as a helper. When
+it sits in another module (`tasks.push_addressbook(request, abook)` in a viewset), the first pass
+cannot see the call, and the helper's program-built arguments were taken for request data.
+
+Each module records here the functions it calls with the request as the first argument
+(`request`, `req` or `self.request`), named as they are defined through its imports; the
+scanner gives the taint engine those that no route names (`request_helpers`), and the engine
+reads them as helpers. Their flows are not lost: the view that hands them the request is
+reviewed with their summaries, so what it passes them is followed into them.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+
+from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
+from secreview.index.urlconf import dotted_name
+
+_REQUEST_NAMES = frozenset({"request", "req"})
+"""The names a view's request parameter goes by (those `taint/parameters.py` reads views by)."""
+
+
+def request_handoffs(context: ModuleContext, module: str) -> tuple[str, ...]:
+    """The dotted names of the functions the module calls with the request first, sorted; none
+    in a module that does not spell `request` or `req` (the cheap test)."""
+    if "req" not in context.text:
+        return ()
+    found: set[str] = set()
+    for call in nodes_of(context, ast.Call):
+        if call.args and _is_request(call.args[0]):
+            name = dotted_name(call.func, context, module)
+            if name is not None and "." in name:
+                found.add(name)
+    return tuple(sorted(found))
+
+
+def _is_request(argument: ast.expr) -> bool:
+    """`request`, `req` or `self.request`."""
+    if isinstance(argument, ast.Name):
+        return argument.id in _REQUEST_NAMES
+    return (
+        isinstance(argument, ast.Attribute)
+        and argument.attr == "request"
+        and isinstance(argument.value, ast.Name)
+        and argument.value.id == "self"
+    )
+
+
+def request_helpers(
+    handoffs_by_module: Iterable[tuple[str, ...]],
+    routed: Iterable[str],
+    defining_name: Callable[[str], str],
+) -> frozenset[str]:
+    """Where each function some module hands the request to is defined, except those a route
+    names (`routed`, already defining names): a routed view another view calls is still a
+    view."""
+    handed = {defining_name(name) for names in handoffs_by_module for name in names}
+    return frozenset(handed.difference(routed))
