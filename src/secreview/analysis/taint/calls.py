@@ -13,6 +13,7 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.callbacks import CallbackRules
+from secreview.analysis.taint.callee_reads import CalleeReads, read_by_callee, read_inside
 from secreview.analysis.taint.container_types import dumped
 from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
@@ -31,7 +32,7 @@ from secreview.analysis.taint.semantics import (
     substitute,
 )
 from secreview.analysis.taint.stubs import overridable_stub
-from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect, returned_value
+from secreview.analysis.taint.summaries import ExternalSummary, returned_value
 from secreview.analysis.taint.type_unions import type_alternatives
 from secreview.analysis.taint.values import CLEAN, Flow, FunctionRef, Value, join, merge_flows
 
@@ -247,6 +248,7 @@ class CallRules(ObjectRules, CallbackRules):
             return self.default_result(bound_args, kwargs, node)
         mapping = self.parameter_values(result.parameters, bound_args, kwargs)
         name = ref.node.name
+        reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown)
         for event in result.events:
             parameter = event.flow.parameter
             if parameter not in mapping or closure_read(event.flow, ref.node):
@@ -255,15 +257,16 @@ class CallRules(ObjectRules, CallbackRules):
             if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
                 continue
             for flow in argument_flows(argument, event.flow, self.reader(node)):
-                combined = splice(flow, event.flow, node, name)
+                combined = splice(flow, event.flow, node, name, reads)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(event._replace(flow=combined))
         if result.parameter_calls:
             self.apply_parameter_calls(result, mapping, node, name)
         if receiver is not None and result.is_method and owner is not None:
             self._update_receiver(owner, receiver, result, mapping, node, name)
+        read = self.reader(node)
         return substitute(
-            result.returns, mapping, node, name, self.reader(node), result.passed, result.reads
+            result.returns, mapping, node, name, read, result.passed, result.reads, reads
         )
 
     def _update_receiver(
@@ -342,42 +345,20 @@ class CallRules(ObjectRules, CallbackRules):
         flows: list[tuple[int | None, Flow]] = []
         for effect in summary.returns:
             if effect.parameter is None:
-                flows.append((effect.position, self._read_by_callee(node, effect, short)))
+                flows.append((effect.position, read_by_callee(node, effect, short)))
                 continue
             argument = mapping.get(effect.parameter)
             if argument is not None:
                 flows.extend(
                     (
                         effect.position,
-                        self._read_inside(f, node, effect, short)
+                        read_inside(f, node, effect, short, self.analysis.shown)
                         .then(node, f"returned by `{short}`")
                         .through(effect.safe_for),
                     )
                     for f in self._argument_part(argument, effect.within, node)
                 )
         return returned_value(flows)
-
-    def _read_by_callee(self, node: ast.Call, effect: ReturnEffect, short: str) -> Flow:
-        """The flow of untrusted input the callee reads itself and returns: its first step is the
-        callee's own source step, placed (`in pkg.forms.value (pkg/forms.py:5): `request.args`
-        is HTTP request data (remote)`), then the call that returns it."""
-        where = f" ({effect.read_at})" if effect.read_at else ""
-        read = f"in `{short}`{where}: {effect.note or 'untrusted input'}"
-        flow = Flow(effect.origin, ((node, read),))
-        return flow.then(node, f"returned by `{short}`").sanitised(effect.safe_for)
-
-    def _read_inside(self, flow: Flow, node: ast.Call, effect: ReturnEffect, short: str) -> Flow:
-        """`flow`, when it became a source at this call only because the callee read a typed
-        part of the argument (a stored request's `.args`), with its first step naming that read
-        (`self.request.args["q"]` in `pkg.Form.value` at forms.py:6) instead of the call."""
-        if not effect.read_code or not flow.steps or flow.parameter is not None:
-            return flow
-        first, note = flow.steps[0]
-        shown = f"`{self.analysis.shown(node)}` "
-        if first is not node or not note.startswith(shown):
-            return flow
-        named = f"`{effect.read_code}` in `{short}` ({effect.read_at}) {note.removeprefix(shown)}"
-        return replace(flow, steps=((node, named), *flow.steps[1:]))
 
     def _argument_part(
         self, argument: Value, within: tuple[object, ...], node: ast.Call

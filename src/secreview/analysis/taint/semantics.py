@@ -11,11 +11,15 @@ import ast
 import builtins
 import operator
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from secreview.analysis.models import SourceModel
 from secreview.analysis.taint.values import CLEAN, Flow, Value, merge_flows
 from secreview.index.context import UNKNOWN
 from secreview.patterns import lazy_pattern
+
+if TYPE_CHECKING:
+    from secreview.analysis.taint.callee_reads import CalleeReads
 
 HOST_SENSITIVE = frozenset({"redirect", "ssrf"})
 SHELL_CALL = "*(shell=True)"
@@ -228,8 +232,14 @@ def _constants_of(value: Value) -> frozenset[object]:
     return value.choices
 
 
-def splice(outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow:
-    """A caller's flow continued by a callee's parameter flow (evidence of both)."""
+def splice(
+    outer: Flow, inner: Flow, call: ast.AST, name: str, reads: CalleeReads | None = None
+) -> Flow:
+    """A caller's flow continued by a callee's parameter flow (evidence of both); started at
+    the callee's read instead when it is of this module and made the flow (`callee_reads`)."""
+    started = reads.started_at_read(outer, inner, call, name) if reads is not None else None
+    if started is not None:
+        return started
     spliced = outer.then(call, f"passed to `{name}()`")
     for node, note in inner.steps:
         spliced = spliced.then(node, note)
@@ -266,6 +276,7 @@ def substitute(
     read: PartReader | None = None,
     passed: tuple[Value, ...] = (),
     reads: tuple[PartRead, ...] = (),
+    callee_reads: CalleeReads | None = None,
 ) -> Value:
     """A callee's return value at a call site: parameter flows become the arguments' flows.
 
@@ -292,7 +303,7 @@ def substitute(
                 result.append(flow.then(call, f"returned by `{name}()`"))
             elif parameter in mapping:
                 result.extend(
-                    splice(f, flow, call, name).then(call, f"returned by `{name}()`")
+                    splice(f, flow, call, name, callee_reads).then(call, f"returned by `{name}()`")
                     for f in argument_flows(mapping[parameter], flow, read)
                 )
         return merge_flows(result)
