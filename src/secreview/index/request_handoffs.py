@@ -9,10 +9,11 @@ it sits in another module (`tasks.push_addressbook(request, abook)` in a viewset
 cannot see the call, and the helper's program-built arguments were taken for request data.
 
 Each module records here the functions it calls with the request as the first argument
-(`request`, `req` or `self.request`), named as they are defined through its imports; the
-scanner gives the taint engine those that no route names (`request_helpers`), and the engine
-reads them as helpers. Their flows are not lost: the view that hands them the request is
-reviewed with their summaries, so what it passes them is followed into them.
+(`request`, `req` or `self.request`, or as `request=` when nothing is positional), named as
+they are defined through its imports; the scanner gives the taint engine those that no route
+names (`request_helpers`), and the engine reads them as helpers. Their flows are not lost:
+the view that hands them the request is reviewed with their summaries, so what it passes them
+is followed into them.
 """
 
 from __future__ import annotations
@@ -35,11 +36,17 @@ def request_handoffs(context: ModuleContext, module: str) -> tuple[str, ...]:
         return ()
     found: set[str] = set()
     for call in nodes_of(context, ast.Call):
-        if call.args and _is_request(call.args[0]):
+        first = call.args[0] if call.args else _request_keyword(call)
+        if first is not None and _is_request(first):
             name = dotted_name(call.func, context, module)
             if name is not None and "." in name:
                 found.add(name)
     return tuple(sorted(found))
+
+
+def _request_keyword(call: ast.Call) -> ast.expr | None:
+    """What a call without positional arguments passes as `request=` (or `req=`)."""
+    return next((k.value for k in call.keywords if k.arg in _REQUEST_NAMES), None)
 
 
 def _is_request(argument: ast.expr) -> bool:
