@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import replace
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from secreview.analysis.taint.decorator_names import is_property_getter
 from secreview.analysis.taint.results import FunctionNode
@@ -39,19 +39,21 @@ class CalleeReads(NamedTuple):
         """`outer` continued by the callee's `inner`, starting at the callee's read of the part
         `inner` names, when `outer` became a source at this call only by that read; None when it
         did not, or the read is not spelled out."""
-        if outer.parameter is not None or len(outer.steps) != 1 or inner.parameter is None:
-            return None
-        node, note = outer.steps[0]
-        shown = f"`{self.shown(call)}` "
-        if node is not call or not note.startswith(shown):
-            return None
-        within = tuple(key for key in inner.within if isinstance(key, str))
         if (
-            not within
-            or len(within) != len(inner.within)
+            len(outer.steps) != 1
+            or outer.steps[0][0] is not call
+            or outer.parameter is not None
+            or inner.parameter is None
             or inner.parameter >= len(self.parameters)
+            or not inner.within
+            or not all(isinstance(key, str) for key in inner.within)
         ):
+            return None  # the cheap tests first: this runs for every flow into a local call
+        note = outer.steps[0][1]
+        shown = f"`{self.shown(call)}` "
+        if not note.startswith(shown):
             return None
+        within = cast("tuple[str, ...]", inner.within)
         read = written_read(self.callee, self.parameters[inner.parameter], within)
         if read is None:
             return None
