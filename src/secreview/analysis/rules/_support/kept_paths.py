@@ -58,14 +58,31 @@ def _emptied_prefix(node: ast.expr) -> bool:
 
 def _keeps_path_only(node: ast.expr, parsed_names: frozenset[str]) -> bool:
     """Whether `node` is the path of a parsed URL: `parts.path`, `parts[2]`, or the URL put
-    back together without its scheme and host (`urlunsplit(("", "", parts.path, ...))`)."""
+    back together without its scheme and host (`urlunsplit(("", "", parts.path, ...))`,
+    `parts._replace(scheme="", netloc="").geturl()`)."""
     if isinstance(node, ast.Attribute) and node.attr == "path":
         return _parse_call(node.value, parsed_names)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         return node.slice.value == _PATH_INDEX and _parse_call(node.value, parsed_names)
     if isinstance(node, ast.Call) and last_name(node.func) in _UNPARSERS and node.args:
-        return _emptied_prefix(node.args[0])
+        return _emptied_prefix(node.args[0]) or _host_replaced(node.args[0])
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr == "geturl" and _host_replaced(node.func.value)
     return False
+
+
+def _host_replaced(node: ast.expr) -> bool:
+    """`parts._replace(scheme="", netloc="")`: the parsed URL with its host emptied."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "_replace"
+    ):
+        return False
+    emptied = {
+        k.arg for k in node.keywords if isinstance(k.value, ast.Constant) and k.value.value == ""
+    }
+    return "netloc" in emptied
 
 
 def _handles_leading_slashes(nodes: list[ast.AST]) -> bool:
