@@ -9,6 +9,8 @@ against open redirects, and the well-known ways to write it wrong each let `evil
   host, and browsers follow it to `evil.net`; `javascript:alert(1)` has no host either;
 - refusing only values that start with `http://`/`https://` (or hold `://`): `//evil.net`,
   `\\\\evil.net` and, unless the value was lower-cased, `HTTP://evil.net` pass.
+- keeping only the parsed path (`urlsplit(url).path`, `urlunsplit(("", "") + parts[2:])`) to
+  make a URL local: the path of `https:////evil.net` is `//evil.net` (`kept_paths`).
 A right check refuses `//` and `/\\` (or replaces `\\` by `/` first) next to the leading `/`,
 refuses a scheme without a host, or calls Django's `url_has_allowed_host_and_scheme`. The rule
 reads only functions that are redirect guards (`redirect_guards`). A guard that parses the URL
@@ -29,6 +31,7 @@ from typing import TypeGuard
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.function_flow import shared_own_nodes
+from secreview.analysis.rules._support.kept_paths import kept_paths
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.redirect_guards import (
     DECIDING,
@@ -331,7 +334,8 @@ _WORTH_READING = ("startswith", "urlparse", "urlsplit")
     confidence=Confidence.MEDIUM,
     summary="A function that decides whether a URL is safe to redirect to accepts "
     "`url.startswith('/')` without refusing `//` and `/\\`, a parsed URL without a host "
-    "whatever its scheme (`https:evil.net`), or refuses only URLs starting with `http://`.",
+    "whatever its scheme (`https:evil.net`), or refuses only URLs starting with `http://`; or "
+    "makes a URL local by keeping only its parsed path, which can start with `//`.",
     fix="Use Django's `url_has_allowed_host_and_scheme(url, allowed_hosts={request.host})`, or "
     "replace `\\` by `/`, refuse `//`, a scheme without a host and any host but yours.",
     what_it_does="Reads the functions that guard redirects (named for it: `is_safe_url`, "
@@ -344,7 +348,10 @@ _WORTH_READING = ("startswith", "urlparse", "urlsplit")
     "or refuses only values starting with a scheme (`http://`, `https://`) or holding `://` "
     "and never tests `//` and `\\`; in a guard that parses the URL, `url.startswith('/')` "
     "admitted while `\\` is never replaced or refused (`/\\evil.net` has no host for "
-    "`urlsplit`). A guard that calls another guard or a regular expression is left alone.",
+    "`urlsplit`); and a guard that returns a parsed URL's path (`urlsplit(u).path`, or "
+    "`urlunsplit` with the scheme and host emptied) first in its result without collapsing or "
+    "refusing a leading `//` (`https:////evil.net` parses to the path `//evil.net`). A guard "
+    "that calls another guard or a regular expression is left alone.",
     why_bad="Browsers follow `//evil.net`, `/\\evil.net` and `https:evil.net` to `evil.net`: "
     "the guard says the URL stays on the site, and the login form or logout link sends the "
     "user, and sometimes a token in the URL, to the attacker's page.",
@@ -369,3 +376,12 @@ def incomplete_redirect_check(node: ast.AST, context: ModuleContext) -> Iterator
     facts = _Facts(node, nodes, context)
     yield from _prefix_hits(node, nodes, facts, context)
     yield from _parse_hits(node, nodes, facts, context)
+    if not facts.delegates:
+        for path in kept_paths(nodes, context):
+            yield Hit(
+                node=path,
+                message=f"`{node.name}` makes the URL local by keeping only "
+                f"`{code(context, path)}`, but the path of `https:////evil.net` is "
+                "`//evil.net`, which browsers follow to `evil.net` (protocol-relative); "
+                "collapse the leading slashes (`re.sub(r'^//+', '/', path)`) or refuse `//`.",
+            )

@@ -22,65 +22,14 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import (
     Piece,
     assembly_evidence,
-    is_number_conversion,
     string_pieces,
 )
 from secreview.analysis.rules._support.quoting import code, name_values
-from secreview.analysis.rules._support.safe_markup import MARK_SAFE_CALLS
+from secreview.analysis.rules._support.safe_markup import MARK_SAFE_CALLS, TAG, is_escaped
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
-from secreview.patterns import lazy_pattern
 
-_ESCAPERS = frozenset(
-    {
-        "html.escape",
-        "markupsafe.escape",
-        "markupsafe.Markup.escape",
-        "flask.escape",
-        "jinja2.escape",
-        "django.utils.html.escape",
-        "django.utils.html.conditional_escape",
-        "django.utils.html.format_html",
-        "django.utils.html.format_html_join",
-        "django.utils.html.json_script",
-        "django.utils.html.strip_tags",
-        "django.utils.html.urlize",
-        "django.utils.html.linebreaks",
-        "bleach.clean",
-        "bleach.linkify",
-        "xml.sax.saxutils.escape",
-        "xml.sax.saxutils.quoteattr",
-        *MARK_SAFE_CALLS,
-    }
-)
 _FORMAT_HTML = "django.utils.html.format_html"
-_ESCAPING_METHODS = frozenset({"escape", "render", "render_to_string", "as_html", "__html__"})
-_TAG = lazy_pattern(r"<\s*/?\s*[a-zA-Z][\w:-]*|&[a-z]+;")
-
-
-def _is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
-    """Whether a value was escaped (or rendered by a template) before it was spliced in."""
-    if is_number_conversion(context, expr) or _model_text(expr):
-        return True
-    if not isinstance(expr, ast.Call):
-        return False
-    if context.call_name(expr) in _ESCAPERS:
-        return True
-    return isinstance(expr.func, ast.Attribute) and expr.func.attr in _ESCAPING_METHODS
-
-
-def _model_text(expr: ast.expr) -> bool:
-    """Django model text no user writes: `obj.get_absolute_url()` (by the framework's
-    convention a `reverse()` path, which percent-quotes `"`, `<` and `>`) and
-    `Model._meta.verbose_name` (the developer's name for the model)."""
-    if isinstance(expr, ast.Call) and not expr.args and isinstance(expr.func, ast.Attribute):
-        return expr.func.attr == "get_absolute_url"
-    return (
-        isinstance(expr, ast.Attribute)
-        and expr.attr in ("verbose_name", "verbose_name_plural")
-        and isinstance(expr.value, ast.Attribute)
-        and expr.value.attr == "_meta"
-    )
 
 
 @rule(
@@ -127,12 +76,10 @@ def markup_built_from_text(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     text = node.args[0]
     pieces = string_pieces(context, text)
     fixed = "".join(p.text or "" for p in pieces)
-    if not _TAG.search(fixed):
+    if not TAG.search(fixed):
         return
     values = [p for p in pieces if p.is_dynamic]
-    raw: list[Piece] = [
-        p for p in values if p.node is not None and not _is_escaped(context, p.node)
-    ]
+    raw: list[Piece] = [p for p in values if p.node is not None and not is_escaped(context, p.node)]
     if not raw:
         return
     escaped_siblings = len(raw) < len(values)

@@ -1,10 +1,17 @@
-"""The calls that declare text to be markup already, so templates insert it unescaped.
+"""The calls that declare text to be markup already, so templates insert it unescaped, and the
+calls that escape a value before it is spliced into markup.
 
 Rules about HTML built by hand ask whether what reaches one of these was escaped first: the call
 itself escapes nothing, it only promises that someone did.
 """
 
 from __future__ import annotations
+
+import ast
+
+from secreview.analysis.rules._support.built_strings import is_number_conversion
+from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 MARK_SAFE_CALLS = frozenset(
     {
@@ -17,3 +24,54 @@ MARK_SAFE_CALLS = frozenset(
     }
 )
 """Wrappers (by resolved name) whose argument a template engine inserts as markup."""
+
+_ESCAPERS = frozenset(
+    {
+        "html.escape",
+        "markupsafe.escape",
+        "markupsafe.Markup.escape",
+        "flask.escape",
+        "jinja2.escape",
+        "django.utils.html.escape",
+        "django.utils.html.conditional_escape",
+        "django.utils.html.format_html",
+        "django.utils.html.format_html_join",
+        "django.utils.html.json_script",
+        "django.utils.html.strip_tags",
+        "django.utils.html.urlize",
+        "django.utils.html.linebreaks",
+        "bleach.clean",
+        "bleach.linkify",
+        "xml.sax.saxutils.escape",
+        "xml.sax.saxutils.quoteattr",
+        *MARK_SAFE_CALLS,
+    }
+)
+_ESCAPING_METHODS = frozenset({"escape", "render", "render_to_string", "as_html", "__html__"})
+TAG = lazy_pattern(r"<\s*/?\s*[a-zA-Z][\w:-]*|&[a-z]+;")
+"""Markup in fixed text: a tag (`<b`, `</a`) or an entity (`&amp;`)."""
+
+
+def is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
+    """Whether a value was escaped (or rendered by a template) before it was spliced in."""
+    if is_number_conversion(context, expr) or _model_text(expr):
+        return True
+    if not isinstance(expr, ast.Call):
+        return False
+    if context.call_name(expr) in _ESCAPERS:
+        return True
+    return isinstance(expr.func, ast.Attribute) and expr.func.attr in _ESCAPING_METHODS
+
+
+def _model_text(expr: ast.expr) -> bool:
+    """Django model text no user writes: `obj.get_absolute_url()` (by the framework's
+    convention a `reverse()` path, which percent-quotes `"`, `<` and `>`) and
+    `Model._meta.verbose_name` (the developer's name for the model)."""
+    if isinstance(expr, ast.Call) and not expr.args and isinstance(expr.func, ast.Attribute):
+        return expr.func.attr == "get_absolute_url"
+    return (
+        isinstance(expr, ast.Attribute)
+        and expr.attr in ("verbose_name", "verbose_name_plural")
+        and isinstance(expr.value, ast.Attribute)
+        and expr.value.attr == "_meta"
+    )
