@@ -194,6 +194,41 @@ def test_two_packages_that_would_share_a_name_keep_their_folder_names(tmp_path: 
     assert modules["svc2/app/main.py"] == ("svc2.app.main", "")
 
 
+def test_a_package_holding_manage_py_has_its_packages_named_from_the_top(tmp_path: Path) -> None:
+    """`manage.py` runs with its folder first on `sys.path`: beside `tabbycat/__init__.py` the
+    project imports `utils.misc`, so the modules below are named so (the folder kept for
+    evidence paths) and the folder's own `__init__` keeps its name. A project that imports the
+    folder's own name (`from site.utils import x`) keeps every name."""
+    root = _tree(
+        tmp_path,
+        {
+            "tabbycat/__init__.py": "",
+            "tabbycat/manage.py": "import os\n",
+            "tabbycat/utils/__init__.py": "",
+            "tabbycat/utils/misc.py": "",
+            "tabbycat/participants/tags.py": "from utils.misc import reverse_tournament\n",
+        },
+    )
+    assert _modules(root) == {
+        "tabbycat/__init__.py": ("tabbycat", ""),
+        "tabbycat/manage.py": ("manage", "tabbycat"),
+        "tabbycat/utils/__init__.py": ("utils", "tabbycat"),
+        "tabbycat/utils/misc.py": ("utils.misc", "tabbycat"),
+        "tabbycat/participants/tags.py": ("participants.tags", "tabbycat"),
+    }
+    other = _tree(
+        tmp_path / "other",
+        {
+            "site/__init__.py": "",
+            "site/manage.py": "",
+            "site/utils/__init__.py": "",
+            "site/utils/misc.py": "from site.utils import helpers\n",
+            "site/utils/helpers.py": "from utils import misc\n",
+        },
+    )
+    assert _modules(other)["site/utils/misc.py"] == ("site.utils.misc", "")
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_flows_cross_modules_of_packages_below_the_scanned_folder(
     tmp_path: Path, jobs: int

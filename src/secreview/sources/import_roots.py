@@ -15,6 +15,11 @@ the scan imports (`import X` or `from X`, X or X.something) names the package's 
 none imported, or where two packages would end up with one name, the names stay as they were.
 The files are read as text for their import lines, never run, and only when such a package
 exists.
+
+Django's `manage.py` puts its own folder first on `sys.path`: where that folder is a package too
+(tabbycat's `tabbycat/manage.py` beside `tabbycat/__init__.py`), the project imports the packages
+inside it from the top (`from utils.misc import reverse_tournament`), and they are named so when
+some file imports one that way and none imports the folder's own name.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ if TYPE_CHECKING:  # discovery calls this module
     from secreview.sources.discovery import SourceFile
 
 _INIT = "__init__.py"
+_MANAGE = "manage.py"
 _READ_LIMIT = 1 << 20
 """Bytes of a file searched for import lines: imports sit at the top, and a huge file costs the
 search nothing more."""
@@ -36,10 +42,10 @@ def rooted_by_imports(sources: Sequence[SourceFile]) -> list[SourceFile]:
     """`sources` with the modules of packages below the scanned folder renamed as imported."""
     packages = {s.module for s in sources if s.path.name == _INIT}
     candidates = _candidates(sources, packages)
-    if not candidates:
+    cut = _script_folders(sources, packages)  # top package's name -> leading parts dropped
+    if not candidates and not cut:
         return list(sources)
     spelled = _imported(sources, {name for names in candidates.values() for name in names})
-    cut: dict[str, int] = {}  # top package's current name -> leading parts its modules drop
     for top, names in candidates.items():
         chosen = next((name for name in names if name in spelled), None)
         if chosen is not None and chosen != top:
@@ -83,6 +89,29 @@ def _candidates(sources: Sequence[SourceFile], packages: set[str]) -> dict[str, 
     return found
 
 
+def _script_folders(sources: Sequence[SourceFile], packages: set[str]) -> dict[str, int]:
+    """Packages whose folder holds Django's `manage.py` -> their own dotted parts, when the
+    project imports the packages inside them from the top (`from utils.misc import x` beside
+    `tabbycat/manage.py`) and never through the folder's own name.
+
+    `manage.py` runs with its folder first on `sys.path`, so an `__init__.py` there (tabbycat's
+    `tabbycat/`) makes `tabbycat.utils.misc` and `utils.misc` one file; the project's imports
+    use the second, so its modules are named so."""
+    found: dict[str, int] = {}
+    for source in sources:
+        folder = source.module.rpartition(".")[0]
+        if source.path.name != _MANAGE or folder not in packages:
+            continue
+        inside = {
+            s.module[len(folder) + 1 :].partition(".")[0]
+            for s in sources
+            if s.module.startswith(folder + ".") and s.module != source.module
+        }
+        if inside and _imported(sources, inside) and not _imported(sources, {folder}):
+            found[folder] = folder.count(".") + 1
+    return found
+
+
 def _imported(sources: Sequence[SourceFile], names: set[str]) -> set[str]:
     """Which of `names` some file imports (`import X`, `from X import`, `X.` below them)."""
     pattern = re.compile(
@@ -113,4 +142,5 @@ def _top(module: str, cut: dict[str, int]) -> str | None:
 def _renamed(module: str, cut: dict[str, int]) -> str:
     """`module` with its top package's leading folders dropped."""
     top = _top(module, cut)
-    return module if top is None else ".".join(module.split(".")[cut[top] :])
+    kept = module.split(".")[cut[top] :] if top is not None else []
+    return ".".join(kept) if kept else module  # a script folder's own `__init__` keeps its name

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.assert_contracts import fills_what_it_asserts_absent
 from secreview.analysis.rules._support.built_strings import looks_internal
 from secreview.analysis.rules._support.login_required import asserts_logged_in, behind_login
 from secreview.analysis.rules._support.secret_text import name_words
@@ -220,11 +221,9 @@ def _project_call_or_none(value: ast.AST, context: ModuleContext) -> bool:
 
 
 def _addresses_developer(message: ast.expr | None) -> bool:
-    """Whether the assert's message tells a programmer how they misconfigured the code.
-
-    Such an assert is a programming contract: it fails on a wrong class attribute or setting,
-    the same on every request, so it is low confidence as a security check.
-    """
+    """Whether the assert's message tells a programmer how they misconfigured the code: a
+    programming contract, failing on a wrong class attribute or setting the same on every
+    request, so it is low confidence as a security check."""
     if message is None:
         return False
     text = " ".join(
@@ -356,7 +355,9 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     words = _condition_words(node.test)
     contract = Confidence.LOW if _addresses_developer(node.msg) else None
     authorisation = _AUTHORISATION_WORDS | (_HANDLER_AUTHORISATION_WORDS if in_handler else set())
-    if words & authorisation and not _is_type_narrowing(node.test, context):
+    if words & authorisation and not (
+        _is_type_narrowing(node.test, context) or fills_what_it_asserts_absent(node.test, function)
+    ):
         if (
             function is not None
             and asserts_logged_in(node.test)

@@ -9,7 +9,8 @@ is then formatted with `member=member`). The values' origin is rarely visible (a
 platform's users, stored rows), so the rule reads the shape and reports at low confidence.
 
 Left alone: templates whose pieces are all written in the source (through local names and module
-constants), the program's own values (`self.X`, `CONSTANT`), translated text (`_("...")`), a
+constants), the program's own values (`self.X`, `CONSTANT`, an entry of one read by a constant key,
+`self.urls["search"]`), translated text (`_("...")`), a
 call of constants (`dedent('...')`), and calls whose arguments are all fixed text or numbers,
 since fields can then reach nothing but strings.
 """
@@ -53,7 +54,10 @@ def _assembled(template: ast.expr, context: ModuleContext) -> bool:
 
 
 def _harmless_piece(node: ast.expr, context: ModuleContext) -> bool:
-    """A run-time piece that is the program's own text."""
+    """A run-time piece that is the program's own text, or an entry of it read by a constant key
+    (`self.urls["search_page"]`, `TEMPLATES["row"]`)."""
+    if isinstance(node, ast.Subscript) and context.is_constant(node.slice):
+        node = node.value
     if looks_internal(node) or is_number_conversion(context, node):
         return True
     if isinstance(node, ast.Call):

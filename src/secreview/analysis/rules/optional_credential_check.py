@@ -8,8 +8,10 @@ joins with `and` a bare truthiness test of a value named like a credential (`tok
 `auth_header`, `signature`) read from the request in that function, and whose branch verifies
 (a call named for authenticating, verifying, validating or decoding, or a `raise`), when nothing
 in the function refuses a request: no `raise`, no `abort(...)`, `close()` or `send_error(...)`,
-no return of a 401/403 answer. A handler that refuses a missing credential (`if not token: raise
-...`) or a failed check after the branch is quiet.
+no 401/403 answer (returned, or a response built with `status=401` that is returned later). A
+handler that refuses a missing credential (`if not token: raise ...`) or a failed check after the
+branch is quiet, and so is a predicate whose branch returns the check's answer while a request
+without the credential falls through to `None` or `False` (Tornado's `get_current_user`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ _REFUSING_CALLS = frozenset(
     | {"HTTPError", "HTTPForbidden", "HTTPUnauthorized", "PermissionDenied"}
 )
 _REFUSING_STATUS = frozenset({401, 403})
+_STATUS_KEYWORDS = frozenset({"status", "status_code"})
+_FALSY = (None, False)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -76,11 +80,22 @@ def _verifies(body: list[ast.stmt]) -> bool:
     return False
 
 
+def _refusing_status(call: ast.Call) -> bool:
+    """A response built or set with a 401/403 status (`Response(status=401)`,
+    `JSONResponse(..., status_code=403)`, `self.set_status(401)`), returned later."""
+    values = [k.value for k in call.keywords if k.arg in _STATUS_KEYWORDS]
+    if last_name(call.func) == "set_status":
+        values.extend(call.args[:1])
+    return any(isinstance(v, ast.Constant) and v.value in _REFUSING_STATUS for v in values)
+
+
 def _refuses(node: ast.AST) -> bool:
-    """Whether a statement refuses a request: raise, abort/close/send_error, a 401/403 return."""
+    """Whether a statement refuses a request: raise, abort/close/send_error, a 401/403 answer."""
     if isinstance(node, ast.Raise):
         return True
-    if isinstance(node, ast.Call) and last_name(node.func) in _REFUSING_CALLS:
+    if isinstance(node, ast.Call) and (
+        last_name(node.func) in _REFUSING_CALLS or _refusing_status(node)
+    ):
         return True
     if isinstance(node, ast.Return) and node.value is not None:
         return any(
@@ -104,6 +119,26 @@ def _optional_checks(
             yield node, tested[-1]
 
 
+def _answers_falsy_after(check: ast.If, context: ModuleContext) -> bool:
+    """Whether the branch answers (`return bool(compare_digest(...))`) and a request that skips
+    it falls through to the function's end or to `return None`/`return False`: a predicate such
+    as Tornado's `get_current_user`, whose caller refuses the falsy answer."""
+    if not any(isinstance(n, ast.Return) and n.value is not None for n in walk(check)):
+        return False
+    node: ast.AST = check
+    while not isinstance(node, _FUNCTIONS):
+        parent = context.parent(node)
+        if not isinstance(parent, (ast.If, *_FUNCTIONS)):
+            return False  # a loop or a `try` may run more after the branch
+        block = next(b for b in (parent.body, getattr(parent, "orelse", [])) if node in b)
+        for after in block[block.index(node) + 1 :]:
+            value = after.value if isinstance(after, ast.Return) else ast.Pass()
+            if not (value is None or (isinstance(value, ast.Constant) and value.value in _FALSY)):
+                return False
+        node = parent
+    return True
+
+
 @rule(
     id="credential-checked-only-when-sent",
     name="Handler verifies a credential only when the request carries one",
@@ -120,7 +155,10 @@ def _optional_checks(
     "truthiness test of it with `and` and whose branch verifies (calls a function named for "
     "authenticating, verifying, validating or decoding, or raises). It reports that `if` when "
     "nothing in the function refuses a request: no `raise`, `abort(...)`, `close()`, "
-    "`send_error(...)` or return of a 401/403 answer.",
+    "`send_error(...)`, 401/403 answer (returned, or built with `status=401` and returned "
+    "later, or `set_status(401)`). Nor when the branch returns the check's answer and a "
+    "request that skips it falls through to the function's end or `return None`/`False` (a "
+    "predicate such as `get_current_user`, whose caller refuses the falsy answer).",
     why_bad="The check runs only for requests that bring a credential, so an attacker leaves it "
     "out and reaches the protected action as if authenticated (CWE-306).",
     example="token = self.get_argument('token', None)\nif REQUIRE_AUTH and token:\n"
@@ -146,7 +184,11 @@ def credential_checked_only_when_sent(node: ast.AST, context: ModuleContext) -> 
     credentials = _request_credentials(node)
     if not credentials:
         return
-    checks = list(_optional_checks(node, credentials))
+    checks = [
+        found
+        for found in _optional_checks(node, credentials)
+        if not _answers_falsy_after(found[0], context)
+    ]
     if not checks:
         return
     inside = {id(n) for check, _ in checks for n in walk(check)}

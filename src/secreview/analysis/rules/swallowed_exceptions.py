@@ -22,7 +22,7 @@ from secreview.analysis.rules._support.security_operations import (
     names_a_security_failure,
     security_operations,
 )
-from secreview.analysis.rules._support.skipped_items import refusal_skips_the_item
+from secreview.analysis.rules._support.skipped_items import open_checks, refusal_skips_the_item
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -202,7 +202,7 @@ def _swallowed_check(
     statement: ast.Try | ast.TryStar | ast.With, silent: bool, context: ModuleContext
 ) -> _Swallowed | None:
     """The security check of `statement` whose failure is lost, and how surely it matters."""
-    operations = security_operations(statement.body, context)
+    operations = open_checks(security_operations(statement.body, context), context)
     checks = [op for op in operations if op.outcome is Outcome.CHECK]
     if checks and refusal_skips_the_item(statement, checks[0].call, context):
         return None  # the check's failure skips this loop item's work, as a refusal should
@@ -384,7 +384,7 @@ def bare_except(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     if _handler_finding(node, context) is not None:
         return  # a handler that only passes or logs is swallowed-exception's
-    operations = security_operations(statement.body, context)
+    operations = open_checks(security_operations(statement.body, context), context)
     if not operations:
         return
     yield Hit(

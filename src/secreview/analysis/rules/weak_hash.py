@@ -22,6 +22,7 @@ from secreview.analysis.rules._support.password_hashing import password_reasons
 from secreview.analysis.rules._support.unchosen_data import is_unchosen
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
 
 _WEAK_HASHES = {
     "md2": "MD2 (preimages and collisions found decades ago)",
@@ -101,12 +102,39 @@ def _keys_a_cache(use: ast.Name, context: ModuleContext) -> bool:
     return name.lower().endswith("cache")
 
 
+_VERSION_PARAMETER = lazy_pattern(r"[?&](?:v|ver|version|hash|rev|cb|cachebust)=$")
+"""A query parameter a digest versions a URL with (`/static/app.css?v=<md5>`): a new content
+gives a new URL, so caches fetch it again; a collision at worst serves a stale copy."""
+
+
+def _versions_a_url(node: ast.expr, context: ModuleContext) -> bool:
+    """Whether `node` (a digest, its `.hexdigest()` or a slice of it) is spliced into a URL
+    right after a version parameter (`f"/static/{path}?v={digest}"`, `url + "?v=" + digest`)."""
+    child, parent = node, context.parent(node)
+    while (isinstance(parent, ast.Attribute | ast.Subscript) and parent.value is child) or (
+        isinstance(parent, ast.Call) and parent.func is child
+    ):
+        child, parent = parent, context.parent(parent)
+    before: ast.AST | None = None
+    if isinstance(parent, ast.FormattedValue):
+        joined = context.parent(parent)
+        values = joined.values if isinstance(joined, ast.JoinedStr) else []
+        index = values.index(parent) if parent in values else 0
+        before = values[index - 1] if index else None
+    elif isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add) and parent.right is child:
+        before = parent.left.right if isinstance(parent.left, ast.BinOp) else parent.left
+    text = before.value if isinstance(before, ast.Constant) else None
+    return isinstance(text, str) and _VERSION_PARAMETER.search(text) is not None
+
+
 def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
     """Whether the digest is stored under a name such as `etag`, `headers["ETag"]` or
     `cache_key`, or computed in a function so named (`md5_etag`, `generate_etag`): an entity tag
     or cache key, which needs no collision resistance. A local it is kept in first counts when
-    a later use of that local is stored so (`full_cache_key = f"cell:{hash_key}"`) or keys a
-    cache (`key = "ns:%s" % digest` then `cache.get(key)`)."""
+    a later use of that local is stored so (`full_cache_key = f"cell:{hash_key}"`), keys a
+    cache (`key = "ns:%s" % digest` then `cache.get(key)`) or versions a URL (`?v={digest}`)."""
+    if _versions_a_url(call, context):
+        return True
     names = list(destination(call, context).names)
     function = context.enclosing_function(call)
     if _names_cache_validator([*names, *([function.name] if function is not None else [])]):
@@ -119,7 +147,7 @@ def _stored_as_cache_validator(call: ast.Call, context: ModuleContext) -> bool:
     for node in loads:
         if node.id not in names:
             continue
-        if _keys_a_cache(node, context):
+        if _keys_a_cache(node, context) or _versions_a_url(node, context):
             return True
         held = destination(node, context).names  # `key = "ns:%s" % digest`, then `cache.get(key)`
         if _names_cache_validator(held) or any(
@@ -209,7 +237,8 @@ def _cut_to_short_id(call: ast.Call, context: ModuleContext) -> bool:
     "`usedforsecurity=False` marks a non-security digest and turns the rule off, as does "
     "storing the digest as an entity tag or cache key (`etag = ...`, `cache_key = ...`, in "
     "a function named so, `md5_etag`, or in a local that then names a cache entry: "
-    "`key = 'ns:' + digest` then `cache.get(key)`), the WebSocket handshake's "
+    "`key = 'ns:' + digest` then `cache.get(key)`) or as the version of a URL "
+    "(`f'/static/{path}?v={digest}'`, cache busting), the WebSocket handshake's "
     "`sha1(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')` (prescribed by RFC 6455), the MD5 "
     "of a Gravatar URL (in a function that names Gravatar), a digest cut at once to at most "
     "16 characters (`md5(ids).hexdigest()[:12]`, a short identifier), or "

@@ -199,6 +199,9 @@ OWN_HOSTS = frozenset({"host", "server_name"})
 """Attributes of a request naming the host the browser is talking to."""
 OWN_HOST_KEYS = frozenset({"Host", "host", "HTTP_HOST", "SERVER_NAME"})
 """Header or environ keys holding that host."""
+HEADER_MAPS = frozenset({"headers", "META", "environ", "scope"})
+"""Attributes of a request holding its headers or environ, where those keys name the host (not
+`request.args["host"]`, a query parameter the client fills in as it likes)."""
 
 
 def url_check_kinds(name: str) -> frozenset[str]:

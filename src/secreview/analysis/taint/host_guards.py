@@ -20,6 +20,7 @@ from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.definitions import FLAG_CONSTANTS, definition_in, snapshot_of
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import (
+    HEADER_MAPS,
     HOST_PARTS,
     OWN_HOST_KEYS,
     OWN_HOSTS,
@@ -148,8 +149,8 @@ class HostGuards(FrameState):
             case ast.Attribute(value=receiver, attr=attr) if attr in OWN_HOSTS | HOST_PARTS:
                 served = attr in OWN_HOSTS and self.is_request(self.expr(receiver))
                 return served or self._own_url(receiver)
-            case ast.Subscript(value=ast.Attribute(value=receiver), slice=key):
-                named = self.expr(key).const in OWN_HOST_KEYS
+            case ast.Subscript(value=ast.Attribute(value=receiver, attr=held), slice=key):
+                named = held in HEADER_MAPS and self.expr(key).const in OWN_HOST_KEYS
                 return named and self.is_request(self.expr(receiver))
         return False
 
@@ -172,21 +173,27 @@ class HostGuards(FrameState):
         self, part: ast.expr, kinds: frozenset[str] = HOST_SENSITIVE
     ) -> Iterator[Guard]:
         """`urlparse(u).netloc in ALLOWED` (or `parsed.hostname == HOST` with `parsed =
-        urlparse(u)`, or a check holding of it) fixes the server `u` points to."""
+        urlparse(u)`, or a check holding of it) fixes the server `u` points to, and the server
+        `parsed` points to: `parsed.geturl()` is that URL again, whatever `u` was built from
+        (`parsed = urlparse(urljoin(request.url, nxt))`)."""
         if isinstance(part, ast.Name):  # `host = urlparse(u).netloc`
             part = self.defined_as(part.id) or part
         if not (isinstance(part, ast.Attribute) and part.attr in HOST_PARTS):
             return
         parsed = part.value
-        if isinstance(parsed, ast.Name):
-            defined = self.defined_as(parsed.id)
+        held = parsed.id if isinstance(parsed, ast.Name) else None
+        if held is not None:
+            defined = self.defined_as(held)
             parsed = defined if defined is not None else parsed
         if not (isinstance(parsed, ast.Call) and parsed.args):
             return
-        name = self.qualified(parsed.func) or ""
-        target = self._target(parsed.args[0]) if name in URL_PARSERS else None
+        if (self.qualified(parsed.func) or "") not in URL_PARSERS:
+            return
+        target = self._target(parsed.args[0])
         if target is not None:
             yield target, tuple(sorted(kinds)), None
+        if held is not None and parsed is not part.value:
+            yield held, tuple(sorted(kinds)), None
 
     def _host_text_guard(self, test: ast.Call) -> Iterator[Guard]:
         """`urlparse(u).hostname.endswith(".example.com")` fixes the server `u` points to, as
