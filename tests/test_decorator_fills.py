@@ -56,3 +56,23 @@ def test_a_subclass_fills_what_its_project_base_fills() -> None:
 def test_a_module_without_a_keyword_store_is_not_walked() -> None:
     text = "def f(**kwargs):\n    return g(**kwargs)\n"
     assert decorator_fills(ast.parse(text), text) == ()
+
+
+def test_a_keyword_passed_beside_the_splatted_keywords_is_a_fill() -> None:
+    text = """\
+def source_required(f):
+    def decorated(*args, **kwargs):
+        source = lookup(session["id"])
+        return f(*args, **kwargs, logged_in_source=source)
+    return decorated
+
+
+def paged(f):
+    def decorated(request, **kw):
+        return f(request, page=request.GET["page"], limit=20, **kw)
+    return decorated
+"""
+    assert decorator_fills(ast.parse(text), text) == (
+        "source_required:logged_in_source",
+        "paged:limit",
+    )

@@ -3,7 +3,9 @@
 Django views are called with the request and the URL's captured values, so a view's
 parameters after `request` are request data. A project's own decorator can add keywords of its
 own before calling the view: omero-web's `@login_required()` opens a connection and passes it as
-`conn` (`kwargs["conn"] = conn`, then `f(request, *args, **kwargs)`). Such a parameter holds
+`conn` (`kwargs["conn"] = conn`, then `f(request, *args, **kwargs)`), SecureDrop's looks the
+logged-in user up and passes it beside the view's own keywords (`f(*args, **kwargs,
+logged_in_source=user)`). Such a parameter holds
 what the decorator built (a connection, a row it looked up), not the request's text, when the
 value is built by a call the decorator makes (`ctx.get_connection(server_id, request)`,
 `get_user(request)`), a constant, or a name bound only so. A value read off the wrapper's own
@@ -30,6 +32,9 @@ _BUILTINS = frozenset(dir(builtins))
 _KEYWORDS_NAME = lazy_pattern(r"\*\*(\w+)")
 """The name a `**kwargs` parameter (or argument) spells: the dict a wrapper stores into."""
 
+_KEYWORD_BESIDE_SPLAT = lazy_pattern(r"\*\*\w+\s*,\s*\w+\s*=[^=]|\w+\s*=[^=,()]+,\s*\*\*\w+\s*\)")
+"""A call passing a keyword beside a `**` dict, either side (`f(**kwargs, user=user)`)."""
+
 _MAX_DEPTH = 4
 """How many name bindings a filled value is followed through."""
 
@@ -51,8 +56,13 @@ def decorator_fills(tree: ast.Module, text: str | None = None) -> tuple[str, ...
 
 def _stores_keywords(text: str) -> bool:
     """The cheap test: whether the source stores a constant key into a `**` dict it names
-    (`kwargs["conn"] = `), by text only."""
-    if "**" not in text or ('"] = ' not in text and "'] = " not in text):
+    (`kwargs["conn"] = `), or passes a keyword beside one (`**kwargs, user=user`), by text
+    only."""
+    if "**" not in text:
+        return False
+    if _KEYWORD_BESIDE_SPLAT.search(text):
+        return True
+    if '"] = ' not in text and "'] = " not in text:
         return False
     names = set(_KEYWORDS_NAME.findall(text))
     return any(f'{name}["' in text or f"{name}['" in text for name in names)
@@ -141,8 +151,26 @@ def _wrapper_fills(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) 
                 bound.setdefault(target.id, []).append(node.value)
             elif (key := _is_key_of(target, kwarg)) is not None:
                 stored.setdefault(key, []).append(node.value)
+    for call in _calls_passing(wrapper, kwarg):  # `f(*args, **kwargs, user=user)`
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                stored.setdefault(keyword.arg, []).append(keyword.value)
     builds = _Builds(parameters, kwarg, bound)
     return {key for key, values in stored.items() if all(builds(v, key, 0) for v in values)}
+
+
+def _calls_passing(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) -> list[ast.Call]:
+    """The calls in `wrapper` that hand its `**kwarg` on (`f(*args, **kwargs, user=user)`):
+    the wrapped view's call, whose other keywords are the wrapper's own fills."""
+    return [
+        node
+        for node in ast.walk(wrapper)
+        if isinstance(node, ast.Call)
+        and any(
+            k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwarg
+            for k in node.keywords
+        )
+    ]
 
 
 def _is_key_of(node: ast.expr, kwarg: str) -> str | None:
