@@ -10,7 +10,8 @@ restricted to POST (`@require_POST`, `@require_http_methods([...])` without GET,
 list) nor reading `request.method` or a request body (a view that reads `request.POST` does
 nothing with a GET's empty form), that calls `logout(request)` or a method named for a change
 (`publish`, `unpublish`, `revert`, `delete`, `approve`, `toggle_*`, ...) on something other than
-a cache or the session.
+a cache or the session. A DRF viewset's method named for a writing HTTP method (`delete_all`)
+is reached only through an explicit method map in the URLconf, which sends it that method.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ _HTTP_METHOD_HANDLERS = frozenset({"post", "put", "patch", "delete"})
 """Class-based view methods that the method already names: never reached by a GET."""
 _VIEWSET_WRITE_ACTIONS = frozenset({"create", "update", "partial_update", "destroy"})
 """DRF viewset actions that the routers bind to POST, PUT, PATCH and DELETE only."""
+_VIEWSET_BASES = ("ViewSet", "ViewSetMixin")
+"""How DRF's viewset classes end (`ModelViewSet`, `GenericViewSet`, `ViewSetMixin`)."""
 _BODY_READS = ("request.POST", "request.body", "request.data", "request.FILES", "request.method")
 _HOOK_PARAMETERS = frozenset({"obj", "queryset", "form", "formset", "change", "instance"})
 """Parameters of admin hooks (`delete_model(self, request, obj)`), which Django calls on POST."""
@@ -98,6 +101,19 @@ def _changes(call: ast.Call, context: ModuleContext) -> bool:
     return not any(word in receiver for word in _SPARED_RECEIVERS)
 
 
+def _mapped_by_its_name(function: Function, context: ModuleContext) -> bool:
+    """A DRF viewset's method named for a writing HTTP method (`delete_all`, `post_bulk`): no
+    router reaches a method it does not know, so only an explicit map in the URLconf does
+    (`as_view({"get": "list", "delete": "delete_all"})`), and the map sends it the method it is
+    named for. A method without such a name may be mapped from GET, so it is still read."""
+    if function.name.split("_", 1)[0] not in _HTTP_METHOD_HANDLERS:
+        return False
+    owner = context.parent(function)
+    return isinstance(owner, ast.ClassDef) and any(
+        (last_name(base) or "").endswith(_VIEWSET_BASES) for base in owner.bases
+    )
+
+
 def _is_view(function: Function, context: ModuleContext) -> bool:
     """A Django view: takes `request` first (after `self`), is no HTTP-method handler or admin
     hook, and answers with a response."""
@@ -105,7 +121,7 @@ def _is_view(function: Function, context: ModuleContext) -> bool:
         return False
     names = parameter_names(function)
     if names[:1] in (["self"], ["cls"]):
-        if function.name in _VIEWSET_WRITE_ACTIONS:
+        if function.name in _VIEWSET_WRITE_ACTIONS or _mapped_by_its_name(function, context):
             return False
         names = names[1:]
     if names[:1] != ["request"] or _HOOK_PARAMETERS & set(names):
