@@ -1,12 +1,33 @@
-"""CWE-501 by data flow: request data stored in the session unvalidated (`trust-boundary`)."""
+"""CWE-501 by data flow: request data stored in the session unvalidated (`trust-boundary`).
+
+The session is the client's own state kept by the server, so the weakness is the client's data
+coming back as if the server had vouched for it. What another server answered the application
+(an OAuth token endpoint's token, an identity provider's user info, any HTTP reply or socket
+read: origin `socket`) is that server's data, which the application chose to ask for; storing
+it is how a login is kept, not a trust boundary crossed by the client, so it is not reported.
+A reply from a server the client chose is the client's data, but the fetch itself is reported
+there (`ssrf`), which is where it is fixed.
+"""
 
 from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
+
+def _from_the_client(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether the stored data is not only another server's answer (see the module)."""
+    return event.flow.origin != "socket"
+
+
 trust_boundary = taint_rule(
-    TaintSpec("trust-boundary", "later code will trust it as if the server had set it."),
+    TaintSpec(
+        "trust-boundary",
+        "later code will trust it as if the server had set it.",
+        reports=_from_the_client,
+    ),
     id="trust-boundary",
     name="Trust boundary violation: untrusted input stored in the session",
     cwe=501,
