@@ -3,12 +3,12 @@
 Django views are called with the request and the URL's captured values, so a view's
 parameters after `request` are request data. A project's own decorator can add keywords of its
 own before calling the view: omero-web's `@login_required()` opens a connection and passes it as
-`conn` (`kwargs["conn"] = conn`, then `f(request, *args, **kwargs)`), SecureDrop's looks the
+`conn` (`kwargs["conn"] = conn`, then `f(request, *args, **kwargs)`); SecureDrop's looks the
 logged-in user up and passes it beside the view's own keywords (`f(*args, **kwargs,
-logged_in_source=user)`). Such a parameter holds
-what the decorator built (a connection, a row it looked up), not the request's text, when the
-value is built by a call the decorator makes (`ctx.get_connection(server_id, request)`,
-`get_user(request)`), a constant, or a name bound only so. A value read off the wrapper's own
+logged_in_source=user)`). Such a parameter holds what the decorator built (a connection, a row
+it looked up), not the request's text, when the value is built by a call the decorator makes
+(`ctx.get_connection(server_id, request)`, `get_user(request)`), a constant, or a name bound
+only so. A value read off the wrapper's own
 parameters (`request.GET.get("url")`, `request.get_full_path()`) or converted by a builtin
 (`str(request.GET["q"])`) still carries the request, so that keyword is not recorded.
 
@@ -32,8 +32,9 @@ _BUILTINS = frozenset(dir(builtins))
 _KEYWORDS_NAME = lazy_pattern(r"\*\*(\w+)")
 """The name a `**kwargs` parameter (or argument) spells: the dict a wrapper stores into."""
 
-_KEYWORD_BESIDE_SPLAT = lazy_pattern(r"\*\*\w+\s*,\s*\w+\s*=[^=]|\w+\s*=[^=,()]+,\s*\*\*\w+\s*\)")
-"""A call passing a keyword beside a `**` dict, either side (`f(**kwargs, user=user)`)."""
+_KEYWORD_BESIDE_SPLAT = lazy_pattern(r"\*\*\w+\s*,|,\s*\*\*\w+\s*\)")
+"""A `**` dict with more arguments after it, or last after others: a call that may pass a
+keyword beside it (`f(**kwargs, user=user)`, `f(request, user=get_user(request), **kwargs)`)."""
 
 _MAX_DEPTH = 4
 """How many name bindings a filled value is followed through."""
