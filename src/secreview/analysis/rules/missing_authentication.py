@@ -1,9 +1,10 @@
-"""CWE-306: a resource read without the sign-in check every resource beside it makes.
+"""CWE-306: a resource handler without the sign-in check every resource beside it makes.
 
 An API module whose resource classes all carry `@auth.check_token` (or `@login_required`,
 `@jwt_required`) on `get`, except one, serves that one's object to anyone who can reach the
-server: the API key or login was forgotten, not a permission. The comparison is
-`missing-authorization`'s for resource classes (`unchecked_resource_reads`); this rule takes the
+server: the API key or login was forgotten, not a permission; so does a `patch(self, token_id)`
+left unchecked among checked handlers change that object for anyone. The comparison is
+`missing-authorization`'s for resource classes (`unchecked_resource_handlers`); this rule takes the
 cases where every checking sibling signs the caller in, so the weakness reported is missing
 authentication, and `missing-authorization` the rest (one finding per handler).
 """
@@ -14,7 +15,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules.missing_authorization import unchecked_resource_reads
+from secreview.analysis.rules._support.resource_handlers import unchecked_resource_handlers
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -25,8 +26,9 @@ from secreview.index.context import ModuleContext
     cwe=306,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    summary="A resource's `get` that takes a URL value checks no token or login, while at "
-    "least four resource reads beside it do (and the unchecked ones are at most a fifth).",
+    summary="A resource's `get`, or its `post`/`put`/`patch`/`delete`, that takes a URL value "
+    "checks no token or login, while at least four resource handlers beside it do (and the "
+    "unchecked ones are at most a fifth).",
     fix="Add the same sign-in check as the sibling resources (`@auth.check_token`, "
     "`@login_required`), or set it once for every resource (`method_decorators`, a "
     "`before_request` hook).",
@@ -36,8 +38,11 @@ from secreview.index.context import ModuleContext
     "or an auth mixin. When at least four check, every one of those checks is a sign-in "
     "(`login_required`, `check_token`, `token_required`, `jwt_required`, `auth_required`), "
     "and the unchecked ones are at most a fifth, an unchecked `get` that takes a URL value "
-    "(`def get(self, uuid)`) is reported; classes named like public pages (`Health`, "
-    "`Status`, `Login`) are not.",
+    "(`def get(self, uuid)`) is reported; likewise an unchecked `post`/`put`/`patch`/`delete` "
+    "that takes a URL value, compared with every verb handler of the module's resources "
+    "(`def patch(self, token_id)` among token-checked handlers). Classes named like public "
+    "pages (`Health`, `Status`, `Login`) are not reported, nor a state change without a URL "
+    "value (asking for a token).",
     why_bad="The object the URL names (a record, its history, a file) is served to anyone "
     "who can reach the server, without the API key or login the rest of the API demands. "
     "It is the check added to every endpoint but the one written last (CWE-306).",
@@ -54,4 +59,4 @@ from secreview.index.context import ModuleContext
 )
 def missing_authentication(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report the resource read that skips the sign-in its siblings make."""
-    yield from unchecked_resource_reads(context, authentication=True)
+    yield from unchecked_resource_handlers(context, authentication=True)

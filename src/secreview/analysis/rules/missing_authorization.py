@@ -18,21 +18,26 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.handler_checks import (
+    CLASS_WORDS,
+    PUBLIC_NAMES,
+    Function,
+    blanket_check,
+    delegates,
+    few_unchecked,
+    own_checks,
+)
+from secreview.analysis.rules._support.resource_handlers import unchecked_resource_handlers
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.index.node_types import nodes_of
 from secreview.patterns import lazy_pattern
 
-Function = ast.FunctionDef | ast.AsyncFunctionDef
-
 _CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CHANGING_DECORATORS = frozenset({"post", "put", "patch", "delete"})
 _METHOD_LISTS = (".api_view", ".require_http_methods")
 """Decorators whose first argument lists the HTTP methods a Django/DRF view accepts."""
-_CAN_CALL = lazy_pattern(r"(^|\.)(context|ctx|policy|enforcer|acl|current_user|user)\.can$")
-_BLANKET_BASES = lazy_pattern(r"(LoginRequired|PermissionRequired|UserPassesTest|AccessMixin)")
-_CLASS_WORDS = lazy_pattern(r"(Controller|View|ViewSet|Handler|Resource|Endpoint|API|Api)$")
 
 
 @functools.cache
@@ -45,52 +50,6 @@ def _changing_name() -> re.Pattern[str]:
         r"purge|restore|rename|move|publish|promote|demote|migrate|rebuild|resize|lock|unlock)"
         r"(_\w+)?$"
     )
-
-
-@functools.cache
-def _check_words() -> re.Pattern[str]:
-    """Words that name an authorisation check (`login_required`, `has_perm`), compiled on first
-    use like `_changing_name`."""
-    return re.compile(
-        r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
-        r"requires?_(?!post|get|safe|http_methods|gzip)|"
-        r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
-        r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin|"
-        r"check_(token|auth|api_?key|credentials|login)|(token|api_?key)_required)",
-        re.IGNORECASE,
-    )
-
-
-def _is_check(node: ast.AST, context: ModuleContext) -> bool:
-    """A call or decorator that checks authorisation: `context.can(...)`, `@login_required`."""
-    target = node.func if isinstance(node, ast.Call) else node
-    text = context.resolve(target) or context.segment(target)
-    if _CAN_CALL.search(text):
-        return True
-    last = text.rsplit(".", 1)[-1]
-    return bool(_check_words().search(last)) and not last.startswith(("get_", "set_"))
-
-
-def _own_checks(function: Function, context: ModuleContext) -> list[ast.AST]:
-    """Checks in the function's decorators, its body, or its parameters' `Depends(require_x)`."""
-    found: list[ast.AST] = [d for d in function.decorator_list if _decorator_checks(d, context)]
-    defaults = [*function.args.defaults, *(d for d in function.args.kw_defaults if d)]
-    in_defaults = [n for default in defaults for n in ast.walk(default)]
-    for node in [*in_defaults, *scope_nodes(function.body)]:
-        if isinstance(node, ast.Call) and _is_check(node, context):
-            found.append(node)
-    return found
-
-
-def _decorator_checks(decorator: ast.expr, context: ModuleContext) -> bool:
-    """`@login_required`, `@policy.authorize(...)`, `@app.post(..., dependencies=[Depends(x)])`."""
-    if _is_check(decorator, context):
-        return True
-    if isinstance(decorator, ast.Call):
-        for keyword in decorator.keywords:
-            if keyword.arg in {"dependencies", "permission_classes"}:
-                return True
-    return False
 
 
 def _changes_state(function: Function, context: ModuleContext, in_class: bool) -> bool:
@@ -119,22 +78,6 @@ def _is_handler(function: Function, context: ModuleContext, in_class: bool) -> b
     return in_class or is_route_decorated(function, context)
 
 
-def _delegates(function: Function, checked: set[str]) -> bool:
-    """Whether the function calls a sibling (`self.x(...)` or `x(...)`) that checks."""
-    for node in scope_nodes(function.body):
-        if not isinstance(node, ast.Call):
-            continue
-        callee = node.func
-        on_self = isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)
-        if on_self and callee.value.id in {"self", "cls"} and callee.attr in checked:
-            return True
-        if isinstance(callee, ast.Name) and callee.id in checked:
-            return True
-        if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Call):
-            return True  # `super().update(...)`: the parent's handler may check
-    return False
-
-
 def _groups(context: ModuleContext) -> Iterator[tuple[ast.AST, list[Function], bool]]:
     """(owner, functions, in_class): each view class's methods and each module's routes."""
     module_functions = [
@@ -142,7 +85,7 @@ def _groups(context: ModuleContext) -> Iterator[tuple[ast.AST, list[Function], b
     ]
     yield context.tree, module_functions, False
     for node in nodes_of(context, ast.ClassDef):
-        if _CLASS_WORDS.search(node.name):
+        if CLASS_WORDS.search(node.name):
             methods = [
                 n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
             ]
@@ -156,30 +99,6 @@ _SIGN_IN_NAMES = lazy_pattern(
 )
 """Handlers that change state for callers who hold no permission yet (signing in, recovering a
 password, confirming an address): a permission check there would lock everyone out."""
-_MODULE_HOOKS = ("before_request", "url_value_preprocessor", "dependencies=")
-"""What runs before every route of a module: Flask's `before_request` and
-`url_value_preprocessor` hooks (a blueprint loading the project a URL names checks access there:
-ihatemoney's `pull_project`), FastAPI's router `dependencies=`."""
-
-
-def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
-    """A check that covers every handler of the group, so no handler can lack one."""
-    if isinstance(owner, ast.ClassDef):
-        if any(_BLANKET_BASES.search(context.segment(b)) for b in owner.bases):
-            return True
-        if any(_decorator_checks(d, context) for d in owner.decorator_list):
-            return True
-        for statement in owner.body:
-            if isinstance(statement, ast.Assign) and any(
-                isinstance(t, ast.Name)
-                and t.id
-                in {"permission_classes", "decorators", "method_decorators", "dependencies"}
-                for t in statement.targets
-            ):
-                return True
-        return False
-    text = context.text
-    return any(hook in text for hook in _MODULE_HOOKS)
 
 
 @rule(
@@ -226,15 +145,15 @@ def _blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
 )
 def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report state-changing handlers that skip the check their siblings make."""
-    yield from unchecked_resource_reads(context, authentication=False)
+    yield from unchecked_resource_handlers(context, authentication=False)
     for owner, functions, in_class in _groups(context):
-        if _blanket_check(owner, context):
+        if blanket_check(owner, context):
             continue
         handlers = [f for f in functions if _is_handler(f, context, in_class)]
         if len(handlers) < 3:  # both findings need three handlers or more: spare the checks
             continue
         changing = [f for f in handlers if _changes_state(f, context, in_class)]
-        checks = {f.name: _own_checks(f, context) for f in functions}
+        checks = {f.name: own_checks(f, context) for f in functions}
         checked = {name for name, found in checks.items() if found}
         if not in_class:
             yield from _unchecked_object_reads(handlers, changing, checks, checked, context)
@@ -244,7 +163,7 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         if len(checking) < 2:
             continue
         for function in changing:
-            if function.name in checked or _delegates(function, checked):
+            if function.name in checked or delegates(function, checked):
                 continue
             if _SIGN_IN_NAMES.match(function.name):
                 continue  # signing in, resetting a password: for callers with no permission
@@ -265,12 +184,6 @@ def _sibling_evidence(
     as the message spells them."""
     evidence = tuple((checks[f.name][0], f"`{f.name}` checks here") for f in checking[:3])
     return evidence, ", ".join(f"`{f.name}`" for f in checking[:3])
-
-
-_PUBLIC_NAMES = lazy_pattern(
-    r"(?i)(^|_)(index|home|login|logout|signin|signup|register|health|status|static|public|"
-    r"callback|verify|confirm|reset|forgot|activate|unsubscribe|favicon|robots|about|feed)"
-)
 
 
 def _route_has_parameter(function: Function, context: ModuleContext) -> bool:
@@ -300,10 +213,10 @@ def _unchecked_object_reads(
     reads = [f for f in handlers if f not in changing and is_route_decorated(f, context)]
     checking = [f for f in reads if f.name in checked]
     unchecked = [f for f in reads if f.name not in checked]
-    if not _few_unchecked(len(checking), len(unchecked)):
+    if not few_unchecked(len(checking), len(unchecked)):
         return
     for function in unchecked:
-        if _PUBLIC_NAMES.search(function.name) or not _route_has_parameter(function, context):
+        if PUBLIC_NAMES.search(function.name) or not _route_has_parameter(function, context):
             continue
         if _calls_sibling(function, checked):
             continue
@@ -317,84 +230,9 @@ def _unchecked_object_reads(
         )
 
 
-def _few_unchecked(checking: int, unchecked: int) -> bool:
-    """Whether reads without a check stand out among their siblings: at least four check, and
-    the unchecked are at most a fifth of all (a module of public pages with a few private ones
-    is left alone). Module routes and resource classes are compared alike."""
-    return checking >= 4 and unchecked > 0 and 5 * unchecked <= checking + unchecked
-
-
 def _calls_sibling(function: Function, checked: set[str]) -> bool:
     """Whether the route calls a sibling that checks (`return user_list_for(user_id)`)."""
     return any(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in checked
         for node in scope_nodes(function.body)
     )
-
-
-_READ_VERBS = frozenset({"get", "head"})
-_NOT_URL_VALUES = frozenset({"self", "cls", "request", "req"})
-
-
-_AUTHENTICATION = lazy_pattern(
-    r"(?i)(login_required|auth_required|requires_auth|authenticated|check_(token|auth|login|"
-    r"credentials|api_?key)|(token|api_?key|jwt)_required)$"
-)
-
-
-def _authenticates(check: ast.AST, context: ModuleContext) -> bool:
-    """Whether a check is a sign-in (`@login_required`, `@auth.check_token`), not a permission."""
-    target = check.func if isinstance(check, ast.Call) else check
-    if isinstance(target, ast.ClassDef):
-        return False
-    text = context.resolve(target) or context.segment(target)
-    return bool(_AUTHENTICATION.search(text.rsplit(".", 1)[-1]))
-
-
-def unchecked_resource_reads(context: ModuleContext, authentication: bool) -> Iterator[Hit]:
-    """`get(self, uuid)` of one resource class with no check, among checking resource reads.
-
-    Flask-RESTful `Resource`s and `MethodView`s put each URL in its own class, so a module's
-    read handlers are the `get` methods of many classes: compared like module routes (at least
-    four check, the unchecked ones at most a fifth), one that takes a URL value and checks
-    nothing hands that object to anyone. When every sibling's check is a sign-in (a token or
-    login), what is missing is authentication (`missing-authentication`, CWE-306, asks with
-    `authentication=True`); otherwise authorisation (this rule).
-    """
-    reads: list[tuple[ast.ClassDef, Function, list[ast.AST]]] = []
-    for node in nodes_of(context, ast.ClassDef):
-        names = [node.name, *(context.segment(b).rpartition(".")[2] for b in node.bases)]
-        if not any(_CLASS_WORDS.search(name) for name in names):
-            continue
-        blanket = _blanket_check(node, context)
-        for method in node.body:
-            if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef) and (
-                method.name in _READ_VERBS
-            ):
-                own = _own_checks(method, context)
-                reads.append((node, method, own or ([node] if blanket else [])))
-    checking = [(owner, f, found) for owner, f, found in reads if found]
-    unchecked = [(owner, f) for owner, f, found in reads if not found]
-    if not _few_unchecked(len(checking), len(unchecked)):
-        return
-    signs_in = all(_authenticates(found[0], context) for _, _, found in checking)
-    if signs_in != authentication:
-        return
-    what = "authentication" if authentication else "permission"
-    evidence = tuple(
-        (found[0], f"`{owner.name}.{f.name}` checks here") for owner, f, found in checking[:3]
-    )
-    names = ", ".join(f"`{owner.name}`" for owner, _, _ in checking[:3])
-    for owner, function in unchecked:
-        values = [a.arg for a in function.args.args if a.arg not in _NOT_URL_VALUES]
-        if not values or _PUBLIC_NAMES.search(owner.name):
-            continue
-        if _delegates(function, {f.name for _, f, _ in checking}):
-            continue
-        yield Hit(
-            node=function,
-            message=f"`{owner.name}.{function.name}` returns the object its URL names "
-            f"(`{values[0]}`) but checks no {what}, while {len(checking)} resource reads "
-            f"beside it ({names}, ...) do: anyone, signed in or not, reads what they protect.",
-            evidence=evidence,
-        )

@@ -1,0 +1,125 @@
+"""Which handlers check access, compared by `missing-authorization` and `missing-authentication`.
+
+Both rules judge a handler by its siblings: the checks each one makes (a decorator, a call, a
+`Depends(...)`), the checks that cover a whole class or module at once, and whether the
+unchecked ones are few enough among the checking ones to stand out. The answers live here so
+that the rules for state-changing handlers, detail routes and resource classes share them.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+
+from secreview.analysis.rules._support.web_handlers import scope_nodes
+from secreview.index.context import ModuleContext
+from secreview.patterns import lazy_pattern
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+_CAN_CALL = lazy_pattern(r"(^|\.)(context|ctx|policy|enforcer|acl|current_user|user)\.can$")
+_BLANKET_BASES = lazy_pattern(r"(LoginRequired|PermissionRequired|UserPassesTest|AccessMixin)")
+CLASS_WORDS = lazy_pattern(r"(Controller|View|ViewSet|Handler|Resource|Endpoint|API|Api)$")
+"""Class names (or base names) of view classes, whose public methods are handlers."""
+
+
+@functools.cache
+def _check_words() -> re.Pattern[str]:
+    """Words that name an authorisation check (`login_required`, `has_perm`), compiled on first
+    use: only files with handlers need them."""
+    return re.compile(
+        r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
+        r"requires?_(?!post|get|safe|http_methods|gzip)|"
+        r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
+        r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin|"
+        r"check_(token|auth|api_?key|credentials|login)|(token|api_?key)_required)",
+        re.IGNORECASE,
+    )
+
+
+def is_check(node: ast.AST, context: ModuleContext) -> bool:
+    """A call or decorator that checks authorisation: `context.can(...)`, `@login_required`."""
+    target = node.func if isinstance(node, ast.Call) else node
+    text = context.resolve(target) or context.segment(target)
+    if _CAN_CALL.search(text):
+        return True
+    last = text.rsplit(".", 1)[-1]
+    return bool(_check_words().search(last)) and not last.startswith(("get_", "set_"))
+
+
+def own_checks(function: Function, context: ModuleContext) -> list[ast.AST]:
+    """Checks in the function's decorators, its body, or its parameters' `Depends(require_x)`."""
+    found: list[ast.AST] = [d for d in function.decorator_list if decorator_checks(d, context)]
+    defaults = [*function.args.defaults, *(d for d in function.args.kw_defaults if d)]
+    in_defaults = [n for default in defaults for n in ast.walk(default)]
+    for node in [*in_defaults, *scope_nodes(function.body)]:
+        if isinstance(node, ast.Call) and is_check(node, context):
+            found.append(node)
+    return found
+
+
+def decorator_checks(decorator: ast.expr, context: ModuleContext) -> bool:
+    """`@login_required`, `@policy.authorize(...)`, `@app.post(..., dependencies=[Depends(x)])`."""
+    if is_check(decorator, context):
+        return True
+    if isinstance(decorator, ast.Call):
+        for keyword in decorator.keywords:
+            if keyword.arg in {"dependencies", "permission_classes"}:
+                return True
+    return False
+
+
+def delegates(function: Function, checked: set[str]) -> bool:
+    """Whether the function calls a sibling (`self.x(...)` or `x(...)`) that checks."""
+    for node in scope_nodes(function.body):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = node.func
+        on_self = isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)
+        if on_self and callee.value.id in {"self", "cls"} and callee.attr in checked:
+            return True
+        if isinstance(callee, ast.Name) and callee.id in checked:
+            return True
+        if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Call):
+            return True  # `super().update(...)`: the parent's handler may check
+    return False
+
+
+_MODULE_HOOKS = ("before_request", "url_value_preprocessor", "dependencies=")
+"""What runs before every route of a module: Flask's `before_request` and
+`url_value_preprocessor` hooks (a blueprint loading the project a URL names checks access there:
+ihatemoney's `pull_project`), FastAPI's router `dependencies=`."""
+
+
+def blanket_check(owner: ast.AST, context: ModuleContext) -> bool:
+    """A check that covers every handler of the group, so no handler can lack one."""
+    if isinstance(owner, ast.ClassDef):
+        if any(_BLANKET_BASES.search(context.segment(b)) for b in owner.bases):
+            return True
+        if any(decorator_checks(d, context) for d in owner.decorator_list):
+            return True
+        for statement in owner.body:
+            if isinstance(statement, ast.Assign) and any(
+                isinstance(t, ast.Name)
+                and t.id
+                in {"permission_classes", "decorators", "method_decorators", "dependencies"}
+                for t in statement.targets
+            ):
+                return True
+        return False
+    text = context.text
+    return any(hook in text for hook in _MODULE_HOOKS)
+
+
+PUBLIC_NAMES = lazy_pattern(
+    r"(?i)(^|_)(index|home|login|logout|signin|signup|register|health|status|static|public|"
+    r"callback|verify|confirm|reset|forgot|activate|unsubscribe|favicon|robots|about|feed)"
+)
+
+
+def few_unchecked(checking: int, unchecked: int) -> bool:
+    """Whether reads without a check stand out among their siblings: at least four check, and
+    the unchecked are at most a fifth of all (a module of public pages with a few private ones
+    is left alone). Module routes and resource classes are compared alike."""
+    return checking >= 4 and unchecked > 0 and 5 * unchecked <= checking + unchecked
