@@ -168,7 +168,8 @@ def unused(value: Value, node: ast.AST) -> Value:
     if not value.all_flows():
         return value
     note = "not written: the message has no field for it"
-    return Value(flows=value.mapped(lambda f: f.then(node, note).sanitised(LINE_BREAK_KINDS)).all_flows())
+    escaped = value.mapped(lambda f: f.then(node, note).sanitised(LINE_BREAK_KINDS))
+    return Value(flows=escaped.all_flows())
 
 
 def percent_result(template: str, right: Value, node: ast.AST) -> Value | None:
