@@ -18,6 +18,7 @@ from secreview.analysis.rules._support.input_key_guards import (
     KEY_ERRORS,
     key_checked,
     read_before,
+    routed_only_with_key,
     schema_checked,
 )
 from secreview.analysis.rules._support.request_values import (
@@ -160,8 +161,10 @@ def _value_names(context: ModuleContext) -> dict[tuple[int, str], ast.AST]:
     "enclosing `if` (`if data.get('k'): data['k']`), a key an earlier `if` exits on when "
     "missing (`if not isinstance(data.get('k'), list): raise ...`), a key a first read "
     "always run before already proved present, bodies a schema validated first "
-    "(`errors = schema.validate(data)`, `schema.load(data)`), and handlers whose decorator "
-    "validates the input (`@validation.schema`, `@use_kwargs`, `@expects_json`).",
+    "(`errors = schema.validate(data)`, `schema.load(data)`), handlers whose decorator "
+    "validates the input (`@validation.schema`, `@use_kwargs`, `@expects_json`), and "
+    '`request.params["k"]` in a Pyramid view routed only when the key is there '
+    '(`@view_config(request_param="k")`, also `"k=v"` or on the class\'s `@view_defaults`).',
     why_bad="The framework turns the uncaught exception into a 500 with a traceback in the log "
     "(and in the response when a debug page is on). A client error is reported as a server "
     "fault, error monitoring fills with noise that hides real faults, and any client can "
@@ -209,6 +212,8 @@ def _indexing(node: ast.Subscript, context: ModuleContext) -> Iterator[Hit]:
         return
     if schema_checked(node, function, context) or read_before(node, function, context):
         return
+    if routed_only_with_key(node, attribute, function, context):
+        return  # the view's `request_param` predicate routes only requests that hold the key
     yield Hit(
         node=node,
         message=f"`{context.one_line(node)}` raises KeyError when the client leaves the field "

@@ -155,9 +155,21 @@ def percent_arguments(template: str, arguments: list[Value], node: ast.AST) -> l
     if fields is None or any(key is not None for key, _ in fields):
         return arguments
     return [
-        formatted(value, fields[i][1], node) if i < len(fields) else value
+        formatted(value, fields[i][1], node) if i < len(fields) else unused(value, node)
         for i, value in enumerate(arguments)
     ]
+
+
+def unused(value: Value, node: ast.AST) -> Value:
+    """An argument the format has no field for: `"%s" % (a, b)` raises, and a logging call
+    whose message has too few fields (`logging.debug("SEND TO", peer, text)`) reports the
+    formatting error with the arguments' `repr` instead of writing them into the entry, so
+    the value can forge no log line or header."""
+    if not value.all_flows():
+        return value
+    note = "not written: the message has no field for it"
+    escaped = value.mapped(lambda f: f.then(node, note).sanitised(LINE_BREAK_KINDS))
+    return Value(flows=escaped.all_flows())
 
 
 def percent_result(template: str, right: Value, node: ast.AST) -> Value | None:

@@ -197,3 +197,30 @@ def _membership(node: ast.Compare) -> tuple[str, str] | None:
     if len(node.ops) == 1 and isinstance(node.ops[0], ast.In):
         return ast.dump(node.left), ast.dump(node.comparators[0])
     return None
+
+
+def routed_only_with_key(
+    subscript: ast.Subscript, attribute: str, function: Function, context: ModuleContext
+) -> bool:
+    """Whether a Pyramid view predicate makes the key present: `@view_config(request_param="add")`
+    (or `"add=1"`, or a tuple of them; on the function or the class's `@view_defaults`) calls
+    the view only for requests whose `request.params` hold the key, so indexing
+    `request.params["add"]` there cannot raise. Only `params`: the key may be in either the query
+    string or the form, so `GET["add"]` can still be missing."""
+    key = context.constant_value(subscript.slice)
+    if attribute != "params" or not isinstance(key, str):
+        return False
+    owner = context.parent(function)
+    decorators = list(function.decorator_list)
+    if isinstance(owner, ast.ClassDef):
+        decorators += owner.decorator_list
+    for decorator in decorators:
+        if not isinstance(decorator, ast.Call):
+            continue
+        value = context.keyword(decorator, "request_param")
+        listed = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
+        for item in listed:
+            text = context.constant_value(item) if item is not None else None
+            if isinstance(text, str) and text.partition("=")[0].strip() == key:
+                return True
+    return False
