@@ -11,7 +11,8 @@ of module routes (at least four check, the unchecked ones at most a fifth):
   resources: one that takes a URL value and checks nothing changes that object for anyone
   (Mailu's `Token.patch`, the one method of its API without `@common.api_token_authorization`).
   A handler without a URL value (`post(self)` on a collection) is left alone: signing in or
-  asking for a token is such a handler, and it checks nothing by design.
+  asking for a token is such a handler, and it checks nothing by design. So is one that only
+  raises (`raise AttributeError("Method not allowed")`): it refuses every caller.
 
 When every sibling's check is a sign-in (a token, an API key, a login), what is missing is
 authentication (`missing-authentication`, CWE-306, asks with `authentication=True`); otherwise
@@ -70,8 +71,10 @@ def _verb_handlers(context: ModuleContext) -> list[Verb]:
             continue
         blanket = blanket_check(node, context)
         for method in node.body:
-            if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef) and (
-                method.name in _READ_VERBS | _WRITE_VERBS
+            if (
+                isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+                and method.name in _READ_VERBS | _WRITE_VERBS
+                and not _only_refuses(method)  # neither checked nor open: no one gets through
             ):
                 own = own_checks(method, context)
                 verbs.append((node, method, own or ([node] if blanket else [])))
@@ -124,3 +127,14 @@ def _compare(
             f"signed in or not, {harm}.",
             evidence=evidence,
         )
+
+
+def _only_refuses(function: Function) -> bool:
+    """Whether the handler's body is only a docstring and `raise` statements: it refuses every
+    caller, checked or not (an inherited verb turned off)."""
+    body = [
+        statement
+        for statement in function.body
+        if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+    ]
+    return bool(body) and all(isinstance(statement, ast.Raise) for statement in body)
