@@ -192,7 +192,7 @@ def with_cross_module_flows(
     routes_by_module = {f.module: f.url_routes for f in facts}
     routes = route_kinds(routes_by_module, bindings.defining_name)
     helpers = request_helpers(
-        (f.request_handoffs for f in facts),
+        {f.module: f.request_handoffs for f in facts},
         routed_views(routes_by_module, bindings.defining_name),
         bindings.defining_name,
     )

@@ -19,7 +19,7 @@ is followed into them.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from secreview.index.context import ModuleContext
 from secreview.index.node_types import nodes_of
@@ -62,12 +62,14 @@ def _is_request(argument: ast.expr) -> bool:
 
 
 def request_helpers(
-    handoffs_by_module: Iterable[tuple[str, ...]],
+    handoffs_by_module: Mapping[str, tuple[str, ...]],
     routed: Iterable[str],
     defining_name: Callable[[str], str],
 ) -> frozenset[str]:
-    """Where each function some module hands the request to is defined, except those a route
-    names (`routed`, already defining names): a routed view another view calls is still a
-    view."""
-    handed = {defining_name(name) for names in handoffs_by_module for name in names}
-    return frozenset(handed.difference(routed))
+    """Where each function some module hands the request to is defined, when that is a module
+    of the project (`handoffs_by_module`'s keys; `render(request, ...)` is Django's), except
+    those a route names (`routed`, already defining names): a routed view another view calls is
+    still a view."""
+    handed = {defining_name(name) for names in handoffs_by_module.values() for name in names}
+    own = {name for name in handed if name.rpartition(".")[0] in handoffs_by_module}
+    return frozenset(own.difference(routed))
