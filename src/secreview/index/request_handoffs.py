@@ -25,8 +25,9 @@ from secreview.index.context import ModuleContext
 from secreview.index.node_types import nodes_of
 from secreview.index.urlconf import dotted_name
 
-_REQUEST_NAMES = frozenset({"request", "req"})
-"""The names a view's request parameter goes by (those `taint/parameters.py` reads views by)."""
+REQUEST_NAMES = frozenset({"request", "req"})
+"""The names a view's request parameter goes by: `taint/parameters.py` reads a Django function
+whose first parameter is so named as a view, and a call handing one on as a helper's call."""
 
 
 def request_handoffs(context: ModuleContext, module: str) -> tuple[str, ...]:
@@ -46,13 +47,13 @@ def request_handoffs(context: ModuleContext, module: str) -> tuple[str, ...]:
 
 def _request_keyword(call: ast.Call) -> ast.expr | None:
     """What a call without positional arguments passes as `request=` (or `req=`)."""
-    return next((k.value for k in call.keywords if k.arg in _REQUEST_NAMES), None)
+    return next((k.value for k in call.keywords if k.arg in REQUEST_NAMES), None)
 
 
 def _is_request(argument: ast.expr) -> bool:
     """`request`, `req` or `self.request`."""
     if isinstance(argument, ast.Name):
-        return argument.id in _REQUEST_NAMES
+        return argument.id in REQUEST_NAMES
     return (
         isinstance(argument, ast.Attribute)
         and argument.attr == "request"

@@ -24,7 +24,7 @@ from secreview.analysis.taint.decorator_names import is_property_getter
 from secreview.analysis.taint.results import FunctionNode
 from secreview.analysis.taint.summaries import ReturnEffect
 from secreview.analysis.taint.values import Flow
-from secreview.analysis.taint.written_reads import written_read
+from secreview.analysis.taint.written_reads import ReadTables, written_read
 
 
 class CalleeReads(NamedTuple):
@@ -34,6 +34,9 @@ class CalleeReads(NamedTuple):
     parameters: tuple[str, ...]
     shown: Callable[[ast.AST], str]
     """The source text of a node of this module (`ModuleIndex.shown`)."""
+    known: ReadTables
+    """The module's table of functions whose reads are indexed (`new_read_tables`): a method
+    called many times is walked once."""
 
     def started_at_read(self, outer: Flow, inner: Flow, call: ast.AST, name: str) -> Flow | None:
         """`outer` continued by the callee's `inner`, starting at the callee's read of the part
@@ -54,7 +57,7 @@ class CalleeReads(NamedTuple):
         if not note.startswith(shown):
             return None
         within = cast("tuple[str, ...]", inner.within)
-        read = written_read(self.callee, self.parameters[inner.parameter], within)
+        read = written_read(self.callee, self.parameters[inner.parameter], within, self.known)
         if read is None:
             return None
         line = getattr(call, "lineno", "?")

@@ -35,6 +35,7 @@ from secreview.analysis.taint.stubs import overridable_stub
 from secreview.analysis.taint.summaries import ExternalSummary, returned_value
 from secreview.analysis.taint.type_unions import type_alternatives
 from secreview.analysis.taint.values import CLEAN, Flow, FunctionRef, Value, join, merge_flows
+from secreview.analysis.taint.written_reads import new_read_tables
 
 
 class CallRules(ObjectRules, CallbackRules):
@@ -248,7 +249,8 @@ class CallRules(ObjectRules, CallbackRules):
             return self.default_result(bound_args, kwargs, node)
         mapping = self.parameter_values(result.parameters, bound_args, kwargs)
         name = ref.node.name
-        reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown)
+        known = self.context.derived(new_read_tables)
+        reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown, known)
         for event in result.events:
             parameter = event.flow.parameter
             if parameter not in mapping or closure_read(event.flow, ref.node):

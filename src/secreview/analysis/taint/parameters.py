@@ -28,6 +28,7 @@ from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.choices import without_none
 from secreview.index.context import ModuleContext
+from secreview.index.request_handoffs import REQUEST_NAMES
 
 
 def is_static_method(
@@ -309,7 +310,7 @@ class ParameterRules(HookRules):
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
         if is_method and self.is_request_first_hook(first):
             return "request-first"  # `setup(self, request, *args)`, not `dispatch(self, *args)`
-        if first is None or first.arg not in ("request", "req") or not self.analysis.is_django:
+        if first is None or first.arg not in REQUEST_NAMES or not self.analysis.is_django:
             return None  # URL keyword arguments are a Django (and DRF) convention
         if is_method:
             handlers = self.models.view_methods

@@ -33,13 +33,15 @@ def _chain(node: ast.expr) -> tuple[str, tuple[str, ...]] | None:
 
 
 _Path = tuple[str, tuple[str, ...]]
+ReadTables = dict[int, tuple[FunctionNode, dict[_Path, ast.expr]]]
+"""Indexed functions by `id`, each with its first read of every path (`new_read_tables`)."""
 
 
 def written_read(
     function: FunctionNode,
     parameter: str,
     within: tuple[str, ...],
-    known: dict[int, tuple[FunctionNode, dict[_Path, ast.expr]]] | None = None,
+    known: ReadTables | None = None,
 ) -> ast.expr | None:
     """The first expression of `function` (by position) reading exactly `parameter` + `within`.
 
@@ -59,7 +61,7 @@ def written_read(
     return entry[1].get((parameter, within))
 
 
-def new_read_tables(context: object) -> dict[int, tuple[FunctionNode, dict[_Path, ast.expr]]]:
+def new_read_tables(context: object) -> ReadTables:
     """An empty table of indexed functions (`written_read`'s `known`), one per module."""
     return {}
 
