@@ -29,6 +29,7 @@ from secreview.analysis.rules._support.web_handlers import parameter_names
 from secreview.analysis.taint.context import AnalysisContext
 from secreview.analysis.taint.decorator_names import decorator_name
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.values import SERVERS_ANSWER
 from secreview.findings import Confidence, Severity
 
 _REQUEST_PATHS = frozenset(
@@ -78,7 +79,11 @@ def _is_function(node: ast.AST) -> bool:
 
 def _leaves_the_host(event: SinkEvent, context: AnalysisContext) -> bool:
     """False for a redirect to the request's own path as a routed view reads it: the target is
-    on the host the browser is talking to."""
+    on the host the browser is talking to. False too for a target a server the client did not
+    choose answered (an identity provider's login URL, a payment provider's checkout page:
+    `server_answers.py`): sending the user there is what the code asked that server for."""
+    if SERVERS_ANSWER in event.flow.safe_for:
+        return False
     source = event.flow.steps[0][0] if event.flow.steps else None
     if isinstance(source, ast.Call):
         source = source.func
@@ -145,7 +150,9 @@ open_redirect = taint_rule(
     "`is_safe_redirect_url`, `is_local_url`; not `is_valid_url`, a format check), or the parsed "
     "host compared with a fixed set or with the request's own host (`urlparse(u).netloc != "
     "request.host` then an early return or an `else:`), also when the check was stored in a "
-    "boolean first or tested a part read again later (`state['next'][0]`).",
+    "boolean first or tested a part read again later (`state['next'][0]`). A target the reply "
+    "of a server the client did not choose names (an identity provider's login page) is not "
+    "reported.",
     why_bad="Links on the trusted domain that bounce to a phishing page are convincing; tokens "
     "in the URL can leak to the other site (CWE-601).",
     example="return redirect(request.args['next'])",

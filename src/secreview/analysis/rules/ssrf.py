@@ -1,12 +1,32 @@
-"""CWE-918 by data flow: untrusted input chooses the URL the server requests (`ssrf`)."""
+"""CWE-918 by data flow: untrusted input chooses the URL the server requests (`ssrf`).
+
+A URL a server the web client did not choose answered (the `next` link of an API's page, an
+identity provider's discovery document, a download link of a release feed it was configured
+with) is that server's choice: following it is trusting the service the code asked, which is no
+request the client forged (`server_answers.py`). A reply of a server the client's data chose
+(a link preview of a URL it sent) stays the client's, and the URLs it names are reported.
+"""
 
 from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.values import SERVERS_ANSWER
 from secreview.findings import Confidence, Severity
 
+
+def _chosen_by_the_client(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether the URL is not only what a server the client did not choose answered."""
+    return SERVERS_ANSWER not in event.flow.safe_for
+
+
 ssrf = taint_rule(
-    TaintSpec("ssrf", "the server can be made to call internal services or cloud metadata."),
+    TaintSpec(
+        "ssrf",
+        "the server can be made to call internal services or cloud metadata.",
+        reports=_chosen_by_the_client,
+    ),
     id="ssrf",
     name="Server-side request forgery: untrusted input chooses the URL",
     cwe=918,
@@ -23,7 +43,10 @@ ssrf = taint_rule(
     "HTTP request (`get`, `send`, `get_json`, ...) on an object nothing describes, given a URL "
     "as `url=`/`base_url=`, or first on a receiver named for a client (`api_client.get_json(u)`; "
     "`get`/`send` only with the text of a URL, since caches have them too), is taken for a "
-    "request at low confidence, a guess its evidence names.",
+    "request at low confidence, a guess its evidence names. A URL read from the reply of a "
+    "server the client did not choose (an API's `next` link, a discovery document's endpoints) "
+    "is that server's choice and is not reported; the links of a page the client's URL chose "
+    "are.",
     why_bad="`http://169.254.169.254/` or `http://localhost:6379/` reaches services the attacker "
     "cannot reach directly (CWE-918).",
     example="requests.get(request.args['url'])",

@@ -27,6 +27,7 @@ from secreview.analysis.taint.name_words import names_a_folder
 from secreview.analysis.taint.properties import PropertyRules
 from secreview.analysis.taint.quoted_identifiers import quoted_identifier
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
+from secreview.analysis.taint.server_answers import answered
 from secreview.analysis.taint.type_unions import UNION, type_alternatives
 from secreview.analysis.taint.values import (
     CLEAN,
@@ -208,7 +209,7 @@ class ExpressionRules(PropertyRules):
         if base.type:
             source = self.typed_source(base.type, attribute, node)
             if source is not None:
-                return source
+                return answered(source, base)  # a reply of a server the client did not choose
             for model in self.models.returns.get(f"{base.type}.{attribute}", ()):
                 if not model.conditional:
                     return Value(flows=flows, type=model.type)

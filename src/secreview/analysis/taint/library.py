@@ -49,6 +49,7 @@ from secreview.analysis.taint.semantics import (
     without_line_breaks,
     without_path_parts,
 )
+from secreview.analysis.taint.server_answers import answered
 from secreview.analysis.taint.sinks import arguments_match
 from secreview.analysis.taint.values import (
     CLEAN,
@@ -119,8 +120,8 @@ class LibraryRules(FrameState):
             return self.typed_result(Value(flows=chosen.all_flows()), names[0], settings, args)
         if receiver is not None and method is not None and receiver.type:
             source = self.typed_source(receiver.type, method, node)
-            if source is not None:
-                return source  # `request.get_json()`, `await request.body()`
+            if source is not None:  # `request.get_json()`, `await request.body()`
+                return answered(source, receiver)
             converter = kwargs.get("type")
             if (
                 method == "get"

@@ -6,10 +6,9 @@ prefix (a URL whose host is fixed cannot redirect elsewhere), the parts of a con
 whose keys are constant (so `d["a"] = tainted; use(d["b"])` stays clean), and its type when a
 model or a class in the module told us (so `cursor.execute` and `session[...] = ...` are found).
 
-Values are immutable: every operation builds a new one, so branches can be joined safely. They
-are immutable by convention, not `frozen=True`: a frozen dataclass sets each field through
-`object.__setattr__`, which made building `Value`s and `Flow`s (hundreds of thousands per
-tree) about 6 % of a scan's CPU; they hash and compare by their fields all the same
+Values are immutable, so branches can be joined safely: by convention, not `frozen=True` (a frozen
+dataclass sets each field through `object.__setattr__`, which made building `Value`s and `Flow`s,
+hundreds of thousands per tree, about 6 % of a scan's CPU). They hash and compare by their fields
 (`unsafe_hash=True`). Never assign to one: build a new one (`replace`, `mapped`).
 """
 
@@ -42,6 +41,8 @@ ONLY_CHOSE = "only-chose"
 FIXED_SERVER = "fixed-server"
 """Marker: the reply of a server whose host the code fixes (a service API); however it is
 decoded, no log entry a web client wrote (the log-injection rule leaves it out)."""
+SERVERS_ANSWER = "servers-answer"
+"""Marker: a reply of a server the web client did not choose (`server_answers.py`)."""
 DECODED = "decoded"
 """Marker on a parameter flow: the function decodes the parameter's text (`parse_qsl(url)`), so
 at a call site the argument's sink kinds a source or sanitiser ruled out apply again
@@ -91,7 +92,7 @@ class Flow:
         they ruled out (a `%0A` in a request line is a line break after `unquote`). The evidence
         says so only when something was given back, and always on a parameter's flow, which
         keeps the `DECODED` marker for its callers' arguments."""
-        kept = self.safe_for & {ONLY_CHOSE, FIXED_SERVER}
+        kept = self.safe_for & {ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER}
         if self.parameter is not None:
             kept |= {DECODED}  # the caller's argument is decoded too (`through`)
         if kept == self.safe_for:
@@ -105,7 +106,7 @@ class Flow:
         `request.uri` handed to a helper that `parse_qsl`s its query)."""
         if DECODED not in callee_safe_for:
             return self.sanitised(callee_safe_for)
-        kept = self.safe_for & {ONLY_CHOSE, FIXED_SERVER}
+        kept = self.safe_for & {ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER}
         if self.parameter is not None:
             kept |= {DECODED}
         return Flow(self.origin, self.steps, kept | (callee_safe_for - {DECODED}), self.within)
