@@ -28,8 +28,8 @@ from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.rules._support.web_handlers import parameter_names
 from secreview.analysis.taint.context import AnalysisContext
 from secreview.analysis.taint.decorator_names import decorator_name
+from secreview.analysis.taint.markers import SERVERS_ANSWER
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.values import SERVERS_ANSWER
 from secreview.findings import Confidence, Severity
 
 _REQUEST_PATHS = frozenset(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.markers import SERVERS_ANSWER
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.values import SERVERS_ANSWER
 from secreview.findings import Confidence, Severity
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.markers import GUESSED_SOURCE
 from secreview.analysis.taint.name_words import CLIENT_WORDS, DOWNLOAD_VERBS, words_of
-from secreview.analysis.taint.values import GUESSED_SOURCE, Flow, Value
+from secreview.analysis.taint.values import Flow, Value
 
 _READ_NOUNS = frozenset(
     {"arg", "args", "argument", "arguments", "param", "params", "parameter", "parameters"}

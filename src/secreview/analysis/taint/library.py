@@ -33,6 +33,7 @@ from secreview.analysis.taint.formats import (
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
 from secreview.analysis.taint.identity_lookups import is_identity_lookup, reads_a_store
+from secreview.analysis.taint.markers import ONLY_CHOSE
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
 from secreview.analysis.taint.semantics import (
@@ -53,7 +54,6 @@ from secreview.analysis.taint.server_answers import answered
 from secreview.analysis.taint.sinks import arguments_match
 from secreview.analysis.taint.values import (
     CLEAN,
-    ONLY_CHOSE,
     Flow,
     Value,
     constant,

@@ -18,9 +18,10 @@ from secreview.analysis.taint.context import (
 )
 from secreview.analysis.taint.input_clues import input_clues
 from secreview.analysis.taint.interpreter import ModuleAnalysis
+from secreview.analysis.taint.markers import ONLY_CHOSE
 from secreview.analysis.taint.public_api import public_parameter_events
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.values import ONLY_CHOSE, PARAMETER_ORIGIN, evidence_rank
+from secreview.analysis.taint.values import PARAMETER_ORIGIN, evidence_rank
 
 
 def taint_events(context: AnalysisContext) -> ModuleTaint:

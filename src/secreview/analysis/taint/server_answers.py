@@ -17,7 +17,8 @@ path or query (`ONLY_CHOSE`) leaves the server the code's choice.
 
 from __future__ import annotations
 
-from secreview.analysis.taint.values import ONLY_CHOSE, SERVERS_ANSWER, Value
+from secreview.analysis.taint.markers import ONLY_CHOSE, SERVERS_ANSWER
+from secreview.analysis.taint.values import Value
 
 RESPONSE_TYPES = frozenset({"http.ClientResponse", "http.ServiceResponse", "tornado.HTTPResponse"})
 """Types of an HTTP client's response (network.toml): what is read from one is the server's."""

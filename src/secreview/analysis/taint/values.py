@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.markers import ORIGIN_MARKERS
 from secreview.analysis.taint.type_unions import joined_type
 from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
@@ -35,14 +36,6 @@ label built from nine fields of `self` would carry all the object holds, hence n
 MAX_PATH = 3
 """How deep a parameter flow remembers the part it was read from (`self.r.args.x`)."""
 PARAMETER_ORIGIN = "param:"
-ONLY_CHOSE = "only-chose"
-"""Marker: the data is the output of a command or a fetched page that untrusted input only chose
-(`subprocess.check_output(["ls", name])`): not the input itself, so findings are low confidence."""
-FIXED_SERVER = "fixed-server"
-"""Marker: the reply of a server whose host the code fixes (a service API); however it is
-decoded, no log entry a web client wrote (the log-injection rule leaves it out)."""
-SERVERS_ANSWER = "servers-answer"
-"""Marker: a reply of a server the web client did not choose (`server_answers.py`)."""
 DECODED = "decoded"
 """Marker on a parameter flow: the function decodes the parameter's text (`parse_qsl(url)`), so
 at a call site the argument's sink kinds a source or sanitiser ruled out apply again
@@ -51,9 +44,6 @@ ELEMENT = "(element)"
 """The part of a list or set holding what was added once the code no longer knew its length (a
 work list grown in a loop): any unknown index may be one of them, so an appended tuple keeps its
 positions apart instead of spilling into the whole list."""
-GUESSED_SOURCE = "guessed-source"
-"""Marker: the data was taken for untrusted input from a helper's name only (`get_args(request)`
-of a module the scan did not read; see `guessed_sources.py`), so findings are low confidence."""
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -92,7 +82,7 @@ class Flow:
         they ruled out (a `%0A` in a request line is a line break after `unquote`). The evidence
         says so only when something was given back, and always on a parameter's flow, which
         keeps the `DECODED` marker for its callers' arguments."""
-        kept = self.safe_for & {ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER}
+        kept = self.safe_for & ORIGIN_MARKERS
         if self.parameter is not None:
             kept |= {DECODED}  # the caller's argument is decoded too (`through`)
         if kept == self.safe_for:
@@ -106,7 +96,7 @@ class Flow:
         `request.uri` handed to a helper that `parse_qsl`s its query)."""
         if DECODED not in callee_safe_for:
             return self.sanitised(callee_safe_for)
-        kept = self.safe_for & {ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER}
+        kept = self.safe_for & ORIGIN_MARKERS
         if self.parameter is not None:
             kept |= {DECODED}
         return Flow(self.origin, self.steps, kept | (callee_safe_for - {DECODED}), self.within)

@@ -18,8 +18,8 @@ from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.taint import AnalysisContext, reported_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
+from secreview.analysis.taint.markers import GUESSED_SOURCE, ONLY_CHOSE
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.values import GUESSED_SOURCE, ONLY_CHOSE
 from secreview.findings import Confidence, Severity
 
 _ORIGIN_WORDS = {

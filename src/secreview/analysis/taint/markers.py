@@ -1,0 +1,27 @@
+"""Markers a flow carries in its `safe_for` beside sink kinds: where its data came from.
+
+A sink kind in `safe_for` says a sanitiser made the data harmless for that kind of sink; a marker
+says something about the data's origin that the rules weigh (a guess, a command's output, a
+server's reply, a call the scan could not read). Decoding the data (`Flow.decoded`) gives back
+what sanitisers ruled out, but never changes where the data came from: `ORIGIN_MARKERS` stay.
+"""
+
+from __future__ import annotations
+
+ONLY_CHOSE = "only-chose"
+"""The data is the output of a command or a fetched page that untrusted input only chose
+(`subprocess.check_output(["ls", name])`): not the input itself, so findings are low confidence."""
+FIXED_SERVER = "fixed-server"
+"""The reply of a server whose host the code fixes (a service API); however it is decoded, no
+log entry a web client wrote (the log-injection rule leaves it out)."""
+SERVERS_ANSWER = "servers-answer"
+"""A reply of a server the web client did not choose (`server_answers.py`)."""
+GUESSED_SOURCE = "guessed-source"
+"""The data was taken for untrusted input from a helper's name only (`get_args(request)` of a
+module the scan did not read; see `guessed_sources.py`), so findings are low confidence."""
+UNREAD_CALL = "unread-call"
+"""The data went through a call the scan cannot read (a function of a module it was not given, a
+method of an object nothing describes, an unmodelled library), whose result is taken to carry
+its arguments' data: the flow is likely, not proven (`unread_calls.py`)."""
+ORIGIN_MARKERS = frozenset({ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER, GUESSED_SOURCE, UNREAD_CALL})
+"""The markers decoding keeps."""
