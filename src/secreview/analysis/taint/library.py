@@ -52,6 +52,7 @@ from secreview.analysis.taint.semantics import (
 )
 from secreview.analysis.taint.server_answers import answered
 from secreview.analysis.taint.sinks import arguments_match
+from secreview.analysis.taint.unread_calls import through_unread_call
 from secreview.analysis.taint.values import (
     CLEAN,
     Flow,
@@ -179,6 +180,7 @@ class LibraryRules(FrameState):
             if filtered is not None:
                 return filtered
         result = self.guessed_sanitiser(node, self.default_result(inputs, kwargs, node))
+        result = through_unread_call(result, names, node, self.context, self.models)
         guessed = self.guessed_request_read(node, args, kwargs) or self.guessed_download(
             node, receiver, method
         )

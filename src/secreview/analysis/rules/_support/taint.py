@@ -18,7 +18,7 @@ from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.taint import AnalysisContext, reported_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
-from secreview.analysis.taint.markers import GUESSED_SOURCE, ONLY_CHOSE
+from secreview.analysis.taint.markers import GUESSED_SOURCE, ONLY_CHOSE, UNREAD_CALL
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
@@ -63,8 +63,8 @@ class TaintSpec(NamedTuple):
 
 def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
     """A rule reporting every flow of untrusted data into sinks of `spec.kind`."""
-    severity = metadata["severity"]
-    assert isinstance(severity, Severity)
+    severity, default = metadata["severity"], metadata["confidence"]
+    assert isinstance(severity, Severity) and isinstance(default, Confidence)
 
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         anchored: dict[int, Hit] = {}
@@ -74,7 +74,7 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
             ):
                 continue
             place = spec.anchor(event, context) if spec.anchor is not None else None
-            hit = _hit(event, spec, severity, context, place)
+            hit = _hit(event, spec, severity, default, context, place)
             if place is None:
                 yield hit
                 continue
@@ -104,6 +104,7 @@ def _hit(
     event: SinkEvent,
     spec: TaintSpec,
     severity: Severity,
+    default: Confidence,
     context: AnalysisContext,
     place: ast.AST | None = None,
 ) -> Hit:
@@ -154,11 +155,11 @@ def _hit(
             confidence=Confidence.LOW,
             severity=min(chosen or severity, Severity.MEDIUM),
         )
-    sure = spec.sure_of is not None and spec.sure_of(event, context)
+    confidence: Confidence | None = None  # the rule's own
+    if UNREAD_CALL in flow.safe_for:  # likely, not proven: see `unread_calls.py`
+        confidence = min(default, Confidence.MEDIUM)
+    elif spec.sure_of is not None and spec.sure_of(event, context):
+        confidence = Confidence.HIGH
     return Hit(
-        node=node,
-        message=message,
-        evidence=evidence,
-        severity=chosen,
-        confidence=Confidence.HIGH if sure else None,
+        node=node, message=message, evidence=evidence, severity=chosen, confidence=confidence
     )

@@ -1,0 +1,68 @@
+"""Calls the scan cannot read: their result is taken to carry their arguments, and says so.
+
+When a call is neither a function of the module (or of a module the project scan summarised) nor
+a modelled library call, the engine assumes its result may hold any of its arguments' data
+(`FrameState.default_result`): `g.ledger.statement_path(request.args["hash"])` may return the
+hash, so a path built from it is followed. That keeps real flows through helpers the scan was
+not given, but the flow is then likely, not proven. The evidence names the call ("through
+`g.ledger.statement_path()`, which the scan cannot read"), so a reader sees where the path rests
+on that assumption, and the flow carries the `UNREAD_CALL` marker, which caps a finding's
+confidence at medium: a lookup that returns a stored path, not the key it was given, is the
+usual way such findings are wrong.
+
+A call is unread when no model names it and it is a function of an imported module that is not
+the standard library's (a project module the scan did not summarise, an unmodelled third-party
+package), or a method of an object nothing describes. Builtins and standard-library functions
+without a model (`reversed`, `textwrap.dedent`, `urllib.parse.urlparse`) are left alone: they
+are known to hand their argument's text back; so are methods of a modelled type (`.get` of a
+request's arguments).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.models import Models
+from secreview.analysis.taint.markers import UNREAD_CALL
+from secreview.analysis.taint.semantics import BUILTINS
+from secreview.analysis.taint.values import Value
+from secreview.index.context import ModuleContext
+from secreview.index.import_names import stdlib_module_names
+
+_MAX_SHOWN = 60
+"""Longest call text an evidence step quotes."""
+
+
+def through_unread_call(
+    result: Value, names: list[str], node: ast.Call, context: ModuleContext, models: Models
+) -> Value:
+    """`result` of the call `node` (model names `names`), with a step naming the call and the
+    `UNREAD_CALL` marker on every flow when the scan cannot read it (see the module)."""
+    if not result.all_flows() or not _unread(names, context, models):
+        return result
+    shown = (context.segment(node.func) or "the call").replace("\n", " ")
+    if len(shown) > _MAX_SHOWN:
+        shown = shown[: _MAX_SHOWN - 3] + "..."
+    note = f"through `{shown}()`, which the scan cannot read (taken to return its arguments' data)"
+    return result.mapped(lambda flow: flow.then(node, note).sanitised((UNREAD_CALL,)))
+
+
+def _unread(names: list[str], context: ModuleContext, models: Models) -> bool:
+    if not names:
+        return True  # a callable held in a variable nothing describes
+    if any(
+        name in models.returns
+        or name in models.sinks
+        or name in models.sanitizers
+        or name in models.source_calls
+        for name in names
+    ):
+        return False
+    first = names[0]
+    if first.startswith("*."):
+        return True  # a method of an object nothing describes
+    root = first.partition(".")[0]
+    if root in BUILTINS or root in stdlib_module_names():
+        return False
+    package = (context.package or "").partition(".")[0]
+    return root == package or context.imports_module(root)

@@ -1,0 +1,76 @@
+"""A flow through a call the scan cannot read says so and is not rated as proven
+(`analysis/taint/unread_calls.py`)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from secreview.findings import Confidence, Finding
+from secreview.pipeline import review_source
+
+_UNREAD = "which the scan cannot read"
+
+
+def _finding(body: str, rule_id: str = "path-traversal") -> Finding:
+    source = textwrap.dedent(
+        """
+        import textwrap
+        from flask import Flask, request, send_file
+        from ledger import g
+        import markdown_helpers
+
+        app = Flask(__name__)
+
+        @app.route("/f")
+        def f():
+        """
+    ) + textwrap.indent(textwrap.dedent(body), "    ")
+    report = review_source(source, "app.py")
+    assert report.error is None, report.error
+    (finding,) = [f for f in report.findings if f.rule_id == rule_id]
+    return finding
+
+
+def _notes(finding: Finding) -> list[str]:
+    return [step.note for step in finding.evidence]
+
+
+def test_a_method_of_an_object_nothing_describes_is_named_and_caps_confidence() -> None:
+    finding = _finding(
+        """
+        path = g.ledger.statement_path(request.args["entry"])
+        return send_file(path)
+        """
+    )
+    assert finding.confidence == Confidence.MEDIUM
+    assert any(
+        note.startswith("through `g.ledger.statement_path()`") and _UNREAD in note
+        for note in _notes(finding)
+    )
+
+
+def test_a_function_of_an_imported_module_the_scan_was_not_given_is_unread() -> None:
+    finding = _finding(
+        """
+        return send_file(markdown_helpers.page_path(request.args["page"]))
+        """
+    )
+    assert finding.confidence == Confidence.MEDIUM
+    assert any("`markdown_helpers.page_path()`" in note for note in _notes(finding))
+
+
+def test_builtins_and_the_standard_library_keep_the_proven_flow() -> None:
+    finding = _finding(
+        """
+        name = textwrap.dedent(request.args["name"])
+        return send_file(str(reversed(name)))
+        """
+    )
+    assert finding.confidence == Confidence.HIGH
+    assert not any(_UNREAD in note for note in _notes(finding))
+
+
+def test_a_direct_flow_stays_high() -> None:
+    finding = _finding('return send_file(request.args["name"])\n')
+    assert finding.confidence == Confidence.HIGH
+    assert not any(_UNREAD in note for note in _notes(finding))
