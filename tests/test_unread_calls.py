@@ -74,3 +74,19 @@ def test_a_direct_flow_stays_high() -> None:
     finding = _finding('return send_file(request.args["name"])\n')
     assert finding.confidence == Confidence.HIGH
     assert not any(_UNREAD in note for note in _notes(finding))
+
+
+def test_a_proven_path_to_the_same_sink_is_the_one_shown() -> None:
+    """Even when the path through the unread call is the shorter one."""
+    finding = _finding(
+        """
+        raw = request.args["name"]
+        first = raw
+        second = first
+        third = second
+        name = g.ledger.resolve(raw) if raw.endswith(".txt") else third
+        return send_file(name)
+        """
+    )
+    assert finding.confidence == Confidence.HIGH
+    assert not any(_UNREAD in note for note in _notes(finding))

@@ -18,7 +18,7 @@ from secreview.analysis.taint.context import (
 )
 from secreview.analysis.taint.input_clues import input_clues
 from secreview.analysis.taint.interpreter import ModuleAnalysis
-from secreview.analysis.taint.markers import ONLY_CHOSE
+from secreview.analysis.taint.markers import ONLY_CHOSE, UNREAD_CALL
 from secreview.analysis.taint.public_api import public_parameter_events
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, evidence_rank
@@ -114,10 +114,13 @@ def _may_report(context: AnalysisContext) -> bool:
 
 def _event_rank(event: SinkEvent) -> tuple[object, ...]:
     """Which of the events of one sink and origin is shown: the input itself before output it
-    only chose, then the best evidence (`evidence_rank`), never the first met, whose order
-    follows set iteration and so the hash seed."""
-    indirect = ONLY_CHOSE in event.flow.safe_for
-    return (event.guess, indirect, evidence_rank(event.flow), event.sink, event.note, event.prefix)
+    only chose, a proven path before one through a call the scan cannot read, then the best
+    evidence (`evidence_rank`), never the first met, whose order follows set iteration and so
+    the hash seed."""
+    flow = event.flow
+    indirect, unread = ONLY_CHOSE in flow.safe_for, UNREAD_CALL in flow.safe_for
+    sink = (event.sink, event.note, event.prefix)
+    return (event.guess, indirect, unread, evidence_rank(flow), *sink)
 
 
 def _event_order(event: SinkEvent) -> tuple[object, ...]:
