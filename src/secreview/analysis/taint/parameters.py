@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
+from secreview.analysis.taint.declared_types import declared, view_annotation
 from secreview.analysis.taint.decorator_names import (
     decorator_name,
     filled_parameters,
@@ -26,7 +27,6 @@ from secreview.analysis.taint.pattern_types import declared_kinds
 from secreview.analysis.taint.route_kinds import decorator_converters, kwargs_defaults
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
-from secreview.index.choices import without_none
 from secreview.index.context import ModuleContext
 from secreview.index.request_handoffs import REQUEST_NAMES
 
@@ -155,7 +155,7 @@ class ParameterRules(HookRules):
             annotation = ast.unparse(parameter.annotation) if parameter.annotation else ""
             by_name = None if annotation else self._parameter_type_by_name(name, decorators)
             resolved = (
-                self.qualified(without_none(parameter.annotation)) if parameter.annotation else None
+                self.qualified(declared(parameter.annotation)) if parameter.annotation else None
             )
             if is_method and index == 0:
                 value_type = f"class:{self.class_name}"
@@ -170,7 +170,7 @@ class ParameterRules(HookRules):
                 and name not in filled
                 and self._is_view_argument(
                     name,
-                    (annotation, resolved),
+                    (view_annotation(parameter.annotation), resolved),
                     defaults.get(name),
                     route_converters,
                     view_kind,
