@@ -24,7 +24,11 @@ from secreview.analysis.taint.decorator_names import (
 )
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.pattern_types import declared_kinds
-from secreview.analysis.taint.route_kinds import decorator_converters, kwargs_defaults
+from secreview.analysis.taint.route_kinds import (
+    decorator_converters,
+    framework_route,
+    kwargs_defaults,
+)
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
 from secreview.index.context import ModuleContext
@@ -305,7 +309,7 @@ class ParameterRules(HookRules):
                 and isinstance(decorator.func, ast.Attribute)
                 and decorator.func.attr in self.models.route_decorators
                 and not patches_for_tests(self.qualified(decorator.func))
-            ) or self._is_framework_route(decorator):
+            ) or framework_route(decorator, self.qualified, self.models):
                 return "route"
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
         if is_method and self.is_request_first_hook(first):
@@ -327,14 +331,6 @@ class ParameterRules(HookRules):
         if not helpers or not module or self.context.parent(self.node) is not self.context.tree:
             return False
         return f"{module}.{self.node.name}" in helpers
-
-    def _is_framework_route(self, decorator: ast.expr) -> bool:
-        """`@route("/x")` imported from a framework (Bottle's module-level decorators)."""
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name)):
-            return False
-        qualified = self.qualified(decorator.func) or ""
-        module, _, name = qualified.rpartition(".")
-        return name in self.models.route_decorators and module in self.models.frameworks
 
     def _defaults(self) -> dict[str, ast.expr]:
         """Parameter name -> its default expression (positional and keyword-only)."""
@@ -385,6 +381,8 @@ class ParameterRules(HookRules):
             return index > (1 if is_method else 0)
         if is_method and index == 0:
             return False
+        if name in REQUEST_NAMES and index == is_method and not annotation:
+            return False  # the framework's request object (Cornice's, Sanic's), not a URL value
         if converters.get(name) in ("int", "float", "uuid", "number"):
             return False
         clean = self.models.clean_annotations  # as written, or a library type by its name
