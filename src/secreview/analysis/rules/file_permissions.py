@@ -103,8 +103,12 @@ def _looks_secret(path: ast.expr | None, context: ModuleContext) -> bool:
 
 
 def _reads_umask(call: ast.Call, context: ModuleContext) -> bool:
-    """`old = os.umask(0); os.umask(old)`: the only way to read the umask, restored at once."""
+    """`old = os.umask(0); os.umask(old)`: the only way to read the umask, restored at once, also
+    as one call (`os.umask(os.umask(0))`) or restored to a mask made from the old one
+    (`os.umask(old | 0o022)`, `os.umask(old and 0o077)`), which is no looser than it was."""
     statement = context.parent(call)
+    if isinstance(statement, ast.Call) and context.call_name(statement) == "os.umask":
+        return context.argument(statement, 0, "mask") is call
     if not (
         isinstance(statement, ast.Assign)
         and len(statement.targets) == 1
@@ -116,8 +120,8 @@ def _reads_umask(call: ast.Call, context: ModuleContext) -> bool:
     return any(
         isinstance(other, ast.Call)
         and context.call_name(other) == "os.umask"
-        and isinstance(argument := context.argument(other, 0, "mask"), ast.Name)
-        and argument.id == saved
+        and (argument := context.argument(other, 0, "mask")) is not None
+        and any(isinstance(n, ast.Name) and n.id == saved for n in ast.walk(argument))
         for other in ast.walk(scope)
     )
 
@@ -136,7 +140,8 @@ def _reads_umask(call: ast.Call, context: ModuleContext) -> bool:
     "paths (and of SFTP clients) when the mode, folded to a number (`0o777`, `511`, "
     "`stat.S_IRWXU | stat.S_IWOTH`), grants write access to others (`mode & 0o002`), and "
     "`os.umask` values that stop masking that bit (except `old = os.umask(0)` followed by "
-    "`os.umask(old)`, the idiom for reading the umask). A sticky mode (0o1777, as on /tmp) "
+    "`os.umask(old)` or a mask made from `old`, and `os.umask(os.umask(0))`: the idioms for "
+    "reading the umask). A sticky mode (0o1777, as on /tmp) "
     "is reported at low severity. Modes given to `os.open`, `os.mkdir`, `os.makedirs` or "
     "`Path.mkdir` are not: the umask removes write access for others from them, and 0o666 "
     "or 0o777 there is the ordinary default.",

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
+from secreview.analysis.taint.declared_types import declared, view_annotation
 from secreview.analysis.taint.decorator_names import (
     decorator_name,
     filled_parameters,
@@ -23,10 +24,13 @@ from secreview.analysis.taint.decorator_names import (
 )
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.pattern_types import declared_kinds
-from secreview.analysis.taint.route_kinds import decorator_converters, kwargs_defaults
+from secreview.analysis.taint.route_kinds import (
+    decorator_converters,
+    framework_route,
+    kwargs_defaults,
+)
 from secreview.analysis.taint.semantics import SHELL_CALL, SHELL_DEFAULT_CALL
 from secreview.analysis.taint.values import PARAMETER_ORIGIN, Flow, Value, merge_flows
-from secreview.index.choices import without_none
 from secreview.index.context import ModuleContext
 from secreview.index.request_handoffs import REQUEST_NAMES
 
@@ -155,7 +159,7 @@ class ParameterRules(HookRules):
             annotation = ast.unparse(parameter.annotation) if parameter.annotation else ""
             by_name = None if annotation else self._parameter_type_by_name(name, decorators)
             resolved = (
-                self.qualified(without_none(parameter.annotation)) if parameter.annotation else None
+                self.qualified(declared(parameter.annotation)) if parameter.annotation else None
             )
             if is_method and index == 0:
                 value_type = f"class:{self.class_name}"
@@ -170,7 +174,7 @@ class ParameterRules(HookRules):
                 and name not in filled
                 and self._is_view_argument(
                     name,
-                    (annotation, resolved),
+                    (view_annotation(parameter.annotation), resolved),
                     defaults.get(name),
                     route_converters,
                     view_kind,
@@ -305,7 +309,7 @@ class ParameterRules(HookRules):
                 and isinstance(decorator.func, ast.Attribute)
                 and decorator.func.attr in self.models.route_decorators
                 and not patches_for_tests(self.qualified(decorator.func))
-            ) or self._is_framework_route(decorator):
+            ) or framework_route(decorator, self.qualified, self.models):
                 return "route"
         first = ordered[1] if is_method and len(ordered) > 1 else (ordered[0] if ordered else None)
         if is_method and self.is_request_first_hook(first):
@@ -327,14 +331,6 @@ class ParameterRules(HookRules):
         if not helpers or not module or self.context.parent(self.node) is not self.context.tree:
             return False
         return f"{module}.{self.node.name}" in helpers
-
-    def _is_framework_route(self, decorator: ast.expr) -> bool:
-        """`@route("/x")` imported from a framework (Bottle's module-level decorators)."""
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name)):
-            return False
-        qualified = self.qualified(decorator.func) or ""
-        module, _, name = qualified.rpartition(".")
-        return name in self.models.route_decorators and module in self.models.frameworks
 
     def _defaults(self) -> dict[str, ast.expr]:
         """Parameter name -> its default expression (positional and keyword-only)."""
@@ -385,6 +381,8 @@ class ParameterRules(HookRules):
             return index > (1 if is_method else 0)
         if is_method and index == 0:
             return False
+        if name in REQUEST_NAMES and index == is_method and not annotation:
+            return False  # the framework's request object (Cornice's, Sanic's), not a URL value
         if converters.get(name) in ("int", "float", "uuid", "number"):
             return False
         clean = self.models.clean_annotations  # as written, or a library type by its name

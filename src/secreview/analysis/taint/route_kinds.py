@@ -33,7 +33,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, stable since 3.11
 
-from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.models import ALL_KINDS, Models
 from secreview.analysis.taint.matched_alphabets import alphabet_kinds, group_alphabets
 from secreview.index.context import ModuleContext
 from secreview.index.urlconf import UNKNOWN
@@ -63,6 +63,16 @@ def decorator_converters(
                     if converter and name in _TYPE_AFTER_NAME:  # Bottle, Sanic: `<id:int>`
                         found[converter] = name
     return found
+
+
+def framework_route(
+    decorator: ast.expr, qualified: Callable[[ast.AST], str | None], models: Models
+) -> bool:
+    """`@route("/x")` imported from a framework (Bottle's module-level decorators)."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name)):
+        return False
+    module, _, name = (qualified(decorator.func) or "").rpartition(".")
+    return name in models.route_decorators and module in models.frameworks
 
 
 def kwargs_defaults(

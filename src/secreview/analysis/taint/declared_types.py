@@ -1,0 +1,49 @@
+"""The type a parameter's annotation declares, as a framework validating by annotations reads it.
+
+FastAPI, Litestar and pydantic convert a view parameter to the type its annotation names before
+the view runs. `Annotated[T, Query(...)]` declares `T` with metadata for the framework (where it
+is read from, a title, a pattern), and `T | None` or `Optional[T]` is a `T` whenever the client
+gives one: `limit: Annotated[int | None, Query()]` holds an integer, and `kind: Annotated[Kind,
+Path()]` a member of the `Kind` enum, exactly as `limit: int` and `kind: Kind` do.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.index.choices import without_none
+
+
+def declared(annotation: ast.expr) -> ast.expr:
+    """The type `annotation` declares: the first argument of `Annotated[...]` (its metadata is
+    the framework's), without the `None` of an optional, at any nesting of the two."""
+    for _ in range(4):  # `Optional[Annotated[int | None, Query()]]`: a few levels at most
+        annotation = without_none(annotation)
+        if not (
+            isinstance(annotation, ast.Subscript)
+            and _last_name(annotation.value) == "Annotated"
+            and isinstance(annotation.slice, ast.Tuple)
+            and annotation.slice.elts
+        ):
+            break
+        annotation = annotation.slice.elts[0]
+    return annotation
+
+
+def view_annotation(annotation: ast.expr | None) -> str:
+    """The annotation's text as a view's parameter type is judged by: the declared type's
+    (`int` for `Annotated[int | None, Query()]`), or the whole text where its metadata names a
+    dependency (`Annotated[Session, Depends(get_db)]`: the dependency gives the value)."""
+    if annotation is None:
+        return ""
+    text = ast.unparse(annotation)
+    if "Depends(" in text or "Security(" in text:
+        return text
+    return ast.unparse(declared(annotation))
+
+
+def _last_name(node: ast.expr) -> str:
+    """`Annotated` for `typing.Annotated`, `t.Annotated` or `Annotated`."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
