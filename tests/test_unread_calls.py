@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
+from secreview.analysis.taint.unread_calls import HIDDEN_NOTE
+from secreview.config import ScanConfig
 from secreview.findings import Confidence, Finding
 from secreview.pipeline import review_source
+from secreview.scanner import scan
 
 _UNREAD = "which the scan cannot read"
 
@@ -90,3 +94,24 @@ def test_a_proven_path_to_the_same_sink_is_the_one_shown() -> None:
     )
     assert finding.confidence == Confidence.HIGH
     assert not any(_UNREAD in note for note in _notes(finding))
+
+
+def test_a_call_hidden_inside_another_modules_summary_is_said_in_the_evidence(
+    tmp_path: Path,
+) -> None:
+    """The summary of `helpers.resolve` shows only "returned by"; the rating still says why."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helpers.py").write_text(
+        "from ledger import g\n\n\ndef resolve(name):\n    return g.ledger.lookup(name)\n"
+    )
+    (package / "app.py").write_text(
+        "from flask import Flask, request, send_file\n\nfrom pkg import helpers\n\n"
+        'app = Flask(__name__)\n\n\n@app.route("/f")\ndef f():\n'
+        '    return send_file(helpers.resolve(request.args["n"]))\n'
+    )
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    (finding,) = [f for r in result.files for f in r.findings if f.rule_id == "path-traversal"]
+    assert finding.confidence == Confidence.MEDIUM
+    assert finding.evidence[-1].note == HIDDEN_NOTE

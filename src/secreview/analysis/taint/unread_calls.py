@@ -31,6 +31,14 @@ from secreview.index.import_names import stdlib_module_names
 
 _MAX_SHOWN = 60
 """Longest call text an evidence step quotes."""
+UNREAD_NOTE = "which the scan cannot read"
+"""The words of the evidence step that names such a call."""
+HIDDEN_NOTE = (
+    "rated medium at most: the path goes through a call the scan cannot read inside a "
+    "function of another module it summarised"
+)
+"""The evidence step that says so when the call is inside another module's summary, whose own
+steps the finding does not show."""
 
 
 def through_unread_call(
@@ -43,7 +51,7 @@ def through_unread_call(
     shown = (context.segment(node.func) or "the call").replace("\n", " ")
     if len(shown) > _MAX_SHOWN:
         shown = shown[: _MAX_SHOWN - 3] + "..."
-    note = f"through `{shown}()`, which the scan cannot read (taken to return its arguments' data)"
+    note = f"through `{shown}()`, {UNREAD_NOTE} (taken to return its arguments' data)"
     return result.mapped(lambda flow: flow.then(node, note).sanitised((UNREAD_CALL,)))
 
 

@@ -20,6 +20,7 @@ from secreview.analysis.taint import AnalysisContext, reported_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.markers import GUESSED_SOURCE, ONLY_CHOSE, UNREAD_CALL
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.unread_calls import HIDDEN_NOTE, UNREAD_NOTE
 from secreview.findings import Confidence, Severity
 
 _ORIGIN_WORDS = {
@@ -158,6 +159,8 @@ def _hit(
     confidence: Confidence | None = None  # the rule's own
     if UNREAD_CALL in flow.safe_for:  # likely, not proven: see `unread_calls.py`
         confidence = min(default, Confidence.MEDIUM)
+        if not any(UNREAD_NOTE in note for _, note in flow.steps):
+            evidence = (*evidence, (event.node, HIDDEN_NOTE))
     elif spec.sure_of is not None and spec.sure_of(event, context):
         confidence = Confidence.HIGH
     return Hit(
