@@ -62,13 +62,15 @@ def own_checks(function: Function, context: ModuleContext) -> list[ast.AST]:
 _ROLE_REQUIRED = lazy_pattern(
     r"^(?!(json|params?|fields?|args?|arguments|data|body|form|query|headers?|content_type|"
     r"https|ssl|secure|ajax|xhr|csrf|setup|installed|install|config|configured|feature|"
-    r"methods?|post|get|etag|captcha|lock|db|database|transaction|files?|upload)_required$)"
+    r"methods?|post|get|etag|captcha|lock|db|database|transaction|files?|upload|"
+    r"confirm|confirmation|confirmed)_required$)"
     r"[a-z]\w*_required$"
 )
 """A view decorator named for who may call the view, in the convention of Django's
 `login_required` and `staff_member_required`: a project's `@manager_required` or
 `@moderator_required` (EvaP's and Spirit's raise PermissionDenied otherwise). A decorator
-named for the request's shape (`@json_required`, `@https_required`) checks no one."""
+named for the request's shape (`@json_required`, `@https_required`) or for asking the user to
+confirm (`@confirmation_required("delete {alias}")`, Mailu's) checks no one."""
 
 
 def decorator_checks(decorator: ast.expr, context: ModuleContext) -> bool:
