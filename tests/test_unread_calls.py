@@ -1,4 +1,4 @@
-"""A flow through a call the scan cannot read says so and is not rated as proven
+"""A flow through a call the scan does not follow says so and is not rated as proven
 (`analysis/taint/unread_calls.py`)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from secreview.findings import Confidence, Finding
 from secreview.pipeline import review_source
 from secreview.scanner import scan
 
-_UNREAD = "which the scan cannot read"
+_UNREAD = "which the scan does not follow"
 
 
 def _finding(body: str, rule_id: str = "path-traversal") -> Finding:

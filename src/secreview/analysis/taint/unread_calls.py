@@ -1,18 +1,21 @@
-"""Calls the scan cannot read: their result is taken to carry their arguments, and says so.
+"""Calls the scan does not follow: their result is taken to carry their arguments, and says so.
 
 When a call is neither a function of the module (or of a module the project scan summarised) nor
 a modelled library call, the engine assumes its result may hold any of its arguments' data
 (`FrameState.default_result`): `g.ledger.statement_path(request.args["hash"])` may return the
 hash, so a path built from it is followed. That keeps real flows through helpers the scan was
 not given, but the flow is then likely, not proven. The evidence names the call ("through
-`g.ledger.statement_path()`, which the scan cannot read"), so a reader sees where the path rests
+`g.ledger.statement_path()`, which the scan does not follow"), so a reader sees where the path rests
 on that assumption, and the flow carries the `UNREAD_CALL` marker, which caps a finding's
 confidence at medium: a lookup that returns a stored path, not the key it was given, is the
 usual way such findings are wrong.
 
 A call is unread when no model names it and it is a function of an imported module that is not
-the standard library's (a project module the scan did not summarise, an unmodelled third-party
-package), or a method of an object nothing describes. Builtins and standard-library functions
+the standard library's (a project module the scan was not given or did not summarise for this
+call, an unmodelled third-party package), or a method of an object nothing describes. In a
+project scan, the cross-module pass summarises the functions other modules call where data from
+the network can reach them; a call it left alone stays unread (Paste's `request.get_cookies`
+from its session module: a true finding rated medium). Builtins and standard-library functions
 without a model (`reversed`, `textwrap.dedent`, `urllib.parse.urlparse`) are left alone: they
 are known to hand their argument's text back; so are methods of a modelled type (`.get` of a
 request's arguments).
@@ -31,21 +34,20 @@ from secreview.index.import_names import stdlib_module_names
 
 _MAX_SHOWN = 60
 """Longest call text an evidence step quotes."""
-UNREAD_NOTE = "which the scan cannot read"
+UNREAD_NOTE = "which the scan does not follow"
 """The words of the evidence step that names such a call."""
 HIDDEN_NOTE = (
-    "rated medium at most: the path goes through a call the scan cannot read inside a "
-    "function of another module it summarised"
+    "rated medium at most: the path goes through a call the scan does not follow, in a step "
+    "not shown here (inside another module's summary, or in the middle of a long path)"
 )
-"""The evidence step that says so when the call is inside another module's summary, whose own
-steps the finding does not show."""
+"""The evidence step that says so when the step naming the call is not shown."""
 
 
 def through_unread_call(
     result: Value, names: list[str], node: ast.Call, context: ModuleContext, models: Models
 ) -> Value:
     """`result` of the call `node` (model names `names`), with a step naming the call and the
-    `UNREAD_CALL` marker on every flow when the scan cannot read it (see the module)."""
+    `UNREAD_CALL` marker on every flow when the scan does not follow it (see the module)."""
     if not result.all_flows() or not _unread(names, context, models):
         return result
     shown = (context.segment(node.func) or "the call").replace("\n", " ")
