@@ -157,29 +157,32 @@ def _names_reset(function: ast.FunctionDef | ast.AsyncFunctionDef, pairs: Pairs)
         "https://cheatsheetseries.owasp.org/cheatsheets/Forgot_Password_Cheat_Sheet.html",
         "https://github.com/lucyparsons/OpenOversight/security/advisories/GHSA-gfjg-2w9g-vgj3",
     ),
-    visits=(ast.FunctionDef, ast.AsyncFunctionDef),
+    visits=(ast.Call,),
     text_words=("reset", "Reset", "RESET"),
 )
 def reset_token_reusable(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report reset-token payloads that hold nothing but the account's identity."""
-    assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    for call in walk(node):
-        if not isinstance(call, ast.Call) or not call.args:
-            continue
-        callee = last_name(call.func)
-        if callee is None or not callee.lower().endswith(_SIGNERS):
-            continue
-        if context.enclosing_function(call) is not node:
-            continue  # a nested function is visited on its own
-        found = _payload_pairs(call.args[0], node)
-        if found is None:
-            continue
-        pairs, where = found
-        if not _names_reset(node, pairs) or not _identity_only(pairs):
-            continue
-        yield Hit(
-            node=where,
-            message=f"`{context.one_line(where)}` is the whole reset token: it names the "
-            "account and nothing that changes when the password does, so a used or superseded "
-            "reset link still works until it expires.",
-        )
+    """Report reset-token payloads that hold nothing but the account's identity.
+
+    Each call is looked at once, the signer's name first (a module that mentions a reset, a
+    parser's `reset()`, has many calls and few signers)."""
+    assert isinstance(node, ast.Call)
+    if not node.args:
+        return
+    callee = last_name(node.func)
+    if callee is None or not callee.lower().endswith(_SIGNERS):
+        return
+    function = context.enclosing_function(node)
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return
+    found = _payload_pairs(node.args[0], function)
+    if found is None:
+        return
+    pairs, where = found
+    if not _names_reset(function, pairs) or not _identity_only(pairs):
+        return
+    yield Hit(
+        node=where,
+        message=f"`{context.one_line(where)}` is the whole reset token: it names the "
+        "account and nothing that changes when the password does, so a used or superseded "
+        "reset link still works until it expires.",
+    )
