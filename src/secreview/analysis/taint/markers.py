@@ -20,8 +20,9 @@ GUESSED_SOURCE = "guessed-source"
 """The data was taken for untrusted input from a helper's name only (`get_args(request)` of a
 module the scan did not read; see `guessed_sources.py`), so findings are low confidence."""
 UNREAD_CALL = "unread-call"
-"""The data went through a call the scan cannot read (a function of a module it was not given, a
-method of an object nothing describes, an unmodelled library), whose result is taken to carry
-its arguments' data: the flow is likely, not proven (`unread_calls.py`)."""
+"""The data went through a call the scan does not follow (a function of a module it was not
+given or did not summarise, a method of an object nothing describes, an unmodelled library),
+whose result is taken to carry its arguments' data: the flow is likely, not proven
+(`unread_calls.py`)."""
 ORIGIN_MARKERS = frozenset({ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER, GUESSED_SOURCE, UNREAD_CALL})
 """The markers decoding keeps."""

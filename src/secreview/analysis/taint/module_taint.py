@@ -114,7 +114,7 @@ def _may_report(context: AnalysisContext) -> bool:
 
 def _event_rank(event: SinkEvent) -> tuple[object, ...]:
     """Which of the events of one sink and origin is shown: the input itself before output it
-    only chose, a proven path before one through a call the scan cannot read, then the best
+    only chose, a proven path before one through a call the scan does not follow, then the best
     evidence (`evidence_rank`), never the first met, whose order follows set iteration and so
     the hash seed."""
     flow = event.flow
