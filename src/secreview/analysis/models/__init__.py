@@ -115,6 +115,16 @@ class Models:
         default_factory=dict, compare=False, repr=False
     )
 
+    def names_any(self, names: list[str]) -> bool:
+        """Whether a source, sink, sanitiser or return model names one of a call's `names`."""
+        return any(
+            name in self.sinks
+            or name in self.returns
+            or name in self.source_calls
+            or name in self.sanitizers
+            for name in names
+        )
+
     def labels_for(self, name: str) -> tuple[LabelModel, ...]:
         """The labels whose patterns match `name` (memoised: names repeat across a scan)."""
         found = self._labels_by_name.get(name)

@@ -81,13 +81,7 @@ def reads_a_store(node: ast.Call, names: list[str], models: Models) -> bool:
     a settings object), whose answer is what the store holds, not the key: no model names the
     call, and the receiver is not named for an HTTP client or a session (`client.get(url)`
     answers with what the URL names)."""
-    if any(
-        name in models.sinks
-        or name in models.returns
-        or name in models.source_calls
-        or name in models.sanitizers
-        for name in names
-    ):
+    if models.names_any(names):
         return False
     owner = node.func.value if isinstance(node.func, ast.Attribute) else None
     named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")

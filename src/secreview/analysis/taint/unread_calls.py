@@ -60,13 +60,7 @@ def through_unread_call(
 def _unread(names: list[str], context: ModuleContext, models: Models) -> bool:
     if not names:
         return True  # a callable held in a variable nothing describes
-    if any(
-        name in models.returns
-        or name in models.sinks
-        or name in models.sanitizers
-        or name in models.source_calls
-        for name in names
-    ):
+    if models.names_any(names):
         return False
     first = names[0]
     if first.startswith("*."):
