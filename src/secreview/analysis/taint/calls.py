@@ -128,6 +128,8 @@ class CallRules(ObjectRules, CallbackRules):
             external = self.analysis.method_summary(receiver.type, method)
             if external is not None:
                 bound_args = [receiver, *args] if external.is_method else args
+                if external.overridable:  # a stub no project subclass implements
+                    return self.default_result(bound_args, kwargs, node)
                 self.keep_fields(external, node, receiver, args, kwargs)  # `obj.load(data)`
                 return self.apply_external(external, node, bound_args, kwargs)
             if callee is CLEAN and receiver.type.startswith("class:"):

@@ -10,6 +10,7 @@ Path()]` a member of the `Kind` enum, exactly as `limit: int` and `kind: Kind` d
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Collection
 
 from secreview.index.choices import without_none
 
@@ -47,3 +48,31 @@ def _last_name(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute):
         return node.attr
     return node.id if isinstance(node, ast.Name) else ""
+
+
+def annotated_class(
+    annotation: ast.expr | None,
+    local_classes: Collection[str],
+    qualified: Callable[[ast.AST], str | None],
+    project_classes: Collection[str],
+) -> str | None:
+    """The project class `annotation` names, as a value's type: `class:Name` for a class of
+    this module, the qualified name for one another module of the project defines (imported,
+    or spelled as a string for a `TYPE_CHECKING` import). A variable or parameter declared as
+    a project class holds one of its instances (or a subclass's), so its method calls read the
+    project's code rather than being taken as unknown calls returning their arguments' data.
+    A library type, a container or a union names no single project class: None."""
+    if annotation is None:
+        return None
+    named = declared(annotation)
+    if isinstance(named, ast.Constant) and isinstance(named.value, str):
+        try:
+            named = declared(ast.parse(named.value.strip(), mode="eval").body)
+        except SyntaxError:
+            return None
+    if isinstance(named, ast.Name) and named.id in local_classes:
+        return f"class:{named.id}"
+    if not isinstance(named, ast.Name | ast.Attribute):
+        return None
+    name = qualified(named)
+    return name if name is not None and name in project_classes else None

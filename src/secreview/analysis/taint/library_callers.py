@@ -146,9 +146,10 @@ def _parsed_further_on(event: SinkEvent, index: ModuleIndex) -> bool:
 
 def _object_method_on(event: SinkEvent, parameter: ast.arg) -> bool:
     """Whether the flow goes straight from the parameter into a method called on it, as that
-    method's `self` (`param.method(...)`, the value unchanged in between)."""
+    method's `self` (`param.method(...)`, the value unchanged in between), and the sink sits in
+    that method: what the method returns (`repo.entries(tree)`) is the object's content."""
     steps = event.flow.steps
-    if len(steps) < 3:
+    if len(steps) < 3 or any(note.startswith("returned by `") for _, note in steps[3:]):
         return False
     (call, passed), (_, received) = steps[1], steps[2]
     if not (isinstance(call, ast.Call) and passed.startswith("passed to `")):

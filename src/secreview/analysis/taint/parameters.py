@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.models.entries import EntryModel
 from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
-from secreview.analysis.taint.declared_types import declared, view_annotation
+from secreview.analysis.taint.declared_types import annotated_class, declared, view_annotation
 from secreview.analysis.taint.decorator_names import (
     decorator_name,
     filled_parameters,
@@ -135,7 +135,8 @@ class ParameterRules(HookRules):
         if arguments.kwarg:
             ordered.append(arguments.kwarg)
         decorators = {decorator_name(d) for d in self.node.decorator_list}
-        static = is_static_method(self.node, self.analysis.context)
+        analysis = self.analysis
+        static = is_static_method(self.node, analysis.context)
         is_method = self.class_name is not None and not static
         view_kind = self._view_kind(ordered, is_method)
         entry = self._entry_point(ordered, is_method)
@@ -197,7 +198,9 @@ class ParameterRules(HookRules):
                 value_type = entry.type_at(index - is_method)
             self.analysis.met_object(value_type)
             if value_type is None:
-                value_type = self._callable_default(defaults.get(name))
+                value_type = self._callable_default(defaults.get(name)) or annotated_class(
+                    parameter.annotation, analysis.classes, self.qualified, analysis.project.classes
+                )
             default = defaults.get(name)
             classes = self._class_default(default) if default is not None else frozenset()
             fields = self.analysis.validated_parts(parameter.annotation, resolved, flows)

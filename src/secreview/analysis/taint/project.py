@@ -22,8 +22,10 @@ from secreview.analysis.taint.check_summaries import parameter_checks
 from secreview.analysis.taint.constructor_summaries import constructor_fields, stored_parameters
 from secreview.analysis.taint.decorator_names import is_class_method, is_property_getter
 from secreview.analysis.taint.interpreter import ModuleAnalysis
+from secreview.analysis.taint.overrides import joined_overrides
 from secreview.analysis.taint.project_types import project_types
 from secreview.analysis.taint.results import FunctionResult
+from secreview.analysis.taint.stubs import stub_body
 from secreview.analysis.taint.summaries import (
     ExternalSummary,
     ProjectIndex,
@@ -155,6 +157,7 @@ def _index_of(rounds: Mapping[str, ModuleRound], start: ProjectIndex) -> Project
     for name in sorted(rounds):
         summaries.update(rounds[name].summaries)
         classes.update(rounds[name].classes)
+    joined_overrides(summaries, start.ancestors)
     return replace(start, summaries=summaries, classes=frozenset(classes))
 
 
@@ -321,6 +324,7 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
         is_property=is_property_getter(result.node),
         stores=stored_parameters(result),
         fields=constructor_fields(result),
+        overridable=result.is_method and stub_body(result.node),
     )
 
 

@@ -13,6 +13,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import replace
 
+from secreview.analysis.taint.declared_types import annotated_class
 from secreview.analysis.taint.definitions import joined_definitions
 from secreview.analysis.taint.environments import env_signature, join_envs
 from secreview.analysis.taint.frame_state import FrameState, LoopExits
@@ -68,8 +69,17 @@ class StatementRules(FrameState):
                         first = target.elts[0] if target.elts else None  # `ok, why = check(u)`
                         if isinstance(first, ast.Name):
                             self.remember_answer(first.id, value)
-            case ast.AnnAssign(target=target, value=value) if value is not None:
-                self.assign(target, self.expr(value), value)
+            case ast.AnnAssign(target=target, value=value, annotation=annotation) if (
+                value is not None
+            ):
+                result = self.expr(value)
+                if result.type is None:  # `participant: Participant = kwargs["who"]`
+                    analysis = self.analysis
+                    kind = annotated_class(
+                        annotation, analysis.classes, self.qualified, analysis.project.classes
+                    )
+                    result = replace(result, type=kind) if kind else result
+                self.assign(target, result, value)
             case ast.AugAssign(target=target, op=op, value=value):
                 current = self.expr(target)
                 combined = self.binary(op, current, self.expr(value))

@@ -23,7 +23,14 @@ def overridable_stub(function: ast.AST, receiver: Value | None) -> bool:
     """Whether `function`, called on `receiver` (None for a plain function call, which runs
     exactly this body), is a method body that only stands in for a subclass's: docstring,
     `pass`, `...` and `raise NotImplementedError(...)` statements only."""
-    if receiver is None or not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+    return receiver is not None and stub_body(function)
+
+
+def stub_body(function: ast.AST) -> bool:
+    """Whether `function` is a `def` whose body is docstring, `pass`, `...` and `raise
+    NotImplementedError(...)` statements only: called as a method, the code that runs is a
+    subclass's."""
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
         return False
     return all(_stands_in(statement) for statement in function.body)
 

@@ -141,6 +141,10 @@ class ExternalSummary(NamedTuple):
     method not read to its end: then a constructor's arguments may be anywhere in the object."""
     checks: tuple[ParameterCheck, ...] = ()
     """What its answer proves of its parameters, when it is a validator (`check_summaries.py`)."""
+    overridable: bool = False
+    """A method whose body only stands in for a subclass's (`stubs.stub_body`) that no project
+    subclass implements: a call through it returns what an unknown method's call does. One
+    that subclasses implement has their effects instead (`overrides.joined_overrides`)."""
 
 
 _MAX_ALIAS_HOPS = 4

@@ -1,0 +1,112 @@
+"""Calls through a base class's stub method, on values declared as the base: what the
+project's subclasses do in its place (`taint/overrides.py`), and declared types
+(`declared_types.annotated_class`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_cross_module import scan_app
+
+from secreview.findings import ScanResult
+
+PARTS = """\
+from django.urls import reverse
+
+
+class Participant:
+    def signup_url(self, shift):
+        raise NotImplementedError
+
+    def describe(self, text):
+        raise NotImplementedError
+
+    def export(self, name):
+        raise NotImplementedError
+
+
+class LocalParticipant(Participant):
+    def signup_url(self, shift):
+        return reverse("signup", kwargs={"pk": shift.pk})
+
+    def describe(self, text):
+        return "local: " + text
+
+    def export(self, name):
+        return open("/srv/exports/" + name).read()
+
+
+class GuestParticipant(Participant):
+    def signup_url(self, shift):
+        return reverse("guest-signup", kwargs={"pk": shift.pk})
+
+    def describe(self, text):
+        raise NotImplementedError
+"""
+
+PLUGINS = """\
+class Plugin:
+    def target(self, value):
+        raise NotImplementedError
+"""
+
+VIEWS = """\
+from typing import Optional
+
+from django.shortcuts import redirect
+from django.views.generic import View
+
+from app.parts import Participant
+from app.plugins import Plugin
+
+
+class SignupView(View):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.participant: Participant = kwargs["participant"]
+
+    def post(self, request, *args, **kwargs):
+        return redirect(self.participant.signup_url(request.GET["shift"]))
+
+
+class DescribeView(View):
+    def get(self, request, participant: Optional["Participant"] = None):
+        return redirect(participant.describe(request.GET["next"]))
+
+
+class ExportView(View):
+    def get(self, request, participant: Participant):
+        return participant.export(request.GET["name"])
+
+
+class PluginView(View):
+    def get(self, request, plugin: Plugin):
+        return redirect(plugin.target(request.GET["next"]))
+"""
+
+
+def _lines(result: ScanResult, rule: str) -> list[int]:
+    """Lines of `app/views.py` holding a finding of `rule`."""
+    return sorted(
+        f.location.line
+        for f in result.findings
+        if f.rule_id == rule and f.location.path.endswith("views.py")
+    )
+
+
+def test_a_call_through_a_stub_does_what_the_subclasses_implementations_do(
+    tmp_path: Path,
+) -> None:
+    result = scan_app(tmp_path, {"parts": PARTS, "plugins": PLUGINS, "views": VIEWS})
+    # `signup_url`: every implementation returns a route's URL, not the argument.
+    # `describe`: one implementation returns its argument's data (another only raises).
+    # `target`: no subclass implements it, so the call is read as an unknown one.
+    assert _lines(result, "open-redirect") == [21, 31]
+    exports = [f for f in result.findings if f.rule_id == "path-traversal"]
+    assert [(Path(f.location.path).name, f.location.line) for f in exports] == [("views.py", 26)]
+    assert "parts.py:23" in " ".join(step.note for step in exports[0].evidence)
+
+
+def test_without_the_subclasses_module_the_stub_is_an_unknown_call(tmp_path: Path) -> None:
+    result = scan_app(tmp_path, {"parts": PARTS.split("class LocalParticipant")[0], "views": VIEWS})
+    assert 16 in _lines(result, "open-redirect")
