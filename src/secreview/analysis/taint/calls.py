@@ -246,8 +246,10 @@ class CallRules(ObjectRules, CallbackRules):
         bound_args = [receiver, *args] if receiver is not None else list(args)
         if isinstance(ref.node, ast.Lambda):
             return self._apply_lambda(ref, bound_args, kwargs)
+        if overridable_stub(ref.node, receiver):
+            return self.through_stub(ref, node, receiver, args, kwargs, owner)
         result = self.analysis.result_of(ref.node)
-        if result is None or result.gave_up or overridable_stub(ref.node, receiver):
+        if result is None or result.gave_up:
             return self.default_result(bound_args, kwargs, node)
         mapping = self.parameter_values(result.parameters, bound_args, kwargs)
         name = ref.node.name

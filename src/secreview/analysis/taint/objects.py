@@ -22,6 +22,7 @@ from dataclasses import replace
 from functools import reduce
 
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.overrides import local_implementations
 from secreview.analysis.taint.semantics import fixes_host, read_path, substitute
 from secreview.analysis.taint.summaries import HANDED, ExternalSummary
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed, tainted
@@ -327,6 +328,28 @@ class ObjectRules(FrameState):
             f".{name}": value.mapped(lambda f: f.then(node, note)) for name, value in placed.items()
         }
         return replace(instance, flows=flows, parts=parts)
+
+    def through_stub(
+        self,
+        ref: FunctionRef,
+        node: ast.Call,
+        receiver: Value | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        owner: ast.expr | None,
+    ) -> Value:
+        """A call of a method that only stands in for a subclass's (`stubs.py`): what the
+        module's subclasses' implementations return, joined (`overrides.py`); with none, what
+        an unknown method's call returns."""
+        assert isinstance(ref.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        implementations = local_implementations(self.analysis, ref.node)
+        if not implementations:
+            return self.default_result([receiver, *args], kwargs, node)
+        results = [
+            self.apply_function(FunctionRef(function), node, receiver, args, kwargs, owner)
+            for function in implementations
+        ]
+        return reduce(join, results)
 
     def parameter_values(
         self, parameters: tuple[str, ...], args: list[Value], kwargs: dict[str, Value]

@@ -11,6 +11,9 @@ becomes the union of theirs (what each returns, which parameter reaches which si
 subclass implements keeps the unknown reading (`ExternalSummary.overridable`): its
 implementation is elsewhere, perhaps in a plugin, and may return anything.
 
+Within one module the same holds for the module's own subclasses (`local_implementations`):
+the interpreter applies each and joins what they return.
+
 The union is made where the index is built (`project._index_of`), under the base's own name, so
 a module calling the base depends on one entry that changes whenever an implementation does
 (the cache keys and the rounds' worklist see it).
@@ -18,8 +21,11 @@ a module calling the base depends on one entry that changes whenever an implemen
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 
+from secreview.analysis.taint.module_index import ModuleIndex
+from secreview.analysis.taint.stubs import stub_body
 from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect, SinkEffect
 
 
@@ -68,3 +74,40 @@ def _union(stub: ExternalSummary, implementations: list[ExternalSummary]) -> Ext
         sinks=tuple(sorted(sinks, key=repr)),
         overridable=False,
     )
+
+
+def local_implementations(
+    analysis: ModuleIndex, stub: ast.FunctionDef | ast.AsyncFunctionDef
+) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The implementations of the method `stub` by the module's classes deriving from its
+    class (through the module's classes), in source order; none for a plain function."""
+    owner = analysis.method_class.get(id(stub))
+    if owner is None:
+        return []
+    found = []
+    for name, cls in analysis.classes.items():
+        if name == owner.name or not _derives(analysis, cls, owner.name):
+            continue
+        for item in cls.body:
+            if (
+                isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                and item.name == stub.name
+                and not stub_body(item)
+            ):
+                found.append(item)
+    return found
+
+
+def _derives(analysis: ModuleIndex, cls: ast.ClassDef, base: str) -> bool:
+    """Whether `cls` derives from the module's class `base`, through the module's classes."""
+    seen: set[str] = set()
+    pending = [name.rsplit(".", 1)[-1] for name in analysis.base_names(cls)]
+    while pending:
+        current = pending.pop(0)
+        if current == base:
+            return True
+        if current in seen or current not in analysis.classes:
+            continue
+        seen.add(current)
+        pending.extend(n.rsplit(".", 1)[-1] for n in analysis.base_names(analysis.classes[current]))
+    return False
