@@ -27,6 +27,7 @@ from secreview.analysis.taint.semantics import (
     shell_command_of,
     truthy,
 )
+from secreview.analysis.taint.spread_keywords import spread_inputs
 from secreview.analysis.taint.values import CLEAN, Flow, Value
 from secreview.analysis.taint.view_pages import (
     declares_other_type,
@@ -83,9 +84,13 @@ def _media_type(const: object) -> object:
 
 
 def _sink_inputs(
-    sink: SinkModel, receiver: Value | None, args: list[Value], kwargs: dict[str, Value]
+    sink: SinkModel,
+    node: ast.AST,
+    receiver: Value | None,
+    args: list[Value],
+    kwargs: dict[str, Value],
 ) -> list[Value]:
-    """The values a sink model consumes: its receiver, its arguments, or argv[0] of them."""
+    """The values a sink model consumes at `node`: its receiver, its arguments, or argv[0]."""
     values: list[Value] = []
     if sink.receiver and receiver is not None:
         values.append(receiver)
@@ -95,8 +100,8 @@ def _sink_inputs(
     else:
         values.extend(args[i] for i in sink.args if i < len(args))
         values.extend(kwargs[k] for k in sink.keywords if k in kwargs)
-        if "**" in kwargs and sink.keywords:
-            values.extend(_spread_keywords(kwargs["**"], sink.keywords))
+        if "**" in kwargs:
+            values.extend(spread_inputs(kwargs["**"], sink, node, len(args)))
     if sink.argv0:
         values = [program_of(v) for v in values]
     if sink.argv_from:  # `os.execl(path, "sh", "-c", text)`: the rest of the call is the vector
@@ -117,16 +122,6 @@ def _unwritten(value: Value) -> Value:
     if WRITTEN not in value.parts:
         return value
     return replace(value, parts={k: p for k, p in value.parts.items() if k != WRITTEN})
-
-
-def _spread_keywords(spread: Value, keywords: tuple[str, ...]) -> list[Value]:
-    """What a `**mapping` passes for the sink's `keywords`: of a dict whose data all sits at
-    known keys (`params = {"method": m}`, `params["data"] = body`, then `Request(url,
-    **params)`), only the values of the listed keys it holds, since data put at an unknown key
-    (`params.update(kwargs)`) would be on the whole; of any other mapping, the whole."""
-    if spread.parts and not spread.flows:
-        return [spread.parts[k] for k in keywords if k in spread.parts]
-    return [spread]
 
 
 def header_values(headers: Value, pattern: str) -> list[Value]:
@@ -205,7 +200,7 @@ class SinkRules(FrameState):
             if sink.kind == "path" and name in FILE_OPENERS and self._one_entry(node):
                 continue
             named = self._naming_argument(sink, args, kwargs)
-            for value in _sink_inputs(sink, receiver, args, kwargs):
+            for value in _sink_inputs(sink, node, receiver, args, kwargs):
                 if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix):
                     continue
                 if named:
