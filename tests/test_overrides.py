@@ -110,3 +110,39 @@ def test_a_call_through_a_stub_does_what_the_subclasses_implementations_do(
 def test_without_the_subclasses_module_the_stub_is_an_unknown_call(tmp_path: Path) -> None:
     result = scan_app(tmp_path, {"parts": PARTS.split("class LocalParticipant")[0], "views": VIEWS})
     assert 16 in _lines(result, "open-redirect")
+
+
+CONNECTORS = """\
+import requests
+
+
+class WebhookConnector:
+    def execute(self, body):
+        return requests.post("https://hooks.example.com/send", json=body, timeout=10)
+"""
+
+HOOKS = """\
+from flask import Flask, request
+
+from app.connectors import WebhookConnector
+
+app = Flask(__name__)
+
+
+def connector_for(name):
+    return CONNECTORS[name]
+
+
+@app.route("/notify", methods=["POST"])
+def notify():
+    connector: WebhookConnector = connector_for(request.form["kind"])
+    connector.execute({"text": request.form["text"]})
+    return "sent"
+"""
+
+
+def test_a_project_classs_own_method_is_read_as_code_not_matched_by_its_name(
+    tmp_path: Path,
+) -> None:
+    result = scan_app(tmp_path, {"connectors": CONNECTORS, "hooks": HOOKS})
+    assert not [f for f in result.findings if f.rule_id == "tainted-sql"]

@@ -185,7 +185,8 @@ class CallRules(ObjectRules, CallbackRules):
         attribute (`objects` of `Ticket.objects.get(...)`, `func`) is also matched as
         `*.objects.get` before `*.get` (a Django model's manager, whatever the model). A method a
         class of this module defines is read as code (its sinks are found inside), never matched
-        by its name: `self.execute(app, action)` of a worker class is no database cursor's."""
+        by its name: `self.execute(app, action)` of a worker class is no database cursor's; nor is
+        `connector.execute(body)` of a project class another module defines (its summary)."""
         if qualified is not None:
             return type_alternatives(qualified)  # an alias bound on two paths is either name
         if receiver is None or method is None:
@@ -193,6 +194,8 @@ class CallRules(ObjectRules, CallbackRules):
         names = []
         if receiver.type and not receiver.type.startswith(("class:", "super:")):
             names.extend(f"{kind}.{method}" for kind in type_alternatives(receiver.type))
+            if self.analysis.method_summary(receiver.type, method) is not None:
+                return names  # a project class's own method, read as code as a local one is
         elif receiver.type and inherited:
             # A method the class inherits from a library: `self.redirect(...)` in a handler.
             owner = receiver.type.split(":", 1)[1]
