@@ -4,10 +4,12 @@ project's subclasses do in its place (`taint/overrides.py`), and declared types
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from test_cross_module import scan_app
 
+from secreview.analysis.taint.declared_types import annotated_class
 from secreview.findings import ScanResult
 
 PARTS = """\
@@ -146,3 +148,26 @@ def test_a_project_classs_own_method_is_read_as_code_not_matched_by_its_name(
 ) -> None:
     result = scan_app(tmp_path, {"connectors": CONNECTORS, "hooks": HOOKS})
     assert not [f for f in result.findings if f.rule_id == "tainted-sql"]
+
+
+def test_a_declared_type_names_a_project_class_or_nothing() -> None:
+    imported = {"Repo": "pkg.repo.Repo", "Path": "pathlib.Path"}
+
+    def declared(text: str) -> str | None:
+        annotation = ast.parse(text, mode="eval").body
+        return annotated_class(
+            annotation,
+            {"Local"},
+            lambda node: imported.get(ast.unparse(node)),
+            {"pkg.repo.Repo"},
+        )
+
+    assert declared("Local") == "class:Local"
+    assert declared("Repo") == "pkg.repo.Repo"
+    assert declared("Optional[Repo]") == "pkg.repo.Repo"
+    assert declared("Annotated[Repo | None, Depends(get_repo)]") == "pkg.repo.Repo"
+    assert declared("'Repo'") == "pkg.repo.Repo"
+    assert declared("'Repo['") is None  # a string that is no expression
+    assert declared("Path") is None  # a library type is the models' business
+    assert declared("list[Repo]") is None  # a container holds many, it is none of them
+    assert declared("Repo | Local") is None  # a union names no single class
