@@ -103,6 +103,20 @@ def test_a_plain_or_unspellable_folder_stops_the_walk(tmp_path: Path) -> None:
     assert enclosing_package(str(plain)) == ""
 
 
+def test_a_scanned_namespace_package_is_named_as_its_files_import_it(tmp_path: Path) -> None:
+    """`site-packages/mypkg/` with no `__init__.py` (a namespace package) whose files import
+    `mypkg.util.runner`: its modules are `mypkg.*`, and the flow crosses them."""
+    package = _project(tmp_path)
+    (package / "__init__.py").unlink()
+    sources, _ = discover([str(package)], [])
+    assert {s.module for s in sources} >= {"mypkg.views", "mypkg.util.runner"}
+    notes = _command_notes(package)
+    assert any(" at util/runner.py:5" in note for note in notes), notes
+    (package / "views.py").write_text(VIEWS.replace("mypkg.util.runner", "util.runner"))
+    sources, _ = discover([str(package)], [])  # imported from the folder itself: named so
+    assert {s.module for s in sources} >= {"views", "util.runner"}
+
+
 INIT_VIEWS = """\
 from flask import request
 

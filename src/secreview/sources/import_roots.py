@@ -24,8 +24,10 @@ some file imports one that way and none imports the folder's own name.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # discovery calls this module
@@ -39,7 +41,11 @@ search nothing more."""
 
 
 def rooted_by_imports(sources: Sequence[SourceFile]) -> list[SourceFile]:
-    """`sources` with the modules of packages below the scanned folder renamed as imported."""
+    """`sources` with the modules of packages below the scanned folder renamed as imported,
+    or all of them under the scanned folder's name when it is a namespace package."""
+    namespace = _namespace_root(sources)
+    if namespace:
+        return [s._replace(module=f"{namespace}.{s.module}", package=namespace) for s in sources]
     packages = {s.module for s in sources if s.path.name == _INIT}
     candidates = _candidates(sources, packages)
     cut = _script_folders(sources, packages)  # top package's name -> leading parts dropped
@@ -56,6 +62,30 @@ def rooted_by_imports(sources: Sequence[SourceFile]) -> list[SourceFile]:
         owners.setdefault(new, []).append(old)
     clashing = {_top(old, cut) for olds in owners.values() if len(olds) > 1 for old in olds}
     return [s if _top(s.module, cut) in clashing else _moved(s, renamed[s.module]) for s in sources]
+
+
+def _namespace_root(sources: Sequence[SourceFile]) -> str:
+    """The scanned folder's name when it is a namespace package its files import by that name
+    (`site-packages/paste/`, with no `__init__.py`, whose modules say `from paste import
+    request`), else "". Only a single scanned folder outside any package qualifies, whose name
+    is no module of the scan itself."""
+    if not sources or any(s.package or s.folder for s in sources):
+        return ""
+    roots = {_scan_root(s) for s in sources}
+    if len(roots) != 1:
+        return ""
+    name = roots.pop().name
+    if not name.isidentifier() or keyword.iskeyword(name):
+        return ""
+    if any(s.module.partition(".")[0] == name for s in sources):
+        return ""
+    return name if _imported(sources, {name}) else ""
+
+
+def _scan_root(source: SourceFile) -> Path:
+    """The folder the scan named `source`'s module from (`a/b/c.py` named `b.c`: `a`)."""
+    depth = source.module.count(".") + 1 + (source.path.name == _INIT)
+    return source.path.parents[depth - 1] if depth <= len(source.path.parents) else source.path
 
 
 def _moved(source: SourceFile, module: str) -> SourceFile:
