@@ -68,7 +68,8 @@ def _namespace_root(sources: Sequence[SourceFile]) -> str:
     """The scanned folder's name when it is a namespace package its files import by that name
     (`site-packages/paste/`, with no `__init__.py`, whose modules say `from paste import
     request`), else "". Only a single scanned folder outside any package qualifies, whose name
-    is no module of the scan itself."""
+    is no module of the scan itself; its top-level modules and packages' `__init__` are read
+    for the import (a tree of many packages is not read whole for it)."""
     if not sources or any(s.package or s.folder for s in sources):
         return ""
     roots = {_scan_root(s) for s in sources}
@@ -79,7 +80,8 @@ def _namespace_root(sources: Sequence[SourceFile]) -> str:
         return ""
     if any(s.module.partition(".")[0] == name for s in sources):
         return ""
-    return name if _imported(sources, {name}) else ""
+    top_level = [s for s in sources if "." not in s.module]  # what a whole tree is read for
+    return name if top_level and _imported(top_level, {name}) else ""
 
 
 def _scan_root(source: SourceFile) -> Path:
