@@ -208,6 +208,20 @@ def test_two_packages_that_would_share_a_name_keep_their_folder_names(tmp_path: 
     assert modules["svc2/app/main.py"] == ("svc2.app.main", "")
 
 
+def test_the_largest_of_packages_sharing_a_name_takes_it(tmp_path: Path) -> None:
+    """`server/polar` (the application) and `sdk/python/polar` (its client), both imported as
+    `polar`: the application, at least twice the client's size, is named `polar`; the client
+    keeps its folder names, so no module name stands for two files."""
+    files = {"sdk/python/polar/__init__.py": "", "sdk/python/polar/models.py": ""}
+    files.update({"server/polar/__init__.py": "", "server/polar/models.py": ""})
+    files.update({f"server/polar/kit/mod{n}.py": "from polar import models\n" for n in range(4)})
+    files["server/polar/kit/__init__.py"] = ""
+    modules = _modules(_tree(tmp_path, files))
+    assert modules["server/polar/models.py"] == ("polar.models", "server")
+    assert modules["server/polar/kit/mod0.py"] == ("polar.kit.mod0", "server")
+    assert modules["sdk/python/polar/models.py"] == ("sdk.python.polar.models", "")
+
+
 def test_a_package_holding_manage_py_has_its_packages_named_from_the_top(tmp_path: Path) -> None:
     """`manage.py` runs with its folder first on `sys.path`: beside `tabbycat/__init__.py` the
     project imports `utils.misc`, so the modules below are named so (the folder kept for

@@ -12,7 +12,8 @@ For each top package below the scanned folder (the highest folder of an unbroken
 `__init__.py` folders) the folders above it whose names are identifiers give the candidate
 names: `vantage6.server` and `server` for the layout above. The longest candidate some file of
 the scan imports (`import X` or `from X`, X or X.something) names the package's modules; with
-none imported, or where two packages would end up with one name, the names stay as they were.
+none imported the names stay as they were, and where two packages would end up with one name
+only the largest takes it, when it is at least twice the other's size (`_clash_losers`).
 The files are read as text for their import lines, never run, and only when such a package
 exists.
 
@@ -60,8 +61,33 @@ def rooted_by_imports(sources: Sequence[SourceFile]) -> list[SourceFile]:
     owners: dict[str, list[str]] = {}
     for old, new in renamed.items():
         owners.setdefault(new, []).append(old)
-    clashing = {_top(old, cut) for olds in owners.values() if len(olds) > 1 for old in olds}
+    clashing = _clash_losers(owners, cut)
     return [s if _top(s.module, cut) in clashing else _moved(s, renamed[s.module]) for s in sources]
+
+
+def _clash_losers(owners: dict[str, list[str]], cut: dict[str, int]) -> set[str | None]:
+    """The renamed top packages that keep their folder names because another module would take
+    the same name. Where only renamed packages clash, the largest (in modules) keeps the name
+    when it holds at least twice as many as each other: polar's `server/polar` application
+    beside the `polar` packages of its SDK and its SDK generator's template, all imported as
+    `polar`, is the one its application imports; a tie keeps every folder name, and so does a
+    clash with a module the scan names as it is."""
+    sizes: dict[str | None, int] = {}
+    for olds in owners.values():
+        for old in olds:
+            top = _top(old, cut)
+            sizes[top] = sizes.get(top, 0) + 1
+    losers: set[str | None] = set()
+    for olds in owners.values():
+        if len(olds) < 2:
+            continue
+        tops = {_top(old, cut) for old in olds}
+        ranked = sorted(tops, key=lambda t: -sizes[t]) if None not in tops else []
+        if len(ranked) > 1 and sizes[ranked[0]] >= 2 * sizes[ranked[1]]:
+            losers.update(ranked[1:])
+        else:
+            losers.update(tops)
+    return losers
 
 
 def _namespace_root(sources: Sequence[SourceFile]) -> str:
