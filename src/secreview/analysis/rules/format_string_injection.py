@@ -11,8 +11,9 @@ platform's users, stored rows), so the rule reads the shape and reports at low c
 Left alone: templates whose pieces are all written in the source (through local names and module
 constants), the program's own values (`self.X`, `CONSTANT`, an entry of one read by a constant key,
 `self.urls["search"]`), translated text (`_("...")`), a
-call of constants (`dedent('...')`), and calls whose arguments are all fixed text or numbers,
-since fields can then reach nothing but strings.
+call of constants (`dedent('...')`), a join of pieces whose only values are numbers (column
+widths: `' | '.join(f'{{:<{w}}}' for w in widths)`), and calls whose arguments are all fixed
+text or numbers, since fields can then reach nothing but strings.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from secreview.analysis.rules._support.built_strings import (
     string_pieces,
 )
 from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.numeric_pieces import joined_numbers
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -60,6 +62,8 @@ def _harmless_piece(node: ast.expr, context: ModuleContext) -> bool:
         node = node.value
     if looks_internal(node) or is_number_conversion(context, node):
         return True
+    if joined_numbers(node, context):
+        return True  # `' | '.join(f'{{:<{w}}}' for w in widths)`: braces and digits only
     if isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         if name in _TRANSLATIONS:

@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.cookie_names import SENSITIVE_COOKIE_WORDS
+from secreview.analysis.rules._support.cookie_names import (
+    PREFERENCE_COOKIE_WORDS,
+    SENSITIVE_COOKIE_WORDS,
+)
 from secreview.analysis.rules._support.django_settings import (
     CONFIG_UPDATES,
     in_development_configuration,
@@ -179,6 +182,8 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
     if flag.cwe == _HTTPONLY and words & _SCRIPT_READABLE_WORDS:
         return None
     sensitive = bool(words & SENSITIVE_COOKIE_WORDS)
+    if words & PREFERENCE_COOKIE_WORDS and not sensitive:
+        return None  # `lang`, `theme`: a display choice, nothing to steal (cookie_names.py)
     framework = any(context.imports_module(f) for f in (*_WEB_FRAMEWORKS, "falcon"))
     return Hit(
         node=call,
@@ -266,7 +271,8 @@ _SHARED_REFERENCES = (
     what_it_does="Reports `.set_cookie(...)` and Django's `.set_signed_cookie(...)` calls that "
     "leave `secure` out (it defaults to False) or pass a constant false value, except calls that "
     "only delete or empty a cookie (`max_age=0`, `expires=0`, an expiry in 1970, a value of "
-    "`None` or `''`), calls with `**kwargs`, and Falcon, where "
+    "`None` or `''`), calls with `**kwargs`, cookies named as a display preference and not as "
+    "a session (`lang`, `theme`, `sort`), and Falcon, where "
     "`secure` defaults to True. Cookies whose name suggests a session, login or token are "
     "medium severity, others low. Also reports `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, "
     "`REMEMBER_COOKIE_SECURE` and `JWT_COOKIE_SECURE` set to False in settings, config classes, "

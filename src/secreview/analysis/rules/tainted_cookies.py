@@ -9,23 +9,36 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.models import name_words
-from secreview.analysis.rules._support.cookie_names import SENSITIVE_COOKIE_WORDS
+from secreview.analysis.rules._support.cookie_names import (
+    PREFERENCE_COOKIE_WORDS,
+    SENSITIVE_COOKIE_WORDS,
+)
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
 
+def _name_words(event: SinkEvent, context: AnalysisContext) -> set[str]:
+    """The words of the cookie's name when the code writes it (`"auth_token"`), else none."""
+    call = event.node
+    if not isinstance(call, ast.Call):
+        return set()
+    name = context.constant_value(context.argument(call, 0, "key"))
+    return set(name_words(name).split("_")) if isinstance(name, str) else set()
+
+
 def _cookie_severity(event: SinkEvent, context: AnalysisContext) -> Severity | None:
     """Medium for a cookie whose name says session, login or token (as `cookie-without-secure`
     judges it), else the rule's low."""
-    call = event.node
-    if not isinstance(call, ast.Call):
-        return None
-    name = context.constant_value(context.argument(call, 0, "key"))
-    if isinstance(name, str) and set(name_words(name).split("_")) & SENSITIVE_COOKIE_WORDS:
-        return Severity.MEDIUM
-    return None
+    return Severity.MEDIUM if _name_words(event, context) & SENSITIVE_COOKIE_WORDS else None
+
+
+def _may_keep_a_secret(event: SinkEvent, context: AnalysisContext) -> bool:
+    """False for a cookie named as a display preference (`lang`, `ui_theme`, `cve_filter`) and
+    not as a session: the user's own pick sent back to them, nothing worth reading."""
+    words = _name_words(event, context)
+    return not (words & PREFERENCE_COOKIE_WORDS) or bool(words & SENSITIVE_COOKIE_WORDS)
 
 
 tainted_cookie_insecure = taint_rule(
@@ -34,6 +47,7 @@ tainted_cookie_insecure = taint_rule(
         "the browser also sends the cookie over plain HTTP, where anyone on the network path can "
         "read it.",
         severity_of=_cookie_severity,
+        reports=_may_keep_a_secret,
     ),
     id="tainted-cookie-insecure",
     name="Cookie carrying untrusted data set without the Secure attribute",
@@ -48,9 +62,10 @@ tainted_cookie_insecure = taint_rule(
     "value of `set_cookie`/`set_signed_cookie` on a Flask/Werkzeug, Django, Starlette/FastAPI "
     "or aiohttp response when `secure` is missing or a constant false value (positionally, the "
     "seventh argument). A non-constant flag (`secure=request.is_secure`) is a decision made "
-    "elsewhere and is not reported. Cookies whose name suggests a session, login or token are "
-    "medium severity. On the same line it replaces `cookie-without-secure`, adding the path the "
-    "value took.",
+    "elsewhere and is not reported, nor is a cookie named as a display preference (`lang`, "
+    "`theme`, `sort`, `filter`) and not as a session. Cookies whose name suggests a session, "
+    "login or token are medium severity. On the same line it replaces `cookie-without-secure`, "
+    "adding the path the value took.",
     why_bad="Without Secure the browser sends the cookie over plain HTTP too: one request to an "
     "http:// URL (a mistyped link, a downgraded connection on public Wi-Fi) hands the value, "
     "often a token the user just presented, to anyone on the network path (CWE-614).",
@@ -70,6 +85,7 @@ tainted_cookie_script_readable = taint_rule(
         "cookie-script-readable",
         "any script running in the page, an injected one included, can read it.",
         severity_of=_cookie_severity,
+        reports=_may_keep_a_secret,
     ),
     id="tainted-cookie-script-readable",
     name="Cookie carrying untrusted data set without the HttpOnly attribute",
@@ -82,7 +98,8 @@ tainted_cookie_script_readable = taint_rule(
     what_it_does="Follows request data (and command-line input, at low confidence) into the "
     "value of `set_cookie`/`set_signed_cookie` on a Flask/Werkzeug, Django, Starlette/FastAPI "
     "or aiohttp response when `httponly` is missing or a constant false value (positionally, the "
-    "eighth argument), except CSRF cookies (`csrftoken`, `XSRF-TOKEN`), which scripts must read. "
+    "eighth argument), except CSRF cookies (`csrftoken`, `XSRF-TOKEN`), which scripts must read, "
+    "and cookies named as a display preference (`lang`, `theme`) and not as a session. "
     "Cookies whose name suggests a session, login or token are medium severity. On the same "
     "line it replaces `cookie-without-httponly`, adding the path the value took.",
     why_bad="A cookie without HttpOnly can be read by any script on the page: one cross-site "

@@ -30,6 +30,7 @@ from secreview.analysis.rules._support.query_expressions import builds_query
 from secreview.analysis.rules._support.secret_files import name_read
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.sequence_containers import is_sequence
+from secreview.analysis.rules._support.timing_operands import untimeable
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -326,8 +327,8 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
     left, right = node.left, node.comparators[0]
     if _is_fixed(_unwrap(left, context), context) or _is_fixed(_unwrap(right, context), context):
         return
-    if _user_pair(left, context) or _user_pair(right, context):
-        return
+    if any(_user_pair(side, context) or untimeable(side, context) for side in (left, right)):
+        return  # typed by the user twice, at the local prompt, or a number: nothing to time
     if is_member_of_named_type(right, left) or is_member_of_named_type(left, right):
         return  # `session.flow == SessionFlow.PASSWORD`: an enumerated field and its member
     left_strength, right_strength = _strength(left, context), _strength(right, context)

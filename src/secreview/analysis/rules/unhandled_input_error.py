@@ -57,11 +57,14 @@ _BROAD = frozenset({"Exception", "BaseException"})
 _SERVER_SET_KEYS = frozenset(
     {"REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "SERVER_NAME", "SERVER_PORT"}
     | {"SERVER_PROTOCOL", "REMOTE_ADDR", "wsgi.input", "wsgi.errors", "wsgi.url_scheme"}
-    | {"wsgi.version", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once"}
+    | {"wsgi.version", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once", "QUERY_STRING"}
 )
 """Keys of the WSGI environ (Django's `request.META`) the server fills from the connection
-itself (PEP 3333's required variables, and the peer address every server sets): no client can
-leave them out, unlike the `HTTP_*` headers, `QUERY_STRING` or `CONTENT_TYPE`."""
+and the request line itself (PEP 3333's required variables, and the peer address every server
+sets): no client can leave them out, unlike the `HTTP_*` headers or `CONTENT_TYPE`. PEP 3333
+lets `QUERY_STRING` be absent, but it is the server's choice, not the client's: wsgiref (Django's
+runserver), gunicorn, uWSGI, mod_wsgi, waitress and Django's ASGI handler all set it, empty when
+the URL has no `?`."""
 _VALIDATING_DECORATOR_WORDS = ("schema", "validat", "expects_json", "use_kwargs", "use_args")
 
 

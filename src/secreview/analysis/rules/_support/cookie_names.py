@@ -14,3 +14,15 @@ SENSITIVE_COOKIE_WORDS = frozenset(
     }
 )  # fmt: skip
 """Words of a cookie name (`session_id`, `authToken`) that make it a session or login cookie."""
+
+PREFERENCE_COOKIE_WORDS = frozenset(
+    {
+        "lang", "language", "locale", "theme", "timezone", "tz", "filter", "filters", "sort",
+        "layout", "view", "tab", "dark", "mode", "currency", "pref", "prefs", "preference",
+        "preferences", "preferred", "font", "sidebar", "columns", "density",
+    }
+)  # fmt: skip
+"""Words of a cookie name (`preferred_lang`, `ui_theme`, `cve_filter`) that say it keeps a display
+choice the user made: its value is the user's own pick, sent back so the next page looks the same,
+so no one gains anything by reading it over HTTP or from a script (Django's own language cookie is
+script-readable by default). A name that also has a sensitive word stays a session cookie."""

@@ -53,17 +53,36 @@ def _exits_when_missing(
 ) -> bool:
     """Whether an `if` that runs first raises or returns when the key is missing: `if not
     isinstance(data.get("ids"), list): raise ...`, `if data.get("k") is None: return ...`,
-    `if "k" not in data: abort(...)`, alone or as one of `or`-ed conditions. Past it the key
-    is present, so indexing it cannot raise."""
+    `if "k" not in data: abort(...)`, alone or as one of `or`-ed conditions; or, in the loop
+    the read is in, goes on to the next item (`if header not in request.META: continue`).
+    Past it the key is present, so indexing it cannot raise."""
     for node in scope_nodes(function.body):
         if (
             isinstance(node, ast.If)
             and node.body
-            and isinstance(node.body[-1], ast.Raise | ast.Return)
+            and (
+                isinstance(node.body[-1], ast.Raise | ast.Return)
+                or (
+                    isinstance(node.body[-1], ast.Continue | ast.Break)
+                    and _same_loop(node, subscript, context)
+                )
+            )
             and any(_missing(each) == wanted for each in _disjuncts(node.test))
             and _runs_first(node.test, subscript, context)
         ):
             return True
+    return False
+
+
+def _same_loop(guard: ast.If, read: ast.AST, context: ModuleContext) -> bool:
+    """Whether no loop stands between `read` and the block holding `guard`, so the guard's
+    `continue` or `break` leaves the very iteration the read is in."""
+    block = context.parent(guard)
+    for ancestor in context.ancestors(read):
+        if ancestor is block:
+            return True
+        if isinstance(ancestor, ast.For | ast.AsyncFor | ast.While):
+            return False
     return False
 
 
