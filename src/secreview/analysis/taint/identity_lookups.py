@@ -22,6 +22,10 @@ given only keywords (`questions.filter(pk=pk)`) is a queryset's too (SQLAlchemy'
 expressions, a dictionary has none; pandas' `DataFrame.filter` keywords are told apart). It is
 read as `django.QuerySet`'s method, whose rows are what the database holds (`queryset_names`).
 
+Likewise a call named for a look-up by a key (`repository.stream_by_organization(ids, org)`,
+`users.find_by_email(email)`, `get_user_by_name(name)`) that nothing describes answers with the
+rows it finds (`keyed_lookup`): the keys choose them, and none of their text comes back.
+
 Likewise `store.get(key)` of an object nothing describes (a cache, a registry, a settings store,
 `Model.query.get(pk)`) returns what the store holds under the key, or the default: the key only
 chooses the element (`reads_a_store`).
@@ -34,6 +38,7 @@ import ast
 from secreview.analysis.models import Models
 from secreview.analysis.taint.guessed_sinks import CLIENT_WORDS
 from secreview.analysis.taint.name_words import words_of
+from secreview.patterns import lazy_pattern
 
 _LOOKUPS = frozenset({"get", "get_one", "get_or_404"})
 _QUERYSET_READS = frozenset({"filter", "exclude", "get", "aget"})
@@ -72,6 +77,11 @@ def _spells_a_class(node: ast.expr) -> bool:
     return False
 
 
+_KEYED_LOOKUP = lazy_pattern(
+    r"_*(?:get|find|list|stream|fetch|load|select|query|search|count|lookup|read)(?:_\w+)?_by(?:_\w+)?"
+)
+"""Names of a look-up by a key: a reading verb, then `_by` (`get_by_id`, `find_user_by_email`)."""
+
 _SESSION_WORDS = CLIENT_WORDS | frozenset({"session", "api", "requests", "browser", "agent"})
 """Words of a receiver named for something whose `get(url)` fetches what the URL names."""
 
@@ -86,6 +96,19 @@ def reads_a_store(node: ast.Call, names: list[str], models: Models) -> bool:
     owner = node.func.value if isinstance(node.func, ast.Attribute) else None
     named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
     return not words_of(named) & _SESSION_WORDS
+
+
+def answers_with_rows(node: ast.Call, names: list[str], models: Models) -> bool:
+    """Whether `node` answers with the rows a store holds, not with its arguments: a look-up by
+    primary key through an ORM session, or a call nothing describes named for a look-up by a
+    key (see the module docstring)."""
+    if is_identity_lookup(node):
+        return True
+    if models.names_any(names):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return _KEYED_LOOKUP.fullmatch(name) is not None
 
 
 def queryset_names(node: ast.Call, names: list[str]) -> list[str]:

@@ -32,7 +32,7 @@ from secreview.analysis.taint.formats import (
 )
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
-from secreview.analysis.taint.identity_lookups import is_identity_lookup, reads_a_store
+from secreview.analysis.taint.identity_lookups import answers_with_rows, reads_a_store
 from secreview.analysis.taint.markers import ONLY_CHOSE
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
@@ -95,8 +95,8 @@ class LibraryRules(FrameState):
         sequence = sequence_of_elements(names, args, kwargs, self.element_of)
         if sequence is not None:
             return sequence  # `zip(names, ids)`, `list(xs)`: each element as it was built
-        if is_identity_lookup(node):
-            return CLEAN  # `session.get(User, user_id)`: the row, not the key
+        if answers_with_rows(node, names, self.models):
+            return CLEAN  # `session.get(User, user_id)`, `repo.find_by_email(e)`: rows, not keys
         keys = 1 if method == "get" and reads_a_store(node, names, self.models) else 0
         # `cache.get(key)`, `store.get(key, default)`: an element or the default, not the key
         inputs: list[Value | None] = [receiver, *args[keys:], *kwargs.values()]
