@@ -7,7 +7,8 @@ deployment left reachable. The safe default is the secure one; a project that wa
 development server can ask for it by name (`DISABLE_AUTH=1`), and then the open mode is a
 decision someone made.
 
-The rule reads environment look-ups whose key names authentication (`AUTH`, `AUTHENTICATION`,
+The rule reads environment look-ups (`os.getenv`, `os.environ.get`, python-decouple's
+`config(key, default=...)`, django-environ's `env.bool(key, default=...)`) whose key names authentication (`AUTH`, `AUTHENTICATION`,
 `LOGIN`, `AUTHN`, `SIGNIN`) together with a word that turns it on (`REQUIRE`, `REQUIRED`,
 `ENABLE`, `ENABLED`, `ENFORCE`) and whose default is false (`"False"`, `"0"`, `"no"`, `"off"`,
 `""`, `False`, `0`); or a key that turns it off (`DISABLE_AUTH`, `SKIP_LOGIN`, `NO_AUTH`) with a
@@ -27,6 +28,9 @@ from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
 _ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
+_SETTINGS_READS = frozenset({"decouple.config", "environ.Env.bool"})
+"""python-decouple's `config(key, default=..., cast=bool)` and django-environ's `env.bool(key,
+default=...)`: the settings libraries Django projects read the environment through."""
 
 _AUTH_WORDS = frozenset({"auth", "authentication", "authn", "login", "signin"})
 _ON_WORDS = frozenset({"require", "required", "requires", "enable", "enabled", "enforce"})
@@ -68,6 +72,30 @@ def _switch_sense(key: str) -> bool | None:
     return None
 
 
+def _default(call: ast.Call, context: ModuleContext) -> ast.expr | None:
+    """The default a settings read falls back to when the variable is unset, else None."""
+    name = context.call_name(call)
+    if name in _ENVIRONMENT_READS:
+        return call.args[1] if len(call.args) > 1 else None
+    if name in _SETTINGS_READS or _is_environ_env(call, context):
+        return context.keyword(call, "default")
+    return None
+
+
+def _is_environ_env(call: ast.Call, context: ModuleContext) -> bool:
+    """`env.bool(...)` on a name bound to django-environ's `environ.Env(...)` in the module."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return False
+    return any(
+        isinstance(statement, ast.Assign)
+        and isinstance(statement.value, ast.Call)
+        and context.call_name(statement.value) == "environ.Env"
+        and any(isinstance(t, ast.Name) and t.id == func.value.id for t in statement.targets)
+        for statement in context.tree.body
+    )
+
+
 @rule(
     id="authentication-off-by-default",
     name="Sign-in switch read from the environment with 'off' as its default",
@@ -78,7 +106,9 @@ def _switch_sense(key: str) -> bool | None:
     "that turns it off defaults to on), so a server started without it lets anyone in.",
     fix="Default to the secure setting (`os.getenv('REQUIRE_AUTH', 'True')`) and let an "
     "operator who wants an open development server say so explicitly.",
-    what_it_does="Reports `os.getenv`, `os.environ.get` and `os.environ.setdefault` whose key "
+    what_it_does="Reports `os.getenv`, `os.environ.get`, `os.environ.setdefault`, python-"
+    "decouple's `config(key, default=...)` and django-environ's `env.bool(key, default=...)` "
+    "whose key "
     "names authentication (`AUTH`, `AUTHENTICATION`, `LOGIN`) with a word turning it on "
     "(`REQUIRE`, `ENABLED`, `ENFORCE`) and whose default is false (`'False'`, `'0'`, `'no'`, "
     "`''`, `False`), or whose key turns it off (`DISABLE_AUTH`, `SKIP_LOGIN`) and whose "
@@ -95,18 +125,18 @@ def _switch_sense(key: str) -> bool | None:
         "https://nvd.nist.gov/vuln/detail/CVE-2025-2129",
         "https://owasp.org/Top10/A05_2021-Security_Misconfiguration/",
     ),
-    calls=_ENVIRONMENT_READS,
+    calls=_ENVIRONMENT_READS | _SETTINGS_READS,
+    methods=frozenset({"bool"}),
 )
 def authentication_off_by_default(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report a sign-in switch whose default, when the variable is unset, leaves sign-in off."""
     assert isinstance(node, ast.Call)
-    if context.call_name(node) not in _ENVIRONMENT_READS or len(node.args) < 2:
-        return
-    key = context.constant_value(node.args[0])
-    if not isinstance(key, str):
+    default_value = _default(node, context)
+    key = context.constant_value(node.args[0]) if node.args else None
+    if default_value is None or not isinstance(key, str):
         return
     sense = _switch_sense(key)
-    default = _truth(context.constant_value(node.args[1]))
+    default = _truth(context.constant_value(default_value))
     if sense is None or default is None or default == sense:
         return
     yield Hit(
