@@ -7,14 +7,14 @@ deployment left reachable. The safe default is the secure one; a project that wa
 development server can ask for it by name (`DISABLE_AUTH=1`), and then the open mode is a
 decision someone made.
 
-The rule reads environment look-ups (`os.getenv`, `os.environ.get`, python-decouple's
-`config(key, default=...)`, django-environ's `env.bool(key, default=...)`) whose key names
-authentication (`AUTH`, `AUTHENTICATION`, `LOGIN`, `AUTHN`, `SIGNIN`) together with a word that
-turns it on (`REQUIRE`, `REQUIRED`, `ENABLE`, `ENABLED`, `ENFORCE`) and whose default is false
-(`"False"`, `"0"`, `"no"`, `"off"`, `""`, `False`, `0`); or a key that turns it off
-(`DISABLE_AUTH`, `SKIP_LOGIN`, `NO_AUTH`) with a true default. Keys for tests, debugging or development (`TEST`, `DEBUG`, `DEV`, `LOCAL`) are
-left alone, and so are switches of one provider among several (`OAUTH_ENABLED`, `LDAP_AUTH`:
-the words must name sign-in itself).
+The rule reads environment look-ups (`os.getenv`, `os.environ.get`, python-decouple's `config(key,
+default=...)`, django-environ's `env.bool(key, default=...)`) whose key names authentication
+(`AUTH`, `AUTHENTICATION`, `LOGIN`, `AUTHN`, `SIGNIN`) together with a word that turns it on
+(`REQUIRE`, `REQUIRED`, `ENABLE`, `ENABLED`, `ENFORCE`) and whose default is false (`"False"`,
+`"0"`, `"no"`, `"off"`, `""`, `False`, `0`); or a key that turns it off (`DISABLE_AUTH`,
+`SKIP_LOGIN`, `NO_AUTH`) with a true default. Keys for tests, debugging or development (`TEST`,
+`DEBUG`, `DEV`, `LOCAL`) are left alone, and so are switches of one provider among several
+(`OAUTH_ENABLED`, `LDAP_AUTH`: the words must name sign-in itself).
 """
 
 from __future__ import annotations
