@@ -14,7 +14,8 @@ default=...)`, django-environ's `env.bool(key, default=...)`) whose key names au
 `"0"`, `"no"`, `"off"`, `""`, `False`, `0`); or a key that turns it off (`DISABLE_AUTH`,
 `SKIP_LOGIN`, `NO_AUTH`) with a true default. Keys for tests, debugging or development (`TEST`,
 `DEBUG`, `DEV`, `LOCAL`) are left alone, and so are switches of one provider among several
-(`OAUTH_ENABLED`, `LDAP_AUTH`: the words must name sign-in itself).
+(`OAUTH_ENABLED`, `LDAP_AUTH`, `ENABLE_ACCOUNT_LOGIN`: the words must name sign-in itself), and
+login by name counts only when demanded (`LOGIN_REQUIRED`, not `ENABLE_LOGIN`).
 """
 
 from __future__ import annotations
@@ -32,13 +33,20 @@ _SETTINGS_READS = frozenset({"decouple.config", "environ.Env.bool"})
 """python-decouple's `config(key, default=..., cast=bool)` and django-environ's `env.bool(key,
 default=...)`: the settings libraries Django projects read the environment through."""
 
-_AUTH_WORDS = frozenset({"auth", "authentication", "authn", "login", "signin"})
-_ON_WORDS = frozenset({"require", "required", "requires", "enable", "enabled", "enforce"})
+_AUTH_WORDS = frozenset({"auth", "authentication", "authn"})
+_LOGIN_WORDS = frozenset({"login", "signin"})
+"""Sign-in by its action's name: `ENABLE_LOGIN` may switch a way to sign in on (a local account
+form beside single sign-on), so only a word that demands it (`LOGIN_REQUIRED`) makes a gate."""
+_DEMAND_WORDS = frozenset({"require", "required", "requires", "enforce", "enforced"})
+_ON_WORDS = _DEMAND_WORDS | {"enable", "enabled"}
 _OFF_WORDS = frozenset({"disable", "disabled", "skip", "no", "bypass", "insecure"})
 _PROVIDER_WORDS = frozenset(
     {"oauth", "oidc", "ldap", "saml", "basic", "social", "sso", "kerberos", "remote", "proxy"}
+    | {"account", "password", "email", "token", "cert", "header", "jwt", "guest", "anonymous"}
+    | {"two", "factor", "mfa", "otp", "totp", "webauthn"}
 )
-"""Words naming one way to sign in among several: turning it off leaves the others."""
+"""Words naming one way to sign in among several, or a second factor: turning it off leaves
+the others (or the password) in place."""
 _NOT_PRODUCTION = frozenset({"test", "tests", "testing", "debug", "dev", "development", "local"})
 
 _FALSE_TEXT = frozenset({"false", "0", "no", "off", "n", "f", ""})
@@ -63,11 +71,17 @@ def _truth(value: object) -> bool | None:
 def _switch_sense(key: str) -> bool | None:
     """True for a key that turns sign-in on, False for one that turns it off, else None."""
     words = words_of(key)
-    if not words & _AUTH_WORDS or words & (_PROVIDER_WORDS | _NOT_PRODUCTION):
+    if words & (_PROVIDER_WORDS | _NOT_PRODUCTION):
+        return None
+    if words & _AUTH_WORDS:
+        on_words = _ON_WORDS
+    elif words & _LOGIN_WORDS:
+        on_words = _DEMAND_WORDS
+    else:
         return None
     if words & _OFF_WORDS:
         return False
-    if words & _ON_WORDS:
+    if words & on_words:
         return True
     return None
 
@@ -113,7 +127,9 @@ def _is_environ_env(call: ast.Call, context: ModuleContext) -> bool:
     "(`REQUIRE`, `ENABLED`, `ENFORCE`) and whose default is false (`'False'`, `'0'`, `'no'`, "
     "`''`, `False`), or whose key turns it off (`DISABLE_AUTH`, `SKIP_LOGIN`) and whose "
     "default is true. Keys for tests or development (`TEST`, `DEBUG`, `DEV`) and switches of "
-    "one provider among several (`OAUTH_ENABLED`, `LDAP_AUTH_ENABLED`) are left alone.",
+    "one provider among several or a second factor (`OAUTH_ENABLED`, `ENABLE_ACCOUNT_LOGIN`, "
+    "`TWO_FACTOR_AUTH_ENABLED`) are left alone, and a login switch counts only when it demands "
+    "sign-in (`LOGIN_REQUIRED`, not `ENABLE_LOGIN`).",
     why_bad="Whoever deploys the server without knowing the variable (a container run as "
     "documented, an upgrade that added the switch) runs it open to anyone who reaches it; a "
     "secure default makes the open mode a decision rather than an accident (CWE-1188, "
