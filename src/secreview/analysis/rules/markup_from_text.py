@@ -24,6 +24,7 @@ from secreview.analysis.rules._support.built_strings import (
     assembly_evidence,
     string_pieces,
 )
+from secreview.analysis.rules._support.class_constants import is_class_constant
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.analysis.rules._support.safe_markup import MARK_SAFE_CALLS, TAG, is_escaped
 from secreview.findings import Confidence, Severity
@@ -78,7 +79,9 @@ def markup_built_from_text(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     fixed = "".join(p.text or "" for p in pieces)
     if not TAG.search(fixed):
         return
-    values = [p for p in pieces if p.is_dynamic]
+    values = [  # `self.param` of a class's `param = "q"` is the program's own text
+        p for p in pieces if p.is_dynamic and not (p.node and is_class_constant(context, p.node))
+    ]
     raw: list[Piece] = [p for p in values if p.node is not None and not is_escaped(context, p.node)]
     if not raw:
         return

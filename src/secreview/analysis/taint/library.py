@@ -17,6 +17,7 @@ from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
 from secreview.analysis.taint.builtin_calls import as_text, constant_attribute, sequence_of_elements
 from secreview.analysis.taint.containers import items_of
+from secreview.analysis.taint.declared_media import not_a_page
 from secreview.analysis.taint.escapers import (
     PERCENT_ENCODERS,
     percent_encoded_name,
@@ -181,6 +182,7 @@ class LibraryRules(FrameState):
                 return filtered
         result = self.guessed_sanitiser(node, self.default_result(inputs, kwargs, node))
         result = through_unread_call(result, names, node, self.context, self.models)
+        result = not_a_page(result, node, self.context)
         guessed = self.guessed_request_read(node, args, kwargs) or self.guessed_download(
             node, receiver, method
         )

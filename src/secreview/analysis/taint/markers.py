@@ -26,3 +26,9 @@ whose result is taken to carry its arguments' data: the flow is likely, not prov
 (`unread_calls.py`)."""
 ORIGIN_MARKERS = frozenset({ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER, GUESSED_SOURCE, UNREAD_CALL})
 """The markers decoding keeps."""
+DECODING_KEEPS = ORIGIN_MARKERS | {"deserialization"}
+"""What decoding keeps of a flow's `safe_for`: its markers, and a serialiser's mark. Only a
+serialiser's own output (`pickle.dumps(value)`) or a number is harmless to an unpickler, and that
+is the structure of the bytes: the text encoding carried on top of them (`b64encode`, then
+`b64decode` in the task that loads it) gives the same bytes back, never a pickle someone else
+designed."""

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from secreview.analysis.models import ALL_KINDS
-from secreview.analysis.taint.markers import ORIGIN_MARKERS
+from secreview.analysis.taint.markers import DECODING_KEEPS
 from secreview.analysis.taint.type_unions import joined_type
 from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
@@ -82,7 +82,7 @@ class Flow:
         they ruled out (a `%0A` in a request line is a line break after `unquote`). The evidence
         says so only when something was given back, and always on a parameter's flow, which
         keeps the `DECODED` marker for its callers' arguments."""
-        kept = self.safe_for & ORIGIN_MARKERS
+        kept = self.safe_for & DECODING_KEEPS
         if self.parameter is not None:
             kept |= {DECODED}  # the caller's argument is decoded too (`through`)
         if kept == self.safe_for:
@@ -96,7 +96,7 @@ class Flow:
         `request.uri` handed to a helper that `parse_qsl`s its query)."""
         if DECODED not in callee_safe_for:
             return self.sanitised(callee_safe_for)
-        kept = self.safe_for & ORIGIN_MARKERS
+        kept = self.safe_for & DECODING_KEEPS
         if self.parameter is not None:
             kept |= {DECODED}
         return Flow(self.origin, self.steps, kept | (callee_safe_for - {DECODED}), self.within)

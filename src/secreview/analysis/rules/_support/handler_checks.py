@@ -73,13 +73,21 @@ named for the request's shape (`@json_required`, `@https_required`) or for askin
 confirm (`@confirmation_required("delete {alias}")`, Mailu's) checks no one."""
 
 
+_REQUIRES = lazy_pattern(r"(?:^|_)requires$")
+"""A view decorator named for what the caller must hold, in the convention of Starlette's
+`@requires("authenticated")`: a project's `@api_requires(Permissions.admin)` or
+`@ac_api_requires()` refuses callers without it. (`@requires_json` names the request's shape and
+is not one.)"""
+
+
 def decorator_checks(decorator: ast.expr, context: ModuleContext) -> bool:
     """`@login_required`, `@policy.authorize(...)`, `@app.post(..., dependencies=[Depends(x)])`,
-    `@manager_required`."""
+    `@manager_required`, `@api_requires(Permissions.admin)`."""
     if is_check(decorator, context):
         return True
     named = decorator.func if isinstance(decorator, ast.Call) else decorator
-    if _ROLE_REQUIRED.search(context.segment(named).rsplit(".", 1)[-1]):
+    last = context.segment(named).rsplit(".", 1)[-1]
+    if _ROLE_REQUIRED.search(last) or _REQUIRES.search(last):
         return True
     if isinstance(decorator, ast.Call):
         for keyword in decorator.keywords:

@@ -1,0 +1,58 @@
+"""An unread call told the media type of what it builds: a body of that type, not an HTML page.
+
+A call the scan does not follow is taken to return its arguments' data (`unread_calls.py`). When
+the call itself declares a media type no browser renders as a page (`mimetype="application/json"`,
+`content_type="text/plain"`, `media_type=...`), what it builds is a response or a download of that
+type: `app.response_class(response=json.dumps(rsp), mimetype="application/json")` through a
+Flask application object imported from another module, a project's `make_json_response(...,
+content_type="application/json")`. Returned by a view, its data reaches the browser as JSON or
+text, so the result's flows are harmless for the `html` sink kind; every other kind still
+applies (the data is what it was). A type computed at run time, or HTML, SVG or XML (whose
+scripts run), declares nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.taint.values import Value
+from secreview.index.context import ModuleContext
+
+_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
+_NOT_PAGES = (
+    "application/json",
+    "application/problem+json",
+    "application/octet-stream",
+    "application/zip",
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/tiff",
+)
+"""Media types a browser shows as data, a download or a raster image, never as a page."""
+
+
+def declared_type(node: ast.Call, context: ModuleContext) -> str | None:
+    """The media type the call's keywords fix in the source (parameters dropped), if any."""
+    for name in _TYPE_KEYWORDS:
+        given = ModuleContext.keyword(node, name)
+        if given is None:
+            continue
+        value = context.constant_value(given)
+        if isinstance(value, str):
+            return value.split(";", 1)[0].strip().lower()
+    return None
+
+
+def not_a_page(result: Value, node: ast.Call, context: ModuleContext) -> Value:
+    """`result` of the unread call `node`, harmless for `html` when the call declares a media
+    type that is not a page."""
+    media = declared_type(node, context)
+    if media not in _NOT_PAGES or not result.all_flows():
+        return result
+    note = f"built as `{media}`, not an HTML page"
+    return result.mapped(lambda flow: flow.then(node, note).sanitised(("html",)))
