@@ -26,7 +26,13 @@ from collections.abc import Mapping
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.stubs import stub_body
-from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect, SinkEffect
+from secreview.analysis.taint.summaries import (
+    ExternalSummary,
+    ReturnEffect,
+    SinkEffect,
+    return_order,
+    sink_order,
+)
 
 
 def joined_overrides(
@@ -70,8 +76,8 @@ def _union(stub: ExternalSummary, implementations: list[ExternalSummary]) -> Ext
         )
         sinks.update(effect for effect in implementation.sinks if effect.parameter < size)
     return stub._replace(
-        returns=tuple(sorted(returns, key=repr)),
-        sinks=tuple(sorted(sinks, key=repr)),
+        returns=tuple(sorted(returns, key=return_order)),
+        sinks=tuple(sorted(sinks, key=sink_order)),
         overridable=False,
     )
 

@@ -31,7 +31,9 @@ from secreview.analysis.taint.summaries import (
     ProjectIndex,
     ReturnEffect,
     SinkEffect,
+    return_order,
     returned_parts,
+    sink_order,
 )
 from secreview.analysis.taint.values import Flow
 from secreview.analysis.taint.written_reads import new_read_tables, written_read
@@ -317,8 +319,8 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
     return ExternalSummary(
         qualified_name=qualified,
         parameters=result.parameters,
-        returns=tuple(sorted(returns, key=_return_order)),
-        sinks=tuple(sorted(sinks, key=_sink_order)),
+        returns=tuple(sorted(returns, key=return_order)),
+        sinks=tuple(sorted(sinks, key=sink_order)),
         is_method=result.is_method,
         binds_class=is_class_method(result.node),
         is_property=is_property_getter(result.node),
@@ -354,28 +356,3 @@ def _portable(within: tuple[object, ...]) -> tuple[str, ...]:
     since a summary travels as JSON; another key stands for the whole parameter (coarser)."""
     keys = tuple(k for k in within if isinstance(k, str))
     return keys if len(keys) == len(within) else ()
-
-
-def _return_order(effect: ReturnEffect) -> tuple[int, str, str, str, str]:
-    """A summary's effects in an order that does not depend on the hash seed (the repr of a
-    frozenset does), so the summary is the same in every process."""
-    parameter = -1 if effect.parameter is None else effect.parameter
-    safe = ",".join(sorted(effect.safe_for))
-    where = f"{effect.position}:{effect.within!r}"
-    return (parameter, safe, effect.origin, effect.note, where)
-
-
-def _sink_order(effect: SinkEffect) -> tuple[object, ...]:
-    """See `_return_order`."""
-    return (
-        effect.parameter,
-        effect.kind,
-        effect.sink,
-        effect.location,
-        ",".join(sorted(effect.safe_for)),
-        effect.prefix,
-        effect.note,
-        ",".join(sorted(effect.origins)),
-        repr(effect.within),
-        effect.guess,
-    )

@@ -233,3 +233,28 @@ class ProjectIndex:
                 prefix, rest = head, f".{tail}{rest}"
             name = aliases[prefix] + rest
         return name
+
+
+def return_order(effect: ReturnEffect) -> tuple[int, str, str, str, str]:
+    """A summary's effects in an order that does not depend on the hash seed (the repr of a
+    frozenset does), so the summary is the same in every process."""
+    parameter = -1 if effect.parameter is None else effect.parameter
+    safe = ",".join(sorted(effect.safe_for))
+    where = f"{effect.position}:{effect.within!r}"
+    return (parameter, safe, effect.origin, effect.note, where)
+
+
+def sink_order(effect: SinkEffect) -> tuple[object, ...]:
+    """See `return_order`."""
+    return (
+        effect.parameter,
+        effect.kind,
+        effect.sink,
+        effect.location,
+        ",".join(sorted(effect.safe_for)),
+        effect.prefix,
+        effect.note,
+        ",".join(sorted(effect.origins)),
+        repr(effect.within),
+        effect.guess,
+    )
