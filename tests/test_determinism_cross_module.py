@@ -21,8 +21,11 @@ from flask import Flask, request
 from app import helpers
 from app.models import Repository
 from app.cycle_a import forward
+from app.exporters import TarExporter, ZipExporter
+from app.plugins import Exporter
 
 app = Flask(__name__)
+EXPORTERS = {"tar": TarExporter, "zip": ZipExporter}
 
 
 @app.route("/search")
@@ -33,6 +36,8 @@ def search():
     helpers.lookup(other, term)
     Repository().find(term + other)
     forward(other)
+    exporter: Exporter = EXPORTERS[other]
+    exporter.export(term, other)
     return helpers.render(term)
 """,
     "api.py": """\
@@ -105,6 +110,27 @@ def finish(value):
     import os
     os.system(value)
 """,
+    "plugins.py": """\
+class Exporter:
+    def export(self, name, folder):
+        raise NotImplementedError
+""",
+    "exporters.py": """\
+import os
+import subprocess
+
+from app.plugins import Exporter
+
+
+class TarExporter(Exporter):
+    def export(self, name, folder):
+        return subprocess.call("tar czf " + folder + " " + name, shell=True)
+
+
+class ZipExporter(Exporter):
+    def export(self, name, folder):
+        os.system("zip " + name + " " + folder)
+""",
     "cycle_b.py": """\
 from app import cycle_a
 
@@ -156,3 +182,4 @@ def test_json_and_sarif_are_the_same_bytes_under_two_seeds_and_both_job_counts(
     assert b"passed to `app.models.Repository.find`" in report
     assert b"inside `app.cycle_a.finish` inside `app.cycle_b.back`" in report  # third round
     assert report.count(b'"tainted-command"') >= 4
+    assert b"passed to `app.plugins.Exporter.export`" in report  # its implementations, joined
