@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,11 +73,7 @@ def _clash_losers(owners: dict[str, list[str]], cut: dict[str, int]) -> set[str 
     beside the `polar` packages of its SDK and its SDK generator's template, all imported as
     `polar`, is the one its application imports; a tie keeps every folder name, and so does a
     clash with a module the scan names as it is."""
-    sizes: dict[str | None, int] = {}
-    for olds in owners.values():
-        for old in olds:
-            top = _top(old, cut)
-            sizes[top] = sizes.get(top, 0) + 1
+    sizes = Counter(_top(old, cut) for olds in owners.values() for old in olds)
     losers: set[str | None] = set()
     for olds in owners.values():
         if len(olds) < 2:

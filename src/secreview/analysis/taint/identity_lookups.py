@@ -24,7 +24,7 @@ read as `django.QuerySet`'s method, whose rows are what the database holds (`que
 
 Likewise a call named for a look-up by a key (`repository.stream_by_organization(ids, org)`,
 `users.find_by_email(email)`, `get_user_by_name(name)`) that nothing describes answers with the
-rows it finds (`keyed_lookup`): the keys choose them, and none of their text comes back.
+rows it finds (`answers_with_rows`): the keys choose them, and none of their text comes back.
 
 Likewise `store.get(key)` of an object nothing describes (a cache, a registry, a settings store,
 `Model.query.get(pk)`) returns what the store holds under the key, or the default: the key only
