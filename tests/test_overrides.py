@@ -114,6 +114,40 @@ def test_without_the_subclasses_module_the_stub_is_an_unknown_call(tmp_path: Pat
     assert 16 in _lines(result, "open-redirect")
 
 
+PLUGIN_BASES = """\
+from app.plugins import Plugin
+
+
+class HomePlugin(Plugin):
+    pass
+"""
+
+PLUGIN_IMPLEMENTATIONS = """\
+from app.plugin_bases import HomePlugin
+
+
+class DashboardPlugin(HomePlugin):
+    def target(self, value):
+        return "/dashboard"
+"""
+
+
+def test_implementations_in_modules_nobody_imports_are_read(tmp_path: Path) -> None:
+    # Plugins register themselves: the views import only the base, and the implementing
+    # modules import the base (one through an intermediate subclass), never the reverse.
+    result = scan_app(
+        tmp_path,
+        {
+            "parts": PARTS,
+            "plugins": PLUGINS,
+            "plugin_bases": PLUGIN_BASES,
+            "plugin_implementations": PLUGIN_IMPLEMENTATIONS,
+            "views": VIEWS,
+        },
+    )
+    assert _lines(result, "open-redirect") == [21]
+
+
 CONNECTORS = """\
 import requests
 

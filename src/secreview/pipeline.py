@@ -22,6 +22,7 @@ from secreview.analysis.taint import (
     reads_remote_input,
     taint_notes,
 )
+from secreview.analysis.taint.stubs import classes_with_stubs
 from secreview.config import ScanConfig, ignored_rules_for
 from secreview.context.devonly import rate_development_only
 from secreview.context.suppression_problems import suppression_problem
@@ -189,6 +190,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         safe_xml_default=context.derived(sets_safe_xml_default),
         safe_parsers=context.derived(safe_parser_names),
         parser_fields=context.derived(parser_field_stores),
+        stub_classes=classes_with_stubs(context.tree),
     )
 
 

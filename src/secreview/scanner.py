@@ -24,10 +24,15 @@ from secreview.analysis.taint.project_types import project_types
 from secreview.analysis.taint.route_kinds import defining_modules, route_kinds, routed_views
 from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included
+from secreview.context.testcode import is_test_path
 from secreview.distributed import Runner
 from secreview.findings import CheckedWeakness, ErrorKind, FileError, FileReport, ScanResult
 from secreview.index.choices import patterned_fields
-from secreview.index.facts import cross_module_plan, demanded_functions
+from secreview.index.facts import (
+    cross_module_plan,
+    demanded_functions,
+    implementing_modules,
+)
 from secreview.index.reexports import ReExports, alias_table, followed_imports
 from secreview.index.request_handoffs import request_helpers
 from secreview.index.xml_defaults import safe_parser_fields
@@ -197,6 +202,11 @@ def with_cross_module_flows(
         bindings.defining_name,
     )
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
+    # A test double implementing a stub is no code a deployed call runs.
+    tests = {s.module for s in sources if s.module and is_test_path(s.shown_as)}
+    to_summarise |= implementing_modules(
+        [f for f in facts if f.module not in tests], to_summarise, bindings.defining_name
+    )
     readers = {f.module for f in facts if f.reads_remote_input}
     to_review |= defining_modules([*routes, *helpers], readers)
     if not to_review:

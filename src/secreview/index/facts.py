@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import struct
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import PurePath
 from typing import NamedTuple, TypeVar, cast
 
@@ -54,6 +54,9 @@ class ModuleFacts(NamedTuple):
     """Its module-level names bound to an entity-refusing lxml parser (`xml_defaults`)."""
     parser_fields: tuple[tuple[str, str], ...] = ()
     """Each store into an attribute named like a parser, with what it stores (`xml_defaults`)."""
+    stub_classes: tuple[str, ...] = ()
+    """Its module-level classes declaring a stub method (`stubs.classes_with_stubs`): a call
+    through one runs a subclass's implementation, which may live in a module nobody imports."""
 
 
 def name_key(name: str) -> int:
@@ -216,6 +219,51 @@ def cross_module_plan(
             to_review.add(reader)
             closure |= reached
     return frozenset(closure), frozenset(to_review)
+
+
+def implementing_modules(
+    facts: Iterable[ModuleFacts],
+    planned: frozenset[str],
+    defining_name: Callable[[str], str],
+    depth: int = 2,
+) -> frozenset[str]:
+    """The modules outside `planned` defining a subclass of a class with stub methods that a
+    `planned` module defines (or of such a subclass, up to `depth` levels).
+
+    A call through a base's stub does what the project's implementations do
+    (`taint.overrides`), but an implementation is only read when its module is summarised, and a
+    plugin module is often imported by nobody: it registers itself, or a loader finds it by
+    name. `defining_name` resolves a base as its module spells it (`ReExports.defining_name`).
+    """
+    by_module = {f.module: f for f in facts}
+    bases = {
+        module: [
+            (entry.partition(":")[0], entry.partition(":")[2].split())
+            for entry in f.choice_bases
+            if ":" in entry and "." not in entry.partition(":")[0]
+        ]
+        for module, f in by_module.items()
+    }
+    with_stubs = {
+        f"{module}.{name}"
+        for module in planned
+        if module in by_module
+        for name in by_module[module].stub_classes
+    }
+    added: set[str] = set()
+    for _ in range(depth):
+        found = {
+            (module, f"{module}.{name}")
+            for module in sorted(bases)
+            if module not in planned and module not in added
+            for name, spelled in bases[module]
+            if any(defining_name(f"{module}.{base}") in with_stubs for base in spelled)
+        }
+        if not found:
+            break
+        added.update(module for module, _ in found)
+        with_stubs.update(name for _, name in found)
+    return frozenset(added)
 
 
 def _imports_closure(start: str, by_module: Mapping[str, ModuleFacts], depth: int) -> set[str]:

@@ -45,3 +45,15 @@ def _stands_in(statement: ast.stmt) -> bool:
         raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
         return isinstance(raised, ast.Name) and raised.id in _NOT_IMPLEMENTED
     return False
+
+
+def classes_with_stubs(tree: ast.Module) -> tuple[str, ...]:
+    """The module-level classes declaring at least one stub method (`stub_body`): the classes
+    whose subclasses' implementations a call through them runs (`index.facts.implementing_modules`
+    adds the modules defining those subclasses to the cross-module pass)."""
+    return tuple(
+        statement.name
+        for statement in tree.body
+        if isinstance(statement, ast.ClassDef)
+        and any(stub_body(member) for member in statement.body)
+    )
