@@ -148,6 +148,63 @@ def test_implementations_in_modules_nobody_imports_are_read(tmp_path: Path) -> N
     assert _lines(result, "open-redirect") == [21]
 
 
+EXPORTERS = """\
+import subprocess
+
+from flask import url_for
+
+REGISTRY = {}
+
+
+class Exporter:
+    def destination(self, name):
+        return url_for("exports", name=name)
+
+    def run(self, command):
+        return subprocess.call(command, shell=True)
+
+
+def exporter_for(kind) -> "Exporter":
+    return REGISTRY[kind]
+
+
+def default_exporter():
+    return Exporter()
+"""
+
+EXPORT_VIEWS = """\
+from flask import Flask, redirect, request
+
+from app.exporters import default_exporter, exporter_for
+
+app = Flask(__name__)
+
+
+@app.route("/export")
+def export():
+    exporter_for(request.args["kind"]).run(request.args["command"])
+    return redirect(exporter_for("csv").destination(request.args["name"]))
+
+
+@app.route("/default")
+def default():
+    return redirect(default_exporter().destination(request.args["name"]))
+"""
+
+
+def test_a_project_function_returning_a_class_types_its_result_across_modules(
+    tmp_path: Path,
+) -> None:
+    # By its return annotation (a registry look-up) or by what its body returns.
+    result = scan_app(tmp_path, {"exporters": EXPORTERS, "export_views": EXPORT_VIEWS})
+    found = sorted(
+        (f.rule_id, Path(f.location.path).name, f.location.line)
+        for f in result.findings
+        if f.rule_id in ("open-redirect", "tainted-command")
+    )
+    assert found == [("tainted-command", "export_views.py", 10)]
+
+
 CONNECTORS = """\
 import requests
 

@@ -367,7 +367,8 @@ class CallRules(ObjectRules, CallbackRules):
                     )
                     for f in self._argument_part(argument, effect.within, node)
                 )
-        return returned_value(flows)
+        result = returned_value(flows)
+        return replace(result, type=summary.return_type) if summary.return_type else result
 
     def _argument_part(
         self, argument: Value, within: tuple[object, ...], node: ast.Call

@@ -76,3 +76,23 @@ def annotated_class(
         return None
     name = qualified(named)
     return name if name is not None and name in project_classes else None
+
+
+def declared_field(
+    cls: ast.ClassDef | None,
+    attribute: str,
+    local_classes: Collection[str],
+    qualified: Callable[[ast.AST], str | None],
+    project_classes: Collection[str],
+) -> str | None:
+    """The project class a class body declares its `attribute` holds (`service: Service`, a
+    dataclass's or a dependency-injected handler's field), as `annotated_class` names it: the
+    instance's methods read `self.service.run(...)` as that class's code."""
+    for item in cls.body if cls is not None else ():
+        if (
+            isinstance(item, ast.AnnAssign)
+            and isinstance(item.target, ast.Name)
+            and item.target.id == attribute
+        ):
+            return annotated_class(item.annotation, local_classes, qualified, project_classes)
+    return None

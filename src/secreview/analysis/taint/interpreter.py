@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from dataclasses import replace
 
+from secreview.analysis.taint.declared_types import annotated_class
 from secreview.analysis.taint.environments import join_envs
 from secreview.analysis.taint.frame import Frame
 from secreview.analysis.taint.module_state import ModuleState
@@ -102,6 +104,8 @@ class ModuleAnalysis(ModuleState):
             )
         else:
             result.returns = frame.returned if frame.returned is not None else CLEAN
+            if result.returns.type is None and not isinstance(node, ast.Module):
+                result.returns = self._declared_return(node, result.returns)
             # A loop's body is run again until its state settles, and each pass records the
             # same events again; kept twice, every caller splices each copy anew, so the copies
             # multiply along call chains (a 2,600-line module needed gigabytes). Only exact
@@ -116,3 +120,10 @@ class ModuleAnalysis(ModuleState):
                 result.receiver_after = after.get(result.parameters[0], CLEAN)
         self.results[id(node)] = result
         return frame.env or {}
+
+    def _declared_return(self, node: FunctionNode, returned: Value) -> Value:
+        """`returned` typed by the function's return annotation when it names a project class
+        (`def connector_for(kind) -> WebhookConnector`): a factory looking its object up in a
+        table or a registry returns a value the body cannot type, yet the caller holds one."""
+        kind = annotated_class(node.returns, self.classes, self.qualified, self.project.classes)
+        return replace(returned, type=kind) if kind else returned

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import reduce
 
+from secreview.analysis.taint.declared_types import declared_field
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.overrides import local_implementations
 from secreview.analysis.taint.semantics import fixes_host, read_path, substitute
@@ -181,6 +182,12 @@ class ObjectRules(FrameState):
         handed.update(self.models.typed_sources)  # request data from any parameter, too
         types = {v.type for v in (body, stored) if _own_type(v, handed)}
         kind = types.pop() if len(types) == 1 else None
+        if kind is None:  # `service: Service` in the class body
+            analysis = self.analysis
+            cls = analysis.classes.get(class_name)
+            kind = declared_field(
+                cls, key[1:], analysis.classes, self.qualified, analysis.project.classes
+            )
         prefix = self._fixed_url(class_name, key, body, stored, init)
         if not classes and kind is None and not prefix:
             return CLEAN

@@ -220,7 +220,9 @@ def summarise_module(
         qualified = _qualified_name(analysis, name, result)
         if qualified is not None:
             checks = parameter_checks(analysis, result)  # a validator: what its answer proves
-            found[qualified] = _summarise(qualified, result, context)._replace(checks=checks)
+            found[qualified] = _summarise(qualified, result, context)._replace(
+                checks=checks, return_type=_project_class(result.returns.type, name, analysis)
+            )
     return ModuleRound(
         summaries=found,
         classes=frozenset(f"{name}.{cls}" for cls in analysis.classes),
@@ -279,6 +281,16 @@ def _qualified_name(analysis: ModuleAnalysis, module: str, result: FunctionResul
     if owner is not None and owner in analysis.context.tree.body:
         return f"{module}.{owner.name}.{node.name}"
     return None
+
+
+def _project_class(kind: str | None, module: str, analysis: ModuleAnalysis) -> str | None:
+    """`kind`, a returned value's type, as the qualified name of a project class (`class:Repo`
+    of this module is `module.Repo`), or None for any other type."""
+    if kind is None:
+        return None
+    if kind.startswith("class:"):
+        return f"{module}.{kind.removeprefix('class:')}"
+    return kind if kind in analysis.project.classes else None
 
 
 def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -> ExternalSummary:

@@ -145,6 +145,10 @@ class ExternalSummary(NamedTuple):
     """A method whose body only stands in for a subclass's (`stubs.stub_body`) that no project
     subclass implements: a call through it returns what an unknown method's call does. One
     that subclasses implement has their effects instead (`overrides.joined_overrides`)."""
+    return_type: str | None = None
+    """The project class (qualified) whose instance it returns, as its body's returned value or
+    its return annotation says (`def connector_for(kind) -> WebhookConnector`): the caller's
+    method calls on the result then read that class's code (`calls.apply_external`)."""
 
 
 _MAX_ALIAS_HOPS = 4
