@@ -349,6 +349,7 @@ class CallRules(ObjectRules, CallbackRules):
                             combined,
                             origins=effect.origins,
                             guess=effect.guess,
+                            inside=effect.location,
                         )
                     )
         flows: list[tuple[int | None, Flow]] = []

@@ -47,6 +47,10 @@ class SinkEvent(NamedTuple):
     guess: bool = False
     """The sink is guessed from the name of a project function the scan could not read
     (`guessed_sinks.py`): reported at low confidence."""
+    inside: str = ""
+    """Where the sink is (`path:line`) when it is inside a function of another module that the
+    call `node` runs: every call of one function reaching that sink with data from one source
+    is one defect, fixed at the sink (`rules._support.taint` reports it once)."""
 
 
 @dataclass

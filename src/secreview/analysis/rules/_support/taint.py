@@ -34,6 +34,8 @@ _ORIGIN_WORDS = {
     "weak-token": "a predictable random value used as a token",
 }
 """How messages describe the data of each origin."""
+_SHOWN_LINES = 12
+"""Lines of other calls a merged finding names before it says how many more there are."""
 
 
 class TaintSpec(NamedTuple):
@@ -69,6 +71,7 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
 
     def check(node: ast.AST, context: AnalysisContext) -> Iterator[Hit]:
         anchored: dict[int, Hit] = {}
+        called: dict[tuple[str, int], list[Hit]] = {}
         for event in reported_events(context):
             if event.kind != spec.kind or (
                 spec.reports is not None and not spec.reports(event, context)
@@ -76,6 +79,9 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
                 continue
             place = spec.anchor(event, context) if spec.anchor is not None else None
             hit = _hit(event, spec, severity, default, context, place)
+            if place is None and event.inside:
+                called.setdefault((event.inside, id(event.flow.steps[0][0])), []).append(hit)
+                continue
             if place is None:
                 yield hit
                 continue
@@ -83,22 +89,46 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
             if kept is None or _surer(hit, kept, metadata):
                 anchored[id(place)] = hit
         yield from anchored.values()
+        for hits in called.values():
+            yield _one_defect(hits, metadata)
 
     check.__doc__ = f"Report untrusted data reaching a {spec.kind} sink."
     return rule(visits=(ast.Module,), follows_data_flow=True, **metadata)(check)  # type: ignore[arg-type]
 
 
+def _one_defect(hits: list[Hit], metadata: dict[str, object]) -> Hit:
+    """The finding standing for calls that carry data from one source to one sink inside a
+    function of another module (OctoPrint's settings API: sixty `s.set(path, data[...])` calls
+    reaching the one log line inside `Settings.set`): reported at the first call, the surest
+    reading kept, the other calls' lines named as its evidence's last step."""
+    ordered = sorted(hits, key=lambda hit: (_line(hit.node), getattr(hit.node, "col_offset", 0)))
+    first = ordered[0]
+    surest = max(ordered, key=lambda hit: _rank(hit, metadata))
+    chosen = first._replace(confidence=surest.confidence, severity=surest.severity)
+    others = sorted({_line(hit.node) for hit in ordered[1:]} - {_line(first.node)})
+    if not others:
+        return chosen
+    lines = ", ".join(str(line) for line in others[:_SHOWN_LINES])
+    more = f" and {len(others) - _SHOWN_LINES} more" if len(others) > _SHOWN_LINES else ""
+    note = f"the same data reaches the same sink through the calls on lines {lines}{more}"
+    return chosen._replace(evidence=(*chosen.evidence, (first.node, note)))
+
+
+def _line(node: ast.AST) -> int:
+    return getattr(node, "lineno", 0)
+
+
 def _surer(hit: Hit, other: Hit, metadata: dict[str, object]) -> bool:
     """Whether `hit` is more certain than `other` (confidence, then severity), so that one
     finding standing for several sinks keeps the strongest."""
+    return _rank(hit, metadata) > _rank(other, metadata)
 
-    def rank(candidate: Hit) -> tuple[int, int]:
-        confidence = candidate.confidence or metadata["confidence"]
-        chosen = candidate.severity or metadata["severity"]
-        assert isinstance(confidence, Confidence) and isinstance(chosen, Severity)
-        return (int(confidence), int(chosen))
 
-    return rank(hit) > rank(other)
+def _rank(hit: Hit, metadata: dict[str, object]) -> tuple[int, int]:
+    confidence = hit.confidence or metadata["confidence"]
+    chosen = hit.severity or metadata["severity"]
+    assert isinstance(confidence, Confidence) and isinstance(chosen, Severity)
+    return (int(confidence), int(chosen))
 
 
 def _hit(
