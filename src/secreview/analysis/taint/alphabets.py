@@ -12,6 +12,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable
 
+from secreview.analysis.taint.guard_shapes import SINGLE_NAME
 from secreview.patterns import lazy_pattern
 
 _LETTERS_AND_DIGITS = frozenset(string.ascii_letters + string.digits + "_")
@@ -23,6 +24,8 @@ _CLASS_ESCAPES = {
     r"\_": frozenset("_"),
     r"\ ": frozenset(" "),
 }
+_SEPARATORS = frozenset("/\\\x00")
+"""Characters that end a path name (NUL ends the path itself)."""
 _ENTITY = lazy_pattern(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 DANGEROUS: dict[str, frozenset[str]] = {
     "path": frozenset("/\\.\x00"),
@@ -70,13 +73,17 @@ def negated_class(pattern: str) -> frozenset[str] | None:
 def kinds_safe_after_filter(pattern: object, replacement: object) -> frozenset[str] | None:
     """The sink kinds a `re.sub(pattern, replacement, text)` makes `text` safe for: every kind
     (None) when only letters and digits survive, else those none of whose dangerous characters
-    survive; an empty set when the call is not such a filter."""
+    survive, and one name (`SINGLE_NAME`) when no path separator does; an empty set when the
+    call is not such a filter."""
     if not isinstance(pattern, str) or not isinstance(replacement, str):
         return frozenset()
     allowed = negated_class(pattern)
     if allowed is None:
         return frozenset()
-    return kinds_safe_for(allowed, (replacement,))
+    kinds = kinds_safe_for(allowed, (replacement,))
+    if kinds is None or "path" in kinds or (allowed | set(replacement)) & _SEPARATORS:
+        return kinds
+    return kinds | {SINGLE_NAME}  # `re.sub(r"[^\w.-]", "_", name)`: one name, maybe `..`
 
 
 def kinds_safe_for(allowed: Iterable[str], written: Iterable[str]) -> frozenset[str] | None:

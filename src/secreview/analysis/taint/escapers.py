@@ -15,10 +15,10 @@ import ast
 import string
 from collections.abc import Callable
 
-from secreview.analysis.taint.alphabets import DANGEROUS, kinds_safe_for
+from secreview.analysis.taint.alphabets import DANGEROUS, kinds_safe_after_filter, kinds_safe_for
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import SINGLE_NAME
-from secreview.analysis.taint.values import CLEAN, Value
+from secreview.analysis.taint.values import CLEAN, Value, constant
 from secreview.index.context import UNKNOWN
 from secreview.patterns import lazy_pattern
 
@@ -262,6 +262,37 @@ class EscaperRules(FrameState):
             if 2 <= len(texts) <= 3 and all(isinstance(t, str) for t in texts):
                 return str.maketrans(*texts)  # type: ignore[call-overload]
         return UNKNOWN
+
+    def encodes_one_name(self, node: ast.Call) -> bool:
+        """Whether the call's result is one file name of its own making, so that its
+        `SINGLE_NAME` marker is the result's, not an argument's carried into new text: it
+        percent-encodes `/` too, or keeps only a class of characters without a separator
+        (`re.sub(r"[^\\w.-]", "_", name)`)."""
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if last not in ("quote", "quote_plus", "sub"):
+            return False  # the cheap test first: this runs for every call
+        name = self.qualified(func) or ""
+        if last == "sub":
+            return name in ("re.sub", "regex.sub") and self._filters_to_one_name(node)
+        if name not in PERCENT_ENCODERS:
+            return False
+        args = [self.expr_constant(a) for a in node.args]
+        kwargs = {k.arg: self.expr_constant(k.value) for k in node.keywords if k.arg}
+        return bool(percent_encoded_name(name, args, kwargs))
+
+    def _filters_to_one_name(self, node: ast.Call) -> bool:
+        """`re.sub(pattern, replacement, text)` of constants keeping no path separator."""
+        if len(node.args) < 3:
+            return False
+        pattern, replacement = (self.context.constant_value(a) for a in node.args[:2])
+        return SINGLE_NAME in (kinds_safe_after_filter(pattern, replacement) or ())
+
+    def expr_constant(self, node: ast.expr) -> Value:
+        """The constant an argument is fixed to in the source, else an unknown value (the
+        argument is not evaluated again: its calls would repeat their sinks)."""
+        value = self.context.constant_value(node)
+        return constant(value) if value is not UNKNOWN else CLEAN
 
 
 def _literal_dict(node: ast.Dict, resolve: Resolver) -> dict[object, object] | object:

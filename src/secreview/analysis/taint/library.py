@@ -19,7 +19,6 @@ from secreview.analysis.taint.builtin_calls import as_text, constant_attribute, 
 from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.declared_media import not_a_page
 from secreview.analysis.taint.escapers import (
-    PERCENT_ENCODERS,
     percent_encoded_name,
     replace_chain_table,
     translation_kinds,
@@ -58,13 +57,11 @@ from secreview.analysis.taint.values import (
     CLEAN,
     Flow,
     Value,
-    constant,
     has_query_mark,
     join,
     merge_flows,
     tainted,
 )
-from secreview.index.context import UNKNOWN
 
 
 class LibraryRules(FrameState):
@@ -194,26 +191,6 @@ class LibraryRules(FrameState):
                 note = TEXT_DECODERS[names[0]]
                 result = result.mapped(lambda f: f.decoded(node, note))
         return self.typed_result(result, names[0] if names else "", settings, args)
-
-    def encodes_one_name(self, node: ast.Call) -> bool:
-        """Whether the call percent-encodes `/` too, so that its result is one file name (then
-        its `SINGLE_NAME` marker is the result's own, not an argument's carried into new text)."""
-        func = node.func
-        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if last not in ("quote", "quote_plus"):
-            return False  # the cheap test first: this runs for every call
-        name = self.qualified(func) or ""
-        if name not in PERCENT_ENCODERS:
-            return False
-        args = [self.expr_constant(a) for a in node.args]
-        kwargs = {k.arg: self.expr_constant(k.value) for k in node.keywords if k.arg}
-        return bool(percent_encoded_name(name, args, kwargs))
-
-    def expr_constant(self, node: ast.expr) -> Value:
-        """The constant an argument is fixed to in the source, else an unknown value (the
-        argument is not evaluated again: its calls would repeat their sinks)."""
-        value = self.context.constant_value(node)
-        return constant(value) if value is not UNKNOWN else CLEAN
 
     def typed_result(
         self,
