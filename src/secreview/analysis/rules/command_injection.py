@@ -31,6 +31,7 @@ from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements
 from secreview.analysis.rules._support.platform_tests import true_on_posix
 from secreview.analysis.rules._support.quoting import code, name_values
+from secreview.analysis.rules._support.shell_flags import shell_is_own_flag
 from secreview.analysis.rules._support.splatted_keywords import splatted_keyword
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -368,26 +369,7 @@ def _shell_wrapper_hit(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     command = ModuleContext.argument(node, 0, "cmd") or ModuleContext.keyword(node, "command")
     if command is None or isinstance(command, ast.Name | ast.Attribute | ast.Starred):
         return
-    if _runs_no_process(called_helper(node, context)[0], context):
+    if shell_is_own_flag(called_helper(node, context)[0], context, _SHELL_CALLS):
         return  # a flag of the project's own (wdb's `self.interaction(frame, shell=True)`)
     shown = code(context, node.func)
     yield from _command_hit(context, node, f"`{shown}(..., shell=True)`", command)
-
-
-def _runs_no_process(
-    helper: ast.FunctionDef | ast.AsyncFunctionDef | None, context: ModuleContext
-) -> bool:
-    """Whether `helper`, a function of this module or a method of the calling class, starts no
-    process: none of its calls is given a `shell` keyword, a `**` splat or a value named
-    `shell`, or is a call that always runs a shell (`os.system`); its `shell` is then a flag of
-    its own."""
-    if helper is None:
-        return False
-    for call in ast.walk(helper):
-        if isinstance(call, ast.Call) and (
-            any(k.arg in ("shell", None) for k in call.keywords)
-            or any(isinstance(a, ast.Name) and a.id == "shell" for a in call.args)
-            or context.call_name(call) in _SHELL_CALLS
-        ):
-            return False
-    return True
