@@ -74,6 +74,20 @@ def kept_on_server(leak: ast.AST, statement: ast.AST, context: ModuleContext) ->
     return None
 
 
+def _read_helpers(_context: ModuleContext) -> dict[int, frozenset[str]]:
+    """The module's memo of `quiet_parameters` by helper (a helper is called from many
+    handlers)."""
+    return {}
+
+
+def _quiet_of(helper: Function, context: ModuleContext) -> frozenset[str]:
+    """`quiet_parameters` of a helper of this module, read once per review."""
+    memo = context.derived(_read_helpers)
+    if id(helper) not in memo:
+        memo[id(helper)] = quiet_parameters(helper, context)
+    return memo[id(helper)]
+
+
 def quiet_parameters(function: Function, context: ModuleContext) -> frozenset[str]:
     """The positional parameters of `function` every read of which keeps the value on the
     server (tested, or logged by a discarded call); one never read counts too."""
@@ -127,7 +141,7 @@ def _quiet_argument(call: ast.Call, argument: ast.AST, context: ModuleContext) -
             parameters = [*helper.args.posonlyargs, *helper.args.args]
             position = call.args.index(argument) + offset
             name = parameters[position].arg if position < len(parameters) else None
-        return name is not None and name in quiet_parameters(helper, context)
+        return name is not None and name in _quiet_of(helper, context)
     known: tuple[str, ...] = getattr(context, "project_quiet_helpers", ())
     called = context.call_name(call) if known else None
     if not called:
