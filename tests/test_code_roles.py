@@ -32,6 +32,8 @@ from secreview.pipeline import review_source
         "pkg/debug/doctest_webapp.py",
         "netbox/configuration_testing.py",  # the settings a CI run loads
         "proj/settings_ci.py",
+        "e2e/utils.py",  # end-to-end tests (Selenium against a test server)
+        "app/e2e_tests/test_login.py",
         "C:\\proj\\tests\\x.py",
     ],
 )
@@ -52,6 +54,7 @@ def test_test_and_benchmark_paths_are_test_code(path: str) -> None:
         "pkg/testing_tools/__init__.py",
         "pkg/ab_testing.py",  # a product feature (A/B tests), not settings for a test run
         "pkg/configuration.py",
+        "pkg/e2e_encryption.py",  # end-to-end encryption, a product feature
     ],
 )
 def test_real_code_named_near_tests_is_not_test_code(path: str) -> None:

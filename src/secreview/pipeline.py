@@ -243,6 +243,7 @@ def review_source(
         taint_setup=setup,
         project_pickle_files=config.project_pickle_files,
         project_debug_helpers=config.project_debug_helpers,
+        project_quiet_helpers=config.project_quiet_helpers,
         shim_names=dict(config.project_shims),
         package=relative_import_base(module, is_package_file(path)) if module else None,
         library_names=library_names(config.model_dirs),

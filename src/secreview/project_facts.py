@@ -1,7 +1,8 @@
 """Facts about the scanned project that every module's review needs, gathered before the review
 in one pass of worker processes: the files its modules write with pickle
-(`secreview.project_pickles`) and the helpers that show a value only under a debug flag
-(`secreview.project_debug_helpers`).
+(`secreview.project_pickles`), the helpers that show a value only under a debug flag
+(`secreview.project_debug_helpers`) and those that only log an exception they are handed
+(`rules._support.quiet_helpers`).
 
 Each pass of worker processes pays for starting them (about a second of CPU at `-j 1`, as much as
 reviewing many small files), so the facts share one: a file is parsed once, in a worker under its
@@ -17,6 +18,10 @@ from collections.abc import Sequence
 
 from secreview.analysis.rules._support.debug_helpers import project_debug_parameters
 from secreview.analysis.rules._support.pickle_files import pickled_file_keys
+from secreview.analysis.rules._support.quiet_helpers import (
+    may_keep_errors,
+    project_quiet_parameters,
+)
 from secreview.config import ScanConfig
 from secreview.index.context import ModuleContext
 from secreview.parse import parse_module
@@ -35,8 +40,9 @@ _WEB_IMPORT = lazy_pattern(
     re.MULTILINE,
 )
 """An import of a web framework, at any depth (read, not parsed)."""
-_Facts = tuple[frozenset[str], tuple[str, ...]]
-"""What one file gives: the keys of the files it pickles into, its debug-only parameters."""
+_Facts = tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]
+"""What one file gives: the keys of the files it pickles into, its debug-only parameters, the
+parameters it keeps on the server."""
 
 
 def with_project_facts(
@@ -47,8 +53,8 @@ def with_project_facts(
     pickles: bool,
     debug: bool,
 ) -> ScanConfig:
-    """`config` with the project's pickled file keys (if `pickles`) and debug-only helper
-    parameters (if `debug`), read from the files whose text makes them possible."""
+    """`config` with the project's pickled file keys (if `pickles`) and debug-only and quiet
+    helper parameters (if `debug`), read from the files whose text makes them possible."""
     if not (pickles or debug):
         return config
     pickling: list[SourceFile] = []
@@ -61,7 +67,7 @@ def with_project_facts(
             continue  # the review reports it
         if pickles and may_write_pickle(text):
             pickling.append(source)
-        elif debug and source.module and may_test_debug(text):
+        elif debug and source.module and (may_test_debug(text) or may_keep_errors(text)):
             debugging.append(source)
         serves_web = serves_web or (debug and "import" in text and bool(_WEB_IMPORT.search(text)))
     # The debug helpers only change what web handlers send (`exception-details-in-response`):
@@ -81,10 +87,13 @@ def with_project_facts(
     )
     keys = frozenset().union(*(facts[0] for facts in found))
     entries = tuple(sorted(entry for facts in found for entry in facts[1]))
+    quiet = tuple(sorted(entry for facts in found for entry in facts[2]))
     if keys:
         config = config._replace(project_pickle_files=keys)
     if entries:
         config = config._replace(project_debug_helpers=entries)
+    if quiet:
+        config = config._replace(project_quiet_helpers=quiet)
     return config
 
 
@@ -102,25 +111,37 @@ def _module(config: ScanConfig, source: SourceFile) -> ModuleContext | None:
 def _pickled_keys(config: ScanConfig, source: SourceFile) -> _Facts:
     """The keys the module pickles into (a worker's task when only they are wanted)."""
     context = _module(config, source)
-    return (pickled_file_keys(context) if context else frozenset()), ()
+    return (pickled_file_keys(context) if context else frozenset()), (), ()
 
 
 def _debug_parameters(config: ScanConfig, source: SourceFile) -> _Facts:
-    """The module's debug-only parameters (a worker's task when only they are wanted)."""
+    """The module's debug-only and quiet parameters (a worker's task when only they are
+    wanted)."""
     context = _module(config, source)
-    found = project_debug_parameters(context, source.module) if context else ()
-    return frozenset(), found
+    if context is None or not source.module:
+        return frozenset(), (), ()
+    return frozenset(), *_helper_parameters(context, source.module)
 
 
 def _both(config: ScanConfig, source: SourceFile) -> _Facts:
     """Both facts of one module, parsed once (a worker's task when both are wanted)."""
     context = _module(config, source)
     if context is None:
-        return frozenset(), ()
-    found = project_debug_parameters(context, source.module) if source.module else ()
-    return pickled_file_keys(context), found
+        return frozenset(), (), ()
+    found = _helper_parameters(context, source.module) if source.module else ((), ())
+    return pickled_file_keys(context), *found
+
+
+def _helper_parameters(
+    context: ModuleContext, module: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The module's debug-only parameters and those it keeps on the server (asked only when
+    the module's text makes it possible)."""
+    debug = project_debug_parameters(context, module)
+    quiet = project_quiet_parameters(context, module) if may_keep_errors(context.text) else ()
+    return debug, quiet
 
 
 def _none(_source: SourceFile, _failure: TaskFailure) -> _Facts:
     """A file whose worker failed: it gives no fact; its reads keep their ratings."""
-    return frozenset(), ()
+    return frozenset(), (), ()

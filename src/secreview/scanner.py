@@ -200,6 +200,7 @@ def with_cross_module_flows(
         {f.module: f.request_handoffs for f in facts},
         routed_views(routes_by_module, bindings.defining_name),
         bindings.defining_name,
+        {f.module: f.bindings for f in facts},
     )
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
     # A test double implementing a stub is no code a deployed call runs.

@@ -124,3 +124,7 @@ class ScanConfig(NamedTuple):
     """`module.function index name` for each parameter a function of the project shows only
     under a debug flag (`secreview.project_debug_helpers`), found before the review; no setting
     sets it. Part of the cache key, as `project_pickle_files` is."""
+    project_quiet_helpers: tuple[str, ...] = ()
+    """`module.function index name` for each parameter a function of the project only tests or
+    logs, never shows (`rules._support.quiet_helpers`), found before the review with the debug
+    helpers; no setting sets it. Part of the cache key, as `project_pickle_files` is."""

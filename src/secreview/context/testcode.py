@@ -5,8 +5,9 @@ server), so findings there become notes; the decision is made per file, from its
 whether the module is built on a test framework.
 
 What counts, by path (each a convention whose only purpose is testing or measuring):
-- folders named `test`, `tests`, `testing`, `functional_tests`, `unit_tests`, `fixtures`, and
-  benchmark folders `bench`, `benchmark`, `benchmarks`;
+- folders named `test`, `tests`, `testing`, `functional_tests`, `unit_tests`, `fixtures`, `e2e`
+  and `e2e_tests` (end-to-end tests driving a browser against a test server), and benchmark
+  folders `bench`, `benchmark`, `benchmarks`;
 - modules named `conftest.py`, `tests.py` (Django's per-app tests), `testing.py` (the test
   helpers a library ships: `pyramid.testing`, `pyramid.config.testing`), `testutils.py`,
   `fixture.py` / `fixtures.py` (a test fixture such as `paste.fixture.TestApp`), and any
@@ -27,7 +28,7 @@ import ast
 from pathlib import PurePosixPath
 
 _TEST_DIRECTORIES = frozenset(
-    {"test", "tests", "testing", "functional_tests", "unit_tests", "fixtures"}
+    {"test", "tests", "testing", "functional_tests", "unit_tests", "fixtures", "e2e", "e2e_tests"}
     | {"bench", "benchmark", "benchmarks"}
 )
 _TEST_MODULES = frozenset({"conftest", "tests", "testing", "testutils", "fixture", "fixtures"})

@@ -26,10 +26,12 @@ from secreview.analysis.rules._support.built_strings import (
     string_pieces,
 )
 from secreview.analysis.rules._support.caller_arguments import filled_by_program
+from secreview.analysis.rules._support.debug_helpers import called_helper
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements
 from secreview.analysis.rules._support.platform_tests import true_on_posix
 from secreview.analysis.rules._support.quoting import code, name_values
+from secreview.analysis.rules._support.shell_flags import shell_is_own_flag
 from secreview.analysis.rules._support.splatted_keywords import splatted_keyword
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -367,5 +369,7 @@ def _shell_wrapper_hit(node: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     command = ModuleContext.argument(node, 0, "cmd") or ModuleContext.keyword(node, "command")
     if command is None or isinstance(command, ast.Name | ast.Attribute | ast.Starred):
         return
+    if shell_is_own_flag(called_helper(node, context)[0], context, _SHELL_CALLS):
+        return  # a flag of the project's own (wdb's `self.interaction(frame, shell=True)`)
     shown = code(context, node.func)
     yield from _command_hit(context, node, f"`{shown}(..., shell=True)`", command)

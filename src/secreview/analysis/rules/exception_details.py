@@ -14,6 +14,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import name_words
 from secreview.analysis.rules._support.debug_helpers import shown_only_in_development
 from secreview.analysis.rules._support.exception_origins import own_or_value_errors
+from secreview.analysis.rules._support.quiet_helpers import kept_on_server
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -325,7 +326,8 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
     "the builtin `FileNotFoundError`), whose messages are written for the client, are not "
     "reported; those catching only the project's own exceptions or `ValueError`/`KeyError` "
     "are medium confidence; text a helper of the project shows only under a debug flag "
-    "(`debug_error_message(str(e))` returning it only `if config.DEBUG:`) is low.",
+    "(`debug_error_message(str(e))` returning it only `if config.DEBUG:`) is low; an exception "
+    "handed to a helper that only logs or tests it (`return handle_error(e)`) is not reported.",
     why_bad="Exception messages and tracebacks describe the inside of the application: file "
     "paths, library versions, SQL statements and table names, host names, sometimes connection "
     "strings with passwords. Sending them to the client hands an attacker a map of the system "
@@ -363,6 +365,9 @@ def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iter
         sink = statement
         leak = _exception_text(statement, node.name, tainted, context)
         if leak is None:
+            continue
+        quiet = kept_on_server(leak, statement, context)  # `handle_error(e)` that only logs it
+        if quiet is not None and not _exception_text(statement, node.name, tainted, context, quiet):
             continue
         # Only traceback calls and trace attributes are leaks by themselves.
         is_traceback = isinstance(leak, ast.Call) or (

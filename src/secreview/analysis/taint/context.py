@@ -96,3 +96,6 @@ class AnalysisContext(ModuleContext):
     project_debug_helpers: tuple[str, ...] = field(default=(), repr=False)
     """`module.function index name` for each parameter a function of the scanned project shows
     only under a debug flag (see `rules._support.debug_helpers`)."""
+    project_quiet_helpers: tuple[str, ...] = field(default=(), repr=False)
+    """`module.function index name` for each parameter a function of the scanned project keeps
+    on the server: it only tests or logs it (see `rules._support.quiet_helpers`)."""

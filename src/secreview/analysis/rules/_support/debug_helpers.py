@@ -66,7 +66,7 @@ def _debug_parameter(call: ast.Call, argument: ast.AST, context: ModuleContext) 
         return None
     if argument not in call.args and not isinstance(argument, ast.keyword):
         return None
-    helper, offset = _helper(call, context)
+    helper, offset = called_helper(call, context)
     if helper is None:
         return _imported_debug_parameter(call, argument, context)
     parameters = [*helper.args.posonlyargs, *helper.args.args]
@@ -100,7 +100,7 @@ def _imported_debug_parameter(
     return None
 
 
-def _helper(call: ast.Call, context: ModuleContext) -> tuple[Function | None, int]:
+def called_helper(call: ast.Call, context: ModuleContext) -> tuple[Function | None, int]:
     """The module-level function (`f(...)`) or method of the enclosing class (`self.f(...)`)
     `call` calls, and how many of its parameters the call does not pass (`self`)."""
     func = call.func
