@@ -25,6 +25,7 @@ from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.context import LIBRARY_ORIGIN
+from secreview.analysis.taint.markers import GUESSED_SOURCE, ONLY_CHOSE, UNREAD_CALL
 from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
@@ -32,6 +33,12 @@ from secreview.findings import Confidence, Severity
 _DECLARED_FIELDS = frozenset({"cleaned_data", "validated_data", "kwargs"})
 """Mappings whose keys are declared elsewhere, whatever their values: a form's or a serializer's
 fields, and a class-based view's `self.kwargs` (the URL pattern's named groups)."""
+_INDIRECT = frozenset({UNREAD_CALL, ONLY_CHOSE, GUESSED_SOURCE})
+"""Flows through a call the scan does not read, chosen by data rather than carrying it, or from
+a source guessed by name: what such a call returns is rarely the keys the client sent."""
+_RECEIVERS = frozenset({"self", "cls"})
+_REQUEST_PARTS = frozenset({"GET", "POST", "query_params", "data", "args", "form", "json"})
+"""Attributes of a request whose items a key may be read from inline (`request.GET["field"]`)."""
 _CHECK_WORDS = frozenset(
     {"validate", "check", "verify", "allowed", "allow", "allowlist", "whitelist", "permitted"}
     | {"sanitize", "sanitise", "clean", "safe", "restrict", "ensure"}
@@ -108,14 +115,108 @@ def _checks_keys(node: ast.AST, names: set[str]) -> bool:
     return False
 
 
+def _loop_sources(function: ast.AST) -> dict[str, set[str]]:
+    """For each name a `for` or a comprehension binds in `function`, the names it iterates."""
+    sources: dict[str, set[str]] = {}
+    for node in ast.walk(function):
+        loops = [node] if isinstance(node, ast.For) else getattr(node, "generators", [])
+        for loop in loops if isinstance(loops, list) else []:
+            read = {n.id for n in ast.walk(loop.iter) if isinstance(n, ast.Name)}
+            for target in (n for n in ast.walk(loop.target) if isinstance(n, ast.Name)):
+                sources.setdefault(target.id, set()).update(read)
+    return sources
+
+
+def _written_keys(call: ast.Call, context: AnalysisContext) -> list[ast.expr] | None:
+    """The key expressions of the call's `**` mappings when each is a dict the code builds here
+    (a display or comprehension, inline or bound to a local, with items set by subscript),
+    else None: a mapping from elsewhere (`json.loads(body)`) has keys nobody wrote."""
+    keys: list[ast.expr] = []
+    function = context.enclosing_function(call)
+    for keyword in (k for k in call.keywords if k.arg is None):
+        spread = keyword.value
+        built = (
+            [v for v, _ in assigned_values(context, spread)]
+            if isinstance(spread, ast.Name)
+            else [spread]
+        )
+        if not built or not all(isinstance(b, (ast.Dict, ast.DictComp)) for b in built):
+            return None
+        for display in built:
+            if isinstance(display, ast.DictComp):
+                keys.append(display.key)
+            elif None in display.keys:
+                return None  # `{**request.GET}`
+            else:
+                keys.extend(k for k in display.keys if k is not None)
+        if isinstance(spread, ast.Name) and function is not None:
+            keys.extend(
+                target.slice
+                for node in ast.walk(function)
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == spread.id
+            )
+    return keys
+
+
+def _bound_or_read(step: ast.AST) -> set[str]:
+    """The name an evidence step binds or reads: an assigned name, a parameter, the object of a
+    read (`request` of `request.GET`); none for a call or a function (their text is more)."""
+    while isinstance(step, (ast.Attribute, ast.Subscript)):
+        step = step.value
+    if isinstance(step, ast.Name):
+        return {step.id}
+    return {step.arg} if isinstance(step, ast.arg) else set()
+
+
+def _keys_from_flow(event: SinkEvent, keys: list[ast.expr], context: AnalysisContext) -> bool:
+    """Whether a key the code wrote is made of what the flow carried: a name its steps bind or
+    read, or a loop variable over one (`for key in request.GET: lookups[key] = ...`). Keys made
+    of the code's own names (`{username_field: username}`, `{f"{field}__icontains": term}`)
+    choose no field, whatever value they hold."""
+    carried = {name for step, _ in event.flow.steps for name in _bound_or_read(step)}
+    function = context.enclosing_function(event.node)
+    sources = _loop_sources(function) if function is not None else {}
+    for key in keys:
+        used = {n.id for n in ast.walk(key) if isinstance(n, ast.Name)}
+        used |= {s for name in used for s in sources.get(name, ())}
+        used -= _RECEIVERS  # `self.relation`: the class's own setting, not the request's
+        if used & carried or any(
+            isinstance(n, ast.Attribute) and n.attr in _REQUEST_PARTS for n in ast.walk(key)
+        ):
+            return True
+    return False
+
+
+def _from_captures(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether the flow starts at a handler's `*args` or `**kwargs`: the URL pattern's captures,
+    whose names the pattern declares (what reaches a helper's parameter by position from them is
+    the engine's reading, not a key the client wrote)."""
+    first = event.flow.steps[0][0] if event.flow.steps else None
+    if not isinstance(first, ast.arg):
+        return False
+    function = context.enclosing_function(first)
+    return function is not None and first in (function.args.vararg, function.args.kwarg)
+
+
 def _keys_unvetted(event: SinkEvent, context: AnalysisContext) -> bool:
     """Whether the mapping's keys reach the lookup as the client sent them: not declared
     fields, and not checked earlier in the function (or in one the flow passed through)."""
     call = event.node
     if not isinstance(call, ast.Call) or event.flow.origin == LIBRARY_ORIGIN:
         return False  # a caller's mapping: its keys are written in the caller's code
+    if _INDIRECT & event.flow.safe_for:
+        return False  # keys out of a call nobody read (a model's field list): a guess too far
+    if _from_captures(event, context):
+        return False
     names, declared = _spread_names(call, context)
     if declared:
+        return False
+    keys = _written_keys(call, context)
+    if keys is not None and not _keys_from_flow(event, keys, context):
         return False
     for step, _ in event.flow.steps:  # `v[key] = filters[key]`: the mapping it was copied from
         names |= {n.id for n in ast.walk(step) if isinstance(n, ast.Name)}
