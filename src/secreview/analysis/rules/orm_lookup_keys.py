@@ -183,6 +183,14 @@ def _keys_from_flow(event: SinkEvent, keys: list[ast.expr], context: AnalysisCon
     for key in keys:
         used = {n.id for n in ast.walk(key) if isinstance(n, ast.Name)}
         used |= {s for name in used for s in sources.get(name, ())}
+        used |= {  # `field = request.GET["field"]`, then `{field: value}`
+            n.id
+            for name in ast.walk(key)
+            if isinstance(name, ast.Name)
+            for value, _ in assigned_values(context, name)
+            for n in ast.walk(value)
+            if isinstance(n, ast.Name)
+        }
         used -= _RECEIVERS  # `self.relation`: the class's own setting, not the request's
         if used & carried or any(
             isinstance(n, ast.Attribute) and n.attr in _REQUEST_PARTS for n in ast.walk(key)
