@@ -103,6 +103,13 @@ def _checks_keys(node: ast.AST, names: set[str]) -> bool:
         if called == "set" and handed & names:
             return True
         return bool(called and words_of(called) & _CHECK_WORDS and handed & names)
+    if (
+        isinstance(node, ast.Compare)
+        and isinstance(node.ops[0], (ast.In, ast.NotIn))
+        and isinstance(node.left, ast.Name)
+        and node.left.id in names
+    ):
+        return True  # `if field in [f.name for f in Contact._meta.get_fields()]`
     if isinstance(node, ast.For) and _iterated_over(node, names):
         targets = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
         return any(
@@ -162,6 +169,14 @@ def _written_keys(call: ast.Call, context: AnalysisContext) -> list[ast.expr] | 
     return keys
 
 
+def _producing_names(value: ast.expr) -> set[str]:
+    """The names whose data `value` holds: both branches of a conditional, not its test
+    (`"revision__startswith" if len(v) < 40 else "revision"` is one of two constants)."""
+    if isinstance(value, ast.IfExp):
+        return _producing_names(value.body) | _producing_names(value.orelse)
+    return {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+
+
 def _bound_or_read(step: ast.AST) -> set[str]:
     """The name an evidence step binds or reads: an assigned name, a parameter, the object of a
     read (`request` of `request.GET`); none for a call or a function (their text is more)."""
@@ -184,12 +199,11 @@ def _keys_from_flow(event: SinkEvent, keys: list[ast.expr], context: AnalysisCon
         used = {n.id for n in ast.walk(key) if isinstance(n, ast.Name)}
         used |= {s for name in used for s in sources.get(name, ())}
         used |= {  # `field = request.GET["field"]`, then `{field: value}`
-            n.id
+            produced
             for name in ast.walk(key)
             if isinstance(name, ast.Name)
             for value, _ in assigned_values(context, name)
-            for n in ast.walk(value)
-            if isinstance(n, ast.Name)
+            for produced in _producing_names(value)
         }
         used -= _RECEIVERS  # `self.relation`: the class's own setting, not the request's
         if used & carried or any(
