@@ -222,6 +222,7 @@ def _merge(models: dict[str, object], data: dict[str, object], where: str) -> No
             named_by=_keys(table, "named_by", where),
             headers=str(table.get("headers", "")),
             unless_typed=bool(table.get("unless_typed", False)),
+            spread=bool(table.get("spread", False)),
             note=str(table.get("note", "")),
         )
         for name in sink.calls:

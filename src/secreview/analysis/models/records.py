@@ -89,6 +89,9 @@ class SinkModel(NamedTuple):
     names the checked value, so labels apply (`set_cookie("session_id", value)`); `headers`
     (a regex) says the arguments are response headers, a dict or a list of `(name, value)` pairs,
     of which only the values of headers with a matching constant name are checked (`Location`).
+    `spread`: the keys of a `**mapping` spread into the call are what must not be tainted (Django
+    lookups `Q(**filters)`: each key names a field path); only a mapping tainted as a whole
+    counts, not one whose tainted values sit at keys the code wrote.
     `unless_typed`: not where the handler has declared another Content-Type than HTML itself
     (Tornado's `self.set_header("Content-Type", ...)` before the call, or in the class's
     `set_default_headers`/`prepare`), as a file download or a JSON API does.
@@ -112,6 +115,7 @@ class SinkModel(NamedTuple):
     named_by: tuple[str, ...] = ()
     headers: str = ""
     unless_typed: bool = False
+    spread: bool = False
     note: str = ""
 
 

@@ -132,6 +132,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "named_by": _keywords_or_positions,
             "headers": _regex,
             "unless_typed": _flag,
+            "spread": _flag,
             **_NOTE,
         },
         ("kind",),

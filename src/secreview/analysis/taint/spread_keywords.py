@@ -12,6 +12,7 @@ A call spreading `*args` gives positions nobody can count, and keeps the spread 
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
 from secreview.analysis.taint.values import Value
@@ -23,7 +24,10 @@ def spread_inputs(spread: Value, sink: SinkModel, node: ast.AST, given: int) -> 
     whose data all sits at known keys (`params = {"method": m}`, `params["data"] = body`, then
     `Request(url, **params)`), only the values of the listed keys it holds, since data put at
     an unknown key (`params.update(kwargs)`) would be on the whole; of any other mapping, the
-    whole."""
+    whole. A sink reading the spread's keys (`spread`, Django's `Q(**filters)`) gets the mapping
+    without its parts, so only data on the whole (keys nobody wrote in the code) counts."""
+    if sink.spread:
+        return [replace(spread, parts={})] if spread.flows else []
     if not sink.keywords:
         return []
     counted = isinstance(node, ast.Call) and not any(isinstance(a, ast.Starred) for a in node.args)
