@@ -99,19 +99,17 @@ def taint_rule(spec: TaintSpec, **metadata: object) -> Rule:
 def _one_defect(hits: list[Hit], metadata: dict[str, object]) -> Hit:
     """The finding standing for calls that carry data from one source to one sink inside a
     function of another module (OctoPrint's settings API: sixty `s.set(path, data[...])` calls
-    reaching the one log line inside `Settings.set`): reported at the first call, the surest
-    reading kept, the other calls' lines named as its evidence's last step."""
+    reaching the one log line inside `Settings.set`): reported at the first of the surest calls
+    (confidence, then severity), the other calls' lines named as its evidence's last step."""
     ordered = sorted(hits, key=lambda hit: (_line(hit.node), getattr(hit.node, "col_offset", 0)))
-    first = ordered[0]
-    surest = max(ordered, key=lambda hit: _rank(hit, metadata))
-    chosen = first._replace(confidence=surest.confidence, severity=surest.severity)
-    others = sorted({_line(hit.node) for hit in ordered[1:]} - {_line(first.node)})
+    chosen = max(ordered, key=lambda hit: _rank(hit, metadata))  # the first of the surest
+    others = sorted({_line(hit.node) for hit in ordered} - {_line(chosen.node)})
     if not others:
         return chosen
     lines = ", ".join(str(line) for line in others[:_SHOWN_LINES])
     more = f" and {len(others) - _SHOWN_LINES} more" if len(others) > _SHOWN_LINES else ""
     note = f"the same data reaches the same sink through the calls on lines {lines}{more}"
-    return chosen._replace(evidence=(*chosen.evidence, (first.node, note)))
+    return chosen._replace(evidence=(*chosen.evidence, (chosen.node, note)))
 
 
 def _line(node: ast.AST) -> int:
