@@ -29,6 +29,7 @@ from secreview.analysis.taint.quoted_identifiers import quoted_identifier
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.server_answers import answered
 from secreview.analysis.taint.type_unions import UNION, type_alternatives
+from secreview.analysis.taint.url_text import continues_a_query
 from secreview.analysis.taint.values import (
     CLEAN,
     ELEMENT,
@@ -116,6 +117,10 @@ class ExpressionRules(PropertyRules):
                 self.apply_guard(test, False)
                 negative = self.expr(orelse)
                 self.env = saved
+                if positive.const == "&" and continues_a_query(test, True):
+                    positive = replace(positive, query=True)  # `"&" if "?" in url else "?"`
+                if negative.const == "&" and continues_a_query(test, False):
+                    negative = replace(negative, query=True)
                 kinds = chooser_kinds(node, self.context.constant_value)
                 return self.escaped(node, join(positive, negative), kinds)
             case ast.JoinedStr(values=values):

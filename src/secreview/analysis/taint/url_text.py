@@ -10,6 +10,8 @@ leave `//evil.net`) do not count.
 
 from __future__ import annotations
 
+import ast
+
 from secreview.patterns import lazy_pattern
 
 _FORMAT_FIELD = lazy_pattern(r"%[^a-zA-Z%]*[a-zA-Z%]|\{[^{}]*\}")
@@ -22,3 +24,17 @@ def has_query_mark(text: str) -> bool:
     if "?" in text or "#" in text:
         return True
     return _SEGMENT_END.search(_FORMAT_FIELD.sub("/", text)) is not None
+
+
+def continues_a_query(test: ast.expr, positive: bool) -> bool:
+    """Whether `test` holding (`positive`) or failing says the URL text it tests already has a
+    `?`: `sep = "&" if "?" in url else "?"` then `url + sep + params`, where the `&` that
+    branch chooses continues the query string, as the other branch's `?` starts it."""
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.left, ast.Constant)
+        and test.left.value == "?"
+    ):
+        return False
+    return isinstance(test.ops[0], ast.In) if positive else isinstance(test.ops[0], ast.NotIn)
