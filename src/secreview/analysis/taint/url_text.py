@@ -29,7 +29,9 @@ def has_query_mark(text: str) -> bool:
 def continues_a_query(test: ast.expr, positive: bool) -> bool:
     """Whether `test` holding (`positive`) or failing says the URL text it tests already has a
     `?`: `sep = "&" if "?" in url else "?"` then `url + sep + params`, where the `&` that
-    branch chooses continues the query string, as the other branch's `?` starts it."""
+    branch chooses continues the query string, as the other branch's `?` starts it. The tested
+    text is taken to be the URL the separator follows (the idiom's only use); an `&` after a
+    different, bare `scheme://host` could still start `&@evil.net` in its authority."""
     if not (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
