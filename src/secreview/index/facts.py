@@ -236,11 +236,11 @@ def implementing_modules(
     name. `defining_name` resolves a base as its module spells it (`ReExports.defining_name`).
     """
     by_module = {f.module: f for f in facts}
-    bases = {
+    bases = {  # `Name:Base other.Base` entries; `Name.field:Type` ones are fields
         module: [
-            (entry.partition(":")[0], entry.partition(":")[2].split())
-            for entry in f.choice_bases
-            if ":" in entry and "." not in entry.partition(":")[0]
+            (name, spelled.split())
+            for name, _, spelled in (entry.partition(":") for entry in f.choice_bases)
+            if spelled and "." not in name
         ]
         for module, f in by_module.items()
     }
