@@ -28,12 +28,13 @@ COMMAND_SPECIFIC: dict[str, frozenset[str]] = {
     | {"engine", "ray_address", "repos_file", "output_dir"},
     "review": frozenset(
         {"output_format", "diff_file", "base", "head", "commit", "staged", "commit_message"}
-        | {"show_all", "gerrit_label", "gerrit_robot_comments"}
+        | {"show_all", "in_project", "gerrit_label", "gerrit_robot_comments"}
     ),
 }
 """Parameters only one command has: the formats differ (review adds gerrit and github), scan
 reads standard input as a file and can run on a Ray cluster or over a list of checkouts (a
-change is small), review names the change to review and how Gerrit gets it."""
+change is small), review names the change to review, whether the rest of the project is read
+around it (a scan reads all it is given), and how Gerrit gets it."""
 
 Command = TypeVar("Command", bound=Callable[..., None])
 

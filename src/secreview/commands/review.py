@@ -31,6 +31,7 @@ from secreview.review.changes import Change, from_diff
 from secreview.review.configuration import review_settings
 from secreview.review.git_changes import from_git
 from secreview.review.model import SkippedFile
+from secreview.review.project import base_files
 from secreview.review.run import review_change
 from secreview.sources.diff import DiffError
 from secreview.sources.git import repository as git
@@ -138,6 +139,23 @@ def _change_to_review(
     return change, message, base_revision
 
 
+def _project_files(
+    repository: git.Repository | None,
+    governing: git.Revision | None,
+    diff_file: str | None,
+    base: str | None,
+    max_bytes: int,
+) -> dict[str, bytes]:
+    """The base revision's Python files for `--project`; a bare diff fitted to the disk has no
+    base revision to read them from."""
+    if repository is None or governing is None or (diff_file is not None and not base):
+        raise click.UsageError(
+            "--project reads the project at the change's base revision: review a git change, "
+            "or give --diff with --base"
+        )
+    return base_files(repository, governing, max_bytes)
+
+
 def _read_diff(path: str) -> str:
     """The diff in the file at `path`, or on standard input for '-'."""
     try:
@@ -173,6 +191,13 @@ def _read_diff(path: str) -> str:
 )
 @click.option("--all", "show_all", is_flag=True, help="Also show pre-existing findings (tagged).")
 @click.option(
+    "--project",
+    "in_project",
+    is_flag=True,
+    help="Review the change inside the whole project at the base revision, so flows across "
+    "modules count (slower: the project is scanned before and after the change).",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(sorted(REVIEW_RENDERERS), case_sensitive=False),
@@ -191,6 +216,7 @@ def review_command(
     staged: bool,
     commit_message: str | None,
     show_all: bool,
+    in_project: bool,
     output_format: str,
     paths: tuple[str, ...],
     directory: Path,
@@ -205,8 +231,9 @@ def review_command(
 
     Each changed Python file is reviewed whole, before and after the change; a finding is new
     when its fingerprint (which holds no line number) occurs more often after than before, so
-    moved and renamed code does not look new. Nothing is checked out or run. PATHS limit the
-    review to the changed files under them.
+    moved and renamed code does not look new. With --project the whole project is scanned
+    before and after, so flows across modules count. Nothing is checked out or run. PATHS
+    limit the review to the changed files under them.
     """
     context = click.get_current_context()
     max_bytes = context.params["max_file_size"]
@@ -226,6 +253,11 @@ def review_command(
                     change = _limited_to(change, paths, directory, repository.root)
                 else:
                     change = _limited_to(change, paths, directory, directory)
+                project_files = (
+                    _project_files(repository, governing, diff_file, base, max_bytes)
+                    if in_project
+                    else None
+                )
                 if isolated:
                     settings, configuration = FileSettings(), "none (--isolated)"
                 else:
@@ -258,6 +290,7 @@ def review_command(
                 commit_message=message,
                 configuration=configuration,
                 jobs=jobs,
+                project_files=project_files,
             )
             result = with_baseline(result, config)
             result = llm.finish(result, after_change.get, message or "")

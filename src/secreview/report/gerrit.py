@@ -124,16 +124,25 @@ def gerrit_review(result: ScanResult) -> JSONObject:
     review = review_info(result)
     options = render_options(result)
     run_id = _run_id(review)
+    # Gerrit refuses a comment on a file the revision does not change: a flow the change made
+    # reach an untouched file (`review --project`) is told in the message instead.
+    in_project = review is not None and review.project_files is not None
+    changed = set(review.shown_lines) if in_project and review is not None else None
     by_path: dict[str, list[JSONObject]] = {}
+    message = [summary_text(result, review)]
     for finding in result.findings:
-        if not finding.is_note:
-            comment = (
-                _robot_comment(finding, run_id)
-                if options.gerrit_robot_comments
-                else _comment(finding)
-            )
-            by_path.setdefault(finding.location.path, []).append(comment)
-    payload: JSONObject = {"message": summary_text(result, review), "tag": TAG}
+        if finding.is_note:
+            continue
+        if changed is not None and finding.location.path not in changed:
+            where = f"{finding.location.path} line {finding.location.line}"
+            message += ["", f"{where} (a file the change does not touch):"]
+            message.append(comment_text(finding, markdown=False))
+            continue
+        comment = (
+            _robot_comment(finding, run_id) if options.gerrit_robot_comments else _comment(finding)
+        )
+        by_path.setdefault(finding.location.path, []).append(comment)
+    payload: JSONObject = {"message": "\n".join(message), "tag": TAG}
     payload["robot_comments" if options.gerrit_robot_comments else "comments"] = by_path
     if options.gerrit_label:
         findings = list(result.findings)

@@ -94,6 +94,7 @@ def _review_fields(review: ReviewInfo | None) -> dict[str, object]:
         "resolved": [finding_to_dict(f) for f in review.resolved],
         "pre_existing": review.pre_existing,
         "skipped": [{"path": s.path, "reason": s.reason} for s in review.skipped],
+        "project_files": review.project_files,
     }
 
 

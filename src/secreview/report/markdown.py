@@ -90,6 +90,7 @@ def _review_header(review: ReviewInfo) -> list[str]:
         *md.item("-", f"Base: {md.code(review.base)}"),
         *md.item("-", f"Head: {md.code(review.head)}"),
         *md.item("-", f"Configuration: {md.code(review.configuration)}"),
+        *md.item("-", f"Reviewed with: {review.context}"),
     ]
     if review.commit_message:
         quoted = md.blockquote(review.commit_message.splitlines())

@@ -167,6 +167,7 @@ def _review_header(review: ReviewInfo) -> list[Text]:
         Text(f"  Base: {review.base}"),
         Text(f"  Head: {review.head}"),
         Text(f"  Configuration: {review.configuration}"),
+        Text(f"  Reviewed with: {review.context}"),
     ]
     if review.commit_message:
         lines.append(Text(f"  Commit message: {review.commit_message.splitlines()[0]}"))

@@ -81,8 +81,18 @@ class ReviewInfo:
     configuration: str = "none"
     """Where the settings came from ('pyproject.toml at main (1a2b...)', a --config path, or
     'none'): a review names it, since the change under review must not choose it."""
+    project_files: int | None = None
+    """With `--project`: how many Python files the project the change was reviewed in holds
+    (None: each changed file was reviewed alone)."""
     llm_fail_on: Severity | None = None
     """`--llm-fail-on`: an LLM's own findings block the change only from this severity."""
+
+    @property
+    def context(self) -> str:
+        """What the changed files were reviewed with, for the review's header."""
+        if self.project_files is None:
+            return "each changed file alone"
+        return f"the whole project ({self.project_files:,} Python files)"
 
     def excerpt(self, finding: Finding) -> ChangeExcerpt | None:
         """The change around `finding`; None when it is pre-existing or outside the hunks."""

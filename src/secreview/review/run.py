@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from secreview.config import ScanConfig, is_selected
 from secreview.findings import FileReport, Finding, ScanResult
-from secreview.review.changes import Change
+from secreview.review.changes import Change, ChangedFile
 from secreview.review.classify import Classified, by_added_lines, by_fingerprint
 from secreview.review.excerpts import excerpt
 from secreview.review.model import (
@@ -19,6 +19,7 @@ from secreview.review.model import (
     SkippedFile,
     finding_key,
 )
+from secreview.review.project import ProjectReports, project_reports
 from secreview.scanner import SourceText, default_jobs, review_texts, scan_result
 
 
@@ -32,8 +33,53 @@ def _review_all(
     return dict(zip(unique, reports, strict=True))
 
 
+UNCHANGED_NOTE = (
+    "the change does not touch this file; its new findings are flows the changed files now "
+    "let reach it"
+)
+
+
 def _tagged(finding: Finding) -> Finding:
     return finding._replace(tags=(*finding.tags, PRE_EXISTING_TAG))
+
+
+def _project_reviews(
+    changed: Sequence[ChangedFile], project: ProjectReports | None
+) -> dict[SourceText, FileReport]:
+    """The reports the project scan has for `changed` (before and after), by version; a file
+    it did not scan (a script without a suffix) is left for the file review."""
+    if project is None:
+        return {}
+    found: dict[SourceText, FileReport] = {}
+    for each in changed:
+        path = each.diff.path
+        if path not in project.after:
+            continue
+        found[each.after, path] = project.after[path]
+        if each.before is not None:
+            before = project.before.get(each.diff.old_path)
+            found[each.before, path] = before or FileReport(path=path)
+    return found
+
+
+def _reached_through(
+    project: ProjectReports, changed_paths: set[str]
+) -> tuple[list[FileReport], list[Finding]]:
+    """New and resolved findings of the files the change did not touch: flows that the change
+    made reach them, or stopped."""
+    reports: list[FileReport] = []
+    resolved: list[Finding] = []
+    for path, after in project.after.items():
+        before = project.before.get(path)
+        if path in changed_paths or before is None or not (before.reviewed and after.reviewed):
+            continue
+        classified = by_fingerprint(before.findings, after.findings, ())
+        resolved.extend(classified.resolved)
+        if classified.new:
+            reports.append(
+                after._replace(findings=classified.new, notes=(*after.notes, UNCHANGED_NOTE))
+            )
+    return reports, resolved
 
 
 def review_change(
@@ -44,12 +90,14 @@ def review_change(
     commit_message: str | None = None,
     configuration: str = "none",
     jobs: int | None = None,
+    project_files: Mapping[str, bytes] | None = None,
 ) -> ScanResult:
     """The change's new findings (and, with `show_all`, the tagged pre-existing ones).
 
     The version before the change is reviewed under the new path, so a renamed file keeps its
     fingerprints. When that version is unknown or could not be parsed at all, a finding is new
-    when it touches an added line.
+    when it touches an added line. With `project_files` (the base revision's Python files), the
+    changed files are reviewed inside the whole project (`secreview.review.project`).
     """
     started = time.perf_counter()
     reports: list[FileReport] = []
@@ -63,10 +111,15 @@ def review_change(
             selected.append(changed)
         else:
             skipped.append(SkippedFile(changed.diff.path, "excluded by the configuration"))
+    workers = jobs or default_jobs()
+    project = (
+        None if project_files is None else project_reports(project_files, change, config, workers)
+    )
+    reviewed = _project_reviews(selected, project)
     versions = [(c.after, c.diff.path) for c in selected]
     versions += [(c.before, c.diff.path) for c in selected if c.before is not None]
     versions += [(text, path) for path, text in change.deleted]
-    reviewed = _review_all(versions, config, jobs)
+    reviewed |= _review_all([v for v in versions if v not in reviewed], config, workers)
     for changed in selected:
         path = changed.diff.path
         after = reviewed[changed.after, path]
@@ -92,7 +145,14 @@ def review_change(
         )
         reports.append(after._replace(findings=tuple(sorted(shown, key=Finding.sort_key))))
     for path, text in change.deleted:
-        resolved.extend(reviewed[text, path].findings)
+        gone = project.before.get(path) if project is not None else None
+        resolved.extend((gone or reviewed[text, path]).findings)
+    if project is not None:
+        elsewhere, stopped = _reached_through(
+            project, {c.diff.path for c in change.files} | {c.diff.old_path for c in change.files}
+        )
+        reports.extend(elsewhere)
+        resolved.extend(stopped)
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in change.errors)
     lines_of = {c.diff.path: c.diff.shown_lines for c in change.files}
     reports.sort(key=lambda r: r.path)
@@ -108,5 +168,6 @@ def review_change(
         fail_on=config.fail_on,
         excerpts=excerpts,
         configuration=configuration,
+        project_files=project.files if project is not None else None,
     )
     return scan_result(reports, config, started, configuration, {REVIEW_KEY: info})

@@ -139,6 +139,7 @@ def _review_facts(result: ScanResult) -> dict[str, object] | None:
         "base": printable(review.base),
         "head": printable(review.head),
         "configuration": printable(review.configuration),
+        "context": review.context,
         "commit_message": "\n".join(map(printable, review.commit_message.split("\n")))
         if review.commit_message
         else None,

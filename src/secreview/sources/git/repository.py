@@ -242,6 +242,20 @@ class Repository:
                     found[decode_path(name)] = object_id
         return found
 
+    def files_of(self, revision: Revision) -> dict[str, str]:
+        """Path -> blob id of every regular file of `revision`, at any depth (no links, no
+        submodules): the project a change is reviewed in."""
+        if revision == self.empty_tree:
+            return {}
+        found: dict[str, str] = {}
+        for record in self._git("ls-tree", "-r", "-z", self.tree_of(revision)).split(b"\0"):
+            info, _, name = record.partition(b"\t")
+            if info:
+                mode, kind, object_id = info.decode("ascii").split(" ")
+                if kind == "blob" and mode != SYMLINK_MODE:
+                    found[decode_path(name)] = object_id
+        return found
+
     def index_entries(self) -> list[IndexEntry]:
         """Every entry of (the shadow's copy of) the index."""
         if not self.shadow.index.exists():

@@ -1,0 +1,112 @@
+"""Review a change inside its project: every Python file of the base revision, before and after.
+
+Reviewed alone, a changed view that hands request data to a helper in another module cannot see
+the helper's sink, and a changed helper cannot see the views whose data now reaches it. With
+`--project` the whole project is scanned as `secreview scan` scans a tree, once as the base
+revision holds it and once with the change applied, so flows across modules count on both sides.
+The change's own findings are then told from the pre-existing ones by fingerprint, as in a file
+review; a finding that appears in a file the change did not touch is new too (the change made a
+flow reach it) and is reported there.
+
+The files come from git's objects (`ls-tree`, `cat-file`) and are written as plain files into a
+private scratch folder that is removed afterwards; nothing is checked out, imported or run. The
+base revision's files stand for every file the change leaves alone, so a review needs git's base
+revision (a commit, base..head, the index, the working tree, or a diff with `--base`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from secreview.config import ScanConfig, is_included
+from secreview.findings import FileReport
+from secreview.review.changes import Change
+from secreview.review.confined import relative_name
+from secreview.scanner import scan_sources
+from secreview.sources.diff import DiffError
+from secreview.sources.discovery import discover
+from secreview.sources.git import repository as git
+from secreview.sources.python_files import PYTHON_SUFFIXES
+
+_ENCODING = "utf-8"
+_ERRORS = "surrogateescape"
+"""A changed file's text is written back with the escapes its decoding used, byte for byte."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectReports:
+    """Each Python file's report (by path in the repository) before and after the change."""
+
+    before: Mapping[str, FileReport]
+    after: Mapping[str, FileReport]
+    files: int
+    """How many Python files the project has after the change."""
+
+
+def base_files(repository: git.Repository, base: git.Revision, max_bytes: int) -> dict[str, bytes]:
+    """The Python files (by suffix) of `base`, path -> bytes; files over `max_bytes` are left
+    out of the context (a changed one is an error of the change already)."""
+    ids = {
+        path: object_id
+        for path, object_id in repository.files_of(base).items()
+        if PurePosixPath(path).suffix in PYTHON_SUFFIXES
+    }
+    blobs = repository.read_blobs(set(ids.values()), max_bytes)
+    return {
+        path: data for path, object_id in ids.items() if isinstance(data := blobs[object_id], bytes)
+    }
+
+
+def _after_change(files: Mapping[str, bytes], change: Change) -> dict[str, bytes]:
+    """`files` with the change applied: changed files as the change leaves them, renamed ones
+    under their new names, deleted ones gone."""
+    after = dict(files)
+    for path, _ in change.deleted:
+        after.pop(path, None)
+    for changed in change.files:
+        after.pop(changed.diff.old_path, None)
+    for changed in change.files:
+        after[changed.diff.path] = changed.after.encode(_ENCODING, _ERRORS)
+    return after
+
+
+def _scan(
+    files: Mapping[str, bytes], identities: Mapping[str, str], config: ScanConfig, jobs: int
+) -> dict[str, FileReport]:
+    """Scan `files` as a project, each reported under its path in the repository and
+    fingerprinted under `identities` (the new name of a renamed file) or that path."""
+    with tempfile.TemporaryDirectory(prefix="secreview-project-") as scratch:
+        root = Path(scratch)
+        for path, data in files.items():
+            try:
+                relative_name(path)
+            except DiffError:
+                continue  # a name git should never hold; it cannot be a module either
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        found, _ = discover([str(root)], config.excludes)
+        sources = []
+        for source in found:
+            name = source.path.relative_to(root).as_posix()
+            if name in files and is_included(name, config):
+                identity = identities.get(name, name)
+                sources.append(source._replace(shown_as=name, identity=identity))
+        result = scan_sources(sources, [], config, jobs)
+    return {report.path: report for report in result.files}
+
+
+def project_reports(
+    files: Mapping[str, bytes], change: Change, config: ScanConfig, jobs: int
+) -> ProjectReports:
+    """Scan the project before and after `change`; `files` is the base revision's."""
+    renamed = {c.diff.old_path: c.diff.path for c in change.files if c.diff.old_path != c.diff.path}
+    after = _after_change(files, change)
+    return ProjectReports(
+        before=_scan(files, renamed, config, jobs),
+        after=_scan(after, {}, config, jobs),
+        files=len(after),
+    )

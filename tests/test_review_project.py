@@ -1,0 +1,125 @@
+"""`secreview review --project`: a change reviewed inside the whole project, before and after."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_review import commit_all, git, lines_of, review
+
+from secreview.cli import cli
+
+SAFE_HELPER = (
+    "import subprocess\n\n\ndef list_folder(name):\n"
+    '    return subprocess.run(["ls", "--", name], capture_output=True).stdout\n'
+)
+SHELL_HELPER = (
+    "import subprocess\n\n\ndef list_folder(name):\n"
+    '    return subprocess.run("ls " + name, shell=True, capture_output=True).stdout\n'
+)
+VIEWS = (
+    "from flask import Flask, request\n\nfrom app.helpers import list_folder\n\n"
+    'app = Flask(__name__)\n\n\n@app.route("/list")\ndef listing():\n'
+    '    return list_folder(request.args["name"])\n'
+)
+QUIET_VIEWS = VIEWS.replace('request.args["name"]', '"reports"')
+CHANGED = "the change does not touch this file"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A Flask view in one module handing a request argument to a helper in another."""
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "helpers.py").write_text(SAFE_HELPER)
+    (tmp_path / "app" / "views.py").write_text(VIEWS)
+    commit_all(tmp_path, "A listing page")
+    return tmp_path
+
+
+def notes_of(payload: dict[str, object], path: str) -> list[str]:
+    notes = payload["analysis_notes"]
+    return [n["message"] for n in notes if n["path"] == path]  # type: ignore[union-attr,index]
+
+
+def test_a_helper_made_to_shell_out_is_reported_where_request_data_reaches_it(
+    project: Path,
+) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    _, alone = review(project, "--commit", "HEAD")
+    assert ("tainted-command", "app/views.py", 10) not in lines_of(alone)
+    code, payload = review(project, "--commit", "HEAD", "--project")
+    assert code == 1
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+    assert ("shell-command-injection", "app/helpers.py", 5) in lines_of(payload)
+    assert any(CHANGED in note for note in notes_of(payload, "app/views.py"))
+    assert payload["project_files"] == 3
+    assert alone["project_files"] is None
+
+
+def test_a_view_changed_to_pass_request_data_to_a_shell_helper_in_another_module(
+    project: Path,
+) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    (project / "app" / "views.py").write_text(QUIET_VIEWS)
+    commit_all(project, "A fixed listing")
+    (project / "app" / "views.py").write_text(VIEWS)
+    commit_all(project, "List what the client asks for")
+    _, alone = review(project, "--commit", "HEAD")
+    assert ("tainted-command", "app/views.py", 10) not in lines_of(alone)
+    _, payload = review(project, "--commit", "HEAD", "--project")
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+    assert notes_of(payload, "app/views.py") == []  # a changed file: no "untouched" note
+
+
+def test_fixing_the_helper_resolves_the_flow_in_the_untouched_view(project: Path) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    (project / "app" / "helpers.py").write_text(SAFE_HELPER)
+    commit_all(project, "List without a shell")
+    code, payload = review(project, "--commit", "HEAD", "--project")
+    assert (code, payload["findings"]) == (0, [])
+    resolved = lines_of(payload, "resolved")
+    assert ("tainted-command", "app/views.py", 10) in resolved
+    assert ("shell-command-injection", "app/helpers.py", 5) in resolved
+
+
+def test_renaming_a_module_with_a_cross_module_flow_reports_nothing_new(project: Path) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    git(project, "mv", "app/helpers.py", "app/tools.py")
+    (project / "app" / "views.py").write_text(VIEWS.replace("app.helpers", "app.tools"))
+    commit_all(project, "Rename the helpers")
+    _, payload = review(project, "--commit", "HEAD", "--project")
+    assert payload["findings"] == []
+
+
+def test_the_working_tree_is_reviewed_in_its_project(project: Path) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)  # not committed
+    _, payload = review(project, "--project")
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+
+
+def test_a_bare_diff_without_a_base_cannot_be_reviewed_in_its_project(tmp_path: Path) -> None:
+    diff = "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n"
+    (tmp_path / "x.py").write_text("a = 1\n")
+    result = CliRunner().invoke(
+        cli, ["review", "-C", str(tmp_path), "--diff", "-", "--project"], input=diff
+    )
+    assert result.exit_code == 2
+    assert "--project reads the project at the change's base revision" in result.output
+
+
+def test_gerrit_tells_a_flow_into_an_untouched_file_in_the_message(project: Path) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    result = CliRunner().invoke(
+        cli, ["review", "-C", str(project), "--commit", "HEAD", "--project", "--format", "gerrit"]
+    )
+    payload = json.loads(result.output)
+    assert set(payload["comments"]) == {"app/helpers.py"}  # Gerrit refuses untouched files
+    assert "app/views.py line 10 (a file the change does not touch):" in payload["message"]
