@@ -123,3 +123,18 @@ def test_gerrit_tells_a_flow_into_an_untouched_file_in_the_message(project: Path
     payload = json.loads(result.output)
     assert set(payload["comments"]) == {"app/helpers.py"}  # Gerrit refuses untouched files
     assert "app/views.py line 10 (a file the change does not touch):" in payload["message"]
+
+
+def test_a_bare_repository_reviews_commits_but_has_no_working_tree(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    bare = tmp_path_factory.mktemp("server") / "app.git"
+    git(project, "clone", "-q", "--bare", str(project), str(bare))
+    _, payload = review(bare, "--commit", "HEAD", "--project")
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+    for args in ([], ["--staged"], ["--diff", "-"]):
+        result = CliRunner().invoke(cli, ["review", "-C", str(bare), *args], input="")
+        assert result.exit_code == 2, args
+        assert "bare repository" in result.output

@@ -102,6 +102,10 @@ def _change_to_review(
             raise click.UsageError("--diff cannot be combined with --head, --commit or --staged")
         if base and repository is None:
             raise click.UsageError("--base needs a git repository; run inside one or use -C")
+        if repository is not None and repository.location.bare and not base:
+            raise click.UsageError(
+                "a diff is applied to --base in a bare repository (it has no working tree)"
+            )
         text = _read_diff(diff_file)
         label = "the diff on standard input" if diff_file == "-" else diff_file
         base_revision = repository.resolve(base) if base and repository else None
@@ -117,6 +121,11 @@ def _change_to_review(
         return change, None, governing
     if repository is None:
         raise click.UsageError(f"{folder.resolve()} is not in a git repository; give --diff FILE")
+    if repository.location.bare and not (commit or head):
+        raise click.UsageError(
+            f"{repository.root} is a bare repository, with no working tree or index to review; "
+            "give --commit, or --head (and --base)"
+        )
     if commit:
         if base or head or staged:
             raise click.UsageError("--commit cannot be combined with --base, --head or --staged")

@@ -29,6 +29,9 @@ class Location(NamedTuple):
     root: Path
     git_dir: Path
     common_dir: Path
+    bare: bool = False
+    """A repository without a work tree (a server's, a mirror): `root` is its git folder, and
+    only its revisions can be reviewed, never a work tree or an index."""
 
     @property
     def objects(self) -> Path:
@@ -91,6 +94,17 @@ def find_repository(start: Path) -> Location | None:
         if found is not None:
             return found
     return None
+
+
+def bare_repository(folder: Path) -> Location | None:
+    """`folder` itself as a bare repository (HEAD, objects and refs directly in it, as a server
+    hook or a mirror holds it), or None. Only the folder named is tried: a folder inside a bare
+    repository is no work tree of it."""
+    git_dir = folder.resolve()
+    common_dir = _common_dir(git_dir)
+    if not _is_git_dir(git_dir, common_dir):
+        return None
+    return Location(git_dir, git_dir, common_dir, bare=True)
 
 
 def object_format(location: Location) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from secreview.sources.git.errors import GitError
-from secreview.sources.git.locate import Location, find_repository
+from secreview.sources.git.locate import Location, bare_repository, find_repository
 from secreview.sources.git.shadow import Shadow
 
 GITLINK_MODE = "160000"
@@ -94,9 +94,10 @@ class Repository:
 
     @classmethod
     def open(cls, start: Path) -> Repository | None:
-        """The repository `start` is in (None outside one). The index reviewed is the one
-        `GIT_INDEX_FILE` names when set (a `git commit -a` hook), else the repository's."""
-        location = find_repository(start)
+        """The repository `start` is in, or the bare repository `start` is (None outside
+        one). The index reviewed is the one `GIT_INDEX_FILE` names when set (a `git commit -a`
+        hook), else the repository's."""
+        location = find_repository(start) or bare_repository(start)
         if location is None:
             return None
         named = os.environ.get("GIT_INDEX_FILE")
