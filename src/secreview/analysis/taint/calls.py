@@ -15,6 +15,7 @@ from dataclasses import replace
 from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.callee_reads import CalleeReads, read_by_callee, read_inside
 from secreview.analysis.taint.container_types import dumped
+from secreview.analysis.taint.guard_shapes import past_library_call
 from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
@@ -49,7 +50,7 @@ class CallRules(ObjectRules, CallbackRules):
             and (func.id if isinstance(func, ast.Name) else func.attr) == "partial"
             and self.qualified(func) == PARTIAL
         ):
-            return self.partial(node)
+            return past_library_call(self.partial(node))
         receiver: Value | None = None
         method: str | None = None
         qualified: str | None = None
@@ -129,14 +130,14 @@ class CallRules(ObjectRules, CallbackRules):
             if external is not None:
                 bound_args = [receiver, *args] if external.is_method else args
                 if external.overridable:  # a stub no project subclass implements
-                    return self.default_result(bound_args, kwargs, node)
+                    return past_library_call(self.default_result(bound_args, kwargs, node))
                 self.keep_fields(external, node, receiver, args, kwargs)  # `obj.load(data)`
                 return self.apply_external(external, node, bound_args, kwargs)
             if callee is CLEAN and receiver.type.startswith("class:"):
                 callee = self.held_by(receiver, method) or CLEAN  # `self.store_class(sid)`
         called = self.call_value(callee, node, args, kwargs)
         if called is not None:
-            return called
+            return past_library_call(called)
         external = self.analysis.project_summary(qualified)
         if external is not None:  # `Base.run(a)` of a classmethod: `cls` is the class
             bound = [CLEAN] * external.binds_class + args
@@ -146,7 +147,9 @@ class CallRules(ObjectRules, CallbackRules):
         if qualified not in BUILTINS and not any(name in self.models.sinks for name in names):
             # Builtins (`isinstance`, `print`) and sinks take data, not something to call.
             self.hand_over(node, [*args, *kwargs.values()])
-        result = self.modelled_result(node, names, receiver, method, args, kwargs)
+        result = past_library_call(
+            self.modelled_result(node, names, receiver, method, args, kwargs)
+        )
         result = dumped(result, method, args) if receiver is not None else result
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:

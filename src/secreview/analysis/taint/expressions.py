@@ -22,7 +22,13 @@ from secreview.analysis.taint.formats import (
     percent_prefix,
     percent_result,
 )
-from secreview.analysis.taint.guard_shapes import built_from, file_name_piece, joined_flows
+from secreview.analysis.taint.guard_shapes import (
+    as_last_entry,
+    built_from,
+    call_result,
+    file_name_piece,
+    joined_flows,
+)
 from secreview.analysis.taint.name_words import names_a_folder
 from secreview.analysis.taint.properties import PropertyRules
 from secreview.analysis.taint.quoted_identifiers import quoted_identifier
@@ -93,8 +99,12 @@ class ExpressionRules(PropertyRules):
                     return self.typed_result(element, f"{container.type}.__item__", {})
                 return element
             case ast.BinOp(left=left, op=op, right=right):
-                value = built_from(self.binary(op, self.expr(left), self.expr(right), node))
-                return quoted_identifier(node, value, self.context.constant_value)
+                operands = (self.expr(left), self.expr(right))
+                value = self.binary(op, *operands, node)
+                entry = as_last_entry(value, operands) if isinstance(op, ast.Div) else None
+                return quoted_identifier(
+                    node, entry or built_from(value), self.context.constant_value
+                )
             case ast.UnaryOp(op=op, operand=operand):
                 value = self.expr(operand)
                 if value.is_constant:
@@ -139,7 +149,9 @@ class ExpressionRules(PropertyRules):
                 return self.dictionary(keys, values)
             case ast.Call():
                 result = self.call(node)
-                return result if self.encodes_one_name(node) else built_from(result)
+                if self.encodes_one_name(node):
+                    return result
+                return call_result(node, result, self.qualified(node.func), self.expr)
             case (
                 ast.ListComp(elt=element, generators=generators)
                 | ast.SetComp(elt=element, generators=generators)

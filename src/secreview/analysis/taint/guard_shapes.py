@@ -9,9 +9,10 @@ plain facts about Python's standard library that need no interpreter state.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
+from secreview.analysis.taint.markers import APPENDED, LAST_ENTRY, ONE_NAME_MARKERS, SINGLE_NAME
 from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.values import Flow, Value, merge_flows
 
@@ -25,11 +26,7 @@ NO_LEADING_SEPARATOR = "no-leading-separator"
 """Marker: every leading `/` and `\\` was stripped (`lstrip("/\\")`): the text cannot start a
 scheme-relative URL (`//host`, or `/\\host`, which browsers read the same) after one `/`."""
 PATH_MARKERS = frozenset({NO_PARENT, RELATIVE, UNDER_BASE})
-SINGLE_NAME = "single-name"
 _SEPARATOR_CHARACTERS = "/\\\x00"
-"""Marker: the value was checked to hold no path separator. Joined last to a fixed folder it
-names an entry of that folder, or (as `..`) the folder's parent itself, never a file elsewhere:
-safe where a file is opened (`FILE_OPENERS`), not where a folder may be used (`shutil.rmtree`)."""
 FILE_OPENERS = frozenset(
     {"open", "io.open", "codecs.open", "io.FileIO", "aiofiles.open", "gzip.open", "bz2.open"}
     | {"lzma.open", "tarfile.open", "zipfile.ZipFile", "os.remove", "os.unlink", "os.truncate"}
@@ -123,8 +120,20 @@ def file_name_piece(pieces: list[Value]) -> int | None:
 
 def built_from(value: Value) -> Value:
     """`value` as part of new text (`name + "/x"`, `f"{name}/x"`, `os.path.join(name, "x")`):
-    a checked single name followed by more text may be `../x`, so the marker goes."""
-    if not any(SINGLE_NAME in flow.safe_for for flow in value.flows):
+    a checked single name followed by more text may be `../x`, and a path whose last entry it
+    was has a new last entry, so both markers go; a parameter's flow says so to the callers
+    (`APPENDED`)."""
+    if not any(f.safe_for & ONE_NAME_MARKERS or f.parameter is not None for f in value.flows):
+        return value
+    return replace(value, flows=frozenset(map(_appended, value.flows)))
+
+
+def called(value: Value) -> Value:
+    """A call's result as the expression reads it: a checked single name handed to a call may
+    come back inside more text, so its marker goes. A path's `LAST_ENTRY` stays: a project
+    function's summary says itself whether it appended to it (`APPENDED`), and a library call's
+    result loses it where the call is answered (`past_library_call`)."""
+    if not any(SINGLE_NAME in f.safe_for for f in value.flows):
         return value
     return replace(
         value,
@@ -132,6 +141,65 @@ def built_from(value: Value) -> Value:
             Flow(f.origin, f.steps, f.safe_for - {SINGLE_NAME}, f.within) for f in value.flows
         ),
     )
+
+
+def past_library_call(value: Value) -> Value:
+    """The result of a library call (or anything the scan does not summarise): it may be the
+    path with more joined after it (`p.joinpath("x")`, `"/".join([p, "x"])`), so a path's
+    `LAST_ENTRY` goes, and a parameter's flow is `APPENDED`. A `SINGLE_NAME` the call itself
+    made (`re.sub(r"[^\\w.-]", "_", name)`) stays for the expression to judge (`called`)."""
+    if not any(LAST_ENTRY in f.safe_for or f.parameter is not None for f in value.flows):
+        return value
+    return replace(value, flows=frozenset(_appended(f, {LAST_ENTRY}) for f in value.flows))
+
+
+def _appended(flow: Flow, lost: frozenset[str] | set[str] = ONE_NAME_MARKERS) -> Flow:
+    """`flow` without the `lost` markers, and `APPENDED` when it is a parameter's."""
+    marks = flow.safe_for - lost
+    if flow.parameter is not None:
+        marks |= {APPENDED}
+    return Flow(flow.origin, flow.steps, marks, flow.within)
+
+
+def as_last_entry(joined: Value, pieces: Sequence[Value]) -> Value | None:
+    """`joined`, the path made of `pieces` (`FOLDER / name`, `os.path.join(FOLDER, name)`),
+    with the last piece's flows marked `LAST_ENTRY` when it is a checked single name; None for
+    any other join. A folder's own flows stay unmarked: a folder from input is a climb."""
+    *folders, name = pieces
+    flows = name.all_flows()
+    if not folders or not flows or not all(SINGLE_NAME in flow.safe_for for flow in flows):
+        return None
+    marked = {
+        Flow(f.origin, f.steps, (f.safe_for - {SINGLE_NAME}) | {LAST_ENTRY}, f.within)
+        for f in flows
+    }
+    held = {_appended(f) for folder in folders for f in folder.all_flows()}
+    return replace(joined, flows=frozenset(marked | held))
+
+
+def call_result(
+    node: ast.Call, result: Value, qualified: str | None, read: Callable[[ast.expr], Value]
+) -> Value:
+    """A call's result as the expression reads it (`called`), or the path `os.path.join`
+    made with a checked single name last (`as_last_entry`; its pieces `read` again)."""
+    pieces = join_pieces(node, qualified)
+    entry = as_last_entry(result, [read(piece) for piece in pieces]) if pieces else None
+    return entry or called(result)
+
+
+def join_pieces(node: ast.Call, qualified: str | None) -> list[ast.expr] | None:
+    """The arguments of `os.path.join(...)` when each is a name, a constant or an attribute
+    chain, which can be read again with no effect (a call among them would repeat its sinks);
+    None for any other call."""
+    if qualified not in JOINS or node.keywords or len(node.args) < 2:
+        return None
+    for argument in node.args:
+        root = argument
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name | ast.Constant):
+            return None
+    return list(node.args)
 
 
 def path_safe(flow: Flow, normalised: frozenset[str]) -> bool:

@@ -24,6 +24,20 @@ UNREAD_CALL = "unread-call"
 given or did not summarise, a method of an object nothing describes, an unmodelled library),
 whose result is taken to carry its arguments' data: the flow is likely, not proven
 (`unread_calls.py`)."""
+SINGLE_NAME = "single-name"
+"""The value was checked to hold no path separator. Joined last to a fixed folder it names an
+entry of that folder, or (as `..`) the folder's parent itself, never a file elsewhere: safe where
+a file is opened (`guard_shapes.FILE_OPENERS`), not where a folder may be used (`shutil.rmtree`)."""
+LAST_ENTRY = "last-entry"
+"""The value is a path whose only untrusted part is its last entry, a `SINGLE_NAME` joined to a
+fixed folder (`FOLDER / name`). Returned, held or handed on, it still names an entry of FOLDER or
+(as `..`) FOLDER's parent, so a file opener stays safe with it, until something is joined after
+it (`guard_shapes.built_from`) or a library call makes something else of it."""
+ONE_NAME_MARKERS = frozenset({SINGLE_NAME, LAST_ENTRY})
+APPENDED = "appended"
+"""On a parameter's flow while its function is summarised: text was built around the
+parameter's data (`p / "x"`, `f"{p}.bak"`, a library call), so a caller's argument that was one
+name, or a path's last entry, is neither in the result (`values.Flow.through`)."""
 ORIGIN_MARKERS = frozenset({ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER, GUESSED_SOURCE, UNREAD_CALL})
 """The markers decoding keeps."""
 DECODING_KEEPS = ORIGIN_MARKERS | {"deserialization"}

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from secreview.analysis.models import ALL_KINDS
-from secreview.analysis.taint.markers import DECODING_KEEPS
+from secreview.analysis.taint.markers import APPENDED, DECODING_KEEPS, ONE_NAME_MARKERS
 from secreview.analysis.taint.type_unions import joined_type
 from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
@@ -94,12 +94,17 @@ class Flow:
         it: the callee's sanitisers add their kinds; a decoder in the callee (`DECODED`) first
         gives back what this flow's own source or sanitisers ruled out (Tornado's raw
         `request.uri` handed to a helper that `parse_qsl`s its query)."""
+        flow = self
+        if APPENDED in callee_safe_for:  # one name or a last entry in; more text around it out
+            flow = Flow(self.origin, self.steps, self.safe_for - ONE_NAME_MARKERS, self.within)
+            if self.parameter is None:
+                callee_safe_for = callee_safe_for - {APPENDED}
         if DECODED not in callee_safe_for:
-            return self.sanitised(callee_safe_for)
-        kept = self.safe_for & DECODING_KEEPS
-        if self.parameter is not None:
+            return flow.sanitised(callee_safe_for)
+        kept = flow.safe_for & DECODING_KEEPS
+        if flow.parameter is not None:
             kept |= {DECODED}
-        return Flow(self.origin, self.steps, kept | (callee_safe_for - {DECODED}), self.within)
+        return Flow(flow.origin, flow.steps, kept | (callee_safe_for - {DECODED}), flow.within)
 
     def reaches(self, kind: str) -> bool:
         """Whether this flow is still dangerous for sinks of `kind`."""
