@@ -33,7 +33,15 @@ FILE_OPENERS = frozenset(
     | {"flask.send_file", "linecache.getline", "linecache.getlines", "fileinput.input"}
 )
 """Path sinks that work on a regular file and fail on a folder (`open` raises IsADirectoryError)."""
+FILE_METHODS = frozenset(
+    f"{owner}.{method}"
+    for owner in ("pathlib.Path", "*")
+    for method in ("read_text", "read_bytes", "write_text", "write_bytes")
+) | {"pathlib.Path.open"}
+"""Path methods that read or write a regular file (their receiver is the path), failing on a
+folder as `FILE_OPENERS` do."""
 JOINS = frozenset({"os.path.join", "posixpath.join"})
+_PATH_BUILDERS = JOINS | {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"}
 
 PATH_NORMALISERS = frozenset(
     {"os.path.realpath", "os.path.abspath", "os.path.normpath"}
@@ -188,10 +196,10 @@ def call_result(
 
 
 def join_pieces(node: ast.Call, qualified: str | None) -> list[ast.expr] | None:
-    """The arguments of `os.path.join(...)` when each is a name, a constant or an attribute
-    chain, which can be read again with no effect (a call among them would repeat its sinks);
-    None for any other call."""
-    if qualified not in JOINS or node.keywords or len(node.args) < 2:
+    """The arguments of `os.path.join(...)` or `Path(...)` when each is a name, a constant or
+    an attribute chain, which can be read again with no effect (a call among them would repeat
+    its sinks); None for any other call."""
+    if qualified not in _PATH_BUILDERS or node.keywords or len(node.args) < 2:
         return None
     for argument in node.args:
         root = argument
