@@ -66,8 +66,10 @@ case "$phase" in
           echo "::error::No base revision: the pull request event has none; set the 'base' input."
           exit 2
         fi
+        in_project=()
+        [ "${PROJECT:-false}" = true ] && in_project=(--project)
         secreview review --base "$base" --head "${head:-HEAD}" --fail-on "$fail_on" \
-          --format json -o "$json" --also-output "sarif=$sarif" \
+          "${in_project[@]}" --format json -o "$json" --also-output "sarif=$sarif" \
           --also-output "markdown=$markdown" --also-output "github=$comment_file"
         status=$?
         ;;

@@ -110,6 +110,18 @@ def test_a_pull_request_with_a_new_finding_is_reviewed_once_and_commented(
     assert summary.startswith("# Security review") and "run.py" in summary
 
 
+def test_the_project_input_reviews_the_pull_request_inside_its_project(
+    repo: Path, tmp_path: Path
+) -> None:
+    base = _git(repo, "rev-parse", "HEAD")
+    head = _commit(repo, "run.py", VULNERABLE)
+    env = _env(tmp_path, "pull_request", _pull_request(base, head))
+    alone = json.loads(Path(_run(repo, env)["json"]).read_text())
+    inside = json.loads(Path(_run(repo, {**env, "PROJECT": "true"})["json"]).read_text())
+    assert (alone["project_files"], inside["project_files"]) == (None, 2)
+    assert [f["rule_id"] for f in inside["findings"]] == [f["rule_id"] for f in alone["findings"]]
+
+
 def test_a_clean_pull_request_says_nothing(repo: Path, tmp_path: Path) -> None:
     base = _git(repo, "rev-parse", "HEAD")
     head = _commit(repo, "more.py", CLEAN)
