@@ -138,3 +138,20 @@ def test_a_bare_repository_reviews_commits_but_has_no_working_tree(
         result = CliRunner().invoke(cli, ["review", "-C", str(bare), *args], input="")
         assert result.exit_code == 2, args
         assert "bare repository" in result.output
+
+
+def test_deleting_the_shell_helper_resolves_its_findings_and_the_flow_into_it(
+    project: Path,
+) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    git(project, "rm", "-q", "app/helpers.py")
+    (project / "app" / "views.py").write_text(
+        QUIET_VIEWS.replace("from app.helpers import list_folder\n", "")
+    )
+    commit_all(project, "No listing")
+    code, payload = review(project, "--commit", "HEAD", "--project")
+    assert code == 0
+    resolved = lines_of(payload, "resolved")
+    assert ("shell-command-injection", "app/helpers.py", 5) in resolved
+    assert ("tainted-command", "app/views.py", 10) in resolved

@@ -44,21 +44,22 @@ def _tagged(finding: Finding) -> Finding:
 
 
 def _project_reviews(
-    changed: Sequence[ChangedFile], project: ProjectReports | None
+    changed: Sequence[ChangedFile], deleted: Sequence[tuple[str, str]], project: ProjectReports
 ) -> dict[SourceText, FileReport]:
-    """The reports the project scan has for `changed` (before and after), by version; a file
-    it did not scan (a script without a suffix) is left for the file review."""
-    if project is None:
-        return {}
+    """The reports the project scan has for the versions of `changed` and `deleted` files; a
+    file it did not scan (a script without a suffix) is left for the file review."""
     found: dict[SourceText, FileReport] = {}
     for each in changed:
         path = each.diff.path
-        if path not in project.after:
+        before = project.before.get(each.diff.old_path)
+        if path not in project.after or (before is None and each.before != ""):
             continue
         found[each.after, path] = project.after[path]
         if each.before is not None:
-            before = project.before.get(each.diff.old_path)
-            found[each.before, path] = before or FileReport(path=path)
+            found[each.before, path] = before or FileReport(path=path)  # added: nothing before
+    for path, text in deleted:
+        if path in project.before:
+            found[text, path] = project.before[path]
     return found
 
 
@@ -115,7 +116,7 @@ def review_change(
     project = (
         None if project_files is None else project_reports(project_files, change, config, workers)
     )
-    reviewed = _project_reviews(selected, project)
+    reviewed = {} if project is None else _project_reviews(selected, change.deleted, project)
     versions = [(c.after, c.diff.path) for c in selected]
     versions += [(c.before, c.diff.path) for c in selected if c.before is not None]
     versions += [(text, path) for path, text in change.deleted]
@@ -145,8 +146,7 @@ def review_change(
         )
         reports.append(after._replace(findings=tuple(sorted(shown, key=Finding.sort_key))))
     for path, text in change.deleted:
-        gone = project.before.get(path) if project is not None else None
-        resolved.extend((gone or reviewed[text, path]).findings)
+        resolved.extend(reviewed[text, path].findings)
     if project is not None:
         elsewhere, stopped = _reached_through(
             project, {c.diff.path for c in change.files} | {c.diff.old_path for c in change.files}
