@@ -155,3 +155,17 @@ def test_deleting_the_shell_helper_resolves_its_findings_and_the_flow_into_it(
     resolved = lines_of(payload, "resolved")
     assert ("shell-command-injection", "app/helpers.py", 5) in resolved
     assert ("tainted-command", "app/views.py", 10) in resolved
+
+
+def test_review_project_in_the_base_configuration_makes_it_the_default(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.secreview]\nreview-project = true\n")
+    commit_all(project, "Review inside the project")
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    _, payload = review(project, "--commit", "HEAD")
+    assert payload["project_files"] == 3
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+    diff = git(project, "diff", "HEAD~1", "HEAD")
+    git(project, "checkout", "-q", "HEAD~1")
+    _, fitted = review(project, "--diff", "-", stdin=diff)  # no base revision: each file alone
+    assert fitted["project_files"] is None

@@ -154,10 +154,14 @@ def _project_files(
     diff_file: str | None,
     base: str | None,
     max_bytes: int,
-) -> dict[str, bytes]:
-    """The base revision's Python files for `--project`; a bare diff fitted to the disk has no
-    base revision to read them from."""
+    asked: bool,
+) -> dict[str, bytes] | None:
+    """The base revision's Python files for `--project` (`asked`) or `review-project`. A bare
+    diff fitted to the disk has no base revision to read them from: a usage error when asked
+    for, a review of each file alone (as its header says) when only configured."""
     if repository is None or governing is None or (diff_file is not None and not base):
+        if not asked:
+            return None
         raise click.UsageError(
             "--project reads the project at the change's base revision: review a git change, "
             "or give --diff with --base"
@@ -262,11 +266,6 @@ def review_command(
                     change = _limited_to(change, paths, directory, repository.root)
                 else:
                     change = _limited_to(change, paths, directory, directory)
-                project_files = (
-                    _project_files(repository, governing, diff_file, base, max_bytes)
-                    if in_project
-                    else None
-                )
                 if isolated:
                     settings, configuration = FileSettings(), "none (--isolated)"
                 else:
@@ -277,6 +276,11 @@ def review_command(
                         directory,
                         Path(scratch),
                     )
+                project_files = (
+                    _project_files(repository, governing, diff_file, base, max_bytes, in_project)
+                    if in_project or settings.review_project
+                    else None
+                )
         except (GitError, ConfigError) as error:
             fail(str(error))
         except DiffError as error:  # named after the diff file, as every side-file error is

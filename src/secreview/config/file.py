@@ -55,6 +55,7 @@ KNOWN_KEYS = (
     "threat-model",
     "honour-nosec",
     "report-unused-suppressions",
+    "review-project",
     "llm",
     "cache-dir",
 )
@@ -89,6 +90,8 @@ class FileSettings(NamedTuple):
     threat_model: str | None = None
     honour_nosec: bool | None = None
     report_unused_suppressions: bool | None = None
+    review_project: bool | None = None
+    """`secreview review` reads the whole project around a change (`--project`)."""
     llm: LlmSettings = LlmSettings()
     cache_dir: str | None = None
 
@@ -227,7 +230,13 @@ def _parse_key(key: str, value: object, where: _Where, folder: Path) -> dict[str
             return {"min_severity": _severity(value, at)}
         case "min-confidence":
             return {"min_confidence": _confidence(value, at)}
-        case "include-tests" | "honour-nosec" | "report-unused-suppressions" | "respect-gitignore":
+        case (
+            "include-tests"
+            | "honour-nosec"
+            | "report-unused-suppressions"
+            | "respect-gitignore"
+            | "review-project"
+        ):
             return {key.replace("-", "_"): _flag(value, at)}
         case "baseline" | "cache-dir":
             return {key.replace("-", "_"): _relative_path(value, at, folder)}
