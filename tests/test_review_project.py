@@ -169,3 +169,13 @@ def test_review_project_in_the_base_configuration_makes_it_the_default(project: 
     git(project, "checkout", "-q", "HEAD~1")
     _, fitted = review(project, "--diff", "-", stdin=diff)  # no base revision: each file alone
     assert fitted["project_files"] is None
+
+
+def test_a_partial_clone_is_reviewed_without_the_files_it_lacks(project: Path) -> None:
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    empty_blob = git(project, "rev-parse", "HEAD:app/__init__.py").strip()
+    (project / ".git" / "objects" / empty_blob[:2] / empty_blob[2:]).unlink()  # never fetched
+    _, payload = review(project, "--commit", "HEAD", "--project")
+    assert payload["project_missing"] == ["app/__init__.py"]
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)

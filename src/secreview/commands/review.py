@@ -31,7 +31,7 @@ from secreview.review.changes import Change, from_diff
 from secreview.review.configuration import review_settings
 from secreview.review.git_changes import from_git
 from secreview.review.model import SkippedFile
-from secreview.review.project import base_files
+from secreview.review.project import BaseFiles, base_files
 from secreview.review.run import review_change
 from secreview.sources.diff import DiffError
 from secreview.sources.git import repository as git
@@ -155,7 +155,7 @@ def _project_files(
     base: str | None,
     max_bytes: int,
     asked: bool,
-) -> dict[str, bytes] | None:
+) -> BaseFiles | None:
     """The base revision's Python files for `--project` (`asked`) or `review-project`. A bare
     diff fitted to the disk has no base revision to read them from: a usage error when asked
     for, a review of each file alone (as its header says) when only configured."""
@@ -276,7 +276,7 @@ def review_command(
                         directory,
                         Path(scratch),
                     )
-                project_files = (
+                project_base = (
                     _project_files(repository, governing, diff_file, base, max_bytes, in_project)
                     if in_project or settings.review_project
                     else None
@@ -303,7 +303,7 @@ def review_command(
                 commit_message=message,
                 configuration=configuration,
                 jobs=jobs,
-                project_files=project_files,
+                project_base=project_base,
             )
             result = with_baseline(result, config)
             result = llm.finish(result, after_change.get, message or "")

@@ -95,6 +95,7 @@ def _review_fields(review: ReviewInfo | None) -> dict[str, object]:
         "pre_existing": review.pre_existing,
         "skipped": [{"path": s.path, "reason": s.reason} for s in review.skipped],
         "project_files": review.project_files,
+        "project_missing": list(review.project_missing),
     }
 
 

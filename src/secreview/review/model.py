@@ -84,6 +84,8 @@ class ReviewInfo:
     project_files: int | None = None
     """With `--project`: how many Python files the project the change was reviewed in holds
     (None: each changed file was reviewed alone)."""
+    project_missing: tuple[str, ...] = ()
+    """Files of that project whose contents git lacks (a partial clone), read without."""
     llm_fail_on: Severity | None = None
     """`--llm-fail-on`: an LLM's own findings block the change only from this severity."""
 
@@ -92,7 +94,10 @@ class ReviewInfo:
         """What the changed files were reviewed with, for the review's header."""
         if self.project_files is None:
             return "each changed file alone"
-        return f"the whole project ({self.project_files:,} Python files)"
+        held = f"the whole project ({self.project_files:,} Python files"
+        if self.project_missing:
+            return f"{held}; {len(self.project_missing):,} more not in the repository, left out)"
+        return f"{held})"
 
     def excerpt(self, finding: Finding) -> ChangeExcerpt | None:
         """The change around `finding`; None when it is pre-existing or outside the hunks."""

@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from secreview.config import ScanConfig, is_included
 from secreview.findings import FileReport
@@ -44,20 +45,35 @@ class ProjectReports:
     after: Mapping[str, FileReport]
     files: int
     """How many Python files the project has after the change."""
+    missing: tuple[str, ...] = ()
+    """Files of the base revision whose contents git lacks, left out of both scans."""
 
 
-def base_files(repository: git.Repository, base: git.Revision, max_bytes: int) -> dict[str, bytes]:
-    """The Python files (by suffix) of `base`, path -> bytes; files over `max_bytes` are left
-    out of the context (a changed one is an error of the change already)."""
+class BaseFiles(NamedTuple):
+    """The base revision's Python files (path -> bytes), and the paths git does not hold the
+    contents of (a partial or shallow clone): the project is read without them."""
+
+    files: dict[str, bytes]
+    missing: tuple[str, ...] = ()
+
+
+def base_files(repository: git.Repository, base: git.Revision, max_bytes: int) -> BaseFiles:
+    """The Python files (by suffix) of `base`; files over `max_bytes` are left out of the
+    context (a changed one is an error of the change already), and so are files whose contents
+    the repository lacks, which are named."""
     ids = {
         path: object_id
         for path, object_id in repository.files_of(base).items()
         if PurePosixPath(path).suffix in PYTHON_SUFFIXES
     }
-    blobs = repository.read_blobs(set(ids.values()), max_bytes)
-    return {
-        path: data for path, object_id in ids.items() if isinstance(data := blobs[object_id], bytes)
+    held = repository.held(ids.values())
+    blobs = repository.read_blobs(held, max_bytes)
+    files = {
+        path: data
+        for path, object_id in ids.items()
+        if object_id in held and isinstance(data := blobs[object_id], bytes)
     }
+    return BaseFiles(files, tuple(sorted(p for p, o in ids.items() if o not in held)))
 
 
 def _after_change(files: Mapping[str, bytes], change: Change) -> dict[str, bytes]:
@@ -100,13 +116,15 @@ def _scan(
 
 
 def project_reports(
-    files: Mapping[str, bytes], change: Change, config: ScanConfig, jobs: int
+    base: BaseFiles, change: Change, config: ScanConfig, jobs: int
 ) -> ProjectReports:
-    """Scan the project before and after `change`; `files` is the base revision's."""
+    """Scan the project before and after `change`, from the base revision's files."""
+    files = base.files
     renamed = {c.diff.old_path: c.diff.path for c in change.files if c.diff.old_path != c.diff.path}
     after = _after_change(files, change)
     return ProjectReports(
         before=_scan(files, renamed, config, jobs),
         after=_scan(after, {}, config, jobs),
         files=len(after),
+        missing=base.missing,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from secreview.config import ScanConfig, is_selected
 from secreview.findings import FileReport, Finding, ScanResult
@@ -19,7 +19,7 @@ from secreview.review.model import (
     SkippedFile,
     finding_key,
 )
-from secreview.review.project import ProjectReports, project_reports
+from secreview.review.project import BaseFiles, ProjectReports, project_reports
 from secreview.scanner import SourceText, default_jobs, review_texts, scan_result
 
 
@@ -91,13 +91,13 @@ def review_change(
     commit_message: str | None = None,
     configuration: str = "none",
     jobs: int | None = None,
-    project_files: Mapping[str, bytes] | None = None,
+    project_base: BaseFiles | None = None,
 ) -> ScanResult:
     """The change's new findings (and, with `show_all`, the tagged pre-existing ones).
 
     The version before the change is reviewed under the new path, so a renamed file keeps its
     fingerprints. When that version is unknown or could not be parsed at all, a finding is new
-    when it touches an added line. With `project_files` (the base revision's Python files), the
+    when it touches an added line. With `project_base` (the base revision's Python files), the
     changed files are reviewed inside the whole project (`secreview.review.project`).
     """
     started = time.perf_counter()
@@ -114,7 +114,7 @@ def review_change(
             skipped.append(SkippedFile(changed.diff.path, "excluded by the configuration"))
     workers = jobs or default_jobs()
     project = (
-        None if project_files is None else project_reports(project_files, change, config, workers)
+        None if project_base is None else project_reports(project_base, change, config, workers)
     )
     reviewed = {} if project is None else _project_reviews(selected, change.deleted, project)
     versions = [(c.after, c.diff.path) for c in selected]
@@ -169,5 +169,6 @@ def review_change(
         excerpts=excerpts,
         configuration=configuration,
         project_files=project.files if project is not None else None,
+        project_missing=project.missing if project is not None else (),
     )
     return scan_result(reports, config, started, configuration, {REVIEW_KEY: info})

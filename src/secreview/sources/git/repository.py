@@ -327,6 +327,11 @@ class Repository:
         self.shadow.contents(trees)  # raises for a tree that is not what its id names
         return changes
 
+    def held(self, object_ids: Iterable[str]) -> set[str]:
+        """The objects among `object_ids` the repository holds (a partial clone lacks some)."""
+        sizes = self.shadow.sizes(object_ids)
+        return {object_id for object_id, size in sizes.items() if size is not None}
+
     def read_blobs(self, object_ids: Iterable[str], max_bytes: int) -> dict[str, bytes | int]:
         """Each blob's bytes, or its size when it is over `max_bytes` (not read); GitError for
         a blob the repository does not hold."""
