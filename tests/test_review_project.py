@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -178,4 +179,26 @@ def test_a_partial_clone_is_reviewed_without_the_files_it_lacks(project: Path) -
     (project / ".git" / "objects" / empty_blob[:2] / empty_blob[2:]).unlink()  # never fetched
     _, payload = review(project, "--commit", "HEAD", "--project")
     assert payload["project_missing"] == ["app/__init__.py"]
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+
+
+def test_a_file_name_the_file_system_refuses_is_left_out_of_the_project(project: Path) -> None:
+    long_name = "app/" + "x" * 260 + ".py"  # git holds it; no Linux file system takes it
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=project,
+            input=b"X = 1\n",
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    git(project, "update-index", "--add", "--cacheinfo", f"100644,{blob},{long_name}")
+    git(project, "commit", "-q", "-m", "a long name")
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    git(project, "add", "app/helpers.py")
+    git(project, "commit", "-q", "-m", "List with a shell")
+    _, payload = review(project, "--commit", "HEAD", "--project")
     assert ("tainted-command", "app/views.py", 10) in lines_of(payload)

@@ -98,12 +98,14 @@ def _scan(
         root = Path(scratch)
         for path, data in files.items():
             try:
-                relative_name(path)
-            except DiffError:
-                continue  # a name git should never hold; it cannot be a module either
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+                target = root / relative_name(path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            except (DiffError, OSError):
+                # A name git should never hold (`..`), or one this file system refuses (too
+                # long): it cannot be imported as a module either, so the project goes on
+                # without it; a changed file of that name keeps its file review.
+                continue
         found, _ = discover([str(root)], config.excludes)
         sources = []
         for source in found:
