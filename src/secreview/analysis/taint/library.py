@@ -55,11 +55,13 @@ from secreview.analysis.taint.sinks import arguments_match
 from secreview.analysis.taint.unread_calls import through_unread_call
 from secreview.analysis.taint.values import (
     CLEAN,
+    KEYS,
     Flow,
     Value,
     has_query_mark,
     join,
     merge_flows,
+    narrowed,
     tainted,
 )
 
@@ -300,7 +302,9 @@ class LibraryRules(FrameState):
             self.bind(base.id, replace(receiver, flows=frozenset(), parts={}, exact=True))
             return CLEAN
         if method == "keys":
-            return Value(flows=receiver.flows)  # keys of request data are chosen by the sender
+            # Keys of request data are chosen by the sender; of a parameter, they are the keys
+            # of what each caller passes, not the values it holds at constant keys (`KEYS`).
+            return Value(flows=narrowed(receiver.flows, KEYS))
         if method in ("values", "items", "copy"):
             return items_of(receiver, method) if method != "copy" else receiver
         if method == "join" and args:
