@@ -36,12 +36,13 @@ def lists_names(container: ast.Tuple | ast.List | ast.Set, context: ModuleContex
 
 
 def labels_a_read_value(container: ast.Tuple | ast.List | ast.Set) -> bool:
-    """Whether the sequence also holds a value read at run time (a name, attribute, item or
-    call): a record such as `(section, option, self.SAB_PASSWORD)` keeps the secret in that
-    value, and its strings are the labels it is stored and looked up by, not the secret."""
+    """Whether the sequence also holds a value read at run time (an attribute, item or call):
+    a record such as `(section, option, self.SAB_PASSWORD)` keeps the secret in that value, and
+    its strings are the labels it is stored and looked up by, not the secret. A bare name is
+    no such read: a settings schema's converter (`(str, "SABnzbd", "default")`) leaves its
+    default the value the key names."""
     return any(
-        isinstance(item, ast.Name | ast.Attribute | ast.Subscript | ast.Call)
-        for item in container.elts
+        isinstance(item, ast.Attribute | ast.Subscript | ast.Call) for item in container.elts
     )
 
 
