@@ -275,6 +275,8 @@ class Value:
         caller passes, see `Flow.narrowed`)."""
         if key in self.parts:
             return self.parts[key]
+        if key == KEYS:  # the keys: what the whole holds, not the elements stored at some key
+            return Value(flows=narrowed(self.flows, key))
         if isinstance(key, int) and key < 0 and self.exact:
             length = len(self.parts)
             if key + length in self.parts:
