@@ -102,6 +102,32 @@ def _looks_secret(path: ast.expr | None, context: ModuleContext) -> bool:
     return bool(words & _SECRET_FILE_WORDS) and not words & _PUBLIC_FILE_WORDS
 
 
+_REMOVALS = frozenset({"os.remove", "os.unlink", "os.rmdir", "shutil.rmtree"})
+
+
+def _removed_next(call: ast.Call, path: ast.expr | None, context: ModuleContext) -> bool:
+    """Whether the statement right after the chmod deletes the same path: `os.chmod(p, 0o777)`
+    then `os.remove(p)` clears a read-only bit before a removal (a cache folder emptied), and
+    nothing is left for another user to write."""
+    statement = context.parent(call)
+    block = context.parent(statement) if isinstance(statement, ast.Expr) else None
+    if path is None or block is None:
+        return False
+    for field in ("body", "orelse", "finalbody"):
+        statements = getattr(block, field, None)
+        if isinstance(statements, list) and statement in statements:
+            index = statements.index(statement)
+            following = statements[index + 1] if index + 1 < len(statements) else None
+            removal = following.value if isinstance(following, ast.Expr) else None
+            return (
+                isinstance(removal, ast.Call)
+                and context.call_name(removal) in _REMOVALS
+                and bool(removal.args)
+                and ast.dump(removal.args[0]) == ast.dump(path)
+            )
+    return False
+
+
 def _reads_umask(call: ast.Call, context: ModuleContext) -> bool:
     """`old = os.umask(0); os.umask(old)`: the only way to read the umask, restored at once, also
     as one call (`os.umask(os.umask(0))`) or restored to a mask made from the old one
@@ -180,6 +206,8 @@ def world_writable_permissions(node: ast.AST, context: ModuleContext) -> Iterato
     found = _mode_call(node, context)
     if found is None or found.operation not in _CHMODS or not found.mode & stat.S_IWOTH:
         return
+    if _removed_next(node, found.path, context):
+        return  # made writable only so that the next statement can delete it
     target = f"`{context.one_line(found.path)}`" if found.path is not None else "the file"
     if found.mode & stat.S_ISVTX:  # the sticky bit only means something on a directory
         yield Hit(

@@ -71,6 +71,48 @@ def _changes_state(function: Function, context: ModuleContext, in_class: bool) -
     return in_class and bool(_changing_name().match(function.name))
 
 
+_REFUSAL_WORDS = ("NotAllowed", "Forbidden", "NotFound", "BadRequest", "NotImplemented")
+
+
+def _only_refuses(function: Function, context: ModuleContext) -> bool:
+    """Whether the handler's whole body refuses the request: it raises, or returns a response
+    of a 4xx status (`Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)`, `abort(405)`,
+    `HttpResponseNotAllowed(...)`). A DRF viewset's `destroy` overridden so changes nothing."""
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and context.is_constant(body[0].value):
+        body = body[1:]  # the docstring
+    if len(body) != 1:
+        return False
+    statement = body[0]
+    if isinstance(statement, ast.Raise):
+        return True
+    call = statement.value if isinstance(statement, ast.Return | ast.Expr) else None
+    if not isinstance(call, ast.Call):
+        return False
+    callee = context.resolve(call.func) or ""
+    if callee.rpartition(".")[2].endswith(_REFUSAL_WORDS):
+        return True
+    given = [*call.args, *(keyword.value for keyword in call.keywords)]
+    return any(_client_error(value, context) for value in given)
+
+
+def _client_error(value: ast.expr, context: ModuleContext) -> bool:
+    """A 4xx status: `405`, `status.HTTP_403_FORBIDDEN`, `HTTPStatus.METHOD_NOT_ALLOWED`."""
+    constant = context.constant_value(value)
+    if isinstance(constant, int) and not isinstance(constant, bool):
+        return 400 <= constant < 500
+    if isinstance(value, ast.Attribute):
+        name = value.attr
+        return name.startswith("HTTP_4") or name in {
+            "METHOD_NOT_ALLOWED",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "BAD_REQUEST",
+            "UNAUTHORIZED",
+        }
+    return False
+
+
 def _is_handler(function: Function, context: ModuleContext, in_class: bool) -> bool:
     """A public handler: route-decorated, or a public method of a view/controller class."""
     if function.name.startswith("_"):
@@ -152,7 +194,11 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         handlers = [f for f in functions if _is_handler(f, context, in_class)]
         if len(handlers) < 3:  # both findings need three handlers or more: spare the checks
             continue
-        changing = [f for f in handlers if _changes_state(f, context, in_class)]
+        changing = [
+            f
+            for f in handlers
+            if _changes_state(f, context, in_class) and not _only_refuses(f, context)
+        ]
         checks = {f.name: own_checks(f, context) for f in functions}
         checked = {name for name, found in checks.items() if found}
         if not in_class:

@@ -30,8 +30,12 @@ _MONGO_LIBRARIES = (
 )
 _COMMON_METHODS = frozenset({"find", "aggregate"})
 _COLLECTION_RECEIVER = lazy_pattern(
-    r"(?i)(?:.*\bdb\b.*|.*mongo.*|[\w.]*(?:collection|coll|_col)s?|\w+\[\s*['\"]\w+['\"]\s*\])"
+    r"(?i)(?:.*\bdb\b.*|.*mongo.*|[\w.]*(?:collection|coll|_col)s?"
+    r"|\w*(?:db|database|client)\w*\[\s*['\"]\w+['\"]\s*\])"
 )
+"""A receiver named like a collection, or one item of a database or client by name
+(`database["users"]`, `client["app"]`): an item of any other dict (`row["description"]`) is
+a value, whose `find` is a string's."""
 _JSON_BODY = lazy_pattern(
     r"(?i)(?:\.(?:json|get_json|json_body|media|get_media|data)\b|\bjson\.loads?\b|\bloads\()"
 )

@@ -211,12 +211,44 @@ def partial_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
         return
     if not _bare(base, context):
         return
+    if _joins_when_outside(node, base, context):
+        return
     shown = context.one_line(base)
     yield Hit(
         node=node,
         message=f"`{context.one_line(node)}` keeps a path inside `{shown}` by a string "
         f"prefix, but `{shown}` is normalised and has no trailing separator, so a sibling "
         "folder whose name starts with the same text (`static` -> `static-private`) passes too.",
+    )
+
+
+_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
+
+
+def _joins_when_outside(call: ast.Call, base: ast.expr, context: ModuleContext) -> bool:
+    """Whether the test only chooses how to spell the path: an `if` whose branch for a path
+    not under `base` joins `base` to it instead of refusing it (`if not p.startswith(d): p =
+    os.path.join(d, p)`, mylar3's torrent clients turning a client's relative file names into
+    paths). Nothing is kept out by such a test, so a sibling that passes it escapes nothing."""
+    test: ast.AST = call
+    parent = context.parent(call)
+    negated = isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
+    if negated:
+        test, parent = parent, context.parent(parent)
+    if not isinstance(parent, ast.If) or parent.test is not test:
+        return False
+    outside = parent.body if negated else parent.orelse
+    shown = ast.dump(base)
+    for statement in outside:
+        if isinstance(statement, ast.Raise | ast.Return | ast.Continue | ast.Break):
+            return False
+    return any(
+        isinstance(node, ast.Call)
+        and context.call_name(node) in _JOINS
+        and bool(node.args)
+        and ast.dump(node.args[0]) == shown
+        for statement in outside
+        for node in ast.walk(statement)
     )
 
 

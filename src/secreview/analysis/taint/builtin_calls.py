@@ -8,10 +8,14 @@ own iterable (or the index): `for dtype, ids in zip(DTYPES, requested)` keeps `d
 code's own names (omero-web formats it into a query and binds the ids as parameters).
 `list(xs)`, `tuple(xs)`, `sorted(xs)` and an ORM's `bulk_create(objs)` (which returns the objects
 it saved) hold the same elements as the sequence they are given, each as it was built.
+`dict(template="page.html", form=form)` is the dict literal `{"template": "page.html", "form":
+form}`: its keys are the keywords, each holding its own value (pybossa's views build the dict
+they hand their page helper so, and the helper reads `data["code"]`, a key no view sets).
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -30,6 +34,7 @@ _COPIES = frozenset(
 )
 _COPY_OPTIONS = frozenset({"key", "reverse", "batch_size", "ignore_conflicts"})
 """Keywords of `sorted` and `bulk_create` that keep the elements as they are."""
+_DICT = frozenset({"dict", "builtins.dict"})
 _SEQUENCES = frozenset({"list", "tuple", "set"})
 """Shapes of the sequences the code built, whose elements are known one by one."""
 
@@ -106,3 +111,19 @@ def sequence_of_elements(
     element (see the module docstring); None for any other call."""
     paired = _paired_elements(names, args, keywords, element_of)
     return paired if paired is not None else _same_elements(names, args, keywords)
+
+
+def dict_of_keywords(
+    node: ast.Call, names: list[str], args: list[Value], kwargs: dict[str, Value]
+) -> Value | None:
+    """`dict(a=x, b=y)`, or `dict(built, a=x)` of a dict the code built: a dict whose keyword
+    keys hold their own values, like the literal `{"a": x, "b": y}`; None for any other call
+    (`dict(request.form)`, `dict(**options)`, whose keys the data chooses)."""
+    if not names or names[0] not in _DICT or len(args) > 1:
+        return None
+    if any(keyword.arg is None for keyword in node.keywords):
+        return None
+    base = args[0] if args else Value(exact=True, shape="dict")
+    if base.shape != "dict":
+        return None
+    return replace(base, parts={**base.parts, **kwargs}, const=UNKNOWN)

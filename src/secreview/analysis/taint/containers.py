@@ -210,7 +210,8 @@ class ContainerRules(FrameState):
         return Value(parts=dict(enumerate(values)), exact=True, shape=shape)
 
     def dictionary(self, keys: list[ast.expr | None], values: list[ast.expr]) -> Value:
-        """A dict literal: constant keys kept apart; other keys and `**` spill into the whole."""
+        """A dict literal: constant keys kept apart; keys with input and `**` spill into the
+        whole, values at other keys are an unknown element."""
         result = Value(exact=True, shape="dict")
         for key_node, value_node in zip(keys, values, strict=False):
             value = self.expr(value_node)
@@ -225,6 +226,10 @@ class ContainerRules(FrameState):
                 if isinstance(key.const, str):
                     value = self.labelled(value, key.const, key_node)
                 result = result.with_part(key.const, value)
+            elif not key.all_flows():
+                # A key the program chose (`field = "IssueDate" if a else "ReleaseDate"`): the
+                # value is at some key, as an unknown element is, and the keys hold no input.
+                result = result.with_part(ELEMENT, join(result.parts.get(ELEMENT), value))
             else:
                 result = result.with_flows(merge_flows(key.all_flows(), value.all_flows()))
         return replace(result, const=UNKNOWN)

@@ -15,7 +15,12 @@ from dataclasses import replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
-from secreview.analysis.taint.builtin_calls import as_text, constant_attribute, sequence_of_elements
+from secreview.analysis.taint.builtin_calls import (
+    as_text,
+    constant_attribute,
+    dict_of_keywords,
+    sequence_of_elements,
+)
 from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.declared_media import not_a_page
 from secreview.analysis.taint.escapers import (
@@ -55,11 +60,13 @@ from secreview.analysis.taint.sinks import arguments_match
 from secreview.analysis.taint.unread_calls import through_unread_call
 from secreview.analysis.taint.values import (
     CLEAN,
+    KEYS,
     Flow,
     Value,
     has_query_mark,
     join,
     merge_flows,
+    narrowed,
     tainted,
 )
 
@@ -93,6 +100,9 @@ class LibraryRules(FrameState):
         sequence = sequence_of_elements(names, args, kwargs, self.element_of)
         if sequence is not None:
             return sequence  # `zip(names, ids)`, `list(xs)`: each element as it was built
+        keyed = dict_of_keywords(node, names, args, kwargs)
+        if keyed is not None:
+            return keyed  # `dict(template="x.html", form=form)`: each key holds its own value
         if answers_with_rows(node, names, self.models):
             return CLEAN  # `session.get(User, user_id)`, `repo.find_by_email(e)`: rows, not keys
         keys = 1 if method == "get" and reads_a_store(node, names, self.models) else 0
@@ -300,7 +310,9 @@ class LibraryRules(FrameState):
             self.bind(base.id, replace(receiver, flows=frozenset(), parts={}, exact=True))
             return CLEAN
         if method == "keys":
-            return Value(flows=receiver.flows)  # keys of request data are chosen by the sender
+            # Keys of request data are chosen by the sender; of a parameter, they are the keys
+            # of what each caller passes, not the values it holds at constant keys (`KEYS`).
+            return Value(flows=narrowed(receiver.flows, KEYS))
         if method in ("values", "items", "copy"):
             return items_of(receiver, method) if method != "copy" else receiver
         if method == "join" and args:

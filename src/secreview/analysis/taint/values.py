@@ -44,6 +44,11 @@ ELEMENT = "(element)"
 """The part of a list or set holding what was added once the code no longer knew its length (a
 work list grown in a loop): any unknown index may be one of them, so an appended tuple keeps its
 positions apart instead of spilling into the whole list."""
+KEYS = "(keys)"
+"""The part of a parameter its function reads through `.keys()`: at a call site, the keys of
+the argument, which are its whole-value taint and never the values held at constant keys (a
+helper that builds `UPDATE t SET a = ?` from a dict's keys and binds its values is handed
+`{"a": request_value}` without splicing the request's text)."""
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -275,6 +280,8 @@ class Value:
         caller passes, see `Flow.narrowed`)."""
         if key in self.parts:
             return self.parts[key]
+        if key == KEYS:  # the keys: what the whole holds, not the elements stored at some key
+            return Value(flows=narrowed(self.flows, key))
         if isinstance(key, int) and key < 0 and self.exact:
             length = len(self.parts)
             if key + length in self.parts:

@@ -13,6 +13,7 @@ import ast
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.schema_examples import in_schema_example
+from secreview.analysis.rules._support.secret_sequences import labels_a_read_value, lists_names
 from secreview.analysis.rules._support.secret_text import (
     constant_text,
     literal_opening,
@@ -39,10 +40,8 @@ from secreview.credentials import (
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.index.facts import parameter_defaults
-from secreview.patterns import lazy_pattern
 
 _KIND = {PASSWORD: "password", CREDENTIAL: "credential", CRYPTO_KEY: "cryptographic key"}
-_NAME_OF_A_FIELD = lazy_pattern(r"[a-z][a-z_\-]*")
 _SIZE_ATTRIBUTES = frozenset({"digest_size", "block_size"})
 
 
@@ -150,30 +149,6 @@ def _call_binding(call: ast.Call, child: ast.AST, context: ModuleContext) -> _Bi
     return None
 
 
-def _lists_names(container: ast.Tuple | ast.List | ast.Set, context: ModuleContext) -> bool:
-    """Whether every item is a plain lower-case word: the names of secrets, not secrets.
-
-    Sets and lists of such words are what code keeps to redact or filter secrets by name
-    (`{'accountkey', 'sharedaccesssignature'}`); a generated key is never a dictionary word.
-    Judged once per container, not once per item (a table of n strings asked n times).
-    """
-    known = context.derived(_new_name_list_table)
-    answer = known.get(id(container))
-    if answer is None:
-        answer = known[id(container)] = all(
-            isinstance(item, ast.Constant)
-            and isinstance(item.value, str)
-            and bool(_NAME_OF_A_FIELD.fullmatch(item.value))
-            for item in container.elts
-        )
-    return answer
-
-
-def _new_name_list_table(context: ModuleContext) -> dict[int, bool]:
-    """An empty table of `_lists_names` answers by container id, one per module."""
-    return {}
-
-
 def _only_measured(call: ast.Call, context: ModuleContext) -> bool:
     """`len(hmac.new(b'x', b'x', sha1).digest())`: a key used to learn the digest's size."""
     node: ast.AST = call
@@ -198,7 +173,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     # names and the (user, password) pair given as `auth=`. One level only: the strings of
     # nested tables (`tokens = [(r"regex", Token), ...]`) are not what the name names.
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
-        if _lists_names(parent, context):
+        if lists_names(parent, context):
             return None  # `SECRET_KEYS = {"accountkey", "password"}`: keys to redact, by name
         if schema_detail(parent, child):
             return None
@@ -218,6 +193,8 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
                 return None
             where = "The password of `auth=`"
             return _Binding("password", grand, where, sink_cwe=PASSWORD, verb="is")
+        if labels_a_read_value(parent):
+            return None  # `("SABnzbd", "sab_password", self.SAB_PASSWORD)`: its labels
         child, parent = parent, grand
     if parent.__class__ not in _BINDING_PARENTS:
         return None  # most strings (docstrings, operands, subscripts): no case below matches
