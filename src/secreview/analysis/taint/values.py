@@ -96,14 +96,12 @@ class Flow:
 
     def through(self, callee_safe_for: frozenset[str]) -> Flow:
         """This flow (a caller's) once a callee's parameter flow with `callee_safe_for` carried
-        it: the callee's sanitisers add their kinds; a decoder in the callee (`DECODED`) first
-        gives back what this flow's own source or sanitisers ruled out (Tornado's raw
-        `request.uri` handed to a helper that `parse_qsl`s its query)."""
+        it: the callee's sanitisers add their kinds, text built around it (`APPENDED`) ends a
+        one-name mark, a decoder (`DECODED`) gives back what its source or sanitisers ruled out."""
         flow = self
-        if APPENDED in callee_safe_for:  # one name or a last entry in; more text around it out
+        if APPENDED in callee_safe_for:
             flow = Flow(self.origin, self.steps, self.safe_for - ONE_NAME_MARKERS, self.within)
-            if self.parameter is None:
-                callee_safe_for = callee_safe_for - {APPENDED}
+            callee_safe_for -= frozenset() if flow.parameter is not None else {APPENDED}
         if DECODED not in callee_safe_for:
             return flow.sanitised(callee_safe_for)
         kept = flow.safe_for & DECODING_KEEPS
