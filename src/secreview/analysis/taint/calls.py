@@ -147,9 +147,8 @@ class CallRules(ObjectRules, CallbackRules):
         if qualified not in BUILTINS and not any(name in self.models.sinks for name in names):
             # Builtins (`isinstance`, `print`) and sinks take data, not something to call.
             self.hand_over(node, [*args, *kwargs.values()])
-        result = past_library_call(
-            self.modelled_result(node, names, receiver, method, args, kwargs)
-        )
+        result = self.modelled_result(node, names, receiver, method, args, kwargs)
+        result = past_library_call(result, node, qualified or self.qualified(func), args)
         result = dumped(result, method, args) if receiver is not None else result
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:

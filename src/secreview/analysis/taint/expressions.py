@@ -25,7 +25,7 @@ from secreview.analysis.taint.formats import (
 from secreview.analysis.taint.guard_shapes import (
     as_last_entry,
     built_from,
-    call_result,
+    called,
     file_name_piece,
     joined_flows,
 )
@@ -151,7 +151,7 @@ class ExpressionRules(PropertyRules):
                 result = self.call(node)
                 if self.encodes_one_name(node):
                     return result
-                return call_result(node, result, self.qualified(node.func), self.expr)
+                return called(result)
             case (
                 ast.ListComp(elt=element, generators=generators)
                 | ast.SetComp(elt=element, generators=generators)

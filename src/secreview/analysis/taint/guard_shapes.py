@@ -151,11 +151,22 @@ def called(value: Value) -> Value:
     )
 
 
-def past_library_call(value: Value) -> Value:
+def past_library_call(
+    value: Value,
+    node: ast.Call | None = None,
+    qualified: str | None = None,
+    args: Sequence[Value] = (),
+) -> Value:
     """The result of a library call (or anything the scan does not summarise): it may be the
     path with more joined after it (`p.joinpath("x")`, `"/".join([p, "x"])`), so a path's
     `LAST_ENTRY` goes, and a parameter's flow is `APPENDED`. A `SINGLE_NAME` the call itself
-    made (`re.sub(r"[^\\w.-]", "_", name)`) stays for the expression to judge (`called`)."""
+    made (`re.sub(r"[^\\w.-]", "_", name)`) stays for the expression to judge (`called`).
+    `os.path.join(FOLDER, name)` and `Path(FOLDER, name)` (`qualified`, with their `args`)
+    make a path whose last entry a checked single name is (`as_last_entry`)."""
+    if qualified in _PATH_BUILDERS and node is not None and not node.keywords and len(args) > 1:
+        entry = as_last_entry(value, args)
+        if entry is not None and not any(isinstance(a, ast.Starred) for a in node.args):
+            return entry
     if not any(LAST_ENTRY in f.safe_for or f.parameter is not None for f in value.flows):
         return value
     return replace(value, flows=frozenset(_appended(f, {LAST_ENTRY}) for f in value.flows))
@@ -183,31 +194,6 @@ def as_last_entry(joined: Value, pieces: Sequence[Value]) -> Value | None:
     }
     held = {_appended(f) for folder in folders for f in folder.all_flows()}
     return replace(joined, flows=frozenset(marked | held))
-
-
-def call_result(
-    node: ast.Call, result: Value, qualified: str | None, read: Callable[[ast.expr], Value]
-) -> Value:
-    """A call's result as the expression reads it (`called`), or the path `os.path.join`
-    made with a checked single name last (`as_last_entry`; its pieces `read` again)."""
-    pieces = join_pieces(node, qualified)
-    entry = as_last_entry(result, [read(piece) for piece in pieces]) if pieces else None
-    return entry or called(result)
-
-
-def join_pieces(node: ast.Call, qualified: str | None) -> list[ast.expr] | None:
-    """The arguments of `os.path.join(...)` or `Path(...)` when each is a name, a constant or
-    an attribute chain, which can be read again with no effect (a call among them would repeat
-    its sinks); None for any other call."""
-    if qualified not in _PATH_BUILDERS or node.keywords or len(node.args) < 2:
-        return None
-    for argument in node.args:
-        root = argument
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        if not isinstance(root, ast.Name | ast.Constant):
-            return None
-    return list(node.args)
 
 
 def path_safe(flow: Flow, normalised: frozenset[str]) -> bool:
