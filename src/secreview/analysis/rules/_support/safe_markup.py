@@ -44,6 +44,8 @@ _ESCAPERS = frozenset(
         "bleach.linkify",
         "xml.sax.saxutils.escape",
         "xml.sax.saxutils.quoteattr",
+        "wtforms.widgets.html_params",  # WTForms' attribute text: every value escaped
+        "wtforms.widgets.core.html_params",
         *MARK_SAFE_CALLS,
     }
 )
