@@ -19,6 +19,20 @@ _VALUE_ERRORS = frozenset(
 """Builtins raised about a value handed in (a number that does not parse, a missing key): their
 message quotes that value, seldom the server's insides."""
 
+_JWT_ERRORS = (
+    "InvalidTokenError", "DecodeError", "InvalidSignatureError", "ExpiredSignatureError",
+    "InvalidAudienceError", "InvalidIssuerError", "InvalidIssuedAtError", "ImmatureSignatureError",
+    "MissingRequiredClaimError", "InvalidAlgorithmError",
+)  # fmt: skip
+_JOSE_ERRORS = ("JWTError", "ExpiredSignatureError", "JWTClaimsError")
+TOKEN_ERRORS = frozenset(
+    {f"{module}.{name}" for module in ("jwt", "jwt.exceptions") for name in _JWT_ERRORS}
+    | {f"{module}.{name}" for module in ("jose", "jose.exceptions") for name in _JOSE_ERRORS}
+)
+"""A token the client sent that does not verify (PyJWT's and python-jose's errors): the message
+describes that token (signature, segments, audience, expiry), never the server's key or settings.
+Not `PyJWKClientError`: fetching the signing keys failed, the server's own side."""
+
 
 def own_or_value_errors(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
     """Whether every exception caught is the project's own class (defined in this module or
