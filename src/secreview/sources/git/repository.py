@@ -234,22 +234,20 @@ class Repository:
         tree = self._text("rev-parse", "--verify", "--quiet", f"{revision.sha}:{folder}")
         if not tree or self._text("cat-file", "-t", tree) != "tree":
             return None
-        found: dict[str, str] = {}
-        for record in self._git("ls-tree", "-z", tree).split(b"\0"):
-            info, _, name = record.partition(b"\t")
-            if info:
-                mode, kind, object_id = info.decode("ascii").split(" ")
-                if kind == "blob" and mode != SYMLINK_MODE:
-                    found[decode_path(name)] = object_id
-        return found
+        return self._regular_files("ls-tree", "-z", tree)
 
     def files_of(self, revision: Revision) -> dict[str, str]:
         """Path -> blob id of every regular file of `revision`, at any depth (no links, no
         submodules): the project a change is reviewed in."""
         if revision == self.empty_tree:
             return {}
+        return self._regular_files("ls-tree", "-r", "-z", self.tree_of(revision))
+
+    def _regular_files(self, *listing: str) -> dict[str, str]:
+        """Name -> blob id of the regular files (not links, not submodules) an `ls-tree -z`
+        lists."""
         found: dict[str, str] = {}
-        for record in self._git("ls-tree", "-r", "-z", self.tree_of(revision)).split(b"\0"):
+        for record in self._git(*listing).split(b"\0"):
             info, _, name = record.partition(b"\t")
             if info:
                 mode, kind, object_id = info.decode("ascii").split(" ")
