@@ -78,14 +78,16 @@ def base_files(repository: git.Repository, base: git.Revision, max_bytes: int) -
 
 def _after_change(files: Mapping[str, bytes], change: Change) -> dict[str, bytes]:
     """`files` with the change applied: changed files as the change leaves them, renamed ones
-    under their new names, deleted ones gone."""
+    under their new names, deleted ones gone. Only Python files by suffix, as `base_files`
+    reads them: a script without one is no module either side, and keeps its file review."""
     after = dict(files)
     for path, _ in change.deleted:
         after.pop(path, None)
     for changed in change.files:
         after.pop(changed.diff.old_path, None)
     for changed in change.files:
-        after[changed.diff.path] = changed.after.encode(_ENCODING, _ERRORS)
+        if PurePosixPath(changed.diff.path).suffix in PYTHON_SUFFIXES:
+            after[changed.diff.path] = changed.after.encode(_ENCODING, _ERRORS)
     return after
 
 
