@@ -202,3 +202,16 @@ def test_a_file_name_the_file_system_refuses_is_left_out_of_the_project(project:
     git(project, "commit", "-q", "-m", "List with a shell")
     _, payload = review(project, "--commit", "HEAD", "--project")
     assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+
+
+def test_a_script_without_a_suffix_keeps_its_findings_pre_existing(project: Path) -> None:
+    script = "#!/usr/bin/env python3\nimport sys\n\n\ndef run(code):\n    return eval(code)\n"
+    (project / "tools").mkdir()
+    (project / "tools" / "evaluate").write_text(script)
+    commit_all(project, "A maintainer's script")
+    (project / "tools" / "evaluate").write_text(script + "\n\nrun(sys.argv[1])\n")
+    commit_all(project, "Run it")
+    _, alone = review(project, "--commit", "HEAD")
+    _, inside = review(project, "--commit", "HEAD", "--project")
+    assert lines_of(inside) == lines_of(alone)
+    assert ("eval-injection", "tools/evaluate", 6) not in lines_of(inside)  # not new
