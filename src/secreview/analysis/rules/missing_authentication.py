@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.resource_handlers import unchecked_resource_handlers
+from secreview.analysis.rules._support.router_mounts import unmounted_sign_ins
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -28,10 +29,12 @@ from secreview.index.context import ModuleContext
     confidence=Confidence.MEDIUM,
     summary="A resource's `get`, or its `post`/`put`/`patch`/`delete`, that takes a URL value "
     "checks no token or login, while at least four resource handlers beside it do (and the "
-    "unchecked ones are at most a fifth).",
+    "unchecked ones are at most a fifth); or a FastAPI router mounted without the sign-in "
+    "dependency at least four routers beside it are given.",
     fix="Add the same sign-in check as the sibling resources (`@auth.check_token`, "
-    "`@login_required`), or set it once for every resource (`method_decorators`, a "
-    "`before_request` hook).",
+    "`@login_required`, `dependencies=[Depends(current_user)]` on the mount), or set it once "
+    "for every resource (`method_decorators`, a `before_request` hook, the parent router's "
+    "dependencies).",
     what_it_does="Collects the `get`/`head` methods of the module's resource classes "
     "(classes named or derived like `*Resource`, `*View`, `*Handler`, `*Endpoint`), each "
     "checked when it is decorated with or calls a check or its class sets `method_decorators` "
@@ -42,7 +45,11 @@ from secreview.index.context import ModuleContext
     "that takes a URL value, compared with every verb handler of the module's resources "
     "(`def patch(self, token_id)` among token-checked handlers). Classes named like public "
     "pages (`Health`, `Status`, `Login`) are not reported, nor a state change without a URL "
-    "value (asking for a token).",
+    "value (asking for a token). Likewise the `include_router` calls on one router: when at "
+    "least four pass `dependencies=[Depends(...)]` naming a sign-in (`get_current_user`, "
+    "`verify_token`) and the mounts without dependencies are at most a fifth, each of those "
+    "is reported, but for public parts (`auth`, `login`, `health` in the router, prefix or "
+    "tags) and a mount a comment above explains (`# dependencies are set on each endpoint`).",
     why_bad="The object the URL names (a record, its history, a file) is served to anyone "
     "who can reach the server, without the API key or login the rest of the API demands. "
     "It is the check added to every endpoint but the one written last (CWE-306).",
@@ -58,5 +65,7 @@ from secreview.index.context import ModuleContext
     visits=(ast.Module,),
 )
 def missing_authentication(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report the resource read that skips the sign-in its siblings make."""
+    """Report the resource read, or the mounted router, that skips the sign-in its siblings
+    make."""
     yield from unchecked_resource_handlers(context, authentication=True)
+    yield from unmounted_sign_ins(context)

@@ -297,8 +297,8 @@ class GuardRules(PathGuards, AddressScreens):
                 yield right.id, exactly(other.const), constant(other.const)
             elif helpers.receiver_held(left, other) or reached_by_nothing(other):
                 yield right.id, (ALL_KINDS,), None
-        if isinstance(right, ast.Name) and membership and not holds:
-            yield from self._delimiter_guard(left, right.id)
+        if membership and not holds:  # `".." not in name`, `".." not in p.parts`
+            yield from self._delimiter_guard(left, right)
         if membership and holds and isinstance(right, ast.Attribute) and right.attr == "parents":
             yield from self._under_base(right.value, left)  # `ROOT in p.resolve().parents`
         if equality and holds:  # `commonpath([BASE, p]) == BASE`, `p.resolve().parent == BASE`

@@ -88,9 +88,34 @@ def under_a_base(event: SinkEvent, index: ModuleIndex) -> bool:
     names = tracked_names(event)
     return any(
         _joins_after_a_base(node, names, index)
-        for expression in flow_expressions(event, index)
+        for expression in (*flow_expressions(event, index), *helper_returns(event, index))
         for node in ast.walk(expression)
     )
+
+
+def helper_returns(event: SinkEvent, index: ModuleIndex) -> list[ast.expr]:
+    """What the module's helpers the flow returns from give back (`return
+    os.path.join(r.controldir(), "state")`, `return self.path.joinpath(name)`): the flow notes
+    the call, the helper's parameter and the result, not the helper's `return`, so a join made
+    there is read here."""
+    returned = {
+        note.removeprefix("returned by `").rpartition(".")[2]
+        for _, note in event.flow.steps
+        if note.startswith("returned by `")
+    }
+    values: list[ast.expr] = []
+    for node, _ in event.flow.steps[1:]:
+        function = index.context.enclosing_function(node) if isinstance(node, ast.arg) else None
+        if function is None or f"{function.name}()`" not in returned:
+            continue
+        values.extend(
+            n.value
+            for n in ast.walk(function)
+            if isinstance(n, ast.Return)
+            and n.value is not None
+            and index.context.enclosing_function(n) is function
+        )
+    return values
 
 
 def private_helper(note: str) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from secreview.analysis.taint.library_joins import flow_expressions
+from secreview.analysis.taint.library_joins import flow_expressions, helper_returns
 from secreview.analysis.taint.library_roles import annotation_text, flow_parameter, handed_whole
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
@@ -62,7 +62,7 @@ def object_location(event: SinkEvent, index: ModuleIndex) -> bool:
         if isinstance(node, ast.Call) and note.startswith("passed to ")
     }
     read = False
-    for expression in (*flow_expressions(event, index), *_returned(event, index)):
+    for expression in (*flow_expressions(event, index), *helper_returns(event, index)):
         for node in ast.walk(expression):
             if not (isinstance(node, ast.Name) and node.id in names):
                 continue
@@ -83,29 +83,6 @@ def _folder_part(within: tuple[object, ...]) -> bool:
         return False
     words = _words(within[0][1:])
     return bool(words) and all(w in _FOLDER_WORDS or w.endswith(_FOLDER_SUFFIXES) for w in words)
-
-
-def _returned(event: SinkEvent, index: ModuleIndex) -> list[ast.expr]:
-    """What the helpers the flow returns from give back (`return os.path.join(r.controldir(),
-    "state")`): the flow notes the call and its result, not the helper's `return`."""
-    returned = {
-        note.removeprefix("returned by `").rpartition(".")[2]
-        for _, note in event.flow.steps
-        if note.startswith("returned by `")
-    }
-    values: list[ast.expr] = []
-    for node, _ in event.flow.steps[1:]:
-        function = index.context.enclosing_function(node) if isinstance(node, ast.arg) else None
-        if function is None or f"{function.name}()`" not in returned:
-            continue
-        values.extend(
-            n.value
-            for n in ast.walk(function)
-            if isinstance(n, ast.Return)
-            and n.value is not None
-            and index.context.enclosing_function(n) is function
-        )
-    return values
 
 
 def _object_annotation(parameter: ast.arg) -> bool:

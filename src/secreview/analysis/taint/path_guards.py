@@ -43,11 +43,17 @@ class PathGuards(HostGuards):
             return "/"
         return value
 
-    def _delimiter_guard(self, text: ast.expr, name: str) -> Iterator[Guard]:
-        """`".." not in name`, `"/" not in name`, `os.sep not in name`."""
+    def _delimiter_guard(self, text: ast.expr, checked: ast.expr) -> Iterator[Guard]:
+        """`".." not in name`, `"/" not in name`, `os.sep not in name`; and the same of a path
+        object's components (`".." not in p.parts`: no component climbs; `"/" not in p.parts`:
+        a POSIX path whose first component is not the root is relative)."""
+        if isinstance(checked, ast.Attribute) and checked.attr == "parts":
+            checked = checked.value
+        if not isinstance(checked, ast.Name):
+            return
         marks = rejected_delimiters(self._text(text))
         if marks:
-            yield name, tuple(sorted(marks)), None
+            yield checked.id, tuple(sorted(marks)), None
 
     def _prefix_guard(
         self, receiver: ast.expr, method: str, args: list[ast.expr], outcome: bool
