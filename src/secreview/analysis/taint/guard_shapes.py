@@ -40,6 +40,7 @@ FILE_METHODS = frozenset(
 ) | {"pathlib.Path.open"}
 """Path methods that read or write a regular file (their receiver is the path), failing on a
 folder as `FILE_OPENERS` do."""
+OPENS_A_FILE = FILE_OPENERS | FILE_METHODS
 JOINS = frozenset({"os.path.join", "posixpath.join"})
 _PATH_BUILDERS = JOINS | {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"}
 

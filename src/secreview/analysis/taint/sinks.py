@@ -17,7 +17,7 @@ from secreview.analysis.taint.container_types import built_by_library
 from secreview.analysis.taint.default_parsers import default_parser_safe
 from secreview.analysis.taint.formats import brace_arguments, percent_arguments, percent_fields
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.guard_shapes import FILE_METHODS, FILE_OPENERS, JOINS
+from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.semantics import (
@@ -207,7 +207,7 @@ class SinkRules(FrameState):
                 if named:
                     value = self.labelled(value, named, node)
                 shown = self._sink_display(name, node)
-                opens_a_file = sink.kind == "path" and name in FILE_OPENERS | FILE_METHODS
+                opens_a_file = sink.kind == "path" and name in OPENS_A_FILE
                 for flow in value.all_flows():
                     if opens_a_file and LAST_ENTRY in flow.safe_for:
                         continue  # `open(FOLDER / name)` built elsewhere: see `LAST_ENTRY`
