@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from git_read import MIRROR_ROOT, git_dirs
 from project_mode import names_case_file
 from realvulns_corpus import CASE_FILE, Finding, case_folders, judge
-from scanners import _read_secreview, related_rule
+from scanners import read_secreview, related_rule
 
 MODES = {"alone": (), "project": ("--project",)}
 GIT = ("git", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
@@ -79,7 +79,7 @@ def _python_files(git_dir: Path, commit: str) -> int:
 
 def _recognised(payload: dict, case: dict, related: object) -> bool:
     """Whether a resolved finding lies at the case's lines (its file, or a sink named there)."""
-    located, _ = _read_secreview({"findings": payload.get("resolved", [])})
+    located, _ = read_secreview({"findings": payload.get("resolved", [])})
     near: list[Finding] = [r.finding for r in located if r.path == case["path"]]
     near += [
         Finding(line=line, cwe=r.finding.cwe, rule=r.finding.rule)

@@ -71,7 +71,9 @@ def bandit_command() -> list[str] | None:
     return [found] if found else None
 
 
-def _read_secreview(report: dict[str, Any]) -> tuple[Located, list[str]]:
+def read_secreview(report: dict[str, Any]) -> tuple[Located, list[str]]:
+    """secreview's JSON findings (with the sinks their evidence names in other files) and the
+    paths it could not review in full."""
     located = [
         Reported(
             item["path"],
@@ -112,7 +114,7 @@ def secreview_tool(threat_model: str = "web") -> Tool:
             *["--format", "json", "--no-progress", "--isolated", "-j", "1"],
             *["--threat-model", threat_model],
         ],
-        read=_read_secreview,
+        read=read_secreview,
     )
 
 

@@ -148,7 +148,7 @@ def _change_to_review(
     return change, message, base_revision
 
 
-def _project_files(
+def _project_base(
     repository: git.Repository | None,
     governing: git.Revision | None,
     diff_file: str | None,
@@ -277,7 +277,7 @@ def review_command(
                         Path(scratch),
                     )
                 project_base = (
-                    _project_files(repository, governing, diff_file, base, max_bytes, in_project)
+                    _project_base(repository, governing, diff_file, base, max_bytes, in_project)
                     if in_project or settings.review_project
                     else None
                 )
