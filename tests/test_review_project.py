@@ -215,3 +215,25 @@ def test_a_script_without_a_suffix_keeps_its_findings_pre_existing(project: Path
     _, inside = review(project, "--commit", "HEAD", "--project")
     assert lines_of(inside) == lines_of(alone)
     assert ("eval-injection", "tools/evaluate", 6) not in lines_of(inside)  # not new
+
+
+def test_a_project_review_names_each_scan_and_its_side_to_the_progress_display(
+    project: Path,
+) -> None:
+    from secreview.config import ScanConfig
+    from secreview.review.git_changes import from_git
+    from secreview.review.project import AFTER, BEFORE, base_files, project_reports
+    from secreview.sources.git import repository as repository_module
+
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    heard: list[str] = []
+    with repository_module.Repository.open(project) as repository:
+        head = repository.resolve("HEAD")
+        base = repository.parent_of(head)
+        change = from_git(repository, base, head, max_bytes=1 << 20)
+        files = base_files(repository, base, 1 << 20)
+    project_reports(files, change, ScanConfig(), 1, lambda label, *_: heard.append(label))
+    sides = [label.split(": ")[0] for label in dict.fromkeys(heard)]
+    assert sides[0] == BEFORE and sides[-1] == AFTER
+    assert any(label.endswith("Following flows across modules") for label in heard)

@@ -27,6 +27,14 @@ def stderr_is_terminal() -> bool:
         return False
 
 
+def error_console() -> Console:
+    """Standard error as rich writes to it: the progress bar and the closing line, only shown
+    on a terminal (so a piped or hooked run does not load rich at all)."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
 def wants_progress(no_progress: bool, quiet: bool) -> bool:
     """Whether to draw a progress bar."""
     return not (no_progress or quiet) and stderr_is_terminal()

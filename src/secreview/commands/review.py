@@ -25,6 +25,7 @@ from secreview.commands.common import (
 )
 from secreview.commands.llm_stage import llm_run
 from secreview.commands.options import shared_options
+from secreview.commands.progress import error_console, phase_bar, wants_progress
 from secreview.config import ConfigError, FileSettings
 from secreview.index.facts import module_name_for
 from secreview.review.changes import Change, from_diff
@@ -295,7 +296,12 @@ def review_command(
         texts = [
             (path, text, module_name_for(PurePath(path))) for path, text in after_change.items()
         ]
-        with llm_run(config, lambda: texts) as llm:
+        # Only a project review is long enough to need a bar (it scans the project twice).
+        with_bar = project_base is not None and wants_progress(context.params["no_progress"], quiet)
+        with (
+            llm_run(config, lambda: texts) as llm,
+            phase_bar(error_console()) if with_bar else contextlib.nullcontext() as bar,
+        ):
             result = review_change(
                 change,
                 llm.config,
@@ -304,6 +310,7 @@ def review_command(
                 configuration=configuration,
                 jobs=jobs,
                 project_base=project_base,
+                progress=bar,
             )
             result = with_baseline(result, config)
             result = llm.finish(result, after_change.get, message or "")

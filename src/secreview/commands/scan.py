@@ -8,7 +8,6 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
 
 import click
 
@@ -25,7 +24,13 @@ from secreview.commands.common import (
 )
 from secreview.commands.llm_stage import llm_run, scanned_texts
 from secreview.commands.options import shared_options
-from secreview.commands.progress import RENDERING, PhaseBar, phase_bar, wants_progress
+from secreview.commands.progress import (
+    RENDERING,
+    PhaseBar,
+    error_console,
+    phase_bar,
+    wants_progress,
+)
 from secreview.config import ScanConfig
 from secreview.distributed import ENGINES
 from secreview.findings import ScanResult
@@ -34,9 +39,6 @@ from secreview.scanner import default_jobs, scan, scan_sources
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
 from secreview.sources.sidefiles import SideFileError, read_side_stream
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 STDIN = "-"
 STDIN_SHOWN = "<stdin>"
@@ -192,7 +194,7 @@ def scan_command(
             output, [] if reading_stdin else roots, [config.baseline, context.params["config_path"]]
         )
         show_progress = wants_progress(no_progress, quiet)
-        errors = _error_console() if show_progress else None
+        errors = error_console() if show_progress else None
         texts = (lambda: ()) if reading_stdin else (lambda: scanned_texts(roots, config))
         with (
             llm_run(config, texts) as llm,
@@ -219,14 +221,6 @@ def scan_command(
                 f"[dim]Reviewed {result.files_scanned} files in {result.elapsed_seconds:.2f}s[/]"
             )
         sys.exit(exit_code_for(result, config, strict))
-
-
-def _error_console() -> Console:
-    """Standard error as rich writes to it: the progress bar and the closing line, only shown
-    on a terminal (so a piped or hooked run does not load rich at all)."""
-    from rich.console import Console
-
-    return Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def _start_engine(

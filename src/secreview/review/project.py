@@ -26,12 +26,13 @@ from secreview.config import ScanConfig, is_included
 from secreview.findings import FileReport
 from secreview.review.changes import Change
 from secreview.review.confined import relative_name
-from secreview.scanner import scan_sources
+from secreview.scanner import PhaseProgress, scan_sources
 from secreview.sources.diff import DiffError
 from secreview.sources.discovery import discover
 from secreview.sources.git import repository as git
 from secreview.sources.python_files import PYTHON_SUFFIXES
 
+BEFORE, AFTER = "The project before the change", "The project after the change"
 _ENCODING = "utf-8"
 _ERRORS = "surrogateescape"
 """A changed file's text is written back with the escapes its decoding used, byte for byte."""
@@ -92,7 +93,11 @@ def _after_change(files: Mapping[str, bytes], change: Change) -> dict[str, bytes
 
 
 def _scan(
-    files: Mapping[str, bytes], identities: Mapping[str, str], config: ScanConfig, jobs: int
+    files: Mapping[str, bytes],
+    identities: Mapping[str, str],
+    config: ScanConfig,
+    jobs: int,
+    progress: PhaseProgress | None,
 ) -> dict[str, FileReport]:
     """Scan `files` as a project, each reported under its path in the repository and
     fingerprinted under `identities` (the new name of a renamed file) or that path."""
@@ -115,20 +120,31 @@ def _scan(
             if name in files and is_included(name, config):
                 identity = identities.get(name, name)
                 sources.append(source._replace(shown_as=name, identity=identity))
-        result = scan_sources(sources, [], config, jobs)
+        result = scan_sources(sources, [], config, jobs, progress)
     return {report.path: report for report in result.files}
 
 
 def project_reports(
-    base: BaseFiles, change: Change, config: ScanConfig, jobs: int
+    base: BaseFiles,
+    change: Change,
+    config: ScanConfig,
+    jobs: int,
+    progress: PhaseProgress | None = None,
 ) -> ProjectReports:
-    """Scan the project before and after `change`, from the base revision's files."""
+    """Scan the project before and after `change`, from the base revision's files; `progress`
+    hears each scan's phases, named for the side they are on."""
     files = base.files
     renamed = {c.diff.old_path: c.diff.path for c in change.files if c.diff.old_path != c.diff.path}
     after = _after_change(files, change)
     return ProjectReports(
-        before=_scan(files, renamed, config, jobs),
-        after=_scan(after, {}, config, jobs),
+        before=_scan(files, renamed, config, jobs, _side(progress, BEFORE)),
+        after=_scan(after, {}, config, jobs, _side(progress, AFTER)),
         files=len(after),
         missing=base.missing,
     )
+
+
+def _side(progress: PhaseProgress | None, side: str) -> PhaseProgress | None:
+    if progress is None:
+        return None
+    return lambda label, done, total: progress(f"{side}: {label}", done, total)

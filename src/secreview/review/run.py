@@ -20,7 +20,7 @@ from secreview.review.model import (
     finding_key,
 )
 from secreview.review.project import BaseFiles, ProjectReports, project_reports
-from secreview.scanner import SourceText, default_jobs, review_texts, scan_result
+from secreview.scanner import PhaseProgress, SourceText, default_jobs, review_texts, scan_result
 
 
 def _review_all(
@@ -92,13 +92,15 @@ def review_change(
     configuration: str = "none",
     jobs: int | None = None,
     project_base: BaseFiles | None = None,
+    progress: PhaseProgress | None = None,
 ) -> ScanResult:
     """The change's new findings (and, with `show_all`, the tagged pre-existing ones).
 
     The version before the change is reviewed under the new path, so a renamed file keeps its
     fingerprints. When that version is unknown or could not be parsed at all, a finding is new
     when it touches an added line. With `project_base` (the base revision's Python files), the
-    changed files are reviewed inside the whole project (`secreview.review.project`).
+    changed files are reviewed inside the whole project (`secreview.review.project`), its
+    phases shown to `progress`.
     """
     started = time.perf_counter()
     reports: list[FileReport] = []
@@ -114,7 +116,9 @@ def review_change(
             skipped.append(SkippedFile(changed.diff.path, "excluded by the configuration"))
     workers = jobs or default_jobs()
     project = (
-        None if project_base is None else project_reports(project_base, change, config, workers)
+        None
+        if project_base is None
+        else project_reports(project_base, change, config, workers, progress)
     )
     reviewed = {} if project is None else _project_reviews(selected, change.deleted, project)
     versions = [(c.after, c.diff.path) for c in selected]
