@@ -27,6 +27,7 @@ from secreview.analysis.rules._support.local_bindings import (
     bindings_before,
     self_attribute_values,
 )
+from secreview.analysis.rules._support.path_joins import JOIN_FUNCTIONS
 from secreview.analysis.taint.guard_shapes import PATH_NORMALISERS
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -222,9 +223,6 @@ def partial_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     )
 
 
-_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
-
-
 def _joins_when_outside(call: ast.Call, base: ast.expr, context: ModuleContext) -> bool:
     """Whether the test only chooses how to spell the path: an `if` whose branch for a path
     not under `base` joins `base` to it instead of refusing it (`if not p.startswith(d): p =
@@ -244,7 +242,7 @@ def _joins_when_outside(call: ast.Call, base: ast.expr, context: ModuleContext) 
             return False
     return any(
         isinstance(node, ast.Call)
-        and context.call_name(node) in _JOINS
+        and context.call_name(node) in JOIN_FUNCTIONS
         and bool(node.args)
         and ast.dump(node.args[0]) == shown
         for statement in outside

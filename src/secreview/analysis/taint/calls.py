@@ -148,7 +148,8 @@ class CallRules(ObjectRules, CallbackRules):
             # Builtins (`isinstance`, `print`) and sinks take data, not something to call.
             self.hand_over(node, [*args, *kwargs.values()])
         result = self.modelled_result(node, names, receiver, method, args, kwargs)
-        result = past_library_call(result, node, qualified or self.qualified(func), args)
+        joining = qualified or (self.qualified(func) if len(args) > 1 else None)  # a path join?
+        result = past_library_call(result, node, joining, args)
         result = dumped(result, method, args) if receiver is not None else result
         if method in KEYED_READS and args and isinstance(args[0].const, str):
             if receiver is not None:

@@ -17,7 +17,8 @@ import ast
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.results import SinkEvent
 
-_JOIN_FUNCTIONS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
+JOIN_FUNCTIONS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
+"""The functions that join path parts, on every platform's module."""
 
 
 def _is_join(node: ast.AST, context: AnalysisContext) -> bool:
@@ -29,7 +30,7 @@ def _is_join(node: ast.AST, context: AnalysisContext) -> bool:
         return False
     if isinstance(node.func, ast.Attribute) and node.func.attr == "joinpath":
         return True
-    return context.call_name(node) in _JOIN_FUNCTIONS
+    return context.call_name(node) in JOIN_FUNCTIONS
 
 
 def join_of(event: SinkEvent, context: AnalysisContext) -> ast.AST | None:
