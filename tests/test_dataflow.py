@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from secreview.analysis.models import ModelError, default_models, load_models
 from secreview.analysis.taint import AnalysisContext, TaintSetup, taint_events
 from secreview.analysis.taint.interpreter import ModuleAnalysis
+from secreview.analysis.taint.markers import APPENDED
 from secreview.analysis.taint.values import Flow, Value, join, merge_flows
 from secreview.config import ScanConfig
 from secreview.index.context import ModuleContext
@@ -260,6 +261,19 @@ def test_flows_are_bounded_per_origin_and_sanitisation() -> None:
         Value(flows=frozenset({long})), Value(flows=frozenset({short.sanitised(["html"])}))
     )
     assert len(joined.flows) == 2
+
+
+def test_a_parameter_flow_with_text_built_around_it_and_without_are_one_flow() -> None:
+    """Merged, `p` and `p + "x"` of one parameter keep one flow, marked `APPENDED`: a caller's
+    one-name argument is then no longer one name, as through either (and summaries of many
+    small helpers do not double at each join)."""
+    node = ast.Name(id="p")
+    plain = Flow("param:0", ((node, "a"),))
+    appended = Flow("param:0", ((node, "a"), (node, "b")), frozenset({APPENDED}))
+    for merged in (merge_flows([plain], [appended]), merge_flows([appended], [plain])):
+        assert merged == frozenset({Flow("param:0", plain.steps, frozenset({APPENDED}))})
+    sanitised = plain.sanitised(["html"])
+    assert len(merge_flows([sanitised], [appended])) == 2  # other marks still tell flows apart
 
 
 def test_methods_super_class_and_static_methods_closures_and_lambdas() -> None:

@@ -15,13 +15,8 @@ import pytest
 from secreview.analysis.rules._support.own_scope import nodes_owned_by
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.analysis.rules.llm_prompt_injection import _steering, steering
-from secreview.analysis.taint.values import (
-    Flow,
-    Value,
-    _preferred,
-    evidence_rank,
-    merge_flows,
-)
+from secreview.analysis.taint.evidence_order import evidence_rank, preferred
+from secreview.analysis.taint.values import MAX_STEPS, Flow, Value, merge_flows
 from secreview.analysis.taint.written_reads import written_read
 from secreview.credentials.formats import ANY_FORMAT_LITERAL, FORMATS
 from secreview.index.children import child_nodes
@@ -197,11 +192,24 @@ def test_preferred_flow_is_the_one_of_lower_rank() -> None:
     ]
     for flow in flows:
         for other in flows:
-            assert _preferred(flow, other) == (evidence_rank(flow) < evidence_rank(other))
+            assert preferred(flow, other) == (evidence_rank(flow) < evidence_rank(other))
     merged = merge_flows(flows, reversed(flows))
     assert merged == merge_flows(reversed(flows), flows)
     assert {f.steps for f in merged} == {(shared,), (shared, (nodes[1], "x"))}
     assert merge_flows([], ()) == frozenset()
+
+
+@pytest.mark.parametrize("before", [0, 1, 2, MAX_STEPS - 1, MAX_STEPS])  # never longer
+@pytest.mark.parametrize("added", [0, 1, 2, MAX_STEPS, 2 * MAX_STEPS + 1])
+def test_extending_a_path_at_once_keeps_what_step_by_step_keeps(before: int, added: int) -> None:
+    nodes = ast.parse(";".join(f"v{i} = {i}" for i in range(before + added))).body
+    start = Flow("remote", tuple((node, f"s{i}") for i, node in enumerate(nodes[:before])))
+    more = tuple((node, f"m{i}") for i, node in enumerate(nodes[before:]))
+    one_by_one = start
+    for node, note in more:
+        one_by_one = one_by_one.then(node, note)
+    assert start.extended(more) == one_by_one
+    assert len(one_by_one.steps) == min(before + added, MAX_STEPS)
 
 
 def test_written_read_answers_the_same_from_its_table() -> None:

@@ -16,12 +16,13 @@ from secreview.analysis.taint.context import (
     AnalysisContext,
     ModuleTaint,
 )
+from secreview.analysis.taint.evidence_order import evidence_rank
 from secreview.analysis.taint.input_clues import input_clues
 from secreview.analysis.taint.interpreter import ModuleAnalysis
 from secreview.analysis.taint.markers import ONLY_CHOSE, UNREAD_CALL
 from secreview.analysis.taint.public_api import public_parameter_events
 from secreview.analysis.taint.results import SinkEvent
-from secreview.analysis.taint.values import PARAMETER_ORIGIN, evidence_rank
+from secreview.analysis.taint.values import PARAMETER_ORIGIN
 
 
 def taint_events(context: AnalysisContext) -> ModuleTaint:

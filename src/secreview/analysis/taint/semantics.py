@@ -240,9 +240,7 @@ def splice(
     started = reads.started_at_read(outer, inner, call, name) if reads is not None else None
     if started is not None:
         return started
-    spliced = outer.then(call, f"passed to `{name}()`")
-    for node, note in inner.steps:
-        spliced = spliced.then(node, note)
+    spliced = outer.extended(((call, f"passed to `{name}()`"), *inner.steps))
     return Flow(outer.origin, spliced.steps, outer.safe_for, outer.within).through(inner.safe_for)
 
 

@@ -20,13 +20,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from secreview.analysis.models import ALL_KINDS
+from secreview.analysis.taint.evidence_order import Step, preferred
 from secreview.analysis.taint.markers import APPENDED, DECODING_KEEPS, ONE_NAME_MARKERS
 from secreview.analysis.taint.type_unions import joined_type
 from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
-
-Step = tuple[ast.AST, str]
-"""One evidence step: the node where something happened to the data, and what happened."""
 
 MAX_STEPS = 12
 MAX_PART_DEPTH = 6
@@ -72,7 +70,13 @@ class Flow:
 
     def then(self, node: ast.AST, note: str) -> Flow:
         """This flow with one more evidence step (long paths keep their start and end)."""
-        steps = (*self.steps, (node, note))
+        return self.extended(((node, note),))
+
+    def extended(self, more: tuple[Step, ...]) -> Flow:
+        """This flow with the evidence steps `more` after its own, in one new path (a callee's
+        whole path spliced on step by step copied it once per step: most of a scan's time on
+        a module of many small parsers calling each other); long paths keep start and end."""
+        steps = (*self.steps, *more)
         if len(steps) > MAX_STEPS:
             steps = (*steps[:2], *steps[-(MAX_STEPS - 2) :])
         return Flow(self.origin, steps, self.safe_for, self.within)
@@ -134,83 +138,46 @@ class Flow:
         return Flow(self.origin, self.steps, self.safe_for, (*self.within, key))
 
 
-def step_position(step: Step) -> tuple[int, int, int, int, str, str]:
-    """Where an evidence step is in the source and what it says: a key independent of memory
-    addresses and hash seeds (an AST node hashes by identity)."""
-    node, note = step
-    return (
-        getattr(node, "lineno", None) or 0,
-        getattr(node, "col_offset", None) or 0,
-        getattr(node, "end_lineno", None) or 0,
-        getattr(node, "end_col_offset", None) or 0,
-        type(node).__name__,
-        note,
-    )
-
-
-def evidence_rank(
-    flow: Flow,
-) -> tuple[int, tuple[tuple[int, int, int, int, str, str], ...], str, str]:
-    """The order in which flows are preferred as evidence: the shortest path first, ties broken
-    by where its steps are. Choosing by this, never by which flow was met first, keeps the path
-    shown the same whatever order sets and workers produced the candidates in."""
-    steps = tuple(map(step_position, flow.steps))
-    return (len(flow.steps), steps, ",".join(sorted(flow.safe_for)), repr(flow.within))
-
-
-def _preferred(flow: Flow, current: Flow) -> bool:
-    """Whether `flow` is better evidence than `current`: `evidence_rank(flow) <
-    evidence_rank(current)`, decided as early as it can be.
-
-    The lengths are compared first; then the steps pairwise, where two paths that share their
-    start (the same step objects, the usual case) are told apart at their first differing step
-    instead of by ranking every step of both. Equal steps have equal positions, so this is the
-    same order as the whole ranks; when all positions are equal the rest of the ranks decide.
-    """
-    steps, others = flow.steps, current.steps
-    if len(steps) != len(others):
-        return len(steps) < len(others)
-    if flow is current:
-        return False
-    for mine, theirs in zip(steps, others, strict=True):
-        if mine is theirs or mine == theirs:  # the same node and note: the same position
-            continue
-        position, other = step_position(mine), step_position(theirs)
-        if position != other:
-            return position < other
-    if flow.safe_for != current.safe_for:
-        return evidence_rank(flow) < evidence_rank(current)
-    # The ranks differ at most in their last part (equal sanitisations join to equal text).
-    return flow.within is not current.within and repr(flow.within) < repr(current.within)
-
-
 def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
     """The union of flow sets, keeping one flow per origin, sanitisation and parameter part (the
     first by `evidence_rank`, so the choice does not depend on the order of the groups or of a
     set).
 
     Keeping one representative bounds every value to a handful of flows, whatever the code does;
-    a value built from many parts of one parameter keeps the whole parameter instead.
+    a value built from many parts of one parameter keeps the whole parameter instead. A parameter
+    flow with text built around it (`APPENDED`) and the same flow without are one flow marked
+    `APPENDED`: the caller's argument then loses its one-name marks, as it would through either
+    (two flows doubled every summary of a parser's many small helpers, past its memory budget).
     """
     if not any(groups):
         return _NO_FLOWS  # most values carry no flow (a generator counts as a group: it is read)
     best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
+    appended: list[tuple[str, frozenset[str], tuple[object, ...]]] = []
     for group in groups:
         for flow in group:
-            if ALL_KINDS in flow.safe_for:
+            marks = flow.safe_for
+            if ALL_KINDS in marks:
                 continue
-            signature = (flow.origin, flow.safe_for, flow.within)  # `Flow.signature`, inlined
+            if APPENDED in marks:  # one flow whether or not text was built around it
+                marks = marks - _APPENDED
+                appended.append((flow.origin, marks, flow.within))
+            signature = (flow.origin, marks, flow.within)  # `Flow.signature`, inlined
             current = best.get(signature)
-            if current is None or _preferred(flow, current):
+            if current is None or preferred(flow, current):
                 best[signature] = flow
     if not best:
         return _NO_FLOWS  # most values carry no flow: skip building an empty set
+    for signature in appended:
+        kept = best[signature]
+        if APPENDED not in kept.safe_for:
+            best[signature] = Flow(kept.origin, kept.steps, kept.safe_for | _APPENDED, kept.within)
     if len(best) > MAX_PART_FLOWS:
         return _widened(best.values())
     return frozenset(best.values())
 
 
 _NO_FLOWS: frozenset[Flow] = frozenset()
+_APPENDED = frozenset({APPENDED})
 
 
 def _widened(flows: Iterable[Flow]) -> frozenset[Flow]:
@@ -219,7 +186,7 @@ def _widened(flows: Iterable[Flow]) -> frozenset[Flow]:
     best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
     for flow in whole:
         current = best.get(flow.signature)
-        if current is None or _preferred(flow, current):
+        if current is None or preferred(flow, current):
             best[flow.signature] = flow
     return frozenset(best.values())
 
