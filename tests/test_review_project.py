@@ -237,3 +237,27 @@ def test_a_project_review_names_each_scan_and_its_side_to_the_progress_display(
     sides = [label.split(": ")[0] for label in dict.fromkeys(heard)]
     assert sides[0] == BEFORE and sides[-1] == AFTER
     assert any(label.endswith("Following flows across modules") for label in heard)
+
+
+def test_an_untouched_file_the_scan_cannot_review_is_named(project: Path) -> None:
+    (project / "app" / "legacy.py").write_bytes(b"NAME = '\xff\xfe'\n")  # not UTF-8, no coding
+    commit_all(project, "A legacy module")
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    _, payload = review(project, "--commit", "HEAD", "--project")
+    unreviewed = payload["project_unreviewed"]
+    assert [entry["path"] for entry in unreviewed] == ["app/legacy.py"]  # type: ignore[index,union-attr]
+    assert "utf-8" in unreviewed[0]["reason"]  # type: ignore[index]
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+    assert payload["errors"] == []  # an untouched file is the context's, not the change's error
+    text = (
+        CliRunner()
+        .invoke(
+            cli, ["review", "-C", str(project), "--commit", "HEAD", "--project", "--no-progress"]
+        )
+        .output
+    )
+    assert "4 Python files; 1 of them could not be reviewed" in text
+    assert "Not reviewed in the project, flows through them not followed (1):" in text
+    _, alone = review(project, "--commit", "HEAD")
+    assert alone["project_unreviewed"] == []

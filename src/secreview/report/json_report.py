@@ -96,6 +96,9 @@ def _review_fields(review: ReviewInfo | None) -> dict[str, object]:
         "skipped": [{"path": s.path, "reason": s.reason} for s in review.skipped],
         "project_files": review.project_files,
         "project_missing": list(review.project_missing),
+        "project_unreviewed": [
+            {"path": s.path, "reason": s.reason} for s in review.project_unreviewed
+        ],
     }
 
 

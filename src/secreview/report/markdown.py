@@ -113,11 +113,19 @@ def _review_footer(review: ReviewInfo) -> list[str]:
                 )
             )
         lines.append("")
-    if review.skipped:
-        lines.extend([md.heading(2, f"Not reviewed ({len(review.skipped)})"), ""])
-        for skipped in review.skipped:
-            lines.extend(md.item("-", f"{md.code(skipped.path)}: {md.text(skipped.reason)}"))
-        lines.append("")
+    unreviewed = review.project_unreviewed
+    for title, files in (
+        (f"Not reviewed ({len(review.skipped)})", review.skipped),
+        (
+            f"Not reviewed in the project, flows through them not followed ({len(unreviewed)})",
+            unreviewed,
+        ),
+    ):
+        if files:
+            lines.extend([md.heading(2, title), ""])
+            for skipped in files:
+                lines.extend(md.item("-", f"{md.code(skipped.path)}: {md.text(skipped.reason)}"))
+            lines.append("")
     return lines
 
 

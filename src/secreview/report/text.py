@@ -193,6 +193,11 @@ def _review_footer(review: ReviewInfo) -> list[Text]:
         lines.append(Text(f"Not reviewed ({len(review.skipped)}):", style="dim"))
         lines.extend(Text(f"  - {s.path}: {s.reason}", style="dim") for s in review.skipped)
         lines.append(Text(""))
+    if unreviewed := review.project_unreviewed:
+        title = f"Not reviewed in the project, flows through them not followed ({len(unreviewed)}):"
+        lines.append(Text(title, style="dim"))
+        lines.extend(Text(f"  - {s.path}: {s.reason}", style="dim") for s in unreviewed)
+        lines.append(Text(""))
     return lines
 
 

@@ -86,6 +86,9 @@ class ReviewInfo:
     (None: each changed file was reviewed alone)."""
     project_missing: tuple[str, ...] = ()
     """Files of that project whose contents git lacks (a partial clone), read without."""
+    project_unreviewed: tuple[SkippedFile, ...] = ()
+    """Files of that project the change leaves alone that could not be reviewed (unreadable,
+    over a budget): flows through them are not followed, so the context is smaller."""
     llm_fail_on: Severity | None = None
     """`--llm-fail-on`: an LLM's own findings block the change only from this severity."""
 
@@ -94,10 +97,12 @@ class ReviewInfo:
         """What the changed files were reviewed with, for the review's header."""
         if self.project_files is None:
             return "each changed file alone"
-        held = f"the whole project ({self.project_files:,} Python files"
+        held = [f"the whole project ({self.project_files:,} Python files"]
         if self.project_missing:
-            return f"{held}; {len(self.project_missing):,} more not in the repository, left out)"
-        return f"{held})"
+            held.append(f"{len(self.project_missing):,} more not in the repository, left out")
+        if self.project_unreviewed:
+            held.append(f"{len(self.project_unreviewed):,} of them could not be reviewed")
+        return "; ".join(held) + ")"
 
     def excerpt(self, finding: Finding) -> ChangeExcerpt | None:
         """The change around `finding`; None when it is pre-existing or outside the hunks."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from secreview.config import ScanConfig, is_selected
 from secreview.findings import FileReport, Finding, ScanResult
@@ -63,24 +64,38 @@ def _project_reviews(
     return found
 
 
-def _reached_through(
-    project: ProjectReports, changed_paths: set[str]
-) -> tuple[list[FileReport], list[Finding]]:
-    """New and resolved findings of the files the change did not touch: flows that the change
-    made reach them, or stopped."""
-    reports: list[FileReport] = []
-    resolved: list[Finding] = []
+class _Elsewhere(NamedTuple):
+    """What the project scan says of the files the change did not touch."""
+
+    reports: list[FileReport]
+    """Their new findings: flows the change made reach them."""
+    resolved: list[Finding]
+    """Their findings the change stopped."""
+    unreviewed: list[SkippedFile]
+    """Those the scan could not review on either side: the review says so, since flows
+    through them were not followed."""
+
+
+def _reached_through(project: ProjectReports, changed_paths: set[str]) -> _Elsewhere:
+    """New and resolved findings, and unreviewed files, of the files the change did not
+    touch."""
+    elsewhere = _Elsewhere([], [], [])
     for path, after in project.after.items():
         before = project.before.get(path)
-        if path in changed_paths or before is None or not (before.reviewed and after.reviewed):
+        if path in changed_paths or before is None:
+            continue
+        if not (before.reviewed and after.reviewed):
+            error = after.error or before.error
+            reason = error.message if error is not None else "not reviewed"
+            elsewhere.unreviewed.append(SkippedFile(path, reason))
             continue
         classified = by_fingerprint(before.findings, after.findings, ())
-        resolved.extend(classified.resolved)
+        elsewhere.resolved.extend(classified.resolved)
         if classified.new:
-            reports.append(
+            elsewhere.reports.append(
                 after._replace(findings=classified.new, notes=(*after.notes, UNCHANGED_NOTE))
             )
-    return reports, resolved
+    return elsewhere
 
 
 def review_change(
@@ -151,12 +166,13 @@ def review_change(
         reports.append(after._replace(findings=tuple(sorted(shown, key=Finding.sort_key))))
     for path, text in change.deleted:
         resolved.extend(reviewed[text, path].findings)
+    elsewhere = _Elsewhere([], [], [])
     if project is not None:
-        elsewhere, stopped = _reached_through(
+        elsewhere = _reached_through(
             project, {c.diff.path for c in change.files} | {c.diff.old_path for c in change.files}
         )
-        reports.extend(elsewhere)
-        resolved.extend(stopped)
+        reports.extend(elsewhere.reports)
+        resolved.extend(elsewhere.resolved)
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in change.errors)
     lines_of = {c.diff.path: c.diff.shown_lines for c in change.files}
     reports.sort(key=lambda r: r.path)
@@ -174,5 +190,6 @@ def review_change(
         configuration=configuration,
         project_files=project.files if project is not None else None,
         project_missing=project.missing if project is not None else (),
+        project_unreviewed=tuple(elsewhere.unreviewed),
     )
     return scan_result(reports, config, started, configuration, {REVIEW_KEY: info})
