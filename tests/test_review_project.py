@@ -105,14 +105,27 @@ def test_the_working_tree_is_reviewed_in_its_project(project: Path) -> None:
     assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
 
 
-def test_a_bare_diff_without_a_base_cannot_be_reviewed_in_its_project(tmp_path: Path) -> None:
-    diff = "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n"
-    (tmp_path / "x.py").write_text("a = 1\n")
-    result = CliRunner().invoke(
-        cli, ["review", "-C", str(tmp_path), "--diff", "-", "--project"], input=diff
+def test_a_diff_fitted_to_the_disk_is_reviewed_in_the_disk_s_project(tmp_path: Path) -> None:
+    """No git and no base revision: the folder the diff is fitted to is the project."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "helpers.py").write_text(SAFE_HELPER)
+    (tmp_path / "app" / "views.py").write_text(VIEWS)
+    (tmp_path / ".gitignore").write_text("build/\n")
+    (tmp_path / "build").mkdir()  # ignored, as `secreview scan` ignores it
+    (tmp_path / "build" / "views.py").write_text(VIEWS)
+    diff = (
+        "--- a/app/helpers.py\n+++ b/app/helpers.py\n@@ -5 +5 @@\n"
+        '-    return subprocess.run(["ls", "--", name], capture_output=True).stdout\n'
+        '+    return subprocess.run("ls " + name, shell=True, capture_output=True).stdout\n'
     )
-    assert result.exit_code == 2
-    assert "--project reads the project at the change's base revision" in result.output
+    _, alone = review(tmp_path, "--diff", "-", stdin=diff)
+    assert ("tainted-command", "app/views.py", 10) not in lines_of(alone)
+    _, payload = review(tmp_path, "--diff", "-", "--project", stdin=diff)
+    assert payload["project_files"] == 3
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+    assert any(CHANGED in note for note in notes_of(payload, "app/views.py"))
+    assert (tmp_path / "app" / "helpers.py").read_text() == SAFE_HELPER  # the disk untouched
 
 
 def test_gerrit_tells_a_flow_into_an_untouched_file_in_the_message(project: Path) -> None:
@@ -168,8 +181,8 @@ def test_review_project_in_the_base_configuration_makes_it_the_default(project: 
     assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
     diff = git(project, "diff", "HEAD~1", "HEAD")
     git(project, "checkout", "-q", "HEAD~1")
-    _, fitted = review(project, "--diff", "-", stdin=diff)  # no base revision: each file alone
-    assert fitted["project_files"] is None
+    _, fitted = review(project, "--diff", "-", stdin=diff)  # no base revision: the disk's
+    assert fitted["project_files"] == 3
 
 
 def test_a_partial_clone_is_reviewed_without_the_files_it_lacks(project: Path) -> None:

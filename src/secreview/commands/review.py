@@ -32,7 +32,7 @@ from secreview.review.changes import Change, from_diff
 from secreview.review.configuration import review_settings
 from secreview.review.git_changes import from_git
 from secreview.review.model import SkippedFile
-from secreview.review.project import BaseFiles, base_files
+from secreview.review.project import BaseFiles, base_files, disk_files
 from secreview.review.run import review_change
 from secreview.sources.diff import DiffError
 from secreview.sources.git import repository as git
@@ -154,19 +154,16 @@ def _project_base(
     governing: git.Revision | None,
     diff_file: str | None,
     base: str | None,
+    folder: Path,
     max_bytes: int,
-    asked: bool,
-) -> BaseFiles | None:
-    """The base revision's Python files for `--project` (`asked`) or `review-project`. A bare
-    diff fitted to the disk has no base revision to read them from: a usage error when asked
-    for, a review of each file alone (as its header says) when only configured."""
-    if repository is None or governing is None or (diff_file is not None and not base):
-        if not asked:
-            return None
-        raise click.UsageError(
-            "--project reads the project at the change's base revision: review a git change, "
-            "or give --diff with --base"
-        )
+) -> BaseFiles:
+    """The project's Python files before the change, for `--project` or `review-project`: the
+    base revision's, or for a diff fitted to the disk (no `--base`) the disk's, under the
+    folder the diff was fitted to."""
+    if diff_file is not None and not base:
+        return disk_files(repository.root if repository is not None else folder, max_bytes)
+    if repository is None or governing is None:  # `_change_to_review` refused this already
+        raise click.UsageError("--project needs a git change, or --diff")
     return base_files(repository, governing, max_bytes)
 
 
@@ -278,7 +275,7 @@ def review_command(
                         Path(scratch),
                     )
                 project_base = (
-                    _project_base(repository, governing, diff_file, base, max_bytes, in_project)
+                    _project_base(repository, governing, diff_file, base, directory, max_bytes)
                     if in_project or settings.review_project
                     else None
                 )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from secreview.config import ScanConfig, is_included
+from secreview.config import DEFAULT_EXCLUDES, ScanConfig, is_included
 from secreview.findings import FileReport
 from secreview.review.changes import Change
 from secreview.review.confined import relative_name
@@ -75,6 +75,22 @@ def base_files(repository: git.Repository, base: git.Revision, max_bytes: int) -
         if object_id in held and isinstance(data := blobs[object_id], bytes)
     }
     return BaseFiles(files, tuple(sorted(p for p, o in ids.items() if o not in held)))
+
+
+def disk_files(root: Path, max_bytes: int) -> BaseFiles:
+    """The Python files under `root` as the disk holds them, the project of a diff fitted to
+    the disk (no base revision), found as `secreview scan` finds a tree's (symbolic links not
+    followed, `.gitignore` and the default excludes honoured); files over `max_bytes`, or gone
+    or unreadable since, are left out of the context as `base_files` leaves them."""
+    found, _ = discover([str(root)], DEFAULT_EXCLUDES, gitignore=True)
+    files: dict[str, bytes] = {}
+    for source in found:
+        try:
+            if source.path.stat().st_size <= max_bytes:
+                files[source.path.relative_to(root).as_posix()] = source.path.read_bytes()
+        except (OSError, ValueError):  # gone since, or a path outside `root`
+            continue
+    return BaseFiles(files)
 
 
 def _after_change(files: Mapping[str, bytes], change: Change) -> dict[str, bytes]:
