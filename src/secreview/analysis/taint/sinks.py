@@ -20,6 +20,7 @@ from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_F
 from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.safe_subclasses import derives_from_safe
 from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
     WRITTEN,
@@ -298,6 +299,7 @@ class SinkRules(FrameState):
                 given.type in safe
                 or _media_type(given.const) in safe
                 or f"({given.shape})" in safe  # `(dict)`: a dict the call serialises as JSON
+                or derives_from_safe(self.context, node, key, safe)
             ):
                 return False
         if sink.unless_typed and declares_other_type(
