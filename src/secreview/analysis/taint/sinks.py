@@ -19,6 +19,7 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
 from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
+from secreview.analysis.taint.module_names import IMPORTERS, fixes_package
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.safe_subclasses import derives_from_safe
 from secreview.analysis.taint.semantics import (
@@ -188,6 +189,8 @@ class SinkRules(FrameState):
             for value in _sink_inputs(sink, node, receiver, args, kwargs):
                 if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix):
                     continue
+                if name in IMPORTERS and fixes_package(value.prefix):
+                    continue  # `import_module(f"app.plugins.{kind}")`: a module of the project
                 if named:
                     value = self.labelled(value, named, node)
                 shown = self._sink_display(name, node)
