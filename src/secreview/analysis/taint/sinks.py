@@ -15,11 +15,13 @@ from dataclasses import replace
 from secreview.analysis.models import SinkModel
 from secreview.analysis.taint.container_types import built_by_library
 from secreview.analysis.taint.default_parsers import default_parser_safe
-from secreview.analysis.taint.formats import brace_arguments, percent_arguments, percent_fields
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
+from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
+from secreview.analysis.taint.module_names import IMPORTERS, fixes_package
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.safe_subclasses import derives_from_safe
 from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
     WRITTEN,
@@ -138,23 +140,6 @@ def header_values(headers: Value, pattern: str) -> list[Value]:
     return found
 
 
-def _lazily_formatted(
-    args: list[Value], kwargs: dict[str, Value], node: ast.AST
-) -> tuple[list[Value], dict[str, Value]]:
-    """A logging call's arguments as its message's `%` fields will insert them (`%r` escapes),
-    or, for a message with `{}` fields and no `%` field, as `str.format` does (loguru's
-    `logger.info("got {report}", report=data)`)."""
-    for index, value in enumerate(args):
-        if not isinstance(value.const, str):
-            continue
-        template, rest = value.const, args[index + 1 :]
-        if "{" in template and not percent_fields(template) and (rest or kwargs):
-            rest, kwargs = brace_arguments(template, rest, kwargs, node)
-            return [*args[: index + 1], *rest], kwargs
-        return [*args[: index + 1], *percent_arguments(template, rest, node)], kwargs
-    return args, kwargs
-
-
 def arguments_match(patterns: tuple[tuple[int, str], ...], args: list[Value]) -> bool:
     """Whether each positional argument a model's `arg_patterns` names has constant text (or a
     known prefix, or each of the constants it may be) the pattern finds: `|safe` in a
@@ -192,7 +177,7 @@ class SinkRules(FrameState):
             if sink.kind == "sql" and name.startswith("*.") and self._built_by_library(node):
                 continue  # `exiftool.ExifTool().execute(...)`: no database's object
             if sink.kind == "log":
-                args, kwargs = _lazily_formatted(args, kwargs, node)
+                args, kwargs = logged_arguments(args, kwargs, node)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
             # a call is harmless as a whole (`["sh", "-c", cmd]` is more than its argv[0]).
             reaching = self.sinks_seen.setdefault(id(node), set())
@@ -204,6 +189,8 @@ class SinkRules(FrameState):
             for value in _sink_inputs(sink, node, receiver, args, kwargs):
                 if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix):
                     continue
+                if name in IMPORTERS and fixes_package(value.prefix):
+                    continue  # `import_module(f"app.plugins.{kind}")`: a module of the project
                 if named:
                     value = self.labelled(value, named, node)
                 shown = self._sink_display(name, node)
@@ -315,6 +302,7 @@ class SinkRules(FrameState):
                 given.type in safe
                 or _media_type(given.const) in safe
                 or f"({given.shape})" in safe  # `(dict)`: a dict the call serialises as JSON
+                or derives_from_safe(self.context, node, key, safe)
             ):
                 return False
         if sink.unless_typed and declares_other_type(

@@ -1,0 +1,45 @@
+"""What a logging call writes into its message: the arguments as the message formats them.
+
+A logging call is a sink for its arguments, but not all of them become message text. `%`
+fields are filled lazily from the positional arguments (`%r` escapes), a `{}` message (loguru)
+from the arguments its fields name, and `extra=` is neither: the standard library attaches that
+dict's items to the `LogRecord` as attributes, which the default formatter never writes and a
+JSON formatter escapes. Separate from `sinks` so the rules of one sink kind stay apart from the
+sink machinery.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.taint.formats import brace_arguments, percent_arguments, percent_fields
+from secreview.analysis.taint.values import Value
+
+_RECORD_KEYWORDS = frozenset({"extra"})
+"""Keywords of `logging.Logger.log` and its siblings that fill the record, not the message:
+`logger.error("Failed", extra={"response": resp.text})` writes `Failed`; only a formatter
+configured with `%(response)s` would print the text, and that is configuration, not this call."""
+
+
+def logged_arguments(
+    args: list[Value], kwargs: dict[str, Value], node: ast.AST
+) -> tuple[list[Value], dict[str, Value]]:
+    """A logging call's arguments as its message will insert them: `%` fields read lazily
+    (`%r` escapes), or, for a message with `{}` fields and no `%` field, as `str.format` does
+    (loguru's `logger.info("got {report}", report=data)`); `extra=` is left out unless a `{}`
+    field of the message names it."""
+    messages = [v.const for v in args if isinstance(v.const, str)]
+    kwargs = {
+        key: value
+        for key, value in kwargs.items()
+        if key not in _RECORD_KEYWORDS or any("{" + key in m for m in messages)
+    }
+    for index, value in enumerate(args):
+        if not isinstance(value.const, str):
+            continue
+        template, rest = value.const, args[index + 1 :]
+        if "{" in template and not percent_fields(template) and (rest or kwargs):
+            rest, kwargs = brace_arguments(template, rest, kwargs, node)
+            return [*args[: index + 1], *rest], kwargs
+        return [*args[: index + 1], *percent_arguments(template, rest, node)], kwargs
+    return args, kwargs
