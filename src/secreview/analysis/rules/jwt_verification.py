@@ -106,14 +106,16 @@ def _peeks(call: ast.Call, context: ModuleContext) -> bool:
     return any(set(name_words(name)) & _PEEKING_WORDS for name in names)
 
 
-_ROUTING_CLAIMS = frozenset({"iss", "kid", "alg", "typ"})
-"""Claims read from an unverified token to choose how to verify it (which issuer's keys)."""
+_ROUTING_CLAIMS = frozenset({"iss", "kid", "alg", "typ", "aud"})
+"""Claims read from an unverified token to choose how to verify it (which issuer's keys, or
+which service's verifier the audience names)."""
 
 
 def _only_routes(call: ast.Call, context: ModuleContext) -> bool:
     """Whether the unverified claims are stored in a local that is only ever read for the
-    issuer or the key id (`unverified_claims["iss"]`, `.get("iss")`): they pick the keyring
-    a second decode verifies the token with, and no claim is trusted unsigned."""
+    issuer, the key id or the audience (`unverified_claims["iss"]`, `.get("aud")`): they pick
+    the keyring or the verifier a second decode checks the token with, and no claim is trusted
+    unsigned."""
     assignment = context.parent(call)
     function = context.enclosing_function(call)
     targets = getattr(assignment, "targets", None) or [getattr(assignment, "target", None)]
@@ -184,7 +186,8 @@ def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | No
     "typically to choose the key of a second, verifying decode), the finding has low "
     "confidence, and so it has when the token is made by the program itself; claims stored in "
     "a local read only for the issuer or the key id (`claims['iss']`, `.get('kid')`) choose "
-    "the verifying decode's keys and are not reported; it has high "
+    "the verifying decode's keys and are not reported, nor are those read only for the "
+    "audience (`.get('aud')`), which chooses the verifier; it has high "
     "confidence when request data reaches the decoded token.",
     why_bad="A token whose signature is not checked is just JSON the client wrote: anyone can "
     'set `"sub": "admin"` or a later `exp` and the claims are accepted as if the server had '
