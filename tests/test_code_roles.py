@@ -34,6 +34,9 @@ from secreview.pipeline import review_source
         "proj/settings_ci.py",
         "e2e/utils.py",  # end-to-end tests (Selenium against a test server)
         "app/e2e_tests/test_login.py",
+        "tools/stress_testing/run_ingest.py",  # a load generator against the project's server
+        "loadtest/locustfile.py",
+        "app/integration_tests/helpers.py",
         "C:\\proj\\tests\\x.py",
     ],
 )
@@ -53,6 +56,7 @@ def test_test_and_benchmark_paths_are_test_code(path: str) -> None:
         "pkg/fixtures_loader.py",
         "pkg/testing_tools/__init__.py",
         "pkg/ab_testing.py",  # a product feature (A/B tests), not settings for a test run
+        "pkg/ab_testing/variants.py",
         "pkg/configuration.py",
         "pkg/e2e_encryption.py",  # end-to-end encryption, a product feature
     ],

@@ -5,8 +5,9 @@ server), so findings there become notes; the decision is made per file, from its
 whether the module is built on a test framework.
 
 What counts, by path (each a convention whose only purpose is testing or measuring):
-- folders named `test`, `tests`, `testing`, `functional_tests`, `unit_tests`, `fixtures`, `e2e`
-  and `e2e_tests` (end-to-end tests driving a browser against a test server), and benchmark
+- folders named `test`, `tests`, `testing`, `fixtures`, `e2e` (end-to-end tests driving a
+  browser against a test server), a kind of test (`unit_tests`, `integration_test`,
+  `e2e_tests`) or of load test (`stress_testing`, `loadtest`, `perf_tests`), and benchmark
   folders `bench`, `benchmark`, `benchmarks`;
 - modules named `conftest.py`, `tests.py` (Django's per-app tests), `testing.py` (the test
   helpers a library ships: `pyramid.testing`, `pyramid.config.testing`), `testutils.py`,
@@ -27,10 +28,16 @@ from __future__ import annotations
 import ast
 from pathlib import PurePosixPath
 
+_TEST_KINDS = ("unit", "functional", "integration", "e2e", "system", "acceptance", "smoke")
+_LOAD_KINDS = ("stress", "load", "perf", "performance", "soak")
 _TEST_DIRECTORIES = frozenset(
-    {"test", "tests", "testing", "functional_tests", "unit_tests", "fixtures", "e2e", "e2e_tests"}
-    | {"bench", "benchmark", "benchmarks"}
-)
+    {"test", "tests", "testing", "fixtures", "e2e", "bench", "benchmark", "benchmarks"}
+    | {f"{kind}{joint}{form}" for kind in _TEST_KINDS + _LOAD_KINDS for joint in ("_", "")
+       for form in ("test", "tests", "testing")}
+)  # fmt: skip
+"""Folders for tests and measurements: `tests/`, `integration_tests/`, `stress_testing/` (a load
+generator hammering the project's own server), `loadtest/`. A folder named for another kind of
+testing (`ab_testing/`, a product's A/B experiments) is the product's."""
 _TEST_MODULES = frozenset({"conftest", "tests", "testing", "testutils", "fixture", "fixtures"})
 _TEST_PREFIXES = ("test_", "bench_", "doctest_")
 _TEST_SUFFIXES = ("_test", "_tests", "_bench")
