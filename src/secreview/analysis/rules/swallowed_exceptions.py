@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.crypto_names import name_words
 from secreview.analysis.rules._support.security_operations import (
     Outcome,
     SecurityOperation,
@@ -39,6 +40,9 @@ _PROCESS_EXITS = frozenset({"KeyboardInterrupt", "SystemExit"})
 _FINALISERS = frozenset({"__del__"})
 # Calls that refuse the request: the handler fails closed.
 _REFUSALS = frozenset({"abort", "flask.abort", "fastapi.HTTPException", "HttpResponseForbidden"})
+_REFUSING_WORDS = frozenset({"deny", "reject", "refuse", "forbid"})
+"""Words of a called function's or method's name that say it refuses the client
+(`send_client_deny`, `reject_connection`): a handler that calls one fails closed."""
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 )
@@ -108,9 +112,18 @@ def _leaves(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
     for node in scope_nodes(handler.body):
         if isinstance(node, ast.Return | ast.Break):
             return True
-        if isinstance(node, ast.Call) and context.call_name(node) in _REFUSALS:
+        if isinstance(node, ast.Call) and _refuses(node, context):
             return True
     return False
+
+
+def _refuses(call: ast.Call, context: ModuleContext) -> bool:
+    """A call of a known refusal, or of a function whose name says it refuses."""
+    if context.call_name(call) in _REFUSALS:
+        return True
+    function = call.func
+    name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+    return not _REFUSING_WORDS.isdisjoint(name_words(name))
 
 
 def _exits_caught_earlier(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
