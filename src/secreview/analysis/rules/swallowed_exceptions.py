@@ -16,7 +16,12 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.crypto_names import name_words
+from secreview.analysis.rules._support.handler_outcomes import (
+    does_nothing,
+    leaves,
+    only_logs,
+    propagates,
+)
 from secreview.analysis.rules._support.security_operations import (
     Outcome,
     SecurityOperation,
@@ -24,28 +29,17 @@ from secreview.analysis.rules._support.security_operations import (
     security_operations,
 )
 from secreview.analysis.rules._support.skipped_items import open_checks, refusal_skips_the_item
-from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
 _GENERIC_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 # Catching these also takes what a process must see: Ctrl-C, sys.exit(), generator shutdown.
 _ALL_EXCEPTIONS = frozenset({"BaseException"})
-_EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})
-_CAPTURES = frozenset({"sys.exc_info", "sys.exception"})
 # An earlier `except (KeyboardInterrupt, SystemExit): raise` lets these through already.
 _PROCESS_EXITS = frozenset({"KeyboardInterrupt", "SystemExit"})
 # Exceptions raised while an object is finalised are only printed as "Exception ignored in", so
 # swallowing them in `__del__` changes nothing but the noise on stderr.
 _FINALISERS = frozenset({"__del__"})
-# Calls that refuse the request: the handler fails closed.
-_REFUSALS = frozenset({"abort", "flask.abort", "fastapi.HTTPException", "HttpResponseForbidden"})
-_REFUSING_WORDS = frozenset({"deny", "reject", "refuse", "forbid"})
-"""Words of a called function's or method's name that say it refuses the client
-(`send_client_deny`, `reject_connection`): a handler that calls one fails closed."""
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)
 _LEAVING = (ast.Return, ast.Break, ast.Continue, ast.Raise)
 
 
@@ -70,60 +64,6 @@ def _catches_the_check_failure(handler: ast.ExceptHandler, context: ModuleContex
         name in _GENERIC_EXCEPTIONS or names_a_security_failure(name)
         for name in _caught_names(handler, context)
     )
-
-
-def _does_nothing(statement: ast.stmt) -> bool:
-    """`pass`, `...`, `continue` or a bare string (a comment written as a string)."""
-    if isinstance(statement, ast.Pass | ast.Continue):
-        return True
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-
-
-def _only_logs(statement: ast.stmt, context: ModuleContext) -> bool:
-    """A log or print call as a statement: a trace is left, but nothing is refused."""
-    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
-        return False
-    call = statement.value
-    if context.call_name(call) in {"print", "warnings.warn", "traceback.print_exc"}:
-        return True
-    return isinstance(call.func, ast.Attribute) and call.func.attr in _LOG_METHODS
-
-
-def _propagates(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
-    """Whether the handler re-raises, hands the caught exception on, or ends the process."""
-    for node in scope_nodes(handler.body):
-        if isinstance(node, ast.Raise):
-            return True
-        if isinstance(node, ast.Call) and context.call_name(node) in _EXITS | _CAPTURES:
-            return True  # exits, or keeps `sys.exc_info()` to re-raise or report later
-        # `except BaseException as e: future.set_exception(e)` transports the exception on.
-        if (
-            handler.name is not None
-            and isinstance(node, ast.Name)
-            and node.id == handler.name
-            and isinstance(node.ctx, ast.Load)
-        ):
-            return True
-    return False
-
-
-def _leaves(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
-    """Whether the handler returns, breaks out or refuses instead of carrying on after the try."""
-    for node in scope_nodes(handler.body):
-        if isinstance(node, ast.Return | ast.Break):
-            return True
-        if isinstance(node, ast.Call) and _refuses(node, context):
-            return True
-    return False
-
-
-def _refuses(call: ast.Call, context: ModuleContext) -> bool:
-    """A call of a known refusal, or of a function whose name says it refuses."""
-    if context.call_name(call) in _REFUSALS:
-        return True
-    function = call.func
-    name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
-    return not _REFUSING_WORDS.isdisjoint(name_words(name))
 
 
 def _exits_caught_earlier(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
@@ -259,9 +199,9 @@ def _handler_finding(handler: ast.ExceptHandler, context: ModuleContext) -> _Swa
         return None
     if not _catches_the_check_failure(handler, context) or _success_takes_another_path(statement):
         return None
-    if not all(_does_nothing(s) or _only_logs(s, context) for s in handler.body):
+    if not all(does_nothing(s) or only_logs(s, context) for s in handler.body):
         return None
-    silent = all(_does_nothing(s) for s in handler.body)
+    silent = all(does_nothing(s) for s in handler.body)
     return _swallowed_check(statement, silent, context)
 
 
@@ -391,7 +331,7 @@ def bare_except(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     statement = context.parent(node)
     if not isinstance(statement, ast.Try | ast.TryStar) or not _catches_everything(node, context):
         return
-    if _propagates(node, context) or _leaves(node, context) or _in_finaliser(node, context):
+    if propagates(node, context) or leaves(node, context) or _in_finaliser(node, context):
         return
     if _exits_caught_earlier(node, context) or _success_takes_another_path(statement):
         return
