@@ -122,13 +122,14 @@ _DEFAULT_HEADERS = frozenset({"set_default_headers", "prepare", "initialize"})
 
 
 def _declares_type(nodes: Iterable[ast.AST], context: ModuleContext, before: int) -> bool:
-    """A `set_header`/`add_header("Content-Type", ...)` among `nodes`, above line `before`, of
-    a type that is not HTML (a constant one, or one computed: a file's guessed type)."""
+    """A `set_header`/`add_header("Content-Type", ...)` (Tornado's) or `send_header(...)`
+    (`http.server`'s) among `nodes`, above line `before`, of a type that is not HTML (a
+    constant one, or one computed: a file's guessed type)."""
     for node in nodes:
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("set_header", "add_header")
+            and node.func.attr in ("set_header", "add_header", "send_header")
             and len(node.args) == 2
             and node.lineno < before
         ):
