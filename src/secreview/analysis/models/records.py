@@ -93,8 +93,9 @@ class SinkModel(NamedTuple):
     lookups `Q(**filters)`: each key names a field path); only a mapping tainted as a whole
     counts, not one whose tainted values sit at keys the code wrote.
     `unless_typed`: not where the handler has declared another Content-Type than HTML itself
-    (Tornado's `self.set_header("Content-Type", ...)` before the call, or in the class's
-    `set_default_headers`/`prepare`), as a file download or a JSON API does.
+    (Tornado's `self.set_header("Content-Type", ...)`, `http.server`'s `self.send_header(...)`,
+    before the call, or in the class's `set_default_headers`/`prepare`), as a file download or a
+    JSON API does.
     """
 
     kind: str

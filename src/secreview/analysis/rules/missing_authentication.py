@@ -3,10 +3,12 @@
 An API module whose resource classes all carry `@auth.check_token` (or `@login_required`,
 `@jwt_required`) on `get`, except one, serves that one's object to anyone who can reach the
 server: the API key or login was forgotten, not a permission; so does a `patch(self, token_id)`
-left unchecked among checked handlers change that object for anyone. The comparison is
-`missing-authorization`'s for resource classes (`unchecked_resource_handlers`); this rule takes the
-cases where every checking sibling signs the caller in, so the weakness reported is missing
-authentication, and `missing-authorization` the rest (one finding per handler).
+left unchecked among checked handlers change that object for anyone, and a FastAPI `POST` route
+without the `Depends(...)` sign-in its router's other routes take (`route_sign_ins.py`). The
+comparison is `missing-authorization`'s for resource classes (`unchecked_resource_handlers`);
+this rule takes the cases where every checking sibling signs the caller in, so the weakness
+reported is missing authentication, and `missing-authorization` the rest (one finding per
+handler).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.resource_handlers import unchecked_resource_handlers
+from secreview.analysis.rules._support.route_sign_ins import unsigned_changing_routes
 from secreview.analysis.rules._support.router_mounts import unmounted_sign_ins
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -30,7 +33,8 @@ from secreview.index.context import ModuleContext
     summary="A resource's `get`, or its `post`/`put`/`patch`/`delete`, that takes a URL value "
     "checks no token or login, while at least four resource handlers beside it do (and the "
     "unchecked ones are at most a fifth); or a FastAPI router mounted without the sign-in "
-    "dependency at least four routers beside it are given.",
+    "dependency at least four routers beside it are given; or a FastAPI route that changes "
+    "state without the sign-in dependency at least four routes of its router take.",
     fix="Add the same sign-in check as the sibling resources (`@auth.check_token`, "
     "`@login_required`, `dependencies=[Depends(current_user)]` on the mount), or set it once "
     "for every resource (`method_decorators`, a `before_request` hook, the parent router's "
@@ -49,7 +53,12 @@ from secreview.index.context import ModuleContext
     "least four pass `dependencies=[Depends(...)]` naming a sign-in (`get_current_user`, "
     "`verify_token`) and the mounts without dependencies are at most a fifth, each of those "
     "is reported, but for public parts (`auth`, `login`, `health` in the router, prefix or "
-    "tags) and a mount a comment above explains (`# dependencies are set on each endpoint`).",
+    "tags) and a mount a comment above explains (`# dependencies are set on each endpoint`). "
+    "Likewise a router's routes (`@router.post(...)`): when at least four take a "
+    "`Depends(...)` parameter naming a sign-in (`Depends(get_auth_verifier([...]))`) and the "
+    "routes without any dependency are at most a fifth, each such `POST`/`PUT`/`PATCH`/`DELETE` "
+    "route is reported, but for sign-in, webhook and callback routes and routers signed in "
+    "where they are built (`APIRouter(dependencies=...)`).",
     why_bad="The object the URL names (a record, its history, a file) is served to anyone "
     "who can reach the server, without the API key or login the rest of the API demands. "
     "It is the check added to every endpoint but the one written last (CWE-306).",
@@ -69,3 +78,4 @@ def missing_authentication(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     make."""
     yield from unchecked_resource_handlers(context, authentication=True)
     yield from unmounted_sign_ins(context)
+    yield from unsigned_changing_routes(context)

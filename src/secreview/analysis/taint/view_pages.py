@@ -122,19 +122,24 @@ _DEFAULT_HEADERS = frozenset({"set_default_headers", "prepare", "initialize"})
 
 
 def _declares_type(nodes: Iterable[ast.AST], context: ModuleContext, before: int) -> bool:
-    """A `set_header`/`add_header("Content-Type", ...)` among `nodes`, above line `before`, of
-    a type that is not HTML (a constant one, or one computed: a file's guessed type)."""
+    """A `set_header`/`add_header("Content-Type", ...)` (Tornado's) or `send_header(...)`
+    (`http.server`'s) among `nodes`, above line `before`, of a type that is not HTML (a
+    constant one, or one computed: a file's guessed type); or a header whose name is computed
+    (`for k, v in headers: self.send_header(k, v)`): the handler relays another component's
+    headers (a WSGI application's), Content-Type among them, so the body is that component's."""
     for node in nodes:
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("set_header", "add_header")
+            and node.func.attr in ("set_header", "add_header", "send_header")
             and len(node.args) == 2
             and node.lineno < before
         ):
             continue
         name, value = (context.constant_value(a) for a in node.args)
-        if isinstance(name, str) and name.lower() == "content-type":
+        if not isinstance(name, str):
+            return True
+        if name.lower() == "content-type":
             return not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES))
     return False
 

@@ -138,13 +138,21 @@ _VIEW_REDIRECT_HOOKS = frozenset({"get_redirect_url", "get_success_url"})
 """Methods of Django's class-based views whose result (or the `self.url` they set) is where the
 view redirects: `RedirectView.get_redirect_url`, `FormMixin`'s and `DeletionMixin`'s
 `get_success_url`."""
+_RETURN_TARGET_WORDS = frozenset({"return", "next", "came", "redirect", "success"})
+"""Words of a getter's name that say its URL is where the user is sent on to (`return_url`)."""
 
 
 def _view_redirect_hook(function: Function, context: ModuleContext) -> bool:
-    """A method named for one of Django's view redirect hooks, in a class of a module that
-    imports Django: Django's view calls it and redirects to what it decides."""
+    """A method named for one of Django's view redirect hooks, or a getter of the URL a user is
+    sent on to (`get_return_url` of NetBox-style `GetReturnURLMixin`, `get_next_url`), in a
+    class of a module that imports Django: the views call it and redirect to what it decides,
+    though this module may never redirect."""
+    words = words_of(function.name)
+    named = function.name in _VIEW_REDIRECT_HOOKS or (
+        function.name.startswith("get_") and "url" in words and bool(words & _RETURN_TARGET_WORDS)
+    )
     return (
-        function.name in _VIEW_REDIRECT_HOOKS
+        named
         and isinstance(context.parent(function), ast.ClassDef)
         and context.imports_module("django")
     )

@@ -42,7 +42,12 @@ _EXPLAINED = lazy_pattern(
 _ANNOTATION = lazy_pattern(r"(?i)(expect|ok|noqa|nosec|secreview)\b\s*:?")
 """Comments addressed to review tools, not to the reader."""
 
-_DEPENDENCY_CALLS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
+DEPENDENCY_CALLS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
+
+
+def names_sign_in(text: str) -> bool:
+    """Whether a dependency's source text names a sign-in (`get_current_active_user`)."""
+    return bool(_SIGN_IN.search(text))
 
 
 def unmounted_sign_ins(context: ModuleContext) -> Iterator[Hit]:
@@ -83,9 +88,9 @@ def _signs_in(call: ast.Call, context: ModuleContext) -> bool | None:
     for node in ast.walk(dependencies):
         if not isinstance(node, ast.Call):
             continue
-        if context.call_name(node) not in _DEPENDENCY_CALLS or not node.args:
+        if context.call_name(node) not in DEPENDENCY_CALLS or not node.args:
             continue
-        if _SIGN_IN.search(context.segment(node.args[0])):
+        if names_sign_in(context.segment(node.args[0])):
             return True
     return False
 
