@@ -9,7 +9,9 @@ A forked child starts with its parent's counters, so summing what each process r
 the parent's start-up (imports, discovery) once more for every worker pool, and a change that
 adds or removes a pool looks a billion instructions dearer or cheaper than it is. The parent
 therefore dumps and zeroes its counters just before each fork (`--dump-before=PyOS_BeforeFork`):
-every process's parts then add up to the work done, each instruction counted once.
+every process's parts then add up to the work done, each instruction counted once. The hash seed
+is fixed (`PYTHONHASHSEED=0`): the output never depends on it, but the work can (which of two
+equal candidates a set yields first), and two versions are compared on the same order.
 
 Usage: python benchmarks/instructions.py TREE SRC [SRC ...]   (SRC: a `src` folder to import
 secreview from; several are run one after the other and printed side by side)
@@ -52,7 +54,9 @@ def count(tree: Path, src: Path) -> dict[int, int]:
             "--file-timeout",
             "100000",
         ]
-        environment = {**os.environ, "PYTHONPATH": str(src)}
+        # One hash seed for every run: set iteration order decides how much work some passes
+        # do (the parent's cross-module rounds varied by a fifth between identical runs).
+        environment = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0"}
         subprocess.run(
             command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
