@@ -161,3 +161,44 @@ def test_exception_text_a_helper_shows_only_under_a_debug_flag_is_rated_low() ->
     rated = [(lines[f.location.line - 1].rsplit("# ", 1)[-1], f.confidence) for f in findings]
     assert sorted(word for word, _ in rated) == ["debug-only"] * 2 + ["deployed"] * 3
     assert all((rating is Confidence.LOW) is (word == "debug-only") for word, rating in rated)
+
+
+ALEMBIC_REVISION = """\
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0dafe96ea97f"
+
+
+def upgrade():
+    inspector = sa.inspect(op.get_bind())
+    columns = [c["name"] for c in inspector.get_columns("provider_log")]
+    op.execute(f"INSERT INTO provider_log_new SELECT {', '.join(columns)} FROM provider_log")
+"""
+
+DJANGO_MIGRATION = """\
+from django.db import migrations
+
+
+def rename_tables(apps, schema_editor):
+    for table in schema_editor.connection.introspection.table_names():
+        schema_editor.execute("ALTER TABLE %s RENAME TO legacy_%s" % (table, table))
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(rename_tables)]
+"""
+
+
+@pytest.mark.parametrize(("source", "line"), [(ALEMBIC_REVISION, 10), (DJANGO_MIGRATION, 6)])
+def test_a_schema_migration_s_findings_are_rated_low_with_the_reason(
+    source: str, line: int
+) -> None:
+    confidence, message, tags = _confidence_at(source, line)
+    assert confidence is Confidence.LOW and "schema-migration" in tags
+    assert "when the operator migrates the database" in message
+    not_a_migration = source.replace("def upgrade", "def apply").replace(
+        "class Migration", "class M"
+    )
+    confidence, _, tags = _confidence_at(not_a_migration, line)
+    assert confidence is not Confidence.LOW and "schema-migration" not in tags

@@ -9,9 +9,10 @@ Two shapes say so in the code itself:
   (and the `else:` of `if not settings.DEBUG:`), which production configurations switch off
   (`index/debug_flags.py`).
 Findings there keep their severity but are rated low confidence, with a sentence saying why, so
-that `--min-confidence medium` hides them and a reader knows what the rating rests on. Rules
-that matter even in tests (hard-coded secrets: a key in the source leaks whatever branch it is
-on) are left as they are.
+that `--min-confidence medium` hides them and a reader knows what the rating rests on. A schema
+migration (`migrations.is_schema_migration`), which the operator runs at deploy time, is rated
+the same way as a whole. Rules that matter even in tests (hard-coded secrets: a key in the
+source leaks whatever branch it is on) are left as they are.
 """
 
 from __future__ import annotations
@@ -20,18 +21,26 @@ import ast
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from secreview.context.migrations import is_schema_migration
 from secreview.findings import Confidence, Finding
 from secreview.index.debug_flags import debug_branch
 
 DEVELOPMENT_TAG = "development-only"
+MIGRATION_TAG = "schema-migration"
+_IN_DEVELOPMENT = "in development rather than in a deployed application"
+_MIGRATION = (
+    "when the operator migrates the database, at deploy time, on the database's own schema and rows"
+)
 
 
 class DevelopmentSpan(NamedTuple):
-    """Lines `first`..`last` that run only in development, and where they are, as a phrase."""
+    """Lines `first`..`last` that run only in development (or only when the operator migrates
+    the database), where and when they run, as a phrase, and the tag a finding there gets."""
 
     first: int
     last: int
     where: str
+    tag: str = DEVELOPMENT_TAG
 
 
 def _is_main_guard(test: ast.expr) -> bool:
@@ -50,7 +59,9 @@ def _span(statements: list[ast.stmt], where: str) -> DevelopmentSpan | None:
     if not statements:
         return None
     last = statements[-1]
-    return DevelopmentSpan(statements[0].lineno, last.end_lineno or last.lineno, where)
+    return DevelopmentSpan(
+        statements[0].lineno, last.end_lineno or last.lineno, f"{where}, {_IN_DEVELOPMENT}"
+    )
 
 
 def _defines_something(tree: ast.Module) -> bool:
@@ -63,6 +74,8 @@ def _defines_something(tree: ast.Module) -> bool:
 def development_spans(tree: ast.Module, nodes: Iterable[ast.AST]) -> list[DevelopmentSpan]:
     """The regions of `tree` that only run in development, in source order. `nodes` are the
     tree's nodes, parents before children (the module index's list: no second walk)."""
+    if is_schema_migration(tree):
+        return [DevelopmentSpan(1, _last_line(tree), _MIGRATION, MIGRATION_TAG)]
     found: list[DevelopmentSpan | None] = []
     library = _defines_something(tree)
     for node in nodes:
@@ -74,6 +87,11 @@ def development_spans(tree: ast.Module, nodes: Iterable[ast.AST]) -> list[Develo
         elif (branch := debug_branch(node)) is not None:
             found.append(_span(*branch))
     return sorted((s for s in found if s), key=lambda s: (s.first, s.last))
+
+
+def _last_line(tree: ast.Module) -> int:
+    last = tree.body[-1] if tree.body else None
+    return (last.end_lineno or last.lineno) if last is not None else 1
 
 
 def rate_development_only(
@@ -100,9 +118,8 @@ def rate_development_only(
         rated.append(
             finding._replace(
                 confidence=Confidence.LOW,
-                message=f"{finding.message} (Low confidence: this code runs only {span.where}, "
-                "in development rather than in a deployed application.)",
-                tags=(*finding.tags, DEVELOPMENT_TAG),
+                message=f"{finding.message} (Low confidence: this code runs only {span.where}.)",
+                tags=(*finding.tags, span.tag),
             )
         )
     return rated
