@@ -10,8 +10,10 @@ the parent's start-up (imports, discovery) once more for every worker pool, and 
 adds or removes a pool looks a billion instructions dearer or cheaper than it is. The parent
 therefore dumps and zeroes its counters just before each fork (`--dump-before=PyOS_BeforeFork`):
 every process's parts then add up to the work done, each instruction counted once. The hash seed
-is fixed (`PYTHONHASHSEED=0`): the output never depends on it, but the work can (which of two
-equal candidates a set yields first), and two versions are compared on the same order.
+is fixed (`PYTHONHASHSEED=0`) so that two versions iterate their sets in the same order. The
+parent's part still moves with the machine's load (it polls its workers while it waits: 1.207
+and 1.291 G for the same source on docutils' parsers, where the worker's 2.679 G did not move),
+so compare versions by the workers' parts.
 
 Usage: python benchmarks/instructions.py TREE SRC [SRC ...]   (SRC: a `src` folder to import
 secreview from; several are run one after the other and printed side by side)
@@ -54,8 +56,7 @@ def count(tree: Path, src: Path) -> dict[int, int]:
             "--file-timeout",
             "100000",
         ]
-        # One hash seed for every run: set iteration order decides how much work some passes
-        # do (the parent's cross-module rounds varied by a fifth between identical runs).
+        # One hash seed for every run, so that two versions iterate their sets in one order.
         environment = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0"}
         subprocess.run(
             command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
