@@ -237,8 +237,18 @@ def _parts(
     return [], []
 
 
+def _truth_of(part: ast.expr, context: ModuleContext) -> ast.expr:
+    """`bool(part)` when `part` is wrapped in one (a test of it is the same test), else `part`."""
+    call = context.parent(part)
+    if isinstance(call, ast.Call) and context.call_name(call) == "bool" and call.args == [part]:
+        return call
+    return part
+
+
 def _empty_test(host: ast.expr, context: ModuleContext) -> ast.expr | None:
-    """`not host`, `host == ""`, `host in ("", ours)`: the test that the URL has no host."""
+    """`not host`, `host == ""`, `host in ("", ours)`: the test that the URL has no host
+    (`bool(host)` read as `host`)."""
+    host = _truth_of(host, context)
     parent = context.parent(host)
     if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
         return parent
@@ -254,7 +264,9 @@ def _empty_test(host: ast.expr, context: ModuleContext) -> ast.expr | None:
 def _tests_presence(scheme: ast.expr, context: ModuleContext) -> bool:
     """Whether the scheme is tested for being there at all (`if scheme`, `not scheme`,
     `scheme and not netloc`, `scheme == ""`), not only compared with allowed values
-    (`scheme and scheme not in ALLOWED` lets `https:evil.net` through)."""
+    (`scheme and scheme not in ALLOWED` lets `https:evil.net` through; `bool(scheme)` read as
+    `scheme`)."""
+    scheme = _truth_of(scheme, context)
     parent = context.parent(scheme)
     if isinstance(parent, ast.Compare):
         return any(isinstance(op, ast.Eq | ast.NotEq) for op in parent.ops) and "" in [
