@@ -272,5 +272,13 @@ def test_an_untouched_file_the_scan_cannot_review_is_named(project: Path) -> Non
     )
     assert "4 Python files; 1 of them could not be reviewed" in text
     assert "Not reviewed in the project, flows through them not followed (1):" in text
+    page = (
+        CliRunner()
+        .invoke(
+            cli, ["review", "-C", str(project), "--commit", "HEAD", "--project", "--format", "html"]
+        )
+        .output
+    )
+    assert '<section id="project-unreviewed">' in page and "<li>app/legacy.py: is not valid" in page
     _, alone = review(project, "--commit", "HEAD")
     assert alone["project_unreviewed"] == []

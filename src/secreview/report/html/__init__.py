@@ -144,4 +144,5 @@ def _review_facts(result: ScanResult) -> dict[str, object] | None:
         if review.commit_message
         else None,
         "skipped": [(printable(s.path), printable(s.reason)) for s in review.skipped],
+        "unreviewed": [(printable(s.path), printable(s.reason)) for s in review.project_unreviewed],
     }
