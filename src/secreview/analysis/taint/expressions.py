@@ -134,7 +134,8 @@ class ExpressionRules(PropertyRules):
                 kinds = chooser_kinds(node, self.context.constant_value)
                 return self.escaped(node, join(positive, negative), kinds)
             case ast.JoinedStr(values=values):
-                return built_from(self.fstring(values))
+                value = built_from(self.fstring(values))
+                return quoted_identifier(node, value, self.context.constant_value)
             case ast.FormattedValue(value=value, format_spec=spec):
                 inner = self.expr(value)
                 self.expr(spec)
