@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.callee_reads import CalleeReads, read_by_callee, read_inside
+from secreview.analysis.taint.configured_urls import caller_fixes_host
 from secreview.analysis.taint.container_types import dumped
 from secreview.analysis.taint.guard_shapes import past_library_call
 from secreview.analysis.taint.identity_lookups import queryset_names
@@ -23,11 +24,9 @@ from secreview.analysis.taint.parameters import closure_read, is_static_method, 
 from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
     BUILTINS,
-    HOST_SENSITIVE,
     KEYED_READS,
     PartReader,
     argument_flows,
-    fixes_host,
     read_path,
     splice,
     substitute,
@@ -266,7 +265,7 @@ class CallRules(ObjectRules, CallbackRules):
             if parameter not in mapping or closure_read(event.flow, ref.node):
                 continue
             argument = mapping[parameter]
-            if event.kind in HOST_SENSITIVE and not event.prefix and fixes_host(argument.prefix):
+            if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
             for flow in argument_flows(argument, event.flow, self.reader(node)):
                 combined = splice(flow, event.flow, node, name, reads)
@@ -335,7 +334,7 @@ class CallRules(ObjectRules, CallbackRules):
             argument = mapping.get(effect.parameter)
             if argument is None:
                 continue
-            if effect.kind in HOST_SENSITIVE and not effect.prefix and fixes_host(argument.prefix):
+            if caller_fixes_host(effect.kind, effect.prefix, argument):
                 continue
             for flow in self._argument_part(argument, effect.within, node):
                 combined = flow.then(

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from secreview.analysis.taint import semantics
 from secreview.analysis.taint.code_names import CODE_NAMES, own_code_name
+from secreview.analysis.taint.configured_urls import configured_base, fstring_prefix, joined_prefix
 from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
 from secreview.analysis.taint.formats import (
     QUERY_KINDS,
@@ -96,8 +97,8 @@ class ExpressionRules(PropertyRules):
                 if isinstance(key.const, str):
                     element = self.labelled(element, key.const, node)
                 if container.type:
-                    return self.typed_result(element, f"{container.type}.__item__", {})
-                return element
+                    element = self.typed_result(element, f"{container.type}.__item__", {})
+                return configured_base(node, element, None)
             case ast.BinOp(left=left, op=op, right=right):
                 operands = (self.expr(left), self.expr(right))
                 value = self.binary(op, *operands, node)
@@ -134,7 +135,8 @@ class ExpressionRules(PropertyRules):
                 kinds = chooser_kinds(node, self.context.constant_value)
                 return self.escaped(node, join(positive, negative), kinds)
             case ast.JoinedStr(values=values):
-                return built_from(self.fstring(values))
+                value = built_from(self.fstring(values))
+                return quoted_identifier(node, value, self.context.constant_value)
             case ast.FormattedValue(value=value, format_spec=spec):
                 inner = self.expr(value)
                 self.expr(spec)
@@ -148,7 +150,7 @@ class ExpressionRules(PropertyRules):
             case ast.Dict(keys=keys, values=values):
                 return self.dictionary(keys, values)
             case ast.Call():
-                result = self.call(node)
+                result = configured_base(node, self.call(node), self.qualified(node.func))
                 if self.encodes_one_name(node):
                     return result
                 return called(result)
@@ -182,7 +184,7 @@ class ExpressionRules(PropertyRules):
     def attribute(self, node: ast.Attribute) -> Value:
         """`base.attr`: an imported name, a stored attribute, a typed source or the base's taint;
         data read under a name a label knows (`body.password`) carries the label too."""
-        value = self._attribute(node)
+        value = configured_base(node, self._attribute(node), None)
         return self.labelled(value, node.attr, node) if value.flows else value
 
     def _attribute(self, node: ast.Attribute) -> Value:
@@ -304,7 +306,7 @@ class ExpressionRules(PropertyRules):
         prefix = ""
         query = False
         if isinstance(op, ast.Add):
-            prefix = left.const + right.prefix if isinstance(left.const, str) else left.prefix
+            prefix = joined_prefix(left, right)
             query = left.query or right.query
             if left.query:  # `base + "?q=" + term`: the term is in the query string
                 appended = formatted(right, QUERY_KINDS, node or self.node)
@@ -360,12 +362,7 @@ class ExpressionRules(PropertyRules):
         pieces = [self.expr(v) for v in values]
         if all(p.is_constant for p in pieces):
             return constant("".join(str(p.const) for p in pieces))
-        prefix = ""
-        for piece in pieces:
-            if not piece.is_constant:
-                prefix += piece.prefix
-                break
-            prefix += str(piece.const)
+        prefix = fstring_prefix(pieces)
         flows: list[frozenset[Flow]] = []
         query = False
         name_at = file_name_piece(pieces)

@@ -41,6 +41,7 @@ from secreview.analysis.taint.identity_lookups import answers_with_rows, reads_a
 from secreview.analysis.taint.markers import ONLY_CHOSE
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
+from secreview.analysis.taint.retrieved_files import retrieved_file
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
     CODE_COMPILERS,
@@ -103,6 +104,11 @@ class LibraryRules(FrameState):
         keyed = dict_of_keywords(node, names, args, kwargs)
         if keyed is not None:
             return keyed  # `dict(template="x.html", form=form)`: each key holds its own value
+        retrieved = retrieved_file(
+            names, args, kwargs, lambda: self.default_result([receiver, *args], kwargs, node)
+        )
+        if retrieved is not None:
+            return retrieved  # `urlretrieve(url)`: a temporary file urllib named, and headers
         if answers_with_rows(node, names, self.models):
             return CLEAN  # `session.get(User, user_id)`, `repo.find_by_email(e)`: rows, not keys
         keys = 1 if method == "get" and reads_a_store(node, names, self.models) else 0

@@ -204,7 +204,7 @@ class ObjectRules(FrameState):
             [body.prefix] if key[1:] in self.analysis.class_attributes.get(class_name, {}) else []
         )
         cls = self.analysis.classes.get(class_name)
-        if cls is None or not (fixes_host(body.prefix) or fixes_host(stored.prefix)):
+        if cls is None or not (fixes_host(body.prefix, True) or fixes_host(stored.prefix, True)):
             return ""  # the cheap test first: most attributes hold no such URL
         for method in cls.body:
             inside_init = method is init
@@ -222,7 +222,8 @@ class ObjectRules(FrameState):
         if not bound:
             return ""
         prefix = min(bound)
-        return prefix if all(b.startswith(prefix) for b in bound) and fixes_host(prefix) else ""
+        fixed = all(b.startswith(prefix) for b in bound) and fixes_host(prefix, True)
+        return prefix if fixed else ""  # (a configured base only for requests: `fixes_host`)
 
     def construct(
         self, class_name: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value]

@@ -6,8 +6,9 @@ closing delimiter the input holds is doubled, which SQL reads back as that chara
 the input, it stays one identifier, so the result is safe in a statement (petl's
 `_quote(tablename)` before `INSERT INTO %s`). A string literal quoted the same way (`'` doubled)
 is not: MySQL reads a backslash in it as an escape, so `\'` doubled to `\''` ends the literal
-and the rest is SQL. The
-same is written as a template, `'DROP TABLE "%s"' % name.replace('"', '""')`. The engine reads
+and the rest is SQL. The same is written as a template, `'DROP TABLE "%s"' %
+name.replace('"', '""')`, or as an f-string, `` f"`{name.replace('`', '``')}`" `` (Archery's
+engines' `_quote_identifier`, whose return a summary carries to the caller). The engine reads
 the delimiters and the replacement off the code, never the helper's name; replacing any other
 character, or text outside the delimiters, is not quoting.
 """
@@ -25,7 +26,7 @@ _SQL = frozenset({"sql"})
 _NOTE = "quoted as SQL quotes: the closing delimiter doubled inside it"
 
 
-def quoted_identifier(node: ast.BinOp, value: Value, resolve: Resolver) -> Value:
+def quoted_identifier(node: ast.BinOp | ast.JoinedStr, value: Value, resolve: Resolver) -> Value:
     """`value` (what `node` builds) as safe in SQL when `node` quotes an escaped text between
     fixed delimiters (see the module docstring); unchanged otherwise."""
     escaped = _quoted_part(node, resolve)
@@ -34,9 +35,12 @@ def quoted_identifier(node: ast.BinOp, value: Value, resolve: Resolver) -> Value
     return value.mapped(lambda f: f.then(escaped, _NOTE).sanitised(_SQL))
 
 
-def _quoted_part(node: ast.BinOp, resolve: Resolver) -> ast.Call | None:
+def _quoted_part(node: ast.BinOp | ast.JoinedStr, resolve: Resolver) -> ast.Call | None:
     """The doubling `replace` call `node` puts between delimiters, with nothing else variable
-    in `node`: `O + x.replace(C, CC) + C...`, or `"...O%sC..." % x.replace(C, CC)`."""
+    in `node`: `O + x.replace(C, CC) + C...`, `"...O%sC..." % x.replace(C, CC)`, or
+    `f"...O{x.replace(C, CC)}C..."`."""
+    if isinstance(node, ast.JoinedStr):
+        return _fstring_part(node, resolve)
     if isinstance(node.op, ast.Mod):
         if not _replaces(node.right):
             return None
@@ -55,6 +59,27 @@ def _quoted_part(node: ast.BinOp, resolve: Resolver) -> ast.Call | None:
     if before is None or after is None:
         return None
     return _doubling(inner.right, before[-1:], after[:1], resolve)
+
+
+def _fstring_part(node: ast.JoinedStr, resolve: Resolver) -> ast.Call | None:
+    """The doubling `replace` call of `f"...O{x.replace(C, CC)}C..."`: the f-string's one
+    formatted value, written as it is (no conversion, no format), between constant text."""
+    pieces = node.values
+    formatted = [i for i, piece in enumerate(pieces) if isinstance(piece, ast.FormattedValue)]
+    if len(formatted) != 1 or not 0 < formatted[0] < len(pieces) - 1:
+        return None
+    index = formatted[0]
+    value, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
+    if not (
+        isinstance(value, ast.FormattedValue)
+        and value.conversion == -1
+        and value.format_spec is None
+        and _replaces(value.value)
+        and isinstance(before, ast.Constant)
+        and isinstance(after, ast.Constant)
+    ):
+        return None
+    return _doubling(value.value, str(before.value)[-1:], str(after.value)[:1], resolve)
 
 
 def _doubling(node: ast.expr, opening: str, closing: str, resolve: Resolver) -> ast.Call | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from secreview.analysis.models import SourceModel
+from secreview.analysis.taint.url_text import fixes_configured_host
 from secreview.analysis.taint.values import CLEAN, Flow, Value, merge_flows
 from secreview.index.context import UNKNOWN
 from secreview.patterns import lazy_pattern
@@ -143,9 +144,13 @@ def source_flow(
     return flow
 
 
-def fixes_host(prefix: str) -> bool:
-    """Whether a URL starting with `prefix` can only point to one host (a path, or scheme://host/)."""
-    return bool(_FIXED_HOST.match(prefix))
+def fixes_host(prefix: str, configured: bool = False) -> bool:
+    """Whether a URL starting with `prefix` can only point to one host (a path, scheme://host/,
+    or with `configured`, a configured base and then `/`: `url_text.CONFIGURED_BASE`). Only a
+    server's request needs a scheme and a host (`//evil.net` fails in `requests`), so only
+    server-side requests take a configured base, which may be empty, as fixing the host: a
+    redirect to `"" + "/" + "/evil.net"` leaves the site."""
+    return bool(_FIXED_HOST.match(prefix)) or (configured and fixes_configured_host(prefix))
 
 
 def without_line_breaks(flow: Flow, removed: str, node: ast.AST) -> Flow:

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
+from secreview.analysis.taint.configured_urls import configuring_flows
 from secreview.analysis.taint.container_types import built_by_library
 from secreview.analysis.taint.default_parsers import default_parser_safe
 from secreview.analysis.taint.frame_state import FrameState
@@ -187,8 +188,10 @@ class SinkRules(FrameState):
                 continue
             named = self._naming_argument(sink, args, kwargs)
             for value in _sink_inputs(sink, node, receiver, args, kwargs):
-                if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix):
-                    continue
+                if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix, sink.kind == "ssrf"):
+                    value = configuring_flows(value)  # the operator's, past a configured base
+                    if not value.flows:
+                        continue
                 if name in IMPORTERS and fixes_package(value.prefix):
                     continue  # `import_module(f"app.plugins.{kind}")`: a module of the project
                 if named:

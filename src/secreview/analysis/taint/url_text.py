@@ -40,3 +40,26 @@ def continues_a_query(test: ast.expr, positive: bool) -> bool:
     ):
         return False
     return isinstance(test.ops[0], ast.In) if positive else isinstance(test.ops[0], ast.NotIn)
+
+
+CONFIGURED_BASE = "\x1e"
+"""The `Value.prefix` of a URL base the operator configured (`settings.ES_URL`,
+`os.environ["API_URL"]`, `app.config["BASE"]`): its text is unknown, but it is the whole of a
+URL's scheme and server, so fixed text after it that starts a path, a query or a fragment (`/`,
+`?`, `#`) leaves the host where the operator put it (`configured_urls.py`). The marker is no
+character a URL or program text holds."""
+UNKNOWN_TEXT = "\x1f"
+"""Text after a configured base that is not known (`base + name`): the host may go on in it."""
+
+
+def fixes_configured_host(prefix: str) -> bool:
+    """Whether `prefix` is a configured base followed by fixed text that ends its server part."""
+    return prefix[:1] == CONFIGURED_BASE and prefix[1:2] in ("/", "?", "#")
+
+
+def common_url_prefix(common: str, left: str, right: str) -> str:
+    """`common`, the text `left` and `right` both start with, unless it is a whole configured
+    base only one of them is: then what follows it in the other is unknown."""
+    if common == CONFIGURED_BASE and left != right:
+        return CONFIGURED_BASE + UNKNOWN_TEXT
+    return common

@@ -23,7 +23,7 @@ from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.evidence_order import Step, preferred
 from secreview.analysis.taint.markers import APPENDED, DECODING_KEEPS, ONE_NAME_MARKERS
 from secreview.analysis.taint.type_unions import joined_type
-from secreview.analysis.taint.url_text import has_query_mark
+from secreview.analysis.taint.url_text import common_url_prefix, has_query_mark
 from secreview.index.context import UNKNOWN
 
 MAX_STEPS = 12
@@ -364,4 +364,5 @@ def _common_prefix(left: str, right: str) -> str:
     if left == right:  # the usual cases: both the same, or neither known
         return left
     # Character by character is what is meant: the fixed text both may start with.
-    return os.path.commonprefix([left, right]) if left and right else ""  # noqa: RUF071
+    common = os.path.commonprefix([left, right]) if left and right else ""  # noqa: RUF071
+    return common_url_prefix(common, left, right)

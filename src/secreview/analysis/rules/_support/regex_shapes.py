@@ -225,6 +225,23 @@ def _chain_length(path: list[Node], last: int, shared: frozenset[str]) -> int:
     return count
 
 
+def _next_character_decides(rest: Sequence[Node], given_back: frozenset[str]) -> bool:
+    r"""Whether `rest`, after two loops side by side, succeeds as soon as the character after the
+    second loop's first one is a character the first loop can give back, and can fail nowhere
+    else: its first part is one character (or a `+` loop of one) of a class holding all of
+    `given_back`, and nothing after it can fail (`^alter\s+table\s+(.+?)\s+` with
+    `re.match`). Then of the splits of a run, only the last two can cost a scan: any earlier one
+    hands the second loop a character of the run with another after it, which `rest` takes, so
+    the match succeeds (or the second loop cannot take the character, and the split fails at
+    once). Linear, not the quadratic trade of `\s+.+?\s+x`."""
+    if not rest:
+        return False
+    first = rest[0]
+    if isinstance(first, Repeat) and first.low == 1 and len(first.body) == 1:
+        first = first.body[0]
+    return isinstance(first, Chars) and given_back <= first.chars and not can_fail(rest[1:])
+
+
 def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool, wide: bool) -> _Trade | None:
     """Two loops that can share out one run of characters in many ways.
 
@@ -241,6 +258,8 @@ def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool, wide: bool)
             trades = j in loops and bool(shared & _run_chars(path[j]))
             rest = path[j + 1 :]
             fails_after = can_fail(rest) and not (takes_the_rest(path[j]) and only_ends(rest))
+            if fails_after and j == i + 1 and _next_character_decides(rest, shared):
+                fails_after = False  # `\s+(.+?)\s+` and nothing more: see the function
             if trades and (end_can_fail or fails_after):
                 return _Trade(
                     path[i], path[j], _chain_length(path, j, shared & _run_chars(path[j]))
