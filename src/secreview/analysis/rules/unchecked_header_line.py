@@ -37,9 +37,13 @@ _FIXED_NAME = lazy_pattern(r"(?:^|\n)[A-Za-z][A-Za-z0-9-]*: ?$")
 _PERCENT_LINE = lazy_pattern(r"%[sr]: ?%[sr]\r\n")
 _LINE_BREAK_ESCAPES = ("\\r", "\\n", "\\x0d", "\\x0a", "\\x00-", "\\x01-", "\\0-", "\\015", "\\012")
 _SELF_NAMES = frozenset({"self", "cls"})
-_CHECK_WORDS = ("valid", "check", "verify", "match", "search", "_re")
+_CHECK_WORDS = ("valid", "check", "verify", "match", "search")
 """Words of a call that checks header text, beside `header` (`HEADER_VALUE_RE.search(v)`,
 `_validate_response_headers(extra)`); a token check (`verify_token`) says nothing of headers."""
+_PATTERN_WORDS = frozenset({"re", "rx", "regex"})
+"""Whole words naming a compiled pattern (`_HEADER_RE`, `HEADER_RX`): a word, never a piece of
+one, since `_re` is also the start of `_response`, `_request` and `_read`
+(`set_headers_for_response_content` names a response and checks nothing)."""
 _CHARACTER_CLASS = lazy_pattern(r"\[(?:\\.|[^\]\\])*\]")
 
 
@@ -78,7 +82,11 @@ def _validates_headers(call: ast.Call) -> bool:
     ).lower()
     if words.endswith("fullmatch"):
         return True
-    return "header" in words and any(w in words for w in _CHECK_WORDS)
+    if "header" not in words:
+        return False
+    return any(w in words for w in _CHECK_WORDS) or bool(
+        _PATTERN_WORDS.intersection(words.replace(".", "_").split("_"))
+    )
 
 
 def _refuses_line_breaks(node: ast.AST) -> bool:
