@@ -264,8 +264,7 @@ def _empty_test(host: ast.expr, context: ModuleContext) -> ast.expr | None:
 def _tests_presence(scheme: ast.expr, context: ModuleContext) -> bool:
     """Whether the scheme is tested for being there at all (`if scheme`, `not scheme`,
     `scheme and not netloc`, `scheme == ""`), not only compared with allowed values
-    (`scheme and scheme not in ALLOWED` lets `https:evil.net` through; `bool(scheme)` read as
-    `scheme`)."""
+    (`scheme and scheme not in ALLOWED` lets `https:evil.net` through; see `_truth_of`)."""
     scheme = _truth_of(scheme, context)
     parent = context.parent(scheme)
     if isinstance(parent, ast.Compare):
