@@ -117,6 +117,7 @@ def returns_another_view(
     )
 
 
+_HEADER_WORDS = frozenset({"header", "headers"})
 _DEFAULT_HEADERS = frozenset({"set_default_headers", "prepare", "initialize"})
 """Methods Tornado runs on every request before the handler method."""
 
@@ -149,8 +150,11 @@ def declares_other_type(
 ) -> bool:
     """Whether a handler declared a Content-Type other than HTML before writing at `line`: in
     the method itself, in a method of its class it called before, or for every request in its
-    class's `set_default_headers`/`prepare`."""
-    if _declares_type(ast.walk(function), context, line):
+    class's `set_default_headers`/`prepare`. A method named for headers (`end_headers`,
+    `flush_headers`) writes the header block, which is no page either."""
+    if _declares_type(ast.walk(function), context, line) or _HEADER_WORDS & set(
+        getattr(function, "name", "").lower().split("_")
+    ):
         return True
     if handler is None:
         return False
