@@ -90,6 +90,7 @@ def development_spans(tree: ast.Module, nodes: Iterable[ast.AST]) -> list[Develo
 
 
 def _last_line(tree: ast.Module) -> int:
+    """The module's last line of code: a whole-module span ends there."""
     last = tree.body[-1] if tree.body else None
     return (last.end_lineno or last.lineno) if last is not None else 1
 
