@@ -16,6 +16,7 @@ operator's (a parameter, the request: `request.environ["HTTP_HOST"]`) fixes noth
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import replace
 
 from secreview.analysis.taint.semantics import HOST_SENSITIVE, fixes_host
@@ -66,7 +67,10 @@ def _reads_configuration(node: ast.expr) -> bool:
         current = current.value
 
 
+@functools.lru_cache(maxsize=4096)
 def _says_configuration(name: str) -> bool:
+    """Whether a word of `name` says configuration (asked of every attribute chain the taint
+    pass reads, so answered once per name)."""
     return any(word.lower() in _CONFIG_WORDS for word in _NAME_WORDS.findall(name))
 
 

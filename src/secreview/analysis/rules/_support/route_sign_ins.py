@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit
 from secreview.analysis.rules._support.handler_checks import Function, few_unchecked, is_check
-from secreview.analysis.rules._support.router_mounts import DEPENDENCY_CALLS, names_sign_in
+from secreview.analysis.rules._support.router_mounts import dependency_calls, names_sign_in
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -99,12 +99,7 @@ def _dependencies(
     given = context.keyword(decorator, "dependencies")
     if given is not None:
         places.append(given)
-    return [
-        node
-        for place in places
-        for node in ast.walk(place)
-        if isinstance(node, ast.Call) and context.call_name(node) in DEPENDENCY_CALLS
-    ]
+    return dependency_calls(places, context)
 
 
 def _signs_in(function: Function, decorator: ast.Call, context: ModuleContext) -> bool | None:

@@ -19,7 +19,7 @@ not show.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from secreview.analysis.rule import Hit
 from secreview.analysis.rules._support.handler_checks import PUBLIC_NAMES, few_unchecked
@@ -42,7 +42,7 @@ _EXPLAINED = lazy_pattern(
 _ANNOTATION = lazy_pattern(r"(?i)(expect|ok|noqa|nosec|secreview)\b\s*:?")
 """Comments addressed to review tools, not to the reader."""
 
-DEPENDENCY_CALLS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
+_DEPENDENCY_CALLS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
 
 
 def names_sign_in(text: str) -> bool:
@@ -79,20 +79,26 @@ def unmounted_sign_ins(context: ModuleContext) -> Iterator[Hit]:
             )
 
 
+def dependency_calls(places: Iterable[ast.AST], context: ModuleContext) -> list[ast.Call]:
+    """The `Depends(...)`/`Security(...)` calls anywhere inside `places`."""
+    return [
+        node
+        for place in places
+        for node in ast.walk(place)
+        if isinstance(node, ast.Call) and context.call_name(node) in _DEPENDENCY_CALLS
+    ]
+
+
 def _signs_in(call: ast.Call, context: ModuleContext) -> bool | None:
     """True when the mount's `dependencies` name a sign-in, False when they name something
     else, None when it has none."""
     dependencies = context.keyword(call, "dependencies")
     if dependencies is None:
         return None
-    for node in ast.walk(dependencies):
-        if not isinstance(node, ast.Call):
-            continue
-        if context.call_name(node) not in DEPENDENCY_CALLS or not node.args:
-            continue
-        if names_sign_in(context.segment(node.args[0])):
-            return True
-    return False
+    return any(
+        bool(node.args) and names_sign_in(context.segment(node.args[0]))
+        for node in dependency_calls([dependencies], context)
+    )
 
 
 def _public(call: ast.Call, context: ModuleContext) -> bool:
