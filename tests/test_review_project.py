@@ -282,3 +282,40 @@ def test_an_untouched_file_the_scan_cannot_review_is_named(project: Path) -> Non
     assert '<section id="project-unreviewed">' in page and "<li>app/legacy.py: is not valid" in page
     _, alone = review(project, "--commit", "HEAD")
     assert alone["project_unreviewed"] == []
+
+
+def test_an_untouched_file_over_the_size_limit_is_named_not_silently_left_out(
+    project: Path,
+) -> None:
+    """Over `--max-file-size`, a file is not read into the project; the review says so (a flow
+    through it is not followed) and counts it, in git's mode and in the disk's."""
+    (project / "app" / "tables.py").write_text("TABLE = [\n" + "    1,\n" * 400 + "]\n")
+    commit_all(project, "A large table")
+    (project / "app" / "helpers.py").write_text(SHELL_HELPER)
+    commit_all(project, "List with a shell")
+    _, payload = review(project, "--commit", "HEAD", "--project", "--max-file-size", "2000")
+    unreviewed = payload["project_unreviewed"]
+    assert [entry["path"] for entry in unreviewed] == ["app/tables.py"]  # type: ignore[index,union-attr]
+    assert "over the 2,000-byte limit" in unreviewed[0]["reason"]  # type: ignore[index]
+    assert payload["project_files"] == 4
+    assert ("tainted-command", "app/views.py", 10) in lines_of(payload)
+    diff = (
+        "--- a/app/views.py\n+++ b/app/views.py\n@@ -10 +10 @@\n"
+        '-    return list_folder(request.args["name"])\n'
+        '+    return list_folder(request.args["folder"])\n'
+    )
+    (project / "app" / "views.py").write_text(VIEWS.replace('"name"', '"folder"'))
+    _, on_disk = review(project, "--diff", "-", "--project", "--max-file-size", "2000", stdin=diff)
+    assert [e["path"] for e in on_disk["project_unreviewed"]] == ["app/tables.py"]  # type: ignore[index,union-attr]
+
+
+def test_a_changed_file_over_the_size_limit_is_the_change_s_error_not_the_context_s(
+    project: Path,
+) -> None:
+    (project / "app" / "tables.py").write_text("TABLE = [\n" + "    1,\n" * 400 + "]\n")
+    commit_all(project, "A large table")
+    (project / "app" / "tables.py").write_text("TABLE = [\n" + "    2,\n" * 400 + "]\n")
+    commit_all(project, "Another table")
+    _, payload = review(project, "--commit", "HEAD", "--project", "--max-file-size", "2000")
+    assert payload["project_unreviewed"] == []
+    assert [e["path"] for e in payload["errors"]] == ["app/tables.py"]  # type: ignore[index,union-attr]

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from secreview.findings import ErrorKind, FileError
+from secreview.findings import FileError
 from secreview.patterns import lazy_pattern
 from secreview.review.confined import inside, relative_name
 from secreview.review.model import SkippedFile
 from secreview.sources.diff import ChangeKind, DiffError, FileDiff, apply_diff, fits, parse_diff
 from secreview.sources.git import repository as git
 from secreview.sources.python_files import PYTHON_SUFFIXES
-from secreview.sources.reading import UnreadableSourceError, decode_source, read_source
+from secreview.sources.reading import UnreadableSourceError, decode_source, read_source, too_large
 
 _SHEBANG = lazy_pattern(r"^#![^\n]*\bpython[0-9.]*\b")
 
@@ -72,11 +72,7 @@ def decode_blob(data: bytes | int | None, max_bytes: int) -> str | None:
         return None
     size = data if isinstance(data, int) else len(data)
     if size > max_bytes:
-        raise UnreadableSourceError(
-            f"is {size:,} bytes, over the {max_bytes:,}-byte limit; raise --max-file-size "
-            "to review it",
-            ErrorKind.TOO_LARGE,
-        )
+        raise too_large(size, max_bytes)
     assert isinstance(data, bytes)
     return decode_source(data)
 

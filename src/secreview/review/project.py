@@ -31,6 +31,7 @@ from secreview.sources.diff import DiffError
 from secreview.sources.discovery import discover
 from secreview.sources.git import repository as git
 from secreview.sources.python_files import PYTHON_SUFFIXES
+from secreview.sources.reading import too_large
 
 BEFORE, AFTER = "The project before the change", "The project after the change"
 _ENCODING = "utf-8"
@@ -48,6 +49,9 @@ class ProjectReports:
     """How many Python files the project has after the change."""
     missing: tuple[str, ...] = ()
     """Files of the base revision whose contents git lacks, left out of both scans."""
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Files the change leaves alone that were not read (path, why: over the size limit): the
+    review names them, since flows through them are not followed."""
 
 
 class BaseFiles(NamedTuple):
@@ -56,12 +60,15 @@ class BaseFiles(NamedTuple):
 
     files: dict[str, bytes]
     missing: tuple[str, ...] = ()
+    oversized: tuple[tuple[str, str], ...] = ()
+    """Files over the size limit (path, the reason), not read: named in the review as files
+    that could not be reviewed, as `secreview scan` names them."""
 
 
 def base_files(repository: git.Repository, base: git.Revision, max_bytes: int) -> BaseFiles:
     """The Python files (by suffix) of `base`; files over `max_bytes` are left out of the
-    context (a changed one is an error of the change already), and so are files whose contents
-    the repository lacks, which are named."""
+    context (a changed one is an error of the change already) and named, and so are files
+    whose contents the repository lacks."""
     ids = {
         path: object_id
         for path, object_id in repository.files_of(base).items()
@@ -69,28 +76,38 @@ def base_files(repository: git.Repository, base: git.Revision, max_bytes: int) -
     }
     held = repository.held(ids.values())
     blobs = repository.read_blobs(held, max_bytes)
-    files = {
-        path: data
-        for path, object_id in ids.items()
-        if object_id in held and isinstance(data := blobs[object_id], bytes)
-    }
-    return BaseFiles(files, tuple(sorted(p for p, o in ids.items() if o not in held)))
+    files: dict[str, bytes] = {}
+    oversized: list[tuple[str, str]] = []
+    for path, object_id in ids.items():
+        if object_id not in held:
+            continue
+        if isinstance(data := blobs[object_id], bytes):
+            files[path] = data
+        else:
+            oversized.append((path, str(too_large(data, max_bytes))))
+    missing = tuple(sorted(p for p, o in ids.items() if o not in held))
+    return BaseFiles(files, missing, tuple(sorted(oversized)))
 
 
 def disk_files(root: Path, max_bytes: int) -> BaseFiles:
     """The Python files under `root` as the disk holds them, the project of a diff fitted to
     the disk (no base revision), found as `secreview scan` finds a tree's (symbolic links not
     followed, `.gitignore` and the default excludes honoured); files over `max_bytes`, or gone
-    or unreadable since, are left out of the context as `base_files` leaves them."""
+    or unreadable since, are left out of the context as `base_files` leaves them (those over
+    the limit named)."""
     found, _ = discover([str(root)], DEFAULT_EXCLUDES, gitignore=True)
     files: dict[str, bytes] = {}
+    oversized: list[tuple[str, str]] = []
     for source in found:
         try:
-            if source.path.stat().st_size <= max_bytes:
-                files[source.path.relative_to(root).as_posix()] = source.path.read_bytes()
+            name = source.path.relative_to(root).as_posix()
+            if (size := source.path.stat().st_size) > max_bytes:
+                oversized.append((name, str(too_large(size, max_bytes))))
+            else:
+                files[name] = source.path.read_bytes()
         except (OSError, ValueError):  # gone since, or a path outside `root`
             continue
-    return BaseFiles(files)
+    return BaseFiles(files, oversized=tuple(sorted(oversized)))
 
 
 def _after_change(files: Mapping[str, bytes], change: Change) -> dict[str, bytes]:
@@ -152,11 +169,15 @@ def project_reports(
     files = base.files
     renamed = {c.diff.old_path: c.diff.path for c in change.files if c.diff.old_path != c.diff.path}
     after = _after_change(files, change)
+    touched = {c.diff.old_path for c in change.files} | {s.path for s in change.skipped}
+    touched |= {e.path for e in change.errors}  # a changed file over the limit is an error
+    left_out = tuple((path, why) for path, why in base.oversized if path not in touched)
     return ProjectReports(
         before=_scan(files, renamed, config, jobs, _side(progress, BEFORE)),
         after=_scan(after, {}, config, jobs, _side(progress, AFTER)),
-        files=len(after),
+        files=len(after) + len(left_out),
         missing=base.missing,
+        left_out=left_out,
     )
 
 

@@ -79,7 +79,7 @@ class _Elsewhere(NamedTuple):
 def _reached_through(project: ProjectReports, changed_paths: set[str]) -> _Elsewhere:
     """New and resolved findings, and unreviewed files, of the files the change did not
     touch."""
-    elsewhere = _Elsewhere([], [], [])
+    elsewhere = _Elsewhere([], [], [SkippedFile(path, why) for path, why in project.left_out])
     for path, after in project.after.items():
         before = project.before.get(path)
         if path in changed_paths or before is None:
@@ -190,6 +190,6 @@ def review_change(
         configuration=configuration,
         project_files=project.files if project is not None else None,
         project_missing=project.missing if project is not None else (),
-        project_unreviewed=tuple(elsewhere.unreviewed),
+        project_unreviewed=tuple(sorted(elsewhere.unreviewed, key=lambda s: s.path)),
     )
     return scan_result(reports, config, started, configuration, {REVIEW_KEY: info})

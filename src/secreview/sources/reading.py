@@ -129,6 +129,15 @@ def decode_source(data: bytes) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def too_large(size: int, max_bytes: int) -> UnreadableSourceError:
+    """The error of a file of `size` bytes over `max_bytes`, one sentence wherever a file is
+    found too large (on disk, in git's objects, in a project a change is reviewed in)."""
+    return UnreadableSourceError(
+        f"is {size:,} bytes, over the {max_bytes:,}-byte limit; raise --max-file-size to review it",
+        ErrorKind.TOO_LARGE,
+    )
+
+
 def open_path(path: str | os.PathLike[str], *, folder: bool = False) -> int:
     """A descriptor to read `path` (a folder's, to list it, when `folder`), never blocking on a
     pipe, also for a path longer than PATH_MAX (opened one folder at a time).
@@ -191,11 +200,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if not stat.S_ISREG(status.st_mode):
             raise UnreadableSourceError(not_regular_reason(status.st_mode))
         if status.st_size > max_bytes:
-            raise UnreadableSourceError(
-                f"is {status.st_size:,} bytes, over the {max_bytes:,}-byte limit; raise "
-                "--max-file-size to review it",
-                ErrorKind.TOO_LARGE,
-            )
+            raise too_large(status.st_size, max_bytes)
         data = _read_bounded(handle, max_bytes)
     except OSError as error:
         raise _unreadable(error) from None
