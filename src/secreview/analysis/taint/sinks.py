@@ -38,6 +38,7 @@ from secreview.analysis.taint.view_pages import (
     rendered_templates,
     returns_another_view,
     returns_html_page,
+    speaks_own_protocol,
 )
 from secreview.text import first_line
 
@@ -308,13 +309,18 @@ class SinkRules(FrameState):
                 or derives_from_safe(self.context, node, key, safe)
             ):
                 return False
-        if sink.unless_typed and declares_other_type(
-            self.node,
-            self.analysis.classes.get(self.class_name or ""),
-            getattr(node, "lineno", 0),
-            self.context,
+        if sink.unless_typed and (
+            declares_other_type(
+                self.node,
+                self.analysis.classes.get(self.class_name or ""),
+                getattr(node, "lineno", 0),
+                self.context,
+            )
+            or speaks_own_protocol(
+                self.class_name or "", self.analysis.classes, self.analysis.external_bases
+            )
         ):
-            return False  # a download or a JSON API: not the HTML Tornado assumes
+            return False  # a download, a JSON API or another protocol: not the HTML assumed
         if sink.kind == "xxe" and sink.unless and self._safe_default(sink, args, kwargs):
             return False  # no parser given, and the project made lxml's default refuse entities
         if sink.unset and "**" in kwargs:

@@ -11,7 +11,7 @@ and Falcon views return response objects, whose constructors are the sinks.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from secreview.index.context import ModuleContext
 
@@ -231,3 +231,45 @@ def _render_template(value: ast.expr | None) -> ast.expr | None:
     ):
         return value.func.value
     return None
+
+
+_RAW_HANDLERS = frozenset(
+    {
+        "socketserver.BaseRequestHandler",
+        "socketserver.StreamRequestHandler",
+        "socketserver.DatagramRequestHandler",
+    }
+)
+_HTTP_CALLS = frozenset(
+    {"send_response", "send_response_only", "send_header", "send_error", "end_headers"}
+)
+
+
+def speaks_own_protocol(
+    class_name: str,
+    classes: Mapping[str, ast.ClassDef],
+    external_bases: Callable[[str], tuple[str, ...]],
+) -> bool:
+    """Whether a handler class is a plain `socketserver` one that never speaks HTTP (an IMAP,
+    SMTP or line-protocol server): what it writes to `self.wfile` is that protocol's reply,
+    which no browser renders as a page. Only when every base outside the module is a raw
+    `socketserver` handler, and neither it nor its bases in the module send a status line or
+    a header or write text holding `HTTP/` (a handler doing HTTP by hand does)."""
+    bases = external_bases(class_name)
+    if not bases or not set(bases) <= _RAW_HANDLERS:
+        return False
+    pending, seen = [class_name], set()
+    while pending:
+        cls = classes.get(current := pending.pop())
+        if cls is None or current in seen:
+            continue
+        seen.add(current)
+        for node in ast.walk(cls):
+            if isinstance(node, ast.Attribute) and node.attr in _HTTP_CALLS:
+                return False
+            if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
+                text = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+                if "HTTP/" in text:
+                    return False
+        pending.extend(ast.unparse(b).rsplit(".", 1)[-1] for b in cls.bases)
+    return True
