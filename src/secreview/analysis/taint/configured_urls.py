@@ -115,3 +115,45 @@ def configuring_flows(value: Value) -> Value:
     if value.prefix[:1] != CONFIGURED_BASE:
         return Value()
     return Value(flows=frozenset(f for f in value.all_flows() if f.origin in _OPERATOR_ORIGINS))
+
+
+def _is_attribute(node: ast.expr, owner: str, attr: str) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == attr
+        and isinstance(node.value, ast.Name)
+        and node.value.id == owner
+    )
+
+
+def extending_stores(method: ast.AST) -> set[int]:
+    """The `self.<name>` targets (by id) in `method` whose new value starts with the old one
+    (`self.url = f"{self.url}/?refresh=true"`, `self.url = self.url + "/x"`, `self.url +=
+    "/x"`): a URL extended so keeps the host its first text fixed, where any other store in a
+    later method replaces what the class knows of it."""
+    found: set[int] = set()
+    for node in ast.walk(method):
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+            target, value = node.target, None
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        else:
+            continue
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            continue
+        owner, attr = target.value.id, target.attr
+        if value is None:
+            found.add(id(target))
+        elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            if _is_attribute(value.left, owner, attr):
+                found.add(id(target))
+        elif isinstance(value, ast.JoinedStr) and value.values:
+            first = value.values[0]
+            if (
+                isinstance(first, ast.FormattedValue)
+                and first.conversion == -1
+                and first.format_spec is None
+                and _is_attribute(first.value, owner, attr)
+            ):
+                found.add(id(target))
+    return found

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import reduce
 
+from secreview.analysis.taint.configured_urls import extending_stores
 from secreview.analysis.taint.declared_types import declared_field
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.overrides import local_implementations
@@ -199,7 +200,7 @@ class ObjectRules(FrameState):
         """The text a URL at `self.<key>` starts with whose host the class fixes: its body binds
         it (`notify_url = "https://api.example.com/send"`) or its `__init__` builds it from such
         text (`self.webhook_url = f"{self.notify_url}{token}"`), and no other method (nor a
-        `setattr`) replaces it; '' otherwise."""
+        `setattr`) replaces it, but for extending it; '' otherwise."""
         bound = (
             [body.prefix] if key[1:] in self.analysis.class_attributes.get(class_name, {}) else []
         )
@@ -208,6 +209,7 @@ class ObjectRules(FrameState):
             return ""  # the cheap test first: most attributes hold no such URL
         for method in cls.body:
             inside_init = method is init
+            extending = extending_stores(method)
             for node in ast.walk(method):
                 if isinstance(node, ast.Name) and node.id == "setattr":
                     return ""
@@ -216,6 +218,8 @@ class ObjectRules(FrameState):
                     and isinstance(node.ctx, ast.Store | ast.Del)
                     and f".{node.attr}" == key
                 ):
+                    if id(node) in extending:
+                        continue  # `self.url = f"{self.url}/?refresh=true"`: the host stays
                     if not inside_init:
                         return ""
                     bound.append(stored.prefix)
