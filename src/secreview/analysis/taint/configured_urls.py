@@ -126,34 +126,44 @@ def _is_attribute(node: ast.expr, owner: str, attr: str) -> bool:
     )
 
 
+def extends_itself(target: ast.expr, stored: ast.AST) -> bool:
+    """Whether `stored` (the value assigned to `target`, or the augmented assignment itself)
+    only adds text after what `self.<name>` held: `self.url = f"{self.url}/?refresh=true"`,
+    `self.url = self.url + "/x" + more`, `self.url += "/x"`. A URL extended so keeps the host its
+    first text fixed."""
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+        return False
+    owner, attr = target.value.id, target.attr
+    if isinstance(stored, ast.AugAssign):
+        return stored.target is target and isinstance(stored.op, ast.Add)
+    if isinstance(stored, ast.BinOp) and isinstance(stored.op, ast.Add):
+        first = stored.left
+        while isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add):
+            first = first.left  # `self.url + "/_search?q=" + query`
+        return _is_attribute(first, owner, attr)
+    if isinstance(stored, ast.JoinedStr) and stored.values:
+        first = stored.values[0]
+        return (
+            isinstance(first, ast.FormattedValue)
+            and first.conversion == -1
+            and first.format_spec is None
+            and _is_attribute(first.value, owner, attr)
+        )
+    return False
+
+
 def extending_stores(method: ast.AST) -> set[int]:
-    """The `self.<name>` targets (by id) in `method` whose new value starts with the old one
-    (`self.url = f"{self.url}/?refresh=true"`, `self.url = self.url + "/x"`, `self.url +=
-    "/x"`): a URL extended so keeps the host its first text fixed, where any other store in a
-    later method replaces what the class knows of it."""
+    """The `self.<name>` targets (by id) in `method` that only extend what they held
+    (`extends_itself`), where any other store in a later method replaces what the class knows
+    of the attribute."""
     found: set[int] = set()
     for node in ast.walk(method):
-        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
-            target, value = node.target, None
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        else:
-            continue
-        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
-            continue
-        owner, attr = target.value.id, target.attr
-        if value is None:
-            found.add(id(target))
-        elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-            if _is_attribute(value.left, owner, attr):
-                found.add(id(target))
-        elif isinstance(value, ast.JoinedStr) and value.values:
-            first = value.values[0]
-            if (
-                isinstance(first, ast.FormattedValue)
-                and first.conversion == -1
-                and first.format_spec is None
-                and _is_attribute(first.value, owner, attr)
-            ):
-                found.add(id(target))
+        if isinstance(node, ast.AugAssign) and extends_itself(node.target, node):
+            found.add(id(node.target))
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and extends_itself(node.targets[0], node.value)
+        ):
+            found.add(id(node.targets[0]))
     return found

@@ -12,6 +12,7 @@ import ast
 import functools
 from dataclasses import replace
 
+from secreview.analysis.taint.configured_urls import extends_itself
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.semantics import WRITTEN
 from secreview.analysis.taint.values import CLEAN, ELEMENT, Value, join, merge_flows
@@ -88,6 +89,8 @@ class ContainerRules(FrameState):
             case ast.Attribute(value=base, attr=attr):
                 if isinstance(base, ast.Name) and (kind := self.lookup(base).type):
                     self.analysis.write_field(kind, attr, value)
+                if self._extends_held(target, value, origin):
+                    return
                 self._store_into(base, f".{attr}", self.labelled(value, attr, target), target)
             case ast.Subscript(value=base, slice=index):
                 key = self.expr(index)
@@ -100,6 +103,27 @@ class ContainerRules(FrameState):
                     self._store_into(base, key.const, value, target)
                 else:
                     self._store_into(base, None, value, target)
+
+    def _extends_held(self, target: ast.Attribute, value: Value, origin: ast.AST) -> bool:
+        """Whether a store only extends a URL whose host the object's class fixes
+        (`self.url = f"{self.url}/?refresh=true"` under an `if`, where `self` holds no `.url`
+        of its own yet): left out, a later read still gets the class's knowledge of the
+        attribute (`held_by`) on every path, where a stored part would meet the path that
+        skipped the store as an unknown part, losing the fixed host. Only when the new text
+        adds no flow and keeps that host."""
+        base = target.value
+        if not (isinstance(base, ast.Name) and extends_itself(target, origin)):
+            return False
+        owner = self.lookup(base)
+        if f".{target.attr}" in owner.parts or not (owner.type or "").startswith("class:"):
+            return False
+        held = self.read_member(owner, f".{target.attr}", target)
+        old = {(f.origin, f.within) for f in held.all_flows()}
+        return (
+            bool(held.prefix)
+            and value.prefix == held.prefix
+            and all((f.origin, f.within) in old for f in value.all_flows())
+        )
 
     def _element(self, value: Value, index: int) -> Value:
         """An element unpacked from `value`, with the type the models give the elements of a
