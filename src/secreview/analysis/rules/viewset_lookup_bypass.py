@@ -11,7 +11,9 @@ reads the signed-in user, and a method of it with the lookup parameter (`pk`, or
 `lookup_url_kwarg`/`lookup_field`) that hands that parameter to a model lookup of its own
 (`Model.objects.get(pk=pk)`, `.filter(id=pk)`, `get_object_or_404(Model, pk=pk)`). A method that
 also calls `self.get_object()` or `self.check_object_permissions(...)`, or a lookup scoped to its
-owner (`user=request.user`) or made on `self.get_queryset()`, is not reported.
+owner (`user=request.user`) or made on `self.get_queryset()`, is not reported; so is one that
+selects by the signed-in user under any field name (`receiver=request.user`,
+`actor=self.request.user.id`): whatever the field is called, the row must be the requester's.
 """
 
 from __future__ import annotations
@@ -107,10 +109,27 @@ def _own_lookup(call: ast.Call, identifiers: set[str], context: ModuleContext) -
     return None
 
 
+def _is_requester(node: ast.expr) -> bool:
+    """Whether `node` is the signed-in user or its key: `request.user`, `self.request.user`,
+    `request.user.id`, `request.user.pk`."""
+    if isinstance(node, ast.Attribute) and node.attr in {"id", "pk"}:
+        node = node.value
+    if not (isinstance(node, ast.Attribute) and node.attr == "user"):
+        return False
+    holder = node.value
+    if isinstance(holder, ast.Attribute):
+        return holder.attr == "request" and isinstance(holder.value, ast.Name)
+    return isinstance(holder, ast.Name) and holder.id == "request"
+
+
 def _scoped(call: ast.Call) -> bool:
-    """Whether the call, or a query it is chained on, selects by an owner keyword."""
+    """Whether the call, or a query it is chained on, selects by an owner keyword or by the
+    signed-in user under a field name of the model's own (`receiver=request.user`)."""
     return any(
-        isinstance(n, ast.Call) and any(k.arg and _OWNER_KEYWORDS.search(k.arg) for k in n.keywords)
+        isinstance(n, ast.Call)
+        and any(
+            k.arg and (_OWNER_KEYWORDS.search(k.arg) or _is_requester(k.value)) for k in n.keywords
+        )
         for n in ast.walk(call)
     )
 

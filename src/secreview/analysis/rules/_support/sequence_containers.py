@@ -39,7 +39,9 @@ def _kind(value: ast.expr, context: ModuleContext) -> str | None:
 def is_sequence(container: ast.expr, context: ModuleContext) -> bool:
     """Whether the code makes `container` a list or tuple somewhere, and never a set or dict.
 
-    A literal of constants is not counted: what it holds is in the source for everyone to read.
+    A literal of constants is not counted, written in place or bound to the name
+    (`common_passwords = ["123456", "qwerty"]`, a deny list): what it holds is in the source for
+    everyone to read.
     """
     if isinstance(container, ast.Attribute):
         values = self_attribute_values(container, context) or []
@@ -50,4 +52,4 @@ def is_sequence(container: ast.expr, context: ModuleContext) -> bool:
     kinds = {_kind(value, context) for value in values}
     if "hashed" in kinds or "sequence" not in kinds:
         return False
-    return not (isinstance(container, ast.List | ast.Tuple) and context.is_constant(container))
+    return not all(isinstance(v, ast.List | ast.Tuple) and context.is_constant(v) for v in values)
