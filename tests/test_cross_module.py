@@ -363,6 +363,14 @@ def test_a_tuple_returned_from_another_module_keeps_its_elements_apart(
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
+def test_an_argument_vector_from_another_module_keeps_its_fixed_program(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("argvectors", tmp_path, jobs)
+    assert checked >= 4 and not problems, problems
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_validator_of_another_module_guards_what_it_checks(tmp_path: Path, jobs: int) -> None:
     checked, problems = annotation_problems("validators", tmp_path, jobs)
     assert checked >= 12 and not problems, problems

@@ -19,7 +19,12 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
-from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect, SinkEffect
+from secreview.analysis.taint.summaries import (
+    ExternalSummary,
+    ReturnedElements,
+    ReturnEffect,
+    SinkEffect,
+)
 from secreview.findings import FileReport
 from secreview.index.facts import ModuleFacts
 
@@ -29,6 +34,7 @@ _FORWARD_NAMES: dict[str, object] = {
     "ModuleFacts": ModuleFacts,
     "ExternalSummary": ExternalSummary,
     "ReturnEffect": ReturnEffect,
+    "ReturnedElements": ReturnedElements,
     "SinkEffect": SinkEffect,
     "FileReport": FileReport,
 }

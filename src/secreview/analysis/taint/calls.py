@@ -370,7 +370,7 @@ class CallRules(ObjectRules, CallbackRules):
                     )
                     for f in self._argument_part(argument, effect.within, node)
                 )
-        result = returned_value(flows)
+        result = returned_value(flows, summary.returned_elements)
         return replace(result, type=summary.return_type) if summary.return_type else result
 
     def _argument_part(

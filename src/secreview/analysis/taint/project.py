@@ -32,6 +32,7 @@ from secreview.analysis.taint.summaries import (
     ReturnEffect,
     SinkEffect,
     return_order,
+    returned_elements,
     returned_parts,
     sink_order,
 )
@@ -339,6 +340,7 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
         stores=stored_parameters(result),
         fields=constructor_fields(result),
         overridable=result.is_method and stub_body(result.node),
+        returned_elements=returned_elements(result.returns),
     )
 
 

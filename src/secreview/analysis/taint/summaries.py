@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from secreview.analysis.taint.values import Flow, Value, merge_flows, tainted
+from secreview.analysis.taint.values import CLEAN, Flow, Value, constant, merge_flows, tainted
 
 
 class ReturnEffect(NamedTuple):
@@ -39,26 +39,69 @@ class ReturnEffect(NamedTuple):
     data is in 1 and 2 holds none of it); None for the value as a whole."""
 
 
+_SEQUENCES = ("tuple", "list")
+
+
+def _known_elements(returned: Value) -> bool:
+    """Whether every path returns a tuple or list of known elements."""
+    return (
+        returned.shape in _SEQUENCES
+        and returned.exact
+        and all(type(key) is int for key in returned.parts)
+    )
+
+
 def returned_parts(returned: Value) -> list[tuple[int | None, frozenset[Flow]]]:
-    """The flows of what a function returns, by element when every path returns a tuple of
-    known elements (`return command, data, None`), else all of them as one (see
+    """The flows of what a function returns, by element when every path returns a tuple or
+    list of known elements (`return command, data, None`), else all of them as one (see
     `returned_value`, which rebuilds the value at a call)."""
-    if returned.shape != "tuple" or not returned.exact:
+    if not _known_elements(returned):
         return [(None, returned.all_flows())]
     return [(None, returned.flows)] + [(k, v.all_flows()) for k, v in returned.parts.items()]
 
 
-def returned_value(flows: Iterable[tuple[int | None, Flow]]) -> Value:
+class ReturnedElements(NamedTuple):
+    """A returned tuple or list whose elements are all known: its length and its constant
+    text elements (`return ["ffmpeg", "-i", source]`), so a caller in another module still sees
+    which element is fixed text (the program of an argument vector, a `-c` of a shell) and
+    which holds data, as a caller in the same module does."""
+
+    shape: str
+    length: int
+    constants: tuple[tuple[int, str], ...] = ()
+
+
+def returned_elements(returned: Value) -> ReturnedElements | None:
+    """The shape of what a function returns, for its summary; None unless `_known_elements`."""
+    if not _known_elements(returned):
+        return None
+    constants = tuple(
+        (key, value.const)
+        for key, value in sorted(returned.parts.items())
+        if isinstance(value.const, str)
+    )
+    return ReturnedElements(returned.shape, len(returned.parts), constants)
+
+
+def returned_value(
+    flows: Iterable[tuple[int | None, Flow]], elements: ReturnedElements | None = None
+) -> Value:
     """What a call of a summarised function returns, from its flows and the element of the
-    returned tuple each is in (`ReturnEffect.position`): unpacking `command, data, error =
-    call()` gives `error` none of the data `data` holds."""
+    returned tuple or list each is in (`ReturnEffect.position`): unpacking `command, data,
+    error = call()` gives `error` none of the data `data` holds. With the `elements` the
+    summary knows, the value is that whole sequence, its constant elements fixed text."""
     whole: list[Flow] = []
-    elements: dict[int, list[Flow]] = {}
+    by_position: dict[int, list[Flow]] = {}
     for position, flow in flows:
-        (whole if position is None else elements.setdefault(position, [])).append(flow)
-    if not elements:
+        (whole if position is None else by_position.setdefault(position, [])).append(flow)
+    if elements is not None and all(p < elements.length for p in by_position):
+        parts = dict.fromkeys(range(elements.length), CLEAN)
+        parts.update((position, constant(text)) for position, text in elements.constants)
+        parts.update((p, tainted(by_position[p])) for p in sorted(by_position))
+        return Value(flows=merge_flows(whole), parts=parts, shape=elements.shape, exact=True)
+    if not by_position:
         return tainted(whole)
-    parts = {position: tainted(elements[position]) for position in sorted(elements)}
+    parts = {position: tainted(by_position[position]) for position in sorted(by_position)}
     return Value(flows=merge_flows(whole), parts=parts, shape="tuple")
 
 
@@ -149,6 +192,8 @@ class ExternalSummary(NamedTuple):
     """The project class (qualified) whose instance it returns, as its body's returned value or
     its return annotation says (`def connector_for(kind) -> WebhookConnector`): the caller's
     method calls on the result then read that class's code (`calls.apply_external`)."""
+    returned_elements: ReturnedElements | None = None
+    """The returned tuple or list, when its elements are all known (`returned_elements`)."""
 
 
 _MAX_ALIAS_HOPS = 4
