@@ -67,7 +67,9 @@ _MODULES = tuple(sorted({name.split(".")[0] for name in (*_PICKLE_LIKE, *_MARSHA
 _IN_MEMORY = frozenset({"io.BytesIO", "io.StringIO"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 
-_YAML_FUNCTIONS = frozenset({"yaml.load", "yaml.load_all"})
+_YAML_FUNCTIONS = frozenset(
+    {"yaml.load", "yaml.load_all", "ruamel.yaml.load", "ruamel.yaml.load_all"}
+)
 _YAML_UNSAFE_FUNCTIONS = frozenset({"yaml.unsafe_load", "yaml.unsafe_load_all"})
 _YAML_FULL_FUNCTIONS = frozenset({"yaml.full_load", "yaml.full_load_all"})
 _TORCH_LOADS = frozenset({"torch.load", "torch.serialization.load"})
@@ -246,7 +248,8 @@ def _truthy(context: ModuleContext, expr: ast.expr | None) -> bool:
     what_it_does="Reports `yaml.load`/`load_all` whose `Loader` is missing or is `Loader`, "
     "`UnsafeLoader`, `FullLoader` or their C versions, and `yaml.unsafe_load`/`full_load`, when "
     "the document is not written in the source. `SafeLoader`, `CSafeLoader`, `BaseLoader` and "
-    "subclasses of them are fine; loaders the rule cannot identify are left alone.",
+    "subclasses of them are fine; loaders the rule cannot identify are left alone. ruamel.yaml's "
+    "PyYAML-style `load`/`load_all` are read the same way (its round-trip loader is safe too).",
     why_bad="The unsafe loaders honour tags such as `!!python/object/apply:os.system`, so a YAML "
     "document runs commands while it is parsed. Without a Loader, PyYAML before 5.1 used the "
     "unsafe loader and 5.1-5.3 used a FullLoader with known code-execution bypasses (PyYAML 6 "
@@ -265,7 +268,7 @@ def _truthy(context: ModuleContext, expr: ast.expr | None) -> bool:
 def unsafe_yaml_load(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report PyYAML loads whose loader constructs Python objects."""
     assert isinstance(node, ast.Call)
-    name = library_call_name(node, ("yaml",), context)
+    name = library_call_name(node, ("yaml", "ruamel"), context)
     if name in _YAML_UNSAFE_FUNCTIONS:
         kind, how = YamlLoader.UNSAFE, f"`{name}` constructs arbitrary Python objects"
     elif name in _YAML_FULL_FUNCTIONS:

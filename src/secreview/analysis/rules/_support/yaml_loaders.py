@@ -3,7 +3,9 @@
 `yaml.load(data, Loader=X)` is as safe as X: the safe and base loaders build plain values, the
 full loader imports and builds Python objects, the unsafe ones run whatever a tag names. The
 loader is often a module constant, a `getattr(yaml, "CSafeLoader", yaml.SafeLoader)` fallback or a
-subclass defined in the module, so it is looked up through those.
+subclass defined in the module, so it is looked up through those. ruamel.yaml's PyYAML-style
+module functions (`ruamel.yaml.load(stream, Loader=...)`, before 0.18) take the same loaders
+under its own package, plus the round-trip ones, which build plain values.
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ YAML_LOADERS: dict[str, YamlLoader] = {
         f"yaml{module}.{name}": YamlLoader.UNSAFE
         for module in ("", ".loader", ".cyaml")
         for name in ("Loader", "UnsafeLoader", "CLoader", "CUnsafeLoader")
+    },
+    **{
+        f"ruamel.yaml{module}.{name}": YamlLoader.SAFE
+        for module in ("", ".loader", ".cyaml")
+        for name in ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader", "RoundTripLoader")
+    },
+    **{
+        f"ruamel.yaml{module}.{name}": YamlLoader.UNSAFE
+        for module in ("", ".loader", ".cyaml")
+        for name in ("Loader", "UnsafeLoader", "CLoader")
     },
 }
 
