@@ -11,7 +11,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from secreview.analysis.taint.values import CLEAN, Flow, Value, constant, merge_flows, tainted
+from secreview.analysis.taint.values import (
+    CLEAN,
+    ELEMENT,
+    Flow,
+    Value,
+    constant,
+    merge_flows,
+    tainted,
+)
 
 
 class ReturnEffect(NamedTuple):
@@ -43,21 +51,30 @@ _SEQUENCES = ("tuple", "list")
 
 
 def _known_elements(returned: Value) -> bool:
-    """Whether every path returns a tuple or list of known elements."""
-    return (
-        returned.shape in _SEQUENCES
-        and returned.exact
-        and all(type(key) is int for key in returned.parts)
-    )
+    """Whether every path returns a tuple or list whose first elements are known (all of them,
+    or those it starts with before elements a loop may append: `argv = [self.path]` then
+    `argv.append(...)`, whose appended positions are known only if the loop runs)."""
+    if returned.shape not in _SEQUENCES:
+        return False
+    positions = [key for key in returned.parts if key != ELEMENT]
+    if not all(type(key) is int for key in positions):
+        return False
+    if sorted(positions) != list(range(len(positions))):
+        return False
+    return returned.exact or bool(positions)
 
 
 def returned_parts(returned: Value) -> list[tuple[int | None, frozenset[Flow]]]:
     """The flows of what a function returns, by element when every path returns a tuple or
     list of known elements (`return command, data, None`), else all of them as one (see
-    `returned_value`, which rebuilds the value at a call)."""
+    `returned_value`, which rebuilds the value at a call). Elements appended after the known
+    ones count as the whole's."""
     if not _known_elements(returned):
         return [(None, returned.all_flows())]
-    return [(None, returned.flows)] + [(k, v.all_flows()) for k, v in returned.parts.items()]
+    tail = returned.parts[ELEMENT].all_flows() if ELEMENT in returned.parts else frozenset()
+    return [(None, returned.flows | tail)] + [
+        (k, v.all_flows()) for k, v in returned.parts.items() if k != ELEMENT
+    ]
 
 
 class ReturnedElements(NamedTuple):
@@ -69,18 +86,20 @@ class ReturnedElements(NamedTuple):
     shape: str
     length: int
     constants: tuple[tuple[int, str], ...] = ()
+    open: bool = False
+    """The length is not fixed (elements a loop appends): positions past the known ones, and
+    those the loop fills, may hold the whole's data."""
 
 
 def returned_elements(returned: Value) -> ReturnedElements | None:
     """The shape of what a function returns, for its summary; None unless `_known_elements`."""
     if not _known_elements(returned):
         return None
+    known = {key: value for key, value in returned.parts.items() if key != ELEMENT}
     constants = tuple(
-        (key, value.const)
-        for key, value in sorted(returned.parts.items())
-        if isinstance(value.const, str)
+        (key, value.const) for key, value in sorted(known.items()) if isinstance(value.const, str)
     )
-    return ReturnedElements(returned.shape, len(returned.parts), constants)
+    return ReturnedElements(returned.shape, len(known), constants, not returned.exact)
 
 
 def returned_value(
@@ -98,7 +117,9 @@ def returned_value(
         parts = dict.fromkeys(range(elements.length), CLEAN)
         parts.update((position, constant(text)) for position, text in elements.constants)
         parts.update((p, tainted(by_position[p])) for p in sorted(by_position))
-        return Value(flows=merge_flows(whole), parts=parts, shape=elements.shape, exact=True)
+        return Value(
+            flows=merge_flows(whole), parts=parts, shape=elements.shape, exact=not elements.open
+        )
     if not by_position:
         return tainted(whole)
     parts = {position: tainted(by_position[position]) for position in sorted(by_position)}
