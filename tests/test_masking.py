@@ -170,6 +170,16 @@ def test_a_called_name_is_code_however_random_it_looks() -> None:
     assert "ghp_" + MASK in mask_code("ghp_hunter2xyzA1b2C3d4E5f6G7h8I9j0K1l2M3(x)").text
 
 
+def test_an_attribute_of_a_name_is_code_however_random_it_looks() -> None:
+    """An evidence note quotes the qualified name of a helper (`Plugin.generate_args2cmd`): an
+    attribute read of a name is code; a random word alone, or after a space, still is not."""
+    note = "returned by `sql.plugins.plugin.Plugin.generate_args2cmd`"
+    assert mask_prose(note) == note
+    assert mask_code("argv = soar.generate_args2cmd").text == "argv = soar.generate_args2cmd"
+    assert mask_code("key = xK9mQ2pL7nR4vB8wZ3yT").text == "key = " + MASK
+    assert mask_code("x = cfg . xK9mQ2pL7nR4vB8wZ3yT").text == "x = cfg . " + MASK
+
+
 def test_a_masked_value_shows_neither_characters_nor_length() -> None:
     assert mask_secret("hunter2") == mask_secret("a-much-longer-password-1") == MASK
     assert mask_secret("AKIAQ3EGRT5ZK7LPMX2N") == "AKIA" + MASK

@@ -242,7 +242,10 @@ def _tokens(code: str, masking: _Masking, offsets: list[int]) -> None:
                 covered = max(covered, end)
                 if _calls_the_name_before(token, recent):  # `base64url_decode(`: code
                     masking.keep(start - len(recent[-1].string), start)
+                attribute = _names_an_attribute(token, recent)  # `Plugin.generate_args2cmd`
                 _judge(token, start, end, recent, stack, masking)
+                if attribute:
+                    masking.keep(start, end)
             return
         except (tokenize.TokenError, SyntaxError) as error:
             failed_line = getattr(error, "lineno", None)
@@ -254,6 +257,21 @@ def _tokens(code: str, masking: _Masking, offsets: list[int]) -> None:
             next_line = min(start_line + failed_line - retry_same, len(offsets) - 1)
             masking.fallback(covered, offsets[next_line])
             start_line = next_line
+
+
+def _names_an_attribute(token: tokenize.TokenInfo, recent: list[tokenize.TokenInfo]) -> bool:
+    """Whether `token` is a name read as an attribute of the name before it, with no space
+    between (`Plugin.generate_args2cmd`, a qualified name an evidence note quotes): code, as a
+    called name is, though one such as `generate_args2cmd` looks random to the word test."""
+    return (
+        token.type == tokenize.NAME
+        and len(recent) >= 2
+        and recent[-1].type == tokenize.OP
+        and recent[-1].string == "."
+        and recent[-1].end == token.start
+        and recent[-2].type == tokenize.NAME
+        and recent[-2].end == recent[-1].start
+    )
 
 
 def _calls_the_name_before(token: tokenize.TokenInfo, recent: list[tokenize.TokenInfo]) -> bool:
