@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from secreview.analysis.models import SourceModel
 from secreview.analysis.taint.url_text import fixes_configured_host
-from secreview.analysis.taint.values import CLEAN, Flow, Value, merge_flows
+from secreview.analysis.taint.values import CLEAN, PROGRAM, Flow, Value, merge_flows, narrowed
 from secreview.index.context import UNKNOWN
 from secreview.patterns import lazy_pattern
 
@@ -201,11 +201,9 @@ def is_module_type(value: Value) -> bool:
 
 
 def program_of(value: Value) -> Value:
-    """The program an argument vector runs: a list's first element, or a string's start.
-
-    When the program is a shell (`["sh", "-c", text]`, `"sh -c '..."`) every element is a
-    command.
-    """
+    """The program an argument vector runs: a list's first element, or a string's start; of a
+    wrapper's parameter, its `PROGRAM` part. When the program is a shell (`["sh", "-c", text]`,
+    `"sh -c '..."`) every element is a command."""
     if value.shape in ("list", "tuple") and 0 in value.parts:
         program = value.parts[0]
         if any(isinstance(c, str) and c.lower() in _SHELLS for c in _constants_of(program)):
@@ -217,7 +215,9 @@ def program_of(value: Value) -> Value:
         return value  # `"sh -c 'ls " + name + "'"`: the rest is a shell's command
     if value.prefix.strip():
         return CLEAN
-    return value
+    if value.shape or value.is_constant or all(f.parameter is None for f in value.flows):
+        return value
+    return Value(flows=narrowed(value.flows, PROGRAM))
 
 
 def shell_command_of(value: Value) -> Value:
@@ -267,7 +267,10 @@ def argument_flows(argument: Value, flow: Flow, read: PartReader | None = None) 
 def read_path(value: Value, path: tuple[object, ...], read: PartReader | None = None) -> Value:
     """The part of `value` at `path`, each key read as the caller reads it (`read`)."""
     for key in path:
-        value = read(value, key) if read is not None else value.part(key)
+        if key == PROGRAM:
+            value = program_of(value)
+        else:
+            value = read(value, key) if read is not None else value.part(key)
     return value
 
 

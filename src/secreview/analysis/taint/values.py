@@ -42,6 +42,10 @@ ELEMENT = "(element)"
 """The part of a list or set holding what was added once the code no longer knew its length (a
 work list grown in a loop): any unknown index may be one of them, so an appended tuple keeps its
 positions apart instead of spilling into the whole list."""
+PROGRAM = "(program)"
+"""The part of a wrapper's parameter that an argument vector's sink runs as its program (`def
+run(argv): Popen(argv)`): at a call site, the program of the caller's argument (`argv[0]`, all of
+a string, or all of a vector that runs a shell: `semantics.program_of`)."""
 KEYS = "(keys)"
 """The part of a parameter its function reads through `.keys()`: at a call site, the keys of
 the argument, which are its whole-value taint and never the values held at constant keys (a
