@@ -11,6 +11,9 @@ against open redirects, and the well-known ways to write it wrong each let `evil
   `\\\\evil.net` and, unless the value was lower-cased, `HTTP://evil.net` pass.
 - keeping only the parsed path (`urlsplit(url).path`, `urlunsplit(("", "") + parts[2:])`) to
   make a URL local: the path of `https:////evil.net` is `//evil.net` (`kept_paths`).
+- comparing the host of `urljoin(base, url)` with the site's without replacing `\\`: the
+  joined URL has the base's host whenever the value has none of its own, and `/\\evil.net`
+  has none for Python (`redirect_parts.joined_host_tests`).
 A right check refuses `//` and `/\\` (or replaces `\\` by `/` first) next to the leading `/`,
 refuses a scheme without a host, or calls Django's `url_has_allowed_host_and_scheme`. The rule
 reads only functions that are redirect guards (`redirect_guards`). A guard that parses the URL
@@ -34,7 +37,6 @@ from secreview.analysis.rules._support.function_flow import shared_own_nodes
 from secreview.analysis.rules._support.kept_paths import kept_paths
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.redirect_guards import (
-    DECIDING,
     Function,
     defined_functions,
     holding_admits,
@@ -44,6 +46,14 @@ from secreview.analysis.rules._support.redirect_guards import (
     named_for_redirect_guard,
     second_character,
     string_texts,
+)
+from secreview.analysis.rules._support.redirect_parts import (
+    HOST_PARTS,
+    empty_test,
+    joined_host_tests,
+    parsed_parts,
+    tests_presence,
+    web_schemes_only,
 )
 from secreview.analysis.taint.name_words import words_of
 from secreview.findings import Confidence, Severity
@@ -57,9 +67,7 @@ _SCHEME_PREFIX = lazy_pattern(r"(?:https?|ftp|[a-z][a-z0-9+.\-]*:/{0,2})", re.IG
 absolute URLs by their start looks for."""
 _PARSERS = frozenset({"urlparse", "urlsplit", "urljoin", "URL", "furl", "parse_url"})
 """Calls that read a URL's parts: a guard using them is judged by its parts (shape 2)."""
-_HOST_PARTS = frozenset({"netloc", "hostname"})
 _REGEX_CALLS = frozenset({"match", "fullmatch", "search"})
-_WEB = frozenset({"http", "https"})
 
 
 class _Facts:
@@ -74,7 +82,7 @@ class _Facts:
             second_character(n) for n in nodes
         )
         self.backslash = any("\\" in t for t in texts)
-        self.parses = any(isinstance(n, ast.Attribute) and n.attr in _HOST_PARTS for n in nodes)
+        self.parses = any(isinstance(n, ast.Attribute) and n.attr in HOST_PARTS for n in nodes)
         self.delegates = False
         for node in nodes:
             if not isinstance(node, ast.Call):
@@ -208,81 +216,6 @@ def _prefix_hits(
             )
 
 
-def _parts(
-    call: ast.Call, context: ModuleContext, nodes: list[ast.AST]
-) -> tuple[list[ast.expr], list[ast.expr]]:
-    """(the reads of the host, the reads of the scheme) of the URL `call` parsed: its
-    attributes (`urlparse(u).netloc`, `p.netloc` after `p = urlparse(u)`) or the names it was
-    unpacked to (`scheme, host, path, *_ = urlparse(u)`)."""
-    parent = context.parent(call)
-    if isinstance(parent, ast.Attribute):
-        return ([parent] if parent.attr in _HOST_PARTS else []), []
-    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1):
-        return [], []
-    target = parent.targets[0]
-    if isinstance(target, ast.Name):
-        reads = [
-            n
-            for n in nodes
-            if isinstance(n, ast.Attribute)
-            and isinstance(n.value, ast.Name)
-            and n.value.id == target.id
-        ]
-        return [n for n in reads if n.attr in _HOST_PARTS], [n for n in reads if n.attr == "scheme"]
-    if isinstance(target, ast.Tuple) and len(target.elts) >= 2:
-        scheme, host = target.elts[0], target.elts[1]
-        loads = [n for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
-        hosts = [n for n in loads if isinstance(host, ast.Name) and n.id == host.id]
-        return hosts, [n for n in loads if isinstance(scheme, ast.Name) and n.id == scheme.id]
-    return [], []
-
-
-def _truth_of(part: ast.expr, context: ModuleContext) -> ast.expr:
-    """`bool(part)` when `part` is wrapped in one (a test of it is the same test), else `part`."""
-    call = context.parent(part)
-    if isinstance(call, ast.Call) and context.call_name(call) == "bool" and call.args == [part]:
-        return call
-    return part
-
-
-def _empty_test(host: ast.expr, context: ModuleContext) -> ast.expr | None:
-    """`not host`, `host == ""`, `host in ("", ours)`: the test that the URL has no host
-    (`bool(host)` read as `host`)."""
-    host = _truth_of(host, context)
-    parent = context.parent(host)
-    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
-        return parent
-    if isinstance(parent, ast.Compare) and len(parent.ops) == 1:
-        other = parent.comparators[0] if parent.left is host else parent.left
-        if isinstance(parent.ops[0], ast.Eq) and string_texts(other) == [""]:
-            return parent
-        if isinstance(parent.ops[0], ast.In) and parent.left is host and "" in string_texts(other):
-            return parent
-    return None
-
-
-def _tests_presence(scheme: ast.expr, context: ModuleContext) -> bool:
-    """Whether the scheme is tested for being there at all (`if scheme`, `not scheme`,
-    `scheme and not netloc`, `scheme == ""`), not only compared with allowed values
-    (`scheme and scheme not in ALLOWED` lets `https:evil.net` through; see `_truth_of`)."""
-    scheme = _truth_of(scheme, context)
-    parent = context.parent(scheme)
-    if isinstance(parent, ast.Compare):
-        return any(isinstance(op, ast.Eq | ast.NotEq) for op in parent.ops) and "" in [
-            t for c in (parent.left, *parent.comparators) for t in string_texts(c)
-        ]
-    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
-        return True
-    if isinstance(parent, ast.BoolOp):
-        spelled = ast.dump(scheme)
-        return not any(
-            isinstance(sibling, ast.Compare)
-            and any(ast.dump(n) == spelled for n in ast.walk(sibling))
-            for sibling in parent.values
-        )
-    return isinstance(parent, DECIDING) and getattr(parent, "test", None) is scheme
-
-
 def _parse_hits(
     function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
 ) -> Iterator[Hit]:
@@ -293,14 +226,14 @@ def _parse_hits(
     schemes: list[ast.expr] = []
     for call in nodes:
         if isinstance(call, ast.Call) and last_name(call.func) in ("urlparse", "urlsplit"):
-            read_hosts, read_schemes = _parts(call, context, nodes)
+            read_hosts, read_schemes = parsed_parts(call, context, nodes)
             hosts.update((id(h), h) for h in read_hosts)
             schemes.extend(read_schemes)
-    if any(_tests_presence(s, context) for s in schemes):
+    if any(tests_presence(s, context) for s in schemes):
         return  # one test of the scheme's presence anywhere: the guard thought of it
-    web_only = any(_web_schemes_only(s, context) for s in schemes)
+    web_only = any(web_schemes_only(s, context) for s in schemes)
     for host in hosts.values():
-        test = _empty_test(host, context)
+        test = empty_test(host, context)
         if test is None or not holding_admits(test, context):
             continue
         if web_only:
@@ -323,14 +256,23 @@ def _parse_hits(
         )
 
 
-def _web_schemes_only(scheme: ast.expr, context: ModuleContext) -> bool:
-    """`scheme not in {"http", "https"}` (then a refusal): `javascript:` is refused, and only
-    `https:evil.net` from a page of the other scheme is left."""
-    parent = context.parent(scheme)
-    if not (isinstance(parent, ast.Compare) and parent.left is scheme and len(parent.ops) == 1):
-        return False
-    texts = string_texts(parent.comparators[0])
-    return isinstance(parent.ops[0], ast.In | ast.NotIn) and bool(texts) and set(texts) <= _WEB
+def _joined_hits(
+    function: Function, nodes: list[ast.AST], facts: _Facts, context: ModuleContext
+) -> Iterator[Hit]:
+    """Shape 4: the host of `urljoin(base, url)` compared with the site's, `\\` never replaced
+    or refused (Flask's well-known `is_safe_url` snippet, as the guard reads it)."""
+    if facts.delegates or facts.backslash:
+        return
+    for test in joined_host_tests(nodes, context):
+        if holding_admits(test, context) or holding_refuses(test, context):
+            yield Hit(
+                node=test,
+                message=f"`{code(context, test)}` compares the host of the URL joined to this "
+                "site's, which every value without a host of its own gets: `/\\evil.net` keeps "
+                "this site's host in Python and is `//evil.net` to browsers, so it passes "
+                f"`{function.name}`; replace `\\` by `/` before parsing (as Django's "
+                "`url_has_allowed_host_and_scheme` does), or refuse it.",
+            )
 
 
 _WORTH_READING = ("startswith", "urlparse", "urlsplit")
@@ -363,7 +305,10 @@ _WORTH_READING = ("startswith", "urlparse", "urlsplit")
     "admitted while `\\` is never replaced or refused (`/\\evil.net` has no host for "
     "`urlsplit`); and a guard that returns a parsed URL's path (`urlsplit(u).path`, or "
     "`urlunsplit` with the scheme and host emptied) first in its result without collapsing or "
-    "refusing a leading `//` (`https:////evil.net` parses to the path `//evil.net`). A guard "
+    "refusing a leading `//` (`https:////evil.net` parses to the path `//evil.net`); and, when "
+    "nothing else is reported there, a comparison of the host of `urljoin(base, url)` with "
+    "the site's while `\\` is never replaced or refused (`/\\evil.net` gets the base's host "
+    "in Python). A guard "
     "that calls another guard or a regular expression is left alone.",
     why_bad="Browsers follow `//evil.net`, `/\\evil.net` and `https:evil.net` to `evil.net`: "
     "the guard says the URL stays on the site, and the login form or logout link sends the "
@@ -387,8 +332,10 @@ def incomplete_redirect_check(node: ast.AST, context: ModuleContext) -> Iterator
         return
     nodes = shared_own_nodes(node, context)
     facts = _Facts(node, nodes, context)
-    yield from _prefix_hits(node, nodes, facts, context)
-    yield from _parse_hits(node, nodes, facts, context)
+    hits = [*_prefix_hits(node, nodes, facts, context), *_parse_hits(node, nodes, facts, context)]
+    yield from hits
+    if not hits:
+        yield from _joined_hits(node, nodes, facts, context)
     if not facts.delegates:
         for path in kept_paths(nodes, context):
             yield Hit(

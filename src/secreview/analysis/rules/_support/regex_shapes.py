@@ -211,15 +211,19 @@ class _Trade(NamedTuple):
     loops: int = 2
 
 
-def _chain_length(path: list[Node], last: int, shared: frozenset[str]) -> int:
+def _chain_length(path: list[Node], last: int, shared: frozenset[str], wide: bool) -> int:
     """How many loops share out one run: the pair, plus each further loop beside the last that
-    can take a character of the run too (`\\s*\\t+\\s*` shares a run of tabs three ways)."""
+    can take a character of the run too (`\\s*\\t+\\s*` shares a run of tabs three ways);
+    with `wide`, also past a separator that can take it (`[\\w.]+.[\\w.]+.[a-z]+` shares a run
+    of letters three ways, cubic from one start, as the pair's separator is read)."""
     count = 2
     for node in path[last + 1 :]:
         run = _run_chars(node)
         if run & shared:
             shared &= run
             count += 1
+        elif wide and isinstance(node, Chars) and node.chars & shared:
+            shared &= node.chars
         elif not nullable(node):
             break
     return count
@@ -262,7 +266,7 @@ def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool, wide: bool)
                 fails_after = False  # `\s+(.+?)\s+` and nothing more: see the function
             if trades and (end_can_fail or fails_after):
                 return _Trade(
-                    path[i], path[j], _chain_length(path, j, shared & _run_chars(path[j]))
+                    path[i], path[j], _chain_length(path, j, shared & _run_chars(path[j]), wide)
                 )
             if wide and isinstance(path[j], Chars) and path[j].chars & shared:
                 shared &= path[j].chars  # a separator both loops can take
