@@ -21,7 +21,13 @@ from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
 from secreview.analysis.taint.parameters import closure_read, is_static_method, shell_call
-from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
+from secreview.analysis.taint.results import (
+    MAX_CALL_DEPTH,
+    SPLICES_PER_STEP,
+    FunctionNode,
+    FunctionResult,
+    SinkEvent,
+)
 from secreview.analysis.taint.semantics import (
     BUILTINS,
     KEYED_READS,
@@ -260,6 +266,7 @@ class CallRules(ObjectRules, CallbackRules):
         name = ref.node.name
         known = self.context.derived(new_read_tables)
         reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown, known)
+        spliced = 0
         for event in result.events:
             parameter = event.flow.parameter
             if parameter not in mapping or closure_read(event.flow, ref.node):
@@ -268,9 +275,11 @@ class CallRules(ObjectRules, CallbackRules):
             if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
             for flow in argument_flows(argument, event.flow, self.reader(node)):
+                spliced += 1
                 combined = splice(flow, event.flow, node, name, reads)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(event._replace(flow=combined))
+        self.tick(spliced // SPLICES_PER_STEP)  # a callee's events cost the caller's budget
         if result.parameter_calls:
             self.apply_parameter_calls(result, mapping, node, name)
         if receiver is not None and result.is_method and owner is not None:

@@ -14,12 +14,14 @@ for readers and type checkers (the mixins define them).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from secreview.analysis.taint.definitions import Definitions
 from secreview.analysis.taint.environments import forget_reads
+from secreview.analysis.taint.event_log import EventLog
 from secreview.analysis.taint.module_state import ModuleState
 from secreview.analysis.taint.results import (
     FUNCTION_BUDGET,
@@ -72,7 +74,7 @@ class FrameState:
         self.env: dict[str, Value] | None = {}
         self.returned: Value | None = None
         self.exits: list[dict[str, Value] | None] = []
-        self.events: list[SinkEvent] = []
+        self.events = EventLog()
         self.sinks_seen: dict[int, set[str]] = {}
         """Sink call (by node id) -> origins of the flows that reached it (empty: none did)."""
         self.loops: list[LoopExits] = []
@@ -189,15 +191,20 @@ class FrameState:
             return None
         return self.analysis.qualified(node)
 
-    def restate_steps(self, since: int, node: ast.AST, restate: Callable[[str], str]) -> None:
-        """Reword the evidence step at `node` of the events recorded since index `since`: a
-        call inferred from a hand-over says so instead of reading like one the code makes."""
-        for index in range(since, len(self.events)):
-            event = self.events[index]
+    @contextmanager
+    def restating(self, node: ast.AST, restate: Callable[[str], str]) -> Iterator[None]:
+        """Reword the evidence step at `node` of the events recorded inside the `with` block:
+        a call inferred from a hand-over says so instead of reading like one the code makes."""
+
+        def change(event: SinkEvent) -> SinkEvent:
+            flow = event.flow
             steps = tuple(
-                (step, restate(text) if step is node else text) for step, text in event.flow.steps
+                (step, restate(text) if step is node else text) for step, text in flow.steps
             )
-            self.events[index] = event._replace(flow=replace(event.flow, steps=steps))
+            return event._replace(flow=replace(flow, steps=steps))
+
+        with self.events.rewriting(change):
+            yield
 
     def labelled(self, value: Value, name: str, node: ast.AST) -> Value:
         """`value` read, stored, passed or returned under `name`: flows of the origins a label

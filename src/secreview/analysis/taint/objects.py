@@ -79,9 +79,8 @@ class ObjectRules(FrameState):
             method = self.analysis.find_method(class_name, "__call__")
             if method is None:
                 continue
-            before = len(self.events)
-            self.apply_function(FunctionRef(method), node, instance, [], {})
-            self.restate_steps(before, node, self._inferred_call(node))
+            with self.restating(node, self._inferred_call(node)):
+                self.apply_function(FunctionRef(method), node, instance, [], {})
 
     def _inferred_call(self, node: ast.Call) -> Callable[[str], str]:
         """The evidence says the call was not seen but inferred from the hand-over."""
