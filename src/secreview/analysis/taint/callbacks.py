@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
+from secreview.analysis.taint.event_log import restated
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.parameters import is_static_method
 from secreview.analysis.taint.results import FunctionResult, ParameterCall
@@ -189,7 +190,7 @@ class CallbackRules(FrameState):
         the API as the one that calls it."""
         passed, passed_keywords = self._passed(spec, args, kwargs)
         handed = f"handed to `{self.analysis.shown(node.func)}`, which calls it"
-        with self.restating(node, lambda text: f"{handed}: {text}"):
+        with self.events.rewriting(restated(node, lambda text: f"{handed}: {text}")):
             if isinstance(target, FunctionRef):
                 self.apply_function(target, node, None, passed, passed_keywords)
             else:

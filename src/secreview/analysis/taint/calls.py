@@ -16,18 +16,13 @@ from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.callee_reads import CalleeReads, read_by_callee, read_inside
 from secreview.analysis.taint.configured_urls import caller_fixes_host
 from secreview.analysis.taint.container_types import dumped
+from secreview.analysis.taint.event_paths import SPLICES_PER_STEP
 from secreview.analysis.taint.guard_shapes import past_library_call
 from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
 from secreview.analysis.taint.objects import PARTIAL, ObjectRules
 from secreview.analysis.taint.parameters import closure_read, is_static_method, shell_call
-from secreview.analysis.taint.results import (
-    MAX_CALL_DEPTH,
-    SPLICES_PER_STEP,
-    FunctionNode,
-    FunctionResult,
-    SinkEvent,
-)
+from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
 from secreview.analysis.taint.semantics import (
     BUILTINS,
     KEYED_READS,

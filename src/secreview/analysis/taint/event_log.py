@@ -16,8 +16,10 @@ reported, and in which order, does not change.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from secreview.analysis.taint.event_paths import MAX_EVENT_PATHS, path_signature
 from secreview.analysis.taint.evidence_order import preferred
@@ -101,3 +103,15 @@ def _worse(event: SinkEvent | None, position: int, other: SinkEvent | None, wher
     if preferred(other.flow, event.flow):
         return True
     return not preferred(event.flow, other.flow) and position > where
+
+
+def restated(node: ast.AST, restate: Callable[[str], str]) -> Callable[[SinkEvent], SinkEvent]:
+    """The rewording of an event's evidence step at `node` by `restate` (for `rewriting`): a
+    call inferred from a hand-over says so instead of reading like one the code makes."""
+
+    def change(event: SinkEvent) -> SinkEvent:
+        flow = event.flow
+        steps = tuple((step, restate(text) if step is node else text) for step, text in flow.steps)
+        return event._replace(flow=replace(flow, steps=steps))
+
+    return change

@@ -27,6 +27,13 @@ from secreview.analysis.taint.results import SinkEvent
 
 MAX_EVENT_PATHS = 4
 """Evidence paths one function keeps for one sink, kind and flow signature."""
+SPLICES_PER_STEP = 8
+"""A callee's sink event continued with one flow of the caller's argument at a call costs the
+caller this many times less than an evaluation step (`results.FUNCTION_BUDGET`): even with the
+paths bounded, a call whose callee reaches thousands of sinks costs, and a loop calling most of
+its module, run again until its state settles, spliced millions (OctoPrint's `_monitor`, minutes
+of work that counted as a few thousand steps); now it runs out of its budget and is given up
+with a note, like any function too costly to read."""
 
 
 def path_signature(event: SinkEvent) -> Hashable:

@@ -14,8 +14,7 @@ for readers and type checkers (the mixins define them).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,6 @@ from secreview.analysis.taint.results import (
     FunctionNode,
     OutOfBudget,
     ParameterCall,
-    SinkEvent,
 )
 from secreview.analysis.taint.semantics import BUILTINS, source_flow
 from secreview.analysis.taint.values import (
@@ -190,21 +188,6 @@ class FrameState:
         ):
             return None
         return self.analysis.qualified(node)
-
-    @contextmanager
-    def restating(self, node: ast.AST, restate: Callable[[str], str]) -> Iterator[None]:
-        """Reword the evidence step at `node` of the events recorded inside the `with` block:
-        a call inferred from a hand-over says so instead of reading like one the code makes."""
-
-        def change(event: SinkEvent) -> SinkEvent:
-            flow = event.flow
-            steps = tuple(
-                (step, restate(text) if step is node else text) for step, text in flow.steps
-            )
-            return event._replace(flow=replace(flow, steps=steps))
-
-        with self.events.rewriting(change):
-            yield
 
     def labelled(self, value: Value, name: str, node: ast.AST) -> Value:
         """`value` read, stored, passed or returned under `name`: flows of the origins a label

@@ -22,6 +22,7 @@ from dataclasses import replace
 from functools import reduce
 
 from secreview.analysis.taint.declared_types import declared_field
+from secreview.analysis.taint.event_log import restated
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.overrides import local_implementations
 from secreview.analysis.taint.semantics import fixes_host, read_path, substitute
@@ -79,7 +80,7 @@ class ObjectRules(FrameState):
             method = self.analysis.find_method(class_name, "__call__")
             if method is None:
                 continue
-            with self.restating(node, self._inferred_call(node)):
+            with self.events.rewriting(restated(node, self._inferred_call(node))):
                 self.apply_function(FunctionRef(method), node, instance, [], {})
 
     def _inferred_call(self, node: ast.Call) -> Callable[[str], str]:

@@ -11,10 +11,6 @@ from secreview.analysis.taint.values import CLEAN, Flow, Value
 FUNCTION_BUDGET = 60_000
 """Evaluation steps one function may take (a 10,000-statement function fits; a blow-up does not)."""
 MODULE_BUDGET = 1_500_000
-SPLICES_PER_STEP = 8
-"""A callee's sink event continued with one flow of the caller's argument, at a call, costs
-this many times less than an evaluation step: a call whose callee reaches thousands of sinks
-along many paths (a loop calling most of its module, run again until it settles) counts."""
 MAX_CALL_DEPTH = 12
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
