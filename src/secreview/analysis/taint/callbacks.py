@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
+from secreview.analysis.taint.event_log import restated
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.parameters import is_static_method
 from secreview.analysis.taint.results import FunctionResult, ParameterCall
@@ -188,13 +189,12 @@ class CallbackRules(FrameState):
         """Apply `target` to the arguments `spec` says the API passes it; the evidence names
         the API as the one that calls it."""
         passed, passed_keywords = self._passed(spec, args, kwargs)
-        before = len(self.events)
-        if isinstance(target, FunctionRef):
-            self.apply_function(target, node, None, passed, passed_keywords)
-        else:
-            self.apply_external(target, node, passed, passed_keywords)
         handed = f"handed to `{self.analysis.shown(node.func)}`, which calls it"
-        self.restate_steps(before, node, lambda text: f"{handed}: {text}")
+        with self.events.rewriting(restated(node, lambda text: f"{handed}: {text}")):
+            if isinstance(target, FunctionRef):
+                self.apply_function(target, node, None, passed, passed_keywords)
+            else:
+                self.apply_external(target, node, passed, passed_keywords)
 
     def _passed(
         self, spec: Callback, args: list[Value], kwargs: dict[str, Value]

@@ -16,6 +16,7 @@ from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.callee_reads import CalleeReads, read_by_callee, read_inside
 from secreview.analysis.taint.configured_urls import caller_fixes_host
 from secreview.analysis.taint.container_types import dumped
+from secreview.analysis.taint.event_paths import SPLICES_PER_STEP
 from secreview.analysis.taint.guard_shapes import past_library_call
 from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
@@ -260,6 +261,7 @@ class CallRules(ObjectRules, CallbackRules):
         name = ref.node.name
         known = self.context.derived(new_read_tables)
         reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown, known)
+        spliced = 0
         for event in result.events:
             parameter = event.flow.parameter
             if parameter not in mapping or closure_read(event.flow, ref.node):
@@ -268,9 +270,11 @@ class CallRules(ObjectRules, CallbackRules):
             if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
             for flow in argument_flows(argument, event.flow, self.reader(node)):
+                spliced += 1
                 combined = splice(flow, event.flow, node, name, reads)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(event._replace(flow=combined))
+        self.tick(spliced // SPLICES_PER_STEP)  # a callee's events cost the caller's budget
         if result.parameter_calls:
             self.apply_parameter_calls(result, mapping, node, name)
         if receiver is not None and result.is_method and owner is not None:

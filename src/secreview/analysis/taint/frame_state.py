@@ -14,12 +14,13 @@ for readers and type checkers (the mixins define them).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from secreview.analysis.taint.definitions import Definitions
 from secreview.analysis.taint.environments import forget_reads
+from secreview.analysis.taint.event_log import EventLog
 from secreview.analysis.taint.module_state import ModuleState
 from secreview.analysis.taint.results import (
     FUNCTION_BUDGET,
@@ -27,7 +28,6 @@ from secreview.analysis.taint.results import (
     FunctionNode,
     OutOfBudget,
     ParameterCall,
-    SinkEvent,
 )
 from secreview.analysis.taint.semantics import BUILTINS, source_flow
 from secreview.analysis.taint.values import (
@@ -72,7 +72,7 @@ class FrameState:
         self.env: dict[str, Value] | None = {}
         self.returned: Value | None = None
         self.exits: list[dict[str, Value] | None] = []
-        self.events: list[SinkEvent] = []
+        self.events = EventLog()
         self.sinks_seen: dict[int, set[str]] = {}
         """Sink call (by node id) -> origins of the flows that reached it (empty: none did)."""
         self.loops: list[LoopExits] = []
@@ -188,16 +188,6 @@ class FrameState:
         ):
             return None
         return self.analysis.qualified(node)
-
-    def restate_steps(self, since: int, node: ast.AST, restate: Callable[[str], str]) -> None:
-        """Reword the evidence step at `node` of the events recorded since index `since`: a
-        call inferred from a hand-over says so instead of reading like one the code makes."""
-        for index in range(since, len(self.events)):
-            event = self.events[index]
-            steps = tuple(
-                (step, restate(text) if step is node else text) for step, text in event.flow.steps
-            )
-            self.events[index] = event._replace(flow=replace(event.flow, steps=steps))
 
     def labelled(self, value: Value, name: str, node: ast.AST) -> Value:
         """`value` read, stored, passed or returned under `name`: flows of the origins a label

@@ -31,6 +31,7 @@ import re
 
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.name_words import words_of
+from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.semantics import program_of
 from secreview.analysis.taint.values import Value
 from secreview.patterns import lazy_pattern
@@ -188,13 +189,14 @@ class GuessRules(FrameState):
         self, kind: str, node: ast.Call, args: list[Value], kwargs: dict[str, Value], why: str
     ) -> None:
         """The sink events of the guessed pseudo-call of `kind`, marked as guesses."""
-        before = len(self.events)
-        self.sink_call(GUESSED[kind], node, None, args, kwargs)
         shown = self.analysis.shown(node.func) or GUESSED[kind]
-        for index in range(before, len(self.events)):
-            event = self.events[index]
+
+        def guessed(event: SinkEvent) -> SinkEvent:
             note = f"{event.note}, guessed from the name: {why}"
-            self.events[index] = event._replace(sink=shown, note=note, guess=True)
+            return event._replace(sink=shown, note=note, guess=True)
+
+        with self.events.rewriting(guessed):
+            self.sink_call(GUESSED[kind], node, None, args, kwargs)
 
     def unread_project_function(self, func: ast.expr) -> str | None:
         """The qualified name of a project function that no model, summary or class of the

@@ -108,9 +108,9 @@ class ModuleAnalysis(ModuleState):
                 result.returns = self._declared_return(node, result.returns)
             # A loop's body is run again until its state settles, and each pass records the
             # same events again; kept twice, every caller splices each copy anew, so the copies
-            # multiply along call chains (a 2,600-line module needed gigabytes). Only exact
-            # copies go, the first kept, so what is reported and in which order is unchanged.
-            result.events = list(dict.fromkeys(frame.events))
+            # multiply along call chains (a 2,600-line module needed gigabytes). Exact copies
+            # go, and past a few paths to one sink with one flow the best ranked are kept.
+            result.events = list(frame.events)
             result.sinks_seen = frame.sinks_seen
             result.reads = tuple(frame.reads)
             result.parameter_calls = tuple(frame.parameter_calls)

@@ -23,6 +23,7 @@ from functools import reduce
 
 from secreview.analysis.taint.configured_urls import extending_stores
 from secreview.analysis.taint.declared_types import declared_field
+from secreview.analysis.taint.event_log import restated
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.overrides import local_implementations
 from secreview.analysis.taint.semantics import fixes_host, read_path, substitute
@@ -80,9 +81,8 @@ class ObjectRules(FrameState):
             method = self.analysis.find_method(class_name, "__call__")
             if method is None:
                 continue
-            before = len(self.events)
-            self.apply_function(FunctionRef(method), node, instance, [], {})
-            self.restate_steps(before, node, self._inferred_call(node))
+            with self.events.rewriting(restated(node, self._inferred_call(node))):
+                self.apply_function(FunctionRef(method), node, instance, [], {})
 
     def _inferred_call(self, node: ast.Call) -> Callable[[str], str]:
         """The evidence says the call was not seen but inferred from the hand-over."""

@@ -231,6 +231,13 @@ class Value:
     """The classes this value may be, as class objects rather than instances (`Store`, or a
     project class's qualified name): `kind or Store` is either, and calling it constructs each.
     An instance has the class's `type` and no `classes`, so calling it runs `__call__`."""
+    contents: dict[int, frozenset[Flow]] | None = field(
+        default=None, init=False, compare=False, hash=False, repr=False
+    )
+    """`all_flows` once asked, by depth: a value never changes, and a loop's fixpoint test, a
+    call's arguments and an unknown call's result ask again for the same object's (an object
+    of fifty attributes, read at each of the hundred calls of its constructor, merged its parts'
+    flows each time: most of docassemble's parser module's minute)."""
 
     @property
     def is_constant(self) -> bool:
@@ -241,7 +248,14 @@ class Value:
         """Every flow of the value and of everything it contains."""
         if not self.parts or depth > MAX_PART_DEPTH:
             return self.flows
-        return merge_flows(self.flows, *(p.all_flows(depth + 1) for p in self.parts.values()))
+        known = self.contents
+        if known is None:
+            known = self.contents = {}
+        elif depth in known:
+            return known[depth]
+        flows = merge_flows(self.flows, *(p.all_flows(depth + 1) for p in self.parts.values()))
+        known[depth] = flows
+        return flows
 
     def part(self, key: object) -> Value:
         """The element at constant `key`: its own value when known, else the unknown elements
