@@ -24,6 +24,10 @@ REACHED_OTHERWISE = {
     "pyramid.request.Request",
     "urllib3.PoolManager",
     "http.client.HTTPSConnection",
+    # A project's pydantic model (`permission.dict()` of a view parameter annotated with it).
+    "pydantic.BaseModel",
+    "pydantic.main.BaseModel",
+    "pydantic.v1.BaseModel",
     # Modules whose capitalised names are module paths, called by qualified name.
     "Crypto.Hash.MD2",
     "Crypto.Hash.MD4",

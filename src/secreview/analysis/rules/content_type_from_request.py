@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
+from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
+from secreview.patterns import lazy_pattern
+
+_FIXED_TYPE = lazy_pattern(r"\s*([\w.+-]+/[\w.+-]+)\s*;")
+"""Fixed text that ends the media type before the data: `text/csv; charset={encoding}`."""
+_RENDERED = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml")
+"""Media types a browser renders as a document whose scripts run (and any `+xml` type)."""
+
+
+def _type_chosen_by_data(event: SinkEvent, _context: AnalysisContext) -> bool:
+    """Whether the data may choose the media type itself: not when fixed text names the type
+    and the data only fills its parameters (`f"text/csv; charset={imprt.encoding}"`), unless
+    that type is a rendered document, whose charset the data could turn (`text/html`)."""
+    fixed = _FIXED_TYPE.match(event.prefix)
+    if fixed is None:
+        return True
+    media = fixed.group(1).lower()
+    return media in _RENDERED or media.endswith("+xml")
+
 
 content_type_from_request = taint_rule(
     TaintSpec(
         "content-type",
         "a body served as `text/html` or `image/svg+xml` runs the requester's script in the "
         "application's origin.",
+        reports=_type_chosen_by_data,
     ),
     id="content-type-from-request",
     name="Response content type chosen by untrusted input",
@@ -24,7 +45,8 @@ content_type_from_request = taint_rule(
     what_it_does="Follows untrusted data to the `mimetype` of Flask/Werkzeug `send_file` and to "
     "the `mimetype`/`content_type`/`media_type` of a Flask, Werkzeug, Django, FastAPI, Starlette "
     "or aiohttp response, unless a check on the way held it to known values (membership in a "
-    "fixed collection).",
+    "fixed collection), the file is sent as a download (`as_attachment=True`), or fixed text "
+    "names an inert media type and the data only fills its parameters (`text/csv; charset=...`).",
     why_bad="With `type=text/html` in the link, any body the response carries (a fetched page, "
     "an upload, echoed text) is rendered as a page of the application: its scripts read the "
     "user's session and act as the user (cross-site scripting, CWE-79).",

@@ -17,6 +17,9 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.cookie_names import (
     PREFERENCE_COOKIE_WORDS,
     SENSITIVE_COOKIE_WORDS,
+    cookie_name_words,
+    holds_configured_setting,
+    says_public,
 )
 from secreview.analysis.rules._support.django_settings import (
     CONFIG_UPDATES,
@@ -105,7 +108,7 @@ def _cookie_words(call: ast.Call, context: ModuleContext) -> tuple[str, set[str]
     if isinstance(value, str):
         return repr(value), set(name_words(value))
     shown = f"`{context.one_line(name_node)}`" if name_node is not None else "(unnamed)"
-    return shown, set()
+    return shown, cookie_name_words(name_node, context)
 
 
 def _is_deletion(call: ast.Call, context: ModuleContext) -> bool:
@@ -176,14 +179,18 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
         return None  # `service.set_cookie(request, response, token)`: a helper, not the framework
     if _holds_flag(call, context):
         return None
+    if call.func.attr != "set_signed_cookie" and holds_configured_setting(
+        context.argument(call, 1, "value"), context
+    ):
+        return None  # the same configured value for every visitor (a signed one is a credential)
     if not _flag_missing(call, call.func.attr, flag, context):
         return None
     shown, words = _cookie_words(call, context)
     if flag.cwe == _HTTPONLY and words & _SCRIPT_READABLE_WORDS:
         return None
     sensitive = bool(words & SENSITIVE_COOKIE_WORDS)
-    if words & PREFERENCE_COOKIE_WORDS and not sensitive:
-        return None  # `lang`, `theme`: a display choice, nothing to steal (cookie_names.py)
+    if (words & PREFERENCE_COOKIE_WORDS and not sensitive) or says_public(words):
+        return None  # `lang`, `theme`, a public key: nothing to steal (cookie_names.py)
     framework = any(context.imports_module(f) for f in (*_WEB_FRAMEWORKS, "falcon"))
     return Hit(
         node=call,

@@ -54,8 +54,9 @@ _STRONG_LAST = frozenset(
 # `sig` is as often a signal number (`sig == signal.SIGCHLD`) as a signature: weak alone
 _WEAK_LAST = frozenset({"token", "digest", "hash", "key", "mac", "code", "checksum", "sig", "auth"})
 # weak last words that, without a credential qualifier, name a look-up value: a dict's `key`, a
-# record's `fides_key`/`connection_key` (its identifier), a status `code`; `api_key` still counts
-_LOOKUP_LAST = frozenset({"key", "code"})
+# record's `fides_key`/`connection_key` (its identifier), a status `code`, a `checksum` anyone
+# holding the data computes (a cache entry's version marker); `api_key` still counts
+_LOOKUP_LAST = frozenset({"key", "code", "checksum"})
 # words before a weak last word that make it a credential: `auth_token`, `api_key`, `hmac_digest`
 _STRONG_QUALIFIERS = frozenset(
     {

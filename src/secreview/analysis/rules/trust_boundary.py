@@ -13,13 +13,29 @@ from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
+_VALIDATING = frozenset({"validate", "validated", "sanitize", "sanitise", "sanitized", "sanitised"})
+"""Words of a function's name that say it vets what it returns (`validate_next_path`)."""
+_RETURNED_BY = "returned by `"
+"""How the evidence names the function a value was returned by (`calls.py`, `semantics.py`)."""
+
 
 def _from_the_client(event: SinkEvent, context: AnalysisContext) -> bool:
-    """Whether the stored data is not only another server's answer (see the module)."""
-    return event.flow.origin != "socket"
+    """Whether the stored data is not only another server's answer (see the module), nor what
+    the project's own validator returned: the rule reports data stored *unvalidated*, and a
+    function named for validating (`validate_next_path`: a relative path or '') is where the
+    project decided what may be kept, which a reviewer judges there, not at every store."""
+    if event.flow.origin == "socket":
+        return False
+    for _, note in event.flow.steps:
+        if note.startswith(_RETURNED_BY):
+            name = note.removeprefix(_RETURNED_BY).split("`", 1)[0].removesuffix("()")
+            if words_of(name.rpartition(".")[2]) & _VALIDATING:
+                return False
+    return True
 
 
 trust_boundary = taint_rule(

@@ -14,6 +14,7 @@ import re
 
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 from secreview.patterns import lazy_pattern
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -110,6 +111,29 @@ def delegates(function: Function, checked: set[str]) -> bool:
         if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Call):
             return True  # `super().update(...)`: the parent's handler may check
     return False
+
+
+def inherited_checks(owner: ast.ClassDef, context: ModuleContext) -> set[str]:
+    """Names of the methods that check, of `owner` and of its base classes defined in the same
+    module: a handler calling `self._post_disable_enable_tree(...)`, a base class's helper
+    whose first step is `require_permissions(...)`, checks as if it made the call itself."""
+    classes = {node.name: node for node in nodes_of(context, ast.ClassDef)}
+    found: set[str] = set()
+    pending, seen = [owner], set()
+    while pending:
+        cls = pending.pop()
+        if cls.name in seen:
+            continue
+        seen.add(cls.name)
+        for method in cls.body:
+            if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef) and own_checks(
+                method, context
+            ):
+                found.add(method.name)
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and base.id in classes:
+                pending.append(classes[base.id])
+    return found
 
 
 _MODULE_HOOKS = ("before_request", "url_value_preprocessor", "dependencies=")

@@ -32,6 +32,7 @@ from secreview.analysis.rules._support.handler_checks import (
     blanket_check,
     delegates,
     few_unchecked,
+    inherited_checks,
     own_checks,
 )
 from secreview.index.context import ModuleContext
@@ -112,8 +113,8 @@ def _compare(
         values = [a.arg for a in function.args.args if a.arg not in _NOT_URL_VALUES]
         if found or not values or PUBLIC_NAMES.search(owner.name):
             continue
-        if delegates(function, {f.name for _, f, _ in checking}):
-            continue
+        if delegates(function, {f.name for _, f, _ in checking} | inherited_checks(owner, context)):
+            continue  # a sibling's check, or a helper of the class or its bases that checks
         if function.name in _READ_VERBS:
             does, kind = "returns the object its URL names", "resource reads"
             harm = "reads what they protect"
