@@ -78,10 +78,10 @@ def returned_parts(returned: Value) -> list[tuple[int | None, frozenset[Flow]]]:
 
 
 class ReturnedElements(NamedTuple):
-    """A returned tuple or list whose elements are all known: its length and its constant
-    text elements (`return ["ffmpeg", "-i", source]`), so a caller in another module still sees
-    which element is fixed text (the program of an argument vector, a `-c` of a shell) and
-    which holds data, as a caller in the same module does."""
+    """A returned tuple or list whose first elements are known (`_known_elements`): how many,
+    and its constant text elements (`return ["ffmpeg", "-i", source]`), so a caller in another
+    module still sees which element is fixed text (the program of an argument vector, a `-c` of
+    a shell) and which holds data, as a caller in the same module does."""
 
     shape: str
     length: int
@@ -214,7 +214,7 @@ class ExternalSummary(NamedTuple):
     its return annotation says (`def connector_for(kind) -> WebhookConnector`): the caller's
     method calls on the result then read that class's code (`calls.apply_external`)."""
     returned_elements: ReturnedElements | None = None
-    """The returned tuple or list, when its elements are all known (`returned_elements`)."""
+    """The returned tuple or list, when its first elements are known (`returned_elements`)."""
 
 
 _MAX_ALIAS_HOPS = 4
