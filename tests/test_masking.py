@@ -178,6 +178,8 @@ def test_an_attribute_of_a_name_is_code_however_random_it_looks() -> None:
     assert mask_code("argv = soar.generate_args2cmd").text == "argv = soar.generate_args2cmd"
     assert mask_code("key = xK9mQ2pL7nR4vB8wZ3yT").text == "key = " + MASK
     assert mask_code("x = cfg . xK9mQ2pL7nR4vB8wZ3yT").text == "x = cfg . " + MASK
+    token = "ghp_" + "hunter2xyzA1b2C3d4E5f6G7h8I9j0K1l2M3"
+    assert mask_code(f"x = cfg.{token}").text == "x = cfg.ghp_" + MASK  # a provider format
 
 
 def test_a_masked_value_shows_neither_characters_nor_length() -> None:
