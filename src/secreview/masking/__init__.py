@@ -244,8 +244,8 @@ def _tokens(code: str, masking: _Masking, offsets: list[int]) -> None:
                     masking.keep(start - len(recent[-1].string), start)
                 attribute = _names_an_attribute(token, recent)  # `Plugin.generate_args2cmd`
                 _judge(token, start, end, recent, stack, masking)
-                if attribute and _mask_shapes(token.string) == token.string:
-                    masking.keep(start, end)  # random-looking only: a provider format stays masked
+                if attribute:
+                    masking.keep(start, end)  # a provider format is masked again at the end
             return
         except (tokenize.TokenError, SyntaxError) as error:
             failed_line = getattr(error, "lineno", None)
