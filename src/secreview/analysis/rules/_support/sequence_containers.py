@@ -41,7 +41,8 @@ def is_sequence(container: ast.expr, context: ModuleContext) -> bool:
 
     A literal of constants is not counted, written in place or bound to the name
     (`common_passwords = ["123456", "qwerty"]`, a deny list): what it holds is in the source for
-    everyone to read.
+    everyone to read. An empty one bound to the name is filled elsewhere (`self._nonces = []`,
+    then `append(nonce)`), so it says nothing of what the list holds.
     """
     if isinstance(container, ast.Attribute):
         values = self_attribute_values(container, context) or []
@@ -52,4 +53,14 @@ def is_sequence(container: ast.expr, context: ModuleContext) -> bool:
     kinds = {_kind(value, context) for value in values}
     if "hashed" in kinds or "sequence" not in kinds:
         return False
-    return not all(isinstance(v, ast.List | ast.Tuple) and context.is_constant(v) for v in values)
+    return not all(_public_literal(v, container, context) for v in values)
+
+
+def _public_literal(value: ast.expr, container: ast.expr, context: ModuleContext) -> bool:
+    """A list or tuple of constants written in place, or bound to the name with something in
+    it (an empty one bound to the name is filled elsewhere)."""
+    return (
+        isinstance(value, ast.List | ast.Tuple)
+        and (bool(value.elts) or value is container)
+        and context.is_constant(value)
+    )
