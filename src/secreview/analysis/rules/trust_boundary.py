@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.guessed_sanitizers import VALIDATING_WORDS
 from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
-_VALIDATING = frozenset({"validate", "validated", "sanitize", "sanitise", "sanitized", "sanitised"})
-"""Words of a function's name that say it vets what it returns (`validate_next_path`)."""
 _RETURNED_BY = "returned by `"
 """How the evidence names the function a value was returned by (`calls.py`, `semantics.py`)."""
 
@@ -33,7 +32,7 @@ def _from_the_client(event: SinkEvent, context: AnalysisContext) -> bool:
     for _, note in event.flow.steps:
         if note.startswith(_RETURNED_BY):
             name = note.removeprefix(_RETURNED_BY).split("`", 1)[0].removesuffix("()")
-            if words_of(name.rpartition(".")[2]) & _VALIDATING:
+            if words_of(name.rpartition(".")[2]) & VALIDATING_WORDS:
                 return False
     return True
 

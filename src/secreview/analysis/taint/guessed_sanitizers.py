@@ -48,8 +48,11 @@ _CLEANING = frozenset({"clean", "cleaned", "sanitize", "sanitise", "sanitized", 
 _CLEANING |= {"purify", "scrub", "cleanse"}
 _MARKUP = frozenset({"html", "markup"})
 _PROTECTS_HTML = frozenset({"html"})
-_VETTING = frozenset({"validate", "validated", "sanitize", "sanitise", "sanitized", "sanitised"})
-_VETTING |= {"secure", "safe", "confine", "confined", "restrict", "restricted"}
+VALIDATING_WORDS = frozenset(
+    {"validate", "validated", "sanitize", "sanitise", "sanitized", "sanitised"}
+)
+"""Words of a function's name that say it vets what it returns (`validate_next_path`)."""
+_VETTING = VALIDATING_WORDS | {"secure", "safe", "confine", "confined", "restrict", "restricted"}
 _PATH_WORDS = frozenset({"path", "filepath"})
 _SITE_URL_BUILDERS = frozenset({"url_for"})
 _PROTECTS_REDIRECT = frozenset({"redirect"})
