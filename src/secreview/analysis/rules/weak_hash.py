@@ -17,6 +17,7 @@ from secreview.analysis.rules._support.crypto_libraries import (
     pycryptodome_module,
 )
 from secreview.analysis.rules._support.crypto_names import destination, name_words
+from secreview.analysis.rules._support.digest_purpose import vouches_for_something
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.password_hashing import password_reasons
 from secreview.analysis.rules._support.unchosen_data import is_unchosen
@@ -245,7 +246,11 @@ def _cut_to_short_id(call: ast.Call, context: ModuleContext) -> bool:
     "hashing only clock readings and random draws, which no attacker chooses; "
     "SHA-1 handed to HMAC, HOTP/TOTP, OAEP/MGF1 or a KDF is not reported because those "
     "constructions do not rely on collision resistance. A password hashed this way is reported by "
-    "`fast-password-hash` instead, whose advice fits that case.",
+    "`fast-password-hash` instead, whose advice fits that case. Confidence is medium when the "
+    "code shows the digest vouches for something (kept or returned under a name that signs or "
+    "authenticates, `signature`, `token`, `def sign_url`, or computed over a secret, an API "
+    "key or a password), low when it shows no purpose: most such digests name a file, key a "
+    "lookup or detect a change.",
     why_bad="Anyone can build two inputs with the same MD5 digest in seconds, and a SHA-1 "
     "chosen-prefix collision cost about US$45,000 of rented GPU time in 2020 (SHAmbles). "
     "A digest that vouches for a file, a signed document, a certificate or a token can then "
@@ -291,9 +296,21 @@ def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         fix = "Use hashes.SHA256() (or SHA3_256/BLAKE2b) for anything an attacker could target."
     elif not name.startswith("hashlib."):
         fix = "Use Crypto.Hash.SHA256.new(...) (or SHA3_256/BLAKE2b) instead."
+    if vouches_for_something(node, context):
+        yield Hit(
+            node=node,
+            message=f"`{context.one_line(node)}` computes {_WEAK_HASHES[algorithm]}, and the "
+            "digest vouches for data or identity here: an attacker can forge an input with the "
+            "same digest.",
+            fix=fix,
+        )
+        return
     yield Hit(
         node=node,
-        message=f"`{context.one_line(node)}` computes {_WEAK_HASHES[algorithm]}; if the "
-        "digest vouches for data or identity, an attacker can forge an input with the same digest.",
+        message=f"`{context.one_line(node)}` computes {_WEAK_HASHES[algorithm]}; nothing here "
+        "shows what the digest vouches for (a checksum, a lookup key or a file name needs no "
+        "collision resistance). If it vouches for data or identity, an attacker can forge an "
+        "input with the same digest; if not, say so with `usedforsecurity=False`.",
         fix=fix,
+        confidence=Confidence.LOW,
     )
