@@ -1,16 +1,17 @@
-"""Extracting archives: tar members written outside the target (CWE-22), zip bombs (CWE-409).
+"""Extracting archives whose members are written outside the target (`archive-path-traversal`).
 
 `tarfile` writes each member where its name says, `../` and absolute paths included, and follows
 the links the archive itself creates, unless an extraction filter (`filter="data"`, Python 3.12 and
 the security backports) stops it; Python 3.14 finally makes "data" the default. `shutil.
-unpack_archive` extracts tar formats through the same code. That is `archive-path-traversal`.
+unpack_archive` extracts tar formats through the same code.
 
-`zipfile` is different: it strips absolute paths, drive letters and `..` components from member
-names and does not create symlinks, so its extraction is not path traversal, and reporting it as
-CWE-22 would be wrong. What a zip from elsewhere can still do is decompress to far more than its
-size and fill the disk, which is `unbounded-zip-extraction`: CWE-409, low confidence, and quiet
-when the function looks at the members' `file_size`, or when a request handler opens the zip
-from the request (`decompression-bomb` reports that zip bomb where it is opened).
+`rarfile` and `py7zr` recreate the symbolic links an archive holds; a later member named through
+such a link is written wherever the link points, and py7zr before 0.20.2 also followed `../` in
+names (CVE-2022-44900). Recent releases check more, but which release runs is not visible here,
+so these are reported at low confidence unless the code checks the members itself.
+
+`zipfile` strips `..` and absolute paths and creates no links: its risk is size
+(`zip_extraction.py`).
 """
 
 from __future__ import annotations
@@ -19,20 +20,15 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.archive_openers import (
+    EXTRACT_METHODS,
+    archive_is_fixed,
+    opened_by,
+    other_format_branch,
+)
 from secreview.analysis.rules._support.built_strings import fixed_text, is_fixed
-from secreview.analysis.rules._support.local_bindings import (
-    assigned_values,
-    made_by,
-    origin_calls,
-    scope_nodes_of,
-)
+from secreview.analysis.rules._support.local_bindings import scope_nodes_of
 from secreview.analysis.rules._support.quoting import code
-from secreview.analysis.rules._support.web_handlers import (
-    is_request_handler,
-    mentions_request_data,
-    request_data_names,
-    uses_web_framework,
-)
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -48,52 +44,19 @@ _TAR_OPENERS = frozenset(
         "tarfile.TarFile.zstopen",
     }
 )
-_ZIP_OPENERS = frozenset({"zipfile.ZipFile", "zipfile.PyZipFile"})
-_EXTRACT_METHODS = frozenset({"extractall", "extract"})
+_LINKING_OPENERS = {"rarfile.RarFile": "RAR", "py7zr.SevenZipFile": "7z"}
+"""Libraries that recreate an archive's symbolic links and have no extraction filter."""
 _SAFE_FILTER_NAMES = frozenset({"data", "tar"})
 _SAFE_FILTER_FUNCTIONS = frozenset({"tarfile.data_filter", "tarfile.tar_filter"})
 _UNSAFE_FILTERS = frozenset({"fully_trusted", "tarfile.fully_trusted_filter"})
-_MEMBER_LISTINGS = frozenset({"getmembers", "getnames"})
-_SIZE_ATTRIBUTES = frozenset({"file_size", "compress_size"})
-_TYPE_TESTS = frozenset({"issym", "islnk", "isfile", "isreg", "isdir", "isdev", "type"})
-
-
-_FORMAT_TESTS = {"tar": "tarfile.is_tarfile", "zip": "zipfile.is_zipfile"}
-
-
-def _opened_by(
-    context: ModuleContext, receiver: ast.expr, openers: frozenset[str]
-) -> ast.Call | None:
-    """The call that opened the archive `receiver` refers to: one of `openers` itself, or a
-    local name bound to one of them (`open_fn = tarfile.open` ... `with open_fn(path) as a:`,
-    the usual shape of a helper that picks the opener by the archive's format)."""
-    direct = made_by(context, receiver, openers)
-    if direct is not None:
-        return direct
-    for call in origin_calls(context, receiver):
-        if isinstance(call.func, ast.Name) and any(
-            context.resolve(value) in openers for value, _ in assigned_values(context, call.func)
-        ):
-            return call
-    return None
-
-
-def _other_format_branch(context: ModuleContext, node: ast.AST, kind: str) -> bool:
-    """Whether `node` only runs for the other format: in the body of `if zipfile.is_zipfile(..)`
-    when `kind` is "tar" (and the reverse), or in the `else` of the test for `kind` itself."""
-    other = "zip" if kind == "tar" else "tar"
-    child = node
-    parent = context.parent(node)
-    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        if isinstance(parent, ast.If) and isinstance(parent.test, ast.Call):
-            test = context.call_name(parent.test)
-            in_body = child in parent.body
-            if (test == _FORMAT_TESTS[other] and in_body) or (
-                test == _FORMAT_TESTS[kind] and child in parent.orelse
-            ):
-                return True
-        child, parent = parent, context.parent(parent)
-    return False
+_MEMBER_LISTINGS = frozenset({"getmembers", "getnames", "infolist", "namelist", "list"})
+_MEMBER_OBJECTS = frozenset({"getmembers", "infolist", "list"})
+"""Listings whose items are member objects (tar's `getmembers`, rarfile's `infolist`, py7zr's
+`list`): a loop over one can look at each member's type."""
+_TYPE_TESTS = frozenset(
+    {"issym", "islnk", "isfile", "isreg", "isdir", "isdev", "type", "is_symlink", "is_dir"}
+    | {"is_file", "is_directory"}
+)
 
 
 def _filter_verdict(context: ModuleContext, value: ast.expr | None) -> bool | None:
@@ -177,7 +140,7 @@ def _members_vetted(context: ModuleContext, node: ast.AST, receiver: ast.expr) -
             and isinstance(loop.target, ast.Name)
             and isinstance(loop.iter, ast.Call)
             and isinstance(loop.iter.func, ast.Attribute)
-            and loop.iter.func.attr == "getmembers"
+            and loop.iter.func.attr in _MEMBER_OBJECTS
             and context.segment(loop.iter.func.value) == receiver_text
         ):
             continue
@@ -190,15 +153,6 @@ def _members_vetted(context: ModuleContext, node: ast.AST, receiver: ast.expr) -
     return False
 
 
-def _archive_is_fixed(context: ModuleContext, opener: ast.Call) -> bool:
-    """Whether the archive is a path written in the source (and no file object is passed)."""
-    if ModuleContext.keyword(opener, "fileobj") is not None:
-        return False
-    # tarfile calls the path `name`, zipfile calls it `file`
-    path = ModuleContext.argument(opener, 0, "name") or ModuleContext.keyword(opener, "file")
-    return path is not None and is_fixed(context, path)
-
-
 _TRAVERSAL_TAIL = (
     "; before Python 3.14 a member named `../../home/app/.bashrc`, an absolute path or a link "
     "planted by the archive is written outside the target directory."
@@ -207,11 +161,12 @@ _TRAVERSAL_TAIL = (
 
 @rule(
     id="archive-path-traversal",
-    name="Tar archive extracted without a safe extraction filter",
+    name="Archive extracted without a safe extraction filter or a check of its members",
     cwe=22,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    summary='tarfile extract/extractall or shutil.unpack_archive without filter="data".',
+    summary='tarfile extract/extractall or shutil.unpack_archive without filter="data"; '
+    "rarfile or py7zr extraction of members nobody checked.",
     fix='Pass `filter="data"` (`tar.extractall(dest, filter="data")`, '
     '`shutil.unpack_archive(path, dest, filter="data")`); on Python versions without filters, '
     "check every member's resolved path stays under the target before extracting.",
@@ -225,7 +180,11 @@ _TRAVERSAL_TAIL = (
     "names) lowers the confidence; a loop over `getmembers()` before the extraction that raises "
     "on a member's type (`issym()`, `islnk()`, `not (m.isfile() or m.isdir())`), itself or "
     "through a function of the module it hands the member to, is the check and is not reported; "
-    "nor is an extraction in the branch of `if zipfile.is_zipfile(...)`.",
+    "nor is an extraction in the branch of `if zipfile.is_zipfile(...)`. `rarfile.RarFile` "
+    "and `py7zr.SevenZipFile` extractions of an archive not fixed in the source are reported "
+    "at low confidence (recent releases check more; which one runs is not visible) unless a "
+    "loop over `infolist()` or `list()` raises on a member's type (`is_symlink()`, "
+    "`is_dir()`) or the extraction names its members.",
     why_bad="Tar member names are paths chosen by whoever made the archive (CVE-2007-4559): "
     "`../` components, absolute names and symlinks let one archive overwrite any file the "
     "process can write, such as code, cron jobs or SSH keys. Python 3.12 added filters, and only "
@@ -239,39 +198,22 @@ _TRAVERSAL_TAIL = (
         "https://peps.python.org/pep-0706/",
         "https://cwe.mitre.org/data/definitions/22.html",
     ),
-    methods=_EXTRACT_METHODS,
+    methods=EXTRACT_METHODS,
     calls=frozenset({"shutil.unpack_archive"}),
-    call_imports=("tarfile", "shutil"),
+    call_imports=("tarfile", "shutil", "rarfile", "py7zr"),
 )
 def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report tar extraction without a safe extraction filter."""
+    """Report tar extraction without a safe extraction filter, and RAR or 7z extraction of
+    members nobody checked."""
     assert isinstance(node, ast.Call)
     func = node.func
-    if isinstance(func, ast.Attribute) and func.attr in _EXTRACT_METHODS:
-        if not context.imports_any(("tarfile",)) or ModuleContext.has_star_arguments(node):
+    if isinstance(func, ast.Attribute) and func.attr in EXTRACT_METHODS:
+        if ModuleContext.has_star_arguments(node):
             return
-        opener = _opened_by(context, func.value, _TAR_OPENERS)
-        verdict = _filter_verdict(context, ModuleContext.keyword(node, "filter"))
-        if opener is None or verdict is not False or _other_format_branch(context, node, "tar"):
-            return
-        if _sets_default_filter(context, node, func.value):
-            return
-        if _members_vetted(context, node, func.value):
-            return
-        if func.attr == "extractall":
-            limited = ModuleContext.argument(node, 1, "members") is not None
-        else:  # extract(member): one member the code names
-            member = ModuleContext.argument(node, 0, "member")
-            limited = member is not None and is_fixed(context, member)
-        fixed = _archive_is_fixed(context, opener)
-        inspected = _inspects_members(context, node, func.value)
-        yield Hit(
-            node=node,
-            message=f"`{code(context, node)}` extracts the tar archive opened by "
-            f'`{code(context, opener, 50)}` without `filter="data"`{_TRAVERSAL_TAIL}',
-            evidence=((opener, "tar archive opened here"),),
-            confidence=Confidence.LOW if limited or fixed or inspected else None,
-        )
+        if context.imports_any(("tarfile",)):
+            yield from _tar_extraction(node, func, context)
+        if context.imports_any(("rarfile", "py7zr")):
+            yield from _linking_extraction(node, func, context)
         return
     if not context.imports_any(("shutil",)) or context.call_name(node) != "shutil.unpack_archive":
         return
@@ -292,76 +234,61 @@ def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     )
 
 
-def _opened_from_request(opener: ast.expr, context: ModuleContext) -> bool:
-    """`zipfile.ZipFile(request.files["f"])` in a request handler: the upload's zip bomb is
-    `decompression-bomb`'s finding (at the opening, medium), not a second one here."""
-    function = context.enclosing_function(opener)
-    if not (
-        isinstance(opener, ast.Call)
-        and opener.args
-        and function is not None
-        and uses_web_framework(context)
-        and is_request_handler(function, context)
-    ):
-        return False
-    return mentions_request_data(opener.args[0], request_data_names(function, context), context)
+def _limited_to_named_members(node: ast.Call, func: ast.Attribute, context: ModuleContext) -> bool:
+    """Whether the extraction takes only some members: `extractall(members=...)` (py7zr's
+    `targets=`), or `extract(member)` of one member the code names."""
+    if ModuleContext.keyword(node, "targets") is not None:
+        return True
+    if func.attr == "extractall":
+        return ModuleContext.argument(node, 1, "members") is not None
+    member = ModuleContext.argument(node, 0, "member")
+    return member is not None and is_fixed(context, member)
 
 
-@rule(
-    id="unbounded-zip-extraction",
-    name="Zip archive from elsewhere extracted without a size check",
-    cwe=409,
-    severity=Severity.MEDIUM,
-    confidence=Confidence.LOW,
-    summary="zipfile extractall/extract of an archive that is not fixed in the source, with no "
-    "look at the members' sizes.",
-    fix="Before extracting, sum `info.file_size` over `zf.infolist()` and refuse archives above a "
-    "limit (and with too many members); extract member by member if you need a running total.",
-    what_it_does="Reports `extractall`/`extract` on a `zipfile.ZipFile(...)` object opened in the "
-    "same function from a path or file that is not fixed in the source, unless the function "
-    "reads `file_size` or `compress_size`. It does not claim path traversal: `zipfile` already "
-    "removes `..`, absolute paths and drive letters from member names and never creates links.",
-    why_bad="Deflate compresses repeated data about a thousand to one, and crafted archives "
-    "reach far more: a few megabytes uploaded can expand to enough data to fill the disk or the "
-    "quota of the service. Whether the archive is hostile is not visible here, hence low "
-    "confidence.",
-    example="import zipfile\nwith zipfile.ZipFile(upload) as archive:\n"
-    '    archive.extractall("out")',
-    use_instead="import zipfile\nwith zipfile.ZipFile(upload) as archive:\n"
-    "    if sum(i.file_size for i in archive.infolist()) > 100 * 2**20:\n"
-    '        raise ValueError("archive too large")\n    archive.extractall("out")',
-    references=(
-        "https://docs.python.org/3/library/zipfile.html#zipfile-resources-limitations",
-        "https://docs.python.org/3/library/zipfile.html#zipfile.ZipFile.extractall",
-        "https://cwe.mitre.org/data/definitions/409.html",
-    ),
-    methods=_EXTRACT_METHODS,
-    call_imports=("zipfile",),
-)
-def unbounded_zip_extraction(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
-    """Report zip extraction of archives from elsewhere without a look at member sizes."""
-    assert isinstance(node, ast.Call)
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr in _EXTRACT_METHODS):
+def _tar_extraction(node: ast.Call, func: ast.Attribute, context: ModuleContext) -> Iterator[Hit]:
+    """`tar.extractall(dest)` of an archive `tarfile` opened, without a safe filter."""
+    opener = opened_by(context, func.value, _TAR_OPENERS)
+    verdict = _filter_verdict(context, ModuleContext.keyword(node, "filter"))
+    if opener is None or verdict is not False or other_format_branch(context, node, "tar"):
         return
-    if not context.imports_any(("zipfile",)):
+    if _sets_default_filter(context, node, func.value):
         return
-    opener = _opened_by(context, func.value, _ZIP_OPENERS)
-    if opener is None or _archive_is_fixed(context, opener):
+    if _members_vetted(context, node, func.value):
         return
-    if _opened_from_request(opener, context):
+    limited = _limited_to_named_members(node, func, context)
+    fixed = archive_is_fixed(context, opener)
+    inspected = _inspects_members(context, node, func.value)
+    yield Hit(
+        node=node,
+        message=f"`{code(context, node)}` extracts the tar archive opened by "
+        f'`{code(context, opener, 50)}` without `filter="data"`{_TRAVERSAL_TAIL}',
+        evidence=((opener, "tar archive opened here"),),
+        confidence=Confidence.LOW if limited or fixed or inspected else None,
+    )
+
+
+def _linking_extraction(
+    node: ast.Call, func: ast.Attribute, context: ModuleContext
+) -> Iterator[Hit]:
+    """`rf.extractall(dest)` of a RAR or 7z archive from elsewhere whose members the code never
+    checks (a loop that raises on a member's type is the check; see the module)."""
+    opener = opened_by(context, func.value, frozenset(_LINKING_OPENERS))
+    if opener is None or archive_is_fixed(context, opener):
         return
-    if _other_format_branch(context, node, "zip"):
+    kind = _LINKING_OPENERS.get(context.call_name(opener) or "", "RAR or 7z")
+    if other_format_branch(context, node, "7z" if kind == "7z" else "rar"):
         return
-    function = context.enclosing_function(node) or context.tree
-    if any(  # `sum(i.file_size for i in zf.infolist())` sits in a generator: walk everything
-        isinstance(n, ast.Attribute) and n.attr in _SIZE_ATTRIBUTES for n in ast.walk(function)
-    ):
+    if _members_vetted(context, node, func.value) or _limited_to_named_members(node, func, context):
         return
     yield Hit(
         node=node,
-        message=f"`{code(context, node)}` extracts the zip archive opened by "
-        f"`{code(context, opener, 50)}` without checking how large its members are; a small "
-        "crafted archive can decompress to enough data to fill the disk.",
-        evidence=((opener, "zip archive opened here"),),
+        message=f"`{code(context, node)}` extracts the {kind} archive opened by "
+        f"`{code(context, opener, 50)}` without checking its members: the library recreates the "
+        "symbolic links the archive holds, so a member named through one (and, in older "
+        "releases, one named `../`) is written outside the target directory.",
+        fix="Before extracting, refuse links and check that each member's resolved path stays "
+        "under the target (`os.path.realpath(os.path.join(dest, info.filename))` starts with "
+        "`os.path.realpath(dest) + os.sep`), and keep the library up to date.",
+        evidence=((opener, f"{kind} archive opened here"),),
+        confidence=Confidence.LOW,
     )
