@@ -67,14 +67,13 @@ _STRONG_QUALIFIERS = frozenset(
         "basic",  # `basic_auth`: HTTP Basic's `user:password`
     }
 )  # fmt: skip
-# tokens that are positions or handles; keys that are look-ups: not credentials
+# tokens that are positions or handles; keys that are look-ups; a commit's hash: not credentials
 _PLAIN_QUALIFIERS = frozenset(
     {
-        "next", "page", "continuation", "pagination", "sync", "cancel", "cancellation",
+        "next", "page", "continuation", "pagination", "sync", "cancel", "cancellation", "revision",
         "current", "prev", "previous", "last", "first", "start", "end", "lexer", "parser",
         "cache", "sort", "dict", "lookup", "primary", "foreign", "partition", "hash", "file",
-        "content", "etag", "md5", "sha1", "sha256", "checksum", "public", "pub",
-        "commit", "revision", "cur",  # a VCS commit's hash names a version, anyone can read it
+        "content", "etag", "md5", "sha1", "sha256", "checksum", "public", "pub", "commit", "cur",
     }
 )  # fmt: skip
 # two user-supplied values compared with each other are not a secret being guessed
@@ -329,9 +328,8 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
     left, right = node.left, node.comparators[0]
     if _is_fixed(_unwrap(left, context), context) or _is_fixed(_unwrap(right, context), context):
         return
-    if typed_twice(left, right) or any(
-        _user_pair(side, context) or untimeable(side, context) for side in (left, right)
-    ):
+    pair = typed_twice(left, right) or any(_user_pair(side, context) for side in (left, right))
+    if pair or any(untimeable(side, context) for side in (left, right)):
         return  # typed by the user twice, at the local prompt, or a number: nothing to time
     if is_member_of_named_type(right, left) or is_member_of_named_type(left, right):
         return  # `session.flow == SessionFlow.PASSWORD`: an enumerated field and its member
