@@ -16,6 +16,7 @@ from secreview.analysis.rules._support.crypto_names import (
     phrase_at_end,
     scope_of,
 )
+from secreview.analysis.rules._support.telnet_sessions import sends_no_credential
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -201,7 +202,7 @@ def _constructor_hits(call: ast.Call, name: str, context: ModuleContext) -> Iter
                 ".prot_p(), the data, or switch to SFTP (paramiko).",
                 confidence=Confidence.HIGH,
             )
-    elif name == "telnetlib.Telnet":
+    elif name == "telnetlib.Telnet" and not sends_no_credential(call, context):
         yield Hit(
             node=call,
             message=f"`{context.one_line(call)}` opens a Telnet session, which carries the "

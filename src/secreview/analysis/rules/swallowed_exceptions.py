@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.crypto_names import name_words
 from secreview.analysis.rules._support.handler_outcomes import (
     does_nothing,
     leaves,
@@ -141,6 +142,48 @@ def _result_unread_after(
         and node.lineno > statement.end_lineno
         for node in ast.walk(function)
     )
+
+
+_NEGATIVE_FIRST_WORDS = frozenset({"not", "no", "non"})
+_REFUSAL_WORDS = frozenset(
+    {"denied", "refused", "rejected", "failed", "invalid", "forbidden", "unauthorized"}
+    | {"unauthorised", "unauthenticated", "blocked"}
+)
+
+
+def _handler_sets_refusal(
+    handler: ast.ExceptHandler, operation: SecurityOperation, context: ModuleContext
+) -> bool:
+    """`try: ok = check() except: ok = False`: the handler records the refusal and carries on.
+
+    The names the `try` bound from the check get, in the handler, the value that means "no":
+    a falsy constant for a result named for success (`ca`, `authorised`), a truthy one for a
+    result named for failure (`not_authd = True`, `denied = True`). What follows then reads
+    the refusal, as after a check that said no; any other statement in the handler (a call,
+    a value that is not a constant) keeps the finding.
+    """
+    binding = next(
+        (a for a in context.ancestors(operation.call) if isinstance(a, ast.Assign)), None
+    )
+    if binding is None or not handler.body:
+        return False
+    bound = {t.id for t in binding.targets if isinstance(t, ast.Name)}
+    for statement in handler.body:
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id in bound
+            and isinstance(statement.value, ast.Constant)
+        ):
+            return False
+        words = name_words(statement.targets[0].id)
+        negative = bool(words) and (
+            words[0] in _NEGATIVE_FIRST_WORDS or bool(set(words) & _REFUSAL_WORDS)
+        )
+        if bool(statement.value.value) != negative:
+            return False
+    return True
 
 
 class _Swallowed(NamedTuple):
@@ -338,7 +381,7 @@ def bare_except(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     if _handler_finding(node, context) is not None:
         return  # a handler that only passes or logs is swallowed-exception's
     operations = open_checks(security_operations(statement.body, context), context)
-    if not operations:
+    if not operations or _handler_sets_refusal(node, operations[0], context):
         return
     yield Hit(
         node=node,

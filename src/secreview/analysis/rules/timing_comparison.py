@@ -30,7 +30,7 @@ from secreview.analysis.rules._support.query_expressions import builds_query
 from secreview.analysis.rules._support.secret_files import name_read
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.sequence_containers import is_sequence
-from secreview.analysis.rules._support.timing_operands import untimeable
+from secreview.analysis.rules._support.timing_operands import typed_twice, untimeable
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -67,13 +67,13 @@ _STRONG_QUALIFIERS = frozenset(
         "basic",  # `basic_auth`: HTTP Basic's `user:password`
     }
 )  # fmt: skip
-# tokens that are positions or handles; keys that are look-ups: not credentials
+# tokens that are positions or handles; keys that are look-ups; a commit's hash: not credentials
 _PLAIN_QUALIFIERS = frozenset(
     {
-        "next", "page", "continuation", "pagination", "sync", "cancel", "cancellation",
+        "next", "page", "continuation", "pagination", "sync", "cancel", "cancellation", "revision",
         "current", "prev", "previous", "last", "first", "start", "end", "lexer", "parser",
         "cache", "sort", "dict", "lookup", "primary", "foreign", "partition", "hash", "file",
-        "content", "etag", "md5", "sha1", "sha256", "checksum", "public", "pub",
+        "content", "etag", "md5", "sha1", "sha256", "checksum", "public", "pub", "commit", "cur",
     }
 )  # fmt: skip
 # two user-supplied values compared with each other are not a secret being guessed
@@ -328,7 +328,8 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
     left, right = node.left, node.comparators[0]
     if _is_fixed(_unwrap(left, context), context) or _is_fixed(_unwrap(right, context), context):
         return
-    if any(_user_pair(side, context) or untimeable(side, context) for side in (left, right)):
+    pair = typed_twice(left, right) or any(_user_pair(side, context) for side in (left, right))
+    if pair or any(untimeable(side, context) for side in (left, right)):
         return  # typed by the user twice, at the local prompt, or a number: nothing to time
     if is_member_of_named_type(right, left) or is_member_of_named_type(left, right):
         return  # `session.flow == SessionFlow.PASSWORD`: an enumerated field and its member

@@ -23,7 +23,7 @@ from secreview.analysis.rules._support.web_handlers import (
     scope_nodes,
     uses_web_framework,
 )
-from secreview.analysis.taint import AnalysisContext, untrusted_input_reaches
+from secreview.analysis.taint import AnalysisContext, taint_events
 from secreview.findings import Confidence, Severity
 from secreview.patterns import lazy_pattern
 
@@ -184,8 +184,22 @@ def _untrusted_fetch(node: ast.AST, function: Function, context: AnalysisContext
     if isinstance(node, ast.Call) and context.call_name(node) in _FETCHES:
         if context.constant_value(context.keyword(node, "stream")) is True:
             return None
-        return node if untrusted_input_reaches(context, node) is True else None
+        return node if _client_chosen_url(node, context) else None
     return None
+
+
+def _client_chosen_url(fetch: ast.Call, context: AnalysisContext) -> bool:
+    """Whether untrusted input reaches the URL of `fetch`, as the `ssrf` sink judges it.
+
+    Request data in the query (`params=`), the body or the headers of a request to a fixed
+    host (a vendor's licence check sending the client's User-Agent) leaves the answer that
+    host's: only a URL the client steers can point the worker at a server that sends gigabytes.
+    The `ssrf` model reads the URL argument alone, and judges a host the code or the operator
+    fixed (`f"https://api.example.com/{name}"`) the same way.
+    """
+    return any(
+        event.kind == "ssrf" and event.node is fetch for event in taint_events(context).events
+    )
 
 
 @rule(

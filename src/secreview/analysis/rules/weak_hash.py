@@ -19,6 +19,7 @@ from secreview.analysis.rules._support.crypto_libraries import (
 from secreview.analysis.rules._support.crypto_names import destination, name_words
 from secreview.analysis.rules._support.digest_purpose import vouches_for_something
 from secreview.analysis.rules._support.library_calls import library_call_name
+from secreview.analysis.rules._support.local_bindings import every_binding_assigns
 from secreview.analysis.rules._support.password_hashing import password_reasons
 from secreview.analysis.rules._support.unchosen_data import is_unchosen
 from secreview.findings import Confidence, Severity
@@ -183,6 +184,30 @@ def _websocket_accept(call: ast.Call, context: ModuleContext) -> bool:
     return False
 
 
+def _torrent_info_hash(call: ast.Call, algorithm: str, context: ModuleContext) -> bool:
+    """Whether SHA-1 hashes a bencoded value (`sha1(bencode(info))`, perhaps through a local):
+    BitTorrent names a torrent by the SHA-1 of its bencoded `info` dictionary (BEP 3), an
+    identifier every client computes the same way, whatever this program would choose."""
+    if algorithm != "sha1":
+        return False
+    return any(
+        _bencoded(argument, context)
+        or (
+            isinstance(argument, ast.Name)
+            and every_binding_assigns(context, argument, lambda value: _bencoded(value, context))
+        )
+        for argument in call.args
+    )
+
+
+def _bencoded(node: ast.expr, context: ModuleContext) -> bool:
+    """`bencode(x)`, `bencode.bencode(x)`, `bencodepy.encode(x)`: BitTorrent's encoding."""
+    if not isinstance(node, ast.Call):
+        return False
+    called = context.call_name(node) or context.one_line(node.func)
+    return "bencode" in called.lower()
+
+
 def _hashed_data(call: ast.Call, name: str, context: ModuleContext) -> ast.expr | None:
     """All the data a `hashlib` constructor hashes, when its digest is taken at once
     (`md5(data).hexdigest()`); None when the object may be fed more with `update` later."""
@@ -282,6 +307,8 @@ def weak_hash(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     ):
         return
     if _websocket_accept(node, context) or _gravatar(node, context):
+        return
+    if _torrent_info_hash(node, algorithm, context):
         return
     if _cut_to_short_id(node, context):
         return

@@ -5,7 +5,9 @@ takes, and a value compared character by character. Two kinds of operand rule th
 the other side is named: text typed at this process's own terminal (`getpass.getpass()`,
 `input()`: a password and its confirmation at a setup prompt), and a number (a parameter
 annotated `int`: `token: int` is a search token's id, and integers are not compared a
-character at a time).
+character at a time). And two entries of one form field compared with each other
+(`password != password2`, `pwd1 == pwd2`): the user typed both, no secret of the server is on
+either side.
 """
 
 from __future__ import annotations
@@ -28,6 +30,20 @@ def untimeable(side: ast.expr, context: ModuleContext) -> bool:
     if _annotated_number(side, context):
         return True
     return every_binding_assigns(context, side, lambda value: _terminal_read(value, context))
+
+
+def typed_twice(left: ast.expr, right: ast.expr) -> bool:
+    """`password != password2`, `pwd1 == pwd2`: two names that differ only in a trailing digit.
+
+    A sign-up or password-change form asks for the same text twice under numbered names; the
+    test compares the two entries the user sent (a digit-less `_2` or `_confirm` suffix is the
+    rule's own pair words). Both names must be plain local names, so `self.key == key2`
+    (a stored value against a submitted one) still counts.
+    """
+    if not (isinstance(left, ast.Name) and isinstance(right, ast.Name)):
+        return False
+    stems = {name.rstrip("0123456789") for name in (left.id, right.id)}
+    return len(stems) == 1 and left.id != right.id and stems.pop()[-1:].isalpha()
 
 
 def _terminal_read(value: ast.expr, context: ModuleContext) -> bool:
