@@ -5,11 +5,14 @@ parameters after `request` are request data. A project's own decorator can add k
 own before calling the view: omero-web's `@login_required()` opens a connection and passes it as
 `conn` (`kwargs["conn"] = conn`, then `f(request, *args, **kwargs)`); SecureDrop's looks the
 logged-in user up and passes it beside the view's own keywords (`f(*args, **kwargs,
-logged_in_source=user)`). Such a parameter holds what the decorator built (a connection, a row
-it looked up), not the request's text, when the value is built by a call the decorator makes
-(`ctx.get_connection(server_id, request)`, `get_user(request)`), a constant, or a name bound
-only so. A value read off the wrapper's own
-parameters (`request.GET.get("url")`, `request.get_full_path()`) or converted by a builtin
+logged_in_source=user)`); IRIS's Flask decorators look the case up and check the user's access,
+then `kwargs.update({"caseid": caseid})` (a name unpacked from the call's answer, `redir,
+caseid, has_access = get_case_access(request, ...)`, is bound to that call). Such a parameter
+holds what the decorator built (a connection, a row it looked up), not the request's text, when
+the value is built by a call the decorator makes (`ctx.get_connection(server_id, request)`,
+`get_user(request)`), a constant, or a name bound only so. A value read off the wrapper's own
+parameters or Flask's `request` (`request.GET.get("url")`, `request.get_full_path()`) or
+converted by a builtin
 (`str(request.GET["q"])`) still carries the request, so that keyword is not recorded.
 
 Each module records, for each module-level function and class (the wrapper may sit in any
@@ -36,6 +39,11 @@ _KEYWORD_BESIDE_SPLAT = lazy_pattern(r"\*\*\w+\s*,|,\s*\*\*\w+\s*\)")
 """A `**` dict with more arguments after it, or last after others: a call that may pass a
 keyword beside it (`f(**kwargs, user=user)`, `f(request, user=get_user(request), **kwargs)`)."""
 
+_REQUEST_GLOBALS = frozenset({"request", "flask_request"})
+"""Names a Flask or Quart wrapper reads the request through without taking it as a parameter:
+`request.args.get("next")` read there is the request's text, as it is off a Django wrapper's
+`request` parameter."""
+
 _MAX_DEPTH = 4
 """How many name bindings a filled value is followed through."""
 
@@ -57,15 +65,17 @@ def decorator_fills(tree: ast.Module, text: str | None = None) -> tuple[str, ...
 
 def _stores_keywords(text: str) -> bool:
     """The cheap test: whether the source stores a constant key into a `**` dict it names
-    (`kwargs["conn"] = `), or passes a keyword beside one (`**kwargs, user=user`), by text
-    only."""
+    (`kwargs["conn"] = `, `kwargs.update(`), or passes a keyword beside one (`**kwargs,
+    user=user`), by text only."""
     if "**" not in text:
         return False
     if _KEYWORD_BESIDE_SPLAT.search(text):
         return True
+    names = set(_KEYWORDS_NAME.findall(text))
+    if any(f"{name}.update(" in text for name in names):
+        return True
     if '"] = ' not in text and "'] = " not in text:
         return False
-    names = set(_KEYWORDS_NAME.findall(text))
     return any(f'{name}["' in text or f"{name}['" in text for name in names)
 
 
@@ -145,11 +155,18 @@ def _wrapper_fills(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) 
     bound: dict[str, list[ast.expr]] = {}
     stored: dict[str, list[ast.expr]] = {}
     for node in _statements(wrapper):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            for key, value in _updated(node.value, kwarg):  # `kwargs.update({"caseid": cid})`
+                stored.setdefault(key, []).append(value)
         if not isinstance(node, ast.Assign):
             continue
         for target in node.targets:
             if isinstance(target, ast.Name):
                 bound.setdefault(target.id, []).append(node.value)
+            elif isinstance(target, ast.Tuple):  # `redir, caseid, ok = get_case_access(...)`
+                for element in target.elts:
+                    if isinstance(element, ast.Name):
+                        bound.setdefault(element.id, []).append(node.value)
             elif (key := _is_key_of(target, kwarg)) is not None:
                 stored.setdefault(key, []).append(node.value)
     for call in _calls_passing(wrapper, kwarg):  # `f(*args, **kwargs, user=user)`
@@ -172,6 +189,28 @@ def _calls_passing(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) 
             for k in node.keywords
         )
     ]
+
+
+def _updated(call: ast.Call, kwarg: str) -> list[tuple[str, ast.expr]]:
+    """The constant keys and values `kwarg.update({"key": value})` or `kwarg.update(key=value)`
+    stores: the same fill as `kwarg["key"] = value`, spelled as a method call."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr == "update"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == kwarg
+    ):
+        return []
+    found = [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+    for given in call.args:
+        if isinstance(given, ast.Dict):
+            found.extend(
+                (key.value, value)
+                for key, value in zip(given.keys, given.values, strict=True)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            )
+    return found
 
 
 def _is_key_of(node: ast.expr, kwarg: str) -> str | None:
@@ -214,6 +253,7 @@ class _Builds:
             isinstance(root, ast.Name)
             and root.id not in self.parameters
             and root.id not in _BUILTINS
+            and root.id not in _REQUEST_GLOBALS
         )
 
     def _own_value(self, call: ast.Call, key: str) -> bool:

@@ -14,6 +14,11 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assert_contracts import fills_what_it_asserts_absent
+from secreview.analysis.rules._support.assert_narrowing import (
+    is_type_narrowing,
+    narrows_model_field,
+    refuses_anyway,
+)
 from secreview.analysis.rules._support.built_strings import looks_internal
 from secreview.analysis.rules._support.login_required import asserts_logged_in, behind_login
 from secreview.analysis.rules._support.secret_text import name_words
@@ -75,8 +80,6 @@ _DEVELOPER_WORDS = frozenset(
     }
 )  # fmt: skip
 _EXPECTED_BUT_GOT = lazy_pattern(r"\bexpected\b.*\bgot\b", re.IGNORECASE | re.DOTALL)
-# Shapes of condition that narrow a type for the type checker rather than decide anything.
-_TYPE_CHECKS = frozenset({"isinstance", "issubclass", "callable", "hasattr"})
 
 
 def _condition_words(test: ast.expr) -> set[str]:
@@ -102,22 +105,9 @@ def _condition_words(test: ast.expr) -> set[str]:
     return words
 
 
-def _is_type_narrowing(test: ast.expr, context: ModuleContext) -> bool:
-    """`isinstance(x, T)`, `x is not None` and the like: invariants, not decisions."""
-    if isinstance(test, ast.Call):
-        return context.call_name(test) in _TYPE_CHECKS
-    return (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Is | ast.IsNot)
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value is None
-    )
-
-
 def _checks_request_object_type(test: ast.expr, context: ModuleContext) -> bool:
     """`assert isinstance(request, HttpRequest)`: a claim about the framework, not the data."""
-    if not _is_type_narrowing(test, context):
+    if not is_type_narrowing(test, context):
         return False
     if isinstance(test, ast.Compare):
         return is_request_object(test.left, context)
@@ -140,7 +130,7 @@ def _checks_what_the_framework_passed(
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         rest = {a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None}
         return isinstance(test.operand, ast.Name) and test.operand.id in rest
-    if not _is_type_narrowing(test, context):
+    if not is_type_narrowing(test, context):
         return False
     if isinstance(test, ast.Compare):
         subject = test.left
@@ -163,7 +153,7 @@ def _narrows_computed_value(
     """
     if isinstance(test, ast.Name):
         subject: ast.expr | None = test
-    elif not _is_type_narrowing(test, context):
+    elif not is_type_narrowing(test, context):
         return False
     else:
         subject = test.left if isinstance(test, ast.Compare) else None
@@ -315,7 +305,11 @@ def _checks_configuration(
     "function of the project returned, reading no field of the request (`resource = "
     "self.get_serializer(obj)`, then `assert resource is not None`), nor is a check that a "
     "value is of a class no request parses into (`assert isinstance(tar, tarfile.TarFile)`, "
-    "not `str`, `dict` or `list`): the type checker's narrowing. An assert whose "
+    "not `str`, `dict` or `list`): the type checker's narrowing; so is a None or type check "
+    "of a field of a record a class of the project looked up (`user = User.get(uid)`, then "
+    "`assert isinstance(user.api_keys, dict)`). A precondition of a function that refuses "
+    "whatever follows it (`return False, ''`) lets no one through when removed and is not "
+    "reported. An assert whose "
     "message addresses the programmer (`'no ordering attribute was declared on the "
     "pagination class'`, `'does not support ...'`, `'expected a tuple, got ...'`) is a "
     "check of the code's own configuration and is reported with low confidence; when the "
@@ -356,7 +350,9 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     contract = Confidence.LOW if _addresses_developer(node.msg) else None
     authorisation = _AUTHORISATION_WORDS | (_HANDLER_AUTHORISATION_WORDS if in_handler else set())
     if words & authorisation and not (
-        _is_type_narrowing(node.test, context) or fills_what_it_asserts_absent(node.test, function)
+        is_type_narrowing(node.test, context)
+        or fills_what_it_asserts_absent(node.test, function)
+        or refuses_anyway(node, function)
     ):
         if (
             function is not None
@@ -383,8 +379,12 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         return
     if contract and _checks_configuration(node.test, function, request_names, context):
         return  # a contract on the configured value, whatever a request may replace it with
-    if _narrows_to_program_class(node.test) or _narrows_computed_value(
-        node.test, function, _request_field_names(function, context), context
+    if (
+        _narrows_to_program_class(node.test)
+        or _narrows_computed_value(
+            node.test, function, _request_field_names(function, context), context
+        )
+        or narrows_model_field(node.test, function, context)
     ):
         return
     yield Hit(

@@ -27,6 +27,7 @@ from secreview.analysis.rules._support.built_strings import (
 )
 from secreview.analysis.rules._support.caller_arguments import filled_by_program
 from secreview.analysis.rules._support.debug_helpers import called_helper
+from secreview.analysis.rules._support.drawn_names import is_drawn_name
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements
 from secreview.analysis.rules._support.platform_tests import true_on_posix
@@ -164,6 +165,7 @@ def unquoted_values(context: ModuleContext, command: ast.expr) -> list[Piece]:
         and not _is_shell_quoted(context, p.node)
         and not is_number_conversion(context, p.node)
         and not is_own_program(context, p.node)
+        and not is_drawn_name(p.node, context)
     ]
 
 
@@ -296,7 +298,9 @@ _PROCESS_CALLS = frozenset(
     "project's own `execute`) whose command line is built in the call, and argument lists that "
     "start a shell on a command string "
     '(`["sh", "-c", text]`, `os.execl("/bin/sh", "sh", "-c", text)`). Values quoted with '
-    "`shlex.quote`/`shlex.join` and numbers (`int(x)`, `%d`) are not counted. A command in the "
+    "`shlex.quote`/`shlex.join`, numbers (`int(x)`, `%d`) and names the program draws "
+    "(`tempfile.mkdtemp()`, `uuid.uuid4().hex`, `secrets.token_hex()`) are not counted. A "
+    "command in the "
     "`except ImportError` fallback for a module every Python 3 ships (`try: import subprocess` "
     "... `except ImportError: def popen(cmd): os.popen4(cmd)`) never runs and is not reported.",
     why_bad="The shell parses the whole string: a value such as `x; rm -rf ~` or "

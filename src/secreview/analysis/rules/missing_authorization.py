@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.capability_tokens import authenticated_by_token
 from secreview.analysis.rules._support.handler_checks import (
     CLASS_WORDS,
     PUBLIC_NAMES,
@@ -136,11 +137,13 @@ def _groups(context: ModuleContext) -> Iterator[tuple[ast.AST, list[Function], b
 
 _SIGN_IN_NAMES = lazy_pattern(
     r"(?i)^(log_?in|log_?out|sign_?in|sign_?out|sign_?up|register|authenticate|"
-    r"(forgot|reset|remind|recover)_password|password_(reset|forgot|remind)|"
-    r"activate(_account)?|(confirm|verify)_email|unsubscribe|(\w+_)?callback)$"
+    r"(forgot|reset|remind|recover)_?password|password_?(reset|forgot|remind)|"
+    r"activate(_?account)?|(confirm|verify)_?e?mail|unsubscribe|(\w+_)?callback)$"
 )
 """Handlers that change state for callers who hold no permission yet (signing in, recovering a
-password, confirming an address): a permission check there would lock everyone out."""
+password, confirming an address; `reset_password` or `resetPassword`): a permission check there
+would lock everyone out. So do handlers a one-time token authenticates
+(`capability_tokens.authenticated_by_token`)."""
 
 
 @rule(
@@ -166,7 +169,9 @@ password, confirming an address): a permission check there would lock everyone o
     "reported too when it checks nothing while at least four read routes beside it check "
     "and the unchecked ones are at most a fifth. Groups protected as a whole (DRF "
     "`permission_classes`, auth mixins, `before_request` or `url_value_preprocessor`, router "
-    "`dependencies=`) are skipped, and so are handlers for signing in or recovering a password.",
+    "`dependencies=`) are skipped, and so are handlers for signing in or recovering a password "
+    "and handlers a one-time token authenticates (they look the token up, refuse without it "
+    "and spend it: a mailed reset challenge, an SSO step's token).",
     why_bad="Access control that every handler must repeat is forgotten in the one added "
     "last, and that handler lets any authenticated (or anonymous) user create, change or "
     "delete what the policy reserves for others. It is the most common access-control defect "
@@ -211,7 +216,7 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         for function in changing:
             if function.name in checked or delegates(function, checked):
                 continue
-            if _SIGN_IN_NAMES.match(function.name):
+            if _SIGN_IN_NAMES.match(function.name) or authenticated_by_token(function):
                 continue  # signing in, resetting a password: for callers with no permission
             evidence, names = _sibling_evidence(checking, checks)
             yield Hit(

@@ -13,7 +13,11 @@ import ast
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.schema_examples import in_schema_example
-from secreview.analysis.rules._support.secret_sequences import labels_a_read_value, lists_names
+from secreview.analysis.rules._support.secret_sequences import (
+    is_word_list,
+    labels_a_read_value,
+    lists_names,
+)
 from secreview.analysis.rules._support.secret_text import (
     constant_text,
     literal_opening,
@@ -173,7 +177,7 @@ def _binding(node: ast.Constant, context: ModuleContext) -> _Binding | None:
     # names and the (user, password) pair given as `auth=`. One level only: the strings of
     # nested tables (`tokens = [(r"regex", Token), ...]`) are not what the name names.
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
-        if lists_names(parent, context):
+        if lists_names(parent, context) or is_word_list(parent):
             return None  # `SECRET_KEYS = {"accountkey", "password"}`: keys to redact, by name
         if schema_detail(parent, child):
             return None

@@ -35,6 +35,27 @@ def lists_names(container: ast.Tuple | ast.List | ast.Set, context: ModuleContex
     return answer
 
 
+_WORD_LIST_LENGTH = 4
+"""Fewest strings of a list or set read as a word list rather than a record."""
+
+
+def is_word_list(container: ast.Tuple | ast.List | ast.Set) -> bool:
+    """Whether the container is a list or set of four or more distinct strings: a dictionary of
+    candidate values, such as a deny list of common passwords (`common_passwords = ["123456",
+    "password", "qwerty", ...]`, checked with `password.lower() in common_passwords`). A program
+    keeps a password or a key as one value; a record of settings is a tuple, and is not
+    counted. A string that looks like a key or a token by its format is still reported as one
+    (`format_secret` is asked first)."""
+    if isinstance(container, ast.Tuple) or len(container.elts) < _WORD_LIST_LENGTH:
+        return False
+    texts = [
+        item.value
+        for item in container.elts
+        if isinstance(item, ast.Constant) and isinstance(item.value, str)
+    ]
+    return len(texts) == len(container.elts) and len(set(texts)) == len(texts)
+
+
 def labels_a_read_value(container: ast.Tuple | ast.List | ast.Set) -> bool:
     """Whether the sequence also holds a value read at run time (an attribute, item or call):
     a record such as `(section, option, self.SAB_PASSWORD)` keeps the secret in that value, and
