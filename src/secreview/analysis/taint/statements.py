@@ -287,13 +287,18 @@ class StatementRules(FrameState):
         self.block(orelse)
         normal = self.env
         outcomes = [normal]
+        # Every handler starts from the same states: joined once, not once per handler.
+        entry = join_envs(before, normal, *(env for env, _ in raised)) if handlers else None
+        caught = CLEAN
+        if any(handler.name for handler in handlers):
+            exception: Value | None = None
+            for _, value in raised:
+                exception = join(exception, value)
+            caught = Value(flows=exception.all_flows()) if exception else CLEAN
         for handler in handlers:
-            self.env = join_envs(before, normal, *(env for env, _ in raised)) or dict(before)
+            self.env = dict(entry) if entry is not None else dict(before)
             if handler.name:
-                exception: Value | None = None
-                for _, value in raised:
-                    exception = join(exception, value)
-                self.bind(handler.name, Value(flows=exception.all_flows()) if exception else CLEAN)
+                self.bind(handler.name, caught)
             self.block(handler.body)
             outcomes.append(self.env)
         self.env = join_envs(*outcomes)

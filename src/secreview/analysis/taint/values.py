@@ -342,7 +342,7 @@ def join(left: Value | None, right: Value | None) -> Value:
     parts = {k: join(left.part(k), right.part(k)) for k in keys}
     prefix = _common_prefix(left.prefix, right.prefix)
     const = left.const if left.const == right.const and left.is_constant else UNKNOWN
-    return Value(
+    joined = Value(
         flows=merge_flows(left.flows, right.flows),
         const=const,
         choices=_choices(left, right) if const is UNKNOWN else frozenset(),
@@ -355,6 +355,12 @@ def join(left: Value | None, right: Value | None) -> Value:
         query=left.query and right.query,
         classes=left.classes | right.classes,
     )
+    # `right` added nothing: `left` itself, so that paths meeting again with the same values
+    # are seen to change nothing (`join_envs`) and an object's unchanged parts stay shared.
+    # Never the `CLEAN` singleton, which some callers test by identity for "nothing known".
+    if left is not CLEAN and joined == left:
+        return left
+    return joined
 
 
 MAX_CHOICES = 8
