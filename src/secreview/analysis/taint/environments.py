@@ -119,11 +119,20 @@ def join_envs(*envs: dict[str, Value] | None) -> dict[str, Value] | None:
     return merged
 
 
-def env_signature(env: dict[str, Value] | None) -> object:
-    """What a loop's fixpoint compares: each name's flows and constant."""
-    if env is None:
-        return None
-    return {
-        name: (frozenset(f.signature for f in value.all_flows()), repr(value.const)[:50])
-        for name, value in env.items()
-    }
+def _value_signature(value: Value) -> object:
+    """What a loop's fixpoint compares of one name's value: its flows and constant."""
+    return (frozenset(f.signature for f in value.all_flows()), repr(value.const)[:50])
+
+
+def settled(merged: dict[str, Value] | None, state: dict[str, Value] | None) -> bool:
+    """Whether a loop's state stopped changing: the same names, each with the same flows (by
+    signature) and constant. A name holding the very same object needs no signature: `join`
+    keeps a value the next pass added nothing to, so most names do."""
+    if merged is None or state is None:
+        return merged is state
+    if merged.keys() != state.keys():
+        return False
+    return all(
+        value is state[name] or _value_signature(value) == _value_signature(state[name])
+        for name, value in merged.items()
+    )

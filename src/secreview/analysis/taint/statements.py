@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.taint.declared_types import annotated_class
 from secreview.analysis.taint.definitions import joined_definitions
-from secreview.analysis.taint.environments import env_signature, join_envs
+from secreview.analysis.taint.environments import join_envs, settled
 from secreview.analysis.taint.frame_state import FrameState, LoopExits
 from secreview.analysis.taint.semantics import TERMINATORS, fixes_host, truthy
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, constant, join
@@ -259,7 +259,7 @@ class StatementRules(FrameState):
                 after = join_envs(self.env, *record.continues)
                 record.continues.clear()
                 merged = join_envs(state, after)
-                if merged is None or env_signature(merged) == env_signature(state):
+                if merged is None or settled(merged, state):
                     break
                 state = merged
                 exits.append(state)
