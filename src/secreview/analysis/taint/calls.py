@@ -243,8 +243,9 @@ class CallRules(ObjectRules, CallbackRules):
         kwargs: dict[str, Value],
         owner: ast.expr | None = None,
     ) -> Value:
-        """Apply a function of this module: its summary, or its lambda body. `owner` is where the
-        receiver was read from (`items` of `items.append(x)`): it takes what the method stores."""
+        """Apply what a function of this module does: its summary, or its lambda body.
+        `owner` is where the receiver was read from (`items` of `items.append(x)`), which takes
+        what the method stores on `self`."""
         args = [*ref.bound, *args]  # `functools.partial` arguments come first
         if ref.bound_keywords:
             kwargs = {**dict(ref.bound_keywords), **kwargs}
@@ -260,8 +261,7 @@ class CallRules(ObjectRules, CallbackRules):
         name = ref.node.name
         known = self.context.derived(new_read_tables)
         reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown, known)
-        spliced, read = 0, self.reader(node)
-        parts: dict[tuple[int, tuple[object, ...]], frozenset[Flow]] = {}  # each read once
+        spliced = 0
         for event in result.events:
             parameter = event.flow.parameter
             if parameter not in mapping or closure_read(event.flow, ref.node):
@@ -269,10 +269,7 @@ class CallRules(ObjectRules, CallbackRules):
             argument = mapping[parameter]
             if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
-            part = (parameter, event.flow.within)
-            if part not in parts:
-                parts[part] = argument_flows(argument, event.flow, read)
-            for flow in parts[part]:
+            for flow in argument_flows(argument, event.flow, self.reader(node)):
                 spliced += 1
                 combined = splice(flow, event.flow, node, name, reads)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
@@ -282,6 +279,7 @@ class CallRules(ObjectRules, CallbackRules):
             self.apply_parameter_calls(result, mapping, node, name)
         if receiver is not None and result.is_method and owner is not None:
             self._update_receiver(owner, receiver, result, mapping, node, name)
+        read = self.reader(node)
         return substitute(
             result.returns, mapping, node, name, read, result.passed, result.reads, reads
         )
