@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.taint.declared_types import annotated_class
 from secreview.analysis.taint.definitions import joined_definitions
-from secreview.analysis.taint.environments import env_signature, join_envs
+from secreview.analysis.taint.environments import join_envs, settled
 from secreview.analysis.taint.frame_state import FrameState, LoopExits
 from secreview.analysis.taint.semantics import TERMINATORS, fixes_host, truthy
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, constant, join
@@ -259,7 +259,7 @@ class StatementRules(FrameState):
                 after = join_envs(self.env, *record.continues)
                 record.continues.clear()
                 merged = join_envs(state, after)
-                if merged is None or env_signature(merged) == env_signature(state):
+                if merged is None or settled(merged, state):
                     break
                 state = merged
                 exits.append(state)
@@ -287,13 +287,18 @@ class StatementRules(FrameState):
         self.block(orelse)
         normal = self.env
         outcomes = [normal]
+        # Every handler starts from the same states: joined once, not once per handler.
+        entry = join_envs(before, normal, *(env for env, _ in raised)) if handlers else None
+        caught = CLEAN
+        if any(handler.name for handler in handlers):
+            exception: Value | None = None
+            for _, value in raised:
+                exception = join(exception, value)
+            caught = Value(flows=exception.all_flows()) if exception else CLEAN
         for handler in handlers:
-            self.env = join_envs(before, normal, *(env for env, _ in raised)) or dict(before)
+            self.env = dict(entry) if entry is not None else dict(before)
             if handler.name:
-                exception: Value | None = None
-                for _, value in raised:
-                    exception = join(exception, value)
-                self.bind(handler.name, Value(flows=exception.all_flows()) if exception else CLEAN)
+                self.bind(handler.name, caught)
             self.block(handler.body)
             outcomes.append(self.env)
         self.env = join_envs(*outcomes)

@@ -15,15 +15,15 @@ hundreds of thousands per tree, about 6 % of a scan's CPU). They hash and compar
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.evidence_order import Step, preferred
+from secreview.analysis.taint.joined_fields import joined_choices, joined_prefix
 from secreview.analysis.taint.markers import APPENDED, DECODING_KEEPS, ONE_NAME_MARKERS
 from secreview.analysis.taint.type_unions import joined_type
-from secreview.analysis.taint.url_text import common_url_prefix, has_query_mark
+from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
 
 MAX_STEPS = 12
@@ -153,6 +153,12 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
     `APPENDED`: the caller's argument then loses its one-name marks, as it would through either
     (two flows doubled every summary of a parser's many small helpers, past its memory budget).
     """
+    if len(groups) <= 2:  # already merged, and the other adds none: most joins of two paths
+        first, second = (*groups, _NO_FLOWS, _NO_FLOWS)[:2]
+        if type(first) is Merged and isinstance(second, frozenset) and second <= first:
+            return first
+        if type(second) is Merged and isinstance(first, frozenset) and not first:
+            return second
     if not any(groups):
         return _NO_FLOWS  # most values carry no flow (a generator counts as a group: it is read)
     best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
@@ -177,7 +183,16 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
             best[signature] = Flow(kept.origin, kept.steps, kept.safe_for | _APPENDED, kept.within)
     if len(best) > MAX_PART_FLOWS:
         return _widened(best.values())
-    return frozenset(best.values())
+    return Merged(best.values())
+
+
+class Merged(frozenset[Flow]):
+    """A set of flows `merge_flows` gives back unchanged: merging it again, alone or with
+    flows it already holds, is itself (no copy, no ranking). Joins meet the same sets again
+    and again (an object's parts after each branch of a long constructor: most of the cost of
+    docassemble's parser module); a set built any other way is merged the long way."""
+
+    __slots__ = ()
 
 
 _NO_FLOWS: frozenset[Flow] = frozenset()
@@ -185,14 +200,18 @@ _APPENDED = frozenset({APPENDED})
 
 
 def _widened(flows: Iterable[Flow]) -> frozenset[Flow]:
-    """Flows of parts of parameters as flows of the whole parameters (coarser, never fewer)."""
+    """Flows of parts of parameters as flows of the whole parameters (coarser, never fewer);
+    `Merged` unless two differ only by `APPENDED` (merged again, they would be one)."""
     whole = (Flow(f.origin, f.steps, f.safe_for) if f.within else f for f in flows)
     best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
     for flow in whole:
         current = best.get(flow.signature)
         if current is None or preferred(flow, current):
             best[flow.signature] = flow
-    return frozenset(best.values())
+    kept = best.values()
+    if len({(f.origin, f.safe_for - _APPENDED) for f in kept}) == len(best):
+        return Merged(kept)
+    return frozenset(kept)
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -340,12 +359,12 @@ def join(left: Value | None, right: Value | None) -> Value:
         return left
     keys = dict.fromkeys([*left.parts, *right.parts])  # in order, not by hash
     parts = {k: join(left.part(k), right.part(k)) for k in keys}
-    prefix = _common_prefix(left.prefix, right.prefix)
+    prefix = joined_prefix(left.prefix, right.prefix)
     const = left.const if left.const == right.const and left.is_constant else UNKNOWN
-    return Value(
+    joined = Value(
         flows=merge_flows(left.flows, right.flows),
         const=const,
-        choices=_choices(left, right) if const is UNKNOWN else frozenset(),
+        choices=joined_choices(left, right) if const is UNKNOWN else frozenset(),
         prefix=prefix,
         parts=parts,
         exact=left.exact and right.exact and set(left.parts) == set(right.parts),
@@ -355,32 +374,9 @@ def join(left: Value | None, right: Value | None) -> Value:
         query=left.query and right.query,
         classes=left.classes | right.classes,
     )
-
-
-MAX_CHOICES = 8
-_CHOICE_TYPES = (str, bytes, int, float, bool, type(None))
-
-
-def _options(value: Value) -> frozenset[object] | None:
-    """The constants `value` may be, or None when it may be something else too."""
-    if value.choices:
-        return value.choices
-    if value.is_constant and isinstance(value.const, _CHOICE_TYPES):
-        return frozenset({value.const})
-    return None
-
-
-def _choices(left: Value, right: Value) -> frozenset[object]:
-    """The constants a join of `left` and `right` may be, when both are among a few."""
-    ours, theirs = _options(left), _options(right)
-    if ours is None or theirs is None or len(ours | theirs) > MAX_CHOICES:
-        return frozenset()
-    return ours | theirs
-
-
-def _common_prefix(left: str, right: str) -> str:
-    if left == right:  # the usual cases: both the same, or neither known
+    # `right` added nothing: `left` itself, so that paths meeting again with the same values
+    # are seen to change nothing (`join_envs`) and an object's unchanged parts stay shared.
+    # Never the `CLEAN` singleton, which some callers test by identity for "nothing known".
+    if left is not CLEAN and joined == left:
         return left
-    # Character by character is what is meant: the fixed text both may start with.
-    common = os.path.commonprefix([left, right]) if left and right else ""  # noqa: RUF071
-    return common_url_prefix(common, left, right)
+    return joined

@@ -184,18 +184,34 @@ def _attribute_values(context: ModuleContext, expr: ast.expr) -> list[ast.expr]:
     member = _method(owner, expr.attr)
     if member is not None:
         return returned_values(member)
-    return [
-        node.value
-        for node in ast.walk(owner)
-        if isinstance(node, ast.Assign)
-        and any(
-            isinstance(t, ast.Attribute)
-            and t.attr == expr.attr
+    known = context.derived(_assigned_by_class)
+    assigned = known.get(id(owner))
+    if assigned is None:  # once per class: asked per attribute, it walked the whole class
+        assigned = known[id(owner)] = _self_assignments(owner)
+    return list(assigned.get(expr.attr, ()))
+
+
+def _assigned_by_class(context: ModuleContext) -> dict[int, dict[str, list[ast.expr]]]:
+    """A module's memo for `_attribute_values`: by class, `_self_assignments`."""
+    return {}
+
+
+def _self_assignments(owner: ast.ClassDef) -> dict[str, list[ast.expr]]:
+    """Every value `owner` assigns to `self.<name>`, by name, in the order of `ast.walk`."""
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(owner):
+        if not isinstance(node, ast.Assign):
+            continue
+        names = dict.fromkeys(
+            t.attr
+            for t in node.targets
+            if isinstance(t, ast.Attribute)
             and isinstance(t.value, ast.Name)
             and t.value.id == "self"
-            for t in node.targets
         )
-    ]
+        for name in names:
+            assigned.setdefault(name, []).append(node.value)
+    return assigned
 
 
 def called_function(context: ModuleContext, call: ast.Call) -> _Function | None:

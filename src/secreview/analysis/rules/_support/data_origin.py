@@ -280,6 +280,22 @@ def _name_is_program_made(
 def _changed_in_place(context: ModuleContext, name: ast.Name) -> bool:
     """Whether the function calls a method of `name` (other than a string method, which returns a
     new value) or assigns into it (`name[k] = v`)."""
+    scope = context.enclosing_function(name) or context.tree
+    known = context.derived(_changed_by_scope)
+    changed = known.get(id(scope))
+    if changed is None:  # once per function: asked for each name, it walked the whole body
+        changed = known[id(scope)] = _names_changed_in_place(context, name)
+    return name.id in changed
+
+
+def _changed_by_scope(context: ModuleContext) -> dict[int, frozenset[str]]:
+    """A module's memo for `_changed_in_place`: by function, the names changed in place."""
+    return {}
+
+
+def _names_changed_in_place(context: ModuleContext, name: ast.Name) -> frozenset[str]:
+    """The names of the function around `name` that it changes in place (`_changed_in_place`)."""
+    changed: set[str] = set()
     for node in scope_nodes_of(context, name):
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
             target = node.value
@@ -291,9 +307,9 @@ def _changed_in_place(context: ModuleContext, name: ast.Name) -> bool:
             target = node.func.value
         else:
             continue
-        if isinstance(target, ast.Name) and target.id == name.id:
-            return True
-    return False
+        if isinstance(target, ast.Name):
+            changed.add(target.id)
+    return frozenset(changed)
 
 
 def _call_is_program_made(

@@ -30,16 +30,30 @@ def receives_program_made_result(
     if callback is None:
         return False
     scope = context.parent(callback) or context.tree
-    # A module-level function's scope is the whole tree, whose nodes the index lists already.
-    nodes = context.nodes if scope is context.tree else walk(scope)
-    uses = [
-        node
-        for node in nodes
-        if isinstance(node, ast.Name) and node.id == callback.name and node is not parameter
-    ]
+    uses = [node for node in _names_in(context, scope, callback.name) if node is not parameter]
     return bool(uses) and all(
         _handed_with_made_worker(context, scope, use, callback, is_made) for use in uses
     )
+
+
+def _names_in(context: ModuleContext, scope: ast.AST, name: str) -> list[ast.Name]:
+    """The `ast.Name` nodes spelling `name` in `scope`, in walk order: indexed once per scope
+    (asked for each parameter of each method, it walked a whole class each time)."""
+    known = context.derived(_names_by_scope)
+    names = known.get(id(scope))
+    if names is None:
+        # A module-level function's scope is the whole tree, whose nodes the index lists already.
+        nodes = context.nodes if scope is context.tree else walk(scope)
+        names = known[id(scope)] = {}
+        for node in nodes:
+            if isinstance(node, ast.Name):
+                names.setdefault(node.id, []).append(node)
+    return names.get(name, [])
+
+
+def _names_by_scope(context: ModuleContext) -> dict[int, dict[str, list[ast.Name]]]:
+    """A module's memo for `_names_in`: by scope, its names' nodes by spelling."""
+    return {}
 
 
 def _handed_with_made_worker(
