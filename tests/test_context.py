@@ -205,3 +205,14 @@ def test_a_relative_import_from_a_compatibility_module_resolves_without_the_pack
     text = "from .compat import pickle\nfrom ..util import subprocess\npickle.loads(b)\n"
     context = context_for(text)
     assert [context.call_name(c) for c in calls(context)] == ["pickle.loads"]
+
+
+def test_a_node_built_for_a_question_is_never_answered_for_another() -> None:
+    """Rules build throw-away nodes (`ast.Attribute(value=..., attr=...)`) and ask what they
+    name; once one is freed, CPython gives its address to the next. An answer remembered by
+    address would then be the old node's (`os.a3` named `os.a2`)."""
+    context = context_for("import os\n")
+    for number in range(200):
+        node = ast.Attribute(value=ast.Name(id="os", ctx=ast.Load()), attr=f"a{number}")
+        assert context.resolve(node) == f"os.a{number}"
+        del node

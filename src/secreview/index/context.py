@@ -125,13 +125,13 @@ class ModuleContext:
         """Qualified name of a Name/Attribute chain ('subprocess.run', 'eval'), else None.
 
         Only names bound by an import or builtins resolve: `cursor.execute` does not, because
-        `cursor` is a local object whose type a pattern rule cannot know. Memoised per node:
-        every call rule asks about every call.
+        `cursor` is a local object whose type a pattern rule cannot know. Memoised by address
+        for the tree's nodes only: a throw-away node's address goes to the next one built.
         """
         found = self._resolved.get(id(node), _ABSENT)
-        if found is _ABSENT:
+        if found is _ABSENT and id(node) in self._parents:
             found = self._resolved[id(node)] = self._resolve(node)
-        return found  # type: ignore[return-value]
+        return self._resolve(node) if found is _ABSENT else found  # type: ignore[return-value]
 
     def _resolve(self, node: ast.AST) -> str | None:
         parts: list[str] = []
