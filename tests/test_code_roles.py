@@ -110,7 +110,8 @@ def test_the_main_block_of_a_library_module_is_development_only() -> None:
 
 
 def test_the_main_block_of_a_script_keeps_its_confidence() -> None:
-    script = 'import hashlib\n\nif __name__ == "__main__":\n    hashlib.md5(open(0).read())\n'
+    script = 'import hashlib\n\nif __name__ == "__main__":\n'
+    script += "    signature = hashlib.md5(open(0).read())\n"
     confidence, _, tags = _confidence_at(script, 4)
     assert confidence is Confidence.MEDIUM and "development-only" not in tags
     library = script.replace("import hashlib\n", "import hashlib\n\n\ndef helper():\n    pass\n")
