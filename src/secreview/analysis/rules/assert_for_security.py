@@ -9,11 +9,14 @@ are what asserts are for and are not reported; test code is not looked at at all
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.assert_contracts import fills_what_it_asserts_absent
+from secreview.analysis.rules._support.assert_contracts import (
+    addresses_developer,
+    fills_what_it_asserts_absent,
+    names_a_definition,
+)
 from secreview.analysis.rules._support.assert_narrowing import (
     is_type_narrowing,
     narrows_model_field,
@@ -35,7 +38,6 @@ from secreview.analysis.rules._support.web_handlers import (
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
-from secreview.patterns import lazy_pattern
 
 # Words that only appear in a condition when it is about who may do what.
 _AUTHORISATION_WORDS = frozenset(
@@ -70,16 +72,6 @@ _HANDLER_AUTHORISATION_WORDS = frozenset(
     {"auth", "authn", "authz", "perm", "perms", "role", "roles", "owner", "owns", "permitted"}
     | {"acl", "user", "token", "session"}
 )
-# Words of an assert message written for the programmer who configured or subclassed the code
-# ("no ordering attribute was declared on the pagination class"), not for a user or a client.
-_DEVELOPER_WORDS = frozenset(
-    {
-        "declare", "declared", "attribute", "attributes", "subclass", "subclasses", "override",
-        "overridden", "configure", "configured", "configuration", "setting", "settings",
-        "support", "supports", "supported", "implement", "implemented", "misconfigured",
-    }
-)  # fmt: skip
-_EXPECTED_BUT_GOT = lazy_pattern(r"\bexpected\b.*\bgot\b", re.IGNORECASE | re.DOTALL)
 
 
 def _condition_words(test: ast.expr) -> set[str]:
@@ -210,21 +202,6 @@ def _project_call_or_none(value: ast.AST, context: ModuleContext) -> bool:
     return bool(top) and name is not None and name.partition(".")[0] == top
 
 
-def _addresses_developer(message: ast.expr | None) -> bool:
-    """Whether the assert's message tells a programmer how they misconfigured the code: a
-    programming contract, failing on a wrong class attribute or setting the same on every
-    request, so it is low confidence as a security check."""
-    if message is None:
-        return False
-    text = " ".join(
-        n.value
-        for n in ast.walk(message)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str)
-    )
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
-    return bool(words & _DEVELOPER_WORDS) or _EXPECTED_BUT_GOT.search(text) is not None
-
-
 def _configured_names(function: Function) -> set[str]:
     """Local names the function binds, at least once, to the code's own configuration: a field of
     the instance or class (`ordering = self.ordering`) or a constant-style setting
@@ -344,10 +321,12 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     function = context.enclosing_function(node)
     if context.is_test or (function is not None and function.name.startswith("test")):
         return
+    if names_a_definition(node.test, context):
+        return  # a function, class or module object is always true: nothing is checked
     in_handler = function is not None and is_request_handler(function, context)
     condition = context.one_line(node.test)
     words = _condition_words(node.test)
-    contract = Confidence.LOW if _addresses_developer(node.msg) else None
+    contract = Confidence.LOW if addresses_developer(node.msg) else None
     authorisation = _AUTHORISATION_WORDS | (_HANDLER_AUTHORISATION_WORDS if in_handler else set())
     if words & authorisation and not (
         is_type_narrowing(node.test, context)

@@ -11,7 +11,11 @@ in the function refuses a request: no `raise`, no `abort(...)`, `close()` or `se
 no 401/403 answer (returned, or a response built with `status=401` that is returned later). A
 handler that refuses a missing credential (`if not token: raise ...`) or a failed check after the
 branch is quiet, and so is a predicate whose branch returns the check's answer while a request
-without the credential falls through to `None` or `False` (Tornado's `get_current_user`).
+without the credential falls through to `None` or `False` (Tornado's `get_current_user`), or a
+callback-style check whose branch hands the function's `callback` to the verifying call and
+whose skipping ends the function (Tornado's `get_authenticated_user(self, callback)`: only the
+check calls back with a user). A call whose name ends in `header` builds one (DRF's
+`authenticate_header`, the WWW-Authenticate challenge of a 401) verifies nothing.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ _REFUSING_CALLS = frozenset(
 _REFUSING_STATUS = frozenset({401, 403})
 _STATUS_KEYWORDS = frozenset({"status", "status_code"})
 _FALSY = (None, False)
+_CALLBACK_WORDS = frozenset({"callback", "cb"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -74,8 +79,8 @@ def _verifies(body: list[ast.stmt]) -> bool:
             if isinstance(node, ast.Raise):
                 return True
             if isinstance(node, ast.Call):
-                words = set(name_words(last_name(node.func) or ""))
-                if words & _VERIFYING_WORDS:
+                words = name_words(last_name(node.func) or "")
+                if set(words) & _VERIFYING_WORDS and words[-1:] != ["header"]:
                     return True
     return False
 
@@ -125,6 +130,31 @@ def _answers_falsy_after(check: ast.If, context: ModuleContext) -> bool:
     as Tornado's `get_current_user`, whose caller refuses the falsy answer."""
     if not any(isinstance(n, ast.Return) and n.value is not None for n in walk(check)):
         return False
+    return _skipping_ends_falsy(check, context)
+
+
+def _hands_on_its_callback(check: ast.If, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether the branch passes the function's `callback` parameter to a call: the check
+    reports success by calling it back, so a request that skips the branch gets no user."""
+    arguments = function.args
+    callbacks = {
+        a.arg
+        for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+        if set(name_words(a.arg)) & _CALLBACK_WORDS
+    }
+    return bool(callbacks) and any(
+        isinstance(n, ast.Call)
+        and any(
+            isinstance(v, ast.Name) and v.id in callbacks
+            for v in (*n.args, *(k.value for k in n.keywords))
+        )
+        for n in walk(check)
+    )
+
+
+def _skipping_ends_falsy(check: ast.If, context: ModuleContext) -> bool:
+    """Whether a request that skips `check` reaches only the function's end or `return None` /
+    `return False`."""
     node: ast.AST = check
     while not isinstance(node, _FUNCTIONS):
         parent = context.parent(node)
@@ -185,9 +215,10 @@ def credential_checked_only_when_sent(node: ast.AST, context: ModuleContext) -> 
     if not credentials:
         return
     checks = [
-        found
-        for found in _optional_checks(node, credentials)
-        if not _answers_falsy_after(found[0], context)
+        (check, credential)
+        for check, credential in _optional_checks(node, credentials)
+        if not _answers_falsy_after(check, context)
+        and not (_hands_on_its_callback(check, node) and _skipping_ends_falsy(check, context))
     ]
     if not checks:
         return

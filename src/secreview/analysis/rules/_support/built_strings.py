@@ -18,6 +18,7 @@ from typing import NamedTuple
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
     bindings_before,
+    mapping_values,
     sequence_elements,
 )
 from secreview.analysis.rules._support.quoting import code
@@ -42,8 +43,9 @@ class Piece(NamedTuple):
 
     `numeric` marks a run-time value formatted as a number (`%d`, `{:d}`), which cannot carry
     quotes or metacharacters; `looped` one of the strings a loop runs over, written in the source
-    (`for table in ["a", "b"]:`), or a parameter annotated `Literal["a", "b"]`, known but not as
-    one text. `via` lists the assignments the
+    (`for table in ["a", "b"]:`), a parameter annotated `Literal["a", "b"]`, or a value looked up
+    in a dict of strings written in the source (`self.SUPPORTED_GROUP_BY[field]`), known but not
+    as one text. `via` lists the assignments the
     piece travelled through, outermost first, so a finding can show where the string was
     assembled.
     """
@@ -111,7 +113,14 @@ def string_pieces(context: ModuleContext, expr: ast.expr, depth: int = 0) -> lis
             return _either_pieces(context, body, orelse, depth)
         case ast.Name():
             return _name_pieces(context, expr, depth)
+        case ast.Subscript(value=table) if _strings_only(context, mapping_values(context, table)):
+            return [Piece(node=expr, looped=True)]  # one of the table's texts, whatever the key
     return [Piece(node=expr)]
+
+
+def _strings_only(context: ModuleContext, values: list[ast.expr] | None) -> bool:
+    """Whether `values` is a non-empty list of strings written in the source."""
+    return bool(values) and all(isinstance(context.constant_value(v), str) for v in values or ())
 
 
 def _fixed_or_none(pieces: list[Piece]) -> str | None:

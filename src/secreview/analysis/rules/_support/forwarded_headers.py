@@ -15,7 +15,10 @@ early-exit check, names the proxy configuration or checks the peer address (`if 
 `if peer in TRUSTED_PROXIES:`), which is how code says it only believes its own proxies. An early
 exit that itself handles the header (the trusted branch returns from inside) leaves the code
 after it untrusted. A function named for the header (`forwarded_host`) is an accessor that hands
-the header to its caller under its own name, so it is not judged.
+the header to its caller under its own name, so it is not judged. An entry counted from the right
+by the configured number of trusted proxies (`ips[-(settings.TRUSTED_PROXY_COUNT + 1)]`) is the one
+the nearest trusted proxy appended, as Werkzeug's `ProxyFix(x_for=N)` takes it: it carries no
+client choice, and a list of entries read only that way (and by `len`) is no client address yet.
 """
 
 from __future__ import annotations
@@ -270,13 +273,48 @@ class _Reads:
                         self.holders.setdefault(target.id, header)
 
     def carried(self, node: ast.AST) -> str | None:
-        """The header whose value `node` contains, else None."""
-        for child in ast.walk(node):
+        """The header whose value `node` contains, else None (an entry counted from the right
+        by the trusted proxies contains none)."""
+        pending = [node]
+        while pending:
+            child = pending.pop()
             if id(child) in self.headers:
                 return self.headers[id(child)]
             if isinstance(child, ast.Name) and child.id in self.holders:
                 return self.holders[child.id]
+            if not _counted_from_the_right(child):
+                pending.extend(reversed(list(ast.iter_child_nodes(child))))
         return None
+
+
+def _counted_from_the_right(node: ast.AST) -> bool:
+    """`entries[-(settings.TRUSTED_PROXY_COUNT + 1)]`, `parts[-num_proxies]`: a negative index
+    naming the proxy configuration picks what the nearest trusted proxy wrote."""
+    if not isinstance(node, ast.Subscript):
+        return False
+    index = node.slice
+    return (
+        isinstance(index, ast.UnaryOp)
+        and isinstance(index.op, ast.USub)
+        and any(_TRUST_WORD.search(word) for word in _identifiers(index))
+    )
+
+
+def _read_only_from_the_right(name: str, function: ast.AST) -> bool:
+    """Whether every read of the local `name` counts its entries (`len(ips)`) or takes one
+    counted from the right by the trusted proxies: the list itself is never the address."""
+    allowed: set[int] = set()
+    reads: list[ast.Name] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            if _counted_from_the_right(node):
+                allowed.add(id(node.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            if node.func.id == "len":
+                allowed.add(id(node.args[0]))
+        elif isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            reads.append(node)
+    return bool(reads) and all(id(read) in allowed for read in reads)
 
 
 def _exits(body: list[ast.stmt]) -> bool:
@@ -325,6 +363,11 @@ def _uses(function: ast.AST, family: HeaderFamily, reads: _Reads) -> tuple[list[
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = [_target_name(target) for target in targets]
             header = reads.carried(node.value)
+            if all(
+                isinstance(target, ast.Name) and _read_only_from_the_right(target.id, function)
+                for target in targets
+            ):
+                continue
             if header is not None and any(name and family.target.search(name) for name in names):
                 stored.append(Use(node, header, f"stored as `{names[0]}`"))
     return stored, returned

@@ -27,13 +27,15 @@ CLASS_WORDS = lazy_pattern(r"(Controller|View|ViewSet|Handler|Resource|Endpoint|
 
 @functools.cache
 def _check_words() -> re.Pattern[str]:
-    """Words that name an authorisation check (`login_required`, `has_perm`), compiled on first
-    use: only files with handlers need them."""
+    """Words that name an authorisation check (`login_required`, `has_perm`, a decorator
+    `@is_owner` that refuses everyone but the owner), compiled on first use: only files with
+    handlers need them."""
     return re.compile(
         r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
         r"requires?_(?!post|get|safe|http_methods|gzip)|"
         r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
-        r"jwt_required|user_passes_test|staff_member_required|superuser_required|is_admin|"
+        r"jwt_required|user_passes_test|staff_member_required|superuser_required|"
+        r"is_(admin|owner|staff|superuser)|"
         r"check_(token|auth|api_?key|credentials|login)|(token|api_?key)_required)",
         re.IGNORECASE,
     )

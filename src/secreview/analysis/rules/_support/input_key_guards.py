@@ -19,6 +19,7 @@ KEY_ERRORS = frozenset(
     {"KeyError", "LookupError", "Exception", "BaseException", "MultiValueDictKeyError"}
 )
 """The exceptions a handler for a missing key can name."""
+_HEADER_CONTAINERS = frozenset({"headers", "META", "environ"})
 
 
 def key_checked(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
@@ -26,9 +27,10 @@ def key_checked(subscript: ast.Subscript, function: Function, context: ModuleCon
     enclosing `if` tests `param in request.GET` or `data.get("key")` for the very key and
     container it indexes (a missing key is None there, so the body never indexes it)."""
     key = context.constant_value(subscript.slice)
-    if isinstance(key, str) and any(
+    keys = _spellings(key, subscript.value)
+    if keys and any(
         any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
-        and context.constant_value(node.left) == key
+        and _spellings(context.constant_value(node.left), node.comparators[-1]) & keys
         for node in scope_nodes(function.body)
         if isinstance(node, ast.Compare)
     ):
@@ -46,6 +48,19 @@ def key_checked(subscript: ast.Subscript, function: Function, context: ModuleCon
                     return True
         child = ancestor
     return _exits_when_missing(subscript, wanted, function, context)
+
+
+def _spellings(key: object, container: ast.AST) -> frozenset[str]:
+    """The names a constant key goes by: itself, and for a header of a `headers`, `META` or
+    `environ` container (or a `HTTP_...` key anywhere) its one normalised spelling, since
+    Django builds `request.headers` from the environ's `HTTP_` keys: `"HTTP_AUTHORIZATION" in
+    request.META` makes `request.headers["Authorization"]` present."""
+    if not isinstance(key, str):
+        return frozenset()
+    in_headers = isinstance(container, ast.Attribute) and container.attr in _HEADER_CONTAINERS
+    if not (in_headers or key.startswith("HTTP_")):
+        return frozenset({key})
+    return frozenset({key, "header:" + key.upper().replace("-", "_").removeprefix("HTTP_")})
 
 
 def _exits_when_missing(

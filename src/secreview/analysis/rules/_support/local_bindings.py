@@ -292,6 +292,46 @@ def _name_sequence(context: ModuleContext, name: ast.Name, depth: int) -> list[a
     return result
 
 
+def mapping_values(context: ModuleContext, expr: ast.expr) -> list[ast.expr] | None:
+    """The values of the dict written in the source that `expr` names: a dict literal, a local
+    bound once to one, a module constant, or a class attribute assigned once in the class body
+    and never stored through `self` (`self.SUPPORTED_GROUP_BY`); else None."""
+    value: ast.expr | None = single_value(context, expr)
+    if isinstance(value, ast.Name) and bindings_before(context, value) is None:
+        value = context.module_constants.get(value.id)
+    elif isinstance(value, ast.Attribute) and _is_self(value.value):
+        value = _class_body_value(value, context)
+    if not isinstance(value, ast.Dict) or None in value.keys or _grown(context, expr):
+        return None
+    return list(value.values)
+
+
+def _grown(context: ModuleContext, table: ast.expr) -> bool:
+    """Whether the module stores into the table (`TABLE[key] = value`, `TABLE.update(...)`),
+    so it may hold more than its literal."""
+    shape = ast.dump(table)
+    return any(
+        ast.dump(node.value) == shape
+        for node in ast.walk(context.tree)
+        if (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del))
+        or (isinstance(node, ast.Attribute) and node.attr in {"update", "setdefault"})
+    )
+
+
+def _class_body_value(node: ast.Attribute, context: ModuleContext) -> ast.expr | None:
+    """What `self.<attr>` holds when the class body assigns it once and no method stores it."""
+    owner = next((a for a in context.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    if owner is None or self_attribute_values(node, context) != []:
+        return None
+    assigned = [
+        statement.value
+        for statement in owner.body
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == node.attr for t in statement.targets)
+    ]
+    return assigned[0] if len(assigned) == 1 else None
+
+
 def self_attribute_values(node: ast.Attribute, context: ModuleContext) -> list[ast.expr] | None:
     """The values `self.<attr>` (or `cls.<attr>`) is assigned anywhere in its class, the class
     counterpart of a local name's bindings; None when it is not read off `self` in a class, or
