@@ -16,6 +16,10 @@ VOUCHING = {
     "stored as a signature": "signature = hashlib.md5(body).hexdigest()",
     "in a function that signs": "def sign_url(body):\n    return hashlib.md5(body).hexdigest()",
     "over a secret fed later": "h = hashlib.md5()\nh.update(body + self.secret)\nsent = h.digest()",
+    "in a method of an authenticator": (
+        "class DigestAuthenticator:\n    def compute(self, body):\n"
+        "        return hashlib.md5(body).hexdigest()"
+    ),
     "over an API key": "digest = hashlib.sha1(api_key.encode()).hexdigest()",
 }
 

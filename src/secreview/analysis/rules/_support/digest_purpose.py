@@ -25,6 +25,7 @@ _SECURITY_WORDS = frozenset(
         "auth",
         "authenticate",
         "authentication",
+        "authenticator",
         "cert",
         "certificate",
         "cookie",
@@ -84,17 +85,29 @@ def _identifiers(node: ast.AST) -> list[str]:
 
 def vouches_for_something(call: ast.Call, context: ModuleContext) -> bool:
     """Whether the code shows the digest is a security control: it is stored, returned or computed
-    under a name that says so (`signature = ...`, `def sign_url`), or the hashed data (the
+    under a name that says so (`signature = ...`, `def sign_url`, a method of `class
+    DigestAuthenticator` or `SessionFactory`), or the hashed data (the
     call's arguments and `update`s of the object) names a secret or token. A comparison is no
     evidence: comparing two digests is how most code detects a changed file. Without such
     evidence the digest most often names or versions data (a file's checksum, a cache entry, a
     lookup key a service defines; none of the 30 read in the fresh-application samples was true):
     the finding then stays, at low confidence."""
     held = destination(call, context).names
-    function = context.enclosing_function(call)
-    names = [*held, *([function.name] if function is not None else [])]
+    names = [*held, *_enclosing_definitions(call, context)]
     hashed: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
     scope = scope_of(call, context)
     for receiver in held:
         hashed.extend(method_calls(scope, receiver, "update", context))
     return _names_security(names) or _names_security(n for h in hashed for n in _identifiers(h))
+
+
+def _enclosing_definitions(node: ast.AST, context: ModuleContext) -> list[str]:
+    """The names of the functions and classes around `node`, innermost first: an
+    authenticator's or a session factory's helper (`unique_id`) is named by its class."""
+    names: list[str] = []
+    parent = context.parent(node)
+    while parent is not None:
+        if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(parent.name)
+        parent = context.parent(parent)
+    return names
