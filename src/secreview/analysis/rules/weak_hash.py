@@ -273,9 +273,9 @@ def _cut_to_short_id(call: ast.Call, context: ModuleContext) -> bool:
     "constructions do not rely on collision resistance. A password hashed this way is reported by "
     "`fast-password-hash` instead, whose advice fits that case. Confidence is medium when the "
     "code shows the digest vouches for something (kept or returned under a name that signs or "
-    "authenticates, `signature`, `token`, `def sign_url`, or computed over a secret, an API "
-    "key or a password), low when it shows no purpose: most such digests name a file, key a "
-    "lookup or detect a change.",
+    "authenticates, `signature`, `token`, `def sign_url`, in a class so named, or computed "
+    "over a secret, an API key or a password), low when it shows no purpose: most such "
+    "digests name a file, key a lookup or detect a change.",
     why_bad="Anyone can build two inputs with the same MD5 digest in seconds, and a SHA-1 "
     "chosen-prefix collision cost about US$45,000 of rented GPU time in 2020 (SHAmbles). "
     "A digest that vouches for a file, a signed document, a certificate or a token can then "

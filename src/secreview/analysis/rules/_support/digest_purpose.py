@@ -1,7 +1,7 @@
 """Whether a weak digest visibly vouches for something (`weak-hash`'s confidence).
 
-A digest is a security control when it signs, authenticates or checks: the code says so by the
-names it is kept under or the secrets it is computed over. Most MD5 and SHA-1 digests in
+A digest is a security control when it signs or authenticates: the code says so by the names it
+is kept under (or computed in) and the secrets it is computed over. Most MD5 and SHA-1 digests in
 applications do none of these: they name a file, version a URL or key a lookup a service defines,
 and need no collision resistance. The rule still reports those (a reader may know more), at low
 confidence.
