@@ -309,9 +309,14 @@ def mapping_values(context: ModuleContext, expr: ast.expr) -> list[ast.expr] | N
 def _grown(context: ModuleContext, table: ast.expr) -> bool:
     """Whether the module stores into the table (`TABLE[key] = value`, `TABLE.update(...)`),
     so it may hold more than its literal."""
-    shape = ast.dump(table)
-    return any(
-        ast.dump(node.value) == shape
+    return ast.dump(table) in context.derived(_stored_tables)
+
+
+def _stored_tables(context: ModuleContext) -> frozenset[str]:
+    """The shapes of everything the module stores items into or updates, found in one walk
+    (asked for every look-up in a constant table a built string holds)."""
+    return frozenset(
+        ast.dump(node.value)
         for node in ast.walk(context.tree)
         if (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del))
         or (isinstance(node, ast.Attribute) and node.attr in {"update", "setdefault"})
