@@ -44,6 +44,8 @@ REACHED_OTHERWISE = {
     # Class methods called on the class itself (`Markup.escape(text)`, `Engine.get_default()`).
     "markupsafe.Markup",
     "django.template.engine.Engine",
+    "openai.ChatCompletion",  # the pre-1.0 client: `openai.ChatCompletion.create(...)`
+    "openai.Completion",
     # The engine's pseudo-calls for a view's return value and headers.
     "web.View",
     # The stdlib tree object is never typed: its parser resolves no external entity.

@@ -4,7 +4,8 @@ The session is the client's own state kept by the server, so the weakness is the
 coming back as if the server had vouched for it. What another server answered the application
 (an OAuth token endpoint's token, an identity provider's user info, any HTTP reply or socket
 read: origin `socket`) is that server's data, which the application chose to ask for; storing
-it is how a login is kept, not a trust boundary crossed by the client, so it is not reported.
+it is how a login is kept, not a trust boundary crossed by the client, so it is not reported;
+nor is a language model's reply (origin `model`), the answer of a service the application asked.
 A reply from a server the client chose is the client's data, but the fetch itself is reported
 there (`ssrf`), which is where it is fixed.
 
@@ -28,6 +29,8 @@ from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 
+_ANSWERS = frozenset({"socket", "model"})
+"""Origins of what another server answered the application (see the module)."""
 _RETURNED_BY = "returned by `"
 """How the evidence names the function a value was returned by (`calls.py`, `semantics.py`)."""
 
@@ -38,7 +41,7 @@ def _from_the_client(event: SinkEvent, context: AnalysisContext) -> bool:
     *unvalidated*, and a function named for validating (`validate_next_path`: a relative path or
     '') is where the project decided what may be kept, which a reviewer judges there, not at
     every store."""
-    if event.flow.origin == "socket" or UNREAD_CALL in event.flow.safe_for:
+    if event.flow.origin in _ANSWERS or UNREAD_CALL in event.flow.safe_for:
         return False
     for _, note in event.flow.steps:
         if note.startswith(_RETURNED_BY):

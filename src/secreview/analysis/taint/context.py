@@ -17,9 +17,10 @@ from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.index.context import ModuleContext
 
-NETWORK_ORIGINS = frozenset({"remote", "socket", "archive"})
+NETWORK_ORIGINS = frozenset({"remote", "socket", "archive", "model"})
 """Trust kinds of data an attacker on the network sends: requests, socket reads and HTTP responses,
-and the members of archives (whoever made the archive chose their names)."""
+the members of archives (whoever made the archive chose their names) and what a language model
+wrote (whoever wrote its prompt, or a page it read, steers it)."""
 THREAT_MODELS: Mapping[str, frozenset[str]] = {
     "web": NETWORK_ORIGINS,
     "library": NETWORK_ORIGINS,

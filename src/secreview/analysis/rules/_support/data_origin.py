@@ -101,8 +101,9 @@ _STRING_METHODS = frozenset(
         "expandtabs",
     }
 )
-_NETWORK_READS = frozenset({"remote", "socket"})
-"""Taint origins of data read from the network: requests, socket reads and HTTP responses."""
+_NETWORK_READS = frozenset({"remote", "socket", "model"})
+"""Taint origins of data read from the network: requests, socket reads, HTTP responses and a
+language model's replies (its prompt carries what others wrote)."""
 _ARCHIVE = "archive"
 """The taint origin of an archive member: chosen by whoever made the archive, which may be the
 operator (a file they name) as well as a stranger, so it is not rated as network input."""

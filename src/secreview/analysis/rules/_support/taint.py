@@ -29,11 +29,16 @@ _ORIGIN_WORDS = {
     "env": "environment input",
     "socket": "data read from the network",
     "archive": "a member of an archive",
+    "model": "a language model's reply",
     "library": "an argument of the library's public API",
     "secret": "a password",
     "weak-token": "a predictable random value used as a token",
 }
 """How messages describe the data of each origin."""
+_UNPROVEN_ORIGINS = frozenset({"library", "model"})
+"""Origins whose attacker is likely but not shown, reported at medium confidence: what a public
+function's callers pass may be their users' data, and a model's prompt may carry a user's text or
+a page the model read."""
 _SHOWN_LINES = 12
 """Lines of other calls a merged finding names before it says how many more there are."""
 
@@ -162,7 +167,7 @@ def _hit(
     )
     evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
     chosen = spec.severity_of(event, context) if spec.severity_of else None
-    if flow.origin == "library":  # what callers pass is unknown: maybe their users' data
+    if flow.origin in _UNPROVEN_ORIGINS:
         return Hit(
             node=node,
             message=message,
