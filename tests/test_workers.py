@@ -30,7 +30,7 @@ from secreview.scanner import review_files
 from secreview.sources.discovery import SourceFile, discover
 from secreview.summary_rounds import project_index, summarise_source_file
 from secreview.tasks import ReviewShared, budget_of, review_source_file
-from secreview.workers import Budget, TaskFailure, run_isolated
+from secreview.workers import Budget, TaskFailure, cpu_seconds, run_isolated
 
 VULNERABLE = "def run(cmd):\n    return eval(cmd)\n"
 SHORT = Budget(seconds=1.0, memory_bytes=100 * 2**20)
@@ -51,6 +51,13 @@ def segfault() -> None:
     os.kill(os.getpid(), signal.SIGSEGV)
 
 
+def _spin(seconds: float) -> None:
+    """Compute for `seconds` of CPU time."""
+    deadline = time.process_time() + seconds
+    while time.process_time() < deadline:
+        pass
+
+
 def misbehave(_shared: None, task: str) -> str:
     """What a worker does with a test task: the task's name says how it should go wrong."""
     if task == "segfault":
@@ -59,6 +66,12 @@ def misbehave(_shared: None, task: str) -> str:
         os._exit(3)
     if task == "hang":
         time.sleep(60)
+    if task == "spin":
+        _spin(60)
+    if task == "nap":  # over its budget in wall-clock time, not in CPU time nor waiting
+        for _ in range(4):
+            _spin(0.05)
+            time.sleep(0.4)
     if task == "hog":
         hoard = [b"x" * 2**20 for _ in range(1024)]  # 1 GB, touched, so resident
         time.sleep(60)
@@ -96,8 +109,29 @@ def test_a_task_over_its_time_budget_is_stopped_and_the_rest_done() -> None:
     results = run_isolated(
         ["a", "hang", "b"], misbehave, None, jobs=1, budget=short, on_failure=as_text
     )
-    assert results == ["A", "hang: timed-out (1 s)", "B"]
+    assert results == ["A", "hang: timed-out (1 s of waiting)", "B"]
     assert time.monotonic() - started < 30  # the sleeping worker was killed, not waited for
+
+
+@linux_only
+def test_the_time_budget_is_cpu_time() -> None:
+    """A task that computes past its budget is stopped by its CPU time; one that took longer
+    than its budget in wall-clock time while computing now and then (as a review does on a busy
+    machine) is not."""
+    results = run_isolated(
+        ["spin", "nap", "b"], misbehave, None, jobs=1, budget=short, on_failure=as_text
+    )
+    assert results == ["spin: timed-out (1 s of CPU time)", "NAP", "B"]
+
+
+@linux_only
+def test_cpu_seconds_counts_this_process_work() -> None:
+    before = cpu_seconds(os.getpid())
+    _spin(0.3)
+    after = cpu_seconds(os.getpid())
+    assert before is not None and after is not None
+    assert 0.2 <= after - before <= 5
+    assert cpu_seconds(2**22 + 12345) is None  # no such process
 
 
 def roomy(_task: str) -> Budget:
@@ -195,13 +229,15 @@ def test_a_file_over_its_time_budget_is_a_budget_error_not_an_internal_one(
 ) -> None:
     (tmp_path / "bad.py").write_text("x = 1\n")
     (tmp_path / "good.py").write_text("x = 1\n")
-    monkeypatch.setattr(tasks, "review_file", review_misbehaving(lambda: time.sleep(60)))
+    monkeypatch.setattr(tasks, "review_file", review_misbehaving(lambda: _spin(60)))
     code, payload, _ = scan_json(str(tmp_path), "--file-timeout", "0.5", "-j", "1")
     assert code == 0  # the input's problem, like a syntax error: exit 2 only with --strict
+    budget = "0.5 s of CPU time" if sys.platform.startswith("linux") else "0.5 s"
     assert payload["errors"] == [
         {
             "path": payload["errors"][0]["path"],
-            "message": "took longer than 0.5 s to review it (the limit); the file was not reviewed",
+            "message": f"took longer than {budget} to review it (the limit); the file was not "
+            "reviewed",
             "kind": "budget",
         }
     ]

@@ -3,7 +3,7 @@
 The code under review is hostile: one file can make a C extension (the tree-sitter fallback
 parser) crash its process, or make the analysis run for ever or eat all memory. So every task
 runs in a child process this module owns, one task at a time, under a small supervisor loop:
-it hands out tasks, watches each busy worker's deadline and memory, and when a worker dies or
+it hands out tasks, watches each busy worker's time and memory, and when a worker dies or
 exceeds its budget, kills it, records that one task as failed and starts a fresh worker for the
 rest. `concurrent.futures.ProcessPoolExecutor` cannot do this: one dead worker breaks the whole
 pool and every task still in it.
@@ -11,6 +11,14 @@ pool and every task still in it.
 Even with one job the task runs in a child, so a crash never takes secreview itself down. On
 Linux children are forked (a few milliseconds: the parent has already imported everything, so a
 one-file pre-commit run stays fast); elsewhere they are spawned.
+
+Time is the child's CPU time, read by the parent from `/proc/PID/stat`: a file's review costs
+the same CPU whatever else the machine runs, so a file is not given up on only because the
+machine was busy (docassemble's 9,000-line `parse.py`, 19 s of CPU, took over 60 s of wall
+clock at load 7 and lost its findings). A task that waits without computing (a blocked read)
+is stopped once its CPU time has not moved for its budget's length of wall-clock time (a busy
+machine still gives a runnable task some CPU every second), and any task after `WALL_FACTOR`
+times its budget; where CPU time cannot be read (not Linux) the budget is wall-clock time.
 
 Memory is watched from the parent by reading the child's resident size in `/proc/PID/statm`
 (Linux only; elsewhere only the time budget applies). A limit on address space (`RLIMIT_AS`) was
@@ -47,8 +55,12 @@ POLL_SECONDS = 0.05
 ready, whatever this is)."""
 
 
+WALL_FACTOR = 10
+"""How many times its budget in wall-clock time a task may take at most (see the module)."""
+
+
 class Budget(NamedTuple):
-    """What one task may use: wall-clock seconds, and memory above the worker's idle size."""
+    """What one task may use: seconds of CPU time, and memory above the worker's idle size."""
 
     seconds: float
     memory_bytes: int | None = None
@@ -87,6 +99,18 @@ def resident_bytes(pid: int) -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time process `pid` has used (user and system), or None where it cannot be read
+    (not Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()  # the name may hold spaces and ")"
+        ticks = int(fields[11]) + int(fields[12])  # utime and stime: fields 14 and 15
+    except (OSError, ValueError, IndexError):
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _serve(connection: Connection, work: Callable[[Shared, Task], Result], shared: Shared) -> None:
@@ -150,7 +174,11 @@ class _Worker(Generic[Task]):
         child_end.close()
         self.task: int | None = None
         self.budget = Budget(seconds=0)
-        self.deadline = 0.0
+        self.started = 0.0
+        self.cpu_at_start: float | None = None
+        self.cpu_seen = 0.0
+        self.computed_at = 0.0
+        """The task's CPU time when last read, and when it last grew (wall clock)."""
         self.memory_limit: int | None = None
         self.generation = generation
         """Which of its pool's `shared` values the worker holds (see `WorkerPool.run`)."""
@@ -169,7 +197,24 @@ class _Worker(Generic[Task]):
             self.connection.send((_TASK, task))
         self.task = number
         self.budget = budget
-        self.deadline = time.monotonic() + budget.seconds
+        self.started = self.computed_at = time.monotonic()
+        self.cpu_at_start = cpu_seconds(self.process.pid)
+        self.cpu_seen = self.cpu_at_start or 0.0
+
+    def over_time(self) -> str | None:
+        """What the task has overrun, fit for a message ("60 s of CPU time"), or None."""
+        now, seconds = time.monotonic(), self.budget.seconds
+        if self.cpu_at_start is None:
+            return f"{seconds:g} s" if now - self.started > seconds else None
+        used = cpu_seconds(self.process.pid)
+        if used is not None and used > self.cpu_seen:
+            self.cpu_seen, self.computed_at = used, now
+        if self.cpu_seen - self.cpu_at_start > seconds:
+            return f"{seconds:g} s of CPU time"
+        if now - self.computed_at > seconds:
+            return f"{seconds:g} s of waiting"
+        longest = seconds * WALL_FACTOR
+        return f"{longest:g} s" if now - self.started > longest else None
 
     def over_memory(self) -> bool:
         """Whether the task has grown the worker past its memory limit."""
@@ -308,9 +353,8 @@ class WorkerPool(Generic[Shared, Task, Result]):
             for slot, worker in busy:
                 if worker.connection in ready or worker.process.sentinel in ready:
                     settle(slot, worker, cast("Result | TaskFailure", _outcome(worker)))
-                elif time.monotonic() > worker.deadline:
-                    detail = f"{worker.budget.seconds:g} s"
-                    settle(slot, worker, TaskFailure(FailureKind.TIMED_OUT, detail))
+                elif (overrun := worker.over_time()) is not None:
+                    settle(slot, worker, TaskFailure(FailureKind.TIMED_OUT, overrun))
                 elif worker.over_memory():
                     detail = f"{(worker.budget.memory_bytes or 0) // 2**20} MB"
                     settle(slot, worker, TaskFailure(FailureKind.OUT_OF_MEMORY, detail))
