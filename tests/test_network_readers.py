@@ -109,3 +109,16 @@ def test_a_request_named_parameter_hints_at_a_request_only_where_a_framework_is_
     ]
     assert [c.request_shaped for c in clues] == [False, True]
     assert [c.request_named for c in clues] == [True, True]
+
+
+def test_a_source_method_of_a_modelled_type_is_a_clue_where_its_maker_is_imported() -> None:
+    """`llm.invoke(...)` reads a model's reply only when `llm` is a LangChain model: a module
+    that imports the maker of that type (`langchain_openai`, even through a helper that makes
+    the model) may read one; a module that calls some other `invoke` may not."""
+    made = "from langchain_openai import ChatOpenAI\n\ndef ask(p):\n    return helper().invoke(p)\n"
+    other = "from tasks import queue\n\ndef ask(p):\n    return queue.invoke(p)\n"
+    models = default_models()
+    clues = [
+        input_clues(ModuleContext("m.py", text, ast.parse(text)), models) for text in (made, other)
+    ]
+    assert ["model" in c.origins for c in clues] == [True, False]

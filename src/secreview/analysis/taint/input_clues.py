@@ -117,12 +117,17 @@ def _clue_table(models: Models) -> _ClueTable:
 def _build_clue_table(models: Models) -> _ClueTable:
     """`_clue_table`, computed."""
     sources: dict[str, list[tuple[str, bool, str]]] = {}
+    producers = _type_roots(models)
     for table in (models.source_names, models.source_calls):
         for name, source in table.items():
             root, _, rest = name.partition(".")
-            sources.setdefault(name.rsplit(".", 1)[-1], []).append(
-                (root, bool(rest), source.origin)
-            )
+            word = name.rsplit(".", 1)[-1]
+            sources.setdefault(word, []).append((root, bool(rest), source.origin))
+            # A method of a modelled type (`llm.OpenAI.chat.completions.create`): the modules
+            # whose calls make that type are what a module imports to reach it.
+            typed = next((p for p in _prefixes(name) if p in producers), None)
+            for module in sorted(producers.get(typed, ()) if typed else ()):
+                sources[word].append((module, True, source.origin))
     returned: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for name, results in models.returns.items():
         found = frozenset(
@@ -139,6 +144,39 @@ def _build_clue_table(models: Models) -> _ClueTable:
         frozenset(name.rsplit(".", 1)[-1] for name in requests),  # a request, not a response
         frozenset(name.split(".")[0] for name in (*models.frameworks, *qualified)),
     )
+
+
+def _prefixes(name: str) -> list[str]:
+    """`a.b.c.d` -> `a.b.c`, `a.b`: the names a method's owner may have, longest first."""
+    parts = name.split(".")
+    return [".".join(parts[:end]) for end in range(len(parts) - 1, 1, -1)]
+
+
+def _type_roots(models: Models) -> dict[str, set[str]]:
+    """Each type the models give values -> the top-level modules of the calls and annotations
+    that make it, through methods of other types (`llm.GenerativeChat` of
+    `llm.GenerativeModel.start_chat` of `google.generativeai.GenerativeModel`: `google`)."""
+    made: dict[str, set[str]] = {}
+    for name, results in models.returns.items():
+        for model in results:
+            made.setdefault(model.type, set()).add(name)
+    for name, kind in models.parameter_types.items():
+        made.setdefault(kind, set()).add(name)
+    roots: dict[str, set[str]] = {}
+
+    def roots_of(kind: str, seen: frozenset[str]) -> set[str]:
+        if kind in roots:
+            return roots[kind]
+        found: set[str] = set()
+        for name in made.get(kind, ()):
+            owner = next((p for p in _prefixes(name) if p in made and p not in seen), None)
+            found |= roots_of(owner, seen | {kind}) if owner else {name.split(".")[0]}
+        roots[kind] = found
+        return found
+
+    for kind in made:
+        roots_of(kind, frozenset())
+    return roots
 
 
 def _request_shaped(
