@@ -31,6 +31,7 @@ from secreview.analysis.taint.guard_shapes import (
     joined_flows,
 )
 from secreview.analysis.taint.name_words import names_a_folder
+from secreview.analysis.taint.operator_types import piped
 from secreview.analysis.taint.properties import PropertyRules
 from secreview.analysis.taint.quoted_identifiers import quoted_identifier
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
@@ -298,6 +299,8 @@ class ExpressionRules(PropertyRules):
         flows = joined_flows(op, left, right)
         if isinstance(op, ast.BitAnd):  # `EDITABLE & body.keys()`, `n & 0xFF`: in both sides
             return semantics.intersection(left, right)
+        if (pipe := piped(self.models, op, left, right, flows)) is not None:
+            return pipe  # `prompt | llm`: a LangChain pipeline is the model
         if isinstance(op, ast.Div) and (
             left.type == "pathlib.Path"
             or (not left.is_constant and isinstance(node, ast.BinOp) and names_a_folder(node.left))

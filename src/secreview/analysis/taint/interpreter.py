@@ -123,13 +123,16 @@ class ModuleAnalysis(ModuleState):
 
     def _declared_return(self, node: FunctionNode, returned: Value) -> Value:
         """`returned` typed by the function's return annotation when it names a project class
-        (`def connector_for(kind) -> WebhookConnector`), or `Self` for a method's own class: a
-        factory looking its object up in a table or a registry returns a value the body cannot
-        type, yet the caller holds one."""
+        (`def connector_for(kind) -> WebhookConnector`), `Self` for a method's own class, or a
+        library class the models type annotations with (`def get_llm() -> BaseChatModel`): a
+        factory looking its object up in a table or a registry, or building one the models do
+        not know, returns a value the body cannot type, yet the caller holds one."""
         kind = annotated_class(node.returns, self.classes, self.qualified, self.project.classes)
         owner = self.method_class.get(id(node))
         if kind is None and owner is not None and self._names_self(node.returns):
             kind = f"class:{owner.name}"  # `def from_row(cls, row) -> Self`
+        if kind is None and isinstance(node.returns, ast.Name | ast.Attribute):
+            kind = self.models.parameter_types.get(self.qualified(node.returns) or "")
         return replace(returned, type=kind) if kind else returned
 
     def _names_self(self, annotation: ast.expr | None) -> bool:

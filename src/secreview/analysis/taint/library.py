@@ -40,6 +40,7 @@ from secreview.analysis.taint.guard_shapes import without_leading_slashes
 from secreview.analysis.taint.identity_lookups import answers_with_rows, reads_a_store
 from secreview.analysis.taint.markers import ONLY_CHOSE
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
+from secreview.analysis.taint.model_replies import prompted
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
 from secreview.analysis.taint.retrieved_files import retrieved_file
 from secreview.analysis.taint.semantics import (
@@ -157,6 +158,7 @@ class LibraryRules(FrameState):
             source = self.models.source_calls.get(name)
             if source is not None:
                 flow = source_flow(node, source, self.analysis.shown(node) or name)
+                flow = prompted(flow, inputs)  # a prompt holding a client's data
                 if source.returns_arguments:  # `random.choice(options)` is one of the options
                     return self.default_result(inputs, kwargs, node).with_flows([flow])
                 return self.typed_result(tainted([flow]), name, settings)  # an ASGI message

@@ -38,7 +38,12 @@ APPENDED = "appended"
 """On a parameter's flow while its function is summarised: text was built around the
 parameter's data (`p / "x"`, `f"{p}.bak"`, a library call), so a caller's argument that was one
 name, or a path's last entry, is neither in the result (`values.Flow.through`)."""
-ORIGIN_MARKERS = frozenset({ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER, GUESSED_SOURCE, UNREAD_CALL})
+CLIENT_PROMPT = "client-prompt"
+"""A language model's reply to a prompt that holds a web client's data: the client writes (part
+of) the prompt, so steering the reply needs no page the model reads (`model_replies.py`)."""
+ORIGIN_MARKERS = frozenset(
+    {ONLY_CHOSE, FIXED_SERVER, SERVERS_ANSWER, GUESSED_SOURCE, UNREAD_CALL, CLIENT_PROMPT}
+)
 """The markers decoding keeps."""
 DECODING_KEEPS = ORIGIN_MARKERS | {"deserialization"}
 """What decoding keeps of a flow's `safe_for`: its markers, and a serialiser's mark. Only a

@@ -286,12 +286,15 @@ def _qualified_name(analysis: ModuleAnalysis, module: str, result: FunctionResul
 
 def _project_class(kind: str | None, module: str, analysis: ModuleAnalysis) -> str | None:
     """`kind`, a returned value's type, as the qualified name of a project class (`class:Repo`
-    of this module is `module.Repo`), or None for any other type."""
+    of this module is `module.Repo`), or a type the models declare for an annotation (a helper
+    that makes a client, `def get_llm() -> BaseChatModel`: `llm.LangChain`), or None for any
+    other type."""
     if kind is None:
         return None
     if kind.startswith("class:"):
         return f"{module}.{kind.removeprefix('class:')}"
-    return kind if kind in analysis.project.classes else None
+    known = kind in analysis.project.classes or kind in analysis.models.parameter_types.values()
+    return kind if known else None
 
 
 def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -> ExternalSummary:

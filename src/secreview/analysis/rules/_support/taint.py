@@ -18,7 +18,12 @@ from secreview.analysis.rule import Hit, Rule, rule
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.taint import AnalysisContext, reported_events
 from secreview.analysis.taint.context import NETWORK_ORIGINS
-from secreview.analysis.taint.markers import GUESSED_SOURCE, ONLY_CHOSE, UNREAD_CALL
+from secreview.analysis.taint.markers import (
+    CLIENT_PROMPT,
+    GUESSED_SOURCE,
+    ONLY_CHOSE,
+    UNREAD_CALL,
+)
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.unread_calls import HIDDEN_NOTE, UNREAD_NOTE
 from secreview.findings import Confidence, Severity
@@ -38,7 +43,7 @@ _ORIGIN_WORDS = {
 _UNPROVEN_ORIGINS = frozenset({"library", "model"})
 """Origins whose attacker is likely but not shown, reported at medium confidence: what a public
 function's callers pass may be their users' data, and a model's prompt may carry a user's text or
-a page the model read."""
+a page the model read (one shown to hold request data is reported at the rule's confidence)."""
 _SHOWN_LINES = 12
 """Lines of other calls a merged finding names before it says how many more there are."""
 
@@ -155,6 +160,8 @@ def _hit(
     source = context.segment(source_node) or source_note
     line = getattr(source_node, "lineno", "?")
     described = _ORIGIN_WORDS.get(flow.origin, f"{flow.origin} input")
+    if CLIENT_PROMPT in flow.safe_for:
+        described += " to a prompt holding request data"
     reaches = f"reaches `{event.sink}`"
     node = event.node
     if place is not None:
@@ -167,7 +174,7 @@ def _hit(
     )
     evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
     chosen = spec.severity_of(event, context) if spec.severity_of else None
-    if flow.origin in _UNPROVEN_ORIGINS:
+    if flow.origin in _UNPROVEN_ORIGINS and CLIENT_PROMPT not in flow.safe_for:
         return Hit(
             node=node,
             message=message,
