@@ -114,6 +114,55 @@ def _client_error(value: ast.expr, context: ModuleContext) -> bool:
     return False
 
 
+def _refuses_forbidden(function: Function, context: ModuleContext) -> bool:
+    """Whether a branch of the handler refuses the caller with 403 (`abort(403)`,
+    `HttpResponseForbidden()`, `raise HTTPForbidden`, `return body, 403`).
+
+    A test whose failure answers "forbidden" is an authorisation decision, whatever it is named
+    (`if not flask.g.repo_committer:`, a flag a blueprint-wide loader set): the handler checks
+    its caller. Only exempts; a sibling's 403 does not make it a checking sibling, so no
+    comparison is added. A 404 or 400 refusal says nothing about the caller.
+    """
+    for node in scope_nodes(function.body):
+        if isinstance(node, ast.If) and any(
+            _forbids(statement, context) for statement in node.body
+        ):
+            return True
+    return False
+
+
+def _forbids(statement: ast.stmt, context: ModuleContext) -> bool:
+    """`abort(403, ...)`, `raise Forbidden(...)`, `return HttpResponseForbidden()` or
+    `return jsonify(...), 403`: one statement that answers 403."""
+    if isinstance(statement, ast.Raise) and statement.exc is not None:
+        raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+        return (context.resolve(raised) or context.segment(raised)).endswith("Forbidden")
+    if not isinstance(statement, ast.Expr | ast.Return) or statement.value is None:
+        return False
+    value = statement.value
+    if isinstance(value, ast.Tuple):
+        return any(_forbidden_status(element, context) for element in value.elts[1:])
+    if not isinstance(value, ast.Call):
+        return False
+    callee = context.resolve(value.func) or context.segment(value.func)
+    if callee.endswith("Forbidden"):
+        return True
+    given = [*value.args, *(keyword.value for keyword in value.keywords)]
+    return callee.rpartition(".")[2] in {
+        "abort",
+        "Response",
+        "HttpResponse",
+        "make_response",
+    } and any(_forbidden_status(argument, context) for argument in given)
+
+
+def _forbidden_status(value: ast.expr, context: ModuleContext) -> bool:
+    """`403`, `status.HTTP_403_FORBIDDEN`, `HTTPStatus.FORBIDDEN`."""
+    if context.constant_value(value) == 403:
+        return True
+    return isinstance(value, ast.Attribute) and value.attr in {"HTTP_403_FORBIDDEN", "FORBIDDEN"}
+
+
 def _is_handler(function: Function, context: ModuleContext, in_class: bool) -> bool:
     """A public handler: route-decorated, or a public method of a view/controller class."""
     if function.name.startswith("_"):
@@ -218,6 +267,8 @@ def missing_authorization(node: ast.AST, context: ModuleContext) -> Iterator[Hit
                 continue
             if _SIGN_IN_NAMES.match(function.name) or authenticated_by_token(function):
                 continue  # signing in, resetting a password: for callers with no permission
+            if _refuses_forbidden(function, context):
+                continue  # `if not flask.g.repo_committer: abort(403)`: its own decision
             evidence, names = _sibling_evidence(checking, checks)
             yield Hit(
                 node=function,
