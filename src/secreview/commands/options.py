@@ -139,7 +139,8 @@ SHARED_OPTIONS: tuple[Callable[[Callable[..., None]], Callable[..., None]], ...]
         default=DEFAULT_FILE_TIMEOUT_SECONDS,
         show_default=True,
         metavar="SECONDS",
-        help="A file still being reviewed after this long is reported as an error, not reviewed.",
+        help="A file whose review takes more CPU time than this (or waits without computing "
+        "this long, or runs ten times this long) is reported as an error, not reviewed.",
     ),
     click.option(
         "--file-memory",

@@ -94,7 +94,7 @@ class ScanConfig(NamedTuple):
     follow_symlinks: bool = False
     """Follow symbolic links out of the scanned folders (loops are still never entered twice)."""
     file_timeout_seconds: float = DEFAULT_FILE_TIMEOUT_SECONDS
-    """Wall-clock time one file may take; a worker still busy then is killed, the file reported."""
+    """CPU time one file may take (see `workers`); a worker past it is killed, the file reported."""
     file_memory_bytes: int | None = DEFAULT_FILE_MEMORY_BYTES
     """Memory one file may take above its worker's idle size, plus `MEMORY_PER_SOURCE_BYTE` per
     byte of the file (watched on Linux only); None: no limit."""
