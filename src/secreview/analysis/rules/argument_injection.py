@@ -25,6 +25,7 @@ from secreview.analysis.rules._support.built_strings import (
     looks_internal,
     string_pieces,
 )
+from secreview.analysis.rules._support.data_origin import only_operator_input_reaches
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import bindings_before, sequence_elements
 from secreview.analysis.rules._support.quoting import code
@@ -244,8 +245,10 @@ def _tests_leading_dash(context: ModuleContext, test: ast.expr, name: str) -> bo
     "run-time value with nothing fixed before it comes before any `--` separator (in a list "
     "written in the call, a local list and what the function appends to it, or their "
     "concatenation `args + [command]`), unless the function leaves when that value starts with "
-    "`-` (`if host.startswith('-'): raise ...`), or it is the value of an option that takes "
-    "one as data (`git -C path`, `git clone -b branch`, `tar -C dir`). Values that look "
+    "`-` (`if host.startswith('-'): raise ...`), only the operator's own input reaches the call "
+    "(the script's command line: whoever types an option there can run the tool with it), or "
+    "it is the value of an option that takes one as data (`git -C path`, `git clone -b "
+    "branch`, `tar -C dir`). Values that look "
     "internal (`self.x`, constants) and calls inside private helpers (`_fetch`) are rated "
     "low: their callers are usually the module's own code.",
     why_bad="Without a shell a value cannot start another command, but the tool still reads it "
@@ -275,8 +278,8 @@ def argument_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     if not argv or attack is None:
         return
     values = _option_like_values(context, node, argv)
-    if not values:
-        return
+    if not values or only_operator_input_reaches(context, node):
+        return  # whoever types `--upload-pack=CMD` on this command line can run git with it
     shown = ", ".join(f"`{code(context, v)}`" for v in values[:3])
     function = context.enclosing_function(node)
     private = function is not None and _is_private(function.name)

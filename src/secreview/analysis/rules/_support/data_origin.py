@@ -163,6 +163,24 @@ def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataO
     return DataOrigin(Trust.UNTRACED, "where this value comes from could not be traced")
 
 
+def only_operator_input_reaches(context: ModuleContext, call: ast.AST) -> bool:
+    """Whether the operator's own input (the command line, standard input) reaches `call` and
+    nothing else the taint engine traces does: no untrusted input the threat model reports (the
+    `all` model reports the operator's too, and then this is False), no parameter whose callers
+    decide, no public function's parameter. Values it cannot trace (a global, an attribute) do
+    not count either way."""
+    if not isinstance(context, AnalysisContext):
+        return False
+    taint = taint_events(context)
+    reaching = taint.sinks.get(id(call), frozenset())
+    return (
+        bool(reaching & OPERATOR_ORIGINS)
+        and reaching <= OPERATOR_ORIGINS
+        and not reaching & taint.reported
+        and not _public_parameter_reaches(context, call)  # type: ignore[arg-type]
+    )
+
+
 def _public_parameter_reaches(context: AnalysisContext, call: ast.Call) -> bool:
     """Whether, under the `library` threat model, a public function's parameter reaches `call`."""
     return any(
