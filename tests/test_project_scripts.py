@@ -1,14 +1,18 @@
 """Scripts beside a package (`setup.py`, `docs/` and `tools/` helpers) are no part of its API
 under `--threat-model library` (`secreview.project_scripts`); a single-module library and the
-modules `src/` holds still are."""
+modules `src/` holds still are. Under every threat model, their findings are rated low where the
+script reads no network input: a maintainer runs it with their own arguments."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from annotated_projects import annotation_problems
+from click.testing import CliRunner
 
+from secreview.cli import cli
 from secreview.config import ScanConfig
 from secreview.project_scripts import project_scripts, with_project_scripts
 from secreview.sources.discovery import SourceFile
@@ -53,8 +57,36 @@ def test_folders_above_the_scan_root_do_not_make_a_module_private(tmp_path: Path
     assert checked >= 1 and not problems, problems
 
 
-def test_only_the_library_threat_model_looks_for_scripts() -> None:
+def test_every_threat_model_looks_for_scripts() -> None:
     sources = [SourceFile(p, Path(p)) for p in ("setup.py", "pkg/__init__.py", "pkg/x.py")]
-    assert with_project_scripts(ScanConfig(), sources) == ScanConfig()
-    library = with_project_scripts(ScanConfig(threat_model="library"), sources)
-    assert library.project_scripts == {"setup.py"}
+    for model in ("web", "library", "all"):
+        found = with_project_scripts(ScanConfig(threat_model=model), sources)
+        assert found.project_scripts == {"setup.py"}
+
+
+SHELL = "import subprocess\n\ndef tag(v):\n    subprocess.run('git tag ' + v, shell=True)\n"
+VIEW = (
+    "import subprocess\nfrom flask import Flask, request\napp = Flask(__name__)\n\n"
+    "@app.route('/')\ndef tag():\n    subprocess.run('git tag ' + request.args['v'], shell=True)\n"
+)
+
+
+def test_a_script_reading_no_network_input_is_rated_low(tmp_path: Path) -> None:
+    """The same shell line is medium in the package, low in a release script beside it, and a
+    script serving requests (an `app.py` beside a package) keeps its findings."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "tags.py").write_text(SHELL)
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "release.py").write_text(SHELL)
+    (tmp_path / "app.py").write_text(VIEW)
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json", "-j", "1"])
+    found = {
+        Path(f["path"]).name: (f["rule_id"], f["confidence"], "maintainer-script" in f["tags"])
+        for f in json.loads(result.output)["findings"]
+    }
+    assert found == {
+        "tags.py": ("shell-command-injection", "medium", False),
+        "release.py": ("shell-command-injection", "low", True),
+        "app.py": ("tainted-command", "high", False),
+    }

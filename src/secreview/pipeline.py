@@ -19,6 +19,7 @@ from secreview.analysis.taint import (
     AnalysisContext,
     ProjectIndex,
     TaintSetup,
+    may_read_network_input,
     reads_remote_input,
     taint_notes,
 )
@@ -227,7 +228,8 @@ def review_source(
     ignored_here = ignored_rules_for(path, config)
     rules = tuple(r for r in active_rules(config) if r.id not in ignored_here)
     # A script beside the package (`setup.py`, `docs/` helpers) is a program, not its API.
-    threat_model = "web" if path in config.project_scripts else config.threat_model
+    script = path in config.project_scripts
+    threat_model = "web" if script and config.threat_model == "library" else config.threat_model
     setup = TaintSetup.for_threat_model(
         threat_model,
         models=models_for(config.model_dirs),
@@ -269,6 +271,7 @@ def review_source(
         outcome.tree,
         context.nodes,
         frozenset(r.id for r in rules if r.applies_in_tests),
+        maintainer_script=script and not may_read_network_input(context),
     )
     in_context = [_in_context(f, by_id[f.rule_id], is_test, config) for f in rated]
     findings = tuple(f for f in in_context if _shown(f, config))

@@ -17,6 +17,11 @@ pytest's `src/py.py` does, and stays public API). A single-module library
 stays public API; a test package beside it (`test/__init__.py`) does not count. Only the scanned
 files' names are read. The set is part of the configuration, so the cache reviews every file
 again when it changes.
+
+Under every threat model, a finding in such a script that reads no network input (no request,
+no route, no socket or HTTP reply) is rated low confidence, as development-only code is
+(`context/devonly.py`): a maintainer runs it by hand with their own arguments, and a deployed
+application does not run it at all.
 """
 
 from __future__ import annotations
@@ -35,9 +40,7 @@ _SOURCE_FOLDER = "src"
 
 def with_project_scripts(config: ScanConfig, sources: Sequence[SourceFile]) -> ScanConfig:
     """`config` with the shown names of the modules of `sources` that are scripts beside a
-    package (only under the `library` threat model: no other one reads them)."""
-    if config.threat_model != "library":
-        return config
+    package."""
     found = project_scripts([source.shown_as for source in sources])
     return config._replace(project_scripts=found) if found else config
 

@@ -117,9 +117,10 @@ class ScanConfig(NamedTuple):
     Part of the cache key, as `project_pickle_files` is."""
     project_scripts: frozenset[str] = frozenset()
     """Shown names of the modules that are scripts beside a scanned package (`setup.py`, `docs/`
-    and `tools/` helpers: `secreview.project_scripts`), found before the review under the
-    `library` threat model, which does not take their parameters as a caller's; no setting sets
-    it. Part of the cache key, as `project_pickle_files` is."""
+    and `tools/` helpers: `secreview.project_scripts`), found before the review: the `library`
+    threat model does not take their parameters as a caller's, and their findings are rated low
+    where they read no network input; no setting sets it. Part of the cache key, as
+    `project_pickle_files` is."""
     project_debug_helpers: tuple[str, ...] = ()
     """`module.function index name` for each parameter a function of the project shows only
     under a debug flag (`secreview.project_debug_helpers`), found before the review; no setting

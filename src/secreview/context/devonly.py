@@ -11,8 +11,10 @@ Two shapes say so in the code itself:
 Findings there keep their severity but are rated low confidence, with a sentence saying why, so
 that `--min-confidence medium` hides them and a reader knows what the rating rests on. A schema
 migration (`migrations.is_schema_migration`), which the operator runs at deploy time, is rated
-the same way as a whole. Rules that matter even in tests (hard-coded secrets: a key in the
-source leaks whatever branch it is on) are left as they are.
+the same way as a whole, and so is a maintainer's script beside the package that reads no network
+input (`secreview.project_scripts`: `setup.py`, release, deploy, CI and documentation helpers).
+Rules that matter even in tests (hard-coded secrets: a key in the source leaks whatever branch it
+is on) are left as they are.
 """
 
 from __future__ import annotations
@@ -27,9 +29,14 @@ from secreview.index.debug_flags import debug_branch
 
 DEVELOPMENT_TAG = "development-only"
 MIGRATION_TAG = "schema-migration"
+SCRIPT_TAG = "maintainer-script"
 _IN_DEVELOPMENT = "in development rather than in a deployed application"
 _MIGRATION = (
     "when the operator migrates the database, at deploy time, on the database's own schema and rows"
+)
+_SCRIPT = (
+    "in a script beside the package that its maintainers run by hand with their own arguments "
+    "(it reads no network input), not in the deployed application"
 )
 
 
@@ -71,11 +78,16 @@ def _defines_something(tree: ast.Module) -> bool:
     )
 
 
-def development_spans(tree: ast.Module, nodes: Iterable[ast.AST]) -> list[DevelopmentSpan]:
+def development_spans(
+    tree: ast.Module, nodes: Iterable[ast.AST], maintainer_script: bool = False
+) -> list[DevelopmentSpan]:
     """The regions of `tree` that only run in development, in source order. `nodes` are the
-    tree's nodes, parents before children (the module index's list: no second walk)."""
+    tree's nodes, parents before children (the module index's list: no second walk);
+    `maintainer_script`: the module is a maintainer's script (see the module)."""
     if is_schema_migration(tree):
         return [DevelopmentSpan(1, _last_line(tree), _MIGRATION, MIGRATION_TAG)]
+    if maintainer_script:
+        return [DevelopmentSpan(1, _last_line(tree), _SCRIPT, SCRIPT_TAG)]
     found: list[DevelopmentSpan | None] = []
     library = _defines_something(tree)
     for node in nodes:
@@ -100,13 +112,15 @@ def rate_development_only(
     tree: ast.Module,
     nodes: Iterable[ast.AST],
     applies_everywhere: frozenset[str],
+    maintainer_script: bool = False,
 ) -> list[Finding]:
     """Findings inside development-only code at low confidence, with the reason in the message.
 
-    Rules in `applies_everywhere` (those that matter in test code too) are left unchanged.
+    Rules in `applies_everywhere` (those that matter in test code too) are left unchanged;
+    `maintainer_script` as for `development_spans`.
     """
     findings = list(findings)
-    spans = development_spans(tree, nodes) if findings else []
+    spans = development_spans(tree, nodes, maintainer_script) if findings else []
     if not spans:
         return findings
     rated = []

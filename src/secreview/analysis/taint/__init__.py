@@ -17,6 +17,7 @@ from secreview.analysis.taint.context import (
     TaintSetup,
 )
 from secreview.analysis.taint.module_taint import (
+    may_read_network_input,
     reads_remote_input,
     reported_events,
     taint_events,
@@ -35,6 +36,7 @@ __all__ = [
     "ProjectIndex",
     "TaintSetup",
     "build_project_index",
+    "may_read_network_input",
     "module_name_for",
     "reads_remote_input",
     "reported_events",

@@ -12,6 +12,7 @@ import ast
 
 from secreview.analysis.taint.context import (
     LIBRARY_ORIGIN,
+    NETWORK_ORIGINS,
     OPERATOR_ORIGINS,
     AnalysisContext,
     ModuleTaint,
@@ -158,6 +159,14 @@ def reads_remote_input(context: AnalysisContext) -> bool:
     if not clues.may_read(frozenset({"remote"})):
         return False
     return context.taint is None or context.taint.network_input
+
+
+def may_read_network_input(context: AnalysisContext) -> bool:
+    """Whether the module's words show any way in for data from the network: a request, a
+    route or handler, a socket or HTTP reply, an archive member, a model's reply
+    (`InputClues`). A script without one reads only what its maintainer gives it."""
+    clues = input_clues(context, context.taint_setup.models)
+    return clues.request_shaped or clues.may_read(NETWORK_ORIGINS)
 
 
 def taint_notes(context: AnalysisContext) -> tuple[str, ...]:
