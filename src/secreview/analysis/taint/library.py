@@ -21,9 +21,11 @@ from secreview.analysis.taint.builtin_calls import (
     dict_of_keywords,
     sequence_of_elements,
 )
+from secreview.analysis.taint.configured_urls import keeps_path_start
 from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.declared_media import not_a_page
 from secreview.analysis.taint.escapers import (
+    PERCENT_ENCODERS,
     percent_encoded_name,
     replace_chain_table,
     translation_kinds,
@@ -173,7 +175,10 @@ class LibraryRules(FrameState):
                         node, f"`{n}`: {s.note}"
                     ).sanitised(k)
                 )
-                return self.typed_result(as_text(protected, name, args), name, settings)
+                text = as_text(protected, name, args)
+                if name in PERCENT_ENCODERS and len(kinds) == len(sanitizer.protects):
+                    text = keeps_path_start(text, args)  # `quote(request.path)` keeps its `/`
+                return self.typed_result(text, name, settings)
         if isinstance(node.func, ast.Attribute) and method in MATCH_METHODS and args:
             pattern = self.compiled_pattern(node.func.value)
             if pattern is not None:
