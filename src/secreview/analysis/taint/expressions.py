@@ -39,6 +39,7 @@ from secreview.analysis.taint.guard_shapes import (
 from secreview.analysis.taint.name_words import names_a_folder
 from secreview.analysis.taint.properties import PropertyRules
 from secreview.analysis.taint.quoted_identifiers import quoted_identifier
+from secreview.analysis.taint.route_kinds import on_fixed_routes
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.server_answers import answered
 from secreview.analysis.taint.type_unions import UNION, type_alternatives
@@ -57,10 +58,7 @@ from secreview.analysis.taint.values import (
     tainted,
 )
 from secreview.index.context import UNKNOWN
-from secreview.patterns import lazy_pattern
 
-_ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
-"""A variable route part: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle `:name`, `*`."""
 _ONE_NAME = "one file name: it holds no separator and is neither `.` nor `..`"
 _PATH = ("path",)
 
@@ -268,7 +266,9 @@ class ExpressionRules(PropertyRules):
         model = self.models.typed_sources.get(type_name, {}).get(attribute)
         if model is None:
             return None
-        if attribute == "path" and self._on_fixed_routes():
+        if attribute == "path" and on_fixed_routes(
+            self.node, self.models.route_decorators, self.context
+        ):
             return Value(type=f"{type_name}.path")
         imports_any = self.analysis.context.imports_any
         self.analysis.met_input(model.origin)
@@ -277,24 +277,6 @@ class ExpressionRules(PropertyRules):
         return replace(
             source, type=f"{type_name}.{attribute}", prefix=prefix
         )  # `request.files` has elements
-
-    def _on_fixed_routes(self) -> bool:
-        """Whether this function is a view whose every route is a fixed path (`@app.get("/x")`,
-        no `<name>`, `{name}` or `:name` part): its request path is one the program wrote."""
-        node = self.node
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            return False
-        routes = [
-            d
-            for d in node.decorator_list
-            if isinstance(d, ast.Call)
-            and isinstance(d.func, ast.Attribute)
-            and d.func.attr in self.models.route_decorators
-        ]
-        paths = [self.context.constant_value(r.args[0]) if r.args else None for r in routes]
-        return bool(paths) and all(
-            isinstance(p, str) and not _ROUTE_PARAMETER.search(p) for p in paths
-        )
 
     def binary(
         self, op: ast.operator, left: Value, right: Value, node: ast.AST | None = None
