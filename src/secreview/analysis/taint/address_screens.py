@@ -20,13 +20,15 @@ that call the URL points to a public address as well.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
 from secreview.analysis.taint.host_guards import Guard, HostGuards
 from secreview.analysis.taint.results import FunctionNode
 
 _SSRF = ("ssrf",)
+_Functions = Mapping[str, FunctionNode] | None
+"""The module's functions by name, where a screen's test may call a predicate of its own."""
 _Judgement = TypeVar("_Judgement")
 _INTERNAL = frozenset(
     {"is_private", "is_loopback", "is_link_local", "is_reserved", "is_multicast"}
@@ -53,7 +55,8 @@ class AddressScreens(HostGuards):
         helper = self._screen_helper(call)
         if helper is None:
             return
-        screen = _judged(self.analysis.address_screens, helper, _screen)
+        functions = self.analysis.functions
+        screen = _judged(self.analysis.address_screens, helper, lambda h: _screen(h, functions))
         if screen is None or screen[1] != pair or outcome != screen[0]:
             return
         for argument in call.args:
@@ -67,7 +70,10 @@ class AddressScreens(HostGuards):
         helper = self._screen_helper(call)
         if helper is None:
             return
-        if _judged(self.analysis.raising_screens, helper, _raises_for_internal):
+        functions = self.analysis.functions
+        if _judged(
+            self.analysis.raising_screens, helper, lambda h: _raises_for_internal(h, functions)
+        ):
             for argument in call.args:
                 yield from self._screened_url(argument)
 
@@ -111,7 +117,7 @@ def _is_zero(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value == 0 and not isinstance(node.value, bool)
 
 
-def _screen(helper: FunctionNode) -> tuple[bool, bool] | None:
+def _screen(helper: FunctionNode, functions: _Functions) -> tuple[bool, bool] | None:
     """`(safe answer, answers a pair)` when `helper` is an address screen: every `return` gives
     a constant yes/no (alone, or first of a tuple), at least one refusal sits under a test of
     the `ipaddress` classifications, all such refusals agree, and some other return gives the
@@ -125,7 +131,7 @@ def _screen(helper: FunctionNode) -> tuple[bool, bool] | None:
     for node in _own_nodes(helper):
         if not isinstance(node, ast.If):
             continue
-        internal = _says_internal(node.test)
+        internal = _says_internal(node.test, functions)
         answer = _direct_answer(node.body)
         if internal is not None and answer is not None:
             safe.add(not answer if internal else answer)
@@ -146,7 +152,7 @@ def _judged(
     return table[id(helper)]
 
 
-def _raises_for_internal(helper: FunctionNode) -> bool:
+def _raises_for_internal(helper: FunctionNode, functions: _Functions) -> bool:
     """Whether `helper` refuses internal addresses by raising: it gives no answer (every
     `return` is bare), and some `if` whose test says an address is internal starts its body
     with a `raise` of an exception."""
@@ -154,7 +160,7 @@ def _raises_for_internal(helper: FunctionNode) -> bool:
         return False
     return any(
         isinstance(node, ast.If)
-        and _says_internal(node.test) is True
+        and _says_internal(node.test, functions) is True
         and isinstance(node.body[0], ast.Raise)
         and node.body[0].exc is not None
         for node in _own_nodes(helper)
@@ -193,22 +199,39 @@ def _direct_answer(body: list[ast.stmt]) -> bool | None:
     return None
 
 
-def _says_internal(test: ast.expr) -> bool | None:
+def _says_internal(test: ast.expr, functions: _Functions = None) -> bool | None:
     """Whether `test` holding means an address is internal (True), public (False), or says
-    nothing of it (None): `ip.is_private`, `not ip.is_global`, `any(a.is_loopback for ...)`."""
+    nothing of it (None): `ip.is_private`, `not ip.is_global`, `any(a.is_loopback for ...)`,
+    `any((ip.is_private, ip.is_loopback))`, or a call of a module function of one argument
+    whose every `return` says so (`_is_non_public_ip(ip)`: the tests one call further down;
+    looked into once, not through a further call)."""
     match test:
         case ast.Attribute(attr=attr) if attr in _INTERNAL:
             return True
         case ast.Attribute(attr=attr) if attr in _PUBLIC:
             return False
         case ast.UnaryOp(op=ast.Not(), operand=operand):
-            inner = _says_internal(operand)
+            inner = _says_internal(operand, functions)
             return None if inner is None else not inner
         case ast.BoolOp(op=ast.Or(), values=values):
-            found = {_says_internal(v) for v in values} - {None}
+            found = {_says_internal(v, functions) for v in values} - {None}
             return found.pop() if found == {True} else None
         case ast.Call(func=ast.Name(id="any"), args=[ast.GeneratorExp(elt=element)]):
-            return True if _says_internal(element) else None
+            return True if _says_internal(element, functions) else None
+        case ast.Call(func=ast.Name(id="any"), args=[ast.Tuple(elts=elts) | ast.List(elts=elts)]):
+            found = {_says_internal(e, functions) for e in elts} - {None}
+            return True if found == {True} else None
         case ast.Call(func=ast.Name(id="all"), args=[ast.GeneratorExp(elt=element)]):
-            return False if _says_internal(element) is False else None
+            return False if _says_internal(element, functions) is False else None
+        case ast.Call(func=ast.Name(id=name), args=[_], keywords=[]) if functions:
+            predicate = functions.get(name)
+            return _predicate_says(predicate) if predicate is not None else None
     return None
+
+
+def _predicate_says(predicate: FunctionNode) -> bool | None:
+    """What a module predicate holding says of the address it is given: what every `return`
+    of its own says (`_says_internal`), when they all agree; None otherwise."""
+    returns = [n for n in _own_nodes(predicate) if isinstance(n, ast.Return)]
+    found = {_says_internal(r.value) if r.value is not None else None for r in returns}
+    return found.pop() if len(found) == 1 else None

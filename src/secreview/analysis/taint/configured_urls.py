@@ -19,8 +19,16 @@ import ast
 import functools
 from dataclasses import replace
 
+from secreview.analysis.taint.formats import formatted
 from secreview.analysis.taint.semantics import HOST_SENSITIVE, fixes_host
-from secreview.analysis.taint.url_text import CONFIGURED_BASE, UNKNOWN_TEXT
+from secreview.analysis.taint.url_text import (
+    CONFIGURED_BASE,
+    PAST_HOST,
+    PATH_START,
+    UNKNOWN_TEXT,
+    as_url_text,
+    starts_a_path,
+)
 from secreview.analysis.taint.values import Value
 from secreview.patterns import lazy_pattern
 
@@ -29,6 +37,9 @@ _CONFIG_WORDS = frozenset(
 )
 _NAME_WORDS = lazy_pattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _ENV_CALLS = frozenset({"os.getenv", "os.environ.get"})
+SERVER_REQUEST = frozenset({"ssrf"})
+"""The sink kind text past a non-fixed base's host is safe for (not a redirect: an empty base
+leaves `//evil.net`)."""
 _OPERATOR_ORIGINS = frozenset({"env"})
 """Flows a configured value may carry: the environment is the operator's (in the `all` threat
 model, which reports it, a sink keeps these flows: `configuring_flows`)."""
@@ -78,12 +89,12 @@ def joined_prefix(left: Value, right: Value) -> str:
     """The prefix of `left + right`: a constant `left` and what `right` starts with, a whole
     configured base and what `right` starts with (`UNKNOWN_TEXT` when nothing), else `left`'s."""
     if isinstance(left.const, str):
-        return left.const + right.prefix
+        return left.const + (as_url_text(right.prefix) if left.const else right.prefix)
     if left.prefix != CONFIGURED_BASE:
         return left.prefix
     if isinstance(right.const, str):
         return CONFIGURED_BASE + right.const
-    return CONFIGURED_BASE + (right.prefix or UNKNOWN_TEXT)
+    return CONFIGURED_BASE + (as_url_text(right.prefix) or UNKNOWN_TEXT)
 
 
 def fstring_prefix(pieces: list[Value]) -> str:
@@ -97,10 +108,32 @@ def fstring_prefix(pieces: list[Value]) -> str:
         elif not prefix and piece.prefix == CONFIGURED_BASE:
             prefix = CONFIGURED_BASE
         elif prefix == CONFIGURED_BASE:
-            return prefix + (piece.prefix or UNKNOWN_TEXT)
+            return prefix + (as_url_text(piece.prefix) or UNKNOWN_TEXT)
         else:
-            return prefix + piece.prefix
+            return prefix + (as_url_text(piece.prefix) if prefix else piece.prefix)
     return prefix
+
+
+def after_a_base(base: Value, text: str) -> bool:
+    """Whether text starting with `text` follows `base` in a URL past the base's host: `base`
+    is text not fixed in the source (a URL the program or the operator holds, or one input
+    chose, whose own flows stay reported) and `text` starts with `/`. Whatever host `base`
+    holds, the `/` ends it, so what follows it is a path there; an empty `base` leaves a URL
+    with no scheme, which a server's request refuses (only `ssrf`: a redirect to `//evil.net`
+    leaves the site). `base + "@evil.net"` is not so, nor a constant base (its text decides:
+    `"http://api.example.com" + path`, `fixes_host`)."""
+    if base.prefix[:1] == PAST_HOST:
+        return True
+    return not base.is_constant and not base.shape and starts_a_path(text)
+
+
+def past_the_host(base: Value, appended: Value, node: ast.AST) -> Value | None:
+    """`appended` as it goes on after `base` in a URL, its flows made safe for a server's
+    request when it is past the base's host (`after_a_base`); None when it is not."""
+    text = appended.const if isinstance(appended.const, str) else appended.prefix
+    if not after_a_base(base, text):
+        return None
+    return formatted(appended, SERVER_REQUEST, node)
 
 
 def caller_fixes_host(kind: str, callee_prefix: str, given: Value) -> bool:
@@ -167,3 +200,11 @@ def extending_stores(method: ast.AST) -> set[int]:
         ):
             found.add(id(node.targets[0]))
     return found
+
+
+def keeps_path_start(encoded: Value, args: list[Value]) -> Value:
+    """`encoded`, what a percent-encoder that keeps `/` (`quote(text)`) made of `args[0]`,
+    still starting a path when that did: the `/` it started with is left as it was."""
+    if not args or not starts_a_path(args[0].prefix) or encoded.prefix:
+        return encoded
+    return replace(encoded, prefix=PATH_START)

@@ -14,7 +14,13 @@ from dataclasses import replace
 
 from secreview.analysis.taint import semantics
 from secreview.analysis.taint.code_names import CODE_NAMES, own_code_name
-from secreview.analysis.taint.configured_urls import configured_base, fstring_prefix, joined_prefix
+from secreview.analysis.taint.configured_urls import (
+    SERVER_REQUEST,
+    configured_base,
+    fstring_prefix,
+    joined_prefix,
+    past_the_host,
+)
 from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
 from secreview.analysis.taint.formats import (
     QUERY_KINDS,
@@ -34,10 +40,11 @@ from secreview.analysis.taint.name_words import names_a_folder
 from secreview.analysis.taint.operator_types import piped
 from secreview.analysis.taint.properties import PropertyRules
 from secreview.analysis.taint.quoted_identifiers import quoted_identifier
+from secreview.analysis.taint.route_kinds import on_fixed_routes
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.server_answers import answered
 from secreview.analysis.taint.type_unions import UNION, type_alternatives
-from secreview.analysis.taint.url_text import continues_a_query
+from secreview.analysis.taint.url_text import PAST_HOST, PATH_START, SLASH_FIRST, continues_a_query
 from secreview.analysis.taint.values import (
     CLEAN,
     ELEMENT,
@@ -52,10 +59,7 @@ from secreview.analysis.taint.values import (
     tainted,
 )
 from secreview.index.context import UNKNOWN
-from secreview.patterns import lazy_pattern
 
-_ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
-"""A variable route part: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle `:name`, `*`."""
 _ONE_NAME = "one file name: it holds no separator and is neither `.` nor `..`"
 _PATH = ("path",)
 
@@ -263,30 +267,17 @@ class ExpressionRules(PropertyRules):
         model = self.models.typed_sources.get(type_name, {}).get(attribute)
         if model is None:
             return None
-        if attribute == "path" and self._on_fixed_routes():
+        if attribute == "path" and on_fixed_routes(
+            self.node, self.models.route_decorators, self.context
+        ):
             return Value(type=f"{type_name}.path")
         imports_any = self.analysis.context.imports_any
         self.analysis.met_input(model.origin)
         source = tainted([source_flow(node, model, self.analysis.shown(node), imports_any)])
-        return replace(source, type=f"{type_name}.{attribute}")  # `request.files` has elements
-
-    def _on_fixed_routes(self) -> bool:
-        """Whether this function is a view whose every route is a fixed path (`@app.get("/x")`,
-        no `<name>`, `{name}` or `:name` part): its request path is one the program wrote."""
-        node = self.node
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            return False
-        routes = [
-            d
-            for d in node.decorator_list
-            if isinstance(d, ast.Call)
-            and isinstance(d.func, ast.Attribute)
-            and d.func.attr in self.models.route_decorators
-        ]
-        paths = [self.context.constant_value(r.args[0]) if r.args else None for r in routes]
-        return bool(paths) and all(
-            isinstance(p, str) and not _ROUTE_PARAMETER.search(p) for p in paths
-        )
+        prefix = PATH_START if attribute in SLASH_FIRST else ""
+        return replace(
+            source, type=f"{type_name}.{attribute}", prefix=prefix
+        )  # `request.files` has elements
 
     def binary(
         self, op: ast.operator, left: Value, right: Value, node: ast.AST | None = None
@@ -311,9 +302,13 @@ class ExpressionRules(PropertyRules):
         if isinstance(op, ast.Add):
             prefix = joined_prefix(left, right)
             query = left.query or right.query
+            past = past_the_host(left, right, node or self.node)
             if left.query:  # `base + "?q=" + term`: the term is in the query string
                 appended = formatted(right, QUERY_KINDS, node or self.node)
                 flows = merge_flows(left.all_flows(), appended.all_flows())
+            elif past is not None:  # `self.base_url + request.path`: a path on base's host
+                flows = merge_flows(left.all_flows(), past.all_flows())
+                prefix = prefix or PAST_HOST
             if left.shape in ("list", "tuple") and (left.exact or left.parts):
                 # `["ls"] + more`: the known elements stay apart, the rest is unknown elements;
                 # a left side already grown by unknown elements keeps its leading ones too.
@@ -369,13 +364,18 @@ class ExpressionRules(PropertyRules):
         flows: list[frozenset[Flow]] = []
         query = False
         name_at = file_name_piece(pieces)
+        past = False  # `f"{base}/{name}"`: pieces past a non-fixed base's host (`after_a_base`)
         for index, (node, piece) in enumerate(zip(values, pieces, strict=True)):
+            later = past_the_host(pieces[index - 1], piece, node) if index else None
+            past = past or later is not None
             # `f"{base}?q={term}"`: pieces after a `?` are in the URL's query string.
             inserted = formatted(piece, QUERY_KINDS, node) if query else piece
+            inserted = formatted(inserted, SERVER_REQUEST, node) if past else inserted
             if index == name_at:
                 inserted = inserted.mapped(lambda f, n=node: f.then(n, _ONE_NAME).sanitised(_PATH))
             flows.append(inserted.all_flows())
             query = query or piece.query
+        prefix = prefix or (PAST_HOST if past or pieces[0].prefix[:1] == PAST_HOST else "")
         return Value(flows=merge_flows(*flows), prefix=prefix, query=query)
 
     def comprehension(self, generators: list[ast.comprehension], results: list[ast.expr]) -> Value:

@@ -21,9 +21,11 @@ from secreview.analysis.taint.builtin_calls import (
     dict_of_keywords,
     sequence_of_elements,
 )
+from secreview.analysis.taint.configured_urls import keeps_path_start
 from secreview.analysis.taint.containers import items_of
 from secreview.analysis.taint.declared_media import not_a_page
 from secreview.analysis.taint.escapers import (
+    PERCENT_ENCODERS,
     percent_encoded_name,
     replace_chain_table,
     translation_kinds,
@@ -41,6 +43,7 @@ from secreview.analysis.taint.identity_lookups import answers_with_rows, reads_a
 from secreview.analysis.taint.markers import ONLY_CHOSE
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.model_replies import prompted
+from secreview.analysis.taint.name_words import named_to_store
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
 from secreview.analysis.taint.retrieved_files import retrieved_file
 from secreview.analysis.taint.semantics import (
@@ -175,7 +178,10 @@ class LibraryRules(FrameState):
                         node, f"`{n}`: {s.note}"
                     ).sanitised(k)
                 )
-                return self.typed_result(as_text(protected, name, args), name, settings)
+                text = as_text(protected, name, args)
+                if name in PERCENT_ENCODERS and len(kinds) == len(sanitizer.protects):
+                    text = keeps_path_start(text, args)  # `quote(request.path)` keeps its `/`
+                return self.typed_result(text, name, settings)
         if isinstance(node.func, ast.Attribute) and method in MATCH_METHODS and args:
             pattern = self.compiled_pattern(node.func.value)
             if pattern is not None:
@@ -293,7 +299,7 @@ class LibraryRules(FrameState):
                 return CLEAN
             if option in receiver.parts:
                 return receiver.parts[option]
-        stores = method in MUTATORS or (receiver.type is None and _named_to_store(method))
+        stores = method in MUTATORS or (receiver.type is None and named_to_store(method))
         if stores and base is not None and isinstance(base, ast.Name | ast.Attribute):
             self.store_back(base, self.stored_by(node, receiver, method, args, kwargs))
             return CLEAN
@@ -384,14 +390,3 @@ def _config_option(method: str, args: list[Value]) -> tuple[object, object] | No
     if arity is None or len(args) != arity or not (args[0].is_constant and args[1].is_constant):
         return None
     return (args[0].const, args[1].const)
-
-
-_STORING_VERBS = frozenset({"update", "feed", "load"})
-"""First words of a method name that say the object takes in what it is given."""
-
-
-def _named_to_store(method: str) -> bool:
-    """Whether a method of an object nothing describes is named for taking in its arguments
-    (`state.update_targets(data)`, `parser.feed_chunk(data)`, `index.load_entries(rows)`): what
-    the object holds afterwards, and what is read from it, then carries that data."""
-    return method.lstrip("_").split("_", 1)[0] in _STORING_VERBS

@@ -58,3 +58,14 @@ def names_a_folder(node: object) -> bool:
             parts = _words(name)
             return bool(parts) and parts[-1] in FOLDER_WORDS
     return False
+
+
+_STORING_VERBS = frozenset({"update", "feed", "load"})
+"""First words of a method name that say the object takes in what it is given."""
+
+
+def named_to_store(method: str) -> bool:
+    """Whether a method of an object nothing describes is named for taking in its arguments
+    (`state.update_targets(data)`, `parser.feed_chunk(data)`, `index.load_entries(rows)`): what
+    the object holds afterwards, and what is read from it, then carries that data."""
+    return method.lstrip("_").split("_", 1)[0] in _STORING_VERBS

@@ -201,3 +201,23 @@ def routed_views(
         for entry in entries
         if not entry.startswith("* ")
     )
+
+
+_ROUTE_PARAMETER = lazy_pattern(r"[<{*]|/:")
+"""A variable route part: Flask/Sanic `<name>`, FastAPI/aiohttp `{name}`, Bottle `:name`, `*`."""
+
+
+def on_fixed_routes(node: ast.AST, route_decorators: Iterable[str], context: ModuleContext) -> bool:
+    """Whether `node` is a view whose every route is a fixed path (`@app.get("/x")`, no
+    `<name>`, `{name}` or `:name` part): its request path is one the program wrote."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    routes = [
+        d
+        for d in node.decorator_list
+        if isinstance(d, ast.Call)
+        and isinstance(d.func, ast.Attribute)
+        and d.func.attr in route_decorators
+    ]
+    paths = [context.constant_value(r.args[0]) if r.args else None for r in routes]
+    return bool(paths) and all(isinstance(p, str) and not _ROUTE_PARAMETER.search(p) for p in paths)

@@ -48,8 +48,41 @@ CONFIGURED_BASE = "\x1e"
 URL's scheme and server, so fixed text after it that starts a path, a query or a fragment (`/`,
 `?`, `#`) leaves the host where the operator put it (`configured_urls.py`). The marker is no
 character a URL or program text holds."""
+PATH_START = "\x1d"
+"""The `Value.prefix` of request text that starts a path: the request's own path as the web
+framework parsed it (`request.path`, `request.full_path`, aiohttp's `raw_path`) always starts
+with `/`, whatever follows (`//evil.net` too). Not the text `/` itself: a `/` prefix would say the
+value is a fixed absolute path or program (`"/" + name`), and this one is the client's. Appended
+to a base that holds a host, it ends the host (`base_url + request.path`): see
+`starts_a_path`. Like `CONFIGURED_BASE`, it is no character a URL or program text holds (and
+`str.strip` removes it, so it never reads as program text)."""
+SLASH_FIRST = frozenset({"path", "full_path", "fullpath", "raw_path", "path_qs"})
+"""Request attributes holding the path of the request line, which starts with `/` in the
+origin form every routed request has (a route pattern starts with `/`): Werkzeug's, Django's,
+aiohttp's, Falcon's and Bottle's `path`, Werkzeug's `full_path`, Bottle's `fullpath`, aiohttp's
+`raw_path`, WebOb's `path_qs`. `path_info` is left out (WSGI's `PATH_INFO` may be empty)."""
+PAST_HOST = "\x1c"
+"""The `Value.prefix` of a URL made of a base not fixed in the source and then text starting
+with `/` (`self.base_url + request.path`, `f"{base}/users/"`): what is appended to it is past
+the base's host for a server's request (`configured_urls.after_a_base`). Unlike
+`CONFIGURED_BASE`, it fixes no host: the base's own flows are still reported."""
 UNKNOWN_TEXT = "\x1f"
 """Text after a configured base that is not known (`base + name`): the host may go on in it."""
+
+
+def as_url_text(prefix: str) -> str:
+    """`prefix` with a leading `PATH_START` spelled as the `/` it stands for, for text that
+    goes on after a known start (`"http://host" + request.path` starts `http://host/`)."""
+    return "/" + prefix[1:] if prefix[:1] == PATH_START else prefix
+
+
+def starts_a_path(prefix: str) -> bool:
+    """Whether text starting with `prefix` starts with `/` (the request's own path, or a
+    literal `/` not doubled): after a base that holds a scheme and a host it is a path on that
+    host, whatever the rest is."""
+    if prefix[:1] == PATH_START:
+        return True
+    return prefix[:1] == "/" and prefix[1:2] != "/"  # `scheme + "//" + host` starts an authority
 
 
 def fixes_configured_host(prefix: str) -> bool:
