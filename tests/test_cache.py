@@ -153,6 +153,37 @@ def test_only_the_edited_file_is_reviewed_again(tmp_path: Path) -> None:
     assert reviewed == ["m3.py"]
 
 
+def test_a_new_script_reviews_only_the_files_whose_role_changed(tmp_path: Path) -> None:
+    """Which modules are scripts beside the package is per file in the key: a second script
+    added beside the package is reviewed, the other files are not reviewed again."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "core.py").write_text("x = 1\n")
+    (tmp_path / "setup.py").write_text("x = 2\n")
+    reviewed: list[str] = []
+
+    def review(misses: list[SourceFile]) -> list[FileReport]:
+        reviewed.extend(source.shown_as for source in misses)
+        return [FileReport(path=source.shown_as) for source in misses]
+
+    def run(scripts: frozenset[str]) -> None:
+        store = ScanCache(tmp_path / "cache")
+        try:
+            config = ScanConfig(project_scripts=scripts)
+            IncrementalCache(store, config).reports(_sources(tmp_path), review)
+        finally:
+            store.close()
+
+    run(frozenset({"setup.py"}))
+    reviewed.clear()
+    (tmp_path / "release.py").write_text("x = 3\n")
+    run(frozenset({"setup.py", "release.py"}))
+    assert reviewed == ["release.py"]
+    reviewed.clear()
+    run(frozenset({"release.py"}))  # setup.py's role changed: its report may differ
+    assert reviewed == ["setup.py"]
+
+
 def test_a_round_is_summarised_again_only_where_a_consulted_summary_changed(
     tmp_path: Path,
 ) -> None:

@@ -15,8 +15,8 @@ the `src` layout (`src/pkg/`) beside `src/` (a module in `src/` itself ships wit
 pytest's `src/py.py` does, and stays public API). A single-module library
 (`bottle.py`, `six.py`, `gnupg.py` at the root, a lone file scanned) has no package beside it and
 stays public API; a test package beside it (`test/__init__.py`) does not count. Only the scanned
-files' names are read. The set is part of the configuration, so the cache reviews every file
-again when it changes.
+files' names are read. Each file's cache key holds whether it is one (`cache.keys.NOT_IN_KEY`),
+so a script added beside the package does not make every other file be reviewed again.
 
 Under every threat model, a finding in such a script that reads no network input (no request,
 no route, no socket or HTTP reply) is rated low confidence, as development-only code is

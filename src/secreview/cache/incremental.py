@@ -108,7 +108,8 @@ class IncrementalCache:
         def key(source: SourceFile, content: str) -> str:
             extra = consulted(source) if consulted is not None else ""
             names = [source.shown_as, source.identity, source.module]
-            return digest(kind, self._settings, content, names, extra)
+            script = source.shown_as in self._config.project_scripts  # see `keys.NOT_IN_KEY`
+            return digest(kind, self._settings, content, names, extra, script)
 
         def storable(_source: SourceFile, report: FileReport) -> bool:
             return report.error is None or report.error.kind in STORED_ERRORS

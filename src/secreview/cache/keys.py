@@ -35,6 +35,9 @@ NOT_IN_KEY = frozenset(
         "file_memory_bytes",
         "engine",  # where the work ran: the Ray engine's output is the local one's, byte for byte
         "ray_address",
+        # Which modules are scripts beside the package: each report's key holds its own file's
+        # answer (`IncrementalCache.reports`), so a new script does not re-review every file.
+        "project_scripts",
     }
 )
 """ScanConfig fields that do not change what one file's review yields."""

@@ -119,8 +119,8 @@ class ScanConfig(NamedTuple):
     """Shown names of the modules that are scripts beside a scanned package (`setup.py`, `docs/`
     and `tools/` helpers: `secreview.project_scripts`), found before the review: the `library`
     threat model does not take their parameters as a caller's, and their findings are rated low
-    where they read no network input; no setting sets it. Part of the cache key, as
-    `project_pickle_files` is."""
+    where they read no network input; no setting sets it. Each file's cache key holds whether it
+    is one (not the whole set: `cache.keys.NOT_IN_KEY`)."""
     project_debug_helpers: tuple[str, ...] = ()
     """`module.function index name` for each parameter a function of the project shows only
     under a debug flag (`secreview.project_debug_helpers`), found before the review; no setting
