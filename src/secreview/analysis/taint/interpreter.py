@@ -132,7 +132,8 @@ class ModuleAnalysis(ModuleState):
         if kind is None and owner is not None and self._names_self(node.returns):
             kind = f"class:{owner.name}"  # `def from_row(cls, row) -> Self`
         if kind is None and isinstance(node.returns, ast.Name | ast.Attribute):
-            kind = self.models.parameter_types.get(self.qualified(node.returns) or "")
+            named = self.qualified(node.returns) or ""  # imported: a bare `Request` is no proof
+            kind = self.models.parameter_types.get(named) if "." in named else None
         return replace(returned, type=kind) if kind else returned
 
     def _names_self(self, annotation: ast.expr | None) -> bool:
