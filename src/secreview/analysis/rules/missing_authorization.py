@@ -124,11 +124,25 @@ def _refuses_forbidden(function: Function, context: ModuleContext) -> bool:
     comparison is added. A 404 or 400 refusal says nothing about the caller.
     """
     for node in scope_nodes(function.body):
-        if isinstance(node, ast.If) and any(
-            _forbids(statement, context) for statement in node.body
+        if (
+            isinstance(node, ast.If)
+            and not _only_presence(node.test)
+            and any(_forbids(statement, context) for statement in node.body)
         ):
             return True
     return False
+
+
+def _only_presence(test: ast.expr) -> bool:
+    """`'session' not in data or 'i' not in data`: a check that the request names its fields,
+    whatever a 403 under it says, is input validation, not a decision about the caller."""
+    if isinstance(test, ast.BoolOp):
+        return all(_only_presence(value) for value in test.values)
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Constant)
+        and all(isinstance(op, ast.In | ast.NotIn) for op in test.ops)
+    )
 
 
 def _forbids(statement: ast.stmt, context: ModuleContext) -> bool:
