@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from secreview.cli import cli
 from secreview.config import ScanConfig
+from secreview.context.maintenance import maintainer_script
 from secreview.project_scripts import project_scripts, with_project_scripts
 from secreview.sources.discovery import SourceFile
 
@@ -57,6 +58,15 @@ def test_folders_above_the_scan_root_do_not_make_a_module_private(tmp_path: Path
     assert checked >= 1 and not problems, problems
 
 
+def test_which_scripts_are_named_for_maintenance() -> None:
+    scripts = frozenset(
+        {"setup.py", "scripts/release.py", "docs/conf.py", "run.py", "install/agent.py"}
+    )
+    named = {path for path in scripts if maintainer_script(path, scripts)}
+    assert named == {"setup.py", "scripts/release.py", "docs/conf.py"}
+    assert not maintainer_script("pkg/scripts/x.py", scripts)  # not a script beside the package
+
+
 def test_every_threat_model_looks_for_scripts() -> None:
     sources = [SourceFile(p, Path(p)) for p in ("setup.py", "pkg/__init__.py", "pkg/x.py")]
     for model in ("web", "library", "all"):
@@ -72,14 +82,16 @@ VIEW = (
 
 
 def test_a_script_reading_no_network_input_is_rated_low(tmp_path: Path) -> None:
-    """The same shell line is medium in the package, low in a release script beside it, and a
-    script serving requests (an `app.py` beside a package) keeps its findings."""
+    """The same shell line is medium in the package, low in a release script beside it; a
+    script serving requests (an `app.py` beside a package) keeps its findings, and so does one
+    at the root not named for maintenance (it may be what deploys the application)."""
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     (tmp_path / "pkg" / "tags.py").write_text(SHELL)
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "release.py").write_text(SHELL)
     (tmp_path / "app.py").write_text(VIEW)
+    (tmp_path / "run_agent.py").write_text(SHELL)  # at the root: may be what is deployed
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json", "-j", "1"])
     found = {
         Path(f["path"]).name: (f["rule_id"], f["confidence"], "maintainer-script" in f["tags"])
@@ -89,4 +101,5 @@ def test_a_script_reading_no_network_input_is_rated_low(tmp_path: Path) -> None:
         "tags.py": ("shell-command-injection", "medium", False),
         "release.py": ("shell-command-injection", "low", True),
         "app.py": ("tainted-command", "high", False),
+        "run_agent.py": ("shell-command-injection", "medium", False),
     }

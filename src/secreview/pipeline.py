@@ -26,6 +26,7 @@ from secreview.analysis.taint import (
 from secreview.analysis.taint.stubs import classes_with_stubs
 from secreview.config import ScanConfig, ignored_rules_for
 from secreview.context.devonly import rate_development_only
+from secreview.context.maintenance import maintainer_script
 from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
@@ -271,7 +272,8 @@ def review_source(
         outcome.tree,
         context.nodes,
         frozenset(r.id for r in rules if r.applies_in_tests),
-        maintainer_script=script and not may_read_network_input(context),
+        maintainer_script=maintainer_script(path, config.project_scripts)
+        and not may_read_network_input(context),
     )
     in_context = [_in_context(f, by_id[f.rule_id], is_test, config) for f in rated]
     findings = tuple(f for f in in_context if _shown(f, config))

@@ -18,10 +18,14 @@ stays public API; a test package beside it (`test/__init__.py`) does not count. 
 files' names are read. Each file's cache key holds whether it is one (`cache.keys.NOT_IN_KEY`),
 so a script added beside the package does not make every other file be reviewed again.
 
-Under every threat model, a finding in such a script that reads no network input (no request,
-no route, no socket or HTTP reply) is rated low confidence, as development-only code is
-(`context/devonly.py`): a maintainer runs it by hand with their own arguments, and a deployed
-application does not run it at all.
+Under every threat model, a finding in such a script that is also named for maintenance (in a
+`scripts/`, `tools/`, `ci/`, `docs/`, `examples/` or `demo/` folder, or `setup.py`, `noxfile.py`,
+`fabfile.py`: `context.maintenance`) and reads no network input (no request, route, socket or HTTP
+reply) is rated low confidence, as development-only code is (`context/devonly.py`): a
+maintainer runs it by hand with their own arguments, and a deployed application does not run
+it at all. A module at the root that is not so named may be what deploys the application
+(hashview's `hashview.py` starts its server; an agent in `install/` runs on every node), so
+it keeps its ratings.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from secreview.context.testcode import is_test_path
 from secreview.sources.discovery import SourceFile
 
 _INIT = "__init__.py"
+
 _SOURCE_FOLDER = "src"
 """The `src` layout's folder: the package in `src/pkg/` is the repository's, beside its root."""
 

@@ -1,0 +1,35 @@
+"""Which scripts beside the package are named for maintenance (see `secreview.project_scripts`).
+
+A module outside every package with a package beside it is a program, not the package's API;
+it is a maintainer's when its folder or name says so: `scripts/release.py`, `docs/conf.py`,
+`setup.py`. Its findings are then rated as development-only code's (`devonly`) where it reads no
+network input. A module at the root not so named may be what deploys the application (a
+`hashview.py` that starts the server, an agent in `install/`), and keeps its ratings.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+_MAINTENANCE_FOLDERS = frozenset(
+    {
+        *("scripts", "script", "tools", "tool", "devtools", "dev", "ci", ".ci", ".github"),
+        *("docs", "doc", "examples", "example", "demo", "demos", "contrib", "release"),
+        *("releng", "maint", "maintenance", "benchmarks", "bench", "noxfiles"),
+    }
+)
+"""Folders whose scripts maintainers and developers run (`scripts/release.py`, `docs/conf.py`)."""
+_MAINTENANCE_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "dodo.py"})
+"""Build and task files a developer runs at the repository's root."""
+
+
+def maintainer_script(path: str, scripts: frozenset[str]) -> bool:
+    """Whether the module shown as `path` is one of `scripts` (`secreview.project_scripts`)
+    named for maintenance: in a folder such as `scripts/` or `docs/`, or a build file such as
+    `setup.py`."""
+    if path not in scripts:
+        return False
+    shown = PurePosixPath(path.replace("\\", "/"))
+    return shown.name in _MAINTENANCE_FILES or any(
+        folder.lower() in _MAINTENANCE_FOLDERS for folder in shown.parts[:-1]
+    )
