@@ -77,14 +77,23 @@ def _object_names(function: Function, context: ModuleContext) -> set[str]:
 
 
 def _checks(function: Function, names: set[str]) -> bool:
-    """Whether `function` hands one of `names` to an object permission check."""
+    """Whether `function` hands one of `names`, or an object it belongs to, to an object
+    permission check: `has_perm("handle", obj=todo.incident)` decides who may use the todo
+    through the incident that holds it."""
     for node in scope_nodes(function.body):
         if not (isinstance(node, ast.Call) and _CHECK_NAME.match(last_name(node.func) or "")):
             continue
         arguments = (*node.args, *(k.value for k in node.keywords))
-        if any(isinstance(a, ast.Name) and a.id in names for a in arguments):
+        if any(_root_name(a) in names for a in arguments):
             return True
     return False
+
+
+def _root_name(node: ast.expr) -> str:
+    """The local an attribute chain starts from (`todo` of `todo.incident.owner`), or ""."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _functions(context: ModuleContext) -> list[Function]:
