@@ -26,12 +26,10 @@ Likewise a call named for a look-up by a key (`repository.stream_by_organization
 `users.find_by_email(email)`, `get_user_by_name(name)`) that nothing describes answers with the
 rows it finds (`answers_with_rows`): the keys choose them, and none of their text comes back.
 
-A sink model that cannot apply to a call says nothing about its result (`consumed_kinds`): the
-kinds of a query's rows are those of the models whose receivers match (`conn.query(text,
-params)` runs SQL, `index.query(name)` names no model) and, for a model that checks only
-keywords, that are passed (DynamoDB's `table.query(KeyConditionExpression=...)`, not
-`connection.query("SELECT * FROM $id", {"id": x})`): SurrealDB's rows were otherwise taken to
-carry the bound parameters, since the DynamoDB model of `*.query` consumes nothing.
+A sink model that checks only keywords the call does not pass says nothing about its result
+(`consumed_kinds`): DynamoDB's `table.query(KeyConditionExpression=...)` is its model's, but
+`connection.query("SELECT * FROM $id", {"id": x})` is only the SQL model's, whose rows do not
+carry the bound parameters; the DynamoDB model, which consumes nothing, used to veto that.
 
 Likewise `store.get(key)` of an object nothing describes (a cache, a registry, a settings store,
 `Model.query.get(pk)`) returns what the store holds under the key, or the default: the key only
@@ -41,7 +39,6 @@ chooses the element (`reads_a_store`).
 from __future__ import annotations
 
 import ast
-import re
 
 from secreview.analysis.models import Models
 from secreview.analysis.taint.guessed_sinks import CLIENT_WORDS
@@ -140,16 +137,11 @@ def queryset_names(node: ast.Call, names: list[str]) -> list[str]:
 
 def consumed_kinds(node: ast.Call, names: list[str], models: Models) -> list[str]:
     """The kinds of the sink models naming `node` that can apply to it (see the module
-    docstring): those limited to receivers named otherwise, and those checking only keywords
-    the call does not pass, are left out."""
-    owner = node.func.value if isinstance(node.func, ast.Attribute) else None
-    receiver = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    docstring): a model that checks only keywords the call does not pass is left out."""
     passed = {k.arg for k in node.keywords}
     kinds: list[str] = []
     for name in names:
         for sink in models.sinks.get(name, ()):
-            if sink.receivers and not any(re.fullmatch(p, receiver) for p in sink.receivers):
-                continue
             positional = sink.args or sink.all_args or sink.receiver
             spread = None in passed  # a `**mapping` may pass any keyword
             if sink.keywords and not (positional or spread or passed & set(sink.keywords)):
