@@ -96,6 +96,27 @@ def _plain_token(read: ast.AST, call: ast.Call, context: ModuleContext) -> bool:
     return not mentions_authentication(text)
 
 
+_FILE_OPENERS = frozenset({"open", "io.open", "pathlib.Path", "os.path.exists", "os.path.isfile"})
+"""Calls whose first argument names a file (`open(settings.DB_ENCRYPTION_KEY, "rb")`)."""
+
+
+def _names_a_file(read: ast.AST, call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the secret-named value is a file's path: the same function opens it
+    (`open(settings.DB_ENCRYPTION_KEY, "rb")` after logging where the key is loaded from), so
+    the log shows where the key is kept, not the key."""
+    scope = context.enclosing_function(call)
+    if scope is None:
+        return False
+    shown = context.one_line(read)
+    return any(
+        isinstance(n, ast.Call)
+        and n.args
+        and context.call_name(n) in _FILE_OPENERS
+        and context.one_line(n.args[0]) == shown
+        for n in ast.walk(scope)
+    )
+
+
 def _read_name(node: ast.AST) -> str | None:
     """The name a value is read under: `password`, `user.password`, `creds['api_key']`."""
     name = read_name(node)
@@ -324,7 +345,11 @@ def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         reads = [(r, Confidence.MEDIUM) for r, strength in reads if strength > Confidence.MEDIUM]
         if not reads:
             return
-    reads = [(r, s) for r, s in reads if not _plain_token(r, node, context)]
+    reads = [
+        (r, s)
+        for r, s in reads
+        if not _plain_token(r, node, context) and not _names_a_file(r, node, context)
+    ]
     if not reads:
         return
     secret, strength = max(reads, key=lambda read: read[1])

@@ -66,25 +66,36 @@ def _object_names(function: Function, context: ModuleContext) -> set[str]:
         if any(_is_lookup(n, context) for n in ast.walk(value)):
             names.update(assigned_names(target))
     changed = True
-    while changed:  # loops over a query set, in whatever order the bindings come
-        changed = False
+    while changed:  # loops over a query set, and look-ups through a loaded object's relations
+        changed = False  # (`artifact.incidents.get(pk=...)`), in whatever order they come
         for target, value in bindings:
             new = set(assigned_names(target)) - names
-            if new and isinstance(value, ast.Name) and value.id in names:
+            related = isinstance(value, ast.Call) and _root_name(value.func) in names
+            if new and (related or (isinstance(value, ast.Name) and value.id in names)):
                 names |= new
                 changed = True
     return names
 
 
-def _checks(function: Function, names: set[str]) -> bool:
-    """Whether `function` hands one of `names` to an object permission check."""
+def _checks(function: Function, names: set[str], context: ModuleContext) -> bool:
+    """Whether `function` hands one of `names`, an object it belongs to, or an object it looks
+    up in place to an object permission check: `has_perm("handle", obj=todo.incident)` decides
+    who may use the todo through the incident that holds it, and
+    `check_object_permissions(request, Incident.objects.get(pk=pk))` checks the same row."""
     for node in scope_nodes(function.body):
         if not (isinstance(node, ast.Call) and _CHECK_NAME.match(last_name(node.func) or "")):
             continue
         arguments = (*node.args, *(k.value for k in node.keywords))
-        if any(isinstance(a, ast.Name) and a.id in names for a in arguments):
+        if any(_root_name(a) in names or _is_lookup(a, context) for a in arguments):
             return True
     return False
+
+
+def _root_name(node: ast.expr) -> str:
+    """The local an attribute chain starts from (`todo` of `todo.incident.owner`), or ""."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _functions(context: ModuleContext) -> list[Function]:
@@ -96,7 +107,7 @@ def _module_checks_objects(context: ModuleContext) -> list[Function]:
     """The functions of the module that hand a looked-up object to a permission check."""
     if not _CHECK_TEXT.search(context.text) or ".objects" not in context.text:
         return []
-    return [f for f in _functions(context) if _checks(f, _object_names(f, context))]
+    return [f for f in _functions(context) if _checks(f, _object_names(f, context), context)]
 
 
 def _id_from_request(
@@ -118,6 +129,16 @@ def _id_from_request(
     return chosen[0] if chosen else None
 
 
+def _is_requester(node: ast.expr) -> bool:
+    """Whether `node` is the signed-in user: `request.user`, `self.request.user`."""
+    if not (isinstance(node, ast.Attribute) and node.attr == "user"):
+        return False
+    root = node.value
+    return (isinstance(root, ast.Name) and root.id == "request") or (
+        isinstance(root, ast.Attribute) and root.attr == "request"
+    )
+
+
 _SHARED_MODELS = frozenset({"django.contrib.contenttypes.models.ContentType"})
 """Models whose rows belong to no user: the registry of installed models."""
 
@@ -126,6 +147,8 @@ def _scoped_or_shared(source: ast.expr, context: ModuleContext) -> bool:
     """Whether `get_object_or_404(source, pk=...)` searches only the requester's objects
     (`request.user.notifications`, a related manager of the signed-in user) or a model
     no user owns (`ContentType`): no other user's object can be reached through it."""
+    if isinstance(source, ast.Call) and any(_is_requester(a) for a in source.args):
+        return True  # `Incident.authorization.for_user(request.user, "handle")`
     node = source
     while isinstance(node, ast.Attribute | ast.Call):
         node = node.func if isinstance(node, ast.Call) else node.value
@@ -177,7 +200,7 @@ def unchecked_object_lookup(node: ast.AST, context: ModuleContext) -> Iterator[H
     if not checking:
         return
     objects = _object_names(node, context)
-    if _checks(node, objects):
+    if _checks(node, objects, context):
         return
     names = request_data_names(node, context)
     for target, value in local_bindings(node):

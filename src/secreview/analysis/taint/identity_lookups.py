@@ -26,6 +26,11 @@ Likewise a call named for a look-up by a key (`repository.stream_by_organization
 `users.find_by_email(email)`, `get_user_by_name(name)`) that nothing describes answers with the
 rows it finds (`answers_with_rows`): the keys choose them, and none of their text comes back.
 
+A sink model that checks only keywords the call does not pass says nothing about its result
+(`consumed_kinds`): DynamoDB's `table.query(KeyConditionExpression=...)` is its model's, but
+`connection.query("SELECT * FROM $id", {"id": x})` is only the SQL model's, whose rows do not
+carry the bound parameters; the DynamoDB model, which consumes nothing, used to veto that.
+
 Likewise `store.get(key)` of an object nothing describes (a cache, a registry, a settings store,
 `Model.query.get(pk)`) returns what the store holds under the key, or the default: the key only
 chooses the element (`reads_a_store`).
@@ -128,3 +133,18 @@ def queryset_names(node: ast.Call, names: list[str]) -> list[str]:
     if lookups or by_key or (keywords_only and func.attr in _FILTERS):
         return [f"{_QUERYSET}.{func.attr}", *names]
     return names
+
+
+def consumed_kinds(node: ast.Call, names: list[str], models: Models) -> list[str]:
+    """The kinds of the sink models naming `node` that can apply to it (see the module
+    docstring): a model that checks only keywords the call does not pass is left out."""
+    passed = {k.arg for k in node.keywords}
+    kinds: list[str] = []
+    for name in names:
+        for sink in models.sinks.get(name, ()):
+            positional = sink.args or sink.all_args or sink.receiver
+            spread = None in passed  # a `**mapping` may pass any keyword
+            if sink.keywords and not (positional or spread or passed & set(sink.keywords)):
+                continue
+            kinds.append(sink.kind)
+    return kinds

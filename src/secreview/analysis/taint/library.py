@@ -39,7 +39,11 @@ from secreview.analysis.taint.formats import (
 )
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import without_leading_slashes
-from secreview.analysis.taint.identity_lookups import answers_with_rows, reads_a_store
+from secreview.analysis.taint.identity_lookups import (
+    answers_with_rows,
+    consumed_kinds,
+    reads_a_store,
+)
 from secreview.analysis.taint.markers import ONLY_CHOSE
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.model_replies import prompted
@@ -123,7 +127,7 @@ class LibraryRules(FrameState):
             if any(model.when for name in names for model in self.models.returns.get(name, ()))
             else kwargs
         )
-        consumed = [sink.kind for name in names for sink in self.models.sinks.get(name, ())]
+        consumed = consumed_kinds(node, names, self.models)
         if (  # a query's rows, an opened file, a compiled pattern: not the text passed in
             consumed
             and all(kind in self.models.consuming_sinks for kind in consumed)

@@ -32,7 +32,7 @@ def _check_words() -> re.Pattern[str]:
     handlers need them."""
     return re.compile(
         r"(authori[sz]|permission|policy|enforce|login_required|auth_required|"
-        r"requires?_(?!post|get|safe|http_methods|gzip)|"
+        r"requires?_(?!post|get|safe|http_methods|gzip|encryption|config|setting|feature|licen[cs]e|env)|"
         r"admin_required|has_perm|has_role|check_access|access_required|roles_required|"
         r"jwt_required|user_passes_test|staff_member_required|superuser_required|"
         r"is_(admin|owner|staff|superuser)|"
