@@ -201,7 +201,7 @@ class LibraryRules(FrameState):
             filtered = self.alphabet_filter(node, args[0].const, args[1], args[2])
             if filtered is not None:
                 return filtered
-        result = self.guessed_sanitiser(node, self.default_result(inputs, kwargs, node))
+        result = self.guessed_sanitiser(node, self.default_result(inputs, kwargs, node), args)
         result = through_unread_call(result, names, node, self.context, self.models)
         result = not_a_page(result, node, self.context)
         guessed = self.guessed_request_read(node, args, kwargs) or self.guessed_download(
