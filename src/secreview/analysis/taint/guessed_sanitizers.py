@@ -29,6 +29,10 @@ word for vetting (`validate`, `sanitize`, `secure`, `safe`, `confine`, `restrict
 And for redirects: an unread `url_for` given a constant first argument (`url_for('browse', repo,
 path)`, a route name or the site's own path, as in cherrypy_foundation or a project's own
 helper) builds a URL of this site, as Flask's does; it only ever removes a redirect finding.
+So does the `url_for` method of an object the scan cannot read (a service a Pyramid request finds,
+`svc.url_for(url, mime_type, params)`) for what its other arguments carry: the route or the
+service's own base, with its first argument, picks the host, and the other arguments go into
+its path or query string. What the first argument carries is still reported.
 """
 
 from __future__ import annotations
@@ -81,10 +85,18 @@ class GuessedSanitizerRules(FrameState):
     path's text, for cleaning HTML, taken to clear it for HTML, or `url_for` of a route, taken to
     clear it for redirects."""
 
-    def guessed_sanitiser(self, node: ast.Call, result: Value) -> Value:
+    def guessed_sanitiser(self, node: ast.Call, result: Value, args: list[Value]) -> Value:
         """`result` cleared for paths when `node` calls an unread project helper named for a
         conversion to a case style or a slug or for vetting a path, for HTML when it is named
         for cleaning HTML (see the module docstring), else unchanged."""
+        if _unread_url_for_method(node, args):
+            first = args[0].all_flows()
+            note = "`url_for` of an unread object: past the base it picks (guessed: not scanned)"
+            return result.mapped(
+                lambda flow: (
+                    flow if flow in first else flow.then(node, note).sanitised(_PROTECTS_REDIRECT)
+                )
+            )
         qualified = self.unread_function(node.func)
         if qualified is None:
             return result
@@ -103,3 +115,14 @@ class GuessedSanitizerRules(FrameState):
             note = f"`{qualified}` builds a URL of this site from a route (guessed: not scanned)"
             return result.mapped(lambda flow: flow.then(node, note).sanitised(_PROTECTS_REDIRECT))
         return result
+
+
+def _unread_url_for_method(node: ast.Call, args: list[Value]) -> bool:
+    """Whether `node` calls the `url_for` method of a local object (`svc.url_for(url, ...)`):
+    its route or base and its first argument pick the URL, so only the first argument's flows
+    stay (see the module docstring). The caller reaches here only for calls no model or summary
+    describes."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _SITE_URL_BUILDERS):
+        return False
+    return isinstance(func.value, ast.Name) and bool(args)

@@ -67,6 +67,7 @@ from secreview.analysis.taint.semantics import (
 from secreview.analysis.taint.server_answers import answered
 from secreview.analysis.taint.sinks import arguments_match
 from secreview.analysis.taint.unread_calls import through_unread_call
+from secreview.analysis.taint.url_parts import rebuilt_url
 from secreview.analysis.taint.values import (
     CLEAN,
     KEYS,
@@ -112,6 +113,9 @@ class LibraryRules(FrameState):
         keyed = dict_of_keywords(node, names, args, kwargs)
         if keyed is not None:
             return keyed  # `dict(template="x.html", form=form)`: each key holds its own value
+        rebuilt = rebuilt_url(node, names, receiver, args, kwargs)
+        if rebuilt is not None:
+            return rebuilt  # `urlunparse(parts)`: its query and fragment are past the host
         retrieved = retrieved_file(
             names, args, kwargs, lambda: self.default_result([receiver, *args], kwargs, node)
         )
@@ -205,7 +209,7 @@ class LibraryRules(FrameState):
             filtered = self.alphabet_filter(node, args[0].const, args[1], args[2])
             if filtered is not None:
                 return filtered
-        result = self.guessed_sanitiser(node, self.default_result(inputs, kwargs, node))
+        result = self.guessed_sanitiser(node, self.default_result(inputs, kwargs, node), args)
         result = through_unread_call(result, names, node, self.context, self.models)
         result = not_a_page(result, node, self.context)
         guessed = self.guessed_request_read(node, args, kwargs) or self.guessed_download(
