@@ -10,10 +10,11 @@ and is reported at the rule's own confidence.
 from __future__ import annotations
 
 from secreview.analysis.taint.markers import CLIENT_PROMPT
+from secreview.analysis.taint.server_answers import CLIENT_ORIGIN
 from secreview.analysis.taint.values import Flow, Value
 
 MODEL_ORIGIN = "model"
-CLIENT_ORIGIN = "remote"
+"""The origin of a language model's reply (`models/language_models.toml`)."""
 
 
 def prompted(flow: Flow, prompt: list[Value | None]) -> Flow:
