@@ -9,6 +9,7 @@ import pytest
 
 from secreview.analysis.taint.summaries import ExternalSummary, ReturnEffect, SinkEffect
 from secreview.cache import IncrementalCache, ScanCache
+from secreview.cache import store as store_module
 from secreview.cache.codec import DecodeError, decode, encode
 from secreview.cache.store import CACHE_FILE
 from secreview.config import ScanConfig
@@ -128,6 +129,35 @@ def test_a_foreign_database_is_left_alone_with_one_warning(tmp_path: Path) -> No
     store.put_many({"key": "value"})
     assert len(warnings) == 1 and "not a secreview scan cache" in warnings[0]
     assert path.read_bytes() == before
+
+
+def test_a_cache_another_run_is_opening_is_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite answers a second run's switch of a new file to WAL "database is locked" at once;
+    the run tries again rather than going on without its cache. Other errors are not retried."""
+    opened = store_module._open
+    calls: list[int] = []
+
+    def locked_twice(path: Path) -> sqlite3.Connection:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        return opened(path)
+
+    monkeypatch.setattr(store_module, "_open", locked_twice)
+    monkeypatch.setattr(store_module.time, "sleep", lambda _seconds: None)
+    store = _store(tmp_path, warnings := [])
+    assert store.enabled and not warnings and len(calls) == 3
+
+    def broken(path: Path) -> sqlite3.Connection:
+        calls.append(1)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    calls.clear()
+    monkeypatch.setattr(store_module, "_open", broken)
+    store = _store(tmp_path / "other", warnings := [])
+    assert not store.enabled and len(calls) == 1 and "disk I/O error" in warnings[0]
 
 
 def test_values_survive_a_reopen(tmp_path: Path) -> None:

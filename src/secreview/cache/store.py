@@ -73,7 +73,7 @@ class ScanCache:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             remove_previous_versions(folder)
-            self._connection = _open(folder / CACHE_FILE)
+            self._connection = _open_when_free(folder / CACHE_FILE)
             _prune(self._connection, self._today)
         except (OSError, sqlite3.Error, ForeignCacheError) as error:
             self._disable(error)
@@ -158,6 +158,25 @@ class ScanCache:
 
 class ForeignCacheError(Exception):
     """The file is a database, but not a secreview scan cache of this schema."""
+
+
+OPEN_ATTEMPTS = 8
+"""How often a run tries to open a cache another run is opening (see `_open_when_free`)."""
+
+
+def _open_when_free(path: Path) -> sqlite3.Connection:
+    """`_open`, tried again a few times while the file is locked. Two runs opening a new cache
+    at once both switch it to WAL, and SQLite answers that switch "database is locked" at once,
+    without waiting out the busy timeout: on a loaded machine (CI beside another job) the second
+    run lost its cache. Any other error, or a lock that outlasts the attempts, is the caller's."""
+    for attempt in range(OPEN_ATTEMPTS - 1):
+        try:
+            return _open(path)
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.05 * 2**attempt)  # 0.05 s .. 3.2 s: about 6 s in all
+    return _open(path)
 
 
 def _open(path: Path) -> sqlite3.Connection:
