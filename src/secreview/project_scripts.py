@@ -38,7 +38,6 @@ from secreview.context.testcode import is_test_path
 from secreview.sources.discovery import SourceFile
 
 _INIT = "__init__.py"
-
 _SOURCE_FOLDER = "src"
 """The `src` layout's folder: the package in `src/pkg/` is the repository's, beside its root."""
 

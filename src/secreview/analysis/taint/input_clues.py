@@ -162,20 +162,17 @@ def _type_roots(models: Models) -> dict[str, set[str]]:
             made.setdefault(model.type, set()).add(name)
     for name, kind in models.parameter_types.items():
         made.setdefault(kind, set()).add(name)
-    roots: dict[str, set[str]] = {}
-
-    def roots_of(kind: str, seen: frozenset[str]) -> set[str]:
-        if kind in roots:
-            return roots[kind]
-        found: set[str] = set()
-        for name in made.get(kind, ()):
-            owner = next((p for p in _prefixes(name) if p in made and p not in seen), None)
-            found |= roots_of(owner, seen | {kind}) if owner else {name.split(".")[0]}
-        roots[kind] = found
-        return found
-
-    for kind in made:
-        roots_of(kind, frozenset())
+    roots: dict[str, set[str]] = {kind: set() for kind in made}
+    changed = True
+    while changed:  # to a fixed point: a type made by a method of a type made by ...
+        changed = False
+        for kind, names in made.items():
+            for name in names:
+                owner = next((p for p in _prefixes(name) if p in made), None)
+                found = roots[owner] if owner else {name.split(".")[0]}
+                if not found <= roots[kind]:
+                    roots[kind] |= found
+                    changed = True
     return roots
 
 
