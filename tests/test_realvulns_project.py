@@ -280,3 +280,29 @@ def test_run_project_finds_a_flow_that_enters_in_another_file(tmp_path: Path) ->
     assert [line.split(" (")[0] for line in report["apart"]] == [
         "no project tree: notree-PYSEC-2099-2"
     ]
+
+
+def _python_tool(scanners: ModuleType, code: str) -> object:
+    """A stand-in tool: this interpreter running `code`, which prints an empty JSON report."""
+    return scanners.Tool(
+        name="stand-in",
+        command=lambda targets: [sys.executable, "-c", code],
+        read=lambda report: ([], []),
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="CPU limits need prlimit")
+def test_a_case_budget_is_cpu_time_so_a_waiting_tool_is_not_stopped(
+    modules: dict[str, ModuleType], tmp_path: Path
+) -> None:
+    """A busy machine must not decide which cases are measured: a tool that waits past its
+    budget finishes; one that computes past it is stopped and says so."""
+    scanners = modules["scanners"]
+    waits = _python_tool(scanners, "import time, json; time.sleep(1.5); print(json.dumps({}))")
+    assert scanners.run_tool(waits, tmp_path, [], timeout=1) == ([], [], None)
+    spins = _python_tool(scanners, "while True: pass")
+    assert scanners.run_tool(spins, tmp_path, [], timeout=1) == (
+        [],
+        [],
+        "timeout after 1 s of CPU time",
+    )

@@ -162,7 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--files", type=Path, default=None, help="folder of <case>/vulnerable.py and fixed.py"
     )
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per tool per case")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="CPU seconds per tool per case (ten times it on the wall clock at most; "
+        "wall-clock seconds where the platform cannot limit CPU time)",
+    )
     parser.add_argument(
         "--project",
         type=Path,

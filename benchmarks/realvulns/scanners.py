@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import re
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -139,25 +142,52 @@ def _absolute_python_path() -> dict[str, str]:
     return environment
 
 
+WALL_FACTOR = 10
+"""How many times its CPU budget a tool may take on the wall clock before it is stopped anyway:
+the same allowance secreview gives a file (`workers.py`), so that a loaded machine (helpers,
+Bandit beside us) does not decide which cases are measured."""
+
+
+def _limit_cpu(pid: int, seconds: float) -> bool:
+    """Give the started tool `seconds` of CPU time (its own workers inherit the limit); False where
+    the platform cannot (outside Linux), and the wall clock alone then bounds it."""
+    if not hasattr(resource, "prlimit"):
+        return False
+    budget = max(1, math.ceil(seconds))
+    try:
+        resource.prlimit(pid, resource.RLIMIT_CPU, (budget, budget + 5))
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def run_tool(tool: Tool, folder: Path, targets: Sequence[str], timeout: float) -> Raw:
-    """Start `tool` in `folder` on `targets` and read its JSON report."""
+    """Start `tool` in `folder` on `targets` and read its JSON report. `timeout` is CPU time where
+    the platform lets us limit it, and wall-clock time otherwise."""
+    with subprocess.Popen(
+        tool.command(targets),
+        cwd=folder,
+        env=_absolute_python_path(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as started:
+        on_cpu = _limit_cpu(started.pid, timeout)
+        try:
+            stdout, stderr = started.communicate(
+                timeout=timeout * WALL_FACTOR if on_cpu else timeout
+            )
+        except subprocess.TimeoutExpired:
+            started.kill()
+            started.communicate()
+            return [], [], f"timeout after {timeout * WALL_FACTOR if on_cpu else timeout:.0f} s"
+    if on_cpu and started.returncode == -signal.SIGXCPU:
+        return [], [], f"timeout after {timeout:.0f} s of CPU time"
     try:
-        done = subprocess.run(
-            tool.command(targets),
-            cwd=folder,
-            env=_absolute_python_path(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return [], [], f"timeout after {timeout:.0f} s"
-    try:
-        report = json.loads(done.stdout)
+        report = json.loads(stdout)
     except json.JSONDecodeError:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return [], [], f"exit {done.returncode}: {tail[:120]}"
+        tail = (stderr.strip().splitlines() or ["no output"])[-1]
+        return [], [], f"exit {started.returncode}: {tail[:120]}"
     located, failed = tool.read(report)
     return located, failed, None
 
