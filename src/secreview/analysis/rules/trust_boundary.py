@@ -27,12 +27,11 @@ from secreview.analysis.taint.guessed_sanitizers import VALIDATING_WORDS
 from secreview.analysis.taint.markers import UNREAD_CALL
 from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.values import returned_function
 from secreview.findings import Confidence, Severity
 
 _ANSWERS = frozenset({"socket", "model"})
 """Origins of what another server answered the application (see the module)."""
-_RETURNED_BY = "returned by `"
-"""How the evidence names the function a value was returned by (`calls.py`, `semantics.py`)."""
 
 
 def _from_the_client(event: SinkEvent, context: AnalysisContext) -> bool:
@@ -44,10 +43,9 @@ def _from_the_client(event: SinkEvent, context: AnalysisContext) -> bool:
     if event.flow.origin in _ANSWERS or UNREAD_CALL in event.flow.safe_for:
         return False
     for _, note in event.flow.steps:
-        if note.startswith(_RETURNED_BY):
-            name = note.removeprefix(_RETURNED_BY).split("`", 1)[0].removesuffix("()")
-            if words_of(name.rpartition(".")[2]) & VALIDATING_WORDS:
-                return False
+        name = (returned_function(note) or "").removesuffix("()")
+        if name and words_of(name.rpartition(".")[2]) & VALIDATING_WORDS:
+            return False
     return True
 
 

@@ -84,7 +84,7 @@ def read_by_callee(node: ast.Call, effect: ReturnEffect, short: str) -> Flow:
     where = f" ({effect.read_at})" if effect.read_at else ""
     read = f"in `{short}`{where}: {effect.note or 'untrusted input'}"
     flow = Flow(effect.origin, ((node, read),))
-    return flow.then(node, f"returned by `{short}`").sanitised(effect.safe_for)
+    return flow.returned_from(node, short).sanitised(effect.safe_for)
 
 
 def read_inside(

@@ -369,7 +369,7 @@ class CallRules(ObjectRules, CallbackRules):
                     (
                         effect.position,
                         read_inside(f, node, effect, short, self.analysis.shown)
-                        .then(node, f"returned by `{short}`")
+                        .returned_from(node, short)
                         .through(effect.safe_for),
                     )
                     for f in self._argument_part(argument, effect.within, node)

@@ -16,9 +16,9 @@ two kinds of public function whose argument no attacker of the library writes:
   class's constant tables). A caller handing over an object hands over code, not data: an
   attacker's text cannot be an instance of the library's class. What the object holds came in
   through its class's constructor or setters, and is followed where a public function builds
-  the object from its own parameter (`Job(cmd).execute()`, `Session(environ["sid"]).load()`:
-  not the parameter itself, so still reported). A constructor's parameter stored on `self` and
-  used by another method is not reported from the constructor alone (a known gap).
+  the object from its own parameter (`Job(cmd).execute()`, `Session(environ["sid"]).load()`),
+  still reported. A constructor's parameter stored on `self` and used by another method is not
+  reported from the constructor alone (a known gap).
 - a deployment factory (Paste Deploy's `make_filter(app, global_conf, **local_conf)`,
   `main(global_config, **settings)`: a function taking `global_conf`/`global_config`): its
   arguments are the values of the deployment's `.ini` file, the operator's configuration (a
@@ -48,8 +48,7 @@ two kinds of public function whose argument no attacker of the library writes:
   as `{{ field|add_class:"control-label" }}`): the text after the colon is written in the
   template, and Django's template authors are trusted (its documentation: the template system
   is not safe against untrusted template authors), as a configuration's are. The value the
-  filter is applied to (its first parameter) is the page's data and is still reported (a
-  filter marking it safe unescaped).
+  filter is applied to (its first parameter), the page's data, is still reported.
 """
 
 from __future__ import annotations
@@ -59,6 +58,7 @@ from collections.abc import Callable
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.values import returned_function
 from secreview.index.context import ModuleContext
 from secreview.index.node_types import nodes_of
 
@@ -149,7 +149,7 @@ def _object_method_on(event: SinkEvent, parameter: ast.arg) -> bool:
     method's `self` (`param.method(...)`, the value unchanged in between), and the sink sits in
     that method: what the method returns (`repo.entries(tree)`) is the object's content."""
     steps = event.flow.steps
-    if len(steps) < 3 or any(note.startswith("returned by `") for _, note in steps[3:]):
+    if len(steps) < 3 or any(returned_function(note) for _, note in steps[3:]):
         return False
     (call, passed), (_, received) = steps[1], steps[2]
     if not (isinstance(call, ast.Call) and passed.startswith("passed to `")):

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.values import returned_function
 
 _JOINS = frozenset(
     {
@@ -99,14 +100,14 @@ def helper_returns(event: SinkEvent, index: ModuleIndex) -> list[ast.expr]:
     the call, the helper's parameter and the result, not the helper's `return`, so a join made
     there is read here."""
     returned = {
-        note.removeprefix("returned by `").rpartition(".")[2]
+        function.rpartition(".")[2]
         for _, note in event.flow.steps
-        if note.startswith("returned by `")
+        if (function := returned_function(note))
     }
     values: list[ast.expr] = []
     for node, _ in event.flow.steps[1:]:
         function = index.context.enclosing_function(node) if isinstance(node, ast.arg) else None
-        if function is None or f"{function.name}()`" not in returned:
+        if function is None or f"{function.name}()" not in returned:
             continue
         values.extend(
             n.value

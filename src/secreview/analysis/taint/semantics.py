@@ -292,7 +292,7 @@ def substitute(
     `reads` are, likewise, parts of parameters returned as read (`return self.request`)."""
     parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
     if not parameter_flows and not value.parts:
-        flows = merge_flows(f.then(call, f"returned by `{name}()`") for f in value.flows)
+        flows = merge_flows(f.returned_from(call, f"{name}()") for f in value.flows)
         return Value(
             flows=flows,
             type=value.type,
@@ -306,10 +306,10 @@ def substitute(
         for flow in flows:
             parameter = flow.parameter
             if parameter is None:
-                result.append(flow.then(call, f"returned by `{name}()`"))
+                result.append(flow.returned_from(call, f"{name}()"))
             elif parameter in mapping:
                 result.extend(
-                    splice(f, flow, call, name, callee_reads).then(call, f"returned by `{name}()`")
+                    splice(f, flow, call, name, callee_reads).returned_from(call, f"{name}()")
                     for f in argument_flows(mapping[parameter], flow, read)
                 )
         return merge_flows(result)
@@ -321,7 +321,7 @@ def substitute(
         for read_value, index, key in reads:
             if current is read_value and index in mapping:
                 part = read_path(mapping[index], (key,), read)
-                return part.mapped(lambda f: f.then(call, f"returned by `{name}()`"))
+                return part.mapped(lambda f: f.returned_from(call, f"{name}()"))
         parts = {k: rebuild(v, depth + 1) for k, v in current.parts.items()} if depth < 4 else {}
         return Value(
             flows=expand(current.flows),

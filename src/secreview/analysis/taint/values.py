@@ -27,6 +27,8 @@ from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
 
 MAX_STEPS = 12
+RETURNED_BY = "returned by `"
+"""How an evidence step names the function a value was returned by (`Flow.returned_from`)."""
 MAX_PART_DEPTH = 6
 MAX_PART_FLOWS = 24
 """Past this many flows in one value, flows of parameter parts merge into whole parameters (then a
@@ -75,6 +77,11 @@ class Flow:
     def then(self, node: ast.AST, note: str) -> Flow:
         """This flow with one more evidence step (long paths keep their start and end)."""
         return self.extended(((node, note),))
+
+    def returned_from(self, call: ast.AST, function: str) -> Flow:
+        """This flow as what `function` (as the evidence shows it) returned at `call`: a step
+        that rules read back with `returned_function` (which helper a value came out of)."""
+        return self.then(call, f"{RETURNED_BY}{function}`")
 
     def extended(self, more: tuple[Step, ...]) -> Flow:
         """This flow with the evidence steps `more` after its own, in one new path (a callee's
@@ -380,3 +387,11 @@ def join(left: Value | None, right: Value | None) -> Value:
     if left is not CLEAN and joined == left:
         return left
     return joined
+
+
+def returned_function(note: str) -> str | None:
+    """The function an evidence step says a value was returned by, as the step shows it
+    (`pkg.forms.value`, `helper()`), or None for any other step."""
+    if not note.startswith(RETURNED_BY):
+        return None
+    return note.removeprefix(RETURNED_BY).partition("`")[0]
