@@ -2,9 +2,10 @@
 
 A call's target is a function or class of this module (its summary is applied at the call site:
 parameter flows become the arguments' flows, sink events inside it become events here), a function
-of another module of the project (its `ExternalSummary`), a lambda (run inline) or a library API,
-which `library.py` answers from the models. Every call is first checked against the sink models.
-Classes, instances and partial functions as callees are `objects.py`'s.
+of another module of the project (its `ExternalSummary`, applied by `external_calls.py`), a lambda
+(run inline) or a library API, which `library.py` answers from the models. Every call is first
+checked against the sink models. Classes, instances and partial functions as callees are
+`objects.py`'s.
 """
 
 from __future__ import annotations
@@ -13,33 +14,32 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.callbacks import CallbackRules
-from secreview.analysis.taint.callee_reads import CalleeReads, read_by_callee, read_inside
+from secreview.analysis.taint.callee_reads import CalleeReads
 from secreview.analysis.taint.configured_urls import caller_fixes_host
 from secreview.analysis.taint.container_types import dumped
 from secreview.analysis.taint.event_paths import SPLICES_PER_STEP
+from secreview.analysis.taint.external_calls import ExternalCallRules
 from secreview.analysis.taint.guard_shapes import past_library_call
 from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
-from secreview.analysis.taint.objects import PARTIAL, ObjectRules
+from secreview.analysis.taint.objects import PARTIAL
 from secreview.analysis.taint.parameters import closure_read, is_static_method, shell_call
-from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult, SinkEvent
+from secreview.analysis.taint.results import MAX_CALL_DEPTH, FunctionNode, FunctionResult
 from secreview.analysis.taint.semantics import (
     BUILTINS,
     KEYED_READS,
     PartReader,
     argument_flows,
-    read_path,
     splice,
     substitute,
 )
 from secreview.analysis.taint.stubs import overridable_stub
-from secreview.analysis.taint.summaries import ExternalSummary, returned_value
 from secreview.analysis.taint.type_unions import type_alternatives
-from secreview.analysis.taint.values import CLEAN, Flow, FunctionRef, Value, join, merge_flows
+from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, merge_flows
 from secreview.analysis.taint.written_reads import new_read_tables
 
 
-class CallRules(ObjectRules, CallbackRules):
+class CallRules(ExternalCallRules, CallbackRules):
     """Calls to code the engine can read: this module's functions and classes, project summaries."""
 
     def call(self, node: ast.Call) -> Value:
@@ -266,6 +266,8 @@ class CallRules(ObjectRules, CallbackRules):
             parameter = event.flow.parameter
             if parameter not in mapping or closure_read(event.flow, ref.node):
                 continue
+            if event.typed and self.declared_type_before(node):
+                continue
             argument = mapping[parameter]
             if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
@@ -327,61 +329,6 @@ class CallRules(ObjectRules, CallbackRules):
         for key, origins in frame.sinks_seen.items():
             self.sinks_seen.setdefault(key, set()).update(origins)
         return value
-
-    def apply_external(
-        self, summary: ExternalSummary, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
-    ) -> Value:
-        """Apply the summary of a function of another module of the project."""
-        mapping = self.parameter_values(summary.parameters, args, kwargs)
-        short = summary.qualified_name
-        for effect in summary.sinks:
-            argument = mapping.get(effect.parameter)
-            if argument is None:
-                continue
-            if caller_fixes_host(effect.kind, effect.prefix, argument):
-                continue
-            for flow in self._argument_part(argument, effect.within, node):
-                combined = flow.then(
-                    node,
-                    f"passed to `{short}`, which uses it as `{effect.sink}` at {effect.location}",
-                ).through(effect.safe_for)
-                if combined.reaches(effect.kind) and self.accepts(effect.origins, combined):
-                    self.events.append(
-                        SinkEvent(
-                            effect.kind,
-                            node,
-                            effect.sink,
-                            f"{effect.note} inside `{short}`",
-                            combined,
-                            origins=effect.origins,
-                            guess=effect.guess,
-                            inside=effect.location,
-                        )
-                    )
-        flows: list[tuple[int | None, Flow]] = []
-        for effect in summary.returns:
-            if effect.parameter is None:
-                flows.append((effect.position, read_by_callee(node, effect, short)))
-                continue
-            argument = mapping.get(effect.parameter)
-            if argument is not None:
-                flows.extend(
-                    (
-                        effect.position,
-                        read_inside(f, node, effect, short, self.analysis.shown)
-                        .returned_from(node, short)
-                        .through(effect.safe_for),
-                    )
-                    for f in self._argument_part(argument, effect.within, node)
-                )
-        result = returned_value(flows, summary.returned_elements)
-        return replace(result, type=summary.return_type) if summary.return_type else result
-
-    def _argument_part(
-        self, argument: Value, within: tuple[object, ...], node: ast.Call
-    ) -> frozenset[Flow]:
-        """The flows of the part of `argument` a summary's effect was read from (all, if none)."""
-        return read_path(argument, within, self.reader(node)).all_flows()
 
     def reader(self, node: ast.Call) -> PartReader:
         """How this call site reads the parts of its arguments a callee's flows name."""

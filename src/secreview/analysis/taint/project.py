@@ -330,6 +330,7 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
                     origins=event.origins,
                     within=_portable(event.flow.within),
                     guess=event.guess,
+                    typed=event.typed,
                 )
             )
     return ExternalSummary(

@@ -51,6 +51,11 @@ class SinkEvent(NamedTuple):
     """Where the sink is (`path:line`) when it is inside a function of another module that the
     call `node` runs: every call of one function reaching that sink with data from one source
     is one defect, fixed at the sink (`rules._support.taint` reports it once)."""
+    typed: bool = False
+    """The sink is a response body served as HTML unless the handler declares another
+    Content-Type first (the model's `unless_typed`): a caller that declared one before calling
+    the function holding the sink (`finish_json` setting `application/json`, then `finish`)
+    serves it as that type, so the event stops there (`external_calls.py`)."""
 
 
 @dataclass

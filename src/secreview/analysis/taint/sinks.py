@@ -213,6 +213,7 @@ class SinkRules(FrameState):
                                 flow,
                                 value.prefix,
                                 sink.origins,
+                                typed=sink.unless_typed,
                             )
                         )
 

@@ -144,6 +144,8 @@ class SinkEffect(NamedTuple):
     """The part of the parameter that reaches the sink (as `ReturnEffect.within`)."""
     guess: bool = False
     """The sink was guessed from the name of a function the scan could not read."""
+    typed: bool = False
+    """The sink's body is HTML only if no other Content-Type was declared (`SinkEvent.typed`)."""
 
 
 class StoredParameter(NamedTuple):

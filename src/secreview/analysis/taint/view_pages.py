@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Mapping
 
-from secreview.index.context import ModuleContext
+from secreview.index.context import UNKNOWN, ModuleContext
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
 """Media types a browser renders as a page (scripts included)."""
@@ -122,13 +122,34 @@ _DEFAULT_HEADERS = frozenset({"set_default_headers", "prepare", "initialize"})
 """Methods Tornado runs on every request before the handler method."""
 
 
-def _declares_type(nodes: Iterable[ast.AST], context: ModuleContext, before: int) -> bool:
+def _parameter_default(function: ast.AST, value: ast.expr, context: ModuleContext) -> object:
+    """The constant default of the parameter `value` names (`def render(self, name,
+    content_type="text/html")`): the type a helper declares when its caller passes none."""
+    arguments = getattr(function, "args", None)
+    if not isinstance(value, ast.Name) or not isinstance(arguments, ast.arguments):
+        return UNKNOWN
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = [
+        *zip(
+            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+        ),
+        *(
+            pair
+            for pair in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+            if pair[1]
+        ),
+    ]
+    return next((context.constant_value(d) for a, d in pairs if a.arg == value.id), UNKNOWN)
+
+
+def _declares_type(function: ast.AST, context: ModuleContext, before: int) -> bool:
     """A `set_header`/`add_header("Content-Type", ...)` (Tornado's) or `send_header(...)`
-    (`http.server`'s) among `nodes`, above line `before`, of a type that is not HTML (a
-    constant one, or one computed: a file's guessed type); or a header whose name is computed
+    (`http.server`'s) in `function`, above line `before`, of a type that is not HTML (a
+    constant one, or one computed: a file's guessed type, but not a parameter whose default is
+    HTML); or a header whose name is computed
     (`for k, v in headers: self.send_header(k, v)`): the handler relays another component's
     headers (a WSGI application's), Content-Type among them, so the body is that component's."""
-    for node in nodes:
+    for node in ast.walk(function):
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -140,6 +161,8 @@ def _declares_type(nodes: Iterable[ast.AST], context: ModuleContext, before: int
         name, value = (context.constant_value(a) for a in node.args)
         if not isinstance(name, str):
             return True
+        if value is UNKNOWN:
+            value = _parameter_default(function, node.args[1], context)
         if name.lower() == "content-type":
             return not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES))
     return False
@@ -152,7 +175,7 @@ def declares_other_type(
     the method itself, in a method of its class it called before, or for every request in its
     class's `set_default_headers`/`prepare`. A method named for headers (`end_headers`,
     `flush_headers`) writes the header block, which is no page either."""
-    if _declares_type(ast.walk(function), context, line) or _HEADER_WORDS & set(
+    if _declares_type(function, context, line) or _HEADER_WORDS & set(
         getattr(function, "name", "").lower().split("_")
     ):
         return True
@@ -170,7 +193,7 @@ def declares_other_type(
     return any(
         isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
         and (method.name in _DEFAULT_HEADERS or method.name in called)
-        and _declares_type(ast.walk(method), context, (method.end_lineno or method.lineno) + 1)
+        and _declares_type(method, context, (method.end_lineno or method.lineno) + 1)
         for method in handler.body
     )
 
