@@ -46,16 +46,23 @@ def span_node(line: int, column: int, width: int, text: str = "_") -> ast.Name:
 def schema_detail(record: ast.Tuple | ast.List | ast.Set, item: ast.AST) -> bool:
     """Whether `item` is a detail of a settings schema entry rather than the value named.
 
-    A tuple that begins with a type or converter, `'DELUGE_PASSWORD': (str, 'Deluge', '')`, declares
-    a setting (type, section, default): its section or help text is not the password, and only its
-    last item, the default, is the value the key names.
+    A tuple that begins with a type or converter, `'DELUGE_PASSWORD': (str, 'Deluge', '')`, or
+    with a type's name, `'NEWZBIN_PASS': ('str', 'Newzbin', '')`, declares a setting (type,
+    section, default): its section or help text is not the password, and only its last item, the
+    default, is the value the key names.
     """
-    return (
-        isinstance(record, ast.Tuple)
-        and len(record.elts) > 1
-        and isinstance(record.elts[0], ast.Name)
-        and item is not record.elts[-1]
+    if not isinstance(record, ast.Tuple) or len(record.elts) < 2 or item is record.elts[-1]:
+        return False
+    kind = record.elts[0]
+    return isinstance(kind, ast.Name) or (
+        isinstance(kind, ast.Constant) and kind.value in _TYPE_NAMES
     )
+
+
+_TYPE_NAMES = frozenset(
+    {"str", "string", "int", "integer", "bool", "boolean", "float", "list", "dict", "path", "bytes"}
+)
+"""Names a settings schema spells its value types with (`('int', 'General', 0)`)."""
 
 
 def constant_text(value: object) -> str | None:
