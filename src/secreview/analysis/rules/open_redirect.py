@@ -18,12 +18,6 @@ Django's escaped getters and Werkzeug's and Bottle's paths do, everywhere; Djang
 (`re_path(r"^(?P<rest>.*)$")`) would let a view read such a path too, and so would a route whose
 first segment is a `str` converter, which takes `\\evil.example`: neither is told apart (a
 known gap).
-
-The `Referer` header read and redirected to in one handler (`redirect(request.referrer)`, "go
-back") is not reported: the browser writes it, so the only address another site can put there
-is its own page, the one the user just came from; a redirect there sends nobody anywhere new.
-Stored first and redirected to in another request (a login that returns to where it started),
-the flow crosses functions and stays reported.
 """
 
 from __future__ import annotations
@@ -91,8 +85,6 @@ def _leaves_the_host(event: SinkEvent, context: AnalysisContext) -> bool:
     if SERVERS_ANSWER in event.flow.safe_for:
         return False
     source = event.flow.steps[0][0] if event.flow.steps else None
-    if source is not None and _goes_back(context, source, event.node):
-        return False
     if isinstance(source, ast.Call):
         source = source.func
     if not isinstance(source, ast.Attribute) or context.parent(source) is None:
@@ -102,68 +94,6 @@ def _leaves_the_host(event: SinkEvent, context: AnalysisContext) -> bool:
     if _joined_under_a_base(context, source):
         return False
     return not context.imports_any(_ROUTED_FRAMEWORKS) or _runs_for_every_path(context, source)
-
-
-_REFERER_KEYS = frozenset({"referer", "referrer", "http_referer"})
-"""The header's name as request headers (`Referer`), WSGI/Django's `META` (`HTTP_REFERER`) and
-the frameworks' attributes (`referrer`, WebOb's `referer` too) spell it, lower-cased."""
-_HEADER_HOLDERS = frozenset({"headers", "META", "environ"})
-_HEADER_GETTERS = frozenset({"get", "getheader", "get_header", "getHeader"})
-
-
-def _goes_back(context: AnalysisContext, source: ast.AST, sink: ast.AST) -> bool:
-    """The flow starts at the request's `Referer` header, read in the function that redirects:
-    `request.referrer` (Flask, Werkzeug, WebOb), `request.headers.get("Referer")`,
-    `request.META["HTTP_REFERER"]`, Bottle's `request.get_header("Referer")`."""
-    if context.parent(source) is None:
-        return False  # read in another module: a stored value, not this request's header
-    function = context.enclosing_function(source)
-    return (
-        function is not None
-        and function is context.enclosing_function(sink)
-        and _reads_the_referer(context, source)
-    )
-
-
-def _reads_the_referer(context: AnalysisContext, source: ast.AST) -> bool:
-    """Whether the source expression (or the read of `headers`/`META` it starts) is the request's
-    `Referer` header."""
-    if isinstance(source, ast.Call):
-        source = source.func
-    if not isinstance(source, ast.Attribute):
-        return False
-    if source.attr in ("referrer", "referer"):
-        return _names_the_request(source.value)
-    if source.attr in _HEADER_GETTERS and _names_the_request(source.value):
-        holder: ast.AST = source  # `request.get_header("Referer")`
-    elif source.attr in _HEADER_HOLDERS and _names_the_request(source.value):
-        holder = source
-    elif source.attr in _HEADER_GETTERS and isinstance(source.value, ast.Attribute):
-        holder = source.value  # the source step is the getter of `request.headers.get`
-        if holder.attr not in _HEADER_HOLDERS or not _names_the_request(holder.value):
-            return False
-        return _key_of(context, holder) in _REFERER_KEYS
-    else:
-        return False
-    return _key_of(context, holder) in _REFERER_KEYS
-
-
-def _key_of(context: AnalysisContext, holder: ast.AST) -> str:
-    """The constant key read from `holder`: `holder["Referer"]`, `holder.get("Referer", ...)`,
-    or the getter call itself (`request.get_header("Referer")`); lower-cased, "" if none."""
-    read = context.parent(holder)
-    key: ast.AST | None = None
-    if isinstance(read, ast.Subscript) and read.value is holder:
-        key = read.slice
-    elif isinstance(read, ast.Call) and read.func is holder and read.args:
-        key = read.args[0]
-    elif isinstance(read, ast.Attribute) and read.attr in _HEADER_GETTERS:
-        call = context.parent(read)
-        if isinstance(call, ast.Call) and call.func is read and call.args:
-            key = call.args[0]
-    if isinstance(key, ast.Constant) and isinstance(key.value, str):
-        return key.value.lower()
-    return ""
 
 
 def _joined_under_a_base(context: AnalysisContext, source: ast.Attribute) -> bool:
