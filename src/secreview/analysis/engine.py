@@ -167,7 +167,7 @@ def rule_findings(
                     if (
                         each.needs_untrusted_input
                         and not hit.reads_file
-                        and _proven_harmless(context, hit.node)
+                        and _proven_harmless(context, hit.node, hit.judged)
                     ):
                         continue
                     finding = _finding(each, hit, context)
@@ -301,20 +301,25 @@ class _CallTable:
         return [chosen[order] for order in sorted(chosen)]
 
 
-def _reads_only_local_values(context: AnalysisContext, call: ast.Call) -> bool:
-    """Whether the call's arguments read only local variables and constants.
+def _reads_only_local_values(
+    context: AnalysisContext, call: ast.Call, judged: ast.AST | None = None
+) -> bool:
+    """Whether the call's arguments (or only the one `judged`) read only local variables and
+    constants.
 
     A module global or an imported name is outside what one module's data flow can vouch for,
     so a call reading one stays reported. Functions being called (`shlex.quote(x)`) are not
     values and do not count.
     """
+    arguments = (judged,) if judged is not None else (*call.args, *(k.value for k in call.keywords))
     called = {
         id(inner)
-        for node in ast.walk(call)
+        for argument in arguments
+        for node in ast.walk(argument)
         if isinstance(node, ast.Call) and node is not call
         for inner in ast.walk(node.func)
     }
-    for argument in (*call.args, *(k.value for k in call.keywords)):
+    for argument in arguments:
         for node in ast.walk(argument):
             if (
                 isinstance(node, ast.Name)
@@ -326,12 +331,15 @@ def _reads_only_local_values(context: AnalysisContext, call: ast.Call) -> bool:
     return True
 
 
-def _proven_harmless(context: AnalysisContext, node: ast.AST) -> bool:
-    """Data flow shows only constants, sanitised or cast local values reach this call."""
+def _proven_harmless(
+    context: AnalysisContext, node: ast.AST, judged: ast.AST | None = None
+) -> bool:
+    """Data flow shows only constants, sanitised or cast local values reach this call (or the
+    one argument of it the rule `judged`)."""
     return (
         isinstance(node, ast.Call)
-        and _reads_only_local_values(context, node)
-        and untrusted_input_reaches(context, node) is False
+        and _reads_only_local_values(context, node, judged)
+        and untrusted_input_reaches(context, judged if judged is not None else node) is False
     )
 
 

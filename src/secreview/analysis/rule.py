@@ -47,6 +47,9 @@ class Hit(NamedTuple):
     severity: Severity | None = None
     confidence: Confidence | None = None
     reads_file: bool = False
+    judged: ast.AST | None = None
+    """The argument of `node` whose data decides (the SQL text, not the parameters bound beside
+    it): "no untrusted flow reaches it" silences the hit; None judges the whole call."""
 
 
 CheckFunction = Callable[[ast.AST, "AnalysisContext"], Iterator[Hit]]

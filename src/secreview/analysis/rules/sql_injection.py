@@ -254,7 +254,15 @@ def _hit(
         "keyword in it rewrites the statement to read or change whatever the connection can.",
         evidence=assembly_evidence(context, built),
         confidence=Confidence.LOW if all(looks_internal(n) for n in nodes) else None,
+        judged=sql if _is_argument(call, sql) else None,
     )
+
+
+def _is_argument(call: ast.Call, expr: ast.expr) -> bool:
+    """Whether `expr` is written as an argument of `call` (not a fragment inside one): then the
+    data flow can say what reaches the SQL text alone, whatever parameters are bound beside it
+    (`execute(sql, comment=commentid)`)."""
+    return any(a is expr for a in call.args) or any(k.value is expr for k in call.keywords)
 
 
 def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
@@ -295,7 +303,9 @@ def _extra_fragments(context: ModuleContext, call: ast.Call) -> Iterator[tuple[s
     "lists are not reported, nor a name quoted between backticks with its backticks doubled "
     "(`name.replace('`', '``')`), nor the result of the module's own helper that returns a "
     "name between double quotes with its double quotes doubled (not beside a MySQL driver), "
-    "nor a parameter annotated `Literal['a', 'b']`; "
+    "nor a parameter annotated `Literal['a', 'b']`, nor text the data flow shows holds only "
+    "constants or checked values (`if t not in (...): raise`), whatever parameters are bound "
+    "beside it; "
     "values that look internal (`TABLE`, `self.x`) lower the confidence.",
     why_bad="The database parses the whole string: `name = \"x' OR '1'='1\"` in `WHERE name = "
     "'{name}'` returns every row, and `'; DROP TABLE users; --` ends the statement early. "

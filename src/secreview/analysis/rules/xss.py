@@ -39,7 +39,8 @@ xss = taint_rule(
     "or escape with `markupsafe.escape`/`html.escape`; never build templates or `Markup` from "
     "input.",
     what_it_does="Follows untrusted data to `render_template_string`, `Markup`, `mark_safe`, "
-    "`make_response`/`Response`/`HttpResponse` bodies, `HTMLResponse`, strings returned by "
+    "`make_response`/`Response`/`HttpResponse` bodies (a dict or list given to Flask's "
+    "`make_response` is JSON), `HTMLResponse`, strings returned by "
     "Flask, Bottle and CherryPy views (and FastAPI routes with an HTML response class) and "
     "what a Tornado handler writes (a dict is JSON; not after its own "
     "`set_header('Content-Type', ...)` of a type other than HTML). A Jinja2 template's "

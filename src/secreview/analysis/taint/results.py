@@ -78,3 +78,28 @@ class FunctionResult:
     parameter_calls: tuple[ParameterCall, ...] = ()
     sinks_seen: dict[int, set[str]] = field(default_factory=dict)
     """Every sink call the function evaluated (node id) -> origins of the flows reaching it."""
+
+
+def record_reaching(
+    seen: dict[int, set[str]], node: ast.AST, kind: str, args: list[Value], kwargs: dict[str, Value]
+) -> set[str]:
+    """Note in `seen` the origins of the flows of `kind` that reach the sink call `node`, under
+    the call's id (any argument: pattern rules ask whether a call is harmless as a whole, and
+    `["sh", "-c", cmd]` is more than its argv[0]) and under each argument written in the call
+    (a rule judging one argument, the SQL text beside its bound parameters, asks for that one).
+    Returns the call's set."""
+    reaching = seen.setdefault(id(node), set())
+    written: list[tuple[ast.expr, Value]] = []
+    if (
+        isinstance(node, ast.Call)
+        and len(node.args) == len(args)
+        and not any(isinstance(a, ast.Starred) for a in node.args)
+    ):
+        written.extend(zip(node.args, args, strict=False))
+        written.extend((k.value, kwargs[k.arg]) for k in node.keywords if k.arg in kwargs)
+    for value in (*args, *kwargs.values()):
+        reaching.update(f.origin for f in value.all_flows() if f.reaches(kind))
+    for argument, value in written:
+        origins = seen.setdefault(id(argument), set())
+        origins.update(f.origin for f in value.all_flows() if f.reaches(kind))
+    return reaching

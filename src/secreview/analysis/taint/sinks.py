@@ -21,7 +21,7 @@ from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_F
 from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
 from secreview.analysis.taint.module_names import IMPORTERS, fixes_package
-from secreview.analysis.taint.results import SinkEvent
+from secreview.analysis.taint.results import SinkEvent, record_reaching
 from secreview.analysis.taint.safe_subclasses import derives_from_safe
 from secreview.analysis.taint.semantics import (
     HOST_SENSITIVE,
@@ -182,9 +182,7 @@ class SinkRules(FrameState):
                 args, kwargs = logged_arguments(args, kwargs, node)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
             # a call is harmless as a whole (`["sh", "-c", cmd]` is more than its argv[0]).
-            reaching = self.sinks_seen.setdefault(id(node), set())
-            for value in (*args, *kwargs.values()):
-                reaching.update(f.origin for f in value.all_flows() if f.reaches(sink.kind))
+            reaching = record_reaching(self.sinks_seen, node, sink.kind, args, kwargs)
             if sink.kind == "path" and name in FILE_OPENERS and self._one_entry(node):
                 continue
             named = self._naming_argument(sink, args, kwargs)
