@@ -279,10 +279,26 @@ def _dict_items(value: ast.AST | None) -> tuple[list[ast.expr | None], list[ast.
 
 
 def _reveals(value: ast.AST, context: ModuleContext) -> bool:
-    """Whether a value logged under a secret key is the raw value (not `mask(x)` or `len(x)`)."""
+    """Whether a value logged under a secret key is the raw value (not `mask(x)` or `len(x)`).
+
+    Text built by formatting (`"[%d redacted]" % (len(key),)`, an f-string, `+`) reveals the
+    secret only through a part that does: fixed text and derived values around it do not.
+    """
     if isinstance(value, ast.Call):
         return context.call_name(value) in _PASSTHROUGH_CALLS
+    if isinstance(value, ast.Constant):
+        return False
+    if isinstance(value, ast.BinOp | ast.JoinedStr | ast.FormattedValue | ast.Tuple | ast.List):
+        return any(_reveals(part, context) for part in _formatted_parts(value))
     return not isinstance(value, ast.Compare | ast.Subscript) or _read_name(value) is not None
+
+
+def _formatted_parts(value: ast.AST) -> list[ast.AST]:
+    """The parts whose text a formatted value shows: operands, f-string pieces, elements
+    (a conversion's format spec is fixed text and shows nothing of the value)."""
+    if isinstance(value, ast.FormattedValue):
+        return [value.value]
+    return [part for part in ast.iter_child_nodes(value) if isinstance(part, ast.expr)]
 
 
 @rule(

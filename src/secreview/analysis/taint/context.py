@@ -36,6 +36,9 @@ REPORTED_ORIGINS = THREAT_MODELS[DEFAULT_THREAT_MODEL]
 OPERATOR_ORIGINS = frozenset({"local"})
 """The operator's own input (command line, standard input): analysed even where no threat model
 reports it, so that a rule can rate a call only it reaches low instead of "untraced"."""
+TRUSTED_INPUT_ORIGINS = OPERATOR_ORIGINS | {"env"}
+"""The operator's own input and the environment: input the default threat model trusts, so a
+call they reach is not proven harmless (`untrusted_input_reaches` cannot say)."""
 LIBRARY_ORIGIN = "library"
 """The origin of a public function's parameter under the `library` threat model."""
 

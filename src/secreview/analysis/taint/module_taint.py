@@ -14,6 +14,7 @@ from secreview.analysis.taint.context import (
     LIBRARY_ORIGIN,
     NETWORK_ORIGINS,
     OPERATOR_ORIGINS,
+    TRUSTED_INPUT_ORIGINS,
     AnalysisContext,
     ModuleTaint,
 )
@@ -181,9 +182,9 @@ def untrusted_input_reaches(context: AnalysisContext, call: ast.AST) -> bool | N
     input nor a parameter of the enclosing function reaches any of its arguments (constants,
     sanitised or cast values). None: the engine cannot say (module or function not analysed, or
     the value comes from a parameter, so it depends on callers), or only the operator's own input
-    reaches it, which the threat model does not report: a pattern rule then still speaks, at the
-    low confidence its `data_origin` gives. Pattern rules that flag "non-constant input to a
-    dangerous call" use False to stay quiet where the flow is harmless.
+    or the environment reaches it, which the threat model does not report: a pattern rule then
+    still speaks, at the rating its `data_origin` gives. Pattern rules that flag "non-constant
+    input to a dangerous call" use False to stay quiet where the flow is harmless.
     """
     taint = taint_events(context)
     reaching = taint.sinks.get(id(call))
@@ -191,6 +192,6 @@ def untrusted_input_reaches(context: AnalysisContext, call: ast.AST) -> bool | N
         return None
     if reaching & taint.reported:
         return True
-    if reaching & OPERATOR_ORIGINS or any(o.startswith(PARAMETER_ORIGIN) for o in reaching):
+    if reaching & TRUSTED_INPUT_ORIGINS or any(o.startswith(PARAMETER_ORIGIN) for o in reaching):
         return None
     return False

@@ -11,9 +11,10 @@ module, a `*args` call, or any other value leaves the parameter unknown.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from secreview.analysis.rules._support.built_strings import looks_internal
+from secreview.analysis.rules._support.call_sites import arguments_at_every_call
 from secreview.analysis.rules._support.data_origin import is_program_made
 from secreview.analysis.rules._support.local_bindings import bindings_before
 from secreview.index.context import UNKNOWN, ModuleContext
@@ -52,46 +53,6 @@ def _module_function(context: ModuleContext, name: ast.Name) -> ast.FunctionDef 
     if any(isinstance(a, ast.ClassDef) for a in context.ancestors(function)):
         return None  # a method: its callers are reached through objects, not seen here
     return function
-
-
-def _parameter_position(function: ast.FunctionDef, name: str) -> int | None:
-    positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-    return positional.index(name) if name in positional else None
-
-
-def _calls_of(context: ModuleContext, function_name: str) -> Iterator[ast.Call]:
-    for node in ast.walk(context.tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == function_name
-        ):
-            yield node
-
-
-def arguments_at_every_call(
-    context: ModuleContext, function: ast.FunctionDef, parameter: str
-) -> list[ast.expr] | None:
-    """What each call of the module-level `function` in this module (outside the function
-    itself) passes for `parameter`; None when there is no such call, a call spreads `*args` or
-    `**kwargs`, or a call leaves the parameter to its default (not judged here)."""
-    position = _parameter_position(function, parameter)
-    calls = [c for c in _calls_of(context, function.name) if c not in ast.walk(function)]
-    if not calls:
-        return None
-    arguments: list[ast.expr] = []
-    for call in calls:
-        if ModuleContext.has_star_arguments(call):
-            return None
-        argument = (
-            ModuleContext.argument(call, position, parameter)
-            if position is not None
-            else ModuleContext.keyword(call, parameter)
-        )
-        if argument is None:
-            return None
-        arguments.append(argument)
-    return arguments
 
 
 def arguments_of_private_helper(

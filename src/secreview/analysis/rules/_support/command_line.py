@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.caller_arguments import arguments_at_every_call
+from secreview.analysis.rules._support.call_sites import arguments_at_every_call
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
     bindings_before,

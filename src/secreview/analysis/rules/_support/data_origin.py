@@ -28,6 +28,10 @@ import ast
 from enum import Enum
 from typing import NamedTuple
 
+from secreview.analysis.rules._support.command_line import (
+    filled_from_command_line,
+    parameter_of,
+)
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
     bindings_before,
@@ -156,11 +160,21 @@ def data_origin(context: ModuleContext, call: ast.Call, data: ast.expr) -> DataO
     if isinstance(context, AnalysisContext):
         if untrusted_input_reaches(context, call) or _public_parameter_reaches(context, call):
             return _untrusted(context, call)
-        if taint_events(context).sinks.get(id(call), frozenset()) & OPERATOR_ORIGINS:
+        reaching = taint_events(context).sinks.get(id(call), frozenset())
+        if reaching & OPERATOR_ORIGINS and not _filled_otherwise(context, data):
             return DataOrigin(Trust.UNTRUSTED, "the operator's own input reaches it", operator=True)
     if is_program_made(context, data):
         return PROGRAM_MADE
     return DataOrigin(Trust.UNTRACED, "where this value comes from could not be traced")
+
+
+def _filled_otherwise(context: ModuleContext, data: ast.expr) -> bool:
+    """Whether `data` is a parameter (or the loop variable over one) that some call of its
+    function fills with something other than the command line: the operator's input reaching
+    through one call (`plugin_setup(args.setup)`) says nothing of another passing a file's text
+    (`plugin_setup(load_plugin_setup())`), nor of a method's callers elsewhere."""
+    parameter = parameter_of(context, data) if isinstance(data, ast.Name) else None
+    return parameter is not None and not filled_from_command_line(context, parameter)
 
 
 def only_operator_input_reaches(context: ModuleContext, call: ast.AST) -> bool:
