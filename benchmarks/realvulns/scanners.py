@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -151,6 +150,10 @@ Bandit beside us) does not decide which cases are measured."""
 def _limit_cpu(pid: int, seconds: float) -> bool:
     """Give the started tool `seconds` of CPU time (its own workers inherit the limit); False where
     the platform cannot (outside Linux), and the wall clock alone then bounds it."""
+    try:
+        import resource  # POSIX only; Windows has no such module
+    except ImportError:
+        return False
     if not hasattr(resource, "prlimit"):
         return False
     budget = max(1, math.ceil(seconds))
