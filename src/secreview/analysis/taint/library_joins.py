@@ -100,9 +100,9 @@ def helper_returns(event: SinkEvent, index: ModuleIndex) -> list[ast.expr]:
     the call, the helper's parameter and the result, not the helper's `return`, so a join made
     there is read here."""
     returned = {
-        function.rpartition(".")[2]
+        helper.rpartition(".")[2]
         for _, note in event.flow.steps
-        if (function := returned_function(note))
+        if (helper := returned_function(note))
     }
     values: list[ast.expr] = []
     for node, _ in event.flow.steps[1:]:

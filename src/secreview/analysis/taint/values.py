@@ -27,12 +27,12 @@ from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
 
 MAX_STEPS = 12
-RETURNED_BY = "returned by `"
-"""How an evidence step names the function a value was returned by (`Flow.returned_from`)."""
 MAX_PART_DEPTH = 6
 MAX_PART_FLOWS = 24
 """Past this many flows in one value, flows of parameter parts merge into whole parameters (then a
 label built from nine fields of `self` would carry all the object holds, hence not fewer)."""
+RETURNED_BY = "returned by `"
+"""How an evidence step names the function a value was returned by (`Flow.returned_from`)."""
 MAX_PATH = 3
 """How deep a parameter flow remembers the part it was read from (`self.r.args.x`)."""
 PARAMETER_ORIGIN = "param:"
