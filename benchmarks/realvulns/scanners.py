@@ -176,14 +176,13 @@ def run_tool(tool: Tool, folder: Path, targets: Sequence[str], timeout: float) -
         text=True,
     ) as started:
         on_cpu = _limit_cpu(started.pid, timeout)
+        wall = timeout * WALL_FACTOR if on_cpu else timeout
         try:
-            stdout, stderr = started.communicate(
-                timeout=timeout * WALL_FACTOR if on_cpu else timeout
-            )
+            stdout, stderr = started.communicate(timeout=wall)
         except subprocess.TimeoutExpired:
             started.kill()
             started.communicate()
-            return [], [], f"timeout after {timeout * WALL_FACTOR if on_cpu else timeout:.0f} s"
+            return [], [], f"timeout after {wall:.0f} s"
     if on_cpu and started.returncode == -signal.SIGXCPU:
         return [], [], f"timeout after {timeout:.0f} s of CPU time"
     try:
