@@ -439,3 +439,42 @@ def test_reading_a_property_of_another_modules_class_applies_its_getter(
     property are safe."""
     checked, problems = annotation_problems("properties", tmp_path, jobs)
     assert checked >= 5 and not problems, problems
+
+
+TORNADO_BASE = """\
+import json
+
+import tornado.web
+
+
+class BaseHandler(tornado.web.RequestHandler):
+    def finish(self, chunk=None):
+        self.set_header("Server", "camera/1.0")
+        return super().finish(chunk=chunk)
+
+    def finish_json(self, data=None):
+        self.set_header("Content-Type", "application/json")
+        return self.finish(json.dumps(data))
+
+    def finish_page(self, text):
+        return self.finish("<p>" + text + "</p>")
+"""
+TORNADO_VIEWS = """\
+from .base import BaseHandler
+
+
+class ConfigHandler(BaseHandler):
+    def get(self):
+        self.finish_json({"error": self.get_argument("message")})
+
+    def post(self):
+        self.finish_page(self.get_argument("message"))
+"""
+
+
+def test_a_body_a_base_in_another_module_declares_json_is_no_page(tmp_path: Path) -> None:
+    """The handler's base, in another module, sets `application/json` and then calls its own
+    `finish`: that body is JSON, where the page helper's body beside it is still HTML."""
+    result = scan_app(tmp_path, {"base": TORNADO_BASE, "views": TORNADO_VIEWS})
+    pages = [f for f in result.findings if f.rule_id == "xss"]
+    assert [(Path(f.location.path).name, f.location.line) for f in pages] == [("views.py", 9)]
