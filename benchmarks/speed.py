@@ -4,8 +4,11 @@ The floor is reading and `ast.parse`-ing the same files in one process: no revie
 Python can beat it. Bandit and Semgrep run on the same tree in the same run when installed
 (Semgrep only with a local rules file, since it has no network here).
 
-Usage: python benchmarks/speed.py [TREE] [--jobs N] [--semgrep-config RULES.yml]
-TREE defaults to the running Python's standard library.
+Usage: python benchmarks/speed.py [TREE] [--jobs N] [--repeat N] [--semgrep-config RULES.yml]
+TREE defaults to the running Python's standard library. Every tool runs as a child process, the
+same way (`speed_targets.run_measured`): its wall and CPU seconds are printed, and with
+`--repeat N` the median of N runs with the range of the wall times, since one run on a shared
+machine can be off by a fifth.
        python benchmarks/speed.py --setup --targets   # issue 11's targets beside Bandit
        python benchmarks/speed.py [TREE] --incremental [--jobs N]
 `--incremental` measures the scan cache instead: a cold run, a warm re-run, and a re-run after
@@ -16,13 +19,15 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import shutil
-import subprocess
+import statistics
 import sys
 import sysconfig
 import tempfile
 import time
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import speed_targets
@@ -52,19 +57,35 @@ def parse_floor(paths: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - started, total
 
 
-def time_command(command: list[str]) -> float | None:
-    """Wall time of an external command (None when it is not installed)."""
-    if shutil.which(command[0]) is None:
-        return None
-    started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - started
+def timed_runs(command: Sequence[str], repeat: int) -> list[speed_targets.Measured]:
+    """`repeat` runs of `command` as a child process, each measured alike."""
+    return [speed_targets.run_measured(command) for _ in range(repeat)]
 
 
-def row(name: str, seconds: float, files: int, size: int, floor: float) -> str:
+def row(name: str, runs: list[speed_targets.Measured], files: int, size: int, floor: float) -> str:
+    """One tool's line: the median wall time, its rates and ratio to the floor, its CPU time,
+    and the range of the wall times when there was more than one run."""
+    seconds = statistics.median(r.wall for r in runs)
+    cpu = statistics.median(r.cpu for r in runs)
+    spread = (
+        f"  (median of {len(runs)}: {min(r.wall for r in runs):.2f}-"
+        f"{max(r.wall for r in runs):.2f} s)"
+        if len(runs) > 1
+        else ""
+    )
     return (
         f"{name:<28} {seconds:8.2f} s {files / seconds:9.0f} files/s "
-        f"{size / seconds / 1e6:7.2f} MB/s {seconds / floor:7.1f}x floor"
+        f"{size / seconds / 1e6:7.2f} MB/s {seconds / floor:7.1f}x floor "
+        f"{cpu:8.2f} s CPU{spread}"
+    )
+
+
+def report_counts(report: Path) -> str:
+    """The findings, errors and parse fallbacks of a secreview JSON report."""
+    payload = json.loads(report.read_text(encoding="utf-8"))
+    return (
+        f"{len(payload['findings'])} findings, {len(payload['errors'])} errors, "
+        f"{payload['parse_fallbacks']} parse fallbacks"
     )
 
 
@@ -110,6 +131,7 @@ def main() -> None:
     parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["stdlib"])
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--semgrep-config", help="a local Semgrep rules file or folder")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per tool (median printed)")
     speed_targets.add_arguments(parser)
     parser.add_argument("--incremental", action="store_true", help="measure the scan cache")
     args = parser.parse_args()
@@ -123,34 +145,32 @@ def main() -> None:
     sources, _ = discover([args.tree], config.excludes)
     paths = [s.path for s in sources]
     floor, size = parse_floor(paths)
+    repeat = max(1, args.repeat)
     print(f"tree: {args.tree}  ({len(paths)} Python files, {size / 1e6:.1f} MB)")
-    print(row("ast.parse (floor, 1 proc)", floor, len(paths), size, floor))
+    rate = f"{len(paths) / floor:9.0f} files/s {size / floor / 1e6:7.2f} MB/s"
+    print(f"{'ast.parse (floor, 1 proc)':<28} {floor:8.2f} s {rate}")
 
-    for jobs in sorted({1, args.jobs}):
-        started = time.perf_counter()
-        result = scan([args.tree], config, jobs=jobs)
-        elapsed = time.perf_counter() - started
-        print(row(f"secreview scan -j {jobs}", elapsed, len(paths), size, floor))
-        print(
-            f"{'':28} {len(result.findings)} findings, {len(result.errors)} errors, "
-            f"{result.extra.get('parse_fallbacks', 0)} parse fallbacks"
-        )
+    with tempfile.TemporaryDirectory(prefix="secreview-speed-") as folder:
+        report = Path(folder) / "report.json"
+        for jobs in sorted({1, args.jobs}):
+            command = speed_targets.secreview_command([args.tree], jobs)
+            command[command.index("--output") + 1] = str(report)
+            runs = timed_runs(command, repeat)
+            print(row(f"secreview scan -j {jobs}", runs, len(paths), size, floor))
+            print(f"{'':28} {report_counts(report)}")
 
-    bandit = time_command(["bandit", "-r", args.tree, "-q", "-f", "json", "-o", "/dev/null"])
+    bandit = speed_targets.bandit_command([args.tree])
     if bandit is None:
-        print("bandit: not installed (pip install bandit to compare)")
+        print("bandit: not installed beside this Python (pip install bandit to compare)")
     else:
-        print(row("bandit -r (1 proc)", bandit, len(paths), size, floor))
-    if args.semgrep_config:
-        semgrep = time_command(
-            ["semgrep", "scan", "--metrics=off", "--config", args.semgrep_config, args.tree]
-        )
-        if semgrep is None:
-            print("semgrep: not installed")
-        else:
-            print(row("semgrep scan", semgrep, len(paths), size, floor))
-    else:
+        print(row("bandit -r (1 proc)", timed_runs(bandit, repeat), len(paths), size, floor))
+    if not args.semgrep_config:
         print("semgrep: skipped (pass --semgrep-config with a local rules file)")
+    elif shutil.which("semgrep") is None:
+        print("semgrep: not installed")
+    else:
+        semgrep = ["semgrep", "scan", "--metrics=off", "--config", args.semgrep_config, args.tree]
+        print(row("semgrep scan", timed_runs(semgrep, repeat), len(paths), size, floor))
     sys.stdout.flush()
 
 
