@@ -51,6 +51,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "secreview.summary_rounds",
         "secreview.project_pickles",
         "secreview.project_aliases",
+        "secreview.project_constants",
         "secreview.project_scripts",
         "secreview.project_debug_helpers",
         "secreview.project_facts",

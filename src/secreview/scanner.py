@@ -38,6 +38,7 @@ from secreview.index.request_handoffs import request_helpers
 from secreview.index.xml_defaults import safe_parser_fields
 from secreview.pipeline import active_rules, models_for, review_text_guarded
 from secreview.project_aliases import with_project_shims
+from secreview.project_constants import with_project_constants
 from secreview.project_facts import with_project_facts
 from secreview.project_scripts import with_project_scripts
 from secreview.sources.discovery import SourceFile, discover
@@ -349,6 +350,7 @@ def scan_sources(
         debug="exception-details-in-response" in active,
     )
     config = with_project_shims(config, sources, workers)
+    config = with_project_constants(config, sources, workers)
     config = with_project_scripts(config, sources)
     with open_cache(config) as cache:
         reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)

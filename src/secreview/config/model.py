@@ -115,6 +115,10 @@ class ScanConfig(NamedTuple):
     """(`module.name`, library name) for each name the project's compatibility modules import
     from a library (`secreview.project_aliases`), found before the review; no setting sets it.
     Part of the cache key, as `project_pickle_files` is."""
+    project_constants: tuple[tuple[str, object], ...] = ()
+    """(`module.NAME`, value) for each plain constant a module of the project imports from
+    another (`secreview.project_constants`), found before the review; no setting sets it. Part
+    of the cache key, as `project_pickle_files` is."""
     project_scripts: frozenset[str] = frozenset()
     """Shown names of the modules that are scripts beside a scanned package (`setup.py`, `docs/`
     and `tools/` helpers: `secreview.project_scripts`), found before the review: the `library`

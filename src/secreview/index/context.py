@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import ast
 import builtins
-import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TypeVar
 
 from secreview.index.folded_calls import (
-    MAX_FOLDED_LENGTH,
+    BINARY_OPERATORS,
     UNKNOWN,
     FoldedNamespace,
     folded_call,
+    folded_operator,
     folded_subscript,
     namespace_call,
 )
@@ -35,19 +35,6 @@ _Derived = TypeVar("_Derived")
 _ABSENT = object()  # a memo's miss (None and False are answers)
 _SPACE_AFTER_OPENING = lazy_pattern(r"([(\[{]) ")
 _SPACE_BEFORE_CLOSING = lazy_pattern(r",? ([)\]}])")
-
-
-_BINARY_OPERATORS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Mod: operator.mod,
-    ast.FloorDiv: operator.floordiv,
-    ast.Pow: operator.pow,
-    ast.BitOr: operator.or_,
-    ast.BitAnd: operator.and_,
-    ast.LShift: operator.lshift,
-}
 
 
 @dataclass
@@ -72,6 +59,9 @@ class ModuleContext:
     """Every import statement, relative ones included, in traversal order."""
     shim_names: Mapping[str, str] = field(default_factory=dict, repr=False)
     """What the project's compatibility modules import (`import_names.record_import`)."""
+    project_constants: Mapping[str, object] = field(default_factory=dict, repr=False)
+    """`module.NAME` -> value of the plain constants the project's modules import from each
+    other (`secreview.project_constants`): an imported one folds like the module's own."""
     package: str | None = field(default=None, repr=False)
     """Where the module's relative imports start (`facts.relative_import_base`), if known."""
     library_names: frozenset[str] = field(default=frozenset(), repr=False)
@@ -109,7 +99,14 @@ class ModuleContext:
         self.module_bindings = index.module_bindings
 
     def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
-        record_import(node, self.import_aliases, self.star_modules, self.shim_names, self.package)
+        record_import(
+            node,
+            self.import_aliases,
+            self.star_modules,
+            self.shim_names,
+            self.package,
+            self.project_constants,
+        )
 
     # ----- names -------------------------------------------------------------------------------
     def is_local_name(self, node: ast.Name) -> bool:
@@ -236,10 +233,12 @@ class ModuleContext:
                 node
             ):
                 return self.constant_value(self.module_constants[name], _depth + 1)
+            case ast.Name(id=name) if self.project_constants and name in self.import_aliases:
+                return self._imported_constant(node)
             case ast.UnaryOp(op=ast.USub(), operand=operand):
                 value = self.constant_value(operand, _depth + 1)
                 return -value if isinstance(value, int | float) else UNKNOWN
-            case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINARY_OPERATORS:
+            case ast.BinOp(left=left, op=op, right=right) if type(op) in BINARY_OPERATORS:
                 return self._fold_binary(op, left, right, _depth)
             case ast.JoinedStr(values=values):
                 pieces = [self.constant_value(v, _depth + 1) for v in values]
@@ -265,28 +264,17 @@ class ModuleContext:
             right_value: object = FoldedNamespace(partial(self._module_constant, depth=depth + 1))
         else:
             right_value = self.constant_value(right, depth + 1)
-        if left_value is UNKNOWN or right_value is UNKNOWN:
+        return folded_operator(op, left_value, right_value)
+
+    def _imported_constant(self, node: ast.Name) -> object:
+        """The value of the project constant `node` imports, unless the module binds the name
+        again (at module level, in a function, or by a `global` statement)."""
+        name = node.id
+        if name in self.module_bindings or name in self._rebound_globals:
             return UNKNOWN
-        if isinstance(op, ast.Pow | ast.LShift) and (
-            not isinstance(right_value, int) or right_value > 64
-        ):
+        if self.is_local_name(node):
             return UNKNOWN
-        if isinstance(op, ast.Mult) and any(
-            isinstance(v, str | bytes | tuple) for v in (left_value, right_value)
-        ):
-            sizes = [
-                len(v) if isinstance(v, str | bytes | tuple) else v
-                for v in (left_value, right_value)
-            ]
-            if (
-                not all(isinstance(s, int) for s in sizes)
-                or sizes[0] * sizes[1] > MAX_FOLDED_LENGTH
-            ):
-                return UNKNOWN
-        try:
-            return _BINARY_OPERATORS[type(op)](left_value, right_value)
-        except Exception:  # folding a type error or overflow just means "not a known constant"
-            return UNKNOWN
+        return self.project_constants.get(self.import_aliases[name], UNKNOWN)
 
     def _module_constant(self, name: str, depth: int) -> object:
         """The folded value of the module constant `name`, else UNKNOWN."""

@@ -16,6 +16,7 @@ encoding agrees), never for anything else.
 from __future__ import annotations
 
 import ast
+import operator
 import re
 import string
 from collections.abc import Callable, Iterator, Mapping
@@ -33,6 +34,19 @@ UNKNOWN = _Unknown()
 
 MAX_FOLDED_LENGTH = 100_000
 """The longest text a fold may produce (a constant `"-" * 10**9` is not worth holding)."""
+
+BINARY_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Mod: operator.mod,
+    ast.FloorDiv: operator.floordiv,
+    ast.Pow: operator.pow,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+    ast.LShift: operator.lshift,
+}
+"""The operators a fold computes, with their functions."""
 
 _TO_BYTES = frozenset(
     {"tobytes", "to_bytes", "force_bytes", "smart_bytes", "ensure_binary", "ensure_bytes"}
@@ -205,3 +219,26 @@ def _formatted(template: str, arguments: list[object]) -> object:
 
 def _bounded(value: str | bytes) -> object:
     return value if len(value) <= MAX_FOLDED_LENGTH else UNKNOWN
+
+
+def folded_operator(op: ast.operator, left_value: object, right_value: object) -> object:
+    """`left_value op right_value` for two folded operands, else UNKNOWN: never a power or
+    shift past 64 bits, nor a repetition longer than `MAX_FOLDED_LENGTH`."""
+    if left_value is UNKNOWN or right_value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(op, ast.Pow | ast.LShift) and (
+        not isinstance(right_value, int) or right_value > 64
+    ):
+        return UNKNOWN
+    if isinstance(op, ast.Mult) and any(
+        isinstance(v, str | bytes | tuple) for v in (left_value, right_value)
+    ):
+        sizes = [
+            len(v) if isinstance(v, str | bytes | tuple) else v for v in (left_value, right_value)
+        ]
+        if not all(isinstance(s, int) for s in sizes) or sizes[0] * sizes[1] > MAX_FOLDED_LENGTH:
+            return UNKNOWN
+    try:
+        return BINARY_OPERATORS[type(op)](left_value, right_value)
+    except Exception:  # folding a type error or overflow just means "not a known constant"
+        return UNKNOWN

@@ -9,7 +9,7 @@ names, or every model misses it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import cache
 
@@ -113,13 +113,15 @@ def record_import(
     star_modules: list[str],
     shim_names: Mapping[str, str] | None = None,
     package: str | None = None,
+    constants: Container[str] = (),
 ) -> None:
     """Record what names `node` binds (local name -> qualified name) and which modules it
     imports everything from. `shim_names` maps names of the project's compatibility modules to
     what they import (`pkg.etree.etree` -> `lxml.etree`, `secreview.project_aliases`): a name
     imported from such a module is the library's, also through a relative import when the
     module's `package` (`relative_import_base`) is known; so is a relative star import's
-    module. Other relative imports name the project's own code and are not recorded."""
+    module, and a project constant among `constants` (`secreview.project_constants`). Other
+    relative imports name the project's own code and are not recorded."""
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
@@ -141,6 +143,8 @@ def record_import(
                 aliases[alias.asname or alias.name] = library
             elif stdlib := compat_module_name(module, alias.name):
                 aliases[alias.asname or alias.name] = stdlib
+            elif f"{module}.{alias.name}" in constants:
+                aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
     elif node.module and node.level == 0:
         for alias in node.names:
             if alias.name == "*":

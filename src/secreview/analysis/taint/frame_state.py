@@ -145,7 +145,11 @@ class FrameState:
         return bool(names) and self.analysis.project.defining_name(qualified) in names
 
     def qualified_value(self, qualified: str, node: ast.AST) -> Value:
-        """The value of an imported name: a source, a typed object, or a plain module name."""
+        """The value of an imported name: a source, a project constant, a typed object, or a
+        plain module name."""
+        known = self.context.project_constants.get(qualified, UNKNOWN)
+        if known is not UNKNOWN:
+            return constant(known)
         model = self.models.source_names.get(qualified)
         if model is not None:
             self.analysis.met_input(model.origin)

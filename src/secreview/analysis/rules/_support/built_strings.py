@@ -299,10 +299,14 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
 
 def _loops_over_strings(context: ModuleContext, target: ast.AST) -> bool:
     """Whether `target` is the name a `for` loop binds to each string of a sequence written in
-    the source (`for table in ["a", "b"]:`, or a module constant list of them)."""
+    the source (`for table in ["a", "b"]:`, or a module constant list of them, or a tuple of
+    them another module of the project holds: `secreview.project_constants`)."""
     loop = context.parent(target)
     if not (isinstance(loop, ast.For) and loop.target is target):
         return False
+    folded = context.constant_value(loop.iter)
+    if isinstance(folded, tuple) and folded and all(isinstance(v, str) for v in folded):
+        return True
     elements = sequence_elements(context, loop.iter)
     return bool(elements) and all(isinstance(context.constant_value(e), str) for e in elements)
 

@@ -1,0 +1,146 @@
+"""The constants the scanned project's modules import from one another, known to every review.
+
+Projects keep table names, group names and fixed command words in one module and import them by
+name (`from pkg.constants import DB_TABLE_CACHE`). Read alone, the importing module only sees an
+imported name, which no rule can vouch for: `f"DELETE FROM {DB_TABLE_CACHE}"` reads as SQL text
+built from an unknown value. Before the review the scanner reads every file's text for
+`from M import NAME` of upper-case names (the convention for constants; a look at the text, not a
+parse), parses in worker processes, under each file's budget, only the project modules named
+there, and folds their module-level constants as their own review would
+(`ModuleContext.constant_value`: assigned once, never rebound). The values that are plain
+(strings, numbers, tuples of them, short) go to every review in the configuration, and the
+importing module's `constant_value` then knows them. The table is part of the configuration,
+so the cache reviews every file again when a constant changes.
+
+A name the importing module binds again, and a module reached only through a package's
+re-export, stay unknown: only what one `from ... import` of the defining module shows is used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from secreview.config import ScanConfig
+from secreview.index.context import ModuleContext
+from secreview.index.facts import is_package_file, relative_import_base
+from secreview.index.folded_calls import UNKNOWN
+from secreview.parse import parse_module
+from secreview.patterns import lazy_pattern
+from secreview.sources.discovery import SourceFile
+from secreview.sources.reading import UnreadableSourceError, read_source
+from secreview.tasks import budget_of, runner_for
+from secreview.workers import TaskFailure
+
+_FROM_IMPORT = lazy_pattern(
+    r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n]*)", re.MULTILINE
+)
+"""A `from M import ...` statement at the start of a line, with its (possibly bracketed) names."""
+_CONSTANT_NAME = lazy_pattern(r"\b[A-Z][A-Z0-9_]*[A-Z0-9]\b")
+"""An upper-case name, the convention for a module constant."""
+MAX_TEXT = 256
+"""The longest string kept: table and group names are short, and the table is in every key."""
+MAX_ITEMS = 32
+
+ProjectConstants = tuple[tuple[str, object], ...]
+"""(`module.NAME`, its value) pairs, sorted: hashable, so part of the cache key."""
+
+
+def with_project_constants(
+    config: ScanConfig, sources: Sequence[SourceFile], jobs: int = 1
+) -> ScanConfig:
+    """`config` with the plain constants the modules of `sources` import from each other.
+
+    Parsing happens in `jobs` worker processes under each file's budget; a file that fails
+    there contributes nothing, and its own review reports why.
+    """
+    wanted = _imported_constants(sources, config)
+    candidates = [s for s in sources if s.module in wanted]
+    if not candidates:
+        return config
+    found = runner_for(config)(
+        candidates,
+        _folded_constants,
+        config,
+        jobs=jobs,
+        budget=budget_of(config),
+        on_failure=_no_constants,
+    )
+    table = sorted(
+        (f"{source.module}.{name}", value)
+        for source, constants in zip(candidates, found, strict=True)
+        for name, value in constants
+        if name in wanted[source.module]
+    )
+    return config._replace(project_constants=tuple(table)) if table else config
+
+
+def _imported_constants(sources: Sequence[SourceFile], config: ScanConfig) -> dict[str, set[str]]:
+    """Module -> the upper-case names some module of `sources` imports from it (read from
+    the text, relative imports resolved in the importing module's package)."""
+    wanted: dict[str, set[str]] = {}
+    for source in sources:
+        if not source.module:
+            continue
+        try:
+            text = read_source(source.path, config.max_file_bytes)
+        except UnreadableSourceError:
+            continue  # the review reports it
+        if "import" not in text:
+            continue
+        package = relative_import_base(source.module, is_package_file(str(source.path)))
+        for statement in _FROM_IMPORT.finditer(text):
+            names = _CONSTANT_NAME.findall(statement.group(2))
+            if names:
+                module = _absolute(statement.group(1), package)
+                if module:
+                    wanted.setdefault(module, set()).update(names)
+    return wanted
+
+
+def _absolute(spelled: str, package: str) -> str | None:
+    """The module `from spelled import` names, its leading dots resolved in `package`."""
+    level = len(spelled) - len(spelled.lstrip("."))
+    if not level:
+        return spelled
+    parts = package.split(".") if package else []
+    keep = len(parts) - (level - 1)
+    if keep < 0:
+        return None
+    return ".".join([*parts[:keep], spelled[level:]] if spelled[level:] else parts[:keep])
+
+
+def _folded_constants(config: ScanConfig, source: SourceFile) -> ProjectConstants:
+    """The module's upper-case module constants whose folded values are plain (the task a
+    worker runs); nothing when it cannot be read or parsed (its review says why)."""
+    try:
+        text = read_source(source.path, config.max_file_bytes)
+    except UnreadableSourceError:
+        return ()
+    tree = parse_module(text, source.shown_as).tree
+    if tree is None:
+        return ()
+    context = ModuleContext(path=source.shown_as, text=text, tree=tree)
+    folded = []
+    for name, expression in context.module_constants.items():
+        if _CONSTANT_NAME.fullmatch(name):
+            value = context.constant_value(expression)
+            if value is not UNKNOWN and _plain(value):
+                folded.append((name, value))
+    return tuple(sorted(folded, key=lambda pair: pair[0]))
+
+
+def _plain(value: object) -> bool:
+    """Whether `value` is small and of a type the cache key can hold."""
+    if isinstance(value, str):
+        return len(value) <= MAX_TEXT
+    if isinstance(value, tuple):
+        return len(value) <= MAX_ITEMS and all(
+            _plain(item) and not isinstance(item, tuple) for item in value
+        )
+    return value is None or isinstance(value, bool | int | float)
+
+
+def _no_constants(_source: SourceFile, _failure: TaskFailure) -> ProjectConstants:
+    """A file whose worker failed: its constants stay unknown to its importers."""
+    return ()
