@@ -38,6 +38,10 @@ _FROM_IMPORT = lazy_pattern(
 """A `from M import ...` statement at the start of a line, with its (possibly bracketed) names."""
 _CONSTANT_NAME = lazy_pattern(r"\b[A-Z][A-Z0-9_]*[A-Z0-9]\b")
 """An upper-case name, the convention for a module constant."""
+_ASSIGNED_CONSTANT = lazy_pattern(
+    r"^([A-Z][A-Z0-9_]*[A-Z0-9])[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE
+)
+"""An upper-case name assigned at the start of a line (at module level, where constants are)."""
 MAX_TEXT = 256
 """The longest string kept: table and group names are short, and the table is in every key."""
 MAX_ITEMS = 32
@@ -55,7 +59,9 @@ def with_project_constants(
     there contributes nothing, and its own review reports why.
     """
     wanted = _imported_constants(sources, config)
-    candidates = [s for s in sources if s.module in wanted]
+    candidates = [
+        s for s in sources if s.module in wanted and _may_define(s, wanted[s.module], config)
+    ]
     if not candidates:
         return config
     found = runner_for(config)(
@@ -96,6 +102,16 @@ def _imported_constants(sources: Sequence[SourceFile], config: ScanConfig) -> di
                 if module:
                     wanted.setdefault(module, set()).update(names)
     return wanted
+
+
+def _may_define(source: SourceFile, names: set[str], config: ScanConfig) -> bool:
+    """Whether the text of `source` assigns one of `names` at the start of a line (a module
+    that only imports them again has nothing to fold)."""
+    try:
+        text = read_source(source.path, config.max_file_bytes)
+    except UnreadableSourceError:
+        return False
+    return not names.isdisjoint(_ASSIGNED_CONSTANT.findall(text))
 
 
 def _absolute(spelled: str, package: str) -> str | None:
