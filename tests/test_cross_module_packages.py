@@ -265,3 +265,37 @@ def test_flows_cross_modules_of_packages_below_the_scanned_folder(
     it was found by) reached through namespace and service-folder imports."""
     checked, problems = annotation_problems("monorepo", tmp_path, jobs)
     assert checked >= 3 and not problems, problems
+
+
+def test_a_src_package_its_project_imports_by_name_keeps_src_in_module_names(
+    tmp_path: Path,
+) -> None:
+    """`src/__init__.py` and `from src.site.urls import x` (AMY's layout): `src` is the top
+    package. A src layout without `__init__.py`, or one whose packages are imported by their
+    own names, keeps `src` out of the names."""
+    files = {
+        "src/__init__.py": "",
+        "src/site/__init__.py": "",
+        "src/site/urls.py": "",
+        "src/views/main.py": "from src.site.urls import safe_url\n",
+        "manage.py": "import os\n",
+    }
+    assert _modules(_tree(tmp_path / "a", files)) == {
+        "src/__init__.py": ("src", ""),
+        "src/site/__init__.py": ("src.site", ""),
+        "src/site/urls.py": ("src.site.urls", ""),
+        "src/views/main.py": ("src.views.main", ""),
+        "manage.py": ("manage", ""),
+    }
+    bare = {**files, "src/views/main.py": "from site.urls import safe_url\n"}
+    assert _modules(_tree(tmp_path / "b", bare))["src/site/urls.py"] == ("site.urls", "")
+    layout = {k: v for k, v in files.items() if k != "src/__init__.py"}
+    assert _modules(_tree(tmp_path / "c", layout))["src/site/urls.py"] == ("site.urls", "")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_flows_cross_modules_of_a_src_package(tmp_path: Path, jobs: int) -> None:
+    """The `srcpackage` project: a redirect helper imported through `src.` checks the host (its
+    view is quiet); its unchecked twin is reported."""
+    checked, problems = annotation_problems("srcpackage", tmp_path, jobs)
+    assert checked >= 2 and not problems, problems

@@ -21,6 +21,13 @@ Django's `manage.py` puts its own folder first on `sys.path`: where that folder 
 (tabbycat's `tabbycat/manage.py` beside `tabbycat/__init__.py`), the project imports the packages
 inside it from the top (`from utils.misc import reverse_tournament`), and they are named so when
 some file imports one that way and none imports the folder's own name.
+
+A `src/` folder right below the scanned folder is left out of module names (the src layout:
+`src/pkg/helpers.py` is `pkg.helpers`). Where `src/` holds an `__init__.py` itself and the
+project imports its packages through it (Carpentries' AMY: `from src.workshops.utils.urls
+import safe_next_or_default_url`, never `from workshops...`), `src` is the top package and its
+modules are named `src.workshops.utils.urls`; else no import named a module of the project and
+every call of its helpers was unknown (a redirect helper's host check was never read).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ if TYPE_CHECKING:  # discovery calls this module
     from secreview.sources.discovery import SourceFile
 
 _INIT = "__init__.py"
+_SOURCE_FOLDER = "src"
 _MANAGE = "manage.py"
 _READ_LIMIT = 1 << 20
 """Bytes of a file searched for import lines: imports sit at the top, and a huge file costs the
@@ -45,6 +53,7 @@ search nothing more."""
 def rooted_by_imports(sources: Sequence[SourceFile]) -> list[SourceFile]:
     """`sources` with the modules of packages below the scanned folder renamed as imported,
     or all of them under the scanned folder's name when it is a namespace package."""
+    sources = _source_folder_package(sources)
     namespace = _namespace_root(sources)
     if namespace:
         return [s._replace(module=f"{namespace}.{s.module}", package=namespace) for s in sources]
@@ -64,6 +73,35 @@ def rooted_by_imports(sources: Sequence[SourceFile]) -> list[SourceFile]:
         owners.setdefault(new, []).append(old)
     clashing = _clash_losers(owners, cut)
     return [s if _top(s.module, cut) in clashing else _moved(s, renamed[s.module]) for s in sources]
+
+
+def _source_folder_package(sources: Sequence[SourceFile]) -> Sequence[SourceFile]:
+    """`sources` with the modules below a `src/` package (see the module) named `src.*`, when
+    some file imports `src` and none imports one of its packages by its own name."""
+    folder = next(
+        (
+            s.path.parent
+            for s in sources
+            if s.module == "__init__"  # `src/__init__.py`, its folder left out of the name
+            and s.path.name == _INIT
+            and s.path.parent.name == _SOURCE_FOLDER
+            and not s.package
+        ),
+        None,
+    )
+    if folder is None:
+        return sources
+    inside = [s for s in sources if s.path.is_relative_to(folder)]
+    tops = {s.module.partition(".")[0] for s in inside if s.module != "__init__"}
+    if not _imported(sources, {_SOURCE_FOLDER}) or (tops and _imported(sources, tops)):
+        return sources
+    renamed = {id(s): _in_source_folder(s.module) for s in inside}
+    return [s._replace(module=renamed[id(s)]) if id(s) in renamed else s for s in sources]
+
+
+def _in_source_folder(module: str) -> str:
+    """The name of a module below the `src` package: `src` for its own `__init__`."""
+    return _SOURCE_FOLDER if module == "__init__" else f"{_SOURCE_FOLDER}.{module}"
 
 
 def _clash_losers(owners: dict[str, list[str]], cut: dict[str, int]) -> set[str | None]:
