@@ -34,8 +34,9 @@ log_injection = taint_rule(
     "(`request.headers[...]`, a WSGI environ's `HTTP_*` keys), URLs the framework rebuilt "
     "percent-encoded, an `http.server` handler's request line (`self.path`), what a Tornado "
     "handler's `self.request` took from the request line (`uri`, `path`, `query`, `method`) "
-    "and header values, and values formatted with `%r` or with line breaks replaced. Decoded "
-    "(`unquote`, `parse_qs`, `b64decode`, `json.loads`), here or inside a function of the "
+    "and header values, a request's raw body and an HTTP client response's `content` (bytes, "
+    "written as their `repr`), and values formatted with `%r` or with line breaks replaced. "
+    "Decoded (`unquote`, `parse_qs`, `b64decode`, `json.loads`), here or inside a function of the "
     "project it is handed to, any of them is reported again: `%0A` is a line break then. The "
     "reply of a service API whose host the code fixes is left out however it is decoded: the "
     "attacker is the web client, not the service the code chose to call.",

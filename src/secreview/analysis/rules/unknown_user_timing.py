@@ -11,7 +11,7 @@ verification whose stored hash belongs to a user variable (`check_password_hash(
 for that variable's absence (`if user is None ...: return`, `except User.DoesNotExist: return`)
 whose branch neither hashes nor verifies anything, or a test that skips the verification for a
 missing user by short-circuit (`if not user or not check_password_hash(user.password, pw):`,
-`if user and user.check_password(pw):`).
+`if user and user.check_password(pw):`) unless its refusal hashes a dummy password.
 """
 
 from __future__ import annotations
@@ -161,13 +161,35 @@ def _hashes(body: list[ast.stmt]) -> bool:
     )
 
 
+def _refusal_balanced(test: ast.If, user: str) -> bool:
+    """Whether the refusal of a short-circuit test hashes too: `if not user or not
+    user.check_password(pw):` whose body verifies the password against a dummy hash when the
+    user is missing (`if not user: dummy.check_password(pw)`), or the `else` of `if user and
+    user.check_password(pw):` that does.
+
+    The refusal runs for a missing user and for a wrong password alike; work spent there on
+    anything but the user's own hash (which a missing user has not) is the dummy hash that makes
+    both answers take as long.
+    """
+    assert isinstance(test.test, ast.BoolOp)
+    refusal = test.body if isinstance(test.test.op, ast.Or) else test.orelse
+    return any(
+        isinstance(node, ast.Call)
+        and last_name(node.func) in _HASHERS
+        and _verified_user(node) != user
+        for statement in refusal
+        for node in walk(statement)
+    )
+
+
 def _unbalanced_refusals(
     function: ast.FunctionDef | ast.AsyncFunctionDef, user: str, before: int
 ) -> Iterator[ast.AST]:
     """Refusals of a missing `user` before line `before` whose branch does no hashing."""
     for node in walk(function):
         if isinstance(node, ast.If) and _short_circuits(node.test, user):
-            yield node.test
+            if not _refusal_balanced(node, user):
+                yield node.test
             continue
         if getattr(node, "lineno", before) >= before:
             continue

@@ -77,13 +77,17 @@ def field_kinds(conversion: str, before: str) -> frozenset[str]:
 
 
 BYTES_TYPES = frozenset(
-    f"{response}.{attribute}"
-    for response in ("http.ClientResponse", "http.ServiceResponse")
-    for attribute in ("content", "data")
+    {
+        f"{response}.{attribute}"
+        for response in ("http.ClientResponse", "http.ServiceResponse")
+        for attribute in ("content", "data")
+    }
+    | {"web.Request.body"}
 )
-"""Typed sources that hold `bytes` (an HTTP client response's `content`, urllib3's `data`):
-`str` of bytes is their `repr`, `b'...\\n...'`, with every line break written as `\\n`. Only
-the value itself: `.decode()` of it, or JSON parsed from it, is text again (another type)."""
+"""Typed sources that hold `bytes` (an HTTP client response's `content`, urllib3's `data`, a
+request's raw `body`: Django's, WebOb's, Sanic's, Starlette's `await request.body()`): `str` of
+bytes is their `repr`, `b'...\\n...'`, with every line break written as `\\n`. Only the value
+itself: `.decode()` of it, or JSON parsed from it, is text again (another type)."""
 
 
 def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:

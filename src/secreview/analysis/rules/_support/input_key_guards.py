@@ -25,7 +25,9 @@ _HEADER_CONTAINERS = frozenset({"headers", "META", "environ"})
 def key_checked(subscript: ast.Subscript, function: Function, context: ModuleContext) -> bool:
     """Whether the function tests `"key" in ...` for the constant key it indexes, or an
     enclosing `if` tests `param in request.GET` or `data.get("key")` for the very key and
-    container it indexes (a missing key is None there, so the body never indexes it)."""
+    container it indexes (a missing key is None there, so the body never indexes it), or the
+    read is in the `else` of an `if` true when the key is missing (`if not data.get("key"):`,
+    `if data.get("key") is None or ...:`)."""
     key = context.constant_value(subscript.slice)
     keys = _spellings(key, subscript.value)
     if keys and any(
@@ -46,6 +48,12 @@ def key_checked(subscript: ast.Subscript, function: Function, context: ModuleCon
                     return True
                 if _got(test) == wanted:
                     return True
+        if (  # the `else` of `if not data.get("k"):`, where the key is there
+            isinstance(ancestor, ast.If)
+            and any(s is child for s in ancestor.orelse)
+            and any(_missing(each) == wanted for each in _disjuncts(ancestor.test))
+        ):
+            return True
         child = ancestor
     return _exits_when_missing(subscript, wanted, function, context)
 

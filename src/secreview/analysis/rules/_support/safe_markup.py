@@ -56,7 +56,7 @@ TAG = lazy_pattern(r"<\s*/?\s*[a-zA-Z][\w:-]*|&[a-z]+;")
 
 def is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
     """Whether a value was escaped (or rendered by a template) before it was spliced in."""
-    if is_number_conversion(context, expr) or _model_text(expr):
+    if is_number_conversion(context, expr) or _model_text(expr) or _date_text(expr):
         return True
     if not isinstance(expr, ast.Call):
         return False
@@ -76,4 +76,21 @@ def _model_text(expr: ast.expr) -> bool:
         and expr.attr in ("verbose_name", "verbose_name_plural")
         and isinstance(expr.value, ast.Attribute)
         and expr.value.attr == "_meta"
+    )
+
+
+_DATE_METHODS = frozenset({"isoformat", "strftime"})
+
+
+def _date_text(expr: ast.expr) -> bool:
+    """A date or time written out by a fixed format: `when.isoformat()` (digits, `-`, `:`, `T`,
+    `+` and `.`) or `when.strftime("%d %B %Y")` (numbers, the locale's month and day names and
+    the format's own text). Neither can hold markup unless the format itself comes from
+    elsewhere (`when.strftime(request.GET["fmt"])` copies its text through)."""
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr in _DATE_METHODS
+        and not expr.keywords
+        and all(isinstance(argument, ast.Constant) for argument in expr.args)
     )
