@@ -14,8 +14,9 @@ from secreview.findings import Confidence, Severity
 
 def _from_the_attacker(event: SinkEvent, context: AnalysisContext) -> bool:
     """Whether the logged data may come from the web client: not the reply of a service API at
-    a host the code fixes (the attacker is the client, not the service the code chose to call;
-    that reply is still the server's data for every other rule)."""
+    a host the code fixes or the operator configured (the attacker is the client, not the
+    service the code or its operator chose to call; that reply is still the server's data for
+    every other rule)."""
     return FIXED_SERVER not in event.flow.safe_for
 
 
@@ -38,8 +39,9 @@ log_injection = taint_rule(
     "written as their `repr`), and values formatted with `%r` or with line breaks replaced. "
     "Decoded (`unquote`, `parse_qs`, `b64decode`, `json.loads`), here or inside a function of the "
     "project it is handed to, any of them is reported again: `%0A` is a line break then. The "
-    "reply of a service API whose host the code fixes is left out however it is decoded: the "
-    "attacker is the web client, not the service the code chose to call.",
+    "reply of a service API whose host the code fixes (or a configured base followed by a fixed "
+    "path: `settings.API_URL + '/search'`) is left out however it is decoded: the attacker is the "
+    "web client, not the service the code or its operator chose to call.",
     why_bad="A value with `\\n` adds fake entries (a forged login, a cleared alert) that mislead "
     "whoever reads the log (CWE-117).",
     example="logger.info('login failed for ' + request.form['user'])",

@@ -20,8 +20,8 @@ fetches are no longer reported (archivy's bookmark images, a web crawler's next 
 grabber's redirects): on the 19 web applications and four fresh samples, 4 of the 43 findings
 this removed outside tests were of that kind, the rest an API's own pagination, discovery and
 upload links, a checked redirect, and second findings beside a request's own on one line.
-Log injection keeps its own narrower rule (only a fixed host's reply is left out: a crawled
-page's text stays reported).
+Log injection keeps its own narrower rule (only the reply of a fixed host, or of a configured
+base followed by a fixed path, is left out: a crawled page's text stays reported).
 """
 
 from __future__ import annotations
