@@ -8,7 +8,7 @@ from pathlib import Path
 from secreview.config import ScanConfig
 from secreview.project_constants import with_project_constants
 from secreview.scanner import scan
-from secreview.sources.discovery import discover
+from secreview.sources.discovery import SourceFile, discover
 
 CONSTANTS = """
 DB_TABLE_CACHE = "cache"
@@ -106,3 +106,19 @@ def test_the_cache_reviews_the_importer_again_when_a_constant_changes(tmp_path: 
     constants = project / "app" / "constants.py"
     constants.write_text(constants.read_text().replace('"cache"', '__import__("os").getcwd()'))
     assert _sql_lines(project, "store", config) == {9, 10, 12, 13, 14, 15, 16}
+
+
+def test_a_module_two_files_define_differently_is_left_unknown(tmp_path: Path) -> None:
+    """Two subprojects each with an `app/constants.py`: `PORT` is 8080 in one and "8080" in the
+    other (no order between an int and a str decides), `NAME` the same in both."""
+    sources = []
+    for folder, port in (("one", "8080"), ("two", '"8080"')):
+        constants = tmp_path / folder / "constants.py"
+        constants.parent.mkdir()
+        constants.write_text(f'PORT = {port}\nNAME = "shared"\n')
+        sources.append(SourceFile(f"{folder}/constants.py", constants, module="app.constants"))
+    user = tmp_path / "user.py"
+    user.write_text("from app.constants import NAME, PORT\n")
+    sources.append(SourceFile("user.py", user, module="user"))
+    table = dict(with_project_constants(ScanConfig(), sources).project_constants)
+    assert table == {"app.constants.NAME": "shared"}

@@ -18,6 +18,7 @@ re-export, stay unknown: only what one `from ... import` of the defining module 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -72,13 +73,18 @@ def with_project_constants(
         budget=budget_of(config),
         on_failure=_no_constants,
     )
-    table = sorted(
-        (f"{source.module}.{name}", value)
-        for source, constants in zip(candidates, found, strict=True)
-        for name, value in constants
-        if name in wanted[source.module]
-    )
-    return config._replace(project_constants=tuple(table)) if table else config
+    table: dict[str, object] = {}
+    ambiguous: set[str] = set()
+    for source, constants in zip(candidates, found, strict=True):
+        for name, value in constants:
+            key = f"{source.module}.{name}"
+            if name not in wanted[source.module]:
+                continue
+            if key in table and (type(table[key]), table[key]) != (type(value), value):
+                ambiguous.add(key)  # two files of the tree are that module: neither is known
+            table[key] = value
+    known = tuple(sorted((k, v) for k, v in table.items() if k not in ambiguous))
+    return config._replace(project_constants=known) if known else config
 
 
 def _imported_constants(sources: Sequence[SourceFile], config: ScanConfig) -> dict[str, set[str]]:
@@ -154,7 +160,9 @@ def _plain(value: object) -> bool:
         return len(value) <= MAX_ITEMS and all(
             _plain(item) and not isinstance(item, tuple) for item in value
         )
-    return value is None or isinstance(value, bool | int | float)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, bool | int)
 
 
 def _no_constants(_source: SourceFile, _failure: TaskFailure) -> ProjectConstants:
