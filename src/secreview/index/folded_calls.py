@@ -230,15 +230,23 @@ def folded_operator(op: ast.operator, left_value: object, right_value: object) -
         not isinstance(right_value, int) or right_value > 64
     ):
         return UNKNOWN
-    if isinstance(op, ast.Mult) and any(
-        isinstance(v, str | bytes | tuple) for v in (left_value, right_value)
-    ):
-        sizes = [
-            len(v) if isinstance(v, str | bytes | tuple) else v for v in (left_value, right_value)
-        ]
-        if not all(isinstance(s, int) for s in sizes) or sizes[0] * sizes[1] > MAX_FOLDED_LENGTH:
-            return UNKNOWN
     try:
+        if isinstance(op, ast.Mult):
+            return bounded_multiply(left_value, right_value, MAX_FOLDED_LENGTH)
         return BINARY_OPERATORS[type(op)](left_value, right_value)
     except Exception:  # folding a type error or overflow just means "not a known constant"
         return UNKNOWN
+
+
+def bounded_multiply(left: object, right: object, longest: int) -> object:
+    """`left * right`, refused with an OverflowError where it would repeat text, bytes or a
+    sequence past `longest` items: computing it first could take all of the memory
+    (`b"0" * (LARGE_FILE_THRESHOLD + 1)` once the threshold, 2 GiB, is known)."""
+    for sequence, count in ((left, right), (right, left)):
+        if (
+            isinstance(sequence, str | bytes | tuple | list)
+            and isinstance(count, int)
+            and len(sequence) * count > longest
+        ):
+            raise OverflowError("repetition past the longest folded constant")
+    return left * right  # type: ignore[operator]

@@ -11,12 +11,14 @@ import ast
 import builtins
 import operator
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from secreview.analysis.models import SourceModel
 from secreview.analysis.taint.url_text import fixes_configured_host
 from secreview.analysis.taint.values import CLEAN, PROGRAM, Flow, Value, merge_flows, narrowed
 from secreview.index.context import UNKNOWN
+from secreview.index.folded_calls import bounded_multiply
 from secreview.patterns import lazy_pattern
 
 if TYPE_CHECKING:
@@ -112,10 +114,11 @@ COMPARE = {
     ast.Is: operator.is_,
     ast.IsNot: operator.is_not,
 }
+_MAX_CONSTANT_LENGTH = 10_000
 ARITHMETIC = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
+    ast.Mult: partial(bounded_multiply, longest=_MAX_CONSTANT_LENGTH),
     ast.Mod: operator.mod,
     ast.FloorDiv: operator.floordiv,
     ast.Div: operator.truediv,
@@ -123,7 +126,6 @@ ARITHMETIC = {
     ast.BitAnd: operator.and_,
     ast.BitXor: operator.xor,
 }
-_MAX_CONSTANT_LENGTH = 10_000
 BUILTINS = frozenset(dir(builtins))
 
 
