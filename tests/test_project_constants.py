@@ -19,12 +19,13 @@ DB_TABLE_OTHER = "second"
 DB_TABLE_ENV = __import__("os").environ["TABLE"]
 DB_TABLE_LONG = "x" * 1000
 lower_table = "lower"
+SMTP_HOST = None
 """
 STORE = """
 from alembic import op
 
 from .constants import DB_TABLE_CACHE, DB_TABLES, GROUP_ADMIN
-from app.constants import DB_TABLE_ENV, DB_TABLE_LONG, DB_TABLE_OTHER, lower_table
+from app.constants import DB_TABLE_ENV, DB_TABLE_LONG, DB_TABLE_OTHER, SMTP_HOST, lower_table
 
 
 def upgrade():

@@ -153,7 +153,9 @@ def _folded_constants(config: ScanConfig, source: SourceFile) -> ProjectConstant
 
 
 def _plain(value: object) -> bool:
-    """Whether `value` is small and of a type the cache key can hold."""
+    """Whether `value` is small and of a type the cache key can hold. `None` is not kept: in a
+    settings module it is the placeholder the operator fills (`SMTP_HOST = None  # Your Mail
+    Server`), and folding it would read the deployed program as the unconfigured one."""
     if isinstance(value, str):
         return len(value) <= MAX_TEXT
     if isinstance(value, tuple):
@@ -162,7 +164,7 @@ def _plain(value: object) -> bool:
         )
     if isinstance(value, float):
         return math.isfinite(value)
-    return value is None or isinstance(value, bool | int)
+    return isinstance(value, bool | int)
 
 
 def _no_constants(_source: SourceFile, _failure: TaskFailure) -> ProjectConstants:
