@@ -18,13 +18,14 @@ re-export, stay unknown: only what one `from ... import` of the defining module 
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Sequence
 
 from secreview.config import ScanConfig
 from secreview.index.context import ModuleContext
-from secreview.index.facts import is_package_file, relative_import_base
+from secreview.index.facts import absolute_module, is_package_file, relative_import_base
 from secreview.index.folded_calls import UNKNOWN
 from secreview.parse import parse_module
 from secreview.patterns import lazy_pattern
@@ -122,14 +123,9 @@ def _may_define(source: SourceFile, names: set[str], config: ScanConfig) -> bool
 
 def _absolute(spelled: str, package: str) -> str | None:
     """The module `from spelled import` names, its leading dots resolved in `package`."""
-    level = len(spelled) - len(spelled.lstrip("."))
-    if not level:
-        return spelled
-    parts = package.split(".") if package else []
-    keep = len(parts) - (level - 1)
-    if keep < 0:
-        return None
-    return ".".join([*parts[:keep], spelled[level:]] if spelled[level:] else parts[:keep])
+    dotted = spelled.lstrip(".")
+    statement = ast.ImportFrom(module=dotted or None, names=[], level=len(spelled) - len(dotted))
+    return absolute_module(statement, package)
 
 
 def _folded_constants(config: ScanConfig, source: SourceFile) -> ProjectConstants:
