@@ -478,3 +478,11 @@ def test_a_body_a_base_in_another_module_declares_json_is_no_page(tmp_path: Path
     result = scan_app(tmp_path, {"base": TORNADO_BASE, "views": TORNADO_VIEWS})
     pages = [f for f in result.findings if f.rule_id == "xss"]
     assert [(Path(f.location.path).name, f.location.line) for f in pages] == [("views.py", 9)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_label_of_many_fields_carries_those_fields_not_the_whole_object(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("objectfields", tmp_path, jobs)
+    assert checked >= 4 and not problems, problems
