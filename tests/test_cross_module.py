@@ -486,3 +486,25 @@ def test_a_label_of_many_fields_carries_those_fields_not_the_whole_object(
 ) -> None:
     checked, problems = annotation_problems("objectfields", tmp_path, jobs)
     assert checked >= 4 and not problems, problems
+
+
+CLIENT = """\
+import requests
+
+from .helpers import run_report, safe_report
+
+
+def sync(server):
+    reply = requests.get(server + "/next", timeout=10).json()
+    safe_report(reply["name"])
+    return run_report(reply["name"])
+"""
+
+
+def test_a_server_reply_passed_to_a_helper_module_is_followed(tmp_path: Path) -> None:
+    # A client is attacked by its server: a module reading an HTTP reply starts cross-module
+    # flows as a module reading a request does.
+    result = scan_app(tmp_path, {"helpers": HELPERS, "client": CLIENT})
+    commands = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert [(Path(f.location.path).name, f.location.line) for f in commands] == [("client.py", 9)]
+    assert any("app/helpers.py:5" in step.note for step in commands[0].evidence)
