@@ -66,7 +66,7 @@ class ExternalCallRules(ObjectRules):
                             typed=effect.typed,
                         )
                     )
-        flows: list[tuple[int | None, Flow]] = []
+        flows: list[tuple[int | str | None, Flow]] = []
         for effect in summary.returns:
             if effect.parameter is None:
                 flows.append((effect.position, read_by_callee(node, effect, short)))
