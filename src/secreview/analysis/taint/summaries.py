@@ -42,10 +42,18 @@ class ReturnEffect(NamedTuple):
     source read inside (`parameter` None), where `note`'s source was read."""
     read_code: str = ""
     """The text of that expression (empty when the read is not spelled out in the body)."""
-    position: int | str | None = None
+    position: int | None = None
     """The element of the returned tuple it is in (`return command, data, None`: the request's
-    data is in 1 and 2 holds none of it), or the attribute of the returned object (`.folders`
-    of `return Manager(folders, blocklist)`); None for the value as a whole."""
+    data is in 1 and 2 holds none of it); None for the value as a whole."""
+    attribute: str = ""
+    """The attribute of the returned object it is in (`.folders` of `return Manager(folders,
+    blocklist)`: the blocklist is not in it); empty for the value as a whole."""
+
+    @property
+    def place(self) -> int | str | None:
+        """Where in the returned value it is (`returned_value`): an attribute, an element, or
+        None for all of it."""
+        return self.attribute or self.position
 
 
 _SEQUENCES = ("tuple", "list")
@@ -120,7 +128,7 @@ def returned_value(
 ) -> Value:
     """What a call of a summarised function returns, from its flows and the element of the
     returned tuple or list, or the attribute of the returned object, each is in
-    (`ReturnEffect.position`): unpacking `command, data, error = call()` gives `error` none of
+    (`ReturnEffect.place`): unpacking `command, data, error = call()` gives `error` none of
     the data `data` holds, and `manager(folders, blocklist).folders` none of the blocklist.
     With the `elements` the summary knows, the value is that whole sequence, its constant
     elements fixed text."""
@@ -336,7 +344,7 @@ def return_order(effect: ReturnEffect) -> tuple[int, str, str, str, str]:
     frozenset does), so the summary is the same in every process."""
     parameter = -1 if effect.parameter is None else effect.parameter
     safe = ",".join(sorted(effect.safe_for))
-    where = f"{effect.position}:{effect.within!r}"
+    where = f"{effect.position}:{effect.attribute}:{effect.within!r}"
     return (parameter, safe, effect.origin, effect.note, where)
 
 
