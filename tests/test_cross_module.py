@@ -478,3 +478,33 @@ def test_a_body_a_base_in_another_module_declares_json_is_no_page(tmp_path: Path
     result = scan_app(tmp_path, {"base": TORNADO_BASE, "views": TORNADO_VIEWS})
     pages = [f for f in result.findings if f.rule_id == "xss"]
     assert [(Path(f.location.path).name, f.location.line) for f in pages] == [("views.py", 9)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_objects_fields_keep_their_own_data_in_labels_and_returns(
+    tmp_path: Path, jobs: int
+) -> None:
+    checked, problems = annotation_problems("objectfields", tmp_path, jobs)
+    assert checked >= 9 and not problems, problems
+
+
+CLIENT = """\
+import requests
+
+from .helpers import run_report, safe_report
+
+
+def sync(server):
+    reply = requests.get(server + "/next", timeout=10).json()
+    safe_report(reply["name"])
+    return run_report(reply["name"])
+"""
+
+
+def test_a_server_reply_passed_to_a_helper_module_is_followed(tmp_path: Path) -> None:
+    # A client is attacked by its server: a module reading an HTTP reply starts cross-module
+    # flows as a module reading a request does.
+    result = scan_app(tmp_path, {"helpers": HELPERS, "client": CLIENT})
+    commands = [f for f in result.findings if f.rule_id == "tainted-command"]
+    assert [(Path(f.location.path).name, f.location.line) for f in commands] == [("client.py", 9)]
+    assert any("app/helpers.py:5" in step.note for step in commands[0].evidence)

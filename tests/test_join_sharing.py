@@ -17,6 +17,7 @@ import pytest
 from secreview.analysis.taint import AnalysisContext, TaintSetup, taint_events
 from secreview.analysis.taint.environments import join_envs
 from secreview.analysis.taint.markers import APPENDED
+from secreview.analysis.taint.part_widening import MAX_FIELD_FLOWS
 from secreview.analysis.taint.values import (
     CLEAN,
     MAX_PART_FLOWS,
@@ -53,9 +54,10 @@ def test_a_merged_set_merged_again_with_part_of_itself_is_the_long_way(count: in
 def test_a_widened_set_that_would_merge_further_is_not_taken_as_merged() -> None:
     # Two parts of one parameter, one with text built around it: whole, they differ only by
     # `APPENDED`, which merging again makes one flow; so the set is merged the long way.
-    plain = _flows(MAX_PART_FLOWS)
+    # Past `MAX_FIELD_FLOWS` fields, parts merge into whole parameters.
+    plain = _flows(MAX_FIELD_FLOWS)
     appended = [
-        Flow("param:0", (), frozenset({APPENDED}), (f".b{i}",)) for i in range(MAX_PART_FLOWS)
+        Flow("param:0", (), frozenset({APPENDED}), (f".b{i}",)) for i in range(MAX_FIELD_FLOWS)
     ]
     widened = merge_flows(plain, appended)
     assert type(widened) is not Merged

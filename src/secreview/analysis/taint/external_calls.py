@@ -66,16 +66,16 @@ class ExternalCallRules(ObjectRules):
                             typed=effect.typed,
                         )
                     )
-        flows: list[tuple[int | None, Flow]] = []
+        flows: list[tuple[int | str | None, Flow]] = []
         for effect in summary.returns:
             if effect.parameter is None:
-                flows.append((effect.position, read_by_callee(node, effect, short)))
+                flows.append((effect.place, read_by_callee(node, effect, short)))
                 continue
             argument = mapping.get(effect.parameter)
             if argument is not None:
                 flows.extend(
                     (
-                        effect.position,
+                        effect.place,
                         read_inside(f, node, effect, short, self.analysis.shown)
                         .returned_from(node, short)
                         .through(effect.safe_for),

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from secreview.analysis.models import Models
+from secreview.analysis.taint.context import NETWORK_ORIGINS
 from secreview.analysis.taint.module_index import ModuleIndex
 from secreview.analysis.taint.results import FunctionNode, FunctionResult
 from secreview.analysis.taint.summaries import ProjectIndex
@@ -62,14 +63,16 @@ class ModuleState(ModuleIndex):
         self.lifecycles: dict[str, Lifecycle] = {}
         """Class name -> the framework hooks run on it before a handler (see `hooks.py`)."""
         self.network_input = False
-        """Whether the analysis met a way in for a client's data: request data read, a request
-        object, or a route, view or entry point bound. The words of a module only hint at one
+        """Whether the analysis met a way in for data from the network: request data read, a
+        request object, a route, view or entry point bound, or a reply, socket read, archive
+        member or model's answer made (a client, crawler or installer is attacked by its
+        server as a server is by its clients). The words of a module only hint at one
         (`InputClues`); where they hint wrongly (a `request` in a docstring, a graph's
         `EdgeView`), the cross-module pass has no flow to follow from it (`reads_remote_input`)."""
 
     def met_input(self, origin: str) -> None:
         """Note input of `origin` created at a source (see `network_input`)."""
-        if origin == "remote":
+        if origin in NETWORK_ORIGINS:
             self.network_input = True
 
     def met_object(self, kind: str | None) -> None:

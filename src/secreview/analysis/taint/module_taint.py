@@ -145,19 +145,21 @@ def _reported(event: SinkEvent, reported: frozenset[str], dedicated: frozenset[s
 def reads_remote_input(context: AnalysisContext) -> bool:
     """Whether the module can read input from the network.
 
-    The scanner follows flows across modules only from such modules (web handlers and servers):
-    that is where cross-module flows matter, and command-line input is everywhere in scripts.
-    A look at the module's words says whether it may; where the taint analysis ran (the words
-    made every taint rule run it), it says whether a request, request data, a route, a view or
-    an entry point is really there (`ModuleState.network_input`). Where public functions'
-    parameters are input too (`--threat-model library`), the words alone decide, as before
-    (a `request`-like name counts there even where no framework is imported).
+    The scanner follows flows across modules only from such modules (web handlers and servers,
+    and clients, crawlers, updaters and installers, which their servers attack): that is where
+    cross-module flows matter, and command-line input is everywhere in scripts. A look at the
+    module's words says whether it may; where the taint analysis ran (the words made every
+    taint rule run it), it says whether a request, request data, a route, a view, an entry
+    point, a reply, a socket read, an archive member or a model's answer is really there
+    (`ModuleState.network_input`). Where public functions' parameters are input too
+    (`--threat-model library`), the words alone decide, as before (a `request`-like name
+    counts there even where no framework is imported).
     """
     setup = context.taint_setup
     clues = input_clues(context, setup.models)
     if setup.public_parameters:
         return clues.may_read(frozenset({"remote"})) or clues.request_named
-    if not clues.may_read(frozenset({"remote"})):
+    if not clues.may_read(NETWORK_ORIGINS):
         return False
     return context.taint is None or context.taint.network_input
 

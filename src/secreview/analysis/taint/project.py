@@ -310,7 +310,10 @@ def _summarise(qualified: str, result: FunctionResult, context: ModuleContext) -
                 line = getattr(flow.steps[0][0], "lineno", 0) if flow.steps else 0
                 read_at = f"{path}:{line}" if line else ""
                 effect = ReturnEffect(None, flow.safe_for, flow.origin, note, read_at=read_at)
-            returns.add(effect._replace(position=position))
+            if isinstance(position, str):
+                returns.add(effect._replace(attribute=position))
+            else:
+                returns.add(effect._replace(position=position))
     sinks: set[SinkEffect] = set()
     if result.gave_up is None:
         for event in result.events:
@@ -371,6 +374,12 @@ def _parameter_return(result: FunctionResult, context: ModuleContext, flow: Flow
 
 def _portable(within: tuple[object, ...]) -> tuple[str, ...]:
     """A parameter part as a summary keeps it: string keys (attributes, mapping keys) only,
-    since a summary travels as JSON; another key stands for the whole parameter (coarser)."""
-    keys = tuple(k for k in within if isinstance(k, str))
-    return keys if len(keys) == len(within) else ()
+    since a summary travels as JSON; past another key (an index), the part holding it stands
+    for it (coarser: `self.folders[0].origin` is kept as `self.folders`, never as all of
+    `self`, which at a call site is everything the caller's object holds)."""
+    keys: list[str] = []
+    for key in within:
+        if not isinstance(key, str):
+            break
+        keys.append(key)
+    return tuple(keys)

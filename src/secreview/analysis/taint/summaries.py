@@ -45,6 +45,15 @@ class ReturnEffect(NamedTuple):
     position: int | None = None
     """The element of the returned tuple it is in (`return command, data, None`: the request's
     data is in 1 and 2 holds none of it); None for the value as a whole."""
+    attribute: str = ""
+    """The attribute of the returned object it is in (`.folders` of `return Manager(folders,
+    blocklist)`: the blocklist is not in it); empty for the value as a whole."""
+
+    @property
+    def place(self) -> int | str | None:
+        """Where in the returned value it is (`returned_value`): an attribute, an element, or
+        None for all of it."""
+        return self.attribute or self.position
 
 
 _SEQUENCES = ("tuple", "list")
@@ -64,11 +73,23 @@ def _known_elements(returned: Value) -> bool:
     return returned.exact or bool(positions)
 
 
-def returned_parts(returned: Value) -> list[tuple[int | None, frozenset[Flow]]]:
+def _object_fields(returned: Value) -> bool:
+    """Whether what is returned is an object whose attributes are known (`return
+    Manager(folders, blocklist)`, a singleton a factory keeps in a global): each keeps its own
+    data, as it does for a caller in the same module, instead of all of them the object's."""
+    return bool(returned.parts) and all(
+        type(key) is str and key.startswith(".") for key in returned.parts
+    )
+
+
+def returned_parts(returned: Value) -> list[tuple[int | str | None, frozenset[Flow]]]:
     """The flows of what a function returns, by element when every path returns a tuple or
-    list of known elements (`return command, data, None`), else all of them as one (see
-    `returned_value`, which rebuilds the value at a call). Elements appended after the known
-    ones count as the whole's."""
+    list of known elements (`return command, data, None`), by attribute for an object of known
+    attributes (`_object_fields`), else all of them as one (see `returned_value`, which
+    rebuilds the value at a call). Elements appended after the known ones count as the
+    whole's."""
+    if _object_fields(returned):
+        return [(None, returned.flows)] + [(k, v.all_flows()) for k, v in returned.parts.items()]
     if not _known_elements(returned):
         return [(None, returned.all_flows())]
     tail = returned.parts[ELEMENT].all_flows() if ELEMENT in returned.parts else frozenset()
@@ -103,18 +124,29 @@ def returned_elements(returned: Value) -> ReturnedElements | None:
 
 
 def returned_value(
-    flows: Iterable[tuple[int | None, Flow]], elements: ReturnedElements | None = None
+    flows: Iterable[tuple[int | str | None, Flow]], elements: ReturnedElements | None = None
 ) -> Value:
     """What a call of a summarised function returns, from its flows and the element of the
-    returned tuple or list each is in (`ReturnEffect.position`): unpacking `command, data,
-    error = call()` gives `error` none of the data `data` holds. With the `elements` the
-    summary knows, the value is that whole sequence, its constant elements fixed text."""
+    returned tuple or list, or the attribute of the returned object, each is in
+    (`ReturnEffect.place`): unpacking `command, data, error = call()` gives `error` none of
+    the data `data` holds, and `manager(folders, blocklist).folders` none of the blocklist.
+    With the `elements` the summary knows, the value is that whole sequence, its constant
+    elements fixed text."""
     whole: list[Flow] = []
     by_position: dict[int, list[Flow]] = {}
+    by_field: dict[str, list[Flow]] = {}
     for position, flow in flows:
-        (whole if position is None else by_position.setdefault(position, [])).append(flow)
+        if position is None:
+            whole.append(flow)
+        elif isinstance(position, str):
+            by_field.setdefault(position, []).append(flow)
+        else:
+            by_position.setdefault(position, []).append(flow)
+    if by_field:
+        fields = {key: tainted(by_field[key]) for key in sorted(by_field)}
+        return Value(flows=merge_flows(whole, *by_position.values()), parts=fields)
     if elements is not None and all(p < elements.length for p in by_position):
-        parts = dict.fromkeys(range(elements.length), CLEAN)
+        parts: dict[object, Value] = dict.fromkeys(range(elements.length), CLEAN)
         parts.update((position, constant(text)) for position, text in elements.constants)
         parts.update((p, tainted(by_position[p])) for p in sorted(by_position))
         return Value(
@@ -122,8 +154,8 @@ def returned_value(
         )
     if not by_position:
         return tainted(whole)
-    parts = {position: tainted(by_position[position]) for position in sorted(by_position)}
-    return Value(flows=merge_flows(whole), parts=parts, shape="tuple")
+    elements_at = {position: tainted(by_position[position]) for position in sorted(by_position)}
+    return Value(flows=merge_flows(whole), parts=elements_at, shape="tuple")
 
 
 class SinkEffect(NamedTuple):
@@ -312,7 +344,7 @@ def return_order(effect: ReturnEffect) -> tuple[int, str, str, str, str]:
     frozenset does), so the summary is the same in every process."""
     parameter = -1 if effect.parameter is None else effect.parameter
     safe = ",".join(sorted(effect.safe_for))
-    where = f"{effect.position}:{effect.within!r}"
+    where = f"{effect.position}:{effect.attribute}:{effect.within!r}"
     return (parameter, safe, effect.origin, effect.note, where)
 
 

@@ -22,15 +22,13 @@ from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.evidence_order import Step, preferred
 from secreview.analysis.taint.joined_fields import joined_choices, joined_prefix
 from secreview.analysis.taint.markers import APPENDED, DECODING_KEEPS, ONE_NAME_MARKERS
+from secreview.analysis.taint.part_widening import MAX_PART_FLOWS, coarsened
 from secreview.analysis.taint.type_unions import joined_type
 from secreview.analysis.taint.url_text import has_query_mark
 from secreview.index.context import UNKNOWN
 
 MAX_STEPS = 12
 MAX_PART_DEPTH = 6
-MAX_PART_FLOWS = 24
-"""Past this many flows in one value, flows of parameter parts merge into whole parameters (then a
-label built from nine fields of `self` would carry all the object holds, hence not fewer)."""
 RETURNED_BY = "returned by `"
 """How an evidence step names the function a value was returned by (`Flow.returned_from`)."""
 MAX_PATH = 3
@@ -155,10 +153,11 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
     set).
 
     Keeping one representative bounds every value to a handful of flows, whatever the code does;
-    a value built from many parts of one parameter keeps the whole parameter instead. A parameter
-    flow with text built around it (`APPENDED`) and the same flow without are one flow marked
-    `APPENDED`: the caller's argument then loses its one-name marks, as it would through either
-    (two flows doubled every summary of a parser's many small helpers, past its memory budget).
+    a value built from many parts of one parameter keeps shorter paths (`part_widening`). A
+    parameter flow with text built around it (`APPENDED`) and the same flow without are one flow
+    marked `APPENDED`: the caller's argument then loses its one-name marks, as it would through
+    either (two flows doubled every summary of a parser's many small helpers, past its memory
+    budget).
     """
     if len(groups) <= 2:  # already merged, and the other adds none: most joins of two paths
         first, second = (*groups, _NO_FLOWS, _NO_FLOWS)[:2]
@@ -207,16 +206,11 @@ _APPENDED = frozenset({APPENDED})
 
 
 def _widened(flows: Iterable[Flow]) -> frozenset[Flow]:
-    """Flows of parts of parameters as flows of the whole parameters (coarser, never fewer);
-    `Merged` unless two differ only by `APPENDED` (merged again, they would be one)."""
-    whole = (Flow(f.origin, f.steps, f.safe_for) if f.within else f for f in flows)
-    best: dict[tuple[str, frozenset[str], tuple[object, ...]], Flow] = {}
-    for flow in whole:
-        current = best.get(flow.signature)
-        if current is None or preferred(flow, current):
-            best[flow.signature] = flow
-    kept = best.values()
-    if len({(f.origin, f.safe_for - _APPENDED) for f in kept}) == len(best):
+    """Flows of parts of parameters as flows of shorter paths, or of the whole parameters
+    (`part_widening`: coarser, never fewer); `Merged` unless two differ only by `APPENDED`
+    (merged again, they would be one)."""
+    kept = coarsened(flows)
+    if len({(f.origin, f.safe_for - _APPENDED, f.within) for f in kept}) == len(kept):
         return Merged(kept)
     return frozenset(kept)
 
