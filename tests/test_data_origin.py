@@ -298,3 +298,32 @@ def test_a_callback_given_a_workers_pickle_is_not_reported() -> None:
         "unsafe-deserialization",
     )
     assert [(f.location.line, f.confidence) for f in findings] == [(18, Confidence.MEDIUM)]
+
+
+def test_a_flow_s_danger_names_who_chooses_data_of_its_origin() -> None:
+    """A danger sentence written for a request names the archive's maker for a member name and
+    the sender for a server's reply: neither was sent by anyone requesting anything here."""
+    source = """
+        import importlib
+        import os
+        import tarfile
+        import requests
+        from flask import request
+
+        def extract(path, target):
+            with tarfile.open(path) as archive:
+                for member in archive.getmembers():
+                    open(os.path.join(target, member.name), "wb")
+
+        def plugin():
+            reply = requests.get("https://example.com/plugin", timeout=5).json()
+            importlib.import_module(reply["module"])
+
+        def view():
+            importlib.import_module(request.args["module"])
+        """
+    [member_path] = _findings(source, "path-traversal")
+    assert "lets whoever made the archive read or write" in member_path.message
+    codes = {f.location.line: f.message for f in _findings(source, "tainted-code")}
+    assert "the sender chooses the Python code" in codes[15]
+    assert "the requester chooses the Python code" in codes[18]

@@ -28,8 +28,8 @@ def _type_chosen_by_data(event: SinkEvent, _context: AnalysisContext) -> bool:
 content_type_from_request = taint_rule(
     TaintSpec(
         "content-type",
-        "a body served as `text/html` or `image/svg+xml` runs the requester's script in the "
-        "application's origin.",
+        "a body served as `text/html` or `image/svg+xml` runs script the requester wrote "
+        "in the application's origin.",
         reports=_type_chosen_by_data,
     ),
     id="content-type-from-request",

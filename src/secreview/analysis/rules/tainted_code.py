@@ -9,7 +9,7 @@ from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.findings import Confidence, Severity
 
 tainted_code = taint_rule(
-    TaintSpec("code", "the requester chooses the Python code the server runs."),
+    TaintSpec("code", "the requester chooses the Python code this process runs."),
     id="tainted-code",
     name="Code injection: untrusted input evaluated or imported",
     cwe=94,

@@ -9,7 +9,9 @@ from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.findings import Confidence, Severity
 
 tainted_command = taint_rule(
-    TaintSpec("command", "shell metacharacters (`;`, `|`, `$(...)`) run the requester's commands."),
+    TaintSpec(
+        "command", "shell metacharacters (`;`, `|`, `$(...)`) run commands the requester chose."
+    ),
     id="tainted-command",
     name="OS command injection: untrusted input in a command",
     cwe=78,

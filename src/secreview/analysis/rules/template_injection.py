@@ -15,7 +15,7 @@ from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.findings import Confidence, Severity
 
 template_injection = taint_rule(
-    TaintSpec("template", "the requester writes template code the server compiles and runs."),
+    TaintSpec("template", "the requester writes template code this process compiles and runs."),
     id="template-injection",
     name="Template injection: untrusted input in a template's source",
     cwe=1336,

@@ -40,6 +40,17 @@ _ORIGIN_WORDS = {
     "weak-token": "a predictable random value used as a token",
 }
 """How messages describe the data of each origin."""
+_ACTORS = {
+    "socket": "the sender",
+    "archive": "whoever made the archive",
+    "model": "whoever steers the model",
+    "library": "the library's caller",
+    "env": "whoever sets the environment",
+    "local": "whoever runs the program",
+}
+"""Who chooses the data of each origin, for a rule's danger sentence written for a request ("the
+requester"): a zip member reaching a path is chosen by the archive's maker, a reply's module name
+by the server that answered, not by anyone requesting anything of this program."""
 _UNPROVEN_ORIGINS = frozenset({"library", "model"})
 """Origins whose attacker is likely but not shown, reported at medium confidence: what a public
 function's callers pass may be their users' data, and a model's prompt may carry a user's text or
@@ -139,6 +150,12 @@ def _rank(hit: Hit, metadata: dict[str, object]) -> tuple[int, int]:
     return (int(confidence), int(chosen))
 
 
+def _danger_of(danger: str, origin: str) -> str:
+    """`danger` with "the requester" naming who chooses data of `origin` (`_ACTORS`)."""
+    actor = _ACTORS.get(origin)
+    return danger.replace("the requester", actor) if actor else danger
+
+
 def _hit(
     event: SinkEvent,
     spec: TaintSpec,
@@ -170,7 +187,7 @@ def _hit(
         node = place
     message = (
         f"`{source}` (line {line}, {described}) {reaches} as "
-        f"{event.note or 'its argument'}; {spec.danger}"
+        f"{event.note or 'its argument'}; {_danger_of(spec.danger, flow.origin)}"
     )
     evidence = (*flow.steps, (event.node, f"reaches `{event.sink}` ({event.note})"))
     chosen = spec.severity_of(event, context) if spec.severity_of else None
