@@ -9,6 +9,7 @@ vocabulary.py, the shapes of provider tokens and key blocks in formats.py.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -276,10 +277,42 @@ def mentions_authentication(text: str) -> bool:
 
 
 # ----- judging values ---------------------------------------------------------------------------
+_COUNTING_ORDER = "0123456789abcdefghijklmnopqrstuvwxyz"
+_COUNTING_RUN = 8
+"""Fewest characters a counting run of a placeholder has on average (`0123456789abcdef`)."""
+_COUNTING_LENGTH = 16
+"""Shortest counting placeholder: a key's length. `12345678` is a weak password people use."""
+
+
+def _counts_up(value: str) -> bool:
+    """Whether `value` counts through the digits and letters in runs (`0123456789abcdef`
+    twice, `1234567890abcdef`): a placeholder of a key's length, typed, never generated.
+
+    A generated key has almost no character followed by its successor; a password with a
+    count in it (`winter123456`) has runs too short on average, and a bare count shorter than
+    a key (`12345678`) is a weak password someone may really use.
+    """
+    text = value.lower()
+    if len(text) < _COUNTING_LENGTH or any(c not in _COUNTING_ORDER for c in text):
+        return False
+    breaks = sum(
+        1
+        for before, after in itertools.pairwise(text)
+        if not (
+            _COUNTING_ORDER.index(after) == _COUNTING_ORDER.index(before) + 1
+            or (before, after) == ("9", "0")
+        )
+    )
+    return len(text) >= _COUNTING_RUN * (breaks + 1)
+
+
 def is_placeholder(value: str, name: str | None = None) -> bool:
-    """Values meant to be replaced, templates, and labels: 'changeme', '${TOKEN}', '<password>'."""
+    """Values meant to be replaced, templates, and labels: 'changeme', '${TOKEN}', '<password>',
+    a count through the digits and letters ('0123456789abcdef')."""
     stripped = value.strip()
     if len(stripped) < _MIN_LENGTH or len(set(stripped) - set("-_ ")) <= 1:
+        return True
+    if _counts_up(stripped):
         return True
     if TEMPLATE_MARKER.search(stripped) or _PLACEHOLDER_FRAGMENT.search(stripped):
         return True

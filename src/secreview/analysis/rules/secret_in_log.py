@@ -29,11 +29,14 @@ _SECRET_KEYS = frozenset({"api", "private", "secret", "signing", "encryption", "
 # HTTP headers whose value is a credential, as dict keys: `headers['Authorization'] = ...`.
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _JOINED_SECRET_WORDS = frozenset({"apikey", "privatekey", "secretkey", "accesstoken", "authtoken"})
-# Tokens that are positions or handles, not credentials: pagination, lexers, cancellation.
+# Tokens that are positions or handles, not credentials: pagination, polling cursors
+# (`last_poll_token`), lexers, cancellation, and a tokenizer's special tokens
+# (`tokenizer.eos_token` is the text `</s>`).
 _PLAIN_TOKEN_KINDS = frozenset(
     {"next", "page", "continuation", "pagination", "sync", "cancel", "cancellation", "current"}
     | {"prev", "previous", "last", "first", "start", "starting", "end", "lexer", "parser"}
-    | {"acquire", "release"}
+    | {"acquire", "release", "poll"}
+    | {"eos", "bos", "pad", "unk", "sep", "cls", "mask"}
 )
 # Words before the credential word that make the name a setting about credentials, not one:
 # a flag or a rule (`permit_create_token`, `use_password`, `default_permissions_create_token`).

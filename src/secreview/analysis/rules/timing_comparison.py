@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from enum import IntEnum
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
@@ -30,57 +29,11 @@ from secreview.analysis.rules._support.query_expressions import builds_query
 from secreview.analysis.rules._support.secret_files import name_read
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.sequence_containers import is_sequence
+from secreview.analysis.rules._support.timing_names import USER_PAIR_WORDS, Secret, name_strength
 from secreview.analysis.rules._support.timing_operands import typed_twice, untimeable
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-
-class _Secret(IntEnum):
-    """How surely a value is a secret whose prefix an attacker can learn by timing."""
-
-    NONE = 0
-    WEAK = 1  # named token/digest/hash/key: a secret only if the other side agrees
-    NAMED = 2  # named like a credential
-    DERIVED = 3  # computed as an HMAC or a password hash
-
-
-_STRONG_LAST = frozenset(
-    {
-        "password", "passwd", "passphrase", "secret", "signature", "hmac", "otp",
-        "apikey", "csrf", "xsrf", "nonce", "passcode", "pin",
-        "ha1",  # HTTP Digest's H(user:realm:password), a password equivalent (RFC 7616)
-    }
-)  # fmt: skip
-# `sig` is as often a signal number (`sig == signal.SIGCHLD`) as a signature: weak alone
-_WEAK_LAST = frozenset({"token", "digest", "hash", "key", "mac", "code", "checksum", "sig", "auth"})
-# weak last words that, without a credential qualifier, name a look-up value: a dict's `key`, a
-# record's `fides_key`/`connection_key` (its identifier), a status `code`, a `checksum` anyone
-# holding the data computes (a cache entry's version marker); `api_key` still counts
-_LOOKUP_LAST = frozenset({"key", "code", "checksum"})
-# words before a weak last word that make it a credential: `auth_token`, `api_key`, `hmac_digest`
-_STRONG_QUALIFIERS = frozenset(
-    {
-        "auth", "access", "api", "bearer", "csrf", "xsrf", "session", "refresh", "reset",
-        "secret", "signing", "hmac", "signature", "password", "pw", "pwd", "passwd",
-        "verification", "verify", "confirmation", "invite", "invitation", "activation",
-        "webhook", "shared", "private", "security", "otp", "totp", "mfa", "recovery", "sign",
-        "basic",  # `basic_auth`: HTTP Basic's `user:password`
-    }
-)  # fmt: skip
-# tokens that are positions or handles; keys that are look-ups; a commit's hash: not credentials
-_PLAIN_QUALIFIERS = frozenset(
-    {
-        "next", "page", "continuation", "pagination", "sync", "cancel", "cancellation", "revision",
-        "current", "prev", "previous", "last", "first", "start", "end", "lexer", "parser",
-        "cache", "sort", "dict", "lookup", "primary", "foreign", "partition", "hash", "file",
-        "content", "etag", "md5", "sha1", "sha256", "checksum", "public", "pub", "commit", "cur",
-    }
-)  # fmt: skip
-# two user-supplied values compared with each other are not a secret being guessed
-_USER_PAIR_WORDS = frozenset(
-    {"confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "new"}
-    | {"old", "previous", "verify2", "check", "2"}  # `password_2`: the second entry
-)
 _UNWRAPPING_METHODS = frozenset({"encode", "decode", "strip", "lower", "upper", "hex"})
 _UNWRAPPING_CALLS = frozenset({"str", "bytes", "bytearray"})
 _HMAC_CONSTRUCTORS = frozenset({"hmac.new", "hmac.HMAC"})
@@ -109,20 +62,6 @@ def _read_name(node: ast.AST) -> str | None:
     return None
 
 
-def _name_strength(name: str) -> _Secret:
-    words = name_words(name)
-    if not words or set(words) & _USER_PAIR_WORDS:
-        return _Secret.NONE
-    last, before = words[-1], words[:-1]
-    if last.endswith("apikey") or last in _STRONG_LAST:
-        return _Secret.NAMED
-    if last not in _WEAK_LAST or set(before) & _PLAIN_QUALIFIERS:
-        return _Secret.NONE
-    if set(before) & _STRONG_QUALIFIERS:
-        return _Secret.NAMED
-    return _Secret.WEAK if last not in _LOOKUP_LAST else _Secret.NONE
-
-
 def _unwrap(node: ast.expr, context: ModuleContext) -> ast.expr:
     """`token.encode()`, `str(token)`, `token.strip()` -> `token` (same secret, other type)."""
     for _ in range(4):
@@ -138,32 +77,32 @@ def _unwrap(node: ast.expr, context: ModuleContext) -> ast.expr:
     return node
 
 
-def _digest_strength(call: ast.Call, context: ModuleContext, depth: int) -> _Secret:
+def _digest_strength(call: ast.Call, context: ModuleContext, depth: int) -> Secret:
     """An HMAC digest, or a hash of a password, is derived from a secret."""
     name = context.call_name(call)
     if name in _HMAC_FUNCTIONS:
-        return _Secret.DERIVED
+        return Secret.DERIVED
     func = call.func
     if not (isinstance(func, ast.Attribute) and func.attr in _DIGEST_METHODS):
-        return _Secret.NONE
+        return Secret.NONE
     maker = assigned_value(func.value, context)
     if not isinstance(maker, ast.Call):
-        return _Secret.NONE
+        return Secret.NONE
     maker_name = context.call_name(maker) or ""
     if maker_name in _HMAC_CONSTRUCTORS:
-        return _Secret.DERIVED
+        return Secret.DERIVED
     if maker_name.startswith("hashlib.") and depth < 2:
         hashed = [_hashed_strength(a, context) for a in maker.args]
-        return _Secret.DERIVED if any(s >= _Secret.NAMED for s in hashed) else _Secret.NONE
-    return _Secret.NONE
+        return Secret.DERIVED if any(s >= Secret.NAMED for s in hashed) else Secret.NONE
+    return Secret.NONE
 
 
-def _hashed_strength(node: ast.expr, context: ModuleContext) -> _Secret:
+def _hashed_strength(node: ast.expr, context: ModuleContext) -> Secret:
     """How secret the input of a hash is, following it back through the local values and the
     string formatting that built it: `chk = "%s:%s" % (ha1, nonce)` then `chk.encode()` hashes
     a secret as surely as `sha256(password)` does. Every value a name may hold counts (one
     branch building the input from a secret is enough); a budget bounds the walk."""
-    best, pending, followed = _Secret.NONE, [node], 0
+    best, pending, followed = Secret.NONE, [node], 0
     while pending and followed < _HASHED_PARTS_BUDGET:
         followed += 1
         current = _unwrap(pending.pop(), context)
@@ -179,7 +118,7 @@ def _hashed_strength(node: ast.expr, context: ModuleContext) -> _Secret:
     return best
 
 
-def _signing_strength(call: ast.Call, context: ModuleContext, depth: int) -> _Secret:
+def _signing_strength(call: ast.Call, context: ModuleContext, depth: int) -> Secret:
     """`calculate_digest(ip, timestamp, secret, ...)`, `auth.request_digest(ha1)`: a function
     named for making a digest or a signature, handed a secret, returns a value derived from it
     (the project's own HMAC or signing helper, whose body the rule does not read)."""
@@ -187,14 +126,14 @@ def _signing_strength(call: ast.Call, context: ModuleContext, depth: int) -> _Se
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     words = name_words(name)
     if not words or words[-1] not in _SIGNING_WORDS or depth >= 2:
-        return _Secret.NONE
+        return Secret.NONE
     given = [*call.args, *(keyword.value for keyword in call.keywords)]
-    if any(_strength(value, context, depth + 1) >= _Secret.NAMED for value in given):
-        return _Secret.DERIVED
-    return _Secret.NONE
+    if any(_strength(value, context, depth + 1) >= Secret.NAMED for value in given):
+        return Secret.DERIVED
+    return Secret.NONE
 
 
-def _own_digest_method(call: ast.Call, context: ModuleContext, depth: int) -> _Secret:
+def _own_digest_method(call: ast.Call, context: ModuleContext, depth: int) -> Secret:
     """`self.sign(msg)` where the class's own `sign` returns `hmac.new(key, msg, ...).digest()`:
     the key is an attribute the caller never passes, so only the method's body shows that its
     result is an HMAC. Every `return` of the method must be such a digest."""
@@ -202,21 +141,21 @@ def _own_digest_method(call: ast.Call, context: ModuleContext, depth: int) -> _S
     derived = [
         isinstance(v, ast.Call) and _digest_strength(v, context, depth + 1) for v in returned
     ]
-    return _Secret.DERIVED if derived and all(derived) else _Secret.NONE
+    return Secret.DERIVED if derived and all(derived) else Secret.NONE
 
 
-def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret:
+def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> Secret:
     """How surely `node`'s value is a secret."""
     node = _unwrap(node, context)
     if context.is_constant(node):
-        return _Secret.NONE
+        return Secret.NONE
     if isinstance(node, ast.BinOp | ast.JoinedStr) and depth < 2:
         parts = [node.left, node.right] if isinstance(node, ast.BinOp) else node.values
         inner = [p.value if isinstance(p, ast.FormattedValue) else p for p in parts]
-        return max((_strength(p, context, depth + 1) for p in inner), default=_Secret.NONE)
+        return max((_strength(p, context, depth + 1) for p in inner), default=Secret.NONE)
     if isinstance(node, ast.Call):
         if context.call_name(node) in _BLIND_CALLS:
-            return _Secret.NONE
+            return Secret.NONE
         derived = (
             _digest_strength(node, context, depth)
             or _signing_strength(node, context, depth)
@@ -225,14 +164,14 @@ def _strength(node: ast.expr, context: ModuleContext, depth: int = 0) -> _Secret
         if derived:
             return derived
     if isinstance(node, ast.Tuple) and depth < 2:  # `(username, password) == credentials`
-        return max((_strength(e, context, depth + 1) for e in node.elts), default=_Secret.NONE)
+        return max((_strength(e, context, depth + 1) for e in node.elts), default=Secret.NONE)
     if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant) and depth < 2:
         return _strength(node.value, context, depth + 1)  # `signature[i]`: one character of it
     zipped = _zipped_from(node, context) if isinstance(node, ast.Name) else None
     if zipped is not None and depth < 2:
         return _strength(zipped, context, depth + 1)
     name = _read_name(node)
-    by_name = _name_strength(name) if name is not None else _Secret.NONE
+    by_name = name_strength(name) if name is not None else Secret.NONE
     if isinstance(node, ast.Name) and depth < 2:
         value = assigned_value(node, context)
         if value is not node:
@@ -260,8 +199,8 @@ def _zipped_from(name: ast.Name, context: ModuleContext) -> ast.expr | None:
     return None
 
 
-def _describe(strength: _Secret) -> str:
-    if strength is _Secret.DERIVED:
+def _describe(strength: Secret) -> str:
+    if strength is Secret.DERIVED:
         return "a value derived from a secret (an HMAC, a signature or a hash of a secret)"
     return "a secret"
 
@@ -335,11 +274,11 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
         return  # `session.flow == SessionFlow.PASSWORD`: an enumerated field and its member
     left_strength, right_strength = _strength(left, context), _strength(right, context)
     strongest = max(left_strength, right_strength)
-    if strongest < _Secret.NAMED and min(left_strength, right_strength) < _Secret.WEAK:
+    if strongest < Secret.NAMED and min(left_strength, right_strength) < Secret.WEAK:
         return
     if ast.dump(_unwrap(left, context)) == ast.dump(_unwrap(right, context)):
         return  # `token.strip() != token` asks about the text's shape, not its value
-    if min(left_strength, right_strength) is _Secret.NONE and _is_blind(left, right, context):
+    if min(left_strength, right_strength) is Secret.NONE and _is_blind(left, right, context):
         return
     secret_side = left if left_strength >= right_strength else right
     yield Hit(
@@ -347,7 +286,7 @@ def timing_unsafe_comparison(node: ast.AST, context: ModuleContext) -> Iterator[
         message=f"`{context.one_line(node)}` compares `{context.one_line(secret_side)}`, "
         f"{_describe(strongest)}, with an early-exit equality; the time it takes tells an "
         "attacker how many leading characters of a guess are right.",
-        confidence=Confidence.HIGH if strongest is _Secret.DERIVED else None,
+        confidence=Confidence.HIGH if strongest is Secret.DERIVED else None,
     )
 
 
@@ -364,7 +303,7 @@ def _is_fixed(node: ast.expr, context: ModuleContext) -> bool:
     if not isinstance(node, ast.Name | ast.Attribute):
         return False
     last = node.id if isinstance(node, ast.Name) else node.attr
-    if not (last.isupper() and any(c.isalpha() for c in last)) or _name_strength(last):
+    if not (last.isupper() and any(c.isalpha() for c in last)) or name_strength(last):
         return False
     if isinstance(node, ast.Name):
         return not context.is_local_name(node) and node.id in context.import_aliases
@@ -382,7 +321,7 @@ def _is_blind(left: ast.expr, right: ast.expr, context: ModuleContext) -> bool:
 def _user_pair(side: ast.expr, context: ModuleContext) -> bool:
     """`password_confirm`, `new_password`: the other half of two values the user typed."""
     name = _read_name(_unwrap(side, context))
-    return name is not None and bool(set(name_words(name)) & _USER_PAIR_WORDS)
+    return name is not None and bool(set(name_words(name)) & USER_PAIR_WORDS)
 
 
 def _membership(node: ast.Compare, context: ModuleContext) -> Iterator[Hit]:
@@ -390,7 +329,7 @@ def _membership(node: ast.Compare, context: ModuleContext) -> Iterator[Hit]:
     element, container = node.left, node.comparators[0]
     if _is_fixed(_unwrap(element, context), context) or _user_pair(element, context):
         return
-    if _strength(element, context) < _Secret.NAMED or not is_sequence(container, context):
+    if _strength(element, context) < Secret.NAMED or not is_sequence(container, context):
         return
     yield Hit(
         node=node,
