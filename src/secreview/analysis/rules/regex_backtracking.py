@@ -11,7 +11,9 @@ sees exactly the tree CPython's engine runs: `(\\d|\\w)+` is already merged into
   or whose optional part can start like its next round (`(a([ a]+a)?)*`): exponential;
 * two unbounded repeats over overlapping characters side by side, before something that can
   fail (`\\s*\\s*$`, `.*.*=`): polynomial. A loop of one character and optional parts
-  (`(?:[a-z0-9]-?)*`) counts as a loop of that character.
+  (`(?:[a-z0-9]-?)*`) counts as a loop of that character, and a single character that can be
+  any of the run's (an unescaped `.` in `[0-9A-z.]+.[0-9A-z.]+`, meant as `\\.`) stands
+  between two loops without separating them.
 
 `regex-backtracking-separated-loops`, off by default, adds two wider readings of the last shape:
 loops separated by characters both can take (`\\S+@\\S+\\.\\S+$`, `(.+?)::(.*)$`) and
@@ -139,7 +141,9 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "(`(a+)+`, `(\\w+\\s?)*`), repeated alternatives that can match the same characters "
     "(`(a|a?)+`) or an optional part that can start like the next round (`(a([ a]+a)?)*`), "
     "and unbounded repeats over the same characters side by side before "
-    "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). A pattern "
+    "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`), also "
+    "when only a wildcard stands between them (`[0-9A-z.]+.[0-9A-z.]+`: an unescaped `.`). "
+    "A pattern "
     'assembled from named pieces (`host = r"(?: %(IP_literal)s | ...)" % locals()`, a '
     "grammar written as regexes) is read whole and reported once, on the piece where the "
     "nested loop is written. Patterns "

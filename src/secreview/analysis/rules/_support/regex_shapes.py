@@ -211,6 +211,17 @@ class _Trade(NamedTuple):
     loops: int = 2
 
 
+def _takes_any_of(node: Node, run: frozenset[str]) -> bool:
+    """Whether `node` is one character that can be any character of `run`: an unescaped `.`
+    between two loops of host-name characters (`[0-9A-z.]+.[0-9A-z.]+`, meant as `\\.`), or
+    `\\w` between two `[a-z]+`. It does not separate the loops: on a plain run of their
+    characters it takes one of them wherever the split falls, so the loops trade that run as
+    if side by side, and ordinary text of those characters (a long host name) is the slow
+    input. A literal separator (`\\S+@\\S+`, `(.+?)::(.*)`) is left to the wider reading: there
+    the slow input must repeat the separator itself."""
+    return isinstance(node, Chars) and bool(run) and run <= node.chars
+
+
 def _chain_length(path: list[Node], last: int, shared: frozenset[str], wide: bool) -> int:
     """How many loops share out one run: the pair, plus each further loop beside the last that
     can take a character of the run too (`\\s*\\t+\\s*` shares a run of tabs three ways);
@@ -222,6 +233,8 @@ def _chain_length(path: list[Node], last: int, shared: frozenset[str], wide: boo
         if run & shared:
             shared &= run
             count += 1
+        elif _takes_any_of(node, shared):
+            continue  # `[\w.]+.[\w.]+.[a-z]+`: the `.` separates nothing
         elif wide and isinstance(node, Chars) and node.chars & shared:
             shared &= node.chars
         elif not nullable(node):
@@ -268,6 +281,8 @@ def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool, wide: bool)
                 return _Trade(
                     path[i], path[j], _chain_length(path, j, shared & _run_chars(path[j]), wide)
                 )
+            if _takes_any_of(path[j], shared):
+                continue  # a wildcard between the loops (`[\w.]+.[\w.]+`) separates nothing
             if wide and isinstance(path[j], Chars) and path[j].chars & shared:
                 shared &= path[j].chars  # a separator both loops can take
             elif not nullable(path[j]):
