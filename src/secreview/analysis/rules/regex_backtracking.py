@@ -11,7 +11,9 @@ sees exactly the tree CPython's engine runs: `(\\d|\\w)+` is already merged into
   or whose optional part can start like its next round (`(a([ a]+a)?)*`): exponential;
 * two unbounded repeats over overlapping characters side by side, before something that can
   fail (`\\s*\\s*$`, `.*.*=`): polynomial. A loop of one character and optional parts
-  (`(?:[a-z0-9]-?)*`) counts as a loop of that character.
+  (`(?:[a-z0-9]-?)*`) counts as a loop of that character; and where untrusted text is shown
+  to reach the pattern, a single character that can be any of the run's (an unescaped `.` in
+  `[0-9A-z.]+.[0-9A-z.]+`, meant as `\\.`) stands between two loops without separating them.
 
 `regex-backtracking-separated-loops`, off by default, adds two wider readings of the last shape:
 loops separated by characters both can take (`\\S+@\\S+\\.\\S+$`, `(.+?)::(.*)$`) and
@@ -139,7 +141,9 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "(`(a+)+`, `(\\w+\\s?)*`), repeated alternatives that can match the same characters "
     "(`(a|a?)+`) or an optional part that can start like the next round (`(a([ a]+a)?)*`), "
     "and unbounded repeats over the same characters side by side before "
-    "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`). A pattern "
+    "something that can fail (`\\s*\\s*$`, `.*.*=`, `(?:[a-z0-9]-?)*[a-z0-9]+\\.`), and, "
+    "on text shown to be untrusted, when only a wildcard stands between them "
+    "(`[0-9A-z.]+.[0-9A-z.]+`: an unescaped `.`). A pattern "
     'assembled from named pieces (`host = r"(?: %(IP_literal)s | ...)" % locals()`, a '
     "grammar written as regexes) is read whole and reported once, on the piece where the "
     "nested loop is written. Patterns "
@@ -273,6 +277,8 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
         origin = origin or text_origin(context, node, function)
         if origin.trust is Trust.PROGRAM_MADE or origin is SETTING:
             return
+        if found.wildcard and wide == _attacker_text(origin):
+            continue  # the other rule's (`_attacker_text`)
         if (
             origin is CAPPED
             and not problem.exponential
@@ -310,6 +316,17 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             severity=None if problem.exponential else Severity.LOW,
             confidence=origin.confidence(Confidence.LOW),
         )
+
+
+def _attacker_text(origin: DataOrigin) -> bool:
+    """Whether loops that trade a run only across a wildcard (`[\\w.]+.[\\w.]+`,
+    `Found.wildcard`) are the default rule's: on text shown to come from outside (network input,
+    or a public function's parameter under `library`), as side-by-side loops are; on any other
+    text they are left to `regex-backtracking-separated-loops`. The wildcard is mostly a `\\.`
+    written as `.` in a version or host pattern, and on mature code those patterns read the
+    output of the program's own tools (`re.search(r"\\d+.\\d+.\\d+", git_version)`), which no
+    one outside can lengthen."""
+    return origin.trust is Trust.UNTRUSTED and not origin.operator
 
 
 _STEP_BUDGET = 10**8

@@ -21,6 +21,10 @@ class Found(NamedTuple):
 
     problem: Problem
     anchored: bool
+    wildcard: bool = False
+    """Found only when a single character that can be any of the loops' stands between them
+    (`[\\w.]+.[\\w.]+`, `regex_shapes._takes_any_of`): the default rule reports it on text shown
+    to be untrusted, the wider reading on any other."""
 
 
 def exponential_alone(flags: int, function: str, pattern: str | bytes) -> bool:
@@ -31,7 +35,9 @@ def exponential_alone(flags: int, function: str, pattern: str | bytes) -> bool:
 
 def pattern_problem(pattern: str | bytes, flags: int, function: str, wide: bool) -> Found | None:
     """The worst backtracking problem of a constant pattern, None for a safe or broken one;
-    with `wide`, only a problem the wider reading finds and the default one does not."""
+    with `wide`, only a problem the wider reading finds and the default one does not. A problem
+    only the wildcard reading finds is marked (`Found.wildcard`) and returned by both: which
+    rule reports it depends on where the text comes from."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         return None
     # Imported here, with the first constant pattern (see the module's docstring).
@@ -43,6 +49,12 @@ def pattern_problem(pattern: str | bytes, flags: int, function: str, wide: bool)
         return None
     whole_match = function == "fullmatch"
     problem = find_problem(tree, whole_match)
+    if problem is not None:
+        return None if wide else Found(problem, starts_at_beginning(tree))
+    wildcard = find_problem(tree, whole_match, wildcards=True)
     if wide:
-        problem = None if problem is not None else find_problem(tree, whole_match, wide=True)
-    return None if problem is None else Found(problem, starts_at_beginning(tree))
+        problem = find_problem(tree, whole_match, wide=True)
+    problem = problem or wildcard
+    if problem is None:
+        return None
+    return Found(problem, starts_at_beginning(tree), wildcard=wildcard is not None)

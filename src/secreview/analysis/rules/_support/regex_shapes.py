@@ -211,17 +211,33 @@ class _Trade(NamedTuple):
     loops: int = 2
 
 
-def _chain_length(path: list[Node], last: int, shared: frozenset[str], wide: bool) -> int:
+def _takes_any_of(node: Node, run: frozenset[str]) -> bool:
+    """Whether `node` is one character that can be any character of `run`: an unescaped `.`
+    between two loops of host-name characters (`[0-9A-z.]+.[0-9A-z.]+`, meant as `\\.`), or
+    `\\w` between two `[a-z]+`. It does not separate the loops: on a plain run of their
+    characters it takes one of them wherever the split falls, so the loops trade that run as
+    if side by side, and ordinary text of those characters (a long host name) is the slow
+    input. A literal separator (`\\S+@\\S+`, `(.+?)::(.*)`) is left to the wider reading: there
+    the slow input must repeat the separator itself."""
+    return isinstance(node, Chars) and bool(run) and run <= node.chars
+
+
+def _chain_length(
+    path: list[Node], last: int, shared: frozenset[str], wide: bool, wildcards: bool
+) -> int:
     """How many loops share out one run: the pair, plus each further loop beside the last that
     can take a character of the run too (`\\s*\\t+\\s*` shares a run of tabs three ways);
     with `wide`, also past a separator that can take it (`[\\w.]+.[\\w.]+.[a-z]+` shares a run
-    of letters three ways, cubic from one start, as the pair's separator is read)."""
+    of letters three ways, cubic from one start, as the pair's separator is read); with
+    `wildcards`, past a single character that can be any of the run's (`_takes_any_of`)."""
     count = 2
     for node in path[last + 1 :]:
         run = _run_chars(node)
         if run & shared:
             shared &= run
             count += 1
+        elif wildcards and _takes_any_of(node, shared):
+            continue  # `[\w.]+.[\w.]+.[a-z]+`: the `.` separates nothing
         elif wide and isinstance(node, Chars) and node.chars & shared:
             shared &= node.chars
         elif not nullable(node):
@@ -246,14 +262,17 @@ def _next_character_decides(rest: Sequence[Node], given_back: frozenset[str]) ->
     return isinstance(first, Chars) and given_back <= first.chars and not can_fail(rest[1:])
 
 
-def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool, wide: bool) -> _Trade | None:
+def _trading_pair(
+    path: list[Node], end_can_fail: bool, wraps: bool, wide: bool, wildcards: bool
+) -> _Trade | None:
     """Two loops that can share out one run of characters in many ways.
 
     Side by side (only parts that match empty between them) they trade when something after
     them can fail. With `wide`, single characters that both loops can take may stand between
     them too (`\\w+_\\w+`, `\\S+:\\S*`): in a run of that character the split can fall at any
     of its copies. With `wraps`, the path is a loop body: the last loop of one iteration also
-    trades with the first loop of the next (`(\\s*,\\s*)*`).
+    trades with the first loop of the next (`(\\s*,\\s*)*`). With `wildcards`, a single
+    character that can be any of the run's stands between them too (`_takes_any_of`).
     """
     loops = [i for i, node in enumerate(path) if _run_chars(node)]
     for i in loops:
@@ -265,9 +284,10 @@ def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool, wide: bool)
             if fails_after and j == i + 1 and _next_character_decides(rest, shared):
                 fails_after = False  # `\s+(.+?)\s+` and nothing more: see the function
             if trades and (end_can_fail or fails_after):
-                return _Trade(
-                    path[i], path[j], _chain_length(path, j, shared & _run_chars(path[j]), wide)
-                )
+                run = shared & _run_chars(path[j])
+                return _Trade(path[i], path[j], _chain_length(path, j, run, wide, wildcards))
+            if wildcards and _takes_any_of(path[j], shared):
+                continue  # a wildcard between the loops (`[\w.]+.[\w.]+`) separates nothing
             if wide and isinstance(path[j], Chars) and path[j].chars & shared:
                 shared &= path[j].chars  # a separator both loops can take
             elif not nullable(path[j]):
@@ -283,13 +303,13 @@ def _trading_pair(path: list[Node], end_can_fail: bool, wraps: bool, wide: bool)
 
 
 def _trading_loops(
-    nodes: Sequence[Node], end_can_fail: bool, wraps: bool, wide: bool
+    nodes: Sequence[Node], end_can_fail: bool, wraps: bool, wide: bool, wildcards: bool = False
 ) -> tuple[str, str, int] | None:
     """The first two loops on any path through `nodes` that trade characters, as pattern text,
     and how many loops share that run; with `wide`, also through separators and optional groups
     read with their parts."""
     for path in alternative_paths(nodes, optional=wide):
-        trade = _trading_pair(path, end_can_fail, wraps, wide)
+        trade = _trading_pair(path, end_can_fail, wraps, wide, wildcards)
         if trade is not None:
             first, second = (
                 render([p.source]) for p in (trade.first, trade.second) if isinstance(p, Repeat)
@@ -298,9 +318,11 @@ def _trading_loops(
     return None
 
 
-def _competing_loops(nodes: Sequence[Node], whole_match: bool, wide: bool) -> Problem | None:
+def _competing_loops(
+    nodes: Sequence[Node], whole_match: bool, wide: bool, wildcards: bool
+) -> Problem | None:
     """`\\s*\\s*$`, `.*.*=`: polynomial at the top level of the pattern."""
-    loops = _trading_loops(nodes, whole_match, wraps=False, wide=wide)
+    loops = _trading_loops(nodes, whole_match, wraps=False, wide=wide, wildcards=wildcards)
     if loops is None:
         return None
     first, second, count = loops
@@ -312,11 +334,11 @@ def _competing_loops(nodes: Sequence[Node], whole_match: bool, wide: bool) -> Pr
     )
 
 
-def _competing_loops_in_body(outer: Repeat, wide: bool) -> Problem | None:
+def _competing_loops_in_body(outer: Repeat, wide: bool, wildcards: bool) -> Problem | None:
     """Loops that trade characters inside a repeated body: the choices multiply per iteration."""
     if outer.high < 2:
         return None
-    loops = _trading_loops(outer.body, True, wraps=True, wide=wide)
+    loops = _trading_loops(outer.body, True, wraps=True, wide=wide, wildcards=wildcards)
     if loops is None:
         return None
     first, second, _ = loops
@@ -327,9 +349,12 @@ def _competing_loops_in_body(outer: Repeat, wide: bool) -> Problem | None:
     )
 
 
-def find_problem(tree: tuple[Node, ...], whole_match: bool, wide: bool = False) -> Problem | None:
+def find_problem(
+    tree: tuple[Node, ...], whole_match: bool, wide: bool = False, wildcards: bool = False
+) -> Problem | None:
     """The worst backtracking problem in the pattern: exponential ones first. `wide` also
-    looks for loops that trade characters across a separator or an optional group."""
+    looks for loops that trade characters across a separator or an optional group;
+    `wildcards` only across a single character that can be any of theirs (`_takes_any_of`)."""
     found: list[Problem] = []
     for repeat, tail_can_fail, sure in all_repeats(tree, whole_match):
         if not tail_can_fail:
@@ -337,11 +362,11 @@ def find_problem(tree: tuple[Node, ...], whole_match: bool, wide: bool = False) 
         problem = (
             _ambiguous_split(repeat)
             or _overlapping_alternatives(repeat, sure)
-            or _competing_loops_in_body(repeat, wide)
+            or _competing_loops_in_body(repeat, wide, wildcards)
         )
         if problem is not None:
             found.append(problem)
-    problem = _competing_loops(tree, whole_match, wide)
+    problem = _competing_loops(tree, whole_match, wide, wildcards)
     if problem is not None:
         found.append(problem)
     ranked = sorted(found, key=lambda p: not p.exponential)  # stable: first exponential one
