@@ -273,7 +273,8 @@ class CallRules(ExternalCallRules, CallbackRules):
             if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
             flows = argument_flows(argument, event.flow, self.reader(node))
-            for flow in formatted_whole(argument, event.flow, flows):
+            inner = event.flow
+            for flow in formatted_whole(argument, inner.safe_for, inner.within, flows):
                 spliced += 1
                 combined = splice(flow, event.flow, node, name, reads)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):

@@ -123,11 +123,14 @@ def _whole(flow: Flow) -> Flow:
     return flow.sanitised({FORMATTED_WHOLE})
 
 
-def formatted_whole(argument: Value, inner: Flow, flows: frozenset[Flow]) -> frozenset[Flow]:
-    """A caller's `flows` for a callee's parameter flow `inner`: escaped for line breaks when
-    the callee wrote the whole parameter as text and the caller passes a container it built
-    (`db.match(sql, (author_id,))` into `log.error("args: %s" % args)`: a tuple's `repr`)."""
-    if FORMATTED_WHOLE in inner.safe_for and not inner.within and is_plain_container(argument):
+def formatted_whole(
+    argument: Value, safe_for: frozenset[str], within: tuple[object, ...], flows: frozenset[Flow]
+) -> frozenset[Flow]:
+    """A caller's `flows` for a callee's parameter flow (its `safe_for` and `within`): escaped
+    for line breaks when the callee wrote the whole parameter as text and the caller passes a
+    container it built (`db.match(sql, (author_id,))` into `log.error("args: %s" % args)`: a
+    tuple's `repr`), in this module or another."""
+    if FORMATTED_WHOLE in safe_for and not within and is_plain_container(argument):
         return frozenset(f.sanitised(LINE_BREAK_KINDS) for f in flows)
     return flows
 
