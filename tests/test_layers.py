@@ -52,6 +52,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "secreview.project_pickles",
         "secreview.project_aliases",
         "secreview.project_constants",
+        "secreview.project_log_format",
         "secreview.project_scripts",
         "secreview.project_debug_helpers",
         "secreview.project_facts",

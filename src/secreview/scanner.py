@@ -40,6 +40,7 @@ from secreview.pipeline import active_rules, models_for, review_text_guarded
 from secreview.project_aliases import with_project_shims
 from secreview.project_constants import with_project_constants
 from secreview.project_facts import with_project_facts
+from secreview.project_log_format import with_project_log_format
 from secreview.project_scripts import with_project_scripts
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
@@ -351,6 +352,8 @@ def scan_sources(
     )
     config = with_project_shims(config, sources, workers)
     config = with_project_constants(config, sources, workers)
+    if "log-injection" in active:
+        config = with_project_log_format(config, sources, workers)
     config = with_project_scripts(config, sources)
     with open_cache(config) as cache:
         reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)

@@ -119,6 +119,10 @@ class ScanConfig(NamedTuple):
     """(`module.NAME`, value) for each plain constant a module of the project imports from
     another (`secreview.project_constants`), found before the review; no setting sets it. Part
     of the cache key, as `project_pickle_files` is."""
+    project_logs_json: bool = False
+    """Whether the project's logging configurations render JSON as it runs by default
+    (`secreview.project_log_format`), found before the review: its log messages cannot forge
+    an entry. No setting sets it. Part of the cache key, as `project_pickle_files` is."""
     project_scripts: frozenset[str] = frozenset()
     """Shown names of the modules that are scripts beside a scanned package (`setup.py`, `docs/`
     and `tools/` helpers: `secreview.project_scripts`), found before the review: the `library`

@@ -13,11 +13,12 @@ from secreview.findings import Confidence, Severity
 
 
 def _from_the_attacker(event: SinkEvent, context: AnalysisContext) -> bool:
-    """Whether the logged data may come from the web client: not the reply of a service API at
-    a host the code fixes or the operator configured (the attacker is the client, not the
-    service the code or its operator chose to call; that reply is still the server's data for
-    every other rule)."""
-    return FIXED_SERVER not in event.flow.safe_for
+    """Whether the logged data may come from the web client and forge an entry: not the reply
+    of a service API at a host the code fixes or the operator configured (the attacker is the
+    client, not the service the code or its operator chose to call; that reply is still the
+    server's data for every other rule), and not in a project whose logging renders JSON by
+    default (`secreview.project_log_format`: the formatter escapes every line break)."""
+    return FIXED_SERVER not in event.flow.safe_for and not context.project_logs_json
 
 
 log_injection = taint_rule(

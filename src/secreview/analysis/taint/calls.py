@@ -19,6 +19,7 @@ from secreview.analysis.taint.configured_urls import caller_fixes_host
 from secreview.analysis.taint.container_types import dumped
 from secreview.analysis.taint.event_paths import SPLICES_PER_STEP
 from secreview.analysis.taint.external_calls import ExternalCallRules
+from secreview.analysis.taint.formats import formatted_whole
 from secreview.analysis.taint.guard_shapes import past_library_call
 from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
@@ -271,7 +272,9 @@ class CallRules(ExternalCallRules, CallbackRules):
             argument = mapping[parameter]
             if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
-            for flow in argument_flows(argument, event.flow, self.reader(node)):
+            flows = argument_flows(argument, event.flow, self.reader(node))
+            inner = event.flow
+            for flow in formatted_whole(argument, inner.safe_for, inner.within, flows):
                 spliced += 1
                 combined = splice(flow, event.flow, node, name, reads)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):

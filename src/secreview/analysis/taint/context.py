@@ -100,6 +100,9 @@ class AnalysisContext(ModuleContext):
     project_debug_helpers: tuple[str, ...] = field(default=(), repr=False)
     """`module.function index name` for each parameter a function of the scanned project shows
     only under a debug flag (see `rules._support.debug_helpers`)."""
+    project_logs_json: bool = field(default=False, repr=False)
+    """Whether the scanned project's logging renders JSON by default (see
+    `secreview.project_log_format`): no logged value can forge an entry."""
     project_quiet_helpers: tuple[str, ...] = field(default=(), repr=False)
     """`module.function index name` for each parameter a function of the scanned project keeps
     on the server: it only tests or logs it (see `rules._support.quiet_helpers`)."""

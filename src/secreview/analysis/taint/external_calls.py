@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from secreview.analysis.taint.callee_reads import read_by_callee, read_inside
 from secreview.analysis.taint.configured_urls import caller_fixes_host
+from secreview.analysis.taint.formats import formatted_whole
 from secreview.analysis.taint.objects import ObjectRules
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.semantics import read_path
@@ -47,7 +48,8 @@ class ExternalCallRules(ObjectRules):
                 continue
             if effect.typed and self.declared_type_before(node):
                 continue
-            for flow in self._argument_part(argument, effect.within, node):
+            flows = self._argument_part(argument, effect.within, node)
+            for flow in formatted_whole(argument, effect.safe_for, effect.within, flows):
                 combined = flow.then(
                     node,
                     f"passed to `{short}`, which uses it as `{effect.sink}` at {effect.location}",

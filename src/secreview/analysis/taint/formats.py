@@ -23,7 +23,7 @@ import string
 from collections.abc import Iterable
 
 from secreview.analysis.taint.container_types import is_typed_dict
-from secreview.analysis.taint.values import Value, has_query_mark
+from secreview.analysis.taint.values import FORMATTED_WHOLE, Flow, Value, has_query_mark
 from secreview.patterns import lazy_pattern
 
 LINE_BREAK_KINDS = frozenset({"log", "header"})
@@ -98,6 +98,8 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
     as_bytes = value.type in BYTES_TYPES
     if container or as_bytes:
         kinds |= LINE_BREAK_KINDS
+    elif value.flows and any(f.parameter is not None and not f.within for f in value.flows):
+        value = value.mapped(_whole)
     if not kinds or not value.all_flows():
         return value
     if kinds >= NUMBER_SAFE_KINDS:
@@ -112,6 +114,25 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
         note = "after the URL's host (in its path or query string)"
     escaped = value.mapped(lambda f: f.then(node, note).sanitised(kinds))
     return Value(flows=escaped.all_flows())
+
+
+def _whole(flow: Flow) -> Flow:
+    """A flow of a whole parameter marked as written as text (`FORMATTED_WHOLE`)."""
+    if flow.parameter is None or flow.within or FORMATTED_WHOLE in flow.safe_for:
+        return flow
+    return flow.sanitised({FORMATTED_WHOLE})
+
+
+def formatted_whole(
+    argument: Value, safe_for: frozenset[str], within: tuple[object, ...], flows: frozenset[Flow]
+) -> frozenset[Flow]:
+    """A caller's `flows` for a callee's parameter flow (its `safe_for` and `within`): escaped
+    for line breaks when the callee wrote the whole parameter as text and the caller passes a
+    container it built (`db.match(sql, (author_id,))` into `log.error("args: %s" % args)`: a
+    tuple's `repr`), in this module or another."""
+    if FORMATTED_WHOLE in safe_for and not within and is_plain_container(argument):
+        return frozenset(f.sanitised(LINE_BREAK_KINDS) for f in flows)
+    return flows
 
 
 def is_plain_container(value: Value) -> bool:

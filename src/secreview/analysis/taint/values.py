@@ -38,6 +38,10 @@ DECODED = "decoded"
 """Marker on a parameter flow: the function decodes the parameter's text (`parse_qsl(url)`), so
 at a call site the argument's sink kinds a source or sanitiser ruled out apply again
 (`Flow.through`), as they do when the caller decodes it itself (`Flow.decoded`)."""
+FORMATTED_WHOLE = "formatted-whole"
+"""Marker on a flow of a whole parameter: the function wrote it as text (`"%s" % args`,
+`f"{args}"`), so a caller's list, tuple, set or dict is the `repr` of its items there, line breaks
+escaped (`formats.formatted_whole`); a caller's other argument is written as it is."""
 ELEMENT = "(element)"
 """The part of a list or set holding what was added once the code no longer knew its length (a
 work list grown in a loop): any unknown index may be one of them, so an appended tuple keeps its
@@ -115,6 +119,8 @@ class Flow:
         if APPENDED in callee_safe_for:
             flow = Flow(self.origin, self.steps, self.safe_for - ONE_NAME_MARKERS, self.within)
             callee_safe_for -= frozenset() if flow.parameter is not None else {APPENDED}
+        if flow.parameter is None or flow.within:
+            callee_safe_for -= {FORMATTED_WHOLE}  # it holds only of a whole parameter
         if DECODED not in callee_safe_for:
             return flow.sanitised(callee_safe_for)
         kept = flow.safe_for & DECODING_KEEPS
