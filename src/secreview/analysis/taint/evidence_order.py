@@ -54,12 +54,7 @@ def preferred(flow: Flow, current: Flow) -> bool:
     if flow is current:
         return False
     for mine, theirs in zip(steps, others, strict=True):
-        if mine is theirs:
-            continue
-        (node, note), (other_node, other_note) = mine, theirs
-        if node is other_node:  # the same position but for the note, which decides
-            if note != other_note:
-                return note < other_note
+        if mine is theirs or mine == theirs:  # the same node and note: the same position
             continue
         position, other = step_position(mine), step_position(theirs)
         if position != other:

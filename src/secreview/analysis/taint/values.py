@@ -185,7 +185,7 @@ def merge_flows(*groups: Iterable[Flow]) -> frozenset[Flow]:
                 appended.append((flow.origin, marks, flow.within))
             signature = (flow.origin, marks, flow.within)  # `Flow.signature`, inlined
             current = best.get(signature)
-            if current is None or (current is not flow and preferred(flow, current)):
+            if current is None or preferred(flow, current):
                 best[signature] = flow
     if not best:
         return _NO_FLOWS  # most values carry no flow: skip building an empty set
