@@ -14,8 +14,9 @@ from dataclasses import replace
 
 from secreview.analysis.taint.configured_urls import extends_itself
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.markers import ITEM_READ
 from secreview.analysis.taint.semantics import WRITTEN
-from secreview.analysis.taint.values import CLEAN, ELEMENT, Value, join, merge_flows
+from secreview.analysis.taint.values import CLEAN, ELEMENT, Flow, Value, join, merge_flows
 from secreview.index.context import UNKNOWN
 
 _ADDERS = frozenset({"append", "appendleft", "add", "insert", "extend", "extendleft", "update"})
@@ -263,11 +264,23 @@ class ContainerRules(FrameState):
         known elements of a list, tuple or set the code built are joined element by element, so
         `for key, value in [("name", request_arg), ("mode", "fast")]` keeps `key` constant."""
         if iterable.shape == "dict":
-            return Value(flows=iterable.flows)
+            return Value(flows=_items_read(iterable.flows))
         if iterable.is_constant and isinstance(iterable.const, str | tuple | list):
             return CLEAN
         keys = iterable.parts
         if iterable.shape and keys and all(isinstance(k, int) or k == ELEMENT for k in keys):
             known = functools.reduce(join, iterable.parts.values())
-            return join(known, Value(flows=iterable.flows)) if iterable.flows else known
-        return iterable.any_part()
+            if not iterable.flows:
+                return known
+            return join(known, Value(flows=_items_read(iterable.flows)))
+        return Value(flows=_items_read(iterable.all_flows()))
+
+
+def _items_read(flows: frozenset[Flow]) -> frozenset[Flow]:
+    """`flows` of an iterated value, a whole parameter's marked `ITEM_READ` (what is written
+    from it is an item of the caller's argument, not the argument as text)."""
+    if not any(f.parameter is not None and not f.within for f in flows):
+        return flows
+    return merge_flows(
+        f.sanitised({ITEM_READ}) if f.parameter is not None and not f.within else f for f in flows
+    )

@@ -23,6 +23,7 @@ import string
 from collections.abc import Iterable
 
 from secreview.analysis.taint.container_types import is_typed_dict
+from secreview.analysis.taint.markers import ITEM_READ
 from secreview.analysis.taint.values import FORMATTED_WHOLE, Flow, Value, has_query_mark
 from secreview.patterns import lazy_pattern
 
@@ -33,6 +34,8 @@ NUMBER_SAFE_KINDS = frozenset(
      "log", "header", "template", "xml", "xxe", "deserialization"}
 )  # fmt: skip
 """The injection sink kinds whose syntax no formatted number can change."""
+_NOT_WHOLE = frozenset({FORMATTED_WHOLE, ITEM_READ})
+"""Markers that keep `_whole` from marking a flow: already marked, or an item of the parameter."""
 _NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
 _NUMERIC_SPEC_TYPES = frozenset("bdoxXneEfFgG%")
 """Presentation types of a format spec (`{:08.3f}`) that only take numbers."""
@@ -118,7 +121,7 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
 
 def _whole(flow: Flow) -> Flow:
     """A flow of a whole parameter marked as written as text (`FORMATTED_WHOLE`)."""
-    if flow.parameter is None or flow.within or FORMATTED_WHOLE in flow.safe_for:
+    if flow.parameter is None or flow.within or flow.safe_for & _NOT_WHOLE:
         return flow
     return flow.sanitised({FORMATTED_WHOLE})
 

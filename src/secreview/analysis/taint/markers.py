@@ -51,3 +51,8 @@ serialiser's own output (`pickle.dumps(value)`) or a number is harmless to an un
 is the structure of the bytes: the text encoding carried on top of them (`b64encode`, then
 `b64decode` in the task that loads it) gives the same bytes back, never a pickle someone else
 designed."""
+ITEM_READ = "item-read"
+"""On a whole parameter's flow once the function iterates the parameter (`for url in urls`): what
+it writes from then on is an item, not the parameter, so writing it as text is not writing the
+caller's container as its `repr` (`formats._whole` leaves `FORMATTED_WHOLE` off); the caller's
+own flow never takes the marker (`values.Flow.through`)."""

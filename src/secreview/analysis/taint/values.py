@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.evidence_order import Step, preferred
 from secreview.analysis.taint.joined_fields import joined_choices, joined_prefix
-from secreview.analysis.taint.markers import APPENDED, DECODING_KEEPS, ONE_NAME_MARKERS
+from secreview.analysis.taint.markers import APPENDED, DECODING_KEEPS, ITEM_READ, ONE_NAME_MARKERS
 from secreview.analysis.taint.part_widening import MAX_PART_FLOWS, coarsened
 from secreview.analysis.taint.type_unions import joined_type
 from secreview.analysis.taint.url_text import has_query_mark
@@ -119,8 +119,9 @@ class Flow:
         if APPENDED in callee_safe_for:
             flow = Flow(self.origin, self.steps, self.safe_for - ONE_NAME_MARKERS, self.within)
             callee_safe_for -= frozenset() if flow.parameter is not None else {APPENDED}
-        if flow.parameter is None or flow.within:
+        if flow.parameter is None or flow.within or ITEM_READ in flow.safe_for:
             callee_safe_for -= {FORMATTED_WHOLE}  # it holds only of a whole parameter
+        callee_safe_for -= {ITEM_READ}  # the callee's own reading of the argument
         if DECODED not in callee_safe_for:
             return flow.sanitised(callee_safe_for)
         kept = flow.safe_for & DECODING_KEEPS
