@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
+
+from package_files import write_package
 
 from secreview.config import ScanConfig
 from secreview.project_constants import with_project_constants
@@ -55,14 +56,6 @@ def downgrade(DB_TABLES):
 """
 
 
-def _project(root: Path, modules: dict[str, str]) -> None:
-    package = root / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    for name, source in modules.items():
-        (package / f"{name}.py").write_text(textwrap.dedent(source))
-
-
 def _sql_lines(root: Path, module: str, config: ScanConfig | None = None) -> set[int]:
     result = scan([str(root)], config or ScanConfig(), jobs=1)
     return {
@@ -77,18 +70,18 @@ def test_imported_constants_fold_and_the_rest_stay_reported(tmp_path: Path) -> N
     """Lines 9-12 splice constants of `app.constants` (relative and absolute imports, a tuple
     iterated); 13-16 a name assigned twice, one read from the environment, one too long to
     keep, and a lower-case name (not looked for)."""
-    _project(tmp_path, {"constants": CONSTANTS, "store": STORE})
+    write_package(tmp_path, {"constants": CONSTANTS, "store": STORE})
     assert _sql_lines(tmp_path, "store") == {13, 14, 15, 16}
 
 
 def test_a_name_the_importer_binds_again_is_not_the_imported_constant(tmp_path: Path) -> None:
     """At module level (line 10) or as a function's parameter (line 14)."""
-    _project(tmp_path, {"constants": CONSTANTS, "store": REBOUND})
+    write_package(tmp_path, {"constants": CONSTANTS, "store": REBOUND})
     assert _sql_lines(tmp_path, "store") == {10, 14}
 
 
 def test_the_table_holds_only_the_imported_plain_constants(tmp_path: Path) -> None:
-    _project(tmp_path, {"constants": CONSTANTS, "store": STORE})
+    write_package(tmp_path, {"constants": CONSTANTS, "store": STORE})
     sources, _ = discover([str(tmp_path)], ScanConfig().excludes)
     table = dict(with_project_constants(ScanConfig(), sources).project_constants)
     assert table == {
@@ -101,7 +94,7 @@ def test_the_table_holds_only_the_imported_plain_constants(tmp_path: Path) -> No
 def test_the_cache_reviews_the_importer_again_when_a_constant_changes(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    _project(project, {"constants": CONSTANTS, "store": STORE})
+    write_package(project, {"constants": CONSTANTS, "store": STORE})
     config = ScanConfig(cache_dir=str(tmp_path / "cache"))
     assert _sql_lines(project, "store", config) == {13, 14, 15, 16}
     constants = project / "app" / "constants.py"

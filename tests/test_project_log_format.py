@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
+
+from package_files import write_package
 
 from secreview.config import ScanConfig
 from secreview.project_log_format import with_project_log_format
@@ -72,14 +73,6 @@ logging.basicConfig(level=logging.INFO)
 """
 
 
-def _project(root: Path, modules: dict[str, str]) -> None:
-    package = root / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    for name, source in modules.items():
-        (package / f"{name}.py").write_text(textwrap.dedent(source))
-
-
 def _log_lines(root: Path, config: ScanConfig | None = None) -> set[int]:
     result = scan([str(root)], config or ScanConfig(), jobs=1)
     return {
@@ -98,14 +91,14 @@ def _logs_json(root: Path) -> bool:
 def test_a_json_formatter_by_default_leaves_no_forged_entry(tmp_path: Path) -> None:
     """`LOG_FORMAT` unset takes the JSON formatter; uvicorn's own access logger does not
     count (not the project's)."""
-    _project(tmp_path, {"logs": LOGGING.format(default="LOG_FORMAT_JSON"), "views": VIEWS})
+    write_package(tmp_path, {"logs": LOGGING.format(default="LOG_FORMAT_JSON"), "views": VIEWS})
     assert _logs_json(tmp_path)
     assert _log_lines(tmp_path) == set()
 
 
 def test_a_json_formatter_only_as_an_option_keeps_the_finding(tmp_path: Path) -> None:
     """The program as shipped writes plain lines; the operator must choose JSON."""
-    _project(tmp_path, {"logs": LOGGING.format(default='"text"'), "views": VIEWS})
+    write_package(tmp_path, {"logs": LOGGING.format(default='"text"'), "views": VIEWS})
     assert not _logs_json(tmp_path)
     assert _log_lines(tmp_path) == {15}
 
@@ -115,7 +108,7 @@ def test_a_command_line_configuration_beside_the_web_server_does_not_decide(
 ) -> None:
     """`basicConfig` in another package (no web framework there) does nothing once the web
     server's configuration gave the root logger a handler; `force=True` would replace it."""
-    _project(tmp_path, {"logs": LOGGING.format(default="LOG_FORMAT_JSON"), "views": VIEWS})
+    write_package(tmp_path, {"logs": LOGGING.format(default="LOG_FORMAT_JSON"), "views": VIEWS})
     (tmp_path / "app" / "cli").mkdir()
     (tmp_path / "app" / "cli" / "__init__.py").write_text(CLI)
     assert _logs_json(tmp_path)
@@ -129,7 +122,7 @@ def test_a_plain_handler_on_the_root_logger_keeps_the_finding(tmp_path: Path) ->
     logs = LOGGING.format(default="LOG_FORMAT_JSON").replace(
         '["default"], "level"', '["default", "access"], "level"'
     )
-    _project(tmp_path, {"logs": logs, "views": VIEWS})
+    write_package(tmp_path, {"logs": logs, "views": VIEWS})
     assert not _logs_json(tmp_path)
     assert _log_lines(tmp_path) == {15}
 
@@ -139,7 +132,7 @@ def test_the_cache_reviews_the_logging_calls_again_when_the_format_changes(
 ) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    _project(project, {"logs": LOGGING.format(default="LOG_FORMAT_JSON"), "views": VIEWS})
+    write_package(project, {"logs": LOGGING.format(default="LOG_FORMAT_JSON"), "views": VIEWS})
     config = ScanConfig(cache_dir=str(tmp_path / "cache"))
     assert _log_lines(project, config) == set()
     logs = project / "app" / "logs.py"
