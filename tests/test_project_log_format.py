@@ -118,6 +118,21 @@ def test_a_command_line_configuration_beside_the_web_server_does_not_decide(
     assert not _logs_json(tmp_path)
 
 
+def test_structlog_rendering_json_leaves_the_standard_library_s_loggers_plain(
+    tmp_path: Path,
+) -> None:
+    """`structlog.configure(processors=[..., JSONRenderer()])` renders structlog's loggers;
+    `logging.getLogger(...)` still writes through the standard library's plain handlers."""
+    structlog_json = """
+        import structlog
+
+        structlog.configure(processors=[structlog.processors.JSONRenderer()])
+        """
+    write_package(tmp_path, {"logs": structlog_json, "views": VIEWS})
+    assert not _logs_json(tmp_path)
+    assert _log_lines(tmp_path) == {15}
+
+
 def test_a_plain_handler_on_the_root_logger_keeps_the_finding(tmp_path: Path) -> None:
     logs = LOGGING.format(default="LOG_FORMAT_JSON").replace(
         '["default"], "level"', '["default", "access"], "level"'

@@ -8,7 +8,7 @@ logging calls are everywhere. Before the review the scanner reads every file's t
 when one names a JSON formatter, parses in worker processes (under each file's budget) the
 modules whose text configures logging, and asks each for its configuration sites
 (`rules._support.log_formats`: `dictConfig`, Django's `LOGGING`, `setFormatter`,
-`basicConfig`, `structlog.configure`).
+`basicConfig`; structlog's configuration renders only structlog's loggers).
 
 Which sites decide: a project often configures logging for several programs (the web server,
 a command-line tool, scripts run by hand). Sites in test code, in scripts beside the package and

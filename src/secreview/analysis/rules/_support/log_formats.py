@@ -1,7 +1,7 @@
 """Where one module configures logging, and whether that configuration renders JSON by default.
 
-A JSON formatter (`pythonjsonlogger`, `json_log_formatter`, `ecs_logging`, structlog's
-`JSONRenderer`, a `logging.Formatter` whose `format` returns `json.dumps(...)`) writes the
+A JSON formatter (`pythonjsonlogger`, `json_log_formatter`, `ecs_logging`, a
+`logging.Formatter` whose `format` returns `json.dumps(...)`) writes the
 message as a JSON string: a line break inside it is the two characters `\\n`, so a logged value
 cannot end the entry and forge the next (`log-injection`). Whether a project logs that way is a
 fact of the whole project (`secreview.project_log_format` gathers it before the review); this
@@ -9,6 +9,9 @@ module reads one module's share of it: each configuration site and whether it re
 the program runs by default, with every environment variable and setting unset
 (`os.environ.get("LOG_FORMAT", "json")` is `"json"`). A site whose formatter the scan cannot
 name counts as plain text: only a configuration the code spells out makes the finding go.
+`structlog.configure(processors=[..., JSONRenderer()])` is no site: it renders structlog's own
+loggers, while `logging.getLogger(...)` loggers keep the standard library's handlers, plain text
+unless one of the sites above makes them JSON.
 """
 
 from __future__ import annotations
@@ -33,14 +36,12 @@ JSON_FORMATTERS = frozenset(
     }
 )
 """`logging.Formatter` classes whose output is one JSON object per record."""
-JSON_RENDERERS = frozenset({"structlog.processors.JSONRenderer", "ecs_logging.StructlogFormatter"})
-"""structlog processors that render the event as JSON (the last of `processors=`)."""
 JSON_DUMPS = frozenset({"json.dumps", "simplejson.dumps", "ujson.dumps", "orjson.dumps"})
 _ENVIRONMENT_READS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
 _TEXT_METHODS = frozenset({"lower", "upper", "strip", "casefold"})
-MARKERS = ("pythonjsonlogger", "json_log_formatter", "ecs_logging", "JSONRenderer", "json.dumps")
+MARKERS = ("pythonjsonlogger", "json_log_formatter", "ecs_logging", "json.dumps")
 """Text one of whose modules must hold for a project to log JSON (read before any parse)."""
-CONFIGURES = ("dictConfig", "setFormatter", "basicConfig", "structlog", "LOGGING")
+CONFIGURES = ("dictConfig", "setFormatter", "basicConfig", "LOGGING")
 """Text a module that configures logging holds (read before it is parsed)."""
 
 
@@ -80,8 +81,6 @@ def logging_sites(context: ModuleContext, module: str) -> LoggingSites:
             if forced and context.keyword(node, "handlers") is None:
                 sites.append((False, False))  # a plain `%(message)s` format on the root logger
             fallback = fallback or (not forced and context.keyword(node, "handlers") is None)
-        elif name == "structlog.configure" and context.keyword(node, "processors") is not None:
-            sites.append((_renders_json_last(context, context.keyword(node, "processors")), False))
         elif method == "setFormatter" and len(node.args) == 1:
             bound = _bound_value(context, node.args[0])
             sites.append((_formatter_is_json(context, bound), False))
@@ -216,14 +215,6 @@ def _bound_value(context: ModuleContext, node: ast.expr) -> ast.expr:
 def _formatter_is_json(context: ModuleContext, node: ast.expr) -> bool:
     """Whether `node` builds a JSON formatter (`JsonFormatter(...)`)."""
     return isinstance(node, ast.Call) and _class_is_json(context, node.func)
-
-
-def _renders_json_last(context: ModuleContext, processors: ast.expr | None) -> bool:
-    """Whether structlog's last processor renders JSON."""
-    if not isinstance(processors, ast.List | ast.Tuple) or not processors.elts:
-        return False
-    last = processors.elts[-1]
-    return isinstance(last, ast.Call) and context.resolve(last.func) in JSON_RENDERERS
 
 
 def _class_is_json(context: ModuleContext, node: ast.expr) -> bool:
