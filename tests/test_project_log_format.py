@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from package_files import write_package
 
 from secreview.config import ScanConfig
+from secreview.pipeline import review_source
 from secreview.project_log_format import with_project_log_format
 from secreview.scanner import scan
 from secreview.sources.discovery import discover
@@ -155,3 +157,24 @@ def test_the_cache_reviews_the_logging_calls_again_when_the_format_changes(
         logs.read_text().replace('get("LOG_FORMAT", LOG_FORMAT_JSON)', 'get("LOG_FORMAT", "text")')
     )
     assert _log_lines(project, config) == {15}
+
+
+def test_a_loguru_logger_is_not_formatted_by_the_standard_library_s_json() -> None:
+    """loguru writes through its own sinks: the project's JSON `logging` configuration leaves
+    its line breaks as they are, while a `logging.getLogger` call beside it is escaped."""
+    source = textwrap.dedent(
+        """
+        import logging
+
+        from flask import request
+        from loguru import logger
+
+        log = logging.getLogger(__name__)
+
+        def view():
+            logger.info("user {}", request.args["u"])
+            log.info("user %s", request.args["u"])
+        """
+    )
+    report = review_source(source, "app/views.py", ScanConfig(project_logs_json=True))
+    assert [f.location.line for f in report.findings if f.rule_id == "log-injection"] == [10]

@@ -5,6 +5,8 @@ Secrets written to logs are `secret-in-log`, a pattern rule.
 
 from __future__ import annotations
 
+import ast
+
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.markers import FIXED_SERVER
@@ -17,8 +19,20 @@ def _from_the_attacker(event: SinkEvent, context: AnalysisContext) -> bool:
     of a service API at a host the code fixes or the operator configured (the attacker is the
     client, not the service the code or its operator chose to call; that reply is still the
     server's data for every other rule), and not in a project whose logging renders JSON by
-    default (`secreview.project_log_format`: the formatter escapes every line break)."""
-    return FIXED_SERVER not in event.flow.safe_for and not context.project_logs_json
+    default (`secreview.project_log_format`: the formatter escapes every line break) unless
+    the call is a loguru logger's, which the standard library's configuration never formats."""
+    if FIXED_SERVER in event.flow.safe_for:
+        return False
+    return not context.project_logs_json or _loguru_call(event, context)
+
+
+def _loguru_call(event: SinkEvent, context: AnalysisContext) -> bool:
+    """Whether the sink is a method of loguru's logger called here (`logger.info(...)` after
+    `from loguru import logger`): loguru writes through its own sinks, not `logging`'s."""
+    node = event.node
+    if event.inside or not isinstance(node, ast.Call):
+        return False
+    return (context.call_name(node) or "").startswith("loguru.")
 
 
 log_injection = taint_rule(
