@@ -26,6 +26,7 @@ from typing import NamedTuple
 from secreview.context.migrations import is_schema_migration
 from secreview.findings import Confidence, Finding
 from secreview.index.debug_flags import debug_branch
+from secreview.index.facts import is_main_guard
 
 DEVELOPMENT_TAG = "development-only"
 MIGRATION_TAG = "schema-migration"
@@ -48,18 +49,6 @@ class DevelopmentSpan(NamedTuple):
     last: int
     where: str
     tag: str = DEVELOPMENT_TAG
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    """`__name__ == "__main__"` (either way round)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
-        return False
-    if not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = [test.left, test.comparators[0]]
-    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
-    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
-    return bool(names and mains)
 
 
 def _span(statements: list[ast.stmt], where: str) -> DevelopmentSpan | None:
@@ -93,7 +82,7 @@ def development_spans(
     for node in nodes:
         if type(node) is not ast.If:
             continue
-        if library and node in tree.body and _is_main_guard(node.test):
+        if library and node in tree.body and is_main_guard(node.test):
             where = 'in the `if __name__ == "__main__":` block of a module meant to be imported'
             found.append(_span(node.body, where))
         elif (branch := debug_branch(node)) is not None:

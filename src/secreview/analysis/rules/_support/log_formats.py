@@ -20,7 +20,9 @@ import ast
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from secreview.credentials import ENVIRONMENT_LOOKUPS
 from secreview.index.context import ModuleContext
+from secreview.index.facts import is_main_guard
 from secreview.index.folded_calls import UNKNOWN
 
 JSON_FORMATTERS = frozenset(
@@ -37,7 +39,6 @@ JSON_FORMATTERS = frozenset(
 )
 """`logging.Formatter` classes whose output is one JSON object per record."""
 JSON_DUMPS = frozenset({"json.dumps", "simplejson.dumps", "ujson.dumps", "orjson.dumps"})
-_ENVIRONMENT_READS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
 _TEXT_METHODS = frozenset({"lower", "upper", "strip", "casefold"})
 MARKERS = ("pythonjsonlogger", "json_log_formatter", "ecs_logging", "json.dumps")
 """Text one of whose modules must hold for a project to log JSON (read before any parse)."""
@@ -106,19 +107,10 @@ def _dict_site(context: ModuleContext, node: ast.expr, top: str) -> bool | str:
 def _outside_main(body: list[ast.stmt]) -> Iterator[ast.AST]:
     """Every node of `body` but those of `if __name__ == "__main__":` blocks."""
     for statement in body:
-        if isinstance(statement, ast.If) and _is_main_test(statement.test):
+        if isinstance(statement, ast.If) and is_main_guard(statement.test):
             yield from _outside_main(statement.orelse)
             continue
         yield from ast.walk(statement)
-
-
-def _is_main_test(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
-    )
 
 
 def _is_django_logging(context: ModuleContext, node: ast.Assign) -> bool:
@@ -269,7 +261,7 @@ def default_value(context: ModuleContext, node: ast.AST | None, depth: int = 0) 
         case ast.Call(func=ast.Attribute(attr=attr, value=inner), args=[]) if attr in _TEXT_METHODS:
             text = default_value(context, inner, depth + 1)
             return getattr(text, attr)() if isinstance(text, str) else UNKNOWN
-        case ast.Call(args=[_, fallback]) if context.call_name(node) in _ENVIRONMENT_READS:
+        case ast.Call(args=[_, fallback]) if context.call_name(node) in ENVIRONMENT_LOOKUPS:
             return default_value(context, fallback, depth + 1)
     return context.constant_value(node)
 
