@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
+from secreview.analysis.taint.media_types import renders_active
 from secreview.analysis.taint.results import SinkEvent
 from secreview.findings import Confidence, Severity
 from secreview.patterns import lazy_pattern
 
 _FIXED_TYPE = lazy_pattern(r"\s*([\w.+-]+/[\w.+-]+)\s*;")
 """Fixed text that ends the media type before the data: `text/csv; charset={encoding}`."""
-_RENDERED = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml")
-"""Media types a browser renders as a document whose scripts run (and any `+xml` type)."""
 
 
 def _type_chosen_by_data(event: SinkEvent, _context: AnalysisContext) -> bool:
@@ -21,8 +20,7 @@ def _type_chosen_by_data(event: SinkEvent, _context: AnalysisContext) -> bool:
     fixed = _FIXED_TYPE.match(event.prefix)
     if fixed is None:
         return True
-    media = fixed.group(1).lower()
-    return media in _RENDERED or media.endswith("+xml")
+    return renders_active(fixed.group(1))
 
 
 content_type_from_request = taint_rule(

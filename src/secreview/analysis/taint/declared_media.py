@@ -7,33 +7,19 @@ type: `app.response_class(response=json.dumps(rsp), mimetype="application/json")
 Flask application object imported from another module, a project's `make_json_response(...,
 content_type="application/json")`. Returned by a view, its data reaches the browser as JSON or
 text, so the result's flows are harmless for the `html` sink kind; every other kind still
-applies (the data is what it was). A type computed at run time, or HTML, SVG or XML (whose
-scripts run), declares nothing.
+applies (the data is what it was). A type computed at run time, or one whose documents run
+scripts (HTML, SVG, XML: `media_types.renders_active`), declares nothing.
 """
 
 from __future__ import annotations
 
 import ast
 
+from secreview.analysis.taint.media_types import media_type, renders_active
 from secreview.analysis.taint.values import Value
 from secreview.index.context import ModuleContext
 
 _TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
-_NOT_PAGES = (
-    "application/json",
-    "application/problem+json",
-    "application/octet-stream",
-    "application/zip",
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    "image/tiff",
-)
-"""Media types a browser shows as data, a download or a raster image, never as a page."""
 
 
 def declared_type(node: ast.Call, context: ModuleContext) -> str | None:
@@ -44,7 +30,7 @@ def declared_type(node: ast.Call, context: ModuleContext) -> str | None:
             continue
         value = context.constant_value(given)
         if isinstance(value, str):
-            return value.split(";", 1)[0].strip().lower()
+            return media_type(value)
     return None
 
 
@@ -52,7 +38,7 @@ def not_a_page(result: Value, node: ast.Call, context: ModuleContext) -> Value:
     """`result` of the unread call `node`, harmless for `html` when the call declares a media
     type that is not a page."""
     media = declared_type(node, context)
-    if media not in _NOT_PAGES or not result.all_flows():
+    if media is None or renders_active(media) or not result.all_flows():
         return result
     note = f"built as `{media}`, not an HTML page"
     return result.mapped(lambda flow: flow.then(node, note).sanitised(("html",)))

@@ -20,6 +20,7 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
 from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
+from secreview.analysis.taint.media_types import INERT_MEDIA, is_inert
 from secreview.analysis.taint.module_names import IMPORTERS, fixes_package
 from secreview.analysis.taint.results import SinkEvent, record_reaching
 from secreview.analysis.taint.safe_subclasses import derives_from_safe
@@ -304,6 +305,7 @@ class SinkRules(FrameState):
             if given is not None and (
                 given.type in safe
                 or _media_type(given.const) in safe
+                or (INERT_MEDIA in safe and is_inert(given.const))
                 or f"({given.shape})" in safe  # `(dict)`: a dict the call serialises as JSON
                 or derives_from_safe(self.context, node, key, safe)
             ):

@@ -13,10 +13,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Mapping
 
+from secreview.analysis.taint.media_types import renders_active
 from secreview.index.context import UNKNOWN, ModuleContext
 
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
-"""Media types a browser renders as a page (scripts included)."""
 PAGE_FRAMEWORKS = ("flask", "quart", "bottle", "cherrypy")
 """Frameworks that serve a string a view returns as an HTML page."""
 _HTML_RESPONSES = frozenset(
@@ -67,7 +66,7 @@ def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
             and _names_response(target.value)
         )
         value = context.constant_value(node.value)  # computed (a file's guessed type): not a page
-        if names_type and not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES)):
+        if names_type and not (isinstance(value, str) and renders_active(value)):
             return True
     return False
 
@@ -164,7 +163,7 @@ def _declares_type(function: ast.AST, context: ModuleContext, before: int) -> bo
         if value is UNKNOWN:
             value = _parameter_default(function, node.args[1], context)
         if name.lower() == "content-type":
-            return not (isinstance(value, str) and value.lower().startswith(_HTML_TYPES))
+            return not (isinstance(value, str) and renders_active(value))
     return False
 
 
