@@ -344,19 +344,37 @@ def looks_internal(expr: ast.expr) -> bool:
     return False
 
 
+def _assigned(node: ast.AST) -> ast.AST:
+    """The name an assignment binds (`x6` of `x6 = x5 + "a"`), or the node itself."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        return node.targets[0]
+    if isinstance(node, ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
+        return node.target
+    return node
+
+
 def assembly_evidence(
     context: ModuleContext, pieces: Iterable[Piece]
 ) -> tuple[tuple[ast.AST, str], ...]:
-    """Evidence steps for the assignments that spliced run-time values into a string."""
+    """Evidence steps for the assignments that spliced run-time values into a string.
+
+    The innermost assignment a piece went through is where its value was spliced in; each
+    outer one only passed the text on (`x6 = x5 + "a"` after `x5 = x4 + "a"`), and says so
+    by the name it passed it to, rather than repeating the spliced value at every line."""
     steps: list[tuple[ast.AST, str]] = []
     seen: set[int] = set()
     for piece in pieces:
         if piece.node is None:
             continue
-        for node in reversed(piece.via):
+        for position, node in enumerate(reversed(piece.via)):
             if id(node) in seen:
                 continue
             seen.add(id(node))
-            steps.append((node, f"`{code(context, piece.node, 40)}` spliced into the text here"))
+            note = (
+                f"`{code(context, piece.node, 40)}` spliced into the text here"
+                if position == 0
+                else f"the text goes on as `{code(context, _assigned(node), 40)}`"
+            )
+            steps.append((node, note))
     steps.sort(key=lambda step: (getattr(step[0], "lineno", 0), getattr(step[0], "col_offset", 0)))
     return tuple(steps)
