@@ -290,7 +290,9 @@ def _project_class(kind: str | None, module: str, analysis: ModuleAnalysis) -> s
     that makes a client, `def get_llm() -> BaseChatModel`: `llm.LangChain`) or for a library
     call's result (a wrapper of Django's loader, `return loader.get_template(name)`, hands its
     callers a `django.template.LoadedTemplate`, whose `render` autoescapes, as it does in its
-    own module), or None for any other type."""
+    own module), or None for any other type. A returned type whose attributes are sources (an
+    HTTP client's response) is not handed on: a helper fetching from a fixed service of the
+    operator's (`return requests.get(SERVICE_URL)`) would start flows in every caller."""
     if kind is None:
         return None
     if kind.startswith("class:"):
@@ -298,7 +300,7 @@ def _project_class(kind: str | None, module: str, analysis: ModuleAnalysis) -> s
     models = analysis.models
     known = (
         kind in analysis.project.classes
-        or kind in models.returned_types
+        or (kind in models.returned_types and kind not in models.typed_sources)
         or kind in models.parameter_types.values()
     )
     return kind if known else None
