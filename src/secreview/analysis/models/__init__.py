@@ -76,6 +76,8 @@ class Models:
     """`TYPE.__item__` -> the models of reading some constant keys of a value of TYPE."""
     returns: dict[str, tuple[ReturnModel, ...]] = field(default_factory=dict)
     """Call (or typed attribute) name -> the type of what it returns, first matching wins."""
+    returned_types: frozenset[str] = frozenset()
+    """Every type a `returns` model gives: what a project helper may hand on to its callers."""
     parameter_types: dict[str, str] = field(default_factory=dict)
     """Parameter name or annotation -> type (`request` -> `web.Request`)."""
     parameter_scopes: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -344,6 +346,8 @@ def load_models(extra_dirs: Iterable[Path] = ()) -> Models:
     building["sinks"] = {name: tuple(sinks) for name, sinks in building["sinks"].items()}
     building["key_sanitizers"] = {n: tuple(k) for n, k in building["key_sanitizers"].items()}
     building["returns"] = {name: tuple(r) for name, r in building["returns"].items()}
+    returned = building["returns"].values()
+    building["returned_types"] = frozenset(r.type for rs in returned for r in rs)
     for key in (
         "view_methods",
         "consuming_sinks",

@@ -287,13 +287,22 @@ def _qualified_name(analysis: ModuleAnalysis, module: str, result: FunctionResul
 def _project_class(kind: str | None, module: str, analysis: ModuleAnalysis) -> str | None:
     """`kind`, a returned value's type, as the qualified name of a project class (`class:Repo`
     of this module is `module.Repo`), or a type the models declare for an annotation (a helper
-    that makes a client, `def get_llm() -> BaseChatModel`: `llm.LangChain`), or None for any
-    other type."""
+    that makes a client, `def get_llm() -> BaseChatModel`: `llm.LangChain`) or for a library
+    call's result (a wrapper of Django's loader, `return loader.get_template(name)`, hands its
+    callers a `django.template.LoadedTemplate`, whose `render` autoescapes, as it does in its
+    own module), or None for any other type. A returned type whose attributes are sources (an
+    HTTP client's response) is not handed on: a helper fetching from a fixed service of the
+    operator's (`return requests.get(SERVICE_URL)`) would start flows in every caller."""
     if kind is None:
         return None
     if kind.startswith("class:"):
         return f"{module}.{kind.removeprefix('class:')}"
-    known = kind in analysis.project.classes or kind in analysis.models.parameter_types.values()
+    models = analysis.models
+    known = (
+        kind in analysis.project.classes
+        or (kind in models.returned_types and kind not in models.typed_sources)
+        or kind in models.parameter_types.values()
+    )
     return kind if known else None
 
 

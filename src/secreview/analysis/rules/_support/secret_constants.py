@@ -13,6 +13,7 @@ import ast
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.schema_examples import in_schema_example
+from secreview.analysis.rules._support.secret_labels import is_enum_member_value, names_its_own_kind
 from secreview.analysis.rules._support.secret_sequences import (
     is_word_list,
     labels_a_read_value,
@@ -286,6 +287,8 @@ def _secret_in_constant(node: ast.Constant, context: ModuleContext) -> Secret | 
     value = text[scheme.end() :] if scheme else text
     if verdict is None or is_not_a_secret(value, binding.name) or in_schema_example(node, context):
         return None
+    if is_enum_member_value(node, context) or names_its_own_kind(value, binding.name):
+        return None  # `PW = "passwdresolver"` in an Enum, `X_CREDENTIAL = "fido2_credential"`
     random = looks_random(value)
     if not random and (context.is_test or not verdict.decisive or in_test_double(node, context)):
         return None  # weak names need key-like values; tests are full of made-up passwords
