@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from secreview.analysis.taint.argument_reads import ArgumentReads
 from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.callee_reads import CalleeReads
 from secreview.analysis.taint.configured_urls import caller_fixes_host
@@ -30,7 +31,6 @@ from secreview.analysis.taint.semantics import (
     BUILTINS,
     KEYED_READS,
     PartReader,
-    argument_flows,
     splice,
     substitute,
 )
@@ -262,6 +262,8 @@ class CallRules(ExternalCallRules, CallbackRules):
         name = ref.node.name
         known = self.context.derived(new_read_tables)
         reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown, known)
+        read = self.reader(node)
+        argument_reads = ArgumentReads(mapping, read)
         spliced = 0
         for event in result.events:
             parameter = event.flow.parameter
@@ -272,7 +274,7 @@ class CallRules(ExternalCallRules, CallbackRules):
             argument = mapping[parameter]
             if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
-            flows = argument_flows(argument, event.flow, self.reader(node))
+            flows = argument_reads.flows(parameter, event.flow)
             inner = event.flow
             for flow in formatted_whole(argument, inner.safe_for, inner.within, flows):
                 spliced += 1
@@ -284,7 +286,6 @@ class CallRules(ExternalCallRules, CallbackRules):
             self.apply_parameter_calls(result, mapping, node, name)
         if receiver is not None and result.is_method and owner is not None:
             self._update_receiver(owner, receiver, result, mapping, node, name)
-        read = self.reader(node)
         return substitute(
             result.returns, mapping, node, name, read, result.passed, result.reads, reads
         )
