@@ -247,8 +247,7 @@ def splice(
     started = reads.started_at_read(outer, inner, call, name) if reads is not None else None
     if started is not None:
         return started
-    spliced = outer.extended(((call, f"passed to `{name}()`"), *inner.steps))
-    return Flow(outer.origin, spliced.steps, outer.safe_for, outer.within).through(inner.safe_for)
+    return outer.extended(((call, f"passed to `{name}()`"), *inner.steps)).through(inner.safe_for)
 
 
 PartRead = tuple[Value, int, object]
