@@ -1,0 +1,94 @@
+"""Shortcuts of the engine give what the plain computation gives: a call's argument parts read
+once (`ArgumentReads`) are what reading them at each event reads, a flow carried through a
+callee flow without marks is the flow the full `Flow.through` builds, and a parameter's index
+read from the table of origins is the one parsed from the origin."""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis.taint.argument_reads import ArgumentReads
+from secreview.analysis.taint.flows import FORMATTED_WHOLE, Flow
+from secreview.analysis.taint.markers import APPENDED, ITEM_READ
+from secreview.analysis.taint.semantics import argument_flows
+from secreview.analysis.taint.values import Value, merge_flows
+
+NODES = ast.parse(";".join(f"v{i} = {i}" for i in range(8))).body
+
+
+def _flow(
+    origin: str, node: int, within: tuple[object, ...] = (), marks: frozenset[str] = frozenset()
+) -> Flow:
+    return Flow(origin, ((NODES[node], f"step {node}"),), marks, within)
+
+
+def _argument() -> Value:
+    """An object holding request data in one field, its own parameter's data in another."""
+    field = Value(flows=merge_flows([_flow("remote", 1)]))
+    nested = Value(flows=merge_flows([_flow("param:0", 2, (".a",))]))
+    keyed = Value(flows=merge_flows([_flow("remote", 3)]))
+    return Value(
+        flows=merge_flows([_flow("param:1", 4), _flow("param:0", 5, (".b", "k"))]),
+        parts={".path": field, ".inner": nested, 1: keyed},
+    )
+
+
+def test_argument_parts_read_once_are_those_read_at_each_event() -> None:
+    argument = _argument()
+    mapping = {0: argument, 2: Value(flows=merge_flows([_flow("local", 6)]))}
+    reads = 0
+
+    def read(container: Value, key: object) -> Value:
+        nonlocal reads
+        reads += 1
+        return container.part(key)
+
+    paths: list[tuple[object, ...]] = [
+        (),
+        (".path",),
+        (".inner",),
+        (".inner", ".x"),
+        (".other", "y"),
+        (1,),
+        (True,),  # equal to `1` as a key, but a different part of a parameter as evidence
+        (1.0,),
+        (".path",),
+        (1,),
+    ]
+    remembered = ArgumentReads(mapping, read)
+    for parameter in (0, 2):
+        for within in paths:
+            flow = _flow("param:0", 7, within)
+            plain = argument_flows(mapping[parameter], flow, lambda c, k: c.part(k))
+            once = remembered.flows(parameter, flow)
+            assert once == plain
+            assert sorted(map(repr, once)) == sorted(map(repr, plain))  # `True` is not `1`
+            assert remembered.flows(parameter, flow) is once
+    distinct = {(p, repr(w)): w for p in (0, 2) for w in paths}
+    assert reads == sum(len(w) for w in distinct.values())  # each part read once
+
+
+def test_a_flow_through_a_callee_flow_without_marks_is_what_the_full_rule_gives() -> None:
+    for outer in (
+        _flow("remote", 1),
+        _flow("param:0", 2),
+        _flow("param:0", 2, (".a",)),
+        _flow("remote", 3, (), frozenset({"sql"})),
+        _flow("param:2", 4, (), frozenset({ITEM_READ})),
+    ):
+        for marks in (set(), {"sql"}, {ITEM_READ}, {FORMATTED_WHOLE}, {APPENDED}):
+            given = frozenset(marks)
+            carried = outer.through(given)
+            kept = given - {ITEM_READ}
+            if outer.parameter is None or outer.within or ITEM_READ in outer.safe_for:
+                kept -= {FORMATTED_WHOLE}
+            if APPENDED not in given:
+                assert carried == outer.sanitised(kept)
+            assert carried.steps == outer.steps and carried.origin == outer.origin
+
+
+def test_a_parameter_index_from_the_table_is_the_one_in_its_origin() -> None:
+    for index in (0, 1, 7, 63, 64, 200):
+        assert Flow(f"param:{index}", ()).parameter == index
+    for origin in ("remote", "local", "env", "parameter"):
+        assert Flow(origin, ()).parameter is None
