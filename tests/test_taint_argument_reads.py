@@ -1,5 +1,6 @@
 """Shortcuts of the engine give what the plain computation gives: a call's argument parts read
-once (`ArgumentReads`) are what reading them at each event reads, a flow carried through a
+once (`ArgumentReads`) are what reading them at each event reads, and a return value substituted
+with them is the one substituted reading afresh; a flow carried through a
 callee flow without marks is the flow the full `Flow.through` builds, and a parameter's index
 read from the table of origins is the one parsed from the origin."""
 
@@ -11,6 +12,7 @@ from secreview.analysis.taint.argument_reads import ArgumentReads
 from secreview.analysis.taint.flows import FORMATTED_WHOLE, Flow
 from secreview.analysis.taint.markers import APPENDED, ITEM_READ
 from secreview.analysis.taint.semantics import argument_flows
+from secreview.analysis.taint.substitution import substitute
 from secreview.analysis.taint.values import Value, merge_flows
 
 NODES = ast.parse(";".join(f"v{i} = {i}" for i in range(8))).body
@@ -92,3 +94,20 @@ def test_a_parameter_index_from_the_table_is_the_one_in_its_origin() -> None:
         assert Flow(f"param:{index}", ()).parameter == index
     for origin in ("remote", "local", "env", "parameter"):
         assert Flow(origin, ()).parameter is None
+
+
+def test_a_return_value_substituted_with_the_parts_a_call_read_is_the_plain_one() -> None:
+    argument = _argument()
+    mapping = {0: argument}
+    returned = Value(
+        flows=merge_flows([_flow("param:0", 6, (".path",)), _flow("param:0", 7, (1,))]),
+        parts={"a": Value(flows=merge_flows([_flow("param:0", 5, (".inner", ".x"))]))},
+    )
+    call = NODES[0]
+    plain = substitute(returned, mapping, call, "helper")
+    arguments = ArgumentReads(mapping, None)
+    for flow in (_flow("param:0", 1, (".path",)), _flow("param:0", 2, (True,))):
+        arguments.flows(0, flow)  # read already by the call's events
+    shared = substitute(returned, mapping, call, "helper", arguments=arguments)
+    assert shared == plain
+    assert repr(shared) == repr(plain)

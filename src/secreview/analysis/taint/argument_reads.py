@@ -20,7 +20,7 @@ class ArgumentReads:
 
     __slots__ = ("_known", "_mapping", "_read")
 
-    def __init__(self, mapping: dict[int, Value], read: PartReader) -> None:
+    def __init__(self, mapping: dict[int, Value], read: PartReader | None) -> None:
         self._mapping = mapping
         self._read = read
         self._known: dict[tuple[int, str], frozenset[Flow]] = {}

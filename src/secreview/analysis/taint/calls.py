@@ -32,9 +32,9 @@ from secreview.analysis.taint.semantics import (
     KEYED_READS,
     PartReader,
     splice,
-    substitute,
 )
 from secreview.analysis.taint.stubs import overridable_stub
+from secreview.analysis.taint.substitution import substitute
 from secreview.analysis.taint.type_unions import type_alternatives
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, merge_flows
 from secreview.analysis.taint.written_reads import new_read_tables
@@ -282,12 +282,21 @@ class CallRules(ExternalCallRules, CallbackRules):
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
                     self.events.append(event._replace(flow=combined))
         self.tick(spliced // SPLICES_PER_STEP)  # a callee's events cost the caller's budget
-        if result.parameter_calls:
+        if result.parameter_calls:  # it may run code storing what a later read reads: read anew
             self.apply_parameter_calls(result, mapping, node, name)
+            argument_reads = ArgumentReads(mapping, read)
         if receiver is not None and result.is_method and owner is not None:
             self._update_receiver(owner, receiver, result, mapping, node, name)
         return substitute(
-            result.returns, mapping, node, name, read, result.passed, result.reads, reads
+            result.returns,
+            mapping,
+            node,
+            name,
+            read,
+            result.passed,
+            result.reads,
+            reads,
+            argument_reads,
         )
 
     def _update_receiver(
