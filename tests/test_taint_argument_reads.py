@@ -1,8 +1,8 @@
 """Shortcuts of the engine give what the plain computation gives: a call's argument parts read
 once (`ArgumentReads`) are what reading them at each event reads, and a return value substituted
-with them is the one substituted reading afresh; a flow carried through a
-callee flow without marks is the flow the full `Flow.through` builds, and a parameter's index
-read from the table of origins is the one parsed from the origin."""
+with them is the one substituted reading afresh; a flow carried through a callee flow without
+marks is the flow the full `Flow.through` builds; a parameter's index read from the table of
+origins is the one parsed from the origin."""
 
 from __future__ import annotations
 
