@@ -11,6 +11,7 @@ import ast
 from secreview.analysis.taint.argument_reads import ArgumentReads
 from secreview.analysis.taint.flows import FORMATTED_WHOLE, Flow
 from secreview.analysis.taint.markers import APPENDED, ITEM_READ
+from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.semantics import argument_flows
 from secreview.analysis.taint.substitution import substitute
 from secreview.analysis.taint.values import Value, merge_flows
@@ -111,3 +112,17 @@ def test_a_return_value_substituted_with_the_parts_a_call_read_is_the_plain_one(
     shared = substitute(returned, mapping, call, "helper", arguments=arguments)
     assert shared == plain
     assert repr(shared) == repr(plain)
+
+
+def test_an_event_carried_by_another_flow_is_what_replacing_its_flow_gives() -> None:
+    flow = _flow("param:1", 3, (".a",))
+    for event in (
+        SinkEvent("command", NODES[0], "os.system", "shell command", _flow("remote", 1)),
+        SinkEvent(
+            "log", NODES[1], "logging.info", "a", _flow("remote", 2), "p", frozenset({"x"}), True
+        ),
+    ):
+        moved = event.with_flow(flow)
+        assert type(moved) is SinkEvent
+        assert moved == event._replace(flow=flow)
+        assert repr(moved) == repr(event._replace(flow=flow))

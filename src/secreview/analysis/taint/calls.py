@@ -280,7 +280,7 @@ class CallRules(ExternalCallRules, CallbackRules):
                 spliced += 1
                 combined = splice(flow, event.flow, node, name, reads)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
-                    self.events.append(event._replace(flow=combined))
+                    self.events.append(event.with_flow(combined))
         self.tick(spliced // SPLICES_PER_STEP)  # a callee's events cost the caller's budget
         if result.parameter_calls:  # it may run code storing what a later read reads: read anew
             self.apply_parameter_calls(result, mapping, node, name)
