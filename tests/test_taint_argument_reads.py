@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.taint.argument_reads import ArgumentReads
+from secreview.analysis.taint.argument_reads import MAX_REMEMBERED_PARTS, ArgumentReads
 from secreview.analysis.taint.flows import FORMATTED_WHOLE, Flow
 from secreview.analysis.taint.markers import APPENDED, ITEM_READ
 from secreview.analysis.taint.results import SinkEvent
@@ -126,3 +126,13 @@ def test_an_event_carried_by_another_flow_is_what_replacing_its_flow_gives() -> 
         assert type(moved) is SinkEvent
         assert moved == event._replace(flow=flow)
         assert repr(moved) == repr(event._replace(flow=flow))
+
+
+def test_parts_past_the_remembered_few_are_read_again_and_give_the_same() -> None:
+    argument = _argument()
+    mapping = {0: argument}
+    remembered = ArgumentReads(mapping, None)
+    paths = [(f".f{index}", "k") for index in range(MAX_REMEMBERED_PARTS * 2)]
+    for within in [*paths, *paths[::-1], *paths]:
+        flow = _flow("param:0", 7, within)
+        assert remembered.flows(0, flow) == argument_flows(argument, flow)
