@@ -16,7 +16,8 @@ from secreview.analysis.rules._support.own_scope import nodes_owned_by
 from secreview.analysis.rules._support.web_handlers import scope_nodes
 from secreview.analysis.rules.llm_prompt_injection import _steering, steering
 from secreview.analysis.taint.evidence_order import evidence_rank, preferred
-from secreview.analysis.taint.values import MAX_STEPS, Flow, Value, merge_flows
+from secreview.analysis.taint.flows import MAX_STEPS
+from secreview.analysis.taint.values import Flow, Value, merge_flows
 from secreview.analysis.taint.written_reads import written_read
 from secreview.credentials.formats import ANY_FORMAT_LITERAL, FORMATS
 from secreview.index.children import child_nodes

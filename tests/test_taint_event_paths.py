@@ -45,6 +45,18 @@ def test_the_log_keeps_what_keeping_everything_then_bounding_keeps() -> None:
     assert list(log) == _plain(recorded)
 
 
+def test_the_log_remembering_its_worst_path_keeps_what_finding_it_each_time_keeps() -> None:
+    """Every path better than the last (each replaces the remembered worst), then worse (none
+    does), then mixed: the log, which finds a full group's worst path again only once it was
+    replaced, keeps what the plain computation keeps."""
+    paths = [p for n in (3, 2, 1) for p in itertools.permutations(range(1, 7), n)]
+    ordered = sorted((_event(0, p) for p in paths), key=lambda e: evidence_rank(e.flow))
+    for recorded in (ordered[::-1], ordered, ordered[::2] + ordered[::-3] + ordered):
+        log = EventLog()
+        log.extend(recorded)
+        assert list(log) == _plain(recorded)
+
+
 def test_at_most_the_bound_of_paths_per_sink_and_flow_and_the_best_among_them() -> None:
     recorded = _events()
     kept = kept_events(recorded)

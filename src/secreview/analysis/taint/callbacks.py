@@ -25,7 +25,7 @@ from secreview.analysis.taint.event_log import restated
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.parameters import is_static_method
 from secreview.analysis.taint.results import FunctionResult, ParameterCall
-from secreview.analysis.taint.semantics import substitute
+from secreview.analysis.taint.substitution import substitute
 from secreview.analysis.taint.summaries import ExternalSummary
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value
 

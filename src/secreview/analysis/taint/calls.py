@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from secreview.analysis.taint.argument_reads import ArgumentReads
 from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.callee_reads import CalleeReads
 from secreview.analysis.taint.configured_urls import caller_fixes_host
@@ -30,11 +31,10 @@ from secreview.analysis.taint.semantics import (
     BUILTINS,
     KEYED_READS,
     PartReader,
-    argument_flows,
     splice,
-    substitute,
 )
 from secreview.analysis.taint.stubs import overridable_stub
+from secreview.analysis.taint.substitution import substitute
 from secreview.analysis.taint.type_unions import type_alternatives
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, merge_flows
 from secreview.analysis.taint.written_reads import new_read_tables
@@ -262,6 +262,8 @@ class CallRules(ExternalCallRules, CallbackRules):
         name = ref.node.name
         known = self.context.derived(new_read_tables)
         reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown, known)
+        read = self.reader(node)
+        argument_reads = ArgumentReads(mapping, read)
         spliced = 0
         for event in result.events:
             parameter = event.flow.parameter
@@ -272,21 +274,29 @@ class CallRules(ExternalCallRules, CallbackRules):
             argument = mapping[parameter]
             if caller_fixes_host(event.kind, event.prefix, argument):
                 continue
-            flows = argument_flows(argument, event.flow, self.reader(node))
+            flows = argument_reads.flows(parameter, event.flow)
             inner = event.flow
             for flow in formatted_whole(argument, inner.safe_for, inner.within, flows):
                 spliced += 1
                 combined = splice(flow, event.flow, node, name, reads)
                 if combined.reaches(event.kind) and self.accepts(event.origins, combined):
-                    self.events.append(event._replace(flow=combined))
+                    self.events.append(event.with_flow(combined))
         self.tick(spliced // SPLICES_PER_STEP)  # a callee's events cost the caller's budget
-        if result.parameter_calls:
+        if result.parameter_calls:  # it may run code storing what a later read reads: read anew
             self.apply_parameter_calls(result, mapping, node, name)
+            argument_reads = ArgumentReads(mapping, read)
         if receiver is not None and result.is_method and owner is not None:
             self._update_receiver(owner, receiver, result, mapping, node, name)
-        read = self.reader(node)
         return substitute(
-            result.returns, mapping, node, name, read, result.passed, result.reads, reads
+            result.returns,
+            mapping,
+            node,
+            name,
+            read,
+            result.passed,
+            result.reads,
+            reads,
+            argument_reads,
         )
 
     def _update_receiver(

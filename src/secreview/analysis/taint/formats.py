@@ -23,8 +23,9 @@ import string
 from collections.abc import Iterable
 
 from secreview.analysis.taint.container_types import is_typed_dict
+from secreview.analysis.taint.flows import FORMATTED_WHOLE
 from secreview.analysis.taint.markers import ITEM_READ
-from secreview.analysis.taint.values import FORMATTED_WHOLE, Flow, Value, has_query_mark
+from secreview.analysis.taint.values import Flow, Value, has_query_mark
 from secreview.patterns import lazy_pattern
 
 LINE_BREAK_KINDS = frozenset({"log", "header"})

@@ -26,7 +26,8 @@ from secreview.analysis.taint.declared_types import declared_field
 from secreview.analysis.taint.event_log import restated
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.overrides import local_implementations
-from secreview.analysis.taint.semantics import fixes_host, read_path, substitute
+from secreview.analysis.taint.semantics import fixes_host, read_path
+from secreview.analysis.taint.substitution import substitute
 from secreview.analysis.taint.summaries import HANDED, ExternalSummary
 from secreview.analysis.taint.values import CLEAN, FunctionRef, Value, join, narrowed, tainted
 from secreview.index.keyword_fields import EVERY_KEYWORD

@@ -57,6 +57,12 @@ class SinkEvent(NamedTuple):
     the function holding the sink (`finish_json` setting `application/json`, then `finish`)
     serves it as that type, so the event stops there (`external_calls.py`)."""
 
+    def with_flow(self, flow: Flow) -> SinkEvent:
+        """This event carried by `flow` instead (`_replace(flow=flow)`, without its generic
+        cost: a caller continues each of a callee's events with each flow of the argument,
+        hundreds of thousands per tree)."""
+        return tuple.__new__(SinkEvent, (*self[:4], flow, *self[5:]))
+
 
 @dataclass
 class FunctionResult:

@@ -1,8 +1,8 @@
 """What Python operations and library conventions do to abstract values: the interpreter's rules.
 
-Constant folding, string prefixes that pin a URL's host, argument vectors, parameter substitution
-at call sites: small pure functions the interpreter applies (joins of environments are in
-`environments.py`).
+Constant folding, string prefixes that pin a URL's host, argument vectors, a callee's flows
+spliced at call sites: small pure functions the interpreter applies (joins of environments are in
+`environments.py`, a callee's return value at a call site in `substitution.py`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from secreview.analysis.models import SourceModel
 from secreview.analysis.taint.url_text import fixes_configured_host
-from secreview.analysis.taint.values import CLEAN, PROGRAM, Flow, Value, merge_flows, narrowed
+from secreview.analysis.taint.values import CLEAN, PROGRAM, Flow, Value, narrowed
 from secreview.index.context import UNKNOWN
 from secreview.index.folded_calls import bounded_multiply
 from secreview.patterns import lazy_pattern
@@ -247,8 +247,7 @@ def splice(
     started = reads.started_at_read(outer, inner, call, name) if reads is not None else None
     if started is not None:
         return started
-    spliced = outer.extended(((call, f"passed to `{name}()`"), *inner.steps))
-    return Flow(outer.origin, spliced.steps, outer.safe_for, outer.within).through(inner.safe_for)
+    return outer.extended(((call, f"passed to `{name}()`"), *inner.steps)).through(inner.safe_for)
 
 
 PartRead = tuple[Value, int, object]
@@ -274,79 +273,6 @@ def read_path(value: Value, path: tuple[object, ...], read: PartReader | None = 
         else:
             value = read(value, key) if read is not None else value.part(key)
     return value
-
-
-def substitute(
-    value: Value,
-    mapping: dict[int, Value],
-    call: ast.AST,
-    name: str,
-    read: PartReader | None = None,
-    passed: tuple[Value, ...] = (),
-    reads: tuple[PartRead, ...] = (),
-    callee_reads: CalleeReads | None = None,
-) -> Value:
-    """A callee's return value at a call site: parameter flows become the arguments' flows.
-
-    `passed` are the values the callee's parameters started with: a part that is still one of
-    them (`self.r = req`, `return x`) is the caller's argument itself, with its type and parts,
-    so a request stored in an object is still a request when a method reads `self.r.args`;
-    `reads` are, likewise, parts of parameters returned as read (`return self.request`)."""
-    parameter_flows = {f for f in value.all_flows() if f.parameter is not None}
-    if not parameter_flows and not value.parts:
-        flows = merge_flows(f.returned_from(call, f"{name}()") for f in value.flows)
-        return Value(
-            flows=flows,
-            type=value.type,
-            prefix=value.prefix,
-            const=value.const,
-            classes=value.classes,
-        )
-
-    def expand(flows: frozenset[Flow]) -> frozenset[Flow]:
-        result: list[Flow] = []
-        for flow in flows:
-            parameter = flow.parameter
-            if parameter is None:
-                result.append(flow.returned_from(call, f"{name}()"))
-            elif parameter in mapping:
-                result.extend(
-                    splice(f, flow, call, name, callee_reads).returned_from(call, f"{name}()")
-                    for f in argument_flows(mapping[parameter], flow, read)
-                )
-        return merge_flows(result)
-
-    def rebuild(current: Value, depth: int = 0) -> Value:
-        for index, initial in enumerate(passed):
-            if current is initial and index in mapping:
-                return mapping[index].mapped(lambda f: f.then(call, f"passed through `{name}()`"))
-        for read_value, index, key in reads:
-            if current is read_value and index in mapping:
-                part = read_path(mapping[index], (key,), read)
-                return part.mapped(lambda f: f.returned_from(call, f"{name}()"))
-        parts = {k: rebuild(v, depth + 1) for k, v in current.parts.items()} if depth < 4 else {}
-        return Value(
-            flows=expand(current.flows),
-            parts=parts,
-            exact=current.exact,
-            shape=current.shape,
-            type=current.type,
-            const=current.const,
-            classes=current.classes | passed_classes(current.flows, mapping),
-        )
-
-    return rebuild(value)
-
-
-def passed_classes(flows: frozenset[Flow], mapping: dict[int, Value]) -> frozenset[str]:
-    """The classes the arguments are, for the parameters a value may be whole (`store_class or
-    Store` is the caller's class when it passes one): a class travels as a value, not a flow."""
-    found: frozenset[str] = frozenset()
-    for flow in flows:
-        parameter = flow.parameter
-        if parameter is not None and not flow.within and parameter in mapping:
-            found |= mapping[parameter].classes
-    return found
 
 
 def truthy(value: object) -> bool:
