@@ -127,3 +127,13 @@ def dict_of_keywords(
     if base.shape != "dict":
         return None
     return replace(base, parts={**base.parts, **kwargs}, const=UNKNOWN)
+
+
+def config_option(method: str, args: list[Value]) -> tuple[object, object] | None:
+    """The (section, option) key of `config.set("db", "path", value)` or `config.get("db",
+    "path")`: a ConfigParser stores options apart, like a dict of dicts, so setting one from the
+    request leaves every other option as it was."""
+    arity = {"set": 3, "get": 2}.get(method)
+    if arity is None or len(args) != arity or not (args[0].is_constant and args[1].is_constant):
+        return None
+    return (args[0].const, args[1].const)

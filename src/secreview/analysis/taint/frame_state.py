@@ -76,8 +76,9 @@ class FrameState:
         self.sinks_seen: dict[int, set[str]] = {}
         """Sink call (by node id) -> origins of the flows that reached it (empty: none did)."""
         self.loops: list[LoopExits] = []
-        self.raises: list[list[tuple[dict[str, Value], Value]]] = []
-        """Per enclosing `try`: the state and exception at each `raise` in its body."""
+        self.raises: list[list[tuple[dict[str, Value], Value, str]]] = []
+        """Per enclosing `try`: the state, exception and its class's name (`""` unknown) at each
+        `raise` in its body."""
         self.ticks = 0
         self.passed: tuple[Value, ...] = ()
         """The values the parameters started with (see `FunctionResult.passed`)."""

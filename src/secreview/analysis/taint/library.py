@@ -17,6 +17,7 @@ from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.alphabets import kinds_safe_after_filter
 from secreview.analysis.taint.builtin_calls import (
     as_text,
+    config_option,
     constant_attribute,
     dict_of_keywords,
     sequence_of_elements,
@@ -44,6 +45,7 @@ from secreview.analysis.taint.identity_lookups import (
     consumed_kinds,
     reads_a_store,
 )
+from secreview.analysis.taint.line_break_subs import removed_line_breaks
 from secreview.analysis.taint.markers import ONLY_CHOSE
 from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
 from secreview.analysis.taint.model_replies import prompted
@@ -262,6 +264,10 @@ class LibraryRules(FrameState):
         call is no such filter)."""
         if replacement.all_flows():
             return None
+        count_at = 3 if self.qualified(node.func) in ("re.sub", "regex.sub") else 2
+        removed = removed_line_breaks(pattern, replacement.const, node, count_at)
+        if removed:
+            return text.mapped(lambda f: without_line_breaks(f, removed, node))
         kinds = kinds_safe_after_filter(pattern, replacement.const)
         if kinds is not None and not kinds:
             return None
@@ -300,7 +306,7 @@ class LibraryRules(FrameState):
         group = group_of(receiver, method, args)
         if group is not None:
             return group
-        option = _config_option(method, args)
+        option = config_option(method, args)
         if option is not None and base is not None and isinstance(base, ast.Name | ast.Attribute):
             if method == "set":
                 self.store_back(base, receiver.with_part(option, args[2]))
@@ -388,13 +394,3 @@ class LibraryRules(FrameState):
             flows = without_leading_slashes(receiver.all_flows(), method, args)
             return Value(flows=flows, prefix=receiver.prefix if keeps_prefix else "")
         return None
-
-
-def _config_option(method: str, args: list[Value]) -> tuple[object, object] | None:
-    """The (section, option) key of `config.set("db", "path", value)` or `config.get("db",
-    "path")`: a ConfigParser stores options apart, like a dict of dicts, so setting one from the
-    request leaves every other option as it was."""
-    arity = {"set": 3, "get": 2}.get(method)
-    if arity is None or len(args) != arity or not (args[0].is_constant and args[1].is_constant):
-        return None
-    return (args[0].const, args[1].const)

@@ -38,7 +38,7 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sr
 Item = tuple[Any, Any]
 
 
-def _parsed(pattern: object) -> Any:
+def parsed_pattern(pattern: object) -> Any:
     """`pattern` as the `re` parser reads it (its items and flags), or None when it is no text
     or does not compile (warnings about it are not ours to show)."""
     if not isinstance(pattern, str):
@@ -59,7 +59,7 @@ def checked_kinds(
     anchors; `re.match` needs `$` or `\\Z` at the end (it is anchored at the start already).
     `end_of_text` is for an engine whose `$` is the end of the text only (Rust's `regex`, which
     pydantic 2 checks `pattern=` with): no trailing line break gets past it."""
-    parsed = _parsed(pattern)
+    parsed = parsed_pattern(pattern)
     if parsed is None:
         return False
     if parsed.state.flags & (sre.SRE_FLAG_MULTILINE | sre.SRE_FLAG_VERBOSE):
@@ -103,7 +103,7 @@ def alphabet_kinds(alphabet: frozenset[str]) -> frozenset[str] | None:
 def searched_kinds(pattern: object, end_of_text: bool) -> frozenset[str] | bool | None:
     """`checked_kinds` for a pattern searched anywhere in the value (pydantic's `pattern=`): it
     proves something only when it is anchored at the start as well as the end."""
-    parsed = _parsed(pattern)
+    parsed = parsed_pattern(pattern)
     items: list[Item] = list(parsed) if parsed is not None else []
     if not items or items[0] not in _STARTS:
         return False
@@ -173,7 +173,7 @@ def group_alphabets(pattern: object) -> dict[int, frozenset[str]]:
     literals and positive classes (0: the whole match). `re.match(r'^([ \\t]*)', line).group(1)`
     holds spaces and tabs whatever `line` was; `re.match('\"\"\"|\\'\\'\\'', t).group(0)` one of
     two quotes. Groups that can take any other character are left out."""
-    parsed = _parsed(pattern)
+    parsed = parsed_pattern(pattern)
     if parsed is None or parsed.state.flags & sre.SRE_FLAG_VERBOSE:
         return {}
     ignore_case = bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)

@@ -51,7 +51,7 @@ class StatementRules(FrameState):
                 return
             if self.raises and isinstance(statement, _REBINDS):
                 self.tick(1 + len(self.env) // 32)  # the copy is work: a huge try body gives up
-                self.raises[-1].append((dict(self.env), CLEAN))
+                self.raises[-1].append((dict(self.env), CLEAN, ""))
             self.statement(statement)
 
     def statement(self, node: ast.stmt) -> None:
@@ -132,7 +132,8 @@ class StatementRules(FrameState):
             case ast.Raise(exc=exc):
                 value = self.expr(exc) if exc is not None else CLEAN
                 if self.raises and self.env is not None:
-                    self.raises[-1].append((dict(self.env), value))  # a handler may catch it
+                    raised = (dict(self.env), value, exception_class(exc))
+                    self.raises[-1].append(raised)  # a handler may catch it
                 self.env = None
             case ast.Assert(test=test):
                 self.expr(test)
@@ -278,7 +279,7 @@ class StatementRules(FrameState):
     ) -> None:
         """Run try/except/else/finally; a handler may start anywhere in the body."""
         before = dict(self.env or {})
-        raised: list[tuple[dict[str, Value], Value]] = []
+        raised: list[tuple[dict[str, Value], Value, str]] = []
         self.raises.append(raised)
         try:
             self.block(body)
@@ -288,19 +289,15 @@ class StatementRules(FrameState):
         normal = self.env
         outcomes = [normal]
         # Every handler starts from the same states: joined once, not once per handler.
-        entry = join_envs(before, normal, *(env for env, _ in raised)) if handlers else None
-        caught = CLEAN
-        if any(handler.name for handler in handlers):
-            exception: Value | None = None
-            for _, value in raised:
-                exception = join(exception, value)
-            caught = Value(flows=exception.all_flows()) if exception else CLEAN
+        entry = join_envs(before, normal, *(env for env, _, _ in raised)) if handlers else None
+        handled: set[str] = set()
         for handler in handlers:
             self.env = dict(entry) if entry is not None else dict(before)
             if handler.name:
-                self.bind(handler.name, caught)
+                self.bind(handler.name, caught_exception(raised, handled))
             self.block(handler.body)
             outcomes.append(self.env)
+            handled |= handled_classes(handler.type)
         self.env = join_envs(*outcomes)
         if final:
             if self.env is None:
@@ -342,3 +339,33 @@ class StatementRules(FrameState):
         else:
             outcomes.append(before)
         self.env = join_envs(*outcomes)
+
+
+def exception_class(exc: ast.expr | None) -> str:
+    """The class name a `raise` names (`raise HTTPException(...)`, `raise errors.NotFound`), or
+    "" when the statement does not spell it (`raise error`, a bare `raise`)."""
+    if isinstance(exc, ast.Call):
+        exc = exc.func
+    name = (
+        exc.attr if isinstance(exc, ast.Attribute) else exc.id if isinstance(exc, ast.Name) else ""
+    )
+    return name if name[:1].isupper() else ""
+
+
+def handled_classes(kind: ast.expr | None) -> set[str]:
+    """The class names an `except` clause spells (`except (KeyError, errors.NotFound)`)."""
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return {exception_class(k) for k in kinds} - {""}
+
+
+def caught_exception(raised: list[tuple[dict[str, Value], Value, str]], handled: set[str]) -> Value:
+    """What an `except ... as e` clause binds: the exceptions the `try` body raised, less those
+    of a class an earlier clause of the same `try` names. In `except HTTPException: raise` then
+    `except Exception as e: log(str(e))`, the HTTPException built from the request never reaches
+    the second clause: Python runs the first clause that matches. Only a raise whose class is
+    spelled exactly as the earlier clause spells it is left out (a subclass is not known here)."""
+    exception: Value | None = None
+    for _, value, name in raised:
+        if name not in handled or not name:
+            exception = join(exception, value)
+    return Value(flows=exception.all_flows()) if exception else CLEAN
