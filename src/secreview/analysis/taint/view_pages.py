@@ -48,19 +48,15 @@ def _names_response(node: ast.expr) -> bool:
 
 def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
     """`cherrypy.response.headers["Content-Type"] = "text/plain"`, `response.mimetype =
-    "application/json"`, or a type computed for a download: the view declares its body something
-    other than a page of its own."""
+    "application/json"`, a type computed for a download, or `Content-Disposition: attachment`
+    (the browser saves the body, whatever its type): the view declares its body something other
+    than a page of its own."""
     for node in ast.walk(function):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
         target = node.targets[0]
-        names_type = (
-            isinstance(target, ast.Subscript)
-            and isinstance(target.value, ast.Attribute)
-            and target.value.attr == "headers"
-            and _names_response(target.value.value)
-            and str(context.constant_value(target.slice)).lower() == "content-type"
-        ) or (
+        header = _response_header(target, context)
+        names_type = header == "content-type" or (
             isinstance(target, ast.Attribute)
             and target.attr in ("content_type", "mimetype")
             and _names_response(target.value)
@@ -68,7 +64,35 @@ def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
         value = context.constant_value(node.value)  # computed (a file's guessed type): not a page
         if names_type and not (isinstance(value, str) and renders_active(value)):
             return True
+        if header == "content-disposition" and _text_start(node.value, context).startswith(
+            "attachment"
+        ):
+            return True
     return False
+
+
+def _response_header(target: ast.expr, context: ModuleContext) -> str:
+    """The header `response.headers["Content-Type"] = ...` sets, lowercased, or ""."""
+    if not (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Attribute)
+        and target.value.attr == "headers"
+        and _names_response(target.value.value)
+    ):
+        return ""
+    name = context.constant_value(target.slice)
+    return name.lower() if isinstance(name, str) else ""
+
+
+def _text_start(value: ast.expr, context: ModuleContext) -> str:
+    """The fixed text a value starts with (`'attachment; filename="%s"' % name`,
+    `f"attachment; filename={name}"`), lowercased, or ""."""
+    if isinstance(value, ast.BinOp):
+        value = value.left
+    if isinstance(value, ast.JoinedStr) and value.values:
+        value = value.values[0]
+    text = context.constant_value(value)
+    return text.strip().lower() if isinstance(text, str) else ""
 
 
 def _html_response_class(decorator: ast.expr, context: ModuleContext) -> bool:
