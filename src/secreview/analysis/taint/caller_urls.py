@@ -150,6 +150,12 @@ def _parameter_prefixes(
     return found
 
 
+def fixed_start(context: ModuleContext, node: ast.expr) -> str:
+    """The text `node`'s value starts with, read from the expression alone (a constant, the left
+    of `+` or `%`, an f-string's or a `.format` template's leading text), or ''."""
+    return _Prefixes(context, None).prefix(node, None, 0)
+
+
 class _Prefixes:
     """The fixed text a URL expression starts with, read from the source alone."""
 

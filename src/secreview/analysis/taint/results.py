@@ -61,7 +61,12 @@ class SinkEvent(NamedTuple):
         """This event carried by `flow` instead (`_replace(flow=flow)`, without its generic
         cost: a caller continues each of a callee's events with each flow of the argument,
         hundreds of thousands per tree)."""
-        return tuple.__new__(SinkEvent, (*self[:4], flow, *self[5:]))
+        return tuple.__new__(SinkEvent, (*self[:_FLOW_AT], flow, *self[_FLOW_AT + 1 :]))
+
+
+_FLOW_AT = SinkEvent._fields.index("flow")
+"""Where `SinkEvent.with_flow` puts the new flow (derived, so a field added before it cannot
+shift it)."""
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Mapping
 
+from secreview.analysis.taint.caller_urls import fixed_start
 from secreview.analysis.taint.media_types import renders_active
 from secreview.index.context import UNKNOWN, ModuleContext
 
@@ -64,9 +65,8 @@ def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
         value = context.constant_value(node.value)  # computed (a file's guessed type): not a page
         if names_type and not (isinstance(value, str) and renders_active(value)):
             return True
-        if header == "content-disposition" and _text_start(node.value, context).startswith(
-            "attachment"
-        ):
+        disposition = fixed_start(context, node.value) if header == "content-disposition" else ""
+        if disposition.strip().lower().startswith("attachment"):
             return True
     return False
 
@@ -82,17 +82,6 @@ def _response_header(target: ast.expr, context: ModuleContext) -> str:
         return ""
     name = context.constant_value(target.slice)
     return name.lower() if isinstance(name, str) else ""
-
-
-def _text_start(value: ast.expr, context: ModuleContext) -> str:
-    """The fixed text a value starts with (`'attachment; filename="%s"' % name`,
-    `f"attachment; filename={name}"`), lowercased, or ""."""
-    if isinstance(value, ast.BinOp):
-        value = value.left
-    if isinstance(value, ast.JoinedStr) and value.values:
-        value = value.values[0]
-    text = context.constant_value(value)
-    return text.strip().lower() if isinstance(text, str) else ""
 
 
 def _html_response_class(decorator: ast.expr, context: ModuleContext) -> bool:
