@@ -20,6 +20,11 @@ from secreview.analysis.taint.evidence_order import Step
 from secreview.analysis.taint.markers import APPENDED, DECODING_KEEPS, ITEM_READ, ONE_NAME_MARKERS
 
 MAX_STEPS = 12
+"""How many evidence steps a path keeps: its first two, a mark where steps were left out, and its
+last ones (`Flow.extended`), so a finding's path stays readable and a scan's memory bounded."""
+LEFT_OUT = "more steps from here on, left out of this path"
+"""The note of the step that marks where a long path's middle was left out: without it the shown
+path would jump from one name to another as if the data went there directly."""
 RETURNED_BY = "returned by `"
 """How an evidence step names the function a value was returned by (`Flow.returned_from`)."""
 MAX_PATH = 3
@@ -68,10 +73,15 @@ class Flow:
     def extended(self, more: tuple[Step, ...]) -> Flow:
         """This flow with the evidence steps `more` after its own, in one new path (a callee's
         whole path spliced on step by step copied it once per step: most of a scan's time on
-        a module of many small parsers calling each other); long paths keep start and end."""
+        a module of many small parsers calling each other); a long path keeps its start and
+        end, with a `LEFT_OUT` step at the first step it leaves out."""
         steps = (*self.steps, *more)
         if len(steps) > MAX_STEPS:
-            steps = (*steps[:2], *steps[-(MAX_STEPS - 2) :])
+            first_left_out = steps[2]  # an earlier mark, or the step where the gap starts
+            mark = (
+                first_left_out if first_left_out[1] == LEFT_OUT else (first_left_out[0], LEFT_OUT)
+            )
+            steps = (*steps[:2], mark, *steps[-(MAX_STEPS - 3) :])
         return Flow(self.origin, steps, self.safe_for, self.within)
 
     def sanitised(self, kinds: Iterable[str]) -> Flow:
