@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from secreview.analysis.models.entries import EntryModel
+from secreview.analysis.taint.caller_objects import constructed_parameters
 from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
 from secreview.analysis.taint.declared_types import annotated_class, declared, view_annotation
 from secreview.analysis.taint.decorator_names import (
@@ -248,14 +249,19 @@ class ParameterRules(HookRules):
         return False
 
     def _parameter_type_by_name(self, name: str, decorators: set[str]) -> str | None:
-        """The type a parameter's name gives it, where the models let the name decide."""
+        """The type a parameter's name gives it, where the models let the name decide, and
+        the module's callers do not all construct another class for it (`caller_objects`)."""
         scope = self.models.parameter_scopes.get(name)
         assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
-        if self._named_anywhere(name):
-            return self.models.parameter_types.get(name)
-        if scope is not None and not (scope & decorators or self.node.name in scope):
+        if not self._named_anywhere(name) and (
+            scope is not None and not (scope & decorators or self.node.name in scope)
+        ):
             return None
-        return self.models.parameter_types.get(name)
+        by_name = self.models.parameter_types.get(name)
+        built = self.context.derived(constructed_parameters).get(id(self.node), {}).get(name)
+        if by_name is not None and built is not None:
+            return by_name if self.models.parameter_types.get(built) == by_name else None
+        return by_name
 
     def _named_anywhere(self, name: str) -> bool:
         """Whether a parameter name is unambiguous in any module (`within = ["*"]`), not only
