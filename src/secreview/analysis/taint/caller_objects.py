@@ -104,7 +104,7 @@ def _class_built(context: ModuleContext, given: ast.expr, call: ast.Call) -> str
     bound once, to such a construction."""
     if isinstance(given, ast.Name):
         scope = context.enclosing_function(call)
-        bound = _bound_once(scope, given.id) if scope is not None else None
+        bound = bound_once(scope, given.id) if scope is not None else None
         if bound is None:
             return None
         given = bound
@@ -117,7 +117,7 @@ def _class_built(context: ModuleContext, given: ast.expr, call: ast.Call) -> str
     return name if head[:1].isupper() else None  # `HTTPRequest(...)`, not `make_request(...)`
 
 
-def _bound_once(scope: _Function, name: str) -> ast.expr | None:
+def bound_once(scope: _Function, name: str) -> ast.expr | None:
     """The value of the one assignment to `name` in `scope`, when it is bound nowhere else
     (no other assignment, loop, `with`, parameter or augmented assignment)."""
     arguments = scope.args
