@@ -333,6 +333,13 @@ def carries_no_text(class_name: str) -> bool:
     return class_name in ("int", "float", "bool", "uuid.UUID", "UUID")
 
 
+def names_no_file(class_name: str) -> bool:
+    """Whether a value `isinstance` proves to be of this class is an in-memory file
+    (`io.BytesIO`, `io.StringIO`): handed where a path or a file is taken (`send_file(buf)`),
+    it is read, and names no file of the disk, whatever it holds."""
+    return class_name.removeprefix("io.") in ("BytesIO", "StringIO")
+
+
 def is_error_class(class_name: str) -> bool:
     """Whether the class is named for an error. Functions that return either a result or an
     error object (`if isinstance(doc, ParseError): return doc`) hand back, on that branch, an

@@ -38,6 +38,7 @@ from secreview.analysis.taint.guard_shapes import (
     RELATIVE,
     UNDER_BASE,
     carries_no_text,
+    names_no_file,
     is_error_class,
     is_none,
     names_a_path_attack_check,
@@ -375,6 +376,8 @@ class GuardRules(PathGuards, AddressScreens):
                 yield first, (ALL_KINDS,), CLEAN  # an error object, no longer what it joined
             elif first and classes and all(map(carries_no_text, classes)):
                 yield first, (ALL_KINDS,), None
+            elif first and classes and all(map(names_no_file, classes)):
+                yield first, ("path",), None  # a buffer, read where a file is taken
         elif url_check_kinds(name):
             target = self._target(first_node)
             if target is not None:
