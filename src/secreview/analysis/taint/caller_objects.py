@@ -15,12 +15,25 @@ not looked up. The constructions are read from the source alone, as `caller_urls
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from secreview.index.children import walk
 from secreview.index.context import ModuleContext
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def type_by_name(
+    context: ModuleContext, function: _Function, name: str, types: Mapping[str, str]
+) -> str | None:
+    """The type `types` gives the parameter `name` of `function` by its name, unless every
+    call of the function in the module constructs an object of a class `types` does not give
+    that type."""
+    by_name = types.get(name)
+    built = context.derived(constructed_parameters).get(id(function), {}).get(name)
+    if by_name is None or built is None:
+        return by_name
+    return by_name if types.get(built) == by_name else None
 
 
 def constructed_parameters(context: ModuleContext) -> dict[int, dict[str, str]]:

@@ -27,10 +27,29 @@ import ast
 
 from secreview.analysis.taint.caller_objects import bound_once
 from secreview.analysis.taint.media_types import renders_active
+from secreview.analysis.taint.module_state import ModuleState
 from secreview.index.context import ModuleContext
 
 _TYPE_KEYWORDS = ("content_type", "mimetype", "media_type")
 _BODY_KEYWORDS = ("content", "body", "response", "text")
+
+
+def typed_by_formatter(analysis: ModuleState, call: ast.AST) -> bool:
+    """Whether the response `call` serves what a formatter chosen for its declared type
+    returned, and no formatter the module's tables file under a page's type returns its
+    arguments' data unescaped for HTML."""
+    context = analysis.context
+    if not chosen_by_declared_type(context, call):
+        return False
+    names = page_formatters(context)
+    if names is None:
+        return False
+    for name in names:
+        function = analysis.functions.get(name)
+        result = analysis.result_of(function) if function is not None else None
+        if result is None or any(f.reaches("html") for f in result.returns.all_flows()):
+            return False
+    return True
 
 
 def chosen_by_declared_type(context: ModuleContext, call: ast.AST) -> bool:

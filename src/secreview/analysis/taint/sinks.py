@@ -20,7 +20,7 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
 from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
-from secreview.analysis.taint.media_formatters import chosen_by_declared_type, page_formatters
+from secreview.analysis.taint.media_formatters import typed_by_formatter
 from secreview.analysis.taint.media_types import INERT_MEDIA, is_inert
 from secreview.analysis.taint.module_names import IMPORTERS, fixes_package
 from secreview.analysis.taint.results import SinkEvent, record_reaching
@@ -311,8 +311,8 @@ class SinkRules(FrameState):
                 or derives_from_safe(self.context, node, key, safe)
             ):
                 return False
-        if sink.kind == "html" and sink.unless and self._typed_by_formatter(node):
-            return False  # the body of a formatter chosen for the type declared: see the module
+        if sink.kind == "html" and sink.unless and typed_by_formatter(self.analysis, node):
+            return False  # the body of a formatter chosen for the type declared
         if sink.unless_typed and (
             declares_other_type(
                 self.node,
@@ -333,22 +333,6 @@ class SinkRules(FrameState):
             given = _given(key, args, kwargs)
             if given is not None and (not given.is_constant or truthy(given.const)):
                 return False  # turned on, or decided elsewhere (`secure=request.is_secure`)
-        return True
-
-    def _typed_by_formatter(self, node: ast.AST) -> bool:
-        """Whether the response serves what a formatter chosen for its declared type returned,
-        and no formatter the module's tables file under a page's type returns its arguments'
-        data unescaped for HTML (`media_formatters`)."""
-        if not chosen_by_declared_type(self.context, node):
-            return False
-        names = page_formatters(self.context)
-        if names is None:
-            return False
-        for name in names:
-            function = self.analysis.functions.get(name)
-            result = self.analysis.result_of(function) if function is not None else None
-            if result is None or any(f.reaches("html") for f in result.returns.all_flows()):
-                return False
         return True
 
     def _safe_default(self, sink: SinkModel, args: list[Value], kwargs: dict[str, Value]) -> bool:
