@@ -46,7 +46,10 @@ xss = taint_rule(
     "`set_header('Content-Type', ...)` of a type other than HTML). A Jinja2 template's "
     "rendered text counts unless its environment (or the template) autoescapes "
     "(`autoescape=True`, `select_autoescape(...)`) and its source marks no value `|safe` nor "
-    "turns autoescaping off. A project's own escaper counts when its code "
+    "turns autoescaping off. A body returned by the formatter a table keyed by media type "
+    "gives for the type the response declares (`formatters[ct](...)` served with "
+    "`content_type=ct`) counts only when a formatter the module's tables file under a page's "
+    "type returns its input unescaped. A project's own escaper counts when its code "
     "shows it: it keeps only an "
     'allow-list of characters (`c.isalnum()`, `c in " .,-"`) and writes every other one as '
     "fixed text such as a character reference (`&#%d;`), or `translate`s with a table of them. "

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
+from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint.markers import APPENDED, LAST_ENTRY, ONE_NAME_MARKERS, SINGLE_NAME
 from secreview.analysis.taint.name_words import words_of
 from secreview.analysis.taint.values import Flow, Value, merge_flows
@@ -331,6 +332,21 @@ _ERROR_SUFFIXES = ("Error", "Exception", "Failure", "Fault")
 def carries_no_text(class_name: str) -> bool:
     """Whether a value `isinstance` proves to be of this class holds no attacker-chosen text."""
     return class_name in ("int", "float", "bool", "uuid.UUID", "UUID")
+
+
+def kinds_proven_safe(class_names: Sequence[str]) -> tuple[str, ...]:
+    """The sink kinds a value `isinstance` proves to be of one of these classes is safe for:
+    every kind for numbers and UUIDs, `path` for in-memory files; none otherwise."""
+    if all(map(carries_no_text, class_names)):
+        return (ALL_KINDS,)
+    return ("path",) if all(map(names_no_file, class_names)) else ()
+
+
+def names_no_file(class_name: str) -> bool:
+    """Whether a value `isinstance` proves to be of this class is an in-memory file
+    (`io.BytesIO`, `io.StringIO`): handed where a path or a file is taken (`send_file(buf)`),
+    it is read, and names no file of the disk, whatever it holds."""
+    return class_name.removeprefix("io.") in ("BytesIO", "StringIO")
 
 
 def is_error_class(class_name: str) -> bool:

@@ -37,9 +37,9 @@ from secreview.analysis.taint.guard_shapes import (
     PATH_MARKERS,
     RELATIVE,
     UNDER_BASE,
-    carries_no_text,
     is_error_class,
     is_none,
+    kinds_proven_safe,
     names_a_path_attack_check,
     names_a_path_check,
     names_an_internal_address_check,
@@ -373,8 +373,8 @@ class GuardRules(PathGuards, AddressScreens):
             classes = re.findall(r"[\w.]+", self.analysis.shown(args[1]))
             if first and classes and all(map(is_error_class, classes)):
                 yield first, (ALL_KINDS,), CLEAN  # an error object, no longer what it joined
-            elif first and classes and all(map(carries_no_text, classes)):
-                yield first, (ALL_KINDS,), None
+            elif first and classes and (kinds := kinds_proven_safe(classes)):
+                yield first, kinds, None  # no text of the sender's; or a buffer, no file
         elif url_check_kinds(name):
             target = self._target(first_node)
             if target is not None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from secreview.analysis.models.entries import EntryModel
+from secreview.analysis.taint.caller_objects import type_by_name
 from secreview.analysis.taint.caller_urls import NO_URL, fixed_url_parameters
 from secreview.analysis.taint.declared_types import annotated_class, declared, view_annotation
 from secreview.analysis.taint.decorator_names import (
@@ -251,11 +252,11 @@ class ParameterRules(HookRules):
         """The type a parameter's name gives it, where the models let the name decide."""
         scope = self.models.parameter_scopes.get(name)
         assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
-        if self._named_anywhere(name):
-            return self.models.parameter_types.get(name)
-        if scope is not None and not (scope & decorators or self.node.name in scope):
+        if scope is not None and not (
+            self._named_anywhere(name) or scope & decorators or self.node.name in scope
+        ):
             return None
-        return self.models.parameter_types.get(name)
+        return type_by_name(self.context, self.node, name, self.models.parameter_types)
 
     def _named_anywhere(self, name: str) -> bool:
         """Whether a parameter name is unambiguous in any module (`within = ["*"]`), not only
@@ -354,9 +355,8 @@ class ParameterRules(HookRules):
         return found
 
     def _routed_kinds(self) -> Mapping[str, tuple[str, ...]]:
-        """What the project's Django routes let each argument of this view hold
-        (`route_kinds`), when it is a module-level function or a method of a module-level
-        class the URLconf names (`SomeView.as_view()`)."""
+        """What the project's Django routes let each argument of this view hold (`route_kinds`),
+        for a module-level function or a module-level class's method (`SomeView.as_view()`)."""
         assert isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef)
         routes = self.analysis.project.routes
         module = self.analysis.module_name

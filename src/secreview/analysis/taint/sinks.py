@@ -20,6 +20,7 @@ from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
 from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
+from secreview.analysis.taint.media_formatters import typed_by_formatter
 from secreview.analysis.taint.media_types import INERT_MEDIA, is_inert
 from secreview.analysis.taint.module_names import IMPORTERS, fixes_package
 from secreview.analysis.taint.results import SinkEvent, record_reaching
@@ -310,6 +311,8 @@ class SinkRules(FrameState):
                 or derives_from_safe(self.context, node, key, safe)
             ):
                 return False
+        if sink.kind == "html" and sink.unless and typed_by_formatter(self.analysis, node):
+            return False  # the body of a formatter chosen for the type declared
         if sink.unless_typed and (
             declares_other_type(
                 self.node,
