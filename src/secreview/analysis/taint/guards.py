@@ -33,6 +33,7 @@ from secreview.analysis.taint.address_screens import AddressScreens
 from secreview.analysis.taint.definitions import impossible
 from secreview.analysis.taint.environments import READ
 from secreview.analysis.taint.external_checks import external_guards
+from secreview.analysis.taint.found_keys import FoundKeys
 from secreview.analysis.taint.guard_shapes import (
     PATH_MARKERS,
     RELATIVE,
@@ -64,18 +65,22 @@ _NOT_EMPTY = ("bind-password",)
 """What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
 
 
-class GuardRules(PathGuards, AddressScreens):
+class GuardRules(PathGuards, AddressScreens, FoundKeys):
     """Guards: what a condition proves about the variables it tests."""
 
     def apply_guard(self, test: ast.expr, outcome: bool | None) -> None:
         """Clean the variables a condition proves safe on the branch where it has `outcome`
         (None: past a call of another module's validator that raises unless its check holds)."""
-        changed: set[str] = set()
         guards = (  # past a validator that raises: another module's, or the module's own screen
             chain(external_guards(self, test, None), self._raised_screen(test))
             if outcome is None
             else self._guards(test, outcome, 0)
         )
+        self._clean_guarded(test, guards)
+
+    def _clean_guarded(self, test: ast.expr, guards: Iterator[Guard]) -> None:
+        """Clean what `guards` (each proved by `test`) say is safe."""
+        changed: set[str] = set()
         for name, kinds, value in guards:
             if self.env is None:
                 return
@@ -116,6 +121,7 @@ class GuardRules(PathGuards, AddressScreens):
         if outcome:  # `validate_path(p, element_ok)`: every element of `p` checked
             yield from split_path_guards(self, test)
         yield from self._screened_addresses(test, outcome)  # `if not _is_safe_url(u): raise`
+        yield from self.found_key_guards(test, outcome)  # `if not Model.get(key_id): raise`
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
             # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server;
@@ -155,8 +161,8 @@ class GuardRules(PathGuards, AddressScreens):
                     yield from common_guards(
                         [list(self._guards(v, False, depth + 1)) for v in fail]
                     )
-            case ast.Call(func=ast.Name(id="bool"), args=[inner]):  # `bool(re.fullmatch(...))`
-                yield from self._guards(inner, outcome, depth + 1)
+            case ast.Call(func=ast.Name(id="bool"), args=[inner]) | ast.Await(value=inner):
+                yield from self._guards(inner, outcome, depth + 1)  # `bool(re.fullmatch(...))`
             case ast.Compare(left=ast.Call() as found, ops=[ast.IsNot() | ast.Is() as op]) if (
                 is_match_call(found) and is_none(test.comparators[0])
             ):  # a match object is never false: `m is not None` is `m`
@@ -278,6 +284,10 @@ class GuardRules(PathGuards, AddressScreens):
             yield from self._host_guard(left, _REDIRECT)
         if equality and holds and self._own_host(left):
             yield from self._host_guard(right, _REDIRECT)
+        if equality and is_none(right) and not holds:  # `row is not None`, past `row is None`
+            found = self.defined_as(left.id) if isinstance(left, ast.Name) else left
+            found = found.value if isinstance(found, ast.Await) else found
+            yield from self.found_key_guards(found, True) if found is not None else ()
         if isinstance(left, ast.Name) and equality and not holds and self._text(right) == "":
             yield left.id, _NOT_EMPTY, None  # `password != ""`, past `if password == "": ...`
         subject = left.id if isinstance(left, ast.Name) else self.checked_read(left)
@@ -312,6 +322,7 @@ class GuardRules(PathGuards, AddressScreens):
         body is `if urlparse(u).hostname not in ALLOWED: raise ValueError(...)`): its raising
         conditions are false past the call (kept under the call's negated id, apart from the
         condition the same call returns)."""
+        self._clean_guarded(node, self.completed_key_guards(node))  # `get_object_or_404`
         raising = self._read_helper(node, -id(node), helpers.raising_check)
         if raising is not None:
             self.apply_guard(raising, False)

@@ -88,6 +88,8 @@ class HostGuards(FrameState):
         """Keep `name = node` (a check, a parsed URL, a flag's constant or choice) so a later
         `if name:` reads as `node`, while neither `name` nor the variables `node` reads have
         changed since; `definitions.py` joins what the branches of an `if` gave it."""
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            node = node.value  # `row = await Model.get(key)`: what a test of `row` reads
         host_part = isinstance(node, ast.Attribute) and node.attr in HOST_PARTS
         flag = isinstance(node, ast.Constant) and node.value in FLAG_CONSTANTS
         if self.env is None or not (
