@@ -272,6 +272,14 @@ class FoundKeys(HostGuards):
         if outcome and isinstance(test, ast.Call):  # (`await` is read through by the caller)
             yield from self._keys(test, found_if_answered(test, self.qualified(test.func) or ""))
 
+    def found_not_none(self, answer: ast.expr) -> Iterator[Guard]:
+        """The keys a look-up proves found when its answer, or the variable holding it, is not
+        None (`if row is None: raise`)."""
+        found = self.defined_as(answer.id) if isinstance(answer, ast.Name) else answer
+        found = found.value if isinstance(found, ast.Await) else found
+        if found is not None:
+            yield from self.found_key_guards(found, True)
+
     def completed_key_guards(self, node: ast.expr) -> Iterator[Guard]:
         """The keys a look-up that raises on a miss proves found once it returned."""
         call = node.value if isinstance(node, ast.Await) else node

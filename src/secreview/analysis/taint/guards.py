@@ -35,27 +35,31 @@ from secreview.analysis.taint.environments import READ
 from secreview.analysis.taint.external_checks import external_guards
 from secreview.analysis.taint.found_keys import FoundKeys
 from secreview.analysis.taint.guard_shapes import (
-    PATH_MARKERS,
     RELATIVE,
     UNDER_BASE,
     carries_no_text,
+    contained,
     is_error_class,
     is_none,
     names_a_path_attack_check,
     names_a_path_check,
     names_an_internal_address_check,
-    path_safe,
     reached_by_nothing,
     url_check_kinds,
 )
-from secreview.analysis.taint.host_guards import EMPTY_KINDS, Guard, Target, common_guards, exactly
-from secreview.analysis.taint.matched_alphabets import checked_kinds
+from secreview.analysis.taint.host_guards import (
+    EMPTY_KINDS,
+    Guard,
+    common_guards,
+    exactly,
+    matched,
+)
 from secreview.analysis.taint.matched_groups import is_match_call
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
 from secreview.analysis.taint.split_path_guards import split_path_guards
 from secreview.analysis.taint.true_flags import left_true
-from secreview.analysis.taint.values import CLEAN, Flow, constant
+from secreview.analysis.taint.values import CLEAN, constant
 
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
@@ -107,7 +111,7 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
             if self.env is None:
                 return
             if name in self.env:  # a later read (a property of `self`) may have forgotten it
-                self.env[name] = self.env[name].mapped(_contained)
+                self.env[name] = self.env[name].mapped(lambda f: contained(f, _NORMALISED))
 
     def _guards(self, test: ast.expr, outcome: bool, depth: int) -> Iterator[Guard]:
         """What `test` having `outcome` proves about the variables it reads."""
@@ -285,9 +289,7 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
         if equality and holds and self._own_host(left):
             yield from self._host_guard(right, _REDIRECT)
         if equality and is_none(right) and not holds:  # `row is not None`, past `row is None`
-            found = self.defined_as(left.id) if isinstance(left, ast.Name) else left
-            found = found.value if isinstance(found, ast.Await) else found
-            yield from self.found_key_guards(found, True) if found is not None else ()
+            yield from self.found_not_none(left)
         if isinstance(left, ast.Name) and equality and not holds and self._text(right) == "":
             yield left.id, _NOT_EMPTY, None  # `password != ""`, past `if password == "": ...`
         subject = left.id if isinstance(left, ast.Name) else self.checked_read(left)
@@ -352,7 +354,7 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
             and len(compiled.args) == 1
         ):
             pattern = self.context.constant_value(compiled.args[0])
-            yield from _matched(target, pattern, method == "fullmatch")
+            yield from matched(target, pattern, method == "fullmatch")
 
     def _call_guard(
         self, test: ast.Call, func: ast.expr, args: list[ast.expr], outcome: bool
@@ -379,7 +381,7 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
         if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
             target = self._target(args[1])
             if target is not None:
-                yield from _matched(target, self.expr(args[0]).const, name == "re.fullmatch")
+                yield from matched(target, self.expr(args[0]).const, name == "re.fullmatch")
         elif name == "isinstance" and len(args) > 1:
             classes = re.findall(r"[\w.]+", self.analysis.shown(args[1]))
             if first and classes and all(map(is_error_class, classes)):
@@ -392,20 +394,3 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
                 yield target, tuple(sorted(url_check_kinds(name))), None
         elif self._guessed_path_check(func, names_a_path_check):  # `(name)`, `(base, name)`
             yield from self._paths_checked(args)
-
-
-def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:
-    """What a regex check that held proves: the value holds only the pattern's alphabet, so it
-    is safe for the sink kinds none of whose dangerous characters are in it."""
-    kinds = checked_kinds(pattern, whole)
-    if kinds is None:
-        yield target, (ALL_KINDS,), None
-    elif kinds:
-        yield target, tuple(sorted(kinds)), None
-
-
-def _contained(flow: Flow) -> Flow:
-    """`flow`, safe for path sinks if its checks together keep it inside a fixed directory."""
-    if not flow.safe_for & PATH_MARKERS or not path_safe(flow, _NORMALISED):
-        return flow
-    return flow.sanitised(("path",))

@@ -27,6 +27,7 @@ from secreview.analysis.taint.guard_shapes import (
     OWN_URLS,
     URL_PARSERS,
 )
+from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.semantics import HOST_SENSITIVE, truthy
 from secreview.analysis.taint.values import Value
 from secreview.patterns import lazy_pattern
@@ -68,6 +69,16 @@ def common_guards(alternatives: list[list[Guard]]) -> Iterator[Guard]:
     for target, kinds in sorted((common or {}).items(), key=str):
         if kinds and (ALL_KINDS not in kinds or EMPTY in kinds):  # not a test per character
             yield target, tuple(sorted(kinds)), None
+
+
+def matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:
+    """What a regex check that held proves: the value holds only the pattern's alphabet, so it
+    is safe for the sink kinds none of whose dangerous characters are in it."""
+    kinds = checked_kinds(pattern, whole)
+    if kinds is None:
+        yield target, (ALL_KINDS,), None
+    elif kinds:
+        yield target, tuple(sorted(kinds)), None
 
 
 def _both(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
