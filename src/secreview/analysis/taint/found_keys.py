@@ -60,8 +60,10 @@ FOUND_KEY_KINDS = ("log",)
 
 _ID_WORDS = frozenset({"id", "pk", "uuid", "guid", "slug"})
 _EXACT_LOOKUPS = frozenset({"exact", "iexact"})
-_READER = lazy_pattern(r"_*a?(?:get|fetch|load|find|lookup|read|retrieve)(?:_\w+)?")
-"""Names of a call reading one record (`get`, `aget`, `get_episode`, `find_by_id`)."""
+_READER = lazy_pattern(r"_*(?:a?get|fetch|lookup|retrieve)(?:_\w+)?|_*(?:find|load|read)_\w+")
+"""Names of a call reading one record (`get`, `aget`, `get_episode`, `find_by_id`): a bare
+`find`, `load` or `read` is a string's search (`-1`, true, when nothing is found), a cursor's
+or a file's, not a look-up of one record."""
 _NOT_A_RECORD_WORDS = frozenset(
     {
         "create",
