@@ -56,7 +56,10 @@ log_injection = taint_rule(
     "project it is handed to, any of them is reported again: `%0A` is a line break then. The "
     "reply of a service API whose host the code fixes (or a configured base followed by a fixed "
     "path: `settings.API_URL + '/search'`) is left out however it is decoded: the attacker is the "
-    "web client, not the service the code or its operator chose to call.",
+    "web client, not the service the code or its operator chose to call. An identifier (`id`, "
+    "`pk`, `episode_id`, a UUID, a slug) logged once a look-up by it found a stored record (past "
+    "`if not row: raise`, or `get_object_or_404(Model, pk=key)`) is left out too: it equals a key "
+    "the program made; a look-up by a name or a fuzzy filter proves nothing.",
     why_bad="A value with `\\n` adds fake entries (a forged login, a cleared alert) that mislead "
     "whoever reads the log (CWE-117).",
     example="logger.info('login failed for ' + request.form['user'])",

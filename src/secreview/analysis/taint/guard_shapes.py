@@ -207,6 +207,14 @@ def path_safe(flow: Flow, normalised: frozenset[str]) -> bool:
     return UNDER_BASE in marks and bool(marks & normalised)
 
 
+def contained(flow: Flow, normalised: frozenset[str]) -> Flow:
+    """`flow`, safe for path sinks if its checks together keep it inside a fixed directory
+    (`normalised`: the markers of a normalised path)."""
+    if not flow.safe_for & PATH_MARKERS or not path_safe(flow, normalised):
+        return flow
+    return flow.sanitised(("path",))
+
+
 def without_leading_slashes(flows: list[Flow], method: str, args: list[Value]) -> list[Flow]:
     """`flows` after `text.lstrip(chars)` (or any other text-keeping method): stripping every
     leading `/` (`uri.lstrip("/")`, `lstrip("/\\")`) leaves a relative path, as a refused

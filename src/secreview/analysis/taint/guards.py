@@ -33,28 +33,33 @@ from secreview.analysis.taint.address_screens import AddressScreens
 from secreview.analysis.taint.definitions import impossible
 from secreview.analysis.taint.environments import READ
 from secreview.analysis.taint.external_checks import external_guards
+from secreview.analysis.taint.found_keys import FoundKeys
 from secreview.analysis.taint.guard_shapes import (
-    PATH_MARKERS,
     RELATIVE,
     UNDER_BASE,
+    contained,
     is_error_class,
     is_none,
     kinds_proven_safe,
     names_a_path_attack_check,
     names_a_path_check,
     names_an_internal_address_check,
-    path_safe,
     reached_by_nothing,
     url_check_kinds,
 )
-from secreview.analysis.taint.host_guards import EMPTY_KINDS, Guard, Target, common_guards, exactly
-from secreview.analysis.taint.matched_alphabets import checked_kinds
+from secreview.analysis.taint.host_guards import (
+    EMPTY_KINDS,
+    Guard,
+    common_guards,
+    exactly,
+    matched,
+)
 from secreview.analysis.taint.matched_groups import is_match_call
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
 from secreview.analysis.taint.split_path_guards import split_path_guards
 from secreview.analysis.taint.true_flags import left_true
-from secreview.analysis.taint.values import CLEAN, Flow, constant
+from secreview.analysis.taint.values import CLEAN, constant
 
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
@@ -64,18 +69,22 @@ _NOT_EMPTY = ("bind-password",)
 """What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
 
 
-class GuardRules(PathGuards, AddressScreens):
+class GuardRules(PathGuards, AddressScreens, FoundKeys):
     """Guards: what a condition proves about the variables it tests."""
 
     def apply_guard(self, test: ast.expr, outcome: bool | None) -> None:
         """Clean the variables a condition proves safe on the branch where it has `outcome`
         (None: past a call of another module's validator that raises unless its check holds)."""
-        changed: set[str] = set()
         guards = (  # past a validator that raises: another module's, or the module's own screen
             chain(external_guards(self, test, None), self._raised_screen(test))
             if outcome is None
             else self._guards(test, outcome, 0)
         )
+        self._clean_guarded(test, guards)
+
+    def _clean_guarded(self, test: ast.expr, guards: Iterator[Guard]) -> None:
+        """Clean what `guards` (each proved by `test`) say is safe."""
+        changed: set[str] = set()
         for name, kinds, value in guards:
             if self.env is None:
                 return
@@ -102,7 +111,7 @@ class GuardRules(PathGuards, AddressScreens):
             if self.env is None:
                 return
             if name in self.env:  # a later read (a property of `self`) may have forgotten it
-                self.env[name] = self.env[name].mapped(_contained)
+                self.env[name] = self.env[name].mapped(lambda f: contained(f, _NORMALISED))
 
     def _guards(self, test: ast.expr, outcome: bool, depth: int) -> Iterator[Guard]:
         """What `test` having `outcome` proves about the variables it reads."""
@@ -116,6 +125,7 @@ class GuardRules(PathGuards, AddressScreens):
         if outcome:  # `validate_path(p, element_ok)`: every element of `p` checked
             yield from split_path_guards(self, test)
         yield from self._screened_addresses(test, outcome)  # `if not _is_safe_url(u): raise`
+        yield from self.found_key_guards(test, outcome)  # `if not Model.get(key_id): raise`
         if outcome and isinstance(test, ast.Call):
             # A predicate holding of the parsed host (`validators.domain(parsed.netloc)`,
             # `is_allowed_host(urlparse(u).hostname)`) is the program's decision on the server;
@@ -155,8 +165,8 @@ class GuardRules(PathGuards, AddressScreens):
                     yield from common_guards(
                         [list(self._guards(v, False, depth + 1)) for v in fail]
                     )
-            case ast.Call(func=ast.Name(id="bool"), args=[inner]):  # `bool(re.fullmatch(...))`
-                yield from self._guards(inner, outcome, depth + 1)
+            case ast.Call(func=ast.Name(id="bool"), args=[inner]) | ast.Await(value=inner):
+                yield from self._guards(inner, outcome, depth + 1)  # `bool(re.fullmatch(...))`
             case ast.Compare(left=ast.Call() as found, ops=[ast.IsNot() | ast.Is() as op]) if (
                 is_match_call(found) and is_none(test.comparators[0])
             ):  # a match object is never false: `m is not None` is `m`
@@ -278,6 +288,8 @@ class GuardRules(PathGuards, AddressScreens):
             yield from self._host_guard(left, _REDIRECT)
         if equality and holds and self._own_host(left):
             yield from self._host_guard(right, _REDIRECT)
+        if equality and is_none(right) and not holds:  # `row is not None`, past `row is None`
+            yield from self.found_not_none(left)
         if isinstance(left, ast.Name) and equality and not holds and self._text(right) == "":
             yield left.id, _NOT_EMPTY, None  # `password != ""`, past `if password == "": ...`
         subject = left.id if isinstance(left, ast.Name) else self.checked_read(left)
@@ -312,6 +324,7 @@ class GuardRules(PathGuards, AddressScreens):
         body is `if urlparse(u).hostname not in ALLOWED: raise ValueError(...)`): its raising
         conditions are false past the call (kept under the call's negated id, apart from the
         condition the same call returns)."""
+        self._clean_guarded(node, self.completed_key_guards(node))  # `get_object_or_404`
         raising = self._read_helper(node, -id(node), helpers.raising_check)
         if raising is not None:
             self.apply_guard(raising, False)
@@ -341,7 +354,7 @@ class GuardRules(PathGuards, AddressScreens):
             and len(compiled.args) == 1
         ):
             pattern = self.context.constant_value(compiled.args[0])
-            yield from _matched(target, pattern, method == "fullmatch")
+            yield from matched(target, pattern, method == "fullmatch")
 
     def _call_guard(
         self, test: ast.Call, func: ast.expr, args: list[ast.expr], outcome: bool
@@ -368,7 +381,7 @@ class GuardRules(PathGuards, AddressScreens):
         if name in ("re.fullmatch", "re.match") and len(args) > 1 and len(args) + len(keywords) < 3:
             target = self._target(args[1])
             if target is not None:
-                yield from _matched(target, self.expr(args[0]).const, name == "re.fullmatch")
+                yield from matched(target, self.expr(args[0]).const, name == "re.fullmatch")
         elif name == "isinstance" and len(args) > 1:
             classes = re.findall(r"[\w.]+", self.analysis.shown(args[1]))
             if first and classes and all(map(is_error_class, classes)):
@@ -381,20 +394,3 @@ class GuardRules(PathGuards, AddressScreens):
                 yield target, tuple(sorted(url_check_kinds(name))), None
         elif self._guessed_path_check(func, names_a_path_check):  # `(name)`, `(base, name)`
             yield from self._paths_checked(args)
-
-
-def _matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:
-    """What a regex check that held proves: the value holds only the pattern's alphabet, so it
-    is safe for the sink kinds none of whose dangerous characters are in it."""
-    kinds = checked_kinds(pattern, whole)
-    if kinds is None:
-        yield target, (ALL_KINDS,), None
-    elif kinds:
-        yield target, tuple(sorted(kinds)), None
-
-
-def _contained(flow: Flow) -> Flow:
-    """`flow`, safe for path sinks if its checks together keep it inside a fixed directory."""
-    if not flow.safe_for & PATH_MARKERS or not path_safe(flow, _NORMALISED):
-        return flow
-    return flow.sanitised(("path",))

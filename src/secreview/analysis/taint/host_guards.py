@@ -27,6 +27,7 @@ from secreview.analysis.taint.guard_shapes import (
     OWN_URLS,
     URL_PARSERS,
 )
+from secreview.analysis.taint.matched_alphabets import checked_kinds
 from secreview.analysis.taint.semantics import HOST_SENSITIVE, truthy
 from secreview.analysis.taint.values import Value
 from secreview.patterns import lazy_pattern
@@ -70,6 +71,16 @@ def common_guards(alternatives: list[list[Guard]]) -> Iterator[Guard]:
             yield target, tuple(sorted(kinds)), None
 
 
+def matched(target: Target, pattern: object, whole: bool) -> Iterator[Guard]:
+    """What a regex check that held proves: the value holds only the pattern's alphabet, so it
+    is safe for the sink kinds none of whose dangerous characters are in it."""
+    kinds = checked_kinds(pattern, whole)
+    if kinds is None:
+        yield target, (ALL_KINDS,), None
+    elif kinds:
+        yield target, tuple(sorted(kinds)), None
+
+
 def _both(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
     """The kinds two guards both clear, `ALL_KINDS` clearing any; empty only if both are."""
     if ALL_KINDS in first:
@@ -88,6 +99,8 @@ class HostGuards(FrameState):
         """Keep `name = node` (a check, a parsed URL, a flag's constant or choice) so a later
         `if name:` reads as `node`, while neither `name` nor the variables `node` reads have
         changed since; `definitions.py` joins what the branches of an `if` gave it."""
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            node = node.value  # `row = await Model.get(key)`: what a test of `row` reads
         host_part = isinstance(node, ast.Attribute) and node.attr in HOST_PARTS
         flag = isinstance(node, ast.Constant) and node.value in FLAG_CONSTANTS
         if self.env is None or not (
