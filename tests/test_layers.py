@@ -56,6 +56,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "secreview.project_scripts",
         "secreview.project_debug_helpers",
         "secreview.project_facts",
+        "secreview.project_prepasses",
     ),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.

@@ -15,15 +15,14 @@ cache reviews every file again when it changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from secreview.config import ScanConfig
 from secreview.index.import_names import shim_bindings
 from secreview.parse import parse_module
 from secreview.patterns import lazy_pattern
+from secreview.project_prepasses import ParsedSource, with_prepasses
 from secreview.sources.discovery import SourceFile
-from secreview.sources.reading import UnreadableSourceError, read_source
-from secreview.tasks import budget_of, runner_for
 from secreview.workers import TaskFailure
 
 _IMPORT_FAILURES = ("ImportError", "ModuleNotFoundError")
@@ -46,52 +45,65 @@ def with_project_shims(
     cross-module pass follows). Parsing happens in `jobs` worker processes under each file's
     budget; a file that fails there contributes nothing, and its own review reports why.
     """
-    candidates = [s for s in sources if s.module and _may_be_shim(s, config)]
-    if not candidates:
-        return config
-    own_packages = {s.module.split(".")[0] for s in sources if s.module}
-    found = runner_for(config)(
-        candidates,
-        _bindings,
-        config,
-        jobs=jobs,
-        budget=budget_of(config),
-        on_failure=_no_bindings,
-    )
-    names = sorted(
-        (name, qualified)
-        for bindings in found
-        for name, qualified in bindings
-        if qualified.split(".")[0] not in own_packages
-    )
-    return config._replace(project_shims=tuple(names)) if names else config
+    return with_prepasses(config, sources, [ShimsPass(sources)], jobs)
 
 
-def _may_be_shim(source: SourceFile, config: ScanConfig) -> bool:
-    """Whether the text of `source` handles an import failure at module level (read, not
-    parsed)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
-        return False  # the review reports it
+class ShimsPass:
+    """The compatibility modules' names, as a pre-pass (`project_prepasses`)."""
+
+    def __init__(self, sources: Sequence[SourceFile]) -> None:
+        self.own_packages = {s.module.split(".")[0] for s in sources if s.module}
+        self.shims: list[SourceFile] = []
+
+    def wants_text(self, source: SourceFile) -> bool:
+        """Only a module (a file the project's imports can name) can be a shim."""
+        return bool(source.module)
+
+    def screen(self, source: SourceFile, text: str) -> None:
+        """Note `source` when its text handles an import failure at module level."""
+        if _may_be_shim(text):
+            self.shims.append(source)
+
+    def candidates(self) -> list[SourceFile]:
+        """The modules that look like shims."""
+        return self.shims
+
+    def work(self) -> Callable[[ParsedSource], ShimNames]:
+        """The names each binds."""
+        return _bindings
+
+    def failed(self, source: SourceFile, failure: TaskFailure) -> ShimNames:
+        """A file whose worker failed: its names stay the project's."""
+        return _no_bindings(source, failure)
+
+    def finish(self, config: ScanConfig, found: list[ShimNames]) -> ScanConfig:
+        """`config` with the names other libraries fill, sorted."""
+        names = sorted(
+            (name, qualified)
+            for bindings in found
+            for name, qualified in bindings
+            if qualified.split(".")[0] not in self.own_packages
+        )
+        return config._replace(project_shims=tuple(names)) if names else config
+
+
+def _may_be_shim(text: str) -> bool:
+    """Whether `text` handles an import failure at module level (read, not parsed)."""
     if not any(failure in text for failure in _IMPORT_FAILURES):
         return False  # what `_IMPORT_FALLBACK` needs: most files say no before any pattern runs
     return _IMPORT_FALLBACK.search(text) is not None
 
 
-def _bindings(config: ScanConfig, source: SourceFile) -> ShimNames:
-    """`module.name` and what it names, for each name `source` imports at module level (the
-    task a worker runs); nothing when it cannot be read or parsed (its review says why)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
+def _bindings(parsed: ParsedSource) -> ShimNames:
+    """`module.name` and what it names, for each name the file imports at module level (what
+    a worker asks); nothing when it cannot be read or parsed (its review says why)."""
+    text, source = parsed.text, parsed.source
+    if text is None:
         return ()
     end = _choice_end(text)
     if end is None:
         return ()  # no import failure handled at module level: nothing chosen there
-    tree = (
-        parse_module(text[:end], source.shown_as).tree or parse_module(text, source.shown_as).tree
-    )
+    tree = parse_module(text[:end], source.shown_as).tree or parsed.tree
     if tree is None:
         return ()
     bound = shim_bindings(tree)
@@ -110,6 +122,6 @@ def _choice_end(text: str) -> int | None:
     return following.start() if following else len(text)
 
 
-def _no_bindings(_source: SourceFile, _failure: TaskFailure) -> ShimNames:
+def _no_bindings(_source: SourceFile, _failure: TaskFailure | None) -> ShimNames:
     """A file whose worker failed: its names stay the project's."""
     return ()

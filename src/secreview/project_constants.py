@@ -21,17 +21,15 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from secreview.config import ScanConfig
-from secreview.index.context import ModuleContext
 from secreview.index.facts import absolute_module, is_package_file, relative_import_base
 from secreview.index.folded_calls import UNKNOWN
-from secreview.parse import parse_module
 from secreview.patterns import lazy_pattern
+from secreview.project_prepasses import ParsedSource, with_prepasses
 from secreview.sources.discovery import SourceFile
 from secreview.sources.reading import UnreadableSourceError, read_source
-from secreview.tasks import budget_of, runner_for
 from secreview.workers import TaskFailure
 
 _FROM_IMPORT = lazy_pattern(
@@ -60,60 +58,74 @@ def with_project_constants(
     Parsing happens in `jobs` worker processes under each file's budget; a file that fails
     there contributes nothing, and its own review reports why.
     """
-    wanted = _imported_constants(sources, config)
-    candidates = [
-        s for s in sources if s.module in wanted and _may_define(s, wanted[s.module], config)
-    ]
-    if not candidates:
-        return config
-    found = runner_for(config)(
-        candidates,
-        _folded_constants,
-        config,
-        jobs=jobs,
-        budget=budget_of(config),
-        on_failure=_no_constants,
-    )
-    table: dict[str, object] = {}
-    ambiguous: set[str] = set()
-    for source, constants in zip(candidates, found, strict=True):
-        for name, value in constants:
-            key = f"{source.module}.{name}"
-            if name not in wanted[source.module]:
-                continue
-            if key in table and (type(table[key]), table[key]) != (type(value), value):
-                ambiguous.add(key)  # two files of the tree are that module: neither is known
-            table[key] = value
-    known = tuple(sorted((k, v) for k, v in table.items() if k not in ambiguous))
-    return config._replace(project_constants=known) if known else config
+    return with_prepasses(config, sources, [ConstantsPass(sources, config)], jobs)
 
 
-def _imported_constants(sources: Sequence[SourceFile], config: ScanConfig) -> dict[str, set[str]]:
-    """Module -> the upper-case names some module of `sources` imports from it (read from
-    the text, relative imports resolved in the importing module's package)."""
-    wanted: dict[str, set[str]] = {}
-    for source in sources:
-        if not source.module:
-            continue
-        try:
-            text = read_source(source.path, config.max_file_bytes)
-        except UnreadableSourceError:
-            continue  # the review reports it
+class ConstantsPass:
+    """The imported constants, as a pre-pass (`project_prepasses`)."""
+
+    def __init__(self, sources: Sequence[SourceFile], config: ScanConfig) -> None:
+        self.sources = sources
+        self.config = config
+        self.wanted: dict[str, set[str]] = {}
+        """Module -> the upper-case names some module imports from it."""
+        self.defining: list[SourceFile] = []
+
+    def wants_text(self, source: SourceFile) -> bool:
+        """Only a module imports from another by name."""
+        return bool(source.module)
+
+    def screen(self, source: SourceFile, text: str) -> None:
+        """Note the upper-case names the text imports from each module (read from the text,
+        relative imports resolved in the importing module's package)."""
         if "import" not in text:
-            continue
+            return
         package = relative_import_base(source.module, is_package_file(str(source.path)))
         for statement in _FROM_IMPORT.finditer(text):
             names = _CONSTANT_NAME.findall(statement.group(2))
             if names:
                 module = _absolute(statement.group(1), package)
                 if module:
-                    wanted.setdefault(module, set()).update(names)
-    return wanted
+                    self.wanted.setdefault(module, set()).update(names)
+
+    def candidates(self) -> list[SourceFile]:
+        """The modules some module imports constants from whose text assigns one of them (a
+        module that only imports them again has nothing to fold). Their text is read again:
+        which names are wanted is known only once every text was seen, and they are few."""
+        wanted = self.wanted
+        self.defining = [
+            s
+            for s in self.sources
+            if s.module in wanted and _may_define(s, wanted[s.module], self.config)
+        ]
+        return self.defining
+
+    def work(self) -> Callable[[ParsedSource], ProjectConstants]:
+        """The module constants each folds."""
+        return _folded_constants
+
+    def failed(self, source: SourceFile, failure: TaskFailure) -> ProjectConstants:
+        """A file whose worker failed: its constants stay unknown to its importers."""
+        return _no_constants(source, failure)
+
+    def finish(self, config: ScanConfig, found: list[ProjectConstants]) -> ScanConfig:
+        """`config` with the table of wanted constants no two files disagree on."""
+        table: dict[str, object] = {}
+        ambiguous: set[str] = set()
+        for source, constants in zip(self.defining, found, strict=True):
+            for name, value in constants:
+                key = f"{source.module}.{name}"
+                if name not in self.wanted[source.module]:
+                    continue
+                if key in table and (type(table[key]), table[key]) != (type(value), value):
+                    ambiguous.add(key)  # two files of the tree are that module: neither known
+                table[key] = value
+        known = tuple(sorted((k, v) for k, v in table.items() if k not in ambiguous))
+        return config._replace(project_constants=known) if known else config
 
 
 def _may_define(source: SourceFile, names: set[str], config: ScanConfig) -> bool:
-    """Whether the text of `source` assigns one of `names` at the start of a line (a module
-    that only imports them again has nothing to fold)."""
+    """Whether the text of `source` assigns one of `names` at the start of a line."""
     try:
         text = read_source(source.path, config.max_file_bytes)
     except UnreadableSourceError:
@@ -128,17 +140,12 @@ def _absolute(spelled: str, package: str) -> str | None:
     return absolute_module(statement, package)
 
 
-def _folded_constants(config: ScanConfig, source: SourceFile) -> ProjectConstants:
-    """The module's upper-case module constants whose folded values are plain (the task a
-    worker runs); nothing when it cannot be read or parsed (its review says why)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
+def _folded_constants(parsed: ParsedSource) -> ProjectConstants:
+    """The module's upper-case module constants whose folded values are plain (what a worker
+    asks); nothing when it cannot be read or parsed (its review says why)."""
+    context = parsed.context
+    if context is None:
         return ()
-    tree = parse_module(text, source.shown_as).tree
-    if tree is None:
-        return ()
-    context = ModuleContext(path=source.shown_as, text=text, tree=tree)
     folded = []
     for name, expression in context.module_constants.items():
         if _CONSTANT_NAME.fullmatch(name):
@@ -163,6 +170,6 @@ def _plain(value: object) -> bool:
     return isinstance(value, bool | int)
 
 
-def _no_constants(_source: SourceFile, _failure: TaskFailure) -> ProjectConstants:
+def _no_constants(_source: SourceFile, _failure: TaskFailure | None) -> ProjectConstants:
     """A file whose worker failed: its constants stay unknown to its importers."""
     return ()

@@ -14,7 +14,7 @@ and its own review reports why.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from secreview.analysis.rules._support.debug_helpers import project_debug_parameters
 from secreview.analysis.rules._support.pickle_files import pickled_file_keys
@@ -24,13 +24,11 @@ from secreview.analysis.rules._support.quiet_helpers import (
 )
 from secreview.config import ScanConfig
 from secreview.index.context import ModuleContext
-from secreview.parse import parse_module
 from secreview.patterns import lazy_pattern
 from secreview.project_debug_helpers import may_test_debug
 from secreview.project_pickles import may_write_pickle
+from secreview.project_prepasses import ParsedSource, with_prepasses
 from secreview.sources.discovery import SourceFile
-from secreview.sources.reading import UnreadableSourceError, read_source
-from secreview.tasks import budget_of, runner_for
 from secreview.workers import TaskFailure
 
 _WEB_IMPORT = lazy_pattern(
@@ -57,78 +55,88 @@ def with_project_facts(
     helper parameters (if `debug`), read from the files whose text makes them possible."""
     if not (pickles or debug):
         return config
-    pickling: list[SourceFile] = []
-    debugging: list[SourceFile] = []
-    serves_web = False
-    for source in sources:  # each file read once, its text tested for every fact wanted
-        try:
-            text = read_source(source.path, config.max_file_bytes)
-        except UnreadableSourceError:
-            continue  # the review reports it
-        if pickles and may_write_pickle(text):
-            pickling.append(source)
-        elif debug and source.module and (may_test_debug(text) or may_keep_errors(text)):
-            debugging.append(source)
-        serves_web = serves_web or (debug and "import" in text and bool(_WEB_IMPORT.search(text)))
-    # The debug helpers only change what web handlers send (`exception-details-in-response`):
-    # a project importing no web framework (a library, a documentation tool) needs none of them.
-    debug = debug and serves_web
-    candidates = pickling + debugging if debug else pickling
-    if not candidates:
+    return with_prepasses(config, sources, [FactsPass(pickles=pickles, debug=debug)], jobs)
+
+
+class FactsPass:
+    """The pickled file keys and the debug-only and quiet helper parameters, as a pre-pass
+    (`project_prepasses`): screened from each file's text, asked of the files it makes them
+    possible in."""
+
+    def __init__(self, *, pickles: bool, debug: bool) -> None:
+        self.pickles = pickles
+        self.debug = debug
+        self.pickling: list[SourceFile] = []
+        self.debugging: list[SourceFile] = []
+        self.serves_web = False
+
+    def wants_text(self, _source: SourceFile) -> bool:
+        """Every file's text is looked at (a pickle may be written from a script)."""
+        return True
+
+    def screen(self, source: SourceFile, text: str) -> None:
+        """Note whether the text may write a pickle, test a debug flag or keep errors, and
+        whether it imports a web framework."""
+        if self.pickles and may_write_pickle(text):
+            self.pickling.append(source)
+        elif self.debug and source.module and (may_test_debug(text) or may_keep_errors(text)):
+            self.debugging.append(source)
+        self.serves_web = self.serves_web or (
+            self.debug and "import" in text and bool(_WEB_IMPORT.search(text))
+        )
+
+    def candidates(self) -> list[SourceFile]:
+        """The pickling files, and the debugging ones when the project serves the web: the
+        debug helpers only change what web handlers send (`exception-details-in-response`),
+        so a project importing no web framework (a library, a documentation tool) needs none."""
+        self.debug = self.debug and self.serves_web
+        return self.pickling + self.debugging if self.debug else self.pickling
+
+    def work(self) -> Callable[[ParsedSource], _Facts]:
+        """Both facts, or the one wanted."""
+        if self.pickles and self.debug:
+            return _both
+        return _pickled_keys if self.pickles else _debug_parameters
+
+    def failed(self, source: SourceFile, failure: TaskFailure) -> _Facts:
+        """A file whose worker failed gives no fact."""
+        return _none(source, failure)
+
+    def finish(self, config: ScanConfig, found: list[_Facts]) -> ScanConfig:
+        """`config` with the keys and parameters every candidate gave."""
+        keys = frozenset().union(*(facts[0] for facts in found))
+        entries = tuple(sorted(entry for facts in found for entry in facts[1]))
+        quiet = tuple(sorted(entry for facts in found for entry in facts[2]))
+        if keys:
+            config = config._replace(project_pickle_files=keys)
+        if entries:
+            config = config._replace(project_debug_helpers=entries)
+        if quiet:
+            config = config._replace(project_quiet_helpers=quiet)
         return config
-    task = _both if pickles and debug else (_pickled_keys if pickles else _debug_parameters)
-    found: list[_Facts] = runner_for(config)(
-        candidates,
-        task,
-        config,
-        jobs=jobs,
-        budget=budget_of(config),
-        on_failure=_none,
-    )
-    keys = frozenset().union(*(facts[0] for facts in found))
-    entries = tuple(sorted(entry for facts in found for entry in facts[1]))
-    quiet = tuple(sorted(entry for facts in found for entry in facts[2]))
-    if keys:
-        config = config._replace(project_pickle_files=keys)
-    if entries:
-        config = config._replace(project_debug_helpers=entries)
-    if quiet:
-        config = config._replace(project_quiet_helpers=quiet)
-    return config
 
 
-def _module(config: ScanConfig, source: SourceFile) -> ModuleContext | None:
-    """The module `source` parsed once, or None when it cannot be read or parsed (its review
-    says why)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
-        return None
-    tree = parse_module(text, source.shown_as).tree
-    return None if tree is None else ModuleContext(path=source.shown_as, text=text, tree=tree)
-
-
-def _pickled_keys(config: ScanConfig, source: SourceFile) -> _Facts:
+def _pickled_keys(parsed: ParsedSource) -> _Facts:
     """The keys the module pickles into (a worker's task when only they are wanted)."""
-    context = _module(config, source)
+    context = parsed.context
     return (pickled_file_keys(context) if context else frozenset()), (), ()
 
 
-def _debug_parameters(config: ScanConfig, source: SourceFile) -> _Facts:
+def _debug_parameters(parsed: ParsedSource) -> _Facts:
     """The module's debug-only and quiet parameters (a worker's task when only they are
     wanted)."""
-    context = _module(config, source)
-    if context is None or not source.module:
+    context, module = parsed.context, parsed.source.module
+    if context is None or not module:
         return frozenset(), (), ()
-    return frozenset(), *_helper_parameters(context, source.module)
+    return frozenset(), *_helper_parameters(context, module)
 
 
-def _both(config: ScanConfig, source: SourceFile) -> _Facts:
+def _both(parsed: ParsedSource) -> _Facts:
     """Both facts of one module, parsed once (a worker's task when both are wanted)."""
-    context = _module(config, source)
+    context, module = parsed.context, parsed.source.module
     if context is None:
         return frozenset(), (), ()
-    found = _helper_parameters(context, source.module) if source.module else ((), ())
+    found = _helper_parameters(context, module) if module else ((), ())
     return pickled_file_keys(context), *found
 
 
@@ -142,6 +150,6 @@ def _helper_parameters(
     return debug, quiet
 
 
-def _none(_source: SourceFile, _failure: TaskFailure) -> _Facts:
+def _none(_source: SourceFile, _failure: TaskFailure | None) -> _Facts:
     """A file whose worker failed: it gives no fact; its reads keep their ratings."""
     return frozenset(), (), ()

@@ -24,7 +24,7 @@ The answer is in the configuration, so it is part of every file's cache key.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from secreview.analysis.rules._support.log_formats import (
     CONFIGURES,
@@ -34,13 +34,10 @@ from secreview.analysis.rules._support.log_formats import (
 )
 from secreview.config import ScanConfig
 from secreview.context.testcode import is_test_path
-from secreview.index.context import ModuleContext
-from secreview.parse import parse_module
 from secreview.patterns import lazy_pattern
+from secreview.project_prepasses import ParsedSource, with_prepasses
 from secreview.project_scripts import project_scripts
 from secreview.sources.discovery import SourceFile
-from secreview.sources.reading import UnreadableSourceError, read_source
-from secreview.tasks import budget_of, runner_for
 from secreview.workers import TaskFailure
 
 _TOP_WEB_IMPORT = lazy_pattern(
@@ -57,62 +54,71 @@ def with_project_log_format(
 ) -> ScanConfig:
     """`config` with `project_logs_json` set when the project's deciding logging
     configurations all render JSON by default."""
-    scripts = project_scripts([source.shown_as for source in sources])
-    texts: dict[SourceFile, str] = {}
-    web_packages: set[str] = set()
-    marked = False
-    for source in sources:
-        if not source.module or is_test_path(source.shown_as) or source.shown_as in scripts:
-            continue
-        try:
-            text = read_source(source.path, config.max_file_bytes)
-        except UnreadableSourceError:
-            continue  # the review reports it
-        marked = marked or any(marker in text for marker in MARKERS)
+    return with_prepasses(config, sources, [LogFormatPass(sources)], jobs)
+
+
+class LogFormatPass:
+    """Whether the project logs JSON, as a pre-pass (`project_prepasses`)."""
+
+    def __init__(self, sources: Sequence[SourceFile]) -> None:
+        self.scripts = project_scripts([source.shown_as for source in sources])
+        self.configuring: list[SourceFile] = []
+        self.web_packages: set[str] = set()
+        self.marked = False
+
+    def wants_text(self, source: SourceFile) -> bool:
+        """A module of the program: not test code, not a script beside the package."""
+        return bool(source.module) and not (
+            is_test_path(source.shown_as) or source.shown_as in self.scripts
+        )
+
+    def screen(self, source: SourceFile, text: str) -> None:
+        """Note whether the text names a JSON formatter, imports a web framework at its top
+        level, or may configure logging."""
+        self.marked = self.marked or any(marker in text for marker in MARKERS)
         if "import" in text and _TOP_WEB_IMPORT.search(text):
-            web_packages.add(source.module.rpartition(".")[0])
+            self.web_packages.add(source.module.rpartition(".")[0])
         if any(word in text for word in CONFIGURES):
-            texts[source] = text
-    if not marked or not texts:
+            self.configuring.append(source)
+
+    def candidates(self) -> list[SourceFile]:
+        """The modules that may configure logging, when some text names a JSON formatter."""
+        return self.configuring if self.marked else []
+
+    def work(self) -> Callable[[ParsedSource], LoggingSites]:
+        """The configuration sites of each."""
+        return _sites
+
+    def failed(self, source: SourceFile, failure: TaskFailure) -> LoggingSites:
+        """A file whose worker failed: its configuration is plain text."""
+        return _no_sites(source, failure)
+
+    def finish(self, config: ScanConfig, found: list[LoggingSites]) -> ScanConfig:
+        """`config` with `project_logs_json` when every deciding site renders JSON."""
+        dicts = dict(pair for module in found for pair in module.dicts)
+        every: list[bool] = []
+        web: list[bool] = []
+        fallback = False
+        for source, module in zip(self.configuring, found, strict=True):
+            serves_web = source.module.rpartition(".")[0] in self.web_packages
+            for verdict, django in module.sites:
+                renders_json = dicts.get(verdict, False) if isinstance(verdict, str) else verdict
+                every.append(renders_json)
+                if django or serves_web:
+                    web.append(renders_json)
+            fallback = fallback or module.fallback
+        deciding = web or every or ([False] if fallback else [])
+        if deciding and all(deciding):
+            return config._replace(project_logs_json=True)
         return config
-    candidates = list(texts)
-    found: list[LoggingSites] = runner_for(config)(
-        candidates,
-        _sites,
-        config,
-        jobs=jobs,
-        budget=budget_of(config),
-        on_failure=_no_sites,
-    )
-    dicts = dict(pair for module in found for pair in module.dicts)
-    every: list[bool] = []
-    web: list[bool] = []
-    fallback = False
-    for source, module in zip(candidates, found, strict=True):
-        serves_web = source.module.rpartition(".")[0] in web_packages
-        for verdict, django in module.sites:
-            renders_json = dicts.get(verdict, False) if isinstance(verdict, str) else verdict
-            every.append(renders_json)
-            if django or serves_web:
-                web.append(renders_json)
-        fallback = fallback or module.fallback
-    deciding = web or every or ([False] if fallback else [])
-    if deciding and all(deciding):
-        return config._replace(project_logs_json=True)
-    return config
 
 
-def _sites(config: ScanConfig, source: SourceFile) -> LoggingSites:
-    """The module's logging configuration sites (the task a worker runs)."""
-    try:
-        text = read_source(source.path, config.max_file_bytes)
-    except UnreadableSourceError:
-        return _no_sites(source, None)
-    tree = parse_module(text, source.shown_as).tree
-    if tree is None:
-        return _no_sites(source, None)
-    context = ModuleContext(path=source.shown_as, text=text, tree=tree)
-    return logging_sites(context, source.module)
+def _sites(parsed: ParsedSource) -> LoggingSites:
+    """The module's logging configuration sites (what a worker asks)."""
+    context = parsed.context
+    if context is None:
+        return _no_sites(parsed.source, None)
+    return logging_sites(context, parsed.source.module)
 
 
 def _no_sites(_source: SourceFile, _failure: TaskFailure | None) -> LoggingSites:

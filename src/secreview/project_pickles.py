@@ -16,10 +16,15 @@ from secreview.patterns import lazy_pattern
 
 _MAY_PICKLE = lazy_pattern(r"\b(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib)\b")
 _DUMPS = lazy_pattern(r"\bdump\s*\(")
+_PICKLER_WORDS = ("ickle", "dill", "joblib")
+"""Text each name `_MAY_PICKLE` matches holds, looked for without a pattern: the pattern ran
+over the whole text of every file that says `dump` (most of the standard library's)."""
 
 
 def may_write_pickle(text: str) -> bool:
     """Whether a module's text names a pickling module and a `dump` (read, not parsed)."""
     if "dump" not in text:  # what `_DUMPS` needs: most files say no before any pattern runs
+        return False
+    if not any(word in text for word in _PICKLER_WORDS):  # what `_MAY_PICKLE` needs
         return False
     return bool(_MAY_PICKLE.search(text) and _DUMPS.search(text))

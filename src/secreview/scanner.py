@@ -37,10 +37,11 @@ from secreview.index.reexports import ReExports, alias_table, followed_imports
 from secreview.index.request_handoffs import request_helpers
 from secreview.index.xml_defaults import safe_parser_fields
 from secreview.pipeline import active_rules, models_for, review_text_guarded
-from secreview.project_aliases import with_project_shims
-from secreview.project_constants import with_project_constants
-from secreview.project_facts import with_project_facts
-from secreview.project_log_format import with_project_log_format
+from secreview.project_aliases import ShimsPass
+from secreview.project_constants import ConstantsPass
+from secreview.project_facts import FactsPass
+from secreview.project_log_format import LogFormatPass
+from secreview.project_prepasses import PrePass, with_prepasses
 from secreview.project_scripts import with_project_scripts
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
@@ -343,17 +344,7 @@ def scan_sources(
     started = time.perf_counter() if started is None else started
     workers = jobs or default_jobs()
     active = {rule.id for rule in active_rules(config)}
-    config = with_project_facts(
-        config,
-        sources,
-        workers,
-        pickles="unsafe-deserialization" in active,
-        debug="exception-details-in-response" in active,
-    )
-    config = with_project_shims(config, sources, workers)
-    config = with_project_constants(config, sources, workers)
-    if "log-injection" in active:
-        config = with_project_log_format(config, sources, workers)
+    config = with_prepasses(config, sources, _prepasses(sources, config, active), workers)
     config = with_project_scripts(config, sources)
     with open_cache(config) as cache:
         reports = _first_pass(sources, config, workers, _phase(progress, REVIEWING), cache)
@@ -363,6 +354,22 @@ def scan_sources(
     reports.extend(FileReport(path=e.path, error=e, reviewed=False) for e in missing)
     reports.sort(key=lambda r: r.path)
     return scan_result(reports, config, started, config.configuration)
+
+
+def _prepasses(
+    sources: Sequence[SourceFile], config: ScanConfig, active: set[str]
+) -> list[PrePass]:
+    """The facts the active rules need from the whole project before the review, gathered
+    together (`project_prepasses`: every file read once, one pool of workers)."""
+    pickles = "unsafe-deserialization" in active
+    debug = "exception-details-in-response" in active
+    passes: list[PrePass] = []
+    if pickles or debug:
+        passes.append(FactsPass(pickles=pickles, debug=debug))
+    passes += [ShimsPass(sources), ConstantsPass(sources, config)]
+    if "log-injection" in active:
+        passes.append(LogFormatPass(sources))
+    return passes
 
 
 def scan_result(
