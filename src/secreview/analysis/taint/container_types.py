@@ -25,7 +25,7 @@ assignments are read from the function's code.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 
 from secreview.analysis.taint.values import Value
@@ -144,3 +144,35 @@ def runs_no_sql(callee: str) -> bool:
     if "." not in callee or not callee.rpartition(".")[2][:1].isupper():
         return False
     return not any(word in callee.lower() for word in _DATABASE_WORDS)
+
+
+_DOCUMENT_STORE_WORDS = ("mongo", "motor", "bson", "beanie", "odmantic", "db", "database", "coll")
+"""Words of a name that may be a MongoDB collection or a module holding one (`pymongo`,
+`extensions.mongo`, `app.db.users`)."""
+
+
+def imported_library_object(
+    call: ast.AST,
+    qualified: Callable[[ast.expr], str | None],
+    module: str | None,
+    project_modules: Collection[str],
+) -> bool:
+    """Whether the receiver of a `*.delete_many`-style `call` is an object imported from a library
+    that is no document store: Django's cache (`from django.core.cache import cache`;
+    `cache.delete_many(keys)`, `caches["default"].delete_many(keys)`) has the MongoDB method
+    names, not a MongoDB filter. Not a name of the project's own modules, and not one whose
+    dotted name has a word of a document store in it."""
+    func = call.func if isinstance(call, ast.Call) else None
+    receiver = func.value if isinstance(func, ast.Attribute) else None
+    if isinstance(receiver, ast.Subscript):
+        receiver = receiver.value  # `caches["default"]`: an item of the imported mapping
+    if not isinstance(receiver, ast.Name):
+        return False
+    name = qualified(receiver)
+    if name is None or "." not in name:
+        return False
+    parts = name.split(".")
+    own = (module or "").partition(".")[0]
+    if parts[0] == own or any(".".join(parts[:i]) in project_modules for i in range(1, len(parts))):
+        return False
+    return not any(word in part.lower() for part in parts for word in _DOCUMENT_STORE_WORDS)

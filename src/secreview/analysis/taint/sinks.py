@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
 from secreview.analysis.taint.configured_urls import configuring_flows
-from secreview.analysis.taint.container_types import built_by_library
+from secreview.analysis.taint.container_types import built_by_library, imported_library_object
 from secreview.analysis.taint.default_parsers import default_parser_safe
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
@@ -39,6 +39,7 @@ from secreview.analysis.taint.view_pages import (
     rendered_templates,
     returns_another_view,
     returns_html_page,
+    retyped_after,
     speaks_own_protocol,
 )
 from secreview.text import first_line
@@ -179,6 +180,14 @@ class SinkRules(FrameState):
                 continue
             if sink.kind == "sql" and name.startswith("*.") and self._built_by_library(node):
                 continue  # `exiftool.ExifTool().execute(...)`: no database's object
+            if (
+                sink.kind == "nosql"
+                and name.startswith("*.")
+                and imported_library_object(
+                    node, self.qualified, self.analysis.module_name, self.analysis.project.modules
+                )
+            ):
+                continue  # `cache.delete_many(keys)`: Django's cache, no MongoDB collection
             if sink.kind == "log":
                 args, kwargs = logged_arguments(args, kwargs, node)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
@@ -310,6 +319,8 @@ class SinkRules(FrameState):
                 or derives_from_safe(self.context, node, key, safe)
             ):
                 return False
+            if key in ("mimetype", "content_type") and retyped_after(self.node, node, self.context):
+                return False  # `r = make_response(text)`, then `r.mimetype = "text/plain"`
         if sink.unless_typed and (
             declares_other_type(
                 self.node,
