@@ -25,11 +25,15 @@ assignments are read from the function's code.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from secreview.analysis.taint.values import Value
 from secreview.index.children import walk
+
+if TYPE_CHECKING:
+    from secreview.analysis.taint.module_state import ModuleState
 
 DUMP_METHODS = frozenset({"model_dump", "dict", "to_dict", "_asdict"})
 """Methods that, called without positional arguments on a library object, return its data as
@@ -151,11 +155,10 @@ _DOCUMENT_STORE_WORDS = ("mongo", "motor", "bson", "beanie", "odmantic", "db", "
 `extensions.mongo`, `app.db.users`)."""
 
 
-def imported_library_object(
+def library_object(
     call: ast.AST,
     qualified: Callable[[ast.expr], str | None],
-    module: str | None,
-    project_modules: Collection[str],
+    analysis: ModuleState,
 ) -> bool:
     """Whether the receiver of a `*.delete_many`-style `call` is an object imported from a library
     that is no document store: Django's cache (`from django.core.cache import cache`;
@@ -172,7 +175,8 @@ def imported_library_object(
     if name is None or "." not in name:
         return False
     parts = name.split(".")
-    own = (module or "").partition(".")[0]
-    if parts[0] == own or any(".".join(parts[:i]) in project_modules for i in range(1, len(parts))):
+    own = (analysis.module_name or "").partition(".")[0]
+    modules = analysis.project.modules
+    if parts[0] == own or any(".".join(parts[:i]) in modules for i in range(1, len(parts))):
         return False
     return not any(word in part.lower() for part in parts for word in _DOCUMENT_STORE_WORDS)

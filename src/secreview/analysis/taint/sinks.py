@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
 from secreview.analysis.taint.configured_urls import configuring_flows
-from secreview.analysis.taint.container_types import built_by_library, imported_library_object
+from secreview.analysis.taint.container_types import built_by_library, library_object
 from secreview.analysis.taint.default_parsers import default_parser_safe
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
@@ -180,13 +180,7 @@ class SinkRules(FrameState):
                 continue
             if sink.kind == "sql" and name.startswith("*.") and self._built_by_library(node):
                 continue  # `exiftool.ExifTool().execute(...)`: no database's object
-            if (
-                sink.kind == "nosql"
-                and name.startswith("*.")
-                and imported_library_object(
-                    node, self.qualified, self.analysis.module_name, self.analysis.project.modules
-                )
-            ):
+            if sink.kind == "nosql" and library_object(node, self.qualified, self.analysis):
                 continue  # `cache.delete_many(keys)`: Django's cache, no MongoDB collection
             if sink.kind == "log":
                 args, kwargs = logged_arguments(args, kwargs, node)
