@@ -12,8 +12,9 @@ object permission check, in a module where another function hands a looked-up ob
 (`has_perm(..., obj)`, `has_perms_owner_aware(...)`, `check_object_permissions(request, obj)`).
 A lookup that is itself scoped to the user (`owner=request.user`, `user=request.user`), a
 query set filtered for them (`Model.objects.filter(owner=...).get(pk=...)`), one through the
-user's own related manager (`get_object_or_404(request.user.notifications, pk=pk)`) or of a
-model no user owns (`ContentType`) is not reported.
+user's own related manager (`get_object_or_404(request.user.notifications, pk=pk)`), one
+scoped to the requester's tenant (`space=request.space`, set by the project's middleware) or of
+a model no user owns (`ContentType`) is not reported.
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ def _id_from_request(
     lookup is also scoped to its owner; None otherwise."""
     if any(k.arg and _OWNER_KEYWORDS.match(k.arg) for k in call.keywords):
         return None
+    if any(_requesters_tenant(k.value) for k in call.keywords):
+        return None  # `space=request.space`: only the objects of the requester's tenant
     if call.args and _scoped_or_shared(call.args[0], context):
         return None
     if any(isinstance(n, ast.Call) and last_name(n.func) == "filter" for n in ast.walk(call.func)):
@@ -137,6 +140,29 @@ def _is_requester(node: ast.expr) -> bool:
     return (isinstance(root, ast.Name) and root.id == "request") or (
         isinstance(root, ast.Attribute) and root.attr == "request"
     )
+
+
+_TENANTS = frozenset(
+    {"space", "tenant", "organization", "organisation", "org", "workspace", "team", "company"}
+)
+"""Attributes a multi-tenant project's middleware sets on the request for the signed-in user
+(Tandoor's `request.space`, django-tenants' `request.tenant`): the tenant they act in."""
+
+
+def _requesters_tenant(value: ast.expr) -> bool:
+    """`request.space`, `self.request.tenant.id`: the signed-in user's tenant, which the server
+    chose, not the client. A lookup scoped by it reaches only that tenant's objects, which its
+    members share; no other tenant's object can be named by id."""
+    node = value
+    while isinstance(node, ast.Attribute):
+        root = node.value
+        if node.attr in _TENANTS and (
+            (isinstance(root, ast.Name) and root.id == "request")
+            or (isinstance(root, ast.Attribute) and root.attr == "request")
+        ):
+            return True
+        node = root
+    return False
 
 
 _SHARED_MODELS = frozenset({"django.contrib.contenttypes.models.ContentType"})

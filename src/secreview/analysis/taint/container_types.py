@@ -27,9 +27,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from secreview.analysis.taint.values import Value
 from secreview.index.children import walk
+
+if TYPE_CHECKING:
+    from secreview.analysis.taint.module_state import ModuleState
 
 DUMP_METHODS = frozenset({"model_dump", "dict", "to_dict", "_asdict"})
 """Methods that, called without positional arguments on a library object, return its data as
@@ -144,3 +148,35 @@ def runs_no_sql(callee: str) -> bool:
     if "." not in callee or not callee.rpartition(".")[2][:1].isupper():
         return False
     return not any(word in callee.lower() for word in _DATABASE_WORDS)
+
+
+_DOCUMENT_STORE_WORDS = ("mongo", "motor", "bson", "beanie", "odmantic", "db", "database", "coll")
+"""Words of a name that may be a MongoDB collection or a module holding one (`pymongo`,
+`extensions.mongo`, `app.db.users`)."""
+
+
+def library_object(
+    call: ast.AST,
+    qualified: Callable[[ast.expr], str | None],
+    analysis: ModuleState,
+) -> bool:
+    """Whether the receiver of a `*.delete_many`-style `call` is an object imported from a library
+    that is no document store: Django's cache (`from django.core.cache import cache`;
+    `cache.delete_many(keys)`, `caches["default"].delete_many(keys)`) has the MongoDB method
+    names, not a MongoDB filter. Not a name of the project's own modules, and not one whose
+    dotted name has a word of a document store in it."""
+    func = call.func if isinstance(call, ast.Call) else None
+    receiver = func.value if isinstance(func, ast.Attribute) else None
+    if isinstance(receiver, ast.Subscript):
+        receiver = receiver.value  # `caches["default"]`: an item of the imported mapping
+    if not isinstance(receiver, ast.Name):
+        return False
+    name = qualified(receiver)
+    if name is None or "." not in name:
+        return False
+    parts = name.split(".")
+    own = (analysis.module_name or "").partition(".")[0]
+    modules = analysis.project.modules
+    if parts[0] == own or any(".".join(parts[:i]) in modules for i in range(1, len(parts))):
+        return False
+    return not any(word in part.lower() for part in parts for word in _DOCUMENT_STORE_WORDS)

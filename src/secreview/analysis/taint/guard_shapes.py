@@ -34,6 +34,10 @@ FILE_OPENERS = frozenset(
     | {"flask.send_file", "linecache.getline", "linecache.getlines", "fileinput.input"}
 )
 """Path sinks that work on a regular file and fail on a folder (`open` raises IsADirectoryError)."""
+FILE_OBJECTS = frozenset({"werkzeug.datastructures.FileStorage"})
+"""Uploaded files as objects (Flask's `request.files["f"]`): handed where a path or a file is
+read (`zipfile.ZipFile(upload)`), they are read, not opened; their `filename` is still the
+client's name for a file."""
 FILE_METHODS = frozenset(
     f"{owner}.{method}"
     for owner in ("pathlib.Path", "*")

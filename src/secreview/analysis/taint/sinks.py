@@ -14,10 +14,10 @@ from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
 from secreview.analysis.taint.configured_urls import configuring_flows
-from secreview.analysis.taint.container_types import built_by_library
+from secreview.analysis.taint.container_types import built_by_library, library_object
 from secreview.analysis.taint.default_parsers import default_parser_safe
 from secreview.analysis.taint.frame_state import FrameState
-from secreview.analysis.taint.guard_shapes import FILE_OPENERS, JOINS, OPENS_A_FILE
+from secreview.analysis.taint.guard_shapes import FILE_OBJECTS, FILE_OPENERS, JOINS, OPENS_A_FILE
 from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
 from secreview.analysis.taint.media_formatters import typed_by_formatter
@@ -40,15 +40,10 @@ from secreview.analysis.taint.view_pages import (
     rendered_templates,
     returns_another_view,
     returns_html_page,
+    retyped_after,
     speaks_own_protocol,
 )
 from secreview.text import first_line
-
-_FILE_OBJECTS = frozenset({"werkzeug.datastructures.FileStorage"})
-"""Uploaded files as objects (Flask's `request.files["f"]`): handed where a path or a file is
-read (`zipfile.ZipFile(upload)`), they are read, not opened; their `filename` is still the
-client's name for a file."""
-
 
 _JINJA_COMPILERS = frozenset(
     {"jinja2.Template", "jinja2.Environment.from_string", "jinja2.SandboxedEnvironment.from_string"}
@@ -118,7 +113,7 @@ def _sink_inputs(
     if sink.shell_argv:
         values = [shell_command_of(v) for v in values]
     if sink.kind == "path":  # a buffer handed as the file: what it holds names no file
-        values = [_unwritten(v) for v in values if v.type not in _FILE_OBJECTS]
+        values = [_unwritten(v) for v in values if v.type not in FILE_OBJECTS]
     if sink.headers:
         values = [h for v in values for h in header_values(v, sink.headers)]
     return values
@@ -180,6 +175,8 @@ class SinkRules(FrameState):
                 continue
             if sink.kind == "sql" and name.startswith("*.") and self._built_by_library(node):
                 continue  # `exiftool.ExifTool().execute(...)`: no database's object
+            if sink.kind == "nosql" and library_object(node, self.qualified, self.analysis):
+                continue  # `cache.delete_many(keys)`: Django's cache, no MongoDB collection
             if sink.kind == "log":
                 args, kwargs = logged_arguments(args, kwargs, node)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
@@ -311,6 +308,8 @@ class SinkRules(FrameState):
                 or derives_from_safe(self.context, node, key, safe)
             ):
                 return False
+            if key in ("mimetype", "content_type") and retyped_after(self.node, node, self.context):
+                return False  # `r = make_response(text)`, then `r.mimetype = "text/plain"`
         if sink.kind == "html" and sink.unless and typed_by_formatter(self.analysis, node):
             return False  # the body of a formatter chosen for the type declared
         if sink.unless_typed and (

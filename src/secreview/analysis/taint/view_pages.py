@@ -308,3 +308,63 @@ def speaks_own_protocol(
                     return False
         pending.extend(ast.unparse(b).rsplit(".", 1)[-1] for b in cls.bases)
     return True
+
+
+def retyped_after(function: ast.AST, call: ast.AST, context: ModuleContext) -> bool:
+    """`r = make_response(text)` and, in the statements that follow it in the same block, before
+    anything else uses `r`, `r.mimetype = "text/plain"` (or `r.content_type`,
+    `r.headers["Content-Type"]`, Django's `r["Content-Type"]`) of a type no browser renders as a
+    page: the type set on the response after it was made instead of given as a keyword. A type
+    set in only one branch, or after the response was returned or passed on, does not count."""
+    for block in _statement_lists(function):
+        for at, statement in enumerate(block):
+            if isinstance(statement, ast.Assign) and statement.value is call:
+                names = {t.id for t in statement.targets if isinstance(t, ast.Name)}
+                return bool(names) and _retyped_in(block[at + 1 :], names, context)
+    return False
+
+
+def _statement_lists(function: ast.AST) -> Iterable[list[ast.stmt]]:
+    """Every block of statements in `function` (bodies, `else`, `finally`, handlers)."""
+    for node in ast.walk(function):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
+
+
+def _retyped_in(statements: list[ast.stmt], names: set[str], context: ModuleContext) -> bool:
+    """Whether the first of `statements` that mentions one of `names` sets its type to an inert
+    one."""
+    for statement in statements:
+        if not any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(statement)):
+            continue
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            return False
+        value = context.constant_value(statement.value)
+        return _names_type_of(statement.targets[0], names, context) and (
+            isinstance(value, str) and not renders_active(value)
+        )
+    return False
+
+
+def _names_type_of(target: ast.expr, names: set[str], context: ModuleContext) -> bool:
+    """`r.mimetype`, `r.content_type`, `r.headers["Content-Type"]`, `r["Content-Type"]`."""
+    if isinstance(target, ast.Attribute):
+        owner, field = target.value, target.attr
+        return isinstance(owner, ast.Name) and owner.id in names and field in _TYPE_FIELDS
+    if not isinstance(target, ast.Subscript):
+        return False
+    owner = target.value
+    if isinstance(owner, ast.Attribute) and owner.attr == "headers":
+        owner = owner.value
+    header = context.constant_value(target.slice)
+    return (
+        isinstance(owner, ast.Name)
+        and owner.id in names
+        and isinstance(header, str)
+        and header.lower() == "content-type"
+    )
+
+
+_TYPE_FIELDS = frozenset({"mimetype", "content_type"})
