@@ -1,8 +1,6 @@
 """The pre-passes run together read every file once and start one pool of workers, and give the
 configuration each gives alone: the project's pickled files, debug and quiet helpers, shims,
-constants and JSON logging, from a project that has each of them (one file wanted by three).
-
-`tests/test_taint_call_memo.py` checks the other half of perf58: a call a loop repeats."""
+constants and JSON logging, from a project that has each of them (one file wanted by three)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,6 @@ import ast
 from dataclasses import replace
 
 from secreview.analysis.taint.argument_reads import ArgumentReads
-from secreview.analysis.taint.call_memo import CallKey, Remembered, call_key
 from secreview.analysis.taint.callbacks import CallbackRules
 from secreview.analysis.taint.callee_reads import CalleeReads
 from secreview.analysis.taint.configured_urls import caller_fixes_host
@@ -261,13 +260,6 @@ class CallRules(ExternalCallRules, CallbackRules):
             return self.default_result(bound_args, kwargs, node)
         mapping = self.parameter_values(result.parameters, bound_args, kwargs)
         name = ref.node.name
-        key = self._call_key(result, mapping)
-        remembered = self.calls.find(node, key) if key is not None else None
-        if remembered is not None:  # the same call in an earlier round of the loop: see call_memo
-            self.tick(remembered.ticks)
-            if receiver is not None and result.is_method and owner is not None:
-                self._update_receiver(owner, receiver, result, mapping, node, name)
-            return remembered.returns
         known = self.context.derived(new_read_tables)
         reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown, known)
         read = self.reader(node)
@@ -295,7 +287,7 @@ class CallRules(ExternalCallRules, CallbackRules):
             argument_reads = ArgumentReads(mapping, read)
         if receiver is not None and result.is_method and owner is not None:
             self._update_receiver(owner, receiver, result, mapping, node, name)
-        returns = substitute(
+        return substitute(
             result.returns,
             mapping,
             node,
@@ -306,17 +298,6 @@ class CallRules(ExternalCallRules, CallbackRules):
             reads,
             argument_reads,
         )
-        if key is not None and key.field_writes == self.analysis.field_write_count:
-            self.calls.remember(node, Remembered(key, spliced // SPLICES_PER_STEP, returns))
-        return returns
-
-    def _call_key(self, result: FunctionResult, mapping: dict[int, Value]) -> CallKey | None:
-        """The key to remember this application by (`call_memo`), or None when it may not be:
-        outside loops (a call runs once), inside a rewording window, or when the callee calls
-        its parameters."""
-        if not self.loops or self.events.in_window or result.parameter_calls:
-            return None
-        return call_key(result, mapping, self.analysis.field_write_count)
 
     def _update_receiver(
         self,

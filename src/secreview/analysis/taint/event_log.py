@@ -83,11 +83,6 @@ class EventLog:
         for event in events:
             self.append(event)
 
-    @property
-    def in_window(self) -> bool:
-        """Whether events are being collected for rewording (`rewriting`)."""
-        return self._windows > 0
-
     def __iter__(self) -> Iterator[SinkEvent]:
         return (event for event in self._events if event is not None)
 

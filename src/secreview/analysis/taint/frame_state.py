@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from secreview.analysis.taint.call_memo import CallMemo
 from secreview.analysis.taint.definitions import Definitions
 from secreview.analysis.taint.environments import forget_reads
 from secreview.analysis.taint.event_log import EventLog
@@ -74,7 +73,6 @@ class FrameState:
         self.returned: Value | None = None
         self.exits: list[dict[str, Value] | None] = []
         self.events = EventLog()
-        self.calls = CallMemo()
         self.sinks_seen: dict[int, set[str]] = {}
         """Sink call (by node id) -> origins of the flows that reached it (empty: none did)."""
         self.loops: list[LoopExits] = []

@@ -51,8 +51,6 @@ class ModuleState(ModuleIndex):
         self.module_ticks = 0
         self.global_writes: dict[str, Value] = {}
         self.field_writes: dict[tuple[str, str], Value] = {}
-        self.field_write_count = 0
-        """How many times `field_writes` changed (`call_memo`: what a read of a field may see)."""
         """(type, attribute) -> untrusted data functions stored on a request object's own
         attribute (`request.country = path`), which other functions read there (`write_field`)."""
         self.module_frame: ModuleBody | None = None
@@ -114,7 +112,6 @@ class ModuleState(ModuleIndex):
         merged = join(before, Value(flows=real.all_flows()))
         if before is None or merged.flows != before.flows:
             self.field_writes[(kind, attribute)] = merged
-            self.field_write_count += 1
             self.globals_changed = True
 
     def field_written(self, kind: str, attribute: str, read: Value) -> Value:
