@@ -113,13 +113,22 @@ def cpu_seconds(pid: int) -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _serve(connection: Connection, work: Callable[[Shared, Task], Result], shared: Shared) -> None:
+def _serve(
+    connection: Connection,
+    parents_end: Connection,
+    work: Callable[[Shared, Task], Result],
+    shared: Shared,
+) -> None:
     """A worker's life: take a task, send its result (or what it raised), until told to stop.
 
     A ("shared", value) message replaces what every later task is given (a pool's next batch);
     a ("task", task) message is one task. Ctrl-C is the parent's to handle (it kills the
-    workers), so workers ignore it rather than each printing a traceback.
+    workers), so workers ignore it rather than each printing a traceback. The copy of the
+    parent's end of the pipe a forked worker inherits is closed first: kept open, it kept the
+    pipe alive after the parent was killed (`timeout`, a CI job cancelled), so `recv` never saw
+    the end and the orphaned worker waited for ever, holding its caller's output open.
     """
+    parents_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
@@ -168,7 +177,10 @@ class _Worker(Generic[Task]):
     ) -> None:
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(child_end, work, shared), daemon=True, name="secreview-worker"
+            target=_serve,
+            args=(child_end, self.connection, work, shared),
+            daemon=True,
+            name="secreview-worker",
         )
         self.process.start()
         child_end.close()
