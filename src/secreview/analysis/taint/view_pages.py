@@ -71,13 +71,16 @@ def _sets_other_type(function: ast.AST, context: ModuleContext) -> bool:
     return False
 
 
-def _response_header(target: ast.expr, context: ModuleContext) -> str:
-    """The header `response.headers["Content-Type"] = ...` sets, lowercased, or ""."""
+def _response_header(
+    target: ast.expr, context: ModuleContext, owns: Callable[[ast.expr], bool] = _names_response
+) -> str:
+    """The header `response.headers["Content-Type"] = ...` sets, lowercased, or "" (`owns`
+    tells which objects' headers count: by default the response's)."""
     if not (
         isinstance(target, ast.Subscript)
         and isinstance(target.value, ast.Attribute)
         and target.value.attr == "headers"
-        and _names_response(target.value.value)
+        and owns(target.value.value)
     ):
         return ""
     name = context.constant_value(target.slice)
@@ -350,18 +353,18 @@ def _retyped_in(statements: list[ast.stmt], names: set[str], context: ModuleCont
 
 def _names_type_of(target: ast.expr, names: set[str], context: ModuleContext) -> bool:
     """`r.mimetype`, `r.content_type`, `r.headers["Content-Type"]`, `r["Content-Type"]`."""
+
+    def named(owner: ast.expr) -> bool:
+        return isinstance(owner, ast.Name) and owner.id in names
+
     if isinstance(target, ast.Attribute):
-        owner, field = target.value, target.attr
-        return isinstance(owner, ast.Name) and owner.id in names and field in _TYPE_FIELDS
-    if not isinstance(target, ast.Subscript):
-        return False
-    owner = target.value
-    if isinstance(owner, ast.Attribute) and owner.attr == "headers":
-        owner = owner.value
-    header = context.constant_value(target.slice)
-    return (
-        isinstance(owner, ast.Name)
-        and owner.id in names
+        return named(target.value) and target.attr in _TYPE_FIELDS
+    if _response_header(target, context, named) == "content-type":
+        return True
+    header = context.constant_value(target.slice) if isinstance(target, ast.Subscript) else None
+    return (  # Django's `r["Content-Type"]`
+        isinstance(target, ast.Subscript)
+        and named(target.value)
         and isinstance(header, str)
         and header.lower() == "content-type"
     )
