@@ -79,6 +79,7 @@ GRAMMAR_QUIRKS = {
     "raw-trailing-backslashes": "x = r'\\\\' + rb'\\\\'\n",
     "semicolon-ending": "def f():\n    x = 1; pass;\n",
     "fstring-tuple": "x = f'{a, b = }' f'{c, d!r}'\n",
+    "slice-annotation": "def f(a: A[b:c, d]) -> dict[str:Item]: pass\nx: B[1:n:2] = 1\n",
 }
 
 

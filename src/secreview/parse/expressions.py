@@ -74,6 +74,7 @@ _HANDLERS = {
     "list_pattern": "_list",
     "type": "_type",
     "generic_type": "_generic_type",
+    "constrained_type": "_constrained_type",
     "union_type": "_union_type",
     "member_type": "_member_type",
     "splat_type": "_starred",
@@ -323,6 +324,17 @@ class ExpressionConversion(StringConversion, OperatorConversion, ParameterConver
         if len(children) != 3 or isinstance(index, ast.Starred):
             index = locate_between(ast.Tuple(elements, LOAD), children[1], children[-2])
         return locate(ast.Subscript(value, index, LOAD), node)
+
+    def _constrained_type(self, node: Node) -> ast.expr:
+        """`dict[str:Item]`: a slice written in an annotation (valid, if odd), typed by the grammar
+        like a type parameter's bound."""
+        lower, upper = named(node)
+        step = None
+        inner = named(upper)[0]
+        if inner.type == "constrained_type":  # `a:b:c` nests to the right
+            upper, step_node = named(inner)
+            step = self.expr(step_node)
+        return locate(ast.Slice(self.expr(lower), self.expr(upper), step), node)
 
     def _union_type(self, node: Node) -> ast.expr:
         """`A | B | C` in an annotation: tree-sitter nests it either way, Python to the left."""
