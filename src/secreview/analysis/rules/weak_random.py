@@ -266,17 +266,34 @@ def _field_name(node: ast.expr, context: ModuleContext) -> str | None:
     return None
 
 
-def _first_security_draw(context: ModuleContext) -> ast.Call | None:
-    """The first call in the module that `insecure-random-token` reports, if any."""
-    return context.derived(_find_first_security_draw)
+def _security_draws(context: ModuleContext) -> tuple[ast.Call, ...]:
+    """The calls in the module that `insecure-random-token` reports, in source order."""
+    return context.derived(_find_security_draws)
 
 
-def _find_first_security_draw(context: ModuleContext) -> ast.Call | None:
-    """`_first_security_draw`, computed (once per module)."""
-    for node in nodes_of(context, ast.Call):
-        if next(insecure_random_token.check(node, context), None):
-            return node
-    return None
+def _find_security_draws(context: ModuleContext) -> tuple[ast.Call, ...]:
+    """`_security_draws`, computed (once per module)."""
+    draws = (
+        node
+        for node in nodes_of(context, ast.Call)
+        if next(insecure_random_token.check(node, context), None)
+    )
+    return tuple(sorted(draws, key=lambda call: (call.lineno, call.col_offset)))
+
+
+def _draw_after(seed: ast.Call, context: ModuleContext) -> ast.Call | None:
+    """The security draw the evidence names for `seed`: the first after it in its own function,
+    else the first after it in the module, else the first in the module (a seed at import
+    time fixes what every later draw makes; a draw elsewhere, earlier in the file, may still
+    run after it)."""
+    draws = _security_draws(context)
+    if not draws:
+        return None
+    place = (seed.lineno, seed.col_offset)
+    later = [draw for draw in draws if (draw.lineno, draw.col_offset) > place]
+    function = context.enclosing_function(seed)
+    own = [draw for draw in later if context.enclosing_function(draw) is function]
+    return (own or later or draws)[0]
 
 
 def _seeded_value(call: ast.Call, context: ModuleContext) -> ast.expr | None:
@@ -329,7 +346,7 @@ def constant_random_seed(node: ast.AST, context: ModuleContext) -> Iterator[Hit]
     seed = _seeded_value(node, context)
     if seed is None or context.constant_value(seed) in (None, UNKNOWN):
         return
-    draw = _first_security_draw(context)
+    draw = _draw_after(node, context)
     if draw is None:
         return
     yield Hit(
