@@ -19,7 +19,7 @@ from secreview.analysis.taint.alphabets import DANGEROUS, kinds_safe_after_filte
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import SINGLE_NAME
 from secreview.analysis.taint.values import CLEAN, Value, constant
-from secreview.index.context import UNKNOWN
+from secreview.index.context import UNKNOWN, ModuleContext
 from secreview.patterns import lazy_pattern
 
 _LETTERS = frozenset(string.ascii_letters)
@@ -187,8 +187,27 @@ def translation_kinds(table: object) -> frozenset[str] | bool | None:
     everything = frozenset(DANGEROUS) if writable is None else writable
     safe = {kind for kind in everything if DANGEROUS[kind] <= mapped}
     if "html" in everything and mapped >= _MARKUP:
-        safe.add("html")  # Django's `json_script` idiom: no tag can open or entity begin
+        safe.add("html")  # no tag can open (Django's `json_script` idiom maps `<>&`)
     return frozenset(safe)
+
+
+def replaced_again(node: ast.Call, context: ModuleContext) -> bool:
+    """Whether `node`, a `.replace(...)`, is the receiver of another: the last step of a chain
+    reads the whole chain (`replace_chain_table`) and judges it, so a step before it does not
+    (`<` and `>` escaped, then `.replace("&", "<")`: each step but the last looks safe)."""
+    attribute = context.parent(node)
+    call = context.parent(attribute) if attribute is not None else None
+    return (
+        isinstance(attribute, ast.Attribute)
+        and attribute.attr == "replace"
+        and isinstance(call, ast.Call)
+        and call.func is attribute
+    )
+
+
+def _as_text(constant: object) -> object:
+    """A `bytes.replace` argument as the characters it stands for (`b"<"` is `"<"`)."""
+    return constant.decode("latin-1") if isinstance(constant, bytes) else constant
 
 
 def replace_chain_table(node: ast.Call, resolve: Resolver) -> dict[str, str] | object:
@@ -207,7 +226,7 @@ def replace_chain_table(node: ast.Call, resolve: Resolver) -> dict[str, str] | o
         and len(current.args) == 2
         and not current.keywords
     ):
-        old, new = (resolve(a) for a in current.args)
+        old, new = (_as_text(resolve(a)) for a in current.args)
         if not (isinstance(old, str) and len(old) == 1 and isinstance(new, str)) or old in table:
             return UNKNOWN
         table[old] = new
@@ -215,9 +234,11 @@ def replace_chain_table(node: ast.Call, resolve: Resolver) -> dict[str, str] | o
     return table
 
 
-_MARKUP = frozenset("<>&")
+_MARKUP = frozenset("<>")
 """What a translation table must map for text to be safe as element content (quotes only
-matter inside attribute values, where such tables are not used)."""
+matter inside attribute values, where such tables are not used): with `<` gone no tag opens,
+and an `&` left as it is only spells a character reference (`&lt;script&gt;`), which the
+browser shows as text."""
 
 
 class EscaperRules(FrameState):

@@ -29,6 +29,7 @@ from secreview.analysis.taint.escapers import (
     PERCENT_ENCODERS,
     percent_encoded_name,
     replace_chain_table,
+    replaced_again,
     translation_kinds,
 )
 from secreview.analysis.taint.formats import (
@@ -384,9 +385,8 @@ class LibraryRules(FrameState):
                 prefix=receiver.prefix if receiver.prefix.find(str(removed)) < 0 else "",
             )
             table = replace_chain_table(node, self.context.constant_value)
-            return self.escaped(
-                node, replaced, translation_kinds(table), "characters replaced by fixed text"
-            )
+            kinds = False if replaced_again(node, self.context) else translation_kinds(table)
+            return self.escaped(node, replaced, kinds, "characters replaced by fixed text")
         if method in ("split", "rsplit", "splitlines", "partition", "rpartition"):
             return Value(flows=receiver.all_flows(), shape="list")
         if method in TEXT_KEEPING_METHODS:

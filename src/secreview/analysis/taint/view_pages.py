@@ -17,8 +17,9 @@ from secreview.analysis.taint.caller_urls import fixed_start
 from secreview.analysis.taint.media_types import renders_active
 from secreview.index.context import UNKNOWN, ModuleContext
 
-PAGE_FRAMEWORKS = ("flask", "quart", "bottle", "cherrypy")
-"""Frameworks that serve a string a view returns as an HTML page."""
+PAGE_FRAMEWORKS = ("flask", "quart", "bottle", "cherrypy", "twisted.web", "klein")
+"""Frameworks that serve a string a view returns as an HTML page (Twisted's resources and
+Klein's routes as the request's `defaultContentType`, `text/html`)."""
 _HTML_RESPONSES = frozenset(
     {
         "fastapi.responses.HTMLResponse",
@@ -103,6 +104,8 @@ def returns_html_page(
         return False
     if _sets_other_type(function, context):
         return False
+    if _declares_type(function, context, (function.end_lineno or function.lineno) + 1):
+        return False  # Bottle's `response.set_header(...)`, Twisted's `request.setHeader(...)`
     if any(context.imports_module(framework) for framework in PAGE_FRAMEWORKS):
         return True
     return any(_html_response_class(d, context) for d in function.decorator_list)
@@ -157,23 +160,32 @@ def _parameter_default(function: ast.AST, value: ast.expr, context: ModuleContex
     return next((context.constant_value(d) for a, d in pairs if a.arg == value.id), UNKNOWN)
 
 
+_HEADER_SETTERS = frozenset({"set_header", "add_header", "send_header", "setHeader"})
+
+
+def _text(constant: object) -> object:
+    """A header name or value as text (Twisted takes them as bytes: `b"content-type"`)."""
+    return constant.decode("latin-1") if isinstance(constant, bytes) else constant
+
+
 def _declares_type(function: ast.AST, context: ModuleContext, before: int) -> bool:
-    """A `set_header`/`add_header("Content-Type", ...)` (Tornado's) or `send_header(...)`
-    (`http.server`'s) in `function`, above line `before`, of a type that is not HTML (a
-    constant one, or one computed: a file's guessed type, but not a parameter whose default is
-    HTML); or a header whose name is computed
-    (`for k, v in headers: self.send_header(k, v)`): the handler relays another component's
-    headers (a WSGI application's), Content-Type among them, so the body is that component's."""
+    """A `set_header`/`add_header("Content-Type", ...)` (Tornado's, Bottle's),
+    `send_header(...)` (`http.server`'s) or `setHeader(...)` (Twisted's) in `function`, above
+    line `before`, of a type that is not HTML (a constant one, or one computed: a file's
+    guessed type, but not a parameter whose default is HTML); or a header whose name is
+    computed (`for k, v in headers: self.send_header(k, v)`): the handler relays another
+    component's headers (a WSGI application's), Content-Type among them, so the body is that
+    component's."""
     for node in ast.walk(function):
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("set_header", "add_header", "send_header")
+            and node.func.attr in _HEADER_SETTERS
             and len(node.args) == 2
             and node.lineno < before
         ):
             continue
-        name, value = (context.constant_value(a) for a in node.args)
+        name, value = (_text(context.constant_value(a)) for a in node.args)
         if not isinstance(name, str):
             return True
         if value is UNKNOWN:
