@@ -16,9 +16,14 @@ _MAINTENANCE_FOLDERS = frozenset(
         *("scripts", "script", "tools", "tool", "devtools", "dev", "ci", ".ci", ".github"),
         *("docs", "doc", "examples", "example", "demo", "demos", "contrib", "release"),
         *("releng", "maint", "maintenance", "benchmarks", "bench", "noxfiles"),
+        *("devscripts", "dev-scripts", "dev_scripts", "hack", "deploy"),
+        *(".claude", ".opencode", ".cursor", ".codex", ".gemini", ".devcontainer"),
     }
 )
-"""Folders whose scripts maintainers and developers run (`scripts/release.py`, `docs/conf.py`)."""
+"""Folders whose scripts maintainers and developers run (`scripts/release.py`, `docs/conf.py`,
+`devscripts/create-testdata.py`, Kubernetes' `hack/`, an operator's `deploy/` tooling) or
+their coding agents do (`.claude/scripts/`, `.opencode/skills/`: helpers and local test
+servers written for an assistant working in the checkout)."""
 _MAINTENANCE_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "dodo.py"})
 """Build and task files a developer runs at the repository's root."""
 
