@@ -65,6 +65,32 @@ def test_bindings_record_imports_stars_definitions_and_all_in_order() -> None:
     assert _bindings("from .shell import run\n", "pkg.views", False) == ("run=pkg.shell.run",)
 
 
+def test_a_plain_alias_of_an_imported_name_hands_the_import_on() -> None:
+    # `logger = base_logger` binds the object the import did (a project's logging facade);
+    # an alias of the module's own name, of a name a star import may have rebound, or of a
+    # call's result is the module's own binding.
+    source = (
+        "from loguru import logger as base_logger\n"
+        "logger = base_logger\n"
+        "def helper(): pass\n"
+        "run = helper\n"
+        "log2 = base_logger.bind(x=1)\n"
+        "from os import *\n"
+        "again = base_logger\n"
+    )
+    assert _bindings(source, "pkg.log", False) == (
+        "base_logger=loguru.logger",
+        "logger=loguru.logger",
+        "helper",
+        "run",
+        "log2",
+        "*os",
+        "again",
+    )
+    names = _names({"pkg": "from .log import logger\n", "pkg.log": source})
+    assert names.defining_name("pkg.logger.info") == "loguru.logger.info"
+
+
 def _names(modules: dict[str, str]) -> ReExports:
     return ReExports(
         {

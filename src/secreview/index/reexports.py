@@ -84,8 +84,32 @@ def _statements(body: Iterable[ast.stmt], package: str, events: list[str]) -> No
                 _statements(handler.body, package, fallback)
                 events.extend(e for e in fallback if _bound_name(e) not in bound)
             _statements([*statement.orelse, *statement.finalbody], package, events)
+        elif (alias := _plain_alias(statement, events)) is not None:
+            events.append(alias)
         else:
             events.extend(_other_bindings(statement))
+
+
+def _plain_alias(statement: ast.stmt, events: Sequence[str]) -> str | None:
+    """`name=target` for `name = other` where `other` is, at that point, a name the module
+    imported (`from loguru import logger as base_logger` then `logger = base_logger`): the
+    assignment binds the very object the import did, so a module importing `name` from here
+    gets it too (a project's logging facade). None for any other statement, or when `other`
+    is the module's own (a def, an assignment, a name bound nowhere before)."""
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(target := statement.targets[0], ast.Name)
+        and isinstance(value := statement.value, ast.Name)
+    ):
+        return None
+    for event in reversed(events):
+        if event.startswith("*"):
+            return None  # a star import after it may have rebound the name
+        if _bound_name(event) == value.id:
+            name, equals, imported = event.partition("=")
+            return f"{target.id}={imported}" if equals and name == value.id else None
+    return None
 
 
 def _bound_name(event: str) -> str:

@@ -11,6 +11,7 @@ sink machinery.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from secreview.analysis.taint.formats import brace_arguments, percent_arguments, percent_fields
 from secreview.analysis.taint.values import Value
@@ -20,19 +21,34 @@ _RECORD_KEYWORDS = frozenset({"extra"})
 `logger.error("Failed", extra={"response": resp.text})` writes `Failed`; only a formatter
 configured with `%(response)s` would print the text, and that is configuration, not this call."""
 
+_LOGURU_LOGGER = "loguru.logger"
+_LOGURU_TYPE = "loguru.Logger"
+"""The type `models/stdlib.toml` gives loguru's logger and the loggers its `bind` returns."""
+
 
 def logged_arguments(
-    args: list[Value], kwargs: dict[str, Value], node: ast.AST
+    args: list[Value],
+    kwargs: dict[str, Value],
+    node: ast.AST,
+    qualified: Callable[[ast.AST], str | None] | None = None,
+    receiver: Value | None = None,
 ) -> tuple[list[Value], dict[str, Value]]:
     """A logging call's arguments as its message will insert them: `%` fields read lazily
     (`%r` escapes), or, for a message with `{}` fields and no `%` field, as `str.format` does
     (loguru's `logger.info("got {report}", report=data)`); `extra=` is left out unless a `{}`
-    field of the message names it."""
+    field of the message names it, and so is every keyword of a call of loguru's logger
+    (`_loguru_call`: its names resolved by `qualified`, or a `receiver` of loguru's logger type)
+    when the message is known."""
     messages = [v.const for v in args if isinstance(v.const, str)]
+    fields_only = bool(messages) and (
+        (receiver is not None and receiver.type == _LOGURU_TYPE)
+        or (qualified is not None and _loguru_call(node, qualified))
+    )
     kwargs = {
         key: value
         for key, value in kwargs.items()
-        if key not in _RECORD_KEYWORDS or any("{" + key in m for m in messages)
+        if (key not in _RECORD_KEYWORDS and not fields_only)
+        or any("{" + key in m for m in messages)
     }
     for index, value in enumerate(args):
         if not isinstance(value.const, str):
@@ -43,3 +59,16 @@ def logged_arguments(
             return [*args[: index + 1], *rest], kwargs
         return [*args[: index + 1], *percent_arguments(template, rest, node)], kwargs
     return args, kwargs
+
+
+def _loguru_call(node: ast.AST, qualified: Callable[[ast.AST], str | None]) -> bool:
+    """Whether `node` calls a method of loguru's logger (imported from loguru, or from a module
+    of the project that hands it on: `secreview.index.reexports`). loguru formats the message with
+    `str.format` and puts every keyword argument into the record's `extra` dict (its
+    documented `capture`): a keyword no `{}` field names is written only where a sink's format
+    asks for `{extra}`, a dict whose values print as their `repr`, or serialised as JSON, so
+    its line breaks never start a new entry; a format naming one `{extra[key]}` is the
+    operator's configuration, as a `%(key)s` field is for `logging`'s `extra=`."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return False
+    return qualified(node.func.value) == _LOGURU_LOGGER

@@ -178,7 +178,7 @@ class SinkRules(FrameState):
             if sink.kind == "nosql" and library_object(node, self.qualified, self.analysis):
                 continue  # `cache.delete_many(keys)`: Django's cache, no MongoDB collection
             if sink.kind == "log":
-                args, kwargs = logged_arguments(args, kwargs, node)
+                args, kwargs = logged_arguments(args, kwargs, node, self.qualified, receiver)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
             # a call is harmless as a whole (`["sh", "-c", cmd]` is more than its argv[0]).
             reaching = record_reaching(self.sinks_seen, node, sink.kind, args, kwargs)
