@@ -101,3 +101,9 @@ def kinds_safe_for(allowed: Iterable[str], written: Iterable[str]) -> frozenset[
     if not plain & DANGEROUS["html"]:
         kinds.add("html")
     return frozenset(kinds)
+
+
+def as_text(constant: object) -> object:
+    """A bytes constant as the characters it stands for (`b"<"` is `"<"`, a header name
+    `b"content-type"` is `"content-type"`), latin-1 as HTTP reads them; anything else as is."""
+    return constant.decode("latin-1") if isinstance(constant, bytes) else constant

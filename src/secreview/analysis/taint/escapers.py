@@ -15,7 +15,12 @@ import ast
 import string
 from collections.abc import Callable
 
-from secreview.analysis.taint.alphabets import DANGEROUS, kinds_safe_after_filter, kinds_safe_for
+from secreview.analysis.taint.alphabets import (
+    DANGEROUS,
+    as_text,
+    kinds_safe_after_filter,
+    kinds_safe_for,
+)
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.guard_shapes import SINGLE_NAME
 from secreview.analysis.taint.values import CLEAN, Value, constant
@@ -205,11 +210,6 @@ def replaced_again(node: ast.Call, context: ModuleContext) -> bool:
     )
 
 
-def _as_text(constant: object) -> object:
-    """A `bytes.replace` argument as the characters it stands for (`b"<"` is `"<"`)."""
-    return constant.decode("latin-1") if isinstance(constant, bytes) else constant
-
-
 def replace_chain_table(node: ast.Call, resolve: Resolver) -> dict[str, str] | object:
     """`text.replace("&", "&amp;").replace("<", "&lt;")...` read as the translation table it
     amounts to ({"&": "&amp;", "<": "&lt;"}), for `translation_kinds`: each step takes one
@@ -226,7 +226,7 @@ def replace_chain_table(node: ast.Call, resolve: Resolver) -> dict[str, str] | o
         and len(current.args) == 2
         and not current.keywords
     ):
-        old, new = (_as_text(resolve(a)) for a in current.args)
+        old, new = (as_text(resolve(a)) for a in current.args)
         if not (isinstance(old, str) and len(old) == 1 and isinstance(new, str)) or old in table:
             return UNKNOWN
         table[old] = new

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Mapping
 
+from secreview.analysis.taint.alphabets import as_text
 from secreview.analysis.taint.caller_urls import fixed_start
 from secreview.analysis.taint.media_types import renders_active
 from secreview.index.context import UNKNOWN, ModuleContext
@@ -163,11 +164,6 @@ def _parameter_default(function: ast.AST, value: ast.expr, context: ModuleContex
 _HEADER_SETTERS = frozenset({"set_header", "add_header", "send_header", "setHeader"})
 
 
-def _text(constant: object) -> object:
-    """A header name or value as text (Twisted takes them as bytes: `b"content-type"`)."""
-    return constant.decode("latin-1") if isinstance(constant, bytes) else constant
-
-
 def _declares_type(function: ast.AST, context: ModuleContext, before: int) -> bool:
     """A `set_header`/`add_header("Content-Type", ...)` (Tornado's, Bottle's),
     `send_header(...)` (`http.server`'s) or `setHeader(...)` (Twisted's) in `function`, above
@@ -185,7 +181,7 @@ def _declares_type(function: ast.AST, context: ModuleContext, before: int) -> bo
             and node.lineno < before
         ):
             continue
-        name, value = (_text(context.constant_value(a)) for a in node.args)
+        name, value = (as_text(context.constant_value(a)) for a in node.args)  # Twisted: bytes
         if not isinstance(name, str):
             return True
         if value is UNKNOWN:
