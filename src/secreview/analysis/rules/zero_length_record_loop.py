@@ -12,8 +12,9 @@ body (`remain = remain[2:]` for the header, then `remain = remain[n:]`).
 The rule reports a `while` loop whose test looks only at one buffer name (`while remain:`,
 `while len(remain) > 0:`) and whose own statements assign that name once, as a slice of itself
 from a name, `remain = remain[n:]`, where `n` is assigned once in the loop from an expression
-that reads the buffer by subscript (`remain[1]`, `orb(remain[1])`,
-`struct.unpack("!H", remain[2:4])[0]`), adds nothing to it, and is never tested, compared or
+that reads a field of the buffer (an item, `remain[1]`, `orb(remain[1])`, or a slice a decoder
+reads, `struct.unpack("!H", remain[2:4])[0]`; a slice handed to anything else is data, as in a
+send loop's `n = sock.send(buf[:size])`), adds nothing to it, and is never tested, compared or
 passed to `max`/`min` inside the loop.
 """
 
@@ -108,9 +109,27 @@ def _read_from_buffer(value: ast.expr, buffer: str) -> bool:
         for n in nodes
     ):
         return False
-    return any(
-        isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == buffer
-        for n in nodes
+    return any(_reads_field(n, buffer) for n in nodes if isinstance(n, ast.Call | ast.Subscript))
+
+
+_DECODERS = frozenset({"unpack", "unpack_from", "from_bytes", "ord", "orb"})
+"""Calls that turn a slice of the buffer into a number (`struct.unpack("!H", buf[2:4])`)."""
+
+
+def _reads_field(node: ast.Call | ast.Subscript, buffer: str) -> bool:
+    """`buf[1]` (one item: a number), or a decoder of a slice of it (`struct.unpack(...,
+    buf[2:4])`). A slice handed to anything else is the data, not a length read from it:
+    `n = sock.send(buf[:BUFSIZE])` counts what was sent (a send loop, not a record loop)."""
+
+    def names_buffer(expr: ast.expr) -> bool:
+        return isinstance(expr, ast.Name) and expr.id == buffer
+
+    if isinstance(node, ast.Subscript):
+        return names_buffer(node.value) and not isinstance(node.slice, ast.Slice)
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in _DECODERS and any(
+        isinstance(a, ast.Subscript) and names_buffer(a.value) for a in node.args
     )
 
 
