@@ -328,13 +328,14 @@ class ExpressionConversion(StringConversion, OperatorConversion, ParameterConver
     def _constrained_type(self, node: Node) -> ast.expr:
         """`dict[str:Item]`: a slice written in an annotation (valid, if odd), typed by the grammar
         like a type parameter's bound."""
-        lower, upper = named(node)
-        step = None
-        inner = named(upper)[0]
-        if inner.type == "constrained_type":  # `a:b:c` nests to the right
-            upper, step_node = named(inner)
-            step = self.expr(step_node)
-        return locate(ast.Slice(self.expr(lower), self.expr(upper), step), node)
+        bounds = named(node)
+        inner = named(bounds[-1]) if len(bounds) == 2 else []
+        if len(inner) == 1 and inner[0].type == "constrained_type":  # `a:b:c` nests rightwards
+            bounds = [bounds[0], *named(inner[0])]
+        if len(bounds) not in (2, 3):
+            raise Unconvertible(node, "invalid slice in an annotation")
+        lower, upper, *step = (self.expr(bound) for bound in bounds)
+        return locate(ast.Slice(lower, upper, step[0] if step else None), node)
 
     def _union_type(self, node: Node) -> ast.expr:
         """`A | B | C` in an annotation: tree-sitter nests it either way, Python to the left."""

@@ -100,16 +100,16 @@ def _html_response_class(decorator: ast.expr, context: ModuleContext) -> bool:
 def returns_html_page(
     function: ast.FunctionDef | ast.AsyncFunctionDef, context: ModuleContext
 ) -> bool:
-    """Whether a string the view `function` returns is served as an HTML page."""
-    if any(_json_out(d, context) for d in function.decorator_list):
+    """Whether a string the view `function` returns is served as an HTML page (the framework's
+    answer first: the walks over the view's body are for page frameworks only)."""
+    page_framework = any(context.imports_module(f) for f in PAGE_FRAMEWORKS) or any(
+        _html_response_class(d, context) for d in function.decorator_list
+    )
+    if not page_framework or any(_json_out(d, context) for d in function.decorator_list):
         return False
-    if _sets_other_type(function, context):
-        return False
-    if _declares_type(function, context, (function.end_lineno or function.lineno) + 1):
-        return False  # Bottle's `response.set_header(...)`, Twisted's `request.setHeader(...)`
-    if any(context.imports_module(framework) for framework in PAGE_FRAMEWORKS):
-        return True
-    return any(_html_response_class(d, context) for d in function.decorator_list)
+    end = (function.end_lineno or function.lineno) + 1
+    # `response.mimetype = ...`; Bottle's `response.set_header(...)`, Twisted's `setHeader(...)`
+    return not (_sets_other_type(function, context) or _declares_type(function, context, end))
 
 
 def returns_another_view(
