@@ -53,6 +53,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "secreview.project_aliases",
         "secreview.project_constants",
         "secreview.project_log_format",
+        "secreview.project_log_library",
         "secreview.project_scripts",
         "secreview.project_debug_helpers",
         "secreview.project_facts",

@@ -248,6 +248,7 @@ def review_source(
         project_debug_helpers=config.project_debug_helpers,
         project_quiet_helpers=config.project_quiet_helpers,
         project_logs_json=config.project_logs_json,
+        project_logs_keywords_apart=config.project_logs_keywords_apart,
         shim_names=dict(config.project_shims),
         project_constants=dict(config.project_constants),
         package=relative_import_base(module, is_package_file(path)) if module else None,

@@ -1,11 +1,13 @@
 """The pre-passes, sharing one reading of every file and one pool of worker processes.
 
-Four facts about the scanned project are gathered before any file is reviewed: the files its
+Five facts about the scanned project are gathered before any file is reviewed: the files its
 modules pickle into and its debug-only and quiet helpers (`project_facts`), what its
 compatibility modules import (`project_aliases`), the constants its modules import from each
-other (`project_constants`) and whether its logging renders JSON (`project_log_format`). Each
-looks at every file's text for the few whose text makes its fact possible, then parses those in
-worker processes under each file's budget. Run one after the other, the four read every file
+other (`project_constants`), whether its logging renders JSON (`project_log_format`) and which
+library takes its logging calls' keywords (`project_log_library`). Each looks at every file's
+text for the few whose text makes its fact possible, then parses those in worker processes
+under each file's budget (the last needs the text only: it has no file to parse, and `finish`
+is asked all the same). Run one after the other, the four read every file
 four times and started four pools of workers (about a second of CPU each at `-j 1`), and a file
 two of them wanted was parsed twice. Here every file is read once and shown to each pre-pass
 that looks at it (`PrePass.screen`), then one pool parses each file some pre-pass wants once
@@ -148,8 +150,7 @@ def with_prepasses(
             for number, answer in zip(task.passes, answered, strict=True):
                 answers[number][task.source] = answer
     for prepass, candidates, answered in zip(passes, wanted, answers, strict=True):
-        if candidates:
-            config = prepass.finish(config, [answered[source] for source in candidates])
+        config = prepass.finish(config, [answered[source] for source in candidates])
     return config
 
 

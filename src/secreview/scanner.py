@@ -41,6 +41,7 @@ from secreview.project_aliases import ShimsPass
 from secreview.project_constants import ConstantsPass
 from secreview.project_facts import FactsPass
 from secreview.project_log_format import LogFormatPass
+from secreview.project_log_library import LogLibraryPass
 from secreview.project_prepasses import PrePass, with_prepasses
 from secreview.project_scripts import with_project_scripts
 from secreview.sources.discovery import SourceFile, discover
@@ -368,7 +369,7 @@ def _prepasses(
         passes.append(FactsPass(pickles=pickles, debug=debug))
     passes += [ShimsPass(sources), ConstantsPass(sources, config)]
     if "log-injection" in active:
-        passes.append(LogFormatPass(sources))
+        passes += [LogFormatPass(sources), LogLibraryPass(sources)]
     return passes
 
 

@@ -82,6 +82,7 @@ class RoundSummariser:
                     dict(config.project_shims),
                     library_names(config.model_dirs),
                     source.folder,
+                    config.project_logs_keywords_apart,
                 ),
                 len(text),
             )

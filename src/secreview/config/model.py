@@ -123,6 +123,11 @@ class ScanConfig(NamedTuple):
     """Whether the project's logging configurations render JSON as it runs by default
     (`secreview.project_log_format`), found before the review: its log messages cannot forge
     an entry. No setting sets it. Part of the cache key, as `project_pickle_files` is."""
+    project_logs_keywords_apart: bool = False
+    """Whether the project logs through a library that keeps keyword arguments out of the
+    message (loguru, logbook, `twisted.logger`) and never through structlog
+    (`secreview.project_log_library`), found before the review. No setting sets it. Part of
+    the cache key, as `project_pickle_files` is."""
     project_scripts: frozenset[str] = frozenset()
     """Shown names of the modules that are scripts beside a scanned package (`setup.py`, `docs/`
     and `tools/` helpers: `secreview.project_scripts`), found before the review: the `library`

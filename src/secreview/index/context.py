@@ -62,6 +62,9 @@ class ModuleContext:
     project_constants: Mapping[str, object] = field(default_factory=dict, repr=False)
     """`module.NAME` -> value of the plain constants the project's modules import from each
     other (`secreview.project_constants`): an imported one folds like the module's own."""
+    project_logs_keywords_apart: bool = field(default=False, repr=False)
+    """Whether the project's logging calls with keywords the standard library rejects are a
+    keyword-capturing library's (`secreview.project_log_library`)."""
     package: str | None = field(default=None, repr=False)
     """Where the module's relative imports start (`facts.relative_import_base`), if known."""
     library_names: frozenset[str] = field(default=frozenset(), repr=False)

@@ -21,6 +21,10 @@ _RECORD_KEYWORDS = frozenset({"extra"})
 `logger.error("Failed", extra={"response": resp.text})` writes `Failed`; only a formatter
 configured with `%(response)s` would print the text, and that is configuration, not this call."""
 
+_STANDARD_KEYWORDS = frozenset({"exc_info", "stack_info", "stacklevel", "extra"})
+"""Every keyword `logging.Logger.info` and its siblings accept: a call passing any other is not
+the standard library's (it would raise `TypeError`)."""
+
 _LOGURU_LOGGER = "loguru.logger"
 _LOGURU_TYPE = "loguru.Logger"
 """The type `models/stdlib.toml` gives loguru's logger and the loggers its `bind` returns."""
@@ -32,17 +36,21 @@ def logged_arguments(
     node: ast.AST,
     qualified: Callable[[ast.AST], str | None] | None = None,
     receiver: Value | None = None,
+    keywords_apart: bool = False,
 ) -> tuple[list[Value], dict[str, Value]]:
     """A logging call's arguments as its message will insert them: `%` fields read lazily
     (`%r` escapes), or, for a message with `{}` fields and no `%` field, as `str.format` does
     (loguru's `logger.info("got {report}", report=data)`); `extra=` is left out unless a `{}`
     field of the message names it, and so is every keyword of a call of loguru's logger
     (`_loguru_call`: its names resolved by `qualified`, or a `receiver` of loguru's logger type)
-    when the message is known."""
+    when the message is known. With `keywords_apart` (the project logs through a library that
+    keeps keywords apart and never through structlog: `secreview.project_log_library`), a call
+    passing a keyword the standard library rejects counts as that library's too."""
     messages = [v.const for v in args if isinstance(v.const, str)]
     fields_only = bool(messages) and (
         (receiver is not None and receiver.type == _LOGURU_TYPE)
         or (qualified is not None and _loguru_call(node, qualified))
+        or (keywords_apart and not _STANDARD_KEYWORDS.issuperset(_keywords(node)))
     )
     kwargs = {
         key: value
@@ -72,3 +80,10 @@ def _loguru_call(node: ast.AST, qualified: Callable[[ast.AST], str | None]) -> b
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
         return False
     return qualified(node.func.value) == _LOGURU_LOGGER
+
+
+def _keywords(node: ast.AST) -> set[str]:
+    """The names of the keywords `node` passes (a `**mapping` names none: it proves nothing)."""
+    if not isinstance(node, ast.Call):
+        return set()
+    return {keyword.arg for keyword in node.keywords if keyword.arg is not None}

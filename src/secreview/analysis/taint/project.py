@@ -240,10 +240,12 @@ def module_context(
     shim_names: Mapping[str, str] | None = None,
     library_names: frozenset[str] = frozenset(),
     folder: str = "",
+    logs_keywords_apart: bool = False,
 ) -> ModuleContext:
     """The context the summaries of module `name` are computed in (its text is not needed);
     `package` and `is_package` as for `module_path` (the path tells a package's `__init__`),
-    `shim_names` and `library_names` as `ModuleContext`'s, `folder` as `SourceFile`'s."""
+    `shim_names` and `library_names` as `ModuleContext`'s, `folder` as `SourceFile`'s,
+    `logs_keywords_apart` as `ModuleContext.project_logs_keywords_apart`."""
     path = "/".join(filter(None, [folder, module_path(name, package, is_package)]))
     shims = shim_names or {}
     base = relative_import_base(name, is_package)
@@ -254,6 +256,7 @@ def module_context(
         shim_names=shims,
         package=base,
         library_names=library_names,
+        project_logs_keywords_apart=logs_keywords_apart,
     )
 
 

@@ -178,7 +178,8 @@ class SinkRules(FrameState):
             if sink.kind == "nosql" and library_object(node, self.qualified, self.analysis):
                 continue  # `cache.delete_many(keys)`: Django's cache, no MongoDB collection
             if sink.kind == "log":
-                args, kwargs = logged_arguments(args, kwargs, node, self.qualified, receiver)
+                apart = self.context.project_logs_keywords_apart  # `project_log_library`
+                args, kwargs = logged_arguments(args, kwargs, node, self.qualified, receiver, apart)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
             # a call is harmless as a whole (`["sh", "-c", cmd]` is more than its argv[0]).
             reaching = record_reaching(self.sinks_seen, node, sink.kind, args, kwargs)
