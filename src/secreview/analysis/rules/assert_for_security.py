@@ -23,7 +23,11 @@ from secreview.analysis.rules._support.assert_narrowing import (
     refuses_anyway,
 )
 from secreview.analysis.rules._support.built_strings import looks_internal
-from secreview.analysis.rules._support.login_required import asserts_logged_in, behind_login
+from secreview.analysis.rules._support.login_required import (
+    asserts_logged_in,
+    behind_login,
+    refused_before,
+)
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.analysis.rules._support.web_handlers import (
     Function,
@@ -336,9 +340,9 @@ def assert_for_security(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
         if (
             function is not None
             and asserts_logged_in(node.test)
-            and behind_login(function, context)
+            and (behind_login(function, context) or refused_before(node, function, context))
         ):
-            return  # `@login_required` decided it; this narrows the user's type
+            return  # `@login_required` or the view decided it; this narrows the user's type
         yield Hit(
             node=node,
             message=f"`assert {condition}` is an access check, but Python removes asserts when "
