@@ -80,18 +80,33 @@ def field_kinds(conversion: str, before: str) -> frozenset[str]:
     return kinds | QUERY_KINDS if has_query_mark(before) else kinds
 
 
+ENCODED = "builtins.bytes"
+"""The type of `text.encode(...)`: bytes (`encoded_type`)."""
+_CODEC_NAME = lazy_pattern(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+"""A codec or error handler name as `str.encode` takes it (`utf-8`, `ascii`, `ignore`)."""
 BYTES_TYPES = frozenset(
     {
         f"{response}.{attribute}"
         for response in ("http.ClientResponse", "http.ServiceResponse")
         for attribute in ("content", "data")
     }
-    | {"web.Request.body"}
+    | {"web.Request.body", ENCODED}
 )
 """Typed sources that hold `bytes` (an HTTP client response's `content`, urllib3's `data`, a
-request's raw `body`: Django's, WebOb's, Sanic's, Starlette's `await request.body()`): `str` of
-bytes is their `repr`, `b'...\\n...'`, with every line break written as `\\n`. Only the value
-itself: `.decode()` of it, or JSON parsed from it, is text again (another type)."""
+request's raw `body`: Django's, WebOb's, Sanic's, Starlette's `await request.body()`) and text
+encoded (`ENCODED`): `str` of bytes is their `repr`, `b'...\\n...'`, with every line break
+written as `\\n`. Only the value itself: `.decode()` of it, or JSON parsed from it, is text
+again (another type)."""
+
+
+def encoded_type(method: str, args: list[Value], kwargs: dict[str, Value]) -> str | None:
+    """`ENCODED` for `text.encode()` or `text.encode("utf-8", errors=...)`: `str.encode` names
+    at most a codec and an error handler. An `encode` taking anything else is another class's
+    (`json.JSONEncoder().encode(obj)`, `jwt.encode(payload, key)`), whose result may be text."""
+    if method != "encode" or len(args) > 2 or set(kwargs) - {"encoding", "errors"}:
+        return None
+    named = [*args, *kwargs.values()]
+    return ENCODED if all(_CODEC_NAME.match(str(v.const or "")) for v in named) else None
 
 
 def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:

@@ -36,6 +36,7 @@ from secreview.analysis.taint.formats import (
     BYTES_TYPES,
     brace_arguments,
     brace_prefix,
+    encoded_type,
     formatted,
     is_plain_container,
 )
@@ -392,5 +393,6 @@ class LibraryRules(FrameState):
         if method in TEXT_KEEPING_METHODS:
             keeps_prefix = method in ("rstrip", "encode", "decode", "ljust", "removesuffix")
             flows = without_leading_slashes(receiver.all_flows(), method, args)
-            return Value(flows=flows, prefix=receiver.prefix if keeps_prefix else "")
+            kind = encoded_type(method, args, kwargs)  # `text.encode()` is bytes
+            return Value(flows=flows, prefix=receiver.prefix if keeps_prefix else "", type=kind)
         return None
