@@ -21,7 +21,7 @@ from secreview.analysis.taint.container_types import dumped
 from secreview.analysis.taint.event_paths import SPLICES_PER_STEP
 from secreview.analysis.taint.external_calls import ExternalCallRules
 from secreview.analysis.taint.formats import formatted_whole
-from secreview.analysis.taint.guard_shapes import past_library_call
+from secreview.analysis.taint.guard_shapes import hands_file_object, past_library_call
 from secreview.analysis.taint.identity_lookups import queryset_names
 from secreview.analysis.taint.library_imports import in_own_package
 from secreview.analysis.taint.objects import PARTIAL
@@ -272,7 +272,9 @@ class CallRules(ExternalCallRules, CallbackRules):
             if event.typed and self.declared_type_before(node):
                 continue
             argument = mapping[parameter]
-            if caller_fixes_host(event.kind, event.prefix, argument):
+            if caller_fixes_host(event.kind, event.prefix, argument) or hands_file_object(
+                event.kind, event.flow.within, argument
+            ):
                 continue
             flows = argument_reads.flows(parameter, event.flow)
             inner = event.flow

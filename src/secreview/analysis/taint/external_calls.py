@@ -16,6 +16,7 @@ from dataclasses import replace
 from secreview.analysis.taint.callee_reads import read_by_callee, read_inside
 from secreview.analysis.taint.configured_urls import caller_fixes_host
 from secreview.analysis.taint.formats import formatted_whole
+from secreview.analysis.taint.guard_shapes import hands_file_object
 from secreview.analysis.taint.objects import ObjectRules
 from secreview.analysis.taint.results import SinkEvent
 from secreview.analysis.taint.semantics import read_path
@@ -44,7 +45,9 @@ class ExternalCallRules(ObjectRules):
             argument = mapping.get(effect.parameter)
             if argument is None:
                 continue
-            if caller_fixes_host(effect.kind, effect.prefix, argument):
+            if caller_fixes_host(effect.kind, effect.prefix, argument) or hands_file_object(
+                effect.kind, effect.within, argument
+            ):
                 continue
             if effect.typed and self.declared_type_before(node):
                 continue

@@ -38,6 +38,15 @@ FILE_OBJECTS = frozenset({"werkzeug.datastructures.FileStorage"})
 """Uploaded files as objects (Flask's `request.files["f"]`): handed where a path or a file is
 read (`zipfile.ZipFile(upload)`), they are read, not opened; their `filename` is still the
 client's name for a file."""
+
+
+def hands_file_object(kind: str, within: tuple[object, ...], given: Value) -> bool:
+    """Whether a callee's `path` sink of a whole parameter (`ZipFile(f)` in `def unpack(f)`)
+    is handed an uploaded file object (`FILE_OBJECTS`): read, not opened, as when the caller
+    hands it to the sink itself; a part of it (`f.filename`) is still a name."""
+    return kind == "path" and not within and given.type in FILE_OBJECTS
+
+
 FILE_METHODS = frozenset(
     f"{owner}.{method}"
     for owner in ("pathlib.Path", "*")
