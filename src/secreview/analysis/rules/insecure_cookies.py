@@ -21,6 +21,10 @@ from secreview.analysis.rules._support.cookie_names import (
     holds_configured_setting,
     says_public,
 )
+from secreview.analysis.rules._support.development_branches import (
+    for_development_server,
+    for_plain_http,
+)
 from secreview.analysis.rules._support.django_settings import (
     CONFIG_UPDATES,
     in_development_configuration,
@@ -202,37 +206,6 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
     )
 
 
-_TRANSPORT_WORDS = frozenset({"https", "ssl", "tls"})
-_TURNED_OFF_WORDS = frozenset({"disable", "disabled", "no", "without", "off", "insecure"})
-
-
-def _says_https_off(test: ast.expr) -> bool | None:
-    """Whether an `if` test says the site is served over plain HTTP (`DISABLE_HTTPS`, `not
-    USE_SSL`), over HTTPS (`USE_HTTPS`), or None when it says nothing of the transport."""
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    subject = test.operand if isinstance(test, ast.UnaryOp) and negated else test
-    if not isinstance(subject, ast.Name | ast.Attribute):
-        return None
-    words = set(name_words(subject.id if isinstance(subject, ast.Name) else subject.attr))
-    if not words & _TRANSPORT_WORDS:
-        return None
-    return bool(words & _TURNED_OFF_WORDS) != negated
-
-
-def _for_plain_http(node: ast.AST, context: ModuleContext) -> bool:
-    """Whether the setting is made only for a deployment the configuration says is served over
-    plain HTTP (`if DISABLE_HTTPS: CSRF_COOKIE_SECURE = False`), where a Secure cookie would
-    never come back; `SECURE_*` turned off for an HTTPS site is still reported."""
-    child = node
-    for ancestor in context.ancestors(node):
-        if isinstance(ancestor, ast.If):
-            off = _says_https_off(ancestor.test)
-            if off is not None and (child in ancestor.body) == off:
-                return True
-        child = ancestor
-    return False
-
-
 def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[Hit]:
     """Cookie settings set to a constant false value (Django settings, Flask config)."""
     for name, value in setting_assignments(node):
@@ -240,9 +213,11 @@ def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[H
         if setting_cwe != cwe:
             continue
         folded = context.constant_value(value)
-        if folded is UNKNOWN or folded or (cwe == _SECURE and _for_plain_http(node, context)):
+        if folded is UNKNOWN or folded or (cwe == _SECURE and for_plain_http(node, context)):
             continue
-        development = in_development_configuration(node, context)
+        development = in_development_configuration(node, context) or for_development_server(
+            node, context
+        )
         flag = _FLAGS[cwe]
         if development:
             ending = " (a development configuration: keep it out of production)."
@@ -255,6 +230,7 @@ def _setting_hits(node: ast.AST, cwe: int, context: ModuleContext) -> Iterator[H
             message=f"`{context.one_line(node)}` turns off the {flag.attribute} attribute of "
             f"the framework's cookie, so {flag.consequence}{ending}",
             severity=Severity.MEDIUM if guards_session and not development else Severity.LOW,
+            confidence=Confidence.LOW if development else None,
         )
 
 

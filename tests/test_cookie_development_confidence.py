@@ -1,0 +1,49 @@
+"""A cookie setting turned off only for development (a `DevelopmentConfig` class, a branch for
+Django's `runserver` or test runner) is still reported, at low confidence: a deployment that
+runs those settings is the mistake, not the setting. The same setting elsewhere keeps the
+rule's high confidence."""
+
+from __future__ import annotations
+
+import textwrap
+
+from secreview.config import ScanConfig
+from secreview.findings import Confidence
+from secreview.pipeline import review_source
+
+SETTINGS = textwrap.dedent(
+    """
+    import sys
+
+    SESSION_COOKIE_SECURE = False
+
+    if "runserver" in sys.argv:
+        CSRF_COOKIE_SECURE = False
+
+    if len(sys.argv) > 1 and sys.argv[1] == "test":
+        SESSION_COOKIE_SECURE = False
+
+    if "migrate" in sys.argv:
+        CSRF_COOKIE_SECURE = False
+
+
+    class DevelopmentConfig:
+        SESSION_COOKIE_SECURE = False
+    """
+)
+
+
+def test_development_settings_are_low_confidence_and_others_high() -> None:
+    report = review_source(SETTINGS, "app/settings.py", ScanConfig())
+    found = {
+        f.location.line: f.confidence
+        for f in report.findings
+        if f.rule_id == "cookie-without-secure"
+    }
+    assert found == {
+        4: Confidence.HIGH,
+        7: Confidence.LOW,
+        10: Confidence.LOW,
+        13: Confidence.HIGH,
+        17: Confidence.LOW,
+    }
