@@ -47,3 +47,32 @@ def test_development_settings_are_low_confidence_and_others_high() -> None:
         13: Confidence.HIGH,
         17: Confidence.LOW,
     }
+
+
+VIEW = textwrap.dedent(
+    """
+    from flask import Flask, make_response
+
+    app = Flask(__name__)
+
+
+    @app.route("/")
+    def index():
+        response = make_response("hi")
+        response.set_cookie("visitor", "abc")
+        response.set_cookie("session_id", "abc")
+        return response
+    """
+)
+
+
+def test_a_cookie_named_as_no_login_is_low_confidence() -> None:
+    """`visitor` names no session or token: its missing Secure flag is likely harmless. A
+    session cookie keeps high confidence."""
+    report = review_source(VIEW, "app/views.py", ScanConfig())
+    found = {
+        f.location.line: f.confidence
+        for f in report.findings
+        if f.rule_id == "cookie-without-secure"
+    }
+    assert found == {10: Confidence.LOW, 11: Confidence.HIGH}

@@ -196,13 +196,16 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
     if (words & PREFERENCE_COOKIE_WORDS and not sensitive) or says_public(words):
         return None  # `lang`, `theme`, a public key: nothing to steal (cookie_names.py)
     framework = any(context.imports_module(f) for f in (*_WEB_FRAMEWORKS, "falcon"))
+    confidence = Confidence.HIGH if framework else Confidence.MEDIUM
+    if words and not sensitive:
+        confidence = Confidence.LOW  # a name that says nothing of a login: likely no secret
     return Hit(
         node=call,
         message=f"`{context.one_line(call)}` sets the cookie {shown} without "
         f"`{flag.keyword}=True`, so {flag.consequence}"
         + ("; for a session or token cookie that is an account takeover." if sensitive else "."),
         severity=Severity.MEDIUM if sensitive else Severity.LOW,
-        confidence=Confidence.HIGH if framework else Confidence.MEDIUM,
+        confidence=confidence,
     )
 
 
@@ -257,7 +260,8 @@ _SHARED_REFERENCES = (
     "`None` or `''`), calls with `**kwargs`, cookies named as a display preference and not as "
     "a session (`lang`, `theme`, `sort`), and Falcon, where "
     "`secure` defaults to True. Cookies whose name suggests a session, login or token are "
-    "medium severity, others low. Also reports `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, "
+    "medium severity, others low (and low confidence when the name is known: `visitor`). "
+    "Also reports `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, "
     "`REMEMBER_COOKIE_SECURE` and `JWT_COOKIE_SECURE` set to False in settings, config classes, "
     "`app.config[...]` or `app.config.update(...)` (low severity in development settings), "
     "unless only in a branch the configuration takes for plain HTTP (`if DISABLE_HTTPS:`, the "
@@ -292,7 +296,8 @@ def cookie_without_secure(node: ast.AST, context: ModuleContext) -> Iterator[Hit
     "`httponly` out (it defaults to False) or pass a constant false value, with the same "
     "exceptions as `cookie-without-secure` (Falcon's `http_only` defaults to True), and never "
     "for CSRF cookies (`csrftoken`, `XSRF-TOKEN`), which scripts must read. Cookies whose name "
-    "suggests a session, login or token are medium severity, others low. Also reports "
+    "suggests a session, login or token are medium severity, others low (and low "
+    "confidence when the name is known). Also reports "
     "`SESSION_COOKIE_HTTPONLY` and `REMEMBER_COOKIE_HTTPONLY` set to False.",
     why_bad="A cookie without HttpOnly can be read by any script on the page: one cross-site "
     "scripting bug anywhere on the site is then enough to send users' session cookies to an "
