@@ -161,12 +161,15 @@ def _parameter_default(function: ast.AST, value: ast.expr, context: ModuleContex
     return next((context.constant_value(d) for a, d in pairs if a.arg == value.id), UNKNOWN)
 
 
-_HEADER_SETTERS = frozenset({"set_header", "add_header", "send_header", "setHeader"})
+_HEADER_SETTERS = frozenset(
+    {"set_header", "add_header", "send_header", "setHeader", "setRawHeaders", "addRawHeader"}
+)
 
 
 def _declares_type(function: ast.AST, context: ModuleContext, before: int) -> bool:
     """A `set_header`/`add_header("Content-Type", ...)` (Tornado's, Bottle's),
-    `send_header(...)` (`http.server`'s) or `setHeader(...)` (Twisted's) in `function`, above
+    `send_header(...)` (`http.server`'s) or `setHeader(...)` (Twisted's; also its
+    `responseHeaders.setRawHeaders(name, [value])`) in `function`, above
     line `before`, of a type that is not HTML (a constant one, or one computed: a file's
     guessed type, but not a parameter whose default is HTML); or a header whose name is
     computed (`for k, v in headers: self.send_header(k, v)`): the handler relays another
@@ -181,11 +184,14 @@ def _declares_type(function: ast.AST, context: ModuleContext, before: int) -> bo
             and node.lineno < before
         ):
             continue
-        name, value = (as_text(context.constant_value(a)) for a in node.args)  # Twisted: bytes
+        given = node.args[1]  # `setRawHeaders(b"content-type", [b"application/json"])`
+        if isinstance(given, ast.List | ast.Tuple) and len(given.elts) == 1:
+            given = given.elts[0]
+        name, value = (as_text(context.constant_value(a)) for a in (node.args[0], given))
         if not isinstance(name, str):
             return True
         if value is UNKNOWN:
-            value = _parameter_default(function, node.args[1], context)
+            value = _parameter_default(function, given, context)
         if name.lower() == "content-type":
             return not (isinstance(value, str) and renders_active(value))
     return False
