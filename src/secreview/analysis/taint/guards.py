@@ -55,6 +55,7 @@ from secreview.analysis.taint.host_guards import (
     matched,
 )
 from secreview.analysis.taint.matched_groups import is_match_call
+from secreview.analysis.taint.normalised_forms import normalised_guards
 from secreview.analysis.taint.path_guards import ATTRIBUTE_NAME_KINDS, PathGuards
 from secreview.analysis.taint.semantics import NORMALISED_PATH, STRING_TESTS
 from secreview.analysis.taint.split_path_guards import split_path_guards
@@ -303,6 +304,8 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
                 yield subject, (ALL_KINDS,), None  # `name == self.filename`: the object's own
             elif (equality or membership) and holds and reached_by_nothing(other):
                 yield subject, (ALL_KINDS,), None  # `if p[0] == choice`: the program's own value
+        if equality and holds and subject is None:  # `normalize(uri) == normalize(CALLBACK)`
+            yield from normalised_guards(left, self.expr(right))
         if isinstance(right, ast.Name) and equality and holds:
             other = self.expr(left)
             if other.is_constant:
