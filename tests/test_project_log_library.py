@@ -97,3 +97,15 @@ def test_a_project_without_a_capturing_library_is_read_as_before(tmp_path: Path)
     (tests / "test_views.py").write_text("from loguru import logger\n")
     assert not _keywords_apart(tmp_path)
     assert BARE_KEYWORD in _log_lines(tmp_path)
+
+
+def test_a_logging_configuration_without_json_scans_with_every_pre_pass(tmp_path: Path) -> None:
+    """A module configures logging (`basicConfig`) and none names a JSON formatter: the JSON
+    pre-pass parses nothing, and asking it to finish with no answers broke the scan once
+    (`zip()` of its configuring modules with no answers); only a text-only pre-pass is asked
+    without candidates. The loguru project's fact still holds."""
+    logs = "import logging\n\nlogging.basicConfig(level=logging.INFO)\n"
+    write_package(tmp_path, {"base": BASE, "views": VIEWS, "logs": logs})
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    assert [r.error for r in result.files] == [None] * len(result.files)
+    assert _log_lines(tmp_path) == {NAMED_FIELD, POSITIONAL, FORMATTED}

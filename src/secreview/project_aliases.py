@@ -51,6 +51,8 @@ def with_project_shims(
 class ShimsPass:
     """The compatibility modules' names, as a pre-pass (`project_prepasses`)."""
 
+    reads_text_only = False
+
     def __init__(self, sources: Sequence[SourceFile]) -> None:
         self.own_packages = {s.module.split(".")[0] for s in sources if s.module}
         self.shims: list[SourceFile] = []

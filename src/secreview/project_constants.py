@@ -64,6 +64,8 @@ def with_project_constants(
 class ConstantsPass:
     """The imported constants, as a pre-pass (`project_prepasses`)."""
 
+    reads_text_only = False
+
     def __init__(self, sources: Sequence[SourceFile], config: ScanConfig) -> None:
         self.sources = sources
         self.config = config

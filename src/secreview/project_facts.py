@@ -63,6 +63,8 @@ class FactsPass:
     (`project_prepasses`): screened from each file's text, asked of the files it makes them
     possible in."""
 
+    reads_text_only = False
+
     def __init__(self, *, pickles: bool, debug: bool) -> None:
         self.pickles = pickles
         self.debug = debug

@@ -60,6 +60,8 @@ def with_project_log_format(
 class LogFormatPass:
     """Whether the project logs JSON, as a pre-pass (`project_prepasses`)."""
 
+    reads_text_only = False
+
     def __init__(self, sources: Sequence[SourceFile]) -> None:
         self.scripts = project_scripts([source.shown_as for source in sources])
         self.configuring: list[SourceFile] = []

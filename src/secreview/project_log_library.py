@@ -56,6 +56,8 @@ class LogLibraryPass:
     """Which logging library takes the project's keyword arguments, as a pre-pass that reads
     text only (`project_prepasses`)."""
 
+    reads_text_only = True
+
     def __init__(self, sources: Sequence[SourceFile]) -> None:
         self.scripts = project_scripts([source.shown_as for source in sources])
         self.capturing = False

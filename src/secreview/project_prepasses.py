@@ -6,8 +6,8 @@ compatibility modules import (`project_aliases`), the constants its modules impo
 other (`project_constants`), whether its logging renders JSON (`project_log_format`) and which
 library takes its logging calls' keywords (`project_log_library`). Each looks at every file's
 text for the few whose text makes its fact possible, then parses those in worker processes
-under each file's budget (the last needs the text only: it has no file to parse, and `finish`
-is asked all the same). Run one after the other, the four read every file
+under each file's budget (the last needs the text only: it parses no file, and its `finish` is
+asked all the same). Run one after the other, the four read every file
 four times and started four pools of workers (about a second of CPU each at `-j 1`), and a file
 two of them wanted was parsed twice. Here every file is read once and shown to each pre-pass
 that looks at it (`PrePass.screen`), then one pool parses each file some pre-pass wants once
@@ -66,6 +66,10 @@ class ParsedSource:
 
 class PrePass(Protocol):
     """One fact about the project gathered before the review."""
+
+    reads_text_only: bool
+    """Whether the texts alone answer (no candidate to parse): `finish` is then asked with no
+    answers; a pre-pass that parses is asked only when some candidate was parsed."""
 
     def wants_text(self, source: SourceFile) -> bool:
         """Whether the pre-pass looks at the text of `source` (asked before it is read)."""
@@ -150,7 +154,8 @@ def with_prepasses(
             for number, answer in zip(task.passes, answered, strict=True):
                 answers[number][task.source] = answer
     for prepass, candidates, answered in zip(passes, wanted, answers, strict=True):
-        config = prepass.finish(config, [answered[source] for source in candidates])
+        if candidates or prepass.reads_text_only:
+            config = prepass.finish(config, [answered[source] for source in candidates])
     return config
 
 
