@@ -7,6 +7,7 @@ import ast
 from secreview.analysis.rules._support.attribute_names import (
     checked_for_membership,
     chosen_by_sender,
+    named_by_a_schema,
     spelled_with_fixed_text,
 )
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
@@ -34,6 +35,8 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     name = call.args[1]
     if isinstance(name, ast.Attribute) or checked_for_membership(name, call, context):
         return False
+    if named_by_a_schema(name, context):
+        return False  # a key of what a schema validated: one of its declared fields
     return not spelled_with_fixed_text(name, context)
 
 
