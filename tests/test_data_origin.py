@@ -227,6 +227,33 @@ def test_a_file_the_module_pickles_itself_is_low_and_another_folder_medium() -> 
     assert "this module itself writes with pickle" in findings[0].message
 
 
+def test_a_class_that_dumps_its_state_to_a_kept_path_reads_its_own_file() -> None:
+    """`self._state_path` written by the class's `dump` and read by its `load`: its own
+    artefact (low). Another class reading a path it keeps under the same name is medium."""
+    findings = _findings(
+        """
+        import pickle
+
+        class Scheduler:
+            def dump(self):
+                with open(self._state_path, "wb") as fobj:
+                    pickle.dump(self._tasks, fobj)
+
+            def load(self):
+                with open(self._state_path, "rb") as fobj:
+                    return pickle.load(fobj)
+
+        class Importer:
+            def load(self):
+                with open(self._state_path, "rb") as fobj:
+                    return pickle.load(fobj)
+        """,
+        "unsafe-deserialization",
+    )
+    rated = {f.location.line: f.confidence for f in findings}
+    assert rated == {11: Confidence.LOW, 16: Confidence.MEDIUM}
+
+
 def test_a_private_helper_reads_the_file_every_call_of_the_module_passes_it() -> None:
     """`_load(self, filename)` is only called in its module: what its callers all pass is its
     file. One caller passing another file, or a public helper (callers elsewhere), is untraced."""

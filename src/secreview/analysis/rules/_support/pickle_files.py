@@ -7,7 +7,9 @@ but nobody chooses it through the program. A file is known by a key: the last na
 expression and the fixed tail of the file's name (`doctreedir/*.doctree` for
 `self.doctreedir / f"{docname}.doctree"`), or the file's whole name when it is fixed, so a read of
 `env.doctreedir / f"{env.docname}.doctree"` matches a write of `self.doctreedir /
-f"{name}.doctree"`. A path with no fixed tail, or a tail without an extension, has no key.
+f"{name}.doctree"`. A path an object keeps (`self._state_path`) is known by its class and
+attribute (`Scheduler.self._state_path`): a class that dumps its state there and loads it back.
+A path with no fixed tail, or a tail without an extension, has no key.
 Bytes taken from a memo the same function fills with such reads (`data = cache[name]`, else
 `data = cache[name] = f.read()`) are read from the same files.
 
@@ -171,6 +173,8 @@ def file_keys(context: ModuleContext, path: ast.expr, depth: int = 0) -> Keys:
     if isinstance(fixed, str):
         name = fixed.replace("\\", "/").rsplit("/", 1)[-1]
         return frozenset({name}) if "." in name else NO_KEYS
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        return _instance_path_keys(context, value)
     folder: ast.expr | None = None
     name_part: ast.expr | None = None
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
@@ -189,6 +193,16 @@ def file_keys(context: ModuleContext, path: ast.expr, depth: int = 0) -> Keys:
     if isinstance(name_part, ast.Name) and name_part.id.isupper():
         keys.add(f"{folder_name}/={name_part.id}")
     return frozenset(keys)
+
+
+def _instance_path_keys(context: ModuleContext, path: ast.Attribute) -> Keys:
+    """`Class.self.attr` for a path an object keeps (`self._state_path`): the file a class's
+    `dump` writes and its `load` reads back, whatever path it was configured with. Only in a
+    method of a class: an object another class holds may keep another file under that name."""
+    if not (isinstance(path.value, ast.Name) and path.value.id == "self"):
+        return NO_KEYS
+    owner = next((a for a in context.ancestors(path) if isinstance(a, ast.ClassDef)), None)
+    return frozenset({f"{owner.name}.self.{path.attr}"}) if owner is not None else NO_KEYS
 
 
 def _fixed_tail(context: ModuleContext, name: ast.expr) -> str | None:
