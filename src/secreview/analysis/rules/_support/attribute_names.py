@@ -100,8 +100,9 @@ _VALIDATED_ATTRIBUTES = frozenset(
 )
 """What DRF's serializers and Django's forms keep after validating (`validated_data`,
 `cleaned_data`), and the fields a pydantic model was given: declared fields only."""
-_VALIDATED_DUMPS = frozenset({"model_dump", "dict"})
-"""A pydantic model's fields as a dict (`model_dump()`, v1's `dict()`)."""
+_VALIDATED_DUMPS = frozenset({"model_dump"})
+"""A pydantic model's fields as a dict (`model_dump()`; v1's `dict()` is also Django's
+`QueryDict.dict()`, the sender's keys, so only the engine's types tell them apart)."""
 _SCHEMA_LOADS = frozenset({"load", "loads", "validate_python", "validate_json"})
 """A marshmallow schema's `load`, a pydantic `TypeAdapter`'s `validate_*`: only declared
 fields come out (marshmallow refuses unknown keys unless told `unknown=INCLUDE`)."""
