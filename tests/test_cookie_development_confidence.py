@@ -61,6 +61,7 @@ VIEW = textwrap.dedent(
         response = make_response("hi")
         response.set_cookie("visitor", "abc")
         response.set_cookie("session_id", "abc")
+        response.set_cookie("userauthcookie", "abc")
         return response
     """
 )
@@ -68,11 +69,12 @@ VIEW = textwrap.dedent(
 
 def test_a_cookie_named_as_no_login_is_low_confidence() -> None:
     """`visitor` names no session or token: its missing Secure flag is likely harmless. A
-    session cookie keeps high confidence."""
+    session cookie keeps high confidence, and so does a name that runs its words together
+    around a login word (`userauthcookie`)."""
     report = review_source(VIEW, "app/views.py", ScanConfig())
     found = {
         f.location.line: f.confidence
         for f in report.findings
         if f.rule_id == "cookie-without-secure"
     }
-    assert found == {10: Confidence.LOW, 11: Confidence.HIGH}
+    assert found == {10: Confidence.LOW, 11: Confidence.HIGH, 12: Confidence.HIGH}

@@ -19,6 +19,7 @@ from secreview.analysis.rules._support.cookie_names import (
     SENSITIVE_COOKIE_WORDS,
     cookie_name_words,
     holds_configured_setting,
+    may_name_a_credential,
     says_public,
 )
 from secreview.analysis.rules._support.development_branches import (
@@ -197,7 +198,7 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
         return None  # `lang`, `theme`, a public key: nothing to steal (cookie_names.py)
     framework = any(context.imports_module(f) for f in (*_WEB_FRAMEWORKS, "falcon"))
     confidence = Confidence.HIGH if framework else Confidence.MEDIUM
-    if words and not sensitive:
+    if words and not may_name_a_credential(words):
         confidence = Confidence.LOW  # a name that says nothing of a login: likely no secret
     return Hit(
         node=call,

@@ -21,6 +21,17 @@ SENSITIVE_COOKIE_WORDS = frozenset(
 )  # fmt: skip
 """Words of a cookie name (`session_id`, `authToken`) that make it a session or login cookie."""
 
+_CREDENTIAL_STEMS = ("sess", "sid", "auth", "token", "jwt", "login", "remember", "sso", "saml")
+_CREDENTIAL_STEMS_MORE = ("oauth", "oidc", "secret", "bearer", "credential", "key", "logged")
+
+
+def may_name_a_credential(words: set[str]) -> bool:
+    """Whether a cookie name's words, run together as a name may run them (`userauthcookie`),
+    hold a session or login word: only a name that holds none is known to keep no secret."""
+    text = "".join(sorted(words))
+    return any(stem in text for stem in (*_CREDENTIAL_STEMS, *_CREDENTIAL_STEMS_MORE))
+
+
 PREFERENCE_COOKIE_WORDS = frozenset(
     {
         "lang", "language", "locale", "theme", "timezone", "tz", "filter", "filters", "sort",
