@@ -39,6 +39,33 @@ def test_which_modules_are_scripts() -> None:
     assert project_scripts(paths) == {"repo/setup.py", "repo/publish.py", "repo/docs/conf.py"}
 
 
+def test_packages_named_for_maintenance_beside_the_project_are_scripts() -> None:
+    """`examples/` and `devscripts/` with an `__init__.py`, a Sphinx extension package under
+    `docs/`: maintainers' code beside the shipped package. A folder above the two (`dev/`, the
+    checkout's place) says nothing, a `contrib/` package may ship, and a project whose only
+    package is named for maintenance ships it."""
+    paths = [
+        "dev/repo/luigi/__init__.py",
+        "dev/repo/luigi/scheduler.py",
+        "dev/repo/examples/__init__.py",
+        "dev/repo/examples/top_artists.py",
+        "dev/repo/devscripts/__init__.py",
+        "dev/repo/devscripts/standalone/create.py",
+        "dev/repo/docs/source/ext/__init__.py",
+        "dev/repo/docs/source/ext/model.py",
+        "dev/repo/contrib/__init__.py",
+        "dev/repo/contrib/extra.py",
+        "dev/repo/tests/__init__.py",
+        "dev/repo/tests/test_x.py",
+    ]
+    assert project_scripts(paths) == {
+        "dev/repo/examples/top_artists.py",
+        "dev/repo/devscripts/standalone/create.py",
+        "dev/repo/docs/source/ext/model.py",
+    }
+    assert not project_scripts(["scripts/__init__.py", "scripts/run.py", "tests/__init__.py"])
+
+
 def test_without_a_package_every_module_is_api() -> None:
     assert not project_scripts(["bottle.py", "setup.py", "test/__init__.py", "docs/conf.py"])
     assert not project_scripts(["case/vulnerable.py"])

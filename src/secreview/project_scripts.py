@@ -14,7 +14,10 @@ beside one of those folders: `publish.py` beside `mechanize/`, `docs/` beside `p
 the `src` layout (`src/pkg/`) beside `src/` (a module in `src/` itself ships with the package, as
 pytest's `src/py.py` does, and stays public API). A single-module library
 (`bottle.py`, `six.py`, `gnupg.py` at the root, a lone file scanned) has no package beside it and
-stays public API; a test package beside it (`test/__init__.py`) does not count. Only the scanned
+stays public API; a test package beside it (`test/__init__.py`) does not count. A package
+beside the project's own that is named for maintenance (`examples/__init__.py`,
+`devscripts/`, a Sphinx extension under `docs/`) is a maintainers' package, whose modules are
+such scripts too (`_maintenance_packages`). Only the scanned
 files' names are read. Each file's cache key holds whether it is one (`cache.keys.NOT_IN_KEY`),
 so a script added beside the package does not make every other file be reviewed again.
 
@@ -34,6 +37,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from secreview.config import ScanConfig
+from secreview.context.maintenance import MAINTENANCE_PACKAGES
 from secreview.context.testcode import is_test_path
 from secreview.sources.discovery import SourceFile
 
@@ -66,11 +70,48 @@ def project_scripts(paths: Sequence[str]) -> frozenset[str]:
         beside.add(holder)
     if not beside:
         return frozenset()
+    maintained = _maintenance_packages(packages)
     return frozenset(
         path
         for path, file in zip(paths, files, strict=True)
         if file.name != _INIT
-        and file.parent not in distributed
-        and not any(folder in packages for folder in file.parents)
-        and any(folder in beside for folder in file.parents)
+        and (
+            (
+                file.parent not in distributed
+                and not any(folder in packages for folder in file.parents)
+                and any(folder in beside for folder in file.parents)
+            )
+            or any(folder in maintained for folder in file.parents)
+        )
     )
+
+
+def _maintenance_packages(packages: set[PurePosixPath]) -> set[PurePosixPath]:
+    """Top-level packages that are maintainers' tools beside the project's own package: between
+    the package and the folder it shares with another top-level package, the package or a plain
+    folder is named for maintenance (`examples/__init__.py` beside `luigi/`, `devscripts/`, a
+    Sphinx extension in `docs/source/`), and not so on the other's side. Folders above the one
+    they share (the checkout's own place, `~/dev/project`) say nothing of either; a project whose
+    only package is named so (`scripts/`) ships it."""
+    top = [p for p in packages if p.parent not in packages and not is_test_path(f"{p}/{_INIT}")]
+    return {
+        package
+        for package in top
+        if any(
+            _named_between(package, other) and not _named_between(other, package)
+            for other in top
+            if other != package
+        )
+    }
+
+
+def _named_between(package: PurePosixPath, other: PurePosixPath) -> bool:
+    """Whether `package` or a folder above it, below the folder it shares with `other`, is named
+    for maintenance."""
+    shared = set(other.parents)
+    for folder in [package, *package.parents]:
+        if folder in shared:
+            return False
+        if folder.name.lower() in MAINTENANCE_PACKAGES:
+            return True
+    return False

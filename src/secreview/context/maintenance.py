@@ -24,6 +24,10 @@ _MAINTENANCE_FOLDERS = frozenset(
 `devscripts/create-testdata.py`, Kubernetes' `hack/`, an operator's `deploy/` tooling) or
 their coding agents do (`.claude/scripts/`, `.opencode/skills/`: helpers and local test
 servers written for an assistant working in the checkout)."""
+MAINTENANCE_PACKAGES = _MAINTENANCE_FOLDERS - {"contrib", "tools", "tool"}
+"""The same names for a package beside the project's own (`examples/__init__.py`,
+`devscripts/__init__.py`): a maintainers' package (`secreview.project_scripts`). A top-level
+`contrib/` or `tools/` package is often shipped with the project, and keeps its ratings."""
 _MAINTENANCE_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "dodo.py"})
 """Build and task files a developer runs at the repository's root."""
 
