@@ -29,5 +29,7 @@ def url_chooses_server(
     if not names or names[0] not in REQUEST_BUILDERS:
         return result
     url = args[0] if args else kwargs.get("url")
-    chosen = url.all_flows() if url is not None else frozenset()
+    if url is None:  # the URL comes in a `**mapping`: which flows it holds is not known
+        return result
+    chosen = url.all_flows()
     return result.mapped(lambda flow: flow if flow in chosen else flow.sanitised(_URL_KINDS))
