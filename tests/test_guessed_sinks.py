@@ -3,7 +3,8 @@
 A call to a helper of the project itself (imported relatively, or from the package of the
 module under review) whose module is not in the scan is reported, when the helper's name says it
 works on files, runs a command or runs SQL, at low confidence with evidence saying so. When the
-helper's module is scanned, its summary decides and nothing is guessed.
+helper's module is scanned, its summary decides and nothing is guessed; when it is scanned but
+too many imports away for the summary rounds to follow, nothing is guessed either.
 """
 
 from __future__ import annotations
@@ -94,3 +95,33 @@ def test_a_scanned_helper_is_decided_by_its_summary(
     found = [f for f in result.findings if f.rule_id == "tainted-sql"]
     assert bool(found) == reported
     assert all(f.confidence is not Confidence.LOW for f in found)
+
+
+CHAIN = {
+    "views.py": "from flask import Flask, request\n\nfrom . import settings\n\n"
+    'app = Flask(__name__)\n\n\n@app.route("/options", methods=["POST"])\n'
+    "def options():\n    settings.save(request.get_json())\n    return 'ok'\n",
+    "settings.py": "from . import storage\n\n\ndef save(data):\n    storage.store(data)\n",
+    "storage.py": "from . import files\n\n\ndef store(data):\n"
+    '    files.write_yaml_file("/var/lib/app/options.yaml", data)\n',
+    "files.py": "import yaml\n\n\ndef write_yaml_file(path, data):\n"
+    '    with open(path, "w") as handle:\n        yaml.safe_dump(data, handle)\n',
+}
+"""A view handing the request's data three imports away: `files` is past the modules the rounds
+summarise, yet it is in the scan."""
+
+
+@pytest.mark.parametrize(("scanned", "reported"), [(True, False), (False, True)])
+def test_a_scanned_helper_past_the_summarised_modules_is_no_guess(
+    tmp_path: Path, scanned: bool, reported: bool
+) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for name, text in CHAIN.items():
+        if scanned or name != "files.py":
+            (package / name).write_text(text)
+    result = scan([str(tmp_path)], ScanConfig(), jobs=1)
+    found = [f for f in result.findings if f.rule_id == "path-traversal"]
+    assert bool(found) == reported
+    assert all(f.confidence is Confidence.LOW for f in found)

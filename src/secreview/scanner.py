@@ -246,6 +246,7 @@ def with_cross_module_flows(
             aliases=alias_table(facts, bindings, to_summarise | to_review),
             routes=routes,
             request_helpers=helpers,
+            scanned=frozenset(by_module),
             safe_xml_modules=frozenset(f.module for f in facts if f.safe_xml_default),
             safe_parsers=safe_parsers,
             safe_parser_fields=safe_parser_fields(

@@ -146,6 +146,8 @@ class IndexDigests:
             entries[name] = ("function", known[summary])
         entries.update((name, ("class", "")) for name in index.classes)
         entries.update((name, ("module", "")) for name in index.modules if name not in entries)
+        # A module of the scan the rounds did not summarise is no guessed sink's (`scanned`).
+        entries.update((name, ("scanned", "")) for name in index.scanned if name not in entries)
         entries.update((name, ("alias", defined)) for name, defined in index.aliases.items())
         entries.update((name, ("choice", "")) for name in index.choices)
         # A model's validated fields go on its own entry: an entry per field would replace the

@@ -21,7 +21,9 @@ says its argument is a URL (`send(base_url=u)`), or on a receiver named for a cl
 Only functions of the project itself are guessed: those imported relatively (`from . import
 utils`) or from the package of the module under review (`pkg.views` importing `pkg.fsutil`).
 A library's function is either modelled or not a sink, and a module the scan summarised has a
-real summary that decides (`ProjectIndex.modules`), so a whole-project scan guesses nothing.
+real summary that decides (`ProjectIndex.modules`); one the scan read but did not summarise
+(too many imports away to follow) is no guess either (`ProjectIndex.scanned`), so a
+whole-project scan guesses nothing.
 """
 
 from __future__ import annotations
@@ -200,14 +202,34 @@ class GuessRules(FrameState):
 
     def unread_project_function(self, func: ast.expr) -> str | None:
         """The qualified name of a project function that no model, summary or class of the
-        scan describes, and whose module the scan did not read; else None."""
+        scan describes, and whose module is not among the scan's files; else None.
+
+        A module of the scan that the summary rounds left out (more imports away than they
+        follow, `cross_module_plan`) was read: what it does is simply not followed that far, as
+        any flow through a longer chain of modules, and guessing a sink from its names there
+        would report what the scan could have read (`write_yaml_file(path, data)` handed the
+        request's data, not a path)."""
         qualified = self.unread_function(func)
         head = func
         while isinstance(head, ast.Attribute):
             head = head.value
         if qualified is None or not isinstance(head, ast.Name):
             return None
+        if self._in_a_scanned_module(qualified):
+            return None
         return qualified if self._is_project_name(head.id, qualified) else None
+
+    def _in_a_scanned_module(self, qualified: str) -> bool:
+        """Whether `qualified` (`pkg.mod.function`, `pkg.mod.Class.method`) is defined in a
+        module of the scan (`ProjectIndex.scanned`). Only its own module counts, not the
+        package above it: `pkg/__init__.py` being scanned says nothing of a missing
+        `pkg/mod.py`; a capitalised owner is a class, whose module is the one above."""
+        scanned = self.analysis.project.scanned
+        owner, _, _ = qualified.rpartition(".")
+        if owner in scanned:
+            return True
+        module, _, last = owner.rpartition(".")
+        return last[:1].isupper() and module in scanned
 
     def unread_function(self, func: ast.expr) -> str | None:
         """The qualified name of an imported function that no model, summary or class of the

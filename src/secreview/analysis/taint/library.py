@@ -53,6 +53,7 @@ from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, gro
 from secreview.analysis.taint.model_replies import prompted
 from secreview.analysis.taint.name_words import named_to_store
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
+from secreview.analysis.taint.request_bodies import url_chooses_server
 from secreview.analysis.taint.retrieved_files import retrieved_file
 from secreview.analysis.taint.semantics import (
     CLEAN_METHODS,
@@ -145,7 +146,8 @@ class LibraryRules(FrameState):
         if names and names[0] in CODE_COMPILERS:  # the code of `source`; a file name is a label
             return self.default_result([args[0] if args else kwargs.get("source")], {}, node)
         if only_chooses_output(consumed, args, kwargs):
-            chosen = self.default_result(inputs, kwargs, node).mapped(
+            result = self.default_result(inputs, kwargs, node)
+            chosen = url_chooses_server(result, names, args, kwargs).mapped(
                 lambda f: f.then(node, "output it chose").sanitised((ONLY_CHOSE,))
             )
             return self.typed_result(Value(flows=chosen.all_flows()), names[0], settings, args)
@@ -215,7 +217,7 @@ class LibraryRules(FrameState):
                 return filtered
         result = self.guessed_sanitiser(node, self.default_result(inputs, kwargs, node), args)
         result = through_unread_call(result, names, node, self.context, self.models)
-        result = not_a_page(result, node, self.context)
+        result = url_chooses_server(not_a_page(result, node, self.context), names, args, kwargs)
         guessed = self.guessed_request_read(node, args, kwargs) or self.guessed_download(
             node, receiver, method
         )

@@ -207,6 +207,7 @@ def summarise_module(
         summaries=summaries,
         classes=classes,
         modules=index.modules,
+        scanned=index.scanned,
         aliases=index.aliases,
         choices=index.choices,
         filled=index.filled,

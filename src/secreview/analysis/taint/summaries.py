@@ -263,6 +263,9 @@ class ProjectIndex:
     """Qualified names of the project's classes, so their instances keep a type."""
     modules: frozenset[str] = frozenset()
     """Names of the modules summarised: a call into one of them is known, never guessed."""
+    scanned: frozenset[str] = frozenset()
+    """Names of every module of the scan, summarised or not (one more imports away than the
+    rounds follow is left out of `modules`): the scan read it, so a call into it is no guess."""
     wanted: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Per module, the only functions and methods other modules can call
     (`secreview.index.facts.demanded_functions`): the rounds summarise those and what they
