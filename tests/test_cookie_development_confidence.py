@@ -51,7 +51,7 @@ def test_development_settings_are_low_confidence_and_others_high() -> None:
 
 VIEW = textwrap.dedent(
     """
-    from flask import Flask, make_response
+    from flask import Flask, make_response, request
 
     app = Flask(__name__)
 
@@ -62,6 +62,8 @@ VIEW = textwrap.dedent(
         response.set_cookie("visitor", "abc")
         response.set_cookie("session_id", "abc")
         response.set_cookie("userauthcookie", "abc")
+        name = request.args.get("which", "tokens")
+        response.set_cookie(name, "abc")
         return response
     """
 )
@@ -70,11 +72,17 @@ VIEW = textwrap.dedent(
 def test_a_cookie_named_as_no_login_is_low_confidence() -> None:
     """`visitor` names no session or token: its missing Secure flag is likely harmless. A
     session cookie keeps high confidence, and so does a name that runs its words together
-    around a login word (`userauthcookie`)."""
+    around a login word (`userauthcookie`), and one held in a variable whose own name says
+    nothing of the cookie's."""
     report = review_source(VIEW, "app/views.py", ScanConfig())
     found = {
         f.location.line: f.confidence
         for f in report.findings
         if f.rule_id == "cookie-without-secure"
     }
-    assert found == {10: Confidence.LOW, 11: Confidence.HIGH, 12: Confidence.HIGH}
+    assert found == {
+        10: Confidence.LOW,
+        11: Confidence.HIGH,
+        12: Confidence.HIGH,
+        14: Confidence.HIGH,
+    }

@@ -116,6 +116,13 @@ def _cookie_words(call: ast.Call, context: ModuleContext) -> tuple[str, set[str]
     return shown, cookie_name_words(name_node, context)
 
 
+def _named_in_the_call(call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the cookie's name is text the code spells out (`"visitor"`), not a variable
+    whose own name says nothing of the cookie it holds (`set_cookie(name, value)`)."""
+    name_node = context.argument(call, 0, "key") or context.keyword(call, "name")
+    return isinstance(context.constant_value(name_node), str)
+
+
 def _is_deletion(call: ast.Call, context: ModuleContext) -> bool:
     """Whether `call` deletes the cookie or empties it, leaving no value for the flags to guard.
 
@@ -198,7 +205,7 @@ def _cookie_call_hit(call: ast.Call, flag: _Flag, context: ModuleContext) -> Hit
         return None  # `lang`, `theme`, a public key: nothing to steal (cookie_names.py)
     framework = any(context.imports_module(f) for f in (*_WEB_FRAMEWORKS, "falcon"))
     confidence = Confidence.HIGH if framework else Confidence.MEDIUM
-    if words and not may_name_a_credential(words):
+    if _named_in_the_call(call, context) and not may_name_a_credential(words):
         confidence = Confidence.LOW  # a name that says nothing of a login: likely no secret
     return Hit(
         node=call,
@@ -261,7 +268,8 @@ _SHARED_REFERENCES = (
     "`None` or `''`), calls with `**kwargs`, cookies named as a display preference and not as "
     "a session (`lang`, `theme`, `sort`), and Falcon, where "
     "`secure` defaults to True. Cookies whose name suggests a session, login or token are "
-    "medium severity, others low (and low confidence when the name is known: `visitor`). "
+    "medium severity, others low (and low confidence when the name is written out and holds no "
+    "login word: `visitor`). "
     "Also reports `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, "
     "`REMEMBER_COOKIE_SECURE` and `JWT_COOKIE_SECURE` set to False in settings, config classes, "
     "`app.config[...]` or `app.config.update(...)` (low severity in development settings), "
