@@ -92,6 +92,7 @@ def test_which_scripts_are_named_for_maintenance() -> None:
         "docs/conf.py",
         "devscripts/standalone/create-testdata.py",
         "deploy/deploy_beanstalk.py",
+        "docker/entrypoint.py",
         "frontend/.claude/scripts/sync-types-helper.py",
         ".opencode/skills/liveserver/liveserver_settings.py",
     }

@@ -16,12 +16,13 @@ _MAINTENANCE_FOLDERS = frozenset(
         *("scripts", "script", "tools", "tool", "devtools", "dev", "ci", ".ci", ".github"),
         *("docs", "doc", "examples", "example", "demo", "demos", "contrib", "release"),
         *("releng", "maint", "maintenance", "benchmarks", "bench", "noxfiles"),
-        *("devscripts", "dev-scripts", "dev_scripts", "hack", "deploy"),
+        *("devscripts", "dev-scripts", "dev_scripts", "hack", "deploy", "docker"),
         *(".claude", ".opencode", ".cursor", ".codex", ".gemini", ".devcontainer"),
     }
 )
 """Folders whose scripts maintainers and developers run (`scripts/release.py`, `docs/conf.py`,
-`devscripts/create-testdata.py`, Kubernetes' `hack/`, an operator's `deploy/` tooling) or
+`devscripts/create-testdata.py`, Kubernetes' `hack/`, an operator's `deploy/` tooling, a
+container's `docker/entrypoint.py`, run with the operator's environment) or
 their coding agents do (`.claude/scripts/`, `.opencode/skills/`: helpers and local test
 servers written for an assistant working in the checkout)."""
 MAINTENANCE_PACKAGES = _MAINTENANCE_FOLDERS - {"contrib", "tools", "tool"}
