@@ -45,9 +45,11 @@ def logged_arguments(
     (`_loguru_call`: its names resolved by `qualified`, or a `receiver` of loguru's logger type)
     when the message is known. With `keywords_apart` (the project logs through a library that
     keeps keywords apart and never through structlog: `secreview.project_log_library`), a call
-    passing a keyword the standard library rejects counts as that library's too."""
+    passing a keyword the standard library rejects counts as that library's too. An f-string
+    message whose own text holds no brace (`f"{len(errors)} errors"`) names no field either:
+    its values are in it already, and are judged as part of it."""
     messages = [v.const for v in args if isinstance(v.const, str)]
-    fields_only = bool(messages) and (
+    fields_only = (bool(messages) or _fields_free_fstring(node)) and (
         (receiver is not None and receiver.type == _LOGURU_TYPE)
         or (qualified is not None and _loguru_call(node, qualified))
         or (keywords_apart and not _STANDARD_KEYWORDS.issuperset(_keywords(node)))
@@ -87,3 +89,17 @@ def _keywords(node: ast.AST) -> set[str]:
     if not isinstance(node, ast.Call):
         return set()
     return {keyword.arg for keyword in node.keywords if keyword.arg is not None}
+
+
+def _fields_free_fstring(node: ast.AST) -> bool:
+    """Whether the call's message is an f-string whose written text holds no brace (`f"{{x}}"`
+    would leave a `{x}` field for the logger to fill)."""
+    if (
+        not isinstance(node, ast.Call)
+        or not node.args
+        or not isinstance(node.args[0], ast.JoinedStr)
+    ):
+        return False
+    return not any(
+        isinstance(part, ast.Constant) and "{" in str(part.value) for part in node.args[0].values
+    )
