@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import name_words
 from secreview.analysis.rules._support.debug_helpers import shown_only_in_development
-from secreview.analysis.rules._support.exception_origins import TOKEN_ERRORS, own_or_value_errors
+from secreview.analysis.rules._support.exception_origins import INPUT_ERRORS, own_or_value_errors
 from secreview.analysis.rules._support.quiet_helpers import kept_on_server
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
@@ -28,7 +28,7 @@ _CLIENT_FACING_MODULES = (
     "starlette.exceptions.",
     "webob.exc.",
 )
-_CLIENT_FACING_NAMES = TOKEN_ERRORS | frozenset(
+_CLIENT_FACING_NAMES = INPUT_ERRORS | frozenset(
     {"django.http.Http404", "django.core.exceptions.PermissionDenied", "fastapi.HTTPException"}
 )
 # Exceptions named for what was wrong with the request (`DatasetNotFoundException`,

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.echoed_values import only_shown_to_requester
 from secreview.analysis.rules._support.forwarded_headers import HeaderFamily, untrusted_uses
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -58,7 +59,8 @@ CLIENT_ADDRESS = HeaderFamily(
     "by a function that falls back to the peer address (`REMOTE_ADDR`, `remote_addr`, "
     "`peername`). A use under a condition naming the proxy configuration or the peer "
     "(`trust`, `proxy`/`proxies`, `REMOTE_ADDR in ...`), or after an early exit on such a "
-    "condition that does not itself handle the header, is trusted and not reported.",
+    "condition that does not itself handle the header, is trusted and not reported, as is an "
+    "address only shown back in this request's own template or JSON answer (an error page).",
     why_bad="The header is whatever the client sent. Preferring it to the peer address lets a "
     "client pick its own IP: per-IP rate limits, login throttles and lockouts are bypassed "
     "with a new value per request, IP allow-lists are passed by naming an allowed address, and "
@@ -86,6 +88,8 @@ def spoofable_client_ip(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report each use of a forwarding header as the client address that no trust check
     decides."""
     for use in untrusted_uses(node, CLIENT_ADDRESS, context):
+        if only_shown_to_requester(use.statement, context):
+            continue  # printed on this request's own page: the client reads back what it sent
         yield Hit(
             use.statement,
             f"The client address is the `{use.header}` request header, which any client sets "

@@ -8,6 +8,10 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.verify_mode_choices import (
+    chosen_among_modes,
+    server_certificate_demand,
+)
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
@@ -245,6 +249,8 @@ def _reference_hits(node: ast.Attribute | ast.Name, context: ModuleContext) -> I
         return
     if resolved not in _CERT_NONE or _on_server_side(node, context):
         return
+    if chosen_among_modes(node, context) or server_certificate_demand(node, context):
+        return  # a `match`/`if` mapping a setting to modes; uvicorn's client-certificate demand
     for ancestor in context.ancestors(node):
         if isinstance(ancestor, ast.Compare):
             return  # checking for CERT_NONE is not setting it
@@ -341,9 +347,10 @@ def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     "`ssl._create_unverified_context` (called, or installed as "
     "`ssl._create_default_https_context`), `ssl.CERT_NONE` used as a setting (`cert_reqs=`, "
     "`ctx.verify_mode = ...`; comparisons, tables of modes and `CERT_REQUIRED if verify else "
-    "CERT_NONE` choices are ignored), "
+    "CERT_NONE` choices, also as `if`/`match` branches naming another mode, are ignored), "
     "except on the server side (a `PROTOCOL_TLS_SERVER` or `Purpose.CLIENT_AUTH` context, "
-    "`server_side=True`, a server option documented as about client certificates), where "
+    "`server_side=True`, uvicorn's `ssl_cert_reqs`, a server option documented as about client "
+    "certificates), where "
     "CERT_NONE means clients need not present a certificate; "
     "`ctx.check_hostname = False`, `ssl.wrap_socket` on the client side without `cert_reqs` "
     "(its default is CERT_NONE), pycurl's `SSL_VERIFYPEER`/`SSL_VERIFYHOST` set to 0, and "

@@ -34,6 +34,17 @@ describes that token (signature, segments, audience, expiry), never the server's
 Not `PyJWKClientError`: fetching the signing keys failed, the server's own side."""
 
 
+DECODING_ERRORS = frozenset(
+    {"binascii.Error", "binascii.Incomplete", "base64.binascii.Error", "UnicodeDecodeError"}
+)
+"""Errors of decoding bytes (base64's `binascii.Error`, a codec's `UnicodeDecodeError`): the
+message names only the bytes decoded ("Incorrect padding", "can't decode byte 0xff in position
+3"), which in a handler around decoding the request are the client's own, never a path, SQL or a
+host; nothing of the server's to leak."""
+INPUT_ERRORS = TOKEN_ERRORS | DECODING_ERRORS
+"""Errors whose message describes only what the client sent."""
+
+
 def own_or_value_errors(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
     """Whether every exception caught is the project's own class (defined in this module or
     imported from its own top-level package: `FidesError`, `TooManyLinksError`) or a builtin
