@@ -138,26 +138,3 @@ def test_a_script_reading_no_network_input_is_rated_low(tmp_path: Path) -> None:
         "app.py": ("tainted-command", "high", False),
         "run_agent.py": ("shell-command-injection", "medium", False),
     }
-
-
-DB_SCRIPT = (
-    "import sqlite3\n\n# see https://example.org/docs\ndef purge(age):\n"
-    "    conn = sqlite3.connect('app.db')\n"
-    "    rows = conn.execute('SELECT name FROM releases WHERE age > ' + age).fetchall()\n"
-    "    return rows\n"
-)
-
-
-def test_a_cursor_fetch_is_no_download_in_a_maintainer_script(tmp_path: Path) -> None:
-    """`.fetchall()` of a database cursor, in a script whose text names `https` in a comment,
-    is no download: the script reads no network input and its finding is rated low."""
-    (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "__init__.py").write_text("")
-    (tmp_path / "scripts").mkdir()
-    (tmp_path / "scripts" / "manage_db.py").write_text(DB_SCRIPT)
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json", "-j", "1"])
-    found = {
-        (f["rule_id"], f["confidence"], "maintainer-script" in f["tags"])
-        for f in json.loads(result.output)["findings"]
-    }
-    assert found == {("formatted-sql-query", "low", True), ("resource-leak", "low", True)}

@@ -37,10 +37,8 @@ def last_word(name: str) -> str:
     return words[-1] if words else ""
 
 
-_DOWNLOAD_CALL = lazy_pattern(r"\.\s*_*(?:[Dd]ownload|[Ff]etch)(?:_\w*|[A-Z]\w*)?\s*\(")
-"""A method named for a download called in a module's text (`.download_bytes(`, `.fetchUrl(`),
-whose first word is the verb, as `guessed_sources` reads it: not a database cursor's
-`.fetchall(` or `.fetchone(` (PEP 249), one word of their own."""
+_DOWNLOAD_CALL = lazy_pattern(r"\.\s*_*(?:download|fetch)\w*\s*\(", re.IGNORECASE)
+"""A method named for a download called in a module's text (`.download_bytes(`)."""
 
 
 def names_a_download(text: str, names: set[str]) -> bool:
