@@ -236,7 +236,10 @@ def _tag_callers(context: ModuleContext, name: str, builder: _Builder) -> Iterat
     "reports a `return` of text holding markup (`<tag`, `&entity;`) built with `%`, `.format`, "
     "an f-string or `+` from values read through the template context (`resolve(context)`, "
     "`context[...]`) or the function's parameters, unless each was escaped "
-    "(`conditional_escape`, `escape`, `format_html`) or converted to a number.",
+    "(`conditional_escape`, `escape`, `format_html`) or converted to a number. A value right "
+    'after an attribute\'s opening quote (`{key}="{value}"`) counts as markup there, and a '
+    "module helper building such markup from its parameters is reported at its `return` when "
+    "a tag returns what it makes of template data.",
     why_bad="Django does not escape what a template tag returns: a user's name or a page's "
     'title holding `<script>` or `" onerror=` runs in the browser of every reader (CWE-79).',
     example="class GravatarNode(template.Node):\n    def render(self, context):\n"
