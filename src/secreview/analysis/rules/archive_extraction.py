@@ -125,6 +125,33 @@ def _vetting_helper(context: ModuleContext, call: ast.Call, member: str) -> bool
     return False
 
 
+def _lists_members(
+    context: ModuleContext, scope: ast.AST, listing: ast.expr, receiver: ast.expr
+) -> bool:
+    """Whether `listing` is the archive's member objects: `tar.getmembers()`, or a local the
+    function assigns that call once (`members = tar.getmembers()`, then `for m in members:`,
+    the list kept to be returned after the extraction)."""
+    if isinstance(listing, ast.Name):
+        bound = [
+            n.value
+            for n in ast.walk(scope)
+            if isinstance(n, ast.Assign | ast.AugAssign | ast.AnnAssign)
+            and any(
+                isinstance(t, ast.Name) and t.id == listing.id
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+            )
+        ]
+        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+            return False
+        listing = bound[0]
+    return (
+        isinstance(listing, ast.Call)
+        and isinstance(listing.func, ast.Attribute)
+        and listing.func.attr in _MEMBER_OBJECTS
+        and context.segment(listing.func.value) == context.segment(receiver)
+    )
+
+
 def _members_vetted(context: ModuleContext, node: ast.AST, receiver: ast.expr) -> bool:
     """Whether a loop over the archive's members, before `node`, raises on a link or any
     member that is not a plain file or folder (itself, or through a helper of this module).
@@ -132,16 +159,13 @@ def _members_vetted(context: ModuleContext, node: ast.AST, receiver: ast.expr) -
     Name checks alone are not enough: a symbolic link with an innocent name points anywhere,
     and later members are written through it (CVE-2007-4559's second half).
     """
-    receiver_text = context.segment(receiver)
-    for loop in ast.walk(context.enclosing_function(node) or context.tree):
+    scope = context.enclosing_function(node) or context.tree
+    for loop in ast.walk(scope):
         if not (
             isinstance(loop, ast.For)
             and loop.lineno < getattr(node, "lineno", 0)
             and isinstance(loop.target, ast.Name)
-            and isinstance(loop.iter, ast.Call)
-            and isinstance(loop.iter.func, ast.Attribute)
-            and loop.iter.func.attr in _MEMBER_OBJECTS
-            and context.segment(loop.iter.func.value) == receiver_text
+            and _lists_members(context, scope, loop.iter, receiver)
         ):
             continue
         member = loop.target.id
