@@ -119,7 +119,7 @@ def named_by_a_schema(name: ast.expr, context: ModuleContext) -> bool:
 def _keys_validated(node: ast.expr, context: ModuleContext, hops: int) -> bool:
     if hops > _MAX_HOPS:
         return False
-    if _validated(node, context):
+    if _validated(node, context) or _fixed_names(node):
         return True
     match node:
         case ast.Name():
@@ -155,6 +155,13 @@ def _validated(node: ast.expr, context: ModuleContext) -> bool:
     return named.endswith(("Schema", "schema", "Adapter", "adapter"))
 
 
+def _fixed_names(node: ast.expr) -> bool:
+    """A tuple, list or set of names the code writes out (`for key in ("takeoff_time", ...)`)."""
+    return isinstance(node, ast.Tuple | ast.List | ast.Set) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    )
+
+
 def _sources(name: ast.Name, context: ModuleContext) -> list[ast.expr]:
     """What the function binds `name` to: assigned values, and the iterables of the loops and
     comprehensions whose target is the name (an element of them) or the first of a pair
@@ -179,4 +186,8 @@ def _sources(name: ast.Name, context: ModuleContext) -> list[ast.expr]:
 
 
 def _binds(target: ast.expr, variable: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == variable for n in ast.walk(target))
+    """Whether assigning to `target` binds `variable` (`d[key] = ...` only reads `key`)."""
+    return any(
+        isinstance(n, ast.Name) and n.id == variable and isinstance(n.ctx, ast.Store)
+        for n in ast.walk(target)
+    )
