@@ -272,9 +272,11 @@ _SHARED_REFERENCES = (
     "login word: `visitor`). "
     "Also reports `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, "
     "`REMEMBER_COOKIE_SECURE` and `JWT_COOKIE_SECURE` set to False in settings, config classes, "
-    "`app.config[...]` or `app.config.update(...)` (low severity in development settings), "
-    "unless only in a branch the configuration takes for plain HTTP (`if DISABLE_HTTPS:`, the "
-    "`else` of `if USE_HTTPS:`), where a Secure cookie would never come back.",
+    "`app.config[...]` or `app.config.update(...)` (low severity and low confidence in "
+    "development settings and in a `runserver` or `test` branch), unless only in a branch the "
+    "configuration takes for plain HTTP (`if DISABLE_HTTPS:`, the `else` of `if USE_HTTPS:`, "
+    '`if DOMAIN == "localhost":`, a branch that sets `PROTOCOL = "http"`), where a Secure '
+    "cookie would never come back.",
     why_bad="Without Secure the browser sends the cookie over plain HTTP too: one request to "
     "an http:// URL (a mistyped link, a downgraded connection on public Wi-Fi) hands the "
     "session cookie to anyone on the network path, who can then act as the user.",
