@@ -33,14 +33,18 @@ SETTINGS = textwrap.dedent(
 )
 
 
-def test_development_settings_are_low_confidence_and_others_high() -> None:
-    report = review_source(SETTINGS, "app/settings.py", ScanConfig())
-    found = {
+def _secure_flag_confidence(source: str, path: str) -> dict[int, Confidence]:
+    """The confidence of each `cookie-without-secure` finding of `source`, by line."""
+    report = review_source(source, path, ScanConfig())
+    return {
         f.location.line: f.confidence
         for f in report.findings
         if f.rule_id == "cookie-without-secure"
     }
-    assert found == {
+
+
+def test_development_settings_are_low_confidence_and_others_high() -> None:
+    assert _secure_flag_confidence(SETTINGS, "app/settings.py") == {
         4: Confidence.HIGH,
         7: Confidence.LOW,
         10: Confidence.LOW,
@@ -74,13 +78,7 @@ def test_a_cookie_named_as_no_login_is_low_confidence() -> None:
     session cookie keeps high confidence, and so does a name that runs its words together
     around a login word (`userauthcookie`), and one held in a variable whose own name says
     nothing of the cookie's."""
-    report = review_source(VIEW, "app/views.py", ScanConfig())
-    found = {
-        f.location.line: f.confidence
-        for f in report.findings
-        if f.rule_id == "cookie-without-secure"
-    }
-    assert found == {
+    assert _secure_flag_confidence(VIEW, "app/views.py") == {
         10: Confidence.LOW,
         11: Confidence.HIGH,
         12: Confidence.HIGH,

@@ -7,9 +7,9 @@ other (`project_constants`), whether its logging renders JSON (`project_log_form
 library takes its logging calls' keywords (`project_log_library`). Each looks at every file's
 text for the few whose text makes its fact possible, then parses those in worker processes
 under each file's budget (the last needs the text only: it parses no file, and its `finish` is
-asked all the same). Run one after the other, the four read every file
-four times and started four pools of workers (about a second of CPU each at `-j 1`), and a file
-two of them wanted was parsed twice. Here every file is read once and shown to each pre-pass
+asked all the same). Run one after the other, the four that parse read every file four times
+and started four pools of workers (about a second of CPU each at `-j 1`), and a file two of
+them wanted was parsed twice. Here every file is read once and shown to each pre-pass
 that looks at it (`PrePass.screen`), then one pool parses each file some pre-pass wants once
 (`ParsedSource`) and answers for every pre-pass that wants it. What each pre-pass adds to the
 configuration is what it added alone: it sees the same texts and gets the same answers for the
