@@ -5,12 +5,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from package_files import write_package
+from package_files import finding_places, write_package
 
 from secreview.config import ScanConfig
 from secreview.pipeline import review_source
 from secreview.project_log_format import with_project_log_format
-from secreview.scanner import scan
 from secreview.sources.discovery import discover
 
 LOGGING = """
@@ -76,13 +75,8 @@ logging.basicConfig(level=logging.INFO)
 
 
 def _log_lines(root: Path, config: ScanConfig | None = None) -> set[int]:
-    result = scan([str(root)], config or ScanConfig(), jobs=1)
-    return {
-        f.location.line
-        for r in result.files
-        for f in r.findings
-        if f.rule_id == "log-injection" and r.path.endswith("views.py")
-    }
+    found = finding_places(root, "log-injection", config)
+    return {line for name, line in found if name == "views.py"}
 
 
 def _logs_json(root: Path) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from package_files import write_package
+from package_files import finding_places, write_package
 
 from secreview.config import ScanConfig
 from secreview.project_log_library import with_project_log_library
@@ -57,13 +57,7 @@ is the standard library's own, left out in every project)."""
 
 
 def _log_lines(root: Path) -> set[int]:
-    result = scan([str(root)], ScanConfig(), jobs=1)
-    return {
-        f.location.line
-        for r in result.files
-        for f in r.findings
-        if f.rule_id == "log-injection" and r.path.endswith("views.py")
-    }
+    return {line for name, line in finding_places(root, "log-injection") if name == "views.py"}
 
 
 def _keywords_apart(root: Path) -> bool:

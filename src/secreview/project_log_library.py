@@ -49,7 +49,8 @@ def with_project_log_library(
 ) -> ScanConfig:
     """`config` with `project_logs_keywords_apart` set when the project's logging calls with
     keywords the standard library rejects are a keyword-capturing library's."""
-    return with_prepasses(config, sources, [LogLibraryPass(sources)], jobs)
+    scripts = project_scripts([source.shown_as for source in sources])
+    return with_prepasses(config, sources, [LogLibraryPass(scripts)], jobs)
 
 
 class LogLibraryPass:
@@ -58,8 +59,10 @@ class LogLibraryPass:
 
     reads_text_only = True
 
-    def __init__(self, sources: Sequence[SourceFile]) -> None:
-        self.scripts = project_scripts([source.shown_as for source in sources])
+    def __init__(self, scripts: frozenset[str]) -> None:
+        """`scripts`: the project's scripts beside its package (`project_scripts`), whose
+        imports say nothing of how the program logs."""
+        self.scripts = scripts
         self.capturing = False
         self.structlog = False
 

@@ -370,7 +370,8 @@ def _prepasses(
         passes.append(FactsPass(pickles=pickles, debug=debug))
     passes += [ShimsPass(sources), ConstantsPass(sources, config)]
     if "log-injection" in active:
-        passes += [LogFormatPass(sources), LogLibraryPass(sources)]
+        log_format = LogFormatPass(sources)  # its scripts beside the package serve both
+        passes += [log_format, LogLibraryPass(log_format.scripts)]
     return passes
 
 
