@@ -138,3 +138,26 @@ def test_a_script_reading_no_network_input_is_rated_low(tmp_path: Path) -> None:
         "app.py": ("tainted-command", "high", False),
         "run_agent.py": ("shell-command-injection", "medium", False),
     }
+
+
+def _script_ratings(tmp_path: Path, scripts: dict[str, str]) -> dict[str, str]:
+    """The confidence of each script's finding, scanned beside a package."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "scripts").mkdir()
+    for name, text in scripts.items():
+        (tmp_path / "scripts" / name).write_text(text)
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json", "-j", "1"])
+    return {Path(f["path"]).name: f["confidence"] for f in json.loads(result.output)["findings"]}
+
+
+def test_rows_fetched_from_a_database_are_no_download(tmp_path: Path) -> None:
+    """A maintenance script that reads rows (`cursor.fetchall()`) beside an `https` setting
+    reads no network input and stays low; one whose client's method is named for a download
+    (`http_client.fetch_page(url)`) may be handed what a server sent, and keeps its rating."""
+    rows = SHELL + "\nHTTPS_HOST = 'db'\n\ndef rows(cursor):\n    return cursor.fetchall()\n"
+    pages = SHELL + "\ndef page(http_client, url):\n    return http_client.fetch_page(url)\n"
+    assert _script_ratings(tmp_path, {"rows.py": rows, "pages.py": pages}) == {
+        "rows.py": "low",
+        "pages.py": "medium",
+    }

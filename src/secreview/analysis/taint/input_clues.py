@@ -32,10 +32,26 @@ class InputClues(NamedTuple):
     origins: frozenset[str]
     request_shaped: bool
     request_named: bool = False
+    download_named: bool = False
+    """A client's method named for a download is called (`self._fetcher.fetch_bytes(url)`), read
+    as a socket: see `guessed_sources.py`."""
+    download_verb_named: bool = False
+    """The same, with the verb a word of its own (`download_bytes`, `fetch_page`, not a
+    cursor's `fetchall`): the stricter clue `may_read_network_input` takes."""
 
     def may_read(self, origins: frozenset[str]) -> bool:
         """Whether input of one of `origins` can appear in the module."""
+        if self.download_named and "socket" in origins:
+            return True
         return self.request_shaped or not self.origins.isdisjoint(origins)
+
+    def shows_network_input(self, network: frozenset[str]) -> bool:
+        """Whether input of one of the `network` origins can appear, a download counted only
+        when its verb is a word of its own: a maintainer's script that reads database rows
+        beside an `https` setting is not reached from the network."""
+        if self.download_verb_named and "socket" in network:
+            return True
+        return self.request_shaped or not self.origins.isdisjoint(network)
 
 
 def input_clues(context: ModuleContext, models: Models) -> InputClues:
@@ -75,15 +91,15 @@ def _gather_input_clues(context: ModuleContext, models: Models) -> InputClues:
         for root, returned in table.returned[word]:
             if root in imported:
                 origins.update(returned)
-    if names_a_download(text, words):  # `self._fetcher.download_bytes(url)`: see guessed_sources.py
-        origins.add("socket")
     named = not words.isdisjoint(table.request_parameters)
     # A parameter is taken for the request by its name or annotation only where a framework
     # (or the annotation's module) is imported (`ParameterRules.bind_parameters`): elsewhere a
     # `request` is a task's, a `Request` a queue's, and no request can come of them.
     framework = not imported.isdisjoint(table.request_roots)
     shaped = _request_shaped(text, words, imported, models, named and framework)
-    return InputClues(frozenset(origins), shaped, named)
+    download = names_a_download(text, words)
+    verb = download and names_a_download(text, words, verb_first=True)
+    return InputClues(frozenset(origins), shaped, named, download, verb)
 
 
 class _ClueTable(NamedTuple):

@@ -112,7 +112,7 @@ def _may_report(context: AnalysisContext) -> bool:
         return True
     clues = input_clues(context, setup.models)
     reportable = setup.reported | setup.models.dedicated_origins
-    return clues.request_shaped or not clues.origins.isdisjoint(reportable)
+    return clues.may_read(reportable)
 
 
 def _event_rank(event: SinkEvent) -> tuple[object, ...]:
@@ -169,7 +169,7 @@ def may_read_network_input(context: AnalysisContext) -> bool:
     route or handler, a socket or HTTP reply, an archive member, a model's reply
     (`InputClues`). A script without one reads only what its maintainer gives it."""
     clues = input_clues(context, context.taint_setup.models)
-    return clues.request_shaped or clues.may_read(NETWORK_ORIGINS)
+    return clues.shows_network_input(NETWORK_ORIGINS)
 
 
 def taint_notes(context: AnalysisContext) -> tuple[str, ...]:

@@ -41,10 +41,24 @@ _DOWNLOAD_CALL = lazy_pattern(r"\.\s*_*(?:download|fetch)\w*\s*\(", re.IGNORECAS
 """A method named for a download called in a module's text (`.download_bytes(`)."""
 
 
-def names_a_download(text: str, names: set[str]) -> bool:
+_DOWNLOAD_VERB_CALL = lazy_pattern(
+    r"\.\s*_*(?:download|fetch(?!_?(?:all|one|many|row|rows|val)\b))(?:_\w*|[A-Z]\w*)?\s*\("
+)
+"""A method whose first word is a download verb (`.download_bytes(`, `.fetch_page(`), not one
+that only begins with its letters or fetches rows (a cursor's `.fetchall(`, `.fetch_one(`)."""
+
+
+def names_a_download(text: str, names: set[str], *, verb_first: bool = False) -> bool:
     """Whether a module calls a method named for a download and names a client: the shape
-    `fetcher.download_bytes(url)` needs both."""
-    if not _DOWNLOAD_CALL.search(text):
+    `fetcher.download_bytes(url)` needs both.
+
+    The taint run is gated loosely (any method beginning `fetch`, so a response read through a
+    wrapper's `fetchall` is not missed); `verb_first` asks for the verb as a word of its own, as
+    where the clue decides whether a maintainer's script can be reached from the network: there
+    `cursor.fetchall()` beside an `https` setting says nothing of a download.
+    """
+    call = _DOWNLOAD_VERB_CALL if verb_first else _DOWNLOAD_CALL
+    if not call.search(text):
         return False
     return any(words_of(name) & CLIENT_WORDS for name in names)
 
