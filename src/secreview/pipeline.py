@@ -41,6 +41,7 @@ from secreview.index.facts import (
     spelled_and_defined,
 )
 from secreview.index.keyword_fields import keyword_classes
+from secreview.index.model_text import own_text_classes
 from secreview.index.node_types import grouped_nodes
 from secreview.index.reexports import module_bindings
 from secreview.index.request_handoffs import request_handoffs
@@ -193,6 +194,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         safe_parsers=context.derived(safe_parser_names),
         parser_fields=context.derived(parser_field_stores),
         stub_classes=classes_with_stubs(context.tree),
+        own_text_classes=own_text_classes(context.tree),
     )
 
 

@@ -241,6 +241,7 @@ def with_cross_module_flows(
                 models_for(config.model_dirs).clean_annotations,
                 {f.module: f.decorator_fills for f in facts},
                 {f.module: f.keyword_classes for f in facts},
+                {f.module: f.own_text_classes for f in facts},
             ),
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),

@@ -57,6 +57,9 @@ class ModuleFacts(NamedTuple):
     stub_classes: tuple[str, ...] = ()
     """Its module-level classes declaring a stub method (`stubs.classes_with_stubs`): a call
     through one runs a subclass's implementation, which may live in a module nobody imports."""
+    own_text_classes: tuple[str, ...] = ()
+    """Its module-level classes writing their own text (`model_text.own_text_classes`): a
+    pydantic model among or below them no longer lists its fields' `repr`s."""
 
 
 def name_key(name: str) -> int:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from secreview.analysis.models import Models
+from secreview.analysis.taint.formats import as_field_reprs
 from secreview.analysis.taint.pattern_types import library_kinds
 from secreview.analysis.taint.summaries import ProjectIndex
 from secreview.analysis.taint.values import CLEAN, Flow, Value
@@ -31,6 +33,7 @@ from secreview.index.choices import (
 from secreview.index.context import ModuleContext
 from secreview.index.decorator_fills import decorator_fills, project_fills
 from secreview.index.keyword_fields import keyword_classes, project_keyword_fields
+from secreview.index.model_text import own_text_classes, repr_models
 from secreview.index.node_types import nodes_of
 
 _PROVIDERS = frozenset({"litestar.di.Provide", "litestar.Provide"})
@@ -85,6 +88,38 @@ class ChoiceTypes:
         project, and a name the module defines is not qualified through its imports)."""
         own = {self.module_name: choice_bases(self.context.tree)}
         return project_choices(own, self._own_name)
+
+    def text_form(self, value: Value, node: ast.AST) -> Value:
+        """`value` as formatting it writes it: a pydantic model whose text lists each field's
+        `repr` (`writes_field_reprs`) is safe for line breaks, and so is one among a tuple of
+        arguments (`"%s: %s" % (name, model)`); anything else is itself."""
+        if self.writes_field_reprs(value):
+            return as_field_reprs(value, node)
+        if value.shape == "tuple" and any(map(self.writes_field_reprs, value.parts.values())):
+            return replace(
+                value, parts={k: self.text_form(v, node) for k, v in value.parts.items()}
+            )
+        return value
+
+    def writes_field_reprs(self, value: Value) -> bool:
+        """Whether `value` is a pydantic model whose text lists each field's `repr`
+        (`secreview.index.model_text`): this module's by its own classes, another module's by
+        `ProjectIndex.repr_models`. Formatted whole, it writes no line break."""
+        kind = value.type or ""
+        if kind.startswith("class:"):
+            return f"{self.module_name}.{kind.removeprefix('class:')}" in self._own_repr_models
+        return kind in self.project.repr_models
+
+    @cached_property
+    def _own_repr_models(self) -> frozenset[str]:
+        """`repr_models` of this module's own classes, on top of the project's."""
+        tree, module = self.context.tree, self.module_name
+        return repr_models(
+            {module: choice_bases(tree)},
+            {module: own_text_classes(tree)},
+            self._own_name,
+            self.project.repr_models,
+        )
 
     def validated_parts(
         self, annotation: ast.expr | None, qualified: str | None, flows: Iterable[Flow]

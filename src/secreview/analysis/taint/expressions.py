@@ -143,7 +143,7 @@ class ExpressionRules(PropertyRules):
                 value = built_from(self.fstring(values))
                 return quoted_identifier(node, value, self.context.constant_value)
             case ast.FormattedValue(value=value, format_spec=spec):
-                inner = self.expr(value)
+                inner = self.analysis.text_form(self.expr(value), node)  # a model's field reprs
                 self.expr(spec)
                 if inner.is_constant:
                     return Value(const=inner.const if spec is None else UNKNOWN)
@@ -323,6 +323,7 @@ class ExpressionRules(PropertyRules):
         elif isinstance(op, ast.Mod) and isinstance(left.const, str):
             prefix = percent_prefix(left.const, right)
             query = has_query_mark(left.const)
+            right = self.analysis.text_form(right, node or self.node)
             inserted = percent_result(left.const, right, node or self.node)
             if inserted is not None:
                 flows = inserted.all_flows()

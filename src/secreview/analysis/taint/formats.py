@@ -135,6 +135,14 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
     return Value(flows=escaped.all_flows())
 
 
+def as_field_reprs(value: Value, node: ast.AST) -> Value:
+    """A pydantic model as its text writes it, each field's `repr`
+    (`ChoiceTypes.writes_field_reprs`): its flows made safe for line breaks."""
+    note = "formatted as a pydantic model (each field's `repr`)"
+    escaped = value.mapped(lambda f: f.then(node, note).sanitised(LINE_BREAK_KINDS))
+    return Value(flows=escaped.all_flows())
+
+
 def _whole(flow: Flow) -> Flow:
     """A flow of a whole parameter marked as written as text (`FORMATTED_WHOLE`)."""
     if flow.parameter is None or flow.within or flow.safe_for & _NOT_WHOLE:

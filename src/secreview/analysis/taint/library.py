@@ -3,8 +3,7 @@
 A library call's result comes from its models (a source, a sanitiser, a typed result such as a
 cursor or a response) or, for the common `str`/`list`/`dict` methods, from what those methods do
 to their receiver and arguments (`append` stores into a list, `strip` keeps the taint, the `keys`
-of request data are chosen by the sender). Separate from `calls.py`, which follows code the
-engine can read.
+of request data are chosen by the sender). `calls.py` follows the code the engine can read.
 """
 
 from __future__ import annotations
@@ -166,9 +165,9 @@ class LibraryRules(FrameState):
         if mapped is not None:
             # `map(re.escape, words)`: each element goes through the sanitiser, as one call would.
             return self.modelled_result(node, [mapped], None, None, args[1:], {})
-        if names and names[0] == "str" and len(args) == 1:
-            written = args[0]  # `str(items)` is `"%s" % items`: a container's or bytes' `repr`
-            if is_plain_container(written) or written.type in BYTES_TYPES:
+        if names and names[0] == "str" and len(args) == 1:  # `"%s" % x`: the reprs of a pydantic
+            written = self.analysis.text_form(args[0], node)  # model's fields, a container, bytes
+            if written is not args[0] or is_plain_container(written) or written.type in BYTES_TYPES:
                 model = self.models.sanitizers.get("str")
                 return formatted(written, frozenset(model.protects if model else ()), node)
         for name in names:
@@ -356,8 +355,9 @@ class LibraryRules(FrameState):
             kinds = translation_kinds(self.translation_table(node.args[0]))
             return self.escaped(node, Value(flows=receiver.all_flows()), kinds)
         if method == "format":
-            if isinstance(receiver.const, str):
-                args, kwargs = brace_arguments(receiver.const, args, kwargs, node)
+            if isinstance(receiver.const, str):  # a pydantic model writes its fields' reprs
+                texts = [self.analysis.text_form(a, node) for a in args]
+                args, kwargs = brace_arguments(receiver.const, texts, kwargs, node)
             flows = merge_flows(
                 receiver.all_flows(),
                 *(a.all_flows() for a in args),

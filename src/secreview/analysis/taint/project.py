@@ -43,6 +43,7 @@ from secreview.index.context import ModuleContext
 from secreview.index.decorator_fills import decorator_fills
 from secreview.index.facts import module_name_for, relative_import_base
 from secreview.index.keyword_fields import keyword_classes
+from secreview.index.model_text import own_text_classes
 from secreview.index.reexports import ReExports, module_bindings
 
 __all__ = [
@@ -108,8 +109,9 @@ def build_project_index(
     bases = {name: choice_bases(tree) for name, tree in modules.items()}
     fills = {name: decorator_fills(tree) for name, tree in modules.items()}
     keywords = {name: keyword_classes(tree) for name, tree in modules.items()}
+    own_text = {name: own_text_classes(tree) for name, tree in modules.items()}
     defining = ReExports(bindings).defining_name
-    known = project_types(bases, defining, chosen.clean_annotations, fills, keywords)
+    known = project_types(bases, defining, chosen.clean_annotations, fills, keywords, own_text)
     return iterate_project_index(
         sorted(modules),
         lambda index, names: summarise_modules(modules, chosen, index, names),
