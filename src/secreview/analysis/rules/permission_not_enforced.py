@@ -77,7 +77,9 @@ def _checks_itself(node: ast.ClassDef, context: ModuleContext) -> bool:
     "decorated with nor calls anything so named (`method_decorator(permission_required(...))`, "
     "`request.user.has_perm(...)` in `dispatch`). A base from another project module that the "
     "scan cannot read is trusted only if its name says so; a hit with such a base is rated low "
-    "and names it, since its own bases may enforce the permission.",
+    "and names it, since its own bases may enforce the permission. A view that defines "
+    "`get_permission_object` (the hook of django-rules' and django-guardian's mixins) beside a "
+    "base from a module the scan cannot read is left alone: that base is the mixin.",
     why_bad="The attribute is read only by `PermissionRequiredMixin.dispatch`; without that "
     "mixin it documents a permission nobody checks, and every user who reaches the URL (often "
     "anyone signed in, or anyone at all) can use a view meant for a few (CWE-862).",
