@@ -77,7 +77,9 @@ def _checks_itself(node: ast.ClassDef, context: ModuleContext) -> bool:
     "decorated with nor calls anything so named (`method_decorator(permission_required(...))`, "
     "`request.user.has_perm(...)` in `dispatch`). A base from another project module that the "
     "scan cannot read is trusted only if its name says so; a hit with such a base is rated low "
-    "and names it, since its own bases may enforce the permission.",
+    "and names it, since its own bases may enforce the permission. A view that defines "
+    "`get_permission_object` (the hook of django-rules' and django-guardian's mixins) beside a "
+    "base from a module the scan cannot read is left alone: that base is the mixin.",
     why_bad="The attribute is read only by `PermissionRequiredMixin.dispatch`; without that "
     "mixin it documents a permission nobody checks, and every user who reaches the URL (often "
     "anyone signed in, or anyone at all) can use a view meant for a few (CWE-862).",
@@ -107,6 +109,8 @@ def permission_required_not_enforced(node: ast.AST, context: ModuleContext) -> I
         return
     if _checks_itself(node, context):
         return
+    if _names_object_hook(node) and _imported_bases(node, context):
+        return  # written for a permission mixin the scan cannot read (see `_names_object_hook`)
     unread = _unread_project_bases(node, context)
     yield Hit(
         node=declared,
@@ -116,6 +120,36 @@ def permission_required_not_enforced(node: ast.AST, context: ModuleContext) -> I
         + (f" (unless `{unread[0]}`, read elsewhere, checks it)." if unread else "."),
         confidence=Confidence.LOW if unread else None,
     )
+
+
+def _names_object_hook(node: ast.ClassDef) -> bool:
+    """Whether the class defines `get_permission_object`: the hook through which django-rules'
+    and django-guardian's `PermissionRequiredMixin` (and mixins built on them) learn the object
+    the permission is checked on. Nothing else calls it (Django's own mixin has no such hook), so
+    a view that fills it in next to `permission_required` was written for such a mixin; when one
+    of its bases comes from a module the scan cannot read (adhocracy4's `DashboardBaseMixin`, a
+    rules `PermissionRequiredMixin` under a plain name), that base is where the check lives."""
+    return any(
+        isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and statement.name == "get_permission_object"
+        for statement in node.body
+    )
+
+
+def _imported_bases(node: ast.ClassDef, context: ModuleContext, depth: int = 0) -> list[str]:
+    """The bases (and bases of bases defined in the same module) imported from another package
+    or project module, whose code this module does not show; Django's own classes are known."""
+    local = {n.name: n for n in context.tree.body if isinstance(n, ast.ClassDef) and n is not node}
+    names: list[str] = []
+    for base in node.bases:
+        if isinstance(base, ast.Name) and base.id in local:
+            if depth < 5:
+                names.extend(_imported_bases(local[base.id], context, depth + 1))
+            continue
+        resolved = context.resolve(base) or ""
+        if "." in resolved and not resolved.startswith("django."):
+            names.append(resolved)
+    return names
 
 
 def _unread_project_bases(node: ast.ClassDef, context: ModuleContext) -> list[str]:

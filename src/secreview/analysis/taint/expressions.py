@@ -13,7 +13,7 @@ import functools
 from dataclasses import replace
 
 from secreview.analysis.taint import semantics
-from secreview.analysis.taint.code_names import CODE_NAMES, own_code_name
+from secreview.analysis.taint.code_names import own_code_name
 from secreview.analysis.taint.configured_urls import (
     SERVER_REQUEST,
     configured_base,
@@ -43,6 +43,7 @@ from secreview.analysis.taint.quoted_identifiers import quoted_identifier
 from secreview.analysis.taint.route_kinds import on_fixed_routes
 from secreview.analysis.taint.semantics import ARITHMETIC, COMPARE, UNARY, fold, source_flow, truthy
 from secreview.analysis.taint.server_answers import answered
+from secreview.analysis.taint.status_numbers import reads_no_data
 from secreview.analysis.taint.type_unions import UNION, type_alternatives
 from secreview.analysis.taint.url_text import PAST_HOST, PATH_START, SLASH_FIRST, continues_a_query
 from secreview.analysis.taint.values import (
@@ -220,7 +221,7 @@ class ExpressionRules(PropertyRules):
     def member_of(self, base: Value, attribute: str, node: ast.AST) -> Value:
         """`base.attribute` when `base` holds no such part: a typed source or model, or the
         base's taint (a parameter's `.attr`, not all the parameter holds)."""
-        if attribute in CODE_NAMES:
+        if reads_no_data(base, attribute):  # `fun.__name__`, `response.status_code`
             return CLEAN
         flows = narrowed(base.flows, f".{attribute}")
         if attribute in self.analysis.project.safe_parser_fields:  # `context.parser`

@@ -279,3 +279,21 @@ def receiver_held(node: ast.expr, value: Value) -> bool:
         and node.value.id in _RECEIVERS
         and all(flow.parameter == 0 for flow in value.all_flows())
     )
+
+
+def affixed_name(node: ast.expr) -> str | None:
+    """The one variable of a string built from it and fixed text (`f"{name}.bin"`,
+    `name + ".bin"`, `"v" + name`). When that string is a member of a list the program made
+    itself (`if f"{name}.bin" not in await installed_models(): raise`), the variable is that
+    member without the fixed text, as safe as the member: the check guards the variable too."""
+    if isinstance(node, ast.JoinedStr):
+        parts = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+        if len(parts) != 1 or parts[0].conversion != -1 or parts[0].format_spec is not None:
+            return None
+        return parts[0].value.id if isinstance(parts[0].value, ast.Name) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        pieces = (node.left, node.right)
+        names = [p.id for p in pieces if isinstance(p, ast.Name)]
+        texts = [p for p in pieces if isinstance(p, ast.Constant) and isinstance(p.value, str)]
+        return names[0] if len(names) == 1 and len(texts) == 1 else None
+    return None

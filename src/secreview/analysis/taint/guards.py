@@ -294,6 +294,7 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
         if isinstance(left, ast.Name) and equality and not holds and self._text(right) == "":
             yield left.id, _NOT_EMPTY, None  # `password != ""`, past `if password == "": ...`
         subject = left.id if isinstance(left, ast.Name) else self.checked_read(left)
+        subject = subject or (helpers.affixed_name(left) if membership else None)
         if subject is not None:  # a variable, or a read spelled again after the check
             other = self.expr(right)
             if membership and holds and helpers.fixed_container(right, other):
