@@ -2,8 +2,7 @@
 
 Names, attributes and subscripts read the environment, a container's parts or a typed source
 (`request.args`); operators fold constants and keep string prefixes (a URL with a fixed host);
-f-strings, comprehensions and conditional expressions combine their pieces. Calls are only
-dispatched from here (see `calls.py`).
+f-strings, comprehensions and conditionals combine their pieces; calls are only dispatched here.
 """
 
 from __future__ import annotations
