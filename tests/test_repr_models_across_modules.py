@@ -79,3 +79,22 @@ def test_which_classes_list_their_fields_reprs() -> None:
     assert own_text == {"app.bases": ("Shown",)}
     found = repr_models(bases, own_text, defining_name)
     assert found == {"app.schemas.Base", "app.schemas.Item", "app.bases.Generic"}
+
+
+def test_a_plain_class_writes_no_data_unless_a_subclass_writes_text() -> None:
+    """`class Job:` writes `<app.jobs.Job object at 0x...>`; a subclass of it writing its own
+    text makes a value declared `Job` unsafe, and so does one deriving from a library class."""
+    jobs = "class Job:\n    pass\n\n\nclass Task:\n    pass\n\n\nclass Step:\n    pass\n"
+    own_text = {
+        "app.jobs": own_text_classes(ast.parse(jobs)),
+        "app.more": ("Loud",),
+    }
+    assert own_text["app.jobs"] == ("Job:plain", "Task:plain", "Step:plain")
+    bases = {"app.more": ("Loud:Task", "Failed:Step Exception", "Quiet:Job")}
+    spelled = {"Task": "app.jobs.Task", "Step": "app.jobs.Step", "Job": "app.jobs.Job"}
+
+    def defining_name(name: str) -> str:
+        return spelled.get(name.rpartition(".")[2], name)
+
+    found = repr_models(bases, own_text, defining_name)
+    assert found == {"app.jobs.Job", "app.more.Quiet"}

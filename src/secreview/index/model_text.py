@@ -7,14 +7,16 @@ holds only while no class of the model's own line (nor a mixin beside it) writes
 a `__str__`, a `__repr__`, a `__format__` or one of pydantic's hooks for the fields' listing.
 
 A class of the project whose own `__repr__` writes only reprs, numbers and names of code
-(`repr_text`: `f"<Link {self.href!r}>"`) is such a class too, and so is a subclass that writes
-no text of its own.
+(`repr_text`: `f"<Link {self.href!r}>"`) is such a class too; so is a plain class, which writes
+no text and derives from nothing (`<app.Job object at 0x...>`, or a dataclass's field reprs);
+and so is a subclass of one that writes no text of its own. A class some project subclass of
+which writes other text is not: a value declared as the base may be that subclass.
 
-Each module records the module-level classes that write their own text (`own_text_classes`,
-kept in `ModuleFacts`: `Name`, or `Name:repr` when only reprs); with the classes' bases
-(`choices.choice_bases`) the scanner resolves the project's field-repr classes once
-(`repr_models`, in `ProjectIndex.repr_models`). A single file's own are found the same way
-from its own tree.
+Each module records its module-level classes' text (`own_text_classes`, kept in
+`ModuleFacts`: `Name` when the class writes its own, `Name:repr` when only reprs, `Name:plain`);
+with the classes' bases (`choices.choice_bases`) the scanner resolves the project's field-repr
+classes once (`repr_models`, in `ProjectIndex.repr_models`). A single file's own are found the
+same way from its own tree.
 """
 
 from __future__ import annotations
@@ -40,36 +42,68 @@ PYDANTIC_MODELS = frozenset(
         "sqlmodel.main.SQLModel",
         "ninja.Schema",
         "ninja.ModelSchema",
+        "typing.NamedTuple",
     }
 )
-"""Qualified names of the library models whose `__str__` lists each field's `repr` (SQLModel
-and Django Ninja's schemas are pydantic models)."""
+"""Qualified names of the library classes whose text lists each field's `repr` (SQLModel and
+Django Ninja's schemas are pydantic models; a named tuple writes `P(x='a')`)."""
 
-NEUTRAL_BASES = frozenset({"typing.Generic", "abc.ABC", "object"})
+NEUTRAL_BASES = frozenset({"typing.Generic", "abc.ABC"})
 """Library bases beside a model that write no text of their own."""
 
 TEXT_METHODS = frozenset(
-    {"__str__", "__repr__", "__format__", "__repr_args__", "__repr_str__", "__repr_name__"}
+    {
+        "__str__",
+        "__repr__",
+        "__format__",
+        "__unicode__",
+        "__repr_args__",
+        "__repr_str__",
+        "__repr_name__",
+    }
 )
-"""Methods that decide a class's text: Python's, and pydantic's hooks for its field listing."""
+"""Methods that decide a class's text: Python's (and Python 2's `__unicode__`, which
+`python_2_unicode_compatible` makes `__str__`), and pydantic's hooks for its field listing."""
+
+_RECORD_DECORATORS = frozenset(
+    {"dataclass", "s", "attrs", "define", "frozen", "mutable", "total_ordering", "final"}
+)
+"""Last names of class decorators that add no text of the class's own: a dataclass's or an
+attrs class's generated `__repr__` writes each field's `repr`. Any other decorator may."""
+
+_REPRS, _PLAIN = ":repr", ":plain"
+"""The marks `own_text_classes` gives a class whose own text is only reprs, or a plain class."""
 
 _MAX_DEPTH = 8
 """How many levels of project classes deriving from project models are followed."""
 
 
 def own_text_classes(tree: ast.Module) -> tuple[str, ...]:
-    """The module-level classes that define (or assign) one of `TEXT_METHODS`: `Name:repr`
-    when they write only reprs (`repr_text.writes_only_reprs`), else `Name`."""
+    """Each module-level class whose text is not simply its bases': `Name` when it writes its
+    own (a text method, an unknown decorator), `Name:repr` when its own is only reprs
+    (`repr_text.writes_only_reprs`), `Name:plain` when it writes none and derives from nothing
+    but `object`."""
     found: list[str] = []
-    for statement in tree.body:
-        if isinstance(statement, ast.ClassDef) and _writes_own_text(statement):
-            reprs = writes_only_reprs(statement) and not _assigns_other_text(statement)
-            found.append(f"{statement.name}{_REPRS if reprs else ''}")
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        if not all(_decorator_name(d) in _RECORD_DECORATORS for d in cls.decorator_list):
+            found.append(cls.name)
+        elif _writes_own_text(cls):
+            reprs = writes_only_reprs(cls) and not _assigns_other_text(cls)
+            found.append(f"{cls.name}{_REPRS if reprs else ''}")
+        elif all(isinstance(b, ast.Name) and b.id == "object" for b in cls.bases):
+            found.append(f"{cls.name}{_PLAIN}")
     return tuple(found)
 
 
-_REPRS = ":repr"
-"""The mark `own_text_classes` gives a class whose own text is only reprs."""
+def _decorator_name(decorator: ast.expr) -> str:
+    """The last name of a decorator (`dataclass` of `@dataclasses.dataclass(frozen=True)`)."""
+    if isinstance(decorator, ast.Call):
+        decorator = decorator.func
+    if isinstance(decorator, ast.Attribute):
+        return decorator.attr
+    return decorator.id if isinstance(decorator, ast.Name) else ""
 
 
 def _writes_own_text(cls: ast.ClassDef) -> bool:
@@ -102,20 +136,22 @@ def repr_models(
     defining_name: Callable[[str], str],
     known: Collection[str] = (),
 ) -> frozenset[str]:
-    """Qualified names of the project's classes whose text is their fields' `repr`s: every
-    base is a pydantic model (`PYDANTIC_MODELS`), such a class of the project or of `known`,
-    or a neutral base (`typing.Generic`); and either the class's own text is only reprs
-    (`Name:repr`, with bases or none) or it writes none and one base is such a class or model.
-    `bases_by_module` is each module's `choice_bases`, `own_text_by_module` its
-    `own_text_classes`, `defining_name` resolves a base as its module spells it."""
+    """Qualified names of the project's classes whose text is their fields' `repr`s (or no
+    data at all): a plain class; or every base is a model of `PYDANTIC_MODELS`, such a class
+    of the project or of `known`, or a neutral base (`typing.Generic`), and either the class's
+    own text is only reprs or it writes none and one base is such a class or model. A class a
+    project subclass of which is none of these is left out. `bases_by_module` is each module's
+    `choice_bases`, `own_text_by_module` its `own_text_classes`, `defining_name` resolves a
+    base as its module spells it."""
     classes = class_bases(bases_by_module, defining_name)
     marked = {
         f"{module}.{entry}" for module, entries in own_text_by_module.items() for entry in entries
     }
     reprs = {name.removesuffix(_REPRS) for name in marked if name.endswith(_REPRS)}
-    writing = {name for name in marked if not name.endswith(_REPRS)}
+    plain = {name.removesuffix(_PLAIN) for name in marked if name.endswith(_PLAIN)}
+    writing = marked - {f"{name}{_REPRS}" for name in reprs} - {f"{name}{_PLAIN}" for name in plain}
     allowed = PYDANTIC_MODELS | NEUTRAL_BASES
-    found: set[str] = set(known)
+    found: set[str] = set(known) | (plain - writing)
     for _ in range(_MAX_DEPTH):
         added = {
             name
@@ -128,4 +164,16 @@ def repr_models(
         if not added:
             break
         found |= added
-    return frozenset(found - set(known))
+    return frozenset(found - set(known) - _bases_of(set(classes) - found, classes))
+
+
+def _bases_of(subclasses: set[str], classes: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """Every project class some class of `subclasses` derives from, at any depth."""
+    found: set[str] = set()
+    pending = [base for name in subclasses for base in classes.get(name, ())]
+    while pending:
+        base = pending.pop()
+        if base not in found:
+            found.add(base)
+            pending.extend(classes.get(base, ()))
+    return found
