@@ -117,7 +117,12 @@ class PathGuards(HostGuards):
 
         `same_file`: `os.path.samefile(base, os.path.dirname(p))` found true, the file system's
         own answer, links resolved, that the folder `p` sits in is `base` (pymdown-extensions'
-        snippets); `os.path.samefile(p, base)`: `p` is `base` itself."""
+        snippets); `os.path.samefile(p, base)`: `p` is `base` itself.
+
+        A variable equal to the base (`p == base`) is the base itself, so under it: the
+        alternative the containment idiom `p.startswith(base + os.sep) or p == base` adds for
+        the folder itself, without which `a or b` would prove nothing common (a base the
+        sender reaches proves nothing, as in `_under_base`)."""
         for one, other in ((left, right), (right, left)):
             if isinstance(one, ast.Attribute) and one.attr == "parent":
                 yield from self._under_base(one.value, other)
@@ -129,6 +134,8 @@ class PathGuards(HostGuards):
                 yield from self._under_base(one, other)
             elif isinstance(one, ast.Call):
                 yield from self._commonpath_guard(one, other)
+            elif isinstance(one, ast.Name):
+                yield from self._under_base(one, other)
 
     def _commonpath_guard(self, call: ast.Call, base: ast.expr) -> Iterator[Guard]:
         """`os.path.commonpath([BASE, os.path.realpath(p)]) == BASE` keeps `p` under BASE;
