@@ -58,8 +58,8 @@ class ModuleFacts(NamedTuple):
     """Its module-level classes declaring a stub method (`stubs.classes_with_stubs`): a call
     through one runs a subclass's implementation, which may live in a module nobody imports."""
     own_text_classes: tuple[str, ...] = ()
-    """Its module-level classes writing their own text (`model_text.own_text_classes`): a
-    pydantic model among or below them no longer lists its fields' `repr`s."""
+    """Its module-level classes' own text (`model_text.own_text_classes`): which write their
+    own, which only reprs, which none (plain classes)."""
 
 
 def name_key(name: str) -> int:

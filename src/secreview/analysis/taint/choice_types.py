@@ -90,9 +90,10 @@ class ChoiceTypes:
         return project_choices(own, self._own_name)
 
     def text_form(self, value: Value, node: ast.AST) -> Value:
-        """`value` as formatting it writes it: a pydantic model whose text lists each field's
-        `repr` (`writes_field_reprs`) is safe for line breaks, and so is one among a tuple of
-        arguments (`"%s: %s" % (name, model)`); anything else is itself."""
+        """`value` as formatting it writes it: an object whose text is its fields' `repr`s or
+        no data (`writes_field_reprs`: a pydantic model, a plain class) is safe for line
+        breaks, and so is one among a tuple of arguments (`"%s: %s" % (name, model)`);
+        anything else is itself."""
         if self.writes_field_reprs(value):
             return as_field_reprs(value, node)
         if value.shape == "tuple" and any(map(self.writes_field_reprs, value.parts.values())):
@@ -102,9 +103,10 @@ class ChoiceTypes:
         return value
 
     def writes_field_reprs(self, value: Value) -> bool:
-        """Whether `value` is a pydantic model whose text lists each field's `repr`
-        (`secreview.index.model_text`): this module's by its own classes, another module's by
-        `ProjectIndex.repr_models`. Formatted whole, it writes no line break."""
+        """Whether `value` is an object whose text lists each field's `repr` or no data (a
+        pydantic model, a class whose `__repr__` writes reprs, a plain class:
+        `secreview.index.model_text`): of this module's classes by its own tree, of another
+        module's by `ProjectIndex.repr_models`. Formatted whole, it writes no line break."""
         kind = value.type or ""
         if kind.startswith("class:"):
             return f"{self.module_name}.{kind.removeprefix('class:')}" in self._own_repr_models

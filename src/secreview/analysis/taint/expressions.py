@@ -143,7 +143,7 @@ class ExpressionRules(PropertyRules):
                 value = built_from(self.fstring(values))
                 return quoted_identifier(node, value, self.context.constant_value)
             case ast.FormattedValue(value=value, format_spec=spec):
-                inner = self.analysis.text_form(self.expr(value), node)  # a model's field reprs
+                inner = self.analysis.text_form(self.expr(value), node)  # written as reprs?
                 self.expr(spec)
                 if inner.is_constant:
                     return Value(const=inner.const if spec is None else UNKNOWN)

@@ -136,9 +136,9 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
 
 
 def as_field_reprs(value: Value, node: ast.AST) -> Value:
-    """A pydantic model as its text writes it, each field's `repr`
+    """An object as its text writes it, each field's `repr` or no data
     (`ChoiceTypes.writes_field_reprs`): its flows made safe for line breaks."""
-    note = "formatted as a pydantic model (each field's `repr`)"
+    note = "formatted whole (its fields' `repr`s, or no data)"
     escaped = value.mapped(lambda f: f.then(node, note).sanitised(LINE_BREAK_KINDS))
     return Value(flows=escaped.all_flows())
 

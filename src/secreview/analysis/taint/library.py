@@ -165,8 +165,8 @@ class LibraryRules(FrameState):
         if mapped is not None:
             # `map(re.escape, words)`: each element goes through the sanitiser, as one call would.
             return self.modelled_result(node, [mapped], None, None, args[1:], {})
-        if names and names[0] == "str" and len(args) == 1:  # `"%s" % x`: the reprs of a pydantic
-            written = self.analysis.text_form(args[0], node)  # model's fields, a container, bytes
+        if names and names[0] == "str" and len(args) == 1:  # `"%s" % x`: the reprs of an object
+            written = self.analysis.text_form(args[0], node)  # or container, or bytes
             if written is not args[0] or is_plain_container(written) or written.type in BYTES_TYPES:
                 model = self.models.sanitizers.get("str")
                 return formatted(written, frozenset(model.protects if model else ()), node)
@@ -355,7 +355,7 @@ class LibraryRules(FrameState):
             kinds = translation_kinds(self.translation_table(node.args[0]))
             return self.escaped(node, Value(flows=receiver.all_flows()), kinds)
         if method == "format":
-            if isinstance(receiver.const, str):  # a pydantic model writes its fields' reprs
+            if isinstance(receiver.const, str):  # an object written as its fields' reprs
                 texts = [self.analysis.text_form(a, node) for a in args]
                 args, kwargs = brace_arguments(receiver.const, texts, kwargs, node)
             flows = merge_flows(

@@ -179,7 +179,7 @@ class SinkRules(FrameState):
                 continue  # `cache.delete_many(keys)`: Django's cache, no MongoDB collection
             if sink.kind == "log":
                 apart = self.context.project_logs_keywords_apart  # `project_log_library`
-                args = [self.analysis.text_form(a, node) for a in args]  # a model's field reprs
+                args = [self.analysis.text_form(a, node) for a in args]  # written as reprs?
                 args, kwargs = logged_arguments(args, kwargs, node, self.qualified, receiver, apart)
             # What reaches *any* argument, not only the modelled one: pattern rules ask whether
             # a call is harmless as a whole (`["sh", "-c", cmd]` is more than its argv[0]).

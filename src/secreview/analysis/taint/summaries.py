@@ -286,8 +286,9 @@ class ProjectIndex:
     """Qualified name of each validating model of the project -> its fields declared with a
     library type the models give a pattern -> that type (`choices.patterned_fields`)."""
     repr_models: frozenset[str] = frozenset()
-    """Qualified names of the project's pydantic models whose text lists each field's `repr`
-    (`secreview.index.model_text`): formatted whole, they write no line break."""
+    """Qualified names of the project's classes whose text lists each field's `repr` or no
+    data (pydantic models, plain classes: `secreview.index.model_text`): formatted whole, they
+    write no line break."""
     routes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     """Qualified name of each Django view the project's URLconf routes to -> each argument its
     routes constrain -> the sink kinds it is safe for (`route_kinds`)."""
