@@ -271,8 +271,12 @@ def eval_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
 
 
 def _only_parses(context: ModuleContext, call: ast.Call) -> bool:
-    """`compile(text, name, mode, ast.PyCF_ONLY_AST)` returns a syntax tree, as `ast.parse` does:
-    nothing it returns can run, whoever wrote the text."""
+    """`compile(text, name, mode, ast.PyCF_ONLY_AST)` returns a syntax tree, as `ast.parse` does,
+    and a `compile(...)` whose result is thrown away (a statement of its own, the usual syntax
+    check inside `try: ... except SyntaxError`) keeps no code object: nothing can run, whoever
+    wrote the text. The code is judged where it is later run."""
+    if isinstance(context.parent(call), ast.Expr):
+        return True
     flags = context.argument(call, 3, "flags")
     return flags is not None and any(
         (context.resolve(part) or "").endswith("PyCF_ONLY_AST")
