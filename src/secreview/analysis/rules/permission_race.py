@@ -100,7 +100,8 @@ def _restriction(
     "`id_rsa`, ..., not `public` or certificates), when what is written is named like a "
     "secret or is a serialised private key (`private_bytes()`, `-----BEGIN ... PRIVATE "
     "KEY-----`), or when the new mode leaves the file to its owner alone. Quiet when a "
-    "`os.umask` call comes first, or the creation passes a mode or an `opener`.",
+    "`os.umask` call comes first, the creation passes a mode or an `opener`, or the file's "
+    "folder was restricted to its owner first (`path.parent.chmod(0o700)`).",
     why_bad="Between the creation and the chmod the file has the umask's default mode, "
     "usually 0o644: any local account can open it. Permissions are checked only when a file "
     "is opened, so whoever opened it in that window keeps reading it after the chmod, "
