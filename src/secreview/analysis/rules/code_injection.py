@@ -200,7 +200,8 @@ def _command_line_or_its_parameter(context: ModuleContext, value: ast.expr) -> b
     "where their text is parsed), the module code an import loader of the module (a class "
     "with two of `find_spec`, `exec_module`, `get_code`, `load_module`, ...) compiles and runs, "
     "and `exec` of a code object `compile` made (judged at the "
-    "`compile`), nor a `compile` whose result is thrown away (a syntax check). Code in an `except ImportError` fallback for a module every Python 3 ships "
+    "`compile`), nor a `compile` whose result is thrown away (a syntax check). "
+    "Code in an `except ImportError` fallback for a module every Python 3 ships "
     "(`import ast`) never runs and is not reported.",
     why_bad="Whoever controls the text controls the interpreter: `eval(request.args['x'])` lets "
     "an attacker run `__import__('os').system(...)` with the application's privileges. Even "
