@@ -200,7 +200,8 @@ def _command_line_or_its_parameter(context: ModuleContext, value: ast.expr) -> b
     "where their text is parsed), the module code an import loader of the module (a class "
     "with two of `find_spec`, `exec_module`, `get_code`, `load_module`, ...) compiles and runs, "
     "and `exec` of a code object `compile` made (judged at the "
-    "`compile`). Code in an `except ImportError` fallback for a module every Python 3 ships "
+    "`compile`), nor a `compile` whose result is thrown away (a syntax check). "
+    "Code in an `except ImportError` fallback for a module every Python 3 ships "
     "(`import ast`) never runs and is not reported.",
     why_bad="Whoever controls the text controls the interpreter: `eval(request.args['x'])` lets "
     "an attacker run `__import__('os').system(...)` with the application's privileges. Even "
@@ -271,8 +272,12 @@ def eval_injection(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
 
 
 def _only_parses(context: ModuleContext, call: ast.Call) -> bool:
-    """`compile(text, name, mode, ast.PyCF_ONLY_AST)` returns a syntax tree, as `ast.parse` does:
-    nothing it returns can run, whoever wrote the text."""
+    """`compile(text, name, mode, ast.PyCF_ONLY_AST)` returns a syntax tree, as `ast.parse` does,
+    and a `compile(...)` whose result is thrown away (a statement of its own, the usual syntax
+    check inside `try: ... except SyntaxError`) keeps no code object: nothing can run, whoever
+    wrote the text. The code is judged where it is later run."""
+    if isinstance(context.parent(call), ast.Expr):
+        return True
     flags = context.argument(call, 3, "flags")
     return flags is not None and any(
         (context.resolve(part) or "").endswith("PyCF_ONLY_AST")

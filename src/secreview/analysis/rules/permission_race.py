@@ -8,6 +8,9 @@ written is named like a secret or is a serialised private key, or when the progr
 its owner (it says so itself). The creation is where the fix goes, so that is where the finding
 points; the late restriction is the evidence. A file created by a helper method of the same class
 (`conn = self._connect()` around `sqlite3.connect(self.filename)`) counts, one level deep.
+A file created inside a folder the function first restricted to its owner (`path.parent.chmod(
+0o700)`, `os.chmod(folder, 0o700)` before `open(os.path.join(folder, name), "w")`) is not
+reported: another user must search the folder to open anything in it, so the window is closed.
 """
 
 from __future__ import annotations
@@ -97,7 +100,8 @@ def _restriction(
     "`id_rsa`, ..., not `public` or certificates), when what is written is named like a "
     "secret or is a serialised private key (`private_bytes()`, `-----BEGIN ... PRIVATE "
     "KEY-----`), or when the new mode leaves the file to its owner alone. Quiet when a "
-    "`os.umask` call comes first, or the creation passes a mode or an `opener`.",
+    "`os.umask` call comes first, the creation passes a mode or an `opener`, or the file's "
+    "folder was restricted to its owner first (`path.parent.chmod(0o700)`).",
     why_bad="Between the creation and the chmod the file has the umask's default mode, "
     "usually 0o644: any local account can open it. Permissions are checked only when a file "
     "is opened, so whoever opened it in that window keeps reading it after the chmod, "
@@ -129,6 +133,8 @@ def secret_file_permission_race(node: ast.AST, context: ModuleContext) -> Iterat
         if not creations or umask_before(call, nodes, context):
             continue
         for creation in creations:
+            if _private_folder_before(creation.path, calls[:index], context, node):
+                continue
             for later in calls[index + 1 :]:
                 restricted = _restriction(later, creation, context)
                 if restricted is None:
@@ -184,3 +190,71 @@ def _through(
     if site is creation.call:
         return ()
     return ((site, f"`{context.one_line(site)}` creates the file through this method"),)
+
+
+def _parent_keys(path: ast.expr, context: ModuleContext, function: Function) -> set[str]:
+    """Expression keys of the folder `path` is created in, as far as its spelling tells: the
+    left side of `folder / name` or the first argument of `os.path.join(folder, name)`, written
+    inline or assigned to the path's name (in the function, else as a module constant)."""
+    keys: set[str] = set()
+    values: list[ast.expr] = [path]
+    if isinstance(path, ast.Name):
+        for statement in ast.walk(function):
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and statement.targets[0].id == path.id
+            ):
+                values.append(statement.value)
+        constant = context.module_constants.get(path.id)
+        if constant is not None and len(values) == 1:
+            values.append(constant)
+    for value in values:
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+            keys.add(expression_key(value.left))
+        elif (
+            isinstance(value, ast.Call)
+            and context.call_name(value) == "os.path.join"
+            and len(value.args) == 2
+            and not value.keywords
+        ):
+            keys.add(expression_key(value.args[0]))
+    return keys
+
+
+def _names_parent_of(target: ast.expr, key: str, context: ModuleContext) -> bool:
+    """Whether `target` is `path.parent` or `os.path.dirname(path)` for the path keyed `key`."""
+    if isinstance(target, ast.Attribute) and target.attr == "parent":
+        return expression_key(target.value) == key
+    if isinstance(target, ast.Call) and context.call_name(target) == "os.path.dirname":
+        argument = context.argument(target, 0, "p")
+        return argument is not None and expression_key(argument) == key
+    return False
+
+
+def _private_folder_before(
+    path: ast.expr, earlier: list[ast.Call], context: ModuleContext, function: Function
+) -> bool:
+    """Whether a call before the creation restricts the file's folder to its owner: others
+    cannot search it, so they cannot open the file in the window before the chmod."""
+    keys = _parent_keys(path, context, function)
+    key = expression_key(path)
+    for call in earlier:
+        name = context.call_name(call)
+        if name in _CHMODS:
+            target = context.argument(call, 0, "path")
+            mode_node = context.argument(call, 1, "mode")
+        elif name is None and isinstance(call.func, ast.Attribute) and call.func.attr == "chmod":
+            target = call.func.value
+            mode_node = context.argument(call, 0, "mode")
+        else:
+            continue
+        if target is None or not (
+            expression_key(target) in keys or _names_parent_of(target, key, context)
+        ):
+            continue
+        mode = fold_flags(mode_node, context)
+        if mode_node is not None and mode is not None and not mode & _GROUP_AND_OTHERS_BITS:
+            return True
+    return False

@@ -48,7 +48,23 @@ def is_check(node: ast.AST, context: ModuleContext) -> bool:
     if _CAN_CALL.search(text):
         return True
     last = text.rsplit(".", 1)[-1]
-    return bool(_check_words().search(last)) and not last.startswith(("get_", "set_"))
+    return (
+        bool(_check_words().search(last))
+        and not last.startswith(("get_", "set_"))
+        and not _NOT_CALLER_CHECKS.search(last)
+    )
+
+
+_NOT_CALLER_CHECKS = lazy_pattern(
+    r"(?i)authori[sz](e|ation)_?(url|uri|code|response|endpoint)|"
+    r"(start|begin|complete|finish)_authori[sz]ation|"
+    r"^_*requires?_\w*_(enabled|configured|available|installed)$"
+)
+"""Names with a check's words that check no caller: OAuth's vocabulary for the grant flow (RFC
+6749's authorization response, code and endpoint: `GoogleOAuthAuthorizeResponse(...)`,
+`start_authorization(...)` send the user to a provider to grant this app access), and a
+requirement on the server's setup (`_require_organization_client_config_enabled()`: a feature
+switched on, whoever calls)."""
 
 
 def own_checks(function: Function, context: ModuleContext) -> list[ast.AST]:

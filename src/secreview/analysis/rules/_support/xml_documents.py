@@ -2,7 +2,11 @@
 
 Entities are declared only in a DOCTYPE, which must come before the first element; a document
 whose fixed text starts with an element (`"<root>%s</root>" % text`, a list of lines whose first
-item is `"<root>"` joined) can declare none, whatever is spliced in after it.
+item is `"<root>"` joined) can declare none, whatever is spliced in after it. Nor can the XML
+libvirt writes about its own objects: `XMLDesc()` of a domain, network, storage pool or volume,
+interface, node device, secret or filter, and `getXMLDesc()` of a snapshot or checkpoint, return
+libvirt's serialisation of its configuration (names and descriptions escaped as text), which
+never holds a DOCTYPE.
 """
 
 from __future__ import annotations
@@ -69,8 +73,25 @@ def _call_names(context: ModuleContext) -> frozenset[str]:
     )
 
 
+_LIBVIRT_DESCRIPTIONS = frozenset({"XMLDesc", "getXMLDesc"})
+"""libvirt's methods returning an object's XML description, written by libvirt itself."""
+
+
+def _libvirt_description(context: ModuleContext, document: ast.expr) -> bool:
+    """Whether the document is libvirt's XML description of one of its objects
+    (`dom.XMLDesc(0)`, directly or through a name bound once to it)."""
+    value = single_value(context, document)
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _LIBVIRT_DESCRIPTIONS
+    )
+
+
 def document_origin(context: ModuleContext, call: ast.Call, document: ast.expr) -> DataOrigin:
     """Where the parsed document comes from; program-made when no DTD can be in it."""
     if starts_with_element(context, document):
         return DataOrigin(Trust.PROGRAM_MADE, "the document starts with an element")
+    if _libvirt_description(context, document):
+        return DataOrigin(Trust.PROGRAM_MADE, "libvirt's own XML description")
     return data_origin(context, call, document)
