@@ -11,13 +11,14 @@ may be the value's own text.
 from __future__ import annotations
 
 import ast
-import re
 import string
+
+from secreview.patterns import lazy_pattern
 
 _REPR_CONVERSIONS = frozenset({ord("r"), ord("a")})
 """f-string conversions that write a value's `repr` (`!r`) or its ASCII `repr` (`!a`)."""
 
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(.)")
+_PERCENT_FIELD = lazy_pattern(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(.)")
 """A `%` format field, its conversion character captured."""
 
 _SAFE_PERCENT = frozenset("radiouxXeEfFgGc%")
