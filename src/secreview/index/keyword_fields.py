@@ -65,7 +65,7 @@ def keyword_classes(tree: ast.Module) -> tuple[str, ...]:
         elif (
             isinstance(statement, ast.Assign)
             and isinstance(statement.value, ast.Call)
-            and _short(statement.value.func) in _BASE_FACTORIES
+            and short_name(statement.value.func) in _BASE_FACTORIES
         ):
             names = [t.id for t in statement.targets if isinstance(t, ast.Name)]
             found.extend(f"{name}{EVERY_KEYWORD}:" for name in names)
@@ -75,12 +75,12 @@ def keyword_classes(tree: ast.Module) -> tuple[str, ...]:
 def _is_record(cls: ast.ClassDef) -> bool:
     """Whether a decorator or a library base of `cls` makes it a record built from keywords."""
     decorators = (d.func if isinstance(d, ast.Call) else d for d in cls.decorator_list)
-    return any(_short(d) in _RECORD_DECORATORS for d in decorators) or any(
-        _short(base) in _RECORD_BASES for base in cls.bases
+    return any(short_name(d) in _RECORD_DECORATORS for d in decorators) or any(
+        short_name(base) in _RECORD_BASES for base in cls.bases
     )
 
 
-def _short(node: ast.expr) -> str:
+def short_name(node: ast.expr) -> str:
     """The last name of a dotted name (`attr.s` -> `s`), else empty."""
     if isinstance(node, ast.Attribute):
         return node.attr

@@ -25,6 +25,7 @@ import ast
 from collections.abc import Callable, Collection, Mapping
 
 from secreview.index.choices import class_bases
+from secreview.index.keyword_fields import short_name
 from secreview.index.repr_text import writes_only_reprs
 
 PYDANTIC_MODELS = frozenset(
@@ -99,11 +100,7 @@ def own_text_classes(tree: ast.Module) -> tuple[str, ...]:
 
 def _decorator_name(decorator: ast.expr) -> str:
     """The last name of a decorator (`dataclass` of `@dataclasses.dataclass(frozen=True)`)."""
-    if isinstance(decorator, ast.Call):
-        decorator = decorator.func
-    if isinstance(decorator, ast.Attribute):
-        return decorator.attr
-    return decorator.id if isinstance(decorator, ast.Name) else ""
+    return short_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
 
 
 def _writes_own_text(cls: ast.ClassDef) -> bool:
