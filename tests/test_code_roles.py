@@ -203,3 +203,41 @@ def test_a_schema_migration_s_findings_are_rated_low_with_the_reason(
     )
     confidence, _, tags = _confidence_at(not_a_migration, line)
     assert confidence is not Confidence.LOW and "schema-migration" not in tags
+
+
+MANAGEMENT_COMMAND = """\
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        table = options["table"]
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM %s WHERE stale" % table)
+"""
+FETCHING_COMMAND = MANAGEMENT_COMMAND.replace(
+    'table = options["table"]', 'table = requests.get(options["url"], timeout=5).text'
+).replace("from django.db", "import requests\nfrom django.db")
+
+
+def _tagged_at(source: str, path: str, line: int) -> tuple[Confidence, tuple[str, ...]]:
+    report = review_source(source, path)
+    (finding,) = [f for f in report.findings if f.location.line == line]
+    return finding.confidence, finding.tags
+
+
+def test_a_django_management_command_is_an_operators_tool() -> None:
+    """`manage.py purge --table ...` runs with the operator's arguments: its findings are rated
+    low, tagged `management-command`, unless it reads the network, or is no command (the
+    same class in a view module, a command module without `class Command`)."""
+    command = "shop/management/commands/purge.py"
+    confidence, tags = _tagged_at(MANAGEMENT_COMMAND, command, 9)
+    assert confidence is Confidence.LOW and "management-command" in tags
+    confidence, tags = _tagged_at(FETCHING_COMMAND, command, 10)
+    assert "management-command" not in tags
+    confidence, tags = _tagged_at(MANAGEMENT_COMMAND, "shop/views.py", 9)
+    assert confidence is not Confidence.LOW and "management-command" not in tags
+    renamed = MANAGEMENT_COMMAND.replace("class Command", "class Purge")
+    confidence, tags = _tagged_at(renamed, command, 9)
+    assert "management-command" not in tags

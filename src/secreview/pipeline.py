@@ -26,7 +26,7 @@ from secreview.analysis.taint import (
 from secreview.analysis.taint.stubs import classes_with_stubs
 from secreview.config import ScanConfig, ignored_rules_for
 from secreview.context.devonly import rate_development_only
-from secreview.context.maintenance import maintainer_script
+from secreview.context.maintenance import maintainer_script, management_command
 from secreview.context.suppression_problems import suppression_problem
 from secreview.context.suppressions import Suppression, apply_suppressions, find_suppressions
 from secreview.context.testcode import is_test_code
@@ -272,13 +272,14 @@ def review_source(
         kept_local = tuple(f for f in found if not by_id[f.rule_id].uses_project_summaries)
     raw = without_superseded(found, flow_rule_ids(rules))
     kept = _suppressed(raw, text, path, by_id, config, identity or path)
+    offline = not may_read_network_input(context)  # an operator's tool reading no network
     rated = rate_development_only(
         (_with_severity(f, config) for f in kept),
         outcome.tree,
         context.nodes,
         frozenset(r.id for r in rules if r.applies_in_tests),
-        maintainer_script=maintainer_script(path, config.project_scripts)
-        and not may_read_network_input(context),
+        maintainer_script=maintainer_script(path, config.project_scripts) and offline,
+        management_command=management_command(path, outcome.tree) and offline,
     )
     in_context = [_in_context(f, by_id[f.rule_id], is_test, config) for f in rated]
     findings = tuple(f for f in in_context if _shown(f, config))

@@ -31,6 +31,7 @@ from secreview.index.facts import is_main_guard
 DEVELOPMENT_TAG = "development-only"
 MIGRATION_TAG = "schema-migration"
 SCRIPT_TAG = "maintainer-script"
+COMMAND_TAG = "management-command"
 _IN_DEVELOPMENT = "in development rather than in a deployed application"
 _MIGRATION = (
     "when the operator migrates the database, at deploy time, on the database's own schema and rows"
@@ -38,6 +39,10 @@ _MIGRATION = (
 _SCRIPT = (
     "in a script beside the package that its maintainers run by hand with their own arguments "
     "(it reads no network input), not in the deployed application"
+)
+_COMMAND = (
+    "when an operator runs it as a Django management command (`manage.py ...`) with their own "
+    "arguments (it reads no network input), not when the application serves a request"
 )
 
 
@@ -68,15 +73,22 @@ def _defines_something(tree: ast.Module) -> bool:
 
 
 def development_spans(
-    tree: ast.Module, nodes: Iterable[ast.AST], maintainer_script: bool = False
+    tree: ast.Module,
+    nodes: Iterable[ast.AST],
+    maintainer_script: bool = False,
+    management_command: bool = False,
 ) -> list[DevelopmentSpan]:
     """The regions of `tree` that only run in development, in source order. `nodes` are the
     tree's nodes, parents before children (the module index's list: no second walk);
-    `maintainer_script`: the module is a maintainer's script (see the module)."""
+    `maintainer_script`: the module is a maintainer's script (see the module);
+    `management_command`: a Django management command reading no network input
+    (`maintenance.management_command`)."""
     if is_schema_migration(tree):
         return [DevelopmentSpan(1, _last_line(tree), _MIGRATION, MIGRATION_TAG)]
     if maintainer_script:
         return [DevelopmentSpan(1, _last_line(tree), _SCRIPT, SCRIPT_TAG)]
+    if management_command:
+        return [DevelopmentSpan(1, _last_line(tree), _COMMAND, COMMAND_TAG)]
     found: list[DevelopmentSpan | None] = []
     library = _defines_something(tree)
     for node in nodes:
@@ -102,14 +114,17 @@ def rate_development_only(
     nodes: Iterable[ast.AST],
     applies_everywhere: frozenset[str],
     maintainer_script: bool = False,
+    management_command: bool = False,
 ) -> list[Finding]:
     """Findings inside development-only code at low confidence, with the reason in the message.
 
     Rules in `applies_everywhere` (those that matter in test code too) are left unchanged;
-    `maintainer_script` as for `development_spans`.
+    `maintainer_script` and `management_command` as for `development_spans`.
     """
     findings = list(findings)
-    spans = development_spans(tree, nodes, maintainer_script) if findings else []
+    spans = (
+        development_spans(tree, nodes, maintainer_script, management_command) if findings else []
+    )
     if not spans:
         return findings
     rated = []

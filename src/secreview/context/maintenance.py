@@ -9,6 +9,7 @@ network input. A module at the root not so named may be what deploys the applica
 
 from __future__ import annotations
 
+import ast
 from pathlib import PurePosixPath
 
 _MAINTENANCE_FOLDERS = frozenset(
@@ -43,3 +44,15 @@ def maintainer_script(path: str, scripts: frozenset[str]) -> bool:
     return shown.name in _MAINTENANCE_FILES or any(
         folder.lower() in _MAINTENANCE_FOLDERS for folder in shown.parts[:-1]
     )
+
+
+def management_command(path: str, tree: ast.Module) -> bool:
+    """Whether the module shown as `path` is a Django management command: a module of an app's
+    `management/commands/` folder defining a top-level `class Command`, which Django runs only
+    when an operator types `manage.py <name>` (or a scheduler the operator set up does), with
+    the operator's own arguments. Its findings are rated as a maintainer's script's are where it
+    reads no network input."""
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if len(parts) < 3 or parts[-3:-1] != ("management", "commands") or parts[-1][:1] == "_":
+        return False
+    return any(isinstance(s, ast.ClassDef) and s.name == "Command" for s in tree.body)

@@ -38,6 +38,10 @@ class InputClues(NamedTuple):
     download_verb_named: bool = False
     """The same, with the verb a word of its own (`download_bytes`, `fetch_page`, not a
     cursor's `fetchall`): the stricter clue `may_read_network_input` takes."""
+    only_objects: bool = False
+    """`request_shaped` holds only because a modelled object that is no request is named
+    (`django.db.connection`, `loguru.logger`): the taint run is gated by it, a script's or a
+    command's rating is not."""
 
     def may_read(self, origins: frozenset[str]) -> bool:
         """Whether input of one of `origins` can appear in the module."""
@@ -51,7 +55,8 @@ class InputClues(NamedTuple):
         beside an `https` setting is not reached from the network."""
         if self.download_verb_named and "socket" in network:
             return True
-        return self.request_shaped or not self.origins.isdisjoint(network)
+        shaped = self.request_shaped and not self.only_objects
+        return shaped or not self.origins.isdisjoint(network)
 
 
 def input_clues(context: ModuleContext, models: Models) -> InputClues:
@@ -96,10 +101,14 @@ def _gather_input_clues(context: ModuleContext, models: Models) -> InputClues:
     # (or the annotation's module) is imported (`ParameterRules.bind_parameters`): elsewhere a
     # `request` is a task's, a `Request` a queue's, and no request can come of them.
     framework = not imported.isdisjoint(table.request_roots)
+    objects = [o for o in models.object_types if o.split(".")[0] in imported and _last(o) in words]
     shaped = _request_shaped(text, words, imported, models, named and framework)
+    requests = any(models.object_types[o] in models.typed_sources for o in objects)
+    only_objects = bool(objects) and not shaped and not requests  # `django.db.connection`
     download = names_a_download(text, words)
     verb = download and names_a_download(text, words, verb_first=True)
-    return InputClues(frozenset(origins), shaped, named, download, verb)
+    shaped = shaped or bool(objects)
+    return InputClues(frozenset(origins), shaped, named, download, verb, only_objects)
 
 
 class _ClueTable(NamedTuple):
@@ -162,6 +171,11 @@ def _build_clue_table(models: Models) -> _ClueTable:
     )
 
 
+def _last(name: str) -> str:
+    """The last part of a dotted name."""
+    return name.rsplit(".", 1)[-1]
+
+
 def _prefixes(name: str) -> list[str]:
     """`a.b.c.d` -> `a.b.c`, `a.b`: the names a method's owner may have, longest first."""
     parts = name.split(".")
@@ -195,10 +209,8 @@ def _type_roots(models: Models) -> dict[str, set[str]]:
 def _request_shaped(
     text: str, words: set[str], imported: set[str], models: Models, request_parameter: bool
 ) -> bool:
-    """Whether the text shows a request of any origin (see `InputClues.request_shaped`)."""
-    for name in models.object_types:
-        if name.split(".")[0] in imported and name.rsplit(".", 1)[-1] in words:
-            return True
+    """Whether the text shows a request of any origin (see `InputClues.request_shaped`) other
+    than a modelled object it names (`_gather_input_clues` looks for those)."""
     if request_parameter:
         return True
     for decorator in _DECORATOR.findall(text):
