@@ -241,3 +241,24 @@ def test_a_django_management_command_is_an_operators_tool() -> None:
     renamed = MANAGEMENT_COMMAND.replace("class Command", "class Purge")
     confidence, tags = _tagged_at(renamed, command, 9)
     assert "management-command" not in tags
+
+
+def test_a_management_command_writing_passwords_to_its_log_keeps_that_finding() -> None:
+    """A command runs on the production database: a user's password it logs is exposed
+    whoever typed `manage.py importusers`."""
+    source = """\
+import logging
+
+from django.core.management.base import BaseCommand
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        for user in User.objects.all():
+            password = user.initial_password
+            logger.info("created %s with password %s", user.username, password)
+"""
+    confidence, tags = _tagged_at(source, "users/management/commands/importusers.py", 12)
+    assert confidence is not Confidence.LOW and "management-command" not in tags

@@ -40,6 +40,10 @@ _SCRIPT = (
     "in a script beside the package that its maintainers run by hand with their own arguments "
     "(it reads no network input), not in the deployed application"
 )
+_EXPOSURE_CWES = frozenset({200, 209, 312, 313, 315, 359, 532})
+"""Weaknesses that expose data (a password written to a log, a secret stored in clear): a
+management command runs on the production database, so who typed its arguments changes
+nothing about what it writes out."""
 _COMMAND = (
     "when an operator runs it as a Django management command (`manage.py ...`) with their own "
     "arguments (it reads no network input), not when the application serves a request"
@@ -131,7 +135,7 @@ def rate_development_only(
     for finding in findings:
         line = finding.location.line
         span = next((s for s in spans if s.first <= line <= s.last), None)
-        if span is None or finding.rule_id in applies_everywhere:
+        if span is None or finding.rule_id in applies_everywhere or _exposes_data(span, finding):
             rated.append(finding)
             continue
         rated.append(
@@ -142,3 +146,8 @@ def rate_development_only(
             )
         )
     return rated
+
+
+def _exposes_data(span: DevelopmentSpan, finding: Finding) -> bool:
+    """Whether a management command's finding is one of `_EXPOSURE_CWES`: kept as rated."""
+    return span.tag == COMMAND_TAG and finding.cwe in _EXPOSURE_CWES
