@@ -272,14 +272,16 @@ def review_source(
         kept_local = tuple(f for f in found if not by_id[f.rule_id].uses_project_summaries)
     raw = without_superseded(found, flow_rule_ids(rules))
     kept = _suppressed(raw, text, path, by_id, config, identity or path)
-    offline = not may_read_network_input(context)  # an operator's tool reading no network
+    script = maintainer_script(path, config.project_scripts)
+    command = management_command(path, outcome.tree)
+    offline = (script or command) and not may_read_network_input(context)  # an operator's tool
     rated = rate_development_only(
         (_with_severity(f, config) for f in kept),
         outcome.tree,
         context.nodes,
         frozenset(r.id for r in rules if r.applies_in_tests),
-        maintainer_script=maintainer_script(path, config.project_scripts) and offline,
-        management_command=management_command(path, outcome.tree) and offline,
+        maintainer_script=script and offline,
+        management_command=command and offline,
     )
     in_context = [_in_context(f, by_id[f.rule_id], is_test, config) for f in rated]
     findings = tuple(f for f in in_context if _shown(f, config))

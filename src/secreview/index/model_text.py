@@ -105,26 +105,28 @@ def _decorator_name(decorator: ast.expr) -> str:
 
 def _writes_own_text(cls: ast.ClassDef) -> bool:
     """Whether the class body defines or assigns one of `TEXT_METHODS`."""
-    for item in cls.body:
-        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name in TEXT_METHODS:
-            return True
-        targets = item.targets if isinstance(item, ast.Assign) else []
-        if any(isinstance(t, ast.Name) and t.id in TEXT_METHODS for t in targets):
-            return True
-    return False
+    return bool(_text_assignments(cls)) or any(
+        isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name in TEXT_METHODS
+        for item in cls.body
+    )
 
 
 def _assigns_other_text(cls: ast.ClassDef) -> bool:
     """Whether the class body assigns a text method other than `__str__ = __repr__`."""
-    for item in cls.body:
-        if not isinstance(item, ast.Assign):
-            continue
-        aliased = isinstance(item.value, ast.Name) and item.value.id == "__repr__"
-        if not aliased and any(
-            isinstance(t, ast.Name) and t.id in TEXT_METHODS for t in item.targets
-        ):
-            return True
-    return False
+    return any(
+        not (isinstance(item.value, ast.Name) and item.value.id == "__repr__")
+        for item in _text_assignments(cls)
+    )
+
+
+def _text_assignments(cls: ast.ClassDef) -> list[ast.Assign]:
+    """The assignments of the class body that bind one of `TEXT_METHODS` (`__str__ = ...`)."""
+    return [
+        item
+        for item in cls.body
+        if isinstance(item, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id in TEXT_METHODS for t in item.targets)
+    ]
 
 
 def repr_models(
@@ -146,9 +148,9 @@ def repr_models(
     }
     reprs = {name.removesuffix(_REPRS) for name in marked if name.endswith(_REPRS)}
     plain = {name.removesuffix(_PLAIN) for name in marked if name.endswith(_PLAIN)}
-    writing = marked - {f"{name}{_REPRS}" for name in reprs} - {f"{name}{_PLAIN}" for name in plain}
+    writing = {name for name in marked if not name.endswith((_REPRS, _PLAIN))}
     allowed = PYDANTIC_MODELS | NEUTRAL_BASES
-    found: set[str] = set(known) | (plain - writing)
+    found: set[str] = set(known) | plain
     for _ in range(_MAX_DEPTH):
         added = {
             name

@@ -138,7 +138,11 @@ def formatted(value: Value, kinds: frozenset[str], node: ast.AST) -> Value:
 def as_field_reprs(value: Value, node: ast.AST) -> Value:
     """An object as its text writes it, each field's `repr` or no data
     (`ChoiceTypes.writes_field_reprs`): its flows made safe for line breaks."""
-    note = "formatted whole (its fields' `repr`s, or no data)"
+    return _line_breaks_escaped(value, node, "formatted whole (its fields' `repr`s, or no data)")
+
+
+def _line_breaks_escaped(value: Value, node: ast.AST, note: str) -> Value:
+    """`value`'s flows, each through `node` with `note`, made safe for line breaks."""
     escaped = value.mapped(lambda f: f.then(node, note).sanitised(LINE_BREAK_KINDS))
     return Value(flows=escaped.all_flows())
 
@@ -219,9 +223,7 @@ def unused(value: Value, node: ast.AST) -> Value:
     the value can forge no log line or header."""
     if not value.all_flows():
         return value
-    note = "not written: the message has no field for it"
-    escaped = value.mapped(lambda f: f.then(node, note).sanitised(LINE_BREAK_KINDS))
-    return Value(flows=escaped.all_flows())
+    return _line_breaks_escaped(value, node, "not written: the message has no field for it")
 
 
 def percent_result(template: str, right: Value, node: ast.AST) -> Value | None:

@@ -45,18 +45,19 @@ class InputClues(NamedTuple):
 
     def may_read(self, origins: frozenset[str]) -> bool:
         """Whether input of one of `origins` can appear in the module."""
-        if self.download_named and "socket" in origins:
-            return True
-        return self.request_shaped or not self.origins.isdisjoint(origins)
+        return self._reads(origins, self.download_named, self.request_shaped)
 
     def shows_network_input(self, network: frozenset[str]) -> bool:
         """Whether input of one of the `network` origins can appear, a download counted only
-        when its verb is a word of its own: a maintainer's script that reads database rows
-        beside an `https` setting is not reached from the network."""
-        if self.download_verb_named and "socket" in network:
-            return True
+        when its verb is a word of its own and a named object only when it is a request: a
+        maintainer's script that reads database rows beside an `https` setting, or a command
+        using `django.db.connection`, is not reached from the network."""
         shaped = self.request_shaped and not self.only_objects
-        return shaped or not self.origins.isdisjoint(network)
+        return self._reads(network, self.download_verb_named, shaped)
+
+    def _reads(self, origins: frozenset[str], download: bool, shaped: bool) -> bool:
+        """`may_read` with the download clue and the request clue given."""
+        return (download and "socket" in origins) or shaped or not self.origins.isdisjoint(origins)
 
 
 def input_clues(context: ModuleContext, models: Models) -> InputClues:
