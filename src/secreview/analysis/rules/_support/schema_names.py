@@ -33,10 +33,8 @@ def is_schema_identifier(context: ModuleContext, expr: ast.expr, depth: int = 0)
     or a comprehension's name running over such names."""
     value = single_value(context, expr)
     if isinstance(value, ast.Name) and generator_binds(context, value) and depth < MAX_DEPTH:
-        return all(
-            is_schema_identifier(context, element, depth + 1)
-            for element in _collection_items(context, iterated_collection(context, value))
-        )
+        items = _collection_items(context, iterated_collection(context, value))
+        return bool(items) and all(is_schema_identifier(context, e, depth + 1) for e in items)
     if not isinstance(value, ast.Attribute):
         return False
     if value.attr in _SCHEMA_NAME_ATTRIBUTES:
