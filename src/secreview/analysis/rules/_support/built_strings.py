@@ -15,23 +15,23 @@ import string
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from secreview.analysis.rules._support.comprehension_names import (
-    counts_numbers,
-    generator_binds,
-    iterated_collection,
-)
+from secreview.analysis.rules._support.comprehension_names import generator_binds
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
     bindings_before,
     mapping_values,
     sequence_elements,
 )
+from secreview.analysis.rules._support.number_annotations import (
+    loops_over_numbers,
+    number_parameter,
+)
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.written_strings import (
+    generated_kinds,
     literal_strings_parameter,
     loops_over_strings,
     strings_only,
-    strings_written,
 )
 from secreview.index.context import UNKNOWN, ModuleContext
 from secreview.patterns import lazy_pattern
@@ -126,6 +126,8 @@ def string_pieces(context: ModuleContext, expr: ast.expr, depth: int = 0) -> lis
             return _generated_join_pieces(context, separator, generated, expr, depth)
         case ast.IfExp(body=body, orelse=orelse):
             return _either_pieces(context, body, orelse, depth)
+        case ast.Call(args=[shown]) if not expr.keywords and context.call_name(expr) == "str":
+            return string_pieces(context, shown, depth + 1)  # a text or a number, as it is
         case ast.Name():
             return _name_pieces(context, expr, depth)
         case ast.Subscript(value=table) if strings_only(context, mapping_values(context, table)):
@@ -299,7 +301,8 @@ def _either_pieces(
 
 def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Piece]:
     if generator_binds(context, name):
-        return [_generated_piece(context, name)]
+        numeric, looped = generated_kinds(context, name)
+        return [Piece(node=name, numeric=numeric, looped=looped)]
     bindings = bindings_before(context, name)
     if not bindings:
         return [Piece(node=name)]
@@ -309,9 +312,15 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
         if b.value is None
         and (loops_over_strings(context, b.node) or literal_strings_parameter(b.node))
     ]
-    if any(b.value is None and b not in looped for b in bindings):
+    numbers = [
+        b
+        for b in bindings
+        if b.value is None and (loops_over_numbers(context, b.node) or number_parameter(b.node))
+    ]
+    if any(b.value is None and b not in looped and b not in numbers for b in bindings):
         return [Piece(node=name)]
     pieces: list[Piece] = [Piece(node=name, via=(b.node,), looped=True) for b in looped[:1]]
+    pieces += [Piece(node=name, via=(b.node,), numeric=True) for b in numbers[:1]]
     for binding in bindings:
         if binding.value is None:
             continue
@@ -322,15 +331,6 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
                 piece = piece._replace(via=(binding.node, *piece.via))
             pieces.append(piece)
     return pieces
-
-
-def _generated_piece(context: ModuleContext, name: ast.Name) -> Piece:
-    """A name a comprehension binds: a number when it counts (`range`, `enumerate`'s index),
-    one of the strings written in the source it runs over, else a run-time value."""
-    if counts_numbers(context, name):
-        return Piece(node=name, numeric=True)
-    collection = iterated_collection(context, name)
-    return Piece(node=name, looped=collection is not None and strings_written(context, collection))
 
 
 def is_number_conversion(context: ModuleContext, expr: ast.expr) -> bool:

@@ -3,14 +3,20 @@
 `for table in ["notices", "templates"]:` gives `table` each of two names written in the source,
 a parameter annotated `Literal["a", "b"]` is held to its texts by the type checker, and a
 comprehension over a module constant tuple of strings runs over those: `built_strings` marks
-such a value `looped`, which no rule treats as an attacker's text.
+such a value `looped`, which no rule treats as an attacker's text. A comprehension's name is
+read here too (`generated_kinds`): one of such strings, or a number it counts or runs over.
 """
 
 from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.comprehension_names import (
+    counts_numbers,
+    iterated_collection,
+)
 from secreview.analysis.rules._support.local_bindings import sequence_elements
+from secreview.analysis.rules._support.number_annotations import holds_numbers
 from secreview.index.choices import is_literal
 from secreview.index.context import ModuleContext
 
@@ -49,3 +55,15 @@ def literal_strings_parameter(target: ast.AST) -> bool:
     index = annotation.slice
     texts = index.elts if isinstance(index, ast.Tuple) else [index]
     return all(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in texts)
+
+
+def generated_kinds(context: ModuleContext, name: ast.Name) -> tuple[bool, bool]:
+    """For a name a comprehension binds: whether it is a number (it counts through `range` or
+    `enumerate`'s index, or runs over a collection declared to hold numbers), and whether it is
+    one of the strings written in the source it runs over."""
+    collection = iterated_collection(context, name)
+    if counts_numbers(context, name) or (
+        collection is not None and holds_numbers(context, collection)
+    ):
+        return True, False
+    return False, collection is not None and strings_written(context, collection)
