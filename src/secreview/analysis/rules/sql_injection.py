@@ -26,12 +26,12 @@ from secreview.analysis.rules._support.built_strings import (
     assembly_evidence,
     fixed_text,
     is_fixed,
-    is_number_conversion,
     looks_internal,
     string_pieces,
 )
 from secreview.analysis.rules._support.compiled_sql import is_compiled_sql
 from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
+from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.analysis.rules._support.schema_names import (
     is_schema_identifier,

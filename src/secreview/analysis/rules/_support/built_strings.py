@@ -23,6 +23,7 @@ from secreview.analysis.rules._support.local_bindings import (
     sequence_elements,
 )
 from secreview.analysis.rules._support.number_annotations import (
+    holds_number_attribute,
     loops_over_numbers,
     number_parameter,
 )
@@ -44,7 +45,6 @@ _PERCENT_SPEC = lazy_pattern(
 # metacharacters. `c` is left out on purpose: `"%c" % 39` is a quote.
 _NUMERIC_PERCENT_TYPES = frozenset("diouxXeEfFgG")
 _NUMERIC_FORMAT_TYPES = frozenset("bdoxXneEfFgG%")
-_NUMBER_CONVERSIONS = frozenset({"int", "float", "len", "bool", "round", "abs"})
 _CONSTANT_STYLE = lazy_pattern(r"^_*[A-Z][A-Z0-9_]*$")
 
 
@@ -128,6 +128,8 @@ def string_pieces(context: ModuleContext, expr: ast.expr, depth: int = 0) -> lis
             return _either_pieces(context, body, orelse, depth)
         case ast.Call(args=[shown]) if not expr.keywords and context.call_name(expr) == "str":
             return string_pieces(context, shown, depth + 1)  # a text or a number, as it is
+        case ast.Attribute() if holds_number_attribute(context, expr):
+            return [Piece(node=expr, numeric=True)]
         case ast.Name():
             return _name_pieces(context, expr, depth)
         case ast.Subscript(value=table) if strings_only(context, mapping_values(context, table)):
@@ -331,11 +333,6 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
                 piece = piece._replace(via=(binding.node, *piece.via))
             pieces.append(piece)
     return pieces
-
-
-def is_number_conversion(context: ModuleContext, expr: ast.expr) -> bool:
-    """Whether `expr` is `int(...)`, `len(...)` and the like: a number, whatever went in."""
-    return isinstance(expr, ast.Call) and context.call_name(expr) in _NUMBER_CONVERSIONS
 
 
 def looks_internal(expr: ast.expr) -> bool:

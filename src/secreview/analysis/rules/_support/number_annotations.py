@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.local_bindings import bindings_before
+from secreview.analysis.rules._support.local_bindings import (
+    bindings_before,
+    self_attribute_values,
+)
 from secreview.index.context import ModuleContext
 
 _NUMBER_TYPES = frozenset({"int", "float", "bool"})
+_NUMBER_CONVERSIONS = frozenset({"int", "float", "len", "bool", "round", "abs"})
 _COLLECTION_TYPES = frozenset(
     {"list", "set", "frozenset", "tuple", "List", "Set", "FrozenSet", "Tuple"}
     | {"Sequence", "Iterable", "Collection", "Iterator", "MutableSequence", "AbstractSet"}
@@ -92,3 +96,29 @@ def _declares_numbers(context: ModuleContext, node: ast.AST) -> bool:
     if isinstance(node, ast.AnnAssign):
         return _is_numbers_type(node.annotation)
     return False
+
+
+def is_number_conversion(context: ModuleContext, expr: ast.expr) -> bool:
+    """Whether `expr` is `int(...)`, `len(...)` and the like: a number, whatever went in."""
+    return isinstance(expr, ast.Call) and context.call_name(expr) in _NUMBER_CONVERSIONS
+
+
+def holds_number_attribute(context: ModuleContext, attribute: ast.Attribute) -> bool:
+    """Whether `self.<attr>` holds a number wherever its class stores it: every store is a
+    number conversion (`self.synrate = int(config.get(...))`), a number written in the source,
+    or declares a number type (`self.port: int = ...`)."""
+    values = self_attribute_values(attribute, context)
+    if not values:
+        return False
+    return all(
+        is_number_conversion(context, value)
+        or (isinstance(value, ast.Constant) and type(value.value) in (int, float))
+        or _annotated_number(context, value)
+        for value in values
+    )
+
+
+def _annotated_number(context: ModuleContext, value: ast.expr) -> bool:
+    """Whether `value` is stored by an assignment that declares a number type."""
+    statement = context.parent(value)
+    return isinstance(statement, ast.AnnAssign) and is_number_type(statement.annotation)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.built_strings import is_number_conversion
+from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
