@@ -107,6 +107,26 @@ def holds_number_attribute(context: ModuleContext, attribute: ast.Attribute) -> 
     """Whether `self.<attr>` holds a number wherever its class stores it: every store is a
     number conversion (`self.synrate = int(config.get(...))`), a number written in the source,
     or declares a number type (`self.port: int = ...`)."""
+    if not (isinstance(attribute.value, ast.Name) and attribute.value.id in ("self", "cls")):
+        return False
+    owner = next((a for a in context.ancestors(attribute) if isinstance(a, ast.ClassDef)), None)
+    if owner is None:
+        return False
+    known = context.derived(_number_attributes)
+    key = (id(owner), attribute.attr)
+    if key not in known:
+        known[key] = _stores_numbers(context, attribute)
+    return known[key]
+
+
+def _number_attributes(context: ModuleContext) -> dict[tuple[int, str], bool]:
+    """The per-module memo of `holds_number_attribute`, by class and attribute: reading a
+    class's stores walks the whole class, and a rule asks for every `self.x` it splices."""
+    return {}
+
+
+def _stores_numbers(context: ModuleContext, attribute: ast.Attribute) -> bool:
+    """`holds_number_attribute`, computed."""
     values = self_attribute_values(attribute, context)
     if not values:
         return False
