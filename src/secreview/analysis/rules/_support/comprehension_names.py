@@ -2,11 +2,11 @@
 
 Statements are often assembled by joining a generated fragment per item, `", ".join(f"c{i}"
 for i in range(n))` or `", ".join(f'"{col}" = v.c{i}' for i, col in enumerate(columns))`. The
-names such a comprehension binds have no binding in the function's own scope
-(`local_bindings` reads that scope only), so without this module they are run-time values of
-unknown text. A name counting through `range(...)`, `itertools.count(...)` or the index of
-`enumerate(...)` is a number; any other is an element of the collection iterated, which a
-rule may know more about (a list of column names built from a model's metadata).
+names such a comprehension binds belong to its own scope, not the function's: `local_bindings`
+gives them an opaque binding (a local of the same name is another variable), and this module
+says what they run over. A name counting through `range(...)`, `itertools.count(...)` or the
+index of `enumerate(...)` is a number; any other is an element of the collection iterated,
+which a rule may know more about (a list of column names built from a model's metadata).
 """
 
 from __future__ import annotations

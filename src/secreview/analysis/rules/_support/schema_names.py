@@ -21,7 +21,7 @@ from secreview.index.context import ModuleContext
 
 _SCHEMA_NAME_ATTRIBUTES = frozenset({"fullname", "__tablename__", "db_table"})
 _SCHEMA_OBJECT_WORDS = ("column", "table", "constraint", "index")
-_MODEL_FIELD_NAMES = frozenset({"column", "attname", "db_column", "db_table"})
+_MODEL_FIELD_NAMES = frozenset({"column", "attname", "db_column"})
 """What a Django field read off a model's `_meta` calls its database names (`field.column`)."""
 _META_FIELD_LOOKUPS = frozenset({"get_field", "get_fields"})
 
