@@ -299,15 +299,31 @@ def _gitpython_argv(context: ModuleContext, call: ast.Call) -> list[ast.expr] | 
     func = call.func
     if not isinstance(func, ast.Attribute) or not context.imports_module("git"):
         return None
-    owner = func.value
-    wrapper = (isinstance(owner, ast.Attribute) and owner.attr == "git") or (
-        isinstance(owner, ast.Call) and context.call_name(owner) in ("git.Git", "git.cmd.Git")
-    )
-    if not wrapper or context.has_star_arguments(call):
+    if not _is_git_wrapper(context, func.value) or context.has_star_arguments(call):
         return None
     program = ast.copy_location(ast.Constant(value="git"), func)  # shown as `repo.git.diff`
     subcommand = ast.copy_location(ast.Constant(value=func.attr.replace("_", "-")), func)
     return [program, subcommand, *call.args]
+
+
+def _is_git_wrapper(context: ModuleContext, owner: ast.expr) -> bool:
+    """Whether `owner` is GitPython's command wrapper: a repository's `.git`, a `git.Git(...)`,
+    or a local name every binding of which is one of those (`client = repo.git`, then
+    `client.checkout(name)`), a common way to run several git commands on one repository."""
+    if isinstance(owner, ast.Name):
+        bindings = bindings_before(context, owner)
+        return bool(bindings) and all(
+            b.value is not None and b.augmented_op is None and _is_direct_wrapper(context, b.value)
+            for b in bindings
+        )
+    return _is_direct_wrapper(context, owner)
+
+
+def _is_direct_wrapper(context: ModuleContext, owner: ast.expr) -> bool:
+    """`<expr>.git` or a `git.Git(...)` / `git.cmd.Git(...)` call."""
+    return (isinstance(owner, ast.Attribute) and owner.attr == "git") or (
+        isinstance(owner, ast.Call) and context.call_name(owner) in ("git.Git", "git.cmd.Git")
+    )
 
 
 def _is_private(name: str) -> bool:
