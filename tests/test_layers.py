@@ -58,6 +58,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "secreview.project_debug_helpers",
         "secreview.project_facts",
         "secreview.project_prepasses",
+        "secreview.project_routes",
     ),
     ("secreview.review", "secreview.bench", "secreview.llm"),
     # What people and machines see.

@@ -43,6 +43,7 @@ from secreview.index.facts import (
 from secreview.index.keyword_fields import keyword_classes
 from secreview.index.model_text import own_text_classes
 from secreview.index.node_types import grouped_nodes
+from secreview.index.pyramid_routes import pyramid_routes
 from secreview.index.reexports import module_bindings
 from secreview.index.request_handoffs import request_handoffs
 from secreview.index.urlconf import url_routes
@@ -189,6 +190,7 @@ def _module_facts(context: AnalysisContext, module: str, reads_remote: bool) -> 
         decorator_fills=decorator_fills(context.tree, context.text),
         keyword_classes=keyword_classes(context.tree),
         url_routes=url_routes(context, module),
+        pyramid_routes=pyramid_routes(context, module),
         request_handoffs=request_handoffs(context, module),
         safe_xml_default=context.derived(sets_safe_xml_default),
         safe_parsers=context.derived(safe_parser_names),

@@ -21,7 +21,7 @@ from secreview.analysis.models import modelled_packages
 from secreview.analysis.taint import ProjectIndex
 from secreview.analysis.taint.project import MAX_ROUNDS
 from secreview.analysis.taint.project_types import project_types
-from secreview.analysis.taint.route_kinds import defining_modules, route_kinds, routed_views
+from secreview.analysis.taint.route_kinds import defining_modules
 from secreview.cache import IncrementalCache, open_cache
 from secreview.config import ScanConfig, is_included
 from secreview.context.testcode import is_test_path
@@ -34,7 +34,6 @@ from secreview.index.facts import (
     implementing_modules,
 )
 from secreview.index.reexports import ReExports, alias_table, followed_imports
-from secreview.index.request_handoffs import request_helpers
 from secreview.index.xml_defaults import safe_parser_fields
 from secreview.pipeline import active_rules, models_for, review_text_guarded
 from secreview.project_aliases import ShimsPass
@@ -43,6 +42,7 @@ from secreview.project_facts import FactsPass
 from secreview.project_log_format import LogFormatPass
 from secreview.project_log_library import LogLibraryPass
 from secreview.project_prepasses import PrePass, with_prepasses
+from secreview.project_routes import project_routes
 from secreview.project_scripts import with_project_scripts
 from secreview.sources.discovery import SourceFile, discover
 from secreview.sources.identity import with_identities
@@ -198,14 +198,7 @@ def with_cross_module_flows(
         modelled_packages(models_for(config.model_dirs)),
     )
     facts = followed_imports([r.facts for r in reports if r.facts is not None], bindings)
-    routes_by_module = {f.module: f.url_routes for f in facts}
-    routes = route_kinds(routes_by_module, bindings.defining_name)
-    helpers = request_helpers(
-        {f.module: f.request_handoffs for f in facts},
-        routed_views(routes_by_module, bindings.defining_name),
-        bindings.defining_name,
-        {f.module: f.bindings for f in facts},
-    )
+    routes = project_routes(facts, bindings.defining_name)
     to_summarise, to_review = cross_module_plan(facts, depth=MAX_ROUNDS - 1)
     # A test double implementing a stub is no code a deployed call runs.
     tests = {s.module for s in sources if s.module and is_test_path(s.shown_as)}
@@ -213,7 +206,7 @@ def with_cross_module_flows(
         [f for f in facts if f.module not in tests], to_summarise, bindings.defining_name
     )
     readers = {f.module for f in facts if f.reads_remote_input}
-    to_review |= defining_modules([*routes, *helpers], readers)
+    to_review |= defining_modules(routes.functions, readers)
     if not to_review:
         return _without_local_findings(reports)
     by_module = {s.module: s for s in sources if s.module}
@@ -245,8 +238,9 @@ def with_cross_module_flows(
             ),
             wanted=wanted,
             aliases=alias_table(facts, bindings, to_summarise | to_review),
-            routes=routes,
-            request_helpers=helpers,
+            routes=routes.arguments,
+            matchdict_routes=routes.matchdict,
+            request_helpers=routes.helpers,
             scanned=frozenset(by_module),
             safe_xml_modules=frozenset(f.module for f in facts if f.safe_xml_default),
             safe_parsers=safe_parsers,

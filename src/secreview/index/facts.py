@@ -39,12 +39,14 @@ class ModuleFacts(NamedTuple):
     """The spelled bases of the module's classes and its `Literal` aliases
     (`choices.choice_bases`): which of its types admit only fixed values, across modules."""
     decorator_fills: tuple[str, ...] = ()
+    """The keywords its decorators fill for the views they wrap (`decorator_fills`)."""
     keyword_classes: tuple[str, ...] = ()
     """Its module-level classes' declared fields, or that they define a constructor
     (`keyword_fields.keyword_classes`): which classes are built field by field from keywords."""
-    """The keywords its decorators fill for the views they wrap (`decorator_fills`)."""
     url_routes: tuple[str, ...] = ()
     """The Django routes it declares, each view with its pattern (`urlconf.url_routes`)."""
+    pyramid_routes: tuple[str, ...] = ()
+    """The Pyramid routes and routed views it declares (`pyramid_routes.pyramid_routes`)."""
     request_handoffs: tuple[str, ...] = ()
     """The functions it calls with the request as the first argument, as dotted names
     (`request_handoffs`): helpers, not views, unless a route names them."""

@@ -49,6 +49,11 @@ _SIX_LONGEST_FIRST = tuple(sorted(SIX_MOVES, key=len, reverse=True))
 _COMPAT_PREFIXES = ("future.moves.", "future.backports.")
 """`python-future`'s spellings of standard-library modules: `future.moves.urllib.request`."""
 
+_BACKPORTS = "backports."
+"""The PyPI namespace of standard-library backports (`backports.tarfile`, `backports.zoneinfo`):
+a module under it named as a standard module is that module's newer release (`from backports
+import tarfile`, the extraction filters before Python 3.12), so it speaks the models' names."""
+
 
 _REEXPORTED = {
     "django.http.response.": "django.http.",
@@ -101,6 +106,10 @@ def canonical(name: str) -> str:
     for prefix in _COMPAT_PREFIXES:
         if name.startswith(prefix):
             return name.removeprefix(prefix)
+    if name.startswith(_BACKPORTS):
+        rest = name.removeprefix(_BACKPORTS)
+        if rest.split(".", 1)[0] in stdlib_module_names():
+            return rest
     for defined, public in _REEXPORTED.items():
         if name.startswith(defined):
             return public + name.removeprefix(defined)

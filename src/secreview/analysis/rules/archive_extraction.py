@@ -61,7 +61,8 @@ _TYPE_TESTS = frozenset(
 
 def _filter_verdict(context: ModuleContext, value: ast.expr | None) -> bool | None:
     """True for a safe extraction filter, False for none or `fully_trusted`, None if unknown
-    (a custom filter function, or one chosen at run time, is assumed to know its job)."""
+    (a custom filter function, or one chosen at run time, is assumed to know its job, unless
+    it is a function of the module that refuses no member: `_refuses_nothing`)."""
     if value is None:
         return False
     constant = context.constant_value(value)
@@ -70,7 +71,47 @@ def _filter_verdict(context: ModuleContext, value: ast.expr | None) -> bool | No
         return True
     if constant is None or constant in _UNSAFE_FILTERS or resolved in _UNSAFE_FILTERS:
         return False
+    if isinstance(value, ast.Name) and _refuses_nothing(context, value.id):
+        return False
     return None
+
+
+_TEXT_METHODS = frozenset(
+    {"split", "rsplit", "partition", "rpartition", "replace", "strip", "lstrip", "rstrip"}
+    | {"removeprefix", "removesuffix", "join", "lower", "upper"}
+)
+"""Calls a filter may make that can neither refuse a member nor make its path safe."""
+
+
+def _refuses_nothing(context: ModuleContext, name: str) -> bool:
+    """Whether `name` is a module-level function of this module that, as an extraction filter,
+    lets every member through: tarfile skips a member only when the filter raises or returns
+    None, so a filter that never raises, always returns the member it was given and calls only
+    text methods (`strip_first_component`, renaming `member.name`) passes `../`, absolute names
+    and links on; a filter that calls anything else may check (or be `data_filter`)."""
+    definition = next(
+        (
+            n
+            for n in context.tree.body
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == name
+        ),
+        None,
+    )
+    if definition is None or not definition.args.args:
+        return False
+    member = definition.args.args[0].arg
+    nodes = list(ast.walk(definition))
+    returns = [n for n in nodes if isinstance(n, ast.Return)]
+    return (
+        bool(returns)
+        and all(isinstance(r.value, ast.Name) and r.value.id == member for r in returns)
+        and not any(isinstance(n, ast.Raise | ast.Yield | ast.Await) for n in nodes)
+        and all(
+            isinstance(n.func, ast.Attribute) and n.func.attr in _TEXT_METHODS
+            for n in nodes
+            if isinstance(n, ast.Call)
+        )
+    )
 
 
 def _sets_default_filter(context: ModuleContext, node: ast.AST, receiver: ast.expr) -> bool:
@@ -178,7 +219,7 @@ def _members_vetted(context: ModuleContext, node: ast.AST, receiver: ast.expr) -
 
 
 _TRAVERSAL_TAIL = (
-    "; before Python 3.14 a member named `../../home/app/.bashrc`, an absolute path or a link "
+    " a member named `../../home/app/.bashrc`, an absolute path or a link "
     "planted by the archive is written outside the target directory."
 )
 
@@ -199,7 +240,10 @@ _TRAVERSAL_TAIL = (
     "local name bound to the opener, `open_fn = tarfile.open`) when no safe "
     '`filter=` (`"data"`, `"tar"`, `tarfile.data_filter`, `tarfile.tar_filter`) is given and no '
     "`extraction_filter` is set, and `shutil.unpack_archive` without `filter=` unless the format "
-    'is `"zip"`. Custom filter functions are trusted. An archive at a fixed path, an extraction '
+    'is `"zip"`. Custom filter functions are trusted, except a function of the module that '
+    "refuses no member (it never raises, always returns the member it was given and calls only "
+    "text methods, like one that only strips the first path component). An archive at a fixed "
+    "path, an extraction "
     "limited by `members=`, or a function that lists the members first (often to check their "
     "names) lowers the confidence; a loop over `getmembers()` before the extraction that raises "
     "on a member's type (`issym()`, `islnk()`, `not (m.isfile() or m.isdir())`), itself or "
@@ -253,7 +297,8 @@ def archive_path_traversal(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     yield Hit(
         node=node,
         message=f"`{code(context, node)}` unpacks `{code(context, archive, 40)}` without "
-        f'`filter="data"`, and tar formats are extracted as-is{_TRAVERSAL_TAIL}',
+        f'`filter="data"`, and tar formats are extracted as-is; before Python 3.14'
+        f"{_TRAVERSAL_TAIL}",
         confidence=Confidence.LOW if is_fixed(context, archive) else None,
     )
 
@@ -282,10 +327,18 @@ def _tar_extraction(node: ast.Call, func: ast.Attribute, context: ModuleContext)
     limited = _limited_to_named_members(node, func, context)
     fixed = archive_is_fixed(context, opener)
     inspected = _inspects_members(context, node, func.value)
+    given = ModuleContext.keyword(node, "filter")
+    custom = isinstance(given, ast.Name) and _refuses_nothing(context, given.id)
+    how = (
+        f"with the filter `{code(context, given, 40)}`, which refuses no member (it never "
+        "raises or returns None), so on any Python"
+        if custom
+        else 'without `filter="data"`; before Python 3.14'
+    )
     yield Hit(
         node=node,
         message=f"`{code(context, node)}` extracts the tar archive opened by "
-        f'`{code(context, opener, 50)}` without `filter="data"`{_TRAVERSAL_TAIL}',
+        f"`{code(context, opener, 50)}` {how}{_TRAVERSAL_TAIL}",
         evidence=((opener, "tar archive opened here"),),
         confidence=Confidence.LOW if limited or fixed or inspected else None,
     )

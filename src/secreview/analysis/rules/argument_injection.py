@@ -21,13 +21,13 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import (
     fixed_text,
-    is_number_conversion,
     looks_internal,
     string_pieces,
 )
 from secreview.analysis.rules._support.data_origin import only_operator_input_reaches
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import bindings_before, sequence_elements
+from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext

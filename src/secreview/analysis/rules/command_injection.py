@@ -22,7 +22,6 @@ from secreview.analysis.rules._support.built_strings import (
     assembly_evidence,
     fixed_text,
     is_fixed,
-    is_number_conversion,
     string_pieces,
 )
 from secreview.analysis.rules._support.caller_arguments import filled_by_program
@@ -30,6 +29,7 @@ from secreview.analysis.rules._support.debug_helpers import called_helper
 from secreview.analysis.rules._support.drawn_names import is_drawn_name
 from secreview.analysis.rules._support.library_calls import library_call_name
 from secreview.analysis.rules._support.local_bindings import sequence_elements
+from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.analysis.rules._support.platform_tests import true_on_posix
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.analysis.rules._support.shell_flags import shell_is_own_flag

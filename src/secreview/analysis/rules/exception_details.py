@@ -13,7 +13,12 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.crypto_names import name_words
 from secreview.analysis.rules._support.debug_helpers import shown_only_in_development
-from secreview.analysis.rules._support.exception_origins import INPUT_ERRORS, own_or_value_errors
+from secreview.analysis.rules._support.exception_origins import (
+    INPUT_ERRORS,
+    names_client_condition,
+    own_or_value_errors,
+    parses_request_text,
+)
 from secreview.analysis.rules._support.quiet_helpers import kept_on_server
 from secreview.analysis.rules._support.web_handlers import is_route_decorated, scope_nodes
 from secreview.findings import Confidence, Severity
@@ -31,17 +36,6 @@ _CLIENT_FACING_MODULES = (
 _CLIENT_FACING_NAMES = INPUT_ERRORS | frozenset(
     {"django.http.Http404", "django.core.exceptions.PermissionDenied", "fastapi.HTTPException"}
 )
-# Exceptions named for what was wrong with the request (`DatasetNotFoundException`,
-# `KeyOrNameAlreadyExists`, `RateLimit`, Django's `DoesNotExist`): their message is written about
-# the request, for its sender. Last words, after `Exception`/`Error`/`Exc` are dropped.
-_CLIENT_CONDITIONS = (
-    ("not", "found"), ("exists",), ("does", "not", "exist"), ("validation",), ("rate", "limit"),
-    ("rate", "limited"), ("conflict",), ("forbidden",), ("unauthorized",), ("unauthorised",),
-    ("permission", "denied"), ("access", "denied"),
-)  # fmt: skip
-_EXCEPTION_WORDS = frozenset({"exception", "error", "exc"})
-_FILE_ERRORS = frozenset({"FileNotFoundError", "FileExistsError", "ModuleNotFoundError"})
-"""Builtins named so whose message quotes a server path or module: not written for a client."""
 # Attributes of a caught exception that carry its message, arguments or traceback.
 _REVEALING_ATTRIBUTES = frozenset(
     {"args", "message", "msg", "strerror", "filename", "__traceback__", "__cause__", "__context__"}
@@ -263,22 +257,9 @@ def _is_client_facing(handler: ast.ExceptHandler, context: ModuleContext) -> boo
         name.endswith(_CLIENT_FACING_SUFFIXES)
         or name.startswith(_CLIENT_FACING_MODULES)
         or name in _CLIENT_FACING_NAMES
-        or _names_client_condition(name)
+        or names_client_condition(name)
         for name in names
     )
-
-
-def _names_client_condition(name: str) -> bool:
-    """Whether an exception class is named for what was wrong with the request
-    (`_CLIENT_CONDITIONS`: `ConfigNotFoundException`, `KeyOrNameAlreadyExists`, `RateLimit`), so
-    its message says so to the client; not the builtins about files (`FileNotFoundError`)."""
-    last = name.rsplit(".", 1)[-1]
-    if last in _FILE_ERRORS:
-        return False
-    words = name_words(last)
-    while words and words[-1] in _EXCEPTION_WORDS:
-        words = words[:-1]
-    return any(words[-len(ending) :] == ending for ending in _CLIENT_CONDITIONS)
 
 
 def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[str]:
@@ -348,7 +329,7 @@ def _tainted_names(handler: ast.ExceptHandler, context: ModuleContext) -> set[st
 def exception_details_in_response(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report exception text or tracebacks that a web handler's `except` block sends back."""
     assert isinstance(node, ast.ExceptHandler)
-    if _is_client_facing(node, context):
+    if _is_client_facing(node, context) or parses_request_text(node, context):
         return
     function = context.enclosing_function(node)
     # What a route function returns is the response body; elsewhere only a response object is.

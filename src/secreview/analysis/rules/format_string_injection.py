@@ -24,11 +24,11 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.built_strings import (
     is_fixed,
-    is_number_conversion,
     looks_internal,
     string_pieces,
 )
 from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.analysis.rules._support.numeric_pieces import joined_numbers
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity

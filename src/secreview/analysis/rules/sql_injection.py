@@ -26,13 +26,17 @@ from secreview.analysis.rules._support.built_strings import (
     assembly_evidence,
     fixed_text,
     is_fixed,
-    is_number_conversion,
     looks_internal,
     string_pieces,
 )
 from secreview.analysis.rules._support.compiled_sql import is_compiled_sql
 from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
+from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.analysis.rules._support.quoting import code, name_values
+from secreview.analysis.rules._support.schema_names import (
+    is_schema_identifier,
+    joins_schema_names,
+)
 from secreview.analysis.rules._support.sql_quoting import in_backticks, quotes_identifier
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -104,22 +108,25 @@ _QUOTING_METHODS = frozenset(
 """Django's `connection.ops.quote_name`; SQLAlchemy's `IdentifierPreparer` methods."""
 _COMPILE_TARGETS = frozenset({"dialect", "engine", "bind"})
 """What `ClauseElement.compile` is given to spell SQL for a database (`compile(conn.engine)`)."""
-_SCHEMA_NAME_ATTRIBUTES = frozenset({"fullname", "__tablename__", "db_table"})
-_SCHEMA_OBJECT_WORDS = ("column", "table", "constraint", "index")
 _RUN_TIME_MARK = "\x00"  # stands for a spliced value when the fixed text is checked for SQL
 
 
-def _repeats_fixed_text(context: ModuleContext, items: ast.expr) -> bool:
-    """`["%s"] * n`, `"?" * n`, `("%s" for _ in ids)`: copies of one fixed placeholder; or
+def _repeats_fixed_text(context: ModuleContext, items: ast.expr, depth: int = 0) -> bool:
+    """`["%s"] * n`, `"?" * n`, `("%s" for _ in ids)`: copies of one fixed placeholder, or of
+    a group of them (`[row] * len(rows)` after `row = "(" + ", ".join(["%s"] * 3) + ")"`), or
     numbered named placeholders (`_numbered_names`)."""
     items = single_value(context, items)
     match items:
         case ast.BinOp(op=ast.Mult(), left=left, right=right):
-            return is_fixed(context, left) or is_fixed(context, right)
+            return _is_placeholder_text(context, left, depth) or _is_placeholder_text(
+                context, right, depth
+            )
         case ast.GeneratorExp(elt=element) | ast.ListComp(elt=element):
-            return is_fixed(context, element) or _numbered_names(items)
+            return _is_placeholder_text(context, element, depth) or _numbered_names(items)
         case ast.Call(args=[first, *_]):
-            return context.call_name(items) == "itertools.repeat" and is_fixed(context, first)
+            return context.call_name(items) == "itertools.repeat" and _is_placeholder_text(
+                context, first, depth
+            )
     return False
 
 
@@ -149,6 +156,22 @@ def _numbered_names(items: ast.GeneratorExp | ast.ListComp) -> bool:
     return bool(spliced) and all(isinstance(v, ast.Name) and v.id in counters for v in spliced)
 
 
+def _is_placeholder_text(context: ModuleContext, expr: ast.expr, depth: int) -> bool:
+    """Fixed text, or fixed text around generated placeholder lists (`"(" + marks + ")"`), or
+    a list of such: what is repeated, never the count (`[name] * 3` repeats a run-time name)."""
+    if isinstance(context.constant_value(expr), int):
+        return False
+    if is_fixed(context, expr):
+        return True
+    if isinstance(expr, ast.List | ast.Tuple):
+        return bool(expr.elts) and all(_is_placeholder_text(context, e, depth) for e in expr.elts)
+    pieces = string_pieces(context, expr)
+    return all(
+        p.node is None or (depth < 3 and _is_placeholder_list(context, p.node, depth + 1))
+        for p in pieces
+    )
+
+
 def _is_placeholder_list(context: ModuleContext, expr: ast.expr, depth: int = 0) -> bool:
     """Whether `expr` only generates parameter placeholders (`", ".join(["%s"] * len(ids))`)."""
     if depth > 3:
@@ -157,10 +180,10 @@ def _is_placeholder_list(context: ModuleContext, expr: ast.expr, depth: int = 0)
     match expr:
         case ast.Call(func=ast.Attribute(attr="join", value=separator), args=[items]):
             return fixed_text(context, separator) is not None and _repeats_fixed_text(
-                context, items
+                context, items, depth
             )
         case ast.BinOp(op=ast.Mult()):
-            return _repeats_fixed_text(context, expr)
+            return _repeats_fixed_text(context, expr, depth)
         case ast.Subscript(value=inner):  # ("?, " * n)[:-2]
             return _is_placeholder_list(context, inner, depth + 1)
     return False
@@ -185,23 +208,6 @@ def _is_quoted_identifier(context: ModuleContext, expr: ast.expr) -> bool:
     dialects = [*value.args, *(k.value for k in value.keywords if k.arg in _COMPILE_TARGETS)]
     return func.attr == "compile" and any(
         isinstance(d, ast.Attribute) and d.attr in _COMPILE_TARGETS for d in dialects
-    )
-
-
-def _is_schema_identifier(context: ModuleContext, expr: ast.expr) -> bool:
-    """A name of the program's own schema, read off its model metadata: a table's `fullname`,
-    a model's `__tablename__`, Django's `_meta.db_table`, the `name` of a column, table,
-    constraint or index object (a migration helper's `column.table.fullname`). Such names come
-    from the models' definitions, not from anyone's input."""
-    value = single_value(context, expr)
-    if not isinstance(value, ast.Attribute):
-        return False
-    if value.attr in _SCHEMA_NAME_ATTRIBUTES:
-        return True
-    owner = value.value
-    owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-    return value.attr in ("name", "key") and any(
-        word in owner_name.lower() for word in _SCHEMA_OBJECT_WORDS
     )
 
 
@@ -239,7 +245,8 @@ def _spliced_values(
         and not is_number_conversion(context, p.node)
         and not _is_placeholder_list(context, p.node)
         and not _is_quoted_identifier(context, p.node)
-        and not _is_schema_identifier(context, p.node)
+        and not is_schema_identifier(context, p.node)
+        and not joins_schema_names(context, p.node)
         and not is_compiled_sql(context, p.node)
         and not in_backticks(context, pieces, index)
         and not quotes_identifier(context, p.node)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from secreview.analysis.taint.definitions import Definitions
 from secreview.analysis.taint.environments import forget_reads
 from secreview.analysis.taint.event_log import EventLog
+from secreview.analysis.taint.matchdict_reads import MATCHDICT_TYPE, matchdict_key_kinds
 from secreview.analysis.taint.module_state import ModuleState
 from secreview.analysis.taint.results import (
     FUNCTION_BUDGET,
@@ -226,6 +227,10 @@ class FrameState:
         what the models of that key of the container's type say."""
         if not container.type or (not value.flows and not value.parts):
             return value
+        if container.type == MATCHDICT_TYPE:  # a Pyramid route's capture
+            routes, module = self.analysis.project.matchdict_routes, self.analysis.module_name
+            kinds = matchdict_key_kinds(routes, module, self.class_name, self.node, key)
+            value = value.mapped(lambda f: f.sanitised(kinds)) if kinds else value
         for model in self.models.key_sanitizers.get(f"{container.type}.__item__", ()):
             if model.covers(key):
                 return value.mapped(lambda f, m=model: f.sanitised(m.protects))

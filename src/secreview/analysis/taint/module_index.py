@@ -21,6 +21,9 @@ from secreview.index.context import ModuleContext
 from secreview.index.facts import is_package_file, relative_import_base
 from secreview.index.node_types import nodes_of
 
+_TORNADO_HANDLER = "tornado.web.RequestHandler"
+"""The base presumed for a Tornado module's handler whose base class is the project's own."""
+
 
 def _child_statements(node: ast.stmt) -> list[ast.stmt]:
     """The statements nested directly in `node` (bodies, branches, handlers, match cases)."""
@@ -231,6 +234,7 @@ class ModuleIndex(ChoiceTypes):
             return self._external_bases[class_name]
         found: list[str] = []
         seen: set[str] = set()
+        project_handler = False
         pending = [class_name]
         while pending:
             current = pending.pop(0)
@@ -241,10 +245,25 @@ class ModuleIndex(ChoiceTypes):
             if cls is None:
                 if "." in current:
                     found.append(current)
+                project_handler = project_handler or self._project_handler(current)
                 continue
             pending.extend(name for name in self.base_names(cls) if name != current)
+        if project_handler and self.models.request_handler_bases.isdisjoint(found):
+            found.append(_TORNADO_HANDLER)
         self._external_bases[class_name] = tuple(found)
         return self._external_bases[class_name]
+
+    def _project_handler(self, name: str) -> bool:
+        """Whether base `name` is the project's own handler class of a Tornado module
+        (`from .base import BaseHandler`): read alone, a module cannot see that class derive from
+        `RequestHandler`, but in a module importing Tornado a `*Handler` the project defines is
+        one (as `view_attributes` reads its argument getters), so what it inherits, such as
+        `self.redirect(url)`, is Tornado's. A project scan asks the class's real ancestors."""
+        if not name.endswith("Handler") or not self.context.imports_module("tornado"):
+            return False
+        if self.project.ancestors:
+            return self._ancestor_in(name, self.models.request_handler_bases)
+        return "." not in name or name in self.relative_aliases.values()
 
     def derives_from(self, class_name: str, bases: frozenset[str], depth: int = 0) -> bool:
         """Whether a class of the module derives from one of `bases` (qualified names), also

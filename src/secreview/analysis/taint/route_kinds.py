@@ -141,6 +141,46 @@ def route_kinds(
     return found
 
 
+def matchdict_kinds(
+    routes_by_module: Mapping[str, tuple[str, ...]],
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Qualified name of each Pyramid view the project's routes name (`module.func` or
+    `module.Class.method`) -> each `request.matchdict` key a route constrains -> the sink kinds
+    it is safe for. `routes_by_module` is each module's `pyramid_routes`.
+
+    Route names are the application's, wherever declared: a name declared twice with
+    different patterns, or with one that cannot be read, constrains nothing, and neither does
+    a view one of whose routes is such a name (it keeps today's reading). A key a route does
+    not capture is not in its `matchdict`: it holds what the routes capturing it allow."""
+    patterns: dict[str, set[str]] = {}
+    views: dict[str, set[str]] = {}
+    for module in sorted(routes_by_module):
+        for entry in routes_by_module[module]:
+            kind, _, rest = entry.partition(" ")
+            name, _, target = rest.partition(" ")
+            if kind == "route":
+                patterns.setdefault(name, set()).add(target)
+            elif kind == "view":
+                views.setdefault(target, set()).add(name)
+    groups: dict[str, Groups | None] = {
+        name: _group_kinds(next(iter(known))) if len(known) == 1 and UNKNOWN not in known else None
+        for name, known in patterns.items()
+    }
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for view, names in sorted(views.items()):
+        routes = [groups.get(name) for name in sorted(names)]
+        if not routes or any(route is None for route in routes):
+            continue
+        keys: dict[str, frozenset[str] | None] = {}
+        for route in routes:
+            for key, kinds in (route or {}).items():
+                keys[key] = _meet(keys.get(key), kinds)
+        safe = {key: tuple(sorted(kinds)) for key, kinds in sorted(keys.items()) if kinds}
+        if safe:
+            found[view] = safe
+    return found
+
+
 def _group_kinds(pattern: str) -> Groups | None:
     """Each named group of `pattern` -> the sink kinds what it captures is safe for; None when
     the pattern does not compile or passes unnamed groups by position (Django does when it has

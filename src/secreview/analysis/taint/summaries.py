@@ -292,6 +292,9 @@ class ProjectIndex:
     routes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     """Qualified name of each Django view the project's URLconf routes to -> each argument its
     routes constrain -> the sink kinds it is safe for (`route_kinds`)."""
+    matchdict_routes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Qualified name of each Pyramid view the project's routes name -> each `request.matchdict`
+    key its routes constrain -> the sink kinds it is safe for (`route_kinds.matchdict_kinds`)."""
     request_helpers: frozenset[str] = frozenset()
     """Qualified names of the project's functions another module calls with the request first
     and no route names (`index.request_handoffs`): helpers that take the request, not views."""

@@ -15,14 +15,25 @@ import string
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from secreview.analysis.rules._support.comprehension_names import generator_binds
 from secreview.analysis.rules._support.local_bindings import (
     MAX_DEPTH,
     bindings_before,
     mapping_values,
     sequence_elements,
 )
+from secreview.analysis.rules._support.number_annotations import (
+    holds_number_attribute,
+    loops_over_numbers,
+    number_parameter,
+)
 from secreview.analysis.rules._support.quoting import code
-from secreview.index.choices import is_literal
+from secreview.analysis.rules._support.written_strings import (
+    generated_kinds,
+    literal_strings_parameter,
+    loops_over_strings,
+    strings_only,
+)
 from secreview.index.context import UNKNOWN, ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -34,7 +45,6 @@ _PERCENT_SPEC = lazy_pattern(
 # metacharacters. `c` is left out on purpose: `"%c" % 39` is a quote.
 _NUMERIC_PERCENT_TYPES = frozenset("diouxXeEfFgG")
 _NUMERIC_FORMAT_TYPES = frozenset("bdoxXneEfFgG%")
-_NUMBER_CONVERSIONS = frozenset({"int", "float", "len", "bool", "round", "abs"})
 _CONSTANT_STYLE = lazy_pattern(r"^_*[A-Z][A-Z0-9_]*$")
 
 
@@ -109,18 +119,22 @@ def string_pieces(context: ModuleContext, expr: ast.expr, depth: int = 0) -> lis
             func=ast.Attribute(attr="join", value=separator), args=[ast.List() | ast.Tuple()]
         ) if not expr.keywords:
             return _join_pieces(context, separator, expr.args[0], expr, depth)
+        case ast.Call(
+            func=ast.Attribute(attr="join", value=separator),
+            args=[ast.GeneratorExp() | ast.ListComp() as generated],
+        ) if not expr.keywords:
+            return _generated_join_pieces(context, separator, generated, expr, depth)
         case ast.IfExp(body=body, orelse=orelse):
             return _either_pieces(context, body, orelse, depth)
+        case ast.Call(args=[shown]) if not expr.keywords and context.call_name(expr) == "str":
+            return string_pieces(context, shown, depth + 1)  # a text or a number, as it is
+        case ast.Attribute() if holds_number_attribute(context, expr):
+            return [Piece(node=expr, numeric=True)]
         case ast.Name():
             return _name_pieces(context, expr, depth)
-        case ast.Subscript(value=table) if _strings_only(context, mapping_values(context, table)):
+        case ast.Subscript(value=table) if strings_only(context, mapping_values(context, table)):
             return [Piece(node=expr, looped=True)]  # one of the table's texts, whatever the key
     return [Piece(node=expr)]
-
-
-def _strings_only(context: ModuleContext, values: list[ast.expr] | None) -> bool:
-    """Whether `values` is a non-empty list of strings written in the source."""
-    return bool(values) and all(isinstance(context.constant_value(v), str) for v in values or ())
 
 
 def _fixed_or_none(pieces: list[Piece]) -> str | None:
@@ -262,6 +276,21 @@ def _join_pieces(
     return pieces
 
 
+def _generated_join_pieces(
+    context: ModuleContext,
+    separator: ast.expr,
+    generated: ast.GeneratorExp | ast.ListComp,
+    call: ast.Call,
+    depth: int,
+) -> list[Piece]:
+    """`", ".join(f"c{i}" for i in range(n))`: one piece for the whole join, known (like a
+    loop's strings) when every item the comprehension makes is fixed text and numbers."""
+    if fixed_text(context, separator) is None:
+        return [Piece(node=call)]
+    items = string_pieces(context, generated.elt, depth + 1)
+    return [Piece(node=call, looped=not any(p.is_dynamic for p in items))]
+
+
 def _either_pieces(
     context: ModuleContext, body: ast.expr, orelse: ast.expr, depth: int
 ) -> list[Piece]:
@@ -273,6 +302,9 @@ def _either_pieces(
 
 
 def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Piece]:
+    if generator_binds(context, name):
+        numeric, looped = generated_kinds(context, name)
+        return [Piece(node=name, numeric=numeric, looped=looped)]
     bindings = bindings_before(context, name)
     if not bindings:
         return [Piece(node=name)]
@@ -280,11 +312,17 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
         b
         for b in bindings
         if b.value is None
-        and (_loops_over_strings(context, b.node) or _literal_strings_parameter(b.node))
+        and (loops_over_strings(context, b.node) or literal_strings_parameter(b.node))
     ]
-    if any(b.value is None and b not in looped for b in bindings):
+    numbers = [
+        b
+        for b in bindings
+        if b.value is None and (loops_over_numbers(context, b.node) or number_parameter(b.node))
+    ]
+    if any(b.value is None and b not in looped and b not in numbers for b in bindings):
         return [Piece(node=name)]
     pieces: list[Piece] = [Piece(node=name, via=(b.node,), looped=True) for b in looped[:1]]
+    pieces += [Piece(node=name, via=(b.node,), numeric=True) for b in numbers[:1]]
     for binding in bindings:
         if binding.value is None:
             continue
@@ -295,37 +333,6 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> list[Pie
                 piece = piece._replace(via=(binding.node, *piece.via))
             pieces.append(piece)
     return pieces
-
-
-def _loops_over_strings(context: ModuleContext, target: ast.AST) -> bool:
-    """Whether `target` is the name a `for` loop binds to each string of a sequence written in
-    the source (`for table in ["a", "b"]:`, or a module constant list of them, or a tuple of
-    them another module of the project holds: `secreview.project_constants`)."""
-    loop = context.parent(target)
-    if not (isinstance(loop, ast.For) and loop.target is target):
-        return False
-    folded = context.constant_value(loop.iter)
-    if isinstance(folded, tuple) and folded and all(isinstance(v, str) for v in folded):
-        return True
-    elements = sequence_elements(context, loop.iter)
-    return bool(elements) and all(isinstance(context.constant_value(e), str) for e in elements)
-
-
-def _literal_strings_parameter(target: ast.AST) -> bool:
-    """Whether `target` is a parameter annotated `Literal["a", "b"]` with strings only: its
-    callers are held to those texts by the type checker (and a framework validating by
-    annotations checks them), so it is one of the program's own texts, like a loop's name."""
-    annotation = target.annotation if isinstance(target, ast.arg) else None
-    if annotation is None or not is_literal(annotation):
-        return False
-    index = annotation.slice
-    texts = index.elts if isinstance(index, ast.Tuple) else [index]
-    return all(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in texts)
-
-
-def is_number_conversion(context: ModuleContext, expr: ast.expr) -> bool:
-    """Whether `expr` is `int(...)`, `len(...)` and the like: a number, whatever went in."""
-    return isinstance(expr, ast.Call) and context.call_name(expr) in _NUMBER_CONVERSIONS
 
 
 def looks_internal(expr: ast.expr) -> bool:

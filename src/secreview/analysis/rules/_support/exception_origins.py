@@ -1,15 +1,24 @@
-"""Where a caught exception comes from, for how sure `exception-details-in-response` is.
+"""Where a caught exception comes from, for whether and how sure `exception-details-in-response`
+is.
 
 A handler catching `Exception` or a library's error (a database driver's `IntegrityError` quotes
 the SQL) sends text nobody wrote for the client. The project's own exceptions and the builtins
 about a value are mostly raised with a message the project wrote about the request, though a
-wrapper may quote what it caught: the leak is likely, not sure.
+wrapper may quote what it caught: the leak is likely, not sure. Some say nothing of the server's
+at all: a token's or an encoding's errors, an exception named for what was wrong with the
+request (`names_client_condition`), and a parser's error about the document the request posted
+(`parses_request_text`).
 """
 
 from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.crypto_names import name_words
+from secreview.analysis.rules._support.web_handlers import (
+    mentions_request_data,
+    request_data_names,
+)
 from secreview.index.context import ModuleContext
 
 _VALUE_ERRORS = frozenset(
@@ -44,6 +53,34 @@ host; nothing of the server's to leak."""
 INPUT_ERRORS = TOKEN_ERRORS | DECODING_ERRORS
 """Errors whose message describes only what the client sent."""
 
+_YAML_ERRORS = ("YAMLError", "MarkedYAMLError", "scanner.ScannerError", "parser.ParserError",
+                "composer.ComposerError", "constructor.ConstructorError", "error.YAMLError",
+                "error.MarkedYAMLError", "reader.ReaderError")  # fmt: skip
+PARSE_ERRORS = frozenset(
+    {f"yaml.{name}" for name in _YAML_ERRORS}
+    | {"json.JSONDecodeError", "json.decoder.JSONDecodeError", "tomllib.TOMLDecodeError"}
+    | {"xml.etree.ElementTree.ParseError", "xml.parsers.expat.ExpatError"}
+)
+"""A parser's errors: the message says where the document it parsed is malformed and, for
+PyYAML's, quotes the offending line of that document. Parsing the request's own body, that is
+the client's text (`parses_request_text`); parsing a file of the server's, it may be a secret."""
+
+
+def parses_request_text(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
+    """Whether `handler` catches only parser errors (`PARSE_ERRORS`) of a `try` whose body
+    reads data the request sent (`yaml.safe_load(await request.body())`, or a name holding
+    it): the message describes the document the client posted, nothing of the server's."""
+    caught = handler.type
+    types = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught else []
+    if not types or not all(context.resolve(t) in PARSE_ERRORS for t in types):
+        return False
+    guarded = context.parent(handler)
+    function = context.enclosing_function(handler)
+    if not isinstance(guarded, ast.Try | ast.TryStar) or function is None:
+        return False
+    names = request_data_names(function, context)
+    return any(mentions_request_data(s, names, context) for s in guarded.body)
+
 
 def own_or_value_errors(handler: ast.ExceptHandler, context: ModuleContext) -> bool:
     """Whether every exception caught is the project's own class (defined in this module or
@@ -76,3 +113,29 @@ def _own_class_names(context: ModuleContext) -> frozenset[str]:
         if isinstance(statement, ast.ImportFrom) and statement.level:
             names.update(a.asname or a.name for a in statement.names)
     return frozenset(names)
+
+
+# Exceptions named for what was wrong with the request (`DatasetNotFoundException`,
+# `KeyOrNameAlreadyExists`, `RateLimit`, Django's `DoesNotExist`): their message is written about
+# the request, for its sender. Last words, after `Exception`/`Error`/`Exc` are dropped.
+_CLIENT_CONDITIONS = (
+    ("not", "found"), ("exists",), ("does", "not", "exist"), ("validation",), ("rate", "limit"),
+    ("rate", "limited"), ("conflict",), ("forbidden",), ("unauthorized",), ("unauthorised",),
+    ("permission", "denied"), ("access", "denied"),
+)  # fmt: skip
+_EXCEPTION_WORDS = frozenset({"exception", "error", "exc"})
+_FILE_ERRORS = frozenset({"FileNotFoundError", "FileExistsError", "ModuleNotFoundError"})
+"""Builtins named so whose message quotes a server path or module: not written for a client."""
+
+
+def names_client_condition(name: str) -> bool:
+    """Whether an exception class is named for what was wrong with the request
+    (`_CLIENT_CONDITIONS`: `ConfigNotFoundException`, `KeyOrNameAlreadyExists`, `RateLimit`), so
+    its message says so to the client; not the builtins about files (`FileNotFoundError`)."""
+    last = name.rsplit(".", 1)[-1]
+    if last in _FILE_ERRORS:
+        return False
+    words = name_words(last)
+    while words and words[-1] in _EXCEPTION_WORDS:
+        words = words[:-1]
+    return any(words[-len(ending) :] == ending for ending in _CLIENT_CONDITIONS)

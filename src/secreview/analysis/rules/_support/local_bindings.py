@@ -13,6 +13,7 @@ import ast
 from collections.abc import Callable, Container, Iterator
 from typing import NamedTuple
 
+from secreview.analysis.rules._support.comprehension_names import generator_binds
 from secreview.index.children import child_nodes
 from secreview.index.context import ModuleContext
 
@@ -169,8 +170,11 @@ def bindings_before(context: ModuleContext, name: ast.Name) -> list[Binding] | N
 
     None when the scope never binds it (a global, an import or a builtin); an empty list when it
     is only bound later (a loop carries it round), which callers treat as unknown. A plain
-    assignment that always runs before the use hides the bindings before it.
+    assignment that always runs before the use hides the bindings before it. A name a
+    comprehension around the use binds is that comprehension's own, an opaque binding.
     """
+    if generator_binds(context, name):  # the comprehension's own name, not the function's
+        return [Binding(name, None, (0, 0))]
     scope: ast.AST = context.enclosing_function(name) or context.tree
     bound = _scope_bindings(context, scope).get(name.id)
     if not bound:

@@ -12,10 +12,10 @@ import ast
 
 from secreview.analysis.rules._support.built_strings import (
     is_fixed,
-    is_number_conversion,
     string_pieces,
 )
 from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.index.context import ModuleContext
 
 _AGGREGATES = frozenset({"max", "min", "sum"})

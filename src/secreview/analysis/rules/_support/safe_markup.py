@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.rules._support.built_strings import is_number_conversion
+from secreview.analysis.rules._support.local_bindings import bindings_before
+from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -58,6 +59,8 @@ def is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
     """Whether a value was escaped (or rendered by a template) before it was spliced in."""
     if is_number_conversion(context, expr) or _model_text(expr) or _date_text(expr):
         return True
+    if _widget_field_name(context, expr):
+        return True
     if not isinstance(expr, ast.Call):
         return False
     if context.call_name(expr) in _ESCAPERS:
@@ -77,6 +80,31 @@ def _model_text(expr: ast.expr) -> bool:
         and isinstance(expr.value, ast.Attribute)
         and expr.value.attr == "_meta"
     )
+
+
+_WIDGET_METHODS = frozenset({"render", "get_context"})
+"""Django `Widget` methods called with the field's HTML name first: `render(name, value, ...)`."""
+
+
+def _widget_field_name(context: ModuleContext, expr: ast.expr) -> bool:
+    """The `name` a Django form widget's `render(self, name, value, ...)` is given: the form's
+    HTML name for the field (its prefix and the field's name, both the program's), never
+    reassigned in the method. The `value` beside it is the data, and stays reported."""
+    if not isinstance(expr, ast.Name):
+        return False
+    method = context.enclosing_function(expr)
+    if method is None or method.name not in _WIDGET_METHODS:
+        return False
+    parameters = method.args.args
+    if len(parameters) < 2 or parameters[1].arg != expr.id:
+        return False
+    owner = context.parent(method)
+    if not isinstance(owner, ast.ClassDef) or not any(
+        (context.resolve(base) or "").startswith("django.forms.") for base in owner.bases
+    ):
+        return False
+    bindings = bindings_before(context, expr) or []
+    return all(isinstance(b.node, ast.arg) for b in bindings)
 
 
 _DATE_METHODS = frozenset({"isoformat", "strftime"})
