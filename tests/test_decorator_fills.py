@@ -76,3 +76,26 @@ def paged(f):
         "source_required:logged_in_source",
         "paged:limit",
     )
+
+
+def test_an_attribute_of_an_object_the_wrapper_reaches_itself_is_a_fill() -> None:
+    text = """\
+def add_tenant(f):
+    def wrapper(**kwargs):
+        from app import current_user
+        kwargs["tenant_id"] = current_user.id
+        kwargs["ref"] = flask.request.referrer
+        kwargs["agent"] = request.view_args.agent
+        return f(**kwargs)
+    return wrapper
+
+
+def own(f):
+    def wrapper(req, **kwargs):
+        kwargs["q"] = req.GET.q
+        user = lookup(req)
+        kwargs["uid"] = user.id
+        return f(req, **kwargs)
+    return wrapper
+"""
+    assert decorator_fills(ast.parse(text), text) == ("add_tenant:tenant_id", "own:uid")

@@ -10,10 +10,11 @@ then `kwargs.update({"caseid": caseid})` (a name unpacked from the call's answer
 caseid, has_access = get_case_access(request, ...)`, is bound to that call). Such a parameter
 holds what the decorator built (a connection, a row it looked up), not the request's text, when
 the value is built by a call the decorator makes (`ctx.get_connection(server_id, request)`,
-`get_user(request)`), a constant, or a name bound only so. A value read off the wrapper's own
-parameters or Flask's `request` (`request.GET.get("url")`, `request.get_full_path()`) or
-converted by a builtin
-(`str(request.GET["q"])`) still carries the request, so that keyword is not recorded.
+`get_user(request)`), a constant, an attribute of an object it reaches itself (ragflow's
+`kwargs["tenant_id"] = current_user.id`, Flask-Login's signed-in user), or a name bound only so.
+A value read off the wrapper's own parameters or Flask's `request` (`request.GET.get("url")`,
+`request.get_full_path()`) or converted by a builtin (`str(request.GET["q"])`) still carries the
+request, so that keyword is not recorded.
 
 Each module records, for each module-level function and class (the wrapper may sit in any
 method, `__call__` most often), the keywords its wrappers fill so (`decorator_fills`, kept in
@@ -242,6 +243,8 @@ class _Builds:
             if value.id in self.parameters or depth >= _MAX_DEPTH:
                 return False
             return all(self(v, key, depth + 1) for v in self.bound.get(value.id, ()))
+        if isinstance(value, ast.Attribute):
+            return self._read_off_own_object(value, key, depth)
         if not isinstance(value, ast.Call):
             return False
         if self._own_value(value, key):
@@ -255,6 +258,23 @@ class _Builds:
             and root.id not in _BUILTINS
             and root.id not in _REQUEST_GLOBALS
         )
+
+    def _read_off_own_object(self, value: ast.Attribute, key: str, depth: int) -> bool:
+        """`current_user.id`, `g.user.tenant_id`: an attribute read off an object the wrapper
+        reaches by itself (Flask-Login's signed-in user proxy, an imported module's object, a
+        name it bound to a value it built), as a call rooted there is. An attribute of the
+        wrapper's own parameters (`request.GET`, `self.x`) or of the request (`flask.request.
+        args`) still carries the request, and a builtin's (`str.join`) is no value of its own."""
+        root: ast.expr = value
+        while isinstance(root, ast.Attribute):
+            if root.attr in _REQUEST_GLOBALS:
+                return False
+            root = root.value
+        if not isinstance(root, ast.Name) or root.id in _BUILTINS or root.id in _REQUEST_GLOBALS:
+            return False
+        if root.id in self.parameters or depth >= _MAX_DEPTH:
+            return False
+        return all(self(v, key, depth + 1) for v in self.bound.get(root.id, ()))
 
     def _own_value(self, call: ast.Call, key: str) -> bool:
         """`kwargs.get("key", ...)`: the value the same keyword already had."""

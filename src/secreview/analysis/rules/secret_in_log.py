@@ -120,6 +120,20 @@ def _names_a_file(read: ast.AST, call: ast.Call, context: ModuleContext) -> bool
     )
 
 
+def _caught_exception(read: ast.AST, call: ast.Call, context: ModuleContext) -> bool:
+    """Whether the secret-named value is the exception an enclosing `except ... as name` caught
+    (ragflow's `except Exception as e_api_token:` while loading a user by API token): the name
+    says what failed, the value is the error, not the credential."""
+    if not isinstance(read, ast.Name):
+        return False
+    node: ast.AST | None = context.parent(call)
+    while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if isinstance(node, ast.ExceptHandler) and node.name == read.id:
+            return True
+        node = context.parent(node)
+    return False
+
+
 def _read_name(node: ast.AST) -> str | None:
     """The name a value is read under: `password`, `user.password`, `creds['api_key']`."""
     name = read_name(node)
@@ -367,7 +381,9 @@ def secret_in_log(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     reads = [
         (r, s)
         for r, s in reads
-        if not _plain_token(r, node, context) and not _names_a_file(r, node, context)
+        if not _plain_token(r, node, context)
+        and not _names_a_file(r, node, context)
+        and not _caught_exception(r, node, context)
     ]
     if not reads:
         return

@@ -10,7 +10,9 @@ report broad catches as a matter of style.
 Calls are recognised by their resolved name (`hmac.compare_digest`, `os.setuid`) or by the words
 of their own name: a verb that only a check has (`verify`, `authenticate`, `decrypt`), or a
 checking verb applied to a security noun (`check_password`, `has_perm`, `validate_token`). A
-plain `validate(...)`, `check(...)` or `clean(...)` says nothing about security and is not one.
+plain `validate(...)`, `check(...)` or `clean(...)` says nothing about security and is not one,
+nor is building an object of a class so named (`AuthorizeGrantItem(...)`: CapWords, PEP 8's
+spelling of a class) or a call that only writes grants (`authorize(..., grants=[...])`).
 """
 
 from __future__ import annotations
@@ -100,8 +102,8 @@ def _description(call: ast.Call, context: ModuleContext) -> str | None:
         return _SECURITY_CALLS[resolved]
     func = call.func
     own = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-    if not own:
-        return None
+    if not own or own[:1].isupper() or _writes_grants(call):
+        return None  # a class built (`AuthorizeGrantItem(...)`), or permissions given
     if own in _SECURITY_VERBS:
         return _SECURITY_VERBS[own]
     words = name_words(own)
@@ -112,6 +114,19 @@ def _description(call: ast.Call, context: ModuleContext) -> str | None:
     if words[0] in _CHECK_VERBS and any(word in _SECURITY_NOUNS for word in words[1:]):
         return f"a {' '.join(words[1:])} check"
     return None
+
+
+_GRANT_KEYWORDS = frozenset({"grant", "grants"})
+_REVOKE_KEYWORDS = frozenset({"revoke", "revokes"})
+
+
+def _writes_grants(call: ast.Call) -> bool:
+    """Whether the call hands over permissions to write (`PermissionService.authorize(
+    object_type=..., grants=[...])`, bisheng's OpenFGA tuple writes) and takes none away: its
+    failure leaves fewer permissions, so carrying on after it lets nobody in. A call that may
+    revoke too (`revokes=`) keeps its failure's weight: a revocation lost leaves access."""
+    keywords = {k.arg for k in call.keywords if k.arg}
+    return bool(keywords & _GRANT_KEYWORDS) and not keywords & _REVOKE_KEYWORDS
 
 
 def _raises(statements: list[ast.stmt]) -> bool:

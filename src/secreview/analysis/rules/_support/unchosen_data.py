@@ -33,14 +33,30 @@ _UNCHOSEN_CALLS = frozenset(
         "secrets.token_bytes",
         "secrets.token_hex",
         "secrets.randbits",
+        "secrets.token_urlsafe",
         "uuid.uuid1",
         "uuid.uuid4",
+        "uuid.uuid6",
+        "uuid.uuid7",
+        "uuid_utils.uuid1",
+        "uuid_utils.uuid4",
+        "uuid_utils.uuid6",
+        "uuid_utils.uuid7",
+        "uuid_utils.compat.uuid1",
+        "uuid_utils.compat.uuid4",
+        "uuid_utils.compat.uuid6",
+        "uuid_utils.compat.uuid7",
+        "uuid6.uuid6",
+        "uuid6.uuid7",
         "datetime.datetime.now",
         "datetime.datetime.utcnow",
         "threading.get_ident",
     }
 )
-"""Readings of a clock, a counter or a random source: values the program draws itself."""
+"""Readings of a clock, a counter or a random source: values the program draws itself. The
+time-ordered UUIDs (versions 6 and 7: `uuid.uuid7` since Python 3.14, the `uuid_utils` and
+`uuid6` packages' drop-ins, MaxKB's `hashlib.md5(str(uuid.uuid7()).encode())` access tokens)
+are a clock reading and random bits as version 1 and 4 are."""
 _TEXT_CONVERSIONS = frozenset({"str", "repr", "bytes", "format"})
 _TEXT_METHODS = frozenset({"encode", "format", "join", "hex", "strip", "lower", "upper"})
 
