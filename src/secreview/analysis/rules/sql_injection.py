@@ -114,7 +114,8 @@ _RUN_TIME_MARK = "\x00"  # stands for a spliced value when the fixed text is che
 def _repeats_fixed_text(context: ModuleContext, items: ast.expr, depth: int = 0) -> bool:
     """`["%s"] * n`, `"?" * n`, `("%s" for _ in ids)`: copies of one fixed placeholder, or of
     a group of them (`[row] * len(rows)` after `row = "(" + ", ".join(["%s"] * 3) + ")"`), or
-    numbered named placeholders (`_numbered_names`)."""
+    named placeholders the loop numbers (`f":rid_{i}" for i in range(n)`, `f"%(p{i})s"` over
+    `enumerate`'s index: `comprehension_names`), whose values are bound beside the text."""
     items = single_value(context, items)
     match items:
         case ast.BinOp(op=ast.Mult(), left=left, right=right):
@@ -122,7 +123,7 @@ def _repeats_fixed_text(context: ModuleContext, items: ast.expr, depth: int = 0)
                 context, right, depth
             )
         case ast.GeneratorExp(elt=element) | ast.ListComp(elt=element):
-            return _is_placeholder_text(context, element, depth) or _numbered_names(items)
+            return _is_placeholder_text(context, element, depth)
         case ast.Call(args=[first, *_]):
             return context.call_name(items) == "itertools.repeat" and _is_placeholder_text(
                 context, first, depth
@@ -130,35 +131,10 @@ def _repeats_fixed_text(context: ModuleContext, items: ast.expr, depth: int = 0)
     return False
 
 
-def _numbered_names(items: ast.GeneratorExp | ast.ListComp) -> bool:
-    """`(f":id{i}" for i in range(len(ids)))`, `[f"%(p{i})s" for i, _ in enumerate(ids)]`:
-    named placeholders (SQLAlchemy's `:name`, pyformat's `%(name)s`) numbered by the loop, whose
-    values the caller binds beside the text. The only run-time parts are integers, a
-    `range(...)` counter or `enumerate(...)`'s index, so nothing spliced can carry SQL."""
-    counters: set[str] = set()
-    for generator in items.generators:
-        target, source = generator.target, generator.iter
-        if not isinstance(source, ast.Call) or not isinstance(source.func, ast.Name):
-            continue
-        if source.func.id == "range" and isinstance(target, ast.Name):
-            counters.add(target.id)
-        elif (
-            source.func.id == "enumerate"
-            and isinstance(target, ast.Tuple)
-            and target.elts
-            and isinstance(target.elts[0], ast.Name)
-        ):
-            counters.add(target.elts[0].id)
-    element = items.elt
-    if not counters or not isinstance(element, ast.JoinedStr):
-        return False
-    spliced = [v.value for v in element.values if isinstance(v, ast.FormattedValue)]
-    return bool(spliced) and all(isinstance(v, ast.Name) and v.id in counters for v in spliced)
-
-
 def _is_placeholder_text(context: ModuleContext, expr: ast.expr, depth: int) -> bool:
-    """Fixed text, or fixed text around generated placeholder lists (`"(" + marks + ")"`), or
-    a list of such: what is repeated, never the count (`[name] * 3` repeats a run-time name)."""
+    """Fixed text, or fixed text around numbers and generated placeholder lists (`"(" + marks +
+    ")"`, `f":id{i}"`), or a list of such: what is repeated, never the count (`[name] * 3`
+    repeats a run-time name)."""
     if isinstance(context.constant_value(expr), int):
         return False
     if is_fixed(context, expr):
@@ -167,7 +143,9 @@ def _is_placeholder_text(context: ModuleContext, expr: ast.expr, depth: int) -> 
         return bool(expr.elts) and all(_is_placeholder_text(context, e, depth) for e in expr.elts)
     pieces = string_pieces(context, expr)
     return all(
-        p.node is None or (depth < 3 and _is_placeholder_list(context, p.node, depth + 1))
+        p.node is None
+        or p.numeric
+        or (depth < 3 and _is_placeholder_list(context, p.node, depth + 1))
         for p in pieces
     )
 
