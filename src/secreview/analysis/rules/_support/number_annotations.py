@@ -4,7 +4,9 @@ A parameter annotated `int` is held to numbers by the type checker, and a framew
 by annotations (FastAPI, pydantic, Typer) converts or refuses anything else before the function
 runs, as it does for `Literal["a", "b"]` (`written_strings`). Formatted into a command or a
 query, a number carries no quote, space or metacharacter, so `built_strings` marks such a
-piece `numeric`, as it does `%d`.
+piece `numeric`, as it does `%d`. So it does a value converted to one (`is_number_conversion`:
+`int(...)`, `len(...)`), and a `self` attribute every store of which is a number
+(`holds_number_attribute`: `self.rate = int(config.get("rate"))`).
 """
 
 from __future__ import annotations
