@@ -40,6 +40,9 @@ DANGEROUS: dict[str, frozenset[str]] = {
     "regex": frozenset(".^$*+?{}[]\\|()"),
     "template": frozenset("{}%$<#"),
     "spreadsheet": frozenset("=+-@\t\r"),
+    # KQL: a pipe or a semicolon starts another operator or statement, quotes end a literal, a
+    # space or bracket separates tokens, `//` comments out the rest; a dot (`db.table`) is a name.
+    "kql": frozenset("|;'\"\\` \t\n\r()[]{}=<>!,*/"),
 }
 """Per sink kind, the characters through which a value can change what the sink does."""
 

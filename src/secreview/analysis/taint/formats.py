@@ -32,7 +32,7 @@ LINE_BREAK_KINDS = frozenset({"log", "header"})
 """The sink kinds a line break is the danger of."""
 NUMBER_SAFE_KINDS = frozenset(
     {"command", "sql", "code", "path", "regex", "regex-text", "html", "ldap", "xpath", "nosql",
-     "log", "header", "template", "xml", "xxe", "deserialization"}
+     "log", "header", "template", "xml", "xxe", "deserialization", "kql"}
 )  # fmt: skip
 """The injection sink kinds whose syntax no formatted number can change."""
 _NOT_WHOLE = frozenset({FORMATTED_WHOLE, ITEM_READ})

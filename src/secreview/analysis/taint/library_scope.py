@@ -173,7 +173,8 @@ is the caller's destination. Any other parameter (`do_login(from_page)` handing 
 to the redirect) and a destination built after the library's own base are still reported."""
 _TEXT_KINDS = frozenset(
     {"path", "command", "sql", "xpath", "regex", "regex-text", "code", "template", "html",
-     "redirect", "ssrf", "ldap", "header", "nosql", "dynamodb", "xml", "xxe", "spreadsheet"}
+     "redirect", "ssrf", "ldap", "header", "nosql", "dynamodb", "xml", "xxe", "spreadsheet",
+     "kql"}
 )  # fmt: skip
 """Sink kinds where the caller's value matters as text: a number's text (`library_roles`
 `number_parameter`), or a function's, cannot inject into them."""
