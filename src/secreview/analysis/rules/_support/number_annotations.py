@@ -89,15 +89,10 @@ def holds_numbers(context: ModuleContext, collection: ast.expr) -> bool:
     bindings = bindings_before(context, collection)
     if not bindings:
         return False
-    return all(_declares_numbers(context, b.node) for b in bindings)
-
-
-def _declares_numbers(context: ModuleContext, node: ast.AST) -> bool:
-    if isinstance(node, ast.arg):
-        return _is_numbers_type(node.annotation)
-    if isinstance(node, ast.AnnAssign):
-        return _is_numbers_type(node.annotation)
-    return False
+    return all(
+        isinstance(b.node, ast.arg | ast.AnnAssign) and _is_numbers_type(b.node.annotation)
+        for b in bindings
+    )
 
 
 def is_number_conversion(context: ModuleContext, expr: ast.expr) -> bool:
