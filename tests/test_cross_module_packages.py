@@ -299,3 +299,35 @@ def test_flows_cross_modules_of_a_src_package(tmp_path: Path, jobs: int) -> None
     view is quiet); its unchecked twin is reported."""
     checked, problems = annotation_problems("srcpackage", tmp_path, jobs)
     assert checked >= 2 and not problems, problems
+
+
+def test_modules_a_script_folder_imports_by_bare_name_are_named_so(tmp_path: Path) -> None:
+    """`python admin/server/app.py` puts `admin/server/` first on `sys.path`: the siblings its
+    files import by bare name are named so (the folder kept for evidence paths). A sibling the
+    project also imports through the folder, one named like a standard module, and one nothing
+    imports keep their names."""
+    root = _tree(
+        tmp_path,
+        {
+            "admin/server/app.py": "from routes import bp\n",
+            "admin/server/routes.py": "from responses import ok\nimport config\nimport logging\n",
+            "admin/server/responses.py": "",
+            "admin/server/config.py": "",
+            "admin/server/logging.py": "",
+            "admin/server/unused.py": "",
+            "admin/tests/test_config.py": "from admin.server import config as admin_config\n",
+        },
+    )
+    modules = _modules(root)
+    assert modules["admin/server/routes.py"] == ("routes", "admin/server")
+    assert modules["admin/server/responses.py"] == ("responses", "admin/server")
+    for kept in ("config", "logging", "unused", "app"):
+        assert modules[f"admin/server/{kept}.py"] == (f"admin.server.{kept}", "")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_flows_cross_modules_of_a_script_folder(tmp_path: Path, jobs: int) -> None:
+    """The `scriptfolder` project: a sibling's shell command is reached, and the sibling's JSON
+    answer is no HTML page."""
+    checked, problems = annotation_problems("scriptfolder", tmp_path, jobs)
+    assert checked >= 2 and not problems, problems

@@ -11,10 +11,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from functools import cache
 
 from secreview.index.facts import absolute_module
-from secreview.package_files import package_folder
+from secreview.package_files import stdlib_module_names
 
 SIX_MOVES: dict[str, str] = {
     "six.moves.urllib.request": "urllib.request",
@@ -74,15 +73,6 @@ defined (`HttpResponseRedirect`, `JsonResponse`, `HttpRequest`, `QueryDict`); Fl
 
 _COMPAT_MODULES = frozenset({"compat", "_compat", "py3compat", "pycompat", "compatibility"})
 """Last segments of the names projects give their Python 2/3 compatibility module."""
-
-
-@cache
-def stdlib_module_names() -> frozenset[str]:
-    """The standard library's top-level module names, as shipped in `data/stdlib_modules.txt`
-    rather than `sys.stdlib_module_names`, which differs between the Pythons that may run the
-    scan (3.12 and 3.13 removed `imp`, `asyncore`, `cgi`...): same input, same output."""
-    text = (package_folder("secreview.data") / "stdlib_modules.txt").read_text("utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def compat_module_name(module: str, name: str) -> str | None:

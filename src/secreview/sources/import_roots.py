@@ -28,6 +28,14 @@ project imports its packages through it (Carpentries' AMY: `from src.workshops.u
 import safe_next_or_default_url`, never `from workshops...`), `src` is the top package and its
 modules are named `src.workshops.utils.urls`; else no import named a module of the project and
 every call of its helpers was unknown (a redirect helper's host check was never read).
+
+A folder of scripts (no `__init__.py`) runs the same way: `python admin/server/admin_server.py`
+puts `admin/server/` first on `sys.path`, and its files import each other by bare name (`from
+responses import success_response`, ragflow's admin server). A module of such a folder that a
+file beside it imports so is named as imported (`responses`), unless the standard library has
+the name (`import logging` there reads the standard module everywhere else) or the project
+imports the folder by its dotted name; a clash with another module of that name keeps both
+names, as above.
 """
 
 from __future__ import annotations
@@ -35,9 +43,11 @@ from __future__ import annotations
 import keyword
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from secreview.package_files import stdlib_module_names
 
 if TYPE_CHECKING:  # discovery calls this module
     from secreview.sources.discovery import SourceFile
@@ -60,6 +70,7 @@ def rooted_by_imports(sources: Sequence[SourceFile]) -> list[SourceFile]:
     packages = {s.module for s in sources if s.path.name == _INIT}
     candidates = _candidates(sources, packages)
     cut = _script_folders(sources, packages)  # top package's name -> leading parts dropped
+    cut.update(_sibling_modules(sources, packages))
     if not candidates and not cut:
         return list(sources)
     spelled = _imported(sources, {name for names in candidates.values() for name in names})
@@ -205,6 +216,60 @@ def _script_folders(sources: Sequence[SourceFile], packages: set[str]) -> dict[s
     return found
 
 
+def _sibling_modules(sources: Sequence[SourceFile], packages: set[str]) -> dict[str, int]:
+    """Modules of plain folders that a file beside them imports by bare name -> the folder's
+    dotted parts (see the module): `admin.server.responses` -> 2, named `responses`. A module
+    the project also imports through the folder (`from admin.server import config`) keeps its
+    dotted name."""
+    by_folder: dict[str, list[SourceFile]] = {}
+    for source in sources:
+        folder, dot, _ = source.module.rpartition(".")
+        if dot and folder not in packages and source.path.name != _INIT:
+            by_folder.setdefault(folder, []).append(source)
+    standard = stdlib_module_names()
+    spelled: dict[str, set[str]] = {}
+    for folder, inside in sorted(by_folder.items()):
+        stems = {s.path.stem for s in inside} - standard
+        names = {stem for stem in stems if stem.isidentifier() and not keyword.iskeyword(stem)}
+        if len(inside) > 1 and names and (bare := _imported(inside, names)):
+            spelled[folder] = bare
+    dotted = _imported_through(sources, set(spelled)) if spelled else set()
+    return {
+        f"{folder}.{name}": folder.count(".") + 1
+        for folder, names in spelled.items()
+        for name in names
+        if f"{folder}.{name}" not in dotted
+    }
+
+
+def _imported_through(sources: Sequence[SourceFile], folders: set[str]) -> set[str]:
+    """The `folder.name` modules some file imports through one of `folders` (`import
+    folder.name`, `from folder.name import x`, `from folder import name, other`)."""
+    pattern = re.compile(
+        rb"^[ \t]*(?:from|import)[ \t]+("
+        + b"|".join(re.escape(n.encode()) for n in sorted(folders, key=len, reverse=True))
+        + rb")(?:\.(\w+)|[ \t]+import[ \t]+\(?([\w \t,]+))",
+        re.MULTILINE,
+    )
+    found: set[str] = set()
+    for text in _texts(sources):
+        for folder, module, listed in pattern.findall(text):
+            words = [module] if module else [p.split()[0] for p in listed.split(b",") if p.split()]
+            found.update(f"{folder.decode()}.{word.decode()}" for word in words)
+    return found
+
+
+def _texts(sources: Sequence[SourceFile]) -> Iterator[bytes]:
+    """The start of each readable file of `sources` (import lines sit at the top; a file that
+    cannot be read is the review's to report)."""
+    for source in sources:
+        try:
+            with open(source.path, "rb") as handle:
+                yield handle.read(_READ_LIMIT)
+        except OSError:
+            continue
+
+
 def _imported(sources: Sequence[SourceFile], names: set[str]) -> set[str]:
     """Which of `names` some file imports (`import X`, `from X import`, `X.` below them)."""
     pattern = re.compile(
@@ -214,12 +279,7 @@ def _imported(sources: Sequence[SourceFile], names: set[str]) -> set[str]:
         re.MULTILINE,
     )
     spelled: set[str] = set()
-    for source in sources:
-        try:
-            with open(source.path, "rb") as handle:
-                text = handle.read(_READ_LIMIT)
-        except OSError:
-            continue  # the review reports it
+    for text in _texts(sources):
         spelled.update(match.decode() for match in pattern.findall(text))
         if spelled == names:
             break

@@ -30,7 +30,7 @@ from secreview.analysis.taint.markers import UNREAD_CALL
 from secreview.analysis.taint.semantics import BUILTINS
 from secreview.analysis.taint.values import Value
 from secreview.index.context import ModuleContext
-from secreview.index.import_names import stdlib_module_names
+from secreview.package_files import stdlib_module_names
 
 _MAX_SHOWN = 60
 """Longest call text an evidence step quotes."""
