@@ -149,11 +149,7 @@ def _build_clue_table(models: Models) -> _ClueTable:
             root, _, rest = name.partition(".")
             word = name.rsplit(".", 1)[-1]
             sources.setdefault(word, []).append((root, bool(rest), source.origin))
-            # A method of a modelled type (`llm.OpenAI.chat.completions.create`): the modules
-            # whose calls make that type are what a module imports to reach it.
-            typed = next((p for p in _prefixes(name) if p in producers), None)
-            for module in sorted(producers.get(typed, ()) if typed else ()):
-                sources[word].append((module, True, source.origin))
+            sources[word].extend((m, True, source.origin) for m in _producers(name, producers))
     returned: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for name, results in models.returns.items():
         found = frozenset(
@@ -161,7 +157,10 @@ def _build_clue_table(models: Models) -> _ClueTable:
             for model in results
             for source in models.typed_sources.get(model.type, {}).values()
         )
-        returned.setdefault(name.rsplit(".", 1)[-1], []).append((name.partition(".")[0], found))
+        word = name.rsplit(".", 1)[-1]
+        returned.setdefault(word, []).append((name.partition(".")[0], found))
+        # `http.Session.get`: `aiohttp.ClientSession()` makes the session, so `aiohttp`.
+        returned[word].extend((module, found) for module in _producers(name, producers))
     requests = [n for n, kind in models.parameter_types.items() if kind in models.typed_sources]
     qualified = [name for name in requests if "." in name]
     return _ClueTable(
@@ -175,6 +174,13 @@ def _build_clue_table(models: Models) -> _ClueTable:
 def _last(name: str) -> str:
     """The last part of a dotted name."""
     return name.rsplit(".", 1)[-1]
+
+
+def _producers(name: str, producers: dict[str, set[str]]) -> list[str]:
+    """The modules whose calls make the type `name` is a method of, when it is one
+    (`llm.OpenAI.chat.completions.create`): what a module imports to reach the method."""
+    typed = next((p for p in _prefixes(name) if p in producers), None)
+    return sorted(producers[typed]) if typed else []
 
 
 def _prefixes(name: str) -> list[str]:
