@@ -304,8 +304,10 @@ def test_flows_cross_modules_of_a_src_package(tmp_path: Path, jobs: int) -> None
 def test_modules_a_script_folder_imports_by_bare_name_are_named_so(tmp_path: Path) -> None:
     """`python admin/server/app.py` puts `admin/server/` first on `sys.path`: the siblings its
     files import by bare name are named so (the folder kept for evidence paths). A sibling the
-    project also imports through the folder, one named like a standard module, and one nothing
-    imports keep their names."""
+    project also imports through the folder, one named like a standard module, one nothing
+    imports, one only its own file names (`import requests` in `requests.py`: the library) and
+    one in a folder below a package (an absolute import there reads the library) keep their
+    names."""
     root = _tree(
         tmp_path,
         {
@@ -315,14 +317,19 @@ def test_modules_a_script_folder_imports_by_bare_name_are_named_so(tmp_path: Pat
             "admin/server/config.py": "",
             "admin/server/logging.py": "",
             "admin/server/unused.py": "",
+            "admin/server/requests.py": "import requests\n",
             "admin/tests/test_config.py": "from admin.server import config as admin_config\n",
+            "pkg/__init__.py": "",
+            "pkg/core/duckdb.py": "import duckdb\n",
+            "pkg/core/store.py": "import duckdb\n",
         },
     )
     modules = _modules(root)
     assert modules["admin/server/routes.py"] == ("routes", "admin/server")
     assert modules["admin/server/responses.py"] == ("responses", "admin/server")
-    for kept in ("config", "logging", "unused", "app"):
+    for kept in ("config", "logging", "unused", "app", "requests"):
         assert modules[f"admin/server/{kept}.py"] == (f"admin.server.{kept}", "")
+    assert modules["pkg/core/duckdb.py"] == ("pkg.core.duckdb", "")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

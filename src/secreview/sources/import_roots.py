@@ -29,13 +29,13 @@ import safe_next_or_default_url`, never `from workshops...`), `src` is the top p
 modules are named `src.workshops.utils.urls`; else no import named a module of the project and
 every call of its helpers was unknown (a redirect helper's host check was never read).
 
-A folder of scripts (no `__init__.py`) runs the same way: `python admin/server/admin_server.py`
-puts `admin/server/` first on `sys.path`, and its files import each other by bare name (`from
-responses import success_response`, ragflow's admin server). A module of such a folder that a
-file beside it imports so is named as imported (`responses`), unless the standard library has
-the name (`import logging` there reads the standard module everywhere else) or the project
-imports the folder by its dotted name; a clash with another module of that name keeps both
-names, as above.
+A folder of scripts (no `__init__.py` in it or above it) runs the same way: `python
+admin/server/admin_server.py` puts `admin/server/` first on `sys.path`, and its files import each
+other by bare name (`from responses import success_response`, ragflow's admin server). A module
+of such a folder that another file beside it imports so is named as imported (`responses`),
+unless the standard library has the name (`import logging` there reads the standard module
+everywhere else) or the project imports it through the folder's dotted name; a clash with
+another module of that name keeps both names, as above.
 """
 
 from __future__ import annotations
@@ -224,15 +224,17 @@ def _sibling_modules(sources: Sequence[SourceFile], packages: set[str]) -> dict[
     by_folder: dict[str, list[SourceFile]] = {}
     for source in sources:
         folder, dot, _ = source.module.rpartition(".")
-        if dot and folder not in packages and source.path.name != _INIT:
+        if dot and source.path.name != _INIT and not _in_package(folder, packages):
             by_folder.setdefault(folder, []).append(source)
     standard = stdlib_module_names()
     spelled: dict[str, set[str]] = {}
     for folder, inside in sorted(by_folder.items()):
         stems = {s.path.stem for s in inside} - standard
         names = {stem for stem in stems if stem.isidentifier() and not keyword.iskeyword(stem)}
-        if len(inside) > 1 and names and (bare := _imported(inside, names)):
-            spelled[folder] = bare
+        # A file importing its own name (`import duckdb` in `duckdb.py`) reads the library.
+        bare = {n for s in inside for n in _imported([s], names - {s.path.stem})} if names else ()
+        if bare:
+            spelled[folder] = set(bare)
     dotted = _imported_through(sources, set(spelled)) if spelled else set()
     return {
         f"{folder}.{name}": folder.count(".") + 1
@@ -240,6 +242,13 @@ def _sibling_modules(sources: Sequence[SourceFile], packages: set[str]) -> dict[
         for name in names
         if f"{folder}.{name}" not in dotted
     }
+
+
+def _in_package(folder: str, packages: set[str]) -> bool:
+    """Whether `folder` or a folder above it is a package: a module there imports absolutely
+    (`import duckdb` in `pkg/core/` is the library, whatever `pkg/core/duckdb.py` holds)."""
+    parts = folder.split(".")
+    return any(".".join(parts[:end]) in packages for end in range(1, len(parts) + 1))
 
 
 def _imported_through(sources: Sequence[SourceFile], folders: set[str]) -> set[str]:
