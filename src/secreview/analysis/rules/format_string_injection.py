@@ -31,11 +31,11 @@ from secreview.analysis.rules._support.local_bindings import assigned_values
 from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.analysis.rules._support.numeric_pieces import joined_numbers
 from secreview.analysis.rules._support.quoting import code
+from secreview.analysis.rules._support.translations import is_translation_call
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
 _FORMAT_METHODS = frozenset({"format", "format_map"})
-_TRANSLATIONS = frozenset({"_", "gettext", "ugettext", "gettext_lazy", "ugettext_lazy", "pgettext"})
 _ASSEMBLED = (ast.BinOp, ast.JoinedStr)
 
 
@@ -65,8 +65,7 @@ def _harmless_piece(node: ast.expr, context: ModuleContext) -> bool:
     if joined_numbers(node, context):
         return True  # `' | '.join(f'{{:<{w}}}' for w in widths)`: braces and digits only
     if isinstance(node, ast.Call):
-        name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name in _TRANSLATIONS:
+        if is_translation_call(node):
             return True
         arguments = [*node.args, *(k.value for k in node.keywords)]
         return bool(arguments) and all(is_fixed(context, a) for a in arguments)

@@ -11,6 +11,7 @@ import ast
 
 from secreview.analysis.rules._support.local_bindings import bindings_before
 from secreview.analysis.rules._support.number_annotations import is_number_conversion
+from secreview.analysis.rules._support.translations import is_translated_literal
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -56,11 +57,12 @@ TAG = lazy_pattern(r"<\s*/?\s*[a-zA-Z][\w:-]*|&[a-z]+;")
 
 
 def is_escaped(context: ModuleContext, expr: ast.expr) -> bool:
-    """Whether a value was escaped (or rendered by a template) before it was spliced in."""
+    """Whether a value was escaped (or rendered by a template) before it was spliced in, or is
+    text no user writes (a number, model text, a date, a translated literal)."""
     if is_number_conversion(context, expr) or _model_text(expr) or _date_text(expr):
         return True
-    if _widget_field_name(context, expr):
-        return True
+    if _widget_field_name(context, expr) or is_translated_literal(expr):
+        return True  # a translated literal is the project's own text
     if not isinstance(expr, ast.Call):
         return False
     if context.call_name(expr) in _ESCAPERS:
