@@ -6,30 +6,47 @@ drawn from letters, digits and `_`; `uuid.uuid4().hex`, `str(uuid.uuid4())` and
 `;`, `|`, `$` or blank, whoever sends the request: the folder and the token are the program's
 (`shell-command-injection`). A prefix, suffix or folder handed to the call is text of its own,
 so only calls given constants (or nothing) count.
+
+A path joined from such a name, the temporary folder (`tempfile.gettempdir()`, the operator's
+`TMPDIR`) and fixed text is the program's too: bisheng's `os.path.join(tmp_dir, uuid.uuid4().hex
++ ".wav")` handed to `ffmpeg` through a shell. Local names are read back to what they were
+assigned, in the function, every binding of them.
 """
 
 from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.local_bindings import MAX_DEPTH, bindings_before
 from secreview.index.context import ModuleContext
 
-_DRAWN_CALLS = frozenset(
+UUID_CALLS = frozenset(
     {
-        "tempfile.mkdtemp",
-        "uuid.uuid1",
-        "uuid.uuid4",
-        "secrets.token_hex",
-        "secrets.token_urlsafe",
+        *("uuid.uuid1", "uuid.uuid4", "uuid.uuid6", "uuid.uuid7"),
+        *("uuid_utils.uuid1", "uuid_utils.uuid4", "uuid_utils.uuid6", "uuid_utils.uuid7"),
+        *("uuid_utils.compat.uuid1", "uuid_utils.compat.uuid4", "uuid_utils.compat.uuid6"),
+        *("uuid_utils.compat.uuid7", "uuid6.uuid6", "uuid6.uuid7"),
     }
 )
+"""Fresh UUIDs: random bits and a clock reading. The time-ordered versions 6 and 7
+(`uuid.uuid7` since Python 3.14, the `uuid_utils` and `uuid6` packages' drop-ins) are drawn as
+versions 1 and 4 are."""
+_DRAWN_CALLS = UUID_CALLS | {"tempfile.mkdtemp", "secrets.token_hex", "secrets.token_urlsafe"}
 """Calls answering a name drawn from letters, digits, `-` and `_` (a UUID's text form too)."""
+_TEMP_FOLDERS = frozenset({"tempfile.gettempdir", "tempfile.gettempdirb"})
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
 _TEXT_FORMS = frozenset({"hex", "urn"})
 """Attributes of a UUID spelled in hex digits (and `urn:uuid:`)."""
 
 
 def is_drawn_name(node: ast.expr, context: ModuleContext) -> bool:
-    """Whether `node` is a name the program drew itself (see the module)."""
+    """Whether `node` is a name the program drew itself, or a path joined from one (see the
+    module)."""
+    return _drawn_call(node, context) or _drawn_path(node, context, 0) is True
+
+
+def _drawn_call(node: ast.expr, context: ModuleContext) -> bool:
+    """`uuid.uuid4().hex`, `str(uuid.uuid4())`, `tempfile.mkdtemp()`: a drawn name itself."""
     if isinstance(node, ast.Attribute) and node.attr in _TEXT_FORMS:
         node = node.value
     elif (
@@ -43,3 +60,33 @@ def is_drawn_name(node: ast.expr, context: ModuleContext) -> bool:
         return False
     given = [*node.args, *(keyword.value for keyword in node.keywords)]
     return all(context.is_constant(value) for value in given)
+
+
+def _drawn_path(node: ast.expr, context: ModuleContext, depth: int) -> bool | None:
+    """True when `node` is built of drawn names, the temporary folder and fixed text with at
+    least one drawn name; False when only of the folder and fixed text; None otherwise."""
+    if depth > MAX_DEPTH:
+        return None
+    if _drawn_call(node, context):
+        return True
+    if context.is_constant(node):
+        return False
+    parts: list[ast.expr]
+    match node:
+        case ast.Call() if context.call_name(node) in _TEMP_FOLDERS and not node.args:
+            return False
+        case ast.Call() if context.call_name(node) in _PATH_JOINS and not node.keywords:
+            parts = list(node.args)
+        case ast.BinOp(op=ast.Add()):
+            parts = [node.left, node.right]
+        case ast.JoinedStr():
+            parts = [v.value if isinstance(v, ast.FormattedValue) else v for v in node.values]
+        case ast.Name():
+            bindings = bindings_before(context, node)
+            if not bindings or any(b.value is None or b.augmented_op for b in bindings):
+                return None
+            parts = [b.value for b in bindings if b.value is not None]
+        case _:
+            return None
+    found = [_drawn_path(part, context, depth + 1) for part in parts]
+    return None if not found or None in found else any(found)

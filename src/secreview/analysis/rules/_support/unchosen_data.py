@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.rules._support.drawn_names import UUID_CALLS
 from secreview.analysis.rules._support.local_bindings import MAX_DEPTH, bindings_before
 from secreview.index.context import ModuleContext
 
@@ -34,29 +35,14 @@ _UNCHOSEN_CALLS = frozenset(
         "secrets.token_hex",
         "secrets.randbits",
         "secrets.token_urlsafe",
-        "uuid.uuid1",
-        "uuid.uuid4",
-        "uuid.uuid6",
-        "uuid.uuid7",
-        "uuid_utils.uuid1",
-        "uuid_utils.uuid4",
-        "uuid_utils.uuid6",
-        "uuid_utils.uuid7",
-        "uuid_utils.compat.uuid1",
-        "uuid_utils.compat.uuid4",
-        "uuid_utils.compat.uuid6",
-        "uuid_utils.compat.uuid7",
-        "uuid6.uuid6",
-        "uuid6.uuid7",
+        *UUID_CALLS,
         "datetime.datetime.now",
         "datetime.datetime.utcnow",
         "threading.get_ident",
     }
 )
-"""Readings of a clock, a counter or a random source: values the program draws itself. The
-time-ordered UUIDs (versions 6 and 7: `uuid.uuid7` since Python 3.14, the `uuid_utils` and
-`uuid6` packages' drop-ins, MaxKB's `hashlib.md5(str(uuid.uuid7()).encode())` access tokens)
-are a clock reading and random bits as version 1 and 4 are."""
+"""Readings of a clock, a counter or a random source: values the program draws itself (fresh
+UUIDs of every version: MaxKB's `hashlib.md5(str(uuid.uuid7()).encode())` access tokens)."""
 _TEXT_CONVERSIONS = frozenset({"str", "repr", "bytes", "format"})
 _TEXT_METHODS = frozenset({"encode", "format", "join", "hex", "strip", "lower", "upper"})
 
