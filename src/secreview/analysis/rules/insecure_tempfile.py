@@ -7,6 +7,10 @@ attacks work against the process that creates or truncates the file. Reading a f
 is not reported; whether its content is trusted is beyond what a pattern can see, and the fix
 belongs to the code that creates the file. A name a class keeps (`self.pidfile = "/tmp/%s.pid" %
 name`) and writes in another method is reported where it is assigned: that is where it is chosen.
+So is a command-line option's default (`parser.add_argument("--log-file",
+default="/tmp/app.log")`) when the module writes that option's attribute
+(`RotatingFileHandler(options.log_file)`): the parsed namespace holds the default whenever the
+flag is left out.
 """
 
 from __future__ import annotations
@@ -149,6 +153,8 @@ def insecure_tempfile_mktemp(node: ast.AST, context: ModuleContext) -> Iterator[
     "another value (medium confidence). A path a class keeps in an attribute (`self.pidfile "
     "= '/tmp/%s.pid' % name`, or a class attribute) is reported where it is assigned when a "
     "method of the class writes `self.pidfile`; that assignment is where the name is chosen. "
+    "So is an argparse/optparse option's `default=` when the module writes that option's "
+    "attribute (`open(options.log_file, 'w')` for `--log-file`). "
     "Exclusive creation (`open(path, 'x')`, `os.O_CREAT | os.O_EXCL`) and names "
     "with a `uuid4`/`secrets` part are not reported; reading a file in /tmp is not reported.",
     why_bad="Every local user can write to the shared temporary directory. Whoever creates the "
@@ -171,6 +177,7 @@ def predictable_temp_file(node: ast.AST, context: ModuleContext) -> Iterator[Hit
         yield from _held_temp_path(node, context)
         return
     assert isinstance(node, ast.Call)
+    yield from _option_default(node, context)
     written = _written_path(node, context)
     if written is None:
         return
@@ -260,4 +267,66 @@ def _attribute_writes(context: ModuleContext) -> dict[tuple[int, str], list[tupl
         held = _held_attribute(written[0], context)
         if held is not None:
             found.setdefault(held, []).append((node, bool(written[1])))
+    return found
+
+
+_OPTION_ADDERS = frozenset({"add_argument", "add_option"})
+
+
+def _option_dest(call: ast.Call, context: ModuleContext) -> str | None:
+    """The attribute argparse/optparse stores an option under: `dest=`, else the first long
+    flag with dashes made underscores (`--log-file` -> `log_file`), else a positional's name."""
+    dest = context.keyword(call, "dest")
+    if dest is not None:
+        value = context.constant_value(dest)
+        return value if isinstance(value, str) else None
+    flags = [context.constant_value(a) for a in call.args]
+    names = [f for f in flags if isinstance(f, str)]
+    long_flags = [f for f in names if f.startswith("--")]
+    chosen = long_flags[0][2:] if long_flags else names[0] if len(names) == 1 else None
+    if chosen is None or chosen.startswith("-"):
+        return None
+    return chosen.replace("-", "_")
+
+
+def _option_default(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
+    """`parser.add_argument("--log-file", default="/tmp/app.log")` whose option the module
+    writes (`open(options.log_file, "w")`, `RotatingFileHandler(args.log_file)`): the parsed
+    namespace holds the default whenever the flag is not given, so the default is where the
+    guessable name is chosen, as `self.pidfile = "/tmp/..."` is for a class."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in _OPTION_ADDERS):
+        return
+    default = next((k.value for k in call.keywords if k.arg == "default"), None)
+    if default is None or (found := temp_path(default, context)) is None:
+        return
+    dest = _option_dest(call, context)
+    writes = context.derived(_option_writes).get(dest) if dest else None
+    if not writes:
+        return
+    write, certain = writes[0]
+    yield Hit(
+        node=default,
+        message=f"The option `{dest}` defaults to `{context.one_line(default)}`, a guessable "
+        f"name in a directory every local user can write to, and `{context.one_line(write)}` "
+        "writes it; whoever creates that name first (for example as a symlink) decides which "
+        "file this program actually overwrites.",
+        evidence=((write, "the file is opened for writing here"),),
+        confidence=found if certain else Confidence.LOW,
+    )
+
+
+def _option_writes(context: ModuleContext) -> dict[str, list[tuple[ast.Call, bool]]]:
+    """Attribute name -> the calls writing the path `<name>.<attribute>` of a plain name other
+    than `self`/`cls` (a parsed options namespace: `options.log_file`), and whether each surely
+    writes. Built once per module."""
+    found: dict[str, list[tuple[ast.Call, bool]]] = {}
+    for node in nodes_of(context, ast.Call):
+        written = _written_path(node, context)
+        if written is None or written[1] is False:
+            continue
+        path = written[0]
+        if not (isinstance(path, ast.Attribute) and isinstance(path.value, ast.Name)):
+            continue
+        if path.value.id not in {"self", "cls"}:
+            found.setdefault(path.attr, []).append((node, bool(written[1])))
     return found

@@ -11,7 +11,8 @@ rule can see, the result of one of those normalisers (directly, through a local,
 appends a separator to it; the checked path must be normalised too, which is what marks the test
 as a containment check rather than a prefix match of names or URLs. `os.path.commonprefix([base,
 path]) == base` is the same test under another name (it compares characters, not components)
-and is reported the same way. A base written with its
+and is reported the same way, inline or through a local bound to it once (`prefix =
+os.path.commonprefix([base, path])`, then `prefix == base`). A base written with its
 separator (`root + os.sep`, `os.path.join(root, "")`, `self.path += os.sep`) is correct, and so
 are `os.path.commonpath` and `Path.is_relative_to`, which compare whole path components.
 """
@@ -25,7 +26,9 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.local_bindings import (
     assigned_values,
     bindings_before,
+    scope_nodes_of,
     self_attribute_values,
+    single_value,
 )
 from secreview.analysis.rules._support.path_joins import JOIN_FUNCTIONS
 from secreview.analysis.taint.guard_shapes import PATH_NORMALISERS
@@ -250,6 +253,40 @@ def _joins_when_outside(call: ast.Call, base: ast.expr, context: ModuleContext) 
     )
 
 
+def _equality(node: ast.AST | None) -> ast.Compare | None:
+    """`node` when it is a single `==` or `!=` comparison."""
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        return node if isinstance(node.ops[0], ast.Eq | ast.NotEq) else None
+    return None
+
+
+def _compared_result(call: ast.Call, context: ModuleContext) -> tuple[ast.Compare, ast.expr] | None:
+    """(comparison, the operand holding `call`'s result) for `commonprefix(...) == x`, or for
+    `prefix = commonprefix(...)` and then `prefix == x` with `prefix` bound only there: the
+    usual helper spells the test in two statements (`prefix = os.path.commonprefix([d, t]);
+    return prefix == d`, dbt-common's tar check), which compares characters all the same."""
+    compare = _equality(context.parent(call))
+    if compare is not None:
+        return compare, call
+    statement = context.parent(call)
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return None
+    name = statement.targets[0].id
+    for node in scope_nodes_of(context, call):
+        compare = _equality(node)
+        if compare is None:
+            continue
+        for side in (compare.left, compare.comparators[0]):
+            named = isinstance(side, ast.Name) and side.id == name
+            if named and single_value(context, side) is call:
+                return compare, side
+    return None
+
+
 def _prefix_operands(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, ast.expr] | None:
     """(checked path, base) of `path.startswith(base)`, or of `os.path.commonprefix([base,
     path]) == base` (a character-wise prefix too, whatever its name says); else None."""
@@ -260,16 +297,12 @@ def _prefix_operands(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, 
         return None
     if context.call_name(call) not in _COMMON_PREFIXES or len(call.args) != 1:
         return None
-    paths, compare = call.args[0], context.parent(call)
-    if not (
-        isinstance(paths, ast.List | ast.Tuple)
-        and len(paths.elts) == 2
-        and isinstance(compare, ast.Compare)
-        and len(compare.ops) == 1
-        and isinstance(compare.ops[0], ast.Eq | ast.NotEq)
-    ):
+    paths = call.args[0]
+    compared = _compared_result(call, context)
+    if not (isinstance(paths, ast.List | ast.Tuple) and len(paths.elts) == 2 and compared):
         return None
-    other = compare.comparators[0] if compare.left is call else compare.left
+    compare, result = compared
+    other = compare.comparators[0] if compare.left is result else compare.left
     shown = ast.dump(other)
     for index, element in enumerate(paths.elts):
         if ast.dump(element) == shown:
