@@ -8,6 +8,14 @@ open redirect nor server-side request forgery by itself (`formats.QUERY_KINDS`),
 a `?` of a format string is not. Kitsune's `urlparams(reverse(...), product=product)` builds
 its redirect so. The scheme, the host and the path keep their flows: a path `//evil.example`
 under an empty host is another site's URL.
+
+URL objects set their query the same way: httpx's `url.copy_with(params=...)` and
+`copy_set_param`/`copy_add_param`/`copy_merge_params`, Starlette's `include_query_params` and
+`replace_query_params` (and `replace(query=...)`), yarl's `with_query`/`update_query`/
+`extend_query`/`with_fragment`. The receiver keeps its flows (a URL the request chose is still
+its URL); what the call adds is query text (tiled's OIDC redirect to the configured
+`authorization_endpoint.copy_with(params=params)`, the request's `state` among them). The
+methods are known by name, which no other common type uses.
 """
 
 from __future__ import annotations
@@ -28,6 +36,20 @@ _QUERY_POSITIONS: Mapping[str, tuple[int, ...]] = {
 given, the constructor's own arguments for the result classes."""
 _TUPLE_TAKERS = frozenset({"urllib.parse.urlunparse", "urllib.parse.urlunsplit"})
 _QUERY_KEYWORDS = frozenset({"query", "fragment"})
+_QUERY_METHODS = frozenset(
+    {
+        *("copy_set_param", "copy_add_param", "copy_merge_params"),
+        *("include_query_params", "replace_query_params"),
+        *("with_query", "update_query", "extend_query", "with_fragment"),
+    }
+)
+"""URL objects' methods whose every argument goes in the query string or fragment."""
+_KEYWORD_METHODS: Mapping[str, frozenset[str]] = {
+    "_replace": _QUERY_KEYWORDS,
+    "replace": _QUERY_KEYWORDS,
+    "copy_with": _QUERY_KEYWORDS | {"params"},
+}
+"""URL objects' methods taking parts by keyword -> the keywords that are query or fragment."""
 
 
 def rebuilt_url(
@@ -40,11 +62,15 @@ def rebuilt_url(
     """The URL `node` builds from parts, its query and fragment's flows made safe for
     redirects and server requests (see the module docstring); None for any other call, or
     parts the engine does not know one by one."""
-    if isinstance(node.func, ast.Attribute) and node.func.attr == "_replace":
-        if receiver is None or not _QUERY_KEYWORDS & set(kwargs):
-            return None
-        kept = [receiver, *(v for k, v in kwargs.items() if k not in _QUERY_KEYWORDS)]
-        past = [v for k, v in kwargs.items() if k in _QUERY_KEYWORDS]
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+    if method in _QUERY_METHODS and receiver is not None:
+        return _joined([receiver], [*args, *kwargs.values()], node)
+    if method in _KEYWORD_METHODS:
+        query = _KEYWORD_METHODS[method]
+        if receiver is None or args or not query & set(kwargs):
+            return None  # `text.replace(old, new)` is no URL's
+        kept = [receiver, *(v for k, v in kwargs.items() if k not in query)]
+        past = [v for k, v in kwargs.items() if k in query]
         return _joined(kept, past, node)
     name = next((n for n in names if n in _QUERY_POSITIONS), None)
     if name is None:
