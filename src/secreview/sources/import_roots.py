@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secreview.package_files import stdlib_module_names
+from secreview.patterns import lazy_pattern
 
 if TYPE_CHECKING:  # discovery calls this module
     from secreview.sources.discovery import SourceFile
@@ -55,6 +56,8 @@ if TYPE_CHECKING:  # discovery calls this module
 _INIT = "__init__.py"
 _SOURCE_FOLDER = "src"
 _MANAGE = "manage.py"
+_IMPORTED_TOP = lazy_pattern(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)(?![\w])", re.MULTILINE)
+"""The first name of each module an import line reads (`from responses import x`: `responses`)."""
 _READ_LIMIT = 1 << 20
 """Bytes of a file searched for import lines: imports sit at the top, and a huge file costs the
 search nothing more."""
@@ -231,10 +234,15 @@ def _sibling_modules(sources: Sequence[SourceFile], packages: set[str]) -> dict[
     for folder, inside in sorted(by_folder.items()):
         stems = {s.path.stem for s in inside} - standard
         names = {stem for stem in stems if stem.isidentifier() and not keyword.iskeyword(stem)}
-        # A file importing its own name (`import duckdb` in `duckdb.py`) reads the library.
-        bare = {n for s in inside for n in _imported([s], names - {s.path.stem})} if names else ()
+        if len(inside) < 2 or not names:
+            continue
+        bare: set[str] = set()
+        for source, text in _texts(inside):
+            first_words = {word.decode() for word in _IMPORTED_TOP.findall(text)}
+            # A file importing its own name (`import duckdb` in `duckdb.py`) reads the library.
+            bare |= (first_words & names) - {source.path.stem}
         if bare:
-            spelled[folder] = set(bare)
+            spelled[folder] = bare
     dotted = _imported_through(sources, set(spelled)) if spelled else set()
     return {
         f"{folder}.{name}": folder.count(".") + 1
@@ -261,20 +269,20 @@ def _imported_through(sources: Sequence[SourceFile], folders: set[str]) -> set[s
         re.MULTILINE,
     )
     found: set[str] = set()
-    for text in _texts(sources):
+    for _, text in _texts(sources):
         for folder, module, listed in pattern.findall(text):
             words = [module] if module else [p.split()[0] for p in listed.split(b",") if p.split()]
             found.update(f"{folder.decode()}.{word.decode()}" for word in words)
     return found
 
 
-def _texts(sources: Sequence[SourceFile]) -> Iterator[bytes]:
-    """The start of each readable file of `sources` (import lines sit at the top; a file that
-    cannot be read is the review's to report)."""
+def _texts(sources: Sequence[SourceFile]) -> Iterator[tuple[SourceFile, bytes]]:
+    """Each readable file of `sources` with the start of its text (import lines sit at the top;
+    a file that cannot be read is the review's to report)."""
     for source in sources:
         try:
             with open(source.path, "rb") as handle:
-                yield handle.read(_READ_LIMIT)
+                yield source, handle.read(_READ_LIMIT)
         except OSError:
             continue
 
@@ -288,7 +296,7 @@ def _imported(sources: Sequence[SourceFile], names: set[str]) -> set[str]:
         re.MULTILINE,
     )
     spelled: set[str] = set()
-    for text in _texts(sources):
+    for _, text in _texts(sources):
         spelled.update(match.decode() for match in pattern.findall(text))
         if spelled == names:
             break
