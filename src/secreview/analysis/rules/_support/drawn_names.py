@@ -7,7 +7,7 @@ drawn from letters, digits and `_`; `uuid.uuid4().hex`, `str(uuid.uuid4())` and
 (`shell-command-injection`). A prefix, suffix or folder handed to the call is text of its own,
 so only calls given constants (or nothing) count.
 
-A path joined from such a name, the temporary folder (`tempfile.gettempdir()`, the operator's
+A path joined from such names, the temporary folder (`tempfile.gettempdir()`, the operator's
 `TMPDIR`) and fixed text is the program's too: bisheng's `os.path.join(tmp_dir, uuid.uuid4().hex
 + ".wav")` handed to `ffmpeg` through a shell. Local names are read back to what they were
 assigned, in the function, every binding of them.
@@ -40,9 +40,9 @@ _TEXT_FORMS = frozenset({"hex", "urn"})
 
 
 def is_drawn_name(node: ast.expr, context: ModuleContext) -> bool:
-    """Whether `node` is a name the program drew itself, or a path joined from one (see the
-    module)."""
-    return _drawn_call(node, context) or _drawn_path(node, context, 0) is True
+    """Whether `node` is a name the program drew itself, or a path joined from such names, the
+    temporary folder and fixed text (see the module)."""
+    return _drawn_call(node, context) or _own_path(node, context, 0)
 
 
 def _drawn_call(node: ast.expr, context: ModuleContext) -> bool:
@@ -62,19 +62,16 @@ def _drawn_call(node: ast.expr, context: ModuleContext) -> bool:
     return all(context.is_constant(value) for value in given)
 
 
-def _drawn_path(node: ast.expr, context: ModuleContext, depth: int) -> bool | None:
-    """True when `node` is built of drawn names, the temporary folder and fixed text with at
-    least one drawn name; False when only of the folder and fixed text; None otherwise."""
+def _own_path(node: ast.expr, context: ModuleContext, depth: int) -> bool:
+    """Whether `node` is built only of drawn names, the temporary folder and fixed text."""
     if depth > MAX_DEPTH:
-        return None
-    if _drawn_call(node, context):
-        return True
-    if context.is_constant(node):
         return False
+    if _drawn_call(node, context) or context.is_constant(node):
+        return True
     parts: list[ast.expr]
     match node:
         case ast.Call() if context.call_name(node) in _TEMP_FOLDERS and not node.args:
-            return False
+            return True
         case ast.Call() if context.call_name(node) in _PATH_JOINS and not node.keywords:
             parts = list(node.args)
         case ast.BinOp(op=ast.Add()):
@@ -84,9 +81,8 @@ def _drawn_path(node: ast.expr, context: ModuleContext, depth: int) -> bool | No
         case ast.Name():
             bindings = bindings_before(context, node)
             if not bindings or any(b.value is None or b.augmented_op for b in bindings):
-                return None
+                return False
             parts = [b.value for b in bindings if b.value is not None]
         case _:
-            return None
-    found = [_drawn_path(part, context, depth + 1) for part in parts]
-    return None if not found or None in found else any(found)
+            return False
+    return bool(parts) and all(_own_path(part, context, depth + 1) for part in parts)
