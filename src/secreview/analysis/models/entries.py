@@ -14,6 +14,7 @@ which of its parameters carry the client's data; the engine binds those paramete
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from fnmatch import translate
@@ -37,6 +38,10 @@ class EntryModel(NamedTuple):
     `filled_by` names keywords of the decorator that name parameters the framework fills itself
     (dbus-python's `sender_keyword="sender"`): those are not the client's data. `page`: what the
     function returns is the response body (CherryPy's exposed handlers), as a routed view's is.
+    `published`: the framework publishes only a method with a docstring whose name has no leading
+    underscore and that is not declared private (`@security.private`): Zope's object publisher,
+    which calls such a method of an `OFS` object by its URL with the request's form fields as
+    its arguments.
     """
 
     note: str
@@ -50,6 +55,7 @@ class EntryModel(NamedTuple):
     marked_by: frozenset[str] = frozenset()
     filled_by: frozenset[str] = frozenset()
     page: bool = False
+    published: bool = False
     skip: int = 0
     until: int = 0
     type: str | None = None
@@ -62,6 +68,18 @@ class EntryModel(NamedTuple):
     def names_function(self, name: str) -> bool:
         """Whether `name` is one of the functions this entry describes (any, when none listed)."""
         return not self.functions or bool(any_of(self.functions).match(name))
+
+    def publishes(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether the framework calls `function` for a client: always, unless the model is
+        `published`, where only a documented, public method not declared private is."""
+        if not self.published:
+            return True
+        private = any(
+            isinstance(d, ast.Attribute) and d.attr == "private" for d in function.decorator_list
+        )
+        return (
+            not private and not function.name.startswith("_") and bool(ast.get_docstring(function))
+        )
 
     def is_remote(self, position: int) -> bool:
         """Whether the parameter at `position` (after `self`) carries the client's data."""
@@ -118,6 +136,7 @@ def parse_entry(table: dict[str, object]) -> EntryModel:
         marked_by=frozenset(strings("marked_by")),
         filled_by=frozenset(strings("filled_by")),
         page=table.get("page") is True,
+        published=table.get("published") is True,
         skip=position("skip"),
         until=position("until"),
         type=str(table["type"]) if "type" in table else None,

@@ -177,6 +177,7 @@ _TABLES: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "marked_by": _strings,
             "filled_by": _strings,
             "page": _flag,
+            "published": _flag,
             "skip": _position,
             "until": _position,
             "type": _string,

@@ -12,9 +12,11 @@ trusted.
 
 The document is followed through the hook's locals (`exc = d["__unhandled_exc__"]`, `[*module,
 name] = value["id"]`, `tup = ormsgpack.unpackb(data)`) and into the module's own functions and
-methods the hook hands it to (`self._revive(value)`), two calls deep. A hook that tests the named
-value against an allow-list (`if name not in ALLOWED: raise`) or hands the document to a check
-named for one (`self._check_allowed_modules(value)`) before reaching the call is not reported,
+methods the hook hands it to, by position (`self._revive(value)`) or by keyword
+(`_rebuild(mod_name=d["__module__"])`), two calls deep. A hook that tests the named value against
+an allow-list (`if name not in ALLOWED: raise`) or a package prefix
+(`d["__module__"].startswith("app.models")`), or hands the document to a check named for one
+(`self._check_allowed_modules(value)`) before reaching the call is not reported,
 nor is a hook whose call gets only text written in the source (`eval("1")`) or a literal parser
 (`ast.literal_eval`).
 """
@@ -22,6 +24,7 @@ nor is a hook whose call gets only text written in the source (`eval("1")`) or a
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -51,6 +54,9 @@ _CODE_CALLS = frozenset(
     }
 )
 _ALLOW_WORDS = ("allow", "whitelist")
+_PACKAGE_PREFIX = re.compile(r"[A-Za-z]\w*(?:\.[A-Za-z_]\w*)+\.?")
+"""A dotted package name (`app.models`, `app.models.`); one word alone (`"_"`, `"data"`) says
+nothing about which modules pass."""
 _MAX_DEPTH = 2
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -125,11 +131,40 @@ def _is_allow_list_call(node: ast.AST, names: frozenset[str]) -> bool:
     return any(w in word for w in _ALLOW_WORDS) and any(_mentions(a, names) for a in arguments)
 
 
+def _is_package_prefix(value: ast.expr) -> bool:
+    """Whether `value` is a dotted package name written in the source (`"app.models"`), or a tuple
+    of them: the module names a prefix test against it lets through are that package's only."""
+    if isinstance(value, ast.Tuple):
+        return bool(value.elts) and all(_is_package_prefix(e) for e in value.elts)
+    return (
+        isinstance(value, ast.Constant)
+        and isinstance(value.value, str)
+        and _PACKAGE_PREFIX.fullmatch(value.value) is not None
+    )
+
+
+def _is_prefix_test(node: ast.AST, names: frozenset[str]) -> bool:
+    """Whether `node` tests a value read from the document against a package prefix
+    (`d["__module__"].startswith("app.models")`): only that package's modules are imported, an
+    allow-list by package rather than by name."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "startswith"
+        and _mentions(node.func.value, names)
+        and len(node.args) == 1
+        and _is_package_prefix(node.args[0])
+    )
+
+
 def _checks_allow_list(function: _Function, names: frozenset[str]) -> bool:
     """Whether `function` tests the document against an allow-list: a membership test of a value
-    read from it (`if name not in ALLOWED`), or a call named for one that is handed it."""
+    read from it (`if name not in ALLOWED`), a package prefix test of one, or a call named for an
+    allow-list check that is handed it."""
     return any(
-        _is_membership_test(node, names) or _is_allow_list_call(node, names)
+        _is_membership_test(node, names)
+        or _is_prefix_test(node, names)
+        or _is_allow_list_call(node, names)
         for node in ast.walk(function)
     )
 
@@ -147,6 +182,14 @@ def _parameters(context: ModuleContext, function: _Function) -> list[str]:
         isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list
     )
     return names[1:] if _class_of(context, function) is not None and not static else names
+
+
+def _handed_by_keyword(callee: _Function, call: ast.Call, names: frozenset[str]) -> set[str]:
+    """The parameters of `callee` that `call` hands the document by keyword
+    (`_rebuild(mod_name=d["__module__"])`): a keyword argument binds the parameter of its name,
+    as a positional one binds the parameter at its place."""
+    accepted = {a.arg for a in (*callee.args.args, *callee.args.kwonlyargs)}
+    return {k.arg for k in call.keywords if k.arg in accepted and _mentions(k.value, names)}
 
 
 def _named_function(context: ModuleContext, where: ast.AST, target: ast.expr) -> _Function | None:
@@ -215,7 +258,7 @@ def _follow(
             parameters[i]
             for i, argument in enumerate(node.args)
             if i < len(parameters) and _mentions(argument, names)
-        }
+        } | _handed_by_keyword(callee, node, names)
         if handed:
             _follow(context, callee, frozenset(handed), reach, found, depth + 1)
 

@@ -272,7 +272,7 @@ class ParameterRules(HookRules):
         owner = str(self.class_name) if is_method else node.name
         for entry in self.models.entries:
             if (
-                not entry.names_function(node.name)
+                not (entry.names_function(node.name) and entry.publishes(node))
                 or (entry.decorators and not entry.decorators & decorators)
                 or leading[: len(entry.parameters)] != entry.parameters
                 or (entry.imports and not any(map(self.context.imports_module, entry.imports)))
