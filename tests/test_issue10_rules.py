@@ -75,6 +75,21 @@ def test_markup_with_escaped_siblings_is_medium_and_says_so() -> None:
     assert "other values of the same string are escaped" in finding.message
 
 
+def test_a_translated_literal_beside_markup_is_no_escaped_sibling() -> None:
+    """`_("Played")` is the program's own text, not a value the author escaped: the raw value
+    beside it keeps the rule's default confidence."""
+    source = """
+        from django.utils.safestring import mark_safe
+        from django.utils.translation import gettext as _
+
+        def played(when):
+            return mark_safe('<img title="%s%s"/>' % (_("Played"), when))
+    """
+    [finding] = _findings(source, "markup-built-from-text")
+    assert finding.confidence is Confidence.LOW
+    assert "escaped" not in finding.message.split("without escaping")[1]
+
+
 _WEBHOOK_CHECK = """
     from urllib.parse import urlparse
 

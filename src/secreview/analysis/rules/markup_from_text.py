@@ -27,6 +27,7 @@ from secreview.analysis.rules._support.built_strings import (
 from secreview.analysis.rules._support.class_constants import is_class_constant
 from secreview.analysis.rules._support.quoting import code, name_values
 from secreview.analysis.rules._support.safe_markup import MARK_SAFE_CALLS, TAG, is_escaped
+from secreview.analysis.rules._support.translations import is_translated_literal
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -80,8 +81,11 @@ def markup_built_from_text(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     fixed = "".join(p.text or "" for p in pieces)
     if not TAG.search(fixed):
         return
-    values = [  # `self.param` of a class's `param = "q"` is the program's own text
-        p for p in pieces if p.is_dynamic and not (p.node and is_class_constant(context, p.node))
+    values = [  # `self.param` of a class's `param = "q"` and `_("Next")` are the program's text
+        p
+        for p in pieces
+        if p.is_dynamic
+        and not (p.node and (is_class_constant(context, p.node) or is_translated_literal(p.node)))
     ]
     raw: list[Piece] = [p for p in values if p.node is not None and not is_escaped(context, p.node)]
     if not raw:
