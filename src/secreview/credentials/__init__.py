@@ -77,6 +77,9 @@ _REGULAR_EXPRESSION = lazy_pattern(r"\(\?|\\[bdswBDSW]|\[\^?[^\]]+\][*+?]|\.[*+]
 # (`"reset_password": "1/m/ip"`) names actions on passwords, it holds none.
 _RATE = r"\d+/\d*(?:s|m|h|d|sec|second|min|minute|hour|day|week)s?(?:/[a-z_]+)?"
 _RATE_LIMIT = lazy_pattern(rf"{_RATE}(?:,{_RATE})*")
+# Keys their provider documents as public, made to ship in browsers and apps: a PostHog project
+# API key (`phc_`, write-only event ingestion) and a Stripe publishable key (`pk_live_`/`pk_test_`).
+_PUBLIC_CLIENT_KEY = lazy_pattern(r"phc_[A-Za-z0-9]{20,}|pk_(?:live|test)_[0-9A-Za-z]{20,}")
 # A name a secret can be bound to: identifiers and header names, not 'AWS::IAM::AccessKey'.
 _BINDABLE_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_\-]*")
 PLAIN_WORDS = lazy_pattern(r"[A-Za-z_\-]+")
@@ -325,7 +328,8 @@ def is_placeholder(value: str, name: str | None = None) -> bool:
 
 
 def is_not_a_secret(value: str, name: str) -> bool:
-    """Values that cannot be the secret a name promises: placeholders, prose, URLs, paths."""
+    """Values that cannot be the secret a name promises: placeholders, prose, URLs, paths, and
+    keys their provider publishes on purpose."""
     return (
         is_placeholder(value, name)
         or any(c.isspace() for c in value)
@@ -336,6 +340,7 @@ def is_not_a_secret(value: str, name: str) -> bool:
         or bool(_IDENTIFIER.fullmatch(value))
         or bool(_REGULAR_EXPRESSION.search(value))
         or bool(_RATE_LIMIT.fullmatch(value))
+        or bool(_PUBLIC_CLIENT_KEY.fullmatch(value))
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.port_probes import is_port_probe
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -113,6 +114,8 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
         return None
     method = call.func.attr
     if method == "bind" and len(call.args) == 1:
+        if is_port_probe(call, context):
+            return None  # bound to learn or test a port number, then closed: nothing served
         host = _address_tuple_host(call.args[0], context)
         if host is None and context.imports_module("zmq"):
             value = context.constant_value(call.args[0])
@@ -143,7 +146,8 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
     "`uvicorn.run`/`aiohttp.web.run_app`/`waitress.serve` (low severity: these production "
     "servers usually sit in a container or behind a proxy), `host=` of `.run()`, `.serve()` "
     "and similar methods (Flask, Sanic, Dash, asyncio loops), and ZeroMQ `tcp://*:port` binds. "
-    "Addresses read from the environment or configuration are not reported.",
+    "Addresses read from the environment or configuration are not reported, nor is a socket "
+    "made in the same function and only bound, inspected and closed there (a free-port probe).",
     why_bad="A service listening on every interface is reachable from every network the "
     "machine is attached to: the office LAN, a public cloud interface, a VPN. Development "
     "servers, debug endpoints and internal APIs without authentication end up exposed to "

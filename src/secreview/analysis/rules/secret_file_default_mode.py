@@ -30,6 +30,7 @@ from secreview.analysis.rules._support.function_flow import (
     shared_own_nodes,
 )
 from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.private_temp_dirs import in_private_temp_dir
 from secreview.analysis.rules._support.secret_files import PUBLIC_FILE_WORDS, SECRET_FILE_WORDS
 from secreview.analysis.rules._support.secret_text import name_words
 from secreview.findings import Confidence, Severity
@@ -106,7 +107,9 @@ def _restricted(creation: Creation, calls: list[ast.Call], context: ModuleContex
     "the function or class writing it uses a specific secret word (`secret`, `credentials`, "
     "`password`, `pem`, `keyring`, `id_rsa`, `apikey`, `netrc`, ...), or a vaguer one (`key`, "
     "`token`) while what is written is itself named like a secret or is a private key. "
-    "Public material (`public`, `cert`, `known_hosts`) is never reported.",
+    "Public material (`public`, `cert`, `known_hosts`) is never reported, nor is a file "
+    "created inside a folder the same function made with `tempfile.mkdtemp` or "
+    "`tempfile.TemporaryDirectory` (mode 0o700: other accounts cannot enter it).",
     why_bad="Other local users (other services, shared hosts, CI runners, containers sharing a "
     "volume) read the secret without any exploit: permissions are the only protection a file "
     "has (CWE-732).",
@@ -134,6 +137,8 @@ def secret_file_default_permissions(node: ast.AST, context: ModuleContext) -> It
             continue
         if _restricted(creation, calls, context):
             continue
+        if in_private_temp_dir(creation.path, context):
+            continue  # inside a 0o700 `mkdtemp` folder: other accounts cannot reach the file
         words = _path_words(creation, node, context)
         if words & PUBLIC_FILE_WORDS:
             continue
