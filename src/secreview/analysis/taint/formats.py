@@ -90,13 +90,15 @@ BYTES_TYPES = frozenset(
         for response in ("http.ClientResponse", "http.ServiceResponse")
         for attribute in ("content", "data")
     }
-    | {"web.Request.body", ENCODED}
+    | {"web.Request.body", "web.Request.data", ENCODED}
 )
 """Typed sources that hold `bytes` (an HTTP client response's `content`, urllib3's `data`, a
-request's raw `body`: Django's, WebOb's, Sanic's, Starlette's `await request.body()`) and text
-encoded (`ENCODED`): `str` of bytes is their `repr`, `b'...\\n...'`, with every line break
-written as `\\n`. Only the value itself: `.decode()` of it, or JSON parsed from it, is text
-again (another type)."""
+request's raw `body`: Django's, WebOb's, Sanic's, Starlette's `await request.body()`; Flask's
+and Quart's `request.data`, which in Django REST framework is the parsed body, a dict or a
+`QueryDict` whose `repr` escapes line breaks as well) and text encoded (`ENCODED`): `str` of
+bytes is their `repr`, `b'...\\n...'`, with every line break written as `\\n`. Only the value
+itself: `.decode()` of it, an item of it, or JSON parsed from it, is text again (another type).
+`get_data()` is left out: `as_text=True` makes it text."""
 
 
 def encoded_type(method: str, args: list[Value], kwargs: dict[str, Value]) -> str | None:
