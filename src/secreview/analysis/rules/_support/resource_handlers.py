@@ -68,7 +68,7 @@ _BARE_READS_SIGNED_IN = 3
 Verb = tuple[ast.ClassDef, Function, list[ast.AST]]
 
 
-def _authenticates(check: ast.AST, context: ModuleContext) -> bool:
+def authenticates(check: ast.AST, context: ModuleContext) -> bool:
     """Whether a check is a sign-in (`@login_required`, `@auth.check_token`), not a permission."""
     target = check.func if isinstance(check, ast.Call) else check
     if isinstance(target, ast.ClassDef):
@@ -115,7 +115,7 @@ def _compare(
     unchecked = [(owner, f) for owner, f, found in siblings if not found]
     if not few_unchecked(len(checking), len(unchecked)):
         return
-    signs_in = all(_authenticates(found[0], context) for _, _, found in checking)
+    signs_in = all(authenticates(found[0], context) for _, _, found in checking)
     if signs_in != authentication:
         return
     what = "authentication" if authentication else "permission"
