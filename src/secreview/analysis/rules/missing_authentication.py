@@ -8,7 +8,8 @@ without the `Depends(...)` sign-in its router's other routes take (`route_sign_i
 comparison is `missing-authorization`'s for resource classes (`unchecked_resource_handlers`);
 this rule takes the cases where every checking sibling signs the caller in, so the weakness
 reported is missing authentication, and `missing-authorization` the rest (one finding per
-handler).
+handler). A class's Starlette route table (`Route(path, endpoint=self.method)`) is compared the
+same way (`route_table_sign_ins.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.resource_handlers import unchecked_resource_handlers
 from secreview.analysis.rules._support.route_sign_ins import unsigned_changing_routes
+from secreview.analysis.rules._support.route_table_sign_ins import unsigned_table_endpoints
 from secreview.analysis.rules._support.router_mounts import unmounted_sign_ins
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -58,7 +60,12 @@ from secreview.index.context import ModuleContext
     "`Depends(...)` parameter naming a sign-in (`Depends(get_auth_verifier([...]))`) and the "
     "routes without any dependency are at most a fifth, each such `POST`/`PUT`/`PATCH`/`DELETE` "
     "route is reported, but for sign-in, webhook and callback routes and routers signed in "
-    "where they are built (`APIRouter(dependencies=...)`).",
+    "where they are built (`APIRouter(dependencies=...)`). Likewise the endpoint methods a "
+    'class\'s Starlette route table names (`Route("/{identity}/list", endpoint=self.list)`): '
+    "when at least four sign in (`@login_required`) and the unchecked ones are at most a fifth, "
+    "each unchecked endpoint whose path captures a value is reported, but for login, logout and "
+    "callback endpoints (`route_table_sign_ins.py`). A resource read without a URL value "
+    "(`get(self)`) is judged too where at least three such reads of the module sign in.",
     why_bad="The object the URL names (a record, its history, a file) is served to anyone "
     "who can reach the server, without the API key or login the rest of the API demands. "
     "It is the check added to every endpoint but the one written last (CWE-306).",
@@ -79,3 +86,4 @@ def missing_authentication(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     yield from unchecked_resource_handlers(context, authentication=True)
     yield from unmounted_sign_ins(context)
     yield from unsigned_changing_routes(context)
+    yield from unsigned_table_endpoints(context)

@@ -41,11 +41,17 @@ def _check_words() -> re.Pattern[str]:
     )
 
 
+_SIGN_IN_DECORATORS = frozenset({"tornado.web.authenticated"})
+"""Library decorators documented to refuse a caller who is not signed in, whose names hold no
+check word: Tornado's `@authenticated` (on a `RequestHandler` method, it redirects or answers 403
+unless `current_user` is set; Jupyter Server's API handlers use it for its token login)."""
+
+
 def is_check(node: ast.AST, context: ModuleContext) -> bool:
     """A call or decorator that checks authorisation: `context.can(...)`, `@login_required`."""
     target = node.func if isinstance(node, ast.Call) else node
     text = context.resolve(target) or context.segment(target)
-    if _CAN_CALL.search(text):
+    if _CAN_CALL.search(text) or context.resolve(target) in _SIGN_IN_DECORATORS:
         return True
     last = text.rsplit(".", 1)[-1]
     return (

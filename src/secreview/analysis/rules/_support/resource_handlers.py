@@ -14,6 +14,13 @@ of module routes (at least four check, the unchecked ones at most a fifth):
   asking for a token is such a handler, and it checks nothing by design. So is one that only
   raises (`raise AttributeError("Method not allowed")`): it refuses every caller.
 
+A read without a URL value (`get(self)`: a list, a count, the server's settings) is often public
+by design, so it is judged only where the module signs in at least three such reads of its own:
+there a collection read left unchecked is the slip (jupyter-scheduler's
+`RuntimeEnvironmentsHandler.get`, the one Jupyter Server handler of its module without Tornado's
+`@authenticated`, beside `JobsCountHandler.get(self)` and `ConfigHandler.get(self)` that have it),
+but for endpoints named as public (`Version`, `Ping`, `OpenAPI`).
+
 When every sibling's check is a sign-in (a token, an API key, a login), what is missing is
 authentication (`missing-authentication`, CWE-306, asks with `authentication=True`); otherwise
 authorisation (`missing-authorization`).
@@ -50,10 +57,18 @@ _AUTHENTICATION = lazy_pattern(
 """Checks that sign the caller in. `api_token_authorization` names the HTTP `Authorization`
 header whose bearer token it verifies: a credential, not a permission."""
 
+_BARE_PUBLIC = lazy_pattern(
+    r"(?i)(^|_)(version|ping|ready|alive|live|openapi|swagger|schema|spec|docs)"
+)
+"""Classes whose parameterless read is public by design, even among signed-in collection reads."""
+
+_BARE_READS_SIGNED_IN = 3
+"""Signed-in reads without a URL value a module needs before an unchecked one stands out."""
+
 Verb = tuple[ast.ClassDef, Function, list[ast.AST]]
 
 
-def _authenticates(check: ast.AST, context: ModuleContext) -> bool:
+def authenticates(check: ast.AST, context: ModuleContext) -> bool:
     """Whether a check is a sign-in (`@login_required`, `@auth.check_token`), not a permission."""
     target = check.func if isinstance(check, ast.Call) else check
     if isinstance(target, ast.ClassDef):
@@ -100,7 +115,7 @@ def _compare(
     unchecked = [(owner, f) for owner, f, found in siblings if not found]
     if not few_unchecked(len(checking), len(unchecked)):
         return
-    signs_in = all(_authenticates(found[0], context) for _, _, found in checking)
+    signs_in = all(authenticates(found[0], context) for _, _, found in checking)
     if signs_in != authentication:
         return
     what = "authentication" if authentication else "permission"
@@ -109,13 +124,23 @@ def _compare(
     )
     owners = dict.fromkeys(owner.name for owner, _, _ in checking)
     names = ", ".join(f"`{name}`" for name in list(owners)[:3])
+    bare_reads = sum(1 for _, f, _ in checking if f.name in _READ_VERBS and not _url_values(f))
     for owner, function, found in judged:
-        values = [a.arg for a in function.args.args if a.arg not in _NOT_URL_VALUES]
-        if found or not values or PUBLIC_NAMES.search(owner.name):
+        values = _url_values(function)
+        if found or PUBLIC_NAMES.search(owner.name):
+            continue
+        if not values and not (
+            function.name in _READ_VERBS
+            and bare_reads >= _BARE_READS_SIGNED_IN
+            and not _BARE_PUBLIC.search(owner.name)
+        ):
             continue
         if delegates(function, {f.name for _, f, _ in checking} | inherited_checks(owner, context)):
             continue  # a sibling's check, or a helper of the class or its bases that checks
-        if function.name in _READ_VERBS:
+        if function.name in _READ_VERBS and not values:
+            does, kind = "returns what it serves (no URL value)", "resource reads"
+            harm = f"reads what they protect ({bare_reads} reads without a URL value sign in)"
+        elif function.name in _READ_VERBS:
             does, kind = "returns the object its URL names", "resource reads"
             harm = "reads what they protect"
         else:
@@ -123,11 +148,21 @@ def _compare(
             harm = "changes what they protect"
         yield Hit(
             node=function,
-            message=f"`{owner.name}.{function.name}` {does} (`{values[0]}`) but checks no "
+            message=f"`{owner.name}.{function.name}` {does}{_first(values)} but checks no "
             f"{what}, while {len(checking)} {kind} beside it ({names}, ...) do: anyone, "
             f"signed in or not, {harm}.",
             evidence=evidence,
         )
+
+
+def _url_values(function: Function) -> list[str]:
+    """The handler's parameters that a route fills from the URL (not `self` or the request)."""
+    return [a.arg for a in function.args.args if a.arg not in _NOT_URL_VALUES]
+
+
+def _first(values: list[str]) -> str:
+    """The first URL value, quoted for the message, or nothing for a collection read."""
+    return f" (`{values[0]}`)" if values else ""
 
 
 def _only_refuses(function: Function) -> bool:

@@ -30,7 +30,7 @@ from secreview.patterns import lazy_pattern
 
 _CHANGING = frozenset({"post", "put", "patch", "delete"})
 _ROUTE_VERBS = _CHANGING | {"get", "head", "options", "api_route"}
-_OPEN_ROUTES = lazy_pattern(
+OPEN_ROUTES = lazy_pattern(
     r"(?i)(^|[_/-])(log_?in|log_?out|sign_?in|sign_?up|register|auth|oauth2?|token|sso|saml|"
     r"oidc|webhooks?|callback|forgot|reset|verify|confirm|activate|unsubscribe)($|[_/-])"
 )
@@ -132,7 +132,7 @@ def _open(function: Function, decorator: ast.Call, context: ModuleContext) -> bo
     """Whether the route's name or path names a part reached before signing in."""
     path = context.constant_value(context.argument(decorator, 0, "path"))
     texts = [function.name, path if isinstance(path, str) else ""]
-    return any(_OPEN_ROUTES.search(text) for text in texts)
+    return any(OPEN_ROUTES.search(text) for text in texts)
 
 
 def _router_checked(owner: str, context: ModuleContext) -> bool:
