@@ -26,7 +26,11 @@ from secreview.analysis.rules._support.built_strings import (
 )
 from secreview.analysis.rules._support.data_origin import only_operator_input_reaches
 from secreview.analysis.rules._support.library_calls import library_call_name
-from secreview.analysis.rules._support.local_bindings import bindings_before, sequence_elements
+from secreview.analysis.rules._support.local_bindings import (
+    bindings_before,
+    sequence_elements,
+    single_value,
+)
 from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
@@ -156,12 +160,26 @@ def _attack(context: ModuleContext, argv: list[ast.expr]) -> str | None:
 
 
 def _may_start_with_dash(context: ModuleContext, element: ast.expr) -> bool:
-    """Whether a run-time element could begin with `-`: nothing fixed is written before it."""
-    if is_number_conversion(context, element):
+    """Whether a run-time element could begin with `-`: nothing fixed is written before it,
+    and it is no number nor a GitPython object id."""
+    if is_number_conversion(context, element) or _is_gitpython_object_id(context, element):
         return False
     pieces = string_pieces(context, element)
     first = pieces[0] if pieces else None
     return first is not None and first.is_dynamic
+
+
+def _is_gitpython_object_id(context: ModuleContext, element: ast.expr) -> bool:
+    """`commit.hexsha` in a module using GitPython: every `git.Object` (commit, tree, blob,
+    tag) documents `hexsha` as its id in hexadecimal, 40 digits (64 in a SHA-256 repository),
+    so no value of it starts with `-` (evennia's git command shows `rev_parse(self.commit
+    .hexsha, short=True)` of the repository's head). A reference's `name` is no such id."""
+    value = single_value(context, element)
+    return (
+        isinstance(value, ast.Attribute)
+        and value.attr == "hexsha"
+        and context.imports_module("git")
+    )
 
 
 def _option_like_values(
