@@ -262,18 +262,20 @@ def _in_package(folder: str, packages: set[str]) -> bool:
 def _imported_through(sources: Sequence[SourceFile], folders: set[str]) -> set[str]:
     """The `folder.name` modules some file imports through one of `folders` (`import
     folder.name`, `from folder.name import x`, `from folder import name, other`)."""
-    pattern = re.compile(
-        rb"^[ \t]*(?:from|import)[ \t]+("
-        + b"|".join(re.escape(n.encode()) for n in sorted(folders, key=len, reverse=True))
-        + rb")(?:\.(\w+)|[ \t]+import[ \t]+\(?([\w \t,]+))",
-        re.MULTILINE,
-    )
+    pattern = _import_line(folders, rb"(?:\.(\w+)|[ \t]+import[ \t]+\(?([\w \t,]+))")
     found: set[str] = set()
     for _, text in _texts(sources):
         for folder, module, listed in pattern.findall(text):
             words = [module] if module else [p.split()[0] for p in listed.split(b",") if p.split()]
             found.update(f"{folder.decode()}.{word.decode()}" for word in words)
     return found
+
+
+def _import_line(names: set[str], after: bytes) -> re.Pattern[bytes]:
+    """An import line (`import X`, `from X ...`) of one of the dotted `names` (longest first,
+    captured), followed by `after`."""
+    spelled = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rb"^[ \t]*(?:from|import)[ \t]+(" + spelled + rb")" + after, re.MULTILINE)
 
 
 def _texts(sources: Sequence[SourceFile]) -> Iterator[tuple[SourceFile, bytes]]:
@@ -289,12 +291,7 @@ def _texts(sources: Sequence[SourceFile]) -> Iterator[tuple[SourceFile, bytes]]:
 
 def _imported(sources: Sequence[SourceFile], names: set[str]) -> set[str]:
     """Which of `names` some file imports (`import X`, `from X import`, `X.` below them)."""
-    pattern = re.compile(
-        rb"^[ \t]*(?:from|import)[ \t]+("
-        + b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
-        + rb")(?![\w])",
-        re.MULTILINE,
-    )
+    pattern = _import_line(names, rb"(?![\w])")
     spelled: set[str] = set()
     for _, text in _texts(sources):
         spelled.update(match.decode() for match in pattern.findall(text))
