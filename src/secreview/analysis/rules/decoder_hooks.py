@@ -24,7 +24,6 @@ nor is a hook whose call gets only text written in the source (`eval("1")`) or a
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -34,6 +33,7 @@ from secreview.analysis.rules._support.quoting import code
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.index.node_types import nodes_of
+from secreview.patterns import lazy_pattern
 
 _HOOK_KEYWORDS: dict[str, int] = {"object_hook": 0, "object_pairs_hook": 0, "ext_hook": 1}
 """Keyword naming a decoder hook -> position of the document among the hook's parameters."""
@@ -54,7 +54,7 @@ _CODE_CALLS = frozenset(
     }
 )
 _ALLOW_WORDS = ("allow", "whitelist")
-_PACKAGE_PREFIX = re.compile(r"[A-Za-z]\w*(?:\.[A-Za-z_]\w*)+\.?")
+_PACKAGE_PREFIX = lazy_pattern(r"[A-Za-z]\w*(?:\.[A-Za-z_]\w*)+\.?")
 """A dotted package name (`app.models`, `app.models.`); one word alone (`"_"`, `"data"`) says
 nothing about which modules pass."""
 _MAX_DEPTH = 2
