@@ -228,15 +228,12 @@ def _held_temp_path(assign: ast.Assign | ast.AnnAssign, context: ModuleContext) 
     writes = context.derived(_attribute_writes).get(held)
     if not writes:
         return
-    write, certain = writes[0]
-    yield Hit(
-        node=assign,
-        message=f"`{context.one_line(targets[0])}` is set to `{context.one_line(assign.value)}`, "
-        "a guessable name in a directory every local user can write to, and "
-        f"`{context.one_line(write)}` writes it; whoever creates that name first (for example "
-        "as a symlink) decides which file this program actually overwrites.",
-        evidence=((write, "the file is opened for writing here"),),
-        confidence=found if certain else Confidence.LOW,
+    yield _written_guessable_name(
+        assign,
+        f"`{context.one_line(targets[0])}` is set to `{context.one_line(assign.value)}`",
+        writes[0],
+        found,
+        context,
     )
 
 
@@ -303,14 +300,31 @@ def _option_default(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     writes = context.derived(_option_writes).get(dest) if dest else None
     if not writes:
         return
-    write, certain = writes[0]
-    yield Hit(
-        node=default,
-        message=f"The option `{dest}` defaults to `{context.one_line(default)}`, a guessable "
-        f"name in a directory every local user can write to, and `{context.one_line(write)}` "
-        "writes it; whoever creates that name first (for example as a symlink) decides which "
-        "file this program actually overwrites.",
-        evidence=((write, "the file is opened for writing here"),),
+    yield _written_guessable_name(
+        default,
+        f"The option `{dest}` defaults to `{context.one_line(default)}`",
+        writes[0],
+        found,
+        context,
+    )
+
+
+def _written_guessable_name(
+    node: ast.AST,
+    chosen: str,
+    write: tuple[ast.Call, bool],
+    found: Confidence,
+    context: ModuleContext,
+) -> Hit:
+    """The finding at `node`, where the guessable name is `chosen`, for the call that writes
+    it (and whether it surely does: else low confidence)."""
+    call, certain = write
+    return Hit(
+        node=node,
+        message=f"{chosen}, a guessable name in a directory every local user can write to, and "
+        f"`{context.one_line(call)}` writes it; whoever creates that name first (for example as "
+        "a symlink) decides which file this program actually overwrites.",
+        evidence=((call, "the file is opened for writing here"),),
         confidence=found if certain else Confidence.LOW,
     )
 
