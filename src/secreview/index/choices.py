@@ -26,6 +26,14 @@ import ast
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import TypeGuard
 
+from secreview.index.dependencies import (
+    DEPENDENCY,
+    bound_name,
+    dependency_entries,
+    dotted,
+    project_dependencies,
+)
+
 ENUM_BASES = frozenset(
     {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices"}
 )
@@ -62,14 +70,6 @@ others are metadata), so they hold one type's values when their arguments name o
 _FIXED = "="
 """The spelled base `choice_bases` records for a `Literal` alias: a choice by itself."""
 
-_DEPENDENCY = "<"
-"""The spelled base `choice_bases` records for an alias of a dependency-filled type
-(`DbSession = Annotated[Session, Depends(get_db)]`): FastAPI fills a view parameter so typed by
-calling the dependency, so it carries nothing of the request, wherever the alias is defined."""
-
-_DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
-"""FastAPI's declarations of a dependency in an `Annotated` type's metadata."""
-
 _MAX_DEPTH = 8
 """How many levels of project classes deriving from project enums are followed."""
 
@@ -77,19 +77,20 @@ _MAX_DEPTH = 8
 def choice_bases(tree: ast.Module) -> tuple[str, ...]:
     """`Name:Base other.Base` for each module-level class with named bases, as spelled, then
     `Name.field:Type` for each of its annotated fields (`typed_fields`), `Name:=` for each
-    module-level alias of a `Literal[...]` (`Mode = Literal["r", "w"]`), and `Name:<` for each
-    alias of a dependency-filled type (`DbSession = Annotated[Session, Depends(get_db)]`)."""
+    module-level alias of a `Literal[...]` (`Mode = Literal["r", "w"]`), and the `Name:<...`
+    entries of its FastAPI dependencies (`dependencies.dependency_entries`)."""
     found: list[str] = []
     for statement in tree.body:
         if isinstance(statement, ast.ClassDef):
-            bases = [spelled for base in statement.bases if (spelled := _dotted(base))]
+            bases = [spelled for base in statement.bases if (spelled := dotted(base))]
             if bases:
                 found.append(f"{statement.name}:{' '.join(bases)}")
                 found.extend(
                     f"{statement.name}.{field}:{kind}" for field, kind in typed_fields(statement)
                 )
         elif (alias := _alias(statement)) is not None:
-            found.append(f"{alias[0]}:{alias[1]}")
+            found.append(f"{alias}:{_FIXED}")
+    found.extend(dependency_entries(tree))
     return tuple(found)
 
 
@@ -102,11 +103,8 @@ def project_choices(
     re-exports (`ReExports.defining_name`): `pkg.views.StorageType` -> `pkg.schemas.StorageType`,
     `pkg.schemas.Enum` -> `enum.Enum`."""
     classes = class_bases(bases_by_module, defining_name)
-    return frozenset(
-        _descendants(
-            classes, lambda base: base in (_FIXED, _DEPENDENCY) or _short(base) in ENUM_BASES
-        )
-    )
+    fixed = _descendants(classes, lambda base: base == _FIXED or _short(base) in ENUM_BASES)
+    return frozenset(fixed | project_dependencies(_entries(bases_by_module), defining_name))
 
 
 def validated_fields(
@@ -179,13 +177,13 @@ def _entries(bases_by_module: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[s
 def class_bases(
     bases_by_module: Mapping[str, tuple[str, ...]], defining_name: Callable[[str], str]
 ) -> dict[str, tuple[str, ...]]:
-    """Each class (and `Literal` or dependency alias, whose one base is `_FIXED` or
-    `_DEPENDENCY`) -> its resolved bases."""
+    """Each class (and `Literal` alias, whose one base is `_FIXED`) -> its resolved bases;
+    dependencies are not classes (`project_dependencies` reads them)."""
     classes: dict[str, tuple[str, ...]] = {}
     for module, name, spelled in _entries(bases_by_module):
-        if "." not in name:
+        if "." not in name and not spelled.startswith(DEPENDENCY):
             bases = spelled.split()
-            if bases not in ([_FIXED], [_DEPENDENCY]):
+            if bases != [_FIXED]:
                 bases = [defining_name(f"{module}.{base}") for base in bases]
             classes[f"{module}.{name}"] = tuple(bases)
     return classes
@@ -201,7 +199,7 @@ def project_ancestors(
     classes = {
         name: bases
         for name, bases in class_bases(bases_by_module, defining_name).items()
-        if bases not in ((_FIXED,), (_DEPENDENCY,))
+        if bases != (_FIXED,)
     }
     found: dict[str, tuple[str, ...]] = {}
     for name in sorted(classes):
@@ -285,7 +283,7 @@ def _element_type(annotation: ast.expr, depth: int) -> str:
     if is_literal(annotation):
         return _FIXED
     if isinstance(annotation, ast.Subscript):
-        generic = _dotted(annotation.value).rpartition(".")[2]
+        generic = dotted(annotation.value).rpartition(".")[2]
         if generic not in _WRAPPERS:
             return ""
         inner = annotation.slice
@@ -298,7 +296,7 @@ def _element_type(annotation: ast.expr, depth: int) -> str:
             if not (isinstance(element, ast.Constant) and element.value in (None, Ellipsis))
         }
         return kinds.pop() if len(kinds) == 1 else ""
-    return _dotted(annotation)
+    return dotted(annotation)
 
 
 def without_none(annotation: ast.expr) -> ast.expr:
@@ -306,7 +304,7 @@ def without_none(annotation: ast.expr) -> ast.expr:
     is a `Path` whenever the caller gives one, so it is typed as the plain annotation would be."""
     if (
         isinstance(annotation, ast.Subscript)
-        and _dotted(annotation.value).rpartition(".")[2] == "Optional"
+        and dotted(annotation.value).rpartition(".")[2] == "Optional"
     ):
         return annotation.slice
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
@@ -323,49 +321,11 @@ def is_literal(annotation: ast.expr) -> TypeGuard[ast.Subscript]:
     """Whether `annotation` is spelled `Literal[...]` (`typing.Literal`, `t.Literal`)."""
     return (
         isinstance(annotation, ast.Subscript)
-        and _dotted(annotation.value).rpartition(".")[2] == "Literal"
+        and dotted(annotation.value).rpartition(".")[2] == "Literal"
     )
 
 
-def _dotted(node: ast.expr) -> str:
-    """`a.b.C` of a Name/Attribute chain, empty for anything else (a call, a subscript)."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    return ".".join([node.id, *reversed(parts)])
-
-
-def _alias(statement: ast.stmt) -> tuple[str, str] | None:
-    """The name a module-level `X = Literal[...]` (or `X: TypeAlias = Literal[...]`) binds with
-    `_FIXED`, or one an `X = Annotated[T, Depends(...)]` binds with `_DEPENDENCY`."""
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        target, value = statement.targets[0], statement.value
-    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-        target, value = statement.target, statement.value
-    else:
-        return None
-    if not isinstance(target, ast.Name):
-        return None
-    if is_literal(value):
-        return target.id, _FIXED
-    return (target.id, _DEPENDENCY) if is_dependency(value) else None
-
-
-def is_dependency(annotation: ast.expr) -> bool:
-    """Whether `annotation` is spelled `Annotated[T, Depends(...)]` (or `Security(...)`): a
-    type FastAPI fills by calling the dependency, not from the request."""
-    if not (
-        isinstance(annotation, ast.Subscript)
-        and _dotted(annotation.value).rpartition(".")[2] == "Annotated"
-        and isinstance(annotation.slice, ast.Tuple)
-    ):
-        return False
-    return any(
-        isinstance(item, ast.Call)
-        and _dotted(item.func).rpartition(".")[2] in _DEPENDENCY_MARKERS
-        and bool(item.args or item.keywords)
-        for item in annotation.slice.elts[1:]
-    )
+def _alias(statement: ast.stmt) -> str | None:
+    """The name a module-level `X = Literal[...]` (or `X: TypeAlias = Literal[...]`) binds."""
+    bound = bound_name(statement)
+    return bound[0] if bound is not None and is_literal(bound[1]) else None

@@ -23,7 +23,6 @@ from secreview.analysis.taint.values import CLEAN, Flow, Value
 from secreview.index.choices import (
     ENUM_BASES,
     choice_bases,
-    is_dependency,
     patterned_fields,
     project_ancestors,
     project_choices,
@@ -32,6 +31,7 @@ from secreview.index.choices import (
 )
 from secreview.index.context import ModuleContext
 from secreview.index.decorator_fills import decorator_fills, project_fills
+from secreview.index.dependencies import annotated_metadata, is_dependency, is_marker_call
 from secreview.index.keyword_fields import keyword_classes, project_keyword_fields
 from secreview.index.model_text import own_text_classes, repr_models
 from secreview.index.node_types import nodes_of
@@ -81,6 +81,27 @@ class ChoiceTypes:
         if "Depends(" in annotation or "Security(" in annotation:  # `Annotated[T, Depends(f)]`
             return is_dependency(ast.parse(annotation, mode="eval").body)
         return f"{self.module_name}.{annotation}" in self._own_choices
+
+    def fills_from_dependency(self, annotation: ast.expr | None, default: ast.expr | None) -> bool:
+        """Whether FastAPI fills a view parameter by calling a dependency: its default is a
+        `Depends(...)` or a call of a function giving one (`RoleACL(...)`), or names one held at
+        module level (`event_service_dependency`); its `Annotated` metadata calls such a function
+        (`Annotated[Role, RoleACL(...)]`). `secreview.index.dependencies` finds the project's."""
+        if default is not None and (is_marker_call(default) or self._names_dependency(default)):
+            return True
+        if annotation is None:
+            return False
+        return any(self._names_dependency(item) for item in annotated_metadata(annotation))
+
+    def _names_dependency(self, node: ast.expr) -> bool:
+        """Whether `node` is a dependency the module or the project declares by name, or a
+        call of a function giving one."""
+        named = node.func if isinstance(node, ast.Call) else node
+        if isinstance(named, ast.Name):  # the module's own (its imports resolve below)
+            own = f"{self.module_name}.{named.id}"
+            if own in self._own_choices or own in self.project.choices:
+                return True
+        return self.qualified(named) in self.project.choices
 
     @cached_property
     def _own_choices(self) -> frozenset[str]:

@@ -174,10 +174,12 @@ class ParameterRules(HookRules):
             elif (
                 view_kind
                 and name not in filled
+                and not self.analysis.fills_from_dependency(
+                    parameter.annotation, defaults.get(name)
+                )
                 and self._is_view_argument(
                     name,
                     (view_annotation(parameter.annotation), resolved),
-                    defaults.get(name),
                     route_converters,
                     view_kind,
                     index,
@@ -371,7 +373,6 @@ class ParameterRules(HookRules):
         self,
         name: str,
         annotation_and_type: tuple[str, str | None],
-        default: ast.expr | None,
         converters: dict[str, str],
         view_kind: str,
         index: int,
@@ -391,10 +392,4 @@ class ParameterRules(HookRules):
         clean = self.models.clean_annotations  # as written, or a library type by its name
         if {annotation, resolved} & clean or self.analysis.is_choice_type(annotation, resolved):
             return False
-        if annotation in self.models.framework_annotations:
-            return False
-        if isinstance(default, ast.Call):
-            called = decorator_name(default)
-            if called in ("Depends", "Security") and (default.args or default.keywords):
-                return False  # a dependency function gives the value, not the request
-        return True
+        return annotation not in self.models.framework_annotations
