@@ -106,7 +106,7 @@ def test_calls_of_pure_text_methods_and_conversion_helpers_fold() -> None:
         "    re.escape('a.b'), re.escape(b'[;]'),\n"
         "    'é'.encode(), WS.encode('utf-16'), tobytes('é'), '{:>999999999}'.format('x'),\n"
         "    '{0.real}'.format(1), '-'.join(('x',) * 60000), '|'.join((WS, name)),\n"
-        "    WS.replace('t', 'n'), tobytes(WS, 'x'), re.escape(name),\n"
+        "    WS.title(), tobytes(WS, 'x'), re.escape(name),\n"
         ")\n"
     )
     context = context_for(text)
@@ -132,6 +132,36 @@ def test_calls_of_pure_text_methods_and_conversion_helpers_fold() -> None:
     # non-ASCII text whose encoding would be a guess, a width that asks for a gigabyte, an
     # attribute field, a result over the size bound, a run-time part, methods not folded here
     assert all(value is UNKNOWN for value in folded[11:])
+
+
+def test_splits_strips_and_replacements_of_constant_text_fold() -> None:
+    text = (
+        "values = (\n"
+        "    ' a  b '.split(), 'a,b,c'.split(',', 1), 'a b c'.rsplit(maxsplit=1),\n"
+        "    ' x '.strip(), 'xyx'.strip('x'), 'Ab'.lower(), 'Ab'.upper(), 'aXa'.replace('X', '-'),\n"
+        "    ' '.join('w  {}  w'.split()), b' k '.strip(),\n"
+        "    'a,b'.split(''), 'a'.split(b','), 'a'.strip(name), 'a'.lower(1),\n"
+        "    ('a' * 50).replace('a', 'b' * 4000), name.split(), 'a'.split(',', 'x'),\n"
+        ")\n"
+    )
+    context = context_for(text)
+    assigned = next(n for n in ast.walk(context.tree) if isinstance(n, ast.Assign))
+    folded = [context.constant_value(e) for e in assigned.value.elts]
+    assert folded[:10] == [
+        ("a", "b"),
+        ("a", "b,c"),
+        ("a b", "c"),
+        "x",
+        "y",
+        "ab",
+        "AB",
+        "a-a",
+        "w {} w",
+        b"k",
+    ]
+    # an empty separator, a separator of the other type, a run-time argument, an argument the
+    # method does not take, a result over the size bound, run-time text, a text count
+    assert all(value is UNKNOWN for value in folded[10:])
 
 
 def test_constant_indexes_and_slices_of_constants_fold() -> None:

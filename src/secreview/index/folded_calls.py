@@ -194,7 +194,34 @@ def _method(
             return _bounded(receiver.join(parts))  # type: ignore[arg-type]
         case ("format", _) if isinstance(receiver, str) and not keywords:
             return _formatted(receiver, arguments)
+        case ("split" | "rsplit" | "strip" | "lstrip" | "rstrip" | "lower" | "upper", _):
+            return _reshaped(receiver, method, arguments, keywords)
+        case ("replace", [str() | bytes() as old, str() | bytes() as new]):
+            same = type(old) is type(new) is type(receiver)
+            return _bounded(receiver.replace(old, new)) if same else UNKNOWN  # type: ignore[arg-type]
     return UNKNOWN
+
+
+def _reshaped(
+    receiver: str | bytes, method: str, arguments: list[object], keywords: dict[str | None, object]
+) -> object:
+    """`split`, `strip` and case changes of constant text, no longer than the text itself: a
+    message kept as a literal's words joined again (`" ".join(MESSAGE.split())`) is still
+    the literal's. Only the arguments these methods take, of the receiver's type."""
+    given = [*arguments, *keywords.values()]
+    separators = [a for a in given if a is not None and not isinstance(a, int)]
+    if any(type(a) is not type(receiver) for a in separators) or len(given) > 2:
+        return UNKNOWN
+    if method in ("lower", "upper"):
+        return getattr(receiver, method)() if not given else UNKNOWN
+    if method.endswith("strip"):
+        return getattr(receiver, method)(*given) if len(given) <= 1 else UNKNOWN
+    if not set(keywords) <= {"sep", "maxsplit"}:
+        return UNKNOWN
+    try:
+        return tuple(getattr(receiver, method)(*arguments, **keywords))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return UNKNOWN  # an empty separator, a non-integer count
 
 
 def _formatted(template: str, arguments: list[object]) -> object:
