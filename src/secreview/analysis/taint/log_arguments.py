@@ -13,7 +13,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from secreview.analysis.taint.formats import brace_arguments, percent_arguments, percent_fields
+from secreview.analysis.taint.formats import (
+    BYTES_TYPES,
+    brace_arguments,
+    formatted,
+    percent_arguments,
+    percent_fields,
+)
 from secreview.analysis.taint.values import Value
 
 _RECORD_KEYWORDS = frozenset({"extra"})
@@ -49,11 +55,15 @@ def logged_arguments(
     message whose own text holds no brace (`f"{len(errors)} errors"`) names no field either:
     its values are in it already, and are judged as part of it."""
     messages = [v.const for v in args if isinstance(v.const, str)]
-    fields_only = (bool(messages) or _fields_free_fstring(node)) and (
-        (receiver is not None and receiver.type == _LOGURU_TYPE)
-        or (qualified is not None and _loguru_call(node, qualified))
-        or (keywords_apart and not _STANDARD_KEYWORDS.issuperset(_keywords(node)))
+    loguru = (receiver is not None and receiver.type == _LOGURU_TYPE) or (
+        qualified is not None and _loguru_call(node, qualified)
     )
+    fields_only = (bool(messages) or _fields_free_fstring(node)) and (
+        loguru or (keywords_apart and not _STANDARD_KEYWORDS.issuperset(_keywords(node)))
+    )
+    if args and args[0].type in BYTES_TYPES and not loguru:
+        # `logger.error(resp.content)`: `LogRecord.getMessage` writes `str(msg)`, bytes' repr
+        args = [formatted(args[0], frozenset(), node), *args[1:]]
     kwargs = {
         key: value
         for key, value in kwargs.items()
