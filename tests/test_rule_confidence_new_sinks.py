@@ -84,6 +84,29 @@ def test_a_token_taken_from_the_request_makes_the_jwt_finding_sure() -> None:
     }
 
 
+def test_a_claim_of_a_verified_token_decoded_unverified_is_low() -> None:
+    text = (
+        "import jwt\n"
+        "from flask import request\n\n"
+        "@app.route('/me')\n"
+        "def me():\n"
+        "    cookie = request.cookies['session']\n"
+        "    outer = jwt.decode(cookie, SECRET, algorithms=['HS256'])\n"
+        "    inner = outer['access_token']\n"
+        "    a = jwt.decode(inner, options={'verify_signature': False})\n"
+        "    b = jwt.decode(outer.get('id_token'), options={'verify_signature': False})\n"
+        "    peeked = jwt.decode(cookie, options={'verify_signature': False})\n"
+        "    c = jwt.decode(peeked['refresh'], options={'verify_signature': False})\n"
+        "    return a, b, c\n"
+    )
+    assert _confidences(text, "jwt-signature-not-verified") == {
+        9: Confidence.LOW,
+        10: Confidence.LOW,
+        11: Confidence.HIGH,
+        12: Confidence.HIGH,
+    }
+
+
 def test_the_none_algorithm_beside_a_key_is_low_and_without_a_key_is_not() -> None:
     text = (
         "import jwt\n\n"

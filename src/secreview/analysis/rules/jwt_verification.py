@@ -148,6 +148,40 @@ def _routing_read(read: ast.Name, context: ModuleContext) -> bool:
     )
 
 
+def _verified_claim(token: ast.expr, context: ModuleContext) -> bool:
+    """Whether every value `token` may hold is a claim of a token decoded just before with its
+    signature checked (`outer = jwt.decode(cookie, SECRET, algorithms=["HS256"])`, then
+    `outer["access_token"]` or `outer.get("access_token")`): the key's holder, the server itself
+    or its identity provider, put it there, not the client."""
+    values = assigned_values(context, token)
+    return bool(values) and all(_is_verified_claim(value, context) for value, _ in values)
+
+
+def _is_verified_claim(value: ast.expr, context: ModuleContext) -> bool:
+    """`claims["name"]` or `claims.get("name")` of claims a verifying decode returned."""
+    if isinstance(value, ast.Subscript):
+        claims = value.value
+    elif (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "get"
+    ):
+        claims = value.func.value
+    else:
+        return False
+    decodes = [v for v, _ in assigned_values(context, claims) if isinstance(v, ast.Call)]
+    return bool(decodes) and all(_verifies(decode, context) for decode in decodes)
+
+
+def _verifies(decode: ast.Call, context: ModuleContext) -> bool:
+    """Whether `decode` is a PyJWT or python-jose decode that checks the signature with a key."""
+    name = library_call_name(decode, ("jwt", "jose"), context)
+    if name not in _PYJWT_DECODERS and name not in _JOSE_DECODERS:
+        return False
+    pyjwt = name in _PYJWT_DECODERS
+    return _signature_switched_off(decode, pyjwt, context) is None and _has_key(decode, context)
+
+
 def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | None, str]:
     """How sure the finding is, and what it says of the token's origin.
 
@@ -155,6 +189,8 @@ def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | No
     function named `peek_unverified_...` only inspects, is usually read for routing or display.
     """
     token = context.argument(call, 0, "jwt") or context.argument(call, 0, "token")
+    if token is not None and _verified_claim(token, context):
+        return Confidence.LOW, " (a claim of a token whose signature was verified)"
     origin = data_origin(context, call, token) if token is not None else None
     peeks = _peeks(call, context)
     if origin is not None and origin.trust is Trust.UNTRUSTED and origin.remote:
@@ -187,7 +223,9 @@ def _confidence(call: ast.Call, context: ModuleContext) -> tuple[Confidence | No
     "confidence, and so it has when the token is made by the program itself; claims stored in "
     "a local read only for the issuer or the key id (`claims['iss']`, `.get('kid')`) choose "
     "the verifying decode's keys and are not reported, nor are those read only for the "
-    "audience (`.get('aud')`), which chooses the verifier; it has high "
+    "audience (`.get('aud')`), which chooses the verifier. A token that is a claim of another "
+    "token decoded just before with its signature verified (`outer['access_token']`) was put "
+    "there by the key's holder: low confidence. It has high "
     "confidence when request data reaches the decoded token.",
     why_bad="A token whose signature is not checked is just JSON the client wrote: anyone can "
     'set `"sub": "admin"` or a later `exp` and the claims are accepted as if the server had '
