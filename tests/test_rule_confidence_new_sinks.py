@@ -161,3 +161,32 @@ def test_a_fixed_salt_and_a_fixed_password_reproduce_someone_elses_key() -> None
         "    return a, b\n"
     )
     assert _confidences(text, "constant-salt") == {5: Confidence.LOW, 6: Confidence.MEDIUM}
+
+
+def test_no_host_name_check_against_a_private_store_alone_is_low() -> None:
+    text = (
+        "import ssl\n\n"
+        "def pinned(cert_path):\n"
+        "    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=cert_path)\n"
+        "    ctx.check_hostname = False\n"
+        "    bare = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
+        "    bare.load_verify_locations(cert_path)\n"
+        "    bare.check_hostname = False\n"
+        "    return ctx, bare\n\n"
+        "def public(cert_path):\n"
+        "    ctx = ssl.create_default_context()\n"
+        "    ctx.check_hostname = False\n"
+        "    bare = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
+        "    bare.load_default_certs()\n"
+        "    bare.check_hostname = False\n"
+        "    unset = ssl.create_default_context(cafile=None)\n"
+        "    unset.check_hostname = False\n"
+        "    return ctx, bare, unset\n"
+    )
+    assert _confidences(text, "tls-verification-disabled") == {
+        5: Confidence.LOW,
+        8: Confidence.LOW,
+        13: Confidence.HIGH,
+        16: Confidence.HIGH,
+        18: Confidence.HIGH,
+    }

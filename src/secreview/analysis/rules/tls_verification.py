@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.tls_contexts import on_server_side, trusts_only_named_store
 from secreview.analysis.rules._support.verify_mode_choices import (
     chosen_among_modes,
     server_certificate_demand,
 )
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
-from secreview.patterns import lazy_pattern
 
 _HTTP_CLIENTS = ("requests", "httpx")
 _VERIFY_KEYWORDS = {
@@ -54,9 +52,6 @@ _PYCURL_VERIFY_OPTIONS = frozenset({"pycurl.SSL_VERIFYPEER", "pycurl.SSL_VERIFYH
 _WATCHED_NAMES = frozenset({"CERT_NONE", "_create_unverified_context"})
 _SWITCHES = frozenset({"check_hostname", "verify"})
 """Attributes whose assignment to false turns a check off (`ctx.check_hostname = False`)."""
-
-_SERVER_SIDE_NAMES = frozenset({"ssl.PROTOCOL_TLS_SERVER", "ssl.Purpose.CLIENT_AUTH"})
-_CLIENT_CERTIFICATE = lazy_pattern(r"\bclient(?:'s)?[ -]?cert", re.IGNORECASE)
 
 _IMPERSONATION = (
     "anyone on the network path can impersonate the server and read or alter the traffic"
@@ -247,7 +242,7 @@ def _reference_hits(node: ast.Attribute | ast.Name, context: ModuleContext) -> I
                 f"certificates nor host names, so {_IMPERSONATION}.",
             )
         return
-    if resolved not in _CERT_NONE or _on_server_side(node, context):
+    if resolved not in _CERT_NONE or on_server_side(node, context):
         return
     if chosen_among_modes(node, context) or server_certificate_demand(node, context):
         return  # a `match`/`if` mapping a setting to modes; uvicorn's client-certificate demand
@@ -268,57 +263,25 @@ def _reference_hits(node: ast.Attribute | ast.Name, context: ModuleContext) -> I
     )
 
 
-def _on_server_side(node: ast.AST, context: ModuleContext) -> bool:
-    """Whether `node` configures the server end of TLS, where CERT_NONE or no host name check
-    means "clients need present no certificate", not "the peer is not verified".
-
-    A server context in the same statement or made for the configured object
-    (`ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)`, `create_default_context(Purpose.CLIENT_AUTH)`),
-    `wrap_socket(..., server_side=True)`, or, in the enclosing function or class, text that
-    speaks of the client's certificate (a server option's help text).
-    """
-    statement = node if isinstance(node, ast.stmt) else None
-    scope: ast.AST = node
-    for ancestor in context.ancestors(node):
-        if isinstance(ancestor, ast.stmt) and statement is None:
-            statement = ancestor
-        if isinstance(ancestor, ast.stmt):
-            scope = ancestor  # the outermost statement, at module level
-        if isinstance(ancestor, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            break
-    made_from: list[ast.AST] = [statement or node]
-    if isinstance(statement, ast.Assign):
-        for target in statement.targets:
-            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                made_from.append(assigned_value(target.value, context))
-    for each in (n for part in made_from for n in ast.walk(part)):
-        match each:
-            case ast.Attribute() if context.resolve(each) in _SERVER_SIDE_NAMES:
-                return True
-            case ast.keyword(arg="server_side", value=value) if (
-                context.constant_value(value) is True
-            ):
-                return True
-    return any(
-        isinstance(each, ast.Constant)
-        and isinstance(each.value, str)
-        and _CLIENT_CERTIFICATE.search(each.value) is not None
-        for each in ast.walk(scope)
-    )
-
-
 def _assignment_hits(node: ast.Assign, context: ModuleContext) -> Iterator[Hit]:
     """`ctx.check_hostname = False`, and `session.verify = False` in requests/httpx code."""
     watched = [t for t in node.targets if isinstance(t, ast.Attribute) and t.attr in _SWITCHES]
     if not watched or not _is_false(node.value, context):
         return  # the targets first: far cheaper than evaluating every assigned value
     for target in watched:
-        if target.attr == "check_hostname" and not _on_server_side(node, context):
+        if target.attr == "check_hostname" and not on_server_side(node, context):
+            store = trusts_only_named_store(target.value, context)
+            accepted = (
+                f"any valid certificate, for any site, is accepted, so {_IMPERSONATION}"
+                if store is None
+                else f"a certificate the CA of {store} (its only trust store) signed passes "
+                "for any host: a pin if that CA is one self-signed certificate"
+            )
             yield Hit(
                 node=node,
                 message=f"`{context.one_line(node)}` stops matching the certificate to the "
-                "host name: any valid certificate, for any site, is accepted, so "
-                f"{_IMPERSONATION}.",
+                f"host name: {accepted}.",
+                confidence=None if store is None else Confidence.LOW,
             )
         elif target.attr == "verify" and context.imports_any(_HTTP_CLIENTS):
             yield Hit(
