@@ -16,6 +16,7 @@ from secreview.analysis.rules._support.regex_tree import (
     Chars,
     Node,
     Repeat,
+    ZeroWidth,
     absorbs,
     all_repeats,
     alternative_paths,
@@ -23,8 +24,7 @@ from secreview.analysis.rules._support.regex_tree import (
     chars_of,
     first_chars,
     nullable,
-    only_ends,
-    takes_the_rest,
+    rest_always_matches,
 )
 
 
@@ -280,7 +280,7 @@ def _trading_pair(
         for j in range(i + 1, len(path)):
             trades = j in loops and bool(shared & _run_chars(path[j]))
             rest = path[j + 1 :]
-            fails_after = can_fail(rest) and not (takes_the_rest(path[j]) and only_ends(rest))
+            fails_after = can_fail(rest) and not rest_always_matches(path[j], rest)
             if fails_after and j == i + 1 and _next_character_decides(rest, shared):
                 fails_after = False  # `\s+(.+?)\s+` and nothing more: see the function
             if trades and (end_can_fail or fails_after):
@@ -349,6 +349,31 @@ def _competing_loops_in_body(outer: Repeat, wide: bool, wildcards: bool) -> Prob
     )
 
 
+def _loop_across_lines(nodes: Sequence[Node]) -> Problem | None:
+    """`^\\s+:toctree:` under MULTILINE: `^` starts a match at every line, and a loop right after
+    it that takes line breaks runs over the following blank lines again from each of their
+    starts before a character it cannot take fails: quadratic in the number of lines."""
+    for index, node in enumerate(nodes[:-2]):
+        if not (isinstance(node, ZeroWidth) and node.at_line_start):
+            continue
+        loop, rest = nodes[index + 1], nodes[index + 2 :]
+        stopper = next((n for n in rest if not nullable(n)), None)
+        if (
+            isinstance(loop, Repeat)
+            and loop.unbounded
+            and "\n" in _run_chars(loop)
+            and isinstance(stopper, Chars)
+            and not stopper.chars & _run_chars(loop)
+        ):
+            return Problem(
+                f"has `{render([loop.source])}` right after a MULTILINE `^`: it runs over the "
+                "next lines again from the start of each before something that can fail",
+                exponential=False,
+                loops=1,
+            )
+    return None
+
+
 def find_problem(
     tree: tuple[Node, ...], whole_match: bool, wide: bool = False, wildcards: bool = False
 ) -> Problem | None:
@@ -366,7 +391,7 @@ def find_problem(
         )
         if problem is not None:
             found.append(problem)
-    problem = _competing_loops(tree, whole_match, wide, wildcards)
+    problem = _competing_loops(tree, whole_match, wide, wildcards) or _loop_across_lines(tree)
     if problem is not None:
         found.append(problem)
     ranked = sorted(found, key=lambda p: not p.exponential)  # stable: first exponential one

@@ -65,12 +65,16 @@ class Branch:
 @dataclass(frozen=True, slots=True, eq=False)
 class ZeroWidth:
     """An anchor or lookaround: consumes nothing but can fail; `inner` is a lookaround's body.
-    `at_end`: `$` or `\\Z`, which always hold once the whole text is consumed. `at_start`: `\\A`,
-    or `^` without MULTILINE, which hold only where the text begins."""
+    `at_end`: `$` or `\\Z`, which always hold once the whole text is consumed. `at_line_end`:
+    `$` under MULTILINE, which holds before every line break too. `at_start`: `\\A`, or `^`
+    without MULTILINE, which hold only where the text begins; `at_line_start`: `^` under
+    MULTILINE, which holds at every line's start."""
 
     inner: tuple[Node, ...] = ()
     at_end: bool = False
     at_start: bool = False
+    at_line_end: bool = False
+    at_line_start: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -154,7 +158,12 @@ def _reduce(items: Sequence[Item], flags: int) -> tuple[Node, ...]:
                 value == sre.AT_BEGINNING and not flags & re.MULTILINE
             )
             nodes.append(
-                ZeroWidth(at_end=value in (sre.AT_END, sre.AT_END_STRING), at_start=at_start)
+                ZeroWidth(
+                    at_end=value in (sre.AT_END, sre.AT_END_STRING),
+                    at_start=at_start,
+                    at_line_end=value == sre.AT_END and bool(flags & re.MULTILINE),
+                    at_line_start=value == sre.AT_BEGINNING and bool(flags & re.MULTILINE),
+                )
             )
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
             nodes.append(ZeroWidth(_reduce(value[1], flags)))
@@ -188,14 +197,33 @@ def can_fail(nodes: Sequence[Node]) -> bool:
 
     It cannot when every part can match empty, or when a repeat that takes any text (`.*` with
     DOTALL) is followed only by parts that can match empty and end anchors (`.*$`): it consumes
-    the whole text and `$` then holds, so nothing after it ever makes the engine backtrack.
+    the whole text and `$` then holds, so nothing after it ever makes the engine backtrack. So
+    it is with a repeat of any character but a line break before MULTILINE's `$` (`.*?$`).
     """
     for index, node in enumerate(nodes):
-        if nullable(node) and takes_the_rest(node) and only_ends(nodes[index + 1 :]):
+        if nullable(node) and rest_always_matches(node, nodes[index + 1 :]):
             return False
         if not nullable(node):
             return True
     return False
+
+
+def rest_always_matches(loop: Node, rest: Sequence[Node]) -> bool:
+    """Whether `loop` followed by `rest` always finds a match: `loop` takes any text and `rest`
+    holds at the text's end (`.*$` with DOTALL), or `loop` can match empty, takes any character
+    but a line break, and `rest` holds at every line's end (`.*?$` under MULTILINE: `.` stops
+    before the break, where `$` holds)."""
+    if takes_the_rest(loop) and only_ends(rest):
+        return True
+    return (
+        nullable(loop)
+        and isinstance(loop, Repeat)
+        and loop.unbounded
+        and len(loop.body) == 1
+        and isinstance(loop.body[0], Chars)
+        and loop.body[0].chars >= _SAMPLE - {"\n"}
+        and all(nullable(n) or (isinstance(n, ZeroWidth) and n.at_line_end) for n in rest)
+    )
 
 
 def only_ends(nodes: Sequence[Node]) -> bool:
