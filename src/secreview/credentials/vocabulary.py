@@ -79,6 +79,6 @@ FILLER_WORDS = frozenset(
         "user", "username", "guest", "demo", "x", "xxx", "xxxx", "this", "is", "for", "of",
         "bearer", "basic", "authorization", "header", "required", "missing", "invalid",
         "forgot", "reset", "confirm", "new", "old", "id", "private", "public", "credentials",
-        "no", "optional",
+        "no", "optional", "string", "str", "text", "number", "integer", "boolean",
     }
 )  # fmt: skip
