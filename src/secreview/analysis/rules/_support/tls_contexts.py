@@ -8,10 +8,12 @@ certificate", not "the peer is not verified" (`on_server_side`).
 the system's store that is any public certificate, for any site: a certificate anyone can get
 for their own domain. A context built with `ssl.create_default_context(cafile=...)` (or
 `capath=`/`cadata=`) loads only that store (the standard library loads the default CAs only
-when all three are None), and a bare `ssl.SSLContext(...)` loads none until
-`load_default_certs()` or `set_default_verify_paths()`: then only what the named CA signed
-passes, and with one self-signed certificate as the CA (a cluster's own, dask-gateway's) the
-check is a pin. Still worth a look (a shared private CA signs other hosts), at low confidence.
+when all three are None), and a bare `ssl.SSLContext(...)` trusts what its
+`load_verify_locations(...)` loads, the system's CAs only after `load_default_certs()` or
+`set_default_verify_paths()` (with nothing loaded it trusts no one; a `CERT_NONE` beside it is
+reported on its own line). Then only what the named CA signed passes, and with one self-signed
+certificate as the CA (a cluster's own, dask-gateway's) the check is a pin. Still worth a look
+(a shared private CA signs other hosts), at low confidence.
 """
 
 from __future__ import annotations
@@ -47,23 +49,25 @@ def trusts_only_named_store(context_name: ast.expr, context: ModuleContext) -> s
             if given is not None and context.constant_value(given) is not None:
                 return f"`{name}={context.one_line(given, 40)}`"
         return None
-    if called in _BARE_CONTEXTS and not _loads_system_store(context_name, context):
-        return "the CAs it loads itself"
+    loaded = _methods_called(context_name, context)
+    if called in _BARE_CONTEXTS and "load_verify_locations" in loaded:
+        return None if loaded & _SYSTEM_STORE_METHODS else "`load_verify_locations(...)`"
     return None
 
 
-def _loads_system_store(context_name: ast.Name, context: ModuleContext) -> bool:
-    """Whether the function holding `context_name` calls `load_default_certs()` or
-    `set_default_verify_paths()` on that name."""
+def _methods_called(context_name: ast.Name, context: ModuleContext) -> set[str]:
+    """The methods the function holding `context_name` (or the module) calls on that name: a
+    bare context trusts nothing until `load_verify_locations(...)`, and the system's CAs once
+    `load_default_certs()` or `set_default_verify_paths()` runs."""
     scope = context.enclosing_function(context_name) or context.tree
-    return any(
-        isinstance(node, ast.Call)
+    return {
+        node.func.attr
+        for node in ast.walk(scope)
+        if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _SYSTEM_STORE_METHODS
         and isinstance(node.func.value, ast.Name)
         and node.func.value.id == context_name.id
-        for node in ast.walk(scope)
-    )
+    }
 
 
 def on_server_side(node: ast.AST, context: ModuleContext) -> bool:
