@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from secreview.analysis.taint.guard_shapes import SINGLE_NAME, url_check_kinds
-from secreview.analysis.taint.matched_alphabets import checked_kinds
+from secreview.analysis.taint.matched_alphabets import checked_kinds, finite_groups
 
 
 def test_letters_and_digits_checked_whole_are_safe_everywhere() -> None:
@@ -65,3 +65,24 @@ def test_checks_that_prove_nothing(pattern: object, whole: bool) -> None:
 )
 def test_url_checks_read_from_names(name: str, kinds: set[str]) -> None:
     assert url_check_kinds(name) == kinds
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (
+            r"\A(before |after |[<>]=?)(.+)\Z",
+            (2, {1: {"before ", "after ", "<", ">", "<=", ">="}}),
+        ),
+        (r"(a|b)(c{1,2})", (2, {0: {"ac", "bc", "acc", "bcc"}, 1: {"a", "b"}, 2: {"c", "cc"}})),
+        (r"(\d{1,3})-(x)", (2, {2: {"x"}})),  # a thousand numbers are no enumeration
+        (r"(?i)(ab)", (1, {})),  # each letter doubles the strings: left out
+        (r"(a{0,40})", (1, {})),
+        (r"([", (0, {})),  # not a pattern
+    ],
+)
+def test_groups_that_match_only_a_few_strings_are_enumerated(
+    pattern: str, expected: tuple[int, dict[int, set[str]]]
+) -> None:
+    count, groups = finite_groups(pattern)
+    assert (count, {g: set(s) for g, s in groups.items()}) == expected

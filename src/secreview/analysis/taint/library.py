@@ -48,7 +48,13 @@ from secreview.analysis.taint.identity_lookups import (
 )
 from secreview.analysis.taint.line_break_subs import removed_line_breaks
 from secreview.analysis.taint.markers import ONLY_CHOSE
-from secreview.analysis.taint.matched_groups import MATCH_METHODS, MATCHERS, group_of, match_object
+from secreview.analysis.taint.matched_groups import (
+    MATCH_METHODS,
+    MATCHERS,
+    compiled_pattern,
+    group_of,
+    match_object,
+)
 from secreview.analysis.taint.model_replies import prompted
 from secreview.analysis.taint.name_words import named_to_store
 from secreview.analysis.taint.parameter_settings import settings_with_defaults
@@ -277,17 +283,9 @@ class LibraryRules(FrameState):
         return self.escaped(node, text, kinds, "only the characters of a fixed class kept")
 
     def compiled_pattern(self, expression: ast.expr) -> object:
-        """The pattern text of a module constant compiled once (`SAFE = re.compile(r"...")`)."""
-        if not isinstance(expression, ast.Name):
-            return None
-        bound = self.context.module_constants.get(expression.id)
-        if (
-            isinstance(bound, ast.Call)
-            and self.qualified(bound.func) in ("re.compile", "regex.compile")
-            and bound.args
-        ):
-            return self.context.constant_value(bound.args[0])
-        return None
+        """The pattern text a constant compiled once holds (`matched_groups.compiled_pattern`)."""
+        owner = self.analysis.method_class.get(id(self.node))
+        return compiled_pattern(expression, self.context, self.qualified, owner)
 
     def method_result(
         self,

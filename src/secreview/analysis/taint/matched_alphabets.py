@@ -201,3 +201,78 @@ def _collect_groups(
         elif op is sre.BRANCH:
             for alternative in argument[1]:
                 _collect_groups(alternative, ignore_case, found)
+
+
+_MAX_CHOICES = 32
+"""How many strings a group may match and still be read as the pattern's enumeration."""
+
+
+def finite_groups(pattern: object) -> tuple[int, dict[int, frozenset[str]]]:
+    """How many groups `pattern` has, and the strings of each group that can match only a few
+    (`(before |after |[<>]=?)`: six operators), at most `_MAX_CHOICES` (0: the whole match).
+    Such a group holds one of the strings the program wrote into its pattern, whatever the text
+    was, as a `Literal` parameter holds one of its values. Patterns ignoring case are left out
+    (each letter doubles the strings)."""
+    parsed = parsed_pattern(pattern)
+    if parsed is None or parsed.state.flags & (sre.SRE_FLAG_VERBOSE | sre.SRE_FLAG_IGNORECASE):
+        return (0, {}) if parsed is None else (parsed.state.groups - 1, {})
+    found: dict[int, frozenset[str]] = {}
+    whole = _strings(list(parsed))
+    if whole is not None:
+        found[0] = whole
+    pending: list[Sequence[Item]] = [list(parsed)]
+    while pending:
+        for op, argument in pending.pop():
+            if op is sre.SUBPATTERN:
+                strings = _strings(argument[-1])
+                if argument[0] is not None and strings is not None:
+                    found[argument[0]] = strings
+                pending.append(argument[-1])
+            elif op in _REPEATS:
+                pending.append(argument[2])
+            elif op is sre.BRANCH:
+                pending.extend(argument[1])
+    return parsed.state.groups - 1, found
+
+
+def _strings(items: Sequence[Item]) -> frozenset[str] | None:
+    """Every string `items` can match, when they are at most `_MAX_CHOICES`; else None."""
+    found = {""}
+    for op, argument in items:
+        if op is sre.LITERAL:
+            options: frozenset[str] | None = frozenset(chr(argument))
+        elif op is sre.IN:
+            options = _class(argument)
+        elif op is sre.SUBPATTERN:
+            options = _strings(argument[-1])
+        elif op is sre.BRANCH:
+            branches = [_strings(alternative) for alternative in argument[1]]
+            options = None if None in branches else frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in _REPEATS:
+            options = _repeated(argument)
+        elif op is sre.AT:
+            options = frozenset({""})
+        else:
+            return None
+        if options is None or len(found) * len(options) > _MAX_CHOICES:
+            return None
+        found = {before + after for before in found for after in options}
+    return frozenset(found)
+
+
+def _repeated(argument: tuple[int, int, Sequence[Item]]) -> frozenset[str] | None:
+    """The strings of `body{low,high}` with a small `high`."""
+    low, high, body = argument
+    inner = _strings(body)
+    if inner is None or high > _MAX_CHOICES:
+        return None
+    found: set[str] = set()
+    level = {""}
+    for count in range(high + 1):
+        if count >= low:
+            found |= level
+        if count < high:
+            level = {before + after for before in level for after in inner}
+        if len(found) > _MAX_CHOICES or len(level) > _MAX_CHOICES:
+            return None
+    return frozenset(found)
