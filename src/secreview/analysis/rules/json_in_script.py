@@ -9,7 +9,7 @@ exist for this reason: they escape `<`, `>` and `&` as `\\u003c`, `\\u003e`, `\\
 
 The rule reads HTML templates filled with `%`, `+` or written as f-strings, finds the
 placeholders inside an open `<script>` element, and reports a value there that is JSON text
-straight from `json.dumps` (or `simplejson`/`ujson`), directly, through one local name, or
+straight from `json.dumps` (or `simplejson.dumps`), directly, through one local name, or
 through a parameter of a module function that every call in the module fills with such JSON
 (`_page_html(json.dumps(result))`). JSON of text the program writes itself (literals, constants
 in capitals, a translated message `_("Saved")`, `url_for("index")`), and JSON edited after
@@ -27,8 +27,9 @@ from secreview.analysis.rules._support.call_sites import arguments_at_every_call
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
-_JSON_WRITERS = frozenset({"json.dumps", "simplejson.dumps", "ujson.dumps"})
-"""Serialisers that leave `<`, `>` and `&` as they are (ujson escapes `/` only on request)."""
+_JSON_WRITERS = frozenset({"json.dumps", "simplejson.dumps"})
+"""Serialisers that leave `<`, `>`, `&` and `/` as they are. `ujson.dumps` is not one: it writes
+`/` as `\\/` unless told not to, so `</script>` never appears in its output."""
 
 
 def _slots(node: ast.AST, context: ModuleContext) -> Iterator[tuple[str, ast.expr]]:
@@ -146,7 +147,7 @@ def _raw_json(value: ast.expr, context: ModuleContext) -> ast.Call | None:
     "base64-encoded, or in a `data-` attribute escaped with `html.escape`.",
     what_it_does="Reads HTML templates filled with `%` or `+` or written as f-strings, and "
     "reports a placeholder inside an open `<script>` element filled with the output of "
-    "`json.dumps` (also `simplejson`, `ujson`): directly, through a local name, or through a "
+    "`json.dumps` (also `simplejson.dumps`): directly, through a local name, or through a "
     "parameter of a module function that every call in the module fills with `json.dumps` "
     "output. JSON of text the program writes itself (literals, capitalised constants, calls "
     "given only such values: `_('Saved')`, `url_for('index')`) and JSON edited after `dumps` "
