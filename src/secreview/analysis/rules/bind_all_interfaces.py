@@ -2,7 +2,11 @@
 
 Listening everywhere is often what a container needs, so this is a low/medium finding meant to
 make the choice deliberate: only addresses written as constants are reported, and an address read
-from configuration is taken as a decision already made.
+from configuration is taken as a decision already made. A command-line option's default is a
+constant too (`parser.add_argument("--host", default="0.0.0.0")` read as `uvicorn.run(app,
+host=args.host)`): the parsed namespace holds it whenever the flag is left out, so everyone who
+starts the server without `--host` listens everywhere. It is reported at the default, where the
+address is chosen.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.options import OPTION_ADDERS, option_default, option_dest
 from secreview.analysis.rules._support.port_probes import is_port_probe
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
+from secreview.index.node_types import nodes_of
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::", "", "*", "::0", "0:0:0:0:0:0:0:0"})
 
@@ -54,6 +60,7 @@ _ZMQ_BIND_PREFIXES = ("tcp://*:", "tcp://0.0.0.0:", "tcp://[::]:")
 # objects whose type is unknown.
 _BINDING_CALLS = frozenset({*_ADDRESS_TUPLE_TAKERS, *_HOST_TAKERS})
 _BINDING_METHODS = _SERVER_METHODS | {"bind"}
+_NOT_OPTIONS = frozenset({"self", "cls"})
 
 
 def _all_interfaces_host(node: ast.expr | None, context: ModuleContext) -> str | None:
@@ -128,6 +135,78 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
     return None
 
 
+def _host_given(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, Severity] | None:
+    """The expression `call` is handed as the host to listen on, as written (`args.host`), and
+    the severity a constant all-interfaces host there would have; None if `call` binds nothing
+    or its host is not an expression of its own (an address tuple held in a variable)."""
+    name = context.call_name(call)
+    address: ast.expr | None = None
+    if name in _ADDRESS_TUPLE_TAKERS:
+        address = context.argument(call, *_ADDRESS_TUPLE_TAKERS[name])
+    elif name in _HOST_TAKERS:
+        position, keyword = _HOST_TAKERS[name]
+        host = (
+            context.keyword(call, keyword)
+            if position < 0
+            else context.argument(call, position, keyword)
+        )
+        severity = Severity.LOW if name in _PRODUCTION_SERVERS else Severity.MEDIUM
+        return (host, severity) if host is not None else None
+    elif name is None and isinstance(call.func, ast.Attribute):
+        if call.func.attr == "bind" and len(call.args) == 1:
+            address = call.args[0]
+        elif call.func.attr in _SERVER_METHODS:
+            host = context.keyword(call, "host")
+            return (host, Severity.MEDIUM) if host is not None else None
+    if isinstance(address, ast.Tuple) and len(address.elts) >= 2:
+        return address.elts[0], Severity.MEDIUM
+    return None
+
+
+def _option_listeners(context: ModuleContext) -> dict[str, list[tuple[ast.Call, Severity]]]:
+    """Option attribute -> the calls listening on the host `<name>.<attribute>` of a plain name
+    other than `self`/`cls` (a parsed options namespace: `args.host`, directly or through one
+    local name), with each call's severity. Built once per module, only for a module declaring
+    an option whose default is an all-interfaces address."""
+    found: dict[str, list[tuple[ast.Call, Severity]]] = {}
+    for node in nodes_of(context, ast.Call):
+        given = _host_given(node, context)
+        if given is None:
+            continue
+        host = assigned_value(given[0], context)
+        if (
+            isinstance(host, ast.Attribute)
+            and isinstance(host.value, ast.Name)
+            and host.value.id not in _NOT_OPTIONS
+        ):
+            found.setdefault(host.attr, []).append((node, given[1]))
+    return found
+
+
+def _option_default_listened(call: ast.Call, context: ModuleContext) -> Hit | None:
+    """`parser.add_argument("--host", default="0.0.0.0")` whose option the module listens on
+    (`uvicorn.run(app, host=args.host)`): the finding at the default, where the address is
+    chosen for everyone who leaves the flag out."""
+    default = option_default(call)
+    host = _all_interfaces_host(default, context)
+    dest = option_dest(call, context) if host is not None else None
+    listeners = context.derived(_option_listeners).get(dest) if dest else None
+    if default is None or not listeners:
+        return None
+    here = context.enclosing_function(call)
+    listener, severity = min(
+        listeners, key=lambda f: (context.enclosing_function(f[0]) is not here, f[0].lineno)
+    )
+    return Hit(
+        node=default,
+        message=f"The option `{dest}` defaults to {host!r}, and `{context.one_line(listener)}` "
+        "listens on it: whoever starts the service without choosing an address has it "
+        "listening on every network interface, reachable from any network this machine is on.",
+        evidence=((listener, "the service listens on the option's address here"),),
+        severity=severity,
+    )
+
+
 @rule(
     id="bind-all-interfaces",
     name="Server bound to all network interfaces",
@@ -146,6 +225,8 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
     "`uvicorn.run`/`aiohttp.web.run_app`/`waitress.serve` (low severity: these production "
     "servers usually sit in a container or behind a proxy), `host=` of `.run()`, `.serve()` "
     "and similar methods (Flask, Sanic, Dash, asyncio loops), and ZeroMQ `tcp://*:port` binds. "
+    "A command-line option whose default is such an address (`add_argument('--host', "
+    "default='0.0.0.0')`) is reported at the default when the module listens on that option. "
     "Addresses read from the environment or configuration are not reported, nor is a socket "
     "made in the same function and only bound, inspected and closed there (a free-port probe).",
     why_bad="A service listening on every interface is reachable from every network the "
@@ -162,11 +243,16 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
         "https://cwe.mitre.org/data/definitions/1327.html",
     ),
     calls=_BINDING_CALLS,
-    methods=_BINDING_METHODS,
+    methods=_BINDING_METHODS | OPTION_ADDERS,
 )
 def bind_all_interfaces(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report servers listening on a constant all-interfaces address."""
     assert isinstance(node, ast.Call)
+    if isinstance(node.func, ast.Attribute) and node.func.attr in OPTION_ADDERS:
+        option = _option_default_listened(node, context)
+        if option is not None:
+            yield option
+        return
     found = _bound_host(node, context)
     if found is None:
         return

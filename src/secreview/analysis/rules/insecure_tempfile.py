@@ -23,6 +23,7 @@ from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
 from secreview.analysis.rules._support.file_creation import opener_name
 from secreview.analysis.rules._support.flags import fold_flags
+from secreview.analysis.rules._support.options import option_default, option_dest
 from secreview.analysis.rules._support.temp_paths import temp_path
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -267,36 +268,15 @@ def _attribute_writes(context: ModuleContext) -> dict[tuple[int, str], list[tupl
     return found
 
 
-_OPTION_ADDERS = frozenset({"add_argument", "add_option"})
-
-
-def _option_dest(call: ast.Call, context: ModuleContext) -> str | None:
-    """The attribute argparse/optparse stores an option under: `dest=`, else the first long
-    flag with dashes made underscores (`--log-file` -> `log_file`), else a positional's name."""
-    dest = context.keyword(call, "dest")
-    if dest is not None:
-        value = context.constant_value(dest)
-        return value if isinstance(value, str) else None
-    flags = [context.constant_value(a) for a in call.args]
-    names = [f for f in flags if isinstance(f, str)]
-    long_flags = [f for f in names if f.startswith("--")]
-    chosen = long_flags[0][2:] if long_flags else names[0] if len(names) == 1 else None
-    if chosen is None or chosen.startswith("-"):
-        return None
-    return chosen.replace("-", "_")
-
-
 def _option_default(call: ast.Call, context: ModuleContext) -> Iterator[Hit]:
     """`parser.add_argument("--log-file", default="/tmp/app.log")` whose option the module
     writes (`open(options.log_file, "w")`, `RotatingFileHandler(args.log_file)`): the parsed
     namespace holds the default whenever the flag is not given, so the default is where the
     guessable name is chosen, as `self.pidfile = "/tmp/..."` is for a class."""
-    if not (isinstance(call.func, ast.Attribute) and call.func.attr in _OPTION_ADDERS):
-        return
-    default = next((k.value for k in call.keywords if k.arg == "default"), None)
+    default = option_default(call)
     if default is None or (found := temp_path(default, context)) is None:
         return
-    dest = _option_dest(call, context)
+    dest = option_dest(call, context)
     writes = context.derived(_option_writes).get(dest) if dest else None
     if not writes:
         return
