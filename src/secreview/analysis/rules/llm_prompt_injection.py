@@ -101,11 +101,13 @@ def _addresses_reader(text: str, match: re.Match[str]) -> bool:
     prompt is a setting (a caller's own system prompt replacing the default: `Allow API
     callers to override the system prompt`), not a request to disobey one.
     """
+    found = match.groupdict()
+    if "verb" not in found:
+        return True  # a ready-made answer or a plea to pass the code is quoted by nature
     start, end = match.span()
     opening = text[start - 1 : start] if start else ""
     if opening in _QUOTES and text[end : end + 1] == _QUOTES[opening]:
         return False
-    found = match.groupdict()
     if found.get("inside"):
         return False
     verb, whose = (found.get("verb") or "").lower(), (found.get("whose") or "").lower()

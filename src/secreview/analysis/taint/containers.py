@@ -69,9 +69,9 @@ def comprehended_dict(key: Value, value: Value) -> Value:
     program chose, as in a dict literal (`dictionary`): the values are the unknown element and
     the dict's keys stay clean, so SQL or lookups built from `filtered.items()`'s keys splice no
     request text while its values stay tainted. A key with input spills into the whole."""
-    if key.all_flows():
+    if key.all_flows() or not value.all_flows():
         return Value(flows=merge_flows(key.all_flows(), value.all_flows()))
-    return Value(exact=True, shape="dict", parts={ELEMENT: value} if value.all_flows() else {})
+    return Value(exact=True, shape="dict", parts={ELEMENT: value})
 
 
 class ContainerRules(FrameState):
