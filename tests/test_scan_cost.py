@@ -14,7 +14,7 @@ import pytest
 
 from secreview.analysis.rules._support.own_scope import nodes_owned_by
 from secreview.analysis.rules._support.web_handlers import scope_nodes
-from secreview.analysis.rules.llm_prompt_injection import _steering, steering
+from secreview.analysis.rules.llm_prompt_injection import _said, _steering, steering
 from secreview.analysis.taint.evidence_order import evidence_rank, preferred
 from secreview.analysis.taint.flows import MAX_STEPS
 from secreview.analysis.taint.values import Flow, Value, merge_flows
@@ -142,7 +142,7 @@ STEERING_TEXTS = (
 
 @pytest.mark.parametrize("text", STEERING_TEXTS)
 def test_steering_prefilter_changes_no_answer(text: str) -> None:
-    plain = next((what for pattern, _, what in _steering() if pattern.search(text)), None)
+    plain = next((what for pattern, _, what in _steering() if _said(pattern, text)), None)
     assert steering(text) == plain
 
 

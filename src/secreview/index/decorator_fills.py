@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 from collections.abc import Callable, Mapping
 
 from secreview.index.choices import class_bases
@@ -120,13 +121,15 @@ def _inherited(
 def _filled(owner: ast.AST) -> set[str]:
     """Keywords the wrappers nested in `owner` fill with values they build."""
     keywords: set[str] = set()
-    for node in _statements(owner):
-        if (
-            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            and node is not owner
-            and node.args.kwarg is not None
-        ):
-            keywords |= _wrapper_fills(node, node.args.kwarg.arg)
+    functions = [
+        n
+        for n in [owner, *_statements(owner)]
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    for node in functions:
+        if node is not owner and node.args.kwarg is not None:
+            wrapped = {a.arg for f in functions if f is not node for a in f.args.args}
+            keywords |= _wrapper_fills(node, node.args.kwarg.arg, wrapped)
     return keywords
 
 
@@ -145,8 +148,16 @@ def _statements(owner: ast.AST) -> list[ast.AST]:
     return found
 
 
-def _wrapper_fills(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) -> set[str]:
-    """Keywords `wrapper` stores into its `**kwarg` dict, each with a value it builds."""
+def _wrapper_fills(
+    wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str, wrapped: set[str]
+) -> set[str]:
+    """Keywords `wrapper` stores into its `**kwarg` dict, each with a value it builds, and the
+    places (`#1`) of the positional arguments it builds before handing `**kwarg` on to the view
+    it wraps (`wrapped`: the enclosing functions' parameters, `route` of `def
+    package_required(route)`). Flask calls a view with its URL values as keywords only, Django
+    with the request first: `route(copr, package, **kwargs)` after `package =
+    get_package(copr, kwargs.pop("package_name"))` gives the view's second parameter a row the
+    wrapper looked up, not the URL's text. Positions after a `*args` are unknown."""
     arguments = wrapper.args
     parameters = {
         a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
@@ -170,12 +181,22 @@ def _wrapper_fills(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) 
                         bound.setdefault(element.id, []).append(node.value)
             elif (key := _is_key_of(target, kwarg)) is not None:
                 stored.setdefault(key, []).append(node.value)
+    places: dict[str, list[ast.expr]] = {}
     for call in _calls_passing(wrapper, kwarg):  # `f(*args, **kwargs, user=user)`
         for keyword in call.keywords:
             if keyword.arg is not None:
                 stored.setdefault(keyword.arg, []).append(keyword.value)
+        if isinstance(call.func, ast.Name) and call.func.id in wrapped:
+            for index, given in enumerate(itertools.takewhile(_not_starred, call.args)):
+                places.setdefault(f"#{index}", []).append(given)
     builds = _Builds(parameters, kwarg, bound)
-    return {key for key, values in stored.items() if all(builds(v, key, 0) for v in values)}
+    filled = {key for key, values in stored.items() if all(builds(v, key, 0) for v in values)}
+    return filled | {key for key, values in places.items() if all(builds(v, "", 0) for v in values)}
+
+
+def _not_starred(argument: ast.expr) -> bool:
+    """Whether a call's argument sits at a known place (none after a `*args` does)."""
+    return not isinstance(argument, ast.Starred)
 
 
 def _calls_passing(wrapper: ast.FunctionDef | ast.AsyncFunctionDef, kwarg: str) -> list[ast.Call]:

@@ -25,14 +25,25 @@ from secreview.patterns import lazy_pattern
 RULE_ID = "llm-prompt-injection"
 
 _WORDS = r"(?:\w+\W+){0,3}?"
+_INSIDE_DATA = (
+    r"(?P<inside>\W+(?:inside|within|in|embedded\s+in|contained\s+in|found\s+in)\W+"
+    r"(?:(?:the|such|any|its|their|untrusted|user|retrieved|provided)\W+){0,2}"
+    r"(?:it|them|content|data|text|documents?|input|messages?|emails?|results?)\b)?"
+)
+"""What follows an "ignore ... instructions" that sit in the data a model is handed (`Ignore any
+directions inside it`): a program's guard prompt telling its own model to treat the content as
+data, the opposite of a reader being steered."""
+_QUOTES = {"'": "'", '"': '"', "`": "`", "\u2018": "\u2019", "\u201c": "\u201d"}
+"""Quotation marks, opening -> closing: a phrase between them is mentioned, not said."""
 
 
 _PHRASES = (
     (
-        r"\b(?:ignore|disregard|forget|override)\W+"
+        r"\b(?P<verb>ignore|disregard|forget|override)\W+"
         + _WORDS
-        + r"(?:previous|prior|preceding|above|earlier|all|any|your|system)\W+"
-        + r"(?:\w+\W+){0,2}?(?:instructions?|prompts?|rules|directions|guidelines)\b",
+        + r"(?P<whose>previous|prior|preceding|above|earlier|all|any|your|system)\W+"
+        + r"(?:\w+\W+){0,2}?(?:instructions?|prompts?|rules|directions|guidelines)\b"
+        + _INSIDE_DATA,
         ("ignore", "disregard", "forget", "override"),
         "tells the reader to ignore its instructions",
     ),
@@ -81,6 +92,33 @@ _NEEDED_WORD = lazy_pattern("|".join(sorted({w for _, words, _ in _PHRASES for w
 generator of substring tests per string cost more than the tests themselves."""
 
 
+def _addresses_reader(text: str, match: re.Match[str]) -> bool:
+    """Whether a phrase found in `text` is said to its reader rather than mentioned.
+
+    A phrase in quotation marks is an example (`for example 'ignore previous instructions'`, in
+    a guard prompt or a test's attack string); "ignore instructions inside it" points at
+    instructions in the data a model is given (`_INSIDE_DATA`); and to override the system
+    prompt is a setting (a caller's own system prompt replacing the default: `Allow API
+    callers to override the system prompt`), not a request to disobey one.
+    """
+    found = match.groupdict()
+    if "verb" not in found:
+        return True  # a ready-made answer or a plea to pass the code is quoted by nature
+    start, end = match.span()
+    opening = text[start - 1 : start] if start else ""
+    if opening in _QUOTES and text[end : end + 1] == _QUOTES[opening]:
+        return False
+    if found.get("inside"):
+        return False
+    verb, whose = (found.get("verb") or "").lower(), (found.get("whose") or "").lower()
+    return not (verb == "override" and whose == "system")
+
+
+def _said(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether `pattern` matches `text` somewhere it addresses the reader."""
+    return any(_addresses_reader(text, m) for m in pattern.finditer(text))
+
+
 def steering(text: str) -> str | None:
     """What `text` tries to make its reader do, or None when it addresses no reader.
 
@@ -92,7 +130,7 @@ def steering(text: str) -> str | None:
     if len(text) < _SHORTEST_PHRASE:
         return None  # most strings: no phrase fits in them
     if not text.isascii():
-        return next((what for pattern, _, what in _steering() if pattern.search(text)), None)
+        return next((what for pattern, _, what in _steering() if _said(pattern, text)), None)
     lowered = text.lower()
     if not _NEEDED_WORD.search(lowered):
         return None
@@ -100,7 +138,7 @@ def steering(text: str) -> str | None:
         (
             what
             for pattern, words, what in _steering()
-            if words.search(lowered) and pattern.search(text)
+            if words.search(lowered) and _said(pattern, text)
         ),
         None,
     )

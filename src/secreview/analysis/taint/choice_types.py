@@ -10,7 +10,7 @@ project fact with the same fallback to the module's own definitions.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -187,11 +187,14 @@ class ChoiceTypes:
         imported = self.context.import_aliases.get(head)
         return f"{imported}{dot}{rest}" if imported else name
 
-    def filled_by_decorators(self, decorators: list[ast.expr]) -> frozenset[str]:
+    def filled_by_decorators(
+        self, decorators: list[ast.expr], parameters: Sequence[ast.arg] = ()
+    ) -> frozenset[str]:
         """Keywords the project's decorators among `decorators` fill for the view they wrap
         with values they build (`ProjectIndex.filled`; a decorator of this module by its own
         definition, as a single file has no project), and the Litestar dependencies the module
-        declares (`_provided`): not the request's data."""
+        declares (`_provided`): not the request's data. A positional fill (`#1`, see
+        `decorator_fills`) names the view's parameter at that place in `parameters`."""
         fills = self.project.filled or self._own_filled  # the project's holds this module's
         found: set[str] = set()
         for decorator in decorators:
@@ -201,6 +204,10 @@ class ChoiceTypes:
                 name = f"{self.module_name}.{target.id}"
             if name is not None:
                 found |= fills.get(name, frozenset())
+        for fill in [f for f in found if f.startswith("#")]:
+            found.discard(fill)
+            if int(fill[1:]) < len(parameters):
+                found.add(parameters[int(fill[1:])].arg)
         return frozenset(found) | self._provided
 
     @cached_property

@@ -47,7 +47,8 @@ def _inserted(known: Value, index: object, added: Value) -> Value:
 def items_of(receiver: Value, method: str) -> Value:
     """What `values()` or `items()` of `receiver` yields. The pairs of a dict literal whose
     keys are all constants have one of those constants as their key (`for name, text in
-    {"query": q, "response": r}.items()` joins only the fixed names); else the whole dict."""
+    {"query": q, "response": r}.items()` joins only the fixed names), and so do those of a dict
+    whose keys the program chose (`ELEMENT`, see `comprehended_dict`); else the whole dict."""
     keys = receiver.parts
     if (
         method == "items"
@@ -55,11 +56,22 @@ def items_of(receiver: Value, method: str) -> Value:
         and receiver.exact
         and not receiver.flows
         and keys
-        and all(isinstance(k, str | int) and k != ELEMENT for k in keys)
+        and all(isinstance(k, str | int) for k in keys)
     ):
         pair = Value(parts={0: CLEAN, 1: functools.reduce(join, keys.values())}, exact=True)
         return Value(parts={ELEMENT: replace(pair, shape="tuple")}, shape="list")
     return Value(flows=receiver.all_flows())
+
+
+def comprehended_dict(key: Value, value: Value) -> Value:
+    """What `{k: v for k, v in fields.items() if k in ALLOWED}` builds. A key holding no input
+    once the filter applied (a member of a constant set, a name the loop fixed) is one the
+    program chose, as in a dict literal (`dictionary`): the values are the unknown element and
+    the dict's keys stay clean, so SQL or lookups built from `filtered.items()`'s keys splice no
+    request text while its values stay tainted. A key with input spills into the whole."""
+    if key.all_flows() or not value.all_flows():
+        return Value(flows=merge_flows(key.all_flows(), value.all_flows()))
+    return Value(exact=True, shape="dict", parts={ELEMENT: value})
 
 
 class ContainerRules(FrameState):

@@ -2,8 +2,7 @@
 
 Names, attributes and subscripts read the environment, a container's parts or a typed source
 (`request.args`); operators fold constants and keep string prefixes (a URL with a fixed host);
-f-strings, comprehensions and conditionals combine their pieces; calls are only dispatched here.
-"""
+f-strings, comprehensions and conditionals combine their pieces; calls are only dispatched here."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ from secreview.analysis.taint.configured_urls import (
     joined_prefix,
     past_the_host,
 )
+from secreview.analysis.taint.containers import comprehended_dict
 from secreview.analysis.taint.escapers import chooser_kinds, filter_kinds
 from secreview.analysis.taint.formats import (
     QUERY_KINDS,
@@ -391,10 +391,10 @@ class ExpressionRules(PropertyRules):
                 self.apply_guard(condition, True)
         produced = [self.expr(r) for r in results]
         self.env = saved
-        flows = merge_flows(*(p.all_flows() for p in produced))
-        if len(results) == 1:  # `c for c in text if c.isalnum()` keeps only allowed characters
-            kinds = filter_kinds(generators, results[0], self.context.constant_value)
-            if kinds is False and flows:  # each element as built
-                return Value(parts={ELEMENT: produced[0]}, shape="list")
-            return self.escaped(results[0], Value(flows=flows), kinds)
-        return Value(flows=flows)
+        if len(results) == 2:  # a dict comprehension: clean keys stay apart from the values
+            return comprehended_dict(*produced)
+        flows = produced[0].all_flows()  # `c for c in text if c.isalnum()`: allowed characters
+        kinds = filter_kinds(generators, results[0], self.context.constant_value)
+        if kinds is False and flows:  # each element as built
+            return Value(parts={ELEMENT: produced[0]}, shape="list")
+        return self.escaped(results[0], Value(flows=flows), kinds)

@@ -145,7 +145,7 @@ class ParameterRules(HookRules):
         filled = filled_parameters(self.node.decorator_list, entry.filled_by) if entry else set()
         if view_kind is not None or entry is not None:
             self.analysis.network_input = True
-            filled = filled | self.analysis.filled_by_decorators(self.node.decorator_list)
+            filled |= self.analysis.filled_by_decorators(self.node.decorator_list, ordered)
         defaults = self._defaults()
         caller_urls = self.context.derived(fixed_url_parameters).get(id(self.node), {})
         route_converters = decorator_converters(self.node, self.context)
