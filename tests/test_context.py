@@ -138,7 +138,8 @@ def test_splits_strips_and_replacements_of_constant_text_fold() -> None:
     text = (
         "values = (\n"
         "    ' a  b '.split(), 'a,b,c'.split(',', 1), 'a b c'.rsplit(maxsplit=1),\n"
-        "    ' x '.strip(), 'xyx'.strip('x'), 'Ab'.lower(), 'Ab'.upper(), 'aXa'.replace('X', '-'),\n"
+        "    ' x '.strip(), 'xyx'.strip('x'), 'Ab'.lower(), 'Ab'.upper(),\n"
+        "    'aXa'.replace('X', '-'),\n"
         "    ' '.join('w  {}  w'.split()), b' k '.strip(),\n"
         "    'a,b'.split(''), 'a'.split(b','), 'a'.strip(name), 'a'.lower(1),\n"
         "    ('a' * 50).replace('a', 'b' * 4000), name.split(), 'a'.split(',', 'x'),\n"
