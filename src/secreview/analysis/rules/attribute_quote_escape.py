@@ -15,6 +15,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.built_strings import fstring_slots
 from secreview.analysis.taint.escapers import replace_chain_table
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -56,17 +57,6 @@ def _percent_slots(template: str, values: ast.expr) -> Iterator[tuple[str, ast.e
             return  # named or starred conversions: not a positional tuple
         yield template[: found.start()], items[index]
         index += 1
-
-
-def _fstring_slots(node: ast.JoinedStr) -> Iterator[tuple[str, ast.expr]]:
-    """(text before the placeholder, the value filling it) for an f-string."""
-    prefix = ""
-    for part in node.values:
-        if isinstance(part, ast.Constant) and isinstance(part.value, str):
-            prefix += part.value
-        elif isinstance(part, ast.FormattedValue):
-            yield prefix, part.value
-            prefix += "x"
 
 
 def _own_escaper_keeping_quotes(name: str, context: ModuleContext) -> int | None:
@@ -154,7 +144,7 @@ def escape_leaves_attribute_quotes(node: ast.AST, context: ModuleContext) -> Ite
             return
         slots = _percent_slots(template, node.right)
     elif isinstance(node, ast.JoinedStr):
-        slots = _fstring_slots(node)
+        slots = fstring_slots(node)
     else:
         return
     for prefix, value in slots:

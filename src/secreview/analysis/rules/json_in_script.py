@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
+from secreview.analysis.rules._support.built_strings import fstring_slots
 from secreview.analysis.rules._support.call_sites import arguments_at_every_call
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
@@ -36,13 +37,7 @@ def _slots(node: ast.AST, context: ModuleContext) -> Iterator[tuple[str, ast.exp
     """(template text before the placeholder, the value filling it) for an f-string, a `%`
     format with a positional tuple or one value, and a chain of `+` (its outermost `+` only)."""
     if isinstance(node, ast.JoinedStr):
-        prefix = ""
-        for part in node.values:
-            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                prefix += part.value
-            elif isinstance(part, ast.FormattedValue):
-                yield prefix, part.value
-                prefix += "x"
+        yield from fstring_slots(node)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
         template = context.constant_value(node.left)
         if not isinstance(template, str) or "%(" in template:
