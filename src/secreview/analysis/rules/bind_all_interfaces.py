@@ -152,7 +152,7 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
     "`uvicorn.run`/`aiohttp.web.run_app`/`waitress.serve` (low severity: these production "
     "servers usually sit in a container or behind a proxy), `host=` of `.run()`, `.serve()` "
     "and similar methods (Flask, Sanic, Dash, asyncio loops), ZeroMQ `tcp://*:port` binds, "
-    "and the `\"[::]:port\"` or `\"0.0.0.0:port\"` address of a gRPC server's "
+    'and the `"[::]:port"` or `"0.0.0.0:port"` address of a gRPC server\'s '
     "`add_insecure_port`/`add_secure_port`. "
     "Addresses read from the environment or configuration are not reported, nor is a socket "
     "made in the same function and only bound, inspected and closed there (a free-port probe).",
