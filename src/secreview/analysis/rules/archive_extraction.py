@@ -20,6 +20,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
+from secreview.analysis.rules._support.archive_members import members_vetted
 from secreview.analysis.rules._support.archive_openers import (
     EXTRACT_METHODS,
     archive_is_fixed,
@@ -50,13 +51,6 @@ _SAFE_FILTER_NAMES = frozenset({"data", "tar"})
 _SAFE_FILTER_FUNCTIONS = frozenset({"tarfile.data_filter", "tarfile.tar_filter"})
 _UNSAFE_FILTERS = frozenset({"fully_trusted", "tarfile.fully_trusted_filter"})
 _MEMBER_LISTINGS = frozenset({"getmembers", "getnames", "infolist", "namelist", "list"})
-_MEMBER_OBJECTS = frozenset({"getmembers", "infolist", "list"})
-"""Listings whose items are member objects (tar's `getmembers`, rarfile's `infolist`, py7zr's
-`list`): a loop over one can look at each member's type."""
-_TYPE_TESTS = frozenset(
-    {"issym", "islnk", "isfile", "isreg", "isdir", "isdev", "type", "is_symlink", "is_dir"}
-    | {"is_file", "is_directory"}
-)
 
 
 def _filter_verdict(context: ModuleContext, value: ast.expr | None) -> bool | None:
@@ -141,83 +135,6 @@ def _inspects_members(context: ModuleContext, node: ast.AST, receiver: ast.expr)
     )
 
 
-def _rejects_links(body: ast.AST, member: str) -> bool:
-    """Whether `body` raises, and tests the type of `member` (`issym()`, `isfile()`, ...)."""
-    nodes = list(ast.walk(body))
-    return any(isinstance(n, ast.Raise) for n in nodes) and any(
-        isinstance(n, ast.Attribute)
-        and n.attr in _TYPE_TESTS
-        and isinstance(n.value, ast.Name)
-        and n.value.id == member
-        for n in nodes
-    )
-
-
-def _vetting_helper(context: ModuleContext, call: ast.Call, member: str) -> bool:
-    """Whether `call` hands `member` to a function of this module that rejects links."""
-    if not isinstance(call.func, ast.Name):
-        return False
-    for definition in context.tree.body:
-        if isinstance(definition, ast.FunctionDef) and definition.name == call.func.id:
-            parameters = [a.arg for a in definition.args.args]
-            for position, argument in enumerate(call.args[: len(parameters)]):
-                if isinstance(argument, ast.Name) and argument.id == member:
-                    return _rejects_links(definition, parameters[position])
-    return False
-
-
-def _lists_members(
-    context: ModuleContext, scope: ast.AST, listing: ast.expr, receiver: ast.expr
-) -> bool:
-    """Whether `listing` is the archive's member objects: `tar.getmembers()`, or a local the
-    function assigns that call once (`members = tar.getmembers()`, then `for m in members:`,
-    the list kept to be returned after the extraction)."""
-    if isinstance(listing, ast.Name):
-        bound = [
-            n.value
-            for n in ast.walk(scope)
-            if isinstance(n, ast.Assign | ast.AugAssign | ast.AnnAssign)
-            and any(
-                isinstance(t, ast.Name) and t.id == listing.id
-                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
-            )
-        ]
-        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
-            return False
-        listing = bound[0]
-    return (
-        isinstance(listing, ast.Call)
-        and isinstance(listing.func, ast.Attribute)
-        and listing.func.attr in _MEMBER_OBJECTS
-        and context.segment(listing.func.value) == context.segment(receiver)
-    )
-
-
-def _members_vetted(context: ModuleContext, node: ast.AST, receiver: ast.expr) -> bool:
-    """Whether a loop over the archive's members, before `node`, raises on a link or any
-    member that is not a plain file or folder (itself, or through a helper of this module).
-
-    Name checks alone are not enough: a symbolic link with an innocent name points anywhere,
-    and later members are written through it (CVE-2007-4559's second half).
-    """
-    scope = context.enclosing_function(node) or context.tree
-    for loop in ast.walk(scope):
-        if not (
-            isinstance(loop, ast.For)
-            and loop.lineno < getattr(node, "lineno", 0)
-            and isinstance(loop.target, ast.Name)
-            and _lists_members(context, scope, loop.iter, receiver)
-        ):
-            continue
-        member = loop.target.id
-        body = ast.Module(body=loop.body, type_ignores=[])
-        if _rejects_links(body, member) or any(
-            isinstance(n, ast.Call) and _vetting_helper(context, n, member) for n in ast.walk(body)
-        ):
-            return True
-    return False
-
-
 _TRAVERSAL_TAIL = (
     " a member named `../../home/app/.bashrc`, an absolute path or a link "
     "planted by the archive is written outside the target directory."
@@ -247,7 +164,9 @@ _TRAVERSAL_TAIL = (
     "limited by `members=`, or a function that lists the members first (often to check their "
     "names) lowers the confidence; a loop over `getmembers()` before the extraction that raises "
     "on a member's type (`issym()`, `islnk()`, `not (m.isfile() or m.isdir())`), itself or "
-    "through a function of the module it hands the member to, is the check and is not reported; "
+    "through a function of the module it hands the member to, or that leaves the function "
+    "(`raise` or `return`) on a member's type and on a test or validation of its name, is the "
+    "check and is not reported; "
     "nor is an extraction in the branch of `if zipfile.is_zipfile(...)`. `rarfile.RarFile` "
     "and `py7zr.SevenZipFile` extractions of an archive not fixed in the source are reported "
     "at low confidence (recent releases check more; which one runs is not visible) unless a "
@@ -322,7 +241,7 @@ def _tar_extraction(node: ast.Call, func: ast.Attribute, context: ModuleContext)
         return
     if _sets_default_filter(context, node, func.value):
         return
-    if _members_vetted(context, node, func.value):
+    if members_vetted(context, node, func.value):
         return
     limited = _limited_to_named_members(node, func, context)
     fixed = archive_is_fixed(context, opener)
@@ -355,7 +274,7 @@ def _linking_extraction(
     kind = _LINKING_OPENERS.get(context.call_name(opener) or "", "RAR or 7z")
     if other_format_branch(context, node, "7z" if kind == "7z" else "rar"):
         return
-    if _members_vetted(context, node, func.value) or _limited_to_named_members(node, func, context):
+    if members_vetted(context, node, func.value) or _limited_to_named_members(node, func, context):
         return
     yield Hit(
         node=node,

@@ -56,10 +56,13 @@ _PRODUCTION_SERVERS = frozenset({"uvicorn.run", "aiohttp.web.run_app", "waitress
 # Methods that start a server whatever their receiver (Flask/Sanic/Dash apps, asyncio loops).
 _SERVER_METHODS = frozenset({"run", "run_server", "run_app", "serve", "create_server", "listen"})
 _ZMQ_BIND_PREFIXES = ("tcp://*:", "tcp://0.0.0.0:", "tcp://[::]:")
+_GRPC_PORT_METHODS = frozenset({"add_insecure_port", "add_secure_port"})
+"""gRPC servers' (`grpc.server()`, `grpc.aio.server()`) listening calls, whose `address` is one
+"host:port" string: `"[::]:50051"`, the form gRPC's own examples use, is every interface."""
 # The only calls `_bound_host` judges: the tabled functions, and `.bind`/server methods of
 # objects whose type is unknown.
 _BINDING_CALLS = frozenset({*_ADDRESS_TUPLE_TAKERS, *_HOST_TAKERS})
-_BINDING_METHODS = _SERVER_METHODS | {"bind"}
+_BINDING_METHODS = _SERVER_METHODS | _GRPC_PORT_METHODS | {"bind"}
 _NOT_OPTIONS = frozenset({"self", "cls"})
 
 
@@ -128,6 +131,9 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
             value = context.constant_value(call.args[0])
             if isinstance(value, str) and value.startswith(_ZMQ_BIND_PREFIXES):
                 host = value
+        return (host, Severity.MEDIUM) if host is not None else None
+    if method in _GRPC_PORT_METHODS and context.imports_module("grpc"):
+        host = _listen_string_host(context.argument(call, 0, "address"), context)
         return (host, Severity.MEDIUM) if host is not None else None
     if method in _SERVER_METHODS:
         host = _all_interfaces_host(context.keyword(call, "host"), context)
@@ -224,7 +230,9 @@ def _option_default_listened(call: ast.Call, context: ModuleContext) -> Hit | No
     "`werkzeug.serving.run_simple`, `asyncio.start_server`, gevent servers, "
     "`uvicorn.run`/`aiohttp.web.run_app`/`waitress.serve` (low severity: these production "
     "servers usually sit in a container or behind a proxy), `host=` of `.run()`, `.serve()` "
-    "and similar methods (Flask, Sanic, Dash, asyncio loops), and ZeroMQ `tcp://*:port` binds. "
+    "and similar methods (Flask, Sanic, Dash, asyncio loops), ZeroMQ `tcp://*:port` binds, "
+    'and the `"[::]:port"` or `"0.0.0.0:port"` address of a gRPC server\'s '
+    "`add_insecure_port`/`add_secure_port`. "
     "A command-line option whose default is such an address (`add_argument('--host', "
     "default='0.0.0.0')`) is reported at the default when the module listens on that option. "
     "Addresses read from the environment or configuration are not reported, nor is a socket "

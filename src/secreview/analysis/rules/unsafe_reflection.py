@@ -9,6 +9,7 @@ from secreview.analysis.rules._support.attribute_names import (
     chosen_by_sender,
     spelled_with_fixed_text,
 )
+from secreview.analysis.rules._support.built_strings import is_fixed
 from secreview.analysis.rules._support.taint import TaintSpec, taint_rule
 from secreview.analysis.taint import AnalysisContext
 from secreview.analysis.taint.results import SinkEvent
@@ -27,7 +28,9 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
     author named for that use (`http.server`'s own dispatch). Reading one attribute whose value
     is then only compared or stored (`getattr(Permissions, name)` filtered by type) lets the
     sender pick among values, not run code, so a `getattr` is reported where what it finds is
-    called (`getattr(self, action)()`, or a name bound to it and called) or fed back to the
+    called (`getattr(self, action)()`, or a name bound to it and called), a method of it is
+    called with a value (`getattr(client, name).get(key)`: the sender picks whose `get` runs on
+    it), or fed back to the
     next `getattr` (`obj = getattr(obj, name)` over a dotted path, which step by step reaches
     `__init__.__globals__`), unless its type is tested before use or the name was found in a
     container first. Under the `library` threat model a caller's name is the API's contract (a
@@ -51,7 +54,11 @@ def _reported(event: SinkEvent, context: AnalysisContext) -> bool:
         return False
     if not chosen_by_sender(event.flow, context):
         return False
-    return _walks_attributes(call, context) or _result_called(call, context)
+    return (
+        _walks_attributes(call, context)
+        or _result_called(call, context)
+        or _method_of_result_called(call, context)
+    )
 
 
 def _bound_uses(call: ast.Call, context: AnalysisContext) -> tuple[str, list[ast.Call]]:
@@ -110,6 +117,40 @@ def _result_called(call: ast.Call, context: AnalysisContext) -> bool:
     return any(isinstance(use.func, ast.Name) and use.func.id == bound for use in uses)
 
 
+def _method_of_result_called(call: ast.Call, context: AnalysisContext) -> bool:
+    """Whether a method of what `call` finds is called with a value not written in the source:
+    at once (`getattr(client, name).get(key)`) or through the one name it is bound to
+    (`record_type = getattr(...)`, then `record_type.get(key)`). The sender then picks whose
+    method runs on the value: naming `headers` instead of a record type makes `get(key)` read the
+    client's own headers, its bearer token among them. A method called with nothing or with
+    constants only (`obj.getName()`, `upload.open()`) reads what the object offers, as an
+    attribute read does, and is not counted."""
+    parent = context.parent(call)
+    if isinstance(parent, ast.Attribute):
+        method_call = context.parent(parent)
+        return (
+            isinstance(method_call, ast.Call)
+            and method_call.func is parent
+            and _hands_a_value(method_call, context)
+        )
+    bound, _ = _bound_uses(call, context)
+    scope = context.enclosing_function(call)
+    return bool(bound) and any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == bound
+        and _hands_a_value(node, context)
+        for node in ast.walk(scope or context.tree)
+    )
+
+
+def _hands_a_value(method_call: ast.Call, context: AnalysisContext) -> bool:
+    """Whether `method_call` passes an argument that is not written in the source."""
+    arguments = [*method_call.args, *(k.value for k in method_call.keywords)]
+    return any(not is_fixed(context, argument) for argument in arguments)
+
+
 unsafe_reflection = taint_rule(
     TaintSpec(
         "reflection",
@@ -125,7 +166,10 @@ unsafe_reflection = taint_rule(
     fix="Map the allowed names to their attributes with a dict, or check the name against a "
     "fixed set before `getattr`; never let it start with `_`.",
     what_it_does="Follows untrusted data to the name argument of `getattr`, "
-    "`operator.attrgetter` and `operator.methodcaller`.",
+    "`operator.attrgetter` and `operator.methodcaller`; a `getattr` is reported where what it "
+    "finds is called, a method of it is called with a value not written in the source "
+    "(`getattr(client, name).get(key)`), or it is fed "
+    "to the next `getattr`.",
     why_bad="`getattr(obj, name)()` calls any public or private method of the object, and "
     "`__class__`/`__init__.__globals__` lead from there to the module's globals (CWE-470).",
     example="getattr(self, request.args['action'])()",
