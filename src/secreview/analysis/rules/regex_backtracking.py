@@ -156,11 +156,12 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "wildcard; rated by where the glob comes from). Text only the program "
     "made, or a value of its configuration, is not reported; nor are two loops sharing one "
     "run in a pattern tried at the start of the text only (`re.match`, `^` without "
-    "MULTILINE), which costs quadratic time, unless untrusted input is shown to reach it; "
-    "the same holds for a loop right after MULTILINE's `^` that takes line breaks "
-    "(`^\\s+:toctree:`), which runs again from each blank line's start. A loop of any character "
-    "but a line break before MULTILINE's `$` (`(.*?)$`) always matches, so loops before it "
-    "give nothing back.",
+    "MULTILINE), which costs quadratic time, unless untrusted input is shown to reach it. A "
+    "loop after MULTILINE's `^` that takes line breaks and the text before it "
+    "(`^[*]\\[[^\\\\]*?\\]:`) runs over the next lines again from each one's start before "
+    "something that can fail: reported when searched (quadratic in the lines), not with "
+    "`re.match` (one start). A loop of any character but a line break before MULTILINE's `$` "
+    "(`(.*?)$`) always matches, so loops before it give nothing back.",
     why_bad="Python's regex engine backtracks: when a match fails it tries every other way the "
     "pattern could have matched. For these shapes the number of ways grows exponentially (or as "
     "a high power) with the input length, so a request carrying a few dozen crafted characters "
@@ -293,13 +294,9 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             not problem.exponential
             and problem.loops < 3
             and origin.trust is Trust.UNTRACED
-            and (
-                problem.loops == 1  # one loop: quadratic from every start, linear from one
-                or found.anchored
-                or matched_from_start(context, node, function)
-            )
+            and (found.anchored or matched_from_start(context, node, function))
         ):
-            continue  # quadratic in all: only untrusted text is long enough to hurt
+            continue  # quadratic from one start: only untrusted text is long enough to hurt
         exponential = partial(exponential_alone, text_flags, function)
         piece = where is node and problem.exponential and flawed_piece(context, node, exponential)
         if piece and not first_report(context, piece):
