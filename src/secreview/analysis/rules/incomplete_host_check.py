@@ -9,7 +9,10 @@ labels. Text tests on it look right and are not:
 - `url.startswith("https://example.com")` holds for `https://example.com.evil.net/` and for
   `https://example.com@evil.net/`, whose host is `evil.net`;
 - a constant regular expression has the same gaps (`_support/host_regex.py`): an unescaped `.`
-  between labels, no `$` after the host under `match`, no `^` under `search`.
+  between labels, no `$` after the host under `match`, no `^` under `search`;
+- `netloc.split(":")[0]`, meant to drop the port, keeps the user name of
+  `https://allowed.com:x@evil.net/` (`_support/netloc_port.py`), whatever the host is compared
+  with afterwards.
 Such tests guard redirects, fetches, CORS origins, OAuth callbacks and the download of signing
 certificates; each is the door the check was meant to close. The rule reports the test when the
 literal is a domain name (dotted, with an alphabetic top-level label), the tested value is a host
@@ -32,6 +35,7 @@ from secreview.analysis.rules._support.call_names import last_name
 from secreview.analysis.rules._support.function_flow import names_in
 from secreview.analysis.rules._support.host_regex import host_pattern, host_regex_gap
 from secreview.analysis.rules._support.local_bindings import assigned_values
+from secreview.analysis.rules._support.netloc_port import CUTTING_METHODS, port_cut_hit
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.redirect_guards import REFUSING_CALLS, decision
 from secreview.analysis.taint.guard_shapes import HOST_PARTS
@@ -284,11 +288,12 @@ _TEXT_TESTS = {"endswith": _suffix_hit, "startswith": _prefix_hit}
     "the test is an allow-list; also constant regexes matched against such values "
     "(`re.match`/`search`/`fullmatch`, a compiled pattern's methods) whose domain has an "
     "unescaped `.` between labels, that `match` with nothing after the host (no `$` or `/`), "
-    "or that `search` with no `^`. The test is an allow-list when its function is named for "
-    "one (`is_safe_url`, `validate_origin`), failing it raises, aborts or returns False (or "
-    "it is an `assert`), or passing it returns True or hands the tested URL to a redirect or "
-    "a fetch. Tests that only choose how to read a link (`youtu.be` keeps the id in the "
-    "path) are not reported.",
+    "or that `search` with no `^`; and a host taken as `netloc.split(':')[0]` (the user "
+    "name when the URL carries credentials) that such a test then compares. The test is an "
+    "allow-list when its function is named for one (`is_safe_url`, `validate_origin`), "
+    "failing it raises, aborts or returns False (or it is an `assert`), or passing it "
+    "returns True or hands the tested URL to a redirect or a fetch. Tests that only choose "
+    "how to read a link (`youtu.be` keeps the id in the path) are not reported.",
     why_bad="Such checks guard redirects, server-side fetches, CORS origins, OAuth callbacks "
     "and the download of signing certificates. Anyone can register `evilexample.com` or "
     "create `example.com.evil.net`, and `https://example.com@evil.net/` points to "
@@ -304,7 +309,7 @@ _TEXT_TESTS = {"endswith": _suffix_hit, "startswith": _prefix_hit}
         "https://nvd.nist.gov/vuln/detail/CVE-2023-33185",
     ),
     visits=(ast.Call, ast.Compare),
-    methods=frozenset({"endswith", "startswith", "match", "search", "fullmatch"}),
+    methods=frozenset({"endswith", "startswith", "match", "search", "fullmatch"} | CUTTING_METHODS),
 )
 def incomplete_host_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report suffix, substring and prefix tests of a host or URL against a domain name
@@ -316,6 +321,11 @@ def incomplete_host_check(node: ast.AST, context: ModuleContext) -> Iterator[Hit
             return  # cheap first: most comparisons are no `in`
         message = _substring_hit(node, context)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        if node.func.attr in CUTTING_METHODS:  # `netloc.split(":")[0]` tested as the host
+            message = port_cut_hit(node, context, _decides)
+            if message is not None:
+                yield Hit(node=node, message=message)
+            return
         hit = _TEXT_TESTS.get(node.func.attr, _regex_hit)
         message = hit(node, context)
     else:
