@@ -159,9 +159,10 @@ def _flags(node: ast.expr | None, context: ModuleContext) -> int | None:
     "MULTILINE), which costs quadratic time, unless untrusted input is shown to reach it. A "
     "loop after MULTILINE's `^` that takes line breaks and the text before it "
     "(`^[*]\\[[^\\\\]*?\\]:`) runs over the next lines again from each one's start before "
-    "something that can fail: reported when searched (quadratic in the lines), not with "
-    "`re.match` (one start). A loop of any character but a line break before MULTILINE's `$` "
-    "(`(.*?)$`) always matches, so loops before it give nothing back.",
+    "something that can fail: quadratic in the lines when searched, so reported, like the "
+    "one-start pairs, when untrusted input reaches it. A loop of any character but a line "
+    "break before MULTILINE's `$` (`(.*?)$`) always matches, so loops before it give nothing "
+    "back.",
     why_bad="Python's regex engine backtracks: when a match fails it tries every other way the "
     "pattern could have matched. For these shapes the number of ways grows exponentially (or as "
     "a high power) with the input length, so a request carrying a few dozen crafted characters "
@@ -290,13 +291,11 @@ def _check(node: ast.AST, context: ModuleContext, wide: bool) -> Iterator[Hit]:
             and _cheap_when_capped(context, node, problem.loops, function)
         ):
             continue  # the text is refused past a short length first: the advice followed
-        if (
-            not problem.exponential
-            and problem.loops < 3
-            and origin.trust is Trust.UNTRACED
-            and (found.anchored or matched_from_start(context, node, function))
-        ):
-            continue  # quadratic from one start: only untrusted text is long enough to hurt
+        if not problem.exponential and problem.loops < 3:
+            one_start = found.anchored or matched_from_start(context, node, function)
+            degree = problem.loops + (not one_start)  # one more from every start
+            if degree < 2 or (degree == 2 and origin.trust is Trust.UNTRACED):
+                continue  # linear, or quadratic: only untrusted text is long enough to hurt
         exponential = partial(exponential_alone, text_flags, function)
         piece = where is node and problem.exponential and flawed_piece(context, node, exponential)
         if piece and not first_report(context, piece):
