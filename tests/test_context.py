@@ -143,6 +143,7 @@ def test_splits_strips_and_replacements_of_constant_text_fold() -> None:
         "    ' '.join('w  {}  w'.split()), b' k '.strip(),\n"
         "    'a,b'.split(''), 'a'.split(b','), 'a'.strip(name), 'a'.lower(1),\n"
         "    ('a' * 50).replace('a', 'b' * 4000), name.split(), 'a'.split(',', 'x'),\n"
+        "    'x'.strip(1), ' x '.strip(chars='x'),\n"
         ")\n"
     )
     context = context_for(text)

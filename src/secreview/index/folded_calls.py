@@ -212,16 +212,15 @@ def _reshaped(
     separators = [a for a in given if a is not None and not isinstance(a, int)]
     if any(type(a) is not type(receiver) for a in separators) or len(given) > 2:
         return UNKNOWN
-    if method in ("lower", "upper"):
-        return getattr(receiver, method)() if not given else UNKNOWN
-    if method.endswith("strip"):
-        return getattr(receiver, method)(*given) if len(given) <= 1 else UNKNOWN
+    if method in ("lower", "upper", "strip", "lstrip", "rstrip") and keywords:
+        return UNKNOWN  # `strip(chars=...)` raises: these take positional arguments only
     if not set(keywords) <= {"sep", "maxsplit"}:
         return UNKNOWN
     try:
-        return tuple(getattr(receiver, method)(*arguments, **keywords))  # type: ignore[arg-type]
+        result = getattr(receiver, method)(*arguments, **keywords)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return UNKNOWN  # an empty separator, a non-integer count
+        return UNKNOWN  # an empty separator, a count or characters of the wrong type
+    return tuple(result) if isinstance(result, list) else result
 
 
 def _formatted(template: str, arguments: list[object]) -> object:
