@@ -15,7 +15,7 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.built_strings import fstring_slots
+from secreview.analysis.rules._support.string_parts import fstring_slots
 from secreview.analysis.taint.escapers import replace_chain_table
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext

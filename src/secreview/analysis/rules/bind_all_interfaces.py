@@ -109,16 +109,10 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
         host = _address_tuple_host(context.argument(call, position, keyword), context)
         return (host, Severity.MEDIUM) if host is not None else None
     if name in _HOST_TAKERS:
-        position, keyword = _HOST_TAKERS[name]
-        argument = (
-            context.keyword(call, keyword)
-            if position < 0
-            else context.argument(call, position, keyword)
-        )
+        argument, severity = _host_argument(call, name, context)
         host = _all_interfaces_host(argument, context)
         if host is None:  # '' is a host too, so no `or`
             host = _listen_string_host(context.keyword(call, "listen"), context)
-        severity = Severity.LOW if name in _PRODUCTION_SERVERS else Severity.MEDIUM
         return (host, severity) if host is not None else None
     if name is not None or not isinstance(call.func, ast.Attribute):
         return None
@@ -141,6 +135,19 @@ def _bound_host(call: ast.Call, context: ModuleContext) -> tuple[str, Severity] 
     return None
 
 
+def _host_argument(
+    call: ast.Call, name: str, context: ModuleContext
+) -> tuple[ast.expr | None, Severity]:
+    """The host argument of a call of `_HOST_TAKERS` (a negative position: keyword only), and
+    the severity of every interface there (low for production servers, usually in a container)."""
+    position, keyword = _HOST_TAKERS[name]
+    if position < 0:
+        argument = context.keyword(call, keyword)
+    else:
+        argument = context.argument(call, position, keyword)
+    return argument, Severity.LOW if name in _PRODUCTION_SERVERS else Severity.MEDIUM
+
+
 def _host_given(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, Severity] | None:
     """The expression `call` is handed as the host to listen on, as written (`args.host`), and
     the severity a constant all-interfaces host there would have; None if `call` binds nothing
@@ -150,13 +157,7 @@ def _host_given(call: ast.Call, context: ModuleContext) -> tuple[ast.expr, Sever
     if name in _ADDRESS_TUPLE_TAKERS:
         address = context.argument(call, *_ADDRESS_TUPLE_TAKERS[name])
     elif name in _HOST_TAKERS:
-        position, keyword = _HOST_TAKERS[name]
-        host = (
-            context.keyword(call, keyword)
-            if position < 0
-            else context.argument(call, position, keyword)
-        )
-        severity = Severity.LOW if name in _PRODUCTION_SERVERS else Severity.MEDIUM
+        host, severity = _host_argument(call, name, context)
         return (host, severity) if host is not None else None
     elif name is None and isinstance(call.func, ast.Attribute):
         if call.func.attr == "bind" and len(call.args) == 1:

@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
 from secreview.analysis.rules._support.assignments import assigned_value
-from secreview.analysis.rules._support.built_strings import fstring_slots
 from secreview.analysis.rules._support.call_sites import arguments_at_every_call
+from secreview.analysis.rules._support.string_parts import added_operands, fstring_slots
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 
@@ -50,16 +50,8 @@ def _slots(node: ast.AST, context: ModuleContext) -> Iterator[tuple[str, ast.exp
         parent = context.parent(node)
         if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
             return  # judged once, from the outermost `+`
-        operands: list[ast.expr] = []
-        pending: list[ast.expr] = [node]
-        while pending:
-            current = pending.pop()
-            if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
-                pending.extend((current.right, current.left))
-            else:
-                operands.append(current)
         prefix = ""
-        for operand in operands:
+        for operand in added_operands(node):
             text = context.constant_value(operand)
             if isinstance(text, str):
                 prefix += text

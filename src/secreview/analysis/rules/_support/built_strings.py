@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from secreview.analysis.rules._support.comprehension_names import generator_binds
@@ -385,14 +385,3 @@ def assembly_evidence(
             steps.append((node, note))
     steps.sort(key=lambda step: (getattr(step[0], "lineno", 0), getattr(step[0], "col_offset", 0)))
     return tuple(steps)
-
-
-def fstring_slots(node: ast.JoinedStr) -> Iterator[tuple[str, ast.expr]]:
-    """(text before the placeholder, the value filling it) for an f-string."""
-    prefix = ""
-    for part in node.values:
-        if isinstance(part, ast.Constant) and isinstance(part.value, str):
-            prefix += part.value
-        elif isinstance(part, ast.FormattedValue):
-            yield prefix, part.value
-            prefix += "x"

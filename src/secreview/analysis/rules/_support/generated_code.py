@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from secreview.analysis.rules._support.data_origin import is_program_made
 from secreview.analysis.rules._support.local_bindings import MAX_DEPTH, bindings_before
+from secreview.analysis.rules._support.string_parts import added_operands
 from secreview.index.context import ModuleContext
 from secreview.patterns import lazy_pattern
 
@@ -156,17 +157,9 @@ def _name_pieces(context: ModuleContext, name: ast.Name, depth: int) -> _Pieces 
 def _concatenation_pieces(context: ModuleContext, expr: ast.BinOp, depth: int) -> _Pieces | None:
     """`"f(" + value + ")"`: at least one constant part; other parts are generated text
     themselves (their fragments and values count) or values inserted as they are."""
-    parts: list[ast.expr] = []
-    pending: list[ast.expr] = [expr]
-    while pending:
-        part = pending.pop()
-        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
-            pending.extend((part.right, part.left))
-        else:
-            parts.append(part)
     found: _Pieces = []
     any_constant = False
-    for part in parts:
+    for part in added_operands(expr):
         text = context.constant_value(part)
         if isinstance(text, str):
             found.append(text)
