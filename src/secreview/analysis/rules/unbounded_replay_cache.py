@@ -122,10 +122,14 @@ class _Uses:
         self.growth: list[tuple[ast.AST, list[ast.expr]]] = []
 
 
-def _read_uses(tree: ast.Module, context: ModuleContext, kept: _Kept) -> _Uses:
+_READ = (ast.Compare, ast.Delete, ast.Call, ast.Assign, ast.AugAssign, ast.AnnAssign)
+"""The nodes that can test, grow, shrink or rebind a container."""
+
+
+def _read_uses(nodes: list[ast.AST], context: ModuleContext, kept: _Kept) -> _Uses:
     """Membership tests, additions in functions, and anything that removes or bounds."""
     uses = _Uses()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Compare) and any(
             isinstance(op, ast.In | ast.NotIn) and kept.container_of(right)
             for op, right in zip(node.ops, node.comparators, strict=False)
@@ -215,8 +219,11 @@ def unbounded_replay_cache(node: ast.AST, context: ModuleContext) -> Iterator[Hi
     """Report the additions to a never-emptied, process-wide replay cache."""
     if not isinstance(node, ast.Module):
         return
+    nodes: list[ast.AST] | None = None
     for kept, definition in _kept_containers(node):
-        uses = _read_uses(node, context, kept)
+        if nodes is None:
+            nodes = [each for each in ast.walk(node) if isinstance(each, _READ)]
+        uses = _read_uses(nodes, context, kept)
         if not uses.tested or uses.bounded or not uses.growth:
             continue
         named = bool(words_of(kept.name) & _REPLAY_WORDS)
