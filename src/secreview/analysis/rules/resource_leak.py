@@ -25,6 +25,7 @@ from secreview.analysis.rules._support.resource_lifetime import (
     skipping_exits,
 )
 from secreview.analysis.rules._support.web_handlers import scope_nodes
+from secreview.analysis.rules._support.wrapped_files import wraps_file_object
 from secreview.findings import Confidence, Severity
 from secreview.index.context import ModuleContext
 from secreview.index.node_types import nodes_of
@@ -86,7 +87,8 @@ _DATABASE_DRIVERS = (
 _CONNECTORS = frozenset(n for n, k in _ACQUIRERS.items() if k is _CONNECTION)
 _COMMITTING_CONTEXTS = frozenset({"sqlite3.connect", "psycopg2.connect"})
 """Connections whose `with` block commits or rolls back on exit but leaves them open."""
-_BUFFERS = frozenset({"io.BytesIO", "io.StringIO"})
+_OPENERS = frozenset({"open", "io.open", "codecs.open"})
+"""Acquirers that always open a path (the others may wrap a file object: `wrapped_files`)."""
 _STREAMED = frozenset(f"requests.{m}" for m in ("get", "post", "put", "patch", "request"))
 _CONSUMERS = frozenset(
     {
@@ -123,11 +125,8 @@ def _kind_of(call: ast.Call, context: ModuleContext) -> HandleKind | None:
         streamed = context.constant_value(context.keyword(call, "stream")) is True
         return _RESPONSE if streamed else None
     kind = _ACQUIRERS.get(name or "")
-    files = (*call.args[:1], *(k.value for k in call.keywords if k.arg in ("file", "fileobj")))
-    if kind is _FILE and any(
-        isinstance(f, ast.Call) and context.call_name(f) in _BUFFERS for f in files
-    ):
-        return None  # `ZipFile(io.BytesIO(data))`: an archive in memory holds no descriptor
+    if kind is _FILE and name not in _OPENERS and wraps_file_object(call, context):
+        return None  # `ZipFile(io.BytesIO(data))`, `ZipFile(file_buffer)`: no descriptor of its own
     if kind is _TEMP_PATH and context.constant_value(context.keyword(call, "delete")) is not False:
         return None  # deleted on close: an ordinary file handle, judged as `open` is not
     return kind
@@ -212,9 +211,10 @@ def _never_released_matters(call: ast.Call, kind: HandleKind, context: ModuleCon
     "open on purpose for the life of the process); a temporary path moved away "
     "(`os.replace(tmp.name, path)`) or moved or removed by a helper of the module or class "
     "(`_tidy(tmp)`, `self._move(tmp.name, dest)`) is released; an archive read from memory "
-    "(`ZipFile(io.BytesIO(data))`) holds nothing. It reports a "
-    "handle never released (high confidence), and one released only on the normal path when "
-    "a `return`, a `raise` or a call that can raise lies between acquisition and release "
+    "or from a file object it was handed (`ZipFile(io.BytesIO(data))`, "
+    "`tarfile.open(fileobj=f)`, `ZipFile(file_buffer)`) holds no descriptor of its own. It "
+    "reports a handle never released (high confidence), and one released only on the normal "
+    "path when a `return`, a `raise` or a call that can raise lies between acquisition and release "
     "(medium confidence), naming that statement. It also reports `with sqlite3.connect(...) "
     "as conn:` (and `psycopg2.connect`) when the connection is not closed after: those "
     "context managers end the transaction, not the connection.",

@@ -26,7 +26,14 @@ import ast
 from collections.abc import Iterator
 
 from secreview.analysis.rule import Hit, rule
-from secreview.analysis.rules._support.built_strings import Piece, string_pieces
+from secreview.analysis.rules._support.built_strings import Piece
+from secreview.analysis.rules._support.line_breaks import (
+    is_part_of_larger_string,
+    is_string_assembly,
+    line_pieces,
+    refuses_line_breaks,
+    text_of,
+)
 from secreview.analysis.rules._support.quoting import code
 from secreview.analysis.rules._support.web_handlers import parameter_names
 from secreview.findings import Confidence, Severity
@@ -35,72 +42,7 @@ from secreview.patterns import lazy_pattern
 
 _FIXED_NAME = lazy_pattern(r"(?:^|\n)[A-Za-z][A-Za-z0-9-]*: ?$")
 _PERCENT_LINE = lazy_pattern(r"%[sr]: ?%[sr]\r\n")
-_LINE_BREAK_ESCAPES = ("\\r", "\\n", "\\x0d", "\\x0a", "\\x00-", "\\x01-", "\\0-", "\\015", "\\012")
 _SELF_NAMES = frozenset({"self", "cls"})
-_CHECK_WORDS = ("valid", "check", "verify", "match", "search")
-"""Words of a call that checks header text, beside `header` (`HEADER_VALUE_RE.search(v)`,
-`_validate_response_headers(extra)`); a token check (`verify_token`) says nothing of headers."""
-_PATTERN_WORDS = frozenset({"re", "rx", "regex"})
-"""Whole words naming a compiled pattern (`_HEADER_RE`, `HEADER_RX`): a word, never a piece of
-one, since `_re` is also the start of `_response`, `_request` and `_read`
-(`set_headers_for_response_content` names a response and checks nothing)."""
-_CHARACTER_CLASS = lazy_pattern(r"\[(?:\\.|[^\]\\])*\]")
-
-
-def _text_of(value: object) -> str | None:
-    """A string or bytes constant as text (bytes read as Latin-1), else None."""
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    return value if isinstance(value, str) else None
-
-
-def _names_line_breaks(text: str) -> bool:
-    """Whether a constant holds a character class naming CR, LF or the control range: the
-    pattern of a check that refuses them (`[\\x00-\\x1F\\x7F]`, `r"[\\r\\n]"`)."""
-    if "[" not in text:
-        return False
-    for found in _CHARACTER_CLASS.finditer(text):
-        inside = found.group().lower()
-        if any(c in inside for c in "\r\n\x00") or any(e in inside for e in _LINE_BREAK_ESCAPES):
-            return True
-    return False
-
-
-def _has_line_break(node: ast.AST) -> bool:
-    text = _text_of(node.value) if isinstance(node, ast.Constant) else None
-    return text is not None and ("\r" in text or "\n" in text)
-
-
-def _validates_headers(call: ast.Call) -> bool:
-    """A call that checks text against an allow-list (`TOKEN_RE.fullmatch(name)`,
-    `re.fullmatch(...)`), or whose name says it checks headers (`_validate_response_headers(
-    extra)`, `HEADER_RE.search(name)`)."""
-    words = ".".join(
-        n.attr if isinstance(n, ast.Attribute) else n.id
-        for n in ast.walk(call.func)
-        if isinstance(n, ast.Attribute | ast.Name)
-    ).lower()
-    if words.endswith("fullmatch"):
-        return True
-    if "header" not in words:
-        return False
-    return any(w in words for w in _CHECK_WORDS) or bool(
-        _PATTERN_WORDS.intersection(words.replace(".", "_").split("_"))
-    )
-
-
-def _refuses_line_breaks(node: ast.AST) -> bool:
-    """One refusal or removal of line breaks: `"\\r" in v`, `v.replace("\\n", "")`, a
-    validation of header text, or a pattern constant whose character class names them."""
-    if isinstance(node, ast.Compare):
-        return _has_line_break(node.left) and isinstance(node.ops[0], ast.In | ast.NotIn)
-    if isinstance(node, ast.Call):
-        if _validates_headers(node):
-            return True
-        replaces = isinstance(node.func, ast.Attribute) and node.func.attr == "replace"
-        return replaces and bool(node.args) and _has_line_break(node.args[0])
-    text = _text_of(node.value) if isinstance(node, ast.Constant) else None
-    return text is not None and _names_line_breaks(text)
 
 
 _LINE_BREAK_SPELLINGS = ("\\r\\n", "\\x0d\\x0a")
@@ -114,41 +56,12 @@ def _writes_unchecked_http(context: ModuleContext) -> bool:
     that spells a line break (`_LINE_BREAK_SPELLINGS`)."""
     speaks_http = False
     for node in context.nodes:  # the answer is the same in any order: no re-walk of the tree
-        if _refuses_line_breaks(node):
+        if refuses_line_breaks(node):
             return False
         if isinstance(node, ast.Constant):
-            text = _text_of(node.value)
+            text = text_of(node.value)
             speaks_http = speaks_http or (text is not None and "HTTP/" in text)
     return speaks_http
-
-
-def _is_part_of_larger_string(context: ModuleContext, node: ast.expr) -> bool:
-    """Whether `node` is a piece of a string expression around it, which is judged whole."""
-    parent = context.parent(node)
-    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
-        return True
-    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod):
-        return parent.left is node
-    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute):
-        return parent.func.attr == "join" and node in parent.args
-    return isinstance(parent, ast.FormattedValue | ast.JoinedStr)
-
-
-def _pieces(context: ModuleContext, node: ast.expr) -> list[Piece]:
-    """The pieces of a string expression or of a list of string pieces, fixed texts merged."""
-    if isinstance(node, ast.List | ast.Tuple):
-        raw = [p for element in node.elts for p in string_pieces(context, element)]
-    else:
-        raw = string_pieces(context, node)
-    merged: list[Piece] = []
-    for piece in raw:
-        if piece.text == "":
-            continue
-        if piece.text is not None and merged and merged[-1].text is not None:
-            merged[-1] = Piece(text=merged[-1].text + piece.text)
-        else:
-            merged.append(piece)
-    return merged
 
 
 def _starts_line(pieces: list[Piece], index: int) -> bool:
@@ -191,20 +104,10 @@ def _spells_separator(node: ast.AST) -> bool:
     """Whether the expression itself writes the `:` of a header line, so that a line is reported
     where it is built, not again where the text built earlier is finished (`out + "\r\n"`)."""
     for inner in ast.walk(node):
-        text = _text_of(inner.value) if isinstance(inner, ast.Constant) else None
+        text = text_of(inner.value) if isinstance(inner, ast.Constant) else None
         if text is not None and ":" in text:
             return True
     return False
-
-
-def _is_string_assembly(node: ast.AST) -> bool:
-    if isinstance(node, ast.BinOp):
-        return isinstance(node.op, ast.Add | ast.Mod)
-    if isinstance(node, ast.Call):
-        return isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join")
-    if isinstance(node, ast.List | ast.Tuple):
-        return any(isinstance(e, ast.Constant) and _has_line_break(e) for e in node.elts)
-    return isinstance(node, ast.JoinedStr)
 
 
 @rule(
@@ -243,12 +146,12 @@ def _is_string_assembly(node: ast.AST) -> bool:
 )
 def unchecked_header_line(node: ast.AST, context: ModuleContext) -> Iterator[Hit]:
     """Report a header line built from values that may carry line breaks."""
-    if not context.derived(_writes_unchecked_http) or not _is_string_assembly(node):
+    if not context.derived(_writes_unchecked_http) or not is_string_assembly(node):
         return
     assert isinstance(node, ast.expr)
-    if _is_part_of_larger_string(context, node) or not _spells_separator(node):
+    if is_part_of_larger_string(context, node) or not _spells_separator(node):
         return
-    found = _header_line(context, node, _pieces(context, node))
+    found = _header_line(context, node, line_pieces(context, node))
     if found is None:
         return
     name, value = found

@@ -108,9 +108,7 @@ class ExpressionRules(PropertyRules):
                 operands = (self.expr(left), self.expr(right))
                 value = self.binary(op, *operands, node)
                 entry = as_last_entry(value, operands) if isinstance(op, ast.Div) else None
-                return quoted_identifier(
-                    node, entry or built_from(value), self.context.constant_value
-                )
+                return quoted_identifier(node, entry or built_from(value), self.context)
             case ast.UnaryOp(op=op, operand=operand):
                 value = self.expr(operand)
                 if value.is_constant:
@@ -141,7 +139,7 @@ class ExpressionRules(PropertyRules):
                 return self.escaped(node, join(positive, negative), kinds)
             case ast.JoinedStr(values=values):
                 value = built_from(self.fstring(values))
-                return quoted_identifier(node, value, self.context.constant_value)
+                return quoted_identifier(node, value, self.context)
             case ast.FormattedValue(value=value, format_spec=spec):
                 inner = self.analysis.text_form(self.expr(value), node)  # written as reprs?
                 self.expr(spec)

@@ -19,6 +19,7 @@ import ast
 
 from secreview.analysis.taint.escapers import Resolver, written_text
 from secreview.analysis.taint.values import Value
+from secreview.index.context import ModuleContext
 
 _CLOSING = {'"': '"', "`": "`", "[": "]"}
 """SQL's opening identifier delimiters and the one that closes each."""
@@ -26,10 +27,20 @@ _SQL = frozenset({"sql"})
 _NOTE = "quoted as SQL quotes: the closing delimiter doubled inside it"
 
 
-def quoted_identifier(node: ast.BinOp | ast.JoinedStr, value: Value, resolve: Resolver) -> Value:
+MYSQL_DRIVERS = ("pymysql", "MySQLdb", "mysql.connector", "aiomysql", "asyncmy", "mysqlx")
+"""Beside these, `"..."` is a string, where a backslash escapes the quote after it (`\\"` then
+`"` closes it): doubling double quotes does not keep a name inside."""
+
+
+def quoted_identifier(
+    node: ast.BinOp | ast.JoinedStr, value: Value, context: ModuleContext
+) -> Value:
     """`value` (what `node` builds) as safe in SQL when `node` quotes an escaped text between
-    fixed delimiters (see the module docstring); unchanged otherwise."""
-    escaped = _quoted_part(node, resolve)
+    fixed delimiters (see the module docstring; double quotes not in a module that imports a
+    MySQL driver); unchanged otherwise."""
+    escaped = _quoted_part(node, context.constant_value)
+    if escaped is not None and _delimiter(escaped) == '"' and context.imports_any(MYSQL_DRIVERS):
+        return value
     if escaped is None or not value.all_flows():
         return value
     return value.mapped(lambda f: f.then(escaped, _NOTE).sanitised(_SQL))
@@ -100,3 +111,9 @@ def _replaces(node: ast.expr) -> bool:
         and len(node.args) == 2
         and not node.keywords
     )
+
+
+def _delimiter(call: ast.Call) -> object:
+    """The closing delimiter a doubling `replace` call doubles (its first argument)."""
+    first = call.args[0]
+    return first.value if isinstance(first, ast.Constant) else None

@@ -172,8 +172,10 @@ class StatementRules(FrameState):
 
     def _class_body(self, name: str, body: list[ast.stmt]) -> None:
         """Record the closures of methods; other class-body statements run in a scratch scope,
-        whose classes and instances (`session_class = FileSession`) the class's methods see as
-        what `self.session_class` holds (`ModuleState.class_attributes`), and so are its URLs
+        whose classes, instances (`session_class = FileSession`) and library objects (`RE =
+        re.compile(...)`: `self.RE.search(text)` matches `text` with a compiled pattern) the
+        class's methods see as what `self.session_class` holds
+        (`ModuleState.class_attributes`), and so are its URLs
         whose host is fixed (`notify_url = "https://api.example.com/send"`): a request to
         `self.notify_url` asks that server."""
         saved = self.env
@@ -188,7 +190,7 @@ class StatementRules(FrameState):
                 for key, value in self.env.items()
                 if (
                     value.classes
-                    or (value.type or "").startswith("class:")
+                    or value.type
                     or (isinstance(value.const, str) and fixes_host(value.const))
                 )
                 and (saved is None or saved.get(key) is not value)

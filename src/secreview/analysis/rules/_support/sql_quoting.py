@@ -20,9 +20,8 @@ import ast
 
 from secreview.analysis.rules._support.built_strings import Piece
 from secreview.analysis.rules._support.local_bindings import single_value
+from secreview.analysis.taint.quoted_identifiers import MYSQL_DRIVERS
 from secreview.index.context import ModuleContext
-
-_MYSQL_DRIVERS = ("pymysql", "MySQLdb", "mysql.connector", "aiomysql", "asyncmy", "mysqlx")
 
 
 def _doubles(call: ast.expr, quote: str, parameter: str | None = None) -> bool:
@@ -115,5 +114,5 @@ def quotes_identifier(context: ModuleContext, expr: ast.expr) -> bool:
     return (
         helper is not None
         and _wrapped_in_double_quotes(*helper)
-        and not context.imports_any(_MYSQL_DRIVERS)
+        and not context.imports_any(MYSQL_DRIVERS)
     )
