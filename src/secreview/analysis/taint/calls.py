@@ -258,7 +258,7 @@ class CallRules(ExternalCallRules, CallbackRules):
         result = self.analysis.result_of(ref.node)
         if result is None or result.gave_up:
             return self.default_result(bound_args, kwargs, node)
-        mapping = self.parameter_values(result.parameters, bound_args, kwargs)
+        mapping = self.parameter_values(result.parameters, bound_args, kwargs, ref.node)
         name = ref.node.name
         known = self.context.derived(new_read_tables)
         reads = CalleeReads(ref.node, tuple(result.parameters), self.analysis.shown, known)

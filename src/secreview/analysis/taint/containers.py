@@ -16,7 +16,16 @@ from secreview.analysis.taint.configured_urls import extends_itself
 from secreview.analysis.taint.frame_state import FrameState
 from secreview.analysis.taint.markers import ITEM_READ
 from secreview.analysis.taint.semantics import WRITTEN
-from secreview.analysis.taint.values import CLEAN, ELEMENT, Flow, Value, join, merge_flows
+from secreview.analysis.taint.values import (
+    CLEAN,
+    ELEMENT,
+    KEYS,
+    Flow,
+    Value,
+    join,
+    merge_flows,
+    narrowed,
+)
 from secreview.index.context import UNKNOWN
 
 _ADDERS = frozenset({"append", "appendleft", "add", "insert", "extend", "extendleft", "update"})
@@ -48,7 +57,8 @@ def items_of(receiver: Value, method: str) -> Value:
     """What `values()` or `items()` of `receiver` yields. The pairs of a dict literal whose
     keys are all constants have one of those constants as their key (`for name, text in
     {"query": q, "response": r}.items()` joins only the fixed names), and so do those of a dict
-    whose keys the program chose (`ELEMENT`, see `comprehended_dict`); else the whole dict."""
+    whose keys the program chose (`ELEMENT`, see `comprehended_dict`); those of a parameter
+    pair a key of the caller's argument with any of its values; else the whole dict."""
     keys = receiver.parts
     if (
         method == "items"
@@ -60,7 +70,14 @@ def items_of(receiver: Value, method: str) -> Value:
     ):
         pair = Value(parts={0: CLEAN, 1: functools.reduce(join, keys.values())}, exact=True)
         return Value(parts={ELEMENT: replace(pair, shape="tuple")}, shape="list")
-    return Value(flows=receiver.all_flows())
+    flows = receiver.all_flows()
+    if method == "items" and any(f.parameter is not None for f in flows):
+        # A parameter's pairs: the key is a key of what the caller passes, the value any of
+        # its values (a `**kwargs` dict of the caller's keywords), never its element 1.
+        key, value = Value(flows=narrowed(receiver.flows, KEYS)), Value(flows=_items_read(flows))
+        pair = Value(parts={0: key, 1: value}, exact=True, shape="tuple")
+        return Value(parts={ELEMENT: pair}, shape="list")
+    return Value(flows=flows)
 
 
 def comprehended_dict(key: Value, value: Value) -> Value:

@@ -25,6 +25,7 @@ from secreview.analysis.taint.configured_urls import extending_stores
 from secreview.analysis.taint.declared_types import declared_field
 from secreview.analysis.taint.event_log import restated
 from secreview.analysis.taint.frame_state import FrameState
+from secreview.analysis.taint.keyword_parameters import parameter_values
 from secreview.analysis.taint.overrides import local_implementations
 from secreview.analysis.taint.semantics import fixes_host, read_path
 from secreview.analysis.taint.substitution import substitute
@@ -246,7 +247,7 @@ class ObjectRules(FrameState):
             # Nothing known of what the constructor stores: the object may hold any argument.
             return replace(instance, flows=self.default_result(args, kwargs, node).flows)
         self.apply_function(FunctionRef(init), node, instance, args, kwargs)
-        mapping = self.parameter_values(result.parameters, [instance, *args], kwargs)
+        mapping = self.parameter_values(result.parameters, [instance, *args], kwargs, init)
         built = substitute(
             result.receiver_after, mapping, node, class_name, self.reader(node), result.passed
         )
@@ -365,23 +366,14 @@ class ObjectRules(FrameState):
         return reduce(join, results)
 
     def parameter_values(
-        self, parameters: tuple[str, ...], args: list[Value], kwargs: dict[str, Value]
+        self,
+        parameters: tuple[str, ...],
+        args: list[Value],
+        kwargs: dict[str, Value],
+        function: ast.AST | None = None,
     ) -> dict[int, Value]:
-        """Parameter index -> the argument the call passes for it."""
-        mapping: dict[int, Value] = {}
-        for index, value in enumerate(args):
-            if index < len(parameters):
-                mapping[index] = value
-            elif parameters:
-                last = len(parameters) - 1
-                mapping[last] = join(mapping.get(last), value)
-        for name, value in kwargs.items():
-            if name in parameters:
-                mapping[parameters.index(name)] = value
-            elif parameters:
-                last = len(parameters) - 1
-                mapping[last] = join(mapping.get(last), value)
-        return mapping
+        """Parameter index -> the argument the call passes for it (`keyword_parameters`)."""
+        return parameter_values(parameters, args, kwargs, function)
 
 
 def _own_type(value: Value, handed: set[str]) -> bool:
