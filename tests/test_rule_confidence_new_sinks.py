@@ -190,3 +190,23 @@ def test_no_host_name_check_against_a_private_store_alone_is_low() -> None:
         16: Confidence.HIGH,
         18: Confidence.HIGH,
     }
+
+
+def test_request_text_only_likely_to_reach_a_pattern_is_medium_as_the_taint_rules_rate_it() -> None:
+    text = (
+        "import re\n"
+        "from flask import request\n"
+        "import wsgitools\n\n"
+        "SLOW = re.compile(r'<pre\\s*[^>]*id=\"x\".*?>', re.I | re.S)\n\n"
+        "@app.route('/a')\n"
+        "def a():\n"
+        "    return SLOW.search(request.args['html'])\n\n"
+        "@app.route('/b')\n"
+        "def b():\n"
+        "    body = wsgitools.intercept(request.environ)\n"
+        "    return SLOW.search(body)\n"
+    )
+    found = _confidences(text, "regex-catastrophic-backtracking")
+    assert found == {5: Confidence.HIGH}
+    only_b = text.replace("    return SLOW.search(request.args['html'])\n", "    return None\n")
+    assert _confidences(only_b, "regex-catastrophic-backtracking") == {5: Confidence.MEDIUM}

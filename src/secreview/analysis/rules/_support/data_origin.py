@@ -40,6 +40,7 @@ from secreview.analysis.rules._support.local_bindings import (
 from secreview.analysis.rules._support.worker_results import receives_program_made_result
 from secreview.analysis.taint import AnalysisContext, taint_events, untrusted_input_reaches
 from secreview.analysis.taint.context import LIBRARY_ORIGIN, OPERATOR_ORIGINS
+from secreview.analysis.taint.markers import UNREAD_CALL
 from secreview.findings import Confidence
 from secreview.index.context import ModuleContext
 
@@ -139,13 +140,17 @@ class DataOrigin(NamedTuple):
     operator: bool = False
     """For untrusted data: only the operator's own input (command line, standard input, files
     they name) reaches the call, which the default threat model trusts."""
+    likely: bool = False
+    """For network input: every path to the call goes through a call the scan does not follow
+    (`UNREAD_CALL`), taken to carry its arguments' data: likely, not proven."""
 
     def confidence(self, usual: Confidence) -> Confidence:
-        """High for network input, medium for a public function's parameter under the `library`
-        threat model, low for program-made values, archive members or the operator's own input."""
+        """High for network input (medium when only likely, as the taint rules rate it), medium
+        for a public function's parameter under the `library` threat model, low for
+        program-made values, archive members or the operator's own input."""
         if self.trust is Trust.UNTRUSTED:
             if self.remote:
-                return Confidence.HIGH
+                return Confidence.MEDIUM if self.likely else Confidence.HIGH
             return Confidence.MEDIUM if self.public_parameter else Confidence.LOW
         if self.trust is Trust.PROGRAM_MADE:
             return Confidence.LOW
@@ -228,6 +233,7 @@ def _untrusted(context: AnalysisContext, call: ast.Call) -> DataOrigin:
     events = [e for e in taint.events if e.node is call and e.flow.origin in wanted]
     if not events:
         return DataOrigin(Trust.UNTRUSTED, f"{kind} reaches it", **made)
+    made["likely"] = bool(network) and all(UNREAD_CALL in e.flow.safe_for for e in events)
     step = min(events, key=lambda e: e.flow.origin).flow.steps[0]
     source = context.one_line(step[0], 50) or step[1]
     return DataOrigin(Trust.UNTRUSTED, f"{kind} from `{source}` reaches it", **made)
