@@ -9,7 +9,10 @@ or value is the two characters `\\n`: such a value, formatted into a log line, f
   `QueryDict.dict()`, Werkzeug's `MultiDict.to_dict()`, a named tuple's `_asdict()`): a dict
   of the object's data, whatever the object. A method the engine resolves to the project's
   code is read as code instead;
-- a WSGI environ (`request.environ`, Django's `request.META`), a dict by PEP 3333.
+- a WSGI environ (`request.environ`, Django's `request.META`), a dict by PEP 3333;
+- a request's query, form or cookies as its framework holds them (`str(request.form)`: Werkzeug's
+  `ImmutableMultiDict([('name', 'a\\nb')])`, Django's `<QueryDict: {...}>`, WebOb's, Starlette's
+  and aiohttp's multidicts all write their items' `repr`).
 
 Only the whole value: a string read out of it (`data["name"]`) is a string again. Parsed JSON
 (`json.loads(body)`, `response.json()`) is not among them: a JSON document may be a bare string.
@@ -38,8 +41,27 @@ if TYPE_CHECKING:
 DUMP_METHODS = frozenset({"model_dump", "dict", "to_dict", "_asdict"})
 """Methods that, called without positional arguments on a library object, return its data as
 a dict."""
-DICT_TYPES = frozenset({"web.Request.environ", "web.Request.META"})
-"""Typed values that are dicts (a WSGI environ is one by PEP 3333)."""
+_QUERY_AND_FORM = (
+    "args",  # Werkzeug: MultiDict, `repr` of its items
+    "form",  # Werkzeug, Starlette: (Immutable)MultiDict / FormData, `repr` of its items
+    "values",  # Werkzeug: CombinedMultiDict of the two above
+    "cookies",  # Werkzeug: ImmutableMultiDict
+    "GET",  # Django: QueryDict, `<QueryDict: {...}>` (a dict's repr); WebOb: MultiDict
+    "POST",
+    "COOKIES",  # Django: a dict
+    "query_params",  # Starlette: `str` is the url-encoded query, `repr` of its items
+    "params",  # WebOb: NestedMultiDict, `repr` of each pair
+    "query",  # aiohttp: MultiDictProxy, `repr` of each value
+    "arguments",  # Tornado: a dict of lists of bytes
+    "query_arguments",
+    "body_arguments",
+)
+DICT_TYPES = frozenset(
+    {"web.Request.environ", "web.Request.META", *(f"web.Request.{a}" for a in _QUERY_AND_FORM)}
+)
+"""Typed values that are dicts (a WSGI environ is one by PEP 3333), or a framework's multidict of
+the query string, form or cookies, whose text is the `repr` of its items too (headers are not:
+Werkzeug's `str(request.headers)` writes the raw header lines)."""
 
 _DATABASE_WORDS = (
     "sql",

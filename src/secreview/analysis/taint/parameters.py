@@ -26,6 +26,7 @@ from secreview.analysis.taint.decorator_names import (
 from secreview.analysis.taint.hooks import HookRules
 from secreview.analysis.taint.pattern_types import declared_kinds
 from secreview.analysis.taint.route_kinds import (
+    by_parameter,
     decorator_converters,
     framework_route,
     kwargs_defaults,
@@ -365,9 +366,10 @@ class ParameterRules(HookRules):
         if not routes or not module:
             return {}
         if self.class_name is not None:
-            return routes.get(f"{module}.{self.class_name}", {})
+            return by_parameter(routes.get(f"{module}.{self.class_name}", {}), self.node, True)
         at_top = self.context.parent(self.node) is self.context.tree
-        return routes.get(f"{module}.{self.node.name}", {}) if at_top else {}
+        found = routes.get(f"{module}.{self.node.name}", {}) if at_top else {}
+        return by_parameter(found, self.node, False)
 
     def _is_view_argument(
         self,

@@ -12,12 +12,19 @@ forged with. The argument is then safe for the sink kinds none of whose dangerou
 that alphabet holds (`matched_alphabets.alphabet_kinds`), as a FastAPI parameter with a
 pattern is: `[\\w.]+` is no path, but one name (it may be `..`, not `../x`).
 
+A pattern with no named group passes its groups by position instead (Django's
+`RegexPattern.match`: `args = () if kwargs else match.groups()`), after the request:
+`re_path(r"^(favicon\\.ico|favicon\\.svg)$", views.icon)` calls `icon(request, "favicon.ico")`.
+Those captures are recorded as `#1`, `#2`, ... and given to the view's parameters in order
+(`by_parameter`), when that view has no other route and no `include()` prefix of the project
+passes groups by position (which would shift them).
+
 A view reached by several routes holds what any of them passes: an argument is safe only for
 what every route capturing it allows, and an `include()`'s prefix groups reach every view, so
 they join each route's (the weakest wins). A route that captures nothing under that name passes
 a default or its extra keywords instead, no request text. A view one of whose routes cannot be
-read (its pattern is no constant, or it passes unnamed groups by position) is left out whole,
-as is a view no route names: it keeps today's reading.
+read (its pattern is no constant) is left out whole, as is a view no route names: it keeps
+today's reading.
 
 A route's extra keywords (`kwargs={"next_page": "/"}`) win over a capture of the same name, so an
 argument every route naming the view fills with them is the program's own value, whatever the
@@ -34,7 +41,11 @@ from collections.abc import Callable, Iterable, Mapping
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, stable since 3.11
 
 from secreview.analysis.models import ALL_KINDS, Models
-from secreview.analysis.taint.matched_alphabets import alphabet_kinds, group_alphabets
+from secreview.analysis.taint.matched_alphabets import (
+    alphabet_kinds,
+    finite_groups,
+    group_alphabets,
+)
 from secreview.index.context import ModuleContext
 from secreview.index.urlconf import UNKNOWN
 from secreview.patterns import lazy_pattern
@@ -108,23 +119,27 @@ def route_kinds(
     prefixes: Groups = {}
     views: dict[str, list[Groups] | None] = {}
     filled: dict[str, set[str]] = {}  # view -> the names every route's extra keywords give
-    for module in sorted(routes_by_module):
-        for entry in routes_by_module[module]:
-            target, _, pattern = entry.partition(" ")
-            target, _, keywords = target.partition("+")
-            groups = _group_kinds(pattern) if pattern != UNKNOWN else None
-            if target == "*":
-                for name, kinds in (groups or {}).items():
-                    prefixes[name] = _meet(prefixes.get(name), kinds)
-                continue
-            view = defining_name(target)
-            given = set(keywords.split(",")) if keywords else set()
-            filled[view] = filled[view] & given if view in filled else given
-            known = views.setdefault(view, [])
-            if known is not None and groups is not None:
-                known.append(groups)
-            else:
-                views[view] = None
+    entries = [e for module in sorted(routes_by_module) for e in routes_by_module[module]]
+    shifted = any(
+        _positional(_group_kinds(e.partition(" ")[2], True)) for e in entries if e[:2] == "* "
+    )
+    for entry in entries:
+        target, _, pattern = entry.partition(" ")
+        target, _, keywords = target.partition("+")
+        groups = _group_kinds(pattern, True) if pattern != UNKNOWN else None
+        if target == "*":
+            for name, kinds in (groups or {}).items():
+                prefixes[name] = _meet(prefixes.get(name), kinds)
+            continue
+        view = defining_name(target)
+        given = set(keywords.split(",")) if keywords else set()
+        filled[view] = filled[view] & given if view in filled else given
+        known = views.setdefault(view, [])
+        positional = _positional(groups) or any(_positional(g) for g in known or ())
+        if known is not None and groups is not None and not (positional and (known or shifted)):
+            known.append(groups)
+        else:
+            views[view] = None
     found: dict[str, dict[str, tuple[str, ...]]] = {}
     for view, routes in sorted(views.items()):
         arguments: dict[str, tuple[str, ...]] = {}
@@ -181,10 +196,39 @@ def matchdict_kinds(
     return found
 
 
-def _group_kinds(pattern: str) -> Groups | None:
-    """Each named group of `pattern` -> the sink kinds what it captures is safe for; None when
-    the pattern does not compile or passes unnamed groups by position (Django does when it has
-    no named group)."""
+_HANDLERS = frozenset({"dispatch", "get", "post", "put", "patch", "delete", "head", "options"})
+"""The methods of a Django class view that receive the route's captures."""
+
+
+def _positional(groups: Groups | None) -> bool:
+    """Whether a route's groups are passed by position (`#1`, `#2`: see the module docstring)."""
+    return any(name.startswith("#") for name in groups or ())
+
+
+def by_parameter(
+    kinds: Mapping[str, tuple[str, ...]], view: ast.FunctionDef | ast.AsyncFunctionDef, method: bool
+) -> dict[str, tuple[str, ...]]:
+    """`kinds` with each capture passed by position (`#1`) given to the parameter receiving it:
+    the first after the request (and after `self` for a class view's handler: `View.dispatch`
+    calls `get(request, *args, **kwargs)`). Captures beyond the parameters go to `*args` and
+    constrain nothing named."""
+    parameters = [*view.args.posonlyargs, *view.args.args][2 if method else 1 :]
+    if method and view.name not in _HANDLERS:
+        parameters = []  # a helper of the class view, called by the class's own code
+    found: dict[str, tuple[str, ...]] = {}
+    for name, safe in kinds.items():
+        if not name.startswith("#"):
+            found[name] = safe
+        elif int(name[1:]) <= len(parameters):
+            found[parameters[int(name[1:]) - 1].arg] = safe
+    return found
+
+
+def _group_kinds(pattern: str, by_position: bool = False) -> Groups | None:
+    """Each named group of `pattern` -> the sink kinds what it captures is safe for, or each
+    group by its position (`#1`) when none is named and `by_position` (Django passes them by
+    position then); None when the pattern does not compile, or passes groups by position when
+    `by_position` is false."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -192,14 +236,18 @@ def _group_kinds(pattern: str) -> Groups | None:
     except (re.error, RecursionError, OverflowError):
         return None
     names: dict[str, int] = parsed.state.groupdict
+    if not names and parsed.state.groups > 1 and not by_position:
+        return None
     if not names:
-        return None if parsed.state.groups > 1 else {}
+        names = {f"#{number}": number for number in range(1, parsed.state.groups)}
     alphabets = group_alphabets(pattern)
+    choices = {} if parsed.state.flags & re.IGNORECASE else finite_groups(pattern)[1]
     found: Groups = {}
     for name, number in names.items():
         alphabet = alphabets.get(number)
         kinds = alphabet_kinds(alphabet) if alphabet is not None else frozenset()
-        found[name] = _EVERY_KIND if kinds is None else kinds
+        # a group matching only a few strings the URLconf spells out passes one of them
+        found[name] = _EVERY_KIND if kinds is None or number in choices else kinds
     return found
 
 
