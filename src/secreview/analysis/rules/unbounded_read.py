@@ -74,23 +74,25 @@ def _wsgi_application(function: Function) -> bool:
 
 
 def _upper_bound_checked(call: ast.Call, function: Function) -> bool:
-    """Whether the read's size, a local name, is compared as the greater side of a bound.
+    """Whether the read's size (a local name), or the size of the upload it reads (`f.size`:
+    Starlette's `UploadFile.size` and Django's `UploadedFile.size` count the bytes received,
+    spooled before the handler runs), is compared as the greater side of a bound.
 
     `if length > MAX_LENGTH: raise ...` (or `MAX < length`) caps a size the client declared
     (`CONTENT_LENGTH`); a lower check (`length < 0`) alone does not.
     """
-    if not call.args or not isinstance(call.args[0], ast.Name):
-        return False
-    size = call.args[0].id
+    sizes = [ast.dump(call.args[0])] if call.args and isinstance(call.args[0], ast.Name) else []
+    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        sizes.append(ast.dump(ast.Attribute(call.func.value, "size", ast.Load())))
     for node in scope_nodes(function.body):
         if not isinstance(node, ast.Compare):
             continue
         operands = [node.left, *node.comparators]
         for index, operator in enumerate(node.ops):
             left, right = operands[index], operands[index + 1]
-            if isinstance(operator, ast.Gt | ast.GtE) and _is_name(left, size):
+            if isinstance(operator, ast.Gt | ast.GtE) and ast.dump(left) in sizes:
                 return True
-            if isinstance(operator, ast.Lt | ast.LtE) and _is_name(right, size):
+            if isinstance(operator, ast.Lt | ast.LtE) and ast.dump(right) in sizes:
                 return True
     return False
 

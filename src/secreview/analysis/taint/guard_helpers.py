@@ -199,6 +199,35 @@ def check_over_bases(call: ast.Call) -> ast.expr | None:
     return _at_call(_substituted(generator.elt, {loop.target.id: loop.iter}), call)
 
 
+def every_element_check(call: ast.Call) -> ast.expr | None:
+    """`all(uid.isdigit() for uid in user_ids)` read as the check its element makes, with the
+    collection's name in place of the loop name (`user_ids.isdigit()`), or None for any other
+    call. Only what the result proves of that name may be kept (`element_guards.py`)."""
+    iterated = iterated_name(call)
+    if iterated is None or not isinstance(call.args[0], ast.GeneratorExp):
+        return None
+    generator = call.args[0]
+    loop = generator.generators[0]
+    assert isinstance(loop.target, ast.Name)
+    return _at_call(_substituted(generator.elt, {loop.target.id: loop.iter}), call)
+
+
+def iterated_name(call: ast.Call) -> str | None:
+    """The variable `all(check(x) for x in name)` runs over, or None for any other call (a
+    filter, several loops, a loop over an expression or unpacking its elements)."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "all" and len(call.args) == 1):
+        return None
+    generator = call.args[0]
+    if call.keywords or not isinstance(generator, ast.GeneratorExp):
+        return None
+    if len(generator.generators) != 1:
+        return None
+    loop = generator.generators[0]
+    if loop.ifs or loop.is_async or not isinstance(loop.target, ast.Name):
+        return None
+    return loop.iter.id if isinstance(loop.iter, ast.Name) else None
+
+
 def free_names(helper: FunctionNode, method: bool = False) -> set[str]:
     """The names `helper` reads that it does not bind (module names: `os`, a constant): read in
     the caller's frame, they are right only where the caller holds no local of the same name.

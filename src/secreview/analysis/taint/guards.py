@@ -31,12 +31,12 @@ from secreview.analysis.models import ALL_KINDS
 from secreview.analysis.taint import guard_helpers as helpers
 from secreview.analysis.taint.address_screens import AddressScreens
 from secreview.analysis.taint.definitions import impossible
+from secreview.analysis.taint.element_guards import ElementGuards
 from secreview.analysis.taint.environments import READ
 from secreview.analysis.taint.external_checks import external_guards
 from secreview.analysis.taint.found_keys import FoundKeys
 from secreview.analysis.taint.guard_shapes import (
     RELATIVE,
-    UNDER_BASE,
     contained,
     is_error_class,
     is_none,
@@ -65,12 +65,11 @@ from secreview.analysis.taint.values import CLEAN, constant
 _NORMALISED = frozenset({NORMALISED_PATH})
 _REDIRECT = frozenset({"redirect"})
 _SSRF = frozenset({"ssrf"})
-_CONTAINMENT = frozenset({UNDER_BASE, NORMALISED_PATH})
 _NOT_EMPTY = ("bind-password",)
 """What a test of a value's truth proves: it is not empty, which is all a bind password needs."""
 
 
-class GuardRules(PathGuards, AddressScreens, FoundKeys):
+class GuardRules(PathGuards, AddressScreens, FoundKeys, ElementGuards):
     """Guards: what a condition proves about the variables it tests."""
 
     def apply_guard(self, test: ast.expr, outcome: bool | None) -> None:
@@ -195,8 +194,8 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
                 and name in self.context.module_constants
             ):  # `PATTERN.fullmatch(x)`; `re.fullmatch(p, x)` is a call guard below
                 yield from self._regex_guard(test, args, method)
-            case ast.Call(func=ast.Name(id="any")) if outcome:
-                yield from self._some_base_guard(test, depth)
+            case ast.Call(func=ast.Name(id="any" | "all" as which)) if outcome:
+                yield from self._element_guards(test, which, depth)
             case ast.Call(func=func, args=args):
                 yield from self._call_guard(test, func, args, outcome)
 
@@ -205,19 +204,6 @@ class GuardRules(PathGuards, AddressScreens, FoundKeys):
         type, which may define its own truth (a failed HTTP response is false)."""
         value = self.env.get(name) if self.env is not None else None
         return value is None or not value.type
-
-    def _some_base_guard(self, test: ast.Call, depth: int) -> Iterator[Guard]:
-        """`any(ROOT in p.parents for ROOT in (MEDIA_ROOT, STATIC_ROOT))`: under one of several
-        fixed folders is under a fixed folder. Only containment is kept: what the element proves
-        of one base (`".." not in name` for one of several delimiters) is not proved of all."""
-        if id(test) not in self.analysis.base_checks:
-            self.analysis.base_checks[id(test)] = helpers.check_over_bases(test)
-        check = self.analysis.base_checks[id(test)]
-        if check is None:
-            return
-        for name, kinds, value in self._guards(check, True, depth + 1):
-            if value is None and UNDER_BASE in kinds and set(kinds) <= _CONTAINMENT:
-                yield name, kinds, None
 
     def _helper_check(self, test: ast.expr) -> ast.expr | None:
         """The condition a call of a module function, or of this class's method on `self`,
