@@ -18,6 +18,8 @@ and a type missing from an inert list (`application/vnd.api+json`) was taken for
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 _ACTIVE = frozenset(
     {
         "text/html",
@@ -57,6 +59,35 @@ def renders_active(text: str) -> bool:
     return media in _ACTIVE or subtype.endswith("+xml")
 
 
+_SCRIPTS = frozenset(
+    {
+        "text/javascript",
+        "application/javascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "application/ecmascript",
+    }
+)
+JSON_TEXT = "script-literal"
+"""What a JSON serialiser's output is safe in (`json.dumps`, `stdlib.toml`): a JavaScript body
+(`"%s(%s)" % (callback, json.dumps(data))` served as `application/javascript`, a JSONP reply),
+where a JSON text is one literal (JSON is a subset of JavaScript since ES2019), whatever its
+strings hold; in an HTML page it is not (`</script>` ends the element)."""
+
+
+def serves_script(declared: Iterable[object]) -> bool:
+    """Whether one of the values a call declares its body's type with (taint `Value`s, None
+    for those not given) is a JavaScript media type: a JSONP reply's, a generated script's."""
+    consts = (getattr(value, "const", None) for value in declared)
+    return any(isinstance(c, str) and media_type(c) in _SCRIPTS for c in consts)
+
+
 def is_inert(const: object) -> bool:
     """Whether a constant is a media type the browser never renders as a page (see the module)."""
     return isinstance(const, str) and not renders_active(const)
+
+
+def bare_type(const: object) -> object:
+    """A constant as a sink model's `unless` list compares it: text without a media type's
+    parameters (`application/json; charset=utf-8` is JSON), anything else as it is."""
+    return const.split(";", 1)[0].strip() if isinstance(const, str) else const

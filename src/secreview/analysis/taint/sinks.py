@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from secreview.analysis.models import SinkModel
+from secreview.analysis.taint import media_types as media
 from secreview.analysis.taint.configured_urls import configuring_flows
 from secreview.analysis.taint.container_types import built_by_library, library_object
 from secreview.analysis.taint.default_parsers import default_parser_safe
@@ -21,7 +22,6 @@ from secreview.analysis.taint.guard_shapes import FILE_OBJECTS, FILE_OPENERS, JO
 from secreview.analysis.taint.log_arguments import logged_arguments
 from secreview.analysis.taint.markers import LAST_ENTRY, SINGLE_NAME
 from secreview.analysis.taint.media_formatters import typed_by_formatter
-from secreview.analysis.taint.media_types import INERT_MEDIA, is_inert
 from secreview.analysis.taint.module_names import IMPORTERS, fixes_package
 from secreview.analysis.taint.results import SinkEvent, record_reaching
 from secreview.analysis.taint.safe_subclasses import derives_from_safe
@@ -77,12 +77,6 @@ def _unless_value(key: str, args: list[Value], kwargs: dict[str, Value]) -> Valu
         return given
     found = header_values(given, f"(?i){re.escape(header)}")
     return found[0] if len(found) == 1 else None
-
-
-def _media_type(const: object) -> object:
-    """A constant as `unless` compares it: text without a media type's parameters
-    (`application/json; charset=utf-8` is JSON), anything else as it is."""
-    return const.split(";", 1)[0].strip() if isinstance(const, str) else const
 
 
 def _sink_inputs(
@@ -187,6 +181,8 @@ class SinkRules(FrameState):
             if sink.kind == "path" and name in FILE_OPENERS and self._one_entry(node):
                 continue
             named = self._naming_argument(sink, args, kwargs)
+            declared = [_unless_value(k, args, kwargs) for k, _ in sink.unless]
+            script = sink.kind == "html" and media.serves_script(declared)
             for value in _sink_inputs(sink, node, receiver, args, kwargs):
                 if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix, sink.kind == "ssrf"):
                     value = configuring_flows(value)  # the operator's, past a configured base
@@ -199,8 +195,10 @@ class SinkRules(FrameState):
                 shown = self._sink_display(name, node)
                 opens_a_file = sink.kind == "path" and name in OPENS_A_FILE
                 for flow in value.all_flows():
-                    if opens_a_file and LAST_ENTRY in flow.safe_for:
-                        continue  # `open(FOLDER / name)` built elsewhere: see `LAST_ENTRY`
+                    if (opens_a_file and LAST_ENTRY in flow.safe_for) or (
+                        script and media.JSON_TEXT in flow.safe_for
+                    ):  # `open(FOLDER / name)` built elsewhere; JSON in a JavaScript reply
+                        continue
                     if flow.reaches(sink.kind) and self.accepts(sink.origins, flow):
                         reaching.add(flow.origin)
                         self.events.append(
@@ -304,8 +302,8 @@ class SinkRules(FrameState):
             given = _unless_value(key, args, kwargs)
             if given is not None and (
                 given.type in safe
-                or _media_type(given.const) in safe
-                or (INERT_MEDIA in safe and is_inert(given.const))
+                or media.bare_type(given.const) in safe
+                or (media.INERT_MEDIA in safe and media.is_inert(given.const))
                 or f"({given.shape})" in safe  # `(dict)`: a dict the call serialises as JSON
                 or derives_from_safe(self.context, node, key, safe)
             ):
