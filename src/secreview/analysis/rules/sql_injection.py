@@ -33,6 +33,7 @@ from secreview.analysis.rules._support.compiled_sql import is_compiled_sql
 from secreview.analysis.rules._support.local_bindings import sequence_elements, single_value
 from secreview.analysis.rules._support.number_annotations import is_number_conversion
 from secreview.analysis.rules._support.quoting import code, name_values
+from secreview.analysis.rules._support.regex_checked_names import regex_checked
 from secreview.analysis.rules._support.schema_names import (
     is_schema_identifier,
     joins_schema_names,
@@ -212,6 +213,7 @@ def _spliced_values(
 ) -> list[Piece]:
     """The run-time values that can carry SQL syntax: not numbers, not placeholder lists, not
     identifiers the database's own quoting produced or the module quoted, quotes doubled, not
+    names an anchored pattern without SQL syntax accepted whole before (`regex_checked`), not
     names of the program's schema, not SQL the ORM compiled or a primary key, not the dialect
     text of the object running the statement (`executors`: the names in the receiver of
     `execute`)."""
@@ -228,6 +230,7 @@ def _spliced_values(
         and not is_compiled_sql(context, p.node)
         and not in_backticks(context, pieces, index)
         and not quotes_identifier(context, p.node)
+        and not (isinstance(p.node, ast.Name) and regex_checked(context, p.node, "sql"))
         and not (executors and _is_dialect_text(context, p.node, executors))
     ]
 
