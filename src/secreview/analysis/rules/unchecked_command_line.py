@@ -52,6 +52,8 @@ _SENDING_WORDS = ("send", "command", "push")
 """Words of the call that sends a line ending in a bare LF (`sock.send`, `send_command`): a
 protocol's; `write` is also every file's, whose lines end so too."""
 _SELF_NAMES = frozenset({"self", "cls"})
+_PASSED_THROUGH = frozenset({"encode", "decode", "strip", "upper", "lower"})
+"""Methods whose result keeps every line break of the text they are called on."""
 
 
 def _refusing_functions(context: ModuleContext) -> tuple[frozenset[str], bool]:
@@ -118,7 +120,7 @@ def _is_command_line(pieces: list[Piece], end: str) -> bool:
         (a.text is None) != (b.text is None) and (a.text or b.text or "").strip(" ") == ""
         for a, b in itertools.pairwise(pieces[:-1])
     )  # each word and the next apart by spaces: not `b"".join([size, data, CRLF])`
-    if not spaced or (pieces[0].text is not None and pieces[0].text.strip()):
+    if not spaced:
         return False
     # A whole line handed in (`line + CRLF`, a `_putline(line)`) is its callers' to check.
     return len(words) > 1 or (len(words) == 1 and _joins_words(words[0].node))
@@ -136,7 +138,8 @@ def _joins_words(node: ast.expr | None) -> bool:
 
 
 def _caller_values(function: ast.AST, pieces: list[Piece]) -> list[ast.expr]:
-    """The run-time pieces that are the function's parameters (or a `join` of one)."""
+    """The run-time pieces that are the function's parameters, a part of one, or a `join` or
+    an `encode` of one."""
     if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
         return []
     parameters = frozenset(parameter_names(function)) - _SELF_NAMES
@@ -146,9 +149,12 @@ def _caller_values(function: ast.AST, pieces: list[Piece]) -> list[ast.expr]:
         if not piece.is_dynamic or value is None:
             continue
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-            if value.func.attr != "join" or len(value.args) != 1:
+            if value.func.attr in _PASSED_THROUGH and not value.args[1:]:
+                value = value.func.value  # `user.encode()`: the same text as bytes
+            elif value.func.attr == "join" and len(value.args) == 1:
+                value = value.args[0]
+            else:
                 continue
-            value = value.args[0]
         while isinstance(value, ast.Subscript | ast.Attribute):
             value = value.value  # `kwargs["client_id"]`, `options.address`: a part of one
         if isinstance(value, ast.Name) and value.id in parameters:

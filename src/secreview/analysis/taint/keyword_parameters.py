@@ -42,7 +42,9 @@ def parameter_values(
         elif parameters:
             mapping[extra] = join(mapping.get(extra), value)
     for name, value in kwargs.items():
-        named = name in parameters and not (collected and parameters.index(name) == last)
+        # `*args` is never filled by keyword, nor `**kwargs` itself: `f(kwargs=1)` is a key.
+        own = collected and name == parameters[last]
+        named = name in parameters and name != vararg and not own
         if named:
             mapping[parameters.index(name)] = value
         elif collected:

@@ -181,8 +181,8 @@ class SinkRules(FrameState):
             if sink.kind == "path" and name in FILE_OPENERS and self._one_entry(node):
                 continue
             named = self._naming_argument(sink, args, kwargs)
-            declared = [_unless_value(k, args, kwargs) for k, _ in sink.unless]
-            script = sink.kind == "html" and media.serves_script(declared)
+            keys = [key for key, _ in sink.unless] if sink.kind == "html" else []
+            script = media.serves_script(_unless_value(key, args, kwargs) for key in keys)
             for value in _sink_inputs(sink, node, receiver, args, kwargs):
                 if sink.kind in HOST_SENSITIVE and fixes_host(value.prefix, sink.kind == "ssrf"):
                     value = configuring_flows(value)  # the operator's, past a configured base

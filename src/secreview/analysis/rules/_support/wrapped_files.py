@@ -22,8 +22,10 @@ from secreview.index.context import ModuleContext
 
 _BUFFERS = frozenset({"io.BytesIO", "io.StringIO"})
 _OPENERS = frozenset({"open", "io.open", "builtins.open"})
-_FILE_OBJECT_WORDS = frozenset({"buffer", "buf", "fileobj", "fobj", "obj", "fp", "fh", "stream"})
+_FILE_OBJECT_WORDS = frozenset({"buffer", "buf", "fileobj", "fobj", "fp", "fh", "stream"})
 """Last words of a name that hold an open file object, not a path (`file_buffer`, `src_fp`)."""
+_FILE_OBJECT_NAMES = frozenset({"file_obj", "f_obj", "file_object"})
+"""Whole names of one (`obj` alone also ends `path_obj`, a path)."""
 _FILE_OBJECT_TYPES = frozenset(
     {
         "IO", "BinaryIO", "TextIO", "BytesIO", "BufferedReader", "BufferedIOBase", "RawIOBase",
@@ -53,7 +55,7 @@ def _is_file_object(expr: ast.expr, context: ModuleContext) -> bool:
     if isinstance(value, ast.Name) and _annotated_as_file(value, context):
         return True
     named = value.id if isinstance(value, ast.Name) else getattr(value, "attr", "")
-    return last_word(named) in _FILE_OBJECT_WORDS
+    return last_word(named) in _FILE_OBJECT_WORDS or named.lower() in _FILE_OBJECT_NAMES
 
 
 def _annotated_as_file(name: ast.Name, context: ModuleContext) -> bool:
