@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from secreview.analysis.taint import guard_helpers as helpers
 from secreview.analysis.taint.guard_shapes import UNDER_BASE
@@ -26,9 +27,9 @@ _CONTAINMENT = frozenset({UNDER_BASE, NORMALISED_PATH})
 class ElementGuards(HostGuards):
     """Guards from `any`/`all` over a generator (see the module docstring)."""
 
-    def _guards(self, test: ast.expr, outcome: bool, depth: int) -> Iterator[Guard]:
-        """What `test` having `outcome` proves (the guard rules answer it)."""
-        raise NotImplementedError
+    if TYPE_CHECKING:  # defined by `GuardRules`, which the frame mixes in with this class
+
+        def _guards(self, test: ast.expr, outcome: bool, depth: int) -> Iterator[Guard]: ...
 
     def _element_guards(self, test: ast.Call, which: str, depth: int) -> Iterator[Guard]:
         """What `any(...)`/`all(...)` holding proves (see the module docstring)."""
