@@ -186,16 +186,11 @@ def check_over_bases(call: ast.Call) -> ast.expr | None:
     p.parents`), or None for any other call. Only what holds of every element at once may be
     taken from the result (a path under some fixed folder is under a fixed folder); the caller
     keeps containment alone, since `any` proves the element's check for one base, not all."""
-    if not (isinstance(call.func, ast.Name) and call.func.id == "any" and len(call.args) == 1):
-        return None
-    generator = call.args[0]
-    if call.keywords or not isinstance(generator, ast.GeneratorExp):
-        return None
-    if len(generator.generators) != 1:
+    generator = _one_loop_over(call, "any")
+    if generator is None:
         return None
     loop = generator.generators[0]
-    if loop.ifs or loop.is_async or not isinstance(loop.target, ast.Name):
-        return None
+    assert isinstance(loop.target, ast.Name)
     return _at_call(_substituted(generator.elt, {loop.target.id: loop.iter}), call)
 
 
@@ -215,7 +210,17 @@ def every_element_check(call: ast.Call) -> ast.expr | None:
 def iterated_name(call: ast.Call) -> str | None:
     """The variable `all(check(x) for x in name)` runs over, or None for any other call (a
     filter, several loops, a loop over an expression or unpacking its elements)."""
-    if not (isinstance(call.func, ast.Name) and call.func.id == "all" and len(call.args) == 1):
+    generator = _one_loop_over(call, "all")
+    if generator is None:
+        return None
+    iterable = generator.generators[0].iter
+    return iterable.id if isinstance(iterable, ast.Name) else None
+
+
+def _one_loop_over(call: ast.Call, function: str) -> ast.GeneratorExp | None:
+    """The generator of `function(check(x) for x in xs)` (`any` or `all`) with one unfiltered
+    loop binding one name, else None."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == function and len(call.args) == 1):
         return None
     generator = call.args[0]
     if call.keywords or not isinstance(generator, ast.GeneratorExp):
@@ -225,7 +230,7 @@ def iterated_name(call: ast.Call) -> str | None:
     loop = generator.generators[0]
     if loop.ifs or loop.is_async or not isinstance(loop.target, ast.Name):
         return None
-    return loop.iter.id if isinstance(loop.iter, ast.Name) else None
+    return generator
 
 
 def free_names(helper: FunctionNode, method: bool = False) -> set[str]:
